@@ -1,0 +1,187 @@
+/**
+ * The WebSocket protocol between the browser (or any script) and the heloterm bridge.
+ *
+ * One union per direction, each message a JSON object with a literal `type` and the protocol version `v`.
+ * Both ends decode at the boundary with `decodeClientMessage` / `decodeServerMessage`, which return a result
+ * and never throw: nothing is `as`-cast from the wire. Documented for scripters in docs/protocol.md.
+ */
+
+export const PROTOCOL_VERSION = 1 as const;
+
+/** The TLS mode of a connection: plain TCP (STARTTLS may upgrade it later) or implicit TLS (RFC 8314, port 465). */
+export type TlsMode = 'none' | 'implicit';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Browser -> bridge
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Open a TCP (or implicit TLS) connection to an SMTP server. One SMTP connection per WebSocket at a time. */
+export interface ConnectMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'connect';
+  host: string;
+  port: number;
+  tls: TlsMode;
+}
+
+/**
+ * One command line, without its line ending. The bridge appends exactly one CRLF (RFC 5321 §2.3.8) and refuses a
+ * line that contains CR, LF or NUL, so a bare CR or LF can never reach the server.
+ */
+export interface LineMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'line';
+  text: string;
+}
+
+/** Close the SMTP connection (without QUIT: it is the equivalent of closing telnet). */
+export interface DisconnectMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'disconnect';
+}
+
+export type ClientMessage = ConnectMessage | LineMessage | DisconnectMessage;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bridge -> browser
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Sent once when the WebSocket opens: what this bridge offers. */
+export interface HelloMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'hello';
+  /** The embedded practice server, if running: the default target of the connect form. */
+  practice: PracticeInfo | null;
+  /** Ports the bridge will dial. */
+  allowedPorts: number[];
+}
+
+export interface PracticeInfo {
+  host: string;
+  port: number;
+  domain: string;
+  mailboxes: string[];
+}
+
+/** The bridge is resolving and dialling. */
+export interface ConnectingMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'connecting';
+  host: string;
+  port: number;
+}
+
+/** The TCP connection is up (for implicit TLS: the TLS handshake is done too). */
+export interface ConnectedMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'connected';
+  host: string;
+  /** The address actually dialled, after DNS resolution. */
+  address: string;
+  port: number;
+}
+
+/**
+ * Text received from the SMTP server, exactly as sent (decoded as UTF-8; invalid bytes become U+FFFD).
+ * Chunk boundaries are arbitrary: feed them to the shared reply parser.
+ */
+export interface RxMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'rx';
+  data: string;
+}
+
+/** A line the bridge wrote to the SMTP server (the CRLF it appended is not included). */
+export interface TxMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'tx';
+  text: string;
+}
+
+/** A line is held until the server's 220 greeting has arrived (servers reject early talkers). */
+export interface QueuedMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'queued';
+  text: string;
+}
+
+/** TLS is now active, after STARTTLS (RFC 3207) or at connect (implicit TLS). */
+export interface TlsMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'tls';
+  protocol: string;
+  cipher: string;
+  /** Whether the certificate chain verified against the system's trust store for `host`. */
+  authorized: boolean;
+  /** Why it did not verify (e.g. DEPTH_ZERO_SELF_SIGNED_CERT), or null. */
+  authorizationError: string | null;
+}
+
+/** Who ended the SMTP connection. */
+export type CloseCause = 'server' | 'client' | 'error';
+
+export interface ClosedMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'closed';
+  by: CloseCause;
+  reason: string;
+}
+
+/** Stable error codes; `message` carries the human explanation. */
+export const ERROR_CODES = {
+  /** The frame was not a valid protocol message. */
+  BAD_MESSAGE: 'BAD_MESSAGE',
+  /** The bridge's target policy refused the host or port. */
+  TARGET_REFUSED: 'TARGET_REFUSED',
+  /** The server actively refused the TCP connection (ECONNREFUSED). */
+  CONNECTION_REFUSED: 'CONNECTION_REFUSED',
+  /** No answer within the connect timeout. */
+  TIMEOUT: 'TIMEOUT',
+  /** The host name does not exist in DNS (ENOTFOUND). */
+  DNS_NOT_FOUND: 'DNS_NOT_FOUND',
+  /** Network unreachable, host unreachable, reset and other socket errors. */
+  NETWORK: 'NETWORK',
+  /** TLS handshake failed. */
+  TLS_FAILED: 'TLS_FAILED',
+  /** A line was sent while no SMTP connection is open. */
+  NOT_CONNECTED: 'NOT_CONNECTED',
+  /** A connect was sent while a connection is already open. */
+  ALREADY_CONNECTED: 'ALREADY_CONNECTED',
+  /** The typed line contained CR, LF, NUL or was too long. Nothing was sent. */
+  LINE_REJECTED: 'LINE_REJECTED',
+  /** The server broke a limit (reply line too long, too many lines in a reply). The connection was closed. */
+  SERVER_LIMIT: 'SERVER_LIMIT',
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export interface ErrorMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+}
+
+export type ServerMessage =
+  | HelloMessage
+  | ConnectingMessage
+  | ConnectedMessage
+  | RxMessage
+  | TxMessage
+  | QueuedMessage
+  | TlsMessage
+  | ClosedMessage
+  | ErrorMessage;
+
+/** Distributes Omit over a union, so `Bare<ServerMessage>` is still a discriminated union. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type Bare<T> = DistributiveOmit<T, 'v'>;
+
+/** Adds the version to a message body: `msg({ type: 'line', text })`. */
+export function msg<T extends ClientMessage | ServerMessage>(body: Bare<T>): T {
+  return { v: PROTOCOL_VERSION, ...body } as T;
+}
+
+/** Closes a switch over a union: a new member is a compile error until handled. */
+export function exhaustive(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
+}
