@@ -1,0 +1,224 @@
+/**
+ * The session model: follows an SMTP dialog from what was sent and what was received, as a server would see it
+ * (RFC 5321 §4.1.4 order of commands, §4.3.2 command-reply sequences). Pure; the browser uses it for the coach
+ * and autocompletion, the bridge for STARTTLS and the DATA phase.
+ *
+ * Replies are matched to commands in order (a FIFO of commands awaiting a reply), so pipelined input (RFC 2920)
+ * is followed too.
+ */
+import { parseCommand, type Command } from './command.js';
+import type { Reply } from './types.js';
+
+export type Phase =
+  /** TCP is up; the greeting has not arrived. */
+  | 'connected'
+  /** The server said 220: say EHLO or HELO. */
+  | 'greeted'
+  /** EHLO/HELO accepted: a mail transaction may start. */
+  | 'ready'
+  /** MAIL FROM accepted: add recipients with RCPT TO, then DATA. */
+  | 'mail'
+  /** DATA got 354: every line is message text until a line with only ".". */
+  | 'data'
+  /** The connection is closed (or the server said 221/421). */
+  | 'closed';
+
+export interface SessionState {
+  phase: Phase;
+  hello: 'EHLO' | 'HELO' | null;
+  /** EHLO keywords (upper case) -> their parameters. Empty after HELO, and again after STARTTLS (RFC 3207 §4.2). */
+  extensions: ReadonlyMap<string, string>;
+  tls: boolean;
+  /** STARTTLS got 220: the TLS handshake is due. */
+  tlsPending: boolean;
+  authenticated: boolean;
+  /** The server sent 334: the next line is an AUTH response (base64), not a command (RFC 4954 §4). */
+  authChallenge: boolean;
+  sender: string | null;
+  recipients: readonly string[];
+  /** Lines of message text typed in the current DATA phase. */
+  dataLines: number;
+  messagesAccepted: number;
+}
+
+/** What one sent line was, in the model's eyes. */
+export type SentKind = 'command' | 'message-text' | 'end-of-data' | 'auth-response';
+
+/** One reply and what it answered. */
+export interface Exchange {
+  kind: 'greeting' | 'command' | 'end-of-data' | 'auth-response' | 'unsolicited';
+  /** The command the reply answers (for kind 'command'). */
+  command: Command | null;
+  reply: Reply;
+  before: SessionState;
+  after: SessionState;
+}
+
+interface Awaiting {
+  kind: 'command' | 'end-of-data' | 'auth-response';
+  command: Command | null;
+}
+
+export function initialState(): SessionState {
+  return {
+    phase: 'connected',
+    hello: null,
+    extensions: new Map(),
+    tls: false,
+    tlsPending: false,
+    authenticated: false,
+    authChallenge: false,
+    sender: null,
+    recipients: [],
+    dataLines: 0,
+    messagesAccepted: 0,
+  };
+}
+
+export class SessionModel {
+  private s: SessionState = initialState();
+  private awaiting: Awaiting[] = [];
+  private greeted = false;
+
+  get state(): SessionState {
+    return this.s;
+  }
+
+  /** A new connection (also after a previous one closed). */
+  connected(tls = false): void {
+    this.s = { ...initialState(), tls };
+    this.awaiting = [];
+    this.greeted = false;
+  }
+
+  closed(): void {
+    this.s = { ...this.s, phase: 'closed', tlsPending: false, authChallenge: false };
+    this.awaiting = [];
+  }
+
+  /** The TLS handshake after STARTTLS is done: the session starts over, minus the greeting (RFC 3207 §4.2). */
+  tlsEstablished(): void {
+    this.s = { ...initialState(), phase: 'greeted', tls: true, messagesAccepted: this.s.messagesAccepted };
+    this.awaiting = [];
+    this.greeted = true;
+  }
+
+  /** What the next line typed would be, without sending it. */
+  kindOfNextLine(line: string): SentKind {
+    if (this.s.authChallenge) return 'auth-response';
+    if (this.s.phase === 'data' || this.dataPending()) return line === '.' ? 'end-of-data' : 'message-text';
+    return 'command';
+  }
+
+  /** A line went to the server. */
+  sent(line: string): SentKind {
+    const kind = this.kindOfNextLine(line);
+    switch (kind) {
+      case 'auth-response':
+        this.s = { ...this.s, authChallenge: false };
+        this.awaiting.push({ kind, command: null });
+        break;
+      case 'message-text':
+        this.s = { ...this.s, dataLines: this.s.dataLines + 1 };
+        break;
+      case 'end-of-data':
+        this.awaiting.push({ kind, command: null });
+        break;
+      case 'command':
+        this.awaiting.push({ kind, command: parseCommand(line) });
+        break;
+    }
+    return kind;
+  }
+
+  /** A complete reply arrived. */
+  received(reply: Reply): Exchange {
+    const before = this.s;
+    let kind: Exchange['kind'];
+    let command: Command | null = null;
+    if (!this.greeted) {
+      this.greeted = true;
+      kind = 'greeting';
+      if (reply.code === 220) this.s = { ...this.s, phase: 'greeted' };
+    } else {
+      const next = this.awaiting.shift();
+      kind = next?.kind ?? 'unsolicited';
+      command = next?.command ?? null;
+      if (next !== undefined) this.apply(next, reply);
+    }
+    // 421 may come at any time: the server is closing the channel (RFC 5321 §3.8).
+    if (reply.code === 421) this.s = { ...this.s, phase: 'closed' };
+    return { kind, command, reply, before, after: this.s };
+  }
+
+  private dataPending(): boolean {
+    return this.awaiting.some((a) => a.command?.verb === 'DATA');
+  }
+
+  private apply(a: Awaiting, reply: Reply): void {
+    const ok = reply.cls === 2;
+    const s = this.s;
+    if (a.kind === 'end-of-data') {
+      // After the end of data the transaction is over, whatever the outcome (RFC 5321 §4.1.1.4).
+      this.s = { ...s, phase: 'ready', sender: null, recipients: [], dataLines: 0, messagesAccepted: s.messagesAccepted + (ok ? 1 : 0) };
+      return;
+    }
+    if (a.kind === 'auth-response') {
+      this.authReply(reply);
+      return;
+    }
+    const cmd = a.command;
+    if (cmd === null) return;
+    switch (cmd.verb) {
+      case 'EHLO':
+      case 'HELO':
+        // EHLO/HELO also resets any transaction (RFC 5321 §4.1.4).
+        if (ok) {
+          const extensions = cmd.verb === 'EHLO' ? ehloExtensions(reply) : new Map<string, string>();
+          this.s = { ...s, phase: 'ready', hello: cmd.verb, extensions, sender: null, recipients: [] };
+        }
+        return;
+      case 'MAIL':
+        if (ok) this.s = { ...s, phase: 'mail', sender: cmd.path ?? cmd.arg, recipients: [] };
+        return;
+      case 'RCPT':
+        if (ok) this.s = { ...s, recipients: [...s.recipients, cmd.path ?? cmd.arg] };
+        return;
+      case 'DATA':
+        if (reply.code === 354) this.s = { ...s, phase: 'data', dataLines: 0 };
+        return;
+      case 'RSET':
+        if (ok && s.phase !== 'greeted' && s.phase !== 'connected') this.s = { ...s, phase: 'ready', sender: null, recipients: [] };
+        return;
+      case 'STARTTLS':
+        if (reply.code === 220) this.s = { ...s, tlsPending: true };
+        return;
+      case 'AUTH':
+        this.authReply(reply);
+        return;
+      case 'QUIT':
+        if (reply.code === 221) this.s = { ...s, phase: 'closed' };
+        return;
+      default:
+        return;
+    }
+  }
+
+  private authReply(reply: Reply): void {
+    if (reply.code === 334) this.s = { ...this.s, authChallenge: true };
+    else this.s = { ...this.s, authChallenge: false, authenticated: this.s.authenticated || reply.code === 235 };
+  }
+}
+
+/** The keywords of an EHLO reply: every line after the first is "KEYWORD [params]" (RFC 5321 §4.1.1.1). */
+export function ehloExtensions(reply: Reply): Map<string, string> {
+  const ext = new Map<string, string>();
+  for (const line of reply.lines.slice(1)) {
+    const t = line.text.trim();
+    if (t === '') continue;
+    const sp = t.search(/[\s=]/);
+    const kw = (sp === -1 ? t : t.slice(0, sp)).toUpperCase();
+    if (!ext.has(kw)) ext.set(kw, sp === -1 ? '' : t.slice(sp + 1).trim());
+  }
+  return ext;
+}

@@ -1,0 +1,131 @@
+/**
+ * SMTP commands as a person types them: syntax, what each does, and where it is defined. Data only; the command
+ * classifier (command.ts), the coach and autocompletion read it.
+ */
+
+export interface VerbInfo {
+  verb: string;
+  /** The syntax, as typed. */
+  syntax: string;
+  /** A skeleton to complete to (Tab): what a person most often types. */
+  template: string;
+  /** What it does, in plain words. */
+  help: string;
+  source: string;
+  /** The EHLO keyword the server must advertise before the command may be used, if any. */
+  extension?: string;
+}
+
+export const VERBS: readonly VerbInfo[] = [
+  {
+    verb: 'EHLO',
+    syntax: 'EHLO <your-domain-or-[address]>',
+    template: 'EHLO ',
+    help: 'Opens the session and asks which extensions the server supports; the reply lists them one per line. Use it instead of HELO, and again after STARTTLS.',
+    source: 'RFC 5321 §4.1.1.1',
+  },
+  {
+    verb: 'HELO',
+    syntax: 'HELO <your-domain>',
+    template: 'HELO ',
+    help: 'The old greeting from RFC 821: opens the session without extensions. The server will not tell you what it supports.',
+    source: 'RFC 5321 §4.1.1.1',
+  },
+  {
+    verb: 'MAIL',
+    syntax: 'MAIL FROM:<sender@domain> [parameters]',
+    template: 'MAIL FROM:<>',
+    help: 'Starts a mail transaction and names the envelope sender (where bounces go). <> is the null sender used by bounces. Parameters such as SIZE=, BODY=8BITMIME or SMTPUTF8 need the matching EHLO keyword.',
+    source: 'RFC 5321 §4.1.1.2',
+  },
+  {
+    verb: 'RCPT',
+    syntax: 'RCPT TO:<recipient@domain> [parameters]',
+    template: 'RCPT TO:<>',
+    help: 'Names one envelope recipient; repeat it for each. Every server must accept <postmaster> (RFC 5321 §4.5.1).',
+    source: 'RFC 5321 §4.1.1.3',
+  },
+  {
+    verb: 'DATA',
+    syntax: 'DATA',
+    template: 'DATA',
+    help: 'Asks to send the message. After 354, type the header lines (Subject: …), an empty line, the body, and a line with only "." to end it.',
+    source: 'RFC 5321 §4.1.1.4',
+  },
+  {
+    verb: 'RSET',
+    syntax: 'RSET',
+    template: 'RSET',
+    help: 'Abandons the current mail transaction (sender, recipients, data); the session stays open.',
+    source: 'RFC 5321 §4.1.1.5',
+  },
+  {
+    verb: 'VRFY',
+    syntax: 'VRFY <user-or-address>',
+    template: 'VRFY ',
+    help: 'Asks whether an address is valid. Most servers answer 252 (cannot verify, but will try) or refuse, to stop address harvesting (RFC 5321 §7.3).',
+    source: 'RFC 5321 §4.1.1.6',
+  },
+  {
+    verb: 'EXPN',
+    syntax: 'EXPN <mailing-list>',
+    template: 'EXPN ',
+    help: 'Asks for the members of a mailing list. Usually disabled for privacy (RFC 5321 §7.3).',
+    source: 'RFC 5321 §4.1.1.7',
+  },
+  {
+    verb: 'HELP',
+    syntax: 'HELP [command]',
+    template: 'HELP',
+    help: "Asks the server for help text (214). Many servers say little or nothing useful; heloterm's own help is /help.",
+    source: 'RFC 5321 §4.1.1.8',
+  },
+  {
+    verb: 'NOOP',
+    syntax: 'NOOP',
+    template: 'NOOP',
+    help: 'Does nothing; the server answers 250. Handy to check that the connection is still alive.',
+    source: 'RFC 5321 §4.1.1.9',
+  },
+  {
+    verb: 'QUIT',
+    syntax: 'QUIT',
+    template: 'QUIT',
+    help: 'Ends the session: the server answers 221 and closes the connection.',
+    source: 'RFC 5321 §4.1.1.10',
+  },
+  {
+    verb: 'STARTTLS',
+    syntax: 'STARTTLS',
+    template: 'STARTTLS',
+    help: 'Switches the connection to TLS. After 220 the bridge does the handshake; then send EHLO again, because everything learned before TLS is forgotten (RFC 3207 §4.2).',
+    source: 'RFC 3207 §4',
+    extension: 'STARTTLS',
+  },
+  {
+    verb: 'AUTH',
+    syntax: 'AUTH <mechanism> [initial-response]',
+    template: 'AUTH PLAIN ',
+    help: 'Authenticates (usually on port 587 after STARTTLS). PLAIN takes base64 of "\\0user\\0password"; the server answers 235 on success or 535 when the credentials are wrong. Never type a real password over a connection without TLS.',
+    source: 'RFC 4954 §4',
+    extension: 'AUTH',
+  },
+  {
+    verb: 'BDAT',
+    syntax: 'BDAT <size> [LAST]',
+    template: 'BDAT ',
+    help: 'Sends the message in chunks of an exact number of octets, instead of DATA. Hard to type by hand: the octet count must be exact.',
+    source: 'RFC 3030 §2',
+    extension: 'CHUNKING',
+  },
+  {
+    verb: 'ETRN',
+    syntax: 'ETRN <domain>',
+    template: 'ETRN ',
+    help: 'Asks the server to start delivering mail it queued for a domain.',
+    source: 'RFC 1985 §4',
+    extension: 'ETRN',
+  },
+];
+
+export const VERB_INFO: ReadonlyMap<string, VerbInfo> = new Map(VERBS.map((v) => [v.verb, v]));
