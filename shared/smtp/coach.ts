@@ -1,0 +1,158 @@
+/**
+ * The coach: a hint line when there is something to learn — why a 503 happened and what to type instead, that a
+ * lone "." ends the message, that EHLO is needed again after STARTTLS, that the server did not advertise an
+ * extension just used, that HELO gives no extensions, that 4xx means "try again later" while 5xx is final.
+ *
+ * Pure: it reads the session model's exchanges and states. Hints that teach a general lesson are given once per
+ * coach (one per browser session), so an expert is not nagged.
+ */
+import { parseCommand, type Command } from './command.js';
+import type { Exchange, SentKind, SessionState } from './session.js';
+import { VERB_INFO } from './verbs.js';
+
+export interface Hint {
+  /** Stable id: tests and "show once" use it. */
+  id: string;
+  text: string;
+  source: string;
+}
+
+/** MAIL parameters and the EHLO keyword each needs (RFC 1870, 6152, 3030, 6531, 3461, 8689, 2852, 6710). */
+const MAIL_PARAM_EXTENSION: Readonly<Record<string, (value: string) => string>> = {
+  SIZE: () => 'SIZE',
+  BODY: (v) => (v.toUpperCase() === 'BINARYMIME' ? 'BINARYMIME' : '8BITMIME'),
+  SMTPUTF8: () => 'SMTPUTF8',
+  RET: () => 'DSN',
+  ENVID: () => 'DSN',
+  REQUIRETLS: () => 'REQUIRETLS',
+  BY: () => 'DELIVERBY',
+  'MT-PRIORITY': () => 'MT-PRIORITY',
+  AUTH: () => 'AUTH',
+};
+const RCPT_PARAM_EXTENSION: Readonly<Record<string, string>> = { NOTIFY: 'DSN', ORCPT: 'DSN' };
+
+export class Coach {
+  private readonly shown = new Set<string>();
+
+  /** Hints about a line the user is about to send (or just sent), given the state before it. */
+  beforeSend(line: string, kind: SentKind, state: SessionState): Hint[] {
+    const hints: Hint[] = [];
+    if (kind === 'message-text') {
+      if (line.startsWith('.')) {
+        hints.push(hint('dot-stuffing', 'This line starts with ".": the server removes that first dot (dot-stuffing). To send a line that starts with ".", type "..".', 'RFC 5321 §4.5.2'));
+      } else if (state.dataLines === 0 && line !== '' && !/^[\x21-\x39\x3b-\x7e]+:/.test(line)) {
+        this.once(hints, 'data-headers', 'Message text starts with header lines ("Subject: …"); an empty line then separates them from the body.', 'RFC 5322 §2.1');
+      }
+      return hints;
+    }
+    if (kind !== 'command') return hints;
+    const cmd = parseCommand(line);
+    if (state.tls && state.hello === null && state.phase === 'greeted' && cmd.verb !== 'EHLO' && cmd.verb !== 'HELO' && cmd.verb !== 'QUIT') {
+      hints.push(hint('ehlo-after-starttls', 'TLS is active, so the server has forgotten your EHLO: send EHLO again first.', 'RFC 3207 §4.2'));
+    }
+    const missing = this.unadvertised(cmd, state);
+    if (missing !== null) {
+      hints.push(hint(`not-advertised-${missing}`, `The server did not advertise ${missing} in its ${state.hello} reply, so it may refuse this.`, 'RFC 5321 §2.2.2'));
+    }
+    if ((cmd.verb === 'MAIL' || cmd.verb === 'RCPT') && cmd.path === null) {
+      const word = cmd.verb === 'MAIL' ? 'FROM' : 'TO';
+      hints.push(hint('path-brackets', `Put the address in angle brackets: ${cmd.verb} ${word}:<user@example.org>.`, 'RFC 5321 §4.1.2'));
+    }
+    return hints;
+  }
+
+  /** Hints about a reply, given what it answered. */
+  afterReply(ex: Exchange): Hint[] {
+    const hints: Hint[] = [];
+    const code = ex.reply.code;
+    const verb = ex.command?.verb ?? '';
+    if (code === 503 || (verb === 'DATA' && ex.reply.cls === 5 && ex.before.recipients.length === 0)) {
+      const h = sequenceHint(ex.command, ex.before);
+      if (h !== null) hints.push(h);
+    }
+    if (ex.kind === 'command' && verb === 'DATA' && code === 354) {
+      hints.push(hint('end-with-dot', 'Type the message now: header lines (Subject: …), an empty line, the body; then a line with only "." to end it.', 'RFC 5321 §4.1.1.4'));
+    }
+    if (ex.kind === 'end-of-data' && ex.reply.cls === 2) {
+      this.once(hints, 'queued', 'The server has taken the message. Send QUIT to finish, or MAIL FROM to send another.', 'RFC 5321 §4.2.5');
+    }
+    if (verb === 'STARTTLS' && code === 220) {
+      hints.push(hint('starttls-ehlo', 'TLS starts now. Then send EHLO again: what the server said before TLS no longer counts.', 'RFC 3207 §4.2'));
+    }
+    if (verb === 'HELO' && ex.reply.cls === 2) {
+      this.once(hints, 'helo-no-extensions', 'HELO gives no list of extensions. Use EHLO to see what the server supports (SIZE, STARTTLS, AUTH …).', 'RFC 5321 §4.1.1.1');
+    }
+    if (code === 500 && ex.kind === 'command' && !VERB_INFO.has(verb)) {
+      hints.push(hint('unknown-verb', `The server does not know "${verb}". Press Tab for the commands that fit now, or type /help.`, 'RFC 5321 §4.2.4'));
+    }
+    if (code === 421) {
+      hints.push(hint('421', 'The server is closing the connection (busy, shutting down, or you were too slow). Connect again later.', 'RFC 5321 §3.8'));
+    } else if (ex.reply.cls === 4) {
+      this.once(hints, 'class-4', '4xx is a temporary failure: the same command may work later. A real mail server would queue the message and retry.', 'RFC 5321 §4.2.1');
+    } else if (ex.reply.cls === 5) {
+      this.once(hints, 'class-5', '5xx is a permanent failure: repeating the same command will fail again. Change something first.', 'RFC 5321 §4.2.1');
+    }
+    return hints;
+  }
+
+  private once(hints: Hint[], id: string, text: string, source: string): void {
+    if (this.shown.has(id)) return;
+    this.shown.add(id);
+    hints.push(hint(id, text, source));
+  }
+
+  /** The EHLO keyword this command needs that the server did not advertise, or null. */
+  private unadvertised(cmd: Command, state: SessionState): string | null {
+    if (state.hello === null) return null;
+    const has = (kw: string) => state.extensions.has(kw);
+    const needed = VERB_INFO.get(cmd.verb)?.extension;
+    if (needed !== undefined && !has(needed)) return needed;
+    if (cmd.verb === 'MAIL') {
+      for (const [name, value] of cmd.params) {
+        const kw = MAIL_PARAM_EXTENSION[name]?.(value);
+        if (kw !== undefined && !has(kw)) return kw;
+      }
+    }
+    if (cmd.verb === 'RCPT') {
+      for (const [name] of cmd.params) {
+        const kw = RCPT_PARAM_EXTENSION[name];
+        if (kw !== undefined && !has(kw)) return kw;
+      }
+    }
+    return null;
+  }
+}
+
+function hint(id: string, text: string, source: string): Hint {
+  return { id, text, source };
+}
+
+/** Why a command came out of order, from what the session is missing (RFC 5321 §4.1.4, §3.3). */
+function sequenceHint(cmd: Command | null, s: SessionState): Hint | null {
+  const src = 'RFC 5321 §4.1.4';
+  const verb = cmd?.verb ?? '';
+  if (s.hello === null && ['MAIL', 'RCPT', 'DATA', 'AUTH', 'STARTTLS', 'BDAT'].includes(verb)) {
+    return hint('503-hello', `Say hello first: EHLO your.name, then ${verb}.`, src);
+  }
+  switch (verb) {
+    case 'MAIL':
+      if (s.phase === 'mail') return hint('503-mail-open', 'A transaction is already open: go on with RCPT TO, or send RSET to start over.', src);
+      if (s.tls === false && s.extensions.has('STARTTLS')) return hint('503-mail-tls', 'The server may want STARTTLS (or AUTH) before MAIL FROM.', 'RFC 3207 §4');
+      break;
+    case 'RCPT':
+      if (s.phase !== 'mail') return hint('503-rcpt', 'RCPT TO needs a sender first: send MAIL FROM:<you@example.org>, then RCPT TO.', src);
+      break;
+    case 'DATA':
+      if (s.phase !== 'mail') return hint('503-data-mail', 'DATA needs an open transaction: MAIL FROM:<…>, then at least one RCPT TO:<…> that got 250.', src);
+      if (s.recipients.length === 0) return hint('503-data-rcpt', 'No recipient has been accepted yet: DATA needs at least one RCPT TO that got 250.', src);
+      break;
+    case 'AUTH':
+      if (s.authenticated) return hint('503-auth-again', 'You are already authenticated: AUTH is allowed once per session.', 'RFC 4954 §4');
+      if (s.phase === 'mail') return hint('503-auth-mail', 'AUTH is not allowed during a mail transaction: send RSET first.', 'RFC 4954 §4');
+      break;
+    case 'STARTTLS':
+      if (s.tls) return hint('503-tls-again', 'TLS is already active.', 'RFC 3207 §4');
+      break;
+  }
+  return null;
+}

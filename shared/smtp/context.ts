@@ -1,0 +1,71 @@
+/**
+ * What a reply code means in context: the same 250 means "sender accepted" after MAIL, "recipient accepted" after
+ * RCPT and "message taken for delivery" after the final "." (RFC 5321 §4.2.5). Data apart from the lookup.
+ * Keys are `<what was answered>:<code>`, where what was answered is a verb, GREETING or END-OF-DATA; a key with a
+ * class (`RCPT:5xx`) covers every code of that class.
+ */
+import type { Exchange } from './session.js';
+
+export interface ContextMeaning {
+  meaning: string;
+  source: string;
+}
+
+const CONTEXT: Readonly<Record<string, ContextMeaning>> = {
+  'GREETING:220': { meaning: 'The server is ready: introduce yourself with EHLO (or HELO).', source: 'RFC 5321 §3.1' },
+  'GREETING:554': { meaning: 'The server refuses to talk to you at all: it will answer 503 to everything but QUIT.', source: 'RFC 5321 §3.1' },
+  'GREETING:421': { meaning: 'The server is busy or shutting down and closes the connection before the session starts.', source: 'RFC 5321 §3.1' },
+  'EHLO:250': { meaning: 'Hello accepted. The first line is the server\'s name; each further line is an extension it offers.', source: 'RFC 5321 §4.1.1.1' },
+  'HELO:250': { meaning: 'Hello accepted, without extensions (HELO is the RFC 821 greeting).', source: 'RFC 5321 §4.1.1.1' },
+  'EHLO:5xx': { meaning: 'The server refused your EHLO: if it is old, try HELO; if it dislikes the name you gave, use your real host name or an address literal such as [192.0.2.1].', source: 'RFC 5321 §4.1.4' },
+  'MAIL:250': { meaning: 'Sender accepted: a mail transaction is open. Name the recipients with RCPT TO.', source: 'RFC 5321 §4.1.1.2' },
+  'MAIL:5xx': { meaning: 'The sender was refused: no transaction is open.', source: 'RFC 5321 §4.1.1.2' },
+  'MAIL:4xx': { meaning: 'The sender was refused for now: no transaction is open; a later try may succeed.', source: 'RFC 5321 §4.1.1.2' },
+  'RCPT:250': { meaning: 'Recipient accepted. Add more with RCPT TO, or send DATA.', source: 'RFC 5321 §4.1.1.3' },
+  'RCPT:251': { meaning: 'Recipient accepted: not local to this server, it will forward the message.', source: 'RFC 5321 §3.4' },
+  'RCPT:252': { meaning: 'Recipient accepted without verification: the server will try to deliver.', source: 'RFC 5321 §3.5.3' },
+  'RCPT:5xx': { meaning: 'This recipient was refused; the transaction stays open and other recipients still count.', source: 'RFC 5321 §4.1.1.3' },
+  'RCPT:4xx': { meaning: 'This recipient was refused for now; the transaction stays open and other recipients still count.', source: 'RFC 5321 §4.1.1.3' },
+  'DATA:354': { meaning: 'Go ahead: type the message (headers, an empty line, the body) and end it with a line holding only ".".', source: 'RFC 5321 §4.1.1.4' },
+  'DATA:5xx': { meaning: 'No message can be sent now: usually no recipient has been accepted yet.', source: 'RFC 5321 §4.1.1.4' },
+  'END-OF-DATA:250': { meaning: 'The message is accepted: the server has taken responsibility for delivering it or reporting failure.', source: 'RFC 5321 §4.2.5' },
+  'END-OF-DATA:4xx': { meaning: 'The message was not accepted this time; the transaction is over. A real client would retry later.', source: 'RFC 5321 §4.2.5' },
+  'END-OF-DATA:5xx': { meaning: 'The message was refused for good; the transaction is over.', source: 'RFC 5321 §4.2.5' },
+  'RSET:250': { meaning: 'The transaction is cleared: sender and recipients are forgotten; the session stays open.', source: 'RFC 5321 §4.1.1.5' },
+  'VRFY:250': { meaning: 'The address exists.', source: 'RFC 5321 §3.5.3' },
+  'VRFY:252': { meaning: 'The server will not say whether the address exists, but would accept mail for it.', source: 'RFC 5321 §3.5.3' },
+  'NOOP:250': { meaning: 'The connection is alive.', source: 'RFC 5321 §4.1.1.9' },
+  'QUIT:221': { meaning: 'The server says goodbye and closes the connection.', source: 'RFC 5321 §4.1.1.10' },
+  'STARTTLS:220': { meaning: 'Ready for TLS: the handshake starts now. Afterwards send EHLO again.', source: 'RFC 3207 §4' },
+  'STARTTLS:454': { meaning: 'TLS is not available now (temporary); the session goes on without it.', source: 'RFC 3207 §4' },
+  'AUTH:334': { meaning: 'The server asks for the next part of your credentials, as base64.', source: 'RFC 4954 §4' },
+  'AUTH:235': { meaning: 'Authenticated: you may now send mail as this user.', source: 'RFC 4954 §6' },
+  'AUTH-RESPONSE:334': { meaning: 'The server asks for the next part of your credentials, as base64.', source: 'RFC 4954 §4' },
+  'AUTH-RESPONSE:235': { meaning: 'Authenticated: you may now send mail as this user.', source: 'RFC 4954 §6' },
+  'AUTH-RESPONSE:535': { meaning: 'The user name or password is wrong (or the mechanism is not allowed for this user).', source: 'RFC 4954 §6' },
+};
+
+function answered(ex: Exchange): string | null {
+  switch (ex.kind) {
+    case 'greeting':
+      return 'GREETING';
+    case 'end-of-data':
+      return 'END-OF-DATA';
+    case 'auth-response':
+      return 'AUTH-RESPONSE';
+    case 'command':
+      return ex.command?.verb ?? null;
+    case 'unsolicited':
+      return null;
+  }
+}
+
+/** The meaning of this reply given what it answered, or null when the code's general meaning says it all. */
+export function meaningInContext(ex: Exchange): ContextMeaning | null {
+  const what = answered(ex);
+  if (what === null) return null;
+  const code = ex.reply.code;
+  return CONTEXT[`${what}:${code}`] ?? CONTEXT[`${what}:${Math.floor(code / 100)}xx`] ?? null;
+}
+
+export const CONTEXT_KEYS: readonly string[] = Object.keys(CONTEXT);

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { Coach, type Hint } from '../../shared/smtp/coach.js';
+import { commonPrefix, complete, verbsFor } from '../../shared/smtp/complete.js';
+import { CONTEXT_KEYS, meaningInContext } from '../../shared/smtp/context.js';
+import { ReplyParser } from '../../shared/smtp/parser.js';
+import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
+import { VERB_INFO } from '../../shared/smtp/verbs.js';
+import { loadDialogs, parseDialog } from '../helpers/fixtures.js';
+import { replay } from '../helpers/replay.js';
+
+/** Plays a script of `C:`/`S:` lines through the model and a coach, collecting every hint id. */
+function coachDialog(script: string): { ids: string[]; hints: Hint[]; exchanges: Exchange[] } {
+  const model = new SessionModel();
+  const coach = new Coach();
+  const parser = new ReplyParser();
+  const hints: Hint[] = [];
+  const exchanges: Exchange[] = [];
+  model.connected();
+  for (const step of parseDialog(script)) {
+    if (step.dir === 'C') {
+      const kind = model.kindOfNextLine(step.text);
+      hints.push(...coach.beforeSend(step.text, kind, model.state));
+      model.sent(step.text);
+    } else if (step.dir === 'S') {
+      for (const e of parser.push(step.text + '\r\n')) {
+        if (e.kind !== 'reply') continue;
+        const ex = model.received(e.reply);
+        exchanges.push(ex);
+        hints.push(...coach.afterReply(ex));
+      }
+    } else if (step.text.startsWith('TLS')) {
+      model.tlsEstablished();
+    }
+  }
+  return { ids: hints.map((h) => h.id), hints, exchanges };
+}
+
+describe('Coach', () => {
+  it('explains the 503s of the recorded Postfix dialog by what was missing', () => {
+    const d = loadDialogs().find((x) => x.name === 'postfix-3.7-extra.txt')!;
+    const script = d.steps.map((s) => (s.dir === 'note' ? `-- ${s.text}` : `${s.dir}: ${s.text}`)).join('\n');
+    const { ids } = coachDialog(script);
+    expect(ids).toContain('503-rcpt');
+    expect(ids).toContain('503-data-mail');
+    // "554 5.5.1 Error: no valid recipients" after MAIL but no accepted RCPT
+    expect(ids).toContain('503-data-rcpt');
+    expect(ids).toContain('end-with-dot');
+    expect(ids).toContain('unknown-verb');
+  });
+
+  it('says hello comes first', () => {
+    expect(coachDialog('S: 220 x\nC: MAIL FROM:<a@b>\nS: 503 5.5.1 Error: send HELO/EHLO first').ids).toContain('503-hello');
+  });
+
+  it('teaches EHLO after STARTTLS, before and after the handshake', () => {
+    const { ids } = coachDialog(
+      'S: 220 x\nC: EHLO me\nS: 250-x\nS: 250 STARTTLS\nC: STARTTLS\nS: 220 2.0.0 go\n-- TLS established\nC: MAIL FROM:<a@b>\nS: 503 5.5.1 EHLO first',
+    );
+    expect(ids).toEqual(expect.arrayContaining(['starttls-ehlo', 'ehlo-after-starttls', '503-hello']));
+  });
+
+  it('notices an extension the server did not advertise', () => {
+    const { hints } = coachDialog('S: 220 x\nC: EHLO me\nS: 250-x\nS: 250 PIPELINING\nC: MAIL FROM:<a@b> SIZE=100 BODY=8BITMIME\nC: AUTH PLAIN AGFAAGI=');
+    expect(hints.map((h) => h.id)).toEqual(['not-advertised-SIZE', 'not-advertised-AUTH']);
+    expect(hints[0]?.text).toMatch(/did not advertise SIZE in its EHLO reply/);
+  });
+
+  it('does not flag advertised extensions', () => {
+    const { ids } = coachDialog('S: 220 x\nC: EHLO me\nS: 250-x\nS: 250-SIZE 1000\nS: 250 8BITMIME\nC: MAIL FROM:<a@b> SIZE=100 BODY=8BITMIME');
+    expect(ids.filter((i) => i.startsWith('not-advertised'))).toEqual([]);
+  });
+
+  it('tells that HELO gives no extensions, once', () => {
+    const { ids } = coachDialog('S: 220 x\nC: HELO me\nS: 250 x\nC: HELO me\nS: 250 x');
+    expect(ids.filter((i) => i === 'helo-no-extensions')).toHaveLength(1);
+  });
+
+  it('tells 4xx from 5xx, once each', () => {
+    const { hints } = coachDialog('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 451 4.7.1 later\nC: MAIL FROM:<a@b>\nS: 451 4.7.1 later\nC: MAIL FROM:<a@b>\nS: 550 no');
+    expect(hints.map((h) => h.id)).toEqual(['class-4', 'class-5']);
+    expect(hints[0]?.text).toMatch(/temporary/);
+    expect(hints[1]?.text).toMatch(/permanent/);
+  });
+
+  it('warns about a leading dot in message text, and about missing angle brackets', () => {
+    const { ids } = coachDialog('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:a@b\nS: 501 5.1.7 Bad sender address syntax\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go\nC: Subject: x\nC: \nC: .hidden\nC: .\nS: 250 queued');
+    expect(ids).toEqual(expect.arrayContaining(['path-brackets', 'dot-stuffing', 'end-with-dot', 'queued']));
+  });
+});
+
+describe('meaningInContext', () => {
+  it('gives 250 a different meaning after MAIL, RCPT and the final dot', () => {
+    const { exchanges } = replay(loadDialogs().find((d) => d.name === 'postfix-3.7-basic.txt')!);
+    const m = (pred: (e: Exchange) => boolean) => meaningInContext(exchanges.find(pred)!)?.meaning;
+    const afterMail = m((e) => e.command?.verb === 'MAIL');
+    const afterRcpt = m((e) => e.command?.verb === 'RCPT' && e.reply.code === 250);
+    const afterDot = m((e) => e.kind === 'end-of-data');
+    expect(afterMail).toMatch(/Sender accepted/);
+    expect(afterRcpt).toMatch(/Recipient accepted/);
+    expect(afterDot).toMatch(/responsibility/);
+    expect(new Set([afterMail, afterRcpt, afterDot]).size).toBe(3);
+    expect(m((e) => e.command?.verb === 'RCPT' && e.reply.code === 550)).toMatch(/refused/);
+  });
+
+  it('cites a source for every entry', () => {
+    expect(CONTEXT_KEYS.length).toBeGreaterThan(20);
+  });
+});
+
+describe('complete', () => {
+  const state = (script: string) => {
+    const model = new SessionModel();
+    const parser = new ReplyParser();
+    model.connected();
+    for (const s of parseDialog(script)) {
+      if (s.dir === 'C') model.sent(s.text);
+      else if (s.dir === 'S') for (const e of parser.push(s.text + '\r\n')) if (e.kind === 'reply') model.received(e.reply);
+    }
+    return model.state;
+  };
+  const greeted = state('S: 220 x');
+  const ready = state('S: 220 x\nC: EHLO me\nS: 250-x\nS: 250-AUTH PLAIN LOGIN\nS: 250 STARTTLS');
+  const inMail = state('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok');
+
+  it('offers only what fits the state', () => {
+    expect(verbsFor(greeted).map((v) => v.verb)).toEqual(['EHLO', 'HELO', 'NOOP', 'HELP', 'QUIT']);
+    expect(verbsFor(ready).map((v) => v.verb)).toEqual(expect.arrayContaining(['MAIL', 'STARTTLS', 'AUTH']));
+    expect(verbsFor(ready).map((v) => v.verb)).not.toContain('ETRN');
+    expect(verbsFor(inMail).map((v) => v.verb)).toEqual(['RCPT', 'RSET', 'NOOP', 'QUIT']);
+    expect(verbsFor(state('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok')).map((v) => v.verb)).toContain('DATA');
+  });
+
+  it('completes verbs to the shape of their arguments', () => {
+    expect(complete('ma', ready)).toEqual([{ text: 'MAIL FROM:<>', cursor: 11, label: VERB_INFO.get('MAIL')!.syntax }]);
+    expect(complete('r', inMail).map((c) => c.text)).toEqual(['RCPT TO:<>', 'RSET']);
+    expect(commonPrefix(complete('r', inMail))).toBe('R');
+    expect(complete('mail f', ready)).toEqual([{ text: 'mail FROM:<>', cursor: 11, label: VERB_INFO.get('MAIL')!.syntax }]);
+    expect(complete('AUTH ', ready).map((c) => c.text)).toEqual(['AUTH PLAIN ', 'AUTH LOGIN ']);
+    expect(complete('MAIL', greeted)).toEqual([]);
+    expect(complete('x', ready)).toEqual([]);
+  });
+});
