@@ -11,7 +11,7 @@ export type LineEnding = 'CRLF' | 'LF';
 
 /** An enhanced status code class.subject.detail (RFC 3463 §2), e.g. 5.1.1. */
 export interface EnhancedCode {
-  /** 2 success, 4 persistent transient failure, 5 permanent failure (RFC 3463 §3.1). */
+  /** 2 success, 4 persistent transient failure, 5 permanent failure (RFC 3463 §2). */
   cls: 2 | 4 | 5;
   subject: number;
   detail: number;
