@@ -57,6 +57,8 @@ export interface Exchange {
 interface Awaiting {
   kind: 'command' | 'end-of-data' | 'auth-response';
   command: Command | null;
+  /** The line as sent (a line sent after DATA, before its 354, may turn out to be message text). */
+  line: string;
 }
 
 export function initialState(): SessionState {
@@ -78,7 +80,7 @@ export function initialState(): SessionState {
 export class SessionModel {
   private s: SessionState = initialState();
   private awaiting: Awaiting[] = [];
-  private greeted = false;
+  private isGreeted = false;
 
   get state(): SessionState {
     return this.s;
@@ -88,7 +90,7 @@ export class SessionModel {
   connected(tls = false): void {
     this.s = { ...initialState(), tls };
     this.awaiting = [];
-    this.greeted = false;
+    this.isGreeted = false;
   }
 
   closed(): void {
@@ -100,13 +102,27 @@ export class SessionModel {
   tlsEstablished(): void {
     this.s = { ...initialState(), phase: 'greeted', tls: true, messagesAccepted: this.s.messagesAccepted };
     this.awaiting = [];
-    this.greeted = true;
+    this.isGreeted = true;
+  }
+
+  /** The first reply (the greeting, or a 554/421 refusal) has arrived. */
+  get greeted(): boolean {
+    return this.isGreeted;
+  }
+
+  /**
+   * Whether a line must wait before it may be written. Before the greeting a client must not talk (RFC 5321 §3.1;
+   * smtp-server answers "421 You talk too soon"). After STARTTLS nothing may follow until its reply: STARTTLS ends
+   * a pipelined group (RFC 2920 §3.1), and after a 220 the next bytes must be the TLS handshake (RFC 3207 §4).
+   */
+  get holdLines(): boolean {
+    return !this.isGreeted || this.s.tlsPending || this.awaiting.some((a) => a.command?.verb === 'STARTTLS');
   }
 
   /** What the next line typed would be, without sending it. */
   kindOfNextLine(line: string): SentKind {
     if (this.s.authChallenge) return 'auth-response';
-    if (this.s.phase === 'data' || this.dataPending()) return line === '.' ? 'end-of-data' : 'message-text';
+    if (this.s.phase === 'data') return line === '.' ? 'end-of-data' : 'message-text';
     return 'command';
   }
 
@@ -116,16 +132,17 @@ export class SessionModel {
     switch (kind) {
       case 'auth-response':
         this.s = { ...this.s, authChallenge: false };
-        this.awaiting.push({ kind, command: null });
+        this.awaiting.push({ kind, command: null, line });
         break;
       case 'message-text':
         this.s = { ...this.s, dataLines: this.s.dataLines + 1 };
         break;
       case 'end-of-data':
-        this.awaiting.push({ kind, command: null });
+        this.endOfDataSent();
+        this.awaiting.push({ kind, command: null, line });
         break;
       case 'command':
-        this.awaiting.push({ kind, command: parseCommand(line) });
+        this.awaiting.push({ kind, command: parseCommand(line), line });
         break;
     }
     return kind;
@@ -136,10 +153,11 @@ export class SessionModel {
     const before = this.s;
     let kind: Exchange['kind'];
     let command: Command | null = null;
-    if (!this.greeted) {
-      this.greeted = true;
+    if (!this.isGreeted) {
+      this.isGreeted = true;
       kind = 'greeting';
       if (reply.code === 220) this.s = { ...this.s, phase: 'greeted' };
+      // A 554 greeting means no service (RFC 5321 §3.1); a 421 closes (below).
     } else {
       const next = this.awaiting.shift();
       kind = next?.kind ?? 'unsolicited';
@@ -151,16 +169,31 @@ export class SessionModel {
     return { kind, command, reply, before, after: this.s };
   }
 
-  private dataPending(): boolean {
-    return this.awaiting.some((a) => a.command?.verb === 'DATA');
+  /** The lone "." ends the transaction, whatever its reply will say (RFC 5321 §4.1.1.4). */
+  private endOfDataSent(): void {
+    this.s = { ...this.s, phase: 'ready', sender: null, recipients: [], dataLines: 0 };
+  }
+
+  /**
+   * DATA got 354. Lines sent after DATA but before this reply were message text, not commands: take them back
+   * from the queue, up to and including a lone "." if one was sent; what follows that "." is commands again.
+   */
+  private enterData(): void {
+    this.s = { ...this.s, phase: 'data', dataLines: 0 };
+    const after = this.awaiting.splice(0);
+    const dot = after.findIndex((a) => a.line === '.');
+    const text = dot === -1 ? after : after.slice(0, dot);
+    this.s = { ...this.s, dataLines: text.length };
+    if (dot === -1) return;
+    this.endOfDataSent();
+    this.awaiting.push({ kind: 'end-of-data', command: null, line: '.' }, ...after.slice(dot + 1));
   }
 
   private apply(a: Awaiting, reply: Reply): void {
     const ok = reply.cls === 2;
     const s = this.s;
     if (a.kind === 'end-of-data') {
-      // After the end of data the transaction is over, whatever the outcome (RFC 5321 §4.1.1.4).
-      this.s = { ...s, phase: 'ready', sender: null, recipients: [], dataLines: 0, messagesAccepted: s.messagesAccepted + (ok ? 1 : 0) };
+      if (ok) this.s = { ...s, messagesAccepted: s.messagesAccepted + 1 };
       return;
     }
     if (a.kind === 'auth-response') {
@@ -185,13 +218,14 @@ export class SessionModel {
         if (ok) this.s = { ...s, recipients: [...s.recipients, cmd.path ?? cmd.arg] };
         return;
       case 'DATA':
-        if (reply.code === 354) this.s = { ...s, phase: 'data', dataLines: 0 };
+        if (reply.code === 354) this.enterData();
         return;
       case 'RSET':
         if (ok && s.phase !== 'greeted' && s.phase !== 'connected') this.s = { ...s, phase: 'ready', sender: null, recipients: [] };
         return;
       case 'STARTTLS':
-        if (reply.code === 220) this.s = { ...s, tlsPending: true };
+        // A 220 inside TLS already is the server's mistake: there is no second handshake.
+        if (reply.code === 220 && !s.tls) this.s = { ...s, tlsPending: true };
         return;
       case 'AUTH':
         this.authReply(reply);

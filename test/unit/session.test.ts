@@ -125,3 +125,105 @@ describe('SessionModel details', () => {
     expect(m.state.phase).toBe('closed');
   });
 });
+
+/** The bridge's view: a model plus a real parser; `rx` feeds server text, `tx` records sent lines. */
+function bridgeView() {
+  const model = new SessionModel();
+  const parser = new ReplyParser();
+  model.connected();
+  return {
+    model,
+    /** Returns whether this text completed the greeting and whether STARTTLS was accepted (stopping there). */
+    rx(text: string) {
+      const out = { greeted: false, startTls: false };
+      for (const e of parser.push(text)) {
+        if (e.kind !== 'reply') continue;
+        const ex = model.received(e.reply);
+        if (ex.kind === 'greeting') out.greeted = true;
+        if (ex.after.tlsPending && !ex.before.tlsPending) {
+          out.startTls = true;
+          break;
+        }
+      }
+      return out;
+    },
+    tx: (...lines: string[]) => lines.forEach((l) => model.sent(l)),
+  };
+}
+
+describe('SessionModel as the bridge uses it', () => {
+  it('holds lines until the first complete reply, even a multi-line one', () => {
+    const d = bridgeView();
+    expect(d.model.holdLines).toBe(true);
+    expect(d.rx('220-mx.example ESMTP\r\n')).toEqual({ greeted: false, startTls: false });
+    expect(d.model.greeted).toBe(false);
+    expect(d.rx('220 welcome\r\n')).toEqual({ greeted: true, startTls: false });
+    expect(d.model.holdLines).toBe(false);
+  });
+
+  it('treats a refusal greeting as the greeting too', () => {
+    expect(bridgeView().rx('554 no service\r\n').greeted).toBe(true);
+  });
+
+  it('asks for TLS on a 220 answer to STARTTLS (any case), holding lines meanwhile; not on a refusal', () => {
+    const d = bridgeView();
+    d.rx('220 hi\r\n');
+    d.tx('EHLO me');
+    d.rx('250-mx\r\n250 STARTTLS\r\n');
+    d.tx('starttls');
+    expect(d.model.holdLines).toBe(true);
+    expect(d.rx('220 2.0.0 Ready to start TLS\r\n')).toEqual({ greeted: false, startTls: true });
+    expect(d.model.holdLines).toBe(true);
+    d.model.tlsEstablished();
+    expect(d.model.holdLines).toBe(false);
+
+    const refused = bridgeView();
+    refused.rx('220 hi\r\n');
+    refused.tx('STARTTLS');
+    expect(refused.rx('454 4.7.0 TLS not available\r\n').startTls).toBe(false);
+    expect(refused.model.holdLines).toBe(false);
+  });
+
+  it('does not take STARTTLS inside message content for a command', () => {
+    const d = bridgeView();
+    d.rx('220 hi\r\n');
+    d.tx('MAIL FROM:<a@b.example>', 'RCPT TO:<c@d.example>', 'DATA');
+    d.rx('250 ok\r\n250 ok\r\n354 go ahead\r\n');
+    expect(d.model.state.phase).toBe('data');
+    d.tx('Subject: x', '', 'STARTTLS');
+    expect(d.model.holdLines).toBe(false);
+    d.tx('.');
+    expect(d.model.state.phase).toBe('ready');
+    expect(d.rx('220 not really\r\n').startTls).toBe(false);
+    d.tx('STARTTLS');
+    expect(d.rx('220 ready\r\n').startTls).toBe(true);
+  });
+
+  it('stays out of DATA when DATA is refused', () => {
+    const d = bridgeView();
+    d.rx('220 hi\r\n');
+    d.tx('DATA');
+    d.rx('503 5.5.1 need RCPT first\r\n');
+    expect(d.model.state.phase).not.toBe('data');
+    d.tx('STARTTLS');
+    expect(d.model.holdLines).toBe(true);
+  });
+
+  it('re-reads lines sent after DATA but before its 354 as message content, up to the lone dot', () => {
+    const d = bridgeView();
+    d.rx('220 hi\r\n');
+    d.tx('DATA', 'Subject: early', '', 'body', '.', 'STARTTLS');
+    d.rx('354 go\r\n');
+    expect(d.model.state.phase).toBe('ready');
+    // The next reply answers the ".", the one after it the STARTTLS.
+    expect(d.rx('250 queued\r\n').startTls).toBe(false);
+    expect(d.model.state.messagesAccepted).toBe(1);
+    expect(d.rx('220 ready\r\n').startTls).toBe(true);
+  });
+
+  it('ignores an unsolicited reply', () => {
+    const d = bridgeView();
+    d.rx('220 hi\r\n');
+    expect(d.rx('250 nobody asked\r\n')).toEqual({ greeted: false, startTls: false });
+  });
+});

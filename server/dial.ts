@@ -1,0 +1,98 @@
+/**
+ * Dialling an SMTP server: DNS lookup (injectable), then TCP, or TCP + TLS for implicit TLS (RFC 8314 §3),
+ * all under one connect timeout. Resolves with a connected socket or rejects with a BridgeError.
+ */
+import net, { type LookupFunction } from 'node:net';
+import tls from 'node:tls';
+import type { TlsMode } from '../shared/protocol/messages.js';
+import { ERROR_CODES } from '../shared/protocol/messages.js';
+import { mapNetError, type BridgeError } from './net-errors.js';
+
+export interface DialRequest {
+  host: string;
+  port: number;
+  tls: TlsMode;
+  timeoutMs: number;
+  lookup: LookupFunction;
+  /** Aborting (the user disconnected) destroys the socket; the promise then rejects (the caller knows why). */
+  signal: AbortSignal;
+}
+
+export interface Dialled {
+  socket: net.Socket;
+  /** The address actually dialled, after DNS resolution. */
+  address: string;
+}
+
+/** "[::1]" -> "::1": a bracketed IPv6 literal as typed in a URL or a mail domain-literal (RFC 5321 §4.1.3). */
+export function bareHost(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** TLS options for a server `host`: SNI only for names (RFC 6066 §3 forbids IP literals). */
+export function tlsClientOptions(host: string): { servername?: string; rejectUnauthorized: false } {
+  // Certificates are checked and reported (`authorized` in the `tls` message), never enforced: a learner must be
+  // able to look at a server with a self-signed certificate, like the practice server's.
+  return net.isIP(bareHost(host)) === 0 ? { servername: host, rejectUnauthorized: false } : { rejectUnauthorized: false };
+}
+
+function resolve(lookup: LookupFunction, host: string): Promise<string> {
+  const bare = bareHost(host);
+  if (net.isIP(bare) !== 0) return Promise.resolve(bare);
+  return new Promise((ok, fail) => {
+    lookup(bare, {}, (err, address) => {
+      if (err) return fail(err);
+      const first = Array.isArray(address) ? address[0]?.address : address;
+      if (typeof first !== 'string' || first.length === 0) return fail(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }));
+      ok(first);
+    });
+  });
+}
+
+export function dial(req: DialRequest): Promise<Dialled> {
+  const { host, port, signal } = req;
+  return new Promise<Dialled>((ok, fail) => {
+    let socket: net.Socket | null = null;
+    let settled = false;
+    let duringTls = false;
+
+    // Rejects only with a BridgeError. The socket's 'error' listener stays: after settling it is a no-op, and a
+    // socket must never be without one (an unhandled 'error' would crash the process).
+    const finish = (err: BridgeError | null, value?: Dialled): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      if (err !== null) {
+        socket?.destroy();
+        fail(err);
+      } else if (value !== undefined) ok(value);
+    };
+    const onError = (err: unknown): void => finish(mapNetError(err, host, port, duringTls));
+    const onAbort = (): void => finish({ code: ERROR_CODES.NETWORK, message: 'aborted: the connection was closed while dialling' });
+
+    const seconds = req.timeoutMs / 1000;
+    const timer = setTimeout(
+      () => finish({ code: ERROR_CODES.TIMEOUT, message: `no answer from ${host}:${port} within ${seconds} s` }),
+      req.timeoutMs,
+    );
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort);
+
+    resolve(req.lookup, host).then((address) => {
+      if (settled) return;
+      if (req.tls === 'implicit') {
+        const s = tls.connect({ host: address, port, ...tlsClientOptions(host) });
+        socket = s;
+        s.once('connect', () => (duringTls = true));
+        s.once('secureConnect', () => finish(null, { socket: s, address }));
+      } else {
+        const s = net.connect({ host: address, port });
+        socket = s;
+        s.once('connect', () => finish(null, { socket: s, address }));
+      }
+      socket.on('error', onError);
+    }, onError);
+  });
+}
+

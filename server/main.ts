@@ -1,0 +1,42 @@
+/**
+ * The heloterm command: parse configuration, start, print where to go, close cleanly on SIGINT/SIGTERM.
+ * Run with `node --import tsx server/main.ts` (one process, so signals reach it directly).
+ */
+import { parseConfig, USAGE } from './config.js';
+import { startHeloterm } from './heloterm.js';
+import { errnoOf } from './net-errors.js';
+
+/** Exit code for bad usage, as getopt-style tools do. */
+const EXIT_USAGE = 2;
+
+async function main(): Promise<void> {
+  const result = parseConfig(process.argv.slice(2), process.env);
+  if (!result.ok) {
+    process.stderr.write(`heloterm: ${result.error}\n(run with --help for the options)\n`);
+    process.exit(EXIT_USAGE);
+  }
+  if (result.config.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const app = await startHeloterm(result.config.options);
+  const p = app.practice?.info;
+  const practice = p ? ` (practice server ${p.domain} on ${p.host}:${p.port})` : ' (no practice server)';
+  process.stdout.write(`heloterm listening on ${app.url}${practice}\n`);
+
+  const stop = (signal: string): void => {
+    process.stderr.write(`heloterm: ${signal}, closing\n`);
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  const why = errnoOf(err) === 'EADDRINUSE' ? 'the port is already in use' : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`heloterm: could not start: ${why}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+/**
+ * Socket and DNS errors -> the protocol's stable error codes with a plain reason a learner can act on.
+ * Pure: takes the error's `code` and `message`, never the socket.
+ */
+import { ERROR_CODES, type ErrorCode } from '../shared/protocol/messages.js';
+
+export interface BridgeError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** DNS answers meaning "this name has no address" (getaddrinfo's EAI_NONAME surfaces as ENOTFOUND in Node). */
+const DNS_MISSING = new Set(['ENOTFOUND', 'EAI_NONAME', 'ENODATA', 'EAI_NODATA']);
+
+/** The errno-ish code of a thrown value, if it has one. */
+export function errnoOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
+  return typeof err.code === 'string' ? err.code : undefined;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Maps an error raised while dialling or talking to host:port.
+ * `duringTls` is true once TCP is up and a TLS handshake is in flight: then a failure is a TLS failure.
+ */
+export function mapNetError(err: unknown, host: string, port: number, duringTls = false): BridgeError {
+  const errno = errnoOf(err);
+  if (errno === 'ECONNREFUSED') {
+    return { code: ERROR_CODES.CONNECTION_REFUSED, message: `connection refused: nothing listens on ${host}:${port}` };
+  }
+  if (errno !== undefined && DNS_MISSING.has(errno)) {
+    return { code: ERROR_CODES.DNS_NOT_FOUND, message: `DNS name not found: ${host} has no address (${errno})` };
+  }
+  if (errno === 'ETIMEDOUT') {
+    return { code: ERROR_CODES.TIMEOUT, message: `no answer from ${host}:${port} (ETIMEDOUT)` };
+  }
+  if (duringTls) {
+    return { code: ERROR_CODES.TLS_FAILED, message: `TLS handshake with ${host}:${port} failed: ${messageOf(err)}` };
+  }
+  return { code: ERROR_CODES.NETWORK, message: `network error with ${host}:${port}: ${errno ?? 'error'} (${messageOf(err)})` };
+}

@@ -1,0 +1,173 @@
+/**
+ * The embedded practice server: a real SMTP server (smtp-server) for the domain practice.test, so heloterm works
+ * out of the box. It speaks like a small, strict MTA: enhanced status codes on (RFC 2034), STARTTLS with smtp-server's
+ * built-in self-signed certificate (RFC 3207), mailboxes alice, bob, carol and postmaster, no relaying.
+ * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) for tests and for the learner to inspect.
+ */
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { PracticeInfo } from '../../shared/protocol/messages.js';
+
+export const PRACTICE_DOMAIN = 'practice.test';
+export const PRACTICE_LOCAL_PARTS = ['alice', 'bob', 'carol', 'postmaster'] as const;
+export const PRACTICE_MAILBOXES: readonly string[] = PRACTICE_LOCAL_PARTS.map((l) => `${l}@${PRACTICE_DOMAIN}`);
+/** Largest message accepted, in bytes (advertised as SIZE, RFC 1870; larger ones get 552). */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Messages kept in memory. */
+export const MAX_KEPT_MESSAGES = 100;
+/** Idle time after which the practice server hangs up, in ms (RFC 5321 §4.5.3.2.7 suggests 5 minutes). */
+export const IDLE_TIMEOUT_MS = 5 * 60 * 1000;
+/** On close, how long open sessions may go on before they get 421 and are cut, in ms (smtp-server waits 30 s). */
+export const CLOSE_GRACE_MS = 1000;
+const BANNER = 'heloterm practice server: mail to alice, bob, carol or postmaster @practice.test';
+
+export interface ReceivedMessage {
+  from: string;
+  to: string[];
+  raw: string;
+  subject: string | undefined;
+}
+
+export interface PracticeServerOptions {
+  port?: number;
+  host?: string;
+}
+
+/** An SMTP error with the reply code smtp-server should send (it reads `responseCode`). */
+function smtpError(responseCode: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+/**
+ * smtp-server derives the enhanced code of an application error from the reply code alone (550 -> 5.1.1), so a
+ * relay denial would read "550 5.1.1". Errors listed here carry their own enhanced code, used for their reply.
+ */
+const ENHANCED_OVERRIDE = new WeakMap<SMTPServerSession, string>();
+
+/** RFC 5321 §4.5.1: "postmaster" without a domain must be accepted, as must postmaster@domain. */
+function localPartOf(address: string): { local: string; domain: string | null } {
+  const at = address.lastIndexOf('@');
+  if (at === -1) return { local: address.toLowerCase(), domain: null };
+  return { local: address.slice(0, at).toLowerCase(), domain: address.slice(at + 1).toLowerCase() };
+}
+
+export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }> {
+  readonly messages: ReceivedMessage[] = [];
+  private readonly smtp: SMTPServer;
+  private infoValue: PracticeInfo | null = null;
+
+  constructor() {
+    super();
+    this.smtp = new SMTPServer({
+      name: PRACTICE_DOMAIN,
+      banner: BANNER,
+      hideENHANCEDSTATUSCODES: false,
+      hideSTARTTLS: false,
+      authOptional: true,
+      disableReverseLookup: true, // never send DNS queries about the (loopback) client
+      size: MAX_MESSAGE_BYTES,
+      rejectOversized: true,
+      socketTimeout: IDLE_TIMEOUT_MS,
+      closeTimeout: CLOSE_GRACE_MS,
+      logger: false, // also silences the warning about the built-in test certificate, which is intended here
+      onRcptTo: (address, session, callback) => callback(this.checkRecipient(address, session)),
+      onData: (stream, session, callback) => {
+        this.receive(stream, session).then(
+          (n) => callback(null, `practice message #${n} accepted (not delivered anywhere)`),
+          (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+        );
+      },
+    });
+    this.smtp.on('error', () => {
+      // Client misbehaviour (resets, bad TLS) is normal for a practice server: nothing to do.
+    });
+    this.patchEnhancedCodes();
+  }
+
+  get info(): PracticeInfo {
+    if (this.infoValue === null) throw new Error('practice server not listening');
+    return this.infoValue;
+  }
+
+  listen(opts: PracticeServerOptions = {}): Promise<void> {
+    const host = opts.host ?? '127.0.0.1';
+    return new Promise((resolve, reject) => {
+      const server = this.smtp.server;
+      server.once('error', reject);
+      this.smtp.listen(opts.port ?? 0, host, () => {
+        server.off('error', reject);
+        const port = (server.address() as AddressInfo).port;
+        this.infoValue = { host, port, domain: PRACTICE_DOMAIN, mailboxes: [...PRACTICE_MAILBOXES] };
+        resolve();
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.smtp.close(() => resolve()));
+  }
+
+  private checkRecipient(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
+    const { local, domain } = localPartOf(address.address);
+    if (domain === null) {
+      if (local === 'postmaster') return null;
+      return smtpError(550, `<${address.address}>: no such mailbox here`);
+    }
+    if (domain !== PRACTICE_DOMAIN) {
+      // RFC 5321 §7.1 and §3.6.2: an open relay is abused by spammers; only practice.test is local.
+      ENHANCED_OVERRIDE.set(session, '5.7.1');
+      return smtpError(550, `<${address.address}>: relay denied, this server only takes mail for ${PRACTICE_DOMAIN}`);
+    }
+    if ((PRACTICE_LOCAL_PARTS as readonly string[]).includes(local)) return null;
+    return smtpError(550, `<${address.address}>: no such mailbox here`);
+  }
+
+  private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<number> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    if (stream.sizeExceeded) throw smtpError(552, `message larger than ${MAX_MESSAGE_BYTES} bytes`);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const parsed = await simpleParser(raw);
+    const message: ReceivedMessage = {
+      from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
+      to: session.envelope.rcptTo.map((r) => r.address),
+      raw,
+      subject: parsed.subject,
+    };
+    this.messages.push(message);
+    if (this.messages.length > MAX_KEPT_MESSAGES) this.messages.shift();
+    this.emit('message', message);
+    return this.messages.length;
+  }
+
+  /**
+   * Lets an error choose its enhanced status code (see ENHANCED_OVERRIDE): wraps smtp-server's lookup on each new
+   * connection, consuming the override for the next failure reply of that session.
+   */
+  private patchEnhancedCodes(): void {
+    const smtp = this.smtp;
+    const connect = smtp.connect.bind(smtp);
+    smtp.connect = (socket, socketOptions) => {
+      connect(socket, socketOptions);
+      const connection = [...smtp.connections].at(-1);
+      if (connection === undefined) return;
+      const lookup = connection._getEnhancedStatusCode.bind(connection);
+      connection._getEnhancedStatusCode = (code, context) => {
+        const override = ENHANCED_OVERRIDE.get(connection.session);
+        if (override !== undefined && code >= 400 && context !== false && lookup(code, context) !== '') {
+          ENHANCED_OVERRIDE.delete(connection.session);
+          return override;
+        }
+        return lookup(code, context);
+      };
+    };
+  }
+}
+
+export async function startPracticeServer(opts: PracticeServerOptions = {}): Promise<PracticeServer> {
+  const server = new PracticeServer();
+  await server.listen(opts);
+  return server;
+}

@@ -1,0 +1,264 @@
+/**
+ * One SMTP connection of a session, from `connect` to `closed`: dials, relays received text as `rx`, writes the
+ * user's lines with exactly one CRLF, holds lines until the server may hear them, and performs STARTTLS.
+ * Everything it opens (sockets, timers) lives in its own DisposableStore.
+ *
+ * Invariant for scripters: after `connecting`, exactly one `closed` follows (possibly after an `error`).
+ */
+import type net from 'node:net';
+import type { LookupFunction } from 'node:net';
+import tls from 'node:tls';
+import {
+  ERROR_CODES,
+  type Bare,
+  type CloseCause,
+  type ConnectMessage,
+  type ServerMessage,
+  type TlsMessage,
+} from '../shared/protocol/messages.js';
+import { ReplyParser } from '../shared/smtp/parser.js';
+import { SessionModel } from '../shared/smtp/session.js';
+import type { ParseEvent } from '../shared/smtp/types.js';
+import { dial, tlsClientOptions } from './dial.js';
+import { DisposableStore, timeout } from './disposable.js';
+import type { LogSink } from './log.js';
+import { mapNetError, type BridgeError } from './net-errors.js';
+
+/** Most lines held at once (before the greeting or during STARTTLS); more means a script is not waiting. */
+export const MAX_HELD_LINES = 100;
+/** Bytes waiting in the socket's write buffer beyond which a line is refused: the server is not reading. */
+export const MAX_WRITE_BACKLOG_BYTES = 1024 * 1024;
+/** CR, LF and NUL may never reach the server inside a line (RFC 5321 §2.3.8; SMTP smuggling, CVE-2023-51764). */
+const FORBIDDEN_IN_LINE = /[\r\n\0]/;
+
+export interface LinkDeps {
+  timeoutMs: number;
+  lookup: LookupFunction;
+  send: (m: Bare<ServerMessage>) => void;
+  log: LogSink;
+  /** Called once, after `closed` was sent (or after a silent dispose). */
+  onEnd: () => void;
+}
+
+type Phase = 'dialling' | 'open' | 'handshake' | 'ended';
+
+export class SmtpLink {
+  private readonly store = new DisposableStore();
+  private readonly dialAbort = new AbortController();
+  /** Follows the dialog: when lines may be written, what is message text, when STARTTLS was accepted. */
+  private readonly model = new SessionModel();
+  private parser = new ReplyParser();
+  private decoder = new TextDecoder('utf-8');
+  private socket: net.Socket | null = null;
+  private secure = false;
+  private phase: Phase = 'dialling';
+  private readonly held: string[] = [];
+
+  constructor(
+    private readonly target: ConnectMessage,
+    private readonly deps: LinkDeps,
+  ) {
+    this.store.defer(() => this.dialAbort.abort());
+  }
+
+  start(): void {
+    const { host, port, tls: tlsMode } = this.target;
+    this.deps.log({ event: 'connect', host, port, tls: tlsMode });
+    this.deps.send({ type: 'connecting', host, port });
+    dial({ host, port, tls: tlsMode, timeoutMs: this.deps.timeoutMs, lookup: this.deps.lookup, signal: this.dialAbort.signal }).then(
+      ({ socket, address }) => this.onDialled(socket, address),
+      (err: BridgeError) => this.end('error', err.message, err),
+    );
+  }
+
+  /** A line typed by the user (without line ending). */
+  line(text: string): void {
+    if (FORBIDDEN_IN_LINE.test(text)) {
+      return this.refuseLine('the line contains a CR, LF or NUL character, which must never be sent inside a line (RFC 5321 §2.3.8); nothing was sent');
+    }
+    if (this.mustHold()) {
+      if (this.held.length >= MAX_HELD_LINES) return this.refuseLine(`more than ${MAX_HELD_LINES} lines are waiting; nothing was sent`);
+      this.held.push(text);
+      this.deps.send({ type: 'queued', text });
+      return;
+    }
+    this.write(text);
+  }
+
+  /** The user closed the connection (without QUIT). */
+  disconnect(): void {
+    this.end('client', 'you closed the connection');
+  }
+
+  /** Frees everything without sending anything: the WebSocket is gone. */
+  dispose(): void {
+    if (this.phase === 'ended') return;
+    this.phase = 'ended';
+    this.store.dispose();
+    this.deps.log({ event: 'closed', by: 'client', reason: 'websocket closed' });
+    this.deps.onEnd();
+  }
+
+  private mustHold(): boolean {
+    return this.phase !== 'open' || this.model.holdLines || this.held.length > 0;
+  }
+
+  private refuseLine(message: string): void {
+    this.deps.send({ type: 'error', code: ERROR_CODES.LINE_REJECTED, message });
+  }
+
+  private onDialled(socket: net.Socket, address: string): void {
+    if (this.phase === 'ended') {
+      socket.destroy();
+      return;
+    }
+    this.phase = 'open';
+    const { host, port } = this.target;
+    this.deps.log({ event: 'connected', host, address, port });
+    this.deps.send({ type: 'connected', host, address, port });
+    this.attach(socket);
+    if (socket instanceof tls.TLSSocket) {
+      this.model.connected(true);
+      this.onSecure(socket);
+    }
+  }
+
+  /** Feeds replies to the model; true when one of them accepted STARTTLS (RFC 3207 §4). */
+  private startTlsAccepted(events: readonly ParseEvent[]): boolean {
+    for (const e of events) {
+      if (e.kind !== 'reply') continue;
+      const ex = this.model.received(e.reply);
+      if (ex.after.tlsPending && !ex.before.tlsPending) return true;
+    }
+    return false;
+  }
+
+  /** Takes ownership of a (plain or TLS) socket: it is destroyed when the link ends. */
+  private attach(socket: net.Socket): void {
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('data', this.onData);
+    socket.on('error', this.onSocketError);
+    socket.on('close', this.onSocketClose);
+    this.store.defer(() => socket.destroy());
+  }
+
+  private detach(socket: net.Socket): void {
+    socket.off('data', this.onData);
+    socket.off('close', this.onSocketClose);
+    // The 'error' listener stays: errors of the socket under a TLS socket must not go unhandled.
+  }
+
+  private readonly onSocketError = (err: Error): void => {
+    this.end('error', '', mapNetError(err, this.target.host, this.target.port, this.phase === 'handshake'));
+  };
+
+  private readonly onSocketClose = (): void => {
+    if (this.phase === 'ended') return; // we closed it: `closed` was sent already
+    const rest = this.decoder.decode();
+    if (rest.length > 0) this.deps.send({ type: 'rx', data: rest });
+    this.end('server', 'the server closed the connection');
+  };
+
+  private readonly onData = (chunk: Buffer): void => {
+    // stream: true keeps a multi-byte character split across TCP chunks for the next chunk.
+    const text = this.decoder.decode(chunk, { stream: true });
+    if (text.length === 0) return;
+    // Feed the parser line by line, so we know where the reply to STARTTLS ends within the chunk.
+    let cut = text.length;
+    let startTls = false;
+    let overflow = false;
+    for (let start = 0; start < text.length; ) {
+      const lf = text.indexOf('\n', start);
+      const end = lf === -1 ? text.length : lf + 1;
+      const events = this.parser.push(text.slice(start, end));
+      start = end;
+      if (events.some((e) => e.kind === 'overflow')) overflow = true;
+      if (this.startTlsAccepted(events)) {
+        startTls = true;
+        cut = end;
+        break;
+      }
+    }
+    this.deps.send({ type: 'rx', data: text.slice(0, cut) });
+    if (overflow) {
+      return this.end('error', '', { code: ERROR_CODES.SERVER_LIMIT, message: 'the server sent a line or reply longer than the bridge accepts; the connection was closed' });
+    }
+    // Inside TLS already, a 220 to a second STARTTLS is the server's mistake: stay as we are.
+    if (startTls && !this.secure) {
+      if (cut < text.length) this.deps.log({ event: 'starttls-discarded', chars: text.length - cut });
+      return this.startTls();
+    }
+    this.flush();
+  };
+
+  /** RFC 3207: after the 220, the next bytes are the TLS handshake; anything received after the 220 is discarded (§6). */
+  private startTls(): void {
+    const plain = this.socket;
+    if (plain === null) return;
+    this.phase = 'handshake';
+    this.detach(plain);
+    const secure = tls.connect({ socket: plain, ...tlsClientOptions(this.target.host) });
+    const timer = timeout(this.store, this.deps.timeoutMs, () =>
+      this.end('error', '', { code: ERROR_CODES.TLS_FAILED, message: `TLS handshake did not finish within ${this.deps.timeoutMs / 1000} s` }),
+    );
+    secure.once('secureConnect', () => {
+      timer.dispose();
+      if (this.phase !== 'handshake') return;
+      this.phase = 'open';
+      this.model.tlsEstablished();
+      this.onSecure(secure);
+      this.flush();
+    });
+    this.attach(secure);
+  }
+
+  private onSecure(socket: tls.TLSSocket): void {
+    this.secure = true;
+    // RFC 3207 §4.2: nothing from before the handshake counts.
+    this.parser.reset();
+    this.decoder = new TextDecoder('utf-8');
+    const err: unknown = socket.authorizationError;
+    const m: Bare<TlsMessage> = {
+      type: 'tls',
+      protocol: socket.getProtocol() ?? 'unknown',
+      cipher: socket.getCipher()?.name ?? 'unknown',
+      authorized: socket.authorized,
+      authorizationError: socket.authorized || err == null ? null : err instanceof Error ? err.message : String(err),
+    };
+    this.deps.log({ event: 'tls', protocol: m.protocol, authorized: m.authorized });
+    this.deps.send(m);
+  }
+
+  private flush(): void {
+    while (this.held.length > 0 && this.phase === 'open' && !this.model.holdLines) {
+      this.write(this.held.shift() ?? '');
+    }
+  }
+
+  private write(text: string): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    if (socket.writableLength > MAX_WRITE_BACKLOG_BYTES) {
+      return this.refuseLine('the server is not reading what was sent; nothing was sent');
+    }
+    socket.write(text + '\r\n');
+    this.model.sent(text);
+    this.deps.send({ type: 'tx', text });
+  }
+
+  /** Ends the connection once: frees everything, reports the error (if any) and `closed`. */
+  private end(by: CloseCause, reason: string, error?: BridgeError): void {
+    if (this.phase === 'ended') return;
+    this.phase = 'ended';
+    this.store.dispose();
+    if (error !== undefined) {
+      this.deps.log({ event: 'error', code: error.code });
+      this.deps.send({ type: 'error', code: error.code, message: error.message });
+    }
+    const why = reason !== '' ? reason : (error?.message ?? 'closed');
+    this.deps.log({ event: 'closed', by });
+    this.deps.send({ type: 'closed', by, reason: why });
+    this.deps.onEnd();
+  }
+}
