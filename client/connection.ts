@@ -1,0 +1,107 @@
+/**
+ * The browser's end of the WebSocket to the heloterm bridge: typed events in, typed messages out.
+ *
+ * Every frame is decoded at the boundary with decodeServerMessage (nothing from the wire is cast); a frame that does
+ * not decode is reported as a protocol problem and otherwise ignored. Messages go out through msg(), which adds the
+ * protocol version.
+ */
+import { decodeServerMessage } from '../shared/protocol/decode.js';
+import { msg, type Bare, type ClientMessage, type ServerMessage } from '../shared/protocol/messages.js';
+
+/** The path the bridge serves its WebSocket on (same origin as the page). */
+export const WS_PATH = '/ws';
+
+type ServerType = ServerMessage['type'];
+type MessageOf<K extends ServerType> = Extract<ServerMessage, { type: K }>;
+type Handler<K extends ServerType> = (m: MessageOf<K>) => void;
+
+/** What happened to the WebSocket itself (not to the SMTP connection behind it). */
+export interface LinkEvents {
+  open: () => void;
+  /** The WebSocket closed (bridge stopped, network lost). `code` is the WebSocket close code. */
+  down: (code: number, reason: string) => void;
+  /** A frame that is not a valid protocol message. */
+  protocolError: (error: string) => void;
+}
+
+/** ws:// or wss:// (matching the page's scheme), the page's host and port, and the bridge's path. */
+export function webSocketUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
+  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${loc.host}${WS_PATH}`;
+}
+
+export class Connection {
+  private socket: WebSocket | null = null;
+  private readonly handlers = new Map<ServerType, Set<(m: ServerMessage) => void>>();
+  private readonly link: { [K in keyof LinkEvents]: Set<LinkEvents[K]> } = {
+    open: new Set(),
+    down: new Set(),
+    protocolError: new Set(),
+  };
+
+  constructor(private readonly url: string) {}
+
+  /** True while the WebSocket is open and messages can be sent. */
+  get isOpen(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Opens the WebSocket unless it is open or opening. */
+  open(): void {
+    if (this.socket !== null && this.socket.readyState <= WebSocket.OPEN) return;
+    const ws = new WebSocket(this.url);
+    this.socket = ws;
+    ws.addEventListener('open', () => this.link.open.forEach((f) => f()));
+    ws.addEventListener('close', (e) => {
+      if (this.socket === ws) this.socket = null;
+      this.link.down.forEach((f) => f(e.code, e.reason));
+    });
+    ws.addEventListener('message', (e) => this.receive(e.data));
+  }
+
+  /** Subscribes to one server message type; returns the unsubscribe function. */
+  on<K extends ServerType>(type: K, handler: Handler<K>): () => void {
+    let set = this.handlers.get(type);
+    if (set === undefined) {
+      set = new Set();
+      this.handlers.set(type, set);
+    }
+    // The map is keyed by type and dispatch only passes messages of that type, so the handler sees its own type.
+    const h = handler as (m: ServerMessage) => void;
+    set.add(h);
+    return () => set.delete(h);
+  }
+
+  /** Subscribes to a WebSocket lifecycle event; returns the unsubscribe function. */
+  onLink<K extends keyof LinkEvents>(event: K, handler: LinkEvents[K]): () => void {
+    const set = this.link[event] as Set<LinkEvents[K]>;
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  /** Sends one message; returns false (and sends nothing) when the WebSocket is not open. */
+  send(body: Bare<ClientMessage>): boolean {
+    if (this.socket === null || this.socket.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(msg<ClientMessage>(body)));
+    return true;
+  }
+
+  /** Closes the WebSocket (the bridge then closes the SMTP connection behind it). */
+  close(): void {
+    this.socket?.close(1000, 'page closed');
+    this.socket = null;
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') {
+      this.link.protocolError.forEach((f) => f('binary frame (the protocol uses text frames)'));
+      return;
+    }
+    const decoded = decodeServerMessage(data);
+    if (!decoded.ok) {
+      this.link.protocolError.forEach((f) => f(decoded.error));
+      return;
+    }
+    this.handlers.get(decoded.value.type)?.forEach((f) => f(decoded.value));
+  }
+}

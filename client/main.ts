@@ -1,0 +1,174 @@
+/**
+ * The composition root: builds the page's parts and wires them to the bridge's WebSocket.
+ *
+ *   connect form ─┐                       ┌─> status line, terminal notes
+ *   line editor ──┼─> Connection (ws) ────┼─> ServerTextRenderer ─> terminal + reply log
+ *                 └───────────────────────┘
+ */
+import './styles.css';
+import { Connection, webSocketUrl } from './connection.js';
+import { TerminalView } from './terminal/view.js';
+import { ServerTextRenderer, formatHint, formatNote, formatQueued } from './terminal/render.js';
+import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-form.js';
+import { StatusLine, describeTls, formatAddress } from './ui/status.js';
+import { ReplyLog } from './ui/reply-log.js';
+import { PracticeHint } from './ui/practice-hint.js';
+import { parseUrlTarget } from './ui/url-params.js';
+import { TEST_HOOK_NAME, type HelotermTestHook } from './test-hook.js';
+import { SessionModel } from '../shared/smtp/session.js';
+import type { ErrorCode, PracticeInfo } from '../shared/protocol/messages.js';
+import { showControls } from '../shared/smtp/escape.js';
+
+/** Errors after which no SMTP connection is open (the connect attempt failed or there was none). */
+const CONNECT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'TARGET_REFUSED',
+  'CONNECTION_REFUSED',
+  'TIMEOUT',
+  'DNS_NOT_FOUND',
+  'NETWORK',
+  'TLS_FAILED',
+  'NOT_CONNECTED',
+]);
+
+const DATA_HINT = "message text — end with a line holding only '.'";
+
+function required<T extends Element>(selector: string, type: new () => T): T {
+  const el = document.querySelector(selector);
+  if (!(el instanceof type)) throw new Error(`page: missing ${selector}`);
+  return el;
+}
+
+function start(): void {
+  const status = new StatusLine();
+  const hint = new PracticeHint();
+  const log = new ReplyLog();
+  required('#status-slot', HTMLElement).append(status.element, hint.element);
+  required('#log-slot', HTMLElement).append(log.element);
+
+  const conn = new Connection(webSocketUrl(location));
+  const renderer = new ServerTextRenderer();
+  let model = new SessionModel();
+  let practice: PracticeInfo | null = null;
+  let state: FormState = 'idle';
+  const urlTarget = parseUrlTarget(location.search);
+  let autoConnect = urlTarget.connect;
+
+  const view = new TerminalView(required('#terminal', HTMLElement), {
+    onLine(text) {
+      if (state === 'idle') {
+        view.write(formatNote('not connected: press Connect first (the line was not sent)'));
+        return;
+      }
+      if (!conn.send({ type: 'line', text })) view.write(formatNote('not sent: no contact with the heloterm bridge'));
+    },
+  });
+
+  const setState = (s: FormState): void => {
+    state = s;
+    form.setState(s);
+  };
+
+  const isPracticeTarget = (t: Partial<ConnectTarget>): boolean =>
+    practice !== null && t.host === practice.host && t.port === practice.port && t.tls !== true;
+
+  const updateHint = (t: Partial<ConnectTarget>): void => {
+    if (isPracticeTarget(t) && practice !== null) hint.show(practice);
+    else hint.hide();
+  };
+
+  const connectTo = (target: ConnectTarget): void => {
+    if (!conn.send({ type: 'connect', host: target.host, port: target.port, tls: target.tls ? 'implicit' : 'none' })) {
+      view.write(formatNote('the heloterm bridge is not reachable; reload the page'));
+      return;
+    }
+    renderer.reset();
+    model = new SessionModel();
+    setState('connecting');
+    view.focus();
+  };
+
+  const form = new ConnectForm(required('#connect-form', HTMLFormElement), {
+    connect: connectTo,
+    disconnect: () => conn.send({ type: 'disconnect' }),
+    changed: updateHint,
+  });
+
+  if (urlTarget.host !== undefined || urlTarget.port !== undefined || urlTarget.tls !== undefined) {
+    form.prefill({ host: urlTarget.host, port: urlTarget.port, tls: urlTarget.tls }, false);
+  }
+  view.write(formatNote('press Connect, then type SMTP commands and press Enter; point at a reply code to see what it means'));
+  for (const why of urlTarget.ignored) view.write(formatNote(`ignored URL parameter ${why}`));
+
+  conn.on('hello', (m) => {
+    practice = m.practice;
+    form.setAllowedPorts(m.allowedPorts);
+    if (m.practice !== null) form.prefill({ host: m.practice.host, port: m.practice.port, tls: false }, true);
+    updateHint(form.peek());
+    if (autoConnect) {
+      autoConnect = false;
+      const target = form.read();
+      if (target !== null) connectTo(target);
+    }
+  });
+
+  conn.on('connecting', (m) => {
+    setState('connecting');
+    status.connecting(m.host, m.port);
+    view.write(formatNote(`connecting to ${m.host} port ${m.port}…`));
+  });
+  conn.on('connected', (m) => {
+    setState('connected');
+    status.connected(m.host, m.address, m.port);
+    view.write(formatNote(`connected to ${m.host} (${formatAddress(m.address, m.port)})`));
+  });
+  conn.on('tls', (m) => {
+    // After STARTTLS the session starts over (RFC 3207 §4.2); with implicit TLS it is just beginning.
+    if (model.state.tlsPending) model.tlsEstablished();
+    else model.connected(true);
+    status.tls(m);
+    view.write(formatNote(describeTls(m)));
+  });
+  conn.on('rx', (m) => {
+    const r = renderer.rx(m.data);
+    const wasInData = model.state.phase === 'data';
+    for (const e of r.events) if (e.kind === 'reply') model.received(e.reply);
+    let text = r.text;
+    if (!wasInData && model.state.phase === 'data') text += formatHint(DATA_HINT);
+    view.write(text);
+    for (const { reply, annotation } of r.replies) log.add(reply, annotation);
+  });
+  conn.on('tx', (m) => model.sent(m.text));
+  conn.on('queued', () => view.write(formatQueued()));
+  conn.on('closed', (m) => {
+    const rest = renderer.pending;
+    if (rest !== '') view.write(formatNote(`incomplete last line (no line ending): ${rest}`));
+    const who = m.by === 'server' ? 'closed by the server' : m.by === 'client' ? 'disconnected' : 'connection lost';
+    view.write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
+    status.closed(m.by, m.reason);
+    setState('idle');
+  });
+  conn.on('error', (m) => {
+    status.error(m.code, m.message);
+    view.write(formatNote(`error: ${showControls(m.message)}`));
+    if (CONNECT_FAILURES.has(m.code)) setState('idle');
+  });
+  conn.onLink('down', () => {
+    status.bridgeDown();
+    setState('idle');
+    view.write(formatNote('lost contact with the heloterm bridge'));
+  });
+  conn.onLink('protocolError', (why) => view.write(formatNote(`ignored a malformed message from the bridge: ${why}`)));
+
+  const hook: HelotermTestHook = {
+    terminalText: () => view.text(),
+    locate: (needle) => view.locate(needle),
+    cursor: () => ({ col: view.term.buffer.active.cursorX, row: view.term.buffer.active.cursorY }),
+    size: () => ({ cols: view.term.cols, rows: view.term.rows }),
+  };
+  Object.defineProperty(window, TEST_HOOK_NAME, { value: hook });
+
+  conn.open();
+  view.focus();
+}
+
+start();

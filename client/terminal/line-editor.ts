@@ -1,0 +1,301 @@
+/**
+ * Telnet-style local line editing, as a pure state machine: no DOM, no xterm.
+ *
+ * Input is what xterm's `onData` delivers (typed keys, escape sequences for special keys, pasted text). Output is a
+ * list of effects: every completed line (`line`), and at most one `render` with the new line text and cursor
+ * position, for a thin adapter (terminal/view.ts) to paint.
+ *
+ * Why local editing: like `telnet host 25`, nothing reaches the server until Enter, and then exactly one line does.
+ * The bridge appends the one CRLF (RFC 5321 §2.3.8), so the line itself must never hold CR, LF or NUL: a client MUST
+ * NOT send a bare CR or LF, and servers that accept one are open to SMTP smuggling (CVE-2023-51764/51765/51766).
+ *
+ * Decisions:
+ * - The line holds printable characters only. C0 controls, DEL, C1 controls, unpaired surrogates, the Unicode line
+ *   and paragraph separators and the bidi embeddings/overrides/isolates are never inserted.
+ * - Tab becomes one space: SMTP commands separate their words by SP (RFC 5321 §4.1.1), in message text a space is
+ *   as good as a tab for header folding (RFC 5322 §2.2.3 WSP), and a tab would move the terminal cursor to a tab
+ *   stop, which the one-cell-per-character editing model cannot follow.
+ * - DEL (0x7f) is Backspace wherever it appears, as in a cooked tty; it is never inserted.
+ * - CR, LF and CRLF each end a line; so a pasted chunk becomes one command per line, and an empty line in a paste
+ *   is sent as an empty line (in DATA it separates the headers from the body, RFC 5322 §2.1). A CRLF pair is only
+ *   recognised inside one chunk (xterm delivers a paste as one chunk and turns its line breaks into CR anyway).
+ * - Escape sequences the editor does not know (CSI with modifiers, function keys, Alt+key) are consumed whole and
+ *   ignored; an incomplete sequence at the end of a chunk is dropped (xterm delivers each key's sequence whole).
+ * - The cursor counts code points, not UTF-16 units, so it never stands between the halves of a surrogate pair.
+ */
+import { MAX_LINE_CHARS } from '../../shared/protocol/decode.js';
+import { exhaustive } from '../../shared/protocol/messages.js';
+
+/** Most history entries kept; the oldest are dropped first. */
+export const MAX_HISTORY_ENTRIES = 200;
+
+export type EditorEffect =
+  /** A completed line, without its line ending, ready to send. */
+  | { kind: 'line'; text: string }
+  /** The input line changed: paint `text` with the cursor before code point `cursor` (0 = start). */
+  | { kind: 'render'; text: string; cursor: number };
+
+export interface LineEditorOptions {
+  /** Longest line in UTF-16 code units (the protocol's limit by default); further characters are not inserted. */
+  maxLineChars?: number;
+  maxHistory?: number;
+}
+
+/** A key the editor acts on, after decoding the input. */
+type Key =
+  | { kind: 'text'; ch: string }
+  | { kind: 'enter' }
+  | { kind: 'backspace' }
+  | { kind: 'delete' }
+  | { kind: 'left' }
+  | { kind: 'right' }
+  | { kind: 'home' }
+  | { kind: 'end' }
+  | { kind: 'kill' }
+  | { kind: 'up' }
+  | { kind: 'down' }
+  | { kind: 'ignore' };
+
+type KeyKind = Exclude<Key['kind'], 'text'>;
+const keyOf = (kind: KeyKind): Key => ({ kind }) as Key;
+
+const ESC = '\x1b';
+
+/** Escape sequences for the special keys (xterm normal and application cursor mode; rxvt and VT220 Home/End). */
+const ESCAPE_KEYS: Readonly<Record<string, KeyKind>> = {
+  '\x1b[A': 'up',
+  '\x1b[B': 'down',
+  '\x1b[C': 'right',
+  '\x1b[D': 'left',
+  '\x1b[H': 'home',
+  '\x1b[F': 'end',
+  '\x1bOA': 'up',
+  '\x1bOB': 'down',
+  '\x1bOC': 'right',
+  '\x1bOD': 'left',
+  '\x1bOH': 'home',
+  '\x1bOF': 'end',
+  '\x1b[1~': 'home',
+  '\x1b[7~': 'home',
+  '\x1b[4~': 'end',
+  '\x1b[8~': 'end',
+  '\x1b[3~': 'delete',
+};
+
+/** Single control characters with a meaning; every other control character is ignored. */
+const CONTROL_KEYS: Readonly<Record<string, KeyKind>> = {
+  '\x7f': 'backspace',
+  '\b': 'backspace',
+  '\x01': 'home', // Ctrl-A
+  '\x05': 'end', // Ctrl-E
+  '\x15': 'kill', // Ctrl-U
+};
+
+// Characters that must never enter the line: C0, DEL, C1, unpaired surrogates (not encodable in UTF-8), the line
+// and paragraph separators, and the bidi controls that can reorder what is displayed (as in shared/smtp/escape.ts).
+const NOT_PRINTABLE = /^(?:[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\p{Cs})$/u;
+
+/** CSI: ESC [ parameter bytes (0x30-0x3f)* intermediate bytes (0x20-0x2f)* final byte (0x40-0x7e) (ECMA-48 §5.4). */
+const CSI = /^\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]/;
+/** SS3: ESC O and one final character (F1-F4 and the keypad in application mode). */
+const SS3 = /^\x1bO[\x20-\x7e]/;
+/** Any other two-character escape (Alt+key). */
+const SHORT_ESCAPE = /^\x1b[\s\S]/u;
+
+/** Splits one onData chunk into keys. */
+function decodeKeys(data: string): Key[] {
+  const keys: Key[] = [];
+  let i = 0;
+  while (i < data.length) {
+    const rest = data.slice(i);
+    if (rest[0] === ESC) {
+      const seq = matchEscape(rest);
+      const known = ESCAPE_KEYS[seq];
+      keys.push(keyOf(known ?? 'ignore'));
+      i += seq.length;
+      continue;
+    }
+    const cp = rest.codePointAt(0) ?? 0;
+    const ch = String.fromCodePoint(cp);
+    // A lone surrogate: codePointAt returns the unit itself, one UTF-16 unit long.
+    const width = cp > 0xffff ? 2 : 1;
+    i += width;
+    if (ch === '\r') {
+      keys.push({ kind: 'enter' });
+      if (data[i] === '\n') i += 1; // CRLF is one line ending
+    } else if (ch === '\n') {
+      keys.push({ kind: 'enter' });
+    } else if (ch === '\t') {
+      keys.push({ kind: 'text', ch: ' ' });
+    } else if (CONTROL_KEYS[ch] !== undefined) {
+      keys.push(keyOf(CONTROL_KEYS[ch]));
+    } else if (NOT_PRINTABLE.test(ch)) {
+      keys.push({ kind: 'ignore' });
+    } else {
+      keys.push({ kind: 'text', ch });
+    }
+  }
+  return keys;
+}
+
+/** The longest escape sequence at the start of `s` (which starts with ESC): a known key, a CSI, a short escape. */
+function matchEscape(s: string): string {
+  for (const seq of Object.keys(ESCAPE_KEYS)) if (s.startsWith(seq)) return seq;
+  const csi = CSI.exec(s);
+  if (csi !== null) return csi[0];
+  const ss3 = SS3.exec(s);
+  if (ss3 !== null) return ss3[0];
+  if (s.startsWith('\x1b[')) {
+    // An incomplete CSI (cut off by the end of the chunk): drop the parameter bytes seen so far.
+    const partial = /^\x1b\[[\x20-\x3f]*/.exec(s);
+    return partial !== null ? partial[0] : ESC;
+  }
+  const short = SHORT_ESCAPE.exec(s);
+  return short !== null ? short[0] : ESC;
+}
+
+export class LineEditor {
+  /** The line as code points. */
+  private chars: string[] = [];
+  private pos = 0;
+  private readonly history: string[] = [];
+  /** Index into history while browsing it; history.length means the draft (the line being written). */
+  private index = 0;
+  private draft = '';
+  /** Edits made to recalled entries while browsing, kept until Enter (as readline does). */
+  private edits = new Map<number, string>();
+  private readonly maxLineChars: number;
+  private readonly maxHistory: number;
+
+  constructor(opts: LineEditorOptions = {}) {
+    this.maxLineChars = opts.maxLineChars ?? MAX_LINE_CHARS;
+    this.maxHistory = opts.maxHistory ?? MAX_HISTORY_ENTRIES;
+  }
+
+  /** The current line text. */
+  get text(): string {
+    return this.chars.join('');
+  }
+
+  /** The cursor, in code points from the start of the line. */
+  get cursor(): number {
+    return this.pos;
+  }
+
+  /** Past lines, oldest first. */
+  get entries(): readonly string[] {
+    return this.history;
+  }
+
+  /** Feeds one onData chunk; returns the completed lines and, if the line changed, one render at the end. */
+  feed(data: string): EditorEffect[] {
+    const effects: EditorEffect[] = [];
+    const before = { text: this.text, cursor: this.pos };
+    let changedSinceLine = false;
+    let lineEmitted = false;
+    for (const key of decodeKeys(data)) {
+      if (key.kind === 'enter') {
+        effects.push({ kind: 'line', text: this.accept() });
+        lineEmitted = true;
+        changedSinceLine = false;
+      } else if (this.apply(key)) {
+        changedSinceLine = true;
+      }
+    }
+    const now = { text: this.text, cursor: this.pos };
+    // After a line the adapter starts a new, empty input line: render only if the new line has content.
+    const needsRender = lineEmitted
+      ? changedSinceLine && (now.text !== '' || now.cursor !== 0)
+      : now.text !== before.text || now.cursor !== before.cursor;
+    if (needsRender) effects.push({ kind: 'render', text: now.text, cursor: now.cursor });
+    return effects;
+  }
+
+  /** Clears the line (not the history) and returns to the draft position. */
+  clear(): void {
+    this.chars = [];
+    this.pos = 0;
+    this.index = this.history.length;
+    this.draft = '';
+    this.edits.clear();
+  }
+
+  /** Applies one editing key; returns whether the line or the cursor may have changed. */
+  private apply(key: Exclude<Key, { kind: 'enter' }>): boolean {
+    switch (key.kind) {
+      case 'text':
+        if (this.text.length + key.ch.length > this.maxLineChars) return false;
+        this.chars.splice(this.pos, 0, key.ch);
+        this.pos += 1;
+        return true;
+      case 'backspace':
+        if (this.pos === 0) return false;
+        this.chars.splice(this.pos - 1, 1);
+        this.pos -= 1;
+        return true;
+      case 'delete':
+        if (this.pos >= this.chars.length) return false;
+        this.chars.splice(this.pos, 1);
+        return true;
+      case 'left':
+        if (this.pos === 0) return false;
+        this.pos -= 1;
+        return true;
+      case 'right':
+        if (this.pos >= this.chars.length) return false;
+        this.pos += 1;
+        return true;
+      case 'home':
+        this.pos = 0;
+        return true;
+      case 'end':
+        this.pos = this.chars.length;
+        return true;
+      case 'kill':
+        this.chars = [];
+        this.pos = 0;
+        return true;
+      case 'up':
+        return this.browse(-1);
+      case 'down':
+        return this.browse(1);
+      case 'ignore':
+        return false;
+      default:
+        return exhaustive(key);
+    }
+  }
+
+  /** Completes the line: records it in the history and starts a new, empty draft. */
+  private accept(): string {
+    const line = this.text;
+    if (line !== '' && this.history[this.history.length - 1] !== line) {
+      this.history.push(line);
+      if (this.history.length > this.maxHistory) this.history.splice(0, this.history.length - this.maxHistory);
+    }
+    this.clear();
+    return line;
+  }
+
+  /** Moves through the history, skipping entries equal to the line shown, keeping the draft and any edits. */
+  private browse(step: -1 | 1): boolean {
+    const shown = this.text;
+    let next = this.index;
+    do {
+      next += step;
+    } while (next >= 0 && next < this.history.length && this.entryAt(next) === shown);
+    if (next < 0 || next > this.history.length) return false;
+    // Remember what is shown at the current position before leaving it.
+    if (this.index === this.history.length) this.draft = shown;
+    else if (shown !== this.history[this.index]) this.edits.set(this.index, shown);
+    else this.edits.delete(this.index);
+    this.index = next;
+    this.chars = Array.from(next === this.history.length ? this.draft : this.entryAt(next));
+    this.pos = this.chars.length;
+    return true;
+  }
+
+  private entryAt(i: number): string {
+    return this.edits.get(i) ?? this.history[i] ?? '';
+  }
+}

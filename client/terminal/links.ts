@@ -1,0 +1,66 @@
+/**
+ * Makes the reply codes and enhanced status codes in the terminal hoverable: a link provider that finds them with
+ * the shared findCodeTokens (the same rule that coloured them) and shows the explanation tooltip on hover.
+ *
+ * xterm link ranges are 1-based and inclusive, in buffer cells. findCodeTokens works in UTF-16 offsets of the line
+ * text, so offsets are mapped to cells: a wide character takes two cells, a surrogate pair two code units. Only the
+ * line itself is searched (a code never starts a wrapped continuation row), which covers every reply line, since
+ * codes sit at the start of a line.
+ */
+import type { IBufferLine, ILink, IDisposable, Terminal } from '@xterm/xterm';
+import { findCodeTokens, type CodeToken } from '../../shared/smtp/tokens.js';
+import type { CodeTooltip } from './tooltip.js';
+
+/** The cell (0-based column) of each UTF-16 offset of `line.translateToString(true)`, plus the end position. */
+export function cellColumns(line: IBufferLine): { text: string; columns: number[] } {
+  const columns: number[] = [];
+  let text = '';
+  for (let x = 0; x < line.length; x++) {
+    const cell = line.getCell(x);
+    if (cell === undefined) break;
+    if (cell.getWidth() === 0) continue; // the right half of a wide character
+    const chars = cell.getChars() || ' ';
+    for (let i = 0; i < chars.length; i++) columns.push(x);
+    text += chars;
+  }
+  // translateToString(true) trims trailing whitespace: keep the offsets of the text that remains.
+  const trimmed = text.replace(/\s+$/, '');
+  columns.length = trimmed.length;
+  return { text: trimmed, columns };
+}
+
+/** The 1-based inclusive cell range of a token on buffer line `y` (1-based). */
+function tokenRange(t: CodeToken, columns: number[], line: IBufferLine, y: number): ILink['range'] | null {
+  const first = columns[t.start];
+  const last = columns[t.end - 1];
+  if (first === undefined || last === undefined) return null;
+  const lastWidth = line.getCell(last)?.getWidth() ?? 1;
+  return { start: { x: first + 1, y }, end: { x: last + lastWidth, y } };
+}
+
+export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip): IDisposable {
+  return term.registerLinkProvider({
+    provideLinks(y, callback) {
+      const line = term.buffer.active.getLine(y - 1);
+      if (line === undefined || line.isWrapped) {
+        callback(undefined);
+        return;
+      }
+      const { text, columns } = cellColumns(line);
+      const links: ILink[] = [];
+      for (const token of findCodeTokens(text)) {
+        const range = tokenRange(token, columns, line, y);
+        if (range === null) continue;
+        links.push({
+          range,
+          text: token.key,
+          decorations: { pointerCursor: false, underline: true },
+          activate: (event) => tooltip.show(token, event),
+          hover: (event) => tooltip.show(token, event),
+          leave: () => tooltip.hide(),
+        });
+      }
+      callback(links.length > 0 ? links : undefined);
+    },
+  });
+}

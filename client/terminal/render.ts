@@ -1,0 +1,150 @@
+/**
+ * Turns what the bridge reports into terminal text (with SGR colours): server lines as received, an annotation
+ * after each complete reply, and local notes. Pure string building plus the shared reply parser: no DOM, no xterm.
+ *
+ * Safety rule: every character that came from the server passes through showControls before it is written, so a
+ * server can never move the cursor, recolour, retitle or write the clipboard through the terminal (escape.ts).
+ * Only this module adds escape sequences, and only SGR colours.
+ */
+import { exhaustive } from '../../shared/protocol/messages.js';
+import { ReplyParser } from '../../shared/smtp/parser.js';
+import { showControls } from '../../shared/smtp/escape.js';
+import { annotate } from '../../shared/smtp/explain.js';
+import { ANNOTATION_MARK, findCodeTokens } from '../../shared/smtp/tokens.js';
+import type { Annotation, ParseEvent, Reply, ReplyClass } from '../../shared/smtp/types.js';
+
+/** Line break written to xterm (convertEol is off: CR and LF are both needed). */
+export const EOL = '\r\n';
+
+const SGR = {
+  reset: '\x1b[0m',
+  bold: '\x1b[1m',
+  dim: '\x1b[2m',
+  italic: '\x1b[3m',
+  red: '\x1b[31m',
+  green: '\x1b[32m',
+  yellow: '\x1b[33m',
+  blue: '\x1b[34m',
+  magenta: '\x1b[35m',
+  cyan: '\x1b[36m',
+} as const;
+
+/** Colour by reply class (RFC 5321 §4.2.1): 2 done, 3 go on, 4 try later, 5 failed. 1xx is unused by SMTP. */
+const CLASS_COLOUR: Readonly<Record<ReplyClass, string>> = {
+  1: SGR.magenta,
+  2: SGR.green,
+  3: SGR.cyan,
+  4: SGR.yellow,
+  5: SGR.red,
+};
+
+/** The colour of a code's class, from its first digit ("550" or "5.1.1"). */
+export function classColour(key: string): string {
+  const d = Number(key[0]);
+  return d >= 1 && d <= 5 ? CLASS_COLOUR[d as ReplyClass] : '';
+}
+
+const paint = (style: string, text: string): string => `${style}${text}${SGR.reset}`;
+
+/** A received line: controls made visible, the reply code and enhanced code coloured by class, text plain. */
+export function formatServerLine(raw: string, bareLf: boolean): string {
+  const shown = showControls(raw);
+  let out = '';
+  let at = 0;
+  for (const t of findCodeTokens(shown)) {
+    out += shown.slice(at, t.start) + paint(classColour(t.key), shown.slice(t.start, t.end));
+    at = t.end;
+  }
+  out += shown.slice(at);
+  // RFC 5321 §2.3.8: lines end in CRLF. A bare LF is worth noticing (and a bare CR was made visible as ^M).
+  if (bareLf) out += paint(SGR.dim, ' ‹bare LF›');
+  return out + EOL;
+}
+
+/** The annotation line after a complete reply: `  ↳ 250 … · 2.1.5 …`, dim, in the class colour. */
+export function formatAnnotation(a: Annotation): string {
+  return paint(SGR.dim + CLASS_COLOUR[a.cls], `  ${ANNOTATION_MARK} ${a.summary}`) + EOL;
+}
+
+/** Why a received line is not part of a valid reply. */
+export function formatInvalid(reason: string): string {
+  return paint(SGR.dim + SGR.red, `  ✗ not a valid reply line: ${reason}`) + EOL;
+}
+
+/** The server broke a size cap: the parser dropped the rest of a line, or stopped storing a reply's lines. */
+export function formatOverflow(what: 'line' | 'reply', limit: number): string {
+  const text =
+    what === 'line'
+      ? `  ✗ line longer than ${limit} characters: the rest of it is not shown (RFC 5321 §4.5.3.1.5 allows 512 octets)`
+      : `  ✗ reply longer than ${limit} lines: further lines are shown but not kept`;
+  return paint(SGR.dim + SGR.red, text) + EOL;
+}
+
+/** A local note (connected, TLS active, closed): dim, prefixed with "--". */
+export function formatNote(text: string): string {
+  return paint(SGR.dim + SGR.blue, `-- ${text}`) + EOL;
+}
+
+/** A line the user sent, as it stays on screen after Enter. The text is the editor's: printable only. */
+export function formatSent(text: string): string {
+  return paint(SGR.bold, text) + EOL;
+}
+
+/** The bridge is holding a line until the server's greeting has arrived. */
+export function formatQueued(): string {
+  return paint(SGR.dim, "   (held until the server's greeting)") + EOL;
+}
+
+/** A dim hint (DATA mode). */
+export function formatHint(text: string): string {
+  return paint(SGR.dim + SGR.italic, `   ${text}`) + EOL;
+}
+
+/** What one rx chunk produced: terminal text and the replies it completed (with their annotations). */
+export interface Rendered {
+  text: string;
+  replies: { reply: Reply; annotation: Annotation }[];
+  events: ParseEvent[];
+}
+
+/** Feeds rx chunks through one ReplyParser per SMTP connection and renders each event. */
+export class ServerTextRenderer {
+  private parser = new ReplyParser();
+
+  rx(data: string): Rendered {
+    const events = this.parser.push(data);
+    const out: Rendered = { text: '', replies: [], events };
+    for (const ev of events) {
+      switch (ev.kind) {
+        case 'line':
+          out.text += formatServerLine(ev.line.raw, ev.line.ending === 'LF');
+          break;
+        case 'reply': {
+          const annotation = annotate(ev.reply);
+          out.text += formatAnnotation(annotation);
+          out.replies.push({ reply: ev.reply, annotation });
+          break;
+        }
+        case 'invalid':
+          out.text += formatInvalid(ev.reason);
+          break;
+        case 'overflow':
+          out.text += formatOverflow(ev.what, ev.limit);
+          break;
+        default:
+          exhaustive(ev);
+      }
+    }
+    return out;
+  }
+
+  /** Text received after the last line break (shown when the connection closes mid-line), controls made visible. */
+  get pending(): string {
+    return showControls(this.parser.pending);
+  }
+
+  /** For a new SMTP connection. */
+  reset(): void {
+    this.parser = new ReplyParser();
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The xterm.js terminal and the thin adapter around the pure line editor.
+ *
+ * Like telnet, there is no prompt: the line being typed sits on its own row(s) below the output. Output that
+ * arrives while the user types is written *above* the input line: erase the input line, write the output, paint
+ * the input line again. All writes go through one serialised painter, because xterm parses writes asynchronously
+ * and the painter needs the buffer's real cursor position to know how many rows the input line occupies (wide
+ * characters and wrapping make that hard to compute ahead). A marker (which xterm moves on scroll-back trimming
+ * and reflow) keeps the row where the input line starts.
+ */
+import { Terminal, type IMarker, type ITheme } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import '@xterm/xterm/css/xterm.css';
+import { LineEditor } from './line-editor.js';
+import { formatSent } from './render.js';
+import { CodeTooltip } from './tooltip.js';
+import { registerCodeLinks, cellColumns } from './links.js';
+
+/** Lines kept above the screen. */
+const SCROLLBACK_LINES = 5000;
+const FONT_SIZE_PX = 14;
+const FONT_FAMILY = 'ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace';
+
+const CSI = '\x1b[';
+
+const THEME: ITheme = {
+  background: '#12151b',
+  foreground: '#d6dbe4',
+  cursor: '#e8ecf2',
+  cursorAccent: '#12151b',
+  selectionBackground: '#3a4660',
+  black: '#1b1f27',
+  red: '#ff7a7a',
+  green: '#7fd88f',
+  yellow: '#e9c46a',
+  blue: '#7aa2f7',
+  magenta: '#c99cf0',
+  cyan: '#5fd0e0',
+  white: '#d6dbe4',
+  brightBlack: '#5c6370',
+  brightRed: '#ff9b9b',
+  brightGreen: '#a3e8ae',
+  brightYellow: '#f3d98c',
+  brightBlue: '#a5c1ff',
+  brightMagenta: '#ddbdf7',
+  brightCyan: '#8fe3ee',
+  brightWhite: '#ffffff',
+};
+
+export interface TerminalViewOptions {
+  /** A completed line, to send. It is already shown on screen. */
+  onLine: (text: string) => void;
+}
+
+export class TerminalView {
+  readonly term: Terminal;
+  private readonly fit = new FitAddon();
+  private readonly editor = new LineEditor();
+  private readonly tooltip: CodeTooltip;
+  private readonly resizeObserver: ResizeObserver;
+  private input = { text: '', cursor: 0 };
+  private queued: string[] = [];
+  private busy = false;
+  private again = false;
+  private inputStart: IMarker | null = null;
+
+  constructor(container: HTMLElement, private readonly opts: TerminalViewOptions) {
+    this.term = new Terminal({
+      convertEol: false,
+      cursorBlink: true,
+      fontFamily: FONT_FAMILY,
+      fontSize: FONT_SIZE_PX,
+      lineHeight: 1.15,
+      scrollback: SCROLLBACK_LINES,
+      theme: THEME,
+      screenReaderMode: false,
+    });
+    this.term.loadAddon(this.fit);
+    this.term.open(container);
+    const host = this.term.element ?? container;
+    this.tooltip = new CodeTooltip(host);
+    registerCodeLinks(this.term, this.tooltip);
+    this.term.onData((data) => this.onData(data));
+    this.inputStart = this.term.registerMarker(0);
+    this.resizeObserver = new ResizeObserver(() => this.fitToContainer());
+    this.resizeObserver.observe(container);
+    this.fitToContainer();
+  }
+
+  /** Writes output above the input line. The text must already be safe (see render.ts). */
+  write(text: string): void {
+    if (text === '') return;
+    this.queued.push(text);
+    this.flush();
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  /** The whole buffer as text, one entry per line (wrapped rows joined), trailing blank lines dropped. */
+  text(): string {
+    const buf = this.term.buffer.active;
+    const rows: string[] = [];
+    for (let y = 0; y < buf.length; y++) {
+      const line = buf.getLine(y);
+      const text = line?.translateToString(true) ?? '';
+      if (line?.isWrapped === true && rows.length > 0) rows[rows.length - 1] = padEnd(rows[rows.length - 1] ?? '', this.term.cols) + text;
+      else rows.push(text);
+    }
+    while (rows.length > 0 && rows[rows.length - 1] === '') rows.pop();
+    return rows.join('\n');
+  }
+
+  /** The viewport cell (0-based column and row) where `needle` last appears on screen, or null. */
+  locate(needle: string): { col: number; row: number } | null {
+    const buf = this.term.buffer.active;
+    for (let r = this.term.rows - 1; r >= 0; r--) {
+      const line = buf.getLine(buf.viewportY + r);
+      if (line === undefined) continue;
+      const { text, columns } = cellColumns(line);
+      const at = text.lastIndexOf(needle);
+      const col = at >= 0 ? columns[at] : undefined;
+      if (col !== undefined) return { col, row: r };
+    }
+    return null;
+  }
+
+  dispose(): void {
+    this.resizeObserver.disconnect();
+    this.term.dispose();
+  }
+
+  private fitToContainer(): void {
+    // Fitting a hidden or zero-sized container would give nonsense dimensions.
+    if (this.term.element?.offsetParent === null) return;
+    this.fit.fit();
+  }
+
+  private onData(data: string): void {
+    this.tooltip.hide();
+    for (const effect of this.editor.feed(data)) {
+      if (effect.kind === 'line') {
+        this.input = { text: '', cursor: 0 };
+        this.queued.push(formatSent(effect.text));
+        this.opts.onLine(effect.text);
+      } else {
+        this.input = { text: effect.text, cursor: effect.cursor };
+      }
+    }
+    this.flush();
+  }
+
+  /**
+   * Brings the screen up to date: erase the input line, write queued output, paint the input line, place the
+   * cursor. Each step that depends on where xterm's cursor ended up waits for the previous write to be parsed.
+   */
+  private flush(): void {
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    this.again = false;
+    const output = this.queued.join('');
+    this.queued = [];
+    const erase = this.eraseInputSequence();
+    if (output === '') {
+      this.paintInput(erase);
+      return;
+    }
+    this.term.write(erase + output, () => {
+      this.inputStart?.dispose();
+      this.inputStart = this.term.registerMarker(0);
+      this.paintInput('');
+    });
+  }
+
+  private paintInput(prefix: string): void {
+    this.term.write(prefix + this.input.text, () => this.placeCursor());
+  }
+
+  /** The cursor is after the text; move it back to the editor's cursor by repainting the part before it. */
+  private placeCursor(): void {
+    const chars = Array.from(this.input.text);
+    if (this.input.cursor >= chars.length) {
+      this.done();
+      return;
+    }
+    const before = chars.slice(0, this.input.cursor).join('');
+    this.term.write(this.toInputStart() + before, () => this.done());
+  }
+
+  private done(): void {
+    this.busy = false;
+    if (this.again) this.flush();
+  }
+
+  /** Rows between the start of the input line and the cursor (only valid when no write is pending). */
+  private rowsBelowInputStart(): number {
+    const start = this.inputStart;
+    if (start === null || start.isDisposed || start.line < 0) return 0;
+    const buf = this.term.buffer.active;
+    return Math.max(0, buf.baseY + buf.cursorY - start.line);
+  }
+
+  private toInputStart(): string {
+    const up = this.rowsBelowInputStart();
+    return `${up > 0 ? `${CSI}${up}A` : ''}\r`;
+  }
+
+  /** Moves to the start of the input line and erases from there to the end of the screen. */
+  private eraseInputSequence(): string {
+    return `${this.toInputStart()}${CSI}J`;
+  }
+}
+
+/** A wrapped row continues a full row: restore the spaces translateToString(true) trimmed from its end. */
+function padEnd(row: string, cols: number): string {
+  return row.length >= cols ? row : row + ' '.repeat(cols - row.length);
+}

@@ -1,0 +1,16 @@
+/**
+ * A small read-only window onto the page for the end-to-end tests (test/e2e): xterm's DOM rows lag its buffer by
+ * a frame and hide wide-character layout, so tests read the buffer through this instead.
+ */
+export const TEST_HOOK_NAME = '__heloterm';
+
+export interface HelotermTestHook {
+  /** The terminal buffer as text, one line per row. */
+  terminalText(): string;
+  /** The viewport cell (0-based) where `needle` last appears on screen, or null. */
+  locate(needle: string): { col: number; row: number } | null;
+  /** The terminal cursor (0-based cell column, and row in the viewport). */
+  cursor(): { col: number; row: number };
+  /** Terminal size in cells. */
+  size(): { cols: number; rows: number };
+}

@@ -1,0 +1,129 @@
+/**
+ * The connect form in the header: host, port, implicit TLS, Connect and Disconnect. It validates what it reads
+ * and reports through callbacks; it knows nothing about WebSockets.
+ */
+import { isValidHost, parsePort } from './url-params.js';
+
+/** SMTP's port (RFC 5321 §4.5.4.2 by reference to the IANA assignment). */
+export const SMTP_PORT = 25;
+/** Submission with implicit TLS (RFC 8314 §3.3). */
+export const SUBMISSIONS_PORT = 465;
+/** Submission (RFC 6409 §3.1), which uses STARTTLS rather than implicit TLS. */
+export const SUBMISSION_PORT = 587;
+
+export interface ConnectTarget {
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+export type FormState = 'idle' | 'connecting' | 'connected';
+
+export interface ConnectFormHandlers {
+  connect: (target: ConnectTarget) => void;
+  disconnect: () => void;
+  /** The target fields changed (typed or prefilled). */
+  changed?: (target: Partial<ConnectTarget>) => void;
+}
+
+function field<T extends HTMLElement>(form: HTMLFormElement, selector: string, type: new () => T): T {
+  const el = form.querySelector(selector);
+  if (!(el instanceof type)) throw new Error(`connect form: missing ${selector}`);
+  return el;
+}
+
+export class ConnectForm {
+  private readonly host: HTMLInputElement;
+  private readonly port: HTMLInputElement;
+  private readonly tls: HTMLInputElement;
+  private readonly connectButton: HTMLButtonElement;
+  private readonly disconnectButton: HTMLButtonElement;
+  private readonly portList: HTMLDataListElement;
+  /** The user typed in the target fields: later prefills (the practice server) must not overwrite them. */
+  private edited = false;
+
+  constructor(
+    private readonly form: HTMLFormElement,
+    private readonly handlers: ConnectFormHandlers,
+  ) {
+    this.host = field(form, 'input[name="host"]', HTMLInputElement);
+    this.port = field(form, 'input[name="port"]', HTMLInputElement);
+    this.tls = field(form, 'input[name="tls"]', HTMLInputElement);
+    this.connectButton = field(form, 'button[data-action="connect"]', HTMLButtonElement);
+    this.disconnectButton = field(form, 'button[data-action="disconnect"]', HTMLButtonElement);
+    this.portList = field(form, 'datalist', HTMLDataListElement);
+    if (this.port.value === '') this.port.value = String(SMTP_PORT);
+
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const target = this.read();
+      if (target !== null) handlers.connect(target);
+    });
+    this.disconnectButton.addEventListener('click', () => handlers.disconnect());
+    for (const input of [this.host, this.port]) {
+      input.addEventListener('input', () => {
+        this.edited = true;
+        input.setCustomValidity('');
+        this.handlers.changed?.(this.peek());
+      });
+    }
+    this.tls.addEventListener('change', () => {
+      this.edited = true;
+      this.matchPortToTls();
+      this.handlers.changed?.(this.peek());
+    });
+    this.setState('idle');
+  }
+
+  /** Fills the fields. A `soft` fill (the practice server default) leaves fields the user already edited alone. */
+  prefill(target: Partial<ConnectTarget>, soft: boolean): void {
+    if (soft && this.edited) return;
+    if (target.host !== undefined) this.host.value = target.host;
+    if (target.port !== undefined) this.port.value = String(target.port);
+    if (target.tls !== undefined) this.tls.checked = target.tls;
+    if (!soft) this.edited = true;
+    this.handlers.changed?.(this.peek());
+  }
+
+  /** Offers the ports the bridge will dial as suggestions. */
+  setAllowedPorts(ports: readonly number[]): void {
+    this.portList.replaceChildren(
+      ...ports.map((p) => {
+        const o = document.createElement('option');
+        o.value = String(p);
+        return o;
+      }),
+    );
+  }
+
+  setState(state: FormState): void {
+    this.form.dataset.state = state;
+    const busy = state !== 'idle';
+    this.connectButton.disabled = busy;
+    this.disconnectButton.disabled = !busy;
+    for (const input of [this.host, this.port, this.tls]) input.disabled = busy;
+  }
+
+  /** The validated target, or null (the browser then shows what is wrong). */
+  read(): ConnectTarget | null {
+    const host = this.host.value.trim().replace(/^\[(.*)\]$/, '$1');
+    this.host.setCustomValidity(isValidHost(host) ? '' : 'Enter a host name or an IP address.');
+    const port = parsePort(this.port.value.trim());
+    this.port.setCustomValidity(port !== null ? '' : 'Enter a port from 1 to 65535.');
+    if (!this.form.reportValidity() || port === null) return null;
+    return { host, port, tls: this.tls.checked };
+  }
+
+  /** What the fields hold now, unvalidated. */
+  peek(): Partial<ConnectTarget> {
+    const port = parsePort(this.port.value.trim());
+    return { host: this.host.value.trim(), ...(port !== null ? { port } : {}), tls: this.tls.checked };
+  }
+
+  /** Implicit TLS normally means port 465; plain SMTP means 25. Only the well-known defaults are switched. */
+  private matchPortToTls(): void {
+    const port = parsePort(this.port.value.trim());
+    if (this.tls.checked && (port === SMTP_PORT || port === SUBMISSION_PORT)) this.port.value = String(SUBMISSIONS_PORT);
+    if (!this.tls.checked && port === SUBMISSIONS_PORT) this.port.value = String(SMTP_PORT);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * A short guide shown while the practice server is the target: its domain, its mailboxes, and the eight steps of
+ * the classic "test SMTP with telnet" walk-through (shared/seed/telnet-smtp-test-article.txt), folded away in a
+ * <details> element.
+ */
+import type { PracticeInfo } from '../../shared/protocol/messages.js';
+
+interface Step {
+  /** What to type. */
+  type: string;
+  /** What it does. */
+  note: string;
+}
+
+function steps(info: PracticeInfo): Step[] {
+  const to = info.mailboxes[0] ?? `postmaster@${info.domain}`;
+  return [
+    { type: 'HELO yourname', note: 'introduce yourself; expect 250' },
+    { type: 'MAIL FROM:<you@example.org>', note: 'the sender; expect 250' },
+    { type: `RCPT TO:<${to}>`, note: 'a recipient; expect 250 (an unknown mailbox gets 550)' },
+    { type: 'DATA', note: 'start the message; expect 354' },
+    { type: 'Subject: Hello from heloterm', note: 'a header, then press Enter on an empty line' },
+    { type: 'This is a test message.', note: 'the body, as many lines as you like' },
+    { type: '.', note: 'a line holding only a dot ends the message; expect 250' },
+    { type: 'QUIT', note: 'say goodbye; expect 221' },
+  ];
+}
+
+export class PracticeHint {
+  readonly element: HTMLElement;
+
+  constructor() {
+    this.element = document.createElement('section');
+    this.element.className = 'practice-hint';
+    this.element.setAttribute('aria-label', 'Practice server');
+    this.element.hidden = true;
+  }
+
+  show(info: PracticeInfo): void {
+    const intro = document.createElement('p');
+    const label = document.createElement('strong');
+    label.textContent = 'Practice server';
+    const domain = document.createElement('code');
+    domain.textContent = info.domain;
+    intro.append(label, ' for the domain ', domain, ' with the mailboxes ');
+    info.mailboxes.forEach((m, i) => {
+      const c = document.createElement('code');
+      c.textContent = m;
+      intro.append(i === 0 ? '' : ', ', c);
+    });
+    intro.append('. It keeps what you send to itself: nothing is relayed.');
+
+    const details = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = 'The eight steps of a test message';
+    const list = document.createElement('ol');
+    for (const s of steps(info)) {
+      const li = document.createElement('li');
+      const code = document.createElement('code');
+      code.textContent = s.type;
+      li.append(code, ` — ${s.note}`);
+      list.append(li);
+    }
+    details.append(summary, list);
+    this.element.replaceChildren(intro, details);
+    this.element.hidden = false;
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Reads `?host=…&port=…&tls=1&connect=1` from the page URL. Each value is checked; a bad one is ignored (and
+ * reported), never passed on. Pure: takes the query string, no DOM.
+ */
+import { MAX_HOST_CHARS } from '../../shared/protocol/decode.js';
+
+export interface UrlTarget {
+  host?: string;
+  port?: number;
+  tls?: boolean;
+  /** Connect as soon as the bridge is ready. */
+  connect: boolean;
+  /** Parameters that were present but ignored, with why. */
+  ignored: string[];
+}
+
+// A host name (RFC 1123 labels; underscores tolerated as in real-world names; an IPv4 address fits this too), or
+// an IPv6 address with or without brackets (it has a colon). The bridge's target policy decides what may be dialled.
+const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
+const IPV6 = /^\[?[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(?:%[A-Za-z0-9]+)?\]?$/;
+const PORT = /^[0-9]{1,5}$/;
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+/** True for a host the form may hold: 1-255 characters, a name or an IP literal. */
+export function isValidHost(host: string): boolean {
+  return host.length > 0 && host.length <= MAX_HOST_CHARS && (HOST_NAME.test(host) || IPV6.test(host));
+}
+
+/** The port number, or null unless it is an integer from 1 to 65535. */
+export function parsePort(text: string): number | null {
+  if (!PORT.test(text)) return null;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : null;
+}
+
+export function parseUrlTarget(search: string): UrlTarget {
+  const q = new URLSearchParams(search);
+  const out: UrlTarget = { connect: false, ignored: [] };
+  const host = q.get('host');
+  if (host !== null) {
+    const h = host.trim();
+    if (isValidHost(h)) out.host = h.replace(/^\[(.*)\]$/, '$1');
+    else out.ignored.push('host: not a host name or IP address');
+  }
+  const port = q.get('port');
+  if (port !== null) {
+    const p = parsePort(port.trim());
+    if (p !== null) out.port = p;
+    else out.ignored.push('port: not a number from 1 to 65535');
+  }
+  const tls = q.get('tls');
+  if (tls !== null) {
+    const t = tls.trim().toLowerCase();
+    if (TRUE.has(t)) out.tls = true;
+    else if (FALSE.has(t)) out.tls = false;
+    else out.ignored.push('tls: use 1 or 0');
+  }
+  const connect = q.get('connect');
+  if (connect !== null) {
+    const c = connect.trim().toLowerCase();
+    if (TRUE.has(c)) out.connect = true;
+    else if (!FALSE.has(c)) out.ignored.push('connect: use 1 or 0');
+  }
+  return out;
+}

@@ -1,0 +1,197 @@
+/**
+ * End to end in a real headless Chromium: the built page (dist/client, built by `vite build` before vitest in
+ * `npm test`), the real bridge, and the embedded practice server. Walks through the eight steps of the classic
+ * telnet walk-through by typing into xterm, and checks what the user sees: the replies, their annotations, the
+ * reply log, and the tooltip over a code. Expected texts come from the shared dictionary, not from this file.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { explainCode, explainEnhanced } from '../../shared/smtp/explain.js';
+import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
+import { cellCenter, launchBrowser, locateText, poll, terminalCursor, terminalText, waitForTerminal } from '../helpers/browser.js';
+
+const BUILT_PAGE = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
+const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
+/** How long one SMTP round trip through browser, bridge and practice server may take on a slow machine, in ms. */
+const REPLY_TIMEOUT_MS = 10_000;
+const VIEWPORT = { width: 1366, height: 860 } as const;
+
+/** The annotation line the terminal shows after a reply with this code: "↳ 354 <title of 354>". */
+function annotationOf(code: number): string {
+  return `${ANNOTATION_MARK} ${code} ${explainCode(code).title}`;
+}
+
+function count(haystack: string, needle: string): number {
+  return haystack.split(needle).length - 1;
+}
+
+describe('heloterm in Chromium', () => {
+  let app: Heloterm;
+  let browser: Browser;
+  let context: BrowserContext | null = null;
+  let pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(BUILT_PAGE)) throw new Error(`${BUILT_PAGE} is missing: run \`npx vite build\` first`);
+    app = await startHeloterm({ port: 0, log: () => {} });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = null;
+  });
+
+  async function openPage(query = ''): Promise<Page> {
+    context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    pageErrors = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    await page.goto(`${app.url}${query}`);
+    return page;
+  }
+
+  function practiceInfo() {
+    if (app.practice === null) throw new Error('the practice server is not running');
+    return app.practice.info;
+  }
+
+  /** Types a line and presses Enter, then waits for one more annotation of `code` than there was before. */
+  async function send(page: Page, line: string, code: number | null): Promise<string> {
+    const before = await terminalText(page);
+    if (line !== '') await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+    if (code === null) return waitForTerminal(page, (t) => t.includes(line), REPLY_TIMEOUT_MS, `the echo of "${line}"`);
+    const want = annotationOf(code);
+    return waitForTerminal(page, (t) => count(t, want) > count(before, want), REPLY_TIMEOUT_MS, `"${want}" after "${line}"`);
+  }
+
+  it('walks through the eight steps and explains every reply', async () => {
+    const practice = practiceInfo();
+    const page = await openPage();
+
+    // The form is prefilled with the practice server from the bridge's hello.
+    await poll(async () => (await page.inputValue('input[name="port"]')) === String(practice.port), 5000, 'the port prefill');
+    expect(await page.inputValue('input[name="host"]')).toBe(practice.host);
+    await expect.poll(() => page.locator('.practice-hint').isVisible()).toBe(true);
+    expect(await page.locator('.practice-hint').textContent()).toContain(practice.domain);
+
+    await page.click('button[data-action="connect"]');
+    let text = await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    expect(text).toMatch(/^220 /m);
+    expect(await page.locator('.status').textContent()).toContain(`Connected to ${practice.host}`);
+
+    const subject = `heloterm e2e ${Date.now()}`;
+    const recipient = practice.mailboxes[0] ?? `alice@${practice.domain}`;
+    await send(page, 'HELO yourname', 250);
+    await send(page, 'MAIL FROM:<you@example.org>', 250);
+    await send(page, `RCPT TO:<${recipient}>`, 250);
+    // An unknown mailbox: 550 with the enhanced code 5.1.1 (RFC 3463 "bad destination mailbox address").
+    text = await send(page, `RCPT TO:<nobody@${practice.domain}>`, 550);
+    expect(text).toMatch(/^550 5\.1\.1 /m);
+    text = await send(page, 'DATA', 354);
+    expect(text).toContain("end with a line holding only '.'");
+    await send(page, `Subject: ${subject}`, null);
+    await send(page, '', null);
+    await send(page, 'This is a test message typed in heloterm.', null);
+    await send(page, '.', 250);
+    text = await send(page, 'QUIT', 221);
+    await waitForTerminal(page, (t) => t.includes('-- closed by the server'), REPLY_TIMEOUT_MS, 'the close note');
+    expect(await page.locator('.status').textContent()).toContain('Closed by the server');
+
+    // The practice server got the message with its Subject and body.
+    const got = app.practice?.messages.find((m) => m.subject === subject);
+    expect(got?.to).toEqual([recipient]);
+    expect(got?.raw).toContain('This is a test message typed in heloterm.');
+
+    // The reply log lists every reply with its explanations.
+    const entries = page.locator('.reply-log li');
+    const codes = await entries.locator('.reply-code').allTextContents();
+    expect(codes).toEqual(['220', '250', '250', '250', '550', '354', '250', '221']);
+    const rejected = entries.nth(4);
+    expect(await rejected.textContent()).toContain(explainCode(550).title);
+    expect(await rejected.textContent()).toContain(explainEnhanced('5.1.1')?.title ?? 'no 5.1.1 entry');
+    expect(await rejected.textContent()).toContain('What to do:');
+    expect(await rejected.getAttribute('tabindex')).toBe('0');
+
+    // Hovering a code in the terminal shows its explanation.
+    const tooltip = page.locator('.heloterm-tooltip');
+    const at550 = await cellCenter(page, '550 5.1.1');
+    await page.mouse.move(at550.x, at550.y);
+    await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await tooltip.textContent()).toContain(explainCode(550).title);
+    expect(await tooltip.textContent()).toContain('What to do:');
+    expect(await tooltip.getAttribute('role')).toBe('tooltip');
+
+    const atEnhanced = await cellCenter(page, '550 5.1.1', 4);
+    await page.mouse.move(atEnhanced.x, atEnhanced.y);
+    await expect.poll(() => tooltip.getAttribute('data-key'), { timeout: 5000 }).toBe('5.1.1');
+    expect(await tooltip.textContent()).toContain(explainEnhanced('5.1.1')?.explanation ?? 'no 5.1.1 entry');
+
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    await page.screenshot({ path: `${RESULTS_DIR}eight-steps.png` });
+
+    // Leaving the code hides the tooltip.
+    await page.mouse.move(5, VIEWPORT.height - 5);
+    await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(false);
+
+    // Clear empties the log.
+    await page.click('.reply-log button');
+    await expect.poll(() => entries.count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('connects at once with ?connect=1', async () => {
+    const practice = practiceInfo();
+    const page = await openPage(`?host=${practice.host}&port=${practice.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    expect(await page.locator('.status').textContent()).toContain(`Connected to ${practice.host}`);
+    await expect.poll(() => page.locator('button[data-action="disconnect"]').isEnabled()).toBe(true);
+    await page.click('button[data-action="disconnect"]');
+    await waitForTerminal(page, (t) => t.includes('-- disconnected'), REPLY_TIMEOUT_MS, 'the disconnect note');
+    expect(await page.locator('button[data-action="connect"]').isEnabled()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps the input line whole while replies arrive, and edits it in place', async () => {
+    const page = await openPage('?connect=1');
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+
+    // The reply to HELO arrives while the next line is being typed: it must appear above the input line.
+    const typing = 'MAIL FROM:<typing@example.org>';
+    await page.keyboard.type('HELO me');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(typing);
+    const text = await waitForTerminal(
+      page,
+      (t) => t.includes(annotationOf(250)) && t.trimEnd().endsWith(typing),
+      REPLY_TIMEOUT_MS,
+      'the HELO reply above the line being typed',
+    );
+    expect(count(text, 'MAIL FROM')).toBe(1);
+    expect(text.indexOf(annotationOf(250))).toBeLessThan(text.indexOf(typing));
+
+    // Edit in place, with characters outside ASCII: the cursor moves by code point.
+    await page.keyboard.press('Control+u');
+    await page.keyboard.type('RCPT TO:<é😀@x>');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type('Z');
+    const edited = 'RCPT TO:<é😀Z@x>';
+    await waitForTerminal(page, (t) => t.trimEnd().endsWith(edited), REPLY_TIMEOUT_MS, 'the edited line');
+    const at = await poll(() => locateText(page, '@x>'), 5000, 'the edited line on screen');
+    await expect.poll(() => terminalCursor(page), { timeout: 5000 }).toEqual(at);
+    expect(count(await terminalText(page), 'RCPT TO')).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+});

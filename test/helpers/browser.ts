@@ -1,0 +1,107 @@
+/**
+ * A real headless Chromium for the end-to-end tests, plus the polling helpers browser tests need (xterm paints
+ * its DOM rows about one animation frame after its buffer changes).
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { HelotermTestHook } from '../../client/test-hook.js';
+
+/** Debian's chromium package puts the browser here; override with CHROMIUM_PATH. */
+export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
+/** How often poll() retries, in ms. */
+const POLL_INTERVAL_MS = 50;
+
+const CHROMIUM_ARGS = [
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-sync',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+/** Launches headless Chromium. Throws (never skips) when it is not installed. */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH;
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}; install Debian's chromium or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Calls `fn` until it returns a value other than undefined/false, or throws after `timeoutMs` with the last
+ * error (or a message naming what was awaited).
+ */
+export async function poll<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
+  }
+}
+
+/** The xterm buffer as text (through the page's test hook, client/test-hook.ts). */
+export async function terminalText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const hook = (window as unknown as { __heloterm?: HelotermTestHook }).__heloterm;
+    if (hook === undefined) throw new Error('page has no __heloterm test hook');
+    return hook.terminalText();
+  });
+}
+
+/** Waits until the terminal text satisfies `predicate`; returns the text. */
+export async function waitForTerminal(page: Page, predicate: (text: string) => boolean, timeoutMs: number, what: string): Promise<string> {
+  let last = '';
+  try {
+    return await poll(async () => {
+      last = await terminalText(page);
+      return predicate(last) ? last : undefined;
+    }, timeoutMs, what);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- terminal ---\n${last}`);
+  }
+}
+
+/** The page coordinates of the middle of the cell where `needle` last appears on the terminal screen. */
+export async function cellCenter(page: Page, needle: string, offsetChars = 0): Promise<{ x: number; y: number }> {
+  const at = await page.evaluate((n) => {
+    const hook = (window as unknown as { __heloterm?: HelotermTestHook }).__heloterm;
+    if (hook === undefined) throw new Error('page has no __heloterm test hook');
+    return { cell: hook.locate(n), size: hook.size() };
+  }, needle);
+  if (at.cell === null) throw new Error(`"${needle}" is not on the terminal screen`);
+  const box = await page.locator('.xterm-screen').boundingBox();
+  if (box === null) throw new Error('no .xterm-screen');
+  const cellW = box.width / at.size.cols;
+  const cellH = box.height / at.size.rows;
+  return { x: box.x + (at.cell.col + offsetChars + 0.5) * cellW, y: box.y + (at.cell.row + 0.5) * cellH };
+}
+
+/** The terminal cursor: 0-based column and viewport row. */
+export async function terminalCursor(page: Page): Promise<{ col: number; row: number }> {
+  return page.evaluate(() => {
+    const hook = (window as unknown as { __heloterm?: HelotermTestHook }).__heloterm;
+    if (hook === undefined) throw new Error('page has no __heloterm test hook');
+    return hook.cursor();
+  });
+}
+
+/** The viewport cell where `needle` last appears on the terminal screen. */
+export async function locateText(page: Page, needle: string): Promise<{ col: number; row: number } | null> {
+  return page.evaluate((n) => {
+    const hook = (window as unknown as { __heloterm?: HelotermTestHook }).__heloterm;
+    if (hook === undefined) throw new Error('page has no __heloterm test hook');
+    return hook.locate(n);
+  }, needle);
+}

@@ -1,0 +1,112 @@
+/**
+ * The browser's pure helpers: URL parameters, the WebSocket URL, the status wording, and the terminal rendering of
+ * server text (no DOM needed: these modules build strings).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseUrlTarget, isValidHost, parsePort } from '../../client/ui/url-params.js';
+import { webSocketUrl } from '../../client/connection.js';
+import { describeTls, formatAddress } from '../../client/ui/status.js';
+import { ServerTextRenderer, formatServerLine } from '../../client/terminal/render.js';
+import { annotate } from '../../shared/smtp/explain.js';
+import { explainCode } from '../../shared/smtp/explain.js';
+
+describe('parseUrlTarget', () => {
+  const cases: { search: string; host?: string; port?: number; tls?: boolean; connect: boolean; ignored: number }[] = [
+    { search: '', connect: false, ignored: 0 },
+    { search: '?host=mail.example.org&port=587', host: 'mail.example.org', port: 587, connect: false, ignored: 0 },
+    { search: '?host=127.0.0.1&port=25&tls=1&connect=1', host: '127.0.0.1', port: 25, tls: true, connect: true, ignored: 0 },
+    { search: '?host=[::1]&tls=0', host: '::1', tls: false, connect: false, ignored: 0 },
+    { search: '?connect=true', connect: true, ignored: 0 },
+    { search: '?host=evil%20host', connect: false, ignored: 1 },
+    { search: '?host=<script>', connect: false, ignored: 1 },
+    { search: '?host=a..b', connect: false, ignored: 1 },
+    { search: `?host=${'a'.repeat(256)}`, connect: false, ignored: 1 },
+    { search: '?port=0', connect: false, ignored: 1 },
+    { search: '?port=65536', connect: false, ignored: 1 },
+    { search: '?port=25abc', connect: false, ignored: 1 },
+    { search: '?port=-25', connect: false, ignored: 1 },
+    { search: '?tls=maybe&connect=soon', connect: false, ignored: 2 },
+  ];
+  it.each(cases)('$search', ({ search, host, port, tls, connect, ignored }) => {
+    const t = parseUrlTarget(search);
+    expect(t.host).toBe(host);
+    expect(t.port).toBe(port);
+    expect(t.tls).toBe(tls);
+    expect(t.connect).toBe(connect);
+    expect(t.ignored).toHaveLength(ignored);
+  });
+
+  it('validates hosts and ports on their own', () => {
+    expect(isValidHost('mx1.mail-provider.example')).toBe(true);
+    expect(isValidHost('-bad.example')).toBe(false);
+    expect(isValidHost('')).toBe(false);
+    expect(parsePort('65535')).toBe(65535);
+    expect(parsePort('1.5')).toBeNull();
+  });
+});
+
+describe('webSocketUrl', () => {
+  it('follows the page scheme and host', () => {
+    expect(webSocketUrl({ protocol: 'http:', host: '127.0.0.1:8025' })).toBe('ws://127.0.0.1:8025/ws');
+    expect(webSocketUrl({ protocol: 'https:', host: 'heloterm.example' })).toBe('wss://heloterm.example/ws');
+  });
+});
+
+describe('status wording', () => {
+  it('describes TLS with the certificate verdict', () => {
+    const base = { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' };
+    expect(describeTls({ ...base, authorized: true, authorizationError: null })).toBe(
+      'TLS active (TLSv1.3, TLS_AES_256_GCM_SHA384, certificate verified)',
+    );
+    expect(describeTls({ ...base, authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' })).toContain(
+      'certificate not verified: DEPTH_ZERO_SELF_SIGNED_CERT',
+    );
+  });
+
+  it('brackets IPv6 addresses', () => {
+    expect(formatAddress('::1', 25)).toBe('[::1]:25');
+    expect(formatAddress('192.0.2.1', 25)).toBe('192.0.2.1:25');
+  });
+});
+
+describe('terminal rendering of server text', () => {
+  /** Removes the SGR colour sequences render.ts adds itself. */
+  const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+  it('never passes a server control character to the terminal', () => {
+    const hostile = '250 ok \x1b]52;c;cHduZWQ=\x07 \x1b[2J\x9b31m\r';
+    const out = formatServerLine(hostile, false);
+    // The only escape sequences left are SGR colours (ESC [ digits m).
+    expect(out.replace(/\x1b\[[0-9;]*m/g, '')).not.toMatch(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/);
+    expect(plain(out)).toContain('^[]52;c;cHduZWQ=^G');
+    expect(plain(out)).toContain('^[[2J');
+  });
+
+  it('colours the code by class and keeps the text as received', () => {
+    const out = formatServerLine('550 5.1.1 <nobody@practice.test>: no such mailbox', false);
+    expect(out.startsWith('\x1b[31m550\x1b[0m')).toBe(true);
+    expect(plain(out)).toBe('550 5.1.1 <nobody@practice.test>: no such mailbox\r\n');
+  });
+
+  it('renders lines as they come and annotates each complete reply once', () => {
+    const r = new ServerTextRenderer();
+    const first = r.rx('250-practice.test Hello\r\n250-PIPE');
+    expect(plain(first.text)).toBe('250-practice.test Hello\r\n');
+    expect(first.replies).toEqual([]);
+    const second = r.rx('LINING\r\n250 SIZE 1048576\r\n');
+    expect(second.replies).toHaveLength(1);
+    const reply = second.replies[0]!.reply;
+    expect(reply.lines).toHaveLength(3);
+    expect(plain(second.text)).toContain(`↳ ${annotate(reply).summary}`);
+    expect(plain(second.text)).toContain(explainCode(250).title);
+    expect(r.pending).toBe('');
+  });
+
+  it('keeps an incomplete last line for the close note, controls made visible', () => {
+    const r = new ServerTextRenderer();
+    r.rx('220 hi\r\n421 going\x1b');
+    expect(r.pending).toBe('421 going^[');
+    r.reset();
+    expect(r.pending).toBe('');
+  });
+});
