@@ -157,11 +157,16 @@ const ENHANCED = new Map<string, Explanation>();
 for (const d of ENHANCED_DETAILS) {
   for (const c of ENHANCED_CLASSES) {
     const key = `${c.cls}.${d.subject}.${d.detail}`;
+    const subj = SUBJECT_BY_NUMBER.get(d.subject);
+    // X.Y.0 is "other or undefined" (RFC 3463 §3): with class 2 it only says "success, about this subject".
+    // The registry's titles are written for failures (X.6.0 "Other or undefined media error"), so a 2.6.0 on an
+    // accepted message must not read as an error.
+    const success = c.cls === 2 && d.detail === 0 && subj !== undefined;
     ENHANCED.set(key, freeze({
       key,
-      title: d.title,
-      explanation: `${d.explanation} ${c.explanation}`,
-      action: d.action,
+      title: success ? `${subj.title}: success` : d.title,
+      explanation: success ? `${subj.explanation} ${c.explanation} No more precise detail is given.` : `${d.explanation} ${c.explanation}`,
+      action: success ? c.action : d.action,
       source: d.source,
     }));
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BASIC_CODES } from '../../shared/smtp/codes.js';
-import { ENHANCED_CLASSES, ENHANCED_DETAILS } from '../../shared/smtp/enhanced-codes.js';
+import { ENHANCED_CLASSES, ENHANCED_DETAILS, ENHANCED_SUBJECTS } from '../../shared/smtp/enhanced-codes.js';
 import { annotate, explainCode, explainEnhanced } from '../../shared/smtp/explain.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { ANNOTATION_MARK, findCodeTokens } from '../../shared/smtp/tokens.js';
@@ -82,7 +82,13 @@ describe('explainCode', () => {
 
 describe('explainEnhanced', () => {
   const registered = ENHANCED_DETAILS.flatMap((d) =>
-    ENHANCED_CLASSES.map((c) => [`${c.cls}.${d.subject}.${d.detail}`, d.title, d.source, c.explanation] as const),
+    ENHANCED_CLASSES.map((c) => {
+      // Class 2 with detail 0 is titled by its subject ("Mailbox status: success"): the registry's X.Y.0 titles
+      // are written for failures.
+      const subject = ENHANCED_SUBJECTS.find((s) => s.subject === d.subject)!;
+      const title = c.cls === 2 && d.detail === 0 ? `${subject.title}: success` : d.title;
+      return [`${c.cls}.${d.subject}.${d.detail}`, title, d.source, c.explanation] as const;
+    }),
   );
 
   it.each(registered)('%s resolves to its registry entry', (key, title, source, classText) => {
@@ -130,7 +136,7 @@ describe('annotate', () => {
     [250, null, '250 Requested action completed'],
     [550, '5.1.1', '550 Mailbox unavailable · 5.1.1 Bad destination mailbox address'],
     [554, '5.7.1', '554 Transaction failed · 5.7.1 Delivery not authorized, message refused'],
-    [235, '2.7.0', '235 Authentication succeeded · 2.7.0 Other or undefined security status'],
+    [235, '2.7.0', '235 Authentication succeeded · 2.7.0 Security or policy status: success'],
     // An unlisted code: its digits speak. Second digit 9 has no RFC 5321 category, and the title says so.
     [299, null, '299 Positive completion, no defined category (unlisted)'],
     [458, '4.3.0', '458 Transient negative completion, mail system (unlisted) · 4.3.0 Other or undefined mail system status'],
@@ -194,5 +200,13 @@ describe('annotate', () => {
         }
       },
     );
+  });
+});
+
+describe('success codes never read as errors', () => {
+  it.each(['2.0.0', '2.1.0', '2.2.0', '2.3.0', '2.4.0', '2.5.0', '2.6.0', '2.7.0'])('%s', (code) => {
+    const e = explainEnhanced(code)!;
+    expect(e.title).toMatch(/success/);
+    expect(`${e.title} ${e.explanation}`).not.toMatch(/\b(error|fail(ed|ure)?|undeliverable)\b/i);
   });
 });
