@@ -11,6 +11,12 @@ export interface ContextMeaning {
   source: string;
 }
 
+/** Whatever it answers, 421 means the server is closing the channel (RFC 5321 §3.8). */
+const CLOSING: ContextMeaning = {
+  meaning: 'Whatever you sent, the server is closing the connection now (busy, shutting down, or tired of waiting). Connect again later.',
+  source: 'RFC 5321 §3.8',
+};
+
 const CONTEXT: Readonly<Record<string, ContextMeaning>> = {
   'GREETING:220': { meaning: 'The server is ready: introduce yourself with EHLO (or HELO).', source: 'RFC 5321 §3.1' },
   'GREETING:554': { meaning: 'The server refuses to talk to you at all: it will answer 503 to everything but QUIT.', source: 'RFC 5321 §3.1' },
@@ -65,6 +71,7 @@ export function meaningInContext(ex: Exchange): ContextMeaning | null {
   const what = answered(ex);
   if (what === null) return null;
   const code = ex.reply.code;
+  if (code === 421 && what !== 'GREETING') return CLOSING;
   return CONTEXT[`${what}:${code}`] ?? CONTEXT[`${what}:${Math.floor(code / 100)}xx`] ?? null;
 }
 

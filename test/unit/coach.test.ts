@@ -102,6 +102,12 @@ describe('meaningInContext', () => {
     expect(m((e) => e.command?.verb === 'RCPT' && e.reply.code === 550)).toMatch(/refused/);
   });
 
+  it('reads 421 as the server closing, whatever it answered', () => {
+    const { exchanges } = coachDialog('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 421 4.3.2 Shutting down');
+    expect(meaningInContext(exchanges[2]!)?.meaning).toMatch(/closing the connection/);
+    expect(meaningInContext(exchanges[2]!)?.source).toBe('RFC 5321 §3.8');
+  });
+
   it('cites a source for every entry', () => {
     expect(CONTEXT_KEYS.length).toBeGreaterThan(20);
   });
