@@ -51,7 +51,8 @@ const CONTEXT: Readonly<Record<string, ContextMeaning>> = {
   'AUTH-RESPONSE:535': { meaning: 'The user name or password is wrong (or the mechanism is not allowed for this user).', source: 'RFC 4954 §6' },
 };
 
-function answered(ex: Exchange): string | null {
+/** What a reply answered, as a context key: a verb, GREETING, END-OF-DATA or AUTH-RESPONSE; null when unknown. */
+export function answeredKey(ex: Exchange): string | null {
   switch (ex.kind) {
     case 'greeting':
       return 'GREETING';
@@ -68,7 +69,7 @@ function answered(ex: Exchange): string | null {
 
 /** The meaning of this reply given what it answered, or null when the code's general meaning says it all. */
 export function meaningInContext(ex: Exchange): ContextMeaning | null {
-  const what = answered(ex);
+  const what = answeredKey(ex);
   if (what === null) return null;
   const code = ex.reply.code;
   if (code === 421 && what !== 'GREETING') return CLOSING;

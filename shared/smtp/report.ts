@@ -3,7 +3,7 @@
  * context (what it answered), what major servers mean by its text (vendor rules), and, for an EHLO reply, each
  * keyword. The terminal, the tooltip and the reply log all show parts of this.
  */
-import { meaningInContext, type ContextMeaning } from './context.js';
+import { answeredKey, meaningInContext, type ContextMeaning } from './context.js';
 import { explainEhloReply, type EhloExplanation } from './ehlo.js';
 import { annotate } from './explain.js';
 import type { Exchange } from './session.js';
@@ -24,29 +24,22 @@ export interface ReplyReport {
   ehlo: EhloExplanation[] | null;
 }
 
-function answeredLabel(ex: Exchange): string | null {
-  switch (ex.kind) {
-    case 'greeting':
-      return 'the connection (greeting)';
-    case 'end-of-data':
-      return 'the end of the message (".")';
-    case 'auth-response':
-      return 'an AUTH response';
-    case 'command':
-      return ex.command === null ? null : ex.command.verb;
-    case 'unsolicited':
-      return null;
-  }
-}
+/** How the reply log names what a reply answered (verbs stand for themselves). */
+const ANSWERED_LABEL: Readonly<Record<string, string>> = {
+  GREETING: 'the connection (greeting)',
+  'END-OF-DATA': 'the end of the message (".")',
+  'AUTH-RESPONSE': 'an AUTH response',
+};
 
 export function reportReply(n: number, ex: Exchange): ReplyReport {
   const reply = ex.reply;
+  const answered = answeredKey(ex);
   const isEhlo = ex.kind === 'command' && ex.command?.verb === 'EHLO' && reply.code === 250;
   return {
     n,
     reply,
     annotation: annotate(reply),
-    answered: answeredLabel(ex),
+    answered: answered === null ? null : (ANSWERED_LABEL[answered] ?? answered),
     context: meaningInContext(ex),
     vendor: matchVendorRules(reply.code, reply.lines.map((l) => l.text).join(' ')),
     ehlo: isEhlo ? explainEhloReply(reply.lines.map((l) => l.text)) : null,
