@@ -1,21 +1,42 @@
 /**
  * Command-line and environment configuration. Pure apart from reading its arguments: flags win over environment
- * variables; every value is validated with a message that names the flag or variable.
+ * variables; every value is validated with a message that names the flag or variable. The README's flags table
+ * lists the same options (keep the two in step).
  */
 import { parseArgs } from 'node:util';
+import { tokenProblem } from '../shared/protocol/token.js';
 import type { HelotermOptions } from './heloterm.js';
+import { parseAllowList } from './target-policy.js';
 
 export const USAGE = `Usage: heloterm [options]
 
-A web terminal for talking SMTP by hand.
+A web terminal for talking SMTP by hand. Every option has an environment variable; flags win.
 
-Options:
-  --port <n>            HTTP port to listen on (default 8025; 0 picks a free port)   env HELOTERM_PORT
-  --host <addr>         address to bind (default 127.0.0.1)                          env HELOTERM_HOST
-  --practice-port <n>   port of the embedded practice SMTP server (default: a free one) env HELOTERM_PRACTICE_PORT
-  --no-practice         do not start the practice server
-  --allow-port <n,...>  ports the bridge may dial (repeatable; default 25,465,587,2525) env HELOTERM_ALLOW_PORTS
-  --help                show this help
+Listening
+  --port <n>                  HTTP port (default 8025; 0 picks a free port)       HELOTERM_PORT
+  --host <addr>               bind address (default 127.0.0.1)                     HELOTERM_HOST
+  --token <token>             access token (default: random when required)         HELOTERM_TOKEN
+  --require-token             require the token on loopback too                    HELOTERM_REQUIRE_TOKEN
+  --allow-origin <url,...>    extra allowed page origins (behind a proxy)          HELOTERM_ALLOW_ORIGINS
+  --max-sessions <n>          open sessions overall (default 100)                  HELOTERM_MAX_SESSIONS
+  --max-sessions-per-address <n>  per client address (default 20)                  HELOTERM_MAX_SESSIONS_PER_ADDRESS
+  --heartbeat <s>             ping interval; no pong by the next ping ends it (30) HELOTERM_HEARTBEAT
+  --idle-timeout <s>          close a session idle this long (default 900)         HELOTERM_IDLE_TIMEOUT
+  --max-session <s>           close any session after this long (default 7200)     HELOTERM_MAX_SESSION
+Targets
+  --allow-port <n,...>        ports the bridge may dial (default 25,465,587,2525)  HELOTERM_ALLOW_PORTS
+  --public-targets-only       dial public addresses only (automatic beyond loopback) HELOTERM_PUBLIC_TARGETS_ONLY
+  --allow-target <t,...>      host names, IPs or CIDRs allowed anyway              HELOTERM_ALLOW_TARGETS
+  --connect-timeout <s>       DNS + TCP + TLS dialling limit (default 10)          HELOTERM_CONNECT_TIMEOUT
+  --no-data                   refuse DATA and BDAT                                 HELOTERM_NO_DATA
+  --max-recipients <n>        RCPT commands per session                            HELOTERM_MAX_RECIPIENTS
+  --max-commands-per-minute <n>  commands per session per minute                   HELOTERM_MAX_COMMANDS_PER_MINUTE
+  --max-reply-line <n>        longest server reply line, characters (default 4096) HELOTERM_MAX_REPLY_LINE
+  --max-reply-lines <n>       most lines in one reply (default 1000)               HELOTERM_MAX_REPLY_LINES
+Practice server
+  --practice-port <n>         its port (default: a free one)                       HELOTERM_PRACTICE_PORT
+  --no-practice               do not start it
+  --help                      show this help
 `;
 
 export interface Config {
@@ -27,6 +48,10 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; error: st
 
 class ConfigError extends Error {}
 
+/** RFC 5321 §4.5.3.1.5: a reply line may be 512 octets; a smaller cap would cut conforming servers off. */
+const MIN_REPLY_LINE_CHARS = 512;
+const MS_PER_S = 1000;
+
 function parsePort(text: string, where: string, min: 0 | 1): number {
   const t = text.trim();
   const n = /^[0-9]{1,5}$/.test(t) ? Number(t) : NaN;
@@ -36,10 +61,36 @@ function parsePort(text: string, where: string, min: 0 | 1): number {
   return n;
 }
 
+function parseCount(text: string, where: string, min = 1): number {
+  const t = text.trim();
+  const n = /^[0-9]{1,9}$/.test(t) ? Number(t) : NaN;
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${where}: "${text}" is not a whole number of at least ${min}`);
+  return n;
+}
+
+function parseSeconds(text: string, where: string): number {
+  const t = text.trim();
+  const n = /^[0-9]{1,7}(?:\.[0-9]{1,3})?$/.test(t) ? Number(t) : NaN;
+  if (!(n > 0)) throw new ConfigError(`${where}: "${text}" is not a number of seconds above 0`);
+  return Math.round(n * MS_PER_S);
+}
+
+function parseBool(text: string, where: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+  if (['0', 'false', 'no', 'off'].includes(t)) return false;
+  throw new ConfigError(`${where}: "${text}" is not a yes/no value (use 1 or 0)`);
+}
+
+function splitList(values: readonly string[], where: string): string[] {
+  const items = values.flatMap((v) => v.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+  if (items.length === 0) throw new ConfigError(`${where}: nothing given`);
+  return items;
+}
+
 function parsePortList(values: readonly string[], where: string): number[] {
-  const ports = values.flatMap((v) => v.split(',')).filter((p) => p.trim() !== '');
-  if (ports.length === 0) throw new ConfigError(`${where}: no port given`);
-  return [...new Set(ports.map((p) => parsePort(p, where, 1)))];
+  if (values.flatMap((v) => v.split(',')).every((p) => p.trim() === '')) throw new ConfigError(`${where}: no port given`);
+  return [...new Set(splitList(values, where).map((p) => parsePort(p, where, 1)))];
 }
 
 function parseHost(text: string, where: string): string {
@@ -48,45 +99,143 @@ function parseHost(text: string, where: string): string {
   return t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1) : t;
 }
 
+function parseOrigins(values: readonly string[], where: string): string[] {
+  return splitList(values, where).map((o) => {
+    let u: URL;
+    try {
+      u = new URL(o);
+    } catch {
+      throw new ConfigError(`${where}: "${o}" is not an origin (like https://heloterm.example.org)`);
+    }
+    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== o.replace(/\/$/, '').toLowerCase()) {
+      throw new ConfigError(`${where}: "${o}" is not an origin (scheme://host[:port], nothing after)`);
+    }
+    return u.origin;
+  });
+}
+
+function parseToken(text: string, where: string): string {
+  const problem = tokenProblem(text);
+  if (problem !== null) throw new ConfigError(`${where}: ${problem}`);
+  return text;
+}
+
+function parseTargets(values: readonly string[], where: string): string[] {
+  const items = splitList(values, where);
+  try {
+    parseAllowList(items);
+  } catch (err) {
+    throw new ConfigError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return items;
+}
+
+const STRING_FLAGS = [
+  'port',
+  'host',
+  'practice-port',
+  'token',
+  'heartbeat',
+  'idle-timeout',
+  'max-session',
+  'connect-timeout',
+  'max-sessions',
+  'max-sessions-per-address',
+  'max-recipients',
+  'max-commands-per-minute',
+  'max-reply-line',
+  'max-reply-lines',
+] as const;
+const LIST_FLAGS = ['allow-port', 'allow-target', 'allow-origin'] as const;
+const BOOL_FLAGS = ['no-practice', 'require-token', 'public-targets-only', 'no-data'] as const;
+
+type Source<T> = [T, string] | null;
+
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
   try {
-    const { values } = parseArgs({
+    const { values: parsed } = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
       options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'practice-port': { type: 'string' },
-        'no-practice': { type: 'boolean' },
-        'allow-port': { type: 'string', multiple: true },
+        ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' as const }])),
+        ...Object.fromEntries(LIST_FLAGS.map((f) => [f, { type: 'string' as const, multiple: true as const }])),
+        ...Object.fromEntries(BOOL_FLAGS.map((f) => [f, { type: 'boolean' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
     });
-    if (values['no-practice'] === true && values['practice-port'] !== undefined) {
-      throw new ConfigError('--practice-port and --no-practice contradict each other');
-    }
-    const pick = (flag: string | undefined, name: string): [string, string] | null =>
-      flag !== undefined ? [flag, `--${name}`] : null;
-    const fromEnv = (name: string): [string, string] | null => {
+    // The option table is built from the lists above, so its value type is looked at field by field.
+    const values: Readonly<Record<string, unknown>> = parsed;
+    const fromEnv = (name: string): Source<string> => {
       const v = env[name];
       return v !== undefined && v !== '' ? [v, name] : null;
     };
+    const str = (flag: (typeof STRING_FLAGS)[number], envName: string): Source<string> => {
+      const v = values[flag];
+      return typeof v === 'string' ? [v, `--${flag}`] : fromEnv(envName);
+    };
+    const list = (flag: (typeof LIST_FLAGS)[number], envName: string): Source<string[]> => {
+      const v = values[flag];
+      if (Array.isArray(v)) return [v.filter((x): x is string => typeof x === 'string'), `--${flag}`];
+      const e = fromEnv(envName);
+      return e ? [[e[0]], e[1]] : null;
+    };
+    const bool = (flag: (typeof BOOL_FLAGS)[number], envName: string): boolean => {
+      if (values[flag] === true) return true;
+      const e = fromEnv(envName);
+      return e ? parseBool(e[0], e[1]) : false;
+    };
 
-    const portSrc = pick(values.port, 'port') ?? fromEnv('HELOTERM_PORT');
-    const hostSrc = pick(values.host, 'host') ?? fromEnv('HELOTERM_HOST');
-    const practicePortSrc = pick(values['practice-port'], 'practice-port') ?? fromEnv('HELOTERM_PRACTICE_PORT');
-    const allow = values['allow-port'];
-    const allowSrc: [string[], string] | null =
-      allow !== undefined ? [allow, '--allow-port'] : env.HELOTERM_ALLOW_PORTS ? [[env.HELOTERM_ALLOW_PORTS], 'HELOTERM_ALLOW_PORTS'] : null;
-
+    const hostSrc = str('host', 'HELOTERM_HOST');
+    const portSrc = str('port', 'HELOTERM_PORT');
     const options: Config['options'] = {
       host: hostSrc ? parseHost(...hostSrc) : '127.0.0.1',
       port: portSrc ? parsePort(portSrc[0], portSrc[1], 0) : 8025,
     };
-    if (values['no-practice'] === true) options.practice = false;
-    else if (practicePortSrc) options.practice = { port: parsePort(practicePortSrc[0], practicePortSrc[1], 0) };
-    if (allowSrc) options.allowedPorts = parsePortList(allowSrc[0], allowSrc[1]);
+
+    const practicePortSrc = str('practice-port', 'HELOTERM_PRACTICE_PORT');
+    if (values['no-practice'] === true) {
+      if (values['practice-port'] !== undefined) throw new ConfigError('--practice-port and --no-practice contradict each other');
+      options.practice = false;
+    } else if (practicePortSrc) options.practice = { port: parsePort(practicePortSrc[0], practicePortSrc[1], 0) };
+
+    const ports = list('allow-port', 'HELOTERM_ALLOW_PORTS');
+    if (ports) options.allowedPorts = parsePortList(...ports);
+    const targets = list('allow-target', 'HELOTERM_ALLOW_TARGETS');
+    if (targets) options.allowTargets = parseTargets(...targets);
+    const origins = list('allow-origin', 'HELOTERM_ALLOW_ORIGINS');
+    if (origins) options.allowedOrigins = parseOrigins(...origins);
+
+    const token = str('token', 'HELOTERM_TOKEN');
+    if (token) options.token = parseToken(...token);
+    if (bool('require-token', 'HELOTERM_REQUIRE_TOKEN')) options.requireToken = true;
+    if (bool('public-targets-only', 'HELOTERM_PUBLIC_TARGETS_ONLY')) options.publicTargetsOnly = true;
+    if (bool('no-data', 'HELOTERM_NO_DATA')) options.noData = true;
+
+    const counts: [(typeof STRING_FLAGS)[number], string, 'maxSessions' | 'maxSessionsPerAddress' | 'maxRecipients' | 'maxCommandsPerMinute' | 'maxReplyLines'][] = [
+      ['max-sessions', 'HELOTERM_MAX_SESSIONS', 'maxSessions'],
+      ['max-sessions-per-address', 'HELOTERM_MAX_SESSIONS_PER_ADDRESS', 'maxSessionsPerAddress'],
+      ['max-recipients', 'HELOTERM_MAX_RECIPIENTS', 'maxRecipients'],
+      ['max-commands-per-minute', 'HELOTERM_MAX_COMMANDS_PER_MINUTE', 'maxCommandsPerMinute'],
+      ['max-reply-lines', 'HELOTERM_MAX_REPLY_LINES', 'maxReplyLines'],
+    ];
+    for (const [flag, envName, key] of counts) {
+      const src = str(flag, envName);
+      if (src) options[key] = parseCount(...src);
+    }
+    const replyLine = str('max-reply-line', 'HELOTERM_MAX_REPLY_LINE');
+    if (replyLine) options.maxReplyLineChars = parseCount(replyLine[0], replyLine[1], MIN_REPLY_LINE_CHARS);
+
+    const durations: [(typeof STRING_FLAGS)[number], string, 'heartbeatMs' | 'idleTimeoutMs' | 'maxSessionMs' | 'connectTimeoutMs'][] = [
+      ['heartbeat', 'HELOTERM_HEARTBEAT', 'heartbeatMs'],
+      ['idle-timeout', 'HELOTERM_IDLE_TIMEOUT', 'idleTimeoutMs'],
+      ['max-session', 'HELOTERM_MAX_SESSION', 'maxSessionMs'],
+      ['connect-timeout', 'HELOTERM_CONNECT_TIMEOUT', 'connectTimeoutMs'],
+    ];
+    for (const [flag, envName, key] of durations) {
+      const src = str(flag, envName);
+      if (src) options[key] = parseSeconds(...src);
+    }
     return { ok: true, config: { help: values.help === true, options } };
   } catch (err) {
     // parseArgs throws TypeErrors with a clear text ("Unknown option '--x'"); ours are ConfigErrors.

@@ -1,19 +1,23 @@
 /**
- * Dialling an SMTP server: DNS lookup (injectable), then TCP, or TCP + TLS for implicit TLS (RFC 8314 §3),
- * all under one connect timeout. Resolves with a connected socket or rejects with a BridgeError.
+ * Dialling an SMTP server: resolve and check the target once (target-policy.ts), then TCP to the checked address,
+ * or TCP + TLS for implicit TLS (RFC 8314 §3), all under one connect timeout. Resolves with a connected socket or
+ * rejects with a BridgeError.
  */
-import net, { type LookupFunction } from 'node:net';
+import net from 'node:net';
 import tls from 'node:tls';
 import type { TlsMode } from '../shared/protocol/messages.js';
 import { ERROR_CODES } from '../shared/protocol/messages.js';
 import { mapNetError, type BridgeError } from './net-errors.js';
+import { TargetRefused } from './target-policy.js';
 
 export interface DialRequest {
   host: string;
   port: number;
   tls: TlsMode;
   timeoutMs: number;
-  lookup: LookupFunction;
+  /** Resolves `host` once and checks the addresses; the address returned is dialled as is (an IP literal, so no
+   *  second lookup can happen). Rejects with TargetRefused or a DNS error. */
+  resolve: (host: string) => Promise<string>;
   /** Aborting (the user disconnected) destroys the socket; the promise then rejects (the caller knows why). */
   signal: AbortSignal;
 }
@@ -36,19 +40,6 @@ export function tlsClientOptions(host: string): { servername?: string; rejectUna
   return net.isIP(bareHost(host)) === 0 ? { servername: host, rejectUnauthorized: false } : { rejectUnauthorized: false };
 }
 
-function resolve(lookup: LookupFunction, host: string): Promise<string> {
-  const bare = bareHost(host);
-  if (net.isIP(bare) !== 0) return Promise.resolve(bare);
-  return new Promise((ok, fail) => {
-    lookup(bare, {}, (err, address) => {
-      if (err) return fail(err);
-      const first = Array.isArray(address) ? address[0]?.address : address;
-      if (typeof first !== 'string' || first.length === 0) return fail(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }));
-      ok(first);
-    });
-  });
-}
-
 export function dial(req: DialRequest): Promise<Dialled> {
   const { host, port, signal } = req;
   return new Promise<Dialled>((ok, fail) => {
@@ -68,7 +59,8 @@ export function dial(req: DialRequest): Promise<Dialled> {
         fail(err);
       } else if (value !== undefined) ok(value);
     };
-    const onError = (err: unknown): void => finish(mapNetError(err, host, port, duringTls));
+    const onError = (err: unknown): void =>
+      finish(err instanceof TargetRefused ? { code: ERROR_CODES.TARGET_REFUSED, message: err.message } : mapNetError(err, host, port, duringTls));
     const onAbort = (): void => finish({ code: ERROR_CODES.NETWORK, message: 'aborted: the connection was closed while dialling' });
 
     const seconds = req.timeoutMs / 1000;
@@ -79,7 +71,7 @@ export function dial(req: DialRequest): Promise<Dialled> {
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort);
 
-    resolve(req.lookup, host).then((address) => {
+    req.resolve(host).then((address) => {
       if (settled) return;
       if (req.tls === 'implicit') {
         const s = tls.connect({ host: address, port, ...tlsClientOptions(host) });

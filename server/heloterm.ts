@@ -2,24 +2,43 @@
  * The composition root: practice server + HTTP app + WebSocket gateway on one HTTP server.
  * `startHeloterm` is the programmatic API used by main.ts and by the tests.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import dns from 'node:dns';
 import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import ipaddr from 'ipaddr.js';
+import { tokenProblem } from '../shared/protocol/token.js';
 import { createApp } from './app.js';
+import { NO_LINE_LIMITS, type LineLimits } from './line-policy.js';
 import { stderrLog, type LogSink } from './log.js';
 import { PracticeServer, startPracticeServer } from './practice/practice-server.js';
-import { Session } from './session.js';
-import { DEFAULT_ALLOWED_PORTS } from './target-policy.js';
+import { CLOSE_GOING_AWAY, Session, type SessionLimits } from './session.js';
+import { DEFAULT_MAX_REPLY_LINE_CHARS, DEFAULT_MAX_REPLY_LINES } from './smtp-link.js';
+import { DEFAULT_ALLOWED_PORTS, allowedPorts, parseAllowList, type TargetPolicy } from './target-policy.js';
 import { buildUpgradePolicy, urlHost } from './upgrade-policy.js';
-import { attachGateway } from './ws-gateway.js';
+import { attachGateway, type SessionCounts } from './ws-gateway.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8025;
 /** How long dialling (DNS + TCP + implicit TLS) and a STARTTLS handshake may take, in ms. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
+export const DEFAULT_MAX_SESSIONS = 100;
+/** Per client address: a classroom behind one NAT address shares it, so not too few. */
+export const DEFAULT_MAX_SESSIONS_PER_ADDRESS = 20;
+export const DEFAULT_HEARTBEAT_MS = 30_000;
+/** RFC 5321 §4.5.3.2.7 gives servers 5 minutes between commands; a learner reading an explanation gets 15. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
+export const DEFAULT_MAX_SESSION_MS = 2 * 60 * 60_000;
+/** Bytes a WebSocket may have unsent before the SMTP socket is paused, and the mark at which it resumes. */
+export const DEFAULT_HIGH_WATER_BYTES = 256 * 1024;
+export const DEFAULT_LOW_WATER_BYTES = 64 * 1024;
+/** How long close() waits for sessions to QUIT and close their WebSockets before cutting them, in ms. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 3000;
+/** Random token length, in bytes (base64url: 32 characters). */
+const TOKEN_BYTES = 24;
 
 export { PracticeServer };
 
@@ -30,7 +49,7 @@ export interface HelotermOptions {
   port?: number;
   /** The embedded practice server; default { port: 0 } on 127.0.0.1. */
   practice?: false | { port?: number; host?: string };
-  /** Default [25, 465, 587, 2525]; the practice port is always added. */
+  /** Default [25, 465, 587, 2525]; the practice port is always allowed for the practice server. */
   allowedPorts?: number[];
   /** Extra allowed Origins beyond the server's own http://host:port. */
   allowedOrigins?: string[];
@@ -38,16 +57,50 @@ export interface HelotermOptions {
   clientDir?: string;
   /** Default 10_000. */
   connectTimeoutMs?: number;
-  /** dns.lookup-compatible; injectable so tests can simulate ENOTFOUND without network. */
+  /** dns.lookup-compatible; injectable so tests can simulate DNS without network. Called with { all: true }. */
   lookup?: LookupFunction;
   /** Structured log sink; default: one JSON line per event to stderr. */
   log?: (event: Record<string, unknown>) => void;
+
+  /** The access token. Given: required. Default: a random one when required, none otherwise. */
+  token?: string;
+  /** Require a token on loopback too (beyond loopback it is always required). */
+  requireToken?: boolean;
+  /** Dial only public unicast addresses (automatic beyond loopback). */
+  publicTargetsOnly?: boolean;
+  /** Host names, IP addresses and CIDR ranges that may be dialled even in public mode. */
+  allowTargets?: string[];
+  /** Refuse DATA and BDAT. */
+  noData?: boolean;
+  maxRecipients?: number;
+  maxCommandsPerMinute?: number;
+
+  maxSessions?: number;
+  maxSessionsPerAddress?: number;
+  heartbeatMs?: number;
+  idleTimeoutMs?: number;
+  maxSessionMs?: number;
+  highWaterBytes?: number;
+  lowWaterBytes?: number;
+  maxReplyLineChars?: number;
+  maxReplyLines?: number;
+  shutdownGraceMs?: number;
 }
 
 export interface Heloterm {
+  /** The page's URL, without the token. */
   url: string;
+  /** The URL to open: with `#token=…` when a token is required. */
+  launchUrl: string;
+  /** The access token, or null when none is required. */
+  token: string | null;
   port: number;
   practice: PracticeServer | null;
+  /** Whether only public addresses are dialled. */
+  publicTargetsOnly: boolean;
+  /** Open sessions, overall and per client address. */
+  sessions(): SessionCounts;
+  /** Graceful shutdown: stop accepting, tell sessions, QUIT their servers, close WebSockets with 1001. */
   close(): Promise<void>;
 }
 
@@ -66,14 +119,65 @@ function displayHost(host: string): string {
   return host === '0.0.0.0' || host === '::' ? DEFAULT_HOST : urlHost(host);
 }
 
+/** Whether a bind address keeps heloterm on this machine: 127.0.0.0/8, ::1 (also as ::ffff:127.x), "localhost". */
+export function isLoopbackBind(host: string): boolean {
+  if (host.toLowerCase() === 'localhost') return true;
+  if (!ipaddr.isValid(host)) return false;
+  return ipaddr.process(host).range() === 'loopback';
+}
+
+function localAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((i) => !i.internal && !(i.family === 'IPv6' && i.address.startsWith('fe80:')))
+    .map((i) => i.address);
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number, not ${v}`);
+  return v;
+}
+
 export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloterm> {
   const host = opts.host ?? DEFAULT_HOST;
   const log: LogSink = opts.log ?? stderrLog;
+  const loopback = isLoopbackBind(host);
+  const tokenRequired = !loopback || opts.requireToken === true || opts.token !== undefined;
+  if (opts.token !== undefined) {
+    const problem = tokenProblem(opts.token);
+    if (problem !== null) throw new Error(`token: ${problem}`);
+  }
+  const token = tokenRequired ? (opts.token ?? randomBytes(TOKEN_BYTES).toString('base64url')) : null;
+  const publicTargetsOnly = !loopback || opts.publicTargetsOnly === true;
+  const allow = parseAllowList(opts.allowTargets ?? []);
+  const lineLimits: LineLimits = {
+    ...NO_LINE_LIMITS,
+    noData: opts.noData === true,
+    maxRecipients: opts.maxRecipients ?? null,
+    maxCommandsPerMinute: opts.maxCommandsPerMinute ?? null,
+  };
+  const highWaterBytes = positive('highWaterBytes', opts.highWaterBytes, DEFAULT_HIGH_WATER_BYTES);
+  const limits: SessionLimits = {
+    idleTimeoutMs: positive('idleTimeoutMs', opts.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS),
+    maxSessionMs: positive('maxSessionMs', opts.maxSessionMs, DEFAULT_MAX_SESSION_MS),
+    highWaterBytes,
+    lowWaterBytes: Math.min(positive('lowWaterBytes', opts.lowWaterBytes, DEFAULT_LOW_WATER_BYTES), highWaterBytes),
+    maxReplyLineChars: positive('maxReplyLineChars', opts.maxReplyLineChars, DEFAULT_MAX_REPLY_LINE_CHARS),
+    maxReplyLines: positive('maxReplyLines', opts.maxReplyLines, DEFAULT_MAX_REPLY_LINES),
+    closeGraceMs: positive('shutdownGraceMs', opts.shutdownGraceMs, DEFAULT_SHUTDOWN_GRACE_MS),
+  };
+
   const practice =
     opts.practice === false
       ? null
       : await startPracticeServer({ port: opts.practice?.port ?? 0, host: opts.practice?.host ?? DEFAULT_HOST });
-  const allowedPorts = [...new Set([...(opts.allowedPorts ?? DEFAULT_ALLOWED_PORTS), ...(practice ? [practice.info.port] : [])])];
+  const policy: TargetPolicy = {
+    ports: opts.allowedPorts ?? DEFAULT_ALLOWED_PORTS,
+    publicOnly: publicTargetsOnly,
+    allow,
+    practice: practice ? { address: practice.info.host, port: practice.info.port } : null,
+  };
 
   const server = http.createServer(createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR }));
   server.on('clientError', (_err, socket) => socket.destroy());
@@ -86,33 +190,58 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   }
 
   const sessions = new Set<Session>();
-  const gateway = attachGateway(server, buildUpgradePolicy(host, port, opts.allowedOrigins), log, (ws, req) => {
-    const session = new Session(ws, {
-      id: randomUUID().slice(0, 8),
-      practice: practice?.info ?? null,
-      allowedPorts,
-      connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      lookup: opts.lookup ?? dns.lookup,
-      log: (event) => log({ ...event, remote: req.socket.remoteAddress }),
-    });
-    sessions.add(session);
-    ws.once('close', () => sessions.delete(session));
-  });
+  const gateway = attachGateway(
+    server,
+    {
+      policy: buildUpgradePolicy(host, port, opts.allowedOrigins, token, localAddresses()),
+      maxSessions: positive('maxSessions', opts.maxSessions, DEFAULT_MAX_SESSIONS),
+      maxSessionsPerAddress: positive('maxSessionsPerAddress', opts.maxSessionsPerAddress, DEFAULT_MAX_SESSIONS_PER_ADDRESS),
+      heartbeatMs: positive('heartbeatMs', opts.heartbeatMs, DEFAULT_HEARTBEAT_MS),
+      log,
+    },
+    (ws, req, client) => {
+      const session = new Session(ws, {
+        id: randomUUID().slice(0, 8),
+        practice: practice?.info ?? null,
+        policy,
+        lineLimits,
+        limits,
+        connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        lookup: opts.lookup ?? dns.lookup,
+        log: (event) => log({ ...event, remote: req.socket.remoteAddress, client }),
+      });
+      sessions.add(session);
+      ws.once('close', () => sessions.delete(session));
+    },
+  );
+  log({ event: 'start', port, host, tokenRequired, publicTargetsOnly, allowedPorts: allowedPorts(policy) });
 
+  const url = `http://${displayHost(host)}:${port}/`;
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${displayHost(host)}:${port}/`,
+    url,
+    launchUrl: token === null ? url : `${url}#token=${token}`,
+    token,
     port,
     practice,
+    publicTargetsOnly,
+    sessions: () => gateway.counts(),
     close: () =>
       (closing ??= (async () => {
-        for (const s of sessions) s.dispose();
+        // 1. Stop accepting: no new upgrades, no new HTTP connections.
+        gateway.stopAccepting();
+        const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // 2. Tell every session, QUIT its SMTP server, close its WebSocket with 1001 (each bounded by the grace).
+        log({ event: 'shutdown', sessions: sessions.size });
+        await Promise.all(
+          [...sessions].map((s) => s.close(CLOSE_GOING_AWAY, 'shutting down', 'heloterm is shutting down: the connection was closed (QUIT sent)')),
+        );
         sessions.clear();
+        // 3. Whatever is left is cut.
         await gateway.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        server.closeAllConnections();
+        await httpClosed;
         await practice?.close();
       })()),
   };

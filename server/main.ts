@@ -8,6 +8,8 @@ import { errnoOf } from './net-errors.js';
 
 /** Exit code for bad usage, as getopt-style tools do. */
 const EXIT_USAGE = 2;
+/** Hard bound on a graceful shutdown, in ms: past it the process exits anyway (with 1). */
+const SHUTDOWN_LIMIT_MS = 5000;
 
 async function main(): Promise<void> {
   const result = parseConfig(process.argv.slice(2), process.env);
@@ -22,10 +24,16 @@ async function main(): Promise<void> {
   const app = await startHeloterm(result.config.options);
   const p = app.practice?.info;
   const practice = p ? ` (practice server ${p.domain} on ${p.host}:${p.port})` : ' (no practice server)';
-  process.stdout.write(`heloterm listening on ${app.url}${practice}\n`);
+  // The token travels in the URL fragment, which browsers never send to a server (RFC 3986 §3.5).
+  process.stdout.write(`heloterm listening on ${app.launchUrl}${practice}\n`);
+  if (app.publicTargetsOnly) process.stderr.write('heloterm: only public addresses will be dialled (plus --allow-target)\n');
 
   const stop = (signal: string): void => {
     process.stderr.write(`heloterm: ${signal}, closing\n`);
+    setTimeout(() => {
+      process.stderr.write(`heloterm: still closing after ${SHUTDOWN_LIMIT_MS / 1000} s, exiting anyway\n`);
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -38,5 +46,5 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const why = errnoOf(err) === 'EADDRINUSE' ? 'the port is already in use' : err instanceof Error ? err.message : String(err);
   process.stderr.write(`heloterm: could not start: ${why}\n`);
-  process.exit(1);
+  process.exit(errnoOf(err) === undefined ? EXIT_USAGE : 1);
 });

@@ -1,6 +1,10 @@
 /**
  * One session per WebSocket: decodes the browser's frames, owns at most one SMTP connection at a time (SmtpLink),
  * and frees everything when the WebSocket goes. A bad frame is answered with BAD_MESSAGE; the session lives on.
+ *
+ * It also keeps the session within its bounds: idle and maximum durations, and backpressure towards the browser
+ * (while the WebSocket's send buffer is above a high-water mark, the SMTP socket is paused; below the low-water
+ * mark it resumes, as wetty's flow control does for a pty).
  */
 import type { LookupFunction } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -12,18 +16,42 @@ import {
   type Bare,
   type ClientMessage,
   type ConnectMessage,
+  type ErrorCode,
   type PracticeInfo,
   type ServerMessage,
 } from '../shared/protocol/messages.js';
-import { DisposableStore } from './disposable.js';
+import { DisposableStore, timeout } from './disposable.js';
+import { LineLimiter, type LineLimits } from './line-policy.js';
 import type { LogSink } from './log.js';
 import { SmtpLink } from './smtp-link.js';
-import { checkTarget } from './target-policy.js';
+import { allowedPorts, checkPort, resolveTarget, type TargetPolicy } from './target-policy.js';
+
+/** WebSocket close code for "going away" (RFC 6455 §7.4.1): shutdown. */
+export const CLOSE_GOING_AWAY = 1001;
+/** WebSocket close code for a policy violation (RFC 6455 §7.4.1): idle or too long. */
+export const CLOSE_POLICY = 1008;
+
+export interface SessionLimits {
+  /** Close the session after this long without a frame from the browser, in ms. */
+  idleTimeoutMs: number;
+  /** Close the session after this long in any case, in ms. */
+  maxSessionMs: number;
+  /** Pause the SMTP socket while the WebSocket has more than this many bytes unsent. */
+  highWaterBytes: number;
+  /** Resume it when the WebSocket is back below this. */
+  lowWaterBytes: number;
+  maxReplyLineChars: number;
+  maxReplyLines: number;
+  /** How long a graceful close (QUIT, close handshake) may take before everything is cut, in ms. */
+  closeGraceMs: number;
+}
 
 export interface SessionOptions {
   id: string;
   practice: PracticeInfo | null;
-  allowedPorts: readonly number[];
+  policy: TargetPolicy;
+  lineLimits: LineLimits;
+  limits: SessionLimits;
   connectTimeoutMs: number;
   lookup: LookupFunction;
   log: LogSink;
@@ -33,12 +61,19 @@ export class Session {
   private readonly store = new DisposableStore();
   private link: SmtpLink | null = null;
   private readonly log: LogSink;
+  private readonly limiter: LineLimiter;
+  /** One timer for the whole session, restarted (refresh()) by every frame: no allocation per frame. */
+  private readonly idleTimer: NodeJS.Timeout;
+  /** The browser is behind: the SMTP socket is paused. */
+  private readPaused = false;
+  private closing: Promise<void> | null = null;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly opts: SessionOptions,
   ) {
     this.log = (event) => opts.log({ session: opts.id, ...event });
+    this.limiter = new LineLimiter(opts.lineLimits);
     this.store.defer(() => {
       this.link?.dispose();
       this.link = null;
@@ -50,8 +85,19 @@ export class Session {
       this.log({ event: 'websocket-error', message: err.message });
       this.dispose();
     });
-    this.log({ event: 'open' });
-    this.send({ type: 'hello', practice: opts.practice, allowedPorts: [...opts.allowedPorts] });
+    const { idleTimeoutMs, maxSessionMs } = opts.limits;
+    this.idleTimer = setTimeout(
+      () => void this.close(CLOSE_POLICY, 'idle', `idle for ${Math.round(idleTimeoutMs / 1000)} s: the session was closed; reload the page to start again`),
+      idleTimeoutMs,
+    );
+    this.store.defer(() => clearTimeout(this.idleTimer));
+    timeout(this.store, maxSessionMs, () => void this.close(CLOSE_POLICY, 'max-duration', `the session reached its maximum duration of ${Math.round(maxSessionMs / 1000)} s; reload the page to start a new one`));
+    this.log({ event: 'open', idleTimeoutMs, maxSessionMs });
+    this.send({ type: 'hello', practice: opts.practice, allowedPorts: allowedPorts(opts.policy) });
+  }
+
+  get isDisposed(): boolean {
+    return this.store.isDisposed;
   }
 
   dispose(): void {
@@ -60,17 +106,57 @@ export class Session {
     this.log({ event: 'end' });
   }
 
-  private send(body: Bare<ServerMessage>): void {
-    if (this.store.isDisposed || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(JSON.stringify(msg<ServerMessage>(body)));
+  /**
+   * Ends the session gracefully: tells the browser why (SESSION_CLOSING), QUITs the SMTP server, closes the
+   * WebSocket with `code`; everything is cut after closeGraceMs at the latest. Resolves when all is closed.
+   */
+  close(code: number, why: string, message: string): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    if (this.store.isDisposed) return Promise.resolve();
+    this.log({ event: 'closing', why });
+    this.send({ type: 'error', code: ERROR_CODES.SESSION_CLOSING, message });
+    const quit = this.link?.quit(message) ?? Promise.resolve();
+    const ws = this.ws;
+    const wsClosed = new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve())));
+    ws.close(code, why);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.opts.limits.closeGraceMs)));
+    this.closing = Promise.race([Promise.all([quit, wsClosed]), grace]).then(() => {
+      clearTimeout(timer);
+      this.dispose();
+    });
+    return this.closing;
   }
 
-  private error(code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES], message: string): void {
+  private send(body: Bare<ServerMessage>): void {
+    const ws = this.ws;
+    if (this.store.isDisposed || ws.readyState !== ws.OPEN) return;
+    ws.send(JSON.stringify(msg<ServerMessage>(body)), () => this.checkBackpressure());
+    this.checkBackpressure();
+  }
+
+  /** Called after each send and each completed write: pause or resume the SMTP socket by the WebSocket's backlog. */
+  private checkBackpressure(): void {
+    const queued = this.ws.bufferedAmount;
+    const { highWaterBytes, lowWaterBytes } = this.opts.limits;
+    if (!this.readPaused && queued > highWaterBytes) this.setReadPaused(true, queued);
+    else if (this.readPaused && (queued < lowWaterBytes || this.ws.readyState !== this.ws.OPEN)) this.setReadPaused(false, queued);
+  }
+
+  private setReadPaused(paused: boolean, queued: number): void {
+    this.readPaused = paused;
+    this.link?.setReadPaused(paused);
+    this.log({ event: paused ? 'backpressure-pause' : 'backpressure-resume', direction: 'to-browser', queuedBytes: queued });
+  }
+
+  private error(code: ErrorCode, message: string): void {
     this.log({ event: 'error', code });
     this.send({ type: 'error', code, message });
   }
 
   private onFrame(text: string | null): void {
+    if (this.closing !== null) return;
+    this.idleTimer.refresh(); // a frame from the browser: not idle
     if (text === null) return this.error(ERROR_CODES.BAD_MESSAGE, 'binary frames are not part of the protocol: send JSON text');
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) return this.error(ERROR_CODES.BAD_MESSAGE, `bad message: ${decoded.error}`);
@@ -96,11 +182,21 @@ export class Session {
     if (this.link !== null) {
       return this.error(ERROR_CODES.ALREADY_CONNECTED, 'already connected: disconnect (or QUIT) before connecting again');
     }
-    const refusal = checkTarget(m.port, this.opts.allowedPorts);
+    const { policy, lookup, limits } = this.opts;
+    const refusal = checkPort(m.port, policy);
     if (refusal !== null) return this.error(ERROR_CODES.TARGET_REFUSED, refusal);
     const link: SmtpLink = new SmtpLink(m, {
       timeoutMs: this.opts.connectTimeoutMs,
-      lookup: this.opts.lookup,
+      resolve: (host) => resolveTarget(host, m.port, policy, lookup),
+      limiter: this.limiter,
+      maxReplyLineChars: limits.maxReplyLineChars,
+      maxReplyLines: limits.maxReplyLines,
+      onWriteBlocked: (blocked) => {
+        // Stop reading the browser while the SMTP server does not read (its socket buffer is full).
+        if (blocked) this.ws.pause();
+        else this.ws.resume();
+        this.log({ event: blocked ? 'backpressure-pause' : 'backpressure-resume', direction: 'to-server' });
+      },
       send: (body) => this.send(body),
       log: this.log,
       onEnd: () => {
@@ -108,6 +204,7 @@ export class Session {
       },
     });
     this.link = link;
+    if (this.readPaused) link.setReadPaused(true);
     link.start();
   }
 }

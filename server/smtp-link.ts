@@ -6,7 +6,6 @@
  * Invariant for scripters: after `connecting`, exactly one `closed` follows (possibly after an `error`).
  */
 import type net from 'node:net';
-import type { LookupFunction } from 'node:net';
 import tls from 'node:tls';
 import {
   ERROR_CODES,
@@ -21,6 +20,7 @@ import { SessionModel } from '../shared/smtp/session.js';
 import type { ParseEvent } from '../shared/smtp/types.js';
 import { dial, tlsClientOptions } from './dial.js';
 import { DisposableStore, timeout } from './disposable.js';
+import type { LineLimiter } from './line-policy.js';
 import type { LogSink } from './log.js';
 import { mapNetError, type BridgeError } from './net-errors.js';
 
@@ -28,12 +28,29 @@ import { mapNetError, type BridgeError } from './net-errors.js';
 export const MAX_HELD_LINES = 100;
 /** Bytes waiting in the socket's write buffer beyond which a line is refused: the server is not reading. */
 export const MAX_WRITE_BACKLOG_BYTES = 1024 * 1024;
-/** CR, LF and NUL may never reach the server inside a line (RFC 5321 §2.3.8; SMTP smuggling, CVE-2023-51764). */
-const FORBIDDEN_IN_LINE = /[\r\n\0]/;
+/**
+ * CR, LF and NUL may never reach the server inside a line (RFC 5321 §2.3.8; SMTP smuggling, CVE-2023-51764/5/6),
+ * nor any other C0 control or DEL: none belongs in a command or in typed message text. TAB is allowed: it is
+ * white space in header fields (RFC 5322 §2.2.3 WSP) and harmless on the wire.
+ */
+const FORBIDDEN_IN_LINE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Longest reply line accepted, in characters: RFC 5321 §4.5.3.1.5 allows 512 octets; a few KiB is generous. */
+export const DEFAULT_MAX_REPLY_LINE_CHARS = 4096;
+/** Most lines in one reply: EHLO replies run to ~20 lines, HELP texts to a few dozen. */
+export const DEFAULT_MAX_REPLY_LINES = 1000;
+/** After QUIT on shutdown, how long the server may take to answer and close before the socket is destroyed, in ms. */
+export const QUIT_LINGER_MS = 1000;
 
 export interface LinkDeps {
   timeoutMs: number;
-  lookup: LookupFunction;
+  /** Resolves and checks the target (target-policy.ts resolveTarget): the address to dial. */
+  resolve: (host: string) => Promise<string>;
+  /** Deployment limits (line-policy.ts), shared by the session's connections. */
+  limiter: LineLimiter;
+  maxReplyLineChars: number;
+  maxReplyLines: number;
+  /** The SMTP socket's write buffer is full (true) or drained (false): stop or resume reading the browser. */
+  onWriteBlocked: (blocked: boolean) => void;
   send: (m: Bare<ServerMessage>) => void;
   log: LogSink;
   /** Called once, after `closed` was sent (or after a silent dispose). */
@@ -47,25 +64,33 @@ export class SmtpLink {
   private readonly dialAbort = new AbortController();
   /** Follows the dialog: when lines may be written, what is message text, when STARTTLS was accepted. */
   private readonly model = new SessionModel();
-  private parser = new ReplyParser();
+  private readonly parser: ReplyParser;
   private decoder = new TextDecoder('utf-8');
   private socket: net.Socket | null = null;
   private secure = false;
   private phase: Phase = 'dialling';
   private readonly held: string[] = [];
+  /** The browser is behind: the SMTP socket is paused until it catches up. */
+  private readPaused = false;
+  /** The SMTP socket's write buffer is full: the browser's WebSocket is paused until 'drain'. */
+  private writeBlocked = false;
+  /** On a graceful end (QUIT at shutdown), sockets are ended and destroyed after this long, instead of at once. */
+  private lingerMs = 0;
 
   constructor(
     private readonly target: ConnectMessage,
     private readonly deps: LinkDeps,
   ) {
+    this.parser = new ReplyParser({ maxLineChars: deps.maxReplyLineChars, maxReplyLines: deps.maxReplyLines });
     this.store.defer(() => this.dialAbort.abort());
+    this.store.defer(() => this.setWriteBlocked(false));
   }
 
   start(): void {
     const { host, port, tls: tlsMode } = this.target;
     this.deps.log({ event: 'connect', host, port, tls: tlsMode });
     this.deps.send({ type: 'connecting', host, port });
-    dial({ host, port, tls: tlsMode, timeoutMs: this.deps.timeoutMs, lookup: this.deps.lookup, signal: this.dialAbort.signal }).then(
+    dial({ host, port, tls: tlsMode, timeoutMs: this.deps.timeoutMs, resolve: this.deps.resolve, signal: this.dialAbort.signal }).then(
       ({ socket, address }) => this.onDialled(socket, address),
       (err: BridgeError) => this.end('error', err.message, err),
     );
@@ -74,7 +99,16 @@ export class SmtpLink {
   /** A line typed by the user (without line ending). */
   line(text: string): void {
     if (FORBIDDEN_IN_LINE.test(text)) {
-      return this.refuseLine('the line contains a CR, LF or NUL character, which must never be sent inside a line (RFC 5321 §2.3.8); nothing was sent');
+      return this.refuseLine(
+        'the line contains a control character (CR, LF, NUL, ESC, …), which must never be sent inside a line (RFC 5321 §2.3.8); nothing was sent',
+      );
+    }
+    // What the line will be (command or message text) as far as the dialog is known now.
+    const refusal = this.deps.limiter.check(text, this.model.kindOfNextLine(text));
+    if (refusal !== null) {
+      this.deps.log({ event: 'policy-refused', rule: refusal.rule });
+      this.deps.send({ type: 'error', code: ERROR_CODES.POLICY_REFUSED, message: refusal.message });
+      return;
     }
     if (this.mustHold()) {
       if (this.held.length >= MAX_HELD_LINES) return this.refuseLine(`more than ${MAX_HELD_LINES} lines are waiting; nothing was sent`);
@@ -90,6 +124,35 @@ export class SmtpLink {
     this.end('client', 'you closed the connection');
   }
 
+  /**
+   * Ends the connection politely (shutdown, idle): QUIT when the dialog allows a command (RFC 5321 §4.1.1.10),
+   * then FIN; the socket is destroyed once closed or after QUIT_LINGER_MS. Resolves when the socket is closed.
+   */
+  quit(reason: string): Promise<void> {
+    if (this.phase === 'ended') return Promise.resolve();
+    const socket = this.socket;
+    const closed =
+      socket === null || socket.destroyed ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // Not before the greeting or during STARTTLS (held), and not inside DATA, where QUIT would be message text.
+    if (socket !== null && this.phase === 'open' && !this.model.holdLines && this.model.state.phase !== 'data') {
+      socket.write('QUIT\r\n');
+      this.model.sent('QUIT');
+      this.deps.send({ type: 'tx', text: 'QUIT' });
+      this.lingerMs = QUIT_LINGER_MS;
+    }
+    this.end('client', reason);
+    return closed;
+  }
+
+  /** The browser is behind (true) or caught up (false): pause or resume reading from the server. */
+  setReadPaused(paused: boolean): void {
+    this.readPaused = paused;
+    const s = this.socket;
+    if (s === null || s.destroyed) return;
+    if (paused) s.pause();
+    else s.resume();
+  }
+
   /** Frees everything without sending anything: the WebSocket is gone. */
   dispose(): void {
     if (this.phase === 'ended') return;
@@ -101,6 +164,12 @@ export class SmtpLink {
 
   private mustHold(): boolean {
     return this.phase !== 'open' || this.model.holdLines || this.held.length > 0;
+  }
+
+  private setWriteBlocked(blocked: boolean): void {
+    if (this.writeBlocked === blocked) return;
+    this.writeBlocked = blocked;
+    this.deps.onWriteBlocked(blocked);
   }
 
   private refuseLine(message: string): void {
@@ -140,7 +209,20 @@ export class SmtpLink {
     socket.on('data', this.onData);
     socket.on('error', this.onSocketError);
     socket.on('close', this.onSocketClose);
-    this.store.defer(() => socket.destroy());
+    if (this.readPaused) socket.pause();
+    this.store.defer(() => this.release(socket));
+  }
+
+  /** Destroys a socket, or after QUIT ends it and destroys it once QUIT_LINGER_MS have passed. */
+  private release(socket: net.Socket): void {
+    if (this.lingerMs === 0 || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    socket.resume(); // read (and drop) the 221, so the server can close
+    if (socket === this.socket) socket.end();
+    const timer = setTimeout(() => socket.destroy(), this.lingerMs);
+    socket.once('close', () => clearTimeout(timer));
   }
 
   private detach(socket: net.Socket): void {
@@ -161,6 +243,7 @@ export class SmtpLink {
   };
 
   private readonly onData = (chunk: Buffer): void => {
+    if (this.phase === 'ended') return; // lingering after QUIT: nobody listens any more
     // stream: true keeps a multi-byte character split across TCP chunks for the next chunk.
     const text = this.decoder.decode(chunk, { stream: true });
     if (text.length === 0) return;
@@ -198,6 +281,7 @@ export class SmtpLink {
     if (plain === null) return;
     this.phase = 'handshake';
     this.detach(plain);
+    this.setWriteBlocked(false); // a 'drain' of the plain socket would no longer reach us
     const secure = tls.connect({ socket: plain, ...tlsClientOptions(this.target.host) });
     const timer = timeout(this.store, this.deps.timeoutMs, () =>
       this.end('error', '', { code: ERROR_CODES.TLS_FAILED, message: `TLS handshake did not finish within ${this.deps.timeoutMs / 1000} s` }),
@@ -242,7 +326,11 @@ export class SmtpLink {
     if (socket.writableLength > MAX_WRITE_BACKLOG_BYTES) {
       return this.refuseLine('the server is not reading what was sent; nothing was sent');
     }
-    socket.write(text + '\r\n');
+    // Backpressure towards the server: when its socket buffer is full, stop reading the browser until 'drain'.
+    if (!socket.write(text + '\r\n') && !this.writeBlocked) {
+      this.setWriteBlocked(true);
+      socket.once('drain', () => this.setWriteBlocked(false));
+    }
     this.model.sent(text);
     this.deps.send({ type: 'tx', text });
   }

@@ -1,51 +1,160 @@
 /**
- * The WebSocket endpoint on the shared HTTP server: every upgrade passes a guard chain (path, Host, Origin) before
- * `handleUpgrade`, as the ws README and Vite's ws.ts advise, and each accepted socket gets one Session.
+ * The WebSocket endpoint on the shared HTTP server: every upgrade passes a guard chain (path, Host, Origin, token,
+ * capacity) before `handleUpgrade`, as the ws README and Vite's ws.ts advise, and each accepted socket gets one
+ * Session. It also keeps every socket alive-or-gone (ping each heartbeat, terminate on a missed pong) and counts
+ * sessions overall and per client address; each count is taken before the handshake and given back exactly once.
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import ipaddr from 'ipaddr.js';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { SUBPROTOCOL } from '../shared/protocol/messages.js';
 import type { LogSink } from './log.js';
-import { checkUpgrade, type UpgradePolicy } from './upgrade-policy.js';
+import { checkUpgrade, type Refusal, type UpgradePolicy } from './upgrade-policy.js';
 
 /** Largest frame accepted from a browser. A line is at most 4096 characters (shared/protocol/decode.ts). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
+/** IPv6 clients are counted per /64: one subscriber usually holds a whole /64 (RFC 6177). */
+const IPV6_CLIENT_PREFIX_BITS = 64;
+
+const STATUS_TEXT: Readonly<Record<Refusal['status'], string>> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+export interface GatewayOptions {
+  policy: UpgradePolicy;
+  maxSessions: number;
+  maxSessionsPerAddress: number;
+  /** Ping interval; a socket that has not answered the previous ping by the next one is terminated. */
+  heartbeatMs: number;
+  log: LogSink;
+}
+
+export interface SessionCounts {
+  total: number;
+  byAddress: Record<string, number>;
+}
 
 export interface Gateway {
+  /** Refuse new upgrades from now on (503). */
+  stopAccepting(): void;
+  counts(): SessionCounts;
+  /** Stops the heartbeat and terminates what is still open. */
   close(): Promise<void>;
 }
 
 /** Answers a refused upgrade with a plain HTTP response and drops the socket. */
-function refuse(socket: Duplex, status: number, reason: string): void {
+function refuse(socket: Duplex, status: Refusal['status'], reason: string): void {
   const body = reason + '\n';
-  const statusText = status === 404 ? 'Not Found' : 'Forbidden';
   socket.once('finish', () => socket.destroy());
   socket.end(
-    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
+/** The key a client is counted under: its IPv4 address, or its IPv6 /64. */
+export function clientKey(remote: string | undefined): string {
+  if (remote === undefined || !ipaddr.isValid(remote)) return 'unknown';
+  const a = ipaddr.process(remote);
+  if (a.kind() === 'ipv4') return a.toString();
+  const prefix = ipaddr.IPv6.networkAddressFromCIDR(`${a.toString()}/${IPV6_CLIENT_PREFIX_BITS}`);
+  return `${prefix.toString()}/${IPV6_CLIENT_PREFIX_BITS}`;
+}
+
 export function attachGateway(
   server: http.Server,
-  policy: UpgradePolicy,
-  log: LogSink,
-  onSocket: (ws: WebSocket, req: http.IncomingMessage) => void,
+  opts: GatewayOptions,
+  onSocket: (ws: WebSocket, req: http.IncomingMessage, client: string) => void,
 ): Gateway {
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_PAYLOAD_BYTES });
+  const { log } = opts;
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    // Select only our own subprotocol: the token subprotocol is never echoed back.
+    handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+  let accepting = true;
+  let total = 0;
+  const perClient = new Map<string, number>();
+
+  const release = (client: string): void => {
+    total--;
+    const n = (perClient.get(client) ?? 1) - 1;
+    if (n <= 0) perClient.delete(client);
+    else perClient.set(client, n);
+  };
+
+  const capacity = (client: string): Refusal | null => {
+    if (!accepting) return { status: 503, reason: 'heloterm is shutting down' };
+    if (total >= opts.maxSessions) return { status: 503, reason: `too many sessions (at most ${opts.maxSessions}); try again later` };
+    if ((perClient.get(client) ?? 0) >= opts.maxSessionsPerAddress) {
+      return { status: 429, reason: `too many sessions from your address (at most ${opts.maxSessionsPerAddress}); close another tab` };
+    }
+    return null;
+  };
+
+  const alive = new WeakMap<WebSocket, boolean>();
+
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', (err) => log({ event: 'upgrade-socket-error', message: err.message }));
-    const refusal = checkUpgrade(req.url, { host: req.headers.host, origin: req.headers.origin }, policy);
+    const client = clientKey(req.socket.remoteAddress);
+    const refusal =
+      checkUpgrade(req.url, { host: req.headers.host, origin: req.headers.origin, protocol: req.headers['sec-websocket-protocol'] }, opts.policy) ??
+      capacity(client);
     if (refusal !== null) {
-      log({ event: 'upgrade-refused', status: refusal.status, reason: refusal.reason });
+      log({ event: 'upgrade-refused', status: refusal.status, reason: refusal.reason, remote: req.socket.remoteAddress });
       return refuse(socket, refusal.status, refusal.reason);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, req));
+    // Count now, so concurrent handshakes cannot overshoot; give the count back if the handshake fails (ws then
+    // answers 400 and never calls back) or when the WebSocket closes, whichever path it takes.
+    total++;
+    perClient.set(client, (perClient.get(client) ?? 0) + 1);
+    let released = false;
+    const giveBack = (): void => {
+      if (released) return;
+      released = true;
+      release(client);
+    };
+    socket.once('close', giveBack);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.once('close', giveBack);
+      alive.set(ws, true);
+      ws.on('pong', () => alive.set(ws, true));
+      onSocket(ws, req, client);
+    });
   };
   server.on('upgrade', onUpgrade);
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      // A socket we paused ourselves (the SMTP server is not reading) cannot read its pong: not its fault.
+      if (ws.isPaused) continue;
+      if (alive.get(ws) !== true) {
+        log({ event: 'heartbeat-timeout' });
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, opts.heartbeatMs);
+  heartbeat.unref();
+
   return {
+    stopAccepting: () => {
+      accepting = false;
+    },
+    counts: () => ({ total, byAddress: Object.fromEntries(perClient) }),
     close: () =>
       new Promise<void>((resolve) => {
+        accepting = false;
+        clearInterval(heartbeat);
         server.off('upgrade', onUpgrade);
         for (const ws of wss.clients) ws.terminate();
         wss.close(() => resolve());

@@ -2,6 +2,7 @@
  * Decoding at the boundary: raw frame text -> a typed message, or a reason why not. Never throws.
  * Every field is checked for type and size; unknown `type`s and wrong versions are rejected.
  */
+import { isValidHost, MAX_HOST_CHARS } from './host.js';
 import {
   ERROR_CODES,
   PROTOCOL_VERSION,
@@ -14,8 +15,7 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Longest command line a user may send, in characters (RFC 5321 §4.5.3.1.4 allows 512 octets with CRLF). */
 export const MAX_LINE_CHARS = 4096;
-/** Longest host name (RFC 1035: 253 octets in text form; an IPv6 literal in brackets fits easily). */
-export const MAX_HOST_CHARS = 255;
+export { MAX_HOST_CHARS };
 
 type Obj = Record<string, unknown>;
 
@@ -49,6 +49,7 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
   switch (m.type) {
     case 'connect':
       if (!isStr(m.host, MAX_HOST_CHARS) || m.host.length === 0) return fail('connect: "host" must be a non-empty string');
+      if (!isValidHost(m.host)) return fail('connect: "host" must be a host name (RFC 1123) or an IP address');
       if (!isPort(m.port)) return fail('connect: "port" must be an integer from 1 to 65535');
       if (m.tls !== 'none' && m.tls !== 'implicit') return fail('connect: "tls" must be "none" or "implicit"');
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'connect', host: m.host, port: m.port, tls: m.tls } };

@@ -8,6 +8,14 @@
 
 export const PROTOCOL_VERSION = 1 as const;
 
+/** The WebSocket subprotocol (RFC 6455 §1.9) the browser offers and the bridge selects. */
+export const SUBPROTOCOL = 'heloterm.v1';
+/**
+ * The access token travels as a second offered subprotocol, `heloterm.token.<token>`: browsers cannot set headers
+ * on a WebSocket handshake, and a query string would end up in access logs. The bridge never selects (echoes) it.
+ */
+export const TOKEN_SUBPROTOCOL_PREFIX = 'heloterm.token.';
+
 /** The TLS mode of a connection: plain TCP (STARTTLS may upgrade it later) or implicit TLS (RFC 8314, port 465). */
 export type TlsMode = 'none' | 'implicit';
 
@@ -26,7 +34,8 @@ export interface ConnectMessage {
 
 /**
  * One command line, without its line ending. The bridge appends exactly one CRLF (RFC 5321 §2.3.8) and refuses a
- * line that contains CR, LF or NUL, so a bare CR or LF can never reach the server.
+ * line that contains CR, LF, NUL or any other control character but TAB (C0 and DEL), so a bare CR or LF can
+ * never reach the server.
  */
 export interface LineMessage {
   v: typeof PROTOCOL_VERSION;
@@ -147,10 +156,14 @@ export const ERROR_CODES = {
   NOT_CONNECTED: 'NOT_CONNECTED',
   /** A connect was sent while a connection is already open. */
   ALREADY_CONNECTED: 'ALREADY_CONNECTED',
-  /** The typed line contained CR, LF, NUL or was too long. Nothing was sent. */
+  /** The typed line contained CR, LF, NUL or another control character, or was too long. Nothing was sent. */
   LINE_REJECTED: 'LINE_REJECTED',
   /** The server broke a limit (reply line too long, too many lines in a reply). The connection was closed. */
   SERVER_LIMIT: 'SERVER_LIMIT',
+  /** A deployment limit refused the line (no DATA, too many recipients, too many commands a minute). Nothing was sent. */
+  POLICY_REFUSED: 'POLICY_REFUSED',
+  /** The bridge is ending this session (idle, maximum duration, shutting down); the WebSocket closes next. */
+  SESSION_CLOSING: 'SESSION_CLOSING',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

@@ -11,6 +11,7 @@
 import WebSocket from 'ws';
 import { decodeServerMessage } from '../../shared/protocol/decode.js';
 import { msg, type Bare, type ClientMessage, type ServerMessage } from '../../shared/protocol/messages.js';
+import { offeredSubprotocols } from '../../shared/protocol/token.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import type { Reply } from '../../shared/smtp/types.js';
 
@@ -28,6 +29,14 @@ export interface OpenOptions {
   origin?: string;
   /** Extra headers (e.g. a wrong Host). */
   headers?: Record<string, string>;
+  /** The access token, offered as the `heloterm.token.…` subprotocol; default none. */
+  token?: string | null;
+  /** Subprotocols to offer instead (default: `heloterm.v1`, plus the token's). */
+  protocols?: string[];
+  /** Answer pings (default true); false plays a dead client for the heartbeat. */
+  autoPong?: boolean;
+  /** Source address (another loopback address, e.g. 127.0.0.2, plays another client). */
+  localAddress?: string;
 }
 
 export class WsTestClient {
@@ -53,7 +62,10 @@ export class WsTestClient {
   static open(url: string, opts: OpenOptions = {}): Promise<WsTestClient> {
     const base = new URL(url);
     const wsUrl = `ws://${base.host}/ws`;
-    const ws = new WebSocket(wsUrl, { origin: opts.origin ?? base.origin, headers: opts.headers ?? {} });
+    const protocols = opts.protocols ?? offeredSubprotocols(opts.token ?? null);
+    const ws = new WebSocket(wsUrl, protocols, { origin: opts.origin ?? base.origin, headers: opts.headers ?? {}, autoPong: opts.autoPong ?? true,
+      ...(opts.localAddress !== undefined ? { localAddress: opts.localAddress } : {}),
+    });
     const client = new WsTestClient(ws);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));

@@ -1,0 +1,179 @@
+/**
+ * Who may connect: exact Origin and Host allow-lists and the access token, all checked in 'upgrade' before
+ * handleUpgrade, so a refused handshake never becomes a session. And the HTTP security headers.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isLoopbackBind, startHeloterm, type HelotermOptions } from '../../server/heloterm.js';
+import { tokenFromFragment, tokenProblem } from '../../shared/protocol/token.js';
+import { WsTestClient } from '../helpers/ws-client.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const TOKEN = 'test-token-0123456789abcdef';
+
+async function app(opts: HelotermOptions = {}) {
+  const events: Record<string, unknown>[] = [];
+  const a = await startHeloterm({ port: 0, practice: false, log: (e) => events.push(e), ...opts });
+  cleanups.push(() => a.close());
+  return { app: a, events, opened: () => events.filter((e) => e.event === 'open').length };
+}
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A raw WebSocket handshake; resolves with the HTTP status (101 when accepted) and the response headers. */
+function handshake(port: number, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      path: '/ws',
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        Host: `127.0.0.1:${port}`,
+        Origin: `http://127.0.0.1:${port}`,
+        ...headers,
+      },
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('Origin and Host', () => {
+  it('refuses Origin: null, foreign origins, a missing Origin and unknown hosts with 403 and no session', async () => {
+    const { app: a, opened } = await app();
+    const p = a.port;
+    const refused: Record<string, string>[] = [
+      { Origin: 'null' },
+      { Origin: 'http://evil.example' },
+      { Origin: `http://127.0.0.1:${p}.evil.example` },
+      { Origin: `https://127.0.0.1:${p}` }, // another scheme is another origin
+      { Origin: `http://127.0.0.1:${p + 1}` },
+      { Host: `evil.example:${p}`, Origin: `http://evil.example:${p}` }, // DNS rebinding: a foreign name for us
+      { Host: `127.0.0.1:${p + 1}` },
+    ];
+    for (const h of refused) expect((await handshake(p, h)).status, JSON.stringify(h)).toBe(403);
+    // A missing Origin: a plain http.request sends none unless told.
+    const missing = await new Promise<number>((resolve, reject) => {
+      const req = http.request({
+        host: '127.0.0.1',
+        port: p,
+        path: '/ws',
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('upgrade', (res, s) => {
+        s.destroy();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(missing).toBe(403);
+    expect(opened()).toBe(0);
+    expect(a.sessions().total).toBe(0);
+    // The control: our own Origin and Host are accepted.
+    expect((await handshake(p, {})).status).toBe(101);
+  });
+});
+
+describe('the access token', () => {
+  it('refuses a missing (401) or wrong (403) token, accepts the right one and never echoes it', async () => {
+    const { app: a, opened } = await app({ token: TOKEN });
+    expect(a.token).toBe(TOKEN);
+    expect(a.launchUrl).toBe(`${a.url}#token=${TOKEN}`);
+    const p = a.port;
+    expect((await handshake(p, {})).status).toBe(401);
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': 'heloterm.v1' })).status).toBe(401);
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': `heloterm.v1, heloterm.token.${TOKEN.slice(0, -1)}x` })).status).toBe(403);
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': 'heloterm.v1, heloterm.token.short' })).status).toBe(403);
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': `heloterm.v1, heloterm.token.${TOKEN}extra` })).status).toBe(403);
+    // The token in the query string is not a way in (and would land in access logs).
+    await expect(WsTestClient.open(`${a.url}?token=${TOKEN}`)).rejects.toThrow(/401/);
+    await expect(WsTestClient.open(a.url, { token: 'wrong-token-0123456789' })).rejects.toThrow(/403/);
+    expect(opened()).toBe(0);
+
+    const ok = await handshake(p, { 'Sec-WebSocket-Protocol': `heloterm.v1, heloterm.token.${TOKEN}` });
+    expect(ok.status).toBe(101);
+    expect(ok.headers['sec-websocket-protocol']).toBe('heloterm.v1');
+    const client = await WsTestClient.open(a.url, { token: TOKEN });
+    cleanups.push(() => client.close());
+    expect(client.ws.protocol).toBe('heloterm.v1');
+    expect((await client.next('hello')).type).toBe('hello');
+  });
+
+  it('generates a random token when required on loopback, and none by default', async () => {
+    const { app: required } = await app({ requireToken: true });
+    expect(required.token).not.toBeNull();
+    expect(tokenProblem(required.token ?? '')).toBeNull();
+    expect(tokenFromFragment(new URL(required.launchUrl).hash)).toBe(required.token);
+    const { app: other } = await app({ requireToken: true });
+    expect(other.token).not.toBe(required.token);
+    await expect(WsTestClient.open(required.url)).rejects.toThrow(/401/);
+
+    const { app: open } = await app();
+    expect(open.token).toBeNull();
+    expect(open.launchUrl).toBe(open.url);
+    const c = await WsTestClient.open(open.url);
+    cleanups.push(() => c.close());
+    await c.next('hello');
+  });
+
+  it('is required, and targets are public-only, whenever the bind address is beyond loopback', () => {
+    for (const h of ['127.0.0.1', '127.0.0.2', '::1', 'localhost', '::ffff:127.0.0.1']) expect(isLoopbackBind(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.5', 'fd00::1', 'heloterm.example.org']) expect(isLoopbackBind(h), h).toBe(false);
+  });
+
+  it('refuses a malformed configured token at start', async () => {
+    await expect(startHeloterm({ port: 0, practice: false, token: 'short', log: () => undefined })).rejects.toThrow(/16 to 128/);
+  });
+});
+
+describe('HTTP security headers', () => {
+  it('sends a strict CSP without https: wildcards, no framing and no referrer', async () => {
+    const clientDir = await mkdtemp(path.join(tmpdir(), 'heloterm-client-'));
+    cleanups.push(() => rm(clientDir, { recursive: true, force: true }));
+    await writeFile(path.join(clientDir, 'index.html'), '<!doctype html><title>t</title>');
+    const { app: a } = await app({ clientDir });
+    for (const p of ['/', '/healthz']) {
+      const res = await fetch(new URL(p, a.url));
+      expect(res.status).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+      expect(directives.get('default-src')).toEqual(["'self'"]);
+      expect(directives.get('script-src')).toEqual(["'self'"]);
+      expect(directives.get('connect-src')).toEqual(["'self'"]);
+      expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+      expect(directives.get('object-src')).toEqual(["'none'"]);
+      expect(csp).not.toMatch(/https:|\*/);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,294 @@
+/**
+ * Limits and liveness: oversized frames, hostile replies, backpressure both ways, the heartbeat, session counts per
+ * address (back to zero on every close path), idle and maximum durations. Limits are small here to keep tests fast.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
+import { MAX_PAYLOAD_BYTES } from '../../server/ws-gateway.js';
+import { poll } from '../helpers/browser.js';
+import { startFakeSmtp, type FakeScript } from '../helpers/fake-smtp.js';
+import { RawWs, frameHeader, maskBytes } from '../helpers/raw-ws.js';
+import { WsTestClient } from '../helpers/ws-client.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const GREETING = '220 fake.test ESMTP ready\r\n';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function bridge(ports: number[], opts: HelotermOptions = {}) {
+  const events: Record<string, unknown>[] = [];
+  const app = await startHeloterm({ port: 0, practice: false, allowedPorts: ports, log: (e) => events.push(e), ...opts });
+  cleanups.push(() => app.close());
+  return { app, events };
+}
+
+async function client(app: Heloterm, extra: Parameters<typeof WsTestClient.open>[1] = {}) {
+  const c = await WsTestClient.open(app.url, extra);
+  cleanups.push(() => c.close());
+  await c.next('hello');
+  return c;
+}
+
+async function fake(script: FakeScript) {
+  const f = await startFakeSmtp(script);
+  cleanups.push(() => f.close());
+  return f;
+}
+
+const connectMsg = (port: number) => JSON.stringify({ v: 1, type: 'connect', host: '127.0.0.1', port, tls: 'none' });
+
+describe('frames from the browser', () => {
+  it('closes a 10 MB frame with 1009 on its header, without taking it in; other sessions carry on', async () => {
+    const f = await fake({ onConnect: [GREETING], rules: [{ match: /^NOOP/, reply: ['250 still here\r\n'] }] });
+    const { app } = await bridge([f.port]);
+    const bystander = await client(app);
+    bystander.send({ type: 'connect', host: '127.0.0.1', port: f.port, tls: 'none' });
+    expect((await bystander.nextReply()).code).toBe(220);
+
+    const raw = await RawWs.open(app.port, { origin: new URL(app.url).origin });
+    cleanups.push(() => raw.destroy());
+    const size = 10 * 1024 * 1024;
+    const { header, mask } = frameHeader(size);
+    const chunk = maskBytes(Buffer.alloc(64 * 1024, 0x61), mask, 0);
+    let sent = 0;
+    raw.socket.write(header);
+    // Keep writing (respecting backpressure) until the server gives up on us or the frame is complete.
+    while (sent < size && !raw.socket.destroyed && raw.closeCode === null) {
+      if (!raw.socket.write(chunk)) await Promise.race([new Promise((r) => raw.socket.once('drain', r)), raw.closed, sleep(200)]);
+      sent += chunk.length;
+    }
+    await raw.closed;
+    expect(raw.closeCode).toBe(1009);
+    // The server decided on the header: it never read the 10 MB (kernel buffers took some of what we wrote).
+    expect(sent).toBeLessThan(size);
+    expect(MAX_PAYLOAD_BYTES).toBeLessThanOrEqual(64 * 1024);
+
+    bystander.line('NOOP');
+    expect((await bystander.nextReply()).code).toBe(250);
+    await poll(() => app.sessions().total === 1, 2000, 'the big-frame session to be counted out');
+  });
+});
+
+describe('replies from the server', () => {
+  it('closes on a 1 MiB line without a newline (SERVER_LIMIT), relaying only a bounded part of it', async () => {
+    const f = await fake({ onConnect: ['x'.repeat(1024 * 1024)] });
+    const { app } = await bridge([f.port], { maxReplyLineChars: 4096 });
+    const c = await client(app);
+    c.send({ type: 'connect', host: '127.0.0.1', port: f.port, tls: 'none' });
+    const err = await c.next('error');
+    expect(err.code).toBe('SERVER_LIMIT');
+    expect(await c.next('closed')).toMatchObject({ by: 'error' });
+    expect(c.rxText().length).toBeLessThan(256 * 1024);
+    expect(app.sessions().total).toBe(1); // the session lives on
+    c.send({ type: 'connect', host: '127.0.0.1', port: f.port, tls: 'none' });
+    await c.next('connected');
+  });
+
+  it('closes on a 10,000-line reply (SERVER_LIMIT) with the default cap of 1000 lines', async () => {
+    const body = '250-line of a very long reply\r\n'.repeat(10_000) + '250 end\r\n';
+    const f = await fake({ onConnect: [GREETING], rules: [{ match: /^EHLO/, reply: [body] }] });
+    const { app } = await bridge([f.port]);
+    const c = await client(app);
+    c.send({ type: 'connect', host: '127.0.0.1', port: f.port, tls: 'none' });
+    expect((await c.nextReply()).code).toBe(220);
+    c.line('EHLO me');
+    const err = await c.next('error');
+    expect(err.code).toBe('SERVER_LIMIT');
+    expect(await c.next('closed')).toMatchObject({ by: 'error' });
+    expect(c.replies.some((r) => r.lines.length > 1000)).toBe(false);
+  });
+});
+
+/** An SMTP server that floods replies as fast as the bridge takes them, respecting its own socket's backpressure. */
+async function floodServer() {
+  let written = 0;
+  let waiting = false;
+  const sockets = new Set<net.Socket>();
+  const line = Buffer.from(`250 ${'flood '.repeat(150)}\r\n`);
+  const batch = Buffer.concat(Array.from({ length: 64 }, () => line));
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.write(GREETING);
+    const pump = (): void => {
+      while (!s.destroyed) {
+        written += batch.length;
+        if (!s.write(batch)) {
+          waiting = true;
+          s.once('drain', () => {
+            waiting = false;
+            pump();
+          });
+          return;
+        }
+      }
+    };
+    setImmediate(pump);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  );
+  return { port: (server.address() as net.AddressInfo).port, written: () => written, waiting: () => waiting };
+}
+
+describe('backpressure', () => {
+  it('pauses the SMTP socket while a browser does not read, and resumes when it does', async () => {
+    const flood = await floodServer();
+    const { app, events } = await bridge([flood.port], { highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024 });
+    const raw = await RawWs.open(app.port, { origin: new URL(app.url).origin });
+    cleanups.push(() => raw.destroy());
+    raw.socket.pause(); // a browser tab that stopped reading
+    raw.sendText(connectMsg(flood.port));
+
+    await poll(() => events.some((e) => e.event === 'backpressure-pause' && e.direction === 'to-browser'), 5000, 'a pause');
+    // The flood stalls: the server waits for 'drain' and what it managed to write stops growing.
+    await poll(() => flood.waiting(), 5000, 'the flood server to block');
+    const stalled = flood.written();
+    await sleep(300);
+    expect(flood.written()).toBe(stalled);
+    // Bounded: kernel socket buffers plus the high-water mark, not the unbounded flood.
+    expect(stalled).toBeLessThan(32 * 1024 * 1024);
+
+    raw.socket.resume();
+    await poll(() => flood.written() > stalled + 1024 * 1024, 10_000, 'the flood to flow again');
+    expect(events.some((e) => e.event === 'backpressure-resume' && e.direction === 'to-browser')).toBe(true);
+  });
+
+  it('stops reading the browser while the SMTP server does not read, and loses no line', async () => {
+    let serverSocket: net.Socket | null = null;
+    const received: Buffer[] = [];
+    const server = net.createServer((s) => {
+      serverSocket = s;
+      s.on('error', () => undefined);
+      s.write(GREETING);
+      s.on('data', (d) => received.push(d));
+      s.pause(); // not reading
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          serverSocket?.destroy();
+          server.close(() => r());
+        }),
+    );
+    const port = (server.address() as net.AddressInfo).port;
+    const { app, events } = await bridge([port]);
+    const c = await client(app);
+    c.send({ type: 'connect', host: '127.0.0.1', port, tls: 'none' });
+    expect((await c.nextReply()).code).toBe(220);
+    const lines = Array.from({ length: 1500 }, (_, i) => `NOOP ${String(i).padStart(5, '0')} ${'p'.repeat(3000)}`);
+    for (const l of lines) c.line(l);
+    await poll(() => events.some((e) => e.event === 'backpressure-pause' && e.direction === 'to-server'), 10_000, 'the bridge to pause the browser');
+    expect(c.all('error')).toHaveLength(0);
+
+    (serverSocket as net.Socket | null)?.resume();
+    const expected = lines.map((l) => l + '\r\n').join('');
+    await poll(() => Buffer.concat(received).length >= expected.length, 15_000, 'every line to arrive');
+    expect(Buffer.concat(received).toString('latin1')).toBe(expected);
+    expect(events.some((e) => e.event === 'backpressure-resume' && e.direction === 'to-server')).toBe(true);
+    expect(c.all('error')).toHaveLength(0);
+  });
+});
+
+describe('liveness', () => {
+  it('cuts off a dead client at the heartbeat and keeps a live one', async () => {
+    const { app, events } = await bridge([25], { heartbeatMs: 100 });
+    const live = await client(app);
+    const dead = await client(app, { autoPong: false });
+    await dead.closed;
+    expect(events.some((e) => e.event === 'heartbeat-timeout')).toBe(true);
+    await poll(() => app.sessions().total === 1, 2000, 'the count to drop');
+    await sleep(300); // three more heartbeats
+    live.send({ type: 'disconnect' });
+    expect(await live.next('error')).toMatchObject({ code: 'NOT_CONNECTED' });
+  });
+
+  it('closes an idle session (SESSION_CLOSING, 1008) and QUITs its SMTP server', async () => {
+    const f = await fake({ onConnect: [GREETING], rules: [{ match: /^EHLO/, reply: ['250 hi\r\n'] }, { match: /^QUIT/, reply: ['221 bye\r\n', 'close'] }] });
+    const { app } = await bridge([f.port], { idleTimeoutMs: 400 });
+    const c = await client(app);
+    c.send({ type: 'connect', host: '127.0.0.1', port: f.port, tls: 'none' });
+    expect((await c.nextReply()).code).toBe(220);
+    c.line('EHLO me');
+    expect((await c.nextReply()).code).toBe(250);
+    const code = new Promise<number>((r) => c.ws.once('close', (n) => r(n)));
+    expect(await c.next('error', 3000)).toMatchObject({ code: 'SESSION_CLOSING' });
+    expect(await code).toBe(1008);
+    const conn = await f.connection();
+    await conn.ended;
+    expect(conn.lines).toEqual(['EHLO me', 'QUIT']);
+    await poll(() => app.sessions().total === 0, 2000, 'the count to drop');
+  });
+
+  it('closes a busy session at its maximum duration', async () => {
+    const { app } = await bridge([25], { maxSessionMs: 400, idleTimeoutMs: 10_000 });
+    const c = await client(app);
+    const started = Date.now();
+    const timer = setInterval(() => c.ws.readyState === c.ws.OPEN && c.send({ type: 'disconnect' }), 50);
+    cleanups.push(() => clearInterval(timer));
+    await c.closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(c.all('error').some((e) => e.code === 'SESSION_CLOSING')).toBe(true);
+  });
+});
+
+describe('sessions per address and overall', () => {
+  /** A handshake from a chosen loopback source address; resolves with the HTTP status. */
+  function handshakeFrom(app: Heloterm, localAddress: string, key = 'dGhlIHNhbXBsZSBub25jZQ=='): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const origin = new URL(app.url).origin;
+      const req = http.request({
+        host: '127.0.0.1',
+        port: app.port,
+        path: '/ws',
+        localAddress,
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key, Host: new URL(app.url).host, Origin: origin },
+      });
+      req.on('upgrade', (res, s) => {
+        s.destroy();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('refuses beyond the limits (429 per address, 503 overall) and counts back to zero on every close path', async () => {
+    const { app } = await bridge([25], { maxSessions: 3, maxSessionsPerAddress: 2, heartbeatMs: 150 });
+    const a1 = await client(app);
+    const a2 = await client(app, { autoPong: false }); // will die at the heartbeat
+    expect(await handshakeFrom(app, '127.0.0.1')).toBe(429);
+    const b1 = await client(app, { localAddress: '127.0.0.2' });
+    expect(app.sessions()).toEqual({ total: 3, byAddress: { '127.0.0.1': 2, '127.0.0.2': 1 } });
+    expect(await handshakeFrom(app, '127.0.0.3')).toBe(503);
+
+    // Close paths: a normal close, the heartbeat, a client that vanishes without a close frame.
+    await a1.close();
+    await a2.closed;
+    b1.ws.terminate();
+    await poll(() => app.sessions().total === 0, 3000, 'every count to return to zero');
+    expect(app.sessions().byAddress).toEqual({});
+
+    // A handshake ws itself rejects after our checks (bad key: 400) gives its count back too.
+    expect(await handshakeFrom(app, '127.0.0.2', 'not-a-key')).toBe(400);
+    await poll(() => app.sessions().total === 0, 2000, 'the failed handshake to give its count back');
+    // Another address has its own allowance.
+    expect(await handshakeFrom(app, '127.0.0.2')).toBe(101);
+    await poll(() => app.sessions().total === 0, 2000, 'the destroyed socket to be counted out');
+  });
+});
