@@ -7,6 +7,7 @@
  */
 import { decodeServerMessage } from '../shared/protocol/decode.js';
 import { msg, type Bare, type ClientMessage, type ServerMessage } from '../shared/protocol/messages.js';
+import { offeredSubprotocols } from '../shared/protocol/token.js';
 
 /** The path the bridge serves its WebSocket on (same origin as the page). */
 export const WS_PATH = '/ws';
@@ -39,7 +40,11 @@ export class Connection {
     protocolError: new Set(),
   };
 
-  constructor(private readonly url: string) {}
+  /** `token`: the access token, offered as a subprotocol next to `heloterm.v1` (see docs/protocol.md). */
+  constructor(
+    private readonly url: string,
+    private readonly token: string | null = null,
+  ) {}
 
   /** True while the WebSocket is open and messages can be sent. */
   get isOpen(): boolean {
@@ -49,7 +54,7 @@ export class Connection {
   /** Opens the WebSocket unless it is open or opening. */
   open(): void {
     if (this.socket !== null && this.socket.readyState <= WebSocket.OPEN) return;
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url, offeredSubprotocols(this.token));
     this.socket = ws;
     ws.addEventListener('open', () => this.link.open.forEach((f) => f()));
     ws.addEventListener('close', (e) => {

@@ -6,9 +6,10 @@
  *                 └───────────────────────┘
  */
 import './styles.css';
+import { takeAccessToken } from './access-token.js';
 import { Connection, webSocketUrl } from './connection.js';
 import { TerminalView } from './terminal/view.js';
-import { ServerTextRenderer, formatHint, formatNote, formatQueued } from './terminal/render.js';
+import { ServerTextRenderer, formatCoach, formatHint, formatNote, formatQueued } from './terminal/render.js';
 import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-form.js';
 import { StatusLine, describeTls, formatAddress } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
@@ -16,6 +17,10 @@ import { PracticeHint } from './ui/practice-hint.js';
 import { parseUrlTarget } from './ui/url-params.js';
 import { TEST_HOOK_NAME, type HelotermTestHook } from './test-hook.js';
 import { SessionModel } from '../shared/smtp/session.js';
+import { Coach } from '../shared/smtp/coach.js';
+import { reportReply } from '../shared/smtp/report.js';
+import { ReportStore } from './terminal/reports.js';
+import { completeLine, localCommand } from './terminal/local-commands.js';
 import type { ErrorCode, PracticeInfo } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
 
@@ -30,8 +35,6 @@ const CONNECT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'NOT_CONNECTED',
 ]);
 
-const DATA_HINT = "message text — end with a line holding only '.'";
-
 function required<T extends Element>(selector: string, type: new () => T): T {
   const el = document.querySelector(selector);
   if (!(el instanceof type)) throw new Error(`page: missing ${selector}`);
@@ -45,16 +48,43 @@ function start(): void {
   required('#status-slot', HTMLElement).append(status.element, hint.element);
   required('#log-slot', HTMLElement).append(log.element);
 
-  const conn = new Connection(webSocketUrl(location));
-  const renderer = new ServerTextRenderer();
+  const storage = (() => {
+    try {
+      return window.sessionStorage;
+    } catch {
+      return null;
+    }
+  })();
+  const token = takeAccessToken(location, history, storage);
+  const conn = new Connection(webSocketUrl(location), token);
+  let everOpen = false;
+  conn.onLink('open', () => (everOpen = true));
   let model = new SessionModel();
+  const coach = new Coach();
+  const reports = new ReportStore();
+  let replies = 0;
+  const renderer = new ServerTextRenderer((reply) => {
+    const ex = model.received(reply);
+    const report = reportReply(++replies, ex);
+    reports.add(report);
+    return { report, hints: coach.afterReply(ex) };
+  });
   let practice: PracticeInfo | null = null;
   let state: FormState = 'idle';
   const urlTarget = parseUrlTarget(location.search);
   let autoConnect = urlTarget.connect;
 
   const view = new TerminalView(required('#terminal', HTMLElement), {
+    reports,
+    // Completion fits the session's state; in message text (DATA) there is nothing to complete.
+    complete: (text) => (model.kindOfNextLine(text) === 'command' ? completeLine(text, model.state) : null),
     onLine(text) {
+      // heloterm's own commands (/help) are never sent; in message text or an AUTH response "/" is just text.
+      const local = model.kindOfNextLine(text) === 'command' ? localCommand(text, model.state) : null;
+      if (local !== null) {
+        view.write(local);
+        return;
+      }
       if (state === 'idle') {
         view.write(formatNote('not connected: press Connect first (the line was not sent)'));
         return;
@@ -130,14 +160,14 @@ function start(): void {
   });
   conn.on('rx', (m) => {
     const r = renderer.rx(m.data);
-    const wasInData = model.state.phase === 'data';
-    for (const e of r.events) if (e.kind === 'reply') model.received(e.reply);
-    let text = r.text;
-    if (!wasInData && model.state.phase === 'data') text += formatHint(DATA_HINT);
-    view.write(text);
-    for (const { reply, annotation } of r.replies) log.add(reply, annotation);
+    view.write(r.text);
+    for (const report of r.replies) log.add(report);
   });
-  conn.on('tx', (m) => model.sent(m.text));
+  conn.on('tx', (m) => {
+    const hints = coach.beforeSend(m.text, model.kindOfNextLine(m.text), model.state);
+    model.sent(m.text);
+    view.write(hints.map(formatCoach).join(''));
+  });
   conn.on('queued', () => view.write(formatQueued()));
   conn.on('closed', (m) => {
     const rest = renderer.pending;
@@ -152,10 +182,14 @@ function start(): void {
     view.write(formatNote(`error: ${showControls(m.message)}`));
     if (CONNECT_FAILURES.has(m.code)) setState('idle');
   });
-  conn.onLink('down', () => {
+  conn.onLink('down', (code) => {
     status.bridgeDown();
     setState('idle');
-    view.write(formatNote('lost contact with the heloterm bridge'));
+    if (everOpen) view.write(formatNote(`lost contact with the heloterm bridge${code === 1001 ? ' (it is shutting down)' : ''}`));
+    else if (token === null) {
+      // Browsers hide the handshake's HTTP status: a bridge that wants a token looks like any refusal.
+      view.write(formatNote('the heloterm bridge refused the connection: if it needs an access token, open the URL it printed at start-up (with #token=…)'));
+    } else view.write(formatNote('the heloterm bridge refused the connection: the access token may be wrong or old; open the URL it printed at start-up'));
   });
   conn.onLink('protocolError', (why) => view.write(formatNote(`ignored a malformed message from the bridge: ${why}`)));
 

@@ -12,9 +12,10 @@
  * Decisions:
  * - The line holds printable characters only. C0 controls, DEL, C1 controls, unpaired surrogates, the Unicode line
  *   and paragraph separators and the bidi embeddings/overrides/isolates are never inserted.
- * - Tab becomes one space: SMTP commands separate their words by SP (RFC 5321 §4.1.1), in message text a space is
- *   as good as a tab for header folding (RFC 5322 §2.2.3 WSP), and a tab would move the terminal cursor to a tab
- *   stop, which the one-cell-per-character editing model cannot follow.
+ * - Tab pressed on its own asks the completer (if one is given) to complete the line; when it has nothing to offer,
+ *   and inside a pasted chunk, Tab becomes one space: SMTP commands separate their words by SP (RFC 5321 §4.1.1), in
+ *   message text a space is as good as a tab for header folding (RFC 5322 §2.2.3 WSP), and a tab would move the
+ *   terminal cursor to a tab stop, which the one-cell-per-character editing model cannot follow.
  * - DEL (0x7f) is Backspace wherever it appears, as in a cooked tty; it is never inserted.
  * - CR, LF and CRLF each end a line; so a pasted chunk becomes one command per line, and an empty line in a paste
  *   is sent as an empty line (in DATA it separates the headers from the body, RFC 5322 §2.1). A CRLF pair is only
@@ -33,12 +34,25 @@ export type EditorEffect =
   /** A completed line, without its line ending, ready to send. */
   | { kind: 'line'; text: string }
   /** The input line changed: paint `text` with the cursor before code point `cursor` (0 = start). */
-  | { kind: 'render'; text: string; cursor: number };
+  | { kind: 'render'; text: string; cursor: number }
+  /** Tab found several completions: show them (the line holds their common prefix). */
+  | { kind: 'candidates'; labels: string[] };
+
+/** What a completer offers for the line so far: the new line, its cursor (UTF-16 index) and, if several fit, their labels. */
+export interface CompletionResult {
+  text: string;
+  cursor: number;
+  candidates: string[];
+}
+
+/** Completes the line typed so far, or returns null when it has nothing to offer (then Tab is a space). */
+export type Completer = (text: string) => CompletionResult | null;
 
 export interface LineEditorOptions {
   /** Longest line in UTF-16 code units (the protocol's limit by default); further characters are not inserted. */
   maxLineChars?: number;
   maxHistory?: number;
+  complete?: Completer;
 }
 
 /** A key the editor acts on, after decoding the input. */
@@ -166,10 +180,12 @@ export class LineEditor {
   private edits = new Map<number, string>();
   private readonly maxLineChars: number;
   private readonly maxHistory: number;
+  private readonly completer: Completer | undefined;
 
   constructor(opts: LineEditorOptions = {}) {
     this.maxLineChars = opts.maxLineChars ?? MAX_LINE_CHARS;
     this.maxHistory = opts.maxHistory ?? MAX_HISTORY_ENTRIES;
+    this.completer = opts.complete;
   }
 
   /** The current line text. */
@@ -189,6 +205,11 @@ export class LineEditor {
 
   /** Feeds one onData chunk; returns the completed lines and, if the line changed, one render at the end. */
   feed(data: string): EditorEffect[] {
+    // A Tab key on its own (xterm delivers each key as its own chunk; a paste arrives whole) completes the line.
+    if (data === '\t' && this.completer !== undefined) {
+      const done = this.completeLine(this.completer);
+      if (done !== null) return done;
+    }
     const effects: EditorEffect[] = [];
     const before = { text: this.text, cursor: this.pos };
     let changedSinceLine = false;
@@ -208,6 +229,23 @@ export class LineEditor {
       ? changedSinceLine && (now.text !== '' || now.cursor !== 0)
       : now.text !== before.text || now.cursor !== before.cursor;
     if (needsRender) effects.push({ kind: 'render', text: now.text, cursor: now.cursor });
+    return effects;
+  }
+
+  /** Replaces the line with the completer's offer; null when it has none (the caller then treats Tab as a space). */
+  private completeLine(completer: Completer): EditorEffect[] | null {
+    // Completion looks at the text before the cursor; what follows it is kept.
+    const before = this.chars.slice(0, this.pos).join('');
+    const after = this.chars.slice(this.pos).join('');
+    const offer = completer(before);
+    if (offer === null) return null;
+    const effects: EditorEffect[] = [];
+    if (offer.candidates.length > 1) effects.push({ kind: 'candidates', labels: offer.candidates });
+    const text = offer.text + after;
+    if (text.length > this.maxLineChars) return effects;
+    this.chars = Array.from(text);
+    this.pos = Array.from(offer.text.slice(0, offer.cursor)).length;
+    effects.push({ kind: 'render', text: this.text, cursor: this.pos });
     return effects;
   }
 

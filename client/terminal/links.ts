@@ -8,8 +8,10 @@
  * codes sit at the start of a line.
  */
 import type { IBufferLine, ILink, IDisposable, Terminal } from '@xterm/xterm';
+import { findKeywordToken } from '../../shared/smtp/ehlo.js';
 import { findCodeTokens, type CodeToken } from '../../shared/smtp/tokens.js';
-import type { CodeTooltip } from './tooltip.js';
+import type { ReportStore } from './reports.js';
+import type { CodeTooltip, HoverTarget } from './tooltip.js';
 
 /** The cell (0-based column) of each UTF-16 offset of `line.translateToString(true)`, plus the end position. */
 export function cellColumns(line: IBufferLine): { text: string; columns: number[] } {
@@ -30,7 +32,7 @@ export function cellColumns(line: IBufferLine): { text: string; columns: number[
 }
 
 /** The 1-based inclusive cell range of a token on buffer line `y` (1-based). */
-function tokenRange(t: CodeToken, columns: number[], line: IBufferLine, y: number): ILink['range'] | null {
+function tokenRange(t: Pick<CodeToken, 'start' | 'end'>, columns: number[], line: IBufferLine, y: number): ILink['range'] | null {
   const first = columns[t.start];
   const last = columns[t.end - 1];
   if (first === undefined || last === undefined) return null;
@@ -38,29 +40,42 @@ function tokenRange(t: CodeToken, columns: number[], line: IBufferLine, y: numbe
   return { start: { x: first + 1, y }, end: { x: last + lastWidth, y } };
 }
 
-export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip): IDisposable {
+export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports: ReportStore): IDisposable {
+  const link = (range: ILink['range'], text: string, target: () => HoverTarget): ILink => ({
+    range,
+    text,
+    decorations: { pointerCursor: false, underline: true },
+    activate: (event) => tooltip.show(target(), event),
+    hover: (event) => tooltip.show(target(), event),
+    leave: () => tooltip.hide(),
+  });
   return term.registerLinkProvider({
     provideLinks(y, callback) {
-      const line = term.buffer.active.getLine(y - 1);
+      const buf = term.buffer.active;
+      const line = buf.getLine(y - 1);
       if (line === undefined || line.isWrapped) {
         callback(undefined);
         return;
       }
       const { text, columns } = cellColumns(line);
-      const links: ILink[] = [];
-      for (const token of findCodeTokens(text)) {
-        const range = tokenRange(token, columns, line, y);
-        if (range === null) continue;
-        links.push({
-          range,
-          text: token.key,
-          decorations: { pointerCursor: false, underline: true },
-          activate: (event) => tooltip.show(token, event),
-          hover: (event) => tooltip.show(token, event),
-          leave: () => tooltip.hide(),
-        });
+      const tokens = findCodeTokens(text);
+      if (tokens.length === 0) {
+        callback(undefined);
+        return;
       }
-      callback(links.length > 0 ? links : undefined);
+      // The reply this row belongs to (xterm asks only for rows under the pointer, so this walk is rare).
+      const row = reports.forRow(buf, y - 1);
+      const links: ILink[] = [];
+      for (const token of tokens) {
+        const range = tokenRange(token, columns, line, y);
+        if (range !== null) links.push(link(range, token.key, () => ({ kind: 'code', token, report: row?.report ?? null })));
+      }
+      // EHLO keywords (every line of an EHLO reply but the first, the server's greeting) are hoverable too.
+      const ehlo = row !== null && row.lineIndex > 0 ? row.report.ehlo?.[row.lineIndex] : undefined;
+      const kw = ehlo !== undefined ? findKeywordToken(text) : null;
+      const kwRange = kw !== null ? tokenRange(kw, columns, line, y) : null;
+      if (ehlo !== undefined && kw !== null && kwRange !== null) links.push(link(kwRange, kw.key, () => ({ kind: 'keyword', explanation: ehlo })));
+      callback(links);
     },
   });
 }

@@ -9,9 +9,10 @@
 import { exhaustive } from '../../shared/protocol/messages.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { showControls } from '../../shared/smtp/escape.js';
-import { annotate } from '../../shared/smtp/explain.js';
+import type { Hint } from '../../shared/smtp/coach.js';
+import type { ReplyReport } from '../../shared/smtp/report.js';
 import { ANNOTATION_MARK, findCodeTokens } from '../../shared/smtp/tokens.js';
-import type { Annotation, ParseEvent, Reply, ReplyClass } from '../../shared/smtp/types.js';
+import type { ParseEvent, Reply, ReplyClass } from '../../shared/smtp/types.js';
 
 /** Line break written to xterm (convertEol is off: CR and LF are both needed). */
 export const EOL = '\r\n';
@@ -61,9 +62,26 @@ export function formatServerLine(raw: string, bareLf: boolean): string {
   return out + EOL;
 }
 
-/** The annotation line after a complete reply: `  ↳ 250 … · 2.1.5 …`, dim, in the class colour. */
-export function formatAnnotation(a: Annotation): string {
-  return paint(SGR.dim + CLASS_COLOUR[a.cls], `  ${ANNOTATION_MARK} ${a.summary}`) + EOL;
+/**
+ * The annotation line after a complete reply: `  ↳ 250 … · 2.1.5 …  [n]`, dim, in the class colour. The number is
+ * the reply's entry in the reply log (and lets the hover find the reply, see reports.ts).
+ */
+export function formatAnnotation(r: ReplyReport): string {
+  const a = r.annotation;
+  return paint(SGR.dim + CLASS_COLOUR[a.cls], `  ${ANNOTATION_MARK} ${a.summary}  [${r.n}]`) + EOL;
+}
+
+/** The most likely cause behind a failure's text, when a vendor rule recognised it. */
+export function formatVendor(r: ReplyReport): string {
+  // Commands out of sequence are the coach's to explain, from what the session is missing (coach.ts).
+  const m = r.vendor.find((v) => v.topic !== 'command-sequence');
+  if (m === undefined) return '';
+  return paint(SGR.dim + CLASS_COLOUR[r.annotation.cls], `  ⚑ likely: ${m.title} (${m.confidence} confidence) — point at the code for what to do`) + EOL;
+}
+
+/** A lesson from the coach. */
+export function formatCoach(h: Hint): string {
+  return paint(SGR.italic + SGR.yellow, `  ✎ ${h.text}`) + EOL;
 }
 
 /** Why a received line is not part of a valid reply. */
@@ -100,16 +118,21 @@ export function formatHint(text: string): string {
   return paint(SGR.dim + SGR.italic, `   ${text}`) + EOL;
 }
 
-/** What one rx chunk produced: terminal text and the replies it completed (with their annotations). */
+/** What one rx chunk produced: terminal text and the reports of the replies it completed. */
 export interface Rendered {
   text: string;
-  replies: { reply: Reply; annotation: Annotation }[];
+  replies: ReplyReport[];
   events: ParseEvent[];
 }
+
+/** What the page knows about a reply once it is complete: its report, and the coach's hints. */
+export type ExplainReply = (reply: Reply) => { report: ReplyReport; hints: Hint[] };
 
 /** Feeds rx chunks through one ReplyParser per SMTP connection and renders each event. */
 export class ServerTextRenderer {
   private parser = new ReplyParser();
+
+  constructor(private readonly explain: ExplainReply) {}
 
   rx(data: string): Rendered {
     const events = this.parser.push(data);
@@ -120,9 +143,9 @@ export class ServerTextRenderer {
           out.text += formatServerLine(ev.line.raw, ev.line.ending === 'LF');
           break;
         case 'reply': {
-          const annotation = annotate(ev.reply);
-          out.text += formatAnnotation(annotation);
-          out.replies.push({ reply: ev.reply, annotation });
+          const { report, hints } = this.explain(ev.reply);
+          out.text += formatAnnotation(report) + formatVendor(report) + hints.map(formatCoach).join('');
+          out.replies.push(report);
           break;
         }
         case 'invalid':

@@ -1,52 +1,29 @@
 /**
- * The explanation tooltip shown while the pointer rests on a code in the terminal. It lives inside
- * `terminal.element` with the class `xterm-hover`, so xterm does not treat pointer events on it as terminal
+ * The explanation tooltip shown while the pointer rests on a code or an EHLO keyword in the terminal. It lives
+ * inside `terminal.element` with the class `xterm-hover`, so xterm does not treat pointer events on it as terminal
  * events (xterm.d.ts, ILink.hover).
  */
+import type { EhloExplanation } from '../../shared/smtp/ehlo.js';
 import { explainCode, explainEnhanced } from '../../shared/smtp/explain.js';
+import type { ReplyReport } from '../../shared/smtp/report.js';
 import type { CodeToken } from '../../shared/smtp/tokens.js';
 import type { Explanation } from '../../shared/smtp/types.js';
+import { renderContext, renderEhlo, renderExplanation, renderVendor } from '../ui/explain-view.js';
 
 /** Distance from the pointer to the tooltip's corner, in CSS pixels. */
 const POINTER_OFFSET_PX = 14;
 /** Space kept between the tooltip and the edge of the terminal, in CSS pixels. */
 const EDGE_MARGIN_PX = 6;
 
-const CLASS_NAME_BY_DIGIT: Readonly<Record<string, string>> = { '2': 'cls-2', '3': 'cls-3', '4': 'cls-4', '5': 'cls-5' };
-
 /** The explanation for a token, or null when the dictionary has none (an enhanced code of the wrong shape). */
 export function explainToken(t: Pick<CodeToken, 'kind' | 'key'>): Explanation | null {
   return t.kind === 'basic' ? explainCode(Number(t.key)) : explainEnhanced(t.key);
 }
 
-/** Fills an element with an explanation: key + title, explanation, what to do, source. Text only, no HTML. */
-export function renderExplanation(into: HTMLElement, e: Explanation): void {
-  const head = document.createElement('div');
-  head.className = 'explain-head';
-  const key = document.createElement('span');
-  key.className = `explain-key ${CLASS_NAME_BY_DIGIT[e.key[0] ?? ''] ?? ''}`;
-  key.textContent = e.key;
-  const title = document.createElement('span');
-  title.className = 'explain-title';
-  title.textContent = e.title;
-  head.append(key, ' ', title);
-
-  const body = document.createElement('p');
-  body.className = 'explain-text';
-  body.textContent = e.explanation;
-
-  const action = document.createElement('p');
-  action.className = 'explain-action';
-  const label = document.createElement('strong');
-  label.textContent = 'What to do: ';
-  action.append(label, e.action);
-
-  const source = document.createElement('small');
-  source.className = 'explain-source';
-  source.textContent = e.source;
-
-  into.append(head, body, action, source);
-}
+/** What the pointer rests on: a code (with the reply it belongs to, when known) or an EHLO keyword. */
+export type HoverTarget =
+  | { kind: 'code'; token: Pick<CodeToken, 'kind' | 'key'>; report: ReplyReport | null }
+  | { kind: 'keyword'; explanation: EhloExplanation };
 
 export class CodeTooltip {
   readonly element: HTMLDivElement;
@@ -60,15 +37,27 @@ export class CodeTooltip {
     host.append(this.element);
   }
 
-  show(token: Pick<CodeToken, 'kind' | 'key'>, event: MouseEvent): void {
-    const e = explainToken(token);
-    if (e === null) {
-      this.hide();
-      return;
-    }
+  show(target: HoverTarget, event: MouseEvent): void {
     this.element.replaceChildren();
-    renderExplanation(this.element, e);
-    this.element.dataset.key = e.key;
+    if (target.kind === 'keyword') {
+      renderEhlo(this.element, target.explanation);
+      this.element.dataset.key = target.explanation.keyword;
+    } else {
+      const e = explainToken(target.token);
+      if (e === null) {
+        this.hide();
+        return;
+      }
+      renderExplanation(this.element, e);
+      this.element.dataset.key = e.key;
+      const r = target.report;
+      if (r !== null) {
+        // The reply's own story: what it means here, and what its text most likely means (best match only).
+        if (target.token.kind === 'basic') renderContext(this.element, r);
+        const best = r.vendor[0];
+        if (best !== undefined) renderVendor(this.element, best);
+      }
+    }
     this.element.hidden = false;
     this.place(event);
   }

@@ -11,8 +11,9 @@
 import { Terminal, type IMarker, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
-import { LineEditor } from './line-editor.js';
-import { formatSent } from './render.js';
+import { LineEditor, type Completer } from './line-editor.js';
+import type { ReportStore } from './reports.js';
+import { formatHint, formatSent } from './render.js';
 import { CodeTooltip } from './tooltip.js';
 import { registerCodeLinks, cellColumns } from './links.js';
 
@@ -50,12 +51,16 @@ const THEME: ITheme = {
 export interface TerminalViewOptions {
   /** A completed line, to send. It is already shown on screen. */
   onLine: (text: string) => void;
+  /** Tab completion of the line typed so far. */
+  complete?: Completer;
+  /** The replies shown, so hovering a code can tell about the reply it belongs to. */
+  reports: ReportStore;
 }
 
 export class TerminalView {
   readonly term: Terminal;
   private readonly fit = new FitAddon();
-  private readonly editor = new LineEditor();
+  private readonly editor: LineEditor;
   private readonly tooltip: CodeTooltip;
   private readonly resizeObserver: ResizeObserver;
   private input = { text: '', cursor: 0 };
@@ -65,6 +70,7 @@ export class TerminalView {
   private inputStart: IMarker | null = null;
 
   constructor(container: HTMLElement, private readonly opts: TerminalViewOptions) {
+    this.editor = new LineEditor({ complete: opts.complete });
     this.term = new Terminal({
       convertEol: false,
       cursorBlink: true,
@@ -79,7 +85,7 @@ export class TerminalView {
     this.term.open(container);
     const host = this.term.element ?? container;
     this.tooltip = new CodeTooltip(host);
-    registerCodeLinks(this.term, this.tooltip);
+    registerCodeLinks(this.term, this.tooltip, opts.reports);
     this.term.onData((data) => this.onData(data));
     this.inputStart = this.term.registerMarker(0);
     this.resizeObserver = new ResizeObserver(() => this.fitToContainer());
@@ -144,6 +150,8 @@ export class TerminalView {
         this.input = { text: '', cursor: 0 };
         this.queued.push(formatSent(effect.text));
         this.opts.onLine(effect.text);
+      } else if (effect.kind === 'candidates') {
+        this.queued.push(formatHint(effect.labels.join('   ')));
       } else {
         this.input = { text: effect.text, cursor: effect.cursor };
       }

@@ -4,8 +4,8 @@
  * users get the same explanations the pointer gets from hovering a code in the terminal.
  */
 import { showControls } from '../../shared/smtp/escape.js';
-import type { Annotation, Reply } from '../../shared/smtp/types.js';
-import { renderExplanation } from '../terminal/tooltip.js';
+import type { ReplyReport } from '../../shared/smtp/report.js';
+import { renderContext, renderEhlo, renderExplanation, renderVendor } from './explain-view.js';
 
 /** Oldest entries are dropped beyond this many, to keep the page light in long sessions. */
 export const MAX_LOG_ENTRIES = 500;
@@ -44,10 +44,13 @@ export class ReplyLog {
     this.element.dataset.empty = 'true';
   }
 
-  add(reply: Reply, annotation: Annotation): void {
+  add(r: ReplyReport): void {
+    const { reply, annotation } = r;
     const li = document.createElement('li');
     li.tabIndex = 0;
     li.className = `reply cls-${reply.cls}`;
+    li.value = r.n;
+    li.dataset.n = String(r.n);
 
     const line = document.createElement('div');
     line.className = 'reply-line';
@@ -75,12 +78,24 @@ export class ReplyLog {
     }
     li.append(line);
 
+    // What it means here first, then what its text most likely means, then the codes in general.
+    renderContext(li, r);
+    for (const m of r.vendor) renderVendor(li, m);
     for (const e of [annotation.basic, annotation.enhanced]) {
       if (e === null) continue;
       const box = document.createElement('div');
       box.className = 'explain';
       renderExplanation(box, e);
       li.append(box);
+    }
+    if (r.ehlo !== null && r.ehlo.length > 1) {
+      const details = document.createElement('details');
+      details.className = 'ehlo-keywords';
+      const summary = document.createElement('summary');
+      summary.textContent = `What the server offers (${r.ehlo.length - 1} extension${r.ehlo.length === 2 ? '' : 's'})`;
+      details.append(summary);
+      for (const e of r.ehlo.slice(1)) renderEhlo(details, e);
+      li.append(details);
     }
 
     this.list.append(li);

@@ -2,7 +2,9 @@
  * Reads `?host=…&port=…&tls=1&connect=1` from the page URL. Each value is checked; a bad one is ignored (and
  * reported), never passed on. Pure: takes the query string, no DOM.
  */
-import { MAX_HOST_CHARS } from '../../shared/protocol/decode.js';
+import { isValidHost } from '../../shared/protocol/host.js';
+
+export { isValidHost };
 
 export interface UrlTarget {
   host?: string;
@@ -14,18 +16,9 @@ export interface UrlTarget {
   ignored: string[];
 }
 
-// A host name (RFC 1123 labels; underscores tolerated as in real-world names; an IPv4 address fits this too), or
-// an IPv6 address with or without brackets (it has a colon). The bridge's target policy decides what may be dialled.
-const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
-const IPV6 = /^\[?[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(?:%[A-Za-z0-9]+)?\]?$/;
 const PORT = /^[0-9]{1,5}$/;
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off']);
-
-/** True for a host the form may hold: 1-255 characters, a name or an IP literal. */
-export function isValidHost(host: string): boolean {
-  return host.length > 0 && host.length <= MAX_HOST_CHARS && (HOST_NAME.test(host) || IPV6.test(host));
-}
 
 /** The port number, or null unless it is an integer from 1 to 65535. */
 export function parsePort(text: string): number | null {

@@ -2,6 +2,9 @@
  * The browser's pure helpers: URL parameters, the WebSocket URL, the status wording, and the terminal rendering of
  * server text (no DOM needed: these modules build strings).
  */
+import { Coach } from '../../shared/smtp/coach.js';
+import { reportReply } from '../../shared/smtp/report.js';
+import { SessionModel } from '../../shared/smtp/session.js';
 import { describe, expect, it } from 'vitest';
 import { parseUrlTarget, isValidHost, parsePort } from '../../client/ui/url-params.js';
 import { webSocketUrl } from '../../client/connection.js';
@@ -9,6 +12,23 @@ import { describeTls, formatAddress } from '../../client/ui/status.js';
 import { ServerTextRenderer, formatServerLine } from '../../client/terminal/render.js';
 import { annotate } from '../../shared/smtp/explain.js';
 import { explainCode } from '../../shared/smtp/explain.js';
+import { ReplyParser } from '../../shared/smtp/parser.js';
+import { completeLine, localCommand } from '../../client/terminal/local-commands.js';
+
+/** Terminal text without its SGR colours. */
+const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+/** A renderer wired as the page wires it: the session model, the coach and numbered reports. */
+function renderer(): ServerTextRenderer {
+  const model = new SessionModel();
+  const coach = new Coach();
+  let n = 0;
+  model.connected();
+  return new ServerTextRenderer((reply) => {
+    const ex = model.received(reply);
+    return { report: reportReply(++n, ex), hints: coach.afterReply(ex) };
+  });
+}
 
 describe('parseUrlTarget', () => {
   const cases: { search: string; host?: string; port?: number; tls?: boolean; connect: boolean; ignored: number }[] = [
@@ -71,7 +91,6 @@ describe('status wording', () => {
 
 describe('terminal rendering of server text', () => {
   /** Removes the SGR colour sequences render.ts adds itself. */
-  const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
 
   it('never passes a server control character to the terminal', () => {
     const hostile = '250 ok \x1b]52;c;cHduZWQ=\x07 \x1b[2J\x9b31m\r';
@@ -89,7 +108,7 @@ describe('terminal rendering of server text', () => {
   });
 
   it('renders lines as they come and annotates each complete reply once', () => {
-    const r = new ServerTextRenderer();
+    const r = renderer();
     const first = r.rx('250-practice.test Hello\r\n250-PIPE');
     expect(plain(first.text)).toBe('250-practice.test Hello\r\n');
     expect(first.replies).toEqual([]);
@@ -97,16 +116,52 @@ describe('terminal rendering of server text', () => {
     expect(second.replies).toHaveLength(1);
     const reply = second.replies[0]!.reply;
     expect(reply.lines).toHaveLength(3);
-    expect(plain(second.text)).toContain(`↳ ${annotate(reply).summary}`);
+    expect(plain(second.text)).toContain(`↳ ${annotate(reply).summary}  [1]`);
     expect(plain(second.text)).toContain(explainCode(250).title);
     expect(r.pending).toBe('');
   });
 
   it('keeps an incomplete last line for the close note, controls made visible', () => {
-    const r = new ServerTextRenderer();
+    const r = renderer();
     r.rx('220 hi\r\n421 going\x1b');
     expect(r.pending).toBe('421 going^[');
     r.reset();
     expect(r.pending).toBe('');
+  });
+});
+
+describe('the renderer with the coach and vendor rules', () => {
+  it('numbers replies, names the likely cause of a recognised failure, and adds the coach\'s hint', () => {
+    const r = renderer();
+    r.rx('220 mx ESMTP\r\n');
+    const out = plain(r.rx('450 4.2.0 <a@b>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html\r\n').text);
+    expect(out).toMatch(/↳ 450 .*\[2\]/);
+    expect(out).toMatch(/⚑ likely: .*greylist/i);
+    expect(out).toMatch(/✎ 4xx is a temporary failure/);
+  });
+});
+
+describe('local commands and Tab completion', () => {
+  const greeted = (() => {
+    const m = new SessionModel();
+    m.connected();
+    for (const e of new ReplyParser().push('220 x\r\n')) if (e.kind === 'reply') m.received(e.reply);
+    return m.state;
+  })();
+
+  it('completes one fitting verb, and lists several with their common prefix', () => {
+    expect(completeLine('eh', greeted)).toEqual({ text: 'EHLO ', cursor: 5, candidates: [] });
+    const several = completeLine('', greeted);
+    expect(several.candidates.length).toBeGreaterThan(2);
+    expect(several.text).toBe('');
+    expect(completeLine('MAIL', greeted)).toEqual({ text: 'MAIL', cursor: 4, candidates: [] });
+  });
+
+  it('answers /help and /help VERB itself, and leaves other lines to the server', () => {
+    expect(plain(localCommand('/help', greeted)!)).toMatch(/fitting now: EHLO HELO/);
+    expect(plain(localCommand('/help mail', greeted)!)).toContain('MAIL FROM:<sender@domain>');
+    expect(plain(localCommand('/nope', greeted)!)).toMatch(/unknown heloterm command/);
+    expect(localCommand('HELP', greeted)).toBeNull();
+    expect(localCommand('MAIL FROM:</x@y>', greeted)).toBeNull();
   });
 });

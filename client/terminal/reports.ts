@@ -1,0 +1,68 @@
+/**
+ * Ties rows of the terminal to the reply they belong to, so hovering a code can show what heloterm knows about that
+ * reply (its meaning in context, the likely cause behind its text, the EHLO keyword on that line).
+ *
+ * Every annotation line ends with the reply's number, `[n]`, which the reply log shows too. A reply's lines stand
+ * right above its annotation, so from any row the reply is found by walking down to the next annotation line.
+ */
+import type { IBuffer } from '@xterm/xterm';
+import type { ReplyReport } from '../../shared/smtp/report.js';
+import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
+
+/** Replies remembered for hovering; older ones have scrolled far out of the scrollback anyway. */
+export const MAX_REPORTS = 2000;
+/** How far below a row its annotation may stand: a reply's lines (the parser keeps at most 1000) plus notes. */
+const MAX_WALK_ROWS = 1200;
+
+const ANNOTATION_LINE = new RegExp(`^\\s*${ANNOTATION_MARK} .*\\[(\\d+)\\]$`);
+const REPLY_LINE = /^[2-5][0-5][0-9](?:[ -]|$)/;
+
+export interface RowReport {
+  report: ReplyReport;
+  /** Which line of the reply the row shows (0 = first), or -1 for the annotation line itself. */
+  lineIndex: number;
+}
+
+/** The text of the logical line starting at row y (wrapped continuation rows joined). */
+function logicalLine(buf: IBuffer, y: number): { text: string; next: number } {
+  let text = buf.getLine(y)?.translateToString(true) ?? '';
+  let next = y + 1;
+  for (let line = buf.getLine(next); line?.isWrapped === true; line = buf.getLine(++next)) {
+    text += line.translateToString(true);
+  }
+  return { text, next };
+}
+
+export class ReportStore {
+  private readonly byNumber = new Map<number, ReplyReport>();
+
+  add(report: ReplyReport): void {
+    this.byNumber.set(report.n, report);
+    if (this.byNumber.size > MAX_REPORTS) {
+      const oldest = this.byNumber.keys().next().value;
+      if (oldest !== undefined) this.byNumber.delete(oldest);
+    }
+  }
+
+  get(n: number): ReplyReport | undefined {
+    return this.byNumber.get(n);
+  }
+
+  /** The reply that buffer row `y` (0-based, not a wrapped continuation) belongs to, or null. */
+  forRow(buf: IBuffer, y: number): RowReport | null {
+    let below = 0;
+    for (let row = y, walked = 0; row < buf.length && walked < MAX_WALK_ROWS; walked++) {
+      const { text, next } = logicalLine(buf, row);
+      const m = ANNOTATION_LINE.exec(text);
+      if (m !== null) {
+        const report = this.byNumber.get(Number(m[1]));
+        if (report === undefined) return null;
+        if (row === y) return { report, lineIndex: -1 };
+        return { report, lineIndex: report.reply.lines.length - below };
+      }
+      if (REPLY_LINE.test(text)) below++;
+      row = next;
+    }
+    return null;
+  }
+}

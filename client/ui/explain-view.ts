@@ -1,0 +1,73 @@
+/**
+ * DOM renderings of what heloterm knows about a reply, shared by the hover tooltip and the reply log, so a pointer
+ * user and a keyboard user read the same words. Text only (textContent): server text never becomes markup.
+ */
+import type { EhloExplanation } from '../../shared/smtp/ehlo.js';
+import type { ReplyReport } from '../../shared/smtp/report.js';
+import type { Explanation } from '../../shared/smtp/types.js';
+import type { VendorMatch } from '../../shared/smtp/vendor-match.js';
+
+const CLASS_NAME_BY_DIGIT: Readonly<Record<string, string>> = { '2': 'cls-2', '3': 'cls-3', '4': 'cls-4', '5': 'cls-5' };
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, ...children: (string | Node)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  e.append(...children);
+  return e;
+}
+
+function labelled(className: string, label: string, text: string): HTMLParagraphElement {
+  return el('p', className, el('strong', '', label), text);
+}
+
+/** Key + title, explanation, what to do, source. */
+export function renderExplanation(into: HTMLElement, e: Explanation): void {
+  const key = el('span', `explain-key ${CLASS_NAME_BY_DIGIT[e.key[0] ?? ''] ?? ''}`, e.key);
+  const head = el('div', 'explain-head', key, ' ', el('span', 'explain-title', e.title));
+  into.append(
+    head,
+    el('p', 'explain-text', e.explanation),
+    labelled('explain-action', 'What to do: ', e.action),
+    el('small', 'explain-source', e.source),
+  );
+}
+
+/** What the reply means given what it answered ("Answer to RCPT: Recipient accepted …"). */
+export function renderContext(into: HTMLElement, r: ReplyReport): void {
+  if (r.context === null) return;
+  const label = r.answered === null ? 'Here: ' : `Answer to ${r.answered}: `;
+  into.append(el('div', 'explain context', labelled('explain-text', label, r.context.meaning), el('small', 'explain-source', r.context.source)));
+}
+
+/** One recognised reply text: the likely cause and what to do, with how sure the match is and where it is documented. */
+export function renderVendor(into: HTMLElement, m: VendorMatch): void {
+  const head = el(
+    'div',
+    'explain-head',
+    el('span', 'explain-title', `${m.title}`),
+    ' ',
+    el('span', `vendor-confidence ${m.confidence}`, `${m.confidence} confidence · ${m.vendor}`),
+  );
+  into.append(
+    el(
+      'div',
+      'explain vendor',
+      head,
+      labelled('explain-text', 'Likely cause: ', m.cause),
+      labelled('explain-action', 'What to do: ', m.action),
+      el('small', 'explain-source', m.source),
+    ),
+  );
+}
+
+/** One EHLO line's keyword, with its parameters. */
+export function renderEhlo(into: HTMLElement, e: EhloExplanation): void {
+  const box = el('div', 'explain ehlo');
+  renderExplanation(box, { ...e, key: e.keyword === '' ? e.key : e.keyword });
+  if (e.params.length > 0) {
+    const list = el('ul', 'ehlo-params');
+    for (const p of e.params) list.append(el('li', '', el('code', '', p.text), ` ${p.meaning}`));
+    box.append(list);
+  }
+  into.append(box);
+}

@@ -1,0 +1,124 @@
+/**
+ * End to end in Chromium against a scripted server that answers like real ones do: Postfix's postgrey greylisting
+ * and a Spamhaus blocklist rejection. The user must see the likely cause and what to do, on hover and in the reply
+ * log; the EHLO keywords explain themselves on hover; Tab completes commands; the coach explains a refused DATA.
+ * Expected texts come from the shared knowledge base (the same rules the page uses), never typed in here.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { explainEhloLine } from '../../shared/smtp/ehlo.js';
+import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
+import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
+import { cellCenter, launchBrowser, waitForTerminal } from '../helpers/browser.js';
+import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
+
+const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
+const REPLY_TIMEOUT_MS = 10_000;
+
+// Reply texts as Postfix with postgrey and a Spamhaus DNSBL publish them (postgrey's README; Postfix
+// reject_rbl_client with zen.spamhaus.org).
+const GREYLISTED = '<grey@fake.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/fake.example.html';
+const BLOCKLISTED = 'Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1';
+
+describe('real-world replies explained in Chromium', () => {
+  let fake: FakeSmtp;
+  let app: Heloterm;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    fake = await startFakeSmtp({
+      onConnect: ['220 mx.fake.example ESMTP Postfix\r\n'],
+      rules: [
+        { match: /^EHLO /i, reply: ['250-mx.fake.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n'] },
+        { match: /^MAIL FROM:/i, reply: ['250 2.1.0 Ok\r\n'] },
+        { match: /^RCPT TO:<grey@/i, reply: [`450 4.2.0 ${GREYLISTED}\r\n`] },
+        { match: /^RCPT TO:<block@/i, reply: [`554 5.7.1 ${BLOCKLISTED}\r\n`] },
+        { match: /^DATA$/i, reply: ['554 5.5.1 Error: no valid recipients\r\n'] },
+        { match: /^QUIT$/i, reply: ['221 2.0.0 Bye\r\n', 'close'] },
+      ],
+    });
+    app = await startHeloterm({ port: 0, practice: false, allowedPorts: [fake.port], log: () => {} });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await fake?.close();
+  });
+
+  async function type(page: Page, line: string, annotatedCode: number): Promise<string> {
+    const mark = `${ANNOTATION_MARK} ${annotatedCode} `;
+    const before = (await page.evaluate(() => (window as unknown as { __heloterm: { terminalText(): string } }).__heloterm.terminalText())).split(mark).length;
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+    return waitForTerminal(page, (t) => t.split(mark).length > before, REPLY_TIMEOUT_MS, `the ${annotatedCode} after "${line}"`);
+  }
+
+  async function hover(page: Page, needle: string, offset = 0): Promise<string> {
+    const tooltip = page.locator('.heloterm-tooltip');
+    await page.mouse.move(1, 1);
+    const at = await cellCenter(page, needle, offset);
+    await page.mouse.move(at.x, at.y);
+    await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(true);
+    return (await tooltip.textContent()) ?? '';
+  }
+
+  it('shows the cause and advice for greylisting and a blocklist, on hover and in the reply log', async () => {
+    const grey = matchVendorRules(450, GREYLISTED)[0];
+    const block = matchVendorRules(554, BLOCKLISTED)[0];
+    if (grey === undefined || block === undefined) throw new Error('the vendor rules no longer recognise the test texts');
+
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+
+    // Tab completes the verb to the shape of its argument.
+    await page.keyboard.type('eh');
+    await page.keyboard.press('Tab');
+    let text = await type(page, 'client.example', 250);
+    expect(text).toContain('EHLO client.example');
+
+    // An EHLO keyword explains itself, with its parameter in human units.
+    const size = await hover(page, '250-SIZE', 4);
+    expect(size).toContain(explainEhloLine('SIZE 10240000')?.title ?? 'no SIZE entry');
+    expect(size).toContain('9.8 MiB');
+
+    await type(page, 'MAIL FROM:<me@client.example>', 250);
+    text = await type(page, 'RCPT TO:<grey@fake.example>', 450);
+    expect(text).toContain(`⚑ likely: ${grey.title}`);
+    expect(text).toMatch(/✎ 4xx is a temporary failure/);
+    text = await type(page, 'RCPT TO:<block@fake.example>', 554);
+    expect(text).toContain(`⚑ likely: ${block.title}`);
+
+    // Hover: the code's meaning, what it answered, the likely cause and what to do.
+    const onGrey = await hover(page, '450 4.2.0');
+    expect(onGrey).toContain(grey.cause);
+    expect(onGrey).toContain(grey.action);
+    expect(onGrey).toContain('Answer to RCPT');
+    const onBlock = await hover(page, '554 5.7.1');
+    expect(onBlock).toContain(block.cause);
+    expect(onBlock).toContain(block.action);
+
+    // DATA without an accepted recipient: the coach says why.
+    text = await type(page, 'DATA', 554);
+    expect(text).toMatch(/✎ No recipient has been accepted yet/);
+
+    // The reply log carries the same cause and advice, for keyboard and screen-reader users.
+    const entries = page.locator('.reply-log li');
+    const greyEntry = entries.filter({ hasText: '450' }).first();
+    expect(await greyEntry.textContent()).toContain(grey.cause);
+    expect(await greyEntry.textContent()).toContain(grey.action);
+    const blockEntry = entries.filter({ hasText: 'spamhaus' }).first();
+    expect(await blockEntry.textContent()).toContain(block.cause);
+
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    await hover(page, '450 4.2.0');
+    await page.screenshot({ path: `${RESULTS_DIR}real-world.png` });
+    await context.close();
+  });
+});
