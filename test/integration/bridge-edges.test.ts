@@ -3,7 +3,6 @@
  * held lines, refused lines, dialling errors, closing from either side, the upgrade guards, STARTTLS.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LookupFunction } from 'node:net';
@@ -11,6 +10,7 @@ import getTLSOptions from 'smtp-server/lib/tls-options.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
 import { freePort, startFakeSmtp, type FakeScript, type FakeSmtp } from '../helpers/fake-smtp.js';
+import { handshake } from '../helpers/handshake.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -244,32 +244,9 @@ describe('http', () => {
 });
 
 describe('upgrade guards', () => {
-  /** A raw WebSocket handshake; resolves with the HTTP status (101 when accepted). */
-  function handshake(port: number, headers: Record<string, string>): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const req = http.request({
-        host: '127.0.0.1',
-        port,
-        path: '/ws',
-        headers: {
-          Connection: 'Upgrade',
-          Upgrade: 'websocket',
-          'Sec-WebSocket-Version': '13',
-          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-          ...headers,
-        },
-      });
-      req.on('upgrade', (res, socket) => {
-        socket.destroy();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('response', (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  /** A raw handshake with no Origin unless given; resolves with the HTTP status (101 when accepted). */
+  async function handshakeStatus(port: number, headers: Record<string, string>): Promise<number> {
+    return (await handshake(port, { Origin: undefined, ...headers })).status;
   }
 
   it('accepts only our own Host and Origin', async () => {
@@ -277,12 +254,12 @@ describe('upgrade guards', () => {
     const own = `127.0.0.1:${app.port}`;
     const opened = () => events.filter((e) => e.event === 'open').length;
     const before = opened();
-    expect(await handshake(app.port, { Host: own, Origin: 'http://evil.example' })).toBe(403);
-    expect(await handshake(app.port, { Host: `evil.example:${app.port}`, Origin: `http://evil.example:${app.port}` })).toBe(403);
-    expect(await handshake(app.port, { Host: own })).toBe(403);
+    expect(await handshakeStatus(app.port, { Host: own, Origin: 'http://evil.example' })).toBe(403);
+    expect(await handshakeStatus(app.port, { Host: `evil.example:${app.port}`, Origin: `http://evil.example:${app.port}` })).toBe(403);
+    expect(await handshakeStatus(app.port, { Host: own })).toBe(403);
     expect(opened()).toBe(before);
     // The same handshake with our own Origin (any of our spellings) is accepted.
-    expect(await handshake(app.port, { Host: `localhost:${app.port}`, Origin: `http://localhost:${app.port}` })).toBe(101);
+    expect(await handshakeStatus(app.port, { Host: `localhost:${app.port}`, Origin: `http://localhost:${app.port}` })).toBe(101);
     await expect(WsTestClient.open(app.url, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
   });
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopbackBind, startHeloterm, type HelotermOptions } from '../../server/heloterm.js';
 import { tokenFromFragment, tokenProblem } from '../../shared/protocol/token.js';
+import { handshake } from '../helpers/handshake.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -25,40 +26,6 @@ async function app(opts: HelotermOptions = {}) {
   return { app: a, events, opened: () => events.filter((e) => e.event === 'open').length };
 }
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-}
-
-/** A raw WebSocket handshake; resolves with the HTTP status (101 when accepted) and the response headers. */
-function handshake(port: number, headers: Record<string, string>): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1',
-      port,
-      path: '/ws',
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-        Host: `127.0.0.1:${port}`,
-        Origin: `http://127.0.0.1:${port}`,
-        ...headers,
-      },
-    });
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      resolve({ status: res.statusCode ?? 0, headers: res.headers });
-    });
-    req.on('response', (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, headers: res.headers });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('Origin and Host', () => {
   it('refuses Origin: null, foreign origins, a missing Origin and unknown hosts with 403 and no session', async () => {

@@ -2,13 +2,13 @@
  * Limits and liveness: oversized frames, hostile replies, backpressure both ways, the heartbeat, session counts per
  * address (back to zero on every close path), idle and maximum durations. Limits are small here to keep tests fast.
  */
-import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
 import { MAX_PAYLOAD_BYTES } from '../../server/ws-gateway.js';
 import { poll } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeScript } from '../helpers/fake-smtp.js';
+import { handshake } from '../helpers/handshake.js';
 import { RawWs, frameHeader, maskBytes } from '../helpers/raw-ws.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
@@ -245,27 +245,9 @@ describe('liveness', () => {
 
 describe('sessions per address and overall', () => {
   /** A handshake from a chosen loopback source address; resolves with the HTTP status. */
-  function handshakeFrom(app: Heloterm, localAddress: string, key = 'dGhlIHNhbXBsZSBub25jZQ=='): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const origin = new URL(app.url).origin;
-      const req = http.request({
-        host: '127.0.0.1',
-        port: app.port,
-        path: '/ws',
-        localAddress,
-        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key, Host: new URL(app.url).host, Origin: origin },
-      });
-      req.on('upgrade', (res, s) => {
-        s.destroy();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('response', (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  async function handshakeFrom(app: Heloterm, localAddress: string, key?: string): Promise<number> {
+    const url = new URL(app.url);
+    return (await handshake(app.port, { Host: url.host, Origin: url.origin, ...(key === undefined ? {} : { 'Sec-WebSocket-Key': key }) }, localAddress)).status;
   }
 
   it('refuses beyond the limits (429 per address, 503 overall) and counts back to zero on every close path', async () => {
