@@ -68,6 +68,8 @@ export class TerminalView {
   private busy = false;
   private again = false;
   private inputStart: IMarker | null = null;
+  /** The input text as last painted on screen. */
+  private shown = '';
 
   constructor(container: HTMLElement, private readonly opts: TerminalViewOptions) {
     this.editor = new LineEditor({ complete: opts.complete });
@@ -168,6 +170,17 @@ export class TerminalView {
       this.again = true;
       return;
     }
+    // No input line on screen and none to paint (the usual case while a server talks): the cursor already stands at
+    // the start of the empty input line, so output needs no erase position and no wait. xterm parses writes in
+    // order, so a burst streams through without a round trip per batch.
+    if (this.shown === '' && this.input.text === '') {
+      const output = this.queued.join('');
+      this.queued = [];
+      this.inputStart?.dispose();
+      this.inputStart = null;
+      if (output !== '') this.term.write(output);
+      return;
+    }
     this.busy = true;
     this.again = false;
     const output = this.queued.join('');
@@ -185,6 +198,11 @@ export class TerminalView {
   }
 
   private paintInput(prefix: string): void {
+    this.shown = this.input.text;
+    if (prefix === '' && this.shown === '') {
+      this.done();
+      return;
+    }
     this.term.write(prefix + this.input.text, () => this.placeCursor());
   }
 

@@ -9,11 +9,19 @@ import { renderContext, renderEhlo, renderExplanation, renderVendor } from './ex
 
 /** Oldest entries are dropped beyond this many, to keep the page light in long sessions. */
 export const MAX_LOG_ENTRIES = 500;
+/**
+ * Least time between two updates of the log, in ms. While a server bursts, every update rebuilds up to
+ * MAX_LOG_ENTRIES entries; a few updates a second keep the log current without taking the terminal's time.
+ */
+export const MIN_UPDATE_INTERVAL_MS = 200;
 
 export class ReplyLog {
   readonly element: HTMLElement;
   private readonly list: HTMLOListElement;
   private readonly scroller: HTMLDivElement;
+  private pending: ReplyReport[] = [];
+  private scheduled = false;
+  private lastUpdate = -Infinity;
 
   constructor() {
     this.element = document.createElement('section');
@@ -44,16 +52,61 @@ export class ReplyLog {
     this.element.dataset.empty = 'true';
   }
 
+  /**
+   * Adds a reply. Entries are put into the page in batches, in an animation frame, at most every
+   * MIN_UPDATE_INTERVAL_MS: a server bursting thousands of replies must not cost a layout per reply (the terminal
+   * and the keyboard would freeze). Of a burst only the newest MAX_LOG_ENTRIES are ever built.
+   */
   add(r: ReplyReport): void {
+    this.pending.push(r);
+    // Trimmed in steps, not on every add: a burst must not cost a copy per reply.
+    if (this.pending.length >= 2 * MAX_LOG_ENTRIES) this.pending.splice(0, this.pending.length - MAX_LOG_ENTRIES);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const wait = Math.max(0, this.lastUpdate + MIN_UPDATE_INTERVAL_MS - performance.now());
+    setTimeout(() => requestAnimationFrame(() => this.flush()), wait);
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    this.lastUpdate = performance.now();
+    const batch = this.pending.slice(-MAX_LOG_ENTRIES);
+    this.pending = [];
+    if (batch.length === 0) return;
+    const fragment = document.createDocumentFragment();
+    for (const r of batch) fragment.append(this.entry(r));
+    // Drop the oldest entries in one go, not one by one.
+    const excess = this.list.childElementCount + batch.length - MAX_LOG_ENTRIES;
+    if (excess >= this.list.childElementCount) {
+      this.list.replaceChildren(fragment);
+    } else {
+      if (excess > 0) {
+        const range = document.createRange();
+        range.setStartBefore(this.list.firstChild as Node);
+        range.setEndAfter(this.list.children[excess - 1] as Node);
+        range.deleteContents();
+      }
+      this.list.append(fragment);
+    }
+    this.element.dataset.empty = 'false';
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  /** Builds one entry (not yet in the page). */
+  private entry(r: ReplyReport): HTMLLIElement {
     const { reply, annotation } = r;
     const li = document.createElement('li');
     li.tabIndex = 0;
     li.className = `reply cls-${reply.cls}`;
-    li.value = r.n;
     li.dataset.n = String(r.n);
 
     const line = document.createElement('div');
     line.className = 'reply-line';
+    // The same number as the terminal's "[n]" after the reply's annotation.
+    const n = document.createElement('span');
+    n.className = 'reply-n';
+    n.textContent = `#${r.n}`;
+    line.append(n, ' ');
     const code = document.createElement('span');
     code.className = 'reply-code';
     code.textContent = String(reply.code);
@@ -98,19 +151,17 @@ export class ReplyLog {
       li.append(details);
     }
 
-    this.list.append(li);
-    while (this.list.childElementCount > MAX_LOG_ENTRIES) this.list.firstElementChild?.remove();
-    this.element.dataset.empty = 'false';
-    this.scroller.scrollTop = this.scroller.scrollHeight;
+    return li;
   }
 
   clear(): void {
+    this.pending = [];
     this.list.replaceChildren();
     this.element.dataset.empty = 'true';
   }
 
-  /** Number of entries (for tests). */
+  /** Number of entries, counting those waiting for the next frame (for tests). */
   get size(): number {
-    return this.list.childElementCount;
+    return Math.min(MAX_LOG_ENTRIES, this.list.childElementCount + this.pending.length);
   }
 }
