@@ -42,12 +42,7 @@ function required<T extends Element>(selector: string, type: new () => T): T {
 }
 
 function start(): void {
-  const status = new StatusLine();
-  const hint = new PracticeHint();
-  const log = new ReplyLog();
-  required('#status-slot', HTMLElement).append(status.element, hint.element);
-  required('#log-slot', HTMLElement).append(log.element);
-
+  // The WebSocket first: its handshake then overlaps building the page (time to the first prompt).
   const storage = (() => {
     try {
       return window.sessionStorage;
@@ -57,6 +52,14 @@ function start(): void {
   })();
   const token = takeAccessToken(location, history, storage);
   const conn = new Connection(webSocketUrl(location), token);
+  conn.open();
+
+  const status = new StatusLine();
+  const hint = new PracticeHint();
+  const log = new ReplyLog();
+  required('#status-slot', HTMLElement).append(status.element, hint.element);
+  required('#log-slot', HTMLElement).append(log.element);
+
   let everOpen = false;
   conn.onLink('open', () => (everOpen = true));
   let model = new SessionModel();
@@ -129,16 +132,24 @@ function start(): void {
   view.write(formatNote('press Connect, then type SMTP commands and press Enter; point at a reply code to see what it means'));
   for (const why of urlTarget.ignored) view.write(formatNote(`ignored URL parameter ${why}`));
 
+  // A link that names its target (?host=…&port=…&connect=1) connects as soon as the socket is open, without
+  // waiting for the bridge's hello; one without a target connects to the practice server named in the hello.
+  const connectFromUrl = (): void => {
+    if (!autoConnect) return;
+    autoConnect = false;
+    const target = form.read();
+    if (target !== null) connectTo(target);
+  };
+  conn.onLink('open', () => {
+    if (urlTarget.host !== undefined && urlTarget.port !== undefined) connectFromUrl();
+  });
+
   conn.on('hello', (m) => {
     practice = m.practice;
     form.setAllowedPorts(m.allowedPorts);
     if (m.practice !== null) form.prefill({ host: m.practice.host, port: m.practice.port, tls: false }, true);
     updateHint(form.peek());
-    if (autoConnect) {
-      autoConnect = false;
-      const target = form.read();
-      if (target !== null) connectTo(target);
-    }
+    connectFromUrl();
   });
 
   conn.on('connecting', (m) => {
@@ -201,7 +212,6 @@ function start(): void {
   };
   Object.defineProperty(window, TEST_HOOK_NAME, { value: hook });
 
-  conn.open();
   view.focus();
 }
 

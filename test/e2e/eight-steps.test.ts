@@ -118,8 +118,10 @@ describe('heloterm in Chromium', () => {
 
     // The reply log lists every reply with its explanations.
     const entries = page.locator('.reply-log li');
-    const codes = await entries.locator('.reply-code').allTextContents();
-    expect(codes).toEqual(['220', '250', '250', '250', '550', '354', '250', '221']);
+    // The log is updated in batches (at most every MIN_UPDATE_INTERVAL_MS): wait for the last entry.
+    await expect
+      .poll(() => entries.locator('.reply-code').allTextContents(), { timeout: 5000 })
+      .toEqual(['220', '250', '250', '250', '550', '354', '250', '221']);
     const rejected = entries.nth(4);
     expect(await rejected.textContent()).toContain(explainCode(550).title);
     expect(await rejected.textContent()).toContain(explainEnhanced('5.1.1')?.title ?? 'no 5.1.1 entry');
