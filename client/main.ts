@@ -17,8 +17,8 @@ import { PracticeHint } from './ui/practice-hint.js';
 import { parseUrlTarget } from './ui/url-params.js';
 import { TEST_HOOK_NAME, type HelotermTestHook } from './test-hook.js';
 import { SessionModel } from '../shared/smtp/session.js';
+import type { Knowledge } from './knowledge.js';
 import { Coach } from '../shared/smtp/coach.js';
-import { reportReply } from '../shared/smtp/report.js';
 import { ReportStore } from './terminal/reports.js';
 import { completeLine, localCommand } from './terminal/local-commands.js';
 import type { ErrorCode, PracticeInfo } from '../shared/protocol/messages.js';
@@ -53,6 +53,20 @@ function start(): void {
   const token = takeAccessToken(location, history, storage);
   const conn = new Connection(webSocketUrl(location), token);
   conn.open();
+  // The explanations load as their own chunk, alongside the handshake. Until they are here, what the bridge reports
+  // waits, in order (the page needs them to annotate the first reply, and they nearly always win the race).
+  let knowledge: Knowledge | null = null;
+  const waiting: Array<() => void> = [];
+  void import('./knowledge.js').then((k) => {
+    knowledge = k;
+    for (const run of waiting.splice(0)) run();
+  });
+  const whenKnown =
+    <M>(handle: (m: M) => void) =>
+    (m: M): void => {
+      if (knowledge !== null && waiting.length === 0) handle(m);
+      else waiting.push(() => handle(m));
+    };
 
   const status = new StatusLine();
   const hint = new PracticeHint();
@@ -68,7 +82,8 @@ function start(): void {
   let replies = 0;
   const renderer = new ServerTextRenderer((reply) => {
     const ex = model.received(reply);
-    const report = reportReply(++replies, ex);
+    if (knowledge === null) throw new Error('replies are rendered only once the knowledge base is loaded');
+    const report = knowledge.reportReply(++replies, ex);
     reports.add(report);
     return { report, hints: coach.afterReply(ex) };
   });
@@ -79,6 +94,7 @@ function start(): void {
 
   const view = new TerminalView(required('#terminal', HTMLElement), {
     reports,
+    knowledge: () => knowledge,
     // Completion fits the session's state; in message text (DATA) there is nothing to complete.
     complete: (text) => (model.kindOfNextLine(text) === 'command' ? completeLine(text, model.state) : null),
     onLine(text) {
@@ -152,47 +168,47 @@ function start(): void {
     connectFromUrl();
   });
 
-  conn.on('connecting', (m) => {
+  conn.on('connecting', whenKnown((m) => {
     setState('connecting');
     status.connecting(m.host, m.port);
     view.write(formatNote(`connecting to ${m.host} port ${m.port}…`));
-  });
-  conn.on('connected', (m) => {
+  }));
+  conn.on('connected', whenKnown((m) => {
     setState('connected');
     status.connected(m.host, m.address, m.port);
     view.write(formatNote(`connected to ${m.host} (${formatAddress(m.address, m.port)})`));
-  });
-  conn.on('tls', (m) => {
+  }));
+  conn.on('tls', whenKnown((m) => {
     // After STARTTLS the session starts over (RFC 3207 §4.2); with implicit TLS it is just beginning.
     if (model.state.tlsPending) model.tlsEstablished();
     else model.connected(true);
     status.tls(m);
     view.write(formatNote(describeTls(m)));
-  });
-  conn.on('rx', (m) => {
+  }));
+  conn.on('rx', whenKnown((m) => {
     const r = renderer.rx(m.data);
     view.write(r.text);
     for (const report of r.replies) log.add(report);
-  });
-  conn.on('tx', (m) => {
+  }));
+  conn.on('tx', whenKnown((m) => {
     const hints = coach.beforeSend(m.text, model.kindOfNextLine(m.text), model.state);
     model.sent(m.text);
     view.write(hints.map(formatCoach).join(''));
-  });
-  conn.on('queued', () => view.write(formatQueued()));
-  conn.on('closed', (m) => {
+  }));
+  conn.on('queued', whenKnown(() => view.write(formatQueued())));
+  conn.on('closed', whenKnown((m) => {
     const rest = renderer.pending;
     if (rest !== '') view.write(formatNote(`incomplete last line (no line ending): ${rest}`));
     const who = m.by === 'server' ? 'closed by the server' : m.by === 'client' ? 'disconnected' : 'connection lost';
     view.write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
     status.closed(m.by, m.reason);
     setState('idle');
-  });
-  conn.on('error', (m) => {
+  }));
+  conn.on('error', whenKnown((m) => {
     status.error(m.code, m.message);
     view.write(formatNote(`error: ${showControls(m.message)}`));
     if (CONNECT_FAILURES.has(m.code)) setState('idle');
-  });
+  }));
   conn.onLink('down', (code) => {
     status.bridgeDown();
     setState('idle');

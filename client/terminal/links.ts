@@ -8,8 +8,8 @@
  * codes sit at the start of a line.
  */
 import type { IBufferLine, ILink, IDisposable, Terminal } from '@xterm/xterm';
-import { findKeywordToken } from '../../shared/smtp/ehlo.js';
 import { findCodeTokens, type CodeToken } from '../../shared/smtp/tokens.js';
+import type { KnowledgeRef } from '../knowledge.js';
 import type { ReportStore } from './reports.js';
 import type { CodeTooltip, HoverTarget } from './tooltip.js';
 
@@ -40,7 +40,7 @@ function tokenRange(t: Pick<CodeToken, 'start' | 'end'>, columns: number[], line
   return { start: { x: first + 1, y }, end: { x: last + lastWidth, y } };
 }
 
-export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports: ReportStore): IDisposable {
+export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports: ReportStore, knowledge: KnowledgeRef): IDisposable {
   const link = (range: ILink['range'], text: string, target: () => HoverTarget): ILink => ({
     range,
     text,
@@ -72,7 +72,8 @@ export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports:
       }
       // EHLO keywords (every line of an EHLO reply but the first, the server's greeting) are hoverable too.
       const ehlo = row !== null && row.lineIndex > 0 ? row.report.ehlo?.[row.lineIndex] : undefined;
-      const kw = ehlo !== undefined ? findKeywordToken(text) : null;
+      const k = knowledge();
+      const kw = ehlo !== undefined && k !== null ? k.findKeywordToken(text) : null;
       const kwRange = kw !== null ? tokenRange(kw, columns, line, y) : null;
       if (ehlo !== undefined && kw !== null && kwRange !== null) links.push(link(kwRange, kw.key, () => ({ kind: 'keyword', explanation: ehlo })));
       callback(links);

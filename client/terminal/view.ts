@@ -12,6 +12,7 @@ import { Terminal, type IMarker, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import { LineEditor, type Completer } from './line-editor.js';
+import type { KnowledgeRef } from '../knowledge.js';
 import type { ReportStore } from './reports.js';
 import { formatHint, formatSent } from './render.js';
 import { CodeTooltip } from './tooltip.js';
@@ -55,6 +56,8 @@ export interface TerminalViewOptions {
   complete?: Completer;
   /** The replies shown, so hovering a code can tell about the reply it belongs to. */
   reports: ReportStore;
+  /** The explanations, once loaded. */
+  knowledge: KnowledgeRef;
 }
 
 export class TerminalView {
@@ -86,8 +89,8 @@ export class TerminalView {
     this.term.loadAddon(this.fit);
     this.term.open(container);
     const host = this.term.element ?? container;
-    this.tooltip = new CodeTooltip(host);
-    registerCodeLinks(this.term, this.tooltip, opts.reports);
+    this.tooltip = new CodeTooltip(host, opts.knowledge);
+    registerCodeLinks(this.term, this.tooltip, opts.reports, opts.knowledge);
     this.term.onData((data) => this.onData(data));
     this.inputStart = this.term.registerMarker(0);
     this.resizeObserver = new ResizeObserver(() => this.fitToContainer());
