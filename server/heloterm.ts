@@ -190,6 +190,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   }
 
   const sessions = new Set<Session>();
+  const forget = (session: Session): void => void sessions.delete(session);
   const gateway = attachGateway(
     server,
     {
@@ -199,8 +200,8 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
       heartbeatMs: positive('heartbeatMs', opts.heartbeatMs, DEFAULT_HEARTBEAT_MS),
       log,
     },
-    (ws, req, client) => {
-      const session = new Session(ws, {
+    (ws, { socket, remote, client }) => {
+      const session = new Session(ws, socket, {
         id: randomUUID().slice(0, 8),
         practice: practice?.info ?? null,
         policy,
@@ -208,10 +209,11 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
         limits,
         connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         lookup: opts.lookup ?? dns.lookup,
-        log: (event) => log({ ...event, remote: req.socket.remoteAddress, client }),
+        log,
+        logFields: { remote, client },
+        onDispose: forget,
       });
       sessions.add(session);
-      ws.once('close', () => sessions.delete(session));
     },
   );
   log({ event: 'start', port, host, tokenRequired, publicTargetsOnly, allowedPorts: allowedPorts(policy) });

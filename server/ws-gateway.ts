@@ -5,6 +5,7 @@
  * sessions overall and per client address; each count is taken before the handshake and given back exactly once.
  */
 import type http from 'node:http';
+import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -32,6 +33,19 @@ export interface GatewayOptions {
   /** Ping interval; a socket that has not answered the previous ping by the next one is terminated. */
   heartbeatMs: number;
   log: LogSink;
+}
+
+/**
+ * What a Session gets of its upgrade: the raw socket (to cork writes) and plain strings. Nothing of the upgrade
+ * request itself, so its headers can be collected after the handshake.
+ */
+export interface AcceptedSocket {
+  /** The TCP socket under the WebSocket (the upgrade request's `req.socket`). */
+  socket: net.Socket;
+  /** The client's address, as the socket reported it at the upgrade. */
+  remote: string | undefined;
+  /** The key it is counted under (clientKey). */
+  client: string;
 }
 
 export interface SessionCounts {
@@ -69,7 +83,7 @@ export function clientKey(remote: string | undefined): string {
 export function attachGateway(
   server: http.Server,
   opts: GatewayOptions,
-  onSocket: (ws: WebSocket, req: http.IncomingMessage, client: string) => void,
+  onSocket: (ws: WebSocket, accepted: AcceptedSocket) => void,
 ): Gateway {
   const { log } = opts;
   const wss = new WebSocketServer({
@@ -100,34 +114,53 @@ export function attachGateway(
   };
 
   const alive = new WeakMap<WebSocket, boolean>();
+  // Listeners shared by all sockets (an EventEmitter calls them with `this` = the emitter): no closure per session.
+  function markAlive(this: WebSocket): void {
+    alive.set(this, true);
+  }
+  const onUpgradeSocketError = (err: Error): void => log({ event: 'upgrade-socket-error', message: err.message });
+
+  /**
+   * Gives a count back exactly once. Made here, not inside onUpgrade: closures created in one scope share one
+   * context, and one that holds `req` would keep the upgrade request (and its headers) alive with the socket.
+   */
+  const giveBackOnce = (client: string): (() => void) => {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release(client);
+    };
+  };
+
+  /** The handshake's callback; it too closes over nothing of the request. */
+  const onHandshake =
+    (socket: net.Socket, remote: string | undefined, client: string, giveBack: () => void) =>
+    (ws: WebSocket): void => {
+      ws.on('close', giveBack);
+      alive.set(ws, true);
+      ws.on('pong', markAlive);
+      onSocket(ws, { socket, remote, client });
+    };
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', (err) => log({ event: 'upgrade-socket-error', message: err.message }));
-    const client = clientKey(req.socket.remoteAddress);
+    socket.on('error', onUpgradeSocketError);
+    const remote = req.socket.remoteAddress;
+    const client = clientKey(remote);
     const refusal =
       checkUpgrade(req.url, { host: req.headers.host, origin: req.headers.origin, protocol: req.headers['sec-websocket-protocol'] }, opts.policy) ??
       capacity(client);
     if (refusal !== null) {
-      log({ event: 'upgrade-refused', status: refusal.status, reason: refusal.reason, remote: req.socket.remoteAddress });
+      log({ event: 'upgrade-refused', status: refusal.status, reason: refusal.reason, remote });
       return refuse(socket, refusal.status, refusal.reason);
     }
     // Count now, so concurrent handshakes cannot overshoot; give the count back if the handshake fails (ws then
     // answers 400 and never calls back) or when the WebSocket closes, whichever path it takes.
     total++;
     perClient.set(client, (perClient.get(client) ?? 0) + 1);
-    let released = false;
-    const giveBack = (): void => {
-      if (released) return;
-      released = true;
-      release(client);
-    };
-    socket.once('close', giveBack);
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.once('close', giveBack);
-      alive.set(ws, true);
-      ws.on('pong', () => alive.set(ws, true));
-      onSocket(ws, req, client);
-    });
+    const giveBack = giveBackOnce(client);
+    socket.on('close', giveBack);
+    wss.handleUpgrade(req, socket, head, onHandshake(req.socket, remote, client, giveBack));
   };
   server.on('upgrade', onUpgrade);
 

@@ -1,0 +1,147 @@
+/**
+ * `tx` coalescing (server/session.ts, TX_COALESCE_MS): a `tx` frame is held and written in one socket write with the
+ * next frame (normally the reply to its line), or on its own after TX_COALESCE_MS; frame order never changes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
+import { TX_COALESCE_MS } from '../../server/session.js';
+import { offeredSubprotocols } from '../../shared/protocol/token.js';
+import type { ServerMessage } from '../../shared/protocol/messages.js';
+import { poll } from '../helpers/browser.js';
+import { startFakeSmtp, type FakeScript, type FakeSmtp } from '../helpers/fake-smtp.js';
+import { RawWs } from '../helpers/raw-ws.js';
+import { WsTestClient } from '../helpers/ws-client.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const GREETING = '220 fake.test ESMTP ready\r\n';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function setup(script: FakeScript, opts: HelotermOptions = {}): Promise<{ fake: FakeSmtp; app: Heloterm }> {
+  const fake = await startFakeSmtp(script);
+  cleanups.push(() => fake.close());
+  const app = await startHeloterm({ port: 0, practice: false, allowedPorts: [fake.port], log: () => undefined, ...opts });
+  cleanups.push(() => app.close());
+  return { fake, app };
+}
+
+async function client(app: Heloterm, fake: FakeSmtp): Promise<WsTestClient> {
+  const c = await WsTestClient.open(app.url);
+  cleanups.push(() => c.close());
+  await c.next('hello');
+  c.send({ type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' });
+  expect((await c.nextReply()).code).toBe(220);
+  return c;
+}
+
+/** Index of the first `rx` whose text (so far) contains `needle`, counting rx text across frames. */
+function rxIndexOf(messages: readonly ServerMessage[], needle: string): number {
+  let text = '';
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    if (m?.type !== 'rx') continue;
+    text += m.data;
+    if (text.includes(needle)) return i;
+  }
+  return -1;
+}
+
+describe('tx coalescing', () => {
+  it('writes a tx and the reply to its line in one socket write, tx first', async () => {
+    const { app, fake } = await setup({ onConnect: [GREETING], rules: [{ match: /^NOOP/, reply: ['250 ok\r\n'] }] });
+    const raw = await RawWs.open(app.port, { origin: new URL(app.url).origin, protocols: offeredSubprotocols(null) });
+    cleanups.push(async () => raw.destroy());
+    // After RawWs has parsed a chunk: how many frames were complete at the end of each chunk.
+    const framesAfterChunk: number[] = [];
+    raw.socket.on('data', () => framesAfterChunk.push(raw.frames.length));
+    const chunkOf = (frame: number) => framesAfterChunk.findIndex((n) => n > frame);
+    const types = () => raw.texts().map((t) => (JSON.parse(t) as ServerMessage).type);
+
+    raw.sendText(JSON.stringify({ v: 1, type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' }));
+    await poll(() => types().includes('rx'), 5000, 'the greeting');
+    const rounds = 5;
+    let together = 0;
+    for (let i = 0; i < rounds; i++) {
+      const before = raw.frames.length;
+      raw.sendText(JSON.stringify({ v: 1, type: 'line', text: 'NOOP' }));
+      await poll(() => raw.frames.length >= before + 2, 5000, 'tx and rx');
+      await sleep(TX_COALESCE_MS * 2); // nothing else may follow
+      expect(types().slice(before)).toEqual(['tx', 'rx']);
+      if (chunkOf(before) === chunkOf(before + 1)) together++;
+    }
+    // The reply comes from loopback within a millisecond, far inside TX_COALESCE_MS; one miss is allowed for a
+    // loaded machine. Without coalescing the tx goes out before the line reaches the server: never together.
+    expect(together).toBeGreaterThanOrEqual(rounds - 1);
+  });
+
+  it('sends a tx on its own after TX_COALESCE_MS when nothing follows (a line the server does not answer)', async () => {
+    const { app, fake } = await setup({ onConnect: [GREETING] }); // no rules: no replies
+    const c = await client(app, fake);
+    const started = performance.now();
+    c.line('NOOP unanswered');
+    expect(await c.next('tx', 1000)).toMatchObject({ text: 'NOOP unanswered' });
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(TX_COALESCE_MS - 2); // timers may round down by a millisecond
+    expect(took).toBeLessThan(1000);
+  });
+
+  it('keeps line order and puts every tx before the reply to its line, for a paste of many lines', async () => {
+    const n = 8;
+    const rules = Array.from({ length: n }, (_, i) => ({ match: new RegExp(`^NOOP ${i}$`), reply: [`250 ok ${i}\r\n`] }));
+    // DATA's message lines get no reply: their tx frames go out with the next frame or on the timer.
+    rules.push({ match: /^DATA$/, reply: ['354 go on\r\n'] }, { match: /^\.$/, reply: ['250 queued\r\n'] });
+    const { app, fake } = await setup({ onConnect: [GREETING], rules });
+    const c = await client(app, fake);
+    const lines = [...Array.from({ length: n }, (_, i) => `NOOP ${i}`), 'DATA', 'Subject: x', '', 'body', '.'];
+    for (const l of lines) c.line(l);
+    await poll(() => rxIndexOf(c.messages, '250 queued') !== -1, 5000, 'the last reply');
+    await sleep(TX_COALESCE_MS * 3);
+    expect(c.all('tx').map((m) => m.text)).toEqual(lines);
+    const txIndex = (text: string) => c.messages.findIndex((m) => m.type === 'tx' && m.text === text);
+    for (let i = 0; i < n; i++) expect(txIndex(`NOOP ${i}`)).toBeLessThan(rxIndexOf(c.messages, `250 ok ${i}`));
+    expect(txIndex('DATA')).toBeLessThan(rxIndexOf(c.messages, '354 go on'));
+    expect(txIndex('.')).toBeLessThan(rxIndexOf(c.messages, '250 queued'));
+    expect((await fake.connection()).lines).toEqual(lines);
+  });
+
+  it('sends a held tx before closed when the server hangs up, and before the close frame on shutdown', async () => {
+    const { app, fake } = await setup({ onConnect: [GREETING], rules: [{ match: /^BYE/, reply: ['close'] }] });
+    const c = await client(app, fake);
+    c.line('BYE'); // the server closes without a reply: the tx is held until `closed`
+    await c.next('closed');
+    const types = c.messages.map((m) => m.type);
+    expect(types.indexOf('tx')).toBeGreaterThan(-1);
+    expect(types.indexOf('tx')).toBeLessThan(types.indexOf('closed'));
+
+    c.send({ type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' });
+    expect((await c.nextReply()).code).toBe(220);
+    c.line('NOOP silent'); // no reply: held for up to TX_COALESCE_MS
+    const conn = await fake.connection(1);
+    // Shut down as soon as the line reached the server, most likely while its tx is still held.
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => conn.lines.includes('NOOP silent') && (clearInterval(t), resolve()), 1);
+    });
+    const closed = new Promise<number>((resolve) => c.ws.once('close', (code) => resolve(code)));
+    await app.close();
+    expect(await closed).toBe(1001);
+    const texts = c.all('tx').map((m) => m.text);
+    expect(texts).toContain('NOOP silent');
+    expect(texts.at(-1)).toBe('QUIT');
+    expect(app.sessions().total).toBe(0);
+  });
+
+  it('frees a session whose tx is still held when the browser goes', async () => {
+    const { app, fake } = await setup({ onConnect: [GREETING] });
+    for (let i = 0; i < 5; i++) {
+      const c = await client(app, fake);
+      c.line('NOOP held');
+      c.ws.terminate(); // within TX_COALESCE_MS: the tx is still held
+    }
+    await poll(() => app.sessions().total === 0, 2000, 'every session to be counted out');
+    await sleep(TX_COALESCE_MS * 3); // the timers must find nothing to send (and throw nothing)
+    expect(app.sessions()).toEqual({ total: 0, byAddress: {} });
+  });
+});
