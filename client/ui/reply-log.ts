@@ -89,7 +89,13 @@ export class ReplyLog {
       this.list.append(fragment);
     }
     this.element.dataset.empty = 'false';
-    this.scroller.scrollTop = this.scroller.scrollHeight;
+    // Entries off screen are sized by estimate (content-visibility), so the bottom moves once the entries scrolled
+    // past are laid out: bring the newest entry into view, and again in the next frame with true sizes.
+    const newest = this.list.lastElementChild;
+    newest?.scrollIntoView({ block: 'end' });
+    requestAnimationFrame(() => {
+      if (newest !== null && newest === this.list.lastElementChild) newest.scrollIntoView({ block: 'end' });
+    });
   }
 
   /** Builds one entry (not yet in the page). */

@@ -115,6 +115,15 @@ describe('real-world replies explained in Chromium', () => {
     expect(await greyEntry.textContent()).toContain(grey.action);
     const blockEntry = entries.filter({ hasText: 'spamhaus' }).first();
     expect(await blockEntry.textContent()).toContain(block.cause);
+    // The newest entry (the DATA refusal) is scrolled into view at the bottom of the log.
+    await expect
+      .poll(async () => {
+        const box = await page.locator('.reply-log-scroll').boundingBox();
+        const last = await entries.last().boundingBox();
+        return box !== null && last !== null && last.y + last.height <= box.y + box.height + 1 && last.y >= box.y - 1;
+      }, { timeout: 5000 })
+      .toBe(true);
+    expect(await entries.last().textContent()).toContain('no valid recipients');
 
     mkdirSync(RESULTS_DIR, { recursive: true });
     await hover(page, '450 4.2.0');
