@@ -146,6 +146,7 @@ function start(): void {
     form.prefill({ host: urlTarget.host, port: urlTarget.port, tls: urlTarget.tls }, false);
   }
   view.write(formatNote('press Connect, then type SMTP commands and press Enter; point at a reply code to see what it means'));
+  view.write(formatNote('Tab completes a command, /help lists them, Up and Down recall earlier lines'));
   for (const why of urlTarget.ignored) view.write(formatNote(`ignored URL parameter ${why}`));
 
   // A link that names its target (?host=…&port=…&connect=1) connects as soon as the socket is open, without

@@ -77,11 +77,19 @@ describe('real-world replies explained in Chromium', () => {
     await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
     await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
 
+    // The terminal says how to find help, and /help answers without the server.
+    expect(await page.evaluate(() => (window as unknown as { __heloterm: { terminalText(): string } }).__heloterm.terminalText())).toContain('/help lists them');
+    await page.keyboard.type('/help');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('fitting now: EHLO HELO'), REPLY_TIMEOUT_MS, 'the /help answer');
+
     // Tab completes the verb to the shape of its argument.
     await page.keyboard.type('eh');
     await page.keyboard.press('Tab');
     let text = await type(page, 'client.example', 250);
     expect(text).toContain('EHLO client.example');
+    // /help went to nobody: the server saw only the EHLO.
+    expect((await fake.connection(0)).lines[0]).toBe('EHLO client.example');
 
     // An EHLO keyword explains itself, with its parameter in human units.
     const size = await hover(page, '250-SIZE', 4);
