@@ -57,10 +57,21 @@ function start(): void {
   // waits, in order (the page needs them to annotate the first reply, and they nearly always win the race).
   let knowledge: Knowledge | null = null;
   const waiting: Array<() => void> = [];
-  void import('./knowledge.js').then((k) => {
-    knowledge = k;
-    for (const run of waiting.splice(0)) run();
-  });
+  void import('./knowledge.js').then(
+    (k) => {
+      knowledge = k;
+      for (const run of waiting.splice(0)) run();
+    },
+    () => {
+      // Without the explanations nothing can be annotated: say so rather than wait silently.
+      document.body.dataset.knowledge = 'failed';
+      const note = document.createElement('p');
+      note.className = 'status load-failed';
+      note.dataset.tone = 'error';
+      note.textContent = 'heloterm could not load its explanations: reload the page.';
+      required('#status-slot', HTMLElement).prepend(note);
+    },
+  );
   const whenKnown =
     <M>(handle: (m: M) => void) =>
     (m: M): void => {

@@ -155,6 +155,14 @@ describe('heloterm in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('says so when the explanations cannot be loaded, instead of waiting silently', async () => {
+    context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    await page.route(/\/assets\/knowledge-[^/]*\.js$/, (route) => route.abort());
+    await page.goto(app.url);
+    await expect.poll(() => page.locator('.load-failed').textContent(), { timeout: 5000 }).toContain('could not load its explanations');
+  });
+
   it('connects at once with ?connect=1', async () => {
     const practice = practiceInfo();
     const page = await openPage(`?host=${practice.host}&port=${practice.port}&connect=1`);
