@@ -247,20 +247,27 @@ export class SmtpLink {
     // stream: true keeps a multi-byte character split across TCP chunks for the next chunk.
     const text = this.decoder.decode(chunk, { stream: true });
     if (text.length === 0) return;
-    // Feed the parser line by line, so we know where the reply to STARTTLS ends within the chunk.
     let cut = text.length;
     let startTls = false;
     let overflow = false;
-    for (let start = 0; start < text.length; ) {
-      const lf = text.indexOf('\n', start);
-      const end = lf === -1 ? text.length : lf + 1;
-      const events = this.parser.push(text.slice(start, end));
-      start = end;
-      if (events.some((e) => e.kind === 'overflow')) overflow = true;
-      if (this.startTlsAccepted(events)) {
-        startTls = true;
-        cut = end;
-        break;
+    if (!this.model.startTlsAwaited) {
+      // The usual case: the whole chunk at once (no slicing per line on the bridge's hot path).
+      const events = this.parser.push(text);
+      overflow = events.some((e) => e.kind === 'overflow');
+      this.startTlsAccepted(events); // feeds the model; no STARTTLS is awaited, so none can be accepted here
+    } else {
+      // Line by line, so we know where the reply to STARTTLS ends within the chunk (RFC 3207 §6).
+      for (let start = 0; start < text.length; ) {
+        const lf = text.indexOf('\n', start);
+        const end = lf === -1 ? text.length : lf + 1;
+        const events = this.parser.push(text.slice(start, end));
+        start = end;
+        if (events.some((e) => e.kind === 'overflow')) overflow = true;
+        if (this.startTlsAccepted(events)) {
+          startTls = true;
+          cut = end;
+          break;
+        }
       }
     }
     this.deps.send({ type: 'rx', data: text.slice(0, cut) });

@@ -116,7 +116,12 @@ export class SessionModel {
    * a pipelined group (RFC 2920 §3.1), and after a 220 the next bytes must be the TLS handshake (RFC 3207 §4).
    */
   get holdLines(): boolean {
-    return !this.isGreeted || this.s.tlsPending || this.awaiting.some((a) => a.command?.verb === 'STARTTLS');
+    return !this.isGreeted || this.s.tlsPending || this.startTlsAwaited;
+  }
+
+  /** STARTTLS was sent and its reply has not arrived: the text after that reply must not be read as plain text. */
+  get startTlsAwaited(): boolean {
+    return this.awaiting.some((a) => a.command?.verb === 'STARTTLS');
   }
 
   /** What the next line typed would be, without sending it. */
