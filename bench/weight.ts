@@ -69,7 +69,7 @@ export function benchWeight(builds: Builds): BenchResult {
       '',
       `Ratio: ${fmt.ratio(ratio)} (heloterm ${fmt.kb(sum(helo, 'gzip'))} ÷ bare ${fmt.kb(sum(bare, 'gzip'))}); ` +
         `heloterm adds ${fmt.kb(sum(helo, 'gzip') - sum(bare, 'gzip'))} gzipped. First load (the files index.html ` +
-        `loads; the knowledge chunk follows with import()): ${fmt.kb(sum(heloFirst, 'gzip'))}, ${fmt.ratio(firstRatio)}.`,
+        `loads; the app chunk follows with import()): ${fmt.kb(sum(heloFirst, 'gzip'))}, ${fmt.ratio(firstRatio)}.`,
       '',
       "What heloterm's JS is made of (from its source map; each group gzipped on its own, so the parts add up to a little " +
         'more than the whole):',

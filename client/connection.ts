@@ -34,6 +34,7 @@ export function webSocketUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
 export class Connection {
   private socket: WebSocket | null = null;
   private readonly handlers = new Map<ServerType, Set<(m: ServerMessage) => void>>();
+  private readonly any = new Set<(m: ServerMessage) => void>();
   private readonly link: { [K in keyof LinkEvents]: Set<LinkEvents[K]> } = {
     open: new Set(),
     down: new Set(),
@@ -77,6 +78,12 @@ export class Connection {
     return () => set.delete(h);
   }
 
+  /** Subscribes to every server message, before the handlers of its type; returns the unsubscribe function. */
+  onAny(handler: (m: ServerMessage) => void): () => void {
+    this.any.add(handler);
+    return () => this.any.delete(handler);
+  }
+
   /** Subscribes to a WebSocket lifecycle event; returns the unsubscribe function. */
   onLink<K extends keyof LinkEvents>(event: K, handler: LinkEvents[K]): () => void {
     const set = this.link[event] as Set<LinkEvents[K]>;
@@ -107,6 +114,7 @@ export class Connection {
       this.link.protocolError.forEach((f) => f(decoded.error));
       return;
     }
+    this.any.forEach((f) => f(decoded.value));
     this.handlers.get(decoded.value.type)?.forEach((f) => f(decoded.value));
   }
 }

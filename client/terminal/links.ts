@@ -11,25 +11,8 @@ import type { IBufferLine, ILink, IDisposable, Terminal } from '@xterm/xterm';
 import { findCodeTokens, type CodeToken } from '../../shared/smtp/tokens.js';
 import type { KnowledgeRef } from '../knowledge.js';
 import type { ReportStore } from './reports.js';
+import { cellColumns } from './screen.js';
 import type { CodeTooltip, HoverTarget } from './tooltip.js';
-
-/** The cell (0-based column) of each UTF-16 offset of `line.translateToString(true)`, plus the end position. */
-export function cellColumns(line: IBufferLine): { text: string; columns: number[] } {
-  const columns: number[] = [];
-  let text = '';
-  for (let x = 0; x < line.length; x++) {
-    const cell = line.getCell(x);
-    if (cell === undefined) break;
-    if (cell.getWidth() === 0) continue; // the right half of a wide character
-    const chars = cell.getChars() || ' ';
-    for (let i = 0; i < chars.length; i++) columns.push(x);
-    text += chars;
-  }
-  // translateToString(true) trims trailing whitespace: keep the offsets of the text that remains.
-  const trimmed = text.replace(/\s+$/, '');
-  columns.length = trimmed.length;
-  return { text: trimmed, columns };
-}
 
 /** The 1-based inclusive cell range of a token on buffer line `y` (1-based). */
 function tokenRange(t: Pick<CodeToken, 'start' | 'end'>, columns: number[], line: IBufferLine, y: number): ILink['range'] | null {

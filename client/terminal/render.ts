@@ -1,18 +1,16 @@
 /**
- * Turns what the bridge reports into terminal text (with SGR colours): server lines as received, an annotation
- * after each complete reply, and local notes. Pure string building plus the shared reply parser: no DOM, no xterm.
+ * The terminal's text (with SGR colours): server lines as received, the annotation after a complete reply, local
+ * notes. Pure string building: no DOM, no xterm. (server-text.ts puts them together per `rx` chunk.)
  *
  * Safety rule: every character that came from the server passes through showControls before it is written, so a
  * server can never move the cursor, recolour, retitle or write the clipboard through the terminal (escape.ts).
  * Only this module adds escape sequences, and only SGR colours.
  */
-import { exhaustive } from '../../shared/protocol/messages.js';
-import { ReplyParser } from '../../shared/smtp/parser.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import type { Hint } from '../../shared/smtp/coach.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import { ANNOTATION_MARK, findCodeTokens } from '../../shared/smtp/tokens.js';
-import type { ParseEvent, Reply, ReplyClass } from '../../shared/smtp/types.js';
+import type { ReplyClass } from '../../shared/smtp/types.js';
 
 /** Line break written to xterm (convertEol is off: CR and LF are both needed). */
 export const EOL = '\r\n';
@@ -108,6 +106,21 @@ export function formatSent(text: string): string {
   return paint(SGR.bold, text) + EOL;
 }
 
+/** An address and port as people write them: "192.0.2.1:25", "[2001:db8::1]:25". */
+export function formatAddress(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** The note when the bridge starts dialling. */
+export function formatConnecting(host: string, port: number): string {
+  return formatNote(`connecting to ${host} port ${port}…`);
+}
+
+/** The note when the TCP (or TLS) connection stands. */
+export function formatConnected(host: string, address: string, port: number): string {
+  return formatNote(`connected to ${host} (${formatAddress(address, port)})`);
+}
+
 /** The bridge is holding a line until the server's greeting has arrived. */
 export function formatQueued(): string {
   return paint(SGR.dim, "   (held until the server's greeting)") + EOL;
@@ -116,58 +129,4 @@ export function formatQueued(): string {
 /** A dim hint (DATA mode). */
 export function formatHint(text: string): string {
   return paint(SGR.dim + SGR.italic, `   ${text}`) + EOL;
-}
-
-/** What one rx chunk produced: terminal text and the reports of the replies it completed. */
-export interface Rendered {
-  text: string;
-  replies: ReplyReport[];
-  events: ParseEvent[];
-}
-
-/** What the page knows about a reply once it is complete: its report, and the coach's hints. */
-export type ExplainReply = (reply: Reply) => { report: ReplyReport; hints: Hint[] };
-
-/** Feeds rx chunks through one ReplyParser per SMTP connection and renders each event. */
-export class ServerTextRenderer {
-  private parser = new ReplyParser();
-
-  constructor(private readonly explain: ExplainReply) {}
-
-  rx(data: string): Rendered {
-    const events = this.parser.push(data);
-    const out: Rendered = { text: '', replies: [], events };
-    for (const ev of events) {
-      switch (ev.kind) {
-        case 'line':
-          out.text += formatServerLine(ev.line.raw, ev.line.ending === 'LF');
-          break;
-        case 'reply': {
-          const { report, hints } = this.explain(ev.reply);
-          out.text += formatAnnotation(report) + formatVendor(report) + hints.map(formatCoach).join('');
-          out.replies.push(report);
-          break;
-        }
-        case 'invalid':
-          out.text += formatInvalid(ev.reason);
-          break;
-        case 'overflow':
-          out.text += formatOverflow(ev.what, ev.limit);
-          break;
-        default:
-          exhaustive(ev);
-      }
-    }
-    return out;
-  }
-
-  /** Text received after the last line break (shown when the connection closes mid-line), controls made visible. */
-  get pending(): string {
-    return showControls(this.parser.pending);
-  }
-
-  /** For a new SMTP connection. */
-  reset(): void {
-    this.parser = new ReplyParser();
-  }
 }

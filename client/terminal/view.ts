@@ -8,46 +8,16 @@
  * characters and wrapping make that hard to compute ahead). A marker (which xterm moves on scroll-back trimming
  * and reflow) keeps the row where the input line starts.
  */
-import { Terminal, type IMarker, type ITheme } from '@xterm/xterm';
-import { FitAddon } from '@xterm/addon-fit';
-import '@xterm/xterm/css/xterm.css';
+import type { IMarker, Terminal } from '@xterm/xterm';
 import { LineEditor, type Completer } from './line-editor.js';
 import type { KnowledgeRef } from '../knowledge.js';
 import type { ReportStore } from './reports.js';
 import { formatHint, formatSent } from './render.js';
 import { CodeTooltip } from './tooltip.js';
-import { registerCodeLinks, cellColumns } from './links.js';
-
-/** Lines kept above the screen. */
-const SCROLLBACK_LINES = 5000;
-const FONT_SIZE_PX = 14;
-const FONT_FAMILY = 'ui-monospace, "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace';
+import { registerCodeLinks } from './links.js';
+import { bufferText, fitScreen, locateText, type Screen } from './screen.js';
 
 const CSI = '\x1b[';
-
-const THEME: ITheme = {
-  background: '#12151b',
-  foreground: '#d6dbe4',
-  cursor: '#e8ecf2',
-  cursorAccent: '#12151b',
-  selectionBackground: '#3a4660',
-  black: '#1b1f27',
-  red: '#ff7a7a',
-  green: '#7fd88f',
-  yellow: '#e9c46a',
-  blue: '#7aa2f7',
-  magenta: '#c99cf0',
-  cyan: '#5fd0e0',
-  white: '#d6dbe4',
-  brightBlack: '#5c6370',
-  brightRed: '#ff9b9b',
-  brightGreen: '#a3e8ae',
-  brightYellow: '#f3d98c',
-  brightBlue: '#a5c1ff',
-  brightMagenta: '#ddbdf7',
-  brightCyan: '#8fe3ee',
-  brightWhite: '#ffffff',
-};
 
 export interface TerminalViewOptions {
   /** A completed line, to send. It is already shown on screen. */
@@ -62,7 +32,6 @@ export interface TerminalViewOptions {
 
 export class TerminalView {
   readonly term: Terminal;
-  private readonly fit = new FitAddon();
   private readonly editor: LineEditor;
   private readonly tooltip: CodeTooltip;
   private readonly resizeObserver: ResizeObserver;
@@ -74,28 +43,22 @@ export class TerminalView {
   /** The input text as last painted on screen. */
   private shown = '';
 
-  constructor(container: HTMLElement, private readonly opts: TerminalViewOptions) {
+  /**
+   * Takes over the terminal the boot script created (screen.ts). Its cursor must stand at the start of an empty
+   * line (everything written before ends in a line break): that is where the input line goes.
+   */
+  constructor(private readonly screen: Screen, private readonly opts: TerminalViewOptions) {
     this.editor = new LineEditor({ complete: opts.complete });
-    this.term = new Terminal({
-      convertEol: false,
-      cursorBlink: true,
-      fontFamily: FONT_FAMILY,
-      fontSize: FONT_SIZE_PX,
-      lineHeight: 1.15,
-      scrollback: SCROLLBACK_LINES,
-      theme: THEME,
-      screenReaderMode: false,
-    });
-    this.term.loadAddon(this.fit);
-    this.term.open(container);
+    this.term = screen.term;
+    const container = this.term.element?.parentElement ?? document.body;
     const host = this.term.element ?? container;
     this.tooltip = new CodeTooltip(host, opts.knowledge);
     registerCodeLinks(this.term, this.tooltip, opts.reports, opts.knowledge);
     this.term.onData((data) => this.onData(data));
     this.inputStart = this.term.registerMarker(0);
-    this.resizeObserver = new ResizeObserver(() => this.fitToContainer());
+    this.resizeObserver = new ResizeObserver(() => fitScreen(this.screen));
     this.resizeObserver.observe(container);
-    this.fitToContainer();
+    fitScreen(screen);
   }
 
   /** Writes output above the input line. The text must already be safe (see render.ts). */
@@ -111,41 +74,22 @@ export class TerminalView {
 
   /** The whole buffer as text, one entry per line (wrapped rows joined), trailing blank lines dropped. */
   text(): string {
-    const buf = this.term.buffer.active;
-    const rows: string[] = [];
-    for (let y = 0; y < buf.length; y++) {
-      const line = buf.getLine(y);
-      const text = line?.translateToString(true) ?? '';
-      if (line?.isWrapped === true && rows.length > 0) rows[rows.length - 1] = padEnd(rows[rows.length - 1] ?? '', this.term.cols) + text;
-      else rows.push(text);
-    }
-    while (rows.length > 0 && rows[rows.length - 1] === '') rows.pop();
-    return rows.join('\n');
+    return bufferText(this.term);
   }
 
   /** The viewport cell (0-based column and row) where `needle` last appears on screen, or null. */
   locate(needle: string): { col: number; row: number } | null {
-    const buf = this.term.buffer.active;
-    for (let r = this.term.rows - 1; r >= 0; r--) {
-      const line = buf.getLine(buf.viewportY + r);
-      if (line === undefined) continue;
-      const { text, columns } = cellColumns(line);
-      const at = text.lastIndexOf(needle);
-      const col = at >= 0 ? columns[at] : undefined;
-      if (col !== undefined) return { col, row: r };
-    }
-    return null;
+    return locateText(this.term, needle);
+  }
+
+  /** Feeds keys typed before the view existed (the boot script kept them), as if typed now. */
+  type(data: string): void {
+    if (data !== '') this.onData(data);
   }
 
   dispose(): void {
     this.resizeObserver.disconnect();
     this.term.dispose();
-  }
-
-  private fitToContainer(): void {
-    // Fitting a hidden or zero-sized container would give nonsense dimensions.
-    if (this.term.element?.offsetParent === null) return;
-    this.fit.fit();
   }
 
   private onData(data: string): void {
@@ -244,7 +188,3 @@ export class TerminalView {
   }
 }
 
-/** A wrapped row continues a full row: restore the spaces translateToString(true) trimmed from its end. */
-function padEnd(row: string, cols: number): string {
-  return row.length >= cols ? row : row + ' '.repeat(cols - row.length);
-}

@@ -56,8 +56,7 @@ export class ConnectForm {
 
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const target = this.read();
-      if (target !== null) handlers.connect(target);
+      this.submit();
     });
     this.disconnectButton.addEventListener('click', () => handlers.disconnect());
     for (const input of [this.host, this.port]) {
@@ -73,6 +72,13 @@ export class ConnectForm {
       this.handlers.changed?.(this.peek());
     });
     this.setState('idle');
+  }
+
+  /** Connects to what the fields hold, as pressing Connect does (when they are valid and nothing is open). */
+  submit(): void {
+    if (this.form.dataset.state !== 'idle') return;
+    const target = this.read();
+    if (target !== null) this.handlers.connect(target);
   }
 
   /** Fills the fields. A `soft` fill (the practice server default) leaves fields the user already edited alone. */

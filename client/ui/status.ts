@@ -2,6 +2,7 @@
  * The status line under the connect form: where the SMTP connection stands, in plain words.
  * A polite live region, so screen readers hear "connected to …" and "closed by the server" as they happen.
  */
+import { formatAddress } from '../terminal/render.js';
 import type { CloseCause, ErrorCode, TlsMessage } from '../../shared/protocol/messages.js';
 
 export type StatusTone = 'idle' | 'busy' | 'ok' | 'secure' | 'closed' | 'error';
@@ -70,7 +71,5 @@ export class StatusLine {
   }
 }
 
-/** address:port, with brackets around an IPv6 address. */
-export function formatAddress(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-}
+
+export { formatAddress };

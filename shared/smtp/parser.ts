@@ -4,54 +4,20 @@
  * Pure and allocation-light: the bridge feeds it every byte a server sends and the browser feeds it every `rx`
  * chunk. It never throws; what is not a valid reply is reported as such and the parser moves on.
  *
- * Reply grammar (RFC 5321 §4.2):
- *   Reply-line  = *( Reply-code "-" [ textstring ] CRLF ) Reply-code [ SP textstring ] CRLF
- *   Reply-code  = %x32-35 %x30-35 %x30-39
- * Enhanced status codes (RFC 3463 §2, RFC 2034 §4) open the text: class "." subject "." detail, where subject and
- * detail are 1-3 digits without a leading zero, and the class agrees with the reply code's first digit.
+ * Each line is read by parseReplyLine (reply-line.ts, the RFC 5321 §4.2 grammar); this module groups the lines
+ * into replies (a reply ends at a line whose code is followed by a space or nothing, RFC 5321 §4.2.1).
  */
+import { DEFAULT_MAX_LINE_CHARS, parseReplyLine } from './reply-line.js';
 import type { EnhancedCode, LineEnding, ParseEvent, Reply, ReplyClass, ReplyLine } from './types.js';
 
-/** Longest line kept, in characters. RFC 5321 §4.5.3.1.5 allows 512 octets; real servers stay far below this. */
-export const DEFAULT_MAX_LINE_CHARS = 8192;
+export { DEFAULT_MAX_LINE_CHARS, parseReplyLine };
+
 /** Most lines kept in one reply. EHLO replies run to ~20 lines; HELP texts to a few dozen. */
 export const DEFAULT_MAX_REPLY_LINES = 1000;
 
 export interface ParserOptions {
   maxLineChars?: number;
   maxReplyLines?: number;
-}
-
-// 1: the code; 2: the separator (space, hyphen, or nothing at the end of the line); 3: the rest.
-const REPLY_LINE = /^([2-5][0-5][0-9])(?:([ -])([\s\S]*))?$/;
-// An enhanced code at the start of the text, followed by a space or the end of the text.
-const ENHANCED = /^([245])\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})(?: |$)/;
-const THREE_DIGITS = /^[0-9]{3}/;
-
-/** Parses one line on its own, without context. */
-export function parseReplyLine(raw: string, ending: LineEnding = 'CRLF'): ReplyLine {
-  const m = REPLY_LINE.exec(raw);
-  if (m === null) {
-    return { raw, ending, code: null, last: true, text: raw, enhanced: null, problem: whyNotAReplyLine(raw) };
-  }
-  const code = Number(m[1]);
-  const last = m[2] !== '-';
-  let text = m[3] ?? '';
-  let enhanced: EnhancedCode | null = null;
-  const e = ENHANCED.exec(text);
-  if (e !== null && Number(e[1]) === Math.floor(code / 100)) {
-    enhanced = { cls: Number(e[1]) as 2 | 4 | 5, subject: Number(e[2]), detail: Number(e[3]), text: `${e[1]}.${e[2]}.${e[3]}` };
-    text = text.slice(e[0].length);
-  }
-  return { raw, ending, code, last, text, enhanced, problem: null };
-}
-
-function whyNotAReplyLine(raw: string): string {
-  if (raw.length === 0) return 'empty line (a reply line starts with a three-digit code)';
-  if (!THREE_DIGITS.test(raw)) return 'no three-digit reply code at the start of the line';
-  if (!/^[2-5]/.test(raw)) return `"${raw.slice(0, 3)}" is not a reply code: the first digit must be 2 to 5 (RFC 5321 §4.2)`;
-  if (!/^.[0-5]/.test(raw)) return `"${raw.slice(0, 3)}" is not a reply code: the second digit must be 0 to 5 (RFC 5321 §4.2)`;
-  return 'the code must be followed by a space, a hyphen or the end of the line (RFC 5321 §4.2)';
 }
 
 interface Pending {

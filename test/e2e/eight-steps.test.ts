@@ -158,9 +158,45 @@ describe('heloterm in Chromium', () => {
   it('says so when the explanations cannot be loaded, instead of waiting silently', async () => {
     context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
-    await page.route(/\/assets\/knowledge-[^/]*\.js$/, (route) => route.abort());
+    await page.route(/\/assets\/app-[^/]*\.js$/, (route) => route.abort());
     await page.goto(app.url);
     await expect.poll(() => page.locator('.load-failed').textContent(), { timeout: 5000 }).toContain('could not load its explanations');
+  });
+
+  it('paints the greeting before the rest of the page has loaded, and loses no key typed meanwhile', async () => {
+    const practice = practiceInfo();
+    context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    pageErrors = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    // The app chunk (line editor, reply log, explanations) is held back until the test lets it through.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${app.url}?host=${practice.host}&port=${practice.port}&connect=1`);
+    const greeting = `220 ${practice.domain}`;
+    await waitForTerminal(page, (t) => t.includes(greeting), REPLY_TIMEOUT_MS, 'the greeting, painted by the boot script');
+    const early = await terminalText(page);
+    expect(early).toContain('-- connected to');
+    expect(early).not.toContain(ANNOTATION_MARK); // annotations are the app's
+    expect(await page.locator('.reply-log').count()).toBe(0);
+    await page.keyboard.type('HELO early');
+    await page.keyboard.press('Enter');
+
+    release();
+    const text = await waitForTerminal(page, (t) => t.includes(annotationOf(250)), REPLY_TIMEOUT_MS, 'the reply to the line typed early');
+    // Nothing painted twice, everything in order: greeting, its annotation, the early line, its reply.
+    expect(count(text, greeting)).toBe(1);
+    expect(count(text, '-- connected to')).toBe(1);
+    expect(count(text, 'HELO early')).toBe(1);
+    const order = [greeting, annotationOf(220), 'HELO early', annotationOf(250)].map((needle) => text.indexOf(needle));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(order[0]).toBeGreaterThanOrEqual(0);
+    await expect.poll(() => page.locator('.reply-log li').count()).toBe(2);
+    expect(pageErrors).toEqual([]);
   });
 
   it('connects at once with ?connect=1', async () => {

@@ -1,0 +1,236 @@
+/**
+ * The page's application, loaded by the boot script (main.ts) as its own chunk: wires the terminal, the connect
+ * form, the status line and the reply log to the bridge's WebSocket, and explains every reply.
+ *
+ *   connect form ─┐                       ┌─> status line, terminal notes
+ *   line editor ──┼─> Connection (ws) ────┼─> ServerTextRenderer ─> terminal + reply log
+ *                 └───────────────────────┘
+ *
+ * It first takes over what the boot script kept (boot/early.ts): the events received so far are handled in order,
+ * except that what the boot script painted already is not written again.
+ */
+import type { BootHandOver } from './boot/hand-over.js';
+import type { EarlyEvent } from './boot/early.js';
+import * as knowledge from './knowledge.js';
+import { TerminalView } from './terminal/view.js';
+import './app.css';
+import { ServerTextRenderer } from './terminal/server-text.js';
+import {
+  formatCoach,
+  formatConnected,
+  formatConnecting,
+  formatNote,
+  formatQueued,
+} from './terminal/render.js';
+import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-form.js';
+import { StatusLine, describeTls } from './ui/status.js';
+import { ReplyLog } from './ui/reply-log.js';
+import { PracticeHint } from './ui/practice-hint.js';
+import { SessionModel } from '../shared/smtp/session.js';
+import { Coach } from '../shared/smtp/coach.js';
+import { ReportStore } from './terminal/reports.js';
+import { completeLine, localCommand } from './terminal/local-commands.js';
+import { exhaustive, type ErrorCode, type PracticeInfo, type ServerMessage } from '../shared/protocol/messages.js';
+import { showControls } from '../shared/smtp/escape.js';
+
+/** Errors after which no SMTP connection is open (the connect attempt failed or there was none). */
+const CONNECT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'TARGET_REFUSED',
+  'CONNECTION_REFUSED',
+  'TIMEOUT',
+  'DNS_NOT_FOUND',
+  'NETWORK',
+  'TLS_FAILED',
+  'NOT_CONNECTED',
+]);
+
+function required<T extends Element>(selector: string, type: new () => T): T {
+  const el = document.querySelector(selector);
+  if (!(el instanceof type)) throw new Error(`page: missing ${selector}`);
+  return el;
+}
+
+export function startApp(boot: BootHandOver): void {
+  const { conn, token, urlTarget } = boot;
+  const status = new StatusLine();
+  const hint = new PracticeHint();
+  const log = new ReplyLog();
+  required('#status-slot', HTMLElement).append(status.element, hint.element);
+  required('#log-slot', HTMLElement).append(log.element);
+
+  let everOpen = false;
+  let model = new SessionModel();
+  const coach = new Coach();
+  const reports = new ReportStore();
+  let replies = 0;
+  const renderer = new ServerTextRenderer((reply) => {
+    const ex = model.received(reply);
+    const report = knowledge.reportReply(++replies, ex);
+    reports.add(report);
+    return { report, hints: coach.afterReply(ex) };
+  });
+  let practice: PracticeInfo | null = null;
+  let state: FormState = 'idle';
+  // The boot script connected already when the URL named the target.
+  let autoConnect = urlTarget.connect && !boot.connectAtOnce;
+
+  const view = new TerminalView(boot.screen, {
+    reports,
+    knowledge: () => knowledge,
+    // Completion fits the session's state; in message text (DATA) there is nothing to complete.
+    complete: (text) => (model.kindOfNextLine(text) === 'command' ? completeLine(text, model.state) : null),
+    onLine(text) {
+      // heloterm's own commands (/help) are never sent; in message text or an AUTH response "/" is just text.
+      const local = model.kindOfNextLine(text) === 'command' ? localCommand(text, model.state) : null;
+      if (local !== null) {
+        view.write(local);
+        return;
+      }
+      if (state === 'idle') {
+        view.write(formatNote('not connected: press Connect first (the line was not sent)'));
+        return;
+      }
+      if (!conn.send({ type: 'line', text })) view.write(formatNote('not sent: no contact with the heloterm bridge'));
+    },
+  });
+
+  const setState = (s: FormState): void => {
+    state = s;
+    form.setState(s);
+  };
+
+  const isPracticeTarget = (t: Partial<ConnectTarget>): boolean =>
+    practice !== null && t.host === practice.host && t.port === practice.port && t.tls !== true;
+
+  const updateHint = (t: Partial<ConnectTarget>): void => {
+    if (isPracticeTarget(t) && practice !== null) hint.show(practice);
+    else hint.hide();
+  };
+
+  const connectTo = (target: ConnectTarget): void => {
+    if (!conn.send({ type: 'connect', host: target.host, port: target.port, tls: target.tls ? 'implicit' : 'none' })) {
+      view.write(formatNote('the heloterm bridge is not reachable; reload the page'));
+      return;
+    }
+    renderer.reset();
+    model = new SessionModel();
+    setState('connecting');
+    view.focus();
+  };
+
+  const form = new ConnectForm(required('#connect-form', HTMLFormElement), {
+    connect: connectTo,
+    disconnect: () => conn.send({ type: 'disconnect' }),
+    changed: updateHint,
+  });
+
+  if (urlTarget.host !== undefined || urlTarget.port !== undefined || urlTarget.tls !== undefined) {
+    form.prefill({ host: urlTarget.host, port: urlTarget.port, tls: urlTarget.tls }, false);
+  }
+  if (boot.connectAtOnce) setState('connecting');
+
+  // A link without a target (?connect=1) connects to the practice server named in the hello.
+  const connectFromUrl = (): void => {
+    if (!autoConnect) return;
+    autoConnect = false;
+    const target = form.read();
+    if (target !== null) connectTo(target);
+  };
+
+  /** Handles one message from the bridge; `painted`: its note is on screen already (the boot script wrote it). */
+  const onMessage = (m: ServerMessage, painted: boolean): void => {
+    switch (m.type) {
+      case 'hello':
+        practice = m.practice;
+        form.setAllowedPorts(m.allowedPorts);
+        if (m.practice !== null) form.prefill({ host: m.practice.host, port: m.practice.port, tls: false }, true);
+        updateHint(form.peek());
+        return connectFromUrl();
+      case 'connecting':
+        setState('connecting');
+        status.connecting(m.host, m.port);
+        if (!painted) view.write(formatConnecting(m.host, m.port));
+        return;
+      case 'connected':
+        setState('connected');
+        status.connected(m.host, m.address, m.port);
+        if (!painted) view.write(formatConnected(m.host, m.address, m.port));
+        return;
+      case 'tls':
+        // After STARTTLS the session starts over (RFC 3207 §4.2); with implicit TLS it is just beginning.
+        if (model.state.tlsPending) model.tlsEstablished();
+        else model.connected(true);
+        status.tls(m);
+        view.write(formatNote(describeTls(m)));
+        return;
+      case 'rx': {
+        const r = renderer.rx(m.data);
+        view.write(r.text);
+        for (const report of r.replies) log.add(report);
+        return;
+      }
+      case 'tx': {
+        const hints = coach.beforeSend(m.text, model.kindOfNextLine(m.text), model.state);
+        model.sent(m.text);
+        view.write(hints.map(formatCoach).join(''));
+        return;
+      }
+      case 'queued':
+        view.write(formatQueued());
+        return;
+      case 'closed': {
+        const rest = renderer.pending;
+        if (rest !== '') view.write(formatNote(`incomplete last line (no line ending): ${rest}`));
+        const who = m.by === 'server' ? 'closed by the server' : m.by === 'client' ? 'disconnected' : 'connection lost';
+        view.write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
+        status.closed(m.by, m.reason);
+        setState('idle');
+        return;
+      }
+      case 'error':
+        status.error(m.code, m.message);
+        view.write(formatNote(`error: ${showControls(m.message)}`));
+        if (CONNECT_FAILURES.has(m.code)) setState('idle');
+        return;
+      default:
+        exhaustive(m);
+    }
+  };
+
+  const onLinkEvent = (e: Exclude<EarlyEvent, { kind: 'message' }>): void => {
+    switch (e.kind) {
+      case 'open':
+        everOpen = true;
+        return;
+      case 'down':
+        status.bridgeDown();
+        setState('idle');
+        if (everOpen) view.write(formatNote(`lost contact with the heloterm bridge${e.code === 1001 ? ' (it is shutting down)' : ''}`));
+        else if (token === null) {
+          // Browsers hide the handshake's HTTP status: a bridge that wants a token looks like any refusal.
+          view.write(formatNote('the heloterm bridge refused the connection: if it needs an access token, open the URL it printed at start-up (with #token=…)'));
+        } else view.write(formatNote('the heloterm bridge refused the connection: the access token may be wrong or old; open the URL it printed at start-up'));
+        return;
+      case 'protocolError':
+        view.write(formatNote(`ignored a malformed message from the bridge: ${e.error}`));
+        return;
+      default:
+        exhaustive(e);
+    }
+  };
+
+  // What happened before the app was here, in order; then live events. Nothing can come between (one task).
+  renderer.skipLines(boot.early.paintedLines);
+  for (const e of boot.early.events) {
+    if (e.kind === 'message') onMessage(e.m, e.painted);
+    else onLinkEvent(e);
+  }
+  conn.onAny((m) => onMessage(m, false));
+  conn.onLink('open', () => onLinkEvent({ kind: 'open' }));
+  conn.onLink('down', (code, reason) => onLinkEvent({ kind: 'down', code, reason }));
+  conn.onLink('protocolError', (error) => onLinkEvent({ kind: 'protocolError', error }));
+
+  view.type(boot.typed);
+  if (boot.submitted) form.submit();
+  view.focus();
+}

@@ -1,0 +1,19 @@
+/** What the boot script (main.ts) hands to the app (app.ts) when the app has loaded. */
+import type { Connection } from '../connection.js';
+import type { Screen } from '../terminal/screen.js';
+import type { UrlTarget } from '../ui/url-params.js';
+import type { EarlyState } from './early.js';
+
+export interface BootHandOver {
+  screen: Screen;
+  conn: Connection;
+  token: string | null;
+  urlTarget: UrlTarget;
+  /** The URL named a target and asked to connect: the boot script connected when the socket opened. */
+  connectAtOnce: boolean;
+  early: EarlyState;
+  /** Keys typed before the app was here, as xterm reported them. */
+  typed: string;
+  /** Connect was pressed before the app was here. */
+  submitted: boolean;
+}

@@ -1,0 +1,75 @@
+/**
+ * Turns the server's text into terminal text per `rx` chunk: one ReplyParser per SMTP connection; each line as
+ * received, and after each complete reply its annotation, the likely cause behind its text and the coach's hints
+ * (the formats are in render.ts). Pure: no DOM, no xterm.
+ */
+import { exhaustive } from '../../shared/protocol/messages.js';
+import { ReplyParser } from '../../shared/smtp/parser.js';
+import { showControls } from '../../shared/smtp/escape.js';
+import type { Hint } from '../../shared/smtp/coach.js';
+import type { ReplyReport } from '../../shared/smtp/report.js';
+import type { ParseEvent, Reply } from '../../shared/smtp/types.js';
+import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatServerLine, formatVendor } from './render.js';
+
+/** What one rx chunk produced: terminal text and the reports of the replies it completed. */
+export interface Rendered {
+  text: string;
+  replies: ReplyReport[];
+  events: ParseEvent[];
+}
+
+/** What the page knows about a reply once it is complete: its report, and the coach's hints. */
+export type ExplainReply = (reply: Reply) => { report: ReplyReport; hints: Hint[] };
+
+/** Feeds rx chunks through one ReplyParser per SMTP connection and renders each event. */
+export class ServerTextRenderer {
+  private parser = new ReplyParser();
+  /** Server lines that are on screen already (the boot script painted them): parsed, not written again. */
+  private skip = 0;
+
+  constructor(private readonly explain: ExplainReply) {}
+
+  /** The next `n` server lines are on screen already (see boot/early.ts). */
+  skipLines(n: number): void {
+    this.skip = n;
+  }
+
+  rx(data: string): Rendered {
+    const events = this.parser.push(data);
+    const out: Rendered = { text: '', replies: [], events };
+    for (const ev of events) {
+      switch (ev.kind) {
+        case 'line':
+          if (this.skip > 0) this.skip--;
+          else out.text += formatServerLine(ev.line.raw, ev.line.ending === 'LF');
+          break;
+        case 'reply': {
+          const { report, hints } = this.explain(ev.reply);
+          out.text += formatAnnotation(report) + formatVendor(report) + hints.map(formatCoach).join('');
+          out.replies.push(report);
+          break;
+        }
+        case 'invalid':
+          out.text += formatInvalid(ev.reason);
+          break;
+        case 'overflow':
+          out.text += formatOverflow(ev.what, ev.limit);
+          break;
+        default:
+          exhaustive(ev);
+      }
+    }
+    return out;
+  }
+
+  /** Text received after the last line break (shown when the connection closes mid-line), controls made visible. */
+  get pending(): string {
+    return showControls(this.parser.pending);
+  }
+
+  /** For a new SMTP connection. */
+  reset(): void {
+    this.parser = new ReplyParser();
+    this.skip = 0;
+  }
+}
