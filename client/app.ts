@@ -15,6 +15,7 @@ import * as knowledge from './knowledge.js';
 import { TerminalView } from './terminal/view.js';
 import './app.css';
 import { ServerTextRenderer } from './terminal/server-text.js';
+import { FLOOD_QUIET_MS, FloodGate, endFlood } from './terminal/flood.js';
 import {
   formatCoach,
   formatConnected,
@@ -63,10 +64,35 @@ export function startApp(boot: BootHandOver): void {
   const coach = new Coach();
   const reports = new ReportStore();
   let replies = 0;
+  const flood = new FloodGate();
+  /** Time of the newest reply of a flood, and the one timer that writes the summary once the flood is quiet. */
+  let floodLast = 0;
+  let floodTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Writes the summary of a flood that is going on, if any (before anything else is written). */
+  const closeFlood = (): void => {
+    if (floodTimer !== null) clearTimeout(floodTimer);
+    floodTimer = null;
+    view.write(endFlood(flood));
+  };
+  const onFloodTimer = (): void => {
+    const quiet = performance.now() - floodLast;
+    if (quiet >= FLOOD_QUIET_MS) closeFlood();
+    else floodTimer = setTimeout(onFloodTimer, FLOOD_QUIET_MS - quiet); // not one timer per reply: one per lull
+  };
   const renderer = new ServerTextRenderer((reply) => {
     const ex = model.received(reply);
-    const report = knowledge.reportReply(++replies, ex);
+    const n = ++replies;
+    const now = performance.now();
+    if (!flood.admit(reply.code, now)) {
+      // Counted, not annotated: the log makes the report only if the reply is among those it shows.
+      log.add(() => knowledge.reportReply(n, ex));
+      floodLast = now;
+      floodTimer ??= setTimeout(onFloodTimer, FLOOD_QUIET_MS);
+      return null;
+    }
+    const report = knowledge.reportReply(n, ex);
     reports.add(report);
+    log.add(report);
     return { report, hints: coach.afterReply(ex) };
   });
   let practice: PracticeInfo | null = null;
@@ -139,6 +165,8 @@ export function startApp(boot: BootHandOver): void {
 
   /** Handles one message from the bridge; `painted`: its note is on screen already (the boot script wrote it). */
   const onMessage = (m: ServerMessage, painted: boolean): void => {
+    // A flood ends where anything but more replies comes: its summary goes before that.
+    if (m.type !== 'rx' && flood.flooding) closeFlood();
     switch (m.type) {
       case 'hello':
         practice = m.practice;
@@ -164,9 +192,7 @@ export function startApp(boot: BootHandOver): void {
         view.write(formatNote(describeTls(m)));
         return;
       case 'rx': {
-        const r = renderer.rx(m.data);
-        view.write(r.text);
-        for (const report of r.replies) log.add(report);
+        view.write(renderer.rx(m.data).text);
         return;
       }
       case 'tx': {

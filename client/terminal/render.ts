@@ -96,6 +96,26 @@ export function formatOverflow(what: 'line' | 'reply', limit: number): string {
   return paint(SGR.dim + SGR.red, text) + EOL;
 }
 
+/** Marks the summary line of a flood (flood.ts): not an annotation, so no reply is looked up through it. */
+export const FLOOD_MARK = '⋯';
+/** Codes named in a flood summary, most frequent first; the rest are counted together. */
+const FLOOD_CODES_SHOWN = 6;
+
+/** The line after a flood: how many replies went by unannotated, per code (the codes in their class colours). */
+export function formatFloodSummary(s: { replies: number; ms: number; byCode: ReadonlyMap<number, number> }): string {
+  const counts = [...s.byCode].sort((a, b) => b[1] - a[1]);
+  const shown = counts.slice(0, FLOOD_CODES_SHOWN).map(([code, n]) => `${classColour(String(code))}${code}${SGR.reset}${SGR.dim} ×${n.toLocaleString('en-US')}`);
+  const rest = counts.slice(FLOOD_CODES_SHOWN).reduce((sum, [, n]) => sum + n, 0);
+  if (rest > 0) shown.push(`other ×${rest.toLocaleString('en-US')}`);
+  const seconds = (s.ms / 1000).toFixed(1);
+  const n = s.replies.toLocaleString('en-US');
+  return paint(
+    SGR.dim,
+    `  ${FLOOD_MARK} ${n} more ${s.replies === 1 ? 'reply' : 'replies'} in ${seconds} s, too fast to annotate one by one: ${shown.join(', ')}. ` +
+      'Point at a code for its meaning; the reply log explains the newest.',
+  ) + EOL;
+}
+
 /** A local note (connected, TLS active, closed): dim, prefixed with "--". */
 export function formatNote(text: string): string {
   return paint(SGR.dim + SGR.blue, `-- ${text}`) + EOL;

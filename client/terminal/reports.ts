@@ -8,6 +8,7 @@
 import type { IBuffer } from '@xterm/xterm';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
+import { FLOOD_MARK } from './render.js';
 
 /** Replies remembered for hovering; older ones have scrolled far out of the scrollback anyway. */
 export const MAX_REPORTS = 2000;
@@ -16,6 +17,8 @@ const MAX_WALK_ROWS = 1200;
 
 const ANNOTATION_LINE = new RegExp(`^\\s*${ANNOTATION_MARK} .*\\[(\\d+)\\]$`);
 const REPLY_LINE = /^[2-5][0-5][0-9](?:[ -]|$)/;
+/** A flood's summary line: the replies above it have no annotation line, so the walk must not go past it. */
+const FLOOD_LINE = new RegExp(`^\\s*${FLOOD_MARK} `);
 
 export interface RowReport {
   report: ReplyReport;
@@ -34,18 +37,16 @@ function logicalLine(buf: IBuffer, y: number): { text: string; next: number } {
 }
 
 export class ReportStore {
-  private readonly byNumber = new Map<number, ReplyReport>();
+  /** The newest MAX_REPORTS reports, in a ring by number (numbers only grow). */
+  private readonly ring: (ReplyReport | undefined)[] = new Array<ReplyReport | undefined>(MAX_REPORTS);
 
   add(report: ReplyReport): void {
-    this.byNumber.set(report.n, report);
-    if (this.byNumber.size > MAX_REPORTS) {
-      const oldest = this.byNumber.keys().next().value;
-      if (oldest !== undefined) this.byNumber.delete(oldest);
-    }
+    this.ring[report.n % MAX_REPORTS] = report;
   }
 
   get(n: number): ReplyReport | undefined {
-    return this.byNumber.get(n);
+    const r = this.ring[n % MAX_REPORTS];
+    return r?.n === n ? r : undefined;
   }
 
   /** The reply that buffer row `y` (0-based, not a wrapped continuation) belongs to, or null. */
@@ -53,9 +54,10 @@ export class ReportStore {
     let below = 0;
     for (let row = y, walked = 0; row < buf.length && walked < MAX_WALK_ROWS; walked++) {
       const { text, next } = logicalLine(buf, row);
+      if (FLOOD_LINE.test(text)) return null;
       const m = ANNOTATION_LINE.exec(text);
       if (m !== null) {
-        const report = this.byNumber.get(Number(m[1]));
+        const report = this.get(Number(m[1]));
         if (report === undefined) return null;
         if (row === y) return { report, lineIndex: -1 };
         return { report, lineIndex: report.reply.lines.length - below };

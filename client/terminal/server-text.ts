@@ -18,8 +18,8 @@ export interface Rendered {
   events: ParseEvent[];
 }
 
-/** What the page knows about a reply once it is complete: its report, and the coach's hints. */
-export type ExplainReply = (reply: Reply) => { report: ReplyReport; hints: Hint[] };
+/** What the page knows about a complete reply, or null when it is not annotated one by one (a flood, flood.ts). */
+export type ExplainReply = (reply: Reply) => { report: ReplyReport; hints: Hint[] } | null;
 
 /** Feeds rx chunks through one ReplyParser per SMTP connection and renders each event. */
 export class ServerTextRenderer {
@@ -44,7 +44,9 @@ export class ServerTextRenderer {
           else out.text += formatServerLine(ev.line.raw, ev.line.ending === 'LF');
           break;
         case 'reply': {
-          const { report, hints } = this.explain(ev.reply);
+          const explained = this.explain(ev.reply);
+          if (explained === null) break;
+          const { report, hints } = explained;
           out.text += formatAnnotation(report) + formatVendor(report) + hints.map(formatCoach).join('');
           out.replies.push(report);
           break;

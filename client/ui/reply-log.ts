@@ -14,12 +14,20 @@ export const MAX_LOG_ENTRIES = 500;
  * MAX_LOG_ENTRIES entries; a few updates a second keep the log current without taking the terminal's time.
  */
 export const MIN_UPDATE_INTERVAL_MS = 200;
+/**
+ * Least time between two updates while replies flood in (more arrive between two updates than the log holds): each
+ * update would rebuild the whole log, to be replaced by the next one before anyone could read it.
+ */
+export const FLOOD_UPDATE_INTERVAL_MS = 1000;
+
+/** A reply's report, or how to make it: during a flood most replies never reach the log, so none is made early. */
+export type LogEntry = ReplyReport | (() => ReplyReport);
 
 export class ReplyLog {
   readonly element: HTMLElement;
   private readonly list: HTMLOListElement;
   private readonly scroller: HTMLDivElement;
-  private pending: ReplyReport[] = [];
+  private pending: LogEntry[] = [];
   private scheduled = false;
   private lastUpdate = -Infinity;
 
@@ -57,24 +65,33 @@ export class ReplyLog {
    * MIN_UPDATE_INTERVAL_MS: a server bursting thousands of replies must not cost a layout per reply (the terminal
    * and the keyboard would freeze). Of a burst only the newest MAX_LOG_ENTRIES are ever built.
    */
-  add(r: ReplyReport): void {
+  add(r: LogEntry): void {
     this.pending.push(r);
     // Trimmed in steps, not on every add: a burst must not cost a copy per reply.
     if (this.pending.length >= 2 * MAX_LOG_ENTRIES) this.pending.splice(0, this.pending.length - MAX_LOG_ENTRIES);
     if (this.scheduled) return;
     this.scheduled = true;
-    const wait = Math.max(0, this.lastUpdate + MIN_UPDATE_INTERVAL_MS - performance.now());
+    this.schedule(MIN_UPDATE_INTERVAL_MS);
+  }
+
+  private schedule(interval: number): void {
+    const wait = Math.max(0, this.lastUpdate + interval - performance.now());
     setTimeout(() => requestAnimationFrame(() => this.flush()), wait);
   }
 
   private flush(): void {
+    // A flood: wait longer, so that one update shows its newest replies instead of many updates replacing each other.
+    if (this.pending.length >= MAX_LOG_ENTRIES && performance.now() - this.lastUpdate < FLOOD_UPDATE_INTERVAL_MS) {
+      this.schedule(FLOOD_UPDATE_INTERVAL_MS);
+      return;
+    }
     this.scheduled = false;
     this.lastUpdate = performance.now();
     const batch = this.pending.slice(-MAX_LOG_ENTRIES);
     this.pending = [];
     if (batch.length === 0) return;
     const fragment = document.createDocumentFragment();
-    for (const r of batch) fragment.append(this.entry(r));
+    for (const r of batch) fragment.append(this.entry(typeof r === 'function' ? r() : r));
     // Drop the oldest entries in one go, not one by one.
     const excess = this.list.childElementCount + batch.length - MAX_LOG_ENTRIES;
     if (excess >= this.list.childElementCount) {

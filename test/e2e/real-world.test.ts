@@ -11,12 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { explainEhloLine } from '../../shared/smtp/ehlo.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
+import { FLOOD_MARK } from '../../client/terminal/render.js';
 import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
 import { cellCenter, launchBrowser, waitForTerminal } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const REPLY_TIMEOUT_MS = 10_000;
+/** Replies the scripted server sends at once to XFLOOD: far more than anyone reads. */
+const FLOOD_OK = 1500;
+const FLOOD_FAIL = 500;
 
 // Reply texts as Postfix with postgrey and a Spamhaus DNSBL publish them (postgrey's README; Postfix
 // reject_rbl_client with zen.spamhaus.org).
@@ -38,6 +42,11 @@ describe('real-world replies explained in Chromium', () => {
         { match: /^RCPT TO:<block@/i, reply: [`554 5.7.1 ${BLOCKLISTED}\r\n`] },
         { match: /^DATA$/i, reply: ['554 5.5.1 Error: no valid recipients\r\n'] },
         { match: /^QUIT$/i, reply: ['221 2.0.0 Bye\r\n', 'close'] },
+        // A flood: unasked replies, all in one write (a hostile or broken server, or a pasted pipeline).
+        {
+          match: /^XFLOOD$/i,
+          reply: [Array.from({ length: FLOOD_OK + FLOOD_FAIL }, (_, i) => (i % 4 === 3 ? `550 5.1.1 flood ${i} no such user\r\n` : `250 2.0.0 flood ${i} ok\r\n`)).join('')],
+        },
       ],
     });
     app = await startHeloterm({ port: 0, practice: false, allowedPorts: [fake.port], log: () => {} });
@@ -136,6 +145,38 @@ describe('real-world replies explained in Chromium', () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
     await hover(page, '450 4.2.0');
     await page.screenshot({ path: `${RESULTS_DIR}real-world.png` });
+    await context.close();
+  });
+
+  it('shows a flood of replies whole, summarised instead of annotated one by one', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    await page.keyboard.type('XFLOOD');
+    await page.keyboard.press('Enter');
+    const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), REPLY_TIMEOUT_MS, 'the flood summary');
+    const lines = text.split('\n');
+    // Every reply is on screen, once, in order.
+    const flood = lines.filter((l) => / flood \d+ /.test(l));
+    expect(flood.length).toBe(FLOOD_OK + FLOOD_FAIL);
+    expect(flood.map((l) => Number(/ flood (\d+) /.exec(l)?.[1]))).toEqual(flood.map((_, i) => i));
+    // Some were annotated one by one, the rest are counted in the summary, per code: together, all of them.
+    const annotated = lines.slice(lines.findIndex((l) => l.includes('XFLOOD'))).filter((l) => l.includes(ANNOTATION_MARK)).length;
+    const summary = lines.find((l) => l.includes(`${FLOOD_MARK} `)) ?? '';
+    const counted = Number(/(\d[\d,]*) more replies/.exec(summary)?.[1]?.replace(/,/g, ''));
+    expect(annotated).toBeGreaterThan(0);
+    expect(counted).toBeGreaterThan(FLOOD_OK);
+    expect(annotated + counted).toBe(FLOOD_OK + FLOOD_FAIL);
+    const per = (code: number): number => Number(new RegExp(`${code} ×([\\d,]+)`).exec(summary)?.[1]?.replace(/,/g, ''));
+    expect(per(250) + per(550)).toBe(counted);
+    expect(per(250)).toBeGreaterThan(per(550));
+    // A code in the flood still explains itself on hover; the reply log shows the newest replies.
+    const onFail = await hover(page, `550 5.1.1 flood ${FLOOD_OK + FLOOD_FAIL - 1} `, 4);
+    expect(onFail).toContain('5.1.1');
+    await expect.poll(() => page.locator('.reply-log li').last().textContent(), { timeout: 5000 }).toContain(`flood ${FLOOD_OK + FLOOD_FAIL - 1} `);
+    // The page still answers: the next command is annotated again after the flood.
+    await type(page, 'EHLO after.flood', 250);
     await context.close();
   });
 });

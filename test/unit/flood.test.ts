@@ -1,0 +1,74 @@
+/**
+ * Floods (client/terminal/flood.ts): replies beyond the budget are counted, not annotated one by one; the summary
+ * names the counts per code; a pasted pipeline under the budget is annotated whole; the budget refills with time.
+ */
+import { describe, expect, it } from 'vitest';
+import { FLOOD_BURST_REPLIES, FLOOD_REPLIES_PER_SECOND, FloodGate, endFlood } from '../../client/terminal/flood.js';
+import { FLOOD_MARK } from '../../client/terminal/render.js';
+import { ServerTextRenderer } from '../../client/terminal/server-text.js';
+import { reportReply } from '../../shared/smtp/report.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
+
+const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+describe('FloodGate', () => {
+  it('annotates a burst up to the budget, then counts', () => {
+    const gate = new FloodGate();
+    const admitted = Array.from({ length: FLOOD_BURST_REPLIES + 50 }, () => gate.admit(250, 0)).filter(Boolean).length;
+    expect(admitted).toBe(FLOOD_BURST_REPLIES);
+    expect(gate.flooding).toBe(true);
+    const s = gate.end();
+    expect(s?.replies).toBe(50);
+    expect(s?.byCode.get(250)).toBe(50);
+    expect(gate.flooding).toBe(false);
+    expect(gate.end()).toBeNull();
+  });
+
+  it('refills the budget with time, so a steady slow stream is always annotated', () => {
+    const gate = new FloodGate();
+    const everySecond = 1000 / (FLOOD_REPLIES_PER_SECOND / 2);
+    for (let i = 0; i < 1000; i++) expect(gate.admit(250, i * everySecond)).toBe(true);
+    expect(gate.flooding).toBe(false);
+  });
+
+  it('stays in a flood until it is ended, even when the budget refills meanwhile', () => {
+    const gate = new FloodGate();
+    for (let i = 0; i <= FLOOD_BURST_REPLIES; i++) gate.admit(550, 0);
+    expect(gate.admit(550, 60_000)).toBe(false);
+    const s = gate.end();
+    expect(s).toMatchObject({ replies: 2, ms: 60_000 });
+    expect(gate.admit(550, 60_001)).toBe(true);
+  });
+
+  it('summarises per code, most frequent first, with the rest counted together', () => {
+    const gate = new FloodGate();
+    for (let i = 0; i <= FLOOD_BURST_REPLIES; i++) gate.admit(250, 0); // the last one starts the flood
+    const codes = [250, 250, 250, 550, 550, 451, 221, 354, 421, 452, 503];
+    for (const c of codes) gate.admit(c, 1500);
+    const text = plain(endFlood(gate));
+    expect(text.startsWith(`  ${FLOOD_MARK} 12 more replies in 1.5 s`)).toBe(true);
+    expect(text).toContain('250 ×4, 550 ×2');
+    expect(text).toContain('other ×2');
+    expect(endFlood(gate)).toBe('');
+  });
+});
+
+describe('ServerTextRenderer in a flood', () => {
+  it('writes every line, and annotations only for the replies the gate admits', () => {
+    const model = new SessionModel();
+    model.connected();
+    const gate = new FloodGate();
+    let n = 0;
+    const r = new ServerTextRenderer((reply) => {
+      const ex = model.received(reply);
+      n++;
+      return gate.admit(reply.code, 0) ? { report: reportReply(n, ex), hints: [] } : null;
+    });
+    const count = FLOOD_BURST_REPLIES * 3;
+    const out = plain(r.rx('220 hi\r\n' + '250-a\r\n250 b\r\n'.repeat(count - 1)).text);
+    expect(out.split('\n').filter((l) => l.startsWith('250')).length).toBe((count - 1) * 2);
+    expect(out.split(ANNOTATION_MARK).length - 1).toBe(FLOOD_BURST_REPLIES);
+    expect(n).toBe(count);
+  });
+});
