@@ -10,7 +10,7 @@ import { showControls } from '../../shared/smtp/escape.js';
 import type { Hint } from '../../shared/smtp/coach.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import { ANNOTATION_MARK, findCodeTokens } from '../../shared/smtp/tokens.js';
-import type { ReplyClass } from '../../shared/smtp/types.js';
+import type { ReplyClass, ReplyLine } from '../../shared/smtp/types.js';
 
 /** Line break written to xterm (convertEol is off: CR and LF are both needed). */
 export const EOL = '\r\n';
@@ -49,15 +49,31 @@ const paint = (style: string, text: string): string => `${style}${text}${SGR.res
 export function formatServerLine(raw: string, bareLf: boolean): string {
   const shown = showControls(raw);
   let out = '';
-  let at = 0;
-  for (const t of findCodeTokens(shown)) {
-    out += shown.slice(at, t.start) + paint(classColour(t.key), shown.slice(t.start, t.end));
-    at = t.end;
+  const tokens = findCodeTokens(shown);
+  const first = tokens[0];
+  if (first === undefined) out = shown;
+  else {
+    // The code and the enhanced code right after it share their class, so one colour run covers both ("250 2.1.0"):
+    // fewer escape sequences to parse and fewer spans for xterm to draw per row.
+    const last = tokens[tokens.length - 1] ?? first;
+    const end = last.start - first.end <= 1 ? last.end : first.end;
+    out = shown.slice(0, first.start) + paint(classColour(first.key), shown.slice(first.start, end)) + shown.slice(end);
   }
-  out += shown.slice(at);
   // RFC 5321 §2.3.8: lines end in CRLF. A bare LF is worth noticing (and a bare CR was made visible as ^M).
   if (bareLf) out += paint(SGR.dim, ' ‹bare LF›');
   return out + EOL;
+}
+
+/**
+ * The same text as formatServerLine, for a line the parser has read already: the code and enhanced code are where
+ * the parse found them (digits and dots only, so no control character can be among them), and the rest of the line
+ * is made safe as usual. Saves finding them again, on the hot path of a reply burst.
+ */
+export function formatReplyLine(line: ReplyLine): string {
+  if (line.code === null) return formatServerLine(line.raw, line.ending === 'LF');
+  const end = line.enhanced === null ? 3 : 4 + line.enhanced.text.length;
+  const out = paint(CLASS_COLOUR[Math.floor(line.code / 100) as ReplyClass], line.raw.slice(0, end)) + showControls(line.raw.slice(end));
+  return line.ending === 'LF' ? out + paint(SGR.dim, ' ‹bare LF›') + EOL : out + EOL;
 }
 
 /**

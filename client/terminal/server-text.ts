@@ -9,7 +9,7 @@ import { showControls } from '../../shared/smtp/escape.js';
 import type { Hint } from '../../shared/smtp/coach.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import type { ParseEvent, Reply } from '../../shared/smtp/types.js';
-import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatServerLine, formatVendor } from './render.js';
+import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatReplyLine, formatVendor } from './render.js';
 
 /** What one rx chunk produced: terminal text and the reports of the replies it completed. */
 export interface Rendered {
@@ -41,7 +41,7 @@ export class ServerTextRenderer {
       switch (ev.kind) {
         case 'line':
           if (this.skip > 0) this.skip--;
-          else out.text += formatServerLine(ev.line.raw, ev.line.ending === 'LF');
+          else out.text += formatReplyLine(ev.line);
           break;
         case 'reply': {
           const explained = this.explain(ev.reply);

@@ -15,10 +15,11 @@ export const MAX_LOG_ENTRIES = 500;
  */
 export const MIN_UPDATE_INTERVAL_MS = 200;
 /**
- * Least time between two updates while replies flood in (more arrive between two updates than the log holds): each
- * update would rebuild the whole log, to be replaced by the next one before anyone could read it.
+ * While replies flood in (more arrive between two updates than the log holds), each update would rebuild the whole
+ * log, to be replaced by the next before anyone could read it: the log waits until the flood pauses for
+ * MIN_UPDATE_INTERVAL_MS, but lets no more than this pass between two updates, in ms.
  */
-export const FLOOD_UPDATE_INTERVAL_MS = 1000;
+export const FLOOD_UPDATE_INTERVAL_MS = 2000;
 
 /** A reply's report, or how to make it: during a flood most replies never reach the log, so none is made early. */
 export type LogEntry = ReplyReport | (() => ReplyReport);
@@ -30,6 +31,7 @@ export class ReplyLog {
   private pending: LogEntry[] = [];
   private scheduled = false;
   private lastUpdate = -Infinity;
+  private lastAdd = -Infinity;
 
   constructor() {
     this.element = document.createElement('section');
@@ -67,6 +69,7 @@ export class ReplyLog {
    */
   add(r: LogEntry): void {
     this.pending.push(r);
+    this.lastAdd = performance.now();
     // Trimmed in steps, not on every add: a burst must not cost a copy per reply.
     if (this.pending.length >= 2 * MAX_LOG_ENTRIES) this.pending.splice(0, this.pending.length - MAX_LOG_ENTRIES);
     if (this.scheduled) return;
@@ -80,9 +83,10 @@ export class ReplyLog {
   }
 
   private flush(): void {
-    // A flood: wait longer, so that one update shows its newest replies instead of many updates replacing each other.
-    if (this.pending.length >= MAX_LOG_ENTRIES && performance.now() - this.lastUpdate < FLOOD_UPDATE_INTERVAL_MS) {
-      this.schedule(FLOOD_UPDATE_INTERVAL_MS);
+    // A flood: wait for a pause, so that one update shows its newest replies instead of many replacing each other.
+    const now = performance.now();
+    if (this.pending.length >= MAX_LOG_ENTRIES && now - this.lastAdd < MIN_UPDATE_INTERVAL_MS && now - this.lastUpdate < FLOOD_UPDATE_INTERVAL_MS) {
+      setTimeout(() => requestAnimationFrame(() => this.flush()), MIN_UPDATE_INTERVAL_MS);
       return;
     }
     this.scheduled = false;

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EarlyPainter } from '../../client/boot/early.js';
-import { formatConnected, formatConnecting } from '../../client/terminal/render.js';
+import { formatConnected, formatConnecting, formatReplyLine, formatServerLine } from '../../client/terminal/render.js';
+import { parseReplyLine } from '../../shared/smtp/reply-line.js';
 import { ServerTextRenderer } from '../../client/terminal/server-text.js';
 import { msg, type Bare, type ServerMessage } from '../../shared/protocol/messages.js';
 import { reportReply } from '../../shared/smtp/report.js';
@@ -131,5 +132,31 @@ describe('EarlyPainter', () => {
     p.link({ kind: 'down', code: 1006, reason: '' });
     expect(p.handOver().events.map((e) => e.kind)).toEqual(['open', 'message', 'protocolError', 'down']);
     expect(p.handOver().events).toEqual([]);
+  });
+});
+
+describe("formatReplyLine (the renderer's fast path) and formatServerLine (the boot script's)", () => {
+  it('write the same text for every line of the recorded dialogs and for hostile lines', () => {
+    const lines = loadDialogs().flatMap((d) => serverBytes(d).split('\n').map((l) => l.replace(/\r$/, '')));
+    lines.push(
+      '250 2.1.0 ok',
+      '550-5.1.1 gone',
+      '250 5.1.1 class mismatch',
+      '451 4.7.1',
+      '220',
+      '220-',
+      '250 \x1b[31mred\x1b[0m',
+      '250 2.0.0\x1b]0;title\x07',
+      '  ↳ 250 looks like an annotation',
+      '999 not a code',
+      '',
+      '2.0.0 no code',
+      '250\ttab',
+    );
+    for (const raw of lines) {
+      for (const ending of ['CRLF', 'LF'] as const) {
+        expect(formatReplyLine(parseReplyLine(raw, ending)), JSON.stringify(raw)).toBe(formatServerLine(raw, ending === 'LF'));
+      }
+    }
   });
 });

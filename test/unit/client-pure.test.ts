@@ -104,8 +104,13 @@ describe('terminal rendering of server text', () => {
 
   it('colours the code by class and keeps the text as received', () => {
     const out = formatServerLine('550 5.1.1 <nobody@practice.test>: no such mailbox', false);
-    expect(out.startsWith('\x1b[31m550\x1b[0m')).toBe(true);
+    // The code and the enhanced code after it: one run in the class colour; the text after it plain.
+    expect(out.startsWith('\x1b[31m550 5.1.1\x1b[0m <nobody')).toBe(true);
     expect(plain(out)).toBe('550 5.1.1 <nobody@practice.test>: no such mailbox\r\n');
+    expect(formatServerLine('250 ok', false).startsWith('\x1b[32m250\x1b[0m ok')).toBe(true);
+    expect(formatServerLine('451-4.7.1 later', false).startsWith('\x1b[33m451-4.7.1\x1b[0m later')).toBe(true);
+    // A class mismatch is no enhanced code: only the reply code is coloured.
+    expect(formatServerLine('250 5.1.1 odd', false).startsWith('\x1b[32m250\x1b[0m 5.1.1 odd')).toBe(true);
   });
 
   it('renders lines as they come and annotates each complete reply once', () => {
