@@ -40,6 +40,13 @@ export function tlsClientOptions(host: string): { servername?: string; rejectUna
   return net.isIP(bareHost(host)) === 0 ? { servername: host, rejectUnauthorized: false } : { rejectUnauthorized: false };
 }
 
+/**
+ * The 'error' listener a socket keeps once dialling is over: a socket must never be without one (an unhandled
+ * 'error' would crash the process) until its owner adds its own, possibly a turn later. One shared function, so a
+ * connection does not keep the dial's closures (and its request and timer) for as long as it is open.
+ */
+function ignoreSettledError(): void {}
+
 export function dial(req: DialRequest): Promise<Dialled> {
   const { host, port, signal } = req;
   return new Promise<Dialled>((ok, fail) => {
@@ -47,13 +54,16 @@ export function dial(req: DialRequest): Promise<Dialled> {
     let settled = false;
     let duringTls = false;
 
-    // Rejects only with a BridgeError. The socket's 'error' listener stays: after settling it is a no-op, and a
-    // socket must never be without one (an unhandled 'error' would crash the process).
+    // Rejects only with a BridgeError.
     const finish = (err: BridgeError | null, value?: Dialled): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
+      if (socket !== null) {
+        socket.off('error', onError);
+        socket.on('error', ignoreSettledError);
+      }
       if (err !== null) {
         socket?.destroy();
         fail(err);

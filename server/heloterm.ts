@@ -200,7 +200,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
       heartbeatMs: positive('heartbeatMs', opts.heartbeatMs, DEFAULT_HEARTBEAT_MS),
       log,
     },
-    (ws, { socket, remote, client }) => {
+    (ws, { socket, remote, client, query }) => {
       const session = new Session(ws, socket, {
         id: randomUUID().slice(0, 8),
         practice: practice?.info ?? null,
@@ -211,6 +211,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
         lookup: opts.lookup ?? dns.lookup,
         log,
         logFields: { remote, client },
+        query,
         onDispose: forget,
       });
       sessions.add(session);

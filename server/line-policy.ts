@@ -21,6 +21,11 @@ export interface LineLimits {
 
 export const NO_LINE_LIMITS: LineLimits = { noData: false, maxRecipients: null, maxCommandsPerMinute: null };
 
+/** Whether any limit is set: without one there is nothing to check or count, and no limiter is needed. */
+export function hasLineLimits(limits: LineLimits): boolean {
+  return limits.noData || limits.maxRecipients !== null || limits.maxCommandsPerMinute !== null;
+}
+
 export type LineRule = 'no-data' | 'max-recipients' | 'rate';
 
 export interface LineRefusal {

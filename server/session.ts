@@ -8,14 +8,16 @@
  *
  * `tx` frames are coalesced: each is held and written in one socket write with the next frame the session sends
  * (normally the `rx` with the reply to that line), or on its own after TX_COALESCE_MS. Frame order is unchanged.
+ *
+ * Thousands of sessions may sit idle at once, so an idle one is kept small: one timer for both time limits, no
+ * limiter when no line limits are set, and callbacks made once per session (see the note on the class).
  */
 import type { LookupFunction, Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { decodeClientMessage } from '../shared/protocol/decode.js';
+import { decodeClientMessage, decodeConnectQuery } from '../shared/protocol/decode.js';
 import {
   ERROR_CODES,
   exhaustive,
-  msg,
   type Bare,
   type ClientMessage,
   type ConnectMessage,
@@ -23,10 +25,11 @@ import {
   type PracticeInfo,
   type ServerMessage,
 } from '../shared/protocol/messages.js';
-import { DisposableStore, timeout } from './disposable.js';
-import { LineLimiter, type LineLimits } from './line-policy.js';
+import { DisposableStore } from './disposable.js';
+import { serverFrame } from './frame.js';
+import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
 import type { LogSink } from './log.js';
-import { SmtpLink } from './smtp-link.js';
+import { SmtpLink, type LinkDeps } from './smtp-link.js';
 import { allowedPorts, checkPort, resolveTarget, type TargetPolicy } from './target-policy.js';
 
 /** WebSocket close code for "going away" (RFC 6455 §7.4.1): shutdown. */
@@ -68,17 +71,35 @@ export interface SessionOptions {
   log: LogSink;
   /** Added to every log event of the session (after the event's own fields), e.g. the client's address. */
   logFields?: Record<string, unknown>;
+  /** The WebSocket URL's query, without the "?": when it names a target (decodeConnectQuery), it is dialled at once. */
+  query?: string;
   /** Called once when the session is disposed (whichever way it ends). */
   onDispose?: (session: Session) => void;
 }
 
+/*
+ * Callbacks are made in the constructor (member assignments, arrow functions passed as arguments, bound methods), not
+ * declared as arrow-function class fields or object-literal properties: under tsx (esbuild's keepNames) a named
+ * function expression is wrapped in __name(), which redefines its `name` and gives that closure a property
+ * dictionary of its own, about 300 bytes each, for every session.
+ */
 export class Session {
   private readonly store = new DisposableStore();
   private link: SmtpLink | null = null;
   private readonly log: LogSink;
-  private readonly limiter: LineLimiter;
-  /** One timer for the whole session, restarted (refresh()) by every frame: no allocation per frame. */
-  private readonly idleTimer: NodeJS.Timeout;
+  /** Null when no line limits are set: nothing to count. */
+  private readonly limiter: LineLimiter | null;
+  /** What every SmtpLink of this session gets; made at the first `connect`. */
+  private linkDeps: LinkDeps | null = null;
+  /**
+   * One timer for both time limits: it fires at the earlier of the idle deadline and the maximum-duration deadline,
+   * and is set again if a frame came in meanwhile. A frame only notes the time: no timer work per frame.
+   */
+  private timer: NodeJS.Timeout;
+  private readonly onTimer: () => void;
+  /** When the last frame came from the browser, and when the session must end; performance.now() milliseconds. */
+  private lastFrameAt: number;
+  private readonly endsAt: number;
   /** The browser is behind: the SMTP socket is paused. */
   private readPaused = false;
   private closing: Promise<void> | null = null;
@@ -86,6 +107,8 @@ export class Session {
   private readonly heldTx: string[] = [];
   /** Sends held `tx` frames on their own; made at the first `tx`, then re-armed (refresh()): no allocation per line. */
   private txTimer: NodeJS.Timeout | null = null;
+  /** ws calls it when a frame was written out. */
+  private readonly onSent: () => void;
 
   constructor(
     private readonly ws: WebSocket,
@@ -95,29 +118,37 @@ export class Session {
   ) {
     const { id, logFields } = opts;
     this.log = logFields === undefined ? (event) => opts.log({ session: id, ...event }) : (event) => opts.log({ session: id, ...event, ...logFields });
-    this.limiter = new LineLimiter(opts.lineLimits);
+    this.limiter = hasLineLimits(opts.lineLimits) ? new LineLimiter(opts.lineLimits) : null;
+    this.onSent = () => this.checkBackpressure();
+    this.onTimer = () => this.checkTimeLimits();
+    // One cleanup, in the order a store would run separate ones (newest first): timers and held `tx` frames (they
+    // cannot be sent any more), the WebSocket, the SMTP connection.
     this.store.defer(() => {
+      clearTimeout(this.timer);
+      this.heldTx.length = 0;
+      if (this.txTimer !== null) clearTimeout(this.txTimer);
+      ws.terminate();
       this.link?.dispose();
       this.link = null;
     });
-    this.store.defer(() => ws.terminate());
-    // Held `tx` frames cannot be sent any more once the session is disposed: drop them, stop their timer.
-    this.store.defer(() => {
-      this.heldTx.length = 0;
-      if (this.txTimer !== null) clearTimeout(this.txTimer);
+    ws.on('message', (data, isBinary) => this.onFrame(isBinary ? null : data.toString()));
+    ws.on('close', () => this.dispose());
+    ws.on('error', (err) => {
+      this.log({ event: 'websocket-error', message: err.message });
+      this.dispose();
     });
-    ws.on('message', this.onWsMessage);
-    ws.on('close', this.onWsClose);
-    ws.on('error', this.onWsError);
     const { idleTimeoutMs, maxSessionMs } = opts.limits;
-    this.idleTimer = setTimeout(
-      () => void this.close(CLOSE_POLICY, 'idle', `idle for ${Math.round(idleTimeoutMs / 1000)} s: the session was closed; reload the page to start again`),
-      idleTimeoutMs,
-    );
-    this.store.defer(() => clearTimeout(this.idleTimer));
-    timeout(this.store, maxSessionMs, () => void this.close(CLOSE_POLICY, 'max-duration', `the session reached its maximum duration of ${Math.round(maxSessionMs / 1000)} s; reload the page to start a new one`));
+    this.lastFrameAt = performance.now();
+    this.endsAt = this.lastFrameAt + maxSessionMs;
+    this.timer = setTimeout(this.onTimer, Math.min(idleTimeoutMs, maxSessionMs));
     this.log({ event: 'open', idleTimeoutMs, maxSessionMs });
     this.send({ type: 'hello', practice: opts.practice, allowedPorts: allowedPorts(opts.policy) });
+    // A target named in the URL: as if a `connect` had come right after `hello` (same checks, same messages). The
+    // bridge dials during the handshake instead of a round trip later; a bad one gets the answer a bad frame gets.
+    const fromUrl = opts.query === undefined || opts.query === '' ? null : decodeConnectQuery(new URLSearchParams(opts.query));
+    if (fromUrl === null) return;
+    if (fromUrl.ok) this.onConnect(fromUrl.value);
+    else this.error(ERROR_CODES.BAD_MESSAGE, `bad message: ${fromUrl.error}; nothing was dialled`);
   }
 
   get isDisposed(): boolean {
@@ -131,14 +162,21 @@ export class Session {
     this.opts.onDispose?.(this);
   }
 
-  private readonly onWsMessage = (data: WebSocket.RawData, isBinary: boolean): void => this.onFrame(isBinary ? null : data.toString());
-
-  private readonly onWsClose = (): void => this.dispose();
-
-  private readonly onWsError = (err: Error): void => {
-    this.log({ event: 'websocket-error', message: err.message });
-    this.dispose();
-  };
+  /** The timer fired: end the session if a deadline has passed (the earlier one decides), else wait on. */
+  private checkTimeLimits(): void {
+    const { idleTimeoutMs, maxSessionMs } = this.opts.limits;
+    const idleAt = this.lastFrameAt + idleTimeoutMs;
+    const due = Math.min(idleAt, this.endsAt);
+    const now = performance.now();
+    if (now < due) {
+      // A frame came in since the timer was set (or the timer, in whole milliseconds, ran a fraction early).
+      this.timer = setTimeout(this.onTimer, due - now);
+    } else if (due === idleAt) {
+      void this.close(CLOSE_POLICY, 'idle', `idle for ${Math.round(idleTimeoutMs / 1000)} s: the session was closed; reload the page to start again`);
+    } else {
+      void this.close(CLOSE_POLICY, 'max-duration', `the session reached its maximum duration of ${Math.round(maxSessionMs / 1000)} s; reload the page to start a new one`);
+    }
+  }
 
   /**
    * Ends the session gracefully: tells the browser why (SESSION_CLOSING), QUITs the SMTP server, closes the
@@ -166,54 +204,49 @@ export class Session {
   private send(body: Bare<ServerMessage>): void {
     const ws = this.ws;
     if (this.store.isDisposed || ws.readyState !== ws.OPEN) return;
-    const frame = JSON.stringify(msg<ServerMessage>(body));
+    const frame = serverFrame(body);
     if (body.type === 'tx') return this.holdTx(frame);
-    if (this.heldTx.length === 0) {
-      ws.send(frame, this.onSent);
-    } else {
-      // ws writes each frame synchronously to the socket; corked, the held frames and this one leave in one writev.
-      this.socket.cork();
-      try {
-        this.sendHeldTx();
-        ws.send(frame, this.onSent);
-      } finally {
-        this.socket.uncork();
-      }
-    }
+    if (this.heldTx.length === 0) ws.send(frame, this.onSent);
+    else this.sendWithHeldTx(frame);
     this.checkBackpressure();
   }
 
   private holdTx(frame: string): void {
     if (this.heldTx.push(frame) > 1) return; // the timer runs already
-    if (this.txTimer === null) this.txTimer = setTimeout(this.flushTx, TX_COALESCE_MS);
+    if (this.txTimer === null) this.txTimer = setTimeout(() => this.flushTx(), TX_COALESCE_MS);
     else this.txTimer.refresh(); // re-arms it, whether it fired already or not
   }
 
   /** Sends the held `tx` frames (in one write), if any. The timer may find nothing: the next frame took them. */
-  private readonly flushTx = (): void => {
+  private flushTx(): void {
     const ws = this.ws;
     if (this.heldTx.length === 0) return;
     if (this.store.isDisposed || ws.readyState !== ws.OPEN) {
       this.heldTx.length = 0;
       return;
     }
+    this.sendWithHeldTx(null);
+    this.checkBackpressure();
+  }
+
+  /**
+   * Sends the held `tx` frames and then `frame` (if any) in one write: ws writes each frame to the socket at once,
+   * and the socket is corked around them, so they leave in one writev. Only the last frame asks to be told when it
+   * is written out (onSent): frames written together are written out together.
+   */
+  private sendWithHeldTx(frame: string | null): void {
+    const ws = this.ws;
+    const held = this.heldTx;
+    const last = frame === null ? held.length - 1 : -1;
     this.socket.cork();
     try {
-      this.sendHeldTx();
+      for (let i = 0; i < held.length; i++) ws.send(held[i] as string, i === last ? this.onSent : undefined);
+      held.length = 0;
+      if (frame !== null) ws.send(frame, this.onSent);
     } finally {
       this.socket.uncork();
     }
-    this.checkBackpressure();
-  };
-
-  private sendHeldTx(): void {
-    const held = this.heldTx;
-    for (let i = 0; i < held.length; i++) this.ws.send(held[i] as string, this.onSent);
-    held.length = 0;
   }
-
-  /** ws calls it when a frame was written out. */
-  private readonly onSent = (): void => this.checkBackpressure();
 
   /** Called after each send and each completed write: pause or resume the SMTP socket by the WebSocket's backlog. */
   private checkBackpressure(): void {
@@ -236,7 +269,7 @@ export class Session {
 
   private onFrame(text: string | null): void {
     if (this.closing !== null) return;
-    this.idleTimer.refresh(); // a frame from the browser: not idle
+    this.lastFrameAt = performance.now(); // a frame from the browser: not idle
     if (text === null) return this.error(ERROR_CODES.BAD_MESSAGE, 'binary frames are not part of the protocol: send JSON text');
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) return this.error(ERROR_CODES.BAD_MESSAGE, `bad message: ${decoded.error}`);
@@ -262,29 +295,41 @@ export class Session {
     if (this.link !== null) {
       return this.error(ERROR_CODES.ALREADY_CONNECTED, 'already connected: disconnect (or QUIT) before connecting again');
     }
-    const { policy, lookup, limits } = this.opts;
-    const refusal = checkPort(m.port, policy);
+    const refusal = checkPort(m.port, this.opts.policy);
     if (refusal !== null) return this.error(ERROR_CODES.TARGET_REFUSED, refusal);
-    const link: SmtpLink = new SmtpLink(m, {
-      timeoutMs: this.opts.connectTimeoutMs,
-      resolve: (host) => resolveTarget(host, m.port, policy, lookup),
-      limiter: this.limiter,
-      maxReplyLineChars: limits.maxReplyLineChars,
-      maxReplyLines: limits.maxReplyLines,
-      onWriteBlocked: (blocked) => {
-        // Stop reading the browser while the SMTP server does not read (its socket buffer is full).
-        if (blocked) this.ws.pause();
-        else this.ws.resume();
-        this.log({ event: blocked ? 'backpressure-pause' : 'backpressure-resume', direction: 'to-server' });
-      },
-      send: (body) => this.send(body),
-      log: this.log,
-      onEnd: () => {
-        if (this.link === link) this.link = null;
-      },
-    });
+    const link = new SmtpLink(m, (this.linkDeps ??= this.makeLinkDeps()));
     this.link = link;
     if (this.readPaused) link.setReadPaused(true);
     link.start();
+  }
+
+  private makeLinkDeps(): LinkDeps {
+    const { limits } = this.opts;
+    return {
+      timeoutMs: this.opts.connectTimeoutMs,
+      resolve: this.resolve.bind(this),
+      limiter: this.limiter,
+      maxReplyLineChars: limits.maxReplyLineChars,
+      maxReplyLines: limits.maxReplyLines,
+      onWriteBlocked: this.onLinkWriteBlocked.bind(this),
+      send: this.send.bind(this),
+      log: this.log,
+      onEnd: this.onLinkEnd.bind(this),
+    };
+  }
+
+  private resolve(host: string, port: number): Promise<string> {
+    return resolveTarget(host, port, this.opts.policy, this.opts.lookup);
+  }
+
+  /** Stop reading the browser while the SMTP server does not read (its socket buffer is full). */
+  private onLinkWriteBlocked(blocked: boolean): void {
+    if (blocked) this.ws.pause();
+    else this.ws.resume();
+    this.log({ event: blocked ? 'backpressure-pause' : 'backpressure-resume', direction: 'to-server' });
+  }
+
+  private onLinkEnd(link: SmtpLink): void {
+    if (this.link === link) this.link = null;
   }
 }

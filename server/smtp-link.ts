@@ -41,12 +41,16 @@ export const DEFAULT_MAX_REPLY_LINES = 1000;
 /** After QUIT on shutdown, how long the server may take to answer and close before the socket is destroyed, in ms. */
 export const QUIT_LINGER_MS = 1000;
 
+/**
+ * What a link gets from its session. Only references, no closures of its own: the session makes its callbacks
+ * once, and an open connection costs no more memory than it must.
+ */
 export interface LinkDeps {
   timeoutMs: number;
   /** Resolves and checks the target (target-policy.ts resolveTarget): the address to dial. */
-  resolve: (host: string) => Promise<string>;
-  /** Deployment limits (line-policy.ts), shared by the session's connections. */
-  limiter: LineLimiter;
+  resolve: (host: string, port: number) => Promise<string>;
+  /** Deployment limits (line-policy.ts), shared by the session's connections; null when none are set. */
+  limiter: LineLimiter | null;
   maxReplyLineChars: number;
   maxReplyLines: number;
   /** The SMTP socket's write buffer is full (true) or drained (false): stop or resume reading the browser. */
@@ -54,14 +58,25 @@ export interface LinkDeps {
   send: (m: Bare<ServerMessage>) => void;
   log: LogSink;
   /** Called once, after `closed` was sent (or after a silent dispose). */
-  onEnd: () => void;
+  onEnd: (link: SmtpLink) => void;
 }
 
 type Phase = 'dialling' | 'open' | 'handshake' | 'ended';
 
+/** Ends the batch write() began (see there). A module function with an argument: no closure per line. */
+function uncork(socket: net.Socket): void {
+  socket.uncork();
+}
+
+/*
+ * Listeners and callbacks are assigned in the constructor, not declared as arrow-function class fields: under tsx
+ * (esbuild's keepNames) a named function expression is wrapped in __name(), which redefines its `name` and gives
+ * that closure a property dictionary of its own, about 300 bytes each, for every connection.
+ */
 export class SmtpLink {
   private readonly store = new DisposableStore();
-  private readonly dialAbort = new AbortController();
+  /** Aborts dialling; only while dialling (an AbortSignal is an EventTarget, not small to keep per connection). */
+  private dialAbort: AbortController | null = null;
   /** Follows the dialog: when lines may be written, what is message text, when STARTTLS was accepted. */
   private readonly model = new SessionModel();
   private readonly parser: ReplyParser;
@@ -76,21 +91,34 @@ export class SmtpLink {
   private writeBlocked = false;
   /** On a graceful end (QUIT at shutdown), sockets are ended and destroyed after this long, instead of at once. */
   private lingerMs = 0;
+  private readonly onData: (chunk: Buffer) => void;
+  private readonly onSocketError: (err: Error) => void;
+  private readonly onSocketClose: () => void;
+  private readonly onDrain: () => void;
 
   constructor(
     private readonly target: ConnectMessage,
     private readonly deps: LinkDeps,
   ) {
     this.parser = new ReplyParser({ maxLineChars: deps.maxReplyLineChars, maxReplyLines: deps.maxReplyLines });
-    this.store.defer(() => this.dialAbort.abort());
-    this.store.defer(() => this.setWriteBlocked(false));
+    this.onData = (chunk) => this.received(chunk);
+    this.onSocketError = (err) => this.end('error', '', mapNetError(err, target.host, target.port, this.phase === 'handshake'));
+    this.onSocketClose = () => this.serverClosed();
+    this.onDrain = () => this.setWriteBlocked(false);
+    this.store.defer(() => {
+      this.setWriteBlocked(false);
+      this.dialAbort?.abort();
+    });
   }
 
   start(): void {
     const { host, port, tls: tlsMode } = this.target;
+    const abort = new AbortController();
+    this.dialAbort = abort;
     this.deps.log({ event: 'connect', host, port, tls: tlsMode });
     this.deps.send({ type: 'connecting', host, port });
-    dial({ host, port, tls: tlsMode, timeoutMs: this.deps.timeoutMs, resolve: this.deps.resolve, signal: this.dialAbort.signal }).then(
+    const resolve = (name: string): Promise<string> => this.deps.resolve(name, port);
+    dial({ host, port, tls: tlsMode, timeoutMs: this.deps.timeoutMs, resolve, signal: abort.signal }).then(
       ({ socket, address }) => this.onDialled(socket, address),
       (err: BridgeError) => this.end('error', err.message, err),
     );
@@ -104,7 +132,7 @@ export class SmtpLink {
       );
     }
     // What the line will be (command or message text) as far as the dialog is known now.
-    const refusal = this.deps.limiter.check(text, this.model.kindOfNextLine(text));
+    const refusal = this.deps.limiter?.check(text, this.model.kindOfNextLine(text)) ?? null;
     if (refusal !== null) {
       this.deps.log({ event: 'policy-refused', rule: refusal.rule });
       this.deps.send({ type: 'error', code: ERROR_CODES.POLICY_REFUSED, message: refusal.message });
@@ -159,7 +187,7 @@ export class SmtpLink {
     this.phase = 'ended';
     this.store.dispose();
     this.deps.log({ event: 'closed', by: 'client', reason: 'websocket closed' });
-    this.deps.onEnd();
+    this.deps.onEnd(this);
   }
 
   private mustHold(): boolean {
@@ -181,6 +209,7 @@ export class SmtpLink {
       socket.destroy();
       return;
     }
+    this.dialAbort = null; // nothing left to abort
     this.phase = 'open';
     const { host, port } = this.target;
     this.deps.log({ event: 'connected', host, address, port });
@@ -215,6 +244,8 @@ export class SmtpLink {
 
   /** Destroys a socket, or after QUIT ends it and destroys it once QUIT_LINGER_MS have passed. */
   private release(socket: net.Socket): void {
+    // Lines written in this turn of the event loop go out first, as they would have without the batching in write().
+    if (socket.writableCorked > 0) socket.uncork();
     if (this.lingerMs === 0 || socket.destroyed) {
       socket.destroy();
       return;
@@ -231,18 +262,14 @@ export class SmtpLink {
     // The 'error' listener stays: errors of the socket under a TLS socket must not go unhandled.
   }
 
-  private readonly onSocketError = (err: Error): void => {
-    this.end('error', '', mapNetError(err, this.target.host, this.target.port, this.phase === 'handshake'));
-  };
-
-  private readonly onSocketClose = (): void => {
+  private serverClosed(): void {
     if (this.phase === 'ended') return; // we closed it: `closed` was sent already
     const rest = this.decoder.decode();
     if (rest.length > 0) this.deps.send({ type: 'rx', data: rest });
     this.end('server', 'the server closed the connection');
-  };
+  }
 
-  private readonly onData = (chunk: Buffer): void => {
+  private received(chunk: Buffer): void {
     if (this.phase === 'ended') return; // lingering after QUIT: nobody listens any more
     // stream: true keeps a multi-byte character split across TCP chunks for the next chunk.
     const text = this.decoder.decode(chunk, { stream: true });
@@ -251,10 +278,13 @@ export class SmtpLink {
     let startTls = false;
     let overflow = false;
     if (!this.model.startTlsAwaited) {
-      // The usual case: the whole chunk at once (no slicing per line on the bridge's hot path).
-      const events = this.parser.push(text);
-      overflow = events.some((e) => e.kind === 'overflow');
-      this.startTlsAccepted(events); // feeds the model; no STARTTLS is awaited, so none can be accepted here
+      // The usual case. The chunk goes to the browser first, since that is what it waits for; the model does not
+      // decide anything about it (only a STARTTLS reply would). Then it is parsed whole (no slicing per line).
+      this.deps.send({ type: 'rx', data: text });
+      for (const e of this.parser.push(text)) {
+        if (e.kind === 'overflow') overflow = true;
+        else if (e.kind === 'reply') this.model.received(e.reply); // no STARTTLS is awaited: none is accepted here
+      }
     } else {
       // Line by line, so we know where the reply to STARTTLS ends within the chunk (RFC 3207 §6).
       for (let start = 0; start < text.length; ) {
@@ -269,8 +299,8 @@ export class SmtpLink {
           break;
         }
       }
+      this.deps.send({ type: 'rx', data: text.slice(0, cut) });
     }
-    this.deps.send({ type: 'rx', data: text.slice(0, cut) });
     if (overflow) {
       return this.end('error', '', { code: ERROR_CODES.SERVER_LIMIT, message: 'the server sent a line or reply longer than the bridge accepts; the connection was closed' });
     }
@@ -333,10 +363,17 @@ export class SmtpLink {
     if (socket.writableLength > MAX_WRITE_BACKLOG_BYTES) {
       return this.refuseLine('the server is not reading what was sent; nothing was sent');
     }
+    // The lines handled in one turn of the event loop (frames that came in one read of the WebSocket: a pasted
+    // message, pipelined commands) leave in one write, one system call and one segment instead of one per line.
+    // The bytes and their order are the same; the server cannot tell (TCP keeps no line boundaries).
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(uncork, socket);
+    }
     // Backpressure towards the server: when its socket buffer is full, stop reading the browser until 'drain'.
     if (!socket.write(text + '\r\n') && !this.writeBlocked) {
       this.setWriteBlocked(true);
-      socket.once('drain', () => this.setWriteBlocked(false));
+      socket.once('drain', this.onDrain);
     }
     this.model.sent(text);
     this.deps.send({ type: 'tx', text });
@@ -354,6 +391,6 @@ export class SmtpLink {
     const why = reason !== '' ? reason : (error?.message ?? 'closed');
     this.deps.log({ event: 'closed', by });
     this.deps.send({ type: 'closed', by, reason: why });
-    this.deps.onEnd();
+    this.deps.onEnd(this);
   }
 }

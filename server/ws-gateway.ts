@@ -46,6 +46,8 @@ export interface AcceptedSocket {
   remote: string | undefined;
   /** The key it is counted under (clientKey). */
   client: string;
+  /** The upgrade URL's query, without the "?" ("" when there is none): it may name a target to dial at once. */
+  query: string;
 }
 
 export interface SessionCounts {
@@ -135,12 +137,12 @@ export function attachGateway(
 
   /** The handshake's callback; it too closes over nothing of the request. */
   const onHandshake =
-    (socket: net.Socket, remote: string | undefined, client: string, giveBack: () => void) =>
+    (accepted: AcceptedSocket, giveBack: () => void) =>
     (ws: WebSocket): void => {
       ws.on('close', giveBack);
       alive.set(ws, true);
       ws.on('pong', markAlive);
-      onSocket(ws, { socket, remote, client });
+      onSocket(ws, accepted);
     };
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -160,7 +162,10 @@ export function attachGateway(
     perClient.set(client, (perClient.get(client) ?? 0) + 1);
     const giveBack = giveBackOnce(client);
     socket.on('close', giveBack);
-    wss.handleUpgrade(req, socket, head, onHandshake(req.socket, remote, client, giveBack));
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const accepted: AcceptedSocket = { socket: req.socket, remote, client, query: q === -1 ? '' : url.slice(q + 1) };
+    wss.handleUpgrade(req, socket, head, onHandshake(accepted, giveBack));
   };
   server.on('upgrade', onUpgrade);
 

@@ -1,12 +1,16 @@
 /**
  * Decoding at the boundary: raw frame text -> a typed message, or a reason why not. Never throws.
  * Every field is checked for type and size; unknown `type`s and wrong versions are rejected.
+ *
+ * The target of a connection may also come in the WebSocket URL (`/ws?host=…&port=…&tls=…`, built by connectQuery),
+ * so the bridge dials during the handshake; decodeConnectQuery applies the same checks as to a `connect` message.
  */
 import { isValidHost, MAX_HOST_CHARS } from './host.js';
 import {
   ERROR_CODES,
   PROTOCOL_VERSION,
   type ClientMessage,
+  type ConnectMessage,
   type ErrorCode,
   type ServerMessage,
 } from './messages.js';
@@ -42,17 +46,24 @@ const isPort = (x: unknown): x is number => typeof x === 'number' && Number.isIn
 const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
 const isStrArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
+/** The checks of a connection's target, wherever it comes from (a `connect` message, the WebSocket URL). */
+function decodeTarget(host: unknown, port: unknown, tls: unknown): Decoded<ConnectMessage> {
+  if (!isStr(host, MAX_HOST_CHARS) || host.length === 0) return fail('"host" must be a non-empty string');
+  if (!isValidHost(host)) return fail('"host" must be a host name (RFC 1123) or an IP address');
+  if (!isPort(port)) return fail('"port" must be an integer from 1 to 65535');
+  if (tls !== 'none' && tls !== 'implicit') return fail('"tls" must be "none" or "implicit"');
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'connect', host, port, tls } };
+}
+
 export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
   const p = parse(raw);
   if (!p.ok) return p;
   const m = p.value;
   switch (m.type) {
-    case 'connect':
-      if (!isStr(m.host, MAX_HOST_CHARS) || m.host.length === 0) return fail('connect: "host" must be a non-empty string');
-      if (!isValidHost(m.host)) return fail('connect: "host" must be a host name (RFC 1123) or an IP address');
-      if (!isPort(m.port)) return fail('connect: "port" must be an integer from 1 to 65535');
-      if (m.tls !== 'none' && m.tls !== 'implicit') return fail('connect: "tls" must be "none" or "implicit"');
-      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'connect', host: m.host, port: m.port, tls: m.tls } };
+    case 'connect': {
+      const target = decodeTarget(m.host, m.port, m.tls);
+      return target.ok ? target : fail(`connect: ${target.error}`);
+    }
     case 'line':
       if (!isStr(m.text, MAX_LINE_CHARS)) return fail(`line: "text" must be a string of at most ${MAX_LINE_CHARS} characters`);
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'line', text: m.text } };
@@ -61,6 +72,35 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
     default:
       return fail(`unknown message type ${JSON.stringify(m.type)}`);
   }
+}
+
+/** What decodeConnectQuery reads: `URLSearchParams` fits (shared/ knows neither the DOM's nor Node's types). */
+export interface QueryParams {
+  get(name: string): string | null;
+}
+
+/** A port in a URL: decimal digits, no sign, no leading zero (the range is checked like a `connect`'s). */
+const DECIMAL_PORT = /^[1-9][0-9]{0,4}$/;
+
+/**
+ * The target named in the WebSocket URL's query (`host`, `port`, `tls`, as connectQuery writes them): null when the
+ * URL names none of the three, else the result a `connect` message with these fields would get.
+ */
+export function decodeConnectQuery(params: QueryParams): Decoded<ConnectMessage> | null {
+  const host = params.get('host');
+  const port = params.get('port');
+  const tls = params.get('tls');
+  if (host === null && port === null && tls === null) return null;
+  const target = decodeTarget(host, port !== null && DECIMAL_PORT.test(port) ? Number(port) : port, tls);
+  return target.ok ? target : fail(`the target in the WebSocket URL: ${target.error}`);
+}
+
+/**
+ * The query that names `target` in the WebSocket URL (`/ws?` + connectQuery(target)): the bridge then dials during
+ * the handshake, as if a `connect` had followed `hello`, which saves the page a round trip before the greeting.
+ */
+export function connectQuery(target: Pick<ConnectMessage, 'host' | 'port' | 'tls'>): string {
+  return `host=${encodeURIComponent(target.host)}&port=${target.port}&tls=${encodeURIComponent(target.tls)}`;
 }
 
 const ERROR_CODE_SET: ReadonlySet<string> = new Set(Object.values(ERROR_CODES));

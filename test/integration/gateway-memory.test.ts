@@ -53,7 +53,7 @@ describe('gateway memory', () => {
     }
     expect(accepted).toHaveLength(5);
     for (const { ws, info } of accepted) {
-      expect(info).toEqual({ socket: expect.anything(), remote: '127.0.0.1', client: '127.0.0.1' });
+      expect(info).toEqual({ socket: expect.anything(), remote: '127.0.0.1', client: '127.0.0.1', query: '' });
       expect(typeof info.socket.cork).toBe('function'); // the raw socket, to cork
       expect(ws.readyState).toBe(ws.OPEN);
     }
