@@ -10,6 +10,7 @@ import { takeAccessToken } from './access-token.js';
 import { EarlyPainter } from './boot/early.js';
 import type { BootHandOver } from './boot/hand-over.js';
 import { Connection, webSocketUrl } from './connection.js';
+import { connectQuery } from '../shared/protocol/decode.js';
 import { formatNote } from './terminal/render.js';
 import { bufferText, createScreen, locateText } from './terminal/screen.js';
 import { TEST_HOOK_NAME, type HelotermTestHook } from './test-hook.js';
@@ -39,8 +40,12 @@ function boot(): void {
   const token = takeAccessToken(location, history, storage);
   const urlTarget = parseUrlTarget(location.search);
 
-  // The WebSocket first: its handshake then overlaps building the page (time to the first prompt).
-  const conn = new Connection(webSocketUrl(location), token);
+  // The WebSocket first: its handshake then overlaps building the page (time to the first prompt). A link that names
+  // its target (?host=…&port=…&connect=1) names it in the WebSocket URL too: the bridge dials during the handshake.
+  const { host, port } = urlTarget;
+  const connectAtOnce = urlTarget.connect && host !== undefined && port !== undefined;
+  const target = connectAtOnce ? `?${connectQuery({ host, port, tls: urlTarget.tls === true ? 'implicit' : 'none' })}` : '';
+  const conn = new Connection(webSocketUrl(location) + target, token);
   // Once the greeting is written: after xterm has parsed it, and after the frame that paints it.
   const afterGreeting = (): void => screen.term.write('', () => requestAnimationFrame(() => setTimeout(loadApp, 0)));
   const early = new EarlyPainter((text) => screen.term.write(text), afterGreeting);
@@ -50,12 +55,6 @@ function boot(): void {
     conn.onLink('down', (code, reason) => early.link({ kind: 'down', code, reason })),
     conn.onLink('protocolError', (error) => early.link({ kind: 'protocolError', error })),
   ];
-  // A link that names its target (?host=…&port=…&connect=1) connects as soon as the socket is open.
-  const { host, port } = urlTarget;
-  const connectAtOnce = urlTarget.connect && host !== undefined && port !== undefined;
-  if (connectAtOnce) {
-    stopEarly.push(conn.onLink('open', () => void conn.send({ type: 'connect', host, port, tls: urlTarget.tls === true ? 'implicit' : 'none' })));
-  }
   conn.open();
 
   const screen = createScreen(required('#terminal', HTMLElement));

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import WebSocket from 'ws';
+import { connectQuery } from '../../shared/protocol/decode.js';
 import { offeredSubprotocols } from '../../shared/protocol/token.js';
 
 /** Waits for a connection or a greeting at most this long, in ms. */
@@ -198,12 +199,14 @@ export class BridgeClient extends SmtpClient {
 
   static async open(target: BridgeTarget, smtpPort: number): Promise<BridgeClient> {
     const base = new URL(target.url);
-    const ws = new WebSocket(`ws://${base.host}/ws`, offeredSubprotocols(target.token ?? null), { origin: base.origin, perMessageDeflate: false });
+    // The target in the URL, as heloterm's page names it with ?connect=1 (and as the relay client names its port):
+    // the bridge dials during the handshake.
+    const query = connectQuery({ host: '127.0.0.1', port: smtpPort, tls: 'none' });
+    const ws = new WebSocket(`ws://${base.host}/ws?${query}`, offeredSubprotocols(target.token ?? null), { origin: base.origin, perMessageDeflate: false });
     const c = new BridgeClient(ws);
     const greeting = c.waitGreeting();
     const connected = new Promise<void>((resolve) => (c.connected = resolve));
     await wsOpened(ws);
-    ws.send(JSON.stringify({ v: 1, type: 'connect', host: '127.0.0.1', port: smtpPort, tls: 'none' }));
     await connected;
     await greeting;
     return c;

@@ -9,7 +9,7 @@ export interface BootHandOver {
   conn: Connection;
   token: string | null;
   urlTarget: UrlTarget;
-  /** The URL named a target and asked to connect: the boot script connected when the socket opened. */
+  /** The page URL named a target and asked to connect: so did the WebSocket URL, and the bridge dialled at once. */
   connectAtOnce: boolean;
   early: EarlyState;
   /** Keys typed before the app was here, as xterm reported them. */
