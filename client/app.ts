@@ -79,10 +79,12 @@ export function startApp(boot: BootHandOver): void {
     if (quiet >= FLOOD_QUIET_MS) closeFlood();
     else floodTimer = setTimeout(onFloodTimer, FLOOD_QUIET_MS - quiet); // not one timer per reply: one per lull
   };
+  /** When the `rx` being rendered arrived (one clock read per chunk, not per reply). */
+  let rxTime = 0;
   const renderer = new ServerTextRenderer((reply) => {
     const ex = model.received(reply);
     const n = ++replies;
-    const now = performance.now();
+    const now = rxTime;
     if (!flood.admit(reply.code, now)) {
       // Counted, not annotated: the log makes the report only if the reply is among those it shows.
       log.add(() => knowledge.reportReply(n, ex));
@@ -191,10 +193,10 @@ export function startApp(boot: BootHandOver): void {
         status.tls(m);
         view.write(formatNote(describeTls(m)));
         return;
-      case 'rx': {
+      case 'rx':
+        rxTime = performance.now();
         view.write(renderer.rx(m.data).text);
         return;
-      }
       case 'tx': {
         const hints = coach.beforeSend(m.text, model.kindOfNextLine(m.text), model.state);
         model.sent(m.text);

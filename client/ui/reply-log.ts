@@ -15,9 +15,9 @@ export const MAX_LOG_ENTRIES = 500;
  */
 export const MIN_UPDATE_INTERVAL_MS = 200;
 /**
- * While replies flood in (more arrive between two updates than the log holds), each update would rebuild the whole
- * log, to be replaced by the next before anyone could read it: the log waits until the flood pauses for
- * MIN_UPDATE_INTERVAL_MS, but lets no more than this pass between two updates, in ms.
+ * While replies flood in (more than the log holds arrive between two looks, MIN_UPDATE_INTERVAL_MS apart), each
+ * update would rebuild the whole log, to be replaced by the next before anyone could read it: the log waits for the
+ * flood to slow down, but lets no more than this pass between two updates, in ms.
  */
 export const FLOOD_UPDATE_INTERVAL_MS = 2000;
 
@@ -31,7 +31,9 @@ export class ReplyLog {
   private pending: LogEntry[] = [];
   private scheduled = false;
   private lastUpdate = -Infinity;
-  private lastAdd = -Infinity;
+  /** Entries added so far, and as counted at the last flush: a flood is still going on when they differ a lot. */
+  private added = 0;
+  private addedAtFlush = 0;
 
   constructor() {
     this.element = document.createElement('section');
@@ -69,7 +71,7 @@ export class ReplyLog {
    */
   add(r: LogEntry): void {
     this.pending.push(r);
-    this.lastAdd = performance.now();
+    this.added++;
     // Trimmed in steps, not on every add: a burst must not cost a copy per reply.
     if (this.pending.length >= 2 * MAX_LOG_ENTRIES) this.pending.splice(0, this.pending.length - MAX_LOG_ENTRIES);
     if (this.scheduled) return;
@@ -83,9 +85,11 @@ export class ReplyLog {
   }
 
   private flush(): void {
-    // A flood: wait for a pause, so that one update shows its newest replies instead of many replacing each other.
-    const now = performance.now();
-    if (this.pending.length >= MAX_LOG_ENTRIES && now - this.lastAdd < MIN_UPDATE_INTERVAL_MS && now - this.lastUpdate < FLOOD_UPDATE_INTERVAL_MS) {
+    // A flood (more entries came since the last look than the log holds): wait for a pause, so that one update shows
+    // its newest replies instead of many updates replacing each other.
+    const flooding = this.added - this.addedAtFlush >= MAX_LOG_ENTRIES;
+    this.addedAtFlush = this.added;
+    if (flooding && performance.now() - this.lastUpdate < FLOOD_UPDATE_INTERVAL_MS) {
       setTimeout(() => requestAnimationFrame(() => this.flush()), MIN_UPDATE_INTERVAL_MS);
       return;
     }

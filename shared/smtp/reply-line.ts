@@ -12,26 +12,40 @@ import type { EnhancedCode, LineEnding, ReplyLine } from './types.js';
 /** Longest line kept, in characters. RFC 5321 §4.5.3.1.5 allows 512 octets; real servers stay far below this. */
 export const DEFAULT_MAX_LINE_CHARS = 8192;
 
-// 1: the code; 2: the separator (space, hyphen, or nothing at the end of the line); 3: the rest.
-const REPLY_LINE = /^([2-5][0-5][0-9])(?:([ -])([\s\S]*))?$/;
 // An enhanced code at the start of the text, followed by a space or the end of the text.
 const ENHANCED = /^([245])\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})(?: |$)/;
 const THREE_DIGITS = /^[0-9]{3}/;
 
-/** Parses one line on its own, without context. */
+const ZERO = 48;
+const SPACE = 32;
+const HYPHEN = 45;
+const DOT = 46;
+
+/**
+ * Parses one line on its own, without context. By character codes rather than a regular expression: it runs for
+ * every line a server sends, in the bridge and in the page (test/unit/reply-line.test.ts checks it against the
+ * grammar written as one).
+ */
 export function parseReplyLine(raw: string, ending: LineEnding = 'CRLF'): ReplyLine {
-  const m = REPLY_LINE.exec(raw);
-  if (m === null) {
+  const d0 = raw.charCodeAt(0) - ZERO;
+  const d1 = raw.charCodeAt(1) - ZERO;
+  const d2 = raw.charCodeAt(2) - ZERO;
+  const sep = raw.charCodeAt(3); // NaN at the end of the line
+  // Reply-code = %x32-35 %x30-35 %x30-39, then SP, "-" or the end of the line (RFC 5321 §4.2).
+  if (!(d0 >= 2 && d0 <= 5 && d1 >= 0 && d1 <= 5 && d2 >= 0 && d2 <= 9 && (raw.length === 3 || sep === SPACE || sep === HYPHEN))) {
     return { raw, ending, code: null, last: true, text: raw, enhanced: null, problem: whyNotAReplyLine(raw) };
   }
-  const code = Number(m[1]);
-  const last = m[2] !== '-';
-  let text = m[3] ?? '';
+  const code = d0 * 100 + d1 * 10 + d2;
+  const last = sep !== HYPHEN;
+  let text = raw.length > 4 ? raw.slice(4) : '';
   let enhanced: EnhancedCode | null = null;
-  const e = ENHANCED.exec(text);
-  if (e !== null && Number(e[1]) === Math.floor(code / 100)) {
-    enhanced = { cls: Number(e[1]) as 2 | 4 | 5, subject: Number(e[2]), detail: Number(e[3]), text: `${e[1]}.${e[2]}.${e[3]}` };
-    text = text.slice(e[0].length);
+  // An enhanced code's class is the reply code's first digit (RFC 3463 §2): look only when the text starts so.
+  if (text.charCodeAt(0) - ZERO === d0 && text.charCodeAt(1) === DOT) {
+    const e = ENHANCED.exec(text);
+    if (e !== null) {
+      enhanced = { cls: d0 as 2 | 4 | 5, subject: Number(e[2]), detail: Number(e[3]), text: `${e[1]}.${e[2]}.${e[3]}` };
+      text = text.slice(e[0].length);
+    }
   }
   return { raw, ending, code, last, text, enhanced, problem: null };
 }
