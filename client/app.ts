@@ -16,13 +16,8 @@ import { TerminalView } from './terminal/view.js';
 import './app.css';
 import { ServerTextRenderer } from './terminal/server-text.js';
 import { FLOOD_QUIET_MS, FloodGate, endFlood } from './terminal/flood.js';
-import {
-  formatCoach,
-  formatConnected,
-  formatConnecting,
-  formatNote,
-  formatQueued,
-} from './terminal/render.js';
+import { formatConnected, formatConnecting, formatNote } from './terminal/render.js';
+import { formatCoach, formatQueued } from './terminal/render-replies.js';
 import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-form.js';
 import { StatusLine, describeTls } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';

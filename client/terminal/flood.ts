@@ -8,7 +8,7 @@
  *
  * Pure (the clock is passed in), so the rule is tested without a browser.
  */
-import { formatFloodSummary } from './render.js';
+import { formatFloodSummary } from './render-replies.js';
 
 /** Replies annotated one by one in a row before a flood is declared: a pasted pipeline of this many is shown whole. */
 export const FLOOD_BURST_REPLIES = 100;

@@ -7,7 +7,8 @@ import { commonPrefix, complete, verbsFor } from '../../shared/smtp/complete.js'
 import type { SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
 import type { CompletionResult } from './line-editor.js';
-import { formatHint, formatNote } from './render.js';
+import { formatNote } from './render.js';
+import { formatHint } from './render-replies.js';
 
 /** Tab: one fitting completion is taken; several fill in their common prefix and are listed. */
 export function completeLine(typed: string, state: SessionState): CompletionResult {

@@ -8,7 +8,7 @@
 import type { IBuffer } from '@xterm/xterm';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
-import { FLOOD_MARK } from './render.js';
+import { FLOOD_MARK } from './render-replies.js';
 
 /** Replies remembered for hovering; older ones have scrolled far out of the scrollback anyway. */
 export const MAX_REPORTS = 2000;

@@ -9,7 +9,7 @@ import { showControls } from '../../shared/smtp/escape.js';
 import type { Hint } from '../../shared/smtp/coach.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import type { ParseEvent, Reply } from '../../shared/smtp/types.js';
-import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatReplyLine, formatVendor } from './render.js';
+import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatReplyLine, formatVendor } from './render-replies.js';
 
 /** What one rx chunk produced: terminal text and the reports of the replies it completed. */
 export interface Rendered {

@@ -12,7 +12,7 @@ import type { IMarker, Terminal } from '@xterm/xterm';
 import { LineEditor, type Completer } from './line-editor.js';
 import type { KnowledgeRef } from '../knowledge.js';
 import type { ReportStore } from './reports.js';
-import { formatHint, formatSent } from './render.js';
+import { formatHint, formatSent } from './render-replies.js';
 import { CodeTooltip } from './tooltip.js';
 import { registerCodeLinks } from './links.js';
 import { bufferText, fitScreen, locateText, type Screen } from './screen.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { explainEhloLine } from '../../shared/smtp/ehlo.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
-import { FLOOD_MARK } from '../../client/terminal/render.js';
+import { FLOOD_MARK } from '../../client/terminal/render-replies.js';
 import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
 import { cellCenter, launchBrowser, waitForTerminal } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EarlyPainter } from '../../client/boot/early.js';
-import { formatConnected, formatConnecting, formatReplyLine, formatServerLine } from '../../client/terminal/render.js';
+import { formatConnected, formatConnecting, formatServerLine } from '../../client/terminal/render.js';
+import { formatReplyLine } from '../../client/terminal/render-replies.js';
 import { parseReplyLine } from '../../shared/smtp/reply-line.js';
 import { ServerTextRenderer } from '../../client/terminal/server-text.js';
 import { msg, type Bare, type ServerMessage } from '../../shared/protocol/messages.js';

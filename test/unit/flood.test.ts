@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FLOOD_BURST_REPLIES, FLOOD_REPLIES_PER_SECOND, FloodGate, endFlood } from '../../client/terminal/flood.js';
-import { FLOOD_MARK } from '../../client/terminal/render.js';
+import { FLOOD_MARK } from '../../client/terminal/render-replies.js';
 import { ServerTextRenderer } from '../../client/terminal/server-text.js';
 import { reportReply } from '../../shared/smtp/report.js';
 import { SessionModel } from '../../shared/smtp/session.js';

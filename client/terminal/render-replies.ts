@@ -1,0 +1,95 @@
+/**
+ * The terminal's text that only the app writes (with SGR colours): reply lines as parsed, the annotation after a
+ * complete reply, the likely cause, the coach's hints, a flood's summary, and the user's own lines. The formats the
+ * boot script paints too (server lines, notes) are in render.ts. Pure string building: no DOM, no xterm.
+ */
+import type { Hint } from '../../shared/smtp/coach.js';
+import { showControls } from '../../shared/smtp/escape.js';
+import type { ReplyReport } from '../../shared/smtp/report.js';
+import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
+import type { ReplyClass, ReplyLine } from '../../shared/smtp/types.js';
+import { CLASS_COLOUR, EOL, SGR, classColour, formatServerLine, paint } from './render.js';
+
+/**
+ * The same text as formatServerLine, for a line the parser has read already: the code and enhanced code are where
+ * the parse found them (digits and dots only, so no control character can be among them), and the rest of the line
+ * is made safe as usual. Saves finding them again, on the hot path of a reply burst.
+ */
+export function formatReplyLine(line: ReplyLine): string {
+  if (line.code === null) return formatServerLine(line.raw, line.ending === 'LF');
+  const end = line.enhanced === null ? 3 : 4 + line.enhanced.text.length;
+  const out = paint(CLASS_COLOUR[Math.floor(line.code / 100) as ReplyClass], line.raw.slice(0, end)) + showControls(line.raw.slice(end));
+  return line.ending === 'LF' ? out + paint(SGR.dim, ' ‹bare LF›') + EOL : out + EOL;
+}
+
+/**
+ * The annotation line after a complete reply: `  ↳ 250 … · 2.1.5 …  [n]`, dim, in the class colour. The number is
+ * the reply's entry in the reply log (and lets the hover find the reply, see reports.ts).
+ */
+export function formatAnnotation(r: ReplyReport): string {
+  const a = r.annotation;
+  return paint(SGR.dim + CLASS_COLOUR[a.cls], `  ${ANNOTATION_MARK} ${a.summary}  [${r.n}]`) + EOL;
+}
+
+/** The most likely cause behind a failure's text, when a vendor rule recognised it. */
+export function formatVendor(r: ReplyReport): string {
+  // Commands out of sequence are the coach's to explain, from what the session is missing (coach.ts).
+  const m = r.vendor.find((v) => v.topic !== 'command-sequence');
+  if (m === undefined) return '';
+  return paint(SGR.dim + CLASS_COLOUR[r.annotation.cls], `  ⚑ likely: ${m.title} (${m.confidence} confidence) — point at the code for what to do`) + EOL;
+}
+
+/** A lesson from the coach. */
+export function formatCoach(h: Hint): string {
+  return paint(SGR.italic + SGR.yellow, `  ✎ ${h.text}`) + EOL;
+}
+
+/** Why a received line is not part of a valid reply. */
+export function formatInvalid(reason: string): string {
+  return paint(SGR.dim + SGR.red, `  ✗ not a valid reply line: ${reason}`) + EOL;
+}
+
+/** The server broke a size cap: the parser dropped the rest of a line, or stopped storing a reply's lines. */
+export function formatOverflow(what: 'line' | 'reply', limit: number): string {
+  const text =
+    what === 'line'
+      ? `  ✗ line longer than ${limit} characters: the rest of it is not shown (RFC 5321 §4.5.3.1.5 allows 512 octets)`
+      : `  ✗ reply longer than ${limit} lines: further lines are shown but not kept`;
+  return paint(SGR.dim + SGR.red, text) + EOL;
+}
+
+/** Marks the summary line of a flood (flood.ts): not an annotation, so no reply is looked up through it. */
+export const FLOOD_MARK = '⋯';
+
+/** Codes named in a flood summary, most frequent first; the rest are counted together. */
+const FLOOD_CODES_SHOWN = 6;
+
+/** The line after a flood: how many replies went by unannotated, per code (the codes in their class colours). */
+export function formatFloodSummary(s: { replies: number; ms: number; byCode: ReadonlyMap<number, number> }): string {
+  const counts = [...s.byCode].sort((a, b) => b[1] - a[1]);
+  const shown = counts.slice(0, FLOOD_CODES_SHOWN).map(([code, n]) => `${classColour(String(code))}${code}${SGR.reset}${SGR.dim} ×${n.toLocaleString('en-US')}`);
+  const rest = counts.slice(FLOOD_CODES_SHOWN).reduce((sum, [, n]) => sum + n, 0);
+  if (rest > 0) shown.push(`other ×${rest.toLocaleString('en-US')}`);
+  const seconds = (s.ms / 1000).toFixed(1);
+  const n = s.replies.toLocaleString('en-US');
+  return paint(
+    SGR.dim,
+    `  ${FLOOD_MARK} ${n} more ${s.replies === 1 ? 'reply' : 'replies'} in ${seconds} s, too fast to annotate one by one: ${shown.join(', ')}. ` +
+      'Point at a code for its meaning; the reply log explains the newest.',
+  ) + EOL;
+}
+
+/** A line the user sent, as it stays on screen after Enter. The text is the editor's: printable only. */
+export function formatSent(text: string): string {
+  return paint(SGR.bold, text) + EOL;
+}
+
+/** The bridge is holding a line until the server's greeting has arrived. */
+export function formatQueued(): string {
+  return paint(SGR.dim, "   (held until the server's greeting)") + EOL;
+}
+
+/** A dim hint (DATA mode). */
+export function formatHint(text: string): string {
+  return paint(SGR.dim + SGR.italic, `   ${text}`) + EOL;
+}
