@@ -91,6 +91,9 @@ describe('heloterm in Chromium', () => {
     let text = await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
     expect(text).toMatch(/^220 /m);
     expect(await page.locator('.status').textContent()).toContain(`Connected to ${practice.host}`);
+    // The strip below the last whole row is the terminal's colour, not xterm.css's black.
+    const bg = (selector: string): Promise<string> => page.evaluate((s) => getComputedStyle(document.querySelector(s) ?? document.body).backgroundColor, selector);
+    expect(await bg('.xterm-viewport')).toBe(await bg('.terminal-pane'));
 
     const subject = `heloterm e2e ${Date.now()}`;
     const recipient = practice.mailboxes[0] ?? `alice@${practice.domain}`;
@@ -204,6 +207,9 @@ describe('heloterm in Chromium', () => {
     const page = await openPage(`?host=${practice.host}&port=${practice.port}&connect=1`);
     await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
     expect(await page.locator('.status').textContent()).toContain(`Connected to ${practice.host}`);
+    // The strip below the last whole row is the terminal's colour, not xterm.css's black.
+    const bg = (selector: string): Promise<string> => page.evaluate((s) => getComputedStyle(document.querySelector(s) ?? document.body).backgroundColor, selector);
+    expect(await bg('.xterm-viewport')).toBe(await bg('.terminal-pane'));
     await expect.poll(() => page.locator('button[data-action="disconnect"]').isEnabled()).toBe(true);
     await page.click('button[data-action="disconnect"]');
     await waitForTerminal(page, (t) => t.includes('-- disconnected'), REPLY_TIMEOUT_MS, 'the disconnect note');
