@@ -4,7 +4,6 @@
  * refused target is never dialled), the same messages, and a bad query gets the error a bad `connect` gets while the
  * upgrade itself is accepted. Real sockets on port 0.
  */
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
@@ -13,6 +12,7 @@ import type { ServerMessage } from '../../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../../shared/protocol/token.js';
 import { poll } from '../helpers/browser.js';
 import { startFakeSmtp } from '../helpers/fake-smtp.js';
+import { countingListener, type CountingListener } from '../helpers/counting-listener.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -56,26 +56,7 @@ async function openWithQuery(app: Heloterm, query: string): Promise<{ ws: WebSoc
 const types = (messages: readonly ServerMessage[]) => messages.map((m) => m.type);
 const rxText = (messages: readonly ServerMessage[]) => messages.map((m) => (m.type === 'rx' ? m.data : '')).join('');
 
-/** A loopback listener that counts connections (as in the SSRF tests). */
-async function listener(): Promise<{ port: number; connections: () => number }> {
-  let count = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    count++;
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.write('220 counted\r\n');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(
-    () =>
-      new Promise((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  );
-  return { port: (server.address() as net.AddressInfo).port, connections: () => count };
-}
+const listener = (): Promise<CountingListener> => countingListener(cleanups);
 
 describe('a target in the WebSocket URL', () => {
   it('is dialled during the handshake: the greeting arrives without a connect frame, and the session goes on', async () => {

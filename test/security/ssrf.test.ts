@@ -3,38 +3,20 @@
  * transition addresses is refused on its resolved bytes, and a loopback listener on an allowed port records ZERO
  * connections. Positive controls show the same listener is reached when the policy allows it.
  */
-import net, { type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type HelotermOptions } from '../../server/heloterm.js';
 import { checkAddress, classifyAddress, parseAddress, parseAllowList, type TargetPolicy } from '../../server/target-policy.js';
 import { WsTestClient } from '../helpers/ws-client.js';
+import { countingListener, type CountingListener } from '../helpers/counting-listener.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A loopback TCP listener that counts connections (and sends a greeting, for the positive controls). */
-async function listener(): Promise<{ port: number; connections: () => number }> {
-  let count = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    count++;
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.write('220 counted\r\n');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(
-    () =>
-      new Promise((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  );
-  return { port: (server.address() as net.AddressInfo).port, connections: () => count };
-}
+const listener = (): Promise<CountingListener> => countingListener(cleanups);
 
 /** Names for the injected resolver: what each resolves to. Numeric spellings must never reach it. */
 const DNS: Record<string, string[]> = {
