@@ -180,6 +180,7 @@ export async function benchConcurrency(): Promise<BenchResult> {
         fmt.int(n),
         kind === 'bridge' ? 'heloterm bridge' : 'bare relay',
         fmt.kb(perSession(p.base, p.idle, n, (m) => m.rss)),
+        fmt.kb(perSession(p.base, p.idle, n, (m) => m.newSpace)),
         fmt.kb(perSession(p.base, p.idle, n, heapOf)),
         fmt.int(rate(p)),
         `${(p.cpuUs / Math.max(1, p.tally.replies)).toFixed(1)} µs`,
@@ -211,9 +212,11 @@ export async function benchConcurrency(): Promise<BenchResult> {
         `${ACTIVE_SESSIONS} active sessions loop EHLO / MAIL / RCPT / DATA / message + "." / RSET for ${ACTIVE_SECONDS} s on each ` +
         `path, in ${SLICE_SECONDS} s slices alternating between the paths; every reply is checked against its own command ` +
         '(the responder echoes the address or name). Finally every idle session must answer a NOOP. "CPU per command" is the ' +
-        "server process's own CPU time (user + system) divided by the replies it relayed.",
+        "server process's own CPU time (user + system) divided by the replies it relayed. \"Of which V8 young generation\" " +
+        "is the growth of V8's new space as resident in memory (it holds no live data after the GCs, but its pages stay " +
+        'resident once touched): part of the RSS figure, not of any session.',
       '',
-      ...table(['sessions', 'path', 'memory per idle session (RSS)', '(JS heap + external)', 'commands/s', 'server CPU per command', 'idle sessions still answering', 'lost', 'wrong / errors'], rows),
+      ...table(['sessions', 'path', 'memory per idle session (RSS)', '(of which V8 young generation)', '(JS heap + external)', 'commands/s', 'server CPU per command', 'idle sessions still answering', 'lost', 'wrong / errors'], rows),
       ...(notes.length > 0 ? ['', 'Problems seen:', ...notes] : []),
     ],
   };

@@ -6,6 +6,7 @@
  *   { type: 'usage' } -> { type: 'usage', cpuUs, sessions }
  *   { type: 'close' } -> closes the server and exits
  */
+import v8 from 'node:v8';
 import { startBareRelay } from '../lib/bare-relay.js';
 import { startBridge } from '../lib/bridge.js';
 import { startResponder } from '../lib/responder.js';
@@ -58,7 +59,8 @@ async function main(): Promise<void> {
         gc?.();
         gc?.();
         const u = process.memoryUsage();
-        reply({ type: 'mem', rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, arrayBuffers: u.arrayBuffers });
+        const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0;
+        reply({ type: 'mem', rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, arrayBuffers: u.arrayBuffers, newSpace });
         return;
       }
       case 'usage': {

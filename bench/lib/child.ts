@@ -11,7 +11,16 @@ export type ServerKind = 'responder' | 'bridge' | 'relay';
 export type ChildRequest = { type: 'mem' } | { type: 'usage' } | { type: 'close' };
 export type ChildReply =
   | { type: 'ready'; port: number; token: string | null }
-  | { type: 'mem'; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
+  | {
+      type: 'mem';
+      rss: number;
+      heapUsed: number;
+      heapTotal: number;
+      external: number;
+      arrayBuffers: number;
+      /** V8's young generation as resident in memory (new_space physical size): part of RSS that holds no live data after a GC. */
+      newSpace: number;
+    }
   | { type: 'usage'; cpuUs: number; sessions: number };
 
 export type MemReport = Extract<ChildReply, { type: 'mem' }>;
