@@ -13,7 +13,7 @@ import { tokenProblem } from '../shared/protocol/token.js';
 import { createApp } from './app.js';
 import { NO_LINE_LIMITS, type LineLimits } from './line-policy.js';
 import { stderrLog, type LogSink } from './log.js';
-import { PracticeServer, startPracticeServer } from './practice/practice-server.js';
+import type { PracticeServer } from './practice/practice-server.js';
 import { CLOSE_GOING_AWAY, Session, type SessionLimits } from './session.js';
 import { DEFAULT_MAX_REPLY_LINE_CHARS, DEFAULT_MAX_REPLY_LINES } from './smtp-link.js';
 import { DEFAULT_ALLOWED_PORTS, allowedPorts, parseAllowList, type TargetPolicy } from './target-policy.js';
@@ -40,7 +40,7 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 3000;
 /** Random token length, in bytes (base64url: 32 characters). */
 const TOKEN_BYTES = 24;
 
-export { PracticeServer };
+export type { PracticeServer };
 
 export interface HelotermOptions {
   /** Bind address, default '127.0.0.1'. */
@@ -168,10 +168,10 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     closeGraceMs: positive('shutdownGraceMs', opts.shutdownGraceMs, DEFAULT_SHUTDOWN_GRACE_MS),
   };
 
+  // The practice server is imported only when wanted: smtp-server and mailparser take about 17 MB of memory.
+  const practiceModule = opts.practice === false ? null : await import('./practice/practice-server.js');
   const practice =
-    opts.practice === false
-      ? null
-      : await startPracticeServer({ port: opts.practice?.port ?? 0, host: opts.practice?.host ?? DEFAULT_HOST });
+    practiceModule === null ? null : await practiceModule.startPracticeServer({ port: opts.practice?.port ?? 0, host: opts.practice?.host ?? DEFAULT_HOST });
   const policy: TargetPolicy = {
     ports: opts.allowedPorts ?? DEFAULT_ALLOWED_PORTS,
     publicOnly: publicTargetsOnly,
