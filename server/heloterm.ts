@@ -169,9 +169,11 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   };
 
   // The practice server is imported only when wanted: smtp-server and mailparser take about 17 MB of memory.
-  const practiceModule = opts.practice === false ? null : await import('./practice/practice-server.js');
+  const practiceOpts = opts.practice === false ? null : (opts.practice ?? {});
   const practice =
-    practiceModule === null ? null : await practiceModule.startPracticeServer({ port: opts.practice?.port ?? 0, host: opts.practice?.host ?? DEFAULT_HOST });
+    practiceOpts === null
+      ? null
+      : await (await import('./practice/practice-server.js')).startPracticeServer({ port: practiceOpts.port ?? 0, host: practiceOpts.host ?? DEFAULT_HOST });
   const policy: TargetPolicy = {
     ports: opts.allowedPorts ?? DEFAULT_ALLOWED_PORTS,
     publicOnly: publicTargetsOnly,
