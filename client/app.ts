@@ -94,7 +94,7 @@ export function startApp(boot: BootHandOver): void {
   });
   let practice: PracticeInfo | null = null;
   let state: FormState = 'idle';
-  // The boot script connected already when the URL named the target.
+  // When the page URL names the target, so does the WebSocket URL (main.ts): the bridge dialled already.
   let autoConnect = urlTarget.connect && !boot.connectAtOnce;
 
   const view = new TerminalView(boot.screen, {
