@@ -11,7 +11,7 @@
  */
 import type { BootHandOver } from './boot/hand-over.js';
 import type { EarlyEvent } from './boot/early.js';
-import * as knowledge from './knowledge.js';
+import { reportReply } from '../shared/smtp/report.js';
 import { TerminalView } from './terminal/view.js';
 import './app.css';
 import { ServerTextRenderer } from './terminal/server-text.js';
@@ -82,12 +82,12 @@ export function startApp(boot: BootHandOver): void {
     const now = rxTime;
     if (!flood.admit(reply.code, now)) {
       // Counted, not annotated: the log makes the report only if the reply is among those it shows.
-      log.add(() => knowledge.reportReply(n, ex));
+      log.add(() => reportReply(n, ex));
       floodLast = now;
       floodTimer ??= setTimeout(onFloodTimer, FLOOD_QUIET_MS);
       return null;
     }
-    const report = knowledge.reportReply(n, ex);
+    const report = reportReply(n, ex);
     reports.add(report);
     log.add(report);
     return { report, hints: coach.afterReply(ex) };
@@ -99,7 +99,6 @@ export function startApp(boot: BootHandOver): void {
 
   const view = new TerminalView(boot.screen, {
     reports,
-    knowledge: () => knowledge,
     // Completion fits the session's state; in message text (DATA) there is nothing to complete.
     complete: (text) => (model.kindOfNextLine(text) === 'command' ? completeLine(text, model.state) : null),
     onLine(text) {

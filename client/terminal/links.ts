@@ -9,7 +9,7 @@
  */
 import type { IBufferLine, ILink, IDisposable, Terminal } from '@xterm/xterm';
 import { findCodeTokens, type CodeToken } from '../../shared/smtp/tokens.js';
-import type { KnowledgeRef } from '../knowledge.js';
+import { findKeywordToken } from '../../shared/smtp/ehlo.js';
 import type { ReportStore } from './reports.js';
 import { cellColumns } from './screen.js';
 import type { CodeTooltip, HoverTarget } from './tooltip.js';
@@ -23,7 +23,7 @@ function tokenRange(t: Pick<CodeToken, 'start' | 'end'>, columns: number[], line
   return { start: { x: first + 1, y }, end: { x: last + lastWidth, y } };
 }
 
-export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports: ReportStore, knowledge: KnowledgeRef): IDisposable {
+export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports: ReportStore): IDisposable {
   const link = (range: ILink['range'], text: string, target: () => HoverTarget): ILink => ({
     range,
     text,
@@ -55,8 +55,7 @@ export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports:
       }
       // EHLO keywords (every line of an EHLO reply but the first, the server's greeting) are hoverable too.
       const ehlo = row !== null && row.lineIndex > 0 ? row.report.ehlo?.[row.lineIndex] : undefined;
-      const k = knowledge();
-      const kw = ehlo !== undefined && k !== null ? k.findKeywordToken(text) : null;
+      const kw = ehlo !== undefined ? findKeywordToken(text) : null;
       const kwRange = kw !== null ? tokenRange(kw, columns, line, y) : null;
       if (ehlo !== undefined && kw !== null && kwRange !== null) links.push(link(kwRange, kw.key, () => ({ kind: 'keyword', explanation: ehlo })));
       callback(links);

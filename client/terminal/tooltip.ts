@@ -7,7 +7,7 @@ import type { EhloExplanation } from '../../shared/smtp/ehlo.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import type { CodeToken } from '../../shared/smtp/tokens.js';
 import type { Explanation } from '../../shared/smtp/types.js';
-import type { Knowledge, KnowledgeRef } from '../knowledge.js';
+import { explainCode, explainEnhanced } from '../../shared/smtp/explain.js';
 import { renderContext, renderEhlo, renderExplanation, renderVendor } from '../ui/explain-view.js';
 
 /** Distance from the pointer to the tooltip's corner, in CSS pixels. */
@@ -16,8 +16,8 @@ const POINTER_OFFSET_PX = 14;
 const EDGE_MARGIN_PX = 6;
 
 /** The explanation for a token, or null when the dictionary has none (an enhanced code of the wrong shape). */
-export function explainToken(k: Knowledge, t: Pick<CodeToken, 'kind' | 'key'>): Explanation | null {
-  return t.kind === 'basic' ? k.explainCode(Number(t.key)) : k.explainEnhanced(t.key);
+export function explainToken(t: Pick<CodeToken, 'kind' | 'key'>): Explanation | null {
+  return t.kind === 'basic' ? explainCode(Number(t.key)) : explainEnhanced(t.key);
 }
 
 /** What the pointer rests on: a code (with the reply it belongs to, when known) or an EHLO keyword. */
@@ -28,10 +28,7 @@ export type HoverTarget =
 export class CodeTooltip {
   readonly element: HTMLDivElement;
 
-  constructor(
-    private readonly host: HTMLElement,
-    private readonly knowledge: KnowledgeRef,
-  ) {
+  constructor(private readonly host: HTMLElement) {
     this.element = document.createElement('div');
     this.element.className = 'xterm-hover heloterm-tooltip';
     this.element.setAttribute('role', 'tooltip');
@@ -46,8 +43,7 @@ export class CodeTooltip {
       renderEhlo(this.element, target.explanation);
       this.element.dataset.key = target.explanation.keyword;
     } else {
-      const k = this.knowledge();
-      const e = k === null ? null : explainToken(k, target.token);
+      const e = explainToken(target.token);
       if (e === null) {
         this.hide();
         return;

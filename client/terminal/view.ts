@@ -10,7 +10,6 @@
  */
 import type { IMarker, Terminal } from '@xterm/xterm';
 import { LineEditor, type Completer } from './line-editor.js';
-import type { KnowledgeRef } from '../knowledge.js';
 import type { ReportStore } from './reports.js';
 import { formatHint, formatSent } from './render-replies.js';
 import { CodeTooltip } from './tooltip.js';
@@ -26,8 +25,6 @@ export interface TerminalViewOptions {
   complete?: Completer;
   /** The replies shown, so hovering a code can tell about the reply it belongs to. */
   reports: ReportStore;
-  /** The explanations, once loaded. */
-  knowledge: KnowledgeRef;
 }
 
 export class TerminalView {
@@ -52,8 +49,8 @@ export class TerminalView {
     this.term = screen.term;
     const container = this.term.element?.parentElement ?? document.body;
     const host = this.term.element ?? container;
-    this.tooltip = new CodeTooltip(host, opts.knowledge);
-    registerCodeLinks(this.term, this.tooltip, opts.reports, opts.knowledge);
+    this.tooltip = new CodeTooltip(host);
+    registerCodeLinks(this.term, this.tooltip, opts.reports);
     this.term.onData((data) => this.onData(data));
     this.inputStart = this.term.registerMarker(0);
     this.resizeObserver = new ResizeObserver(() => fitScreen(this.screen));
