@@ -76,12 +76,12 @@ export class ReplyLog {
     if (this.pending.length >= 2 * MAX_LOG_ENTRIES) this.pending.splice(0, this.pending.length - MAX_LOG_ENTRIES);
     if (this.scheduled) return;
     this.scheduled = true;
-    this.schedule(MIN_UPDATE_INTERVAL_MS);
+    this.flushAfter(Math.max(0, this.lastUpdate + MIN_UPDATE_INTERVAL_MS - performance.now()));
   }
 
-  private schedule(interval: number): void {
-    const wait = Math.max(0, this.lastUpdate + interval - performance.now());
-    setTimeout(() => requestAnimationFrame(() => this.flush()), wait);
+  /** Updates the log in the first animation frame after `ms`. */
+  private flushAfter(ms: number): void {
+    setTimeout(() => requestAnimationFrame(() => this.flush()), ms);
   }
 
   private flush(): void {
@@ -90,7 +90,7 @@ export class ReplyLog {
     const flooding = this.added - this.addedAtFlush >= MAX_LOG_ENTRIES;
     this.addedAtFlush = this.added;
     if (flooding && performance.now() - this.lastUpdate < FLOOD_UPDATE_INTERVAL_MS) {
-      setTimeout(() => requestAnimationFrame(() => this.flush()), MIN_UPDATE_INTERVAL_MS);
+      this.flushAfter(MIN_UPDATE_INTERVAL_MS);
       return;
     }
     this.scheduled = false;

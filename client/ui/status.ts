@@ -70,4 +70,3 @@ export class StatusLine {
     this.element.textContent = text;
   }
 }
-
