@@ -105,7 +105,7 @@ function boot(): void {
     note.textContent = 'heloterm could not load its explanations and controls: reload the page.';
     required('#status-slot', HTMLElement).prepend(note);
   };
-  const fallback = setTimeout(loadApp, connectAtOnce && early.isPainting ? APP_AFTER_GREETING_AT_MOST_MS : 0);
+  const fallback = setTimeout(loadApp, connectAtOnce ? APP_AFTER_GREETING_AT_MOST_MS : 0);
 }
 
 boot();

@@ -42,11 +42,6 @@ export class EarlyPainter {
     private readonly onStop: () => void = () => undefined,
   ) {}
 
-  /** Still painting: the greeting is not complete yet. */
-  get isPainting(): boolean {
-    return this.painting;
-  }
-
   link(e: Exclude<EarlyEvent, { kind: 'message' }>): void {
     this.events.push(e);
   }

@@ -1,7 +1,7 @@
 /**
  * Turns the server's text into terminal text per `rx` chunk: one ReplyParser per SMTP connection; each line as
  * received, and after each complete reply its annotation, the likely cause behind its text and the coach's hints
- * (the formats are in render.ts). Pure: no DOM, no xterm.
+ * (the formats are in render-replies.ts). Pure: no DOM, no xterm.
  */
 import { exhaustive } from '../../shared/protocol/messages.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
