@@ -159,10 +159,17 @@ export function startApp(boot: BootHandOver): void {
     if (target !== null) connectTo(target);
   };
 
+  /** A line the bridge wrote to the server (a `tx`, or one of an `rx`'s `sent`): the model follows, the coach hints. */
+  const written = (text: string): void => {
+    const hints = coach.beforeSend(text, model.kindOfNextLine(text), model.state);
+    model.sent(text);
+    view.write(hints.map(formatCoach).join(''));
+  };
+
   /** Handles one message from the bridge; `painted`: its note is on screen already (the boot script wrote it). */
   const onMessage = (m: ServerMessage, painted: boolean): void => {
-    // A flood ends where anything but more replies comes: its summary goes before that.
-    if (m.type !== 'rx' && flood.flooding) closeFlood();
+    // A flood ends where anything but more replies comes (a line written, too): its summary goes before that.
+    if ((m.type !== 'rx' || m.sent !== undefined) && flood.flooding) closeFlood();
     switch (m.type) {
       case 'hello':
         practice = m.practice;
@@ -188,15 +195,12 @@ export function startApp(boot: BootHandOver): void {
         view.write(formatNote(describeTls(m)));
         return;
       case 'rx':
+        if (m.sent !== undefined) for (const text of m.sent) written(text);
         rxTime = performance.now();
         view.write(renderer.rx(m.data).text);
         return;
-      case 'tx': {
-        const hints = coach.beforeSend(m.text, model.kindOfNextLine(m.text), model.state);
-        model.sent(m.text);
-        view.write(hints.map(formatCoach).join(''));
-        return;
-      }
+      case 'tx':
+        return written(m.text);
       case 'queued':
         view.write(formatQueued());
         return;

@@ -8,13 +8,14 @@
  */
 import { msg, PROTOCOL_VERSION, type Bare, type ServerMessage } from '../shared/protocol/messages.js';
 
-const RX_PREFIX = `{"v":${PROTOCOL_VERSION},"type":"rx","data":`;
+const RX_PREFIX = `{"v":${PROTOCOL_VERSION},"type":"rx",`;
 const TX_PREFIX = `{"v":${PROTOCOL_VERSION},"type":"tx","text":`;
 
+/** An `rx` body's fields go in this order: `{ type: 'rx', sent, data }` (what was written, then what came back). */
 export function serverFrame(body: Bare<ServerMessage>): string {
   switch (body.type) {
     case 'rx':
-      return RX_PREFIX + JSON.stringify(body.data) + '}';
+      return RX_PREFIX + (body.sent === undefined ? '' : `"sent":${JSON.stringify(body.sent)},`) + `"data":${JSON.stringify(body.data)}}`;
     case 'tx':
       return TX_PREFIX + JSON.stringify(body.text) + '}';
     default:

@@ -6,8 +6,10 @@
  * (while the WebSocket's send buffer is above a high-water mark, the SMTP socket is paused; below the low-water
  * mark it resumes, as wetty's flow control does for a pty).
  *
- * `tx` frames are coalesced: each is held and written in one socket write with the next frame the session sends
- * (normally the `rx` with the reply to that line), or on its own after TX_COALESCE_MS. Frame order is unchanged.
+ * Written lines are reported with the reply to them: each `tx` is held, and the next `rx` carries the held lines
+ * in its `sent` list (one frame instead of two per command). When another message goes first, or nothing follows
+ * within TX_COALESCE_MS, the held lines go out as `tx` frames, in one socket write with what follows. Either way
+ * every written line is reported once, in order, before anything received after it.
  *
  * Thousands of sessions may sit idle at once, so an idle one is kept small: one timer for both time limits, no
  * limiter when no line limits are set, and callbacks made once per session (see the note on the class).
@@ -37,11 +39,10 @@ export const CLOSE_GOING_AWAY = 1001;
 /** WebSocket close code for a policy violation (RFC 6455 §7.4.1): idle or too long. */
 export const CLOSE_POLICY = 1008;
 /**
- * Longest a `tx` frame waits for company, in ms. A `tx` is held so that it shares one socket write (one writev,
- * one packet) with the next frame, normally the reply to its line, which on a near server comes within a
- * millisecond: one write per line less on the bridge and one wake-up less in the browser. When no other frame
- * follows (a slow server, a line of message text), the held frames go out on their own after this long; short
- * enough for a person not to notice the echo lag.
+ * Longest a written line waits to be reported, in ms. It is held so that it travels in the `rx` with the reply to
+ * it (`sent`), which on a near server comes within a millisecond: one frame per command less to write on the
+ * bridge and to decode in the browser. When no `rx` follows (a slow server, a line of message text), the held
+ * lines go out as `tx` frames after this long; short enough for a person not to notice the echo lag.
  */
 export const TX_COALESCE_MS = 10;
 
@@ -103,9 +104,9 @@ export class Session {
   /** The browser is behind: the SMTP socket is paused. */
   private readPaused = false;
   private closing: Promise<void> | null = null;
-  /** Serialised `tx` frames not yet sent (see TX_COALESCE_MS), oldest first. */
-  private readonly heldTx: string[] = [];
-  /** Sends held `tx` frames on their own; made at the first `tx`, then re-armed (refresh()): no allocation per line. */
+  /** Written lines not yet reported (see TX_COALESCE_MS), oldest first. */
+  private heldTx: string[] = [];
+  /** Sends held lines as `tx` frames; made at the first `tx`, then re-armed (refresh()): no allocation per line. */
   private txTimer: NodeJS.Timeout | null = null;
   /** ws calls it when a frame was written out. */
   private readonly onSent: () => void;
@@ -204,20 +205,24 @@ export class Session {
   private send(body: Bare<ServerMessage>): void {
     const ws = this.ws;
     if (this.store.isDisposed || ws.readyState !== ws.OPEN) return;
-    const frame = serverFrame(body);
-    if (body.type === 'tx') return this.holdTx(frame);
-    if (this.heldTx.length === 0) ws.send(frame, this.onSent);
-    else this.sendWithHeldTx(frame);
+    if (body.type === 'tx') return this.holdTx(body.text);
+    if (this.heldTx.length === 0) ws.send(serverFrame(body), this.onSent);
+    else if (body.type === 'rx') {
+      // The usual case: the reply to the lines just written. One frame reports both, lines first.
+      const sent = this.heldTx;
+      this.heldTx = [];
+      ws.send(serverFrame({ type: 'rx', sent, data: body.data }), this.onSent);
+    } else this.sendWithHeldTx(serverFrame(body));
     this.checkBackpressure();
   }
 
-  private holdTx(frame: string): void {
-    if (this.heldTx.push(frame) > 1) return; // the timer runs already
+  private holdTx(text: string): void {
+    if (this.heldTx.push(text) > 1) return; // the timer runs already
     if (this.txTimer === null) this.txTimer = setTimeout(() => this.flushTx(), TX_COALESCE_MS);
     else this.txTimer.refresh(); // re-arms it, whether it fired already or not
   }
 
-  /** Sends the held `tx` frames (in one write), if any. The timer may find nothing: the next frame took them. */
+  /** Sends the held lines as `tx` frames (in one write), if any. The timer may find nothing: an `rx` took them. */
   private flushTx(): void {
     const ws = this.ws;
     if (this.heldTx.length === 0) return;
@@ -230,9 +235,9 @@ export class Session {
   }
 
   /**
-   * Sends the held `tx` frames and then `frame` (if any) in one write: ws writes each frame to the socket at once,
-   * and the socket is corked around them, so they leave in one writev. Only the last frame asks to be told when it
-   * is written out (onSent): frames written together are written out together.
+   * Sends the held lines as `tx` frames and then `frame` (if any) in one write: ws writes each frame to the socket
+   * at once, and the socket is corked around them, so they leave in one writev. Only the last frame asks to be told
+   * when it is written out (onSent): frames written together are written out together.
    */
   private sendWithHeldTx(frame: string | null): void {
     const ws = this.ws;
@@ -240,7 +245,7 @@ export class Session {
     const last = frame === null ? held.length - 1 : -1;
     this.socket.cork();
     try {
-      for (let i = 0; i < held.length; i++) ws.send(held[i] as string, i === last ? this.onSent : undefined);
+      for (let i = 0; i < held.length; i++) ws.send(serverFrame({ type: 'tx', text: held[i] as string }), i === last ? this.onSent : undefined);
       held.length = 0;
       if (frame !== null) ws.send(frame, this.onSent);
     } finally {

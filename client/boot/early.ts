@@ -61,10 +61,12 @@ export class EarlyPainter {
           painted = true;
           break;
         case 'rx':
-          this.rx(m.data);
+          // Lines written (`sent`) are the app's to follow, and all after them; the app only sends once it is here.
+          if (m.sent === undefined) this.rx(m.data);
+          else this.painting = false;
           break;
         default:
-          // Anything else (an error, a close, TLS, an echo of a sent line) is the app's to show, and all after it.
+          // Anything else (an error, a close, TLS, a line written) is the app's to show, and all after it.
           this.painting = false;
       }
       if (!this.painting) this.onStop();

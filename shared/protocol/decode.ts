@@ -133,7 +133,9 @@ export function decodeServerMessage(raw: string): Decoded<ServerMessage> {
       return { ok: true, value: { v, type: 'connected', host: m.host, address: m.address, port: m.port } };
     case 'rx':
       if (!isStr(m.data)) return fail('rx: "data" must be a string');
-      return { ok: true, value: { v, type: 'rx', data: m.data } };
+      if (m.sent === undefined) return { ok: true, value: { v, type: 'rx', data: m.data } };
+      if (!isStrArray(m.sent) || m.sent.length === 0) return fail('rx: "sent" must be a non-empty array of strings');
+      return { ok: true, value: { v, type: 'rx', sent: m.sent, data: m.data } };
     case 'tx':
     case 'queued':
       if (!isStr(m.text)) return fail(`${m.type}: "text" must be a string`);

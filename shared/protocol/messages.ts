@@ -97,10 +97,19 @@ export interface ConnectedMessage {
 export interface RxMessage {
   v: typeof PROTOCOL_VERSION;
   type: 'rx';
+  /**
+   * Lines the bridge wrote to the SMTP server before `data` arrived and not yet reported, in order (without the
+   * CRLF it appended): the usual way a written line is reported, together with the reply to it. Absent when none.
+   */
+  sent?: string[];
   data: string;
 }
 
-/** A line the bridge wrote to the SMTP server (the CRLF it appended is not included). */
+/**
+ * A line the bridge wrote to the SMTP server (the CRLF it appended is not included), reported on its own: when no
+ * `rx` followed it soon (a line of message text, a slow server) or another message had to go first. Every written
+ * line is reported exactly once, in order, either here or in an `rx`'s `sent`.
+ */
 export interface TxMessage {
   v: typeof PROTOCOL_VERSION;
   type: 'tx';

@@ -40,8 +40,13 @@ export interface OpenOptions {
 }
 
 export class WsTestClient {
-  /** Every decoded message, in order of arrival. */
+  /**
+   * Every decoded message, in order of arrival, with each line an `rx` reports as `sent` shown as a `tx` of its own
+   * before that `rx` (which keeps only its `data`): what the bridge reported, however it grouped it into frames.
+   */
   readonly messages: ServerMessage[] = [];
+  /** Every decoded message exactly as it came, one per frame. */
+  readonly frames: ServerMessage[] = [];
   /** Every complete reply assembled from the `rx` stream, in order. */
   readonly replies: Reply[] = [];
   /** Frames that did not decode (should stay empty). */
@@ -166,7 +171,15 @@ export class WsTestClient {
       this.badFrames.push(text);
       return;
     }
-    const m = decoded.value;
+    let m = decoded.value;
+    this.frames.push(m);
+    if (m.type === 'rx' && m.sent !== undefined) {
+      for (const text of m.sent) {
+        this.messages.push(msg<ServerMessage>({ type: 'tx', text }));
+        this.consumed.push(false);
+      }
+      m = msg<ServerMessage>({ type: 'rx', data: m.data });
+    }
     this.messages.push(m);
     this.consumed.push(false);
     if (m.type === 'rx') {

@@ -117,6 +117,20 @@ describe('EarlyPainter', () => {
     expect(out).toBe('');
   });
 
+  it('leaves an rx that reports written lines (sent), and all after it, to the app', () => {
+    let out = '';
+    const p = new EarlyPainter((t) => (out += t));
+    p.message(m({ type: 'rx', sent: ['EHLO early'], data: '220 hi\r\n' }));
+    p.message(m({ type: 'rx', data: '250 ok\r\n' }));
+    expect(out).toBe('');
+    const handed = p.handOver();
+    expect(handed.paintedLines).toBe(0);
+    expect(handed.events.map((e) => (e.kind === 'message' ? [e.m.type, e.painted] : [e.kind]))).toEqual([
+      ['rx', false],
+      ['rx', false],
+    ]);
+  });
+
   it('shows control characters in the greeting as text, as the app does', () => {
     let out = '';
     const p = new EarlyPainter((t) => (out += t));

@@ -21,8 +21,14 @@ const TEXTS = [
 ];
 
 describe('serverFrame', () => {
-  it.each(TEXTS.map((t) => [JSON.stringify(t).slice(0, 40), t]))('writes rx and tx as JSON.stringify(msg()) does: %s', (_label, text) => {
-    for (const body of [{ type: 'rx', data: text }, { type: 'tx', text }] as Bare<ServerMessage>[]) {
+  it.each(TEXTS.map((t) => [JSON.stringify(t).slice(0, 40), t]))('writes rx (with and without sent lines) and tx as JSON.stringify(msg()) does: %s', (_label, text) => {
+    const bodies: Bare<ServerMessage>[] = [
+      { type: 'rx', data: text },
+      { type: 'rx', sent: [text], data: '250 ok\r\n' },
+      { type: 'rx', sent: ['MAIL FROM:<a@b.example>', text, ''], data: text },
+      { type: 'tx', text },
+    ];
+    for (const body of bodies) {
       const frame = serverFrame(body);
       expect(frame).toBe(JSON.stringify(msg<ServerMessage>(body)));
       expect(decodeServerMessage(frame)).toEqual({ ok: true, value: msg<ServerMessage>(body) });
@@ -40,5 +46,26 @@ describe('serverFrame', () => {
       { type: 'error', code: 'BAD_MESSAGE', message: 'bad message: not JSON' },
     ];
     for (const body of bodies) expect(serverFrame(body)).toBe(JSON.stringify(msg<ServerMessage>(body)));
+  });
+});
+
+describe('decodeServerMessage: the lines an rx reports as sent', () => {
+  it('keeps them, in order, and leaves them out when absent', () => {
+    expect(decodeServerMessage('{"v":1,"type":"rx","sent":["EHLO me","NOOP"],"data":"250 ok\\r\\n"}')).toEqual({
+      ok: true,
+      value: { v: 1, type: 'rx', sent: ['EHLO me', 'NOOP'], data: '250 ok\r\n' },
+    });
+    const bare = decodeServerMessage('{"v":1,"type":"rx","data":"250 ok\\r\\n"}');
+    expect(bare.ok && 'sent' in bare.value).toBe(false);
+  });
+
+  it.each([
+    ['a string', '"NOOP"'],
+    ['an empty list', '[]'],
+    ['a list with a number', '["NOOP",1]'],
+    ['null', 'null'],
+  ])('refuses sent as %s', (_label, sent) => {
+    const d = decodeServerMessage(`{"v":1,"type":"rx","sent":${sent},"data":"250 ok\\r\\n"}`);
+    expect(d).toEqual({ ok: false, error: 'rx: "sent" must be a non-empty array of strings' });
   });
 });
