@@ -73,9 +73,15 @@ async function writeBurst(socket: net.Socket, bytes: number): Promise<void> {
   socket.write(`250 ${BURST_BEGIN}\r\n`);
   for (let at = 0; at < text.length && !socket.destroyed; at += BURST_SLICE_CHARS) {
     if (!socket.write(text.slice(at, at + BURST_SLICE_CHARS))) {
+      // Whichever comes first; the other listener goes too, or a long burst piles them up (one per slice).
       await new Promise<void>((resolve) => {
-        socket.once('drain', resolve);
-        socket.once('close', resolve);
+        const done = (): void => {
+          socket.off('drain', done);
+          socket.off('close', done);
+          resolve();
+        };
+        socket.on('drain', done);
+        socket.on('close', done);
       });
     }
   }
