@@ -58,7 +58,9 @@ function boot(): void {
   conn.open();
 
   const screen = createScreen(required('#terminal', HTMLElement));
-  screen.term.write(formatNote('press Connect, then type SMTP commands and press Enter; point at a reply code to see what it means'));
+  // With ?connect=1 the page connects by itself: no Connect to press.
+  const first = urlTarget.connect ? 'type SMTP commands' : 'press Connect, then type SMTP commands';
+  screen.term.write(formatNote(`${first} and press Enter; point at a reply code to see what it means`));
   screen.term.write(formatNote('Tab completes a command, /help lists them, Up and Down recall earlier lines'));
   for (const why of urlTarget.ignored) screen.term.write(formatNote(`ignored URL parameter ${why}`));
 

@@ -205,7 +205,10 @@ describe('heloterm in Chromium', () => {
   it('connects at once with ?connect=1', async () => {
     const practice = practiceInfo();
     const page = await openPage(`?host=${practice.host}&port=${practice.port}&connect=1`);
-    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    const text = await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    // The page connected by itself: its first tip does not ask for Connect to be pressed.
+    expect(text).toContain('-- type SMTP commands and press Enter');
+    expect(text).not.toContain('press Connect');
     expect(await page.locator('.status').textContent()).toContain(`Connected to ${practice.host}`);
     // The strip below the last whole row is the terminal's colour, not xterm.css's black.
     const bg = (selector: string): Promise<string> => page.evaluate((s) => getComputedStyle(document.querySelector(s) ?? document.body).backgroundColor, selector);
