@@ -21,6 +21,8 @@ const REPLY_TIMEOUT_MS = 10_000;
 /** Replies the scripted server sends at once to XFLOOD: far more than anyone reads. */
 const FLOOD_OK = 1500;
 const FLOOD_FAIL = 500;
+/** The text of the reply to a NOOP typed while a flood is still being counted. */
+const AFTER_FLOOD = 'Ok, typed during the flood';
 
 // Reply texts as Postfix with postgrey and a Spamhaus DNSBL publish them (postgrey's README; Postfix
 // reject_rbl_client with zen.spamhaus.org).
@@ -42,6 +44,7 @@ describe('real-world replies explained in Chromium', () => {
         { match: /^RCPT TO:<block@/i, reply: [`554 5.7.1 ${BLOCKLISTED}\r\n`] },
         { match: /^DATA$/i, reply: ['554 5.5.1 Error: no valid recipients\r\n'] },
         { match: /^QUIT$/i, reply: ['221 2.0.0 Bye\r\n', 'close'] },
+        { match: /^NOOP$/i, reply: [`250 2.0.0 ${AFTER_FLOOD}\r\n`] },
         // A flood: unasked replies, all in one write (a hostile or broken server, or a pasted pipeline).
         {
           match: /^XFLOOD$/i,
@@ -177,6 +180,32 @@ describe('real-world replies explained in Chromium', () => {
     await expect.poll(() => page.locator('.reply-log li').last().textContent(), { timeout: 5000 }).toContain(`flood ${FLOOD_OK + FLOOD_FAIL - 1} `);
     // The page still answers: the next command is annotated again after the flood.
     await type(page, 'EHLO after.flood', 250);
+    await context.close();
+  });
+
+  it('ends a flood where a line is written: the reply to a line typed during it is annotated, after the summary', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    await page.keyboard.type('XFLOOD');
+    await page.keyboard.press('Enter');
+    const last = `flood ${FLOOD_OK + FLOOD_FAIL - 1} `;
+    await waitForTerminal(page, (t) => t.includes(last), REPLY_TIMEOUT_MS, 'the last reply of the flood');
+    // Typed at once, well within the quiet time that would end the flood by itself (FLOOD_QUIET_MS).
+    await page.keyboard.type('NOOP');
+    await page.keyboard.press('Enter');
+    const text = await waitForTerminal(page, (t) => t.includes(AFTER_FLOOD) && t.includes(`${FLOOD_MARK} `), REPLY_TIMEOUT_MS, 'the reply to NOOP');
+    const lines = text.split('\n');
+    const reply = lines.findIndex((l) => l.includes(AFTER_FLOOD));
+    const summary = lines.findIndex((l) => l.includes(`${FLOOD_MARK} `));
+    // The flood's summary first; then the reply to the line written, annotated on its own rather than counted.
+    expect(summary).toBeGreaterThan(lines.findIndex((l) => l.includes(last)));
+    expect(summary).toBeLessThan(reply);
+    expect(lines[reply + 1]).toContain(`${ANNOTATION_MARK} 250 `);
+    const counted = Number(/(\d[\d,]*) more replies/.exec(lines[summary] ?? '')?.[1]?.replace(/,/g, ''));
+    const annotated = lines.slice(lines.findIndex((l) => l.includes('XFLOOD')), summary).filter((l) => l.includes(ANNOTATION_MARK)).length;
+    expect(annotated + counted).toBe(FLOOD_OK + FLOOD_FAIL);
     await context.close();
   });
 });
