@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { explainEhloLine } from '../../shared/smtp/ehlo.js';
@@ -68,6 +68,17 @@ describe('real-world replies explained in Chromium', () => {
     await page.keyboard.type(line);
     await page.keyboard.press('Enter');
     return waitForTerminal(page, (t) => t.split(mark).length > before, REPLY_TIMEOUT_MS, `the ${annotatedCode} after "${line}"`);
+  }
+
+  /** A new page, connected to the scripted server, that has just asked it for a flood (XFLOOD). */
+  async function startFlood(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    await page.keyboard.type('XFLOOD');
+    await page.keyboard.press('Enter');
+    return { context, page };
   }
 
   async function hover(page: Page, needle: string, offset = 0): Promise<string> {
@@ -152,12 +163,7 @@ describe('real-world replies explained in Chromium', () => {
   });
 
   it('shows a flood of replies whole, summarised instead of annotated one by one', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
-    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
-    await page.keyboard.type('XFLOOD');
-    await page.keyboard.press('Enter');
+    const { context, page } = await startFlood();
     const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), REPLY_TIMEOUT_MS, 'the flood summary');
     const lines = text.split('\n');
     // Every reply is on screen, once, in order.
@@ -184,12 +190,7 @@ describe('real-world replies explained in Chromium', () => {
   });
 
   it('ends a flood where a line is written: the reply to a line typed during it is annotated, after the summary', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
-    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
-    await page.keyboard.type('XFLOOD');
-    await page.keyboard.press('Enter');
+    const { context, page } = await startFlood();
     const last = `flood ${FLOOD_OK + FLOOD_FAIL - 1} `;
     await waitForTerminal(page, (t) => t.includes(last), REPLY_TIMEOUT_MS, 'the last reply of the flood');
     // Typed at once, well within the quiet time that would end the flood by itself (FLOOD_QUIET_MS).
