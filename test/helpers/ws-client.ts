@@ -45,8 +45,6 @@ export class WsTestClient {
    * before that `rx` (which keeps only its `data`): what the bridge reported, however it grouped it into frames.
    */
   readonly messages: ServerMessage[] = [];
-  /** Every decoded message exactly as it came, one per frame. */
-  readonly frames: ServerMessage[] = [];
   /** Every complete reply assembled from the `rx` stream, in order. */
   readonly replies: Reply[] = [];
   /** Frames that did not decode (should stay empty). */
@@ -172,7 +170,6 @@ export class WsTestClient {
       return;
     }
     let m = decoded.value;
-    this.frames.push(m);
     if (m.type === 'rx' && m.sent !== undefined) {
       for (const text of m.sent) {
         this.messages.push(msg<ServerMessage>({ type: 'tx', text }));
