@@ -197,7 +197,7 @@ export function startApp(boot: BootHandOver): void {
       case 'rx':
         if (m.sent !== undefined) for (const text of m.sent) written(text);
         rxTime = performance.now();
-        view.write(renderer.rx(m.data).text);
+        view.write(renderer.rx(m.data).pieces);
         return;
       case 'tx':
         return written(m.text);

@@ -75,11 +75,18 @@ function boot(): void {
   };
   form.addEventListener('submit', onSubmit);
 
+  let lineFeeds: number | null = null;
   const hook: HelotermTestHook = {
     terminalText: () => bufferText(screen.term),
     locate: (needle) => locateText(screen.term, needle),
     cursor: () => ({ col: screen.term.buffer.active.cursorX, row: screen.term.buffer.active.cursorY }),
-    size: () => ({ cols: screen.term.cols, rows: screen.term.rows }),
+    size: () => ({ cols: screen.term.cols, rows: screen.term.rows, scrollback: screen.term.options.scrollback ?? 0 }),
+    countLineFeeds: () => {
+      if (lineFeeds !== null) return;
+      lineFeeds = 0;
+      screen.term.onLineFeed(() => (lineFeeds = (lineFeeds ?? 0) + 1));
+    },
+    lineFeeds: () => lineFeeds ?? 0,
   };
   Object.defineProperty(window, TEST_HOOK_NAME, { value: hook });
   screen.term.focus();

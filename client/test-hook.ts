@@ -11,6 +11,10 @@ export interface HelotermTestHook {
   locate(needle: string): { col: number; row: number } | null;
   /** The terminal cursor (0-based cell column, and row in the viewport). */
   cursor(): { col: number; row: number };
-  /** Terminal size in cells. */
-  size(): { cols: number; rows: number };
+  /** Terminal size in cells, and the lines of scrollback kept above the screen. */
+  size(): { cols: number; rows: number; scrollback: number };
+  /** Starts counting the line feeds xterm parses (not counted otherwise: a listener per line costs). */
+  countLineFeeds(): void;
+  /** Line feeds xterm has parsed since countLineFeeds(): fewer than lines received when jump scrolling dropped some. */
+  lineFeeds(): number;
 }

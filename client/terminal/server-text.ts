@@ -1,5 +1,5 @@
 /**
- * Turns the server's text into terminal text per `rx` chunk: one ReplyParser per SMTP connection; each line as
+ * Turns the server's text into terminal output per `rx` chunk: one ReplyParser per SMTP connection; each line as
  * received, and after each complete reply its annotation, the likely cause behind its text and the coach's hints
  * (the formats are in render-replies.ts). Pure: no DOM, no xterm.
  */
@@ -9,11 +9,15 @@ import { showControls } from '../../shared/smtp/escape.js';
 import type { Hint } from '../../shared/smtp/coach.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import type { ParseEvent, Reply } from '../../shared/smtp/types.js';
-import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatReplyLine, formatVendor } from './render-replies.js';
+import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatVendor } from './render-replies.js';
+import type { Piece } from './jump-scroll.js';
 
-/** What one rx chunk produced: terminal text and the reports of the replies it completed. */
+/**
+ * What one rx chunk produced: its terminal output (server lines are formatted only when written, see
+ * jump-scroll.ts) and the reports of the replies it completed.
+ */
 export interface Rendered {
-  text: string;
+  pieces: Piece[];
   replies: ReplyReport[];
   events: ParseEvent[];
 }
@@ -36,26 +40,26 @@ export class ServerTextRenderer {
 
   rx(data: string): Rendered {
     const events = this.parser.push(data);
-    const out: Rendered = { text: '', replies: [], events };
+    const out: Rendered = { pieces: [], replies: [], events };
     for (const ev of events) {
       switch (ev.kind) {
         case 'line':
           if (this.skip > 0) this.skip--;
-          else out.text += formatReplyLine(ev.line);
+          else out.pieces.push(ev.line);
           break;
         case 'reply': {
           const explained = this.explain(ev.reply);
           if (explained === null) break;
           const { report, hints } = explained;
-          out.text += formatAnnotation(report) + formatVendor(report) + hints.map(formatCoach).join('');
+          out.pieces.push(formatAnnotation(report) + formatVendor(report) + hints.map(formatCoach).join(''));
           out.replies.push(report);
           break;
         }
         case 'invalid':
-          out.text += formatInvalid(ev.reason);
+          out.pieces.push(formatInvalid(ev.reason));
           break;
         case 'overflow':
-          out.text += formatOverflow(ev.what, ev.limit);
+          out.pieces.push(formatOverflow(ev.what, ev.limit));
           break;
         default:
           exhaustive(ev);

@@ -7,6 +7,10 @@
  * and the painter needs the buffer's real cursor position to know how many rows the input line occupies (wide
  * characters and wrapping make that hard to compute ahead). A marker (which xterm moves on scroll-back trimming
  * and reflow) keeps the row where the input line starts.
+ *
+ * Output is written in animation frames, one write at a time (the next waits until xterm has parsed the last): what
+ * comes meanwhile is queued and written together, jump-scrolled (jump-scroll.ts) when it is more than the screen and
+ * the scrollback hold. Typed keys are echoed at once.
  */
 import type { IMarker, Terminal } from '@xterm/xterm';
 import { LineEditor, type Completer } from './line-editor.js';
@@ -14,9 +18,20 @@ import type { ReportStore } from './reports.js';
 import { formatHint, formatSent } from './render-replies.js';
 import { CodeTooltip } from './tooltip.js';
 import { registerCodeLinks } from './links.js';
-import { bufferText, fitScreen, locateText, type Screen } from './screen.js';
+import { SCROLLBACK_LINES, bufferText, fitScreen, locateText, type Screen } from './screen.js';
+import { tailText, type Piece } from './jump-scroll.js';
 
 const CSI = '\x1b[';
+/** Queued pieces (about one per server line) beyond which the queue is cut down to what could still be shown. */
+const COMPACT_PIECES = 50_000;
+/**
+ * While output comes faster than it can be shown (a write had to drop lines), it is written about 30 times a second
+ * rather than in every frame: each write then drops more of what no frame could show, and the time goes to reading
+ * the replies instead (docs/benchmarks.md, reply burst).
+ */
+const JUMP_INTERVAL_MS = 33;
+/** About one animation frame: the wait before the frame that follows a timer. */
+const FRAME_MS = 16;
 
 export interface TerminalViewOptions {
   /** A completed line, to send. It is already shown on screen. */
@@ -33,7 +48,22 @@ export class TerminalView {
   private readonly tooltip: CodeTooltip;
   private readonly resizeObserver: ResizeObserver;
   private input = { text: '', cursor: 0 };
-  private queued: string[] = [];
+  /** Output not yet written to xterm; at this many pieces it is cut down to what could still be shown. */
+  private queued: Piece[] = [];
+  private compactAt = COMPACT_PIECES;
+  /** A frame is requested, in which the queued output is written. */
+  private frame = false;
+  /** The last write dropped lines (jump-scroll.ts), so the next waits JUMP_INTERVAL_MS; when it was written. */
+  private jumping = false;
+  private lastOutput = 0;
+  /** Callbacks made once (see docs/benchmarks.md on closures per session). */
+  private readonly onFrame = (): void => {
+    this.frame = false;
+    this.flush();
+  };
+  private readonly nextFrame = (): void => {
+    requestAnimationFrame(this.onFrame);
+  };
   private busy = false;
   private again = false;
   private inputStart: IMarker | null = null;
@@ -58,11 +88,20 @@ export class TerminalView {
     fitScreen(screen);
   }
 
-  /** Writes output above the input line. The text must already be safe (see render.ts). */
-  write(text: string): void {
-    if (text === '') return;
-    this.queued.push(text);
-    this.flush();
+  /**
+   * Writes output above the input line, in the next animation frame (jump-scroll.ts). Text must already be safe
+   * (see render.ts); server lines are formatted when written.
+   */
+  write(output: string | readonly Piece[]): void {
+    if (typeof output === 'string') {
+      if (output !== '') this.queued.push(output);
+    } else for (const p of output) this.queued.push(p);
+    // Frames stop while the page is hidden: keep only what could still be shown, not everything since.
+    if (this.queued.length >= this.compactAt) {
+      this.queued = [tailText(this.queued, this.keptLines()).text];
+      this.compactAt = this.queued.length + COMPACT_PIECES;
+    }
+    if (this.queued.length > 0) this.schedule();
   }
 
   focus(): void {
@@ -87,6 +126,32 @@ export class TerminalView {
   dispose(): void {
     this.resizeObserver.disconnect();
     this.term.dispose();
+  }
+
+  /** Lines worth writing at once: the screen and the scrollback. */
+  private keptLines(): number {
+    return this.term.rows + SCROLLBACK_LINES;
+  }
+
+  /** Asks for a frame to write the queued output in: the next one, or while jump scrolling one JUMP_INTERVAL_MS on. */
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = true;
+    const wait = this.jumping ? this.lastOutput + JUMP_INTERVAL_MS - performance.now() : 0;
+    if (wait > FRAME_MS) setTimeout(this.nextFrame, wait - FRAME_MS);
+    else requestAnimationFrame(this.onFrame);
+  }
+
+  /** The queued output as text, jump-scrolled (jump-scroll.ts). */
+  private takeOutput(): string {
+    const { text, dropped } = tailText(this.queued, this.keptLines());
+    this.queued = [];
+    this.compactAt = COMPACT_PIECES;
+    if (text !== '') {
+      this.jumping = dropped;
+      this.lastOutput = performance.now();
+    }
+    return text;
   }
 
   private onData(data: string): void {
@@ -115,20 +180,21 @@ export class TerminalView {
       return;
     }
     // No input line on screen and none to paint (the usual case while a server talks): the cursor already stands at
-    // the start of the empty input line, so output needs no erase position and no wait. xterm parses writes in
-    // order, so a burst streams through without a round trip per batch.
+    // the start of the empty input line, so output needs no erase position. The next write still waits until xterm
+    // has parsed this one, so that what comes meanwhile is jump-scrolled rather than piled up in xterm.
     if (this.shown === '' && this.input.text === '') {
-      const output = this.queued.join('');
-      this.queued = [];
+      const output = this.takeOutput();
       this.inputStart?.dispose();
       this.inputStart = null;
-      if (output !== '') this.term.write(output);
+      if (output === '') return;
+      this.busy = true;
+      this.again = false;
+      this.term.write(output, () => this.done());
       return;
     }
     this.busy = true;
     this.again = false;
-    const output = this.queued.join('');
-    this.queued = [];
+    const output = this.takeOutput();
     const erase = this.eraseInputSequence();
     if (output === '') {
       this.paintInput(erase);
@@ -163,7 +229,7 @@ export class TerminalView {
 
   private done(): void {
     this.busy = false;
-    if (this.again) this.flush();
+    if (this.again) this.schedule();
   }
 
   /** Rows between the start of the input line and the cursor (only valid when no write is pending). */

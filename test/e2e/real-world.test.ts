@@ -12,6 +12,7 @@ import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { explainEhloLine } from '../../shared/smtp/ehlo.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { FLOOD_MARK } from '../../client/terminal/render-replies.js';
+import { FLOOD_BURST_REPLIES } from '../../client/terminal/flood.js';
 import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
 import { cellCenter, launchBrowser, waitForTerminal } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
@@ -21,6 +22,8 @@ const REPLY_TIMEOUT_MS = 10_000;
 /** Replies the scripted server sends at once to XFLOOD: far more than anyone reads. */
 const FLOOD_OK = 1500;
 const FLOOD_FAIL = 500;
+/** Replies the scripted server sends at once to XBIGFLOOD: many times what the scrollback holds. */
+const BIG_FLOOD = 60_000;
 /** The text of the reply to a NOOP typed while a flood is still being counted. */
 const AFTER_FLOOD = 'Ok, typed during the flood';
 
@@ -50,6 +53,10 @@ describe('real-world replies explained in Chromium', () => {
           match: /^XFLOOD$/i,
           reply: [Array.from({ length: FLOOD_OK + FLOOD_FAIL }, (_, i) => (i % 4 === 3 ? `550 5.1.1 flood ${i} no such user\r\n` : `250 2.0.0 flood ${i} ok\r\n`)).join('')],
         },
+        {
+          match: /^XBIGFLOOD$/i,
+          reply: [Array.from({ length: BIG_FLOOD }, (_, i) => `250 2.0.0 big ${i} ok\r\n`).join('')],
+        },
       ],
     });
     app = await startHeloterm({ port: 0, practice: false, allowedPorts: [fake.port], log: () => {} });
@@ -71,12 +78,13 @@ describe('real-world replies explained in Chromium', () => {
   }
 
   /** A new page, connected to the scripted server, that has just asked it for a flood (XFLOOD). */
-  async function startFlood(): Promise<{ context: BrowserContext; page: Page }> {
+  async function startFlood(command = 'XFLOOD'): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
     await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
-    await page.keyboard.type('XFLOOD');
+    if (command === 'XBIGFLOOD') await page.evaluate(() => (window as unknown as { __heloterm: { countLineFeeds(): void } }).__heloterm.countLineFeeds());
+    await page.keyboard.type(command);
     await page.keyboard.press('Enter');
     return { context, page };
   }
@@ -207,6 +215,35 @@ describe('real-world replies explained in Chromium', () => {
     const counted = Number(/(\d[\d,]*) more replies/.exec(lines[summary] ?? '')?.[1]?.replace(/,/g, ''));
     const annotated = lines.slice(lines.findIndex((l) => l.includes('XFLOOD')), summary).filter((l) => l.includes(ANNOTATION_MARK)).length;
     expect(annotated + counted).toBe(FLOOD_OK + FLOOD_FAIL);
+    await context.close();
+  });
+
+  it('jump-scrolls a flood far beyond the scrollback: the buffer ends as if every line were drawn, with fewer drawn', async () => {
+    const { context, page } = await startFlood('XBIGFLOOD');
+    const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), 30_000, 'the summary of the big flood');
+    const { lineFeeds, cols, rows, scrollback } = await page.evaluate(() => {
+      const h = (window as unknown as { __heloterm: { lineFeeds(): number; size(): { cols: number; rows: number; scrollback: number } } }).__heloterm;
+      return { lineFeeds: h.lineFeeds(), ...h.size() };
+    });
+    const lines = text.split('\n');
+    const big = lines.filter((l) => / big \d+ /.test(l)).map((l) => Number(/ big (\d+) /.exec(l)?.[1]));
+    // The newest replies, in order, none missing, up to the last one...
+    expect(big.at(-1)).toBe(BIG_FLOOD - 1);
+    expect(big).toEqual(big.map((_, i) => BIG_FLOOD - big.length + i));
+    // ... filling the scrollback and the screen, as drawing every line would have left them: above the summary (which
+    // may wrap) and the empty input line, nothing but replies of the flood.
+    const summary = lines.at(-1) ?? '';
+    expect(summary).toContain(`${FLOOD_MARK} `);
+    expect(big.length).toBe(lines.length - 1);
+    expect(big.length + Math.ceil(summary.length / cols) + 1).toBe(scrollback + rows);
+    // Every reply was read and counted (those beyond the first ones annotated, in the summary)...
+    const counted = Number(/(\d[\d,]*) more replies/.exec(summary)?.[1]?.replace(/,/g, ''));
+    expect(counted).toBeGreaterThanOrEqual(BIG_FLOOD - FLOOD_BURST_REPLIES);
+    expect(counted).toBeLessThanOrEqual(BIG_FLOOD);
+    // ... but xterm drew far fewer lines than came: those no frame could show were skipped.
+    expect(lineFeeds).toBeLessThan(BIG_FLOOD);
+    // And the page still answers at once.
+    await type(page, 'EHLO after.big.flood', 250);
     await context.close();
   });
 });

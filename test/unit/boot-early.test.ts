@@ -10,6 +10,7 @@ import { formatConnected, formatConnecting, formatServerLine } from '../../clien
 import { formatReplyLine } from '../../client/terminal/render-replies.js';
 import { parseReplyLine } from '../../shared/smtp/reply-line.js';
 import { ServerTextRenderer } from '../../client/terminal/server-text.js';
+import { piecesText } from '../../client/terminal/jump-scroll.js';
 import { msg, type Bare, type ServerMessage } from '../../shared/protocol/messages.js';
 import { reportReply } from '../../shared/smtp/report.js';
 import { SessionModel } from '../../shared/smtp/session.js';
@@ -34,7 +35,7 @@ function appAlone(messages: readonly ServerMessage[]): string {
   for (const x of messages) {
     if (x.type === 'connecting') out += formatConnecting(x.host, x.port);
     else if (x.type === 'connected') out += formatConnected(x.host, x.address, x.port);
-    else if (x.type === 'rx') out += r.rx(x.data).text;
+    else if (x.type === 'rx') out += piecesText(r.rx(x.data).pieces);
   }
   return out;
 }
@@ -51,7 +52,7 @@ function bootThenApp(messages: readonly ServerMessage[], early: number): string 
   for (const { m: x, painted } of later) {
     if (x.type === 'connecting' && !painted) out += formatConnecting(x.host, x.port);
     else if (x.type === 'connected' && !painted) out += formatConnected(x.host, x.address, x.port);
-    else if (x.type === 'rx') out += r.rx(x.data).text;
+    else if (x.type === 'rx') out += piecesText(r.rx(x.data).pieces);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { webSocketUrl } from '../../client/connection.js';
 import { describeTls } from '../../client/ui/status.js';
 import { formatAddress, formatServerLine } from '../../client/terminal/render.js';
 import { ServerTextRenderer } from '../../client/terminal/server-text.js';
+import { piecesText } from '../../client/terminal/jump-scroll.js';
 import { annotate } from '../../shared/smtp/explain.js';
 import { explainCode } from '../../shared/smtp/explain.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
@@ -116,14 +117,14 @@ describe('terminal rendering of server text', () => {
   it('renders lines as they come and annotates each complete reply once', () => {
     const r = renderer();
     const first = r.rx('250-practice.test Hello\r\n250-PIPE');
-    expect(plain(first.text)).toBe('250-practice.test Hello\r\n');
+    expect(plain(piecesText(first.pieces))).toBe('250-practice.test Hello\r\n');
     expect(first.replies).toEqual([]);
     const second = r.rx('LINING\r\n250 SIZE 1048576\r\n');
     expect(second.replies).toHaveLength(1);
     const reply = second.replies[0]!.reply;
     expect(reply.lines).toHaveLength(3);
-    expect(plain(second.text)).toContain(`↳ ${annotate(reply).summary}  [1]`);
-    expect(plain(second.text)).toContain(explainCode(250).title);
+    expect(plain(piecesText(second.pieces))).toContain(`↳ ${annotate(reply).summary}  [1]`);
+    expect(plain(piecesText(second.pieces))).toContain(explainCode(250).title);
     expect(r.pending).toBe('');
   });
 
@@ -140,7 +141,7 @@ describe('the renderer with the coach and vendor rules', () => {
   it('numbers replies, names the likely cause of a recognised failure, and adds the coach\'s hint', () => {
     const r = renderer();
     r.rx('220 mx ESMTP\r\n');
-    const out = plain(r.rx('450 4.2.0 <a@b>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html\r\n').text);
+    const out = plain(piecesText(r.rx('450 4.2.0 <a@b>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html\r\n').pieces));
     expect(out).toMatch(/↳ 450 .*\[2\]/);
     expect(out).toMatch(/⚑ likely: .*greylist/i);
     expect(out).toMatch(/✎ 4xx is a temporary failure/);

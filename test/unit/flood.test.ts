@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FLOOD_BURST_REPLIES, FLOOD_REPLIES_PER_SECOND, FloodGate, endFlood } from '../../client/terminal/flood.js';
 import { FLOOD_MARK } from '../../client/terminal/render-replies.js';
 import { ServerTextRenderer } from '../../client/terminal/server-text.js';
+import { piecesText } from '../../client/terminal/jump-scroll.js';
 import { reportReply } from '../../shared/smtp/report.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
@@ -66,7 +67,7 @@ describe('ServerTextRenderer in a flood', () => {
       return gate.admit(reply.code, 0) ? { report: reportReply(n, ex), hints: [] } : null;
     });
     const count = FLOOD_BURST_REPLIES * 3;
-    const out = plain(r.rx('220 hi\r\n' + '250-a\r\n250 b\r\n'.repeat(count - 1)).text);
+    const out = plain(piecesText(r.rx('220 hi\r\n' + '250-a\r\n250 b\r\n'.repeat(count - 1)).pieces));
     expect(out.split('\n').filter((l) => l.startsWith('250')).length).toBe((count - 1) * 2);
     expect(out.split(ANNOTATION_MARK).length - 1).toBe(FLOOD_BURST_REPLIES);
     expect(n).toBe(count);
