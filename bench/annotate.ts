@@ -6,6 +6,7 @@
  *      through its bridge (annotated) against the bare page through the bare relay (the same text, unannotated),
  *      in MB of server text per second from the first burst frame received to the last reply painted. While the
  *      burst renders on heloterm's page a key is typed every PROBE_INTERVAL_MS and timed until its echo is painted.
+ *      heloterm's page jump-scrolls (client/terminal/jump-scroll.ts); the bare page draws every line.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -241,7 +242,9 @@ export async function benchAnnotate(browser: Browser, builds: Builds): Promise<B
       `**${usedMb} MB reply burst in Chromium**${usedMb < BURST_MB ? ` (${BURST_MB} MB asked for; cut to what heloterm's page renders in about ${BURST_BUDGET_SECONDS} s at the rate a first ${CALIBRATION_MB} MB burst showed, so the run stays bounded)` : ''} (real replies from the recorded Postfix/Exim/OpenSMTPD dialogs and published ` +
         `provider rejections; rate = burst size ÷ time from the first burst frame received to the last reply painted; both ` +
         `terminals ${helo.size.cols}×${helo.size.rows} with 5,000 lines of scrollback). While the burst renders on heloterm's page, ` +
-        `a key is typed every ${PROBE_INTERVAL_MS} ms (at most ${MAX_PROBES}) and timed from keydown to its echo painted.`,
+        `a key is typed every ${PROBE_INTERVAL_MS} ms (at most ${MAX_PROBES}) and timed from keydown to its echo painted. ` +
+        "heloterm's page reads and counts every reply but jump-scrolls (client/terminal/jump-scroll.ts): it hands xterm only the lines " +
+        'that the screen and the scrollback keep, so it draws fewer lines than the bare page, which hands xterm every frame as it comes.',
       '',
       ...table(['page', 'time', 'rate', 'keypress → echo p50', 'max', 'probes'], [
         ["heloterm (annotated, through the bridge)", fmt.ms(helo.ms), `${helo.mbPerSecond.toFixed(2)} MB/s`, fmt.ms(echo.p50), fmt.ms(echo.max),
