@@ -3,24 +3,24 @@
  * the shared findCodeTokens (the same rule that coloured them) and shows the explanation tooltip on hover.
  *
  * xterm link ranges are 1-based and inclusive, in buffer cells. findCodeTokens works in UTF-16 offsets of the line
- * text, so offsets are mapped to cells: a wide character takes two cells, a surrogate pair two code units. Only the
- * line itself is searched (a code never starts a wrapped continuation row), which covers every reply line, since
- * codes sit at the start of a line.
+ * text, so offsets are mapped to cells: a wide character takes two cells, a surrogate pair two code units. A line
+ * that wrapped is searched whole (its rows joined), so a code on a continuation row, or split across two rows (an
+ * annotation's enhanced code in a narrow terminal), is hoverable too.
  */
-import type { IBufferLine, ILink, IDisposable, Terminal } from '@xterm/xterm';
+import type { IBuffer, ILink, IDisposable, Terminal } from '@xterm/xterm';
 import { findCodeTokens, type CodeToken } from '../../shared/smtp/tokens.js';
 import { findKeywordToken } from '../../shared/smtp/ehlo.js';
 import type { ReportStore } from './reports.js';
-import { cellColumns } from './screen.js';
+import { logicalLine, type LogicalLine } from './screen.js';
 import type { CodeTooltip, HoverTarget } from './tooltip.js';
 
-/** The 1-based inclusive cell range of a token on buffer line `y` (1-based). */
-function tokenRange(t: Pick<CodeToken, 'start' | 'end'>, columns: number[], line: IBufferLine, y: number): ILink['range'] | null {
-  const first = columns[t.start];
-  const last = columns[t.end - 1];
+/** The 1-based inclusive cell range of a token of a logical line; it may span rows. */
+function tokenRange(t: Pick<CodeToken, 'start' | 'end'>, line: LogicalLine, buf: IBuffer): ILink['range'] | null {
+  const first = line.cells[t.start];
+  const last = line.cells[t.end - 1];
   if (first === undefined || last === undefined) return null;
-  const lastWidth = line.getCell(last)?.getWidth() ?? 1;
-  return { start: { x: first + 1, y }, end: { x: last + lastWidth, y } };
+  const lastWidth = buf.getLine(last.row)?.getCell(last.col)?.getWidth() ?? 1;
+  return { start: { x: first.col + 1, y: first.row + 1 }, end: { x: last.col + lastWidth, y: last.row + 1 } };
 }
 
 export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports: ReportStore): IDisposable {
@@ -35,29 +35,26 @@ export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports:
   return term.registerLinkProvider({
     provideLinks(y, callback) {
       const buf = term.buffer.active;
-      const line = buf.getLine(y - 1);
-      if (line === undefined || line.isWrapped) {
+      const line = logicalLine(buf, y - 1);
+      const tokens = line === null ? [] : findCodeTokens(line.text);
+      if (line === null || tokens.length === 0) {
         callback(undefined);
         return;
       }
-      const { text, columns } = cellColumns(line);
-      const tokens = findCodeTokens(text);
-      if (tokens.length === 0) {
-        callback(undefined);
-        return;
-      }
-      // The reply this row belongs to (xterm asks only for rows under the pointer, so this walk is rare).
-      const row = reports.forRow(buf, y - 1);
+      // Only the links that cross row y: xterm asks again for the other rows of the line.
+      const onRow = (range: ILink['range'] | null): range is ILink['range'] => range !== null && range.start.y <= y && y <= range.end.y;
+      // The reply this line belongs to (xterm asks only for rows under the pointer, so this walk is rare).
+      const row = reports.forRow(buf, line.first);
       const links: ILink[] = [];
       for (const token of tokens) {
-        const range = tokenRange(token, columns, line, y);
-        if (range !== null) links.push(link(range, token.key, () => ({ kind: 'code', token, report: row?.report ?? null })));
+        const range = tokenRange(token, line, buf);
+        if (onRow(range)) links.push(link(range, token.key, () => ({ kind: 'code', token, report: row?.report ?? null })));
       }
       // EHLO keywords (every line of an EHLO reply but the first, the server's greeting) are hoverable too.
       const ehlo = row !== null && row.lineIndex > 0 ? row.report.ehlo?.[row.lineIndex] : undefined;
-      const kw = ehlo !== undefined ? findKeywordToken(text) : null;
-      const kwRange = kw !== null ? tokenRange(kw, columns, line, y) : null;
-      if (ehlo !== undefined && kw !== null && kwRange !== null) links.push(link(kwRange, kw.key, () => ({ kind: 'keyword', explanation: ehlo })));
+      const kw = ehlo !== undefined ? findKeywordToken(line.text) : null;
+      const kwRange = kw !== null ? tokenRange(kw, line, buf) : null;
+      if (ehlo !== undefined && kw !== null && onRow(kwRange)) links.push(link(kwRange, kw.key, () => ({ kind: 'keyword', explanation: ehlo })));
       callback(links);
     },
   });

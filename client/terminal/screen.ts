@@ -3,7 +3,7 @@
  * rest of the page has loaded, then handed to TerminalView (view.ts), which adds the line editor and the hover.
  * Also the read-only views of its buffer the page and its tests need (text, where a text stands on screen).
  */
-import { Terminal, type IBufferLine, type ITheme } from '@xterm/xterm';
+import { Terminal, type IBuffer, type IBufferLine, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 
@@ -67,8 +67,11 @@ export function fitScreen({ term, fit }: Screen): void {
   fit.fit();
 }
 
-/** The cell (0-based column) of each UTF-16 offset of `line.translateToString(true)`, plus the end position. */
-export function cellColumns(line: IBufferLine): { text: string; columns: number[] } {
+/**
+ * The cell (0-based column) of each UTF-16 offset of `line.translateToString(true)`. With `trim` false the row's
+ * trailing blanks are kept (a row that wraps on to the next is full: its blanks are part of the line's text).
+ */
+export function cellColumns(line: IBufferLine, trim = true): { text: string; columns: number[] } {
   const columns: number[] = [];
   let text = '';
   for (let x = 0; x < line.length; x++) {
@@ -79,10 +82,39 @@ export function cellColumns(line: IBufferLine): { text: string; columns: number[
     for (let i = 0; i < chars.length; i++) columns.push(x);
     text += chars;
   }
+  if (!trim) return { text, columns };
   // translateToString(true) trims trailing whitespace: keep the offsets of the text that remains.
   const trimmed = text.replace(/\s+$/, '');
   columns.length = trimmed.length;
   return { text: trimmed, columns };
+}
+
+/** A line as written, over the row it starts on and the rows it wrapped on to. */
+export interface LogicalLine {
+  /** The buffer row (0-based) it starts on. */
+  first: number;
+  text: string;
+  /** The buffer row and cell column (0-based) of each UTF-16 offset of `text`. */
+  cells: { row: number; col: number }[];
+}
+
+/** The logical line that buffer row `y` (0-based) is part of, wrapped rows joined; null past the buffer. */
+export function logicalLine(buf: IBuffer, y: number): LogicalLine | null {
+  let first = y;
+  while (first > 0 && buf.getLine(first)?.isWrapped === true) first--;
+  const start = buf.getLine(first);
+  if (start === undefined) return null;
+  const out: LogicalLine = { first, text: '', cells: [] };
+  for (let row = first, line: IBufferLine | undefined = start; line !== undefined; ) {
+    const next = buf.getLine(row + 1);
+    const { text, columns } = cellColumns(line, next?.isWrapped !== true);
+    out.text += text;
+    for (const col of columns) out.cells.push({ row, col });
+    if (next?.isWrapped !== true) break;
+    row++;
+    line = next;
+  }
+  return out;
 }
 
 /** The whole buffer as text, one entry per line (wrapped rows joined), trailing blank lines dropped. */

@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { explainEhloLine } from '../../shared/smtp/ehlo.js';
+import { explainEnhanced } from '../../shared/smtp/explain.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { FLOOD_MARK } from '../../client/terminal/render-replies.js';
 import { FLOOD_BURST_REPLIES } from '../../client/terminal/flood.js';
@@ -244,6 +245,27 @@ describe('real-world replies explained in Chromium', () => {
     expect(lineFeeds).toBeLessThan(BIG_FLOOD);
     // And the page still answers at once.
     await type(page, 'EHLO after.big.flood', 250);
+    await context.close();
+  });
+
+  it('explains a code on a wrapped row: the enhanced code of an annotation in a narrow terminal', async () => {
+    const title = explainEnhanced('2.1.0')?.title;
+    if (title === undefined) throw new Error('the knowledge base no longer explains 2.1.0');
+    // Narrow (the panes stack) but tall, so the tooltip has room beside the pointer.
+    const context = await browser.newContext({ viewport: { width: 320, height: 1400 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    await type(page, 'MAIL FROM:<wrap@fake.example>', 250);
+    const needle = `2.1.0 ${title.slice(0, 4)}`;
+    // The annotation wrapped: its enhanced code stands on a row below the one the line starts on.
+    const at = await page.evaluate(([mark, code]) => {
+      const h = (window as unknown as { __heloterm: { locate(s: string): { row: number } | null } }).__heloterm;
+      return { mark: h.locate(mark), code: h.locate(code) };
+    }, [`${ANNOTATION_MARK} 250 `, needle] as const);
+    expect(at.mark).not.toBeNull();
+    expect(at.code?.row).toBeGreaterThan(at.mark?.row ?? Number.POSITIVE_INFINITY);
+    expect(await hover(page, needle)).toContain(title);
     await context.close();
   });
 });
