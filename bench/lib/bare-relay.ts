@@ -33,12 +33,14 @@ export interface BareRelay {
 export interface BareRelayOptions {
   /** A directory to serve over HTTP (the built bare page); none: every HTTP request gets 404. */
   staticDir?: string;
+  /** Extra headers on every file served (the ttfp benchmark copies heloterm's security headers for scale). */
+  headers?: Readonly<Record<string, string>>;
   port?: number;
 }
 
 export async function startBareRelay(opts: BareRelayOptions = {}): Promise<BareRelay> {
   const server = http.createServer((req, res) => {
-    void serveStatic(opts.staticDir, req, res);
+    void serveStatic(opts.staticDir, opts.headers ?? {}, req, res);
   });
   server.on('clientError', (_err, socket) => socket.destroy());
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_PAYLOAD_BYTES });
@@ -88,7 +90,7 @@ export async function startBareRelay(opts: BareRelayOptions = {}): Promise<BareR
   };
 }
 
-async function serveStatic(dir: string | undefined, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function serveStatic(dir: string | undefined, headers: Readonly<Record<string, string>>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const pathname = new URL(req.url ?? '/', 'http://relay').pathname;
   const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
   const file = dir === undefined ? null : path.resolve(dir, relative);
@@ -98,7 +100,7 @@ async function serveStatic(dir: string | undefined, req: http.IncomingMessage, r
   }
   try {
     const body = await readFile(file);
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
+    res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
     res.end(body);
   } catch {
     res.writeHead(404).end();
