@@ -251,8 +251,8 @@ describe('real-world replies explained in Chromium', () => {
   it('explains a code on a wrapped row: the enhanced code of an annotation in a narrow terminal', async () => {
     const title = explainEnhanced('2.1.0')?.title;
     if (title === undefined) throw new Error('the knowledge base no longer explains 2.1.0');
-    // Narrow (the panes stack) but tall, so the tooltip has room beside the pointer.
-    const context = await browser.newContext({ viewport: { width: 320, height: 1400 } });
+    // Narrow: the panes stack and the terminal is about 36 columns wide.
+    const context = await browser.newContext({ viewport: { width: 320, height: 700 } });
     const page = await context.newPage();
     await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
     await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
