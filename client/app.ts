@@ -28,6 +28,7 @@ import { ReportStore } from './terminal/reports.js';
 import { completeLine, localCommand } from './terminal/local-commands.js';
 import { exhaustive, type ErrorCode, type PracticeInfo, type ServerMessage } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
+import { required } from './dom.js';
 
 /** Errors after which no SMTP connection is open (the connect attempt failed or there was none). */
 const CONNECT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -39,12 +40,6 @@ const CONNECT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'TLS_FAILED',
   'NOT_CONNECTED',
 ]);
-
-function required<T extends Element>(selector: string, type: new () => T): T {
-  const el = document.querySelector(selector);
-  if (!(el instanceof type)) throw new Error(`page: missing ${selector}`);
-  return el;
-}
 
 export function startApp(boot: BootHandOver): void {
   const { conn, token, urlTarget } = boot;

@@ -7,6 +7,7 @@
  */
 import './styles.css';
 import { takeAccessToken } from './access-token.js';
+import { required } from './dom.js';
 import { EarlyPainter } from './boot/early.js';
 import type { BootHandOver } from './boot/hand-over.js';
 import { Connection, webSocketUrl } from './connection.js';
@@ -22,12 +23,6 @@ import { parseUrlTarget } from './ui/url-params.js';
  * greet late: RFC 5321 §4.5.3.2.1 lets a client wait 5 minutes), in ms. Otherwise the app is loaded at once.
  */
 const APP_AFTER_GREETING_AT_MOST_MS = 300;
-
-function required<T extends Element>(selector: string, type: new () => T): T {
-  const el = document.querySelector(selector);
-  if (!(el instanceof type)) throw new Error(`page: missing ${selector}`);
-  return el;
-}
 
 function boot(): void {
   const storage = (() => {

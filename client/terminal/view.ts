@@ -18,7 +18,7 @@ import type { ReportStore } from './reports.js';
 import { formatHint, formatSent } from './render-replies.js';
 import { CodeTooltip } from './tooltip.js';
 import { registerCodeLinks } from './links.js';
-import { SCROLLBACK_LINES, bufferText, fitScreen, locateText, type Screen } from './screen.js';
+import { SCROLLBACK_LINES, fitScreen, type Screen } from './screen.js';
 import { tailText, type Piece } from './jump-scroll.js';
 
 const CSI = '\x1b[';
@@ -106,16 +106,6 @@ export class TerminalView {
 
   focus(): void {
     this.term.focus();
-  }
-
-  /** The whole buffer as text, one entry per line (wrapped rows joined), trailing blank lines dropped. */
-  text(): string {
-    return bufferText(this.term);
-  }
-
-  /** The viewport cell (0-based column and row) where `needle` last appears on screen, or null. */
-  locate(needle: string): { col: number; row: number } | null {
-    return locateText(this.term, needle);
   }
 
   /** Feeds keys typed before the view existed (the boot script kept them), as if typed now. */
