@@ -23,6 +23,7 @@ import { DisposableStore, timeout } from './disposable.js';
 import type { LineLimiter } from './line-policy.js';
 import type { LogSink } from './log.js';
 import { mapNetError, type BridgeError } from './net-errors.js';
+import { Utf8Stream } from './utf8.js';
 
 /** Most lines held at once (before the greeting or during STARTTLS); more means a script is not waiting. */
 export const MAX_HELD_LINES = 100;
@@ -80,7 +81,8 @@ export class SmtpLink {
   /** Follows the dialog: when lines may be written, what is message text, when STARTTLS was accepted. */
   private readonly model = new SessionModel();
   private readonly parser: ReplyParser;
-  private decoder = new TextDecoder('utf-8');
+  /** The server's bytes as text; holds a character split across chunks (server/utf8.ts: no TextDecoder each). */
+  private readonly decoder = new Utf8Stream();
   private socket: net.Socket | null = null;
   private secure = false;
   private phase: Phase = 'dialling';
@@ -264,15 +266,14 @@ export class SmtpLink {
 
   private serverClosed(): void {
     if (this.phase === 'ended') return; // we closed it: `closed` was sent already
-    const rest = this.decoder.decode();
+    const rest = this.decoder.end();
     if (rest.length > 0) this.deps.send({ type: 'rx', data: rest });
     this.end('server', 'the server closed the connection');
   }
 
   private received(chunk: Buffer): void {
     if (this.phase === 'ended') return; // lingering after QUIT: nobody listens any more
-    // stream: true keeps a multi-byte character split across TCP chunks for the next chunk.
-    const text = this.decoder.decode(chunk, { stream: true });
+    const text = this.decoder.write(chunk);
     if (text.length === 0) return;
     let cut = text.length;
     let startTls = false;
@@ -338,7 +339,7 @@ export class SmtpLink {
     this.secure = true;
     // RFC 3207 §4.2: nothing from before the handshake counts.
     this.parser.reset();
-    this.decoder = new TextDecoder('utf-8');
+    this.decoder.reset();
     const err: unknown = socket.authorizationError;
     const m: Bare<TlsMessage> = {
       type: 'tls',

@@ -61,6 +61,15 @@ describe('received bytes', () => {
     expect(rx.every((m) => m.data.length > 0 && !m.data.includes('\uFFFD'))).toBe(true);
   });
 
+  it('shows a byte order mark and ill-formed bytes as sent, byte by byte: nothing dropped, U+FFFD for what is not UTF-8', async () => {
+    // EF BB BF (a BOM), then "220 ", then E6 97 (a character cut short), FF (never UTF-8), then é whole.
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('220 '), Buffer.from([0xe6, 0x97, 0xff]), Buffer.from('é ok\r\n')]);
+    const { client, fake } = await setup({ onConnect: [{ dribble: bytes, gapMs: 1 }] });
+    await connect(client, fake);
+    await client.waitFor((m) => m.type === 'rx' && m.data.endsWith('\n'));
+    expect(client.rxText()).toBe('\ufeff220 \ufffd\ufffdé ok\r\n');
+  });
+
   it('passes a multi-line reply through as one reply', async () => {
     const { client, fake } = await setup({
       onConnect: [GREETING],
