@@ -3,12 +3,13 @@
  * emulator: no colour changes, no title changes, no OSC 52 clipboard writes, no cursor moves, no bracketed-paste
  * tricks. C0 controls and DEL become caret notation (ESC -> "^[", CR -> "^M", NUL -> "^@", DEL -> "^?"), as
  * `cat -v` shows them; C1 controls and the Unicode bidirectional overrides (which can reorder what is displayed)
- * become "<U+009B>"-style escapes.
+ * become "<U+009B>"-style escapes, and so does a byte order mark (U+FEFF), which would otherwise stand invisibly
+ * before a reply's code.
  */
 
-// C0, DEL, C1, and the bidi embeddings/overrides/isolates (U+202A-U+202E, U+2066-U+2069).
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// C0, DEL, C1, the bidi embeddings/overrides/isolates (U+202A-U+202E, U+2066-U+2069) and the BOM (U+FEFF).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/;
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 function escapeOne(ch: string): string {
   const c = ch.charCodeAt(0);

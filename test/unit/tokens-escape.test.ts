@@ -31,6 +31,7 @@ describe('showControls', () => {
     ['a\rb\u0000c\u007f', 'a^Mb^@c^?'],
     ['\u009b31m', '<U+009B>31m'],
     ['abc\u202edcba', 'abc<U+202E>dcba'],
+    ['\ufeff220 ready', '<U+FEFF>220 ready'],
     ['Grüße 日本 ✉', 'Grüße 日本 ✉'],
   ])('%j', (raw, shown) => {
     expect(showControls(raw)).toBe(shown);
