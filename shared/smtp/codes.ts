@@ -276,7 +276,7 @@ export const BASIC_CODES: readonly BasicCodeEntry[] = [
     action:
       'Send QUIT and do not retry this host. Check the domain\'s MX records: you are probably talking to the ' +
       'wrong server.',
-    source: 'RFC 7504 §2',
+    source: 'RFC 7504 §3',
     article: 'Domain does not accept mail',
   },
   {
@@ -388,6 +388,6 @@ export const BASIC_CODES: readonly BasicCodeEntry[] = [
       'A relay reports that the recipient\'s domain accepts no mail at all, typically because it publishes a ' +
       '"null MX" record (RFC 7505).',
     action: 'Do not retry: check the recipient\'s domain for a typo, or reach the person another way.',
-    source: 'RFC 7504 §3',
+    source: 'RFC 7504 §4',
   },
 ];

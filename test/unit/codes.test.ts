@@ -195,6 +195,12 @@ describe('basic code dictionary', () => {
     expect(entry(code).source).toMatch(/^RFC 7504 §\d/);
   });
 
+  // Checked against the RFC texts (Debian's doc-rfc-std-proposed): RFC 7504 §3 is "The 521 Reply Code", §4 "The 556
+  // Reply Code" (§2 is the background).
+  it.each([[521, 'RFC 7504 §3'], [556, 'RFC 7504 §4']])('%i cites the section of RFC 7504 that defines it', (code, source) => {
+    expect(entry(code).source).toBe(source);
+  });
+
   it.each(BASIC_CODES.map((e) => [e.code, e] as const))('%i is complete and readable', (_code, e) => {
     expectReadable(e.title, 4);
     expect(e.title.length).toBeLessThanOrEqual(40);
