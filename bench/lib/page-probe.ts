@@ -3,7 +3,8 @@
  * heloterm's page and the bare page are measured the same way. It only observes:
  *   - `firstPaint(needle)`: the time (ms since navigation start, performance.now()) at which xterm's rows on screen
  *     first contain `needle`: a MutationObserver on the document sees xterm's DOM renderer write the row, in the
- *     animation frame that paints it;
+ *     animation frame that paints it, and reported at once through the `__benchPainted` binding when the harness
+ *     exposed one (so that nothing polls the page while it loads);
  *   - `wsTimes`: when the page's WebSocket opened, and when a frame containing a watched text first arrived
  *     (the WebSocket constructor is wrapped; the page's own listeners run unchanged);
  *   - input probes: every key typed while `probing` is on is timed from its keydown (event.timeStamp) until the
@@ -26,7 +27,12 @@ export interface ProbeState {
 
 export interface BenchWindow {
   __bench: { state: ProbeState; watch(needles: string[]): void; startProbing(prefix: string): void };
+  /** Exposed by the harness (Playwright exposeFunction) before the page loads: told when a needle is painted. */
+  __benchPainted?: (needle: string, at: number) => void;
 }
+
+/** The name of the binding in BenchWindow. */
+export const PAINTED_BINDING = '__benchPainted';
 
 export function installProbe(initialNeedles: string[]): void {
   const state: ProbeState = { painted: {}, received: {}, wsOpen: null, probing: false, typed: '', pending: [], latencies: [] };
@@ -40,6 +46,7 @@ export function installProbe(initialNeedles: string[]): void {
     needles = needles.filter((n) => {
       if (!text.includes(n)) return true;
       state.painted[n] = now;
+      void (window as unknown as BenchWindow).__benchPainted?.(n, now);
       return false;
     });
     while (state.pending.length > 0) {
