@@ -110,6 +110,7 @@ export function startApp(boot: BootHandOver): void {
       if (!conn.send({ type: 'line', text })) view.write(formatNote('not sent: no contact with the heloterm bridge'));
     },
   });
+  boot.testHook.pendingOutput = () => view.pendingPieces;
 
   const setState = (s: FormState): void => {
     state = s;

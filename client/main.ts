@@ -82,6 +82,7 @@ function boot(): void {
       screen.term.onLineFeed(() => (lineFeeds = (lineFeeds ?? 0) + 1));
     },
     lineFeeds: () => lineFeeds ?? 0,
+    pendingOutput: () => 0,
   };
   Object.defineProperty(window, TEST_HOOK_NAME, { value: hook });
   screen.term.focus();
@@ -97,7 +98,7 @@ function boot(): void {
     for (const stop of stopEarly) stop();
     typing.dispose();
     form.removeEventListener('submit', onSubmit);
-    const handOver: BootHandOver = { screen, conn, token, urlTarget, connectAtOnce, early: early.handOver(), typed, submitted };
+    const handOver: BootHandOver = { screen, conn, token, urlTarget, connectAtOnce, early: early.handOver(), typed, submitted, testHook: hook };
     app.startApp(handOver);
   };
   const onAppFailed = (): void => {

@@ -17,4 +17,6 @@ export interface HelotermTestHook {
   countLineFeeds(): void;
   /** Line feeds xterm has parsed since countLineFeeds(): fewer than lines received when jump scrolling dropped some. */
   lineFeeds(): number;
+  /** Pieces of output (about one per line) queued for the terminal and not yet written; set by the app once it runs. */
+  pendingOutput(): number;
 }

@@ -1,5 +1,6 @@
 /** What the boot script (main.ts) hands to the app (app.ts) when the app has loaded. */
 import type { Connection } from '../connection.js';
+import type { HelotermTestHook } from '../test-hook.js';
 import type { Screen } from '../terminal/screen.js';
 import type { UrlTarget } from '../ui/url-params.js';
 import type { EarlyState } from './early.js';
@@ -16,4 +17,6 @@ export interface BootHandOver {
   typed: string;
   /** Connect was pressed before the app was here. */
   submitted: boolean;
+  /** The end-to-end tests' window onto the page (test-hook.ts): the app fills in what only it knows. */
+  testHook: HelotermTestHook;
 }

@@ -108,6 +108,11 @@ export class TerminalView {
     this.term.focus();
   }
 
+  /** Pieces of output queued and not yet written (for the test hook). */
+  get pendingPieces(): number {
+    return this.queued.length;
+  }
+
   /** Feeds keys typed before the view existed (the boot script kept them), as if typed now. */
   type(data: string): void {
     if (data !== '') this.onData(data);

@@ -219,13 +219,14 @@ describe('real-world replies explained in Chromium', () => {
     await context.close();
   });
 
-  it('jump-scrolls a flood far beyond the scrollback: the buffer ends as if every line were drawn, with fewer drawn', async () => {
-    const { context, page } = await startFlood('XBIGFLOOD');
-    const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), 30_000, 'the summary of the big flood');
-    const { lineFeeds, cols, rows, scrollback } = await page.evaluate(() => {
-      const h = (window as unknown as { __heloterm: { lineFeeds(): number; size(): { cols: number; rows: number; scrollback: number } } }).__heloterm;
-      return { lineFeeds: h.lineFeeds(), ...h.size() };
-    });
+  /**
+   * Checks the screen after the big flood: the newest replies, in order, none missing, filling the scrollback and the
+   * screen as drawing every line would have left them; every reply counted in the summary.
+   */
+  async function expectBigFloodShown(page: Page, text: string): Promise<void> {
+    const { cols, rows, scrollback } = await page.evaluate(() =>
+      (window as unknown as { __heloterm: { size(): { cols: number; rows: number; scrollback: number } } }).__heloterm.size(),
+    );
     const lines = text.split('\n');
     const big = lines.filter((l) => / big \d+ /.test(l)).map((l) => Number(/ big (\d+) /.exec(l)?.[1]));
     // The newest replies, in order, none missing, up to the last one...
@@ -237,14 +238,70 @@ describe('real-world replies explained in Chromium', () => {
     expect(summary).toContain(`${FLOOD_MARK} `);
     expect(big.length).toBe(lines.length - 1);
     expect(big.length + Math.ceil(summary.length / cols) + 1).toBe(scrollback + rows);
-    // Every reply was read and counted (those beyond the first ones annotated, in the summary)...
+    // Every reply was read and counted (those beyond the first ones annotated, in the summary).
     const counted = Number(/(\d[\d,]*) more replies/.exec(summary)?.[1]?.replace(/,/g, ''));
     expect(counted).toBeGreaterThanOrEqual(BIG_FLOOD - FLOOD_BURST_REPLIES);
     expect(counted).toBeLessThanOrEqual(BIG_FLOOD);
-    // ... but xterm drew far fewer lines than came: those no frame could show were skipped.
+  }
+
+  it('jump-scrolls a flood far beyond the scrollback: the buffer ends as if every line were drawn, with fewer drawn', async () => {
+    const { context, page } = await startFlood('XBIGFLOOD');
+    const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), 30_000, 'the summary of the big flood');
+    await expectBigFloodShown(page, text);
+    // xterm drew far fewer lines than came: those no frame could show were skipped.
+    const lineFeeds = await page.evaluate(() => (window as unknown as { __heloterm: { lineFeeds(): number } }).__heloterm.lineFeeds());
     expect(lineFeeds).toBeLessThan(BIG_FLOOD);
     // And the page still answers at once.
     await type(page, 'EHLO after.big.flood', 250);
+    await context.close();
+  });
+
+  it('keeps only what can still be shown while animation frames stop (a hidden tab), and shows it when they resume', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    // Chromium runs no animation frames in a hidden tab (headless pages never are): hold every frame callback.
+    await page.evaluate(() => {
+      const w = window as unknown as { held: FrameRequestCallback[]; realFrame: typeof requestAnimationFrame };
+      w.held = [];
+      w.realFrame = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) => w.held.push(cb);
+    });
+    await page.keyboard.type('XBIGFLOOD');
+    await page.keyboard.press('Enter');
+    const pending = (): Promise<number> =>
+      page.evaluate(() => (window as unknown as { __heloterm: { pendingOutput(): number } }).__heloterm.pendingOutput());
+    // Until every reply has been read and queued (the count stays put), note the most ever queued.
+    let most = 0;
+    let last = -1;
+    let stableSince = Date.now();
+    const deadline = Date.now() + 30_000;
+    while (Date.now() - stableSince < 1000) {
+      if (Date.now() > deadline) throw new Error(`the queue never settled (${last} pieces)`);
+      const n = await pending();
+      most = Math.max(most, n);
+      if (n !== last) {
+        last = n;
+        stableSince = Date.now();
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Nothing was written meanwhile (more is queued than the screen and scrollback hold), yet the queue was cut down:
+    // 60,000 replies were read, and at no time were 55,000 pieces queued.
+    expect(last).toBeGreaterThan(5_100);
+    expect(last).toBeLessThan(BIG_FLOOD);
+    expect(most).toBeLessThan(55_000);
+    expect(await page.evaluate(() => (window as unknown as { __heloterm: { terminalText(): string } }).__heloterm.terminalText())).not.toContain(' big ');
+    // Frames resume: what the queue kept is what drawing every line would have left on screen.
+    await page.evaluate(() => {
+      const w = window as unknown as { held: FrameRequestCallback[]; realFrame: typeof requestAnimationFrame };
+      window.requestAnimationFrame = w.realFrame;
+      for (const cb of w.held.splice(0)) cb(performance.now());
+    });
+    const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), 30_000, 'the summary of the big flood');
+    await expectBigFloodShown(page, text);
+    await type(page, 'EHLO after.hidden.flood', 250);
     await context.close();
   });
 
