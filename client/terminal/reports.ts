@@ -26,8 +26,12 @@ export interface RowReport {
   lineIndex: number;
 }
 
-/** The text of the logical line starting at row y (wrapped continuation rows joined). */
-function logicalLine(buf: IBuffer, y: number): { text: string; next: number } {
+/**
+ * The text of the logical line whose first row is y (wrapped continuation rows joined), and the row after it. Text
+ * only: screen.ts logicalLine() also maps each character to its cell, which this walk (up to MAX_WALK_ROWS rows per
+ * hover) does not need.
+ */
+function lineTextFrom(buf: IBuffer, y: number): { text: string; next: number } {
   let text = buf.getLine(y)?.translateToString(true) ?? '';
   let next = y + 1;
   for (let line = buf.getLine(next); line?.isWrapped === true; line = buf.getLine(++next)) {
@@ -53,7 +57,7 @@ export class ReportStore {
   forRow(buf: IBuffer, y: number): RowReport | null {
     let below = 0;
     for (let row = y, walked = 0; row < buf.length && walked < MAX_WALK_ROWS; walked++) {
-      const { text, next } = logicalLine(buf, row);
+      const { text, next } = lineTextFrom(buf, row);
       if (FLOOD_LINE.test(text)) return null;
       const m = ANNOTATION_LINE.exec(text);
       if (m !== null) {

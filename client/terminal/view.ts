@@ -25,11 +25,11 @@ const CSI = '\x1b[';
 /** Queued pieces (about one per server line) beyond which the queue is cut down to what could still be shown. */
 const COMPACT_PIECES = 50_000;
 /**
- * While output comes faster than it can be shown (a write had to drop lines), it is written about 30 times a second
+ * While output comes faster than it can be shown (a write had to drop lines), it is written about 20 times a second
  * rather than in every frame: each write then drops more of what no frame could show, and the time goes to reading
  * the replies instead (docs/benchmarks.md, reply burst).
  */
-const JUMP_INTERVAL_MS = 33;
+const JUMP_INTERVAL_MS = 50;
 /** About one animation frame: the wait before the frame that follows a timer. */
 const FRAME_MS = 16;
 
