@@ -2,11 +2,12 @@
  * The browser's end of the WebSocket to the heloterm bridge: typed events in, typed messages out.
  *
  * Every frame is decoded at the boundary with decodeServerMessage (nothing from the wire is cast); a frame that does
- * not decode is reported as a protocol problem and otherwise ignored. Messages go out through msg(), which adds the
- * protocol version.
+ * not decode is reported as a protocol problem and otherwise ignored. Messages go out through encodeClientMessage
+ * (a line as a compact frame, the rest as JSON with the protocol version).
  */
 import { decodeServerMessage } from '../shared/protocol/decode.js';
-import { msg, type Bare, type ClientMessage, type ServerMessage } from '../shared/protocol/messages.js';
+import { encodeClientMessage } from '../shared/protocol/encode.js';
+import type { Bare, ClientMessage, ServerMessage } from '../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../shared/protocol/token.js';
 
 /** The path the bridge serves its WebSocket on (same origin as the page). */
@@ -41,7 +42,7 @@ export class Connection {
     protocolError: new Set(),
   };
 
-  /** `token`: the access token, offered as a subprotocol next to `heloterm.v1` (see docs/protocol.md). */
+  /** `token`: the access token, offered as a subprotocol next to `heloterm.v2` (see docs/protocol.md). */
   constructor(
     private readonly url: string,
     private readonly token: string | null = null,
@@ -94,7 +95,7 @@ export class Connection {
   /** Sends one message; returns false (and sends nothing) when the WebSocket is not open. */
   send(body: Bare<ClientMessage>): boolean {
     if (this.socket === null || this.socket.readyState !== WebSocket.OPEN) return false;
-    this.socket.send(JSON.stringify(msg<ClientMessage>(body)));
+    this.socket.send(encodeClientMessage(body));
     return true;
   }
 

@@ -17,6 +17,7 @@
 import type { LookupFunction, Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { decodeClientMessage, decodeConnectQuery } from '../shared/protocol/decode.js';
+import { encodeServerMessage } from '../shared/protocol/encode.js';
 import {
   ERROR_CODES,
   exhaustive,
@@ -28,7 +29,6 @@ import {
   type ServerMessage,
 } from '../shared/protocol/messages.js';
 import { DisposableStore } from './disposable.js';
-import { serverFrame } from './frame.js';
 import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
 import type { LogSink } from './log.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
@@ -206,13 +206,13 @@ export class Session {
     const ws = this.ws;
     if (this.store.isDisposed || ws.readyState !== ws.OPEN) return;
     if (body.type === 'tx') return this.holdTx(body.text);
-    if (this.heldTx.length === 0) ws.send(serverFrame(body), this.onSent);
+    if (this.heldTx.length === 0) ws.send(encodeServerMessage(body), this.onSent);
     else if (body.type === 'rx') {
       // The usual case: the reply to the lines just written. One frame reports both, lines first.
       const sent = this.heldTx;
       this.heldTx = [];
-      ws.send(serverFrame({ type: 'rx', sent, data: body.data }), this.onSent);
-    } else this.sendWithHeldTx(serverFrame(body));
+      ws.send(encodeServerMessage({ type: 'rx', sent, data: body.data }), this.onSent);
+    } else this.sendWithHeldTx(encodeServerMessage(body));
     this.checkBackpressure();
   }
 
@@ -245,7 +245,7 @@ export class Session {
     const last = frame === null ? held.length - 1 : -1;
     this.socket.cork();
     try {
-      for (let i = 0; i < held.length; i++) ws.send(serverFrame({ type: 'tx', text: held[i] as string }), i === last ? this.onSent : undefined);
+      for (let i = 0; i < held.length; i++) ws.send(encodeServerMessage({ type: 'tx', text: held[i] as string }), i === last ? this.onSent : undefined);
       held.length = 0;
       if (frame !== null) ws.send(frame, this.onSent);
     } finally {

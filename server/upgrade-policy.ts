@@ -11,7 +11,7 @@
  * constant time (both sides hashed with SHA-256, then crypto.timingSafeEqual, so neither content nor length leaks).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { parseSubprotocolHeader, tokenFromSubprotocols } from '../shared/protocol/token.js';
+import { parseSubprotocolHeader, subprotocolProblem, tokenFromSubprotocols } from '../shared/protocol/token.js';
 
 export const WS_PATH = '/ws';
 
@@ -25,7 +25,7 @@ export interface UpgradePolicy {
 }
 
 export interface Refusal {
-  status: 401 | 403 | 404 | 429 | 503;
+  status: 400 | 401 | 403 | 404 | 429 | 503;
   reason: string;
 }
 
@@ -84,8 +84,11 @@ export function checkUpgrade(
   const origin = headers.origin?.toLowerCase();
   if (origin === undefined) return { status: 403, reason: 'forbidden: an Origin header is required' };
   if (!policy.origins.has(origin)) return { status: 403, reason: 'forbidden: Origin not allowed' };
+  const offered = parseSubprotocolHeader(headers.protocol);
+  const versionProblem = subprotocolProblem(offered);
+  if (versionProblem !== null) return { status: 400, reason: versionProblem };
   if (policy.tokenDigest !== null) {
-    const token = tokenFromSubprotocols(parseSubprotocolHeader(headers.protocol));
+    const token = tokenFromSubprotocols(offered);
     if (token === null) return { status: 401, reason: 'an access token is required: open the URL heloterm printed at start-up (with #token=…)' };
     if (!tokenMatches(token, policy.tokenDigest)) return { status: 403, reason: 'forbidden: wrong access token' };
   }

@@ -19,6 +19,7 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
 const IPV6_CLIENT_PREFIX_BITS = 64;
 
 const STATUS_TEXT: Readonly<Record<Refusal['status'], string>> = {
+  400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',

@@ -6,7 +6,8 @@
  */
 import net from 'node:net';
 import WebSocket from 'ws';
-import { connectQuery } from '../../shared/protocol/decode.js';
+import { connectQuery, decodeServerMessage } from '../../shared/protocol/decode.js';
+import { encodeClientMessage } from '../../shared/protocol/encode.js';
 import { offeredSubprotocols } from '../../shared/protocol/token.js';
 
 /** Waits for a connection or a greeting at most this long, in ms. */
@@ -213,7 +214,7 @@ export class BridgeClient extends SmtpClient {
   }
 
   send(lines: readonly string[]): void {
-    for (const text of lines) this.ws.send(JSON.stringify({ v: 1, type: 'line', text }));
+    for (const text of lines) this.ws.send(encodeClientMessage({ type: 'line', text }));
   }
 
   close(): Promise<void> {
@@ -225,11 +226,16 @@ export class BridgeClient extends SmtpClient {
   }
 
   private onFrame(text: string): void {
-    // The client end is not what is measured: a plain JSON.parse and a look at `type` (the browser decodes fully).
-    const m = JSON.parse(text) as { type?: unknown; data?: unknown; code?: unknown; message?: unknown; reason?: unknown };
+    // Decoded as the page decodes it (shared/protocol/decode.ts): the compact rx frame by hand, the rest as JSON.
+    const d = decodeServerMessage(text);
+    if (!d.ok) {
+      this.problem(`a frame that does not decode: ${d.error}`);
+      return;
+    }
+    const m = d.value;
     switch (m.type) {
       case 'rx':
-        if (typeof m.data === 'string') this.splitter.push(m.data);
+        this.splitter.push(m.data);
         return;
       case 'connected':
         this.connected?.();

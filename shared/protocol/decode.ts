@@ -1,6 +1,7 @@
 /**
  * Decoding at the boundary: raw frame text -> a typed message, or a reason why not. Never throws.
- * Every field is checked for type and size; unknown `type`s and wrong versions are rejected.
+ * Every field is checked for type and size; unknown `type`s and wrong versions are rejected. The compact frames
+ * (LINE_FRAME, RX_FRAME, see messages.ts) are told from JSON by their first character; encode.ts is the inverse.
  *
  * The target of a connection may also come in the WebSocket URL (`/ws?host=…&port=…&tls=…`, built by connectQuery),
  * so the bridge dials during the handshake; decodeConnectQuery applies the same checks as to a `connect` message.
@@ -8,7 +9,9 @@
 import { isValidHost, MAX_HOST_CHARS } from './host.js';
 import {
   ERROR_CODES,
+  LINE_FRAME,
   PROTOCOL_VERSION,
+  RX_FRAME,
   type ClientMessage,
   type ConnectMessage,
   type ErrorCode,
@@ -55,7 +58,14 @@ function decodeTarget(host: unknown, port: unknown, tls: unknown): Decoded<Conne
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'connect', host, port, tls } };
 }
 
+const LINE_FRAME_CODE = LINE_FRAME.charCodeAt(0);
+const RX_FRAME_CODE = RX_FRAME.charCodeAt(0);
+
 export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
+  if (raw.charCodeAt(0) === LINE_FRAME_CODE) {
+    if (raw.length - 1 > MAX_LINE_CHARS) return fail(`line: at most ${MAX_LINE_CHARS} characters`);
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'line', text: raw.slice(1) } };
+  }
   const p = parse(raw);
   if (!p.ok) return p;
   const m = p.value;
@@ -106,7 +116,36 @@ export function connectQuery(target: Pick<ConnectMessage, 'host' | 'port' | 'tls
 const ERROR_CODE_SET: ReadonlySet<string> = new Set(Object.values(ERROR_CODES));
 const isErrorCode = (x: unknown): x is ErrorCode => typeof x === 'string' && ERROR_CODE_SET.has(x);
 
+/** Most digits in an RX_FRAME's count of sent lines (the bridge reports what it wrote since its last frame). */
+const MAX_SENT_DIGITS = 6;
+
+/** An RX_FRAME: `<`, the count of sent lines, `:`, each sent line and LF, the data. */
+function decodeRx(raw: string): Decoded<ServerMessage> {
+  let at = 1;
+  let count = 0;
+  for (; at < raw.length && at <= MAX_SENT_DIGITS; at++) {
+    const c = raw.charCodeAt(at);
+    if (c < 48 || c > 57) break;
+    count = count * 10 + (c - 48);
+  }
+  const digits = at - 1;
+  if (digits === 0 || raw.charCodeAt(at) !== 58 /* : */ || (digits > 1 && raw.charCodeAt(1) === 48)) {
+    return fail('rx: a frame starting with "<" must go on with the count of sent lines and ":"');
+  }
+  at++;
+  if (count === 0) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rx', data: raw.slice(at) } };
+  const sent: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const lf = raw.indexOf('\n', at);
+    if (lf === -1) return fail(`rx: ${count} sent lines announced, ${i} found`);
+    sent.push(raw.slice(at, lf));
+    at = lf + 1;
+  }
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rx', sent, data: raw.slice(at) } };
+}
+
 export function decodeServerMessage(raw: string): Decoded<ServerMessage> {
+  if (raw.charCodeAt(0) === RX_FRAME_CODE) return decodeRx(raw);
   const p = parse(raw);
   if (!p.ok) return p;
   const m = p.value;
@@ -132,10 +171,7 @@ export function decodeServerMessage(raw: string): Decoded<ServerMessage> {
       if (!isStr(m.host) || !isStr(m.address) || !isPort(m.port)) return fail('connected: bad fields');
       return { ok: true, value: { v, type: 'connected', host: m.host, address: m.address, port: m.port } };
     case 'rx':
-      if (!isStr(m.data)) return fail('rx: "data" must be a string');
-      if (m.sent === undefined) return { ok: true, value: { v, type: 'rx', data: m.data } };
-      if (!isStrArray(m.sent) || m.sent.length === 0) return fail('rx: "sent" must be a non-empty array of strings');
-      return { ok: true, value: { v, type: 'rx', sent: m.sent, data: m.data } };
+      return fail(`rx: travels as a frame starting with "${RX_FRAME}", not as JSON`);
     case 'tx':
     case 'queued':
       if (!isStr(m.text)) return fail(`${m.type}: "text" must be a string`);

@@ -1,15 +1,33 @@
 /**
  * The WebSocket protocol between the browser (or any script) and the heloterm bridge.
  *
- * One union per direction, each message a JSON object with a literal `type` and the protocol version `v`.
- * Both ends decode at the boundary with `decodeClientMessage` / `decodeServerMessage`, which return a result
- * and never throw: nothing is `as`-cast from the wire. Documented for scripters in docs/protocol.md.
+ * One union per direction, each message with a literal `type` and the protocol version `v`. Every frame is a text
+ * frame. Most messages travel as JSON objects; the two that carry the dialog itself, a line to write and text
+ * received, travel as compact frames instead (LINE_FRAME, RX_FRAME), as web terminals send their data: they go out
+ * for every line and every chunk a server sends, and JSON at both ends was most of what a round trip through the
+ * bridge cost beyond a bare relay (docs/benchmarks.md).
+ *
+ * Both ends encode with `encodeClientMessage` / `encodeServerMessage` and decode at the boundary with
+ * `decodeClientMessage` / `decodeServerMessage`, which return a result and never throw: nothing is `as`-cast from
+ * the wire. Documented for scripters in docs/protocol.md.
  */
 
-export const PROTOCOL_VERSION = 1 as const;
+export const PROTOCOL_VERSION = 2 as const;
 
 /** The WebSocket subprotocol (RFC 6455 §1.9) the browser offers and the bridge selects. */
-export const SUBPROTOCOL = 'heloterm.v1';
+export const SUBPROTOCOL = 'heloterm.v2';
+
+/**
+ * A line to write: the frame is `>` followed by the line (no line ending). The JSON `line` message means the same
+ * and is accepted too (easier to type by hand).
+ */
+export const LINE_FRAME = '>';
+/**
+ * Text received: the frame is `<`, the number of lines reported as sent (decimal), `:`, each sent line followed by
+ * LF, then the data. No sent line can hold an LF: the bridge refuses lines with control characters.
+ * `<0:220 ready\r\n` is a greeting; `<1:NOOP\n250 2.0.0 Ok\r\n` reports NOOP as written, then its reply.
+ */
+export const RX_FRAME = '<';
 /**
  * The access token travels as a second offered subprotocol, `heloterm.token.<token>`: browsers cannot set headers
  * on a WebSocket handshake, and a query string would end up in access logs. The bridge never selects (echoes) it.
@@ -35,7 +53,7 @@ export interface ConnectMessage {
 /**
  * One command line, without its line ending. The bridge appends exactly one CRLF (RFC 5321 §2.3.8) and refuses a
  * line that contains CR, LF, NUL or any other control character but TAB (C0 and DEL), so a bare CR or LF can
- * never reach the server.
+ * never reach the server. On the wire a LINE_FRAME (or, equally, a JSON object).
  */
 export interface LineMessage {
   v: typeof PROTOCOL_VERSION;
@@ -91,8 +109,8 @@ export interface ConnectedMessage {
 }
 
 /**
- * Text received from the SMTP server, exactly as sent (decoded as UTF-8; invalid bytes become U+FFFD).
- * Chunk boundaries are arbitrary: feed them to the shared reply parser.
+ * Text received from the SMTP server, exactly as sent (decoded as UTF-8; invalid bytes become U+FFFD). Chunk
+ * boundaries are arbitrary: feed them to the shared reply parser. On the wire an RX_FRAME, not JSON.
  */
 export interface RxMessage {
   v: typeof PROTOCOL_VERSION;

@@ -3,8 +3,8 @@
  *
  * - In the start-up URL it is a fragment, `http://host:port/#token=…`: fragments are never sent to the server, so
  *   they stay out of access logs and Referer headers (RFC 3986 §3.5).
- * - On the WebSocket handshake it is an offered subprotocol, `heloterm.token.…` next to `heloterm.v1`
- *   (RFC 6455 §4.1: browsers may set no other header). The bridge selects only `heloterm.v1`.
+ * - On the WebSocket handshake it is an offered subprotocol, `heloterm.token.…` next to `heloterm.v2`
+ *   (RFC 6455 §4.1: browsers may set no other header). The bridge selects only `heloterm.v2`.
  */
 import { SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX } from './messages.js';
 
@@ -43,6 +43,18 @@ export function offeredSubprotocols(token: string | null): string[] {
 export function tokenFromSubprotocols(offered: Iterable<string>): string | null {
   for (const p of offered) if (p.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) return p.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
   return null;
+}
+
+const VERSIONED = /^heloterm\.v[0-9]+$/;
+
+/**
+ * Null when the offered subprotocols suit this bridge: ours among them, or no version of ours at all (a script that
+ * offers nothing). Else why not: a page or script written for another version of the protocol.
+ */
+export function subprotocolProblem(offered: readonly string[]): string | null {
+  if (offered.includes(SUBPROTOCOL) || !offered.some((p) => VERSIONED.test(p))) return null;
+  const theirs = offered.filter((p) => VERSIONED.test(p)).join(', ');
+  return `this bridge speaks ${SUBPROTOCOL}, not ${theirs}: reload the page (see docs/protocol.md)`;
 }
 
 /** `Sec-WebSocket-Protocol: a, b` -> ["a", "b"] (RFC 6455 §11.3.4: a comma-separated list of tokens). */

@@ -10,6 +10,7 @@
  */
 import WebSocket from 'ws';
 import { decodeServerMessage } from '../../shared/protocol/decode.js';
+import { encodeClientMessage } from '../../shared/protocol/encode.js';
 import { msg, type Bare, type ClientMessage, type ServerMessage } from '../../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../../shared/protocol/token.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
@@ -31,7 +32,7 @@ export interface OpenOptions {
   headers?: Record<string, string>;
   /** The access token, offered as the `heloterm.token.…` subprotocol; default none. */
   token?: string | null;
-  /** Subprotocols to offer instead (default: `heloterm.v1`, plus the token's). */
+  /** Subprotocols to offer instead (default: `heloterm.v2`, plus the token's). */
   protocols?: string[];
   /** Answer pings (default true); false plays a dead client for the heartbeat. */
   autoPong?: boolean;
@@ -79,7 +80,7 @@ export class WsTestClient {
 
   /** Sends a message (the version is added). */
   send(body: Bare<ClientMessage>): void {
-    this.ws.send(JSON.stringify(msg<ClientMessage>(body)));
+    this.ws.send(encodeClientMessage(body));
   }
 
   /** Sends a raw text frame, e.g. invalid JSON. */

@@ -12,6 +12,7 @@ import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server
 import { freePort, startFakeSmtp, type FakeScript, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { handshake } from '../helpers/handshake.js';
 import { WsTestClient } from '../helpers/ws-client.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -189,7 +190,7 @@ describe('dialling', () => {
     const { client, fake } = await setup({ onConnect: [GREETING] });
     client.sendRaw('{not json');
     expect(await client.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
-    client.sendRaw(JSON.stringify({ v: 1, type: 'connect', host: '127.0.0.1', port: 'twenty-five', tls: 'none' }));
+    client.sendRaw(JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', host: '127.0.0.1', port: 'twenty-five', tls: 'none' }));
     expect(await client.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
     await connect(client, fake);
     expect((await client.nextReply()).code).toBe(220);

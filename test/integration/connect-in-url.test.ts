@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
 import { connectQuery, decodeServerMessage } from '../../shared/protocol/decode.js';
-import type { ServerMessage } from '../../shared/protocol/messages.js';
+import { PROTOCOL_VERSION, type ServerMessage } from '../../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../../shared/protocol/token.js';
 import { poll } from '../helpers/browser.js';
 import { startFakeSmtp } from '../helpers/fake-smtp.js';
@@ -70,12 +70,12 @@ describe('a target in the WebSocket URL', () => {
     expect(messages[1]).toMatchObject({ type: 'connecting', host: '127.0.0.1', port: fake.port });
     expect(messages[2]).toMatchObject({ type: 'connected', host: '127.0.0.1', address: '127.0.0.1', port: fake.port });
 
-    ws.send(JSON.stringify({ v: 1, type: 'line', text: 'EHLO me' }));
+    ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'line', text: 'EHLO me' }));
     await poll(() => rxText(messages).includes('250 fake.test hi\r\n'), WAIT_MS, 'the reply to EHLO');
     const conn = await fake.connection();
     expect(conn.lines).toEqual(['EHLO me']);
     // The target is taken once: a connect frame now is refused as for any open connection.
-    ws.send(JSON.stringify({ v: 1, type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' }));
+    ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' }));
     await poll(() => messages.find((m) => m.type === 'error'), WAIT_MS, 'an error');
     expect(messages.find((m) => m.type === 'error')).toMatchObject({ code: 'ALREADY_CONNECTED' });
   });
@@ -118,7 +118,7 @@ describe('a target in the WebSocket URL', () => {
     expect(err?.type === 'error' ? err.message : '').toContain(`the target in the WebSocket URL: ${why}`);
     expect(target.connections()).toBe(0);
     // The session lives on: a connect frame still works.
-    ws.send(JSON.stringify({ v: 1, type: 'connect', host: '127.0.0.1', port: target.port, tls: 'none' }));
+    ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', host: '127.0.0.1', port: target.port, tls: 'none' }));
     await poll(() => rxText(messages).includes('220 counted'), WAIT_MS, 'the greeting after a connect frame');
     expect(target.connections()).toBe(1);
   });

@@ -12,6 +12,7 @@ import { buildUpgradePolicy } from '../../server/upgrade-policy.js';
 import { attachGateway, type AcceptedSocket } from '../../server/ws-gateway.js';
 import { poll } from '../helpers/browser.js';
 import { WsTestClient } from '../helpers/ws-client.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -39,7 +40,7 @@ describe('gateway memory', () => {
       { policy: buildUpgradePolicy('127.0.0.1', port), maxSessions: 100, maxSessionsPerAddress: 100, heartbeatMs: 60_000, log: () => undefined },
       (ws, info) => {
         accepted.push({ ws, info });
-        ws.send(JSON.stringify({ v: 1, type: 'hello', practice: null, allowedPorts: [] }));
+        ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', practice: null, allowedPorts: [] }));
       },
     );
     cleanups.push(() => gateway.close());

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
 import { decodeServerMessage } from '../../shared/protocol/decode.js';
-import type { ServerMessage } from '../../shared/protocol/messages.js';
+import { PROTOCOL_VERSION, type ServerMessage } from '../../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../../shared/protocol/token.js';
 import { poll } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeConnection, type FakeScript } from '../helpers/fake-smtp.js';
@@ -40,7 +40,7 @@ async function setup(opts: HelotermOptions = {}): Promise<{ app: Heloterm; raw: 
       const m = decodeServerMessage(t);
       return m.ok ? [m.value] : [];
     });
-  raw.sendText(JSON.stringify({ v: 1, type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' }));
+  raw.sendText(JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' }));
   await poll(() => messages().some((m) => m.type === 'rx' && m.data.includes('220 ')), 5000, 'the greeting');
   return { app, raw, conn: await fake.connection(), messages };
 }
@@ -57,7 +57,7 @@ const inbound = (conn: FakeConnection): string[] => conn.log.filter((e) => e.dir
 describe('lines from one read of the WebSocket', () => {
   it('reach the server in one write, in order, each with one CRLF, and are reported as written, in order', async () => {
     const { raw, conn, messages } = await setup();
-    sendTogether(raw, ['NOOP 1', 'NOOP 2', 'NOOP 3'].map((text) => ({ v: 1, type: 'line', text })));
+    sendTogether(raw, ['NOOP 1', 'NOOP 2', 'NOOP 3'].map((text) => ({ v: PROTOCOL_VERSION, type: 'line', text })));
     await poll(() => conn.lines.length === 3, 5000, 'three lines');
     expect(inbound(conn)).toEqual(['NOOP 1\r\nNOOP 2\r\nNOOP 3\r\n']);
     await poll(() => messages().filter((m) => m.type === 'rx' && m.data.includes('250')).length > 0, 5000, 'a reply');
@@ -68,7 +68,7 @@ describe('lines from one read of the WebSocket', () => {
 
   it('still reach the server when a disconnect follows in the same read', async () => {
     const { raw, conn, messages } = await setup();
-    sendTogether(raw, [{ v: 1, type: 'line', text: 'NOOP last' }, { v: 1, type: 'disconnect' }]);
+    sendTogether(raw, [{ v: PROTOCOL_VERSION, type: 'line', text: 'NOOP last' }, { v: PROTOCOL_VERSION, type: 'disconnect' }]);
     await poll(() => messages().some((m) => m.type === 'closed'), 5000, 'closed');
     await poll(() => conn.lines.length === 1, 5000, 'the line');
     expect(conn.lines).toEqual(['NOOP last']);
@@ -83,7 +83,7 @@ describe('the session timer', () => {
     const started = Date.now();
     let lastFrame = started;
     while (Date.now() - started < 3 * idleTimeoutMs) {
-      raw.sendText(JSON.stringify({ v: 1, type: 'line', text: 'NOOP' }));
+      raw.sendText(JSON.stringify({ v: PROTOCOL_VERSION, type: 'line', text: 'NOOP' }));
       lastFrame = Date.now();
       await sleep(idleTimeoutMs / 3);
     }

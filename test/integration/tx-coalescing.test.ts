@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
 import { TX_COALESCE_MS } from '../../server/session.js';
 import { offeredSubprotocols } from '../../shared/protocol/token.js';
-import type { ServerMessage } from '../../shared/protocol/messages.js';
+import { PROTOCOL_VERSION, type ServerMessage } from '../../shared/protocol/messages.js';
+import { decodeServerMessage } from '../../shared/protocol/decode.js';
 import { poll } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeScript, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { RawWs } from '../helpers/raw-ws.js';
@@ -21,6 +22,12 @@ afterEach(async () => {
 
 const GREETING = '220 fake.test ESMTP ready\r\n';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A frame as the page decodes it (a frame that does not decode fails the test). */
+function decoded(text: string): ServerMessage {
+  const d = decodeServerMessage(text);
+  if (!d.ok) throw new Error(`a frame that does not decode (${d.error}): ${text.slice(0, 80)}`);
+  return d.value;
+}
 
 async function setup(script: FakeScript, opts: HelotermOptions = {}): Promise<{ fake: FakeSmtp; app: Heloterm }> {
   const fake = await startFakeSmtp(script);
@@ -56,24 +63,24 @@ describe('tx coalescing', () => {
     const { app, fake } = await setup({ onConnect: [GREETING], rules: [{ match: /^NOOP/, reply: ['250 ok\r\n'] }] });
     const raw = await RawWs.open(app.port, { origin: new URL(app.url).origin, protocols: offeredSubprotocols(null) });
     cleanups.push(async () => raw.destroy());
-    const frames = () => raw.texts().map((t) => JSON.parse(t) as ServerMessage);
+    const frames = (): ServerMessage[] => raw.texts().map(decoded);
 
-    raw.sendText(JSON.stringify({ v: 1, type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' }));
+    raw.sendText(JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' }));
     await poll(() => frames().some((m) => m.type === 'rx'), 5000, 'the greeting');
     const rounds = 5;
     let together = 0;
     for (let i = 0; i < rounds; i++) {
       const before = raw.frames.length;
-      raw.sendText(JSON.stringify({ v: 1, type: 'line', text: `NOOP ${i}` }));
+      raw.sendText(JSON.stringify({ v: PROTOCOL_VERSION, type: 'line', text: `NOOP ${i}` }));
       await poll(() => frames().slice(before).some((m) => m.type === 'rx'), 5000, 'the reply');
       await sleep(TX_COALESCE_MS * 2); // nothing else may follow
       const after = frames().slice(before);
       // The reply comes from loopback within a millisecond, far inside TX_COALESCE_MS: one frame says both. On a
       // loaded machine the timer may win once: then a `tx` goes first, and the `rx` has no `sent`.
       if (after.length === 1) {
-        expect(after[0]).toEqual({ v: 1, type: 'rx', sent: [`NOOP ${i}`], data: '250 ok\r\n' });
+        expect(after[0]).toEqual({ v: PROTOCOL_VERSION, type: 'rx', sent: [`NOOP ${i}`], data: '250 ok\r\n' });
         together++;
-      } else expect(after).toEqual([{ v: 1, type: 'tx', text: `NOOP ${i}` }, { v: 1, type: 'rx', data: '250 ok\r\n' }]);
+      } else expect(after).toEqual([{ v: PROTOCOL_VERSION, type: 'tx', text: `NOOP ${i}` }, { v: PROTOCOL_VERSION, type: 'rx', data: '250 ok\r\n' }]);
     }
     expect(together).toBeGreaterThanOrEqual(rounds - 1);
   });
@@ -86,19 +93,19 @@ describe('tx coalescing', () => {
     const framesAfterChunk: number[] = [];
     raw.socket.on('data', () => framesAfterChunk.push(raw.frames.length));
     const chunkOf = (frame: number) => framesAfterChunk.findIndex((n) => n > frame);
-    const frames = () => raw.texts().map((t) => JSON.parse(t) as ServerMessage);
-    raw.sendText(JSON.stringify({ v: 1, type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' }));
+    const frames = (): ServerMessage[] => raw.texts().map(decoded);
+    raw.sendText(JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' }));
     await poll(() => frames().some((m) => m.type === 'rx'), 5000, 'the greeting');
-    raw.sendText(JSON.stringify({ v: 1, type: 'line', text: 'DATA' }));
+    raw.sendText(JSON.stringify({ v: PROTOCOL_VERSION, type: 'line', text: 'DATA' }));
     await poll(() => frames().some((m) => m.type === 'rx' && m.data.startsWith('354')), 5000, 'the 354');
     const before = raw.frames.length;
     raw.socket.cork(); // the three frames in one read: the error follows the two lines within the same turn
-    for (const text of ['Subject: x', 'body', 'bad\u0000line']) raw.sendText(JSON.stringify({ v: 1, type: 'line', text }));
+    for (const text of ['Subject: x', 'body', 'bad\u0000line']) raw.sendText(JSON.stringify({ v: PROTOCOL_VERSION, type: 'line', text }));
     raw.socket.uncork();
     await poll(() => frames().slice(before).some((m) => m.type === 'error'), 5000, 'the error');
     expect(frames().slice(before)).toEqual([
-      { v: 1, type: 'tx', text: 'Subject: x' },
-      { v: 1, type: 'tx', text: 'body' },
+      { v: PROTOCOL_VERSION, type: 'tx', text: 'Subject: x' },
+      { v: PROTOCOL_VERSION, type: 'tx', text: 'body' },
       expect.objectContaining({ type: 'error', code: 'LINE_REJECTED' }),
     ]);
     expect(chunkOf(before)).toBe(chunkOf(before + 2)); // one socket write

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopbackBind, startHeloterm, type HelotermOptions } from '../../server/heloterm.js';
-import { tokenFromFragment, tokenProblem } from '../../shared/protocol/token.js';
+import { subprotocolProblem, tokenFromFragment, tokenProblem } from '../../shared/protocol/token.js';
+import { SUBPROTOCOL } from '../../shared/protocol/messages.js';
 import { handshake } from '../helpers/handshake.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
@@ -68,6 +69,22 @@ describe('Origin and Host', () => {
   });
 });
 
+describe('the protocol version', () => {
+  it('refuses a page or script written for another version (400), accepts ours or none named', async () => {
+    const { app: a, opened } = await app();
+    const p = a.port;
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': 'heloterm.v1' })).status).toBe(400);
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': 'heloterm.v1, heloterm.v3' })).status).toBe(400);
+    expect(opened()).toBe(0);
+    expect(subprotocolProblem(['heloterm.v1'])).toContain(`this bridge speaks ${SUBPROTOCOL}, not heloterm.v1`);
+    const ours = await handshake(p, { 'Sec-WebSocket-Protocol': `heloterm.v1, ${SUBPROTOCOL}` });
+    expect(ours.status).toBe(101);
+    expect(ours.headers['sec-websocket-protocol']).toBe(SUBPROTOCOL);
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': 'chat' })).status).toBe(101);
+    expect((await handshake(p, {})).status).toBe(101);
+  });
+});
+
 describe('the access token', () => {
   it('refuses a missing (401) or wrong (403) token, accepts the right one and never echoes it', async () => {
     const { app: a, opened } = await app({ token: TOKEN });
@@ -75,21 +92,21 @@ describe('the access token', () => {
     expect(a.launchUrl).toBe(`${a.url}#token=${TOKEN}`);
     const p = a.port;
     expect((await handshake(p, {})).status).toBe(401);
-    expect((await handshake(p, { 'Sec-WebSocket-Protocol': 'heloterm.v1' })).status).toBe(401);
-    expect((await handshake(p, { 'Sec-WebSocket-Protocol': `heloterm.v1, heloterm.token.${TOKEN.slice(0, -1)}x` })).status).toBe(403);
-    expect((await handshake(p, { 'Sec-WebSocket-Protocol': 'heloterm.v1, heloterm.token.short' })).status).toBe(403);
-    expect((await handshake(p, { 'Sec-WebSocket-Protocol': `heloterm.v1, heloterm.token.${TOKEN}extra` })).status).toBe(403);
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': SUBPROTOCOL })).status).toBe(401);
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': `${SUBPROTOCOL}, heloterm.token.${TOKEN.slice(0, -1)}x` })).status).toBe(403);
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': `${SUBPROTOCOL}, heloterm.token.short` })).status).toBe(403);
+    expect((await handshake(p, { 'Sec-WebSocket-Protocol': `${SUBPROTOCOL}, heloterm.token.${TOKEN}extra` })).status).toBe(403);
     // The token in the query string is not a way in (and would land in access logs).
     await expect(WsTestClient.open(`${a.url}?token=${TOKEN}`)).rejects.toThrow(/401/);
     await expect(WsTestClient.open(a.url, { token: 'wrong-token-0123456789' })).rejects.toThrow(/403/);
     expect(opened()).toBe(0);
 
-    const ok = await handshake(p, { 'Sec-WebSocket-Protocol': `heloterm.v1, heloterm.token.${TOKEN}` });
+    const ok = await handshake(p, { 'Sec-WebSocket-Protocol': `${SUBPROTOCOL}, heloterm.token.${TOKEN}` });
     expect(ok.status).toBe(101);
-    expect(ok.headers['sec-websocket-protocol']).toBe('heloterm.v1');
+    expect(ok.headers['sec-websocket-protocol']).toBe(SUBPROTOCOL);
     const client = await WsTestClient.open(a.url, { token: TOKEN });
     cleanups.push(() => client.close());
-    expect(client.ws.protocol).toBe('heloterm.v1');
+    expect(client.ws.protocol).toBe(SUBPROTOCOL);
     expect((await client.next('hello')).type).toBe('hello');
   });
 

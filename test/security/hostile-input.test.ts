@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type HelotermOptions } from '../../server/heloterm.js';
 import { LineLimiter, RATE_WINDOW_MS } from '../../server/line-policy.js';
 import { isValidHost } from '../../shared/protocol/host.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 import { startFakeSmtp, type FakeScript } from '../helpers/fake-smtp.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
@@ -88,6 +89,17 @@ describe('SMTP smuggling strings', () => {
     expect(wire).not.toContain('spoof');
   });
 
+  it('are refused the same when they come as JSON line messages instead of ">" frames', async () => {
+    const { client, conn } = await setup();
+    for (const s of SMUGGLERS) {
+      client.sendRaw(JSON.stringify({ v: PROTOCOL_VERSION, type: 'line', text: `NOOP ${s}` }));
+      expect(await client.next('error'), JSON.stringify(s)).toMatchObject({ code: 'LINE_REJECTED' });
+    }
+    client.sendRaw(JSON.stringify({ v: PROTOCOL_VERSION, type: 'line', text: 'NOOP as JSON' }));
+    expect((await client.nextReply()).code).toBe(250);
+    expect(conn.lines).toEqual(['NOOP as JSON']);
+  });
+
   it('refuses every C0 control and DEL but TAB, in commands too', async () => {
     const { client, conn } = await setup();
     const controls = [...Array.from({ length: 32 }, (_, i) => i).filter((i) => i !== 9), 0x7f];
@@ -117,8 +129,8 @@ describe('connect fields', () => {
       expect(await client.next('error'), host).toMatchObject({ code: 'BAD_MESSAGE' });
     }
     for (const port of [0, 65536, 25.5, -1]) {
-      client.sendRaw(JSON.stringify({ v: 1, type: 'connect', host: 'mx.example.org', port, tls: 'none' }));
-      expect(await client.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
+      client.sendRaw(JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', host: 'mx.example.org', port, tls: 'none' }));
+      expect(await client.next('error')).toMatchObject({ code: 'BAD_MESSAGE', message: expect.stringContaining('"port"') });
     }
     expect(client.all('connecting')).toHaveLength(0);
   });

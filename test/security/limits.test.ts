@@ -11,6 +11,7 @@ import { startFakeSmtp, type FakeScript } from '../helpers/fake-smtp.js';
 import { handshake } from '../helpers/handshake.js';
 import { RawWs, frameHeader, maskBytes } from '../helpers/raw-ws.js';
 import { WsTestClient } from '../helpers/ws-client.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -40,7 +41,7 @@ async function fake(script: FakeScript) {
   return f;
 }
 
-const connectMsg = (port: number) => JSON.stringify({ v: 1, type: 'connect', host: '127.0.0.1', port, tls: 'none' });
+const connectMsg = (port: number) => JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', host: '127.0.0.1', port, tls: 'none' });
 
 describe('frames from the browser', () => {
   it('closes a 10 MB frame with 1009 on its header, without taking it in; other sessions carry on', async () => {

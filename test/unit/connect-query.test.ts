@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { connectQuery, decodeClientMessage, decodeConnectQuery } from '../../shared/protocol/decode.js';
-import type { ConnectMessage } from '../../shared/protocol/messages.js';
+import { PROTOCOL_VERSION, type ConnectMessage } from '../../shared/protocol/messages.js';
 
 const decode = (query: string) => decodeConnectQuery(new URLSearchParams(query));
 
@@ -19,12 +19,12 @@ describe('connectQuery and decodeConnectQuery', () => {
   ];
 
   it.each(targets)('round-trips $host:$port ($tls)', (target) => {
-    expect(decode(connectQuery(target))).toEqual({ ok: true, value: { v: 1, type: 'connect', ...target } });
+    expect(decode(connectQuery(target))).toEqual({ ok: true, value: { v: PROTOCOL_VERSION, type: 'connect', ...target } });
   });
 
   it('decodes what a connect frame with the same fields decodes to', () => {
     for (const target of targets) {
-      expect(decode(connectQuery(target))).toEqual(decodeClientMessage(JSON.stringify({ v: 1, type: 'connect', ...target })));
+      expect(decode(connectQuery(target))).toEqual(decodeClientMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', ...target })));
     }
   });
 
