@@ -106,8 +106,13 @@ export class Session {
   private closing: Promise<void> | null = null;
   /** Written lines not yet reported (see TX_COALESCE_MS), oldest first. */
   private heldTx: string[] = [];
-  /** Sends held lines as `tx` frames; made at the first `tx`, then re-armed (refresh()): no allocation per line. */
+  /**
+   * Sends held lines as `tx` frames; made at the first `tx`, then re-armed (refresh()): no allocation per line. It is
+   * armed at most once per TX_COALESCE_MS, not for every line: while it runs, a line held after an `rx` took the
+   * earlier ones waits for the same deadline (so, less than TX_COALESCE_MS).
+   */
   private txTimer: NodeJS.Timeout | null = null;
+  private txTimerArmed = false;
   /** ws calls it when a frame was written out. */
   private readonly onSent: () => void;
 
@@ -217,9 +222,14 @@ export class Session {
   }
 
   private holdTx(text: string): void {
-    if (this.heldTx.push(text) > 1) return; // the timer runs already
-    if (this.txTimer === null) this.txTimer = setTimeout(() => this.flushTx(), TX_COALESCE_MS);
-    else this.txTimer.refresh(); // re-arms it, whether it fired already or not
+    if (this.heldTx.push(text) > 1 || this.txTimerArmed) return; // the timer runs already
+    this.txTimerArmed = true;
+    if (this.txTimer === null) {
+      this.txTimer = setTimeout(() => {
+        this.txTimerArmed = false;
+        this.flushTx();
+      }, TX_COALESCE_MS);
+    } else this.txTimer.refresh(); // re-arms it: it fired already
   }
 
   /** Sends the held lines as `tx` frames (in one write), if any. The timer may find nothing: an `rx` took them. */
@@ -275,7 +285,7 @@ export class Session {
   private onFrame(text: string | null): void {
     if (this.closing !== null) return;
     this.lastFrameAt = performance.now(); // a frame from the browser: not idle
-    if (text === null) return this.error(ERROR_CODES.BAD_MESSAGE, 'binary frames are not part of the protocol: send JSON text');
+    if (text === null) return this.error(ERROR_CODES.BAD_MESSAGE, 'binary frames are not part of the protocol: send text frames (docs/protocol.md)');
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) return this.error(ERROR_CODES.BAD_MESSAGE, `bad message: ${decoded.error}`);
     this.onMessage(decoded.value);
