@@ -17,7 +17,7 @@
 import type { LookupFunction, Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { decodeClientMessage, decodeConnectQuery } from '../shared/protocol/decode.js';
-import { encodeServerMessage } from '../shared/protocol/encode.js';
+import { encodeRx, encodeServerMessage } from '../shared/protocol/encode.js';
 import {
   ERROR_CODES,
   exhaustive,
@@ -214,9 +214,9 @@ export class Session {
     if (this.heldTx.length === 0) ws.send(encodeServerMessage(body), this.onSent);
     else if (body.type === 'rx') {
       // The usual case: the reply to the lines just written. One frame reports both, lines first.
-      const sent = this.heldTx;
-      this.heldTx = [];
-      ws.send(encodeServerMessage({ type: 'rx', sent, data: body.data }), this.onSent);
+      const frame = encodeRx(this.heldTx, body.data);
+      this.heldTx.length = 0;
+      ws.send(frame, this.onSent);
     } else this.sendWithHeldTx(encodeServerMessage(body));
     this.checkBackpressure();
   }
