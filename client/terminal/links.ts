@@ -12,7 +12,7 @@ import { findCodeTokens, type CodeToken } from '../../shared/smtp/tokens.js';
 import { findKeywordToken } from '../../shared/smtp/ehlo.js';
 import type { ReportStore } from './reports.js';
 import { logicalLine, type LogicalLine } from './screen.js';
-import type { CodeTooltip, HoverTarget } from './tooltip.js';
+import type { CodeTooltip, HoverTarget, ScreenBox } from './tooltip.js';
 
 /** The 1-based inclusive cell range of a token of a logical line; it may span rows. */
 function tokenRange(t: Pick<CodeToken, 'start' | 'end'>, line: LogicalLine, buf: IBuffer): ILink['range'] | null {
@@ -23,13 +23,31 @@ function tokenRange(t: Pick<CodeToken, 'start' | 'end'>, line: LogicalLine, buf:
   return { start: { x: first.col + 1, y: first.row + 1 }, end: { x: last.col + lastWidth, y: last.row + 1 } };
 }
 
+/** Where a link's cells stand on screen, in client pixels, so the tooltip can keep clear of them. */
+function rangeBox(term: Terminal, range: ILink['range']): ScreenBox | null {
+  const screen = term.element?.querySelector('.xterm-screen');
+  if (screen === null || screen === undefined) return null;
+  const r = screen.getBoundingClientRect();
+  const cellWidth = r.width / term.cols;
+  const cellHeight = r.height / term.rows;
+  const top = term.buffer.active.viewportY;
+  // A link over several rows (a wrapped code) is kept clear of as whole rows.
+  const oneRow = range.start.y === range.end.y;
+  return {
+    left: oneRow ? r.left + (range.start.x - 1) * cellWidth : r.left,
+    right: oneRow ? r.left + range.end.x * cellWidth : r.right,
+    top: r.top + (range.start.y - 1 - top) * cellHeight,
+    bottom: r.top + (range.end.y - top) * cellHeight,
+  };
+}
+
 export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports: ReportStore): IDisposable {
   const link = (range: ILink['range'], text: string, target: () => HoverTarget): ILink => ({
     range,
     text,
     decorations: { pointerCursor: false, underline: true },
-    activate: (event) => tooltip.show(target(), event),
-    hover: (event) => tooltip.show(target(), event),
+    activate: (event) => tooltip.show(target(), event, rangeBox(term, range)),
+    hover: (event) => tooltip.show(target(), event, rangeBox(term, range)),
     leave: () => tooltip.hide(),
   });
   return term.registerLinkProvider({

@@ -20,6 +20,14 @@ export function explainToken(t: Pick<CodeToken, 'kind' | 'key'>): Explanation | 
   return t.kind === 'basic' ? explainCode(Number(t.key)) : explainEnhanced(t.key);
 }
 
+/** Where the hovered text stands on screen, in client (viewport) pixels. */
+export interface ScreenBox {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
 /** What the pointer rests on: a code (with the reply it belongs to, when known) or an EHLO keyword. */
 export type HoverTarget =
   | { kind: 'code'; token: Pick<CodeToken, 'kind' | 'key'>; report: ReplyReport | null }
@@ -37,7 +45,8 @@ export class CodeTooltip {
     host.append(this.element);
   }
 
-  show(target: HoverTarget, event: MouseEvent): void {
+  /** Shows the explanation of `target` next to the pointer, clear of `around` (the hovered text) when given. */
+  show(target: HoverTarget, event: MouseEvent, around: ScreenBox | null = null): void {
     this.element.replaceChildren();
     if (target.kind === 'keyword') {
       renderEhlo(this.element, target.explanation);
@@ -59,21 +68,48 @@ export class CodeTooltip {
       }
     }
     this.element.hidden = false;
-    this.place(event);
+    this.place(event, around);
   }
 
   hide(): void {
     this.element.hidden = true;
   }
 
-  /** Below-right of the pointer; flipped to the other side when it would leave the terminal. */
-  private place(event: MouseEvent): void {
+  /**
+   * Below the hovered text, right of the pointer (flipped left at the terminal's edge); above it when there is no
+   * room below; beside it, at its height, when there is room neither below nor above. Never over the pointer or the
+   * text it explains, while the terminal leaves room for that anywhere.
+   */
+  private place(event: MouseEvent, around: ScreenBox | null): void {
     const box = this.host.getBoundingClientRect();
     const tip = this.element.getBoundingClientRect();
-    let left = event.clientX - box.left + POINTER_OFFSET_PX;
-    let top = event.clientY - box.top + POINTER_OFFSET_PX;
-    if (left + tip.width > box.width - EDGE_MARGIN_PX) left = Math.max(EDGE_MARGIN_PX, event.clientX - box.left - tip.width - POINTER_OFFSET_PX);
-    if (top + tip.height > box.height - EDGE_MARGIN_PX) top = Math.max(EDGE_MARGIN_PX, event.clientY - box.top - tip.height - POINTER_OFFSET_PX);
+    const px = event.clientX - box.left;
+    const py = event.clientY - box.top;
+    // What must stay visible: the pointer and the hovered text, relative to the host.
+    const keep = {
+      left: Math.min(px, around === null ? px : around.left - box.left),
+      top: Math.min(py, around === null ? py : around.top - box.top),
+      right: Math.max(px, around === null ? px : around.right - box.left),
+      bottom: Math.max(py, around === null ? py : around.bottom - box.top),
+    };
+    const fitsX = (x: number): boolean => x >= EDGE_MARGIN_PX && x + tip.width <= box.width - EDGE_MARGIN_PX;
+    const fitsY = (y: number): boolean => y >= EDGE_MARGIN_PX && y + tip.height <= box.height - EDGE_MARGIN_PX;
+    let left = px + POINTER_OFFSET_PX;
+    if (!fitsX(left)) left = Math.max(EDGE_MARGIN_PX, px - tip.width - POINTER_OFFSET_PX);
+    let top = keep.bottom + POINTER_OFFSET_PX;
+    if (!fitsY(top)) {
+      const above = keep.top - POINTER_OFFSET_PX - tip.height;
+      if (fitsY(above)) top = above;
+      else {
+        // Too tall for either side: beside the text, centred on its row as far as the terminal allows.
+        top = Math.max(EDGE_MARGIN_PX, Math.min(py - tip.height / 2, box.height - EDGE_MARGIN_PX - tip.height));
+        const right = keep.right + POINTER_OFFSET_PX;
+        const leftOf = keep.left - POINTER_OFFSET_PX - tip.width;
+        if (fitsX(right)) left = right;
+        else if (fitsX(leftOf)) left = leftOf;
+        else left = box.width - keep.right > keep.left ? right : Math.max(EDGE_MARGIN_PX, leftOf);
+      }
+    }
     this.element.style.left = `${left}px`;
     this.element.style.top = `${top}px`;
   }

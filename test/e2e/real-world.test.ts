@@ -15,7 +15,7 @@ import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { FLOOD_MARK } from '../../client/terminal/render-replies.js';
 import { FLOOD_BURST_REPLIES } from '../../client/terminal/flood.js';
 import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
-import { cellCenter, launchBrowser, waitForTerminal } from '../helpers/browser.js';
+import { cellCenter, launchBrowser, locateText, waitForTerminal } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
@@ -302,6 +302,46 @@ describe('real-world replies explained in Chromium', () => {
     const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), 30_000, 'the summary of the big flood');
     await expectBigFloodShown(page, text);
     await type(page, 'EHLO after.hidden.flood', 250);
+    await context.close();
+  });
+
+  it('never covers the pointer or the code it explains, even when the tooltip fits neither above nor below', async () => {
+    // A short window: the greylisting tooltip (meaning, what it answered, cause, advice) is taller than the room
+    // above or below a code in the middle of the terminal.
+    const context = await browser.newContext({ viewport: { width: 1366, height: 480 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    await type(page, 'EHLO client.example', 250);
+    await type(page, 'MAIL FROM:<me@client.example>', 250);
+    await type(page, 'RCPT TO:<grey@fake.example>', 450);
+    const rows = await page.evaluate(() => (window as unknown as { __heloterm: { size(): { rows: number } } }).__heloterm.size().rows);
+    // Push the 450 up to the middle of the screen.
+    for (let row = (await locateText(page, '450 4.2.0'))?.row ?? 0; row > rows / 2; row = (await locateText(page, '450 4.2.0'))?.row ?? 0) {
+      await type(page, 'NOOP', 250);
+    }
+    const tooltip = page.locator('.heloterm-tooltip');
+    // The basic code (characters 0-2 of "450 4.2.0"), pointed at on its first and last character, then the enhanced
+    // code (characters 4-8).
+    for (const [offset, chars] of [[0, [0, 1, 2]], [2, [0, 1, 2]], [6, [4, 5, 6, 7, 8]]] as const) {
+      await page.mouse.move(1, 1);
+      const pointer = await cellCenter(page, '450 4.2.0', offset);
+      await page.mouse.move(pointer.x, pointer.y);
+      await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(true);
+      const tip = await tooltip.boundingBox();
+      const term = await page.locator('.xterm-screen').boundingBox();
+      if (tip === null || term === null) throw new Error('no tooltip or terminal box');
+      // Taller than the room on either side of the pointer's row: this is the case being tested.
+      expect(tip.height).toBeGreaterThan(Math.max(pointer.y - term.y, term.y + term.height - pointer.y) - 20);
+      // Neither the pointer nor any character of the code it explains lies under it.
+      const under = (p: { x: number; y: number }): boolean => p.x >= tip.x && p.x <= tip.x + tip.width && p.y >= tip.y && p.y <= tip.y + tip.height;
+      expect(under(pointer), 'the pointer').toBe(false);
+      for (const ch of chars) expect(under(await cellCenter(page, '450 4.2.0', ch)), `character ${ch} of "450 4.2.0"`).toBe(false);
+      // And it is all there, inside the terminal.
+      expect(tip.y).toBeGreaterThanOrEqual(term.y - 1);
+      expect(tip.x + tip.width).toBeLessThanOrEqual(term.x + term.width + 1);
+      expect(await tooltip.textContent()).toContain(offset === 6 ? 'Other or undefined mailbox status' : 'Answer to RCPT');
+    }
     await context.close();
   });
 
