@@ -70,6 +70,15 @@ describe('real-world replies explained in Chromium', () => {
     await fake?.close();
   });
 
+  /** A new page in a context of its own, connected to the scripted server, after the greeting. */
+  async function openConnected(viewport = { width: 1366, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    return { context, page };
+  }
+
   async function type(page: Page, line: string, annotatedCode: number): Promise<string> {
     const mark = `${ANNOTATION_MARK} ${annotatedCode} `;
     const before = (await page.evaluate(() => (window as unknown as { __heloterm: { terminalText(): string } }).__heloterm.terminalText())).split(mark).length;
@@ -80,10 +89,7 @@ describe('real-world replies explained in Chromium', () => {
 
   /** A new page, connected to the scripted server, that has just asked it for a flood (XFLOOD). */
   async function startFlood(command = 'XFLOOD'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
-    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    const { context, page } = await openConnected();
     if (command === 'XBIGFLOOD') await page.evaluate(() => (window as unknown as { __heloterm: { countLineFeeds(): void } }).__heloterm.countLineFeeds());
     await page.keyboard.type(command);
     await page.keyboard.press('Enter');
@@ -104,10 +110,7 @@ describe('real-world replies explained in Chromium', () => {
     const block = matchVendorRules(554, BLOCKLISTED)[0];
     if (grey === undefined || block === undefined) throw new Error('the vendor rules no longer recognise the test texts');
 
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
-    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    const { context, page } = await openConnected();
 
     // The terminal says how to find help, and /help answers without the server.
     expect(await page.evaluate(() => (window as unknown as { __heloterm: { terminalText(): string } }).__heloterm.terminalText())).toContain('/help lists them');
@@ -257,10 +260,7 @@ describe('real-world replies explained in Chromium', () => {
   });
 
   it('keeps only what can still be shown while animation frames stop (a hidden tab), and shows it when they resume', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
-    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    const { context, page } = await openConnected();
     // Chromium runs no animation frames in a hidden tab (headless pages never are): hold every frame callback.
     await page.evaluate(() => {
       const w = window as unknown as { held: FrameRequestCallback[]; realFrame: typeof requestAnimationFrame };
@@ -308,10 +308,7 @@ describe('real-world replies explained in Chromium', () => {
   it('never covers the pointer or the code it explains, even when the tooltip fits neither above nor below', async () => {
     // A short window: the greylisting tooltip (meaning, what it answered, cause, advice) is taller than the room
     // above or below a code in the middle of the terminal.
-    const context = await browser.newContext({ viewport: { width: 1366, height: 480 } });
-    const page = await context.newPage();
-    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
-    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    const { context, page } = await openConnected({ width: 1366, height: 480 });
     await type(page, 'EHLO client.example', 250);
     await type(page, 'MAIL FROM:<me@client.example>', 250);
     await type(page, 'RCPT TO:<grey@fake.example>', 450);
@@ -349,10 +346,7 @@ describe('real-world replies explained in Chromium', () => {
     const title = explainEnhanced('2.1.0')?.title;
     if (title === undefined) throw new Error('the knowledge base no longer explains 2.1.0');
     // Narrow: the panes stack and the terminal is about 36 columns wide.
-    const context = await browser.newContext({ viewport: { width: 320, height: 700 } });
-    const page = await context.newPage();
-    await page.goto(`${app.url}?host=127.0.0.1&port=${fake.port}&connect=1`);
-    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), REPLY_TIMEOUT_MS, 'the greeting');
+    const { context, page } = await openConnected({ width: 320, height: 700 });
     await type(page, 'MAIL FROM:<wrap@fake.example>', 250);
     const needle = `2.1.0 ${title.slice(0, 4)}`;
     // The annotation wrapped: its enhanced code stands on a row below the one the line starts on.
