@@ -5,6 +5,9 @@
  *   they stay out of access logs and Referer headers (RFC 3986 §3.5).
  * - On the WebSocket handshake it is an offered subprotocol, `heloterm.token.…` next to `heloterm.v2`
  *   (RFC 6455 §4.1: browsers may set no other header). The bridge selects only `heloterm.v2`.
+ *
+ * The offered subprotocols are read here too: the token among them, and whether they name another version of the
+ * protocol (subprotocolProblem).
  */
 import { SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX } from './messages.js';
 
