@@ -100,6 +100,17 @@ describe('SMTP smuggling strings', () => {
     expect(conn.lines).toEqual(['NOOP as JSON']);
   });
 
+  it('refuses binary frames and a "<" frame from the browser with BAD_MESSAGE, and writes nothing for them', async () => {
+    const { client, conn } = await setup();
+    client.ws.send(Buffer.from('>NOOP binary'), { binary: true });
+    expect(await client.next('error')).toMatchObject({ code: 'BAD_MESSAGE', message: expect.stringContaining('binary frames') });
+    client.sendRaw('<1:NOOP\n250 forged\r\n');
+    expect(await client.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
+    client.line('NOOP after');
+    expect((await client.nextReply()).code).toBe(250);
+    expect(conn.lines).toEqual(['NOOP after']);
+  });
+
   it('refuses every C0 control and DEL but TAB, in commands too', async () => {
     const { client, conn } = await setup();
     const controls = [...Array.from({ length: 32 }, (_, i) => i).filter((i) => i !== 9), 0x7f];
