@@ -30,8 +30,8 @@ export interface OpenPage {
 /**
  * Opens `url` in a new browser context and resolves once the greeting is painted. The probe reports the paint
  * through a binding: polling with page.waitForFunction would evaluate Playwright's injected utility script in the
- * page while it loads (compiled afresh in every new renderer process: 15-20 ms of the page's main thread, right on
- * the path being measured).
+ * page while it loads, right on the path being measured (a trace: 19.5 ms of heloterm's main thread, which starts in
+ * a new renderer process, and 6.7 ms of the bare page's).
  */
 export async function openPage(browser: Browser, url: string): Promise<OpenPage> {
   const context = await browser.newContext({ viewport: VIEWPORT });
