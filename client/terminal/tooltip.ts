@@ -86,11 +86,12 @@ export class CodeTooltip {
     const px = event.clientX - box.left;
     const py = event.clientY - box.top;
     // What must stay visible: the pointer and the hovered text, relative to the host.
+    const text = around ?? { left: event.clientX, top: event.clientY, right: event.clientX, bottom: event.clientY };
     const keep = {
-      left: Math.min(px, around === null ? px : around.left - box.left),
-      top: Math.min(py, around === null ? py : around.top - box.top),
-      right: Math.max(px, around === null ? px : around.right - box.left),
-      bottom: Math.max(py, around === null ? py : around.bottom - box.top),
+      left: Math.min(px, text.left - box.left),
+      top: Math.min(py, text.top - box.top),
+      right: Math.max(px, text.right - box.left),
+      bottom: Math.max(py, text.bottom - box.top),
     };
     const fitsX = (x: number): boolean => x >= EDGE_MARGIN_PX && x + tip.width <= box.width - EDGE_MARGIN_PX;
     const fitsY = (y: number): boolean => y >= EDGE_MARGIN_PX && y + tip.height <= box.height - EDGE_MARGIN_PX;

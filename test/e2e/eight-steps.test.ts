@@ -24,6 +24,11 @@ function annotationOf(code: number): string {
   return `${ANNOTATION_MARK} ${code} ${explainCode(code).title}`;
 }
 
+/** The computed background colour of the element `selector` names. */
+function background(page: Page, selector: string): Promise<string> {
+  return page.evaluate((s) => getComputedStyle(document.querySelector(s) ?? document.body).backgroundColor, selector);
+}
+
 function count(haystack: string, needle: string): number {
   return haystack.split(needle).length - 1;
 }
@@ -92,8 +97,7 @@ describe('heloterm in Chromium', () => {
     expect(text).toMatch(/^220 /m);
     expect(await page.locator('.status').textContent()).toContain(`Connected to ${practice.host}`);
     // The strip below the last whole row is the terminal's colour, not xterm.css's black.
-    const bg = (selector: string): Promise<string> => page.evaluate((s) => getComputedStyle(document.querySelector(s) ?? document.body).backgroundColor, selector);
-    expect(await bg('.xterm-viewport')).toBe(await bg('.terminal-pane'));
+    expect(await background(page, '.xterm-viewport')).toBe(await background(page, '.terminal-pane'));
 
     const subject = `heloterm e2e ${Date.now()}`;
     const recipient = practice.mailboxes[0] ?? `alice@${practice.domain}`;
@@ -211,8 +215,7 @@ describe('heloterm in Chromium', () => {
     expect(text).not.toContain('press Connect');
     expect(await page.locator('.status').textContent()).toContain(`Connected to ${practice.host}`);
     // The strip below the last whole row is the terminal's colour, not xterm.css's black.
-    const bg = (selector: string): Promise<string> => page.evaluate((s) => getComputedStyle(document.querySelector(s) ?? document.body).backgroundColor, selector);
-    expect(await bg('.xterm-viewport')).toBe(await bg('.terminal-pane'));
+    expect(await background(page, '.xterm-viewport')).toBe(await background(page, '.terminal-pane'));
     await expect.poll(() => page.locator('button[data-action="disconnect"]').isEnabled()).toBe(true);
     await page.click('button[data-action="disconnect"]');
     await waitForTerminal(page, (t) => t.includes('-- disconnected'), REPLY_TIMEOUT_MS, 'the disconnect note');
