@@ -8,9 +8,14 @@ import { startBridge } from './lib/bridge.js';
 import { ServerChild } from './lib/child.js';
 import { BridgeClient, DirectClient, RelayClient, type PathKind, type SmtpClient } from './lib/clients.js';
 import { startResponder } from './lib/responder.js';
-import { checkLe, envInt, fmt, progress, summarize, table, type BenchResult, type Summary } from './lib/stats.js';
+import { checkLe, envInt, fmt, median, progress, summarize, table, type BenchResult, type Summary } from './lib/stats.js';
 
-const WARMUP_ROUNDS = envInt('BENCH_RTT_WARMUP', 2000);
+/**
+ * Long enough for every path's code to reach its steady state: in one process the bridge's p50 ÷ the relay's, per
+ * 2,000 rounds from the start, measured 1.13×, 1.06×, then 1.04–1.05× from about 4,000 rounds on (V8 has more of the
+ * bridge's code to optimise). `thirds` below shows whether the samples were steady.
+ */
+const WARMUP_ROUNDS = envInt('BENCH_RTT_WARMUP', 10_000);
 const SAMPLE_ROUNDS = envInt('BENCH_RTT_SAMPLES', 6000);
 const KINDS: readonly PathKind[] = ['direct', 'relay', 'bridge'];
 
@@ -77,7 +82,18 @@ const SEPARATE_PROCESSES: Topology = {
 interface Measured {
   topology: string;
   s: Record<PathKind, Summary>;
+  /** Bridge p50 ÷ relay p50 in each third of the samples, in order: the same when the warm-up was long enough. */
+  thirds: number[];
   problems: string[];
+}
+
+/** Bridge p50 ÷ relay p50 in each third of the rounds (the samples of a round sit at the same index). */
+function ratioByThird(bridge: readonly number[], relay: readonly number[]): number[] {
+  const n = Math.min(bridge.length, relay.length);
+  return [0, 1, 2].map((t) => {
+    const [from, to] = [Math.floor((t * n) / 3), Math.floor(((t + 1) * n) / 3)];
+    return median(bridge.slice(from, to)) / median(relay.slice(from, to));
+  });
 }
 
 async function measure(topology: Topology): Promise<Measured> {
@@ -103,6 +119,7 @@ async function measure(topology: Topology): Promise<Measured> {
   return {
     topology: topology.name,
     s: { direct: summarize(samples.direct), relay: summarize(samples.relay), bridge: summarize(samples.bridge) },
+    thirds: ratioByThird(samples.bridge, samples.relay),
     problems,
   };
 }
@@ -146,7 +163,8 @@ export async function benchRtt(): Promise<BenchResult> {
       '',
       `Ratios: bridge ÷ direct ${fmt.ratio(r.p50Direct)} (p50), ${fmt.ratio(r.p99Direct)} (p99); ` +
         `bridge ÷ bare relay ${fmt.ratio(r.p50Relay)} (p50), ${fmt.ratio(r.p99Relay)} (p99); ` +
-        `for scale, the bare relay itself ÷ direct is ${fmt.ratio(r.relayDirect)} (p50).`,
+        `for scale, the bare relay itself ÷ direct is ${fmt.ratio(r.relayDirect)} (p50). ` +
+        `Bridge ÷ bare relay (p50) in each third of the samples, in order: ${m.thirds.map((x) => x.toFixed(3)).join(', ')} (steady when alike).`,
       ...(m.problems.length > 0 ? ['', 'Problems:', ...m.problems.slice(0, 10).map((p) => `- ${p}`)] : []),
     );
   }

@@ -94,7 +94,7 @@ const PREAMBLE = `# Benchmarks
 and noisy, so ratios are what count); \`npm run bench -- rtt ttfp\` runs some of them (rtt, concurrency, weight, ttfp,
 annotate). It rewrites the block below; the findings after it are written by hand.
 
-Knobs (environment): \`BENCH_RTT_SAMPLES\` (6000), \`BENCH_RTT_WARMUP\` (2000), \`BENCH_SESSIONS\` (1000,5000),
+Knobs (environment): \`BENCH_RTT_SAMPLES\` (6000), \`BENCH_RTT_WARMUP\` (10000), \`BENCH_SESSIONS\` (1000,5000),
 \`BENCH_SECONDS\` (30 s of active load per path), \`BENCH_ACTIVE\` (50 active sessions), \`BENCH_TTFP_SAMPLES\` (20),
 \`BENCH_BURST_MB\` (50), \`BENCH_BURST_BUDGET_S\` (60), \`BENCH_PROF_DIR\` (write CPU profiles of the bridge and relay
 processes and of heloterm's page during the burst; summarise one with \`node --import tsx bench/profile-summary.ts\`).
