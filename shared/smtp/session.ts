@@ -121,7 +121,10 @@ export class SessionModel {
 
   /** STARTTLS was sent and its reply has not arrived: the text after that reply must not be read as plain text. */
   get startTlsAwaited(): boolean {
-    return this.awaiting.some((a) => a.command?.verb === 'STARTTLS');
+    // Asked for every line and every chunk received (the bridge): a loop, not some() with a closure each time.
+    const awaiting = this.awaiting;
+    for (let i = 0; i < awaiting.length; i++) if (awaiting[i]?.command?.verb === 'STARTTLS') return true;
+    return false;
   }
 
   /** What the next line typed would be, without sending it. */
