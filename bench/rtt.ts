@@ -3,6 +3,7 @@
  * through the bare relay, through heloterm's bridge. Each round sends one NOOP on each path in a rotating order,
  * so drift on a shared machine hits the three paths alike.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startBareRelay } from './lib/bare-relay.js';
 import { startBridge } from './lib/bridge.js';
 import { ServerChild } from './lib/child.js';
@@ -29,6 +30,11 @@ async function roundTrip(c: SmtpClient, i: number, problems: string[]): Promise<
 
 interface Topology {
   name: string;
+  /**
+   * Each sampled round trip starts after this long with nothing to do (ms; none in the warm-up): every process is
+   * asleep when the line comes, as when a person types one line at a time.
+   */
+  idleBeforeMs?: number;
   /** Opens one client per path; `close` frees the clients' servers. */
   open(): Promise<{ clients: Record<PathKind, SmtpClient>; close(): Promise<void> }>;
 }
@@ -59,25 +65,38 @@ const ONE_PROCESS: Topology = {
 /** Responder, bridge and relay each in a child process, clients here: as deployed (browser, bridge, MTA apart). */
 const SEPARATE_PROCESSES: Topology = {
   name: 'separate processes',
-  async open() {
-    const responder = await ServerChild.start('responder');
-    const bridge = await ServerChild.start('bridge', responder.port);
-    const relay = await ServerChild.start('relay');
-    const clients: Record<PathKind, SmtpClient> = {
-      direct: await DirectClient.open(responder.port),
-      relay: await RelayClient.open(relay.port, responder.port),
-      bridge: await BridgeClient.open({ url: `http://127.0.0.1:${bridge.port}/`, token: bridge.token }, responder.port),
-    };
-    return {
-      clients,
-      close: async () => {
-        await bridge.close();
-        await relay.close();
-        await responder.close();
-      },
-    };
-  },
+  open: openSeparateProcesses,
 };
+
+/**
+ * The same, each line after 1 ms idle. Back to back, a process is often still awake (or finishing the previous
+ * round's work on one of the two cores) when the next line comes; how often swings from run to run, and the direct
+ * path's p50 with it (64 µs in one run, 23 µs in another). After an idle millisecond every hop pays a wake-up.
+ */
+const SEPARATE_PROCESSES_IDLE: Topology = {
+  name: 'separate processes, idle before each line',
+  idleBeforeMs: 1,
+  open: openSeparateProcesses,
+};
+
+async function openSeparateProcesses(): ReturnType<Topology['open']> {
+  const responder = await ServerChild.start('responder');
+  const bridge = await ServerChild.start('bridge', responder.port);
+  const relay = await ServerChild.start('relay');
+  const clients: Record<PathKind, SmtpClient> = {
+    direct: await DirectClient.open(responder.port),
+    relay: await RelayClient.open(relay.port, responder.port),
+    bridge: await BridgeClient.open({ url: `http://127.0.0.1:${bridge.port}/`, token: bridge.token }, responder.port),
+  };
+  return {
+    clients,
+    close: async () => {
+      await bridge.close();
+      await relay.close();
+      await responder.close();
+    },
+  };
+}
 
 interface Measured {
   topology: string;
@@ -105,6 +124,7 @@ async function measure(topology: Topology): Promise<Measured> {
     for (let i = 0; i < WARMUP_ROUNDS + SAMPLE_ROUNDS; i++) {
       for (let k = 0; k < KINDS.length; k++) {
         const kind = KINDS[(i + k) % KINDS.length] ?? 'direct';
+        if (i >= WARMUP_ROUNDS && topology.idleBeforeMs !== undefined) await sleep(topology.idleBeforeMs);
         const us = await roundTrip(clients[kind], i, problems);
         if (i >= WARMUP_ROUNDS) samples[kind].push(us);
       }
@@ -125,14 +145,17 @@ async function measure(topology: Topology): Promise<Measured> {
 }
 
 export async function benchRtt(): Promise<BenchResult> {
-  const results = [await measure(ONE_PROCESS), await measure(SEPARATE_PROCESSES)];
+  const results = [await measure(ONE_PROCESS), await measure(SEPARATE_PROCESSES), await measure(SEPARATE_PROCESSES_IDLE)];
   const checks = [];
   const markdown: string[] = [
     `${fmt.int(SAMPLE_ROUNDS)} rounds after ${fmt.int(WARMUP_ROUNDS)} warm-up rounds; each round sends one \`NOOP <n>\` on each path in a ` +
-      'rotating order and waits for its `250` (the reply must echo `<n>`). Two topologies: **one process** (responder, bridge, ' +
-      'relay and clients on one event loop: every hop is the same thread\'s work, so it shows the CPU cost per line) and ' +
+      'rotating order and waits for its `250` (the reply must echo `<n>`). Three topologies: **one process** (responder, bridge, ' +
+      'relay and clients on one event loop: every hop is the same thread\'s work, so it shows the CPU cost per line); ' +
       '**separate processes** (responder, bridge and relay each in a child process, clients in the benchmark process: as ' +
-      'deployed, where a hop also costs a process wake-up).',
+      'deployed, where a hop may also cost a process wake-up), rounds back to back; and the same with 1 ms of idle before ' +
+      'each sampled line (**idle before each line**: every process asleep when the line comes, as when a person types). ' +
+      'Back to back, whether a process is still awake when the next line comes swings from run to run, and the direct ' +
+      'path\'s p50 with it; after an idle millisecond every hop pays a wake-up.',
   ];
   for (const m of results) {
     const { s } = m;
