@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { tokenProblem } from '../shared/protocol/token.js';
 import type { HelotermOptions } from './heloterm.js';
+import { compileProxyTrust } from './proxy-trust.js';
 import { parseAllowList } from './target-policy.js';
 
 export const USAGE = `Usage: heloterm [options]
@@ -18,6 +19,7 @@ Listening
   --token <token>             access token (default: random when required)         HELOTERM_TOKEN
   --require-token             require the token on loopback too                    HELOTERM_REQUIRE_TOKEN
   --allow-origin <url,...>    extra allowed page origins (behind a proxy)          HELOTERM_ALLOW_ORIGINS
+  --trust-proxy <addr,...>    proxies whose X-Forwarded-For names the client       HELOTERM_TRUST_PROXY
   --max-sessions <n>          open sessions overall (default 100)                  HELOTERM_MAX_SESSIONS
   --max-sessions-per-address <n>  per client address (default 20)                  HELOTERM_MAX_SESSIONS_PER_ADDRESS
   --heartbeat <s>             ping interval; no pong by the next ping ends it (30) HELOTERM_HEARTBEAT
@@ -114,6 +116,16 @@ function parseOrigins(values: readonly string[], where: string): string[] {
   });
 }
 
+function parseProxies(values: readonly string[], where: string): string[] {
+  const items = splitList(values, where);
+  try {
+    compileProxyTrust(items);
+  } catch (err) {
+    throw new ConfigError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return items;
+}
+
 function parseToken(text: string, where: string): string {
   const problem = tokenProblem(text);
   if (problem !== null) throw new ConfigError(`${where}: ${problem}`);
@@ -146,7 +158,7 @@ const STRING_FLAGS = [
   'max-reply-line',
   'max-reply-lines',
 ] as const;
-const LIST_FLAGS = ['allow-port', 'allow-target', 'allow-origin'] as const;
+const LIST_FLAGS = ['allow-port', 'allow-target', 'allow-origin', 'trust-proxy'] as const;
 const BOOL_FLAGS = ['no-practice', 'require-token', 'public-targets-only', 'no-data'] as const;
 
 type Source<T> = [T, string] | null;
@@ -205,6 +217,8 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     if (targets) options.allowTargets = parseTargets(...targets);
     const origins = list('allow-origin', 'HELOTERM_ALLOW_ORIGINS');
     if (origins) options.allowedOrigins = parseOrigins(...origins);
+    const proxies = list('trust-proxy', 'HELOTERM_TRUST_PROXY');
+    if (proxies) options.trustProxy = parseProxies(...proxies);
 
     const token = str('token', 'HELOTERM_TOKEN');
     if (token) options.token = parseToken(...token);

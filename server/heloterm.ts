@@ -13,6 +13,7 @@ import { tokenProblem } from '../shared/protocol/token.js';
 import { createApp } from './app.js';
 import { NO_LINE_LIMITS, type LineLimits } from './line-policy.js';
 import { stderrLog, type LogSink } from './log.js';
+import { compileProxyTrust } from './proxy-trust.js';
 import type { PracticeServer } from './practice/practice-server.js';
 import { CLOSE_GOING_AWAY, Session, type SessionLimits } from './session.js';
 import { DEFAULT_MAX_REPLY_LINE_CHARS, DEFAULT_MAX_REPLY_LINES } from './smtp-link.js';
@@ -64,9 +65,16 @@ export interface HelotermOptions {
 
   /** The access token. Given: required. Default: a random one when required, none otherwise. */
   token?: string;
-  /** Require a token on loopback too (beyond loopback it is always required). */
+  /** Require a token on loopback too (beyond loopback or behind a trusted proxy it is always required). */
   requireToken?: boolean;
-  /** Dial only public unicast addresses (automatic beyond loopback). */
+  /**
+   * Reverse proxies in front of heloterm (addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`): the
+   * client's address is read from X-Forwarded-For through them, for the per-address limit and the logs. Being
+   * behind a proxy means being reachable beyond this machine: as when bound beyond loopback, the token is required
+   * and only public addresses are dialled.
+   */
+  trustProxy?: string[];
+  /** Dial only public unicast addresses (automatic beyond loopback or behind a trusted proxy). */
   publicTargetsOnly?: boolean;
   /** Host names, IP addresses and CIDR ranges that may be dialled even in public mode. */
   allowTargets?: string[];
@@ -142,14 +150,16 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloterm> {
   const host = opts.host ?? DEFAULT_HOST;
   const log: LogSink = opts.log ?? stderrLog;
-  const loopback = isLoopbackBind(host);
-  const tokenRequired = !loopback || opts.requireToken === true || opts.token !== undefined;
+  const trustProxy = opts.trustProxy === undefined ? null : compileProxyTrust(opts.trustProxy);
+  // Reachable only from this machine: bound to loopback, and no proxy forwards to it from elsewhere.
+  const local = isLoopbackBind(host) && trustProxy === null;
+  const tokenRequired = !local || opts.requireToken === true || opts.token !== undefined;
   if (opts.token !== undefined) {
     const problem = tokenProblem(opts.token);
     if (problem !== null) throw new Error(`token: ${problem}`);
   }
   const token = tokenRequired ? (opts.token ?? randomBytes(TOKEN_BYTES).toString('base64url')) : null;
-  const publicTargetsOnly = !loopback || opts.publicTargetsOnly === true;
+  const publicTargetsOnly = !local || opts.publicTargetsOnly === true;
   const allow = parseAllowList(opts.allowTargets ?? []);
   const lineLimits: LineLimits = {
     ...NO_LINE_LIMITS,
@@ -200,6 +210,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
       maxSessions: positive('maxSessions', opts.maxSessions, DEFAULT_MAX_SESSIONS),
       maxSessionsPerAddress: positive('maxSessionsPerAddress', opts.maxSessionsPerAddress, DEFAULT_MAX_SESSIONS_PER_ADDRESS),
       heartbeatMs: positive('heartbeatMs', opts.heartbeatMs, DEFAULT_HEARTBEAT_MS),
+      trustProxy,
       log,
     },
     (ws, { socket, remote, client, query }) => {
@@ -219,7 +230,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
       sessions.add(session);
     },
   );
-  log({ event: 'start', port, host, tokenRequired, publicTargetsOnly, allowedPorts: allowedPorts(policy) });
+  log({ event: 'start', port, host, tokenRequired, publicTargetsOnly, allowedPorts: allowedPorts(policy), trustProxy: opts.trustProxy ?? [] });
 
   const url = `http://${displayHost(host)}:${port}/`;
   let closing: Promise<void> | null = null;

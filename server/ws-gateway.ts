@@ -11,6 +11,7 @@ import ipaddr from 'ipaddr.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SUBPROTOCOL } from '../shared/protocol/messages.js';
 import type { LogSink } from './log.js';
+import { clientAddress, type ProxyTrust } from './proxy-trust.js';
 import { checkUpgrade, type Refusal, type UpgradePolicy } from './upgrade-policy.js';
 
 /** Largest frame accepted from a browser. A line is at most 4096 characters (shared/protocol/decode.ts). */
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   maxSessionsPerAddress: number;
   /** Ping interval; a socket that has not answered the previous ping by the next one is terminated. */
   heartbeatMs: number;
+  /** Trusted reverse proxies (--trust-proxy): the client is read from X-Forwarded-For through them. Null: the peer. */
+  trustProxy: ProxyTrust | null;
   log: LogSink;
 }
 
@@ -43,7 +46,7 @@ export interface GatewayOptions {
 export interface AcceptedSocket {
   /** The TCP socket under the WebSocket (the upgrade request's `req.socket`). */
   socket: net.Socket;
-  /** The client's address, as the socket reported it at the upgrade. */
+  /** The client's address: the socket's peer, or behind trusted proxies the one they forwarded (proxy-trust.ts). */
   remote: string | undefined;
   /** The key it is counted under (clientKey). */
   client: string;
@@ -148,7 +151,7 @@ export function attachGateway(
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', onUpgradeSocketError);
-    const remote = req.socket.remoteAddress;
+    const remote = clientAddress(req, opts.trustProxy);
     const client = clientKey(remote);
     const refusal =
       checkUpgrade(req.url, { host: req.headers.host, origin: req.headers.origin, protocol: req.headers['sec-websocket-protocol'] }, opts.policy) ??

@@ -37,7 +37,7 @@ describe('gateway memory', () => {
     const accepted: { ws: WebSocket; info: AcceptedSocket }[] = [];
     const gateway = attachGateway(
       server,
-      { policy: buildUpgradePolicy('127.0.0.1', port), maxSessions: 100, maxSessionsPerAddress: 100, heartbeatMs: 60_000, log: () => undefined },
+      { policy: buildUpgradePolicy('127.0.0.1', port), maxSessions: 100, maxSessionsPerAddress: 100, heartbeatMs: 60_000, trustProxy: null, log: () => undefined },
       (ws, info) => {
         accepted.push({ ws, info });
         ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', practice: null, allowedPorts: [] }));

@@ -132,6 +132,15 @@ describe('the access token', () => {
     for (const h of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.5', 'fd00::1', 'heloterm.example.org']) expect(isLoopbackBind(h), h).toBe(false);
   });
 
+  it('is required, and targets are public-only, behind a trusted reverse proxy too (it forwards from elsewhere)', async () => {
+    const { app: proxied } = await app({ trustProxy: ['loopback'] });
+    expect(proxied.token).not.toBeNull();
+    expect(proxied.publicTargetsOnly).toBe(true);
+    await expect(WsTestClient.open(proxied.url, { headers: { 'X-Forwarded-For': '203.0.113.9' } })).rejects.toThrow(/401/);
+    const { app: plain } = await app();
+    expect(plain.publicTargetsOnly).toBe(false);
+  });
+
   it('refuses a malformed configured token at start', async () => {
     await expect(startHeloterm({ port: 0, practice: false, token: 'short', log: () => undefined })).rejects.toThrow(/16 to 128/);
   });

@@ -26,6 +26,8 @@ describe('security flags', () => {
         '--token', TOKEN,
         '--require-token',
         '--allow-origin', 'https://heloterm.example.org',
+        '--trust-proxy', 'loopback,10.0.0.0/8',
+        '--trust-proxy', '2001:db8::5',
         '--allow-target', 'mx.internal,10.0.0.0/8',
         '--allow-target', 'fd00::/8',
         '--public-targets-only',
@@ -47,6 +49,7 @@ describe('security flags', () => {
       token: TOKEN,
       requireToken: true,
       allowedOrigins: ['https://heloterm.example.org'],
+      trustProxy: ['loopback', '10.0.0.0/8', '2001:db8::5'],
       allowTargets: ['mx.internal', '10.0.0.0/8', 'fd00::/8'],
       publicTargetsOnly: true,
       noData: true,
@@ -69,6 +72,7 @@ describe('security flags', () => {
       HELOTERM_REQUIRE_TOKEN: 'yes',
       HELOTERM_ALLOW_ORIGINS: 'https://a.example, http://b.example:8080',
       HELOTERM_ALLOW_TARGETS: '192.168.1.25',
+      HELOTERM_TRUST_PROXY: '172.16.0.0/12, uniquelocal',
       HELOTERM_PUBLIC_TARGETS_ONLY: '1',
       HELOTERM_NO_DATA: 'true',
       HELOTERM_MAX_RECIPIENTS: '2',
@@ -87,6 +91,7 @@ describe('security flags', () => {
       requireToken: true,
       allowedOrigins: ['https://a.example', 'http://b.example:8080'],
       allowTargets: ['192.168.1.25'],
+      trustProxy: ['172.16.0.0/12', 'uniquelocal'],
       publicTargetsOnly: true,
       noData: true,
       maxRecipients: 2,
@@ -112,6 +117,9 @@ describe('security flags', () => {
     [['--allow-origin', 'evil.example'], '--allow-origin: "evil.example" is not an origin'],
     [['--allow-origin', 'https://a.example/path'], '--allow-origin: "https://a.example/path" is not an origin'],
     [['--allow-origin', 'ftp://a.example'], 'is not an origin'],
+    [['--trust-proxy', 'nginx'], '--trust-proxy: invalid IP address: nginx (give IP addresses, CIDR ranges, or loopback, linklocal, uniquelocal)'],
+    [['--trust-proxy', '10.0.0.0/33'], '--trust-proxy: invalid range on address: 10.0.0.0/33'],
+    [['--trust-proxy', ' , '], '--trust-proxy: nothing given'],
     [['--max-recipients', '0'], '--max-recipients: "0" is not a whole number of at least 1'],
     [['--max-sessions=-1'], '--max-sessions: "-1"'],
     [['--max-commands-per-minute', '1.5'], '--max-commands-per-minute: "1.5"'],
@@ -130,7 +138,7 @@ describe('security flags', () => {
   });
 
   it('documents every flag and variable in --help', () => {
-    for (const name of ['--token', '--require-token', '--allow-origin', '--allow-target', '--public-targets-only', '--no-data', '--max-recipients', '--max-commands-per-minute', '--max-sessions', '--max-sessions-per-address', '--heartbeat', '--idle-timeout', '--max-session', '--connect-timeout', '--max-reply-line', '--max-reply-lines', 'HELOTERM_TOKEN', 'HELOTERM_ALLOW_TARGETS', 'HELOTERM_NO_DATA']) {
+    for (const name of ['--token', '--require-token', '--allow-origin', '--trust-proxy', 'HELOTERM_TRUST_PROXY', '--allow-target', '--public-targets-only', '--no-data', '--max-recipients', '--max-commands-per-minute', '--max-sessions', '--max-sessions-per-address', '--heartbeat', '--idle-timeout', '--max-session', '--connect-timeout', '--max-reply-line', '--max-reply-lines', 'HELOTERM_TOKEN', 'HELOTERM_ALLOW_TARGETS', 'HELOTERM_NO_DATA']) {
       expect(USAGE, name).toContain(name);
     }
   });

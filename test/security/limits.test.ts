@@ -274,4 +274,45 @@ describe('sessions per address and overall', () => {
     expect(await handshakeFrom(app, '127.0.0.2')).toBe(101);
     await poll(() => app.sessions().total === 0, 2000, 'the destroyed socket to be counted out');
   });
+
+  it('ignores X-Forwarded-For unless the peer is a trusted proxy: a client cannot pick the address it is counted under', async () => {
+    const forwarded = (ip: string) => ({ headers: { 'X-Forwarded-For': ip } });
+    const { app } = await bridge([25], { maxSessionsPerAddress: 1 });
+    await client(app, forwarded('203.0.113.9'));
+    expect(app.sessions().byAddress).toEqual({ '127.0.0.1': 1 });
+    await expect(WsTestClient.open(app.url, forwarded('203.0.113.10'))).rejects.toThrow(/429/);
+
+    // Proxies are trusted, but not this peer (127.0.0.1): the header is still ignored.
+    const { app: elsewhere } = await bridge([25], { maxSessionsPerAddress: 1, trustProxy: ['10.0.0.0/8'] });
+    const token = elsewhere.token;
+    await client(elsewhere, { token, ...forwarded('203.0.113.9') });
+    await expect(WsTestClient.open(elsewhere.url, { token, ...forwarded('203.0.113.10') })).rejects.toThrow(/429/);
+    expect(elsewhere.sessions().byAddress).toEqual({ '127.0.0.1': 1 });
+  });
+
+  it('behind trusted proxies counts each forwarded client apart, by the nearest address no trusted proxy stands for', async () => {
+    const { app, events } = await bridge([25], { maxSessionsPerAddress: 1, trustProxy: ['loopback', '10.0.0.0/8'] });
+    const token = app.token;
+    const via = (chain: string) => client(app, { token, headers: { 'X-Forwarded-For': chain } });
+    await via('203.0.113.9');
+    await via('203.0.113.10');
+    // A client's own header stays in the chain, before what the proxy appended: it decides nothing.
+    await via('203.0.113.9, 198.51.100.7');
+    // Through two proxies (10.1.2.3 forwarded to the one on loopback).
+    await via('192.0.2.44, 10.1.2.3');
+    await via('2001:db8:1:2::1');
+    expect(app.sessions().byAddress).toEqual({
+      '203.0.113.9': 1,
+      '203.0.113.10': 1,
+      '198.51.100.7': 1,
+      '192.0.2.44': 1,
+      '2001:db8:1:2::/64': 1,
+    });
+    // Each forwarded client has its own allowance; IPv6 is counted per /64.
+    await expect(WsTestClient.open(app.url, { token, headers: { 'X-Forwarded-For': '203.0.113.10' } })).rejects.toThrow(/429/);
+    await expect(WsTestClient.open(app.url, { token, headers: { 'X-Forwarded-For': '2001:db8:1:2::99' } })).rejects.toThrow(/429/);
+    // The logs name the client, not the proxy.
+    const opened = events.filter((e) => e.event === 'open').map((e) => e.remote);
+    expect(opened).toEqual(['203.0.113.9', '203.0.113.10', '198.51.100.7', '192.0.2.44', '2001:db8:1:2::1']);
+  });
 });
