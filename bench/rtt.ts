@@ -165,6 +165,7 @@ export async function benchRtt(): Promise<BenchResult> {
       p50Relay: s.bridge.p50 / s.relay.p50,
       p99Relay: s.bridge.p99 / s.relay.p99,
       relayDirect: s.relay.p50 / s.direct.p50,
+      relayDirectP99: s.relay.p99 / s.direct.p99,
     };
     const t = m.topology;
     checks.push(
@@ -186,7 +187,7 @@ export async function benchRtt(): Promise<BenchResult> {
       '',
       `Ratios: bridge ÷ direct ${fmt.ratio(r.p50Direct)} (p50), ${fmt.ratio(r.p99Direct)} (p99); ` +
         `bridge ÷ bare relay ${fmt.ratio(r.p50Relay)} (p50), ${fmt.ratio(r.p99Relay)} (p99); ` +
-        `for scale, the bare relay itself ÷ direct is ${fmt.ratio(r.relayDirect)} (p50). ` +
+        `for scale, the bare relay itself ÷ direct is ${fmt.ratio(r.relayDirect)} (p50), ${fmt.ratio(r.relayDirectP99)} (p99). ` +
         `Bridge ÷ bare relay (p50) in each third of the samples, in order: ${m.thirds.map((x) => x.toFixed(3)).join(', ')} (steady when alike).`,
       ...(m.problems.length > 0 ? ['', 'Problems:', ...m.problems.slice(0, 10).map((p) => `- ${p}`)] : []),
     );
