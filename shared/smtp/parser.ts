@@ -15,6 +15,8 @@ export { DEFAULT_MAX_LINE_CHARS, parseReplyLine };
 /** Most lines kept in one reply. EHLO replies run to ~20 lines; HELP texts to a few dozen. */
 export const DEFAULT_MAX_REPLY_LINES = 1000;
 
+const BARE_LF = 'bare LF: a line ended with LF alone instead of CRLF (RFC 5321 §2.3.8)';
+
 export interface ParserOptions {
   maxLineChars?: number;
   maxReplyLines?: number;
@@ -101,15 +103,19 @@ export class ReplyParser {
       return;
     }
     let cur = this.current;
+    if (cur === null && line.last) {
+      // A reply of one line, the usual case: nothing to assemble.
+      const reply: Reply = { code: line.code, cls: Math.floor(line.code / 100) as ReplyClass, lines: [line], enhanced: line.enhanced, problems: line.ending === 'LF' ? [BARE_LF] : [] };
+      events.push({ kind: 'reply', reply });
+      return;
+    }
     if (cur === null) {
       cur = { code: line.code, lines: [], problems: [], overflowed: false };
       this.current = cur;
     } else if (line.code !== cur.code) {
       cur.problems.push(`a line of this reply has code ${line.code}, but the reply began with ${cur.code}; all lines of a reply must have the same code (RFC 5321 §4.2.1)`);
     }
-    if (line.ending === 'LF' && !cur.problems.some((p) => p.startsWith('bare LF'))) {
-      cur.problems.push('bare LF: a line ended with LF alone instead of CRLF (RFC 5321 §2.3.8)');
-    }
+    if (line.ending === 'LF' && !cur.problems.includes(BARE_LF)) cur.problems.push(BARE_LF);
     if (cur.lines.length < this.maxReplyLines) {
       cur.lines.push(line);
     } else if (!cur.overflowed) {

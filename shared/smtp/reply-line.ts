@@ -12,8 +12,6 @@ import type { EnhancedCode, LineEnding, ReplyLine } from './types.js';
 /** Longest line kept, in characters. RFC 5321 §4.5.3.1.5 allows 512 octets; real servers stay far below this. */
 export const DEFAULT_MAX_LINE_CHARS = 8192;
 
-// An enhanced code at the start of the text, followed by a space or the end of the text.
-const ENHANCED = /^([245])\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})(?: |$)/;
 const THREE_DIGITS = /^[0-9]{3}/;
 
 const ZERO = 48;
@@ -40,14 +38,43 @@ export function parseReplyLine(raw: string, ending: LineEnding = 'CRLF'): ReplyL
   let text = raw.length > 4 ? raw.slice(4) : '';
   let enhanced: EnhancedCode | null = null;
   // An enhanced code's class is the reply code's first digit (RFC 3463 §2): look only when the text starts so.
-  if (text.charCodeAt(0) - ZERO === d0 && text.charCodeAt(1) === DOT) {
-    const e = ENHANCED.exec(text);
-    if (e !== null) {
-      enhanced = { cls: d0 as 2 | 4 | 5, subject: Number(e[2]), detail: Number(e[3]), text: `${e[1]}.${e[2]}.${e[3]}` };
-      text = text.slice(e[0].length);
+  if ((d0 === 2 || d0 === 4 || d0 === 5) && text.charCodeAt(0) - ZERO === d0 && text.charCodeAt(1) === DOT) {
+    enhanced = enhancedAtStart(text, d0);
+    if (enhanced !== null) {
+      const end = enhanced.text.length;
+      text = text.slice(text.charCodeAt(end) === SPACE ? end + 1 : end);
     }
   }
   return { raw, ending, code, last, text, enhanced, problem: null };
+}
+
+/** Where a subject or detail ends (RFC 3463 §2: 1-3 digits without a leading zero), or -1 if none starts at `at`. */
+function codePartEnd(s: string, at: number): number {
+  const first = s.charCodeAt(at) - ZERO;
+  if (!(first >= 0 && first <= 9)) return -1;
+  if (first === 0) return at + 1;
+  let end = at + 1;
+  while (end < at + 3 && s.charCodeAt(end) - ZERO >= 0 && s.charCodeAt(end) - ZERO <= 9) end++;
+  return end;
+}
+
+/** The number written in digits from `from` to `to`. */
+function digitsValue(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (s.charCodeAt(i) - ZERO);
+  return n;
+}
+
+/**
+ * The enhanced code `cls.subject.detail` that `text` starts with (its class digit and first dot already checked),
+ * followed by a space or the end of the text; by character codes, without a regular expression's match array.
+ */
+function enhancedAtStart(text: string, cls: 2 | 4 | 5): EnhancedCode | null {
+  const subjectEnd = codePartEnd(text, 2);
+  if (subjectEnd === -1 || text.charCodeAt(subjectEnd) !== DOT) return null;
+  const detailEnd = codePartEnd(text, subjectEnd + 1);
+  if (detailEnd === -1 || !(detailEnd === text.length || text.charCodeAt(detailEnd) === SPACE)) return null;
+  return { cls, subject: digitsValue(text, 2, subjectEnd), detail: digitsValue(text, subjectEnd + 1, detailEnd), text: text.slice(0, detailEnd) };
 }
 
 function whyNotAReplyLine(raw: string): string {
