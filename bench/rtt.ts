@@ -51,14 +51,7 @@ const ONE_PROCESS: Topology = {
       relay: await RelayClient.open(relay.port, responder.port),
       bridge: await BridgeClient.open(bridge, responder.port),
     };
-    return {
-      clients,
-      close: async () => {
-        await bridge.close();
-        await relay.close();
-        await responder.close();
-      },
-    };
+    return { clients, close: closeInOrder(bridge, relay, responder) };
   },
 };
 
@@ -88,13 +81,13 @@ async function openSeparateProcesses(): ReturnType<Topology['open']> {
     relay: await RelayClient.open(relay.port, responder.port),
     bridge: await BridgeClient.open({ url: `http://127.0.0.1:${bridge.port}/`, token: bridge.token }, responder.port),
   };
-  return {
-    clients,
-    close: async () => {
-      await bridge.close();
-      await relay.close();
-      await responder.close();
-    },
+  return { clients, close: closeInOrder(bridge, relay, responder) };
+}
+
+/** Closes the servers one after the other: the bridge and relay before the responder they talk to. */
+function closeInOrder(...servers: { close(): Promise<void> }[]): () => Promise<void> {
+  return async () => {
+    for (const s of servers) await s.close();
   };
 }
 

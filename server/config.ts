@@ -116,26 +116,17 @@ function parseOrigins(values: readonly string[], where: string): string[] {
   });
 }
 
-function parseProxies(values: readonly string[], where: string): string[] {
-  const items = splitList(values, where);
-  try {
-    compileProxyTrust(items);
-  } catch (err) {
-    throw new ConfigError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return items;
-}
-
 function parseToken(text: string, where: string): string {
   const problem = tokenProblem(text);
   if (problem !== null) throw new ConfigError(`${where}: ${problem}`);
   return text;
 }
 
-function parseTargets(values: readonly string[], where: string): string[] {
+/** A list that `check` accepts; it throws with the reason otherwise (parseAllowList, compileProxyTrust). */
+function parseCheckedList(values: readonly string[], where: string, check: (items: string[]) => unknown): string[] {
   const items = splitList(values, where);
   try {
-    parseAllowList(items);
+    check(items);
   } catch (err) {
     throw new ConfigError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -214,11 +205,11 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     const ports = list('allow-port', 'HELOTERM_ALLOW_PORTS');
     if (ports) options.allowedPorts = parsePortList(...ports);
     const targets = list('allow-target', 'HELOTERM_ALLOW_TARGETS');
-    if (targets) options.allowTargets = parseTargets(...targets);
+    if (targets) options.allowTargets = parseCheckedList(...targets, parseAllowList);
     const origins = list('allow-origin', 'HELOTERM_ALLOW_ORIGINS');
     if (origins) options.allowedOrigins = parseOrigins(...origins);
     const proxies = list('trust-proxy', 'HELOTERM_TRUST_PROXY');
-    if (proxies) options.trustProxy = parseProxies(...proxies);
+    if (proxies) options.trustProxy = parseCheckedList(...proxies, compileProxyTrust);
 
     const token = str('token', 'HELOTERM_TOKEN');
     if (token) options.token = parseToken(...token);
