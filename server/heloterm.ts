@@ -150,7 +150,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloterm> {
   const host = opts.host ?? DEFAULT_HOST;
   const log: LogSink = opts.log ?? stderrLog;
-  const trustProxy = opts.trustProxy === undefined ? null : compileProxyTrust(opts.trustProxy);
+  const trustProxy = opts.trustProxy === undefined || opts.trustProxy.length === 0 ? null : compileProxyTrust(opts.trustProxy);
   // Reachable only from this machine: bound to loopback, and no proxy forwards to it from elsewhere.
   const local = isLoopbackBind(host) && trustProxy === null;
   const tokenRequired = !local || opts.requireToken === true || opts.token !== undefined;

@@ -13,14 +13,13 @@ import proxyaddr from 'proxy-addr';
 export type ProxyTrust = (address: string, hop: number) => boolean;
 
 /** Names proxy-addr knows besides addresses and CIDR ranges. */
-export const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'] as const;
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'] as const;
 
 /**
  * Compiles a list of proxy addresses, CIDR ranges (`10.0.0.0/8`) and the names in PROXY_RANGE_NAMES. Throws with
  * the offending entry named when one is neither.
  */
 export function compileProxyTrust(list: readonly string[]): ProxyTrust {
-  if (list.length === 0) throw new Error('no proxy address given');
   try {
     return proxyaddr.compile([...list]);
   } catch (err) {
