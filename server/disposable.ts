@@ -37,9 +37,9 @@ export class DisposableStore implements Disposable {
     // Newest first: a TLS socket goes before the TCP socket under it.
     const items = this.items;
     this.items = [];
-    for (const item of [...items].reverse()) {
+    for (let i = items.length - 1; i >= 0; i--) {
       try {
-        item.dispose();
+        items[i]?.dispose();
       } catch {
         // One failing cleanup must not keep the others from running.
       }

@@ -55,9 +55,9 @@ const VERSIONED = /^heloterm\.v[0-9]+$/;
  * offers nothing). Else why not: a page or script written for another version of the protocol.
  */
 export function subprotocolProblem(offered: readonly string[]): string | null {
-  if (offered.includes(SUBPROTOCOL) || !offered.some((p) => VERSIONED.test(p))) return null;
-  const theirs = offered.filter((p) => VERSIONED.test(p)).join(', ');
-  return `this bridge speaks ${SUBPROTOCOL}, not ${theirs}: reload the page (see docs/protocol.md)`;
+  const versions = offered.filter((p) => VERSIONED.test(p));
+  if (versions.length === 0 || versions.includes(SUBPROTOCOL)) return null;
+  return `this bridge speaks ${SUBPROTOCOL}, not ${versions.join(', ')}: reload the page (see docs/protocol.md)`;
 }
 
 /** `Sec-WebSocket-Protocol: a, b` -> ["a", "b"] (RFC 6455 §11.3.4: a comma-separated list of tokens). */
