@@ -4,16 +4,15 @@
  * telnet walk-through by typing into xterm, and checks what the user sees: the replies, their annotations, the
  * reply log, and the tooltip over a code. Expected texts come from the shared dictionary, not from this file.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { explainCode, explainEnhanced } from '../../shared/smtp/explain.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
-import { cellCenter, launchBrowser, locateText, poll, terminalCursor, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { BrowserPages, assertClientBuilt, cellCenter, locateText, poll, terminalCursor, terminalText, waitForTerminal } from '../helpers/browser.js';
 
-const BUILT_PAGE = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 /** How long one SMTP round trip through browser, bridge and practice server may take on a slow machine, in ms. */
 const REPLY_TIMEOUT_MS = 10_000;
@@ -35,37 +34,22 @@ function count(haystack: string, needle: string): number {
 
 describe('heloterm in Chromium', () => {
   let app: Heloterm;
-  let browser: Browser;
-  let context: BrowserContext | null = null;
-  let pageErrors: string[] = [];
+  const pages = new BrowserPages();
 
   beforeAll(async () => {
-    if (!existsSync(BUILT_PAGE)) throw new Error(`${BUILT_PAGE} is missing: run \`npx vite build\` first`);
+    assertClientBuilt();
     app = await startHeloterm({ port: 0, log: () => {} });
-    browser = await launchBrowser();
+    await pages.launch();
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await pages.close();
     await app?.close();
   });
 
-  afterEach(async () => {
-    await context?.close();
-    context = null;
-  });
+  afterEach(() => pages.closePage());
 
-  async function openPage(query = ''): Promise<Page> {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const page = await context.newPage();
-    pageErrors = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    await page.goto(`${app.url}${query}`);
-    return page;
-  }
+  const openPage = (query = ''): Promise<Page> => pages.open(`${app.url}${query}`, { viewport: VIEWPORT });
 
   function practiceInfo() {
     if (app.practice === null) throw new Error('the practice server is not running');
@@ -159,31 +143,27 @@ describe('heloterm in Chromium', () => {
     // Clear empties the log.
     await page.click('.reply-log button');
     await expect.poll(() => entries.count()).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(pages.errors).toEqual([]);
   });
 
   it('says so when the explanations cannot be loaded, instead of waiting silently', async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const page = await context.newPage();
-    await page.route(/\/assets\/app-[^/]*\.js$/, (route) => route.abort());
-    await page.goto(app.url);
+    const page = await pages.open(app.url, { viewport: VIEWPORT, prepare: (p) => p.route(/\/assets\/app-[^/]*\.js$/, (route) => route.abort()) });
     await expect.poll(() => page.locator('.load-failed').textContent(), { timeout: 5000 }).toContain('could not load its explanations');
   });
 
   it('paints the greeting before the rest of the page has loaded, and loses no key typed meanwhile', async () => {
     const practice = practiceInfo();
-    context = await browser.newContext({ viewport: VIEWPORT });
-    const page = await context.newPage();
-    pageErrors = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
     // The app chunk (line editor, reply log, explanations) is held back until the test lets it through.
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
-      await held;
-      await route.continue();
+    const page = await pages.open(`${app.url}?host=${practice.host}&port=${practice.port}&connect=1`, {
+      viewport: VIEWPORT,
+      prepare: (p) =>
+        p.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
+          await held;
+          await route.continue();
+        }),
     });
-    await page.goto(`${app.url}?host=${practice.host}&port=${practice.port}&connect=1`);
     const greeting = `220 ${practice.domain}`;
     await waitForTerminal(page, (t) => t.includes(greeting), REPLY_TIMEOUT_MS, 'the greeting, painted by the boot script');
     const early = await terminalText(page);
@@ -203,7 +183,7 @@ describe('heloterm in Chromium', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(order[0]).toBeGreaterThanOrEqual(0);
     await expect.poll(() => page.locator('.reply-log li').count()).toBe(2);
-    expect(pageErrors).toEqual([]);
+    expect(pages.errors).toEqual([]);
   });
 
   it('connects at once with ?connect=1', async () => {
@@ -220,7 +200,7 @@ describe('heloterm in Chromium', () => {
     await page.click('button[data-action="disconnect"]');
     await waitForTerminal(page, (t) => t.includes('-- disconnected'), REPLY_TIMEOUT_MS, 'the disconnect note');
     expect(await page.locator('button[data-action="connect"]').isEnabled()).toBe(true);
-    expect(pageErrors).toEqual([]);
+    expect(pages.errors).toEqual([]);
   });
 
   it('keeps the input line whole while replies arrive, and edits it in place', async () => {
@@ -251,6 +231,6 @@ describe('heloterm in Chromium', () => {
     const at = await poll(() => locateText(page, '@x>'), 5000, 'the edited line on screen');
     await expect.poll(() => terminalCursor(page), { timeout: 5000 }).toEqual(at);
     expect(count(await terminalText(page), 'RCPT TO')).toBe(1);
-    expect(pageErrors).toEqual([]);
+    expect(pages.errors).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
  * its DOM rows about one animation frame after its buffer changes).
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { HelotermTestHook } from '../../client/test-hook.js';
 
 /** Debian's chromium package puts the browser here; override with CHROMIUM_PATH. */
@@ -104,4 +105,59 @@ export async function locateText(page: Page, needle: string): Promise<{ col: num
     if (hook === undefined) throw new Error('page has no __heloterm test hook');
     return hook.locate(n);
   }, needle);
+}
+
+/** The page `vite build` writes, which the browser tests load through the bridge. */
+const BUILT_PAGE = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
+
+/** Throws, naming the fix, when the client has not been built (npm test builds it before vitest runs). */
+export function assertClientBuilt(): void {
+  if (!existsSync(BUILT_PAGE)) throw new Error(`${BUILT_PAGE} is missing: run \`npx vite build\` first`);
+}
+
+export interface OpenOptions {
+  viewport?: { width: number; height: number };
+  /** Runs before the page navigates: routes, permissions. */
+  prepare?: (page: Page) => Promise<unknown>;
+}
+
+/**
+ * The pages of one describe block: one Chromium for all its tests, a context of its own (cold cache, own storage)
+ * for each page, and the page's errors and console errors collected, for each test to assert there were none.
+ */
+export class BrowserPages {
+  errors: string[] = [];
+  private browser: Browser | null = null;
+  private context: BrowserContext | null = null;
+
+  async launch(): Promise<void> {
+    this.browser = await launchBrowser();
+  }
+
+  /** A new page at `url`, in a new context (the previous page's is closed). */
+  async open(url: string, opts: OpenOptions = {}): Promise<Page> {
+    if (this.browser === null) throw new Error('BrowserPages: launch() first');
+    await this.closePage();
+    this.context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1366, height: 860 } });
+    const page = await this.context.newPage();
+    this.errors = [];
+    page.on('pageerror', (err) => this.errors.push(err.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(m.text());
+    });
+    await opts.prepare?.(page);
+    await page.goto(url);
+    return page;
+  }
+
+  async closePage(): Promise<void> {
+    await this.context?.close();
+    this.context = null;
+  }
+
+  async close(): Promise<void> {
+    await this.closePage();
+    await this.browser?.close();
+    this.browser = null;
+  }
 }
