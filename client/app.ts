@@ -22,10 +22,14 @@ import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-fo
 import { StatusLine, describeTls } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
 import { PracticeHint } from './ui/practice-hint.js';
+import { LessonBar } from './ui/lesson-bar.js';
+import { LessonGuide } from './ui/lesson-guide.js';
+import { findLesson } from '../shared/lessons/catalogue.js';
+import type { Lesson } from '../shared/lessons/lesson.js';
 import { SessionModel } from '../shared/smtp/session.js';
 import { Coach } from '../shared/smtp/coach.js';
 import { ReportStore } from './terminal/reports.js';
-import { completeLine, localCommand } from './terminal/local-commands.js';
+import { completeLine, lessonList, localCommand } from './terminal/local-commands.js';
 import { exhaustive, type ErrorCode, type PracticeInfo, type ServerMessage } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
 import { required } from './dom.js';
@@ -44,9 +48,11 @@ const CONNECT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 export function startApp(boot: BootHandOver): void {
   const { conn, token, urlTarget } = boot;
   const status = new StatusLine();
-  const hint = new PracticeHint();
+  const hint = new PracticeHint((lesson) => startLesson(lesson, true));
+  const lessonBar = new LessonBar({ stop: () => view.write(stopLesson()), start: (lesson) => startLesson(lesson, true) });
+  const guide = new LessonGuide(lessonBar);
   const log = new ReplyLog();
-  required('#status-slot', HTMLElement).append(status.element, hint.element);
+  required('#status-slot', HTMLElement).append(status.element, hint.element, lessonBar.element);
   required('#log-slot', HTMLElement).append(log.element);
 
   let everOpen = false;
@@ -76,7 +82,8 @@ export function startApp(boot: BootHandOver): void {
     const n = ++replies;
     const now = rxTime;
     if (!flood.admit(reply.code, now)) {
-      // Counted, not annotated: the log makes the report only if the reply is among those it shows.
+      // Counted, not annotated: the log makes the report only if the reply is among those it shows. A lesson does
+      // not follow a flood either: its step stays in hand, to be done again once the flood is over.
       log.add(() => reportReply(n, ex));
       floodLast = now;
       floodTimer ??= setTimeout(onFloodTimer, FLOOD_QUIET_MS);
@@ -85,7 +92,7 @@ export function startApp(boot: BootHandOver): void {
     const report = reportReply(n, ex);
     reports.add(report);
     log.add(report);
-    return { report, hints: coach.afterReply(ex) };
+    return { report, hints: coach.afterReply(ex), more: guide.afterReply(ex) };
   });
   let practice: PracticeInfo | null = null;
   let state: FormState = 'idle';
@@ -100,8 +107,18 @@ export function startApp(boot: BootHandOver): void {
       // heloterm's own commands (/help) are never sent; in message text or an AUTH response "/" is just text.
       const local = model.kindOfNextLine(text) === 'command' ? localCommand(text, model.state) : null;
       if (local !== null) {
-        view.write(local);
-        return;
+        switch (local.kind) {
+          case 'text':
+            return view.write(local.text);
+          case 'lesson-start':
+            return startLesson(local.lesson, false);
+          case 'lesson-stop':
+            return view.write(stopLesson() || formatNote('no lesson is running; /lesson lists them'));
+          case 'lesson-here':
+            return view.write(guide.active ? guide.again() : lessonList());
+          default:
+            return exhaustive(local);
+        }
       }
       if (state === 'idle') {
         view.write(formatNote('not connected: press Connect first (the line was not sent)'));
@@ -120,8 +137,9 @@ export function startApp(boot: BootHandOver): void {
   const isPracticeTarget = (t: Partial<ConnectTarget>): boolean =>
     practice !== null && t.host === practice.host && t.port === practice.port && t.tls !== true;
 
+  /** The practice server's description, while it is the target; the lesson bar takes its place during a lesson. */
   const updateHint = (t: Partial<ConnectTarget>): void => {
-    if (isPracticeTarget(t) && practice !== null) hint.show(practice);
+    if (isPracticeTarget(t) && practice !== null && !lessonBar.visible) hint.show(practice);
     else hint.hide();
   };
 
@@ -134,6 +152,30 @@ export function startApp(boot: BootHandOver): void {
     model = new SessionModel();
     setState('connecting');
     view.focus();
+  };
+
+  /**
+   * Starts a guided lesson; `connect`: and, if no connection is open, connects to the practice server when the
+   * form points at it (a lesson button), where a typed `/lesson` leaves connecting to its first step.
+   */
+  const startLesson = (lesson: Lesson, connect: boolean): void => {
+    const greeted = state === 'connected' && model.greeted && model.state.phase !== 'closed';
+    const target = form.peek();
+    if (!isPracticeTarget(target)) {
+      view.write(formatNote('the lessons are written for the practice server (practice.test): its addresses may not work elsewhere'));
+    }
+    view.write(guide.start(lesson, greeted));
+    hint.hide();
+    const ready = connect && state === 'idle' ? form.read() : null;
+    if (ready !== null && isPracticeTarget(ready)) connectTo(ready);
+    view.focus();
+  };
+
+  /** Ends the lesson, if one runs: the terminal text saying so (empty if none ran). */
+  const stopLesson = (): string => {
+    const text = guide.stop();
+    updateHint(form.peek());
+    return text;
   };
 
   const form = new ConnectForm(required('#connect-form', HTMLFormElement), {
@@ -155,11 +197,23 @@ export function startApp(boot: BootHandOver): void {
     if (target !== null) connectTo(target);
   };
 
+  // ?lesson=1 (or its id) starts a lesson once the practice server is known; ?connect=1 then connects as usual.
+  let urlLesson = urlTarget.lesson;
+  const lessonFromUrl = (): void => {
+    if (urlLesson === undefined) return;
+    const lesson = findLesson(urlLesson);
+    if (lesson === undefined) view.write(formatNote(`ignored URL parameter lesson: there is no lesson "${urlLesson}"`) + lessonList());
+    else startLesson(lesson, false);
+    urlLesson = undefined;
+  };
+
   /** A line the bridge wrote to the server (a `tx`, or one of an `rx`'s `sent`): the model follows, the coach hints. */
   const written = (text: string): void => {
-    const hints = coach.beforeSend(text, model.kindOfNextLine(text), model.state);
+    const before = model.state;
+    const kind = model.kindOfNextLine(text);
+    const hints = coach.beforeSend(text, kind, before);
     model.sent(text);
-    view.write(hints.map(formatCoach).join(''));
+    view.write(hints.map(formatCoach).join('') + guide.afterSend(text, kind, before));
   };
 
   /** Handles one message from the bridge; `painted`: its note is on screen already (the boot script wrote it). */
@@ -172,6 +226,7 @@ export function startApp(boot: BootHandOver): void {
         form.setAllowedPorts(m.allowedPorts);
         if (m.practice !== null) form.prefill({ host: m.practice.host, port: m.practice.port, tls: false }, true);
         updateHint(form.peek());
+        lessonFromUrl();
         return connectFromUrl();
       case 'connecting':
         setState('connecting');

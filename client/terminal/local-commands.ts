@@ -1,8 +1,11 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * `/help` command. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are letters), so
- * they cannot collide with anything a server understands; inside message text they are left alone (main.ts).
+ * `/help` and `/lesson` commands. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
+ * letters), so they cannot collide with anything a server understands; inside message text they are left alone
+ * (app.ts).
  */
+import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
+import type { Lesson } from '../../shared/lessons/lesson.js';
 import { commonPrefix, complete, verbsFor } from '../../shared/smtp/complete.js';
 import type { SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
@@ -21,12 +24,33 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
   return { text, cursor: text.length, candidates: offers.map((o) => o.label) };
 }
 
-/** The terminal text answering a heloterm command, or null when the line is not one (it goes to the server). */
-export function localCommand(line: string, state: SessionState): string | null {
+/** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
+export type LocalCommand =
+  | { kind: 'text'; text: string }
+  | { kind: 'lesson-start'; lesson: Lesson }
+  | { kind: 'lesson-stop' }
+  /** `/lesson` alone: the step in hand, or the list of lessons when none runs. */
+  | { kind: 'lesson-here' };
+
+const text = (t: string): LocalCommand => ({ kind: 'text', text: t });
+
+/** The heloterm command a line is, or null when it is not one (it goes to the server). */
+export function localCommand(line: string, state: SessionState): LocalCommand | null {
   const t = line.trim();
   if (!t.startsWith('/')) return null;
   const [cmd = '', arg = ''] = t.slice(1).split(/\s+/, 2);
-  if (cmd.toLowerCase() !== 'help') return formatNote(`unknown heloterm command "${t}": try /help`);
+  switch (cmd.toLowerCase()) {
+    case 'help':
+      return text(helpText(arg, state));
+    case 'lesson':
+    case 'lessons':
+      return lessonCommand(arg);
+    default:
+      return text(formatNote(`unknown heloterm command "${t}": try /help`));
+  }
+}
+
+function helpText(arg: string, state: SessionState): string {
   if (arg !== '') {
     const info = VERB_INFO.get(arg.toUpperCase());
     if (info === undefined) return formatNote(`no help for "${arg}": the commands are ${VERBS.map((v) => v.verb).join(', ')}`);
@@ -36,6 +60,25 @@ export function localCommand(line: string, state: SessionState): string | null {
   return (
     formatNote(`SMTP commands: ${VERBS.map((v) => v.verb).join(' ')}`) +
     formatNote(now.length > 0 ? `fitting now: ${now.join(' ')} (press Tab to complete)` : 'nothing to type right now') +
-    formatNote('/help COMMAND explains one; point at any reply code for what it means')
+    formatNote('/help COMMAND explains one; point at any reply code for what it means') +
+    formatNote('/lesson lists the guided lessons, /lesson 1 starts the first')
+  );
+}
+
+function lessonCommand(arg: string): LocalCommand {
+  if (arg === '') return { kind: 'lesson-here' };
+  const a = arg.toLowerCase();
+  if (a === 'stop' || a === 'off' || a === 'end') return { kind: 'lesson-stop' };
+  const lesson = findLesson(a);
+  if (lesson === undefined) return text(formatNote(`no lesson "${arg}": the lessons are 1 to ${LESSONS.length}`) + lessonList());
+  return { kind: 'lesson-start', lesson };
+}
+
+/** The lessons, numbered, and how to start one. */
+export function lessonList(): string {
+  return (
+    formatNote('guided lessons (written for the practice server, practice.test):') +
+    LESSONS.map((l, i) => formatNote(`  /lesson ${i + 1}  ${l.title}`)).join('') +
+    formatNote('/lesson stop ends a lesson; the same lessons are under the practice server\'s description')
   );
 }

@@ -22,8 +22,11 @@ export interface Rendered {
   events: ParseEvent[];
 }
 
-/** What the page knows about a complete reply, or null when it is not annotated one by one (a flood, flood.ts). */
-export type ExplainReply = (reply: Reply) => { report: ReplyReport; hints: Hint[] } | null;
+/**
+ * What the page knows about a complete reply, or null when it is not annotated one by one (a flood, flood.ts):
+ * its report, the coach's hints, and `more` terminal text to write after them (a guided lesson's progress).
+ */
+export type ExplainReply = (reply: Reply) => { report: ReplyReport; hints: Hint[]; more: string } | null;
 
 /** Feeds rx chunks through one ReplyParser per SMTP connection and renders each event. */
 export class ServerTextRenderer {
@@ -50,8 +53,8 @@ export class ServerTextRenderer {
         case 'reply': {
           const explained = this.explain(ev.reply);
           if (explained === null) break;
-          const { report, hints } = explained;
-          out.pieces.push(formatAnnotation(report) + formatVendor(report) + hints.map(formatCoach).join(''));
+          const { report, hints, more } = explained;
+          out.pieces.push(formatAnnotation(report) + formatVendor(report) + hints.map(formatCoach).join('') + more);
           out.replies.push(report);
           break;
         }

@@ -1,8 +1,10 @@
 /**
- * A short guide shown while the practice server is the target: its domain, its mailboxes, and the eight steps of
+ * A short guide shown while the practice server is the target: its domain, its mailboxes, the eight steps of
  * the classic "test SMTP with telnet" walk-through (shared/seed/telnet-smtp-test-article.txt), folded away in a
- * <details> element.
+ * <details> element, and a button for each guided lesson (shared/lessons/catalogue.ts).
  */
+import { LESSONS } from '../../shared/lessons/catalogue.js';
+import type { Lesson } from '../../shared/lessons/lesson.js';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 
 interface Step {
@@ -29,7 +31,7 @@ function steps(info: PracticeInfo): Step[] {
 export class PracticeHint {
   readonly element: HTMLElement;
 
-  constructor() {
+  constructor(private readonly onLesson: (lesson: Lesson) => void) {
     this.element = document.createElement('section');
     this.element.className = 'practice-hint';
     this.element.setAttribute('aria-label', 'Practice server');
@@ -62,8 +64,27 @@ export class PracticeHint {
       list.append(li);
     }
     details.append(summary, list);
-    this.element.replaceChildren(intro, details);
+    this.element.replaceChildren(intro, details, this.lessonPicker());
     this.element.hidden = false;
+  }
+
+  /** "Guided lessons: [1 · The eight steps…] […]": each button starts its lesson. */
+  private lessonPicker(): HTMLElement {
+    const p = document.createElement('p');
+    p.className = 'lesson-picker';
+    const label = document.createElement('strong');
+    label.textContent = 'Guided lessons:';
+    p.append(label);
+    LESSONS.forEach((lesson, i) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.lesson = lesson.id;
+      b.title = lesson.goal;
+      b.textContent = `${i + 1} · ${lesson.title}`;
+      b.addEventListener('click', () => this.onLesson(lesson));
+      p.append(' ', b);
+    });
+    return p;
   }
 
   hide(): void {

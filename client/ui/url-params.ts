@@ -1,5 +1,5 @@
 /**
- * Reads `?host=…&port=…&tls=1&connect=1` from the page URL. Each value is checked; a bad one is ignored (and
+ * Reads `?host=…&port=…&tls=1&connect=1&lesson=…` from the page URL. Each value is checked; a bad one is ignored (and
  * reported), never passed on. Pure: takes the query string, no DOM.
  */
 import { isValidHost } from '../../shared/protocol/host.js';
@@ -12,11 +12,14 @@ export interface UrlTarget {
   tls?: boolean;
   /** Connect as soon as the bridge is ready. */
   connect: boolean;
+  /** A guided lesson to start, by number or id (whether it exists is the app's to say: the list is not here). */
+  lesson?: string;
   /** Parameters that were present but ignored, with why. */
   ignored: string[];
 }
 
 const PORT = /^[0-9]{1,5}$/;
+const LESSON_KEY = /^[a-z0-9-]{1,40}$/i;
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off']);
 
@@ -54,6 +57,12 @@ export function parseUrlTarget(search: string): UrlTarget {
     const c = connect.trim().toLowerCase();
     if (TRUE.has(c)) out.connect = true;
     else if (!FALSE.has(c)) out.ignored.push('connect: use 1 or 0');
+  }
+  const lesson = q.get('lesson');
+  if (lesson !== null) {
+    const l = lesson.trim();
+    if (LESSON_KEY.test(l)) out.lesson = l;
+    else out.ignored.push('lesson: a lesson number or name, such as 1 or eight-steps');
   }
   return out;
 }

@@ -28,7 +28,7 @@ function renderer(): ServerTextRenderer {
   model.connected();
   return new ServerTextRenderer((reply) => {
     const ex = model.received(reply);
-    return { report: reportReply(++n, ex), hints: coach.afterReply(ex) };
+    return { report: reportReply(++n, ex), hints: coach.afterReply(ex), more: '' };
   });
 }
 
@@ -165,9 +165,14 @@ describe('local commands and Tab completion', () => {
   });
 
   it('answers /help and /help VERB itself, and leaves other lines to the server', () => {
-    expect(plain(localCommand('/help', greeted)!)).toMatch(/fitting now: EHLO HELO/);
-    expect(plain(localCommand('/help mail', greeted)!)).toContain('MAIL FROM:<sender@domain>');
-    expect(plain(localCommand('/nope', greeted)!)).toMatch(/unknown heloterm command/);
+    const text = (line: string): string => {
+      const c = localCommand(line, greeted);
+      if (c?.kind !== 'text') throw new Error(`${line}: not text but ${JSON.stringify(c)}`);
+      return plain(c.text);
+    };
+    expect(text('/help')).toMatch(/fitting now: EHLO HELO/);
+    expect(text('/help mail')).toContain('MAIL FROM:<sender@domain>');
+    expect(text('/nope')).toMatch(/unknown heloterm command/);
     expect(localCommand('HELP', greeted)).toBeNull();
     expect(localCommand('MAIL FROM:</x@y>', greeted)).toBeNull();
   });

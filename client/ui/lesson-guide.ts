@@ -1,0 +1,63 @@
+/**
+ * Runs at most one guided lesson (shared/lessons) for the page: starts and stops it, feeds it the session's
+ * exchanges and written lines, and turns what it says into terminal text (returned, for the caller to write in
+ * order with the replies) and into the lesson bar.
+ */
+import { LESSONS, nextLesson } from '../../shared/lessons/catalogue.js';
+import { LessonRun, type Lesson, type LessonEvent } from '../../shared/lessons/lesson.js';
+import type { Exchange, SentKind, SessionState } from '../../shared/smtp/session.js';
+import { formatLessonEvent } from '../terminal/render-lessons.js';
+import { formatNote } from '../terminal/render.js';
+import type { LessonBar } from './lesson-bar.js';
+
+/** The lesson's number in the list, from 1. */
+const numberOf = (lesson: Lesson): number => LESSONS.indexOf(lesson) + 1;
+
+export class LessonGuide {
+  private run: LessonRun | null = null;
+
+  constructor(private readonly bar: LessonBar) {}
+
+  get active(): boolean {
+    return this.run !== null && !this.run.finished;
+  }
+
+  /** Starts `lesson` (any lesson running ends); `greeted`: the session has had its greeting already. */
+  start(lesson: Lesson, greeted: boolean): string {
+    this.run = new LessonRun(lesson);
+    return this.render(this.run.start(greeted));
+  }
+
+  stop(): string {
+    const was = this.run;
+    this.run = null;
+    this.bar.hide();
+    return was === null || was.finished ? '' : formatNote(`lesson ${numberOf(was.lesson)} stopped; /lesson lists the lessons`);
+  }
+
+  /** The step in hand again, or '' when no lesson runs. */
+  again(): string {
+    return this.active && this.run !== null ? this.render(this.run.again()) : '';
+  }
+
+  afterReply(ex: Exchange): string {
+    return this.run === null ? '' : this.render(this.run.afterReply(ex));
+  }
+
+  afterSend(line: string, kind: SentKind, before: SessionState): string {
+    return this.run === null ? '' : this.render(this.run.afterSend(line, kind, before));
+  }
+
+  private render(events: LessonEvent[]): string {
+    let text = '';
+    for (const e of events) {
+      const lesson = this.run?.lesson;
+      if (lesson === undefined) break;
+      const n = numberOf(lesson);
+      text += formatLessonEvent(e, nextLesson(lesson), n);
+      if (e.kind === 'step') this.bar.step(lesson, n, e.index, e.step);
+      else if (e.kind === 'finished') this.bar.finished(lesson, n, nextLesson(lesson));
+    }
+    return text;
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * The guided lessons, written for the embedded practice server (domain practice.test, mailboxes alice, bob, carol
+ * and postmaster; see server/practice/practice-server.ts). Data only (lesson.ts runs them). Each lesson is played
+ * through against the real practice server, typing exactly the lines given here, in
+ * test/integration/lessons.test.ts.
+ */
+import type { Lesson, LessonStep } from './lesson.js';
+
+/** Every lesson starts by connecting; a lesson started while connected passes over it. */
+const CONNECT: LessonStep = {
+  task: 'Connect to the practice server: press Connect. A server that is ready greets you with 220.',
+  type: [],
+  expect: { answers: 'greeting', code: 220 },
+  learn: '220 is the greeting: the server is ready. A client must wait for it before talking; heloterm holds any line you type until it comes.',
+  retry: 'The server is not taking mail right now (a 421 or 554 greeting): connect again later.',
+  source: 'RFC 5321 §3.1, §4.2.3',
+};
+
+const QUIT: LessonStep = {
+  task: 'Say goodbye.',
+  type: ['QUIT'],
+  expect: { answers: ['QUIT'], code: 221 },
+  learn: '221: the server closes the connection. Press Connect to begin a new session.',
+  source: 'RFC 5321 §4.1.1.10',
+};
+
+const EHLO: LessonStep = {
+  task: 'Introduce yourself with EHLO and a name for your computer.',
+  type: ['EHLO trainee'],
+  expect: { answers: ['EHLO', 'HELO'], code: 250 },
+  learn: '250: the server knows who is talking, and a mail transaction may begin.',
+  source: 'RFC 5321 §4.1.1.1',
+};
+
+const MAIL_FROM: LessonStep = {
+  task: 'Name the envelope sender: the address any bounce would go back to.',
+  type: ['MAIL FROM:<trainee@example.org>'],
+  expect: { answers: ['MAIL'], code: 250 },
+  learn: '250 after MAIL: a mail transaction has begun with this sender. Real servers may refuse a sender they do not trust (550, 553).',
+  retry: 'Put the address in angle brackets, as shown; if the server says 503, say EHLO first.',
+  source: 'RFC 5321 §4.1.1.2',
+};
+
+const MESSAGE_TEXT: LessonStep = {
+  task: 'Type the message: the body, as many lines as you like, then a line with only "." to end it.',
+  type: ['Hello, Alice.', '.'],
+  expect: { answers: 'end-of-data', code: 250 },
+  learn: '250 after the final ".": the server has taken responsibility for the message. The practice server keeps it and delivers it nowhere.',
+  source: 'RFC 5321 §4.1.1.4, §6.1',
+};
+
+export const LESSONS: readonly Lesson[] = [
+  {
+    id: 'eight-steps',
+    title: 'The eight steps: a test message by hand',
+    goal: 'Send a message the way the classic "telnet mail.example.com 25" test does, reading each status code.',
+    steps: [
+      CONNECT,
+      {
+        ...EHLO,
+        task: 'Introduce yourself with HELO and a name for your computer (almost any name will do).',
+        type: ['HELO trainee'],
+        learn: '250 after HELO: the server knows who is talking. EHLO does the same and also lists what the server supports (lesson 4).',
+      },
+      MAIL_FROM,
+      {
+        task: 'Name a recipient.',
+        type: ['RCPT TO:<alice@practice.test>'],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250 after RCPT: this mailbox will get the message. Repeat RCPT TO for more recipients (lesson 2 shows a refused one).',
+        retry: 'The practice server takes mail for alice, bob, carol and postmaster @practice.test; if it says 503, name the sender first.',
+        source: 'RFC 5321 §4.1.1.3',
+      },
+      {
+        task: 'Ask to send the message text.',
+        type: ['DATA'],
+        expect: { answers: ['DATA'], code: 354 },
+        learn: '354: from now on the server reads every line you type as the message, until a line with only ".".',
+        retry: 'DATA needs an accepted sender and at least one accepted recipient first.',
+        source: 'RFC 5321 §4.1.1.4',
+      },
+      {
+        task: 'Type a Subject line, then press Enter on an empty line. The server answers nothing here.',
+        type: ['Subject: hello from heloterm', ''],
+        expect: { sent: 'end-of-headers' },
+        learn: 'The empty line ends the header lines; what follows is the body.',
+        source: 'RFC 5322 §2.1',
+      },
+      MESSAGE_TEXT,
+      { ...QUIT, learn: '221: the server closes the connection. You have sent an e-mail by hand, as a mail admin does to test a server.' },
+    ],
+  },
+  {
+    id: 'refused-recipient',
+    title: 'When a recipient is refused',
+    goal: 'Read a 550 for an unknown mailbox and for relaying, and see that the transaction goes on for the others.',
+    steps: [
+      CONNECT,
+      EHLO,
+      MAIL_FROM,
+      {
+        task: 'Name a recipient the server does not have.',
+        type: ['RCPT TO:<nobody@practice.test>'],
+        expect: { answers: ['RCPT'], cls: 5 },
+        learn: '550 with 5.1.1: no such mailbox. 5xx is a permanent failure: the same command will fail the same way. Point at 5.1.1 for what to do. The sender stays: the transaction goes on.',
+        retry: 'That one was accepted (or the order is wrong): try a mailbox that does not exist, such as nobody@practice.test.',
+        source: 'RFC 5321 §4.2.1, RFC 3463 §3.2',
+      },
+      {
+        task: 'Name a recipient in another domain.',
+        type: ['RCPT TO:<someone@example.com>'],
+        expect: { answers: ['RCPT'], cls: 5 },
+        learn: '550 with 5.7.1: relaying denied. A server takes mail for its own domains; passing mail on for anyone else without authentication is how an open relay spreads spam.',
+        retry: 'Use an address outside practice.test, such as someone@example.com.',
+        source: 'RFC 5321 §3.6.2, §7.1',
+      },
+      {
+        task: 'Now name a recipient that exists.',
+        type: ['RCPT TO:<bob@practice.test>'],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250: one accepted recipient is enough to go on. The message will go only to the recipients that got 250.',
+        retry: 'The practice server takes mail for alice, bob, carol and postmaster @practice.test.',
+        source: 'RFC 5321 §4.1.1.3',
+      },
+      {
+        task: 'Ask to send the message text.',
+        type: ['DATA'],
+        expect: { answers: ['DATA'], code: 354 },
+        learn: '354: the message text comes next, for bob only.',
+        retry: 'DATA needs at least one accepted recipient.',
+        source: 'RFC 5321 §4.1.1.4',
+      },
+      {
+        ...MESSAGE_TEXT,
+        task: 'Type a Subject line, an empty line, the body, and a line with only "." to end it.',
+        type: ['Subject: for bob', '', 'Hello, Bob.', '.'],
+        learn: '250: the message is taken for bob. The refused addresses get nothing; a mail program would tell its user they failed.',
+        source: 'RFC 5321 §4.1.1.4, §6.1',
+      },
+      QUIT,
+    ],
+  },
+  {
+    id: 'command-order',
+    title: 'Commands in order: 503 and RSET',
+    goal: 'See what a server says to commands out of order, and how RSET abandons a transaction.',
+    steps: [
+      CONNECT,
+      {
+        task: 'Ask for DATA straight away, before anything else.',
+        type: ['DATA'],
+        expect: { answers: ['DATA'], code: 503 },
+        learn: '503 Bad sequence of commands: DATA comes after EHLO, a sender and an accepted recipient. The ✎ line says what this session lacks.',
+        retry: 'This lesson wants a 503: ask for DATA before naming a sender and a recipient.',
+        source: 'RFC 5321 §4.1.4, §4.2.3',
+      },
+      EHLO,
+      MAIL_FROM,
+      {
+        task: 'Start a second transaction without finishing the first.',
+        type: ['MAIL FROM:<someone-else@example.org>'],
+        expect: { answers: ['MAIL'], code: 503 },
+        learn: '503: a transaction is open already, and it has one sender. Finish it (DATA) or abandon it (RSET).',
+        retry: 'This step wants a 503: send MAIL FROM while a transaction is open.',
+        source: 'RFC 5321 §4.1.1.2',
+      },
+      {
+        task: 'Abandon the transaction.',
+        type: ['RSET'],
+        expect: { answers: ['RSET'], code: 250 },
+        learn: '250 after RSET: sender and recipients are forgotten; the session stays open and needs no new EHLO.',
+        source: 'RFC 5321 §4.1.1.5',
+      },
+      {
+        task: 'Name a recipient now.',
+        type: ['RCPT TO:<alice@practice.test>'],
+        expect: { answers: ['RCPT'], code: 503 },
+        learn: '503 again: after RSET there is no sender, so a recipient makes no sense. Start over with MAIL FROM.',
+        retry: 'This step wants a 503: name a recipient with no transaction open (RSET first).',
+        source: 'RFC 5321 §4.1.1.3, §4.1.4',
+      },
+      QUIT,
+    ],
+  },
+  {
+    id: 'starttls',
+    title: 'EHLO, extensions and STARTTLS',
+    goal: 'Compare HELO with EHLO, read the extensions a server offers, and turn on TLS with STARTTLS.',
+    steps: [
+      CONNECT,
+      {
+        task: 'Greet the server the old way, with HELO.',
+        type: ['HELO trainee'],
+        expect: { answers: ['HELO'], code: 250 },
+        learn: 'HELO is the greeting of 1982 (RFC 821): one line back, and no word on what the server can do.',
+        source: 'RFC 5321 §4.1.1.1',
+      },
+      {
+        task: 'Now greet it with EHLO.',
+        type: ['EHLO trainee'],
+        expect: { answers: ['EHLO'], code: 250 },
+        learn: 'EHLO lists the extensions, one per line: SIZE (the largest message), 8BITMIME, PIPELINING, STARTTLS, AUTH… Point at a keyword for what it means.',
+        source: 'RFC 5321 §4.1.1.1, §2.2',
+      },
+      {
+        task: 'Ask for an encrypted connection.',
+        type: ['STARTTLS'],
+        expect: { answers: ['STARTTLS'], code: 220 },
+        learn: '220 Ready to start TLS: the bridge now does the TLS handshake. The status line shows the protocol and whether the certificate verified (the practice server\'s test certificate does not, and the status line says why).',
+        retry: 'STARTTLS needs EHLO first, and works only where EHLO listed STARTTLS.',
+        source: 'RFC 3207 §4',
+      },
+      {
+        task: 'Introduce yourself again, over TLS.',
+        type: ['EHLO trainee'],
+        expect: { answers: ['EHLO'], code: 250, tls: true },
+        learn: 'After the handshake the session starts over: the server forgot your EHLO, and now lists what it offers over TLS (STARTTLS is gone).',
+        retry: 'This EHLO came before TLS was up: type STARTTLS first.',
+        source: 'RFC 3207 §4.2',
+      },
+      QUIT,
+    ],
+  },
+];
+
+/** A lesson by its number in the list (from 1) or its id; undefined when there is none. */
+export function findLesson(key: string): Lesson | undefined {
+  const k = key.trim().toLowerCase();
+  if (/^[0-9]+$/.test(k)) return LESSONS[Number(k) - 1];
+  return LESSONS.find((l) => l.id === k);
+}
+
+/** The lesson after this one in the list, if any. */
+export function nextLesson(lesson: Lesson): Lesson | undefined {
+  const i = LESSONS.indexOf(lesson);
+  return i === -1 ? undefined : LESSONS[i + 1];
+}

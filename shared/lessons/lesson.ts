@@ -1,0 +1,148 @@
+/**
+ * Guided lessons: a lesson is a list of steps, each a task for the trainee and the evidence that it is done — a
+ * reply to a given command with a given code, or (for the message's header lines) an empty line of message text,
+ * which the server does not answer. LessonRun follows the session model's exchanges and says what happened:
+ * a step passed (with what its reply teaches), a reply that answered the step's command with another code (try
+ * again), the next step, the end. Pure: the page renders the events (client/lesson-guide.ts); the catalogue of
+ * lessons is data (catalogue.ts).
+ */
+import type { Exchange, SentKind, SessionState } from '../smtp/session.js';
+import type { ReplyClass } from '../smtp/types.js';
+
+/** The reply that completes a step. */
+export interface ReplyExpected {
+  /** What it answers: the greeting, the final "." of the message text, or one of these commands (upper case). */
+  answers: 'greeting' | 'end-of-data' | readonly string[];
+  /** The reply code wanted, or only its class (one of these two). */
+  code?: number;
+  cls?: ReplyClass;
+  /** Only with TLS active when the command was sent (the EHLO after STARTTLS). */
+  tls?: boolean;
+}
+
+/** A line sent that gets no reply: the empty line after the message's header lines (RFC 5322 §2.1). */
+export interface SentExpected {
+  sent: 'end-of-headers';
+}
+
+export type Expected = ReplyExpected | SentExpected;
+
+export interface LessonStep {
+  /** What to do, in a sentence or two. */
+  task: string;
+  /** The lines to type, in order (none for "press Connect"). */
+  type: readonly string[];
+  expect: Expected;
+  /** What the reply means here, shown once the step is done. */
+  learn: string;
+  /** Why a reply to the step's command with another code is not it yet, and what to do instead. */
+  retry?: string;
+  source: string;
+}
+
+export interface Lesson {
+  /** Stable, URL-safe (`?lesson=`): lower-case letters, digits and hyphens. */
+  id: string;
+  title: string;
+  /** What the trainee will have learnt, in a sentence. */
+  goal: string;
+  steps: readonly LessonStep[];
+}
+
+export type LessonEvent =
+  | { kind: 'begin'; lesson: Lesson }
+  | { kind: 'step'; lesson: Lesson; index: number; step: LessonStep }
+  | { kind: 'passed'; index: number; step: LessonStep; code: number | null }
+  | { kind: 'retry'; index: number; step: LessonStep; code: number }
+  | { kind: 'finished'; lesson: Lesson };
+
+/** Whether the step's evidence is about this exchange at all (its command), whatever the code. */
+function answers(e: ReplyExpected, ex: Exchange): boolean {
+  if (e.answers === 'greeting' || e.answers === 'end-of-data') return ex.kind === e.answers;
+  return ex.kind === 'command' && ex.command !== null && e.answers.includes(ex.command.verb);
+}
+
+/** Whether the exchange is the reply the step wants. */
+function satisfies(e: ReplyExpected, ex: Exchange): boolean {
+  if (e.code !== undefined && ex.reply.code !== e.code) return false;
+  if (e.cls !== undefined && ex.reply.cls !== e.cls) return false;
+  return e.tls === undefined || ex.before.tls === e.tls;
+}
+
+/** One run through a lesson, step by step. */
+export class LessonRun {
+  private i = 0;
+
+  constructor(readonly lesson: Lesson) {}
+
+  /** The step being worked on (0-based), or the number of steps once the lesson is over. */
+  get index(): number {
+    return this.i;
+  }
+
+  get current(): LessonStep | null {
+    return this.lesson.steps[this.i] ?? null;
+  }
+
+  get finished(): boolean {
+    return this.i >= this.lesson.steps.length;
+  }
+
+  /**
+   * The lesson begins: its title and first step. A step waiting for the greeting counts as done when the session
+   * has been greeted already (a lesson started while connected).
+   */
+  start(greeted: boolean): LessonEvent[] {
+    const out: LessonEvent[] = [{ kind: 'begin', lesson: this.lesson }];
+    const first = this.current;
+    if (greeted && first !== null && 'answers' in first.expect && first.expect.answers === 'greeting') {
+      this.i++;
+    }
+    return this.next(out);
+  }
+
+  /** The step in hand again (for `/lesson` during a lesson). */
+  again(): LessonEvent[] {
+    const step = this.current;
+    return step === null ? [] : [{ kind: 'step', lesson: this.lesson, index: this.i, step }];
+  }
+
+  /** A complete reply and what it answered. */
+  afterReply(ex: Exchange): LessonEvent[] {
+    const step = this.current;
+    if (step === null) return [];
+    if (!('answers' in step.expect)) {
+      // A step no reply proves (the empty line after the headers) is passed over when the next step's reply
+      // comes: a message without header lines is still a message.
+      const following = this.lesson.steps[this.i + 1];
+      if (following === undefined || !('answers' in following.expect)) return [];
+      if (!answers(following.expect, ex) || !satisfies(following.expect, ex)) return [];
+      this.i++;
+      return this.pass(following, ex.reply.code);
+    }
+    if (!answers(step.expect, ex)) return [];
+    if (!satisfies(step.expect, ex)) return [{ kind: 'retry', index: this.i, step, code: ex.reply.code }];
+    return this.pass(step, ex.reply.code);
+  }
+
+  /** A line the bridge wrote, with what it was and the state before it. */
+  afterSend(line: string, kind: SentKind, before: SessionState): LessonEvent[] {
+    const step = this.current;
+    if (step === null || !('sent' in step.expect)) return [];
+    // An empty line of message text after at least one line ends the header section (RFC 5322 §2.1).
+    if (kind !== 'message-text' || line !== '' || before.dataLines === 0) return [];
+    return this.pass(step, null);
+  }
+
+  private pass(step: LessonStep, code: number | null): LessonEvent[] {
+    const out: LessonEvent[] = [{ kind: 'passed', index: this.i, step, code }];
+    this.i++;
+    return this.next(out);
+  }
+
+  private next(out: LessonEvent[]): LessonEvent[] {
+    const step = this.current;
+    out.push(step === null ? { kind: 'finished', lesson: this.lesson } : { kind: 'step', lesson: this.lesson, index: this.i, step });
+    return out;
+  }
+}

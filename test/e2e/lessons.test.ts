@@ -1,0 +1,123 @@
+/**
+ * The guided lessons in a real headless Chromium, against the real bridge and practice server: a trainee picks a
+ * lesson under the practice server's description, reads each step in the lesson bar, types exactly what the bar
+ * says, and sees the step pass in the terminal; an instructor's link (?lesson=…&connect=1) opens a lesson ready
+ * to go. The lines typed come from the page, not from this file.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
+import { BrowserPages, assertClientBuilt, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
+
+/** How long one SMTP round trip through browser, bridge and practice server may take on a slow machine, in ms. */
+const REPLY_TIMEOUT_MS = 10_000;
+
+describe('guided lessons in Chromium', () => {
+  let app: Heloterm;
+  const pages = new BrowserPages();
+
+  beforeAll(async () => {
+    assertClientBuilt();
+    app = await startHeloterm({ port: 0, log: () => {} });
+    await pages.launch();
+  });
+
+  afterAll(async () => {
+    await pages.close();
+    await app?.close();
+  });
+
+  afterEach(async () => {
+    expect(pages.errors).toEqual([]);
+    await pages.closePage();
+  });
+
+  const openPage = (query = ''): Promise<Page> => pages.open(`${app.url}${query}`);
+
+  const bar = (page: Page) => page.locator('.lesson-bar');
+
+  /** Waits until the lesson bar shows "step n of m" (1-based) and returns the lines it says to type. */
+  async function stepShown(page: Page, n: number, of: number): Promise<string[]> {
+    await poll(async () => (await bar(page).textContent())?.includes(`step ${n} of ${of}:`), REPLY_TIMEOUT_MS, `step ${n} of ${of} in the lesson bar`);
+    const shown = await bar(page).locator('.lesson-type code').allTextContents();
+    return shown.map((l) => (l === '(an empty line)' ? '' : l));
+  }
+
+  async function typeLine(page: Page, line: string): Promise<void> {
+    if (line !== '') await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+  }
+
+  it('a trainee picks the first lesson, follows the bar through all eight steps, and goes on to the next', async () => {
+    const page = await openPage();
+    const [first, second] = [LESSONS[0]!, LESSONS[1]!];
+    // Not shown before a lesson is picked; the picker sits in the practice server's description.
+    const pick = page.locator(`.practice-hint button[data-lesson="${first.id}"]`);
+    await pick.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await bar(page).isVisible()).toBe(false);
+    await pick.click();
+    // The lesson bar takes the place of the practice server's description while the lesson runs.
+    await poll(async () => !(await page.locator('.practice-hint').isVisible()), REPLY_TIMEOUT_MS, 'the description hidden');
+
+    // The button connects; the greeting passes step 1.
+    const total = first.steps.length;
+    for (let n = 2; n <= total; n++) {
+      const lines = await stepShown(page, n, total);
+      expect(lines).toEqual(first.steps[n - 1]!.type);
+      for (const line of lines) await typeLine(page, line);
+    }
+    await poll(async () => (await bar(page).textContent())?.includes('done'), REPLY_TIMEOUT_MS, 'the lesson bar saying done');
+    const text = await waitForTerminal(page, (t) => t.includes('★ Lesson 1 done'), REPLY_TIMEOUT_MS, 'the end of the lesson');
+    for (const step of first.steps) expect(text.replace(/\n/g, '')).toContain(`✓ ${step.learn}`.slice(0, 40));
+    expect(text).toContain(`★ Lesson 1 done: ${first.title}. Next: /lesson 2 — ${second.title}`);
+    expect(text).not.toContain('↺');
+    expect(app.practice!.messages.at(-1)).toMatchObject({ to: ['alice@practice.test'], subject: 'hello from heloterm' });
+
+    // "Next" starts the second lesson on a new connection (QUIT closed the first).
+    await page.click('.lesson-bar button[data-action="next-lesson"]');
+    await stepShown(page, 2, second.steps.length);
+    expect(await bar(page).textContent()).toContain(`Lesson 2: ${second.title}`);
+    // A refused recipient at the step that wants an accepted one: "not this step yet", and the step stays.
+    await typeLine(page, 'EHLO trainee');
+    await typeLine(page, 'MAIL FROM:<trainee@example.org>');
+    await stepShown(page, 4, second.steps.length);
+    await typeLine(page, 'RCPT TO:<alice@practice.test>');
+    await waitForTerminal(page, (t) => t.includes(`↺ Not this step yet (250): ${second.steps[3]!.retry}`.slice(0, 60)), REPLY_TIMEOUT_MS, 'the nudge');
+    expect(await bar(page).textContent()).toContain(`step 4 of ${second.steps.length}:`);
+
+    // /lesson stop ends it: the bar goes, the terminal says so.
+    await typeLine(page, '/lesson stop');
+    await waitForTerminal(page, (t) => t.includes('-- lesson 2 stopped'), REPLY_TIMEOUT_MS, 'the stop note');
+    expect(await bar(page).isVisible()).toBe(false);
+    expect(await page.locator('.practice-hint').isVisible()).toBe(true);
+  });
+
+  it('an instructor\'s link opens a lesson and connects; /lesson lists the lessons and repeats the step', async () => {
+    const lesson = findLesson('command-order')!;
+    const page = await openPage(`?lesson=${lesson.id}&connect=1`);
+    const lines = await stepShown(page, 2, lesson.steps.length);
+    expect(lines).toEqual(['DATA']);
+    await typeLine(page, 'DATA');
+    await stepShown(page, 3, lesson.steps.length);
+    expect(await terminalText(page)).toContain(`✓ ${lesson.steps[1]!.learn}`.slice(0, 40));
+
+    const before = (await terminalText(page)).split('▶ Step 3 of').length;
+    await typeLine(page, '/lesson');
+    await waitForTerminal(page, (t) => t.split('▶ Step 3 of').length > before, REPLY_TIMEOUT_MS, 'the step repeated');
+
+    await typeLine(page, '/lesson stop');
+    await typeLine(page, '/lesson');
+    const text = await waitForTerminal(page, (t) => t.includes(`/lesson ${LESSONS.length}  ${LESSONS.at(-1)!.title}`), REPLY_TIMEOUT_MS, 'the list');
+    expect(text).toContain('-- guided lessons');
+    // None of it went to the server, which would have said 500 (command not recognized).
+    expect(text).not.toContain('↳ 500');
+  });
+
+  it('a link naming no lesson says so and lists them', async () => {
+    const page = await openPage('?lesson=nope');
+    const text = await waitForTerminal(page, (t) => t.includes('there is no lesson "nope"'), REPLY_TIMEOUT_MS, 'the note');
+    expect(text).toContain(`/lesson 1  ${LESSONS[0]!.title}`);
+    expect(await bar(page).isVisible()).toBe(false);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Every guided lesson, played through the real bridge against the real practice server, typing exactly the lines
+ * the lesson tells the trainee to type: each step must pass in order, with no "not this step yet" on the way, and
+ * the lesson must end. This is what keeps the catalogue (data) true to the practice server it is written for.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { LESSONS } from '../../shared/lessons/catalogue.js';
+import { LessonRun, type LessonEvent } from '../../shared/lessons/lesson.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+import { WsTestClient } from '../helpers/ws-client.js';
+
+let app: Heloterm;
+let client: WsTestClient;
+
+beforeEach(async () => {
+  app = await startHeloterm({ port: 0, log: () => undefined });
+  client = await WsTestClient.open(app.url);
+});
+
+afterEach(async () => {
+  await client.close();
+  await app.close();
+});
+
+/** Plays `run`'s lesson from a new connection; returns every event, and the replies' codes in order. */
+async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: number[] }> {
+  const model = new SessionModel();
+  const events: LessonEvent[] = [...run.start(false)];
+  const codes: number[] = [];
+  const receive = async (): Promise<void> => {
+    const reply = await client.nextReply();
+    codes.push(reply.code);
+    events.push(...run.afterReply(model.received(reply)));
+  };
+  const practice = (await client.next('hello')).practice!;
+  client.send({ type: 'connect', host: practice.host, port: practice.port, tls: 'none' });
+  await client.next('connected');
+  model.connected();
+  await receive();
+  while (!run.finished) {
+    const step = run.current!;
+    const at = run.index;
+    expect(step.type.length, `step "${step.task}" gives lines to type`).toBeGreaterThan(0);
+    for (const line of step.type) {
+      client.line(line);
+      expect((await client.next('tx')).text).toBe(line);
+      const before = model.state;
+      const kind = model.sent(line);
+      events.push(...run.afterSend(line, kind, before));
+    }
+    if ('answers' in step.expect) await receive();
+    // After STARTTLS's 220 the bridge does the handshake; the session starts over (RFC 3207 §4.2).
+    if (codes.at(-1) === 220 && step.type.includes('STARTTLS')) {
+      await client.next('tls');
+      model.tlsEstablished();
+    }
+    if (run.index === at) throw new Error(`step ${at + 1} ("${step.task}") did not pass; the replies so far: ${codes.join(' ')}`);
+  }
+  return { events, codes };
+}
+
+describe('the guided lessons against the practice server', () => {
+  it.each(LESSONS.map((l) => [l.id, l] as const))('%s: every step passes in order, typing what it says', async (_id, lesson) => {
+    const { events } = await play(new LessonRun(lesson));
+    expect(events.filter((e) => e.kind === 'retry')).toEqual([]);
+    const passed = events.flatMap((e) => (e.kind === 'passed' ? [e.index] : []));
+    expect(passed).toEqual(lesson.steps.map((_, i) => i));
+    expect(events.at(-1)).toMatchObject({ kind: 'finished', lesson: { id: lesson.id } });
+    expect(client.all('error')).toEqual([]);
+  });
+
+  it('the first lesson delivers its message to alice, the second only to bob', async () => {
+    await play(new LessonRun(LESSONS[0]!));
+    await client.close();
+    client = await WsTestClient.open(app.url);
+    await play(new LessonRun(LESSONS[1]!));
+    expect(app.practice!.messages.map((m) => ({ to: m.to, subject: m.subject }))).toEqual([
+      { to: ['alice@practice.test'], subject: 'hello from heloterm' },
+      { to: ['bob@practice.test'], subject: 'for bob' },
+    ]);
+  });
+
+  it('says "not yet" when a step\'s command gets another reply, and the step stays in hand', async () => {
+    const run = new LessonRun(LESSONS[0]!);
+    const model = new SessionModel();
+    run.start(false);
+    const practice = (await client.next('hello')).practice!;
+    client.send({ type: 'connect', host: practice.host, port: practice.port, tls: 'none' });
+    model.connected();
+    run.afterReply(model.received(await client.nextReply()));
+    // MAIL before HELO: the practice server says 503, which is not this step's (HELO's) business...
+    client.line('MAIL FROM:<trainee@example.org>');
+    model.sent('MAIL FROM:<trainee@example.org>');
+    expect(run.afterReply(model.received(await client.nextReply()))).toEqual([]);
+    client.line('HELO trainee');
+    model.sent('HELO trainee');
+    run.afterReply(model.received(await client.nextReply()));
+    // ...while an unknown recipient's 550 answers the RCPT step's command with the wrong code.
+    for (const line of ['MAIL FROM:<trainee@example.org>', 'RCPT TO:<nobody@practice.test>']) {
+      client.line(line);
+      model.sent(line);
+    }
+    expect(run.afterReply(model.received(await client.nextReply()))[0]).toMatchObject({ kind: 'passed', index: 2 });
+    const refused = run.afterReply(model.received(await client.nextReply()));
+    expect(refused).toEqual([expect.objectContaining({ kind: 'retry', index: 3, code: 550 })]);
+    expect(run.index).toBe(3);
+  });
+});
