@@ -102,7 +102,7 @@ export const LESSONS: readonly Lesson[] = [
         task: 'Name a recipient the server does not have.',
         type: ['RCPT TO:<nobody@practice.test>'],
         expect: { answers: ['RCPT'], cls: 5 },
-        learn: '550 with 5.1.1: no such mailbox. 5xx is a permanent failure: the same command will fail the same way. Point at 5.1.1 for what to do. The sender stays: the transaction goes on.',
+        learn: '550 with 5.1.1: no such mailbox at this domain; point at 5.1.1 for what to do. Only this recipient is refused: the sender stays, and the transaction goes on.',
         retry: 'That one was accepted (or the order is wrong): try a mailbox that does not exist, such as nobody@practice.test.',
         source: 'RFC 5321 §4.2.1, RFC 3463 §3.2',
       },
