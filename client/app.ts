@@ -104,7 +104,7 @@ export function startApp(boot: BootHandOver): void {
     // Completion fits the session's state; in message text (DATA) there is nothing to complete.
     complete: (text) => (model.kindOfNextLine(text) === 'command' ? completeLine(text, model.state) : null),
     onLine(text) {
-      // heloterm's own commands (/help) are never sent; in message text or an AUTH response "/" is just text.
+      // heloterm's own commands (/help, /lesson) are never sent; in message text or an AUTH response "/" is just text.
       const local = model.kindOfNextLine(text) === 'command' ? localCommand(text, model.state) : null;
       if (local !== null) {
         switch (local.kind) {
