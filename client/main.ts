@@ -56,7 +56,7 @@ function boot(): void {
   // With ?connect=1 the page connects by itself: no Connect to press.
   const first = urlTarget.connect ? 'type SMTP commands' : 'press Connect, then type SMTP commands';
   screen.term.write(formatNote(`${first} and press Enter; point at a reply code to see what it means`));
-  screen.term.write(formatNote('Tab completes a command, /help lists them, /lesson starts a guided lesson, Up/Down recall lines'));
+  screen.term.write(formatNote('Tab completes a command, /help lists them, Up and Down recall earlier lines'));
   for (const why of urlTarget.ignored) screen.term.write(formatNote(`ignored URL parameter ${why}`));
 
   // Keys typed and a Connect pressed before the app is here are kept for it.
