@@ -64,7 +64,11 @@ export class PracticeHint {
       list.append(li);
     }
     details.append(summary, list);
-    this.element.replaceChildren(intro, details, this.lessonPicker());
+    // One row: the folded steps and the lesson buttons (an opened list takes a row of its own, below).
+    const row = document.createElement('div');
+    row.className = 'practice-hint-row';
+    row.append(details, this.lessonPicker());
+    this.element.replaceChildren(intro, row);
     this.element.hidden = false;
   }
 
@@ -79,8 +83,8 @@ export class PracticeHint {
       const b = document.createElement('button');
       b.type = 'button';
       b.dataset.lesson = lesson.id;
-      b.title = lesson.goal;
-      b.textContent = `${i + 1} · ${lesson.title}`;
+      b.title = `${lesson.title}: ${lesson.goal}`;
+      b.textContent = `${i + 1} · ${lesson.short}`;
       b.addEventListener('click', () => this.onLesson(lesson));
       p.append(' ', b);
     });

@@ -53,6 +53,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'eight-steps',
     title: 'The eight steps: a test message by hand',
+    short: 'The eight steps',
     goal: 'Send a message the way the classic "telnet mail.example.com 25" test does, reading each status code.',
     steps: [
       CONNECT,
@@ -93,6 +94,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'refused-recipient',
     title: 'When a recipient is refused',
+    short: 'A refused recipient',
     goal: 'Read a 550 for an unknown mailbox and for relaying, and see that the transaction goes on for the others.',
     steps: [
       CONNECT,
@@ -143,6 +145,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'command-order',
     title: 'Commands in order: 503 and RSET',
+    short: '503 and RSET',
     goal: 'See what a server says to commands out of order, and how RSET abandons a transaction.',
     steps: [
       CONNECT,
@@ -185,6 +188,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'starttls',
     title: 'EHLO, extensions and STARTTLS',
+    short: 'STARTTLS',
     goal: 'Compare HELO with EHLO, read the extensions a server offers, and turn on TLS with STARTTLS.',
     steps: [
       CONNECT,

@@ -44,6 +44,8 @@ export interface Lesson {
   /** Stable, URL-safe (`?lesson=`): lower-case letters, digits and hyphens. */
   id: string;
   title: string;
+  /** A name for a button: two or three words. */
+  short: string;
   /** What the trainee will have learnt, in a sentence. */
   goal: string;
   steps: readonly LessonStep[];

@@ -50,6 +50,7 @@ describe('the lesson catalogue', () => {
     expect(new Set(LESSONS.map((l) => l.id)).size).toBe(LESSONS.length);
     for (const l of LESSONS) {
       expect(l.id).toMatch(/^[a-z0-9-]{1,40}$/);
+      expect(l.short.length, 'a button label').toBeLessThanOrEqual(24);
       expect(l.steps[0]?.expect).toEqual({ answers: 'greeting', code: 220 });
       expect(l.steps.at(-1)?.type).toEqual(['QUIT']);
     }
