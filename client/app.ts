@@ -262,6 +262,7 @@ export function startApp(boot: BootHandOver): void {
         view.write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
         status.closed(m.by, m.reason);
         setState('idle');
+        view.write(guide.connectionClosed());
         return;
       }
       case 'error':

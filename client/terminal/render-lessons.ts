@@ -42,6 +42,8 @@ export function formatLessonEvent(e: LessonEvent, next: Lesson | undefined, numb
         SGR.bold + SGR.magenta,
         `★ Lesson ${number} done: ${e.lesson.title}.` + (next === undefined ? ' That was the last lesson.' : ` Next: /lesson ${number + 1} — ${next.title}`),
       );
+    case 'restarted':
+      return line(SGR.magenta, '↺ The connection closed before the lesson\'s end. A new connection is a new session, so the lesson starts over:');
     default:
       return exhaustive(e);
   }

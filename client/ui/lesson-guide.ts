@@ -40,6 +40,11 @@ export class LessonGuide {
     return this.active && this.run !== null ? this.render(this.run.again()) : '';
   }
 
+  /** The SMTP connection closed: a lesson in progress starts over on the next one. */
+  connectionClosed(): string {
+    return this.run === null ? '' : this.render(this.run.connectionClosed());
+  }
+
   afterReply(ex: Exchange): string {
     return this.run === null ? '' : this.render(this.run.afterReply(ex));
   }

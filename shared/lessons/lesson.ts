@@ -56,7 +56,9 @@ export type LessonEvent =
   | { kind: 'step'; lesson: Lesson; index: number; step: LessonStep }
   | { kind: 'passed'; index: number; step: LessonStep; code: number | null }
   | { kind: 'retry'; index: number; step: LessonStep; code: number }
-  | { kind: 'finished'; lesson: Lesson };
+  | { kind: 'finished'; lesson: Lesson }
+  /** The connection closed mid-lesson: a new session starts the lesson over. */
+  | { kind: 'restarted'; lesson: Lesson };
 
 /** Whether the step's evidence is about this exchange at all (its command), whatever the code. */
 function answers(e: ReplyExpected, ex: Exchange): boolean {
@@ -107,6 +109,17 @@ export class LessonRun {
   again(): LessonEvent[] {
     const step = this.current;
     return step === null ? [] : [{ kind: 'step', lesson: this.lesson, index: this.i, step }];
+  }
+
+  /**
+   * The SMTP connection closed before the lesson's end. Each step builds on the session the steps before it made
+   * (a sender needs a greeting, DATA a recipient), and a new connection is a new session: the lesson starts over.
+   * Nothing to say when it had not got past connecting.
+   */
+  connectionClosed(): LessonEvent[] {
+    if (this.finished || this.i === 0) return [];
+    this.i = 0;
+    return this.next([{ kind: 'restarted', lesson: this.lesson }]);
   }
 
   /** A complete reply and what it answered. */

@@ -86,6 +86,13 @@ describe('guided lessons in Chromium', () => {
     await waitForTerminal(page, (t) => t.includes(`↺ Not this step yet (250): ${second.steps[3]!.retry}`.slice(0, 60)), REPLY_TIMEOUT_MS, 'the nudge');
     expect(await bar(page).textContent()).toContain(`step 4 of ${second.steps.length}:`);
 
+    // The connection closes mid-lesson: a new connection is a new session, so the lesson starts over.
+    await page.click('button[data-action="disconnect"]');
+    await waitForTerminal(page, (t) => t.includes('↺ The connection closed before the lesson'), REPLY_TIMEOUT_MS, 'the restart');
+    await stepShown(page, 1, second.steps.length);
+    await page.click('button[data-action="connect"]');
+    await stepShown(page, 2, second.steps.length);
+
     // /lesson stop ends it: the bar goes, the terminal says so.
     await typeLine(page, '/lesson stop');
     await waitForTerminal(page, (t) => t.includes('-- lesson 2 stopped'), REPLY_TIMEOUT_MS, 'the stop note');

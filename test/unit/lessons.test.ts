@@ -115,6 +115,35 @@ describe('LessonRun', () => {
     expect(h.receive('250 late\r\n')).toEqual([]);
   });
 
+  it('starts over when the connection closes mid-lesson, and only then', () => {
+    const h = harness(eight);
+    h.run.start(false);
+    expect(h.run.connectionClosed()).toEqual([]); // not past connecting: nothing to say
+    h.receive('220 ready\r\n');
+    h.send('HELO x');
+    h.receive('250 ok\r\n');
+    expect(h.run.index).toBe(2);
+    const events = h.run.connectionClosed();
+    expect(events).toEqual([{ kind: 'restarted', lesson: eight }, expect.objectContaining({ kind: 'step', index: 0 })]);
+    expect(h.run.index).toBe(0);
+    // A finished lesson stays finished when QUIT's 221 closes the connection.
+    const done = new LessonRun(LESSONS.at(-1)!);
+    const m = new SessionModel();
+    m.connected();
+    done.start(false);
+    for (const [line, answer] of [[null, '220 hi'], ['HELO x', '250 ok'], ['EHLO x', '250 ok'], ['STARTTLS', '220 go']] as const) {
+      if (line !== null) m.sent(line);
+      done.afterReply(m.received(reply(`${answer}\r\n`)));
+    }
+    m.tlsEstablished();
+    for (const [line, answer] of [['EHLO x', '250 ok'], ['QUIT', '221 bye']] as const) {
+      m.sent(line);
+      done.afterReply(m.received(reply(`${answer}\r\n`)));
+    }
+    expect(done.finished).toBe(true);
+    expect(done.connectionClosed()).toEqual([]);
+  });
+
   it('passes over the connect step when started on a greeted session', () => {
     const run = new LessonRun(eight);
     const events = run.start(true);
