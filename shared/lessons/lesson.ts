@@ -3,7 +3,7 @@
  * reply to a given command with a given code, or (for the message's header lines) an empty line of message text,
  * which the server does not answer. LessonRun follows the session model's exchanges and says what happened:
  * a step passed (with what its reply teaches), a reply that answered the step's command with another code (try
- * again), the next step, the end. Pure: the page renders the events (client/lesson-guide.ts); the catalogue of
+ * again), the next step, the end. Pure: the page renders the events (client/ui/lesson-guide.ts); the catalogue of
  * lessons is data (catalogue.ts).
  */
 import type { Exchange, SentKind, SessionState } from '../smtp/session.js';
