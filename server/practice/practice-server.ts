@@ -1,7 +1,8 @@
 /**
  * The embedded practice server: a real SMTP server (smtp-server) for the domain practice.test, so heloterm works
  * out of the box. It speaks like a small, strict MTA: enhanced status codes on (RFC 2034), STARTTLS with smtp-server's
- * built-in self-signed certificate (RFC 3207), mailboxes alice, bob, carol and postmaster, no relaying.
+ * built-in self-signed certificate (RFC 3207), AUTH after STARTTLS with one practice login (RFC 4954), mailboxes
+ * alice, bob, carol and postmaster, no relaying.
  * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) for tests and for the learner to inspect.
  */
 import { EventEmitter } from 'node:events';
@@ -13,6 +14,12 @@ import type { PracticeInfo } from '../../shared/protocol/messages.js';
 export const PRACTICE_DOMAIN = 'practice.test';
 export const PRACTICE_LOCAL_PARTS = ['alice', 'bob', 'carol', 'postmaster'] as const;
 export const PRACTICE_MAILBOXES: readonly string[] = PRACTICE_LOCAL_PARTS.map((l) => `${l}@${PRACTICE_DOMAIN}`);
+/**
+ * The practice login (RFC 4954), for AUTH PLAIN or LOGIN once STARTTLS is done (smtp-server refuses AUTH in the
+ * clear with 538, as a submission server should). It lets a trainee see 538, 535 and 235; it opens nothing else.
+ */
+export const PRACTICE_USER = 'trainee';
+export const PRACTICE_PASSWORD = 'practice';
 /** Largest message accepted, in bytes (advertised as SIZE, RFC 1870; larger ones get 552). */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** Messages kept in memory. */
@@ -72,6 +79,11 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       socketTimeout: IDLE_TIMEOUT_MS,
       closeTimeout: CLOSE_GRACE_MS,
       logger: false, // also silences the warning about the built-in test certificate, which is intended here
+      onAuth: (auth, _session, callback) => {
+        const ok = auth.username === PRACTICE_USER && auth.password === PRACTICE_PASSWORD;
+        // A response without `user` is a failure: 535 5.7.8 (RFC 4954 §6).
+        callback(null, ok ? { user: PRACTICE_USER } : { message: 'Error: Authentication credentials invalid' });
+      },
       onRcptTo: (address, session, callback) => callback(this.checkRecipient(address, session)),
       onData: (stream, session, callback) => {
         this.receive(stream, session).then(

@@ -225,6 +225,61 @@ export const LESSONS: readonly Lesson[] = [
       QUIT,
     ],
   },
+  {
+    id: 'auth',
+    title: 'Logging in: AUTH after STARTTLS',
+    short: 'AUTH',
+    goal: 'Log in by hand as a mail program does on port 587: why the server wants TLS first, and what 535 and 235 say.',
+    steps: [
+      CONNECT,
+      {
+        ...EHLO,
+        learn: '250: among the extensions, AUTH lists the ways to log in (PLAIN, LOGIN…). Point at AUTH for what each means.',
+        source: 'RFC 4954 §3',
+      },
+      {
+        task: 'Log in at once, in the clear, as user trainee with password practice. AUTH PLAIN takes both in base64: "\\0trainee\\0practice".',
+        type: ['AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U='],
+        expect: { answers: ['AUTH'], code: 538 },
+        learn: '538: this server takes passwords only over TLS. Base64 is an encoding, not encryption: anyone on the path could read the password.',
+        retry: 'This step wants the 538 of a login in the clear: send AUTH before STARTTLS.',
+        source: 'RFC 4954 §4, §6',
+      },
+      {
+        task: 'Turn on TLS.',
+        type: ['STARTTLS'],
+        expect: { answers: ['STARTTLS'], code: 220 },
+        learn: '220: the bridge does the TLS handshake; from now on the session is encrypted.',
+        retry: 'STARTTLS needs EHLO first.',
+        source: 'RFC 3207 §4',
+      },
+      {
+        task: 'Introduce yourself again, over TLS.',
+        type: ['EHLO trainee'],
+        expect: { answers: ['EHLO'], code: 250, tls: true },
+        learn: 'After the handshake the session starts over: EHLO again, and the server lists AUTH once more.',
+        retry: 'This EHLO came before TLS was up: type STARTTLS first.',
+        source: 'RFC 3207 §4.2',
+      },
+      {
+        task: 'Log in with a wrong password ("\\0trainee\\0guess" in base64).',
+        type: ['AUTH PLAIN AHRyYWluZWUAZ3Vlc3M='],
+        expect: { answers: ['AUTH'], code: 535 },
+        learn: '535 with 5.7.8: the user name or password is wrong. Servers do not say which, and many slow down or block after a few tries.',
+        retry: 'This step wants a 535: send the wrong password, over TLS.',
+        source: 'RFC 4954 §6, RFC 3463 §3.8',
+      },
+      {
+        task: 'Log in with the right password.',
+        type: ['AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U='],
+        expect: { answers: ['AUTH'], code: 235 },
+        learn: '235: logged in. On a real submission server (port 587) this is what lets you send mail to other domains; the practice server keeps to practice.test.',
+        retry: 'Send the right password over TLS (AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U=); a second AUTH after a success gets 503.',
+        source: 'RFC 4954 §4, §6',
+      },
+      QUIT,
+    ],
+  },
 ];
 
 /** A lesson by its number in the list (from 1) or its id; undefined when there is none. */
