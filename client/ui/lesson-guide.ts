@@ -54,14 +54,15 @@ export class LessonGuide {
   }
 
   private render(events: LessonEvent[]): string {
+    const lesson = this.run?.lesson;
+    if (lesson === undefined) return '';
+    const n = numberOf(lesson);
+    const next = nextLesson(lesson);
     let text = '';
     for (const e of events) {
-      const lesson = this.run?.lesson;
-      if (lesson === undefined) break;
-      const n = numberOf(lesson);
-      text += formatLessonEvent(e, nextLesson(lesson), n);
+      text += formatLessonEvent(e, next, n);
       if (e.kind === 'step') this.bar.step(lesson, n, e.index, e.step);
-      else if (e.kind === 'finished') this.bar.finished(lesson, n, nextLesson(lesson));
+      else if (e.kind === 'finished') this.bar.finished(lesson, n, next);
     }
     return text;
   }

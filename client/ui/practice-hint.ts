@@ -1,31 +1,27 @@
 /**
  * A short guide shown while the practice server is the target: its domain, its mailboxes, the eight steps of
- * the classic "test SMTP with telnet" walk-through (shared/seed/telnet-smtp-test-article.txt), folded away in a
- * <details> element, and a button for each guided lesson (shared/lessons/catalogue.ts).
+ * the classic "test SMTP with telnet" walk-through (shared/seed/telnet-smtp-test-article.txt; the first lesson's
+ * steps) folded away in a <details> element, and a button for each guided lesson (shared/lessons/catalogue.ts).
  */
 import { LESSONS } from '../../shared/lessons/catalogue.js';
-import type { Lesson } from '../../shared/lessons/lesson.js';
+import type { Lesson, LessonStep } from '../../shared/lessons/lesson.js';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
+import { shownLine } from '../terminal/render-lessons.js';
 
-interface Step {
-  /** What to type. */
-  type: string;
-  /** What it does. */
-  note: string;
-}
+/** The eight steps of the seed's walk-through are the first lesson's steps: one source for both. */
+const EIGHT_STEPS = LESSONS[0];
 
-function steps(info: PracticeInfo): Step[] {
-  const to = info.mailboxes[0] ?? `postmaster@${info.domain}`;
-  return [
-    { type: 'HELO yourname', note: 'introduce yourself; expect 250' },
-    { type: 'MAIL FROM:<you@example.org>', note: 'the sender; expect 250' },
-    { type: `RCPT TO:<${to}>`, note: 'a recipient; expect 250 (an unknown mailbox gets 550)' },
-    { type: 'DATA', note: 'start the message; expect 354' },
-    { type: 'Subject: Hello from heloterm', note: 'a header, then press Enter on an empty line' },
-    { type: 'This is a test message.', note: 'the body, as many lines as you like' },
-    { type: '.', note: 'a line holding only a dot ends the message; expect 250' },
-    { type: 'QUIT', note: 'say goodbye; expect 221' },
-  ];
+/** One step as a list item: the lines to type, what the step does, and the reply to expect. */
+function stepItem(step: LessonStep): HTMLLIElement {
+  const li = document.createElement('li');
+  step.type.forEach((line, i) => {
+    const code = document.createElement('code');
+    code.textContent = shownLine(line);
+    li.append(i === 0 ? '' : ' then ', code);
+  });
+  const code = 'answers' in step.expect ? step.expect.code : undefined;
+  li.append(`${step.type.length > 0 ? ' — ' : ''}${step.task}${code === undefined ? '' : ` Expect ${code}.`}`);
+  return li;
 }
 
 export class PracticeHint {
@@ -56,13 +52,7 @@ export class PracticeHint {
     const summary = document.createElement('summary');
     summary.textContent = 'The eight steps of a test message';
     const list = document.createElement('ol');
-    for (const s of steps(info)) {
-      const li = document.createElement('li');
-      const code = document.createElement('code');
-      code.textContent = s.type;
-      li.append(code, ` — ${s.note}`);
-      list.append(li);
-    }
+    list.append(...(EIGHT_STEPS?.steps ?? []).map(stepItem));
     details.append(summary, list);
     // One row: the folded steps and the lesson buttons (an opened list takes a row of its own, below).
     const row = document.createElement('div');

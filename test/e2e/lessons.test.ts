@@ -56,6 +56,14 @@ describe('guided lessons in Chromium', () => {
     const pick = page.locator(`.practice-hint button[data-lesson="${first.id}"]`);
     await pick.waitFor({ timeout: REPLY_TIMEOUT_MS });
     expect(await bar(page).isVisible()).toBe(false);
+    // The folded "eight steps" beside the buttons are the first lesson's steps, one item each.
+    await page.click('.practice-hint summary');
+    const items = await page.locator('.practice-hint ol li').allTextContents();
+    expect(items).toHaveLength(first.steps.length);
+    first.steps.forEach((step, i) => {
+      expect(items[i]).toContain(step.task);
+      for (const line of step.type) if (line !== '') expect(items[i]).toContain(line);
+    });
     await pick.click();
     // The lesson bar takes the place of the practice server's description while the lesson runs.
     await poll(async () => !(await page.locator('.practice-hint').isVisible()), REPLY_TIMEOUT_MS, 'the description hidden');
