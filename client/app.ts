@@ -18,8 +18,10 @@ import { ServerTextRenderer } from './terminal/server-text.js';
 import { FLOOD_QUIET_MS, FloodGate, endFlood } from './terminal/flood.js';
 import { formatConnected, formatConnecting, formatNote } from './terminal/render.js';
 import { formatCoach, formatQueued } from './terminal/render-replies.js';
+import { formatTlsReport } from './terminal/render-tls.js';
+import { assessTls, type TlsReport } from '../shared/smtp/tls-report.js';
 import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-form.js';
-import { StatusLine, describeTls } from './ui/status.js';
+import { StatusLine } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
 import { PracticeHint } from './ui/practice-hint.js';
 import { LessonBar } from './ui/lesson-bar.js';
@@ -96,6 +98,10 @@ export function startApp(boot: BootHandOver): void {
   });
   let practice: PracticeInfo | null = null;
   let state: FormState = 'idle';
+  /** The host of the connection, as dialled (what a certificate's names are checked against). */
+  let dialled = '';
+  /** What the last TLS handshake showed (for /tls), or null before TLS on this connection. */
+  let tlsReport: TlsReport | null = null;
   // When the page URL names the target, so does the WebSocket URL (main.ts): the bridge dialled already.
   let autoConnect = urlTarget.connect && !boot.connectAtOnce;
 
@@ -116,6 +122,12 @@ export function startApp(boot: BootHandOver): void {
             return view.write(stopLesson() || formatNote('no lesson is running; /lesson lists them'));
           case 'lesson-here':
             return view.write(guide.active ? guide.again() : lessonList());
+          case 'tls':
+            return view.write(
+              tlsReport !== null
+                ? formatTlsReport(tlsReport)
+                : formatNote(state === 'connected' ? 'no TLS on this connection yet: after EHLO, type STARTTLS' : 'not connected'),
+            );
           default:
             return exhaustive(local);
         }
@@ -229,6 +241,8 @@ export function startApp(boot: BootHandOver): void {
         lessonFromUrl();
         return connectFromUrl();
       case 'connecting':
+        dialled = m.host;
+        tlsReport = null;
         setState('connecting');
         status.connecting(m.host, m.port);
         if (!painted) view.write(formatConnecting(m.host, m.port));
@@ -243,7 +257,9 @@ export function startApp(boot: BootHandOver): void {
         if (model.state.tlsPending) model.tlsEstablished();
         else model.connected(true);
         status.tls(m);
-        view.write(formatNote(describeTls(m)));
+        tlsReport = assessTls(m, dialled, Date.now());
+        view.write(formatTlsReport(tlsReport));
+        log.add({ tls: tlsReport });
         return;
       case 'rx':
         if (m.sent !== undefined) for (const text of m.sent) written(text);

@@ -18,7 +18,8 @@ import {
 import { ReplyParser } from '../shared/smtp/parser.js';
 import { SessionModel } from '../shared/smtp/session.js';
 import type { ParseEvent } from '../shared/smtp/types.js';
-import { dial, tlsClientOptions } from './dial.js';
+import { describePeerCertificate } from './certificate.js';
+import { bareHost, dial, tlsClientOptions } from './dial.js';
 import { DisposableStore, timeout } from './disposable.js';
 import type { LineLimiter } from './line-policy.js';
 import type { LogSink } from './log.js';
@@ -347,6 +348,7 @@ export class SmtpLink {
       cipher: socket.getCipher()?.name ?? 'unknown',
       authorized: socket.authorized,
       authorizationError: socket.authorized || err == null ? null : err instanceof Error ? err.message : String(err),
+      certificate: describePeerCertificate(socket, bareHost(this.target.host)),
     };
     this.deps.log({ event: 'tls', protocol: m.protocol, authorized: m.authorized });
     this.deps.send(m);

@@ -1,6 +1,7 @@
 /**
  * Makes the reply codes and enhanced status codes in the terminal hoverable: a link provider that finds them with
- * the shared findCodeTokens (the same rule that coloured them) and shows the explanation tooltip on hover.
+ * the shared findCodeTokens (the same rule that coloured them) and shows the explanation tooltip on hover. The
+ * reason a server's certificate did not verify (findTlsErrorToken) is hoverable too.
  *
  * xterm link ranges are 1-based and inclusive, in buffer cells. findCodeTokens works in UTF-16 offsets of the line
  * text, so offsets are mapped to cells: a wide character takes two cells, a surrogate pair two code units. A line
@@ -10,6 +11,7 @@
 import type { IBuffer, ILink, IDisposable, Terminal } from '@xterm/xterm';
 import { findCodeTokens, type CodeToken } from '../../shared/smtp/tokens.js';
 import { findKeywordToken } from '../../shared/smtp/ehlo.js';
+import { explainTlsError, findTlsErrorToken } from '../../shared/smtp/tls-report.js';
 import type { ReportStore } from './reports.js';
 import { logicalLine, type LogicalLine } from './screen.js';
 import type { CodeTooltip, HoverTarget, ScreenBox } from './tooltip.js';
@@ -55,6 +57,14 @@ export function registerCodeLinks(term: Terminal, tooltip: CodeTooltip, reports:
       const buf = term.buffer.active;
       const line = logicalLine(buf, y - 1);
       const tokens = line === null ? [] : findCodeTokens(line.text);
+      // The reason a certificate did not verify, wherever it is written (the TLS findings, /tls).
+      const tlsToken = line === null || tokens.length > 0 ? null : findTlsErrorToken(line.text);
+      if (line !== null && tlsToken !== null) {
+        const range = tokenRange(tlsToken, line, buf);
+        const onThisRow = range !== null && range.start.y <= y && y <= range.end.y;
+        callback(onThisRow ? [link(range, tlsToken.key, () => ({ kind: 'tls', explanation: explainTlsError(tlsToken.key) }))] : undefined);
+        return;
+      }
       if (line === null || tokens.length === 0) {
         callback(undefined);
         return;

@@ -1,6 +1,6 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * `/help` and `/lesson` commands. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
+ * `/help`, `/lesson` and `/tls` commands. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
  * letters), so they cannot collide with anything a server understands; inside message text they are left alone
  * (app.ts).
  */
@@ -30,7 +30,9 @@ export type LocalCommand =
   | { kind: 'lesson-start'; lesson: Lesson }
   | { kind: 'lesson-stop' }
   /** `/lesson` alone: the step in hand, or the list of lessons when none runs. */
-  | { kind: 'lesson-here' };
+  | { kind: 'lesson-here' }
+  /** `/tls`: what the last TLS handshake of this connection showed about the server's certificate. */
+  | { kind: 'tls' };
 
 const text = (t: string): LocalCommand => ({ kind: 'text', text: t });
 
@@ -45,6 +47,9 @@ export function localCommand(line: string, state: SessionState): LocalCommand | 
     case 'lesson':
     case 'lessons':
       return lessonCommand(arg);
+    case 'tls':
+    case 'cert':
+      return { kind: 'tls' };
     default:
       return text(formatNote(`unknown heloterm command "${t}": try /help`));
   }
@@ -61,7 +66,8 @@ function helpText(arg: string, state: SessionState): string {
     formatNote(`SMTP commands: ${VERBS.map((v) => v.verb).join(' ')}`) +
     formatNote(now.length > 0 ? `fitting now: ${now.join(' ')} (press Tab to complete)` : 'nothing to type right now') +
     formatNote('/help COMMAND explains one; point at any reply code for what it means') +
-    formatNote('/lesson lists the guided lessons, /lesson 1 starts the first')
+    formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
+    formatNote("/tls shows the server's certificate again, after STARTTLS")
   );
 }
 

@@ -28,10 +28,14 @@ export interface ScreenBox {
   bottom: number;
 }
 
-/** What the pointer rests on: a code (with the reply it belongs to, when known) or an EHLO keyword. */
+/**
+ * What the pointer rests on: a code (with the reply it belongs to, when known), an EHLO keyword, or the reason a
+ * certificate did not verify ("DEPTH_ZERO_SELF_SIGNED_CERT").
+ */
 export type HoverTarget =
   | { kind: 'code'; token: Pick<CodeToken, 'kind' | 'key'>; report: ReplyReport | null }
-  | { kind: 'keyword'; explanation: EhloExplanation };
+  | { kind: 'keyword'; explanation: EhloExplanation }
+  | { kind: 'tls'; explanation: Explanation };
 
 export class CodeTooltip {
   readonly element: HTMLDivElement;
@@ -51,6 +55,9 @@ export class CodeTooltip {
     if (target.kind === 'keyword') {
       renderEhlo(this.element, target.explanation);
       this.element.dataset.key = target.explanation.keyword;
+    } else if (target.kind === 'tls') {
+      renderExplanation(this.element, target.explanation);
+      this.element.dataset.key = target.explanation.key;
     } else {
       const e = explainToken(target.token);
       if (e === null) {

@@ -5,6 +5,8 @@
  */
 import { showControls } from '../../shared/smtp/escape.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
+import type { TlsReport } from '../../shared/smtp/tls-report.js';
+import { TONE_MARK } from '../terminal/render-tls.js';
 import { renderContext, renderEhlo, renderExplanation, renderVendor } from './explain-view.js';
 
 /** Oldest entries are dropped beyond this many, to keep the page light in long sessions. */
@@ -21,8 +23,11 @@ export const MIN_UPDATE_INTERVAL_MS = 200;
  */
 export const FLOOD_UPDATE_INTERVAL_MS = 2000;
 
-/** A reply's report, or how to make it: during a flood most replies never reach the log, so none is made early. */
-export type LogEntry = ReplyReport | (() => ReplyReport);
+/**
+ * A reply's report, or how to make it (during a flood most replies never reach the log, so none is made early); or
+ * what a TLS handshake showed about the server's certificate.
+ */
+export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport };
 
 export class ReplyLog {
   readonly element: HTMLElement;
@@ -99,7 +104,7 @@ export class ReplyLog {
     this.pending = [];
     if (batch.length === 0) return;
     const fragment = document.createDocumentFragment();
-    for (const r of batch) fragment.append(this.entry(typeof r === 'function' ? r() : r));
+    for (const r of batch) fragment.append(typeof r === 'function' ? this.entry(r()) : 'tls' in r ? this.tlsEntry(r.tls) : this.entry(r));
     // Drop the oldest entries in one go, not one by one.
     const excess = this.list.childElementCount + batch.length - MAX_LOG_ENTRIES;
     if (excess >= this.list.childElementCount) {
@@ -182,6 +187,38 @@ export class ReplyLog {
       li.append(details);
     }
 
+    return li;
+  }
+
+  /** The TLS entry: protocol and cipher, the certificate findings, and why it did not verify. */
+  private tlsEntry(t: TlsReport): HTMLLIElement {
+    const li = document.createElement('li');
+    li.tabIndex = 0;
+    li.className = `reply tls ${t.verified ? 'cls-2' : 'cls-4'}`;
+    const line = document.createElement('div');
+    line.className = 'reply-line';
+    const label = document.createElement('span');
+    label.className = 'reply-code';
+    label.textContent = 'TLS';
+    const text = document.createElement('span');
+    text.className = 'reply-text';
+    text.textContent = `${showControls(t.protocol)}, ${showControls(t.cipher)}: the server's certificate`;
+    line.append(label, ' ', text);
+    const list = document.createElement('ul');
+    list.className = 'tls-findings';
+    for (const f of t.findings) {
+      const item = document.createElement('li');
+      item.className = `finding ${f.tone}`;
+      item.textContent = `${TONE_MARK[f.tone].mark} ${showControls(f.text)}`;
+      list.append(item);
+    }
+    li.append(line, list);
+    if (t.error !== null) {
+      const box = document.createElement('div');
+      box.className = 'explain';
+      renderExplanation(box, t.error);
+      li.append(box);
+    }
     return li;
   }
 

@@ -1,13 +1,14 @@
 /**
  * The embedded practice server: a real SMTP server (smtp-server) for the domain practice.test, so heloterm works
- * out of the box. It speaks like a small, strict MTA: enhanced status codes on (RFC 2034), STARTTLS with smtp-server's
- * built-in self-signed certificate (RFC 3207), AUTH after STARTTLS with one practice login (RFC 4954), mailboxes
+ * out of the box. It speaks like a small, strict MTA: enhanced status codes on (RFC 2034), STARTTLS (RFC 3207) with a
+ * self-signed certificate made when it starts, AUTH after STARTTLS with one practice login (RFC 4954), mailboxes
  * alice, bob, carol and postmaster, no relaying.
  * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) for tests and for the learner to inspect.
  */
 import { EventEmitter } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
+import { generate as generateCertificate } from 'selfsigned';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 
@@ -29,6 +30,36 @@ export const IDLE_TIMEOUT_MS = 5 * 60 * 1000;
 /** On close, how long open sessions may go on before they get 421 and are cut, in ms (smtp-server waits 30 s). */
 export const CLOSE_GRACE_MS = 1000;
 const BANNER = 'heloterm practice server: mail to alice, bob, carol or postmaster @practice.test';
+/** How long the practice certificate made at start is valid, in days (from an hour before the start). */
+export const CERTIFICATE_DAYS = 90;
+/** The names on the practice certificate: the domain, and the loopback names it listens on by default. */
+export const CERTIFICATE_NAMES = [PRACTICE_DOMAIN, 'localhost', '127.0.0.1', '::1'] as const;
+
+/**
+ * A fresh self-signed certificate for the practice server (EC P-256, SHA-256). smtp-server's built-in test
+ * certificate is self-signed too but long expired, which would teach the wrong reason ("expired") for a certificate
+ * that does not verify; a trainee should meet the usual one: no certificate authority vouches for it.
+ */
+export async function practiceCertificate(now = Date.now()): Promise<{ key: string; cert: string }> {
+  const hour = 3600_000;
+  const pems = await generateCertificate([{ name: 'commonName', value: PRACTICE_DOMAIN }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now - hour),
+    notAfterDate: new Date(now - hour + CERTIFICATE_DAYS * 24 * hour),
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: CERTIFICATE_NAMES.map((n) => (isIP(n) !== 0 ? { type: 7, ip: n } : { type: 2, value: n })),
+      },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
 
 export interface ReceivedMessage {
   from: string;
@@ -78,7 +109,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       rejectOversized: true,
       socketTimeout: IDLE_TIMEOUT_MS,
       closeTimeout: CLOSE_GRACE_MS,
-      logger: false, // also silences the warning about the built-in test certificate, which is intended here
+      logger: false, // also silences the warning about the built-in test certificate, replaced in listen()
       onAuth: (auth, _session, callback) => {
         const ok = auth.username === PRACTICE_USER && auth.password === PRACTICE_PASSWORD;
         // A response without `user` is a failure: 535 5.7.8 (RFC 4954 §6).
@@ -103,8 +134,9 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     return this.infoValue;
   }
 
-  listen(opts: PracticeServerOptions = {}): Promise<void> {
+  async listen(opts: PracticeServerOptions = {}): Promise<void> {
     const host = opts.host ?? '127.0.0.1';
+    this.smtp.updateSecureContext(await practiceCertificate());
     return new Promise((resolve, reject) => {
       const server = this.smtp.server;
       server.once('error', reject);

@@ -210,7 +210,7 @@ export const LESSONS: readonly Lesson[] = [
         task: 'Ask for an encrypted connection.',
         type: ['STARTTLS'],
         expect: { answers: ['STARTTLS'], code: 220 },
-        learn: '220 Ready to start TLS: the bridge now does the TLS handshake. The status line shows the protocol and whether the certificate verified (the practice server\'s test certificate does not, and the status line says why).',
+        learn: "220 Ready to start TLS: the bridge now does the TLS handshake and lists what the server's certificate says: verified or why not (point at the reason), the names it is for, who issued it, how long it is valid. The practice server's is self-signed on purpose; /tls shows it again.",
         retry: 'STARTTLS needs EHLO first, and works only where EHLO listed STARTTLS.',
         source: 'RFC 3207 §4',
       },

@@ -151,6 +151,46 @@ export interface TlsMessage {
   authorized: boolean;
   /** Why it did not verify (e.g. DEPTH_ZERO_SELF_SIGNED_CERT), or null. */
   authorizationError: string | null;
+  /** The certificate the server presented, or null if it sent none. Older bridges do not send it (read as null). */
+  certificate: PeerCertificate | null;
+}
+
+/** Most names of a certificate sent (a certificate may list hundreds); `nameCount` says how many it has. */
+export const MAX_CERT_NAMES = 20;
+/** Most certificates of the chain above the server's own that are described. */
+export const MAX_CERT_CHAIN = 5;
+/** Longest distinguished name or certificate name sent, in characters (longer ones are cut and end in "…"). */
+export const MAX_CERT_TEXT = 200;
+
+/**
+ * The server's certificate as the bridge received it in the TLS handshake. Everything in it is the server's word
+ * (it may hold any characters): show it through showControls, like server text.
+ */
+export interface PeerCertificate {
+  /** Distinguished name, one line: "CN=mail.example.com" (RFC 4514 order as OpenSSL prints it). */
+  subject: string;
+  issuer: string;
+  /** The names it is for (subjectAltName, RFC 5280 §4.2.1.6): "DNS:mail.example.com", "IP Address:192.0.2.1". */
+  names: string[];
+  /** How many names it has in all (`names` holds at most MAX_CERT_NAMES). */
+  nameCount: number;
+  /** Validity (RFC 5280 §4.1.2.5), ISO 8601, or null if the bridge could not read the date. */
+  validFrom: string | null;
+  validTo: string | null;
+  /** SHA-256 fingerprint, colon-separated hex. */
+  fingerprint256: string;
+  /** Issued by itself (subject equals issuer): no certificate authority vouches for it. */
+  selfIssued: boolean;
+  /**
+   * The subjects of the certificates above it, nearest first (at most MAX_CERT_CHAIN): those the server sent, then
+   * the root found in the bridge's trust store if any. Empty when not even its issuer was found.
+   */
+  chain: string[];
+  /**
+   * Whether its names cover the host dialled, by the rules a verifying client applies (RFC 6125 §6.4: DNS names,
+   * a wildcard only as the whole leftmost label, IP addresses). Checked even when the chain did not verify.
+   */
+  coversHost: boolean;
 }
 
 /** Who ended the SMTP connection. */

@@ -77,7 +77,7 @@ describe('text received (rx)', () => {
       { type: 'connecting', host: 'mx.example', port: 25 },
       { type: 'connected', host: 'mx.example', address: '192.0.2.1', port: 25 },
       { type: 'queued', text: 'EHLO me' },
-      { type: 'tls', protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
+      { type: 'tls', protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', certificate: null },
       { type: 'closed', by: 'server', reason: 'the server closed the connection' },
       { type: 'error', code: 'BAD_MESSAGE', message: 'bad message: not JSON' },
     ];

@@ -1,0 +1,78 @@
+/**
+ * After STARTTLS, in a real headless Chromium against the real bridge and practice server: the terminal lists what
+ * the server's certificate says, the reason it did not verify explains itself on hover, the reply log has the same
+ * for keyboard users, and /tls shows it again.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { BrowserPages, assertClientBuilt, cellCenter, poll, waitForTerminal } from '../helpers/browser.js';
+
+const REPLY_TIMEOUT_MS = 10_000;
+
+describe("the server's certificate in Chromium", () => {
+  let app: Heloterm;
+  const pages = new BrowserPages();
+
+  beforeAll(async () => {
+    assertClientBuilt();
+    app = await startHeloterm({ port: 0, log: () => {} });
+    await pages.launch();
+  });
+
+  afterAll(async () => {
+    await pages.close();
+    await app?.close();
+  });
+
+  afterEach(async () => {
+    expect(pages.errors).toEqual([]);
+    await pages.closePage();
+  });
+
+  it('lists the findings after STARTTLS, explains the reason on hover and in the reply log, and /tls repeats them', async () => {
+    const page = await pages.open(`${app.url}?connect=1`);
+    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), REPLY_TIMEOUT_MS, 'the greeting');
+    for (const [line, reply] of [['EHLO trainee', /^250 /m], ['STARTTLS', /^220 2\.0\.0 /m]] as const) {
+      await page.keyboard.type(line);
+      await page.keyboard.press('Enter');
+      await waitForTerminal(page, (t) => reply.test(t.slice(t.lastIndexOf(line))), REPLY_TIMEOUT_MS, `the reply to ${line}`);
+    }
+    const text = await waitForTerminal(page, (t) => t.includes('days left)'), REPLY_TIMEOUT_MS, 'the certificate findings');
+    const lines = text.split('\n').map((l) => l.trimEnd());
+    const at = lines.findIndex((l) => l.startsWith('-- TLS active (TLSv1.3'));
+    expect(at, text).toBeGreaterThan(-1);
+    expect(lines.slice(at + 1, at + 6)).toEqual([
+      '   ✗ not verified: DEPTH_ZERO_SELF_SIGNED_CERT (Self-signed certificate)',
+      '   · for practice.test, localhost, 127.0.0.1, ::1',
+      '   ✓ 127.0.0.1 is among its names',
+      '   ! self-signed: issued by itself, no certificate authority vouches for it',
+      expect.stringMatching(/^ {3}✓ valid until \d{4}-\d\d-\d\d \((89|90) days left\)$/),
+    ]);
+
+    // The reason explains itself under the pointer.
+    const tooltip = page.locator('.heloterm-tooltip');
+    await page.mouse.move(1, 1);
+    const reason = await cellCenter(page, 'DEPTH_ZERO_SELF_SIGNED_CERT', 4);
+    await page.mouse.move(reason.x, reason.y);
+    await poll(() => tooltip.isVisible(), REPLY_TIMEOUT_MS, 'the tooltip');
+    expect(await tooltip.getAttribute('data-key')).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    const tip = (await tooltip.textContent()) ?? '';
+    expect(tip).toContain('Self-signed certificate');
+    expect(tip).toContain('What to do:');
+    expect(tip).toContain('RFC 7672');
+    await page.mouse.move(1, 1);
+
+    // The reply log holds the same, for the keyboard.
+    const entry = page.locator('.reply-log li.tls');
+    await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await entry.locator('.tls-findings li').allTextContents()).toEqual(lines.slice(at + 1, at + 6).map((l) => l.trim()));
+    expect(await entry.locator('.explain-key').textContent()).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(await entry.getAttribute('tabindex')).toBe('0');
+
+    // /tls writes it again, without a word to the server.
+    await page.keyboard.type('/tls');
+    await page.keyboard.press('Enter');
+    const again = await waitForTerminal(page, (t) => t.split("the server's certificate:").length === 3, REPLY_TIMEOUT_MS, 'the report again');
+    expect(again.slice(again.lastIndexOf('/tls'))).not.toMatch(/^[2-5]\d\d[ -]/m);
+  });
+});
