@@ -16,11 +16,13 @@ import { TerminalView } from './terminal/view.js';
 import './app.css';
 import { ServerTextRenderer } from './terminal/server-text.js';
 import { FLOOD_QUIET_MS, FloodGate, endFlood } from './terminal/flood.js';
-import { formatConnected, formatConnecting, formatNote } from './terminal/render.js';
+import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
 import { formatCoach, formatQueued } from './terminal/render-replies.js';
-import { formatTlsReport } from './terminal/render-tls.js';
+import { formatMxReport, formatTlsReport } from './terminal/render-findings.js';
+import { readMxAnswer, type MxReport } from '../shared/smtp/mx.js';
+import { decodeAnyServerMessage } from '../shared/protocol/decode-mx.js';
 import { assessTls, type TlsReport } from '../shared/smtp/tls-report.js';
-import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-form.js';
+import { ConnectForm, SMTP_PORT, type ConnectTarget, type FormState } from './ui/connect-form.js';
 import { StatusLine } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
 import { PracticeHint } from './ui/practice-hint.js';
@@ -122,6 +124,8 @@ export function startApp(boot: BootHandOver): void {
             return view.write(stopLesson() || formatNote('no lesson is running; /lesson lists them'));
           case 'lesson-here':
             return view.write(guide.active ? guide.again() : lessonList());
+          case 'mx':
+            return lookUpMx(local.domain);
           case 'tls':
             return view.write(
               tlsReport !== null
@@ -194,7 +198,28 @@ export function startApp(boot: BootHandOver): void {
     connect: connectTo,
     disconnect: () => conn.send({ type: 'disconnect' }),
     changed: updateHint,
+    mx: (domain) => lookUpMx(domain),
   });
+
+  /**
+   * Asks the bridge where a domain's mail goes. The practice server's domain is not in DNS (.test is reserved,
+   * RFC 6761 §6.2): it is answered here, pointing at the practice server.
+   */
+  const lookUpMx = (domain: string): void => {
+    if (practice !== null && domain === practice.domain) {
+      const r: MxReport = {
+        head: `${domain} is the practice server's domain, not in DNS (.test names are reserved, RFC 6761 §6.2):`,
+        findings: [{ tone: 'ok', text: `its mail server is ${formatAddress(practice.host, practice.port)}` }],
+        connectTo: practice.host,
+      };
+      view.write(formatMxReport(r));
+      log.add({ mx: r });
+      if (state === 'idle') form.prefill({ host: practice.host, port: practice.port, tls: false }, false);
+      return;
+    }
+    view.write(formatNote(`looking up the MX records of ${domain}…`));
+    if (!conn.send({ type: 'mx', domain })) view.write(formatNote('not sent: no contact with the heloterm bridge'));
+  };
 
   if (urlTarget.host !== undefined || urlTarget.port !== undefined || urlTarget.tls !== undefined) {
     form.prefill({ host: urlTarget.host, port: urlTarget.port, tls: urlTarget.tls }, false);
@@ -271,6 +296,16 @@ export function startApp(boot: BootHandOver): void {
       case 'queued':
         view.write(formatQueued());
         return;
+      case 'mx': {
+        const r = readMxAnswer(m.domain, m.answer);
+        view.write(formatMxReport(r));
+        log.add({ mx: r });
+        if (r.connectTo !== null && state === 'idle') {
+          form.prefill({ host: r.connectTo, port: SMTP_PORT, tls: false }, false);
+          view.write(formatNote(`the connect form now points at ${showControls(r.connectTo)} port ${SMTP_PORT}: press Connect`));
+        }
+        return;
+      }
       case 'closed': {
         const rest = renderer.pending;
         if (rest !== '') view.write(formatNote(`incomplete last line (no line ending): ${rest}`));
@@ -319,6 +354,7 @@ export function startApp(boot: BootHandOver): void {
     if (e.kind === 'message') onMessage(e.m, e.painted);
     else onLinkEvent(e);
   }
+  conn.useDecoder(decodeAnyServerMessage);
   conn.onAny((m) => onMessage(m, false));
   conn.onLink('open', () => onLinkEvent({ kind: 'open' }));
   conn.onLink('down', (code, reason) => onLinkEvent({ kind: 'down', code, reason }));

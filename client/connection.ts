@@ -1,11 +1,12 @@
 /**
  * The browser's end of the WebSocket to the heloterm bridge: typed events in, typed messages out.
  *
- * Every frame is decoded at the boundary with decodeServerMessage (nothing from the wire is cast); a frame that does
- * not decode is reported as a protocol problem and otherwise ignored. Messages go out through encodeClientMessage
- * (a line as a compact frame, the rest as JSON with the protocol version).
+ * Every frame is decoded at the boundary with decodeServerMessage, or once the app is loaded decodeAnyServerMessage
+ * (nothing from the wire is cast); a frame that does not decode is reported as a protocol problem and otherwise
+ * ignored. Messages go out through encodeClientMessage (a line as a compact frame, the rest as JSON with the
+ * protocol version).
  */
-import { decodeServerMessage } from '../shared/protocol/decode.js';
+import { decodeServerMessage, type Decoded } from '../shared/protocol/decode.js';
 import { encodeClientMessage } from '../shared/protocol/encode.js';
 import type { Bare, ClientMessage, ServerMessage } from '../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../shared/protocol/token.js';
@@ -34,6 +35,7 @@ export function webSocketUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
 
 export class Connection {
   private socket: WebSocket | null = null;
+  private decode: (raw: string) => Decoded<ServerMessage> = decodeServerMessage;
   private readonly handlers = new Map<ServerType, Set<(m: ServerMessage) => void>>();
   private readonly any = new Set<(m: ServerMessage) => void>();
   private readonly link: { [K in keyof LinkEvents]: Set<LinkEvents[K]> } = {
@@ -99,6 +101,14 @@ export class Connection {
     return true;
   }
 
+  /**
+   * Decodes with `decode` from now on: the app reads messages the boot script need not (decode-mx.ts, for the `mx`
+   * answers only the app asks for).
+   */
+  useDecoder(decode: (raw: string) => Decoded<ServerMessage>): void {
+    this.decode = decode;
+  }
+
   /** Closes the WebSocket (the bridge then closes the SMTP connection behind it). */
   close(): void {
     this.socket?.close(1000, 'page closed');
@@ -110,7 +120,7 @@ export class Connection {
       this.link.protocolError.forEach((f) => f('binary frame (the protocol uses text frames)'));
       return;
     }
-    const decoded = decodeServerMessage(data);
+    const decoded = this.decode(data);
     if (!decoded.ok) {
       this.link.protocolError.forEach((f) => f(decoded.error));
       return;

@@ -8,6 +8,7 @@ import { tokenProblem } from '../shared/protocol/token.js';
 import type { HelotermOptions } from './heloterm.js';
 import { compileProxyTrust } from './proxy-trust.js';
 import { parseAllowList } from './target-policy.js';
+import { makeResolver } from './mx-lookup.js';
 
 export const USAGE = `Usage: heloterm [options]
 
@@ -30,6 +31,7 @@ Targets
   --public-targets-only       dial public addresses only (automatic beyond loopback) HELOTERM_PUBLIC_TARGETS_ONLY
   --allow-target <t,...>      host names, IPs or CIDRs allowed anyway              HELOTERM_ALLOW_TARGETS
   --connect-timeout <s>       DNS + TCP + TLS dialling limit (default 10)          HELOTERM_CONNECT_TIMEOUT
+  --dns-server <addr,...>     name servers for /mx lookups (default: the system's) HELOTERM_DNS_SERVERS
   --no-data                   refuse DATA and BDAT                                 HELOTERM_NO_DATA
   --max-recipients <n>        RCPT commands per session                            HELOTERM_MAX_RECIPIENTS
   --max-commands-per-minute <n>  commands per session per minute                   HELOTERM_MAX_COMMANDS_PER_MINUTE
@@ -149,7 +151,7 @@ const STRING_FLAGS = [
   'max-reply-line',
   'max-reply-lines',
 ] as const;
-const LIST_FLAGS = ['allow-port', 'allow-target', 'allow-origin', 'trust-proxy'] as const;
+const LIST_FLAGS = ['allow-port', 'allow-target', 'allow-origin', 'trust-proxy', 'dns-server'] as const;
 const BOOL_FLAGS = ['no-practice', 'require-token', 'public-targets-only', 'no-data'] as const;
 
 type Source<T> = [T, string] | null;
@@ -210,6 +212,8 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     if (origins) options.allowedOrigins = parseOrigins(...origins);
     const proxies = list('trust-proxy', 'HELOTERM_TRUST_PROXY');
     if (proxies) options.trustProxy = parseCheckedList(...proxies, compileProxyTrust);
+    const dnsServers = list('dns-server', 'HELOTERM_DNS_SERVERS');
+    if (dnsServers) options.dnsServers = parseCheckedList(...dnsServers, makeResolver);
 
     const token = str('token', 'HELOTERM_TOKEN');
     if (token) options.token = parseToken(...token);

@@ -15,6 +15,7 @@ import { NO_LINE_LIMITS, type LineLimits } from './line-policy.js';
 import { stderrLog, type LogSink } from './log.js';
 import { compileProxyTrust } from './proxy-trust.js';
 import type { PracticeServer } from './practice/practice-server.js';
+import { makeResolver } from './mx-lookup.js';
 import { CLOSE_GOING_AWAY, Session, type SessionLimits } from './session.js';
 import { DEFAULT_MAX_REPLY_LINE_CHARS, DEFAULT_MAX_REPLY_LINES } from './smtp-link.js';
 import { DEFAULT_ALLOWED_PORTS, allowedPorts, parseAllowList, type TargetPolicy } from './target-policy.js';
@@ -60,6 +61,13 @@ export interface HelotermOptions {
   connectTimeoutMs?: number;
   /** dns.lookup-compatible; injectable so tests can simulate DNS without network. Called with { all: true }. */
   lookup?: LookupFunction;
+  /**
+   * Name servers for MX lookups ("192.0.2.53", "192.0.2.53:5353", "[2001:db8::53]:53"); default the system's.
+   * Connections still resolve through `lookup` (the system's resolver).
+   */
+  dnsServers?: string[];
+  /** How long one DNS query try of an MX lookup may take, in ms (default mx-lookup.ts DNS_TIMEOUT_MS). */
+  dnsTimeoutMs?: number;
   /** Structured log sink; default: one JSON line per event to stderr. */
   log?: (event: Record<string, unknown>) => void;
 
@@ -178,6 +186,9 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     closeGraceMs: positive('shutdownGraceMs', opts.shutdownGraceMs, DEFAULT_SHUTDOWN_GRACE_MS),
   };
 
+  const dnsServers = opts.dnsServers ?? null;
+  makeResolver(dnsServers); // a malformed server address throws here, at start, rather than at the first lookup
+
   // The practice server is imported only when wanted: smtp-server and mailparser take about 17 MB of memory.
   const practiceOpts = opts.practice === false ? null : (opts.practice ?? {});
   const practice =
@@ -222,6 +233,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
         limits,
         connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         lookup: opts.lookup ?? dns.lookup,
+        mxResolver: () => makeResolver(dnsServers, opts.dnsTimeoutMs),
         log,
         logFields: { remote, client },
         query,

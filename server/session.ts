@@ -25,12 +25,14 @@ import {
   type ClientMessage,
   type ConnectMessage,
   type ErrorCode,
+  type MxLookupMessage,
   type PracticeInfo,
   type ServerMessage,
 } from '../shared/protocol/messages.js';
 import { DisposableStore } from './disposable.js';
 import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
 import type { LogSink } from './log.js';
+import { lookupMx, type MxResolver } from './mx-lookup.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
 import { allowedPorts, checkPort, resolveTarget, type TargetPolicy } from './target-policy.js';
 
@@ -45,6 +47,8 @@ export const CLOSE_POLICY = 1008;
  * lines go out as `tx` frames after this long; short enough for a person not to notice the echo lag.
  */
 export const TX_COALESCE_MS = 10;
+/** MX lookups a session may begin per minute (each is a few DNS queries: MX, then A and AAAA per host). */
+export const MAX_MX_LOOKUPS_PER_MINUTE = 20;
 
 export interface SessionLimits {
   /** Close the session after this long without a frame from the browser, in ms. */
@@ -69,6 +73,8 @@ export interface SessionOptions {
   limits: SessionLimits;
   connectTimeoutMs: number;
   lookup: LookupFunction;
+  /** A resolver for one MX lookup (mx-lookup.ts makeResolver). */
+  mxResolver: () => MxResolver;
   log: LogSink;
   /** Added to every log event of the session (after the event's own fields), e.g. the client's address. */
   logFields?: Record<string, unknown>;
@@ -115,6 +121,8 @@ export class Session {
   private txTimerArmed = false;
   /** ws calls it when a frame was written out. */
   private readonly onSent: () => void;
+  /** MX lookups: the one in flight (its resolver, to cancel), and how many began this minute. Null before the first. */
+  private mx: { resolver: MxResolver | null; windowStart: number; count: number } | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -132,6 +140,7 @@ export class Session {
     this.store.defer(() => {
       clearTimeout(this.timer);
       this.heldTx.length = 0;
+      this.mx?.resolver?.cancel();
       if (this.txTimer !== null) clearTimeout(this.txTimer);
       ws.terminate();
       this.link?.dispose();
@@ -301,9 +310,34 @@ export class Session {
       case 'disconnect':
         if (this.link === null) return this.error(ERROR_CODES.NOT_CONNECTED, 'not connected: there is nothing to close');
         return this.link.disconnect();
+      case 'mx':
+        return this.onMx(m);
       default:
         return exhaustive(m);
     }
+  }
+
+  /** One lookup at a time, at most MAX_MX_LOOKUPS_PER_MINUTE: the bridge must not become a DNS query pump. */
+  private onMx(m: MxLookupMessage): void {
+    const now = performance.now();
+    const state = (this.mx ??= { resolver: null, windowStart: now, count: 0 });
+    if (state.resolver !== null) return this.error(ERROR_CODES.POLICY_REFUSED, 'an MX lookup is already running: wait for its answer');
+    if (now - state.windowStart >= 60_000) {
+      state.windowStart = now;
+      state.count = 0;
+    }
+    if (state.count >= MAX_MX_LOOKUPS_PER_MINUTE) {
+      return this.error(ERROR_CODES.POLICY_REFUSED, `at most ${MAX_MX_LOOKUPS_PER_MINUTE} MX lookups a minute: try again later`);
+    }
+    state.count++;
+    const resolver = this.opts.mxResolver();
+    state.resolver = resolver;
+    void lookupMx(m.domain, resolver).then((answer) => {
+      state.resolver = null;
+      if (this.store.isDisposed) return;
+      this.log({ event: 'mx', domain: m.domain, kind: answer.kind });
+      this.send({ type: 'mx', domain: m.domain, answer });
+    });
   }
 
   private onConnect(m: ConnectMessage): void {

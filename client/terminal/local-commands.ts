@@ -1,11 +1,12 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * `/help`, `/lesson` and `/tls` commands. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
+ * `/help`, `/lesson`, `/tls` and `/mx` commands. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
  * letters), so they cannot collide with anything a server understands; inside message text they are left alone
  * (app.ts).
  */
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
+import { isHostName, isIPv4Literal } from '../../shared/protocol/host.js';
 import { commonPrefix, complete, verbsFor } from '../../shared/smtp/complete.js';
 import type { SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
@@ -32,7 +33,9 @@ export type LocalCommand =
   /** `/lesson` alone: the step in hand, or the list of lessons when none runs. */
   | { kind: 'lesson-here' }
   /** `/tls`: what the last TLS handshake of this connection showed about the server's certificate. */
-  | { kind: 'tls' };
+  | { kind: 'tls' }
+  /** `/mx DOMAIN`: look up where the domain's mail goes. */
+  | { kind: 'mx'; domain: string };
 
 const text = (t: string): LocalCommand => ({ kind: 'text', text: t });
 
@@ -50,6 +53,8 @@ export function localCommand(line: string, state: SessionState): LocalCommand | 
     case 'tls':
     case 'cert':
       return { kind: 'tls' };
+    case 'mx':
+      return mxCommand(arg);
     default:
       return text(formatNote(`unknown heloterm command "${t}": try /help`));
   }
@@ -67,8 +72,17 @@ function helpText(arg: string, state: SessionState): string {
     formatNote(now.length > 0 ? `fitting now: ${now.join(' ')} (press Tab to complete)` : 'nothing to type right now') +
     formatNote('/help COMMAND explains one; point at any reply code for what it means') +
     formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
-    formatNote("/tls shows the server's certificate again, after STARTTLS")
+    formatNote("/tls shows the server's certificate again, after STARTTLS") +
+    formatNote('/mx example.org looks up where mail for a domain goes (its MX records)')
   );
+}
+
+/** `/mx DOMAIN`: a domain name, with or without a trailing dot or an address's "user@" before it. */
+function mxCommand(arg: string): LocalCommand {
+  const domain = arg.slice(arg.lastIndexOf('@') + 1).replace(/\.$/, '').toLowerCase();
+  if (domain === '') return text(formatNote('/mx needs a domain: /mx example.org looks up where its mail goes'));
+  if (!isHostName(domain) || isIPv4Literal(domain)) return text(formatNote(`"${arg}" is not a domain name: /mx example.org`));
+  return { kind: 'mx', domain };
 }
 
 function lessonCommand(arg: string): LocalCommand {

@@ -1,7 +1,8 @@
 /**
- * The connect form in the header: host, port, implicit TLS, Connect and Disconnect. It validates what it reads
- * and reports through callbacks; it knows nothing about WebSockets.
+ * The connect form in the header: host (with "Find MX" to look up a domain's mail servers), port, implicit TLS,
+ * Connect and Disconnect. It validates what it reads and reports through callbacks; it knows nothing about WebSockets.
  */
+import { isHostName, isIPv4Literal } from '../../shared/protocol/host.js';
 import { isValidHost, parsePort } from './url-params.js';
 
 /** SMTP's port (RFC 5321 §4.5.4.2 by reference to the IANA assignment). */
@@ -24,6 +25,8 @@ export interface ConnectFormHandlers {
   disconnect: () => void;
   /** The target fields changed (typed or prefilled). */
   changed?: (target: Partial<ConnectTarget>) => void;
+  /** "Find MX" was pressed with this domain in Host. */
+  mx?: (domain: string) => void;
 }
 
 function field<T extends HTMLElement>(form: HTMLFormElement, selector: string, type: new () => T): T {
@@ -59,6 +62,13 @@ export class ConnectForm {
       this.submit();
     });
     this.disconnectButton.addEventListener('click', () => handlers.disconnect());
+    field(form, 'button[data-action="mx"]', HTMLButtonElement).addEventListener('click', () => {
+      const domain = this.host.value.trim().replace(/\.$/, '').toLowerCase();
+      const ok = isHostName(domain) && !isIPv4Literal(domain);
+      this.host.setCustomValidity(ok ? '' : 'Enter a domain name (example.org) to find its mail servers.');
+      // The message stays until the field is edited (the input listener clears it) or Connect checks it anew.
+      if (this.host.reportValidity()) handlers.mx?.(domain);
+    });
     for (const input of [this.host, this.port]) {
       input.addEventListener('input', () => {
         this.edited = true;

@@ -5,8 +5,10 @@
  */
 import { showControls } from '../../shared/smtp/escape.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
+import type { MxReport } from '../../shared/smtp/mx.js';
 import type { TlsReport } from '../../shared/smtp/tls-report.js';
-import { TONE_MARK } from '../terminal/render-tls.js';
+import type { Explanation, Finding } from '../../shared/smtp/types.js';
+import { TONE_MARK } from '../terminal/render-findings.js';
 import { renderContext, renderEhlo, renderExplanation, renderVendor } from './explain-view.js';
 
 /** Oldest entries are dropped beyond this many, to keep the page light in long sessions. */
@@ -25,9 +27,9 @@ export const FLOOD_UPDATE_INTERVAL_MS = 2000;
 
 /**
  * A reply's report, or how to make it (during a flood most replies never reach the log, so none is made early); or
- * what a TLS handshake showed about the server's certificate.
+ * what a TLS handshake showed about the server's certificate; or where a domain's mail goes (an MX lookup).
  */
-export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport };
+export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport };
 
 export class ReplyLog {
   readonly element: HTMLElement;
@@ -104,7 +106,12 @@ export class ReplyLog {
     this.pending = [];
     if (batch.length === 0) return;
     const fragment = document.createDocumentFragment();
-    for (const r of batch) fragment.append(typeof r === 'function' ? this.entry(r()) : 'tls' in r ? this.tlsEntry(r.tls) : this.entry(r));
+    for (const r of batch) {
+      if (typeof r === 'function') fragment.append(this.entry(r()));
+      else if ('tls' in r) fragment.append(this.tlsEntry(r.tls));
+      else if ('mx' in r) fragment.append(this.findingsEntry('MX', r.mx.head, r.mx.findings, null, r.mx.connectTo !== null));
+      else fragment.append(this.entry(r));
+    }
     // Drop the oldest entries in one go, not one by one.
     const excess = this.list.childElementCount + batch.length - MAX_LOG_ENTRIES;
     if (excess >= this.list.childElementCount) {
@@ -192,31 +199,37 @@ export class ReplyLog {
 
   /** The TLS entry: protocol and cipher, the certificate findings, and why it did not verify. */
   private tlsEntry(t: TlsReport): HTMLLIElement {
+    const text = `${showControls(t.protocol)}, ${showControls(t.cipher)}: the server's certificate`;
+    return this.findingsEntry('TLS', text, t.findings, t.error, t.verified);
+  }
+
+  /** An entry of findings (TLS, MX): a label, a line, the findings marked by tone, and an explanation if any. */
+  private findingsEntry(label: string, text: string, findings: readonly Finding[], explanation: Explanation | null, good: boolean): HTMLLIElement {
     const li = document.createElement('li');
     li.tabIndex = 0;
-    li.className = `reply tls ${t.verified ? 'cls-2' : 'cls-4'}`;
+    li.className = `reply ${label.toLowerCase()} ${good ? 'cls-2' : 'cls-4'}`;
     const line = document.createElement('div');
     line.className = 'reply-line';
-    const label = document.createElement('span');
-    label.className = 'reply-code';
-    label.textContent = 'TLS';
-    const text = document.createElement('span');
-    text.className = 'reply-text';
-    text.textContent = `${showControls(t.protocol)}, ${showControls(t.cipher)}: the server's certificate`;
-    line.append(label, ' ', text);
+    const code = document.createElement('span');
+    code.className = 'reply-code';
+    code.textContent = label;
+    const shown = document.createElement('span');
+    shown.className = 'reply-text';
+    shown.textContent = showControls(text);
+    line.append(code, ' ', shown);
     const list = document.createElement('ul');
-    list.className = 'tls-findings';
-    for (const f of t.findings) {
+    list.className = 'findings';
+    for (const f of findings) {
       const item = document.createElement('li');
       item.className = `finding ${f.tone}`;
       item.textContent = `${TONE_MARK[f.tone].mark} ${showControls(f.text)}`;
       list.append(item);
     }
     li.append(line, list);
-    if (t.error !== null) {
+    if (explanation !== null) {
       const box = document.createElement('div');
       box.className = 'explain';
-      renderExplanation(box, t.error);
+      renderExplanation(box, explanation);
       li.append(box);
     }
     return li;

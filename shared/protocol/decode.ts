@@ -6,7 +6,7 @@
  * The target of a connection may also come in the WebSocket URL (`/ws?host=…&port=…&tls=…`, built by connectQuery),
  * so the bridge dials during the handshake; decodeConnectQuery applies the same checks as to a `connect` message.
  */
-import { isValidHost, MAX_HOST_CHARS } from './host.js';
+import { isHostName, isIPv4Literal, isValidHost, MAX_HOST_CHARS } from './host.js';
 import {
   ERROR_CODES,
   LINE_FRAME,
@@ -83,6 +83,11 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'line', text: m.text } };
     case 'disconnect':
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'disconnect' } };
+    case 'mx':
+      if (!isStr(m.domain, MAX_HOST_CHARS) || !isHostName(m.domain) || isIPv4Literal(m.domain)) {
+        return fail('mx: "domain" must be a domain name (RFC 1123), not an address');
+      }
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain } };
     default:
       return fail(`unknown message type ${JSON.stringify(m.type)}`);
   }

@@ -67,7 +67,18 @@ export interface DisconnectMessage {
   type: 'disconnect';
 }
 
-export type ClientMessage = ConnectMessage | LineMessage | DisconnectMessage;
+/**
+ * Look up where a domain's mail goes: its MX records (RFC 5321 §5.1), each with its addresses, as `dig MX` and
+ * `dig A` would tell. Needs no SMTP connection. Answered with an `mx` message.
+ */
+export interface MxLookupMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'mx';
+  /** A domain name (RFC 1123 labels), not an address. */
+  domain: string;
+}
+
+export type ClientMessage = ConnectMessage | LineMessage | DisconnectMessage | MxLookupMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bridge -> browser
@@ -241,7 +252,42 @@ export interface ErrorMessage {
   message: string;
 }
 
+/** Most MX hosts an `mx` answer lists (`count` says how many there were). */
+export const MAX_MX_HOSTS = 10;
+/** Most addresses listed per host. */
+export const MAX_MX_ADDRESSES = 8;
+
+/** One MX record, with the addresses its host name resolves to (none: it does not resolve). */
+export interface MxHost {
+  /** Lower is tried first (RFC 5321 §5.1). */
+  preference: number;
+  /** The mail server's host name; "" for the root, ".", as in a null MX (RFC 7505). */
+  exchange: string;
+  /** Its IPv4 and IPv6 addresses (A and AAAA records), at most MAX_MX_ADDRESSES. */
+  addresses: string[];
+}
+
+/** Where mail for a domain goes, as DNS says. */
+export type MxAnswer =
+  /** MX records, sorted by preference (at most MAX_MX_HOSTS of `count`). */
+  | { kind: 'mx'; hosts: MxHost[]; count: number }
+  /** No MX records: mail goes to the domain's own addresses, an implicit MX (RFC 5321 §5.1). */
+  | { kind: 'implicit'; addresses: string[] }
+  /** A null MX (RFC 7505): the domain takes no mail. */
+  | { kind: 'null' }
+  /** No answer to go by: no such domain, no MX and no address, or the lookup failed (`detail` says how). */
+  | { kind: 'none'; reason: 'no-domain' | 'no-records' | 'dns-error'; detail: string };
+
+/** The answer to an `mx` lookup. */
+export interface MxMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'mx';
+  domain: string;
+  answer: MxAnswer;
+}
+
 export type ServerMessage =
+  | MxMessage
   | HelloMessage
   | ConnectingMessage
   | ConnectedMessage

@@ -6,15 +6,11 @@
  */
 import type { PeerCertificate, TlsMessage } from '../protocol/messages.js';
 import { TLS_ERRORS, UNKNOWN_TLS_ERROR } from './tls-errors.js';
-import type { Explanation } from './types.js';
+import type { Explanation, Finding } from './types.js';
 
-export type FindingTone = 'ok' | 'warn' | 'bad' | 'info';
-
-export interface CertificateFinding {
-  tone: FindingTone;
-  /** One line. Parts that came from the certificate are the server's words: show them through showControls. */
-  text: string;
-}
+export type { FindingTone } from './types.js';
+/** One line about the certificate. Parts that came from it are the server's words: show them through showControls. */
+export type CertificateFinding = Finding;
 
 export interface TlsReport {
   protocol: string;

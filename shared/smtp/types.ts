@@ -83,3 +83,13 @@ export interface Annotation {
   basic: Explanation;
   enhanced: Explanation | null;
 }
+
+/** How a finding reads: fine, worth a look, a problem, or for the record. */
+export type FindingTone = 'ok' | 'warn' | 'bad' | 'info';
+
+/** One line of what heloterm found out about a server (its certificate, its domain's MX records). */
+export interface Finding {
+  tone: FindingTone;
+  /** One line. Parts that came from the network are not to be trusted: show them through showControls. */
+  text: string;
+}

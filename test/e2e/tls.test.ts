@@ -65,7 +65,7 @@ describe("the server's certificate in Chromium", () => {
     // The reply log holds the same, for the keyboard.
     const entry = page.locator('.reply-log li.tls');
     await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
-    expect(await entry.locator('.tls-findings li').allTextContents()).toEqual(lines.slice(at + 1, at + 6).map((l) => l.trim()));
+    expect(await entry.locator('.findings li').allTextContents()).toEqual(lines.slice(at + 1, at + 6).map((l) => l.trim()));
     expect(await entry.locator('.explain-key').textContent()).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
     expect(await entry.getAttribute('tabindex')).toBe('0');
 

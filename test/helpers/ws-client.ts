@@ -9,7 +9,7 @@
  *   expect((await c.nextReply()).code).toBe(220);
  */
 import WebSocket from 'ws';
-import { decodeServerMessage } from '../../shared/protocol/decode.js';
+import { decodeAnyServerMessage } from '../../shared/protocol/decode-mx.js';
 import { encodeClientMessage } from '../../shared/protocol/encode.js';
 import { msg, type Bare, type ClientMessage, type ServerMessage } from '../../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../../shared/protocol/token.js';
@@ -165,7 +165,7 @@ export class WsTestClient {
   }
 
   private onFrame(text: string): void {
-    const decoded = decodeServerMessage(text);
+    const decoded = decodeAnyServerMessage(text);
     if (!decoded.ok) {
       this.badFrames.push(text);
       return;

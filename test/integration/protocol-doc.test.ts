@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { encodeClientMessage, encodeServerMessage } from '../../shared/protocol/encode.js';
+import { decodeClientMessage } from '../../shared/protocol/decode.js';
+import { decodeAnyServerMessage } from '../../shared/protocol/decode-mx.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DOC = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
@@ -51,5 +53,30 @@ describe('docs/protocol.md', () => {
     // The compact rx frames, with CR and LF written as \r and \n.
     const rx = encodeServerMessage({ type: 'rx', sent: ['EHLO trainee'], data: '250-practice.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n' });
     expect(shown).toContain(rx.replace(/\r/g, '\\r').replace(/\n/g, '\\n'));
+  });
+
+  it.each([
+    ['### Browser → bridge', decodeClientMessage, 3],
+    ['### Bridge → browser', decodeAnyServerMessage, 8],
+  ] as const)('shows JSON messages that decode, under %s', (heading, decode, least) => {
+    const start = DOC.indexOf(heading);
+    const section = DOC.slice(start, DOC.indexOf('\n### ', start + heading.length));
+    const code = [...section.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').join('\n');
+    const objects: string[] = [];
+    let pending = '';
+    for (const line of code.split('\n')) {
+      if (pending === '' && !line.startsWith('{')) continue;
+      pending += line;
+      try {
+        JSON.parse(pending);
+      } catch {
+        continue; // an example that goes on over the next line
+      }
+      objects.push(pending);
+      pending = '';
+    }
+    expect(pending).toBe('');
+    expect(objects.length).toBeGreaterThanOrEqual(least);
+    for (const o of objects) expect(decode(JSON.stringify(JSON.parse(o))), o).toMatchObject({ ok: true });
   });
 });

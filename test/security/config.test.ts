@@ -42,6 +42,7 @@ describe('security flags', () => {
         '--connect-timeout', '2.5',
         '--max-reply-line', '2048',
         '--max-reply-lines', '200',
+        '--dns-server', '192.0.2.53,[2001:db8::53]:5353',
       ]),
     ).toEqual({
       host: '127.0.0.1',
@@ -63,6 +64,7 @@ describe('security flags', () => {
       connectTimeoutMs: 2500,
       maxReplyLineChars: 2048,
       maxReplyLines: 200,
+      dnsServers: ['192.0.2.53', '[2001:db8::53]:5353'],
     });
   });
 
@@ -85,6 +87,7 @@ describe('security flags', () => {
       HELOTERM_CONNECT_TIMEOUT: '3',
       HELOTERM_MAX_REPLY_LINE: '1000',
       HELOTERM_MAX_REPLY_LINES: '50',
+      HELOTERM_DNS_SERVERS: '127.0.0.53:53',
     };
     expect(ok([], env)).toMatchObject({
       token: TOKEN,
@@ -104,6 +107,7 @@ describe('security flags', () => {
       connectTimeoutMs: 3000,
       maxReplyLineChars: 1000,
       maxReplyLines: 50,
+      dnsServers: ['127.0.0.53:53'],
     });
     expect(ok(['--max-recipients', '9'], env).maxRecipients).toBe(9);
     expect(ok([], { HELOTERM_NO_DATA: '0' }).noData).toBeUndefined();
@@ -127,6 +131,7 @@ describe('security flags', () => {
     [['--idle-timeout', 'soon'], '--idle-timeout: "soon"'],
     [['--max-reply-line', '100'], '--max-reply-line: "100" is not a whole number of at least 512'],
     [['--no-data=1'], "--no-data"],
+    [['--dns-server', 'ns1.example.org'], '--dns-server: Invalid IP address: ns1.example.org'],
   ])('rejects %j', (argv, message) => {
     expect(error(argv)).toContain(message);
   });
@@ -138,7 +143,7 @@ describe('security flags', () => {
   });
 
   it('documents every flag and variable in --help', () => {
-    for (const name of ['--token', '--require-token', '--allow-origin', '--trust-proxy', 'HELOTERM_TRUST_PROXY', '--allow-target', '--public-targets-only', '--no-data', '--max-recipients', '--max-commands-per-minute', '--max-sessions', '--max-sessions-per-address', '--heartbeat', '--idle-timeout', '--max-session', '--connect-timeout', '--max-reply-line', '--max-reply-lines', 'HELOTERM_TOKEN', 'HELOTERM_ALLOW_TARGETS', 'HELOTERM_NO_DATA']) {
+    for (const name of ['--token', '--require-token', '--allow-origin', '--trust-proxy', 'HELOTERM_TRUST_PROXY', '--allow-target', '--public-targets-only', '--no-data', '--max-recipients', '--max-commands-per-minute', '--max-sessions', '--max-sessions-per-address', '--heartbeat', '--idle-timeout', '--max-session', '--connect-timeout', '--max-reply-line', '--max-reply-lines', '--dns-server', 'HELOTERM_DNS_SERVERS', 'HELOTERM_TOKEN', 'HELOTERM_ALLOW_TARGETS', 'HELOTERM_NO_DATA']) {
       expect(USAGE, name).toContain(name);
     }
   });

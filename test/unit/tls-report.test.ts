@@ -4,7 +4,7 @@
  * at the protocol's boundary. What OpenSSL says of real certificates is in test/integration/tls-certificates.
  */
 import { describe, expect, it } from 'vitest';
-import { formatTlsReport } from '../../client/terminal/render-tls.js';
+import { formatTlsReport } from '../../client/terminal/render-findings.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { decodeServerMessage } from '../../shared/protocol/decode.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';

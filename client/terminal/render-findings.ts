@@ -1,0 +1,36 @@
+/**
+ * The terminal's text for what heloterm found out about a server: the certificate findings once TLS is active
+ * (shared/smtp/tls-report.ts) and a domain's MX records (shared/smtp/mx.ts). A note, then one finding a line, each
+ * marked by its tone. Pure string building: no DOM, no xterm. Findings quote what came from the network (the
+ * certificate, DNS names): every line passes through showControls.
+ */
+import { showControls } from '../../shared/smtp/escape.js';
+import type { MxReport } from '../../shared/smtp/mx.js';
+import type { TlsReport } from '../../shared/smtp/tls-report.js';
+import type { Finding, FindingTone } from '../../shared/smtp/types.js';
+import { EOL, SGR, formatNote, paint } from './render.js';
+
+/** The mark and colour of each tone: ✓ fine, ! worth a look, ✗ a problem, · for the record. */
+export const TONE_MARK: Readonly<Record<FindingTone, { mark: string; style: string }>> = {
+  ok: { mark: '✓', style: SGR.green },
+  warn: { mark: '!', style: SGR.yellow },
+  bad: { mark: '✗', style: SGR.red },
+  info: { mark: '·', style: SGR.dim },
+};
+
+export function formatFindings(findings: readonly Finding[]): string {
+  let out = '';
+  for (const f of findings) {
+    const { mark, style } = TONE_MARK[f.tone];
+    out += paint(style, `   ${mark} ${showControls(f.text)}`) + EOL;
+  }
+  return out;
+}
+
+export function formatTlsReport(r: TlsReport): string {
+  return formatNote(`TLS active (${showControls(r.protocol)}, ${showControls(r.cipher)}); the server's certificate:`) + formatFindings(r.findings);
+}
+
+export function formatMxReport(r: MxReport): string {
+  return formatNote(showControls(r.head)) + formatFindings(r.findings);
+}

@@ -1,0 +1,126 @@
+/**
+ * MX lookups through the real bridge, against a scripted DNS server on loopback (real UDP, real c-ares resolver,
+ * answers encoded as an authoritative server would): every kind of answer, its order and limits, a dead or broken
+ * name server, and the bridge's bounds (one lookup at a time, a budget per minute, domains only, a session that
+ * goes away mid-lookup).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { MAX_MX_LOOKUPS_PER_MINUTE } from '../../server/session.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, type MxAnswer } from '../../shared/protocol/messages.js';
+import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
+import { WsTestClient } from '../helpers/ws-client.js';
+
+/** The bridge's per-try DNS timeout in these tests, in ms: a silent name server must not hold a test for long. */
+const DNS_TIMEOUT_MS = 300;
+
+describe('MX lookups through the bridge', () => {
+  let dns: FakeDns;
+  let app: Heloterm;
+  const clients: WsTestClient[] = [];
+
+  beforeAll(async () => {
+    dns = await startFakeDns(
+      {
+        'example.test': { MX: [[20, 'mx2.example.test'], [10, 'mx1.example.test'], [10, 'mx1b.example.test'], [30, 'gone.example.test']] },
+        'mx1.example.test': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
+        'mx1b.example.test': { A: ['192.0.2.11'] },
+        'mx2.example.test': { A: ['192.0.2.20'] },
+        'gone.example.test': {},
+        'null.test': { MX: [[0, '']] },
+        'direct.test': { A: ['192.0.2.30'], AAAA: ['2001:db8::30'] },
+        'empty.test': {},
+        'many.test': { MX: Array.from({ length: 15 }, (_, i): [number, string] => [i, `mx${i}.many.test`]) },
+        'wide.test': { MX: [[5, 'wide-mx.test']] },
+        'wide-mx.test': { A: Array.from({ length: 12 }, (_, i) => `192.0.2.${i + 1}`) },
+      },
+      { silent: ['slow.test'], servfail: ['broken.test'] },
+    );
+    app = await startHeloterm({ port: 0, log: () => undefined, practice: false, dnsServers: [dns.server], dnsTimeoutMs: DNS_TIMEOUT_MS });
+  });
+
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await app?.close();
+    await dns?.close();
+  });
+
+  async function client(): Promise<WsTestClient> {
+    const c = await WsTestClient.open(app.url);
+    clients.push(c);
+    await c.next('hello');
+    return c;
+  }
+
+  async function lookUp(c: WsTestClient, domain: string): Promise<MxAnswer> {
+    c.send({ type: 'mx', domain });
+    const m = await c.next('mx', 10_000);
+    expect(m.domain).toBe(domain);
+    return m.answer;
+  }
+
+  it('lists the MX hosts lowest preference first, each with its addresses, and says which do not resolve', async () => {
+    const c = await client();
+    expect(await lookUp(c, 'example.test')).toEqual({
+      kind: 'mx',
+      count: 4,
+      hosts: [
+        { preference: 10, exchange: 'mx1.example.test', addresses: ['192.0.2.10', '2001:db8::10'] },
+        { preference: 10, exchange: 'mx1b.example.test', addresses: ['192.0.2.11'] },
+        { preference: 20, exchange: 'mx2.example.test', addresses: ['192.0.2.20'] },
+        { preference: 30, exchange: 'gone.example.test', addresses: [] },
+      ],
+    });
+    // What was asked: the MX, then A and AAAA for each host.
+    expect(dns.questions).toEqual(expect.arrayContaining(['MX example.test', 'A mx1.example.test', 'AAAA mx1.example.test', 'A gone.example.test']));
+  });
+
+  it('tells a null MX, an implicit MX, a domain with nothing, and one that does not exist', async () => {
+    const c = await client();
+    expect(await lookUp(c, 'null.test')).toEqual({ kind: 'null' });
+    expect(await lookUp(c, 'direct.test')).toEqual({ kind: 'implicit', addresses: ['192.0.2.30', '2001:db8::30'] });
+    expect(await lookUp(c, 'empty.test')).toEqual({ kind: 'none', reason: 'no-records', detail: 'no MX, A or AAAA records' });
+    expect(await lookUp(c, 'nowhere.test')).toEqual({ kind: 'none', reason: 'no-domain', detail: 'NXDOMAIN: the domain does not exist' });
+  });
+
+  it('reports a broken and a silent name server as DNS errors, and the session goes on', async () => {
+    const c = await client();
+    expect(await lookUp(c, 'broken.test')).toEqual({ kind: 'none', reason: 'dns-error', detail: 'the MX lookup failed: ESERVFAIL' });
+    expect(await lookUp(c, 'slow.test')).toEqual({ kind: 'none', reason: 'dns-error', detail: 'the MX lookup failed: ETIMEOUT' });
+    expect((await lookUp(c, 'direct.test')).kind).toBe('implicit');
+  });
+
+  it('keeps long answers within their limits', async () => {
+    const c = await client();
+    const many = await lookUp(c, 'many.test');
+    expect(many.kind === 'mx' && [many.count, many.hosts.length, many.hosts[0]?.exchange]).toEqual([15, MAX_MX_HOSTS, 'mx0.many.test']);
+    const wide = await lookUp(c, 'wide.test');
+    expect(wide.kind === 'mx' && wide.hosts[0]?.addresses).toHaveLength(MAX_MX_ADDRESSES);
+  });
+
+  it('takes domain names only, one lookup at a time, and so many a minute', async () => {
+    const c = await client();
+    for (const domain of ['192.0.2.1', '[2001:db8::1]', '', 'a..b', 'x'.repeat(300)]) {
+      c.send({ type: 'mx', domain });
+      expect(await c.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
+    }
+    c.send({ type: 'mx', domain: 'slow.test' });
+    c.send({ type: 'mx', domain: 'direct.test' });
+    expect(await c.next('error')).toMatchObject({ code: 'POLICY_REFUSED', message: expect.stringContaining('already running') });
+    expect((await c.next('mx', 10_000)).domain).toBe('slow.test');
+    // One lookup so far this minute (the refused one did not count); the rest of the budget, then a refusal.
+    for (let i = 1; i < MAX_MX_LOOKUPS_PER_MINUTE; i++) expect((await lookUp(c, 'null.test')).kind).toBe('null');
+    c.send({ type: 'mx', domain: 'null.test' });
+    expect(await c.next('error')).toMatchObject({ code: 'POLICY_REFUSED', message: expect.stringContaining('a minute') });
+    // Another session has a budget of its own.
+    expect((await lookUp(await client(), 'null.test')).kind).toBe('null');
+  });
+
+  it('survives a session that goes away in the middle of a lookup', async () => {
+    const gone = await client();
+    gone.send({ type: 'mx', domain: 'slow.test' });
+    await gone.close();
+    await new Promise((r) => setTimeout(r, 3 * DNS_TIMEOUT_MS));
+    expect((await lookUp(await client(), 'example.test')).kind).toBe('mx');
+  });
+});

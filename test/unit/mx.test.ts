@@ -1,0 +1,138 @@
+/**
+ * Reading an MX answer (shared/smtp/mx.ts), the terminal's lines for it, `/mx`, and the `mx` messages at the
+ * protocol's boundary (a lookup request the bridge takes, an answer only the app decodes). What a real resolver
+ * answers is in test/integration/mx-lookup.
+ */
+import { describe, expect, it } from 'vitest';
+import { formatMxReport } from '../../client/terminal/render-findings.js';
+import { localCommand } from '../../client/terminal/local-commands.js';
+import { decodeClientMessage, decodeServerMessage } from '../../shared/protocol/decode.js';
+import { decodeAnyServerMessage, decodeMxMessage } from '../../shared/protocol/decode-mx.js';
+import { encodeServerMessage } from '../../shared/protocol/encode.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, type MxAnswer } from '../../shared/protocol/messages.js';
+import { readMxAnswer } from '../../shared/smtp/mx.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+
+const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+const lines = (r: ReturnType<typeof readMxAnswer>): string[] => r.findings.map((f) => `${f.tone}: ${f.text}`);
+
+describe('reading an MX answer', () => {
+  it('lists the hosts in order, with their addresses; shared preferences and the first host to test', () => {
+    const r = readMxAnswer('example.org', {
+      kind: 'mx',
+      count: 3,
+      hosts: [
+        { preference: 10, exchange: 'mx1.example.org', addresses: ['192.0.2.10', '2001:db8::10'] },
+        { preference: 10, exchange: 'mx2.example.org', addresses: ['192.0.2.11'] },
+        { preference: 20, exchange: 'backup.example.net', addresses: [] },
+      ],
+    });
+    expect(r.head).toBe('MX records of example.org, tried lowest preference first (RFC 5321 §5.1):');
+    expect(lines(r)).toEqual([
+      'ok: 10  mx1.example.org  192.0.2.10, 2001:db8::10',
+      'ok: 10  mx2.example.org  192.0.2.11',
+      'bad: 20  backup.example.net  has no address (no A or AAAA record): senders skip it',
+      'info: mx1.example.org, mx2.example.org share preference 10: senders pick among them at random',
+    ]);
+    expect(r.connectTo).toBe('mx1.example.org');
+  });
+
+  it('passes over hosts a sender cannot use when choosing where to test', () => {
+    const r = readMxAnswer('example.org', {
+      kind: 'mx',
+      count: 14,
+      hosts: [
+        { preference: 5, exchange: '192.0.2.1', addresses: [] },
+        { preference: 10, exchange: 'dead.example.org', addresses: [] },
+        { preference: 20, exchange: 'live.example.org', addresses: ['192.0.2.20'] },
+        { preference: 30, exchange: '', addresses: [] },
+      ],
+    });
+    expect(lines(r)).toEqual([
+      'bad: 5  192.0.2.1  an address where a host name belongs (RFC 5321 §5.1): senders cannot use it',
+      'bad: 10  dead.example.org  has no address (no A or AAAA record): senders skip it',
+      'ok: 20  live.example.org  192.0.2.20',
+      'bad: 30  .  a null MX among other MX records: RFC 7505 §3 allows it only alone',
+      'info: and 10 more with higher preferences',
+    ]);
+    expect(r.connectTo).toBe('live.example.org');
+    const none = readMxAnswer('example.org', { kind: 'mx', count: 1, hosts: [{ preference: 10, exchange: 'dead.example.org', addresses: [] }] });
+    expect(lines(none).at(-1)).toBe("bad: none of them can be reached: mail to this domain waits in senders' queues, then bounces");
+    expect(none.connectTo).toBeNull();
+  });
+
+  it('explains an implicit MX, a null MX, and no answer', () => {
+    const implicit = readMxAnswer('example.org', { kind: 'implicit', addresses: ['192.0.2.30'] });
+    expect(implicit.head).toBe('example.org has no MX records: mail goes to the domain itself, an implicit MX (RFC 5321 §5.1):');
+    expect(lines(implicit)[0]).toBe('ok: 0  example.org  192.0.2.30');
+    expect(implicit.connectTo).toBe('example.org');
+    const nullMx = readMxAnswer('example.org', { kind: 'null' });
+    expect(nullMx.head).toBe('example.org publishes a null MX (RFC 7505): it takes no mail.');
+    expect(lines(nullMx)[0]).toContain('556 5.1.10');
+    expect(nullMx.connectTo).toBeNull();
+    const answers: [MxAnswer, string][] = [
+      [{ kind: 'none', reason: 'no-domain', detail: 'x' }, 'example.org does not exist in DNS (NXDOMAIN): mail to it bounces'],
+      [{ kind: 'none', reason: 'no-records', detail: 'x' }, 'example.org has no MX, A or AAAA records: mail to it cannot be delivered'],
+      [{ kind: 'none', reason: 'dns-error', detail: 'the MX lookup failed: ETIMEOUT' }, 'the DNS lookup for example.org failed (the MX lookup failed: ETIMEOUT): try again, or start heloterm with --dns-server'],
+    ];
+    for (const [answer, head] of answers) expect(readMxAnswer('example.org', answer)).toEqual({ head, findings: [], connectTo: null });
+  });
+
+  it("never passes a DNS name's control characters to the terminal", () => {
+    const out = formatMxReport(readMxAnswer('example.org', { kind: 'mx', count: 1, hosts: [{ preference: 1, exchange: 'a\x1b[2Jb.example', addresses: ['192.0.2.1'] }] }));
+    expect(out.replace(/\x1b\[[0-9;]*m/g, '')).not.toMatch(/\x1b/);
+    expect(plain(out)).toContain('1  a^[[2Jb.example  192.0.2.1');
+  });
+});
+
+describe('/mx', () => {
+  const state = new SessionModel().state;
+  it('takes a domain, or the domain of an address, and refuses the rest', () => {
+    expect(localCommand('/mx example.org', state)).toEqual({ kind: 'mx', domain: 'example.org' });
+    expect(localCommand('/MX Postmaster@Example.ORG.', state)).toEqual({ kind: 'mx', domain: 'example.org' });
+    for (const [line, says] of [
+      ['/mx', '/mx needs a domain'],
+      ['/mx 192.0.2.1', 'is not a domain name'],
+      ['/mx a..b', 'is not a domain name'],
+      ['/mx -bad-.org', 'is not a domain name'],
+    ] as const) {
+      const c = localCommand(line, state);
+      expect(c?.kind === 'text' ? plain(c.text) : JSON.stringify(c)).toContain(says);
+    }
+  });
+});
+
+describe('mx at the protocol boundary', () => {
+  it('the bridge takes a lookup request for a domain name only', () => {
+    expect(decodeClientMessage('{"v":2,"type":"mx","domain":"example.org"}')).toEqual({ ok: true, value: { v: 2, type: 'mx', domain: 'example.org' } });
+    for (const domain of ['192.0.2.1', '2001:db8::1', '', 'a b', 7]) {
+      expect(decodeClientMessage(JSON.stringify({ v: 2, type: 'mx', domain })).ok).toBe(false);
+    }
+  });
+
+  const answer: MxAnswer = { kind: 'mx', count: 1, hosts: [{ preference: 10, exchange: 'mx.example.org', addresses: ['192.0.2.1'] }] };
+
+  it('the answer is read by the app decoder only; everything else decodes as before', () => {
+    const frame = encodeServerMessage({ type: 'mx', domain: 'example.org', answer });
+    expect(decodeServerMessage(frame)).toEqual({ ok: false, error: 'unknown message type "mx"' });
+    expect(decodeAnyServerMessage(frame)).toEqual({ ok: true, value: { v: 2, type: 'mx', domain: 'example.org', answer } });
+    const hello = encodeServerMessage({ type: 'hello', practice: null, allowedPorts: [25] });
+    expect(decodeAnyServerMessage(hello)).toEqual(decodeServerMessage(hello));
+    expect(decodeAnyServerMessage('<0:220 x\r\n')).toEqual(decodeServerMessage('<0:220 x\r\n'));
+    // A bad frame of another kind keeps its own reason; a bad mx answer gets the answer's.
+    expect(decodeAnyServerMessage('{"v":2,"type":"nope"}')).toEqual({ ok: false, error: 'unknown message type "nope"' });
+    expect(decodeAnyServerMessage('{"v":2,"type":"mx","domain":"x","answer":{}}')).toEqual({ ok: false, error: 'mx: bad "answer"' });
+  });
+
+  it.each<[string, unknown]>([
+    ['too many hosts', { kind: 'mx', count: MAX_MX_HOSTS + 1, hosts: Array.from({ length: MAX_MX_HOSTS + 1 }, () => answer.kind === 'mx' && answer.hosts[0]) }],
+    ['too many addresses', { kind: 'mx', count: 1, hosts: [{ preference: 1, exchange: 'a', addresses: Array.from({ length: MAX_MX_ADDRESSES + 1 }, () => '192.0.2.1') }] }],
+    ['a preference out of range', { kind: 'mx', count: 1, hosts: [{ preference: 70000, exchange: 'a', addresses: [] }] }],
+    ['a count below the hosts listed', { kind: 'mx', count: 0, hosts: [{ preference: 1, exchange: 'a', addresses: [] }] }],
+    ['an unknown kind', { kind: 'maybe' }],
+    ['an unknown reason', { kind: 'none', reason: 'tired', detail: '' }],
+    ['no answer', undefined],
+  ])('refuses an answer with %s', (_what, bad) => {
+    expect(decodeMxMessage(JSON.stringify({ v: 2, type: 'mx', domain: 'example.org', answer: bad }))).toEqual({ ok: false, error: 'mx: bad "answer"' });
+  });
+});
