@@ -6,12 +6,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { explainCode, explainEnhanced } from '../../shared/smtp/explain.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
-import { BrowserPages, assertClientBuilt, cellCenter, locateText, poll, terminalCursor, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { cellCenter, helotermInChromium, locateText, poll, terminalCursor, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 /** How long one SMTP round trip through browser, bridge and practice server may take on a slow machine, in ms. */
@@ -33,27 +32,14 @@ function count(haystack: string, needle: string): number {
 }
 
 describe('heloterm in Chromium', () => {
-  let app: Heloterm;
-  const pages = new BrowserPages();
+  const { pages, app } = helotermInChromium();
 
-  beforeAll(async () => {
-    assertClientBuilt();
-    app = await startHeloterm({ port: 0, log: () => {} });
-    await pages.launch();
-  });
-
-  afterAll(async () => {
-    await pages.close();
-    await app?.close();
-  });
-
-  afterEach(() => pages.closePage());
-
-  const openPage = (query = ''): Promise<Page> => pages.open(`${app.url}${query}`, { viewport: VIEWPORT });
+  const openPage = (query = ''): Promise<Page> => pages.open(`${app().url}${query}`, { viewport: VIEWPORT });
 
   function practiceInfo() {
-    if (app.practice === null) throw new Error('the practice server is not running');
-    return app.practice.info;
+    const practice = app().practice;
+    if (practice === null) throw new Error('the practice server is not running');
+    return practice.info;
   }
 
   /** Types a line and presses Enter, then waits for one more annotation of `code` than there was before. */
@@ -103,7 +89,7 @@ describe('heloterm in Chromium', () => {
     expect(await page.locator('.status').textContent()).toContain('Closed by the server');
 
     // The practice server got the message with its Subject and body.
-    const got = app.practice?.messages.find((m) => m.subject === subject);
+    const got = app().practice?.messages.find((m) => m.subject === subject);
     expect(got?.to).toEqual([recipient]);
     expect(got?.raw).toContain('This is a test message typed in heloterm.');
 
@@ -147,8 +133,11 @@ describe('heloterm in Chromium', () => {
   });
 
   it('says so when the explanations cannot be loaded, instead of waiting silently', async () => {
-    const page = await pages.open(app.url, { viewport: VIEWPORT, prepare: (p) => p.route(/\/assets\/app-[^/]*\.js$/, (route) => route.abort()) });
+    const page = await pages.open(app().url, { viewport: VIEWPORT, prepare: (p) => p.route(/\/assets\/app-[^/]*\.js$/, (route) => route.abort()) });
     await expect.poll(() => page.locator('.load-failed').textContent(), { timeout: 5000 }).toContain('could not load its explanations');
+    // The aborted chunk (and its stylesheet) are the only errors; nothing else broke.
+    expect(pages.errors).toEqual(['Failed to load resource: net::ERR_FAILED', 'Failed to load resource: net::ERR_FAILED']);
+    pages.errors = [];
   });
 
   it('paints the greeting before the rest of the page has loaded, and loses no key typed meanwhile', async () => {
@@ -156,7 +145,7 @@ describe('heloterm in Chromium', () => {
     // The app chunk (line editor, reply log, explanations) is held back until the test lets it through.
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const page = await pages.open(`${app.url}?host=${practice.host}&port=${practice.port}&connect=1`, {
+    const page = await pages.open(`${app().url}?host=${practice.host}&port=${practice.port}&connect=1`, {
       viewport: VIEWPORT,
       prepare: (p) =>
         p.route(/\/assets\/app-[^/]*\.js$/, async (route) => {

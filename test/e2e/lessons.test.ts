@@ -4,36 +4,18 @@
  * says, and sees the step pass in the terminal; an instructor's link (?lesson=…&connect=1) opens a lesson ready
  * to go. The lines typed come from the page, not from this file.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
-import { BrowserPages, assertClientBuilt, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { helotermInChromium, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 /** How long one SMTP round trip through browser, bridge and practice server may take on a slow machine, in ms. */
 const REPLY_TIMEOUT_MS = 10_000;
 
 describe('guided lessons in Chromium', () => {
-  let app: Heloterm;
-  const pages = new BrowserPages();
+  const { pages, app } = helotermInChromium();
 
-  beforeAll(async () => {
-    assertClientBuilt();
-    app = await startHeloterm({ port: 0, log: () => {} });
-    await pages.launch();
-  });
-
-  afterAll(async () => {
-    await pages.close();
-    await app?.close();
-  });
-
-  afterEach(async () => {
-    expect(pages.errors).toEqual([]);
-    await pages.closePage();
-  });
-
-  const openPage = (query = ''): Promise<Page> => pages.open(`${app.url}${query}`);
+  const openPage = (query = ''): Promise<Page> => pages.open(`${app().url}${query}`);
 
   const bar = (page: Page) => page.locator('.lesson-bar');
 
@@ -80,7 +62,7 @@ describe('guided lessons in Chromium', () => {
     for (const step of first.steps) expect(text.replace(/\n/g, '')).toContain(`✓ ${step.learn}`.slice(0, 40));
     expect(text).toContain(`★ Lesson 1 done: ${first.title}. Next: /lesson 2 — ${second.title}`);
     expect(text).not.toContain('↺');
-    expect(app.practice!.messages.at(-1)).toMatchObject({ to: ['alice@practice.test'], subject: 'hello from heloterm' });
+    expect(app().practice!.messages.at(-1)).toMatchObject({ to: ['alice@practice.test'], subject: 'hello from heloterm' });
 
     // "Next" starts the second lesson on a new connection (QUIT closed the first).
     await page.click('.lesson-bar button[data-action="next-lesson"]');

@@ -4,43 +4,27 @@
  * the first server; an address is refused in the form; /mx practice.test points at the practice server, and
  * Connect then reaches it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
-import { BrowserPages, assertClientBuilt, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { helotermInChromium, terminalText, waitForTerminal } from '../helpers/browser.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 
 const TIMEOUT_MS = 10_000;
 
 describe('MX lookups in Chromium', () => {
-  let app: Heloterm;
   let dns: FakeDns;
-  const pages = new BrowserPages();
-
   beforeAll(async () => {
-    assertClientBuilt();
     dns = await startFakeDns({
       'example.org': { MX: [[20, 'mx2.example.org'], [10, 'mx1.example.org'], [30, 'old.example.net']] },
       'mx1.example.org': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
       'mx2.example.org': { A: ['192.0.2.20'] },
       'old.example.net': {},
     });
-    app = await startHeloterm({ port: 0, log: () => {}, dnsServers: [dns.server] });
-    await pages.launch();
   });
-
-  afterAll(async () => {
-    await pages.close();
-    await app?.close();
-    await dns?.close();
-  });
-
-  afterEach(async () => {
-    expect(pages.errors).toEqual([]);
-    await pages.closePage();
-  });
+  afterAll(() => dns?.close());
+  const { pages, app } = helotermInChromium(() => ({ dnsServers: [dns.server] }));
 
   it('"Find MX" lists the mail servers of the domain in Host and points the form at the first', async () => {
-    const page = await pages.open(app.url);
+    const page = await pages.open(app().url);
     const host = page.locator('input[name="host"]');
     const findMx = page.locator('button[data-action="mx"]');
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
@@ -71,14 +55,14 @@ describe('MX lookups in Chromium', () => {
   });
 
   it('/mx practice.test points at the practice server, and Connect reaches it', async () => {
-    const page = await pages.open(app.url);
+    const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
     await page.fill('input[name="host"]', 'mail.example.org');
     await page.click('#terminal');
     await page.keyboard.type('/mx practice.test');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (t) => t.includes("practice.test is the practice server's domain"), TIMEOUT_MS, 'the answer');
-    const practice = app.practice?.info;
+    const practice = app().practice?.info;
     expect(await page.inputValue('input[name="host"]')).toBe(practice?.host);
     expect(await page.inputValue('input[name="port"]')).toBe(String(practice?.port));
     await page.click('button[data-action="connect"]');

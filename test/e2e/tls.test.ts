@@ -3,34 +3,16 @@
  * the server's certificate says, the reason it did not verify explains itself on hover, the reply log has the same
  * for keyboard users, and /tls shows it again.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
-import { BrowserPages, assertClientBuilt, cellCenter, poll, waitForTerminal } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { cellCenter, helotermInChromium, poll, waitForTerminal } from '../helpers/browser.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
 
 describe("the server's certificate in Chromium", () => {
-  let app: Heloterm;
-  const pages = new BrowserPages();
-
-  beforeAll(async () => {
-    assertClientBuilt();
-    app = await startHeloterm({ port: 0, log: () => {} });
-    await pages.launch();
-  });
-
-  afterAll(async () => {
-    await pages.close();
-    await app?.close();
-  });
-
-  afterEach(async () => {
-    expect(pages.errors).toEqual([]);
-    await pages.closePage();
-  });
+  const { pages, app } = helotermInChromium();
 
   it('lists the findings after STARTTLS, explains the reason on hover and in the reply log, and /tls repeats them', async () => {
-    const page = await pages.open(`${app.url}?connect=1`);
+    const page = await pages.open(`${app().url}?connect=1`);
     await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), REPLY_TIMEOUT_MS, 'the greeting');
     for (const [line, reply] of [['EHLO trainee', /^250 /m], ['STARTTLS', /^220 2\.0\.0 /m]] as const) {
       await page.keyboard.type(line);

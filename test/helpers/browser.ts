@@ -5,7 +5,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { HelotermTestHook } from '../../client/test-hook.js';
+import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
 
 /** Debian's chromium package puts the browser here; override with CHROMIUM_PATH. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -160,4 +162,37 @@ export class BrowserPages {
     await this.browser?.close();
     this.browser = null;
   }
+}
+
+/**
+ * The hooks of a suite that drives heloterm in Chromium; call it inside describe(). One heloterm (started with
+ * what `options` gives, after the suite's earlier beforeAll hooks) and one Chromium for the suite, a context of its
+ * own for each page, and after each test: no page errors.
+ */
+export function helotermInChromium(options: () => HelotermOptions | Promise<HelotermOptions> = () => ({})): {
+  pages: BrowserPages;
+  app: () => Heloterm;
+} {
+  let app: Heloterm | null = null;
+  const pages = new BrowserPages();
+  beforeAll(async () => {
+    assertClientBuilt();
+    app = await startHeloterm({ port: 0, log: () => {}, ...(await options()) });
+    await pages.launch();
+  });
+  afterAll(async () => {
+    await pages.close();
+    await app?.close();
+  });
+  afterEach(async () => {
+    expect(pages.errors).toEqual([]);
+    await pages.closePage();
+  });
+  return {
+    pages,
+    app: () => {
+      if (app === null) throw new Error('heloterm is not started yet');
+      return app;
+    },
+  };
 }
