@@ -20,6 +20,8 @@ import { formatAddress, formatConnected, formatConnecting, formatNote } from './
 import { formatCoach, formatQueued } from './terminal/render-replies.js';
 import { formatMxReport, formatTlsReport } from './terminal/render-findings.js';
 import { readMxAnswer, type MxReport } from '../shared/smtp/mx.js';
+import { Transcript } from '../shared/smtp/transcript.js';
+import { download } from './ui/download.js';
 import { decodeAnyServerMessage } from '../shared/protocol/decode-mx.js';
 import { assessTls, type TlsReport } from '../shared/smtp/tls-report.js';
 import { ConnectForm, SMTP_PORT, type ConnectTarget, type FormState } from './ui/connect-form.js';
@@ -55,7 +57,14 @@ export function startApp(boot: BootHandOver): void {
   const hint = new PracticeHint((lesson) => startLesson(lesson, true));
   const lessonBar = new LessonBar({ stop: () => view.write(stopLesson()), start: (lesson) => startLesson(lesson, true) });
   const guide = new LessonGuide(lessonBar);
-  const log = new ReplyLog();
+  const transcript = new Transcript();
+  const saveTranscript = (): void => {
+    const now = new Date();
+    const name = `heloterm-${(dialled || 'session').replace(/[^A-Za-z0-9.-]/g, '_')}-${now.toISOString().slice(0, 19).replace(/[T:]/g, '-')}.txt`;
+    download(name, transcript.text(now.toISOString()));
+    view.write(formatNote(`transcript saved as ${name} (${transcript.lineCount} lines; AUTH credentials removed)`));
+  };
+  const log = new ReplyLog(saveTranscript);
   required('#status-slot', HTMLElement).append(status.element, hint.element, lessonBar.element);
   required('#log-slot', HTMLElement).append(log.element);
 
@@ -126,6 +135,8 @@ export function startApp(boot: BootHandOver): void {
             return view.write(guide.active ? guide.again() : lessonList());
           case 'mx':
             return lookUpMx(local.domain);
+          case 'save':
+            return saveTranscript();
           case 'tls':
             return view.write(
               tlsReport !== null
@@ -248,6 +259,7 @@ export function startApp(boot: BootHandOver): void {
   const written = (text: string): void => {
     const before = model.state;
     const kind = model.kindOfNextLine(text);
+    transcript.sent(text, kind, performance.now());
     const hints = coach.beforeSend(text, kind, before);
     model.sent(text);
     view.write(hints.map(formatCoach).join('') + guide.afterSend(text, kind, before));
@@ -268,12 +280,14 @@ export function startApp(boot: BootHandOver): void {
       case 'connecting':
         dialled = m.host;
         tlsReport = null;
+        transcript.note(`connecting to ${m.host} port ${m.port}`, performance.now());
         setState('connecting');
         status.connecting(m.host, m.port);
         if (!painted) view.write(formatConnecting(m.host, m.port));
         return;
       case 'connected':
         setState('connected');
+        transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, performance.now());
         status.connected(m.host, m.address, m.port);
         if (!painted) view.write(formatConnected(m.host, m.address, m.port));
         return;
@@ -283,12 +297,14 @@ export function startApp(boot: BootHandOver): void {
         else model.connected(true);
         status.tls(m);
         tlsReport = assessTls(m, dialled, Date.now());
+        transcript.note(`TLS active (${m.protocol}, ${m.cipher}); certificate ${tlsReport.findings[0]?.text ?? ''}`, performance.now());
         view.write(formatTlsReport(tlsReport));
         log.add({ tls: tlsReport });
         return;
       case 'rx':
         if (m.sent !== undefined) for (const text of m.sent) written(text);
         rxTime = performance.now();
+        transcript.received(m.data, rxTime);
         view.write(renderer.rx(m.data).pieces);
         return;
       case 'tx':
@@ -310,6 +326,7 @@ export function startApp(boot: BootHandOver): void {
         const rest = renderer.pending;
         if (rest !== '') view.write(formatNote(`incomplete last line (no line ending): ${rest}`));
         const who = m.by === 'server' ? 'closed by the server' : m.by === 'client' ? 'disconnected' : 'connection lost';
+        transcript.closed(m.reason === '' || m.by === 'server' ? who : `${who}: ${m.reason}`, performance.now());
         view.write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
         status.closed(m.by, m.reason);
         setState('idle');
@@ -317,6 +334,7 @@ export function startApp(boot: BootHandOver): void {
         return;
       }
       case 'error':
+        transcript.note(`error ${m.code}: ${m.message}`, performance.now());
         status.error(m.code, m.message);
         view.write(formatNote(`error: ${showControls(m.message)}`));
         if (CONNECT_FAILURES.has(m.code)) setState('idle');

@@ -1,6 +1,6 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * `/help`, `/lesson`, `/tls` and `/mx` commands. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
+ * `/help`, `/lesson`, `/tls`, `/mx` and `/save` commands. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
  * letters), so they cannot collide with anything a server understands; inside message text they are left alone
  * (app.ts).
  */
@@ -35,7 +35,9 @@ export type LocalCommand =
   /** `/tls`: what the last TLS handshake of this connection showed about the server's certificate. */
   | { kind: 'tls' }
   /** `/mx DOMAIN`: look up where the domain's mail goes. */
-  | { kind: 'mx'; domain: string };
+  | { kind: 'mx'; domain: string }
+  /** `/save`: download the transcript of the dialog. */
+  | { kind: 'save' };
 
 const text = (t: string): LocalCommand => ({ kind: 'text', text: t });
 
@@ -55,6 +57,9 @@ export function localCommand(line: string, state: SessionState): LocalCommand | 
       return { kind: 'tls' };
     case 'mx':
       return mxCommand(arg);
+    case 'save':
+    case 'transcript':
+      return { kind: 'save' };
     default:
       return text(formatNote(`unknown heloterm command "${t}": try /help`));
   }
@@ -73,7 +78,8 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/help COMMAND explains one; point at any reply code for what it means') +
     formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
     formatNote("/tls shows the server's certificate again, after STARTTLS") +
-    formatNote('/mx example.org looks up where mail for a domain goes (its MX records)')
+    formatNote('/mx example.org looks up where mail for a domain goes (its MX records)') +
+    formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed')
   );
 }
 

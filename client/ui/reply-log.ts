@@ -42,7 +42,8 @@ export class ReplyLog {
   private added = 0;
   private addedAtFlush = 0;
 
-  constructor() {
+  /** `save`: what the "Save transcript" button in the log's header does. */
+  constructor(save: () => void) {
     this.element = document.createElement('section');
     this.element.className = 'reply-log';
     this.element.setAttribute('aria-labelledby', 'reply-log-title');
@@ -54,9 +55,20 @@ export class ReplyLog {
     const clear = document.createElement('button');
     clear.type = 'button';
     clear.className = 'quiet';
+    clear.dataset.action = 'clear';
     clear.textContent = 'Clear';
     clear.addEventListener('click', () => this.clear());
-    head.append(title, clear);
+    const saveButton = document.createElement('button');
+    saveButton.type = 'button';
+    saveButton.className = 'quiet';
+    saveButton.dataset.action = 'save';
+    saveButton.textContent = 'Save transcript';
+    saveButton.title = 'Download the dialog as text (C: sent, S: received), AUTH credentials removed; or type /save';
+    saveButton.addEventListener('click', save);
+    const actions = document.createElement('div');
+    actions.className = 'reply-log-actions';
+    actions.append(saveButton, clear);
+    head.append(title, actions);
 
     this.scroller = document.createElement('div');
     this.scroller.className = 'reply-log-scroll';

@@ -127,7 +127,7 @@ describe('heloterm in Chromium', () => {
     await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(false);
 
     // Clear empties the log.
-    await page.click('.reply-log button');
+    await page.click('.reply-log button[data-action="clear"]');
     await expect.poll(() => entries.count()).toBe(0);
     expect(pages.errors).toEqual([]);
   });

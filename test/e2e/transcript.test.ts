@@ -1,0 +1,65 @@
+/**
+ * Saving the dialog in a real headless Chromium: after a session with the practice server that logs in over TLS,
+ * "Save transcript" downloads the dialog as C:/S: lines, with the TLS handshake noted and the AUTH credentials
+ * removed; /save does the same from the keyboard.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { REMOVED } from '../../shared/smtp/transcript.js';
+import { helotermInChromium, waitForTerminal } from '../helpers/browser.js';
+
+const TIMEOUT_MS = 10_000;
+/** "\0trainee\0practice" in base64: the practice login (server/practice/practice-server.ts). */
+const CREDENTIALS = 'AHRyYWluZWUAcHJhY3RpY2U=';
+
+describe('the transcript in Chromium', () => {
+  const { pages, app } = helotermInChromium();
+
+  async function type(page: Page, line: string, reply: RegExp): Promise<void> {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => reply.test(t.slice(t.lastIndexOf(line))), TIMEOUT_MS, `the reply to ${line}`);
+  }
+
+  async function saved(page: Page, save: () => Promise<void>): Promise<{ name: string; text: string }> {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT_MS }), save()]);
+    return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
+  }
+
+  it('downloads the dialog with the TLS handshake noted and the login removed', async () => {
+    const page = await pages.open(`${app().url}?connect=1`);
+    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), TIMEOUT_MS, 'the greeting');
+    await type(page, 'EHLO trainee', /^250 /m);
+    await type(page, 'STARTTLS', /^220 2\.0\.0 /m);
+    await waitForTerminal(page, (t) => t.includes('days left)'), TIMEOUT_MS, 'the TLS findings');
+    await type(page, 'EHLO trainee', /^250 /m);
+    await type(page, `AUTH PLAIN ${CREDENTIALS}`, /^235 /m);
+
+    const { name, text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
+    expect(name).toMatch(/^heloterm-127\.0\.0\.1-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.txt$/);
+    expect(text).not.toContain(CREDENTIALS);
+    const lines = text.split('\n').map((l) => l.replace(/^ *\d+\.\d{3} /, ''));
+    expect(lines[0]).toMatch(/^# heloterm transcript, saved \d{4}-/);
+    const dialog = lines.filter((l) => /^(C:|S:|#) /.test(l) && !l.startsWith('# heloterm') && !l.startsWith('# C:') && !l.startsWith('# AUTH'));
+    expect(dialog[0]).toMatch(/^# connecting to 127\.0\.0\.1 port \d+$/);
+    expect(dialog).toContain('C: EHLO trainee');
+    expect(dialog).toContain('C: STARTTLS');
+    expect(dialog.find((l) => l.startsWith('# TLS active'))).toMatch(/^# TLS active \(TLSv1\.3, .*\); certificate not verified: DEPTH_ZERO_SELF_SIGNED_CERT/);
+    expect(dialog).toContain(`C: AUTH PLAIN ${REMOVED}`);
+    expect(dialog.at(-1)).toMatch(/^S: 235 2\.7\.0 /);
+    // The STARTTLS reply comes before the TLS note, and the second EHLO after it.
+    const tlsAt = dialog.findIndex((l) => l.startsWith('# TLS active'));
+    expect(dialog[tlsAt - 1]).toMatch(/^S: 220 2\.0\.0 /);
+    expect(dialog[tlsAt + 1]).toBe('C: EHLO trainee');
+
+    // /save from the keyboard: the same dialog, and a note in the terminal.
+    await page.click('#terminal');
+    const again = await saved(page, async () => {
+      await page.keyboard.type('/save');
+      await page.keyboard.press('Enter');
+    });
+    expect(again.text).toContain(`C: AUTH PLAIN ${REMOVED}`);
+    await waitForTerminal(page, (t) => t.includes(`transcript saved as ${again.name}`), TIMEOUT_MS, 'the note');
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * The transcript (shared/smtp/transcript.ts): the recorded Postfix, Exim and OpenSMTPD dialogs come out of it as
+ * they were recorded, whatever the chunking; odd bytes are shown, not passed on; AUTH credentials never appear;
+ * a long session keeps its newest lines.
+ */
+import { describe, expect, it } from 'vitest';
+import { localCommand } from '../../client/terminal/local-commands.js';
+import { ReplyParser } from '../../shared/smtp/parser.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+import { MAX_TRANSCRIPT_LINES, REMOVED, Transcript, redactSent } from '../../shared/smtp/transcript.js';
+import { loadDialogs } from '../helpers/fixtures.js';
+
+/** The transcript's dialog lines without their times ("S: 220 …"). */
+const body = (t: Transcript): string[] =>
+  t
+    .text('2026-11-29T00:00:00.000Z')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('# '))
+    .map((l) => l.replace(/^ *\d+\.\d{3} /, ''));
+
+describe('the transcript', () => {
+  it.each(loadDialogs().map((d) => [d.name, d] as const))('gives back the recorded %s dialog, received in odd chunks', (_name, d) => {
+    const t = new Transcript();
+    const model = new SessionModel();
+    const parser = new ReplyParser();
+    let at = 0;
+    const expected: string[] = [];
+    for (const step of d.steps) {
+      at += 7;
+      if (step.dir === 'C') {
+        t.sent(step.text, model.sent(step.text), at);
+        expected.push(`C: ${step.text}`);
+      } else if (step.dir === 'S') {
+        // Split each line at an awkward place: between CR and LF, and in the middle.
+        const bytes = `${step.text}\r\n`;
+        for (const piece of [bytes.slice(0, 3), bytes.slice(3, -1), bytes.slice(-1)]) t.received(piece, at);
+        for (const e of parser.push(bytes)) if (e.kind === 'reply') model.received(e.reply);
+        expected.push(`S: ${step.text}`);
+      }
+    }
+    expect(body(t)).toEqual(expected);
+  });
+
+  it('times each line from the start, and notes what heloterm saw', () => {
+    const t = new Transcript();
+    t.note('connecting to mx.example port 25', 1000);
+    t.received('220 mx ready\r\n', 1250);
+    t.sent('QUIT', 'command', 2500);
+    t.received('221 bye\r\n', 2600);
+    t.closed('closed by the server', 2601);
+    const text = t.text('2026-11-29T12:00:00.000Z');
+    expect(text.split('\n')).toEqual([
+      '# heloterm transcript, saved 2026-11-29T12:00:00.000Z',
+      '# C: sent, S: received (line endings stripped), #: noted by heloterm; seconds since the transcript began',
+      `# AUTH credentials are shown as ${REMOVED}`,
+      '   0.000 # connecting to mx.example port 25',
+      '   0.250 S: 220 mx ready',
+      '   1.500 C: QUIT',
+      '   1.600 S: 221 bye',
+      '   1.601 # closed by the server',
+      '',
+    ]);
+  });
+
+  it('shows control characters, bare LFs and a last line without its line ending', () => {
+    const t = new Transcript();
+    t.received('220 a\x1b[31mred\x07\r\n250 bare\n554 cut', 0);
+    t.closed('closed by the server', 5);
+    expect(body(t)).toEqual(['S: 220 a^[[31mred^G', 'S: 250 bare [bare LF]', 'S: 554 cut [no line ending]', '# closed by the server']);
+    expect(t.text('x')).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+  });
+
+  it('never keeps AUTH credentials: initial responses and answers to 334 are removed', () => {
+    expect(redactSent('AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U=', 'command')).toBe(`AUTH PLAIN ${REMOVED}`);
+    expect(redactSent('auth login dHJhaW5lZQ==', 'command')).toBe(`auth login ${REMOVED}`);
+    expect(redactSent('AUTH PLAIN =', 'command')).toBe('AUTH PLAIN =');
+    expect(redactSent('AUTH LOGIN', 'command')).toBe('AUTH LOGIN');
+    expect(redactSent('dHJhaW5lZQ==', 'auth-response')).toBe(REMOVED);
+    expect(redactSent('*', 'auth-response')).toBe('*');
+    // Message text is the message: kept as typed.
+    expect(redactSent('AUTH PLAIN is how I log in', 'message-text')).toBe('AUTH PLAIN is how I log in');
+
+    // Through the session model: AUTH LOGIN's username and password both answer 334 challenges.
+    const t = new Transcript();
+    const model = new SessionModel();
+    const parser = new ReplyParser();
+    const server = (bytes: string): void => {
+      t.received(bytes, 0);
+      for (const e of parser.push(bytes)) if (e.kind === 'reply') model.received(e.reply);
+    };
+    const client = (line: string): void => t.sent(line, model.sent(line), 0);
+    model.connected();
+    server('220 mx\r\n');
+    client('EHLO me');
+    server('250 AUTH LOGIN PLAIN\r\n');
+    client('AUTH LOGIN');
+    server('334 VXNlcm5hbWU6\r\n');
+    client('dHJhaW5lZQ==');
+    server('334 UGFzc3dvcmQ6\r\n');
+    client('cHJhY3RpY2U=');
+    server('235 2.7.0 Authentication successful\r\n');
+    client('AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U=');
+    const text = t.text('x');
+    for (const secret of ['dHJhaW5lZQ==', 'cHJhY3RpY2U=', 'AHRyYWluZWUAcHJhY3RpY2U=']) expect(text).not.toContain(secret);
+    expect(body(t)).toEqual([
+      'S: 220 mx',
+      'C: EHLO me',
+      'S: 250 AUTH LOGIN PLAIN',
+      'C: AUTH LOGIN',
+      'S: 334 VXNlcm5hbWU6',
+      `C: ${REMOVED}`,
+      'S: 334 UGFzc3dvcmQ6',
+      `C: ${REMOVED}`,
+      'S: 235 2.7.0 Authentication successful',
+      `C: AUTH PLAIN ${REMOVED}`,
+    ]);
+  });
+
+  it('keeps the newest lines of a long session and says how many it dropped', () => {
+    const t = new Transcript(100);
+    for (let i = 0; i < 1000; i++) t.received(`250 line ${i}\r\n`, i);
+    const lines = body(t);
+    expect(lines).toHaveLength(100);
+    expect(lines[0]).toBe('S: 250 line 900');
+    expect(lines.at(-1)).toBe('S: 250 line 999');
+    expect(t.text('x')).toContain('# 900 earlier lines dropped (the newest 100 are kept)');
+    expect(t.lineCount).toBe(100);
+    expect(MAX_TRANSCRIPT_LINES).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('/save and /transcript ask for it', () => {
+    const state = new SessionModel().state;
+    expect(localCommand('/save', state)).toEqual({ kind: 'save' });
+    expect(localCommand('/Transcript', state)).toEqual({ kind: 'save' });
+  });
+});
