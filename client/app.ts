@@ -61,8 +61,9 @@ export function startApp(boot: BootHandOver): void {
   const saveTranscript = (): void => {
     const now = new Date();
     const name = `heloterm-${(dialled || 'session').replace(/[^A-Za-z0-9.-]/g, '_')}-${now.toISOString().slice(0, 19).replace(/[T:]/g, '-')}.txt`;
-    download(name, transcript.text(now.toISOString()));
-    view.write(formatNote(`transcript saved as ${name} (${transcript.lineCount} lines; AUTH credentials removed)`));
+    const text = transcript.text(now.toISOString());
+    download(name, text);
+    view.write(formatNote(`transcript saved as ${name} (${text.split('\n').length - 1} lines; AUTH credentials removed)`));
   };
   const log = new ReplyLog(saveTranscript);
   required('#status-slot', HTMLElement).append(status.element, hint.element, lessonBar.element);
@@ -304,8 +305,8 @@ export function startApp(boot: BootHandOver): void {
       case 'rx':
         if (m.sent !== undefined) for (const text of m.sent) written(text);
         rxTime = performance.now();
-        transcript.received(m.data, rxTime);
         view.write(renderer.rx(m.data).pieces);
+        transcript.received(m.data, rxTime, flood.flooding);
         return;
       case 'tx':
         return written(m.text);

@@ -6,14 +6,20 @@
  *
  * AUTH credentials never reach it: the initial response of an AUTH command and every line answering a 334
  * challenge (RFC 4954 §4) are replaced by a note, since a transcript is made to be passed around.
- * Control characters from the server are shown as showControls writes them; the transcript keeps the newest
- * MAX_TRANSCRIPT_LINES lines and says how many older ones it dropped.
+ * Control characters from the server are shown as showControls writes them.
+ *
+ * It must cost the page nothing while a server floods it: every chunk it keeps survives the JavaScript engine's
+ * young-generation collections and is copied by them, which measured as keypresses answered 2 to 3 times later
+ * during a 50 MB burst (docs/benchmarks.md). So of a flood it keeps the first FLOOD_KEEP_CHARS characters and
+ * counts the rest, and overall it keeps the newest MAX_TRANSCRIPT_CHARS; it says what it left out.
  */
 import { showControls } from './escape.js';
 import type { SentKind } from './session.js';
 
-/** Lines kept (a flood of replies must not grow the page without bound). */
-export const MAX_TRANSCRIPT_LINES = 20_000;
+/** Characters of received text kept in all; older text is dropped whole chunks at a time. */
+export const MAX_TRANSCRIPT_CHARS = 2_000_000;
+/** Characters of a flood of replies kept (a pasted pipeline of a few hundred commands fits); the rest are counted. */
+export const FLOOD_KEEP_CHARS = 64 * 1024;
 
 /** What a removed AUTH response reads as. */
 export const REMOVED = '[removed: AUTH credentials]';
@@ -28,78 +34,121 @@ export function redactSent(line: string, kind: SentKind): string {
   return m === null || m[2] === '=' ? line : `${m[1]} ${REMOVED}`;
 }
 
+type Event =
+  | { at: number; kind: 'rx'; data: string }
+  /** Received text not kept (a flood beyond FLOOD_KEEP_CHARS): how many characters. */
+  | { at: number; kind: 'skipped'; chars: number }
+  | { at: number; kind: 'line'; tag: '#' | 'C:'; text: string };
+
 export class Transcript {
-  private readonly lines: string[] = [];
-  private dropped = 0;
-  /** Received text after the last LF. */
-  private partial = '';
+  /**
+   * What happened, in order. Received text is kept as it came, chunk by chunk, and cut into lines only when the
+   * transcript is written: recording costs one push per chunk.
+   */
+  private events: Event[] = [];
+  /** Received characters held in `events`, and those dropped from its start. */
+  private chars = 0;
+  private droppedChars = 0;
+  /** Characters of the flood going on that were kept. */
+  private floodChars = 0;
   private startedAt: number | null = null;
 
-  constructor(private readonly maxLines = MAX_TRANSCRIPT_LINES) {}
+  constructor(
+    private readonly maxChars = MAX_TRANSCRIPT_CHARS,
+    private readonly floodKeepChars = FLOOD_KEEP_CHARS,
+  ) {}
 
   /** Something heloterm noted, at `at` (ms, any clock that only goes forward). */
   note(text: string, at: number): void {
-    this.flushPartial(at);
-    this.push(at, '#', showControls(text));
+    this.push({ at, kind: 'line', tag: '#', text });
   }
 
-  /** A line written to the server, of the kind the session model gave it. */
+  /** A line written to the server, of the kind the session model gave it (AUTH credentials are removed here). */
   sent(line: string, kind: SentKind, at: number): void {
-    this.flushPartial(at);
-    this.push(at, 'C:', showControls(redactSent(line, kind)));
+    this.push({ at, kind: 'line', tag: 'C:', text: redactSent(line, kind) });
   }
 
-  /** Text received (chunks split anywhere): each line when its LF arrives. */
-  received(data: string, at: number): void {
-    let start = 0;
-    for (let nl = data.indexOf('\n'); nl !== -1; nl = data.indexOf('\n', start)) {
-      const line = this.partial + data.slice(start, nl);
-      this.partial = '';
-      start = nl + 1;
-      const crlf = line.endsWith('\r');
-      this.push(at, 'S:', showControls(crlf ? line.slice(0, -1) : line) + (crlf ? '' : ' [bare LF]'));
-    }
-    this.partial += data.slice(start);
+  /** Text received (chunks split anywhere); `flooding`: while replies flood in (client/terminal/flood.ts). */
+  received(data: string, at: number, flooding = false): void {
+    if (data === '') return;
+    if (!flooding) this.floodChars = 0;
+    else if (this.floodChars + data.length > this.floodKeepChars) {
+      const last = this.events.at(-1);
+      if (last?.kind === 'skipped') last.chars += data.length;
+      else this.push({ at, kind: 'skipped', chars: data.length });
+      return;
+    } else this.floodChars += data.length;
+    this.push({ at, kind: 'rx', data });
+    this.chars += data.length;
+    // Trimmed in steps, not on every chunk.
+    if (this.chars > this.maxChars + this.maxChars / 4) this.trim();
   }
 
-  /** The connection ended: a last line without its line ending is kept, marked. */
+  /** The connection ended (a last line without its line ending is shown, marked, before this note). */
   closed(note: string, at: number): void {
-    this.flushPartial(at);
     this.note(note, at);
-  }
-
-  /** Lines recorded so far (not counting those dropped). */
-  get lineCount(): number {
-    return Math.min(this.lines.length, this.maxLines);
   }
 
   /** The whole transcript, with a header saying what it is and when it was saved (`savedAt`: a Date's ISO text). */
   text(savedAt: string): string {
-    const extra = Math.max(0, this.lines.length - this.maxLines);
-    const head = [
+    if (this.chars > this.maxChars) this.trim();
+    const out = [
       `# heloterm transcript, saved ${savedAt}`,
       '# C: sent, S: received (line endings stripped), #: noted by heloterm; seconds since the transcript began',
       `# AUTH credentials are shown as ${REMOVED}`,
     ];
-    if (this.dropped + extra > 0) head.push(`# ${this.dropped + extra} earlier lines dropped (the newest ${this.maxLines} are kept)`);
-    return [...head, ...this.lines.slice(extra), ''].join('\n');
-  }
-
-  private flushPartial(at: number): void {
-    if (this.partial === '') return;
-    this.push(at, 'S:', `${showControls(this.partial)} [no line ending]`);
-    this.partial = '';
-  }
-
-  private push(at: number, tag: string, text: string): void {
-    this.startedAt ??= at;
-    const seconds = ((at - this.startedAt) / 1000).toFixed(3).padStart(8);
-    this.lines.push(`${seconds} ${tag} ${text}`);
-    // Trimmed in steps, not on every line.
-    if (this.lines.length >= this.maxLines + this.maxLines / 4) {
-      const excess = this.lines.length - this.maxLines;
-      this.lines.splice(0, excess);
-      this.dropped += excess;
+    if (this.droppedChars > 0) out.push(`# the first ${this.droppedChars} characters received were dropped (the newest ${this.maxChars} are kept)`);
+    const t0 = this.startedAt ?? 0;
+    const line = (at: number, tag: string, text: string): void => {
+      out.push(`${((at - t0) / 1000).toFixed(3).padStart(8)} ${tag} ${text}`);
+    };
+    let partial = '';
+    let partialAt = 0;
+    const flushPartial = (): void => {
+      if (partial !== '') line(partialAt, 'S:', `${showControls(partial)} [no line ending]`);
+      partial = '';
+    };
+    for (const e of this.events) {
+      if (e.kind === 'rx') {
+        let start = 0;
+        for (let nl = e.data.indexOf('\n'); nl !== -1; nl = e.data.indexOf('\n', start)) {
+          const text = partial + e.data.slice(start, nl);
+          partial = '';
+          start = nl + 1;
+          const crlf = text.endsWith('\r');
+          line(e.at, 'S:', showControls(crlf ? text.slice(0, -1) : text) + (crlf ? '' : ' [bare LF]'));
+        }
+        if (start < e.data.length) {
+          partial += e.data.slice(start);
+          partialAt = e.at;
+        }
+      } else if (e.kind === 'skipped') {
+        flushPartial();
+        line(e.at, '#', `… ${e.chars} more characters received in a flood of replies, not kept here`);
+      } else {
+        flushPartial();
+        line(e.at, e.tag, showControls(e.text));
+      }
     }
+    flushPartial();
+    return out.join('\n') + '\n';
+  }
+
+  private push(e: Event): void {
+    this.startedAt ??= e.at;
+    this.events.push(e);
+  }
+
+  /** Drops the oldest events until the received text is within bounds again. */
+  private trim(): void {
+    let i = 0;
+    while (this.chars > this.maxChars && i < this.events.length) {
+      const e = this.events[i++];
+      if (e?.kind === 'rx') {
+        this.chars -= e.data.length;
+        this.droppedChars += e.data.length;
+      }
+    }
+    this.events = this.events.slice(i);
   }
 }

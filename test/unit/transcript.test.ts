@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel } from '../../shared/smtp/session.js';
-import { MAX_TRANSCRIPT_LINES, REMOVED, Transcript, redactSent } from '../../shared/smtp/transcript.js';
+import { MAX_TRANSCRIPT_CHARS, REMOVED, Transcript, redactSent } from '../../shared/smtp/transcript.js';
 import { loadDialogs } from '../helpers/fixtures.js';
 
 /** The transcript's dialog lines without their times ("S: 220 …"). */
@@ -116,16 +116,37 @@ describe('the transcript', () => {
     ]);
   });
 
-  it('keeps the newest lines of a long session and says how many it dropped', () => {
-    const t = new Transcript(100);
-    for (let i = 0; i < 1000; i++) t.received(`250 line ${i}\r\n`, i);
+  it('keeps the newest text of a long session, with what was sent among it, and says how much it dropped', () => {
+    const t = new Transcript(1000);
+    for (let i = 0; i < 1000; i++) {
+      t.sent(`NOOP ${i}`, 'command', i);
+      t.received(`250 2.0.0 Ok ${String(i).padStart(4, '0')}\r\n`, i); // 19 characters
+    }
     const lines = body(t);
-    expect(lines).toHaveLength(100);
-    expect(lines[0]).toBe('S: 250 line 900');
-    expect(lines.at(-1)).toBe('S: 250 line 999');
-    expect(t.text('x')).toContain('# 900 earlier lines dropped (the newest 100 are kept)');
-    expect(t.lineCount).toBe(100);
-    expect(MAX_TRANSCRIPT_LINES).toBeGreaterThanOrEqual(10_000);
+    // 1000 characters hold 52 whole replies of 19; what is kept starts with the command the first of them answers.
+    expect(lines.filter((l) => l.startsWith('S:'))).toHaveLength(52);
+    expect(lines[0]).toBe('C: NOOP 948');
+    expect(lines[1]).toBe('S: 250 2.0.0 Ok 0948');
+    expect(lines.at(-1)).toBe('S: 250 2.0.0 Ok 0999');
+    expect(t.text('x')).toContain(`# the first ${948 * 19} characters received were dropped (the newest 1000 are kept)`);
+    expect(MAX_TRANSCRIPT_CHARS).toBeGreaterThanOrEqual(1_000_000);
+  });
+
+  it('keeps the start of a flood of replies and counts the rest, then records as before', () => {
+    const t = new Transcript(1_000_000, 100);
+    t.sent('NOOP', 'command', 0);
+    t.received('250 ok\r\n', 1, false);
+    for (let i = 0; i < 50; i++) t.received(`250 flood ${String(i).padStart(2, '0')}\r\n`, 2 + i, true); // 14 characters each
+    t.sent('QUIT', 'command', 60);
+    t.received('221 bye\r\n', 61, false);
+    expect(body(t)).toEqual([
+      'C: NOOP',
+      'S: 250 ok',
+      ...Array.from({ length: 7 }, (_, i) => `S: 250 flood 0${i}`), // 7 × 14 = 98 of 100 characters
+      `# … ${43 * 14} more characters received in a flood of replies, not kept here`,
+      'C: QUIT',
+      'S: 221 bye',
+    ]);
   });
 
   it('/save and /transcript ask for it', () => {
