@@ -50,7 +50,7 @@ export interface HelotermOptions {
   /** Default 8025; 0 = ephemeral. */
   port?: number;
   /** The embedded practice server; default { port: 0 } on 127.0.0.1. */
-  practice?: false | { port?: number; host?: string };
+  practice?: false | { port?: number; host?: string; greylistMs?: number };
   /** Default [25, 465, 587, 2525]; the practice port is always allowed for the practice server. */
   allowedPorts?: number[];
   /** Extra allowed Origins beyond the server's own http://host:port. */
@@ -194,7 +194,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   const practice =
     practiceOpts === null
       ? null
-      : await (await import('./practice/practice-server.js')).startPracticeServer({ port: practiceOpts.port ?? 0, host: practiceOpts.host ?? DEFAULT_HOST });
+      : await (await import('./practice/practice-server.js')).startPracticeServer({ ...practiceOpts, port: practiceOpts.port ?? 0, host: practiceOpts.host ?? DEFAULT_HOST });
   const policy: TargetPolicy = {
     ports: opts.allowedPorts ?? DEFAULT_ALLOWED_PORTS,
     publicOnly: publicTargetsOnly,

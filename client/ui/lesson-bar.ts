@@ -13,6 +13,8 @@ export interface LessonBarActions {
 
 export class LessonBar {
   readonly element: HTMLElement;
+  /** The countdown of a step that says to wait, while it runs. */
+  private countdown: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly actions: LessonBarActions) {
     this.element = document.createElement('section');
@@ -24,6 +26,7 @@ export class LessonBar {
 
   /** The step in hand of lesson `number`. */
   step(lesson: Lesson, number: number, index: number, step: LessonStep): void {
+    this.stopCountdown();
     const task = document.createElement('p');
     task.className = 'lesson-task';
     task.append(this.title(lesson, number), ` — ${stepOf(index, lesson)}: ${step.task}`);
@@ -39,6 +42,7 @@ export class LessonBar {
       });
       parts.push(type);
     }
+    if (step.wait !== undefined) parts.push(this.waitFor(step.wait));
     const progress = document.createElement('progress');
     progress.max = lesson.steps.length;
     progress.value = index;
@@ -48,6 +52,7 @@ export class LessonBar {
 
   /** Lesson `number` is done; `next` is offered. */
   finished(lesson: Lesson, number: number, next: Lesson | undefined): void {
+    this.stopCountdown();
     const done = document.createElement('p');
     done.className = 'lesson-task';
     done.append(this.title(lesson, number), ' — done.');
@@ -61,8 +66,33 @@ export class LessonBar {
   }
 
   hide(): void {
+    this.stopCountdown();
     this.element.hidden = true;
     this.element.replaceChildren();
+  }
+
+  /**
+   * "Wait 30 s", counting down to "you may try now". Hidden from screen readers (the task says how long to wait):
+   * a live region announcing every second would drown everything else.
+   */
+  private waitFor(seconds: number): HTMLElement {
+    const p = document.createElement('p');
+    p.className = 'lesson-wait';
+    p.setAttribute('aria-hidden', 'true');
+    const ends = performance.now() + seconds * 1000;
+    const tick = (): void => {
+      const left = Math.ceil((ends - performance.now()) / 1000);
+      p.textContent = left > 0 ? `Wait ${left} s…` : 'You may try now.';
+      if (left <= 0) this.stopCountdown();
+    };
+    tick();
+    this.countdown = setInterval(tick, 250);
+    return p;
+  }
+
+  private stopCountdown(): void {
+    if (this.countdown !== null) clearInterval(this.countdown);
+    this.countdown = null;
   }
 
   private title(lesson: Lesson, number: number): HTMLElement {

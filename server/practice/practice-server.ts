@@ -2,7 +2,8 @@
  * The embedded practice server: a real SMTP server (smtp-server) for the domain practice.test, so heloterm works
  * out of the box. It speaks like a small, strict MTA: enhanced status codes on (RFC 2034), STARTTLS (RFC 3207) with a
  * self-signed certificate made when it starts, AUTH after STARTTLS with one practice login (RFC 4954), mailboxes
- * alice, bob, carol and postmaster, no relaying.
+ * alice, bob, carol and postmaster, no relaying. Two more refuse on purpose (shared/practice/trouble.ts): greylist@
+ * defers a new sender for a while, full@ is over its quota.
  * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) for tests and for the learner to inspect.
  */
 import { EventEmitter } from 'node:events';
@@ -11,6 +12,7 @@ import { simpleParser } from 'mailparser';
 import { generate as generateCertificate } from 'selfsigned';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
+import { FULL_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS } from '../../shared/practice/trouble.js';
 
 export const PRACTICE_DOMAIN = 'practice.test';
 export const PRACTICE_LOCAL_PARTS = ['alice', 'bob', 'carol', 'postmaster'] as const;
@@ -25,6 +27,8 @@ export const PRACTICE_PASSWORD = 'practice';
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** Messages kept in memory. */
 export const MAX_KEPT_MESSAGES = 100;
+/** Greylisting entries remembered at most (a client inventing senders must not grow the server's memory). */
+export const MAX_GREYLIST_ENTRIES = 10_000;
 /** Idle time after which the practice server hangs up, in ms (RFC 5321 §4.5.3.2.7 suggests 5 minutes). */
 export const IDLE_TIMEOUT_MS = 5 * 60 * 1000;
 /** On close, how long open sessions may go on before they get 421 and are cut, in ms (smtp-server waits 30 s). */
@@ -71,6 +75,8 @@ export interface ReceivedMessage {
 export interface PracticeServerOptions {
   port?: number;
   host?: string;
+  /** How long greylist@ defers a new (client, sender, recipient), in ms; default GREYLIST_SECONDS. */
+  greylistMs?: number;
 }
 
 /** An SMTP error with the reply code smtp-server should send (it reads `responseCode`). */
@@ -95,9 +101,13 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   readonly messages: ReceivedMessage[] = [];
   private readonly smtp: SMTPServer;
   private infoValue: PracticeInfo | null = null;
+  /** When each (client address, sender, recipient) was first tried at greylist@, in ms; oldest first. */
+  private readonly greylist = new Map<string, number>();
+  private readonly greylistMs: number;
 
-  constructor() {
+  constructor(opts: Pick<PracticeServerOptions, 'greylistMs'> = {}) {
     super();
+    this.greylistMs = opts.greylistMs ?? GREYLIST_SECONDS * 1000;
     this.smtp = new SMTPServer({
       name: PRACTICE_DOMAIN,
       banner: BANNER,
@@ -165,7 +175,34 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       return smtpError(550, `<${address.address}>: relay denied, this server only takes mail for ${PRACTICE_DOMAIN}`);
     }
     if ((PRACTICE_LOCAL_PARTS as readonly string[]).includes(local)) return null;
+    if (local === FULL_MAILBOX) {
+      // As Postfix says it when Dovecot's quota-status policy refuses (RFC 3463 §3.3: X.2.2 mailbox full).
+      ENHANCED_OVERRIDE.set(session, '5.2.2');
+      return smtpError(552, `<${address.address}>: Recipient address rejected: Quota exceeded (mailbox for user is full)`);
+    }
+    if (local === GREYLIST_MAILBOX) return this.checkGreylist(address, session);
     return smtpError(550, `<${address.address}>: no such mailbox here`);
+  }
+
+  /**
+   * Greylisting (RFC 6647): the first try of a (client address, sender, recipient) is deferred, and so is every
+   * retry until greylistMs have passed; then it is let through, as Postfix with postgrey says it.
+   */
+  private checkGreylist(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
+    const sender = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address.toLowerCase();
+    const key = `${session.remoteAddress}\n${sender}\n${address.address.toLowerCase()}`;
+    const now = Date.now();
+    const first = this.greylist.get(key);
+    if (first !== undefined && now - first >= this.greylistMs) return null;
+    if (first === undefined) {
+      this.greylist.set(key, now);
+      if (this.greylist.size > MAX_GREYLIST_ENTRIES) this.greylist.delete(this.greylist.keys().next().value ?? key);
+    }
+    ENHANCED_OVERRIDE.set(session, '4.2.0');
+    return smtpError(
+      450,
+      `<${address.address}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/${PRACTICE_DOMAIN}.html`,
+    );
   }
 
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<number> {
@@ -211,7 +248,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
 }
 
 export async function startPracticeServer(opts: PracticeServerOptions = {}): Promise<PracticeServer> {
-  const server = new PracticeServer();
+  const server = new PracticeServer(opts);
   await server.listen(opts);
   return server;
 }

@@ -1,9 +1,11 @@
 /**
  * The guided lessons, written for the embedded practice server (domain practice.test, mailboxes alice, bob, carol
- * and postmaster; see server/practice/practice-server.ts). Data only (lesson.ts runs them). Each lesson is played
+ * and postmaster, and the two that refuse on purpose, shared/practice/trouble.ts; see
+ * server/practice/practice-server.ts). Data only (lesson.ts runs them). Each lesson is played
  * through against the real practice server, typing exactly the lines given here, in
  * test/integration/lessons.test.ts.
  */
+import { FULL_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS } from '../practice/trouble.js';
 import type { Lesson, LessonStep } from './lesson.js';
 
 /** Every lesson starts by connecting; a lesson started while connected passes over it. */
@@ -276,6 +278,44 @@ export const LESSONS: readonly Lesson[] = [
         learn: '235: logged in. On a real submission server (port 587) this is what lets you send mail to other domains; the practice server keeps to practice.test.',
         retry: 'Send the right password over TLS (AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U=); a second AUTH after a success gets 503.',
         source: 'RFC 4954 §4, §6',
+      },
+      QUIT,
+    ],
+  },
+  {
+    id: 'refusals',
+    title: 'Refused for now, refused for good: greylisting and a full mailbox',
+    short: '4xx and 5xx',
+    goal: 'Tell a temporary refusal (4xx: try again later) from a permanent one (5xx: give up), as a sending MTA must.',
+    steps: [
+      CONNECT,
+      EHLO,
+      MAIL_FROM,
+      {
+        task: `Send to ${FULL_MAILBOX}@practice.test, a mailbox over its quota.`,
+        type: [`RCPT TO:<${FULL_MAILBOX}@practice.test>`],
+        expect: { answers: ['RCPT'], code: 552 },
+        learn:
+          '552 with 5.2.2: the mailbox is full. A 5 is final: a sending MTA gives up on this recipient and bounces the message to the sender at once. The ⚑ line names the usual cause (a Dovecot quota check). The transaction goes on for other recipients.',
+        retry: `This step wants the 552 of a full mailbox: RCPT TO:<${FULL_MAILBOX}@practice.test>, after MAIL FROM.`,
+        source: 'RFC 5321 §4.2.1, §4.2.3; RFC 3463 §3.3',
+      },
+      {
+        task: `Send to ${GREYLIST_MAILBOX}@practice.test, a mailbox behind a greylisting filter.`,
+        type: [`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`],
+        expect: { answers: ['RCPT'], code: 450 },
+        learn: `450 with 4.2.0, "Greylisted": a 4 means "not now". The filter defers a sender it has not seen before, because a real MTA keeps the message queued and tries again later, and most spam software does not. postgrey waits 5 minutes, the practice server ${GREYLIST_SECONDS} seconds.`,
+        retry: `This step wants the 450 of greylisting: the first try of ${GREYLIST_MAILBOX}@practice.test from this sender.`,
+        source: 'RFC 5321 §4.2.1; RFC 6647 §2',
+      },
+      {
+        task: `Do what a sending MTA does: wait ${GREYLIST_SECONDS} seconds, then try the same recipient again.`,
+        type: [`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`],
+        wait: GREYLIST_SECONDS,
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250: the retry came late enough, and the filter lets this sender through from now on. So a 4xx in a test by hand is not a failure: try again later, as MTAs do (RFC 5321 asks them to wait at least 30 minutes between tries).',
+        retry: `Still greylisted: wait until ${GREYLIST_SECONDS} seconds have passed since the first try, then send the same RCPT TO again.`,
+        source: 'RFC 5321 §4.5.4.1; RFC 6647 §2',
       },
       QUIT,
     ],

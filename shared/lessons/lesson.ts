@@ -38,6 +38,8 @@ export interface LessonStep {
   /** Why a reply to the step's command with another code is not it yet, and what to do instead. */
   retry?: string;
   source: string;
+  /** Seconds to wait before typing (a greylisted retry): said in the task, and shown as a countdown. */
+  wait?: number;
 }
 
 export interface Lesson {

@@ -112,6 +112,26 @@ describe('guided lessons in Chromium', () => {
     expect(text).not.toContain('↳ 500');
   });
 
+  it('a step that says to wait counts down in the bar, and a retry too early is "not yet"', async () => {
+    const lesson = findLesson('refusals')!;
+    const waitAt = lesson.steps.findIndex((st) => st.wait !== undefined);
+    expect(waitAt).toBeGreaterThan(0);
+    const page = await openPage(`?lesson=${lesson.id}&connect=1`);
+    for (let n = 2; n <= waitAt; n++) for (const line of await stepShown(page, n, lesson.steps.length)) await typeLine(page, line);
+    await stepShown(page, waitAt + 1, lesson.steps.length);
+    const wait = bar(page).locator('.lesson-wait');
+    const seconds = async (): Promise<number> => Number(/Wait (\d+) s/.exec((await wait.textContent()) ?? '')?.[1] ?? NaN);
+    const first = await seconds();
+    expect(first).toBeLessThanOrEqual(lesson.steps[waitAt]!.wait!);
+    expect(first).toBeGreaterThan(lesson.steps[waitAt]!.wait! - 5);
+    expect(await wait.getAttribute('aria-hidden')).toBe('true'); // the task says it; the ticking is not read out
+    await poll(async () => (await seconds()) < first, REPLY_TIMEOUT_MS, 'the countdown to tick');
+    // Retried at once, the recipient is still greylisted: a nudge, and the step stays in hand.
+    await typeLine(page, lesson.steps[waitAt]!.type[0]!);
+    await waitForTerminal(page, (t) => t.includes('↺ Not this step yet (450)'), REPLY_TIMEOUT_MS, 'the nudge');
+    expect(await bar(page).textContent()).toContain(`step ${waitAt + 1} of ${lesson.steps.length}:`);
+  });
+
   it('a link naming no lesson says so and lists them', async () => {
     const page = await openPage('?lesson=nope');
     const text = await waitForTerminal(page, (t) => t.includes('there is no lesson "nope"'), REPLY_TIMEOUT_MS, 'the note');

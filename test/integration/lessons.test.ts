@@ -7,14 +7,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { LessonRun, type LessonEvent } from '../../shared/lessons/lesson.js';
+import { GREYLIST_SECONDS } from '../../shared/practice/trouble.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
 let app: Heloterm;
 let client: WsTestClient;
 
+/** The practice server's greylisting delay in these tests, in ms (a step's `wait` is scaled down to it). */
+const GREYLIST_MS = 200;
+
 beforeEach(async () => {
-  app = await startHeloterm({ port: 0, log: () => undefined });
+  app = await startHeloterm({ port: 0, log: () => undefined, practice: { greylistMs: GREYLIST_MS } });
   client = await WsTestClient.open(app.url);
 });
 
@@ -42,6 +46,8 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     const step = run.current!;
     const at = run.index;
     expect(step.type.length, `step "${step.task}" gives lines to type`).toBeGreaterThan(0);
+    // A step that says to wait (a greylisted retry) waits as long, scaled to the test's practice server.
+    if (step.wait !== undefined) await new Promise((r) => setTimeout(r, (step.wait! / GREYLIST_SECONDS) * GREYLIST_MS + 50));
     for (const line of step.type) {
       client.line(line);
       expect((await client.next('tx')).text).toBe(line);

@@ -1,0 +1,15 @@
+/**
+ * Mailboxes of the practice server that refuse on purpose, so a trainee meets the refusals real servers give
+ * without waiting for a real one to: shared by the practice server (server/practice/practice-server.ts), the
+ * practice server's description in the page, and the lesson that uses them.
+ */
+
+/** Greylisted: the first try of a new (client, sender, recipient) is deferred with 450, as postgrey does. */
+export const GREYLIST_MAILBOX = 'greylist';
+/** Full: refused with 552 5.2.2, as a Dovecot quota check does. */
+export const FULL_MAILBOX = 'full';
+/**
+ * How long the practice server defers a new (client, sender, recipient), in seconds: postgrey waits 300; a trainee
+ * should not have to.
+ */
+export const GREYLIST_SECONDS = 30;

@@ -1,0 +1,66 @@
+/**
+ * The practice server's mailboxes that refuse on purpose (shared/practice/trouble.ts), through the real bridge:
+ * full@ says what a Dovecot quota check says, greylist@ what Postfix with postgrey says, and lets a sender through
+ * only once the delay has passed since its first try, per (client, sender, recipient). heloterm's own knowledge
+ * must recognise both texts, or the lesson that uses them would teach nothing.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { FULL_MAILBOX, GREYLIST_MAILBOX } from '../../shared/practice/trouble.js';
+import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
+import type { Reply } from '../../shared/smtp/types.js';
+import { WsTestClient } from '../helpers/ws-client.js';
+
+const GREYLIST_MS = 300;
+let app: Heloterm;
+let client: WsTestClient;
+
+beforeEach(async () => {
+  app = await startHeloterm({ port: 0, log: () => undefined, practice: { greylistMs: GREYLIST_MS } });
+  client = await WsTestClient.open(app.url);
+  const practice = (await client.next('hello')).practice!;
+  client.send({ type: 'connect', host: practice.host, port: practice.port, tls: 'none' });
+  expect((await client.nextReply()).code).toBe(220);
+  expect(await say('EHLO trainee')).toMatchObject({ code: 250 });
+});
+
+afterEach(async () => {
+  await client.close();
+  await app.close();
+});
+
+async function say(line: string): Promise<Reply> {
+  client.line(line);
+  return client.nextReply();
+}
+
+const text = (r: Reply): string => r.lines.map((l) => l.text).join('\n');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the practice mailboxes that refuse on purpose', () => {
+  it('full@ is over its quota: 552 5.2.2, recognised as a full mailbox; the transaction goes on', async () => {
+    await say('MAIL FROM:<trainee@example.org>');
+    const r = await say(`RCPT TO:<${FULL_MAILBOX}@practice.test>`);
+    expect([r.code, r.enhanced?.text]).toEqual([552, '5.2.2']);
+    expect(matchVendorRules(r.code, text(r))[0]).toMatchObject({ id: 'dovecot-quota-exceeded', topic: 'mailbox-full' });
+    expect((await say('RCPT TO:<bob@practice.test>')).code).toBe(250);
+  });
+
+  it('greylist@ defers a new sender with 450 4.2.0 (postgrey), again when retried early, and lets it through later', async () => {
+    await say('MAIL FROM:<trainee@example.org>');
+    const first = await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`);
+    expect([first.code, first.enhanced?.text]).toEqual([450, '4.2.0']);
+    expect(matchVendorRules(first.code, text(first))[0]).toMatchObject({ id: 'postgrey-greylisted' });
+    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(450);
+    await sleep(GREYLIST_MS + 50);
+    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(250);
+    // The delay counts per sender: another sender starts its own.
+    await say('RSET');
+    await say('MAIL FROM:<someone-else@example.org>');
+    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(450);
+    // And the sender let through stays through, in a new transaction.
+    await say('RSET');
+    await say('MAIL FROM:<Trainee@Example.org>');
+    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(250);
+  });
+});
