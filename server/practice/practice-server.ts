@@ -36,6 +36,11 @@ export const CLOSE_GRACE_MS = 1000;
 const BANNER = 'heloterm practice server: mail to alice, bob, carol or postmaster @practice.test';
 /** How long the practice certificate made at start is valid, in days (from an hour before the start). */
 export const CERTIFICATE_DAYS = 90;
+/**
+ * How often the practice certificate is made anew, in ms: a week, far inside its CERTIFICATE_DAYS (and a timer's
+ * delay must stay under 2^31 ms, about 24.8 days).
+ */
+export const CERTIFICATE_RENEW_MS = 7 * 24 * 3600_000;
 /** The names on the practice certificate: the domain, and the loopback names it listens on by default. */
 export const CERTIFICATE_NAMES = [PRACTICE_DOMAIN, 'localhost', '127.0.0.1', '::1'] as const;
 
@@ -104,6 +109,8 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   /** When each (client address, sender, recipient) was first tried at greylist@, in ms; oldest first. */
   private readonly greylist = new Map<string, number>();
   private readonly greylistMs: number;
+  /** Makes the certificate anew every CERTIFICATE_RENEW_MS while listening. */
+  private renewal: NodeJS.Timeout | null = null;
 
   constructor(opts: Pick<PracticeServerOptions, 'greylistMs'> = {}) {
     super();
@@ -147,6 +154,12 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   async listen(opts: PracticeServerOptions = {}): Promise<void> {
     const host = opts.host ?? '127.0.0.1';
     this.smtp.updateSecureContext(await practiceCertificate());
+    // A trainer's heloterm may run for months: the certificate is made anew long before it would expire (sessions
+    // already in TLS keep theirs). A failure keeps the one in use, which has weeks left.
+    this.renewal = setInterval(() => {
+      practiceCertificate().then((c) => this.smtp.updateSecureContext(c), () => undefined);
+    }, CERTIFICATE_RENEW_MS);
+    this.renewal.unref();
     return new Promise((resolve, reject) => {
       const server = this.smtp.server;
       server.once('error', reject);
@@ -160,6 +173,8 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   }
 
   close(): Promise<void> {
+    if (this.renewal !== null) clearInterval(this.renewal);
+    this.renewal = null;
     return new Promise((resolve) => this.smtp.close(() => resolve()));
   }
 

@@ -7,13 +7,14 @@
  * And the practice server: its certificate is fresh, self-signed, and for the names it is reached by.
  */
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
-import { CERTIFICATE_DAYS } from '../../server/practice/practice-server.js';
+import { CERTIFICATE_DAYS, CERTIFICATE_RENEW_MS, practiceCertificate } from '../../server/practice/practice-server.js';
 import { MAX_CERT_NAMES, MAX_CERT_TEXT, type TlsMessage } from '../../shared/protocol/messages.js';
 import { assessTls } from '../../shared/smtp/tls-report.js';
 import { DAY_MS, makeCa, makeCert, type TestCert } from '../helpers/certs.js';
@@ -182,6 +183,14 @@ describe('certificates as a bridge that trusts a test CA reports them', () => {
 });
 
 describe("the practice server's certificate", () => {
+  it('is valid from an hour before it is made, for CERTIFICATE_DAYS, for the practice names', async () => {
+    const now = Date.parse('2027-06-01T00:00:00Z');
+    const c = new X509Certificate((await practiceCertificate(now)).cert);
+    expect(new Date(c.validFrom).toISOString()).toBe('2027-05-31T23:00:00.000Z');
+    expect(Date.parse(c.validTo) - Date.parse(c.validFrom)).toBe(CERTIFICATE_DAYS * DAY_MS);
+    expect(c.subjectAltName).toBe('DNS:practice.test, DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+  });
+
   let app: Heloterm;
   beforeAll(async () => {
     app = await startHeloterm({ port: 0, log: () => undefined });
@@ -212,6 +221,9 @@ describe("the practice server's certificate", () => {
       expect(Date.now() - from).toBeGreaterThan(0);
       expect(Date.now() - from).toBeLessThan(2 * 3600_000);
       expect(Math.round((to - from) / DAY_MS)).toBe(CERTIFICATE_DAYS);
+      // Made anew well before it expires, on a timer Node can hold (a delay over 2^31 - 1 ms would fire at once).
+      expect(CERTIFICATE_RENEW_MS).toBeLessThan(2 ** 31 - 1);
+      expect(CERTIFICATE_RENEW_MS).toBeLessThan((CERTIFICATE_DAYS * DAY_MS) / 4);
     } finally {
       await client.close();
     }
