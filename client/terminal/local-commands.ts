@@ -1,13 +1,13 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * `/help`, `/lesson`, `/tls`, `/mx` and `/save` commands. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
- * letters), so they cannot collide with anything a server understands; inside message text they are left alone
- * (app.ts).
+ * commands: `/help`, `/lesson`, `/tls`, `/mx` and `/save`. Lines starting with "/" are never valid SMTP commands
+ * (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a server understands; inside message
+ * text they are left alone (app.ts).
  */
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
-import { isHostName, isIPv4Literal } from '../../shared/protocol/host.js';
 import { commonPrefix, complete, verbsFor } from '../../shared/smtp/complete.js';
+import { mxDomain } from '../../shared/smtp/mx.js';
 import type { SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
 import type { CompletionResult } from './line-editor.js';
@@ -83,12 +83,11 @@ function helpText(arg: string, state: SessionState): string {
   );
 }
 
-/** `/mx DOMAIN`: a domain name, with or without a trailing dot or an address's "user@" before it. */
+/** `/mx DOMAIN`: a domain name, or a mail address (its domain). */
 function mxCommand(arg: string): LocalCommand {
-  const domain = arg.slice(arg.lastIndexOf('@') + 1).replace(/\.$/, '').toLowerCase();
-  if (domain === '') return text(formatNote('/mx needs a domain: /mx example.org looks up where its mail goes'));
-  if (!isHostName(domain) || isIPv4Literal(domain)) return text(formatNote(`"${arg}" is not a domain name: /mx example.org`));
-  return { kind: 'mx', domain };
+  if (arg === '') return text(formatNote('/mx needs a domain: /mx example.org looks up where its mail goes'));
+  const domain = mxDomain(arg);
+  return domain === null ? text(formatNote(`"${arg}" is not a domain name: /mx example.org`)) : { kind: 'mx', domain };
 }
 
 function lessonCommand(arg: string): LocalCommand {

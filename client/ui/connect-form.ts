@@ -2,7 +2,7 @@
  * The connect form in the header: host (with "Find MX" to look up a domain's mail servers), port, implicit TLS,
  * Connect and Disconnect. It validates what it reads and reports through callbacks; it knows nothing about WebSockets.
  */
-import { isHostName, isIPv4Literal } from '../../shared/protocol/host.js';
+import { mxDomain } from '../../shared/smtp/mx.js';
 import { isValidHost, parsePort } from './url-params.js';
 
 /** SMTP's port (RFC 5321 §4.5.4.2 by reference to the IANA assignment). */
@@ -63,11 +63,10 @@ export class ConnectForm {
     });
     this.disconnectButton.addEventListener('click', () => handlers.disconnect());
     field(form, 'button[data-action="mx"]', HTMLButtonElement).addEventListener('click', () => {
-      const domain = this.host.value.trim().replace(/\.$/, '').toLowerCase();
-      const ok = isHostName(domain) && !isIPv4Literal(domain);
-      this.host.setCustomValidity(ok ? '' : 'Enter a domain name (example.org) to find its mail servers.');
+      const domain = mxDomain(this.host.value);
+      this.host.setCustomValidity(domain !== null ? '' : 'Enter a domain name (example.org) to find its mail servers.');
       // The message stays until the field is edited (the input listener clears it) or Connect checks it anew.
-      if (this.host.reportValidity()) handlers.mx?.(domain);
+      if (this.host.reportValidity() && domain !== null) handlers.mx?.(domain);
     });
     for (const input of [this.host, this.port]) {
       input.addEventListener('input', () => {

@@ -5,6 +5,6 @@ export function download(name: string, text: string): void {
   a.href = url;
   a.download = name;
   a.click();
-  // The download has its own copy once it started; the URL is not needed after this turn.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // Released once the download surely has its copy (some browsers read the Blob after click() returns).
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -8,7 +8,7 @@
  * (556 for a domain that takes no mail).
  */
 import type { MxAnswer, MxHost } from '../protocol/messages.js';
-import { isIPv4Literal, isIPv6Literal } from '../protocol/host.js';
+import { isHostName, isIPv4Literal, isIPv6Literal } from '../protocol/host.js';
 import type { Finding } from './types.js';
 
 export interface MxReport {
@@ -20,6 +20,16 @@ export interface MxReport {
 }
 
 const isAddress = (name: string): boolean => isIPv4Literal(name) || isIPv6Literal(name);
+
+/**
+ * The domain to look up for what was typed: a domain name, with or without a trailing dot, or a mail address (its
+ * domain); lower case. Null when it is no domain name (an IP address, a bad label).
+ */
+export function mxDomain(typed: string): string | null {
+  const t = typed.trim();
+  const domain = t.slice(t.lastIndexOf('@') + 1).replace(/\.$/, '').toLowerCase();
+  return domain !== '' && isHostName(domain) && !isAddress(domain) ? domain : null;
+}
 
 function hostFinding(h: MxHost): Finding {
   const at = `${h.preference}  ${h.exchange === '' ? '.' : h.exchange}`;

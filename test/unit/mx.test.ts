@@ -10,7 +10,7 @@ import { decodeClientMessage, decodeServerMessage } from '../../shared/protocol/
 import { decodeAnyServerMessage, decodeMxMessage } from '../../shared/protocol/decode-mx.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
 import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, type MxAnswer } from '../../shared/protocol/messages.js';
-import { readMxAnswer } from '../../shared/smtp/mx.js';
+import { mxDomain, readMxAnswer } from '../../shared/smtp/mx.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -90,6 +90,15 @@ describe('/mx', () => {
   it('takes a domain, or the domain of an address, and refuses the rest', () => {
     expect(localCommand('/mx example.org', state)).toEqual({ kind: 'mx', domain: 'example.org' });
     expect(localCommand('/MX Postmaster@Example.ORG.', state)).toEqual({ kind: 'mx', domain: 'example.org' });
+    // The same reading as the form's Find MX.
+    expect(['example.org', ' a@b.example ', '2001:db8::1', '[192.0.2.1]', 'x@', 'bad-.org'].map(mxDomain)).toEqual([
+      'example.org',
+      'b.example',
+      null,
+      null,
+      null,
+      null,
+    ]);
     for (const [line, says] of [
       ['/mx', '/mx needs a domain'],
       ['/mx 192.0.2.1', 'is not a domain name'],
