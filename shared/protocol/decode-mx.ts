@@ -1,7 +1,8 @@
 /**
  * Decoding of the `mx` answer (messages.ts MxMessage), apart from decode.ts: only the page's app asks for MX
  * lookups, so the boot script, which decodes everything else with decodeServerMessage, need not carry this (to
- * decodeServerMessage an `mx` message is of an unknown type). decodeAnyServerMessage reads every server message. Never throws; checks every field for type and size, like decode.ts.
+ * decodeServerMessage an `mx` message is of an unknown type). decodeAnyServerMessage reads every server message.
+ * Never throws; checks every field for type and size, like decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
@@ -52,7 +53,7 @@ export function decodeMxMessage(raw: string): Decoded<MxMessage> {
   try {
     m = JSON.parse(raw);
   } catch {
-    return { ok: false, error: 'not JSON' };
+    m = null;
   }
   if (!isObj(m) || m.type !== 'mx') return { ok: false, error: NOT_MX };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };

@@ -130,6 +130,8 @@ describe('mx at the protocol boundary', () => {
     expect(decodeAnyServerMessage('<0:220 x\r\n')).toEqual(decodeServerMessage('<0:220 x\r\n'));
     // A bad frame of another kind keeps its own reason; a bad mx answer gets the answer's.
     expect(decodeAnyServerMessage('{"v":2,"type":"nope"}')).toEqual({ ok: false, error: 'unknown message type "nope"' });
+    expect(decodeAnyServerMessage('nonsense')).toEqual(decodeServerMessage('nonsense'));
+    expect(decodeMxMessage('nonsense')).toEqual({ ok: false, error: 'not an mx message' });
     expect(decodeAnyServerMessage('{"v":2,"type":"mx","domain":"x","answer":{}}')).toEqual({ ok: false, error: 'mx: bad "answer"' });
   });
 
