@@ -9,6 +9,7 @@
  * addresses may be dialled is still decided by the target policy when a `connect` comes.
  */
 import { Resolver } from 'node:dns/promises';
+import { MAX_HOST_CHARS } from '../shared/protocol/host.js';
 import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, type MxAnswer, type MxHost } from '../shared/protocol/messages.js';
 
 /** The part of a Resolver a lookup uses. */
@@ -68,7 +69,8 @@ export async function lookupMx(domain: string, r: MxResolver): Promise<MxAnswer>
   const hosts: MxHost[] = await Promise.all(
     sorted.map(async (m) => ({
       preference: m.priority,
-      exchange: m.exchange,
+      // A name is at most 255 octets, but c-ares writes odd bytes as \DDD escapes: cut to what the page accepts.
+      exchange: m.exchange.slice(0, MAX_HOST_CHARS),
       // A root exchange among others (a broken null MX) has nothing to look up.
       addresses: m.exchange === '' ? [] : await addressesOf(m.exchange, r),
     })),

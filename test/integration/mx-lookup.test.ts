@@ -33,6 +33,7 @@ describe('MX lookups through the bridge', () => {
         'many.test': { MX: Array.from({ length: 15 }, (_, i): [number, string] => [i, `mx${i}.many.test`]) },
         'wide.test': { MX: [[5, 'wide-mx.test']] },
         'wide-mx.test': { A: Array.from({ length: 12 }, (_, i) => `192.0.2.${i + 1}`) },
+        'odd.test': { MX: [[10, 'a\x1b[2Jb.example']] },
       },
       { silent: ['slow.test'], servfail: ['broken.test'] },
     );
@@ -96,6 +97,11 @@ describe('MX lookups through the bridge', () => {
     expect(many.kind === 'mx' && [many.count, many.hosts.length, many.hosts[0]?.exchange]).toEqual([15, MAX_MX_HOSTS, 'mx0.many.test']);
     const wide = await lookUp(c, 'wide.test');
     expect(wide.kind === 'mx' && wide.hosts[0]?.addresses).toHaveLength(MAX_MX_ADDRESSES);
+  });
+
+  it('passes on a name with odd bytes as the resolver escapes it, never the bytes themselves', async () => {
+    const odd = await lookUp(await client(), 'odd.test');
+    expect(odd).toEqual({ kind: 'mx', count: 1, hosts: [{ preference: 10, exchange: 'a\\027[2Jb.example', addresses: [] }] });
   });
 
   it('takes domain names only, one lookup at a time, and so many a minute', async () => {
