@@ -113,6 +113,17 @@ export async function locateText(page: Page, needle: string): Promise<{ col: num
 const BUILT_PAGE = fileURLToPath(new URL('../../dist/client/index.html', import.meta.url));
 
 /** Throws, naming the fix, when the client has not been built (npm test builds it before vitest runs). */
+/**
+ * The `count` terminal lines (trailing blanks trimmed) after the first line that `heading` matches; fails the test,
+ * showing the terminal, when no line does.
+ */
+export function linesAfter(text: string, heading: (line: string) => boolean, count: number): string[] {
+  const lines = text.split('\n').map((l) => l.trimEnd());
+  const at = lines.findIndex(heading);
+  if (at === -1) throw new Error(`no such line in the terminal:\n${text}`);
+  return lines.slice(at + 1, at + 1 + count);
+}
+
 export function assertClientBuilt(): void {
   if (!existsSync(BUILT_PAGE)) throw new Error(`${BUILT_PAGE} is missing: run \`npx vite build\` first`);
 }
