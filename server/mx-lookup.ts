@@ -37,10 +37,20 @@ const code = (err: unknown): string => (typeof err === 'object' && err !== null 
 const isNoData = (err: unknown): boolean => code(err) === 'ENODATA';
 const isNoDomain = (err: unknown): boolean => code(err) === 'ENOTFOUND';
 
-/** The IPv4 then IPv6 addresses of a host; [] when it has none or the lookups fail. */
-async function addressesOf(host: string, r: MxResolver): Promise<string[]> {
-  const [v4, v6] = await Promise.all([r.resolve4(host).catch(() => []), r.resolve6(host).catch(() => [])]);
-  return [...v4, ...v6].slice(0, MAX_MX_ADDRESSES);
+/**
+ * The IPv4 then IPv6 addresses of a host, and why not when neither lookup got an answer (no such name and no records
+ * are answers: no addresses; a timeout or a server failure is not).
+ */
+async function addressesOf(host: string, r: MxResolver): Promise<{ addresses: string[]; error?: string }> {
+  const failed: string[] = [];
+  const lookup = (p: Promise<string[]>): Promise<string[]> =>
+    p.catch((err: unknown) => {
+      if (!isNoData(err) && !isNoDomain(err)) failed.push(code(err));
+      return [];
+    });
+  const [v4, v6] = await Promise.all([lookup(r.resolve4(host)), lookup(r.resolve6(host))]);
+  const addresses = [...v4, ...v6].slice(0, MAX_MX_ADDRESSES);
+  return addresses.length === 0 && failed.length > 0 ? { addresses, error: failed[0] } : { addresses };
 }
 
 function dnsError(err: unknown, what: string): MxAnswer {
@@ -61,19 +71,21 @@ export async function lookupMx(domain: string, r: MxResolver): Promise<MxAnswer>
   if (records.length === 1 && records[0]?.exchange === '') return { kind: 'null' };
   if (records.length === 0) {
     // RFC 5321 §5.1: no MX records, so the domain itself is the mail server, as an implicit MX of preference 0.
-    const addresses = await addressesOf(domain, r);
+    const { addresses, error } = await addressesOf(domain, r);
     if (addresses.length > 0) return { kind: 'implicit', addresses };
+    if (error !== undefined) return { kind: 'none', reason: 'dns-error', detail: `no MX records, and the address lookup failed: ${error}` };
     return { kind: 'none', reason: 'no-records', detail: 'no MX, A or AAAA records' };
   }
   const sorted = [...records].sort((a, b) => a.priority - b.priority || a.exchange.localeCompare(b.exchange)).slice(0, MAX_MX_HOSTS);
   const hosts: MxHost[] = await Promise.all(
-    sorted.map(async (m) => ({
-      preference: m.priority,
-      // A name is at most 255 octets, but c-ares writes odd bytes as \DDD escapes: cut to what the page accepts.
-      exchange: m.exchange.slice(0, MAX_HOST_CHARS),
+    sorted.map(async (m): Promise<MxHost> => {
       // A root exchange among others (a broken null MX) has nothing to look up.
-      addresses: m.exchange === '' ? [] : await addressesOf(m.exchange, r),
-    })),
+      const { addresses, error } = m.exchange === '' ? { addresses: [] } : await addressesOf(m.exchange, r);
+      // A name is at most 255 octets, but c-ares writes odd bytes as \DDD escapes: cut to what the page accepts.
+      const host: MxHost = { preference: m.priority, exchange: m.exchange.slice(0, MAX_HOST_CHARS), addresses };
+      if (error !== undefined) host.lookupError = error;
+      return host;
+    }),
   );
   return { kind: 'mx', hosts, count: records.length };
 }

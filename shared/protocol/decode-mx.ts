@@ -19,10 +19,11 @@ const isAddressList = (x: unknown): x is string[] => Array.isArray(x) && x.lengt
 
 function decodeHost(x: unknown): MxHost | null {
   if (!isObj(x)) return null;
-  const { preference, exchange, addresses } = x;
+  const { preference, exchange, addresses, lookupError } = x;
   if (typeof preference !== 'number' || !Number.isInteger(preference) || preference < 0 || preference > 65535) return null;
   if (!isStr(exchange, MAX_HOST_CHARS) || !isAddressList(addresses)) return null;
-  return { preference, exchange, addresses };
+  if (lookupError === undefined) return { preference, exchange, addresses };
+  return isStr(lookupError, 40) ? { preference, exchange, addresses, lookupError } : null;
 }
 
 function decodeAnswer(x: unknown): MxAnswer | null {

@@ -265,6 +265,8 @@ export interface MxHost {
   exchange: string;
   /** Its IPv4 and IPv6 addresses (A and AAAA records), at most MAX_MX_ADDRESSES. */
   addresses: string[];
+  /** Why its addresses could not be looked up ("ETIMEOUT", "ESERVFAIL"), when neither lookup answered; else absent. */
+  lookupError?: string;
 }
 
 /** Where mail for a domain goes, as DNS says. */

@@ -35,6 +35,7 @@ function hostFinding(h: MxHost): Finding {
   const at = `${h.preference}  ${h.exchange === '' ? '.' : h.exchange}`;
   if (h.exchange === '') return { tone: 'bad', text: `${at}  a null MX among other MX records: RFC 7505 §3 allows it only alone` };
   if (isAddress(h.exchange)) return { tone: 'bad', text: `${at}  an address where a host name belongs (RFC 5321 §5.1): senders cannot use it` };
+  if (h.lookupError !== undefined) return { tone: 'warn', text: `${at}  its addresses could not be looked up (${h.lookupError}): try again` };
   if (h.addresses.length === 0) return { tone: 'bad', text: `${at}  has no address (no A or AAAA record): senders skip it` };
   return { tone: 'ok', text: `${at}  ${h.addresses.join(', ')}` };
 }
@@ -54,7 +55,11 @@ export function readMxAnswer(domain: string, answer: MxAnswer): MxReport {
         if (names.length > 1) findings.push({ tone: 'info', text: `${names.join(', ')} share preference ${preference}: senders pick among them at random` });
       }
       const first = answer.hosts.find(usable) ?? null;
-      if (first === null) findings.push({ tone: 'bad', text: 'none of them can be reached: mail to this domain waits in senders\' queues, then bounces' });
+      if (first === null && answer.hosts.some((h) => h.lookupError !== undefined)) {
+        findings.push({ tone: 'warn', text: 'no address could be looked up for now: try again before concluding anything' });
+      } else if (first === null) {
+        findings.push({ tone: 'bad', text: 'none of them can be reached: mail to this domain waits in senders\' queues, then bounces' });
+      }
       return {
         head: `MX records of ${domain}, tried lowest preference first (RFC 5321 §5.1):`,
         findings,

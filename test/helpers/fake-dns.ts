@@ -19,6 +19,7 @@ export interface ZoneEntry {
 }
 
 export interface FakeDnsOptions {
+  /** Names ("slow.test"), or a type and a name ("A slow.test"), that get no answer. */
   silent?: string[];
   servfail?: string[];
 }
@@ -46,7 +47,7 @@ export async function startFakeDns(zone: Record<string, ZoneEntry>, opts: FakeDn
     if (q === undefined) return;
     const name = q.name.toLowerCase();
     questions.push(`${q.type} ${name}`);
-    if (opts.silent?.includes(name)) return;
+    if (opts.silent?.includes(name) || opts.silent?.includes(`${q.type} ${name}`)) return;
     const entry = lower.get(name);
     const answers: packet.Answer[] = [];
     if (entry !== undefined) {

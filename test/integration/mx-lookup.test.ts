@@ -34,8 +34,11 @@ describe('MX lookups through the bridge', () => {
         'wide.test': { MX: [[5, 'wide-mx.test']] },
         'wide-mx.test': { A: Array.from({ length: 12 }, (_, i) => `192.0.2.${i + 1}`) },
         'odd.test': { MX: [[10, 'a\x1b[2Jb.example']] },
+        'quiet-mx.test': { MX: [[10, 'quiet.example.test'], [20, 'mx2.example.test']] },
+        'quiet.example.test': { A: ['192.0.2.40'] },
+        'quiet-direct.test': {},
       },
-      { silent: ['slow.test'], servfail: ['broken.test'] },
+      { silent: ['slow.test', 'A quiet.example.test', 'AAAA quiet.example.test', 'A quiet-direct.test', 'AAAA quiet-direct.test'], servfail: ['broken.test'] },
     );
     app = await startHeloterm({ port: 0, log: () => undefined, practice: false, dnsServers: [dns.server], dnsTimeoutMs: DNS_TIMEOUT_MS });
   });
@@ -91,6 +94,23 @@ describe('MX lookups through the bridge', () => {
     expect((await lookUp(c, 'direct.test')).kind).toBe('implicit');
   });
 
+  it('tells an MX host whose addresses could not be looked up from one that has none', async () => {
+    const c = await client();
+    expect(await lookUp(c, 'quiet-mx.test')).toEqual({
+      kind: 'mx',
+      count: 2,
+      hosts: [
+        { preference: 10, exchange: 'quiet.example.test', addresses: [], lookupError: 'ETIMEOUT' },
+        { preference: 20, exchange: 'mx2.example.test', addresses: ['192.0.2.20'] },
+      ],
+    });
+    expect(await lookUp(c, 'quiet-direct.test')).toEqual({
+      kind: 'none',
+      reason: 'dns-error',
+      detail: 'no MX records, and the address lookup failed: ETIMEOUT',
+    });
+  });
+
   it('keeps long answers within their limits', async () => {
     const c = await client();
     const many = await lookUp(c, 'many.test');
@@ -101,7 +121,8 @@ describe('MX lookups through the bridge', () => {
 
   it('passes on a name with odd bytes as the resolver escapes it, never the bytes themselves', async () => {
     const odd = await lookUp(await client(), 'odd.test');
-    expect(odd).toEqual({ kind: 'mx', count: 1, hosts: [{ preference: 10, exchange: 'a\\027[2Jb.example', addresses: [] }] });
+    // Nor can such a name be looked up: the resolver calls it a bad name.
+    expect(odd).toEqual({ kind: 'mx', count: 1, hosts: [{ preference: 10, exchange: 'a\\027[2Jb.example', addresses: [], lookupError: 'EBADNAME' }] });
   });
 
   it('takes domain names only, one lookup at a time, and so many a minute', async () => {

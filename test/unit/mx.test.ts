@@ -61,6 +61,23 @@ describe('reading an MX answer', () => {
     expect(none.connectTo).toBeNull();
   });
 
+  it('says so when a host\'s addresses could not be looked up, rather than that it has none', () => {
+    const r = readMxAnswer('example.org', {
+      kind: 'mx',
+      count: 2,
+      hosts: [
+        { preference: 10, exchange: 'mx1.example.org', addresses: [], lookupError: 'ETIMEOUT' },
+        { preference: 20, exchange: 'mx2.example.org', addresses: ['192.0.2.20'] },
+      ],
+    });
+    expect(lines(r)).toEqual(['warn: 10  mx1.example.org  its addresses could not be looked up (ETIMEOUT): try again', 'ok: 20  mx2.example.org  192.0.2.20']);
+    expect(r.connectTo).toBe('mx2.example.org');
+    const only = readMxAnswer('example.org', { kind: 'mx', count: 1, hosts: [{ preference: 10, exchange: 'mx1.example.org', addresses: [], lookupError: 'ESERVFAIL' }] });
+    expect(lines(only).at(-1)).toBe('warn: no address could be looked up for now: try again before concluding anything');
+    expect(decodeMxMessage(JSON.stringify({ v: 2, type: 'mx', domain: 'x', answer: { kind: 'mx', count: 1, hosts: [{ preference: 1, exchange: 'a', addresses: [], lookupError: 'ETIMEOUT' }] } })).ok).toBe(true);
+    expect(decodeMxMessage(JSON.stringify({ v: 2, type: 'mx', domain: 'x', answer: { kind: 'mx', count: 1, hosts: [{ preference: 1, exchange: 'a', addresses: [], lookupError: 7 }] } })).ok).toBe(false);
+  });
+
   it('explains an implicit MX, a null MX, and no answer', () => {
     const implicit = readMxAnswer('example.org', { kind: 'implicit', addresses: ['192.0.2.30'] });
     expect(implicit.head).toBe('example.org has no MX records: mail goes to the domain itself, an implicit MX (RFC 5321 §5.1):');
