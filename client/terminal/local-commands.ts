@@ -1,12 +1,14 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/lesson`, `/tls`, `/mx` and `/save`. Lines starting with "/" are never valid SMTP commands
+ * commands: `/help`, `/lesson`, `/tls`, `/mx`, `/save` and `/base64`. Lines starting with "/" are never valid SMTP commands
  * (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a server understands; inside message
  * text they are left alone (app.ts).
  */
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
 import { commonPrefix, complete, verbsFor } from '../../shared/smtp/complete.js';
+import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
+import { showControls } from '../../shared/smtp/escape.js';
 import { mxDomain } from '../../shared/smtp/mx.js';
 import type { SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
@@ -60,6 +62,9 @@ export function localCommand(line: string, state: SessionState): LocalCommand | 
     case 'save':
     case 'transcript':
       return { kind: 'save' };
+    case 'base64':
+    case 'b64':
+      return text(base64Command(t.slice(1 + cmd.length).trim()));
     default:
       return text(formatNote(`unknown heloterm command "${t}": try /help`));
   }
@@ -79,8 +84,25 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
     formatNote("/tls shows the server's certificate again, after STARTTLS") +
     formatNote('/mx example.org looks up where mail for a domain goes (its MX records)') +
-    formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed')
+    formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
+    formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge')
   );
+}
+
+/**
+ * `/base64 TEXT` encodes (UTF-8; `\0` is the NUL byte AUTH PLAIN puts between its fields, `\\` a backslash);
+ * `/base64 -d B64` decodes (control characters shown, a NUL as ^@). The line never goes to the server.
+ */
+function base64Command(arg: string): string {
+  if (arg === '') return formatNote('/base64 \\0user\\0password encodes (\\0 is the NUL byte AUTH PLAIN wants); /base64 -d VXNlcm5hbWU6 decodes');
+  const decode = /^-d\s+/.exec(arg);
+  if (decode !== null) {
+    const b64 = arg.slice(decode[0].length);
+    const text = fromBase64(b64);
+    return formatNote(text === null ? `"${showControls(b64)}" is not base64` : `${showControls(b64)} is base64 for: ${showControls(text)}`);
+  }
+  const text = arg.replace(/\\(0|\\)/g, (_m, c: string) => (c === '0' ? '\0' : '\\'));
+  return formatNote(`base64 of ${showControls(text)}: ${toBase64(text)}`);
 }
 
 /** `/mx DOMAIN`: a domain name, or a mail address (its domain). */

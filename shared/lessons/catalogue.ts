@@ -240,7 +240,7 @@ export const LESSONS: readonly Lesson[] = [
         source: 'RFC 4954 §3',
       },
       {
-        task: 'Log in at once, in the clear, as user trainee with password practice. AUTH PLAIN takes both in base64: "\\0trainee\\0practice".',
+        task: 'Log in at once, in the clear, as user trainee with password practice. AUTH PLAIN takes both in base64, as "\\0trainee\\0practice" (/base64 \\0trainee\\0practice computes it).',
         type: ['AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U='],
         expect: { answers: ['AUTH'], code: 538 },
         learn: '538: this server takes passwords only over TLS. Base64 is an encoding, not encryption: anyone on the path could read the password.',

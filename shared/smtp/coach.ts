@@ -1,12 +1,15 @@
 /**
  * The coach: a hint line when there is something to learn — why a 503 happened and what to type instead, that a
  * lone "." ends the message, that EHLO is needed again after STARTTLS, that the server did not advertise an
- * extension just used, that HELO gives no extensions, that 4xx means "try again later" while 5xx is final.
+ * extension just used, that HELO gives no extensions, that 4xx means "try again later" while 5xx is final, and what
+ * an AUTH challenge says in plain text.
  *
  * Pure: it reads the session model's exchanges and states. Hints that teach a general lesson are given once per
  * coach (one per browser session), so an expert is not nagged.
  */
+import { fromBase64 } from './base64.js';
 import { parseCommand, type Command } from './command.js';
+import { showControls } from './escape.js';
 import type { Exchange, SentKind, SessionState } from './session.js';
 import { VERB_INFO } from './verbs.js';
 
@@ -79,6 +82,7 @@ export class Coach {
     if (verb === 'STARTTLS' && code === 220) {
       hints.push(hint('starttls-ehlo', 'TLS starts now. Then send EHLO again: what the server said before TLS no longer counts.', 'RFC 3207 §4.2'));
     }
+    if (code === 334 && (verb === 'AUTH' || ex.kind === 'auth-response')) hints.push(challengeHint(ex.reply.lines[0]?.text ?? ''));
     if (verb === 'HELO' && ex.reply.cls === 2) {
       this.once(hints, 'helo-no-extensions', 'HELO gives no list of extensions. Use EHLO to see what the server supports (SIZE, STARTTLS, AUTH …).', 'RFC 5321 §4.1.1.1');
     }
@@ -125,6 +129,26 @@ export class Coach {
 
 function hint(id: string, text: string, source: string): Hint {
   return { id, text, source };
+}
+
+/** Longest decoded challenge quoted in a hint, in characters. */
+const MAX_CHALLENGE_CHARS = 80;
+
+/**
+ * What an AUTH challenge (334) says and how to answer it: the server's text is base64 (RFC 4954 §4), and a person
+ * typing by hand needs it decoded ("VXNlcm5hbWU6" is "Username:") and an answer encoded (/base64 does both).
+ */
+function challengeHint(text: string): Hint {
+  const src = 'RFC 4954 §4';
+  const t = text.trim();
+  if (t === '') {
+    return hint('auth-empty-challenge', 'The server waits for your credentials: one line of base64. For PLAIN, /base64 \\0user\\0password gives it; * cancels.', src);
+  }
+  const decoded = fromBase64(t);
+  if (decoded === null) return hint('auth-challenge', `The server waits for an answer in base64; its challenge "${showControls(t.slice(0, MAX_CHALLENGE_CHARS))}" is not base64 itself. * cancels.`, src);
+  const shown = showControls(decoded.length > MAX_CHALLENGE_CHARS ? `${decoded.slice(0, MAX_CHALLENGE_CHARS)}…` : decoded);
+  const what = /user/i.test(decoded) ? 'your user name' : /pass/i.test(decoded) ? 'your password' : 'the answer';
+  return hint('auth-challenge', `The challenge is base64 for "${shown}": answer with ${what} in base64 (/base64 text gives it), or * to cancel.`, src);
 }
 
 /** Why a command came out of order, from what the session is missing (RFC 5321 §4.1.4, §3.3). */

@@ -1,0 +1,99 @@
+/**
+ * Base64 for AUTH by hand (shared/smtp/base64.ts): the RFC 4648 test vectors, UTF-8 both ways, what is not base64;
+ * the coach reading an AUTH challenge aloud; and /base64 in the terminal.
+ */
+import { describe, expect, it } from 'vitest';
+import { localCommand } from '../../client/terminal/local-commands.js';
+import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
+import { Coach, type Hint } from '../../shared/smtp/coach.js';
+import { ReplyParser } from '../../shared/smtp/parser.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+
+const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+describe('base64', () => {
+  it('gives the RFC 4648 §10 test vectors both ways', () => {
+    const vectors: [string, string][] = [
+      ['', ''],
+      ['f', 'Zg=='],
+      ['fo', 'Zm8='],
+      ['foo', 'Zm9v'],
+      ['foob', 'Zm9vYg=='],
+      ['fooba', 'Zm9vYmE='],
+      ['foobar', 'Zm9vYmFy'],
+    ];
+    for (const [text, b64] of vectors) {
+      expect(toBase64(text)).toBe(b64);
+      expect(fromBase64(b64)).toBe(text);
+    }
+  });
+
+  it('encodes what AUTH needs, UTF-8 included, and reads it back', () => {
+    expect(toBase64('\0trainee\0practice')).toBe('AHRyYWluZWUAcHJhY3RpY2U=');
+    expect(fromBase64('VXNlcm5hbWU6')).toBe('Username:');
+    expect(fromBase64('UGFzc3dvcmQ6')).toBe('Password:');
+    for (const text of ['jörg@bücher.example', '📮 mail', 'a\u0000b', '\ud800 lone surrogate']) {
+      expect(fromBase64(toBase64(text))).toBe(text.replace('\ud800', '\ufffd'));
+    }
+    // Bytes that are not UTF-8 read as Latin-1, not as an error.
+    expect(fromBase64('/w==')).toBe('\u00ff');
+  });
+
+  it('refuses what is not base64, and takes it unpadded or broken over lines', () => {
+    for (const bad of ['!!!!', 'Zm9v=', 'Zg=', 'Z', 'Zm9vY', 'Zg==Zg==']) expect(fromBase64(bad), bad).toBeNull();
+    expect(fromBase64('Zm9vYg')).toBe('foob');
+    expect(fromBase64('Zm9v\r\nYmFy')).toBe('foobar');
+  });
+});
+
+describe('the coach and an AUTH challenge', () => {
+  /** Hints after each server line of a dialog of `C:`/`S:` lines. */
+  function hints(lines: string[]): Hint[] {
+    const model = new SessionModel();
+    const coach = new Coach();
+    const parser = new ReplyParser();
+    const out: Hint[] = [];
+    model.connected();
+    for (const l of lines) {
+      if (l.startsWith('C: ')) model.sent(l.slice(3));
+      else for (const e of parser.push(`${l.slice(3)}\r\n`)) if (e.kind === 'reply') out.push(...coach.afterReply(model.received(e.reply)));
+    }
+    return out;
+  }
+
+  it('reads the challenges of AUTH LOGIN aloud and says what to answer', () => {
+    const h = hints(['S: 220 x', 'C: EHLO me', 'S: 250 AUTH LOGIN', 'C: AUTH LOGIN', 'S: 334 VXNlcm5hbWU6', 'C: dHJhaW5lZQ==', 'S: 334 UGFzc3dvcmQ6']);
+    const texts = h.filter((x) => x.id === 'auth-challenge').map((x) => x.text);
+    expect(texts).toEqual([
+      'The challenge is base64 for "Username:": answer with your user name in base64 (/base64 text gives it), or * to cancel.',
+      'The challenge is base64 for "Password:": answer with your password in base64 (/base64 text gives it), or * to cancel.',
+    ]);
+    expect(h.every((x) => x.source === 'RFC 4954 §4')).toBe(true);
+  });
+
+  it('explains an empty challenge, and never passes a challenge\'s control characters on', () => {
+    expect(hints(['S: 220 x', 'C: AUTH PLAIN', 'S: 334 ']).map((x) => x.id)).toContain('auth-empty-challenge');
+    const odd = hints(['S: 220 x', 'C: AUTH X', `S: 334 ${toBase64('\x1b[2Jhi')}`]).find((x) => x.id === 'auth-challenge');
+    expect(odd?.text).toContain('"^[[2Jhi"');
+    const notB64 = hints(['S: 220 x', 'C: AUTH X', 'S: 334 not base64!']).find((x) => x.id === 'auth-challenge');
+    expect(notB64?.text).toContain('"not base64!" is not base64 itself');
+  });
+});
+
+describe('/base64', () => {
+  const state = new SessionModel().state;
+  const say = (line: string): string => {
+    const c = localCommand(line, state);
+    if (c?.kind !== 'text') throw new Error(`${line}: ${JSON.stringify(c)}`);
+    return plain(c.text).trim();
+  };
+
+  it('encodes with \\0 for the NUL byte, and decodes', () => {
+    expect(say('/base64 \\0trainee\\0practice')).toBe('-- base64 of ^@trainee^@practice: AHRyYWluZWUAcHJhY3RpY2U=');
+    expect(say('/b64 back\\\\slash and spaces')).toBe(`-- base64 of back\\slash and spaces: ${toBase64('back\\slash and spaces')}`);
+    expect(say('/base64 -d VXNlcm5hbWU6')).toBe('-- VXNlcm5hbWU6 is base64 for: Username:');
+    expect(say('/base64 -d AHRyYWluZWUAcHJhY3RpY2U=')).toBe('-- AHRyYWluZWUAcHJhY3RpY2U= is base64 for: ^@trainee^@practice');
+    expect(say('/base64 -d %%%')).toBe('-- "%%%" is not base64');
+    expect(say('/base64')).toContain('/base64 \\0user\\0password encodes');
+  });
+});
