@@ -123,7 +123,7 @@ export function startApp(boot: BootHandOver): void {
     complete: (text) => (model.kindOfNextLine(text) === 'command' ? completeLine(text, model.state) : null),
     onLine(text) {
       // heloterm's own commands (/help, /lesson) are never sent; in message text or an AUTH response "/" is just text.
-      const local = model.kindOfNextLine(text) === 'command' ? localCommand(text, model.state) : null;
+      const local = localCommand(text, model.state, model.kindOfNextLine(text));
       if (local !== null) {
         switch (local.kind) {
           case 'text':

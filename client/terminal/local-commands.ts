@@ -1,8 +1,9 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/lesson`, `/tls`, `/mx`, `/save` and `/base64`. Lines starting with "/" are never valid SMTP commands
- * (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a server understands; inside message
- * text they are left alone (app.ts).
+ * commands: `/help`, `/lesson`, `/tls`, `/mx`, `/save` and `/base64`. Lines starting with "/" are never valid SMTP
+ * commands (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a server understands. Inside
+ * message text they are left alone; in answer to an AUTH challenge, where base64 may begin with "/", only the words
+ * of heloterm's own commands are taken (localCommand).
  */
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
@@ -10,7 +11,7 @@ import { commonPrefix, complete, verbsFor } from '../../shared/smtp/complete.js'
 import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { mxDomain } from '../../shared/smtp/mx.js';
-import type { SessionState } from '../../shared/smtp/session.js';
+import type { SentKind, SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
 import type { CompletionResult } from './line-editor.js';
 import { formatNote } from './render.js';
@@ -26,6 +27,9 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
   const text = prefix.length > typed.length ? prefix : typed;
   return { text, cursor: text.length, candidates: offers.map((o) => o.label) };
 }
+
+/** The words of heloterm's own commands. */
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'save', 'transcript', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -43,11 +47,17 @@ export type LocalCommand =
 
 const text = (t: string): LocalCommand => ({ kind: 'text', text: t });
 
-/** The heloterm command a line is, or null when it is not one (it goes to the server). */
-export function localCommand(line: string, state: SessionState): LocalCommand | null {
+/**
+ * The heloterm command a line is, or null when it is not one (it goes to the server). `kind` is what the line would
+ * be to the session: a command line, or an answer to an AUTH challenge (334), where a "/" may begin base64, so only
+ * a known heloterm command is taken (/base64 is wanted just then); message text is never one.
+ */
+export function localCommand(line: string, state: SessionState, kind: SentKind = 'command'): LocalCommand | null {
+  if (kind !== 'command' && kind !== 'auth-response') return null;
   const t = line.trim();
   if (!t.startsWith('/')) return null;
   const [cmd = '', arg = ''] = t.slice(1).split(/\s+/, 2);
+  if (kind === 'auth-response' && !LOCAL_COMMANDS.has(cmd.toLowerCase())) return null;
   switch (cmd.toLowerCase()) {
     case 'help':
       return text(helpText(arg, state));

@@ -62,4 +62,33 @@ describe('the transcript in Chromium', () => {
     expect(again.text).toContain(`C: AUTH PLAIN ${REMOVED}`);
     await waitForTerminal(page, (t) => t.includes(`transcript saved as ${again.name}`), TIMEOUT_MS, 'the note');
   });
+
+  it('AUTH LOGIN by hand: /base64 answers a challenge without reaching the server, and the transcript keeps no secret', async () => {
+    const page = await pages.open(`${app().url}?connect=1`);
+    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), TIMEOUT_MS, 'the greeting');
+    await type(page, 'EHLO trainee', /^250 /m);
+    await type(page, 'STARTTLS', /^220 2\.0\.0 /m);
+    await waitForTerminal(page, (t) => t.includes('days left)'), TIMEOUT_MS, 'the TLS findings');
+    await type(page, 'EHLO trainee', /^250 /m);
+    await type(page, 'AUTH LOGIN', /^334 VXNlcm5hbWU6/m);
+    await waitForTerminal(page, (t) => t.includes('The challenge is base64 for "Username:"'), TIMEOUT_MS, 'the coach');
+    // Typed while the server waits for the user name: heloterm answers it; the server never sees it.
+    await type(page, '/base64 trainee', /^-- base64 of trainee: dHJhaW5lZQ==/m);
+    await type(page, 'dHJhaW5lZQ==', /^334 UGFzc3dvcmQ6/m);
+    await type(page, '/base64 -d UGFzc3dvcmQ6', /is base64 for: Password:/m);
+    await type(page, 'cHJhY3RpY2U=', /^235 /m);
+
+    const { text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
+    for (const secret of ['dHJhaW5lZQ==', 'cHJhY3RpY2U=', '/base64']) expect(text).not.toContain(secret);
+    const dialog = text.split('\n').map((l) => l.replace(/^ *\d+\.\d{3} /, ''));
+    const auth = dialog.indexOf('C: AUTH LOGIN');
+    expect(dialog.slice(auth, auth + 6)).toEqual([
+      'C: AUTH LOGIN',
+      'S: 334 VXNlcm5hbWU6',
+      `C: ${REMOVED}`,
+      'S: 334 UGFzc3dvcmQ6',
+      `C: ${REMOVED}`,
+      'S: 235 2.7.0 Authentication successful',
+    ]);
+  });
 });

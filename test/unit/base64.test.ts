@@ -3,7 +3,7 @@
  * the coach reading an AUTH challenge aloud; and /base64 in the terminal.
  */
 import { describe, expect, it } from 'vitest';
-import { localCommand } from '../../client/terminal/local-commands.js';
+import { LOCAL_COMMANDS, localCommand } from '../../client/terminal/local-commands.js';
 import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
 import { Coach, type Hint } from '../../shared/smtp/coach.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
@@ -77,6 +77,27 @@ describe('the coach and an AUTH challenge', () => {
     expect(odd?.text).toContain('"^[[2Jhi"');
     const notB64 = hints(['S: 220 x', 'C: AUTH X', 'S: 334 not base64!']).find((x) => x.id === 'auth-challenge');
     expect(notB64?.text).toContain('"not base64!" is not base64 itself');
+  });
+});
+
+describe('heloterm commands during AUTH and in message text', () => {
+  const state = new SessionModel().state;
+  it('takes a known command in answer to a challenge (/base64 is wanted then), but leaves base64 starting with "/" alone', () => {
+    expect(localCommand('/base64 trainee', state, 'auth-response')?.kind).toBe('text');
+    expect(localCommand('/help', state, 'auth-response')?.kind).toBe('text');
+    expect(localCommand('/w==', state, 'auth-response')).toBeNull();
+    expect(localCommand('/nope', state, 'auth-response')).toBeNull();
+    expect(localCommand('/help', state, 'message-text')).toBeNull();
+    expect(localCommand('/help', state, 'end-of-data')).toBeNull();
+  });
+
+  it('knows the same words it answers to', () => {
+    for (const word of LOCAL_COMMANDS) {
+      const c = localCommand(`/${word}`, state);
+      expect(c === null || (c.kind === 'text' && plain(c.text).includes('unknown heloterm command')), word).toBe(false);
+    }
+    const unknown = localCommand('/frobnicate', state);
+    expect(unknown?.kind === 'text' && plain(unknown.text)).toContain('unknown heloterm command');
   });
 });
 
