@@ -22,18 +22,24 @@ describe('the transcript in Chromium', () => {
     await waitForTerminal(page, (t) => reply.test(t.slice(t.lastIndexOf(line))), TIMEOUT_MS, `the reply to ${line}`);
   }
 
-  async function saved(page: Page, save: () => Promise<void>): Promise<{ name: string; text: string }> {
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT_MS }), save()]);
-    return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
-  }
-
-  it('downloads the dialog with the TLS handshake noted and the login removed', async () => {
+  /** Connects to the practice server, greets it, turns on TLS and greets it again: where a login happens. */
+  async function openOverTls(): Promise<Page> {
     const page = await pages.open(`${app().url}?connect=1`);
     await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), TIMEOUT_MS, 'the greeting');
     await type(page, 'EHLO trainee', /^250 /m);
     await type(page, 'STARTTLS', /^220 2\.0\.0 /m);
     await waitForTerminal(page, (t) => t.includes('days left)'), TIMEOUT_MS, 'the TLS findings');
     await type(page, 'EHLO trainee', /^250 /m);
+    return page;
+  }
+
+  async function saved(page: Page, save: () => Promise<void>): Promise<{ name: string; text: string }> {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT_MS }), save()]);
+    return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
+  }
+
+  it('downloads the dialog with the TLS handshake noted and the login removed', async () => {
+    const page = await openOverTls();
     await type(page, `AUTH PLAIN ${CREDENTIALS}`, /^235 /m);
 
     const { name, text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
@@ -64,12 +70,7 @@ describe('the transcript in Chromium', () => {
   });
 
   it('AUTH LOGIN by hand: /base64 answers a challenge without reaching the server, and the transcript keeps no secret', async () => {
-    const page = await pages.open(`${app().url}?connect=1`);
-    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), TIMEOUT_MS, 'the greeting');
-    await type(page, 'EHLO trainee', /^250 /m);
-    await type(page, 'STARTTLS', /^220 2\.0\.0 /m);
-    await waitForTerminal(page, (t) => t.includes('days left)'), TIMEOUT_MS, 'the TLS findings');
-    await type(page, 'EHLO trainee', /^250 /m);
+    const page = await openOverTls();
     await type(page, 'AUTH LOGIN', /^334 VXNlcm5hbWU6/m);
     await waitForTerminal(page, (t) => t.includes('The challenge is base64 for "Username:"'), TIMEOUT_MS, 'the coach');
     // Typed while the server waits for the user name: heloterm answers it; the server never sees it.
