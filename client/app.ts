@@ -327,7 +327,7 @@ export function startApp(boot: BootHandOver): void {
         const rest = renderer.pending;
         if (rest !== '') view.write(formatNote(`incomplete last line (no line ending): ${rest}`));
         const who = m.by === 'server' ? 'closed by the server' : m.by === 'client' ? 'disconnected' : 'connection lost';
-        transcript.closed(m.reason === '' || m.by === 'server' ? who : `${who}: ${m.reason}`, performance.now());
+        transcript.note(m.reason === '' || m.by === 'server' ? who : `${who}: ${m.reason}`, performance.now());
         view.write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
         status.closed(m.by, m.reason);
         setState('idle');

@@ -146,6 +146,11 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     this.patchEnhancedCodes();
   }
 
+  /** How many (client, sender, recipient) greylisting remembers now (at most MAX_GREYLIST_ENTRIES). */
+  get greylistSize(): number {
+    return this.greylist.size;
+  }
+
   get info(): PracticeInfo {
     if (this.infoValue === null) throw new Error('practice server not listening');
     return this.infoValue;

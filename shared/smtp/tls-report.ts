@@ -8,9 +8,6 @@ import type { PeerCertificate, TlsMessage } from '../protocol/messages.js';
 import { TLS_ERRORS, UNKNOWN_TLS_ERROR } from './tls-errors.js';
 import type { Explanation, Finding } from './types.js';
 
-export type { FindingTone } from './types.js';
-/** One line about the certificate. Parts that came from it are the server's words: show them through showControls. */
-export type CertificateFinding = Finding;
 
 export interface TlsReport {
   protocol: string;
@@ -19,7 +16,8 @@ export interface TlsReport {
   /** Why it did not verify, explained; null when it did. */
   error: Explanation | null;
   certificate: PeerCertificate | null;
-  findings: CertificateFinding[];
+  /** Most important first. What came from the certificate is the server's word: show it through showControls. */
+  findings: Finding[];
 }
 
 /** A certificate this close to its end is worth a warning: certbot and most ACME clients renew 30 days before. */
@@ -48,7 +46,7 @@ export function findTlsErrorToken(text: string): { start: number; end: number; k
 }
 
 /** A name as shown: "DNS:mx.example.com" as "mx.example.com", "IP Address:192.0.2.1" as "192.0.2.1". */
-export function shownName(name: string): string {
+function shownName(name: string): string {
   if (name.startsWith('DNS:')) return name.slice(4);
   if (name.startsWith('IP Address:')) return name.slice(11);
   return name;
@@ -61,7 +59,7 @@ const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function validity(c: PeerCertificate, now: number): CertificateFinding {
+function validity(c: PeerCertificate, now: number): Finding {
   const from = c.validFrom === null ? NaN : Date.parse(c.validFrom);
   const to = c.validTo === null ? NaN : Date.parse(c.validTo);
   if (Number.isNaN(from) || Number.isNaN(to)) return { tone: 'warn', text: 'its validity dates could not be read' };
@@ -83,7 +81,7 @@ export function assessTls(
 ): TlsReport {
   host = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   const error = m.authorized ? null : explainTlsError(m.authorizationError ?? 'UNKNOWN');
-  const findings: CertificateFinding[] = [];
+  const findings: Finding[] = [];
   findings.push(
     error === null
       ? { tone: 'ok', text: "verified: a certificate authority this machine trusts vouches for it, and it is for this host" }

@@ -58,7 +58,10 @@ export class Transcript {
     private readonly floodKeepChars = FLOOD_KEEP_CHARS,
   ) {}
 
-  /** Something heloterm noted, at `at` (ms, any clock that only goes forward). */
+  /**
+   * Something heloterm noted (connecting, TLS, closing), at `at` (ms, any clock that only goes forward). Received text
+   * without its line ending before it is shown as a line of its own, marked.
+   */
   note(text: string, at: number): void {
     this.push({ at, kind: 'line', tag: '#', text });
   }
@@ -82,11 +85,6 @@ export class Transcript {
     this.chars += data.length;
     // Trimmed in steps, not on every chunk.
     if (this.chars > this.maxChars + this.maxChars / 4) this.trim();
-  }
-
-  /** The connection ended (a last line without its line ending is shown, marked, before this note). */
-  closed(note: string, at: number): void {
-    this.note(note, at);
   }
 
   /** The whole transcript, with a header saying what it is and when it was saved (`savedAt`: a Date's ISO text). */

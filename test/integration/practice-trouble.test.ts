@@ -4,8 +4,10 @@
  * only once the delay has passed since its first try, per (client, sender, recipient). heloterm's own knowledge
  * must recognise both texts, or the lesson that uses them would teach nothing.
  */
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { MAX_GREYLIST_ENTRIES } from '../../server/practice/practice-server.js';
 import { FULL_MAILBOX, GREYLIST_MAILBOX } from '../../shared/practice/trouble.js';
 import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
 import type { Reply } from '../../shared/smtp/types.js';
@@ -63,4 +65,38 @@ describe('the practice mailboxes that refuse on purpose', () => {
     await say('MAIL FROM:<Trainee@Example.org>');
     expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(250);
   });
+
+  it('greylisting remembers at most MAX_GREYLIST_ENTRIES senders, forgetting the oldest', async () => {
+    // Straight to the practice server over TCP, pipelined: more senders than it remembers.
+    const practice = app.practice!;
+    const socket = net.connect(practice.info.port, practice.info.host);
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => (received += d));
+    const replies = (): number => (received.match(/^\d{3} /gm) ?? []).length;
+    const until = async (n: number): Promise<void> => {
+      for (let i = 0; replies() < n; i++) {
+        if (i > 600) throw new Error(`${replies()} of ${n} replies`);
+        await sleep(50);
+      }
+    };
+    await until(1);
+    socket.write('EHLO trainee\r\n');
+    await until(2);
+    const senders = MAX_GREYLIST_ENTRIES + 10;
+    let batch = '';
+    for (let i = 0; i < senders; i++) batch += `MAIL FROM:<s${i}@example.org>\r\nRCPT TO:<${GREYLIST_MAILBOX}@practice.test>\r\nRSET\r\n`;
+    socket.write(batch);
+    await until(2 + 3 * senders);
+    socket.destroy();
+    expect((received.match(/^450 4\.2\.0 /gm) ?? []).length).toBe(senders);
+    expect(practice.greylistSize).toBe(MAX_GREYLIST_ENTRIES);
+    // The first sender was forgotten: after the delay it is deferred again, as new.
+    await sleep(GREYLIST_MS + 50);
+    await say('MAIL FROM:<s0@example.org>');
+    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(450);
+    await say('RSET');
+    await say(`MAIL FROM:<s${senders - 1}@example.org>`);
+    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(250);
+  }, 60_000);
 });

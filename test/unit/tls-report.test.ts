@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatTlsReport } from '../../client/terminal/render-findings.js';
+import { splitAltNames } from '../../server/certificate.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { decodeServerMessage } from '../../shared/protocol/decode.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
@@ -176,6 +177,19 @@ describe('the terminal lines', () => {
     expect(localCommand('/CERT', state)).toEqual({ kind: 'tls' });
     const help = localCommand('/help', state);
     expect(help?.kind === 'text' ? plain(help.text) : '').toContain("/tls shows the server's certificate again");
+  });
+});
+
+describe("the certificate's names as Node prints them", () => {
+  it('splits at ", " outside quotes only: Node quotes a name holding a comma or a quote (CVE-2021-44532)', () => {
+    expect(splitAltNames('DNS:a.example, IP Address:192.0.2.1')).toEqual(['DNS:a.example', 'IP Address:192.0.2.1']);
+    // An escaped quote does not end the quoted name.
+    expect(splitAltNames('DNS:"a, b.example", DNS:"say \\", x", DNS:c.example')).toEqual([
+      'DNS:"a, b.example"',
+      'DNS:"say \\", x"',
+      'DNS:c.example',
+    ]);
+    expect(splitAltNames('')).toEqual([]);
   });
 });
 

@@ -47,7 +47,7 @@ describe('the transcript', () => {
     t.received('220 mx ready\r\n', 1250);
     t.sent('QUIT', 'command', 2500);
     t.received('221 bye\r\n', 2600);
-    t.closed('closed by the server', 2601);
+    t.note('closed by the server', 2601);
     const text = t.text('2026-11-29T12:00:00.000Z');
     expect(text.split('\n')).toEqual([
       '# heloterm transcript, saved 2026-11-29T12:00:00.000Z',
@@ -65,7 +65,7 @@ describe('the transcript', () => {
   it('shows control characters, bare LFs and a last line without its line ending', () => {
     const t = new Transcript();
     t.received('220 a\x1b[31mred\x07\r\n250 bare\n554 cut', 0);
-    t.closed('closed by the server', 5);
+    t.note('closed by the server', 5);
     expect(body(t)).toEqual(['S: 220 a^[[31mred^G', 'S: 250 bare [bare LF]', 'S: 554 cut [no line ending]', '# closed by the server']);
     expect(t.text('x')).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
   });
