@@ -37,6 +37,7 @@ export const VENDOR_TOPICS = [
   'message-format', // the message breaks RFC 5322 rules the receiver enforces
   'sender-rejected', // the envelope sender (MAIL FROM) was refused
   'command-sequence', // a command came out of order (RFC 5321 §4.1.4)
+  'pipelining', // a line came before the server's reply where pipelining is not allowed (RFC 2920)
 ] as const;
 export type VendorTopic = (typeof VENDOR_TOPICS)[number];
 
@@ -847,6 +848,39 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     source: 'Microsoft 365 notice "550 5.7.350 Remote server returned message detected as spam"; Exim/SpamAssassin ACL "Message rejected as spam"',
   },
   {
+    id: 'gmail-not-rfc5322',
+    topic: 'message-format',
+    vendor: 'Gmail',
+    pattern: /\bnot RFC 5322 compliant\b/i,
+    title: 'Message format refused (Gmail)',
+    cause: 'Gmail found the message breaks RFC 5322: most often a missing or malformed From: header, or a header given twice (two Subject: or To: lines).',
+    action: 'Give the message one valid From: and one Date: header (RFC 5322 §3.6), each header once, then an empty line before the body.',
+    confidence: 'high',
+    source: `${GOOGLE}, 550 5.7.1 "this message is not RFC 5322 compliant"`,
+  },
+  {
+    id: 'gmail-from-header',
+    topic: 'message-format',
+    vendor: 'Gmail',
+    pattern: /\bmissing a valid address in From: header\b|\bhaving no From: header\b/i,
+    title: 'No valid From: header (Gmail)',
+    cause: 'The message has no From: header, or its From: holds no valid address (a display name alone, or an encoded address).',
+    action: 'Add a header such as "From: You <you@example.org>" before the empty line that ends the headers.',
+    confidence: 'high',
+    source: `${GOOGLE}, 550 5.7.1 "Messages missing a valid address in From: header, or having no From: header, are not accepted"`,
+  },
+  {
+    id: 'gmail-message-id',
+    topic: 'message-format',
+    vendor: 'Gmail',
+    pattern: /\bmissing a valid Message-ID header\b/i,
+    title: 'No valid Message-ID: header (Gmail)',
+    cause: 'Gmail wants a Message-ID: header (RFC 5322 §3.6.4); a message typed by hand has none unless you add it.',
+    action: 'Add a header such as "Message-ID: <unique-part@your.domain>".',
+    confidence: 'high',
+    source: `${GOOGLE}, 550 5.7.1 "Messages missing a valid Message-ID header are not accepted"`,
+  },
+  {
     id: 'exim-rejected-after-data',
     topic: 'message-format',
     vendor: 'Exim',
@@ -905,5 +939,29 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     action: 'Follow the order EHLO, MAIL FROM, RCPT TO, DATA.',
     confidence: 'high',
     source: 'OpenSMTPD smtp_session.c "503 5.5.1 Invalid command: Command not allowed at this point."; test/fixtures/real-mta/opensmtpd-6.8-extra.txt',
+  },
+
+  // ---- pipelining (RFC 2920) ---------------------------------------------------------------------------------
+  {
+    id: 'exim-synchronization-error',
+    topic: 'pipelining',
+    vendor: 'Exim',
+    pattern: /\bSMTP synchronization error\b/i,
+    title: 'Talked out of turn (Exim)',
+    cause: 'A line came before Exim\'s reply to the last one: before its greeting, or without PIPELINING advertised (smtp_enforce_sync). Spambots do this; Exim hangs up.',
+    action: 'Connect again and wait for each reply before the next line (and for the greeting before EHLO). Paste one line at a time.',
+    confidence: 'high',
+    source: 'Exim smtp_in.c "554 SMTP synchronization error"; Exim spec, smtp_enforce_sync; RFC 2920 §3.1',
+  },
+  {
+    id: 'postfix-unauth-pipelining',
+    topic: 'pipelining',
+    vendor: 'Postfix',
+    pattern: /\bImproper use of SMTP command pipelining\b/i,
+    title: 'Pipelining where it is not allowed (Postfix)',
+    cause: 'Commands came before Postfix\'s reply where RFC 2920 does not allow it (before the greeting, after EHLO or DATA, or without PIPELINING): reject_unauth_pipelining refuses the client.',
+    action: 'Wait for each reply before the next line, and for 354 before the message text.',
+    confidence: 'high',
+    source: 'Postfix smtpd_check.c reject_unauth_pipelining "503 5.5.0 <…>: … rejected: Improper use of SMTP command pipelining"; RFC 2920 §3.1',
   },
 ];

@@ -159,11 +159,17 @@ const CORPUS: readonly CorpusEntry[] = [
   { id: 'message-content-rejected', from: 'amavisd-milter / rmilter smfi_setreply', reply: '550 5.7.1 Message content rejected' },
   { id: 'generic-spam-detected', from: 'Microsoft 365 service notice EX703958', reply: '550 5.7.350 Remote server returned message detected as spam' },
   { id: 'exim-rejected-after-data', from: 'Exim acl.c "Rejected after DATA: %s" with a verify = header_syntax failure', reply: '550 Rejected after DATA: domain missing or malformed: failing address in "From:" header is: bob' },
+  { id: 'gmail-not-rfc5322', from: `${G}, 550 5.7.1 (the published text, split over the lines of a multi-line reply)`, reply: ['550-5.7.1 Our system has detected that this message is not RFC 5322', '550-5.7.1 compliant. To reduce the amount of spam sent to Gmail, this message has been blocked.', '550 5.7.1 Please visit https://support.google.com/mail/?p=RfcMessageNonCompliant and review RFC 5322 specifications for more information.'] },
+  { id: 'gmail-from-header', from: `${G}, 550 5.7.1`, reply: '550 5.7.1 Messages missing a valid address in From: header, or having no From: header, are not accepted.' },
+  { id: 'gmail-message-id', from: `${G}, 550 5.7.1`, reply: '550 5.7.1 Messages missing a valid Message-ID header are not accepted.' },
   // command sequence
   { id: 'postfix-need-command', from: `${FIX}/postfix-3.7-extra.txt`, reply: '503 5.5.1 Error: need MAIL command' },
   { id: 'postfix-no-valid-recipients', from: `${FIX}/postfix-3.7-extra.txt`, reply: '554 5.5.1 Error: no valid recipients' },
   { id: 'exim-command-sequence', from: `${FIX}/exim-4.96-extra.txt`, reply: '503 sender not yet given' },
   { id: 'opensmtpd-command-sequence', from: `${FIX}/opensmtpd-6.8-extra.txt`, reply: '503 5.5.1 Invalid command: Command not allowed at this point.' },
+  // pipelining
+  { id: 'exim-synchronization-error', from: 'Exim smtp_in.c, input before the banner or pipelining not advertised', reply: '554 SMTP synchronization error' },
+  { id: 'postfix-unauth-pipelining', from: 'Postfix smtpd_check.c reject_unauth_pipelining, in smtpd_data_restrictions', reply: '503 5.5.0 <DATA>: Data command rejected: Improper use of SMTP command pipelining' },
 ];
 
 interface NearMiss {
@@ -249,6 +255,11 @@ const NEAR_MISSES: readonly NearMiss[] = [
   { not: 'postfix-no-valid-recipients', why: "OpenSMTPD's wording for the same state", reply: '503 5.5.4 Invalid command arguments: No recipient specified' },
   { not: 'exim-command-sequence', why: "Postfix's sequence wording", reply: '503 5.5.1 Error: need MAIL command' },
   { not: 'opensmtpd-command-sequence', why: "Postfix's sequence wording", reply: '503 5.5.1 Error: need RCPT command' },
+  { not: 'gmail-not-rfc5322', why: 'another RFC named, SMTP itself', reply: '550 5.5.2 Syntax error, the command is not RFC 5321 compliant' },
+  { not: 'gmail-from-header', why: "QQ Mail's wording for a bad From: (no rule yet; not Gmail's words)", reply: '550 The "From" header is missing or invalid. Please follow RFC5322, RFC2047, RFC822 standard protocol.' },
+  { not: 'gmail-message-id', why: 'a duplicate header, not a missing Message-ID', reply: '550 5.7.1 Message has duplicate Message-ID headers' },
+  { not: 'exim-synchronization-error', why: 'a TLS failure, not talking out of turn', reply: '554 Security failure: TLS negotiation error' },
+  { not: 'postfix-unauth-pipelining', why: 'a bare newline (SMTP smuggling defence), not pipelining', reply: '521 5.5.2 mx.example.org Error: bare <LF> received' },
 ];
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
