@@ -91,10 +91,12 @@ export function startApp(boot: BootHandOver): void {
   };
   /** When the `rx` being rendered arrived (one clock read per chunk, not per reply). */
   let rxTime = 0;
+  /** Why replies were slow, as said in the terminal on this connection: each reason once (the log has every one). */
+  const slowSaid = new Set<string>();
   const renderer = new ServerTextRenderer((reply) => {
-    const ex = model.received(reply);
-    const n = ++replies;
     const now = rxTime;
+    const ex = model.received(reply, now);
+    const n = ++replies;
     if (!flood.admit(reply.code, now)) {
       // Counted, not annotated: the log makes the report only if the reply is among those it shows. A lesson does
       // not follow a flood either: its step stays in hand, to be done again once the flood is over.
@@ -106,7 +108,9 @@ export function startApp(boot: BootHandOver): void {
     const report = reportReply(n, ex);
     reports.add(report);
     log.add(report);
-    return { report, hints: coach.afterReply(ex), more: guide.afterReply(ex) };
+    const slow = report.slow !== null && !slowSaid.has(report.slow.id);
+    if (report.slow !== null) slowSaid.add(report.slow.id);
+    return { report, slow, hints: coach.afterReply(ex), more: guide.afterReply(ex) };
   });
   let practice: PracticeInfo | null = null;
   let state: FormState = 'idle';
@@ -256,18 +260,24 @@ export function startApp(boot: BootHandOver): void {
     urlLesson = undefined;
   };
 
-  /** A line the bridge wrote to the server (a `tx`, or one of an `rx`'s `sent`): the model follows, the coach hints. */
-  const written = (text: string): void => {
+  /**
+   * A line the bridge wrote to the server (a `tx`, or one of an `rx`'s `sent`), as the page learnt at `at`: the model
+   * follows, the coach hints.
+   */
+  const written = (text: string, at: number): void => {
     const before = model.state;
     const kind = model.kindOfNextLine(text);
-    transcript.sent(text, kind, performance.now());
-    const hints = coach.beforeSend(text, kind, before);
-    model.sent(text);
+    transcript.sent(text, kind, at);
+    const hints = coach.beforeSend(text, kind, before, model.unanswered);
+    model.sent(text, at);
     view.write(hints.map(formatCoach).join('') + guide.afterSend(text, kind, before));
   };
 
-  /** Handles one message from the bridge; `painted`: its note is on screen already (the boot script wrote it). */
-  const onMessage = (m: ServerMessage, painted: boolean): void => {
+  /**
+   * Handles one message from the bridge, which arrived at `at` (performance.now()); `painted`: its note is on screen
+   * already (the boot script wrote it).
+   */
+  const onMessage = (m: ServerMessage, painted: boolean, at: number): void => {
     // A flood ends where anything but more replies comes (a line written, too): its summary goes before that.
     if ((m.type !== 'rx' || m.sent !== undefined) && flood.flooding) closeFlood();
     switch (m.type) {
@@ -281,35 +291,38 @@ export function startApp(boot: BootHandOver): void {
       case 'connecting':
         dialled = m.host;
         tlsReport = null;
-        transcript.note(`connecting to ${m.host} port ${m.port}`, performance.now());
+        transcript.note(`connecting to ${m.host} port ${m.port}`, at);
         setState('connecting');
         status.connecting(m.host, m.port);
         if (!painted) view.write(formatConnecting(m.host, m.port));
         return;
       case 'connected':
         setState('connected');
-        transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, performance.now());
+        // The greeting's wait starts now; the reasons for slow replies are given anew on each connection.
+        model.connected(false, at);
+        slowSaid.clear();
+        transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
         status.connected(m.host, m.address, m.port);
         if (!painted) view.write(formatConnected(m.host, m.address, m.port));
         return;
       case 'tls':
         // After STARTTLS the session starts over (RFC 3207 §4.2); with implicit TLS it is just beginning.
         if (model.state.tlsPending) model.tlsEstablished();
-        else model.connected(true);
+        else model.connected(true, at);
         status.tls(m);
         tlsReport = assessTls(m, dialled, Date.now());
-        transcript.note(`TLS active (${m.protocol}, ${m.cipher}); certificate ${tlsReport.findings[0]?.text ?? ''}`, performance.now());
+        transcript.note(`TLS active (${m.protocol}, ${m.cipher}); certificate ${tlsReport.findings[0]?.text ?? ''}`, at);
         view.write(formatTlsReport(tlsReport));
         log.add({ tls: tlsReport });
         return;
       case 'rx':
-        if (m.sent !== undefined) for (const text of m.sent) written(text);
-        rxTime = performance.now();
+        if (m.sent !== undefined) for (const text of m.sent) written(text, at);
+        rxTime = at;
         view.write(renderer.rx(m.data).pieces);
         transcript.received(m.data, rxTime, flood.flooding);
         return;
       case 'tx':
-        return written(m.text);
+        return written(m.text, at);
       case 'queued':
         view.write(formatQueued());
         return;
@@ -327,7 +340,7 @@ export function startApp(boot: BootHandOver): void {
         const rest = renderer.pending;
         if (rest !== '') view.write(formatNote(`incomplete last line (no line ending): ${rest}`));
         const who = m.by === 'server' ? 'closed by the server' : m.by === 'client' ? 'disconnected' : 'connection lost';
-        transcript.note(m.reason === '' || m.by === 'server' ? who : `${who}: ${m.reason}`, performance.now());
+        transcript.note(m.reason === '' || m.by === 'server' ? who : `${who}: ${m.reason}`, at);
         view.write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
         status.closed(m.by, m.reason);
         setState('idle');
@@ -335,7 +348,7 @@ export function startApp(boot: BootHandOver): void {
         return;
       }
       case 'error':
-        transcript.note(`error ${m.code}: ${m.message}`, performance.now());
+        transcript.note(`error ${m.code}: ${m.message}`, at);
         status.error(m.code, m.message);
         view.write(formatNote(`error: ${showControls(m.message)}`));
         if (CONNECT_FAILURES.has(m.code)) setState('idle');
@@ -370,11 +383,11 @@ export function startApp(boot: BootHandOver): void {
   // What happened before the app was here, in order; then live events. Nothing can come between (one task).
   renderer.skipLines(boot.early.paintedLines);
   for (const e of boot.early.events) {
-    if (e.kind === 'message') onMessage(e.m, e.painted);
+    if (e.kind === 'message') onMessage(e.m, e.painted, e.at);
     else onLinkEvent(e);
   }
   conn.useDecoder(decodeAnyServerMessage);
-  conn.onAny((m) => onMessage(m, false));
+  conn.onAny((m) => onMessage(m, false, performance.now()));
   conn.onLink('open', () => onLinkEvent({ kind: 'open' }));
   conn.onLink('down', (code, reason) => onLinkEvent({ kind: 'down', code, reason }));
   conn.onLink('protocolError', (error) => onLinkEvent({ kind: 'protocolError', error }));

@@ -50,7 +50,7 @@ export interface HelotermOptions {
   /** Default 8025; 0 = ephemeral. */
   port?: number;
   /** The embedded practice server; default { port: 0 } on 127.0.0.1. */
-  practice?: false | { port?: number; host?: string; greylistMs?: number };
+  practice?: false | { port?: number; host?: string; greylistMs?: number; slowMs?: number };
   /** Default [25, 465, 587, 2525]; the practice port is always allowed for the practice server. */
   allowedPorts?: number[];
   /** Extra allowed Origins beyond the server's own http://host:port. */

@@ -14,7 +14,14 @@ import { formatConnected, formatConnecting, formatServerLine } from '../terminal
 
 /** One event from the bridge's WebSocket, as the boot script saw it. */
 export type EarlyEvent =
-  | { kind: 'message'; m: ServerMessage; /** Its note (connecting, connected) is on screen already. */ painted: boolean }
+  | {
+      kind: 'message';
+      m: ServerMessage;
+      /** Its note (connecting, connected) is on screen already. */
+      painted: boolean;
+      /** When it arrived (performance.now()): how long the server took is measured from these. */
+      at: number;
+    }
   | { kind: 'open' }
   | { kind: 'down'; code: number; reason: string }
   | { kind: 'protocolError'; error: string };
@@ -71,7 +78,7 @@ export class EarlyPainter {
       }
       if (!this.painting) this.onStop();
     }
-    this.events.push({ kind: 'message', m, painted });
+    this.events.push({ kind: 'message', m, painted, at: performance.now() });
   }
 
   /** Stops painting and gives everything kept to the app. */

@@ -6,6 +6,7 @@
 import type { Hint } from '../../shared/smtp/coach.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
+import { WAIT_MARK, formatWait } from '../../shared/smtp/timing.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import type { ReplyClass, ReplyLine } from '../../shared/smtp/types.js';
 import { CLASS_COLOUR, EOL, SGR, classColour, formatServerLine, paint } from './render.js';
@@ -23,12 +24,20 @@ export function formatReplyLine(line: ReplyLine): string {
 }
 
 /**
- * The annotation line after a complete reply: `  ↳ 250 … · 2.1.5 …  [n]`, dim, in the class colour. The number is
- * the reply's entry in the reply log (and lets the hover find the reply, see reports.ts).
+ * The annotation line after a complete reply: `  ↳ 250 … · 2.1.5 …  [n]`, dim, in the class colour, with the time
+ * the server took when it was slow (`· ◷ 6.0 s`). The number is the reply's entry in the reply log (and lets the
+ * hover find the reply, see reports.ts).
  */
 export function formatAnnotation(r: ReplyReport): string {
   const a = r.annotation;
-  return paint(SGR.dim + CLASS_COLOUR[a.cls], `  ${ANNOTATION_MARK} ${a.summary}  [${r.n}]`) + EOL;
+  const wait = r.slow === null ? '' : ` · ${WAIT_MARK} ${formatWait(r.slow.ms)}`;
+  return paint(SGR.dim + CLASS_COLOUR[a.cls], `  ${ANNOTATION_MARK} ${a.summary}${wait}  [${r.n}]`) + EOL;
+}
+
+/** Why a slow reply may have been slow (given once per connection and cause; the hover and the log always have it). */
+export function formatSlow(r: ReplyReport): string {
+  if (r.slow === null) return '';
+  return paint(SGR.dim, `  ${WAIT_MARK} ${formatWait(r.slow.ms)}: ${r.slow.title} — point at the code for more`) + EOL;
 }
 
 /** The most likely cause behind a failure's text, when a vendor rule recognised it. */

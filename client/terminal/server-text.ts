@@ -9,7 +9,7 @@ import { showControls } from '../../shared/smtp/escape.js';
 import type { Hint } from '../../shared/smtp/coach.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import type { ParseEvent, Reply } from '../../shared/smtp/types.js';
-import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatVendor } from './render-replies.js';
+import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatSlow, formatVendor } from './render-replies.js';
 import type { Piece } from './jump-scroll.js';
 
 /**
@@ -24,9 +24,10 @@ export interface Rendered {
 
 /**
  * What the page knows about a complete reply, or null when it is not annotated one by one (a flood, flood.ts):
- * its report, the coach's hints, and `more` terminal text to write after them (a guided lesson's progress).
+ * its report, whether to say why it was slow (`slow`: the page says each reason once per connection), the coach's
+ * hints, and `more` terminal text to write after them (a guided lesson's progress).
  */
-export type ExplainReply = (reply: Reply) => { report: ReplyReport; hints: Hint[]; more: string } | null;
+export type ExplainReply = (reply: Reply) => { report: ReplyReport; slow: boolean; hints: Hint[]; more: string } | null;
 
 /** Feeds rx chunks through one ReplyParser per SMTP connection and renders each event. */
 export class ServerTextRenderer {
@@ -53,8 +54,9 @@ export class ServerTextRenderer {
         case 'reply': {
           const explained = this.explain(ev.reply);
           if (explained === null) break;
-          const { report, hints, more } = explained;
-          out.pieces.push(formatAnnotation(report) + formatVendor(report) + hints.map(formatCoach).join('') + more);
+          const { report, slow, hints, more } = explained;
+          const why = slow ? formatSlow(report) : '';
+          out.pieces.push(formatAnnotation(report) + formatVendor(report) + why + hints.map(formatCoach).join('') + more);
           out.replies.push(report);
           break;
         }

@@ -8,7 +8,7 @@ import type { ReplyReport } from '../../shared/smtp/report.js';
 import type { CodeToken } from '../../shared/smtp/tokens.js';
 import type { Explanation } from '../../shared/smtp/types.js';
 import { explainCode, explainEnhanced } from '../../shared/smtp/explain.js';
-import { renderContext, renderEhlo, renderExplanation, renderVendor } from '../ui/explain-view.js';
+import { renderContext, renderEhlo, renderExplanation, renderSlow, renderVendor } from '../ui/explain-view.js';
 
 /** Distance from the pointer to the tooltip's corner, in CSS pixels. */
 const POINTER_OFFSET_PX = 14;
@@ -68,8 +68,12 @@ export class CodeTooltip {
       this.element.dataset.key = e.key;
       const r = target.report;
       if (r !== null) {
-        // The reply's own story: what it means here, and what its text most likely means (best match only).
-        if (target.token.kind === 'basic') renderContext(this.element, r);
+        // The reply's own story: what it means here, why it was slow, and what its text most likely means (best
+        // match only).
+        if (target.token.kind === 'basic') {
+          renderContext(this.element, r);
+          renderSlow(this.element, r.slow);
+        }
         const best = r.vendor[0];
         if (best !== undefined) renderVendor(this.element, best);
       }

@@ -4,6 +4,7 @@
  */
 import type { EhloExplanation } from '../../shared/smtp/ehlo.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
+import { WAIT_MARK, formatWait, type SlowReply } from '../../shared/smtp/timing.js';
 import type { Explanation } from '../../shared/smtp/types.js';
 import type { VendorMatch } from '../../shared/smtp/vendor-match.js';
 
@@ -56,6 +57,22 @@ export function renderVendor(into: HTMLElement, m: VendorMatch): void {
       labelled('explain-text', 'Likely cause: ', m.cause),
       labelled('explain-action', 'What to do: ', m.action),
       el('small', 'explain-source', m.source),
+    ),
+  );
+}
+
+/** How long a slow reply took, and why that may be (timing.ts). */
+export function renderSlow(into: HTMLElement, slow: SlowReply | null): void {
+  if (slow === null) return;
+  const head = el('div', 'explain-head', el('span', 'explain-key wait', `${WAIT_MARK} ${formatWait(slow.ms)}`), ' ', el('span', 'explain-title', `to answer: ${slow.title}`));
+  into.append(
+    el(
+      'div',
+      'explain slow',
+      head,
+      labelled('explain-text', 'Likely cause: ', slow.cause),
+      labelled('explain-action', 'What to do: ', slow.action),
+      el('small', 'explain-source', slow.source),
     ),
   );
 }

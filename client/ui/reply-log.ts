@@ -9,7 +9,8 @@ import type { MxReport } from '../../shared/smtp/mx.js';
 import type { TlsReport } from '../../shared/smtp/tls-report.js';
 import type { Explanation, Finding } from '../../shared/smtp/types.js';
 import { TONE_MARK } from '../terminal/render-findings.js';
-import { renderContext, renderEhlo, renderExplanation, renderVendor } from './explain-view.js';
+import { WAIT_MARK, formatWait } from '../../shared/smtp/timing.js';
+import { renderContext, renderEhlo, renderExplanation, renderSlow, renderVendor } from './explain-view.js';
 
 /** Oldest entries are dropped beyond this many, to keep the page light in long sessions. */
 export const MAX_LOG_ENTRIES = 500;
@@ -184,10 +185,17 @@ export class ReplyLog {
       extra.textContent = ` (+${more} more line${more === 1 ? '' : 's'})`;
       line.append(extra);
     }
+    if (r.slow !== null) {
+      const wait = document.createElement('span');
+      wait.className = 'reply-wait';
+      wait.textContent = ` ${WAIT_MARK} ${formatWait(r.slow.ms)}`;
+      line.append(wait);
+    }
     li.append(line);
 
-    // What it means here first, then what its text most likely means, then the codes in general.
+    // What it means here first, why it was slow, then what its text most likely means, then the codes in general.
     renderContext(li, r);
+    renderSlow(li, r.slow);
     for (const m of r.vendor) renderVendor(li, m);
     for (const e of [annotation.basic, annotation.enhanced]) {
       if (e === null) continue;

@@ -2,8 +2,8 @@
  * The embedded practice server: a real SMTP server (smtp-server) for the domain practice.test, so heloterm works
  * out of the box. It speaks like a small, strict MTA: enhanced status codes on (RFC 2034), STARTTLS (RFC 3207) with a
  * self-signed certificate made when it starts, AUTH after STARTTLS with one practice login (RFC 4954), mailboxes
- * alice, bob, carol and postmaster, no relaying. Two more refuse on purpose (shared/practice/trouble.ts): greylist@
- * defers a new sender for a while, full@ is over its quota.
+ * alice, bob, carol and postmaster, no relaying. Three more misbehave on purpose (shared/practice/trouble.ts):
+ * greylist@ defers a new sender for a while, full@ is over its quota, slow@ is accepted only after a few seconds.
  * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) for tests and for the learner to inspect.
  */
 import { EventEmitter } from 'node:events';
@@ -12,7 +12,7 @@ import { simpleParser } from 'mailparser';
 import { generate as generateCertificate } from 'selfsigned';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
-import { FULL_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS } from '../../shared/practice/trouble.js';
+import { FULL_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS } from '../../shared/practice/trouble.js';
 
 export const PRACTICE_DOMAIN = 'practice.test';
 export const PRACTICE_LOCAL_PARTS = ['alice', 'bob', 'carol', 'postmaster'] as const;
@@ -82,6 +82,8 @@ export interface PracticeServerOptions {
   host?: string;
   /** How long greylist@ defers a new (client, sender, recipient), in ms; default GREYLIST_SECONDS. */
   greylistMs?: number;
+  /** How long RCPT for slow@ takes, in ms; default SLOW_SECONDS. */
+  slowMs?: number;
 }
 
 /** An SMTP error with the reply code smtp-server should send (it reads `responseCode`). */
@@ -109,12 +111,14 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   /** When each (client address, sender, recipient) was first tried at greylist@, in ms; oldest first. */
   private readonly greylist = new Map<string, number>();
   private readonly greylistMs: number;
+  private readonly slowMs: number;
   /** Makes the certificate anew every CERTIFICATE_RENEW_MS while listening. */
   private renewal: NodeJS.Timeout | null = null;
 
-  constructor(opts: Pick<PracticeServerOptions, 'greylistMs'> = {}) {
+  constructor(opts: Pick<PracticeServerOptions, 'greylistMs' | 'slowMs'> = {}) {
     super();
     this.greylistMs = opts.greylistMs ?? GREYLIST_SECONDS * 1000;
+    this.slowMs = opts.slowMs ?? SLOW_SECONDS * 1000;
     this.smtp = new SMTPServer({
       name: PRACTICE_DOMAIN,
       banner: BANNER,
@@ -132,7 +136,14 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
         // A response without `user` is a failure: 535 5.7.8 (RFC 4954 §6).
         callback(null, ok ? { user: PRACTICE_USER } : { message: 'Error: Authentication credentials invalid' });
       },
-      onRcptTo: (address, session, callback) => callback(this.checkRecipient(address, session)),
+      onRcptTo: (address, session, callback) => {
+        if (localPartOf(address.address).local === SLOW_MAILBOX && address.address.toLowerCase().endsWith(`@${PRACTICE_DOMAIN}`)) {
+          // smtp-server reads no further command until this one is answered, and drops the answer of a closed one.
+          setTimeout(() => callback(null), this.slowMs);
+          return;
+        }
+        callback(this.checkRecipient(address, session));
+      },
       onData: (stream, session, callback) => {
         this.receive(stream, session).then(
           (n) => callback(null, `practice message #${n} accepted (not delivered anywhere)`),

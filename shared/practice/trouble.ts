@@ -1,5 +1,5 @@
 /**
- * Mailboxes of the practice server that refuse on purpose, so a trainee meets the refusals real servers give
+ * Mailboxes of the practice server that refuse (or dawdle) on purpose, so a trainee meets the refusals real servers give
  * without waiting for a real one to: shared by the practice server (server/practice/practice-server.ts), the
  * practice server's description in the page, and the lesson that uses them.
  */
@@ -13,3 +13,10 @@ export const FULL_MAILBOX = 'full';
  * should not have to.
  */
 export const GREYLIST_SECONDS = 30;
+/** Slow: accepted only after SLOW_SECONDS, as a server that verifies each recipient with the next one does. */
+export const SLOW_MAILBOX = 'slow';
+/**
+ * How long the practice server takes to answer RCPT for slow@, in seconds: about what Postfix's recipient
+ * verification waits (address_verify_poll_count × address_verify_poll_delay, 3 × 3 s) before it gives up.
+ */
+export const SLOW_SECONDS = 3;

@@ -34,12 +34,44 @@ const MAIL_PARAM_EXTENSION: Readonly<Record<string, (value: string) => string>> 
 };
 const RCPT_PARAM_EXTENSION: Readonly<Record<string, string>> = { NOTIFY: 'DSN', ORCPT: 'DSN' };
 
+/**
+ * Commands that must end a pipelined group: nothing may follow before their reply (RFC 2920 §3.1). STARTTLS too,
+ * but the bridge holds every line after it until its reply.
+ */
+const ENDS_GROUP: ReadonlySet<string> = new Set(['EHLO', 'DATA', 'VRFY', 'EXPN', 'TURN', 'QUIT', 'NOOP']);
+
+/** The header fields every message must have (RFC 5322 §3.6: the origination date and the originator). */
+const REQUIRED_HEADERS = ['From', 'Date'] as const;
+
 export class Coach {
   private readonly shown = new Set<string>();
+  /** A line was sent ahead of a reply and the coach said so: not again until the server has caught up. */
+  private pipelineSaid = false;
+  /** Header fields of the message being typed (lower case), while its header section lasts. */
+  private headers = new Set<string>();
+  private inHeaders = false;
+  /** The coach saw the message's first line as message text (not taken back from lines pipelined after DATA). */
+  private sawMessageStart = false;
 
-  /** Hints about a line the user is about to send (or just sent), given the state before it. */
-  beforeSend(line: string, kind: SentKind, state: SessionState): Hint[] {
+  /**
+   * Hints about a line the user is about to send (or just sent), given the state before it and the lines written
+   * before it that await a reply (SessionModel.unanswered).
+   */
+  beforeSend(line: string, kind: SentKind, state: SessionState, unanswered: readonly string[] = []): Hint[] {
     const hints: Hint[] = [];
+    if (unanswered.length === 0) this.pipelineSaid = false;
+    else if (!this.pipelineSaid) {
+      const h = pipelineHint(unanswered[unanswered.length - 1] ?? '', state);
+      if (h !== null) {
+        hints.push(h);
+        this.pipelineSaid = true;
+      }
+    }
+    if (kind === 'message-text') this.followHeaders(line, state.dataLines);
+    if (kind === 'end-of-data') {
+      const h = this.headersHint();
+      if (h !== null) hints.push(h);
+    }
     if (kind === 'message-text') {
       if (line.startsWith('.')) {
         hints.push(hint('dot-stuffing', 'This line starts with ".": the server removes that first dot (dot-stuffing). To send a line that starts with ".", type "..".', 'RFC 5321 §4.5.2'));
@@ -74,6 +106,7 @@ export class Coach {
       if (h !== null) hints.push(h);
     }
     if (ex.kind === 'command' && verb === 'DATA' && code === 354) {
+      this.sawMessageStart = false;
       hints.push(hint('end-with-dot', 'Type the message now: header lines (Subject: …), an empty line, the body; then a line with only "." to end it.', 'RFC 5321 §4.1.1.4'));
     }
     if (ex.kind === 'end-of-data' && ex.reply.cls === 2) {
@@ -97,6 +130,39 @@ export class Coach {
       this.once(hints, 'class-5', '5xx is a permanent failure: repeating the same command will fail again. Change something first.', 'RFC 5321 §4.2.1');
     }
     return hints;
+  }
+
+  /** Follows the header section of the message being typed: field names until the first empty line. */
+  private followHeaders(line: string, dataLines: number): void {
+    if (dataLines === 0) {
+      this.headers = new Set();
+      this.inHeaders = true;
+      this.sawMessageStart = true;
+    }
+    if (!this.inHeaders) return;
+    const field = /^([\x21-\x39\x3b-\x7e]+):/.exec(line);
+    if (field !== null) this.headers.add((field[1] ?? '').toLowerCase());
+    else if (!/^[ \t]/.test(line)) this.inHeaders = false; // the empty line (or a body without one) ends them
+  }
+
+  /** At the final ".": the required header fields the message lacks (once per coach: it is a general lesson). */
+  private headersHint(): Hint | null {
+    const seen = this.sawMessageStart;
+    this.sawMessageStart = false;
+    this.inHeaders = false;
+    if (!seen || this.shown.has('headers-required')) return null;
+    const missing = REQUIRED_HEADERS.filter((h) => !this.headers.has(h.toLowerCase()));
+    if (missing.length === 0) return null;
+    this.shown.add('headers-required');
+    const names = missing.map((h) => `${h}:`).join(' and no ');
+    const examples = missing.map((h) => (h === 'From' ? '"From: You <you@example.org>"' : '"Date: Fri, 21 Nov 1997 09:55:06 -0600"')).join(' and ');
+    return hint(
+      'headers-required',
+      `This message has no ${names} header; every message needs ${missing.length === 1 ? 'one' : 'both'}, e.g. ${examples}. The practice server takes it; ${
+        missing.includes('From') ? 'Gmail refuses it ("550-5.7.1 … not RFC 5322 compliant")' : 'elsewhere it may be refused or scored as spam'
+      }.`,
+      'RFC 5322 §3.6',
+    );
   }
 
   private once(hints: Hint[], id: string, text: string, source: string): void {
@@ -129,6 +195,28 @@ export class Coach {
 
 function hint(id: string, text: string, source: string): Hint {
   return { id, text, source };
+}
+
+/**
+ * A line written before the server answered the last one (`last`: its verb, "." or AUTH-RESPONSE): pipelining,
+ * allowed only once the server advertised PIPELINING, and never past a command that must end a group.
+ */
+function pipelineHint(last: string, s: SessionState): Hint | null {
+  const src = 'RFC 2920 §3.1';
+  if (last === 'DATA') {
+    return hint('pipeline-data', 'Sent before the server answered DATA: wait for its 354. If DATA is refused, the server reads the message\'s lines as commands.', src);
+  }
+  if (s.hello !== 'EHLO' || !s.extensions.has('PIPELINING')) {
+    return hint(
+      'pipeline-unadvertised',
+      `Sent before the server answered your last line${s.hello === 'EHLO' ? ', and it did not advertise PIPELINING' : ' (PIPELINING is only known after EHLO)'}: many servers take that for a spambot (Exim: "554 SMTP synchronization error"; Postfix hangs up). Wait for each reply.`,
+      src,
+    );
+  }
+  if (ENDS_GROUP.has(last)) {
+    return hint('pipeline-group', `Sent before the server answered ${last}, which must end a pipelined group: wait for its reply (Postfix logs "improper command pipelining" and may hang up).`, src);
+  }
+  return null;
 }
 
 /** Longest decoded challenge quoted in a hint, in characters. */

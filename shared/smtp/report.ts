@@ -7,6 +7,7 @@ import { answeredKey, meaningInContext, type ContextMeaning } from './context.js
 import { explainEhloReply, type EhloExplanation } from './ehlo.js';
 import { annotate } from './explain.js';
 import type { Exchange } from './session.js';
+import { slowReply, type SlowReply } from './timing.js';
 import type { Annotation, Reply } from './types.js';
 import { matchVendorRules, type VendorMatch } from './vendor-match.js';
 
@@ -22,6 +23,8 @@ export interface ReplyReport {
   vendor: VendorMatch[];
   /** For a successful EHLO reply: one explanation per line (the first is the server's greeting line). */
   ehlo: EhloExplanation[] | null;
+  /** How long the server took and why that may be, when it took at least SLOW_REPLY_MS (timing.ts). */
+  slow: SlowReply | null;
 }
 
 /** How the reply log names what a reply answered (verbs stand for themselves). */
@@ -43,5 +46,6 @@ export function reportReply(n: number, ex: Exchange): ReplyReport {
     context: meaningInContext(ex),
     vendor: matchVendorRules(reply.code, reply.lines.map((l) => l.text).join(' ')),
     ehlo: isEhlo ? explainEhloReply(reply.lines.map((l) => l.text)) : null,
+    slow: slowReply(ex),
   };
 }

@@ -39,6 +39,8 @@ export interface SessionState {
   /** Lines of message text typed in the current DATA phase. */
   dataLines: number;
   messagesAccepted: number;
+  /** Replies of class 4 or 5 on this connection (servers slow down, then hang up, after many: see timing.ts). */
+  errors: number;
 }
 
 /** What one sent line was, in the model's eyes. */
@@ -52,6 +54,11 @@ export interface Exchange {
   reply: Reply;
   before: SessionState;
   after: SessionState;
+  /**
+   * How long the server took, in ms: from the line being written (for the greeting: from the connection) to the
+   * reply's last line, on the clock of the times given to the model; null when a time was not given.
+   */
+  waitedMs: number | null;
 }
 
 interface Awaiting {
@@ -59,6 +66,8 @@ interface Awaiting {
   command: Command | null;
   /** The line as sent (a line sent after DATA, before its 354, may turn out to be message text). */
   line: string;
+  /** When it was written, or null when not told. */
+  at: number | null;
 }
 
 export function initialState(): SessionState {
@@ -74,6 +83,7 @@ export function initialState(): SessionState {
     recipients: [],
     dataLines: 0,
     messagesAccepted: 0,
+    errors: 0,
   };
 }
 
@@ -81,16 +91,19 @@ export class SessionModel {
   private s: SessionState = initialState();
   private awaiting: Awaiting[] = [];
   private isGreeted = false;
+  /** When the connection was made (the greeting's wait starts there), or null when not told. */
+  private connectedAt: number | null = null;
 
   get state(): SessionState {
     return this.s;
   }
 
-  /** A new connection (also after a previous one closed). */
-  connected(tls = false): void {
+  /** A new connection (also after a previous one closed), made at `at` (for the greeting's wait; optional). */
+  connected(tls = false, at: number | null = null): void {
     this.s = { ...initialState(), tls };
     this.awaiting = [];
     this.isGreeted = false;
+    this.connectedAt = at;
   }
 
   closed(): void {
@@ -100,7 +113,7 @@ export class SessionModel {
 
   /** The TLS handshake after STARTTLS is done: the session starts over, minus the greeting (RFC 3207 §4.2). */
   tlsEstablished(): void {
-    this.s = { ...initialState(), phase: 'greeted', tls: true, messagesAccepted: this.s.messagesAccepted };
+    this.s = { ...initialState(), phase: 'greeted', tls: true, messagesAccepted: this.s.messagesAccepted, errors: this.s.errors };
     this.awaiting = [];
     this.isGreeted = true;
   }
@@ -127,6 +140,14 @@ export class SessionModel {
     return false;
   }
 
+  /**
+   * The lines written that await a reply, oldest first: the verb of each command, or "." for the end of a message,
+   * or "AUTH-RESPONSE" (for the coach: a line written before these are answered is pipelined, RFC 2920).
+   */
+  get unanswered(): string[] {
+    return this.awaiting.map((a) => (a.kind === 'command' ? (a.command?.verb ?? '') : a.kind === 'end-of-data' ? '.' : 'AUTH-RESPONSE'));
+  }
+
   /** What the next line typed would be, without sending it. */
   kindOfNextLine(line: string): SentKind {
     if (this.s.authChallenge) return 'auth-response';
@@ -134,47 +155,52 @@ export class SessionModel {
     return 'command';
   }
 
-  /** A line went to the server. */
-  sent(line: string): SentKind {
+  /** A line went to the server (at `at`, for the wait of its reply; optional). */
+  sent(line: string, at: number | null = null): SentKind {
     const kind = this.kindOfNextLine(line);
     switch (kind) {
       case 'auth-response':
         this.s = { ...this.s, authChallenge: false };
-        this.awaiting.push({ kind, command: null, line });
+        this.awaiting.push({ kind, command: null, line, at });
         break;
       case 'message-text':
         this.s = { ...this.s, dataLines: this.s.dataLines + 1 };
         break;
       case 'end-of-data':
         this.endOfDataSent();
-        this.awaiting.push({ kind, command: null, line });
+        this.awaiting.push({ kind, command: null, line, at });
         break;
       case 'command':
-        this.awaiting.push({ kind, command: parseCommand(line), line });
+        this.awaiting.push({ kind, command: parseCommand(line), line, at });
         break;
     }
     return kind;
   }
 
-  /** A complete reply arrived. */
-  received(reply: Reply): Exchange {
+  /** A complete reply arrived (at `at`, on the clock of sent() and connected(); optional). */
+  received(reply: Reply, at: number | null = null): Exchange {
     const before = this.s;
     let kind: Exchange['kind'];
     let command: Command | null = null;
+    let from: number | null = null;
     if (!this.isGreeted) {
       this.isGreeted = true;
       kind = 'greeting';
+      from = this.connectedAt;
       if (reply.code === 220) this.s = { ...this.s, phase: 'greeted' };
       // A 554 greeting means no service (RFC 5321 §3.1); a 421 closes (below).
     } else {
       const next = this.awaiting.shift();
       kind = next?.kind ?? 'unsolicited';
       command = next?.command ?? null;
+      from = next?.at ?? null;
       if (next !== undefined) this.apply(next, reply);
     }
+    if (reply.cls >= 4) this.s = { ...this.s, errors: this.s.errors + 1 };
     // 421 may come at any time: the server is closing the channel (RFC 5321 §3.8).
     if (reply.code === 421) this.s = { ...this.s, phase: 'closed' };
-    return { kind, command, reply, before, after: this.s };
+    const waitedMs = at !== null && from !== null ? Math.max(0, at - from) : null;
+    return { kind, command, reply, before, after: this.s, waitedMs };
   }
 
   /** The lone "." ends the transaction, whatever its reply will say (RFC 5321 §4.1.1.4). */
@@ -194,7 +220,7 @@ export class SessionModel {
     this.s = { ...this.s, dataLines: text.length };
     if (dot === -1) return;
     this.endOfDataSent();
-    this.awaiting.push({ kind: 'end-of-data', command: null, line: '.' }, ...after.slice(dot + 1));
+    this.awaiting.push({ kind: 'end-of-data', command: null, line: '.', at: after[dot]?.at ?? null }, ...after.slice(dot + 1));
   }
 
   private apply(a: Awaiting, reply: Reply): void {

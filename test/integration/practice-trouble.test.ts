@@ -8,17 +8,18 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { MAX_GREYLIST_ENTRIES } from '../../server/practice/practice-server.js';
-import { FULL_MAILBOX, GREYLIST_MAILBOX } from '../../shared/practice/trouble.js';
+import { FULL_MAILBOX, GREYLIST_MAILBOX, SLOW_MAILBOX } from '../../shared/practice/trouble.js';
 import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
 const GREYLIST_MS = 300;
+const SLOW_MS = 400;
 let app: Heloterm;
 let client: WsTestClient;
 
 beforeEach(async () => {
-  app = await startHeloterm({ port: 0, log: () => undefined, practice: { greylistMs: GREYLIST_MS } });
+  app = await startHeloterm({ port: 0, log: () => undefined, practice: { greylistMs: GREYLIST_MS, slowMs: SLOW_MS } });
   client = await WsTestClient.open(app.url);
   const practice = (await client.next('hello')).practice!;
   client.send({ type: 'connect', host: practice.host, port: practice.port, tls: 'none' });
@@ -99,4 +100,40 @@ describe('the practice mailboxes that refuse on purpose', () => {
     await say(`MAIL FROM:<s${senders - 1}@example.org>`);
     expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(250);
   }, 60_000);
+
+  it('slow@ is accepted only after the delay, and nothing else is slowed down', async () => {
+    await say('MAIL FROM:<trainee@example.org>');
+    let t = performance.now();
+    expect((await say(`RCPT TO:<${SLOW_MAILBOX}@practice.test>`)).code).toBe(250);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(SLOW_MS - 5);
+    t = performance.now();
+    expect((await say('RCPT TO:<bob@practice.test>')).code).toBe(250);
+    expect(performance.now() - t).toBeLessThan(SLOW_MS);
+    // slow@ elsewhere is just another domain: refused at once, as relaying.
+    expect((await say(`RCPT TO:<${SLOW_MAILBOX}@example.org>`)).code).toBe(550);
+  });
+
+  it('a client that hangs up while slow@ is pending leaves the practice server serving others', async () => {
+    const practice = app.practice!;
+    const socket = net.connect(practice.info.port, practice.info.host);
+    socket.setEncoding('utf8');
+    let received = '';
+    socket.on('data', (d: string) => (received += d));
+    const replies = async (n: number): Promise<void> => {
+      for (let i = 0; (received.match(/^\d{3} /gm) ?? []).length < n; i++) {
+        if (i > 200) throw new Error(`no reply ${n} in ${JSON.stringify(received)}`);
+        await sleep(20);
+      }
+    };
+    await replies(1);
+    socket.write('EHLO trainee\r\nMAIL FROM:<a@example.org>\r\n');
+    await replies(3);
+    socket.write(`RCPT TO:<${SLOW_MAILBOX}@practice.test>\r\n`);
+    await sleep(50);
+    socket.destroy();
+    await sleep(SLOW_MS + 100); // the answer falls due on a closed connection
+    expect(await say('NOOP')).toMatchObject({ code: 250 });
+    await say('MAIL FROM:<trainee@example.org>');
+    expect((await say(`RCPT TO:<${SLOW_MAILBOX}@practice.test>`)).code).toBe(250);
+  });
 });

@@ -20,7 +20,7 @@ function renderer(): ServerTextRenderer {
   const model = new SessionModel();
   let n = 0;
   model.connected();
-  return new ServerTextRenderer((reply) => ({ report: reportReply(++n, model.received(reply)), hints: [], more: '' }));
+  return new ServerTextRenderer((reply) => ({ report: reportReply(++n, model.received(reply)), slow: false, hints: [], more: '' }));
 }
 
 /** Terminal text without its SGR colours. */

@@ -28,7 +28,7 @@ function renderer(): ServerTextRenderer {
   model.connected();
   return new ServerTextRenderer((reply) => {
     const ex = model.received(reply);
-    return { report: reportReply(++n, ex), hints: coach.afterReply(ex), more: '' };
+    return { report: reportReply(++n, ex), slow: false, hints: coach.afterReply(ex), more: '' };
   });
 }
 

@@ -19,7 +19,7 @@ function coachDialog(script: string): { ids: string[]; hints: Hint[]; exchanges:
   for (const step of parseDialog(script)) {
     if (step.dir === 'C') {
       const kind = model.kindOfNextLine(step.text);
-      hints.push(...coach.beforeSend(step.text, kind, model.state));
+      hints.push(...coach.beforeSend(step.text, kind, model.state, model.unanswered));
       model.sent(step.text);
     } else if (step.dir === 'S') {
       for (const e of parser.push(step.text + '\r\n')) {
@@ -85,6 +85,73 @@ describe('Coach', () => {
   it('warns about a leading dot in message text, and about missing angle brackets', () => {
     const { ids } = coachDialog('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:a@b\nS: 501 5.1.7 Bad sender address syntax\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go\nC: Subject: x\nC: \nC: .hidden\nC: .\nS: 250 queued');
     expect(ids).toEqual(expect.arrayContaining(['path-brackets', 'dot-stuffing', 'end-with-dot', 'queued']));
+  });
+});
+
+describe('Coach: lines sent ahead of a reply (RFC 2920)', () => {
+  const EHLO_PIPELINING = 'S: 220 x\nC: EHLO me\nS: 250-x\nS: 250 PIPELINING\n';
+
+  it('warns once per burst when the server did not advertise PIPELINING, naming what servers do', () => {
+    const { hints } = coachDialog('S: 220 x\nC: HELO me\nS: 250 x\nC: MAIL FROM:<a@b>\nC: RCPT TO:<c@d>\nC: DATA\nS: 250 ok\nS: 250 ok\nS: 354 go');
+    const pipeline = hints.filter((h) => h.id.startsWith('pipeline'));
+    expect(pipeline.map((h) => h.id)).toEqual(['pipeline-unadvertised']);
+    expect(pipeline[0]?.text).toMatch(/SMTP synchronization error/);
+    expect(pipeline[0]?.source).toBe('RFC 2920 §3.1');
+  });
+
+  it('warns again for a new burst once the server has caught up', () => {
+    const { ids } = coachDialog('S: 220 x\nC: HELO me\nC: MAIL FROM:<a@b>\nS: 250 x\nS: 250 ok\nC: RCPT TO:<c@d>\nC: DATA\nS: 250 ok\nS: 354 go');
+    expect(ids.filter((i) => i === 'pipeline-unadvertised')).toHaveLength(2);
+  });
+
+  it('lets MAIL, RCPT and DATA go together once PIPELINING is advertised', () => {
+    const { ids } = coachDialog(`${EHLO_PIPELINING}C: MAIL FROM:<a@b>\nC: RCPT TO:<c@d>\nC: DATA\nS: 250 ok\nS: 250 ok\nS: 354 go`);
+    expect(ids.filter((i) => i.startsWith('pipeline'))).toEqual([]);
+  });
+
+  it('says the message must wait for the 354, even with PIPELINING', () => {
+    const { hints } = coachDialog(`${EHLO_PIPELINING}C: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nC: Subject: early\nC: body\nS: 354 go`);
+    expect(hints.filter((h) => h.id.startsWith('pipeline')).map((h) => h.id)).toEqual(['pipeline-data']);
+  });
+
+  it('says EHLO (and NOOP, QUIT …) must end a group', () => {
+    const { hints } = coachDialog(`${EHLO_PIPELINING}C: EHLO me\nC: MAIL FROM:<a@b>\nS: 250 x\nS: 250 ok`);
+    expect(hints.map((h) => h.id)).toEqual(['pipeline-group']);
+    expect(hints[0]?.text).toMatch(/answered EHLO/);
+  });
+
+  it('says nothing when each line waits for its reply', () => {
+    const { ids } = coachDialog('S: 220 x\nC: HELO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go\nC: hi\nC: .\nS: 250 ok');
+    expect(ids.filter((i) => i.startsWith('pipeline'))).toEqual([]);
+  });
+});
+
+describe('Coach: the header fields every message must have (RFC 5322 §3.6)', () => {
+  const TO_DATA = 'S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go\n';
+
+  it('notices the seed\'s message has neither From: nor Date:, at the final dot', () => {
+    const { hints } = coachDialog(`${TO_DATA}C: Subject: hello\nC: \nC: Hello.\nC: .\nS: 250 queued`);
+    const h = hints.find((x) => x.id === 'headers-required');
+    expect(h?.text).toMatch(/no From: and no Date: header; every message needs both/);
+    expect(h?.text).toMatch(/not RFC 5322 compliant/);
+    expect(h?.source).toBe('RFC 5322 §3.6');
+  });
+
+  it('names only what is missing, reads header names in any case, and skips folded lines', () => {
+    const { hints } = coachDialog(`${TO_DATA}C: Subject: a long subject\nC:  folded onto a second line\nC: from: A <a@b>\nC: \nC: Date: in the body does not count\nC: .\nS: 250 queued`);
+    expect(hints.find((x) => x.id === 'headers-required')?.text).toMatch(/no Date: header/);
+  });
+
+  it('says nothing of a message with both, and says it once per coach', () => {
+    const full = coachDialog(`${TO_DATA}C: From: A <a@b>\nC: Date: Sun, 29 Nov 2026 18:00:00 +0000\nC: \nC: hi\nC: .\nS: 250 queued`);
+    expect(full.ids).not.toContain('headers-required');
+    const twice = coachDialog(`${TO_DATA}C: Subject: one\nC: .\nS: 250 queued\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go\nC: Subject: two\nC: .\nS: 250 queued`);
+    expect(twice.ids.filter((i) => i === 'headers-required')).toHaveLength(1);
+  });
+
+  it('does not judge a message whose first lines went out before the 354 (it did not see them as message text)', () => {
+    const { ids } = coachDialog('S: 220 x\nC: EHLO me\nS: 250-x\nS: 250 PIPELINING\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nC: From: A <a@b>\nS: 354 go\nC: Date: now\nC: \nC: hi\nC: .\nS: 250 queued');
+    expect(ids).not.toContain('headers-required');
   });
 });
 

@@ -64,7 +64,7 @@ describe('ServerTextRenderer in a flood', () => {
     const r = new ServerTextRenderer((reply) => {
       const ex = model.received(reply);
       n++;
-      return gate.admit(reply.code, 0) ? { report: reportReply(n, ex), hints: [], more: '' } : null;
+      return gate.admit(reply.code, 0) ? { report: reportReply(n, ex), slow: false, hints: [], more: '' } : null;
     });
     const count = FLOOD_BURST_REPLIES * 3;
     const out = plain(piecesText(r.rx('220 hi\r\n' + '250-a\r\n250 b\r\n'.repeat(count - 1)).pieces));

@@ -227,3 +227,70 @@ describe('SessionModel as the bridge uses it', () => {
     expect(d.rx('250 nobody asked\r\n')).toEqual({ greeted: false, startTls: false });
   });
 });
+
+describe('SessionModel: how long each reply took', () => {
+  it('times the greeting from the connection, and each reply from the line it answers', () => {
+    const m = new SessionModel();
+    m.connected(false, 1000);
+    expect(m.received(reply('220 hi\r\n'), 7250).waitedMs).toBe(6250);
+    m.sent('EHLO me', 8000);
+    m.sent('NOOP', 8100); // pipelined: each reply is timed from its own line
+    expect(m.received(reply('250 hi\r\n'), 8040).waitedMs).toBe(40);
+    expect(m.received(reply('250 ok\r\n'), 9600).waitedMs).toBe(1500);
+  });
+
+  it('times the end of a message from the "." even when it was sent before the 354 (taken back as message text)', () => {
+    const m = new SessionModel();
+    m.connected(false, 0);
+    m.received(reply('220 hi\r\n'), 10);
+    m.sent('DATA', 100);
+    m.sent('Subject: early', 101);
+    m.sent('.', 102);
+    expect(m.received(reply('354 go\r\n'), 150).waitedMs).toBe(50);
+    const end = m.received(reply('250 queued\r\n'), 20_102);
+    expect(end.kind).toBe('end-of-data');
+    expect(end.waitedMs).toBe(20_000);
+  });
+
+  it('gives no time when one was not given (as the bridge uses the model), and never a negative one', () => {
+    const m = new SessionModel();
+    m.connected();
+    expect(m.received(reply('220 hi\r\n'), 500).waitedMs).toBeNull();
+    m.sent('NOOP');
+    expect(m.received(reply('250 ok\r\n'), 600).waitedMs).toBeNull();
+    m.sent('NOOP', 700);
+    expect(m.received(reply('250 ok\r\n')).waitedMs).toBeNull();
+    m.sent('NOOP', 900);
+    expect(m.received(reply('250 ok\r\n'), 800).waitedMs).toBe(0);
+  });
+
+  it('counts the error replies of a connection, across STARTTLS, and starts again on a new connection', () => {
+    const m = new SessionModel();
+    m.connected();
+    m.received(reply('220 hi\r\n'));
+    m.sent('RCPT TO:<a@b>');
+    m.received(reply('503 5.5.1 need MAIL\r\n'));
+    m.sent('MAIL FROM:<a@b>');
+    m.received(reply('451 4.3.0 later\r\n'));
+    m.sent('STARTTLS');
+    m.received(reply('220 go\r\n'));
+    m.tlsEstablished();
+    expect(m.state.errors).toBe(2);
+    m.connected();
+    expect(m.state.errors).toBe(0);
+  });
+
+  it('lists the lines awaiting a reply, oldest first', () => {
+    const m = new SessionModel();
+    m.connected();
+    m.received(reply('220 hi\r\n'));
+    m.sent('mail from:<a@b>');
+    m.sent('DATA');
+    expect(m.unanswered).toEqual(['MAIL', 'DATA']);
+    m.received(reply('250 ok\r\n'));
+    m.received(reply('354 go\r\n'));
+    m.sent('text');
+    m.sent('.');
+    expect(m.unanswered).toEqual(['.']);
+  });
+});

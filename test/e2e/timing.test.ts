@@ -1,0 +1,116 @@
+/**
+ * Slow replies and lines sent out of turn, in a real headless Chromium, against a scripted server on loopback that
+ * takes its time as real ones do: a greeting in two parts 1.5 s apart (Postfix's postscreen), a RCPT answered after
+ * 1.2 s (recipient verification), and no PIPELINING. The terminal must show each slow reply's time and say why once,
+ * the hover and the reply log must explain it, a pasted pair of commands must get the coach's warning, and a message
+ * without From: and Date: must be noticed at its final dot. Expected texts come from the shared modules.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WAIT_MARK } from '../../shared/smtp/timing.js';
+import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
+import { cellCenter, helotermInChromium, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
+
+const TIMEOUT_MS = 10_000;
+const GREETING_PAUSE_MS = 1500;
+const RCPT_PAUSE_MS = 1200;
+
+/** Pastes text into the terminal as a browser does (a paste event on xterm's textarea). */
+async function paste(page: Page, text: string): Promise<void> {
+  await page.locator('.xterm-helper-textarea').evaluate((el, t) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+async function typeLine(page: Page, line: string): Promise<void> {
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+/** The seconds shown after ◷ on the annotation line of the reply whose text is `text`. */
+function shownWait(screen: string, replyLine: string): number {
+  const lines = screen.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(replyLine));
+  const annotation = lines.slice(at + 1).find((l) => l.includes(ANNOTATION_MARK)) ?? '';
+  const m = new RegExp(`${WAIT_MARK} (\\d+\\.\\d) s`).exec(annotation);
+  if (m === null) throw new Error(`no wait shown after "${replyLine}": ${annotation}`);
+  return Number(m[1]);
+}
+
+describe('slow replies and pipelining in Chromium', () => {
+  let fake: FakeSmtp;
+  beforeAll(async () => {
+    fake = await startFakeSmtp({
+      onConnect: ['220-mx.fake.example ESMTP\r\n', { pauseMs: GREETING_PAUSE_MS }, '220 mx.fake.example ESMTP Postfix\r\n'],
+      rules: [
+        { match: /^EHLO /i, reply: ['250-mx.fake.example\r\n250 SIZE 10240000\r\n'] },
+        // A little slow, so that a RCPT pasted with it surely goes out before its reply (a quick reply could reach
+        // the bridge between the two lines of a paste, and then the RCPT would not be pipelined on the wire).
+        { match: /^MAIL FROM:/i, reply: [{ pauseMs: 300 }, '250 2.1.0 Ok\r\n'] },
+        { match: /^RCPT TO:<slow@/i, reply: [{ pauseMs: RCPT_PAUSE_MS }, '250 2.1.5 Ok, verified\r\n'] },
+        { match: /^RCPT TO:/i, reply: ['250 2.1.5 Ok\r\n'] },
+        { match: /^DATA$/i, reply: ['354 End data with <CR><LF>.<CR><LF>\r\n'] },
+        { match: /^\.$/, reply: ['250 2.0.0 Ok: queued as 4Fake\r\n'] },
+      ],
+    });
+  });
+  afterAll(() => fake?.close());
+  const { pages, app } = helotermInChromium(() => ({ practice: false, allowedPorts: [fake.port] }));
+
+  it('shows how long the greeting and a RCPT took, says why once, and explains it on hover and in the log', async () => {
+    const page = await pages.open(`${app().url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    let screen = await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), TIMEOUT_MS, 'the greeting');
+    // Measured from the connection to the greeting's last line: the pause, give or take the page's own delays.
+    const greeting = shownWait(screen, '220 mx.fake.example ESMTP Postfix');
+    expect(greeting).toBeGreaterThanOrEqual(GREETING_PAUSE_MS / 1000 - 0.1);
+    expect(greeting).toBeLessThan(GREETING_PAUSE_MS / 1000 + 1);
+    expect(screen).toContain(`${WAIT_MARK} ${greeting.toFixed(1)} s: a greeting in two parts (Postfix postscreen?)`);
+
+    await typeLine(page, 'EHLO me.example');
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 250 `), TIMEOUT_MS, 'the EHLO reply');
+    // Two commands at once, to a server that did not advertise PIPELINING: the coach says what that risks.
+    await paste(page, 'MAIL FROM:<me@me.example>\rRCPT TO:<slow@fake.example>\r');
+    screen = await waitForTerminal(page, (t) => t.includes('250 2.1.5 Ok, verified'), TIMEOUT_MS, 'the slow RCPT');
+    expect(screen).toContain('did not advertise PIPELINING');
+    expect(screen).toContain('SMTP synchronization error');
+    screen = await waitForTerminal(page, (t) => t.includes('checks at RCPT'), TIMEOUT_MS, 'the reason for the slow RCPT');
+    const rcpt = shownWait(screen, '250 2.1.5 Ok, verified');
+    expect(rcpt).toBeGreaterThanOrEqual(RCPT_PAUSE_MS / 1000 - 0.1);
+    expect(rcpt).toBeLessThan(RCPT_PAUSE_MS / 1000 + 1);
+
+    // Quick replies show no time.
+    expect(screen.split('\n').filter((l) => l.includes(ANNOTATION_MARK) && l.includes(WAIT_MARK))).toHaveLength(2);
+
+    const tooltip = page.locator('.heloterm-tooltip');
+    const at = await cellCenter(page, '250 2.1.5 Ok, verified');
+    await page.mouse.move(at.x, at.y);
+    await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(true);
+    const tip = (await tooltip.textContent()) ?? '';
+    expect(tip).toContain(`${WAIT_MARK} ${rcpt.toFixed(1)} s`);
+    expect(tip).toContain('to answer: checks at RCPT (blocklists, policy, verification)');
+    expect(tip).toContain('reject_unverified_recipient');
+
+    const slowEntries = page.locator('.reply-log li .explain.slow');
+    await expect.poll(() => slowEntries.count(), { timeout: 5000 }).toBe(2);
+    expect(await slowEntries.first().textContent()).toContain('postscreen');
+    expect(await page.locator('.reply-log li .reply-wait').allTextContents()).toEqual([` ${WAIT_MARK} ${greeting.toFixed(1)} s`, ` ${WAIT_MARK} ${rcpt.toFixed(1)} s`]);
+  });
+
+  it('notices at the final dot that a message typed as the seed does has no From: and no Date:', async () => {
+    const page = await pages.open(`${app().url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), TIMEOUT_MS, 'the greeting');
+    for (const line of ['EHLO me.example', 'MAIL FROM:<me@me.example>', 'RCPT TO:<bob@fake.example>', 'DATA']) {
+      const before = (await terminalText(page)).split(ANNOTATION_MARK).length;
+      await typeLine(page, line);
+      await waitForTerminal(page, (t) => t.split(ANNOTATION_MARK).length > before, TIMEOUT_MS, `the reply to ${line}`);
+    }
+    for (const line of ['Subject: hello from heloterm', '', 'Hello, Bob.', '.']) await typeLine(page, line);
+    const screen = await waitForTerminal(page, (t) => t.includes('queued as 4Fake'), TIMEOUT_MS, 'the message queued');
+    expect(screen).toContain('This message has no From: and no Date: header');
+    // Typed one line at a time, after each reply: no pipelining warning.
+    expect(screen).not.toContain('Sent before the server answered');
+  });
+});

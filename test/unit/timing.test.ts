@@ -1,0 +1,115 @@
+/**
+ * How long a reply took, and what a slow one usually means (shared/smtp/timing.ts), over exchanges made by the real
+ * session model with times given, as the page does.
+ */
+import { describe, expect, it } from 'vitest';
+import { ReplyParser } from '../../shared/smtp/parser.js';
+import { reportReply } from '../../shared/smtp/report.js';
+import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
+import { SLOW_REPLY_MS, formatWait, slowReply } from '../../shared/smtp/timing.js';
+import type { Reply } from '../../shared/smtp/types.js';
+
+function reply(text: string): Reply {
+  for (const e of new ReplyParser().push(text)) if (e.kind === 'reply') return e.reply;
+  throw new Error(`no reply in ${JSON.stringify(text)}`);
+}
+
+/**
+ * Plays `C:`/`S:` lines through a session model on a clock: each line is given `+ms` after the one before it
+ * (`S+6000: 220 hi`), 10 ms when not said. Returns every exchange.
+ */
+function play(script: string): Exchange[] {
+  const m = new SessionModel();
+  const parser = new ReplyParser();
+  let now = 0;
+  m.connected(false, now);
+  const out: Exchange[] = [];
+  for (const line of script.split('\n')) {
+    const match = /^([CS])(?:\+(\d+))?: ?(.*)$/.exec(line);
+    if (match === null) throw new Error(`bad script line ${line}`);
+    now += Number(match[2] ?? 10);
+    if (match[1] === 'C') m.sent(match[3] ?? '', now);
+    else for (const e of parser.push(`${match[3] ?? ''}\r\n`)) if (e.kind === 'reply') out.push(m.received(e.reply, now));
+  }
+  return out;
+}
+
+const last = (script: string): Exchange => play(script).at(-1) as Exchange;
+
+describe('slowReply', () => {
+  it('leaves a quick reply alone, and a reply just at the limit is slow', () => {
+    expect(slowReply(last(`S+${SLOW_REPLY_MS - 1}: 220 hi`))).toBeNull();
+    expect(slowReply(last(`S+${SLOW_REPLY_MS}: 220 hi`))?.ms).toBe(SLOW_REPLY_MS);
+  });
+
+  it('says nothing when the reply was not timed', () => {
+    const m = new SessionModel();
+    m.connected();
+    expect(slowReply(m.received(reply('220 hi\r\n'), 99_999))).toBeNull();
+  });
+
+  it('reads a slow greeting in two parts as postscreen, a slow one-line greeting as a greeting delay or DNS', () => {
+    const split = play('S+6000: 220-mx.example.org ESMTP\nS+0: 220 mx.example.org ESMTP');
+    expect(split).toHaveLength(1);
+    expect(slowReply(split[0] as Exchange)).toMatchObject({ id: 'greeting-postscreen', ms: 6000 });
+    expect(slowReply(split[0] as Exchange)?.cause).toMatch(/postscreen_greet_wait/);
+    const plain = slowReply(last('S+12000: 220 mx.example.org ESMTP'));
+    expect(plain).toMatchObject({ id: 'greeting-delay', ms: 12_000 });
+    expect(plain?.cause).toMatch(/greet_pause/);
+    expect(plain?.cause).toMatch(/reverse lookup/);
+  });
+
+  it('names the usual checks by what the reply answered', () => {
+    const base = 'S: 220 hi\nC: EHLO me\nS: 250 hi\n';
+    expect(slowReply(last(`${base}C: MAIL FROM:<a@example.org>\nS+3000: 250 ok`))?.id).toBe('sender-delay');
+    expect(slowReply(last(`${base}C: MAIL FROM:<a@example.org>\nS: 250 ok\nC: RCPT TO:<b@example.net>\nS+5900: 250 ok`))?.id).toBe('recipient-delay');
+    expect(slowReply(last(`S: 220 hi\nC: EHLO me\nS+2000: 250 hi`))?.id).toBe('hello-delay');
+    expect(slowReply(last(`${base}C: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go\nC: hi\nC: .\nS+25000: 250 queued`))).toMatchObject({
+      id: 'content-delay',
+      ms: 25_000,
+    });
+    expect(slowReply(last(`${base}C: NOOP\nS+1500: 250 ok`))?.id).toBe('slow-reply');
+  });
+
+  it('reads a late 535 as a failed login slowed on purpose, and a late 235 as a slow password check', () => {
+    const base = 'S: 220 hi\nC: EHLO me\nS: 250 hi\n';
+    const failed = slowReply(last(`${base}C: AUTH PLAIN AHUAcA==\nS+2000: 535 5.7.8 Error: authentication failed`));
+    expect(failed?.id).toBe('auth-delay');
+    expect(failed?.cause).toMatch(/Dovecot/);
+    expect(slowReply(last(`${base}C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: dQ==\nS: 334 UGFzc3dvcmQ6\nC: cA==\nS+4000: 235 2.7.0 ok`))?.id).toBe(
+      'auth-lookup-delay',
+    );
+  });
+
+  it('suspects tarpitting once the session has had errors, and counts them', () => {
+    const s = slowReply(last('S: 220 hi\nC: EHLO me\nS: 250 hi\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<x@d>\nS: 550 5.1.1 no\nC: RCPT TO:<y@d>\nS: 550 5.1.1 no\nC: RCPT TO:<z@d>\nS+1000: 550 5.1.1 no'));
+    expect(s?.id).toBe('tarpit');
+    expect(s?.title).toBe('tarpitting after 2 errors?');
+    expect(s?.cause).toMatch(/smtpd_error_sleep_time/);
+  });
+
+  it('puts the wait and its reason into the reply\'s report', () => {
+    const ex = last('S+7000: 220 hi');
+    expect(reportReply(1, ex).slow).toMatchObject({ id: 'greeting-delay', ms: 7000 });
+    expect(reportReply(2, last('S+5: 220 hi')).slow).toBeNull();
+  });
+
+  it('cites where each reason is documented', () => {
+    const scripts = ['S+6000: 220-a\nS+0: 220 b', 'S+6000: 220 b', 'S: 220 a\nC: EHLO me\nS+2000: 250 b', 'S: 220 a\nC: NOOP\nS+2000: 250 b'];
+    for (const s of scripts) expect(slowReply(last(s))?.source).toMatch(/RFC|postconf|postscreen|Exim|Sendmail/);
+  });
+});
+
+describe('formatWait', () => {
+  it.each([
+    [1000, '1.0 s'],
+    [1250, '1.3 s'],
+    [9949, '9.9 s'],
+    [12_400, '12 s'],
+    [59_400, '59 s'],
+    [125_000, '2 min 05 s'],
+    [600_000, '10 min 00 s'],
+  ])('%d ms reads %s', (ms, text) => {
+    expect(formatWait(ms)).toBe(text);
+  });
+});
