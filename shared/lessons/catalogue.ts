@@ -1,11 +1,11 @@
 /**
  * The guided lessons, written for the embedded practice server (domain practice.test, mailboxes alice, bob, carol
- * and postmaster, and the two that refuse on purpose, shared/practice/trouble.ts; see
+ * and postmaster, and the three that misbehave on purpose, shared/practice/trouble.ts; see
  * server/practice/practice-server.ts). Data only (lesson.ts runs them). Each lesson is played
  * through against the real practice server, typing exactly the lines given here, in
  * test/integration/lessons.test.ts.
  */
-import { FULL_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS } from '../practice/trouble.js';
+import { FULL_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS } from '../practice/trouble.js';
 import type { Lesson, LessonStep } from './lesson.js';
 
 /** Every lesson starts by connecting; a lesson started while connected passes over it. */
@@ -317,6 +317,54 @@ export const LESSONS: readonly Lesson[] = [
         retry: `Still greylisted: wait until ${GREYLIST_SECONDS} seconds have passed since the first try, then send the same RCPT TO again.`,
         source: 'RFC 5321 §4.5.4.1; RFC 6647 §2',
       },
+      QUIT,
+    ],
+  },
+  {
+    id: 'waiting',
+    title: 'Waiting for replies: a slow server, and pipelining',
+    short: 'Waiting',
+    goal: 'Read how long a server took and why, send commands in a group where PIPELINING allows it, and wait where it does not.',
+    steps: [
+      CONNECT,
+      {
+        ...EHLO,
+        learn: '250 with PIPELINING among the extensions: this server lets a client send several commands at once and read the replies after. Without it, a client must wait for each reply (Exim hangs up on one that does not: "554 SMTP synchronization error").',
+        source: 'RFC 5321 §4.1.1.1; RFC 2920 §3',
+      },
+      MAIL_FROM,
+      {
+        task: `Name ${SLOW_MAILBOX}@practice.test, a recipient the server checks slowly.`,
+        type: [`RCPT TO:<${SLOW_MAILBOX}@practice.test>`],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: `250 after about ${SLOW_SECONDS} seconds: the ◷ after the reply shows how long the server took, and the ◷ line why replies to RCPT usually take time (blocklist look-ups, policy servers, asking the next server whether the mailbox exists). Point at the code for more. A sending MTA waits up to 5 minutes for this reply.`,
+        retry: `The practice server takes ${SLOW_MAILBOX}@practice.test after a few seconds; if it says 503, name the sender first.`,
+        source: 'RFC 5321 §4.5.3.2.3',
+      },
+      {
+        task: 'Name two more recipients in one go: paste both lines at once (or type the second before the first reply). PIPELINING allows it.',
+        type: ['RCPT TO:<alice@practice.test>', 'RCPT TO:<bob@practice.test>'],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: 'The replies come in the order of the commands, one per command: that is how a client tells them apart. Over a slow link a group saves a round trip per command.',
+        retry: 'The practice server takes mail for alice, bob, carol and postmaster @practice.test.',
+        source: 'RFC 2920 §3.1, §3.2',
+      },
+      {
+        task: 'Ask to send the message text, and wait for the reply before typing the message.',
+        type: ['DATA'],
+        expect: { answers: ['DATA'], code: 354 },
+        learn: '354: now the message. DATA must end a group even with PIPELINING: had it been refused, a message sent ahead would have been read as commands (the coach warns when text goes before the 354).',
+        retry: 'DATA needs at least one accepted recipient.',
+        source: 'RFC 2920 §3.1',
+      },
+      {
+        task: 'Give the message the two header fields every message needs, From: and Date:, then press Enter on an empty line.',
+        type: ['From: Trainee <trainee@example.org>', 'Date: Sun, 29 Nov 2026 18:00:00 +0000', ''],
+        expect: { sent: 'end-of-headers' },
+        learn: 'From: and Date: are the only header fields every message must have; the eight steps leave them out, and Gmail refuses such a message ("not RFC 5322 compliant"). Subject: is optional.',
+        source: 'RFC 5322 §3.6',
+      },
+      { ...MESSAGE_TEXT, type: ['Hello, all three of you.', '.'] },
       QUIT,
     ],
   },

@@ -75,9 +75,16 @@ function satisfies(e: ReplyExpected, ex: Exchange): boolean {
   return e.tls === undefined || ex.before.tls === e.tls;
 }
 
+/** Replies a step needs: one per command it gives (pipelined recipients), else one. */
+function repliesNeeded(step: LessonStep): number {
+  return 'answers' in step.expect && typeof step.expect.answers !== 'string' ? Math.max(1, step.type.length) : 1;
+}
+
 /** One run through a lesson, step by step. */
 export class LessonRun {
   private i = 0;
+  /** Replies the step in hand has had that it wants (a step giving several commands passes on the last). */
+  private got = 0;
 
   constructor(readonly lesson: Lesson) {}
 
@@ -121,6 +128,7 @@ export class LessonRun {
   connectionClosed(): LessonEvent[] {
     if (this.finished || this.i === 0) return [];
     this.i = 0;
+    this.got = 0;
     return this.next([{ kind: 'restarted', lesson: this.lesson }]);
   }
 
@@ -139,6 +147,7 @@ export class LessonRun {
     }
     if (!answers(step.expect, ex)) return [];
     if (!satisfies(step.expect, ex)) return [{ kind: 'retry', index: this.i, step, code: ex.reply.code }];
+    if (++this.got < repliesNeeded(step)) return [];
     return this.pass(step, ex.reply.code);
   }
 
@@ -154,6 +163,7 @@ export class LessonRun {
   private pass(step: LessonStep, code: number | null): LessonEvent[] {
     const out: LessonEvent[] = [{ kind: 'passed', index: this.i, step, code }];
     this.i++;
+    this.got = 0;
     return this.next(out);
   }
 

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { LessonRun, type LessonEvent } from '../../shared/lessons/lesson.js';
-import { GREYLIST_SECONDS } from '../../shared/practice/trouble.js';
+import { GREYLIST_SECONDS, SLOW_MAILBOX } from '../../shared/practice/trouble.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
@@ -16,9 +16,11 @@ let client: WsTestClient;
 
 /** The practice server's greylisting delay in these tests, in ms (a step's `wait` is scaled down to it). */
 const GREYLIST_MS = 200;
+/** How long the practice server takes to accept slow@ in these tests, in ms. */
+const SLOW_MS = 100;
 
 beforeEach(async () => {
-  app = await startHeloterm({ port: 0, log: () => undefined, practice: { greylistMs: GREYLIST_MS } });
+  app = await startHeloterm({ port: 0, log: () => undefined, practice: { greylistMs: GREYLIST_MS, slowMs: SLOW_MS } });
   client = await WsTestClient.open(app.url);
 });
 
@@ -48,14 +50,17 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     expect(step.type.length, `step "${step.task}" gives lines to type`).toBeGreaterThan(0);
     // A step that says to wait (a greylisted retry) waits as long, scaled to the test's practice server.
     if (step.wait !== undefined) await new Promise((r) => setTimeout(r, (step.wait! / GREYLIST_SECONDS) * GREYLIST_MS + 50));
+    // Every line that awaits a reply gets one (a step may give several commands, pipelined).
+    let awaited = 0;
     for (const line of step.type) {
       client.line(line);
       expect((await client.next('tx')).text).toBe(line);
       const before = model.state;
       const kind = model.sent(line);
+      if (kind !== 'message-text') awaited++;
       events.push(...run.afterSend(line, kind, before));
     }
-    if ('answers' in step.expect) await receive();
+    for (let i = 0; i < awaited; i++) await receive();
     // After STARTTLS's 220 the bridge does the handshake; the session starts over (RFC 3207 §4.2).
     if (codes.at(-1) === 220 && step.type.includes('STARTTLS')) {
       await client.next('tls');
@@ -85,6 +90,16 @@ describe('the guided lessons against the practice server', () => {
       { to: ['alice@practice.test'], subject: 'hello from heloterm' },
       { to: ['bob@practice.test'], subject: 'for bob' },
     ]);
+  });
+
+  it('the seventh lesson sends a message with From: and Date: to the slow mailbox and the two named in one go', async () => {
+    const lesson = LESSONS.find((l) => l.id === 'waiting')!;
+    const { codes } = await play(new LessonRun(lesson));
+    // 220, EHLO, MAIL, slow@, the two pipelined RCPTs, DATA, the message, QUIT.
+    expect(codes).toEqual([220, 250, 250, 250, 250, 250, 354, 250, 221]);
+    const [m] = app.practice!.messages;
+    expect(m?.to).toEqual([`${SLOW_MAILBOX}@practice.test`, 'alice@practice.test', 'bob@practice.test']);
+    expect(m?.raw).toMatch(/^From: Trainee <trainee@example\.org>\r\nDate: /);
   });
 
   it('says "not yet" when a step\'s command gets another reply, and the step stays in hand', async () => {

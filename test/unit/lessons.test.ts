@@ -66,8 +66,9 @@ describe('the lesson catalogue', () => {
     else if (answers === 'end-of-data') expect(step.type.at(-1)).toBe('.');
     else {
       for (const verb of answers) expect(VERB_INFO.has(verb), verb).toBe(true);
-      expect(step.type).toHaveLength(1);
-      expect(answers).toContain(parseCommand(step.type[0]!).verb);
+      // One command, or several the step's reply may answer (pipelined recipients).
+      expect(step.type.length).toBeGreaterThan(0);
+      for (const line of step.type) expect(answers).toContain(parseCommand(line).verb);
     }
     // A step that wants a failure says what to do when the reply is something else.
     const wanted = step.expect.code ?? (step.expect.cls ?? 2) * 100;
@@ -113,6 +114,29 @@ describe('LessonRun', () => {
     expect(h.run.current).toBeNull();
     // Once finished, nothing more is said.
     expect(h.receive('250 late\r\n')).toEqual([]);
+  });
+
+  it('passes a step that gives two commands (pipelined recipients) on the second reply, not the first', () => {
+    const waiting = findLesson('waiting')!;
+    const h = harness(waiting);
+    h.run.start(false);
+    h.receive('220 ready\r\n');
+    h.send('EHLO trainee');
+    h.receive('250-x\r\n250 PIPELINING\r\n');
+    h.send('MAIL FROM:<trainee@example.org>');
+    h.receive('250 ok\r\n');
+    h.send('RCPT TO:<slow@practice.test>');
+    h.receive('250 ok\r\n');
+    const step = h.run.index;
+    expect(waiting.steps[step]?.type).toHaveLength(2);
+    for (const line of waiting.steps[step]!.type) h.send(line);
+    expect(h.receive('250 2.1.5 ok\r\n')).toEqual([]);
+    expect(h.run.index).toBe(step);
+    // A refusal in between is "not yet", and does not count.
+    h.send('RCPT TO:<nobody@practice.test>');
+    expect(kinds(h.receive('550 5.1.1 no\r\n'))).toEqual(['retry']);
+    expect(kinds(h.receive('250 2.1.5 ok\r\n'))).toEqual(['passed', 'step']);
+    expect(h.run.index).toBe(step + 1);
   });
 
   it('starts over when the connection closes mid-lesson, and only then', () => {
