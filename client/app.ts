@@ -18,11 +18,12 @@ import { ServerTextRenderer } from './terminal/server-text.js';
 import { FLOOD_QUIET_MS, FloodGate, endFlood } from './terminal/flood.js';
 import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
 import { formatCoach, formatQueued } from './terminal/render-replies.js';
-import { formatMxReport, formatTlsReport } from './terminal/render-findings.js';
+import { formatReport, formatTlsReport } from './terminal/render-findings.js';
 import { readMxAnswer, type MxReport } from '../shared/smtp/mx.js';
+import { greetingName, isLoopback, readRdnsAnswer } from '../shared/smtp/rdns.js';
 import { Transcript } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
-import { decodeAnyServerMessage } from '../shared/protocol/decode-mx.js';
+import { decodeAnyServerMessage } from '../shared/protocol/decode-dns.js';
 import { assessTls, type TlsReport } from '../shared/smtp/tls-report.js';
 import { ConnectForm, SMTP_PORT, type ConnectTarget, type FormState } from './ui/connect-form.js';
 import { StatusLine } from './ui/status.js';
@@ -93,10 +94,19 @@ export function startApp(boot: BootHandOver): void {
   let rxTime = 0;
   /** Why replies were slow, as said in the terminal on this connection: each reason once (the log has every one). */
   const slowSaid = new Set<string>();
+  /** The address this connection was made to, and the name its greeting gave (for the reverse DNS findings). */
+  let connectedAddress: string | null = null;
+  let greetedAs: string | null = null;
   const renderer = new ServerTextRenderer((reply) => {
     const now = rxTime;
     const ex = model.received(reply, now);
     const n = ++replies;
+    if (ex.kind === 'greeting') {
+      greetedAs = greetingName(reply.lines[0]?.text ?? '');
+      // Once greeted, ask what the server's address is called, as receivers of its mail will (not for loopback:
+      // the practice server, a local MTA). The answer comes as an `rdns` message.
+      if (reply.code === 220 && connectedAddress !== null && !isLoopback(connectedAddress)) conn.send({ type: 'rdns' });
+    }
     if (!flood.admit(reply.code, now)) {
       // Counted, not annotated: the log makes the report only if the reply is among those it shows. A lesson does
       // not follow a flood either: its step stays in hand, to be done again once the flood is over.
@@ -140,6 +150,11 @@ export function startApp(boot: BootHandOver): void {
             return view.write(guide.active ? guide.again() : lessonList());
           case 'mx':
             return lookUpMx(local.domain);
+          case 'rdns':
+            if (state !== 'connected' || connectedAddress === null) return view.write(formatNote('not connected: /rdns looks up the reverse DNS of the server connected to'));
+            view.write(formatNote(`looking up the reverse DNS of ${connectedAddress}…`));
+            if (!conn.send({ type: 'rdns' })) view.write(formatNote('not sent: no contact with the heloterm bridge'));
+            return;
           case 'save':
             return saveTranscript();
           case 'tls':
@@ -228,7 +243,7 @@ export function startApp(boot: BootHandOver): void {
         findings: [{ tone: 'ok', text: `its mail server is ${formatAddress(practice.host, practice.port)}` }],
         connectTo: practice.host,
       };
-      view.write(formatMxReport(r));
+      view.write(formatReport(r));
       log.add({ mx: r });
       if (state === 'idle') form.prefill({ host: practice.host, port: practice.port, tls: false }, false);
       return;
@@ -301,6 +316,8 @@ export function startApp(boot: BootHandOver): void {
         // The greeting's wait starts now; the reasons for slow replies are given anew on each connection.
         model.connected(false, at);
         slowSaid.clear();
+        connectedAddress = m.address;
+        greetedAs = null;
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
         status.connected(m.host, m.address, m.port);
         if (!painted) view.write(formatConnected(m.host, m.address, m.port));
@@ -326,9 +343,16 @@ export function startApp(boot: BootHandOver): void {
       case 'queued':
         view.write(formatQueued());
         return;
+      case 'rdns': {
+        const r = readRdnsAnswer(m.address, m.answer, greetedAs);
+        transcript.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
+        view.write(formatReport(r));
+        log.add({ rdns: r });
+        return;
+      }
       case 'mx': {
         const r = readMxAnswer(m.domain, m.answer);
-        view.write(formatMxReport(r));
+        view.write(formatReport(r));
         log.add({ mx: r });
         if (r.connectTo !== null && state === 'idle') {
           form.prefill({ host: r.connectTo, port: SMTP_PORT, tls: false }, false);

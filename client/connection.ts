@@ -102,8 +102,8 @@ export class Connection {
   }
 
   /**
-   * Decodes with `decode` from now on: the app reads messages the boot script need not (decode-mx.ts, for the `mx`
-   * answers only the app asks for).
+   * Decodes with `decode` from now on: the app reads messages the boot script need not (decode-dns.ts, for the `mx`
+   * and `rdns` answers only the app asks for).
    */
   useDecoder(decode: (raw: string) => Decoded<ServerMessage>): void {
     this.decode = decode;

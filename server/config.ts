@@ -8,7 +8,7 @@ import { tokenProblem } from '../shared/protocol/token.js';
 import type { HelotermOptions } from './heloterm.js';
 import { compileProxyTrust } from './proxy-trust.js';
 import { parseAllowList } from './target-policy.js';
-import { makeResolver } from './mx-lookup.js';
+import { makeResolver } from './dns-lookup.js';
 
 export const USAGE = `Usage: heloterm [options]
 

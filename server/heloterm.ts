@@ -15,7 +15,7 @@ import { NO_LINE_LIMITS, type LineLimits } from './line-policy.js';
 import { stderrLog, type LogSink } from './log.js';
 import { compileProxyTrust } from './proxy-trust.js';
 import type { PracticeServer } from './practice/practice-server.js';
-import { makeResolver } from './mx-lookup.js';
+import { DnsBudget, makeResolver } from './dns-lookup.js';
 import { CLOSE_GOING_AWAY, Session, type SessionLimits } from './session.js';
 import { DEFAULT_MAX_REPLY_LINE_CHARS, DEFAULT_MAX_REPLY_LINES } from './smtp-link.js';
 import { DEFAULT_ALLOWED_PORTS, allowedPorts, parseAllowList, type TargetPolicy } from './target-policy.js';
@@ -62,12 +62,14 @@ export interface HelotermOptions {
   /** dns.lookup-compatible; injectable so tests can simulate DNS without network. Called with { all: true }. */
   lookup?: LookupFunction;
   /**
-   * Name servers for MX lookups ("192.0.2.53", "192.0.2.53:5353", "[2001:db8::53]:53"); default the system's.
+   * Name servers for DNS lookups, MX and reverse ("192.0.2.53", "192.0.2.53:5353", "[2001:db8::53]:53"); default the system's.
    * Connections still resolve through `lookup` (the system's resolver).
    */
   dnsServers?: string[];
-  /** How long one DNS query try of an MX lookup may take, in ms (default mx-lookup.ts DNS_TIMEOUT_MS). */
+  /** How long one DNS query try of a lookup may take, in ms (default dns-lookup.ts DNS_TIMEOUT_MS). */
   dnsTimeoutMs?: number;
+  /** DNS lookups (MX, reverse DNS) all sessions together may begin per minute (default dns-lookup.ts). */
+  dnsLookupsPerMinute?: number;
   /** Structured log sink; default: one JSON line per event to stderr. */
   log?: (event: Record<string, unknown>) => void;
 
@@ -188,6 +190,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
 
   const dnsServers = opts.dnsServers ?? null;
   makeResolver(dnsServers); // a malformed server address throws here, at start, rather than at the first lookup
+  const dnsBudget = new DnsBudget(opts.dnsLookupsPerMinute);
 
   // The practice server is imported only when wanted: smtp-server and mailparser take about 17 MB of memory.
   const practiceOpts = opts.practice === false ? null : (opts.practice ?? {});
@@ -233,7 +236,8 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
         limits,
         connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         lookup: opts.lookup ?? dns.lookup,
-        mxResolver: () => makeResolver(dnsServers, opts.dnsTimeoutMs),
+        dnsResolver: () => makeResolver(dnsServers, opts.dnsTimeoutMs),
+        dnsBudget,
         log,
         logFields: { remote, client },
         query,

@@ -32,7 +32,7 @@ import {
 import { DisposableStore } from './disposable.js';
 import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
 import type { LogSink } from './log.js';
-import { lookupMx, type MxResolver } from './mx-lookup.js';
+import { lookupMx, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
 import { allowedPorts, checkPort, resolveTarget, type TargetPolicy } from './target-policy.js';
 
@@ -47,8 +47,11 @@ export const CLOSE_POLICY = 1008;
  * lines go out as `tx` frames after this long; short enough for a person not to notice the echo lag.
  */
 export const TX_COALESCE_MS = 10;
-/** MX lookups a session may begin per minute (each is a few DNS queries: MX, then A and AAAA per host). */
-export const MAX_MX_LOOKUPS_PER_MINUTE = 20;
+/**
+ * DNS lookups (MX and reverse DNS together) a session may begin per minute: each is a few DNS queries (MX or PTR,
+ * then A and AAAA per name).
+ */
+export const MAX_DNS_LOOKUPS_PER_MINUTE = 20;
 
 export interface SessionLimits {
   /** Close the session after this long without a frame from the browser, in ms. */
@@ -73,8 +76,10 @@ export interface SessionOptions {
   limits: SessionLimits;
   connectTimeoutMs: number;
   lookup: LookupFunction;
-  /** A resolver for one MX lookup (mx-lookup.ts makeResolver). */
-  mxResolver: () => MxResolver;
+  /** A resolver for one DNS lookup (dns-lookup.ts makeResolver). */
+  dnsResolver: () => DnsResolver;
+  /** The lookups all sessions together may still begin this minute. */
+  dnsBudget: DnsBudget;
   log: LogSink;
   /** Added to every log event of the session (after the event's own fields), e.g. the client's address. */
   logFields?: Record<string, unknown>;
@@ -121,8 +126,8 @@ export class Session {
   private txTimerArmed = false;
   /** ws calls it when a frame was written out. */
   private readonly onSent: () => void;
-  /** MX lookups: the one in flight (its resolver, to cancel), and how many began this minute. Null before the first. */
-  private mx: { resolver: MxResolver | null; windowStart: number; count: number } | null = null;
+  /** DNS lookups: the one in flight (its resolver, to cancel), and how many began this minute. Null before the first. */
+  private dns: { resolver: DnsResolver | null; windowStart: number; count: number } | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -140,7 +145,7 @@ export class Session {
     this.store.defer(() => {
       clearTimeout(this.timer);
       this.heldTx.length = 0;
-      this.mx?.resolver?.cancel();
+      this.dns?.resolver?.cancel();
       if (this.txTimer !== null) clearTimeout(this.txTimer);
       ws.terminate();
       this.link?.dispose();
@@ -312,31 +317,70 @@ export class Session {
         return this.link.disconnect();
       case 'mx':
         return this.onMx(m);
+      case 'rdns':
+        return this.onRdns();
       default:
         return exhaustive(m);
     }
   }
 
-  /** One lookup at a time, at most MAX_MX_LOOKUPS_PER_MINUTE: the bridge must not become a DNS query pump. */
-  private onMx(m: MxLookupMessage): void {
+  /**
+   * Begins a DNS lookup, or refuses it (with an error to the browser, and null): one at a time, at most
+   * MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions: the bridge must not
+   * become a DNS query pump. `done` frees the session for the next lookup and says whether the session is still there.
+   */
+  private beginLookup(what: string): { resolver: DnsResolver; done: () => boolean } | null {
     const now = performance.now();
-    const state = (this.mx ??= { resolver: null, windowStart: now, count: 0 });
-    if (state.resolver !== null) return this.error(ERROR_CODES.POLICY_REFUSED, 'an MX lookup is already running: wait for its answer');
+    const state = (this.dns ??= { resolver: null, windowStart: now, count: 0 });
+    if (state.resolver !== null) {
+      this.error(ERROR_CODES.POLICY_REFUSED, 'a DNS lookup is already running: wait for its answer');
+      return null;
+    }
     if (now - state.windowStart >= 60_000) {
       state.windowStart = now;
       state.count = 0;
     }
-    if (state.count >= MAX_MX_LOOKUPS_PER_MINUTE) {
-      return this.error(ERROR_CODES.POLICY_REFUSED, `at most ${MAX_MX_LOOKUPS_PER_MINUTE} MX lookups a minute: try again later`);
+    if (state.count >= MAX_DNS_LOOKUPS_PER_MINUTE) {
+      this.error(ERROR_CODES.POLICY_REFUSED, `at most ${MAX_DNS_LOOKUPS_PER_MINUTE} DNS lookups a minute: try again later`);
+      return null;
+    }
+    if (!this.opts.dnsBudget.take(now)) {
+      this.log({ event: 'dns-budget', what });
+      this.error(ERROR_CODES.POLICY_REFUSED, 'the bridge has made all the DNS lookups it makes in a minute, for everyone: try again later');
+      return null;
     }
     state.count++;
-    const resolver = this.opts.mxResolver();
+    const resolver = this.opts.dnsResolver();
     state.resolver = resolver;
-    void lookupMx(m.domain, resolver).then((answer) => {
-      state.resolver = null;
-      if (this.store.isDisposed) return;
+    return {
+      resolver,
+      done: () => {
+        state.resolver = null;
+        return !this.store.isDisposed;
+      },
+    };
+  }
+
+  private onMx(m: MxLookupMessage): void {
+    const lookup = this.beginLookup('mx');
+    if (lookup === null) return;
+    void lookupMx(m.domain, lookup.resolver).then((answer) => {
+      if (!lookup.done()) return;
       this.log({ event: 'mx', domain: m.domain, kind: answer.kind });
       this.send({ type: 'mx', domain: m.domain, answer });
+    });
+  }
+
+  /** The reverse DNS of the address this session's connection was made to. */
+  private onRdns(): void {
+    const address = this.link?.address ?? null;
+    if (address === null) return this.error(ERROR_CODES.NOT_CONNECTED, 'not connected: reverse DNS is looked up for the server connected to');
+    const lookup = this.beginLookup('rdns');
+    if (lookup === null) return;
+    void lookupRdns(address, lookup.resolver).then((answer) => {
+      if (!lookup.done()) return;
+      this.log({ event: 'rdns', address, kind: answer.kind });
+      this.send({ type: 'rdns', address, answer });
     });
   }
 

@@ -87,6 +87,8 @@ export class SmtpLink {
   private socket: net.Socket | null = null;
   private secure = false;
   private phase: Phase = 'dialling';
+  /** The address dialled, once connected (for reverse DNS); null before. */
+  address: string | null = null;
   private readonly held: string[] = [];
   /** The browser is behind: the SMTP socket is paused until it catches up. */
   private readPaused = false;
@@ -214,6 +216,7 @@ export class SmtpLink {
     }
     this.dialAbort = null; // nothing left to abort
     this.phase = 'open';
+    this.address = address;
     const { host, port } = this.target;
     this.deps.log({ event: 'connected', host, address, port });
     this.deps.send({ type: 'connected', host, address, port });

@@ -1,6 +1,6 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/lesson`, `/tls`, `/mx`, `/save` and `/base64`. Lines starting with "/" are never valid SMTP
+ * commands: `/help`, `/lesson`, `/tls`, `/mx`, `/rdns`, `/save` and `/base64`. Lines starting with "/" are never valid SMTP
  * commands (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a server understands. Inside
  * message text they are left alone; in answer to an AUTH challenge, where base64 may begin with "/", only the words
  * of heloterm's own commands are taken (localCommand).
@@ -29,7 +29,7 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'save', 'transcript', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'rdns', 'ptr', 'save', 'transcript', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -42,6 +42,8 @@ export type LocalCommand =
   | { kind: 'tls' }
   /** `/mx DOMAIN`: look up where the domain's mail goes. */
   | { kind: 'mx'; domain: string }
+  /** `/rdns`: look up the reverse DNS of the server connected to (done by itself after a greeting, but for loopback). */
+  | { kind: 'rdns' }
   /** `/save`: download the transcript of the dialog. */
   | { kind: 'save' };
 
@@ -69,6 +71,9 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return { kind: 'tls' };
     case 'mx':
       return mxCommand(arg);
+    case 'rdns':
+    case 'ptr':
+      return { kind: 'rdns' };
     case 'save':
     case 'transcript':
       return { kind: 'save' };
@@ -94,6 +99,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
     formatNote("/tls shows the server's certificate again, after STARTTLS") +
     formatNote('/mx example.org looks up where mail for a domain goes (its MX records)') +
+    formatNote("/rdns looks up the server's reverse DNS again (done by itself after a greeting from a non-loopback address)") +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge')
   );

@@ -1,11 +1,11 @@
 /**
  * The terminal's text for what heloterm found out about a server: the certificate findings once TLS is active
- * (shared/smtp/tls-report.ts) and a domain's MX records (shared/smtp/mx.ts). A note, then one finding a line, each
+ * (shared/smtp/tls-report.ts), a domain's MX records (shared/smtp/mx.ts) and a server's reverse DNS
+ * (shared/smtp/rdns.ts). A note, then one finding a line, each
  * marked by its tone. Pure string building: no DOM, no xterm. Findings quote what came from the network (the
  * certificate, DNS names): every line passes through showControls.
  */
 import { showControls } from '../../shared/smtp/escape.js';
-import type { MxReport } from '../../shared/smtp/mx.js';
 import type { TlsReport } from '../../shared/smtp/tls-report.js';
 import type { Finding, FindingTone } from '../../shared/smtp/types.js';
 import { EOL, SGR, formatNote, paint } from './render.js';
@@ -31,6 +31,7 @@ export function formatTlsReport(r: TlsReport): string {
   return formatNote(`TLS active (${showControls(r.protocol)}, ${showControls(r.cipher)}); the server's certificate:`) + formatFindings(r.findings);
 }
 
-export function formatMxReport(r: MxReport): string {
+/** A report of findings under a head line: a domain's MX records, a server's reverse DNS. */
+export function formatReport(r: { head: string; findings: readonly Finding[] }): string {
   return formatNote(showControls(r.head)) + formatFindings(r.findings);
 }

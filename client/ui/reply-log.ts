@@ -6,6 +6,7 @@
 import { showControls } from '../../shared/smtp/escape.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import type { MxReport } from '../../shared/smtp/mx.js';
+import type { RdnsReport } from '../../shared/smtp/rdns.js';
 import type { TlsReport } from '../../shared/smtp/tls-report.js';
 import type { Explanation, Finding } from '../../shared/smtp/types.js';
 import { TONE_MARK } from '../terminal/render-findings.js';
@@ -28,9 +29,10 @@ export const FLOOD_UPDATE_INTERVAL_MS = 2000;
 
 /**
  * A reply's report, or how to make it (during a flood most replies never reach the log, so none is made early); or
- * what a TLS handshake showed about the server's certificate; or where a domain's mail goes (an MX lookup).
+ * what a TLS handshake showed about the server's certificate; or where a domain's mail goes (an MX lookup); or what
+ * the server's address is called (reverse DNS).
  */
-export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport };
+export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport };
 
 export class ReplyLog {
   readonly element: HTMLElement;
@@ -123,6 +125,7 @@ export class ReplyLog {
       if (typeof r === 'function') fragment.append(this.entry(r()));
       else if ('tls' in r) fragment.append(this.tlsEntry(r.tls));
       else if ('mx' in r) fragment.append(this.findingsEntry('MX', r.mx.head, r.mx.findings, null, r.mx.connectTo !== null));
+      else if ('rdns' in r) fragment.append(this.findingsEntry('rDNS', r.rdns.head, r.rdns.findings, null, r.rdns.good));
       else fragment.append(this.entry(r));
     }
     // Drop the oldest entries in one go, not one by one.

@@ -88,6 +88,8 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
         return fail('mx: "domain" must be a domain name (RFC 1123), not an address');
       }
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain } };
+    case 'rdns':
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rdns' } };
     default:
       return fail(`unknown message type ${JSON.stringify(m.type)}`);
   }

@@ -78,7 +78,17 @@ export interface MxLookupMessage {
   domain: string;
 }
 
-export type ClientMessage = ConnectMessage | LineMessage | DisconnectMessage | MxLookupMessage;
+/**
+ * Look up the reverse DNS of the server this session is connected to: the PTR records of its address, and whether
+ * each name resolves back to it (forward-confirmed reverse DNS), as `dig -x` then `dig A` would tell. Answered with
+ * an `rdns` message; needs a connection.
+ */
+export interface RdnsLookupMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'rdns';
+}
+
+export type ClientMessage = ConnectMessage | LineMessage | DisconnectMessage | MxLookupMessage | RdnsLookupMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bridge -> browser
@@ -288,8 +298,36 @@ export interface MxMessage {
   answer: MxAnswer;
 }
 
+/** Most names an `rdns` answer lists (`count` says how many PTR records there were). */
+export const MAX_RDNS_NAMES = 5;
+
+/** One PTR record's name, with the addresses it resolves to (forward-confirmed when the dialled one is among them). */
+export interface RdnsName {
+  name: string;
+  /** Its IPv4 and IPv6 addresses (A and AAAA records), at most MAX_MX_ADDRESSES. */
+  addresses: string[];
+  /** Why its addresses could not be looked up ("ETIMEOUT", "ESERVFAIL"), when neither lookup answered; else absent. */
+  lookupError?: string;
+}
+
+/** What reverse DNS says about an address. */
+export type RdnsAnswer =
+  /** PTR records (at most MAX_RDNS_NAMES of `count`). */
+  | { kind: 'names'; names: RdnsName[]; count: number }
+  /** No PTR record (the name or the record does not exist), or the lookup failed (`detail` says how). */
+  | { kind: 'none'; reason: 'no-ptr' | 'dns-error'; detail: string };
+
+/** The answer to an `rdns` lookup, about the address the session's connection was made to. */
+export interface RdnsMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'rdns';
+  address: string;
+  answer: RdnsAnswer;
+}
+
 export type ServerMessage =
   | MxMessage
+  | RdnsMessage
   | HelloMessage
   | ConnectingMessage
   | ConnectedMessage

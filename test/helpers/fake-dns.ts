@@ -1,6 +1,6 @@
 /**
- * A scripted DNS server on loopback (UDP), for MX lookups without the network: a zone as a plain object, answered
- * byte for byte as a real authoritative server would (dns-packet encodes the messages). Names not in the zone get
+ * A scripted DNS server on loopback (UDP), for MX and reverse DNS lookups without the network: a zone as a plain
+ * object, answered byte for byte as a real authoritative server would (dns-packet encodes the messages). Names not in the zone get
  * NXDOMAIN; a name in the zone without records of the asked type gets an empty answer (NODATA); a name listed in
  * `silent` gets no answer at all (a timeout); one in `servfail` gets SERVFAIL.
  *
@@ -16,6 +16,8 @@ export interface ZoneEntry {
   MX?: [number, string][];
   A?: string[];
   AAAA?: string[];
+  /** For a reverse name ("10.2.0.192.in-addr.arpa"): the host names the address has. */
+  PTR?: string[];
 }
 
 export interface FakeDnsOptions {
@@ -54,6 +56,7 @@ export async function startFakeDns(zone: Record<string, ZoneEntry>, opts: FakeDn
       if (q.type === 'MX') for (const [preference, exchange] of entry.MX ?? []) answers.push({ type: 'MX', name: q.name, ttl: 60, data: { preference, exchange } });
       if (q.type === 'A') for (const a of entry.A ?? []) answers.push({ type: 'A', name: q.name, ttl: 60, data: a });
       if (q.type === 'AAAA') for (const a of entry.AAAA ?? []) answers.push({ type: 'AAAA', name: q.name, ttl: 60, data: a });
+      if (q.type === 'PTR') for (const p of entry.PTR ?? []) answers.push({ type: 'PTR', name: q.name, ttl: 60, data: p });
     }
     const rcode = opts.servfail?.includes(name) ? 'SERVFAIL' : entry === undefined ? 'NXDOMAIN' : 'NOERROR';
     const reply = packet.encode({

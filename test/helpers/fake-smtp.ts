@@ -68,7 +68,8 @@ export interface FakeSmtp {
 const DEFAULT_GAP_MS = 3;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function startFakeSmtp(script: FakeScript): Promise<FakeSmtp> {
+/** `host`: the address to listen on; another loopback address (127.0.0.2) for a server of its own reverse DNS. */
+export async function startFakeSmtp(script: FakeScript, host = '127.0.0.1'): Promise<FakeSmtp> {
   const connections: FakeConnection[] = [];
   const sockets = new Set<net.Socket>();
   const arrivals: ((c: FakeConnection) => void)[] = [];
@@ -145,7 +146,7 @@ export async function startFakeSmtp(script: FakeScript): Promise<FakeSmtp> {
     run(script.onConnect ?? []);
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as net.AddressInfo).port;
 
   return {

@@ -1,14 +1,15 @@
 /**
- * MX lookups through the real bridge, against a scripted DNS server on loopback (real UDP, real c-ares resolver,
- * answers encoded as an authoritative server would): every kind of answer, its order and limits, a dead or broken
- * name server, and the bridge's bounds (one lookup at a time, a budget per minute, domains only, a session that
- * goes away mid-lookup).
+ * DNS lookups through the real bridge (MX, and the reverse DNS of the server connected to), against a scripted DNS
+ * server on loopback (real UDP, real c-ares resolver, answers encoded as an authoritative server would): every kind
+ * of answer, its order and limits, a dead or broken name server, and the bridge's bounds (one lookup at a time, a
+ * budget per minute per session and one for all, domains only, a session that goes away mid-lookup).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
-import { MAX_MX_LOOKUPS_PER_MINUTE } from '../../server/session.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, type MxAnswer } from '../../shared/protocol/messages.js';
+import { MAX_DNS_LOOKUPS_PER_MINUTE } from '../../server/session.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, type MxAnswer, type RdnsMessage } from '../../shared/protocol/messages.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
+import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
 /** The bridge's per-try DNS timeout in these tests, in ms: a silent name server must not hold a test for long. */
@@ -136,7 +137,7 @@ describe('MX lookups through the bridge', () => {
     expect(await c.next('error')).toMatchObject({ code: 'POLICY_REFUSED', message: expect.stringContaining('already running') });
     expect((await c.next('mx', 10_000)).domain).toBe('slow.test');
     // One lookup so far this minute (the refused one did not count); the rest of the budget, then a refusal.
-    for (let i = 1; i < MAX_MX_LOOKUPS_PER_MINUTE; i++) expect((await lookUp(c, 'null.test')).kind).toBe('null');
+    for (let i = 1; i < MAX_DNS_LOOKUPS_PER_MINUTE; i++) expect((await lookUp(c, 'null.test')).kind).toBe('null');
     c.send({ type: 'mx', domain: 'null.test' });
     expect(await c.next('error')).toMatchObject({ code: 'POLICY_REFUSED', message: expect.stringContaining('a minute') });
     // Another session has a budget of its own.
@@ -149,5 +150,134 @@ describe('MX lookups through the bridge', () => {
     await gone.close();
     await new Promise((r) => setTimeout(r, 3 * DNS_TIMEOUT_MS));
     expect((await lookUp(await client(), 'example.test')).kind).toBe('mx');
+  });
+});
+
+/**
+ * Reverse DNS through the bridge: the PTR records of the address a session is connected to, and each name's own
+ * addresses, from the scripted DNS server. Each scripted SMTP server listens on a loopback address of its own
+ * (127.0.0.2 …), so that each has reverse DNS of its own.
+ */
+describe('reverse DNS through the bridge', () => {
+  let dns: FakeDns;
+  let app: Heloterm;
+  const servers: FakeSmtp[] = [];
+  const clients: WsTestClient[] = [];
+  const ptr = (last: number): string => `${last}.0.0.127.in-addr.arpa`;
+
+  beforeAll(async () => {
+    dns = await startFakeDns(
+      {
+        [ptr(2)]: { PTR: ['mx.good.test'] },
+        'mx.good.test': { A: ['127.0.0.2'] },
+        [ptr(3)]: { PTR: ['mx.other.test'] },
+        'mx.other.test': { A: ['192.0.2.99'], AAAA: ['2001:db8::99'] },
+        [ptr(5)]: { PTR: ['a.two.test', 'b.two.test'] },
+        'a.two.test': { A: ['127.0.0.5'] },
+        'b.two.test': {},
+        [ptr(6)]: { PTR: ['quiet.test'] },
+        'quiet.test': {},
+        [ptr(7)]: {},
+      },
+      { silent: [ptr(4), 'A quiet.test', 'AAAA quiet.test'] },
+    );
+    for (let last = 2; last <= 7; last++) servers.push(await startFakeSmtp({ onConnect: ['220 mx.good.test ESMTP\r\n'] }, `127.0.0.${last}`));
+    app = await startHeloterm({
+      port: 0,
+      log: () => undefined,
+      practice: false,
+      dnsServers: [dns.server],
+      dnsTimeoutMs: DNS_TIMEOUT_MS,
+      allowedPorts: servers.map((s) => s.port),
+    });
+  });
+
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await app?.close();
+    for (const s of servers) await s.close();
+    await dns?.close();
+  });
+
+  /** A session connected to the scripted server on 127.0.0.`last`, greeted. */
+  async function connectedTo(last: number): Promise<WsTestClient> {
+    const c = await WsTestClient.open(app.url);
+    clients.push(c);
+    await c.next('hello');
+    c.send({ type: 'connect', host: `127.0.0.${last}`, port: servers[last - 2]!.port, tls: 'none' });
+    expect((await c.next('connected')).address).toBe(`127.0.0.${last}`);
+    await c.nextReply();
+    return c;
+  }
+
+  async function rdns(c: WsTestClient): Promise<RdnsMessage> {
+    c.send({ type: 'rdns' });
+    return c.next('rdns', 10_000);
+  }
+
+  it('gives the names of the address connected to, each with its addresses (forward-confirmed or not)', async () => {
+    expect(await rdns(await connectedTo(2))).toMatchObject({
+      address: '127.0.0.2',
+      answer: { kind: 'names', count: 1, names: [{ name: 'mx.good.test', addresses: ['127.0.0.2'] }] },
+    });
+    expect((await rdns(await connectedTo(3))).answer).toEqual({ kind: 'names', count: 1, names: [{ name: 'mx.other.test', addresses: ['192.0.2.99', '2001:db8::99'] }] });
+    expect((await rdns(await connectedTo(5))).answer).toEqual({
+      kind: 'names',
+      count: 2,
+      names: [
+        { name: 'a.two.test', addresses: ['127.0.0.5'] },
+        { name: 'b.two.test', addresses: [] },
+      ],
+    });
+    expect(dns.questions).toEqual(expect.arrayContaining([`PTR ${ptr(2)}`, 'A mx.good.test', 'AAAA mx.good.test']));
+  });
+
+  it('tells no PTR record from a lookup that failed, and a name whose addresses could not be looked up', async () => {
+    expect((await rdns(await connectedTo(7))).answer).toEqual({ kind: 'none', reason: 'no-ptr', detail: `no PTR record for ${ptr(7)}` });
+    expect((await rdns(await connectedTo(4))).answer).toEqual({ kind: 'none', reason: 'dns-error', detail: 'the PTR lookup failed: ETIMEOUT' });
+    expect((await rdns(await connectedTo(6))).answer).toEqual({ kind: 'names', count: 1, names: [{ name: 'quiet.test', addresses: [], lookupError: 'ETIMEOUT' }] });
+  });
+
+  it('needs a connection, and counts against the same budget as MX lookups', async () => {
+    const c = await WsTestClient.open(app.url);
+    clients.push(c);
+    await c.next('hello');
+    c.send({ type: 'rdns' });
+    expect(await c.next('error')).toMatchObject({ code: 'NOT_CONNECTED' });
+    const d = await connectedTo(2);
+    c.send({ type: 'rdns' }); // c is still not connected: refused, and not counted
+    await c.next('error');
+    d.send({ type: 'mx', domain: 'nowhere.test' });
+    d.send({ type: 'rdns' });
+    expect(await d.next('error')).toMatchObject({ code: 'POLICY_REFUSED', message: expect.stringContaining('already running') });
+    await d.next('mx', 10_000);
+    for (let i = 1; i < MAX_DNS_LOOKUPS_PER_MINUTE; i++) expect((await rdns(d)).answer.kind).toBe('names');
+    d.send({ type: 'rdns' });
+    expect(await d.next('error')).toMatchObject({ code: 'POLICY_REFUSED', message: expect.stringContaining('a minute') });
+  });
+});
+
+describe('the bridge-wide DNS budget', () => {
+  it('refuses lookups beyond it in any session, and says so', async () => {
+    const dns = await startFakeDns({ 'null.test': { MX: [[0, '']] } });
+    const logged: Record<string, unknown>[] = [];
+    const app = await startHeloterm({ port: 0, log: (e) => logged.push(e), practice: false, dnsServers: [dns.server], dnsLookupsPerMinute: 3 });
+    const clients: WsTestClient[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const c = await WsTestClient.open(app.url);
+        clients.push(c);
+        await c.next('hello');
+        c.send({ type: 'mx', domain: 'null.test' });
+        if (i < 3) expect((await c.next('mx', 10_000)).answer).toEqual({ kind: 'null' });
+        else expect(await c.next('error')).toMatchObject({ code: 'POLICY_REFUSED', message: expect.stringContaining('for everyone') });
+      }
+      expect(logged.filter((e) => e.event === 'dns-budget')).toHaveLength(1);
+      expect(dns.questions.filter((q) => q === 'MX null.test')).toHaveLength(3);
+    } finally {
+      for (const c of clients) await c.close();
+      await app.close();
+      await dns.close();
+    }
   });
 });

@@ -1,0 +1,169 @@
+/**
+ * What DNS says about mail servers, as a sending MTA and an admin ask it:
+ * - where a domain's mail goes (RFC 5321 §5.1): its MX records, lowest preference first, each with the addresses
+ *   its host resolves to; without MX records the domain's own addresses (an implicit MX); a null MX (RFC 7505) when
+ *   the domain takes no mail. What `dig MX` then `dig A` tell an admin by hand, before `telnet mx 25`;
+ * - the reverse DNS of a server's address (its PTR records, RFC 1035 §3.5) and whether each name resolves back to
+ *   it (forward-confirmed reverse DNS, which receivers check of senders), as `dig -x` then `dig A` tell.
+ *
+ * DNS is asked through a c-ares Resolver (node:dns), the system's name servers unless --dns-server names others
+ * (to see what one resolver says, or for tests against a scripted DNS server on loopback). Lookups only: which
+ * addresses may be dialled is still decided by the target policy when a `connect` comes.
+ */
+import { Resolver } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
+import { MAX_HOST_CHARS } from '../shared/protocol/host.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_RDNS_NAMES, type MxAnswer, type MxHost, type RdnsAnswer, type RdnsName } from '../shared/protocol/messages.js';
+
+/** The part of a Resolver a lookup uses. */
+export interface DnsResolver {
+  resolveMx(name: string): Promise<{ exchange: string; priority: number }[]>;
+  resolve4(name: string): Promise<string[]>;
+  resolve6(name: string): Promise<string[]>;
+  resolvePtr(name: string): Promise<string[]>;
+  cancel(): void;
+}
+
+/**
+ * DNS lookups all sessions together may begin per minute (each session also has a budget of its own): a hundred
+ * sessions, each within its own, must not make the bridge a DNS query pump either.
+ */
+export const MAX_DNS_LOOKUPS_PER_MINUTE_TOTAL = 300;
+
+/** A budget of lookups per minute (a fixed window), shared by the sessions of one bridge. */
+export class DnsBudget {
+  private windowStart = -Infinity;
+  private count = 0;
+
+  constructor(readonly perMinute = MAX_DNS_LOOKUPS_PER_MINUTE_TOTAL) {}
+
+  /** Takes one lookup at `now` (ms), or says there is none left this minute. */
+  take(now: number): boolean {
+    if (now - this.windowStart >= 60_000) {
+      this.windowStart = now;
+      this.count = 0;
+    }
+    if (this.count >= this.perMinute) return false;
+    this.count++;
+    return true;
+  }
+}
+
+/** Per query try, in ms, and tries (c-ares retries over UDP, then the next server). */
+export const DNS_TIMEOUT_MS = 2500;
+export const DNS_TRIES = 2;
+
+/** A resolver for one lookup: the system's name servers, or `servers` ("192.0.2.53", "[2001:db8::53]:5353"). */
+export function makeResolver(servers: readonly string[] | null, timeoutMs = DNS_TIMEOUT_MS): DnsResolver {
+  const r = new Resolver({ timeout: timeoutMs, tries: DNS_TRIES });
+  if (servers !== null && servers.length > 0) r.setServers([...servers]);
+  return r;
+}
+
+const code = (err: unknown): string => (typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'EUNKNOWN');
+
+/** No records of that type for an existing name: c-ares says ENODATA (an empty answer). */
+const isNoData = (err: unknown): boolean => code(err) === 'ENODATA';
+const isNoDomain = (err: unknown): boolean => code(err) === 'ENOTFOUND';
+
+/** Whether two texts are the same IP address (an IPv6 address may be written several ways). */
+function sameAddress(a: string, b: string): boolean {
+  if (!ipaddr.isValid(a) || !ipaddr.isValid(b)) return false;
+  const [x, y] = [ipaddr.process(a), ipaddr.process(b)];
+  return x.kind() === y.kind() && x.toNormalizedString() === y.toNormalizedString();
+}
+
+/**
+ * The IPv4 then IPv6 addresses of a host (`first` first, when among them, so that the cut to MAX_MX_ADDRESSES keeps
+ * it), and why not when neither lookup got an answer (no such name and no records are answers: no addresses; a
+ * timeout or a server failure is not).
+ */
+async function addressesOf(host: string, r: DnsResolver, first: string | null = null): Promise<{ addresses: string[]; error?: string }> {
+  const failed: string[] = [];
+  const lookup = (p: Promise<string[]>): Promise<string[]> =>
+    p.catch((err: unknown) => {
+      if (!isNoData(err) && !isNoDomain(err)) failed.push(code(err));
+      return [];
+    });
+  const [v4, v6] = await Promise.all([lookup(r.resolve4(host)), lookup(r.resolve6(host))]);
+  let all = [...v4, ...v6];
+  const at = first === null ? -1 : all.findIndex((a) => sameAddress(a, first));
+  if (at > 0) all = [all[at] as string, ...all.slice(0, at), ...all.slice(at + 1)];
+  const addresses = all.slice(0, MAX_MX_ADDRESSES);
+  return addresses.length === 0 && failed.length > 0 ? { addresses, error: failed[0] } : { addresses };
+}
+
+function dnsError(err: unknown, what: string): MxAnswer {
+  return { kind: 'none', reason: 'dns-error', detail: `${what}: ${code(err)}` };
+}
+
+/** Looks `domain` up. Never throws: a failure is an answer of kind "none". */
+export async function lookupMx(domain: string, r: DnsResolver): Promise<MxAnswer> {
+  let records: { exchange: string; priority: number }[];
+  try {
+    records = await r.resolveMx(domain);
+  } catch (err) {
+    if (isNoDomain(err)) return { kind: 'none', reason: 'no-domain', detail: 'NXDOMAIN: the domain does not exist' };
+    if (!isNoData(err)) return dnsError(err, 'the MX lookup failed');
+    records = [];
+  }
+  // RFC 7505 §3: a null MX is a single record whose exchange is the root, ".".
+  if (records.length === 1 && records[0]?.exchange === '') return { kind: 'null' };
+  if (records.length === 0) {
+    // RFC 5321 §5.1: no MX records, so the domain itself is the mail server, as an implicit MX of preference 0.
+    const { addresses, error } = await addressesOf(domain, r);
+    if (addresses.length > 0) return { kind: 'implicit', addresses };
+    if (error !== undefined) return { kind: 'none', reason: 'dns-error', detail: `no MX records, and the address lookup failed: ${error}` };
+    return { kind: 'none', reason: 'no-records', detail: 'no MX, A or AAAA records' };
+  }
+  const sorted = [...records].sort((a, b) => a.priority - b.priority || a.exchange.localeCompare(b.exchange)).slice(0, MAX_MX_HOSTS);
+  const hosts: MxHost[] = await Promise.all(
+    sorted.map(async (m): Promise<MxHost> => {
+      // A root exchange among others (a broken null MX) has nothing to look up.
+      const { addresses, error } = m.exchange === '' ? { addresses: [] } : await addressesOf(m.exchange, r);
+      // A name is at most 255 octets, but c-ares writes odd bytes as \DDD escapes: cut to what the page accepts.
+      const host: MxHost = { preference: m.priority, exchange: m.exchange.slice(0, MAX_HOST_CHARS), addresses };
+      if (error !== undefined) host.lookupError = error;
+      return host;
+    }),
+  );
+  return { kind: 'mx', hosts, count: records.length };
+}
+
+/**
+ * The name a PTR query asks about for an address (RFC 1035 §3.5, RFC 3596 §2.5): 192.0.2.10 is
+ * 10.2.0.192.in-addr.arpa, an IPv6 address its 32 nibbles reversed under ip6.arpa. An IPv4-mapped IPv6 address is
+ * asked about as the IPv4 address it is. Null for what is not an address.
+ */
+export function reverseName(address: string): string | null {
+  if (!ipaddr.isValid(address)) return null;
+  const ip = ipaddr.process(address);
+  const bytes = ip.toByteArray();
+  if (ip.kind() === 'ipv4') return `${bytes.reverse().join('.')}.in-addr.arpa`;
+  const nibbles = bytes.flatMap((b) => [b >> 4, b & 15]).map((n) => n.toString(16));
+  return `${nibbles.reverse().join('.')}.ip6.arpa`;
+}
+
+/** Looks up the reverse DNS of `address`, and each name's own addresses. Never throws: a failure is "none". */
+export async function lookupRdns(address: string, r: DnsResolver): Promise<RdnsAnswer> {
+  const name = reverseName(address);
+  if (name === null) return { kind: 'none', reason: 'dns-error', detail: 'not an IP address' };
+  let ptrs: string[];
+  try {
+    ptrs = await r.resolvePtr(name);
+  } catch (err) {
+    if (isNoDomain(err) || isNoData(err)) return { kind: 'none', reason: 'no-ptr', detail: `no PTR record for ${name}` };
+    return { kind: 'none', reason: 'dns-error', detail: `the PTR lookup failed: ${code(err)}` };
+  }
+  if (ptrs.length === 0) return { kind: 'none', reason: 'no-ptr', detail: `no PTR record for ${name}` };
+  const names = await Promise.all(
+    ptrs.slice(0, MAX_RDNS_NAMES).map(async (ptr): Promise<RdnsName> => {
+      const { addresses, error } = await addressesOf(ptr, r, address);
+      // c-ares writes odd bytes as \DDD escapes: cut to what the page accepts.
+      const out: RdnsName = { name: ptr.slice(0, MAX_HOST_CHARS), addresses };
+      if (error !== undefined) out.lookupError = error;
+      return out;
+    }),
+  );
+  return { kind: 'names', names, count: ptrs.length };
+}

@@ -1,0 +1,118 @@
+/**
+ * Decoding of the DNS answers (messages.ts MxMessage and RdnsMessage), apart from decode.ts: only the page's app asks
+ * for DNS lookups, so the boot script, which decodes everything else with decodeServerMessage, need not carry this
+ * (to decodeServerMessage an `mx` or `rdns` message is of an unknown type). decodeAnyServerMessage reads every
+ * server message. Never throws; checks every field for type and size, like decode.ts.
+ */
+import { decodeServerMessage, type Decoded } from './decode.js';
+import { MAX_HOST_CHARS } from './host.js';
+import {
+  MAX_MX_ADDRESSES,
+  MAX_MX_HOSTS,
+  MAX_RDNS_NAMES,
+  PROTOCOL_VERSION,
+  type MxAnswer,
+  type MxHost,
+  type MxMessage,
+  type RdnsAnswer,
+  type RdnsMessage,
+  type RdnsName,
+  type ServerMessage,
+} from './messages.js';
+
+type Obj = Record<string, unknown>;
+
+const NOT_DNS = 'not an mx or rdns message';
+
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
+/** An address as the bridge writes it (IPv6 has at most 45 characters in text form). */
+const isAddressList = (x: unknown): x is string[] => Array.isArray(x) && x.length <= MAX_MX_ADDRESSES && x.every((a) => isStr(a, 45));
+
+function decodeHost(x: unknown): MxHost | null {
+  if (!isObj(x)) return null;
+  const { preference, exchange, addresses, lookupError } = x;
+  if (typeof preference !== 'number' || !Number.isInteger(preference) || preference < 0 || preference > 65535) return null;
+  if (!isStr(exchange, MAX_HOST_CHARS) || !isAddressList(addresses)) return null;
+  if (lookupError === undefined) return { preference, exchange, addresses };
+  return isStr(lookupError, 40) ? { preference, exchange, addresses, lookupError } : null;
+}
+
+function decodeAnswer(x: unknown): MxAnswer | null {
+  if (!isObj(x)) return null;
+  switch (x.kind) {
+    case 'mx': {
+      if (!Array.isArray(x.hosts) || x.hosts.length > MAX_MX_HOSTS) return null;
+      const hosts = x.hosts.map(decodeHost);
+      if (!hosts.every((h): h is MxHost => h !== null)) return null;
+      if (typeof x.count !== 'number' || !Number.isInteger(x.count) || x.count < hosts.length) return null;
+      return { kind: 'mx', hosts, count: x.count };
+    }
+    case 'implicit':
+      return isAddressList(x.addresses) ? { kind: 'implicit', addresses: x.addresses } : null;
+    case 'null':
+      return { kind: 'null' };
+    case 'none':
+      if (x.reason !== 'no-domain' && x.reason !== 'no-records' && x.reason !== 'dns-error') return null;
+      return isStr(x.detail, 500) ? { kind: 'none', reason: x.reason, detail: x.detail } : null;
+    default:
+      return null;
+  }
+}
+
+function decodeRdnsName(x: unknown): RdnsName | null {
+  if (!isObj(x)) return null;
+  const { name, addresses, lookupError } = x;
+  if (!isStr(name, MAX_HOST_CHARS) || !isAddressList(addresses)) return null;
+  if (lookupError === undefined) return { name, addresses };
+  return isStr(lookupError, 40) ? { name, addresses, lookupError } : null;
+}
+
+function decodeRdnsAnswer(x: unknown): RdnsAnswer | null {
+  if (!isObj(x)) return null;
+  switch (x.kind) {
+    case 'names': {
+      if (!Array.isArray(x.names) || x.names.length === 0 || x.names.length > MAX_RDNS_NAMES) return null;
+      const names = x.names.map(decodeRdnsName);
+      if (!names.every((n): n is RdnsName => n !== null)) return null;
+      if (typeof x.count !== 'number' || !Number.isInteger(x.count) || x.count < names.length) return null;
+      return { kind: 'names', names, count: x.count };
+    }
+    case 'none':
+      if (x.reason !== 'no-ptr' && x.reason !== 'dns-error') return null;
+      return isStr(x.detail, 500) ? { kind: 'none', reason: x.reason, detail: x.detail } : null;
+    default:
+      return null;
+  }
+}
+
+/** An `mx` or `rdns` message (JSON text), or why not. */
+export function decodeDnsMessage(raw: string): Decoded<MxMessage | RdnsMessage> {
+  let m: unknown;
+  try {
+    m = JSON.parse(raw);
+  } catch {
+    m = null;
+  }
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns')) return { ok: false, error: NOT_DNS };
+  if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
+  if (m.type === 'rdns') {
+    if (!isStr(m.address, 45)) return { ok: false, error: 'rdns: bad "address"' };
+    const answer = decodeRdnsAnswer(m.answer);
+    if (answer === null) return { ok: false, error: 'rdns: bad "answer"' };
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rdns', address: m.address, answer } };
+  }
+  if (!isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'mx: bad "domain"' };
+  const answer = decodeAnswer(m.answer);
+  if (answer === null) return { ok: false, error: 'mx: bad "answer"' };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain, answer } };
+}
+
+/** Any server message: what decodeServerMessage reads, and the `mx` and `rdns` answers. */
+export function decodeAnyServerMessage(raw: string): Decoded<ServerMessage> {
+  // decodeServerMessage does not know these (the boot script need not): what it refuses may be one.
+  const d = decodeServerMessage(raw);
+  if (d.ok) return d;
+  const dns = decodeDnsMessage(raw);
+  return dns.ok || dns.error !== NOT_DNS ? dns : d;
+}

@@ -1,0 +1,89 @@
+/**
+ * What the reverse DNS of a mail server's address (protocol `rdns` message) tells an admin, in lines, as mail
+ * testers check it: whether the address has a name (a PTR record), whether that name resolves back to the address
+ * (forward-confirmed reverse DNS), and whether the name in the server's greeting agrees. Receivers check these of
+ * every server that sends them mail, so a server that also sends must get them right. Pure.
+ *
+ * Rests on RFC 1912 §2.1 (every address should have a PTR record, and PTR and A records should match), RFC 5321
+ * §4.2 (the greeting begins with the server's domain) and the large receivers' sender rules (Gmail: a PTR record
+ * that resolves back).
+ */
+import type { RdnsAnswer, RdnsName } from '../protocol/messages.js';
+import { isHostName, isIPv4Literal } from '../protocol/host.js';
+import type { Finding } from './types.js';
+
+export interface RdnsReport {
+  /** The first line: whose reverse DNS it is. */
+  head: string;
+  findings: Finding[];
+  /** Nothing wrong was found (for the reply log's colour). */
+  good: boolean;
+}
+
+/** Loopback addresses: their reverse DNS says nothing about a mail server (the practice server, a local MTA). */
+export function isLoopback(address: string): boolean {
+  const a = address.toLowerCase();
+  return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
+}
+
+/** An address as the same text whatever its spelling: lower case, an IPv4-mapped IPv6 address as the IPv4 one. */
+function plain(address: string): string {
+  const a = address.toLowerCase();
+  return a.startsWith('::ffff:') && isIPv4Literal(a.slice(7)) ? a.slice(7) : a;
+}
+
+/** A DNS name compared as DNS compares it: any case, with or without the root's trailing dot. */
+const sameName = (a: string, b: string): boolean => a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
+
+/**
+ * The domain a greeting begins with (`220 mx.example.org ESMTP Postfix`: "mx.example.org"), as RFC 5321 §4.2 asks;
+ * null when its first word is not a host name (a bare "220 ESMTP ready", or an address literal "[192.0.2.1]").
+ */
+export function greetingName(text: string): string | null {
+  const first = text.trim().split(/\s+/, 1)[0] ?? '';
+  return first.includes('.') && isHostName(first.replace(/\.$/, '')) && !isIPv4Literal(first) ? first.replace(/\.$/, '') : null;
+}
+
+function nameFinding(n: RdnsName, address: string): Finding {
+  if (n.lookupError !== undefined) return { tone: 'warn', text: `${n.name}: its addresses could not be looked up (${n.lookupError}): try again` };
+  if (n.addresses.some((a) => plain(a) === plain(address))) return { tone: 'ok', text: `${n.name} resolves back to ${address} (forward-confirmed)` };
+  const to = n.addresses.length === 0 ? 'to no address at all' : `to ${n.addresses.join(', ')}`;
+  return {
+    tone: 'bad',
+    text: `${n.name} does not resolve back to ${address} (it resolves ${to}): receivers that check forward-confirmed reverse DNS count it against mail this server sends`,
+  };
+}
+
+/** What the reverse DNS of `address` says, and whether the greeting's name (`greeting`, when known) agrees. */
+export function readRdnsAnswer(address: string, answer: RdnsAnswer, greeting: string | null): RdnsReport {
+  const head = `reverse DNS of ${address}, the server connected to (RFC 1912 §2.1):`;
+  const findings: Finding[] = [];
+  if (answer.kind === 'none') {
+    if (answer.reason === 'dns-error') {
+      findings.push({ tone: 'warn', text: `could not be looked up (${answer.detail}): try again before concluding anything` });
+      return { head, findings, good: false };
+    }
+    findings.push({
+      tone: 'bad',
+      text: `${address} has no name (no PTR record): if this server sends mail, many receivers refuse it (Gmail requires one). The owner of the address block sets it`,
+    });
+    if (greeting !== null) findings.push({ tone: 'info', text: `the greeting names ${greeting}: that name's address should have a PTR record pointing back to it` });
+    return { head, findings, good: false };
+  }
+  findings.push({ tone: 'info', text: `PTR: ${answer.names.map((n) => n.name).join(', ')}` });
+  for (const n of answer.names) findings.push(nameFinding(n, address));
+  if (answer.count > 1) {
+    findings.push({ tone: 'warn', text: `${answer.count} PTR records: a receiver may check any one of them, so each must resolve back; one is usual` });
+  }
+  if (greeting === null) {
+    findings.push({ tone: 'warn', text: 'the greeting does not begin with the server\'s host name (RFC 5321 §4.2 asks for "220 <domain> …")' });
+  } else if (answer.names.some((n) => sameName(n.name, greeting))) {
+    findings.push({ tone: 'ok', text: `the greeting names ${greeting}, as the reverse DNS does` });
+  } else {
+    findings.push({
+      tone: 'warn',
+      text: `the greeting names ${greeting}, the reverse DNS ${answer.names[0]?.name ?? ''}: they usually agree. When this server sends mail, the name in its EHLO should resolve to its address too`,
+    });
+  }
+  return { head, findings, good: !findings.some((f) => f.tone === 'bad' || f.tone === 'warn') };
+}

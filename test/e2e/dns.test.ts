@@ -1,0 +1,147 @@
+/**
+ * DNS in a real headless Chromium, against the real bridge asking a scripted DNS server on loopback. Finding a
+ * domain's mail servers: "Find MX" beside Host lists the MX records in the terminal and the reply log and points the
+ * form at the first server; an address is refused in the form; /mx practice.test points at the practice server,
+ * and Connect then reaches it. The reverse DNS of the server connected to: /rdns lists its PTR record, whether it
+ * resolves back and whether the greeting agrees (a loopback address is not looked up by itself).
+ */
+import { networkInterfaces } from 'node:os';
+import ipaddr from 'ipaddr.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { helotermInChromium, linesAfter, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
+import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
+import { reverseName } from '../../server/dns-lookup.js';
+import { classifyAddress } from '../../server/target-policy.js';
+import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
+
+const TIMEOUT_MS = 10_000;
+
+/**
+ * An address of this machine beyond loopback that the bridge dials (a private or unique-local one; not one from a
+ * range never dialled, such as a documentation range some test machines use), for a mail server whose reverse DNS
+ * the page looks up by itself (it does not for loopback addresses). Every machine that installed heloterm from npm
+ * has one; without it this suite fails, it does not skip.
+ */
+function lanAddress(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.internal || a.address.startsWith('fe80')) continue;
+      if (classifyAddress(ipaddr.parse(a.address)).cls !== 'never') return a.address;
+    }
+  }
+  throw new Error('this test needs a network interface with an address beyond loopback (private, unique-local or public)');
+}
+const LAN = lanAddress();
+const LAN_PTR = reverseName(LAN) as string;
+
+describe('DNS lookups in Chromium', () => {
+  let dns: FakeDns;
+  let smtp: FakeSmtp;
+  let lan: FakeSmtp;
+  beforeAll(async () => {
+    // One on this machine's own address beyond loopback, without reverse DNS.
+    lan = await startFakeSmtp({ onConnect: ['220 lan.example.org ESMTP\r\n'] }, LAN);
+    // A mail server on a loopback address of its own, with reverse DNS that resolves back but another name than its
+    // greeting's.
+    smtp = await startFakeSmtp({ onConnect: ['220 mail.example.org ESMTP\r\n'], rules: [{ match: /^QUIT$/i, reply: ['221 bye\r\n', 'close'] }] }, '127.0.0.2');
+    dns = await startFakeDns({
+      '2.0.0.127.in-addr.arpa': { PTR: ['mx9.example.org'] },
+      'mx9.example.org': { A: ['127.0.0.2'] },
+      'example.org': { MX: [[20, 'mx2.example.org'], [10, 'mx1.example.org'], [30, 'old.example.net']] },
+      'mx1.example.org': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
+      'mx2.example.org': { A: ['192.0.2.20'] },
+      'old.example.net': {},
+    });
+  });
+  afterAll(async () => {
+    await dns?.close();
+    await smtp?.close();
+    await lan?.close();
+  });
+  const { pages, app } = helotermInChromium(() => ({ dnsServers: [dns.server], allowedPorts: [25, smtp.port, lan.port] }));
+
+  it('"Find MX" lists the mail servers of the domain in Host and points the form at the first', async () => {
+    const page = await pages.open(app().url);
+    const host = page.locator('input[name="host"]');
+    const findMx = page.locator('button[data-action="mx"]');
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    // An address is not a domain: the form says so and nothing is looked up.
+    await host.fill('192.0.2.1');
+    await findMx.click();
+    expect(await host.evaluate((el: HTMLInputElement) => el.validationMessage)).toBe('Enter a domain name (example.org) to find its mail servers.');
+    expect(await terminalText(page)).not.toContain('looking up');
+    expect(dns.questions).toEqual([]);
+
+    await host.fill('Example.ORG');
+    await findMx.click();
+    const text = await waitForTerminal(page, (t) => t.includes('the connect form now points at'), TIMEOUT_MS, 'the MX answer');
+    const lines = linesAfter(text, (l) => l === '-- MX records of example.org, tried lowest preference first (RFC 5321 §5.1):', 4);
+    expect(lines).toEqual([
+      '   ✓ 10  mx1.example.org  192.0.2.10, 2001:db8::10',
+      '   ✓ 20  mx2.example.org  192.0.2.20',
+      '   ✗ 30  old.example.net  has no address (no A or AAAA record): senders skip it',
+      '-- the connect form now points at mx1.example.org port 25: press Connect',
+    ]);
+    expect(await host.inputValue()).toBe('mx1.example.org');
+    expect(await page.inputValue('input[name="port"]')).toBe('25');
+    const entry = page.locator('.reply-log li.mx');
+    await entry.waitFor({ timeout: TIMEOUT_MS });
+    expect(await entry.locator('.findings li').allTextContents()).toEqual(lines.slice(0, 3).map((l) => l.trim()));
+  });
+
+  it('/mx practice.test points at the practice server, and Connect reaches it', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    await page.fill('input[name="host"]', 'mail.example.org');
+    await page.click('#terminal');
+    await page.keyboard.type('/mx practice.test');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes("practice.test is the practice server's domain"), TIMEOUT_MS, 'the answer');
+    const practice = app().practice?.info;
+    expect(await page.inputValue('input[name="host"]')).toBe(practice?.host);
+    expect(await page.inputValue('input[name="port"]')).toBe(String(practice?.port));
+    await page.click('button[data-action="connect"]');
+    await waitForTerminal(page, (t) => /^220 practice\.test /m.test(t), TIMEOUT_MS, 'the greeting');
+  });
+
+  it('/rdns lists the reverse DNS of the server connected to, and the reply log has it', async () => {
+    const page = await pages.open(`${app().url}?host=127.0.0.2&port=${smtp.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), TIMEOUT_MS, 'the greeting');
+    // A loopback address is not looked up by itself.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dns.questions.filter((q) => q.startsWith('PTR'))).toEqual([]);
+    await page.keyboard.type('/rdns');
+    await page.keyboard.press('Enter');
+    const text = await waitForTerminal(page, (t) => t.includes('the greeting names'), TIMEOUT_MS, 'the reverse DNS');
+    const lines = linesAfter(text, (l) => l === '-- reverse DNS of 127.0.0.2, the server connected to (RFC 1912 §2.1):', 3);
+    expect(lines).toEqual([
+      '   · PTR: mx9.example.org',
+      '   ✓ mx9.example.org resolves back to 127.0.0.2 (forward-confirmed)',
+      expect.stringMatching(/^ {3}! the greeting names mail\.example\.org, the reverse DNS mx9\.example\.org: they usually agree/),
+    ]);
+    expect(dns.questions).toEqual(expect.arrayContaining(['PTR 2.0.0.127.in-addr.arpa', 'A mx9.example.org']));
+    const entry = page.locator('.reply-log li.rdns');
+    await entry.waitFor({ timeout: TIMEOUT_MS });
+    expect(await entry.locator('.reply-code').textContent()).toBe('rDNS');
+    expect(await entry.locator('.findings li').count()).toBe(3);
+    // Not connected: nothing is asked.
+    await page.keyboard.type('QUIT');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('closed by the server'), TIMEOUT_MS, 'the close');
+    await page.keyboard.type('/rdns');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('not connected: /rdns looks up'), TIMEOUT_MS, 'the refusal');
+  });
+
+  it('looks up the reverse DNS by itself after the greeting of a server beyond loopback', async () => {
+    const page = await pages.open(`${app().url}?host=${encodeURIComponent(LAN)}&port=${lan.port}&connect=1`);
+    const text = await waitForTerminal(page, (t) => t.includes(`-- reverse DNS of ${LAN}`), TIMEOUT_MS, 'the reverse DNS');
+    expect(linesAfter(text, (l) => l.startsWith(`-- reverse DNS of ${LAN}`), 2)).toEqual([
+      expect.stringMatching(/^ {3}✗ \S+ has no name \(no PTR record\)/),
+      '   · the greeting names lan.example.org: that name\'s address should have a PTR record pointing back to it',
+    ]);
+    expect(dns.questions).toContain(`PTR ${LAN_PTR}`);
+    await page.locator('.reply-log li.rdns.cls-4').waitFor({ timeout: TIMEOUT_MS });
+  });
+});
