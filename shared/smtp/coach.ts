@@ -1,8 +1,10 @@
 /**
  * The coach: a hint line when there is something to learn — why a 503 happened and what to type instead, that a
  * lone "." ends the message, that EHLO is needed again after STARTTLS, that the server did not advertise an
- * extension just used, that HELO gives no extensions, that 4xx means "try again later" while 5xx is final, and what
- * an AUTH challenge says in plain text.
+ * extension just used, that HELO gives no extensions, that 4xx means "try again later" while 5xx is final, what
+ * an AUTH challenge says in plain text, that a line went ahead of a reply where pipelining does not allow it
+ * (RFC 2920), that a message lacks the From: and Date: it must have (RFC 5322), and that text beyond ASCII needs
+ * SMTPUTF8 or 8BITMIME.
  *
  * Pure: it reads the session model's exchanges and states. Hints that teach a general lesson are given once per
  * coach (one per browser session), so an expert is not nagged.
@@ -40,6 +42,9 @@ const RCPT_PARAM_EXTENSION: Readonly<Record<string, string>> = { NOTIFY: 'DSN', 
  */
 const ENDS_GROUP: ReadonlySet<string> = new Set(['EHLO', 'DATA', 'VRFY', 'EXPN', 'TURN', 'QUIT', 'NOOP']);
 
+/** Any character beyond ASCII. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** The header fields every message must have (RFC 5322 §3.6: the origination date and the originator). */
 const REQUIRED_HEADERS = ['From', 'Date'] as const;
 
@@ -73,6 +78,14 @@ export class Coach {
       if (h !== null) hints.push(h);
     }
     if (kind === 'message-text') {
+      if (NON_ASCII.test(line) && !state.mailParams.some((p) => p === 'BODY=8BITMIME' || p === 'SMTPUTF8')) {
+        this.once(
+          hints,
+          'eight-bit',
+          'This line is not ASCII: heloterm sends it as UTF-8, 8-bit text, which SMTP allows only after MAIL FROM:<…> BODY=8BITMIME (in header fields, SMTPUTF8). Many servers take it anyway; some refuse it or mangle it.',
+          'RFC 6152 §3; RFC 6532 §3',
+        );
+      }
       if (line.startsWith('.')) {
         hints.push(hint('dot-stuffing', 'This line starts with ".": the server removes that first dot (dot-stuffing). To send a line that starts with ".", type "..".', 'RFC 5321 §4.5.2'));
       } else if (state.dataLines === 0 && line !== '' && !/^[\x21-\x39\x3b-\x7e]+:/.test(line)) {
@@ -88,6 +101,18 @@ export class Coach {
     const missing = this.unadvertised(cmd, state);
     if (missing !== null) {
       hints.push(hint(`not-advertised-${missing}`, `The server did not advertise ${missing} in its ${state.hello} reply, so it may refuse this.`, 'RFC 5321 §2.2.2'));
+    }
+    if ((cmd.verb === 'MAIL' || cmd.verb === 'RCPT') && cmd.path !== null && NON_ASCII.test(cmd.path)) {
+      const given = cmd.verb === 'MAIL' ? cmd.params.some(([k]) => k === 'SMTPUTF8') : state.mailParams.includes('SMTPUTF8');
+      if (!given) {
+        hints.push(
+          hint(
+            'smtputf8',
+            'This address is not ASCII: that takes SMTPUTF8, listed by the server in its EHLO reply and asked for on MAIL FROM (MAIL FROM:<…> SMTPUTF8), for the whole transaction; without it, servers refuse the address.',
+            'RFC 6531 §3.4',
+          ),
+        );
+      }
     }
     if ((cmd.verb === 'MAIL' || cmd.verb === 'RCPT') && cmd.path === null) {
       const word = cmd.verb === 'MAIL' ? 'FROM' : 'TO';

@@ -35,6 +35,8 @@ export interface SessionState {
   /** The server sent 334: the next line is an AUTH response (base64), not a command (RFC 4954 §4). */
   authChallenge: boolean;
   sender: string | null;
+  /** The parameters of the MAIL FROM that opened the transaction (upper-case names, "BODY=8BITMIME" with its value). */
+  mailParams: readonly string[];
   recipients: readonly string[];
   /** Lines of message text typed in the current DATA phase. */
   dataLines: number;
@@ -80,6 +82,7 @@ export function initialState(): SessionState {
     authenticated: false,
     authChallenge: false,
     sender: null,
+    mailParams: [],
     recipients: [],
     dataLines: 0,
     messagesAccepted: 0,
@@ -246,7 +249,7 @@ export class SessionModel {
         }
         return;
       case 'MAIL':
-        if (ok) this.s = { ...s, phase: 'mail', sender: cmd.path ?? cmd.arg, recipients: [] };
+        if (ok) this.s = { ...s, phase: 'mail', sender: cmd.path ?? cmd.arg, mailParams: cmd.params.map(([k, v]) => (v === '' ? k : `${k}=${v.toUpperCase()}`)), recipients: [] };
         return;
       case 'RCPT':
         if (ok) this.s = { ...s, recipients: [...s.recipients, cmd.path ?? cmd.arg] };

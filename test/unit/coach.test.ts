@@ -213,3 +213,29 @@ describe('complete', () => {
     expect(complete('x', ready)).toEqual([]);
   });
 });
+
+describe('Coach: text beyond ASCII (RFC 6152, RFC 6531)', () => {
+  const EHLO = 'S: 220 x\nC: EHLO me\nS: 250-x\nS: 250-8BITMIME\nS: 250 SMTPUTF8\n';
+
+  it('asks for SMTPUTF8 on MAIL FROM for an address beyond ASCII, for the sender and later recipients', () => {
+    const { hints } = coachDialog(`${EHLO}C: MAIL FROM:<jörg@example.org>\nS: 553 5.6.7 no\nC: MAIL FROM:<a@example.org>\nS: 250 ok\nC: RCPT TO:<δοκιμή@example.gr>`);
+    const ids = hints.filter((h) => h.id === 'smtputf8');
+    expect(ids).toHaveLength(2);
+    expect(ids[0]?.text).toMatch(/MAIL FROM:<…> SMTPUTF8/);
+    expect(ids[0]?.source).toBe('RFC 6531 §3.4');
+  });
+
+  it('says nothing once SMTPUTF8 was asked for, or for ASCII addresses', () => {
+    const { ids } = coachDialog(`${EHLO}C: MAIL FROM:<jörg@example.org> SMTPUTF8\nS: 250 ok\nC: RCPT TO:<δοκιμή@example.gr>\nS: 250 ok\nC: RCPT TO:<plain@example.org>`);
+    expect(ids).not.toContain('smtputf8');
+  });
+
+  it('notes 8-bit message text once, unless MAIL FROM asked for BODY=8BITMIME or SMTPUTF8', () => {
+    const data = 'C: RCPT TO:<b@c>\nS: 250 ok\nC: DATA\nS: 354 go\nC: Subject: Grüße\nC: \nC: Schöne Grüße\nC: .\nS: 250 ok\n';
+    const plain = coachDialog(`${EHLO}C: MAIL FROM:<a@b>\nS: 250 ok\n${data}`);
+    expect(plain.ids.filter((i) => i === 'eight-bit')).toHaveLength(1);
+    expect(plain.hints.find((h) => h.id === 'eight-bit')?.text).toMatch(/BODY=8BITMIME/);
+    expect(coachDialog(`${EHLO}C: MAIL FROM:<a@b> BODY=8bitmime\nS: 250 ok\n${data}`).ids).not.toContain('eight-bit');
+    expect(coachDialog(`${EHLO}C: MAIL FROM:<a@b> SMTPUTF8\nS: 250 ok\n${data}`).ids).not.toContain('eight-bit');
+  });
+});
