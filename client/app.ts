@@ -21,7 +21,7 @@ import { formatCoach, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatTlsReport } from './terminal/render-findings.js';
 import { readMxAnswer, type MxReport } from '../shared/smtp/mx.js';
 import { greetingName, isLoopback, readRdnsAnswer } from '../shared/smtp/rdns.js';
-import { Transcript } from '../shared/smtp/transcript.js';
+import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
 import { decodeAnyServerMessage } from '../shared/protocol/decode-dns.js';
 import { assessTls, type TlsReport } from '../shared/smtp/tls-report.js';
@@ -135,6 +135,11 @@ export function startApp(boot: BootHandOver): void {
     reports,
     // Completion fits the session's state; in message text (DATA) there is nothing to complete.
     complete: (text) => (model.kindOfNextLine(text) === 'command' ? completeLine(text, model.state) : null),
+    // AUTH credentials are hidden as they are typed (heloterm's own commands are not sent: they stay readable).
+    secretFrom: (text) => {
+      const kind = model.kindOfNextLine(text);
+      return localCommand(text, model.state, kind) === null ? secretFrom(text, kind) : null;
+    },
     onLine(text) {
       // heloterm's own commands (/help, /lesson) are never sent; in message text or an AUTH response "/" is just text.
       const local = localCommand(text, model.state, model.kindOfNextLine(text));

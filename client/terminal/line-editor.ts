@@ -53,6 +53,8 @@ export interface LineEditorOptions {
   maxLineChars?: number;
   maxHistory?: number;
   complete?: Completer;
+  /** Whether a completed line goes into the history (not AUTH credentials); default all. */
+  remember?: (line: string) => boolean;
 }
 
 /** A key the editor acts on, after decoding the input. */
@@ -181,11 +183,13 @@ export class LineEditor {
   private readonly maxLineChars: number;
   private readonly maxHistory: number;
   private readonly completer: Completer | undefined;
+  private readonly remember: ((line: string) => boolean) | undefined;
 
   constructor(opts: LineEditorOptions = {}) {
     this.maxLineChars = opts.maxLineChars ?? MAX_LINE_CHARS;
     this.maxHistory = opts.maxHistory ?? MAX_HISTORY_ENTRIES;
     this.completer = opts.complete;
+    this.remember = opts.remember;
   }
 
   /** The current line text. */
@@ -307,7 +311,7 @@ export class LineEditor {
   /** Completes the line: records it in the history and starts a new, empty draft. */
   private accept(): string {
     const line = this.text;
-    if (line !== '' && this.history[this.history.length - 1] !== line) {
+    if (line !== '' && this.history[this.history.length - 1] !== line && (this.remember?.(line) ?? true)) {
       this.history.push(line);
       if (this.history.length > this.maxHistory) this.history.splice(0, this.history.length - this.maxHistory);
     }

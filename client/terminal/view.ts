@@ -13,6 +13,7 @@
  * the scrollback hold. Typed keys are echoed at once.
  */
 import type { IMarker, Terminal } from '@xterm/xterm';
+import { SECRET_MARK } from '../../shared/smtp/transcript.js';
 import { LineEditor, type Completer } from './line-editor.js';
 import type { ReportStore } from './reports.js';
 import { formatHint, formatSent } from './render-replies.js';
@@ -40,7 +41,13 @@ export interface TerminalViewOptions {
   complete?: Completer;
   /** The replies shown, so hovering a code can tell about the reply it belongs to. */
   reports: ReportStore;
+  /**
+   * Where the AUTH credentials in the line being typed begin, or null when it holds none (transcript.ts
+   * secretFrom): from there the line is shown as dots, on screen and once sent, and kept out of the history.
+   */
+  secretFrom?: (text: string) => number | null;
 }
+
 
 export class TerminalView {
   readonly term: Terminal;
@@ -75,7 +82,7 @@ export class TerminalView {
    * line (everything written before ends in a line break): that is where the input line goes.
    */
   constructor(private readonly screen: Screen, private readonly opts: TerminalViewOptions) {
-    this.editor = new LineEditor({ complete: opts.complete });
+    this.editor = new LineEditor({ complete: opts.complete, remember: (line) => (opts.secretFrom?.(line) ?? null) === null });
     this.term = screen.term;
     const container = this.term.element?.parentElement ?? document.body;
     const host = this.term.element ?? container;
@@ -154,7 +161,7 @@ export class TerminalView {
     for (const effect of this.editor.feed(data)) {
       if (effect.kind === 'line') {
         this.input = { text: '', cursor: 0 };
-        this.queued.push(formatSent(effect.text));
+        this.queued.push(formatSent(this.display(effect.text)));
         this.opts.onLine(effect.text);
       } else if (effect.kind === 'candidates') {
         this.queued.push(formatHint(effect.labels.join('   ')));
@@ -202,18 +209,24 @@ export class TerminalView {
     });
   }
 
+  /** A line as it shows: AUTH credentials as dots, one per character (so the cursor stays on the same cell count). */
+  private display(text: string): string {
+    const from = this.opts.secretFrom?.(text) ?? null;
+    return from === null ? text : text.slice(0, from) + SECRET_MARK.repeat(Array.from(text.slice(from)).length);
+  }
+
   private paintInput(prefix: string): void {
-    this.shown = this.input.text;
+    this.shown = this.display(this.input.text);
     if (prefix === '' && this.shown === '') {
       this.done();
       return;
     }
-    this.term.write(prefix + this.input.text, () => this.placeCursor());
+    this.term.write(prefix + this.shown, () => this.placeCursor());
   }
 
   /** The cursor is after the text; move it back to the editor's cursor by repainting the part before it. */
   private placeCursor(): void {
-    const chars = Array.from(this.input.text);
+    const chars = Array.from(this.shown);
     if (this.input.cursor >= chars.length) {
       this.done();
       return;

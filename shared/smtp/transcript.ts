@@ -21,17 +21,29 @@ export const MAX_TRANSCRIPT_CHARS = 2_000_000;
 /** Characters of a flood of replies kept (a pasted pipeline of a few hundred commands fits); the rest are counted. */
 export const FLOOD_KEEP_CHARS = 64 * 1024;
 
+/** What stands for each character of AUTH credentials in the terminal, which hides them as they are typed. */
+export const SECRET_MARK = '•';
+
 /** What a removed AUTH response reads as. */
 export const REMOVED = '[removed: AUTH credentials]';
 
+/**
+ * Where the AUTH credentials in a sent line begin (RFC 4954 §4), or null when it holds none: every answer to a 334
+ * but "*" (which cancels), and the initial response of an AUTH command ("=" is an empty one). The transcript
+ * removes them; the terminal hides them as they are typed.
+ */
+export function secretFrom(line: string, kind: SentKind): number | null {
+  if (kind === 'auth-response') return line.trim() === '*' ? null : 0;
+  if (kind !== 'command') return null;
+  const m = /^(\s*AUTH\s+\S+\s+)(\S+)/i.exec(line);
+  return m === null || m[2] === '=' ? null : (m[1] ?? '').length;
+}
+
 /** A sent line as the transcript shows it: AUTH credentials replaced (RFC 4954 §4). */
 export function redactSent(line: string, kind: SentKind): string {
-  // "*" cancels the exchange: no secret in it.
-  if (kind === 'auth-response') return line.trim() === '*' ? line : REMOVED;
-  if (kind !== 'command') return line;
-  // AUTH mechanism [initial-response]; "=" is an empty initial response.
-  const m = /^(\s*AUTH\s+\S+)\s+(\S+)/i.exec(line);
-  return m === null || m[2] === '=' ? line : `${m[1]} ${REMOVED}`;
+  const from = secretFrom(line, kind);
+  if (from === null) return line;
+  return from === 0 ? REMOVED : `${line.slice(0, from).trimEnd()} ${REMOVED}`;
 }
 
 type Event =

@@ -1,13 +1,13 @@
 /**
  * Saving the dialog in a real headless Chromium: after a session with the practice server that logs in over TLS,
  * "Save transcript" downloads the dialog as C:/S: lines, with the TLS handshake noted and the AUTH credentials
- * removed; /save does the same from the keyboard.
+ * removed; /save does the same from the keyboard. The terminal hides the credentials as they are typed.
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { REMOVED } from '../../shared/smtp/transcript.js';
-import { helotermInChromium, waitForTerminal } from '../helpers/browser.js';
+import { REMOVED, SECRET_MARK } from '../../shared/smtp/transcript.js';
+import { helotermInChromium, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const TIMEOUT_MS = 10_000;
 /** "\0trainee\0practice" in base64: the practice login (server/practice/practice-server.ts). */
@@ -16,11 +16,14 @@ const CREDENTIALS = 'AHRyYWluZWUAcHJhY3RpY2U=';
 describe('the transcript in Chromium', () => {
   const { pages, app } = helotermInChromium();
 
-  async function type(page: Page, line: string, reply: RegExp): Promise<void> {
+  /** Types a line and waits for the reply after it; `shown`: the line as the terminal shows it (credentials hidden). */
+  async function type(page: Page, line: string, reply: RegExp, shown = line): Promise<void> {
     await page.keyboard.type(line);
     await page.keyboard.press('Enter');
-    await waitForTerminal(page, (t) => reply.test(t.slice(t.lastIndexOf(line))), TIMEOUT_MS, `the reply to ${line}`);
+    await waitForTerminal(page, (t) => t.includes(shown) && reply.test(t.slice(t.lastIndexOf(shown))), TIMEOUT_MS, `the reply to ${line}`);
   }
+
+  const hidden = (secret: string): string => SECRET_MARK.repeat(secret.length);
 
   /** Connects to the practice server, greets it, turns on TLS and greets it again: where a login happens. */
   async function openOverTls(): Promise<Page> {
@@ -40,7 +43,14 @@ describe('the transcript in Chromium', () => {
 
   it('downloads the dialog with the TLS handshake noted and the login removed', async () => {
     const page = await openOverTls();
-    await type(page, `AUTH PLAIN ${CREDENTIALS}`, /^235 /m);
+    await type(page, `AUTH PLAIN ${CREDENTIALS}`, /^235 /m, `AUTH PLAIN ${hidden(CREDENTIALS)}`);
+    // The credentials were hidden as they were typed, and stay out of the history (Up recalls the EHLO before them).
+    const screen = await terminalText(page);
+    expect(screen).not.toContain(CREDENTIALS);
+    expect(screen.split('\n')).toContain(`AUTH PLAIN ${hidden(CREDENTIALS)}`);
+    await page.keyboard.press('ArrowUp');
+    await waitForTerminal(page, (t) => t.trimEnd().endsWith('EHLO trainee'), TIMEOUT_MS, 'the line recalled');
+    await page.keyboard.press('Control+U');
 
     const { name, text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
     expect(name).toMatch(/^heloterm-127\.0\.0\.1-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.txt$/);
@@ -75,9 +85,14 @@ describe('the transcript in Chromium', () => {
     await waitForTerminal(page, (t) => t.includes('The challenge is base64 for "Username:"'), TIMEOUT_MS, 'the coach');
     // Typed while the server waits for the user name: heloterm answers it; the server never sees it.
     await type(page, '/base64 trainee', /^-- base64 of trainee: dHJhaW5lZQ==/m);
-    await type(page, 'dHJhaW5lZQ==', /^334 UGFzc3dvcmQ6/m);
+    await type(page, 'dHJhaW5lZQ==', /^334 UGFzc3dvcmQ6/m, hidden('dHJhaW5lZQ=='));
     await type(page, '/base64 -d UGFzc3dvcmQ6', /is base64 for: Password:/m);
-    await type(page, 'cHJhY3RpY2U=', /^235 /m);
+    await type(page, 'cHJhY3RpY2U=', /^235 /m, hidden('cHJhY3RpY2U='));
+    // Each answer to a challenge showed as dots (the /base64 line, heloterm's own, stayed readable).
+    const screen = (await terminalText(page)).split('\n');
+    expect(screen).toContain('/base64 trainee');
+    expect(screen.filter((l) => l === hidden('dHJhaW5lZQ=='))).toHaveLength(2);
+    expect(screen.join('\n')).not.toContain('cHJhY3RpY2U=');
 
     const { text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
     for (const secret of ['dHJhaW5lZQ==', 'cHJhY3RpY2U=', '/base64']) expect(text).not.toContain(secret);

@@ -158,6 +158,14 @@ describe('LineEditor: history', () => {
     expect(e.entries).toEqual(['A', 'B', 'C']);
   });
 
+  it('keeps out of the history the lines it is told to forget (AUTH credentials), and still sends them', () => {
+    const e = new LineEditor({ remember: (line) => !line.startsWith('secret') });
+    const { lines } = run(['A\r', 'secret 1\r', 'B\r', 'secret 2\r'], e);
+    expect(lines).toEqual(['A', 'secret 1', 'B', 'secret 2']);
+    expect(e.entries).toEqual(['A', 'B']);
+    expect(run([UP], e).text).toBe('B');
+  });
+
   const cases: { name: string; history: string[]; keys: string[]; text: string }[] = [
     { name: 'up recalls the last line', history: ['A', 'B'], keys: [UP], text: 'B' },
     { name: 'up twice recalls the one before', history: ['A', 'B'], keys: [UP, UP], text: 'A' },

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel } from '../../shared/smtp/session.js';
-import { MAX_TRANSCRIPT_CHARS, REMOVED, Transcript, redactSent } from '../../shared/smtp/transcript.js';
+import { MAX_TRANSCRIPT_CHARS, REMOVED, Transcript, redactSent, secretFrom } from '../../shared/smtp/transcript.js';
 import { loadDialogs } from '../helpers/fixtures.js';
 
 /** The transcript's dialog lines without their times ("S: 220 …"). */
@@ -68,6 +68,18 @@ describe('the transcript', () => {
     t.note('closed by the server', 5);
     expect(body(t)).toEqual(['S: 220 a^[[31mred^G', 'S: 250 bare [bare LF]', 'S: 554 cut [no line ending]', '# closed by the server']);
     expect(t.text('x')).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+  });
+
+  it('finds where the credentials of a line begin, for the terminal to hide them as typed', () => {
+    expect(secretFrom('AUTH PLAIN AHRy', 'command')).toBe('AUTH PLAIN '.length);
+    expect(secretFrom('  auth  login   dHJh', 'command')).toBe('  auth  login   '.length);
+    expect(secretFrom('AUTH PLAIN', 'command')).toBeNull();
+    expect(secretFrom('AUTH PLAIN ', 'command')).toBeNull();
+    expect(secretFrom('AUTH PLAIN =', 'command')).toBeNull();
+    expect(secretFrom('MAIL FROM:<a@b>', 'command')).toBeNull();
+    expect(secretFrom('d', 'auth-response')).toBe(0);
+    expect(secretFrom(' * ', 'auth-response')).toBeNull();
+    expect(secretFrom('AUTH PLAIN x', 'message-text')).toBeNull();
   });
 
   it('never keeps AUTH credentials: initial responses and answers to 334 are removed', () => {
