@@ -41,8 +41,6 @@ export interface SessionState {
   /** Lines of message text typed in the current DATA phase. */
   dataLines: number;
   messagesAccepted: number;
-  /** Replies of class 4 or 5 on this connection (servers slow down, then hang up, after many: see timing.ts). */
-  errors: number;
 }
 
 /** What one sent line was, in the model's eyes. */
@@ -61,6 +59,8 @@ export interface Exchange {
    * reply's last line, on the clock of the times given to the model; null when a time was not given.
    */
   waitedMs: number | null;
+  /** Replies of class 4 or 5 on this connection before this one (servers slow down after many: timing.ts). */
+  errorsBefore: number;
 }
 
 interface Awaiting {
@@ -86,7 +86,6 @@ export function initialState(): SessionState {
     recipients: [],
     dataLines: 0,
     messagesAccepted: 0,
-    errors: 0,
   };
 }
 
@@ -96,6 +95,11 @@ export class SessionModel {
   private isGreeted = false;
   /** When the connection was made (the greeting's wait starts there), or null when not told. */
   private connectedAt: number | null = null;
+  /**
+   * Replies of class 4 or 5 on this connection, STARTTLS or not. Kept apart from the state: counting must not cost
+   * a new state object per refusal (a burst of refusals is a hot path of the page).
+   */
+  private errorCount = 0;
 
   get state(): SessionState {
     return this.s;
@@ -107,6 +111,12 @@ export class SessionModel {
     this.awaiting = [];
     this.isGreeted = false;
     this.connectedAt = at;
+    this.errorCount = 0;
+  }
+
+  /** Replies of class 4 or 5 on this connection so far. */
+  get errors(): number {
+    return this.errorCount;
   }
 
   closed(): void {
@@ -116,7 +126,7 @@ export class SessionModel {
 
   /** The TLS handshake after STARTTLS is done: the session starts over, minus the greeting (RFC 3207 §4.2). */
   tlsEstablished(): void {
-    this.s = { ...initialState(), phase: 'greeted', tls: true, messagesAccepted: this.s.messagesAccepted, errors: this.s.errors };
+    this.s = { ...initialState(), phase: 'greeted', tls: true, messagesAccepted: this.s.messagesAccepted };
     this.awaiting = [];
     this.isGreeted = true;
   }
@@ -199,11 +209,12 @@ export class SessionModel {
       from = next?.at ?? null;
       if (next !== undefined) this.apply(next, reply);
     }
-    if (reply.cls >= 4) this.s = { ...this.s, errors: this.s.errors + 1 };
+    const errorsBefore = this.errorCount;
+    if (reply.cls >= 4) this.errorCount++;
     // 421 may come at any time: the server is closing the channel (RFC 5321 §3.8).
     if (reply.code === 421) this.s = { ...this.s, phase: 'closed' };
     const waitedMs = at !== null && from !== null ? Math.max(0, at - from) : null;
-    return { kind, command, reply, before, after: this.s, waitedMs };
+    return { kind, command, reply, before, after: this.s, waitedMs, errorsBefore };
   }
 
   /** The lone "." ends the transaction, whatever its reply will say (RFC 5321 §4.1.1.4). */

@@ -145,7 +145,7 @@ function slowCause(ex: Exchange): Cause {
   const answered = answeredKey(ex);
   if (answered === 'GREETING') return ex.reply.lines.length > 1 ? GREETING_SPLIT : GREETING;
   if (answered === 'AUTH' || answered === 'AUTH-RESPONSE') return ex.reply.cls === 5 ? AUTH_FAILED : AUTH;
-  if (ex.before.errors >= TARPIT_AFTER_ERRORS) return tarpit(ex.before.errors);
+  if (ex.errorsBefore >= TARPIT_AFTER_ERRORS) return tarpit(ex.errorsBefore);
   switch (answered) {
     case 'EHLO':
     case 'HELO':

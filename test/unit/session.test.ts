@@ -275,9 +275,9 @@ describe('SessionModel: how long each reply took', () => {
     m.sent('STARTTLS');
     m.received(reply('220 go\r\n'));
     m.tlsEstablished();
-    expect(m.state.errors).toBe(2);
+    expect(m.errors).toBe(2);
     m.connected();
-    expect(m.state.errors).toBe(0);
+    expect(m.errors).toBe(0);
   });
 
   it('lists the lines awaiting a reply, oldest first', () => {
