@@ -49,31 +49,25 @@ export function renderVendor(into: HTMLElement, m: VendorMatch): void {
     ' ',
     el('span', `vendor-confidence ${m.confidence}`, `${m.confidence} confidence · ${m.vendor}`),
   );
-  into.append(
-    el(
-      'div',
-      'explain vendor',
-      head,
-      labelled('explain-text', 'Likely cause: ', m.cause),
-      labelled('explain-action', 'What to do: ', m.action),
-      el('small', 'explain-source', m.source),
-    ),
-  );
+  into.append(causeBox('explain vendor', head, m));
 }
 
 /** How long a slow reply took, and why that may be (timing.ts). */
 export function renderSlow(into: HTMLElement, slow: SlowReply | null): void {
   if (slow === null) return;
   const head = el('div', 'explain-head', el('span', 'explain-key wait', `${WAIT_MARK} ${formatWait(slow.ms)}`), ' ', el('span', 'explain-title', `to answer: ${slow.title}`));
-  into.append(
-    el(
-      'div',
-      'explain slow',
-      head,
-      labelled('explain-text', 'Likely cause: ', slow.cause),
-      labelled('explain-action', 'What to do: ', slow.action),
-      el('small', 'explain-source', slow.source),
-    ),
+  into.append(causeBox('explain slow', head, slow));
+}
+
+/** A head line, then the likely cause, what to do and where it is documented. */
+function causeBox(className: string, head: HTMLElement, c: { cause: string; action: string; source: string }): HTMLDivElement {
+  return el(
+    'div',
+    className,
+    head,
+    labelled('explain-text', 'Likely cause: ', c.cause),
+    labelled('explain-action', 'What to do: ', c.action),
+    el('small', 'explain-source', c.source),
   );
 }
 
