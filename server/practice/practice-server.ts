@@ -2,7 +2,7 @@
  * The embedded practice server: a real SMTP server (smtp-server) for the domain practice.test, so heloterm works
  * out of the box. It speaks like a small, strict MTA: enhanced status codes on (RFC 2034), STARTTLS (RFC 3207) with a
  * self-signed certificate made when it starts, AUTH after STARTTLS with one practice login (RFC 4954), mailboxes
- * alice, bob, carol and postmaster, no relaying. Three more misbehave on purpose (shared/practice/trouble.ts):
+ * alice, bob, carol and postmaster, no relaying but for a logged-in user (and then nothing is delivered anywhere). Three more misbehave on purpose (shared/practice/trouble.ts):
  * greylist@ defers a new sender for a while, full@ is over its quota, slow@ is accepted only after a few seconds.
  * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) for tests and for the learner to inspect.
  */
@@ -199,6 +199,11 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     if (domain === null) {
       if (local === 'postmaster') return null;
       return smtpError(550, `<${address.address}>: no such mailbox here`);
+    }
+    if (domain !== PRACTICE_DOMAIN && session.user !== undefined) {
+      // Logged in: a submission server relays for its users (RFC 6409 §4.3, RFC 4954 §4). The practice server keeps
+      // the message like any other and delivers it nowhere.
+      return null;
     }
     if (domain !== PRACTICE_DOMAIN) {
       // RFC 5321 §7.1 and §3.6.2: an open relay is abused by spammers; only practice.test is local.
