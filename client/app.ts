@@ -21,6 +21,7 @@ import { formatCoach, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatTlsReport } from './terminal/render-findings.js';
 import { readMxAnswer, type MxReport } from '../shared/smtp/mx.js';
 import { greetingName, isLoopback, readRdnsAnswer } from '../shared/smtp/rdns.js';
+import { idleNote } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
 import { decodeAnyServerMessage } from '../shared/protocol/decode-dns.js';
@@ -97,6 +98,8 @@ export function startApp(boot: BootHandOver): void {
   /** The address this connection was made to, and the name its greeting gave (for the reverse DNS findings). */
   let connectedAddress: string | null = null;
   let greetedAs: string | null = null;
+  /** When the last line went to the server (or the connection was made): a server that hangs up says how idle it was. */
+  let lastLineAt = 0;
   const renderer = new ServerTextRenderer((reply) => {
     const now = rxTime;
     const ex = model.received(reply, now);
@@ -288,6 +291,7 @@ export function startApp(boot: BootHandOver): void {
     const before = model.state;
     const kind = model.kindOfNextLine(text);
     transcript.sent(text, kind, at);
+    lastLineAt = at;
     const hints = coach.beforeSend(text, kind, before, model.unanswered);
     model.sent(text, at);
     view.write(hints.map(formatCoach).join('') + guide.afterSend(text, kind, before));
@@ -323,6 +327,7 @@ export function startApp(boot: BootHandOver): void {
         slowSaid.clear();
         connectedAddress = m.address;
         greetedAs = null;
+        lastLineAt = at;
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
         status.connected(m.host, m.address, m.port);
         if (!painted) view.write(formatConnected(m.host, m.address, m.port));
@@ -368,7 +373,9 @@ export function startApp(boot: BootHandOver): void {
       case 'closed': {
         const rest = renderer.pending;
         if (rest !== '') view.write(formatNote(`incomplete last line (no line ending): ${rest}`));
-        const who = m.by === 'server' ? 'closed by the server' : m.by === 'client' ? 'disconnected' : 'connection lost';
+        // A server that hangs up on a silent client: say how long it had been silent (servers wait about 5 minutes).
+        const silent = m.by === 'server' && state === 'connected' ? idleNote(at - lastLineAt) : '';
+        const who = m.by === 'server' ? `closed by the server${silent}` : m.by === 'client' ? 'disconnected' : 'connection lost';
         transcript.note(m.reason === '' || m.by === 'server' ? who : `${who}: ${m.reason}`, at);
         view.write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
         status.closed(m.by, m.reason);

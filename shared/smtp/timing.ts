@@ -160,3 +160,14 @@ function slowCause(ex: Exchange): Cause {
       return GENERIC;
   }
 }
+
+/** Silence after which a server's hang-up is noted with how long it lasted, in ms (servers wait about 5 minutes). */
+export const IDLE_NOTE_MS = 30_000;
+
+/**
+ * What to add to "closed by the server" when the client had been silent for `idleMs`: " after 5 min 00 s without a
+ * line from you", or nothing for a short silence (a server closing after QUIT, or refusing at once).
+ */
+export function idleNote(idleMs: number): string {
+  return idleMs >= IDLE_NOTE_MS ? ` after ${formatWait(idleMs)} without a line from you` : '';
+}

@@ -38,6 +38,7 @@ export const VENDOR_TOPICS = [
   'sender-rejected', // the envelope sender (MAIL FROM) was refused
   'command-sequence', // a command came out of order (RFC 5321 §4.1.4)
   'pipelining', // a line came before the server's reply where pipelining is not allowed (RFC 2920)
+  'idle-timeout', // the server hung up on a client that sent nothing for too long (RFC 5321 §4.5.3.2.7)
 ] as const;
 export type VendorTopic = (typeof VENDOR_TOPICS)[number];
 
@@ -963,5 +964,43 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     action: 'Wait for each reply before the next line, and for 354 before the message text.',
     confidence: 'high',
     source: 'Postfix smtpd_check.c reject_unauth_pipelining "503 5.5.0 <…>: … rejected: Improper use of SMTP command pipelining"; RFC 2920 §3.1',
+  },
+
+  // ---- idle timeout (RFC 5321 §4.5.3.2.7) ------------------------------------------------------------------------
+  {
+    id: 'postfix-timeout',
+    topic: 'idle-timeout',
+    vendor: 'Postfix',
+    codes: [421],
+    pattern: /\bError: timeout exceeded\b/i,
+    title: 'Hung up: no command for too long (Postfix)',
+    cause: 'Postfix waited smtpd_timeout (300 s by default, 10 s under stress) for your next line, then closed the connection.',
+    action: 'Connect again and have the commands ready (Up recalls earlier lines; a paste sends several at once).',
+    confidence: 'high',
+    source: 'Postfix smtpd.c "421 4.4.2 %s Error: timeout exceeded"; postconf(5) smtpd_timeout; RFC 5321 §4.5.3.2.7',
+  },
+  {
+    id: 'exim-command-timeout',
+    topic: 'idle-timeout',
+    vendor: 'Exim',
+    codes: [421],
+    pattern: /\bSMTP command timeout\b/i,
+    title: 'Hung up: no command for too long (Exim)',
+    cause: 'Exim waited smtp_receive_timeout (5 minutes by default) for your next line, then closed the connection.',
+    action: 'Connect again and have the commands ready (Up recalls earlier lines; a paste sends several at once).',
+    confidence: 'high',
+    source: 'Exim smtp_in.c "421 %s: SMTP command timeout - closing connection"; Exim spec, smtp_receive_timeout; RFC 5321 §4.5.3.2.7',
+  },
+  {
+    id: 'generic-timeout-closing',
+    topic: 'idle-timeout',
+    vendor: 'generic',
+    codes: [421],
+    pattern: /\bTimeout - closing connection\b/i,
+    title: 'Hung up: no command for too long',
+    cause: 'The server gave up waiting for your next line and closed the connection (Node\'s smtp-server says it this way, after 60 s by default; the practice server waits 5 minutes).',
+    action: 'Connect again and have the commands ready (Up recalls earlier lines; a paste sends several at once).',
+    confidence: 'medium',
+    source: 'smtp-server (Nodemailer) smtp-connection.js "421 Timeout - closing connection"; RFC 5321 §4.5.3.2.7',
   },
 ];

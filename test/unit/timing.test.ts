@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { reportReply } from '../../shared/smtp/report.js';
 import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
-import { SLOW_REPLY_MS, formatWait, slowReply } from '../../shared/smtp/timing.js';
+import { IDLE_NOTE_MS, SLOW_REPLY_MS, formatWait, idleNote, slowReply } from '../../shared/smtp/timing.js';
 import type { Reply } from '../../shared/smtp/types.js';
 
 function reply(text: string): Reply {
@@ -111,5 +111,14 @@ describe('formatWait', () => {
     [600_000, '10 min 00 s'],
   ])('%d ms reads %s', (ms, text) => {
     expect(formatWait(ms)).toBe(text);
+  });
+});
+
+describe('idleNote', () => {
+  it('says how long the client had been silent when the server hung up, past half a minute', () => {
+    expect(idleNote(300_400)).toBe(' after 5 min 00 s without a line from you');
+    expect(idleNote(IDLE_NOTE_MS)).toBe(' after 30 s without a line from you');
+    expect(idleNote(IDLE_NOTE_MS - 1)).toBe('');
+    expect(idleNote(20)).toBe('');
   });
 });

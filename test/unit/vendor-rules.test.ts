@@ -170,6 +170,10 @@ const CORPUS: readonly CorpusEntry[] = [
   // pipelining
   { id: 'exim-synchronization-error', from: 'Exim smtp_in.c, input before the banner or pipelining not advertised', reply: '554 SMTP synchronization error' },
   { id: 'postfix-unauth-pipelining', from: 'Postfix smtpd_check.c reject_unauth_pipelining, in smtpd_data_restrictions', reply: '503 5.5.0 <DATA>: Data command rejected: Improper use of SMTP command pipelining' },
+  // idle timeout
+  { id: 'postfix-timeout', from: 'Postfix smtpd.c, as a Postfix client logs an AOL reply', reply: '421 4.4.2 mtain-dl02.r1000.mx.aol.com Error: timeout exceeded' },
+  { id: 'exim-command-timeout', from: 'Exim smtp_in.c smtp_command_timeout_exit', reply: '421 mx.example.org: SMTP command timeout - closing connection' },
+  { id: 'generic-timeout-closing', from: 'smtp-server smtp-connection.js _onTimeout, with its enhanced code', reply: '421 4.4.2 Timeout - closing connection' },
 ];
 
 interface NearMiss {
@@ -260,6 +264,9 @@ const NEAR_MISSES: readonly NearMiss[] = [
   { not: 'gmail-message-id', why: 'a duplicate header, not a missing Message-ID', reply: '550 5.7.1 Message has duplicate Message-ID headers' },
   { not: 'exim-synchronization-error', why: 'a TLS failure, not talking out of turn', reply: '554 Security failure: TLS negotiation error' },
   { not: 'postfix-unauth-pipelining', why: 'a bare newline (SMTP smuggling defence), not pipelining', reply: '521 5.5.2 mx.example.org Error: bare <LF> received' },
+  { not: 'postfix-timeout', why: 'a lookup timing out on the server, not the client idle', reply: '451 4.3.0 <a@example.org>: Temporary lookup failure' },
+  { not: 'exim-command-timeout', why: 'shutdown, not a timeout', reply: '421 mx.example.org: SIGTERM received - closing connection' },
+  { not: 'generic-timeout-closing', why: "smtp-server's too-early talker, not a timeout", reply: '421 practice.test You talk too soon' },
 ];
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
