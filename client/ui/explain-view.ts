@@ -55,7 +55,9 @@ export function renderVendor(into: HTMLElement, m: VendorMatch): void {
 /** How long a slow reply took, and why that may be (timing.ts). */
 export function renderSlow(into: HTMLElement, slow: SlowReply | null): void {
   if (slow === null) return;
-  const head = el('div', 'explain-head', el('span', 'explain-key wait', `${WAIT_MARK} ${formatWait(slow.ms)}`), ' ', el('span', 'explain-title', `to answer: ${slow.title}`));
+  const mark = el('span', '', WAIT_MARK);
+  mark.setAttribute('aria-hidden', 'true');
+  const head = el('div', 'explain-head', el('span', 'explain-key wait', mark, ` ${formatWait(slow.ms)}`), ' ', el('span', 'explain-title', `to answer: ${slow.title}`));
   into.append(causeBox('explain slow', head, slow));
 }
 
