@@ -100,9 +100,9 @@ export function startApp(boot: BootHandOver): void {
   let greetedAs: string | null = null;
   /** When the last line went to the server (or the connection was made): a server that hangs up says how idle it was. */
   let lastLineAt = 0;
-  const renderer = new ServerTextRenderer((reply) => {
+  const renderer = new ServerTextRenderer((reply, firstLineAt) => {
     const now = rxTime;
-    const ex = model.received(reply, now);
+    const ex = model.received(reply, now, firstLineAt);
     const n = ++replies;
     if (ex.kind === 'greeting') {
       greetedAs = greetingName(reply.lines[0]?.text ?? '');
@@ -345,7 +345,7 @@ export function startApp(boot: BootHandOver): void {
       case 'rx':
         if (m.sent !== undefined) for (const text of m.sent) written(text, at);
         rxTime = at;
-        view.write(renderer.rx(m.data).pieces);
+        view.write(renderer.rx(m.data, at).pieces);
         transcript.received(m.data, rxTime, flood.flooding);
         return;
       case 'tx':

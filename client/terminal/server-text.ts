@@ -25,15 +25,18 @@ export interface Rendered {
 /**
  * What the page knows about a complete reply, or null when it is not annotated one by one (a flood, flood.ts):
  * its report, whether to say why it was slow (`slow`: the page says each reason once per connection), the coach's
- * hints, and `more` terminal text to write after them (a guided lesson's progress).
+ * hints, and `more` terminal text to write after them (a guided lesson's progress). `firstLineAt`: when the chunk
+ * with the reply's first line came (as given to rx()).
  */
-export type ExplainReply = (reply: Reply) => { report: ReplyReport; slow: boolean; hints: Hint[]; more: string } | null;
+export type ExplainReply = (reply: Reply, firstLineAt: number) => { report: ReplyReport; slow: boolean; hints: Hint[]; more: string } | null;
 
 /** Feeds rx chunks through one ReplyParser per SMTP connection and renders each event. */
 export class ServerTextRenderer {
   private parser = new ReplyParser();
   /** Server lines that are on screen already (the boot script painted them): parsed, not written again. */
   private skip = 0;
+  /** When the first line of the reply being read came, or null between replies. */
+  private replyStart: number | null = null;
 
   constructor(private readonly explain: ExplainReply) {}
 
@@ -42,17 +45,21 @@ export class ServerTextRenderer {
     this.skip = n;
   }
 
-  rx(data: string): Rendered {
+  /** Renders one chunk of server text, which came at `at` (performance.now(); for the replies' timing). */
+  rx(data: string, at = 0): Rendered {
     const events = this.parser.push(data);
     const out: Rendered = { pieces: [], replies: [], events };
     for (const ev of events) {
       switch (ev.kind) {
         case 'line':
+          this.replyStart ??= at;
           if (this.skip > 0) this.skip--;
           else out.pieces.push(ev.line);
           break;
         case 'reply': {
-          const explained = this.explain(ev.reply);
+          const firstLineAt = this.replyStart ?? at;
+          this.replyStart = null;
+          const explained = this.explain(ev.reply, firstLineAt);
           if (explained === null) break;
           const { report, slow, hints, more } = explained;
           const why = slow ? formatSlow(report) : '';
@@ -61,6 +68,7 @@ export class ServerTextRenderer {
           break;
         }
         case 'invalid':
+          this.replyStart = null; // the line is part of no reply
           out.pieces.push(formatInvalid(ev.reason));
           break;
         case 'overflow':
@@ -82,5 +90,6 @@ export class ServerTextRenderer {
   reset(): void {
     this.parser = new ReplyParser();
     this.skip = 0;
+    this.replyStart = null;
   }
 }

@@ -59,6 +59,8 @@ export interface Exchange {
    * reply's last line, on the clock of the times given to the model; null when a time was not given.
    */
   waitedMs: number | null;
+  /** How long the reply itself took to come, from its first line to its last, in ms; null when not timed. */
+  spreadMs: number | null;
   /** Replies of class 4 or 5 on this connection before this one (servers slow down after many: timing.ts). */
   errorsBefore: number;
 }
@@ -190,8 +192,11 @@ export class SessionModel {
     return kind;
   }
 
-  /** A complete reply arrived (at `at`, on the clock of sent() and connected(); optional). */
-  received(reply: Reply, at: number | null = null): Exchange {
+  /**
+   * A complete reply arrived: its last line at `at`, its first at `firstAt`, on the clock of sent() and connected()
+   * (both optional).
+   */
+  received(reply: Reply, at: number | null = null, firstAt: number | null = at): Exchange {
     const before = this.s;
     let kind: Exchange['kind'];
     let command: Command | null = null;
@@ -214,7 +219,8 @@ export class SessionModel {
     // 421 may come at any time: the server is closing the channel (RFC 5321 §3.8).
     if (reply.code === 421) this.s = { ...this.s, phase: 'closed' };
     const waitedMs = at !== null && from !== null ? Math.max(0, at - from) : null;
-    return { kind, command, reply, before, after: this.s, waitedMs, errorsBefore };
+    const spreadMs = at !== null && firstAt !== null ? Math.max(0, at - firstAt) : null;
+    return { kind, command, reply, before, after: this.s, waitedMs, spreadMs, errorsBefore };
   }
 
   /** The lone "." ends the transaction, whatever its reply will say (RFC 5321 §4.1.1.4). */

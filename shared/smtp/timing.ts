@@ -143,7 +143,8 @@ export function slowReply(ex: Exchange): SlowReply | null {
 
 function slowCause(ex: Exchange): Cause {
   const answered = answeredKey(ex);
-  if (answered === 'GREETING') return ex.reply.lines.length > 1 ? GREETING_SPLIT : GREETING;
+  // postscreen's mark: "220-" at once, the rest only after its wait (a greeting that came late but whole is not it).
+  if (answered === 'GREETING') return ex.reply.lines.length > 1 && (ex.spreadMs ?? 0) >= SLOW_REPLY_MS ? GREETING_SPLIT : GREETING;
   if (answered === 'AUTH' || answered === 'AUTH-RESPONSE') return ex.reply.cls === 5 ? AUTH_FAILED : AUTH;
   if (ex.errorsBefore >= TARPIT_AFTER_ERRORS) return tarpit(ex.errorsBefore);
   switch (answered) {

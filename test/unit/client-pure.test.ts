@@ -177,3 +177,23 @@ describe('local commands and Tab completion', () => {
     expect(localCommand('MAIL FROM:</x@y>', greeted)).toBeNull();
   });
 });
+
+describe('ServerTextRenderer timing', () => {
+  it('tells each reply when its first line came, across chunks, and forgets it between replies and after a bad line', () => {
+    const starts: [number, number][] = [];
+    const r = new ServerTextRenderer((reply, firstLineAt) => {
+      starts.push([reply.code, firstLineAt]);
+      return null;
+    });
+    r.rx('220-mx.example.org ESMTP\r\n', 100);
+    r.rx('220 mx.example.org ESMTP\r\n250 ok\r\n', 6100);
+    r.rx('garbage\r\n', 6200);
+    r.rx('250 ', 6300);
+    r.rx('later\r\n', 6400);
+    expect(starts).toEqual([
+      [220, 100],
+      [250, 6100],
+      [250, 6400],
+    ]);
+  });
+});

@@ -22,6 +22,7 @@ function play(script: string): Exchange[] {
   const m = new SessionModel();
   const parser = new ReplyParser();
   let now = 0;
+  let firstLineAt: number | null = null;
   m.connected(false, now);
   const out: Exchange[] = [];
   for (const line of script.split('\n')) {
@@ -29,7 +30,14 @@ function play(script: string): Exchange[] {
     if (match === null) throw new Error(`bad script line ${line}`);
     now += Number(match[2] ?? 10);
     if (match[1] === 'C') m.sent(match[3] ?? '', now);
-    else for (const e of parser.push(`${match[3] ?? ''}\r\n`)) if (e.kind === 'reply') out.push(m.received(e.reply, now));
+    else {
+      for (const e of parser.push(`${match[3] ?? ''}\r\n`)) {
+        if (e.kind === 'line') firstLineAt ??= now;
+        if (e.kind !== 'reply') continue;
+        out.push(m.received(e.reply, now, firstLineAt));
+        firstLineAt = null;
+      }
+    }
   }
   return out;
 }
@@ -48,11 +56,14 @@ describe('slowReply', () => {
     expect(slowReply(m.received(reply('220 hi\r\n'), 99_999))).toBeNull();
   });
 
-  it('reads a slow greeting in two parts as postscreen, a slow one-line greeting as a greeting delay or DNS', () => {
-    const split = play('S+6000: 220-mx.example.org ESMTP\nS+0: 220 mx.example.org ESMTP');
+  it('reads a greeting whose last line came long after its first as postscreen, a late one as a greeting delay or DNS', () => {
+    const split = play('S+20: 220-mx.example.org ESMTP\nS+6000: 220 mx.example.org ESMTP');
     expect(split).toHaveLength(1);
-    expect(slowReply(split[0] as Exchange)).toMatchObject({ id: 'greeting-postscreen', ms: 6000 });
+    expect(split[0]?.spreadMs).toBe(6000);
+    expect(slowReply(split[0] as Exchange)).toMatchObject({ id: 'greeting-postscreen', ms: 6020 });
     expect(slowReply(split[0] as Exchange)?.cause).toMatch(/postscreen_greet_wait/);
+    // Two lines that came late but together are no postscreen.
+    expect(slowReply(last('S+6000: 220-mx.example.org ESMTP\nS+0: 220 mx.example.org ESMTP'))?.id).toBe('greeting-delay');
     const plain = slowReply(last('S+12000: 220 mx.example.org ESMTP'));
     expect(plain).toMatchObject({ id: 'greeting-delay', ms: 12_000 });
     expect(plain?.cause).toMatch(/greet_pause/);
@@ -95,7 +106,7 @@ describe('slowReply', () => {
   });
 
   it('cites where each reason is documented', () => {
-    const scripts = ['S+6000: 220-a\nS+0: 220 b', 'S+6000: 220 b', 'S: 220 a\nC: EHLO me\nS+2000: 250 b', 'S: 220 a\nC: NOOP\nS+2000: 250 b'];
+    const scripts = ['S+10: 220-a\nS+6000: 220 b', 'S+6000: 220 b', 'S: 220 a\nC: EHLO me\nS+2000: 250 b', 'S: 220 a\nC: NOOP\nS+2000: 250 b'];
     for (const s of scripts) expect(slowReply(last(s))?.source).toMatch(/RFC|postconf|postscreen|Exim|Sendmail/);
   });
 });
