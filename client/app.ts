@@ -20,7 +20,7 @@ import { formatAddress, formatConnected, formatConnecting, formatNote } from './
 import { formatCoach, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatTlsReport } from './terminal/render-findings.js';
 import { readMxAnswer, type MxReport } from '../shared/smtp/mx.js';
-import { greetingName, isLoopback, readRdnsAnswer } from '../shared/smtp/rdns.js';
+import { greetingName, readRdnsAnswer } from '../shared/smtp/rdns.js';
 import { idleNote } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
@@ -98,6 +98,8 @@ export function startApp(boot: BootHandOver): void {
   /** The address this connection was made to, and the name its greeting gave (for the reverse DNS findings). */
   let connectedAddress: string | null = null;
   let greetedAs: string | null = null;
+  /** The connection is to the practice server (its reverse DNS, of a loopback address, would teach nothing). */
+  let toPractice = false;
   /** When the last line went to the server (or the connection was made): a server that hangs up says how idle it was. */
   let lastLineAt = 0;
   const renderer = new ServerTextRenderer((reply, firstLineAt) => {
@@ -106,9 +108,9 @@ export function startApp(boot: BootHandOver): void {
     const n = ++replies;
     if (ex.kind === 'greeting') {
       greetedAs = greetingName(reply.lines[0]?.text ?? '');
-      // Once greeted, ask what the server's address is called, as receivers of its mail will (not for loopback:
-      // the practice server, a local MTA). The answer comes as an `rdns` message.
-      if (reply.code === 220 && connectedAddress !== null && !isLoopback(connectedAddress)) conn.send({ type: 'rdns' });
+      // Once greeted, ask what the server's address is called, as receivers of its mail will (not for the practice
+      // server). The answer comes as an `rdns` message.
+      if (reply.code === 220 && connectedAddress !== null && !toPractice) conn.send({ type: 'rdns' });
     }
     if (!flood.admit(reply.code, now)) {
       // Counted, not annotated: the log makes the report only if the reply is among those it shows. A lesson does
@@ -326,6 +328,7 @@ export function startApp(boot: BootHandOver): void {
         model.connected(false, at);
         slowSaid.clear();
         connectedAddress = m.address;
+        toPractice = practice !== null && m.address === practice.host && m.port === practice.port;
         greetedAs = null;
         lastLineAt = at;
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);

@@ -20,7 +20,7 @@ export interface RdnsReport {
   good: boolean;
 }
 
-/** Loopback addresses: their reverse DNS says nothing about a mail server (the practice server, a local MTA). */
+/** Loopback addresses: their reverse DNS says nothing about what a mail server's receivers see (a local MTA). */
 export function isLoopback(address: string): boolean {
   const a = address.toLowerCase();
   return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
@@ -58,6 +58,9 @@ function nameFinding(n: RdnsName, address: string): Finding {
 export function readRdnsAnswer(address: string, answer: RdnsAnswer, greeting: string | null): RdnsReport {
   const head = `reverse DNS of ${address}, the server connected to (RFC 1912 §2.1):`;
   const findings: Finding[] = [];
+  if (isLoopback(address)) {
+    findings.push({ tone: 'info', text: 'a loopback address: receivers never see it, so what follows says nothing about them; connect to the server\'s public address for that' });
+  }
   if (answer.kind === 'none') {
     if (answer.reason === 'dns-error') {
       findings.push({ tone: 'warn', text: `could not be looked up (${answer.detail}): try again before concluding anything` });

@@ -70,6 +70,13 @@ describe('readRdnsAnswer', () => {
     ]);
   });
 
+  it('says first that a loopback address\'s reverse DNS says nothing about what receivers see', () => {
+    const r = readRdnsAnswer('127.0.0.1', names(['localhost', ['127.0.0.1']]), 'mail.example.org');
+    expect(r.findings[0]).toEqual({ tone: 'info', text: expect.stringContaining('a loopback address: receivers never see it') });
+    expect(r.findings[2]?.tone).toBe('ok');
+    expect(lines('192.0.2.1', names(['a.example', ['192.0.2.1']]), 'a.example')[0]).not.toContain('loopback');
+  });
+
   it('shows what came from the network with its control characters made visible', () => {
     const text = formatReport(readRdnsAnswer('192.0.2.10', names(['evil\x1b[2J.example', ['192.0.2.10']]), null));
     expect(text).not.toContain('\x1b[2J');
