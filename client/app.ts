@@ -11,13 +11,14 @@
  */
 import type { BootHandOver } from './boot/hand-over.js';
 import type { EarlyEvent } from './boot/early.js';
-import { reportReply } from '../shared/smtp/report.js';
+import { explainQuoted, reportReply } from '../shared/smtp/report.js';
+import { explainEnhanced } from '../shared/smtp/explain.js';
 import { TerminalView } from './terminal/view.js';
 import './app.css';
 import { ServerTextRenderer } from './terminal/server-text.js';
 import { FLOOD_QUIET_MS, FloodGate, endFlood } from './terminal/flood.js';
 import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
-import { formatCoach, formatQueued } from './terminal/render-replies.js';
+import { formatCoach, formatExplained, formatExplanation, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatTlsReport } from './terminal/render-findings.js';
 import { readMxAnswer, type MxReport } from '../shared/smtp/mx.js';
 import { greetingName, readRdnsAnswer } from '../shared/smtp/rdns.js';
@@ -165,6 +166,8 @@ export function startApp(boot: BootHandOver): void {
             view.write(formatNote(`looking up the reverse DNS of ${connectedAddress}…`));
             if (!conn.send({ type: 'rdns' })) view.write(formatNote('not sent: no contact with the heloterm bridge'));
             return;
+          case 'explain':
+            return view.write(explainText(local.text));
           case 'save':
             return saveTranscript();
           case 'tls':
@@ -241,6 +244,21 @@ export function startApp(boot: BootHandOver): void {
     changed: updateHint,
     mx: (domain) => lookUpMx(domain),
   });
+
+  /**
+   * What /explain says of a quoted reply (a bounce message's line) or a code: a reply is numbered and shown like one
+   * received, so that its codes can be pointed at and the reply log lists it (marked as explained, not received).
+   */
+  const explainText = (text: string): string => {
+    const enhanced = /^[245]\.\d{1,3}\.\d{1,3}$/.test(text) ? explainEnhanced(text) : null;
+    if (enhanced !== null) return formatExplanation(enhanced);
+    const report = explainQuoted(replies + 1, text);
+    if (report === null) return formatNote(`no reply code in "${showControls(text.slice(0, 80))}": /explain reads a line such as 550 5.1.1 <bob@example.org>: User unknown, or a code`);
+    replies++;
+    reports.add(report);
+    log.add(report);
+    return formatExplained(report);
+  };
 
   /**
    * Asks the bridge where a domain's mail goes. The practice server's domain is not in DNS (.test is reserved,

@@ -1,6 +1,6 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/lesson`, `/tls`, `/mx`, `/rdns`, `/save` and `/base64`. Lines starting with "/" are never valid SMTP
+ * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/rdns`, `/save` and `/base64`. Lines starting with "/" are never valid SMTP
  * commands (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a server understands. Inside
  * message text they are left alone; in answer to an AUTH challenge, where base64 may begin with "/", only the words
  * of heloterm's own commands are taken (localCommand).
@@ -29,7 +29,7 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'rdns', 'ptr', 'save', 'transcript', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'rdns', 'ptr', 'save', 'transcript', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -45,7 +45,9 @@ export type LocalCommand =
   /** `/rdns`: look up the reverse DNS of the server connected to (done by itself after a greeting, but for loopback). */
   | { kind: 'rdns' }
   /** `/save`: download the transcript of the dialog. */
-  | { kind: 'save' };
+  | { kind: 'save' }
+  /** `/explain TEXT`: explain a reply quoted from elsewhere (a bounce message), or a code. */
+  | { kind: 'explain'; text: string };
 
 const text = (t: string): LocalCommand => ({ kind: 'text', text: t });
 
@@ -63,6 +65,11 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
   switch (cmd.toLowerCase()) {
     case 'help':
       return text(helpText(arg, state));
+    case 'explain': {
+      const quoted = t.slice(1 + cmd.length).trim();
+      if (quoted === '') return text(formatNote('/explain needs a reply to explain: paste a line from a bounce (550 5.1.1 …), or a code (550, 5.7.26)'));
+      return { kind: 'explain', text: quoted };
+    }
     case 'lesson':
     case 'lessons':
       return lessonCommand(arg);
@@ -96,6 +103,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote(`SMTP commands: ${VERBS.map((v) => v.verb).join(' ')}`) +
     formatNote(now.length > 0 ? `fitting now: ${now.join(' ')} (press Tab to complete)` : 'nothing to type right now') +
     formatNote('/help COMMAND explains one; point at any reply code for what it means') +
+    formatNote('/explain TEXT explains a reply quoted elsewhere, e.g. a line of a bounce message, or a code') +
     formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
     formatNote("/tls shows the server's certificate again, after STARTTLS") +
     formatNote('/mx example.org looks up where mail for a domain goes (its MX records)') +

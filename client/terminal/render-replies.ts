@@ -8,8 +8,8 @@ import { showControls } from '../../shared/smtp/escape.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import { WAIT_MARK, formatWait } from '../../shared/smtp/timing.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
-import type { ReplyClass, ReplyLine } from '../../shared/smtp/types.js';
-import { CLASS_COLOUR, EOL, SGR, classColour, formatServerLine, paint } from './render.js';
+import type { Explanation, ReplyClass, ReplyLine } from '../../shared/smtp/types.js';
+import { CLASS_COLOUR, EOL, SGR, classColour, formatNote, formatServerLine, paint } from './render.js';
 
 /**
  * The same text as formatServerLine, for a line the parser has read already: the code and enhanced code are where
@@ -101,4 +101,22 @@ export function formatQueued(): string {
 /** A dim hint (DATA mode). */
 export function formatHint(text: string): string {
   return paint(SGR.dim + SGR.italic, `   ${text}`) + EOL;
+}
+
+/**
+ * A reply quoted for /explain (from a bounce message, say): a note that it went nowhere, the line as a server line,
+ * then its annotation and likely cause, as for a reply received, so that its codes can be pointed at too.
+ */
+export function formatExplained(r: ReplyReport): string {
+  return (
+    formatNote('explained, not sent to any server nor received from one:') +
+    r.reply.lines.map(formatReplyLine).join('') +
+    formatAnnotation(r) +
+    formatVendor(r)
+  );
+}
+
+/** An explanation alone (an enhanced code given to /explain): its title and meaning, then what to do. */
+export function formatExplanation(e: Explanation): string {
+  return formatNote(`${e.key} ${e.title}: ${e.explanation}`) + formatHint(`what to do: ${e.action}  (${e.source})`);
 }

@@ -156,7 +156,7 @@ export class ReplyLog {
     const { reply, annotation } = r;
     const li = document.createElement('li');
     li.tabIndex = 0;
-    li.className = `reply cls-${reply.cls}`;
+    li.className = `reply cls-${reply.cls}${r.explained === true ? ' explained' : ''}`;
     li.dataset.n = String(r.n);
 
     const line = document.createElement('div');
@@ -166,6 +166,12 @@ export class ReplyLog {
     n.className = 'reply-n';
     n.textContent = `#${r.n}`;
     line.append(n, ' ');
+    if (r.explained === true) {
+      const origin = document.createElement('span');
+      origin.className = 'reply-origin';
+      origin.textContent = '/explain: ';
+      line.append(origin);
+    }
     const code = document.createElement('span');
     code.className = 'reply-code';
     code.textContent = String(reply.code);

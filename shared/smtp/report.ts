@@ -6,7 +6,8 @@
 import { answeredKey, meaningInContext, type ContextMeaning } from './context.js';
 import { explainEhloReply, type EhloExplanation } from './ehlo.js';
 import { annotate } from './explain.js';
-import type { Exchange } from './session.js';
+import { ReplyParser } from './parser.js';
+import { initialState, type Exchange } from './session.js';
 import { slowReply, type SlowReply } from './timing.js';
 import type { Annotation, Reply } from './types.js';
 import { matchVendorRules, type VendorMatch } from './vendor-match.js';
@@ -25,6 +26,8 @@ export interface ReplyReport {
   ehlo: EhloExplanation[] | null;
   /** How long the server took and why that may be, when it took at least SLOW_REPLY_MS (timing.ts). */
   slow: SlowReply | null;
+  /** Not received from a server: a line someone asked heloterm to explain (/explain, a bounce's text). */
+  explained?: true;
 }
 
 /** How the reply log names what a reply answered (verbs stand for themselves). */
@@ -48,4 +51,26 @@ export function reportReply(n: number, ex: Exchange): ReplyReport {
     ehlo: isEhlo ? explainEhloReply(reply.lines.map((l) => l.text)) : null,
     slow: slowReply(ex),
   };
+}
+
+/** Longest text /explain reads, in characters (a reply line is at most 512 octets, RFC 5321 §4.5.3.1.5; bounces quote more). */
+export const MAX_EXPLAIN_CHARS = 2000;
+
+/**
+ * The report of a reply quoted in some text, as bounce messages quote them ("host mx.example.org said: 550 5.1.1
+ * <bob@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)"), or null when the text
+ * holds no reply code. The reply is read from its code on, as one line; it answered nothing heloterm saw.
+ */
+export function explainQuoted(n: number, text: string): ReplyReport | null {
+  const at = /(?:^|[^\d.])([2-5][0-9][0-9])(?=[ -]|$)/.exec(text.slice(0, MAX_EXPLAIN_CHARS));
+  if (at === null) return null;
+  const from = at.index + at[0].length - 3;
+  // One line: a continuation hyphen ("550-5.1.1") is read as the last line's space.
+  const line = text.slice(from, MAX_EXPLAIN_CHARS).replace(/^(\d{3})-/, '$1 ').replace(/[\r\n]+/g, ' ');
+  let reply = null;
+  for (const e of new ReplyParser().push(`${line}\r\n`)) if (e.kind === 'reply') reply = e.reply;
+  if (reply === null) return null;
+  const state = initialState();
+  const ex: Exchange = { kind: 'unsolicited', command: null, reply, before: state, after: state, waitedMs: null, spreadMs: null, errorsBefore: 0 };
+  return { ...reportReply(n, ex), explained: true };
 }

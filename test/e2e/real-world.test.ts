@@ -174,6 +174,28 @@ describe('real-world replies explained in Chromium', () => {
     await context.close();
   });
 
+  it('explains a line quoted from a bounce message (/explain): hover and reply log as for a reply, marked as explained', async () => {
+    const quoted = 'host mx.example.org[192.0.2.1] said: 550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table (in reply to RCPT TO command)';
+    const rule = matchVendorRules(550, quoted.slice(quoted.indexOf('<bob')))[0];
+    if (rule === undefined) throw new Error('the vendor rules no longer recognise the test text');
+    const { context, page } = await openConnected();
+    const before = (await fake.connection(0)).lines.length;
+    await page.keyboard.type(`/explain ${quoted}`);
+    await page.keyboard.press('Enter');
+    const text = await waitForTerminal(page, (t) => t.includes(`⚑ likely: ${rule.title}`), REPLY_TIMEOUT_MS, 'the explanation');
+    expect(text).toContain('-- explained, not sent to any server nor received from one:');
+    expect(text).toMatch(/^550 5\.1\.1 <bob@example\.org>: Recipient address rejected/m);
+    const onCode = await hover(page, '550 5.1.1 <bob');
+    expect(onCode).toContain(rule.cause);
+    const entry = page.locator('.reply-log li.explained');
+    await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await entry.locator('.reply-origin').textContent()).toBe('/explain: ');
+    expect(await entry.textContent()).toContain(rule.action);
+    // Nothing went to the server.
+    expect((await fake.connection(0)).lines).toHaveLength(before);
+    await context.close();
+  });
+
   it('shows a flood of replies whole, summarised instead of annotated one by one', async () => {
     const { context, page } = await startFlood();
     const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), REPLY_TIMEOUT_MS, 'the flood summary');
