@@ -21,7 +21,7 @@ import { formatAddress, formatConnected, formatConnecting, formatNote } from './
 import { formatCoach, formatExplained, formatExplanation, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatTlsReport } from './terminal/render-findings.js';
 import { readMxAnswer, type MxReport } from '../shared/smtp/mx.js';
-import { greetingName, readRdnsAnswer } from '../shared/smtp/rdns.js';
+import { greetingName, looksUpRdnsByItself, readRdnsAnswer } from '../shared/smtp/rdns.js';
 import { idleNote } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
@@ -109,9 +109,9 @@ export function startApp(boot: BootHandOver): void {
     const n = ++replies;
     if (ex.kind === 'greeting') {
       greetedAs = greetingName(reply.lines[0]?.text ?? '');
-      // Once greeted, ask what the server's address is called, as receivers of its mail will (not for the practice
-      // server). The answer comes as an `rdns` message.
-      if (reply.code === 220 && connectedAddress !== null && !toPractice) conn.send({ type: 'rdns' });
+      // Once greeted, ask what the server's address is called, as receivers of its mail will (rdns.ts says when).
+      // The answer comes as an `rdns` message.
+      if (reply.code === 220 && connectedAddress !== null && looksUpRdnsByItself(connectedAddress, toPractice)) conn.send({ type: 'rdns' });
     }
     if (!flood.admit(reply.code, now)) {
       // Counted, not annotated: the log makes the report only if the reply is among those it shows. A lesson does

@@ -26,6 +26,15 @@ export function isLoopback(address: string): boolean {
   return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
 }
 
+/**
+ * Whether the page looks up the reverse DNS of a server by itself once it has greeted: not for the practice server,
+ * nor for a loopback address (a local MTA), whose reverse DNS says nothing about what receivers see (/rdns still
+ * asks).
+ */
+export function looksUpRdnsByItself(address: string, toPractice: boolean): boolean {
+  return !toPractice && !isLoopback(address);
+}
+
 /** An address as the same text whatever its spelling: lower case, an IPv4-mapped IPv6 address as the IPv4 one. */
 function plain(address: string): string {
   const a = address.toLowerCase();

@@ -2,8 +2,9 @@
  * DNS in a real headless Chromium, against the real bridge asking a scripted DNS server on loopback. Finding a
  * domain's mail servers: "Find MX" beside Host lists the MX records in the terminal and the reply log and points the
  * form at the first server; an address is refused in the form; /mx practice.test points at the practice server,
- * and Connect then reaches it. The reverse DNS of the server connected to, looked up by itself once it greets (but
- * for the practice server) and by /rdns: its PTR record, whether it resolves back, whether the greeting agrees.
+ * and Connect then reaches it. The reverse DNS of the server connected to, by /rdns (the page asks by itself once
+ * a server greets, but not for the practice server nor a loopback address, shared/smtp/rdns.ts): its PTR record,
+ * whether it resolves back, whether the greeting agrees.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helotermInChromium, linesAfter, terminalText, waitForTerminal } from '../helpers/browser.js';
@@ -80,8 +81,13 @@ describe('DNS lookups in Chromium', () => {
     await waitForTerminal(page, (t) => /^220 practice\.test /m.test(t), TIMEOUT_MS, 'the greeting');
   });
 
-  it('looks up the reverse DNS by itself after the greeting, /rdns asks again, and the reply log has it', async () => {
+  it('/rdns lists the reverse DNS of the server connected to, and the reply log has it (a loopback one is not looked up by itself)', async () => {
     const page = await pages.open(`${app().url}?host=127.0.0.2&port=${smtp.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), TIMEOUT_MS, 'the greeting');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(dns.questions.filter((q) => q.startsWith('PTR'))).toEqual([]);
+    await page.keyboard.type('/rdns');
+    await page.keyboard.press('Enter');
     const text = await waitForTerminal(page, (t) => t.includes('the greeting names'), TIMEOUT_MS, 'the reverse DNS');
     const head = '-- reverse DNS of 127.0.0.2, the server connected to (RFC 1912 §2.1):';
     expect(linesAfter(text, (l) => l === head, 4)).toEqual([
@@ -99,6 +105,7 @@ describe('DNS lookups in Chromium', () => {
     await page.keyboard.type('/rdns');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (t) => t.split(head).length === 3, TIMEOUT_MS, 'the second answer');
+    expect(dns.questions.filter((q) => q.startsWith('PTR'))).toHaveLength(2);
     // Not connected: nothing is asked.
     await page.keyboard.type('QUIT');
     await page.keyboard.press('Enter');

@@ -12,7 +12,7 @@ import { decodeClientMessage, decodeServerMessage } from '../../shared/protocol/
 import { decodeAnyServerMessage, decodeDnsMessage } from '../../shared/protocol/decode-dns.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
 import { MAX_MX_ADDRESSES, MAX_RDNS_NAMES, type RdnsAnswer } from '../../shared/protocol/messages.js';
-import { greetingName, isLoopback, readRdnsAnswer } from '../../shared/smtp/rdns.js';
+import { greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
 import { initialState } from '../../shared/smtp/session.js';
 
 const names = (...n: [string, string[]][]): RdnsAnswer => ({ kind: 'names', count: n.length, names: n.map(([name, addresses]) => ({ name, addresses })) });
@@ -110,6 +110,15 @@ describe('greetingName and isLoopback', () => {
     ['', null],
   ])('%j names %j', (text, name) => {
     expect(greetingName(text)).toBe(name);
+  });
+
+  it('the page looks up by itself any server but the practice server and a loopback address', () => {
+    expect(looksUpRdnsByItself('192.0.2.10', false)).toBe(true);
+    expect(looksUpRdnsByItself('2001:db8::10', false)).toBe(true);
+    expect(looksUpRdnsByItself('10.0.0.5', false)).toBe(true);
+    expect(looksUpRdnsByItself('127.0.0.1', false)).toBe(false);
+    expect(looksUpRdnsByItself('::1', false)).toBe(false);
+    expect(looksUpRdnsByItself('192.0.2.10', true)).toBe(false);
   });
 
   it.each([
