@@ -19,15 +19,14 @@ import { ServerTextRenderer } from './terminal/server-text.js';
 import { FLOOD_QUIET_MS, FloodGate, endFlood } from './terminal/flood.js';
 import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
 import { formatCoach, formatExplained, formatExplanation, formatQueued } from './terminal/render-replies.js';
-import { formatReport, formatTlsReport } from './terminal/render-findings.js';
-import { readMxAnswer, type MxReport } from '../shared/smtp/mx.js';
-import { greetingName, looksUpRdnsByItself, readRdnsAnswer } from '../shared/smtp/rdns.js';
+import { formatTlsReport } from './terminal/render-findings.js';
 import { idleNote } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
 import { decodeAnyServerMessage } from '../shared/protocol/decode-dns.js';
 import { assessTls, type TlsReport } from '../shared/smtp/tls-report.js';
-import { ConnectForm, SMTP_PORT, type ConnectTarget, type FormState } from './ui/connect-form.js';
+import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-form.js';
+import { DnsLookups } from './ui/dns-lookups.js';
 import { StatusLine } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
 import { PracticeHint } from './ui/practice-hint.js';
@@ -96,23 +95,14 @@ export function startApp(boot: BootHandOver): void {
   let rxTime = 0;
   /** Why replies were slow, as said in the terminal on this connection: each reason once (the log has every one). */
   const slowSaid = new Set<string>();
-  /** The address this connection was made to, and the name its greeting gave (for the reverse DNS findings). */
-  let connectedAddress: string | null = null;
-  let greetedAs: string | null = null;
-  /** The connection is to the practice server (its reverse DNS, of a loopback address, would teach nothing). */
-  let toPractice = false;
   /** When the last line went to the server (or the connection was made): a server that hangs up says how idle it was. */
   let lastLineAt = 0;
   const renderer = new ServerTextRenderer((reply, firstLineAt) => {
     const now = rxTime;
     const ex = model.received(reply, now, firstLineAt);
     const n = ++replies;
-    if (ex.kind === 'greeting') {
-      greetedAs = greetingName(reply.lines[0]?.text ?? '');
-      // Once greeted, ask what the server's address is called, as receivers of its mail will (rdns.ts says when).
-      // The answer comes as an `rdns` message.
-      if (reply.code === 220 && connectedAddress !== null && looksUpRdnsByItself(connectedAddress, toPractice)) conn.send({ type: 'rdns' });
-    }
+    // Once greeted, the server's address is looked up as receivers of its mail will (dns-lookups.ts).
+    if (ex.kind === 'greeting') dns.greeted(reply);
     if (!flood.admit(reply.code, now)) {
       // Counted, not annotated: the log makes the report only if the reply is among those it shows. A lesson does
       // not follow a flood either: its step stays in hand, to be done again once the flood is over.
@@ -160,12 +150,9 @@ export function startApp(boot: BootHandOver): void {
           case 'lesson-here':
             return view.write(guide.active ? guide.again() : lessonList());
           case 'mx':
-            return lookUpMx(local.domain);
+            return dns.mx(local.domain);
           case 'rdns':
-            if (state !== 'connected' || connectedAddress === null) return view.write(formatNote('not connected: /rdns looks up the reverse DNS of the server connected to'));
-            view.write(formatNote(`looking up the reverse DNS of ${connectedAddress}…`));
-            if (!conn.send({ type: 'rdns' })) view.write(formatNote('not sent: no contact with the heloterm bridge'));
-            return;
+            return dns.rdns();
           case 'explain':
             return view.write(explainText(local.text));
           case 'save':
@@ -242,7 +229,19 @@ export function startApp(boot: BootHandOver): void {
     connect: connectTo,
     disconnect: () => conn.send({ type: 'disconnect' }),
     changed: updateHint,
-    mx: (domain) => lookUpMx(domain),
+    mx: (domain) => dns.mx(domain),
+  });
+
+  const dns = new DnsLookups({
+    write: (text) => view.write(text),
+    log: (entry) => log.add(entry),
+    send: (m) => conn.send(m),
+    note: (text, at) => transcript.note(text, at),
+    pointFormAt: (host, port) => {
+      if (state !== 'idle') return false;
+      form.prefill({ host, port, tls: false }, false);
+      return true;
+    },
   });
 
   /**
@@ -258,26 +257,6 @@ export function startApp(boot: BootHandOver): void {
     reports.add(report);
     log.add(report);
     return formatExplained(report);
-  };
-
-  /**
-   * Asks the bridge where a domain's mail goes. The practice server's domain is not in DNS (.test is reserved,
-   * RFC 6761 §6.2): it is answered here, pointing at the practice server.
-   */
-  const lookUpMx = (domain: string): void => {
-    if (practice !== null && domain === practice.domain) {
-      const r: MxReport = {
-        head: `${domain} is the practice server's domain, not in DNS (.test names are reserved, RFC 6761 §6.2):`,
-        findings: [{ tone: 'ok', text: `its mail server is ${formatAddress(practice.host, practice.port)}` }],
-        connectTo: practice.host,
-      };
-      view.write(formatReport(r));
-      log.add({ mx: r });
-      if (state === 'idle') form.prefill({ host: practice.host, port: practice.port, tls: false }, false);
-      return;
-    }
-    view.write(formatNote(`looking up the MX records of ${domain}…`));
-    if (!conn.send({ type: 'mx', domain })) view.write(formatNote('not sent: no contact with the heloterm bridge'));
   };
 
   if (urlTarget.host !== undefined || urlTarget.port !== undefined || urlTarget.tls !== undefined) {
@@ -327,6 +306,7 @@ export function startApp(boot: BootHandOver): void {
     switch (m.type) {
       case 'hello':
         practice = m.practice;
+        dns.practice = m.practice;
         form.setAllowedPorts(m.allowedPorts);
         if (m.practice !== null) form.prefill({ host: m.practice.host, port: m.practice.port, tls: false }, true);
         updateHint(form.peek());
@@ -345,9 +325,7 @@ export function startApp(boot: BootHandOver): void {
         // The greeting's wait starts now; the reasons for slow replies are given anew on each connection.
         model.connected(false, at);
         slowSaid.clear();
-        connectedAddress = m.address;
-        toPractice = practice !== null && m.address === practice.host && m.port === practice.port;
-        greetedAs = null;
+        dns.connected(m.address, m.port);
         lastLineAt = at;
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
         status.connected(m.host, m.address, m.port);
@@ -374,23 +352,10 @@ export function startApp(boot: BootHandOver): void {
       case 'queued':
         view.write(formatQueued());
         return;
-      case 'rdns': {
-        const r = readRdnsAnswer(m.address, m.answer, greetedAs);
-        transcript.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
-        view.write(formatReport(r));
-        log.add({ rdns: r });
-        return;
-      }
-      case 'mx': {
-        const r = readMxAnswer(m.domain, m.answer);
-        view.write(formatReport(r));
-        log.add({ mx: r });
-        if (r.connectTo !== null && state === 'idle') {
-          form.prefill({ host: r.connectTo, port: SMTP_PORT, tls: false }, false);
-          view.write(formatNote(`the connect form now points at ${showControls(r.connectTo)} port ${SMTP_PORT}: press Connect`));
-        }
-        return;
-      }
+      case 'rdns':
+        return dns.onRdns(m, at);
+      case 'mx':
+        return dns.onMx(m);
       case 'closed': {
         const rest = renderer.pending;
         if (rest !== '') view.write(formatNote(`incomplete last line (no line ending): ${rest}`));
@@ -400,6 +365,7 @@ export function startApp(boot: BootHandOver): void {
         transcript.note(m.reason === '' || m.by === 'server' ? who : `${who}: ${m.reason}`, at);
         view.write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
         status.closed(m.by, m.reason);
+        dns.closed();
         setState('idle');
         view.write(guide.connectionClosed());
         return;

@@ -25,14 +25,14 @@ import {
   type ClientMessage,
   type ConnectMessage,
   type ErrorCode,
-  type MxLookupMessage,
   type PracticeInfo,
   type ServerMessage,
 } from '../shared/protocol/messages.js';
 import { DisposableStore } from './disposable.js';
 import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
 import type { LogSink } from './log.js';
-import { lookupMx, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
+import type { DnsBudget, DnsResolver } from './dns-lookup.js';
+import { DnsDesk } from './dns-desk.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
 import { allowedPorts, checkPort, resolveTarget, type TargetPolicy } from './target-policy.js';
 
@@ -47,11 +47,6 @@ export const CLOSE_POLICY = 1008;
  * lines go out as `tx` frames after this long; short enough for a person not to notice the echo lag.
  */
 export const TX_COALESCE_MS = 10;
-/**
- * DNS lookups (MX and reverse DNS together) a session may begin per minute: each is a few DNS queries (MX or PTR,
- * then A and AAAA per name).
- */
-export const MAX_DNS_LOOKUPS_PER_MINUTE = 20;
 
 export interface SessionLimits {
   /** Close the session after this long without a frame from the browser, in ms. */
@@ -126,8 +121,8 @@ export class Session {
   private txTimerArmed = false;
   /** ws calls it when a frame was written out. */
   private readonly onSent: () => void;
-  /** DNS lookups: the one in flight (its resolver, to cancel), and how many began this minute. Null before the first. */
-  private dns: { resolver: DnsResolver | null; windowStart: number; count: number } | null = null;
+  /** DNS lookups (dns-desk.ts); null before the first. */
+  private dns: DnsDesk | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -145,7 +140,7 @@ export class Session {
     this.store.defer(() => {
       clearTimeout(this.timer);
       this.heldTx.length = 0;
-      this.dns?.resolver?.cancel();
+      this.dns?.dispose();
       if (this.txTimer !== null) clearTimeout(this.txTimer);
       ws.terminate();
       this.link?.dispose();
@@ -316,7 +311,7 @@ export class Session {
         if (this.link === null) return this.error(ERROR_CODES.NOT_CONNECTED, 'not connected: there is nothing to close');
         return this.link.disconnect();
       case 'mx':
-        return this.onMx(m);
+        return this.dnsDesk().mx(m.domain);
       case 'rdns':
         return this.onRdns();
       default:
@@ -324,64 +319,22 @@ export class Session {
     }
   }
 
-  /**
-   * Begins a DNS lookup, or refuses it (with an error to the browser, and null): one at a time, at most
-   * MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions: the bridge must not
-   * become a DNS query pump. `done` frees the session for the next lookup and says whether the session is still there.
-   */
-  private beginLookup(what: string): { resolver: DnsResolver; done: () => boolean } | null {
-    const now = performance.now();
-    const state = (this.dns ??= { resolver: null, windowStart: now, count: 0 });
-    if (state.resolver !== null) {
-      this.error(ERROR_CODES.POLICY_REFUSED, 'a DNS lookup is already running: wait for its answer');
-      return null;
-    }
-    if (now - state.windowStart >= 60_000) {
-      state.windowStart = now;
-      state.count = 0;
-    }
-    if (state.count >= MAX_DNS_LOOKUPS_PER_MINUTE) {
-      this.error(ERROR_CODES.POLICY_REFUSED, `at most ${MAX_DNS_LOOKUPS_PER_MINUTE} DNS lookups a minute: try again later`);
-      return null;
-    }
-    if (!this.opts.dnsBudget.take(now)) {
-      this.log({ event: 'dns-budget', what });
-      this.error(ERROR_CODES.POLICY_REFUSED, 'the bridge has made all the DNS lookups it makes in a minute, for everyone: try again later');
-      return null;
-    }
-    state.count++;
-    const resolver = this.opts.dnsResolver();
-    state.resolver = resolver;
-    return {
-      resolver,
-      done: () => {
-        state.resolver = null;
-        return !this.store.isDisposed;
-      },
-    };
-  }
-
-  private onMx(m: MxLookupMessage): void {
-    const lookup = this.beginLookup('mx');
-    if (lookup === null) return;
-    void lookupMx(m.domain, lookup.resolver).then((answer) => {
-      if (!lookup.done()) return;
-      this.log({ event: 'mx', domain: m.domain, kind: answer.kind });
-      this.send({ type: 'mx', domain: m.domain, answer });
-    });
+  /** The session's DNS lookups, made at the first (dns-desk.ts). */
+  private dnsDesk(): DnsDesk {
+    return (this.dns ??= new DnsDesk({
+      resolver: this.opts.dnsResolver,
+      budget: this.opts.dnsBudget,
+      send: (m) => this.send(m),
+      refuse: (message) => this.error(ERROR_CODES.POLICY_REFUSED, message),
+      log: this.log,
+    }));
   }
 
   /** The reverse DNS of the address this session's connection was made to. */
   private onRdns(): void {
     const address = this.link?.address ?? null;
     if (address === null) return this.error(ERROR_CODES.NOT_CONNECTED, 'not connected: reverse DNS is looked up for the server connected to');
-    const lookup = this.beginLookup('rdns');
-    if (lookup === null) return;
-    void lookupRdns(address, lookup.resolver).then((answer) => {
-      if (!lookup.done()) return;
-      this.log({ event: 'rdns', address, kind: answer.kind });
-      this.send({ type: 'rdns', address, answer });
-    });
+    this.dnsDesk().rdns(address);
   }
 
   private onConnect(m: ConnectMessage): void {
