@@ -107,7 +107,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
     formatNote("/tls shows the server's certificate again, after STARTTLS") +
     formatNote('/mx example.org looks up where mail for a domain goes (its MX records)') +
-    formatNote("/rdns looks up the reverse DNS of the server connected to (done by itself after its greeting, but for loopback)") +
+    formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge')
   );

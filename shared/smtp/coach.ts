@@ -98,6 +98,17 @@ export class Coach {
     if (state.tls && state.hello === null && state.phase === 'greeted' && cmd.verb !== 'EHLO' && cmd.verb !== 'HELO' && cmd.verb !== 'QUIT') {
       hints.push(hint('ehlo-after-starttls', 'TLS is active, so the server has forgotten your EHLO: send EHLO again first.', 'RFC 3207 §4.2'));
     }
+    if (cmd.verb === 'EHLO' || cmd.verb === 'HELO') {
+      const name = cmd.arg.trim().split(/\s+/, 1)[0] ?? '';
+      if (name !== '' && !name.includes('.') && !name.startsWith('[')) {
+        this.once(
+          hints,
+          'helo-fqdn',
+          `"${showControls(name.slice(0, 40))}" is not a full host name. Any string will do here, but many servers refuse it, often only later at RCPT (Postfix: "504 5.5.2 … need fully-qualified hostname"): give your host's full name (mail.example.org) or an address literal ([192.0.2.1]).`,
+          'RFC 5321 §4.1.1.1, §2.3.5',
+        );
+      }
+    }
     const missing = this.unadvertised(cmd, state);
     if (missing !== null) {
       hints.push(hint(`not-advertised-${missing}`, `The server did not advertise ${missing} in its ${state.hello} reply, so it may refuse this.`, 'RFC 5321 §2.2.2'));

@@ -54,19 +54,19 @@ describe('Coach', () => {
 
   it('teaches EHLO after STARTTLS, before and after the handshake', () => {
     const { ids } = coachDialog(
-      'S: 220 x\nC: EHLO me\nS: 250-x\nS: 250 STARTTLS\nC: STARTTLS\nS: 220 2.0.0 go\n-- TLS established\nC: MAIL FROM:<a@b>\nS: 503 5.5.1 EHLO first',
+      'S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 STARTTLS\nC: STARTTLS\nS: 220 2.0.0 go\n-- TLS established\nC: MAIL FROM:<a@b>\nS: 503 5.5.1 EHLO first',
     );
     expect(ids).toEqual(expect.arrayContaining(['starttls-ehlo', 'ehlo-after-starttls', '503-hello']));
   });
 
   it('notices an extension the server did not advertise', () => {
-    const { hints } = coachDialog('S: 220 x\nC: EHLO me\nS: 250-x\nS: 250 PIPELINING\nC: MAIL FROM:<a@b> SIZE=100 BODY=8BITMIME\nC: AUTH PLAIN AGFAAGI=');
+    const { hints } = coachDialog('S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 PIPELINING\nC: MAIL FROM:<a@b> SIZE=100 BODY=8BITMIME\nC: AUTH PLAIN AGFAAGI=');
     expect(hints.map((h) => h.id)).toEqual(['not-advertised-SIZE', 'not-advertised-AUTH']);
     expect(hints[0]?.text).toMatch(/did not advertise SIZE in its EHLO reply/);
   });
 
   it('does not flag advertised extensions', () => {
-    const { ids } = coachDialog('S: 220 x\nC: EHLO me\nS: 250-x\nS: 250-SIZE 1000\nS: 250 8BITMIME\nC: MAIL FROM:<a@b> SIZE=100 BODY=8BITMIME');
+    const { ids } = coachDialog('S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250-SIZE 1000\nS: 250 8BITMIME\nC: MAIL FROM:<a@b> SIZE=100 BODY=8BITMIME');
     expect(ids.filter((i) => i.startsWith('not-advertised'))).toEqual([]);
   });
 
@@ -76,20 +76,20 @@ describe('Coach', () => {
   });
 
   it('tells 4xx from 5xx, once each', () => {
-    const { hints } = coachDialog('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 451 4.7.1 later\nC: MAIL FROM:<a@b>\nS: 451 4.7.1 later\nC: MAIL FROM:<a@b>\nS: 550 no');
+    const { hints } = coachDialog('S: 220 x\nC: EHLO me.example\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 451 4.7.1 later\nC: MAIL FROM:<a@b>\nS: 451 4.7.1 later\nC: MAIL FROM:<a@b>\nS: 550 no');
     expect(hints.map((h) => h.id)).toEqual(['class-4', 'class-5']);
     expect(hints[0]?.text).toMatch(/temporary/);
     expect(hints[1]?.text).toMatch(/permanent/);
   });
 
   it('warns about a leading dot in message text, and about missing angle brackets', () => {
-    const { ids } = coachDialog('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:a@b\nS: 501 5.1.7 Bad sender address syntax\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go\nC: Subject: x\nC: \nC: .hidden\nC: .\nS: 250 queued');
+    const { ids } = coachDialog('S: 220 x\nC: EHLO me.example\nS: 250 x\nC: MAIL FROM:a@b\nS: 501 5.1.7 Bad sender address syntax\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go\nC: Subject: x\nC: \nC: .hidden\nC: .\nS: 250 queued');
     expect(ids).toEqual(expect.arrayContaining(['path-brackets', 'dot-stuffing', 'end-with-dot', 'queued']));
   });
 });
 
 describe('Coach: lines sent ahead of a reply (RFC 2920)', () => {
-  const EHLO_PIPELINING = 'S: 220 x\nC: EHLO me\nS: 250-x\nS: 250 PIPELINING\n';
+  const EHLO_PIPELINING = 'S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 PIPELINING\n';
 
   it('warns once per burst when the server did not advertise PIPELINING, naming what servers do', () => {
     const { hints } = coachDialog('S: 220 x\nC: HELO me\nS: 250 x\nC: MAIL FROM:<a@b>\nC: RCPT TO:<c@d>\nC: DATA\nS: 250 ok\nS: 250 ok\nS: 354 go');
@@ -115,7 +115,7 @@ describe('Coach: lines sent ahead of a reply (RFC 2920)', () => {
   });
 
   it('says EHLO (and NOOP, QUIT …) must end a group', () => {
-    const { hints } = coachDialog(`${EHLO_PIPELINING}C: EHLO me\nC: MAIL FROM:<a@b>\nS: 250 x\nS: 250 ok`);
+    const { hints } = coachDialog(`${EHLO_PIPELINING}C: EHLO me.example\nC: MAIL FROM:<a@b>\nS: 250 x\nS: 250 ok`);
     expect(hints.map((h) => h.id)).toEqual(['pipeline-group']);
     expect(hints[0]?.text).toMatch(/answered EHLO/);
   });
@@ -127,7 +127,7 @@ describe('Coach: lines sent ahead of a reply (RFC 2920)', () => {
 });
 
 describe('Coach: the header fields every message must have (RFC 5322 §3.6)', () => {
-  const TO_DATA = 'S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go\n';
+  const TO_DATA = 'S: 220 x\nC: EHLO me.example\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go\n';
 
   it('notices the seed\'s message has neither From: nor Date:, at the final dot', () => {
     const { hints } = coachDialog(`${TO_DATA}C: Subject: hello\nC: \nC: Hello.\nC: .\nS: 250 queued`);
@@ -150,7 +150,7 @@ describe('Coach: the header fields every message must have (RFC 5322 §3.6)', ()
   });
 
   it('does not judge a message whose first lines went out before the 354 (it did not see them as message text)', () => {
-    const { ids } = coachDialog('S: 220 x\nC: EHLO me\nS: 250-x\nS: 250 PIPELINING\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nC: From: A <a@b>\nS: 354 go\nC: Date: now\nC: \nC: hi\nC: .\nS: 250 queued');
+    const { ids } = coachDialog('S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 PIPELINING\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nC: From: A <a@b>\nS: 354 go\nC: Date: now\nC: \nC: hi\nC: .\nS: 250 queued');
     expect(ids).not.toContain('headers-required');
   });
 });
@@ -170,7 +170,7 @@ describe('meaningInContext', () => {
   });
 
   it('reads 421 as the server closing, whatever it answered', () => {
-    const { exchanges } = coachDialog('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 421 4.3.2 Shutting down');
+    const { exchanges } = coachDialog('S: 220 x\nC: EHLO me.example\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 421 4.3.2 Shutting down');
     expect(meaningInContext(exchanges[2]!)?.meaning).toMatch(/closing the connection/);
     expect(meaningInContext(exchanges[2]!)?.source).toBe('RFC 5321 §3.8');
   });
@@ -192,15 +192,15 @@ describe('complete', () => {
     return model.state;
   };
   const greeted = state('S: 220 x');
-  const ready = state('S: 220 x\nC: EHLO me\nS: 250-x\nS: 250-AUTH PLAIN LOGIN\nS: 250 STARTTLS');
-  const inMail = state('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok');
+  const ready = state('S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250-AUTH PLAIN LOGIN\nS: 250 STARTTLS');
+  const inMail = state('S: 220 x\nC: EHLO me.example\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok');
 
   it('offers only what fits the state', () => {
     expect(verbsFor(greeted).map((v) => v.verb)).toEqual(['EHLO', 'HELO', 'NOOP', 'HELP', 'QUIT']);
     expect(verbsFor(ready).map((v) => v.verb)).toEqual(expect.arrayContaining(['MAIL', 'STARTTLS', 'AUTH']));
     expect(verbsFor(ready).map((v) => v.verb)).not.toContain('ETRN');
     expect(verbsFor(inMail).map((v) => v.verb)).toEqual(['RCPT', 'RSET', 'NOOP', 'QUIT']);
-    expect(verbsFor(state('S: 220 x\nC: EHLO me\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok')).map((v) => v.verb)).toContain('DATA');
+    expect(verbsFor(state('S: 220 x\nC: EHLO me.example\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok')).map((v) => v.verb)).toContain('DATA');
   });
 
   it('completes verbs to the shape of their arguments', () => {
@@ -215,7 +215,7 @@ describe('complete', () => {
 });
 
 describe('Coach: text beyond ASCII (RFC 6152, RFC 6531)', () => {
-  const EHLO = 'S: 220 x\nC: EHLO me\nS: 250-x\nS: 250-8BITMIME\nS: 250 SMTPUTF8\n';
+  const EHLO = 'S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250-8BITMIME\nS: 250 SMTPUTF8\n';
 
   it('asks for SMTPUTF8 on MAIL FROM for an address beyond ASCII, for the sender and later recipients', () => {
     const { hints } = coachDialog(`${EHLO}C: MAIL FROM:<jörg@example.org>\nS: 553 5.6.7 no\nC: MAIL FROM:<a@example.org>\nS: 250 ok\nC: RCPT TO:<δοκιμή@example.gr>`);
@@ -237,5 +237,20 @@ describe('Coach: text beyond ASCII (RFC 6152, RFC 6531)', () => {
     expect(plain.hints.find((h) => h.id === 'eight-bit')?.text).toMatch(/BODY=8BITMIME/);
     expect(coachDialog(`${EHLO}C: MAIL FROM:<a@b> BODY=8bitmime\nS: 250 ok\n${data}`).ids).not.toContain('eight-bit');
     expect(coachDialog(`${EHLO}C: MAIL FROM:<a@b> SMTPUTF8\nS: 250 ok\n${data}`).ids).not.toContain('eight-bit');
+  });
+});
+
+describe('Coach: the name given in EHLO or HELO (RFC 5321 §4.1.1.1)', () => {
+  it('says once that a bare name is refused by many servers, later at RCPT', () => {
+    const { hints } = coachDialog('S: 220 x\nC: EHLO trainee\nS: 250 x\nC: HELO laptop\nS: 250 x');
+    const fqdn = hints.filter((h) => h.id === 'helo-fqdn');
+    expect(fqdn).toHaveLength(1);
+    expect(fqdn[0]?.text).toMatch(/^"trainee" is not a full host name/);
+    expect(fqdn[0]?.text).toMatch(/need fully-qualified hostname/);
+  });
+
+  it('says nothing of a full name or an address literal', () => {
+    const { ids } = coachDialog('S: 220 x\nC: EHLO mail.example.org\nS: 250 x\nC: EHLO [192.0.2.1]\nS: 250 x\nC: EHLO [IPv6:2001:db8::1]\nS: 250 x');
+    expect(ids).not.toContain('helo-fqdn');
   });
 });
