@@ -19,11 +19,11 @@ import { ServerTextRenderer } from './terminal/server-text.js';
 import { FLOOD_QUIET_MS, FloodGate, endFlood } from './terminal/flood.js';
 import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
 import { formatCoach, formatExplained, formatExplanation, formatQueued } from './terminal/render-replies.js';
-import { formatTlsReport } from './terminal/render-findings.js';
+import { formatStored, formatTlsReport } from './terminal/render-findings.js';
 import { idleNote } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
-import { decodeAnyServerMessage } from '../shared/protocol/decode-dns.js';
+import { decodeAnyServerMessage } from '../shared/protocol/decode-app.js';
 import { assessTls, type TlsReport } from '../shared/smtp/tls-report.js';
 import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-form.js';
 import { DnsLookups } from './ui/dns-lookups.js';
@@ -38,7 +38,7 @@ import { SessionModel } from '../shared/smtp/session.js';
 import { Coach } from '../shared/smtp/coach.js';
 import { ReportStore } from './terminal/reports.js';
 import { completeLine, lessonList, localCommand } from './terminal/local-commands.js';
-import { exhaustive, type ErrorCode, type PracticeInfo, type ServerMessage } from '../shared/protocol/messages.js';
+import { exhaustive, type ErrorCode, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
 import { required } from './dom.js';
 
@@ -97,6 +97,8 @@ export function startApp(boot: BootHandOver): void {
   const slowSaid = new Set<string>();
   /** When the last line went to the server (or the connection was made): a server that hangs up says how idle it was. */
   let lastLineAt = 0;
+  /** A message the practice server stored, held until the reply to its final "." is shown (it usually comes first). */
+  let pendingStored: StoredMessage | null = null;
   const renderer = new ServerTextRenderer((reply, firstLineAt) => {
     const now = rxTime;
     const ex = model.received(reply, now, firstLineAt);
@@ -116,7 +118,12 @@ export function startApp(boot: BootHandOver): void {
     log.add(report);
     const slow = report.slow !== null && !slowSaid.has(report.slow.id);
     if (report.slow !== null) slowSaid.add(report.slow.id);
-    return { report, slow, hints: coach.afterReply(ex), more: guide.afterReply(ex) };
+    let more = guide.afterReply(ex);
+    if (ex.kind === 'end-of-data' && pendingStored !== null) {
+      more += formatStored(pendingStored);
+      pendingStored = null;
+    }
+    return { report, slow, hints: coach.afterReply(ex), more };
   });
   let practice: PracticeInfo | null = null;
   let state: FormState = 'idle';
@@ -354,9 +361,17 @@ export function startApp(boot: BootHandOver): void {
         return;
       case 'rdns':
         return dns.onRdns(m, at);
+      case 'stored':
+        transcript.note(`the practice server stored it as message #${m.n}`, at);
+        // Shown after the reply to the final "." when that is still to come (the practice server stores first).
+        if (model.unanswered.includes('.')) pendingStored = m;
+        else view.write(formatStored(m));
+        return;
       case 'mx':
         return dns.onMx(m);
       case 'closed': {
+        if (pendingStored !== null) view.write(formatStored(pendingStored));
+        pendingStored = null;
         const rest = renderer.pending;
         if (rest !== '') view.write(formatNote(`incomplete last line (no line ending): ${rest}`));
         // A server that hangs up on a silent client: say how long it had been silent (servers wait about 5 minutes).

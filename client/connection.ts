@@ -102,7 +102,7 @@ export class Connection {
   }
 
   /**
-   * Decodes with `decode` from now on: the app reads messages the boot script need not (decode-dns.ts, for the `mx`
+   * Decodes with `decode` from now on: the app reads messages the boot script need not (decode-app.ts, for the `mx`
    * and `rdns` answers only the app asks for).
    */
   useDecoder(decode: (raw: string) => Decoded<ServerMessage>): void {

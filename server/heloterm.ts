@@ -238,6 +238,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
         lookup: opts.lookup ?? dns.lookup,
         dnsResolver: () => makeResolver(dnsServers, opts.dnsTimeoutMs),
         dnsBudget,
+        storedMessages: practice ?? undefined,
         log,
         logFields: { remote, client },
         query,

@@ -20,6 +20,8 @@ import { decodeClientMessage, decodeConnectQuery } from '../shared/protocol/deco
 import { encodeRx, encodeServerMessage } from '../shared/protocol/encode.js';
 import {
   ERROR_CODES,
+  MAX_STORED_CHARS,
+  MAX_STORED_RECIPIENTS,
   exhaustive,
   type Bare,
   type ClientMessage,
@@ -32,6 +34,7 @@ import { DisposableStore } from './disposable.js';
 import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
 import type { LogSink } from './log.js';
 import type { DnsBudget, DnsResolver } from './dns-lookup.js';
+import type { ReceivedMessage, StoredMessages } from './practice/practice-server.js';
 import { DnsDesk } from './dns-desk.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
 import { allowedPorts, checkPort, resolveTarget, type TargetPolicy } from './target-policy.js';
@@ -75,6 +78,8 @@ export interface SessionOptions {
   dnsResolver: () => DnsResolver;
   /** The lookups all sessions together may still begin this minute. */
   dnsBudget: DnsBudget;
+  /** The practice server's stored messages, to show a session the ones it sent; absent without a practice server. */
+  storedMessages?: StoredMessages;
   log: LogSink;
   /** Added to every log event of the session (after the event's own fields), e.g. the client's address. */
   logFields?: Record<string, unknown>;
@@ -123,6 +128,10 @@ export class Session {
   private readonly onSent: () => void;
   /** DNS lookups (dns-desk.ts); null before the first. */
   private dns: DnsDesk | null = null;
+  /** Stops showing this session the messages the practice server stores from its connection; null when not watching. */
+  private unwatchStored: (() => void) | null = null;
+  /** Sends a stored message to the browser; made at the first connection to the practice server. */
+  private onStored: ((m: ReceivedMessage) => void) | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -141,6 +150,7 @@ export class Session {
       clearTimeout(this.timer);
       this.heldTx.length = 0;
       this.dns?.dispose();
+      this.unwatchStored?.();
       if (this.txTimer !== null) clearTimeout(this.txTimer);
       ws.terminate();
       this.link?.dispose();
@@ -361,7 +371,26 @@ export class Session {
       send: this.send.bind(this),
       log: this.log,
       onEnd: this.onLinkEnd.bind(this),
+      onOpen: this.opts.storedMessages === undefined ? undefined : this.onLinkOpen.bind(this),
     };
+  }
+
+  /**
+   * A connection to the practice server: the messages it sends are shown back to this session as stored (the
+   * practice server knows its connections by their ports; the link's own port is that connection's).
+   */
+  private onLinkOpen(_link: SmtpLink, address: string, port: number, localPort: number): void {
+    const practice = this.opts.practice;
+    const stored = this.opts.storedMessages;
+    this.unwatchStored?.();
+    this.unwatchStored = null;
+    if (practice === null || stored === undefined || address !== practice.host || port !== practice.port) return;
+    this.onStored ??= (m) => {
+      const cut = m.raw.length > MAX_STORED_CHARS;
+      const to = m.to.slice(0, MAX_STORED_RECIPIENTS);
+      this.send({ type: 'stored', n: m.n, from: m.from, to, recipients: m.to.length, text: cut ? m.raw.slice(0, MAX_STORED_CHARS) : m.raw, cut });
+    };
+    this.unwatchStored = stored.watch(localPort, this.onStored);
   }
 
   private resolve(host: string, port: number): Promise<string> {
@@ -377,5 +406,7 @@ export class Session {
 
   private onLinkEnd(link: SmtpLink): void {
     if (this.link === link) this.link = null;
+    this.unwatchStored?.();
+    this.unwatchStored = null;
   }
 }

@@ -6,6 +6,7 @@
  * certificate, DNS names): every line passes through showControls.
  */
 import { showControls } from '../../shared/smtp/escape.js';
+import type { StoredMessage } from '../../shared/protocol/messages.js';
 import type { TlsReport } from '../../shared/smtp/tls-report.js';
 import type { Finding, FindingTone } from '../../shared/smtp/types.js';
 import { EOL, SGR, formatNote, paint } from './render.js';
@@ -34,4 +35,27 @@ export function formatTlsReport(r: TlsReport): string {
 /** A report of findings under a head line: a domain's MX records, a server's reverse DNS. */
 export function formatReport(r: { head: string; findings: readonly Finding[] }): string {
   return formatNote(showControls(r.head)) + formatFindings(r.findings);
+}
+
+/** Lines of a stored message shown in the terminal; the rest are counted. */
+export const STORED_LINES_SHOWN = 40;
+
+/**
+ * The message as the practice server stored it (protocol `stored`): what a mailbox receives, with the trace lines
+ * the server put first, framed by a bar; then what that shows about the envelope.
+ */
+export function formatStored(m: StoredMessage): string {
+  const lines = m.text.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  let out = formatNote(`the practice server stored it as message #${m.n}, as the recipient's mailbox would show it:`);
+  for (const line of lines.slice(0, STORED_LINES_SHOWN)) out += paint(SGR.dim, `   │ ${showControls(line.replace(/\t/g, '    '))}`) + EOL;
+  const more = lines.length - STORED_LINES_SHOWN;
+  if (more > 0 || m.cut) out += paint(SGR.dim, `   │ … ${more > 0 ? `${more} more line${more === 1 ? '' : 's'}` : 'and more'} not shown`) + EOL;
+  const to = m.to.map(showControls).join(', ') + (m.recipients > m.to.length ? ` and ${m.recipients - m.to.length} more` : '');
+  return (
+    out +
+    formatNote(
+      `it put Return-Path: (the envelope sender) and Received: (the trace) first (RFC 5321 §4.4); the envelope's recipients (${to}) are in the message only where its headers name them`,
+    )
+  );
 }

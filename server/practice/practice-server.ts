@@ -71,10 +71,21 @@ export async function practiceCertificate(now = Date.now()): Promise<{ key: stri
 }
 
 export interface ReceivedMessage {
+  /** Its number, counted from 1 since the server started (as the reply to the final "." says it). */
+  n: number;
   from: string;
   to: string[];
+  /** As stored: the Return-Path and Received lines the server adds (RFC 5321 §4.4), then the message as sent. */
   raw: string;
   subject: string | undefined;
+  /** The client's port: which connection sent it (the bridge shows a session the messages it sent). */
+  clientPort: number;
+}
+
+/** Where the practice server's stored messages are announced, per client connection (its port). */
+export interface StoredMessages {
+  /** Calls `onStored` with each message the connection from `clientPort` sends; returns a function that stops it. */
+  watch(clientPort: number, onStored: (m: ReceivedMessage) => void): () => void;
 }
 
 export interface PracticeServerOptions {
@@ -104,8 +115,34 @@ function localPartOf(address: string): { local: string; domain: string | null } 
   return { local: address.slice(0, at).toLowerCase(), domain: address.slice(at + 1).toLowerCase() };
 }
 
-export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }> {
+/** A date as RFC 5322 §3.3 writes it, in UTC: "Sun, 29 Nov 2026 19:40:00 +0000". */
+export function rfc5322Date(d: Date): string {
+  // toUTCString() is "Sun, 29 Nov 2026 19:40:00 GMT" (an obsolete zone name in RFC 5322 §4.3): the same with +0000.
+  const [day, dd, mon, yyyy, time] = d.toUTCString().replace(',', '').split(' ');
+  return `${day}, ${dd} ${mon} ${yyyy} ${time} +0000`;
+}
+
+/**
+ * What the practice server puts before a message it stores, as an MTA that delivers it must (RFC 5321 §4.4): the
+ * envelope sender as Return-Path, and a Received line saying from whom (the name given in EHLO/HELO, and the
+ * address), by whom and how (RFC 3848: ESMTP, with S for TLS and A for a login) it came.
+ */
+function traceHeaders(session: SMTPServerSession, from: string, n: number, at: Date): string {
+  const helo = typeof session.hostNameAppearsAs === 'string' && session.hostNameAppearsAs !== '' ? session.hostNameAppearsAs : 'unknown';
+  const esmtp = session.openingCommand === 'EHLO';
+  const protocol = `${esmtp ? 'E' : ''}SMTP${esmtp && session.secure ? 'S' : ''}${esmtp && session.user !== undefined ? 'A' : ''}`;
+  return (
+    `Return-Path: <${from}>\r\n` +
+    `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby ${PRACTICE_DOMAIN} (heloterm practice server) with ${protocol} id ${n};\r\n\t${rfc5322Date(at)}\r\n`
+  );
+}
+
+export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }> implements StoredMessages {
   readonly messages: ReceivedMessage[] = [];
+  /** Messages received since the start (their numbers). */
+  private received = 0;
+  /** Who wants to see the messages each client connection sends, by its port. */
+  private readonly watchers = new Map<number, (m: ReceivedMessage) => void>();
   private readonly smtp: SMTPServer;
   private infoValue: PracticeInfo | null = null;
   /** When each (client address, sender, recipient) was first tried at greylist@, in ms; oldest first. */
@@ -155,6 +192,13 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       // Client misbehaviour (resets, bad TLS) is normal for a practice server: nothing to do.
     });
     this.patchEnhancedCodes();
+  }
+
+  watch(clientPort: number, onStored: (m: ReceivedMessage) => void): () => void {
+    this.watchers.set(clientPort, onStored);
+    return () => {
+      if (this.watchers.get(clientPort) === onStored) this.watchers.delete(clientPort);
+    };
   }
 
   /** How many (client, sender, recipient) greylisting remembers now (at most MAX_GREYLIST_ENTRIES). */
@@ -245,18 +289,23 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     if (stream.sizeExceeded) throw smtpError(552, `message larger than ${MAX_MESSAGE_BYTES} bytes`);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const parsed = await simpleParser(raw);
+    const sent = Buffer.concat(chunks).toString('utf8');
+    const parsed = await simpleParser(sent);
+    const n = ++this.received;
+    const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
     const message: ReceivedMessage = {
-      from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
+      n,
+      from,
       to: session.envelope.rcptTo.map((r) => r.address),
-      raw,
+      raw: traceHeaders(session, from, n, new Date()) + sent,
       subject: parsed.subject,
+      clientPort: session.remotePort,
     };
     this.messages.push(message);
     if (this.messages.length > MAX_KEPT_MESSAGES) this.messages.shift();
     this.emit('message', message);
-    return this.messages.length;
+    this.watchers.get(session.remotePort)?.(message);
+    return n;
   }
 
   /**

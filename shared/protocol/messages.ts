@@ -325,9 +325,33 @@ export interface RdnsMessage {
   answer: RdnsAnswer;
 }
 
+/** Most characters of a stored message sent back (`cut` says when there were more). */
+export const MAX_STORED_CHARS = 16_000;
+/** Most envelope recipients listed (`recipients` says how many there were). */
+export const MAX_STORED_RECIPIENTS = 20;
+
+/**
+ * The embedded practice server stored a message this session sent: what it keeps, for the trainee to see what a
+ * mailbox receives. Sent only to the session whose connection sent it.
+ */
+export interface StoredMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'stored';
+  /** The message's number, as the reply to the final "." said it. */
+  n: number;
+  /** The envelope: MAIL FROM's address, and the RCPT TO addresses (at most MAX_STORED_RECIPIENTS of `recipients`). */
+  from: string;
+  to: string[];
+  recipients: number;
+  /** The message as stored (with the trace lines the server put before it), at most MAX_STORED_CHARS. */
+  text: string;
+  cut: boolean;
+}
+
 export type ServerMessage =
   | MxMessage
   | RdnsMessage
+  | StoredMessage
   | HelloMessage
   | ConnectingMessage
   | ConnectedMessage

@@ -83,7 +83,13 @@ describe('heloterm in Chromium', () => {
     await send(page, `Subject: ${subject}`, null);
     await send(page, '', null);
     await send(page, 'This is a test message typed in heloterm.', null);
-    await send(page, '.', 250);
+    text = await send(page, '.', 250);
+    // The message as stored, after the reply that accepted it: trace lines first, then what was typed.
+    text = await waitForTerminal(page, (t) => t.includes('the envelope\'s recipients'), REPLY_TIMEOUT_MS, 'the stored message');
+    const after250 = text.slice(text.lastIndexOf('250 2.6.0'));
+    expect(after250).toMatch(/-- the practice server stored it as message #\d+, as the recipient's mailbox would show it:\n {3}│ Return-Path: <you@example\.org>\n {3}│ Received: from yourname \(\[127\.0\.0\.1\]\)/);
+    expect(after250).toContain(`   │ Subject: ${subject}`);
+    expect(after250).toContain('   │ This is a test message typed in heloterm.');
     text = await send(page, 'QUIT', 221);
     await waitForTerminal(page, (t) => t.includes('-- closed by the server'), REPLY_TIMEOUT_MS, 'the close note');
     expect(await page.locator('.status').textContent()).toContain('Closed by the server');

@@ -9,7 +9,7 @@
  *   expect((await c.nextReply()).code).toBe(220);
  */
 import WebSocket from 'ws';
-import { decodeAnyServerMessage } from '../../shared/protocol/decode-dns.js';
+import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 import { encodeClientMessage } from '../../shared/protocol/encode.js';
 import { msg, type Bare, type ClientMessage, type ServerMessage } from '../../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../../shared/protocol/token.js';

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { MAX_STORED_CHARS } from '../../shared/protocol/messages.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
 let app: Heloterm;
@@ -69,6 +70,10 @@ describe('the eight steps against the practice server', () => {
     expect(message.to).toEqual(['alice@practice.test']);
     expect(message.from).toBe('trainee@example.org');
     expect(message.raw).toContain('This is a test from the eight steps.\r\n');
+    // The session that sent it is shown it as stored, trace lines first (RFC 5321 §4.4).
+    const stored = await client.next('stored');
+    expect(stored).toMatchObject({ n: message.n, from: 'trainee@example.org', to: ['alice@practice.test'], recipients: 1, cut: false, text: message.raw });
+    expect(stored.text).toMatch(/^Return-Path: <trainee@example\.org>\r\nReceived: from trainee \(\[127\.0\.0\.1\]\)\r\n\tby practice\.test \(heloterm practice server\) with SMTP id /);
     // 8. QUIT -> 221, then the server hangs up
     await say('QUIT');
     expect((await client.nextReply()).code).toBe(221);
@@ -102,5 +107,35 @@ describe('the eight steps against the practice server', () => {
     // The relay denial's own code did not leak into the next failure.
     await say('RCPT TO:<zed@practice.test>');
     expect((await client.nextReply()).enhanced?.text).toBe('5.1.1');
+  });
+
+  it('shows a stored message only to the session that sent it, dot-stuffing undone, cut when long', async () => {
+    const other = await WsTestClient.open(app.url);
+    try {
+      const practice = (await other.next('hello')).practice!;
+      other.send({ type: 'connect', host: practice.host, port: practice.port, tls: 'none' });
+      await other.nextReply();
+      expect((await connectToPractice()).code).toBe(220);
+      for (const line of ['EHLO trainee.example', 'MAIL FROM:<a@example.org>', 'RCPT TO:<bob@practice.test>', 'DATA']) {
+        await say(line);
+        await client.nextReply();
+      }
+      // A body line typed as "..hidden" (dot-stuffed, RFC 5321 §4.5.2) is stored as ".hidden"; long lines make the
+      // message longer than what is sent back.
+      const long = Array.from({ length: Math.ceil(MAX_STORED_CHARS / 900) + 1 }, () => 'x'.repeat(900));
+      for (const line of ['Subject: stuffed', '', '..hidden', ...long, '.']) await say(line);
+      expect((await client.nextReply()).code).toBe(250);
+      const stored = await client.next('stored');
+      expect(stored.text).toContain('\r\n.hidden\r\n');
+      expect(stored.text).not.toContain('..hidden');
+      expect(stored.text).toMatch(/with ESMTP id /);
+      expect([stored.cut, stored.text.length]).toEqual([true, MAX_STORED_CHARS]);
+      // The other session, on the same practice server, is shown nothing.
+      other.line('NOOP');
+      await other.nextReply();
+      expect(other.all('stored')).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { encodeClientMessage, encodeServerMessage } from '../../shared/protocol/encode.js';
 import { decodeClientMessage } from '../../shared/protocol/decode.js';
-import { decodeAnyServerMessage } from '../../shared/protocol/decode-dns.js';
+import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DOC = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');

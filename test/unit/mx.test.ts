@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../client/terminal/render-findings.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { decodeClientMessage, decodeServerMessage } from '../../shared/protocol/decode.js';
-import { decodeAnyServerMessage, decodeDnsMessage } from '../../shared/protocol/decode-dns.js';
+import { decodeAnyServerMessage, decodeAppMessage } from '../../shared/protocol/decode-app.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
 import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, type MxAnswer } from '../../shared/protocol/messages.js';
 import { mxDomain, readMxAnswer } from '../../shared/smtp/mx.js';
@@ -74,8 +74,8 @@ describe('reading an MX answer', () => {
     expect(r.connectTo).toBe('mx2.example.org');
     const only = readMxAnswer('example.org', { kind: 'mx', count: 1, hosts: [{ preference: 10, exchange: 'mx1.example.org', addresses: [], lookupError: 'ESERVFAIL' }] });
     expect(lines(only).at(-1)).toBe('warn: no address could be looked up for now: try again before concluding anything');
-    expect(decodeDnsMessage(JSON.stringify({ v: 2, type: 'mx', domain: 'x', answer: { kind: 'mx', count: 1, hosts: [{ preference: 1, exchange: 'a', addresses: [], lookupError: 'ETIMEOUT' }] } })).ok).toBe(true);
-    expect(decodeDnsMessage(JSON.stringify({ v: 2, type: 'mx', domain: 'x', answer: { kind: 'mx', count: 1, hosts: [{ preference: 1, exchange: 'a', addresses: [], lookupError: 7 }] } })).ok).toBe(false);
+    expect(decodeAppMessage(JSON.stringify({ v: 2, type: 'mx', domain: 'x', answer: { kind: 'mx', count: 1, hosts: [{ preference: 1, exchange: 'a', addresses: [], lookupError: 'ETIMEOUT' }] } })).ok).toBe(true);
+    expect(decodeAppMessage(JSON.stringify({ v: 2, type: 'mx', domain: 'x', answer: { kind: 'mx', count: 1, hosts: [{ preference: 1, exchange: 'a', addresses: [], lookupError: 7 }] } })).ok).toBe(false);
   });
 
   it('explains an implicit MX, a null MX, and no answer', () => {
@@ -148,7 +148,7 @@ describe('mx at the protocol boundary', () => {
     // A bad frame of another kind keeps its own reason; a bad mx answer gets the answer's.
     expect(decodeAnyServerMessage('{"v":2,"type":"nope"}')).toEqual({ ok: false, error: 'unknown message type "nope"' });
     expect(decodeAnyServerMessage('nonsense')).toEqual(decodeServerMessage('nonsense'));
-    expect(decodeDnsMessage('nonsense')).toEqual({ ok: false, error: 'not an mx or rdns message' });
+    expect(decodeAppMessage('nonsense')).toEqual({ ok: false, error: 'not an mx, rdns or stored message' });
     expect(decodeAnyServerMessage('{"v":2,"type":"mx","domain":"x","answer":{}}')).toEqual({ ok: false, error: 'mx: bad "answer"' });
   });
 
@@ -161,6 +161,6 @@ describe('mx at the protocol boundary', () => {
     ['an unknown reason', { kind: 'none', reason: 'tired', detail: '' }],
     ['no answer', undefined],
   ])('refuses an answer with %s', (_what, bad) => {
-    expect(decodeDnsMessage(JSON.stringify({ v: 2, type: 'mx', domain: 'example.org', answer: bad }))).toEqual({ ok: false, error: 'mx: bad "answer"' });
+    expect(decodeAppMessage(JSON.stringify({ v: 2, type: 'mx', domain: 'example.org', answer: bad }))).toEqual({ ok: false, error: 'mx: bad "answer"' });
   });
 });

@@ -9,7 +9,7 @@ import { formatReport } from '../../client/terminal/render-findings.js';
 import { reverseName } from '../../server/dns-lookup.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { decodeClientMessage, decodeServerMessage } from '../../shared/protocol/decode.js';
-import { decodeAnyServerMessage, decodeDnsMessage } from '../../shared/protocol/decode-dns.js';
+import { decodeAnyServerMessage, decodeAppMessage } from '../../shared/protocol/decode-app.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
 import { MAX_MX_ADDRESSES, MAX_RDNS_NAMES, type RdnsAnswer } from '../../shared/protocol/messages.js';
 import { greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
@@ -161,11 +161,11 @@ describe('/rdns and the rdns messages', () => {
     ['an unknown reason', { kind: 'none', reason: 'tired', detail: '' }],
     ['no answer', undefined],
   ])('refuses an answer with %s', (_what, bad) => {
-    expect(decodeDnsMessage(JSON.stringify({ v: 2, type: 'rdns', address: '192.0.2.10', answer: bad }))).toEqual({ ok: false, error: 'rdns: bad "answer"' });
+    expect(decodeAppMessage(JSON.stringify({ v: 2, type: 'rdns', address: '192.0.2.10', answer: bad }))).toEqual({ ok: false, error: 'rdns: bad "answer"' });
   });
 
   it('refuses an address that cannot be one', () => {
-    expect(decodeDnsMessage(JSON.stringify({ v: 2, type: 'rdns', address: 'x'.repeat(46), answer: { kind: 'none', reason: 'no-ptr', detail: '' } }))).toEqual({
+    expect(decodeAppMessage(JSON.stringify({ v: 2, type: 'rdns', address: 'x'.repeat(46), answer: { kind: 'none', reason: 'no-ptr', detail: '' } }))).toEqual({
       ok: false,
       error: 'rdns: bad "address"',
     });

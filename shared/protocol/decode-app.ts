@@ -1,8 +1,9 @@
 /**
- * Decoding of the DNS answers (messages.ts MxMessage and RdnsMessage), apart from decode.ts: only the page's app asks
- * for DNS lookups, so the boot script, which decodes everything else with decodeServerMessage, need not carry this
- * (to decodeServerMessage an `mx` or `rdns` message is of an unknown type). decodeAnyServerMessage reads every
- * server message. Never throws; checks every field for type and size, like decode.ts.
+ * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, StoredMessage),
+ * apart from decode.ts: they answer what the app asks or does (a DNS lookup, a message sent to the practice server),
+ * so the boot script, which decodes everything else with decodeServerMessage, need not carry this (to
+ * decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server message. Never throws;
+ * checks every field for type and size, like decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
@@ -10,6 +11,8 @@ import {
   MAX_MX_ADDRESSES,
   MAX_MX_HOSTS,
   MAX_RDNS_NAMES,
+  MAX_STORED_CHARS,
+  MAX_STORED_RECIPIENTS,
   PROTOCOL_VERSION,
   type MxAnswer,
   type MxHost,
@@ -18,11 +21,12 @@ import {
   type RdnsMessage,
   type RdnsName,
   type ServerMessage,
+  type StoredMessage,
 } from './messages.js';
 
 type Obj = Record<string, unknown>;
 
-const NOT_DNS = 'not an mx or rdns message';
+const NOT_APP = 'not an mx, rdns or stored message';
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
@@ -86,16 +90,29 @@ function decodeRdnsAnswer(x: unknown): RdnsAnswer | null {
   }
 }
 
-/** An `mx` or `rdns` message (JSON text), or why not. */
-export function decodeDnsMessage(raw: string): Decoded<MxMessage | RdnsMessage> {
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+
+/** A `stored` message's fields, or why not. */
+function decodeStored(m: Obj): Decoded<StoredMessage> {
+  const { n, from, to, recipients, text, cut } = m;
+  if (!isCount(n) || !isStr(from, MAX_HOST_CHARS + 64)) return { ok: false, error: 'stored: bad "n" or "from"' };
+  if (!Array.isArray(to) || to.length > MAX_STORED_RECIPIENTS || !to.every((a) => isStr(a, MAX_HOST_CHARS + 64))) return { ok: false, error: 'stored: bad "to"' };
+  if (!isCount(recipients) || recipients < to.length) return { ok: false, error: 'stored: bad "recipients"' };
+  if (!isStr(text, MAX_STORED_CHARS) || typeof cut !== 'boolean') return { ok: false, error: 'stored: bad "text" or "cut"' };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'stored', n, from, to, recipients, text, cut } };
+}
+
+/** An `mx`, `rdns` or `stored` message (JSON text), or why not. */
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | StoredMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns')) return { ok: false, error: NOT_DNS };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
+  if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'rdns') {
     if (!isStr(m.address, 45)) return { ok: false, error: 'rdns: bad "address"' };
     const answer = decodeRdnsAnswer(m.answer);
@@ -108,11 +125,11 @@ export function decodeDnsMessage(raw: string): Decoded<MxMessage | RdnsMessage> 
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain, answer } };
 }
 
-/** Any server message: what decodeServerMessage reads, and the `mx` and `rdns` answers. */
+/** Any server message: what decodeServerMessage reads, and the messages only the app handles. */
 export function decodeAnyServerMessage(raw: string): Decoded<ServerMessage> {
   // decodeServerMessage does not know these (the boot script need not): what it refuses may be one.
   const d = decodeServerMessage(raw);
   if (d.ok) return d;
-  const dns = decodeDnsMessage(raw);
-  return dns.ok || dns.error !== NOT_DNS ? dns : d;
+  const app = decodeAppMessage(raw);
+  return app.ok || app.error !== NOT_APP ? app : d;
 }
