@@ -13,7 +13,8 @@
 import { Resolver } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import { MAX_HOST_CHARS } from '../shared/protocol/host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_RDNS_NAMES, type MxAnswer, type MxHost, type RdnsAnswer, type RdnsName } from '../shared/protocol/messages.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_RDNS_NAMES } from '../shared/protocol/app-limits.js';
+import { type MxAnswer, type MxHost, type RdnsAnswer, type RdnsName } from '../shared/protocol/messages.js';
 
 /** The part of a Resolver a lookup uses. */
 export interface DnsResolver {

@@ -18,10 +18,9 @@ import type { LookupFunction, Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { decodeClientMessage, decodeConnectQuery } from '../shared/protocol/decode.js';
 import { encodeRx, encodeServerMessage } from '../shared/protocol/encode.js';
+import { MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from '../shared/protocol/app-limits.js';
 import {
   ERROR_CODES,
-  MAX_STORED_CHARS,
-  MAX_STORED_RECIPIENTS,
   exhaustive,
   type Bare,
   type ClientMessage,

@@ -7,12 +7,8 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_RDNS_NAMES, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
 import {
-  MAX_MX_ADDRESSES,
-  MAX_MX_HOSTS,
-  MAX_RDNS_NAMES,
-  MAX_STORED_CHARS,
-  MAX_STORED_RECIPIENTS,
   PROTOCOL_VERSION,
   type MxAnswer,
   type MxHost,

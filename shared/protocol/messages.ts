@@ -262,10 +262,6 @@ export interface ErrorMessage {
   message: string;
 }
 
-/** Most MX hosts an `mx` answer lists (`count` says how many there were). */
-export const MAX_MX_HOSTS = 10;
-/** Most addresses listed per host. */
-export const MAX_MX_ADDRESSES = 8;
 
 /** One MX record, with the addresses its host name resolves to (none: it does not resolve). */
 export interface MxHost {
@@ -298,8 +294,6 @@ export interface MxMessage {
   answer: MxAnswer;
 }
 
-/** Most names an `rdns` answer lists (`count` says how many PTR records there were). */
-export const MAX_RDNS_NAMES = 5;
 
 /** One PTR record's name, with the addresses it resolves to (forward-confirmed when the dialled one is among them). */
 export interface RdnsName {
@@ -325,10 +319,6 @@ export interface RdnsMessage {
   answer: RdnsAnswer;
 }
 
-/** Most characters of a stored message sent back (`cut` says when there were more). */
-export const MAX_STORED_CHARS = 16_000;
-/** Most envelope recipients listed (`recipients` says how many there were). */
-export const MAX_STORED_RECIPIENTS = 20;
 
 /**
  * The embedded practice server stored a message this session sent: what it keeps, for the trainee to see what a

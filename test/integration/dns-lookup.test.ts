@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { MAX_DNS_LOOKUPS_PER_MINUTE } from '../../server/dns-desk.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, type MxAnswer, type RdnsMessage } from '../../shared/protocol/messages.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS } from '../../shared/protocol/app-limits.js';
+import { type MxAnswer, type RdnsMessage } from '../../shared/protocol/messages.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { WsTestClient } from '../helpers/ws-client.js';

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
-import { MAX_STORED_CHARS } from '../../shared/protocol/messages.js';
+import { MAX_STORED_CHARS } from '../../shared/protocol/app-limits.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
 let app: Heloterm;

@@ -9,7 +9,8 @@ import { localCommand } from '../../client/terminal/local-commands.js';
 import { decodeClientMessage, decodeServerMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage, decodeAppMessage } from '../../shared/protocol/decode-app.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, type MxAnswer } from '../../shared/protocol/messages.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS } from '../../shared/protocol/app-limits.js';
+import { type MxAnswer } from '../../shared/protocol/messages.js';
 import { mxDomain, readMxAnswer } from '../../shared/smtp/mx.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 

@@ -11,7 +11,8 @@ import { localCommand } from '../../client/terminal/local-commands.js';
 import { decodeClientMessage, decodeServerMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage, decodeAppMessage } from '../../shared/protocol/decode-app.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
-import { MAX_MX_ADDRESSES, MAX_RDNS_NAMES, type RdnsAnswer } from '../../shared/protocol/messages.js';
+import { MAX_MX_ADDRESSES, MAX_RDNS_NAMES } from '../../shared/protocol/app-limits.js';
+import { type RdnsAnswer } from '../../shared/protocol/messages.js';
 import { greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
 import { initialState } from '../../shared/smtp/session.js';
 

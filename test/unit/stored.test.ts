@@ -8,7 +8,8 @@ import { STORED_LINES_SHOWN, formatStored } from '../../client/terminal/render-f
 import { decodeServerMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage, decodeAppMessage } from '../../shared/protocol/decode-app.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
-import { MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, msg, type StoredMessage } from '../../shared/protocol/messages.js';
+import { MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from '../../shared/protocol/app-limits.js';
+import { msg, type StoredMessage } from '../../shared/protocol/messages.js';
 import { rfc5322Date } from '../../server/practice/practice-server.js';
 
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');

@@ -1,0 +1,16 @@
+/**
+ * The size limits of the messages only the page's app handles (`mx`, `rdns`, `stored`; decode-app.ts), kept apart
+ * from messages.ts: every constant of a module both the boot script and the app use lands in the boot script's
+ * chunk, and the first load has no bytes to spare (docs/benchmarks.md, client weight).
+ */
+
+/** Most MX hosts an `mx` answer lists (`count` says how many there were). */
+export const MAX_MX_HOSTS = 10;
+/** Most addresses listed per host. */
+export const MAX_MX_ADDRESSES = 8;
+/** Most names an `rdns` answer lists (`count` says how many PTR records there were). */
+export const MAX_RDNS_NAMES = 5;
+/** Most characters of a stored message sent back (`cut` says when there were more). */
+export const MAX_STORED_CHARS = 16_000;
+/** Most envelope recipients listed (`recipients` says how many there were). */
+export const MAX_STORED_RECIPIENTS = 20;
