@@ -62,8 +62,8 @@ export interface HelotermOptions {
   /** dns.lookup-compatible; injectable so tests can simulate DNS without network. Called with { all: true }. */
   lookup?: LookupFunction;
   /**
-   * Name servers for DNS lookups, MX and reverse ("192.0.2.53", "192.0.2.53:5353", "[2001:db8::53]:53"); default the system's.
-   * Connections still resolve through `lookup` (the system's resolver).
+   * Name servers for DNS lookups, MX and reverse ("192.0.2.53", "192.0.2.53:5353", "[2001:db8::53]:53"); default
+   * the system's. Connections still resolve through `lookup` (the system's resolver).
    */
   dnsServers?: string[];
   /** How long one DNS query try of a lookup may take, in ms (default dns-lookup.ts DNS_TIMEOUT_MS). */

@@ -24,9 +24,9 @@ export function formatReplyLine(line: ReplyLine): string {
 }
 
 /**
- * The annotation line after a complete reply: `  ↳ 250 … · 2.1.5 …  [n]`, dim, in the class colour, with the time
- * the server took when it was slow (`· ◷ 6.0 s`). The number is the reply's entry in the reply log (and lets the
- * hover find the reply, see reports.ts).
+ * The annotation line after a complete reply: `  ↳ 250 … · 2.1.5 …  [n]`, dim, in the class colour, with the
+ * time the server took when it was slow (`· ◷ 6.0 s`). The number is the reply's entry in the reply log (and lets
+ * the hover find the reply, see reports.ts).
  */
 export function formatAnnotation(r: ReplyReport): string {
   const a = r.annotation;

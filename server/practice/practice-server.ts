@@ -2,9 +2,11 @@
  * The embedded practice server: a real SMTP server (smtp-server) for the domain practice.test, so heloterm works
  * out of the box. It speaks like a small, strict MTA: enhanced status codes on (RFC 2034), STARTTLS (RFC 3207) with a
  * self-signed certificate made when it starts, AUTH after STARTTLS with one practice login (RFC 4954), mailboxes
- * alice, bob, carol and postmaster, no relaying but for a logged-in user (and then nothing is delivered anywhere). Three more misbehave on purpose (shared/practice/trouble.ts):
- * greylist@ defers a new sender for a while, full@ is over its quota, slow@ is accepted only after a few seconds.
- * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) for tests and for the learner to inspect.
+ * alice, bob, carol and postmaster, no relaying but for a logged-in user (and then nothing is delivered anywhere).
+ * Three more misbehave on purpose (shared/practice/trouble.ts): greylist@ defers a new sender for a while, full@ is
+ * over its quota, slow@ is accepted only after a few seconds.
+ * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) as stored, with the trace lines a delivering server
+ * puts first, for tests and for the learner: the bridge shows each session the messages its connection sent.
  */
 import { EventEmitter } from 'node:events';
 import { isIP, type AddressInfo } from 'node:net';

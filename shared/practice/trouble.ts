@@ -1,7 +1,8 @@
 /**
- * Mailboxes of the practice server that refuse (or dawdle) on purpose, so a trainee meets the refusals real servers give
- * without waiting for a real one to: shared by the practice server (server/practice/practice-server.ts), the
- * practice server's description in the page, and the lesson that uses them.
+ * Mailboxes of the practice server that refuse (or dawdle) on purpose, so a trainee meets the refusals and delays
+ * real servers give without waiting for a real one to: shared by the practice server
+ * (server/practice/practice-server.ts), the practice server's description in the page, and the lessons that use
+ * them.
  */
 
 /** Greylisted: the first try of a new (client, sender, recipient) is deferred with 450, as postgrey does. */

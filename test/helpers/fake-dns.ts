@@ -1,8 +1,8 @@
 /**
  * A scripted DNS server on loopback (UDP), for MX and reverse DNS lookups without the network: a zone as a plain
- * object, answered byte for byte as a real authoritative server would (dns-packet encodes the messages). Names not in the zone get
- * NXDOMAIN; a name in the zone without records of the asked type gets an empty answer (NODATA); a name listed in
- * `silent` gets no answer at all (a timeout); one in `servfail` gets SERVFAIL.
+ * object, answered byte for byte as a real authoritative server would (dns-packet encodes the messages). Names not
+ * in the zone get NXDOMAIN; a name in the zone without records of the asked type gets an empty answer (NODATA); a
+ * name listed in `silent` gets no answer at all (a timeout); one in `servfail` gets SERVFAIL.
  *
  *   const dns = await startFakeDns({ 'example.test': { MX: [[10, 'mx1.example.test']] }, 'mx1.example.test': { A: ['192.0.2.10'] } });
  *   startHeloterm({ dnsServers: [dns.server] })
