@@ -256,7 +256,7 @@ export function startApp(boot: BootHandOver): void {
    * received, so that its codes can be pointed at and the reply log lists it (marked as explained, not received).
    */
   const explainText = (text: string): string => {
-    const enhanced = /^[245]\.\d{1,3}\.\d{1,3}$/.test(text) ? explainEnhanced(text) : null;
+    const enhanced = explainEnhanced(text); // null unless the text is an enhanced code alone
     if (enhanced !== null) return formatExplanation(enhanced);
     const report = explainQuoted(replies + 1, text);
     if (report === null) return formatNote(`no reply code in "${showControls(text.slice(0, 80))}": /explain reads a line such as 550 5.1.1 <bob@example.org>: User unknown, or a code`);

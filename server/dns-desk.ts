@@ -35,10 +35,7 @@ export class DnsDesk {
 
   /** Where `domain`'s mail goes; answered with an `mx` message. */
   mx(domain: string): void {
-    const resolver = this.begin('mx');
-    if (resolver === null) return;
-    void lookupMx(domain, resolver).then((answer) => {
-      if (!this.done()) return;
+    this.run('mx', (r) => lookupMx(domain, r), (answer) => {
       this.deps.log({ event: 'mx', domain, kind: answer.kind });
       this.deps.send({ type: 'mx', domain, answer });
     });
@@ -46,12 +43,19 @@ export class DnsDesk {
 
   /** The reverse DNS of `address` (the one connected to); answered with an `rdns` message. */
   rdns(address: string): void {
-    const resolver = this.begin('rdns');
-    if (resolver === null) return;
-    void lookupRdns(address, resolver).then((answer) => {
-      if (!this.done()) return;
+    this.run('rdns', (r) => lookupRdns(address, r), (answer) => {
       this.deps.log({ event: 'rdns', address, kind: answer.kind });
       this.deps.send({ type: 'rdns', address, answer });
+    });
+  }
+
+  /** Runs one lookup if one may begin now, and hands its answer on unless the session is over by then. */
+  private run<A>(what: string, lookup: (r: DnsResolver) => Promise<A>, answered: (answer: A) => void): void {
+    const resolver = this.begin(what);
+    if (resolver === null) return;
+    void lookup(resolver).then((answer) => {
+      this.resolver = null;
+      if (!this.disposed) answered(answer);
     });
   }
 
@@ -86,9 +90,4 @@ export class DnsDesk {
     return this.resolver;
   }
 
-  /** A lookup ended: the next may begin. Whether its answer is still wanted. */
-  private done(): boolean {
-    this.resolver = null;
-    return !this.disposed;
-  }
 }

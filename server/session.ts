@@ -378,7 +378,7 @@ export class Session {
    * A connection to the practice server: the messages it sends are shown back to this session as stored (the
    * practice server knows its connections by their ports; the link's own port is that connection's).
    */
-  private onLinkOpen(_link: SmtpLink, address: string, port: number, localPort: number): void {
+  private onLinkOpen(address: string, port: number, localPort: number): void {
     const practice = this.opts.practice;
     const stored = this.opts.storedMessages;
     this.unwatchStored?.();

@@ -62,7 +62,7 @@ export interface LinkDeps {
   /** Called once, after `closed` was sent (or after a silent dispose). */
   onEnd: (link: SmtpLink) => void;
   /** Called when the connection is up: the address and port dialled, and the socket's own port. */
-  onOpen?: (link: SmtpLink, address: string, port: number, localPort: number) => void;
+  onOpen?: (address: string, port: number, localPort: number) => void;
 }
 
 type Phase = 'dialling' | 'open' | 'handshake' | 'ended';
@@ -222,7 +222,7 @@ export class SmtpLink {
     const { host, port } = this.target;
     this.deps.log({ event: 'connected', host, address, port });
     this.deps.send({ type: 'connected', host, address, port });
-    this.deps.onOpen?.(this, address, port, socket.localPort ?? 0);
+    this.deps.onOpen?.(address, port, socket.localPort ?? 0);
     this.attach(socket);
     if (socket instanceof tls.TLSSocket) {
       this.model.connected(true);

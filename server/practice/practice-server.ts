@@ -80,8 +80,6 @@ export interface ReceivedMessage {
   /** As stored: the Return-Path and Received lines the server adds (RFC 5321 §4.4), then the message as sent. */
   raw: string;
   subject: string | undefined;
-  /** The client's port: which connection sent it (the bridge shows a session the messages it sent). */
-  clientPort: number;
 }
 
 /** Where the practice server's stored messages are announced, per client connection (its port). */
@@ -301,7 +299,6 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       to: session.envelope.rcptTo.map((r) => r.address),
       raw: traceHeaders(session, from, n, new Date()) + sent,
       subject: parsed.subject,
-      clientPort: session.remotePort,
     };
     this.messages.push(message);
     if (this.messages.length > MAX_KEPT_MESSAGES) this.messages.shift();

@@ -42,6 +42,9 @@ const RCPT_PARAM_EXTENSION: Readonly<Record<string, string>> = { NOTIFY: 'DSN', 
  */
 const ENDS_GROUP: ReadonlySet<string> = new Set(['EHLO', 'DATA', 'VRFY', 'EXPN', 'TURN', 'QUIT', 'NOOP']);
 
+/** A header field's name and colon at the start of a line (RFC 5322 §2.2: printable characters but ":"). */
+const HEADER_FIELD = /^([\x21-\x39\x3b-\x7e]+):/;
+
 /** Any character beyond ASCII. */
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -88,7 +91,7 @@ export class Coach {
       }
       if (line.startsWith('.')) {
         hints.push(hint('dot-stuffing', 'This line starts with ".": the server removes that first dot (dot-stuffing). To send a line that starts with ".", type "..".', 'RFC 5321 §4.5.2'));
-      } else if (state.dataLines === 0 && line !== '' && !/^[\x21-\x39\x3b-\x7e]+:/.test(line)) {
+      } else if (state.dataLines === 0 && line !== '' && !HEADER_FIELD.test(line)) {
         this.once(hints, 'data-headers', 'Message text starts with header lines ("Subject: …"); an empty line then separates them from the body.', 'RFC 5322 §2.1');
       }
       return hints;
@@ -176,7 +179,7 @@ export class Coach {
       this.sawMessageStart = true;
     }
     if (!this.inHeaders) return;
-    const field = /^([\x21-\x39\x3b-\x7e]+):/.exec(line);
+    const field = HEADER_FIELD.exec(line);
     if (field !== null) this.headers.add((field[1] ?? '').toLowerCase());
     else if (!/^[ \t]/.test(line)) this.inHeaders = false; // the empty line (or a body without one) ends them
   }

@@ -116,11 +116,6 @@ export class SessionModel {
     this.errorCount = 0;
   }
 
-  /** Replies of class 4 or 5 on this connection so far. */
-  get errors(): number {
-    return this.errorCount;
-  }
-
   closed(): void {
     this.s = { ...this.s, phase: 'closed', tlsPending: false, authChallenge: false };
     this.awaiting = [];

@@ -191,6 +191,11 @@ describe('real-world replies explained in Chromium', () => {
     await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
     expect(await entry.locator('.reply-origin').textContent()).toBe('/explain: ');
     expect(await entry.textContent()).toContain(rule.action);
+    // An enhanced code alone gets its explanation.
+    await page.keyboard.type('/explain 5.7.26');
+    await page.keyboard.press('Enter');
+    const enhanced = explainEnhanced('5.7.26');
+    await waitForTerminal(page, (t) => t.includes(`-- 5.7.26 ${enhanced?.title ?? 'no entry'}: `), REPLY_TIMEOUT_MS, 'the enhanced code explained');
     // Nothing went to the server.
     expect((await fake.connection(0)).lines).toHaveLength(before);
     await context.close();

@@ -275,9 +275,10 @@ describe('SessionModel: how long each reply took', () => {
     m.sent('STARTTLS');
     m.received(reply('220 go\r\n'));
     m.tlsEstablished();
-    expect(m.errors).toBe(2);
+    m.sent('EHLO me');
+    expect(m.received(reply('250 hi\r\n')).errorsBefore).toBe(2);
     m.connected();
-    expect(m.errors).toBe(0);
+    expect(m.received(reply('220 hi\r\n')).errorsBefore).toBe(0);
   });
 
   it('lists the lines awaiting a reply, oldest first', () => {
