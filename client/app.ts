@@ -19,7 +19,9 @@ import { ServerTextRenderer } from './terminal/server-text.js';
 import { FLOOD_QUIET_MS, FloodGate, endFlood } from './terminal/flood.js';
 import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
 import { formatCoach, formatExplained, formatExplanation, formatQueued } from './terminal/render-replies.js';
-import { formatStored, formatTlsReport } from './terminal/render-findings.js';
+import { formatReport, formatStored, formatTlsReport } from './terminal/render-findings.js';
+import { reviewEhlo } from '../shared/smtp/ehlo-review.js';
+import { isLoopback } from '../shared/smtp/rdns.js';
 import { idleNote } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
@@ -97,6 +99,8 @@ export function startApp(boot: BootHandOver): void {
   const slowSaid = new Set<string>();
   /** When the last line went to the server (or the connection was made): a server that hangs up says how idle it was. */
   let lastLineAt = 0;
+  /** The server connected to, and whether its EHLO reply was reviewed before TLS (false) and over TLS (true). */
+  let server: { address: string; port: number; reviewed: Set<boolean> } | null = null;
   /** A message the practice server stored, held until the reply to its final "." is shown (it usually comes first). */
   let pendingStored: StoredMessage | null = null;
   const renderer = new ServerTextRenderer((reply, firstLineAt) => {
@@ -119,6 +123,13 @@ export function startApp(boot: BootHandOver): void {
     const slow = report.slow !== null && !slowSaid.has(report.slow.id);
     if (report.slow !== null) slowSaid.add(report.slow.id);
     let more = guide.afterReply(ex);
+    // The first EHLO reply before TLS, and the first over TLS, judged: encryption, passwords, masking, size.
+    if (ex.command?.verb === 'EHLO' && ex.reply.cls === 2 && server !== null && !server.reviewed.has(ex.after.tls)) {
+      server.reviewed.add(ex.after.tls);
+      const review = reviewEhlo(ex.after.extensions, { tls: ex.after.tls, port: server.port, loopback: isLoopback(server.address) });
+      more += formatReport(review);
+      log.add({ offers: review });
+    }
     if (ex.kind === 'end-of-data' && pendingStored !== null) {
       more += formatStored(pendingStored);
       pendingStored = null;
@@ -333,6 +344,7 @@ export function startApp(boot: BootHandOver): void {
         model.connected(false, at);
         slowSaid.clear();
         dns.connected(m.address, m.port);
+        server = { address: m.address, port: m.port, reviewed: new Set() };
         lastLineAt = at;
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
         status.connected(m.host, m.address, m.port);

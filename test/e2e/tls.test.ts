@@ -55,4 +55,39 @@ describe("the server's certificate in Chromium", () => {
     const again = await waitForTerminal(page, (t) => t.split("the server's certificate:").length === 3, REPLY_TIMEOUT_MS, 'the report again');
     expect(again.slice(again.lastIndexOf('/tls'))).not.toMatch(/^[2-5]\d\d[ -]/m);
   });
+
+  it('judges the EHLO reply once before TLS and once over it, in the terminal and the reply log', async () => {
+    const page = await pages.open(`${app().url}?connect=1`);
+    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), REPLY_TIMEOUT_MS, 'the greeting');
+    const send = async (line: string, reply: RegExp): Promise<string> => {
+      await page.keyboard.type(line);
+      await page.keyboard.press('Enter');
+      return waitForTerminal(page, (t) => reply.test(t.slice(t.lastIndexOf(line))), REPLY_TIMEOUT_MS, `the reply to ${line}`);
+    };
+    await send('EHLO client.example.org', /^250 SIZE/m);
+    const first = await waitForTerminal(page, (t) => t.includes('(RFC 1870)'), REPLY_TIMEOUT_MS, 'the review before TLS');
+    expect(linesAfter(first, (l) => l === '-- what the EHLO reply says about the server, before TLS:', 3)).toEqual([
+      expect.stringMatching(/^ {3}✓ STARTTLS: mail to this server can be encrypted/),
+      expect.stringMatching(/^ {3}! AUTH LOGIN PLAIN offered before TLS: a login now would send the password readable/),
+      '   · messages up to 1 MiB (SIZE 1048576): larger ones are refused with 552 (RFC 1870)',
+    ]);
+    // Once per connection and TLS state: a second EHLO is not judged again.
+    await send('EHLO client.example.org', /^250 SIZE/m);
+    await send('STARTTLS', /^220 2\.0\.0 /m);
+    await waitForTerminal(page, (t) => t.includes('days left)'), REPLY_TIMEOUT_MS, 'the certificate findings');
+    await send('EHLO client.example.org', /^250 SIZE/m);
+    const text = await waitForTerminal(page, (t) => t.includes('over TLS:'), REPLY_TIMEOUT_MS, 'the review over TLS');
+    expect(text.split('what the EHLO reply says about the server').length).toBe(3);
+    expect(linesAfter(text, (l) => l === '-- what the EHLO reply says about the server, over TLS:', 2)).toEqual([
+      '   · AUTH LOGIN PLAIN: logins are taken, encrypted now',
+      '   · messages up to 1 MiB (SIZE 1048576): larger ones are refused with 552 (RFC 1870)',
+    ]);
+    const entries = page.locator('.reply-log li.ehlo');
+    await poll(async () => (await entries.count()) === 2, REPLY_TIMEOUT_MS, 'two EHLO entries in the reply log');
+    expect(await entries.nth(0).getAttribute('class')).toContain('cls-4'); // a warning: the password before TLS
+    expect(await entries.nth(1).locator('.findings li').allTextContents()).toEqual([
+      '· AUTH LOGIN PLAIN: logins are taken, encrypted now',
+      '· messages up to 1 MiB (SIZE 1048576): larger ones are refused with 552 (RFC 1870)',
+    ]);
+  });
 });
