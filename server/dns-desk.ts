@@ -3,7 +3,10 @@
  * MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions (dns-lookup.ts DnsBudget),
  * so that the bridge does not become a DNS query pump. Made at a session's first lookup: idle sessions pay nothing.
  */
-import type { Bare, MxMessage, RdnsMessage } from '../shared/protocol/messages.js';
+import type { Bare, MxAnswer, MxMessage, RdnsAnswer, RdnsMessage } from '../shared/protocol/messages.js';
+
+/** A lookup the desk would not make now, and why. */
+type Refused = { kind: 'none'; reason: 'refused'; detail: string };
 import { lookupMx, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 
@@ -19,11 +22,13 @@ export interface DnsDeskDeps {
   /** The lookups all sessions together may still begin this minute. */
   budget: DnsBudget;
   send: (m: Bare<MxMessage | RdnsMessage>) => void;
-  /** Says no to the browser (a POLICY_REFUSED error). */
-  refuse: (message: string) => void;
   log: LogSink;
 }
 
+/**
+ * Every lookup asked for is answered once, in order: a lookup over a limit is answered at once as refused (an answer
+ * of kind "none", reason "refused", the limit as its detail), so the page can tell which of its questions it was.
+ */
 export class DnsDesk {
   /** The lookup in flight (its resolver, to cancel), or null. */
   private resolver: DnsResolver | null = null;
@@ -35,7 +40,7 @@ export class DnsDesk {
 
   /** Where `domain`'s mail goes; answered with an `mx` message. */
   mx(domain: string): void {
-    this.run('mx', (r) => lookupMx(domain, r), (answer) => {
+    this.run('mx', (r) => lookupMx(domain, r), (answer: MxAnswer) => {
       this.deps.log({ event: 'mx', domain, kind: answer.kind });
       this.deps.send({ type: 'mx', domain, answer });
     });
@@ -43,17 +48,20 @@ export class DnsDesk {
 
   /** The reverse DNS of `address` (the one connected to); answered with an `rdns` message. */
   rdns(address: string): void {
-    this.run('rdns', (r) => lookupRdns(address, r), (answer) => {
+    this.run('rdns', (r) => lookupRdns(address, r), (answer: RdnsAnswer) => {
       this.deps.log({ event: 'rdns', address, kind: answer.kind });
       this.deps.send({ type: 'rdns', address, answer });
     });
   }
 
-  /** Runs one lookup if one may begin now, and hands its answer on unless the session is over by then. */
-  private run<A>(what: string, lookup: (r: DnsResolver) => Promise<A>, answered: (answer: A) => void): void {
-    const resolver = this.begin(what);
-    if (resolver === null) return;
-    void lookup(resolver).then((answer) => {
+  /**
+   * Runs one lookup if one may begin now, and hands its answer on unless the session is over by then; if not, hands
+   * on the refusal as its answer.
+   */
+  private run<A>(what: string, lookup: (r: DnsResolver) => Promise<A>, answered: (answer: A | Refused) => void): void {
+    const begun = this.begin(what);
+    if (typeof begun === 'string') return answered({ kind: 'none', reason: 'refused', detail: begun });
+    void lookup(begun).then((answer) => {
       this.resolver = null;
       if (!this.disposed) answered(answer);
     });
@@ -65,29 +73,21 @@ export class DnsDesk {
     this.resolver?.cancel();
   }
 
-  /** A resolver for a new lookup, or null (and the browser told why) when one may not begin now. */
-  private begin(what: string): DnsResolver | null {
+  /** A resolver for a new lookup, or why one may not begin now. */
+  private begin(what: string): DnsResolver | string {
     const now = performance.now();
-    if (this.resolver !== null) {
-      this.deps.refuse('a DNS lookup is already running: wait for its answer');
-      return null;
-    }
+    if (this.resolver !== null) return 'a DNS lookup is already running: wait for its answer';
     if (now - this.windowStart >= 60_000) {
       this.windowStart = now;
       this.count = 0;
     }
-    if (this.count >= MAX_DNS_LOOKUPS_PER_MINUTE) {
-      this.deps.refuse(`at most ${MAX_DNS_LOOKUPS_PER_MINUTE} DNS lookups a minute: try again later`);
-      return null;
-    }
+    if (this.count >= MAX_DNS_LOOKUPS_PER_MINUTE) return `at most ${MAX_DNS_LOOKUPS_PER_MINUTE} DNS lookups a minute for each page: try again in a minute`;
     if (!this.deps.budget.take(now)) {
       this.deps.log({ event: 'dns-budget', what });
-      this.deps.refuse('the bridge has made all the DNS lookups it makes in a minute, for everyone: try again later');
-      return null;
+      return 'the bridge has made all the DNS lookups it makes in a minute, for everyone: try again in a minute';
     }
     this.count++;
     this.resolver = this.deps.resolver();
     return this.resolver;
   }
-
 }

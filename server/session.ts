@@ -334,7 +334,6 @@ export class Session {
       resolver: this.opts.dnsResolver,
       budget: this.opts.dnsBudget,
       send: (m) => this.send(m),
-      refuse: (message) => this.error(ERROR_CODES.POLICY_REFUSED, message),
       log: this.log,
     }));
   }

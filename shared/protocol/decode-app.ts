@@ -53,7 +53,7 @@ function decodeAnswer(x: unknown): MxAnswer | null {
     case 'null':
       return { kind: 'null' };
     case 'none':
-      if (x.reason !== 'no-domain' && x.reason !== 'no-records' && x.reason !== 'dns-error') return null;
+      if (x.reason !== 'no-domain' && x.reason !== 'no-records' && x.reason !== 'dns-error' && x.reason !== 'refused') return null;
       return isStr(x.detail, 500) ? { kind: 'none', reason: x.reason, detail: x.detail } : null;
     default:
       return null;
@@ -79,7 +79,7 @@ function decodeRdnsAnswer(x: unknown): RdnsAnswer | null {
       return { kind: 'names', names, count: x.count };
     }
     case 'none':
-      if (x.reason !== 'no-ptr' && x.reason !== 'dns-error') return null;
+      if (x.reason !== 'no-ptr' && x.reason !== 'dns-error' && x.reason !== 'refused') return null;
       return isStr(x.detail, 500) ? { kind: 'none', reason: x.reason, detail: x.detail } : null;
     default:
       return null;

@@ -283,8 +283,11 @@ export type MxAnswer =
   | { kind: 'implicit'; addresses: string[] }
   /** A null MX (RFC 7505): the domain takes no mail. */
   | { kind: 'null' }
-  /** No answer to go by: no such domain, no MX and no address, or the lookup failed (`detail` says how). */
-  | { kind: 'none'; reason: 'no-domain' | 'no-records' | 'dns-error'; detail: string };
+  /**
+   * No answer to go by: no such domain, no MX and no address, the lookup failed, or the bridge would not make it now
+   * (`refused`: one of its limits; `detail` says how or which).
+   */
+  | { kind: 'none'; reason: 'no-domain' | 'no-records' | 'dns-error' | 'refused'; detail: string };
 
 /** The answer to an `mx` lookup. */
 export interface MxMessage {
@@ -308,8 +311,11 @@ export interface RdnsName {
 export type RdnsAnswer =
   /** PTR records (at most MAX_RDNS_NAMES of `count`). */
   | { kind: 'names'; names: RdnsName[]; count: number }
-  /** No PTR record (the name or the record does not exist), or the lookup failed (`detail` says how). */
-  | { kind: 'none'; reason: 'no-ptr' | 'dns-error'; detail: string };
+  /**
+   * No PTR record (the name or the record does not exist), the lookup failed, or the bridge would not make it now
+   * (`refused`: one of its limits; `detail` says how or which).
+   */
+  | { kind: 'none'; reason: 'no-ptr' | 'dns-error' | 'refused'; detail: string };
 
 /** The answer to an `rdns` lookup, about the address the session's connection was made to. */
 export interface RdnsMessage {

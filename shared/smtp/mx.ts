@@ -87,7 +87,9 @@ export function readMxAnswer(domain: string, answer: MxAnswer): MxReport {
           ? `${domain} does not exist in DNS (NXDOMAIN): mail to it bounces`
           : answer.reason === 'no-records'
             ? `${domain} has no MX, A or AAAA records: mail to it cannot be delivered`
-            : `the DNS lookup for ${domain} failed (${answer.detail}): try again, or start heloterm with --dns-server`;
+            : answer.reason === 'refused'
+              ? `MX records of ${domain} not looked up: ${answer.detail}`
+              : `the DNS lookup for ${domain} failed (${answer.detail}): try again, or start heloterm with --dns-server`;
       return { head: why, findings: [], connectTo: null };
     }
   }

@@ -71,6 +71,10 @@ export function readRdnsAnswer(address: string, answer: RdnsAnswer, greeting: st
     findings.push({ tone: 'info', text: 'a loopback address: receivers never see it, so what follows says nothing about them; connect to the server\'s public address for that' });
   }
   if (answer.kind === 'none') {
+    if (answer.reason === 'refused') {
+      findings.push({ tone: 'warn', text: `not looked up: ${answer.detail}` });
+      return { head, findings, good: false };
+    }
     if (answer.reason === 'dns-error') {
       findings.push({ tone: 'warn', text: `could not be looked up (${answer.detail}): try again before concluding anything` });
       return { head, findings, good: false };

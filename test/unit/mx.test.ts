@@ -92,6 +92,7 @@ describe('reading an MX answer', () => {
       [{ kind: 'none', reason: 'no-domain', detail: 'x' }, 'example.org does not exist in DNS (NXDOMAIN): mail to it bounces'],
       [{ kind: 'none', reason: 'no-records', detail: 'x' }, 'example.org has no MX, A or AAAA records: mail to it cannot be delivered'],
       [{ kind: 'none', reason: 'dns-error', detail: 'the MX lookup failed: ETIMEOUT' }, 'the DNS lookup for example.org failed (the MX lookup failed: ETIMEOUT): try again, or start heloterm with --dns-server'],
+      [{ kind: 'none', reason: 'refused', detail: 'at most 20 DNS lookups a minute for each page: try again in a minute' }, 'MX records of example.org not looked up: at most 20 DNS lookups a minute for each page: try again in a minute'],
     ];
     for (const [answer, head] of answers) expect(readMxAnswer('example.org', answer)).toEqual({ head, findings: [], connectTo: null });
   });

@@ -51,6 +51,8 @@ describe('readRdnsAnswer', () => {
     expect(none.findings[0]?.text).toContain('has no name (no PTR record)');
     const failed = readRdnsAnswer('192.0.2.10', { kind: 'none', reason: 'dns-error', detail: 'the PTR lookup failed: ETIMEOUT' }, 'mx.example.org');
     expect(failed.findings).toEqual([{ tone: 'warn', text: 'could not be looked up (the PTR lookup failed: ETIMEOUT): try again before concluding anything' }]);
+    const refused = readRdnsAnswer('192.0.2.10', { kind: 'none', reason: 'refused', detail: 'a DNS lookup is already running: wait for its answer' }, 'mx.example.org');
+    expect(refused).toMatchObject({ good: false, findings: [{ tone: 'warn', text: 'not looked up: a DNS lookup is already running: wait for its answer' }] });
   });
 
   it('notes several PTR records, a name that could not be checked, and a greeting without a name', () => {
@@ -150,6 +152,12 @@ describe('/rdns and the rdns messages', () => {
     expect(decodeAnyServerMessage(frame)).toEqual({ ok: true, value: { v: 2, type: 'rdns', address: '192.0.2.10', answer } });
     const none = encodeServerMessage({ type: 'rdns', address: '192.0.2.10', answer: { kind: 'none', reason: 'no-ptr', detail: 'x' } });
     expect(decodeAnyServerMessage(none).ok).toBe(true);
+    for (const reason of ['refused', 'dns-error'] as const) {
+      const body = { type: 'mx', domain: 'example.org', answer: { kind: 'none', reason, detail: 'at most 20 DNS lookups a minute' } } as const;
+      expect(decodeAnyServerMessage(encodeServerMessage(body))).toEqual({ ok: true, value: { v: 2, ...body } });
+      const rdns = { type: 'rdns', address: '192.0.2.10', answer: { kind: 'none', reason, detail: 'x' } } as const;
+      expect(decodeAnyServerMessage(encodeServerMessage(rdns))).toEqual({ ok: true, value: { v: 2, ...rdns } });
+    }
   });
 
   it.each<[string, unknown]>([
