@@ -109,6 +109,7 @@ export function startApp(boot: BootHandOver): void {
     const n = ++replies;
     // Once greeted, the server's address is looked up as receivers of its mail will (dns-lookups.ts).
     if (ex.kind === 'greeting') dns.greeted(reply);
+    else dns.replied(ex);
     if (!flood.admit(reply.code, now)) {
       // Counted, not annotated: the log makes the report only if the reply is among those it shows. A lesson does
       // not follow a flood either: its step stays in hand, to be done again once the flood is over.
@@ -343,7 +344,7 @@ export function startApp(boot: BootHandOver): void {
         // The greeting's wait starts now; the reasons for slow replies are given anew on each connection.
         model.connected(false, at);
         slowSaid.clear();
-        dns.connected(m.address, m.port);
+        dns.connected(m.host, m.address, m.port);
         server = { address: m.address, port: m.port, reviewed: new Set() };
         lastLineAt = at;
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
@@ -380,7 +381,7 @@ export function startApp(boot: BootHandOver): void {
         else view.write(formatStored(m));
         return;
       case 'mx':
-        return dns.onMx(m);
+        return dns.onMx(m, at);
       case 'closed': {
         if (pendingStored !== null) view.write(formatStored(pendingStored));
         pendingStored = null;
@@ -414,6 +415,7 @@ export function startApp(boot: BootHandOver): void {
         everOpen = true;
         return;
       case 'down':
+        dns.reset();
         status.bridgeDown();
         setState('idle');
         if (everOpen) view.write(formatNote(`lost contact with the heloterm bridge${e.code === 1001 ? ' (it is shutting down)' : ''}`));

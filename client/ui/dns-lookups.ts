@@ -1,17 +1,29 @@
 /**
- * The page's side of the DNS lookups: where a domain's mail goes (Find MX, `/mx`) and the reverse DNS of the server
- * connected to (asked by itself once a server beyond loopback greets, and by `/rdns`). It sends the requests, and
- * shows the answers in the terminal, the reply log and the transcript (shared/smtp/mx.ts and rdns.ts read them).
+ * The page's side of the DNS lookups: where a domain's mail goes (Find MX, `/mx`), the reverse DNS of the server
+ * connected to (asked by itself once a server beyond loopback greets, and by `/rdns`), and whether a recipient the
+ * server accepted is relayed (the recipient domain's MX records, asked by itself: shared/smtp/relay.ts). It sends the
+ * requests one at a time (the bridge makes one at a time, and answers every request once), and shows the answers in
+ * the terminal, the reply log and the transcript (shared/smtp/mx.ts, rdns.ts and relay.ts read them).
  */
 import type { ClientMessage, Bare, MxMessage, PracticeInfo, RdnsMessage } from '../../shared/protocol/messages.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
 import { greetingName, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
+import { checksRelayByItself, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
+import type { Exchange } from '../../shared/smtp/session.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { formatReport } from '../terminal/render-findings.js';
 import { formatAddress, formatNote } from '../terminal/render.js';
 import { SMTP_PORT } from './connect-form.js';
 import type { LogEntry } from './reply-log.js';
+
+/** Lookups waiting for the one in flight; beyond, a new one is not asked (a person does not type that fast). */
+const MAX_WAITING = 4;
+/** Recipient domains checked for relaying on one connection (a relay test needs one or two). */
+const MAX_RELAY_CHECKS = 3;
+
+/** A lookup asked of the bridge: for whom an MX answer is (the user, or the relay check of connection `conn`). */
+type Ask = { type: 'mx'; domain: string; relay: number | null } | { type: 'rdns' };
 
 export interface DnsLookupsDeps {
   /** Terminal output. */
@@ -34,23 +46,62 @@ export class DnsLookups {
   private toPractice = false;
   /** The name the connection's greeting gave, once greeted. */
   private greetedAs: string | null = null;
+  /** The names the server goes by on this connection: the host dialled, its greeting and EHLO names, its PTR names. */
+  private names = new Set<string>();
+  /** Connections so far: an answer for a relay check counts only on the connection that asked. */
+  private conn = 0;
+  /** Recipient domains checked for relaying on this connection. */
+  private relayChecked = new Set<string>();
+  /** The lookup in flight, and those waiting for it. */
+  private asked: Ask | null = null;
+  private waiting: Ask[] = [];
 
   constructor(private readonly deps: DnsLookupsDeps) {}
 
-  connected(address: string, port: number): void {
+  connected(host: string, address: string, port: number): void {
     this.address = address;
     this.toPractice = this.practice !== null && address === this.practice.host && port === this.practice.port;
     this.greetedAs = null;
+    this.names = new Set(greetingName(host) !== null ? [host.toLowerCase()] : []);
+    this.conn++;
+    this.relayChecked.clear();
   }
 
   closed(): void {
     this.address = null;
   }
 
+  /** The bridge is gone: no answer will come to what was asked. */
+  reset(): void {
+    this.asked = null;
+    this.waiting = [];
+  }
+
   /** The first reply of the connection: its name is noted, and a 220 from beyond loopback has its address looked up. */
   greeted(reply: Reply): void {
     this.greetedAs = greetingName(reply.lines[0]?.text ?? '');
-    if (reply.code === 220 && this.address !== null && looksUpRdnsByItself(this.address, this.toPractice)) this.deps.send({ type: 'rdns' });
+    if (this.greetedAs !== null) this.names.add(this.greetedAs.toLowerCase());
+    if (reply.code === 220 && this.address !== null && looksUpRdnsByItself(this.address, this.toPractice)) this.ask({ type: 'rdns' });
+  }
+
+  /**
+   * A reply on this connection: the server's name from an EHLO or HELO reply is noted, and a recipient it accepted
+   * without a login, in a domain none of its names is in, is checked for relaying (the domain's MX records).
+   */
+  replied(ex: Exchange): void {
+    const verb = ex.command?.verb;
+    if ((verb === 'EHLO' || verb === 'HELO') && ex.reply.cls === 2) {
+      const name = greetingName(ex.reply.lines[0]?.text ?? '');
+      if (name !== null) this.names.add(name.toLowerCase());
+    }
+    const path = ex.command?.path ?? null;
+    if (verb !== 'RCPT' || ex.reply.cls !== 2 || this.address === null || path === null) return;
+    if (!checksRelayByItself(this.address, this.toPractice, ex.before.authenticated)) return;
+    const domain = recipientDomain(path);
+    if (domain === null || this.relayChecked.has(domain) || this.relayChecked.size >= MAX_RELAY_CHECKS) return;
+    if (ownsByName(domain, this.server(this.address))) return;
+    this.relayChecked.add(domain);
+    this.ask({ type: 'mx', domain, relay: this.conn });
   }
 
   /**
@@ -71,17 +122,27 @@ export class DnsLookups {
       return;
     }
     this.deps.write(formatNote(`looking up the MX records of ${domain}…`));
-    if (!this.deps.send({ type: 'mx', domain })) this.deps.write(formatNote('not sent: no contact with the heloterm bridge'));
+    if (!this.ask({ type: 'mx', domain, relay: null })) this.deps.write(formatNote('not sent: no contact with the heloterm bridge'));
   }
 
   /** `/rdns`: the reverse DNS of the server connected to, loopback or not. */
   rdns(): void {
     if (this.address === null) return this.deps.write(formatNote('not connected: /rdns looks up the reverse DNS of the server connected to'));
     this.deps.write(formatNote(`looking up the reverse DNS of ${this.address}…`));
-    if (!this.deps.send({ type: 'rdns' })) this.deps.write(formatNote('not sent: no contact with the heloterm bridge'));
+    if (!this.ask({ type: 'rdns' })) this.deps.write(formatNote('not sent: no contact with the heloterm bridge'));
   }
 
-  onMx(m: MxMessage): void {
+  onMx(m: MxMessage, at: number): void {
+    const asked = this.answered();
+    if (asked?.type === 'mx' && asked.relay !== null && asked.domain === m.domain) {
+      if (asked.relay !== this.conn || this.address === null) return; // that connection is over
+      const r = readRelayAnswer(m.domain, m.answer, this.server(this.address));
+      if (r === null) return;
+      this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
+      this.deps.write(formatReport(r));
+      this.deps.log({ relay: r });
+      return;
+    }
     const r = readMxAnswer(m.domain, m.answer);
     this.deps.write(formatReport(r));
     this.deps.log({ mx: r });
@@ -91,9 +152,35 @@ export class DnsLookups {
   }
 
   onRdns(m: RdnsMessage, at: number): void {
+    this.answered();
     const r = readRdnsAnswer(m.address, m.answer, this.greetedAs);
+    if (m.address === this.address && m.answer.kind === 'names') for (const n of m.answer.names) this.names.add(n.name.toLowerCase());
     this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
     this.deps.write(formatReport(r));
     this.deps.log({ rdns: r });
+  }
+
+  private server(address: string): RelayServer {
+    return { address, names: [...this.names] };
+  }
+
+  /** Sends a lookup, or queues it behind the one in flight; false when the bridge is not reachable. */
+  private ask(a: Ask): boolean {
+    if (this.asked !== null) {
+      if (this.waiting.length < MAX_WAITING) this.waiting.push(a);
+      return true;
+    }
+    if (!this.deps.send(a.type === 'mx' ? { type: 'mx', domain: a.domain } : { type: 'rdns' })) return false;
+    this.asked = a;
+    return true;
+  }
+
+  /** An answer came: what it answers (the lookup in flight), and the next waiting lookup is sent. */
+  private answered(): Ask | null {
+    const asked = this.asked;
+    this.asked = null;
+    const next = this.waiting.shift();
+    if (next !== undefined && !this.ask(next)) this.waiting = [];
+    return asked;
   }
 }

@@ -53,7 +53,7 @@ export function reviewEhlo(extensions: ReadonlyMap<string, string>, c: EhloRevie
   } else if (masked.length > 0) {
     findings.push({
       tone: 'bad',
-      text: `no STARTTLS, and ${masked.join(', ')} is a keyword masked on the way: a firewall between here and the server inspects SMTP and hides STARTTLS, so no TLS is possible through it (Cisco ASA's "inspect esmtp" does this by default). Allow TLS in its inspection, or turn it off for SMTP`,
+      text: `no STARTTLS: ${masked.join(', ')} is a keyword masked on the way, by a firewall that inspects SMTP and hides STARTTLS (Cisco ASA's "inspect esmtp" does by default), so no TLS gets through. Allow TLS in its inspection, or turn it off for SMTP`,
     });
   } else {
     findings.push({
