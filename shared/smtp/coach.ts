@@ -3,8 +3,9 @@
  * lone "." ends the message, that EHLO is needed again after STARTTLS, that the server did not advertise an
  * extension just used, that HELO gives no extensions, that 4xx means "try again later" while 5xx is final, what
  * an AUTH challenge says in plain text, that a line went ahead of a reply where pipelining does not allow it
- * (RFC 2920), that a message lacks the From: and Date: it must have (RFC 5322), and that text beyond ASCII needs
- * SMTPUTF8 or 8BITMIME.
+ * (RFC 2920), that a message lacks the From: and Date: it must have (RFC 5322), that text beyond ASCII needs
+ * SMTPUTF8 or 8BITMIME, that VRFY and EXPN answering lets anyone harvest addresses, and that a greeting of asterisks
+ * is a firewall's doing.
  *
  * Pure: it reads the session model's exchanges and states. Hints that teach a general lesson are given once per
  * coach (one per browser session), so an expert is not nagged.
@@ -44,6 +45,9 @@ const ENDS_GROUP: ReadonlySet<string> = new Set(['EHLO', 'DATA', 'VRFY', 'EXPN',
 
 /** A header field's name and colon at the start of a line (RFC 5322 §2.2: printable characters but ":"). */
 const HEADER_FIELD = /^([\x21-\x39\x3b-\x7e]+):/;
+
+/** A greeting masked by a firewall's SMTP inspection: asterisks, perhaps with the digits it keeps. */
+const MASKED_BANNER = /^[\s*0-9]*\*{5}[\s*0-9]*$/;
 
 /** Any character beyond ASCII. */
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -155,6 +159,23 @@ export class Coach {
       hints.push(hint('starttls-ehlo', 'TLS starts now. Then send EHLO again: what the server said before TLS no longer counts.', 'RFC 3207 §4.2'));
     }
     if (code === 334 && (verb === 'AUTH' || ex.kind === 'auth-response')) hints.push(challengeHint(ex.reply.lines[0]?.text ?? ''));
+    if (ex.kind === 'greeting' && MASKED_BANNER.test(ex.reply.lines[0]?.text ?? '')) {
+      hints.push(
+        hint(
+          'masked-banner',
+          'A greeting of asterisks: a firewall between you and the server inspects SMTP and masks the banner (Cisco ASA\'s "inspect esmtp" does by default). It also hides STARTTLS and other extensions: turn that inspection off for mail, or allow TLS in it.',
+          'Cisco ASA configuration guide, ESMTP inspection defaults',
+        ),
+      );
+    }
+    if ((verb === 'VRFY' || verb === 'EXPN') && (code === 250 || code === 251)) {
+      this.once(
+        hints,
+        'vrfy-open',
+        `${verb} answered: anyone can ask this server which addresses exist${verb === 'EXPN' ? ' and who is on a list' : ''}, which spammers use to harvest them. Servers that do not want this answer 252 without checking, or 502 (Postfix: disable_vrfy_command = yes; Exim refuses VRFY unless acl_smtp_vrfy allows it).`,
+        'RFC 5321 §7.3',
+      );
+    }
     if (verb === 'HELO' && ex.reply.cls === 2) {
       this.once(hints, 'helo-no-extensions', 'HELO gives no list of extensions. Use EHLO to see what the server supports (SIZE, STARTTLS, AUTH …).', 'RFC 5321 §4.1.1.1');
     }

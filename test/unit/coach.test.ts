@@ -48,6 +48,28 @@ describe('Coach', () => {
     expect(ids).toContain('unknown-verb');
   });
 
+  it('says a greeting of asterisks is a firewall masking the banner', () => {
+    const masked = coachDialog('S: 220 ***********************************************2***0***0*****2******0******0***\nC: EHLO me.example\nS: 250 ok');
+    expect(masked.hints.map((h) => h.id)).toEqual(['masked-banner']);
+    expect(masked.hints[0]?.text).toContain('inspect esmtp');
+    for (const greeting of ['220 mx.example.org ESMTP *** ready ***', '220 ****', '220 mx.example.org']) {
+      expect(coachDialog(`S: ${greeting}`).ids, greeting).toEqual([]);
+    }
+  });
+
+  it('says a VRFY or EXPN that answers lets anyone harvest addresses, once; not for 252 or a refusal', () => {
+    const { hints } = coachDialog(
+      'S: 220 x\nC: EHLO me.example\nS: 250 x\nC: VRFY alice\nS: 250 2.1.5 Alice <alice@example.org>\nC: EXPN staff\nS: 250 2.1.5 <bob@example.org>',
+    );
+    expect(hints.map((h) => h.id)).toEqual(['vrfy-open']);
+    expect(hints[0]?.text).toMatch(/^VRFY answered: anyone can ask this server which addresses exist, which spammers use to harvest them/);
+    expect(coachDialog('S: 220 x\nC: EXPN staff\nS: 251 forwarding').hints[0]?.text).toMatch(/^EXPN answered: .* and who is on a list/);
+    const postfix = loadDialogs().find((x) => x.name === 'postfix-3.7-extra.txt')!;
+    const script = postfix.steps.map((s) => (s.dir === 'note' ? `-- ${s.text}` : `${s.dir}: ${s.text}`)).join('\n');
+    expect(coachDialog(script).ids).not.toContain('vrfy-open'); // "252 2.0.0 alice"
+    expect(coachDialog('S: 220 x\nC: VRFY alice\nS: 502 5.5.1 VRFY command is disabled').ids).not.toContain('vrfy-open');
+  });
+
   it('says hello comes first', () => {
     expect(coachDialog('S: 220 x\nC: MAIL FROM:<a@b>\nS: 503 5.5.1 Error: send HELO/EHLO first').ids).toContain('503-hello');
   });
