@@ -48,6 +48,13 @@ export function formatVendor(r: ReplyReport): string {
   return paint(SGR.dim + CLASS_COLOUR[r.annotation.cls], `  ⚑ likely: ${m.title} (${m.confidence} confidence) — point at the code for what to do`) + EOL;
 }
 
+/** The queue id of a message the server accepted, and how to follow the message with it on that server. */
+export function formatQueueId(r: ReplyReport): string {
+  const q = r.queued;
+  if (q === null) return '';
+  return paint(SGR.dim, `  # queue id ${showControls(q.id)} (${q.server}): ${showControls(q.follow)}`) + EOL;
+}
+
 /** A lesson from the coach. */
 export function formatCoach(h: Hint): string {
   return paint(SGR.italic + SGR.yellow, `  ✎ ${h.text}`) + EOL;

@@ -9,7 +9,7 @@ import { showControls } from '../../shared/smtp/escape.js';
 import type { Hint } from '../../shared/smtp/coach.js';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import type { ParseEvent, Reply } from '../../shared/smtp/types.js';
-import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatSlow, formatVendor } from './render-replies.js';
+import { formatAnnotation, formatCoach, formatInvalid, formatOverflow, formatQueueId, formatSlow, formatVendor } from './render-replies.js';
 import type { Piece } from './jump-scroll.js';
 
 /**
@@ -63,7 +63,7 @@ export class ServerTextRenderer {
           if (explained === null) break;
           const { report, slow, hints, more } = explained;
           const why = slow ? formatSlow(report) : '';
-          out.pieces.push(formatAnnotation(report) + formatVendor(report) + why + hints.map(formatCoach).join('') + more);
+          out.pieces.push(formatAnnotation(report) + formatVendor(report) + formatQueueId(report) + why + hints.map(formatCoach).join('') + more);
           out.replies.push(report);
           break;
         }

@@ -213,6 +213,14 @@ export class ReplyLog {
 
     // What it means here first, why it was slow, then what its text most likely means, then the codes in general.
     renderContext(li, r);
+    if (r.queued !== null) {
+      const box = document.createElement('p');
+      box.className = 'explain queue-id';
+      const label = document.createElement('strong');
+      label.textContent = `Queue id ${showControls(r.queued.id)} (${r.queued.server}): `;
+      box.append(label, showControls(r.queued.follow));
+      li.append(box);
+    }
     renderSlow(li, r.slow);
     for (const m of r.vendor) renderVendor(li, m);
     for (const e of [annotation.basic, annotation.enhanced]) {

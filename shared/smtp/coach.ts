@@ -218,7 +218,7 @@ export class Coach {
     const examples = missing.map((h) => (h === 'From' ? '"From: You <you@example.org>"' : '"Date: Fri, 21 Nov 1997 09:55:06 -0600"')).join(' and ');
     return hint(
       'headers-required',
-      `This message has no ${names} header; every message needs ${missing.length === 1 ? 'one' : 'both'}, e.g. ${examples}. The practice server takes it; ${
+      `This message has no ${names} header; every message needs ${missing.length === 1 ? 'one' : 'both'}, e.g. ${examples}. Some servers take it anyway (the practice server does); ${
         missing.includes('From') ? 'Gmail refuses it ("550-5.7.1 … not RFC 5322 compliant")' : 'elsewhere it may be refused or scored as spam'
       }.`,
       'RFC 5322 §3.6',

@@ -11,6 +11,7 @@ import { initialState, type Exchange } from './session.js';
 import { slowReply, type SlowReply } from './timing.js';
 import type { Annotation, Reply } from './types.js';
 import { matchVendorRules, type VendorMatch } from './vendor-match.js';
+import { readQueueId, type QueueId } from './queue-id.js';
 
 export interface ReplyReport {
   /** A running number, shown in the terminal as [n] and in the reply log, so the two can be matched by eye. */
@@ -26,6 +27,8 @@ export interface ReplyReport {
   ehlo: EhloExplanation[] | null;
   /** How long the server took and why that may be, when it took at least SLOW_REPLY_MS (timing.ts). */
   slow: SlowReply | null;
+  /** For a message accepted (a 2xx to the final "."): its queue id on the server, when its form is known. */
+  queued: QueueId | null;
   /** Not received from a server: a line someone asked heloterm to explain (/explain, a bounce's text). */
   explained?: true;
 }
@@ -41,15 +44,17 @@ export function reportReply(n: number, ex: Exchange): ReplyReport {
   const reply = ex.reply;
   const answered = answeredKey(ex);
   const isEhlo = ex.kind === 'command' && ex.command?.verb === 'EHLO' && reply.code === 250;
+  const text = reply.lines.map((l) => l.text).join(' ');
   return {
     n,
     reply,
     annotation: annotate(reply),
     answered: answered === null ? null : (ANSWERED_LABEL[answered] ?? answered),
     context: meaningInContext(ex),
-    vendor: matchVendorRules(reply.code, reply.lines.map((l) => l.text).join(' ')),
+    vendor: matchVendorRules(reply.code, text),
     ehlo: isEhlo ? explainEhloReply(reply.lines.map((l) => l.text)) : null,
     slow: slowReply(ex),
+    queued: ex.kind === 'end-of-data' && reply.cls === 2 ? readQueueId(text) : null,
   };
 }
 
