@@ -101,6 +101,8 @@ export function startApp(boot: BootHandOver): void {
   let lastLineAt = 0;
   /** The server connected to, and whether its EHLO reply was reviewed before TLS (false) and over TLS (true). */
   let server: { address: string; port: number; reviewed: Set<boolean> } | null = null;
+  /** Lines sent in this task, not written yet (a paste): what the next line of the paste is judged after. */
+  let typedAhead: string[] = [];
   /** A message the practice server stored, held until the reply to its final "." is shown (it usually comes first). */
   let pendingStored: StoredMessage | null = null;
   const renderer = new ServerTextRenderer((reply, firstLineAt) => {
@@ -150,9 +152,10 @@ export function startApp(boot: BootHandOver): void {
     reports,
     // Completion fits the session's state; in message text (DATA) there is nothing to complete.
     complete: (text) => (model.kindOfNextLine(text) === 'command' ? completeLine(text, model.state) : null),
-    // AUTH credentials are hidden as they are typed (heloterm's own commands are not sent: they stay readable).
+    // AUTH credentials are hidden as they are typed (heloterm's own commands are not sent: they stay readable), and
+    // so are the answers pasted with an AUTH command, judged after the lines before them in the paste.
     secretFrom: (text) => {
-      const kind = model.kindOfNextLine(text);
+      const kind = model.kindOfNextLine(text, typedAhead);
       return localCommand(text, model.state, kind) === null ? secretFrom(text, kind) : null;
     },
     onLine(text) {
@@ -191,6 +194,9 @@ export function startApp(boot: BootHandOver): void {
         return;
       }
       if (!conn.send({ type: 'line', text })) view.write(formatNote('not sent: no contact with the heloterm bridge'));
+      // The lines of one paste are handed on in one task: none of them is written before the next is judged.
+      if (typedAhead.length === 0) queueMicrotask(() => (typedAhead = []));
+      typedAhead.push(text);
     },
   });
   boot.testHook.pendingOutput = () => view.pendingPieces;

@@ -53,8 +53,6 @@ export interface LineEditorOptions {
   maxLineChars?: number;
   maxHistory?: number;
   complete?: Completer;
-  /** Whether a completed line goes into the history (not AUTH credentials); default all. */
-  remember?: (line: string) => boolean;
 }
 
 /** A key the editor acts on, after decoding the input. */
@@ -183,13 +181,11 @@ export class LineEditor {
   private readonly maxLineChars: number;
   private readonly maxHistory: number;
   private readonly completer: Completer | undefined;
-  private readonly remember: ((line: string) => boolean) | undefined;
 
   constructor(opts: LineEditorOptions = {}) {
     this.maxLineChars = opts.maxLineChars ?? MAX_LINE_CHARS;
     this.maxHistory = opts.maxHistory ?? MAX_HISTORY_ENTRIES;
     this.completer = opts.complete;
-    this.remember = opts.remember;
   }
 
   /** The current line text. */
@@ -311,12 +307,26 @@ export class LineEditor {
   /** Completes the line: records it in the history and starts a new, empty draft. */
   private accept(): string {
     const line = this.text;
-    if (line !== '' && this.history[this.history.length - 1] !== line && (this.remember?.(line) ?? true)) {
+    if (line !== '' && this.history[this.history.length - 1] !== line) {
       this.history.push(line);
       if (this.history.length > this.maxHistory) this.history.splice(0, this.history.length - this.maxHistory);
     }
     this.clear();
     return line;
+  }
+
+  /**
+   * Takes a line back out of the history (AUTH credentials: the caller judges a line once it is complete, knowing
+   * the lines completed before it): its newest entry, if any.
+   */
+  forget(line: string): void {
+    const i = this.history.lastIndexOf(line);
+    if (i < 0) return;
+    this.history.splice(i, 1);
+    if (this.index > i) this.index--;
+    const edits = [...this.edits].filter(([k]) => k !== i).map(([k, v]): [number, string] => [k > i ? k - 1 : k, v]);
+    this.edits.clear();
+    for (const [k, v] of edits) this.edits.set(k, v);
   }
 
   /** Moves through the history, skipping entries equal to the line shown, keeping the draft and any edits. */

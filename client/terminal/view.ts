@@ -82,7 +82,7 @@ export class TerminalView {
    * line (everything written before ends in a line break): that is where the input line goes.
    */
   constructor(private readonly screen: Screen, private readonly opts: TerminalViewOptions) {
-    this.editor = new LineEditor({ complete: opts.complete, remember: (line) => (opts.secretFrom?.(line) ?? null) === null });
+    this.editor = new LineEditor({ complete: opts.complete });
     this.term = screen.term;
     const container = this.term.element?.parentElement ?? document.body;
     const host = this.term.element ?? container;
@@ -161,7 +161,10 @@ export class TerminalView {
     for (const effect of this.editor.feed(data)) {
       if (effect.kind === 'line') {
         this.input = { text: '', cursor: 0 };
-        this.queued.push(formatSent(this.display(effect.text)));
+        // Judged once complete, after the lines before it were handed on (a paste's AUTH answers follow its AUTH).
+        const from = this.opts.secretFrom?.(effect.text) ?? null;
+        if (from !== null) this.editor.forget(effect.text);
+        this.queued.push(formatSent(this.display(effect.text, from)));
         this.opts.onLine(effect.text);
       } else if (effect.kind === 'candidates') {
         this.queued.push(formatHint(effect.labels.join('   ')));
@@ -210,8 +213,7 @@ export class TerminalView {
   }
 
   /** A line as it shows: AUTH credentials as dots, one per character (so the cursor stays on the same cell count). */
-  private display(text: string): string {
-    const from = this.opts.secretFrom?.(text) ?? null;
+  private display(text: string, from = this.opts.secretFrom?.(text) ?? null): string {
     return from === null ? text : text.slice(0, from) + SECRET_MARK.repeat(Array.from(text.slice(from)).length);
   }
 

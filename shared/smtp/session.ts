@@ -102,6 +102,13 @@ export class SessionModel {
    * a new state object per refusal (a burst of refusals is a hot path of the page).
    */
   private errorCount = 0;
+  /**
+   * AUTH answers still due before the server's reply ends the exchange, and those of them written ahead of their
+   * challenge (a pasted AUTH LOGIN with its two answers): each line written while one is due is an AUTH response,
+   * whether or not its 334 has come (the server reads it as one), so that it is hidden and redacted like one.
+   */
+  private authDue = 0;
+  private authAhead = 0;
 
   get state(): SessionState {
     return this.s;
@@ -111,6 +118,7 @@ export class SessionModel {
   connected(tls = false, at: number | null = null): void {
     this.s = { ...initialState(), tls };
     this.awaiting = [];
+    this.authDue = this.authAhead = 0;
     this.isGreeted = false;
     this.connectedAt = at;
     this.errorCount = 0;
@@ -119,12 +127,14 @@ export class SessionModel {
   closed(): void {
     this.s = { ...this.s, phase: 'closed', tlsPending: false, authChallenge: false };
     this.awaiting = [];
+    this.authDue = this.authAhead = 0;
   }
 
   /** The TLS handshake after STARTTLS is done: the session starts over, minus the greeting (RFC 3207 §4.2). */
   tlsEstablished(): void {
     this.s = { ...initialState(), phase: 'greeted', tls: true, messagesAccepted: this.s.messagesAccepted };
     this.awaiting = [];
+    this.authDue = this.authAhead = 0;
     this.isGreeted = true;
   }
 
@@ -158,10 +168,23 @@ export class SessionModel {
     return this.awaiting.map((a) => (a.kind === 'command' ? (a.command?.verb ?? '') : a.kind === 'end-of-data' ? '.' : 'AUTH-RESPONSE'));
   }
 
-  /** What the next line typed would be, without sending it. */
-  kindOfNextLine(line: string): SentKind {
-    if (this.s.authChallenge) return 'auth-response';
-    if (this.s.phase === 'data') return line === '.' ? 'end-of-data' : 'message-text';
+  /**
+   * What the next line typed would be, without sending it; `ahead`: after these lines, typed before it and not
+   * written yet (the lines of one paste), with no reply between.
+   */
+  kindOfNextLine(line: string, ahead: readonly string[] = []): SentKind {
+    let challenge = this.s.authChallenge;
+    let due = this.authDue;
+    let data = this.s.phase === 'data';
+    for (const l of ahead) {
+      if (data) data = l !== '.';
+      else if (challenge || due > 0) {
+        challenge = false;
+        if (due > 0) due--;
+      } else due = authAnswers(l);
+    }
+    if (challenge || due > 0) return 'auth-response';
+    if (data) return line === '.' ? 'end-of-data' : 'message-text';
     return 'command';
   }
 
@@ -170,6 +193,9 @@ export class SessionModel {
     const kind = this.kindOfNextLine(line);
     switch (kind) {
       case 'auth-response':
+        // Written before its challenge came, it answers the next 334 (authReply).
+        if (!this.s.authChallenge) this.authAhead++;
+        if (this.authDue > 0) this.authDue--;
         this.s = { ...this.s, authChallenge: false };
         this.awaiting.push({ kind, command: null, line, at });
         break;
@@ -180,9 +206,12 @@ export class SessionModel {
         this.endOfDataSent();
         this.awaiting.push({ kind, command: null, line, at });
         break;
-      case 'command':
-        this.awaiting.push({ kind, command: parseCommand(line), line, at });
+      case 'command': {
+        const command = parseCommand(line);
+        if (command.verb === 'AUTH') this.authDue = authAnswers(line);
+        this.awaiting.push({ kind, command, line, at });
         break;
+      }
     }
     return kind;
   }
@@ -288,9 +317,27 @@ export class SessionModel {
   }
 
   private authReply(reply: Reply): void {
-    if (reply.code === 334) this.s = { ...this.s, authChallenge: true };
-    else this.s = { ...this.s, authChallenge: false, authenticated: this.s.authenticated || reply.code === 235 };
+    if (reply.code === 334) {
+      // A challenge whose answer was written ahead of it is answered already.
+      if (this.authAhead > 0) this.authAhead--;
+      else this.s = { ...this.s, authChallenge: true };
+      return;
+    }
+    this.authDue = this.authAhead = 0;
+    this.s = { ...this.s, authChallenge: false, authenticated: this.s.authenticated || reply.code === 235 };
   }
+}
+
+/**
+ * The answers an AUTH command will be asked for (RFC 4954 §4): LOGIN asks for the user name, then the password,
+ * less one given on the command line; PLAIN and other mechanisms ask for one answer, none with an initial response.
+ * 0 for a line that is no AUTH command.
+ */
+function authAnswers(line: string): number {
+  const m = /^\s*AUTH\s+(\S+)(\s+\S)?/i.exec(line);
+  if (m === null) return 0;
+  const ir = m[2] !== undefined ? 1 : 0;
+  return (m[1]?.toUpperCase() === 'LOGIN' ? 2 : 1) - ir;
 }
 
 /** The keywords of an EHLO reply: every line after the first is "KEYWORD [params]" (RFC 5321 §4.1.1.1). */

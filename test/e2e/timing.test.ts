@@ -9,21 +9,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WAIT_MARK } from '../../shared/smtp/timing.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
-import { cellCenter, helotermInChromium, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { cellCenter, helotermInChromium, paste, terminalText, waitForTerminal } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 
 const TIMEOUT_MS = 10_000;
 const GREETING_PAUSE_MS = 1500;
 const RCPT_PAUSE_MS = 1200;
-
-/** Pastes text into the terminal as a browser does (a paste event on xterm's textarea). */
-async function paste(page: Page, text: string): Promise<void> {
-  await page.locator('.xterm-helper-textarea').evaluate((el, t) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', t);
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
-}
 
 async function typeLine(page: Page, line: string): Promise<void> {
   await page.keyboard.type(line);

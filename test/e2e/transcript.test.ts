@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { REMOVED, SECRET_MARK } from '../../shared/smtp/transcript.js';
-import { helotermInChromium, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { helotermInChromium, paste, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const TIMEOUT_MS = 10_000;
 /** "\0trainee\0practice" in base64: the practice login (server/practice/practice-server.ts). */
@@ -106,5 +106,25 @@ describe('the transcript in Chromium', () => {
       `C: ${REMOVED}`,
       'S: 235 2.7.0 Authentication successful',
     ]);
+  });
+
+  it('AUTH LOGIN pasted with its answers: they show as dots, stay out of the history and out of the transcript', async () => {
+    const page = await openOverTls();
+    await paste(page, 'AUTH LOGIN\rdHJhaW5lZQ==\rcHJhY3RpY2U=\r');
+    await waitForTerminal(page, (t) => /^235 /m.test(t), TIMEOUT_MS, 'the login');
+    const screen = (await terminalText(page)).split('\n');
+    const at = screen.indexOf('AUTH LOGIN');
+    expect(screen.slice(at, at + 3)).toEqual(['AUTH LOGIN', hidden('dHJhaW5lZQ=='), hidden('cHJhY3RpY2U=')]);
+    expect(screen.join('\n')).not.toMatch(/dHJhaW5lZQ==|cHJhY3RpY2U=/);
+    // Up recalls the AUTH command, not an answer.
+    await page.keyboard.press('ArrowUp');
+    await waitForTerminal(page, (t) => t.trimEnd().endsWith('AUTH LOGIN'), TIMEOUT_MS, 'the recalled line');
+    await page.keyboard.press('Control+U');
+    const { text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
+    expect(text).not.toMatch(/dHJhaW5lZQ==|cHJhY3RpY2U=/);
+    const dialog = text.split('\n').map((l) => l.replace(/^ *\d+\.\d{3} /, ''));
+    const auth = dialog.indexOf('C: AUTH LOGIN');
+    expect(dialog.slice(auth, auth + 3)).toEqual(['C: AUTH LOGIN', `C: ${REMOVED}`, `C: ${REMOVED}`]);
+    expect(dialog).toContain('S: 235 2.7.0 Authentication successful');
   });
 });

@@ -55,6 +55,15 @@ export async function poll<T>(fn: () => Promise<T | undefined | false> | T | und
 }
 
 /** The xterm buffer as text (through the page's test hook, client/test-hook.ts). */
+/** Pastes text into the terminal as a browser does (a paste event on xterm's textarea). */
+export async function paste(page: Page, text: string): Promise<void> {
+  await page.locator('.xterm-helper-textarea').evaluate((el, t) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
 export async function terminalText(page: Page): Promise<string> {
   return page.evaluate(() => {
     const hook = (window as unknown as { __heloterm?: HelotermTestHook }).__heloterm;

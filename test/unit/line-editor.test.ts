@@ -158,12 +158,16 @@ describe('LineEditor: history', () => {
     expect(e.entries).toEqual(['A', 'B', 'C']);
   });
 
-  it('keeps out of the history the lines it is told to forget (AUTH credentials), and still sends them', () => {
-    const e = new LineEditor({ remember: (line) => !line.startsWith('secret') });
+  it('takes out of the history the lines it is told to forget (AUTH credentials), once they are sent', () => {
+    const e = new LineEditor();
     const { lines } = run(['A\r', 'secret 1\r', 'B\r', 'secret 2\r'], e);
     expect(lines).toEqual(['A', 'secret 1', 'B', 'secret 2']);
+    e.forget('secret 1');
+    e.forget('secret 2');
+    e.forget('never typed');
     expect(e.entries).toEqual(['A', 'B']);
     expect(run([UP], e).text).toBe('B');
+    expect(run([UP], e).text).toBe('A');
   });
 
   const cases: { name: string; history: string[]; keys: string[]; text: string }[] = [

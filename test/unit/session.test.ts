@@ -105,6 +105,44 @@ describe('SessionModel details', () => {
     expect(m.state.authenticated).toBe(true);
   });
 
+  it('takes the lines written with an AUTH command, before its challenges, for its answers (a paste)', () => {
+    const m = new SessionModel();
+    m.connected();
+    m.received(reply('220 x\r\n'));
+    m.sent('EHLO me');
+    m.received(reply('250 x\r\n'));
+    // Judged before any is written (the lines of one paste), and as they are written.
+    expect(m.kindOfNextLine('dXNlcg==', ['AUTH LOGIN'])).toBe('auth-response');
+    expect(m.kindOfNextLine('cGFzcw==', ['AUTH LOGIN', 'dXNlcg=='])).toBe('auth-response');
+    expect(m.kindOfNextLine('MAIL FROM:<a@b>', ['AUTH LOGIN', 'dXNlcg==', 'cGFzcw=='])).toBe('command');
+    expect(m.kindOfNextLine('MAIL FROM:<a@b>', ['AUTH PLAIN AHUAcA=='])).toBe('command');
+    expect(m.kindOfNextLine('AHUAcA==', ['AUTH PLAIN'])).toBe('auth-response');
+    expect(m.kindOfNextLine('cGFzcw==', ['AUTH LOGIN dXNlcg=='])).toBe('auth-response');
+    expect(['AUTH LOGIN', 'dXNlcg==', 'cGFzcw==', 'MAIL FROM:<a@b>'].map((l) => m.sent(l))).toEqual(['command', 'auth-response', 'auth-response', 'command']);
+    // The replies come in order: the challenges were answered already.
+    expect(m.received(reply('334 VXNlcm5hbWU6\r\n')).command?.verb).toBe('AUTH');
+    expect(m.state.authChallenge).toBe(false);
+    expect(m.received(reply('334 UGFzc3dvcmQ6\r\n')).kind).toBe('auth-response');
+    expect(m.state.authChallenge).toBe(false);
+    expect(m.received(reply('235 2.7.0 ok\r\n')).kind).toBe('auth-response');
+    expect(m.state.authenticated).toBe(true);
+    expect(m.received(reply('250 2.1.0 ok\r\n')).command?.verb).toBe('MAIL');
+    // A refused AUTH ends the answers due: what follows is a command again.
+    m.connected();
+    m.received(reply('220 x\r\n'));
+    m.sent('AUTH LOGIN');
+    m.received(reply('538 5.7.11 Encryption required\r\n'));
+    expect(m.sent('MAIL FROM:<a@b>')).toBe('command');
+    m.received(reply('530 5.7.0 Authentication required\r\n'));
+    // Typed one by one after each challenge, as before.
+    m.sent('AUTH PLAIN');
+    m.received(reply('334 \r\n'));
+    expect(m.state.authChallenge).toBe(true);
+    expect(m.sent('AHUAcA==')).toBe('auth-response');
+    m.received(reply('535 5.7.8 no\r\n'));
+    expect(m.kindOfNextLine('AHUAcA==')).toBe('command');
+  });
+
   it('matches pipelined replies in order', () => {
     const m = new SessionModel();
     m.connected();

@@ -126,6 +126,16 @@ describe('the transcript', () => {
       'S: 235 2.7.0 Authentication successful',
       `C: AUTH PLAIN ${REMOVED}`,
     ]);
+
+    // Pasted: the answers are written before the server has asked for them, and are removed all the same.
+    const pasted = new Transcript();
+    const m2 = new SessionModel();
+    const p2 = new ReplyParser();
+    m2.connected();
+    for (const e of p2.push('220 mx\r\n')) if (e.kind === 'reply') m2.received(e.reply);
+    for (const line of ['AUTH LOGIN', 'dHJhaW5lZQ==', 'cHJhY3RpY2U=', 'QUIT']) pasted.sent(line, m2.sent(line), 0);
+    const lines = body(pasted);
+    expect(lines).toEqual(['C: AUTH LOGIN', `C: ${REMOVED}`, `C: ${REMOVED}`, 'C: QUIT']);
   });
 
   it('keeps the newest text of a long session, with what was sent among it, and says how much it dropped', () => {
