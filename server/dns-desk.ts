@@ -3,11 +3,11 @@
  * MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions (dns-lookup.ts DnsBudget),
  * so that the bridge does not become a DNS query pump. Made at a session's first lookup: idle sessions pay nothing.
  */
-import type { Bare, MxAnswer, MxMessage, RdnsAnswer, RdnsMessage } from '../shared/protocol/messages.js';
+import type { Bare, MxAnswer, MxMessage, PolicyAnswer, RdnsAnswer, RdnsMessage } from '../shared/protocol/messages.js';
 
 /** A lookup the desk would not make now, and why. */
 type Refused = { kind: 'none'; reason: 'refused'; detail: string };
-import { lookupMx, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
+import { lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 
 /**
@@ -38,11 +38,18 @@ export class DnsDesk {
 
   constructor(private readonly deps: DnsDeskDeps) {}
 
-  /** Where `domain`'s mail goes; answered with an `mx` message. */
-  mx(domain: string): void {
-    this.run('mx', (r) => lookupMx(domain, r), (answer: MxAnswer) => {
+  /** Where `domain`'s mail goes, and with `policies` its mail policies too; answered with an `mx` message. */
+  mx(domain: string, policies = false): void {
+    const both = async (r: DnsResolver): Promise<{ answer: MxAnswer; policies?: PolicyAnswer }> => {
+      if (!policies) return { answer: await lookupMx(domain, r) };
+      const [answer, found] = await Promise.all([lookupMx(domain, r), lookupPolicies(domain, r)]);
+      return { answer, policies: found };
+    };
+    this.run('mx', both, (result: MxAnswer | { answer: MxAnswer; policies?: PolicyAnswer }) => {
+      // A refusal comes as the answer itself.
+      const { answer, policies: found } = 'answer' in result ? result : { answer: result, policies: undefined };
       this.deps.log({ event: 'mx', domain, kind: answer.kind });
-      this.deps.send({ type: 'mx', domain, answer });
+      this.deps.send(found === undefined ? { type: 'mx', domain, answer } : { type: 'mx', domain, answer, policies: found });
     });
   }
 

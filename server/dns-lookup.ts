@@ -4,7 +4,9 @@
  *   its host resolves to; without MX records the domain's own addresses (an implicit MX); a null MX (RFC 7505) when
  *   the domain takes no mail. What `dig MX` then `dig A` tell an admin by hand, before `telnet mx 25`;
  * - the reverse DNS of a server's address (its PTR records, RFC 1035 §3.5) and whether each name resolves back to
- *   it (forward-confirmed reverse DNS, which receivers check of senders), as `dig -x` then `dig A` tell.
+ *   it (forward-confirmed reverse DNS, which receivers check of senders), as `dig -x` then `dig A` tell;
+ * - a domain's mail policies, as `dig TXT` tells: SPF (RFC 7208), DMARC (RFC 7489), MTA-STS (RFC 8461) and TLS-RPT
+ *   (RFC 8460) records, each TXT record with its version tag.
  *
  * DNS is asked through a c-ares Resolver (node:dns), the system's name servers unless --dns-server names others
  * (to see what one resolver says, or for tests against a scripted DNS server on loopback). Lookups only: which
@@ -13,8 +15,8 @@
 import { Resolver } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import { MAX_HOST_CHARS } from '../shared/protocol/host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_RDNS_NAMES } from '../shared/protocol/app-limits.js';
-import { type MxAnswer, type MxHost, type RdnsAnswer, type RdnsName } from '../shared/protocol/messages.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES } from '../shared/protocol/app-limits.js';
+import { type MxAnswer, type MxHost, type PolicyAnswer, type PolicyRecords, type RdnsAnswer, type RdnsName } from '../shared/protocol/messages.js';
 
 /** The part of a Resolver a lookup uses. */
 export interface DnsResolver {
@@ -22,6 +24,7 @@ export interface DnsResolver {
   resolve4(name: string): Promise<string[]>;
   resolve6(name: string): Promise<string[]>;
   resolvePtr(name: string): Promise<string[]>;
+  resolveTxt(name: string): Promise<string[][]>;
   cancel(): void;
 }
 
@@ -167,4 +170,37 @@ export async function lookupRdns(address: string, r: DnsResolver): Promise<RdnsA
     }),
   );
   return { kind: 'names', names, count: ptrs.length };
+}
+
+/**
+ * The TXT records at `name` that begin with `tag` (the policy's version, compared case-insensitively, followed by a
+ * space or nothing: RFC 7208 §4.5, RFC 7489 §6.6.3), each record's strings joined without a separator (RFC 7208
+ * §3.3). Never throws.
+ */
+async function policyRecords(name: string, tag: string, r: DnsResolver): Promise<PolicyRecords> {
+  let txt: string[][];
+  try {
+    txt = await r.resolveTxt(name);
+  } catch (err) {
+    if (isNoData(err) || isNoDomain(err)) return { kind: 'none' };
+    return { kind: 'error', detail: `the TXT lookup of ${name.slice(0, 100)} failed: ${code(err)}` };
+  }
+  const lower = tag.toLowerCase();
+  const records = txt.map((chunks) => chunks.join('')).filter((t) => {
+    const head = t.slice(0, tag.length + 1).toLowerCase();
+    return head === lower || head === `${lower} ` || head === `${lower};`;
+  });
+  if (records.length === 0) return { kind: 'none' };
+  return { kind: 'records', records: records.slice(0, MAX_POLICY_RECORDS).map((t) => t.slice(0, MAX_POLICY_CHARS)), count: records.length };
+}
+
+/** What `domain` publishes about its mail in TXT records (SPF, DMARC, MTA-STS, TLS-RPT). Never throws. */
+export async function lookupPolicies(domain: string, r: DnsResolver): Promise<PolicyAnswer> {
+  const [spf, dmarc, mtaSts, tlsRpt] = await Promise.all([
+    policyRecords(domain, 'v=spf1', r),
+    policyRecords(`_dmarc.${domain}`, 'v=DMARC1', r),
+    policyRecords(`_mta-sts.${domain}`, 'v=STSv1', r),
+    policyRecords(`_smtp._tls.${domain}`, 'v=TLSRPTv1', r),
+  ]);
+  return { spf, dmarc, mtaSts, tlsRpt };
 }

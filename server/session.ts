@@ -320,7 +320,7 @@ export class Session {
         if (this.link === null) return this.error(ERROR_CODES.NOT_CONNECTED, 'not connected: there is nothing to close');
         return this.link.disconnect();
       case 'mx':
-        return this.dnsDesk().mx(m.domain);
+        return this.dnsDesk().mx(m.domain, m.policies === true);
       case 'rdns':
         return this.onRdns();
       default:

@@ -1,13 +1,14 @@
 /**
- * The page's side of the DNS lookups: where a domain's mail goes (Find MX, `/mx`), the reverse DNS of the server
- * connected to (asked by itself once a server beyond loopback greets, and by `/rdns`), and whether a recipient the
- * server accepted is relayed (the recipient domain's MX records, asked by itself: shared/smtp/relay.ts). It sends the
+ * The page's side of the DNS lookups: where a domain's mail goes and its mail policies (Find MX, `/mx`), the reverse
+ * DNS of the server connected to (asked by itself once a server beyond loopback greets, and by `/rdns`), and whether
+ * a recipient the server accepted is relayed (the recipient domain's MX records, asked by itself). It sends the
  * requests one at a time (the bridge makes one at a time, and answers every request once), and shows the answers in
- * the terminal, the reply log and the transcript (shared/smtp/mx.ts, rdns.ts and relay.ts read them).
+ * the terminal, the reply log and the transcript (shared/smtp/mx.ts, policies.ts, rdns.ts and relay.ts read them).
  */
 import type { ClientMessage, Bare, MxMessage, PracticeInfo, RdnsMessage } from '../../shared/protocol/messages.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
+import { readPolicies } from '../../shared/smtp/policies.js';
 import { greetingName, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
 import { checksRelayByItself, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
 import type { Exchange } from '../../shared/smtp/session.js';
@@ -149,6 +150,11 @@ export class DnsLookups {
     if (r.connectTo !== null && this.deps.pointFormAt(r.connectTo, SMTP_PORT)) {
       this.deps.write(formatNote(`the connect form now points at ${showControls(r.connectTo)} port ${SMTP_PORT}: press Connect`));
     }
+    if (m.policies !== undefined) {
+      const p = readPolicies(m.domain, m.policies);
+      this.deps.write(formatReport(p));
+      this.deps.log({ policies: p });
+    }
   }
 
   onRdns(m: RdnsMessage, at: number): void {
@@ -170,7 +176,9 @@ export class DnsLookups {
       if (this.waiting.length < MAX_WAITING) this.waiting.push(a);
       return true;
     }
-    if (!this.deps.send(a.type === 'mx' ? { type: 'mx', domain: a.domain } : { type: 'rdns' })) return false;
+    // The user's MX lookups also ask for the domain's mail policies; the relay check needs the MX records alone.
+    const m: Bare<ClientMessage> = a.type === 'rdns' ? { type: 'rdns' } : a.relay === null ? { type: 'mx', domain: a.domain, policies: true } : { type: 'mx', domain: a.domain };
+    if (!this.deps.send(m)) return false;
     this.asked = a;
     return true;
   }

@@ -49,8 +49,13 @@ export function renderVendor(into: HTMLElement, m: VendorMatch): void {
     ' ',
     el('span', `vendor-confidence ${m.confidence}`, `${m.confidence} confidence · ${m.vendor}`),
   );
-  into.append(causeBox('explain vendor', head, m));
+  // The records behind an SPF or DMARC refusal are one lookup away.
+  const action = POLICY_TOPICS.has(m.topic) ? `${m.action} (/mx with the sender's domain shows its SPF and DMARC records.)` : m.action;
+  into.append(causeBox('explain vendor', head, { ...m, action }));
 }
+
+/** Vendor topics whose cause is in the sender domain's mail policies (shared/smtp/policies.ts). */
+const POLICY_TOPICS: ReadonlySet<string> = new Set(['spf', 'dmarc', 'unauthenticated']);
 
 /** How long a slow reply took, and why that may be (timing.ts). */
 export function renderSlow(into: HTMLElement, slow: SlowReply | null): void {

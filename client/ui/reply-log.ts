@@ -8,6 +8,7 @@ import type { ReplyReport } from '../../shared/smtp/report.js';
 import type { MxReport } from '../../shared/smtp/mx.js';
 import type { EhloReview } from '../../shared/smtp/ehlo-review.js';
 import type { RelayReport } from '../../shared/smtp/relay.js';
+import type { PolicyReport } from '../../shared/smtp/policies.js';
 import type { RdnsReport } from '../../shared/smtp/rdns.js';
 import type { TlsReport } from '../../shared/smtp/tls-report.js';
 import type { Explanation, Finding } from '../../shared/smtp/types.js';
@@ -34,7 +35,7 @@ export const FLOOD_UPDATE_INTERVAL_MS = 2000;
  * what a TLS handshake showed about the server's certificate; or where a domain's mail goes (an MX lookup); or what
  * the server's address is called (reverse DNS).
  */
-export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { offers: EhloReview } | { relay: RelayReport };
+export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport };
 
 export class ReplyLog {
   readonly element: HTMLElement;
@@ -128,6 +129,7 @@ export class ReplyLog {
       else if ('tls' in r) fragment.append(this.tlsEntry(r.tls));
       else if ('mx' in r) fragment.append(this.findingsEntry('MX', r.mx.head, r.mx.findings, null, r.mx.connectTo !== null));
       else if ('rdns' in r) fragment.append(this.findingsEntry('rDNS', r.rdns.head, r.rdns.findings, null, r.rdns.good));
+      else if ('policies' in r) fragment.append(this.findingsEntry('DNS', r.policies.head, r.policies.findings, null, r.policies.good));
       else if ('relay' in r) fragment.append(this.findingsEntry('RELAY', r.relay.head, r.relay.findings, null, false));
       else if ('offers' in r) fragment.append(this.findingsEntry('EHLO', r.offers.head, r.offers.findings, null, r.offers.good));
       else fragment.append(this.entry(r));

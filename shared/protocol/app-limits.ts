@@ -1,5 +1,5 @@
 /**
- * The size limits of the messages only the page's app handles (`mx`, `rdns`, `stored`; decode-app.ts), kept apart
+ * The size limits of the messages only the page's app handles (`mx` with its mail policies, `rdns`, `stored`; decode-app.ts), kept apart
  * from messages.ts: every constant of a module both the boot script and the app use lands in the boot script's
  * chunk, and the first load has no bytes to spare (docs/benchmarks.md, client weight).
  */
@@ -14,3 +14,7 @@ export const MAX_RDNS_NAMES = 5;
 export const MAX_STORED_CHARS = 16_000;
 /** Most envelope recipients listed (`recipients` says how many there were). */
 export const MAX_STORED_RECIPIENTS = 20;
+/** Most records of one kind of mail policy an `mx` answer lists (`count` says how many there were). */
+export const MAX_POLICY_RECORDS = 3;
+/** Most characters of a policy record (a TXT record's strings joined); SPF records with many includes run long. */
+export const MAX_POLICY_CHARS = 1000;

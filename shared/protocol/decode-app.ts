@@ -7,12 +7,14 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_RDNS_NAMES, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type MxAnswer,
   type MxHost,
   type MxMessage,
+  type PolicyAnswer,
+  type PolicyRecords,
   type RdnsAnswer,
   type RdnsMessage,
   type RdnsName,
@@ -26,6 +28,7 @@ const NOT_APP = 'not an mx, rdns or stored message';
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 /** An address as the bridge writes it (IPv6 has at most 45 characters in text form). */
 const isAddressList = (x: unknown): x is string[] => Array.isArray(x) && x.length <= MAX_MX_ADDRESSES && x.every((a) => isStr(a, 45));
 
@@ -60,6 +63,31 @@ function decodeAnswer(x: unknown): MxAnswer | null {
   }
 }
 
+function decodePolicyRecords(x: unknown): PolicyRecords | null {
+  if (!isObj(x)) return null;
+  switch (x.kind) {
+    case 'records': {
+      const { records, count } = x;
+      if (!Array.isArray(records) || records.length === 0 || records.length > MAX_POLICY_RECORDS || !records.every((r) => isStr(r, MAX_POLICY_CHARS))) return null;
+      return isCount(count) && count >= records.length ? { kind: 'records', records, count } : null;
+    }
+    case 'none':
+      return { kind: 'none' };
+    case 'error':
+      return isStr(x.detail, 200) ? { kind: 'error', detail: x.detail } : null;
+    default:
+      return null;
+  }
+}
+
+/** A domain's mail policies, every one of the four given. */
+function decodePolicies(x: unknown): PolicyAnswer | null {
+  if (!isObj(x)) return null;
+  const [spf, dmarc, mtaSts, tlsRpt] = [x.spf, x.dmarc, x.mtaSts, x.tlsRpt].map(decodePolicyRecords);
+  if (spf == null || dmarc == null || mtaSts == null || tlsRpt == null) return null;
+  return { spf, dmarc, mtaSts, tlsRpt };
+}
+
 function decodeRdnsName(x: unknown): RdnsName | null {
   if (!isObj(x)) return null;
   const { name, addresses, lookupError } = x;
@@ -85,8 +113,6 @@ function decodeRdnsAnswer(x: unknown): RdnsAnswer | null {
       return null;
   }
 }
-
-const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
 /** A `stored` message's fields, or why not. */
 function decodeStored(m: Obj): Decoded<StoredMessage> {
@@ -118,7 +144,10 @@ export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage |
   if (!isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'mx: bad "domain"' };
   const answer = decodeAnswer(m.answer);
   if (answer === null) return { ok: false, error: 'mx: bad "answer"' };
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain, answer } };
+  if (m.policies === undefined) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain, answer } };
+  const policies = decodePolicies(m.policies);
+  if (policies === null) return { ok: false, error: 'mx: bad "policies"' };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain, answer, policies } };
 }
 
 /** Any server message: what decodeServerMessage reads, and the messages only the app handles. */

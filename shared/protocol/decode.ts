@@ -87,7 +87,8 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
       if (!isStr(m.domain, MAX_HOST_CHARS) || !isHostName(m.domain) || isIPv4Literal(m.domain)) {
         return fail('mx: "domain" must be a domain name (RFC 1123), not an address');
       }
-      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain } };
+      if (m.policies !== undefined && m.policies !== true) return fail('mx: "policies" must be true when given');
+      return { ok: true, value: m.policies === true ? { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain, policies: true } : { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain } };
     case 'rdns':
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rdns' } };
     default:

@@ -76,6 +76,8 @@ export interface MxLookupMessage {
   type: 'mx';
   /** A domain name (RFC 1123 labels), not an address. */
   domain: string;
+  /** Also look up the domain's mail policies (SPF, DMARC, MTA-STS, TLS-RPT: TXT records), in the same lookup. */
+  policies?: true;
 }
 
 /**
@@ -289,12 +291,35 @@ export type MxAnswer =
    */
   | { kind: 'none'; reason: 'no-domain' | 'no-records' | 'dns-error' | 'refused'; detail: string };
 
+/** The TXT records of one mail policy: those that begin with its version tag, each one's strings joined. */
+export type PolicyRecords =
+  /** At most MAX_POLICY_RECORDS of `count`, each cut to MAX_POLICY_CHARS. */
+  | { kind: 'records'; records: string[]; count: number }
+  /** None: the name does not exist, or has no TXT record with the tag. */
+  | { kind: 'none' }
+  /** The lookup failed (`detail` says how). */
+  | { kind: 'error'; detail: string };
+
+/** What a domain publishes about the mail sent from it and to it, in TXT records. */
+export interface PolicyAnswer {
+  /** "v=spf1" at the domain (RFC 7208 §4.5). */
+  spf: PolicyRecords;
+  /** "v=DMARC1" at _dmarc.<domain> (RFC 7489 §6.6.3). */
+  dmarc: PolicyRecords;
+  /** "v=STSv1" at _mta-sts.<domain> (RFC 8461 §3.1). */
+  mtaSts: PolicyRecords;
+  /** "v=TLSRPTv1" at _smtp._tls.<domain> (RFC 8460 §3). */
+  tlsRpt: PolicyRecords;
+}
+
 /** The answer to an `mx` lookup. */
 export interface MxMessage {
   v: typeof PROTOCOL_VERSION;
   type: 'mx';
   domain: string;
   answer: MxAnswer;
+  /** When asked for: the domain's mail policies. */
+  policies?: PolicyAnswer;
 }
 
 

@@ -25,7 +25,8 @@ describe('DNS lookups in Chromium', () => {
     dns = await startFakeDns({
       '2.0.0.127.in-addr.arpa': { PTR: ['mx9.example.org'] },
       'mx9.example.org': { A: ['127.0.0.2'] },
-      'example.org': { MX: [[20, 'mx2.example.org'], [10, 'mx1.example.org'], [30, 'old.example.net']] },
+      'example.org': { MX: [[20, 'mx2.example.org'], [10, 'mx1.example.org'], [30, 'old.example.net']], TXT: ['v=spf1 mx include:_spf.example.net ~all'] },
+      '_dmarc.example.org': { TXT: ['v=DMARC1; p=none; rua=mailto:dmarc@example.org'] },
       'mx1.example.org': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
       'mx2.example.org': { A: ['192.0.2.20'] },
       'old.example.net': {},
@@ -64,6 +65,19 @@ describe('DNS lookups in Chromium', () => {
     const entry = page.locator('.reply-log li.mx');
     await entry.waitFor({ timeout: TIMEOUT_MS });
     expect(await entry.locator('.findings li').allTextContents()).toEqual(lines.slice(0, 3).map((l) => l.trim()));
+    // The same lookup asked for the domain's mail policies.
+    const policies = await waitForTerminal(page, (t) => t.includes('no MTA-STS'), TIMEOUT_MS, 'the mail policies');
+    expect(linesAfter(policies, (l) => l === '-- mail policies of example.org (TXT records: SPF, DMARC, MTA-STS, TLS-RPT):', 5)).toEqual([
+      '   · SPF: v=spf1 mx include:_spf.example.net ~all',
+      '   ✓ ends in "~all": mail from other servers soft-fails SPF (marked, usually still delivered)',
+      '   · DMARC: v=DMARC1; p=none; rua=mailto:dmarc@example.org',
+      '   · p=none: receivers only report; they refuse nothing for failing DMARC',
+      expect.stringMatching(/^ {3}· no MTA-STS: senders fall back to plain text/),
+    ]);
+    expect(dns.questions).toEqual(expect.arrayContaining(['TXT example.org', 'TXT _dmarc.example.org', 'TXT _mta-sts.example.org', 'TXT _smtp._tls.example.org']));
+    const policyEntry = page.locator('.reply-log li.dns');
+    await policyEntry.waitFor({ timeout: TIMEOUT_MS });
+    expect(await policyEntry.locator('.findings li').count()).toBe(5);
   });
 
   it('/mx practice.test points at the practice server, and Connect reaches it', async () => {

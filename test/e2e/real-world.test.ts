@@ -191,6 +191,13 @@ describe('real-world replies explained in Chromium', () => {
     await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
     expect(await entry.locator('.reply-origin').textContent()).toBe('/explain: ');
     expect(await entry.textContent()).toContain(rule.action);
+    // An SPF refusal points at the records behind it: /mx shows them.
+    await page.keyboard.type('/explain 550 5.7.26 The MAIL FROM domain [example.org] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('⚑ likely: SPF hard fail'), REPLY_TIMEOUT_MS, 'the SPF refusal explained');
+    const spf = page.locator('.reply-log li.explained').last();
+    await expect.poll(async () => (await spf.textContent()) ?? '', { timeout: REPLY_TIMEOUT_MS }).toContain("(/mx with the sender's domain shows its SPF and DMARC records.)");
+    expect(await entry.first().textContent()).not.toContain('/mx with');
     // An enhanced code alone gets its explanation.
     await page.keyboard.type('/explain 5.7.26');
     await page.keyboard.press('Enter');

@@ -18,6 +18,8 @@ export interface ZoneEntry {
   AAAA?: string[];
   /** For a reverse name ("10.2.0.192.in-addr.arpa"): the host names the address has. */
   PTR?: string[];
+  /** TXT records: each a string, or the strings of one record (a record longer than 255 octets is split). */
+  TXT?: (string | string[])[];
 }
 
 export interface FakeDnsOptions {
@@ -57,6 +59,7 @@ export async function startFakeDns(zone: Record<string, ZoneEntry>, opts: FakeDn
       if (q.type === 'A') for (const a of entry.A ?? []) answers.push({ type: 'A', name: q.name, ttl: 60, data: a });
       if (q.type === 'AAAA') for (const a of entry.AAAA ?? []) answers.push({ type: 'AAAA', name: q.name, ttl: 60, data: a });
       if (q.type === 'PTR') for (const p of entry.PTR ?? []) answers.push({ type: 'PTR', name: q.name, ttl: 60, data: p });
+      if (q.type === 'TXT') for (const t of entry.TXT ?? []) answers.push({ type: 'TXT', name: q.name, ttl: 60, data: typeof t === 'string' ? [t] : t });
     }
     const rcode = opts.servfail?.includes(name) ? 'SERVFAIL' : entry === undefined ? 'NXDOMAIN' : 'NOERROR';
     const reply = packet.encode({

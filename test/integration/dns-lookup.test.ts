@@ -39,8 +39,18 @@ describe('MX lookups through the bridge', () => {
         'quiet-mx.test': { MX: [[10, 'quiet.example.test'], [20, 'mx2.example.test']] },
         'quiet.example.test': { A: ['192.0.2.40'] },
         'quiet-direct.test': {},
+        // Mail policies in TXT records: tags in any case, other TXT records beside them, a record split in strings.
+        'policy.test': { MX: [[10, 'mx1.example.test']], TXT: ['google-site-verification=abc', 'V=SPF1 ip4:192.0.2.0/24 -all', ['v=spf1 include:a.example', ' include:b.example ~all']] },
+        '_dmarc.policy.test': { TXT: ['v=DMARC1; p=reject; rua=mailto:d@policy.test', 'v=DMARC10 not one'] },
+        '_mta-sts.policy.test': { TXT: ['v=STSv1; id=20261129'] },
+        '_smtp._tls.policy.test': { TXT: ['v=spf1 -all'] },
+        '_smtp._tls.bare.test': { TXT: ['v=TLSRPTv1;rua=mailto:t@bare.test'] },
+        'bare.test': { MX: [[10, 'mx1.example.test']] },
       },
-      { silent: ['slow.test', 'A quiet.example.test', 'AAAA quiet.example.test', 'A quiet-direct.test', 'AAAA quiet-direct.test'], servfail: ['broken.test'] },
+      {
+        silent: ['slow.test', 'A quiet.example.test', 'AAAA quiet.example.test', 'A quiet-direct.test', 'AAAA quiet-direct.test'],
+        servfail: ['broken.test', '_dmarc.bare.test'],
+      },
     );
     app = await startHeloterm({ port: 0, log: () => undefined, practice: false, dnsServers: [dns.server], dnsTimeoutMs: DNS_TIMEOUT_MS });
   });
@@ -125,6 +135,33 @@ describe('MX lookups through the bridge', () => {
     const odd = await lookUp(await client(), 'odd.test');
     // Nor can such a name be looked up: the resolver calls it a bad name.
     expect(odd).toEqual({ kind: 'mx', count: 1, hosts: [{ preference: 10, exchange: 'a\\027[2Jb.example', addresses: [], lookupError: 'EBADNAME' }] });
+  });
+
+  it('looks up the mail policies with the MX records when asked: the TXT records with each tag, strings joined', async () => {
+    const c = await client();
+    c.send({ type: 'mx', domain: 'policy.test', policies: true });
+    const m = await c.next('mx', 10_000);
+    expect(m.answer).toMatchObject({ kind: 'mx', count: 1 });
+    expect(m.policies).toEqual({
+      spf: { kind: 'records', count: 2, records: ['V=SPF1 ip4:192.0.2.0/24 -all', 'v=spf1 include:a.example include:b.example ~all'] },
+      dmarc: { kind: 'records', count: 1, records: ['v=DMARC1; p=reject; rua=mailto:d@policy.test'] },
+      mtaSts: { kind: 'records', count: 1, records: ['v=STSv1; id=20261129'] },
+      tlsRpt: { kind: 'none' },
+    });
+    // One lookup for all of it; no such names and a failing name server are told apart.
+    c.send({ type: 'mx', domain: 'bare.test', policies: true });
+    const bare = await c.next('mx', 10_000);
+    expect(bare.policies).toEqual({
+      spf: { kind: 'none' },
+      dmarc: { kind: 'error', detail: 'the TXT lookup of _dmarc.bare.test failed: ESERVFAIL' },
+      mtaSts: { kind: 'none' },
+      tlsRpt: { kind: 'records', count: 1, records: ['v=TLSRPTv1;rua=mailto:t@bare.test'] },
+    });
+    // Not asked for: not looked up.
+    const before = dns.questions.filter((q) => q.startsWith('TXT')).length;
+    c.send({ type: 'mx', domain: 'policy.test' });
+    expect((await c.next('mx', 10_000)).policies).toBeUndefined();
+    expect(dns.questions.filter((q) => q.startsWith('TXT')).length).toBe(before);
   });
 
   it('takes domain names only, one lookup at a time, and so many a minute', async () => {

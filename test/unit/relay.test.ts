@@ -131,7 +131,7 @@ describe('the relay check in the page', () => {
     p.dns.onRdns({ v: 2, type: 'rdns', address: '192.0.2.25', answer: { kind: 'names', count: 1, names: [{ name: 'smtp.example.org', addresses: ['192.0.2.25'] }] } }, 0);
     expect(p.sent.at(-1)).toEqual({ type: 'mx', domain: 'example.net' });
     p.dns.onMx({ v: 2, type: 'mx', domain: 'example.net', answer: mx(['mx1.example.net', ['198.51.100.1']]) }, 0);
-    expect(p.sent.at(-1)).toEqual({ type: 'mx', domain: 'example.com' });
+    expect(p.sent.at(-1)).toEqual({ type: 'mx', domain: 'example.com', policies: true });
     expect(p.logged.filter((e) => 'relay' in e)).toHaveLength(1);
     expect(p.written.join('')).toContain('relaying: the server accepted a recipient at example.net without a login, and is not its mail server:');
     // The user's answer is shown as an MX report, not read as a relay check.
@@ -183,7 +183,7 @@ describe('the relay check in the page', () => {
     expect(p.sent.at(-1)).toEqual({ type: 'rdns' });
     p.dns.reset();
     p.dns.mx('example.com');
-    expect(p.sent.at(-1)).toEqual({ type: 'mx', domain: 'example.com' });
+    expect(p.sent.at(-1)).toEqual({ type: 'mx', domain: 'example.com', policies: true });
     p.unreachable();
     p.dns.reset();
     p.dns.mx('example.org');

@@ -1,0 +1,107 @@
+/**
+ * What a domain's mail policies (protocol `mx` answer, `policies`) tell a mail admin, in lines: the TXT records
+ * behind the refusals heloterm explains most ("SPF fail", "DMARC policy", "unauthenticated"), read as a receiver
+ * reads them. Pure.
+ *
+ * - SPF (RFC 7208): one record only (§4.5: two are a permanent error); how it ends ("-all" fails the rest, "~all"
+ *   soft-fails it, "?all" says nothing, "+all" lets anyone send; no "all" at all is neutral, §4.7); at most 10 terms
+ *   that cost DNS lookups (§4.6.4; the includes' own count too, so this sees only the top level).
+ * - DMARC (RFC 7489): one record at _dmarc.<domain> (§6.6.3), its policy p= (none only monitors).
+ * - MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): whether senders are told to insist on TLS, and where failures go.
+ * - Gmail's and Yahoo's sender rules (2024): SPF or DKIM for everyone, a DMARC record for bulk senders.
+ */
+import type { PolicyAnswer, PolicyRecords } from '../protocol/messages.js';
+import type { Finding } from './types.js';
+
+export interface PolicyReport {
+  head: string;
+  findings: Finding[];
+  /** Nothing wrong was found (for the reply log's colour). */
+  good: boolean;
+}
+
+/** SPF terms that cost a DNS lookup (RFC 7208 §4.6.4), and the limit on them. */
+const LOOKUP_TERM = /^[+?~-]?(include:|a\b|mx\b|ptr\b|exists:|redirect=)/i;
+const MAX_SPF_LOOKUPS = 10;
+
+/** The policy records as one finding each, or what their absence or a failed lookup means. */
+function records(p: PolicyRecords, name: string, none: Finding | null): Finding[] {
+  switch (p.kind) {
+    case 'error':
+      return [{ tone: 'warn', text: `${name}: ${p.detail}; try again before concluding anything` }];
+    case 'none':
+      return none === null ? [] : [none];
+    case 'records': {
+      const out: Finding[] = p.records.map((r) => ({ tone: 'info', text: `${name}: ${r}` }));
+      if (p.count > p.records.length) out.push({ tone: 'info', text: `and ${p.count - p.records.length} more` });
+      return out;
+    }
+  }
+}
+
+function spf(domain: string, p: PolicyRecords): Finding[] {
+  const out = records(p, 'SPF', {
+    tone: 'warn',
+    text: `no SPF record: receivers cannot tell which servers may send as ${domain}; Gmail and Yahoo want SPF or DKIM of every sender (RFC 7208)`,
+  });
+  if (p.kind !== 'records') return out;
+  if (p.count > 1) {
+    out.push({ tone: 'bad', text: `${p.count} SPF records: receivers stop with a permanent error, as if there were none (RFC 7208 §4.5). Merge them into one` });
+    return out;
+  }
+  const terms = (p.records[0] ?? '').split(/\s+/).slice(1);
+  const all = terms.map((t) => /^([+?~-]?)all$/i.exec(t)).find((m) => m !== null);
+  const redirect = terms.some((t) => /^redirect=/i.test(t));
+  if (all == null) {
+    if (!redirect) out.push({ tone: 'warn', text: 'no "all" at the end: mail from any other server is neutral, neither passed nor failed (RFC 7208 §4.7)' });
+  } else if (all[1] === '' || all[1] === '+') {
+    out.push({ tone: 'bad', text: `ends in "${all[0]}": any server in the world may send as ${domain}, so SPF proves nothing. End it in -all or ~all` });
+  } else if (all[1] === '?') {
+    out.push({ tone: 'warn', text: 'ends in "?all": other servers are neutral, so SPF tells receivers nothing about them' });
+  } else {
+    out.push({ tone: 'ok', text: all[1] === '-' ? 'ends in "-all": mail from other servers fails SPF' : 'ends in "~all": mail from other servers soft-fails SPF (marked, usually still delivered)' });
+  }
+  const lookups = terms.filter((t) => LOOKUP_TERM.test(t)).length;
+  if (lookups > MAX_SPF_LOOKUPS) {
+    out.push({ tone: 'bad', text: `${lookups} terms that cost DNS lookups (include, a, mx…), over the limit of ${MAX_SPF_LOOKUPS}: receivers stop with a permanent error (RFC 7208 §4.6.4)` });
+  }
+  return out;
+}
+
+function dmarc(domain: string, p: PolicyRecords): Finding[] {
+  const sub = domain.split('.').length > 2 ? ' (a subdomain without one falls back to its organizational domain\'s)' : '';
+  const out = records(p, 'DMARC', {
+    tone: 'warn',
+    text: `no DMARC record at _dmarc.${domain}${sub}: Gmail and Yahoo require one of bulk senders, p=none at least (RFC 7489)`,
+  });
+  if (p.kind !== 'records') return out;
+  if (p.count > 1) {
+    out.push({ tone: 'bad', text: `${p.count} DMARC records: receivers use none of them (RFC 7489 §6.6.3). Keep one` });
+    return out;
+  }
+  const policy = /(?:^|;)\s*p\s*=\s*([a-z]+)/i.exec(p.records[0] ?? '')?.[1]?.toLowerCase();
+  if (policy === undefined) out.push({ tone: 'bad', text: 'no p= tag: the record is invalid, and receivers ignore it (RFC 7489 §6.3)' });
+  else if (policy === 'none') out.push({ tone: 'info', text: 'p=none: receivers only report; they refuse nothing for failing DMARC' });
+  else if (policy === 'quarantine' || policy === 'reject') {
+    out.push({ tone: 'ok', text: `p=${policy}: receivers ${policy === 'reject' ? 'refuse' : 'treat as spam'} mail that fails DMARC (neither SPF nor DKIM aligned with ${domain})` });
+  } else out.push({ tone: 'bad', text: `p=${policy} is not a DMARC policy (none, quarantine, reject): receivers ignore the record` });
+  return out;
+}
+
+/** The findings of a domain's mail policies. */
+export function readPolicies(domain: string, p: PolicyAnswer): PolicyReport {
+  const findings = [
+    ...spf(domain, p.spf),
+    ...dmarc(domain, p.dmarc),
+    ...records(p.mtaSts, 'MTA-STS', { tone: 'info', text: 'no MTA-STS: senders fall back to plain text when STARTTLS fails or is stripped on the way (RFC 8461)' }),
+    ...records(p.tlsRpt, 'TLS-RPT', null),
+  ];
+  if (p.mtaSts.kind === 'records') {
+    findings.push({ tone: 'ok', text: `MTA-STS: senders that support it insist on TLS with a valid certificate to the MX hosts its policy names: https://mta-sts.${domain}/.well-known/mta-sts.txt` });
+  }
+  return {
+    head: `mail policies of ${domain} (TXT records: SPF, DMARC, MTA-STS, TLS-RPT):`,
+    findings,
+    good: !findings.some((f) => f.tone === 'bad' || f.tone === 'warn'),
+  };
+}
