@@ -16,19 +16,17 @@ import { explainEnhanced } from '../shared/smtp/explain.js';
 import { TerminalView } from './terminal/view.js';
 import './app.css';
 import { ServerTextRenderer } from './terminal/server-text.js';
-import { FLOOD_QUIET_MS, FloodGate, endFlood } from './terminal/flood.js';
+import { FloodWatch } from './terminal/flood-watch.js';
 import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
 import { formatCoach, formatExplained, formatExplanation, formatQueued } from './terminal/render-replies.js';
-import { formatReport, formatStored, formatTlsReport } from './terminal/render-findings.js';
-import { reviewEhlo } from '../shared/smtp/ehlo-review.js';
-import { isLoopback } from '../shared/smtp/rdns.js';
+import { formatStored, formatTlsReport } from './terminal/render-findings.js';
 import { idleNote } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
 import { decodeAnyServerMessage } from '../shared/protocol/decode-app.js';
 import { assessTls, type TlsReport } from '../shared/smtp/tls-report.js';
 import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-form.js';
-import { DnsLookups } from './ui/dns-lookups.js';
+import { ServerChecks } from './ui/server-checks.js';
 import { StatusLine } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
 import { PracticeHint } from './ui/practice-hint.js';
@@ -78,29 +76,13 @@ export function startApp(boot: BootHandOver): void {
   const coach = new Coach();
   const reports = new ReportStore();
   let replies = 0;
-  const flood = new FloodGate();
-  /** Time of the newest reply of a flood, and the one timer that writes the summary once the flood is quiet. */
-  let floodLast = 0;
-  let floodTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Writes the summary of a flood that is going on, if any (before anything else is written). */
-  const closeFlood = (): void => {
-    if (floodTimer !== null) clearTimeout(floodTimer);
-    floodTimer = null;
-    view.write(endFlood(flood));
-  };
-  const onFloodTimer = (): void => {
-    const quiet = performance.now() - floodLast;
-    if (quiet >= FLOOD_QUIET_MS) closeFlood();
-    else floodTimer = setTimeout(onFloodTimer, FLOOD_QUIET_MS - quiet); // not one timer per reply: one per lull
-  };
+  const flood = new FloodWatch((text) => view.write(text));
   /** When the `rx` being rendered arrived (one clock read per chunk, not per reply). */
   let rxTime = 0;
   /** Why replies were slow, as said in the terminal on this connection: each reason once (the log has every one). */
   const slowSaid = new Set<string>();
   /** When the last line went to the server (or the connection was made): a server that hangs up says how idle it was. */
   let lastLineAt = 0;
-  /** The server connected to, and whether its EHLO reply was reviewed before TLS (false) and over TLS (true). */
-  let server: { address: string; port: number; reviewed: Set<boolean> } | null = null;
   /** Lines sent in this task, not written yet (a paste): what the next line of the paste is judged after. */
   let typedAhead: string[] = [];
   /** A message the practice server stored, held until the reply to its final "." is shown (it usually comes first). */
@@ -109,15 +91,15 @@ export function startApp(boot: BootHandOver): void {
     const now = rxTime;
     const ex = model.received(reply, now, firstLineAt);
     const n = ++replies;
-    // Once greeted, the server's address is looked up as receivers of its mail will (dns-lookups.ts).
-    if (ex.kind === 'greeting') dns.greeted(reply);
-    else dns.replied(ex);
+    // Once greeted, the server's address is looked up as receivers of its mail will; its EHLO reply is judged, and
+    // a recipient it accepts is checked for relaying (server-checks.ts).
+    let checked = '';
+    if (ex.kind === 'greeting') checks.greeted(reply);
+    else checked = checks.replied(ex);
     if (!flood.admit(reply.code, now)) {
       // Counted, not annotated: the log makes the report only if the reply is among those it shows. A lesson does
       // not follow a flood either: its step stays in hand, to be done again once the flood is over.
       log.add(() => reportReply(n, ex));
-      floodLast = now;
-      floodTimer ??= setTimeout(onFloodTimer, FLOOD_QUIET_MS);
       return null;
     }
     const report = reportReply(n, ex);
@@ -125,14 +107,7 @@ export function startApp(boot: BootHandOver): void {
     log.add(report);
     const slow = report.slow !== null && !slowSaid.has(report.slow.id);
     if (report.slow !== null) slowSaid.add(report.slow.id);
-    let more = guide.afterReply(ex);
-    // The first EHLO reply before TLS, and the first over TLS, judged: encryption, passwords, masking, size.
-    if (ex.command?.verb === 'EHLO' && ex.reply.cls === 2 && server !== null && !server.reviewed.has(ex.after.tls)) {
-      server.reviewed.add(ex.after.tls);
-      const review = reviewEhlo(ex.after.extensions, { tls: ex.after.tls, port: server.port, loopback: isLoopback(server.address) });
-      more += formatReport(review);
-      log.add({ offers: review });
-    }
+    let more = checked + guide.afterReply(ex);
     if (ex.kind === 'end-of-data' && pendingStored !== null) {
       more += formatStored(pendingStored);
       pendingStored = null;
@@ -172,9 +147,9 @@ export function startApp(boot: BootHandOver): void {
           case 'lesson-here':
             return view.write(guide.active ? guide.again() : lessonList());
           case 'mx':
-            return dns.mx(local.domain);
+            return checks.mx(local.domain);
           case 'rdns':
-            return dns.rdns();
+            return checks.rdns();
           case 'explain':
             return view.write(explainText(local.text));
           case 'save':
@@ -254,10 +229,10 @@ export function startApp(boot: BootHandOver): void {
     connect: connectTo,
     disconnect: () => conn.send({ type: 'disconnect' }),
     changed: updateHint,
-    mx: (domain) => dns.mx(domain),
+    mx: (domain) => checks.mx(domain),
   });
 
-  const dns = new DnsLookups({
+  const checks = new ServerChecks({
     write: (text) => view.write(text),
     log: (entry) => log.add(entry),
     send: (m) => conn.send(m),
@@ -327,11 +302,11 @@ export function startApp(boot: BootHandOver): void {
    */
   const onMessage = (m: ServerMessage, painted: boolean, at: number): void => {
     // A flood ends where anything but more replies comes (a line written, too): its summary goes before that.
-    if ((m.type !== 'rx' || m.sent !== undefined) && flood.flooding) closeFlood();
+    if ((m.type !== 'rx' || m.sent !== undefined) && flood.flooding) flood.close();
     switch (m.type) {
       case 'hello':
         practice = m.practice;
-        dns.practice = m.practice;
+        checks.practice = m.practice;
         form.setAllowedPorts(m.allowedPorts);
         if (m.practice !== null) form.prefill({ host: m.practice.host, port: m.practice.port, tls: false }, true);
         updateHint(form.peek());
@@ -350,8 +325,7 @@ export function startApp(boot: BootHandOver): void {
         // The greeting's wait starts now; the reasons for slow replies are given anew on each connection.
         model.connected(false, at);
         slowSaid.clear();
-        dns.connected(m.host, m.address, m.port);
-        server = { address: m.address, port: m.port, reviewed: new Set() };
+        checks.connected(m.host, m.address, m.port);
         lastLineAt = at;
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
         status.connected(m.host, m.address, m.port);
@@ -379,7 +353,7 @@ export function startApp(boot: BootHandOver): void {
         view.write(formatQueued());
         return;
       case 'rdns':
-        return dns.onRdns(m, at);
+        return checks.onRdns(m, at);
       case 'stored':
         transcript.note(`the practice server stored it as message #${m.n}`, at);
         // Shown after the reply to the final "." when that is still to come (the practice server stores first).
@@ -387,7 +361,7 @@ export function startApp(boot: BootHandOver): void {
         else view.write(formatStored(m));
         return;
       case 'mx':
-        return dns.onMx(m, at);
+        return checks.onMx(m, at);
       case 'closed': {
         if (pendingStored !== null) view.write(formatStored(pendingStored));
         pendingStored = null;
@@ -399,7 +373,7 @@ export function startApp(boot: BootHandOver): void {
         transcript.note(m.reason === '' || m.by === 'server' ? who : `${who}: ${m.reason}`, at);
         view.write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
         status.closed(m.by, m.reason);
-        dns.closed();
+        checks.closed();
         setState('idle');
         view.write(guide.connectionClosed());
         return;
@@ -421,7 +395,7 @@ export function startApp(boot: BootHandOver): void {
         everOpen = true;
         return;
       case 'down':
-        dns.reset();
+        checks.reset();
         status.bridgeDown();
         setState('idle');
         if (everOpen) view.write(formatNote(`lost contact with the heloterm bridge${e.code === 1001 ? ' (it is shutting down)' : ''}`));

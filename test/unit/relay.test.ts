@@ -1,11 +1,11 @@
 /**
  * The relay check: what the recipient domain's MX answer says about a recipient the server accepted without a login
- * (shared/smtp/relay.ts), and the page's side of it (client/ui/dns-lookups.ts): when it asks, that it asks the bridge
+ * (shared/smtp/relay.ts), and the page's side of it (client/ui/server-checks.ts): when it asks, that it asks the bridge
  * one lookup at a time and tells each answer's question, and that an answer for a connection that is over is dropped.
  * The bridge's MX lookups against a scripted DNS server are in test/integration/dns-lookup.
  */
 import { describe, expect, it } from 'vitest';
-import { DnsLookups } from '../../client/ui/dns-lookups.js';
+import { ServerChecks } from '../../client/ui/server-checks.js';
 import type { LogEntry } from '../../client/ui/reply-log.js';
 import type { Bare, ClientMessage, MxAnswer } from '../../shared/protocol/messages.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
@@ -81,13 +81,13 @@ describe('the relay check, pure', () => {
   });
 });
 
-/** A page's DnsLookups with what it sends, writes and logs recorded; and a session model to make its exchanges. */
+/** A page's ServerChecks with what it sends, writes and logs recorded; and a session model to make its exchanges. */
 function page() {
   const sent: Bare<ClientMessage>[] = [];
   const written: string[] = [];
   const logged: LogEntry[] = [];
   let reachable = true;
-  const dns = new DnsLookups({
+  const dns = new ServerChecks({
     write: (t) => written.push(t),
     log: (e) => logged.push(e),
     send: (m) => reachable && sent.push(m) > 0,

@@ -1,15 +1,18 @@
 /**
- * The page's side of the DNS lookups: where a domain's mail goes and its mail policies (Find MX, `/mx`), the reverse
- * DNS of the server connected to (asked by itself once a server beyond loopback greets, and by `/rdns`), and whether
- * a recipient the server accepted is relayed (the recipient domain's MX records, asked by itself). It sends the
- * requests one at a time (the bridge makes one at a time, and answers every request once), and shows the answers in
- * the terminal, the reply log and the transcript (shared/smtp/mx.ts, policies.ts, rdns.ts and relay.ts read them).
+ * What the page finds out about the server connected to, and about domains, beside the replies themselves:
+ * - where a domain's mail goes and its mail policies (Find MX, `/mx`: shared/smtp/mx.ts, policies.ts);
+ * - the reverse DNS of the server, asked by itself once a server beyond loopback greets, and by `/rdns` (rdns.ts);
+ * - its EHLO reply judged, once before TLS and once over it (ehlo-review.ts);
+ * - whether a recipient it accepted without a login is relayed: the recipient domain's MX records (relay.ts).
+ * DNS lookups go to the bridge one at a time (the bridge makes one at a time, and answers every request once); the
+ * answers are shown in the terminal, the reply log and the transcript.
  */
 import type { ClientMessage, Bare, MxMessage, PracticeInfo, RdnsMessage } from '../../shared/protocol/messages.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
 import { readPolicies } from '../../shared/smtp/policies.js';
-import { greetingName, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
+import { reviewEhlo } from '../../shared/smtp/ehlo-review.js';
+import { greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
 import { checksRelayByItself, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
 import type { Exchange } from '../../shared/smtp/session.js';
 import type { Reply } from '../../shared/smtp/types.js';
@@ -26,7 +29,7 @@ const MAX_RELAY_CHECKS = 3;
 /** A lookup asked of the bridge: for whom an MX answer is (the user, or the relay check of connection `conn`). */
 type Ask = { type: 'mx'; domain: string; relay: number | null } | { type: 'rdns' };
 
-export interface DnsLookupsDeps {
+export interface ServerChecksDeps {
   /** Terminal output. */
   write: (text: string) => void;
   log: (entry: LogEntry) => void;
@@ -38,11 +41,15 @@ export interface DnsLookupsDeps {
   pointFormAt: (host: string, port: number) => boolean;
 }
 
-export class DnsLookups {
+export class ServerChecks {
   /** The practice server, once the bridge said which: its domain is answered here (it is not in DNS). */
   practice: PracticeInfo | null = null;
   /** The address connected to, or null when there is no connection. */
   private address: string | null = null;
+  /** The port connected to (587 is submission, ehlo-review.ts). */
+  private port = 0;
+  /** Whether the connection's EHLO reply was judged before TLS (false) and over TLS (true). */
+  private reviewed = new Set<boolean>();
   /** The connection is to the practice server. */
   private toPractice = false;
   /** The name the connection's greeting gave, once greeted. */
@@ -57,10 +64,12 @@ export class DnsLookups {
   private asked: Ask | null = null;
   private waiting: Ask[] = [];
 
-  constructor(private readonly deps: DnsLookupsDeps) {}
+  constructor(private readonly deps: ServerChecksDeps) {}
 
   connected(host: string, address: string, port: number): void {
     this.address = address;
+    this.port = port;
+    this.reviewed.clear();
     this.toPractice = this.practice !== null && address === this.practice.host && port === this.practice.port;
     this.greetedAs = null;
     this.names = new Set(greetingName(host) !== null ? [host.toLowerCase()] : []);
@@ -86,23 +95,34 @@ export class DnsLookups {
   }
 
   /**
-   * A reply on this connection: the server's name from an EHLO or HELO reply is noted, and a recipient it accepted
-   * without a login, in a domain none of its names is in, is checked for relaying (the domain's MX records).
+   * A reply on this connection (not the greeting): the server's name from an EHLO or HELO reply is noted, the first
+   * EHLO reply before TLS and the first over TLS are judged (the text returned, to follow the reply), and a recipient
+   * accepted without a login, in a domain none of the server's names is in, is checked for relaying.
    */
-  replied(ex: Exchange): void {
+  replied(ex: Exchange): string {
     const verb = ex.command?.verb;
     if ((verb === 'EHLO' || verb === 'HELO') && ex.reply.cls === 2) {
       const name = greetingName(ex.reply.lines[0]?.text ?? '');
       if (name !== null) this.names.add(name.toLowerCase());
+      if (verb === 'EHLO' && this.address !== null && !this.reviewed.has(ex.after.tls)) return this.review(ex, this.address);
     }
     const path = ex.command?.path ?? null;
-    if (verb !== 'RCPT' || ex.reply.cls !== 2 || this.address === null || path === null) return;
-    if (!checksRelayByItself(this.address, this.toPractice, ex.before.authenticated)) return;
+    if (verb !== 'RCPT' || ex.reply.cls !== 2 || this.address === null || path === null) return '';
+    if (!checksRelayByItself(this.address, this.toPractice, ex.before.authenticated)) return '';
     const domain = recipientDomain(path);
-    if (domain === null || this.relayChecked.has(domain) || this.relayChecked.size >= MAX_RELAY_CHECKS) return;
-    if (ownsByName(domain, this.server(this.address))) return;
+    if (domain === null || this.relayChecked.has(domain) || this.relayChecked.size >= MAX_RELAY_CHECKS) return '';
+    if (ownsByName(domain, this.server(this.address))) return '';
     this.relayChecked.add(domain);
     this.ask({ type: 'mx', domain, relay: this.conn });
+    return '';
+  }
+
+  /** The EHLO reply judged: encryption, passwords, masking, size (once per connection and TLS state). */
+  private review(ex: Exchange, address: string): string {
+    this.reviewed.add(ex.after.tls);
+    const review = reviewEhlo(ex.after.extensions, { tls: ex.after.tls, port: this.port, loopback: isLoopback(address) });
+    this.deps.log({ offers: review });
+    return formatReport(review);
   }
 
   /**
