@@ -92,19 +92,19 @@ export function startApp(boot: BootHandOver): void {
     const ex = model.received(reply, now, firstLineAt);
     const n = ++replies;
     // Once greeted, the server's address is looked up as receivers of its mail will; its EHLO reply is judged, and
-    // a recipient it accepts is checked for relaying (server-checks.ts).
-    let checked = '';
+    // a recipient it accepts is checked for relaying (server-checks.ts), after the reply's own entry in the log.
     if (ex.kind === 'greeting') checks.greeted(reply);
-    else checked = checks.replied(ex);
     if (!flood.admit(reply.code, now)) {
       // Counted, not annotated: the log makes the report only if the reply is among those it shows. A lesson does
       // not follow a flood either: its step stays in hand, to be done again once the flood is over.
       log.add(() => reportReply(n, ex));
+      if (ex.kind !== 'greeting') checks.replied(ex);
       return null;
     }
     const report = reportReply(n, ex);
     reports.add(report);
     log.add(report);
+    const checked = ex.kind === 'greeting' ? '' : checks.replied(ex);
     const slow = report.slow !== null && !slowSaid.has(report.slow.id);
     if (report.slow !== null) slowSaid.add(report.slow.id);
     let more = checked + guide.afterReply(ex);

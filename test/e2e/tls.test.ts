@@ -84,6 +84,9 @@ describe("the server's certificate in Chromium", () => {
     ]);
     const entries = page.locator('.reply-log li.ehlo');
     await poll(async () => (await entries.count()) === 2, REPLY_TIMEOUT_MS, 'two EHLO entries in the reply log');
+    // Each follows the entry of the reply it judges.
+    const before = await entries.nth(1).evaluate((li) => li.previousElementSibling?.textContent ?? '');
+    expect(before).toMatch(/^#\d+ 250 practice\.test Nice to meet you/);
     expect(await entries.nth(0).getAttribute('class')).toContain('cls-4'); // a warning: the password before TLS
     expect(await entries.nth(1).locator('.findings li').allTextContents()).toEqual([
       '· AUTH LOGIN PLAIN: logins are taken, encrypted now',
