@@ -19,7 +19,8 @@ import { ServerTextRenderer } from './terminal/server-text.js';
 import { FloodWatch } from './terminal/flood-watch.js';
 import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
 import { formatCoach, formatExplained, formatExplanation, formatQueued } from './terminal/render-replies.js';
-import { formatStored, formatTlsReport } from './terminal/render-findings.js';
+import { formatReport, formatStored, formatTlsReport } from './terminal/render-findings.js';
+import { explainTlsFailure, tlsFailureReport } from '../shared/smtp/tls-failure.js';
 import { idleNote } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
@@ -118,6 +119,7 @@ export function startApp(boot: BootHandOver): void {
   let state: FormState = 'idle';
   /** The host of the connection, as dialled (what a certificate's names are checked against). */
   let dialled = '';
+  let dialledPort = 0;
   /** What the last TLS handshake showed (for /tls), or null before TLS on this connection. */
   let tlsReport: TlsReport | null = null;
   // When the page URL names the target, so does the WebSocket URL (main.ts): the bridge dialled already.
@@ -314,6 +316,7 @@ export function startApp(boot: BootHandOver): void {
         return connectFromUrl();
       case 'connecting':
         dialled = m.host;
+        dialledPort = m.port;
         tlsReport = null;
         transcript.note(`connecting to ${m.host} port ${m.port}`, at);
         setState('connecting');
@@ -378,12 +381,20 @@ export function startApp(boot: BootHandOver): void {
         view.write(guide.connectionClosed());
         return;
       }
-      case 'error':
+      case 'error': {
         transcript.note(`error ${m.code}: ${m.message}`, at);
         status.error(m.code, m.message);
         view.write(formatNote(`error: ${showControls(m.message)}`));
+        // A failed handshake explained: after STARTTLS's 220 the model awaits TLS; otherwise it was implicit TLS.
+        const failure = m.code === 'TLS_FAILED' ? explainTlsFailure(m.message, { implicit: !model.state.tlsPending, port: dialledPort }) : null;
+        if (failure !== null) {
+          const report = tlsFailureReport(failure);
+          view.write(formatReport(report));
+          log.add({ tlsFailure: report });
+        }
         if (CONNECT_FAILURES.has(m.code)) setState('idle');
         return;
+      }
       default:
         exhaustive(m);
     }

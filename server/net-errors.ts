@@ -23,6 +23,17 @@ function messageOf(err: unknown): string {
 }
 
 /**
+ * OpenSSL's reason in a TLS error, with Node's code for it: "wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)"
+ * for "80…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/…:350:" (the library,
+ * function, source file and line say nothing to an admin). Other errors keep their message, with their code.
+ */
+function tlsReason(err: unknown, errno: string | undefined): string {
+  const message = messageOf(err);
+  const reason = /:SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message;
+  return errno === undefined ? reason : `${reason} (${errno})`;
+}
+
+/**
  * Maps an error raised while dialling or talking to host:port.
  * `duringTls` is true once TCP is up and a TLS handshake is in flight: then a failure is a TLS failure.
  */
@@ -38,7 +49,7 @@ export function mapNetError(err: unknown, host: string, port: number, duringTls 
     return { code: ERROR_CODES.TIMEOUT, message: `no answer from ${host}:${port} (ETIMEDOUT)` };
   }
   if (duringTls) {
-    return { code: ERROR_CODES.TLS_FAILED, message: `TLS handshake with ${host}:${port} failed: ${messageOf(err)}` };
+    return { code: ERROR_CODES.TLS_FAILED, message: `TLS handshake with ${host}:${port} failed: ${tlsReason(err, errno)}` };
   }
   return { code: ERROR_CODES.NETWORK, message: `network error with ${host}:${port}: ${errno ?? 'error'} (${messageOf(err)})` };
 }

@@ -93,4 +93,18 @@ describe("the server's certificate in Chromium", () => {
       '· messages up to 1 MiB (SIZE 1048576): larger ones are refused with 552 (RFC 1870)',
     ]);
   });
+
+  it('explains a failed handshake: implicit TLS to the practice server, which speaks plain SMTP first', async () => {
+    const practice = app().practice?.info;
+    const page = await pages.open(`${app().url}?host=127.0.0.1&port=${practice?.port}&tls=1&connect=1`);
+    const text = await waitForTerminal(page, (t) => t.includes('what to do:'), REPLY_TIMEOUT_MS, 'the explanation');
+    expect(text).toMatch(/-- error: TLS handshake with 127\.0\.0\.1:\d+ failed: wrong version number \(ERR_SSL_WRONG_VERSION_NUMBER\)/);
+    expect(linesAfter(text, (l) => l === '-- why the TLS handshake failed: the server answered in plain text, not TLS', 2)).toEqual([
+      expect.stringMatching(/^ {3}✗ Implicit TLS was asked for, but this server speaks plain SMTP first/),
+      expect.stringMatching(/^ {3}· what to do: Untick implicit TLS, connect, and send STARTTLS after EHLO\. \(RFC 8314 §3\.3; RFC 3207 §4\)/),
+    ]);
+    const entry = page.locator('.reply-log li.tls');
+    await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await entry.locator('.reply-text').textContent()).toBe('why the TLS handshake failed: the server answered in plain text, not TLS');
+  });
 });

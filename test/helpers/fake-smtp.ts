@@ -23,7 +23,7 @@ export type Action =
   /** Write the bytes one at a time, each in its own TCP segment, `gapMs` apart. */
   | { dribble: string | Uint8Array; gapMs?: number }
   /** Start TLS as the server side (after a 220 to STARTTLS); later lines are read from the TLS session. */
-  | { startTls: Pick<tls.TlsOptions, 'key' | 'cert'> }
+  | { startTls: Pick<tls.TlsOptions, 'key' | 'cert' | 'minVersion' | 'maxVersion' | 'ciphers'> }
   /** Close the connection (FIN). Checked before plain strings: write "close" as bytes with a Uint8Array. */
   | 'close';
 
@@ -115,7 +115,12 @@ export async function startFakeSmtp(script: FakeScript, host = '127.0.0.1'): Pro
             secure.on('error', () => undefined);
             secure.on('data', onData);
             io = secure;
-            await new Promise<void>((r) => secure.once('secure', () => r()));
+            // A handshake that fails ends the script of this connection, as a server would.
+            const ok = await new Promise<boolean>((r) => {
+              secure.once('secure', () => r(true));
+              secure.once('close', () => r(false));
+            });
+            if (!ok) return;
           }
         }
       });

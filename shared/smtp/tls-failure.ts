@@ -1,0 +1,100 @@
+/**
+ * Why a TLS handshake failed, from the bridge's TLS_FAILED message (server/net-errors.ts: OpenSSL's reason and
+ * Node's code), and what to do: the failures admins meet testing mail servers, where OpenSSL's words ("wrong version
+ * number", "alert protocol version") say little. Pure.
+ *
+ * Rests on RFC 8314 §3.3 (implicit TLS is port 465; 25 and 587 start in plain text and upgrade with STARTTLS,
+ * RFC 3207), RFC 8996 (TLS 1.0 and 1.1 deprecated) and RFC 9325 (BCP 195: the versions, ciphers and key sizes to use).
+ */
+
+import type { Finding } from './types.js';
+
+export interface TlsFailure {
+  title: string;
+  cause: string;
+  action: string;
+  source: string;
+}
+
+/** Where the failed handshake began: right after connecting (implicit TLS), or after STARTTLS's 220. */
+export interface TlsFailureContext {
+  implicit: boolean;
+  port: number;
+}
+
+/** The ports that start in plain SMTP (RFC 5321, RFC 6409): implicit TLS there is a mistake. */
+const PLAIN_PORTS: ReadonlySet<number> = new Set([25, 587, 2525]);
+
+/** The explanation of a TLS_FAILED message, or null when its reason is not one of these. */
+export function explainTlsFailure(message: string, c: TlsFailureContext): TlsFailure | null {
+  const plainPort = c.implicit && PLAIN_PORTS.has(c.port) ? ` Port ${c.port} starts in plain SMTP; implicit TLS is port 465.` : '';
+  if (/ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|wrong version number/.test(message)) {
+    return c.implicit
+      ? {
+          title: 'the server answered in plain text, not TLS',
+          cause: `Implicit TLS was asked for, but this server speaks plain SMTP first (its greeting came instead of a TLS handshake).${plainPort}`,
+          action: 'Untick implicit TLS, connect, and send STARTTLS after EHLO.',
+          source: 'RFC 8314 §3.3; RFC 3207 §4',
+        }
+      : {
+          title: 'the server went on in plain text after its 220 to STARTTLS',
+          cause: 'It said it was ready to start TLS, then did not: a broken TLS setup, or something between you and it (a firewall inspecting SMTP) rewriting the session.',
+          action: 'Look at the server\'s log at this time; test from another network to rule out a middlebox.',
+          source: 'RFC 3207 §4',
+        };
+  }
+  if (/ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION|ERR_SSL_UNSUPPORTED_PROTOCOL|ERR_SSL_NO_PROTOCOLS_AVAILABLE|alert protocol version|unsupported protocol/.test(message)) {
+    return {
+      title: 'the server speaks only an old TLS version',
+      cause: 'It offers TLS 1.0 or 1.1 at most; the bridge, like current mail servers and clients, needs TLS 1.2 or later (1.0 and 1.1 are deprecated).',
+      action: 'Enable TLS 1.2 and 1.3 on the server (Postfix: smtpd_tls_protocols = >=TLSv1.2; an old Exchange: enable TLS 1.2 in Windows).',
+      source: 'RFC 8996; RFC 9325 §3.1',
+    };
+  }
+  if (/ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE|ERR_SSL_NO_SHARED_CIPHER|ERR_SSL_NO_CIPHERS_AVAILABLE|alert handshake failure|no shared cipher/.test(message)) {
+    return {
+      title: 'no cipher both sides accept',
+      cause: 'The server refused every cipher offered: its list is too old or too narrow, or it has no certificate and key it can use.',
+      action: 'Allow current ciphers on the server (ECDHE with AES-GCM or ChaCha20-Poly1305), and check that its certificate and key load (Postfix logs "cannot load certificate").',
+      source: 'RFC 9325 §4.2',
+    };
+  }
+  if (/ERR_SSL_DH_KEY_TOO_SMALL|dh key too small/.test(message)) {
+    return {
+      title: "the server's Diffie-Hellman key is too weak",
+      cause: 'It offered DH parameters under 2048 bits, which clients refuse.',
+      action: 'Give the server 2048-bit DH parameters or let it prefer ECDHE (Postfix: smtpd_tls_dh1024_param_file).',
+      source: 'RFC 9325 §4.5',
+    };
+  }
+  if (/ECONNRESET|disconnected before secure TLS connection was established|unexpected eof/.test(message)) {
+    return {
+      title: 'the server hung up during the handshake',
+      cause: `The connection closed before TLS was set up: its TLS is misconfigured (no certificate loaded), or a firewall cuts TLS.${plainPort}`,
+      action: 'Look at the server\'s log at this time (Postfix: "SSL_accept error"); test from another network to rule out a middlebox.',
+      source: c.implicit ? 'RFC 8314 §3.3' : 'RFC 3207 §4',
+    };
+  }
+  if (/did not finish within/.test(message)) {
+    return {
+      title: 'the server never answered the handshake',
+      cause: c.implicit
+        ? `Nothing came back to the TLS handshake: the server may be waiting for plain SMTP, or a firewall holds the connection.${plainPort}`
+        : 'Nothing came back after STARTTLS\'s 220: the server\'s TLS hangs, or something between swallows the handshake.',
+      action: c.implicit ? 'Untick implicit TLS if this port starts in plain SMTP; otherwise look at the server\'s log.' : 'Look at the server\'s log at this time.',
+      source: c.implicit ? 'RFC 8314 §3.3' : 'RFC 3207 §4',
+    };
+  }
+  return null;
+}
+
+/** The failure as lines of findings, as the terminal and the reply log show them. */
+export function tlsFailureReport(f: TlsFailure): { head: string; findings: Finding[] } {
+  return {
+    head: `why the TLS handshake failed: ${f.title}`,
+    findings: [
+      { tone: 'bad', text: f.cause },
+      { tone: 'info', text: `what to do: ${f.action} (${f.source})` },
+    ],
+  };
+}
