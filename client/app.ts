@@ -20,7 +20,7 @@ import { FloodWatch } from './terminal/flood-watch.js';
 import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
 import { formatCoach, formatExplained, formatExplanation, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatStored, formatTlsReport } from './terminal/render-findings.js';
-import { explainTlsFailure, tlsFailureReport } from '../shared/smtp/tls-failure.js';
+import { explainFailure, failureReport } from '../shared/smtp/connect-failure.js';
 import { idleNote } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
@@ -385,12 +385,12 @@ export function startApp(boot: BootHandOver): void {
         transcript.note(`error ${m.code}: ${m.message}`, at);
         status.error(m.code, m.message);
         view.write(formatNote(`error: ${showControls(m.message)}`));
-        // A failed handshake explained: after STARTTLS's 220 the model awaits TLS; otherwise it was implicit TLS.
-        const failure = m.code === 'TLS_FAILED' ? explainTlsFailure(m.message, { implicit: !model.state.tlsPending, port: dialledPort }) : null;
+        // A failure to connect explained; a TLS handshake after STARTTLS's 220 is awaited by the model, else implicit.
+        const failure = explainFailure(m.code, m.message, { implicit: !model.state.tlsPending, port: dialledPort });
         if (failure !== null) {
-          const report = tlsFailureReport(failure);
+          const report = failureReport(m.code, failure);
           view.write(formatReport(report));
-          log.add({ tlsFailure: report });
+          log.add({ failure: { label: m.code === 'TLS_FAILED' ? 'TLS' : 'NET', ...report } });
         }
         if (CONNECT_FAILURES.has(m.code)) setState('idle');
         return;

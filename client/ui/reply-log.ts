@@ -35,7 +35,7 @@ export const FLOOD_UPDATE_INTERVAL_MS = 2000;
  * what a TLS handshake showed about the server's certificate; or where a domain's mail goes (an MX lookup); or what
  * the server's address is called (reverse DNS).
  */
-export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport } | { tlsFailure: { head: string; findings: Finding[] } };
+export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport } | { failure: { label: string; head: string; findings: Finding[] } };
 
 export class ReplyLog {
   readonly element: HTMLElement;
@@ -129,7 +129,7 @@ export class ReplyLog {
       else if ('tls' in r) fragment.append(this.tlsEntry(r.tls));
       else if ('mx' in r) fragment.append(this.findingsEntry('MX', r.mx.head, r.mx.findings, null, r.mx.connectTo !== null));
       else if ('rdns' in r) fragment.append(this.findingsEntry('rDNS', r.rdns.head, r.rdns.findings, null, r.rdns.good));
-      else if ('tlsFailure' in r) fragment.append(this.findingsEntry('TLS', r.tlsFailure.head, r.tlsFailure.findings, null, false));
+      else if ('failure' in r) fragment.append(this.findingsEntry(r.failure.label, r.failure.head, r.failure.findings, null, false));
       else if ('policies' in r) fragment.append(this.findingsEntry('DNS', r.policies.head, r.policies.findings, null, r.policies.good));
       else if ('relay' in r) fragment.append(this.findingsEntry('RELAY', r.relay.head, r.relay.findings, null, false));
       else if ('offers' in r) fragment.append(this.findingsEntry('EHLO', r.offers.head, r.offers.findings, null, r.offers.good));

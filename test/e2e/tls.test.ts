@@ -1,9 +1,11 @@
 /**
  * After STARTTLS, in a real headless Chromium against the real bridge and practice server: the terminal lists what
  * the server's certificate says, the reason it did not verify explains itself on hover, the reply log has the same
- * for keyboard users, and /tls shows it again.
+ * for keyboard users, and /tls shows it again. The EHLO reply judged before and over TLS; a handshake or a
+ * connection that fails, explained.
  */
-import { describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cellCenter, helotermInChromium, linesAfter, poll, waitForTerminal } from '../helpers/browser.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
@@ -106,5 +108,29 @@ describe("the server's certificate in Chromium", () => {
     const entry = page.locator('.reply-log li.tls');
     await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
     expect(await entry.locator('.reply-text').textContent()).toBe('why the TLS handshake failed: the server answered in plain text, not TLS');
+  });
+});
+
+describe('a refused connection in Chromium', () => {
+  /** A port nothing listens on: taken, then given back. */
+  let closedPort = 0;
+  beforeAll(async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    closedPort = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+  });
+  const { pages, app } = helotermInChromium(() => ({ allowedPorts: [closedPort] }));
+
+  it('says what "connection refused" means and what to do, in the terminal and the reply log', async () => {
+    const page = await pages.open(`${app().url}?host=127.0.0.1&port=${closedPort}&connect=1`);
+    const text = await waitForTerminal(page, (t) => t.includes('what to do:'), REPLY_TIMEOUT_MS, 'the explanation');
+    expect(linesAfter(text, (l) => l === '-- why the connection failed: nothing listens there', 2)).toEqual([
+      `   ✗ The host answered, but no server listens on port ${closedPort}: it is not running, or not on this port.`,
+      expect.stringMatching(/^ {3}· what to do: Check that the server runs and listens on this port \(ss -ltn\)/),
+    ]);
+    const entry = page.locator('.reply-log li.net');
+    await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await entry.locator('.reply-code').textContent()).toBe('NET');
   });
 });

@@ -1,12 +1,12 @@
 /**
  * TLS handshakes that fail, for real: scripted servers on loopback that speak plain text where TLS was expected,
  * only TLS 1.0, no cipher the bridge offers, or hang up; through the real bridge, whose TLS_FAILED message must name
- * OpenSSL's reason and Node's code (not its source file), and what the page makes of it (shared/smtp/tls-failure.ts).
+ * OpenSSL's reason and Node's code (not its source file), and what the page makes of it (shared/smtp/connect-failure.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import type { ErrorMessage } from '../../shared/protocol/messages.js';
-import { explainTlsFailure } from '../../shared/smtp/tls-failure.js';
+import { explainFailure } from '../../shared/smtp/connect-failure.js';
 import { makeCert, type TestCert } from '../helpers/certs.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { WsTestClient } from '../helpers/ws-client.js';
@@ -61,7 +61,7 @@ describe('TLS handshakes that fail, through the bridge', () => {
   it('implicit TLS to a server that greets in plain text', async () => {
     const { message } = await failure('plain', true);
     expect(message).toBe(`TLS handshake with 127.0.0.1:${fakes.plain?.port} failed: wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)`);
-    expect(explainTlsFailure(message, { implicit: true, port: 25 })).toMatchObject({
+    expect(explainFailure('TLS_FAILED', message, { implicit: true, port: 25 })).toMatchObject({
       title: 'the server answered in plain text, not TLS',
       cause: expect.stringContaining('Port 25 starts in plain SMTP; implicit TLS is port 465.'),
       action: 'Untick implicit TLS, connect, and send STARTTLS after EHLO.',
@@ -71,36 +71,47 @@ describe('TLS handshakes that fail, through the bridge', () => {
   it('a server that says 220 to STARTTLS and goes on in plain text', async () => {
     const { message } = await failure('starttlsThenPlain', false, ['EHLO me.test', 'STARTTLS']);
     expect(message).toContain('wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)');
-    expect(explainTlsFailure(message, { implicit: false, port: 25 })?.title).toBe('the server went on in plain text after its 220 to STARTTLS');
+    expect(explainFailure('TLS_FAILED', message, { implicit: false, port: 25 })?.title).toBe('the server went on in plain text after its 220 to STARTTLS');
   });
 
   it('a server that speaks only TLS 1.0', async () => {
     const { message } = await failure('tls10', true);
     expect(message).toContain('(ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION)');
-    expect(explainTlsFailure(message, { implicit: true, port: 465 })?.title).toBe('the server speaks only an old TLS version');
+    expect(explainFailure('TLS_FAILED', message, { implicit: true, port: 465 })?.title).toBe('the server speaks only an old TLS version');
   });
 
   it('a server with no cipher the bridge offers', async () => {
     const { message } = await failure('oddCipher', true);
     expect(message).toContain('(ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE)');
-    expect(explainTlsFailure(message, { implicit: true, port: 465 })?.title).toBe('no cipher both sides accept');
+    expect(explainFailure('TLS_FAILED', message, { implicit: true, port: 465 })?.title).toBe('no cipher both sides accept');
   });
 
   it('a server that hangs up before the handshake', async () => {
     const { message } = await failure('hangUp', true);
     expect(message).toMatch(/disconnected before secure TLS connection was established \(ECONNRESET\)|\(ECONNRESET\)/);
-    expect(explainTlsFailure(message, { implicit: true, port: 465 })?.title).toBe('the server hung up during the handshake');
+    expect(explainFailure('TLS_FAILED', message, { implicit: true, port: 465 })?.title).toBe('the server hung up during the handshake');
   });
 });
 
-describe('explainTlsFailure', () => {
+describe('explainFailure', () => {
   it('says what a handshake that never finished means, either way', () => {
     const message = 'TLS handshake did not finish within 10 s';
-    expect(explainTlsFailure(message, { implicit: true, port: 587 })?.cause).toContain('Port 587 starts in plain SMTP');
-    expect(explainTlsFailure(message, { implicit: false, port: 587 })?.cause).toMatch(/^Nothing came back after STARTTLS/);
-    expect(explainTlsFailure('TLS handshake with x:465 failed: dh key too small (ERR_SSL_DH_KEY_TOO_SMALL)', { implicit: true, port: 465 })?.title).toBe(
+    expect(explainFailure('TLS_FAILED', message, { implicit: true, port: 587 })?.cause).toContain('Port 587 starts in plain SMTP');
+    expect(explainFailure('TLS_FAILED', message, { implicit: false, port: 587 })?.cause).toMatch(/^Nothing came back after STARTTLS/);
+    expect(explainFailure('TLS_FAILED', 'TLS handshake with x:465 failed: dh key too small (ERR_SSL_DH_KEY_TOO_SMALL)', { implicit: true, port: 465 })?.title).toBe(
       "the server's Diffie-Hellman key is too weak",
     );
-    expect(explainTlsFailure('TLS handshake with x:465 failed: something new (ERR_SSL_SOMETHING)', { implicit: true, port: 465 })).toBeNull();
+    expect(explainFailure('TLS_FAILED', 'TLS handshake with x:465 failed: something new (ERR_SSL_SOMETHING)', { implicit: true, port: 465 })).toBeNull();
+  });
+
+  it('says no answer on port 25 is most often a block on the way, and what refused and unknown hosts mean', () => {
+    expect(explainFailure('TIMEOUT', 'no answer from mx.example.org:25 within 10 s', { implicit: false, port: 25 })).toMatchObject({
+      title: 'no answer on port 25: often blocked on the way',
+      cause: expect.stringContaining('block outgoing connections to port 25'),
+    });
+    expect(explainFailure('TIMEOUT', 'no answer from mx.example.org:2525 within 10 s', { implicit: false, port: 2525 })?.title).toBe('no answer');
+    expect(explainFailure('CONNECTION_REFUSED', 'connection refused: nothing listens on mx:587', { implicit: false, port: 587 })?.cause).toContain('587 and 465 are for mail clients that log in');
+    expect(explainFailure('DNS_NOT_FOUND', 'DNS name not found: mx.exmaple.org has no address (ENOTFOUND)', { implicit: false, port: 25 })?.action).toContain('press Find MX');
+    expect(explainFailure('LINE_REJECTED', 'the line contains a CR', { implicit: false, port: 25 })).toBeNull();
   });
 });

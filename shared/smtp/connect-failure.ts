@@ -1,23 +1,30 @@
 /**
- * Why a TLS handshake failed, from the bridge's TLS_FAILED message (server/net-errors.ts: OpenSSL's reason and
- * Node's code), and what to do: the failures admins meet testing mail servers, where OpenSSL's words ("wrong version
+ * Why a connection failed, from the bridge's error (its code and message: server/net-errors.ts), and what to do: the
+ * failures admins meet testing mail servers by hand, where the socket's words ("ETIMEDOUT", OpenSSL's "wrong version
  * number", "alert protocol version") say little. Pure.
  *
- * Rests on RFC 8314 §3.3 (implicit TLS is port 465; 25 and 587 start in plain text and upgrade with STARTTLS,
- * RFC 3207), RFC 8996 (TLS 1.0 and 1.1 deprecated) and RFC 9325 (BCP 195: the versions, ciphers and key sizes to use).
+ * - No answer on port 25 is most often a block on the way: many ISPs and cloud providers block outgoing port 25.
+ * - A TLS handshake is told apart by whether it was implicit TLS or followed STARTTLS's 220.
+ *
+ * Rests on RFC 5068 (access providers may block port 25, not 587), RFC 8314 §3.3 (implicit TLS is port 465; 25 and
+ * 587 start in plain text and upgrade with STARTTLS, RFC 3207), RFC 6409 (submission on 587), RFC 8996 (TLS 1.0 and
+ * 1.1 deprecated) and RFC 9325 (BCP 195: the versions, ciphers and key sizes to use).
  */
-
 import type { Finding } from './types.js';
 
-export interface TlsFailure {
+export interface Failure {
   title: string;
   cause: string;
   action: string;
+  /** Where it is written down; '' when nowhere in particular. */
   source: string;
 }
 
-/** Where the failed handshake began: right after connecting (implicit TLS), or after STARTTLS's 220. */
-export interface TlsFailureContext {
+/**
+ * The connection: its port, and whether a TLS handshake began right after connecting (implicit TLS) or after
+ * STARTTLS's 220.
+ */
+export interface FailureContext {
   implicit: boolean;
   port: number;
 }
@@ -25,8 +32,46 @@ export interface TlsFailureContext {
 /** The ports that start in plain SMTP (RFC 5321, RFC 6409): implicit TLS there is a mistake. */
 const PLAIN_PORTS: ReadonlySet<number> = new Set([25, 587, 2525]);
 
-/** The explanation of a TLS_FAILED message, or null when its reason is not one of these. */
-export function explainTlsFailure(message: string, c: TlsFailureContext): TlsFailure | null {
+/** The explanation of a bridge error, or null when it is not one of these. */
+export function explainFailure(code: string, message: string, c: FailureContext): Failure | null {
+  switch (code) {
+    case 'TLS_FAILED':
+      return tlsFailure(message, c);
+    case 'TIMEOUT':
+      return c.port === 25
+        ? {
+            title: 'no answer on port 25: often blocked on the way',
+            cause: 'Many ISPs and cloud providers (AWS, Azure, Google Cloud and others) block outgoing connections to port 25 against spam, and a firewall that drops them looks like this; or the server is down.',
+            action: 'Test from another network, or ask the provider to lift the block (for sending, use its relay or port 587 with a login).',
+            source: 'RFC 5068 §3 (BCP 134)',
+          }
+        : {
+            title: 'no answer',
+            cause: 'A firewall drops connections to this port, or the host is down or overloaded.',
+            action: 'Check the host and port; test from another network.',
+            source: '',
+          };
+    case 'CONNECTION_REFUSED':
+      return {
+        title: 'nothing listens there',
+        cause: `The host answered, but no server listens on port ${c.port}: it is not running, or not on this port${c.port === 465 || c.port === 587 ? ' (MX hosts often take mail on 25 only; 587 and 465 are for mail clients that log in)' : ''}.`,
+        action: 'Check that the server runs and listens on this port (ss -ltn); MX hosts take mail on 25, submission is 587 or 465.',
+        source: 'RFC 6409 §3.1; RFC 8314 §3.3',
+      };
+    case 'DNS_NOT_FOUND':
+      return {
+        title: 'no such host name',
+        cause: 'DNS has no address for this name: a typo, or a name that does not exist (yet).',
+        action: 'Check the spelling. To reach a domain\'s mail server, type the domain and press Find MX.',
+        source: 'RFC 5321 §5.1',
+      };
+    default:
+      return null;
+  }
+}
+
+/** A TLS_FAILED message explained, or null when its reason is not one of these. */
+function tlsFailure(message: string, c: FailureContext): Failure | null {
   const plainPort = c.implicit && PLAIN_PORTS.has(c.port) ? ` Port ${c.port} starts in plain SMTP; implicit TLS is port 465.` : '';
   if (/ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|wrong version number/.test(message)) {
     return c.implicit
@@ -89,12 +134,12 @@ export function explainTlsFailure(message: string, c: TlsFailureContext): TlsFai
 }
 
 /** The failure as lines of findings, as the terminal and the reply log show them. */
-export function tlsFailureReport(f: TlsFailure): { head: string; findings: Finding[] } {
+export function failureReport(code: string, f: Failure): { head: string; findings: Finding[] } {
   return {
-    head: `why the TLS handshake failed: ${f.title}`,
+    head: `${code === 'TLS_FAILED' ? 'why the TLS handshake failed' : 'why the connection failed'}: ${f.title}`,
     findings: [
       { tone: 'bad', text: f.cause },
-      { tone: 'info', text: `what to do: ${f.action} (${f.source})` },
+      { tone: 'info', text: `what to do: ${f.action}${f.source === '' ? '' : ` (${f.source})`}` },
     ],
   };
 }
