@@ -77,12 +77,12 @@ export class PracticeHint {
     this.element.hidden = false;
   }
 
-  /** "Guided lessons: [1 · The eight steps…] […]": each button starts its lesson. */
+  /** "Lessons: [1 · Eight steps] […]": each button starts its lesson. */
   private lessonPicker(): HTMLElement {
     const p = document.createElement('p');
     p.className = 'lesson-picker';
     const label = document.createElement('strong');
-    label.textContent = 'Guided lessons:';
+    label.textContent = 'Lessons:';
     p.append(label);
     LESSONS.forEach((lesson, i) => {
       const b = document.createElement('button');

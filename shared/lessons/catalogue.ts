@@ -55,7 +55,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'eight-steps',
     title: 'The eight steps: a test message by hand',
-    short: 'The eight steps',
+    short: 'Eight steps',
     goal: 'Send a message the way the classic "telnet mail.example.com 25" test does, reading each status code.',
     steps: [
       CONNECT,
@@ -96,7 +96,7 @@ export const LESSONS: readonly Lesson[] = [
   {
     id: 'refused-recipient',
     title: 'When a recipient is refused',
-    short: 'A refused recipient',
+    short: 'Refused recipient',
     goal: 'Read a 550 for an unknown mailbox and for relaying, and see that the transaction goes on for the others.',
     steps: [
       CONNECT,
@@ -374,6 +374,47 @@ export const LESSONS: readonly Lesson[] = [
         source: 'RFC 5322 §3.6',
       },
       { ...MESSAGE_TEXT, type: ['Hello, all three of you.', '.'] },
+      QUIT,
+    ],
+  },
+  {
+    id: 'checks',
+    title: "An admin's checks: what a server gives away",
+    short: 'Admin checks',
+    goal: 'Read what heloterm judges of a server as an admin would: encryption and passwords in its EHLO reply, whether VRFY tells which addresses exist, and whether it relays for strangers.',
+    steps: [
+      CONNECT,
+      {
+        ...EHLO,
+        task: 'Introduce yourself with EHLO and a full host name, as a real mail server would.',
+        type: ['EHLO client.example.org'],
+        learn: 'Below the reply heloterm judges it: ✓ STARTTLS is offered, so mail to this server can be encrypted; ! AUTH PLAIN and LOGIN are offered before TLS, so a login now would send the password readable. The practice server then refuses it (538, lesson 5); a well-set server does not offer it at all.',
+        source: 'RFC 3207 §4; RFC 4954 §4',
+      },
+      {
+        task: 'Ask whether the mailbox alice exists.',
+        type: ['VRFY alice'],
+        expect: { answers: ['VRFY'], code: 252 },
+        learn: '252: the server will not say whether alice exists, but will try to deliver. A server that answers 250 (and 550 for the others) lets anyone harvest its addresses; most answer 252 or turn VRFY off (502).',
+        retry: 'Type VRFY and a name, as shown.',
+        source: 'RFC 5321 §3.5.3, §7.3',
+      },
+      MAIL_FROM,
+      {
+        task: 'The open-relay test: name a recipient in a domain this server does not take mail for, without logging in.',
+        type: ['RCPT TO:<someone@example.net>'],
+        expect: { answers: ['RCPT'], cls: 5 },
+        learn: '550 with 5.7.1: not an open relay. Had a server beyond your own machine accepted it, heloterm would look up the MX records of example.net and say the server relays for strangers, which spammers find within days.',
+        retry: 'That recipient was accepted: the practice server takes mail for practice.test; use an address elsewhere, such as someone@example.net.',
+        source: 'RFC 5321 §7.1',
+      },
+      {
+        task: 'End the test transaction without sending anything.',
+        type: ['RSET'],
+        expect: { answers: ['RSET'], code: 250 },
+        learn: '250: the transaction is gone. Nothing travels before DATA and the final ".", so a relay test that ends here sends no mail.',
+        source: 'RFC 5321 §4.1.1.5',
+      },
       QUIT,
     ],
   },
