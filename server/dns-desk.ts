@@ -1,14 +1,15 @@
 /**
- * A session's DNS lookups (MX, and the reverse DNS of the server connected to): one at a time, at most
- * MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions (dns-lookup.ts DnsBudget),
- * so that the bridge does not become a DNS query pump. Made at a session's first lookup: idle sessions pay nothing.
+ * A session's DNS lookups (MX with or without mail policies, and the reverse DNS of the server connected to): one at
+ * a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions
+ * (dns-lookup.ts DnsBudget), so that the bridge does not become a DNS query pump. Made at a session's first lookup:
+ * idle sessions pay nothing.
  */
 import type { Bare, MxAnswer, MxMessage, PolicyAnswer, RdnsAnswer, RdnsMessage } from '../shared/protocol/messages.js';
+import { lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
+import type { LogSink } from './log.js';
 
 /** A lookup the desk would not make now, and why. */
 type Refused = { kind: 'none'; reason: 'refused'; detail: string };
-import { lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
-import type { LogSink } from './log.js';
 
 /**
  * DNS lookups (MX and reverse DNS together) a session may begin per minute: each is a few DNS queries (MX or PTR,
@@ -26,8 +27,8 @@ export interface DnsDeskDeps {
 }
 
 /**
- * Every lookup asked for is answered once, in order: a lookup over a limit is answered at once as refused (an answer
- * of kind "none", reason "refused", the limit as its detail), so the page can tell which of its questions it was.
+ * Every lookup asked for is answered once: a lookup over a limit is answered at once as refused (an answer of kind
+ * "none", reason "refused", the limit as its detail), so the page can tell which of its questions went unanswered.
  */
 export class DnsDesk {
   /** The lookup in flight (its resolver, to cancel), or null. */
