@@ -16,7 +16,7 @@ export interface QueueId {
 
 interface QueueIdForm {
   server: string;
-  /** Matches the reply's text (after the enhanced code); the first group is the id. Case-sensitive, anchored on fixed words. */
+  /** Matches the reply's text (after the enhanced code); its first group is the id. Case-sensitive, on fixed words. */
   pattern: RegExp;
   follow: (id: string) => string;
 }
@@ -47,7 +47,7 @@ const FORMS: readonly QueueIdForm[] = [
     follow: (id) => `grep ${id} /var/log/maillog shows its delivery; mailq lists it while it is queued`,
   },
   {
-    // "250 2.6.0 <a1b2@mx.example.org> [InternalId=123, Hostname=EX01] Queued mail for delivery" (Exchange, Microsoft 365)
+    // "250 2.6.0 <a1b2@mx.example.org> [InternalId=123, Hostname=EX01] Queued mail for delivery" (Exchange, M365)
     server: 'Exchange / Microsoft 365',
     pattern: /^(<[^<>\s]{1,200}>) \[InternalId=\d+/,
     follow: (id) => `its Message-ID: Get-MessageTrackingLog -MessageId '${id}' on Exchange, or a message trace by Message-ID in the Exchange admin center (Microsoft 365)`,

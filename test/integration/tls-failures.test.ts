@@ -1,7 +1,8 @@
 /**
  * TLS handshakes that fail, for real: scripted servers on loopback that speak plain text where TLS was expected,
  * only TLS 1.0, no cipher the bridge offers, or hang up; through the real bridge, whose TLS_FAILED message must name
- * OpenSSL's reason and Node's code (not its source file), and what the page makes of it (shared/smtp/connect-failure.ts).
+ * OpenSSL's reason and Node's code (not its source file), and what the page makes of it
+ * (shared/smtp/connect-failure.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
