@@ -1,7 +1,7 @@
 /**
  * The size limits of the messages only the page's app handles (`mx` with its mail policies, `rdns`, `stored`;
- * decode-app.ts), kept apart from messages.ts: every constant of a module both the boot script and the app use lands in the boot script's
- * chunk, and the first load has no bytes to spare (docs/benchmarks.md, client weight).
+ * decode-app.ts), kept apart from messages.ts: every constant of a module both the boot script and the app use
+ * lands in the boot script's chunk, and the first load has no bytes to spare (docs/benchmarks.md, client weight).
  */
 
 /** Most MX hosts an `mx` answer lists (`count` says how many there were). */
