@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { MAX_DNS_LOOKUPS_PER_MINUTE } from '../../server/dns-desk.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS } from '../../shared/protocol/app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS } from '../../shared/protocol/app-limits.js';
 import { type MxAnswer, type RdnsMessage } from '../../shared/protocol/messages.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
@@ -46,6 +46,8 @@ describe('MX lookups through the bridge', () => {
         '_smtp._tls.policy.test': { TXT: ['v=spf1 -all'] },
         '_smtp._tls.bare.test': { TXT: ['v=TLSRPTv1;rua=mailto:t@bare.test'] },
         'bare.test': { MX: [[10, 'mx1.example.test']] },
+        // A hostile or broken zone: an SPF record far too long, split in strings as DNS must, with control characters.
+        'long.test': { MX: [[10, 'mx1.example.test']], TXT: [['v=spf1 \x1b[2J', ...Array.from({ length: 5 }, (_, i) => `include:${String(i).repeat(200)}.example `), '-all']] },
       },
       {
         silent: ['slow.test', 'A quiet.example.test', 'AAAA quiet.example.test', 'A quiet-direct.test', 'AAAA quiet-direct.test'],
@@ -157,6 +159,14 @@ describe('MX lookups through the bridge', () => {
       mtaSts: { kind: 'none' },
       tlsRpt: { kind: 'records', count: 1, records: ['v=TLSRPTv1;rua=mailto:t@bare.test'] },
     });
+    // A record longer than the page takes is cut to what it takes; its bytes are passed on as DNS gave them (the page
+    // makes control characters visible when it shows them, test/unit/policies).
+    c.send({ type: 'mx', domain: 'long.test', policies: true });
+    const long = (await c.next('mx', 10_000)).policies?.spf;
+    expect(long?.kind).toBe('records');
+    const record = long?.kind === 'records' ? (long.records[0] ?? '') : '';
+    expect(record).toHaveLength(MAX_POLICY_CHARS);
+    expect(record.startsWith('v=spf1 \x1b[2Jinclude:0000')).toBe(true);
     // Not asked for: not looked up.
     const before = dns.questions.filter((q) => q.startsWith('TXT')).length;
     c.send({ type: 'mx', domain: 'policy.test' });
