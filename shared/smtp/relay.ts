@@ -131,7 +131,7 @@ export function readRelayAnswer(domain: string, answer: MxAnswer, server: RelayS
   } else {
     findings.push({
       tone: 'bad',
-      text: 'it relays for this client. Unless it trusts the bridge\'s address on purpose (Postfix mynetworks, Exim relay_from_hosts, an Exchange receive connector), it is an open relay: anyone can send spam through it, and blocklists soon list it (RFC 5321 §7.1). Repeat the test from outside its network',
+      text: `it relays for this client: an open relay, through which anyone can send spam and which blocklists soon list (RFC 5321 §7.1), unless it trusts the bridge's address on purpose (Postfix mynetworks, Exim relay_from_hosts, an Exchange receive connector) or is where ${domain}'s mail goes after those MX hosts (behind a filtering service). Repeat the test from outside its network`,
     });
   }
   findings.push({ tone: 'info', text: 'nothing goes anywhere before DATA and the final ".": RSET or QUIT now sends nothing' });
