@@ -106,7 +106,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/explain TEXT explains a reply quoted elsewhere, e.g. a line of a bounce message, or a code') +
     formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
     formatNote("/tls shows the server's certificate again, after STARTTLS") +
-    formatNote('/mx example.org looks up where mail for a domain goes (its MX records)') +
+    formatNote('/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS') +
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge')
