@@ -3,14 +3,10 @@
  * Connect and Disconnect. It validates what it reads and reports through callbacks; it knows nothing about WebSockets.
  */
 import { mxDomain } from '../../shared/smtp/mx.js';
+import { SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT } from '../../shared/smtp/ports.js';
 import { isValidHost, parsePort } from './url-params.js';
 
-/** SMTP's port (RFC 5321 §4.5.4.2 by reference to the IANA assignment). */
-export const SMTP_PORT = 25;
-/** Submission with implicit TLS (RFC 8314 §3.3). */
-export const SUBMISSIONS_PORT = 465;
-/** Submission (RFC 6409 §3.1), which uses STARTTLS rather than implicit TLS. */
-export const SUBMISSION_PORT = 587;
+export { SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT };
 
 export interface ConnectTarget {
   host: string;

@@ -10,6 +10,7 @@
  * 587 start in plain text and upgrade with STARTTLS, RFC 3207), RFC 6409 (submission on 587), RFC 8996 (TLS 1.0 and
  * 1.1 deprecated) and RFC 9325 (BCP 195: the versions, ciphers and key sizes to use).
  */
+import { SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT } from './ports.js';
 import type { Finding } from './types.js';
 
 export interface Failure {
@@ -30,7 +31,7 @@ export interface FailureContext {
 }
 
 /** The ports that start in plain SMTP (RFC 5321, RFC 6409): implicit TLS there is a mistake. */
-const PLAIN_PORTS: ReadonlySet<number> = new Set([25, 587, 2525]);
+const PLAIN_PORTS: ReadonlySet<number> = new Set([SMTP_PORT, SUBMISSION_PORT, 2525]);
 
 /** The explanation of a bridge error, or null when it is not one of these. */
 export function explainFailure(code: string, message: string, c: FailureContext): Failure | null {
@@ -38,7 +39,7 @@ export function explainFailure(code: string, message: string, c: FailureContext)
     case 'TLS_FAILED':
       return tlsFailure(message, c);
     case 'TIMEOUT':
-      return c.port === 25
+      return c.port === SMTP_PORT
         ? {
             title: 'no answer on port 25: often blocked on the way',
             cause: 'Many ISPs and cloud providers (AWS, Azure, Google Cloud and others) block outgoing connections to port 25 against spam, and a firewall that drops them looks like this; or the server is down.',
@@ -54,7 +55,7 @@ export function explainFailure(code: string, message: string, c: FailureContext)
     case 'CONNECTION_REFUSED':
       return {
         title: 'nothing listens there',
-        cause: `The host answered, but no server listens on port ${c.port}: it is not running, or not on this port${c.port === 465 || c.port === 587 ? ' (MX hosts often take mail on 25 only; 587 and 465 are for mail clients that log in)' : ''}.`,
+        cause: `The host answered, but no server listens on port ${c.port}: it is not running, or not on this port${c.port === SUBMISSIONS_PORT || c.port === SUBMISSION_PORT ? ' (MX hosts often take mail on 25 only; 587 and 465 are for mail clients that log in)' : ''}.`,
         action: 'Check that the server runs and listens on this port (ss -ltn); MX hosts take mail on 25, submission is 587 or 465.',
         source: 'RFC 6409 §3.1; RFC 8314 §3.3',
       };

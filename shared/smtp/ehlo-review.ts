@@ -8,6 +8,7 @@
  * Cisco's documentation of its firewalls' ESMTP inspection (STARTTLS removed, other keywords masked).
  */
 import { humanSize } from './ehlo.js';
+import { SUBMISSION_PORT } from './ports.js';
 import type { Finding } from './types.js';
 
 export interface EhloReview {
@@ -27,9 +28,6 @@ export interface EhloReviewContext {
   /** The server is on loopback (a local MTA): unencrypted mail to it never crosses a network. */
   loopback: boolean;
 }
-
-/** The submission port (RFC 6409 §3.1). */
-const SUBMISSION_PORT = 587;
 
 /** SASL mechanisms that send the password itself, only encoded (RFC 4616; the LOGIN mechanism likewise). */
 const PASSWORD_MECHANISMS: ReadonlySet<string> = new Set(['PLAIN', 'LOGIN']);

@@ -41,8 +41,14 @@ function plain(address: string): string {
   return a.startsWith('::ffff:') && isIPv4Literal(a.slice(7)) ? a.slice(7) : a;
 }
 
-/** A DNS name compared as DNS compares it: any case, with or without the root's trailing dot. */
-const sameName = (a: string, b: string): boolean => a.toLowerCase().replace(/\.$/, '') === b.toLowerCase().replace(/\.$/, '');
+/** Two texts are the same address: any case, an IPv4-mapped IPv6 address as the IPv4 one. */
+export const sameAddress = (a: string, b: string): boolean => plain(a) === plain(b);
+
+/** A DNS name as DNS compares it: lower case, without the root's trailing dot. */
+export const dnsName = (name: string): string => name.toLowerCase().replace(/\.$/, '');
+
+/** Two DNS names are the same: any case, with or without the root's trailing dot. */
+const sameName = (a: string, b: string): boolean => dnsName(a) === dnsName(b);
 
 /**
  * The domain a greeting begins with (`220 mx.example.org ESMTP Postfix`: "mx.example.org"), as RFC 5321 §4.2 asks;
@@ -55,7 +61,7 @@ export function greetingName(text: string): string | null {
 
 function nameFinding(n: RdnsName, address: string): Finding {
   if (n.lookupError !== undefined) return { tone: 'warn', text: `${n.name}: its addresses could not be looked up (${n.lookupError}): try again` };
-  if (n.addresses.some((a) => plain(a) === plain(address))) return { tone: 'ok', text: `${n.name} resolves back to ${address} (forward-confirmed)` };
+  if (n.addresses.some((a) => sameAddress(a, address))) return { tone: 'ok', text: `${n.name} resolves back to ${address} (forward-confirmed)` };
   const to = n.addresses.length === 0 ? 'to no address at all' : `to ${n.addresses.join(', ')}`;
   return {
     tone: 'bad',

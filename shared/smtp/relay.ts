@@ -10,8 +10,9 @@
  * and mx.google.com, contoso-com.mail.protection.outlook.com and the server's own name there).
  */
 import type { MxAnswer, MxHost } from '../protocol/messages.js';
-import { isHostName, isIPv4Literal } from '../protocol/host.js';
-import { isLoopback } from './rdns.js';
+import { isIPv4Literal } from '../protocol/host.js';
+import { mxDomain } from './mx.js';
+import { dnsName, isLoopback, sameAddress } from './rdns.js';
 import type { Finding } from './types.js';
 
 export interface RelayReport {
@@ -28,9 +29,6 @@ export interface RelayServer {
 /** MX hosts named in a finding; more are counted. */
 const MX_HOSTS_SHOWN = 3;
 
-/** A DNS name as compared: lower case, without the root's trailing dot. */
-const norm = (name: string): string => name.toLowerCase().replace(/\.$/, '');
-
 /** `name` is `domain` or a name under it. */
 const within = (name: string, domain: string): boolean => name === domain || name.endsWith(`.${domain}`);
 
@@ -42,10 +40,7 @@ function parent(name: string): string {
 
 /** The domain of a RCPT TO path ("Bob@Example.ORG" → "example.org"); null for an address literal or no domain. */
 export function recipientDomain(path: string): string | null {
-  const at = path.lastIndexOf('@');
-  if (at < 0) return null;
-  const domain = norm(path.slice(at + 1));
-  return domain !== '' && isHostName(domain) && !isIPv4Literal(domain) ? domain : null;
+  return path.includes('@') ? mxDomain(path) : null;
 }
 
 /**
@@ -76,16 +71,16 @@ export function checksRelayByItself(address: string, toPractice: boolean, authen
  */
 export function ownsByName(domain: string, server: RelayServer): boolean {
   return domain.includes('.') && server.names.some((n) => {
-    const name = norm(n);
+    const name = dnsName(n);
     return within(name, domain) || within(domain, parent(name));
   });
 }
 
 /** An MX host is this server: its address, or a name in the domain of one of the server's names. */
 function isThisServer(h: MxHost, server: RelayServer): boolean {
-  const exchange = norm(h.exchange);
-  if (h.addresses.some((a) => a.toLowerCase() === server.address.toLowerCase())) return true;
-  return exchange !== '' && server.names.some((n) => within(exchange, parent(norm(n))));
+  const exchange = dnsName(h.exchange);
+  if (h.addresses.some((a) => sameAddress(a, server.address))) return true;
+  return exchange !== '' && server.names.some((n) => within(exchange, parent(dnsName(n))));
 }
 
 function mxList(hosts: readonly MxHost[], count: number): string {
@@ -106,7 +101,7 @@ export function readRelayAnswer(domain: string, answer: MxAnswer, server: RelayS
       where.push({ tone: 'info', text: `${domain}'s mail goes to ${mxList(answer.hosts, answer.count)}; not to ${server.address}` });
       break;
     case 'implicit':
-      if (answer.addresses.some((a) => a.toLowerCase() === server.address.toLowerCase())) return null;
+      if (answer.addresses.some((a) => sameAddress(a, server.address))) return null;
       where.push({ tone: 'info', text: `${domain} has no MX records: its mail goes to ${answer.addresses.join(', ')}, not to ${server.address}` });
       break;
     case 'null':

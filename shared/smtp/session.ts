@@ -91,6 +91,9 @@ export function initialState(): SessionState {
   };
 }
 
+/** No lines typed ahead: one shared empty list (the bridge asks for every line it writes). */
+const NONE_AHEAD: readonly string[] = [];
+
 export class SessionModel {
   private s: SessionState = initialState();
   private awaiting: Awaiting[] = [];
@@ -172,7 +175,7 @@ export class SessionModel {
    * What the next line typed would be, without sending it; `ahead`: after these lines, typed before it and not
    * written yet (the lines of one paste), with no reply between.
    */
-  kindOfNextLine(line: string, ahead: readonly string[] = []): SentKind {
+  kindOfNextLine(line: string, ahead: readonly string[] = NONE_AHEAD): SentKind {
     let challenge = this.s.authChallenge;
     let due = this.authDue;
     let data = this.s.phase === 'data';

@@ -52,6 +52,8 @@ describe('the relay check, pure', () => {
   it('finds no relaying where the server is among the MX hosts, by address or by a provider\'s domain', () => {
     expect(readRelayAnswer('example.net', mx(['mx1.example.net', ['192.0.2.24']], ['mx2.example.net', ['192.0.2.25']]), PUBLIC)).toBeNull();
     expect(readRelayAnswer('example.net', { kind: 'implicit', addresses: ['192.0.2.25'] }, PUBLIC)).toBeNull();
+    // The same address however it is spelt (the socket may give an IPv4-mapped IPv6 address).
+    expect(readRelayAnswer('example.net', mx(['mx1.example.net', ['192.0.2.25']]), { ...PUBLIC, address: '::FFFF:192.0.2.25' })).toBeNull();
     // Google and Microsoft: the domain's MX hosts are in the domain of the name the server greeted with.
     const google: RelayServer = { address: '142.250.1.26', names: ['mx.google.com'] };
     expect(readRelayAnswer('gmail.com', mx(['gmail-smtp-in.l.google.com', ['142.250.2.27']]), google)).toBeNull();
@@ -159,7 +161,7 @@ describe('the relay check in the page', () => {
     local.exchange('RCPT TO:<bob@example.net>', '250 ok\r\n');
     expect(local.sent).toEqual([]);
     const practice = page();
-    practice.dns.practice = { host: '192.0.2.99', port: 2525, domain: 'practice.test' } as never;
+    practice.dns.practice = { host: '192.0.2.99', port: 2525, domain: 'practice.test', mailboxes: ['alice'] };
     practice.dns.connected('192.0.2.99', '192.0.2.99', 2525);
     practice.exchange('RCPT TO:<bob@example.net>', '250 ok\r\n');
     expect(practice.sent).toEqual([]);

@@ -1,0 +1,8 @@
+/** The mail ports, named once for the page and the knowledge that judges what a server says on them. */
+
+/** SMTP's port (RFC 5321 §4.5.4.2 by reference to the IANA assignment). */
+export const SMTP_PORT = 25;
+/** Submission with implicit TLS (RFC 8314 §3.3). */
+export const SUBMISSIONS_PORT = 465;
+/** Submission (RFC 6409 §3.1), which uses STARTTLS rather than implicit TLS. */
+export const SUBMISSION_PORT = 587;
