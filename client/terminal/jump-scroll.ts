@@ -35,6 +35,18 @@ export function tailLines(text: string, n: number): string {
   return text.slice(at + 1);
 }
 
+/** `text` cut after its first `n` lines: those lines, and the rest (empty when it has no more than `n` lines). */
+export function headLines(text: string, n: number): [head: string, rest: string] {
+  // Every line takes at least two characters (CR LF): a shorter text cannot hold more than n lines.
+  if (text.length <= 2 * n) return [text, ''];
+  let at = -1;
+  for (let k = 0; k < n; k++) {
+    at = text.indexOf('\n', at + 1);
+    if (at < 0) return [text, ''];
+  }
+  return [text.slice(0, at + 1), text.slice(at + 1)];
+}
+
 /**
  * The terminal text of the last `n` lines of `pieces`, and whether any lines were dropped. Pieces wholly above the
  * last `n` lines are never formatted.
@@ -59,3 +71,43 @@ export function tailText(pieces: readonly Piece[], n: number): { text: string; d
 export function piecesText(pieces: readonly Piece[]): string {
   return tailText(pieces, Number.POSITIVE_INFINITY).text;
 }
+
+/** Queued pieces (about one per server line) beyond which the queue is cut down to what could still be shown. */
+export const COMPACT_PIECES = 50_000;
+
+/**
+ * Output waiting to be written to the terminal, taken one write at a time: jump-scrolled to the lines the screen and
+ * the scrollback keep (`keptLines`), and at most `maxLines` of them per write, the rest kept ahead of what comes next.
+ * Writing in slices leaves the buffer as writing everything would: a later take that drops lines is `keptLines` long,
+ * so once written it fills the whole buffer, slices written before it included.
+ */
+export class OutputQueue {
+  private pieces: Piece[] = [];
+  private compactAt = COMPACT_PIECES;
+
+  constructor(private readonly keptLines: () => number) {}
+
+  /** Pieces queued (a rest left by a slice counts as one). */
+  get length(): number {
+    return this.pieces.length;
+  }
+
+  push(piece: Piece): void {
+    this.pieces.push(piece);
+    // Frames stop while the page is hidden: keep only what could still be shown, not everything since.
+    if (this.pieces.length >= this.compactAt) {
+      this.pieces = [tailText(this.pieces, this.keptLines()).text];
+      this.compactAt = this.pieces.length + COMPACT_PIECES;
+    }
+  }
+
+  /** The next write's text (empty when nothing is queued), and whether lines were dropped to make it. */
+  take(maxLines: number): { text: string; dropped: boolean } {
+    const { text, dropped } = tailText(this.pieces, this.keptLines());
+    const [slice, rest] = headLines(text, maxLines);
+    this.pieces = rest === '' ? [] : [rest];
+    this.compactAt = this.pieces.length + COMPACT_PIECES;
+    return { text: slice, dropped };
+  }
+}
+

@@ -10,7 +10,7 @@
  *
  * Output is written in animation frames, one write at a time (the next waits until xterm has parsed the last): what
  * comes meanwhile is queued and written together, jump-scrolled (jump-scroll.ts) when it is more than the screen and
- * the scrollback hold. Typed keys are echoed at once.
+ * the scrollback hold, a slice of lines per write. Typed keys are echoed with at most a small slice of output.
  */
 import type { IMarker, Terminal } from '@xterm/xterm';
 import { SECRET_MARK } from '../../shared/smtp/transcript.js';
@@ -20,11 +20,9 @@ import { formatHint, formatSent } from './render-replies.js';
 import { CodeTooltip } from './tooltip.js';
 import { registerCodeLinks } from './links.js';
 import { SCROLLBACK_LINES, fitScreen, type Screen } from './screen.js';
-import { tailText, type Piece } from './jump-scroll.js';
+import { OutputQueue, type Piece } from './jump-scroll.js';
 
 const CSI = '\x1b[';
-/** Queued pieces (about one per server line) beyond which the queue is cut down to what could still be shown. */
-const COMPACT_PIECES = 50_000;
 /**
  * While output comes faster than it can be shown (a write had to drop lines), it is written about 20 times a second
  * rather than in every frame: each write then drops more of what no frame could show, and the time goes to reading
@@ -33,6 +31,14 @@ const COMPACT_PIECES = 50_000;
 const JUMP_INTERVAL_MS = 50;
 /** About one animation frame: the wait before the frame that follows a timer. */
 const FRAME_MS = 16;
+/**
+ * Lines handed to xterm in one write at most; the rest of what is queued (up to the screen and the scrollback, when
+ * jump scrolling) is written in the frames that follow. xterm parses a write whole, in one task: 5,000 lines into a
+ * scrollback not yet full took about 120 ms, and a key typed meanwhile waited for all of it (docs/benchmarks.md).
+ */
+const WRITE_SLICE_LINES = 1000;
+/** Lines of queued output written at most with a key's echo, so that the echo does not wait for a whole slice. */
+const ECHO_SLICE_LINES = 100;
 
 export interface TerminalViewOptions {
   /** A completed line, to send. It is already shown on screen. */
@@ -55,9 +61,8 @@ export class TerminalView {
   private readonly tooltip: CodeTooltip;
   private readonly resizeObserver: ResizeObserver;
   private input = { text: '', cursor: 0 };
-  /** Output not yet written to xterm; at this many pieces it is cut down to what could still be shown. */
-  private queued: Piece[] = [];
-  private compactAt = COMPACT_PIECES;
+  /** Output not yet written to xterm; lines worth writing at once are the screen's and the scrollback's. */
+  private readonly queued = new OutputQueue(() => this.term.rows + SCROLLBACK_LINES);
   /** A frame is requested, in which the queued output is written. */
   private frame = false;
   /** The last write dropped lines (jump-scroll.ts), so the next waits JUMP_INTERVAL_MS; when it was written. */
@@ -73,6 +78,8 @@ export class TerminalView {
   };
   private busy = false;
   private again = false;
+  /** A key was typed since the last write: the next carries at most ECHO_SLICE_LINES of output. */
+  private keyed = false;
   private inputStart: IMarker | null = null;
   /** The input text as last painted on screen. */
   private shown = '';
@@ -103,11 +110,6 @@ export class TerminalView {
     if (typeof output === 'string') {
       if (output !== '') this.queued.push(output);
     } else for (const p of output) this.queued.push(p);
-    // Frames stop while the page is hidden: keep only what could still be shown, not everything since.
-    if (this.queued.length >= this.compactAt) {
-      this.queued = [tailText(this.queued, this.keptLines()).text];
-      this.compactAt = this.queued.length + COMPACT_PIECES;
-    }
     if (this.queued.length > 0) this.schedule();
   }
 
@@ -130,11 +132,6 @@ export class TerminalView {
     this.term.dispose();
   }
 
-  /** Lines worth writing at once: the screen and the scrollback. */
-  private keptLines(): number {
-    return this.term.rows + SCROLLBACK_LINES;
-  }
-
   /** Asks for a frame to write the queued output in: the next one, or while jump scrolling one JUMP_INTERVAL_MS on. */
   private schedule(): void {
     if (this.frame) return;
@@ -144,11 +141,10 @@ export class TerminalView {
     else requestAnimationFrame(this.onFrame);
   }
 
-  /** The queued output as text, jump-scrolled (jump-scroll.ts). */
+  /** The next write's output (jump-scroll.ts): at most WRITE_SLICE_LINES, or ECHO_SLICE_LINES after a key. */
   private takeOutput(): string {
-    const { text, dropped } = tailText(this.queued, this.keptLines());
-    this.queued = [];
-    this.compactAt = COMPACT_PIECES;
+    const { text, dropped } = this.queued.take(this.keyed ? ECHO_SLICE_LINES : WRITE_SLICE_LINES);
+    this.keyed = false;
     if (text !== '') {
       this.jumping = dropped;
       this.lastOutput = performance.now();
@@ -172,6 +168,7 @@ export class TerminalView {
         this.input = { text: effect.text, cursor: effect.cursor };
       }
     }
+    this.keyed = true;
     this.flush();
   }
 
@@ -239,7 +236,10 @@ export class TerminalView {
 
   private done(): void {
     this.busy = false;
-    if (this.again) this.schedule();
+    // A key typed during the write is echoed now: not in a frame, nor after the jump-scroll interval (50 ms).
+    if (this.keyed) this.flush();
+    // The rest of what a slice left queued goes in the next frame, even when nothing new came.
+    else if (this.again || this.queued.length > 0) this.schedule();
   }
 
   /** Rows between the start of the input line and the cursor (only valid when no write is pending). */

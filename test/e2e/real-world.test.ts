@@ -293,9 +293,12 @@ describe('real-world replies explained in Chromium', () => {
     await context.close();
   });
 
-  it('keeps only what can still be shown while animation frames stop (a hidden tab), and shows it when they resume', async () => {
-    const { context, page } = await openConnected();
-    // Chromium runs no animation frames in a hidden tab (headless pages never are): hold every frame callback.
+  /**
+   * Floods the page with XBIGFLOOD while every animation frame callback is held (Chromium runs none in a hidden tab;
+   * headless pages never are hidden), until every reply has been read and queued. Returns the pieces queued at the end
+   * and the most ever queued.
+   */
+  async function bigFloodWithoutFrames(page: Page): Promise<{ last: number; most: number }> {
     await page.evaluate(() => {
       const w = window as unknown as { held: FrameRequestCallback[]; realFrame: typeof requestAnimationFrame };
       w.held = [];
@@ -321,6 +324,12 @@ describe('real-world replies explained in Chromium', () => {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+    return { last, most };
+  }
+
+  it('keeps only what can still be shown while animation frames stop (a hidden tab), and shows it when they resume', async () => {
+    const { context, page } = await openConnected();
+    const { last, most } = await bigFloodWithoutFrames(page);
     // Nothing was written meanwhile (more is queued than the screen and scrollback hold), yet the queue was cut down:
     // 60,000 replies were read, and at no time were 55,000 pieces queued.
     expect(last).toBeGreaterThan(5_100);
@@ -336,6 +345,43 @@ describe('real-world replies explained in Chromium', () => {
     const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), 30_000, 'the summary of the big flood');
     await expectBigFloodShown(page, text);
     await type(page, 'EHLO after.hidden.flood', 250);
+    await context.close();
+  });
+
+  it('echoes a key typed while the kept flood is written, before the rest of it: output goes to xterm in slices', async () => {
+    const { context, page } = await openConnected();
+    await bigFloodWithoutFrames(page);
+    // Frames resume, and the screen and scrollback's worth of lines the queue kept (over 5,000) start to be written;
+    // text is pasted at once. When its echo is first painted, part of the kept lines must still be queued: it did not
+    // wait for all of them (written whole, they were one write of about 120 ms on this machine).
+    const queuedAtEcho = await page.evaluate((typed) => {
+      const w = window as unknown as {
+        held: FrameRequestCallback[];
+        realFrame: typeof requestAnimationFrame;
+        __heloterm: { pendingOutput(): number };
+      };
+      const rows = document.querySelector('.xterm-rows');
+      const input = document.querySelector('.xterm-helper-textarea');
+      if (rows === null || input === null) throw new Error('no terminal');
+      const echoed = new Promise<number>((resolve) => {
+        const watch = new MutationObserver(() => {
+          if (!(rows.textContent ?? '').includes(typed)) return;
+          watch.disconnect();
+          resolve(w.__heloterm.pendingOutput());
+        });
+        watch.observe(rows, { subtree: true, childList: true, characterData: true });
+      });
+      window.requestAnimationFrame = w.realFrame;
+      for (const cb of w.held.splice(0)) cb(performance.now());
+      const data = new DataTransfer();
+      data.setData('text/plain', typed);
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      return echoed;
+    }, 'zqjzqj');
+    expect(queuedAtEcho).toBeGreaterThan(0);
+    // The rest follows, above the input line, which stays whole at the bottom.
+    const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), 30_000, 'the summary of the big flood');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('zqjzqj');
     await context.close();
   });
 

@@ -4,7 +4,7 @@
  * dropped, the text written must be exactly the tail of what writing everything would have written.
  */
 import { describe, expect, it } from 'vitest';
-import { countLines, piecesText, tailLines, tailText, type Piece } from '../../client/terminal/jump-scroll.js';
+import { COMPACT_PIECES, OutputQueue, countLines, headLines, piecesText, tailLines, tailText, type Piece } from '../../client/terminal/jump-scroll.js';
 import { formatReplyLine } from '../../client/terminal/render-replies.js';
 import { parseReplyLine } from '../../shared/smtp/reply-line.js';
 import type { ReplyLine } from '../../shared/smtp/types.js';
@@ -35,7 +35,7 @@ function random(seed: number): () => number {
   };
 }
 
-describe('countLines and tailLines', () => {
+describe('countLines, tailLines and headLines', () => {
   it('count line breaks and keep the last lines whole', () => {
     expect(countLines('')).toBe(0);
     expect(countLines('a\r\nb\r\n')).toBe(2);
@@ -45,6 +45,17 @@ describe('countLines and tailLines', () => {
     expect(tailLines(text, 50)).toBe(text);
     expect(tailLines(text, 80)).toBe(text);
     expect(tailLines('a\r\n', 0)).toBe('');
+  });
+
+  it('cut after the first n lines, keeping lines whole', () => {
+    const text = Array.from({ length: 50 }, (_, i) => `line ${i}\r\n`).join('');
+    const [head, rest] = headLines(text, 3);
+    expect(head).toBe('line 0\r\nline 1\r\nline 2\r\n');
+    expect(head + rest).toBe(text);
+    expect(headLines(text, 50)).toEqual([text, '']);
+    expect(headLines(text, 80)).toEqual([text, '']);
+    expect(headLines('a\r\nb\r\n', 0)).toEqual(['', 'a\r\nb\r\n']);
+    expect(headLines('', 5)).toEqual(['', '']);
   });
 });
 
@@ -93,5 +104,69 @@ describe('tailText', () => {
   it('cuts inside a piece of several lines when the last n lines start there', () => {
     const pieces: Piece[] = ['a\r\nb\r\nc\r\n', parseReplyLine('250 ok')];
     expect(tailText(pieces, 2)).toEqual({ text: 'c\r\n' + formatReplyLine(parseReplyLine('250 ok')), dropped: true });
+  });
+});
+
+/** A terminal buffer as far as lines go: every line written, of which it keeps the last `kept`. */
+class FakeBuffer {
+  lines: string[] = [];
+  constructor(private readonly kept: number) {}
+  write(text: string): void {
+    for (const line of text.split('\n').slice(0, -1)) this.lines.push(line);
+    if (this.lines.length > this.kept) this.lines.splice(0, this.lines.length - this.kept);
+  }
+}
+
+describe('OutputQueue: the output written in slices', () => {
+  it('leaves the buffer as writing everything would, whatever comes between the slices', () => {
+    const next = random(11);
+    for (let round = 0; round < 200; round++) {
+      const kept = 5 + Math.floor(next() * 60);
+      const queue = new OutputQueue(() => kept);
+      const buffer = new FakeBuffer(kept);
+      const everything: Piece[] = [];
+      let written = 0;
+      for (let step = 0; step < 40; step++) {
+        // Some output comes (a server's lines, notes of several lines), then a slice is written.
+        const count = Math.floor(next() * 3 * kept);
+        for (let i = 0; i < count; i++) {
+          const piece: Piece = next() < 0.7
+            ? parseReplyLine(`250 line ${round}.${step}.${i}`)
+            : Array.from({ length: 1 + Math.floor(next() * 4) }, (_, k) => `note ${round}.${step}.${i}.${k}\r\n`).join('');
+          queue.push(piece);
+          everything.push(piece);
+        }
+        const max = 1 + Math.floor(next() * kept);
+        const { text } = queue.take(max);
+        expect(countLines(text)).toBeLessThanOrEqual(max);
+        buffer.write(text);
+        written += countLines(text);
+      }
+      // The rest, in slices, until nothing is left.
+      for (let { text } = queue.take(7); text !== ''; { text } = queue.take(7)) buffer.write(text);
+      expect(queue.length).toBe(0);
+      expect(buffer.lines.join('\n') + '\n').toBe(lastLines(piecesText(everything), kept));
+      // Lines that no write could have shown were never written.
+      expect(written).toBeLessThanOrEqual(countLines(piecesText(everything)));
+    }
+  });
+
+  it('says when a take dropped lines, and keeps the rest of a slice ahead of what comes next', () => {
+    const queue = new OutputQueue(() => 10);
+    for (let i = 0; i < 25; i++) queue.push(`a${i}\r\n`);
+    expect(queue.take(4)).toEqual({ text: 'a15\r\na16\r\na17\r\na18\r\n', dropped: true });
+    expect(queue.length).toBe(1);
+    queue.push('b0\r\n');
+    expect(queue.take(100)).toEqual({ text: 'a19\r\na20\r\na21\r\na22\r\na23\r\na24\r\nb0\r\n', dropped: false });
+    expect(queue.take(100)).toEqual({ text: '', dropped: false });
+  });
+
+  it('cuts itself down to what could be shown once it holds COMPACT_PIECES pieces (no frames in a hidden tab)', () => {
+    const queue = new OutputQueue(() => 40);
+    for (let i = 0; i < COMPACT_PIECES + 10; i++) queue.push(parseReplyLine(`250 line ${i}`));
+    expect(queue.length).toBeLessThan(20);
+    const { text } = queue.take(1000);
+    expect(countLines(text)).toBe(40);
+    expect(text).toContain(`line ${COMPACT_PIECES + 9}`);
   });
 });
