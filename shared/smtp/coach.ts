@@ -107,7 +107,9 @@ export class Coach {
     }
     if (cmd.verb === 'EHLO' || cmd.verb === 'HELO') {
       const name = cmd.arg.trim().split(/\s+/, 1)[0] ?? '';
-      if (name !== '' && !name.includes('.') && !name.startsWith('[')) {
+      if (name === '') {
+        hints.push(hint('helo-name', `${cmd.verb} needs your host's name after it: ${cmd.verb} mail.example.org, or an address literal ([192.0.2.1]).`, 'RFC 5321 §4.1.1.1'));
+      } else if (!name.includes('.') && !name.startsWith('[')) {
         this.once(
           hints,
           'helo-fqdn',

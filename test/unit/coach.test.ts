@@ -274,5 +274,16 @@ describe('Coach: the name given in EHLO or HELO (RFC 5321 §4.1.1.1)', () => {
   it('says nothing of a full name or an address literal', () => {
     const { ids } = coachDialog('S: 220 x\nC: EHLO mail.example.org\nS: 250 x\nC: EHLO [192.0.2.1]\nS: 250 x\nC: EHLO [IPv6:2001:db8::1]\nS: 250 x');
     expect(ids).not.toContain('helo-fqdn');
+    expect(ids).not.toContain('helo-name');
+  });
+
+  it('says, each time, that HELO or EHLO without a name needs one (servers answer 501)', () => {
+    const { hints } = coachDialog('S: 220 x\nC: helo\nS: 501 Syntax: HELO hostname\nC: EHLO  \nS: 501 x');
+    const named = hints.filter((h) => h.id === 'helo-name');
+    expect(named.map((h) => h.text)).toEqual([
+      "HELO needs your host's name after it: HELO mail.example.org, or an address literal ([192.0.2.1]).",
+      "EHLO needs your host's name after it: EHLO mail.example.org, or an address literal ([192.0.2.1]).",
+    ]);
+    expect(hints.map((h) => h.id)).not.toContain('helo-fqdn');
   });
 });
