@@ -6,7 +6,8 @@
  * - the reverse DNS of a server's address (its PTR records, RFC 1035 §3.5) and whether each name resolves back to
  *   it (forward-confirmed reverse DNS, which receivers check of senders), as `dig -x` then `dig A` tell;
  * - a domain's mail policies, as `dig TXT` tells: SPF (RFC 7208), DMARC (RFC 7489), MTA-STS (RFC 8461) and TLS-RPT
- *   (RFC 8460) records, each TXT record with its version tag.
+ *   (RFC 8460) records, each TXT record with its version tag; and the DNS lookups its SPF record costs a receiver,
+ *   through the records its includes name (a limit of 10 that many published records pass).
  *
  * DNS is asked through a c-ares Resolver (node:dns), the system's name servers unless --dns-server names others
  * (to see what one resolver says, or for tests against a scripted DNS server on loopback). Lookups only: which
@@ -15,8 +16,9 @@
 import { Resolver } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import { MAX_HOST_CHARS } from '../shared/protocol/host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES } from '../shared/protocol/app-limits.js';
-import { type MxAnswer, type MxHost, type PolicyAnswer, type PolicyRecords, type RdnsAnswer, type RdnsName } from '../shared/protocol/messages.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING } from '../shared/protocol/app-limits.js';
+import { type MxAnswer, type MxHost, type PolicyAnswer, type PolicyRecords, type RdnsAnswer, type RdnsName, type SpfLookups } from '../shared/protocol/messages.js';
+import { SPF_LOOKUP_LIMIT, followedDomain, spfTerms } from '../shared/smtp/spf.js';
 
 /** The part of a Resolver a lookup uses. */
 export interface DnsResolver {
@@ -175,9 +177,9 @@ export async function lookupRdns(address: string, r: DnsResolver): Promise<RdnsA
 /**
  * The TXT records at `name` that begin with `tag` (the policy's version, compared case-insensitively, followed by a
  * space or nothing: RFC 7208 §4.5, RFC 7489 §6.6.3), each record's strings joined without a separator (RFC 7208
- * §3.3). Never throws.
+ * §3.3), whole. Never throws.
  */
-async function policyRecords(name: string, tag: string, r: DnsResolver): Promise<PolicyRecords> {
+async function taggedRecords(name: string, tag: string, r: DnsResolver): Promise<PolicyRecords> {
   let txt: string[][];
   try {
     txt = await r.resolveTxt(name);
@@ -190,17 +192,56 @@ async function policyRecords(name: string, tag: string, r: DnsResolver): Promise
     const head = t.slice(0, tag.length + 1).toLowerCase();
     return head === lower || head === `${lower} ` || head === `${lower};`;
   });
-  if (records.length === 0) return { kind: 'none' };
-  return { kind: 'records', records: records.slice(0, MAX_POLICY_RECORDS).map((t) => t.slice(0, MAX_POLICY_CHARS)), count: records.length };
+  return records.length === 0 ? { kind: 'none' } : { kind: 'records', records, count: records.length };
 }
 
-/** What `domain` publishes about its mail in TXT records (SPF, DMARC, MTA-STS, TLS-RPT). Never throws. */
+/** The records as the page is sent them: at most MAX_POLICY_RECORDS, each cut to MAX_POLICY_CHARS. */
+function sent(p: PolicyRecords): PolicyRecords {
+  return p.kind !== 'records' ? p : { ...p, records: p.records.slice(0, MAX_POLICY_RECORDS).map((t) => t.slice(0, MAX_POLICY_CHARS)) };
+}
+
+/**
+ * Counts the DNS lookups evaluating an SPF record costs a receiver (RFC 7208 §4.6.4), following its includes and
+ * redirect level by level. Every record followed was counted as a lookup first, so it asks at most
+ * SPF_LOOKUP_LIMIT TXT lookups before the count passes the limit and it stops. Never throws.
+ */
+export async function countSpfLookups(record: string, r: DnsResolver): Promise<SpfLookups> {
+  let count = 0;
+  let partial = false;
+  const missing: string[] = [];
+  for (let level = [record]; level.length > 0; ) {
+    const follow = level.flatMap((rec) => {
+      const terms = spfTerms(rec);
+      count += terms.lookups;
+      return terms.follow;
+    });
+    if (count > SPF_LOOKUP_LIMIT) {
+      partial = follow.length > 0;
+      break;
+    }
+    const answers = await Promise.all(follow.map((term) => taggedRecords(followedDomain(term), 'v=spf1', r)));
+    level = [];
+    answers.forEach((a, i) => {
+      if (a.kind === 'records') level.push(a.records[0] ?? '');
+      else if (a.kind === 'error') partial = true;
+      else if (missing.length < MAX_SPF_MISSING) missing.push((follow[i] ?? '').slice(0, MAX_HOST_CHARS + 9));
+    });
+  }
+  return { count, missing, partial };
+}
+
+/**
+ * What `domain` publishes about its mail in TXT records (SPF, DMARC, MTA-STS, TLS-RPT), and when it has one SPF
+ * record, the lookups evaluating it costs. Never throws.
+ */
 export async function lookupPolicies(domain: string, r: DnsResolver): Promise<PolicyAnswer> {
   const [spf, dmarc, mtaSts, tlsRpt] = await Promise.all([
-    policyRecords(domain, 'v=spf1', r),
-    policyRecords(`_dmarc.${domain}`, 'v=DMARC1', r),
-    policyRecords(`_mta-sts.${domain}`, 'v=STSv1', r),
-    policyRecords(`_smtp._tls.${domain}`, 'v=TLSRPTv1', r),
+    taggedRecords(domain, 'v=spf1', r),
+    taggedRecords(`_dmarc.${domain}`, 'v=DMARC1', r),
+    taggedRecords(`_mta-sts.${domain}`, 'v=STSv1', r),
+    taggedRecords(`_smtp._tls.${domain}`, 'v=TLSRPTv1', r),
   ]);
-  return { spf, dmarc, mtaSts, tlsRpt };
+  const answer: PolicyAnswer = { spf: sent(spf), dmarc: sent(dmarc), mtaSts: sent(mtaSts), tlsRpt: sent(tlsRpt) };
+  if (spf.kind === 'records' && spf.count === 1) answer.spfLookups = await countSpfLookups(spf.records[0] ?? '', r);
+  return answer;
 }

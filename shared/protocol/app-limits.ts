@@ -18,3 +18,5 @@ export const MAX_STORED_RECIPIENTS = 20;
 export const MAX_POLICY_RECORDS = 3;
 /** Most characters of a policy record (a TXT record's strings joined); SPF records with many includes run long. */
 export const MAX_POLICY_CHARS = 1000;
+/** Most includes (or a redirect) without an SPF record an `mx` answer names. */
+export const MAX_SPF_MISSING = 5;

@@ -7,7 +7,7 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type MxAnswer,
@@ -15,6 +15,7 @@ import {
   type MxMessage,
   type PolicyAnswer,
   type PolicyRecords,
+  type SpfLookups,
   type RdnsAnswer,
   type RdnsMessage,
   type RdnsName,
@@ -80,12 +81,23 @@ function decodePolicyRecords(x: unknown): PolicyRecords | null {
   }
 }
 
+function decodeSpfLookups(x: unknown): SpfLookups | null {
+  if (!isObj(x)) return null;
+  const { count, missing, partial } = x;
+  if (!isCount(count) || typeof partial !== 'boolean') return null;
+  // Each missing record is an include or a redirect: "include:" and a domain name.
+  if (!Array.isArray(missing) || missing.length > MAX_SPF_MISSING || !missing.every((m) => isStr(m, MAX_HOST_CHARS + 9))) return null;
+  return { count, missing, partial };
+}
+
 /** A domain's mail policies, every one of the four given. */
 function decodePolicies(x: unknown): PolicyAnswer | null {
   if (!isObj(x)) return null;
   const [spf, dmarc, mtaSts, tlsRpt] = [x.spf, x.dmarc, x.mtaSts, x.tlsRpt].map(decodePolicyRecords);
   if (spf == null || dmarc == null || mtaSts == null || tlsRpt == null) return null;
-  return { spf, dmarc, mtaSts, tlsRpt };
+  if (x.spfLookups === undefined) return { spf, dmarc, mtaSts, tlsRpt };
+  const spfLookups = decodeSpfLookups(x.spfLookups);
+  return spfLookups === null ? null : { spf, spfLookups, dmarc, mtaSts, tlsRpt };
 }
 
 function decodeRdnsName(x: unknown): RdnsName | null {

@@ -300,10 +300,28 @@ export type PolicyRecords =
   /** The lookup failed (`detail` says how). */
   | { kind: 'error'; detail: string };
 
+/**
+ * The DNS lookups evaluating a domain's SPF record costs a receiver (RFC 7208 §4.6.4: more than 10 is a permanent
+ * error), counted through the records its includes and redirect name, as far as the bridge followed them.
+ */
+export interface SpfLookups {
+  /** Terms that cost a lookup (include, a, mx, ptr, exists, redirect) in the record and those it names. */
+  count: number;
+  /**
+   * Includes or a redirect whose domain has no SPF record (a permanent error, RFC 7208 §5.2, §6.1), as written
+   * (`include:<domain>`, `redirect=<domain>`), at most MAX_SPF_MISSING.
+   */
+  missing: string[];
+  /** Not every record named could be followed (a lookup failed, or the count passed 10 first): `count` is at least this. */
+  partial: boolean;
+}
+
 /** What a domain publishes about the mail sent from it and to it, in TXT records. */
 export interface PolicyAnswer {
   /** "v=spf1" at the domain (RFC 7208 §4.5). */
   spf: PolicyRecords;
+  /** When the domain has one SPF record: the lookups evaluating it costs. */
+  spfLookups?: SpfLookups;
   /** "v=DMARC1" at _dmarc.<domain> (RFC 7489 §6.6.3). */
   dmarc: PolicyRecords;
   /** "v=STSv1" at _mta-sts.<domain> (RFC 8461 §3.1). */

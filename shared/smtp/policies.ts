@@ -5,12 +5,14 @@
  *
  * - SPF (RFC 7208): one record only (§4.5: two are a permanent error); how it ends ("-all" fails the rest, "~all"
  *   soft-fails it, "?all" says nothing, "+all" lets anyone send; no "all" at all is neutral, §4.7); at most 10 terms
- *   that cost DNS lookups (§4.6.4; the includes' own count too, so this sees only the top level).
+ *   that cost DNS lookups, counted through its includes by the bridge (§4.6.4, spf.ts); includes that name a domain
+ *   without an SPF record (§5.2).
  * - DMARC (RFC 7489): one record at _dmarc.<domain> (§6.6.3), its policy p= (none only monitors).
  * - MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): whether senders are told to insist on TLS, and where failures go.
  * - Gmail's and Yahoo's sender rules (2024): SPF or DKIM for everyone, a DMARC record for bulk senders.
  */
-import type { PolicyAnswer, PolicyRecords } from '../protocol/messages.js';
+import type { PolicyAnswer, PolicyRecords, SpfLookups } from '../protocol/messages.js';
+import { SPF_LOOKUP_LIMIT, spfTerms } from './spf.js';
 import type { Finding } from './types.js';
 
 export interface PolicyReport {
@@ -20,9 +22,6 @@ export interface PolicyReport {
   good: boolean;
 }
 
-/** SPF terms that cost a DNS lookup (RFC 7208 §4.6.4), and the limit on them. */
-const LOOKUP_TERM = /^[+?~-]?(include:|a\b|mx\b|ptr\b|exists:|redirect=)/i;
-const MAX_SPF_LOOKUPS = 10;
 
 /** The policy records as one finding each, or what their absence or a failed lookup means. */
 function records(p: PolicyRecords, name: string, none: Finding | null): Finding[] {
@@ -39,7 +38,29 @@ function records(p: PolicyRecords, name: string, none: Finding | null): Finding[
   }
 }
 
-function spf(domain: string, p: PolicyRecords): Finding[] {
+/** What the lookups an SPF record costs (counted through its includes, or at its top level alone) tell. */
+function spfLookups(record: string, counted: SpfLookups | undefined): Finding[] {
+  const out: Finding[] = [];
+  for (const term of counted?.missing ?? []) {
+    const how = term.startsWith('redirect=') ? 'redirects to' : 'includes';
+    out.push({ tone: 'bad', text: `${how} ${term.slice(term.search(/[:=]/) + 1)}, which has no SPF record: receivers stop with a permanent error (RFC 7208 §5.2, §6.1)` });
+  }
+  const count = counted?.count ?? spfTerms(record).lookups;
+  const where = counted === undefined ? 'in the record itself (its includes not counted)' : counted.partial ? 'counted through its includes, as far as they could be followed' : 'counted through its includes';
+  const limit = `the limit of ${SPF_LOOKUP_LIMIT} (RFC 7208 §4.6.4)`;
+  if (count > SPF_LOOKUP_LIMIT) {
+    out.push({
+      tone: 'bad',
+      text: `${counted?.partial === true ? 'more than ' + SPF_LOOKUP_LIMIT : count} DNS lookups (include, a, mx, exists, redirect) ${where}, over ${limit}: receivers stop with a permanent error ("permerror"), and SPF fails for every message. Drop includes, or name addresses (ip4:, ip6:) instead`,
+    });
+  } else if (counted !== undefined) {
+    const near = count >= SPF_LOOKUP_LIMIT - 1 ? ': at the edge, one more include and receivers stop with a permanent error' : '';
+    out.push({ tone: near === '' ? (counted.partial ? 'info' : 'ok') : 'warn', text: `${count} DNS lookups ${where}, within ${limit}${near}` });
+  }
+  return out;
+}
+
+function spf(domain: string, p: PolicyRecords, counted: SpfLookups | undefined): Finding[] {
   const out = records(p, 'SPF', {
     tone: 'warn',
     text: `no SPF record: receivers cannot tell which servers may send as ${domain}; Gmail and Yahoo want SPF or DKIM of every sender (RFC 7208)`,
@@ -61,10 +82,7 @@ function spf(domain: string, p: PolicyRecords): Finding[] {
   } else {
     out.push({ tone: 'ok', text: all[1] === '-' ? 'ends in "-all": mail from other servers fails SPF' : 'ends in "~all": mail from other servers soft-fails SPF (marked, usually still delivered)' });
   }
-  const lookups = terms.filter((t) => LOOKUP_TERM.test(t)).length;
-  if (lookups > MAX_SPF_LOOKUPS) {
-    out.push({ tone: 'bad', text: `${lookups} terms that cost DNS lookups (include, a, mx…), over the limit of ${MAX_SPF_LOOKUPS}: receivers stop with a permanent error (RFC 7208 §4.6.4)` });
-  }
+  out.push(...spfLookups(p.records[0] ?? '', counted));
   return out;
 }
 
@@ -91,7 +109,7 @@ function dmarc(domain: string, p: PolicyRecords): Finding[] {
 /** The findings of a domain's mail policies. */
 export function readPolicies(domain: string, p: PolicyAnswer): PolicyReport {
   const findings = [
-    ...spf(domain, p.spf),
+    ...spf(domain, p.spf, p.spfLookups),
     ...dmarc(domain, p.dmarc),
     ...records(p.mtaSts, 'MTA-STS', { tone: 'info', text: 'no MTA-STS: senders fall back to plain text when STARTTLS fails or is stripped on the way (RFC 8461)' }),
     ...records(p.tlsRpt, 'TLS-RPT', null),

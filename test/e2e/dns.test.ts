@@ -27,6 +27,10 @@ describe('DNS lookups in Chromium', () => {
       'mx9.example.org': { A: ['127.0.0.2'] },
       'example.org': { MX: [[20, 'mx2.example.org'], [10, 'mx1.example.org'], [30, 'old.example.net']], TXT: ['v=spf1 mx include:_spf.example.net ~all'] },
       '_dmarc.example.org': { TXT: ['v=DMARC1; p=none; rua=mailto:dmarc@example.org'] },
+      // Its SPF record includes a provider's, which includes two more: four lookups for a receiver, not two.
+      '_spf.example.net': { TXT: ['v=spf1 include:_netblocks.example.net include:_netblocks6.example.net ~all'] },
+      '_netblocks.example.net': { TXT: ['v=spf1 ip4:192.0.2.0/24 ~all'] },
+      '_netblocks6.example.net': { TXT: ['v=spf1 ip6:2001:db8::/32 ~all'] },
       'mx1.example.org': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
       'mx2.example.org': { A: ['192.0.2.20'] },
       'old.example.net': {},
@@ -67,9 +71,10 @@ describe('DNS lookups in Chromium', () => {
     expect(await entry.locator('.findings li').allTextContents()).toEqual(lines.slice(0, 3).map((l) => l.trim()));
     // The same lookup asked for the domain's mail policies.
     const policies = await waitForTerminal(page, (t) => t.includes('no MTA-STS'), TIMEOUT_MS, 'the mail policies');
-    expect(linesAfter(policies, (l) => l === '-- mail policies of example.org (TXT records: SPF, DMARC, MTA-STS, TLS-RPT):', 5)).toEqual([
+    expect(linesAfter(policies, (l) => l === '-- mail policies of example.org (TXT records: SPF, DMARC, MTA-STS, TLS-RPT):', 6)).toEqual([
       '   · SPF: v=spf1 mx include:_spf.example.net ~all',
       '   ✓ ends in "~all": mail from other servers soft-fails SPF (marked, usually still delivered)',
+      '   ✓ 4 DNS lookups counted through its includes, within the limit of 10 (RFC 7208 §4.6.4)',
       '   · DMARC: v=DMARC1; p=none; rua=mailto:dmarc@example.org',
       '   · p=none: receivers only report; they refuse nothing for failing DMARC',
       expect.stringMatching(/^ {3}· no MTA-STS: senders fall back to plain text/),
@@ -77,7 +82,7 @@ describe('DNS lookups in Chromium', () => {
     expect(dns.questions).toEqual(expect.arrayContaining(['TXT example.org', 'TXT _dmarc.example.org', 'TXT _mta-sts.example.org', 'TXT _smtp._tls.example.org']));
     const policyEntry = page.locator('.reply-log li.dns');
     await policyEntry.waitFor({ timeout: TIMEOUT_MS });
-    expect(await policyEntry.locator('.findings li').count()).toBe(5);
+    expect(await policyEntry.locator('.findings li').count()).toBe(6);
   });
 
   it('/mx practice.test points at the practice server, and Connect reaches it', async () => {

@@ -46,6 +46,13 @@ describe('MX lookups through the bridge', () => {
         '_smtp._tls.policy.test': { TXT: ['v=spf1 -all'] },
         '_smtp._tls.bare.test': { TXT: ['v=TLSRPTv1;rua=mailto:t@bare.test'] },
         'bare.test': { MX: [[10, 'mx1.example.test']] },
+        // SPF records whose includes cost lookups of their own: one include names no SPF record, one loops, one fails.
+        'spf.test': { MX: [[10, 'mx1.example.test']], TXT: ['v=spf1 include:a.spf.test include:Gone.spf.test. mx -all'] },
+        'a.spf.test': { TXT: ['v=spf1 include:c.spf.test ip4:192.0.2.1 ~all'] },
+        'c.spf.test': { TXT: ['v=spf1 a -all', 'some other TXT record'] },
+        'gone.spf.test': { TXT: ['not an SPF record'] },
+        'loop.test': { TXT: ['v=spf1 include:loop.test -all'] },
+        'failing-include.test': { TXT: ['v=spf1 include:broken.test -all'] },
         // A hostile or broken zone: an SPF record far too long, split in strings as DNS must, with control characters.
         'long.test': { MX: [[10, 'mx1.example.test']], TXT: [['v=spf1 \x1b[2J', ...Array.from({ length: 5 }, (_, i) => `include:${String(i).repeat(200)}.example `), '-all']] },
       },
@@ -172,6 +179,26 @@ describe('MX lookups through the bridge', () => {
     c.send({ type: 'mx', domain: 'policy.test' });
     expect((await c.next('mx', 10_000)).policies).toBeUndefined();
     expect(dns.questions.filter((q) => q.startsWith('TXT')).length).toBe(before);
+  });
+
+  it('counts the lookups an SPF record costs through its includes, following at most 10 of them', async () => {
+    const c = await client();
+    const spfOf = async (domain: string) => {
+      c.send({ type: 'mx', domain, policies: true });
+      return (await c.next('mx', 10_000)).policies?.spfLookups;
+    };
+    // include a, include gone, mx; a's include c; c's a: five, and gone.spf.test has no SPF record.
+    expect(await spfOf('spf.test')).toEqual({ count: 5, missing: ['include:gone.spf.test'], partial: false });
+    // A record that includes itself: counted until past the limit, then no more lookups.
+    const asked = (): number => dns.questions.filter((q) => q === 'TXT loop.test').length;
+    const before = asked();
+    expect(await spfOf('loop.test')).toEqual({ count: 11, missing: [], partial: true });
+    expect(asked() - before).toBe(11); // the policies' own lookup, then 10 for the includes
+    // An include whose lookup fails: the count is a lower bound.
+    expect(await spfOf('failing-include.test')).toEqual({ count: 1, missing: [], partial: true });
+    // No SPF record, or two: nothing to count.
+    expect(await spfOf('bare.test')).toBeUndefined();
+    expect(await spfOf('policy.test')).toBeUndefined();
   });
 
   it('takes domain names only, one lookup at a time, and so many a minute', async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../client/terminal/render-findings.js';
-import { MAX_POLICY_CHARS, MAX_POLICY_RECORDS } from '../../shared/protocol/app-limits.js';
+import { MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_SPF_MISSING } from '../../shared/protocol/app-limits.js';
 import { decodeClientMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
@@ -55,9 +55,31 @@ describe('readPolicies', () => {
     expect(judged('v=spf1 ip4:192.0.2.1')).toMatch(/^warn: no "all" at the end/);
     expect(judged('v=spf1 redirect=_spf.example.net')).toMatch(/^warn: no DMARC/); // a redirect stands in for "all"
     const includes = Array.from({ length: 11 }, (_, i) => `include:s${i}.example.net`).join(' ');
-    expect(lines('example.org', { spf: one(`v=spf1 ${includes} -all`) })[2]).toMatch(/^bad: 11 terms that cost DNS lookups .* over the limit of 10/);
+    // Without the bridge's count (spfLookups), the record's own terms: already too many.
+    expect(lines('example.org', { spf: one(`v=spf1 ${includes} -all`) })[2]).toMatch(
+      /^bad: 11 DNS lookups \(include, a, mx, exists, redirect\) in the record itself \(its includes not counted\), over the limit of 10 .*permerror/,
+    );
+    expect(lines('example.org', { spf: one('v=spf1 include:a.example.net mx -all') }).filter((l) => l.includes('DNS lookups'))).toEqual([]); // within: nothing to say
     const two = lines('example.org', { spf: { kind: 'records', records: ['v=spf1 -all', 'v=spf1 mx -all'], count: 2 } });
     expect(two.slice(0, 3)).toEqual(['info: SPF: v=spf1 -all', 'info: SPF: v=spf1 mx -all', expect.stringMatching(/^bad: 2 SPF records: receivers stop with a permanent error/)]);
+  });
+
+  it('judges the lookups the bridge counted through the includes: within, at the edge, over, missing, partial', () => {
+    const counted = (count: number, missing: string[] = [], partial = false): string[] =>
+      lines('example.org', { spf: one('v=spf1 include:_spf.example.net -all'), spfLookups: { count, missing, partial } }).slice(2, -2);
+    expect(counted(4)).toEqual(['ok: 4 DNS lookups counted through its includes, within the limit of 10 (RFC 7208 §4.6.4)']);
+    expect(counted(10)).toEqual([
+      'warn: 10 DNS lookups counted through its includes, within the limit of 10 (RFC 7208 §4.6.4): at the edge, one more include and receivers stop with a permanent error',
+    ]);
+    expect(counted(12)).toEqual([expect.stringMatching(/^bad: 12 DNS lookups \(include, a, mx, exists, redirect\) counted through its includes, over the limit of 10 \(RFC 7208 §4\.6\.4\): receivers stop with a permanent error \("permerror"\), and SPF fails for every message/)]);
+    expect(counted(11, [], true)[0]).toMatch(/^bad: more than 10 DNS lookups .* counted through its includes, as far as they could be followed, over the limit/);
+    expect(counted(3, [], true)).toEqual(['info: 3 DNS lookups counted through its includes, as far as they could be followed, within the limit of 10 (RFC 7208 §4.6.4)']);
+    expect(counted(3, ['include:gone.example.net', 'redirect=_spf.example.com'])).toEqual([
+      'bad: includes gone.example.net, which has no SPF record: receivers stop with a permanent error (RFC 7208 §5.2, §6.1)',
+      'bad: redirects to _spf.example.com, which has no SPF record: receivers stop with a permanent error (RFC 7208 §5.2, §6.1)',
+      'ok: 3 DNS lookups counted through its includes, within the limit of 10 (RFC 7208 §4.6.4)',
+    ]);
+    expect(readPolicies('example.org', policies({ spf: one('v=spf1 -all'), spfLookups: { count: 11, missing: [], partial: false } })).good).toBe(false);
   });
 
   it('judges the DMARC policy', () => {
@@ -102,8 +124,17 @@ describe('policies at the protocol boundary', () => {
     });
   });
 
+  it('decodes the SPF lookups the bridge counted', () => {
+    const p = policies({ spf: one('v=spf1 include:x.example -all'), spfLookups: { count: 3, missing: ['include:x.example'], partial: false } });
+    expect(answer(p)).toEqual({ ok: true, value: { v: 2, type: 'mx', domain: 'example.org', answer: { kind: 'null' }, policies: p } });
+  });
+
   it.each<[string, unknown]>([
     ['a missing policy', { spf: NONE, dmarc: NONE, mtaSts: NONE }],
+    ['SPF lookups without a count', policies({ spfLookups: { missing: [], partial: false } as never })],
+    ['SPF lookups counted below zero', policies({ spfLookups: { count: -1, missing: [], partial: false } })],
+    ['too many missing includes', policies({ spfLookups: { count: 9, missing: Array(MAX_SPF_MISSING + 1).fill('include:x.example'), partial: false } })],
+    ['a missing include too long', policies({ spfLookups: { count: 9, missing: ['include:' + 'x'.repeat(300)], partial: false } })],
     ['no records listed', policies({ spf: { kind: 'records', records: [], count: 0 } })],
     ['too many records', policies({ spf: { kind: 'records', records: Array(MAX_POLICY_RECORDS + 1).fill('v=spf1'), count: MAX_POLICY_RECORDS + 1 } })],
     ['a record too long', policies({ spf: one('v'.repeat(MAX_POLICY_CHARS + 1)) })],
