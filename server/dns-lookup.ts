@@ -16,7 +16,7 @@
 import { Resolver } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import { MAX_HOST_CHARS } from '../shared/protocol/host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING } from '../shared/protocol/app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS } from '../shared/protocol/app-limits.js';
 import { type MxAnswer, type MxHost, type PolicyAnswer, type PolicyRecords, type RdnsAnswer, type RdnsName, type SpfLookups } from '../shared/protocol/messages.js';
 import { SPF_LOOKUP_LIMIT, followedDomain, spfTerms } from '../shared/smtp/spf.js';
 
@@ -224,7 +224,7 @@ export async function countSpfLookups(record: string, r: DnsResolver): Promise<S
     answers.forEach((a, i) => {
       if (a.kind === 'records') level.push(a.records[0] ?? '');
       else if (a.kind === 'error') partial = true;
-      else if (missing.length < MAX_SPF_MISSING) missing.push((follow[i] ?? '').slice(0, MAX_HOST_CHARS + 9));
+      else if (missing.length < MAX_SPF_MISSING) missing.push((follow[i] ?? '').slice(0, MAX_SPF_TERM_CHARS));
     });
   }
   return { count, missing, partial };

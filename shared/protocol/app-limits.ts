@@ -3,6 +3,7 @@
  * decode-app.ts), kept apart from messages.ts: every constant of a module both the boot script and the app use
  * lands in the boot script's chunk, and the first load has no bytes to spare (docs/benchmarks.md, client weight).
  */
+import { MAX_HOST_CHARS } from './host.js';
 
 /** Most MX hosts an `mx` answer lists (`count` says how many there were). */
 export const MAX_MX_HOSTS = 10;
@@ -20,3 +21,5 @@ export const MAX_POLICY_RECORDS = 3;
 export const MAX_POLICY_CHARS = 1000;
 /** Most includes (or a redirect) without an SPF record an `mx` answer names. */
 export const MAX_SPF_MISSING = 5;
+/** Most characters of one of them: `redirect=` or `include:` and a host name. */
+export const MAX_SPF_TERM_CHARS = 'redirect='.length + MAX_HOST_CHARS;

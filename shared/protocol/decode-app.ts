@@ -7,7 +7,7 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type MxAnswer,
@@ -85,8 +85,7 @@ function decodeSpfLookups(x: unknown): SpfLookups | null {
   if (!isObj(x)) return null;
   const { count, missing, partial } = x;
   if (!isCount(count) || typeof partial !== 'boolean') return null;
-  // Each missing record is an include or a redirect: "include:" and a domain name.
-  if (!Array.isArray(missing) || missing.length > MAX_SPF_MISSING || !missing.every((m) => isStr(m, MAX_HOST_CHARS + 9))) return null;
+  if (!Array.isArray(missing) || missing.length > MAX_SPF_MISSING || !missing.every((m) => isStr(m, MAX_SPF_TERM_CHARS))) return null;
   return { count, missing, partial };
 }
 
