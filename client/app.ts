@@ -150,6 +150,8 @@ export function startApp(boot: BootHandOver): void {
             return view.write(guide.active ? guide.again() : lessonList());
           case 'mx':
             return checks.mx(local.domain);
+          case 'dkim':
+            return checks.dkim(local.selector, local.domain);
           case 'rdns':
             return checks.rdns();
           case 'explain':
@@ -365,6 +367,8 @@ export function startApp(boot: BootHandOver): void {
         return;
       case 'mx':
         return checks.onMx(m, at);
+      case 'dkim':
+        return checks.onDkim(m);
       case 'closed': {
         if (pendingStored !== null) view.write(formatStored(pendingStored));
         pendingStored = null;

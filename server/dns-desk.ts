@@ -1,11 +1,11 @@
 /**
- * A session's DNS lookups (MX with or without mail policies, and the reverse DNS of the server connected to): one at
- * a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions
+ * A session's DNS lookups (MX with or without mail policies, DKIM keys, and the reverse DNS of the server connected
+ * to): one at a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions
  * (dns-lookup.ts DnsBudget), so that the bridge does not become a DNS query pump. Made at a session's first lookup:
  * idle sessions pay nothing.
  */
-import type { Bare, MxAnswer, MxMessage, PolicyAnswer, RdnsAnswer, RdnsMessage } from '../shared/protocol/messages.js';
-import { lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
+import type { Bare, DkimMessage, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage } from '../shared/protocol/messages.js';
+import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 
 /** A lookup the desk would not make now, and why. */
@@ -22,7 +22,7 @@ export interface DnsDeskDeps {
   resolver: () => DnsResolver;
   /** The lookups all sessions together may still begin this minute. */
   budget: DnsBudget;
-  send: (m: Bare<MxMessage | RdnsMessage>) => void;
+  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage>) => void;
   log: LogSink;
 }
 
@@ -51,6 +51,15 @@ export class DnsDesk {
       const { answer, policies: found } = 'answer' in result ? result : { answer: result, policies: undefined };
       this.deps.log({ event: 'mx', domain, kind: answer.kind });
       this.deps.send(found === undefined ? { type: 'mx', domain, answer } : { type: 'mx', domain, answer, policies: found });
+    });
+  }
+
+  /** The DKIM key `domain` publishes for `selector`; answered with a `dkim` message (a refusal as an error). */
+  dkim(selector: string, domain: string): void {
+    this.run('dkim', (r) => lookupDkim(selector, domain, r), (answer: PolicyRecords | Refused) => {
+      const records: PolicyRecords = answer.kind === 'none' && 'reason' in answer ? { kind: 'error', detail: `not looked up: ${answer.detail}` } : answer;
+      this.deps.log({ event: 'dkim', selector, domain, kind: records.kind });
+      this.deps.send({ type: 'dkim', selector, domain, answer: records });
     });
   }
 

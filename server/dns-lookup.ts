@@ -7,7 +7,8 @@
  *   it (forward-confirmed reverse DNS, which receivers check of senders), as `dig -x` then `dig A` tell;
  * - a domain's mail policies, as `dig TXT` tells: SPF (RFC 7208), DMARC (RFC 7489), MTA-STS (RFC 8461) and TLS-RPT
  *   (RFC 8460) records, each TXT record with its version tag; and the DNS lookups its SPF record costs a receiver,
- *   through the records its includes name (a limit of 10 that many published records pass).
+ *   through the records its includes name (a limit of 10 that many published records pass); the DKIM key a domain
+ *   publishes for a selector.
  *
  * DNS is asked through a c-ares Resolver (node:dns), the system's name servers unless --dns-server names others
  * (to see what one resolver says, or for tests against a scripted DNS server on loopback). Lookups only: which
@@ -19,6 +20,7 @@ import { MAX_HOST_CHARS } from '../shared/protocol/host.js';
 import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS } from '../shared/protocol/app-limits.js';
 import { type MxAnswer, type MxHost, type PolicyAnswer, type PolicyRecords, type RdnsAnswer, type RdnsName, type SpfLookups } from '../shared/protocol/messages.js';
 import { SPF_LOOKUP_LIMIT, followedDomain, spfTerms } from '../shared/smtp/spf.js';
+import { dkimName } from '../shared/smtp/dkim.js';
 
 /** The part of a Resolver a lookup uses. */
 export interface DnsResolver {
@@ -176,10 +178,10 @@ export async function lookupRdns(address: string, r: DnsResolver): Promise<RdnsA
 
 /**
  * The TXT records at `name` that begin with `tag` (the policy's version, compared case-insensitively, followed by a
- * space or nothing: RFC 7208 §4.5, RFC 7489 §6.6.3), each record's strings joined without a separator (RFC 7208
- * §3.3), whole. Never throws.
+ * space or nothing: RFC 7208 §4.5, RFC 7489 §6.6.3; null: all of them), each record's strings joined without a
+ * separator (RFC 7208 §3.3), whole. Never throws.
  */
-async function taggedRecords(name: string, tag: string, r: DnsResolver): Promise<PolicyRecords> {
+async function taggedRecords(name: string, tag: string | null, r: DnsResolver): Promise<PolicyRecords> {
   let txt: string[][];
   try {
     txt = await r.resolveTxt(name);
@@ -187,10 +189,10 @@ async function taggedRecords(name: string, tag: string, r: DnsResolver): Promise
     if (isNoData(err) || isNoDomain(err)) return { kind: 'none' };
     return { kind: 'error', detail: `the TXT lookup of ${name.slice(0, 100)} failed: ${code(err)}` };
   }
-  const lower = tag.toLowerCase();
+  const lower = tag?.toLowerCase() ?? '';
   const records = txt.map((chunks) => chunks.join('')).filter((t) => {
-    const head = t.slice(0, tag.length + 1).toLowerCase();
-    return head === lower || head === `${lower} ` || head === `${lower};`;
+    const head = t.slice(0, lower.length + 1).toLowerCase();
+    return tag === null || head === lower || head === `${lower} ` || head === `${lower};`;
   });
   return records.length === 0 ? { kind: 'none' } : { kind: 'records', records, count: records.length };
 }
@@ -244,4 +246,9 @@ export async function lookupPolicies(domain: string, r: DnsResolver): Promise<Po
   const answer: PolicyAnswer = { spf: sent(spf), dmarc: sent(dmarc), mtaSts: sent(mtaSts), tlsRpt: sent(tlsRpt) };
   if (spf.kind === 'records' && spf.count === 1) answer.spfLookups = await countSpfLookups(spf.records[0] ?? '', r);
   return answer;
+}
+
+/** The DKIM key records a domain publishes for a selector (RFC 6376 §3.6.2.1): every TXT record there. Never throws. */
+export async function lookupDkim(selector: string, domain: string, r: DnsResolver): Promise<PolicyRecords> {
+  return sent(await taggedRecords(dkimName(selector, domain), null, r));
 }

@@ -323,6 +323,8 @@ export class Session {
         return this.dnsDesk().mx(m.domain, m.policies === true);
       case 'rdns':
         return this.onRdns();
+      case 'dkim':
+        return this.dnsDesk().dkim(m.selector, m.domain);
       default:
         return exhaustive(m);
     }

@@ -1,6 +1,6 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/rdns`, `/save` and `/base64`. Lines starting with "/"
+ * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/rdns`, `/save` and `/base64`. Lines starting with "/"
  * are never valid SMTP commands (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a server
  * understands. Inside message text they are left alone; in answer to an AUTH challenge, where base64 may begin with
  * "/", only the words of heloterm's own commands are taken (localCommand).
@@ -11,6 +11,7 @@ import { commonPrefix, complete, verbsFor } from '../../shared/smtp/complete.js'
 import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { mxDomain } from '../../shared/smtp/mx.js';
+import { isHostName } from '../../shared/protocol/host.js';
 import type { SentKind, SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
 import type { CompletionResult } from './line-editor.js';
@@ -29,7 +30,7 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'rdns', 'ptr', 'save', 'transcript', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'rdns', 'ptr', 'save', 'transcript', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -42,6 +43,8 @@ export type LocalCommand =
   | { kind: 'tls' }
   /** `/mx DOMAIN`: look up where the domain's mail goes. */
   | { kind: 'mx'; domain: string }
+  /** `/dkim SELECTOR DOMAIN`: look up the DKIM key the domain publishes for the selector. */
+  | { kind: 'dkim'; selector: string; domain: string }
   /** `/rdns`: look up the reverse DNS of the server connected to (done by itself after a greeting, but for loopback). */
   | { kind: 'rdns' }
   /** `/save`: download the transcript of the dialog. */
@@ -78,6 +81,8 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return { kind: 'tls' };
     case 'mx':
       return mxCommand(arg);
+    case 'dkim':
+      return dkimCommand(t.slice(1 + cmd.length).trim());
     case 'rdns':
     case 'ptr':
       return { kind: 'rdns' };
@@ -107,6 +112,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
     formatNote("/tls shows the server's certificate again, after STARTTLS") +
     formatNote('/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS') +
+    formatNote('/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)') +
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge')
@@ -134,6 +140,29 @@ function mxCommand(arg: string): LocalCommand {
   if (arg === '') return text(formatNote('/mx needs a domain: /mx example.org looks up where its mail goes'));
   const domain = mxDomain(arg);
   return domain === null ? text(formatNote(`"${arg}" is not a domain name: /mx example.org`)) : { kind: 'mx', domain };
+}
+
+const DKIM_USAGE = '/dkim needs a selector and a domain, the s= and d= of a DKIM-Signature header: /dkim google example.org';
+
+/**
+ * `/dkim SELECTOR DOMAIN`, `/dkim SELECTOR._domainkey.DOMAIN`, or a DKIM-Signature header pasted after /dkim (its
+ * s= and d= tags are taken).
+ */
+function dkimCommand(args: string): LocalCommand {
+  let selector: string | undefined;
+  let domain: string | undefined;
+  const tag = (name: string): string | undefined => new RegExp(`(?:^|[;\\s])${name}\\s*=\\s*([^;\\s]+)`, 'i').exec(args)?.[1];
+  if (tag('s') !== undefined && tag('d') !== undefined) [selector, domain] = [tag('s'), tag('d')];
+  else {
+    const words = args.split(/\s+/).filter((w) => w !== '');
+    const at = words.length === 1 ? (words[0] ?? '').toLowerCase().indexOf('._domainkey.') : -1;
+    if (at > 0) [selector, domain] = [words[0]?.slice(0, at), words[0]?.slice(at + '._domainkey.'.length)];
+    else if (words.length === 2) [selector, domain] = words;
+  }
+  if (selector === undefined || domain === undefined) return text(formatNote(DKIM_USAGE));
+  const d = mxDomain(domain);
+  if (!isHostName(selector) || d === null) return text(formatNote(`"${showControls(selector)}" and "${showControls(domain)}" are not a selector and a domain: ${DKIM_USAGE}`));
+  return { kind: 'dkim', selector: selector.toLowerCase(), domain: d };
 }
 
 function lessonCommand(arg: string): LocalCommand {

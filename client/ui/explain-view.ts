@@ -49,13 +49,20 @@ export function renderVendor(into: HTMLElement, m: VendorMatch): void {
     ' ',
     el('span', `vendor-confidence ${m.confidence}`, `${m.confidence} confidence · ${m.vendor}`),
   );
-  // The records behind an SPF or DMARC refusal are one lookup away.
-  const action = POLICY_TOPICS.has(m.topic) ? `${m.action} (/mx with the sender's domain shows its SPF and DMARC records.)` : m.action;
+  // The records behind an SPF, DKIM or DMARC refusal are one lookup away.
+  const hint = POLICY_TOPICS.get(m.topic);
+  const action = hint === undefined ? m.action : `${m.action} (${hint})`;
   into.append(causeBox('explain vendor', head, { ...m, action }));
 }
 
-/** Vendor topics whose cause is in the sender domain's mail policies (shared/smtp/policies.ts). */
-const POLICY_TOPICS: ReadonlySet<string> = new Set(['spf', 'dmarc', 'unauthenticated']);
+/** Vendor topics whose cause is in the sender domain's DNS records, and the command that shows them. */
+const MX_HINT = "/mx with the sender's domain shows its SPF and DMARC records.";
+const POLICY_TOPICS: ReadonlyMap<string, string> = new Map([
+  ['spf', MX_HINT],
+  ['dmarc', MX_HINT],
+  ['unauthenticated', MX_HINT],
+  ['dkim', '/dkim with the s= and d= of the message\'s DKIM-Signature header shows the key a verifier uses.'],
+]);
 
 /** How long a slow reply took, and why that may be (timing.ts). */
 export function renderSlow(into: HTMLElement, slow: SlowReply | null): void {

@@ -1,13 +1,15 @@
 /**
  * What the page finds out about the server connected to, and about domains, beside the replies themselves:
- * - where a domain's mail goes and its mail policies (Find MX, `/mx`: shared/smtp/mx.ts, policies.ts);
+ * - where a domain's mail goes and its mail policies (Find MX, `/mx`: shared/smtp/mx.ts, policies.ts), and the DKIM
+ *   key it publishes for a selector (`/dkim`: dkim.ts);
  * - the reverse DNS of the server, asked by itself once a server beyond loopback greets, and by `/rdns` (rdns.ts);
  * - its EHLO reply judged, once before TLS and once over it (ehlo-review.ts);
  * - whether a recipient it accepted without a login is relayed: the recipient domain's MX records (relay.ts).
  * DNS lookups go to the bridge one at a time (the bridge makes one at a time, and answers every request once); the
  * answers are shown in the terminal, the reply log and the transcript.
  */
-import type { ClientMessage, Bare, MxMessage, PracticeInfo, RdnsMessage } from '../../shared/protocol/messages.js';
+import type { ClientMessage, Bare, DkimMessage, MxMessage, PracticeInfo, RdnsMessage } from '../../shared/protocol/messages.js';
+import { readDkim } from '../../shared/smtp/dkim.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
 import { readPolicies } from '../../shared/smtp/policies.js';
@@ -27,7 +29,7 @@ const MAX_WAITING = 4;
 const MAX_RELAY_CHECKS = 3;
 
 /** A lookup asked of the bridge: for whom an MX answer is (the user, or the relay check of connection `conn`). */
-type Ask = { type: 'mx'; domain: string; relay: number | null } | { type: 'rdns' };
+type Ask = { type: 'mx'; domain: string; relay: number | null } | { type: 'rdns' } | { type: 'dkim'; selector: string; domain: string };
 
 export interface ServerChecksDeps {
   /** Terminal output. */
@@ -146,6 +148,22 @@ export class ServerChecks {
     if (!this.ask({ type: 'mx', domain, relay: null })) this.deps.write(formatNote('not sent: no contact with the heloterm bridge'));
   }
 
+  /** `/dkim`: the DKIM key `domain` publishes for `selector` (the practice server's domain signs nothing). */
+  dkim(selector: string, domain: string): void {
+    if (this.practice !== null && domain === this.practice.domain) {
+      return this.deps.write(formatNote(`${domain} is the practice server's domain, not in DNS: it publishes no DKIM key, and the practice server signs nothing`));
+    }
+    this.deps.write(formatNote(`looking up the DKIM key of selector ${selector} at ${domain}…`));
+    if (!this.ask({ type: 'dkim', selector, domain })) this.deps.write(formatNote('not sent: no contact with the heloterm bridge'));
+  }
+
+  onDkim(m: DkimMessage): void {
+    this.answered();
+    const r = readDkim(m.selector, m.domain, m.answer);
+    this.deps.write(formatReport(r));
+    this.deps.log({ dkim: r });
+  }
+
   /** `/rdns`: the reverse DNS of the server connected to, loopback or not. */
   rdns(): void {
     if (this.address === null) return this.deps.write(formatNote('not connected: /rdns looks up the reverse DNS of the server connected to'));
@@ -197,7 +215,8 @@ export class ServerChecks {
       return true;
     }
     // The user's MX lookups also ask for the domain's mail policies; the relay check needs the MX records alone.
-    const m: Bare<ClientMessage> = a.type === 'rdns' ? { type: 'rdns' } : a.relay === null ? { type: 'mx', domain: a.domain, policies: true } : { type: 'mx', domain: a.domain };
+    const m: Bare<ClientMessage> =
+      a.type !== 'mx' ? a : a.relay === null ? { type: 'mx', domain: a.domain, policies: true } : { type: 'mx', domain: a.domain };
     if (!this.deps.send(m)) return false;
     this.asked = a;
     return true;

@@ -1,7 +1,7 @@
 /**
- * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, StoredMessage),
- * apart from decode.ts: they answer what the app asks or does (a DNS lookup, a message sent to the practice server),
- * so the boot script, which decodes everything else with decodeServerMessage, need not carry this (to
+ * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DkimMessage,
+ * StoredMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a message sent to the
+ * practice server), so the boot script, which decodes everything else with decodeServerMessage, need not carry this (to
  * decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server message. Never throws;
  * checks every field for type and size, like decode.ts.
  */
@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION,
   type MxAnswer,
   type MxHost,
+  type DkimMessage,
   type MxMessage,
   type PolicyAnswer,
   type PolicyRecords,
@@ -135,17 +136,23 @@ function decodeStored(m: Obj): Decoded<StoredMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'stored', n, from, to, recipients, text, cut } };
 }
 
-/** An `mx`, `rdns` or `stored` message (JSON text), or why not. */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | StoredMessage> {
+/** An `mx`, `rdns`, `dkim` or `stored` message (JSON text), or why not. */
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DkimMessage | StoredMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dkim' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
+  if (m.type === 'dkim') {
+    if (!isStr(m.selector, MAX_HOST_CHARS) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'dkim: bad "selector" or "domain"' };
+    const answer = decodePolicyRecords(m.answer);
+    if (answer === null) return { ok: false, error: 'dkim: bad "answer"' };
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector: m.selector, domain: m.domain, answer } };
+  }
   if (m.type === 'rdns') {
     if (!isStr(m.address, 45)) return { ok: false, error: 'rdns: bad "address"' };
     const answer = decodeRdnsAnswer(m.answer);

@@ -91,6 +91,13 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
       return { ok: true, value: m.policies === true ? { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain, policies: true } : { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain } };
     case 'rdns':
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rdns' } };
+    case 'dkim': {
+      const { selector, domain } = m;
+      if (!isStr(selector, MAX_HOST_CHARS) || !isHostName(selector)) return fail('dkim: "selector" must be one or more RFC 1123 labels');
+      if (!isStr(domain, MAX_HOST_CHARS) || !isHostName(domain) || isIPv4Literal(domain)) return fail('dkim: "domain" must be a domain name (RFC 1123), not an address');
+      if (`${selector}._domainkey.${domain}`.length > 253) return fail('dkim: the name <selector>._domainkey.<domain> must be at most 253 characters');
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector, domain } };
+    }
     default:
       return fail(`unknown message type ${JSON.stringify(m.type)}`);
   }

@@ -90,7 +90,20 @@ export interface RdnsLookupMessage {
   type: 'rdns';
 }
 
-export type ClientMessage = ConnectMessage | LineMessage | DisconnectMessage | MxLookupMessage | RdnsLookupMessage;
+/**
+ * Look up the DKIM key a domain publishes for a selector: the TXT records at <selector>._domainkey.<domain>
+ * (RFC 6376 §3.6.2.1), as `dig TXT` would tell. Needs no SMTP connection. Answered with a `dkim` message.
+ */
+export interface DkimLookupMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'dkim';
+  /** The selector, as the s= of a DKIM-Signature header names it: one or more RFC 1123 labels. */
+  selector: string;
+  /** A domain name (RFC 1123 labels), as the d= of a DKIM-Signature header names it. */
+  domain: string;
+}
+
+export type ClientMessage = ConnectMessage | LineMessage | DisconnectMessage | MxLookupMessage | RdnsLookupMessage | DkimLookupMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bridge -> browser
@@ -368,6 +381,17 @@ export interface RdnsMessage {
   answer: RdnsAnswer;
 }
 
+/**
+ * The answer to a `dkim` lookup: the TXT records at <selector>._domainkey.<domain>, all of them (a key record need
+ * not begin with a version tag). A lookup over one of the bridge's limits is answered as an `error`.
+ */
+export interface DkimMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'dkim';
+  selector: string;
+  domain: string;
+  answer: PolicyRecords;
+}
 
 /**
  * The embedded practice server stored a message this session sent: what it keeps, for the trainee to see what a
@@ -390,6 +414,7 @@ export interface StoredMessage {
 export type ServerMessage =
   | MxMessage
   | RdnsMessage
+  | DkimMessage
   | StoredMessage
   | HelloMessage
   | ConnectingMessage

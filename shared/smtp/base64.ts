@@ -39,6 +39,18 @@ export function toBase64(text: string): string {
  * base64: other characters, or a length that padding cannot explain. Whitespace is ignored.
  */
 export function fromBase64(b64: string): string | null {
+  const bytes = base64Bytes(b64);
+  if (bytes === null) return null;
+  const escaped = bytes.map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+  try {
+    return decodeURIComponent(escaped);
+  } catch {
+    return String.fromCharCode(...bytes);
+  }
+}
+
+/** The bytes base64 `b64` encodes, or null when it is not base64 (as fromBase64). Whitespace is ignored. */
+export function base64Bytes(b64: string): number[] | null {
   const s = b64.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
   // Padded, the length is a multiple of 4; unpadded (as some servers send it), one character short of it can be no end.
@@ -53,10 +65,5 @@ export function fromBase64(b64: string): string | null {
     if (left > 2) bytes.push((n >> 8) & 255);
     if (left > 3) bytes.push(n & 255);
   }
-  const escaped = bytes.map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
-  try {
-    return decodeURIComponent(escaped);
-  } catch {
-    return String.fromCharCode(...bytes);
-  }
+  return bytes;
 }

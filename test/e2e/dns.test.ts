@@ -4,8 +4,9 @@
  * form at the first server; an address is refused in the form; /mx practice.test points at the practice server,
  * and Connect then reaches it. The reverse DNS of the server connected to, by /rdns (the page asks by itself once
  * a server greets, but not for the practice server nor a loopback address, shared/smtp/rdns.ts): its PTR record,
- * whether it resolves back, whether the greeting agrees.
+ * whether it resolves back, whether the greeting agrees. A domain's DKIM key for a selector, by /dkim.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helotermInChromium, linesAfter, terminalText, waitForTerminal } from '../helpers/browser.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
@@ -13,6 +14,7 @@ import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 
 const TIMEOUT_MS = 10_000;
+const KEY_1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 
 
 describe('DNS lookups in Chromium', () => {
@@ -31,6 +33,8 @@ describe('DNS lookups in Chromium', () => {
       '_spf.example.net': { TXT: ['v=spf1 include:_netblocks.example.net include:_netblocks6.example.net ~all'] },
       '_netblocks.example.net': { TXT: ['v=spf1 ip4:192.0.2.0/24 ~all'] },
       '_netblocks6.example.net': { TXT: ['v=spf1 ip6:2001:db8::/32 ~all'] },
+      // A DKIM key of 1024 bits, as many domains still publish.
+      's1._domainkey.example.org': { TXT: [`v=DKIM1; k=rsa; p=${KEY_1024}`] },
       'mx1.example.org': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
       'mx2.example.org': { A: ['192.0.2.20'] },
       'old.example.net': {},
@@ -134,6 +138,29 @@ describe('DNS lookups in Chromium', () => {
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (t) => t.includes('not connected: /rdns looks up'), TIMEOUT_MS, 'the refusal');
     expect(dns.questions.filter((q) => q.startsWith('PTR'))).toHaveLength(asked);
+  });
+
+  it('/dkim looks up the key a domain publishes for a selector, taken from a pasted DKIM-Signature header too', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    await page.click('#terminal');
+    await page.keyboard.type('/dkim s1 example.org');
+    await page.keyboard.press('Enter');
+    const head = '-- DKIM key for selector s1 (TXT s1._domainkey.example.org):';
+    const text = await waitForTerminal(page, (t) => t.includes(head), TIMEOUT_MS, 'the DKIM key');
+    expect(linesAfter(text, (l) => l === head, 2)).toEqual([
+      `   · DKIM: v=DKIM1; k=rsa; p=${KEY_1024.slice(0, 12)}…${KEY_1024.slice(-8)} (${KEY_1024.length} characters)`,
+      '   ! RSA key of 1024 bits: accepted, but signers should use 2048 bits (RFC 8301 §3.2)',
+    ]);
+    const entry = page.locator('.reply-log li.dkim');
+    await entry.waitFor({ timeout: TIMEOUT_MS });
+    expect(await entry.locator('.reply-code').textContent()).toBe('DKIM');
+    expect(await entry.locator('.findings li').count()).toBe(2);
+    // The s= and d= of a header pasted after /dkim; a selector with no key.
+    await page.keyboard.type('/dkim DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=gone; h=from; bh=x; b=y');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('no key published: mail signed with s=gone d=example.org fails DKIM'), TIMEOUT_MS, 'the missing key');
+    expect(dns.questions).toEqual(expect.arrayContaining(['TXT s1._domainkey.example.org', 'TXT gone._domainkey.example.org']));
   });
 
   it('does not look up the practice server\'s reverse DNS', async () => {

@@ -53,12 +53,15 @@ describe('MX lookups through the bridge', () => {
         'gone.spf.test': { TXT: ['not an SPF record'] },
         'loop.test': { TXT: ['v=spf1 include:loop.test -all'] },
         'failing-include.test': { TXT: ['v=spf1 include:broken.test -all'] },
+        // DKIM keys: one published in two strings (a 2048-bit key does not fit in one), one revoked, one name failing.
+        's1._domainkey.dkim.test': { TXT: [['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA', 'rest']] },
+        'old._domainkey.dkim.test': { TXT: ['v=DKIM1; p='] },
         // A hostile or broken zone: an SPF record far too long, split in strings as DNS must, with control characters.
         'long.test': { MX: [[10, 'mx1.example.test']], TXT: [['v=spf1 \x1b[2J', ...Array.from({ length: 5 }, (_, i) => `include:${String(i).repeat(200)}.example `), '-all']] },
       },
       {
         silent: ['slow.test', 'A quiet.example.test', 'AAAA quiet.example.test', 'A quiet-direct.test', 'AAAA quiet-direct.test'],
-        servfail: ['broken.test', '_dmarc.bare.test'],
+        servfail: ['broken.test', '_dmarc.bare.test', 'bad._domainkey.dkim.test'],
       },
     );
     app = await startHeloterm({ port: 0, log: () => undefined, practice: false, dnsServers: [dns.server], dnsTimeoutMs: DNS_TIMEOUT_MS });
@@ -199,6 +202,30 @@ describe('MX lookups through the bridge', () => {
     // No SPF record, or two: nothing to count.
     expect(await spfOf('bare.test')).toBeUndefined();
     expect(await spfOf('policy.test')).toBeUndefined();
+  });
+
+  it('looks up the DKIM key a domain publishes for a selector: every TXT record there, strings joined', async () => {
+    const c = await client();
+    const dkim = async (selector: string, domain: string) => {
+      c.send({ type: 'dkim', selector, domain });
+      const m = await c.next('dkim', 10_000);
+      expect([m.selector, m.domain]).toEqual([selector, domain]);
+      return m.answer;
+    };
+    expect(await dkim('s1', 'dkim.test')).toEqual({ kind: 'records', count: 1, records: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEArest'] });
+    expect(await dkim('old', 'dkim.test')).toEqual({ kind: 'records', count: 1, records: ['v=DKIM1; p='] });
+    expect(await dkim('nope', 'dkim.test')).toEqual({ kind: 'none' });
+    expect(await dkim('bad', 'dkim.test')).toEqual({ kind: 'error', detail: 'the TXT lookup of bad._domainkey.dkim.test failed: ESERVFAIL' });
+    expect(dns.questions).toEqual(expect.arrayContaining(['TXT s1._domainkey.dkim.test', 'TXT nope._domainkey.dkim.test']));
+    // Two at once: the second is over the one-at-a-time limit, and answered so.
+    c.send({ type: 'dkim', selector: 's1', domain: 'dkim.test' });
+    c.send({ type: 'dkim', selector: 'old', domain: 'dkim.test' });
+    const answers = [await c.next('dkim', 10_000), await c.next('dkim', 10_000)];
+    expect(answers.map((m) => m.answer.kind).sort()).toEqual(['error', 'records']);
+    expect(answers.find((m) => m.answer.kind === 'error')).toMatchObject({ selector: 'old', answer: { detail: 'not looked up: a DNS lookup is already running: wait for its answer' } });
+    // A selector that is not a name is refused at the boundary, nothing looked up.
+    c.send({ type: 'dkim', selector: 'a b', domain: 'dkim.test' });
+    expect((await c.next('error')).code).toBe('BAD_MESSAGE');
   });
 
   it('takes domain names only, one lookup at a time, and so many a minute', async () => {
