@@ -192,3 +192,21 @@ describe('the relay check in the page', () => {
     expect(p.written.at(-1)).toContain('not sent: no contact with the heloterm bridge');
   });
 });
+
+describe('/dkim in the page', () => {
+  it('asks in turn with the other lookups, answers the practice domain itself, and logs the key read', () => {
+    const p = page();
+    p.dns.practice = { host: '127.0.0.1', port: 2525, domain: 'practice.test', mailboxes: ['alice'] };
+    p.dns.dkim('s1', 'practice.test');
+    expect(p.sent).toEqual([]);
+    expect(p.written.at(-1)).toContain('practice.test is the practice server\'s domain, not in DNS: it publishes no DKIM key');
+    p.dns.mx('example.org');
+    p.dns.dkim('s1', 'example.org'); // waits for the MX answer
+    expect(p.sent).toEqual([{ type: 'mx', domain: 'example.org', policies: true }]);
+    p.dns.onMx({ v: 2, type: 'mx', domain: 'example.org', answer: mx(['mx1.example.org', ['192.0.2.1']]) }, 0);
+    expect(p.sent.at(-1)).toEqual({ type: 'dkim', selector: 's1', domain: 'example.org' });
+    p.dns.onDkim({ v: 2, type: 'dkim', selector: 's1', domain: 'example.org', answer: { kind: 'none' } });
+    expect(p.written.at(-1)).toContain('DKIM key for selector s1 (TXT s1._domainkey.example.org):');
+    expect(p.logged.at(-1)).toMatchObject({ dkim: { good: false } });
+  });
+});
