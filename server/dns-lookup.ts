@@ -30,6 +30,8 @@ export interface DnsResolver {
   resolvePtr(name: string): Promise<string[]>;
   resolveTxt(name: string): Promise<string[][]>;
   cancel(): void;
+  /** Its timeout per query try, in ms (a lookup of many queries bounds its own time by it). */
+  readonly timeoutMs: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export const DNS_TRIES = 2;
 export function makeResolver(servers: readonly string[] | null, timeoutMs = DNS_TIMEOUT_MS): DnsResolver {
   const r = new Resolver({ timeout: timeoutMs, tries: DNS_TRIES });
   if (servers !== null && servers.length > 0) r.setServers([...servers]);
-  return r;
+  return Object.assign(r, { timeoutMs });
 }
 
 const code = (err: unknown): string => (typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'EUNKNOWN');
@@ -203,11 +205,19 @@ function sent(p: PolicyRecords): PolicyRecords {
 }
 
 /**
+ * The SPF walk's time, in query timeouts: a zone that answers each include slowly, just within the timeout, must not
+ * hold the session's DNS lookups (one at a time) for ten timeouts in a row.
+ */
+const SPF_WALK_TIMEOUTS = 4;
+
+/**
  * Counts the DNS lookups evaluating an SPF record costs a receiver (RFC 7208 §4.6.4), following its includes and
  * redirect level by level. Every record followed was counted as a lookup first, so it asks at most
- * SPF_LOOKUP_LIMIT TXT lookups before the count passes the limit and it stops. Never throws.
+ * SPF_LOOKUP_LIMIT TXT lookups before the count passes the limit and it stops; it stops following after
+ * SPF_WALK_TIMEOUTS query timeouts too (the count is then partial). Never throws.
  */
 export async function countSpfLookups(record: string, r: DnsResolver): Promise<SpfLookups> {
+  const deadline = performance.now() + SPF_WALK_TIMEOUTS * r.timeoutMs;
   let count = 0;
   let partial = false;
   const missing: string[] = [];
@@ -217,7 +227,7 @@ export async function countSpfLookups(record: string, r: DnsResolver): Promise<S
       count += terms.lookups;
       return terms.follow;
     });
-    if (count > SPF_LOOKUP_LIMIT) {
+    if (count > SPF_LOOKUP_LIMIT || (follow.length > 0 && performance.now() > deadline)) {
       partial = follow.length > 0;
       break;
     }

@@ -26,6 +26,8 @@ export interface FakeDnsOptions {
   /** Names ("slow.test"), or a type and a name ("A slow.test"), that get no answer. */
   silent?: string[];
   servfail?: string[];
+  /** Names answered only after so many ms (within the resolver's timeout: a slow zone, not a dead one). */
+  slow?: Record<string, number>;
 }
 
 export interface FakeDns {
@@ -69,7 +71,9 @@ export async function startFakeDns(zone: Record<string, ZoneEntry>, opts: FakeDn
       questions: [q],
       answers: rcode === 'NOERROR' ? answers : [],
     });
-    socket.send(reply, from.port, from.address);
+    const delay = opts.slow?.[name] ?? 0;
+    if (delay > 0) setTimeout(() => socket.send(reply, from.port, from.address), delay);
+    else socket.send(reply, from.port, from.address);
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const { port } = socket.address() as AddressInfo;

@@ -53,6 +53,8 @@ describe('MX lookups through the bridge', () => {
         'gone.spf.test': { TXT: ['not an SPF record'] },
         'loop.test': { TXT: ['v=spf1 include:loop.test -all'] },
         'failing-include.test': { TXT: ['v=spf1 include:broken.test -all'] },
+        // A chain of includes, each answered slowly but within the timeout.
+        ...Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`s${i}.slow-spf.test`, { TXT: [`v=spf1 include:s${i + 1}.slow-spf.test -all`] }])),
         // DKIM keys: one published in two strings (a 2048-bit key does not fit in one), one revoked, one name failing.
         's1._domainkey.dkim.test': { TXT: [['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA', 'rest']] },
         'old._domainkey.dkim.test': { TXT: ['v=DKIM1; p='] },
@@ -62,6 +64,7 @@ describe('MX lookups through the bridge', () => {
       {
         silent: ['slow.test', 'A quiet.example.test', 'AAAA quiet.example.test', 'A quiet-direct.test', 'AAAA quiet-direct.test'],
         servfail: ['broken.test', '_dmarc.bare.test', 'bad._domainkey.dkim.test'],
+        slow: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`s${i + 1}.slow-spf.test`, 250])),
       },
     );
     app = await startHeloterm({ port: 0, log: () => undefined, practice: false, dnsServers: [dns.server], dnsTimeoutMs: DNS_TIMEOUT_MS });
@@ -197,6 +200,12 @@ describe('MX lookups through the bridge', () => {
     const before = asked();
     expect(await spfOf('loop.test')).toEqual({ count: 11, missing: [], partial: true });
     expect(asked() - before).toBe(11); // the policies' own lookup, then 10 for the includes
+    // A zone that answers every include slowly (250 ms, within the 300 ms timeout): followed for four timeouts, then
+    // given up, before the count could pass 10 (the limit would stop it at 11, and the whole chain takes 3 s).
+    const slow = await spfOf('s0.slow-spf.test');
+    expect(slow).toMatchObject({ missing: [], partial: true });
+    expect(slow?.count).toBeGreaterThanOrEqual(1);
+    expect(slow?.count).toBeLessThanOrEqual(10);
     // An include whose lookup fails: the count is a lower bound.
     expect(await spfOf('failing-include.test')).toEqual({ count: 1, missing: [], partial: true });
     // No SPF record, or two: nothing to count.
