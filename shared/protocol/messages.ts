@@ -325,7 +325,7 @@ export interface SpfLookups {
    * (`include:<domain>`, `redirect=<domain>`), at most MAX_SPF_MISSING.
    */
   missing: string[];
-  /** Not every record named could be followed (a lookup failed, or the count passed 10 first): `count` is a floor. */
+  /** Not every record named could be followed (a lookup failed or was too slow, or the count passed 10 first). */
   partial: boolean;
 }
 
