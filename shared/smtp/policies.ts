@@ -7,7 +7,8 @@
  *   soft-fails it, "?all" says nothing, "+all" lets anyone send; no "all" at all is neutral, §4.7); at most 10 terms
  *   that cost DNS lookups, counted through its includes by the bridge (§4.6.4, spf.ts); includes that name a domain
  *   without an SPF record (§5.2).
- * - DMARC (RFC 7489): one record at _dmarc.<domain> (§6.6.3), its policy p= (none only monitors).
+ * - DMARC (RFC 7489): one record at _dmarc.<domain> (§6.6.3), its policy p= (none only monitors), pct= below 100,
+ *   sp= for subdomains, and no rua= (no aggregate reports: failures go unseen).
  * - MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): whether senders are told to insist on TLS, and where failures go.
  * - Gmail's and Yahoo's sender rules (2024): SPF or DKIM for everyone, a DMARC record for bulk senders.
  */
@@ -97,12 +98,32 @@ function dmarc(domain: string, p: PolicyRecords): Finding[] {
     out.push({ tone: 'bad', text: `${p.count} DMARC records: receivers use none of them (RFC 7489 §6.6.3). Keep one` });
     return out;
   }
-  const policy = /(?:^|;)\s*p\s*=\s*([a-z]+)/i.exec(p.records[0] ?? '')?.[1]?.toLowerCase();
-  if (policy === undefined) out.push({ tone: 'bad', text: 'no p= tag: the record is invalid, and receivers ignore it (RFC 7489 §6.3)' });
-  else if (policy === 'none') out.push({ tone: 'info', text: 'p=none: receivers only report; they refuse nothing for failing DMARC' });
+  const record = p.records[0] ?? '';
+  const tag = (name: string): string | undefined => new RegExp(`(?:^|;)\\s*${name}\\s*=\\s*([^;]*)`, 'i').exec(record)?.[1]?.trim();
+  const policy = tag('p')?.toLowerCase();
+  if (policy === undefined || policy === '') {
+    out.push({ tone: 'bad', text: 'no p= tag: the record is invalid, and receivers ignore it (RFC 7489 §6.3)' });
+    return out;
+  }
+  if (policy === 'none') out.push({ tone: 'info', text: 'p=none: receivers only report; they refuse nothing for failing DMARC' });
   else if (policy === 'quarantine' || policy === 'reject') {
     out.push({ tone: 'ok', text: `p=${policy}: receivers ${policy === 'reject' ? 'refuse' : 'treat as spam'} mail that fails DMARC (neither SPF nor DKIM aligned with ${domain})` });
-  } else out.push({ tone: 'bad', text: `p=${policy} is not a DMARC policy (none, quarantine, reject): receivers ignore the record` });
+  } else {
+    out.push({ tone: 'bad', text: `p=${policy} is not a DMARC policy (none, quarantine, reject): receivers ignore the record` });
+    return out;
+  }
+  const pct = tag('pct');
+  if (pct !== undefined && policy !== 'none' && /^\d+$/.test(pct) && Number(pct) < 100) {
+    out.push({ tone: 'info', text: `pct=${pct}: the policy applies to ${pct}% of failing mail; the rest is handled one step milder (RFC 7489 §6.6.4)` });
+  }
+  const sp = tag('sp')?.toLowerCase();
+  if (sp !== undefined && sp !== policy) out.push({ tone: 'info', text: `sp=${sp}: mail from its subdomains that fails DMARC gets ${sp} instead` });
+  if (tag('rua') === undefined) {
+    out.push({
+      tone: policy === 'none' ? 'warn' : 'info',
+      text: `no rua=: receivers send no aggregate reports, so ${policy === 'none' ? 'p=none watches nothing' : 'failing mail goes unseen'}. Add rua=mailto:… (RFC 7489 §7.2)`,
+    });
+  }
   return out;
 }
 

@@ -93,6 +93,19 @@ describe('readPolicies', () => {
     expect(two[4]).toMatch(/^bad: 2 DMARC records: receivers use none of them/);
   });
 
+  it('reads the DMARC tags beside the policy: a partial pct, a subdomain policy, and no reports asked for', () => {
+    const after = (record: string): string[] => lines('example.org', { spf: one('v=spf1 -all'), dmarc: one(record) }).slice(4, -1);
+    expect(after('v=DMARC1; p=reject; rua=mailto:d@example.org')).toEqual([]);
+    expect(after('v=DMARC1; p=quarantine; pct=25; sp=none; rua=mailto:d@example.org')).toEqual([
+      'info: pct=25: the policy applies to 25% of failing mail; the rest is handled one step milder (RFC 7489 §6.6.4)',
+      'info: sp=none: mail from its subdomains that fails DMARC gets none instead',
+    ]);
+    expect(after('v=DMARC1; p=none')).toEqual(['warn: no rua=: receivers send no aggregate reports, so p=none watches nothing. Add rua=mailto:… (RFC 7489 §7.2)']);
+    expect(after('v=DMARC1; p=reject; pct=100; sp=reject')).toEqual([expect.stringMatching(/^info: no rua=: receivers send no aggregate reports, so failing mail goes unseen/)]);
+    // An invalid record says so, and nothing more.
+    expect(after('v=DMARC1; sp=reject; pct=5')).toEqual([]);
+  });
+
   it('says a failed lookup proves nothing, and counts records beyond those listed', () => {
     expect(lines('example.org', { spf: { kind: 'error', detail: 'the TXT lookup of example.org failed: ETIMEOUT' } })[0]).toBe(
       'warn: SPF: the TXT lookup of example.org failed: ETIMEOUT; try again before concluding anything',
