@@ -7,7 +7,7 @@
  */
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
-import { commonPrefix, complete, verbsFor } from '../../shared/smtp/complete.js';
+import { commonPrefix, complete, verbsFor, type Completion } from '../../shared/smtp/complete.js';
 import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { mxDomain } from '../../shared/smtp/mx.js';
@@ -18,9 +18,31 @@ import type { CompletionResult } from './line-editor.js';
 import { formatNote } from './render.js';
 import { formatHint } from './render-replies.js';
 
+/** heloterm's own commands as Tab offers them (aliases left out), each with what it takes. */
+const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
+  ['help', '/help [COMMAND]'],
+  ['explain', '/explain TEXT'],
+  ['lesson', '/lesson [N | stop]'],
+  ['tls', '/tls'],
+  ['mx', '/mx DOMAIN'],
+  ['dkim', '/dkim SELECTOR DOMAIN'],
+  ['rdns', '/rdns'],
+  ['save', '/save'],
+  ['base64', '/base64 [-d] TEXT'],
+];
+
+/** Completions of a heloterm command's word ("/d" to "/dkim "). */
+function completeLocal(typed: string): Completion[] {
+  const word = typed.slice(1).toLowerCase();
+  return LOCAL_USAGE.filter(([name]) => name.startsWith(word)).map(([name, usage]) => {
+    const text = usage.includes(' ') ? `/${name} ` : `/${name}`;
+    return { text, cursor: text.length, label: usage };
+  });
+}
+
 /** Tab: one fitting completion is taken; several fill in their common prefix and are listed. */
 export function completeLine(typed: string, state: SessionState): CompletionResult {
-  const offers = complete(typed, state);
+  const offers = typed.startsWith('/') && !/\s/.test(typed) ? completeLocal(typed) : complete(typed, state);
   const only = offers[0];
   if (offers.length === 1 && only !== undefined) return { text: only.text, cursor: only.cursor, candidates: [] };
   const prefix = commonPrefix(offers);

@@ -164,6 +164,18 @@ describe('local commands and Tab completion', () => {
     expect(completeLine('MAIL', greeted)).toEqual({ text: 'MAIL', cursor: 4, candidates: [] });
   });
 
+  it('completes heloterm\'s own commands after "/", with a space when they take something', () => {
+    expect(completeLine('/dk', greeted)).toEqual({ text: '/dkim ', cursor: 6, candidates: [] });
+    expect(completeLine('/RD', greeted)).toEqual({ text: '/rdns', cursor: 5, candidates: [] });
+    expect(completeLine('/', greeted).candidates).toEqual([
+      '/help [COMMAND]', '/explain TEXT', '/lesson [N | stop]', '/tls', '/mx DOMAIN', '/dkim SELECTOR DOMAIN', '/rdns', '/save', '/base64 [-d] TEXT',
+    ]);
+    // Every one offered is one localCommand knows.
+    for (const c of completeLine('/', greeted).candidates) expect(JSON.stringify(localCommand(c.split(' ')[0] ?? '', greeted))).not.toContain('unknown heloterm command');
+    expect(completeLine('/nothing', greeted)).toEqual({ text: '/nothing', cursor: 8, candidates: [] });
+    expect(completeLine('/mx exa', greeted).candidates).toEqual([]); // the argument is the user's
+  });
+
   it('answers /help and /help VERB itself, and leaves other lines to the server', () => {
     const text = (line: string): string => {
       const c = localCommand(line, greeted);
