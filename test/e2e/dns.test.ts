@@ -7,6 +7,7 @@
  * whether it resolves back, whether the greeting agrees. A domain's DKIM key for a selector, by /dkim.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helotermInChromium, linesAfter, terminalText, waitForTerminal } from '../helpers/browser.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
@@ -14,6 +15,13 @@ import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 
 const TIMEOUT_MS = 10_000;
+/** The reply log's first entry of class `cls`, once there: its label, and how many findings it lists. */
+async function logEntry(page: Page, cls: string): Promise<{ label: string | null; findings: number }> {
+  const entry = page.locator(`.reply-log li.${cls}`).first();
+  await entry.waitFor({ timeout: TIMEOUT_MS });
+  return { label: await entry.locator('.reply-code').textContent(), findings: await entry.locator('.findings li').count() };
+}
+
 const KEY_1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 
 
@@ -120,10 +128,7 @@ describe('DNS lookups in Chromium', () => {
       expect.stringMatching(/^ {3}! the greeting names mail\.example\.org, the reverse DNS mx9\.example\.org: they usually agree/),
     ]);
     expect(dns.questions).toEqual(expect.arrayContaining(['PTR 2.0.0.127.in-addr.arpa', 'A mx9.example.org']));
-    const entry = page.locator('.reply-log li.rdns');
-    await entry.waitFor({ timeout: TIMEOUT_MS });
-    expect(await entry.locator('.reply-code').textContent()).toBe('rDNS');
-    expect(await entry.locator('.findings li').count()).toBe(4);
+    expect(await logEntry(page, 'rdns')).toEqual({ label: 'rDNS', findings: 4 });
     // /rdns asks again.
     await page.keyboard.type('/rdns');
     await page.keyboard.press('Enter');
@@ -152,10 +157,7 @@ describe('DNS lookups in Chromium', () => {
       `   · DKIM: v=DKIM1; k=rsa; p=${KEY_1024.slice(0, 12)}…${KEY_1024.slice(-8)} (${KEY_1024.length} characters)`,
       '   ! RSA key of 1024 bits: accepted, but signers should use 2048 bits (RFC 8301 §3.2)',
     ]);
-    const entry = page.locator('.reply-log li.dkim');
-    await entry.waitFor({ timeout: TIMEOUT_MS });
-    expect(await entry.locator('.reply-code').textContent()).toBe('DKIM');
-    expect(await entry.locator('.findings li').count()).toBe(2);
+    expect(await logEntry(page, 'dkim')).toEqual({ label: 'DKIM', findings: 2 });
     // The s= and d= of a header pasted after /dkim; a selector with no key.
     await page.keyboard.type('/dkim DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=gone; h=from; bh=x; b=y');
     await page.keyboard.press('Enter');
