@@ -130,7 +130,8 @@ export function rfc5322Date(d: Date): string {
 function traceHeaders(session: SMTPServerSession, from: string, n: number, at: Date): string {
   const helo = typeof session.hostNameAppearsAs === 'string' && session.hostNameAppearsAs !== '' ? session.hostNameAppearsAs : 'unknown';
   const esmtp = session.openingCommand === 'EHLO';
-  const protocol = `${esmtp ? 'E' : ''}SMTP${esmtp && session.secure ? 'S' : ''}${esmtp && session.user !== undefined ? 'A' : ''}`;
+  // smtp-server sets `user` to false, not undefined, when STARTTLS forgets a login: only a user counts.
+  const protocol = `${esmtp ? 'E' : ''}SMTP${esmtp && session.secure ? 'S' : ''}${esmtp && session.user ? 'A' : ''}`;
   return (
     `Return-Path: <${from}>\r\n` +
     `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby ${PRACTICE_DOMAIN} (heloterm practice server) with ${protocol} id ${n};\r\n\t${rfc5322Date(at)}\r\n`

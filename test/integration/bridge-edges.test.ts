@@ -13,6 +13,7 @@ import { freePort, startFakeSmtp, type FakeScript, type FakeSmtp } from '../help
 import { handshake } from '../helpers/handshake.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
+import { PRACTICE_PASSWORD, PRACTICE_USER } from '../../server/practice/practice-server.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -275,7 +276,7 @@ describe('upgrade guards', () => {
 });
 
 describe('STARTTLS', () => {
-  it('upgrades against the practice server; EHLO typed during STARTTLS waits for TLS', async () => {
+  it('upgrades against the practice server; EHLO typed during STARTTLS waits for TLS; the trace says ESMTPS, then ESMTPSA', async () => {
     const app = await startHeloterm({ port: 0, log: () => undefined });
     cleanups.push(() => app.close());
     const client = await WsTestClient.open(app.url);
@@ -308,6 +309,17 @@ describe('STARTTLS', () => {
     expect((await client.nextReply()).code).toBe(250);
     client.line('RCPT TO:<bob@practice.test>');
     expect((await client.nextReply()).code).toBe(250);
+    // The stored message's trace says how it came (RFC 3848): ESMTP over TLS, no login (not ESMTPSA).
+    for (const line of ['DATA', 'Subject: over TLS', '', 'hi', '.']) client.line(line);
+    expect((await client.nextReply()).code).toBe(354);
+    expect((await client.nextReply()).code).toBe(250);
+    expect((await client.next('stored')).text).toMatch(/\r\n\tby practice\.test \(heloterm practice server\) with ESMTPS id \d+;/);
+    // After a login: ESMTPSA.
+    client.line(`AUTH PLAIN ${Buffer.from(`\0${PRACTICE_USER}\0${PRACTICE_PASSWORD}`).toString('base64')}`);
+    expect((await client.nextReply()).code).toBe(235);
+    for (const line of ['MAIL FROM:<trainee@example.org>', 'RCPT TO:<bob@practice.test>', 'DATA', 'Subject: logged in', '', 'hi', '.']) client.line(line);
+    for (const code of [250, 250, 354, 250]) expect((await client.nextReply()).code).toBe(code);
+    expect((await client.next('stored')).text).toMatch(/ with ESMTPSA id \d+;/);
   });
 
   it('speaks implicit TLS (RFC 8314) when asked', async () => {
