@@ -21,6 +21,8 @@ import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, M
 import { type MxAnswer, type MxHost, type PolicyAnswer, type PolicyRecords, type RdnsAnswer, type RdnsName, type SpfLookups } from '../shared/protocol/messages.js';
 import { SPF_LOOKUP_LIMIT, followedDomain, spfTerms } from '../shared/smtp/spf.js';
 import { dkimName } from '../shared/smtp/dkim.js';
+// The same comparison the page makes of the addresses sent (forward-confirmed reverse DNS, rdns.ts).
+import { sameAddress } from '../shared/smtp/rdns.js';
 
 /** The part of a Resolver a lookup uses. */
 export interface DnsResolver {
@@ -75,13 +77,6 @@ const code = (err: unknown): string => (typeof err === 'object' && err !== null 
 /** No records of that type for an existing name: c-ares says ENODATA (an empty answer). */
 const isNoData = (err: unknown): boolean => code(err) === 'ENODATA';
 const isNoDomain = (err: unknown): boolean => code(err) === 'ENOTFOUND';
-
-/** Whether two texts are the same IP address (an IPv6 address may be written several ways). */
-function sameAddress(a: string, b: string): boolean {
-  if (!ipaddr.isValid(a) || !ipaddr.isValid(b)) return false;
-  const [x, y] = [ipaddr.process(a), ipaddr.process(b)];
-  return x.kind() === y.kind() && x.toNormalizedString() === y.toNormalizedString();
-}
 
 /**
  * The IPv4 then IPv6 addresses of a host (`first` first, when among them, so that the cut to MAX_MX_ADDRESSES keeps

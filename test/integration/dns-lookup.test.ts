@@ -290,10 +290,13 @@ describe('reverse DNS through the bridge', () => {
         [ptr(6)]: { PTR: ['quiet.test'] },
         'quiet.test': {},
         [ptr(7)]: {},
+        // A name with more addresses than are sent, the one connected to last of them.
+        [ptr(8)]: { PTR: ['pool.test'] },
+        'pool.test': { A: [...Array.from({ length: MAX_MX_ADDRESSES + 3 }, (_, i) => `192.0.2.${i + 1}`), '127.0.0.8'] },
       },
       { silent: [ptr(4), 'A quiet.test', 'AAAA quiet.test'] },
     );
-    for (let last = 2; last <= 7; last++) servers.push(await startFakeSmtp({ onConnect: ['220 mx.good.test ESMTP\r\n'] }, `127.0.0.${last}`));
+    for (let last = 2; last <= 8; last++) servers.push(await startFakeSmtp({ onConnect: ['220 mx.good.test ESMTP\r\n'] }, `127.0.0.${last}`));
     app = await startHeloterm({
       port: 0,
       log: () => undefined,
@@ -342,6 +345,9 @@ describe('reverse DNS through the bridge', () => {
       ],
     });
     expect(dns.questions).toEqual(expect.arrayContaining([`PTR ${ptr(2)}`, 'A mx.good.test', 'AAAA mx.good.test']));
+    // Of a name's many addresses, the one connected to is kept first, so that the cut cannot hide it.
+    const pool = (await rdns(await connectedTo(8))).answer;
+    expect(pool.kind === 'names' ? pool.names[0]?.addresses : []).toEqual(['127.0.0.8', ...Array.from({ length: MAX_MX_ADDRESSES - 1 }, (_, i) => `192.0.2.${i + 1}`)]);
   });
 
   it('tells no PTR record from a lookup that failed, and a name whose addresses could not be looked up', async () => {
