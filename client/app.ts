@@ -441,5 +441,7 @@ export function startApp(boot: BootHandOver): void {
 
   view.type(boot.typed);
   if (boot.submitted) form.submit();
-  view.focus();
+  // The boot script focused the terminal; someone who has since gone to a field (Host) keeps typing there.
+  const active = document.activeElement;
+  if (active === null || active === document.body || view.term.element?.contains(active) === true) view.focus();
 }

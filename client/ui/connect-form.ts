@@ -51,6 +51,8 @@ export class ConnectForm {
     this.connectButton = field(form, 'button[data-action="connect"]', HTMLButtonElement);
     this.disconnectButton = field(form, 'button[data-action="disconnect"]', HTMLButtonElement);
     this.portList = field(form, 'datalist', HTMLDataListElement);
+    // Typed into before the app took the form over (the boot script shows it at once): as if edited here.
+    this.edited = this.host.value !== this.host.defaultValue || this.port.value !== this.port.defaultValue || this.tls.checked !== this.tls.defaultChecked;
     if (this.port.value === '') this.port.value = String(SMTP_PORT);
 
     form.addEventListener('submit', (e) => {

@@ -146,6 +146,30 @@ describe('heloterm in Chromium', () => {
     pages.errors = [];
   });
 
+  it('leaves what the user typed in Host while the page was loading, and the focus there: typing goes on in Host', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const page = await pages.open(app().url, {
+      viewport: VIEWPORT,
+      prepare: (p) =>
+        p.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
+          await held;
+          await route.continue();
+        }),
+    });
+    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the boot tips');
+    const host = page.locator('input[name="host"]');
+    await host.click();
+    await host.press('ControlOrMeta+a');
+    await page.keyboard.type('mail.');
+    release();
+    await page.locator('.reply-log').waitFor({ timeout: REPLY_TIMEOUT_MS }); // the app has started
+    await page.keyboard.type('example.org');
+    expect(await host.inputValue()).toBe('mail.example.org');
+    expect(await host.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await terminalText(page)).not.toContain('example.org');
+  });
+
   it('paints the greeting before the rest of the page has loaded, and loses no key typed meanwhile', async () => {
     const practice = practiceInfo();
     // The app chunk (line editor, reply log, explanations) is held back until the test lets it through.
