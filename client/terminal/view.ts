@@ -194,6 +194,9 @@ export class TerminalView {
       this.term.write(output, () => this.done());
       return;
     }
+    // An input line begins where the cursor stands (no write pending, nothing shown): mark it, so that a line that
+    // wraps onto more rows is erased from its first row at the next paint, not from the row the cursor is on.
+    if (this.shown === '' && (this.inputStart === null || this.inputStart.isDisposed)) this.inputStart = this.term.registerMarker(0);
     this.busy = true;
     this.again = false;
     const output = this.takeOutput();

@@ -252,4 +252,26 @@ describe('heloterm in Chromium', () => {
     expect(count(await terminalText(page), 'RCPT TO')).toBe(1);
     expect(pages.errors).toEqual([]);
   });
+
+  it('keeps a line longer than the terminal is wide whole while it is typed and edited, after output came', async () => {
+    const page = await openPage('?connect=1');
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    // The reply to HELO is written while nothing is typed; then a line of three rows or so, typed key by key.
+    await send(page, 'HELO me', 250);
+    const { cols } = await page.evaluate(() => (window as unknown as { __heloterm: { size(): { cols: number } } }).__heloterm.size());
+    const long = `MAIL FROM:<${'a'.repeat(cols * 2)}@example.org>`;
+    await page.keyboard.type(long);
+    let text = await waitForTerminal(page, (t) => t.replace(/\n/g, '').endsWith(long), REPLY_TIMEOUT_MS, 'the long line');
+    expect(count(text, 'MAIL FROM')).toBe(1);
+    // Edited on its first row, from its end: the rows below are painted again, not added.
+    for (let i = 0; i < cols * 2; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type('Z');
+    const edited = long.slice(0, long.length - cols * 2) + 'Z' + long.slice(long.length - cols * 2);
+    text = await waitForTerminal(page, (t) => t.replace(/\n/g, '').endsWith(edited), REPLY_TIMEOUT_MS, 'the edited line');
+    expect(count(text, 'MAIL FROM')).toBe(1);
+    await send(page, '', 250);
+    text = await terminalText(page);
+    expect(count(text, 'MAIL FROM')).toBe(1);
+    expect(pages.errors).toEqual([]);
+  });
 });
