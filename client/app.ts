@@ -152,6 +152,8 @@ export function startApp(boot: BootHandOver): void {
             return checks.mx(local.domain);
           case 'dkim':
             return checks.dkim(local.selector, local.domain);
+          case 'spf':
+            return checks.spf(local.ip, local.domain);
           case 'rdns':
             return checks.rdns();
           case 'explain':
@@ -369,6 +371,8 @@ export function startApp(boot: BootHandOver): void {
         return checks.onMx(m, at);
       case 'dkim':
         return checks.onDkim(m);
+      case 'spf':
+        return checks.onSpf(m);
       case 'closed': {
         if (pendingStored !== null) view.write(formatStored(pendingStored));
         pendingStored = null;

@@ -1,12 +1,13 @@
 /**
- * A session's DNS lookups (MX with or without mail policies, DKIM keys, and the reverse DNS of the server connected
- * to): one at a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions
+ * A session's DNS lookups (MX with or without mail policies, DKIM keys, SPF checks, and the reverse DNS of the server
+ * connected to): one at a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions
  * (dns-lookup.ts DnsBudget), so that the bridge does not become a DNS query pump. Made at a session's first lookup:
  * idle sessions pay nothing.
  */
-import type { Bare, DkimMessage, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage } from '../shared/protocol/messages.js';
+import type { Bare, DkimMessage, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';
 import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
+import { checkSpf } from './spf-check.js';
 
 /** A lookup the desk would not make now, and why. */
 type Refused = { kind: 'none'; reason: 'refused'; detail: string };
@@ -22,7 +23,7 @@ export interface DnsDeskDeps {
   resolver: () => DnsResolver;
   /** The lookups all sessions together may still begin this minute. */
   budget: DnsBudget;
-  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage>) => void;
+  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage>) => void;
   log: LogSink;
 }
 
@@ -60,6 +61,15 @@ export class DnsDesk {
       const records: PolicyRecords = answer.kind === 'none' && 'reason' in answer ? { kind: 'error', detail: `not looked up: ${answer.detail}` } : answer;
       this.deps.log({ event: 'dkim', selector, domain, kind: records.kind });
       this.deps.send({ type: 'dkim', selector, domain, answer: records });
+    });
+  }
+
+  /** Whether `ip` may send mail from `domain` (SPF); answered with an `spf` message. */
+  spf(ip: string, domain: string): void {
+    this.run('spf', (r) => checkSpf(ip, domain, r), (answer: SpfCheck | Refused) => {
+      const check: SpfCheck = answer.kind === 'none' ? { kind: 'refused', detail: answer.detail } : answer;
+      this.deps.log({ event: 'spf', ip, domain, result: check.kind === 'checked' ? check.result : 'refused' });
+      this.deps.send({ type: 'spf', ip, domain, answer: check });
     });
   }
 

@@ -325,6 +325,8 @@ export class Session {
         return this.onRdns();
       case 'dkim':
         return this.dnsDesk().dkim(m.selector, m.domain);
+      case 'spf':
+        return this.dnsDesk().spf(m.ip, m.domain);
       default:
         return exhaustive(m);
     }

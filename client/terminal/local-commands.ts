@@ -1,6 +1,6 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/rdns`, `/save` and `/base64`. Lines starting
+ * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/rdns`, `/save` and `/base64`. Lines starting
  * with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a
  * server understands. Inside message text they are left alone; in answer to an AUTH challenge, where base64 may
  * begin with "/", only the words of heloterm's own commands are taken (localCommand).
@@ -11,7 +11,7 @@ import { commonPrefix, complete, verbsFor, type Completion } from '../../shared/
 import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { mxDomain } from '../../shared/smtp/mx.js';
-import { isHostName } from '../../shared/protocol/host.js';
+import { isHostName, isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 import type { SentKind, SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
 import type { CompletionResult } from './line-editor.js';
@@ -26,6 +26,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['tls', '/tls'],
   ['mx', '/mx DOMAIN'],
   ['dkim', '/dkim SELECTOR DOMAIN'],
+  ['spf', '/spf IP DOMAIN'],
   ['rdns', '/rdns'],
   ['save', '/save'],
   ['base64', '/base64 [-d] TEXT'],
@@ -52,7 +53,7 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'rdns', 'ptr', 'save', 'transcript', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'rdns', 'ptr', 'save', 'transcript', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -67,6 +68,8 @@ export type LocalCommand =
   | { kind: 'mx'; domain: string }
   /** `/dkim SELECTOR DOMAIN`: look up the DKIM key the domain publishes for the selector. */
   | { kind: 'dkim'; selector: string; domain: string }
+  /** `/spf IP DOMAIN`: check whether the address may send mail from the domain (SPF). */
+  | { kind: 'spf'; ip: string; domain: string }
   /** `/rdns`: look up the reverse DNS of the server connected to (done by itself after a greeting, but for loopback). */
   | { kind: 'rdns' }
   /** `/save`: download the transcript of the dialog. */
@@ -105,6 +108,8 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return mxCommand(arg);
     case 'dkim':
       return dkimCommand(t.slice(1 + cmd.length).trim());
+    case 'spf':
+      return spfCommand(t.slice(1 + cmd.length).trim());
     case 'rdns':
     case 'ptr':
       return { kind: 'rdns' };
@@ -135,6 +140,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote("/tls shows the server's certificate again, after STARTTLS") +
     formatNote('/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS') +
     formatNote('/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)') +
+    formatNote('/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF') +
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge')
@@ -185,6 +191,25 @@ function dkimCommand(args: string): LocalCommand {
   const d = mxDomain(domain);
   if (!isHostName(selector) || d === null) return text(formatNote(`"${showControls(selector)}" and "${showControls(domain)}" are not a selector and a domain: ${DKIM_USAGE}`));
   return { kind: 'dkim', selector: selector.toLowerCase(), domain: d };
+}
+
+const SPF_USAGE = '/spf needs an address and a domain (or a sender address): /spf 192.0.2.10 example.org';
+
+/**
+ * `/spf IP DOMAIN`: the sending address (IPv4 or IPv6, bracketed or not) and the MAIL FROM domain, or a sender
+ * address (its domain), in either order.
+ */
+function spfCommand(args: string): LocalCommand {
+  const words = args.split(/\s+/).filter((w) => w !== '');
+  if (words.length !== 2) return text(formatNote(SPF_USAGE));
+  const bare = (w: string): string => w.replace(/^\[(?:IPv6:)?(.*)\]$/i, '$1');
+  const isIp = (w: string): boolean => isIPv4Literal(bare(w)) || isIPv6Literal(bare(w));
+  const [first = '', second = ''] = words;
+  const [ip, where] = isIp(first) ? [first, second] : isIp(second) ? [second, first] : [null, ''];
+  if (ip === null) return text(formatNote(`no IP address in "${showControls(args)}": ${SPF_USAGE}`));
+  const domain = mxDomain(where.replace(/^<(.*)>$/, '$1'));
+  if (domain === null) return text(formatNote(`"${showControls(where)}" is not a domain name or an address: ${SPF_USAGE}`));
+  return { kind: 'spf', ip: bare(ip).toLowerCase(), domain };
 }
 
 function lessonCommand(arg: string): LocalCommand {

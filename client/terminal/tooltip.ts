@@ -75,7 +75,7 @@ export class CodeTooltip {
           renderSlow(this.element, r.slow);
         }
         const best = r.vendor[0];
-        if (best !== undefined) renderVendor(this.element, best);
+        if (best !== undefined) renderVendor(this.element, best, r.reply.lines.map((l) => l.text).join(' '));
       }
     }
     this.element.hidden = false;

@@ -7,6 +7,7 @@ import type { ReplyReport } from '../../shared/smtp/report.js';
 import { WAIT_MARK, formatWait, type SlowReply } from '../../shared/smtp/timing.js';
 import type { Explanation } from '../../shared/smtp/types.js';
 import type { VendorMatch } from '../../shared/smtp/vendor-match.js';
+import { spfCommandIn } from '../../shared/smtp/spf-check.js';
 
 const CLASS_NAME_BY_DIGIT: Readonly<Record<string, string>> = { '2': 'cls-2', '3': 'cls-3', '4': 'cls-4', '5': 'cls-5' };
 
@@ -40,8 +41,11 @@ export function renderContext(into: HTMLElement, r: ReplyReport): void {
   into.append(el('div', 'explain context', labelled('explain-text', label, r.context.meaning), el('small', 'explain-source', r.context.source)));
 }
 
-/** One recognised reply text: the likely cause and what to do, with how sure the match is and where it is documented. */
-export function renderVendor(into: HTMLElement, m: VendorMatch): void {
+/**
+ * One recognised reply text (`text`, its lines' text joined): the likely cause and what to do, with how sure the match
+ * is and where it is documented.
+ */
+export function renderVendor(into: HTMLElement, m: VendorMatch, text: string): void {
   const head = el(
     'div',
     'explain-head',
@@ -50,7 +54,8 @@ export function renderVendor(into: HTMLElement, m: VendorMatch): void {
     el('span', `vendor-confidence ${m.confidence}`, `${m.confidence} confidence · ${m.vendor}`),
   );
   // The records behind an SPF, DKIM or DMARC refusal are one lookup away.
-  const hint = POLICY_TOPICS.get(m.topic);
+  const spf = m.topic === 'spf' ? spfCommandIn(text) : null;
+  const hint = spf !== null ? `${spf} checks the address and domain it names, as a receiver does.` : POLICY_TOPICS.get(m.topic);
   const action = hint === undefined ? m.action : `${m.action} (${hint})`;
   into.append(causeBox('explain vendor', head, { ...m, action }));
 }
@@ -58,7 +63,7 @@ export function renderVendor(into: HTMLElement, m: VendorMatch): void {
 /** Vendor topics whose cause is in the sender domain's DNS records, and the command that shows them. */
 const MX_HINT = "/mx with the sender's domain shows its SPF and DMARC records.";
 const POLICY_TOPICS: ReadonlyMap<string, string> = new Map([
-  ['spf', MX_HINT],
+  ['spf', "/spf with your server's address and the MAIL FROM domain checks it as a receiver does; /mx shows the record."],
   ['dmarc', MX_HINT],
   ['unauthenticated', MX_HINT],
   ['dkim', '/dkim with the s= and d= of the message\'s DKIM-Signature header shows the key a verifier uses.'],

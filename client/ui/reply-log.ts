@@ -10,6 +10,7 @@ import type { EhloReview } from '../../shared/smtp/ehlo-review.js';
 import type { RelayReport } from '../../shared/smtp/relay.js';
 import type { PolicyReport } from '../../shared/smtp/policies.js';
 import type { DkimReport } from '../../shared/smtp/dkim.js';
+import type { SpfCheckReport } from '../../shared/smtp/spf-check.js';
 import type { RdnsReport } from '../../shared/smtp/rdns.js';
 import type { TlsReport } from '../../shared/smtp/tls-report.js';
 import type { Explanation, Finding } from '../../shared/smtp/types.js';
@@ -36,7 +37,7 @@ export const FLOOD_UPDATE_INTERVAL_MS = 2000;
  * what a TLS handshake showed about the server's certificate; or where a domain's mail goes (an MX lookup); or what
  * the server's address is called (reverse DNS).
  */
-export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport } | { dkim: DkimReport } | { failure: { label: string; head: string; findings: Finding[] } };
+export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport } | { dkim: DkimReport } | { spf: SpfCheckReport } | { failure: { label: string; head: string; findings: Finding[] } };
 
 export class ReplyLog {
   readonly element: HTMLElement;
@@ -133,6 +134,7 @@ export class ReplyLog {
       else if ('failure' in r) fragment.append(this.findingsEntry(r.failure.label, r.failure.head, r.failure.findings, null, false));
       else if ('policies' in r) fragment.append(this.findingsEntry('DNS', r.policies.head, r.policies.findings, null, r.policies.good));
       else if ('dkim' in r) fragment.append(this.findingsEntry('DKIM', r.dkim.head, r.dkim.findings, null, r.dkim.good));
+      else if ('spf' in r) fragment.append(this.findingsEntry('SPF', r.spf.head, r.spf.findings, null, r.spf.good));
       else if ('relay' in r) fragment.append(this.findingsEntry('RELAY', r.relay.head, r.relay.findings, null, false));
       else if ('offers' in r) fragment.append(this.findingsEntry('EHLO', r.offers.head, r.offers.findings, null, r.offers.good));
       else fragment.append(this.entry(r));
@@ -227,7 +229,7 @@ export class ReplyLog {
       li.append(box);
     }
     renderSlow(li, r.slow);
-    for (const m of r.vendor) renderVendor(li, m);
+    for (const m of r.vendor) renderVendor(li, m, r.reply.lines.map((l) => l.text).join(' '));
     for (const e of [annotation.basic, annotation.enhanced]) {
       if (e === null) continue;
       const box = document.createElement('div');

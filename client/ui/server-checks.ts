@@ -1,15 +1,17 @@
 /**
  * What the page finds out about the server connected to, and about domains, beside the replies themselves:
  * - where a domain's mail goes and its mail policies (Find MX, `/mx`: shared/smtp/mx.ts, policies.ts), and the DKIM
- *   key it publishes for a selector (`/dkim`: dkim.ts);
+ *   key it publishes for a selector (`/dkim`: dkim.ts), and whether an address may send mail from it (`/spf`:
+ *   spf-check.ts);
  * - the reverse DNS of the server, asked by itself once a server beyond loopback greets, and by `/rdns` (rdns.ts);
  * - its EHLO reply judged, once before TLS and once over it (ehlo-review.ts);
  * - whether a recipient it accepted without a login is relayed: the recipient domain's MX records (relay.ts).
  * DNS lookups go to the bridge one at a time (the bridge makes one at a time, and answers every request once); the
  * answers are shown in the terminal, the reply log and the transcript.
  */
-import type { ClientMessage, Bare, DkimMessage, MxMessage, PracticeInfo, RdnsMessage } from '../../shared/protocol/messages.js';
+import type { ClientMessage, Bare, DkimMessage, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
+import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
 import { readPolicies } from '../../shared/smtp/policies.js';
@@ -25,11 +27,17 @@ import type { LogEntry } from './reply-log.js';
 
 /** Lookups waiting for the one in flight; beyond, a new one is not asked (a person does not type that fast). */
 const MAX_WAITING = 4;
+/** Said when a lookup cannot be asked. */
+const NOT_SENT = 'not sent: no contact with the heloterm bridge';
 /** Recipient domains checked for relaying on one connection (a relay test needs one or two). */
 const MAX_RELAY_CHECKS = 3;
 
 /** A lookup asked of the bridge: for whom an MX answer is (the user, or the relay check of connection `conn`). */
-type Ask = { type: 'mx'; domain: string; relay: number | null } | { type: 'rdns' } | { type: 'dkim'; selector: string; domain: string };
+type Ask =
+  | { type: 'mx'; domain: string; relay: number | null }
+  | { type: 'rdns' }
+  | { type: 'dkim'; selector: string; domain: string }
+  | { type: 'spf'; ip: string; domain: string };
 
 export interface ServerChecksDeps {
   /** Terminal output. */
@@ -145,16 +153,12 @@ export class ServerChecks {
       return;
     }
     this.deps.write(formatNote(`looking up the MX records of ${domain}…`));
-    if (!this.ask({ type: 'mx', domain, relay: null })) this.deps.write(formatNote('not sent: no contact with the heloterm bridge'));
+    if (!this.ask({ type: 'mx', domain, relay: null })) this.deps.write(formatNote(NOT_SENT));
   }
 
   /** `/dkim`: the DKIM key `domain` publishes for `selector` (the practice server's domain signs nothing). */
   dkim(selector: string, domain: string): void {
-    if (this.practice !== null && domain === this.practice.domain) {
-      return this.deps.write(formatNote(`${domain} is the practice server's domain, not in DNS: it publishes no DKIM key, and the practice server signs nothing`));
-    }
-    this.deps.write(formatNote(`looking up the DKIM key of selector ${selector} at ${domain}…`));
-    if (!this.ask({ type: 'dkim', selector, domain })) this.deps.write(formatNote('not sent: no contact with the heloterm bridge'));
+    this.askAbout(domain, 'it publishes no DKIM key, and the practice server signs nothing', `looking up the DKIM key of selector ${selector} at ${domain}…`, { type: 'dkim', selector, domain });
   }
 
   onDkim(m: DkimMessage): void {
@@ -164,11 +168,35 @@ export class ServerChecks {
     this.deps.log({ dkim: r });
   }
 
+  /** `/spf`: whether `ip` may send mail from `domain`, as a receiver checks it (the practice server checks no SPF). */
+  spf(ip: string, domain: string): void {
+    this.askAbout(domain, 'it publishes no SPF record, and the practice server checks none', `checking whether ${ip} may send mail from ${domain} (SPF)…`, { type: 'spf', ip, domain });
+  }
+
+  onSpf(m: SpfMessage): void {
+    this.answered();
+    const r = readSpfCheck(m.ip, m.domain, m.answer);
+    this.deps.write(formatReport(r));
+    this.deps.log({ spf: r });
+  }
+
+  /**
+   * Asks the bridge about `domain`, saying so (`asking`); the practice server's domain is not in DNS, so it is told
+   * here instead (`practiceNote`: what that means for this lookup).
+   */
+  private askAbout(domain: string, practiceNote: string, asking: string, a: Ask): void {
+    if (this.practice !== null && domain === this.practice.domain) {
+      return this.deps.write(formatNote(`${domain} is the practice server's domain, not in DNS: ${practiceNote}`));
+    }
+    this.deps.write(formatNote(asking));
+    if (!this.ask(a)) this.deps.write(formatNote(NOT_SENT));
+  }
+
   /** `/rdns`: the reverse DNS of the server connected to, loopback or not. */
   rdns(): void {
     if (this.address === null) return this.deps.write(formatNote('not connected: /rdns looks up the reverse DNS of the server connected to'));
     this.deps.write(formatNote(`looking up the reverse DNS of ${this.address}…`));
-    if (!this.ask({ type: 'rdns' })) this.deps.write(formatNote('not sent: no contact with the heloterm bridge'));
+    if (!this.ask({ type: 'rdns' })) this.deps.write(formatNote(NOT_SENT));
   }
 
   onMx(m: MxMessage, at: number): void {

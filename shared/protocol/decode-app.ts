@@ -1,13 +1,13 @@
 /**
  * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DkimMessage,
- * StoredMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a message sent to the
+ * SpfMessage, StoredMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a message sent to the
  * practice server), so the boot script, which decodes everything else with decodeServerMessage, need not carry this (to
  * decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server message. Never throws;
  * checks every field for type and size, like decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type MxAnswer,
@@ -16,7 +16,10 @@ import {
   type MxMessage,
   type PolicyAnswer,
   type PolicyRecords,
+  type SpfCheck,
   type SpfLookups,
+  type SpfMessage,
+  type SpfResult,
   type RdnsAnswer,
   type RdnsMessage,
   type RdnsName,
@@ -26,7 +29,7 @@ import {
 
 type Obj = Record<string, unknown>;
 
-const NOT_APP = 'not an mx, rdns or stored message';
+const NOT_APP = 'not an mx, rdns, dkim, spf or stored message';
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
@@ -90,6 +93,21 @@ function decodeSpfLookups(x: unknown): SpfLookups | null {
   return { count, missing, partial };
 }
 
+const SPF_RESULTS: readonly string[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror'] satisfies SpfResult[];
+const isSpfResult = (x: unknown): x is SpfResult => typeof x === 'string' && SPF_RESULTS.includes(x);
+
+function decodeSpfCheck(x: unknown): SpfCheck | null {
+  if (!isObj(x)) return null;
+  if (x.kind === 'refused') return isStr(x.detail, 500) ? { kind: 'refused', detail: x.detail } : null;
+  const { result, record, detail, lookups, voidLookups } = x;
+  if (x.kind !== 'checked' || !isSpfResult(result) || !isCount(lookups) || !isCount(voidLookups)) return null;
+  if ((record !== undefined && !isStr(record, MAX_POLICY_CHARS)) || (detail !== undefined && !isStr(detail, MAX_SPF_DETAIL_CHARS))) return null;
+  const check: SpfCheck = { kind: 'checked', result, lookups, voidLookups };
+  if (record !== undefined) check.record = record;
+  if (detail !== undefined) check.detail = detail;
+  return check;
+}
+
 /** A domain's mail policies, every one of the four given. */
 function decodePolicies(x: unknown): PolicyAnswer | null {
   if (!isObj(x)) return null;
@@ -136,15 +154,15 @@ function decodeStored(m: Obj): Decoded<StoredMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'stored', n, from, to, recipients, text, cut } };
 }
 
-/** An `mx`, `rdns`, `dkim` or `stored` message (JSON text), or why not. */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DkimMessage | StoredMessage> {
+/** An `mx`, `rdns`, `dkim`, `spf` or `stored` message (JSON text), or why not. */
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DkimMessage | SpfMessage | StoredMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dkim' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'dkim') {
@@ -152,6 +170,12 @@ export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage |
     const answer = decodePolicyRecords(m.answer);
     if (answer === null) return { ok: false, error: 'dkim: bad "answer"' };
     return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector: m.selector, domain: m.domain, answer } };
+  }
+  if (m.type === 'spf') {
+    if (!isStr(m.ip, 45) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'spf: bad "ip" or "domain"' };
+    const answer = decodeSpfCheck(m.answer);
+    if (answer === null) return { ok: false, error: 'spf: bad "answer"' };
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'spf', ip: m.ip, domain: m.domain, answer } };
   }
   if (m.type === 'rdns') {
     if (!isStr(m.address, 45)) return { ok: false, error: 'rdns: bad "address"' };

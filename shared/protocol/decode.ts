@@ -6,7 +6,7 @@
  * The target of a connection may also come in the WebSocket URL (`/ws?host=…&port=…&tls=…`, built by connectQuery),
  * so the bridge dials during the handshake; decodeConnectQuery applies the same checks as to a `connect` message.
  */
-import { isHostName, isIPv4Literal, isValidHost, MAX_HOST_CHARS } from './host.js';
+import { isHostName, isIPv4Literal, isIPv6Literal, isValidHost, MAX_HOST_CHARS } from './host.js';
 import {
   ERROR_CODES,
   LINE_FRAME,
@@ -97,6 +97,12 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
       if (!isStr(domain, MAX_HOST_CHARS) || !isHostName(domain) || isIPv4Literal(domain)) return fail('dkim: "domain" must be a domain name (RFC 1123), not an address');
       if (`${selector}._domainkey.${domain}`.length > 253) return fail('dkim: the name <selector>._domainkey.<domain> must be at most 253 characters');
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector, domain } };
+    }
+    case 'spf': {
+      const { ip, domain } = m;
+      if (!isStr(ip, 45) || !(isIPv4Literal(ip) || isIPv6Literal(ip))) return fail('spf: "ip" must be an IPv4 or IPv6 address');
+      if (!isStr(domain, MAX_HOST_CHARS) || !isHostName(domain) || isIPv4Literal(domain)) return fail('spf: "domain" must be a domain name (RFC 1123), not an address');
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'spf', ip, domain } };
     }
     default:
       return fail(`unknown message type ${JSON.stringify(m.type)}`);

@@ -103,7 +103,20 @@ export interface DkimLookupMessage {
   domain: string;
 }
 
-export type ClientMessage = ConnectMessage | LineMessage | DisconnectMessage | MxLookupMessage | RdnsLookupMessage | DkimLookupMessage;
+/**
+ * Check SPF for a sending address as a receiver would (RFC 7208 §4, check_host()): may `ip` send mail whose MAIL FROM
+ * is in `domain`? What `spfquery` tells an admin by hand. Needs no SMTP connection. Answered with an `spf` message.
+ */
+export interface SpfCheckMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'spf';
+  /** The sending address, IPv4 or IPv6, as a Received line or a refusal names it. */
+  ip: string;
+  /** The MAIL FROM address's domain (RFC 1123 labels); for an empty MAIL FROM, the HELO name (RFC 7208 §2.4). */
+  domain: string;
+}
+
+export type ClientMessage = ConnectMessage | LineMessage | DisconnectMessage | MxLookupMessage | RdnsLookupMessage | DkimLookupMessage | SpfCheckMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bridge -> browser
@@ -393,6 +406,35 @@ export interface DkimMessage {
   answer: PolicyRecords;
 }
 
+/** The results of an SPF check (RFC 7208 §2.6). */
+export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'permerror' | 'temperror';
+
+/** What an SPF check found, or why the bridge did not make it. */
+export type SpfCheck =
+  | {
+      kind: 'checked';
+      result: SpfResult;
+      /** The domain's SPF record, when it has one (at most MAX_POLICY_CHARS). */
+      record?: string;
+      /** For none, permerror and temperror: what went wrong, in the checker's words (at most MAX_SPF_DETAIL_CHARS). */
+      detail?: string;
+      /** DNS lookups the evaluation made until it had its result (RFC 7208 §4.6.4: past 10, a permerror)… */
+      lookups: number;
+      /** …and of them, those that found nothing ("void": past 2, a permerror). */
+      voidLookups: number;
+    }
+  /** Over one of the bridge's limits (`detail` says which). */
+  | { kind: 'refused'; detail: string };
+
+/** The answer to an `spf` check. */
+export interface SpfMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'spf';
+  ip: string;
+  domain: string;
+  answer: SpfCheck;
+}
+
 /**
  * The embedded practice server stored a message this session sent: what it keeps, for the trainee to see what a
  * mailbox receives. Sent only to the session whose connection sent it.
@@ -415,6 +457,7 @@ export type ServerMessage =
   | MxMessage
   | RdnsMessage
   | DkimMessage
+  | SpfMessage
   | StoredMessage
   | HelloMessage
   | ConnectingMessage

@@ -4,7 +4,8 @@
  * form at the first server; an address is refused in the form; /mx practice.test points at the practice server,
  * and Connect then reaches it. The reverse DNS of the server connected to, by /rdns (the page asks by itself once
  * a server greets, but not for the practice server nor a loopback address, shared/smtp/rdns.ts): its PTR record,
- * whether it resolves back, whether the greeting agrees. A domain's DKIM key for a selector, by /dkim.
+ * whether it resolves back, whether the greeting agrees. A domain's DKIM key for a selector, by /dkim, and whether an
+ * address may send mail from a domain, by /spf.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -163,6 +164,29 @@ describe('DNS lookups in Chromium', () => {
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (t) => t.includes('no key published: mail signed with s=gone d=example.org fails DKIM'), TIMEOUT_MS, 'the missing key');
     expect(dns.questions).toEqual(expect.arrayContaining(['TXT s1._domainkey.example.org', 'TXT gone._domainkey.example.org']));
+  });
+
+  it('/spf checks whether an address may send mail from a domain, as a receiver evaluates its SPF record', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    await page.click('#terminal');
+    // An MX host of the domain (the record's "mx"), then an address none of its terms lists, given a sender address.
+    await page.keyboard.type('/spf 192.0.2.10 example.org');
+    await page.keyboard.press('Enter');
+    const head = '-- SPF check: may 192.0.2.10 send mail from example.org? (as a receiver evaluates it, RFC 7208 §4)';
+    let text = await waitForTerminal(page, (t) => t.includes(head), TIMEOUT_MS, 'the pass');
+    expect(linesAfter(text, (l) => l === head, 3)).toEqual([
+      '   · SPF: v=spf1 mx include:_spf.example.net ~all',
+      "   ✓ pass: example.org's SPF record lets 192.0.2.10 send its mail (RFC 7208 §8.3). DMARC also wants that domain to match the From: header's",
+      '   · 1 DNS lookup until the result (of 10 allowed, RFC 7208 §4.6.4)',
+    ]);
+    expect(await logEntry(page, 'spf')).toEqual({ label: 'SPF', findings: 3 });
+    await page.keyboard.type('/spf 198.51.100.7 <bob@example.org>');
+    await page.keyboard.press('Enter');
+    text = await waitForTerminal(page, (t) => t.includes('softfail: 198.51.100.7 is not authorised'), TIMEOUT_MS, 'the softfail');
+    expect(text).toContain('To fix, add ip4:198.51.100.7 (or the include: of the provider that sends for you)');
+    // The record's includes and the provider's own were evaluated, as a receiver does.
+    expect(dns.questions).toEqual(expect.arrayContaining(['TXT _spf.example.net', 'TXT _netblocks.example.net', 'TXT _netblocks6.example.net']));
   });
 
   it('does not look up the practice server\'s reverse DNS', async () => {

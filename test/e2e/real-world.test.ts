@@ -191,13 +191,18 @@ describe('real-world replies explained in Chromium', () => {
     await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
     expect(await entry.locator('.reply-origin').textContent()).toBe('/explain: ');
     expect(await entry.textContent()).toContain(rule.action);
-    // An SPF refusal points at the records behind it: /mx shows them.
+    // An SPF refusal points at the check behind it: /spf, with the address and domain it names when it names them.
     await page.keyboard.type('/explain 550 5.7.26 The MAIL FROM domain [example.org] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (t) => t.includes('⚑ likely: SPF hard fail'), REPLY_TIMEOUT_MS, 'the SPF refusal explained');
     const spf = page.locator('.reply-log li.explained').last();
-    await expect.poll(async () => (await spf.textContent()) ?? '', { timeout: REPLY_TIMEOUT_MS }).toContain("(/mx with the sender's domain shows its SPF and DMARC records.)");
-    expect(await entry.first().textContent()).not.toContain('/mx with');
+    await expect.poll(async () => (await spf.textContent()) ?? '', { timeout: REPLY_TIMEOUT_MS }).toContain("(/spf with your server's address and the MAIL FROM domain checks it");
+    expect(await entry.first().textContent()).not.toContain('/spf');
+    await page.keyboard.type('/explain 550 5.7.26 The MAIL FROM domain [example.org] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [192.0.2.1].');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => (await page.locator('.reply-log li.explained').last().textContent()) ?? '', { timeout: REPLY_TIMEOUT_MS })
+      .toContain('(/spf 192.0.2.1 example.org checks the address and domain it names, as a receiver does.)');
     // An enhanced code alone gets its explanation.
     await page.keyboard.type('/explain 5.7.26');
     await page.keyboard.press('Enter');
