@@ -6,7 +6,8 @@
  * - the reverse DNS of a server's address (its PTR records, RFC 1035 §3.5) and whether each name resolves back to
  *   it (forward-confirmed reverse DNS, which receivers check of senders), as `dig -x` then `dig A` tell;
  * - a domain's mail policies, as `dig TXT` tells: SPF (RFC 7208), DMARC (RFC 7489), MTA-STS (RFC 8461) and TLS-RPT
- *   (RFC 8460) records, each TXT record with its version tag; and the DNS lookups its SPF record costs a receiver,
+ *   (RFC 8460) records, each TXT record with its version tag (for a subdomain without DMARC, its organizational
+ *   domain's DMARC record, which receivers use instead); and the DNS lookups its SPF record costs a receiver,
  *   through the records its includes name (a limit of 10 that many published records pass); the DKIM key a domain
  *   publishes for a selector.
  *
@@ -16,6 +17,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
+import { getDomain } from 'tldts';
 import { MAX_HOST_CHARS } from '../shared/protocol/host.js';
 import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS } from '../shared/protocol/app-limits.js';
 import { type MxAnswer, type MxHost, type PolicyAnswer, type PolicyRecords, type RdnsAnswer, type RdnsName, type SpfLookups } from '../shared/protocol/messages.js';
@@ -238,6 +240,16 @@ export async function countSpfLookups(record: string, r: DnsResolver): Promise<S
 }
 
 /**
+ * The organizational domain of `domain` when it is below one (RFC 7489 §3.2: the name registered under a public
+ * suffix, by the Public Suffix List as DMARC verifiers read it, private suffixes included), else null.
+ */
+export function organizationalDomain(domain: string): string | null {
+  const name = domain.toLowerCase().replace(/\.$/, '');
+  const org = getDomain(name, { allowPrivateDomains: true });
+  return org === null || org === name ? null : org;
+}
+
+/**
  * What `domain` publishes about its mail in TXT records (SPF, DMARC, MTA-STS, TLS-RPT), and when it has one SPF
  * record, the lookups evaluating it costs. Never throws.
  */
@@ -249,7 +261,13 @@ export async function lookupPolicies(domain: string, r: DnsResolver): Promise<Po
     taggedRecords(`_smtp._tls.${domain}`, 'v=TLSRPTv1', r),
   ]);
   const answer: PolicyAnswer = { spf: sent(spf), dmarc: sent(dmarc), mtaSts: sent(mtaSts), tlsRpt: sent(tlsRpt) };
-  if (spf.kind === 'records' && spf.count === 1) answer.spfLookups = await countSpfLookups(spf.records[0] ?? '', r);
+  const org = dmarc.kind === 'none' ? organizationalDomain(domain) : null;
+  const [lookups, orgDmarc] = await Promise.all([
+    spf.kind === 'records' && spf.count === 1 ? countSpfLookups(spf.records[0] ?? '', r) : undefined,
+    org === null ? undefined : taggedRecords(`_dmarc.${org}`, 'v=DMARC1', r),
+  ]);
+  if (lookups !== undefined) answer.spfLookups = lookups;
+  if (org !== null && orgDmarc !== undefined) answer.dmarcOrg = { domain: org, dmarc: sent(orgDmarc) };
   return answer;
 }
 

@@ -113,9 +113,19 @@ function decodePolicies(x: unknown): PolicyAnswer | null {
   if (!isObj(x)) return null;
   const [spf, dmarc, mtaSts, tlsRpt] = [x.spf, x.dmarc, x.mtaSts, x.tlsRpt].map(decodePolicyRecords);
   if (spf == null || dmarc == null || mtaSts == null || tlsRpt == null) return null;
-  if (x.spfLookups === undefined) return { spf, dmarc, mtaSts, tlsRpt };
-  const spfLookups = decodeSpfLookups(x.spfLookups);
-  return spfLookups === null ? null : { spf, spfLookups, dmarc, mtaSts, tlsRpt };
+  const answer: PolicyAnswer = { spf, dmarc, mtaSts, tlsRpt };
+  if (x.spfLookups !== undefined) {
+    const spfLookups = decodeSpfLookups(x.spfLookups);
+    if (spfLookups === null) return null;
+    answer.spfLookups = spfLookups;
+  }
+  if (x.dmarcOrg !== undefined) {
+    const org: Obj = isObj(x.dmarcOrg) ? x.dmarcOrg : {};
+    const orgDmarc = decodePolicyRecords(org.dmarc);
+    if (!isStr(org.domain, MAX_HOST_CHARS) || orgDmarc === null) return null;
+    answer.dmarcOrg = { domain: org.domain, dmarc: orgDmarc };
+  }
+  return answer;
 }
 
 function decodeRdnsName(x: unknown): RdnsName | null {

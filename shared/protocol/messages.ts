@@ -350,6 +350,12 @@ export interface PolicyAnswer {
   spfLookups?: SpfLookups;
   /** "v=DMARC1" at _dmarc.<domain> (RFC 7489 §6.6.3). */
   dmarc: PolicyRecords;
+  /**
+   * When the domain has no DMARC record and is below its organizational domain (the name registered under a public
+   * suffix, example.org for news.example.org): that domain's DMARC records, which receivers use instead (RFC 7489
+   * §6.6.3).
+   */
+  dmarcOrg?: { domain: string; dmarc: PolicyRecords };
   /** "v=STSv1" at _mta-sts.<domain> (RFC 8461 §3.1). */
   mtaSts: PolicyRecords;
   /** "v=TLSRPTv1" at _smtp._tls.<domain> (RFC 8460 §3). */

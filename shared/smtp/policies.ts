@@ -8,7 +8,8 @@
  *   that cost DNS lookups, counted through its includes by the bridge (§4.6.4, spf.ts); includes that name a domain
  *   without an SPF record (§5.2).
  * - DMARC (RFC 7489): one record at _dmarc.<domain> (§6.6.3), its policy p= (none only monitors), pct= below 100,
- *   sp= for subdomains, and no rua= (no aggregate reports: failures go unseen).
+ *   sp= for subdomains, and no rua= (no aggregate reports: failures go unseen); for a subdomain without a record, its
+ *   organizational domain's, whose sp= (or else p=) applies to it (§6.6.3).
  * - MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): whether senders are told to insist on TLS, and where failures go.
  * - Gmail's and Yahoo's sender rules (2024): SPF or DKIM for everyone, a DMARC record for bulk senders.
  */
@@ -56,7 +57,7 @@ function spfLookups(record: string, counted: SpfLookups | undefined): Finding[] 
     });
   } else if (counted !== undefined) {
     const near = count >= SPF_LOOKUP_LIMIT - 1 ? ': at the edge, one more include and receivers stop with a permanent error' : '';
-    out.push({ tone: near === '' ? (counted.partial ? 'info' : 'ok') : 'warn', text: `${count} DNS lookups ${where}, within ${limit}${near}` });
+    out.push({ tone: near === '' ? (counted.partial ? 'info' : 'ok') : 'warn', text: `${count === 1 ? '1 DNS lookup' : `${count} DNS lookups`} ${where}, within ${limit}${near}` });
   }
   return out;
 }
@@ -87,37 +88,55 @@ function spf(domain: string, p: PolicyRecords, counted: SpfLookups | undefined):
   return out;
 }
 
-function dmarc(domain: string, p: PolicyRecords): Finding[] {
-  const sub = domain.split('.').length > 2 ? ' (a subdomain without one falls back to its organizational domain\'s)' : '';
-  const out = records(p, 'DMARC', {
-    tone: 'warn',
-    text: `no DMARC record at _dmarc.${domain}${sub}: Gmail and Yahoo require one of bulk senders, p=none at least (RFC 7489)`,
-  });
-  if (p.kind !== 'records') return out;
-  if (p.count > 1) {
-    out.push({ tone: 'bad', text: `${p.count} DMARC records: receivers use none of them (RFC 7489 §6.6.3). Keep one` });
-    return out;
+const NO_DMARC = 'Gmail and Yahoo require one of bulk senders, p=none at least (RFC 7489)';
+
+/**
+ * The DMARC findings: the domain's own record, or for a subdomain without one, its organizational domain's, which
+ * receivers use instead (RFC 7489 §6.6.3).
+ */
+function dmarc(domain: string, p: PolicyRecords, org: PolicyAnswer['dmarcOrg']): Finding[] {
+  if (p.kind === 'none' && org !== undefined) {
+    const where = `no DMARC record at _dmarc.${domain}`;
+    if (org.dmarc.kind === 'none') return [{ tone: 'warn', text: `${where} nor at _dmarc.${org.domain}, its organizational domain: ${NO_DMARC}` }];
+    return [
+      { tone: 'info', text: `${where}: receivers use its organizational domain's, at _dmarc.${org.domain} (RFC 7489 §6.6.3)` },
+      ...records(org.dmarc, `DMARC of ${org.domain}`, null),
+      ...(org.dmarc.kind === 'records' ? dmarcRecord(domain, org.dmarc, true) : []),
+    ];
   }
+  const sub = domain.split('.').length > 2 ? " (a subdomain without one falls back to its organizational domain's)" : '';
+  const out = records(p, 'DMARC', { tone: 'warn', text: `no DMARC record at _dmarc.${domain}${sub}: ${NO_DMARC}` });
+  return p.kind === 'records' ? [...out, ...dmarcRecord(domain, p, false)] : out;
+}
+
+/**
+ * What one DMARC record says of mail from `domain`: its own (`inherited` false), or its organizational domain's,
+ * whose sp= then applies to it instead of p= (RFC 7489 §6.3).
+ */
+function dmarcRecord(domain: string, p: Extract<PolicyRecords, { kind: 'records' }>, inherited: boolean): Finding[] {
+  if (p.count > 1) return [{ tone: 'bad', text: `${p.count} DMARC records: receivers use none of them (RFC 7489 §6.6.3). Keep one` }];
+  const out: Finding[] = [];
   const record = p.records[0] ?? '';
   const tag = (name: string): string | undefined => new RegExp(`(?:^|;)\\s*${name}\\s*=\\s*([^;]*)`, 'i').exec(record)?.[1]?.trim();
-  const policy = tag('p')?.toLowerCase();
-  if (policy === undefined || policy === '') {
-    out.push({ tone: 'bad', text: 'no p= tag: the record is invalid, and receivers ignore it (RFC 7489 §6.3)' });
-    return out;
-  }
-  if (policy === 'none') out.push({ tone: 'info', text: 'p=none: receivers only report; they refuse nothing for failing DMARC' });
+  const own = tag('p')?.toLowerCase();
+  if (own === undefined || own === '') return [{ tone: 'bad', text: 'no p= tag: the record is invalid, and receivers ignore it (RFC 7489 §6.3)' }];
+  const sp = tag('sp')?.toLowerCase();
+  const policy = inherited && sp !== undefined ? sp : own;
+  const named = inherited && sp !== undefined ? `sp=${sp}, for its subdomains,` : `p=${policy}`;
+  const as = inherited ? ` applies to ${domain}` : '';
+  if (policy === 'none') out.push({ tone: 'info', text: `${named}${as}: receivers only report; they refuse nothing for failing DMARC` });
   else if (policy === 'quarantine' || policy === 'reject') {
-    out.push({ tone: 'ok', text: `p=${policy}: receivers ${policy === 'reject' ? 'refuse' : 'treat as spam'} mail that fails DMARC (neither SPF nor DKIM aligned with ${domain})` });
+    const does = policy === 'reject' ? 'refuse' : 'treat as spam';
+    out.push({ tone: 'ok', text: `${named}${as}: receivers ${does} mail that fails DMARC (neither SPF nor DKIM aligned with ${domain})` });
   } else {
-    out.push({ tone: 'bad', text: `p=${policy} is not a DMARC policy (none, quarantine, reject): receivers ignore the record` });
+    out.push({ tone: 'bad', text: `${inherited && sp !== undefined ? 'sp' : 'p'}=${policy} is not a DMARC policy (none, quarantine, reject): receivers ignore the record` });
     return out;
   }
   const pct = tag('pct');
   if (pct !== undefined && policy !== 'none' && /^\d+$/.test(pct) && Number(pct) < 100) {
     out.push({ tone: 'info', text: `pct=${pct}: the policy applies to ${pct}% of failing mail; the rest is handled one step milder (RFC 7489 §6.6.4)` });
   }
-  const sp = tag('sp')?.toLowerCase();
-  if (sp !== undefined && sp !== policy) out.push({ tone: 'info', text: `sp=${sp}: mail from its subdomains that fails DMARC gets ${sp} instead` });
+  if (!inherited && sp !== undefined && sp !== policy) out.push({ tone: 'info', text: `sp=${sp}: mail from its subdomains that fails DMARC gets ${sp} instead` });
   if (tag('rua') === undefined) {
     out.push({
       tone: policy === 'none' ? 'warn' : 'info',
@@ -131,7 +150,7 @@ function dmarc(domain: string, p: PolicyRecords): Finding[] {
 export function readPolicies(domain: string, p: PolicyAnswer): PolicyReport {
   const findings = [
     ...spf(domain, p.spf, p.spfLookups),
-    ...dmarc(domain, p.dmarc),
+    ...dmarc(domain, p.dmarc, p.dmarcOrg),
     ...records(p.mtaSts, 'MTA-STS', { tone: 'info', text: 'no MTA-STS: senders fall back to plain text when STARTTLS fails or is stripped on the way (RFC 8461)' }),
     ...records(p.tlsRpt, 'TLS-RPT', null),
   ];

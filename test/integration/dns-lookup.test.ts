@@ -46,6 +46,9 @@ describe('MX lookups through the bridge', () => {
         '_smtp._tls.policy.test': { TXT: ['v=spf1 -all'] },
         '_smtp._tls.bare.test': { TXT: ['v=TLSRPTv1;rua=mailto:t@bare.test'] },
         'bare.test': { MX: [[10, 'mx1.example.test']] },
+        // A subdomain without DMARC, below one with it, and one below a domain without it either.
+        'news.policy.test': { TXT: ['v=spf1 -all'] },
+        'news.example.test': { TXT: ['v=spf1 -all'] },
         // SPF records whose includes cost lookups of their own: one include names no SPF record, one loops, one fails.
         'spf.test': { MX: [[10, 'mx1.example.test']], TXT: ['v=spf1 include:a.spf.test include:Gone.spf.test. mx -all'] },
         'a.spf.test': { TXT: ['v=spf1 include:c.spf.test ip4:192.0.2.1 ~all'] },
@@ -172,6 +175,15 @@ describe('MX lookups through the bridge', () => {
       mtaSts: { kind: 'none' },
       tlsRpt: { kind: 'records', count: 1, records: ['v=TLSRPTv1;rua=mailto:t@bare.test'] },
     });
+    // A subdomain without a DMARC record: its organizational domain's, which receivers use instead.
+    const dmarcOf = async (domain: string) => {
+      c.send({ type: 'mx', domain, policies: true });
+      const p = (await c.next('mx', 10_000)).policies;
+      return [p?.dmarc, p?.dmarcOrg];
+    };
+    expect(await dmarcOf('news.policy.test')).toEqual([{ kind: 'none' }, { domain: 'policy.test', dmarc: { kind: 'records', count: 1, records: ['v=DMARC1; p=reject; rua=mailto:d@policy.test'] } }]);
+    expect(await dmarcOf('news.example.test')).toEqual([{ kind: 'none' }, { domain: 'example.test', dmarc: { kind: 'none' } }]);
+    expect(dns.questions).toEqual(expect.arrayContaining(['TXT _dmarc.news.policy.test', 'TXT _dmarc.policy.test', 'TXT _dmarc.example.test']));
     // A record longer than the page takes is cut to what it takes; its bytes are passed on as DNS gave them (the page
     // makes control characters visible when it shows them, test/unit/policies).
     c.send({ type: 'mx', domain: 'long.test', policies: true });

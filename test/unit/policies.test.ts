@@ -11,6 +11,7 @@ import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
 import type { PolicyAnswer, PolicyRecords } from '../../shared/protocol/messages.js';
 import { readPolicies } from '../../shared/smtp/policies.js';
+import { organizationalDomain } from '../../server/dns-lookup.js';
 
 const one = (record: string): PolicyRecords => ({ kind: 'records', records: [record], count: 1 });
 const NONE: PolicyRecords = { kind: 'none' };
@@ -68,6 +69,7 @@ describe('readPolicies', () => {
     const counted = (count: number, missing: string[] = [], partial = false): string[] =>
       lines('example.org', { spf: one('v=spf1 include:_spf.example.net -all'), spfLookups: { count, missing, partial } }).slice(2, -2);
     expect(counted(4)).toEqual(['ok: 4 DNS lookups counted through its includes, within the limit of 10 (RFC 7208 §4.6.4)']);
+    expect(counted(1)).toEqual(['ok: 1 DNS lookup counted through its includes, within the limit of 10 (RFC 7208 §4.6.4)']);
     expect(counted(10)).toEqual([
       'warn: 10 DNS lookups counted through its includes, within the limit of 10 (RFC 7208 §4.6.4): at the edge, one more include and receivers stop with a permanent error',
     ]);
@@ -106,6 +108,31 @@ describe('readPolicies', () => {
     expect(after('v=DMARC1; sp=reject; pct=5')).toEqual([]);
   });
 
+  it("reads a subdomain without DMARC by its organizational domain's record, whose sp= applies to it", () => {
+    const dmarcOf = (org: PolicyRecords): string[] => lines('news.example.org', { spf: one('v=spf1 -all'), dmarcOrg: { domain: 'example.org', dmarc: org } }).slice(2, -1);
+    expect(dmarcOf(one('v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@example.org'))).toEqual([
+      'info: no DMARC record at _dmarc.news.example.org: receivers use its organizational domain\'s, at _dmarc.example.org (RFC 7489 §6.6.3)',
+      'info: DMARC of example.org: v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@example.org',
+      'ok: sp=quarantine, for its subdomains, applies to news.example.org: receivers treat as spam mail that fails DMARC (neither SPF nor DKIM aligned with news.example.org)',
+    ]);
+    // Without sp=, p= applies to subdomains too.
+    expect(dmarcOf(one('v=DMARC1; p=none'))).toEqual([
+      expect.stringContaining('receivers use its organizational domain'),
+      'info: DMARC of example.org: v=DMARC1; p=none',
+      'info: p=none applies to news.example.org: receivers only report; they refuse nothing for failing DMARC',
+      'warn: no rua=: receivers send no aggregate reports, so p=none watches nothing. Add rua=mailto:… (RFC 7489 §7.2)',
+    ]);
+    expect(dmarcOf(one('v=DMARC1; p=reject; sp=maybe'))[2]).toMatch(/^bad: sp=maybe is not a DMARC policy/);
+    // None there either, or a lookup that failed.
+    expect(dmarcOf(NONE)).toEqual([
+      'warn: no DMARC record at _dmarc.news.example.org nor at _dmarc.example.org, its organizational domain: Gmail and Yahoo require one of bulk senders, p=none at least (RFC 7489)',
+    ]);
+    expect(dmarcOf({ kind: 'error', detail: 'the TXT lookup of _dmarc.example.org failed: ETIMEOUT' })[1]).toMatch(/^warn: DMARC of example\.org: the TXT lookup .* failed: ETIMEOUT; try again/);
+    // The subdomain's own record, when it has one, is what counts.
+    const own = lines('news.example.org', { spf: one('v=spf1 -all'), dmarc: one('v=DMARC1; p=none; rua=mailto:d@example.org'), dmarcOrg: { domain: 'example.org', dmarc: one('v=DMARC1; p=reject') } });
+    expect(own.join('\n')).not.toContain('organizational');
+  });
+
   it('says a failed lookup proves nothing, and counts records beyond those listed', () => {
     expect(lines('example.org', { spf: { kind: 'error', detail: 'the TXT lookup of example.org failed: ETIMEOUT' } })[0]).toBe(
       'warn: SPF: the TXT lookup of example.org failed: ETIMEOUT; try again before concluding anything',
@@ -117,6 +144,20 @@ describe('readPolicies', () => {
   it('never passes a record\'s control characters to the terminal', () => {
     const out = formatReport(readPolicies('example.org', policies({ spf: one('v=spf1 \x1b[2J-all') })));
     expect(out).not.toContain('\x1b[2J');
+  });
+});
+
+describe('organizationalDomain (the bridge)', () => {
+  it('finds the name registered under a public suffix, by the Public Suffix List', () => {
+    expect(organizationalDomain('news.example.org')).toBe('example.org');
+    expect(organizationalDomain('a.b.News.Example.CO.UK.')).toBe('example.co.uk');
+    expect(organizationalDomain('mail.example.test')).toBe('example.test');
+    // Private suffixes count, as DMARC verifiers read the list: a GitHub Pages site is its own organization.
+    expect(organizationalDomain('www.someone.github.io')).toBe('someone.github.io');
+  });
+
+  it('gives nothing for an organizational domain itself, or a public suffix', () => {
+    for (const d of ['example.org', 'example.co.uk', 'someone.github.io', 'co.uk', 'org']) expect(organizationalDomain(d)).toBeNull();
   });
 });
 
@@ -142,7 +183,14 @@ describe('policies at the protocol boundary', () => {
     expect(answer(p)).toEqual({ ok: true, value: { v: 2, type: 'mx', domain: 'example.org', answer: { kind: 'null' }, policies: p } });
   });
 
+  it('decodes the organizational domain\'s DMARC records', () => {
+    const p = policies({ dmarcOrg: { domain: 'example.org', dmarc: one('v=DMARC1; p=reject') } });
+    expect(answer(p)).toEqual({ ok: true, value: { v: 2, type: 'mx', domain: 'example.org', answer: { kind: 'null' }, policies: p } });
+  });
+
   it.each<[string, unknown]>([
+    ['an organizational domain without records', policies({ dmarcOrg: { domain: 'example.org' } as never })],
+    ['an organizational domain too long', policies({ dmarcOrg: { domain: 'x'.repeat(300), dmarc: NONE } })],
     ['a missing policy', { spf: NONE, dmarc: NONE, mtaSts: NONE }],
     ['SPF lookups without a count', policies({ spfLookups: { missing: [], partial: false } as never })],
     ['SPF lookups counted below zero', policies({ spfLookups: { count: -1, missing: [], partial: false } })],
