@@ -4,7 +4,7 @@
  * (dns-lookup.ts DnsBudget), so that the bridge does not become a DNS query pump. Made at a session's first lookup:
  * idle sessions pay nothing.
  */
-import type { Bare, DkimMessage, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';
+import type { Bare, DkimMessage, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';
 import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 import { checkSpf } from './spf-check.js';
@@ -23,6 +23,8 @@ export interface DnsDeskDeps {
   resolver: () => DnsResolver;
   /** The lookups all sessions together may still begin this minute. */
   budget: DnsBudget;
+  /** Fetches a domain's MTA-STS policy (mta-sts-fetch.ts), with the lookup's resolver; absent: not fetched. */
+  fetchMtaSts?: (domain: string, r: DnsResolver, signal: AbortSignal) => Promise<MtaStsFetch>;
   send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage>) => void;
   log: LogSink;
 }
@@ -32,8 +34,9 @@ export interface DnsDeskDeps {
  * "none", reason "refused", the limit as its detail), so the page can tell which of its questions went unanswered.
  */
 export class DnsDesk {
-  /** The lookup in flight (its resolver, to cancel), or null. */
+  /** The lookup in flight (its resolver, and what aborts its other I/O: both to cancel), or null. */
   private resolver: DnsResolver | null = null;
+  private abort: AbortController | null = null;
   private windowStart = -Infinity;
   private count = 0;
   private disposed = false;
@@ -42,9 +45,11 @@ export class DnsDesk {
 
   /** Where `domain`'s mail goes, and with `policies` its mail policies too; answered with an `mx` message. */
   mx(domain: string, policies = false): void {
-    const both = async (r: DnsResolver): Promise<{ answer: MxAnswer; policies?: PolicyAnswer }> => {
+    const both = async (r: DnsResolver, signal: AbortSignal): Promise<{ answer: MxAnswer; policies?: PolicyAnswer }> => {
       if (!policies) return { answer: await lookupMx(domain, r) };
-      const [answer, found] = await Promise.all([lookupMx(domain, r), lookupPolicies(domain, r)]);
+      const fetch = this.deps.fetchMtaSts;
+      const fetchPolicy = fetch === undefined ? undefined : (d: string) => fetch(d, r, signal);
+      const [answer, found] = await Promise.all([lookupMx(domain, r), lookupPolicies(domain, r, fetchPolicy)]);
       return { answer, policies: found };
     };
     this.run('mx', both, (result: MxAnswer | { answer: MxAnswer; policies?: PolicyAnswer }) => {
@@ -85,11 +90,13 @@ export class DnsDesk {
    * Runs one lookup if one may begin now, and hands its answer on unless the session is over by then; if not, hands
    * on the refusal as its answer.
    */
-  private run<A>(what: string, lookup: (r: DnsResolver) => Promise<A>, answered: (answer: A | Refused) => void): void {
+  private run<A>(what: string, lookup: (r: DnsResolver, signal: AbortSignal) => Promise<A>, answered: (answer: A | Refused) => void): void {
     const begun = this.begin(what);
     if (typeof begun === 'string') return answered({ kind: 'none', reason: 'refused', detail: begun });
-    void lookup(begun).then((answer) => {
+    const abort = (this.abort = new AbortController());
+    void lookup(begun, abort.signal).then((answer) => {
       this.resolver = null;
+      this.abort = null;
       if (!this.disposed) answered(answer);
     });
   }
@@ -98,6 +105,7 @@ export class DnsDesk {
   dispose(): void {
     this.disposed = true;
     this.resolver?.cancel();
+    this.abort?.abort();
   }
 
   /** A resolver for a new lookup, or why one may not begin now. */

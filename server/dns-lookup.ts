@@ -20,7 +20,7 @@ import ipaddr from 'ipaddr.js';
 import { getDomain } from 'tldts';
 import { MAX_HOST_CHARS } from '../shared/protocol/host.js';
 import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS } from '../shared/protocol/app-limits.js';
-import { type MxAnswer, type MxHost, type PolicyAnswer, type PolicyRecords, type RdnsAnswer, type RdnsName, type SpfLookups } from '../shared/protocol/messages.js';
+import { type MtaStsFetch, type MxAnswer, type MxHost, type PolicyAnswer, type PolicyRecords, type RdnsAnswer, type RdnsName, type SpfLookups } from '../shared/protocol/messages.js';
 import { SPF_LOOKUP_LIMIT, followedDomain, spfTerms } from '../shared/smtp/spf.js';
 import { dkimName } from '../shared/smtp/dkim.js';
 // The same comparison the page makes of the addresses sent (forward-confirmed reverse DNS, rdns.ts).
@@ -251,9 +251,9 @@ export function organizationalDomain(domain: string): string | null {
 
 /**
  * What `domain` publishes about its mail in TXT records (SPF, DMARC, MTA-STS, TLS-RPT), and when it has one SPF
- * record, the lookups evaluating it costs. Never throws.
+ * record, the lookups evaluating it costs; with `fetchPolicy`, the MTA-STS policy its record announces. Never throws.
  */
-export async function lookupPolicies(domain: string, r: DnsResolver): Promise<PolicyAnswer> {
+export async function lookupPolicies(domain: string, r: DnsResolver, fetchPolicy?: (domain: string) => Promise<MtaStsFetch>): Promise<PolicyAnswer> {
   const [spf, dmarc, mtaSts, tlsRpt] = await Promise.all([
     taggedRecords(domain, 'v=spf1', r),
     taggedRecords(`_dmarc.${domain}`, 'v=DMARC1', r),
@@ -262,11 +262,13 @@ export async function lookupPolicies(domain: string, r: DnsResolver): Promise<Po
   ]);
   const answer: PolicyAnswer = { spf: sent(spf), dmarc: sent(dmarc), mtaSts: sent(mtaSts), tlsRpt: sent(tlsRpt) };
   const org = dmarc.kind === 'none' ? organizationalDomain(domain) : null;
-  const [lookups, orgDmarc] = await Promise.all([
+  const [lookups, orgDmarc, policy] = await Promise.all([
     spf.kind === 'records' && spf.count === 1 ? countSpfLookups(spf.records[0] ?? '', r) : undefined,
     org === null ? undefined : taggedRecords(`_dmarc.${org}`, 'v=DMARC1', r),
+    mtaSts.kind === 'records' ? fetchPolicy?.(domain) : undefined,
   ]);
   if (lookups !== undefined) answer.spfLookups = lookups;
+  if (policy !== undefined) answer.mtaStsPolicy = policy;
   if (org !== null && orgDmarc !== undefined) answer.dmarcOrg = { domain: org, dmarc: sent(orgDmarc) };
   return answer;
 }

@@ -16,6 +16,7 @@ import { stderrLog, type LogSink } from './log.js';
 import { compileProxyTrust } from './proxy-trust.js';
 import type { PracticeServer } from './practice/practice-server.js';
 import { DnsBudget, makeResolver } from './dns-lookup.js';
+import { fetchMtaStsPolicy } from './mta-sts-fetch.js';
 import { CLOSE_GOING_AWAY, Session, type SessionLimits } from './session.js';
 import { DEFAULT_MAX_REPLY_LINE_CHARS, DEFAULT_MAX_REPLY_LINES } from './smtp-link.js';
 import { DEFAULT_ALLOWED_PORTS, allowedPorts, parseAllowList, type TargetPolicy } from './target-policy.js';
@@ -26,6 +27,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8025;
 /** How long dialling (DNS + TCP + implicit TLS) and a STARTTLS handshake may take, in ms. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Where MTA-STS policies are served (RFC 8461 §3.3). */
+const HTTPS_PORT = 443;
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 export const DEFAULT_MAX_SESSIONS = 100;
 /** Per client address: a classroom behind one NAT address shares it, so not too few. */
@@ -70,6 +73,12 @@ export interface HelotermOptions {
   dnsTimeoutMs?: number;
   /** DNS lookups (MX, reverse DNS) all sessions together may begin per minute (default dns-lookup.ts). */
   dnsLookupsPerMinute?: number;
+  /**
+   * The HTTPS port MTA-STS policies are fetched from (443; tests serve one on a port of their own), and certificates
+   * to trust for it besides the machine's store (tests: their own certificate authority).
+   */
+  mtaStsPort?: number;
+  mtaStsCa?: string[];
   /** Structured log sink; default: one JSON line per event to stderr. */
   log?: (event: Record<string, unknown>) => void;
 
@@ -238,6 +247,8 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
         lookup: opts.lookup ?? dns.lookup,
         dnsResolver: () => makeResolver(dnsServers, opts.dnsTimeoutMs),
         dnsBudget,
+        fetchMtaSts: (domain, resolver, signal) =>
+          fetchMtaStsPolicy(domain, { resolver, policy, port: opts.mtaStsPort ?? HTTPS_PORT, ...(opts.mtaStsCa !== undefined ? { ca: opts.mtaStsCa } : {}), signal }),
         storedMessages: practice ?? undefined,
         log,
         logFields: { remote, client },

@@ -34,7 +34,7 @@ import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
 import type { LogSink } from './log.js';
 import type { DnsBudget, DnsResolver } from './dns-lookup.js';
 import type { ReceivedMessage, StoredMessages } from './practice/practice-server.js';
-import { DnsDesk } from './dns-desk.js';
+import { DnsDesk, type DnsDeskDeps } from './dns-desk.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
 import { allowedPorts, checkPort, resolveTarget, type TargetPolicy } from './target-policy.js';
 
@@ -77,6 +77,8 @@ export interface SessionOptions {
   dnsResolver: () => DnsResolver;
   /** The lookups all sessions together may still begin this minute. */
   dnsBudget: DnsBudget;
+  /** Fetches a domain's MTA-STS policy for its mail policies (mta-sts-fetch.ts); absent: not fetched. */
+  fetchMtaSts?: DnsDeskDeps['fetchMtaSts'];
   /** The practice server's stored messages, to show a session the ones it sent; absent without a practice server. */
   storedMessages?: StoredMessages;
   log: LogSink;
@@ -337,6 +339,7 @@ export class Session {
     return (this.dns ??= new DnsDesk({
       resolver: this.opts.dnsResolver,
       budget: this.opts.dnsBudget,
+      ...(this.opts.fetchMtaSts !== undefined ? { fetchMtaSts: this.opts.fetchMtaSts } : {}),
       send: (m) => this.send(m),
       log: this.log,
     }));

@@ -192,6 +192,17 @@ export function checkAddress(host: string, address: Address, port: number, polic
   if (isPractice(c, port, policy)) return null;
   const shown = host === c.address ? host : `${host} (${c.address})`;
   if (!policy.ports.includes(port)) return `port ${port} is only open to the practice server, not to ${shown}`;
+  return checkAddressClass(host, address, policy);
+}
+
+/**
+ * Whether the bridge may reach `address` (of `host`) at all, whatever the port: never an address that is never a
+ * server, and a private one only in loopback mode or when allow-listed. Also for the HTTPS fetch of an MTA-STS
+ * policy, which must not reach what a `connect` could not. Pure.
+ */
+export function checkAddressClass(host: string, address: Address, policy: TargetPolicy): string | null {
+  const c = classifyAddress(address);
+  const shown = host === c.address ? host : `${host} (${c.address})`;
   const inner = c.embedded ? `, carrying ${c.embedded.address} (${c.embedded.range})` : '';
   if (c.cls === 'never') return `${shown} is a ${c.range} address${inner}, which is never a mail server: not dialled`;
   if (c.cls === 'private' && policy.publicOnly && !allowListed(host, parseAddress(c.address) ?? address, policy.allow)) {

@@ -9,7 +9,7 @@
  * DNS lookups go to the bridge one at a time (the bridge makes one at a time, and answers every request once); the
  * answers are shown in the terminal, the reply log and the transcript.
  */
-import type { ClientMessage, Bare, DkimMessage, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
+import type { ClientMessage, Bare, DkimMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { showControls } from '../../shared/smtp/escape.js';
@@ -27,6 +27,20 @@ import type { LogEntry } from './reply-log.js';
 
 /** Lookups waiting for the one in flight; beyond, a new one is not asked (a person does not type that fast). */
 const MAX_WAITING = 4;
+/** The hosts senders deliver the domain's mail to, by its MX answer; null when it did not say. */
+function mxHosts(domain: string, answer: MxAnswer): string[] | null {
+  switch (answer.kind) {
+    case 'mx':
+      return answer.hosts.map((h) => h.exchange).filter((h) => h !== '');
+    case 'implicit':
+      return [domain];
+    case 'null':
+      return [];
+    case 'none':
+      return null;
+  }
+}
+
 /** Said when a lookup cannot be asked. */
 const NOT_SENT = 'not sent: no contact with the heloterm bridge';
 /** Recipient domains checked for relaying on one connection (a relay test needs one or two). */
@@ -217,7 +231,7 @@ export class ServerChecks {
       this.deps.write(formatNote(`the connect form now points at ${showControls(r.connectTo)} port ${SMTP_PORT}: press Connect`));
     }
     if (m.policies !== undefined) {
-      const p = readPolicies(m.domain, m.policies);
+      const p = readPolicies(m.domain, m.policies, mxHosts(m.domain, m.answer));
       this.deps.write(formatReport(p));
       this.deps.log({ policies: p });
     }

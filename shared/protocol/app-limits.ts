@@ -23,5 +23,7 @@ export const MAX_POLICY_CHARS = 1000;
 export const MAX_SPF_MISSING = 5;
 /** Most characters of one of them: `redirect=` or `include:` and a host name. */
 export const MAX_SPF_TERM_CHARS = 'redirect='.length + MAX_HOST_CHARS;
+/** Most characters of an MTA-STS policy's text sent (a policy is a few lines: version, mode, max_age, mx). */
+export const MAX_MTA_STS_CHARS = 2000;
 /** Most characters of an SPF check's detail (what went wrong, in the checker's words). */
 export const MAX_SPF_DETAIL_CHARS = 300;

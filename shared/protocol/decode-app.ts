@@ -7,13 +7,14 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_MTA_STS_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type MxAnswer,
   type MxHost,
   type DkimMessage,
   type MxMessage,
+  type MtaStsFetch,
   type PolicyAnswer,
   type PolicyRecords,
   type SpfCheck,
@@ -93,6 +94,15 @@ function decodeSpfLookups(x: unknown): SpfLookups | null {
   return { count, missing, partial };
 }
 
+function decodeMtaStsFetch(x: unknown): MtaStsFetch | null {
+  if (!isObj(x)) return null;
+  if (x.kind === 'error') return isStr(x.detail, 500) ? { kind: 'error', detail: x.detail } : null;
+  const { text, cut, contentType } = x;
+  if (x.kind !== 'policy' || !isStr(text, MAX_MTA_STS_CHARS) || typeof cut !== 'boolean') return null;
+  if (contentType !== null && !isStr(contentType, 200)) return null;
+  return { kind: 'policy', text, cut, contentType };
+}
+
 const SPF_RESULTS: readonly string[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror'] satisfies SpfResult[];
 const isSpfResult = (x: unknown): x is SpfResult => typeof x === 'string' && SPF_RESULTS.includes(x);
 
@@ -118,6 +128,11 @@ function decodePolicies(x: unknown): PolicyAnswer | null {
     const spfLookups = decodeSpfLookups(x.spfLookups);
     if (spfLookups === null) return null;
     answer.spfLookups = spfLookups;
+  }
+  if (x.mtaStsPolicy !== undefined) {
+    const fetched = decodeMtaStsFetch(x.mtaStsPolicy);
+    if (fetched === null) return null;
+    answer.mtaStsPolicy = fetched;
   }
   if (x.dmarcOrg !== undefined) {
     const org: Obj = isObj(x.dmarcOrg) ? x.dmarcOrg : {};

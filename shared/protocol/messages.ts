@@ -342,6 +342,13 @@ export interface SpfLookups {
   partial: boolean;
 }
 
+/** The MTA-STS policy file a domain serves (RFC 8461 §3.3), as the bridge fetched it. */
+export type MtaStsFetch =
+  /** Fetched: its text (at most MAX_MTA_STS_CHARS; `cut` when longer) and its Content-Type, when it had one. */
+  | { kind: 'policy'; text: string; cut: boolean; contentType: string | null }
+  /** Not fetched: why (no address, refused by the target policy, TLS, HTTP status, too large, too slow). */
+  | { kind: 'error'; detail: string };
+
 /** What a domain publishes about the mail sent from it and to it, in TXT records. */
 export interface PolicyAnswer {
   /** "v=spf1" at the domain (RFC 7208 §4.5). */
@@ -358,6 +365,8 @@ export interface PolicyAnswer {
   dmarcOrg?: { domain: string; dmarc: PolicyRecords };
   /** "v=STSv1" at _mta-sts.<domain> (RFC 8461 §3.1). */
   mtaSts: PolicyRecords;
+  /** When there is such a record: the policy it announces, from https://mta-sts.<domain>/.well-known/mta-sts.txt. */
+  mtaStsPolicy?: MtaStsFetch;
   /** "v=TLSRPTv1" at _smtp._tls.<domain> (RFC 8460 §3). */
   tlsRpt: PolicyRecords;
 }

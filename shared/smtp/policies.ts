@@ -10,10 +10,12 @@
  * - DMARC (RFC 7489): one record at _dmarc.<domain> (§6.6.3), its policy p= (none only monitors), pct= below 100,
  *   sp= for subdomains, and no rua= (no aggregate reports: failures go unseen); for a subdomain without a record, its
  *   organizational domain's, whose sp= (or else p=) applies to it (§6.6.3).
- * - MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): whether senders are told to insist on TLS, and where failures go.
+ * - MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): whether senders are told to insist on TLS, and where failures go;
+ *   the policy the bridge fetched, and whether it names every MX host (mta-sts.ts).
  * - Gmail's and Yahoo's sender rules (2024): SPF or DKIM for everyone, a DMARC record for bulk senders.
  */
 import type { PolicyAnswer, PolicyRecords, SpfLookups } from '../protocol/messages.js';
+import { readMtaStsPolicy } from './mta-sts.js';
 import { SPF_LOOKUP_LIMIT, spfTerms } from './spf.js';
 import type { Finding } from './types.js';
 
@@ -146,15 +148,20 @@ function dmarcRecord(domain: string, p: Extract<PolicyRecords, { kind: 'records'
   return out;
 }
 
-/** The findings of a domain's mail policies. */
-export function readPolicies(domain: string, p: PolicyAnswer): PolicyReport {
+/**
+ * The findings of a domain's mail policies; `mxHosts`, the domain's MX hosts when known, are checked against its
+ * MTA-STS policy.
+ */
+export function readPolicies(domain: string, p: PolicyAnswer, mxHosts: readonly string[] | null = null): PolicyReport {
   const findings = [
     ...spf(domain, p.spf, p.spfLookups),
     ...dmarc(domain, p.dmarc, p.dmarcOrg),
     ...records(p.mtaSts, 'MTA-STS', { tone: 'info', text: 'no MTA-STS: senders fall back to plain text when STARTTLS fails or is stripped on the way (RFC 8461)' }),
     ...records(p.tlsRpt, 'TLS-RPT', null),
   ];
-  if (p.mtaSts.kind === 'records') {
+  if (p.mtaSts.kind === 'records' && p.mtaStsPolicy !== undefined) {
+    findings.push(...readMtaStsPolicy(domain, p.mtaStsPolicy, mxHosts));
+  } else if (p.mtaSts.kind === 'records') {
     findings.push({ tone: 'ok', text: `MTA-STS: senders that support it insist on TLS with a valid certificate to the MX hosts its policy names: https://mta-sts.${domain}/.well-known/mta-sts.txt` });
   }
   return {

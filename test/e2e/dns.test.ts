@@ -8,11 +8,14 @@
  * address may send mail from a domain, by /spf.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helotermInChromium, linesAfter, terminalText, waitForTerminal } from '../helpers/browser.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
+import { makeCa, makeCert, type TestCert } from '../helpers/certs.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 
 const TIMEOUT_MS = 10_000;
@@ -29,7 +32,16 @@ const KEY_1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.e
 describe('DNS lookups in Chromium', () => {
   let dns: FakeDns;
   let smtp: FakeSmtp;
+  let root: TestCert;
+  let policyServer: Server;
   beforeAll(async () => {
+    // An MTA-STS policy served over HTTPS, with a certificate from a test authority the bridge is told to trust.
+    root = await makeCa('heloterm test root');
+    const cert = await makeCert({ cn: 'mta-sts.sts.example.org', names: ['mta-sts.sts.example.org'], issuer: root });
+    policyServer = createServer({ key: cert.key, cert: `${cert.cert}\n${root.cert}` }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('version: STSv1\nmode: enforce\nmx: *.example.org\nmax_age: 1209600\n');
+    });
+    await new Promise<void>((ok) => policyServer.listen(0, '127.0.0.1', ok));
     // A mail server on a loopback address of its own, with reverse DNS that resolves back but another name than its
     // greeting's.
     smtp = await startFakeSmtp({ onConnect: ['220 mail.example.org ESMTP\r\n'], rules: [{ match: /^QUIT$/i, reply: ['221 bye\r\n', 'close'] }] }, '127.0.0.2');
@@ -47,13 +59,24 @@ describe('DNS lookups in Chromium', () => {
       'mx1.example.org': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
       'mx2.example.org': { A: ['192.0.2.20'] },
       'old.example.net': {},
+      // A domain whose MTA-STS policy names its first MX host but not its backup.
+      'sts.example.org': { MX: [[10, 'mx1.example.org'], [20, 'backup.example.net']] },
+      'backup.example.net': { A: ['198.51.100.20'] },
+      '_mta-sts.sts.example.org': { TXT: ['v=STSv1; id=20261129T1'] },
+      'mta-sts.sts.example.org': { A: ['127.0.0.1'] },
     });
   });
   afterAll(async () => {
     await dns?.close();
     await smtp?.close();
+    await new Promise((ok) => policyServer?.close(ok));
   });
-  const { pages, app } = helotermInChromium(() => ({ dnsServers: [dns.server], allowedPorts: [25, smtp.port] }));
+  const { pages, app } = helotermInChromium(() => ({
+    dnsServers: [dns.server],
+    allowedPorts: [25, smtp.port],
+    mtaStsPort: (policyServer.address() as AddressInfo).port,
+    mtaStsCa: [root.cert],
+  }));
 
   it('"Find MX" lists the mail servers of the domain in Host and points the form at the first', async () => {
     const page = await pages.open(app().url);
@@ -96,6 +119,23 @@ describe('DNS lookups in Chromium', () => {
     const policyEntry = page.locator('.reply-log li.dns');
     await policyEntry.waitFor({ timeout: TIMEOUT_MS });
     expect(await policyEntry.locator('.findings li').count()).toBe(6);
+  });
+
+  it('/mx fetches the MTA-STS policy a domain announces, and says which MX host it does not name', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    await page.click('#terminal');
+    await page.keyboard.type('/mx sts.example.org');
+    await page.keyboard.press('Enter');
+    const text = await waitForTerminal(page, (t) => t.includes('MTA-STS policy (https://mta-sts.sts.example.org/.well-known/mta-sts.txt)'), TIMEOUT_MS, 'the policy');
+    expect(linesAfter(text, (l) => l.startsWith('   · MTA-STS: v=STSv1'), 3)).toEqual([
+      '   · MTA-STS policy (https://mta-sts.sts.example.org/.well-known/mta-sts.txt): mode: enforce, max_age: 1209600 (14 days), mx: *.example.org',
+      '   ✓ mode enforce: senders that support MTA-STS deliver only over TLS, with a valid certificate, to the MX hosts it names',
+      '   ✗ MX host backup.example.net matches no mx: line of the policy: senders that enforce MTA-STS do not deliver to it (RFC 8461 §4.1)',
+    ]);
+    expect(await page.locator('.reply-log li.dns .findings li').allTextContents()).toContain(
+      '✗ MX host backup.example.net matches no mx: line of the policy: senders that enforce MTA-STS do not deliver to it (RFC 8461 §4.1)',
+    );
   });
 
   it('/mx practice.test points at the practice server, and Connect reaches it', async () => {

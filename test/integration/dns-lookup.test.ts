@@ -164,6 +164,8 @@ describe('MX lookups through the bridge', () => {
       spf: { kind: 'records', count: 2, records: ['V=SPF1 ip4:192.0.2.0/24 -all', 'v=spf1 include:a.example include:b.example ~all'] },
       dmarc: { kind: 'records', count: 1, records: ['v=DMARC1; p=reject; rua=mailto:d@policy.test'] },
       mtaSts: { kind: 'records', count: 1, records: ['v=STSv1; id=20261129'] },
+      // The policy it announces is fetched (test/integration/mta-sts); here its host has no address.
+      mtaStsPolicy: { kind: 'error', detail: 'mta-sts.policy.test has no address (no A or AAAA record)' },
       tlsRpt: { kind: 'none' },
     });
     // One lookup for all of it; no such names and a failing name server are told apart.

@@ -5,18 +5,18 @@
  * inside an include; a zone too slow to finish within the check's deadline; and the bridge's bounds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { MAX_SPF_QUERIES } from '../../server/spf-check.js';
 import type { SpfCheck } from '../../shared/protocol/messages.js';
+import { startDnsBridge, type DnsBridge } from '../helpers/dns-bridge.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
-import { WsTestClient } from '../helpers/ws-client.js';
+import type { WsTestClient } from '../helpers/ws-client.js';
 
 /** The bridge's per-try DNS timeout in these tests, in ms: the check's deadline is four of them. */
 const DNS_TIMEOUT_MS = 300;
 
 describe('SPF checks through the bridge', () => {
   let dns: FakeDns;
-  let app: Heloterm;
+  let bridge: DnsBridge;
   let c: WsTestClient;
 
   beforeAll(async () => {
@@ -47,14 +47,12 @@ describe('SPF checks through the bridge', () => {
         slow: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`s${i + 1}.slow.test`, 250])),
       },
     );
-    app = await startHeloterm({ port: 0, log: () => undefined, practice: false, dnsServers: [dns.server], dnsTimeoutMs: DNS_TIMEOUT_MS });
-    c = await WsTestClient.open(app.url);
-    await c.next('hello');
+    bridge = await startDnsBridge(dns, { dnsTimeoutMs: DNS_TIMEOUT_MS });
+    c = bridge.client;
   });
 
   afterAll(async () => {
-    await c?.close();
-    await app?.close();
+    await bridge?.close();
     await dns?.close();
   });
 
