@@ -31,6 +31,7 @@ import { ServerChecks } from './ui/server-checks.js';
 import { StatusLine } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
 import { PracticeHint } from './ui/practice-hint.js';
+import { ThemeSwitch } from './ui/theme.js';
 import { LessonBar } from './ui/lesson-bar.js';
 import { LessonGuide } from './ui/lesson-guide.js';
 import { findLesson } from '../shared/lessons/catalogue.js';
@@ -443,6 +444,7 @@ export function startApp(boot: BootHandOver): void {
   conn.onLink('down', (code, reason) => onLinkEvent({ kind: 'down', code, reason }));
   conn.onLink('protocolError', (error) => onLinkEvent({ kind: 'protocolError', error }));
 
+  new ThemeSwitch(view.term, required('.topbar', HTMLElement));
   view.type(boot.typed);
   if (boot.submitted) form.submit();
   // The boot script focused the terminal; someone who has since gone to a field (Host) keeps typing there.

@@ -274,4 +274,45 @@ describe('heloterm in Chromium', () => {
     expect(count(text, 'MAIL FROM')).toBe(1);
     expect(pages.errors).toEqual([]);
   });
+
+  it('switches to a light page for projectors, keeps the choice, and takes one from a link without keeping it', async () => {
+    const page = await openPage('?connect=1');
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    const toggle = page.locator('button[data-action="theme"]');
+    const look = () =>
+      page.evaluate(() => ({
+        theme: document.documentElement.dataset.theme,
+        page: getComputedStyle(document.body).backgroundColor,
+        terminal: getComputedStyle(document.querySelector('.xterm-viewport') ?? document.body).backgroundColor,
+        scheme: document.querySelector('meta[name="color-scheme"]')?.getAttribute('content'),
+      }));
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    const dark = await look();
+    expect(dark).toMatchObject({ theme: 'dark', scheme: 'dark' });
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    const light = await look();
+    expect(light).toMatchObject({ theme: 'light', terminal: 'rgb(255, 255, 255)', scheme: 'light' });
+    expect(light.page).not.toBe(dark.page);
+    // The terminal goes on in the light colours.
+    await page.click('#terminal');
+    await send(page, 'NOOP', 250);
+    // Dim text (the annotations) is drawn stronger than xterm's half, which is too pale on white.
+    const dim = await page.evaluate(() => {
+      const span = [...document.querySelectorAll('.xterm-rows span.xterm-dim')].find((el) => el.textContent?.includes('Requested action completed'));
+      return span === undefined ? null : getComputedStyle(span).color;
+    });
+    expect(dim).toMatch(/^rgba\(26, 127, 55, 0\.8\d+\)$/);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    await page.screenshot({ path: `${RESULTS_DIR}light-page.png` });
+    // Kept in this browser: the page opens light again.
+    await page.goto(app().url);
+    await page.locator('button[data-action="theme"][aria-pressed="true"]').waitFor({ timeout: REPLY_TIMEOUT_MS });
+    // A link asks for one without changing what is kept.
+    await page.goto(`${app().url}?theme=dark`);
+    await page.locator('button[data-action="theme"][aria-pressed="false"]').waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await look()).toMatchObject({ theme: 'dark', scheme: 'dark' });
+    expect(await page.evaluate(() => localStorage.getItem('heloterm-theme'))).toBe('light');
+    expect(pages.errors).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ import { annotate } from '../../shared/smtp/explain.js';
 import { explainCode } from '../../shared/smtp/explain.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { completeLine, localCommand } from '../../client/terminal/local-commands.js';
+import { chosenTheme } from '../../client/ui/theme.js';
 
 /** Terminal text without its SGR colours. */
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -207,5 +208,19 @@ describe('ServerTextRenderer timing', () => {
       [250, 6100],
       [250, 6400],
     ]);
+  });
+});
+
+describe('chosenTheme (the light page)', () => {
+  it.each([
+    ['', null, 'dark'],
+    ['', 'light', 'light'],
+    ['', 'blue', 'dark'],
+    ['?theme=light', null, 'light'],
+    ['?theme=LIGHT&connect=1', 'dark', 'light'],
+    ['?theme=dark', 'light', 'dark'],
+    ['?theme=neon', 'light', 'light'],
+  ] as const)('%s with %s kept: %s', (search, kept, want) => {
+    expect(chosenTheme(search, kept)).toBe(want);
   });
 });
