@@ -155,6 +155,8 @@ export function startApp(boot: BootHandOver): void {
             return checks.dkim(local.selector, local.domain);
           case 'spf':
             return checks.spf(local.ip, local.domain);
+          case 'dnsbl':
+            return checks.dnsbl(local.ip);
           case 'rdns':
             return checks.rdns();
           case 'explain':
@@ -374,6 +376,8 @@ export function startApp(boot: BootHandOver): void {
         return checks.onDkim(m);
       case 'spf':
         return checks.onSpf(m);
+      case 'dnsbl':
+        return checks.onDnsbl(m);
       case 'closed': {
         if (pendingStored !== null) view.write(formatStored(pendingStored));
         pendingStored = null;

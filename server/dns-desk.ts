@@ -1,13 +1,14 @@
 /**
- * A session's DNS lookups (MX with or without mail policies, DKIM keys, SPF checks, and the reverse DNS of the server
- * connected to): one at a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions
+ * A session's DNS lookups (MX with or without mail policies, DKIM keys, SPF checks, blocklists, and the reverse DNS
+ * of the server connected to): one at a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions
  * (dns-lookup.ts DnsBudget), so that the bridge does not become a DNS query pump. Made at a session's first lookup:
  * idle sessions pay nothing.
  */
-import type { Bare, DkimMessage, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';
+import type { Bare, DkimMessage, DnsblListAnswer, DnsblMessage, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';
 import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 import { checkSpf } from './spf-check.js';
+import { checkDnsbl } from './dnsbl.js';
 
 /** A lookup the desk would not make now, and why. */
 type Refused = { kind: 'none'; reason: 'refused'; detail: string };
@@ -25,7 +26,7 @@ export interface DnsDeskDeps {
   budget: DnsBudget;
   /** Fetches a domain's MTA-STS policy (mta-sts-fetch.ts), with the lookup's resolver; absent: not fetched. */
   fetchMtaSts?: (domain: string, r: DnsResolver, signal: AbortSignal) => Promise<MtaStsFetch>;
-  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage>) => void;
+  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage>) => void;
   log: LogSink;
 }
 
@@ -75,6 +76,15 @@ export class DnsDesk {
       const check: SpfCheck = answer.kind === 'none' ? { kind: 'refused', detail: answer.detail } : answer;
       this.deps.log({ event: 'spf', ip, domain, result: check.kind === 'checked' ? check.result : 'refused' });
       this.deps.send({ type: 'spf', ip, domain, answer: check });
+    });
+  }
+
+  /** What the common DNS blocklists say of `ip`; answered with a `dnsbl` message. */
+  dnsbl(ip: string): void {
+    this.run('dnsbl', (r) => checkDnsbl(ip, r), (answer: DnsblListAnswer[] | Refused) => {
+      const listed = Array.isArray(answer) ? answer.filter((a) => a.kind === 'listed').length : null;
+      this.deps.log({ event: 'dnsbl', ip, listed: listed ?? 'refused' });
+      this.deps.send({ type: 'dnsbl', ip, answer: Array.isArray(answer) ? { kind: 'checked', lists: answer } : { kind: 'refused', detail: answer.detail } });
     });
   }
 

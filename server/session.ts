@@ -329,6 +329,8 @@ export class Session {
         return this.dnsDesk().dkim(m.selector, m.domain);
       case 'spf':
         return this.dnsDesk().spf(m.ip, m.domain);
+      case 'dnsbl':
+        return this.dnsDesk().dnsbl(m.ip);
       default:
         return exhaustive(m);
     }

@@ -1,6 +1,6 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/rdns`, `/save` and `/base64`. Lines starting
+ * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/save` and `/base64`. Lines starting
  * with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a
  * server understands. Inside message text they are left alone; in answer to an AUTH challenge, where base64 may
  * begin with "/", only the words of heloterm's own commands are taken (localCommand).
@@ -27,6 +27,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['mx', '/mx DOMAIN'],
   ['dkim', '/dkim SELECTOR DOMAIN'],
   ['spf', '/spf IP DOMAIN'],
+  ['dnsbl', '/dnsbl IP'],
   ['rdns', '/rdns'],
   ['save', '/save'],
   ['base64', '/base64 [-d] TEXT'],
@@ -53,7 +54,7 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'rdns', 'ptr', 'save', 'transcript', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'save', 'transcript', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -70,6 +71,8 @@ export type LocalCommand =
   | { kind: 'dkim'; selector: string; domain: string }
   /** `/spf IP DOMAIN`: check whether the address may send mail from the domain (SPF). */
   | { kind: 'spf'; ip: string; domain: string }
+  /** `/dnsbl IP`: ask the common DNS blocklists whether they list the address. */
+  | { kind: 'dnsbl'; ip: string }
   /** `/rdns`: look up the reverse DNS of the server connected to (done by itself after a greeting, but for loopback). */
   | { kind: 'rdns' }
   /** `/save`: download the transcript of the dialog. */
@@ -110,6 +113,9 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return dkimCommand(t.slice(1 + cmd.length).trim());
     case 'spf':
       return spfCommand(t.slice(1 + cmd.length).trim());
+    case 'dnsbl':
+    case 'rbl':
+      return dnsblCommand(arg);
     case 'rdns':
     case 'ptr':
       return { kind: 'rdns' };
@@ -141,6 +147,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS') +
     formatNote('/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)') +
     formatNote('/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF') +
+    formatNote('/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address') +
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge')
@@ -202,15 +209,28 @@ const SPF_USAGE = '/spf needs an address and a domain (or a sender address): /sp
 function spfCommand(args: string): LocalCommand {
   const words = args.split(/\s+/).filter((w) => w !== '');
   if (words.length !== 2) return text(formatNote(SPF_USAGE));
-  const bare = (w: string): string => w.replace(/^\[(?:IPv6:)?(.*)\]$/i, '$1');
-  const isIp = (w: string): boolean => isIPv4Literal(bare(w)) || isIPv6Literal(bare(w));
+  const isIp = (w: string): boolean => isIPv4Literal(bareAddress(w)) || isIPv6Literal(bareAddress(w));
   const [first = '', second = ''] = words;
   const [ip, where] = isIp(first) ? [first, second] : isIp(second) ? [second, first] : [null, ''];
   if (ip === null) return text(formatNote(`no IP address in "${showControls(args)}": ${SPF_USAGE}`));
   const domain = mxDomain(where.replace(/^<(.*)>$/, '$1'));
   if (domain === null) return text(formatNote(`"${showControls(where)}" is not a domain name or an address: ${SPF_USAGE}`));
-  return { kind: 'spf', ip: bare(ip).toLowerCase(), domain };
+  return { kind: 'spf', ip: bareAddress(ip).toLowerCase(), domain };
 }
+
+/** An address as typed, without the brackets of an address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]"). */
+function bareAddress(w: string): string {
+  return w.replace(/^\[(?:IPv6:)?(.*)\]$/i, '$1');
+}
+
+/** `/dnsbl IP`: an IPv4 or IPv6 address, bracketed or not. */
+function dnsblCommand(arg: string): LocalCommand {
+  const ip = bareAddress(arg);
+  if (isIPv4Literal(ip) || isIPv6Literal(ip)) return { kind: 'dnsbl', ip: ip.toLowerCase() };
+  return text(formatNote(arg === '' ? DNSBL_USAGE : `"${showControls(arg)}" is not an IP address: ${DNSBL_USAGE}`));
+}
+
+const DNSBL_USAGE = '/dnsbl needs the address mail is sent from: /dnsbl 192.0.2.10';
 
 function lessonCommand(arg: string): LocalCommand {
   if (arg === '') return { kind: 'lesson-here' };

@@ -8,6 +8,7 @@ import { WAIT_MARK, formatWait, type SlowReply } from '../../shared/smtp/timing.
 import type { Explanation } from '../../shared/smtp/types.js';
 import type { VendorMatch } from '../../shared/smtp/vendor-match.js';
 import { spfCommandIn } from '../../shared/smtp/spf-check.js';
+import { dnsblCommandIn } from '../../shared/smtp/dnsbl.js';
 
 const CLASS_NAME_BY_DIGIT: Readonly<Record<string, string>> = { '2': 'cls-2', '3': 'cls-3', '4': 'cls-4', '5': 'cls-5' };
 
@@ -54,10 +55,17 @@ export function renderVendor(into: HTMLElement, m: VendorMatch, text: string): v
     el('span', `vendor-confidence ${m.confidence}`, `${m.confidence} confidence · ${m.vendor}`),
   );
   // The records behind an SPF, DKIM or DMARC refusal are one lookup away.
-  const spf = m.topic === 'spf' ? spfCommandIn(text) : null;
-  const hint = spf !== null ? `${spf} checks the address and domain it names, as a receiver does.` : POLICY_TOPICS.get(m.topic);
+  const hint = commandHint(m.topic, text) ?? POLICY_TOPICS.get(m.topic);
   const action = hint === undefined ? m.action : `${m.action} (${hint})`;
   into.append(causeBox('explain vendor', head, { ...m, action }));
+}
+
+/** For a refusal whose text names what to check (an address, a domain), the command that checks it. */
+function commandHint(topic: string, text: string): string | null {
+  const spf = topic === 'spf' ? spfCommandIn(text) : null;
+  if (spf !== null) return `${spf} checks the address and domain it names, as a receiver does.`;
+  const dnsbl = topic === 'dnsbl' ? dnsblCommandIn(text) : null;
+  return dnsbl === null ? null : `${dnsbl} asks the common blocklists about the address it names.`;
 }
 
 /** Vendor topics whose cause is in the sender domain's DNS records, and the command that shows them. */
@@ -66,6 +74,7 @@ const POLICY_TOPICS: ReadonlyMap<string, string> = new Map([
   ['spf', "/spf with your server's address and the MAIL FROM domain checks it as a receiver does; /mx shows the record."],
   ['dmarc', MX_HINT],
   ['unauthenticated', MX_HINT],
+  ['dnsbl', "/dnsbl with your server's public address asks the common blocklists about it."],
   ['dkim', '/dkim with the s= and d= of the message\'s DKIM-Signature header shows the key a verifier uses.'],
 ]);
 

@@ -2,16 +2,17 @@
  * What the page finds out about the server connected to, and about domains, beside the replies themselves:
  * - where a domain's mail goes and its mail policies (Find MX, `/mx`: shared/smtp/mx.ts, policies.ts), and the DKIM
  *   key it publishes for a selector (`/dkim`: dkim.ts), and whether an address may send mail from it (`/spf`:
- *   spf-check.ts);
+ *   spf-check.ts); whether the DNS blocklists list an address (`/dnsbl`: dnsbl.ts);
  * - the reverse DNS of the server, asked by itself once a server beyond loopback greets, and by `/rdns` (rdns.ts);
  * - its EHLO reply judged, once before TLS and once over it (ehlo-review.ts);
  * - whether a recipient it accepted without a login is relayed: the recipient domain's MX records (relay.ts).
  * DNS lookups go to the bridge one at a time (the bridge makes one at a time, and answers every request once); the
  * answers are shown in the terminal, the reply log and the transcript.
  */
-import type { ClientMessage, Bare, DkimMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
+import type { ClientMessage, Bare, DkimMessage, DnsblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
+import { readDnsbl } from '../../shared/smtp/dnsbl.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
 import { readPolicies } from '../../shared/smtp/policies.js';
@@ -51,7 +52,8 @@ type Ask =
   | { type: 'mx'; domain: string; relay: number | null }
   | { type: 'rdns' }
   | { type: 'dkim'; selector: string; domain: string }
-  | { type: 'spf'; ip: string; domain: string };
+  | { type: 'spf'; ip: string; domain: string }
+  | { type: 'dnsbl'; ip: string };
 
 export interface ServerChecksDeps {
   /** Terminal output. */
@@ -192,6 +194,19 @@ export class ServerChecks {
     const r = readSpfCheck(m.ip, m.domain, m.answer);
     this.deps.write(formatReport(r));
     this.deps.log({ spf: r });
+  }
+
+  /** `/dnsbl`: what the common DNS blocklists say of `ip`. */
+  dnsbl(ip: string): void {
+    this.deps.write(formatNote(`asking the DNS blocklists about ${ip}…`));
+    if (!this.ask({ type: 'dnsbl', ip })) this.deps.write(formatNote(NOT_SENT));
+  }
+
+  onDnsbl(m: DnsblMessage): void {
+    this.answered();
+    const r = readDnsbl(m.ip, m.answer);
+    this.deps.write(formatReport(r));
+    this.deps.log({ dnsbl: r });
   }
 
   /**

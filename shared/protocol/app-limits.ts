@@ -25,5 +25,9 @@ export const MAX_SPF_MISSING = 5;
 export const MAX_SPF_TERM_CHARS = 'redirect='.length + MAX_HOST_CHARS;
 /** Most characters of an MTA-STS policy's text sent (a policy is a few lines: version, mode, max_age, mx). */
 export const MAX_MTA_STS_CHARS = 2000;
+/** Most blocklists a `dnsbl` answer lists, answer addresses per list, and characters of a list's TXT reason. */
+export const MAX_DNSBL_LISTS = 8;
+export const MAX_DNSBL_CODES = 4;
+export const MAX_DNSBL_REASON_CHARS = 300;
 /** Most characters of an SPF check's detail (what went wrong, in the checker's words). */
 export const MAX_SPF_DETAIL_CHARS = 300;

@@ -7,12 +7,14 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_MTA_STS_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type MxAnswer,
   type MxHost,
   type DkimMessage,
+  type DnsblListAnswer,
+  type DnsblMessage,
   type MxMessage,
   type MtaStsFetch,
   type PolicyAnswer,
@@ -30,7 +32,7 @@ import {
 
 type Obj = Record<string, unknown>;
 
-const NOT_APP = 'not an mx, rdns, dkim, spf or stored message';
+const NOT_APP = 'not an mx, rdns, dkim, spf, dnsbl or stored message';
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
@@ -101,6 +103,37 @@ function decodeMtaStsFetch(x: unknown): MtaStsFetch | null {
   if (x.kind !== 'policy' || !isStr(text, MAX_MTA_STS_CHARS) || typeof cut !== 'boolean') return null;
   if (contentType !== null && !isStr(contentType, 200)) return null;
   return { kind: 'policy', text, cut, contentType };
+}
+
+function decodeDnsblList(x: unknown): DnsblListAnswer | null {
+  if (!isObj(x) || !isStr(x.zone, MAX_HOST_CHARS)) return null;
+  const zone = x.zone;
+  switch (x.kind) {
+    case 'clean':
+    case 'skipped':
+      return { zone, kind: x.kind };
+    case 'error':
+      return isStr(x.detail, 100) ? { zone, kind: 'error', detail: x.detail } : null;
+    case 'listed': {
+      const { codes, reason } = x;
+      if (!Array.isArray(codes) || codes.length === 0 || codes.length > MAX_DNSBL_CODES || !codes.every((c) => isStr(c, 45))) return null;
+      if (reason === undefined) return { zone, kind: 'listed', codes };
+      return isStr(reason, MAX_DNSBL_REASON_CHARS) ? { zone, kind: 'listed', codes, reason } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function decodeDnsbl(m: Obj): Decoded<DnsblMessage> {
+  const bad: Decoded<DnsblMessage> = { ok: false, error: 'dnsbl: bad "ip" or "answer"' };
+  const answer: Obj = isObj(m.answer) ? m.answer : {};
+  if (!isStr(m.ip, 45)) return bad;
+  if (answer.kind === 'refused') return isStr(answer.detail, 500) ? { ok: true, value: { v: PROTOCOL_VERSION, type: 'dnsbl', ip: m.ip, answer: { kind: 'refused', detail: answer.detail } } } : bad;
+  if (answer.kind !== 'checked' || !Array.isArray(answer.lists) || answer.lists.length > MAX_DNSBL_LISTS) return bad;
+  const lists = answer.lists.map(decodeDnsblList);
+  if (!lists.every((l): l is DnsblListAnswer => l !== null)) return bad;
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dnsbl', ip: m.ip, answer: { kind: 'checked', lists } } };
 }
 
 const SPF_RESULTS: readonly string[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror'] satisfies SpfResult[];
@@ -179,15 +212,15 @@ function decodeStored(m: Obj): Decoded<StoredMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'stored', n, from, to, recipients, text, cut } };
 }
 
-/** An `mx`, `rdns`, `dkim`, `spf` or `stored` message (JSON text), or why not. */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DkimMessage | SpfMessage | StoredMessage> {
+/** An `mx`, `rdns`, `dkim`, `spf`, `dnsbl` or `stored` message (JSON text), or why not. */
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | StoredMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'dkim') {
@@ -196,6 +229,7 @@ export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage |
     if (answer === null) return { ok: false, error: 'dkim: bad "answer"' };
     return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector: m.selector, domain: m.domain, answer } };
   }
+  if (m.type === 'dnsbl') return decodeDnsbl(m);
   if (m.type === 'spf') {
     if (!isStr(m.ip, 45) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'spf: bad "ip" or "domain"' };
     const answer = decodeSpfCheck(m.answer);

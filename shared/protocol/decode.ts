@@ -98,6 +98,11 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
       if (`${selector}._domainkey.${domain}`.length > 253) return fail('dkim: the name <selector>._domainkey.<domain> must be at most 253 characters');
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector, domain } };
     }
+    case 'dnsbl': {
+      const { ip } = m;
+      if (!isStr(ip, 45) || !(isIPv4Literal(ip) || isIPv6Literal(ip))) return fail('dnsbl: "ip" must be an IPv4 or IPv6 address');
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dnsbl', ip } };
+    }
     case 'spf': {
       const { ip, domain } = m;
       if (!isStr(ip, 45) || !(isIPv4Literal(ip) || isIPv6Literal(ip))) return fail('spf: "ip" must be an IPv4 or IPv6 address');

@@ -116,7 +116,26 @@ export interface SpfCheckMessage {
   domain: string;
 }
 
-export type ClientMessage = ConnectMessage | LineMessage | DisconnectMessage | MxLookupMessage | RdnsLookupMessage | DkimLookupMessage | SpfCheckMessage;
+/**
+ * Ask the common DNS blocklists whether they list an address (RFC 5782), as receivers do before they accept mail
+ * from it. Needs no SMTP connection. Answered with a `dnsbl` message.
+ */
+export interface DnsblLookupMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'dnsbl';
+  /** The address, IPv4 or IPv6: the one mail is sent from, as a refusal names it. */
+  ip: string;
+}
+
+export type ClientMessage =
+  | ConnectMessage
+  | LineMessage
+  | DisconnectMessage
+  | MxLookupMessage
+  | RdnsLookupMessage
+  | DkimLookupMessage
+  | SpfCheckMessage
+  | DnsblLookupMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bridge -> browser
@@ -450,6 +469,25 @@ export interface SpfMessage {
   answer: SpfCheck;
 }
 
+/** What one blocklist (its `zone`, shared/smtp/dnsbl-zones.ts) answered about an address. */
+export type DnsblListAnswer =
+  /** It answered with these addresses (RFC 5782 §2.1: listed, or the list refusing the query), and a TXT reason. */
+  | { zone: string; kind: 'listed'; codes: string[]; reason?: string }
+  /** No such name: not listed. */
+  | { zone: string; kind: 'clean' }
+  /** Not asked: the list does not list IPv6 addresses. */
+  | { zone: string; kind: 'skipped' }
+  /** The lookup failed (`detail`: its error code). */
+  | { zone: string; kind: 'error'; detail: string };
+
+/** The answer to a `dnsbl` lookup: each list's, or why the bridge did not ask. */
+export interface DnsblMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'dnsbl';
+  ip: string;
+  answer: { kind: 'checked'; lists: DnsblListAnswer[] } | { kind: 'refused'; detail: string };
+}
+
 /**
  * The embedded practice server stored a message this session sent: what it keeps, for the trainee to see what a
  * mailbox receives. Sent only to the session whose connection sent it.
@@ -473,6 +511,7 @@ export type ServerMessage =
   | RdnsMessage
   | DkimMessage
   | SpfMessage
+  | DnsblMessage
   | StoredMessage
   | HelloMessage
   | ConnectingMessage

@@ -64,6 +64,8 @@ describe('DNS lookups in Chromium', () => {
       'backup.example.net': { A: ['198.51.100.20'] },
       '_mta-sts.sts.example.org': { TXT: ['v=STSv1; id=20261129T1'] },
       'mta-sts.sts.example.org': { A: ['127.0.0.1'] },
+      // The sending address 198.51.100.7 on one blocklist.
+      '7.100.51.198.bl.spamcop.net': { A: ['127.0.0.2'], TXT: ['Blocked - see https://www.spamcop.net/bl.shtml?198.51.100.7'] },
     });
   });
   afterAll(async () => {
@@ -77,6 +79,20 @@ describe('DNS lookups in Chromium', () => {
     mtaStsPort: (policyServer.address() as AddressInfo).port,
     mtaStsCa: [root.cert],
   }));
+
+  /** A page whose terminal has its boot tips and the focus: ready for a heloterm command. */
+  async function terminalPage(): Promise<Page> {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    await page.click('#terminal');
+    return page;
+  }
+
+  /** Types a line into the terminal and presses Enter. */
+  async function enter(page: Page, line: string): Promise<void> {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+  }
 
   it('"Find MX" lists the mail servers of the domain in Host and points the form at the first', async () => {
     const page = await pages.open(app().url);
@@ -122,11 +138,8 @@ describe('DNS lookups in Chromium', () => {
   });
 
   it('/mx fetches the MTA-STS policy a domain announces, and says which MX host it does not name', async () => {
-    const page = await pages.open(app().url);
-    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
-    await page.click('#terminal');
-    await page.keyboard.type('/mx sts.example.org');
-    await page.keyboard.press('Enter');
+    const page = await terminalPage();
+    await enter(page, '/mx sts.example.org');
     const text = await waitForTerminal(page, (t) => t.includes('MTA-STS policy (https://mta-sts.sts.example.org/.well-known/mta-sts.txt)'), TIMEOUT_MS, 'the policy');
     expect(linesAfter(text, (l) => l.startsWith('   · MTA-STS: v=STSv1'), 3)).toEqual([
       '   · MTA-STS policy (https://mta-sts.sts.example.org/.well-known/mta-sts.txt): mode: enforce, max_age: 1209600 (14 days), mx: *.example.org',
@@ -143,8 +156,7 @@ describe('DNS lookups in Chromium', () => {
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
     await page.fill('input[name="host"]', 'mail.example.org');
     await page.click('#terminal');
-    await page.keyboard.type('/mx practice.test');
-    await page.keyboard.press('Enter');
+    await enter(page, '/mx practice.test');
     await waitForTerminal(page, (t) => t.includes("practice.test is the practice server's domain"), TIMEOUT_MS, 'the answer');
     const practice = app().practice?.info;
     expect(await page.inputValue('input[name="host"]')).toBe(practice?.host);
@@ -158,8 +170,7 @@ describe('DNS lookups in Chromium', () => {
     await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), TIMEOUT_MS, 'the greeting');
     await new Promise((r) => setTimeout(r, 300));
     expect(dns.questions.filter((q) => q.startsWith('PTR'))).toEqual([]);
-    await page.keyboard.type('/rdns');
-    await page.keyboard.press('Enter');
+    await enter(page, '/rdns');
     const text = await waitForTerminal(page, (t) => t.includes('the greeting names'), TIMEOUT_MS, 'the reverse DNS');
     const head = '-- reverse DNS of 127.0.0.2, the server connected to (RFC 1912 §2.1):';
     expect(linesAfter(text, (l) => l === head, 4)).toEqual([
@@ -171,27 +182,21 @@ describe('DNS lookups in Chromium', () => {
     expect(dns.questions).toEqual(expect.arrayContaining(['PTR 2.0.0.127.in-addr.arpa', 'A mx9.example.org']));
     expect(await logEntry(page, 'rdns')).toEqual({ label: 'rDNS', findings: 4 });
     // /rdns asks again.
-    await page.keyboard.type('/rdns');
-    await page.keyboard.press('Enter');
+    await enter(page, '/rdns');
     await waitForTerminal(page, (t) => t.split(head).length === 3, TIMEOUT_MS, 'the second answer');
     expect(dns.questions.filter((q) => q.startsWith('PTR'))).toHaveLength(2);
     // Not connected: nothing is asked.
-    await page.keyboard.type('QUIT');
-    await page.keyboard.press('Enter');
+    await enter(page, 'QUIT');
     await waitForTerminal(page, (t) => t.includes('closed by the server'), TIMEOUT_MS, 'the close');
     const asked = dns.questions.filter((q) => q.startsWith('PTR')).length;
-    await page.keyboard.type('/rdns');
-    await page.keyboard.press('Enter');
+    await enter(page, '/rdns');
     await waitForTerminal(page, (t) => t.includes('not connected: /rdns looks up'), TIMEOUT_MS, 'the refusal');
     expect(dns.questions.filter((q) => q.startsWith('PTR'))).toHaveLength(asked);
   });
 
   it('/dkim looks up the key a domain publishes for a selector, taken from a pasted DKIM-Signature header too', async () => {
-    const page = await pages.open(app().url);
-    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
-    await page.click('#terminal');
-    await page.keyboard.type('/dkim s1 example.org');
-    await page.keyboard.press('Enter');
+    const page = await terminalPage();
+    await enter(page, '/dkim s1 example.org');
     const head = '-- DKIM key for selector s1 (TXT s1._domainkey.example.org):';
     const text = await waitForTerminal(page, (t) => t.includes(head), TIMEOUT_MS, 'the DKIM key');
     expect(linesAfter(text, (l) => l === head, 2)).toEqual([
@@ -200,19 +205,15 @@ describe('DNS lookups in Chromium', () => {
     ]);
     expect(await logEntry(page, 'dkim')).toEqual({ label: 'DKIM', findings: 2 });
     // The s= and d= of a header pasted after /dkim; a selector with no key.
-    await page.keyboard.type('/dkim DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=gone; h=from; bh=x; b=y');
-    await page.keyboard.press('Enter');
+    await enter(page, '/dkim DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=gone; h=from; bh=x; b=y');
     await waitForTerminal(page, (t) => t.includes('no key published: mail signed with s=gone d=example.org fails DKIM'), TIMEOUT_MS, 'the missing key');
     expect(dns.questions).toEqual(expect.arrayContaining(['TXT s1._domainkey.example.org', 'TXT gone._domainkey.example.org']));
   });
 
   it('/spf checks whether an address may send mail from a domain, as a receiver evaluates its SPF record', async () => {
-    const page = await pages.open(app().url);
-    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
-    await page.click('#terminal');
+    const page = await terminalPage();
     // An MX host of the domain (the record's "mx"), then an address none of its terms lists, given a sender address.
-    await page.keyboard.type('/spf 192.0.2.10 example.org');
-    await page.keyboard.press('Enter');
+    await enter(page, '/spf 192.0.2.10 example.org');
     const head = '-- SPF check: may 192.0.2.10 send mail from example.org? (as a receiver evaluates it, RFC 7208 §4)';
     let text = await waitForTerminal(page, (t) => t.includes(head), TIMEOUT_MS, 'the pass');
     expect(linesAfter(text, (l) => l === head, 3)).toEqual([
@@ -221,20 +222,38 @@ describe('DNS lookups in Chromium', () => {
       '   · 1 DNS lookup until the result (of 10 allowed, RFC 7208 §4.6.4)',
     ]);
     expect(await logEntry(page, 'spf')).toEqual({ label: 'SPF', findings: 3 });
-    await page.keyboard.type('/spf 198.51.100.7 <bob@example.org>');
-    await page.keyboard.press('Enter');
+    await enter(page, '/spf 198.51.100.7 <bob@example.org>');
     text = await waitForTerminal(page, (t) => t.includes('softfail: 198.51.100.7 is not authorised'), TIMEOUT_MS, 'the softfail');
     expect(text).toContain('To fix, add ip4:198.51.100.7 (or the include: of the provider that sends for you)');
     // The record's includes and the provider's own were evaluated, as a receiver does.
     expect(dns.questions).toEqual(expect.arrayContaining(['TXT _spf.example.net', 'TXT _netblocks.example.net', 'TXT _netblocks6.example.net']));
   });
 
+  it('/dnsbl asks the blocklists about an address, and a blocklist refusal names the command', async () => {
+    const page = await terminalPage();
+    await enter(page, '/explain 554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using bl.spamcop.net');
+    await waitForTerminal(page, (t) => t.includes('⚑ likely:'), TIMEOUT_MS, 'the refusal explained');
+    await expect
+      .poll(async () => (await page.locator('.reply-log li.explained').last().textContent()) ?? '', { timeout: TIMEOUT_MS })
+      .toContain('/dnsbl 198.51.100.7 asks the common blocklists about the address it names.');
+    await enter(page, '/dnsbl 198.51.100.7');
+    const head = '-- DNS blocklists: is 198.51.100.7 listed? (as receivers ask, RFC 5782)';
+    const text = await waitForTerminal(page, (t) => t.includes(head), TIMEOUT_MS, 'the blocklists');
+    expect(linesAfter(text, (l) => l === head, 5)).toEqual([
+      '   ✓ Spamhaus ZEN (zen.spamhaus.org): not listed',
+      '   ✗ SpamCop (bl.spamcop.net): LISTED, reported as a spam source by SpamCop users; a listing expires about a day after the last report; it says: "Blocked - see https://www.spamcop.net/bl.shtml?198.51.100.7". Check and ask for delisting at https://www.spamcop.net/bl.shtml',
+      '   ✓ Barracuda Reputation (b.barracudacentral.org): not listed',
+      '   ✓ PSBL (psbl.surriel.com): not listed',
+      expect.stringMatching(/^ {3}· receivers that use this list refuse mail from 198\.51\.100\.7/),
+    ]);
+    expect(await logEntry(page, 'dnsbl')).toEqual({ label: 'DNSBL', findings: 5 });
+  });
+
   it('does not look up the practice server\'s reverse DNS', async () => {
     const page = await pages.open(`${app().url}?connect=1`);
     await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), TIMEOUT_MS, 'the greeting');
     const before = dns.questions.length;
-    await page.keyboard.type('NOOP');
-    await page.keyboard.press('Enter');
+    await enter(page, 'NOOP');
     await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 250 `), TIMEOUT_MS, 'the NOOP reply');
     expect(dns.questions.slice(before).filter((q) => q.startsWith('PTR'))).toEqual([]);
     expect(await terminalText(page)).not.toContain('-- reverse DNS of');
