@@ -104,11 +104,19 @@ export class DnsDesk {
     const begun = this.begin(what);
     if (typeof begun === 'string') return answered({ kind: 'none', reason: 'refused', detail: begun });
     const abort = (this.abort = new AbortController());
-    void lookup(begun, abort.signal).then((answer) => {
-      this.resolver = null;
-      this.abort = null;
-      if (!this.disposed) answered(answer);
-    });
+    // Lookups never throw by design; should one, it is answered as failed rather than left to crash the bridge (an
+    // unhandled rejection ends the process, and every session with it).
+    const failed = (err: unknown): Refused => {
+      this.deps.log({ event: 'dns-failed', what, error: String(err).slice(0, 200) });
+      return { kind: 'none', reason: 'refused', detail: 'the lookup failed inside the bridge' };
+    };
+    void lookup(begun, abort.signal)
+      .catch(failed)
+      .then((answer) => {
+        this.resolver = null;
+        this.abort = null;
+        if (!this.disposed) answered(answer);
+      });
   }
 
   /** The session is over: the lookup in flight is cancelled, and no answer is sent. */
