@@ -28,7 +28,7 @@ export function authorising(ip: string): string {
 
 /** Where an SPF refusal names the sending address: Gmail's "with the ip: [192.0.2.1]", policyd-spf's "ip=192.0.2.1". */
 const REFUSED_IP = /\bip(?:=|:\s*\[?)([0-9A-Fa-f.:]{2,45})/;
-/** …and the domain: Gmail's "MAIL FROM domain [example.org]", policyd-spf's "id=user@example.org" (or "id=<HELO name>"). */
+/** …and the domain: Gmail's "MAIL FROM domain [example.org]", policyd-spf's "id=user@example.org" (or "id=<HELO>"). */
 const REFUSED_DOMAIN = /\bMAIL FROM domain \[([^\]\s]{1,253})\]|\bid=(?:[^;\s@]{0,64}@)?([^;\s@]{1,253})/i;
 
 /**
