@@ -127,7 +127,7 @@ export class ServerChecks {
    */
   replied(ex: Exchange): string {
     const verb = ex.command?.verb;
-    if ((verb === 'EHLO' || verb === 'HELO') && ex.reply.cls === 2) {
+    if ((verb === 'EHLO' || verb === 'HELO' || verb === 'LHLO') && ex.reply.cls === 2) {
       const name = greetingName(ex.reply.lines[0]?.text ?? '');
       if (name !== null) this.names.add(name.toLowerCase());
       if (verb === 'EHLO' && this.address !== null && !this.reviewed.has(ex.after.tls)) return this.review(ex, this.address);

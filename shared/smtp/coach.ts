@@ -102,7 +102,7 @@ export class Coach {
     }
     if (kind !== 'command') return hints;
     const cmd = parseCommand(line);
-    if (state.tls && state.hello === null && state.phase === 'greeted' && cmd.verb !== 'EHLO' && cmd.verb !== 'HELO' && cmd.verb !== 'QUIT') {
+    if (state.tls && state.hello === null && state.phase === 'greeted' && !['EHLO', 'HELO', 'LHLO', 'QUIT'].includes(cmd.verb)) {
       hints.push(hint('ehlo-after-starttls', 'TLS is active, so the server has forgotten your EHLO: send EHLO again first.', 'RFC 3207 §4.2'));
     }
     if (cmd.verb === 'EHLO' || cmd.verb === 'HELO') {
@@ -180,6 +180,17 @@ export class Coach {
     }
     if (verb === 'HELO' && ex.reply.cls === 2) {
       this.once(hints, 'helo-no-extensions', 'HELO gives no list of extensions. Use EHLO to see what the server supports (SIZE, STARTTLS, AUTH …).', 'RFC 5321 §4.1.1.1');
+    }
+    if ((verb === 'EHLO' || verb === 'HELO') && (code === 500 || code === 502)) {
+      this.once(
+        hints,
+        'lmtp-lhlo',
+        `The server does not know ${verb}: if it is an LMTP server (port 24, or a delivery service such as Dovecot's or Cyrus's), say LHLO instead; LMTP refuses EHLO and HELO.`,
+        'RFC 2033 §4.1',
+      );
+    }
+    if (ex.kind === 'end-of-data' && ex.lmtp?.n === 1 && ex.lmtp.of > 1) {
+      hints.push(hint('lmtp-replies', `LMTP: ${ex.lmtp.of - 1} more ${ex.lmtp.of === 2 ? 'reply follows' : 'replies follow'}, one for each recipient, in the order of your RCPT TO lines.`, 'RFC 2033 §4.2'));
     }
     if (code === 500 && ex.kind === 'command' && !VERB_INFO.has(verb)) {
       hints.push(hint('unknown-verb', `The server does not know "${verb}". Press Tab for the commands that fit now, or type /help.`, 'RFC 5321 §4.2.4'));
@@ -268,10 +279,10 @@ function pipelineHint(last: string, s: SessionState): Hint | null {
   if (last === 'DATA') {
     return hint('pipeline-data', 'Sent before the server answered DATA: wait for its 354. If DATA is refused, the server reads the message\'s lines as commands.', src);
   }
-  if (s.hello !== 'EHLO' || !s.extensions.has('PIPELINING')) {
+  if (s.hello === 'HELO' || s.hello === null || !s.extensions.has('PIPELINING')) {
     return hint(
       'pipeline-unadvertised',
-      `Sent before the server answered your last line${s.hello === 'EHLO' ? ', and it did not advertise PIPELINING' : ' (PIPELINING is only known after EHLO)'}: many servers take that for a spambot (Exim: "554 SMTP synchronization error"; Postfix hangs up). Wait for each reply.`,
+      `Sent before the server answered your last line${s.hello === 'EHLO' || s.hello === 'LHLO' ? ', and it did not advertise PIPELINING' : ' (PIPELINING is only known after EHLO)'}: many servers take that for a spambot (Exim: "554 SMTP synchronization error"; Postfix hangs up). Wait for each reply.`,
       src,
     );
   }

@@ -22,6 +22,7 @@ const CONTEXT: Readonly<Record<string, ContextMeaning>> = {
   'GREETING:554': { meaning: 'The server refuses to talk to you at all: it will answer 503 to everything but QUIT.', source: 'RFC 5321 §3.1' },
   'GREETING:421': { meaning: 'The server is busy or shutting down and closes the connection before the session starts.', source: 'RFC 5321 §3.1' },
   'EHLO:250': { meaning: 'Hello accepted. The first line is the server\'s name; each further line is an extension it offers.', source: 'RFC 5321 §4.1.1.1' },
+  'LHLO:250': { meaning: 'LMTP hello accepted: the first line is the server\'s name, each further line an extension (LMTP always pipelines).', source: 'RFC 2033 §4.1' },
   'HELO:250': { meaning: 'Hello accepted, without extensions (HELO is the RFC 821 greeting).', source: 'RFC 5321 §4.1.1.1' },
   'EHLO:5xx': { meaning: 'The server refused your EHLO: if it is old, try HELO; if it dislikes the name you gave, use your real host name or an address literal such as [192.0.2.1].', source: 'RFC 5321 §4.1.4' },
   'MAIL:250': { meaning: 'Sender accepted: a mail transaction is open. Name the recipients with RCPT TO.', source: 'RFC 5321 §4.1.1.2' },
@@ -67,12 +68,22 @@ export function answeredKey(ex: Exchange): string | null {
   }
 }
 
+/** LMTP answers the final "." once per accepted recipient, in RCPT order (RFC 2033 §4.2). */
+function lmtpMeaning(lmtp: NonNullable<Exchange['lmtp']>, cls: number): ContextMeaning {
+  const result = cls === 2 ? 'delivered' : cls === 4 ? 'not delivered this time (retry later)' : 'refused for good';
+  return {
+    meaning: `LMTP's answer for ${lmtp.recipient}, ${lmtp.n} of ${lmtp.of}: ${result}. An LMTP server answers the final "." once per accepted recipient, in RCPT order, so that each one can fail alone.`,
+    source: 'RFC 2033 §4.2',
+  };
+}
+
 /** The meaning of this reply given what it answered, or null when the code's general meaning says it all. */
 export function meaningInContext(ex: Exchange): ContextMeaning | null {
   const what = answeredKey(ex);
   if (what === null) return null;
   const code = ex.reply.code;
   if (code === 421 && what !== 'GREETING') return CLOSING;
+  if (ex.lmtp !== undefined) return lmtpMeaning(ex.lmtp, ex.reply.cls);
   return CONTEXT[`${what}:${code}`] ?? CONTEXT[`${what}:${Math.floor(code / 100)}xx`] ?? null;
 }
 

@@ -4,7 +4,8 @@
  * and autocompletion, the bridge for STARTTLS and the DATA phase.
  *
  * Replies are matched to commands in order (a FIFO of commands awaiting a reply), so pipelined input (RFC 2920)
- * is followed too.
+ * is followed too. LMTP (RFC 2033), opened with LHLO, is followed as well: its final "." is answered once per
+ * accepted recipient (§4.2).
  */
 import { parseCommand, type Command } from './command.js';
 import type { Reply } from './types.js';
@@ -25,7 +26,8 @@ export type Phase =
 
 export interface SessionState {
   phase: Phase;
-  hello: 'EHLO' | 'HELO' | null;
+  /** How the session was opened; LHLO is LMTP's EHLO (RFC 2033 §4.1). */
+  hello: 'EHLO' | 'HELO' | 'LHLO' | null;
   /** EHLO keywords (upper case) -> their parameters. Empty after HELO, and again after STARTTLS (RFC 3207 §4.2). */
   extensions: ReadonlyMap<string, string>;
   tls: boolean;
@@ -63,6 +65,8 @@ export interface Exchange {
   spreadMs: number | null;
   /** Replies of class 4 or 5 on this connection before this one (servers slow down after many: timing.ts). */
   errorsBefore: number;
+  /** For LMTP's replies to the final ".": the recipient this one is for, and its place among them (from 1). */
+  lmtp?: { recipient: string; n: number; of: number };
 }
 
 interface Awaiting {
@@ -72,6 +76,8 @@ interface Awaiting {
   line: string;
   /** When it was written, or null when not told. */
   at: number | null;
+  /** LMTP's end of data: the reply for this recipient (RFC 2033 §4.2). */
+  lmtp?: { recipient: string; n: number; of: number };
 }
 
 export function initialState(): SessionState {
@@ -112,6 +118,8 @@ export class SessionModel {
    */
   private authDue = 0;
   private authAhead = 0;
+  /** Among the LMTP replies to one ".", one so far said the message was taken (it is counted once). */
+  private lmtpTaken = false;
 
   get state(): SessionState {
     return this.s;
@@ -125,12 +133,14 @@ export class SessionModel {
     this.isGreeted = false;
     this.connectedAt = at;
     this.errorCount = 0;
+    this.lmtpTaken = false;
   }
 
   closed(): void {
     this.s = { ...this.s, phase: 'closed', tlsPending: false, authChallenge: false };
     this.awaiting = [];
     this.authDue = this.authAhead = 0;
+    this.lmtpTaken = false;
   }
 
   /** The TLS handshake after STARTTLS is done: the session starts over, minus the greeting (RFC 3207 §4.2). */
@@ -206,8 +216,7 @@ export class SessionModel {
         this.s = { ...this.s, dataLines: this.s.dataLines + 1 };
         break;
       case 'end-of-data':
-        this.endOfDataSent();
-        this.awaiting.push({ kind, command: null, line, at });
+        this.awaiting.push(...this.endOfDataSent(line, at));
         break;
       case 'command': {
         const command = parseCommand(line);
@@ -228,6 +237,7 @@ export class SessionModel {
     let kind: Exchange['kind'];
     let command: Command | null = null;
     let from: number | null = null;
+    let lmtp: Exchange['lmtp'];
     if (!this.isGreeted) {
       this.isGreeted = true;
       kind = 'greeting';
@@ -239,6 +249,7 @@ export class SessionModel {
       kind = next?.kind ?? 'unsolicited';
       command = next?.command ?? null;
       from = next?.at ?? null;
+      lmtp = next?.lmtp;
       if (next !== undefined) this.apply(next, reply);
     }
     const errorsBefore = this.errorCount;
@@ -247,12 +258,20 @@ export class SessionModel {
     if (reply.code === 421) this.s = { ...this.s, phase: 'closed' };
     const waitedMs = at !== null && from !== null ? Math.max(0, at - from) : null;
     const spreadMs = at !== null && firstAt !== null ? Math.max(0, at - firstAt) : null;
-    return { kind, command, reply, before, after: this.s, waitedMs, spreadMs, errorsBefore };
+    const ex: Exchange = { kind, command, reply, before, after: this.s, waitedMs, spreadMs, errorsBefore };
+    if (lmtp !== undefined) ex.lmtp = lmtp;
+    return ex;
   }
 
-  /** The lone "." ends the transaction, whatever its reply will say (RFC 5321 §4.1.1.4). */
-  private endOfDataSent(): void {
+  /**
+   * The lone "." ends the transaction, whatever its reply will say (RFC 5321 §4.1.1.4). What awaits a reply: the
+   * ".", or in LMTP one reply for each recipient accepted, in their order (RFC 2033 §4.2).
+   */
+  private endOfDataSent(line: string, at: number | null): Awaiting[] {
+    const recipients = this.s.hello === 'LHLO' ? this.s.recipients : [];
     this.s = { ...this.s, phase: 'ready', sender: null, recipients: [], dataLines: 0 };
+    if (recipients.length === 0) return [{ kind: 'end-of-data', command: null, line, at }];
+    return recipients.map((recipient, i) => ({ kind: 'end-of-data', command: null, line, at, lmtp: { recipient, n: i + 1, of: recipients.length } }));
   }
 
   /**
@@ -266,15 +285,16 @@ export class SessionModel {
     const text = dot === -1 ? after : after.slice(0, dot);
     this.s = { ...this.s, dataLines: text.length };
     if (dot === -1) return;
-    this.endOfDataSent();
-    this.awaiting.push({ kind: 'end-of-data', command: null, line: '.', at: after[dot]?.at ?? null }, ...after.slice(dot + 1));
+    this.awaiting.push(...this.endOfDataSent('.', after[dot]?.at ?? null), ...after.slice(dot + 1));
   }
 
   private apply(a: Awaiting, reply: Reply): void {
     const ok = reply.cls === 2;
     const s = this.s;
     if (a.kind === 'end-of-data') {
-      if (ok) this.s = { ...s, messagesAccepted: s.messagesAccepted + 1 };
+      // In LMTP a message is taken once, whichever of its recipients' replies first says so.
+      if (ok && (a.lmtp === undefined || !this.lmtpTaken)) this.s = { ...s, messagesAccepted: s.messagesAccepted + 1 };
+      if (a.lmtp !== undefined) this.lmtpTaken = a.lmtp.n < a.lmtp.of && (this.lmtpTaken || ok);
       return;
     }
     if (a.kind === 'auth-response') {
@@ -286,9 +306,10 @@ export class SessionModel {
     switch (cmd.verb) {
       case 'EHLO':
       case 'HELO':
-        // EHLO/HELO also resets any transaction (RFC 5321 §4.1.4).
+      case 'LHLO':
+        // EHLO/HELO also resets any transaction (RFC 5321 §4.1.4); LHLO is LMTP's EHLO (RFC 2033 §4.1).
         if (ok) {
-          const extensions = cmd.verb === 'EHLO' ? ehloExtensions(reply) : new Map<string, string>();
+          const extensions = cmd.verb === 'HELO' ? new Map<string, string>() : ehloExtensions(reply);
           this.s = { ...s, phase: 'ready', hello: cmd.verb, extensions, sender: null, recipients: [] };
         }
         return;

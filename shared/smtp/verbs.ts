@@ -32,6 +32,13 @@ export const VERBS: readonly VerbInfo[] = [
     source: 'RFC 5321 §4.1.1.1',
   },
   {
+    verb: 'LHLO',
+    syntax: 'LHLO <your-domain>',
+    template: 'LHLO ',
+    help: 'LMTP\'s EHLO, for the local delivery servers (Dovecot, Cyrus) an MTA hands mail to, often on port 24: LMTP refuses EHLO and HELO. After the final ".", an LMTP server answers once per accepted recipient, in order, so that each one can fail alone.',
+    source: 'RFC 2033 §4.1',
+  },
+  {
     verb: 'MAIL',
     syntax: 'MAIL FROM:<sender@domain> [parameters]',
     template: 'MAIL FROM:<>',

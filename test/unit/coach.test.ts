@@ -287,3 +287,61 @@ describe('Coach: the name given in EHLO or HELO (RFC 5321 §4.1.1.1)', () => {
     expect(hints.map((h) => h.id)).not.toContain('helo-fqdn');
   });
 });
+
+describe('LMTP (RFC 2033)', () => {
+  const DIALOG = [
+    'S: 220 lmtp.example.org Dovecot ready.',
+    'C: EHLO client.example.org',
+    'S: 500 5.5.1 Unknown command',
+    'C: LHLO client.example.org',
+    'S: 250-lmtp.example.org',
+    'S: 250-PIPELINING',
+    'S: 250 ENHANCEDSTATUSCODES',
+    'C: MAIL FROM:<trainee@example.org>',
+    'S: 250 2.1.0 OK',
+    'C: RCPT TO:<alice@example.org>',
+    'S: 250 2.1.5 OK',
+    'C: RCPT TO:<nobody@example.org>',
+    'S: 550 5.1.1 <nobody@example.org> User doesn\'t exist',
+    'C: RCPT TO:<bob@example.org>',
+    'S: 250 2.1.5 OK',
+    'C: DATA',
+    'S: 354 OK',
+    'C: Subject: hi',
+    'C: ',
+    'C: hello',
+    'C: .',
+    'S: 250 2.0.0 <alice@example.org> mAGVLfDCKWG3VgAAVAlmeQ Saved',
+    'S: 452 4.2.2 <bob@example.org> Quota exceeded (mailbox for user is full)',
+    'C: QUIT',
+    'S: 221 2.0.0 Bye',
+  ].join('\n');
+
+  it('answers the final "." once per accepted recipient, in RCPT order, and counts the message once', () => {
+    const { exchanges, ids, hints } = coachDialog(DIALOG);
+    const ends = exchanges.filter((e) => e.kind === 'end-of-data');
+    expect(ends.map((e) => [e.reply.code, e.lmtp])).toEqual([
+      [250, { recipient: 'alice@example.org', n: 1, of: 2 }],
+      [452, { recipient: 'bob@example.org', n: 2, of: 2 }],
+    ]);
+    // The QUIT is matched to its own reply, not taken for a third answer to the ".".
+    expect(exchanges.at(-1)).toMatchObject({ kind: 'command', command: { verb: 'QUIT' } });
+    expect(exchanges.at(-1)?.after).toMatchObject({ hello: 'LHLO', phase: 'closed', messagesAccepted: 1 });
+    expect(meaningInContext(ends[1]!)?.meaning).toBe(
+      'LMTP\'s answer for bob@example.org, 2 of 2: not delivered this time (retry later). An LMTP server answers the final "." once per accepted recipient, in RCPT order, so that each one can fail alone.',
+    );
+    // EHLO refused: say LHLO. After the first answer to ".": one more follows.
+    expect(ids).toContain('lmtp-lhlo');
+    expect(hints.find((h) => h.id === 'lmtp-replies')?.text).toBe('LMTP: 1 more reply follows, one for each recipient, in the order of your RCPT TO lines.');
+  });
+
+  it('keeps to one answer for the "." without LHLO, and reads LHLO\'s extensions as EHLO\'s', () => {
+    const smtp = coachDialog(DIALOG.replace('C: LHLO', 'C: EHLO'));
+    expect(smtp.exchanges.filter((e) => e.kind === 'end-of-data')).toHaveLength(1);
+    expect(smtp.exchanges.find((e) => e.reply.code === 452)?.kind).toBe('unsolicited'); // nothing awaited it
+    const lmtp = coachDialog(DIALOG);
+    expect([...(lmtp.exchanges.find((e) => e.command?.verb === 'LHLO')?.after.extensions.keys() ?? [])]).toEqual(['PIPELINING', 'ENHANCEDSTATUSCODES']);
+    // Lines sent ahead in LMTP are judged by the PIPELINING it advertised, as after EHLO.
+    expect(lmtp.ids).not.toContain('pipeline-unadvertised');
+  });
+});

@@ -259,6 +259,22 @@ describe('SessionModel as the bridge uses it', () => {
     expect(d.rx('220 ready\r\n').startTls).toBe(true);
   });
 
+  it('in LMTP, awaits one answer to a "." sent before the 354 for each accepted recipient (RFC 2033 §4.2)', () => {
+    const m = new SessionModel();
+    m.received(reply('220 lmtp ready\r\n'));
+    for (const [line, answer] of [['LHLO me', '250 lmtp\r\n'], ['MAIL FROM:<a@example.org>', '250 ok\r\n'], ['RCPT TO:<b@example.org>', '250 ok\r\n'], ['RCPT TO:<c@example.org>', '250 ok\r\n']] as const) {
+      m.sent(line);
+      m.received(reply(answer));
+    }
+    for (const line of ['DATA', 'Subject: x', '', '.', 'QUIT']) m.sent(line);
+    m.received(reply('354 go\r\n'));
+    expect(m.unanswered).toEqual(['.', '.', 'QUIT']);
+    expect(m.received(reply('250 b saved\r\n')).lmtp).toEqual({ recipient: 'b@example.org', n: 1, of: 2 });
+    expect(m.received(reply('250 c saved\r\n')).lmtp).toEqual({ recipient: 'c@example.org', n: 2, of: 2 });
+    expect(m.received(reply('221 bye\r\n')).command?.verb).toBe('QUIT');
+    expect(m.state.messagesAccepted).toBe(1);
+  });
+
   it('ignores an unsolicited reply', () => {
     const d = bridgeView();
     d.rx('220 hi\r\n');
