@@ -150,10 +150,13 @@ export function startApp(boot: BootHandOver): void {
           case 'lesson-here':
             return view.write(guide.active ? guide.again() : lessonList());
           case 'mx':
+            if (local.note !== undefined) view.write(formatNote(local.note));
             return checks.mx(local.domain);
           case 'dkim':
+            if (local.note !== undefined) view.write(formatNote(local.note));
             return checks.dkim(local.selector, local.domain);
           case 'spf':
+            if (local.note !== undefined) view.write(formatNote(local.note));
             return checks.spf(local.ip, local.domain);
           case 'dnsbl':
             return checks.dnsbl(local.ip);

@@ -14,6 +14,7 @@ import { mxDomain } from '../../shared/smtp/mx.js';
 import { isHostName, isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 import type { SentKind, SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
+import { asciiAddressDomain } from '../ui/idn.js';
 import type { CompletionResult } from './line-editor.js';
 import { formatNote } from './render.js';
 import { formatHint } from './render-replies.js';
@@ -65,12 +66,15 @@ export type LocalCommand =
   | { kind: 'lesson-here' }
   /** `/tls`: what the last TLS handshake of this connection showed about the server's certificate. */
   | { kind: 'tls' }
-  /** `/mx DOMAIN`: look up where the domain's mail goes. */
-  | { kind: 'mx'; domain: string }
+  /**
+   * `/mx DOMAIN`: look up where the domain's mail goes. For these three, `note` says how a domain typed beyond ASCII
+   * is asked about (its A-labels).
+   */
+  | { kind: 'mx'; domain: string; note?: string }
   /** `/dkim SELECTOR DOMAIN`: look up the DKIM key the domain publishes for the selector. */
-  | { kind: 'dkim'; selector: string; domain: string }
+  | { kind: 'dkim'; selector: string; domain: string; note?: string }
   /** `/spf IP DOMAIN`: check whether the address may send mail from the domain (SPF). */
-  | { kind: 'spf'; ip: string; domain: string }
+  | { kind: 'spf'; ip: string; domain: string; note?: string }
   /** `/dnsbl IP`: ask the common DNS blocklists whether they list the address. */
   | { kind: 'dnsbl'; ip: string }
   /** `/rdns`: look up the reverse DNS of the server connected to (done by itself after a greeting, but for loopback). */
@@ -173,8 +177,21 @@ function base64Command(arg: string): string {
 /** `/mx DOMAIN`: a domain name, or a mail address (its domain). */
 function mxCommand(arg: string): LocalCommand {
   if (arg === '') return text(formatNote('/mx needs a domain: /mx example.org looks up where its mail goes'));
-  const domain = mxDomain(arg);
-  return domain === null ? text(formatNote(`"${arg}" is not a domain name: /mx example.org`)) : { kind: 'mx', domain };
+  const typed = typedDomain(arg);
+  return typed === null ? text(formatNote(`"${showControls(arg)}" is not a domain name: /mx example.org`)) : { kind: 'mx', ...typed };
+}
+
+/**
+ * A domain, or an address's domain, as typed, in lower case and A-labels (bücher.de is asked about as
+ * xn--bcher-kva.de, as mail servers do: RFC 5891), with a note saying so; null when it is not one.
+ */
+function typedDomain(typed: string): { domain: string; note?: string } | null {
+  const t = typed.trim();
+  const ascii = asciiAddressDomain(t);
+  const domain = ascii === null ? null : mxDomain(ascii);
+  if (domain === null) return null;
+  const shown = t.slice(t.lastIndexOf('@') + 1).replace(/\.$/, '');
+  return /^[\x00-\x7f]*$/.test(shown) ? { domain } : { domain, note: `${shown} is ${domain} in DNS and to mail servers (IDNA, RFC 5891)` };
 }
 
 const DKIM_USAGE = '/dkim needs a selector and a domain, the s= and d= of a DKIM-Signature header: /dkim google example.org';
@@ -195,9 +212,9 @@ function dkimCommand(args: string): LocalCommand {
     else if (words.length === 2) [selector, domain] = words;
   }
   if (selector === undefined || domain === undefined) return text(formatNote(DKIM_USAGE));
-  const d = mxDomain(domain);
+  const d = typedDomain(domain);
   if (!isHostName(selector) || d === null) return text(formatNote(`"${showControls(selector)}" and "${showControls(domain)}" are not a selector and a domain: ${DKIM_USAGE}`));
-  return { kind: 'dkim', selector: selector.toLowerCase(), domain: d };
+  return { kind: 'dkim', selector: selector.toLowerCase(), ...d };
 }
 
 const SPF_USAGE = '/spf needs an address and a domain (or a sender address): /spf 192.0.2.10 example.org';
@@ -213,9 +230,9 @@ function spfCommand(args: string): LocalCommand {
   const [first = '', second = ''] = words;
   const [ip, where] = isIp(first) ? [first, second] : isIp(second) ? [second, first] : [null, ''];
   if (ip === null) return text(formatNote(`no IP address in "${showControls(args)}": ${SPF_USAGE}`));
-  const domain = mxDomain(where.replace(/^<(.*)>$/, '$1'));
+  const domain = typedDomain(where.replace(/^<(.*)>$/, '$1'));
   if (domain === null) return text(formatNote(`"${showControls(where)}" is not a domain name or an address: ${SPF_USAGE}`));
-  return { kind: 'spf', ip: bareAddress(ip).toLowerCase(), domain };
+  return { kind: 'spf', ip: bareAddress(ip).toLowerCase(), ...domain };
 }
 
 /** An address as typed, without the brackets of an address literal ("[192.0.2.1]", "[IPv6:2001:db8::1]"). */

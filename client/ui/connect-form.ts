@@ -5,6 +5,7 @@
 import { mxDomain } from '../../shared/smtp/mx.js';
 import { SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT } from '../../shared/smtp/ports.js';
 import { isValidHost, parsePort } from './url-params.js';
+import { asciiAddressDomain, asciiDomain } from './idn.js';
 
 export { SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT };
 
@@ -61,7 +62,8 @@ export class ConnectForm {
     });
     this.disconnectButton.addEventListener('click', () => handlers.disconnect());
     field(form, 'button[data-action="mx"]', HTMLButtonElement).addEventListener('click', () => {
-      const domain = mxDomain(this.host.value);
+      const ascii = asciiAddressDomain(this.host.value.trim());
+      const domain = ascii === null ? null : mxDomain(ascii);
       this.host.setCustomValidity(domain !== null ? '' : 'Enter a domain name (example.org) to find its mail servers.');
       // The message stays until the field is edited (the input listener clears it) or Connect checks it anew.
       if (this.host.reportValidity() && domain !== null) handlers.mx?.(domain);
@@ -119,7 +121,8 @@ export class ConnectForm {
 
   /** The validated target, or null (the browser then shows what is wrong). */
   read(): ConnectTarget | null {
-    const host = this.host.value.trim().replace(/^\[(.*)\]$/, '$1');
+    // A name beyond ASCII (bücher.de) is dialled by its A-labels, as mail servers know it (RFC 5891).
+    const host = asciiDomain(this.host.value.trim().replace(/^\[(.*)\]$/, '$1')) ?? '';
     this.host.setCustomValidity(isValidHost(host) ? '' : 'Enter a host name or an IP address.');
     const port = parsePort(this.port.value.trim());
     this.port.setCustomValidity(port !== null ? '' : 'Enter a port from 1 to 65535.');

@@ -64,6 +64,8 @@ describe('DNS lookups in Chromium', () => {
       'backup.example.net': { A: ['198.51.100.20'] },
       '_mta-sts.sts.example.org': { TXT: ['v=STSv1; id=20261129T1'] },
       'mta-sts.sts.example.org': { A: ['127.0.0.1'] },
+      // A domain beyond ASCII, bücher.example, as DNS knows it.
+      'xn--bcher-kva.example': { MX: [[10, 'mx1.example.org']] },
       // The sending address 198.51.100.7 on one blocklist.
       '7.100.51.198.bl.spamcop.net': { A: ['127.0.0.2'], TXT: ['Blocked - see https://www.spamcop.net/bl.shtml?198.51.100.7'] },
     });
@@ -149,6 +151,16 @@ describe('DNS lookups in Chromium', () => {
     expect(await page.locator('.reply-log li.dns .findings li').allTextContents()).toContain(
       '✗ MX host backup.example.net matches no mx: line of the policy: senders that enforce MTA-STS do not deliver to it (RFC 8461 §4.1)',
     );
+  });
+
+  it('looks up a domain typed beyond ASCII by its A-labels, from the terminal and from Host', async () => {
+    const page = await terminalPage();
+    await enter(page, '/mx bücher.example');
+    const text = await waitForTerminal(page, (t) => t.includes('-- MX records of xn--bcher-kva.example'), TIMEOUT_MS, 'the MX answer');
+    expect(text).toContain('-- bücher.example is xn--bcher-kva.example in DNS and to mail servers (IDNA, RFC 5891)');
+    await page.fill('input[name="host"]', 'Bücher.example');
+    await page.click('button[data-action="mx"]');
+    await expect.poll(() => page.inputValue('input[name="host"]'), { timeout: TIMEOUT_MS }).toBe('mx1.example.org');
   });
 
   it('/mx practice.test points at the practice server, and Connect reaches it', async () => {

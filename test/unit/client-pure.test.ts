@@ -17,6 +17,7 @@ import { explainCode } from '../../shared/smtp/explain.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { completeLine, localCommand } from '../../client/terminal/local-commands.js';
 import { chosenTheme } from '../../client/ui/theme.js';
+import { asciiAddressDomain, asciiDomain } from '../../client/ui/idn.js';
 
 /** Terminal text without its SGR colours. */
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -222,5 +223,25 @@ describe('chosenTheme (the light page)', () => {
     ['?theme=neon', 'light', 'light'],
   ] as const)('%s with %s kept: %s', (search, kept, want) => {
     expect(chosenTheme(search, kept)).toBe(want);
+  });
+});
+
+describe('domains beyond ASCII (IDNA, RFC 5891)', () => {
+  const state = new SessionModel().state;
+  it('asks about a domain typed beyond ASCII by its A-labels, and says so', () => {
+    expect(localCommand('/mx Bücher.de', state)).toEqual({ kind: 'mx', domain: 'xn--bcher-kva.de', note: 'Bücher.de is xn--bcher-kva.de in DNS and to mail servers (IDNA, RFC 5891)' });
+    expect(localCommand('/spf 192.0.2.1 bob@日本.jp', state)).toMatchObject({ kind: 'spf', domain: 'xn--wgv71a.jp' });
+    expect(localCommand('/dkim s1 bücher.de', state)).toMatchObject({ kind: 'dkim', selector: 's1', domain: 'xn--bcher-kva.de' });
+    // ASCII names are left as they are, without a note.
+    expect(localCommand('/mx Example.ORG', state)).toEqual({ kind: 'mx', domain: 'example.org' });
+  });
+
+  it('refuses what is not a name, beyond ASCII or not', () => {
+    expect(asciiDomain('bücher.de/x')).toBeNull();
+    expect(asciiDomain('ä b.de')).toBeNull();
+    expect(asciiDomain('ex@mple.de')).toBe('ex@mple.de'); // ASCII: left for the caller's own check
+    expect(asciiAddressDomain('bob@bücher.de')).toBe('bob@xn--bcher-kva.de');
+    const c = localCommand('/mx bü\u0000cher.de', state);
+    expect(c?.kind).toBe('text');
   });
 });
