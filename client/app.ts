@@ -30,6 +30,9 @@ import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-fo
 import { ServerChecks } from './ui/server-checks.js';
 import { StatusLine } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
+import { ReplayDialog } from './ui/replay-dialog.js';
+import { formatReplay } from './terminal/render-transcript.js';
+import { readTranscript, replayTranscript } from '../shared/smtp/transcript-read.js';
 import { PracticeHint } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { LessonBar } from './ui/lesson-bar.js';
@@ -69,7 +72,19 @@ export function startApp(boot: BootHandOver): void {
     download(name, text);
     view.write(formatNote(`transcript saved as ${name} (${text.split('\n').length - 1} lines; AUTH credentials removed)`));
   };
-  const log = new ReplyLog(saveTranscript);
+  /** A dialog pasted from elsewhere, explained as if received (render-transcript.ts). */
+  const explainTranscript = (text: string): void => {
+    const { text: shown, reports: explained } = formatReplay(replayTranscript(readTranscript(text)), replies + 1);
+    replies += explained.length;
+    for (const r of explained) {
+      reports.add(r);
+      log.add(r);
+    }
+    view.write(shown);
+    view.focus();
+  };
+  const replay = new ReplayDialog(explainTranscript);
+  const log = new ReplyLog(saveTranscript, () => replay.open());
   required('#status-slot', HTMLElement).append(status.element, hint.element, lessonBar.element);
   required('#log-slot', HTMLElement).append(log.element);
 
@@ -166,6 +181,8 @@ export function startApp(boot: BootHandOver): void {
             return view.write(explainText(local.text));
           case 'save':
             return saveTranscript();
+          case 'replay':
+            return replay.open();
           case 'tls':
             return view.write(
               tlsReport !== null

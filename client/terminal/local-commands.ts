@@ -1,6 +1,7 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/save` and `/base64`. Lines starting
+ * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/save`, `/replay` and
+ * `/base64`. Lines starting
  * with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a
  * server understands. Inside message text they are left alone; in answer to an AUTH challenge, where base64 may
  * begin with "/", only the words of heloterm's own commands are taken (localCommand).
@@ -31,6 +32,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['dnsbl', '/dnsbl IP'],
   ['rdns', '/rdns'],
   ['save', '/save'],
+  ['replay', '/replay'],
   ['base64', '/base64 [-d] TEXT'],
 ];
 
@@ -55,7 +57,7 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'save', 'transcript', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'save', 'transcript', 'replay', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -81,6 +83,8 @@ export type LocalCommand =
   | { kind: 'rdns' }
   /** `/save`: download the transcript of the dialog. */
   | { kind: 'save' }
+  /** `/replay`: paste a dialog from elsewhere to have it explained. */
+  | { kind: 'replay' }
   /** `/explain TEXT`: explain a reply quoted from elsewhere (a bounce message), or a code. */
   | { kind: 'explain'; text: string };
 
@@ -126,6 +130,8 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
     case 'save':
     case 'transcript':
       return { kind: 'save' };
+    case 'replay':
+      return { kind: 'replay' };
     case 'base64':
     case 'b64':
       return text(base64Command(t.slice(1 + cmd.length).trim()));
@@ -153,6 +159,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF') +
     formatNote('/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address') +
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
+    formatNote('/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript)') +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge')
   );

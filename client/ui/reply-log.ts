@@ -13,6 +13,7 @@ import type { DkimReport } from '../../shared/smtp/dkim.js';
 import type { SpfCheckReport } from '../../shared/smtp/spf-check.js';
 import type { DnsblReport } from '../../shared/smtp/dnsbl.js';
 import type { RdnsReport } from '../../shared/smtp/rdns.js';
+import { quietButton } from './buttons.js';
 import type { TlsReport } from '../../shared/smtp/tls-report.js';
 import type { Explanation, Finding } from '../../shared/smtp/types.js';
 import { TONE_MARK } from '../terminal/render-findings.js';
@@ -51,8 +52,8 @@ export class ReplyLog {
   private added = 0;
   private addedAtFlush = 0;
 
-  /** `save`: what the "Save transcript" button in the log's header does. */
-  constructor(save: () => void) {
+  /** `save` and `explain`: what the "Save transcript" and "Explain a transcript" buttons in the log's header do. */
+  constructor(save: () => void, explain: () => void) {
     this.element = document.createElement('section');
     this.element.className = 'reply-log';
     this.element.setAttribute('aria-labelledby', 'reply-log-title');
@@ -61,22 +62,17 @@ export class ReplyLog {
     const title = document.createElement('h2');
     title.id = 'reply-log-title';
     title.textContent = 'Replies';
-    const clear = document.createElement('button');
-    clear.type = 'button';
-    clear.className = 'quiet';
-    clear.dataset.action = 'clear';
-    clear.textContent = 'Clear';
-    clear.addEventListener('click', () => this.clear());
-    const saveButton = document.createElement('button');
-    saveButton.type = 'button';
-    saveButton.className = 'quiet';
-    saveButton.dataset.action = 'save';
-    saveButton.textContent = 'Save transcript';
-    saveButton.title = 'Download the dialog as text (C: sent, S: received), AUTH credentials removed; or type /save';
-    saveButton.addEventListener('click', save);
+    const clear = quietButton('clear', 'Clear', null, () => this.clear());
+    const saveButton = quietButton('save', 'Save transcript', 'Download the dialog as text (C: sent, S: received), AUTH credentials removed; or type /save', save);
+    const explainButton = quietButton(
+      'replay',
+      'Explain a transcript',
+      'Paste a dialog from elsewhere (a telnet window, swaks output, a saved transcript) to have its replies explained; or type /replay',
+      explain,
+    );
     const actions = document.createElement('div');
     actions.className = 'reply-log-actions';
-    actions.append(saveButton, clear);
+    actions.append(explainButton, saveButton, clear);
     head.append(title, actions);
 
     this.scroller = document.createElement('div');
@@ -169,7 +165,7 @@ export class ReplyLog {
     const { reply, annotation } = r;
     const li = document.createElement('li');
     li.tabIndex = 0;
-    li.className = `reply cls-${reply.cls}${r.explained === true ? ' explained' : ''}`;
+    li.className = `reply cls-${reply.cls}${r.explained !== undefined ? ' explained' : ''}`;
     li.dataset.n = String(r.n);
 
     const line = document.createElement('div');
@@ -179,10 +175,10 @@ export class ReplyLog {
     n.className = 'reply-n';
     n.textContent = `#${r.n}`;
     line.append(n, ' ');
-    if (r.explained === true) {
+    if (r.explained !== undefined) {
       const origin = document.createElement('span');
       origin.className = 'reply-origin';
-      origin.textContent = '/explain: ';
+      origin.textContent = `${r.explained}: `;
       line.append(origin);
     }
     const code = document.createElement('span');

@@ -7,6 +7,7 @@
  * (docs/benchmarks.md, client weight), so a page chosen light shows dark for the moment the app takes to load.
  */
 import type { ITheme, Terminal } from '@xterm/xterm';
+import { quietButton } from './buttons.js';
 
 export type Theme = 'dark' | 'light';
 
@@ -95,16 +96,11 @@ export class ThemeSwitch {
   constructor(private readonly term: Terminal, topbar: HTMLElement) {
     this.dark = term.options.theme ?? {};
     this.darkContrast = term.options.minimumContrastRatio ?? 1;
-    this.button = document.createElement('button');
-    this.button.type = 'button';
-    this.button.className = 'quiet theme-switch';
-    this.button.dataset.action = 'theme';
-    this.button.textContent = 'Light page';
-    this.button.title = 'A light page, for projectors and bright rooms (kept in this browser)';
-    this.button.addEventListener('click', () => {
+    this.button = quietButton('theme', 'Light page', 'A light page, for projectors and bright rooms (kept in this browser)', () => {
       this.apply(this.theme === 'dark' ? 'light' : 'dark');
       keep(this.theme);
     });
+    this.button.classList.add('theme-switch');
     topbar.append(this.button);
     const style = document.createElement('style');
     style.textContent = dimRules(LIGHT_TERMINAL);

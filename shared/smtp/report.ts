@@ -30,7 +30,7 @@ export interface ReplyReport {
   /** For a message accepted (a 2xx to the final "."): its queue id on the server, when its form is known. */
   queued: QueueId | null;
   /** Not received from a server: a line someone asked heloterm to explain (/explain, a bounce's text). */
-  explained?: true;
+  explained?: '/explain' | '/replay';
 }
 
 /** How the reply log names what a reply answered (verbs stand for themselves). */
@@ -77,5 +77,5 @@ export function explainQuoted(n: number, text: string): ReplyReport | null {
   if (reply === null) return null;
   const state = initialState();
   const ex: Exchange = { kind: 'unsolicited', command: null, reply, before: state, after: state, waitedMs: null, spreadMs: null, errorsBefore: 0 };
-  return { ...reportReply(n, ex), explained: true };
+  return { ...reportReply(n, ex), explained: '/explain' };
 }

@@ -298,11 +298,13 @@ describe('heloterm in Chromium', () => {
     await page.click('#terminal');
     await send(page, 'NOOP', 250);
     // Dim text (the annotations) is drawn stronger than xterm's half, which is too pale on white.
-    const dim = await page.evaluate(() => {
-      const span = [...document.querySelectorAll('.xterm-rows span.xterm-dim')].find((el) => el.textContent?.includes('Requested action completed'));
-      return span === undefined ? null : getComputedStyle(span).color;
-    });
-    expect(dim).toMatch(/^rgba\(26, 127, 55, 0\.8\d+\)$/);
+    // (Polled: the rows are drawn in the next animation frame after the text is in the buffer.)
+    const dim = () =>
+      page.evaluate(() => {
+        const span = [...document.querySelectorAll('.xterm-rows span.xterm-dim')].find((el) => el.textContent?.includes('Requested action completed'));
+        return span === undefined ? '' : getComputedStyle(span).color;
+      });
+    await expect.poll(dim, { timeout: REPLY_TIMEOUT_MS }).toMatch(/^rgba\(26, 127, 55, 0\.8\d+\)$/);
     mkdirSync(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: `${RESULTS_DIR}light-page.png` });
     // Kept in this browser: the page opens light again.

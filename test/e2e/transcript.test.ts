@@ -129,4 +129,33 @@ describe('the transcript in Chromium', () => {
     expect(sent.slice(0, 3)).toEqual(['C: AUTH LOGIN', `C: ${REMOVED}`, `C: ${REMOVED}`]);
     expect(dialog).toContain('S: 235 2.7.0 Authentication successful');
   });
+
+  it('explains a saved transcript pasted back ("Explain a transcript", /replay): every reply, as when it was received', async () => {
+    const page = await openOverTls();
+    await type(page, `AUTH PLAIN ${CREDENTIALS}`, /^235 /m, `AUTH PLAIN ${hidden(CREDENTIALS)}`);
+    await type(page, 'QUIT', /^221 /m);
+    const { text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
+    await page.click('.reply-log button[data-action="replay"]');
+    await page.fill('.replay-dialog textarea', text);
+    await page.click('.replay-dialog button[value="explain"]');
+    const shown = await waitForTerminal(page, (t) => t.includes('-- end of the explained transcript: 6 replies'), TIMEOUT_MS, 'the explained transcript');
+    const explained = shown.slice(shown.indexOf('-- explained transcript')).split('\n');
+    // Each reply with its annotation, in order; the login as the page would show it.
+    expect(explained.filter((l) => l.startsWith('  ↳ ')).map((l) => l.slice(4, 7))).toEqual(['220', '250', '220', '250', '235', '221']);
+    expect(explained).toContain(`AUTH PLAIN ${REMOVED.replace(/./g, SECRET_MARK)}`);
+    // In the reply log too, marked as replayed, answering what they answered.
+    await expect.poll(() => page.locator('.reply-log li.explained').count(), { timeout: TIMEOUT_MS }).toBe(6);
+    const last = page.locator('.reply-log li.explained').last();
+    expect(await last.locator('.reply-origin').textContent()).toBe('/replay: ');
+    expect(await last.textContent()).toContain('Answer to QUIT:');
+    // /replay opens the same dialog; Cancel explains nothing.
+    await page.click('#terminal');
+    await page.keyboard.type('/replay');
+    await page.keyboard.press('Enter');
+    await page.locator('.replay-dialog[open]').waitFor({ timeout: TIMEOUT_MS });
+    await page.fill('.replay-dialog textarea', '250 ok');
+    await page.click('.replay-dialog button[value="cancel"]');
+    await expect.poll(() => page.locator('.replay-dialog[open]').count(), { timeout: TIMEOUT_MS }).toBe(0);
+    expect(await page.locator('.reply-log li.explained').count()).toBe(6);
+  });
 });

@@ -18,7 +18,7 @@ describe('explainQuoted', () => {
       7,
       'host mx.example.org[192.0.2.250] said: 550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table (in reply to RCPT TO command)',
     );
-    expect(r).toMatchObject({ n: 7, explained: true, reply: { code: 550, enhanced: { text: '5.1.1' } }, answered: null, context: null, slow: null });
+    expect(r).toMatchObject({ n: 7, explained: '/explain', reply: { code: 550, enhanced: { text: '5.1.1' } }, answered: null, context: null, slow: null });
     expect(r?.vendor[0]?.id).toBe('postfix-user-unknown-local');
   });
 

@@ -1,0 +1,53 @@
+/**
+ * A pasted dialog explained (shared/smtp/transcript-read.ts) as terminal text: each line sent as the user's lines
+ * show (AUTH credentials as dots), each reply with its annotation, its likely cause and the coach's word on it, as
+ * if received now; and the reports, numbered on from `n`, for the reply log and the hover. Pure string building.
+ */
+import { Coach } from '../../shared/smtp/coach.js';
+import { showControls } from '../../shared/smtp/escape.js';
+import { reportReply, type ReplyReport } from '../../shared/smtp/report.js';
+import { SECRET_MARK, secretFrom } from '../../shared/smtp/transcript.js';
+import type { ReplayStep } from '../../shared/smtp/transcript-read.js';
+import { EOL, formatNote } from './render.js';
+import { formatAnnotation, formatCoach, formatInvalid, formatReplyLine, formatSent, formatVendor } from './render-replies.js';
+
+export interface ReplayText {
+  text: string;
+  /** One per reply, numbered from the `n` given, marked as explained. */
+  reports: ReplyReport[];
+}
+
+/** A sent line as the terminal shows it: AUTH credentials as dots, one per character; controls made visible. */
+function shownSent(line: string, kind: Parameters<typeof secretFrom>[1]): string {
+  const from = secretFrom(line, kind);
+  const shown = from === null ? line : line.slice(0, from) + SECRET_MARK.repeat(Array.from(line.slice(from)).length);
+  return showControls(shown);
+}
+
+export function formatReplay(steps: readonly ReplayStep[], n: number): ReplayText {
+  const coach = new Coach();
+  const reports: ReplyReport[] = [];
+  let text = formatNote('explained transcript, not sent to any server nor received from one:');
+  for (const step of steps) {
+    switch (step.kind) {
+      case 'note':
+        text += formatNote(`noted in the transcript: ${showControls(step.text)}`);
+        break;
+      case 'sent':
+        text += formatSent(shownSent(step.line, step.sentKind));
+        break;
+      case 'invalid':
+        text += showControls(step.text) + EOL + formatInvalid(step.reason);
+        break;
+      case 'reply': {
+        const report: ReplyReport = { ...reportReply(n + reports.length, step.exchange), explained: '/replay' };
+        reports.push(report);
+        text += report.reply.lines.map(formatReplyLine).join('') + formatAnnotation(report) + formatVendor(report);
+        text += coach.afterReply(step.exchange).map(formatCoach).join('');
+        break;
+      }
+    }
+  }
+  const replies = reports.length === 1 ? '1 reply' : `${reports.length} replies`;
+  return { text: text + formatNote(`end of the explained transcript: ${replies}, each in the reply log`), reports };
+}

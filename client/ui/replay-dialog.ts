@@ -1,0 +1,55 @@
+/**
+ * "Explain a transcript": a dialog to paste a dialog from elsewhere (a customer's telnet window in a ticket, swaks
+ * output, a transcript heloterm saved) and have every reply in it explained as if it had been received, with what
+ * it answered (shared/smtp/transcript-read.ts). Nothing is sent anywhere; no connection is needed. Opened from the
+ * reply log's header and by `/replay`.
+ */
+
+export class ReplayDialog {
+  readonly element: HTMLDialogElement;
+  private readonly text: HTMLTextAreaElement;
+
+  /** `explain`: what to do with the pasted text. */
+  constructor(explain: (text: string) => void) {
+    this.element = document.createElement('dialog');
+    this.element.className = 'replay-dialog';
+    this.element.setAttribute('aria-labelledby', 'replay-title');
+    const form = document.createElement('form');
+    form.method = 'dialog';
+    const title = document.createElement('h2');
+    title.id = 'replay-title';
+    title.textContent = 'Explain a transcript';
+    const what = document.createElement('p');
+    what.textContent =
+      'Paste an SMTP dialog: a telnet window as it is, swaks output, or a transcript heloterm saved. Every reply in it is explained as if received, with what it answered. Nothing is sent anywhere.';
+    this.text = document.createElement('textarea');
+    this.text.name = 'transcript';
+    this.text.rows = 14;
+    this.text.spellcheck = false;
+    this.text.setAttribute('aria-label', 'The dialog to explain');
+    this.text.placeholder = '220 mx.example.org ESMTP\nEHLO client.example.org\n250-mx.example.org\n…';
+    const cancel = document.createElement('button');
+    cancel.value = 'cancel';
+    cancel.textContent = 'Cancel';
+    const go = document.createElement('button');
+    go.value = 'explain';
+    go.className = 'primary';
+    go.textContent = 'Explain';
+    const buttons = document.createElement('div');
+    buttons.className = 'replay-buttons';
+    buttons.append(cancel, go);
+    form.append(title, what, this.text, buttons);
+    this.element.append(form);
+    this.element.addEventListener('close', () => {
+      if (this.element.returnValue === 'explain' && this.text.value.trim() !== '') explain(this.text.value);
+      this.text.value = '';
+      this.element.returnValue = '';
+    });
+    document.body.append(this.element);
+  }
+
+  open(): void {
+    if (!this.element.open) this.element.showModal();
+    this.text.focus();
+  }
+}
