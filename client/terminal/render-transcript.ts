@@ -9,7 +9,7 @@ import { reportReply, type ReplyReport } from '../../shared/smtp/report.js';
 import { SECRET_MARK, secretFrom } from '../../shared/smtp/transcript.js';
 import type { ReplayStep } from '../../shared/smtp/transcript-read.js';
 import { EOL, formatNote } from './render.js';
-import { formatAnnotation, formatCoach, formatInvalid, formatReplyLine, formatSent, formatVendor } from './render-replies.js';
+import { formatAnnotation, formatCoach, formatInvalid, formatReplyLine, formatSent, formatSlow, formatVendor } from './render-replies.js';
 
 export interface ReplayText {
   text: string;
@@ -27,6 +27,8 @@ function shownSent(line: string, kind: Parameters<typeof secretFrom>[1]): string
 export function formatReplay(steps: readonly ReplayStep[], n: number): ReplayText {
   const coach = new Coach();
   const reports: ReplyReport[] = [];
+  /** Why replies were slow, each said once (as the page does per connection). */
+  const slowSaid = new Set<string>();
   let text = formatNote('explained transcript, not sent to any server nor received from one:');
   for (const step of steps) {
     switch (step.kind) {
@@ -43,6 +45,10 @@ export function formatReplay(steps: readonly ReplayStep[], n: number): ReplayTex
         const report: ReplyReport = { ...reportReply(n + reports.length, step.exchange), explained: '/replay' };
         reports.push(report);
         text += report.reply.lines.map(formatReplyLine).join('') + formatAnnotation(report) + formatVendor(report);
+        if (report.slow !== null && !slowSaid.has(report.slow.id)) {
+          slowSaid.add(report.slow.id);
+          text += formatSlow(report);
+        }
         text += coach.afterReply(step.exchange).map(formatCoach).join('');
         break;
       }

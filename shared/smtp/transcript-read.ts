@@ -20,6 +20,8 @@ export const MAX_TRANSCRIPT_LINES = 2000;
 export interface TranscriptStep {
   dir: 'C' | 'S' | 'note';
   text: string;
+  /** When, in ms since the transcript began, where the form says (heloterm's transcripts do). */
+  at?: number;
 }
 
 const HELOTERM = /^\s*\d+\.\d{3} (C:|S:|#) ?(.*)$/;
@@ -44,7 +46,9 @@ function readLine(line: string, form: ReturnType<typeof formOf>): TranscriptStep
       const m = HELOTERM.exec(line);
       if (m === null) return line.startsWith('#') ? { dir: 'note', text: line.replace(/^#\s?/, '') } : null;
       const text = m[2] ?? '';
-      return m[1] === 'C:' ? { dir: 'C', text } : m[1] === 'S:' ? { dir: 'S', text: text.replace(MARKERS, '') } : { dir: 'note', text };
+      const at = Math.round(Number(/^\s*(\d+\.\d{3})/.exec(line)?.[1]) * 1000);
+      const dir = m[1] === 'C:' ? 'C' : m[1] === 'S:' ? 'S' : 'note';
+      return { dir, text: dir === 'S' ? text.replace(MARKERS, '') : text, at };
     }
     case 'tagged': {
       const m = TAGGED.exec(line);
@@ -96,7 +100,8 @@ export type ReplayStep =
 
 /**
  * The dialog followed as the page follows a live one: each line sent judged by the session model (a command,
- * message text, an AUTH answer), each reply matched to what it answers. A note that TLS began after the greeting
+ * message text, an AUTH answer), each reply matched to what it answers, and timed where the form gives times (a slow
+ * reply is explained as when it happened). A note that TLS began after the greeting
  * (heloterm's "TLS active", the recorded dialogs' "TLS established") starts the session over, as STARTTLS does; one
  * that a connection was made or closed (heloterm's own notes) starts or ends one.
  */
@@ -106,11 +111,12 @@ export function replayTranscript(steps: readonly TranscriptStep[]): ReplayStep[]
   const parser = new ReplyParser();
   const out: ReplayStep[] = [];
   for (const step of steps) {
+    const at = step.at ?? null;
     if (step.dir === 'C') {
-      out.push({ kind: 'sent', line: step.text, sentKind: model.sent(step.text) });
+      out.push({ kind: 'sent', line: step.text, sentKind: model.sent(step.text, at) });
     } else if (step.dir === 'S') {
       for (const e of parser.push(`${step.text}\r\n`)) {
-        if (e.kind === 'reply') out.push({ kind: 'reply', exchange: model.received(e.reply) });
+        if (e.kind === 'reply') out.push({ kind: 'reply', exchange: model.received(e.reply, at) });
         else if (e.kind === 'invalid') out.push({ kind: 'invalid', text: e.line.raw, reason: e.reason });
       }
     } else {
@@ -119,10 +125,10 @@ export function replayTranscript(steps: readonly TranscriptStep[]): ReplayStep[]
       if (/\bTLS (established|active)\b/i.test(note) && model.greeted) {
         parser.reset();
         model.tlsEstablished();
-      } else if (/^connected to /i.test(note) && model.greeted) {
-        // A heloterm transcript goes on over the next connection: a new session.
+      } else if (/^connected to /i.test(note)) {
+        // A connection made (its greeting's wait starts there); in a heloterm transcript, maybe the next one.
         parser.reset();
-        model.connected();
+        model.connected(false, at);
       } else if (/^(connection closed|closed by the server|connection lost|disconnected)/i.test(note)) model.closed();
       out.push({ kind: 'note', text: note });
     }

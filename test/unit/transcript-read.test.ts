@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { formatReplay } from '../../client/terminal/render-transcript.js';
 import { REMOVED, SECRET_MARK, Transcript } from '../../shared/smtp/transcript.js';
 import { MAX_TRANSCRIPT_LINES, readTranscript, replayTranscript, type ReplayStep } from '../../shared/smtp/transcript-read.js';
-import { loadDialogs } from '../helpers/fixtures.js';
+import { REAL_MTA_DIR, loadDialogs } from '../helpers/fixtures.js';
 import { replay } from '../helpers/replay.js';
 import { readFileSync } from 'node:fs';
 
@@ -18,7 +18,7 @@ const answered = (steps: readonly ReplayStep[]): string[] =>
 
 describe('readTranscript and replayTranscript', () => {
   it.each(loadDialogs().map((d) => [d.name, d] as const))('%s replays as the page follows it live', (name, d) => {
-    const text = readFileSync(new URL(`../../../shared/fixtures/real-mta/${name}`, import.meta.url), 'utf8');
+    const text = readFileSync(REAL_MTA_DIR + name, 'utf8');
     const live = replay(d).exchanges.map((e) => `${e.kind === 'command' ? (e.command?.verb ?? '') : e.kind} ${e.reply.code}`);
     expect(answered(replayTranscript(readTranscript(text)))).toEqual(live);
     expect(live.length).toBeGreaterThan(2);
@@ -53,6 +53,26 @@ describe('readTranscript and replayTranscript', () => {
     // ending is received text that is no reply.
     expect(steps.filter((s) => s.kind === 'invalid').map((s) => (s.kind === 'invalid' ? s.text : ''))).toEqual(['NOOP']);
     expect(steps.filter((s) => s.kind === 'note').map((s) => (s.kind === 'note' ? s.text : ''))).toContain('closed by the server');
+  });
+
+  it('times the replies of a heloterm transcript by its seconds, so that a slow one is explained as when it came', () => {
+    const text = [
+      '# heloterm transcript, saved 2026-11-29T22:00:00.000Z',
+      '   0.000 # connected to mx.example.org (192.0.2.25:25)',
+      '   0.050 S: 220 mx.example.org ESMTP',
+      '   0.100 C: HELO me.example.org',
+      '   0.150 S: 250 mx.example.org',
+      '   0.200 C: MAIL FROM:<a@example.org>',
+      '   0.250 S: 250 ok',
+      '   0.300 C: RCPT TO:<b@example.org>',
+      '   6.300 S: 250 ok',
+    ].join('\n');
+    const steps = replayTranscript(readTranscript(text));
+    const waits = steps.flatMap((s) => (s.kind === 'reply' ? [s.exchange.waitedMs] : []));
+    expect(waits).toEqual([50, 50, 50, 6000]);
+    const { text: shown, reports } = formatReplay(steps, 1);
+    expect(reports.at(-1)?.slow?.ms).toBe(6000);
+    expect(plain(shown)).toContain('· ◷ 6.0 s');
   });
 
   it('tells swaks output apart: -> sent, <- and <** received, === its notes', () => {
