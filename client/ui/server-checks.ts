@@ -28,6 +28,19 @@ import type { LogEntry } from './reply-log.js';
 
 /** Lookups waiting for the one in flight; beyond, a new one is not asked (a person does not type that fast). */
 const MAX_WAITING = 4;
+/** Said when a lookup cannot be asked. */
+const NOT_SENT = 'not sent: no contact with the heloterm bridge';
+/** Recipient domains checked for relaying on one connection (a relay test needs one or two). */
+const MAX_RELAY_CHECKS = 3;
+
+/** A lookup asked of the bridge: for whom an MX answer is (the user, or the relay check of connection `conn`). */
+type Ask =
+  | { type: 'mx'; domain: string; relay: number | null }
+  | { type: 'rdns' }
+  | { type: 'dkim'; selector: string; domain: string }
+  | { type: 'spf'; ip: string; domain: string }
+  | { type: 'dnsbl'; ip: string };
+
 /** The hosts senders deliver the domain's mail to, by its MX answer; null when it did not say. */
 function mxHosts(domain: string, answer: MxAnswer): string[] | null {
   switch (answer.kind) {
@@ -41,19 +54,6 @@ function mxHosts(domain: string, answer: MxAnswer): string[] | null {
       return null;
   }
 }
-
-/** Said when a lookup cannot be asked. */
-const NOT_SENT = 'not sent: no contact with the heloterm bridge';
-/** Recipient domains checked for relaying on one connection (a relay test needs one or two). */
-const MAX_RELAY_CHECKS = 3;
-
-/** A lookup asked of the bridge: for whom an MX answer is (the user, or the relay check of connection `conn`). */
-type Ask =
-  | { type: 'mx'; domain: string; relay: number | null }
-  | { type: 'rdns' }
-  | { type: 'dkim'; selector: string; domain: string }
-  | { type: 'spf'; ip: string; domain: string }
-  | { type: 'dnsbl'; ip: string };
 
 export interface ServerChecksDeps {
   /** Terminal output. */
