@@ -33,6 +33,7 @@ import { ReplyLog } from './ui/reply-log.js';
 import { ReplayDialog } from './ui/replay-dialog.js';
 import { formatReplay } from './terminal/render-transcript.js';
 import { readTranscript, replayTranscript } from '../shared/smtp/transcript-read.js';
+import { isBounce, readBounce } from '../shared/smtp/bounce-read.js';
 import { PracticeHint } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { LessonBar } from './ui/lesson-bar.js';
@@ -72,9 +73,11 @@ export function startApp(boot: BootHandOver): void {
     download(name, text);
     view.write(formatNote(`transcript saved as ${name} (${text.split('\n').length - 1} lines; AUTH credentials removed)`));
   };
-  /** A dialog pasted from elsewhere, explained as if received (render-transcript.ts). */
+  /** A dialog or a bounce pasted from elsewhere, its replies explained as if received (render-transcript.ts). */
   const explainTranscript = (text: string): void => {
-    const { text: shown, reports: explained } = formatReplay(replayTranscript(readTranscript(text)), replies + 1);
+    const bounce = isBounce(text) ? readBounce(text) : [];
+    const steps = bounce.length > 0 ? bounce : replayTranscript(readTranscript(text));
+    const { text: shown, reports: explained } = formatReplay(steps, replies + 1, bounce.length > 0 ? 'bounce' : 'transcript');
     replies += explained.length;
     for (const r of explained) {
       reports.add(r);

@@ -24,16 +24,18 @@ function shownSent(line: string, kind: Parameters<typeof secretFrom>[1]): string
   return showControls(shown);
 }
 
-export function formatReplay(steps: readonly ReplayStep[], n: number): ReplayText {
+/** `what`: what was pasted, for the first and last lines ("transcript", "bounce"). */
+export function formatReplay(steps: readonly ReplayStep[], n: number, what = 'transcript'): ReplayText {
   const coach = new Coach();
   const reports: ReplyReport[] = [];
   /** Why replies were slow, each said once (as the page does per connection). */
   const slowSaid = new Set<string>();
-  let text = formatNote('explained transcript, not sent to any server nor received from one:');
+  let text = formatNote(`explained ${what}, not sent to any server nor received from one:`);
   for (const step of steps) {
     switch (step.kind) {
       case 'note':
-        text += formatNote(`noted in the transcript: ${showControls(step.text)}`);
+        // A transcript's own notes are marked as such; a bounce's are heloterm's words about where a reply came from.
+        text += formatNote(`${what === 'transcript' ? 'noted in the transcript: ' : ''}${showControls(step.text)}`);
         break;
       case 'sent':
         text += formatSent(shownSent(step.line, step.sentKind));
@@ -55,5 +57,5 @@ export function formatReplay(steps: readonly ReplayStep[], n: number): ReplayTex
     }
   }
   const replies = reports.length === 1 ? '1 reply' : `${reports.length} replies`;
-  return { text: text + formatNote(`end of the explained transcript: ${replies}, each in the reply log`), reports };
+  return { text: text + formatNote(`end of the explained ${what}: ${replies}, each in the reply log`), reports };
 }

@@ -1,7 +1,7 @@
 /**
  * "Explain a transcript": a dialog to paste a dialog from elsewhere (a customer's telnet window in a ticket, swaks
- * output, a transcript heloterm saved) and have every reply in it explained as if it had been received, with what
- * it answered (shared/smtp/transcript-read.ts). Nothing is sent anywhere; no connection is needed. Opened from the
+ * output, a transcript heloterm saved) or a bounce message, and have every reply in it explained as if it had been
+ * received, with what it answered (shared/smtp/transcript-read.ts, bounce-read.ts). Nothing is sent anywhere; no connection is needed. Opened from the
  * reply log's header and by `/replay`.
  */
 
@@ -21,7 +21,7 @@ export class ReplayDialog {
     title.textContent = 'Explain a transcript';
     const what = document.createElement('p');
     what.textContent =
-      'Paste an SMTP dialog: a telnet window as it is, swaks output, or a transcript heloterm saved. Every reply in it is explained as if received, with what it answered. Nothing is sent anywhere.';
+      'Paste an SMTP dialog (a telnet window as it is, swaks output, a transcript heloterm saved) or a bounce message. Every reply in it is explained as if received, with what it answered. Nothing is sent anywhere.';
     this.text = document.createElement('textarea');
     this.text.name = 'transcript';
     this.text.rows = 14;

@@ -67,7 +67,7 @@ export class ReplyLog {
     const explainButton = quietButton(
       'replay',
       'Explain a transcript',
-      'Paste a dialog from elsewhere (a telnet window, swaks output, a saved transcript) to have its replies explained; or type /replay',
+      'Paste a dialog from elsewhere (a telnet window, swaks output, a saved transcript) or a bounce to have its replies explained; or type /replay',
       explain,
     );
     const actions = document.createElement('div');

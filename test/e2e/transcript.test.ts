@@ -158,4 +158,31 @@ describe('the transcript in Chromium', () => {
     await expect.poll(() => page.locator('.replay-dialog[open]').count(), { timeout: TIMEOUT_MS }).toBe(0);
     expect(await page.locator('.reply-log li.explained').count()).toBe(6);
   });
+
+  it('explains a bounce pasted into the same dialog: each quoted reply, for what it answered', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    await page.click('.reply-log button[data-action="replay"]');
+    await page.fill(
+      '.replay-dialog textarea',
+      [
+        '<bob@example.org>: host mx.example.org[192.0.2.10] said: 550 5.1.1',
+        '    <bob@example.org>: Recipient address rejected: User unknown in local',
+        '    recipient table (in reply to RCPT TO command)',
+        '',
+        'Final-Recipient: rfc822; bob@example.org',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Diagnostic-Code: smtp; 550 5.1.1 <bob@example.org>: Recipient address',
+        '    rejected: User unknown in local recipient table',
+      ].join('\n'),
+    );
+    await page.click('.replay-dialog button[value="explain"]');
+    const text = await waitForTerminal(page, (t) => t.includes('-- end of the explained bounce: 1 reply'), TIMEOUT_MS, 'the explained bounce');
+    expect(text).toContain('-- bob@example.org: host mx.example.org[192.0.2.10] said, in reply to RCPT TO:');
+    expect(text).toMatch(/^ {2}⚑ likely: /m);
+    const entry = page.locator('.reply-log li.explained');
+    await entry.waitFor({ timeout: TIMEOUT_MS });
+    expect(await entry.textContent()).toContain('Answer to RCPT:');
+  });
 });
