@@ -43,7 +43,7 @@ import type { Lesson } from '../shared/lessons/lesson.js';
 import { SessionModel } from '../shared/smtp/session.js';
 import { Coach } from '../shared/smtp/coach.js';
 import { ReportStore } from './terminal/reports.js';
-import { completeLine, lessonList, localCommand } from './terminal/local-commands.js';
+import { EXPLAIN_USAGE, completeLine, lessonList, localCommand } from './terminal/local-commands.js';
 import { exhaustive, type ErrorCode, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
 import { required } from './dom.js';
@@ -103,6 +103,8 @@ export function startApp(boot: BootHandOver): void {
   const slowSaid = new Set<string>();
   /** When the last line went to the server (or the connection was made): a server that hangs up says how idle it was. */
   let lastLineAt = 0;
+  /** The lines of a paste that began with /explain, gathered until the paste is over; null otherwise. */
+  let explaining: string[] | null = null;
   /** Lines sent in this task, not written yet (a paste): what the next line of the paste is judged after. */
   let typedAhead: string[] = [];
   /** A message the practice server stored, held until the reply to its final "." is shown (it usually comes first). */
@@ -155,6 +157,11 @@ export function startApp(boot: BootHandOver): void {
       return localCommand(text, model.state, kind) === null ? secretFrom(text, kind) : null;
     },
     onLine(text) {
+      // The rest of a paste that began with /explain is explained with it, never sent (a bounce pasted after it).
+      if (explaining !== null) {
+        explaining.push(text);
+        return;
+      }
       // heloterm's own commands (/help, /lesson) are never sent; in message text or an AUTH response "/" is just text.
       const local = localCommand(text, model.state, model.kindOfNextLine(text));
       if (local !== null) {
@@ -181,7 +188,15 @@ export function startApp(boot: BootHandOver): void {
           case 'rdns':
             return checks.rdns();
           case 'explain':
-            return view.write(explainText(local.text));
+            // The lines of one paste come in one task: once it is over, one line is a reply, more a dialog or bounce.
+            explaining = local.text === '' ? [] : [local.text];
+            queueMicrotask(() => {
+              const lines = explaining ?? [];
+              explaining = null;
+              if (lines.length > 1) explainTranscript(lines.join('\n'));
+              else view.write(lines[0] === undefined ? EXPLAIN_USAGE : explainText(lines[0]));
+            });
+            return;
           case 'save':
             return saveTranscript();
           case 'replay':

@@ -85,10 +85,13 @@ export type LocalCommand =
   | { kind: 'save' }
   /** `/replay`: paste a dialog from elsewhere to have it explained. */
   | { kind: 'replay' }
-  /** `/explain TEXT`: explain a reply quoted from elsewhere (a bounce message), or a code. */
+  /** `/explain TEXT`: explain a reply quoted from elsewhere (a bounce message), or a code; TEXT may be empty. */
   | { kind: 'explain'; text: string };
 
 const text = (t: string): LocalCommand => ({ kind: 'text', text: t });
+
+/** What /explain says when nothing was given to explain. */
+export const EXPLAIN_USAGE = formatNote('/explain needs a reply to explain: paste a line from a bounce (550 5.1.1 …), or a code (550, 5.7.26)');
 
 /**
  * The heloterm command a line is, or null when it is not one (it goes to the server). `kind` is what the line would
@@ -104,11 +107,9 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
   switch (cmd.toLowerCase()) {
     case 'help':
       return text(helpText(arg, state));
-    case 'explain': {
-      const quoted = t.slice(1 + cmd.length).trim();
-      if (quoted === '') return text(formatNote('/explain needs a reply to explain: paste a line from a bounce (550 5.1.1 …), or a code (550, 5.7.26)'));
-      return { kind: 'explain', text: quoted };
-    }
+    case 'explain':
+      // Alone, it may begin a paste (a bounce after it): the app says what it needs when nothing follows.
+      return { kind: 'explain', text: t.slice(1 + cmd.length).trim() };
     case 'lesson':
     case 'lessons':
       return lessonCommand(arg);

@@ -15,7 +15,7 @@ import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { FLOOD_MARK } from '../../client/terminal/render-replies.js';
 import { FLOOD_BURST_REPLIES } from '../../client/terminal/flood.js';
 import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
-import { cellCenter, launchBrowser, locateText, waitForTerminal } from '../helpers/browser.js';
+import { cellCenter, launchBrowser, locateText, paste, waitForTerminal } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
@@ -208,6 +208,10 @@ describe('real-world replies explained in Chromium', () => {
     await page.keyboard.press('Enter');
     const enhanced = explainEnhanced('5.7.26');
     await waitForTerminal(page, (t) => t.includes(`-- 5.7.26 ${enhanced?.title ?? 'no entry'}: `), REPLY_TIMEOUT_MS, 'the enhanced code explained');
+    // A bounce pasted after /explain, many lines: explained together, none of them sent to the server.
+    await page.keyboard.type('/explain ');
+    await paste(page, '<bob@example.org>: host mx.example.org[192.0.2.10] said: 550 5.1.1\r    <bob@example.org>: User unknown (in reply to RCPT TO\r    command)\rQUIT\r');
+    await waitForTerminal(page, (t) => t.includes('-- end of the explained bounce: 1 reply'), REPLY_TIMEOUT_MS, 'the pasted bounce explained');
     // Nothing went to the server.
     expect((await fake.connection(0)).lines).toHaveLength(before);
     await context.close();
