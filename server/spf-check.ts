@@ -8,6 +8,7 @@
 import type { SPFOptions } from 'mailauth';
 import { spf } from 'mailauth/lib/spf/index.js';
 import { MAX_POLICY_CHARS, MAX_SPF_DETAIL_CHARS } from '../shared/protocol/app-limits.js';
+import { isSpfResult } from '../shared/protocol/decode-app.js';
 import type { SpfCheck, SpfResult } from '../shared/protocol/messages.js';
 import type { DnsResolver } from './dns-lookup.js';
 
@@ -27,8 +28,6 @@ export const MAX_SPF_QUERIES = 100;
 /** The name the checker's comments give the receiver ("heloterm: domain of … designates …"). */
 const CHECKER = 'heloterm';
 
-const RESULTS: readonly string[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror'] satisfies SpfResult[];
-const isResult = (x: unknown): x is SpfResult => typeof x === 'string' && RESULTS.includes(x);
 
 /** A DNS error as node:dns gives it (the checker reads its code: ENOTFOUND and ENODATA are void lookups). */
 function dnsError(code: string, name: string): Error {
@@ -107,7 +106,7 @@ export async function checkSpf(ip: string, domain: string, r: DnsResolver): Prom
     return { kind: 'checked', result: 'temperror', detail: String(err).slice(0, MAX_SPF_DETAIL_CHARS), lookups: 0, voidLookups: 0 };
   }
   const result = out.status.result;
-  if (!isResult(result)) return { kind: 'checked', result: 'temperror', detail: `unknown result ${String(result).slice(0, 40)}`, lookups: 0, voidLookups: 0 };
+  if (!isSpfResult(result)) return { kind: 'checked', result: 'temperror', detail: `unknown result ${String(result).slice(0, 40)}`, lookups: 0, voidLookups: 0 };
   const check: SpfCheck = { kind: 'checked', result, lookups: out.lookups?.count ?? 0, voidLookups: out.lookups?.void ?? 0 };
   if (typeof out.rr === 'string') check.record = out.rr.slice(0, MAX_POLICY_CHARS);
   const detail = detailOf(result, out.status.comment, sender);

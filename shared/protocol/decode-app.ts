@@ -137,7 +137,8 @@ function decodeDnsbl(m: Obj): Decoded<DnsblMessage> {
 }
 
 const SPF_RESULTS: readonly string[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror'] satisfies SpfResult[];
-const isSpfResult = (x: unknown): x is SpfResult => typeof x === 'string' && SPF_RESULTS.includes(x);
+/** One of the results of an SPF check (RFC 7208 §2.6); the bridge checks its checker's answers with it too. */
+export const isSpfResult = (x: unknown): x is SpfResult => typeof x === 'string' && SPF_RESULTS.includes(x);
 
 function decodeSpfCheck(x: unknown): SpfCheck | null {
   if (!isObj(x)) return null;
