@@ -17,6 +17,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
+import { codeOf } from './net-errors.js';
 import { getDomain } from 'tldts';
 import { MAX_HOST_CHARS } from '../shared/protocol/host.js';
 import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS } from '../shared/protocol/app-limits.js';
@@ -74,11 +75,10 @@ export function makeResolver(servers: readonly string[] | null, timeoutMs = DNS_
   return Object.assign(r, { timeoutMs });
 }
 
-const code = (err: unknown): string => (typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'EUNKNOWN');
 
 /** No records of that type for an existing name: c-ares says ENODATA (an empty answer). */
-const isNoData = (err: unknown): boolean => code(err) === 'ENODATA';
-const isNoDomain = (err: unknown): boolean => code(err) === 'ENOTFOUND';
+const isNoData = (err: unknown): boolean => codeOf(err) === 'ENODATA';
+const isNoDomain = (err: unknown): boolean => codeOf(err) === 'ENOTFOUND';
 
 /**
  * The IPv4 then IPv6 addresses of a host (`first` first, when among them, so that the cut to MAX_MX_ADDRESSES keeps
@@ -89,7 +89,7 @@ async function addressesOf(host: string, r: DnsResolver, first: string | null = 
   const failed: string[] = [];
   const lookup = (p: Promise<string[]>): Promise<string[]> =>
     p.catch((err: unknown) => {
-      if (!isNoData(err) && !isNoDomain(err)) failed.push(code(err));
+      if (!isNoData(err) && !isNoDomain(err)) failed.push(codeOf(err));
       return [];
     });
   const [v4, v6] = await Promise.all([lookup(r.resolve4(host)), lookup(r.resolve6(host))]);
@@ -101,7 +101,7 @@ async function addressesOf(host: string, r: DnsResolver, first: string | null = 
 }
 
 function dnsError(err: unknown, what: string): MxAnswer {
-  return { kind: 'none', reason: 'dns-error', detail: `${what}: ${code(err)}` };
+  return { kind: 'none', reason: 'dns-error', detail: `${what}: ${codeOf(err)}` };
 }
 
 /** Looks `domain` up. Never throws: a failure is an answer of kind "none". */
@@ -160,7 +160,7 @@ export async function lookupRdns(address: string, r: DnsResolver): Promise<RdnsA
     ptrs = await r.resolvePtr(name);
   } catch (err) {
     if (isNoDomain(err) || isNoData(err)) return { kind: 'none', reason: 'no-ptr', detail: `no PTR record for ${name}` };
-    return { kind: 'none', reason: 'dns-error', detail: `the PTR lookup failed: ${code(err)}` };
+    return { kind: 'none', reason: 'dns-error', detail: `the PTR lookup failed: ${codeOf(err)}` };
   }
   if (ptrs.length === 0) return { kind: 'none', reason: 'no-ptr', detail: `no PTR record for ${name}` };
   const names = await Promise.all(
@@ -186,7 +186,7 @@ async function taggedRecords(name: string, tag: string | null, r: DnsResolver): 
     txt = await r.resolveTxt(name);
   } catch (err) {
     if (isNoData(err) || isNoDomain(err)) return { kind: 'none' };
-    return { kind: 'error', detail: `the TXT lookup of ${name.slice(0, 100)} failed: ${code(err)}` };
+    return { kind: 'error', detail: `the TXT lookup of ${name.slice(0, 100)} failed: ${codeOf(err)}` };
   }
   const lower = tag?.toLowerCase() ?? '';
   const records = txt.map((chunks) => chunks.join('')).filter((t) => {

@@ -8,8 +8,8 @@ import { MAX_DNSBL_CODES, MAX_DNSBL_REASON_CHARS } from '../shared/protocol/app-
 import type { DnsblListAnswer } from '../shared/protocol/messages.js';
 import { DNSBL_ZONES } from '../shared/smtp/dnsbl-zones.js';
 import { reverseName, type DnsResolver } from './dns-lookup.js';
+import { codeOf } from './net-errors.js';
 
-const codeOf = (err: unknown): string => (typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'EUNKNOWN');
 
 /** What one list says of the address whose reversed labels are `reversed` ("5.113.0.203"). */
 async function ask(reversed: string, zone: string, r: DnsResolver): Promise<DnsblListAnswer> {

@@ -12,6 +12,7 @@ import { request } from 'node:https';
 import { MAX_MTA_STS_CHARS } from '../shared/protocol/app-limits.js';
 import type { MtaStsFetch } from '../shared/protocol/messages.js';
 import type { DnsResolver } from './dns-lookup.js';
+import { codeOf } from './net-errors.js';
 import { checkAddressClass, parseAddress, type TargetPolicy } from './target-policy.js';
 
 /** The whole fetch (connect, TLS, request, body), in ms: senders give it about a minute; a person waits less. */
@@ -33,7 +34,6 @@ export interface MtaStsFetchOptions {
   signal?: AbortSignal;
 }
 
-const codeOf = (err: unknown): string => (typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'EUNKNOWN');
 
 /** Errors of the certificate check (OpenSSL's names, and Node's for a name mismatch). */
 const CERT_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|ISSUER/;

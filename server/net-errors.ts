@@ -18,6 +18,11 @@ export function errnoOf(err: unknown): string | undefined {
   return typeof err.code === 'string' ? err.code : undefined;
 }
 
+/** The code of a thrown value, or EUNKNOWN: what lookups and fetches report when one fails. */
+export function codeOf(err: unknown): string {
+  return errnoOf(err) ?? 'EUNKNOWN';
+}
+
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -11,6 +11,7 @@ import { MAX_POLICY_CHARS, MAX_SPF_DETAIL_CHARS } from '../shared/protocol/app-l
 import { isSpfResult } from '../shared/protocol/decode-app.js';
 import type { SpfCheck, SpfResult } from '../shared/protocol/messages.js';
 import type { DnsResolver } from './dns-lookup.js';
+import { codeOf } from './net-errors.js';
 
 /**
  * The check's time, in query timeouts: a record whose includes each answer slowly, just within the timeout, must not
@@ -43,7 +44,7 @@ const KNOWN_CODES: readonly string[] = ['ENOTFOUND', 'ENODATA', 'ETIMEOUT', 'ERE
  * if the include did not match, and could answer "fail" where a receiver would answer "temperror".
  */
 function asTemperror(err: unknown, name: string): unknown {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : 'EUNKNOWN';
+  const code = codeOf(err);
   if (KNOWN_CODES.includes(code)) return err;
   return Object.assign(dnsError(code, name), { spfResult: { error: 'temperror', text: `the DNS lookup of ${name.slice(0, 100)} failed: ${code}` } });
 }
