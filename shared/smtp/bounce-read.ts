@@ -4,6 +4,8 @@
  *
  * - Postfix: "<bob@example.org>: host mx.example.org[192.0.2.10] said: 550 5.1.1 … (in reply to RCPT TO command)";
  * - Exim: "SMTP error from remote mail server after RCPT TO:<bob@example.org>:" and the reply on the next lines;
+ * - Exchange and Microsoft 365: "Remote server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'";
+ * - Gmail: "The response from the remote server was:" and the reply on the next line;
  * - the delivery status notification every MTA attaches (RFC 3464 §2.3.6): "Diagnostic-Code: smtp; 550 5.1.1 …",
  *   beside "Final-Recipient", "Status" and "Remote-MTA".
  *
@@ -21,12 +23,20 @@ const MAX_BOUNCE_REPLIES = 50;
 const POSTFIX = /^<?([^<>\s]*@[^<>\s]*)>?: host (\S+) said: (\d{3}[ -].*?)(?: \(in reply to (.+?) command\))?$/i;
 const EXIM = /^SMTP error from remote mail server after (.+?):$/i;
 const DIAGNOSTIC = /^Diagnostic-Code:\s*smtp;\s*(\d{3}[ -].*)$/i;
+const EXCHANGE = /\bRemote server returned '(\d{3}[ -][^']*)'/i;
+const GMAIL = /^The response from the remote server was:$/i;
 const FINAL_RECIPIENT = /^Final-Recipient:\s*rfc822;\s*(\S+)/i;
 const REPLY_START = /^\d{3}[ -]/;
 
 /** Whether a text is a bounce: it has a delivery status report's fields, or Postfix's or Exim's quoted replies. */
 export function isBounce(text: string): boolean {
-  return /^(Diagnostic-Code|Final-Recipient|Reporting-MTA):/im.test(text) || /\bhost \S+ said: \d{3}[ -]/.test(text) || /^\s*SMTP error from remote mail server after /im.test(text);
+  return (
+    /^(Diagnostic-Code|Final-Recipient|Reporting-MTA):/im.test(text) ||
+    /\bhost \S+ said: \d{3}[ -]/.test(text) ||
+    /^\s*SMTP error from remote mail server after /im.test(text) ||
+    EXCHANGE.test(text) ||
+    /^\s*The response from the remote server was:\s*$/im.test(text)
+  );
 }
 
 /** A line that folded lines continue: a report's field ("Diagnostic-Code: …"), or Postfix's "host … said: …". */
@@ -94,6 +104,16 @@ export function readBounce(text: string): ReplayStep[] {
       for (let j = i + 1; j < lines.length && REPLY_START.test(lines[j] ?? ''); j++) replyLines.push(lines[j] ?? '');
       const reply = replyLines.map((l, k) => (k === 0 ? l : l.replace(/^\d{3}[ -](\d\.\d{1,3}\.\d{1,3}\s)?/, ''))).join(' ');
       if (reply !== '') add(reply, exim[1] ?? null, `the remote server said, after ${exim[1] ?? ''}:`);
+      continue;
+    }
+    const exchange = EXCHANGE.exec(line);
+    if (exchange !== null) {
+      add(exchange[1] ?? '', null, 'the remote server returned:');
+      continue;
+    }
+    if (GMAIL.test(line)) {
+      const reply = lines.slice(i + 1).find((l) => l !== '');
+      if (reply !== undefined && REPLY_START.test(reply)) add(reply, null, 'the remote server said:');
       continue;
     }
     const final = FINAL_RECIPIENT.exec(line);

@@ -95,6 +95,27 @@ describe('readBounce', () => {
     expect(spf?.vendor.map((v) => v.id)).toContain('gmail-spf-hard-fail');
   });
 
+  it("reads Exchange's and Gmail's words for the reply", () => {
+    const exchange = `Diagnostic information for administrators:
+
+Generating server: EX01.example.net
+
+bob@example.org
+Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'
+`;
+    expect(isBounce(exchange)).toBe(true);
+    expect(replies(readBounce(exchange))).toEqual([{ kind: 'unsolicited', verb: null, code: 550, text: 'RESOLVER.ADR.RecipNotFound; not found' }]);
+    const gmail = `Address not found
+
+Your message wasn't delivered to bob@example.org because the address couldn't be found.
+
+The response from the remote server was:
+550 5.1.1 The email account that you tried to reach does not exist.
+`;
+    expect(isBounce(gmail)).toBe(true);
+    expect(replies(readBounce(gmail))).toMatchObject([{ code: 550, text: 'The email account that you tried to reach does not exist.' }]);
+  });
+
   it('is not taken for a bounce when it is a dialog', () => {
     expect(isBounce('220 mx ESMTP\nEHLO me\n250 mx')).toBe(false);
     expect(readBounce('220 mx ESMTP\nEHLO me\n250 mx')).toEqual([]);
