@@ -36,6 +36,7 @@ import { readTranscript, replayTranscript } from '../shared/smtp/transcript-read
 import { isBounce, readBounce } from '../shared/smtp/bounce-read.js';
 import { PracticeHint } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
+import { ScreenReaderSwitch } from './ui/screen-reader.js';
 import { LessonBar } from './ui/lesson-bar.js';
 import { LessonGuide } from './ui/lesson-guide.js';
 import { findLesson } from '../shared/lessons/catalogue.js';
@@ -486,7 +487,8 @@ export function startApp(boot: BootHandOver): void {
   conn.onLink('down', (code, reason) => onLinkEvent({ kind: 'down', code, reason }));
   conn.onLink('protocolError', (error) => onLinkEvent({ kind: 'protocolError', error }));
 
-  new ThemeSwitch(view.term, required('.topbar', HTMLElement));
+  const theme = new ThemeSwitch(view.term, required('.topbar', HTMLElement));
+  new ScreenReaderSwitch(view.term, theme.button);
   view.type(boot.typed);
   if (boot.submitted) form.submit();
   // The boot script focused the terminal; someone who has since gone to a field (Host) keeps typing there.

@@ -8,6 +8,7 @@
  */
 import type { ITheme, Terminal } from '@xterm/xterm';
 import { quietButton } from './buttons.js';
+import { readSetting, writeSetting } from './stored.js';
 
 export type Theme = 'dark' | 'light';
 
@@ -68,23 +69,6 @@ export function chosenTheme(search: string, kept: string | null): Theme {
   return kept === 'light' ? 'light' : 'dark';
 }
 
-/** localStorage, which may be refused (a private window, storage turned off): then the choice is not kept. */
-function keep(theme: Theme): void {
-  try {
-    localStorage.setItem(THEME_STORAGE_KEY, theme);
-  } catch {
-    // Not kept: the page still switches.
-  }
-}
-
-function kept(): string | null {
-  try {
-    return localStorage.getItem(THEME_STORAGE_KEY);
-  } catch {
-    return null;
-  }
-}
-
 /** The switch at the right of the top bar, and the theme it applies to the page and the terminal. */
 export class ThemeSwitch {
   readonly button: HTMLButtonElement;
@@ -98,14 +82,14 @@ export class ThemeSwitch {
     this.darkContrast = term.options.minimumContrastRatio ?? 1;
     this.button = quietButton('theme', 'Light page', 'A light page, for projectors and bright rooms (kept in this browser)', () => {
       this.apply(this.theme === 'dark' ? 'light' : 'dark');
-      keep(this.theme);
+      writeSetting(THEME_STORAGE_KEY, this.theme);
     });
     this.button.classList.add('theme-switch');
     topbar.append(this.button);
     const style = document.createElement('style');
     style.textContent = dimRules(LIGHT_TERMINAL);
     document.head.append(style);
-    this.apply(chosenTheme(location.search, kept()));
+    this.apply(chosenTheme(location.search, readSetting(THEME_STORAGE_KEY)));
   }
 
   get current(): Theme {

@@ -319,4 +319,25 @@ describe('heloterm in Chromium', () => {
     expect(await page.evaluate(() => localStorage.getItem('heloterm-theme'))).toBe('light');
     expect(pages.errors).toEqual([]);
   });
+
+  it('lets a screen reader read the terminal: its rows as text and its new lines, the choice kept in this browser', async () => {
+    const page = await openPage('?connect=1');
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    const tree = page.locator('.xterm-accessibility-tree');
+    expect(await tree.count()).toBe(0);
+    const toggle = page.locator('button[data-action="screen-reader"]');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(async () => (await tree.count()) > 0 && ((await tree.textContent()) ?? '').includes('220 practice.test'), { timeout: REPLY_TIMEOUT_MS }).toBe(true);
+    // New lines are in it as they come.
+    await page.click('#terminal');
+    await send(page, 'NOOP', 250);
+    await expect.poll(async () => (await tree.textContent()) ?? '', { timeout: REPLY_TIMEOUT_MS }).toContain(annotationOf(250));
+    // Kept: the page opens with it on.
+    await page.goto(app().url);
+    await page.locator('button[data-action="screen-reader"][aria-pressed="true"]').waitFor({ timeout: REPLY_TIMEOUT_MS });
+    await tree.waitFor({ state: 'attached', timeout: REPLY_TIMEOUT_MS });
+    expect(pages.errors).toEqual([]);
+  });
 });
