@@ -45,9 +45,27 @@ function completeLocal(typed: string): Completion[] {
   });
 }
 
+/**
+ * Completions of a heloterm command's argument where there is a list to choose from: `/lesson` a lesson (by number,
+ * its title shown), `/help` an SMTP command; null for a line that is no such command.
+ */
+function completeArgument(typed: string): Completion[] | null {
+  const m = /^\/(lesson|lessons|help) (\S*)$/i.exec(typed);
+  if (m === null) return null;
+  const cmd = (m[1] ?? '').toLowerCase();
+  const arg = (m[2] ?? '').toLowerCase();
+  const offers =
+    cmd === 'help'
+      ? VERBS.filter((v) => v.verb.toLowerCase().startsWith(arg)).map((v) => ({ text: `/help ${v.verb}`, label: v.syntax }))
+      : [...LESSONS.map((l, i) => ({ text: `/lesson ${i + 1}`, label: `${i + 1} · ${l.title}` })), { text: '/lesson stop', label: 'stop' }].filter((o) =>
+          o.text.slice('/lesson '.length).startsWith(arg),
+        );
+  return offers.map((o) => ({ ...o, cursor: o.text.length }));
+}
+
 /** Tab: one fitting completion is taken; several fill in their common prefix and are listed. */
 export function completeLine(typed: string, state: SessionState): CompletionResult {
-  const offers = typed.startsWith('/') && !/\s/.test(typed) ? completeLocal(typed) : complete(typed, state);
+  const offers = typed.startsWith('/') && !/\s/.test(typed) ? completeLocal(typed) : (completeArgument(typed) ?? complete(typed, state));
   const only = offers[0];
   if (offers.length === 1 && only !== undefined) return { text: only.text, cursor: only.cursor, candidates: [] };
   const prefix = commonPrefix(offers);

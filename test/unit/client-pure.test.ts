@@ -245,3 +245,20 @@ describe('domains beyond ASCII (IDNA, RFC 5891)', () => {
     expect(c?.kind).toBe('text');
   });
 });
+
+describe('Tab after a heloterm command that takes one of a list', () => {
+  const greeted = new SessionModel().state;
+  it('lists the lessons after /lesson, and completes the one a number picks', () => {
+    const all = completeLine('/lesson ', greeted);
+    expect(all.candidates[0]).toMatch(/^1 · The eight steps/);
+    expect(all.candidates.at(-1)).toBe('stop');
+    expect(completeLine('/lesson 3', greeted)).toEqual({ text: '/lesson 3', cursor: 9, candidates: [] });
+    expect(completeLine('/lesson s', greeted)).toEqual({ text: '/lesson stop', cursor: 12, candidates: [] });
+  });
+
+  it('completes the SMTP command after /help', () => {
+    expect(completeLine('/help st', greeted)).toEqual({ text: '/help STARTTLS', cursor: 14, candidates: [] });
+    expect(completeLine('/help ', greeted).candidates).toContain('RCPT TO:<recipient@domain> [parameters]');
+    expect(completeLine('/help zz', greeted)).toEqual({ text: '/help zz', cursor: 8, candidates: [] });
+  });
+});
