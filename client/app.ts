@@ -36,6 +36,7 @@ import { readTranscript, replayTranscript } from '../shared/smtp/transcript-read
 import { isBounce, readBounce } from '../shared/smtp/bounce-read.js';
 import { PracticeHint } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
+import { shareLink } from './ui/share-link.js';
 import { ScreenReaderSwitch } from './ui/screen-reader.js';
 import { LessonBar } from './ui/lesson-bar.js';
 import { LessonGuide } from './ui/lesson-guide.js';
@@ -202,6 +203,8 @@ export function startApp(boot: BootHandOver): void {
             return saveTranscript();
           case 'replay':
             return replay.open();
+          case 'link':
+            return shareThisPage();
           case 'tls':
             return view.write(
               tlsReport !== null
@@ -488,6 +491,17 @@ export function startApp(boot: BootHandOver): void {
   conn.onLink('protocolError', (error) => onLinkEvent({ kind: 'protocolError', error }));
 
   const theme = new ThemeSwitch(view.term, required('.topbar', HTMLElement));
+  /** `/link`: the address that opens this page as it is now, shown and put on the clipboard if the browser lets it. */
+  function shareThisPage(): void {
+    const t = form.peek();
+    const target = t.host !== undefined && t.host !== '' && t.port !== undefined && !isPracticeTarget(t) ? { host: t.host, port: t.port, tls: t.tls === true } : null;
+    const link = shareLink({ base: `${location.origin}${location.pathname}`, target, lesson: guide.lesson?.id ?? null, light: theme.current === 'light', token });
+    view.write(formatNote(`this page, ${guide.lesson === null ? '' : `at lesson ${guide.lesson.title}, `}connected to ${target === null ? 'the practice server' : formatAddress(target.host, target.port)}: ${link}`));
+    navigator.clipboard?.writeText(link).then(
+      () => view.write(formatNote('copied to the clipboard')),
+      () => undefined,
+    );
+  }
   new ScreenReaderSwitch(view.term, theme.button);
   view.type(boot.typed);
   if (boot.submitted) form.submit();

@@ -33,6 +33,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['rdns', '/rdns'],
   ['save', '/save'],
   ['replay', '/replay'],
+  ['link', '/link'],
   ['base64', '/base64 [-d] TEXT'],
 ];
 
@@ -75,7 +76,7 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'save', 'transcript', 'replay', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'save', 'transcript', 'replay', 'link', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -103,6 +104,8 @@ export type LocalCommand =
   | { kind: 'save' }
   /** `/replay`: paste a dialog from elsewhere to have it explained. */
   | { kind: 'replay' }
+  /** `/link`: the address that opens this page as it is now (share-link.ts). */
+  | { kind: 'link' }
   /** `/explain TEXT`: explain a reply quoted from elsewhere (a bounce message), or a code; TEXT may be empty. */
   | { kind: 'explain'; text: string };
 
@@ -151,6 +154,8 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return { kind: 'save' };
     case 'replay':
       return { kind: 'replay' };
+    case 'link':
+      return { kind: 'link' };
     case 'base64':
     case 'b64':
       return text(base64Command(t.slice(1 + cmd.length).trim()));
@@ -179,6 +184,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address') +
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
     formatNote('/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript) or a bounce') +
+    formatNote('/link gives the address that opens this page connected here (and at the lesson in hand), to hand out') +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge')
   );

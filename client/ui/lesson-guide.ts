@@ -22,6 +22,11 @@ export class LessonGuide {
     return this.run !== null && !this.run.finished;
   }
 
+  /** The lesson in hand, or null. */
+  get lesson(): Lesson | null {
+    return this.active ? (this.run?.lesson ?? null) : null;
+  }
+
   /** Starts `lesson` (any lesson running ends); `greeted`: the session has had its greeting already. */
   start(lesson: Lesson, greeted: boolean): string {
     this.run = new LessonRun(lesson);

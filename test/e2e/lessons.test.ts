@@ -112,6 +112,20 @@ describe('guided lessons in Chromium', () => {
     expect(text).not.toContain('↳ 500');
   });
 
+  it('/link gives the address of the lesson in hand, which opens it connected, as an instructor hands it out', async () => {
+    const lesson = findLesson('refused-recipient')!;
+    const page = await openPage();
+    await page.click('#terminal');
+    await typeLine(page, `/lesson ${LESSONS.indexOf(lesson) + 1}`);
+    await stepShown(page, 1, lesson.steps.length);
+    await typeLine(page, '/link');
+    const text = await waitForTerminal(page, (t) => t.includes('-- this page, at lesson'), REPLY_TIMEOUT_MS, 'the link');
+    const link = /(http:\/\/\S+)/.exec(text.slice(text.indexOf('-- this page, at lesson')).replace(/\n/g, ''))?.[1] ?? '';
+    expect(link).toBe(`${app().url}?lesson=${lesson.id}&connect=1`);
+    const other = await openPage(link.slice(app().url.length));
+    await stepShown(other, 2, lesson.steps.length);
+  });
+
   it('a step that says to wait counts down in the bar, and a retry too early is "not yet"', async () => {
     const lesson = findLesson('refusals')!;
     const waitAt = lesson.steps.findIndex((st) => st.wait !== undefined);

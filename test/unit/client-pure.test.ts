@@ -18,6 +18,7 @@ import { ReplyParser } from '../../shared/smtp/parser.js';
 import { completeLine, localCommand } from '../../client/terminal/local-commands.js';
 import { chosenTheme } from '../../client/ui/theme.js';
 import { asciiAddressDomain, asciiDomain } from '../../client/ui/idn.js';
+import { shareLink } from '../../client/ui/share-link.js';
 
 /** Terminal text without its SGR colours. */
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -170,7 +171,7 @@ describe('local commands and Tab completion', () => {
     expect(completeLine('/dk', greeted)).toEqual({ text: '/dkim ', cursor: 6, candidates: [] });
     expect(completeLine('/RD', greeted)).toEqual({ text: '/rdns', cursor: 5, candidates: [] });
     expect(completeLine('/', greeted).candidates).toEqual([
-      '/help [COMMAND]', '/explain TEXT', '/lesson [N | stop]', '/tls', '/mx DOMAIN', '/dkim SELECTOR DOMAIN', '/spf IP DOMAIN', '/dnsbl IP', '/rdns', '/save', '/replay', '/base64 [-d] TEXT',
+      '/help [COMMAND]', '/explain TEXT', '/lesson [N | stop]', '/tls', '/mx DOMAIN', '/dkim SELECTOR DOMAIN', '/spf IP DOMAIN', '/dnsbl IP', '/rdns', '/save', '/replay', '/link', '/base64 [-d] TEXT',
     ]);
     // Every one offered is one localCommand knows.
     for (const c of completeLine('/', greeted).candidates) expect(JSON.stringify(localCommand(c.split(' ')[0] ?? '', greeted))).not.toContain('unknown heloterm command');
@@ -260,5 +261,19 @@ describe('Tab after a heloterm command that takes one of a list', () => {
     expect(completeLine('/help st', greeted)).toEqual({ text: '/help STARTTLS', cursor: 14, candidates: [] });
     expect(completeLine('/help ', greeted).candidates).toContain('RCPT TO:<recipient@domain> [parameters]');
     expect(completeLine('/help zz', greeted)).toEqual({ text: '/help zz', cursor: 8, candidates: [] });
+  });
+});
+
+describe('shareLink (/link)', () => {
+  const base = 'http://127.0.0.1:8025/';
+  it('names the target, the lesson and the light page, and puts a token in the fragment', () => {
+    expect(shareLink({ base, target: null, lesson: 'eight-steps', light: false, token: null })).toBe(`${base}?lesson=eight-steps&connect=1`);
+    expect(shareLink({ base, target: { host: '2001:db8::25', port: 465, tls: true }, lesson: null, light: true, token: 'a.b~c' })).toBe(
+      `${base}?host=2001%3Adb8%3A%3A25&port=465&tls=1&connect=1&theme=light#token=a.b~c`,
+    );
+    // What the page reads back is what was named.
+    const read = parseUrlTarget(new URL(shareLink({ base, target: { host: 'mx.example.org', port: 25, tls: false }, lesson: null, light: false, token: null })).search);
+    expect(read).toMatchObject({ host: 'mx.example.org', port: 25, connect: true, ignored: [] });
+    expect(localCommand('/link', new SessionModel().state)).toEqual({ kind: 'link' });
   });
 });

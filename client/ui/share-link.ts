@@ -1,0 +1,29 @@
+/**
+ * `/link`: the address of this page that opens it as it is now, for an instructor to hand out or an admin to put in
+ * a ticket: connected to the same server (`?host=…&port=…&tls=1&connect=1`; the practice server needs no host, its
+ * port changes at each start), at the lesson in hand (`&lesson=`), on the light page if it is on. The access token,
+ * when the page has one, goes in the fragment (`#token=`), which browsers never send to servers. Pure.
+ */
+
+export interface PageNow {
+  /** The page's address without query or fragment ("http://127.0.0.1:8025/"). */
+  base: string;
+  /** The connect form's target, or null when it is the practice server's. */
+  target: { host: string; port: number; tls: boolean } | null;
+  lesson: string | null;
+  light: boolean;
+  token: string | null;
+}
+
+export function shareLink(p: PageNow): string {
+  const q = new URLSearchParams();
+  if (p.target !== null) {
+    q.set('host', p.target.host);
+    q.set('port', String(p.target.port));
+    if (p.target.tls) q.set('tls', '1');
+  }
+  if (p.lesson !== null) q.set('lesson', p.lesson);
+  q.set('connect', '1');
+  if (p.light) q.set('theme', 'light');
+  return `${p.base}?${q.toString()}${p.token === null ? '' : `#token=${encodeURIComponent(p.token)}`}`;
+}
