@@ -34,6 +34,7 @@ import { ReplayDialog } from './ui/replay-dialog.js';
 import { formatReplay } from './terminal/render-transcript.js';
 import { readTranscript, replayTranscript } from '../shared/smtp/transcript-read.js';
 import { isBounce, readBounce } from '../shared/smtp/bounce-read.js';
+import { isHeaders, readHeaders } from '../shared/smtp/headers-read.js';
 import { PracticeHint } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { shareLink } from './ui/share-link.js';
@@ -78,6 +79,13 @@ export function startApp(boot: BootHandOver): void {
   /** A dialog or a bounce pasted from elsewhere, its replies explained as if received (render-transcript.ts). */
   const explainTranscript = (text: string): void => {
     const bounce = isBounce(text) ? readBounce(text) : [];
+    if (bounce.length === 0 && isHeaders(text)) {
+      const r = readHeaders(text);
+      view.write(formatReport(r));
+      log.add({ headers: r });
+      view.focus();
+      return;
+    }
     const steps = bounce.length > 0 ? bounce : replayTranscript(readTranscript(text));
     const { text: shown, reports: explained } = formatReplay(steps, replies + 1, bounce.length > 0 ? 'bounce' : 'transcript');
     replies += explained.length;

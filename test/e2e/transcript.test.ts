@@ -36,6 +36,13 @@ describe('the transcript in Chromium', () => {
     return page;
   }
 
+  /** Pastes `text` into the "Explain a transcript" dialog and has it explained. */
+  async function explainPasted(page: Page, text: string): Promise<void> {
+    await page.click('.reply-log button[data-action="replay"]');
+    await page.fill('.replay-dialog textarea', text);
+    await page.click('.replay-dialog button[value="explain"]');
+  }
+
   async function saved(page: Page, save: () => Promise<void>): Promise<{ name: string; text: string }> {
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT_MS }), save()]);
     return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
@@ -135,9 +142,7 @@ describe('the transcript in Chromium', () => {
     await type(page, `AUTH PLAIN ${CREDENTIALS}`, /^235 /m, `AUTH PLAIN ${hidden(CREDENTIALS)}`);
     await type(page, 'QUIT', /^221 /m);
     const { text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
-    await page.click('.reply-log button[data-action="replay"]');
-    await page.fill('.replay-dialog textarea', text);
-    await page.click('.replay-dialog button[value="explain"]');
+    await explainPasted(page, text);
     const shown = await waitForTerminal(page, (t) => t.includes('-- end of the explained transcript: 6 replies'), TIMEOUT_MS, 'the explained transcript');
     const explained = shown.slice(shown.indexOf('-- explained transcript')).split('\n');
     // Each reply with its annotation, in order; the login as the page would show it.
@@ -162,9 +167,8 @@ describe('the transcript in Chromium', () => {
   it('explains a bounce pasted into the same dialog: each quoted reply, for what it answered', async () => {
     const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
-    await page.click('.reply-log button[data-action="replay"]');
-    await page.fill(
-      '.replay-dialog textarea',
+    await explainPasted(
+      page,
       [
         '<bob@example.org>: host mx.example.org[192.0.2.10] said: 550 5.1.1',
         '    <bob@example.org>: Recipient address rejected: User unknown in local',
@@ -177,12 +181,32 @@ describe('the transcript in Chromium', () => {
         '    rejected: User unknown in local recipient table',
       ].join('\n'),
     );
-    await page.click('.replay-dialog button[value="explain"]');
     const text = await waitForTerminal(page, (t) => t.includes('-- end of the explained bounce: 1 reply'), TIMEOUT_MS, 'the explained bounce');
     expect(text).toContain('-- bob@example.org: host mx.example.org[192.0.2.10] said, in reply to RCPT TO:');
     expect(text).toMatch(/^ {2}⚑ likely: /m);
     const entry = page.locator('.reply-log li.explained');
     await entry.waitFor({ timeout: TIMEOUT_MS });
     expect(await entry.textContent()).toContain('Answer to RCPT:');
+  });
+
+  it("reads a message's header fields pasted into the same dialog: the receiver's results and the path", async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    await explainPasted(
+      page,
+      [
+        'Received: from mx.example.net by mx.example.com; Sun, 29 Nov 2026 22:30:00 +0000',
+        'Received: from app.example.net by mx.example.net; Sun, 29 Nov 2026 22:00:00 +0000',
+        'Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=example.net;',
+        '  dkim=fail header.d=example.net header.s=s1',
+        'Subject: hi',
+      ].join('\n'),
+    );
+    const text = await waitForTerminal(page, (t) => t.includes("-- the message's header fields"), TIMEOUT_MS, 'the header fields read');
+    expect(text).toContain('/dkim s1 example.net shows the key');
+    expect(text).toContain('hop 2: from mx.example.net by mx.example.com (+30 min): held here, queued or greylisted');
+    const entry = page.locator('.reply-log li.headers');
+    await entry.waitFor({ timeout: TIMEOUT_MS });
+    expect(await entry.locator('.reply-code').textContent()).toBe('HEADERS');
   });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../client/terminal/render-findings.js';
 import { formatReplay } from '../../client/terminal/render-transcript.js';
 import { readBounce } from '../../shared/smtp/bounce-read.js';
+import { readHeaders } from '../../shared/smtp/headers-read.js';
 import { dnsblCommandIn, readDnsbl } from '../../shared/smtp/dnsbl.js';
 import { parseMtaStsPolicy, readMtaStsPolicy } from '../../shared/smtp/mta-sts.js';
 import { readSpfCheck, spfCommandIn } from '../../shared/smtp/spf-check.js';
@@ -33,6 +34,8 @@ const FRAGMENTS = [
   'TLS active', 'connected to x', 'closed by the server', '[bare LF]', '[192.0.2.1]', 'ip: [2001:db8::1]', 'id=a@b.example;ip=',
   'version: STSv1', 'mode: enforce', 'mode: testing', 'mx: *.example.org', 'max_age: 86400', 'max_age: -1',
   '\r\n', '\n', '\r', '    ', '\t', ':', ';', '<', '>', '@', '[', ']', '\x00', '\x1b[2J', '\x1b]0;t\x07', '\x7f', '\u0085',
+  'Received: from a by b; ', 'Sun, 29 Nov 2026 22:00:00 +0000', 'Authentication-Results: mx; ', 'spf=fail smtp.mailfrom=x@y',
+  'dkim=fail header.d=y header.s=s1', '(a (nested) comment)', '((', '))',
   'é', '😀', '\u202e', 'x'.repeat(300),
 ];
 
@@ -79,6 +82,7 @@ describe('policies, lists and refusals from the network, at random', () => {
         ...readMtaStsPolicy('example.org', { kind: 'policy', text: t, cut: false, contentType: t.slice(0, 40) }, ['mx1.example.org', t.slice(0, 30)]),
         ...readMtaStsPolicy('example.org', { kind: 'error', detail: t }, null),
         ...readDnsbl('192.0.2.1', { kind: 'checked', lists: [{ zone: t.slice(0, 60), kind: 'listed', codes: [t.slice(0, 15)], reason: t }] }).findings,
+        ...readHeaders(t).findings,
         ...readSpfCheck('192.0.2.1', 'example.org', { kind: 'checked', result: 'permerror', record: t, detail: t, lookups: 3, voidLookups: 0 }).findings,
       ];
       expect(controls(formatReport({ head: 'x', findings })), JSON.stringify(t)).toEqual([]);
