@@ -53,7 +53,7 @@ export class ReplyLog {
   private added = 0;
   private addedAtFlush = 0;
 
-  /** `save` and `explain`: what the "Save transcript" and "Explain a transcript" buttons in the log's header do. */
+  /** `save` and `explain`: what the "Save transcript" and "Paste & explain" buttons in the log's header do. */
   constructor(save: () => void, explain: () => void) {
     this.element = document.createElement('section');
     this.element.className = 'reply-log';
@@ -67,7 +67,7 @@ export class ReplyLog {
     const saveButton = quietButton('save', 'Save transcript', 'Download the dialog as text (C: sent, S: received), AUTH credentials removed; or type /save', save);
     const explainButton = quietButton(
       'replay',
-      'Explain a transcript',
+      'Paste & explain',
       'Paste a dialog from elsewhere (a telnet window, swaks output, a saved transcript) or a bounce to have its replies explained; or type /replay',
       explain,
     );

@@ -36,7 +36,7 @@ describe('the transcript in Chromium', () => {
     return page;
   }
 
-  /** Pastes `text` into the "Explain a transcript" dialog and has it explained. */
+  /** Pastes `text` into the "Paste & explain" dialog and has it explained. */
   async function explainPasted(page: Page, text: string): Promise<void> {
     await page.click('.reply-log button[data-action="replay"]');
     await page.fill('.replay-dialog textarea', text);
@@ -137,7 +137,7 @@ describe('the transcript in Chromium', () => {
     expect(dialog).toContain('S: 235 2.7.0 Authentication successful');
   });
 
-  it('explains a saved transcript pasted back ("Explain a transcript", /replay): every reply, as when it was received', async () => {
+  it('explains a saved transcript pasted back ("Paste & explain", /replay): every reply, as when it was received', async () => {
     const page = await openOverTls();
     await type(page, `AUTH PLAIN ${CREDENTIALS}`, /^235 /m, `AUTH PLAIN ${hidden(CREDENTIALS)}`);
     await type(page, 'QUIT', /^221 /m);
