@@ -21,7 +21,7 @@ export interface HeadersReport {
 
 /** Whether a text is a message's header fields: an Authentication-Results field, or two Received fields. */
 export function isHeaders(text: string): boolean {
-  return /^Authentication-Results:/im.test(text) || (text.match(/^Received:/gim)?.length ?? 0) >= 2;
+  return /^(ARC-)?Authentication-Results:|^Received-SPF:/im.test(text) || (text.match(/^Received:/gim)?.length ?? 0) >= 2;
 }
 
 /** The header fields, unfolded (RFC 5322 §2.2.3), as [name, value], in order; the body (after an empty line) left out. */
@@ -83,10 +83,15 @@ const MEANING: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 const GOOD = new Set(['pass']);
 const BAD = new Set(['fail', 'softfail', 'permerror', 'policy']);
 
-/** The results of one Authentication-Results field: "method=result" with its properties. */
-function results(value: string, findings: Finding[]): void {
+/**
+ * The results of one Authentication-Results field: "method=result" with its properties. An ARC-Authentication-Results
+ * field (RFC 8617 §4.1.1) is the same after its instance ("i=1;"), recorded by a hop before the last.
+ */
+function results(value: string, findings: Finding[], arc = false): void {
   const parts = uncommented(value).split(';').map((p) => p.trim()).filter((p) => p !== '');
-  const server = parts[0]?.split(/\s+/)[0] ?? '?';
+  const instance = arc ? /^i\s*=\s*(\d+)$/i.exec(parts[0] ?? '')?.[1] : undefined;
+  if (instance !== undefined) parts.shift();
+  const server = `${parts[0]?.split(/\s+/)[0] ?? '?'}${instance === undefined ? '' : ` (ARC, hop ${instance})`}`;
   for (const part of parts.slice(1)) {
     const m = /^([a-z0-9_-]+)\s*=\s*([a-z]+)\b(.*)$/i.exec(part);
     if (m === null) continue;
@@ -112,6 +117,21 @@ function hintFor(method: string, result: string, props: ReadonlyMap<string, stri
   return '';
 }
 
+/**
+ * A Received-SPF field (RFC 7208 §9.1): "result (comment) client-ip=…; envelope-from=…", with the `/spf` command
+ * that checks the same address and domain again.
+ */
+function receivedSpf(value: string, findings: Finding[]): void {
+  const result = /^\s*([a-z]+)/i.exec(value)?.[1]?.toLowerCase() ?? '';
+  const kv = new Map([...uncommented(value).matchAll(/([a-z-]+)\s*=\s*([^;\s]+)/gi)].map((m) => [(m[1] ?? '').toLowerCase(), m[2] ?? '']));
+  const ip = kv.get('client-ip');
+  const domain = (kv.get('envelope-from') ?? kv.get('helo') ?? '').replace(/^.*@/, '').replace(/^<|>$/g, '');
+  const meaning = MEANING.spf?.[result] ?? result;
+  const again = ip !== undefined && domain !== '' && !GOOD.has(result) ? `. /spf ${ip} ${domain} checks it again` : '';
+  const tone = GOOD.has(result) ? 'ok' : BAD.has(result) ? 'bad' : 'warn';
+  findings.push({ tone, text: `Received-SPF: ${result}${ip === undefined ? '' : ` for ${ip}`}${domain === '' ? '' : ` sending for ${domain}`}: ${meaning}${again}` });
+}
+
 /** One Received field: who handed it to whom, and when (the date after its last ";"). */
 function hop(value: string): { from: string; by: string; at: number | null } {
   const v = uncommented(value);
@@ -130,7 +150,11 @@ function seconds(s: number): string {
 export function readHeaders(text: string): HeadersReport {
   const all = fields(text);
   const findings: Finding[] = [];
-  for (const [name, value] of all) if (name === 'authentication-results') results(value, findings);
+  for (const [name, value] of all) {
+    if (name === 'authentication-results') results(value, findings);
+    else if (name === 'arc-authentication-results') results(value, findings, true);
+    else if (name === 'received-spf') receivedSpf(value, findings);
+  }
   if (findings.length === 0) findings.push({ tone: 'info', text: 'no Authentication-Results field: the receiving server recorded no SPF, DKIM or DMARC result' });
   // Received fields are added on top: the oldest hop is the last one.
   const hops = all.filter(([name]) => name === 'received').slice(0, MAX_HOPS).map(([, v]) => hop(v)).reverse();

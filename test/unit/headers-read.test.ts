@@ -50,6 +50,19 @@ describe('readHeaders', () => {
     expect(report.good).toBe(false);
   });
 
+  it('reads Received-SPF with the /spf that checks it again, and ARC results with their hop', () => {
+    const text = [
+      'ARC-Authentication-Results: i=1; mx.lists.example; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org',
+      'Received-SPF: softfail (mx.example.com: domain of transitioning bob@example.org does not designate 192.0.2.77 as permitted sender) client-ip=192.0.2.77; envelope-from=bob@example.org;',
+    ].join('\n');
+    expect(isHeaders(text)).toBe(true);
+    expect(readHeaders(text).findings.map((f) => `${f.tone}: ${f.text}`)).toEqual([
+      'ok: mx.lists.example (ARC, hop 1): spf=pass (smtp.mailfrom=example.org): the sending server is allowed by the MAIL FROM domain\'s SPF record',
+      'ok: mx.lists.example (ARC, hop 1): dkim=pass (header.d=example.org): a DKIM signature verified',
+      'bad: Received-SPF: softfail for 192.0.2.77 sending for example.org: the sending server is not allowed, softly (~all): often a reason for the spam folder. /spf 192.0.2.77 example.org checks it again',
+    ]);
+  });
+
   it('says when nothing was recorded, reads a passing message as good, and shows no control character', () => {
     const plain = 'Received: from a by b; Sun, 29 Nov 2026 10:00:00 +0000\nReceived: from c by a; Sun, 29 Nov 2026 09:59:59 +0000\n';
     expect(readHeaders(plain).findings[0]?.text).toMatch(/^no Authentication-Results field/);
