@@ -120,7 +120,10 @@ describe('guided lessons in Chromium', () => {
     await stepShown(page, 1, lesson.steps.length);
     await typeLine(page, '/link');
     const text = await waitForTerminal(page, (t) => t.includes('-- this page, at lesson'), REPLY_TIMEOUT_MS, 'the link');
-    const link = /(http:\/\/\S+)/.exec(text.slice(text.indexOf('-- this page, at lesson')).replace(/\n/g, ''))?.[1] ?? '';
+    // The terminal text has each line whole (wrapped rows joined): the link is on the note's line; a note that it was
+    // copied may follow on the next, when the browser lets the page write the clipboard.
+    const note = text.split('\n').find((l) => l.startsWith('-- this page, at lesson')) ?? '';
+    const link = /(http:\/\/\S+)/.exec(note)?.[1] ?? '';
     expect(link).toBe(`${app().url}?lesson=${lesson.id}&connect=1`);
     const other = await openPage(link.slice(app().url.length));
     await stepShown(other, 2, lesson.steps.length);
