@@ -2,7 +2,7 @@
  * The queue id in a server's reply to the final ".": the name the message goes by in that server's logs and queue,
  * and what an admin does next with a test message, to follow its delivery. Each server has its own form; these are
  * the forms of the recorded Postfix, Exim and OpenSMTPD dialogs (test/fixtures/real-mta) and the published ones of
- * Sendmail, Exchange / Microsoft 365 and Gmail. Pure; data and one reader.
+ * Sendmail, Exchange / Microsoft 365, Gmail and Dovecot's LMTP (whose answer to "." is per recipient, RFC 2033). Pure; data and one reader.
  */
 
 export interface QueueId {
@@ -57,6 +57,12 @@ const FORMS: readonly QueueIdForm[] = [
     server: 'Gmail',
     pattern: /^OK\s+\d{9,11}\s+(\S{1,100})\s+-\s+gsmtp\b/,
     follow: (id) => `Google's reference for it (${id}): a Google Workspace admin finds the message with Email Log Search`,
+  },
+  {
+    // "250 2.0.0 <bob@example.org> 8Iw+GvpN6V6qNQAAb9Y/Nw Saved" (Dovecot's LMTP, one per recipient: its session id)
+    server: 'Dovecot LMTP',
+    pattern: /^<[^<>\s]{1,200}> ([0-9A-Za-z+/]{22}) Saved\b/,
+    follow: (id) => `stored in the mailbox: Dovecot logs the delivery under session ${id} (grep ${id} in its log, or journalctl -u dovecot)`,
   },
 ];
 

@@ -56,6 +56,8 @@ describe('LMTP in Chromium', () => {
     for (const line of ['Subject: LMTP by hand', '', 'Hello.', '.']) await type(line);
     const text = await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 452 `), REPLY_TIMEOUT_MS, 'the second answer');
     expect(text).toContain('LMTP: 1 more reply follows, one for each recipient, in the order of your RCPT TO lines.');
+    // Dovecot's answer names the session that stored the message: how to find it in its log.
+    expect(text).toContain('# queue id mAGVLfDCKWG3VgAAVAlmeQ (Dovecot LMTP): stored in the mailbox');
     // The reply log says whose delivery each answer is.
     const entries = page.locator('.reply-log li', { hasText: 'LMTP\'s answer for' });
     await expect.poll(() => entries.count(), { timeout: REPLY_TIMEOUT_MS }).toBe(2);

@@ -44,6 +44,15 @@ describe('readQueueId', () => {
     expect(readQueueId('OK id=1rNFX6-00000000Bbe-0K6S')).toMatchObject({ id: '1rNFX6-00000000Bbe-0K6S', server: 'Exim' });
   });
 
+  it("reads Dovecot's LMTP answer for a recipient: the session that stored it", () => {
+    expect(readQueueId('<bob@example.org> 8Iw+GvpN6V6qNQAAb9Y/Nw Saved')).toMatchObject({
+      id: '8Iw+GvpN6V6qNQAAb9Y/Nw',
+      server: 'Dovecot LMTP',
+      follow: expect.stringContaining('stored in the mailbox'),
+    });
+    expect(readQueueId('<bob@example.org> short Saved')).toBeNull();
+  });
+
   it('finds none in replies without one', () => {
     for (const text of ['OK: practice message #1 accepted (not delivered anywhere)', 'Ok', 'Message accepted for delivery', 'OK id=', 'queued as', 'Ok: queued as \x1b[2J']) {
       expect(readQueueId(text), text).toBeNull();
