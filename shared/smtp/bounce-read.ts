@@ -13,8 +13,8 @@
  * quoted twice (the text for people and the report for programs) is explained once. Pure.
  */
 import { parseCommand } from './command.js';
-import { ReplyParser } from './parser.js';
-import { initialState, type Exchange, type SessionState } from './session.js';
+import { quotedReply } from './parser.js';
+import { initialState, quotedExchange, type Exchange, type SessionState } from './session.js';
 import type { ReplayStep } from './transcript-read.js';
 
 /** Replies read from one bounce at most. */
@@ -63,14 +63,11 @@ function unfolded(text: string): string[] {
 
 /** What the quoted reply answered, as the page reads a live one: a command, the end of the message, or unknown. */
 function exchangeFor(text: string, answered: string | null, state: SessionState): Exchange | null {
-  let reply = null;
-  // One reply on one line: a continuation hyphen ("550-5.1.1") is read as the last line's space.
-  for (const e of new ReplyParser().push(`${text.replace(/^(\d{3})-/, '$1 ')}\r\n`)) if (e.kind === 'reply') reply = e.reply;
+  const reply = quotedReply(text);
   if (reply === null) return null;
-  const base = { reply, before: state, after: state, waitedMs: null, spreadMs: null, errorsBefore: 0 };
-  if (answered === null) return { kind: 'unsolicited', command: null, ...base };
-  if (/^end of data$/i.test(answered)) return { kind: 'end-of-data', command: null, ...base };
-  return { kind: 'command', command: parseCommand(answered), ...base };
+  if (answered === null) return quotedExchange(reply, 'unsolicited', null, state);
+  if (/^end of data$/i.test(answered)) return quotedExchange(reply, 'end-of-data', null, state);
+  return quotedExchange(reply, 'command', parseCommand(answered), state);
 }
 
 /** The replies a bounce quotes, with notes saying where each came from; empty when it quotes none. */

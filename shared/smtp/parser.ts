@@ -137,3 +137,13 @@ export class ReplyParser {
     events.push({ kind: 'reply', reply });
   }
 }
+
+/**
+ * A reply quoted on one line, as bounce messages and people quote them ("550-5.1.1 <bob@…>: User unknown"): read
+ * from its code on as one reply, a continuation hyphen taken for the last line's space; null when it is none.
+ */
+export function quotedReply(line: string): Reply | null {
+  let reply: Reply | null = null;
+  for (const e of new ReplyParser().push(`${line.replace(/^(\d{3})-/, '$1 ').replace(/[\r\n]+/g, ' ')}\r\n`)) if (e.kind === 'reply') reply = e.reply;
+  return reply;
+}

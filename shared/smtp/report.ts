@@ -6,8 +6,8 @@
 import { answeredKey, meaningInContext, type ContextMeaning } from './context.js';
 import { explainEhloReply, type EhloExplanation } from './ehlo.js';
 import { annotate } from './explain.js';
-import { ReplyParser } from './parser.js';
-import { initialState, type Exchange } from './session.js';
+import { quotedReply } from './parser.js';
+import { quotedExchange, type Exchange } from './session.js';
 import { slowReply, type SlowReply } from './timing.js';
 import type { Annotation, Reply } from './types.js';
 import { matchVendorRules, type VendorMatch } from './vendor-match.js';
@@ -70,12 +70,6 @@ export function explainQuoted(n: number, text: string): ReplyReport | null {
   const at = /(?:^|[^\d.])([2-5][0-9][0-9])(?=[ -]|$)/.exec(text.slice(0, MAX_EXPLAIN_CHARS));
   if (at === null) return null;
   const from = at.index + at[0].length - 3;
-  // One line: a continuation hyphen ("550-5.1.1") is read as the last line's space.
-  const line = text.slice(from, MAX_EXPLAIN_CHARS).replace(/^(\d{3})-/, '$1 ').replace(/[\r\n]+/g, ' ');
-  let reply = null;
-  for (const e of new ReplyParser().push(`${line}\r\n`)) if (e.kind === 'reply') reply = e.reply;
-  if (reply === null) return null;
-  const state = initialState();
-  const ex: Exchange = { kind: 'unsolicited', command: null, reply, before: state, after: state, waitedMs: null, spreadMs: null, errorsBefore: 0 };
-  return { ...reportReply(n, ex), explained: '/explain' };
+  const reply = quotedReply(text.slice(from, MAX_EXPLAIN_CHARS));
+  return reply === null ? null : { ...reportReply(n, quotedExchange(reply, 'unsolicited', null)), explained: '/explain' };
 }

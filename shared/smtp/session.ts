@@ -80,6 +80,14 @@ interface Awaiting {
   lmtp?: { recipient: string; n: number; of: number };
 }
 
+/**
+ * The exchange of a reply quoted from elsewhere (a bounce, /explain): no times, nothing before it, in `state`; what
+ * it answered as far as the quote says (a command, the end of the message, or nothing known).
+ */
+export function quotedExchange(reply: Reply, kind: 'command' | 'end-of-data' | 'unsolicited', command: Command | null, state: SessionState = initialState()): Exchange {
+  return { kind, command, reply, before: state, after: state, waitedMs: null, spreadMs: null, errorsBefore: 0 };
+}
+
 export function initialState(): SessionState {
   return {
     phase: 'connected',
