@@ -32,7 +32,7 @@ import { StatusLine } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
 import { ReplayDialog } from './ui/replay-dialog.js';
 import { formatReplay } from './terminal/render-transcript.js';
-import { readTranscript, replayTranscript } from '../shared/smtp/transcript-read.js';
+import { readTranscript, replayTranscript, type ReplayStep } from '../shared/smtp/transcript-read.js';
 import { isBounce, readBounce } from '../shared/smtp/bounce-read.js';
 import { isHeaders, readHeaders } from '../shared/smtp/headers-read.js';
 import { PracticeHint } from './ui/practice-hint.js';
@@ -76,25 +76,37 @@ export function startApp(boot: BootHandOver): void {
     download(name, text);
     view.write(formatNote(`transcript saved as ${name} (${text.split('\n').length - 1} lines; AUTH credentials removed)`));
   };
-  /** A dialog or a bounce pasted from elsewhere, its replies explained as if received (render-transcript.ts). */
-  const explainTranscript = (text: string): void => {
-    const bounce = isBounce(text) ? readBounce(text) : [];
-    if (bounce.length === 0 && isHeaders(text)) {
-      const r = readHeaders(text);
-      view.write(formatReport(r));
-      log.add({ headers: r });
-      view.focus();
-      return;
-    }
-    const steps = bounce.length > 0 ? bounce : replayTranscript(readTranscript(text));
-    const { text: shown, reports: explained } = formatReplay(steps, replies + 1, bounce.length > 0 ? 'bounce' : 'transcript');
+  /** Replies read from pasted text, explained as if received (render-transcript.ts) into the terminal and the log. */
+  const explainSteps = (steps: readonly ReplayStep[], what: 'transcript' | 'bounce'): void => {
+    const { text: shown, reports: explained } = formatReplay(steps, replies + 1, what);
     replies += explained.length;
     for (const r of explained) {
       reports.add(r);
       log.add(r);
     }
     view.write(shown);
+  };
+  /** Text pasted from elsewhere: a bounce's quoted replies, a message's header fields, or a dialog. */
+  const explainTranscript = (text: string): void => {
+    const bounce = isBounce(text) ? readBounce(text) : [];
+    if (bounce.length > 0) explainSteps(bounce, 'bounce');
+    else if (isHeaders(text)) {
+      const r = readHeaders(text);
+      view.write(formatReport(r));
+      log.add({ headers: r });
+    } else explainSteps(replayTranscript(readTranscript(text)), 'transcript');
     view.focus();
+  };
+  /** `/link`: the address that opens this page as it is now, shown and put on the clipboard if the browser lets it. */
+  const shareThisPage = (): void => {
+    const t = form.peek();
+    const target = t.host !== undefined && t.host !== '' && t.port !== undefined && !isPracticeTarget(t) ? { host: t.host, port: t.port, tls: t.tls === true } : null;
+    const link = shareLink({ base: `${location.origin}${location.pathname}`, target, lesson: guide.lesson?.id ?? null, light: theme.current === 'light', token });
+    view.write(formatNote(`this page, ${guide.lesson === null ? '' : `at lesson ${guide.lesson.title}, `}connected to ${target === null ? 'the practice server' : formatAddress(target.host, target.port)}: ${link}`));
+    navigator.clipboard?.writeText(link).then(
+      () => view.write(formatNote('copied to the clipboard')),
+      () => undefined,
+    );
   };
   const replay = new ReplayDialog(explainTranscript);
   const log = new ReplyLog(saveTranscript, () => replay.open());
@@ -175,6 +187,8 @@ export function startApp(boot: BootHandOver): void {
       // heloterm's own commands (/help, /lesson) are never sent; in message text or an AUTH response "/" is just text.
       const local = localCommand(text, model.state, model.kindOfNextLine(text));
       if (local !== null) {
+        // How a domain typed beyond ASCII is asked about (/mx, /dkim, /spf).
+        if ('note' in local && local.note !== undefined) view.write(formatNote(local.note));
         switch (local.kind) {
           case 'text':
             return view.write(local.text);
@@ -185,13 +199,10 @@ export function startApp(boot: BootHandOver): void {
           case 'lesson-here':
             return view.write(guide.active ? guide.again() : lessonList());
           case 'mx':
-            if (local.note !== undefined) view.write(formatNote(local.note));
             return checks.mx(local.domain);
           case 'dkim':
-            if (local.note !== undefined) view.write(formatNote(local.note));
             return checks.dkim(local.selector, local.domain);
           case 'spf':
-            if (local.note !== undefined) view.write(formatNote(local.note));
             return checks.spf(local.ip, local.domain);
           case 'dnsbl':
             return checks.dnsbl(local.ip);
@@ -499,17 +510,6 @@ export function startApp(boot: BootHandOver): void {
   conn.onLink('protocolError', (error) => onLinkEvent({ kind: 'protocolError', error }));
 
   const theme = new ThemeSwitch(view.term, required('.topbar', HTMLElement));
-  /** `/link`: the address that opens this page as it is now, shown and put on the clipboard if the browser lets it. */
-  function shareThisPage(): void {
-    const t = form.peek();
-    const target = t.host !== undefined && t.host !== '' && t.port !== undefined && !isPracticeTarget(t) ? { host: t.host, port: t.port, tls: t.tls === true } : null;
-    const link = shareLink({ base: `${location.origin}${location.pathname}`, target, lesson: guide.lesson?.id ?? null, light: theme.current === 'light', token });
-    view.write(formatNote(`this page, ${guide.lesson === null ? '' : `at lesson ${guide.lesson.title}, `}connected to ${target === null ? 'the practice server' : formatAddress(target.host, target.port)}: ${link}`));
-    navigator.clipboard?.writeText(link).then(
-      () => view.write(formatNote('copied to the clipboard')),
-      () => undefined,
-    );
-  }
   new ScreenReaderSwitch(view.term, theme.button);
   view.type(boot.typed);
   if (boot.submitted) form.submit();

@@ -4,6 +4,7 @@
  * port changes at each start), at the lesson in hand (`&lesson=`), on the light page if it is on. The access token,
  * when the page has one, goes in the fragment (`#token=`), which browsers never send to servers. Pure.
  */
+import { asciiDomain } from './idn.js';
 
 export interface PageNow {
   /** The page's address without query or fragment ("http://127.0.0.1:8025/"). */
@@ -18,7 +19,8 @@ export interface PageNow {
 export function shareLink(p: PageNow): string {
   const q = new URLSearchParams();
   if (p.target !== null) {
-    q.set('host', p.target.host);
+    // A host typed beyond ASCII goes by its A-labels: the page reading the link takes host names in ASCII only.
+    q.set('host', asciiDomain(p.target.host) ?? p.target.host);
     q.set('port', String(p.target.port));
     if (p.target.tls) q.set('tls', '1');
   }

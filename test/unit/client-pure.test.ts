@@ -275,5 +275,8 @@ describe('shareLink (/link)', () => {
     const read = parseUrlTarget(new URL(shareLink({ base, target: { host: 'mx.example.org', port: 25, tls: false }, lesson: null, light: false, token: null })).search);
     expect(read).toMatchObject({ host: 'mx.example.org', port: 25, connect: true, ignored: [] });
     expect(localCommand('/link', new SessionModel().state)).toEqual({ kind: 'link' });
+    // A host typed beyond ASCII goes by its A-labels, which the page reads back.
+    const idn = shareLink({ base, target: { host: 'mx.bücher.de', port: 25, tls: false }, lesson: null, light: false, token: null });
+    expect(parseUrlTarget(new URL(idn).search)).toMatchObject({ host: 'mx.xn--bcher-kva.de', ignored: [] });
   });
 });
