@@ -161,6 +161,10 @@ describe('DNS lookups in Chromium', () => {
     await page.fill('input[name="host"]', 'Bücher.example');
     await page.click('button[data-action="mx"]');
     await expect.poll(() => page.inputValue('input[name="host"]'), { timeout: TIMEOUT_MS }).toBe('mx1.example.org');
+    // Connect dials a Host typed beyond ASCII by its A-labels too.
+    await page.fill('input[name="host"]', 'Bücher.example');
+    await page.click('button[data-action="connect"]');
+    await waitForTerminal(page, (t) => t.includes('-- connecting to xn--bcher-kva.example port 25'), TIMEOUT_MS, 'the connection asked for');
   });
 
   it('/mx practice.test points at the practice server, and Connect reaches it', async () => {
