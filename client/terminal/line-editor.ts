@@ -23,6 +23,11 @@
  * - Escape sequences the editor does not know (CSI with modifiers, function keys, Alt+key) are consumed whole and
  *   ignored; an incomplete sequence at the end of a chunk is dropped (xterm delivers each key's sequence whole).
  * - The cursor counts code points, not UTF-16 units, so it never stands between the halves of a surrogate pair.
+ * - The keys of a readline prompt, as a shell user's fingers know them: Ctrl-A/E, Ctrl-U (the whole line), Ctrl-K
+ *   (to the end), Ctrl-W (the word before the cursor, to a space), Alt-Backspace (to a non-alphanumeric),
+ *   Ctrl-Left/Right and Alt-B/F (by word). Ctrl-C abandons the line: nothing is sent, but the line is kept in the
+ *   history and the adapter shows it with `^C`, so a slip of the finger loses nothing.
+ * - Copy and paste are the browser's: see leftToBrowser.
  */
 import { MAX_LINE_CHARS } from '../../shared/protocol/decode.js';
 import { exhaustive } from '../../shared/protocol/messages.js';
@@ -36,7 +41,9 @@ export type EditorEffect =
   /** The input line changed: paint `text` with the cursor before code point `cursor` (0 = start). */
   | { kind: 'render'; text: string; cursor: number }
   /** Tab found several completions: show them (the line holds their common prefix). */
-  | { kind: 'candidates'; labels: string[] };
+  | { kind: 'candidates'; labels: string[] }
+  /** Ctrl-C: the line was abandoned (kept in the history, not sent); the next input line starts empty. */
+  | { kind: 'cancel'; text: string };
 
 /** What a completer offers for the line so far: the new line, its cursor (UTF-16 index) and, if several fit, their labels. */
 export interface CompletionResult {
@@ -66,6 +73,14 @@ type Key =
   | { kind: 'home' }
   | { kind: 'end' }
   | { kind: 'kill' }
+  | { kind: 'kill-end' }
+  /** Ctrl-W: back to the previous space (readline's unix-word-rubout). */
+  | { kind: 'kill-word' }
+  /** Alt-Backspace: back to the start of the word, words being letters and digits (readline's backward-kill-word). */
+  | { kind: 'kill-alnum' }
+  | { kind: 'word-left' }
+  | { kind: 'word-right' }
+  | { kind: 'cancel' }
   | { kind: 'up' }
   | { kind: 'down' }
   | { kind: 'ignore' };
@@ -94,6 +109,13 @@ const ESCAPE_KEYS: Readonly<Record<string, KeyKind>> = {
   '\x1b[4~': 'end',
   '\x1b[8~': 'end',
   '\x1b[3~': 'delete',
+  '\x1b[1;5D': 'word-left', // Ctrl-Left
+  '\x1b[1;5C': 'word-right',
+  '\x1b[1;3D': 'word-left', // Alt-Left
+  '\x1b[1;3C': 'word-right',
+  '\x1bb': 'word-left', // Alt-B
+  '\x1bf': 'word-right', // Alt-F
+  '\x1b\x7f': 'kill-alnum', // Alt-Backspace
 };
 
 /** Single control characters with a meaning; every other control character is ignored. */
@@ -103,6 +125,9 @@ const CONTROL_KEYS: Readonly<Record<string, KeyKind>> = {
   '\x01': 'home', // Ctrl-A
   '\x05': 'end', // Ctrl-E
   '\x15': 'kill', // Ctrl-U
+  '\x0b': 'kill-end', // Ctrl-K
+  '\x17': 'kill-word', // Ctrl-W
+  '\x03': 'cancel', // Ctrl-C
 };
 
 // Characters that must never enter the line: C0, DEL, C1, unpaired surrogates (not encodable in UTF-8), the line
@@ -168,6 +193,9 @@ function matchEscape(s: string): string {
   return short !== null ? short[0] : ESC;
 }
 
+const isSpace = (ch: string): boolean => ch === ' ';
+const isNotAlnum = (ch: string): boolean => !/[\p{L}\p{N}]/u.test(ch);
+
 export class LineEditor {
   /** The line as code points. */
   private chars: string[] = [];
@@ -215,8 +243,9 @@ export class LineEditor {
     let changedSinceLine = false;
     let lineEmitted = false;
     for (const key of decodeKeys(data)) {
-      if (key.kind === 'enter') {
-        effects.push({ kind: 'line', text: this.accept() });
+      if (key.kind === 'enter' || key.kind === 'cancel') {
+        const text = this.accept();
+        effects.push(key.kind === 'enter' ? { kind: 'line', text } : { kind: 'cancel', text });
         lineEmitted = true;
         changedSinceLine = false;
       } else if (this.apply(key)) {
@@ -259,7 +288,7 @@ export class LineEditor {
   }
 
   /** Applies one editing key; returns whether the line or the cursor may have changed. */
-  private apply(key: Exclude<Key, { kind: 'enter' }>): boolean {
+  private apply(key: Exclude<Key, { kind: 'enter' | 'cancel' }>): boolean {
     switch (key.kind) {
       case 'text':
         if (this.text.length + key.ch.length > this.maxLineChars) return false;
@@ -293,6 +322,32 @@ export class LineEditor {
         this.chars = [];
         this.pos = 0;
         return true;
+      case 'kill-end':
+        if (this.pos >= this.chars.length) return false;
+        this.chars.splice(this.pos);
+        return true;
+      case 'kill-word':
+      case 'kill-alnum': {
+        const start = this.wordStart(key.kind === 'kill-word' ? isSpace : isNotAlnum);
+        if (start === this.pos) return false;
+        this.chars.splice(start, this.pos - start);
+        this.pos = start;
+        return true;
+      }
+      case 'word-left': {
+        const start = this.wordStart(isNotAlnum);
+        if (start === this.pos) return false;
+        this.pos = start;
+        return true;
+      }
+      case 'word-right': {
+        let end = this.pos;
+        while (end < this.chars.length && isNotAlnum(this.chars[end] ?? '')) end++;
+        while (end < this.chars.length && !isNotAlnum(this.chars[end] ?? '')) end++;
+        if (end === this.pos) return false;
+        this.pos = end;
+        return true;
+      }
       case 'up':
         return this.browse(-1);
       case 'down':
@@ -302,6 +357,14 @@ export class LineEditor {
       default:
         return exhaustive(key);
     }
+  }
+
+  /** Where the word before the cursor starts: back over separators, then over the word's characters. */
+  private wordStart(isSeparator: (ch: string) => boolean): number {
+    let start = this.pos;
+    while (start > 0 && isSeparator(this.chars[start - 1] ?? '')) start--;
+    while (start > 0 && !isSeparator(this.chars[start - 1] ?? '')) start--;
+    return start;
   }
 
   /** Completes the line: records it in the history and starts a new, empty draft. */
@@ -350,4 +413,31 @@ export class LineEditor {
   private entryAt(i: number): string {
     return this.edits.get(i) ?? this.history[i] ?? '';
   }
+}
+
+/** The parts of a keyboard event leftToBrowser reads. */
+export interface KeyEventLike {
+  type: string;
+  key: string;
+  code: string;
+  ctrlKey: boolean;
+  altKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+}
+
+/**
+ * Whether a key is the browser's to act on rather than the terminal's: true for Ctrl+V and Ctrl+Shift+V (paste), and
+ * for Ctrl+C and Ctrl+Insert while text is selected (copy). xterm turns Ctrl+V into the control character ^V and
+ * Ctrl+C into ^C, and cancels the browser's own action, so on Windows and Linux neither pasted nor copied (macOS
+ * uses Cmd, which xterm leaves alone). Left to the browser, the paste and copy events reach xterm's own handlers:
+ * a paste arrives as typed text, in one chunk; a copy takes the terminal's selection.
+ */
+export function leftToBrowser(ev: KeyEventLike, hasSelection: boolean): boolean {
+  if (ev.type !== 'keydown' || !ev.ctrlKey || ev.altKey || ev.metaKey) return false;
+  // The letter, whatever the layout: the key names it on Latin layouts, its position (code) on others (Cyrillic).
+  const letter = /^[a-z]$/i.test(ev.key) ? ev.key.toLowerCase() : /^Key[A-Z]$/.test(ev.code) ? ev.code.slice(3).toLowerCase() : '';
+  if (letter === 'v') return true;
+  if (!hasSelection || ev.shiftKey) return false;
+  return letter === 'c' || ev.key === 'Insert';
 }

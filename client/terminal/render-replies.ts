@@ -100,6 +100,23 @@ export function formatSent(text: string): string {
   return paint(SGR.bold, text) + EOL;
 }
 
+/**
+ * A line abandoned with Ctrl-C, dim and marked `^C` as a shell shows it, and, the first time, what Ctrl-C does here
+ * (where telnet users press it to leave, and others to copy).
+ */
+export function formatCancelled(text: string, explain: boolean): string {
+  const line = paint(SGR.dim, `${text}^C`) + EOL;
+  if (!explain) return line;
+  return (
+    line +
+    formatHint(
+      text === ''
+        ? 'Ctrl+C clears the line being typed; the server never sees it. To end the session type QUIT (or press Disconnect); to copy, select text first, then Ctrl+C'
+        : 'not sent: Ctrl+C abandons the line being typed (Up brings it back). To copy, select text first, then Ctrl+C',
+    )
+  );
+}
+
 /** The bridge is holding a line until the server's greeting has arrived. */
 export function formatQueued(): string {
   return paint(SGR.dim, "   (held until the server's greeting)") + EOL;

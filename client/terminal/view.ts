@@ -14,9 +14,9 @@
  */
 import type { IMarker, Terminal } from '@xterm/xterm';
 import { SECRET_MARK } from '../../shared/smtp/transcript.js';
-import { LineEditor, type Completer } from './line-editor.js';
+import { LineEditor, leftToBrowser, type Completer } from './line-editor.js';
 import type { ReportStore } from './reports.js';
-import { formatHint, formatSent } from './render-replies.js';
+import { formatCancelled, formatHint, formatSent } from './render-replies.js';
 import { CodeTooltip } from './tooltip.js';
 import { registerCodeLinks } from './links.js';
 import { SCROLLBACK_LINES, fitScreen, type Screen } from './screen.js';
@@ -83,6 +83,8 @@ export class TerminalView {
   private inputStart: IMarker | null = null;
   /** The input text as last painted on screen. */
   private shown = '';
+  /** What Ctrl-C does has been said (once per page). */
+  private cancelExplained = false;
 
   /**
    * Takes over the terminal the boot script created (screen.ts). Its cursor must stand at the start of an empty
@@ -96,6 +98,7 @@ export class TerminalView {
     this.tooltip = new CodeTooltip(host);
     registerCodeLinks(this.term, this.tooltip, opts.reports);
     this.term.onData((data) => this.onData(data));
+    this.term.attachCustomKeyEventHandler((ev) => !leftToBrowser(ev, this.term.hasSelection()));
     this.inputStart = this.term.registerMarker(0);
     this.resizeObserver = new ResizeObserver(() => fitScreen(this.screen));
     this.resizeObserver.observe(container);
@@ -162,6 +165,12 @@ export class TerminalView {
         if (from !== null) this.editor.forget(effect.text);
         this.queued.push(formatSent(this.display(effect.text, from)));
         this.opts.onLine(effect.text);
+      } else if (effect.kind === 'cancel') {
+        this.input = { text: '', cursor: 0 };
+        const from = this.opts.secretFrom?.(effect.text) ?? null;
+        if (from !== null) this.editor.forget(effect.text);
+        this.queued.push(formatCancelled(this.display(effect.text, from), !this.cancelExplained));
+        this.cancelExplained = true;
       } else if (effect.kind === 'candidates') {
         this.queued.push(formatHint(effect.labels.join('   ')));
       } else {

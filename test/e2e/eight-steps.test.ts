@@ -277,6 +277,47 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('pastes with Ctrl+V, copies a selection with Ctrl+C, and abandons a line with Ctrl+C without sending it', async () => {
+    // xterm turns Ctrl+V and Ctrl+C into ^V and ^C: without heloterm's key handler neither pastes nor copies.
+    const page = await openPage('?connect=1');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app().url).origin });
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    await page.evaluate(() => navigator.clipboard.writeText('NOOP from the clipboard'));
+    await page.keyboard.press('Control+v');
+    await send(page, '', 250);
+    expect(count(await terminalText(page), 'NOOP from the clipboard')).toBe(1);
+
+    // A drag over part of the greeting, then Ctrl+C: the clipboard has it.
+    const from = await cellCenter(page, 'practice.test ESMTP');
+    const to = await cellCenter(page, 'practice.test ESMTP', 13); // the selection ends before the cell under the mouse
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.press('Control+c');
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: 5000 }).toBe('practice.test');
+
+    // Ctrl+C on a line being typed: shown with ^C and said once, not sent; Up brings it back to mend, word by word.
+    await page.mouse.click(from.x, from.y); // clears the selection
+    await send(page, 'HELO me', 250);
+    await page.keyboard.type('MAIL FROM:<typo@exmaple.org>');
+    await page.keyboard.press('Control+c');
+    let text = await waitForTerminal(page, (t) => t.includes('MAIL FROM:<typo@exmaple.org>^C'), REPLY_TIMEOUT_MS, 'the abandoned line');
+    expect(text).toContain('Up brings it back');
+    await send(page, 'NOOP after', 250);
+    expect(count(await terminalText(page), '2.1.0')).toBe(0); // MAIL was never sent
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Control+ArrowLeft');
+    await page.keyboard.press('Control+ArrowLeft');
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('example.org>');
+    text = await send(page, '', 250);
+    expect(text).toContain('MAIL FROM:<typo@example.org>\n250 2.1.0');
+    expect(count(text, 'Up brings it back')).toBe(1);
+    expect(pages.errors).toEqual([]);
+  });
+
   it('switches to a light page for projectors, keeps the choice, and takes one from a link without keeping it', async () => {
     const page = await openPage('?connect=1');
     await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');

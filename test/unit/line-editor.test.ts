@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineEditor, type EditorEffect } from '../../client/terminal/line-editor.js';
+import { LineEditor, leftToBrowser, type EditorEffect, type KeyEventLike } from '../../client/terminal/line-editor.js';
 
 const LEFT = ['\x1b[D', '\x1bOD'];
 const RIGHT = ['\x1b[C', '\x1bOC'];
@@ -41,6 +41,18 @@ describe('LineEditor: editing keys', () => {
     ...HOME.map((k) => ({ name: `home ${JSON.stringify(k)}`, input: ['abc', k], text: 'abc', cursor: 0 })),
     ...END.map((k) => ({ name: `end ${JSON.stringify(k)}`, input: ['abc', '\x01', k], text: 'abc', cursor: 3 })),
     { name: 'Ctrl-U kills the line', input: ['MAIL FROM:<x>', '\x1b[D', KILL], text: '', cursor: 0 },
+    { name: 'Ctrl-K kills from the cursor to the end', input: ['MAIL FROM:<x@y>', '\x1b[D', '\x1b[D', '\x0b'], text: 'MAIL FROM:<x@', cursor: 13 },
+    { name: 'Ctrl-K at the end does nothing', input: ['abc', '\x0b'], text: 'abc', cursor: 3 },
+    { name: 'Ctrl-W kills back to the previous space', input: ['MAIL FROM:<x@y.org>', '\x17'], text: 'MAIL ', cursor: 5 },
+    { name: 'Ctrl-W skips the spaces before the cursor first', input: ['RCPT TO:<a>  ', '\x17'], text: 'RCPT ', cursor: 5 },
+    { name: 'Ctrl-W mid-line keeps what follows', input: ['HELO a.b c', '\x1b[D', '\x1b[D', '\x17'], text: 'HELO  c', cursor: 5 },
+    { name: 'Ctrl-W at the start does nothing', input: ['ab', '\x01', '\x17'], text: 'ab', cursor: 0 },
+    { name: 'Alt-Backspace kills back to a non-alphanumeric', input: ['MAIL FROM:<x@example.org', '\x1b\x7f'], text: 'MAIL FROM:<x@example.', cursor: 21 },
+    { name: 'Alt-Backspace skips separators first', input: ['RCPT TO:<bob@', '\x1b\x7f'], text: 'RCPT TO:<', cursor: 9 },
+    ...['\x1b[1;5D', '\x1b[1;3D', '\x1bb'].map((k) => ({ name: `word left ${JSON.stringify(k)} stops at each word's start`, input: ['MAIL FROM:<x@example.org>', k, k], text: 'MAIL FROM:<x@example.org>', cursor: 13 })),
+    ...['\x1b[1;5C', '\x1b[1;3C', '\x1bf'].map((k) => ({ name: `word right ${JSON.stringify(k)} stops at each word's end`, input: ['MAIL FROM:<x@example.org>', '\x01', k, k], text: 'MAIL FROM:<x@example.org>', cursor: 9 })),
+    { name: 'word left and right stop at the ends of the line', input: ['a b', '\x1bb', '\x1bb', '\x1bb', '\x1bf', '\x1bf', '\x1bf'], text: 'a b', cursor: 3 },
+    { name: 'words beyond ASCII are words', input: ['RCPT TO:<jürgen@bücher.de>', '\x1bb', '\x1bb'], text: 'RCPT TO:<jürgen@bücher.de>', cursor: 16 },
     { name: 'tab becomes one space', input: ['a\tb'], text: 'a b', cursor: 3 },
     { name: 'NUL is never inserted', input: ['a\x00b'], text: 'ab', cursor: 2 },
     { name: 'C0 controls are never inserted', input: ['a\x07\x0b\x0c\x1a\x1fb'], text: 'ab', cursor: 2 },
@@ -49,7 +61,7 @@ describe('LineEditor: editing keys', () => {
     { name: 'an unpaired surrogate is never inserted', input: ['a\ud83db', 'c\udc00'], text: 'abc', cursor: 3 },
     { name: 'a lone ESC is dropped', input: ['a\x1b'], text: 'a', cursor: 1 },
     { name: 'Alt+key (ESC x) is dropped whole', input: ['a\x1bxb'], text: 'ab', cursor: 2 },
-    { name: 'an unknown CSI (Ctrl-Right) is dropped whole', input: ['a\x1b[1;5Cb'], text: 'ab', cursor: 2 },
+    { name: 'an unknown CSI (Ctrl-Up) is dropped whole', input: ['a\x1b[1;5Ab'], text: 'ab', cursor: 2 },
     { name: 'a function key (F5) is dropped whole', input: ['a\x1b[15~b'], text: 'ab', cursor: 2 },
     { name: 'colour codes in a paste are dropped whole', input: ['\x1b[31mred\x1b[0m'], text: 'red', cursor: 3 },
     { name: 'an unknown SS3 (F1) is dropped whole', input: ['a\x1bOPb'], text: 'ab', cursor: 2 },
@@ -117,6 +129,26 @@ describe('LineEditor: lines and effects', () => {
     const r = run(input);
     expect(r.lines).toEqual(lines);
     expect(r.text).toBe(text);
+  });
+
+  it('Ctrl-C abandons the line: reported with its text, not sent, kept in the history, the next line empty', () => {
+    const e = new LineEditor();
+    expect(e.feed('MAIL FROM:<typo@x>')).toHaveLength(1);
+    expect(e.feed('\x03')).toEqual([{ kind: 'cancel', text: 'MAIL FROM:<typo@x>' }]);
+    expect(e.text).toBe('');
+    expect(e.cursor).toBe(0);
+    expect(e.entries).toEqual(['MAIL FROM:<typo@x>']);
+    // Up brings it back, to be mended and sent.
+    expect(e.feed('\x1b[A')).toEqual([{ kind: 'render', text: 'MAIL FROM:<typo@x>', cursor: 18 }]);
+    // On an empty line too: reported (the adapter says what Ctrl-C does), nothing kept.
+    const empty = new LineEditor();
+    expect(empty.feed('\x03')).toEqual([{ kind: 'cancel', text: '' }]);
+    expect(empty.entries).toEqual([]);
+    // Inside a paste, the text before it is abandoned and what follows is a line of its own.
+    expect(run(['HELO a\x03NOOP\r']).effects).toEqual([
+      { kind: 'cancel', text: 'HELO a' },
+      { kind: 'line', text: 'NOOP' },
+    ]);
   });
 
   it('reports a render with text and cursor when the line changes', () => {
@@ -209,5 +241,35 @@ describe('LineEditor: history', () => {
     const e = new LineEditor({ maxHistory: 2 });
     e.feed('A\rB\rC\r');
     expect(e.entries).toEqual(['B', 'C']);
+  });
+});
+
+describe('leftToBrowser: the copy and paste keys go to the browser, not to the terminal as ^C and ^V', () => {
+  const key = (k: string, code: string, mods: Partial<KeyEventLike> = {}): KeyEventLike => ({
+    type: 'keydown',
+    key: k,
+    code,
+    ctrlKey: true,
+    altKey: false,
+    metaKey: false,
+    shiftKey: false,
+    ...mods,
+  });
+  it.each([
+    ['Ctrl+V pastes', key('v', 'KeyV'), false, true],
+    ['Ctrl+Shift+V pastes', key('V', 'KeyV', { shiftKey: true }), false, true],
+    ['Ctrl+V on a Cyrillic layout pastes (by the key position)', key('м', 'KeyV'), false, true],
+    ['Ctrl+V on Dvorak pastes (by the letter, wherever it is)', key('v', 'Period'), false, true],
+    ['Ctrl+C with a selection copies', key('c', 'KeyC'), true, true],
+    ['Ctrl+Insert with a selection copies', key('Insert', 'Insert'), true, true],
+    ['Ctrl+C without a selection is the terminal\'s (abandons the line)', key('c', 'KeyC'), false, false],
+    ['Ctrl+Shift+C is not taken (Chromium opens its inspector)', key('C', 'KeyC', { shiftKey: true }), true, false],
+    ['the key up of Ctrl+V is the terminal\'s', key('v', 'KeyV', { type: 'keyup' }), false, false],
+    ['Cmd+V is already the browser\'s (xterm leaves it alone)', key('v', 'KeyV', { ctrlKey: false, metaKey: true }), false, false],
+    ['Ctrl+Alt+V (AltGr on some layouts) is the terminal\'s', key('v', 'KeyV', { altKey: true }), false, false],
+    ['other Ctrl keys are the terminal\'s', key('w', 'KeyW'), true, false],
+    ['a plain v is typed', key('v', 'KeyV', { ctrlKey: false }), false, false],
+  ] as const)('%s', (_name, ev, selection, browser) => {
+    expect(leftToBrowser(ev, selection)).toBe(browser);
   });
 });
