@@ -110,7 +110,13 @@ export function startApp(boot: BootHandOver): void {
   };
   const replay = new ReplayDialog(explainTranscript);
   const log = new ReplyLog(saveTranscript, () => replay.open());
-  required('#status-slot', HTMLElement).append(status.element, hint.element, lessonBar.element);
+  // The status line, with the page's switches at its right (added below, once the terminal is handed over).
+  const switches = document.createElement('div');
+  switches.className = 'page-switches';
+  const statusRow = document.createElement('div');
+  statusRow.className = 'status-row';
+  statusRow.append(status.element, switches);
+  required('#status-slot', HTMLElement).append(statusRow, hint.element, lessonBar.element);
   required('#log-slot', HTMLElement).append(log.element);
 
   let everOpen = false;
@@ -509,7 +515,7 @@ export function startApp(boot: BootHandOver): void {
   conn.onLink('down', (code, reason) => onLinkEvent({ kind: 'down', code, reason }));
   conn.onLink('protocolError', (error) => onLinkEvent({ kind: 'protocolError', error }));
 
-  const theme = new ThemeSwitch(view.term, required('.topbar', HTMLElement));
+  const theme = new ThemeSwitch(view.term, switches);
   new ScreenReaderSwitch(view.term, theme.button);
   view.type(boot.typed);
   if (boot.submitted) form.submit();

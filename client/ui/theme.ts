@@ -1,6 +1,6 @@
 /**
  * A light page beside the dark one, for projectors and bright rooms, where dark pages wash out. A button at the
- * right of the top bar switches it; the choice is kept in this browser, and a link can ask for it (`?theme=light` or
+ * right of the status line switches it; the choice is kept in this browser, and a link can ask for it (`?theme=light` or
  * `?theme=dark`, without keeping it: an instructor's link should not change a trainee's own choice).
  *
  * Only the app applies it: the boot script and its stylesheet, loaded first, have no bytes to spare
@@ -69,7 +69,7 @@ export function chosenTheme(search: string, kept: string | null): Theme {
   return kept === 'light' ? 'light' : 'dark';
 }
 
-/** The switch at the right of the top bar, and the theme it applies to the page and the terminal. */
+/** The switch at the right of the status line, and the theme it applies to the page and the terminal. */
 export class ThemeSwitch {
   readonly button: HTMLButtonElement;
   private theme: Theme = 'dark';
@@ -77,7 +77,7 @@ export class ThemeSwitch {
   private readonly dark: ITheme;
   private readonly darkContrast: number;
 
-  constructor(private readonly term: Terminal, topbar: HTMLElement) {
+  constructor(private readonly term: Terminal, place: HTMLElement) {
     this.dark = term.options.theme ?? {};
     this.darkContrast = term.options.minimumContrastRatio ?? 1;
     this.button = quietButton('theme', 'Light page', 'A light page, for projectors and bright rooms (kept in this browser)', () => {
@@ -85,7 +85,7 @@ export class ThemeSwitch {
       writeSetting(THEME_STORAGE_KEY, this.theme);
     });
     this.button.classList.add('theme-switch');
-    topbar.append(this.button);
+    place.append(this.button);
     const style = document.createElement('style');
     style.textContent = dimRules(LIGHT_TERMINAL);
     document.head.append(style);

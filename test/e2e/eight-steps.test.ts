@@ -361,6 +361,29 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('keeps the top bar to one row on a 1024-pixel projector, and gives a phone a terminal of a screen\'s height', async () => {
+    const rowsAt = async (viewport: { width: number; height: number }) => {
+      const page = await pages.open(`${app().url}?connect=1`, { viewport });
+      await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+      await page.locator('button[data-action="theme"]').waitFor();
+      const top = (selector: string) => page.locator(selector).evaluate((e) => e.getBoundingClientRect().top);
+      const size = () => page.evaluate(() => (window as unknown as { __heloterm: { size(): { rows: number } } }).__heloterm.size().rows);
+      return { page, top, size };
+    };
+    // 1024×768: the brand, the form's last button and the page's switches: one row for the first two, the switches
+    // beside the status line under it (on the top bar they pushed the form onto three rows, and the terminal down).
+    const projector = await rowsAt({ width: 1024, height: 768 });
+    const brandTop = await projector.top('.brand');
+    expect(Math.abs((await projector.top('button[data-action="disconnect"]')) - brandTop)).toBeLessThan(20);
+    expect(Math.abs((await projector.top('button[data-action="theme"]')) - (await projector.top('.status')))).toBeLessThan(20);
+    await expect.poll(projector.size, { timeout: 5000 }).toBeGreaterThanOrEqual(27);
+    // A phone: the page scrolls, and the terminal is not squeezed under the form and the lessons.
+    const phone = await rowsAt({ width: 390, height: 844 });
+    await expect.poll(phone.size, { timeout: 5000 }).toBeGreaterThanOrEqual(20);
+    expect(await phone.page.evaluate(() => document.documentElement.scrollHeight > innerHeight)).toBe(true);
+    expect(pages.errors).toEqual([]);
+  });
+
   it('lets a screen reader read the terminal: its rows as text and its new lines, the choice kept in this browser', async () => {
     const page = await openPage('?connect=1');
     await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
