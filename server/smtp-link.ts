@@ -168,8 +168,9 @@ export class SmtpLink {
     const socket = this.socket;
     const closed =
       socket === null || socket.destroyed ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    // Not before the greeting or during STARTTLS (held), and not inside DATA, where QUIT would be message text.
-    if (socket !== null && this.phase === 'open' && !this.model.holdLines && this.model.state.phase !== 'data') {
+    // Not before the greeting or during STARTTLS (held), and not inside a message (DATA's text, a BDAT chunk),
+    // where QUIT would be message text.
+    if (socket !== null && this.phase === 'open' && !this.model.holdLines && !this.model.inMessage) {
       socket.write('QUIT\r\n');
       this.model.sent('QUIT');
       this.deps.send({ type: 'tx', text: 'QUIT' });

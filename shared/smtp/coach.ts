@@ -11,7 +11,8 @@
  * coach (one per browser session), so an expert is not nagged.
  */
 import { fromBase64 } from './base64.js';
-import { parseCommand, type Command } from './command.js';
+import { afterOctets, parseCommand, utf8Octets, type Command } from './command.js';
+import { answeredKey } from './context.js';
 import { showControls } from './escape.js';
 import type { Exchange, SentKind, SessionState } from './session.js';
 import { VERB_INFO } from './verbs.js';
@@ -71,6 +72,8 @@ export class Coach {
    */
   beforeSend(line: string, kind: SentKind, state: SessionState, unanswered: readonly string[] = []): Hint[] {
     const hints: Hint[] = [];
+    // A BDAT chunk follows its command at once, unanswered: no pipelining to point out, no dot-stuffing, no headers.
+    if (kind === 'message-text' && state.chunk !== null) return this.chunkHints(line, state.chunk, state.mailParams);
     if (unanswered.length === 0) this.pipelineSaid = false;
     else if (!this.pipelineSaid) {
       const h = pipelineHint(unanswered[unanswered.length - 1] ?? '', state);
@@ -154,7 +157,7 @@ export class Coach {
       this.sawMessageStart = false;
       hints.push(hint('end-with-dot', 'Type the message now: header lines (Subject: …), an empty line, the body; then a line with only "." to end it.', 'RFC 5321 §4.1.1.4'));
     }
-    if (ex.kind === 'end-of-data' && ex.reply.cls === 2) {
+    if ((ex.kind === 'end-of-data' || answeredKey(ex) === 'BDAT LAST') && ex.reply.cls === 2) {
       this.once(hints, 'queued', 'The server has taken the message. Send QUIT to finish, or MAIL FROM to send another.', 'RFC 5321 §4.2.5');
     }
     if (verb === 'STARTTLS' && code === 220) {
@@ -189,7 +192,7 @@ export class Coach {
         'RFC 2033 §4.1',
       );
     }
-    if (ex.kind === 'end-of-data' && ex.lmtp?.n === 1 && ex.lmtp.of > 1) {
+    if (ex.lmtp?.n === 1 && ex.lmtp.of > 1) {
       hints.push(hint('lmtp-replies', `LMTP: ${ex.lmtp.of - 1} more ${ex.lmtp.of === 2 ? 'reply follows' : 'replies follow'}, one for each recipient, in the order of your RCPT TO lines.`, 'RFC 2033 §4.2'));
     }
     if (code === 500 && ex.kind === 'command' && !VERB_INFO.has(verb)) {
@@ -242,6 +245,34 @@ export class Coach {
     if (this.shown.has(id)) return;
     this.shown.add(id);
     hints.push(hint(id, text, source));
+  }
+
+  /** A line of a BDAT chunk: how many of its octets are sent, and whether this line ends it exactly, or overshoots. */
+  private chunkHints(line: string, chunk: NonNullable<SessionState['chunk']>, mailParams: readonly string[]): Hint[] {
+    const src = 'RFC 3030 §2';
+    const hints: Hint[] = [];
+    const octets = utf8Octets(line) + 2;
+    const sent = chunk.size - chunk.left + octets;
+    if (octets < chunk.left) {
+      const how = this.shown.has('chunk-count') ? '' : ' (a line counts its text in UTF-8 and 2 octets for its CRLF)';
+      this.shown.add('chunk-count');
+      hints.push(hint('chunk-count', `BDAT chunk: ${sent} of ${chunk.size} octets sent, ${chunk.left - octets} to go${how}.`, src));
+    } else if (octets === chunk.left) {
+      hints.push(hint('chunk-done', `That completes the chunk of ${chunk.size} octets: the server answers BDAT now${chunk.last ? ', for the whole message' : ''}.`, src));
+    } else {
+      const rest = afterOctets(line, chunk.left);
+      hints.push(
+        hint(
+          'chunk-over',
+          `This line goes ${octets - chunk.left} octet${octets - chunk.left === 1 ? '' : 's'} past the chunk of ${chunk.size}: the chunk ends inside it, and the server reads the rest (${rest === '' ? 'an empty line' : `"${showControls(rest.slice(0, 40))}"`}) as a command, and answers that too. A chunk must be counted exactly, each line's CRLF included.`,
+          src,
+        ),
+      );
+    }
+    if (NON_ASCII.test(line) && !mailParams.some((p) => p === 'BODY=8BITMIME' || p === 'BODY=BINARYMIME' || p === 'SMTPUTF8')) {
+      this.once(hints, 'eight-bit', 'This line is not ASCII: heloterm sends it as UTF-8, 8-bit text, which SMTP allows only after MAIL FROM:<…> BODY=8BITMIME (or BINARYMIME with BDAT).', 'RFC 6152 §3; RFC 3030 §3');
+    }
+    return hints;
   }
 
   /** The EHLO keyword this command needs that the server did not advertise, or null. */

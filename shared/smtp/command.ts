@@ -38,3 +38,33 @@ export function parseCommand(line: string): Command {
   }
   return cmd;
 }
+
+/** BDAT's arguments (RFC 3030 §2): the chunk's size in octets, and whether it is the last; null when malformed. */
+export function bdatChunk(cmd: Command): { size: number; last: boolean } | null {
+  if (cmd.verb !== 'BDAT') return null;
+  const m = /^(\d{1,15})(?:\s+(LAST))?$/i.exec(cmd.arg);
+  if (m === null) return null;
+  return { size: Number(m[1]), last: m[2] !== undefined };
+}
+
+/** The octets a line takes in UTF-8, as heloterm sends it (without its CRLF). */
+export function utf8Octets(line: string): number {
+  let n = 0;
+  for (const ch of line) {
+    const cp = ch.codePointAt(0) ?? 0;
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+/** What is left of a line after its first `octets` octets of UTF-8 (a character they cut in two counts with them). */
+export function afterOctets(line: string, octets: number): string {
+  let n = 0;
+  let i = 0;
+  for (const ch of line) {
+    if (n >= octets) break;
+    n += utf8Octets(ch);
+    i += ch.length;
+  }
+  return line.slice(i);
+}

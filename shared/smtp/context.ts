@@ -1,9 +1,10 @@
 /**
  * What a reply code means in context: the same 250 means "sender accepted" after MAIL, "recipient accepted" after
  * RCPT and "message taken for delivery" after the final "." (RFC 5321 §4.2.5). Data apart from the lookup.
- * Keys are `<what was answered>:<code>`, where what was answered is a verb, GREETING or END-OF-DATA; a key with a
- * class (`RCPT:5xx`) covers every code of that class.
+ * Keys are `<what was answered>:<code>`, where what was answered is a verb, GREETING, END-OF-DATA or BDAT LAST; a
+ * key with a class (`RCPT:5xx`) covers every code of that class.
  */
+import { bdatChunk } from './command.js';
 import type { Exchange } from './session.js';
 
 export interface ContextMeaning {
@@ -38,6 +39,12 @@ const CONTEXT: Readonly<Record<string, ContextMeaning>> = {
   'END-OF-DATA:250': { meaning: 'The message is accepted: the server has taken responsibility for delivering it or reporting failure.', source: 'RFC 5321 §4.2.5' },
   'END-OF-DATA:4xx': { meaning: 'The message was not accepted this time; the transaction is over. A real client would retry later.', source: 'RFC 5321 §4.2.5' },
   'END-OF-DATA:5xx': { meaning: 'The message was refused for good; the transaction is over.', source: 'RFC 5321 §4.2.5' },
+  'BDAT:250': { meaning: 'The chunk arrived whole. Send the next with BDAT <octets>, and the last with BDAT <octets> LAST.', source: 'RFC 3030 §2' },
+  'BDAT:4xx': { meaning: 'The chunk was refused for now: the server read its octets and threw them away, and the transaction has failed. Send no more chunks: RSET, then start again later.', source: 'RFC 3030 §2' },
+  'BDAT:5xx': { meaning: 'The chunk was refused: the server read its octets and threw them away, and the transaction has failed. Send no more chunks: RSET, then start again.', source: 'RFC 3030 §2' },
+  'BDAT LAST:250': { meaning: 'The message is accepted (its last chunk arrived): the server has taken responsibility for delivering it or reporting failure.', source: 'RFC 3030 §2; RFC 5321 §4.2.5' },
+  'BDAT LAST:4xx': { meaning: 'The message was not accepted this time: the server read the last chunk and threw it away. RSET; a real client would retry later.', source: 'RFC 3030 §2' },
+  'BDAT LAST:5xx': { meaning: 'The message was refused: the server read the last chunk and threw it away. RSET before anything else.', source: 'RFC 3030 §2' },
   'RSET:250': { meaning: 'The transaction is cleared: sender and recipients are forgotten; the session stays open.', source: 'RFC 5321 §4.1.1.5' },
   'VRFY:250': { meaning: 'The address exists.', source: 'RFC 5321 §3.5.3' },
   'VRFY:252': { meaning: 'The server will not say whether the address exists, but would accept mail for it.', source: 'RFC 5321 §3.5.3' },
@@ -52,7 +59,10 @@ const CONTEXT: Readonly<Record<string, ContextMeaning>> = {
   'AUTH-RESPONSE:535': { meaning: 'The user name or password is wrong (or the mechanism is not allowed for this user).', source: 'RFC 4954 §6' },
 };
 
-/** What a reply answered, as a context key: a verb, GREETING, END-OF-DATA or AUTH-RESPONSE; null when unknown. */
+/**
+ * What a reply answered, as a context key: a verb, GREETING, END-OF-DATA, AUTH-RESPONSE or BDAT LAST (the last
+ * chunk of a message); null when unknown.
+ */
 export function answeredKey(ex: Exchange): string | null {
   switch (ex.kind) {
     case 'greeting':
@@ -62,6 +72,8 @@ export function answeredKey(ex: Exchange): string | null {
     case 'auth-response':
       return 'AUTH-RESPONSE';
     case 'command':
+      // The last chunk's answer is the message's (RFC 3030 §2), as the final "."'s is.
+      if (ex.command !== null && bdatChunk(ex.command)?.last === true) return 'BDAT LAST';
       return ex.command?.verb ?? null;
     case 'unsolicited':
       return null;

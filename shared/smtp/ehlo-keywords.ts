@@ -115,8 +115,9 @@ export const EHLO_KEYWORDS: readonly EhloKeywordEntry[] = [
       'The server accepts the message as BDAT <octets> [LAST] chunks instead of DATA. Each chunk is exactly that many ' +
       'octets, with no dot-stuffing and no closing "." line.',
     action:
-      'Stay with DATA when typing: BDAT needs the exact octet count, every CRLF included, and the server waits ' +
-      'silently until it has them all.',
+      'DATA is easier by hand: BDAT needs the exact octet count, every CRLF included, and the server waits silently ' +
+      'until it has them all. To try it, type BDAT <octets> LAST and the lines: heloterm counts the octets sent and ' +
+      'left after each line.',
     source: 'RFC 3030 §2',
   },
   {

@@ -27,7 +27,7 @@ export interface ReplyReport {
   ehlo: EhloExplanation[] | null;
   /** How long the server took and why that may be, when it took at least SLOW_REPLY_MS (timing.ts). */
   slow: SlowReply | null;
-  /** For a message accepted (a 2xx to the final "."): its queue id on the server, when its form is known. */
+  /** For a message accepted (a 2xx to the final "." or BDAT LAST): its queue id on the server, when its form is known. */
   queued: QueueId | null;
   /** Not received from a server: a line someone asked heloterm to explain (/explain, a bounce's text). */
   explained?: '/explain' | '/replay';
@@ -38,6 +38,7 @@ const ANSWERED_LABEL: Readonly<Record<string, string>> = {
   GREETING: 'the connection (greeting)',
   'END-OF-DATA': 'the end of the message (".")',
   'AUTH-RESPONSE': 'an AUTH response',
+  'BDAT LAST': 'the last chunk of the message (BDAT … LAST)',
 };
 
 export function reportReply(n: number, ex: Exchange): ReplyReport {
@@ -54,7 +55,7 @@ export function reportReply(n: number, ex: Exchange): ReplyReport {
     vendor: matchVendorRules(reply.code, text),
     ehlo: isEhlo ? explainEhloReply(reply.lines.map((l) => l.text)) : null,
     slow: slowReply(ex),
-    queued: ex.kind === 'end-of-data' && reply.cls === 2 ? readQueueId(text) : null,
+    queued: (ex.kind === 'end-of-data' || answered === 'BDAT LAST') && reply.cls === 2 ? readQueueId(text) : null,
   };
 }
 

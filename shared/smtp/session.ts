@@ -5,9 +5,10 @@
  *
  * Replies are matched to commands in order (a FIFO of commands awaiting a reply), so pipelined input (RFC 2920)
  * is followed too. LMTP (RFC 2033), opened with LHLO, is followed as well: its final "." is answered once per
- * accepted recipient (§4.2).
+ * accepted recipient (§4.2). So is BDAT (RFC 3030, CHUNKING): the lines after it are message text until they have
+ * made up its octets, CRLFs included, and what a line has beyond them is the server's next command.
  */
-import { parseCommand, type Command } from './command.js';
+import { afterOctets, bdatChunk, parseCommand, utf8Octets, type Command } from './command.js';
 import type { Reply } from './types.js';
 
 export type Phase =
@@ -42,6 +43,12 @@ export interface SessionState {
   recipients: readonly string[];
   /** Lines of message text typed in the current DATA phase. */
   dataLines: number;
+  /**
+   * The BDAT chunk being typed (RFC 3030 §2): its size in octets, the octets still to come (each line counts its
+   * CRLF), and whether it is the last. Null outside a chunk, or when the server did not advertise CHUNKING (then it
+   * answers BDAT at once and reads what follows as commands).
+   */
+  chunk: { size: number; left: number; last: boolean } | null;
   messagesAccepted: number;
 }
 
@@ -101,6 +108,7 @@ export function initialState(): SessionState {
     mailParams: [],
     recipients: [],
     dataLines: 0,
+    chunk: null,
     messagesAccepted: 0,
   };
 }
@@ -197,16 +205,32 @@ export class SessionModel {
     let challenge = this.s.authChallenge;
     let due = this.authDue;
     let data = this.s.phase === 'data';
+    let chunk = this.s.chunk?.left ?? 0;
     for (const l of ahead) {
-      if (data) data = l !== '.';
+      if (chunk > 0) chunk = Math.max(0, chunk - utf8Octets(l) - 2);
+      else if (data) data = l !== '.';
       else if (challenge || due > 0) {
         challenge = false;
         if (due > 0) due--;
-      } else due = authAnswers(l);
+      } else {
+        due = authAnswers(l);
+        chunk = this.chunkOf(parseCommand(l))?.size ?? 0;
+      }
     }
+    if (chunk > 0) return 'message-text';
     if (challenge || due > 0) return 'auth-response';
     if (data) return line === '.' ? 'end-of-data' : 'message-text';
     return 'command';
+  }
+
+  /** Inside a message (DATA's text or a BDAT chunk): a command typed now would be message text. */
+  get inMessage(): boolean {
+    return this.s.phase === 'data' || this.s.chunk !== null;
+  }
+
+  /** BDAT's chunk, when the server advertised CHUNKING and the size is well-formed (RFC 3030 §2). */
+  private chunkOf(cmd: Command): { size: number; last: boolean } | null {
+    return this.s.extensions.has('CHUNKING') ? bdatChunk(cmd) : null;
   }
 
   /** A line went to the server (at `at`, for the wait of its reply; optional). */
@@ -221,7 +245,8 @@ export class SessionModel {
         this.awaiting.push({ kind, command: null, line, at });
         break;
       case 'message-text':
-        this.s = { ...this.s, dataLines: this.s.dataLines + 1 };
+        if (this.s.chunk !== null) this.chunkLine(line, at);
+        else this.s = { ...this.s, dataLines: this.s.dataLines + 1 };
         break;
       case 'end-of-data':
         this.awaiting.push(...this.endOfDataSent(line, at));
@@ -229,7 +254,12 @@ export class SessionModel {
       case 'command': {
         const command = parseCommand(line);
         if (command.verb === 'AUTH') this.authDue = authAnswers(line);
-        this.awaiting.push({ kind, command, line, at });
+        const chunk = this.chunkOf(command);
+        if (chunk !== null && chunk.size > 0) this.s = { ...this.s, chunk: { ...chunk, left: chunk.size } };
+        // The last chunk is answered once per accepted recipient in LMTP, as the final "." is.
+        const recipients = chunk?.last === true && this.s.hello === 'LHLO' ? this.s.recipients : [];
+        if (recipients.length === 0) this.awaiting.push({ kind, command, line, at });
+        else this.awaiting.push(...recipients.map((recipient, i) => ({ kind, command, line, at, lmtp: { recipient, n: i + 1, of: recipients.length } })));
         break;
       }
     }
@@ -269,6 +299,21 @@ export class SessionModel {
     const ex: Exchange = { kind, command, reply, before, after: this.s, waitedMs, spreadMs, errorsBefore };
     if (lmtp !== undefined) ex.lmtp = lmtp;
     return ex;
+  }
+
+  /**
+   * A line of a BDAT chunk: its octets and its CRLF count against the chunk. A line longer than what was left ends
+   * the chunk within it, and the server reads the rest of it (or, if only the CRLF was left over, an empty line)
+   * as its next command, which it answers too.
+   */
+  private chunkLine(line: string, at: number | null): void {
+    const chunk = this.s.chunk;
+    if (chunk === null) return;
+    const left = chunk.left - utf8Octets(line) - 2;
+    this.s = { ...this.s, chunk: left > 0 ? { ...chunk, left } : null };
+    if (left >= 0) return;
+    const rest = afterOctets(line, chunk.left);
+    this.awaiting.push({ kind: 'command', command: parseCommand(rest), line: rest, at });
   }
 
   /**
@@ -329,6 +374,17 @@ export class SessionModel {
         return;
       case 'DATA':
         if (reply.code === 354) this.enterData();
+        return;
+      case 'BDAT':
+        // The last chunk accepted is the message accepted (in LMTP, counted once, as for "."). After a refusal the
+        // transaction has failed and the sender must not send more chunks (RFC 3030 §2): RSET, then start again.
+        if (bdatChunk(cmd)?.last === true) {
+          const taken = ok && (a.lmtp === undefined || !this.lmtpTaken);
+          if (a.lmtp !== undefined) this.lmtpTaken = a.lmtp.n < a.lmtp.of && (this.lmtpTaken || ok);
+          const over = a.lmtp === undefined ? ok : a.lmtp.n === a.lmtp.of;
+          if (over) this.s = { ...this.s, phase: 'ready', sender: null, recipients: [] };
+          if (taken) this.s = { ...this.s, messagesAccepted: this.s.messagesAccepted + 1 };
+        }
         return;
       case 'RSET':
         if (ok && s.phase !== 'greeted' && s.phase !== 'connected') this.s = { ...s, phase: 'ready', sender: null, recipients: [] };

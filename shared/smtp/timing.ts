@@ -156,6 +156,7 @@ function slowCause(ex: Exchange): Cause {
     case 'RCPT':
       return RECIPIENT;
     case 'END-OF-DATA':
+    case 'BDAT LAST':
       return CONTENT;
     default:
       return GENERIC;

@@ -121,7 +121,7 @@ export const VERBS: readonly VerbInfo[] = [
     verb: 'BDAT',
     syntax: 'BDAT <size> [LAST]',
     template: 'BDAT ',
-    help: 'Sends the message in chunks of an exact number of octets, instead of DATA. Hard to type by hand: the octet count must be exact.',
+    help: 'Sends the message in chunks of an exact number of octets, instead of DATA, when the server lists CHUNKING: the lines typed after it are the chunk, each counting its CRLF (2 octets), with no dot-stuffing and no closing "."; the server answers once it has them all. heloterm counts the octets sent and left after each line.',
     source: 'RFC 3030 §2',
     extension: 'CHUNKING',
   },

@@ -5,6 +5,7 @@ import { CONTEXT_KEYS, meaningInContext } from '../../shared/smtp/context.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
 import { VERB_INFO } from '../../shared/smtp/verbs.js';
+import { reportReply } from '../../shared/smtp/report.js';
 import { loadDialogs, parseDialog } from '../helpers/fixtures.js';
 import { replay } from '../helpers/replay.js';
 
@@ -343,5 +344,70 @@ describe('LMTP (RFC 2033)', () => {
     expect([...(lmtp.exchanges.find((e) => e.command?.verb === 'LHLO')?.after.extensions.keys() ?? [])]).toEqual(['PIPELINING', 'ENHANCEDSTATUSCODES']);
     // Lines sent ahead in LMTP are judged by the PIPELINING it advertised, as after EHLO.
     expect(lmtp.ids).not.toContain('pipeline-unadvertised');
+  });
+});
+
+describe('BDAT by hand (RFC 3030 §2)', () => {
+  const DIALOG = [
+    'S: 220 mx.example.org ESMTP',
+    'C: EHLO client.example.org',
+    'S: 250-mx.example.org',
+    'S: 250-PIPELINING',
+    'S: 250-CHUNKING',
+    'S: 250 ENHANCEDSTATUSCODES',
+    'C: MAIL FROM:<trainee@example.org>',
+    'S: 250 2.1.0 Ok',
+    'C: RCPT TO:<alice@example.org>',
+    'S: 250 2.1.5 Ok',
+    'C: BDAT 26',
+    'C: Subject: chunks',
+    'C: ',
+    'C: .',
+    'C: Hi',
+    'S: 250 2.0.0 Ok: 26 bytes',
+    'C: BDAT 4 LAST',
+    'C: Bye',
+    'S: 250 2.0.0 Ok: queued as 4FzK71ZQ3Vz9b',
+    'S: 500 5.5.2 Error: bad syntax',
+    'C: QUIT',
+    'S: 221 2.0.0 Bye',
+  ].join('\n');
+
+  it('counts the chunk\'s octets line by line, says when it is complete or overrun, and reads the last chunk\'s answer as the message\'s', () => {
+    const { exchanges, hints } = coachDialog(DIALOG);
+    // 17 + 2 + 3 = 22 of 26: "Hi" makes it exactly 26 (no dot-stuffing, no header hints, no pipelining warning).
+    expect(hints.filter((h) => h.id.startsWith('chunk')).map((h) => h.text)).toEqual([
+      'BDAT chunk: 17 of 26 octets sent, 9 to go (a line counts its text in UTF-8 and 2 octets for its CRLF).',
+      'BDAT chunk: 19 of 26 octets sent, 7 to go.',
+      'BDAT chunk: 22 of 26 octets sent, 4 to go.',
+      'That completes the chunk of 26 octets: the server answers BDAT now.',
+      'This line goes 1 octet past the chunk of 4: the chunk ends inside it, and the server reads the rest (an empty line) as a command, and answers that too. A chunk must be counted exactly, each line\'s CRLF included.',
+    ]);
+    expect(hints.map((h) => h.id)).not.toContain('dot-stuffing');
+    expect(hints.map((h) => h.id)).not.toContain('data-headers');
+    expect(hints.map((h) => h.id).filter((id) => id.startsWith('pipeline'))).toEqual([]);
+    // Each reply answers what it should: the chunk, the last chunk (the message), the empty line, QUIT.
+    expect(exchanges.map((e) => [e.reply.code, e.command?.verb ?? e.kind])).toEqual([
+      [220, 'greeting'],
+      [250, 'EHLO'],
+      [250, 'MAIL'],
+      [250, 'RCPT'],
+      [250, 'BDAT'],
+      [250, 'BDAT'],
+      [500, ''],
+      [221, 'QUIT'],
+    ]);
+    expect(meaningInContext(exchanges[4]!)?.meaning).toMatch(/^The chunk arrived whole/);
+    expect(meaningInContext(exchanges[5]!)?.meaning).toMatch(/^The message is accepted \(its last chunk arrived\)/);
+    expect(hints.map((h) => h.id)).toContain('queued');
+    expect(exchanges[5]?.after).toMatchObject({ phase: 'ready', messagesAccepted: 1 });
+  });
+
+  it('finds the queue id in the last chunk\'s answer, and names what it answered', () => {
+    const { exchanges } = coachDialog(DIALOG);
+    const last = reportReply(6, exchanges[5]!);
+    expect(last.answered).toBe('the last chunk of the message (BDAT … LAST)');
+    expect(last.queued?.id).toBe('4FzK71ZQ3Vz9b');
+    expect(reportReply(5, exchanges[4]!).queued).toBeNull();
   });
 });

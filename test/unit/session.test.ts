@@ -349,3 +349,99 @@ describe('SessionModel: how long each reply took', () => {
     expect(m.unanswered).toEqual(['.']);
   });
 });
+
+describe('SessionModel: BDAT chunks (RFC 3030 §2)', () => {
+  /** A session greeted, with EHLO answered by `ehlo` (its keyword lines), MAIL and one RCPT accepted. */
+  function inTransaction(keywords: readonly string[], hello: 'EHLO' | 'LHLO' = 'EHLO', recipients = ['b@example.org']): SessionModel {
+    const m = new SessionModel();
+    m.received(reply('220 mx ready\r\n'));
+    m.sent(`${hello} me.example.org`);
+    m.received(reply(['250-mx', ...keywords].map((k, i, all) => `${i === all.length - 1 ? k.replace(/^250-/, '250 ') : k}\r\n`).join('')));
+    m.sent('MAIL FROM:<a@example.org>');
+    m.received(reply('250 ok\r\n'));
+    for (const r of recipients) {
+      m.sent(`RCPT TO:<${r}>`);
+      m.received(reply('250 ok\r\n'));
+    }
+    return m;
+  }
+  const CHUNKING = ['250-PIPELINING', '250-CHUNKING', '250 8BITMIME'];
+
+  it('reads the lines after BDAT as the chunk, each with its CRLF, until its octets are made up; then commands again', () => {
+    const m = inTransaction(CHUNKING);
+    // "Subject: hi" (11) + CRLF, "" + CRLF, "bödy" (5 octets: ö is two) + CRLF = 13 + 2 + 7 = 22.
+    expect(m.sent('BDAT 22 LAST')).toBe('command');
+    expect(m.state.chunk).toEqual({ size: 22, left: 22, last: true });
+    expect(m.inMessage).toBe(true);
+    expect(m.kindOfNextLine('QUIT')).toBe('message-text');
+    expect(m.sent('Subject: hi')).toBe('message-text');
+    expect(m.state.chunk?.left).toBe(9);
+    expect(m.sent('')).toBe('message-text');
+    // A lone "." in a chunk is text: BDAT has no end marker and no dot-stuffing.
+    expect(m.kindOfNextLine('.')).toBe('message-text');
+    expect(m.sent('bödy')).toBe('message-text');
+    expect(m.state.chunk).toBeNull();
+    expect(m.inMessage).toBe(false);
+    expect(m.unanswered).toEqual(['BDAT']);
+    expect(m.kindOfNextLine('QUIT')).toBe('command');
+    // The last chunk accepted is the message accepted; the transaction is over.
+    const ex = m.received(reply('250 2.0.0 Ok: queued as 4XyZ1\r\n'));
+    expect(ex.command?.verb).toBe('BDAT');
+    expect(m.state.messagesAccepted).toBe(1);
+    expect(m.state.phase).toBe('ready');
+    expect(m.state.sender).toBeNull();
+  });
+
+  it('keeps the transaction open after a chunk that is not the last, and after a refused last chunk (RSET is due)', () => {
+    const m = inTransaction(CHUNKING);
+    m.sent('BDAT 7');
+    m.sent('Hello');
+    m.received(reply('250 2.0.0 Ok: 7 bytes\r\n'));
+    expect(m.state.phase).toBe('mail');
+    m.sent('BDAT 0 LAST'); // an empty last chunk: no lines follow
+    expect(m.state.chunk).toBeNull();
+    expect(m.kindOfNextLine('RSET')).toBe('command');
+    m.received(reply('554 5.7.1 refused\r\n'));
+    expect(m.state.messagesAccepted).toBe(0);
+    expect(m.state.phase).toBe('mail');
+  });
+
+  it('reads what a line has beyond the chunk as the next command, which the server answers too', () => {
+    const m = inTransaction(CHUNKING);
+    m.sent('BDAT 5 LAST');
+    m.sent('HelloNOOP'); // "Hello" is the chunk; the server reads "NOOP" as a command
+    expect(m.unanswered).toEqual(['BDAT', 'NOOP']);
+    m.sent('BDAT 3 LAST');
+    m.sent('Hi'); // with its CRLF: exactly 4 octets, one over: the LF alone is an empty line to the server
+    expect(m.unanswered).toEqual(['BDAT', 'NOOP', 'BDAT', '']);
+  });
+
+  it('follows a chunk typed ahead in one paste (BDAT and its lines before any reply)', () => {
+    const m = inTransaction(CHUNKING);
+    expect(m.kindOfNextLine('x', ['BDAT 9 LAST'])).toBe('message-text');
+    expect(m.kindOfNextLine('QUIT', ['BDAT 9 LAST', 'Subject'])).toBe('command'); // 7 + 2 = 9: done
+    expect(m.kindOfNextLine('QUIT', ['BDAT 10 LAST', 'Subject'])).toBe('message-text');
+  });
+
+  it('takes BDAT as a plain command when the server did not advertise CHUNKING, or the size is not a number', () => {
+    const without = inTransaction(['250-PIPELINING', '250 8BITMIME']);
+    without.sent('BDAT 22 LAST');
+    expect(without.state.chunk).toBeNull();
+    expect(without.kindOfNextLine('RCPT TO:<x@example.org>')).toBe('command');
+    const malformed = inTransaction(CHUNKING);
+    malformed.sent('BDAT twelve LAST');
+    expect(malformed.state.chunk).toBeNull();
+  });
+
+  it('in LMTP, awaits one answer to the last chunk for each accepted recipient, and counts the message once', () => {
+    const m = inTransaction(['250-PIPELINING', '250 CHUNKING'], 'LHLO', ['b@example.org', 'c@example.org']);
+    m.sent('BDAT 4 LAST');
+    m.sent('hi');
+    expect(m.unanswered).toEqual(['BDAT', 'BDAT']);
+    expect(m.received(reply('250 2.0.0 <b@example.org> Saved\r\n')).lmtp).toEqual({ recipient: 'b@example.org', n: 1, of: 2 });
+    expect(m.state.phase).toBe('mail');
+    expect(m.received(reply('452 4.2.2 <c@example.org> Quota exceeded\r\n')).lmtp).toEqual({ recipient: 'c@example.org', n: 2, of: 2 });
+    expect(m.state.phase).toBe('ready');
+    expect(m.state.messagesAccepted).toBe(1);
+  });
+});
