@@ -96,6 +96,9 @@ export interface SessionOptions {
  * function expression is wrapped in __name(), which redefines its `name` and gives that closure a property
  * dictionary of its own, about 300 bytes each, for every session.
  */
+/** Browser sessions that have connected to the practice server, to name each one there. */
+let practiceClients = 0;
+
 export class Session {
   private readonly store = new DisposableStore();
   private link: SmtpLink | null = null;
@@ -133,6 +136,8 @@ export class Session {
   private unwatchStored: (() => void) | null = null;
   /** Sends a stored message to the browser; made at the first connection to the practice server. */
   private onStored: ((m: ReceivedMessage) => void) | null = null;
+  /** Who this session is to the practice server's greylisting, across its connections; named at the first. */
+  private practiceClient: string | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -397,7 +402,8 @@ export class Session {
       const to = m.to.slice(0, MAX_STORED_RECIPIENTS);
       this.send({ type: 'stored', n: m.n, from: m.from, to, recipients: m.to.length, text: cut ? m.raw.slice(0, MAX_STORED_CHARS) : m.raw, cut });
     };
-    this.unwatchStored = stored.watch(localPort, this.onStored);
+    this.practiceClient ??= `browser session ${++practiceClients}`;
+    this.unwatchStored = stored.watch(localPort, this.onStored, this.practiceClient);
   }
 
   private resolve(host: string, port: number): Promise<string> {

@@ -84,8 +84,11 @@ export interface ReceivedMessage {
 
 /** Where the practice server's stored messages are announced, per client connection (its port). */
 export interface StoredMessages {
-  /** Calls `onStored` with each message the connection from `clientPort` sends; returns a function that stops it. */
-  watch(clientPort: number, onStored: (m: ReceivedMessage) => void): () => void;
+  /**
+   * Calls `onStored` with each message the connection from `clientPort` sends, and greylists that connection as
+   * `client` (rather than by its address, the bridge's for every browser); returns a function that stops both.
+   */
+  watch(clientPort: number, onStored: (m: ReceivedMessage) => void, client: string): () => void;
 }
 
 export interface PracticeServerOptions {
@@ -142,8 +145,8 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   readonly messages: ReceivedMessage[] = [];
   /** Messages received since the start (their numbers). */
   private received = 0;
-  /** Who wants to see the messages each client connection sends, by its port. */
-  private readonly watchers = new Map<number, (m: ReceivedMessage) => void>();
+  /** Who wants to see the messages each client connection sends, and who that client is, by the connection's port. */
+  private readonly watchers = new Map<number, { onStored: (m: ReceivedMessage) => void; client: string }>();
   private readonly smtp: SMTPServer;
   private infoValue: PracticeInfo | null = null;
   /** When each (client address, sender, recipient) was first tried at greylist@, in ms; oldest first. */
@@ -195,10 +198,11 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     this.patchEnhancedCodes();
   }
 
-  watch(clientPort: number, onStored: (m: ReceivedMessage) => void): () => void {
-    this.watchers.set(clientPort, onStored);
+  watch(clientPort: number, onStored: (m: ReceivedMessage) => void, client: string): () => void {
+    const watcher = { onStored, client };
+    this.watchers.set(clientPort, watcher);
     return () => {
-      if (this.watchers.get(clientPort) === onStored) this.watchers.delete(clientPort);
+      if (this.watchers.get(clientPort) === watcher) this.watchers.delete(clientPort);
     };
   }
 
@@ -266,12 +270,15 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   }
 
   /**
-   * Greylisting (RFC 6647): the first try of a (client address, sender, recipient) is deferred, and so is every
-   * retry until greylistMs have passed; then it is let through, as Postfix with postgrey says it.
+   * Greylisting (RFC 6647): the first try of a (client, sender, recipient) is deferred, and so is every retry until
+   * greylistMs have passed; then it is let through, as Postfix with postgrey says it. The client is the browser
+   * session that the bridge connects for (watch), else the address: every trainee of a class comes from the bridge's
+   * address, and one who had waited would let all the others through at once, so the lesson on it taught nothing.
    */
   private checkGreylist(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
     const sender = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address.toLowerCase();
-    const key = `${session.remoteAddress}\n${sender}\n${address.address.toLowerCase()}`;
+    const client = this.watchers.get(session.remotePort)?.client ?? session.remoteAddress;
+    const key = `${client}\n${sender}\n${address.address.toLowerCase()}`;
     const now = Date.now();
     const first = this.greylist.get(key);
     if (first !== undefined && now - first >= this.greylistMs) return null;
@@ -304,7 +311,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     this.messages.push(message);
     if (this.messages.length > MAX_KEPT_MESSAGES) this.messages.shift();
     this.emit('message', message);
-    this.watchers.get(session.remotePort)?.(message);
+    this.watchers.get(session.remotePort)?.onStored(message);
     return n;
   }
 

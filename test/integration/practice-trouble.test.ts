@@ -68,38 +68,70 @@ describe('the practice mailboxes that refuse on purpose', () => {
   });
 
   it('greylisting remembers at most MAX_GREYLIST_ENTRIES senders, forgetting the oldest', async () => {
-    // Straight to the practice server over TCP, pipelined: more senders than it remembers.
+    // Straight to the practice server over TCP (greylisted by its address), pipelined: more senders than it remembers.
     const practice = app.practice!;
-    const socket = net.connect(practice.info.port, practice.info.host);
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => (received += d));
-    const replies = (): number => (received.match(/^\d{3} /gm) ?? []).length;
-    const until = async (n: number): Promise<void> => {
-      for (let i = 0; replies() < n; i++) {
-        if (i > 600) throw new Error(`${replies()} of ${n} replies`);
-        await sleep(50);
-      }
+    const direct = async (lines: string[]): Promise<string> => {
+      const socket = net.connect(practice.info.port, practice.info.host);
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => (received += d));
+      const replies = (): number => (received.match(/^\d{3} /gm) ?? []).length;
+      const until = async (n: number): Promise<void> => {
+        for (let i = 0; replies() < n; i++) {
+          if (i > 600) throw new Error(`${replies()} of ${n} replies`);
+          await sleep(50);
+        }
+      };
+      await until(1);
+      socket.write('EHLO trainee\r\n');
+      await until(2);
+      socket.write(lines.map((l) => `${l}\r\n`).join(''));
+      await until(2 + lines.length);
+      socket.destroy();
+      return received;
     };
-    await until(1);
-    socket.write('EHLO trainee\r\n');
-    await until(2);
     const senders = MAX_GREYLIST_ENTRIES + 10;
-    let batch = '';
-    for (let i = 0; i < senders; i++) batch += `MAIL FROM:<s${i}@example.org>\r\nRCPT TO:<${GREYLIST_MAILBOX}@practice.test>\r\nRSET\r\n`;
-    socket.write(batch);
-    await until(2 + 3 * senders);
-    socket.destroy();
+    const tries = (sender: string): string[] => [`MAIL FROM:<${sender}>`, `RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`, 'RSET'];
+    const received = await direct(Array.from({ length: senders }, (_, i) => tries(`s${i}@example.org`)).flat());
     expect((received.match(/^450 4\.2\.0 /gm) ?? []).length).toBe(senders);
     expect(practice.greylistSize).toBe(MAX_GREYLIST_ENTRIES);
-    // The first sender was forgotten: after the delay it is deferred again, as new.
+    // The first sender was forgotten: after the delay it is deferred again, as new; the last one is let through.
     await sleep(GREYLIST_MS + 50);
-    await say('MAIL FROM:<s0@example.org>');
-    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(450);
-    await say('RSET');
-    await say(`MAIL FROM:<s${senders - 1}@example.org>`);
-    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(250);
+    const again = await direct([...tries('s0@example.org'), ...tries(`s${senders - 1}@example.org`)]);
+    // The greeting, EHLO, then MAIL, RCPT, RSET twice: the RCPT answers are the 4th and 7th.
+    const codes = (again.match(/^\d{3}(?= )/gm) ?? []).map(Number);
+    expect([codes[3], codes[6]]).toEqual([450, 250]);
   }, 60_000);
+
+  it('greylists each browser session as a client of its own: one trainee who waited lets no other through', async () => {
+    // Every browser comes to the practice server from the bridge's address; a class types the same sender.
+    await say('MAIL FROM:<trainee@example.org>');
+    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(450);
+    await sleep(GREYLIST_MS + 50);
+    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(250);
+    const other = await WsTestClient.open(app.url);
+    try {
+      const practice = (await other.next('hello')).practice!;
+      other.send({ type: 'connect', host: practice.host, port: practice.port, tls: 'none' });
+      expect((await other.nextReply()).code).toBe(220);
+      for (const line of ['EHLO trainee', 'MAIL FROM:<trainee@example.org>']) {
+        other.line(line);
+        expect((await other.nextReply()).code).toBe(250);
+      }
+      other.line(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`);
+      expect((await other.nextReply()).code).toBe(450);
+    } finally {
+      await other.close();
+    }
+    // The first session stays let through, in a new connection too (its client is the session, not the connection).
+    client.send({ type: 'disconnect' });
+    await client.next('closed');
+    const practice = app.practice!.info;
+    client.send({ type: 'connect', host: practice.host, port: practice.port, tls: 'none' });
+    expect((await client.nextReply()).code).toBe(220);
+    for (const line of ['EHLO trainee', 'MAIL FROM:<trainee@example.org>']) expect((await say(line)).code).toBe(250);
+    expect((await say(`RCPT TO:<${GREYLIST_MAILBOX}@practice.test>`)).code).toBe(250);
+  });
 
   it('slow@ is accepted only after the delay, and nothing else is slowed down', async () => {
     await say('MAIL FROM:<trainee@example.org>');
