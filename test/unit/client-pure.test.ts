@@ -186,6 +186,8 @@ describe('local commands and Tab completion', () => {
       return plain(c.text);
     };
     expect(text('/help')).toMatch(/fitting now: EHLO HELO/);
+    // The keys that differ from a telnet window's are named where a newcomer looks.
+    expect(text('/help')).toContain('keys: Ctrl+V pastes, Ctrl+C copies a selection (or abandons the line typed)');
     expect(text('/help mail')).toContain('MAIL FROM:<sender@domain>');
     expect(text('/nope')).toMatch(/unknown heloterm command/);
     expect(localCommand('HELP', greeted)).toBeNull();
