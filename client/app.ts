@@ -166,6 +166,12 @@ export function startApp(boot: BootHandOver): void {
   });
   let practice: PracticeInfo | null = null;
   let state: FormState = 'idle';
+  /**
+   * Connect was pressed while the bridge was out of reach (restarted, the network dropped, the laptop slept): the
+   * WebSocket is opened again, keeping the page as it is (the terminal, the reply log, the transcript), and this
+   * target is dialled once the bridge has said hello. Null otherwise.
+   */
+  let afterReopen: ConnectTarget | null = null;
   /** The host of the connection, as dialled (what a certificate's names are checked against). */
   let dialled = '';
   let dialledPort = 0;
@@ -244,7 +250,7 @@ export function startApp(boot: BootHandOver): void {
         view.write(formatNote('not connected: press Connect first (the line was not sent)'));
         return;
       }
-      if (!conn.send({ type: 'line', text })) view.write(formatNote('not sent: no contact with the heloterm bridge'));
+      if (!conn.send({ type: 'line', text })) view.write(formatNote('not sent: no contact with the heloterm bridge (press Connect to reach it again)'));
       // The lines of one paste are handed on in one task: none of them is written before the next is judged.
       if (typedAhead.length === 0) queueMicrotask(() => (typedAhead = []));
       typedAhead.push(text);
@@ -268,7 +274,11 @@ export function startApp(boot: BootHandOver): void {
 
   const connectTo = (target: ConnectTarget): void => {
     if (!conn.send({ type: 'connect', host: target.host, port: target.port, tls: target.tls ? 'implicit' : 'none' })) {
-      view.write(formatNote('the heloterm bridge is not reachable; reload the page'));
+      afterReopen = target;
+      view.write(formatNote('reaching the heloterm bridge again…'));
+      status.reaching();
+      setState('connecting');
+      conn.open();
       return;
     }
     renderer.reset();
@@ -303,7 +313,15 @@ export function startApp(boot: BootHandOver): void {
 
   const form = new ConnectForm(required('#connect-form', HTMLFormElement), {
     connect: connectTo,
-    disconnect: () => conn.send({ type: 'disconnect' }),
+    disconnect: () => {
+      // Pressed while the bridge is being reached again: nothing is dialled once it answers.
+      if (afterReopen !== null) {
+        afterReopen = null;
+        setState('idle');
+        return;
+      }
+      conn.send({ type: 'disconnect' });
+    },
     changed: updateHint,
     mx: (domain) => checks.mx(domain),
   });
@@ -380,14 +398,26 @@ export function startApp(boot: BootHandOver): void {
     // A flood ends where anything but more replies comes (a line written, too): its summary goes before that.
     if ((m.type !== 'rx' || m.sent !== undefined) && flood.flooding) flood.close();
     switch (m.type) {
-      case 'hello':
+      case 'hello': {
+        // A bridge started again has its practice server on a new port: what pointed at the old one follows it.
+        const moved = practice !== null && m.practice !== null && (practice.host !== m.practice.host || practice.port !== m.practice.port);
+        if (moved && isPracticeTarget(form.peek())) form.prefill({ host: m.practice!.host, port: m.practice!.port, tls: false }, false);
+        if (moved && afterReopen !== null && isPracticeTarget(afterReopen)) afterReopen = { host: m.practice!.host, port: m.practice!.port, tls: false };
         practice = m.practice;
         checks.practice = m.practice;
         form.setAllowedPorts(m.allowedPorts);
         if (m.practice !== null) form.prefill({ host: m.practice.host, port: m.practice.port, tls: false }, true);
         updateHint(form.peek());
+        if (afterReopen !== null) {
+          const target = afterReopen;
+          afterReopen = null;
+          transcript.note('reached the heloterm bridge again', at);
+          setState('idle');
+          return connectTo(target);
+        }
         lessonFromUrl();
         return connectFromUrl();
+      }
       case 'connecting':
         dialled = m.host;
         dialledPort = m.port;
@@ -489,7 +519,10 @@ export function startApp(boot: BootHandOver): void {
         checks.reset();
         status.bridgeDown();
         setState('idle');
-        if (everOpen) view.write(formatNote(`lost contact with the heloterm bridge${e.code === 1001 ? ' (it is shutting down)' : ''}`));
+        if (afterReopen !== null) {
+          afterReopen = null;
+          view.write(formatNote('the heloterm bridge is still out of reach: is it running? Press Connect to try again'));
+        } else if (everOpen) view.write(formatNote(`lost contact with the heloterm bridge${e.code === 1001 ? ' (it is shutting down)' : ''}`));
         else if (token === null) {
           // Browsers hide the handshake's HTTP status: a bridge that wants a token looks like any refusal.
           view.write(formatNote('the heloterm bridge refused the connection: if it needs an access token, open the URL it printed at start-up (with #token=…)'));

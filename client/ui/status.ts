@@ -34,7 +34,11 @@ export class StatusLine {
   }
 
   bridgeDown(): void {
-    this.set('error', 'Lost contact with the heloterm bridge. Reload the page to reconnect.');
+    this.set('error', 'Lost contact with the heloterm bridge. Press Connect to reach it again.');
+  }
+
+  reaching(): void {
+    this.set('busy', 'Reaching the heloterm bridge again…');
   }
 
   connecting(host: string, port: number): void {

@@ -1,0 +1,84 @@
+/**
+ * The bridge restarted under an open page (an instructor restarting heloterm, a laptop waking, a proxy's idle
+ * timeout): Connect reaches it again from the same page, so the terminal, the reply log and the transcript are kept,
+ * and a form that pointed at the practice server follows it to its new port. Real bridges, real Chromium.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
+import { launchBrowser, terminalText, waitForTerminal } from '../helpers/browser.js';
+
+const REPLY_TIMEOUT_MS = 10_000;
+
+describe('a bridge that went away and came back', () => {
+  let browser: Browser;
+  let app: Heloterm | null = null;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = null;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const greetings = (t: string): number => t.split(`${ANNOTATION_MARK} 220 `).length - 1;
+
+  async function connectedPage(): Promise<{ page: Page; port: number; errors: string[] }> {
+    app = await startHeloterm({ port: 0, log: () => {} });
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 860 } })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${app.url}?connect=1`);
+    await waitForTerminal(page, (t) => greetings(t) === 1, REPLY_TIMEOUT_MS, 'the greeting');
+    await page.keyboard.type('EHLO before.example');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 250 `), REPLY_TIMEOUT_MS, 'the EHLO reply');
+    return { page, port: app.port, errors };
+  }
+
+  it('reaches the bridge again on Connect, keeping the terminal and the reply log, and dials the practice server at its new port', async () => {
+    const { page, port, errors } = await connectedPage();
+    const oldPractice = app!.practice!.info.port;
+    await app!.close();
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: REPLY_TIMEOUT_MS }).toContain('Press Connect to reach it again');
+    // A line typed meanwhile is not lost: said not sent, and kept for Up.
+    await page.keyboard.type('NOOP while away');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('not connected: press Connect first'), REPLY_TIMEOUT_MS, 'the line refused');
+    // The same bridge address, started again: its practice server listens on another port.
+    app = await startHeloterm({ port, log: () => {} });
+    expect(app.practice!.info.port).not.toBe(oldPractice);
+    await page.click('button[data-action="connect"]');
+    const text = await waitForTerminal(page, (t) => greetings(t) === 2, REPLY_TIMEOUT_MS, 'the second greeting');
+    expect(text).toContain('reaching the heloterm bridge again…');
+    expect(text).toContain('EHLO before.example'); // the terminal kept what came before
+    expect(await page.inputValue('input[name="port"]')).toBe(String(app.practice!.info.port));
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: REPLY_TIMEOUT_MS }).toContain('Connected to');
+    // The reply log kept the first connection's replies and added the new greeting.
+    const greetingEntries = page.locator('.reply-log li', { hasText: '220 practice.test ESMTP' });
+    await expect.poll(() => greetingEntries.count(), { timeout: REPLY_TIMEOUT_MS }).toBe(2);
+    expect(await page.locator('.reply-log li', { hasText: 'Answer to EHLO' }).count()).toBe(1);
+    // Up brings back the line typed while away, and now it is sent.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('NOOP while away\n250 '), REPLY_TIMEOUT_MS, 'the NOOP answered');
+    expect(errors).toEqual([]);
+  });
+
+  it('says so when the bridge is still out of reach, and lets Connect try again', async () => {
+    const { page, errors } = await connectedPage();
+    await app!.close();
+    app = null;
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: REPLY_TIMEOUT_MS }).toContain('Lost contact');
+    await page.click('button[data-action="connect"]');
+    await waitForTerminal(page, (t) => t.includes('the heloterm bridge is still out of reach: is it running? Press Connect to try again'), REPLY_TIMEOUT_MS, 'still out of reach');
+    expect(await page.locator('button[data-action="connect"]').isEnabled()).toBe(true);
+    expect(await terminalText(page)).toContain('EHLO before.example');
+    expect(errors).toEqual([]);
+  });
+});
