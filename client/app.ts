@@ -257,6 +257,8 @@ export function startApp(boot: BootHandOver): void {
     },
   });
   boot.testHook.pendingOutput = () => view.pendingPieces;
+  // Tab completes in the terminal: how a keyboard leaves it is part of its name (view.ts, tabLeaves).
+  required('#terminal', HTMLElement).setAttribute('aria-label', 'SMTP terminal: type commands and press Enter; Escape then Tab leaves it, Shift+Tab goes back');
 
   const setState = (s: FormState): void => {
     state = s;

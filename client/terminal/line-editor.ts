@@ -441,3 +441,14 @@ export function leftToBrowser(ev: KeyEventLike, hasSelection: boolean): boolean 
   if (!hasSelection || ev.shiftKey) return false;
   return letter === 'c' || ev.key === 'Insert';
 }
+
+/**
+ * Whether Tab leaves the terminal for the page's next (or, with Shift, previous) control, as the browser moves focus:
+ * Shift+Tab always (the editor has no use for it), Tab right after Escape (as in CodeMirror), since Tab alone
+ * completes. Without a way out, a keyboard user who reached the terminal could never reach the reply log after it
+ * (WCAG 2.1.2, no keyboard trap).
+ */
+export function tabLeaves(ev: KeyEventLike, afterEscape: boolean): boolean {
+  if (ev.type !== 'keydown' || ev.key !== 'Tab' || ev.ctrlKey || ev.altKey || ev.metaKey) return false;
+  return ev.shiftKey || afterEscape;
+}

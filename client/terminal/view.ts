@@ -14,7 +14,7 @@
  */
 import type { IMarker, Terminal } from '@xterm/xterm';
 import { SECRET_MARK } from '../../shared/smtp/transcript.js';
-import { LineEditor, leftToBrowser, type Completer } from './line-editor.js';
+import { LineEditor, leftToBrowser, tabLeaves, type Completer } from './line-editor.js';
 import type { ReportStore } from './reports.js';
 import { formatCancelled, formatHint, formatSent } from './render-replies.js';
 import { CodeTooltip } from './tooltip.js';
@@ -85,6 +85,8 @@ export class TerminalView {
   private shown = '';
   /** What Ctrl-C does has been said (once per page). */
   private cancelExplained = false;
+  /** The last key pressed was Escape: a Tab now leaves the terminal (tabLeaves). */
+  private escaped = false;
 
   /**
    * Takes over the terminal the boot script created (screen.ts). Its cursor must stand at the start of an empty
@@ -98,7 +100,14 @@ export class TerminalView {
     this.tooltip = new CodeTooltip(host);
     registerCodeLinks(this.term, this.tooltip, opts.reports);
     this.term.onData((data) => this.onData(data));
-    this.term.attachCustomKeyEventHandler((ev) => !leftToBrowser(ev, this.term.hasSelection()));
+    this.term.attachCustomKeyEventHandler((ev) => {
+      if (ev.type === 'keydown') {
+        const leaves = tabLeaves(ev, this.escaped);
+        this.escaped = ev.key === 'Escape';
+        if (leaves) return false;
+      }
+      return !leftToBrowser(ev, this.term.hasSelection());
+    });
     this.inputStart = this.term.registerMarker(0);
     this.resizeObserver = new ResizeObserver(() => fitScreen(this.screen));
     this.resizeObserver.observe(container);

@@ -318,6 +318,34 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('lets a keyboard leave the terminal, where Tab completes: Escape then Tab to the reply log, Shift+Tab back', async () => {
+    const page = await openPage('?connect=1');
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    const inTerminal = () => page.evaluate(() => document.activeElement?.classList.contains('xterm-helper-textarea') === true);
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? '');
+    await page.locator('button[data-action="theme"]').waitFor();
+    expect(await inTerminal()).toBe(true);
+    // Tab alone completes and stays.
+    await page.keyboard.type('EH');
+    await page.keyboard.press('Tab');
+    await waitForTerminal(page, (t) => t.trimEnd().endsWith('EHLO'), REPLY_TIMEOUT_MS, 'EH completed');
+    expect(await inTerminal()).toBe(true);
+    // Escape, then Tab: the next control after the terminal, the reply log's first button.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    expect(await inTerminal()).toBe(false);
+    expect(await focused()).toBe('Paste & explain');
+    // Back with Shift+Tab into the terminal, and out of it backwards with Shift+Tab again.
+    await page.keyboard.press('Shift+Tab');
+    expect(await inTerminal()).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    expect(await inTerminal()).toBe(false);
+    // The line typed before is still there, untouched by the keys that moved focus.
+    expect((await terminalText(page)).trimEnd().endsWith('EHLO')).toBe(true);
+    expect(await page.locator('#terminal').getAttribute('aria-label')).toContain('Escape then Tab leaves it');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('switches to a light page for projectors, keeps the choice, and takes one from a link without keeping it', async () => {
     const page = await openPage('?connect=1');
     await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');

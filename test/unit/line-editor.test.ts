@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineEditor, leftToBrowser, type EditorEffect, type KeyEventLike } from '../../client/terminal/line-editor.js';
+import { LineEditor, leftToBrowser, tabLeaves, type EditorEffect, type KeyEventLike } from '../../client/terminal/line-editor.js';
 
 const LEFT = ['\x1b[D', '\x1bOD'];
 const RIGHT = ['\x1b[C', '\x1bOC'];
@@ -271,5 +271,19 @@ describe('leftToBrowser: the copy and paste keys go to the browser, not to the t
     ['a plain v is typed', key('v', 'KeyV', { ctrlKey: false }), false, false],
   ] as const)('%s', (_name, ev, selection, browser) => {
     expect(leftToBrowser(ev, selection)).toBe(browser);
+  });
+});
+
+describe('tabLeaves: a keyboard can leave the terminal, where Tab completes', () => {
+  const tab = (mods: Partial<KeyEventLike> = {}): KeyEventLike => ({ type: 'keydown', key: 'Tab', code: 'Tab', ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, ...mods });
+  it.each([
+    ['Tab alone completes (stays)', tab(), false, false],
+    ['Tab right after Escape leaves', tab(), true, true],
+    ['Shift+Tab always leaves, backwards', tab({ shiftKey: true }), false, true],
+    ['Ctrl+Tab is the browser\'s tab switch, not ours', tab({ ctrlKey: true }), true, false],
+    ['a key up never moves focus', tab({ type: 'keyup' }), true, false],
+    ['another key after Escape does not leave', { ...tab(), key: 'a', code: 'KeyA' }, true, false],
+  ] as const)('%s', (_name, ev, afterEscape, leaves) => {
+    expect(tabLeaves(ev, afterEscape)).toBe(leaves);
   });
 });
