@@ -80,11 +80,13 @@ export function answeredKey(ex: Exchange): string | null {
   }
 }
 
-/** LMTP answers the final "." once per accepted recipient, in RCPT order (RFC 2033 §4.2). */
-function lmtpMeaning(lmtp: NonNullable<Exchange['lmtp']>, cls: number): ContextMeaning {
+/** LMTP answers the final "." (or the last BDAT chunk) once per accepted recipient, in RCPT order (RFC 2033 §4.2). */
+function lmtpMeaning(ex: Exchange, lmtp: NonNullable<Exchange['lmtp']>): ContextMeaning {
+  const cls = ex.reply.cls;
   const result = cls === 2 ? 'delivered' : cls === 4 ? 'not delivered this time (retry later)' : 'refused for good';
+  const end = ex.kind === 'end-of-data' ? 'the final "."' : 'the last chunk (BDAT … LAST)';
   return {
-    meaning: `LMTP's answer for ${lmtp.recipient}, ${lmtp.n} of ${lmtp.of}: ${result}. An LMTP server answers the final "." once per accepted recipient, in RCPT order, so that each one can fail alone.`,
+    meaning: `LMTP's answer for ${lmtp.recipient}, ${lmtp.n} of ${lmtp.of}: ${result}. An LMTP server answers ${end} once per accepted recipient, in RCPT order, so that each one can fail alone.`,
     source: 'RFC 2033 §4.2',
   };
 }
@@ -95,7 +97,7 @@ export function meaningInContext(ex: Exchange): ContextMeaning | null {
   if (what === null) return null;
   const code = ex.reply.code;
   if (code === 421 && what !== 'GREETING') return CLOSING;
-  if (ex.lmtp !== undefined) return lmtpMeaning(ex.lmtp, ex.reply.cls);
+  if (ex.lmtp !== undefined) return lmtpMeaning(ex, ex.lmtp);
   return CONTEXT[`${what}:${code}`] ?? CONTEXT[`${what}:${Math.floor(code / 100)}xx`] ?? null;
 }
 

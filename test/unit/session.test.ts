@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../shared/smtp/command.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel } from '../../shared/smtp/session.js';
+import { meaningInContext } from '../../shared/smtp/context.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { loadDialogs } from '../helpers/fixtures.js';
 import { replay } from '../helpers/replay.js';
@@ -440,7 +441,9 @@ describe('SessionModel: BDAT chunks (RFC 3030 §2)', () => {
     expect(m.unanswered).toEqual(['BDAT', 'BDAT']);
     expect(m.received(reply('250 2.0.0 <b@example.org> Saved\r\n')).lmtp).toEqual({ recipient: 'b@example.org', n: 1, of: 2 });
     expect(m.state.phase).toBe('mail');
-    expect(m.received(reply('452 4.2.2 <c@example.org> Quota exceeded\r\n')).lmtp).toEqual({ recipient: 'c@example.org', n: 2, of: 2 });
+    const second = m.received(reply('452 4.2.2 <c@example.org> Quota exceeded\r\n'));
+    expect(second.lmtp).toEqual({ recipient: 'c@example.org', n: 2, of: 2 });
+    expect(meaningInContext(second)?.meaning).toContain('LMTP\'s answer for c@example.org, 2 of 2: not delivered this time (retry later). An LMTP server answers the last chunk (BDAT … LAST) once per accepted recipient');
     expect(m.state.phase).toBe('ready');
     expect(m.state.messagesAccepted).toBe(1);
   });
