@@ -401,14 +401,15 @@ export function startApp(boot: BootHandOver): void {
     if ((m.type !== 'rx' || m.sent !== undefined) && flood.flooding) flood.close();
     switch (m.type) {
       case 'hello': {
-        // A bridge started again has its practice server on a new port: what pointed at the old one follows it.
-        const moved = practice !== null && m.practice !== null && (practice.host !== m.practice.host || practice.port !== m.practice.port);
-        if (moved && isPracticeTarget(form.peek())) form.prefill({ host: m.practice!.host, port: m.practice!.port, tls: false }, false);
-        if (moved && afterReopen !== null && isPracticeTarget(afterReopen)) afterReopen = { host: m.practice!.host, port: m.practice!.port, tls: false };
+        // A bridge started again has its practice server on a new port: a form or a target that pointed at the old
+        // one follows it (the form even if its fields were typed in).
+        const now = m.practice === null ? null : { host: m.practice.host, port: m.practice.port, tls: false };
+        const follow = now !== null && isPracticeTarget(form.peek());
+        if (now !== null && afterReopen !== null && isPracticeTarget(afterReopen)) afterReopen = now;
         practice = m.practice;
         checks.practice = m.practice;
         form.setAllowedPorts(m.allowedPorts);
-        if (m.practice !== null) form.prefill({ host: m.practice.host, port: m.practice.port, tls: false }, true);
+        if (now !== null) form.prefill(now, !follow);
         updateHint(form.peek());
         if (afterReopen !== null) {
           const target = afterReopen;
