@@ -257,9 +257,7 @@ export class SessionModel {
         const chunk = this.chunkOf(command);
         if (chunk !== null && chunk.size > 0) this.s = { ...this.s, chunk: { ...chunk, left: chunk.size } };
         // The last chunk is answered once per accepted recipient in LMTP, as the final "." is.
-        const recipients = chunk?.last === true && this.s.hello === 'LHLO' ? this.s.recipients : [];
-        if (recipients.length === 0) this.awaiting.push({ kind, command, line, at });
-        else this.awaiting.push(...recipients.map((recipient, i) => ({ kind, command, line, at, lmtp: { recipient, n: i + 1, of: recipients.length } })));
+        this.awaiting.push(...this.answers({ kind, command, line, at }, chunk?.last === true));
         break;
       }
     }
@@ -321,10 +319,25 @@ export class SessionModel {
    * ".", or in LMTP one reply for each recipient accepted, in their order (RFC 2033 §4.2).
    */
   private endOfDataSent(line: string, at: number | null): Awaiting[] {
-    const recipients = this.s.hello === 'LHLO' ? this.s.recipients : [];
+    const answers = this.answers({ kind: 'end-of-data', command: null, line, at }, true);
     this.s = { ...this.s, phase: 'ready', sender: null, recipients: [], dataLines: 0 };
-    if (recipients.length === 0) return [{ kind: 'end-of-data', command: null, line, at }];
-    return recipients.map((recipient, i) => ({ kind: 'end-of-data', command: null, line, at, lmtp: { recipient, n: i + 1, of: recipients.length } }));
+    return answers;
+  }
+
+  /**
+   * The replies a line awaits: one, or for the end of a message in LMTP one per accepted recipient, in their order
+   * (RFC 2033 §4.2).
+   */
+  private answers(a: Awaiting, endsMessage: boolean): Awaiting[] {
+    const recipients = endsMessage && this.s.hello === 'LHLO' ? this.s.recipients : [];
+    if (recipients.length === 0) return [a];
+    return recipients.map((recipient, i) => ({ ...a, lmtp: { recipient, n: i + 1, of: recipients.length } }));
+  }
+
+  /** A reply to the end of a message (the "." or BDAT LAST): accepted, it counts, in LMTP once for all recipients. */
+  private messageAnswered(a: Awaiting, ok: boolean): void {
+    if (ok && (a.lmtp === undefined || !this.lmtpTaken)) this.s = { ...this.s, messagesAccepted: this.s.messagesAccepted + 1 };
+    if (a.lmtp !== undefined) this.lmtpTaken = a.lmtp.n < a.lmtp.of && (this.lmtpTaken || ok);
   }
 
   /**
@@ -346,8 +359,7 @@ export class SessionModel {
     const s = this.s;
     if (a.kind === 'end-of-data') {
       // In LMTP a message is taken once, whichever of its recipients' replies first says so.
-      if (ok && (a.lmtp === undefined || !this.lmtpTaken)) this.s = { ...s, messagesAccepted: s.messagesAccepted + 1 };
-      if (a.lmtp !== undefined) this.lmtpTaken = a.lmtp.n < a.lmtp.of && (this.lmtpTaken || ok);
+      this.messageAnswered(a, ok);
       return;
     }
     if (a.kind === 'auth-response') {
@@ -379,11 +391,9 @@ export class SessionModel {
         // The last chunk accepted is the message accepted (in LMTP, counted once, as for "."). After a refusal the
         // transaction has failed and the sender must not send more chunks (RFC 3030 §2): RSET, then start again.
         if (bdatChunk(cmd)?.last === true) {
-          const taken = ok && (a.lmtp === undefined || !this.lmtpTaken);
-          if (a.lmtp !== undefined) this.lmtpTaken = a.lmtp.n < a.lmtp.of && (this.lmtpTaken || ok);
           const over = a.lmtp === undefined ? ok : a.lmtp.n === a.lmtp.of;
           if (over) this.s = { ...this.s, phase: 'ready', sender: null, recipients: [] };
-          if (taken) this.s = { ...this.s, messagesAccepted: this.s.messagesAccepted + 1 };
+          this.messageAnswered(a, ok);
         }
         return;
       case 'RSET':
