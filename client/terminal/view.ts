@@ -167,19 +167,19 @@ export class TerminalView {
   private onData(data: string): void {
     this.tooltip.hide();
     for (const effect of this.editor.feed(data)) {
-      if (effect.kind === 'line') {
+      if (effect.kind === 'line' || effect.kind === 'cancel') {
         this.input = { text: '', cursor: 0 };
         // Judged once complete, after the lines before it were handed on (a paste's AUTH answers follow its AUTH).
         const from = this.opts.secretFrom?.(effect.text) ?? null;
         if (from !== null) this.editor.forget(effect.text);
-        this.queued.push(formatSent(this.display(effect.text, from)));
-        this.opts.onLine(effect.text);
-      } else if (effect.kind === 'cancel') {
-        this.input = { text: '', cursor: 0 };
-        const from = this.opts.secretFrom?.(effect.text) ?? null;
-        if (from !== null) this.editor.forget(effect.text);
-        this.queued.push(formatCancelled(this.display(effect.text, from), !this.cancelExplained));
-        this.cancelExplained = true;
+        const shown = this.display(effect.text, from);
+        if (effect.kind === 'line') {
+          this.queued.push(formatSent(shown));
+          this.opts.onLine(effect.text);
+        } else {
+          this.queued.push(formatCancelled(shown, !this.cancelExplained));
+          this.cancelExplained = true;
+        }
       } else if (effect.kind === 'candidates') {
         this.queued.push(formatHint(effect.labels.join('   ')));
       } else {
