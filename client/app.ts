@@ -18,7 +18,7 @@ import './app.css';
 import { ServerTextRenderer } from './terminal/server-text.js';
 import { FloodWatch } from './terminal/flood-watch.js';
 import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
-import { formatCoach, formatExplained, formatExplanation, formatQueued } from './terminal/render-replies.js';
+import { formatCoach, formatExplained, formatExplanation, formatHint, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatStored, formatTlsReport } from './terminal/render-findings.js';
 import { explainFailure, failureReport } from '../shared/smtp/connect-failure.js';
 import { idleNote } from '../shared/smtp/timing.js';
@@ -39,6 +39,7 @@ import { PracticeHint } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { shareLink } from './ui/share-link.js';
 import { ScreenReaderSwitch } from './ui/screen-reader.js';
+import { shellConnect } from './terminal/shell-habits.js';
 import { LessonBar } from './ui/lesson-bar.js';
 import { LessonGuide } from './ui/lesson-guide.js';
 import { findLesson } from '../shared/lessons/catalogue.js';
@@ -247,7 +248,15 @@ export function startApp(boot: BootHandOver): void {
         }
       }
       if (state === 'idle') {
-        view.write(formatNote('not connected: press Connect first (the line was not sent)'));
+        // `telnet mx.example.org 25` typed by habit: connect there, as the shell would have.
+        const shell = shellConnect(text);
+        if (shell === null) {
+          view.write(formatNote('not connected: press Connect first, or type telnet HOST 25 (the line was not sent)'));
+          return;
+        }
+        view.write(formatNote(`${shell.tool}: heloterm connects to ${shell.host} port ${shell.port}${shell.tls ? ' with TLS at once' : ''} (the form above holds it)`) + (shell.note === null ? '' : formatHint(shell.note)));
+        form.prefill({ host: shell.host, port: shell.port, tls: shell.tls }, false);
+        form.submit();
         return;
       }
       if (!conn.send({ type: 'line', text })) view.write(formatNote('not sent: no contact with the heloterm bridge (press Connect to reach it again)'));

@@ -207,6 +207,25 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('connects where `telnet HOST PORT`, typed by habit before connecting, points', async () => {
+    const practice = practiceInfo();
+    const page = await openPage();
+    await poll(async () => (await page.inputValue('input[name="port"]')) === String(practice.port), 5000, 'the port prefill');
+    await page.fill('input[name="port"]', '25'); // the form points elsewhere: the typed line decides
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type(`telnet ${practice.host} ${practice.port}`);
+    await page.keyboard.press('Enter');
+    const text = await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    expect(text).toContain(`-- telnet: heloterm connects to ${practice.host} port ${practice.port} (the form above holds it)`);
+    expect(await page.inputValue('input[name="port"]')).toBe(String(practice.port));
+    await send(page, 'QUIT', 221);
+    // Anything else typed while not connected is not sent, and says how to connect.
+    await page.keyboard.type('EHLO me');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('not connected: press Connect first, or type telnet HOST 25'), REPLY_TIMEOUT_MS, 'the note');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('connects at once with ?connect=1', async () => {
     const practice = practiceInfo();
     const page = await openPage(`?host=${practice.host}&port=${practice.port}&connect=1`);

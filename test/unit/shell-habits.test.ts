@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { shellConnect } from '../../client/terminal/shell-habits.js';
+
+describe('shellConnect: a shell command typed by habit before connecting', () => {
+  it.each([
+    ['telnet mail.example.com 25', { tool: 'telnet', host: 'mail.example.com', port: 25, tls: false, note: null }],
+    ['telnet mail.example.com smtp', { tool: 'telnet', host: 'mail.example.com', port: 25, tls: false, note: null }],
+    ['/usr/bin/telnet -4 192.0.2.25 587', { tool: 'telnet', host: '192.0.2.25', port: 587, tls: false, note: null }],
+    ['telnet -l root mx.example.org 25', { tool: 'telnet', host: 'mx.example.org', port: 25, tls: false, note: null }],
+    ['open mx.example.org 2525', { tool: 'open', host: 'mx.example.org', port: 2525, tls: false, note: null }],
+    ['nc -C -w 5 mx.example.org 25', { tool: 'nc', host: 'mx.example.org', port: 25, tls: false, note: null }],
+    ['ncat --ssl smtp.example.org 465', { tool: 'ncat', host: 'smtp.example.org', port: 465, tls: true }],
+    ['openssl s_client -connect smtp.example.org:465', { tool: 'openssl s_client', host: 'smtp.example.org', port: 465, tls: true }],
+    ['openssl s_client -starttls smtp -crlf -connect mx.example.org:25 -servername mx.example.org', { tool: 'openssl s_client', host: 'mx.example.org', port: 25, tls: false }],
+    ['openssl s_client -connect [2001:db8::25]:submission -starttls smtp', { tool: 'openssl s_client', host: '2001:db8::25', port: 587, tls: false }],
+  ])('%s', (line, want) => {
+    expect(shellConnect(line)).toMatchObject(want);
+  });
+
+  it('says what heloterm does differently: the port telnet would have used, bare LFs, the handshake by hand', () => {
+    expect(shellConnect('telnet mx.example.org')).toMatchObject({ port: 25, note: "telnet's own default is port 23; heloterm dialled 25, SMTP's" });
+    expect(shellConnect('nc mx.example.org 25')?.note).toMatch(/bare LF unless given -C/);
+    expect(shellConnect('openssl s_client -starttls smtp -connect mx.example.org:25')?.note).toMatch(/^type EHLO, then STARTTLS/);
+    expect(shellConnect('openssl s_client -connect mx.example.org:465')?.note).toMatch(/implicit TLS/);
+  });
+
+  it.each([
+    'EHLO mx.example.org',
+    'telnet',
+    'nc mx.example.org',
+    'telnet mx.example.org http-alt',
+    'telnet mx.example.org 70000',
+    'openssl s_client',
+    'openssl s_client -connect mx.example.org',
+    'openssl s_client -starttls imap -connect mx.example.org:143',
+    'openssl x509 -in cert.pem',
+    'swaks --to alice@example.org --server mx.example.org',
+  ])('leaves %j alone', (line) => {
+    expect(shellConnect(line)).toBeNull();
+  });
+});
