@@ -50,6 +50,9 @@ const HEADER_FIELD = /^([\x21-\x39\x3b-\x7e]+):/;
 /** A greeting masked by a firewall's SMTP inspection: asterisks, perhaps with the digits it keeps. */
 const MASKED_BANNER = /^[\s*0-9]*\*{5}[\s*0-9]*$/;
 
+/** The tools a shell user reaches a mail server with, typed by habit once heloterm is connected. */
+const SHELL_TOOLS: ReadonlySet<string> = new Set(['TELNET', 'OPEN', 'NC', 'NCAT', 'NETCAT', 'OPENSSL']);
+
 /** Any character beyond ASCII. */
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -195,7 +198,15 @@ export class Coach {
     if (ex.lmtp?.n === 1 && ex.lmtp.of > 1) {
       hints.push(hint('lmtp-replies', `LMTP: ${ex.lmtp.of - 1} more ${ex.lmtp.of === 2 ? 'reply follows' : 'replies follow'}, one for each recipient, in the order of your RCPT TO lines.`, 'RFC 2033 §4.2'));
     }
-    if (code === 500 && ex.kind === 'command' && !VERB_INFO.has(verb)) {
+    if (code === 500 && ex.kind === 'command' && SHELL_TOOLS.has(verb)) {
+      hints.push(
+        hint(
+          'shell-command',
+          `"${verb.toLowerCase()}" is a shell command: you are connected already, and the server read it as SMTP. To connect elsewhere, press Disconnect (or send QUIT), then type it again.`,
+          'RFC 5321 §4.2.4',
+        ),
+      );
+    } else if (code === 500 && ex.kind === 'command' && !VERB_INFO.has(verb)) {
       hints.push(hint('unknown-verb', `The server does not know "${verb}". Press Tab for the commands that fit now, or type /help.`, 'RFC 5321 §4.2.4'));
     }
     if (code === 421) {

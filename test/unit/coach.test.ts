@@ -411,3 +411,11 @@ describe('BDAT by hand (RFC 3030 §2)', () => {
     expect(reportReply(5, exchanges[4]!).queued).toBeNull();
   });
 });
+
+describe('Coach: a shell command typed once connected', () => {
+  it('says telnet (or nc, openssl) went to the server as SMTP, and how to connect elsewhere', () => {
+    const { hints, ids } = coachDialog(['S: 220 mx.example.org ESMTP', 'C: telnet other.example.org 25', 'S: 500 5.5.2 Error: command not recognized', 'C: FOO', 'S: 500 5.5.2 Error: command not recognized'].join('\n'));
+    expect(hints.find((h) => h.id === 'shell-command')?.text).toBe('"telnet" is a shell command: you are connected already, and the server read it as SMTP. To connect elsewhere, press Disconnect (or send QUIT), then type it again.');
+    expect(ids.filter((id) => id === 'unknown-verb')).toHaveLength(1); // for FOO only
+  });
+});
