@@ -39,6 +39,7 @@ import { PracticeHint } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { shareLink } from './ui/share-link.js';
 import { ScreenReaderSwitch } from './ui/screen-reader.js';
+import { isMailLog, readMailLog } from '../shared/smtp/log-read.js';
 import { shellConnect } from './terminal/shell-habits.js';
 import { LessonBar } from './ui/lesson-bar.js';
 import { LessonGuide } from './ui/lesson-guide.js';
@@ -78,7 +79,7 @@ export function startApp(boot: BootHandOver): void {
     view.write(formatNote(`transcript saved as ${name} (${text.split('\n').length - 1} lines; AUTH credentials removed)`));
   };
   /** Replies read from pasted text, explained as if received (render-transcript.ts) into the terminal and the log. */
-  const explainSteps = (steps: readonly ReplayStep[], what: 'transcript' | 'bounce'): void => {
+  const explainSteps = (steps: readonly ReplayStep[], what: 'transcript' | 'bounce' | 'log lines'): void => {
     const { text: shown, reports: explained } = formatReplay(steps, replies + 1, what);
     replies += explained.length;
     for (const r of explained) {
@@ -87,10 +88,11 @@ export function startApp(boot: BootHandOver): void {
     }
     view.write(shown);
   };
-  /** Text pasted from elsewhere: a bounce's quoted replies, a message's header fields, or a dialog. */
+  /** Text pasted from elsewhere: a mail log's or a bounce's quoted replies, a message's header fields, or a dialog. */
   const explainTranscript = (text: string): void => {
     const bounce = isBounce(text) ? readBounce(text) : [];
-    if (bounce.length > 0) explainSteps(bounce, 'bounce');
+    if (isMailLog(text)) explainSteps(readMailLog(text), 'log lines');
+    else if (bounce.length > 0) explainSteps(bounce, 'bounce');
     else if (isHeaders(text)) {
       const r = readHeaders(text);
       view.write(formatReport(r));
@@ -227,7 +229,8 @@ export function startApp(boot: BootHandOver): void {
             queueMicrotask(() => {
               const lines = explaining ?? [];
               explaining = null;
-              if (lines.length > 1) explainTranscript(lines.join('\n'));
+              // A log line says what the reply answered: read as such, even alone.
+              if (lines.length > 1 || isMailLog(lines[0] ?? '')) explainTranscript(lines.join('\n'));
               else view.write(lines[0] === undefined ? EXPLAIN_USAGE : explainText(lines[0]));
             });
             return;

@@ -183,7 +183,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF') +
     formatNote('/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address') +
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
-    formatNote('/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript) or a bounce') +
+    formatNote('/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines') +
     formatNote('/link gives the address that opens this page connected here (and at the lesson in hand), to hand out') +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge') +

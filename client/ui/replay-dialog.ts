@@ -1,8 +1,8 @@
 /**
  * "Paste & explain": a dialog to paste a dialog from elsewhere (a customer's telnet window in a ticket, swaks
- * output, a transcript heloterm saved) or a bounce message, and have every reply in it explained as if it had been
- * received, with what it answered (shared/smtp/transcript-read.ts, bounce-read.ts). Nothing is sent anywhere; no connection is needed. Opened from the
- * reply log's header and by `/replay`.
+ * output, a transcript heloterm saved), a bounce message or mail log lines, and have every reply in it explained as
+ * if it had been received, with what it answered (shared/smtp/transcript-read.ts, bounce-read.ts, log-read.ts).
+ * Nothing is sent anywhere; no connection is needed. Opened from the reply log's header and by `/replay`.
  */
 
 export class ReplayDialog {
@@ -21,7 +21,7 @@ export class ReplayDialog {
     title.textContent = 'Paste & explain';
     const what = document.createElement('p');
     what.textContent =
-      'Paste an SMTP dialog (a telnet window as it is, swaks output, a transcript heloterm saved) or a bounce message: every reply in it is explained as if received, with what it answered. Or paste a message\'s header fields: what the receiver found of SPF, DKIM and DMARC, and the path it took. Nothing is sent anywhere.';
+      'Paste an SMTP dialog (a telnet window as it is, swaks output, a transcript heloterm saved), a bounce message or lines of a mail log (Postfix, Exim): every reply in it is explained as if received, with what it answered. Or paste a message\'s header fields: what the receiver found of SPF, DKIM and DMARC, and the path it took. Nothing is sent anywhere.';
     this.text = document.createElement('textarea');
     this.text.name = 'transcript';
     this.text.rows = 14;

@@ -61,8 +61,11 @@ function unfolded(text: string): string[] {
   return out;
 }
 
-/** What the quoted reply answered, as the page reads a live one: a command, the end of the message, or unknown. */
-function exchangeFor(text: string, answered: string | null, state: SessionState): Exchange | null {
+/**
+ * A reply quoted in some text (`answered`: the command line it answered, "end of data", or null when unknown) as the
+ * page reads a live one, in `state`; null when the text holds no reply.
+ */
+export function exchangeFor(text: string, answered: string | null, state: SessionState): Exchange | null {
   const reply = quotedReply(text);
   if (reply === null) return null;
   if (answered === null) return quotedExchange(reply, 'unsolicited', null, state);

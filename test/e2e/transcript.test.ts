@@ -189,6 +189,26 @@ describe('the transcript in Chromium', () => {
     expect(await entry.textContent()).toContain('Answer to RCPT:');
   });
 
+  it('reads mail log lines pasted into the same dialog: each reply for what it answered, a timeout explained', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    // As Postfix 3.x writes them (its documented format), not recorded from a server.
+    await explainPasted(
+      page,
+      [
+        'Nov 30 00:12:34 mx postfix/smtp[12345]: 3F2A1C0042: to=<bob@example.org>, relay=mx.example.org[192.0.2.10]:25, delay=0.52, delays=0.01/0/0.3/0.21, dsn=4.2.0, status=deferred (host mx.example.org[192.0.2.10] said: 450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html (in reply to RCPT TO command))',
+        'Nov 30 00:14:00 mx postfix/smtp[12347]: 5C2F3A0045: to=<y@example.com>, relay=none, delay=30, delays=0/0/30/0, dsn=4.4.1, status=deferred (connect to mx.example.com[198.51.100.7]:25: Connection timed out)',
+      ].join('\n'),
+    );
+    const text = await waitForTerminal(page, (t) => t.includes('-- end of the explained log lines: 1 reply'), TIMEOUT_MS, 'the explained log lines');
+    expect(text).toContain('-- 3F2A1C0042 to bob@example.org via mx.example.org[192.0.2.10]:25: deferred (dsn=4.2.0); the server said, in reply to RCPT TO:');
+    expect(text).toMatch(/^ {2}⚑ likely: .*[Gg]reylist/m);
+    expect(text).toContain('no answer on port 25: often blocked on the way');
+    const entry = page.locator('.reply-log li.explained');
+    await entry.waitFor({ timeout: TIMEOUT_MS });
+    expect(await entry.textContent()).toContain('Answer to RCPT:');
+  });
+
   it("reads a message's header fields pasted into the same dialog: the receiver's results and the path", async () => {
     const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../client/terminal/render-findings.js';
 import { formatReplay } from '../../client/terminal/render-transcript.js';
 import { readBounce } from '../../shared/smtp/bounce-read.js';
+import { readMailLog } from '../../shared/smtp/log-read.js';
 import { readHeaders } from '../../shared/smtp/headers-read.js';
 import { dnsblCommandIn, readDnsbl } from '../../shared/smtp/dnsbl.js';
 import { parseMtaStsPolicy, readMtaStsPolicy } from '../../shared/smtp/mta-sts.js';
@@ -36,6 +37,9 @@ const FRAGMENTS = [
   '\r\n', '\n', '\r', '    ', '\t', ':', ';', '<', '>', '@', '[', ']', '\x00', '\x1b[2J', '\x1b]0;t\x07', '\x7f', '\u0085',
   'Received: from a by b; ', 'Sun, 29 Nov 2026 22:00:00 +0000', 'Authentication-Results: mx; ', 'spf=fail smtp.mailfrom=x@y',
   'dkim=fail header.d=y header.s=s1', '(a (nested) comment)', '((', '))',
+  'Nov 30 00:12:34 mx postfix/smtp[1]: ', 'postfix/smtpd[2]: ', 'NOQUEUE: reject: RCPT from x[192.0.2.1]: ', '3F2A: to=<b@c>, relay=mx[192.0.2.1]:25, ',
+  'dsn=5.1.1, status=bounced (', 'status=sent (', 'connect to mx[192.0.2.1]:25: Connection timed out)', '; from=<a@b> to=<c@d> ',
+  '2026-11-30 00:12:34 1abcDE-000123-AB ** b@c ', ' == ', ': SMTP error from remote mail server after RCPT TO:<b@c>: ', ')',
   'é', '😀', '\u202e', 'x'.repeat(300),
 ];
 
@@ -60,14 +64,45 @@ describe('pasted dialogs and bounces, at random', () => {
       expect(steps.length).toBeLessThanOrEqual(MAX_TRANSCRIPT_LINES + 1);
       const replayed = replayTranscript(steps);
       const bounce = readBounce(pasted);
-      for (const s of [...replayed, ...bounce]) if (s.kind === 'reply') expect(s.exchange.reply.code).toBeGreaterThanOrEqual(100);
+      const logged = readMailLog(pasted);
+      for (const s of [...replayed, ...bounce, ...logged]) if (s.kind === 'reply') expect(s.exchange.reply.code).toBeGreaterThanOrEqual(100);
       expect(bounce.filter((s) => s.kind === 'reply').length).toBeLessThanOrEqual(50);
-      for (const [steps2, what] of [[replayed, 'transcript'], [bounce, 'bounce']] as const) {
+      expect(logged.filter((s) => s.kind === 'reply').length).toBeLessThanOrEqual(50);
+      for (const [steps2, what] of [[replayed, 'transcript'], [bounce, 'bounce'], [logged, 'log lines']] as const) {
         const { text: shown, reports } = formatReplay(steps2, 1, what);
         expect(controls(shown), JSON.stringify(pasted)).toEqual([]);
         expect(reports.map((r) => r.n)).toEqual(reports.map((_, i) => i + 1));
       }
     }
+  });
+
+  it('mail log lines with random fields are read within bounds, with nothing but colours reaching the terminal', () => {
+    const next = random(56);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+    const field = (): string => text(next, Math.floor(next() * 3)).replace(/[\r\n]/g, ' ');
+    let replies = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const lines = Array.from({ length: 1 + Math.floor(next() * 8) }, () => {
+        const reply = `${pick(['250 ', '450 4.2.0 ', '550 5.1.1 ', '554-5.7.1 ', '999 '])}${field()}`;
+        return pick([
+          `Nov 30 00:12:34 mx postfix/smtp[${round}]: 3F2A${round}: to=<${field()}>, relay=${field() || 'none'}, delay=1, dsn=5.1.1, status=${pick(['bounced', 'deferred', 'sent'])} (host ${field() || 'x'} said: ${reply} (in reply to ${pick(['RCPT TO', 'end of DATA', 'MAIL FROM', field()])} command))`,
+          `Nov 30 00:12:34 mx postfix/smtp[${round}]: 3F2A: to=<b@c>, relay=x, delay=1, status=sent (${reply})`,
+          `Nov 30 00:12:34 mx postfix/smtpd[${round}]: NOQUEUE: reject: ${pick(['RCPT', 'MAIL', 'DATA', 'END-OF-MESSAGE', 'CONNECT', 'EHLO'])} from ${field() || 'x'}: ${reply}; from=<${field()}> to=<${field()}> proto=ESMTP helo=<${field()}>`,
+          `2026-11-30 00:12:34 1abcDE-000123-AB ${pick(['**', '=='])} ${field() || 'b@c'} R=r T=t H=h: SMTP error from remote mail server after ${pick(['RCPT TO:<b@c>', 'end of data', 'initial connection', field()])}: ${reply}`,
+          field(),
+        ]);
+      });
+      const logged = readMailLog(lines.join(pick(['\n', '\r\n'])));
+      const found = logged.filter((s) => s.kind === 'reply');
+      replies += found.length;
+      expect(found.length).toBeLessThanOrEqual(Math.min(50, lines.length));
+      for (const s of found) if (s.kind === 'reply') expect(s.exchange.reply.code).toBeGreaterThanOrEqual(100);
+      const { text: shown, reports } = formatReplay(logged, 1, 'log lines');
+      expect(controls(shown), JSON.stringify(lines)).toEqual([]);
+      expect(reports).toHaveLength(found.length);
+    }
+    // Not vacuous: most rounds held a line read for its reply.
+    expect(replies).toBeGreaterThan(ROUNDS);
   });
 });
 

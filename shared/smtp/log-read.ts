@@ -1,0 +1,143 @@
+/**
+ * Reads lines of a mail server's log for the SMTP replies they quote, so that each can be explained for what it
+ * answered, as if received: what admins have in hand most often, copied from `/var/log/mail.log` or `journalctl`.
+ *
+ * - Postfix delivering (smtp, lmtp): "3F2A1C0042: to=<bob@example.org>, relay=mx.example.org[192.0.2.10]:25, …,
+ *   dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.10] said: 550 5.1.1 … (in reply to RCPT TO command))";
+ *   status=sent quotes the reply to the end of the message (with the receiver's queue id), and a connection that
+ *   failed ("connect to …: Connection timed out") is explained as heloterm explains its own;
+ * - Postfix receiving (smtpd, postscreen): "NOQUEUE: reject: RCPT from unknown[203.0.113.5]: 554 5.7.1 …;
+ *   from=<a@example.net> to=<c@example.org> proto=ESMTP helo=<x>": the reply this server gave a client;
+ * - Exim delivering: "1abcDE-000123-AB ** bob@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.10]:
+ *   SMTP error from remote mail server after RCPT TO:<bob@example.org>: 550 5.1.1 …" (`**` bounced, `==` deferred).
+ *
+ * The same reply quoted by many lines (a queue full of deferrals) is explained once, and the lines are counted. Pure.
+ */
+import { exchangeFor } from './bounce-read.js';
+import { explainFailure } from './connect-failure.js';
+import { initialState, type SessionState } from './session.js';
+import type { ReplayStep } from './transcript-read.js';
+
+/** Replies read from one log at most. */
+const MAX_LOG_REPLIES = 50;
+
+/** A Postfix daemon's tag: "postfix/smtp[1234]:", with a multi-instance name ("postfix-out/smtp") or a sub-path. */
+const POSTFIX_TAG = /\bpostfix[\w.-]*(?:\/[\w.-]+)*\/(smtp|lmtp|smtpd|postscreen)\[\d+\]: /;
+const DELIVERY = /^([0-9A-Za-z]+): to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=([^,]+),.*?(?: dsn=(\d\.\d{1,3}\.\d{1,3}),)? status=(\w+) \((.*)\)$/;
+const SAID = /^host (\S+) said: (\d{3}[ -].*?)(?: \(in reply to (.+?) command\))?$/;
+const CONNECT = /^connect to (\S+?): (.+)$/;
+const REJECT = /^(?:([0-9A-Za-z]+)|NOQUEUE): (?:milter-)?reject: ([A-Z-]+) from (\S+?): (\d{3} .*?)(?:; (from=<[^>]*>(?: to=<[^>]*>)?.*))?$/;
+/** An Exim main log line of a delivery that failed (`**`) or was deferred (`==`), with its message id. */
+const EXIM = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})? (?:\[\d+\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (\*\*|==) (\S+).*?: SMTP error from remote mail server after (.+?): (\d{3}[ -].*)$/;
+
+/** Whether a text has lines of Postfix's or Exim's log (then it is read as a log, not as a dialog or a bounce). */
+export function isMailLog(text: string): boolean {
+  return text.split(/\r?\n/).some((l) => POSTFIX_TAG.test(l) || EXIM.test(l));
+}
+
+/**
+ * What a Postfix "in reply to … command" or an Exim "after …" names, as a command line the model reads; null for the
+ * greeting (Exim's "after initial connection").
+ */
+function commandOf(answered: string, rcpt: string): string | null {
+  if (/^initial connection$/i.test(answered)) return null;
+  if (/^RCPT TO$/i.test(answered)) return `RCPT TO:<${rcpt}>`;
+  // Exim: "pipelined RCPT TO:<x>", "initial connection" (the greeting), "end of data".
+  return answered.replace(/^pipelined /i, '');
+}
+
+/** The commands Postfix's smtpd names a rejection after ("RCPT from"), as the line it answered. */
+function rejectedCommand(stage: string, fields: string): string | null {
+  const field = (name: string): string | null => new RegExp(`\\b${name}=<([^>]*)>`).exec(fields)?.[1] ?? null;
+  switch (stage) {
+    case 'RCPT':
+      return `RCPT TO:<${field('to') ?? ''}>`;
+    case 'MAIL':
+      return `MAIL FROM:<${field('from') ?? ''}>`;
+    case 'END-OF-MESSAGE':
+      return 'end of data';
+    case 'CONNECT':
+      return null;
+    default:
+      // DATA, EHLO, HELO, VRFY, ETRN, BDAT: the verb (with EHLO's name, when logged).
+      return /^(EHLO|HELO)$/.test(stage) ? `${stage} ${field('helo') ?? ''}`.trim() : stage;
+  }
+}
+
+/** How a connection failure in Postfix's words reads in heloterm's (connect-failure.ts), or null. */
+function failureNote(where: string, error: string): string | null {
+  const port = Number(/:(\d+)$/.exec(where)?.[1] ?? 25);
+  const code = /timed out/i.test(error)
+    ? 'TIMEOUT'
+    : /refused/i.test(error)
+      ? 'CONNECTION_REFUSED'
+      : /not found|Name service error/i.test(error)
+        ? 'DNS_NOT_FOUND'
+        : null;
+  const f = code === null ? null : explainFailure(code, error, { port, implicit: false });
+  return f === null ? null : `${f.title}: ${f.cause} ${f.action}${f.source === '' ? '' : ` (${f.source})`}`;
+}
+
+/** The replies a log quotes, each with a note saying which line and message it came from; empty when none. */
+export function readMailLog(text: string): ReplayStep[] {
+  const out: ReplayStep[] = [];
+  const seen = new Map<string, number>();
+  const state: SessionState = { ...initialState(), phase: 'mail' };
+  let repeated = 0;
+  const add = (note: string, reply: string, answered: string | null): void => {
+    const key = `${answered ?? ''}\n${reply.replace(/\s+/g, ' ').trim()}`;
+    if (seen.has(key)) {
+      repeated++;
+      return;
+    }
+    if (seen.size >= MAX_LOG_REPLIES) return;
+    const ex = exchangeFor(reply, answered, state);
+    if (ex === null) return;
+    seen.set(key, out.length);
+    out.push({ kind: 'note', text: note }, { kind: 'reply', exchange: ex });
+  };
+  for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
+    const line = raw.trim();
+    const tag = POSTFIX_TAG.exec(line);
+    if (tag !== null) {
+      const rest = line.slice(tag.index + tag[0].length);
+      const delivery = DELIVERY.exec(rest);
+      if (delivery !== null) {
+        const [, id = '', rcpt = '', relay = '', dsn, status = '', said = ''] = delivery;
+        const head = `${id} to ${rcpt}${relay === 'none' ? '' : ` via ${relay}`}: ${status}${dsn === undefined ? '' : ` (dsn=${dsn})`}`;
+        const host = SAID.exec(said);
+        if (host !== null) {
+          const [, , reply = '', answered] = host;
+          add(`${head}; the server said${answered === undefined ? '' : `, in reply to ${answered}`}:`, reply, answered === undefined ? null : commandOf(answered, rcpt));
+        } else if (status === 'sent' && /^\d{3}[ -]/.test(said)) {
+          add(`${head}; the receiving server's answer to the end of the message:`, said, 'end of data');
+        } else {
+          const connect = CONNECT.exec(said);
+          const why = connect === null ? null : failureNote(connect[1] ?? '', connect[2] ?? '');
+          out.push({ kind: 'note', text: `${head}: ${said}${why === null ? '' : ` — ${why}`}` });
+        }
+        continue;
+      }
+      const reject = REJECT.exec(rest);
+      if (reject !== null) {
+        const [, id, stage = '', client = '', reply = '', fields = ''] = reject;
+        add(
+          `${id ?? 'NOQUEUE'}: this server (${tag[1]}) refused ${client} at ${stage}${fields === '' ? '' : ` (${fields})`}:`,
+          reply,
+          rejectedCommand(stage, fields),
+        );
+      }
+      continue;
+    }
+    const exim = EXIM.exec(line);
+    if (exim !== null) {
+      const [, id = '', mark = '', rcpt = '', after = '', reply = ''] = exim;
+      add(`${id} ${mark === '**' ? 'bounced' : 'deferred'} for ${rcpt}; the server said, after ${after}:`, reply, commandOf(after, rcpt));
+    }
+  }
+  if (repeated > 0) out.push({ kind: 'note', text: `${repeated} more line${repeated === 1 ? '' : 's'} quoted a reply explained above` });
+  if (out.length === 0) {
+    out.push({ kind: 'note', text: "no SMTP reply in these lines: heloterm reads Postfix's smtp, lmtp, smtpd and postscreen lines, and Exim's ** and == lines" });
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+/**
+ * Mail log lines read for the replies they quote (shared/smtp/log-read.ts). The lines are in the forms Postfix 3.x
+ * and Exim 4.9x write them (their documentation's and source's formats), written here, not recorded from a server.
+ */
+import { describe, expect, it } from 'vitest';
+import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
+import { reportReply } from '../../shared/smtp/report.js';
+import type { ReplayStep } from '../../shared/smtp/transcript-read.js';
+
+const POSTFIX_BOUNCED =
+  'Nov 30 00:12:34 mx postfix/smtp[12345]: 3F2A1C0042: to=<bob@example.org>, relay=mx.example.org[192.0.2.10]:25, delay=0.52, delays=0.01/0/0.3/0.21, dsn=5.1.1, status=bounced (host mx.example.org[192.0.2.10] said: 550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))';
+const POSTFIX_GREYLISTED =
+  '2026-11-30T00:12:35.118273+00:00 mx postfix-out/smtp[12350]: 7A0B3C0043: to=<carol@example.org>, orig_to=<info@example.net>, relay=mx.example.org[192.0.2.10]:25, conn_use=2, delay=301, delays=0.1/0/0.2/0.3, dsn=4.2.0, status=deferred (host mx.example.org[192.0.2.10] said: 450 4.2.0 <carol@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html (in reply to RCPT TO command))';
+const POSTFIX_SENT =
+  'Nov 30 00:13:00 mx postfix/smtp[12346]: 4B1D2E0044: to=<x@gmail.com>, relay=gmail-smtp-in.l.google.com[142.250.1.27]:25, delay=1.2, delays=0.1/0/0.3/0.8, dsn=2.0.0, status=sent (250 2.0.0 OK  1764461580 a1si123456wrb.12 - gsmtp)';
+const POSTFIX_TIMEOUT =
+  'Nov 30 00:14:00 mx postfix/smtp[12347]: 5C2F3A0045: to=<y@example.com>, relay=none, delay=30, delays=0/0/30/0, dsn=4.4.1, status=deferred (connect to mx.example.com[198.51.100.7]:25: Connection timed out)';
+const POSTFIX_DATA =
+  'Nov 30 00:15:00 mx postfix/smtp[12348]: 6D3A4B0046: to=<z@example.com>, relay=mx.example.com[198.51.100.8]:25, delay=2, delays=0/0/1/1, dsn=5.7.1, status=bounced (host mx.example.com[198.51.100.8] said: 554 5.7.1 Message rejected as spam (in reply to end of DATA command))';
+const POSTFIX_REJECT =
+  'Nov 30 00:12:34 mx postfix/smtpd[2222]: NOQUEUE: reject: RCPT from unknown[203.0.113.5]: 554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/203.0.113.5; from=<a@example.net> to=<c@example.org> proto=ESMTP helo=<x.example.net>';
+const EXIM_BOUNCED =
+  '2026-11-30 00:12:34 1abcDE-000123-AB ** bob@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.10] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes DT=0s: SMTP error from remote mail server after RCPT TO:<bob@example.org>: 550 5.1.1 <bob@example.org>: User unknown';
+const EXIM_DEFERRED =
+  '2026-11-30 00:12:35 1abcDF-000124-AC == carol@example.org R=dnslookup T=remote_smtp defer (-44) H=mx.example.org [192.0.2.10]: SMTP error from remote mail server after pipelined RCPT TO:<carol@example.org>: 451 4.7.1 Please try again later';
+
+const replies = (steps: ReplayStep[]) => steps.flatMap((s) => (s.kind === 'reply' ? [s.exchange] : []));
+const notes = (steps: ReplayStep[]) => steps.flatMap((s) => (s.kind === 'note' ? [s.text] : []));
+
+describe('isMailLog', () => {
+  it('knows Postfix\'s and Exim\'s lines, in syslog\'s and journald\'s dates, and nothing else', () => {
+    for (const l of [POSTFIX_BOUNCED, POSTFIX_GREYLISTED, POSTFIX_REJECT, EXIM_BOUNCED, EXIM_DEFERRED]) expect(isMailLog(`some line\n${l}\n`), l).toBe(true);
+    for (const t of ['220 mx.example.org ESMTP\nEHLO me', 'Final-Recipient: rfc822; bob@example.org\nDiagnostic-Code: smtp; 550 5.1.1 x', '<bob@example.org>: host mx.example.org[192.0.2.10] said: 550 5.1.1 unknown (in reply to RCPT TO command)']) {
+      expect(isMailLog(t), t).toBe(false);
+    }
+  });
+});
+
+describe('readMailLog', () => {
+  it('reads a Postfix delivery\'s refusal as the answer to the command it names, for that recipient', () => {
+    const steps = readMailLog(POSTFIX_BOUNCED);
+    expect(notes(steps)).toEqual(['3F2A1C0042 to bob@example.org via mx.example.org[192.0.2.10]:25: bounced (dsn=5.1.1); the server said, in reply to RCPT TO:']);
+    const [ex] = replies(steps);
+    expect(ex).toMatchObject({ kind: 'command', command: { verb: 'RCPT', path: 'bob@example.org' }, reply: { code: 550, enhanced: { text: '5.1.1' } } });
+    const report = reportReply(1, ex!);
+    expect(report.answered).toBe('RCPT');
+    expect(report.vendor[0]?.topic).toBe('unknown-user');
+  });
+
+  it('reads greylisting in a deferral (journald\'s dates, a second Postfix instance, orig_to and conn_use)', () => {
+    const [ex] = replies(readMailLog(POSTFIX_GREYLISTED));
+    expect(ex?.reply.code).toBe(450);
+    expect(reportReply(1, ex!).vendor[0]?.id).toBe('postgrey-greylisted');
+  });
+
+  it('reads status=sent as the receiver\'s answer to the end of the message, with its queue id', () => {
+    const [ex] = replies(readMailLog(POSTFIX_SENT));
+    expect(ex?.kind).toBe('end-of-data');
+    expect(reportReply(1, ex!).queued?.id).toBe('a1si123456wrb.12');
+  });
+
+  it('reads an answer to the end of DATA as the message\'s', () => {
+    const [ex] = replies(readMailLog(POSTFIX_DATA));
+    expect(ex).toMatchObject({ kind: 'end-of-data', reply: { code: 554 } });
+  });
+
+  it('explains a connection that timed out as heloterm explains its own (port 25 blocked on the way)', () => {
+    const steps = readMailLog(POSTFIX_TIMEOUT);
+    expect(replies(steps)).toEqual([]);
+    expect(notes(steps)[0]).toMatch(/^5C2F3A0045 to y@example\.com: deferred \(dsn=4\.4\.1\): connect to mx\.example\.com\[198\.51\.100\.7\]:25: Connection timed out — no answer on port 25: often blocked on the way/);
+  });
+
+  it('reads smtpd\'s refusal as the reply this server gave a client, at the command it names', () => {
+    const steps = readMailLog(POSTFIX_REJECT);
+    expect(notes(steps)).toEqual(['NOQUEUE: this server (smtpd) refused unknown[203.0.113.5] at RCPT (from=<a@example.net> to=<c@example.org> proto=ESMTP helo=<x.example.net>):']);
+    const [ex] = replies(steps);
+    expect(ex).toMatchObject({ command: { verb: 'RCPT', path: 'c@example.org' }, reply: { code: 554 } });
+    // The reply ends where Postfix's own fields begin.
+    expect(ex?.reply.lines[0]?.text).toMatch(/zen\.spamhaus\.org; https:\/\/www\.spamhaus\.org\/query\/ip\/203\.0\.113\.5$/);
+    expect(reportReply(1, ex!).vendor[0]?.id).toBe('spamhaus-listed');
+  });
+
+  it('reads Exim\'s ** and == lines, a pipelined RCPT as an RCPT', () => {
+    const steps = readMailLog(`${EXIM_BOUNCED}\n${EXIM_DEFERRED}`);
+    expect(notes(steps)).toEqual([
+      '1abcDE-000123-AB bounced for bob@example.org; the server said, after RCPT TO:<bob@example.org>:',
+      '1abcDF-000124-AC deferred for carol@example.org; the server said, after pipelined RCPT TO:<carol@example.org>:',
+    ]);
+    expect(replies(steps).map((e) => [e.reply.code, e.command?.verb, e.command?.path])).toEqual([
+      [550, 'RCPT', 'bob@example.org'],
+      [451, 'RCPT', 'carol@example.org'],
+    ]);
+  });
+
+  it('explains a reply quoted by many lines once, and counts the rest', () => {
+    const queue = Array.from({ length: 12 }, () => POSTFIX_GREYLISTED).join('\n');
+    const steps = readMailLog(`${queue}\n${POSTFIX_BOUNCED}`);
+    expect(replies(steps).map((e) => e.reply.code)).toEqual([450, 550]);
+    expect(notes(steps).at(-1)).toBe('11 more lines quoted a reply explained above');
+  });
+
+  it('says so when log lines quote no reply', () => {
+    const local = 'Nov 30 00:16:00 mx postfix/smtpd[2223]: connect from unknown[203.0.113.9]';
+    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "no SMTP reply in these lines: heloterm reads Postfix's smtp, lmtp, smtpd and postscreen lines, and Exim's ** and == lines" }]);
+  });
+});
