@@ -207,6 +207,13 @@ describe('the transcript in Chromium', () => {
     const entry = page.locator('.reply-log li.explained');
     await entry.waitFor({ timeout: TIMEOUT_MS });
     expect(await entry.textContent()).toContain('Answer to RCPT:');
+    // One log line after /explain is read as a log line too: what it answered comes with it.
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('/explain Nov 30 00:15:00 mx postfix/smtp[12348]: 6D3A4B0046: to=<z@example.com>, relay=mx.example.com[198.51.100.8]:25, dsn=5.7.1, status=bounced (host mx.example.com[198.51.100.8] said: 554 5.7.1 Message rejected as spam (in reply to end of DATA command))');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.split('-- end of the explained log lines: 1 reply').length === 3, TIMEOUT_MS, 'the line after /explain');
+    await expect.poll(() => entry.count(), { timeout: TIMEOUT_MS }).toBe(2);
+    expect(await entry.nth(1).textContent()).toContain('the end of the message');
   });
 
   it("reads a message's header fields pasted into the same dialog: the receiver's results and the path", async () => {
