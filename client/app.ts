@@ -21,7 +21,7 @@ import { formatAddress, formatConnected, formatConnecting, formatNote } from './
 import { formatCoach, formatExplained, formatExplanation, formatHint, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatStored, formatTlsReport } from './terminal/render-findings.js';
 import { explainFailure, failureReport } from '../shared/smtp/connect-failure.js';
-import { idleNote } from '../shared/smtp/timing.js';
+import { GREETING_SILENCE_MS, idleNote, silentGreeting } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
 import { decodeAnyServerMessage } from '../shared/protocol/decode-app.js';
@@ -134,6 +134,8 @@ export function startApp(boot: BootHandOver): void {
   const slowSaid = new Set<string>();
   /** When the last line went to the server (or the connection was made): a server that hangs up says how idle it was. */
   let lastLineAt = 0;
+  /** Says what a greeting that has not come means, GREETING_SILENCE_MS after connecting; cleared by what comes. */
+  let greetingWatch: ReturnType<typeof setTimeout> | undefined;
   /** The lines of a paste that began with /explain, gathered until the paste is over; null otherwise. */
   let explaining: string[] | null = null;
   /** Lines sent in this task, not written yet (a paste): what the next line of the paste is judged after. */
@@ -452,6 +454,11 @@ export function startApp(boot: BootHandOver): void {
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
         status.connected(m.host, m.address, m.port);
         if (!painted) view.write(formatConnected(m.host, m.address, m.port));
+        clearTimeout(greetingWatch);
+        // Timed from the connection (an early event handed over by the boot script came a while ago).
+        greetingWatch = setTimeout(() => {
+          if (state === 'connected' && !model.greeted) view.write(formatNote(silentGreeting(m.port, model.state.tls)));
+        }, Math.max(0, at + GREETING_SILENCE_MS - performance.now()));
         return;
       case 'tls':
         // After STARTTLS the session starts over (RFC 3207 §4.2); with implicit TLS it is just beginning.
@@ -464,6 +471,7 @@ export function startApp(boot: BootHandOver): void {
         log.add({ tls: tlsReport });
         return;
       case 'rx':
+        clearTimeout(greetingWatch);
         if (m.sent !== undefined) for (const text of m.sent) written(text, at);
         rxTime = at;
         view.write(renderer.rx(m.data, at).pieces);
@@ -491,6 +499,7 @@ export function startApp(boot: BootHandOver): void {
       case 'dnsbl':
         return checks.onDnsbl(m);
       case 'closed': {
+        clearTimeout(greetingWatch);
         if (pendingStored !== null) view.write(formatStored(pendingStored));
         pendingStored = null;
         const rest = renderer.pending;

@@ -8,6 +8,7 @@
  * was written, to the arrival of the reply's last line: within a few ms of the server's own time).
  */
 import { answeredKey } from './context.js';
+import { SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT } from './ports.js';
 import type { Exchange } from './session.js';
 
 /** Marks how long a slow reply took, in the terminal and the reply log (a clock face; in DejaVu, Menlo and Consolas). */
@@ -172,4 +173,22 @@ export const IDLE_NOTE_MS = 30_000;
  */
 export function idleNote(idleMs: number): string {
   return idleMs >= IDLE_NOTE_MS ? ` after ${formatWait(idleMs)} without a line from you` : '';
+}
+
+/** Silence after connecting after which the page says what a greeting that does not come may mean, in ms. */
+export const GREETING_SILENCE_MS = 5000;
+
+/** Ports a mail server greets on: elsewhere, silence may be a server of another protocol waiting for its client. */
+const MAIL_PORTS: ReadonlySet<number> = new Set([SMTP_PORT, SUBMISSION_PORT, SUBMISSIONS_PORT, 24, 2525]);
+
+/**
+ * What it means that a server on `port` (with implicit TLS or not) has said nothing GREETING_SILENCE_MS after the
+ * connection: telnet shows a blank screen; a person needs to know whether to wait or to change something.
+ */
+export function silentGreeting(port: number, tls: boolean): string {
+  if (port === SUBMISSIONS_PORT && !tls) {
+    return `no greeting after ${formatWait(GREETING_SILENCE_MS)}: port 465 is implicit TLS (RFC 8314 §3.3), where the server waits for a TLS handshake and says nothing in plain text. Press Disconnect, tick implicit TLS and connect again.`;
+  }
+  const other = MAIL_PORTS.has(port) ? '' : ` Or what listens on port ${port} is no mail server, and waits for its client to talk first.`;
+  return `no greeting yet after ${formatWait(GREETING_SILENCE_MS)}: servers hold it back on purpose (Postfix's postscreen, Sendmail's greet_pause) or while they look up your address in DNS; a client waits up to 5 minutes for it (RFC 5321 §4.5.3.2). heloterm holds what you type until it comes.${other}`;
 }

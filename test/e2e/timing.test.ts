@@ -127,3 +127,24 @@ describe('slow replies and pipelining in Chromium', () => {
     expect(screen).not.toContain('Sent before the server answered');
   });
 });
+
+describe('a server that never greets, in Chromium', () => {
+  let silent: FakeSmtp;
+  beforeAll(async () => {
+    // Accepts the connection and says nothing (a TLS port dialled in plain text, a tarpit, another protocol).
+    silent = await startFakeSmtp({});
+  });
+  afterAll(() => silent?.close());
+  const { pages, app } = helotermInChromium(() => ({ practice: false, allowedPorts: [silent.port] }));
+
+  it('says, a few seconds after connecting, what the silence may mean, instead of a blank screen', async () => {
+    const page = await pages.open(`${app().url}?host=127.0.0.1&port=${silent.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes('-- connected to 127.0.0.1'), TIMEOUT_MS, 'the connection');
+    const shown = await waitForTerminal(page, (t) => t.includes('-- no greeting yet after 5.0 s'), TIMEOUT_MS, 'the note on silence');
+    expect(shown).toContain(`Or what listens on port ${silent.port} is no mail server, and waits for its client to talk first.`);
+    // Said once: a greeting that comes later, or none, adds no second note.
+    await page.waitForTimeout(1000);
+    expect((await terminalText(page)).split('no greeting yet').length).toBe(2);
+    expect(pages.errors).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { reportReply } from '../../shared/smtp/report.js';
 import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
-import { IDLE_NOTE_MS, SLOW_REPLY_MS, formatWait, idleNote, slowReply } from '../../shared/smtp/timing.js';
+import { IDLE_NOTE_MS, SLOW_REPLY_MS, formatWait, idleNote, slowReply, silentGreeting } from '../../shared/smtp/timing.js';
 import type { Reply } from '../../shared/smtp/types.js';
 
 function reply(text: string): Reply {
@@ -131,5 +131,24 @@ describe('idleNote', () => {
     expect(idleNote(IDLE_NOTE_MS)).toBe(' after 30 s without a line from you');
     expect(idleNote(IDLE_NOTE_MS - 1)).toBe('');
     expect(idleNote(20)).toBe('');
+  });
+});
+
+describe('silentGreeting: a server that says nothing after the connection', () => {
+  it('says port 465 wants TLS first, when it was dialled in plain text', () => {
+    expect(silentGreeting(465, false)).toBe(
+      'no greeting after 5.0 s: port 465 is implicit TLS (RFC 8314 §3.3), where the server waits for a TLS handshake and says nothing in plain text. Press Disconnect, tick implicit TLS and connect again.',
+    );
+  });
+  it('says a mail server may hold its greeting back, and that lines are held meanwhile', () => {
+    for (const [port, tls] of [[25, false], [587, false], [465, true], [2525, false]] as const) {
+      const text = silentGreeting(port, tls);
+      expect(text).toMatch(/^no greeting yet after 5\.0 s: servers hold it back on purpose/);
+      expect(text).toContain('heloterm holds what you type until it comes.');
+      expect(text).not.toContain('no mail server');
+    }
+  });
+  it('adds, on another port, that it may be no mail server at all', () => {
+    expect(silentGreeting(8080, false)).toMatch(/Or what listens on port 8080 is no mail server, and waits for its client to talk first\.$/);
   });
 });
