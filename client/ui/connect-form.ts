@@ -72,6 +72,7 @@ export class ConnectForm {
       input.addEventListener('input', () => {
         this.edited = true;
         input.setCustomValidity('');
+        if (input === this.port) this.matchTlsToPort();
         this.handlers.changed?.(this.peek());
       });
     }
@@ -137,6 +138,16 @@ export class ConnectForm {
   }
 
   /** Implicit TLS normally means port 465; plain SMTP means 25. Only the well-known defaults are switched. */
+  /**
+   * Port 465 is implicit TLS (RFC 8314 §3.3): typing it ticks the box, and typing 25 or 587 (plain, then STARTTLS)
+   * unticks it. Dialled in plain text, 465 says nothing at all.
+   */
+  private matchTlsToPort(): void {
+    const port = parsePort(this.port.value.trim());
+    if (port === SUBMISSIONS_PORT) this.tls.checked = true;
+    if (port === SMTP_PORT || port === SUBMISSION_PORT) this.tls.checked = false;
+  }
+
   private matchPortToTls(): void {
     const port = parsePort(this.port.value.trim());
     if (this.tls.checked && (port === SMTP_PORT || port === SUBMISSION_PORT)) this.port.value = String(SUBMISSIONS_PORT);

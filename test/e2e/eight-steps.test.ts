@@ -226,6 +226,22 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('ticks implicit TLS when port 465 is typed, and unticks it for 25 and 587', async () => {
+    const page = await openPage();
+    await page.locator('button[data-action="theme"]').waitFor(); // the app has taken the form over
+    await page.fill('input[name="port"]', '');
+    await page.locator('input[name="port"]').pressSequentially('465');
+    expect(await page.isChecked('input[name="tls"]')).toBe(true);
+    await page.fill('input[name="port"]', '');
+    await page.locator('input[name="port"]').pressSequentially('587');
+    expect(await page.isChecked('input[name="tls"]')).toBe(false);
+    // And ticking it on 25 still moves the port to 465, as before.
+    await page.fill('input[name="port"]', '25');
+    await page.check('input[name="tls"]');
+    expect(await page.inputValue('input[name="port"]')).toBe('465');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('connects at once with ?connect=1', async () => {
     const practice = practiceInfo();
     const page = await openPage(`?host=${practice.host}&port=${practice.port}&connect=1`);
