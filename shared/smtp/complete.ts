@@ -19,12 +19,12 @@ const BY_PHASE: Readonly<Record<SessionState['phase'], readonly string[]>> = {
   connected: ['EHLO', 'HELO', 'QUIT'],
   greeted: ['EHLO', 'HELO', 'NOOP', 'HELP', 'QUIT'],
   ready: ['MAIL', 'STARTTLS', 'AUTH', 'EHLO', 'VRFY', 'EXPN', 'ETRN', 'RSET', 'NOOP', 'HELP', 'QUIT'],
-  mail: ['RCPT', 'DATA', 'RSET', 'NOOP', 'QUIT'],
+  mail: ['RCPT', 'DATA', 'BDAT', 'RSET', 'NOOP', 'QUIT'],
   data: [],
   closed: [],
 };
 
-/** The verbs worth offering now: extension commands only when advertised, DATA only with a recipient. */
+/** The verbs worth offering now: extension commands only when advertised, DATA and BDAT only with a recipient. */
 export function verbsFor(state: SessionState): VerbInfo[] {
   if (state.authChallenge) return [];
   const out: VerbInfo[] = [];
@@ -34,7 +34,7 @@ export function verbsFor(state: SessionState): VerbInfo[] {
     if (info.extension !== undefined && !state.extensions.has(info.extension)) continue;
     if (verb === 'STARTTLS' && state.tls) continue;
     if (verb === 'AUTH' && state.authenticated) continue;
-    if (verb === 'DATA' && state.recipients.length === 0) continue;
+    if ((verb === 'DATA' || verb === 'BDAT') && state.recipients.length === 0) continue;
     out.push(info);
   }
   return out;

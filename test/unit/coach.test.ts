@@ -224,6 +224,11 @@ describe('complete', () => {
     expect(verbsFor(ready).map((v) => v.verb)).not.toContain('ETRN');
     expect(verbsFor(inMail).map((v) => v.verb)).toEqual(['RCPT', 'RSET', 'NOOP', 'QUIT']);
     expect(verbsFor(state('S: 220 x\nC: EHLO me.example\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok')).map((v) => v.verb)).toContain('DATA');
+    // BDAT where the server lists CHUNKING, once a recipient is accepted; not otherwise.
+    const chunking = 'S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 CHUNKING\nC: MAIL FROM:<a@b>\nS: 250 ok';
+    expect(verbsFor(state(chunking)).map((v) => v.verb)).not.toContain('BDAT');
+    expect(verbsFor(state(`${chunking}\nC: RCPT TO:<c@d>\nS: 250 ok`)).map((v) => v.verb)).toEqual(['RCPT', 'DATA', 'BDAT', 'RSET', 'NOOP', 'QUIT']);
+    expect(verbsFor(state('S: 220 x\nC: EHLO me.example\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok')).map((v) => v.verb)).not.toContain('BDAT');
   });
 
   it('completes verbs to the shape of their arguments', () => {
