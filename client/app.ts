@@ -520,7 +520,7 @@ export function startApp(boot: BootHandOver): void {
         status.error(m.code, m.message);
         view.write(formatNote(`error: ${showControls(m.message)}`));
         // A failure to connect explained; a TLS handshake after STARTTLS's 220 is awaited by the model, else implicit.
-        const failure = explainFailure(m.code, m.message, { implicit: !model.state.tlsPending, port: dialledPort });
+        const failure = explainFailure(m.code, m.message, { implicit: !model.state.tlsPending, port: dialledPort, host: dialled });
         if (failure !== null) {
           const report = failureReport(m.code, failure);
           view.write(formatReport(report));

@@ -28,6 +28,26 @@ export interface Failure {
 export interface FailureContext {
   implicit: boolean;
   port: number;
+  /** The host as dialled, when known: a domain dialled where its mail server was meant is pointed out. */
+  host?: string;
+}
+
+/** A label that reads as a mail server's (mx1, mail, smtp, aspmx, gmail-smtp-in, inbound-smtp). */
+const MAIL_LABEL = /(?:^|-)(?:mx|mail|smtp|mta|relay|inbound|mailin|aspmx)(?:\d*)(?:-|$)/i;
+
+/** A host name with a label, before its last two, that reads as a mail server's: mx1.example.org, not gmail.com. */
+function mailHostName(host: string): boolean {
+  return host.split('.').slice(0, -2).some((label) => MAIL_LABEL.test(label));
+}
+
+/**
+ * For port 25: `telnet gmail.com 25` is the classic mistake, the domain's own address, usually a web server, where its
+ * mail goes to its MX hosts: said when the name does not read as a mail server's and is not an address.
+ */
+function domainNote(c: FailureContext): string {
+  const host = c.host;
+  if (c.port !== SMTP_PORT || host === undefined || mailHostName(host) || !/[a-z]/i.test(host) || host.includes(':')) return '';
+  return ` If ${host} is a domain rather than its mail server: mail for a domain goes to its MX hosts, often other machines; type the domain in Host and press Find MX.`;
 }
 
 /** The ports that start in plain SMTP (RFC 5321, RFC 6409): implicit TLS there is a mistake. */
@@ -43,8 +63,8 @@ export function explainFailure(code: string, message: string, c: FailureContext)
         ? {
             title: 'no answer on port 25: often blocked on the way',
             cause: 'Many ISPs and cloud providers (AWS, Azure, Google Cloud and others) block outgoing connections to port 25 against spam, and a firewall that drops them looks like this; or the server is down.',
-            action: 'Test from another network, or ask the provider to lift the block (for sending, use its relay or port 587 with a login).',
-            source: 'RFC 5068 §3 (BCP 134)',
+            action: `Test from another network, or ask the provider to lift the block (for sending, use its relay or port 587 with a login).${domainNote(c)}`,
+            source: 'RFC 5068 §3 (BCP 134); RFC 5321 §5.1',
           }
         : {
             title: 'no answer',
@@ -56,7 +76,7 @@ export function explainFailure(code: string, message: string, c: FailureContext)
       return {
         title: 'nothing listens there',
         cause: `The host answered, but no server listens on port ${c.port}: it is not running, or not on this port${c.port === SUBMISSIONS_PORT || c.port === SUBMISSION_PORT ? ' (MX hosts often take mail on 25 only; 587 and 465 are for mail clients that log in)' : ''}.`,
-        action: 'Check that the server runs and listens on this port (ss -ltn); MX hosts take mail on 25, submission is 587 or 465.',
+        action: `Check that the server runs and listens on this port (ss -ltn); MX hosts take mail on 25, submission is 587 or 465.${domainNote(c)}`,
         source: 'RFC 6409 §3.1; RFC 8314 §3.3',
       };
     case 'DNS_NOT_FOUND':

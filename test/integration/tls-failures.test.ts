@@ -115,4 +115,15 @@ describe('explainFailure', () => {
     expect(explainFailure('DNS_NOT_FOUND', 'DNS name not found: mx.exmaple.org has no address (ENOTFOUND)', { implicit: false, port: 25 })?.action).toContain('press Find MX');
     expect(explainFailure('LINE_REJECTED', 'the line contains a CR', { implicit: false, port: 25 })).toBeNull();
   });
+
+  it('points at Find MX when a domain, not its mail server, was dialled on port 25 (`telnet gmail.com 25`)', () => {
+    const note = 'If gmail.com is a domain rather than its mail server: mail for a domain goes to its MX hosts, often other machines; type the domain in Host and press Find MX.';
+    expect(explainFailure('TIMEOUT', 'no answer', { implicit: false, port: 25, host: 'gmail.com' })?.action).toContain(note);
+    expect(explainFailure('CONNECTION_REFUSED', 'refused', { implicit: false, port: 25, host: 'gmail.com' })?.action).toContain(note);
+    // Not for a mail server's name, an address, another port, or an unknown host.
+    for (const host of ['mx.example.org', 'gmail-smtp-in.l.google.com', 'mail.example.org', 'example-com.mail.protection.outlook.com', '192.0.2.25', '2001:db8::25']) {
+      expect(explainFailure('TIMEOUT', 'no answer', { implicit: false, port: 25, host })?.action, host).not.toContain('Find MX');
+    }
+    expect(explainFailure('TIMEOUT', 'no answer', { implicit: false, port: 587, host: 'gmail.com' })?.action).not.toContain('Find MX');
+  });
 });
