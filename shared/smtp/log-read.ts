@@ -11,10 +11,15 @@
  * - Exim delivering: "1abcDE-000123-AB ** bob@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.10]:
  *   SMTP error from remote mail server after RCPT TO:<bob@example.org>: 550 5.1.1 …" (`**` bounced, `==` deferred).
  *
+ * - Postfix's smtpd and postscreen on a client: a connection lost or timed out, too many errors, pipelining out of
+ *   turn, reverse DNS that does not match, a client talking before its greeting, a blocklist rank, the counters of
+ *   its disconnect line (log-events.ts).
+ *
  * The same reply quoted by many lines (a queue full of deferrals) is explained once, and the lines are counted. Pure.
  */
 import { exchangeFor } from './bounce-read.js';
 import { explainFailure } from './connect-failure.js';
+import { LOG_EVENTS } from './log-events.js';
 import { initialState, type SessionState } from './session.js';
 import type { ReplayStep } from './transcript-read.js';
 
@@ -82,6 +87,7 @@ function failureNote(where: string, error: string): string | null {
 export function readMailLog(text: string): ReplayStep[] {
   const out: ReplayStep[] = [];
   const seen = new Map<string, number>();
+  const explained = new Set<string>();
   const state: SessionState = { ...initialState(), phase: 'mail' };
   let repeated = 0;
   const add = (note: string, reply: string, answered: string | null): void => {
@@ -126,6 +132,18 @@ export function readMailLog(text: string): ReplayStep[] {
           reply,
           rejectedCommand(stage, fields),
         );
+        continue;
+      }
+      // What smtpd and postscreen say about a client (log-events.ts), each different line once.
+      for (const event of LOG_EVENTS) {
+        const m = event.pattern.exec(rest);
+        if (m === null) continue;
+        const note = `${tag[1]}: ${event.explain(m)}`;
+        if (!explained.has(note) && explained.size < MAX_LOG_REPLIES) {
+          explained.add(note);
+          out.push({ kind: 'note', text: note });
+        }
+        break;
       }
       continue;
     }
@@ -137,7 +155,7 @@ export function readMailLog(text: string): ReplayStep[] {
   }
   if (repeated > 0) out.push({ kind: 'note', text: `${repeated} more line${repeated === 1 ? '' : 's'} quoted a reply explained above` });
   if (out.length === 0) {
-    out.push({ kind: 'note', text: "no SMTP reply in these lines: heloterm reads Postfix's smtp, lmtp, smtpd and postscreen lines, and Exim's ** and == lines" });
+    out.push({ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, smtpd and postscreen lines, and Exim's ** and == lines" });
   }
   return out;
 }

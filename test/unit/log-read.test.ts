@@ -99,8 +99,40 @@ describe('readMailLog', () => {
     expect(notes(steps).at(-1)).toBe('11 more lines quoted a reply explained above');
   });
 
-  it('says so when log lines quote no reply', () => {
+  it('says so when log lines hold nothing it knows', () => {
     const local = 'Nov 30 00:16:00 mx postfix/smtpd[2223]: connect from unknown[203.0.113.9]';
-    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "no SMTP reply in these lines: heloterm reads Postfix's smtp, lmtp, smtpd and postscreen lines, and Exim's ** and == lines" }]);
+    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, smtpd and postscreen lines, and Exim's ** and == lines" }]);
+  });
+
+  it('says what smtpd\'s and postscreen\'s lines about a client mean, each different line once', () => {
+    const at = (daemon: string, text: string): string => `Nov 30 00:16:00 mx postfix/${daemon}[2223]: ${text}`;
+    const steps = readMailLog(
+      [
+        at('smtpd', 'disconnect from unknown[203.0.113.9] ehlo=1 mail=1 rcpt=0/1 data=0/1 quit=1 commands=3/5'),
+        at('smtpd', 'lost connection after AUTH from unknown[203.0.113.9]'),
+        at('smtpd', 'lost connection after AUTH from unknown[203.0.113.9]'),
+        at('smtpd', 'timeout after DATA (13412 bytes) from mail.example.net[198.51.100.4]'),
+        at('smtpd', 'too many errors after RCPT from unknown[203.0.113.9]'),
+        at('smtpd', 'improper command pipelining after EHLO from unknown[203.0.113.9]: MAIL FROM:<a@b>\\r\\n'),
+        at('smtpd', 'warning: hostname mail.example.net does not resolve to address 198.51.100.4: Name or service not known'),
+        at('postscreen', 'PREGREET 11 after 0.15 from [203.0.113.9]:51234: EHLO x\\r\\n'),
+        at('postscreen', 'DNSBL rank 3 for [203.0.113.9]:51234'),
+        at('smtpd', 'SSL_accept error from unknown[203.0.113.9]: -1'),
+      ].join('\n'),
+    );
+    expect(replies(steps)).toEqual([]);
+    const said = notes(steps);
+    expect(said).toHaveLength(9); // the repeated line once
+    expect(said[0]).toBe(
+      'smtpd: unknown[203.0.113.9] left; what it sent, as accepted/sent: 1 EHLO; 1 MAIL; 1 RCPT, 0 accepted; 1 DATA, 0 accepted; 1 QUIT. A count with fewer accepted than sent is where it was refused (Postfix 3.0 and later, smtpd(8))',
+    );
+    expect(said[1]).toMatch(/^smtpd: unknown\[203\.0\.113\.9\] hung up after AUTH, in the middle of the dialog: password guessers/);
+    expect(said[2]).toMatch(/went silent after DATA \(13412 bytes of the message had come\)/);
+    expect(said[3]).toMatch(/smtpd_hard_error_limit \(20\) errors/);
+    expect(said[4]).toMatch(/sent "MAIL FROM:<a@b>\\r\\n" before the reply to EHLO/);
+    expect(said[5]).toMatch(/^smtpd: the reverse DNS name of 198\.51\.100\.4, mail\.example\.net, does not lead back to it/);
+    expect(said[6]).toMatch(/^postscreen: \[203\.0\.113\.9\]:51234 talked 0\.15 s after connecting/);
+    expect(said[7]).toContain('/dnsbl 203.0.113.9 asks the lists');
+    expect(said[8]).toMatch(/^smtpd: a TLS handshake with unknown\[203\.0\.113\.9\] failed/);
   });
 });

@@ -88,6 +88,7 @@ describe('pasted dialogs and bounces, at random', () => {
           `Nov 30 00:12:34 mx postfix/smtp[${round}]: 3F2A${round}: to=<${field()}>, relay=${field() || 'none'}, delay=1, dsn=5.1.1, status=${pick(['bounced', 'deferred', 'sent'])} (host ${field() || 'x'} said: ${reply} (in reply to ${pick(['RCPT TO', 'end of DATA', 'MAIL FROM', field()])} command))`,
           `Nov 30 00:12:34 mx postfix/smtp[${round}]: 3F2A: to=<b@c>, relay=x, delay=1, status=sent (${reply})`,
           `Nov 30 00:12:34 mx postfix/smtpd[${round}]: NOQUEUE: reject: ${pick(['RCPT', 'MAIL', 'DATA', 'END-OF-MESSAGE', 'CONNECT', 'EHLO'])} from ${field() || 'x'}: ${reply}; from=<${field()}> to=<${field()}> proto=ESMTP helo=<${field()}>`,
+          `Nov 30 00:12:34 mx postfix/${pick(['smtpd', 'postscreen'])}[${round}]: ${pick(['lost connection after ', 'timeout after ', 'too many errors after ', 'improper command pipelining after ', 'disconnect from ', 'PREGREET 11 after ', 'DNSBL rank 3 for [', 'warning: hostname ', 'SSL_accept error from '])}${field()} ${pick(['from ', 'does not resolve to address ', '', ']:25'])}${field()}${pick([': ', ' commands=3/5', ' (12 bytes)', ''])}${field()}`,
           `2026-11-30 00:12:34 1abcDE-000123-AB ${pick(['**', '=='])} ${field() || 'b@c'} R=r T=t H=h: SMTP error from remote mail server after ${pick(['RCPT TO:<b@c>', 'end of data', 'initial connection', field()])}: ${reply}`,
           field(),
         ]);

@@ -1,0 +1,70 @@
+/**
+ * What the lines Postfix's smtpd and postscreen log about a client mean, beside its refusals (which quote a reply,
+ * log-read.ts): the lines admins ask about most. Data: a pattern on the text after "postfix/smtpd[pid]: ", and what
+ * to say, from the pattern's groups. Texts as Postfix 3.x writes them (smtpd(8), postscreen(8)).
+ */
+
+export interface LogEvent {
+  /** Matched against the text after the daemon's tag. */
+  pattern: RegExp;
+  /** What the line means, from the match. */
+  explain: (m: RegExpExecArray) => string;
+}
+
+/** Postfix's disconnect counters ("rcpt=0/1"): a command's name, accepted of sent when they differ. */
+function counters(text: string): string {
+  const parts: string[] = [];
+  for (const [, name = '', ok = '', sent] of text.matchAll(/\b([a-z]+)=(\d+)(?:\/(\d+))?/g)) {
+    if (name === 'commands') continue;
+    parts.push(sent === undefined ? `${ok} ${name.toUpperCase()}` : `${sent} ${name.toUpperCase()}, ${ok} accepted`);
+  }
+  return parts.join('; ');
+}
+
+export const LOG_EVENTS: readonly LogEvent[] = [
+  {
+    pattern: /^disconnect from (\S+) (.*\bcommands=\d+(?:\/\d+)?)$/,
+    explain: (m) =>
+      `${m[1]} left; what it sent, as accepted/sent: ${counters(m[2] ?? '')}. A count with fewer accepted than sent is where it was refused (Postfix 3.0 and later, smtpd(8))`,
+  },
+  {
+    pattern: /^lost connection after (\S+)(?: \((\d+) bytes\))? from (\S+)$/,
+    explain: (m) =>
+      `${m[3]} hung up after ${m[1]}, in the middle of the dialog${m[1] === 'CONNECT' ? ': before saying anything, as port scanners and monitoring checks do' : m[1] === 'AUTH' ? ': password guessers do this, one try per connection' : m[1] === 'RCPT' ? ': address harvesters and spambots give up like this once refused' : ''}; or its connection broke (smtpd(8))`,
+  },
+  {
+    pattern: /^timeout after (\S+)(?: \((\d+) bytes\))? from (\S+)$/,
+    explain: (m) =>
+      `${m[3]} went silent after ${m[1]}${m[2] === undefined ? '' : ` (${m[2]} bytes of the message had come)`} for smtpd_timeout (300 s by default): a stalled client, or a network path that loses large packets (an MTU problem shows as a timeout after DATA or END-OF-MESSAGE with bytes sent) (postconf(5) smtpd_timeout)`,
+  },
+  {
+    pattern: /^too many errors after (\S+) from (\S+)$/,
+    explain: (m) =>
+      `Postfix hung up on ${m[2]} after ${m[1]}: smtpd_hard_error_limit (20) errors, after slowing it down from smtpd_soft_error_limit (10) on: a spambot guessing addresses, or a client in a loop (postconf(5))`,
+  },
+  {
+    pattern: /^improper command pipelining after (\S+) from (\S+): (.*)$/,
+    explain: (m) =>
+      `${m[2]} sent "${m[3]}" before the reply to ${m[1]}: talking out of turn (PIPELINING allows it only inside a group, never after ${m[1] === 'CONNECT' ? 'connecting' : m[1]} when it must end one; RFC 2920 §3.1), as spambots and SMTP smuggling do (postconf(5) smtpd_forbid_unauth_pipelining)`,
+  },
+  {
+    pattern: /^warning: hostname (\S+) does not resolve to address (\S+?):?(?:\s|$)/,
+    explain: (m) =>
+      `the reverse DNS name of ${m[2]}, ${m[1]}, does not lead back to it: Postfix calls the client "unknown", reject_unknown_client_hostname refuses it, and many receivers count it against its mail. Make the PTR and the A (or AAAA) record agree (postconf(5) reject_unknown_client_hostname)`,
+  },
+  {
+    pattern: /^PREGREET (\d+) after ([\d.]+) from (\S+): (.*)$/,
+    explain: (m) =>
+      `${m[3]} talked ${m[2]} s after connecting, before postscreen's greeting was over ("${m[4]}", ${m[1]} bytes): spambots do; a proper client waits for "220 ". postscreen_greet_action decides what follows (postscreen(8))`,
+  },
+  {
+    pattern: /^DNSBL rank (\d+) for \[?([0-9a-fA-F.:]+?)\]?:\d+$/,
+    explain: (m) =>
+      `${m[2]} is on DNS blocklists of combined weight ${m[1]}; at postscreen_dnsbl_threshold (1 by default) postscreen refuses it. /dnsbl ${m[2]} asks the lists (postscreen(8))`,
+  },
+  {
+    pattern: /^(?:SSL_accept error from (\S+?):?(?:\s|$)|warning: TLS library problem: (.*))/,
+    explain: (m) =>
+      `a TLS handshake with ${m[1] ?? 'a client'} failed${m[2] === undefined ? '' : ` (${m[2]})`}: often a client that speaks only old TLS versions or ciphers, or a scanner probing TLS; mail still flows in plain text unless TLS is required (postconf(5) smtpd_tls_security_level)`,
+  },
+];
