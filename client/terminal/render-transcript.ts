@@ -24,7 +24,10 @@ function shownSent(line: string, kind: Parameters<typeof secretFrom>[1]): string
   return showControls(shown);
 }
 
-/** `what`: what was pasted, for the first and last lines ("transcript", "bounce"). */
+/** The coach's hints that say what to type next. */
+const NEXT_STEP_HINTS: ReadonlySet<string> = new Set(['queued']);
+
+/** `what`: what was pasted, for the first and last lines ("transcript", "bounce", "log lines"). */
 export function formatReplay(steps: readonly ReplayStep[], n: number, what = 'transcript'): ReplayText {
   const coach = new Coach();
   const reports: ReplyReport[] = [];
@@ -51,7 +54,9 @@ export function formatReplay(steps: readonly ReplayStep[], n: number, what = 'tr
           slowSaid.add(report.slow.id);
           text += formatSlow(report);
         }
-        text += coach.afterReply(step.exchange).map(formatCoach).join('');
+        // Outside a dialog (a bounce, log lines) there is no next line to type: the coach's word on one is left out.
+        const hints = coach.afterReply(step.exchange).filter((h) => what === 'transcript' || !NEXT_STEP_HINTS.has(h.id));
+        text += hints.map(formatCoach).join('');
         break;
       }
     }

@@ -136,3 +136,15 @@ describe('readMailLog', () => {
     expect(said[8]).toMatch(/^smtpd: a TLS handshake with unknown\[203\.0\.113\.9\] failed/);
   });
 });
+
+describe('log lines shown', () => {
+  it('leave out the coach\'s word on what to type next (there is no dialog to go on with)', async () => {
+    const { formatReplay } = await import('../../client/terminal/render-transcript.js');
+    const shown = formatReplay(readMailLog(POSTFIX_SENT), 1, 'log lines').text;
+    expect(shown).toContain('gsmtp');
+    expect(shown).not.toContain('Send QUIT to finish');
+    // In a pasted dialog it stays: the dialog goes on.
+    const dialog = formatReplay(replies(readMailLog(POSTFIX_SENT)).map((exchange) => ({ kind: 'reply' as const, exchange })), 1, 'transcript').text;
+    expect(dialog).toContain('Send QUIT to finish');
+  });
+});
