@@ -17,7 +17,8 @@ import { TerminalView } from './terminal/view.js';
 import './app.css';
 import { ServerTextRenderer } from './terminal/server-text.js';
 import { FloodWatch } from './terminal/flood-watch.js';
-import { formatAddress, formatConnected, formatConnecting, formatNote } from './terminal/render.js';
+import { EOL, SGR, formatAddress, formatConnected, formatConnecting, formatNote, paint } from './terminal/render.js';
+import { practiceServerLog, type LogEntry } from '../shared/practice/server-log.js';
 import { formatCoach, formatExplained, formatExplanation, formatHint, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatStored, formatTlsReport } from './terminal/render-findings.js';
 import { explainFailure, failureReport } from '../shared/smtp/connect-failure.js';
@@ -64,6 +65,9 @@ const CONNECT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'NOT_CONNECTED',
 ]);
 
+/** Replies kept of a connection to the practice server for `/log` (a flood keeps no more). */
+const MAX_TRAIL_ENTRIES = 2000;
+
 export function startApp(boot: BootHandOver): void {
   const { conn, token, urlTarget } = boot;
   const status = new StatusLine();
@@ -99,6 +103,19 @@ export function startApp(boot: BootHandOver): void {
       log.add({ headers: r });
     } else explainSteps(replayTranscript(readTranscript(text)), 'transcript');
     view.focus();
+  };
+  /** `/log`: the last connection to the practice server as its log has it, in Postfix's format, then explained. */
+  const showPracticeLog = (): void => {
+    if (practiceTrail === null || practice === null) {
+      view.write(formatNote('/log shows your last connection to the practice server as its log has it: connect to it first'));
+      return;
+    }
+    const lines = practiceServerLog(practiceTrail.entries, `localhost[${practice.host}]`, 2000 + practiceTrail.n, practiceTrail.n);
+    view.write(
+      formatNote(`the practice server's log of your ${practiceTrail.open ? 'connection, so far' : 'last connection'}, in the format of Postfix's smtpd (as in /var/log/mail.log):`) +
+        lines.map((l) => paint(SGR.dim, `   ${showControls(l)}`) + EOL).join(''),
+    );
+    explainSteps(readMailLog(lines.join('\n')), 'log lines');
   };
   /** `/link`: the address that opens this page as it is now, shown and put on the clipboard if the browser lets it. */
   const shareThisPage = (): void => {
@@ -142,10 +159,18 @@ export function startApp(boot: BootHandOver): void {
   let typedAhead: string[] = [];
   /** A message the practice server stored, held until the reply to its final "." is shown (it usually comes first). */
   let pendingStored: StoredMessage | null = null;
+  /**
+   * The last connection to the practice server, as its log has it (`/log`, shared/practice/server-log.ts): what
+   * happened on it, with the times (epoch ms); `open` while it lasts, `n` its number on this page.
+   */
+  let practiceTrail: { entries: LogEntry[]; open: boolean; n: number } | null = null;
+  let practiceConnections = 0;
+  const epoch = (at: number): number => performance.timeOrigin + at;
   const renderer = new ServerTextRenderer((reply, firstLineAt) => {
     const now = rxTime;
     const ex = model.received(reply, now, firstLineAt);
     const n = ++replies;
+    if (practiceTrail?.open === true && practiceTrail.entries.length < MAX_TRAIL_ENTRIES) practiceTrail.entries.push({ kind: 'exchange', ex, at: epoch(now) });
     // Once greeted, the server's address is looked up as receivers of its mail will; its EHLO reply is judged, and
     // a recipient it accepts is checked for relaying (server-checks.ts), after the reply's own entry in the log.
     if (ex.kind === 'greeting') checks.greeted(reply);
@@ -242,6 +267,8 @@ export function startApp(boot: BootHandOver): void {
             return replay.open();
           case 'link':
             return shareThisPage();
+          case 'log':
+            return showPracticeLog();
           case 'tls':
             return view.write(
               tlsReport !== null
@@ -454,6 +481,9 @@ export function startApp(boot: BootHandOver): void {
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
         status.connected(m.host, m.address, m.port);
         if (!painted) view.write(formatConnected(m.host, m.address, m.port));
+        if (practice !== null && m.host === practice.host && m.port === practice.port) {
+          practiceTrail = { entries: [{ kind: 'connect', at: epoch(at) }], open: true, n: ++practiceConnections };
+        } else if (practiceTrail !== null) practiceTrail.open = false;
         clearTimeout(greetingWatch);
         // Timed from the connection (an early event handed over by the boot script came a while ago).
         greetingWatch = setTimeout(() => {
@@ -500,6 +530,10 @@ export function startApp(boot: BootHandOver): void {
         return checks.onDnsbl(m);
       case 'closed': {
         clearTimeout(greetingWatch);
+        if (practiceTrail?.open === true) {
+          practiceTrail.entries.push({ kind: 'close', at: epoch(at) });
+          practiceTrail.open = false;
+        }
         if (pendingStored !== null) view.write(formatStored(pendingStored));
         pendingStored = null;
         const rest = renderer.pending;

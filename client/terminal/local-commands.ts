@@ -1,9 +1,8 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/save`, `/replay` and
- * `/base64`. Lines starting
- * with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a
- * server understands. Inside message text they are left alone; in answer to an AUTH challenge, where base64 may
+ * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/save`, `/replay`,
+ * `/link`, `/log` and `/base64`. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
+ * letters), so they cannot collide with anything a server understands. Inside message text they are left alone; in answer to an AUTH challenge, where base64 may
  * begin with "/", only the words of heloterm's own commands are taken (localCommand).
  */
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
@@ -34,6 +33,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['save', '/save'],
   ['replay', '/replay'],
   ['link', '/link'],
+  ['log', '/log'],
   ['base64', '/base64 [-d] TEXT'],
 ];
 
@@ -76,7 +76,7 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'save', 'transcript', 'replay', 'link', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'save', 'transcript', 'replay', 'link', 'log', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -106,6 +106,8 @@ export type LocalCommand =
   | { kind: 'replay' }
   /** `/link`: the address that opens this page as it is now (share-link.ts). */
   | { kind: 'link' }
+  /** `/log`: the practice server's log of the last connection to it, in Postfix's format, explained. */
+  | { kind: 'log' }
   /** `/explain TEXT`: explain a reply quoted from elsewhere (a bounce message), or a code; TEXT may be empty. */
   | { kind: 'explain'; text: string };
 
@@ -156,6 +158,8 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return { kind: 'replay' };
     case 'link':
       return { kind: 'link' };
+    case 'log':
+      return { kind: 'log' };
     case 'base64':
     case 'b64':
       return text(base64Command(t.slice(1 + cmd.length).trim()));
@@ -185,6 +189,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
     formatNote('/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines') +
     formatNote('/link gives the address that opens this page connected here (and at the lesson in hand), to hand out') +
+    formatNote("/log shows your last connection to the practice server as its log has it (in Postfix's format), explained") +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge') +
     formatNote('keys: Ctrl+V pastes, Ctrl+C copies a selection (or abandons the line typed), Ctrl+W and Ctrl+K cut, Ctrl+Left/Right by word;') +

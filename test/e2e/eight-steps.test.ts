@@ -242,6 +242,30 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('shows the last connection as the practice server logs it, in Postfix\'s format, and explains it (/log)', async () => {
+    const practice = practiceInfo();
+    const page = await openPage('?connect=1');
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    await send(page, 'EHLO trainee.example.org', 250);
+    await send(page, 'MAIL FROM:<trainee@example.org>', 250);
+    await send(page, `RCPT TO:<nobody@${practice.domain}>`, 550);
+    await send(page, `RCPT TO:<${practice.mailboxes[0]}>`, 250);
+    await send(page, 'QUIT', 221);
+    await page.keyboard.type('/log');
+    await page.keyboard.press('Enter');
+    const text = await waitForTerminal(page, (t) => t.includes('-- end of the explained log lines'), REPLY_TIMEOUT_MS, 'the explained log');
+    expect(text).toContain("-- the practice server's log of your last connection, in the format of Postfix's smtpd (as in /var/log/mail.log):");
+    expect(text).toMatch(/practice postfix\/smtpd\[\d+\]: connect from localhost\[/);
+    expect(text).toContain(`NOQUEUE: reject: RCPT from localhost[${practice.host}]: 550 5.1.1 <nobody@${practice.domain}>`);
+    expect(text).toMatch(/disconnect from localhost\[[^\]]+\] ehlo=1 mail=1 rcpt=1\/2 quit=1 commands=4\/5/);
+    // Explained as the page explains any log: the refusal for the RCPT it answered, the counters in words.
+    expect(text).toContain('2 RCPT, 1 accepted');
+    const entry = page.locator('.reply-log li.explained');
+    await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await entry.textContent()).toContain('Answer to RCPT:');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('connects at once with ?connect=1', async () => {
     const practice = practiceInfo();
     const page = await openPage(`?host=${practice.host}&port=${practice.port}&connect=1`);

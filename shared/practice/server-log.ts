@@ -1,0 +1,125 @@
+/**
+ * The practice server's log of a connection, written in the format of Postfix's smtpd (smtpd(8), Postfix 3.x), from
+ * the dialog itself: what a trainee's session looks like from the server's side, the lines admins read in
+ * /var/log/mail.log. `connect from`, a `reject:` line for each command refused (NOQUEUE before the transaction has a
+ * queue id, the queue id after), `client=` when a transaction gets its first recipient, and at the end the
+ * `disconnect from` line with Postfix's counters (`rcpt=1/2`: two RCPT, one accepted). The practice server is not
+ * Postfix; its log only takes Postfix's form, so that reading it is practice for reading Postfix's. Pure.
+ */
+import type { Exchange } from '../smtp/session.js';
+
+export type LogEntry =
+  | { kind: 'connect'; at: number }
+  | { kind: 'exchange'; ex: Exchange; at: number }
+  | { kind: 'close'; at: number };
+
+/** The commands Postfix's disconnect line counts, in the order of its command table; others count as unknown. */
+const COUNTED = ['HELO', 'EHLO', 'STARTTLS', 'AUTH', 'MAIL', 'RCPT', 'DATA', 'BDAT', 'ETRN', 'RSET', 'NOOP', 'VRFY', 'QUIT'] as const;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A syslog time stamp, as mail.log has it: "Nov 30 00:12:34" (UTC). */
+export function syslogTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+}
+
+/** The reply as Postfix quotes it in a reject line: its lines joined, the code repeated on each dropped. */
+function quoted(ex: Exchange): string {
+  return ex.reply.lines.map((l, i) => (i === 0 ? `${ex.reply.code} ${l.enhanced === null ? '' : `${l.enhanced.text} `}${l.text}` : l.text)).join(' ');
+}
+
+/**
+ * The log lines of one connection (`pid`: the smtpd process number it shows, `client`: "localhost[127.0.0.1]", `n`:
+ * the connection's number, which makes its queue ids).
+ */
+export function practiceServerLog(entries: readonly LogEntry[], client: string, pid: number, n: number): string[] {
+  const out: string[] = [];
+  const tag = (at: number): string => `${syslogTime(at)} practice postfix/smtpd[${pid}]: `;
+  const counts = new Map<string, { ok: number; all: number }>();
+  const count = (verb: string, ok: boolean): void => {
+    const name = (COUNTED as readonly string[]).includes(verb) ? verb.toLowerCase() : 'unknown';
+    const c = counts.get(name) ?? { ok: 0, all: 0 };
+    counts.set(name, { ok: c.ok + (ok ? 1 : 0), all: c.all + 1 });
+  };
+  let helo = '';
+  let proto = 'SMTP';
+  let transactions = 0;
+  let queueId: string | null = null;
+  for (const e of entries) {
+    if (e.kind === 'connect') {
+      out.push(`${tag(e.at)}connect from ${client}`);
+      continue;
+    }
+    if (e.kind === 'close') {
+      const counters = [...counts].sort(([a], [b]) => order(a) - order(b)).map(([name, c]) => `${name}=${c.ok === c.all ? c.all : `${c.ok}/${c.all}`}`);
+      const ok = [...counts.values()].reduce((s, c) => s + c.ok, 0);
+      const all = [...counts.values()].reduce((s, c) => s + c.all, 0);
+      out.push(`${tag(e.at)}disconnect from ${client}${counters.map((c) => ` ${c}`).join('')} commands=${ok === all ? all : `${ok}/${all}`}`);
+      continue;
+    }
+    const { ex } = e;
+    const ok = ex.reply.cls === 2 || ex.reply.cls === 3;
+    const before = ex.before;
+    const fields = (to: string | null): string =>
+      `from=<${before.sender ?? ''}>${to === null ? '' : ` to=<${to}>`} proto=${proto}${helo === '' ? '' : ` helo=<${helo}>`}`;
+    const reject = (stage: string, to: string | null): void => {
+      out.push(`${tag(e.at)}${queueId ?? 'NOQUEUE'}: reject: ${stage} from ${client}: ${quoted(ex)}; ${fields(to)}`);
+    };
+    if (ex.kind === 'end-of-data') {
+      // The final "." is DATA's end: Postfix counts DATA once, a success when the message was taken.
+      count('DATA', ok);
+      if (!ok) reject('END-OF-MESSAGE', before.recipients[0] ?? null);
+      queueId = null;
+      continue;
+    }
+    // AUTH is counted by its outcome: the answer to its last response, or to the command itself.
+    if (ex.kind === 'auth-response') {
+      if (ex.reply.code !== 334) count('AUTH', ex.reply.cls === 2);
+      continue;
+    }
+    const cmd = ex.kind === 'command' ? ex.command : null;
+    if (cmd === null || (cmd.verb === 'AUTH' && ex.reply.code === 334)) continue;
+    switch (cmd.verb) {
+      case 'EHLO':
+      case 'HELO':
+        if (ok) {
+          helo = cmd.arg.trim().split(/\s+/)[0] ?? '';
+          proto = cmd.verb === 'EHLO' ? 'ESMTP' : 'SMTP';
+        }
+        break;
+      case 'MAIL':
+        if (!ok) reject('MAIL', null);
+        break;
+      case 'RCPT':
+        if (!ok) reject('RCPT', cmd.path ?? cmd.arg);
+        else if (queueId === null) {
+          // Postfix gives a transaction its queue id with the first recipient it accepts.
+          queueId = `${(0x3a0000 + n * 0x100 + ++transactions).toString(16).toUpperCase()}`;
+          out.push(`${tag(e.at)}${queueId}: client=${client}`);
+        }
+        break;
+      case 'DATA':
+        // Counted with its "." (above); a DATA refused at once is counted here.
+        if (ex.reply.code !== 354) {
+          count('DATA', false);
+          reject('DATA', before.recipients[0] ?? null);
+        }
+        continue;
+      case 'RSET':
+        if (ok) queueId = null;
+        break;
+      default:
+        break;
+    }
+    count(cmd.verb, ok);
+  }
+  return out;
+}
+
+/** Where a counter stands on the disconnect line: Postfix's command table order, unknown last. */
+function order(name: string): number {
+  const i = (COUNTED as readonly string[]).indexOf(name.toUpperCase());
+  return i === -1 ? COUNTED.length : i;
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { practiceServerLog, syslogTime, type LogEntry } from '../../shared/practice/server-log.js';
+import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
+import { ReplyParser } from '../../shared/smtp/parser.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+
+const T0 = Date.UTC(2026, 10, 30, 0, 12, 34);
+
+/** A dialog of C:/S: lines followed by the model, as the page follows it; one second per line of the script. */
+function entries(script: string[], close = true): LogEntry[] {
+  const model = new SessionModel();
+  const parser = new ReplyParser();
+  let at = T0;
+  const out: LogEntry[] = [{ kind: 'connect', at }];
+  model.connected();
+  for (const step of script) {
+    at += 1000;
+    if (step.startsWith('C: ')) model.sent(step.slice(3));
+    else for (const e of parser.push(`${step.slice(3)}\r\n`)) if (e.kind === 'reply') out.push({ kind: 'exchange', ex: model.received(e.reply), at });
+  }
+  if (close) out.push({ kind: 'close', at: at + 1000 });
+  return out;
+}
+
+const EIGHT_STEPS = [
+  'S: 220 practice.test ESMTP heloterm practice server',
+  'C: EHLO trainee.example.org',
+  'S: 250-practice.test Nice to meet you, [127.0.0.1]',
+  'S: 250 ENHANCEDSTATUSCODES',
+  'C: MAIL FROM:<trainee@example.org>',
+  'S: 250 2.1.0 Accepted',
+  'C: RCPT TO:<nobody@practice.test>',
+  'S: 550 5.1.1 <nobody@practice.test>: no such mailbox here',
+  'C: RCPT TO:<alice@practice.test>',
+  'S: 250 2.1.5 Accepted',
+  'C: DATA',
+  'S: 354 End data with <CR><LF>.<CR><LF>',
+  'C: Subject: hi',
+  'C: ',
+  'C: Hello.',
+  'C: .',
+  'S: 250 2.0.0 OK: practice message #1 accepted (not delivered anywhere)',
+  'C: QUIT',
+  'S: 221 2.0.0 Bye',
+];
+
+describe('practiceServerLog: a session as Postfix\'s smtpd logs one', () => {
+  it('writes connect, a NOQUEUE reject for the refused RCPT, client= at the first accepted one, and the counters', () => {
+    const lines = practiceServerLog(entries(EIGHT_STEPS), 'localhost[127.0.0.1]', 4242, 1);
+    expect(lines).toEqual([
+      'Nov 30 00:12:34 practice postfix/smtpd[4242]: connect from localhost[127.0.0.1]',
+      'Nov 30 00:12:42 practice postfix/smtpd[4242]: NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 <nobody@practice.test>: no such mailbox here; from=<trainee@example.org> to=<nobody@practice.test> proto=ESMTP helo=<trainee.example.org>',
+      'Nov 30 00:12:44 practice postfix/smtpd[4242]: 3A0101: client=localhost[127.0.0.1]',
+      'Nov 30 00:12:54 practice postfix/smtpd[4242]: disconnect from localhost[127.0.0.1] ehlo=1 mail=1 rcpt=1/2 data=1 quit=1 commands=5/6',
+    ]);
+  });
+
+  it('is read back by the mail log reader: the refusal explained as the answer to that RCPT, the counters said', () => {
+    const text = practiceServerLog(entries(EIGHT_STEPS), 'localhost[127.0.0.1]', 4242, 1).join('\n');
+    expect(isMailLog(text)).toBe(true);
+    const steps = readMailLog(text);
+    const replies = steps.flatMap((s) => (s.kind === 'reply' ? [s.exchange] : []));
+    expect(replies.map((e) => [e.reply.code, e.command?.verb, e.command?.path])).toEqual([[550, 'RCPT', 'nobody@practice.test']]);
+    const notes = steps.flatMap((s) => (s.kind === 'note' ? [s.text] : []));
+    expect(notes).toContainEqual(expect.stringContaining('1 EHLO; 1 MAIL; 2 RCPT, 1 accepted; 1 DATA; 1 QUIT'));
+  });
+
+  it('counts AUTH by its outcome, a refused DATA and unknown commands, and names the queue id after the first recipient', () => {
+    const lines = practiceServerLog(
+      entries([
+        'S: 220 practice.test ESMTP',
+        'C: HELO trainee',
+        'S: 250 practice.test',
+        'C: AUTH LOGIN',
+        'S: 334 VXNlcm5hbWU6',
+        'C: dHJhaW5lZQ==',
+        'S: 334 UGFzc3dvcmQ6',
+        'C: d3Jvbmc=',
+        'S: 535 5.7.8 Error: authentication failed',
+        'C: FOO',
+        'S: 500 5.5.2 Error: command not recognized',
+        'C: MAIL FROM:<a@example.org>',
+        'S: 250 2.1.0 Ok',
+        'C: DATA',
+        'S: 503 5.5.1 Error: need RCPT command',
+      ]),
+      'localhost[127.0.0.1]',
+      7,
+      2,
+    );
+    expect(lines.at(-2)).toBe('Nov 30 00:12:49 practice postfix/smtpd[7]: NOQUEUE: reject: DATA from localhost[127.0.0.1]: 503 5.5.1 Error: need RCPT command; from=<a@example.org> proto=SMTP helo=<trainee>');
+    expect(lines.at(-1)).toMatch(/disconnect from localhost\[127\.0\.0\.1\] helo=1 auth=0\/1 mail=1 data=0\/1 unknown=0\/1 commands=2\/5$/);
+  });
+
+  it('writes no disconnect line while the connection is open', () => {
+    expect(practiceServerLog(entries(EIGHT_STEPS.slice(0, 6), false), 'localhost[127.0.0.1]', 1, 1).at(-1)).not.toContain('disconnect');
+  });
+
+  it('stamps lines as syslog does', () => {
+    expect(syslogTime(Date.UTC(2026, 0, 5, 9, 3, 7))).toBe('Jan  5 09:03:07');
+  });
+});
