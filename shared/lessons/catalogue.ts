@@ -22,7 +22,7 @@ const QUIT: LessonStep = {
   task: 'Say goodbye.',
   type: ['QUIT'],
   expect: { answers: ['QUIT'], code: 221 },
-  learn: '221: the server closes the connection. Press Connect to begin a new session.',
+  learn: '221: the server closes the connection. Type /log to see this session as the server logged it, or press Connect to begin a new one.',
   source: 'RFC 5321 §4.1.1.10',
 };
 
