@@ -516,6 +516,7 @@ export function startApp(boot: BootHandOver): void {
         return checks.onRdns(m, at);
       case 'stored':
         transcript.note(`the practice server stored it as message #${m.n}`, at);
+        if (practiceTrail?.open === true) practiceTrail.entries.push({ kind: 'stored', n: m.n });
         // Shown after the reply to the final "." when that is still to come (the practice server stores first).
         if (model.unanswered.includes('.')) pendingStored = m;
         else view.write(formatStored(m));

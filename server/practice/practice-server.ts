@@ -15,6 +15,7 @@ import { generate as generateCertificate } from 'selfsigned';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 import { FULL_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS } from '../../shared/practice/trouble.js';
+import { practiceQueueId } from '../../shared/practice/server-log.js';
 
 export const PRACTICE_DOMAIN = 'practice.test';
 export const PRACTICE_LOCAL_PARTS = ['alice', 'bob', 'carol', 'postmaster'] as const;
@@ -137,7 +138,7 @@ function traceHeaders(session: SMTPServerSession, from: string, n: number, at: D
   const protocol = `${esmtp ? 'E' : ''}SMTP${esmtp && session.secure ? 'S' : ''}${esmtp && session.user ? 'A' : ''}`;
   return (
     `Return-Path: <${from}>\r\n` +
-    `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby ${PRACTICE_DOMAIN} (heloterm practice server) with ${protocol} id ${n};\r\n\t${rfc5322Date(at)}\r\n`
+    `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby ${PRACTICE_DOMAIN} (heloterm practice server) with ${protocol} id ${practiceQueueId(n)};\r\n\t${rfc5322Date(at)}\r\n`
   );
 }
 

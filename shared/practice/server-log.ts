@@ -11,7 +11,30 @@ import type { Exchange } from '../smtp/session.js';
 export type LogEntry =
   | { kind: 'connect'; at: number }
   | { kind: 'exchange'; ex: Exchange; at: number }
+  /** The practice server stored a message of this connection as its number `n`. */
+  | { kind: 'stored'; n: number }
   | { kind: 'close'; at: number };
+
+/**
+ * The queue id of the practice server's message `n`, as its Received line names it and its log (Postfix's form:
+ * hexadecimal capitals): the id that ties a message to its log lines, as on a real server.
+ */
+export function practiceQueueId(n: number): string {
+  return (0x3a0000 + n).toString(16).toUpperCase();
+}
+
+/**
+ * The queue id of the transaction whose first recipient was accepted at `from`: the message the practice server
+ * stored for it (before the next MAIL), else one of its own for a transaction that stored nothing.
+ */
+function queueIdAt(entries: readonly LogEntry[], from: number, n: number, t: number): string {
+  for (let i = from + 1; i < entries.length; i++) {
+    const e = entries[i];
+    if (e?.kind === 'stored') return practiceQueueId(e.n);
+    if (e?.kind === 'close' || (e?.kind === 'exchange' && e.ex.command?.verb === 'MAIL')) break;
+  }
+  return `${(0xb00000 + n * 0x100 + t).toString(16).toUpperCase()}`;
+}
 
 /** The commands Postfix's disconnect line counts, in the order of its command table; others count as unknown. */
 const COUNTED = ['HELO', 'EHLO', 'STARTTLS', 'AUTH', 'MAIL', 'RCPT', 'DATA', 'BDAT', 'ETRN', 'RSET', 'NOOP', 'VRFY', 'QUIT'] as const;
@@ -47,7 +70,8 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
   let proto = 'SMTP';
   let transactions = 0;
   let queueId: string | null = null;
-  for (const e of entries) {
+  for (const [i, e] of entries.entries()) {
+    if (e.kind === 'stored') continue;
     if (e.kind === 'connect') {
       out.push(`${tag(e.at)}connect from ${client}`);
       continue;
@@ -96,7 +120,7 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
         if (!ok) reject('RCPT', cmd.path ?? cmd.arg);
         else if (queueId === null) {
           // Postfix gives a transaction its queue id with the first recipient it accepts.
-          queueId = `${(0x3a0000 + n * 0x100 + ++transactions).toString(16).toUpperCase()}`;
+          queueId = queueIdAt(entries, i, n, ++transactions);
           out.push(`${tag(e.at)}${queueId}: client=${client}`);
         }
         break;

@@ -250,6 +250,10 @@ describe('heloterm in Chromium', () => {
     await send(page, 'MAIL FROM:<trainee@example.org>', 250);
     await send(page, `RCPT TO:<nobody@${practice.domain}>`, 550);
     await send(page, `RCPT TO:<${practice.mailboxes[0]}>`, 250);
+    await send(page, 'DATA', 354);
+    for (const line of ['Subject: the log', '']) await send(page, line, null);
+    await send(page, 'Hello.', null);
+    await send(page, '.', 250);
     await send(page, 'QUIT', 221);
     await page.keyboard.type('/log');
     await page.keyboard.press('Enter');
@@ -257,7 +261,11 @@ describe('heloterm in Chromium', () => {
     expect(text).toContain("-- the practice server's log of your last connection, in the format of Postfix's smtpd (as in /var/log/mail.log):");
     expect(text).toMatch(/practice postfix\/smtpd\[\d+\]: connect from localhost\[/);
     expect(text).toContain(`NOQUEUE: reject: RCPT from localhost[${practice.host}]: 550 5.1.1 <nobody@${practice.domain}>`);
-    expect(text).toMatch(/disconnect from localhost\[[^\]]+\] ehlo=1 mail=1 rcpt=1\/2 quit=1 commands=4\/5/);
+    expect(text).toMatch(/disconnect from localhost\[[^\]]+\] ehlo=1 mail=1 rcpt=1\/2 data=1 quit=1 commands=5\/6/);
+    // The message's Received line and its log lines share its queue id, as on a real server.
+    const id = /with ESMTP id ([0-9A-F]+);/.exec(text)?.[1];
+    expect(id).toBeDefined();
+    expect(text).toContain(`${id}: client=localhost[`);
     // Explained as the page explains any log: the refusal for the RCPT it answered, the counters in words.
     expect(text).toContain('2 RCPT, 1 accepted');
     const entry = page.locator('.reply-log li.explained');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { practiceServerLog, syslogTime, type LogEntry } from '../../shared/practice/server-log.js';
+import { practiceQueueId, practiceServerLog, syslogTime, type LogEntry } from '../../shared/practice/server-log.js';
 import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel } from '../../shared/smtp/session.js';
@@ -50,7 +50,7 @@ describe('practiceServerLog: a session as Postfix\'s smtpd logs one', () => {
     expect(lines).toEqual([
       'Nov 30 00:12:34 practice postfix/smtpd[4242]: connect from localhost[127.0.0.1]',
       'Nov 30 00:12:42 practice postfix/smtpd[4242]: NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 <nobody@practice.test>: no such mailbox here; from=<trainee@example.org> to=<nobody@practice.test> proto=ESMTP helo=<trainee.example.org>',
-      'Nov 30 00:12:44 practice postfix/smtpd[4242]: 3A0101: client=localhost[127.0.0.1]',
+      'Nov 30 00:12:44 practice postfix/smtpd[4242]: B00101: client=localhost[127.0.0.1]',
       'Nov 30 00:12:54 practice postfix/smtpd[4242]: disconnect from localhost[127.0.0.1] ehlo=1 mail=1 rcpt=1/2 data=1 quit=1 commands=5/6',
     ]);
   });
@@ -90,6 +90,14 @@ describe('practiceServerLog: a session as Postfix\'s smtpd logs one', () => {
     );
     expect(lines.at(-2)).toBe('Nov 30 00:12:49 practice postfix/smtpd[7]: NOQUEUE: reject: DATA from localhost[127.0.0.1]: 503 5.5.1 Error: need RCPT command; from=<a@example.org> proto=SMTP helo=<trainee>');
     expect(lines.at(-1)).toMatch(/disconnect from localhost\[127\.0\.0\.1\] helo=1 auth=0\/1 mail=1 data=0\/1 unknown=0\/1 commands=2\/5$/);
+  });
+
+  it('names a stored message\'s transaction by its queue id, the one its Received line has', () => {
+    const withStored = entries(EIGHT_STEPS);
+    // The practice server says it stored message #7 just before its reply to the "." (as it does).
+    withStored.splice(withStored.findIndex((e) => e.kind === 'exchange' && e.ex.kind === 'end-of-data'), 0, { kind: 'stored', n: 7 });
+    expect(practiceQueueId(7)).toBe('3A0007');
+    expect(practiceServerLog(withStored, 'localhost[127.0.0.1]', 4242, 1)).toContain('Nov 30 00:12:44 practice postfix/smtpd[4242]: 3A0007: client=localhost[127.0.0.1]');
   });
 
   it('writes no disconnect line while the connection is open', () => {
