@@ -21,6 +21,42 @@ function counters(text: string): string {
   return parts.join('; ');
 }
 
+/**
+ * Why a delivery that quotes no reply was deferred or bounced (the text in the parentheses of `status=deferred (…)`),
+ * as Postfix's smtp and local delivery agents word it.
+ */
+export const DELIVERY_EVENTS: readonly LogEvent[] = [
+  {
+    pattern: /^(?:delivery temporarily suspended: )?(?:lost connection with (\S+) while (.+)|conversation with (\S+) timed out while (.+))$/,
+    explain: (m) =>
+      m[1] !== undefined
+        ? `${m[1]} hung up while ${m[2]}: overloaded, or it dropped this client (a blocklist, a rate or connection limit); its own log says why`
+        : `${m[3]} stopped answering while ${m[4]} (Postfix waits smtp_*_timeout, 300 s for most steps): overloaded, or a network path that loses large packets when it happens while sending the message`,
+  },
+  {
+    pattern: /^(?:delivery temporarily suspended: )?Host or domain name not found\. Name service error for name=(\S+) type=(\w+): (.+)$/,
+    explain: (m) =>
+      `DNS has no ${m[2]} answer for ${m[1]} (${m[3]}): "try again" is a resolver that timed out or failed (SERVFAIL), otherwise the name has no such record. /mx ${m[1]} asks as a sending MTA does`,
+  },
+  {
+    pattern: /^(?:delivery temporarily suspended: )?TLS is required, but (?:was not offered by host|host) (\S+)/,
+    explain: (m) =>
+      `this server requires TLS for the destination (smtp_tls_security_level = encrypt or a TLS policy), and ${m[1]} did not offer STARTTLS, or the handshake failed: nothing is sent in plain text (postconf(5) smtp_tls_security_level)`,
+  },
+  {
+    pattern: /^(?:delivery temporarily suspended: )?Server certificate not (?:trusted|verified)/,
+    explain: () => 'the receiving server\'s certificate failed the check a TLS policy requires (verify or secure level, MTA-STS or DANE): an expired or self-signed certificate, or a name that does not match. /tls shows one after STARTTLS',
+  },
+  {
+    pattern: /^unknown user: "([^"]*)"$/,
+    explain: (m) => `no local mailbox or alias for "${m[1]}": refused by local delivery, after the message was accepted (a bounce follows) (local(8))`,
+  },
+  {
+    pattern: /^delivered (?:to (?:mailbox|maildir|command: .+|file: .+)|via (\S+) service)/,
+    explain: (m) => `delivered locally${m[1] === undefined ? '' : ` by the ${m[1]} service`}: the message is in the recipient's mailbox (local(8), virtual(8), pipe(8))`,
+  },
+];
+
 export const LOG_EVENTS: readonly LogEvent[] = [
   {
     pattern: /^disconnect from (\S+) (.*\bcommands=\d+(?:\/\d+)?)$/,

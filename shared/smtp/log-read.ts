@@ -19,7 +19,7 @@
  */
 import { exchangeFor } from './bounce-read.js';
 import { explainFailure } from './connect-failure.js';
-import { LOG_EVENTS } from './log-events.js';
+import { DELIVERY_EVENTS, LOG_EVENTS, type LogEvent } from './log-events.js';
 import { initialState, type SessionState } from './session.js';
 import type { ReplayStep } from './transcript-read.js';
 
@@ -27,10 +27,10 @@ import type { ReplayStep } from './transcript-read.js';
 const MAX_LOG_REPLIES = 50;
 
 /** A Postfix daemon's tag: "postfix/smtp[1234]:", with a multi-instance name ("postfix-out/smtp") or a sub-path. */
-const POSTFIX_TAG = /\bpostfix[\w.-]*(?:\/[\w.-]+)*\/(smtp|lmtp|smtpd|postscreen)\[\d+\]: /;
+const POSTFIX_TAG = /\bpostfix[\w.-]*(?:\/[\w.-]+)*\/(smtp|lmtp|smtpd|postscreen|local|virtual|pipe)\[\d+\]: /;
 const DELIVERY = /^([0-9A-Za-z]+): to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=([^,]+),.*?(?: dsn=(\d\.\d{1,3}\.\d{1,3}),)? status=(\w+) \((.*)\)$/;
 const SAID = /^host (\S+) said: (\d{3}[ -].*?)(?: \(in reply to (.+?) command\))?$/;
-const CONNECT = /^connect to (\S+?): (.+)$/;
+const CONNECT = /^(?:delivery temporarily suspended: )?connect to (\S+?): (.+)$/;
 const REJECT = /^(?:([0-9A-Za-z]+)|NOQUEUE): (?:milter-)?reject: ([A-Z-]+) from (\S+?): (\d{3} .*?)(?:; (from=<[^>]*>(?: to=<[^>]*>)?.*))?$/;
 /** An Exim main log line of a delivery that failed (`**`) or was deferred (`==`), with its message id. */
 const EXIM = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})? (?:\[\d+\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (\*\*|==) (\S+).*?: SMTP error from remote mail server after (.+?): (\d{3}[ -].*)$/;
@@ -83,6 +83,15 @@ function failureNote(where: string, error: string): string | null {
   return f === null ? null : `${f.title}: ${f.cause} ${f.action}${f.source === '' ? '' : ` (${f.source})`}`;
 }
 
+/** What the first of `events` that matches `text` says of it, or null. */
+function explainBy(events: readonly LogEvent[], text: string): string | null {
+  for (const event of events) {
+    const m = event.pattern.exec(text);
+    if (m !== null) return event.explain(m);
+  }
+  return null;
+}
+
 /** The replies a log quotes, each with a note saying which line and message it came from; empty when none. */
 export function readMailLog(text: string): ReplayStep[] {
   const out: ReplayStep[] = [];
@@ -119,7 +128,7 @@ export function readMailLog(text: string): ReplayStep[] {
           add(`${head}; the receiving server's answer to the end of the message:`, said, 'end of data');
         } else {
           const connect = CONNECT.exec(said);
-          const why = connect === null ? null : failureNote(connect[1] ?? '', connect[2] ?? '');
+          const why = connect !== null ? failureNote(connect[1] ?? '', connect[2] ?? '') : explainBy(DELIVERY_EVENTS, said);
           out.push({ kind: 'note', text: `${head}: ${said}${why === null ? '' : ` — ${why}`}` });
         }
         continue;
@@ -135,15 +144,11 @@ export function readMailLog(text: string): ReplayStep[] {
         continue;
       }
       // What smtpd and postscreen say about a client (log-events.ts), each different line once.
-      for (const event of LOG_EVENTS) {
-        const m = event.pattern.exec(rest);
-        if (m === null) continue;
-        const note = `${tag[1]}: ${event.explain(m)}`;
-        if (!explained.has(note) && explained.size < MAX_LOG_REPLIES) {
-          explained.add(note);
-          out.push({ kind: 'note', text: note });
-        }
-        break;
+      const said = explainBy(LOG_EVENTS, rest);
+      const note = `${tag[1]}: ${said}`;
+      if (said !== null && !explained.has(note) && explained.size < MAX_LOG_REPLIES) {
+        explained.add(note);
+        out.push({ kind: 'note', text: note });
       }
       continue;
     }
@@ -155,7 +160,7 @@ export function readMailLog(text: string): ReplayStep[] {
   }
   if (repeated > 0) out.push({ kind: 'note', text: `${repeated} more line${repeated === 1 ? '' : 's'} quoted a reply explained above` });
   if (out.length === 0) {
-    out.push({ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, smtpd and postscreen lines, and Exim's ** and == lines" });
+    out.push({ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, and Exim's ** and == lines" });
   }
   return out;
 }

@@ -101,7 +101,35 @@ describe('readMailLog', () => {
 
   it('says so when log lines hold nothing it knows', () => {
     const local = 'Nov 30 00:16:00 mx postfix/smtpd[2223]: connect from unknown[203.0.113.9]';
-    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, smtpd and postscreen lines, and Exim's ** and == lines" }]);
+    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, and Exim's ** and == lines" }]);
+  });
+
+  it('says why a delivery that quotes no reply was deferred or bounced, and what a local delivery did', () => {
+    const at = (daemon: string, id: string, rcpt: string, status: string, why: string): string =>
+      `Nov 30 00:20:00 mx postfix/${daemon}[3333]: ${id}: to=<${rcpt}>, relay=none, delay=300, delays=0/0/300/0, dsn=4.4.2, status=${status} (${why})`;
+    const said = notes(
+      readMailLog(
+        [
+          at('smtp', 'A1', 'a@example.com', 'deferred', 'lost connection with mx.example.com[198.51.100.7] while receiving the initial server greeting'),
+          at('smtp', 'A2', 'b@example.com', 'deferred', 'conversation with mx.example.com[198.51.100.7] timed out while sending end of data -- message may be sent more than once'),
+          at('smtp', 'A3', 'c@example.net', 'deferred', 'delivery temporarily suspended: Host or domain name not found. Name service error for name=example.net type=MX: Host not found, try again'),
+          at('smtp', 'A4', 'd@example.com', 'deferred', 'delivery temporarily suspended: connect to mx.example.com[198.51.100.7]:25: Connection refused'),
+          at('smtp', 'A5', 'e@example.com', 'deferred', 'TLS is required, but was not offered by host mx.example.com[198.51.100.7]'),
+          at('local', 'A6', 'bob@mx.example.org', 'bounced', 'unknown user: "bob"'),
+          at('virtual', 'A7', 'carol@example.org', 'sent', 'delivered to maildir'),
+          at('pipe', 'A8', 'dave@example.org', 'sent', 'delivered via dovecot service'),
+        ].join('\n'),
+      ),
+    );
+    expect(said).toHaveLength(8);
+    expect(said[0]).toMatch(/^A1 to a@example\.com: deferred \(dsn=4\.4\.2\): lost connection .* — mx\.example\.com\[198\.51\.100\.7\] hung up while receiving the initial server greeting: overloaded/);
+    expect(said[1]).toMatch(/— mx\.example\.com\[198\.51\.100\.7\] stopped answering while sending end of data -- message may be sent more than once/);
+    expect(said[2]).toMatch(/— DNS has no MX answer for example\.net \(Host not found, try again\).*\/mx example\.net asks/);
+    expect(said[3]).toMatch(/— nothing listens there: /);
+    expect(said[4]).toMatch(/— this server requires TLS for the destination/);
+    expect(said[5]).toMatch(/^A6 to bob@mx\.example\.org: bounced \(dsn=4\.4\.2\): unknown user: "bob" — no local mailbox or alias for "bob"/);
+    expect(said[6]).toMatch(/delivered to maildir — delivered locally: the message is in the recipient's mailbox/);
+    expect(said[7]).toMatch(/delivered locally by the dovecot service/);
   });
 
   it('says what smtpd\'s and postscreen\'s lines about a client mean, each different line once', () => {
