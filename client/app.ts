@@ -607,6 +607,12 @@ export function startApp(boot: BootHandOver): void {
   conn.onLink('down', (code, reason) => onLinkEvent({ kind: 'down', code, reason }));
   conn.onLink('protocolError', (error) => onLinkEvent({ kind: 'protocolError', error }));
 
+  // Closing the tab (Ctrl+W, which the page cannot take for itself) or leaving the page ends an open SMTP session and
+  // loses the terminal and the reply log: while one is open, the browser asks first.
+  window.addEventListener('beforeunload', (e) => {
+    if (state !== 'idle') e.preventDefault();
+  });
+
   const theme = new ThemeSwitch(view.term, switches);
   new ScreenReaderSwitch(view.term, theme.button);
   view.type(boot.typed);

@@ -16,7 +16,8 @@
  *   and inside a pasted chunk, Tab becomes one space: SMTP commands separate their words by SP (RFC 5321 §4.1.1), in
  *   message text a space is as good as a tab for header folding (RFC 5322 §2.2.3 WSP), and a tab would move the
  *   terminal cursor to a tab stop, which the one-cell-per-character editing model cannot follow.
- * - DEL (0x7f) is Backspace wherever it appears, as in a cooked tty; it is never inserted.
+ * - DEL (0x7f) is Backspace wherever it appears, as in a cooked tty; it is never inserted. BS (0x08), which xterm
+ *   sends for Ctrl+Backspace, deletes the word before the cursor.
  * - CR, LF and CRLF each end a line; so a pasted chunk becomes one command per line, and an empty line in a paste
  *   is sent as an empty line (in DATA it separates the headers from the body, RFC 5322 §2.1). A CRLF pair is only
  *   recognised inside one chunk (xterm delivers a paste as one chunk and turns its line breaks into CR anyway).
@@ -24,7 +25,8 @@
  *   ignored; an incomplete sequence at the end of a chunk is dropped (xterm delivers each key's sequence whole).
  * - The cursor counts code points, not UTF-16 units, so it never stands between the halves of a surrogate pair.
  * - The keys of a readline prompt, as a shell user's fingers know them: Ctrl-A/E, Ctrl-U (the whole line), Ctrl-K
- *   (to the end), Ctrl-W (the word before the cursor, to a space), Alt-Backspace (to a non-alphanumeric),
+ *   (to the end), Ctrl-W (the word before the cursor, to a space; browsers keep Ctrl+W for closing the tab, so it
+ *   only arrives in an app window), Alt-Backspace and Ctrl-Backspace (to a non-alphanumeric, as text fields do),
  *   Ctrl-Left/Right and Alt-B/F (by word). Ctrl-C abandons the line: nothing is sent, but the line is kept in the
  *   history and the adapter shows it with `^C`, so a slip of the finger loses nothing.
  * - Copy and paste are the browser's: see leftToBrowser.
@@ -121,7 +123,8 @@ const ESCAPE_KEYS: Readonly<Record<string, KeyKind>> = {
 /** Single control characters with a meaning; every other control character is ignored. */
 const CONTROL_KEYS: Readonly<Record<string, KeyKind>> = {
   '\x7f': 'backspace',
-  '\b': 'backspace',
+  // What xterm sends for Ctrl+Backspace: a word back, as in every text field of a browser.
+  '\b': 'kill-alnum',
   '\x01': 'home', // Ctrl-A
   '\x05': 'end', // Ctrl-E
   '\x15': 'kill', // Ctrl-U

@@ -192,7 +192,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote("/log shows your last connection to the practice server as its log has it (in Postfix's format), explained") +
     formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
     formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge') +
-    formatNote('keys: Ctrl+V pastes, Ctrl+C copies a selection (or abandons the line typed), Ctrl+W and Ctrl+K cut, Ctrl+Left/Right by word;') +
+    formatNote('keys: Ctrl+V pastes, Ctrl+C copies a selection (or abandons the line typed), Ctrl+Backspace and Ctrl+K cut, Ctrl+Left/Right by word;') +
     formatNote('Escape then Tab leaves the terminal for the reply log, Shift+Tab for the controls above')
   );
 }

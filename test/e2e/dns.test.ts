@@ -101,6 +101,8 @@ describe('DNS lookups in Chromium', () => {
     const host = page.locator('input[name="host"]');
     const findMx = page.locator('button[data-action="mx"]');
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    // The form's buttons are the app's, which loads after the boot script (later on a loaded machine).
+    await page.locator('button[data-action="theme"]').waitFor({ timeout: TIMEOUT_MS });
     // An address is not a domain: the form says so and nothing is looked up.
     await host.fill('192.0.2.1');
     await findMx.click();

@@ -7,7 +7,7 @@ const HOME = ['\x1b[H', '\x1bOH', '\x1b[1~', '\x01'];
 const END = ['\x1b[F', '\x1bOF', '\x1b[4~', '\x05'];
 const UP = '\x1b[A';
 const DOWN = '\x1b[B';
-const BACKSPACES = ['\x7f', '\b'];
+const BACKSPACES = ['\x7f'];
 const DELETE = '\x1b[3~';
 const KILL = '\x15';
 
@@ -49,6 +49,7 @@ describe('LineEditor: editing keys', () => {
     { name: 'Ctrl-W at the start does nothing', input: ['ab', '\x01', '\x17'], text: 'ab', cursor: 0 },
     { name: 'Alt-Backspace kills back to a non-alphanumeric', input: ['MAIL FROM:<x@example.org', '\x1b\x7f'], text: 'MAIL FROM:<x@example.', cursor: 21 },
     { name: 'Alt-Backspace skips separators first', input: ['RCPT TO:<bob@', '\x1b\x7f'], text: 'RCPT TO:<', cursor: 9 },
+    { name: 'Ctrl-Backspace (BS from xterm) kills a word back, as in text fields', input: ['MAIL FROM:<x@example.org', '\b'], text: 'MAIL FROM:<x@example.', cursor: 21 },
     ...['\x1b[1;5D', '\x1b[1;3D', '\x1bb'].map((k) => ({ name: `word left ${JSON.stringify(k)} stops at each word's start`, input: ['MAIL FROM:<x@example.org>', k, k], text: 'MAIL FROM:<x@example.org>', cursor: 13 })),
     ...['\x1b[1;5C', '\x1b[1;3C', '\x1bf'].map((k) => ({ name: `word right ${JSON.stringify(k)} stops at each word's end`, input: ['MAIL FROM:<x@example.org>', '\x01', k, k], text: 'MAIL FROM:<x@example.org>', cursor: 9 })),
     { name: 'word left and right stop at the ends of the line', input: ['a b', '\x1bb', '\x1bb', '\x1bb', '\x1bf', '\x1bf', '\x1bf'], text: 'a b', cursor: 3 },
