@@ -385,6 +385,31 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('asks before the page goes while an SMTP session is open (Ctrl+W closes the tab: the page cannot take it)', async () => {
+    const asked = async (page: Page): Promise<boolean> => {
+      const dialog = new Promise<boolean>((resolve) => {
+        page.once('dialog', (d) => {
+          resolve(d.type() === 'beforeunload');
+          void d.accept(); // and the page goes
+        });
+        page.once('close', () => setTimeout(() => resolve(false), 100));
+      });
+      await page.close({ runBeforeUnload: true });
+      return dialog;
+    };
+    // Connected, with a key typed (browsers ask only on a page the user has interacted with).
+    const open = await openPage('?connect=1');
+    await waitForTerminal(open, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    await send(open, 'NOOP', 250);
+    expect(await asked(open)).toBe(true);
+    // Not connected: it goes without asking.
+    const idle = await openPage();
+    await idle.locator('button[data-action="theme"]').waitFor();
+    await idle.locator('.xterm-helper-textarea').focus();
+    await idle.keyboard.type('x');
+    expect(await asked(idle)).toBe(false);
+  });
+
   it('lets a keyboard leave the terminal, where Tab completes: Escape then Tab to the reply log, Shift+Tab back', async () => {
     const page = await openPage('?connect=1');
     await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
