@@ -110,6 +110,7 @@ export function startApp(boot: BootHandOver): void {
       view.write(formatNote('/log shows your last connection to the practice server as its log has it: connect to it first'));
       return;
     }
+    // The bridge reaches the practice server over loopback; each connection is an smtpd process of its own.
     const lines = practiceServerLog(practiceTrail.entries, `localhost[${practice.host}]`, 2000 + practiceTrail.n, practiceTrail.n);
     view.write(
       formatNote(`the practice server's log of your ${practiceTrail.open ? 'connection, so far' : 'last connection'}, in the format of Postfix's smtpd (as in /var/log/mail.log):`) +
@@ -444,20 +445,20 @@ export function startApp(boot: BootHandOver): void {
       case 'hello': {
         // A bridge started again has its practice server on a new port: a form or a target that pointed at the old
         // one follows it (the form even if its fields were typed in).
-        const now = m.practice === null ? null : { host: m.practice.host, port: m.practice.port, tls: false };
-        const follow = now !== null && isPracticeTarget(form.peek());
-        if (now !== null && afterReopen !== null && isPracticeTarget(afterReopen)) afterReopen = now;
+        const target = m.practice === null ? null : { host: m.practice.host, port: m.practice.port, tls: false };
+        const follow = target !== null && isPracticeTarget(form.peek());
+        if (target !== null && afterReopen !== null && isPracticeTarget(afterReopen)) afterReopen = target;
         practice = m.practice;
         checks.practice = m.practice;
         form.setAllowedPorts(m.allowedPorts);
-        if (now !== null) form.prefill(now, !follow);
+        if (target !== null) form.prefill(target, !follow);
         updateHint(form.peek());
         if (afterReopen !== null) {
-          const target = afterReopen;
+          const reopened = afterReopen;
           afterReopen = null;
           transcript.note('reached the heloterm bridge again', at);
           setState('idle');
-          return connectTo(target);
+          return connectTo(reopened);
         }
         lessonFromUrl();
         return connectFromUrl();
