@@ -41,8 +41,8 @@ export function isMailLog(text: string): boolean {
 }
 
 /**
- * What a Postfix "in reply to … command" or an Exim "after …" names, as a command line the model reads; null for the
- * greeting (Exim's "after initial connection").
+ * What a Postfix "in reply to … command" or an Exim "after …" names, as a command line the model reads; null for
+ * the greeting (Exim's "after initial connection").
  */
 function commandOf(answered: string, rcpt: string): string | null {
   if (/^initial connection$/i.test(answered)) return null;
