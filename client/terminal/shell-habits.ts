@@ -53,7 +53,7 @@ function hostPort(text: string): { host: string; port: number } | null {
   return port === null ? null : { host: m[1] ?? '', port };
 }
 
-/** What a typed `telnet …`, `open …`, `nc …` or `openssl s_client …` line connects to; null for anything else */
+/** Where a typed `telnet …`, `open …`, `nc …` or `openssl s_client …` line connects; null for anything else. */
 export function shellConnect(line: string): ShellConnect | null {
   const words = line.trim().split(/\s+/);
   // A path to the tool (/usr/bin/telnet) is the tool.
