@@ -188,7 +188,8 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       },
       onData: (stream, session, callback) => {
         this.receive(stream, session).then(
-          (n) => callback(null, `practice message #${n} accepted (not delivered anywhere)`),
+          // In Postfix's words, with the queue id its Received line and /log name (practiceQueueId).
+          (n) => callback(null, `Ok: queued as ${practiceQueueId(n)} (practice message #${n}, delivered nowhere)`),
           (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
         );
       },

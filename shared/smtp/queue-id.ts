@@ -2,7 +2,8 @@
  * The queue id in a server's reply to the final ".": the name the message goes by in that server's logs and queue,
  * and what an admin does next with a test message, to follow its delivery. Each server has its own form; these are
  * the forms of the recorded Postfix, Exim and OpenSMTPD dialogs (test/fixtures/real-mta) and the published ones of
- * Sendmail, Exchange / Microsoft 365, Gmail and Dovecot's LMTP (whose answer to "." is per recipient, RFC 2033). Pure; data and one reader.
+ * Sendmail, Exchange / Microsoft 365, Gmail and Dovecot's LMTP (whose answer to "." is per recipient, RFC 2033), and
+ * heloterm's own practice server's. Pure; data and one reader.
  */
 
 export interface QueueId {
@@ -22,6 +23,13 @@ interface QueueIdForm {
 }
 
 const FORMS: readonly QueueIdForm[] = [
+  {
+    // "250 2.0.0 Ok: queued as 3A0001 (practice message #1, delivered nowhere)": heloterm's practice server, in
+    // Postfix's words (server/practice/practice-server.ts), before Postfix's own form
+    server: 'the practice server',
+    pattern: /^Ok: queued as ([0-9A-F]{6,8}) \(practice message #\d+\b/,
+    follow: () => "/log shows it in the practice server's log, in Postfix's format, as grep on /var/log/mail.log would",
+  },
   {
     // "250 2.0.0 Ok: queued as C883C174005" (Postfix smtpd.c)
     server: 'Postfix',

@@ -253,7 +253,9 @@ describe('heloterm in Chromium', () => {
     await send(page, 'DATA', 354);
     for (const line of ['Subject: the log', '']) await send(page, line, null);
     await send(page, 'Hello.', null);
-    await send(page, '.', 250);
+    const accepted = await send(page, '.', 250);
+    // The practice server answers in Postfix's words, and its queue id points at /log.
+    expect(accepted).toMatch(/# queue id 3A[0-9A-F]{4,} \(the practice server\): \/log shows it in the practice server's log/);
     await send(page, 'QUIT', 221);
     await page.keyboard.type('/log');
     await page.keyboard.press('Enter');

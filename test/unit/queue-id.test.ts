@@ -53,8 +53,18 @@ describe('readQueueId', () => {
     expect(readQueueId('<bob@example.org> short Saved')).toBeNull();
   });
 
+  it("reads the practice server's answer as its own (Postfix's words), pointing at /log", () => {
+    expect(readQueueId('Ok: queued as 3A0001 (practice message #1, delivered nowhere)')).toEqual({
+      id: '3A0001',
+      server: 'the practice server',
+      follow: "/log shows it in the practice server's log, in Postfix's format, as grep on /var/log/mail.log would",
+    });
+    // Postfix's own answer is still Postfix's.
+    expect(readQueueId('Ok: queued as 3A0001')?.server).toBe('Postfix');
+  });
+
   it('finds none in replies without one', () => {
-    for (const text of ['OK: practice message #1 accepted (not delivered anywhere)', 'Ok', 'Message accepted for delivery', 'OK id=', 'queued as', 'Ok: queued as \x1b[2J']) {
+    for (const text of ['Ok', 'Message accepted for delivery', 'OK id=', 'queued as', 'Ok: queued as \x1b[2J']) {
       expect(readQueueId(text), text).toBeNull();
     }
   });

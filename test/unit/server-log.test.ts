@@ -39,7 +39,7 @@ const EIGHT_STEPS = [
   'C: ',
   'C: Hello.',
   'C: .',
-  'S: 250 2.0.0 OK: practice message #1 accepted (not delivered anywhere)',
+  'S: 250 2.0.0 Ok: queued as 3A0001 (practice message #1, delivered nowhere)',
   'C: QUIT',
   'S: 221 2.0.0 Bye',
 ];
