@@ -141,10 +141,13 @@ describe('heloterm in Chromium', () => {
   it('says so when the explanations cannot be loaded, instead of waiting silently', async () => {
     const page = await pages.open(app().url, { viewport: VIEWPORT, prepare: (p) => p.route(/\/assets\/app-[^/]*\.js$/, (route) => route.abort()) });
     await expect.poll(() => page.locator('.load-failed').textContent(), { timeout: 5000 }).toContain('could not load its explanations');
-    // The aborted chunk is the only error, twice (Vite preloads it, then imports it); nothing else broke. The second
-    // may be reported after the message is on screen (a fresh-clone CI run saw it come late): wait for both.
-    await expect.poll(() => pages.errors.length, { timeout: 5000 }).toBe(2);
-    expect(pages.errors).toEqual(['Failed to load resource: net::ERR_FAILED', 'Failed to load resource: net::ERR_FAILED']);
+    // The aborted chunk is the only error; nothing else broke. Chromium reports it once or twice (Vite preloads it,
+    // then imports it: the import may reuse the failed preload), the second perhaps after the message is on screen
+    // (fresh-clone CI runs have seen both): wait for one, give a second time to come, then look at them all.
+    await expect.poll(() => pages.errors.length, { timeout: 5000 }).toBeGreaterThan(0);
+    await page.waitForTimeout(500);
+    expect(pages.errors.length).toBeLessThanOrEqual(2);
+    expect(new Set(pages.errors)).toEqual(new Set(['Failed to load resource: net::ERR_FAILED']));
     pages.errors = [];
   });
 
