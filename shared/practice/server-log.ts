@@ -70,6 +70,10 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
   let proto = 'SMTP';
   let transactions = 0;
   let queueId: string | null = null;
+  /** The last command answered, as Postfix names it in "lost connection after …". */
+  let last = 'CONNECT';
+  /** DATA got its 354 and the message has not ended. */
+  let inData = false;
   for (const [i, e] of entries.entries()) {
     if (e.kind === 'stored') continue;
     if (e.kind === 'connect') {
@@ -77,6 +81,10 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
       continue;
     }
     if (e.kind === 'close') {
+      // Closed without QUIT's 221 (the Disconnect button, a page closed, the server's own hang-up): Postfix says after
+      // which command, and a message still being typed counts as a DATA that failed.
+      if (last !== 'QUIT') out.push(`${tag(e.at)}lost connection after ${last} from ${client}`);
+      if (inData) count('DATA', false);
       const counters = [...counts].sort(([a], [b]) => order(a) - order(b)).map(([name, c]) => `${name}=${c.ok === c.all ? c.all : `${c.ok}/${c.all}`}`);
       const ok = [...counts.values()].reduce((s, c) => s + c.ok, 0);
       const all = [...counts.values()].reduce((s, c) => s + c.all, 0);
@@ -93,6 +101,8 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
     };
     if (ex.kind === 'end-of-data') {
       // The final "." is DATA's end: Postfix counts DATA once, a success when the message was taken.
+      last = 'END-OF-MESSAGE';
+      inData = false;
       count('DATA', ok);
       if (!ok) reject('END-OF-MESSAGE', before.recipients[0] ?? null);
       queueId = null;
@@ -105,6 +115,7 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
     }
     const cmd = ex.kind === 'command' ? ex.command : null;
     if (cmd === null || (cmd.verb === 'AUTH' && ex.reply.code === 334)) continue;
+    last = (COUNTED as readonly string[]).includes(cmd.verb) ? cmd.verb : 'UNKNOWN';
     switch (cmd.verb) {
       case 'EHLO':
       case 'HELO':
@@ -126,7 +137,8 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
         break;
       case 'DATA':
         // Counted with its "." (above); a DATA refused at once is counted here.
-        if (ex.reply.code !== 354) {
+        inData = ex.reply.code === 354;
+        if (!inData) {
           count('DATA', false);
           reject('DATA', before.recipients[0] ?? null);
         }

@@ -88,7 +88,9 @@ describe('practiceServerLog: a session as Postfix\'s smtpd logs one', () => {
       7,
       2,
     );
-    expect(lines.at(-2)).toBe('Nov 30 00:12:49 practice postfix/smtpd[7]: NOQUEUE: reject: DATA from localhost[127.0.0.1]: 503 5.5.1 Error: need RCPT command; from=<a@example.org> proto=SMTP helo=<trainee>');
+    expect(lines.at(-3)).toBe('Nov 30 00:12:49 practice postfix/smtpd[7]: NOQUEUE: reject: DATA from localhost[127.0.0.1]: 503 5.5.1 Error: need RCPT command; from=<a@example.org> proto=SMTP helo=<trainee>');
+    // Closed without QUIT: after which command, as Postfix says it.
+    expect(lines.at(-2)).toBe('Nov 30 00:12:50 practice postfix/smtpd[7]: lost connection after DATA from localhost[127.0.0.1]');
     expect(lines.at(-1)).toMatch(/disconnect from localhost\[127\.0\.0\.1\] helo=1 auth=0\/1 mail=1 data=0\/1 unknown=0\/1 commands=2\/5$/);
   });
 
@@ -98,6 +100,14 @@ describe('practiceServerLog: a session as Postfix\'s smtpd logs one', () => {
     withStored.splice(withStored.findIndex((e) => e.kind === 'exchange' && e.ex.kind === 'end-of-data'), 0, { kind: 'stored', n: 7 });
     expect(practiceQueueId(7)).toBe('3A0007');
     expect(practiceServerLog(withStored, 'localhost[127.0.0.1]', 4242, 1)).toContain('Nov 30 00:12:44 practice postfix/smtpd[4242]: 3A0007: client=localhost[127.0.0.1]');
+  });
+
+  it('counts a message still being typed when the connection was lost as a DATA that failed', () => {
+    const lines = practiceServerLog(entries(EIGHT_STEPS.slice(0, 14)), 'localhost[127.0.0.1]', 9, 3);
+    expect(lines.at(-2)).toMatch(/lost connection after DATA from localhost\[127\.0\.0\.1\]$/);
+    expect(lines.at(-1)).toMatch(/ehlo=1 mail=1 rcpt=1\/2 data=0\/1 commands=3\/5$/);
+    // With QUIT answered, no such line.
+    expect(practiceServerLog(entries(EIGHT_STEPS), 'localhost[127.0.0.1]', 9, 3).join('\n')).not.toContain('lost connection');
   });
 
   it('writes no disconnect line while the connection is open', () => {
