@@ -113,6 +113,9 @@ export function initialState(): SessionState {
   };
 }
 
+/** A line that may be a BDAT command (parseCommand decides). */
+const BDAT_LINE = /^\s*bdat\s/i;
+
 /** No lines typed ahead: one shared empty list (the bridge asks for every line it writes). */
 const NONE_AHEAD: readonly string[] = [];
 
@@ -206,6 +209,7 @@ export class SessionModel {
     let due = this.authDue;
     let data = this.s.phase === 'data';
     let chunk = this.s.chunk?.left ?? 0;
+    const chunking = this.s.extensions.has('CHUNKING');
     for (const l of ahead) {
       if (chunk > 0) chunk = Math.max(0, chunk - utf8Octets(l) - 2);
       else if (data) data = l !== '.';
@@ -214,7 +218,8 @@ export class SessionModel {
         if (due > 0) due--;
       } else {
         due = authAnswers(l);
-        chunk = this.chunkOf(parseCommand(l))?.size ?? 0;
+        // Only a BDAT line is parsed: the look-ahead runs over every line of a paste, for each of them.
+        chunk = chunking && BDAT_LINE.test(l) ? (this.chunkOf(parseCommand(l))?.size ?? 0) : 0;
       }
     }
     if (chunk > 0) return 'message-text';
@@ -249,7 +254,7 @@ export class SessionModel {
         else this.s = { ...this.s, dataLines: this.s.dataLines + 1 };
         break;
       case 'end-of-data':
-        this.awaiting.push(...this.endOfDataSent(line, at));
+        this.endOfDataSent(line, at);
         break;
       case 'command': {
         const command = parseCommand(line);
@@ -257,7 +262,7 @@ export class SessionModel {
         const chunk = this.chunkOf(command);
         if (chunk !== null && chunk.size > 0) this.s = { ...this.s, chunk: { ...chunk, left: chunk.size } };
         // The last chunk is answered once per accepted recipient in LMTP, as the final "." is.
-        this.awaiting.push(...this.answers({ kind, command, line, at }, chunk?.last === true));
+        this.awaitAnswers({ kind, command, line, at }, chunk?.last === true);
         break;
       }
     }
@@ -318,20 +323,19 @@ export class SessionModel {
    * The lone "." ends the transaction, whatever its reply will say (RFC 5321 §4.1.1.4). What awaits a reply: the
    * ".", or in LMTP one reply for each recipient accepted, in their order (RFC 2033 §4.2).
    */
-  private endOfDataSent(line: string, at: number | null): Awaiting[] {
-    const answers = this.answers({ kind: 'end-of-data', command: null, line, at }, true);
+  private endOfDataSent(line: string, at: number | null): void {
+    this.awaitAnswers({ kind: 'end-of-data', command: null, line, at }, true);
     this.s = { ...this.s, phase: 'ready', sender: null, recipients: [], dataLines: 0 };
-    return answers;
   }
 
   /**
-   * The replies a line awaits: one, or for the end of a message in LMTP one per accepted recipient, in their order
-   * (RFC 2033 §4.2).
+   * Queues the replies a line awaits: one (the bridge's path for every command: no array made), or for the end of a
+   * message in LMTP one per accepted recipient, in their order (RFC 2033 §4.2).
    */
-  private answers(a: Awaiting, endsMessage: boolean): Awaiting[] {
+  private awaitAnswers(a: Awaiting, endsMessage: boolean): void {
     const recipients = endsMessage && this.s.hello === 'LHLO' ? this.s.recipients : [];
-    if (recipients.length === 0) return [a];
-    return recipients.map((recipient, i) => ({ ...a, lmtp: { recipient, n: i + 1, of: recipients.length } }));
+    if (recipients.length === 0) this.awaiting.push(a);
+    else recipients.forEach((recipient, i) => this.awaiting.push({ ...a, lmtp: { recipient, n: i + 1, of: recipients.length } }));
   }
 
   /** A reply to the end of a message (the "." or BDAT LAST): accepted, it counts, in LMTP once for all recipients. */
@@ -351,7 +355,8 @@ export class SessionModel {
     const text = dot === -1 ? after : after.slice(0, dot);
     this.s = { ...this.s, dataLines: text.length };
     if (dot === -1) return;
-    this.awaiting.push(...this.endOfDataSent('.', after[dot]?.at ?? null), ...after.slice(dot + 1));
+    this.endOfDataSent('.', after[dot]?.at ?? null);
+    this.awaiting.push(...after.slice(dot + 1));
   }
 
   private apply(a: Awaiting, reply: Reply): void {
