@@ -20,7 +20,9 @@ import type { ReplayStep } from './transcript-read.js';
 /** Replies read from one bounce at most. */
 const MAX_BOUNCE_REPLIES = 50;
 
-const POSTFIX = /^<?([^<>\s]*@[^<>\s]*)>?: host (\S+) said: (\d{3}[ -].*?)(?: \(in reply to (.+?) command\))?$/i;
+/** Postfix's words for a remote server's reply, in its bounces and its log (log-read.ts): host, reply, what it answered. */
+export const HOST_SAID = /host (\S+) said: (\d{3}[ -].*?)(?: \(in reply to (.+?) command\))?$/;
+const POSTFIX = new RegExp(`^<?([^<>\\s]*@[^<>\\s]*)>?: ${HOST_SAID.source}`, 'i');
 const EXIM = /^SMTP error from remote mail server after (.+?):$/i;
 const DIAGNOSTIC = /^Diagnostic-Code:\s*smtp;\s*(\d{3}[ -].*)$/i;
 const EXCHANGE = /\bRemote server returned '(\d{3}[ -][^']*)'/i;
@@ -62,6 +64,17 @@ function unfolded(text: string): string[] {
 }
 
 /**
+ * What a Postfix "in reply to … command" or an Exim "after …" names, as a command line the model reads (a bare
+ * "RCPT TO" with the recipient the text names, `rcpt`); null for the greeting (Exim's "after initial connection").
+ */
+export function answeredCommand(answered: string, rcpt: string | null): string | null {
+  if (/^initial connection$/i.test(answered)) return null;
+  if (/^RCPT TO$/i.test(answered) && rcpt !== null) return `RCPT TO:<${rcpt}>`;
+  // Exim: "pipelined RCPT TO:<x>", "end of data".
+  return answered.replace(/^pipelined /i, '');
+}
+
+/**
  * A reply quoted in some text (`answered`: the command line it answered, "end of data", or null when unknown) as the
  * page reads a live one, in `state`; null when the text holds no reply.
  */
@@ -94,7 +107,7 @@ export function readBounce(text: string): ReplayStep[] {
     const postfix = POSTFIX.exec(line);
     if (postfix !== null) {
       const [, rcpt = '', host = '', reply = '', answered] = postfix;
-      add(reply, answered === undefined ? null : answered.replace(/^RCPT TO$/i, `RCPT TO:<${rcpt}>`), `${rcpt}: host ${host} said${answered === undefined ? '' : `, in reply to ${answered}`}:`);
+      add(reply, answered === undefined ? null : answeredCommand(answered, rcpt), `${rcpt}: host ${host} said${answered === undefined ? '' : `, in reply to ${answered}`}:`);
       continue;
     }
     const exim = EXIM.exec(line);
@@ -103,7 +116,7 @@ export function readBounce(text: string): ReplayStep[] {
       const replyLines: string[] = [];
       for (let j = i + 1; j < lines.length && REPLY_START.test(lines[j] ?? ''); j++) replyLines.push(lines[j] ?? '');
       const reply = replyLines.map((l, k) => (k === 0 ? l : l.replace(/^\d{3}[ -](\d\.\d{1,3}\.\d{1,3}\s)?/, ''))).join(' ');
-      if (reply !== '') add(reply, exim[1] ?? null, `the remote server said, after ${exim[1] ?? ''}:`);
+      if (reply !== '') add(reply, answeredCommand(exim[1] ?? '', null), `the remote server said, after ${exim[1] ?? ''}:`);
       continue;
     }
     const exchange = EXCHANGE.exec(line);

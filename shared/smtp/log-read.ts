@@ -17,7 +17,7 @@
  *
  * The same reply quoted by many lines (a queue full of deferrals) is explained once, and the lines are counted. Pure.
  */
-import { exchangeFor } from './bounce-read.js';
+import { HOST_SAID, answeredCommand, exchangeFor } from './bounce-read.js';
 import { explainFailure } from './connect-failure.js';
 import { DELIVERY_EVENTS, LOG_EVENTS, type LogEvent } from './log-events.js';
 import { initialState, type SessionState } from './session.js';
@@ -29,7 +29,7 @@ const MAX_LOG_REPLIES = 50;
 /** A Postfix daemon's tag: "postfix/smtp[1234]:", with a multi-instance name ("postfix-out/smtp") or a sub-path. */
 const POSTFIX_TAG = /\bpostfix[\w.-]*(?:\/[\w.-]+)*\/(smtp|lmtp|smtpd|postscreen|local|virtual|pipe)\[\d+\]: /;
 const DELIVERY = /^([0-9A-Za-z]+): to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=([^,]+),.*?(?: dsn=(\d\.\d{1,3}\.\d{1,3}),)? status=(\w+) \((.*)\)$/;
-const SAID = /^host (\S+) said: (\d{3}[ -].*?)(?: \(in reply to (.+?) command\))?$/;
+const SAID = new RegExp(`^${HOST_SAID.source}`);
 const CONNECT = /^(?:delivery temporarily suspended: )?connect to (\S+?): (.+)$/;
 const REJECT = /^(?:([0-9A-Za-z]+)|NOQUEUE): (?:milter-)?reject: ([A-Z-]+) from (\S+?): (\d{3} .*?)(?:; (from=<[^>]*>(?: to=<[^>]*>)?.*))?$/;
 /** An Exim main log line of a delivery that failed (`**`) or was deferred (`==`), with its message id. */
@@ -38,17 +38,6 @@ const EXIM = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})? (?:\[\d+\
 /** Whether a text has lines of Postfix's or Exim's log (then it is read as a log, not as a dialog or a bounce). */
 export function isMailLog(text: string): boolean {
   return text.split(/\r?\n/).some((l) => POSTFIX_TAG.test(l) || EXIM.test(l));
-}
-
-/**
- * What a Postfix "in reply to … command" or an Exim "after …" names, as a command line the model reads; null for
- * the greeting (Exim's "after initial connection").
- */
-function commandOf(answered: string, rcpt: string): string | null {
-  if (/^initial connection$/i.test(answered)) return null;
-  if (/^RCPT TO$/i.test(answered)) return `RCPT TO:<${rcpt}>`;
-  // Exim: "pipelined RCPT TO:<x>", "initial connection" (the greeting), "end of data".
-  return answered.replace(/^pipelined /i, '');
 }
 
 /** The commands Postfix's smtpd names a rejection after ("RCPT from"), as the line it answered. */
@@ -123,7 +112,7 @@ export function readMailLog(text: string): ReplayStep[] {
         const host = SAID.exec(said);
         if (host !== null) {
           const [, , reply = '', answered] = host;
-          add(`${head}; the server said${answered === undefined ? '' : `, in reply to ${answered}`}:`, reply, answered === undefined ? null : commandOf(answered, rcpt));
+          add(`${head}; the server said${answered === undefined ? '' : `, in reply to ${answered}`}:`, reply, answered === undefined ? null : answeredCommand(answered, rcpt));
         } else if (status === 'sent' && /^\d{3}[ -]/.test(said)) {
           add(`${head}; the receiving server's answer to the end of the message:`, said, 'end of data');
         } else {
@@ -155,7 +144,7 @@ export function readMailLog(text: string): ReplayStep[] {
     const exim = EXIM.exec(line);
     if (exim !== null) {
       const [, id = '', mark = '', rcpt = '', after = '', reply = ''] = exim;
-      add(`${id} ${mark === '**' ? 'bounced' : 'deferred'} for ${rcpt}; the server said, after ${after}:`, reply, commandOf(after, rcpt));
+      add(`${id} ${mark === '**' ? 'bounced' : 'deferred'} for ${rcpt}; the server said, after ${after}:`, reply, answeredCommand(after, rcpt));
     }
   }
   if (repeated > 0) out.push({ kind: 'note', text: `${repeated} more line${repeated === 1 ? '' : 's'} quoted a reply explained above` });
