@@ -94,8 +94,10 @@ export function startApp(boot: BootHandOver): void {
   };
   /** Text pasted from elsewhere: a mail log's or a bounce's quoted replies, a message's header fields, or a dialog. */
   const explainTranscript = (text: string): void => {
-    const bounce = isBounce(text) ? readBounce(text) : [];
-    if (isMailLog(text)) explainSteps(readMailLog(text), 'log lines');
+    const logged = isMailLog(text);
+    // A log's lines say "host … said" as bounces do: read as a log first, as a bounce only otherwise.
+    const bounce = !logged && isBounce(text) ? readBounce(text) : [];
+    if (logged) explainSteps(readMailLog(text), 'log lines');
     else if (bounce.length > 0) explainSteps(bounce, 'bounce');
     else if (isHeaders(text)) {
       const r = readHeaders(text);

@@ -84,7 +84,7 @@ function explainBy(events: readonly LogEvent[], text: string): string | null {
 /** The replies a log quotes, each with a note saying which line and message it came from; empty when none. */
 export function readMailLog(text: string): ReplayStep[] {
   const out: ReplayStep[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   const explained = new Set<string>();
   const state: SessionState = { ...initialState(), phase: 'mail' };
   let repeated = 0;
@@ -97,7 +97,7 @@ export function readMailLog(text: string): ReplayStep[] {
     if (seen.size >= MAX_LOG_REPLIES) return;
     const ex = exchangeFor(reply, answered, state);
     if (ex === null) return;
-    seen.set(key, out.length);
+    seen.add(key);
     out.push({ kind: 'note', text: note }, { kind: 'reply', exchange: ex });
   };
   for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
