@@ -63,6 +63,7 @@ describe('slow replies and pipelining in Chromium', () => {
     const page = await pages.open(`${app().url}?host=127.0.0.1&port=${fake.port}`);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
     await page.click('button[data-action="connect"]');
+    const clicked = Date.now();
     let screen = await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), TIMEOUT_MS, 'the greeting');
     // Measured from the connection to the greeting's last line: the pause, give or take the page's own delays.
     const greeting = shownWait(screen, '220 mx.fake.example ESMTP Postfix');
@@ -110,6 +111,9 @@ describe('slow replies and pipelining in Chromium', () => {
     expect(await page.locator('.reply-log li .reply-wait').first().textContent()).toBe(` ${WAIT_MARK} ${greeting.toFixed(1)} s`);
     expect(await verified.first().locator('.reply-wait').textContent()).toBe(` ${WAIT_MARK} ${rcpt.toFixed(1)} s`);
     for (const i of [0, 1]) expect(await verified.nth(i).locator('.explain.slow').textContent()).toContain('checks at RCPT');
+    // The greeting came (in two parts): no note on a silent server, even once its 5 s have passed.
+    await page.waitForTimeout(Math.max(0, clicked + 5500 - Date.now()));
+    expect(await terminalText(page)).not.toContain('no greeting yet');
   });
 
   it('notices at the final dot that a message typed as the seed does has no From: and no Date:', async () => {
