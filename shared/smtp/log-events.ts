@@ -4,11 +4,49 @@
  * to say, from the pattern's groups. Texts as Postfix 3.x writes them (smtpd(8), postscreen(8)).
  */
 
+import { explainFailure } from './connect-failure.js';
+
 export interface LogEvent {
   /** Matched against the text after the daemon's tag. */
   pattern: RegExp;
   /** What the line means, from the match. */
   explain: (m: RegExpExecArray) => string;
+}
+
+/** Where a log's line readers (Postfix's, Exim's, Sendmail's, OpenSMTPD's) put what they read (log-read.ts). */
+export interface LogSink {
+  /** A reply the line quotes, with what it answered: a command line, "end of data", or null (unknown, or greeting). */
+  reply(note: string, reply: string, answered: string | null): void;
+  /** What a line about one message says: shown for every line. */
+  note(text: string): void;
+  /** What a line about a client says: shown once however many lines say it. */
+  event(text: string): void;
+}
+
+/** What the first of `events` that matches `text` says of it, or null. */
+export function explainBy(events: readonly LogEvent[], text: string): string | null {
+  for (const event of events) {
+    const m = event.pattern.exec(text);
+    if (m !== null) return event.explain(m);
+  }
+  return null;
+}
+
+/**
+ * How a connection failure in a log's words ("connect to mx.example.org[192.0.2.10]:25: Connection timed out", `where`
+ * ending in its port, 25 when it names none) reads in heloterm's (connect-failure.ts), or null.
+ */
+export function failureNote(where: string, error: string): string | null {
+  const port = Number(/:(\d+)$/.exec(where)?.[1] ?? 25);
+  const code = /timed out/i.test(error)
+    ? 'TIMEOUT'
+    : /refused/i.test(error)
+      ? 'CONNECTION_REFUSED'
+      : /not found|Name service error/i.test(error)
+        ? 'DNS_NOT_FOUND'
+        : null;
+  const f = code === null ? null : explainFailure(code, error, { port, implicit: false });
+  return f === null ? null : `${f.title}: ${f.cause} ${f.action}${f.source === '' ? '' : ` (${f.source})`}`;
 }
 
 /** Postfix's disconnect counters ("rcpt=0/1"): a command's name, accepted of sent when they differ. */

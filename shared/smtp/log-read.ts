@@ -13,13 +13,15 @@
  *
  * - Postfix's smtpd and postscreen on a client: a connection lost or timed out, too many errors, pipelining out of
  *   turn, reverse DNS that does not match, a client talking before its greeting, a blocklist rank, the counters of
- *   its disconnect line (log-events.ts).
+ *   its disconnect line (log-events.ts);
+ * - Sendmail's deliveries and refusals (log-sendmail.ts) and OpenSMTPD's (log-opensmtpd.ts).
  *
  * The same reply quoted by many lines (a queue full of deferrals) is explained once, and the lines are counted. Pure.
  */
 import { HOST_SAID, answeredCommand, exchangeFor } from './bounce-read.js';
-import { explainFailure } from './connect-failure.js';
-import { DELIVERY_EVENTS, LOG_EVENTS, type LogEvent } from './log-events.js';
+import { DELIVERY_EVENTS, LOG_EVENTS, explainBy, failureNote, type LogSink } from './log-events.js';
+import { OPENSMTPD_LINE, readOpenSmtpdLine } from './log-opensmtpd.js';
+import { SENDMAIL_TAG, readSendmailLine } from './log-sendmail.js';
 import { initialState, type SessionState } from './session.js';
 import type { ReplayStep } from './transcript-read.js';
 
@@ -31,13 +33,33 @@ const POSTFIX_TAG = /\bpostfix[\w.-]*(?:\/[\w.-]+)*\/(smtp|lmtp|smtpd|postscreen
 const DELIVERY = /^([0-9A-Za-z]+): to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=([^,]+),.*?(?: dsn=(\d\.\d{1,3}\.\d{1,3}),)? status=(\w+) \((.*)\)$/;
 const SAID = new RegExp(`^${HOST_SAID.source}`);
 const CONNECT = /^(?:delivery temporarily suspended: )?connect to (\S+?): (.+)$/;
-const REJECT = /^(?:([0-9A-Za-z]+)|NOQUEUE): (?:milter-)?reject: ([A-Z-]+) from (\S+?): (\d{3} .*?)(?:; (from=<[^>]*>(?: to=<[^>]*>)?.*))?$/;
+const REJECT = /^(?:([0-9A-Za-z]+)|NOQUEUE): (?:milter-)?reject: ([A-Z-]+) from (\S+?): (\d{3} .*)$/;
+/** Where Postfix's own fields follow a refusal's reply ("…; from=<a@example.net> to=<…> proto=ESMTP helo=<…>"). */
+const REJECT_FIELDS = /^; from=<[^>]*>/;
 /** An Exim main log line of a delivery that failed (`**`) or was deferred (`==`), with its message id. */
-const EXIM = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})? (?:\[\d+\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (\*\*|==) (\S+).*?: SMTP error from remote mail server after (.+?): (\d{3}[ -].*)$/;
+const EXIM = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})? (?:\[\d+\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (\*\*|==) (\S+)/;
+const EXIM_ERROR = ': SMTP error from remote mail server after ';
+const EXIM_REPLY = /^(.+?): (\d{3}[ -].*)$/;
 
-/** Whether a text has lines of Postfix's or Exim's log (then it is read as a log, not as a dialog or a bounce). */
+/**
+ * An Exim line's message id, mark, recipient, what the reply came after, and the reply; null for other lines. The
+ * reply is found by position, not by one regex: a long pasted line must not make a regex backtrack (nor below).
+ */
+function eximLine(line: string): [id: string, mark: string, rcpt: string, after: string, reply: string] | null {
+  const head = EXIM.exec(line);
+  const at = head === null ? -1 : line.indexOf(EXIM_ERROR);
+  const tail = at < 0 ? null : EXIM_REPLY.exec(line.slice(at + EXIM_ERROR.length));
+  if (head === null || tail === null) return null;
+  return [head[1] ?? '', head[2] ?? '', head[3] ?? '', tail[1] ?? '', tail[2] ?? ''];
+}
+
+/** Said when no line is one heloterm reads. */
+const NOTHING_KNOWN =
+  "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, Exim's ** and == lines, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines";
+
+/** Whether a text has lines of a mail server's log (then it is read as a log, not as a dialog or a bounce). */
 export function isMailLog(text: string): boolean {
-  return text.split(/\r?\n/).some((l) => POSTFIX_TAG.test(l) || EXIM.test(l));
+  return text.split(/\r?\n/).some((l) => POSTFIX_TAG.test(l) || eximLine(l) !== null || SENDMAIL_TAG.test(l) || OPENSMTPD_LINE.test(l));
 }
 
 /** The commands Postfix's smtpd names a rejection after ("RCPT from"), as the line it answered. */
@@ -58,27 +80,39 @@ function rejectedCommand(stage: string, fields: string): string | null {
   }
 }
 
-/** How a connection failure in Postfix's words reads in heloterm's (connect-failure.ts), or null. */
-function failureNote(where: string, error: string): string | null {
-  const port = Number(/:(\d+)$/.exec(where)?.[1] ?? 25);
-  const code = /timed out/i.test(error)
-    ? 'TIMEOUT'
-    : /refused/i.test(error)
-      ? 'CONNECTION_REFUSED'
-      : /not found|Name service error/i.test(error)
-        ? 'DNS_NOT_FOUND'
-        : null;
-  const f = code === null ? null : explainFailure(code, error, { port, implicit: false });
-  return f === null ? null : `${f.title}: ${f.cause} ${f.action}${f.source === '' ? '' : ` (${f.source})`}`;
-}
-
-/** What the first of `events` that matches `text` says of it, or null. */
-function explainBy(events: readonly LogEvent[], text: string): string | null {
-  for (const event of events) {
-    const m = event.pattern.exec(text);
-    if (m !== null) return event.explain(m);
+/** Reads one Postfix line (the text after its tag, `daemon` the tag's daemon) into `sink`. */
+function readPostfixLine(daemon: string, rest: string, sink: LogSink): void {
+  const delivery = DELIVERY.exec(rest);
+  if (delivery !== null) {
+    const [, id = '', rcpt = '', relay = '', dsn, status = '', said = ''] = delivery;
+    const head = `${id} to ${rcpt}${relay === 'none' ? '' : ` via ${relay}`}: ${status}${dsn === undefined ? '' : ` (dsn=${dsn})`}`;
+    const host = SAID.exec(said);
+    if (host !== null) {
+      const [, , reply = '', answered] = host;
+      sink.reply(`${head}; the server said${answered === undefined ? '' : `, in reply to ${answered}`}:`, reply, answered === undefined ? null : answeredCommand(answered, rcpt));
+    } else if (status === 'sent' && /^\d{3}[ -]/.test(said)) {
+      sink.reply(`${head}; the receiving server's answer to the end of the message:`, said, 'end of data');
+    } else {
+      const connect = CONNECT.exec(said);
+      const why = connect !== null ? failureNote(connect[1] ?? '', connect[2] ?? '') : explainBy(DELIVERY_EVENTS, said);
+      sink.note(`${head}: ${said}${why === null ? '' : ` — ${why}`}`);
+    }
+    return;
   }
-  return null;
+  const reject = REJECT.exec(rest);
+  if (reject !== null) {
+    const [, id, stage = '', client = '', said = ''] = reject;
+    const at = said.indexOf('; from=<');
+    const split = at >= 0 && REJECT_FIELDS.test(said.slice(at));
+    const reply = split ? said.slice(0, at) : said;
+    const fields = split ? said.slice(at + 2) : '';
+    const note = `${id ?? 'NOQUEUE'}: this server (${daemon}) refused ${client} at ${stage}${fields === '' ? '' : ` (${fields})`}:`;
+    sink.reply(note, reply, rejectedCommand(stage, fields));
+    return;
+  }
+  // What smtpd and postscreen say about a client (log-events.ts).
+  const said = explainBy(LOG_EVENTS, rest);
+  if (said !== null) sink.event(`${daemon}: ${said}`);
 }
 
 /** The replies a log quotes, each with a note saying which line and message it came from; empty when none. */
@@ -88,68 +122,52 @@ export function readMailLog(text: string): ReplayStep[] {
   const explained = new Set<string>();
   const state: SessionState = { ...initialState(), phase: 'mail' };
   let repeated = 0;
-  const add = (note: string, reply: string, answered: string | null): void => {
-    const key = `${answered ?? ''}\n${reply.replace(/\s+/g, ' ').trim()}`;
-    if (seen.has(key)) {
-      repeated++;
-      return;
-    }
-    if (seen.size >= MAX_LOG_REPLIES) return;
-    const ex = exchangeFor(reply, answered, state);
-    if (ex === null) return;
-    seen.add(key);
-    out.push({ kind: 'note', text: note }, { kind: 'reply', exchange: ex });
+  const sink: LogSink = {
+    reply(note, reply, answered) {
+      const key = `${answered ?? ''}\n${reply.replace(/\s+/g, ' ').trim()}`;
+      if (seen.has(key)) {
+        repeated++;
+        return;
+      }
+      if (seen.size >= MAX_LOG_REPLIES) return;
+      const ex = exchangeFor(reply, answered, state);
+      if (ex === null) return;
+      seen.add(key);
+      out.push({ kind: 'note', text: note }, { kind: 'reply', exchange: ex });
+    },
+    note(text) {
+      out.push({ kind: 'note', text });
+    },
+    event(text) {
+      if (explained.has(text) || explained.size >= MAX_LOG_REPLIES) return;
+      explained.add(text);
+      out.push({ kind: 'note', text });
+    },
   };
   for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
     const line = raw.trim();
     const tag = POSTFIX_TAG.exec(line);
     if (tag !== null) {
-      const rest = line.slice(tag.index + tag[0].length);
-      const delivery = DELIVERY.exec(rest);
-      if (delivery !== null) {
-        const [, id = '', rcpt = '', relay = '', dsn, status = '', said = ''] = delivery;
-        const head = `${id} to ${rcpt}${relay === 'none' ? '' : ` via ${relay}`}: ${status}${dsn === undefined ? '' : ` (dsn=${dsn})`}`;
-        const host = SAID.exec(said);
-        if (host !== null) {
-          const [, , reply = '', answered] = host;
-          add(`${head}; the server said${answered === undefined ? '' : `, in reply to ${answered}`}:`, reply, answered === undefined ? null : answeredCommand(answered, rcpt));
-        } else if (status === 'sent' && /^\d{3}[ -]/.test(said)) {
-          add(`${head}; the receiving server's answer to the end of the message:`, said, 'end of data');
-        } else {
-          const connect = CONNECT.exec(said);
-          const why = connect !== null ? failureNote(connect[1] ?? '', connect[2] ?? '') : explainBy(DELIVERY_EVENTS, said);
-          out.push({ kind: 'note', text: `${head}: ${said}${why === null ? '' : ` — ${why}`}` });
-        }
-        continue;
-      }
-      const reject = REJECT.exec(rest);
-      if (reject !== null) {
-        const [, id, stage = '', client = '', reply = '', fields = ''] = reject;
-        add(
-          `${id ?? 'NOQUEUE'}: this server (${tag[1]}) refused ${client} at ${stage}${fields === '' ? '' : ` (${fields})`}:`,
-          reply,
-          rejectedCommand(stage, fields),
-        );
-        continue;
-      }
-      // What smtpd and postscreen say about a client (log-events.ts), each different line once.
-      const said = explainBy(LOG_EVENTS, rest);
-      const note = `${tag[1]}: ${said}`;
-      if (said !== null && !explained.has(note) && explained.size < MAX_LOG_REPLIES) {
-        explained.add(note);
-        out.push({ kind: 'note', text: note });
-      }
+      readPostfixLine(tag[1] ?? '', line.slice(tag.index + tag[0].length), sink);
       continue;
     }
-    const exim = EXIM.exec(line);
+    const sendmail = SENDMAIL_TAG.exec(line);
+    if (sendmail !== null) {
+      readSendmailLine(line.slice(sendmail.index + sendmail[0].length), sink);
+      continue;
+    }
+    const opensmtpd = OPENSMTPD_LINE.exec(line);
+    if (opensmtpd !== null) {
+      readOpenSmtpdLine(opensmtpd, sink);
+      continue;
+    }
+    const exim = eximLine(line);
     if (exim !== null) {
-      const [, id = '', mark = '', rcpt = '', after = '', reply = ''] = exim;
-      add(`${id} ${mark === '**' ? 'bounced' : 'deferred'} for ${rcpt}; the server said, after ${after}:`, reply, answeredCommand(after, rcpt));
+      const [id, mark, rcpt, after, reply] = exim;
+      sink.reply(`${id} ${mark === '**' ? 'bounced' : 'deferred'} for ${rcpt}; the server said, after ${after}:`, reply, answeredCommand(after, rcpt));
     }
   }
   if (repeated > 0) out.push({ kind: 'note', text: `${repeated} more line${repeated === 1 ? '' : 's'} quoted a reply explained above` });
-  if (out.length === 0) {
-    out.push({ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, and Exim's ** and == lines" });
-  }
+  if (out.length === 0) out.push({ kind: 'note', text: NOTHING_KNOWN });
   return out;
 }

@@ -214,6 +214,13 @@ describe('the transcript in Chromium', () => {
     await waitForTerminal(page, (t) => t.split('-- end of the explained log lines: 1 reply').length === 3, TIMEOUT_MS, 'the line after /explain');
     await expect.poll(() => entry.count(), { timeout: TIMEOUT_MS }).toBe(2);
     expect(await entry.nth(1).textContent()).toContain('the end of the message');
+    // OpenSMTPD's and Sendmail's lines too (as OpenSMTPD 6.x writes them, not recorded).
+    await page.keyboard.type('/explain Nov 30 00:16:00 mx smtpd[48048]: 2cd79d8bacbe2c12 smtp failed-command command="RCPT TO:<info@example.org>" result="550 Invalid recipient: <info@example.org>"');
+    await page.keyboard.press('Enter');
+    const after = await waitForTerminal(page, (t) => t.split('-- end of the explained log lines: 1 reply').length === 4, TIMEOUT_MS, 'the OpenSMTPD line');
+    expect(after).toContain("-- 2cd79d8bacbe2c12: this server (OpenSMTPD) refused the client's RCPT TO:<info@example.org>:");
+    await expect.poll(() => entry.count(), { timeout: TIMEOUT_MS }).toBe(3);
+    expect(await entry.nth(2).textContent()).toContain('Answer to RCPT:');
   });
 
   it("reads a message's header fields pasted into the same dialog: the receiver's results and the path", async () => {

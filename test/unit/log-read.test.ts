@@ -101,7 +101,7 @@ describe('readMailLog', () => {
 
   it('says so when log lines hold nothing it knows', () => {
     const local = 'Nov 30 00:16:00 mx postfix/smtpd[2223]: connect from unknown[203.0.113.9]';
-    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, and Exim's ** and == lines" }]);
+    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, Exim's ** and == lines, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines" }]);
   });
 
   it('says why a delivery that quotes no reply was deferred or bounced, and what a local delivery did', () => {
@@ -174,5 +174,20 @@ describe('log lines shown', () => {
     // In a pasted dialog it stays: the dialog goes on.
     const dialog = formatReplay(replies(readMailLog(POSTFIX_SENT)).map((exchange) => ({ kind: 'reply' as const, exchange })), 1, 'transcript').text;
     expect(dialog).toContain('Send QUIT to finish');
+  });
+});
+
+describe('lines built to make a regex backtrack', () => {
+  // Each line is megabytes long and repeats what a backtracking regex would try again at every occurrence: read in
+  // one pass, each takes milliseconds; read by a regex that backtracks, minutes, past the test's time limit.
+  it('are read in one pass: a refusal with Postfix\'s fields begun a hundred thousand times, an Exim line, Sendmail\'s recipients', () => {
+    const reject = `Nov 30 mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]: 550 5.7.1 no${'; from=<a'.repeat(200_000)}`;
+    // Postfix's fields never close: the reply is the whole megabyte, longer than any reply is read.
+    expect(readMailLog(reject)).toEqual([{ kind: 'note', text: expect.stringMatching(/^nothing heloterm knows/) }]);
+    expect(replies(readMailLog(`${reject}> to=<b@c> proto=ESMTP`)).map((e) => e.reply.code)).toEqual([550]);
+    const exim = readMailLog(`2026-11-30 00:12:34 1abcDE-000123-AB ** b@c R=r${': SMTP error from remote mail server after x'.repeat(70_000)}: 550 5.1.1 gone`);
+    expect(replies(exim).map((e) => e.reply.code)).toEqual([550]);
+    const sendmail = readMailLog(`Nov 30 mx sm-mta[1]: x: to=${', '.repeat(1_000_000)}`);
+    expect(notes(sendmail)).toEqual([expect.stringMatching(/^nothing heloterm knows/)]);
   });
 });
