@@ -22,7 +22,8 @@ const MAX_BOUNCE_REPLIES = 50;
 
 /** Postfix's words for a remote server's reply, in its bounces and its log (log-read.ts): host, reply, what it answered. */
 export const HOST_SAID = /host (\S+) said: (\d{3}[ -].*?)(?: \(in reply to (.+?) command\))?$/;
-const POSTFIX = new RegExp(`^<?([^<>\\s]*@[^<>\\s]*)>?: ${HOST_SAID.source}`, 'i');
+// The local part without "@": one place to split the address, so a line of many "@" cannot make the regex backtrack.
+const POSTFIX = new RegExp(`^<?([^<>\\s@]*@[^<>\\s]*)>?: ${HOST_SAID.source}`, 'i');
 const EXIM = /^SMTP error from remote mail server after (.+?):$/i;
 const DIAGNOSTIC = /^Diagnostic-Code:\s*smtp;\s*(\d{3}[ -].*)$/i;
 const EXCHANGE = /\bRemote server returned '(\d{3}[ -][^']*)'/i;

@@ -97,7 +97,8 @@ function results(value: string, findings: Finding[], arc = false): void {
     if (m === null) continue;
     const method = (m[1] ?? '').toLowerCase();
     const result = (m[2] ?? '').toLowerCase();
-    const props = new Map([...(m[3] ?? '').matchAll(/([a-z]+\.[a-z-]+)\s*=\s*(\S+)/gi)].map((p) => [(p[1] ?? '').toLowerCase(), p[2] ?? '']));
+    // Names of bounded length: a pasted run of letters must not be scanned again from each of its letters.
+    const props = new Map([...(m[3] ?? '').matchAll(/([a-z]{1,64}\.[a-z-]{1,64})\s*=\s*(\S+)/gi)].map((p) => [(p[1] ?? '').toLowerCase(), p[2] ?? '']));
     const meaning = MEANING[method]?.[result] ?? `${result}`;
     const about = [...props].map(([k, v]) => `${k}=${v}`).join(' ');
     const tone = GOOD.has(result) ? 'ok' : BAD.has(result) ? 'bad' : method in MEANING ? 'warn' : 'info';
@@ -123,7 +124,7 @@ function hintFor(method: string, result: string, props: ReadonlyMap<string, stri
  */
 function receivedSpf(value: string, findings: Finding[]): void {
   const result = /^\s*([a-z]+)/i.exec(value)?.[1]?.toLowerCase() ?? '';
-  const kv = new Map([...uncommented(value).matchAll(/([a-z-]+)\s*=\s*([^;\s]+)/gi)].map((m) => [(m[1] ?? '').toLowerCase(), m[2] ?? '']));
+  const kv = new Map([...uncommented(value).matchAll(/([a-z-]{1,64})\s*=\s*([^;\s]+)/gi)].map((m) => [(m[1] ?? '').toLowerCase(), m[2] ?? '']));
   const ip = kv.get('client-ip');
   const domain = (kv.get('envelope-from') ?? kv.get('helo') ?? '').replace(/^.*@/, '').replace(/^<|>$/g, '');
   const meaning = MEANING.spf?.[result] ?? result;
@@ -138,7 +139,9 @@ function hop(value: string): { from: string; by: string; at: number | null } {
   const from = /\bfrom\s+([^\s;]+)/i.exec(v)?.[1] ?? '?';
   const by = /\bby\s+([^\s;]+)/i.exec(v)?.[1] ?? '?';
   const date = value.slice(value.lastIndexOf(';') + 1).trim();
-  const at = Date.parse(date.replace(/\s*\([^)]*\)\s*$/, ''));
+  // A comment after the date ("(UTC)"): found from its last "(", as a regex searching from every "(" is quadratic.
+  const open = date.lastIndexOf('(');
+  const at = Date.parse(open >= 0 && /^\([^()]*\)$/.test(date.slice(open)) ? date.slice(0, open) : date);
   return { from, by, at: Number.isNaN(at) ? null : at };
 }
 

@@ -1,0 +1,33 @@
+/**
+ * Pasted text of megabyte lines, each built to make a regex backtrack: what a bounce, a message's header fields or a
+ * mail log can hold when pasted by mistake (a base64 attachment, a binary file). Each is read in one pass, in
+ * milliseconds; read by a regex that backtracks, each took minutes (the page frozen), past the test's time limit.
+ * (Mail log lines: log-read.test.ts.)
+ */
+import { describe, expect, it } from 'vitest';
+import { readBounce } from '../../shared/smtp/bounce-read.js';
+import { readHeaders } from '../../shared/smtp/headers-read.js';
+
+const MB = 1_000_000;
+
+describe('pasted lines built to make a regex backtrack', () => {
+  it('a bounce line of "@": no address to split at each of them', () => {
+    expect(readBounce('@'.repeat(MB))).toEqual([]);
+    // The form it looks for is still read.
+    expect(readBounce('<bob@example.org>: host mx.example.org[192.0.2.10] said: 550 5.1.1 unknown (in reply to RCPT TO command)')).toHaveLength(2);
+  });
+
+  it('a Received date followed by "(" a million times: the comment after the date is looked for from its last "("', () => {
+    const r = readHeaders(`Received: from a by b; Sun, 29 Nov 2026 22:30:00 +0000\nReceived: from c by a; ${'('.repeat(MB)}`);
+    expect(r.findings.length).toBeGreaterThan(0);
+    const dated = readHeaders('Received: from a by b; Sun, 29 Nov 2026 22:31:00 +0000 (UTC)\nReceived: from c by a; Sun, 29 Nov 2026 22:30:00 +0000 (UTC)');
+    expect(dated.findings.map((f) => f.text).join('\n')).toMatch(/1 min/);
+  });
+
+  it('a Received-SPF field or an Authentication-Results result of a million letters', () => {
+    const spf = readHeaders(`Received-SPF: fail ${'a'.repeat(MB)}`);
+    expect(spf.findings.map((f) => f.text)).toEqual([expect.stringMatching(/^Received-SPF: fail: /)]);
+    const results = readHeaders(`Authentication-Results: mx.example.com; dkim=fail ${'a'.repeat(MB)}`);
+    expect(results.findings.map((f) => f.text)).toEqual([expect.stringMatching(/^mx\.example\.com: dkim=fail: /)]);
+  });
+});
