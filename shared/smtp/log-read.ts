@@ -8,17 +8,16 @@
  *   failed ("connect to …: Connection timed out") is explained as heloterm explains its own;
  * - Postfix receiving (smtpd, postscreen): "NOQUEUE: reject: RCPT from unknown[203.0.113.5]: 554 5.7.1 …;
  *   from=<a@example.net> to=<c@example.org> proto=ESMTP helo=<x>": the reply this server gave a client;
- * - Exim delivering: "1abcDE-000123-AB ** bob@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.10]:
- *   SMTP error from remote mail server after RCPT TO:<bob@example.org>: 550 5.1.1 …" (`**` bounced, `==` deferred).
- *
  * - Postfix's smtpd and postscreen on a client: a connection lost or timed out, too many errors, pipelining out of
  *   turn, reverse DNS that does not match, a client talking before its greeting, a blocklist rank, the counters of
  *   its disconnect line (log-events.ts);
- * - Sendmail's deliveries and refusals (log-sendmail.ts) and OpenSMTPD's (log-opensmtpd.ts).
+ * - Exim's deliveries, refusals and lines on its clients (log-exim.ts), Sendmail's (log-sendmail.ts) and OpenSMTPD's
+ *   (log-opensmtpd.ts).
  *
  * The same reply quoted by many lines (a queue full of deferrals) is explained once, and the lines are counted. Pure.
  */
 import { HOST_SAID, answeredCommand, exchangeFor } from './bounce-read.js';
+import { isEximLine, readEximLine } from './log-exim.js';
 import { DELIVERY_EVENTS, LOG_EVENTS, explainBy, failureNote, type LogSink } from './log-events.js';
 import { OPENSMTPD_LINE, readOpenSmtpdLine } from './log-opensmtpd.js';
 import { SENDMAIL_TAG, readSendmailLine } from './log-sendmail.js';
@@ -36,30 +35,14 @@ const CONNECT = /^(?:delivery temporarily suspended: )?connect to (\S+?): (.+)$/
 const REJECT = /^(?:([0-9A-Za-z]+)|NOQUEUE): (?:milter-)?reject: ([A-Z-]+) from (\S+?): (\d{3} .*)$/;
 /** Where Postfix's own fields follow a refusal's reply ("…; from=<a@example.net> to=<…> proto=ESMTP helo=<…>"). */
 const REJECT_FIELDS = /^; from=<[^>]*>/;
-/** An Exim main log line of a delivery that failed (`**`) or was deferred (`==`), with its message id. */
-const EXIM = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})? (?:\[\d+\] )?([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (\*\*|==) (\S+)/;
-const EXIM_ERROR = ': SMTP error from remote mail server after ';
-const EXIM_REPLY = /^(.+?): (\d{3}[ -].*)$/;
-
-/**
- * An Exim line's message id, mark, recipient, what the reply came after, and the reply; null for other lines. The
- * reply is found by position, not by one regex: a long pasted line must not make a regex backtrack (nor below).
- */
-function eximLine(line: string): [id: string, mark: string, rcpt: string, after: string, reply: string] | null {
-  const head = EXIM.exec(line);
-  const at = head === null ? -1 : line.indexOf(EXIM_ERROR);
-  const tail = at < 0 ? null : EXIM_REPLY.exec(line.slice(at + EXIM_ERROR.length));
-  if (head === null || tail === null) return null;
-  return [head[1] ?? '', head[2] ?? '', head[3] ?? '', tail[1] ?? '', tail[2] ?? ''];
-}
 
 /** Said when no line is one heloterm reads. */
 const NOTHING_KNOWN =
-  "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, Exim's ** and == lines, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines";
+  "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines";
 
 /** Whether a text has lines of a mail server's log (then it is read as a log, not as a dialog or a bounce). */
 export function isMailLog(text: string): boolean {
-  return text.split(/\r?\n/).some((l) => POSTFIX_TAG.test(l) || eximLine(l) !== null || SENDMAIL_TAG.test(l) || OPENSMTPD_LINE.test(l));
+  return text.split(/\r?\n/).some((l) => POSTFIX_TAG.test(l) || isEximLine(l) || SENDMAIL_TAG.test(l) || OPENSMTPD_LINE.test(l));
 }
 
 /** The commands Postfix's smtpd names a rejection after ("RCPT from"), as the line it answered. */
@@ -161,11 +144,7 @@ export function readMailLog(text: string): ReplayStep[] {
       readOpenSmtpdLine(opensmtpd, sink);
       continue;
     }
-    const exim = eximLine(line);
-    if (exim !== null) {
-      const [id, mark, rcpt, after, reply] = exim;
-      sink.reply(`${id} ${mark === '**' ? 'bounced' : 'deferred'} for ${rcpt}; the server said, after ${after}:`, reply, answeredCommand(after, rcpt));
-    }
+    readEximLine(line, sink);
   }
   if (repeated > 0) out.push({ kind: 'note', text: `${repeated} more line${repeated === 1 ? '' : 's'} quoted a reply explained above` });
   if (out.length === 0) out.push({ kind: 'note', text: NOTHING_KNOWN });
