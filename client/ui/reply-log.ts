@@ -65,10 +65,16 @@ export class ReplyLog {
     title.textContent = 'Replies';
     const clear = quietButton('clear', 'Clear', null, () => this.clear());
     const saveButton = quietButton('save', 'Save transcript', 'Download the dialog as text (C: sent, S: received), AUTH credentials removed; or type /save', save);
+    // "Save" alone where the pane is narrow (app.css), so that the three buttons keep to one row; named in full.
+    const word = document.createElement('span');
+    word.className = 'wide-only';
+    word.textContent = ' transcript';
+    saveButton.replaceChildren('Save', word);
+    saveButton.setAttribute('aria-label', 'Save transcript');
     const explainButton = quietButton(
       'replay',
       'Paste & explain',
-      'Paste a dialog from elsewhere (a telnet window, swaks output, a saved transcript) or a bounce to have its replies explained; or type /replay',
+      "Paste a dialog from elsewhere (a telnet window, swaks output, a saved transcript), a bounce, mail log lines or a message's header fields to have them explained; or type /replay",
       explain,
     );
     const actions = document.createElement('div');

@@ -502,6 +502,10 @@ describe('heloterm in Chromium', () => {
     expect(Math.abs((await projector.top('button[data-action="disconnect"]')) - brandTop)).toBeLessThan(20);
     expect(Math.abs((await projector.top('button[data-action="theme"]')) - (await projector.top('.status')))).toBeLessThan(20);
     await expect.poll(projector.size, { timeout: 5000 }).toBeGreaterThanOrEqual(27);
+    // The reply log's buttons keep to one row there ("Save transcript" says "Save"), still named in full.
+    expect(Math.abs((await projector.top('button[data-action="clear"]')) - (await projector.top('button[data-action="replay"]')))).toBeLessThan(5);
+    expect(await projector.page.getByRole('button', { name: 'Save transcript' }).textContent()).toBe('Save transcript');
+    expect(await projector.page.getByRole('button', { name: 'Save transcript' }).innerText()).toBe('Save');
     // A phone: the page scrolls, and the terminal is not squeezed under the form and the lessons.
     const phone = await rowsAt({ width: 390, height: 844 });
     await expect.poll(phone.size, { timeout: 5000 }).toBeGreaterThanOrEqual(20);
