@@ -119,6 +119,7 @@ export function startApp(boot: BootHandOver): void {
         lines.map((l) => paint(SGR.dim, `   ${showControls(l)}`) + EOL).join(''),
     );
     explainSteps(readMailLog(lines.join('\n')), 'log lines');
+    view.write(guide.afterLocal('log'));
   };
   /** `/link`: the address that opens this page as it is now, shown and put on the clipboard if the browser lets it. */
   const shareThisPage = (): void => {

@@ -58,6 +58,11 @@ export class LessonGuide {
     return this.run === null ? '' : this.render(this.run.afterSend(line, kind, before));
   }
 
+  /** One of heloterm's own commands was done (`/log` shown): a step asking for it passes. */
+  afterLocal(command: 'log'): string {
+    return this.run === null ? '' : this.render(this.run.afterLocal(command));
+  }
+
   private render(events: LessonEvent[]): string {
     const lesson = this.run?.lesson;
     if (lesson === undefined) return '';

@@ -418,6 +418,56 @@ export const LESSONS: readonly Lesson[] = [
       QUIT,
     ],
   },
+  {
+    id: 'server-log',
+    title: "The server's side: reading its log",
+    short: 'Server log',
+    goal: "Send a message with one recipient refused, then read the session as the server logged it: the lines admins look up in /var/log/mail.log when a message went missing.",
+    steps: [
+      CONNECT,
+      EHLO,
+      MAIL_FROM,
+      {
+        task: 'Name a recipient that does not exist.',
+        type: ['RCPT TO:<nobody@practice.test>'],
+        expect: { answers: ['RCPT'], code: 550 },
+        learn: '550 5.1.1: refused. The server logs each refusal with the reply it gave, the client and the envelope; no message exists yet, so the line says NOQUEUE where a queue id would be.',
+        retry: 'That one exists: name nobody@practice.test, as shown.',
+        source: 'RFC 5321 §4.2.2; Postfix smtpd(8)',
+      },
+      {
+        task: 'Name a recipient that exists.',
+        type: ['RCPT TO:<carol@practice.test>'],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250: the transaction has a recipient. Postfix gives it a queue id now and logs the client under that id: every later line about this message carries it.',
+        retry: 'The practice server takes mail for alice, bob, carol and postmaster @practice.test; if it says 503, name the sender first.',
+        source: 'Postfix smtpd(8), cleanup(8)',
+      },
+      {
+        task: 'Ask to send the message text.',
+        type: ['DATA'],
+        expect: { answers: ['DATA'], code: 354 },
+        learn: '354: go ahead, end with a line holding only ".".',
+        source: 'RFC 5321 §4.1.1.4',
+      },
+      {
+        ...MESSAGE_TEXT,
+        type: ['Subject: the server keeps a log', '', 'Hello, Carol.', '.'],
+        learn: '250 with "queued as" and an id: the server\'s name for the message. The id is what to ask a server\'s admin about, or to grep for in its log; the stored message\'s Received: line names it too.',
+      },
+      {
+        ...QUIT,
+        learn: '221: the server closes the connection, and logs the disconnect with a count of each command: sent, and accepted where they differ.',
+      },
+      {
+        task: 'Read this session as the server logged it: type /log (nothing is sent; it is heloterm\'s own command).',
+        type: ['/log'],
+        expect: { local: 'log' },
+        learn: 'connect from, the NOQUEUE reject with the 550 the server gave, client= under the queue id, and disconnect from … rcpt=1/2: two recipients asked, one accepted. On a Postfix server the same lines are in /var/log/mail.log (or journalctl -u postfix): grep the queue id for a message\'s story, the client\'s address for a connection\'s. Paste & explain reads such lines from any server.',
+        source: 'Postfix smtpd(8); postconf(5)',
+      },
+    ],
+  },
 ];
 
 /** A lesson by its number in the list (from 1) or its id; undefined when there is none. */

@@ -1,7 +1,7 @@
 /**
  * Guided lessons: a lesson is a list of steps, each a task for the trainee and the evidence that it is done — a
- * reply to a given command with a given code, or (for the message's header lines) an empty line of message text,
- * which the server does not answer. LessonRun follows the session model's exchanges and says what happened:
+ * reply to a given command with a given code, (for the message's header lines) an empty line of message text,
+ * which the server does not answer, or one of heloterm's own commands (`/log`, after the session). LessonRun follows the session model's exchanges and says what happened:
  * a step passed (with what its reply teaches), a reply that answered the step's command with another code (try
  * again), the next step, the end. Pure: the page renders the events (client/ui/lesson-guide.ts); the catalogue of
  * lessons is data (catalogue.ts).
@@ -25,7 +25,12 @@ export interface SentExpected {
   sent: 'end-of-headers';
 }
 
-export type Expected = ReplyExpected | SentExpected;
+/** One of heloterm's own commands, typed once the step's session is over: `/log`, to read it as the server logged it. */
+export interface LocalExpected {
+  local: 'log';
+}
+
+export type Expected = ReplyExpected | SentExpected | LocalExpected;
 
 export interface LessonStep {
   /** What to do, in a sentence or two. */
@@ -126,7 +131,8 @@ export class LessonRun {
    * Nothing to say when it had not got past connecting.
    */
   connectionClosed(): LessonEvent[] {
-    if (this.finished || this.i === 0) return [];
+    // A step of heloterm's own (/log) comes after QUIT: the connection's end is what it waits for.
+    if (this.finished || this.i === 0 || 'local' in (this.current?.expect ?? {})) return [];
     this.i = 0;
     this.got = 0;
     return this.next([{ kind: 'restarted', lesson: this.lesson }]);
@@ -157,6 +163,13 @@ export class LessonRun {
     if (step === null || !('sent' in step.expect)) return [];
     // An empty line of message text after at least one line ends the header section (RFC 5322 §2.1).
     if (kind !== 'message-text' || line !== '' || before.dataLines === 0) return [];
+    return this.pass(step, null);
+  }
+
+  /** One of heloterm's own commands was typed (and done): the step that asks for it passes. */
+  afterLocal(command: LocalExpected['local']): LessonEvent[] {
+    const step = this.current;
+    if (step === null || !('local' in step.expect) || step.expect.local !== command) return [];
     return this.pass(step, null);
   }
 

@@ -149,6 +149,27 @@ describe('guided lessons in Chromium', () => {
     expect(await bar(page).textContent()).toContain(`step ${waitAt + 1} of ${lesson.steps.length}:`);
   });
 
+  it('the server-log lesson goes on after QUIT closes the connection, to /log: the session as the server logged it', async () => {
+    const lesson = findLesson('server-log')!;
+    const total = lesson.steps.length;
+    const page = await openPage(`?lesson=${lesson.id}&connect=1`);
+    for (let n = 2; n <= total; n++) {
+      const lines = await stepShown(page, n, total);
+      expect(lines).toEqual(lesson.steps[n - 1]!.type);
+      for (const line of lines) await typeLine(page, line);
+    }
+    const text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
+    // QUIT's 221 closed the connection before /log, and the lesson did not start over.
+    expect(text).not.toContain('↺ The connection closed before the lesson');
+    // /log showed the lines the last step names, and their explanation.
+    expect(text).toMatch(/NOQUEUE: reject: RCPT from localhost\[127\.0\.0\.1\]: 550 5\.1\.1 /);
+    expect(text).toMatch(/3A[0-9A-F]+: client=localhost/);
+    expect(text).toMatch(/disconnect from localhost\[127\.0\.0\.1\] .*rcpt=1\/2/);
+    expect(text.replace(/\n/g, '')).toContain(`✓ ${lesson.steps.at(-1)!.learn}`.slice(0, 40));
+    expect(text).not.toContain('↳ 500');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('a link naming no lesson says so and lists them', async () => {
     const page = await openPage('?lesson=nope');
     const text = await waitForTerminal(page, (t) => t.includes('there is no lesson "nope"'), REPLY_TIMEOUT_MS, 'the note');

@@ -8,7 +8,8 @@ import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { LessonRun, type LessonEvent } from '../../shared/lessons/lesson.js';
 import { GREYLIST_SECONDS, SLOW_MAILBOX } from '../../shared/practice/trouble.js';
-import { SessionModel } from '../../shared/smtp/session.js';
+import { practiceServerLog, type LogEntry } from '../../shared/practice/server-log.js';
+import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
 let app: Heloterm;
@@ -30,14 +31,17 @@ afterEach(async () => {
 });
 
 /** Plays `run`'s lesson from a new connection; returns every event, and the replies' codes in order. */
-async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: number[] }> {
+async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: number[]; exchanges: Exchange[] }> {
   const model = new SessionModel();
   const events: LessonEvent[] = [...run.start(false)];
   const codes: number[] = [];
+  const exchanges: Exchange[] = [];
   const receive = async (): Promise<void> => {
     const reply = await client.nextReply();
     codes.push(reply.code);
-    events.push(...run.afterReply(model.received(reply)));
+    const ex = model.received(reply);
+    exchanges.push(ex);
+    events.push(...run.afterReply(ex));
   };
   const practice = (await client.next('hello')).practice!;
   client.send({ type: 'connect', host: practice.host, port: practice.port, tls: 'none' });
@@ -48,6 +52,13 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     const step = run.current!;
     const at = run.index;
     expect(step.type.length, `step "${step.task}" gives lines to type`).toBeGreaterThan(0);
+    if ('local' in step.expect) {
+      // heloterm's own command (/log), done by the page, not sent: the page tells the lesson it was done.
+      expect(step.type).toEqual([`/${step.expect.local}`]);
+      events.push(...run.afterLocal(step.expect.local));
+      if (run.index === at) throw new Error(`step ${at + 1} ("${step.task}") did not pass`);
+      continue;
+    }
     // A step that says to wait (a greylisted retry) waits as long, scaled to the test's practice server.
     if (step.wait !== undefined) await new Promise((r) => setTimeout(r, (step.wait! / GREYLIST_SECONDS) * GREYLIST_MS + 50));
     // Every line that awaits a reply gets one (a step may give several commands, pipelined).
@@ -68,7 +79,7 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     }
     if (run.index === at) throw new Error(`step ${at + 1} ("${step.task}") did not pass; the replies so far: ${codes.join(' ')}`);
   }
-  return { events, codes };
+  return { events, codes, exchanges };
 }
 
 describe('the guided lessons against the practice server', () => {
@@ -101,6 +112,35 @@ describe('the guided lessons against the practice server', () => {
     expect(m?.to).toEqual([`${SLOW_MAILBOX}@practice.test`, 'alice@practice.test', 'bob@practice.test']);
     // As stored: the trace lines the server puts first (RFC 5321 §4.4), then the message as typed.
     expect(m?.raw).toMatch(/^Return-Path: <trainee@example\.org>\r\nReceived: from trainee \(\[127\.0\.0\.1\]\)\r\n\tby practice\.test \(heloterm practice server\) with ESMTP id 3A[0-9A-F]{4,};\r\n\t\w{3}, \d\d? \w{3} \d{4} \d\d:\d\d:\d\d \+0000\r\nFrom: Trainee <trainee@example\.org>\r\nDate: /);
+  });
+
+  it('the server-log lesson: /log shows the lines its last step names, and QUIT does not start it over', async () => {
+    const lesson = LESSONS.find((l) => l.id === 'server-log')!;
+    const run = new LessonRun(lesson);
+    const { events, exchanges } = await play(run);
+    // The connection closed after QUIT, before /log: the lesson goes on.
+    expect(run.connectionClosed()).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ kind: 'finished' });
+    // The log the page shows for it, from the same dialog and the message the practice server stored.
+    const stored = client.all('stored');
+    expect(stored).toHaveLength(1);
+    const trail: LogEntry[] = [{ kind: 'connect', at: 0 }];
+    for (const ex of exchanges) {
+      trail.push({ kind: 'exchange', ex, at: 1 });
+      if (ex.kind === 'end-of-data') trail.splice(-1, 0, { kind: 'stored', n: stored[0]!.n });
+    }
+    trail.push({ kind: 'close', at: 2 });
+    const log = practiceServerLog(trail, 'localhost[127.0.0.1]', 2001, 1).join('\n');
+    const last = lesson.steps.at(-1)!.learn;
+    for (const [named, line] of [
+      ['connect from', /: connect from localhost\[127\.0\.0\.1\]$/m],
+      ['NOQUEUE reject', /: NOQUEUE: reject: RCPT from localhost\[127\.0\.0\.1\]: 550 5\.1\.1 .*to=<nobody@practice\.test>/m],
+      ['client=', /: 3A[0-9A-F]+: client=localhost\[127\.0\.0\.1\]$/m],
+      ['rcpt=1/2', /: disconnect from localhost\[127\.0\.0\.1\] .*\brcpt=1\/2\b/m],
+    ] as const) {
+      expect(last).toContain(named);
+      expect(log).toMatch(line);
+    }
   });
 
   it('says "not yet" when a step\'s command gets another reply, and the step stays in hand', async () => {

@@ -46,20 +46,24 @@ function harness(lesson: Lesson) {
 const kinds = (events: LessonEvent[]): string[] => events.map((e) => e.kind);
 
 describe('the lesson catalogue', () => {
-  it('has unique, URL-safe ids, and each lesson starts by connecting and ends with QUIT', () => {
+  it('has unique, URL-safe ids, and each lesson starts by connecting and ends with QUIT (then at most /log)', () => {
     expect(new Set(LESSONS.map((l) => l.id)).size).toBe(LESSONS.length);
     for (const l of LESSONS) {
       expect(l.id).toMatch(/^[a-z0-9-]{1,40}$/);
       expect(l.short.length, 'a button label').toBeLessThanOrEqual(24);
       expect(l.steps[0]?.expect).toEqual({ answers: 'greeting', code: 220 });
-      expect(l.steps.at(-1)?.type).toEqual(['QUIT']);
+      const local = l.steps.filter((s) => 'local' in s.expect);
+      expect(local, 'heloterm\'s own commands come last').toEqual(l.steps.slice(l.steps.length - local.length));
+      expect(local.length).toBeLessThanOrEqual(1);
+      expect(l.steps.at(-1 - local.length)?.type).toEqual(['QUIT']);
     }
   });
 
   it.each(LESSONS.flatMap((l) => l.steps.map((s, i) => [`${l.id} step ${i + 1}`, s] as const)))('%s: cites a source, and its lines are the command it waits for', (_n, step) => {
     expect(step.task.length).toBeGreaterThan(10);
     expect(step.learn.length).toBeGreaterThan(20);
-    expect(step.source).toMatch(/^RFC \d{3,4} §\d/);
+    expect(step.source).toMatch(/^RFC \d{3,4} §\d|^Postfix [a-z]+\(\d\)/);
+    if ('local' in step.expect) expect(step.type).toEqual([`/${step.expect.local}`]);
     if (!('answers' in step.expect)) return;
     const { answers } = step.expect;
     if (answers === 'greeting') expect(step.type).toEqual([]);
@@ -166,6 +170,28 @@ describe('LessonRun', () => {
     }
     expect(done.finished).toBe(true);
     expect(done.connectionClosed()).toEqual([]);
+  });
+
+  it('a step of heloterm\'s own (/log) after QUIT: the closing connection keeps it, and only /log passes it', () => {
+    const lesson = findLesson('server-log')!;
+    const h = harness(lesson);
+    h.run.start(false);
+    // /log typed before its step: nothing.
+    expect(h.run.afterLocal('log')).toEqual([]);
+    h.receive('220 ready\r\n');
+    for (const [line, answer] of [['EHLO x', '250 ok'], ['MAIL FROM:<a@b>', '250 ok'], ['RCPT TO:<nobody@practice.test>', '550 5.1.1 no'], ['RCPT TO:<carol@practice.test>', '250 ok'], ['DATA', '354 go']] as const) {
+      h.send(line);
+      h.receive(`${answer}\r\n`);
+    }
+    for (const line of ['Subject: s', '', 'hi', '.']) h.send(line);
+    h.receive('250 queued as 3A0001\r\n');
+    h.send('QUIT');
+    expect(kinds(h.receive('221 bye\r\n'))).toEqual(['passed', 'step']);
+    expect(h.run.current?.expect).toEqual({ local: 'log' });
+    expect(h.run.connectionClosed()).toEqual([]);
+    expect(h.run.current?.expect).toEqual({ local: 'log' });
+    expect(kinds(h.run.afterLocal('log'))).toEqual(['passed', 'finished']);
+    expect(h.run.finished).toBe(true);
   });
 
   it('passes over the connect step when started on a greeted session', () => {
