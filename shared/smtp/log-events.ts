@@ -17,8 +17,12 @@ export interface LogEvent {
 export interface LogSink {
   /** A reply the line quotes, with what it answered: a command line, "end of data", or null (unknown, or greeting). */
   reply(note: string, reply: string, answered: string | null): void;
-  /** What a line about one message says: shown for every line. */
-  note(text: string): void;
+  /**
+   * What a line about one message says without a reply: `head` names the message, `reason` is the line's own words,
+   * `why` what they mean. Shown as "head: reason — why", once for each reason (a queue of deferrals for one cause
+   * is said once, and counted).
+   */
+  note(head: string, reason: string, why: string | null): void;
   /** What a line about a client says: shown once however many lines say it. */
   event(text: string): void;
 }

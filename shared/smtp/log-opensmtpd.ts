@@ -81,14 +81,14 @@ export function readOpenSmtpdLine(m: RegExpExecArray, sink: LogSink): void {
     const delivery = DELIVERY.exec(fields);
     if (delivery === null) return;
     const [, , to = '', relay, user, result = '', stat = ''] = delivery;
-    const head = `${session} to ${to}${relay === undefined ? '' : ` via ${relay}`}${user === undefined ? '' : ` (local user ${user})`}: ${result}`;
+    const head = `${session} to ${to}${relay === undefined ? '' : ` via ${relay}`}${user === undefined ? '' : ` (local user ${user})`}`;
     if (/^\d{3}[ -]/.test(stat)) {
       // The receiver's own reply: to the message when it was accepted; otherwise which command it answered is not logged.
       const ok = result === 'Ok';
-      sink.reply(`${head}; the server said${ok ? ', to the end of the message' : ''}:`, stat, ok ? 'end of data' : null);
+      sink.reply(`${head}: ${result}; the server said${ok ? ', to the end of the message' : ''}:`, stat, ok ? 'end of data' : null);
       return;
     }
     const why = part === 'mda' ? (result === 'Ok' ? 'delivered locally: the message is in the recipient\'s mailbox' : null) : explainBy(DELIVERY_EVENTS, stat);
-    sink.note(`${head}: ${stat}${why === null ? '' : ` — ${why}`}`);
+    sink.note(head, `${result}: ${stat}`, why);
   }
 }

@@ -26,6 +26,8 @@ import type { ReplayStep } from './transcript-read.js';
 
 /** Replies read from one log at most. */
 const MAX_LOG_REPLIES = 50;
+/** Reasons for deliveries without a reply said from one log at most (a pasted queue may hold thousands). */
+const MAX_LOG_REASONS = 100;
 
 /** A Postfix daemon's tag: "postfix/smtp[1234]:", with a multi-instance name ("postfix-out/smtp") or a sub-path. */
 const POSTFIX_TAG = /\bpostfix[\w.-]*(?:\/[\w.-]+)*\/(smtp|lmtp|smtpd|postscreen|local|virtual|pipe)\[\d+\]: /;
@@ -78,7 +80,7 @@ function readPostfixLine(daemon: string, rest: string, sink: LogSink): void {
     } else {
       const connect = CONNECT.exec(said);
       const why = connect !== null ? failureNote(connect[1] ?? '', connect[2] ?? '') : explainBy(DELIVERY_EVENTS, said);
-      sink.note(`${head}: ${said}${why === null ? '' : ` — ${why}`}`);
+      sink.note(head, said, why);
     }
     return;
   }
@@ -105,6 +107,10 @@ export function readMailLog(text: string): ReplayStep[] {
   const explained = new Set<string>();
   const state: SessionState = { ...initialState(), phase: 'mail' };
   let repeated = 0;
+  /** The reasons given for deliveries without a reply, each said once; lines that gave one again, or one past the cap. */
+  const reasons = new Set<string>();
+  let sameReason = 0;
+  let unshown = 0;
   const sink: LogSink = {
     reply(note, reply, answered) {
       const key = `${answered ?? ''}\n${reply.replace(/\s+/g, ' ').trim()}`;
@@ -118,8 +124,17 @@ export function readMailLog(text: string): ReplayStep[] {
       seen.add(key);
       out.push({ kind: 'note', text: note }, { kind: 'reply', exchange: ex });
     },
-    note(text) {
-      out.push({ kind: 'note', text });
+    note(head, reason, why) {
+      if (reasons.has(reason)) {
+        sameReason++;
+        return;
+      }
+      if (reasons.size >= MAX_LOG_REASONS) {
+        unshown++;
+        return;
+      }
+      reasons.add(reason);
+      out.push({ kind: 'note', text: `${head}: ${reason}${why === null ? '' : ` — ${why}`}` });
     },
     event(text) {
       if (explained.has(text) || explained.size >= MAX_LOG_REPLIES) return;
@@ -146,7 +161,10 @@ export function readMailLog(text: string): ReplayStep[] {
     }
     readEximLine(line, sink);
   }
-  if (repeated > 0) out.push({ kind: 'note', text: `${repeated} more line${repeated === 1 ? '' : 's'} quoted a reply explained above` });
+  const lines = (n: number): string => `${n} more line${n === 1 ? '' : 's'}`;
+  if (repeated > 0) out.push({ kind: 'note', text: `${lines(repeated)} quoted a reply explained above` });
+  if (sameReason > 0) out.push({ kind: 'note', text: `${lines(sameReason)} gave a reason said above` });
+  if (unshown > 0) out.push({ kind: 'note', text: `${lines(unshown)} gave other reasons, not shown (${MAX_LOG_REASONS} are)` });
   if (out.length === 0) out.push({ kind: 'note', text: NOTHING_KNOWN });
   return out;
 }

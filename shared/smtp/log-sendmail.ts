@@ -120,7 +120,7 @@ function readDelivery(id: string, to: string, fields: string, stat: string, sink
   }
   const why = explainBy(STATUS_EVENTS, stat) ?? (dsn === undefined ? null : dsnMeaning(dsn));
   const bounced = dsn?.startsWith('5') === true && !/^Deferred\b/.test(stat);
-  sink.note(`${head}${dsn === undefined ? '' : ` (dsn=${dsn})`}: ${bounced ? 'bounced: ' : ''}${stat}${why === null ? '' : ` — ${why}`}`);
+  sink.note(`${head}${dsn === undefined ? '' : ` (dsn=${dsn})`}`, `${bounced ? 'bounced: ' : ''}${stat}`, why);
 }
 
 /** Reads one Sendmail line (the text after its tag) into `sink`. */

@@ -99,6 +99,18 @@ describe('readMailLog', () => {
     expect(notes(steps).at(-1)).toBe('11 more lines quoted a reply explained above');
   });
 
+  it('says a reason many deliveries gave once, counts the rest, and shows at most 100 reasons', () => {
+    const deferred = (i: number, host: string): string =>
+      `Nov 30 00:14:00 mx postfix/smtp[12347]: 5C${i}: to=<y${i}@example.com>, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to ${host}[198.51.100.7]:25: Connection timed out)`;
+    // A queue of 10,000 deferrals for one cause, then 150 for causes of their own.
+    const queue = [...Array.from({ length: 10_000 }, (_, i) => deferred(i, 'mx.example.com')), ...Array.from({ length: 150 }, (_, i) => deferred(i, `mx${i}.example.net`))];
+    const said = notes(readMailLog(queue.join('\n')));
+    expect(said).toHaveLength(102);
+    expect(said[0]).toMatch(/^5C0 to y0@example\.com: deferred \(dsn=4\.4\.1\): connect to mx\.example\.com\[/);
+    expect(said[1]).toMatch(/^5C0 to y0@example\.com: deferred \(dsn=4\.4\.1\): connect to mx0\.example\.net\[/);
+    expect(said.slice(-2)).toEqual(['9999 more lines gave a reason said above', '51 more lines gave other reasons, not shown (100 are)']);
+  });
+
   it('says so when log lines hold nothing it knows', () => {
     const local = 'Nov 30 00:16:00 mx postfix/smtpd[2223]: connect from unknown[203.0.113.9]';
     expect(readMailLog(local)).toEqual([{ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines" }]);
