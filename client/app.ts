@@ -153,7 +153,7 @@ export function startApp(boot: BootHandOver): void {
   let rxTime = 0;
   /** Why replies were slow, as said in the terminal on this connection: each reason once (the log has every one). */
   const slowSaid = new Set<string>();
-  /** When the last line went to the server (or the connection was made): a server that hangs up says how idle it was. */
+  /** When a line last went to the server (or the connection was made): how idle it was when a server hangs up. */
   let lastLineAt = 0;
   /** Says what a greeting that has not come means, GREETING_SILENCE_MS after connecting; cleared by what comes. */
   let greetingWatch: ReturnType<typeof setTimeout> | undefined;

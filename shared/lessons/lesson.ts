@@ -1,8 +1,8 @@
 /**
  * Guided lessons: a lesson is a list of steps, each a task for the trainee and the evidence that it is done — a
  * reply to a given command with a given code, (for the message's header lines) an empty line of message text,
- * which the server does not answer, or one of heloterm's own commands (`/log`, after the session). LessonRun follows the session model's exchanges and says what happened:
- * a step passed (with what its reply teaches), a reply that answered the step's command with another code (try
+ * which the server does not answer, or one of heloterm's own commands (`/log`, after the session). LessonRun
+ * follows the session model's exchanges and says what happened: a step passed (with what its reply teaches), a reply that answered the step's command with another code (try
  * again), the next step, the end. Pure: the page renders the events (client/ui/lesson-guide.ts); the catalogue of
  * lessons is data (catalogue.ts).
  */
@@ -25,7 +25,7 @@ export interface SentExpected {
   sent: 'end-of-headers';
 }
 
-/** One of heloterm's own commands, typed once the step's session is over: `/log`, to read it as the server logged it. */
+/** One of heloterm's own commands, typed once the session is over: `/log`, to read it as the server logged it. */
 export interface LocalExpected {
   local: 'log';
 }

@@ -20,7 +20,7 @@ import type { ReplayStep } from './transcript-read.js';
 /** Replies read from one bounce at most. */
 const MAX_BOUNCE_REPLIES = 50;
 
-/** Postfix's words for a remote server's reply, in its bounces and its log (log-read.ts): host, reply, what it answered. */
+/** Postfix's words for a remote server's reply, in bounces and its log (log-read.ts): host, reply, command. */
 export const HOST_SAID = /host (\S+) said: (\d{3}[ -].*?)(?: \(in reply to (.+?) command\))?$/;
 // The local part without "@": one place to split the address, so a line of many "@" cannot make the regex backtrack.
 const POSTFIX = new RegExp(`^<?([^<>\\s@]*@[^<>\\s]*)>?: ${HOST_SAID.source}`, 'i');

@@ -24,7 +24,7 @@ export function isHeaders(text: string): boolean {
   return /^(ARC-)?Authentication-Results:|^Received-SPF:/im.test(text) || (text.match(/^Received:/gim)?.length ?? 0) >= 2;
 }
 
-/** The header fields, unfolded (RFC 5322 §2.2.3), as [name, value], in order; the body (after an empty line) left out. */
+/** The header fields, unfolded (RFC 5322 §2.2.3), as [name, value] in order; the body (after a blank line) left out. */
 function fields(text: string): [string, string][] {
   const out: [string, string][] = [];
   for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {

@@ -5,9 +5,10 @@
  * - receiving: "1a2b3c4d5e6f7a8b smtp failed-command command="RCPT TO:<bob@example.org>" result="550 Invalid
  *   recipient: <bob@example.org>"": the reply this server gave a client, for the command it quotes; `bad-input` for a
  *   line it could not take, `authentication … result=permfail` for a failed login;
- * - delivering: "… mta error reason=Connection refused" for an attempt that failed, and "… mta delivery evpid=… from=<…> to=<…> rcpt=<-> source="…" relay="203.0.113.5 (mx.example.net)"
+ * - delivering: "… mta delivery evpid=… from=<…> to=<…> rcpt=<-> source="…" relay="203.0.113.5 (mx.example.net)"
  *   delay=2s result="PermFail" stat="550 5.1.1 …"": the receiver's reply, or why there was none ("Network error on
- *   destination MXs"); `mda delivery` for a local one.
+ *   destination MXs"); `mda delivery` for a local one; "… mta error reason=Connection refused" for an attempt that
+ *   failed.
  *
  * As a syslog line ("smtpd[1234]: "), or bare as `smtpd -d` prints it.
  */
@@ -47,7 +48,7 @@ const DELIVERY_EVENTS: readonly LogEvent[] = [
   },
 ];
 
-/** What a failed command quoted by OpenSMTPD answered: the command, "end of data" for the final ".", null at connect. */
+/** What a failed command quoted by OpenSMTPD answered: the command, "end of data" for ".", null at connect. */
 function answered(command: string): string | null {
   const line = command.trim();
   if (line === '') return null;
@@ -83,7 +84,7 @@ export function readOpenSmtpdLine(m: RegExpExecArray, sink: LogSink): void {
     const [, , to = '', relay, user, result = '', stat = ''] = delivery;
     const head = `${session} to ${to}${relay === undefined ? '' : ` via ${relay}`}${user === undefined ? '' : ` (local user ${user})`}`;
     if (/^\d{3}[ -]/.test(stat)) {
-      // The receiver's own reply: to the message when it was accepted; otherwise which command it answered is not logged.
+      // The receiver's own reply: to the message when it was accepted; otherwise what it answered is not logged.
       const ok = result === 'Ok';
       sink.reply(`${head}: ${result}; the server said${ok ? ', to the end of the message' : ''}:`, stat, ok ? 'end of data' : null);
       return;

@@ -107,7 +107,7 @@ export function readMailLog(text: string): ReplayStep[] {
   const explained = new Set<string>();
   const state: SessionState = { ...initialState(), phase: 'mail' };
   let repeated = 0;
-  /** The reasons given for deliveries without a reply, each said once; lines that gave one again, or one past the cap. */
+  /** Reasons given for deliveries without a reply, each said once; lines that gave one again, or one past the cap. */
   const reasons = new Set<string>();
   let sameReason = 0;
   let unshown = 0;
