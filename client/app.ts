@@ -73,8 +73,13 @@ export function startApp(boot: BootHandOver): void {
   const status = new StatusLine();
   const hint = new PracticeHint((lesson) => startLesson(lesson, true));
   const lessonBar = new LessonBar({ stop: () => view.write(stopLesson()), start: (lesson) => startLesson(lesson, true) });
-  const guide = new LessonGuide(lessonBar);
   const transcript = new Transcript();
+  // A lesson's notes go into the transcript after what made them: a reply is recorded once it has been rendered, and
+  // rendering it is what moves the lesson on, so the note waits for the end of the message's handling.
+  const guide = new LessonGuide(lessonBar, (text) => {
+    const at = performance.now();
+    queueMicrotask(() => transcript.note(text, at));
+  });
   const saveTranscript = (): void => {
     const now = new Date();
     const name = `heloterm-${(dialled || 'session').replace(/[^A-Za-z0-9.-]/g, '_')}-${now.toISOString().slice(0, 19).replace(/[T:]/g, '-')}.txt`;

@@ -52,3 +52,26 @@ export function formatLessonEvent(e: LessonEvent, next: Lesson | undefined, numb
 function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/**
+ * What a saved transcript notes of a lesson (a `#` line): its beginning, each step done or not yet, a start over and
+ * the end, so that a transcript handed in after a lesson shows how it went. Null for what it need not note.
+ */
+export function lessonRecord(e: LessonEvent, lesson: Lesson, number: number): string | null {
+  switch (e.kind) {
+    case 'begin':
+      return `lesson ${number} begun: ${lesson.title}`;
+    case 'step':
+      return null;
+    case 'passed':
+      return `lesson ${number}, ${stepOf(e.index, lesson)} done${e.code === null ? '' : ` (${e.code})`}`;
+    case 'retry':
+      return `lesson ${number}, ${stepOf(e.index, lesson)}: not yet (${e.code})`;
+    case 'restarted':
+      return `lesson ${number} started over: the connection closed`;
+    case 'finished':
+      return `lesson ${number} done`;
+    default:
+      return exhaustive(e);
+  }
+}

@@ -6,7 +6,7 @@
 import { LESSONS, nextLesson } from '../../shared/lessons/catalogue.js';
 import { LessonRun, type Lesson, type LessonEvent } from '../../shared/lessons/lesson.js';
 import type { Exchange, SentKind, SessionState } from '../../shared/smtp/session.js';
-import { formatLessonEvent } from '../terminal/render-lessons.js';
+import { formatLessonEvent, lessonRecord, stepOf } from '../terminal/render-lessons.js';
 import { formatNote } from '../terminal/render.js';
 import type { LessonBar } from './lesson-bar.js';
 
@@ -16,7 +16,11 @@ const numberOf = (lesson: Lesson): number => LESSONS.indexOf(lesson) + 1;
 export class LessonGuide {
   private run: LessonRun | null = null;
 
-  constructor(private readonly bar: LessonBar) {}
+  /** `record`: notes for the saved transcript (render-lessons.ts lessonRecord). */
+  constructor(
+    private readonly bar: LessonBar,
+    private readonly record: (text: string) => void = () => undefined,
+  ) {}
 
   get active(): boolean {
     return this.run !== null && !this.run.finished;
@@ -37,7 +41,9 @@ export class LessonGuide {
     const was = this.run;
     this.run = null;
     this.bar.hide();
-    return was === null || was.finished ? '' : formatNote(`lesson ${numberOf(was.lesson)} stopped; /lesson lists the lessons`);
+    if (was === null || was.finished) return '';
+    this.record(`lesson ${numberOf(was.lesson)} stopped at ${stepOf(was.index, was.lesson)}`);
+    return formatNote(`lesson ${numberOf(was.lesson)} stopped; /lesson lists the lessons`);
   }
 
   /** The step in hand again, or '' when no lesson runs. */
@@ -71,6 +77,8 @@ export class LessonGuide {
     let text = '';
     for (const e of events) {
       text += formatLessonEvent(e, next, n);
+      const note = lessonRecord(e, lesson, n);
+      if (note !== null) this.record(note);
       if (e.kind === 'step') this.bar.step(lesson, n, e.index, e.step);
       else if (e.kind === 'finished') this.bar.finished(lesson, n, next);
     }

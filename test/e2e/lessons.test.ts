@@ -4,6 +4,7 @@
  * says, and sees the step pass in the terminal; an instructor's link (?lesson=…&connect=1) opens a lesson ready
  * to go. The lines typed come from the page, not from this file.
  */
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
@@ -88,6 +89,28 @@ describe('guided lessons in Chromium', () => {
     await waitForTerminal(page, (t) => t.includes('-- lesson 2 stopped'), REPLY_TIMEOUT_MS, 'the stop note');
     expect(await bar(page).isVisible()).toBe(false);
     expect(await page.locator('.practice-hint').isVisible()).toBe(true);
+
+    // The transcript a trainee hands in says how the lessons went, among the lines of the dialog.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: REPLY_TIMEOUT_MS }), page.click('.reply-log button[data-action="save"]')]);
+    const saved = (await readFile(await download.path(), 'utf8')).split('\n').map((l) => l.replace(/^ *\d+\.\d{3} /, ''));
+    const notes = saved.filter((l) => l.startsWith('# lesson'));
+    const [n1, n2] = [first.steps.length, second.steps.length];
+    expect(notes).toEqual([
+      `# lesson 1 begun: ${first.title}`,
+      ...notes.slice(1, n1 + 1), // each step done: below
+      '# lesson 1 done',
+      `# lesson 2 begun: ${second.title}`,
+      `# lesson 2, step 1 of ${n2} done (220)`,
+      `# lesson 2, step 2 of ${n2} done (250)`,
+      `# lesson 2, step 3 of ${n2} done (250)`,
+      `# lesson 2, step 4 of ${n2}: not yet (250)`,
+      '# lesson 2 started over: the connection closed',
+      `# lesson 2, step 1 of ${n2} done (220)`,
+      `# lesson 2 stopped at step 2 of ${n2}`,
+    ]);
+    expect(notes.slice(1, n1 + 1)).toEqual(first.steps.map((_, i) => expect.stringMatching(new RegExp(`^# lesson 1, step ${i + 1} of ${n1} done( \\(\\d{3}\\))?$`))));
+    // Each in its place: the first step's note follows the greeting it was done by.
+    expect(saved[saved.indexOf(`# lesson 1, step 1 of ${n1} done (220)`) - 1]).toMatch(/^S: 220 /);
   });
 
   it('an instructor\'s link opens a lesson and connects; /lesson lists the lessons and repeats the step', async () => {
