@@ -38,7 +38,7 @@ import { isBounce, readBounce } from '../shared/smtp/bounce-read.js';
 import { isHeaders, readHeaders } from '../shared/smtp/headers-read.js';
 import { PracticeHint } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
-import { shareLink } from './ui/share-link.js';
+import { onlyOnThisMachine, shareLink } from './ui/share-link.js';
 import { ScreenReaderSwitch } from './ui/screen-reader.js';
 import { isMailLog, readMailLog } from '../shared/smtp/log-read.js';
 import { shellConnect } from './terminal/shell-habits.js';
@@ -132,6 +132,9 @@ export function startApp(boot: BootHandOver): void {
     const target = t.host !== undefined && t.host !== '' && t.port !== undefined && !isPracticeTarget(t) ? { host: t.host, port: t.port, tls: t.tls === true } : null;
     const link = shareLink({ base: `${location.origin}${location.pathname}`, target, lesson: guide.lesson?.id ?? null, light: theme.current === 'light', token });
     view.write(formatNote(`this page, ${guide.lesson === null ? '' : `at lesson ${guide.lesson.title}, `}connected to ${target === null ? 'the practice server' : formatAddress(target.host, target.port)}: ${link}`));
+    if (onlyOnThisMachine(location.hostname)) {
+      view.write(formatNote(`${location.hostname} is this machine: the link opens only here. For a class, start heloterm with --host 0.0.0.0, open it at the address it prints for other machines, and take /link there`));
+    }
     navigator.clipboard?.writeText(link).then(
       () => view.write(formatNote('copied to the clipboard')),
       () => undefined,

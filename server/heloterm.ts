@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import dns from 'node:dns';
 import http from 'node:http';
-import type { AddressInfo, LookupFunction } from 'node:net';
+import net, { type AddressInfo, type LookupFunction } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
@@ -119,6 +119,11 @@ export interface Heloterm {
   url: string;
   /** The URL to open: with `#token=…` when a token is required. */
   launchUrl: string;
+  /**
+   * For a wildcard bind (0.0.0.0, ::): the URLs other machines open (a class), one per network address of this
+   * machine, IPv4 first, with the token; empty otherwise (launchUrl is the address it was bound to).
+   */
+  networkUrls: string[];
   /** The access token, or null when none is required. */
   token: string | null;
   port: number;
@@ -158,6 +163,13 @@ function localAddresses(): string[] {
     .flatMap((list) => list ?? [])
     .filter((i) => !i.internal && !(i.family === 'IPv6' && i.address.startsWith('fe80:')))
     .map((i) => i.address);
+}
+
+/** The page's URLs at this machine's network addresses, for a wildcard bind (0.0.0.0: IPv4 only); `fragment` after. */
+function networkUrls(host: string, port: number, addresses: readonly string[], fragment: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [];
+  const usable = addresses.filter((a) => host === '::' || net.isIPv4(a));
+  return [...usable.filter((a) => net.isIPv4(a)), ...usable.filter((a) => !net.isIPv4(a))].map((a) => `http://${urlHost(a)}:${port}/${fragment}`);
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -261,10 +273,12 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   log({ event: 'start', port, host, tokenRequired, publicTargetsOnly, allowedPorts: allowedPorts(policy), trustProxy: opts.trustProxy ?? [] });
 
   const url = `http://${displayHost(host)}:${port}/`;
+  const fragment = token === null ? '' : `#token=${token}`;
   let closing: Promise<void> | null = null;
   return {
     url,
-    launchUrl: token === null ? url : `${url}#token=${token}`,
+    launchUrl: `${url}${fragment}`,
+    networkUrls: networkUrls(host, port, localAddresses(), fragment),
     token,
     port,
     practice,

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   const practice = p ? ` (practice server ${p.domain} on ${p.host}:${p.port})` : ' (no practice server)';
   // The token travels in the URL fragment, which browsers never send to a server (RFC 3986 §3.5).
   process.stdout.write(`heloterm listening on ${app.launchUrl}${practice}\n`);
+  // Bound to every address: the page's address for the other machines of a class (and for /link's links to work there).
+  for (const u of app.networkUrls) process.stdout.write(`heloterm: from other machines, open ${u}\n`);
   if (app.publicTargetsOnly) process.stderr.write('heloterm: only public addresses will be dialled (plus --allow-target)\n');
 
   const stop = (signal: string): void => {

@@ -29,3 +29,12 @@ export function shareLink(p: PageNow): string {
   if (p.light) q.set('theme', 'light');
   return `${p.base}?${q.toString()}${p.token === null ? '' : `#token=${encodeURIComponent(p.token)}`}`;
 }
+
+/**
+ * Whether a page's host name is this machine's own (loopback: 127.0.0.0/8, ::1, localhost): a link to it opens only
+ * here, not on a trainee's machine.
+ */
+export function onlyOnThisMachine(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}

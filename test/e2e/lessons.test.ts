@@ -148,6 +148,8 @@ describe('guided lessons in Chromium', () => {
     const note = text.split('\n').find((l) => l.startsWith('-- this page, at lesson')) ?? '';
     const link = /(http:\/\/\S+)/.exec(note)?.[1] ?? '';
     expect(link).toBe(`${app().url}?lesson=${lesson.id}&connect=1`);
+    // The page is on 127.0.0.1: the link opens on this machine only, and the terminal says how a class gets one.
+    expect(text).toContain('-- 127.0.0.1 is this machine: the link opens only here. For a class, start heloterm with --host 0.0.0.0');
     const other = await openPage(link.slice(app().url.length));
     await stepShown(other, 2, lesson.steps.length);
   });

@@ -4,7 +4,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopbackBind, startHeloterm, type HelotermOptions } from '../../server/heloterm.js';
@@ -125,6 +125,25 @@ describe('the access token', () => {
     const c = await WsTestClient.open(open.url);
     cleanups.push(() => c.close());
     await c.next('hello');
+  });
+
+  it('bound to every address, gives the URLs other machines (a class) open, each with the token and each let in', async () => {
+    const { app: a } = await app({ host: '0.0.0.0' });
+    // This machine's IPv4 network addresses (0.0.0.0 listens on IPv4 only), not loopback.
+    const expected = Object.values(networkInterfaces())
+      .flatMap((l) => l ?? [])
+      .filter((i) => !i.internal && i.family === 'IPv4')
+      .map((i) => `http://${i.address}:${a.port}/#token=${a.token}`);
+    expect(a.networkUrls).toEqual(expected);
+    expect(a.launchUrl).toBe(`http://127.0.0.1:${a.port}/#token=${a.token}`);
+    // Each is the page's address for the Origin and Host checks: a browser there gets its WebSocket.
+    for (const u of a.networkUrls) {
+      const c = await WsTestClient.open(u.replace(/#.*$/, ''), { token: a.token! });
+      cleanups.push(() => c.close());
+      expect((await c.next('hello')).type).toBe('hello');
+    }
+    // Bound to loopback (the default) or to one address, the launch URL is the one: no other.
+    expect((await app()).app.networkUrls).toEqual([]);
   });
 
   it('is required, and targets are public-only, whenever the bind address is beyond loopback', () => {

@@ -18,7 +18,7 @@ import { ReplyParser } from '../../shared/smtp/parser.js';
 import { completeLine, localCommand } from '../../client/terminal/local-commands.js';
 import { chosenTheme } from '../../client/ui/theme.js';
 import { asciiAddressDomain, asciiDomain } from '../../client/ui/idn.js';
-import { shareLink } from '../../client/ui/share-link.js';
+import { onlyOnThisMachine, shareLink } from '../../client/ui/share-link.js';
 
 /** Terminal text without its SGR colours. */
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -280,5 +280,12 @@ describe('shareLink (/link)', () => {
     // A host typed beyond ASCII goes by its A-labels, which the page reads back.
     const idn = shareLink({ base, target: { host: 'mx.bücher.de', port: 25, tls: false }, lesson: null, light: false, token: null });
     expect(parseUrlTarget(new URL(idn).search)).toMatchObject({ host: 'mx.xn--bcher-kva.de', ignored: [] });
+  });
+
+  it('knows a page on this machine\'s own name (whose links open nowhere else) from one on its network address', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', 'app.localhost', '[::1]', 'LOCALHOST']) expect(onlyOnThisMachine(h), h).toBe(true);
+    for (const h of ['192.0.2.2', '10.0.0.5', '[fd00::2]', 'heloterm.example.org', '127.0.0.1.example.org', 'localhost.example.org']) {
+      expect(onlyOnThisMachine(h), h).toBe(false);
+    }
   });
 });
