@@ -281,6 +281,8 @@ export function startApp(boot: BootHandOver): void {
             return shareThisPage();
           case 'log':
             return showPracticeLog();
+          case 'dane':
+            return checks.dane();
           case 'tls':
             return view.write(
               tlsReport !== null
@@ -511,6 +513,7 @@ export function startApp(boot: BootHandOver): void {
         transcript.note(`TLS active (${m.protocol}, ${m.cipher}); certificate ${tlsReport.findings[0]?.text ?? ''}`, at);
         view.write(formatTlsReport(tlsReport));
         log.add({ tls: tlsReport });
+        checks.secured();
         return;
       case 'rx':
         clearTimeout(greetingWatch);
@@ -526,6 +529,8 @@ export function startApp(boot: BootHandOver): void {
         return;
       case 'rdns':
         return checks.onRdns(m, at);
+      case 'dane':
+        return checks.onDane(m, at);
       case 'stored':
         transcript.note(`the practice server stored it as message #${m.n}`, at);
         if (practiceTrail?.open === true) practiceTrail.entries.push({ kind: 'stored', n: m.n });

@@ -1,14 +1,16 @@
 /**
  * A session's DNS lookups (MX with or without mail policies, DKIM keys, SPF checks, blocklists, and the reverse DNS
- * of the server connected to): one at a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions
- * (dns-lookup.ts DnsBudget), so that the bridge does not become a DNS query pump. Made at a session's first lookup:
+ * and DANE of the server connected to): one at a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the
+ * bridge's budget for all sessions (dns-lookup.ts DnsBudget), so that the bridge does not become a DNS query pump. Made at a session's first lookup:
  * idle sessions pay nothing.
  */
-import type { Bare, DkimMessage, DnsblListAnswer, DnsblMessage, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';
+import type { X509Certificate } from 'node:crypto';
+import type { Bare, DaneAnswer, DaneMessage, DkimMessage, DnsblListAnswer, DnsblMessage, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';
 import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 import { checkSpf } from './spf-check.js';
 import { checkDnsbl } from './dnsbl.js';
+import { daneAnswer, type TlsaLookup } from './dane.js';
 
 /** A lookup the desk would not make now, and why. */
 type Refused = { kind: 'none'; reason: 'refused'; detail: string };
@@ -26,7 +28,9 @@ export interface DnsDeskDeps {
   budget: DnsBudget;
   /** Fetches a domain's MTA-STS policy (mta-sts-fetch.ts), with the lookup's resolver; absent: not fetched. */
   fetchMtaSts?: (domain: string, r: DnsResolver, signal: AbortSignal) => Promise<MtaStsFetch>;
-  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage>) => void;
+  /** The TLSA records at a name, with whether the resolver validated them (dane.ts queryTlsa). */
+  tlsa: (name: string, signal: AbortSignal) => Promise<TlsaLookup>;
+  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DaneMessage>) => void;
   log: LogSink;
 }
 
@@ -85,6 +89,20 @@ export class DnsDesk {
       const listed = Array.isArray(answer) ? answer.filter((a) => a.kind === 'listed').length : null;
       this.deps.log({ event: 'dnsbl', ip, listed: listed ?? 'refused' });
       this.deps.send({ type: 'dnsbl', ip, answer: Array.isArray(answer) ? { kind: 'checked', lists: answer } : { kind: 'refused', detail: answer.detail } });
+    });
+  }
+
+  /**
+   * DANE for the TLS session with `host` (a name) on `port`: the TLSA records at _<port>._tcp.<host>, each checked
+   * against `chain`, the certificates the server presented; answered with a `dane` message.
+   */
+  dane(host: string, port: number, chain: readonly X509Certificate[]): void {
+    const name = `_${port}._tcp.${host.replace(/\.$/, '')}`;
+    this.run('dane', (_r, signal) => this.deps.tlsa(name, signal), (lookup: TlsaLookup | Refused) => {
+      const answer: DaneAnswer =
+        lookup.kind === 'none' && 'reason' in lookup ? { kind: 'none', name, reason: 'refused', detail: lookup.detail, suggested: null } : daneAnswer(name, lookup, chain);
+      this.deps.log({ event: 'dane', name, kind: answer.kind === 'records' ? `${answer.records.filter((r) => r.match === 'yes').length}/${answer.count}` : answer.reason });
+      this.deps.send({ type: 'dane', host, port, answer });
     });
   }
 

@@ -15,7 +15,8 @@ import { NO_LINE_LIMITS, type LineLimits } from './line-policy.js';
 import { stderrLog, type LogSink } from './log.js';
 import { compileProxyTrust } from './proxy-trust.js';
 import type { PracticeServer } from './practice/practice-server.js';
-import { DnsBudget, makeResolver } from './dns-lookup.js';
+import { queryTlsa } from './dane.js';
+import { DNS_TIMEOUT_MS, DnsBudget, makeResolver } from './dns-lookup.js';
 import { fetchMtaStsPolicy } from './mta-sts-fetch.js';
 import { CLOSE_GOING_AWAY, Session, type SessionLimits } from './session.js';
 import { DEFAULT_MAX_REPLY_LINE_CHARS, DEFAULT_MAX_REPLY_LINES } from './smtp-link.js';
@@ -258,6 +259,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
         connectTimeoutMs: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         lookup: opts.lookup ?? dns.lookup,
         dnsResolver: () => makeResolver(dnsServers, opts.dnsTimeoutMs),
+        lookupTlsa: (name, signal) => queryTlsa(name, dnsServers ?? dns.getServers(), opts.dnsTimeoutMs ?? DNS_TIMEOUT_MS, signal),
         dnsBudget,
         fetchMtaSts: (domain, resolver, signal) =>
           fetchMtaStsPolicy(domain, { resolver, policy, port: opts.mtaStsPort ?? HTTPS_PORT, ...(opts.mtaStsCa !== undefined ? { ca: opts.mtaStsCa } : {}), signal }),

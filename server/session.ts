@@ -14,7 +14,7 @@
  * Thousands of sessions may sit idle at once, so an idle one is kept small: one timer for both time limits, no
  * limiter when no line limits are set, and callbacks made once per session (see the note on the class).
  */
-import type { LookupFunction, Socket } from 'node:net';
+import net, { type LookupFunction, type Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { decodeClientMessage, decodeConnectQuery } from '../shared/protocol/decode.js';
 import { encodeRx, encodeServerMessage } from '../shared/protocol/encode.js';
@@ -77,6 +77,8 @@ export interface SessionOptions {
   dnsResolver: () => DnsResolver;
   /** The lookups all sessions together may still begin this minute. */
   dnsBudget: DnsBudget;
+  /** The TLSA records at a name, for DANE (dane.ts queryTlsa with the bridge's name servers). */
+  lookupTlsa: DnsDeskDeps['tlsa'];
   /** Fetches a domain's MTA-STS policy for its mail policies (mta-sts-fetch.ts); absent: not fetched. */
   fetchMtaSts?: DnsDeskDeps['fetchMtaSts'];
   /** The practice server's stored messages, to show a session the ones it sent; absent without a practice server. */
@@ -330,6 +332,8 @@ export class Session {
         return this.dnsDesk().mx(m.domain, m.policies === true);
       case 'rdns':
         return this.onRdns();
+      case 'dane':
+        return this.onDane();
       case 'dkim':
         return this.dnsDesk().dkim(m.selector, m.domain);
       case 'spf':
@@ -346,6 +350,7 @@ export class Session {
     return (this.dns ??= new DnsDesk({
       resolver: this.opts.dnsResolver,
       budget: this.opts.dnsBudget,
+      tlsa: this.opts.lookupTlsa,
       ...(this.opts.fetchMtaSts !== undefined ? { fetchMtaSts: this.opts.fetchMtaSts } : {}),
       send: (m) => this.send(m),
       log: this.log,
@@ -357,6 +362,20 @@ export class Session {
     const address = this.link?.address ?? null;
     if (address === null) return this.error(ERROR_CODES.NOT_CONNECTED, 'not connected: reverse DNS is looked up for the server connected to');
     this.dnsDesk().rdns(address);
+  }
+
+  /** DANE for the TLS session of this session's connection (dane.ts). */
+  private onDane(): void {
+    const link = this.link;
+    if (link === null) return this.error(ERROR_CODES.NOT_CONNECTED, 'not connected: DANE is looked up for the TLS session of a connection');
+    const peer = link.tlsPeer;
+    const target = { host: peer?.host ?? '', port: peer?.port ?? 0 };
+    const none = (reason: 'no-tls' | 'not-a-name', detail: string): void =>
+      this.send({ type: 'dane', ...target, answer: { kind: 'none', name: '', reason, detail, suggested: null } });
+    if (peer === null) return none('no-tls', 'the connection has no TLS session: DANE is about the certificate a server presents');
+    // RFC 7672 §2.2: the TLSA base domain is the MX host's name; an address has none.
+    if (net.isIP(peer.host) !== 0) return none('not-a-name', `${peer.host} is an address: DANE's TLSA records are found by the server's name`);
+    this.dnsDesk().dane(peer.host, peer.port, peer.chain);
   }
 
   private onConnect(m: ConnectMessage): void {

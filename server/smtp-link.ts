@@ -5,10 +5,12 @@
  *
  * Invariant for scripters: after `connecting`, exactly one `closed` follows (possibly after an `error`).
  */
+import { X509Certificate } from 'node:crypto';
 import type net from 'node:net';
 import tls from 'node:tls';
 import {
   ERROR_CODES,
+  MAX_CERT_CHAIN,
   type Bare,
   type CloseCause,
   type ConnectMessage,
@@ -91,6 +93,8 @@ export class SmtpLink {
   private phase: Phase = 'dialling';
   /** The address dialled, once connected (for reverse DNS); null before. */
   address: string | null = null;
+  /** The certificates the server presented in this connection's TLS session, its own first (for DANE); none before. */
+  private peerChain: X509Certificate[] = [];
   private readonly held: string[] = [];
   /** The browser is behind: the SMTP socket is paused until it catches up. */
   private readPaused = false;
@@ -343,8 +347,14 @@ export class SmtpLink {
     this.attach(secure);
   }
 
+  /** The TLS session's target and chain, for DANE (RFC 7672: the host dialled, its port); null before TLS. */
+  get tlsPeer(): { host: string; port: number; chain: readonly X509Certificate[] } | null {
+    return this.secure ? { host: bareHost(this.target.host), port: this.target.port, chain: this.peerChain } : null;
+  }
+
   private onSecure(socket: tls.TLSSocket): void {
     this.secure = true;
+    this.peerChain = peerChain(socket);
     // RFC 3207 §4.2: nothing from before the handshake counts.
     this.parser.reset();
     this.decoder.reset();
@@ -403,4 +413,22 @@ export class SmtpLink {
     this.deps.send({ type: 'closed', by, reason: why });
     this.deps.onEnd(this);
   }
+}
+
+/**
+ * The certificates a TLS peer presented, its own first, then each issuer Node linked (at most MAX_CERT_CHAIN above
+ * it); empty when it sent none or one is unreadable. Never throws.
+ */
+function peerChain(socket: tls.TLSSocket): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  try {
+    const seen = new Set<tls.PeerCertificate>();
+    for (let c: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true); c?.raw !== undefined && !seen.has(c) && out.length <= MAX_CERT_CHAIN; c = c.issuerCertificate) {
+      seen.add(c);
+      out.push(new X509Certificate(c.raw));
+    }
+  } catch {
+    return [];
+  }
+  return out;
 }

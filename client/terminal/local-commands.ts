@@ -1,7 +1,7 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/save`, `/replay`,
- * `/link`, `/log` and `/base64`. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
+ * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/dane`, `/save`,
+ * `/replay`, `/link`, `/log` and `/base64`. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
  * letters), so they cannot collide with anything a server understands. Inside message text they are left alone; in answer to an AUTH challenge, where base64 may
  * begin with "/", only the words of heloterm's own commands are taken (localCommand).
  */
@@ -30,6 +30,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['spf', '/spf IP DOMAIN'],
   ['dnsbl', '/dnsbl IP'],
   ['rdns', '/rdns'],
+  ['dane', '/dane'],
   ['save', '/save'],
   ['replay', '/replay'],
   ['link', '/link'],
@@ -76,7 +77,7 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'save', 'transcript', 'replay', 'link', 'log', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'dane', 'tlsa', 'save', 'transcript', 'replay', 'link', 'log', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -100,6 +101,8 @@ export type LocalCommand =
   | { kind: 'dnsbl'; ip: string }
   /** `/rdns`: look up the reverse DNS of the server connected to (done by itself after a greeting, but for loopback). */
   | { kind: 'rdns' }
+  /** `/dane`: look up the TLSA records of the server connected to over TLS, and check its certificate against them. */
+  | { kind: 'dane' }
   /** `/save`: download the transcript of the dialog. */
   | { kind: 'save' }
   /** `/replay`: paste a dialog from elsewhere to have it explained. */
@@ -151,6 +154,9 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
     case 'rdns':
     case 'ptr':
       return { kind: 'rdns' };
+    case 'dane':
+    case 'tlsa':
+      return { kind: 'dane' };
     case 'save':
     case 'transcript':
       return { kind: 'save' };
@@ -187,6 +193,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF') +
     formatNote('/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address') +
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
+    formatNote("/dane checks the server's certificate against its TLSA records, DANE (done by itself after TLS to a name, not loopback)") +
     formatNote('/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines') +
     formatNote('/link gives the address that opens this page connected here (and at the lesson in hand), to hand out') +
     formatNote("/log shows your last connection to the practice server as its log has it (in Postfix's format), explained") +

@@ -9,7 +9,7 @@
  * DNS lookups go to the bridge one at a time (the bridge makes one at a time, and answers every request once); the
  * answers are shown in the terminal, the reply log and the transcript.
  */
-import type { ClientMessage, Bare, DkimMessage, DnsblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
+import type { ClientMessage, Bare, DaneMessage, DkimMessage, DnsblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { readDnsbl } from '../../shared/smtp/dnsbl.js';
@@ -18,6 +18,8 @@ import { readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
 import { readPolicies } from '../../shared/smtp/policies.js';
 import { reviewEhlo } from '../../shared/smtp/ehlo-review.js';
 import { greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
+import { readDaneAnswer } from '../../shared/smtp/dane.js';
+import { isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 import { checksRelayByItself, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
 import type { Exchange } from '../../shared/smtp/session.js';
 import type { Reply } from '../../shared/smtp/types.js';
@@ -37,6 +39,7 @@ const MAX_RELAY_CHECKS = 3;
 type Ask =
   | { type: 'mx'; domain: string; relay: number | null }
   | { type: 'rdns' }
+  | { type: 'dane' }
   | { type: 'dkim'; selector: string; domain: string }
   | { type: 'spf'; ip: string; domain: string }
   | { type: 'dnsbl'; ip: string };
@@ -72,6 +75,8 @@ export class ServerChecks {
   practice: PracticeInfo | null = null;
   /** The address connected to, or null when there is no connection. */
   private address: string | null = null;
+  /** The host dialled, as typed (a name, or an address without brackets). */
+  private dialled = '';
   /** The port connected to (587 is submission, ehlo-review.ts). */
   private port = 0;
   /** Whether the connection's EHLO reply was judged before TLS (false) and over TLS (true). */
@@ -93,6 +98,7 @@ export class ServerChecks {
   constructor(private readonly deps: ServerChecksDeps) {}
 
   connected(host: string, address: string, port: number): void {
+    this.dialled = host.replace(/^\[(.*)\]$/, '$1');
     this.address = address;
     this.port = port;
     this.reviewed.clear();
@@ -219,6 +225,30 @@ export class ServerChecks {
     }
     this.deps.write(formatNote(asking));
     if (!this.ask(a)) this.deps.write(formatNote(NOT_SENT));
+  }
+
+  /**
+   * TLS is up on the connection: DANE is looked up by itself for a server dialled by name, but not for the practice
+   * server nor a loopback address (a local MTA, not what senders reach); /dane still asks.
+   */
+  secured(): void {
+    if (this.address === null || this.toPractice || isLoopback(this.address) || isIPv4Literal(this.dialled) || isIPv6Literal(this.dialled)) return;
+    this.ask({ type: 'dane' });
+  }
+
+  /** `/dane`: the TLSA records of the server connected to over TLS, and its certificate checked against them. */
+  dane(): void {
+    if (this.address === null) return this.deps.write(formatNote('not connected: /dane checks the certificate of the server connected to over TLS'));
+    this.deps.write(formatNote(`looking up the TLSA records of ${this.dialled}…`));
+    if (!this.ask({ type: 'dane' })) this.deps.write(formatNote(NOT_SENT));
+  }
+
+  onDane(m: DaneMessage, at: number): void {
+    this.answered();
+    const r = readDaneAnswer(m.host || this.dialled, m.port || this.port, m.answer);
+    this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
+    this.deps.write(formatReport(r));
+    this.deps.log({ dane: r });
   }
 
   /** `/rdns`: the reverse DNS of the server connected to, loopback or not. */

@@ -31,3 +31,8 @@ export const MAX_DNSBL_CODES = 4;
 export const MAX_DNSBL_REASON_CHARS = 300;
 /** Most characters of an SPF check's detail (what went wrong, in the checker's words). */
 export const MAX_SPF_DETAIL_CHARS = 300;
+
+/** TLSA records told of one DANE lookup at most (a name has one or two; a rollover, a few more). */
+export const MAX_TLSA_RECORDS = 8;
+/** A TLSA record's data told in hex digits at most (a full certificate, matching type 0, is kilobytes). */
+export const MAX_TLSA_DATA_HEX = 128;

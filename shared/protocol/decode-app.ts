@@ -1,13 +1,13 @@
 /**
- * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DkimMessage,
- * SpfMessage, StoredMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a message sent to the
- * practice server), so the boot script, which decodes everything else with decodeServerMessage, need not carry this (to
- * decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server message. Never throws;
+ * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DaneMessage,
+ * DkimMessage, SpfMessage, StoredMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup,
+ * a message sent to the practice server), so the boot script, which decodes everything else with decodeServerMessage,
+ * need not carry this (to decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server message. Never throws;
  * checks every field for type and size, like decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type MxAnswer,
@@ -23,6 +23,9 @@ import {
   type SpfLookups,
   type SpfMessage,
   type SpfResult,
+  type DaneAnswer,
+  type DaneMessage,
+  type TlsaSeen,
   type RdnsAnswer,
   type RdnsMessage,
   type RdnsName,
@@ -32,7 +35,7 @@ import {
 
 type Obj = Record<string, unknown>;
 
-const NOT_APP = 'not an mx, rdns, dkim, spf, dnsbl or stored message';
+const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl or stored message';
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
@@ -203,6 +206,36 @@ function decodeRdnsAnswer(x: unknown): RdnsAnswer | null {
   }
 }
 
+type DaneReason = Extract<DaneAnswer, { kind: 'none' }>['reason'];
+const DANE_REASONS = ['no-name', 'no-records', 'dns-error', 'refused', 'no-tls', 'not-a-name'] as const satisfies readonly DaneReason[];
+const isDaneReason = (x: unknown): x is DaneReason => DANE_REASONS.some((r) => r === x);
+const isByte = (x: unknown): x is number => isCount(x) && x <= 255;
+
+function decodeTlsa(x: unknown): TlsaSeen | null {
+  if (!isObj(x)) return null;
+  const { usage, selector, matching, data, dataBytes, match } = x;
+  if (!isByte(usage) || !isByte(selector) || !isByte(matching) || !isCount(dataBytes)) return null;
+  if (!isStr(data, MAX_TLSA_DATA_HEX) || !/^[0-9a-f]*$/.test(data)) return null;
+  if (match !== 'yes' && match !== 'no' && match !== 'unusable') return null;
+  return { usage, selector, matching, data, dataBytes, match };
+}
+
+function decodeDaneAnswer(x: unknown): DaneAnswer | null {
+  if (!isObj(x) || !isStr(x.name, MAX_HOST_CHARS + 16)) return null;
+  const suggested = x.suggested === null ? null : isStr(x.suggested, 200) ? x.suggested : undefined;
+  if (suggested === undefined) return null;
+  if (x.kind === 'records') {
+    if (typeof x.secure !== 'boolean' || !Array.isArray(x.records) || x.records.length > MAX_TLSA_RECORDS) return null;
+    const records = x.records.map(decodeTlsa);
+    if (!records.every((r): r is TlsaSeen => r !== null) || !isCount(x.count) || x.count < records.length) return null;
+    return { kind: 'records', name: x.name, secure: x.secure, records, count: x.count, suggested };
+  }
+  if (x.kind !== 'none' || !isDaneReason(x.reason) || !isStr(x.detail, 500)) return null;
+  if (x.secure !== undefined && typeof x.secure !== 'boolean') return null;
+  const none = { kind: 'none' as const, name: x.name, reason: x.reason, detail: x.detail, suggested };
+  return x.secure === undefined ? none : { ...none, secure: x.secure };
+}
+
 /** A `stored` message's fields, or why not. */
 function decodeStored(m: Obj): Decoded<StoredMessage> {
   const { n, from, to, recipients, text, cut } = m;
@@ -213,15 +246,15 @@ function decodeStored(m: Obj): Decoded<StoredMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'stored', n, from, to, recipients, text, cut } };
 }
 
-/** An `mx`, `rdns`, `dkim`, `spf`, `dnsbl` or `stored` message (JSON text), or why not. */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | StoredMessage> {
+/** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl` or `stored` message (JSON text), or why not. */
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | StoredMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'dkim') {
@@ -236,6 +269,12 @@ export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage |
     const answer = decodeSpfCheck(m.answer);
     if (answer === null) return { ok: false, error: 'spf: bad "answer"' };
     return { ok: true, value: { v: PROTOCOL_VERSION, type: 'spf', ip: m.ip, domain: m.domain, answer } };
+  }
+  if (m.type === 'dane') {
+    if (!isStr(m.host, MAX_HOST_CHARS) || !isCount(m.port) || m.port > 65535) return { ok: false, error: 'dane: bad "host" or "port"' };
+    const answer = decodeDaneAnswer(m.answer);
+    if (answer === null) return { ok: false, error: 'dane: bad "answer"' };
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dane', host: m.host, port: m.port, answer } };
   }
   if (m.type === 'rdns') {
     if (!isStr(m.address, 45)) return { ok: false, error: 'rdns: bad "address"' };

@@ -91,6 +91,8 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
       return { ok: true, value: m.policies === true ? { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain, policies: true } : { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain } };
     case 'rdns':
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rdns' } };
+    case 'dane':
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dane' } };
     case 'dkim': {
       const { selector, domain } = m;
       if (!isStr(selector, MAX_HOST_CHARS) || !isHostName(selector)) return fail('dkim: "selector" must be one or more RFC 1123 labels');

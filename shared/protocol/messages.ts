@@ -127,12 +127,22 @@ export interface DnsblLookupMessage {
   ip: string;
 }
 
+/**
+ * Look up DANE for the TLS session the connection has now (RFC 7672): the TLSA records at _<port>._tcp.<host dialled>,
+ * and whether the certificate the server presented matches them. Answered with a `dane` message; needs TLS.
+ */
+export interface DaneLookupMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'dane';
+}
+
 export type ClientMessage =
   | ConnectMessage
   | LineMessage
   | DisconnectMessage
   | MxLookupMessage
   | RdnsLookupMessage
+  | DaneLookupMessage
   | DkimLookupMessage
   | SpfCheckMessage
   | DnsblLookupMessage;
@@ -420,6 +430,47 @@ export type RdnsAnswer =
    */
   | { kind: 'none'; reason: 'no-ptr' | 'dns-error' | 'refused'; detail: string };
 
+/** A TLSA record (RFC 6698 §2.1) and whether the server's certificate chain matches it. */
+export interface TlsaSeen {
+  /** 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE. */
+  usage: number;
+  /** 0 the whole certificate, 1 its public key (SPKI). */
+  selector: number;
+  /** 0 exact, 1 SHA-256, 2 SHA-512. */
+  matching: number;
+  /** The data in hex, cut to 128 digits; `dataBytes` its whole length. */
+  data: string;
+  dataBytes: number;
+  /** Whether it matches the chain; `unusable`: parameters a sender ignores for SMTP (RFC 7672 §3.1.3). */
+  match: 'yes' | 'no' | 'unusable';
+}
+
+/**
+ * What DANE says of a TLS session: the TLSA records at `name` (at most app-limits.ts MAX_TLSA_RECORDS of `count`)
+ * with their verdicts, or none and why. `secure`: the resolver asked set the AD bit (it says it validated the answer with DNSSEC).
+ * `suggested`: the record that would match the server's own key ("3 1 1 <hex>"), null without a certificate.
+ */
+export type DaneAnswer =
+  | { kind: 'records'; name: string; secure: boolean; records: TlsaSeen[]; count: number; suggested: string | null }
+  | {
+      kind: 'none';
+      name: string;
+      /** `no-name`: the name does not exist; `no-records`: no TLSA there; `not-a-name`: an address was dialled. */
+      reason: 'no-name' | 'no-records' | 'dns-error' | 'refused' | 'no-tls' | 'not-a-name';
+      detail: string;
+      secure?: boolean;
+      suggested: string | null;
+    };
+
+/** The answer to a `dane` lookup, about the TLS session of the connection to `host` port `port`. */
+export interface DaneMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'dane';
+  host: string;
+  port: number;
+  answer: DaneAnswer;
+}
+
 /** The answer to an `rdns` lookup, about the address the session's connection was made to. */
 export interface RdnsMessage {
   v: typeof PROTOCOL_VERSION;
@@ -509,6 +560,7 @@ export interface StoredMessage {
 export type ServerMessage =
   | MxMessage
   | RdnsMessage
+  | DaneMessage
   | DkimMessage
   | SpfMessage
   | DnsblMessage

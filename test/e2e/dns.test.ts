@@ -7,7 +7,7 @@
  * whether it resolves back, whether the greeting agrees. A domain's DKIM key for a selector, by /dkim, and whether an
  * address may send mail from a domain, by /spf.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
@@ -32,6 +32,9 @@ const KEY_1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.e
 describe('DNS lookups in Chromium', () => {
   let dns: FakeDns;
   let smtp: FakeSmtp;
+  /** A mail server speaking implicit TLS as localhost, with a key its TLSA record no longer names (renewed). */
+  let renewed: FakeSmtp;
+  let staleKey = '';
   let root: TestCert;
   let policyServer: Server;
   beforeAll(async () => {
@@ -45,7 +48,15 @@ describe('DNS lookups in Chromium', () => {
     // A mail server on a loopback address of its own, with reverse DNS that resolves back but another name than its
     // greeting's.
     smtp = await startFakeSmtp({ onConnect: ['220 mail.example.org ESMTP\r\n'], rules: [{ match: /^QUIT$/i, reply: ['221 bye\r\n', 'close'] }] }, '127.0.0.2');
+    const before = await makeCert({ cn: 'localhost', names: ['localhost'], issuer: root });
+    const now = await makeCert({ cn: 'localhost', names: ['localhost'], issuer: root });
+    const spkiHash = (pem: string): string =>
+      createHash('sha256').update(new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+    staleKey = spkiHash(now.cert);
+    renewed = await startFakeSmtp({ onConnect: [{ startTls: { key: now.key, cert: now.cert } }, '220 localhost ESMTP\r\n'] });
     dns = await startFakeDns({
+      // The TLSA record of the key before the renewal, in a signed zone.
+      [`_${renewed.port}._tcp.localhost`]: { TLSA: [[3, 1, 1, spkiHash(before.cert)]] },
       '2.0.0.127.in-addr.arpa': { PTR: ['mx9.example.org'] },
       'mx9.example.org': { A: ['127.0.0.2'] },
       'example.org': { MX: [[20, 'mx2.example.org'], [10, 'mx1.example.org'], [30, 'old.example.net']], TXT: ['v=spf1 mx include:_spf.example.net ~all'] },
@@ -68,16 +79,17 @@ describe('DNS lookups in Chromium', () => {
       'xn--bcher-kva.example': { MX: [[10, 'mx1.example.org']] },
       // The sending address 198.51.100.7 on one blocklist.
       '7.100.51.198.bl.spamcop.net': { A: ['127.0.0.2'], TXT: ['Blocked - see https://www.spamcop.net/bl.shtml?198.51.100.7'] },
-    });
+    }, { secure: [`_${renewed.port}._tcp.localhost`] });
   });
   afterAll(async () => {
     await dns?.close();
     await smtp?.close();
+    await renewed?.close();
     await new Promise((ok) => policyServer?.close(ok));
   });
   const { pages, app } = helotermInChromium(() => ({
     dnsServers: [dns.server],
-    allowedPorts: [25, smtp.port],
+    allowedPorts: [25, smtp.port, renewed.port],
     mtaStsPort: (policyServer.address() as AddressInfo).port,
     mtaStsCa: [root.cert],
   }));
@@ -210,6 +222,25 @@ describe('DNS lookups in Chromium', () => {
     await enter(page, '/rdns');
     await waitForTerminal(page, (t) => t.includes('not connected: /rdns looks up'), TIMEOUT_MS, 'the refusal');
     expect(dns.questions.filter((q) => q.startsWith('PTR'))).toHaveLength(asked);
+  });
+
+  it('/dane checks the certificate against the TLSA records: a key renewed without its record, and the record to publish', async () => {
+    const page = await pages.open(`${app().url}?host=localhost&port=${renewed.port}&tls=1&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), TIMEOUT_MS, 'the greeting over TLS');
+    await page.click('#terminal');
+    // Not by itself for a loopback address; asked by hand.
+    expect(dns.questions.filter((q) => q.startsWith('TLSA'))).toEqual([]);
+    await enter(page, '/dane');
+    const head = `-- DANE for localhost port ${renewed.port} (TLSA at _${renewed.port}._tcp.localhost):`;
+    const text = await waitForTerminal(page, (t) => t.includes(head) && t.includes('AD bit'), TIMEOUT_MS, 'the DANE answer');
+    const lines = linesAfter(text, (l) => l === head, 3);
+    expect(lines[0]).toMatch(/^ {3}✗ TLSA 3 1 1 \w{8}…\w{8} \(DANE-EE, the public key, SHA-256\): matches nothing the server presented$/);
+    expect(lines[1]).toMatch(/^ {3}✗ no usable record matches the certificate the server presented: senders that validate DANE defer all mail to it/);
+    expect(text.replace(/\n/g, '')).toContain(`A record that matches its key: _${renewed.port}._tcp.localhost IN TLSA 3 1 1 ${staleKey}.`);
+    expect(lines[2]).toMatch(/^ {3}✓ the resolver heloterm asked validated them with DNSSEC \(AD bit\)/);
+    expect(dns.questions).toContain(`TLSA _${renewed.port}._tcp.localhost`);
+    expect(await logEntry(page, 'dane')).toEqual({ label: 'DANE', findings: 3 });
+    expect(pages.errors).toEqual([]);
   });
 
   it('/dkim looks up the key a domain publishes for a selector, taken from a pasted DKIM-Signature header too', async () => {

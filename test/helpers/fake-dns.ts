@@ -2,7 +2,8 @@
  * A scripted DNS server on loopback (UDP), for MX and reverse DNS lookups without the network: a zone as a plain
  * object, answered byte for byte as a real authoritative server would (dns-packet encodes the messages). Names not
  * in the zone get NXDOMAIN; a name in the zone without records of the asked type gets an empty answer (NODATA); a
- * name listed in `silent` gets no answer at all (a timeout); one in `servfail` gets SERVFAIL.
+ * name listed in `silent` gets no answer at all (a timeout); one in `servfail` gets SERVFAIL; one in `secure` is
+ * answered with the AD bit (TLSA records too, for DANE).
  *
  *   const dns = await startFakeDns({ 'example.test': { MX: [[10, 'mx1.example.test']] }, 'mx1.example.test': { A: ['192.0.2.10'] } });
  *   startHeloterm({ dnsServers: [dns.server] })
@@ -20,6 +21,8 @@ export interface ZoneEntry {
   PTR?: string[];
   /** TXT records: each a string, or the strings of one record (a record longer than 255 octets is split). */
   TXT?: (string | string[])[];
+  /** TLSA records (RFC 6698): [usage, selector, matching type, data in hex]. */
+  TLSA?: [number, number, number, string][];
 }
 
 export interface FakeDnsOptions {
@@ -28,6 +31,8 @@ export interface FakeDnsOptions {
   servfail?: string[];
   /** Names answered only after so many ms (within the resolver's timeout: a slow zone, not a dead one). */
   slow?: Record<string, number>;
+  /** Names answered with the AD bit, as a validating resolver answers for a signed zone (RFC 4035 §3.2.3). */
+  secure?: string[];
 }
 
 export interface FakeDns {
@@ -62,12 +67,17 @@ export async function startFakeDns(zone: Record<string, ZoneEntry>, opts: FakeDn
       if (q.type === 'AAAA') for (const a of entry.AAAA ?? []) answers.push({ type: 'AAAA', name: q.name, ttl: 60, data: a });
       if (q.type === 'PTR') for (const p of entry.PTR ?? []) answers.push({ type: 'PTR', name: q.name, ttl: 60, data: p });
       if (q.type === 'TXT') for (const t of entry.TXT ?? []) answers.push({ type: 'TXT', name: q.name, ttl: 60, data: typeof t === 'string' ? [t] : t });
+      if (q.type === 'TLSA') {
+        for (const [usage, selector, matchingType, hex] of entry.TLSA ?? []) {
+          answers.push({ type: 'TLSA', name: q.name, ttl: 60, data: { usage, selector, matchingType, certificate: Buffer.from(hex, 'hex') } });
+        }
+      }
     }
     const rcode = opts.servfail?.includes(name) ? 'SERVFAIL' : entry === undefined ? 'NXDOMAIN' : 'NOERROR';
     const reply = packet.encode({
       type: 'response',
       id: query.id,
-      flags: packet.AUTHORITATIVE_ANSWER | (query.flags ?? 0) & packet.RECURSION_DESIRED | rcodeFlag(rcode),
+      flags: packet.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & packet.RECURSION_DESIRED) | (opts.secure?.includes(name) ? packet.AUTHENTIC_DATA : 0) | rcodeFlag(rcode),
       questions: [q],
       answers: rcode === 'NOERROR' ? answers : [],
     });

@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsDesk } from '../../server/dns-desk.js';
 import { DnsBudget, makeResolver } from '../../server/dns-lookup.js';
-import type { Bare, DkimMessage, DnsblMessage, MxMessage, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
+import { queryTlsa } from '../../server/dane.js';
+import type { Bare, DaneMessage, DkimMessage, DnsblMessage, MxMessage, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 
-type Sent = Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage>;
+type Sent = Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DaneMessage>;
 
 describe('the DNS desk', () => {
   let dns: FakeDns;
@@ -27,6 +28,7 @@ describe('the DNS desk', () => {
       resolver: () => makeResolver([dns.server], 300),
       budget: new DnsBudget(),
       fetchMtaSts: () => Promise.reject(new Error('a bug in the fetch')),
+      tlsa: (name, signal) => queryTlsa(name, [dns.server], 300, signal),
       send: (m) => sent.push(m),
       log: (e) => logged.push(e),
     });
