@@ -71,7 +71,11 @@ export function readDaneAnswer(host: string, port: number, a: DaneAnswer): DaneR
   const usable = a.records.filter((r) => r.match !== 'unusable');
   const matched = usable.some((r) => r.match === 'yes');
   if (matched) {
-    findings.push({ tone: 'ok', text: 'the certificate matches: senders that validate DANE deliver to this server over TLS, and know it is the server' });
+    const ee = usable.some((r) => r.match === 'yes' && r.usage === 3);
+    findings.push({
+      tone: 'ok',
+      text: `the certificate matches: senders that validate DANE deliver to this server over TLS, and know it is the server${ee ? ' (by DANE-EE they check its key alone, not its issuer, names or dates: a self-signed certificate will do, RFC 7672 §3.1.1)' : ''}`,
+    });
   } else if (usable.length > 0) {
     findings.push({
       tone: 'bad',
