@@ -41,7 +41,7 @@ export const FLOOD_UPDATE_INTERVAL_MS = 2000;
  * what a TLS handshake showed about the server's certificate; or where a domain's mail goes (an MX lookup); or what
  * the server's address is called (reverse DNS).
  */
-export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { dane: DaneReport } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport } | { dkim: DkimReport } | { spf: SpfCheckReport } | { dnsbl: DnsblReport } | { headers: HeadersReport } | { failure: { label: string; head: string; findings: Finding[] } };
+export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { dane: DaneReport } | { sts: { head: string; findings: Finding[]; good: boolean } } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport } | { dkim: DkimReport } | { spf: SpfCheckReport } | { dnsbl: DnsblReport } | { headers: HeadersReport } | { failure: { label: string; head: string; findings: Finding[] } };
 
 export class ReplyLog {
   readonly element: HTMLElement;
@@ -137,6 +137,7 @@ export class ReplyLog {
       else if ('mx' in r) fragment.append(this.findingsEntry('MX', r.mx.head, r.mx.findings, null, r.mx.connectTo !== null));
       else if ('rdns' in r) fragment.append(this.findingsEntry('rDNS', r.rdns.head, r.rdns.findings, null, r.rdns.good));
       else if ('dane' in r) fragment.append(this.findingsEntry('DANE', r.dane.head, r.dane.findings, null, r.dane.good));
+      else if ('sts' in r) fragment.append(this.findingsEntry('MTA-STS', r.sts.head, r.sts.findings, null, r.sts.good));
       else if ('failure' in r) fragment.append(this.findingsEntry(r.failure.label, r.failure.head, r.failure.findings, null, false));
       else if ('policies' in r) fragment.append(this.findingsEntry('DNS', r.policies.head, r.policies.findings, null, r.policies.good));
       else if ('dkim' in r) fragment.append(this.findingsEntry('DKIM', r.dkim.head, r.dkim.findings, null, r.dkim.good));

@@ -9,7 +9,7 @@
  * DNS lookups go to the bridge one at a time (the bridge makes one at a time, and answers every request once); the
  * answers are shown in the terminal, the reply log and the transcript.
  */
-import type { ClientMessage, Bare, DaneMessage, DkimMessage, DnsblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
+import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { readDnsbl } from '../../shared/smtp/dnsbl.js';
@@ -19,6 +19,7 @@ import { readPolicies } from '../../shared/smtp/policies.js';
 import { reviewEhlo } from '../../shared/smtp/ehlo-review.js';
 import { greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
 import { readDaneAnswer } from '../../shared/smtp/dane.js';
+import { parseMtaStsPolicy, readStsForTls, type MtaStsPolicy, type TlsSeen } from '../../shared/smtp/mta-sts.js';
 import { isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 import { checksRelayByItself, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
 import type { Exchange } from '../../shared/smtp/session.js';
@@ -34,6 +35,8 @@ const MAX_WAITING = 4;
 const NOT_SENT = 'not sent: no contact with the heloterm bridge';
 /** Recipient domains checked for relaying on one connection (a relay test needs one or two). */
 const MAX_RELAY_CHECKS = 3;
+/** Domains' MTA-STS policies kept to judge a TLS session by (a session looks up a few domains at most). */
+const MAX_STS_POLICIES = 8;
 
 /** A lookup asked of the bridge: for whom an MX answer is (the user, or the relay check of connection `conn`). */
 type Ask =
@@ -91,6 +94,8 @@ export class ServerChecks {
   private conn = 0;
   /** Recipient domains checked for relaying on this connection. */
   private relayChecked = new Set<string>();
+  /** The MTA-STS policies senders would apply, of the domains looked up this session (newest last). */
+  private stsPolicies = new Map<string, MtaStsPolicy>();
   /** The lookup in flight, and those waiting for it. */
   private asked: Ask | null = null;
   private waiting: Ask[] = [];
@@ -231,8 +236,17 @@ export class ServerChecks {
    * TLS is up on the connection: DANE is looked up by itself for a server dialled by name, but not for the practice
    * server nor a loopback address (a local MTA, not what senders reach); /dane still asks.
    */
-  secured(): void {
-    if (this.address === null || this.toPractice || isLoopback(this.address) || isIPv4Literal(this.dialled) || isIPv6Literal(this.dialled)) return;
+  secured(tls: TlsSeen): void {
+    if (this.address === null || this.toPractice) return;
+    // The MTA-STS policies looked up this session (/mx, Find MX) that name the host dialled: does the session meet them?
+    for (const [domain, policy] of this.stsPolicies) {
+      const f = readStsForTls(domain, policy, this.dialled, tls);
+      if (f === null) continue;
+      const r = { head: `MTA-STS of ${domain} for ${this.dialled}:`, findings: [f], good: f.tone === 'ok' };
+      this.deps.write(formatReport(r));
+      this.deps.log({ sts: r });
+    }
+    if (isLoopback(this.address) || isIPv4Literal(this.dialled) || isIPv6Literal(this.dialled)) return;
     this.ask({ type: 'dane' });
   }
 
@@ -276,6 +290,7 @@ export class ServerChecks {
       this.deps.write(formatNote(`the connect form now points at ${showControls(r.connectTo)} port ${SMTP_PORT}: press Connect`));
     }
     if (m.policies !== undefined) {
+      this.keepStsPolicy(m.domain, m.policies.mtaStsPolicy);
       const p = readPolicies(m.domain, m.policies, mxHosts(m.domain, m.answer));
       this.deps.write(formatReport(p));
       this.deps.log({ policies: p });
@@ -289,6 +304,17 @@ export class ServerChecks {
     this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
     this.deps.write(formatReport(r));
     this.deps.log({ rdns: r });
+  }
+
+  /** Keeps a domain's MTA-STS policy that senders would apply (fetched, and without problems), the newest few. */
+  private keepStsPolicy(domain: string, fetched: MtaStsFetch | undefined): void {
+    this.stsPolicies.delete(domain);
+    if (fetched?.kind !== 'policy') return;
+    const policy = parseMtaStsPolicy(fetched.text);
+    if (policy.problems.length > 0 || policy.mode === 'none') return;
+    this.stsPolicies.set(domain, policy);
+    const oldest = this.stsPolicies.keys().next().value;
+    if (this.stsPolicies.size > MAX_STS_POLICIES && oldest !== undefined) this.stsPolicies.delete(oldest);
   }
 
   private server(address: string): RelayServer {

@@ -123,3 +123,32 @@ export function readMtaStsPolicy(domain: string, fetched: MtaStsFetch, mxHosts: 
   }
   return out;
 }
+
+/** What a TLS session showed of a server's certificate, as MTA-STS judges it (protocol `tls` message). */
+export interface TlsSeen {
+  /** The certificate chains to a trusted root and is in date (Node's `authorized`). */
+  authorized: boolean;
+  authorizationError: string | null;
+  /** The host dialled is among its names; null without a certificate. */
+  coversHost: boolean | null;
+}
+
+/**
+ * Whether the TLS session with `host`, an MX host `domain`'s policy names, meets that policy (RFC 8461 §4.2): a
+ * certificate that chains to a trusted root, is in date and names the host. One finding; null when the policy does
+ * not name the host, or asks nothing (mode none).
+ */
+export function readStsForTls(domain: string, policy: MtaStsPolicy, host: string, tls: TlsSeen): Finding | null {
+  if ((policy.mode !== 'enforce' && policy.mode !== 'testing') || !policy.mx.some((p) => mxMatches(host, p))) return null;
+  const of = `${domain}'s MTA-STS policy (mode: ${policy.mode}, it names ${host})`;
+  if (tls.authorized && tls.coversHost === true) {
+    return { tone: 'ok', text: `meets ${of}: the certificate verifies and names the host, so senders that apply it deliver ${domain}'s mail here` };
+  }
+  const why = !tls.authorized ? `does not verify (${tls.authorizationError ?? 'no certificate'})` : `does not name ${host}`;
+  return policy.mode === 'enforce'
+    ? {
+        tone: 'bad',
+        text: `fails ${of}: the certificate ${why}, so senders that apply it (Gmail, Microsoft 365…) do not deliver ${domain}'s mail here (RFC 8461 §4.2). Mend the certificate, or set mode: testing meanwhile`,
+      }
+    : { tone: 'warn', text: `would fail ${of}: the certificate ${why}; in testing mode senders deliver anyway, and report it to the TLS-RPT address` };
+}

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../client/terminal/render-findings.js';
 import { MAX_MTA_STS_CHARS } from '../../shared/protocol/app-limits.js';
 import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
-import type { MtaStsFetch, PolicyAnswer } from '../../shared/protocol/messages.js';
-import { mxMatches, parseMtaStsPolicy, readMtaStsPolicy } from '../../shared/smtp/mta-sts.js';
+import { ServerChecks } from '../../client/ui/server-checks.js';
+import type { MtaStsFetch, MxAnswer, PolicyAnswer } from '../../shared/protocol/messages.js';
+import { mxMatches, parseMtaStsPolicy, readMtaStsPolicy, readStsForTls } from '../../shared/smtp/mta-sts.js';
 import { readPolicies } from '../../shared/smtp/policies.js';
 
 const GOOD = 'version: STSv1\r\nmode: enforce\r\nmx: mx1.example.org\r\nmx: *.mail.example.net\r\nmax_age: 604800\r\n';
@@ -129,5 +130,51 @@ describe('the fetched policy at the protocol boundary', () => {
     ['a failure without detail', { kind: 'error' }],
   ])('refuses %s', (_name, p) => {
     expect(decodeAnyServerMessage(frame(p))).toEqual({ ok: false, error: 'mx: bad "policies"' });
+  });
+});
+
+describe('readStsForTls: a TLS session judged by the policy of a domain whose MX host it is', () => {
+  const enforce = parseMtaStsPolicy('version: STSv1\nmode: enforce\nmx: *.example.org\nmax_age: 604800\n');
+  const testing = parseMtaStsPolicy('version: STSv1\nmode: testing\nmx: mx1.example.org\nmax_age: 604800\n');
+  const good = { authorized: true, authorizationError: null, coversHost: true };
+
+  it('meets it with a certificate that verifies and names the host; fails it in enforce mode otherwise, and says why', () => {
+    expect(readStsForTls('example.org', enforce, 'mx1.example.org', good)).toEqual({ tone: 'ok', text: expect.stringMatching(/^meets example\.org's MTA-STS policy \(mode: enforce, it names mx1\.example\.org\)/) });
+    const expired = readStsForTls('example.org', enforce, 'mx1.example.org', { authorized: false, authorizationError: 'CERT_HAS_EXPIRED', coversHost: true });
+    expect(expired).toEqual({ tone: 'bad', text: expect.stringMatching(/^fails .*: the certificate does not verify \(CERT_HAS_EXPIRED\), so senders that apply it .* do not deliver example\.org's mail here \(RFC 8461 §4\.2\)/) });
+    expect(readStsForTls('example.org', enforce, 'MX1.example.org.', { ...good, coversHost: false })?.text).toContain('the certificate does not name MX1.example.org.');
+  });
+
+  it('in testing mode: would fail, mail still delivered; nothing for a host it does not name, nor for mode none', () => {
+    expect(readStsForTls('example.org', testing, 'mx1.example.org', { ...good, authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' })?.tone).toBe('warn');
+    expect(readStsForTls('example.org', testing, 'mx2.example.org', { ...good, authorized: false, authorizationError: 'X' })).toBeNull();
+    expect(readStsForTls('example.org', parseMtaStsPolicy('version: STSv1\nmode: none\nmax_age: 86400\n'), 'mx1.example.org', good)).toBeNull();
+  });
+
+  it('the page judges a TLS session by the policies of the domains looked up, for the host dialled', () => {
+    const written: string[] = [];
+    const logged: unknown[] = [];
+    const checks = new ServerChecks({ write: (t) => written.push(t), log: (e) => logged.push(e), send: () => true, note: () => {}, pointFormAt: () => false });
+    const policies = (text: string | null): PolicyAnswer => ({
+      spf: { kind: 'none' },
+      dmarc: { kind: 'none' },
+      mtaSts: { kind: 'records', count: 1, records: ['v=STSv1; id=1'] },
+      ...(text === null ? {} : { mtaStsPolicy: { kind: 'policy' as const, text, cut: false, contentType: 'text/plain' } }),
+      tlsRpt: { kind: 'none' },
+    });
+    const mx: MxAnswer = { kind: 'mx', hosts: [{ preference: 10, exchange: 'mx1.example.org', addresses: ['192.0.2.10'] }], count: 1 };
+    checks.onMx({ v: 2, type: 'mx', domain: 'example.org', answer: mx, policies: policies('version: STSv1\nmode: enforce\nmx: *.example.org\nmax_age: 604800\n') }, 0);
+    // Another domain's policy that does not name the host says nothing; a broken one is not kept.
+    checks.onMx({ v: 2, type: 'mx', domain: 'example.net', answer: mx, policies: policies('version: STSv1\nmode: enforce\nmx: mx.example.net\nmax_age: 604800\n') }, 0);
+    checks.onMx({ v: 2, type: 'mx', domain: 'broken.example', answer: mx, policies: policies('mode: enforce\nmx: *.example.org\n') }, 0);
+    written.length = 0;
+    checks.connected('mx1.example.org', '192.0.2.10', 25);
+    checks.secured({ authorized: false, authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', coversHost: true });
+    const shown = written.join('').replace(/\x1b\[[0-9;]*m/g, '');
+    expect(shown).toContain('-- MTA-STS of example.org for mx1.example.org:');
+    expect(shown).toContain("✗ fails example.org's MTA-STS policy (mode: enforce, it names mx1.example.org): the certificate does not verify (UNABLE_TO_VERIFY_LEAF_SIGNATURE)");
+    expect(shown).not.toContain('example.net');
+    expect(shown).not.toContain('broken.example');
+    expect(logged).toContainEqual({ sts: expect.objectContaining({ good: false }) });
   });
 });
