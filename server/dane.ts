@@ -50,7 +50,10 @@ export function parseServer(s: string): { address: string; port: number } | null
 function ask(server: { address: string; port: number }, query: Buffer, id: number, name: string, ms: number, signal: AbortSignal): Promise<packet.Packet | null> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket(net.isIPv6(server.address) ? 'udp6' : 'udp4');
+    let settled = false;
     const done = (answer: packet.Packet | null): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       socket.close();
