@@ -513,7 +513,7 @@ export function startApp(boot: BootHandOver): void {
         transcript.note(`TLS active (${m.protocol}, ${m.cipher}); certificate ${tlsReport.findings[0]?.text ?? ''}`, at);
         view.write(formatTlsReport(tlsReport));
         log.add({ tls: tlsReport });
-        checks.secured({ authorized: m.authorized, authorizationError: m.authorizationError, coversHost: m.certificate?.coversHost ?? null });
+        checks.secured({ authorized: m.authorized, authorizationError: m.authorizationError, coversHost: m.certificate?.coversHost ?? null }, at);
         return;
       case 'rx':
         clearTimeout(greetingWatch);

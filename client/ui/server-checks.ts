@@ -236,13 +236,14 @@ export class ServerChecks {
    * TLS is up on the connection: DANE is looked up by itself for a server dialled by name, but not for the practice
    * server nor a loopback address (a local MTA, not what senders reach); /dane still asks.
    */
-  secured(tls: TlsSeen): void {
+  secured(tls: TlsSeen, at = 0): void {
     if (this.address === null || this.toPractice) return;
     // The MTA-STS policies looked up this session (/mx, Find MX) that name the host dialled: does the session meet them?
     for (const [domain, policy] of this.stsPolicies) {
       const f = readStsForTls(domain, policy, this.dialled, tls);
       if (f === null) continue;
       const r = { head: `MTA-STS of ${domain} for ${this.dialled}:`, findings: [f], good: f.tone === 'ok' };
+      this.deps.note(`${r.head} ${f.text}`, at);
       this.deps.write(formatReport(r));
       this.deps.log({ sts: r });
     }
