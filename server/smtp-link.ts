@@ -93,8 +93,6 @@ export class SmtpLink {
   private phase: Phase = 'dialling';
   /** The address dialled, once connected (for reverse DNS); null before. */
   address: string | null = null;
-  /** The certificates the server presented in this connection's TLS session, its own first (for DANE); none before. */
-  private peerChain: X509Certificate[] = [];
   private readonly held: string[] = [];
   /** The browser is behind: the SMTP socket is paused until it catches up. */
   private readPaused = false;
@@ -347,14 +345,17 @@ export class SmtpLink {
     this.attach(secure);
   }
 
-  /** The TLS session's target and chain, for DANE (RFC 7672: the host dialled, its port); null before TLS. */
+  /**
+   * The TLS session's target and the certificates the server presented, its own first, for DANE (RFC 7672: the host
+   * dialled, its port); null before TLS. Read when asked, from the socket: a session keeps no copy of them.
+   */
   get tlsPeer(): { host: string; port: number; chain: readonly X509Certificate[] } | null {
-    return this.secure ? { host: bareHost(this.target.host), port: this.target.port, chain: this.peerChain } : null;
+    if (!this.secure || !(this.socket instanceof tls.TLSSocket)) return null;
+    return { host: bareHost(this.target.host), port: this.target.port, chain: peerChain(this.socket) };
   }
 
   private onSecure(socket: tls.TLSSocket): void {
     this.secure = true;
-    this.peerChain = peerChain(socket);
     // RFC 3207 §4.2: nothing from before the handshake counts.
     this.parser.reset();
     this.decoder.reset();

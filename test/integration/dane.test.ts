@@ -25,6 +25,8 @@ describe('DANE', () => {
   let renewed: TestCert;
   let dns: FakeDns;
   let smtp: FakeSmtp;
+  /** The same certificate after STARTTLS, on a port of its own: TLSA records are per port. */
+  let starttls: FakeSmtp;
   let app: Heloterm;
 
   beforeAll(async () => {
@@ -33,6 +35,13 @@ describe('DANE', () => {
     // The same name renewed with a new key: what breaks DANE when its TLSA record is left as it was.
     renewed = await makeCert({ cn: 'localhost', names: ['localhost'], issuer: root });
     smtp = await startFakeSmtp({ onConnect: [{ startTls: { key: server.key, cert: `${server.cert.trimEnd()}\n${root.cert}` } }, '220 localhost ESMTP\r\n'] });
+    starttls = await startFakeSmtp({
+      onConnect: ['220 localhost ESMTP\r\n'],
+      rules: [
+        { match: /^EHLO/i, reply: ['250-localhost\r\n250 STARTTLS\r\n'] },
+        { match: /^STARTTLS$/i, reply: ['220 2.0.0 go ahead\r\n', { startTls: { key: server.key, cert: server.cert } }] },
+      ],
+    });
     const port = smtp.port;
     const leafKey = sha256(spki(x509(server)));
     dns = await startFakeDns(
@@ -40,16 +49,18 @@ describe('DANE', () => {
         // The records a signed zone would have for the scripted server, and others for the lookups alone.
         [`_${port}._tcp.localhost`]: { TLSA: [[3, 1, 1, leafKey], [2, 0, 1, sha256(x509(root).raw)]] },
         '_25._tcp.signed.test': { TLSA: [[3, 1, 1, leafKey]] },
+        [`_${starttls.port}._tcp.localhost`]: { TLSA: [[3, 1, 1, leafKey]] },
         '_25._tcp.stale.test': { TLSA: [[3, 1, 1, sha256(spki(x509(renewed)))], [1, 1, 1, leafKey]] },
         '_25._tcp.nodata.test': { A: ['192.0.2.1'] },
       },
       { secure: [`_${port}._tcp.localhost`, '_25._tcp.signed.test'], servfail: ['_25._tcp.broken.test'] },
     );
-    app = await startHeloterm({ port: 0, practice: false, log: () => undefined, dnsServers: [dns.server], allowedPorts: [port] });
+    app = await startHeloterm({ port: 0, practice: false, log: () => undefined, dnsServers: [dns.server], allowedPorts: [port, starttls.port] });
   });
   afterAll(async () => {
     await app?.close();
     await smtp?.close();
+    await starttls?.close();
     await dns?.close();
   });
 
@@ -119,6 +130,27 @@ describe('DANE', () => {
       expect(report.good).toBe(true);
       expect(report.findings.map((f) => f.tone)).toEqual(['ok', 'ok', 'ok', 'ok']);
       expect(client.all('error')).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('through the bridge after STARTTLS: before it there is no TLS to check; after it, the certificate of its session', async () => {
+    const client = await WsTestClient.open(app.url);
+    try {
+      await client.next('hello');
+      client.send({ type: 'connect', host: 'localhost', port: starttls.port, tls: 'none' });
+      expect((await client.nextReply()).code).toBe(220);
+      client.send({ type: 'dane' });
+      expect((await client.next('dane')).answer).toMatchObject({ kind: 'none', reason: 'no-tls' });
+      client.line('EHLO me.test');
+      expect((await client.nextReply()).code).toBe(250);
+      client.line('STARTTLS');
+      expect((await client.nextReply()).code).toBe(220);
+      await client.next('tls');
+      client.send({ type: 'dane' });
+      const m = await client.next('dane');
+      expect(m.answer).toMatchObject({ kind: 'records', name: `_${starttls.port}._tcp.localhost`, records: [{ usage: 3, match: 'yes' }] });
     } finally {
       await client.close();
     }
