@@ -1,6 +1,6 @@
 /**
  * What the lines Postfix's smtpd and postscreen log about a client mean, beside its refusals (which quote a reply,
- * log-read.ts): the lines admins ask about most. Data: a pattern on the text after "postfix/smtpd[pid]: ", and what
+ * log-read.ts), and those that trace a message through its queue: the lines admins ask about most. Data: a pattern on the text after "postfix/smtpd[pid]: ", and what
  * to say, from the pattern's groups. Texts as Postfix 3.x writes them (smtpd(8), postscreen(8)).
  */
 
@@ -144,5 +144,43 @@ export const LOG_EVENTS: readonly LogEvent[] = [
     pattern: /^(?:SSL_accept error from (\S+?):?(?:\s|$)|warning: TLS library problem: (.*))/,
     explain: (m) =>
       `a TLS handshake with ${m[1] ?? 'a client'} failed${m[2] === undefined ? '' : ` (${m[2]})`}: often a client that speaks only old TLS versions or ciphers, or a scanner probing TLS; mail still flows in plain text unless TLS is required (postconf(5) smtpd_tls_security_level)`,
+  },
+];
+
+/**
+ * A message's way through Postfix, as `grep <queue id> /var/log/mail.log` shows it: handed in (smtpd's `client=`,
+ * pickup's `uid=`), its Message-ID (cleanup), queued for delivery (qmgr's `from=… nrcpt=`), a notice sent back to the
+ * sender (bounce), given up (`expired`) and done (`removed`). The deliveries between are read with their replies.
+ */
+export const QUEUE_EVENTS: readonly LogEvent[] = [
+  {
+    pattern: /^([0-9A-Za-z]+): client=([^,\s]+)(?:.*?\bsasl_username=([^,\s]+))?/,
+    explain: (m) =>
+      `${m[1]} received from ${m[2]}${m[3] === undefined ? '' : `, logged in as ${m[3]}`}: the message's queue id on this server from here on (each server gives its own)`,
+  },
+  {
+    pattern: /^([0-9A-Za-z]+): uid=(\d+) from=<([^>]*)>$/,
+    explain: (m) => `${m[1]} handed in on this machine by user id ${m[2]} (the sendmail command: a script, cron, a web application), from <${m[3]}>`,
+  },
+  {
+    pattern: /^([0-9A-Za-z]+): (?:resent-)?message-id=<?([^>\s]*)>?/,
+    explain: (m) => `${m[1]} carries Message-ID <${m[2]}>: the same on every server it passes, where queue ids differ; search other servers' logs for it`,
+  },
+  {
+    pattern: /^([0-9A-Za-z]+): from=<([^>]*)>, size=(\d+), nrcpt=(\d+) \(queue active\)$/,
+    explain: (m) => `${m[1]} from <${m[2]}>${m[2] === '' ? ' (a bounce: the null sender)' : ''}, ${m[3]} bytes, for ${m[4]} recipient${m[4] === '1' ? '' : 's'}: taken by the queue manager for delivery`,
+  },
+  {
+    pattern: /^([0-9A-Za-z]+): from=<([^>]*)>, status=expired, returned to sender$/,
+    explain: (m) => `${m[1]} given up after maximal_queue_lifetime (5 days by default) of deferrals: a bounce goes back to <${m[2]}> (postconf(5))`,
+  },
+  {
+    pattern: /^([0-9A-Za-z]+): sender (non-delivery|delivery status|delay) notification: ([0-9A-Za-z]+)$/,
+    explain: (m) =>
+      `${m[1]}: ${m[2] === 'non-delivery' ? 'a bounce' : m[2] === 'delay' ? 'a delay warning (delay_warning_time)' : 'a delivery report (DSN, asked for with NOTIFY=SUCCESS)'} went back to the sender, as message ${m[3]}: grep that id for its own way`,
+  },
+  {
+    pattern: /^([0-9A-Za-z]+): removed$/,
+    explain: (m) => `${m[1]} removed from the queue: done with every recipient, delivered or bounced (qmgr(8))`,
   },
 ];

@@ -18,7 +18,7 @@
  */
 import { HOST_SAID, answeredCommand, exchangeFor } from './bounce-read.js';
 import { isEximLine, readEximLine } from './log-exim.js';
-import { DELIVERY_EVENTS, LOG_EVENTS, explainBy, failureNote, type LogSink } from './log-events.js';
+import { DELIVERY_EVENTS, LOG_EVENTS, QUEUE_EVENTS, explainBy, failureNote, type LogSink } from './log-events.js';
 import { OPENSMTPD_LINE, readOpenSmtpdLine } from './log-opensmtpd.js';
 import { SENDMAIL_TAG, readSendmailLine } from './log-sendmail.js';
 import { initialState, type SessionState } from './session.js';
@@ -30,7 +30,7 @@ const MAX_LOG_REPLIES = 50;
 const MAX_LOG_REASONS = 100;
 
 /** A Postfix daemon's tag: "postfix/smtp[1234]:", with a multi-instance name ("postfix-out/smtp") or a sub-path. */
-const POSTFIX_TAG = /\bpostfix[\w.-]*(?:\/[\w.-]+)*\/(smtp|lmtp|smtpd|postscreen|local|virtual|pipe)\[\d+\]: /;
+const POSTFIX_TAG = /\bpostfix[\w.-]*(?:\/[\w.-]+)*\/(smtp|lmtp|smtpd|postscreen|local|virtual|pipe|error|qmgr|cleanup|bounce|pickup)\[\d+\]: /;
 const DELIVERY = /^([0-9A-Za-z]+): to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=([^,]+),.*?(?: dsn=(\d\.\d{1,3}\.\d{1,3}),)? status=(\w+) \((.*)\)$/;
 const SAID = new RegExp(`^${HOST_SAID.source}`);
 const CONNECT = /^(?:delivery temporarily suspended: )?connect to (\S+?): (.+)$/;
@@ -40,7 +40,7 @@ const REJECT_FIELDS = /^; from=<[^>]*>/;
 
 /** Said when no line is one heloterm reads. */
 const NOTHING_KNOWN =
-  "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines";
+  "nothing heloterm knows in these lines: it reads Postfix's delivery, smtpd, postscreen and queue lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines";
 
 /** Whether a text has lines of a mail server's log (then it is read as a log, not as a dialog or a bounce). */
 export function isMailLog(text: string): boolean {
@@ -95,9 +95,12 @@ function readPostfixLine(daemon: string, rest: string, sink: LogSink): void {
     sink.reply(note, reply, rejectedCommand(stage, fields));
     return;
   }
-  // What smtpd and postscreen say about a client (log-events.ts).
+  // What smtpd and postscreen say about a client, and a message's way through the queue, told by its queue id
+  // (log-events.ts).
   const said = explainBy(LOG_EVENTS, rest);
-  if (said !== null) sink.event(`${daemon}: ${said}`);
+  if (said !== null) return sink.event(`${daemon}: ${said}`);
+  const step = explainBy(QUEUE_EVENTS, rest);
+  if (step !== null) sink.event(step);
 }
 
 /** The replies a log quotes, each with a note saying which line and message it came from; empty when none. */

@@ -111,9 +111,39 @@ describe('readMailLog', () => {
     expect(said.slice(-2)).toEqual(['9999 more lines gave a reason said above', '51 more lines gave other reasons, not shown (100 are)']);
   });
 
+  it('tells a message\'s way through the queue, as grep of its queue id shows it, in order', () => {
+    const at = (daemon: string, text: string): string => `Nov 30 00:12:3${daemon.length % 10} mx postfix/${daemon}[4444]: ${text}`;
+    const steps = readMailLog(
+      [
+        at('smtpd', '8C1E2A0042: client=laptop.example.org[192.0.2.55], sasl_method=PLAIN, sasl_username=alice'),
+        at('cleanup', '8C1E2A0042: message-id=<20261130001234.ABC@laptop.example.org>'),
+        at('qmgr', '8C1E2A0042: from=<alice@example.org>, size=2345, nrcpt=1 (queue active)'),
+        POSTFIX_BOUNCED.replace('3F2A1C0042', '8C1E2A0042'),
+        at('bounce', '8C1E2A0042: sender non-delivery notification: 9D2F3B0043'),
+        at('qmgr', '8C1E2A0042: removed'),
+        at('pickup', '7B0C1D0041: uid=33 from=<www-data>'),
+        at('qmgr', '6A0B1C0040: from=<>, size=3100, nrcpt=1 (queue active)'),
+        at('qmgr', '5F0A0B003F: from=<news@example.org>, status=expired, returned to sender'),
+      ].join('\n'),
+    );
+    expect(steps.map((s) => (s.kind === 'note' ? s.text.replace(/:.*$/s, '') : s.kind === 'reply' ? `reply ${s.exchange.reply.code}` : s.kind))).toEqual([
+      '8C1E2A0042 received from laptop.example.org[192.0.2.55], logged in as alice',
+      '8C1E2A0042 carries Message-ID <20261130001234.ABC@laptop.example.org>',
+      '8C1E2A0042 from <alice@example.org>, 2345 bytes, for 1 recipient',
+      '8C1E2A0042 to bob@example.org via mx.example.org[192.0.2.10]',
+      'reply 550',
+      '8C1E2A0042',
+      '8C1E2A0042 removed from the queue',
+      '7B0C1D0041 handed in on this machine by user id 33 (the sendmail command',
+      '6A0B1C0040 from <> (a bounce',
+      '5F0A0B003F given up after maximal_queue_lifetime (5 days by default) of deferrals',
+    ]);
+    expect(notes(steps)[4]).toBe('8C1E2A0042: a bounce went back to the sender, as message 9D2F3B0043: grep that id for its own way');
+  });
+
   it('says so when log lines hold nothing it knows', () => {
     const local = 'Nov 30 00:16:00 mx postfix/smtpd[2223]: connect from unknown[203.0.113.9]';
-    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's smtp, lmtp, local, virtual, pipe, smtpd and postscreen lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines" }]);
+    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's delivery, smtpd, postscreen and queue lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines" }]);
   });
 
   it('says why a delivery that quotes no reply was deferred or bounced, and what a local delivery did', () => {
