@@ -1,8 +1,8 @@
 /**
  * A session's DNS lookups (MX with or without mail policies, DKIM keys, SPF checks, blocklists, and the reverse DNS
  * and DANE of the server connected to): one at a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the
- * bridge's budget for all sessions (dns-lookup.ts DnsBudget), so that the bridge does not become a DNS query pump. Made at a session's first lookup:
- * idle sessions pay nothing.
+ * bridge's budget for all sessions (dns-lookup.ts DnsBudget), so that the bridge does not become a DNS query pump.
+ * Made at a session's first lookup: idle sessions pay nothing.
  */
 import type { X509Certificate } from 'node:crypto';
 import type { Bare, DaneAnswer, DaneMessage, DkimMessage, DnsblListAnswer, DnsblMessage, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';

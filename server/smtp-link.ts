@@ -323,7 +323,7 @@ export class SmtpLink {
     this.flush();
   };
 
-  /** RFC 3207: after the 220, the next bytes are the TLS handshake; anything received after the 220 is discarded (§6). */
+  /** RFC 3207: after the 220 the next bytes are the TLS handshake; anything received after it is discarded (§6). */
   private startTls(): void {
     const plain = this.socket;
     if (plain === null) return;

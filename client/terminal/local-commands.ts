@@ -1,9 +1,10 @@
 /**
- * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own
- * commands: `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/dane`, `/save`,
- * `/replay`, `/link`, `/log` and `/base64`. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
- * letters), so they cannot collide with anything a server understands. Inside message text they are left alone; in answer to an AUTH challenge, where base64 may
- * begin with "/", only the words of heloterm's own commands are taken (localCommand).
+ * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own commands:
+ * `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/dane`, `/save`, `/replay`,
+ * `/link`, `/log` and `/base64`. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
+ * letters), so they cannot collide with anything a server understands. Inside message text they are left alone; in
+ * answer to an AUTH challenge, where base64 may begin with "/", only the words of heloterm's own commands are taken
+ * (localCommand).
  */
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
@@ -99,7 +100,7 @@ export type LocalCommand =
   | { kind: 'spf'; ip: string; domain: string; note?: string }
   /** `/dnsbl IP`: ask the common DNS blocklists whether they list the address. */
   | { kind: 'dnsbl'; ip: string }
-  /** `/rdns`: look up the reverse DNS of the server connected to (done by itself after a greeting, but for loopback). */
+  /** `/rdns`: look up the reverse DNS of the server connected to (by itself after a greeting, but not for loopback). */
   | { kind: 'rdns' }
   /** `/dane`: look up the TLSA records of the server connected to over TLS, and check its certificate against them. */
   | { kind: 'dane' }

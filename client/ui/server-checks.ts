@@ -238,7 +238,7 @@ export class ServerChecks {
    */
   secured(tls: TlsSeen, at = 0): void {
     if (this.address === null || this.toPractice) return;
-    // The MTA-STS policies looked up this session (/mx, Find MX) that name the host dialled: does the session meet them?
+    // The MTA-STS policies looked up in this page (/mx, Find MX) that name the host dialled: does this TLS meet them?
     for (const [domain, policy] of this.stsPolicies) {
       const f = readStsForTls(domain, policy, this.dialled, tls);
       if (f === null) continue;

@@ -305,7 +305,7 @@ export const ERROR_CODES = {
   LINE_REJECTED: 'LINE_REJECTED',
   /** The server broke a limit (reply line too long, too many lines in a reply). The connection was closed. */
   SERVER_LIMIT: 'SERVER_LIMIT',
-  /** A deployment limit refused the line (no DATA, too many recipients, too many commands a minute). Nothing was sent. */
+  /** A deployment limit refused the line (no DATA, too many recipients, too many commands a minute): nothing sent. */
   POLICY_REFUSED: 'POLICY_REFUSED',
   /** The bridge is ending this session (idle, maximum duration, shutting down); the WebSocket closes next. */
   SESSION_CLOSING: 'SESSION_CLOSING',
@@ -446,9 +446,9 @@ export interface TlsaSeen {
 }
 
 /**
- * What DANE says of a TLS session: the TLSA records at `name` (at most app-limits.ts MAX_TLSA_RECORDS of `count`)
- * with their verdicts, or none and why. `secure`: the resolver asked set the AD bit (it says it validated the answer with DNSSEC).
- * `suggested`: the record that would match the server's own key ("3 1 1 <hex>"), null without a certificate.
+ * What DANE says of a TLS session: the TLSA records at `name` (at most app-limits.ts MAX_TLSA_RECORDS of `count`) with
+ * their verdicts, or none and why. `secure`: the resolver asked set the AD bit (it says it validated the answer with
+ * DNSSEC). `suggested`: the record that would match the server's own key ("3 1 1 <hex>"), null without a certificate.
  */
 export type DaneAnswer =
   | { kind: 'records'; name: string; secure: boolean; records: TlsaSeen[]; count: number; suggested: string | null }

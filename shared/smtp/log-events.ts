@@ -1,7 +1,8 @@
 /**
  * What the lines Postfix's smtpd and postscreen log about a client mean, beside its refusals (which quote a reply,
- * log-read.ts), and those that trace a message through its queue: the lines admins ask about most. Data: a pattern on the text after "postfix/smtpd[pid]: ", and what
- * to say, from the pattern's groups. Texts as Postfix 3.x writes them (smtpd(8), postscreen(8)).
+ * log-read.ts), and those that trace a message through its queue: the lines admins ask about most. Data: a pattern on
+ * the text after "postfix/smtpd[pid]: ", and what to say, from the pattern's groups. Texts as Postfix 3.x writes them
+ * (smtpd(8), postscreen(8)).
  */
 
 import { explainFailure } from './connect-failure.js';

@@ -5,7 +5,10 @@
  * name listed in `silent` gets no answer at all (a timeout); one in `servfail` gets SERVFAIL; one in `secure` is
  * answered with the AD bit (TLSA records too, for DANE).
  *
- *   const dns = await startFakeDns({ 'example.test': { MX: [[10, 'mx1.example.test']] }, 'mx1.example.test': { A: ['192.0.2.10'] } });
+ *   const dns = await startFakeDns({
+ *     'example.test': { MX: [[10, 'mx1.example.test']] },
+ *     'mx1.example.test': { A: ['192.0.2.10'] },
+ *   });
  *   startHeloterm({ dnsServers: [dns.server] })
  */
 import dgram from 'node:dgram';
