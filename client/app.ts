@@ -261,7 +261,7 @@ export function startApp(boot: BootHandOver): void {
           case 'dnsbl':
             return checks.dnsbl(local.ip);
           case 'rdns':
-            return checks.rdns();
+            return checks.rdns(local.ip);
           case 'explain':
             // The lines of one paste come in one task: once it is over, one line is a reply, more a dialog or bounce.
             explaining = local.text === '' ? [] : [local.text];

@@ -331,7 +331,7 @@ export class Session {
       case 'mx':
         return this.dnsDesk().mx(m.domain, m.policies === true);
       case 'rdns':
-        return this.onRdns();
+        return m.ip !== undefined ? this.dnsDesk().rdns(m.ip) : this.onRdns();
       case 'dane':
         return this.onDane();
       case 'dkim':

@@ -30,7 +30,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['dkim', '/dkim SELECTOR DOMAIN'],
   ['spf', '/spf IP DOMAIN'],
   ['dnsbl', '/dnsbl IP'],
-  ['rdns', '/rdns'],
+  ['rdns', '/rdns [IP]'],
   ['dane', '/dane'],
   ['save', '/save'],
   ['replay', '/replay'],
@@ -100,8 +100,8 @@ export type LocalCommand =
   | { kind: 'spf'; ip: string; domain: string; note?: string }
   /** `/dnsbl IP`: ask the common DNS blocklists whether they list the address. */
   | { kind: 'dnsbl'; ip: string }
-  /** `/rdns`: look up the reverse DNS of the server connected to (by itself after a greeting, but not for loopback). */
-  | { kind: 'rdns' }
+  /** `/rdns [IP]`: the reverse DNS of the server connected to (by itself after a greeting, not for loopback), or of IP. */
+  | { kind: 'rdns'; ip?: string }
   /** `/dane`: look up the TLSA records of the server connected to over TLS, and check its certificate against them. */
   | { kind: 'dane' }
   /** `/save`: download the transcript of the dialog. */
@@ -154,7 +154,7 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return dnsblCommand(arg);
     case 'rdns':
     case 'ptr':
-      return { kind: 'rdns' };
+      return rdnsCommand(arg);
     case 'dane':
     case 'tlsa':
       return { kind: 'dane' };
@@ -193,7 +193,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)') +
     formatNote('/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF') +
     formatNote('/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address') +
-    formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback)") +
+    formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback); /rdns 192.0.2.10 an address's") +
     formatNote("/dane checks the server's certificate against its TLSA records, DANE (done by itself after TLS to a name, not loopback)") +
     formatNote('/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines') +
     formatNote('/link gives the address that opens this page connected here (and at the lesson in hand), to hand out') +
@@ -295,6 +295,14 @@ function dnsblCommand(arg: string): LocalCommand {
 }
 
 const DNSBL_USAGE = '/dnsbl needs the address mail is sent from: /dnsbl 192.0.2.10';
+
+/** `/rdns` alone: the server connected to; `/rdns 192.0.2.10`: that address (the one a server's mail is sent from). */
+function rdnsCommand(arg: string): LocalCommand {
+  if (arg === '') return { kind: 'rdns' };
+  const ip = bareAddress(arg);
+  if (isIPv4Literal(ip) || isIPv6Literal(ip)) return { kind: 'rdns', ip: ip.toLowerCase() };
+  return text(formatNote(`"${showControls(arg)}" is not an IP address: /rdns alone looks up the server connected to, /rdns 192.0.2.10 that address`));
+}
 
 function lessonCommand(arg: string): LocalCommand {
   if (arg === '') return { kind: 'lesson-here' };

@@ -41,7 +41,7 @@ const MAX_STS_POLICIES = 8;
 /** A lookup asked of the bridge: for whom an MX answer is (the user, or the relay check of connection `conn`). */
 type Ask =
   | { type: 'mx'; domain: string; relay: number | null }
-  | { type: 'rdns' }
+  | { type: 'rdns'; ip?: string }
   | { type: 'dane' }
   | { type: 'dkim'; selector: string; domain: string }
   | { type: 'spf'; ip: string; domain: string }
@@ -267,8 +267,15 @@ export class ServerChecks {
   }
 
   /** `/rdns`: the reverse DNS of the server connected to, loopback or not. */
-  rdns(): void {
-    if (this.address === null) return this.deps.write(formatNote('not connected: /rdns looks up the reverse DNS of the server connected to'));
+  rdns(ip?: string): void {
+    if (ip !== undefined) {
+      this.deps.write(formatNote(`looking up the reverse DNS of ${ip}…`));
+      if (!this.ask({ type: 'rdns', ip })) this.deps.write(formatNote(NOT_SENT));
+      return;
+    }
+    if (this.address === null) {
+      return this.deps.write(formatNote('not connected: /rdns looks up the reverse DNS of the server connected to, /rdns 192.0.2.10 of that address'));
+    }
     this.deps.write(formatNote(`looking up the reverse DNS of ${this.address}…`));
     if (!this.ask({ type: 'rdns' })) this.deps.write(formatNote(NOT_SENT));
   }
@@ -299,8 +306,10 @@ export class ServerChecks {
   }
 
   onRdns(m: RdnsMessage, at: number): void {
-    this.answered();
-    const r = readRdnsAnswer(m.address, m.answer, this.greetedAs);
+    const asked = this.answered();
+    // An address asked about by name (/rdns IP) is not the server connected to, even when it is the same address.
+    const connected = !(asked?.type === 'rdns' && asked.ip !== undefined) && m.address === this.address;
+    const r = readRdnsAnswer(m.address, m.answer, this.greetedAs, connected);
     if (m.address === this.address && m.answer.kind === 'names') for (const n of m.answer.names) this.names.add(n.name.toLowerCase());
     this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
     this.deps.write(formatReport(r));

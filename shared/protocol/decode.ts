@@ -89,8 +89,12 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
       }
       if (m.policies !== undefined && m.policies !== true) return fail('mx: "policies" must be true when given');
       return { ok: true, value: m.policies === true ? { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain, policies: true } : { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain } };
-    case 'rdns':
-      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rdns' } };
+    case 'rdns': {
+      const { ip } = m;
+      if (ip === undefined) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rdns' } };
+      if (!isStr(ip, 45) || !(isIPv4Literal(ip) || isIPv6Literal(ip))) return fail('rdns: "ip" must be an IPv4 or IPv6 address when given');
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rdns', ip } };
+    }
     case 'dane':
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dane' } };
     case 'dkim': {

@@ -88,6 +88,8 @@ export interface MxLookupMessage {
 export interface RdnsLookupMessage {
   v: typeof PROTOCOL_VERSION;
   type: 'rdns';
+  /** An address to look up instead (the one an admin's own mail is sent from): then no connection is needed. */
+  ip?: string;
 }
 
 /**

@@ -69,9 +69,12 @@ function nameFinding(n: RdnsName, address: string): Finding {
   };
 }
 
-/** What the reverse DNS of `address` says, and whether the greeting's name (`greeting`, when known) agrees. */
-export function readRdnsAnswer(address: string, answer: RdnsAnswer, greeting: string | null): RdnsReport {
-  const head = `reverse DNS of ${address}, the server connected to (RFC 1912 §2.1):`;
+/**
+ * What the reverse DNS of `address` says, and whether the greeting's name (`greeting`, when known) agrees;
+ * `connected`: the address is the server connected to (else one asked about, with no greeting to compare).
+ */
+export function readRdnsAnswer(address: string, answer: RdnsAnswer, greeting: string | null, connected = true): RdnsReport {
+  const head = `reverse DNS of ${address}${connected ? ', the server connected to' : ''} (RFC 1912 §2.1):`;
   const findings: Finding[] = [];
   if (isLoopback(address)) {
     findings.push({ tone: 'info', text: 'a loopback address: receivers never see it, so what follows says nothing about them; connect to the server\'s public address for that' });
@@ -89,7 +92,7 @@ export function readRdnsAnswer(address: string, answer: RdnsAnswer, greeting: st
       tone: 'bad',
       text: `${address} has no name (no PTR record): if this server sends mail, many receivers refuse it (Gmail requires one). The owner of the address block sets it`,
     });
-    if (greeting !== null) findings.push({ tone: 'info', text: `the greeting names ${greeting}: that name's address should have a PTR record pointing back to it` });
+    if (connected && greeting !== null) findings.push({ tone: 'info', text: `the greeting names ${greeting}: that name's address should have a PTR record pointing back to it` });
     return { head, findings, good: false };
   }
   findings.push({ tone: 'info', text: `PTR: ${answer.names.map((n) => n.name).join(', ')}` });
@@ -97,7 +100,9 @@ export function readRdnsAnswer(address: string, answer: RdnsAnswer, greeting: st
   if (answer.count > 1) {
     findings.push({ tone: 'warn', text: `${answer.count} PTR records: a receiver may check any one of them, so each must resolve back; one is usual` });
   }
-  if (greeting === null) {
+  if (!connected) {
+    // An address asked about has no greeting: its HELO name is the sender's to check (`/rdns` of it, then its A record).
+  } else if (greeting === null) {
     findings.push({ tone: 'warn', text: 'the greeting does not begin with the server\'s host name (RFC 5321 §4.2 asks for "220 <domain> …")' });
   } else if (answer.names.some((n) => sameName(n.name, greeting))) {
     findings.push({ tone: 'ok', text: `the greeting names ${greeting}, as the reverse DNS does` });

@@ -222,6 +222,16 @@ describe('DNS lookups in Chromium', () => {
     await enter(page, '/rdns');
     await waitForTerminal(page, (t) => t.includes('not connected: /rdns looks up'), TIMEOUT_MS, 'the refusal');
     expect(dns.questions.filter((q) => q.startsWith('PTR'))).toHaveLength(asked);
+    // An address named is looked up without a connection (an admin's own sending address), with no greeting to compare.
+    await enter(page, '/rdns 127.0.0.2');
+    const named = '-- reverse DNS of 127.0.0.2 (RFC 1912 §2.1):';
+    const again = await waitForTerminal(page, (t) => t.includes(named) && t.includes('resolves back to 127.0.0.2 (forward-confirmed)', t.indexOf(named)), TIMEOUT_MS, 'the named address');
+    expect(linesAfter(again, (l) => l === named, 3)).toEqual([
+      expect.stringMatching(/^ {3}· a loopback address/),
+      '   · PTR: mx9.example.org',
+      '   ✓ mx9.example.org resolves back to 127.0.0.2 (forward-confirmed)',
+    ]);
+    expect(again.slice(again.indexOf(named))).not.toContain('the greeting names');
   });
 
   it('/dane checks the certificate against the TLSA records: a key renewed without its record, and the record to publish', async () => {

@@ -142,10 +142,24 @@ describe('/rdns and the rdns messages', () => {
     expect(localCommand('/rdns', initialState())).toEqual({ kind: 'rdns' });
     expect(localCommand('/PTR', initialState())).toEqual({ kind: 'rdns' });
     expect(localCommand('/rdns', initialState(), 'message-text')).toBeNull();
+    // An address named: its reverse DNS, connected or not; anything else is said to be no address.
+    expect(localCommand('/rdns 192.0.2.10', initialState())).toEqual({ kind: 'rdns', ip: '192.0.2.10' });
+    expect(localCommand('/rdns [2001:DB8::25]', initialState())).toEqual({ kind: 'rdns', ip: '2001:db8::25' });
+    expect(localCommand('/rdns mx.example.org', initialState())).toMatchObject({ kind: 'text', text: expect.stringContaining('"mx.example.org" is not an IP address') });
+  });
+
+  it('of an address asked about: no greeting to compare, and not "the server connected to"', () => {
+    const r = readRdnsAnswer('192.0.2.10', names(['mx.example.org', ['192.0.2.10']]), null, false);
+    expect(r.head).toBe('reverse DNS of 192.0.2.10 (RFC 1912 §2.1):');
+    expect(r.findings.map((f) => f.text)).toEqual(['PTR: mx.example.org', 'mx.example.org resolves back to 192.0.2.10 (forward-confirmed)']);
+    expect(r.good).toBe(true);
+    expect(readRdnsAnswer('192.0.2.10', { kind: 'none', reason: 'no-ptr', detail: '' }, 'mx.example.org', false).findings).toHaveLength(1);
   });
 
   it('the bridge takes a request without fields; the answer is read by the app decoder only', () => {
     expect(decodeClientMessage('{"v":2,"type":"rdns"}')).toEqual({ ok: true, value: { v: 2, type: 'rdns' } });
+    expect(decodeClientMessage('{"v":2,"type":"rdns","ip":"2001:db8::25"}')).toEqual({ ok: true, value: { v: 2, type: 'rdns', ip: '2001:db8::25' } });
+    for (const ip of ['mx.example.org', '192.0.2.300', 7, '']) expect(decodeClientMessage(JSON.stringify({ v: 2, type: 'rdns', ip })).ok, String(ip)).toBe(false);
     const answer = names(['mx.example.org', ['192.0.2.10']]);
     const frame = encodeServerMessage({ type: 'rdns', address: '192.0.2.10', answer });
     expect(decodeServerMessage(frame)).toEqual({ ok: false, error: 'unknown message type "rdns"' });
