@@ -233,8 +233,9 @@ export class ServerChecks {
   }
 
   /**
-   * TLS is up on the connection: DANE is looked up by itself for a server dialled by name, but not for the practice
-   * server nor a loopback address (a local MTA, not what senders reach); /dane still asks.
+   * TLS is up on the connection: it is judged by the MTA-STS policies looked up that name the host, and DANE is looked
+   * up by itself for a server dialled by name, but not for the practice server nor a loopback address (a local MTA,
+   * not what senders reach); /dane still asks.
    */
   secured(tls: TlsSeen, at = 0): void {
     if (this.address === null || this.toPractice) return;
@@ -307,7 +308,7 @@ export class ServerChecks {
 
   onRdns(m: RdnsMessage, at: number): void {
     const asked = this.answered();
-    // An address asked about by name (/rdns IP) is not the server connected to, even when it is the same address.
+    // An address named in /rdns IP is reported as asked about, even when it is the one connected to.
     const connected = !(asked?.type === 'rdns' && asked.ip !== undefined) && m.address === this.address;
     const r = readRdnsAnswer(m.address, m.answer, this.greetedAs, connected);
     if (m.address === this.address && m.answer.kind === 'names') for (const n of m.answer.names) this.names.add(n.name.toLowerCase());
