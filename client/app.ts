@@ -68,6 +68,12 @@ const CONNECT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /** Replies kept of a connection to the practice server for `/log` (a flood keeps no more). */
 const MAX_TRAIL_ENTRIES = 2000;
 
+/** Gaps between the tries to reach a lost bridge again, in seconds; the last repeats, up to the most tries. */
+const REACH_AGAIN_GAPS_S = [1, 2, 4, 8, 15, 30] as const;
+const REACH_AGAIN_MAX_GAP_S = 30;
+/** Tries in all (about eight minutes): a bridge gone longer is reached by Connect. */
+const REACH_AGAIN_MAX_ATTEMPTS = 20;
+
 export function startApp(boot: BootHandOver): void {
   const { conn, token, urlTarget } = boot;
   const status = new StatusLine();
@@ -214,6 +220,21 @@ export function startApp(boot: BootHandOver): void {
    * target is dialled once the bridge has said hello. Null otherwise.
    */
   let afterReopen: ConnectTarget | null = null;
+  /**
+   * Contact with the bridge was lost: the page tries to reach it again by itself, quietly, a few times with growing
+   * gaps (a restart takes seconds; a laptop that slept, longer), so that lookups work again without Connect; the
+   * SMTP connection is never dialled again unasked.
+   */
+  let lostBridge = false;
+  let reachAttempts = 0;
+  let reachTimer: ReturnType<typeof setTimeout> | undefined;
+  const reachAgainLater = (): void => {
+    if (reachAttempts >= REACH_AGAIN_MAX_ATTEMPTS) return;
+    const gap = REACH_AGAIN_GAPS_S[Math.min(reachAttempts, REACH_AGAIN_GAPS_S.length - 1)] ?? REACH_AGAIN_MAX_GAP_S;
+    reachAttempts++;
+    // Spread over ±20 %: the pages of a class do not all knock at the same moment.
+    reachTimer = setTimeout(() => conn.open(), gap * 1000 * (0.8 + Math.random() * 0.4));
+  };
   /** The host of the connection, as dialled (what a certificate's names are checked against). */
   let dialled = '';
   let dialledPort = 0;
@@ -466,12 +487,22 @@ export function startApp(boot: BootHandOver): void {
         form.setAllowedPorts(m.allowedPorts);
         if (target !== null) form.prefill(target, !follow);
         updateHint(form.peek());
+        const back = lostBridge;
+        lostBridge = false;
+        reachAttempts = 0;
+        clearTimeout(reachTimer);
         if (afterReopen !== null) {
           const reopened = afterReopen;
           afterReopen = null;
           transcript.note('reached the heloterm bridge again', at);
           setState('idle');
           return connectTo(reopened);
+        }
+        if (back) {
+          transcript.note('reached the heloterm bridge again', at);
+          status.bridgeBack();
+          view.write(formatNote('the heloterm bridge answers again: lookups work; press Connect to connect (the SMTP connection is a new one)'));
+          return;
         }
         lessonFromUrl();
         return connectFromUrl();
@@ -591,19 +622,28 @@ export function startApp(boot: BootHandOver): void {
       case 'open':
         everOpen = true;
         return;
-      case 'down':
+      case 'down': {
         checks.reset();
         status.bridgeDown();
         setState('idle');
+        // Lost after contact: tried again by itself (reachAgainLater); a failed try says nothing more.
+        const quiet = lostBridge && afterReopen === null;
+        if (everOpen) {
+          lostBridge = true;
+          clearTimeout(reachTimer);
+          reachAgainLater();
+        }
+        if (quiet) return;
         if (afterReopen !== null) {
           afterReopen = null;
           view.write(formatNote('the heloterm bridge is still out of reach: is it running? Press Connect to try again'));
-        } else if (everOpen) view.write(formatNote(`lost contact with the heloterm bridge${e.code === 1001 ? ' (it is shutting down)' : ''}`));
+        } else if (everOpen) view.write(formatNote(`lost contact with the heloterm bridge${e.code === 1001 ? ' (it is shutting down)' : ''}: trying to reach it again`));
         else if (token === null) {
           // Browsers hide the handshake's HTTP status: a bridge that wants a token looks like any refusal.
           view.write(formatNote('the heloterm bridge refused the connection: if it needs an access token, open the URL it printed at start-up (with #token=…)'));
         } else view.write(formatNote('the heloterm bridge refused the connection: the access token may be wrong or old; open the URL it printed at start-up'));
         return;
+      }
       case 'protocolError':
         view.write(formatNote(`ignored a malformed message from the bridge: ${e.error}`));
         return;

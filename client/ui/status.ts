@@ -37,6 +37,11 @@ export class StatusLine {
     this.set('error', 'Lost contact with the heloterm bridge. Press Connect to reach it again.');
   }
 
+  /** The bridge answers again (it reached itself, after a restart): nothing is connected. */
+  bridgeBack(): void {
+    this.set('idle', 'Not connected (the heloterm bridge answers again)');
+  }
+
   reaching(): void {
     this.set('busy', 'Reaching the heloterm bridge again…');
   }

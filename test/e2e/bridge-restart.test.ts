@@ -1,9 +1,10 @@
 /**
  * The bridge restarted under an open page (an instructor restarting heloterm, a laptop waking, a proxy's idle
- * timeout): Connect reaches it again from the same page, so the terminal, the reply log and the transcript are kept,
- * and a form that pointed at the practice server follows it to its new port. Real bridges, real Chromium.
+ * timeout): the page reaches it again by itself (quietly, with growing gaps), or when Connect is pressed, so the
+ * terminal, the reply log and the transcript are kept, and a form that pointed at the practice server follows it to
+ * its new port; the SMTP connection is dialled again only on Connect. Real bridges, real Chromium.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
@@ -14,11 +15,15 @@ const REPLY_TIMEOUT_MS = 10_000;
 describe('a bridge that went away and came back', () => {
   let browser: Browser;
   let app: Heloterm | null = null;
+  /** Each test's page, closed after it: a page left open keeps trying to reach its bridge's address. */
+  let context: BrowserContext | null = null;
 
   beforeAll(async () => {
     browser = await launchBrowser();
   });
   afterEach(async () => {
+    await context?.close();
+    context = null;
     await app?.close();
     app = null;
   });
@@ -30,7 +35,8 @@ describe('a bridge that went away and came back', () => {
 
   async function connectedPage(): Promise<{ page: Page; port: number; errors: string[] }> {
     app = await startHeloterm({ port: 0, log: () => {} });
-    const page = await (await browser.newContext({ viewport: { width: 1366, height: 860 } })).newPage();
+    context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+    const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${app.url}?connect=1`);
@@ -55,7 +61,8 @@ describe('a bridge that went away and came back', () => {
     expect(app.practice!.info.port).not.toBe(oldPractice);
     await page.click('button[data-action="connect"]');
     const text = await waitForTerminal(page, (t) => greetings(t) === 2, REPLY_TIMEOUT_MS, 'the second greeting');
-    expect(text).toContain('reaching the heloterm bridge again…');
+    // Reached by Connect, or by itself just before (it tries again one second after the loss).
+    expect(text.includes('reaching the heloterm bridge again…') || text.includes('the heloterm bridge answers again')).toBe(true);
     expect(text).toContain('EHLO before.example'); // the terminal kept what came before
     expect(await page.inputValue('input[name="port"]')).toBe(String(app.practice!.info.port));
     await expect.poll(() => page.locator('.status').textContent(), { timeout: REPLY_TIMEOUT_MS }).toContain('Connected to');
@@ -67,6 +74,29 @@ describe('a bridge that went away and came back', () => {
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (t) => t.includes('NOOP while away\n250 '), REPLY_TIMEOUT_MS, 'the NOOP answered');
+    expect(errors).toEqual([]);
+  });
+
+  it('reaches a restarted bridge by itself, without dialling anything: lookups work again, Connect dials', async () => {
+    const { page, port, errors } = await connectedPage();
+    await app!.close();
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: REPLY_TIMEOUT_MS }).toContain('Lost contact');
+    // Down for a few tries (1, 2 s…): each fails quietly.
+    await new Promise((r) => setTimeout(r, 3500));
+    app = await startHeloterm({ port, log: () => {} });
+    const text = await waitForTerminal(page, (t) => t.includes('the heloterm bridge answers again'), 20_000, 'the bridge reached by itself');
+    expect(text.split('lost contact with the heloterm bridge').length - 1).toBe(1);
+    expect(text).not.toContain('still out of reach');
+    expect(await page.locator('.status').textContent()).toContain('Not connected');
+    expect(app.sessions().total).toBe(1);
+    expect(greetings(text)).toBe(1); // nothing dialled
+    expect(await page.inputValue('input[name="port"]')).toBe(String(app.practice!.info.port));
+    // A lookup goes to the bridge and is answered (whatever this machine's DNS says of 127.0.0.1); Connect dials.
+    await page.keyboard.type('/rdns 127.0.0.1');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('-- reverse DNS of 127.0.0.1 (RFC 1912 §2.1):'), REPLY_TIMEOUT_MS, 'the lookup answered');
+    await page.click('button[data-action="connect"]');
+    await waitForTerminal(page, (t) => greetings(t) === 2, REPLY_TIMEOUT_MS, 'the second greeting');
     expect(errors).toEqual([]);
   });
 
