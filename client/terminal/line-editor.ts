@@ -47,7 +47,9 @@ export type EditorEffect =
   /** Ctrl-C: the line was abandoned (kept in the history, not sent); the next input line starts empty. */
   | { kind: 'cancel'; text: string };
 
-/** What a completer offers for the line so far: the new line, its cursor (UTF-16 index) and, if several fit, their labels. */
+/**
+ * What a completer offers for the line so far: the new line, its cursor (UTF-16 index), and the labels if several fit.
+ */
 export interface CompletionResult {
   text: string;
   cursor: number;

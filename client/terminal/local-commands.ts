@@ -100,7 +100,9 @@ export type LocalCommand =
   | { kind: 'spf'; ip: string; domain: string; note?: string }
   /** `/dnsbl IP`: ask the common DNS blocklists whether they list the address. */
   | { kind: 'dnsbl'; ip: string }
-  /** `/rdns [IP]`: the reverse DNS of the server connected to (by itself after a greeting, not for loopback), or of IP. */
+  /**
+   * `/rdns [IP]`: the reverse DNS of the server connected to (by itself after a greeting, not for loopback), or of IP.
+   */
   | { kind: 'rdns'; ip?: string }
   /** `/dane`: look up the TLSA records of the server connected to over TLS, and check its certificate against them. */
   | { kind: 'dane' }

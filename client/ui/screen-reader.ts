@@ -1,8 +1,8 @@
 /**
  * For people who use a screen reader: xterm's screen reader mode, which keeps the terminal's rows as text a screen
  * reader can walk and reads new output aloud as it comes (an ARIA live region). Off by default, as it costs work
- * per line written; a button at the right of the status line turns it on, and the choice is kept in this browser. The reply log is a
- * live region of its own, and its explanations are read as they come in either mode.
+ * per line written; a button at the right of the status line turns it on, and the choice is kept in this browser.
+ * The reply log is a live region of its own, and its explanations are read as they come in either mode.
  */
 import type { Terminal } from '@xterm/xterm';
 import { quietButton } from './buttons.js';

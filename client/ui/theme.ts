@@ -1,7 +1,8 @@
 /**
  * A light page beside the dark one, for projectors and bright rooms, where dark pages wash out. A button at the
- * right of the status line switches it; the choice is kept in this browser, and a link can ask for it (`?theme=light` or
- * `?theme=dark`, without keeping it: an instructor's link should not change a trainee's own choice).
+ * right of the status line switches it; the choice is kept in this browser, and a link can ask for it
+ * (`?theme=light` or `?theme=dark`, without keeping it: an instructor's link should not change a trainee's own
+ * choice).
  *
  * Only the app applies it: the boot script and its stylesheet, loaded first, have no bytes to spare
  * (docs/benchmarks.md, client weight), so a page chosen light shows dark for the moment the app takes to load.

@@ -10,7 +10,9 @@
 
 /** One EHLO keyword (one service extension). */
 export interface EhloKeywordEntry {
-  /** The keyword in upper case, as RFC 5321 §4.1.1.1 spells it: ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-"). */
+  /**
+   * The keyword in upper case, as RFC 5321 §4.1.1.1 spells it: ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-").
+   */
   readonly keyword: string;
   /** A few words: "Message size limit". */
   readonly title: string;

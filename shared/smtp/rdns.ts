@@ -69,6 +69,18 @@ function nameFinding(n: RdnsName, address: string): Finding {
   };
 }
 
+/** Whether the greeting's name (`greeting`, null when it gives none) agrees with the reverse DNS `names`. */
+function greetingFinding(greeting: string | null, names: readonly RdnsName[]): Finding {
+  if (greeting === null) {
+    return { tone: 'warn', text: 'the greeting does not begin with the server\'s host name (RFC 5321 §4.2 asks for "220 <domain> …")' };
+  }
+  if (names.some((n) => sameName(n.name, greeting))) return { tone: 'ok', text: `the greeting names ${greeting}, as the reverse DNS does` };
+  return {
+    tone: 'warn',
+    text: `the greeting names ${greeting}, the reverse DNS ${names[0]?.name ?? ''}: they usually agree. When this server sends mail, the name in its EHLO should resolve to its address too`,
+  };
+}
+
 /**
  * What the reverse DNS of `address` says, and whether the greeting's name (`greeting`, when known) agrees;
  * `connected`: the address is the server connected to (else one asked about, with no greeting to compare).
@@ -100,17 +112,7 @@ export function readRdnsAnswer(address: string, answer: RdnsAnswer, greeting: st
   if (answer.count > 1) {
     findings.push({ tone: 'warn', text: `${answer.count} PTR records: a receiver may check any one of them, so each must resolve back; one is usual` });
   }
-  if (!connected) {
-    // An address asked about has no greeting: its HELO name is the sender's to check (`/rdns` of it, then its A record).
-  } else if (greeting === null) {
-    findings.push({ tone: 'warn', text: 'the greeting does not begin with the server\'s host name (RFC 5321 §4.2 asks for "220 <domain> …")' });
-  } else if (answer.names.some((n) => sameName(n.name, greeting))) {
-    findings.push({ tone: 'ok', text: `the greeting names ${greeting}, as the reverse DNS does` });
-  } else {
-    findings.push({
-      tone: 'warn',
-      text: `the greeting names ${greeting}, the reverse DNS ${answer.names[0]?.name ?? ''}: they usually agree. When this server sends mail, the name in its EHLO should resolve to its address too`,
-    });
-  }
+  // An address asked about (not connected to) has no greeting to compare.
+  if (connected) findings.push(greetingFinding(greeting, answer.names));
   return { head, findings, good: !findings.some((f) => f.tone === 'bad' || f.tone === 'warn') };
 }

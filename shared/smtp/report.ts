@@ -27,7 +27,9 @@ export interface ReplyReport {
   ehlo: EhloExplanation[] | null;
   /** How long the server took and why that may be, when it took at least SLOW_REPLY_MS (timing.ts). */
   slow: SlowReply | null;
-  /** For a message accepted (a 2xx to the final "." or BDAT LAST): its queue id on the server, when its form is known. */
+  /**
+   * For a message accepted (a 2xx to the final "." or BDAT LAST): its queue id on the server, when its form is known.
+   */
   queued: QueueId | null;
   /** Not received from a server: a line someone asked heloterm to explain (/explain, a bounce's text). */
   explained?: '/explain' | '/replay';
@@ -59,7 +61,10 @@ export function reportReply(n: number, ex: Exchange): ReplyReport {
   };
 }
 
-/** Longest text /explain reads, in characters (a reply line is at most 512 octets, RFC 5321 §4.5.3.1.5; bounces quote more). */
+/**
+ * Longest text /explain reads, in characters (a reply line is at most 512 octets, RFC 5321 §4.5.3.1.5; bounces quote
+ * more).
+ */
 export const MAX_EXPLAIN_CHARS = 2000;
 
 /**

@@ -11,7 +11,9 @@ import { answeredKey } from './context.js';
 import { SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT } from './ports.js';
 import type { Exchange } from './session.js';
 
-/** Marks how long a slow reply took, in the terminal and the reply log (a clock face; in DejaVu, Menlo and Consolas). */
+/**
+ * Marks how long a slow reply took, in the terminal and the reply log (a clock face; in DejaVu, Menlo and Consolas).
+ */
 export const WAIT_MARK = '◷';
 
 /** Replies that took at least this long, in ms, have their time shown and explained. */
