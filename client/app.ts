@@ -491,15 +491,15 @@ export function startApp(boot: BootHandOver): void {
         lostBridge = false;
         reachAttempts = 0;
         clearTimeout(reachTimer);
+        // Reached again: by itself (back), or because Connect was pressed (afterReopen), which then dials.
+        if (back || afterReopen !== null) transcript.note('reached the heloterm bridge again', at);
         if (afterReopen !== null) {
           const reopened = afterReopen;
           afterReopen = null;
-          transcript.note('reached the heloterm bridge again', at);
           setState('idle');
           return connectTo(reopened);
         }
         if (back) {
-          transcript.note('reached the heloterm bridge again', at);
           status.bridgeBack();
           view.write(formatNote('the heloterm bridge answers again: lookups work; press Connect to connect (the SMTP connection is a new one)'));
           return;

@@ -4,6 +4,7 @@
  * terminal, the reply log and the transcript are kept, and a form that pointed at the practice server follows it to
  * its new port; the SMTP connection is dialled again only on Connect. Real bridges, real Chromium.
  */
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
@@ -97,6 +98,13 @@ describe('a bridge that went away and came back', () => {
     await waitForTerminal(page, (t) => t.includes('-- reverse DNS of 127.0.0.1 (RFC 1912 §2.1):'), REPLY_TIMEOUT_MS, 'the lookup answered');
     await page.click('button[data-action="connect"]');
     await waitForTerminal(page, (t) => greetings(t) === 2, REPLY_TIMEOUT_MS, 'the second greeting');
+    // The transcript says when the bridge was reached again, once, between the two connections.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: REPLY_TIMEOUT_MS }), page.click('.reply-log button[data-action="save"]')]);
+    const notes = (await readFile(await download.path(), 'utf8')).split('\n').map((l) => l.replace(/^ *\d+\.\d{3} /, '')).filter((l) => l.startsWith('# '));
+    const at = notes.indexOf('# reached the heloterm bridge again');
+    expect(notes.filter((l) => l === '# reached the heloterm bridge again')).toHaveLength(1);
+    expect(notes.slice(0, at).some((l) => l.startsWith('# connected to'))).toBe(true);
+    expect(notes.slice(at).some((l) => l.startsWith('# connected to'))).toBe(true);
     expect(errors).toEqual([]);
   });
 
