@@ -49,7 +49,7 @@ import type { Lesson } from '../shared/lessons/lesson.js';
 import { SessionModel } from '../shared/smtp/session.js';
 import { Coach } from '../shared/smtp/coach.js';
 import { ReportStore } from './terminal/reports.js';
-import { EXPLAIN_USAGE, completeLine, lessonList, localCommand } from './terminal/local-commands.js';
+import { EXPLAIN_USAGE, completeHeaderLine, completeLine, lessonList, localCommand } from './terminal/local-commands.js';
 import { exhaustive, type ErrorCode, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
 import { required } from './dom.js';
@@ -245,8 +245,13 @@ export function startApp(boot: BootHandOver): void {
 
   const view = new TerminalView(boot.screen, {
     reports,
-    // Completion fits the session's state; in message text (DATA) there is nothing to complete.
-    complete: (text) => (model.kindOfNextLine(text) === 'command' ? completeLine(text, model.state) : null),
+    // Completion fits the session's state; in a message's header section, the fields it lacks (else Tab is a space).
+    complete: (text) => {
+      const kind = model.kindOfNextLine(text);
+      if (kind === 'command') return completeLine(text, model.state);
+      const fields = kind === 'message-text' ? coach.headerFields(model.state) : null;
+      return fields === null ? null : completeHeaderLine(text, model.state, fields);
+    },
     // AUTH credentials are hidden as they are typed (heloterm's own commands are not sent: they stay readable), and
     // so are the answers pasted with an AUTH command, judged after the lines before them in the paste.
     secretFrom: (text) => {

@@ -8,7 +8,7 @@
  */
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
-import { commonPrefix, complete, verbsFor, type Completion } from '../../shared/smtp/complete.js';
+import { commonPrefix, complete, completeHeader, verbsFor, type Completion } from '../../shared/smtp/complete.js';
 import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { mxDomain } from '../../shared/smtp/mx.js';
@@ -73,6 +73,21 @@ export function completeLine(typed: string, state: SessionState): CompletionResu
   if (offers.length === 1 && only !== undefined) return { text: only.text, cursor: only.cursor, candidates: [] };
   const prefix = commonPrefix(offers);
   // Keep what was typed (its case) when the common prefix adds nothing.
+  const text = prefix.length > typed.length ? prefix : typed;
+  return { text, cursor: text.length, candidates: offers.map((o) => o.label) };
+}
+
+/**
+ * Tab in a message's header section (`typed`: the field names typed so far): the header fields it lacks, filled from
+ * the envelope and this browser's clock. Null where none fits, so that Tab is typed as a space (a folded line).
+ */
+export function completeHeaderLine(typed: string, state: SessionState, fields: ReadonlySet<string>, now = new Date()): CompletionResult | null {
+  const unique = Math.random().toString(36).slice(2, 10);
+  const offers = completeHeader(typed, { sender: state.sender, recipients: state.recipients, typed: fields, now, offsetMinutes: -now.getTimezoneOffset(), unique });
+  if (offers.length === 0) return null;
+  const only = offers[0];
+  if (offers.length === 1 && only !== undefined) return { text: only.text, cursor: only.cursor, candidates: [] };
+  const prefix = commonPrefix(offers);
   const text = prefix.length > typed.length ? prefix : typed;
   return { text, cursor: text.length, candidates: offers.map((o) => o.label) };
 }

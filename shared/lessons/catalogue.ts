@@ -367,7 +367,7 @@ export const LESSONS: readonly Lesson[] = [
         source: 'RFC 2920 §3.1',
       },
       {
-        task: 'Give the message the two header fields every message needs, From: and Date:, then press Enter on an empty line.',
+        task: 'Give the message the two header fields every message needs, From: and Date: (Tab on an empty line offers them, filled in), then press Enter on an empty line.',
         type: ['From: Trainee <trainee@example.org>', 'Date: Sun, 29 Nov 2026 18:00:00 +0000', ''],
         expect: { sent: 'end-of-headers' },
         learn: 'From: and Date: are the only header fields every message must have; the eight steps leave them out, and Gmail refuses such a message ("not RFC 5322 compliant"). Subject: is optional.',

@@ -158,7 +158,7 @@ export class Coach {
     }
     if (ex.kind === 'command' && verb === 'DATA' && code === 354) {
       this.sawMessageStart = false;
-      hints.push(hint('end-with-dot', 'Type the message now: header lines (Subject: …), an empty line, the body; then a line with only "." to end it.', 'RFC 5321 §4.1.1.4'));
+      hints.push(hint('end-with-dot', 'Type the message now: header lines (Subject: …; Tab offers the fields it lacks, filled in), an empty line, the body; then a line with only "." to end it.', 'RFC 5321 §4.1.1.4'));
     }
     if ((ex.kind === 'end-of-data' || answeredKey(ex) === 'BDAT LAST') && ex.reply.cls === 2) {
       this.once(hints, 'queued', 'The server has taken the message. Send QUIT to finish, or MAIL FROM to send another.', 'RFC 5321 §4.2.5');
@@ -219,6 +219,16 @@ export class Coach {
     return hints;
   }
 
+  /**
+   * The header fields typed so far in the message being typed (lower case), given the session's state; null once its
+   * header section has ended (Tab offers the fields it lacks: complete.ts).
+   */
+  headerFields(state: SessionState): ReadonlySet<string> | null {
+    if (state.phase !== 'data' || state.chunk !== null) return null;
+    if (state.dataLines === 0) return new Set();
+    return this.inHeaders ? this.headers : null;
+  }
+
   /** Follows the header section of the message being typed: field names until the first empty line. */
   private followHeaders(line: string, dataLines: number): void {
     if (dataLines === 0) {
@@ -247,7 +257,7 @@ export class Coach {
       'headers-required',
       `This message has no ${names} header; every message needs ${missing.length === 1 ? 'one' : 'both'}, e.g. ${examples}. Some servers take it anyway (the practice server does); ${
         missing.includes('From') ? 'Gmail refuses it ("550-5.7.1 … not RFC 5322 compliant")' : 'elsewhere it may be refused or scored as spam'
-      }.`,
+      }. Tab on an empty line of the header section offers both, filled in.`,
       'RFC 5322 §3.6',
     );
   }

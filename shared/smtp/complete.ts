@@ -1,6 +1,8 @@
 /**
  * Tab completion: the SMTP verbs that make sense in the current state of the session, completed to the shape of
- * their arguments (`MAIL FROM:<>` with the cursor between the brackets), and AUTH mechanisms the server offers.
+ * their arguments (`MAIL FROM:<>` with the cursor between the brackets), AUTH mechanisms the server offers, and in a
+ * message's header section the fields it still lacks, filled from the envelope and the clock (`Date: …` as RFC 5322
+ * §3.3 writes it).
  */
 import type { SessionState } from './session.js';
 import { VERB_INFO, type VerbInfo } from './verbs.js';
@@ -80,4 +82,61 @@ export function commonPrefix(cs: readonly Completion[]): string {
   let p = cs[0]!.text;
   for (const c of cs) while (!c.text.startsWith(p)) p = p.slice(0, -1);
   return p;
+}
+
+/** What the header fields offered in a message are filled from. */
+export interface HeaderContext {
+  /** The envelope: MAIL FROM's address ('' for the null sender) and the recipients the server accepted. */
+  sender: string | null;
+  recipients: readonly string[];
+  /** The field names already typed in this message's header section (lower case). */
+  typed: ReadonlySet<string>;
+  now: Date;
+  /** The user's clock, in minutes east of UTC (what `-Date#getTimezoneOffset()` gives). */
+  offsetMinutes: number;
+  /** A word unique to this message (letters and digits), for its Message-ID. */
+  unique: string;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** A date as a Date: field writes it (RFC 5322 §3.3), in the zone given: "Mon, 30 Nov 2026 04:35:12 +0100". */
+export function rfc5322Date(now: Date, offsetMinutes: number): string {
+  const t = new Date(now.getTime() + offsetMinutes * 60_000);
+  const off = Math.abs(offsetMinutes);
+  const zone = `${offsetMinutes < 0 ? '-' : '+'}${two(Math.floor(off / 60))}${two(off % 60)}`;
+  const time = `${two(t.getUTCHours())}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())}`;
+  return `${DAYS[t.getUTCDay()]}, ${t.getUTCDate()} ${MONTHS[t.getUTCMonth()]} ${t.getUTCFullYear()} ${time} ${zone}`;
+}
+
+/** The longest header line offered whole (RFC 5322 §2.1.1: 998 characters); a longer To: is left to the user. */
+const MAX_HEADER_LINE = 998;
+
+/**
+ * The header fields a message should have that it does not have yet, filled in: From: (MAIL FROM's address), To:
+ * (the accepted recipients: those left out get the message as a blind copy), Subject:, Date: (now) and Message-ID:
+ * (RFC 5322 §3.6: From: and Date: are required, Message-ID: should be there).
+ */
+export function headerOffers(ctx: HeaderContext): Completion[] {
+  const sender = ctx.sender ?? '';
+  const domain = sender.includes('@') ? sender.slice(sender.lastIndexOf('@') + 1) : '';
+  const to = `To: ${ctx.recipients.join(', ')}`;
+  const stamp = ctx.now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  const fields: [name: string, line: string][] = [
+    ['from', `From: ${sender}`],
+    ['to', ctx.recipients.length > 0 && to.length <= MAX_HEADER_LINE ? to : 'To: '],
+    ['subject', 'Subject: '],
+    ['date', `Date: ${rfc5322Date(ctx.now, ctx.offsetMinutes)}`],
+    // Without a sender's domain, a name that cannot be anyone's (RFC 2606 §2).
+    ['message-id', `Message-ID: <${stamp}.${ctx.unique}@${domain === '' || /[<>\s]/.test(domain) ? 'heloterm.invalid' : domain}>`],
+  ];
+  return fields.filter(([name]) => !ctx.typed.has(name)).map(([, line]) => ({ text: line, cursor: line.length, label: line }));
+}
+
+/** The header lines that begin with what has been typed of a line (case does not matter). */
+export function completeHeader(typed: string, ctx: HeaderContext): Completion[] {
+  const lower = typed.toLowerCase();
+  return headerOffers(ctx).filter((c) => c.text.toLowerCase().startsWith(lower));
 }

@@ -56,7 +56,7 @@ export const VERBS: readonly VerbInfo[] = [
     verb: 'DATA',
     syntax: 'DATA',
     template: 'DATA',
-    help: 'Asks to send the message. After 354, type the header lines (Subject: …), an empty line, the body, and a line with only "." to end it.',
+    help: 'Asks to send the message. After 354, type the header lines (Subject: …; Tab offers From:, To:, Date: and the rest, filled in), an empty line, the body, and a line with only "." to end it.',
     source: 'RFC 5321 §4.1.1.4',
   },
   {

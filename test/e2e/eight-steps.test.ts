@@ -443,6 +443,55 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('offers the header fields a message lacks on Tab, filled from the envelope and the clock', async () => {
+    const practice = practiceInfo();
+    const page = await openPage('?connect=1');
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    await page.click('#terminal');
+    const recipient = practice.mailboxes[1] ?? `bob@${practice.domain}`;
+    await send(page, 'EHLO trainee.example.org', 250);
+    await send(page, 'MAIL FROM:<trainee@example.org>', 250);
+    await send(page, `RCPT TO:<${recipient}>`, 250);
+    const text = await send(page, 'DATA', 354);
+    expect(text).toMatch(/✎ .*Tab offers the fields it lacks/);
+    // Tab on the empty first line lists them, the line left empty.
+    await page.keyboard.press('Tab');
+    await waitForTerminal(page, (t) => t.includes('Message-ID: <'), REPLY_TIMEOUT_MS, 'the header fields offered');
+    const listed = await terminalText(page);
+    expect(listed).toContain('From: trainee@example.org');
+    expect(listed).toContain(`To: ${recipient}`);
+    // One fits: Tab completes it; Enter sends it.
+    for (const start of ['fr', 'Da', 'm', 'To']) {
+      await page.keyboard.type(start);
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+    }
+    const subject = `tabbed ${Date.now()}`;
+    await page.keyboard.type('Sub');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(subject);
+    await page.keyboard.press('Enter');
+    // In the body, Tab is a space again.
+    await send(page, '', null);
+    await page.keyboard.type('one');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('two');
+    await page.keyboard.press('Enter');
+    await send(page, '.', 250);
+    await waitForTerminal(page, (t) => t.includes("the envelope's recipients"), REPLY_TIMEOUT_MS, 'the stored message');
+    const got = app().practice?.messages.find((m) => m.subject === subject);
+    expect(got?.raw).toMatch(/^From: trainee@example\.org\r$/m);
+    expect(got?.raw).toMatch(new RegExp(`^To: ${recipient.replace(/\./g, '\\.')}\\r$`, 'm'));
+    expect(got?.raw).toMatch(/^Message-ID: <\d{8}T\d{6}\.[a-z0-9]+@example\.org>\r$/m);
+    expect(got?.raw).toContain('one two');
+    // The date is the browser's clock now, and reads back as such.
+    const date = /^Date: (.+)\r$/m.exec(got?.raw ?? '')?.[1] ?? '';
+    expect(Math.abs(Date.parse(date) - Date.now())).toBeLessThan(120_000);
+    // With From: and Date: there, the coach has nothing to say about them at the final ".".
+    expect(await terminalText(page)).not.toContain('This message has no');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('switches to a light page for projectors, keeps the choice, and takes one from a link without keeping it', async () => {
     const page = await openPage('?connect=1');
     await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');

@@ -15,7 +15,8 @@ import { piecesText } from '../../client/terminal/jump-scroll.js';
 import { annotate } from '../../shared/smtp/explain.js';
 import { explainCode } from '../../shared/smtp/explain.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
-import { completeLine, localCommand } from '../../client/terminal/local-commands.js';
+import { completeHeaderLine, completeLine, localCommand } from '../../client/terminal/local-commands.js';
+import { rfc5322Date } from '../../shared/smtp/complete.js';
 import { chosenTheme } from '../../client/ui/theme.js';
 import { asciiAddressDomain, asciiDomain } from '../../client/ui/idn.js';
 import { onlyOnThisMachine, shareLink } from '../../client/ui/share-link.js';
@@ -165,6 +166,32 @@ describe('local commands and Tab completion', () => {
     expect(several.candidates.length).toBeGreaterThan(2);
     expect(several.text).toBe('');
     expect(completeLine('MAIL', greeted)).toEqual({ text: 'MAIL', cursor: 4, candidates: [] });
+  });
+
+  it('offers a message\'s missing header fields on Tab, and leaves Tab a space where none fits', () => {
+    const m = new SessionModel();
+    m.connected();
+    const p = new ReplyParser();
+    const say = (line: string, reply: string): void => {
+      m.sent(line);
+      for (const e of p.push(reply)) if (e.kind === 'reply') m.received(e.reply);
+    };
+    for (const e of p.push('220 x\r\n')) if (e.kind === 'reply') m.received(e.reply);
+    say('EHLO me.example', '250 x\r\n');
+    say('MAIL FROM:<trainee@example.org>', '250 ok\r\n');
+    say('RCPT TO:<alice@practice.test>', '250 ok\r\n');
+    say('RCPT TO:<nobody@practice.test>', '550 5.1.1 no\r\n');
+    say('DATA', '354 go\r\n');
+    const now = new Date(Date.UTC(2026, 10, 30, 3, 35, 7));
+    const zone = rfc5322Date(now, -now.getTimezoneOffset());
+    // Only the recipient the server accepted goes in To:.
+    expect(completeHeaderLine('t', m.state, new Set(), now)).toEqual({ text: 'To: alice@practice.test', cursor: 23, candidates: [] });
+    expect(completeHeaderLine('d', m.state, new Set(), now)?.text).toBe(`Date: ${zone}`);
+    const all = completeHeaderLine('', m.state, new Set(['subject']), now);
+    expect(all?.text).toBe('');
+    expect(all?.candidates.map((c) => c.split(':')[0])).toEqual(['From', 'To', 'Date', 'Message-ID']);
+    expect(all?.candidates[3]).toMatch(/^Message-ID: <20261130T033507\.[a-z0-9]+@example\.org>$/);
+    expect(completeHeaderLine('X-', m.state, new Set(), now)).toBeNull();
   });
 
   it('completes heloterm\'s own commands after "/", with a space when they take something', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Coach, type Hint } from '../../shared/smtp/coach.js';
-import { commonPrefix, complete, verbsFor } from '../../shared/smtp/complete.js';
+import { commonPrefix, complete, completeHeader, headerOffers, rfc5322Date, verbsFor, type HeaderContext } from '../../shared/smtp/complete.js';
 import { CONTEXT_KEYS, meaningInContext } from '../../shared/smtp/context.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
@@ -10,7 +10,7 @@ import { loadDialogs, parseDialog } from '../helpers/fixtures.js';
 import { replay } from '../helpers/replay.js';
 
 /** Plays a script of `C:`/`S:` lines through the model and a coach, collecting every hint id. */
-function coachDialog(script: string): { ids: string[]; hints: Hint[]; exchanges: Exchange[] } {
+function coachDialog(script: string): { ids: string[]; hints: Hint[]; exchanges: Exchange[]; model: SessionModel; coach: Coach } {
   const model = new SessionModel();
   const coach = new Coach();
   const parser = new ReplyParser();
@@ -33,7 +33,7 @@ function coachDialog(script: string): { ids: string[]; hints: Hint[]; exchanges:
       model.tlsEstablished();
     }
   }
-  return { ids: hints.map((h) => h.id), hints, exchanges };
+  return { ids: hints.map((h) => h.id), hints, exchanges, model, coach };
 }
 
 describe('Coach', () => {
@@ -239,6 +239,87 @@ describe('complete', () => {
     expect(complete('AUTH ', ready).map((c) => c.text)).toEqual(['AUTH PLAIN ', 'AUTH LOGIN ']);
     expect(complete('MAIL', greeted)).toEqual([]);
     expect(complete('x', ready)).toEqual([]);
+  });
+});
+
+describe('complete: the header fields a message lacks', () => {
+  const now = new Date(Date.UTC(2026, 10, 30, 3, 35, 7));
+  const ctx = (over: Partial<HeaderContext> = {}): HeaderContext => ({
+    sender: 'trainee@example.org',
+    recipients: ['alice@practice.test', 'bob@practice.test'],
+    typed: new Set(),
+    now,
+    offsetMinutes: 60,
+    unique: 'k3x9',
+    ...over,
+  });
+
+  it('writes a date as RFC 5322 §3.3 does, in the zone given, and one that reads back as the same instant', () => {
+    expect(rfc5322Date(now, 60)).toBe('Mon, 30 Nov 2026 04:35:07 +0100');
+    expect(rfc5322Date(now, 0)).toBe('Mon, 30 Nov 2026 03:35:07 +0000');
+    // West of UTC the day may be the one before; a zone of minutes too (India, Newfoundland).
+    expect(rfc5322Date(now, -300)).toBe('Sun, 29 Nov 2026 22:35:07 -0500');
+    expect(rfc5322Date(now, 330)).toBe('Mon, 30 Nov 2026 09:05:07 +0530');
+    expect(rfc5322Date(now, -210)).toBe('Mon, 30 Nov 2026 00:05:07 -0330');
+    // Seeded walk over instants and zones: Date.parse reads every one back to the same second.
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 500; i++) {
+      const t = new Date(Date.UTC(1990, 0, 1) + (next() % 2 ** 30) * 1000 * 1.7);
+      const off = ((next() % 57) - 28) * 30;
+      const s = rfc5322Date(t, off);
+      expect(s).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}$/);
+      expect(Date.parse(s)).toBe(Math.floor(t.getTime() / 1000) * 1000);
+    }
+  });
+
+  it('offers the fields not typed yet, filled from the envelope, the clock and a unique word', () => {
+    expect(headerOffers(ctx()).map((c) => c.text)).toEqual([
+      'From: trainee@example.org',
+      'To: alice@practice.test, bob@practice.test',
+      'Subject: ',
+      'Date: Mon, 30 Nov 2026 04:35:07 +0100',
+      'Message-ID: <20261130T033507.k3x9@example.org>',
+    ]);
+    for (const c of headerOffers(ctx())) expect(c.cursor).toBe(c.text.length);
+    expect(headerOffers(ctx({ typed: new Set(['from', 'subject', 'message-id']) })).map((c) => c.text.split(':')[0])).toEqual(['To', 'Date']);
+    // The null sender has no address to put in From:, nor a domain for the Message-ID.
+    const bounce = headerOffers(ctx({ sender: '' })).map((c) => c.text);
+    expect(bounce[0]).toBe('From: ');
+    expect(bounce[4]).toBe('Message-ID: <20261130T033507.k3x9@heloterm.invalid>');
+  });
+
+  it('leaves To: for the user to fill when the recipients would not fit in one line (998 characters)', () => {
+    const many = Array.from({ length: 60 }, (_, i) => `recipient-number-${i}@practice.test`);
+    expect(headerOffers(ctx({ recipients: many }))[1]?.text).toBe('To: ');
+    expect(headerOffers(ctx({ recipients: many.slice(0, 10) }))[1]?.text).toBe(`To: ${many.slice(0, 10).join(', ')}`);
+  });
+
+  it('completes what was typed of a line, whatever its case; nothing for a line that begins no field', () => {
+    expect(completeHeader('da', ctx()).map((c) => c.text)).toEqual(['Date: Mon, 30 Nov 2026 04:35:07 +0100']);
+    expect(completeHeader('FROM:', ctx()).map((c) => c.text)).toEqual(['From: trainee@example.org']);
+    expect(completeHeader('m', ctx()).map((c) => c.text)).toEqual(['Message-ID: <20261130T033507.k3x9@example.org>']);
+    expect(completeHeader('', ctx())).toHaveLength(5);
+    expect(completeHeader('X-Mailer', ctx())).toEqual([]);
+    expect(completeHeader('Subject: hello', ctx())).toEqual([]);
+    expect(completeHeader('da', ctx({ typed: new Set(['date']) }))).toEqual([]);
+  });
+
+  it('knows from the coach which fields the message has, and that its header section is over', () => {
+    const head = 'S: 220 x\nC: EHLO me.example\nS: 250 x\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go';
+    const fields = (script: string): string[] | null => {
+      const { coach, model } = coachDialog(script);
+      const f = coach.headerFields(model.state);
+      return f === null ? null : [...f];
+    };
+    expect(fields(head)).toEqual([]);
+    expect(fields(`${head}\nC: Subject: hi\nC: from: A <a@b>`)).toEqual(['subject', 'from']);
+    // A folded line continues the field; the empty line ends the header section.
+    expect(fields(`${head}\nC: Subject: hi\nC:  there`)).toEqual(['subject']);
+    expect(fields(`${head}\nC: Subject: hi\nC: `)).toBeNull();
+    // Outside a message: none; the next message starts again.
+    expect(fields(head.replace('\nC: DATA\nS: 354 go', ''))).toBeNull();
+    expect(fields(`${head}\nC: Subject: hi\nC: \nC: body\nC: .\nS: 250 ok\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: DATA\nS: 354 go`)).toEqual([]);
   });
 });
 
