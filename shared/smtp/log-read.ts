@@ -10,13 +10,14 @@
  *   from=<a@example.net> to=<c@example.org> proto=ESMTP helo=<x>": the reply this server gave a client;
  * - Postfix's smtpd and postscreen on a client: a connection lost or timed out, too many errors, pipelining out of
  *   turn, reverse DNS that does not match, a client talking before its greeting, a blocklist rank, the counters of
- *   its disconnect line (log-events.ts);
+ *   its disconnect line (log-events.ts); its milters' verdicts and header or body checks' actions (log-content.ts);
  * - Exim's deliveries, refusals and lines on its clients (log-exim.ts), Sendmail's (log-sendmail.ts) and OpenSMTPD's
  *   (log-opensmtpd.ts).
  *
  * The same reply quoted by many lines (a queue full of deferrals) is explained once, and the lines are counted. Pure.
  */
 import { HOST_SAID, answeredCommand, exchangeFor } from './bounce-read.js';
+import { readContentAction } from './log-content.js';
 import { isEximLine, readEximLine } from './log-exim.js';
 import { DELIVERY_EVENTS, LOG_EVENTS, QUEUE_EVENTS, explainBy, failureNote, type LogSink } from './log-events.js';
 import { OPENSMTPD_LINE, readOpenSmtpdLine } from './log-opensmtpd.js';
@@ -40,7 +41,7 @@ const REJECT_FIELDS = /^; from=<[^>]*>/;
 
 /** Said when no line is one heloterm reads. */
 const NOTHING_KNOWN =
-  "nothing heloterm knows in these lines: it reads Postfix's delivery, smtpd, postscreen and queue lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines";
+  "nothing heloterm knows in these lines: it reads Postfix's delivery, smtpd, postscreen, queue and content-check lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines";
 
 /** Whether a text has lines of a mail server's log (then it is read as a log, not as a dialog or a bounce). */
 export function isMailLog(text: string): boolean {
@@ -95,6 +96,8 @@ function readPostfixLine(daemon: string, rest: string, sink: LogSink): void {
     sink.reply(note, reply, rejectedCommand(stage, fields));
     return;
   }
+  // A milter's verdict, or a header or body check's action (log-content.ts).
+  if (readContentAction(rest, sink)) return;
   // What smtpd and postscreen say about a client, and a message's way through the queue, told by its queue id
   // (log-events.ts).
   const said = explainBy(LOG_EVENTS, rest);
