@@ -294,6 +294,10 @@ export function startApp(boot: BootHandOver): void {
             queueMicrotask(() => {
               const lines = explaining ?? [];
               explaining = null;
+              // A paste copied without its last newline leaves its last line being typed: it is part of the paste (a
+              // key typed after Enter comes in a later task, so a line typed by hand is never taken).
+              const last = view.takeLine();
+              if (last !== null) lines.push(last);
               // A log line says what the reply answered: read as such, even alone.
               if (lines.length > 1 || isMailLog(lines[0] ?? '')) explainTranscript(lines.join('\n'));
               else view.write(lines[0] === undefined ? EXPLAIN_USAGE : explainText(lines[0]));

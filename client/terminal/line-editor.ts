@@ -372,8 +372,8 @@ export class LineEditor {
     return start;
   }
 
-  /** Completes the line: records it in the history and starts a new, empty draft. */
-  private accept(): string {
+  /** Completes the line, as Enter does: records it in the history and starts a new, empty draft. */
+  accept(): string {
     const line = this.text;
     if (line !== '' && this.history[this.history.length - 1] !== line) {
       this.history.push(line);

@@ -134,6 +134,19 @@ export class TerminalView {
     return this.queued.length;
   }
 
+  /**
+   * Takes the line being typed as if Enter completed it, without handing it to onLine: the last line of a paste read
+   * as a whole (/explain), which ended without a newline. Null when the line is empty.
+   */
+  takeLine(): string | null {
+    if (this.editor.text === '') return null;
+    const line = this.editor.accept();
+    this.input = { text: '', cursor: 0 };
+    this.queued.push(formatSent(this.display(line)));
+    this.flush();
+    return line;
+  }
+
   /** Feeds keys typed before the view existed (the boot script kept them), as if typed now. */
   type(data: string): void {
     if (data !== '') this.onData(data);

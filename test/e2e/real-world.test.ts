@@ -212,8 +212,19 @@ describe('real-world replies explained in Chromium', () => {
     await page.keyboard.type('/explain ');
     await paste(page, '<bob@example.org>: host mx.example.org[192.0.2.10] said: 550 5.1.1\r    <bob@example.org>: User unknown (in reply to RCPT TO\r    command)\rQUIT\r');
     await waitForTerminal(page, (t) => t.includes('-- end of the explained bounce: 1 reply'), REPLY_TIMEOUT_MS, 'the pasted bounce explained');
-    // Nothing went to the server.
+    // Log lines copied without their last newline: the last one is part of the paste, not left to be sent by Enter.
+    await page.keyboard.type('/explain');
+    await paste(
+      page,
+      '\rNov 30 00:12:34 mx postfix/smtpd[2222]: NOQUEUE: reject: RCPT from unknown[203.0.113.5]: 550 5.7.1 <c@example.org>: Relay access denied; from=<a@example.net> to=<c@example.org> proto=ESMTP helo=<x>\rNov 30 00:12:35 mx postfix/cleanup[4321]: 4F9D5C0A1B: milter-discard: END-OF-MESSAGE from unknown[192.0.2.7]: milter triggers DISCARD action; from=<a@example.net> to=<b@example.org> proto=ESMTP helo=<y>',
+    );
+    const explained = await waitForTerminal(page, (t) => t.includes('-- end of the explained log lines: 1 reply'), REPLY_TIMEOUT_MS, 'the pasted log explained');
+    expect(explained).toContain('4F9D5C0A1B: a milter');
+    expect(explained).toContain('delivered to no one');
+    // Nothing went to the server, and the line typed next is only what is typed.
     expect((await fake.connection(0)).lines).toHaveLength(before);
+    await type(page, 'NOOP', 250);
+    expect((await fake.connection(0)).lines.slice(before)).toEqual(['NOOP']);
     await context.close();
   });
 

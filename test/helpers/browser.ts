@@ -54,7 +54,6 @@ export async function poll<T>(fn: () => Promise<T | undefined | false> | T | und
   }
 }
 
-/** The xterm buffer as text (through the page's test hook, client/test-hook.ts). */
 /** Pastes text into the terminal as a browser does (a paste event on xterm's textarea). */
 export async function paste(page: Page, text: string): Promise<void> {
   await page.locator('.xterm-helper-textarea').evaluate((el, t) => {
@@ -64,6 +63,7 @@ export async function paste(page: Page, text: string): Promise<void> {
   }, text);
 }
 
+/** The xterm buffer as text (through the page's test hook, client/test-hook.ts). */
 export async function terminalText(page: Page): Promise<string> {
   return page.evaluate(() => {
     const hook = (window as unknown as { __heloterm?: HelotermTestHook }).__heloterm;
