@@ -123,8 +123,8 @@ describe('real-world replies explained in Chromium', () => {
     await page.keyboard.press('Tab');
     let text = await type(page, 'client.example', 250);
     expect(text).toContain('EHLO client.example');
-    // /help went to nobody: the server saw only the EHLO.
-    expect((await fake.connection(0)).lines[0]).toBe('EHLO client.example');
+    // /help went to nobody: the server saw only the EHLO (on this page's connection, the newest).
+    expect(fake.connections.at(-1)?.lines[0]).toBe('EHLO client.example');
 
     // An EHLO keyword explains itself, with its parameter in human units.
     const size = await hover(page, '250-SIZE', 4);
@@ -179,7 +179,9 @@ describe('real-world replies explained in Chromium', () => {
     const rule = matchVendorRules(550, quoted.slice(quoted.indexOf('<bob')))[0];
     if (rule === undefined) throw new Error('the vendor rules no longer recognise the test text');
     const { context, page } = await openConnected();
-    const before = (await fake.connection(0)).lines.length;
+    // This page's connection: the newest (the file's tests share the scripted server).
+    const conn = fake.connections.at(-1)!;
+    const before = conn.lines.length;
     await page.keyboard.type(`/explain ${quoted}`);
     await page.keyboard.press('Enter');
     const text = await waitForTerminal(page, (t) => t.includes(`⚑ likely: ${rule.title}`), REPLY_TIMEOUT_MS, 'the explanation');
@@ -222,9 +224,9 @@ describe('real-world replies explained in Chromium', () => {
     expect(explained).toContain('4F9D5C0A1B: a milter');
     expect(explained).toContain('delivered to no one');
     // Nothing went to the server, and the line typed next is only what is typed.
-    expect((await fake.connection(0)).lines).toHaveLength(before);
+    expect(conn.lines).toHaveLength(before);
     await type(page, 'NOOP', 250);
-    expect((await fake.connection(0)).lines.slice(before)).toEqual(['NOOP']);
+    expect(conn.lines.slice(before)).toEqual(['NOOP']);
     await context.close();
   });
 
