@@ -94,7 +94,8 @@ export function startApp(boot: BootHandOver): void {
     view.write(formatNote(`transcript saved as ${name} (${text.split('\n').length - 1} lines; AUTH credentials removed)`));
   };
   /** Replies read from pasted text, explained as if received (render-transcript.ts) into the terminal and the log. */
-  const explainSteps = (steps: readonly ReplayStep[], what: 'transcript' | 'bounce' | 'log lines'): void => {
+  /** Explains replies read from elsewhere; returns their codes. */
+  const explainSteps = (steps: readonly ReplayStep[], what: 'transcript' | 'bounce' | 'log lines'): number[] => {
     const { text: shown, reports: explained } = formatReplay(steps, replies + 1, what);
     replies += explained.length;
     for (const r of explained) {
@@ -102,20 +103,23 @@ export function startApp(boot: BootHandOver): void {
       log.add(r);
     }
     view.write(shown);
+    return explained.map((r) => r.reply.code);
   };
   /** Text pasted from elsewhere: a mail log's or a bounce's quoted replies, a message's header fields, or a dialog. */
-  const explainTranscript = (text: string): void => {
+  const explainTranscript = (text: string): number[] => {
     const logged = isMailLog(text);
     // A log's lines say "host … said" as bounces do: read as a log first, as a bounce only otherwise.
     const bounce = !logged && isBounce(text) ? readBounce(text) : [];
-    if (logged) explainSteps(readMailLog(text), 'log lines');
-    else if (bounce.length > 0) explainSteps(bounce, 'bounce');
+    let codes: number[] = [];
+    if (logged) codes = explainSteps(readMailLog(text), 'log lines');
+    else if (bounce.length > 0) codes = explainSteps(bounce, 'bounce');
     else if (isHeaders(text)) {
       const r = readHeaders(text);
       view.write(formatReport(r));
       log.add({ headers: r });
-    } else explainSteps(replayTranscript(readTranscript(text)), 'transcript');
+    } else codes = explainSteps(replayTranscript(readTranscript(text)), 'transcript');
     view.focus();
+    return codes;
   };
   /** `/log`: the last connection to the practice server as its log has it, in Postfix's format, then explained. */
   const showPracticeLog = (): void => {
@@ -146,7 +150,8 @@ export function startApp(boot: BootHandOver): void {
       () => undefined,
     );
   };
-  const replay = new ReplayDialog(explainTranscript);
+  // Paste & explain does what /explain followed by a paste does (a lesson's /explain step counts it).
+  const replay = new ReplayDialog((text) => view.write(guide.afterLocal('explain', explainTranscript(text))));
   const log = new ReplyLog(saveTranscript, () => replay.open());
   // The status line, with the page's switches at its right (added below, once the terminal is handed over).
   const switches = document.createElement('div');
@@ -299,8 +304,15 @@ export function startApp(boot: BootHandOver): void {
               const last = view.takeLine();
               if (last !== null) lines.push(last);
               // A log line says what the reply answered: read as such, even alone.
-              if (lines.length > 1 || isMailLog(lines[0] ?? '')) explainTranscript(lines.join('\n'));
-              else view.write(lines[0] === undefined ? EXPLAIN_USAGE : explainText(lines[0]));
+              let codes: number[] = [];
+              if (lines.length > 1 || isMailLog(lines[0] ?? '')) codes = explainTranscript(lines.join('\n'));
+              else if (lines[0] === undefined) view.write(EXPLAIN_USAGE);
+              else {
+                const explained = explainText(lines[0]);
+                view.write(explained.text);
+                if (explained.code !== null) codes = [explained.code];
+              }
+              view.write(guide.afterLocal('explain', codes));
             });
             return;
           case 'save':
@@ -429,15 +441,18 @@ export function startApp(boot: BootHandOver): void {
    * What /explain says of a quoted reply (a bounce message's line) or a code: a reply is numbered and shown like one
    * received, so that its codes can be pointed at and the reply log lists it (marked as explained, not received).
    */
-  const explainText = (text: string): string => {
+  /** `/explain TEXT`: what the terminal shows, and the code of the reply explained (null for a code alone, or none). */
+  const explainText = (text: string): { text: string; code: number | null } => {
     const enhanced = explainEnhanced(text); // null unless the text is an enhanced code alone
-    if (enhanced !== null) return formatExplanation(enhanced);
+    if (enhanced !== null) return { text: formatExplanation(enhanced), code: null };
     const report = explainQuoted(replies + 1, text);
-    if (report === null) return formatNote(`no reply code in "${showControls(text.slice(0, 80))}": /explain reads a line such as 550 5.1.1 <bob@example.org>: User unknown, or a code`);
+    if (report === null) {
+      return { text: formatNote(`no reply code in "${showControls(text.slice(0, 80))}": /explain reads a line such as 550 5.1.1 <bob@example.org>: User unknown, or a code`), code: null };
+    }
     replies++;
     reports.add(report);
     log.add(report);
-    return formatExplained(report);
+    return { text: formatExplained(report), code: report.reply.code };
   };
 
   if (urlTarget.host !== undefined || urlTarget.port !== undefined || urlTarget.tls !== undefined) {
@@ -573,7 +588,11 @@ export function startApp(boot: BootHandOver): void {
         return checks.onDane(m, at);
       case 'stored':
         transcript.note(`the practice server stored it as message #${m.n}`, at);
-        if (practiceTrail?.open === true) practiceTrail.entries.push({ kind: 'stored', n: m.n });
+        if (m.bounce !== undefined) {
+          const to = m.bounce.n === null ? 'none sent: it came from the null sender' : `message #${m.bounce.n} sent to <${m.from}>`;
+          transcript.note(`delivering it to ${m.bounce.failed.join(', ')} failed; the bounce: ${to}`, at);
+        }
+        if (practiceTrail?.open === true) practiceTrail.entries.push({ kind: 'stored', n: m.n, ...(m.bounce === undefined ? {} : { bounced: { failed: m.bounce.failed, n: m.bounce.n } }) });
         // Shown after the reply to the final "." when that is still to come (the practice server stores first).
         if (model.unanswered.includes('.')) pendingStored = m;
         else view.write(formatStored(m));

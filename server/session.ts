@@ -419,7 +419,13 @@ export class Session {
     this.onStored ??= (m) => {
       const cut = m.raw.length > MAX_STORED_CHARS;
       const to = m.to.slice(0, MAX_STORED_RECIPIENTS);
-      this.send({ type: 'stored', n: m.n, from: m.from, to, recipients: m.to.length, text: cut ? m.raw.slice(0, MAX_STORED_CHARS) : m.raw, cut });
+      const stored = { type: 'stored' as const, n: m.n, from: m.from, to, recipients: m.to.length, text: cut ? m.raw.slice(0, MAX_STORED_CHARS) : m.raw, cut };
+      const b = m.bounce;
+      if (b === undefined) return this.send(stored);
+      const failed = b.failed.slice(0, MAX_STORED_RECIPIENTS);
+      const text = b.sent ? b.message.raw : '';
+      const n = b.sent ? b.message.n : null;
+      this.send({ ...stored, bounce: { failed, n, text: text.slice(0, MAX_STORED_CHARS), cut: text.length > MAX_STORED_CHARS } });
     };
     this.practiceClient ??= `browser session ${++practiceClients}`;
     this.unwatchStored = stored.watch(localPort, this.onStored, this.practiceClient);

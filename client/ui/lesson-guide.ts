@@ -65,8 +65,8 @@ export class LessonGuide {
   }
 
   /** One of heloterm's own commands was done (`/log` shown): a step asking for it passes. */
-  afterLocal(command: 'log'): string {
-    return this.run === null ? '' : this.render(this.run.afterLocal(command));
+  afterLocal(command: 'log' | 'explain', codes: readonly number[] = []): string {
+    return this.run === null ? '' : this.render(this.run.afterLocal(command, codes));
   }
 
   private render(events: LessonEvent[]): string {

@@ -5,7 +5,7 @@
  */
 import { LESSONS } from '../../shared/lessons/catalogue.js';
 import type { Lesson, LessonStep } from '../../shared/lessons/lesson.js';
-import { FULL_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS } from '../../shared/practice/trouble.js';
+import { FULL_MAILBOX, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS } from '../../shared/practice/trouble.js';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 import { shownLine } from '../terminal/render-lessons.js';
 
@@ -48,8 +48,8 @@ export class PracticeHint {
       intro.append(i === 0 ? '' : ', ', c);
     });
     intro.append('. It keeps what you send to itself: nothing is relayed. ');
-    // The three that misbehave on purpose (shared/practice/trouble.ts), for practising 4xx, 5xx and slow replies.
-    const [full, grey, slow] = [FULL_MAILBOX, GREYLIST_MAILBOX, SLOW_MAILBOX].map((local) => {
+    // The four that misbehave on purpose (shared/practice/trouble.ts), for practising 4xx, 5xx, slow replies, bounces.
+    const [full, grey, slow, gone] = [FULL_MAILBOX, GREYLIST_MAILBOX, SLOW_MAILBOX, GONE_MAILBOX].map((local) => {
       const c = document.createElement('code');
       c.textContent = `${local}@${info.domain}`;
       return c;
@@ -58,9 +58,11 @@ export class PracticeHint {
       full as Node,
       ' is full, ',
       grey as Node,
-      ` greylists a new sender for ${GREYLIST_SECONDS} s and `,
+      ` greylists a new sender for ${GREYLIST_SECONDS} s, `,
       slow as Node,
-      ` takes ${SLOW_SECONDS} s to accept, on purpose.`,
+      ` takes ${SLOW_SECONDS} s to accept and `,
+      gone as Node,
+      ' is accepted, then bounced, on purpose.',
     );
 
     const details = document.createElement('details');

@@ -3,8 +3,8 @@
  * out of the box. It speaks like a small, strict MTA: enhanced status codes on (RFC 2034), STARTTLS (RFC 3207) with a
  * self-signed certificate made when it starts, AUTH after STARTTLS with one practice login (RFC 4954), mailboxes
  * alice, bob, carol and postmaster, no relaying but for a logged-in user (and then nothing is delivered anywhere).
- * Three more misbehave on purpose (shared/practice/trouble.ts): greylist@ defers a new sender for a while, full@ is
- * over its quota, slow@ is accepted only after a few seconds.
+ * Four more misbehave on purpose (shared/practice/trouble.ts): greylist@ defers a new sender for a while, full@ is
+ * over its quota, slow@ is accepted only after a few seconds, gone@ is accepted and then bounced.
  * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) as stored, with the trace lines a delivering server
  * puts first, for tests and for the learner: the bridge shows each session the messages its connection sent.
  */
@@ -14,8 +14,10 @@ import { simpleParser } from 'mailparser';
 import { generate as generateCertificate } from 'selfsigned';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
-import { FULL_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS } from '../../shared/practice/trouble.js';
+import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
+import { bounceMessage } from './bounce.js';
 import { practiceQueueId } from '../../shared/practice/server-log.js';
+import { rfc5322Date } from '../../shared/smtp/date.js';
 
 export const PRACTICE_DOMAIN = 'practice.test';
 export const PRACTICE_LOCAL_PARTS = ['alice', 'bob', 'carol', 'postmaster'] as const;
@@ -28,6 +30,8 @@ export const PRACTICE_USER = 'trainee';
 export const PRACTICE_PASSWORD = 'practice';
 /** Largest message accepted, in bytes (advertised as SIZE, RFC 1870; larger ones get 552). */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** The most of a bounced message's header section the bounce returns, in characters. */
+const MAX_RETURNED_HEADER_CHARS = 64_000;
 /** Messages kept in memory. */
 export const MAX_KEPT_MESSAGES = 100;
 /** Greylisting entries remembered at most (a client inventing senders must not grow the server's memory). */
@@ -81,6 +85,12 @@ export interface ReceivedMessage {
   /** As stored: the Return-Path and Received lines the server adds (RFC 5321 §4.4), then the message as sent. */
   raw: string;
   subject: string | undefined;
+  /**
+   * For a message with recipients whose delivery failed after it was accepted (gone@): the bounce sent back to its
+   * sender (itself stored as the next message), or `sent: false` for a message from the null sender, which gets
+   * none (RFC 5321 §4.5.5).
+   */
+  bounce?: { failed: string[]; sent: true; message: ReceivedMessage } | { failed: string[]; sent: false };
 }
 
 /** Where the practice server's stored messages are announced, per client connection (its port). */
@@ -117,13 +127,6 @@ function localPartOf(address: string): { local: string; domain: string | null } 
   const at = address.lastIndexOf('@');
   if (at === -1) return { local: address.toLowerCase(), domain: null };
   return { local: address.slice(0, at).toLowerCase(), domain: address.slice(at + 1).toLowerCase() };
-}
-
-/** A date as RFC 5322 §3.3 writes it, in UTC: "Sun, 29 Nov 2026 19:40:00 +0000". */
-export function rfc5322Date(d: Date): string {
-  // toUTCString() is "Sun, 29 Nov 2026 19:40:00 GMT" (an obsolete zone name in RFC 5322 §4.3): the same with +0000.
-  const [day, dd, mon, yyyy, time] = d.toUTCString().replace(',', '').split(' ');
-  return `${day}, ${dd} ${mon} ${yyyy} ${time} +0000`;
 }
 
 /**
@@ -261,7 +264,8 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       ENHANCED_OVERRIDE.set(session, '5.7.1');
       return smtpError(550, `<${address.address}>: relay denied, this server only takes mail for ${PRACTICE_DOMAIN}`);
     }
-    if ((PRACTICE_LOCAL_PARTS as readonly string[]).includes(local)) return null;
+    // gone@ is taken without a question, as a gateway that does not know the mailboxes behind it takes mail.
+    if ((PRACTICE_LOCAL_PARTS as readonly string[]).includes(local) || local === GONE_MAILBOX) return null;
     if (local === FULL_MAILBOX) {
       // As Postfix says it when Dovecot's quota-status policy refuses (RFC 3463 §3.3: X.2.2 mailbox full).
       ENHANCED_OVERRIDE.set(session, '5.2.2');
@@ -303,18 +307,47 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     const parsed = await simpleParser(sent);
     const n = ++this.received;
     const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
+    const arrived = new Date();
     const message: ReceivedMessage = {
       n,
       from,
       to: session.envelope.rcptTo.map((r) => r.address),
-      raw: traceHeaders(session, from, n, new Date()) + sent,
+      raw: traceHeaders(session, from, n, arrived) + sent,
       subject: parsed.subject,
     };
+    const failed = message.to.filter((a) => localPartOf(a).local === GONE_MAILBOX && localPartOf(a).domain === PRACTICE_DOMAIN);
+    if (failed.length > 0) message.bounce = from === '' ? { failed, sent: false } : { failed, sent: true, message: this.bounce(message, failed, arrived) };
+    this.keep(message);
+    this.watchers.get(session.remotePort)?.onStored(message);
+    return n;
+  }
+
+  private keep(message: ReceivedMessage): void {
     this.messages.push(message);
     if (this.messages.length > MAX_KEPT_MESSAGES) this.messages.shift();
     this.emit('message', message);
-    this.watchers.get(session.remotePort)?.onStored(message);
-    return n;
+  }
+
+  /**
+   * The delivery of an accepted message to gone@ fails behind the practice server: the bounce it sends its sender,
+   * kept as the next message (the sender's mailbox is elsewhere: nothing is delivered).
+   */
+  private bounce(original: ReceivedMessage, failed: readonly string[], arrived: Date): ReceivedMessage {
+    const n = ++this.received;
+    const end = original.raw.search(/\r?\n\r?\n/);
+    const text = bounceMessage({
+      queueId: practiceQueueId(original.n),
+      bounceId: practiceQueueId(n),
+      sender: original.from,
+      failed: failed.map((address) => ({ address, host: GONE_HOST, reply: goneReply(address) })),
+      arrived,
+      at: new Date(),
+      headers: (end < 0 ? original.raw.trimEnd() : original.raw.slice(0, end)).slice(0, MAX_RETURNED_HEADER_CHARS),
+      domain: PRACTICE_DOMAIN,
+    });
+    const bounce: ReceivedMessage = { n, from: '', to: [original.from], raw: text, subject: 'Undelivered Mail Returned to Sender' };
+    this.keep(bounce);
+    return bounce;
   }
 
   /**

@@ -1,11 +1,11 @@
 /**
  * The guided lessons, written for the embedded practice server (domain practice.test, mailboxes alice, bob, carol
- * and postmaster, and the three that misbehave on purpose, shared/practice/trouble.ts; see
+ * and postmaster, and the four that misbehave on purpose, shared/practice/trouble.ts; see
  * server/practice/practice-server.ts). Data only (lesson.ts runs them). Each lesson is played
  * through against the real practice server, typing exactly the lines given here, in
  * test/integration/lessons.test.ts.
  */
-import { FULL_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS } from '../practice/trouble.js';
+import { FULL_MAILBOX, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../practice/trouble.js';
 import type { Lesson, LessonStep } from './lesson.js';
 
 /** Every lesson starts by connecting; a lesson started while connected passes over it. */
@@ -465,6 +465,46 @@ export const LESSONS: readonly Lesson[] = [
         expect: { local: 'log' },
         learn: 'connect from, the NOQUEUE reject with the 550 the server gave, client= under the queue id, and disconnect from … rcpt=1/2: two recipients asked, one accepted. On a Postfix server the same lines are in /var/log/mail.log (or journalctl -u postfix): grep the queue id for a message\'s story, the client\'s address for a connection\'s. Paste & explain reads such lines from any server.',
         source: 'Postfix smtpd(8); postconf(5)',
+      },
+    ],
+  },
+  {
+    id: 'bounce',
+    title: 'Accepted, then bounced: reading a bounce',
+    short: 'Bounces',
+    goal: 'See that a 250 at the end of a message means "accepted", not "delivered": a message accepted and then refused behind the server comes back as a bounce, and the bounce says why, for people and for programs.',
+    steps: [
+      CONNECT,
+      EHLO,
+      { ...MAIL_FROM, learn: '250 after MAIL: a transaction has begun. This address is where a bounce goes back to, whatever the message\'s From: says.' },
+      {
+        task: `Name a recipient that left long ago: ${GONE_MAILBOX}@practice.test.`,
+        type: [`RCPT TO:<${GONE_MAILBOX}@practice.test>`],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250: accepted, though the mailbox is gone. The practice server plays a gateway in front of the mailbox server, as a backup MX or a filtering service is: it takes mail for the domain without knowing which mailboxes exist behind it.',
+        retry: 'Name gone@practice.test, as shown; if the server says 503, name the sender first.',
+        source: 'RFC 5321 §3.3, §7.7',
+      },
+      {
+        task: 'Ask to send the message text.',
+        type: ['DATA'],
+        expect: { answers: ['DATA'], code: 354 },
+        learn: '354: go ahead, end with a line holding only ".".',
+        source: 'RFC 5321 §4.1.1.4',
+      },
+      {
+        ...MESSAGE_TEXT,
+        type: ['Subject: are you still there?', '', 'Hello.', '.'],
+        learn: '250 and a queue id: the server has taken responsibility for the message. Then it hands it on, the mailbox server behind refuses it, and the bounce it must now send (shown below the reply) goes back to the envelope sender, from the null sender <>, so that a bounce never bounces.',
+        source: 'RFC 5321 §4.5.5, §6.1',
+      },
+      QUIT,
+      {
+        task: 'Read the bounce: its Diagnostic-Code: line quotes the reply behind it. Type /explain and that reply (or select the line, Ctrl+C, then /explain and Ctrl+V). Nothing is sent.',
+        type: [`/explain ${goneReply(`${GONE_MAILBOX}@practice.test`)}`],
+        expect: { local: 'explain', code: 550 },
+        learn: 'A bounce names the recipient (Final-Recipient:), the outcome (Action: failed), the enhanced status (Status: 5.1.1, the mailbox does not exist), the server that refused it (Remote-MTA:) and its very words (Diagnostic-Code:). Admins reading a bounce look for that line: it is the receiving server speaking. Paste & explain reads a whole bounce the same way.',
+        source: 'RFC 3464 §2.3; RFC 3463',
       },
     ],
   },

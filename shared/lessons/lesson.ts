@@ -1,7 +1,7 @@
 /**
  * Guided lessons: a lesson is a list of steps, each a task for the trainee and the evidence that it is done — a reply
  * to a given command with a given code, (for the message's header lines) an empty line of message text, which the
- * server does not answer, or one of heloterm's own commands (`/log`, after the session). LessonRun follows the session
+ * server does not answer, or one of heloterm's own commands (`/log`, `/explain`, after the session). LessonRun follows the session
  * model's exchanges and says what happened: a step passed (with what its reply teaches), a reply that answered the
  * step's command with another code (try again), the next step, the end. Pure: the page renders the events
  * (client/ui/lesson-guide.ts); the catalogue of lessons is data (catalogue.ts).
@@ -25,9 +25,13 @@ export interface SentExpected {
   sent: 'end-of-headers';
 }
 
-/** One of heloterm's own commands, typed once the session is over: `/log`, to read it as the server logged it. */
+/**
+ * One of heloterm's own commands, typed once the session is over: `/log`, to read it as the server logged it, or
+ * `/explain`, to read a line of a bounce; `code`: the explanation must have been of a reply with this code.
+ */
 export interface LocalExpected {
-  local: 'log';
+  local: 'log' | 'explain';
+  code?: number;
 }
 
 export type Expected = ReplyExpected | SentExpected | LocalExpected;
@@ -166,11 +170,16 @@ export class LessonRun {
     return this.pass(step, null);
   }
 
-  /** One of heloterm's own commands was typed (and done): the step that asks for it passes. */
-  afterLocal(command: LocalExpected['local']): LessonEvent[] {
+  /**
+   * One of heloterm's own commands was typed (and done), `codes`: those of the replies it explained (/explain): the
+   * step that asks for it passes.
+   */
+  afterLocal(command: LocalExpected['local'], codes: readonly number[] = []): LessonEvent[] {
     const step = this.current;
     if (step === null || !('local' in step.expect) || step.expect.local !== command) return [];
-    return this.pass(step, null);
+    const code = step.expect.code;
+    if (code !== undefined && !codes.includes(code)) return [];
+    return this.pass(step, code ?? null);
   }
 
   private pass(step: LessonStep, code: number | null): LessonEvent[] {

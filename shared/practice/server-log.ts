@@ -3,16 +3,22 @@
  * the dialog itself: what a trainee's session looks like from the server's side, the lines admins read in
  * /var/log/mail.log. `connect from`, a `reject:` line for each command refused (NOQUEUE before the transaction has a
  * queue id, the queue id after), `client=` when a transaction gets its first recipient, and at the end the
- * `disconnect from` line with Postfix's counters (`rcpt=1/2`: two RCPT, one accepted). The practice server is not
+ * `disconnect from` line with Postfix's counters (`rcpt=1/2`: two RCPT, one accepted); and for a message to gone@,
+ * which is accepted and then refused by the mailbox server behind, its smtp client's `status=bounced` line and the
+ * bounce daemon's `sender non-delivery notification`, after the message's end. The practice server is not
  * Postfix; its log only takes Postfix's form, so that reading it is practice for reading Postfix's. Pure.
  */
 import type { Exchange } from '../smtp/session.js';
+import { GONE_HOST, goneReply } from './trouble.js';
 
 export type LogEntry =
   | { kind: 'connect'; at: number }
   | { kind: 'exchange'; ex: Exchange; at: number }
-  /** The practice server stored a message of this connection as its number `n`. */
-  | { kind: 'stored'; n: number }
+  /**
+   * The practice server stored a message of this connection as its number `n`; `bounced`: the recipients whose
+   * delivery then failed (gone@), and the bounce sent back (its number; null for a message from the null sender).
+   */
+  | { kind: 'stored'; n: number; bounced?: { failed: readonly string[]; n: number | null } }
   | { kind: 'close'; at: number };
 
 /**
@@ -74,8 +80,13 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
   let last = 'CONNECT';
   /** DATA got its 354 and the message has not ended. */
   let inData = false;
+  /** The message stored last, whose delivery lines follow the reply to its end. */
+  let stored: Extract<LogEntry, { kind: 'stored' }> | null = null;
   for (const [i, e] of entries.entries()) {
-    if (e.kind === 'stored') continue;
+    if (e.kind === 'stored') {
+      stored = e;
+      continue;
+    }
     if (e.kind === 'connect') {
       out.push(`${tag(e.at)}connect from ${client}`);
       continue;
@@ -105,6 +116,8 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
       inData = false;
       count('DATA', ok);
       if (!ok) reject('END-OF-MESSAGE', before.recipients[0] ?? null);
+      if (ok && stored?.bounced !== undefined) out.push(...bounceLines(stored.n, stored.bounced, e.at, pid));
+      stored = null;
       queueId = null;
       continue;
     }
@@ -151,6 +164,20 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
     }
     count(cmd.verb, ok);
   }
+  return out;
+}
+
+/**
+ * A message's delivery to the mailbox server behind the practice server refused (gone@), as Postfix's smtp client
+ * and bounce daemon log it (their own processes, numbered after the smtpd's).
+ */
+function bounceLines(n: number, bounced: NonNullable<Extract<LogEntry, { kind: 'stored' }>['bounced']>, at: number, pid: number): string[] {
+  const id = practiceQueueId(n);
+  const out = bounced.failed.map(
+    (to) =>
+      `${syslogTime(at)} practice postfix/smtp[${pid + 1}]: ${id}: to=<${to}>, relay=${GONE_HOST}:25, delay=0.1, delays=0.05/0/0.03/0.02, dsn=5.1.1, status=bounced (host ${GONE_HOST} said: ${goneReply(to)} (in reply to RCPT TO command))`,
+  );
+  if (bounced.n !== null) out.push(`${syslogTime(at)} practice postfix/bounce[${pid + 2}]: ${id}: sender non-delivery notification: ${practiceQueueId(bounced.n)}`);
   return out;
 }
 

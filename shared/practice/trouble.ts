@@ -21,3 +21,15 @@ export const SLOW_MAILBOX = 'slow';
  * verification waits (address_verify_poll_count × address_verify_poll_delay, 3 × 3 s) before it gives up.
  */
 export const SLOW_SECONDS = 3;
+/**
+ * Gone: accepted at RCPT, then bounced. The practice server takes mail for it as a gateway in front of the mailbox
+ * server does when it does not know the mailboxes behind it (a backup MX, a filtering service), and the delivery
+ * behind it fails: a bounce (RFC 3464) goes back to the envelope sender. "Accepted" is not "delivered".
+ */
+export const GONE_MAILBOX = 'gone';
+/** The mailbox server behind the practice server that refuses gone@ (a documentation address: RFC 5737). */
+export const GONE_HOST = 'mailbox.practice.test[192.0.2.25]';
+/** What that server answered the practice server's RCPT for gone@, in Postfix's words. */
+export function goneReply(address: string): string {
+  return `550 5.1.1 <${address}>: Recipient address rejected: User unknown in virtual mailbox table`;
+}

@@ -243,7 +243,14 @@ function decodeStored(m: Obj): Decoded<StoredMessage> {
   if (!Array.isArray(to) || to.length > MAX_STORED_RECIPIENTS || !to.every((a) => isStr(a, MAX_HOST_CHARS + 64))) return { ok: false, error: 'stored: bad "to"' };
   if (!isCount(recipients) || recipients < to.length) return { ok: false, error: 'stored: bad "recipients"' };
   if (!isStr(text, MAX_STORED_CHARS) || typeof cut !== 'boolean') return { ok: false, error: 'stored: bad "text" or "cut"' };
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'stored', n, from, to, recipients, text, cut } };
+  const value: StoredMessage = { v: PROTOCOL_VERSION, type: 'stored', n, from, to, recipients, text, cut };
+  if (m.bounce === undefined) return { ok: true, value };
+  const b = m.bounce;
+  const addresses = isObj(b) && Array.isArray(b.failed) && b.failed.length > 0 && b.failed.length <= MAX_STORED_RECIPIENTS && b.failed.every((a) => isStr(a, MAX_HOST_CHARS + 64));
+  if (!isObj(b) || !addresses || (b.n !== null && !isCount(b.n)) || !isStr(b.text, MAX_STORED_CHARS) || typeof b.cut !== 'boolean' || (b.n === null && b.text !== '')) {
+    return { ok: false, error: 'stored: bad "bounce"' };
+  }
+  return { ok: true, value: { ...value, bounce: { failed: b.failed as string[], n: b.n, text: b.text, cut: b.cut } } };
 }
 
 /** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl` or `stored` message (JSON text), or why not. */

@@ -557,6 +557,12 @@ export interface StoredMessage {
   /** The message as stored (with the trace lines the server put before it), at most MAX_STORED_CHARS. */
   text: string;
   cut: boolean;
+  /**
+   * Recipients whose delivery failed after the message was accepted (gone@practice.test), at most
+   * MAX_STORED_RECIPIENTS, and the bounce sent back to `from`: its message number and text (at most
+   * MAX_STORED_CHARS). `n` is null, and `text` empty, for a message from the null sender, which gets no bounce.
+   */
+  bounce?: { failed: string[]; n: number | null; text: string; cut: boolean };
 }
 
 export type ServerMessage =

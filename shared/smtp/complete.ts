@@ -5,6 +5,7 @@
  * §3.3 writes it).
  */
 import type { SessionState } from './session.js';
+import { rfc5322Date } from './date.js';
 import { VERB_INFO, type VerbInfo } from './verbs.js';
 
 export interface Completion {
@@ -96,19 +97,6 @@ export interface HeaderContext {
   offsetMinutes: number;
   /** A word unique to this message (letters and digits), for its Message-ID. */
   unique: string;
-}
-
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const two = (n: number): string => String(n).padStart(2, '0');
-
-/** A date as a Date: field writes it (RFC 5322 §3.3), in the zone given: "Mon, 30 Nov 2026 04:35:12 +0100". */
-export function rfc5322Date(now: Date, offsetMinutes: number): string {
-  const t = new Date(now.getTime() + offsetMinutes * 60_000);
-  const off = Math.abs(offsetMinutes);
-  const zone = `${offsetMinutes < 0 ? '-' : '+'}${two(Math.floor(off / 60))}${two(off % 60)}`;
-  const time = `${two(t.getUTCHours())}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())}`;
-  return `${DAYS[t.getUTCDay()]}, ${t.getUTCDate()} ${MONTHS[t.getUTCMonth()]} ${t.getUTCFullYear()} ${time} ${zone}`;
 }
 
 /** The longest header line offered whole (RFC 5322 §2.1.1: 998 characters); a longer To: is left to the user. */

@@ -195,6 +195,33 @@ describe('guided lessons in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('the bounce lesson: the bounce shows under the 250, its Diagnostic-Code explained; /log has the delivery', async () => {
+    const lesson = findLesson('bounce')!;
+    const total = lesson.steps.length;
+    const page = await openPage(`?lesson=${lesson.id}&connect=1`);
+    for (let n = 2; n <= total; n++) {
+      const lines = await stepShown(page, n, total);
+      expect(lines).toEqual(lesson.steps[n - 1]!.type);
+      for (const line of lines) await typeLine(page, line);
+      // The bounce came with the reply to the final ".", before QUIT.
+      if (n === total - 1) {
+        const shown = await terminalText(page);
+        expect(shown).toMatch(/-- then it delivered it to the mailbox server behind it, which refused gone@practice\.test: the practice server sends this bounce, message #\d+, from <>/);
+        expect(shown).toContain('   │ Diagnostic-Code: smtp; 550 5.1.1 <gone@practice.test>: Recipient address');
+        expect(shown).toContain('   │ Action: failed');
+      }
+    }
+    let text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
+    expect(text).not.toContain('↺ The connection closed before the lesson');
+    // The /explain step explained the refusal as a reply, in the reply log too.
+    await expect.poll(() => page.locator('.reply-log li').last().textContent(), { timeout: 5000 }).toContain('Recipient address rejected: User unknown');
+    await typeLine(page, '/log');
+    text = await waitForTerminal(page, (t) => t.includes('sender non-delivery notification'), REPLY_TIMEOUT_MS, 'the bounce in /log');
+    expect(text).toMatch(/postfix\/smtp\[\d+\]: 3A[0-9A-F]+: to=<gone@practice\.test>, relay=mailbox\.practice\.test\[192\.0\.2\.25\]:25, .*status=bounced/);
+    await page.screenshot({ path: 'test-results/lesson-bounce.png' });
+    expect(pages.errors).toEqual([]);
+  });
+
   it('a link naming no lesson says so and lists them', async () => {
     const page = await openPage('?lesson=nope');
     const text = await waitForTerminal(page, (t) => t.includes('there is no lesson "nope"'), REPLY_TIMEOUT_MS, 'the note');

@@ -10,6 +10,7 @@ import { LessonRun, type LessonEvent } from '../../shared/lessons/lesson.js';
 import { GREYLIST_SECONDS, SLOW_MAILBOX } from '../../shared/practice/trouble.js';
 import { practiceServerLog, type LogEntry } from '../../shared/practice/server-log.js';
 import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
+import { explainQuoted } from '../../shared/smtp/report.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 
 let app: Heloterm;
@@ -53,9 +54,13 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     const at = run.index;
     expect(step.type.length, `step "${step.task}" gives lines to type`).toBeGreaterThan(0);
     if ('local' in step.expect) {
-      // heloterm's own command (/log), done by the page, not sent: the page tells the lesson it was done.
-      expect(step.type).toEqual([`/${step.expect.local}`]);
-      events.push(...run.afterLocal(step.expect.local));
+      // heloterm's own command (/log, /explain), done by the page, not sent: the page tells the lesson it was done,
+      // and /explain the code of the reply it explained.
+      expect(step.type).toHaveLength(1);
+      const line = step.type[0] ?? '';
+      expect(line.split(' ')[0]).toBe(`/${step.expect.local}`);
+      const explained = step.expect.local === 'explain' ? explainQuoted(1, line.slice('/explain '.length)) : null;
+      events.push(...run.afterLocal(step.expect.local, explained === null ? [] : [explained.reply.code]));
       if (run.index === at) throw new Error(`step ${at + 1} ("${step.task}") did not pass`);
       continue;
     }
@@ -141,6 +146,48 @@ describe('the guided lessons against the practice server', () => {
       expect(last).toContain(named);
       expect(log).toMatch(line);
     }
+  });
+
+  it('the bounce lesson: the message is bounced to its sender, with the reply its /explain step names', async () => {
+    const lesson = LESSONS.find((l) => l.id === 'bounce')!;
+    const { exchanges } = await play(new LessonRun(lesson));
+    const [stored] = client.all('stored');
+    expect(stored?.bounce).toMatchObject({ failed: ['gone@practice.test'], n: stored!.n + 1, cut: false });
+    // The bounce the practice server kept: to the envelope sender, from the null sender, a delivery status report.
+    const bounce = app.practice!.messages.find((m) => m.n === stored!.bounce!.n)!;
+    expect(bounce).toMatchObject({ from: '', to: ['trainee@example.org'], subject: 'Undelivered Mail Returned to Sender' });
+    expect(stored!.bounce!.text).toBe(bounce.raw);
+    const unfolded = bounce.raw.replace(/\r\n[ \t]+/g, ' ');
+    const explained = lesson.steps.at(-1)!.type[0]!.slice('/explain '.length);
+    expect(unfolded).toContain(`Diagnostic-Code: smtp; ${explained}\r\n`);
+    expect(unfolded).toMatch(/^Final-Recipient: rfc822; gone@practice\.test\r\n.*^Action: failed\r\n^Status: 5\.1\.1\r\n/ms);
+    // The /log of that session: the delivery that bounced, and the bounce's own queue id.
+    const trail: LogEntry[] = [{ kind: 'connect', at: 0 }];
+    for (const ex of exchanges) {
+      if (ex.kind === 'end-of-data') trail.push({ kind: 'stored', n: stored!.n, bounced: { failed: stored!.bounce!.failed, n: stored!.bounce!.n } });
+      trail.push({ kind: 'exchange', ex, at: 1 });
+    }
+    const log = practiceServerLog(trail, 'localhost[127.0.0.1]', 2001, 1).join('\n');
+    const id = (n: number): string => (0x3a0000 + n).toString(16).toUpperCase();
+    expect(log).toContain(`postfix/smtp[2002]: ${id(stored!.n)}: to=<gone@practice.test>, relay=mailbox.practice.test[192.0.2.25]:25,`);
+    expect(log).toContain(`status=bounced (host mailbox.practice.test[192.0.2.25] said: ${explained} (in reply to RCPT TO command))`);
+    expect(log).toContain(`postfix/bounce[2003]: ${id(stored!.n)}: sender non-delivery notification: ${id(stored!.bounce!.n!)}`);
+  });
+
+  it('sends no bounce for a message from the null sender, and keeps the message of a recipient that got it', async () => {
+    const practice = (await client.next('hello')).practice!;
+    client.send({ type: 'connect', host: practice.host, port: practice.port, tls: 'none' });
+    await client.nextReply();
+    for (const [line, code] of [['EHLO t', 250], ['MAIL FROM:<>', 250], ['RCPT TO:<gone@practice.test>', 250], ['RCPT TO:<alice@practice.test>', 250], ['DATA', 354]] as const) {
+      client.line(line);
+      expect((await client.nextReply()).code).toBe(code);
+    }
+    for (const line of ['Subject: a bounce of my own', '', 'x', '.']) client.line(line);
+    expect((await client.nextReply()).code).toBe(250);
+    const stored = await client.next('stored');
+    expect(stored.bounce).toEqual({ failed: ['gone@practice.test'], n: null, text: '', cut: false });
+    expect(stored.to).toEqual(['gone@practice.test', 'alice@practice.test']);
+    expect(app.practice!.messages.map((m) => m.subject)).toEqual(['a bounce of my own']);
   });
 
   it('says "not yet" when a step\'s command gets another reply, and the step stays in hand', async () => {

@@ -8,7 +8,9 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { MAX_GREYLIST_ENTRIES } from '../../server/practice/practice-server.js';
-import { FULL_MAILBOX, GREYLIST_MAILBOX, SLOW_MAILBOX } from '../../shared/practice/trouble.js';
+import { simpleParser } from 'mailparser';
+import { FULL_MAILBOX, GONE_MAILBOX, GREYLIST_MAILBOX, SLOW_MAILBOX } from '../../shared/practice/trouble.js';
+import { isBounce, readBounce } from '../../shared/smtp/bounce-read.js';
 import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { WsTestClient } from '../helpers/ws-client.js';
@@ -167,5 +169,28 @@ describe('the practice mailboxes that refuse on purpose', () => {
     expect(await say('NOOP')).toMatchObject({ code: 250 });
     await say('MAIL FROM:<trainee@example.org>');
     expect((await say(`RCPT TO:<${SLOW_MAILBOX}@practice.test>`)).code).toBe(250);
+  });
+
+  it('gone@ is accepted, then bounced: a delivery report to the sender that heloterm\'s own bounce reader reads', async () => {
+    await say('MAIL FROM:<trainee@example.org>');
+    expect((await say(`RCPT TO:<${GONE_MAILBOX}@practice.test>`)).code).toBe(250);
+    expect((await say('DATA')).code).toBe(354);
+    for (const line of ['Subject: still there?', '', 'Hello.']) client.line(line);
+    expect((await say('.')).code).toBe(250);
+    const bounce = app.practice!.messages.find((m) => m.from === '')!;
+    expect(bounce.to).toEqual(['trainee@example.org']);
+    // A multipart/report of a notice, the delivery status and the returned header (RFC 3464, RFC 6522).
+    const parsed = await simpleParser(bounce.raw);
+    expect(parsed.headers.get('content-type')).toMatchObject({ value: 'multipart/report', params: { 'report-type': 'delivery-status' } });
+    expect(parsed.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(parsed.text).toContain('<gone@practice.test>: host mailbox.practice.test[192.0.2.25] said: 550 5.1.1');
+    // mailparser reads the delivery status as text after the notice, the returned header as an attachment.
+    expect(parsed.text).toMatch(/^Final-Recipient: rfc822; gone@practice\.test\nOriginal-Recipient: .*\nAction: failed\nStatus: 5\.1\.1\n/m);
+    expect(parsed.attachments.map((a) => a.contentType)).toEqual(['text/rfc822-headers']);
+    expect(parsed.attachments[0]?.content.toString()).toMatch(/^Return-Path: <trainee@example\.org>\r\nReceived: from trainee .*Subject: still there\?\s*$/s);
+    // What /explain and Paste & explain make of it: the refusal, as the answer to that RCPT, once.
+    expect(isBounce(bounce.raw)).toBe(true);
+    const replies = readBounce(bounce.raw).flatMap((s) => (s.kind === 'reply' ? [s.exchange] : []));
+    expect(replies.map((e) => [e.reply.code, e.reply.enhanced?.text, e.command?.verb, e.command?.path])).toEqual([[550, '5.1.1', 'RCPT', 'gone@practice.test']]);
   });
 });

@@ -16,7 +16,7 @@ import { annotate } from '../../shared/smtp/explain.js';
 import { explainCode } from '../../shared/smtp/explain.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { completeHeaderLine, completeLine, localCommand } from '../../client/terminal/local-commands.js';
-import { rfc5322Date } from '../../shared/smtp/complete.js';
+import { rfc5322Date } from '../../shared/smtp/date.js';
 import { chosenTheme } from '../../client/ui/theme.js';
 import { asciiAddressDomain, asciiDomain } from '../../client/ui/idn.js';
 import { onlyOnThisMachine, shareLink } from '../../client/ui/share-link.js';

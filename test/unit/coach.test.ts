@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Coach, type Hint } from '../../shared/smtp/coach.js';
-import { commonPrefix, complete, completeHeader, headerOffers, rfc5322Date, verbsFor, type HeaderContext } from '../../shared/smtp/complete.js';
+import { commonPrefix, complete, completeHeader, headerOffers, verbsFor, type HeaderContext } from '../../shared/smtp/complete.js';
+import { rfc5322Date } from '../../shared/smtp/date.js';
 import { CONTEXT_KEYS, meaningInContext } from '../../shared/smtp/context.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel, type Exchange } from '../../shared/smtp/session.js';

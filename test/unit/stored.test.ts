@@ -10,7 +10,7 @@ import { decodeAnyServerMessage, decodeAppMessage } from '../../shared/protocol/
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
 import { MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from '../../shared/protocol/app-limits.js';
 import { msg, type StoredMessage } from '../../shared/protocol/messages.js';
-import { rfc5322Date } from '../../server/practice/practice-server.js';
+import { rfc5322Date } from '../../shared/smtp/date.js';
 
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
 
@@ -31,12 +31,38 @@ describe('the stored message at the boundary', () => {
     ['fewer recipients than listed', { recipients: 0 }, 'stored: bad "recipients"'],
     ['a number that is none', { n: -1 }, 'stored: bad "n" or "from"'],
     ['no cut flag', { cut: 'no' }, 'stored: bad "text" or "cut"'],
+    ['a bounce without failed recipients', { bounce: { failed: [], n: 5, text: 'x', cut: false } }, 'stored: bad "bounce"'],
+    ['a bounce of a number that is none', { bounce: { failed: ['g@p'], n: 1.5, text: 'x', cut: false } }, 'stored: bad "bounce"'],
+    ['a bounce not sent with a text', { bounce: { failed: ['g@p'], n: null, text: 'x', cut: false } }, 'stored: bad "bounce"'],
+    ['a bounce text too long', { bounce: { failed: ['g@p'], n: 5, text: 'x'.repeat(MAX_STORED_CHARS + 1), cut: true } }, 'stored: bad "bounce"'],
+    ['a bounce that is a string', { bounce: 'yes' }, 'stored: bad "bounce"'],
   ])('refuses %s', (_what, over, error) => {
     expect(decodeAppMessage(JSON.stringify({ ...stored(), ...over }))).toEqual({ ok: false, error });
   });
 });
 
 describe('formatStored', () => {
+  const BOUNCE = 'Return-Path: <>\r\nFrom: MAILER-DAEMON@practice.test (Mail Delivery System)\r\n\r\nDiagnostic-Code: smtp; 550 5.1.1 <g@practice.test>: User unknown\r\n';
+
+  it('reads a bounce at the boundary, and shows it after a message some recipients got', () => {
+    const withBounce = stored({ to: ['b@practice.test', 'g@practice.test'], recipients: 2, bounce: { failed: ['g@practice.test'], n: 5, text: BOUNCE, cut: false } });
+    expect(decodeAnyServerMessage(encodeServerMessage(withBounce))).toEqual({ ok: true, value: withBounce });
+    const out = plain(formatStored(withBounce));
+    expect(out).toContain("-- the practice server stored it as message #4, as the recipient's mailbox would show it:");
+    expect(out).toMatch(/-- then it delivered it to the mailbox server behind it, which refused g@practice\.test: the practice server sends this bounce, message #5, from <> \(the null sender\) to the envelope sender <a@example\.org>/);
+    expect(out).toContain('   │ Diagnostic-Code: smtp; 550 5.1.1 <g@practice.test>: User unknown');
+    expect(out).toMatch(/-- a 250 at the final "\." means "accepted", not "delivered"/);
+  });
+
+  it('shows only the bounce when every recipient failed, and no bounce for a message from the null sender', () => {
+    const all = plain(formatStored(stored({ to: ['g@practice.test'], bounce: { failed: ['g@practice.test'], n: 5, text: BOUNCE, cut: false } })));
+    expect(all).toMatch(/^-- the practice server queued it as message #4\r\n-- then it delivered it/);
+    expect(all).not.toContain('Subject: hi');
+    const none = plain(formatStored(stored({ from: '', to: ['g@practice.test'], bounce: { failed: ['g@practice.test'], n: null, text: '', cut: false } })));
+    expect(none).toContain('no bounce goes back: a bounce is never bounced (RFC 5321 §4.5.5)');
+    expect(none).not.toContain('│');
+  });
+
   it('shows the message in a frame, tabs as spaces, then what the trace lines and the envelope say', () => {
     const lines = plain(formatStored(stored())).split('\r\n');
     expect(lines[0]).toBe("-- the practice server stored it as message #4, as the recipient's mailbox would show it:");
