@@ -14,6 +14,7 @@ import { fromBase64 } from './base64.js';
 import { afterOctets, parseCommand, utf8Octets, type Command } from './command.js';
 import { answeredKey } from './context.js';
 import { showControls } from './escape.js';
+import { paramInfo } from './params.js';
 import type { Exchange, SentKind, SessionState } from './session.js';
 import { VERB_INFO } from './verbs.js';
 
@@ -24,19 +25,6 @@ export interface Hint {
   source: string;
 }
 
-/** MAIL parameters and the EHLO keyword each needs (RFC 1870, 6152, 3030, 6531, 3461, 8689, 2852, 6710). */
-const MAIL_PARAM_EXTENSION: Readonly<Record<string, (value: string) => string>> = {
-  SIZE: () => 'SIZE',
-  BODY: (v) => (v.toUpperCase() === 'BINARYMIME' ? 'BINARYMIME' : '8BITMIME'),
-  SMTPUTF8: () => 'SMTPUTF8',
-  RET: () => 'DSN',
-  ENVID: () => 'DSN',
-  REQUIRETLS: () => 'REQUIRETLS',
-  BY: () => 'DELIVERBY',
-  'MT-PRIORITY': () => 'MT-PRIORITY',
-  AUTH: () => 'AUTH',
-};
-const RCPT_PARAM_EXTENSION: Readonly<Record<string, string>> = { NOTIFY: 'DSN', ORCPT: 'DSN' };
 
 /**
  * Commands that must end a pipelined group: nothing may follow before their reply (RFC 2920 §3.1). STARTTLS too,
@@ -302,15 +290,9 @@ export class Coach {
     const has = (kw: string) => state.extensions.has(kw);
     const needed = VERB_INFO.get(cmd.verb)?.extension;
     if (needed !== undefined && !has(needed)) return needed;
-    if (cmd.verb === 'MAIL') {
+    if (cmd.verb === 'MAIL' || cmd.verb === 'RCPT') {
       for (const [name, value] of cmd.params) {
-        const kw = MAIL_PARAM_EXTENSION[name]?.(value);
-        if (kw !== undefined && !has(kw)) return kw;
-      }
-    }
-    if (cmd.verb === 'RCPT') {
-      for (const [name] of cmd.params) {
-        const kw = RCPT_PARAM_EXTENSION[name];
+        const kw = paramInfo(cmd.verb, name)?.extension(value);
         if (kw !== undefined && !has(kw)) return kw;
       }
     }

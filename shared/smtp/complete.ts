@@ -6,6 +6,7 @@
  */
 import type { SessionState } from './session.js';
 import { rfc5322Date } from './date.js';
+import { MAIL_PARAMS, RCPT_PARAMS } from './params.js';
 import { VERB_INFO, type VerbInfo } from './verbs.js';
 
 export interface Completion {
@@ -74,7 +75,38 @@ export function complete(typed: string, state: SessionState): Completion[] {
       return [{ text, cursor: text.length - 1, label: info.syntax }];
     }
   }
+  if (verb === 'MAIL' || verb === 'RCPT') return completeParams(typed, verb, state);
   return [];
+}
+
+/**
+ * After the path of MAIL FROM:<…> or RCPT TO:<…>, the parameters the server advertised the extension for, not yet
+ * typed (`SIZE=`, `BODY=8BITMIME`, `NOTIFY=SUCCESS,FAILURE`…): what it supports, found by Tab.
+ */
+function completeParams(typed: string, verb: 'MAIL' | 'RCPT', state: SessionState): Completion[] {
+  const close = typed.indexOf('>');
+  if (close < 0) return [];
+  const after = typed.slice(close + 1);
+  if (after !== '' && !after.startsWith(' ')) return [];
+  const words = after.split(' ').filter((w) => w !== '');
+  // The word being typed, unless the line ends in a space (or right after the ">").
+  const partial = after === '' || after.endsWith(' ') ? '' : (words.pop() ?? '');
+  const typedNames = new Set(words.map((w) => (w.split('=')[0] ?? '').toUpperCase()));
+  const base = `${typed.slice(0, typed.length - partial.length).trimEnd()} `;
+  const path = typed.slice(typed.indexOf('<') + 1, close);
+  const out: Completion[] = [];
+  for (const p of verb === 'MAIL' ? MAIL_PARAMS : RCPT_PARAMS) {
+    if (typedNames.has(p.name) || (p.tlsOnly === true && !state.tls)) continue;
+    for (const offer of p.offer) {
+      if (!state.extensions.has(p.extension(offer.slice(p.name.length + 1)))) continue;
+      if (!offer.toUpperCase().startsWith(partial.toUpperCase())) continue;
+      // ORCPT names the recipient as given (RFC 3461 §4.2); AUTH=<> an unknown submitter (RFC 4954 §5).
+      const value = offer === 'ORCPT=rfc822;' ? `${offer}${path}` : offer;
+      const text = base + value;
+      out.push({ text, cursor: value === 'AUTH=<>' ? text.length - 1 : text.length, label: value });
+    }
+  }
+  return out;
 }
 
 /** The longest common prefix of the candidates' texts (what Tab fills in when several fit). */

@@ -243,6 +243,47 @@ describe('complete', () => {
   });
 });
 
+describe('complete: the parameters of MAIL FROM and RCPT TO the server advertised', () => {
+  const state = (ehlo: string, more = '') => {
+    const model = new SessionModel();
+    const parser = new ReplyParser();
+    model.connected();
+    for (const s of parseDialog(`S: 220 x\nC: EHLO me.example\n${ehlo}${more}`)) {
+      if (s.dir === 'C') model.sent(s.text);
+      else if (s.dir === 'S') for (const e of parser.push(s.text + '\r\n')) if (e.kind === 'reply') model.received(e.reply);
+    }
+    return model.state;
+  };
+  const rich = state('S: 250-x\nS: 250-SIZE 1000\nS: 250-8BITMIME\nS: 250-SMTPUTF8\nS: 250-DSN\nS: 250 REQUIRETLS');
+  const texts = (typed: string, s = rich) => complete(typed, s).map((c) => c.text);
+
+  it('offers after the path those the server advertised, the ones over TLS only over TLS', () => {
+    expect(complete('MAIL FROM:<a@example.org> ', rich).map((c) => c.label)).toEqual(['SIZE=', 'BODY=8BITMIME', 'SMTPUTF8', 'RET=HDRS', 'RET=FULL', 'ENVID=']);
+    // Right after the ">", the space comes with them.
+    expect(commonPrefix(complete('MAIL FROM:<a@example.org>', rich))).toBe('MAIL FROM:<a@example.org> ');
+    expect(texts('MAIL FROM:<a@example.org> bo')).toEqual(['MAIL FROM:<a@example.org> BODY=8BITMIME']);
+    // What was typed is not offered again; the word being typed is completed in place.
+    expect(texts('MAIL FROM:<a@example.org> SIZE=300 BODY=8BITMIME s')).toEqual(['MAIL FROM:<a@example.org> SIZE=300 BODY=8BITMIME SMTPUTF8']);
+    expect(complete('RCPT TO:<b@example.net> ', rich).map((c) => c.text)).toEqual(['RCPT TO:<b@example.net> NOTIFY=SUCCESS,FAILURE', 'RCPT TO:<b@example.net> NOTIFY=NEVER', 'RCPT TO:<b@example.net> ORCPT=rfc822;b@example.net']);
+    const tls = { ...rich, tls: true };
+    expect(texts('MAIL FROM:<a@example.org> REQ', tls)).toEqual(['MAIL FROM:<a@example.org> REQUIRETLS']);
+    expect(texts('MAIL FROM:<a@example.org> REQ')).toEqual([]);
+  });
+
+  it('offers nothing the server did not advertise, nor inside the path', () => {
+    const plain = state('S: 250 x');
+    expect(texts('MAIL FROM:<a@example.org> ', plain)).toEqual([]);
+    expect(texts('MAIL FROM:<a@exa')).toEqual([]);
+    const auth = state('S: 250-x\nS: 250 AUTH PLAIN');
+    expect(complete('MAIL FROM:<a@example.org> ', auth)).toEqual([{ text: 'MAIL FROM:<a@example.org> AUTH=<>', cursor: 'MAIL FROM:<a@example.org> AUTH=<'.length, label: 'AUTH=<>' }]);
+  });
+
+  it('is the coach\'s table too: a parameter used without its extension is pointed out', () => {
+    const { ids } = coachDialog('S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 SIZE 1000\nC: MAIL FROM:<a@b> SIZE=10 BODY=BINARYMIME\nS: 250 ok\nC: RCPT TO:<c@d> NOTIFY=NEVER');
+    expect(ids.filter((id) => id.startsWith('not-advertised-'))).toEqual(['not-advertised-BINARYMIME', 'not-advertised-DSN']);
+  });
+});
+
 describe('complete: the header fields a message lacks', () => {
   const now = new Date(Date.UTC(2026, 10, 30, 3, 35, 7));
   const ctx = (over: Partial<HeaderContext> = {}): HeaderContext => ({
