@@ -40,6 +40,7 @@ import { PracticeHint } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { onlyOnThisMachine, shareLink } from './ui/share-link.js';
 import { ScreenReaderSwitch } from './ui/screen-reader.js';
+import { keyRow } from './ui/key-row.js';
 import { isMailLog, readMailLog } from '../shared/smtp/log-read.js';
 import { shellConnect } from './terminal/shell-habits.js';
 import { LessonBar } from './ui/lesson-bar.js';
@@ -700,6 +701,8 @@ export function startApp(boot: BootHandOver): void {
 
   const theme = new ThemeSwitch(view.term, switches);
   new ScreenReaderSwitch(view.term, theme.button);
+  // On a touch screen, the keys its on-screen keyboard lacks, above the reply log (under the terminal on a phone).
+  required('#log-slot', HTMLElement).prepend(keyRow((data) => view.type(data)));
   view.type(boot.typed);
   if (boot.submitted) form.submit();
   // The boot script focused the terminal; someone who has since gone to a field (Host) keeps typing there.

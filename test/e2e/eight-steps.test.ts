@@ -562,6 +562,36 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('gives a touch screen the keys its on-screen keyboard lacks, which type into the terminal and leave it focused', async () => {
+    const page = await pages.open(`${app().url}?connect=1`, { viewport: { width: 390, height: 844 }, touch: true });
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    const row = page.getByRole('toolbar', { name: 'Keys an on-screen keyboard lacks' });
+    await row.waitFor();
+    const inTerminal = () => page.evaluate(() => document.activeElement?.classList.contains('xterm-helper-textarea') === true);
+    const key = (name: string) => row.getByRole('button', { name });
+    // Under the terminal, above the reply log; large enough for a finger.
+    const [terminal, keys] = await Promise.all([page.locator('#terminal').boundingBox(), row.boundingBox()]);
+    expect(keys!.y).toBeGreaterThanOrEqual(terminal!.y + terminal!.height - 1);
+    expect((await key('Tab: complete the line').boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('EH');
+    await key('Tab: complete the line').tap();
+    await waitForTerminal(page, (t) => t.trimEnd().endsWith('EHLO'), REPLY_TIMEOUT_MS, 'EH completed by the Tab key');
+    expect(await inTerminal()).toBe(true);
+    await send(page, 'phone.example', 250);
+    // Up brings the line back; Ctrl+C abandons it, unsent.
+    await key('Up: the earlier line').tap();
+    await waitForTerminal(page, (t) => t.trimEnd().endsWith('EHLO phone.example'), REPLY_TIMEOUT_MS, 'the earlier line');
+    await key('Ctrl+C: abandon the line typed').tap();
+    await waitForTerminal(page, (t) => t.includes('EHLO phone.example^C'), REPLY_TIMEOUT_MS, 'the line abandoned');
+    expect(await inTerminal()).toBe(true);
+    // With a mouse, no such row.
+    const desk = await pages.open(`${app().url}`);
+    await desk.locator('button[data-action="theme"]').waitFor();
+    expect(await desk.getByRole('toolbar', { name: 'Keys an on-screen keyboard lacks' }).isVisible()).toBe(false);
+    expect(pages.errors).toEqual([]);
+  });
+
   it('lets a screen reader read the terminal: its rows as text and its new lines, the choice kept in this browser', async () => {
     const page = await openPage('?connect=1');
     await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');

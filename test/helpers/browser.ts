@@ -139,6 +139,8 @@ export function assertClientBuilt(): void {
 
 export interface OpenOptions {
   viewport?: { width: number; height: number };
+  /** A phone: a touch screen (a coarse pointer) and a mobile viewport. */
+  touch?: boolean;
   /** Runs before the page navigates: routes, permissions. */
   prepare?: (page: Page) => Promise<unknown>;
 }
@@ -160,7 +162,8 @@ export class BrowserPages {
   async open(url: string, opts: OpenOptions = {}): Promise<Page> {
     if (this.browser === null) throw new Error('BrowserPages: launch() first');
     await this.closePage();
-    this.context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1366, height: 860 } });
+    const touch = opts.touch === true ? { hasTouch: true, isMobile: true } : {};
+    this.context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1366, height: 860 }, ...touch });
     const page = await this.context.newPage();
     this.errors = [];
     page.on('pageerror', (err) => this.errors.push(err.message));
