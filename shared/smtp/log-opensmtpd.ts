@@ -4,7 +4,9 @@
  *
  * - receiving: "1a2b3c4d5e6f7a8b smtp failed-command command="RCPT TO:<bob@example.org>" result="550 Invalid
  *   recipient: <bob@example.org>"": the reply this server gave a client, for the command it quotes; `bad-input` for a
- *   line it could not take, `authentication … result=permfail` for a failed login;
+ *   line it could not take, `authentication … result=permfail` for a failed login; `smtp message msgid=…` for a
+ *   message taken (its id, which begins every envelope id of it), `connected … host=<unknown>` and `disconnected
+ *   reason=…` for clients without reverse DNS or that did not say QUIT;
  * - delivering: "… mta delivery evpid=… from=<…> to=<…> rcpt=<-> source="…" relay="203.0.113.5 (mx.example.net)"
  *   delay=2s result="PermFail" stat="550 5.1.1 …"": the receiver's reply, or why there was none ("Network error on
  *   destination MXs"); `mda delivery` for a local one; "… mta error reason=Connection refused" for an attempt that
@@ -15,12 +17,22 @@
 import { explainBy, type LogEvent, type LogSink } from './log-events.js';
 
 /** "smtpd[pid]: " (never "postfix/smtpd[pid]: ") or a line's start, then the session id and the part. */
-export const OPENSMTPD_LINE = /(?:^|\s)(?:smtpd\[\d+\]: )?([0-9a-f]{16}) (smtp|mta|mda) (failed-command|bad-input|authentication|delivery|error) (.*)$/;
+export const OPENSMTPD_LINE =
+  /(?:^|\s)(?:smtpd\[\d+\]: )?([0-9a-f]{16}) (smtp|mta|mda) (failed-command|bad-input|authentication|delivery|error|connected|message|disconnected) (.*)$/;
 
 const FAILED = /^command="(.*)" result="(\d{3}[ -].*)"$/;
 const BAD_INPUT = /^result="(\d{3}[ -].*)"$/;
 const AUTH = /\buser=(\S*) result=(\w+)/;
 const ERROR = /^reason=(.+)$/;
+const CONNECTED = /^address=(\S+) host=(\S+)$/;
+const MESSAGE = /^msgid=([0-9a-f]{8}) size=(\d+) nrcpt=(\d+)/;
+const DISCONNECTED = /^reason="?([a-z-]+)(?::[^"]*)?"?$/;
+/** Why a session ended, when it was not the client's QUIT (smtp disconnected reason=…). */
+const DISCONNECT_REASONS: Readonly<Record<string, string>> = {
+  disconnect: 'clients that hung up without QUIT (reason=disconnect): scanners, password guessers and spambots do, and clients once refused',
+  'io-error': 'connections that failed (reason=io-error): most often a TLS handshake broken off, by a scanner or by a client whose TLS versions or ciphers this server does not take',
+  timeout: 'clients that went silent until the server gave up on them (reason=timeout)',
+};
 const DELIVERY = /^evpid=[0-9a-f]+ from=<([^>]*)> to=<([^>]*)> .*?(?:relay="([^"]*)" |user=(\S+) )?delay=\S+ result="?(\w+)"? stat="?(.*?)"?$/;
 
 /** Why a delivery got no reply, in the words OpenSMTPD's mta gives a route that failed. */
@@ -58,7 +70,23 @@ function answered(command: string): string | null {
 /** Reads one OpenSMTPD line into `sink`. `m` is OPENSMTPD_LINE's match. */
 export function readOpenSmtpdLine(m: RegExpExecArray, sink: LogSink): void {
   const [, session = '', part = '', what = '', fields = ''] = m;
-  if (what === 'failed-command') {
+  if (what === 'connected') {
+    // Said once for all: a client whose address has no name that resolves back (many servers refuse those).
+    if (CONNECTED.exec(fields)?.[2] === '<unknown>') {
+      sink.event('OpenSMTPD: clients whose address has no reverse DNS name that resolves back (host=<unknown>): spambots mostly; many servers refuse such clients');
+    }
+  } else if (what === 'message') {
+    const msg = MESSAGE.exec(fields);
+    if (msg === null) return;
+    const [, id = '', size = '', n = ''] = msg;
+    sink.event(
+      `${session}: took message ${id}, ${size} bytes, for ${n} recipient${n === '1' ? '' : 's'}: the evpid of each recipient's envelope begins with ${id}, and its delivery lines carry it: grep ${id} for the message's way`,
+    );
+  } else if (what === 'disconnected') {
+    const reason = DISCONNECTED.exec(fields)?.[1];
+    const said = reason === undefined ? undefined : DISCONNECT_REASONS[reason];
+    if (said !== undefined) sink.event(`OpenSMTPD: ${said}`);
+  } else if (what === 'failed-command') {
     const failed = FAILED.exec(fields);
     if (failed === null) return;
     const command = answered(failed[1] ?? '');

@@ -8,7 +8,8 @@
  *   a refusal names only Sendmail's reading of it ("User unknown"), with the enhanced code in `dsn=`;
  * - a refusal this server gave a client: "…: ruleset=check_rcpt, arg1=<bob@example.org>, relay=client.example.net
  *   [203.0.113.5], reject=550 5.7.1 <bob@example.org>... Relaying denied", and a milter's ("Milter: to=<…>, reject=…");
- * - what it says of a client that said nothing, hung up, or kept guessing passwords.
+ * - a recipient it does not know ("…: <bob@example.org>... User unknown"), and what it says of a client that said
+ *   nothing, hung up, or kept guessing passwords.
  */
 import { explainEnhanced } from './explain.js';
 import { explainBy, failureNote, type LogEvent, type LogSink } from './log-events.js';
@@ -68,6 +69,12 @@ function answeredBy(stage: string, arg: string): string | null {
 
 /** What Sendmail says about a client, beside its refusals. */
 const CLIENT_EVENTS: readonly LogEvent[] = [
+  {
+    // A recipient its local delivery agent does not know: said to the client as "550 5.1.1 <bob@…>... User unknown".
+    pattern: /^\w+: (<[^>\s]{1,320}>)\.\.\. User unknown$/,
+    explain: (m) =>
+      `refused the recipient ${m[1]}: no local user or alias of that name (it answered the client "550 5.1.1 ${m[1]}... User unknown"). Check the spelling, or add an alias to /etc/mail/aliases and run newaliases`,
+  },
   {
     pattern: /^\w+: (.+?) did not issue [A-Z/]+ during connection to (\w+)$/,
     explain: (m) =>

@@ -23,10 +23,8 @@ const notes = (steps: ReplayStep[]) => steps.flatMap((s) => (s.kind === 'note' ?
 
 describe("OpenSMTPD's log", () => {
   it('is known as a mail log by its session ids and parts, as syslog has it or bare as smtpd -d prints it', () => {
-    for (const l of [REFUSED, BAD_INPUT, BOUNCED]) expect(isMailLog(l), l).toBe(true);
-    for (const l of ['0123456789abcdef smtp connected address=192.0.2.1 host=<unknown>', 'a 0123456789abcde smtp failed-command x']) {
-      expect(isMailLog(l), l).toBe(false);
-    }
+    for (const l of [REFUSED, BAD_INPUT, BOUNCED, '0123456789abcdef smtp connected address=192.0.2.1 host=<unknown>']) expect(isMailLog(l), l).toBe(true);
+    for (const l of ['a 0123456789abcde smtp failed-command x', '0123456789abcdef smtp connecting address=x']) expect(isMailLog(l), l).toBe(false);
   });
 
   it('reads a failed command as this server\'s answer to the command it quotes', () => {
@@ -77,5 +75,30 @@ describe("OpenSMTPD's log", () => {
     expect(said[1]).toMatch(/^OpenSMTPD: an attempt to deliver failed: TLS required but not supported by remote host: this server requires TLS/);
     expect(said[2]).toMatch(/^OpenSMTPD: a failed login as admin: /);
     expect(said[3]).toBe("0123456789abcdec to e@mx.example.org (local user e): Ok: Delivered — delivered locally: the message is in the recipient's mailbox");
+  });
+
+  it('tells a message taken by its msgid, and clients without reverse DNS or QUIT once for all', () => {
+    const said = notes(
+      readMailLog(
+        [
+          at('f274cf34b7d0786b', 'smtp connected address=85.215.236.191 host=mail.example.com'),
+          at('f274cf34b7d0786b', 'smtp tls ciphers=TLSv1.3:TLS_AES_256_GCM_SHA384:256'),
+          at('f274cf34b7d0786b', 'smtp message msgid=78e5c402 size=1118 nrcpt=1 proto=ESMTP'),
+          at('f274cf34b7d0786b', 'smtp envelope evpid=78e5c402920bcc4f from=<info@example.com> to=<c@example.org>'),
+          at('f274cf34b7d0786b', 'smtp disconnected reason=quit'),
+          at('c1a89cb774083905', 'smtp connected address=185.234.219.64 host=<unknown>'),
+          at('c1a89cb774083905', 'smtp disconnected reason=disconnect'),
+          at('c1a89cb8c5b84cbf', 'smtp connected address=193.32.160.143 host=<unknown>'),
+          at('c1a89cb8c5b84cbf', 'smtp disconnected reason=disconnect'),
+          at('c1a89cb8c5b84cc0', 'smtp disconnected reason="io-error: handshake failed: error:0A00006C:SSL routines::bad key share"'),
+        ].join('\n'),
+      ),
+    );
+    expect(said).toEqual([
+      'f274cf34b7d0786b: took message 78e5c402, 1118 bytes, for 1 recipient: the evpid of each recipient\'s envelope begins with 78e5c402, and its delivery lines carry it: grep 78e5c402 for the message\'s way',
+      expect.stringMatching(/^OpenSMTPD: clients whose address has no reverse DNS name that resolves back \(host=<unknown>\)/),
+      expect.stringMatching(/^OpenSMTPD: clients that hung up without QUIT \(reason=disconnect\)/),
+      expect.stringMatching(/^OpenSMTPD: connections that failed \(reason=io-error\): most often a TLS handshake broken off/),
+    ]);
   });
 });

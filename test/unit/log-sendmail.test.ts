@@ -89,4 +89,11 @@ describe("Sendmail's log", () => {
     expect(said[2]).toMatch(/\[203\.0\.113\.5\] sent AUTH 3 times in one connection/);
     expect(said[3]).toMatch(/a failed login \(LOGIN as admin\) from \[203\.0\.113\.5\]/);
   });
+
+  it('says a recipient it does not know was refused with 550 5.1.1, and how to add one', () => {
+    const [said] = notes(readMailLog(at('sm-mta', '4AU0CYx1001245: <nobody@mx.example.org>... User unknown')));
+    expect(said).toBe(
+      'sendmail: refused the recipient <nobody@mx.example.org>: no local user or alias of that name (it answered the client "550 5.1.1 <nobody@mx.example.org>... User unknown"). Check the spelling, or add an alias to /etc/mail/aliases and run newaliases',
+    );
+  });
 });
