@@ -20,7 +20,7 @@ import { FloodWatch } from './terminal/flood-watch.js';
 import { EOL, SGR, formatAddress, formatConnected, formatConnecting, formatNote, paint } from './terminal/render.js';
 import { practiceServerLog, type LogEntry } from '../shared/practice/server-log.js';
 import { formatCoach, formatExplained, formatExplanation, formatHint, formatQueued } from './terminal/render-replies.js';
-import { formatReport, formatStored, formatTlsReport } from './terminal/render-findings.js';
+import { formatReport, formatStored, formatTlsReport, reportNote } from './terminal/render-findings.js';
 import { explainFailure, failureReport } from '../shared/smtp/connect-failure.js';
 import { GREETING_SILENCE_MS, idleNote, silentGreeting } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
@@ -589,11 +589,11 @@ export function startApp(boot: BootHandOver): void {
         return checks.onDane(m, at);
       case 'stored':
         transcript.note(`the practice server stored it as message #${m.n}`, at);
-        if (m.bounce !== undefined) {
-          const to = m.bounce.n === null ? 'none sent: it came from the null sender' : `message #${m.bounce.n} sent to <${m.from}>`;
-          transcript.note(`delivering it to ${m.bounce.failed.join(', ')} failed; the bounce: ${to}`, at);
+        for (const r of m.reports ?? []) transcript.note(reportNote(r, m.from), at);
+        if (practiceTrail?.open === true) {
+          const reports = (m.reports ?? []).map((r) => ({ action: r.action, recipients: r.recipients, n: r.n }));
+          practiceTrail.entries.push({ kind: 'stored', n: m.n, ...(reports.length === 0 ? {} : { reports }) });
         }
-        if (practiceTrail?.open === true) practiceTrail.entries.push({ kind: 'stored', n: m.n, ...(m.bounce === undefined ? {} : { bounced: { failed: m.bounce.failed, n: m.bounce.n } }) });
         // Shown after the reply to the final "." when that is still to come (the practice server stores first).
         if (model.unanswered.includes('.')) pendingStored = m;
         else view.write(formatStored(m));

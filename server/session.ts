@@ -28,6 +28,7 @@ import {
   type ErrorCode,
   type PracticeInfo,
   type ServerMessage,
+  type StoredReport,
 } from '../shared/protocol/messages.js';
 import { DisposableStore } from './disposable.js';
 import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
@@ -420,12 +421,19 @@ export class Session {
       const cut = m.raw.length > MAX_STORED_CHARS;
       const to = m.to.slice(0, MAX_STORED_RECIPIENTS);
       const stored = { type: 'stored' as const, n: m.n, from: m.from, to, recipients: m.to.length, text: cut ? m.raw.slice(0, MAX_STORED_CHARS) : m.raw, cut };
-      const b = m.bounce;
-      if (b === undefined) return this.send(stored);
-      const failed = b.failed.slice(0, MAX_STORED_RECIPIENTS);
-      const text = b.sent ? b.message.raw : '';
-      const n = b.sent ? b.message.n : null;
-      this.send({ ...stored, bounce: { failed, n, text: text.slice(0, MAX_STORED_CHARS), cut: text.length > MAX_STORED_CHARS } });
+      if (m.reports === undefined) return this.send(stored);
+      const reports = m.reports.map((r): StoredReport => {
+        const text = r.message?.raw ?? '';
+        const report: StoredReport = {
+          action: r.action,
+          recipients: r.recipients.slice(0, MAX_STORED_RECIPIENTS),
+          n: r.message?.n ?? null,
+          text: text.slice(0, MAX_STORED_CHARS),
+          cut: text.length > MAX_STORED_CHARS,
+        };
+        return r.unsent === undefined ? report : { ...report, unsent: r.unsent };
+      });
+      this.send({ ...stored, reports });
     };
     this.practiceClient ??= `browser session ${++practiceClients}`;
     this.unwatchStored = stored.watch(localPort, this.onStored, this.practiceClient);

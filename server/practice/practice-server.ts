@@ -4,7 +4,8 @@
  * self-signed certificate made when it starts, AUTH after STARTTLS with one practice login (RFC 4954), mailboxes
  * alice, bob, carol and postmaster, no relaying but for a logged-in user (and then nothing is delivered anywhere).
  * Four more misbehave on purpose (shared/practice/trouble.ts): greylist@ defers a new sender for a while, full@ is
- * over its quota, slow@ is accepted only after a few seconds, gone@ is accepted and then bounced.
+ * over its quota, slow@ is accepted only after a few seconds, gone@ is accepted and then bounced. It offers DSN
+ * (RFC 3461): a recipient's NOTIFY= says whether its failure is reported (the bounce) and whether its delivery is.
  * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) as stored, with the trace lines a delivering server
  * puts first, for tests and for the learner: the bridge shows each session the messages its connection sent.
  */
@@ -15,7 +16,7 @@ import { generate as generateCertificate } from 'selfsigned';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
-import { bounceMessage } from './bounce.js';
+import { deliveryReport, type ReportRecipient } from './dsn.js';
 import { practiceQueueId } from '../../shared/practice/server-log.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
 
@@ -30,8 +31,6 @@ export const PRACTICE_USER = 'trainee';
 export const PRACTICE_PASSWORD = 'practice';
 /** Largest message accepted, in bytes (advertised as SIZE, RFC 1870; larger ones get 552). */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
-/** The most of a bounced message's header section the bounce returns, in characters. */
-const MAX_RETURNED_HEADER_CHARS = 64_000;
 /** Messages kept in memory. */
 export const MAX_KEPT_MESSAGES = 100;
 /** Greylisting entries remembered at most (a client inventing senders must not grow the server's memory). */
@@ -86,11 +85,19 @@ export interface ReceivedMessage {
   raw: string;
   subject: string | undefined;
   /**
-   * For a message with recipients whose delivery failed after it was accepted (gone@): the bounce sent back to its
-   * sender (itself stored as the next message), or `sent: false` for a message from the null sender, which gets
-   * none (RFC 5321 §4.5.5).
+   * The delivery status notifications the message's deliveries called for, sent back to its sender (each stored as a
+   * message of its own): a bounce for the recipients whose delivery failed after it was accepted (gone@), a report
+   * for those that asked to hear of their delivery (NOTIFY=SUCCESS). None goes to the null sender (RFC 5321 §4.5.5)
+   * or for recipients whose NOTIFY= leaves the outcome out (RFC 3461 §4.1): `message` is then null, `unsent` why.
    */
-  bounce?: { failed: string[]; sent: true; message: ReceivedMessage } | { failed: string[]; sent: false };
+  reports?: PracticeReport[];
+}
+
+export interface PracticeReport {
+  action: 'failed' | 'delivered';
+  recipients: string[];
+  message: ReceivedMessage | null;
+  unsent?: 'null-sender' | 'notify';
 }
 
 /** Where the practice server's stored messages are announced, per client connection (its port). */
@@ -175,6 +182,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       rejectOversized: true,
       socketTimeout: IDLE_TIMEOUT_MS,
       closeTimeout: CLOSE_GRACE_MS,
+      hideDSN: false, // NOTIFY=, RET=, ENVID=, ORCPT= (RFC 3461): reports of failures and, if asked, of deliveries
       logger: false, // also silences the warning about the built-in test certificate, replaced in listen()
       onAuth: (auth, _session, callback) => {
         const ok = auth.username === PRACTICE_USER && auth.password === PRACTICE_PASSWORD;
@@ -315,39 +323,74 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       raw: traceHeaders(session, from, n, arrived) + sent,
       subject: parsed.subject,
     };
-    const failed = message.to.filter((a) => localPartOf(a).local === GONE_MAILBOX && localPartOf(a).domain === PRACTICE_DOMAIN);
-    if (failed.length > 0) message.bounce = from === '' ? { failed, sent: false } : { failed, sent: true, message: this.bounce(message, failed, arrived) };
     this.keep(message);
+    const reports = this.reports(message, session, arrived);
+    if (reports.length > 0) message.reports = reports;
     this.watchers.get(session.remotePort)?.onStored(message);
     return n;
+  }
+
+  /**
+   * What the message's deliveries report to its sender (RFC 3461 §4.1): the failures (gone@, refused behind the
+   * practice server) unless their NOTIFY= leaves FAILURE out, the deliveries whose NOTIFY= asks for SUCCESS; nothing
+   * to the null sender.
+   */
+  private reports(message: ReceivedMessage, session: SMTPServerSession, arrived: Date): PracticeReport[] {
+    const out: PracticeReport[] = [];
+    const gone = (a: string): boolean => localPartOf(a).local === GONE_MAILBOX && localPartOf(a).domain === PRACTICE_DOMAIN;
+    for (const action of ['failed', 'delivered'] as const) {
+      const rcpts = session.envelope.rcptTo.filter((r) => gone(r.address) === (action === 'failed'));
+      const wanted = rcpts.filter((r) => {
+        const notify = r.dsn?.notify?.map((v) => v.toUpperCase());
+        // Without NOTIFY=, a server reports failures only (RFC 3461 §4.1).
+        return notify === undefined ? action === 'failed' : notify.includes(action === 'failed' ? 'FAILURE' : 'SUCCESS');
+      });
+      if (action === 'failed' && rcpts.length > wanted.length) {
+        out.push({ action, recipients: rcpts.filter((r) => !wanted.includes(r)).map((r) => r.address), message: null, unsent: 'notify' });
+      }
+      if (wanted.length === 0) continue;
+      const recipients = wanted.map((r) => r.address);
+      if (message.from === '') {
+        out.push({ action, recipients, message: null, unsent: 'null-sender' });
+        continue;
+      }
+      const listed: ReportRecipient[] = wanted.map((r) => ({
+        address: r.address,
+        ...(r.dsn?.orcpt === undefined ? {} : { orcpt: r.dsn.orcpt }),
+        ...(action === 'failed' ? { failure: { host: GONE_HOST, reply: goneReply(r.address) } } : {}),
+      }));
+      out.push({ action, recipients, message: this.report(action, message, session, listed, arrived) });
+    }
+    return out;
+  }
+
+  /** A report sent back to the message's sender, kept as the next message (its mailbox is elsewhere: not delivered). */
+  private report(action: 'failed' | 'delivered', original: ReceivedMessage, session: SMTPServerSession, recipients: ReportRecipient[], arrived: Date): ReceivedMessage {
+    const n = ++this.received;
+    const { ret, envid } = session.envelope.dsn ?? {};
+    const text = deliveryReport({
+      action,
+      queueId: practiceQueueId(original.n),
+      reportId: practiceQueueId(n),
+      sender: original.from,
+      ...(ret === undefined || ret === null ? {} : { ret }),
+      ...(envid === undefined || envid === null ? {} : { envid }),
+      recipients,
+      arrived,
+      at: new Date(),
+      original: original.raw,
+      domain: PRACTICE_DOMAIN,
+    });
+    const subject = action === 'failed' ? 'Undelivered Mail Returned to Sender' : 'Successful Mail Delivery Report';
+    const report: ReceivedMessage = { n, from: '', to: [original.from], raw: text, subject };
+    this.keep(report);
+    return report;
   }
 
   private keep(message: ReceivedMessage): void {
     this.messages.push(message);
     if (this.messages.length > MAX_KEPT_MESSAGES) this.messages.shift();
     this.emit('message', message);
-  }
-
-  /**
-   * The delivery of an accepted message to gone@ fails behind the practice server: the bounce it sends its sender,
-   * kept as the next message (the sender's mailbox is elsewhere: nothing is delivered).
-   */
-  private bounce(original: ReceivedMessage, failed: readonly string[], arrived: Date): ReceivedMessage {
-    const n = ++this.received;
-    const end = original.raw.search(/\r?\n\r?\n/);
-    const text = bounceMessage({
-      queueId: practiceQueueId(original.n),
-      bounceId: practiceQueueId(n),
-      sender: original.from,
-      failed: failed.map((address) => ({ address, host: GONE_HOST, reply: goneReply(address) })),
-      arrived,
-      at: new Date(),
-      headers: (end < 0 ? original.raw.trimEnd() : original.raw.slice(0, end)).slice(0, MAX_RETURNED_HEADER_CHARS),
-      domain: PRACTICE_DOMAIN,
-    });
-    const bounce: ReceivedMessage = { n, from: '', to: [original.from], raw: text, subject: 'Undelivered Mail Returned to Sender' };
-    this.keep(bounce);
-    return bounce;
   }
 
   /**

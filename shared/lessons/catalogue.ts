@@ -503,7 +503,7 @@ export const LESSONS: readonly Lesson[] = [
         task: 'Read the bounce: its Diagnostic-Code: line quotes the reply behind it. Type /explain and that reply (or select the line, Ctrl+C, then /explain and Ctrl+V). Nothing is sent.',
         type: [`/explain ${goneReply(`${GONE_MAILBOX}@practice.test`)}`],
         expect: { local: 'explain', code: 550 },
-        learn: 'A bounce names the recipient (Final-Recipient:), the outcome (Action: failed), the enhanced status (Status: 5.1.1, the mailbox does not exist), the server that refused it (Remote-MTA:) and its very words (Diagnostic-Code:). Admins reading a bounce look for that line: it is the receiving server speaking. Paste & explain reads a whole bounce the same way.',
+        learn: 'A bounce names the recipient (Final-Recipient:), the outcome (Action: failed), the enhanced status (Status: 5.1.1, the mailbox does not exist), the server that refused it (Remote-MTA:) and its very words (Diagnostic-Code:). Admins reading a bounce look for that line: it is the receiving server speaking. Paste & explain reads a whole bounce the same way. A recipient can ask to hear either way (DSN): RCPT TO:<…> NOTIFY=SUCCESS,FAILURE, or NOTIFY=NEVER for neither; Tab offers them where the server lists DSN, as the practice server does.',
         source: 'RFC 3464 §2.3; RFC 3463',
       },
     ],

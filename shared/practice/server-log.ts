@@ -11,14 +11,22 @@
 import type { Exchange } from '../smtp/session.js';
 import { GONE_HOST, goneReply } from './trouble.js';
 
+/** What became of some of a stored message's recipients, and the report sent back about them (protocol.StoredReport). */
+export interface StoredOutcome {
+  action: 'failed' | 'delivered';
+  recipients: readonly string[];
+  n: number | null;
+}
+
 export type LogEntry =
   | { kind: 'connect'; at: number }
   | { kind: 'exchange'; ex: Exchange; at: number }
   /**
-   * The practice server stored a message of this connection as its number `n`; `bounced`: the recipients whose
-   * delivery then failed (gone@), and the bounce sent back (its number; null for a message from the null sender).
+   * The practice server stored a message of this connection as its number `n`; `reports`: the recipients whose
+   * delivery then failed (gone@) or who asked to hear of it (NOTIFY=SUCCESS), and the report sent back about them
+   * (its number; null when none went).
    */
-  | { kind: 'stored'; n: number; bounced?: { failed: readonly string[]; n: number | null } }
+  | { kind: 'stored'; n: number; reports?: readonly StoredOutcome[] }
   | { kind: 'close'; at: number };
 
 /**
@@ -116,7 +124,7 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
       inData = false;
       count('DATA', ok);
       if (!ok) reject('END-OF-MESSAGE', before.recipients[0] ?? null);
-      if (ok && stored?.bounced !== undefined) out.push(...bounceLines(stored.n, stored.bounced, e.at, pid));
+      if (ok && stored?.reports !== undefined) out.push(...reportLines(stored.n, stored.reports, e.at, pid));
       stored = null;
       queueId = null;
       continue;
@@ -168,16 +176,26 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
 }
 
 /**
- * A message's delivery to the mailbox server behind the practice server refused (gone@), as Postfix's smtp client
- * and bounce daemon log it (their own processes, numbered after the smtpd's).
+ * A message's deliveries that were reported (protocol.StoredReport), as Postfix's smtp client (a delivery to the
+ * mailbox server behind the practice server refused: gone@) and its bounce daemon (the report sent back) log them,
+ * each its own process, numbered after the smtpd's.
  */
-function bounceLines(n: number, bounced: NonNullable<Extract<LogEntry, { kind: 'stored' }>['bounced']>, at: number, pid: number): string[] {
+function reportLines(n: number, reports: readonly StoredOutcome[], at: number, pid: number): string[] {
   const id = practiceQueueId(n);
-  const out = bounced.failed.map(
-    (to) =>
-      `${syslogTime(at)} practice postfix/smtp[${pid + 1}]: ${id}: to=<${to}>, relay=${GONE_HOST}:25, delay=0.1, delays=0.05/0/0.03/0.02, dsn=5.1.1, status=bounced (host ${GONE_HOST} said: ${goneReply(to)} (in reply to RCPT TO command))`,
-  );
-  if (bounced.n !== null) out.push(`${syslogTime(at)} practice postfix/bounce[${pid + 2}]: ${id}: sender non-delivery notification: ${practiceQueueId(bounced.n)}`);
+  const out: string[] = [];
+  for (const r of reports) {
+    if (r.action !== 'failed') continue;
+    for (const to of r.recipients) {
+      out.push(
+        `${syslogTime(at)} practice postfix/smtp[${pid + 1}]: ${id}: to=<${to}>, relay=${GONE_HOST}:25, delay=0.1, delays=0.05/0/0.03/0.02, dsn=5.1.1, status=bounced (host ${GONE_HOST} said: ${goneReply(to)} (in reply to RCPT TO command))`,
+      );
+    }
+  }
+  for (const r of reports) {
+    if (r.n === null) continue;
+    const what = r.action === 'failed' ? 'non-delivery' : 'delivery status';
+    out.push(`${syslogTime(at)} practice postfix/bounce[${pid + 2}]: ${id}: sender ${what} notification: ${practiceQueueId(r.n)}`);
+  }
   return out;
 }
 

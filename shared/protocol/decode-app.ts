@@ -31,6 +31,7 @@ import {
   type RdnsName,
   type ServerMessage,
   type StoredMessage,
+  type StoredReport,
 } from './messages.js';
 
 type Obj = Record<string, unknown>;
@@ -244,13 +245,26 @@ function decodeStored(m: Obj): Decoded<StoredMessage> {
   if (!isCount(recipients) || recipients < to.length) return { ok: false, error: 'stored: bad "recipients"' };
   if (!isStr(text, MAX_STORED_CHARS) || typeof cut !== 'boolean') return { ok: false, error: 'stored: bad "text" or "cut"' };
   const value: StoredMessage = { v: PROTOCOL_VERSION, type: 'stored', n, from, to, recipients, text, cut };
-  if (m.bounce === undefined) return { ok: true, value };
-  const b = m.bounce;
-  const addresses = isObj(b) && Array.isArray(b.failed) && b.failed.length > 0 && b.failed.length <= MAX_STORED_RECIPIENTS && b.failed.every((a) => isStr(a, MAX_HOST_CHARS + 64));
-  if (!isObj(b) || !addresses || (b.n !== null && !isCount(b.n)) || !isStr(b.text, MAX_STORED_CHARS) || typeof b.cut !== 'boolean' || (b.n === null && b.text !== '')) {
-    return { ok: false, error: 'stored: bad "bounce"' };
+  if (m.reports === undefined) return { ok: true, value };
+  if (!Array.isArray(m.reports) || m.reports.length === 0 || m.reports.length > 2) return { ok: false, error: 'stored: bad "reports"' };
+  const reports = m.reports.map(decodeStoredReport);
+  if (!reports.every((r): r is StoredReport => r !== null)) return { ok: false, error: 'stored: bad "reports"' };
+  return { ok: true, value: { ...value, reports } };
+}
+
+/** One report of a `stored` message, or null. */
+function decodeStoredReport(r: unknown): StoredReport | null {
+  if (!isObj(r) || (r.action !== 'failed' && r.action !== 'delivered')) return null;
+  const { recipients, n, unsent, text, cut } = r;
+  if (!Array.isArray(recipients) || recipients.length === 0 || recipients.length > MAX_STORED_RECIPIENTS || !recipients.every((a) => isStr(a, MAX_HOST_CHARS + 64))) return null;
+  if (!isStr(text, MAX_STORED_CHARS) || typeof cut !== 'boolean') return null;
+  // Sent: a number and a text; not sent: why, and nothing else.
+  if (n === null) {
+    if ((unsent !== 'null-sender' && unsent !== 'notify') || text !== '') return null;
+    return { action: r.action, recipients: recipients as string[], n, unsent, text, cut };
   }
-  return { ok: true, value: { ...value, bounce: { failed: b.failed as string[], n: b.n, text: b.text, cut: b.cut } } };
+  if (!isCount(n) || unsent !== undefined) return null;
+  return { action: r.action, recipients: recipients as string[], n, text, cut };
 }
 
 /** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl` or `stored` message (JSON text), or why not. */

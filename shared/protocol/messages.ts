@@ -557,12 +557,24 @@ export interface StoredMessage {
   /** The message as stored (with the trace lines the server put before it), at most MAX_STORED_CHARS. */
   text: string;
   cut: boolean;
-  /**
-   * Recipients whose delivery failed after the message was accepted (gone@practice.test), at most
-   * MAX_STORED_RECIPIENTS, and the bounce sent back to `from`: its message number and text (at most
-   * MAX_STORED_CHARS). `n` is null, and `text` empty, for a message from the null sender, which gets no bounce.
-   */
-  bounce?: { failed: string[]; n: number | null; text: string; cut: boolean };
+  /** The delivery status notifications its deliveries called for (at most two: failures, deliveries). */
+  reports?: StoredReport[];
+}
+
+/**
+ * A delivery status notification (RFC 3464) the practice server sent back to a stored message's sender, or would
+ * have: a bounce (`failed`: gone@practice.test, refused after the message was accepted) or a delivery report
+ * (`delivered`: asked for with NOTIFY=SUCCESS). `recipients`: those it is about, at most MAX_STORED_RECIPIENTS; `n`
+ * and `text` (at most MAX_STORED_CHARS): the report as a message; or `n` null, `text` empty and `unsent` why none went
+ * (the null sender; NOTIFY= leaving the outcome out).
+ */
+export interface StoredReport {
+  action: 'failed' | 'delivered';
+  recipients: string[];
+  n: number | null;
+  unsent?: 'null-sender' | 'notify';
+  text: string;
+  cut: boolean;
 }
 
 export type ServerMessage =

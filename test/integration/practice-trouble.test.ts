@@ -193,4 +193,45 @@ describe('the practice mailboxes that refuse on purpose', () => {
     const replies = readBounce(bounce.raw).flatMap((s) => (s.kind === 'reply' ? [s.exchange] : []));
     expect(replies.map((e) => [e.reply.code, e.reply.enhanced?.text, e.command?.verb, e.command?.path])).toEqual([[550, '5.1.1', 'RCPT', 'gone@practice.test']]);
   });
+
+  /** Sends a message with these MAIL FROM and RCPT TO lines; returns the `stored` message the bridge showed. */
+  async function sendWith(mail: string, rcpts: readonly string[], subject: string) {
+    expect((await say(mail)).code).toBe(250);
+    for (const r of rcpts) expect((await say(r)).code).toBe(250);
+    expect((await say('DATA')).code).toBe(354);
+    for (const line of [`Subject: ${subject}`, '', 'The body.']) client.line(line);
+    expect((await say('.')).code).toBe(250);
+    return client.next('stored');
+  }
+
+  it('offers DSN: NOTIFY=NEVER silences a bounce; a message from the null sender gets none', async () => {
+    const ehlo = await say('EHLO again');
+    expect(ehlo.lines.map((l) => l.text)).toContain('DSN');
+    const never = await sendWith('MAIL FROM:<trainee@example.org>', [`RCPT TO:<${GONE_MAILBOX}@practice.test> NOTIFY=NEVER`], 'never tell me');
+    expect(never.reports).toEqual([{ action: 'failed', recipients: ['gone@practice.test'], n: null, unsent: 'notify', text: '', cut: false }]);
+    const fromNull = await sendWith('MAIL FROM:<>', [`RCPT TO:<${GONE_MAILBOX}@practice.test>`, 'RCPT TO:<alice@practice.test>'], 'a bounce of my own');
+    expect(fromNull.reports).toEqual([{ action: 'failed', recipients: ['gone@practice.test'], n: null, unsent: 'null-sender', text: '', cut: false }]);
+    // No report was written: only the two messages are kept.
+    expect(app.practice!.messages.map((m) => m.subject)).toEqual(['never tell me', 'a bounce of my own']);
+  });
+
+  it('reports a delivery asked for with NOTIFY=SUCCESS, with ENVID, ORCPT and the whole message for RET=FULL', async () => {
+    const stored = await sendWith(
+      'MAIL FROM:<trainee@example.org> RET=FULL ENVID=QQ314159',
+      ['RCPT TO:<alice@practice.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;alice@practice.test', 'RCPT TO:<bob@practice.test>'],
+      'tell me when it arrives',
+    );
+    expect(stored.reports).toEqual([{ action: 'delivered', recipients: ['alice@practice.test'], n: stored.n + 1, text: expect.any(String), cut: false }]);
+    const report = app.practice!.messages.find((m) => m.n === stored.n + 1)!;
+    expect(report).toMatchObject({ from: '', to: ['trainee@example.org'], subject: 'Successful Mail Delivery Report' });
+    const parsed = await simpleParser(report.raw);
+    expect(parsed.headers.get('content-type')).toMatchObject({ value: 'multipart/report', params: { 'report-type': 'delivery-status' } });
+    expect(parsed.text).toMatch(/^Original-Envelope-Id: QQ314159\n/m);
+    expect(parsed.text).toMatch(/^Final-Recipient: rfc822; alice@practice\.test\nOriginal-Recipient: rfc822;alice@practice\.test\nAction: delivered\nStatus: 2\.0\.0$/m);
+    // bob asked for nothing: his delivery is not reported.
+    expect(report.raw).not.toContain('bob@practice.test');
+    // RET=FULL: the whole message comes back, its body too.
+    expect(parsed.attachments.map((a) => a.contentType)).toEqual(['message/rfc822']);
+    expect(parsed.attachments[0]?.content.toString()).toMatch(/Subject: tell me when it arrives\r\n\r\nThe body\.\s*$/);
+  });
 });

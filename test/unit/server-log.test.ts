@@ -102,6 +102,29 @@ describe('practiceServerLog: a session as Postfix\'s smtpd logs one', () => {
     expect(practiceServerLog(withStored, 'localhost[127.0.0.1]', 4242, 1)).toContain('Nov 30 00:12:44 practice postfix/smtpd[4242]: 3A0007: client=localhost[127.0.0.1]');
   });
 
+  it('writes the deliveries reported after a stored message\'s end: the bounced one and each report sent', () => {
+    const withReports = entries(EIGHT_STEPS);
+    const end = withReports.findIndex((e) => e.kind === 'exchange' && e.ex.kind === 'end-of-data');
+    withReports.splice(end, 0, {
+      kind: 'stored',
+      n: 7,
+      reports: [
+        { action: 'failed', recipients: ['gone@practice.test'], n: 8 },
+        { action: 'delivered', recipients: ['alice@practice.test'], n: 9 },
+      ],
+    });
+    const lines = practiceServerLog(withReports, 'localhost[127.0.0.1]', 40, 1);
+    const at = lines.findIndex((l) => l.includes('postfix/smtp[41]'));
+    expect(lines.slice(at, at + 3)).toEqual([
+      expect.stringMatching(/^Nov 30 00:12:\d\d practice postfix\/smtp\[41\]: 3A0007: to=<gone@practice\.test>, relay=mailbox\.practice\.test\[192\.0\.2\.25\]:25, .*dsn=5\.1\.1, status=bounced \(host mailbox\.practice\.test\[192\.0\.2\.25\] said: 550 5\.1\.1 <gone@practice\.test>: .* \(in reply to RCPT TO command\)\)$/),
+      expect.stringMatching(/ postfix\/bounce\[42\]: 3A0007: sender non-delivery notification: 3A0008$/),
+      expect.stringMatching(/ postfix\/bounce\[42\]: 3A0007: sender delivery status notification: 3A0009$/),
+    ]);
+    // After the reply to the ".", before QUIT.
+    expect(lines[at - 1]).not.toContain('disconnect');
+    expect(lines.at(-1)).toContain('disconnect from');
+  });
+
   it('counts a message still being typed when the connection was lost as a DATA that failed', () => {
     const lines = practiceServerLog(entries(EIGHT_STEPS.slice(0, 14)), 'localhost[127.0.0.1]', 9, 3);
     expect(lines.at(-2)).toMatch(/lost connection after DATA from localhost\[127\.0\.0\.1\]$/);

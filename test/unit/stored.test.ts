@@ -31,11 +31,15 @@ describe('the stored message at the boundary', () => {
     ['fewer recipients than listed', { recipients: 0 }, 'stored: bad "recipients"'],
     ['a number that is none', { n: -1 }, 'stored: bad "n" or "from"'],
     ['no cut flag', { cut: 'no' }, 'stored: bad "text" or "cut"'],
-    ['a bounce without failed recipients', { bounce: { failed: [], n: 5, text: 'x', cut: false } }, 'stored: bad "bounce"'],
-    ['a bounce of a number that is none', { bounce: { failed: ['g@p'], n: 1.5, text: 'x', cut: false } }, 'stored: bad "bounce"'],
-    ['a bounce not sent with a text', { bounce: { failed: ['g@p'], n: null, text: 'x', cut: false } }, 'stored: bad "bounce"'],
-    ['a bounce text too long', { bounce: { failed: ['g@p'], n: 5, text: 'x'.repeat(MAX_STORED_CHARS + 1), cut: true } }, 'stored: bad "bounce"'],
-    ['a bounce that is a string', { bounce: 'yes' }, 'stored: bad "bounce"'],
+    ['a report without recipients', { reports: [{ action: 'failed', recipients: [], n: 5, text: 'x', cut: false }] }, 'stored: bad "reports"'],
+    ['a report of a number that is none', { reports: [{ action: 'failed', recipients: ['g@p'], n: 1.5, text: 'x', cut: false }] }, 'stored: bad "reports"'],
+    ['a report not sent with a text', { reports: [{ action: 'failed', recipients: ['g@p'], n: null, unsent: 'notify', text: 'x', cut: false }] }, 'stored: bad "reports"'],
+    ['a report not sent without saying why', { reports: [{ action: 'failed', recipients: ['g@p'], n: null, text: '', cut: false }] }, 'stored: bad "reports"'],
+    ['a report sent and said unsent', { reports: [{ action: 'delivered', recipients: ['g@p'], n: 5, unsent: 'notify', text: 'x', cut: false }] }, 'stored: bad "reports"'],
+    ['a report of another action', { reports: [{ action: 'delayed', recipients: ['g@p'], n: 5, text: 'x', cut: false }] }, 'stored: bad "reports"'],
+    ['a report text too long', { reports: [{ action: 'failed', recipients: ['g@p'], n: 5, text: 'x'.repeat(MAX_STORED_CHARS + 1), cut: true }] }, 'stored: bad "reports"'],
+    ['three reports', { reports: [1, 2, 3].map(() => ({ action: 'failed', recipients: ['g@p'], n: 5, text: 'x', cut: false })) }, 'stored: bad "reports"'],
+    ['reports that are a string', { reports: 'yes' }, 'stored: bad "reports"'],
   ])('refuses %s', (_what, over, error) => {
     expect(decodeAppMessage(JSON.stringify({ ...stored(), ...over }))).toEqual({ ok: false, error });
   });
@@ -45,22 +49,33 @@ describe('formatStored', () => {
   const BOUNCE = 'Return-Path: <>\r\nFrom: MAILER-DAEMON@practice.test (Mail Delivery System)\r\n\r\nDiagnostic-Code: smtp; 550 5.1.1 <g@practice.test>: User unknown\r\n';
 
   it('reads a bounce at the boundary, and shows it after a message some recipients got', () => {
-    const withBounce = stored({ to: ['b@practice.test', 'g@practice.test'], recipients: 2, bounce: { failed: ['g@practice.test'], n: 5, text: BOUNCE, cut: false } });
+    const withBounce = stored({ to: ['b@practice.test', 'g@practice.test'], recipients: 2, reports: [{ action: 'failed', recipients: ['g@practice.test'], n: 5, text: BOUNCE, cut: false }] });
     expect(decodeAnyServerMessage(encodeServerMessage(withBounce))).toEqual({ ok: true, value: withBounce });
     const out = plain(formatStored(withBounce));
     expect(out).toContain("-- the practice server stored it as message #4, as the recipient's mailbox would show it:");
-    expect(out).toMatch(/-- then it delivered it to the mailbox server behind it, which refused g@practice\.test: the practice server sends this bounce, message #5, from <> \(the null sender\) to the envelope sender <a@example\.org>/);
+    expect(out).toMatch(/-- then it delivered it to the mailbox server behind it, which refused g@practice\.test: the practice server sends this bounce, message #5, from <> \(the null sender\) to the envelope sender <a@example\.org>, for people and for programs \(RFC 3464\):/);
     expect(out).toContain('   │ Diagnostic-Code: smtp; 550 5.1.1 <g@practice.test>: User unknown');
     expect(out).toMatch(/-- a 250 at the final "\." means "accepted", not "delivered"/);
   });
 
   it('shows only the bounce when every recipient failed, and no bounce for a message from the null sender', () => {
-    const all = plain(formatStored(stored({ to: ['g@practice.test'], bounce: { failed: ['g@practice.test'], n: 5, text: BOUNCE, cut: false } })));
+    const all = plain(formatStored(stored({ to: ['g@practice.test'], reports: [{ action: 'failed', recipients: ['g@practice.test'], n: 5, text: BOUNCE, cut: false }] })));
     expect(all).toMatch(/^-- the practice server queued it as message #4\r\n-- then it delivered it/);
     expect(all).not.toContain('Subject: hi');
-    const none = plain(formatStored(stored({ from: '', to: ['g@practice.test'], bounce: { failed: ['g@practice.test'], n: null, text: '', cut: false } })));
-    expect(none).toContain('no bounce goes back: a bounce is never bounced (RFC 5321 §4.5.5)');
+    const none = plain(formatStored(stored({ from: '', to: ['g@practice.test'], reports: [{ action: 'failed', recipients: ['g@practice.test'], n: null, unsent: 'null-sender', text: '', cut: false }] })));
+    expect(none).toContain('no report goes back: a bounce is never bounced (RFC 5321 §4.5.5), and the message is dropped');
     expect(none).not.toContain('│');
+    const never = plain(formatStored(stored({ to: ['g@practice.test'], reports: [{ action: 'failed', recipients: ['g@practice.test'], n: null, unsent: 'notify', text: '', cut: false }] })));
+    expect(never).toContain('their RCPT TO said NOTIFY= without FAILURE, so no bounce goes back: the sender is never told (RFC 3461 §4.1)');
+  });
+
+  it('shows a delivery report asked for with NOTIFY=SUCCESS after the message, without the bounce\'s lesson', () => {
+    const report = 'Subject: Successful Mail Delivery Report\r\n\r\nAction: delivered\r\n';
+    const out = plain(formatStored(stored({ reports: [{ action: 'delivered', recipients: ['b@practice.test'], n: 5, text: report, cut: false }] })));
+    expect(out).toContain("-- the practice server stored it as message #4, as the recipient's mailbox would show it:");
+    expect(out).toMatch(/-- it delivered it to b@practice\.test, whose RCPT TO asked to be told \(NOTIFY=SUCCESS\): the practice server sends this delivery report, message #5/);
+    expect(out).toContain('   │ Action: delivered');
+    expect(out).not.toContain('backscatter');
   });
 
   it('shows the message in a frame, tabs as spaces, then what the trace lines and the envelope say', () => {
