@@ -43,6 +43,14 @@ const MAIL_FROM: LessonStep = {
   source: 'RFC 5321 §4.1.1.2',
 };
 
+const DATA: LessonStep = {
+  task: 'Ask to send the message text.',
+  type: ['DATA'],
+  expect: { answers: ['DATA'], code: 354 },
+  learn: '354: go ahead, end with a line holding only ".".',
+  source: 'RFC 5321 §4.1.1.4',
+};
+
 const MESSAGE_TEXT: LessonStep = {
   task: 'Type the message: the body, as many lines as you like, then a line with only "." to end it.',
   type: ['Hello, Alice.', '.'],
@@ -443,13 +451,7 @@ export const LESSONS: readonly Lesson[] = [
         retry: 'The practice server takes mail for alice, bob, carol and postmaster @practice.test; if it says 503, name the sender first.',
         source: 'Postfix smtpd(8), cleanup(8)',
       },
-      {
-        task: 'Ask to send the message text.',
-        type: ['DATA'],
-        expect: { answers: ['DATA'], code: 354 },
-        learn: '354: go ahead, end with a line holding only ".".',
-        source: 'RFC 5321 §4.1.1.4',
-      },
+      DATA,
       {
         ...MESSAGE_TEXT,
         type: ['Subject: the server keeps a log', '', 'Hello, Carol.', '.'],
@@ -485,13 +487,7 @@ export const LESSONS: readonly Lesson[] = [
         retry: 'Name gone@practice.test, as shown; if the server says 503, name the sender first.',
         source: 'RFC 5321 §3.3, §7.7',
       },
-      {
-        task: 'Ask to send the message text.',
-        type: ['DATA'],
-        expect: { answers: ['DATA'], code: 354 },
-        learn: '354: go ahead, end with a line holding only ".".',
-        source: 'RFC 5321 §4.1.1.4',
-      },
+      DATA,
       {
         ...MESSAGE_TEXT,
         type: ['Subject: are you still there?', '', 'Hello.', '.'],

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
+import type { Lesson } from '../../shared/lessons/lesson.js';
 import { helotermInChromium, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 /** How long one SMTP round trip through browser, bridge and practice server may take on a slow machine, in ms. */
@@ -174,15 +175,25 @@ describe('guided lessons in Chromium', () => {
     expect(await bar(page).textContent()).toContain(`step ${waitAt + 1} of ${lesson.steps.length}:`);
   });
 
-  it('the server-log lesson goes on after QUIT closes the connection, to /log: the session as the server logged it', async () => {
-    const lesson = findLesson('server-log')!;
+  /**
+   * Opens the lesson from an instructor's link and types each step's lines as the bar shows them, to its end;
+   * `afterStep(n)` runs once step n (1-based) is typed. Returns the page.
+   */
+  async function playThrough(lesson: Lesson, afterStep?: (page: Page, n: number) => Promise<void>): Promise<Page> {
     const total = lesson.steps.length;
     const page = await openPage(`?lesson=${lesson.id}&connect=1`);
     for (let n = 2; n <= total; n++) {
       const lines = await stepShown(page, n, total);
       expect(lines).toEqual(lesson.steps[n - 1]!.type);
       for (const line of lines) await typeLine(page, line);
+      await afterStep?.(page, n);
     }
+    return page;
+  }
+
+  it('the server-log lesson goes on after QUIT closes the connection, to /log: the session as the server logged it', async () => {
+    const lesson = findLesson('server-log')!;
+    const page = await playThrough(lesson);
     const text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
     // QUIT's 221 closed the connection before /log, and the lesson did not start over.
     expect(text).not.toContain('↺ The connection closed before the lesson');
@@ -197,20 +208,15 @@ describe('guided lessons in Chromium', () => {
 
   it('the bounce lesson: the bounce shows under the 250, its Diagnostic-Code explained; /log has the delivery', async () => {
     const lesson = findLesson('bounce')!;
-    const total = lesson.steps.length;
-    const page = await openPage(`?lesson=${lesson.id}&connect=1`);
-    for (let n = 2; n <= total; n++) {
-      const lines = await stepShown(page, n, total);
-      expect(lines).toEqual(lesson.steps[n - 1]!.type);
-      for (const line of lines) await typeLine(page, line);
+    const page = await playThrough(lesson, async (p, n) => {
       // The bounce came with the reply to the final ".", before QUIT.
-      if (n === total - 1) {
-        const shown = await terminalText(page);
+      if (n === lesson.steps.length - 1) {
+        const shown = await terminalText(p);
         expect(shown).toMatch(/-- then it delivered it to the mailbox server behind it, which refused gone@practice\.test: the practice server sends this bounce, message #\d+, from <>/);
         expect(shown).toContain('   │ Diagnostic-Code: smtp; 550 5.1.1 <gone@practice.test>: Recipient address');
         expect(shown).toContain('   │ Action: failed');
       }
-    }
+    });
     let text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
     expect(text).not.toContain('↺ The connection closed before the lesson');
     // The /explain step explained the refusal as a reply, in the reply log too.
