@@ -21,7 +21,7 @@ import { EOL, SGR, formatAddress, formatConnected, formatConnecting, formatNote,
 import { practiceServerLog, type LogEntry } from '../shared/practice/server-log.js';
 import { formatCoach, formatExplained, formatExplanation, formatHint, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatStored, formatTlsReport, reportNote } from './terminal/render-findings.js';
-import { explainFailure, failureReport } from '../shared/smtp/connect-failure.js';
+import { explainFailure, failureReport, fallbackNote } from '../shared/smtp/connect-failure.js';
 import { GREETING_SILENCE_MS, idleNote, silentGreeting } from '../shared/smtp/timing.js';
 import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
@@ -244,6 +244,8 @@ export function startApp(boot: BootHandOver): void {
   /** The host of the connection, as dialled (what a certificate's names are checked against). */
   let dialled = '';
   let dialledPort = 0;
+  /** Addresses of the host dialled that did not take the connection, while the bridge dials the next. */
+  let failedAddresses: string[] = [];
   /** What the last TLS handshake showed (for /tls), or null before TLS on this connection. */
   let tlsReport: TlsReport | null = null;
   // When the page URL names the target, so does the WebSocket URL (main.ts): the bridge dialled already.
@@ -533,6 +535,7 @@ export function startApp(boot: BootHandOver): void {
         return connectFromUrl();
       }
       case 'connecting':
+        failedAddresses = [];
         dialled = m.host;
         dialledPort = m.port;
         tlsReport = null;
@@ -551,6 +554,8 @@ export function startApp(boot: BootHandOver): void {
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
         status.connected(m.host, m.address, m.port);
         if (!painted) view.write(formatConnected(m.host, m.address, m.port));
+        if (failedAddresses.length > 0) view.write(formatNote(showControls(fallbackNote(failedAddresses, m.address))));
+        failedAddresses = [];
         if (practice !== null && m.host === practice.host && m.port === practice.port) {
           practiceTrail = { entries: [{ kind: 'connect', at: epoch(at) }], open: true, n: ++practiceConnections };
         } else if (practiceTrail !== null) practiceTrail.open = false;
@@ -628,6 +633,14 @@ export function startApp(boot: BootHandOver): void {
         return;
       }
       case 'error': {
+        // One address of the host did not answer, and the bridge dials the next: a note, not the end of the dial.
+        if (m.code === 'ADDRESS_FAILED') {
+          const address = /^(\S+) did not take the connection/.exec(m.message)?.[1];
+          if (address !== undefined) failedAddresses.push(address);
+          transcript.note(m.message, at);
+          view.write(formatNote(showControls(m.message)));
+          return;
+        }
         transcript.note(`error ${m.code}: ${m.message}`, at);
         status.error(m.code, m.message);
         view.write(formatNote(`error: ${showControls(m.message)}`));

@@ -30,7 +30,7 @@ Targets
   --allow-port <n,...>        ports the bridge may dial (default 25,465,587,2525)  HELOTERM_ALLOW_PORTS
   --public-targets-only       dial public addresses only (automatic beyond loopback) HELOTERM_PUBLIC_TARGETS_ONLY
   --allow-target <t,...>      host names, IPs or CIDRs allowed anyway              HELOTERM_ALLOW_TARGETS
-  --connect-timeout <s>       DNS + TCP + TLS dialling limit (default 10)          HELOTERM_CONNECT_TIMEOUT
+  --connect-timeout <s>       DNS, then each address's TCP + TLS (default 10)      HELOTERM_CONNECT_TIMEOUT
   --dns-server <addr,...>     name servers for /mx lookups (default: the system's) HELOTERM_DNS_SERVERS
   --no-data                   refuse DATA and BDAT                                 HELOTERM_NO_DATA
   --max-recipients <n>        RCPT commands per session                            HELOTERM_MAX_RECIPIENTS

@@ -26,7 +26,7 @@ import { attachGateway, type SessionCounts } from './ws-gateway.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8025;
-/** How long dialling (DNS + TCP + implicit TLS) and a STARTTLS handshake may take, in ms. */
+/** How long the DNS look-up, then each address's TCP + implicit TLS, and a STARTTLS handshake may take, in ms. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Where MTA-STS policies are served (RFC 8461 §3.3). */
 const HTTPS_PORT = 443;

@@ -37,7 +37,7 @@ import type { DnsBudget, DnsResolver } from './dns-lookup.js';
 import type { ReceivedMessage, StoredMessages } from './practice/practice-server.js';
 import { DnsDesk, type DnsDeskDeps } from './dns-desk.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
-import { allowedPorts, checkPort, resolveTarget, type TargetPolicy } from './target-policy.js';
+import { allowedPorts, checkPort, resolveTargets, type TargetPolicy } from './target-policy.js';
 
 /** WebSocket close code for "going away" (RFC 6455 §7.4.1): shutdown. */
 export const CLOSE_GOING_AWAY = 1001;
@@ -439,8 +439,8 @@ export class Session {
     this.unwatchStored = stored.watch(localPort, this.onStored, this.practiceClient);
   }
 
-  private resolve(host: string, port: number): Promise<string> {
-    return resolveTarget(host, port, this.opts.policy, this.opts.lookup);
+  private resolve(host: string, port: number): Promise<string[]> {
+    return resolveTargets(host, port, this.opts.policy, this.opts.lookup);
   }
 
   /** Stop reading the browser while the SMTP server does not read (its socket buffer is full). */

@@ -51,8 +51,8 @@ export const QUIT_LINGER_MS = 1000;
  */
 export interface LinkDeps {
   timeoutMs: number;
-  /** Resolves and checks the target (target-policy.ts resolveTarget): the address to dial. */
-  resolve: (host: string, port: number) => Promise<string>;
+  /** Resolves and checks the target (target-policy.ts resolveTargets): the addresses to dial in turn. */
+  resolve: (host: string, port: number) => Promise<string[]>;
   /** Deployment limits (line-policy.ts), shared by the session's connections; null when none are set. */
   limiter: LineLimiter | null;
   maxReplyLineChars: number;
@@ -126,8 +126,16 @@ export class SmtpLink {
     this.dialAbort = abort;
     this.deps.log({ event: 'connect', host, port, tls: tlsMode });
     this.deps.send({ type: 'connecting', host, port });
-    const resolve = (name: string): Promise<string> => this.deps.resolve(name, port);
-    dial({ host, port, tls: tlsMode, timeoutMs: this.deps.timeoutMs, resolve, signal: abort.signal }).then(
+    const resolve = (name: string): Promise<string[]> => this.deps.resolve(name, port);
+    // An address that did not take the connection, while others are left: said, and dialling goes on (not an end).
+    // Its message begins with the address (protocol.md), for the page to name it.
+    const onAddressFailed = (address: string, err: BridgeError, next: string): void => {
+      this.deps.log({ event: 'address-failed', code: err.code });
+      const why = err.code === ERROR_CODES.CONNECTION_REFUSED ? 'connection refused' : err.code === ERROR_CODES.TIMEOUT ? `no answer within ${this.deps.timeoutMs / 1000} s` : err.message;
+      const message = `${address} did not take the connection (${why}); trying the next address of ${host}, ${next}`;
+      this.deps.send({ type: 'error', code: ERROR_CODES.ADDRESS_FAILED, message });
+    };
+    dial({ host, port, tls: tlsMode, timeoutMs: this.deps.timeoutMs, resolve, onAddressFailed, signal: abort.signal }).then(
       ({ socket, address }) => this.onDialled(socket, address),
       (err: BridgeError) => this.end('error', err.message, err),
     );

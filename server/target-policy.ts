@@ -214,8 +214,15 @@ export function checkAddressClass(host: string, address: Address, policy: Target
 /** A refusal by the target policy, as opposed to a network error. */
 export class TargetRefused extends Error {}
 
-/** Resolves `host` once (numeric spellings without DNS) and checks every address; returns the one to dial. */
-export async function resolveTarget(host: string, port: number, policy: TargetPolicy, lookup: LookupFunction): Promise<string> {
+/** The most addresses of one name dialled in turn (telnet tries them all; MTAs a few, RFC 5321 §5.1). */
+export const MAX_DIAL_ADDRESSES = 4;
+
+/**
+ * Resolves `host` once (numeric spellings without DNS) and checks every address (one refused refuses the name);
+ * returns those to dial in turn, in the resolver's order, each once and at most MAX_DIAL_ADDRESSES: or the practice
+ * server's address alone.
+ */
+export async function resolveTargets(host: string, port: number, policy: TargetPolicy, lookup: LookupFunction): Promise<string[]> {
   const literal = parseAddress(host);
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   const texts = literal !== null ? [bare] : await lookupAll(lookup, bare);
@@ -227,14 +234,13 @@ export async function resolveTarget(host: string, port: number, policy: TargetPo
   }
   // The practice server: dial exactly its address when the name has it (localhost -> ::1 and 127.0.0.1).
   const practice = addresses.map((a) => classifyAddress(a)).find((c) => isPractice(c, port, policy));
-  if (practice !== undefined) return practice.address;
+  if (practice !== undefined) return [practice.address];
   for (const a of addresses) {
     const refusal = checkAddress(host, a, port, policy);
     if (refusal !== null) throw new TargetRefused(refusal);
   }
-  const first = addresses[0];
-  if (first === undefined) throw Object.assign(new Error(`${host} has no address`), { code: 'ENOTFOUND' });
-  return classifyAddress(first).address;
+  if (addresses.length === 0) throw Object.assign(new Error(`${host} has no address`), { code: 'ENOTFOUND' });
+  return [...new Set(addresses.map((a) => classifyAddress(a).address))].slice(0, MAX_DIAL_ADDRESSES);
 }
 
 function lookupAll(lookup: LookupFunction, host: string): Promise<string[]> {

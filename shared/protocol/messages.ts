@@ -293,6 +293,8 @@ export const ERROR_CODES = {
   CONNECTION_REFUSED: 'CONNECTION_REFUSED',
   /** No answer within the connect timeout. */
   TIMEOUT: 'TIMEOUT',
+  /** One address of the host did not take the connection (refused, unreachable, no answer); the next is dialled. */
+  ADDRESS_FAILED: 'ADDRESS_FAILED',
   /** The host name does not exist in DNS (ENOTFOUND). */
   DNS_NOT_FOUND: 'DNS_NOT_FOUND',
   /** Network unreachable, host unreachable, reset and other socket errors. */

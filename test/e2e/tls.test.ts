@@ -4,8 +4,9 @@
  * for keyboard users, and /tls shows it again. The EHLO reply judged before and over TLS; a handshake or a
  * connection that fails, explained.
  */
-import net from 'node:net';
-import { beforeAll, describe, expect, it } from 'vitest';
+import net, { type LookupFunction } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { cellCenter, helotermInChromium, linesAfter, poll, waitForTerminal } from '../helpers/browser.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
@@ -132,5 +133,36 @@ describe('a refused connection in Chromium', () => {
     const entry = page.locator('.reply-log li.net');
     await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
     expect(await entry.locator('.reply-code').textContent()).toBe('NET');
+  });
+});
+
+describe('a name with several addresses in Chromium', () => {
+  let fake: FakeSmtp;
+  beforeAll(async () => {
+    fake = await startFakeSmtp({ onConnect: ['220 mx.multi.test ESMTP\r\n'] });
+  });
+  afterAll(() => fake?.close());
+  // The name's first address refuses (nothing listens on 127.0.0.2), its second is the scripted server.
+  const lookup: LookupFunction = (hostname, _opts, cb) => {
+    if (hostname !== 'mx.multi.test') return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+    (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
+      { address: '127.0.0.2', family: 4 },
+      { address: '127.0.0.1', family: 4 },
+    ]);
+  };
+  const { pages, app } = helotermInChromium(() => ({ practice: false, allowedPorts: [fake.port], lookup }));
+
+  it('says which address did not answer, connects to the next, and what that costs senders', async () => {
+    // Connected from the link: the first failure comes while the boot script paints, and the app shows it.
+    const page = await pages.open(`${app().url}?host=mx.multi.test&port=${fake.port}&connect=1`);
+    const text = await waitForTerminal(page, (t) => /^220 mx\.multi\.test/m.test(t), REPLY_TIMEOUT_MS, 'the greeting');
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('-- 127.0.0.2 did not take the connection'));
+    expect(lines.slice(at, at + 3)).toEqual([
+      `-- 127.0.0.2 did not take the connection (connection refused); trying the next address of mx.multi.test, 127.0.0.1`,
+      `-- connected to mx.multi.test (127.0.0.1:${fake.port})`,
+      expect.stringMatching(/^-- 127\.0\.0\.2 did not take the connection, 127\.0\.0\.1 did: senders try a mail server's addresses in turn too/),
+    ]);
+    expect(await page.locator('.status').textContent()).toContain('Connected to mx.multi.test');
   });
 });

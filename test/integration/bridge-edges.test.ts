@@ -168,6 +168,43 @@ describe('dialling', () => {
     expect((await client.nextReply()).code).toBe(220);
   });
 
+  /** A lookup that gives each name the addresses listed for it, in order. */
+  const lookupOf = (names: Record<string, string[]>): LookupFunction => (hostname, _opts, cb) => {
+    const list = names[hostname];
+    if (list === undefined) return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+    (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  };
+
+  it('dials a name\'s addresses in turn, as telnet does: one that refuses is said, and the next one answers', async () => {
+    // Nothing listens on 127.0.0.2 (loopback too): refused at once.
+    const lookup = lookupOf({ 'multi.test': ['127.0.0.2', '127.0.0.2', '127.0.0.1'] });
+    const { client, fake, events } = await setup({ onConnect: [GREETING] }, { lookup });
+    client.send({ type: 'connect', host: 'multi.test', port: fake.port, tls: 'none' });
+    // Each address once: the repeated one is not dialled twice.
+    expect(await client.next('error')).toEqual({
+      v: PROTOCOL_VERSION,
+      type: 'error',
+      code: 'ADDRESS_FAILED',
+      message: '127.0.0.2 did not take the connection (connection refused); trying the next address of multi.test, 127.0.0.1',
+    });
+    expect(await client.next('connected')).toMatchObject({ host: 'multi.test', address: '127.0.0.1', port: fake.port });
+    expect((await client.nextReply()).code).toBe(220);
+    expect(client.all('error')).toHaveLength(1);
+    expect(events.filter((e) => e.event === 'address-failed')).toEqual([expect.objectContaining({ code: 'CONNECTION_REFUSED' })]);
+  });
+
+  it('dials at most four addresses, and names the last one in the error that ends the dial', async () => {
+    const many = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.1'];
+    const { client, fake } = await setup({ onConnect: [GREETING] }, { lookup: lookupOf({ 'many.test': many }) });
+    client.send({ type: 'connect', host: 'many.test', port: fake.port, tls: 'none' });
+    for (const [i, a] of many.slice(0, 3).entries()) {
+      expect((await client.next('error')).message).toBe(`${a} did not take the connection (connection refused); trying the next address of many.test, ${many[i + 1]}`);
+    }
+    expect(await client.next('error')).toMatchObject({ code: 'CONNECTION_REFUSED', message: `connection refused: nothing listens on 127.0.0.5:${fake.port}` });
+    expect(await client.next('closed')).toMatchObject({ by: 'error' });
+    expect(fake.connections).toHaveLength(0);
+  });
+
   it('gives up after the connect timeout', async () => {
     const never: LookupFunction = () => undefined;
     const { client, fake } = await setup({}, { lookup: never, connectTimeoutMs: 150 });
