@@ -100,11 +100,29 @@ function completeParams(typed: string, verb: 'MAIL' | 'RCPT', state: SessionStat
     for (const offer of p.offer) {
       if (!state.extensions.has(p.extension(offer.slice(p.name.length + 1)))) continue;
       if (!offer.toUpperCase().startsWith(partial.toUpperCase())) continue;
-      // ORCPT names the recipient as given (RFC 3461 §4.2); AUTH=<> an unknown submitter (RFC 4954 §5).
-      const value = offer === 'ORCPT=rfc822;' ? `${offer}${path}` : offer;
+      // ORCPT names the recipient as given, in xtext (RFC 3461 §4.2); AUTH=<> an unknown submitter (RFC 4954 §5).
+      const value = offer === 'ORCPT=rfc822;' ? `${offer}${xtext(path)}` : offer;
       const text = base + value;
       out.push({ text, cursor: value === 'AUTH=<>' ? text.length - 1 : text.length, label: value });
     }
+  }
+  return out;
+}
+
+/**
+ * xtext (RFC 3461 §4): "+", "=" and every octet outside "!".."~" written as "+" and two hexadecimal digits (of its
+ * UTF-8 octets): "a+b@example.org" is "a+2Bb@example.org".
+ */
+export function xtext(s: string): string {
+  const hex = (b: number): string => `+${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c > 0x20 && c < 0x7f && ch !== '+' && ch !== '=') out += ch;
+    else if (c < 0x80) out += hex(c);
+    else if (c < 0x800) out += hex(0xc0 | (c >> 6)) + hex(0x80 | (c & 0x3f));
+    else if (c < 0x10000) out += hex(0xe0 | (c >> 12)) + hex(0x80 | ((c >> 6) & 0x3f)) + hex(0x80 | (c & 0x3f));
+    else out += hex(0xf0 | (c >> 18)) + hex(0x80 | ((c >> 12) & 0x3f)) + hex(0x80 | ((c >> 6) & 0x3f)) + hex(0x80 | (c & 0x3f));
   }
   return out;
 }

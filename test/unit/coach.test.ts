@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Coach, type Hint } from '../../shared/smtp/coach.js';
-import { commonPrefix, complete, completeHeader, headerOffers, verbsFor, type HeaderContext } from '../../shared/smtp/complete.js';
+import { commonPrefix, complete, completeHeader, headerOffers, verbsFor, xtext, type HeaderContext } from '../../shared/smtp/complete.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
 import { CONTEXT_KEYS, meaningInContext } from '../../shared/smtp/context.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
@@ -268,6 +268,16 @@ describe('complete: the parameters of MAIL FROM and RCPT TO the server advertise
     const tls = { ...rich, tls: true };
     expect(texts('MAIL FROM:<a@example.org> REQ', tls)).toEqual(['MAIL FROM:<a@example.org> REQUIRETLS']);
     expect(texts('MAIL FROM:<a@example.org> REQ')).toEqual([]);
+  });
+
+  it('writes ORCPT\'s address as xtext: "+", "=" and what is not printable ASCII as "+" and hexadecimal', () => {
+    expect(texts('RCPT TO:<a+tag=1@example.net> OR')).toEqual(['RCPT TO:<a+tag=1@example.net> ORCPT=rfc822;a+2Btag+3D1@example.net']);
+    expect(xtext('jörg@example.de')).toBe('j+C3+B6rg@example.de');
+    expect(xtext('plain@example.org')).toBe('plain@example.org');
+    // Every character as its UTF-8 octets, as Node encodes them (two, three and four octets).
+    for (const s of ['ü', '€', '📮', 'a b']) {
+      expect(xtext(s)).toBe([...Buffer.from(s)].map((b) => (b > 0x20 && b < 0x7f ? String.fromCharCode(b) : `+${b.toString(16).toUpperCase().padStart(2, '0')}`)).join(''));
+    }
   });
 
   it('offers nothing the server did not advertise, nor inside the path', () => {
