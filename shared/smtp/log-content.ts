@@ -23,7 +23,7 @@ const FIELDS = '; from=<';
 const ENHANCED_AT_START = /^([245])\.\d{1,3}\.\d{1,3} /;
 /** A client as Postfix names it: "mail.example.com[192.0.2.1]", "unknown[2001:db8::1]". */
 const CLIENT = /^[^\s[\]]{1,255}\[[^\s\]]{1,64}\]$/;
-/** The most of a matched line, or of an envelope's address, quoted in a note. */
+/** The most of a matched line, a reply's text or an envelope's address quoted in a note. */
 const MAX_QUOTED = 200;
 
 const clip = (s: string): string => (s.length > MAX_QUOTED ? `${s.slice(0, MAX_QUOTED)}…` : s);
@@ -65,7 +65,7 @@ function readMilter(m: RegExpExecArray, rest: string, sink: LogSink): void {
   const [whole, id = '', action = '', stage = '', client = ''] = m;
   const after = rest.slice(whole.length);
   const at = after.indexOf(FIELDS);
-  const said = (at < 0 ? after : after.slice(0, at)).replace(/;$/, '');
+  const said = clip((at < 0 ? after : after.slice(0, at)).replace(/;$/, ''));
   const env = at < 0 ? '' : envelope(after.slice(at + 2));
   const where = `${id}: a milter (a content filter: rspamd, SpamAssassin, ClamAV, OpenDKIM…) acted on the message from ${client}${env} at ${stageWords(stage)}`;
   if (action === 'reject') {
@@ -106,7 +106,7 @@ function readCheck(m: RegExpExecArray, rest: string, sink: LogSink): void {
   // The fields end with "helo=<…>"; the rule's text, if any, follows after ": ".
   const helo = fields.indexOf(' helo=<');
   const close = helo < 0 ? -1 : fields.indexOf('>', helo);
-  const text = close >= 0 && fields.startsWith(': ', close + 1) ? fields.slice(close + 3) : '';
+  const text = close >= 0 && fields.startsWith(': ', close + 1) ? clip(fields.slice(close + 3)) : '';
   const head = `${id}: a ${part}_checks rule matched the ${part === 'header' ? 'header line' : 'body line'} "${clip(line)}" of the message from ${client}${envelope(fields)}`;
   if (action === 'reject') {
     const said = text === '' ? '5.7.1 message content rejected' : text;

@@ -82,5 +82,10 @@ describe('a header or body check\'s action in Postfix\'s log', () => {
     // An address of a megabyte in Postfix's fields is quoted in part too.
     const [wide] = notes(readMailLog(at('cleanup', `4AB6: hold: header X: y from c.example[192.0.2.1]; from=<${'a'.repeat(1_000_000)}> to=<b@example.org> proto=ESMTP helo=<c>`)));
     expect(wide).toMatch(/^4AB6: .* from c\.example\[192\.0\.2\.1\] \(from <a{200}…> to <b@example\.org>\): held/);
+    // And the milter's or the rule's text.
+    const [milter] = notes(readMailLog(at('cleanup', `4AB7: milter-reject: END-OF-MESSAGE from c.example[192.0.2.1]: 5.7.1 ${'x'.repeat(1_000_000)}`)));
+    expect(milter!.length).toBeLessThan(1_000);
+    const [rule] = notes(readMailLog(at('cleanup', `4AB8: warning: header X: y from c.example[192.0.2.1]; from=<a@b> to=<c@d> proto=ESMTP helo=<c>: ${'y'.repeat(1_000_000)}`)));
+    expect(rule!.length).toBeLessThan(1_000);
   });
 });
