@@ -29,6 +29,10 @@ import type { ReplayStep } from './transcript-read.js';
 const MAX_LOG_REPLIES = 50;
 /** Reasons for deliveries without a reply said from one log at most (a pasted queue may hold thousands). */
 const MAX_LOG_REASONS = 100;
+/** The most of a note written from one line, in characters: a line pasted by mistake may be megabytes long. */
+const MAX_NOTE_CHARS = 1000;
+
+const clipped = (s: string): string => (s.length > MAX_NOTE_CHARS ? `${s.slice(0, MAX_NOTE_CHARS)}… (${s.length - MAX_NOTE_CHARS} more characters)` : s);
 
 /** A Postfix daemon's tag: "postfix/smtp[1234]:", with a multi-instance name ("postfix-out/smtp") or a sub-path. */
 const POSTFIX_TAG = /\bpostfix[\w.-]*(?:\/[\w.-]+)*\/(smtp|lmtp|smtpd|postscreen|local|virtual|pipe|error|qmgr|cleanup|bounce|pickup)\[\d+\]: /;
@@ -130,7 +134,8 @@ export function readMailLog(text: string): ReplayStep[] {
       seen.add(key);
       out.push({ kind: 'note', text: note }, { kind: 'reply', exchange: ex });
     },
-    note(head, reason, why) {
+    note(head, whole, why) {
+      const reason = clipped(whole);
       if (reasons.has(reason)) {
         sameReason++;
         return;
@@ -140,9 +145,10 @@ export function readMailLog(text: string): ReplayStep[] {
         return;
       }
       reasons.add(reason);
-      out.push({ kind: 'note', text: `${head}: ${reason}${why === null ? '' : ` — ${why}`}` });
+      out.push({ kind: 'note', text: clipped(`${head}: ${reason}${why === null ? '' : ` — ${why}`}`) });
     },
-    event(text) {
+    event(whole) {
+      const text = clipped(whole);
       if (explained.has(text) || explained.size >= MAX_LOG_REPLIES) return;
       explained.add(text);
       out.push({ kind: 'note', text });

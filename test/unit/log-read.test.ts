@@ -222,6 +222,21 @@ describe('log lines shown', () => {
 describe('lines built to make a regex backtrack', () => {
   // Each line is megabytes long and repeats what a backtracking regex would try again at every occurrence: read in
   // one pass, each takes milliseconds; read by a regex that backtracks, minutes, past the test's time limit.
+  it('write at most a thousand characters of any one line into a note, and say how many more there were', () => {
+    const big = 'x'.repeat(200_000);
+    for (const line of [
+      `2026-11-30 00:12:34 H=(c.example) [203.0.113.5] F=<a@b> rejected RCPT <bob@example.org>: ${big}`,
+      `Nov 30 00:12:34 mx sm-mta[1]: 4AU0: to=<b@c>, delay=00:00:01, mailer=esmtp, relay=x, dsn=5.1.1, stat=${big}`,
+      `Nov 30 00:12:34 mx smtpd[1]: 0123456789abcdef mta error reason=${big}`,
+      `Nov 30 00:12:34 mx postfix/smtp[1]: 3F2A: to=<b@c>, relay=none, delay=1, dsn=4.4.1, status=deferred (${big})`,
+    ]) {
+      const [note, ...rest] = notes(readMailLog(line));
+      expect(rest).toEqual([]);
+      expect(note!.length, line.slice(0, 40)).toBeLessThanOrEqual(1_030);
+      expect(note).toMatch(/x… \(\d{6} more characters\)|x…/);
+    }
+  });
+
   it('are read in one pass: a refusal with Postfix\'s fields begun a hundred thousand times, an Exim line, Sendmail\'s recipients', () => {
     const reject = `Nov 30 mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from x[192.0.2.1]: 550 5.7.1 no${'; from=<a'.repeat(200_000)}`;
     // Postfix's fields never close: the reply is the whole megabyte, longer than any reply is read.
