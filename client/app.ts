@@ -651,7 +651,11 @@ export function startApp(boot: BootHandOver): void {
           view.write(formatReport(report));
           log.add({ failure: { label: m.code === 'TLS_FAILED' ? 'TLS' : 'NET', ...report } });
         }
-        if (CONNECT_FAILURES.has(m.code)) setState('idle');
+        if (CONNECT_FAILURES.has(m.code)) {
+          setState('idle');
+          // A sender goes on to the domain's next MX host (a domain looked up in this page): so may the user.
+          if (m.code === 'TIMEOUT' || m.code === 'CONNECTION_REFUSED' || m.code === 'NETWORK') checks.connectFailed(dialled, dialledPort);
+        }
         return;
       }
       default:

@@ -14,7 +14,7 @@ import { readDkim } from '../../shared/smtp/dkim.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { readDnsbl } from '../../shared/smtp/dnsbl.js';
 import { showControls } from '../../shared/smtp/escape.js';
-import { readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
+import { nextMxHost, readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
 import { readPolicies } from '../../shared/smtp/policies.js';
 import { reviewEhlo } from '../../shared/smtp/ehlo-review.js';
 import { greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
@@ -96,6 +96,8 @@ export class ServerChecks {
   private relayChecked = new Set<string>();
   /** The MTA-STS policies senders would apply, of the domains looked up this session (newest last). */
   private stsPolicies = new Map<string, MtaStsPolicy>();
+  /** The MX answers of the domains looked up this session (newest last): the host senders try next. */
+  private mxAnswers = new Map<string, MxAnswer>();
   /** The lookup in flight, and those waiting for it. */
   private asked: Ask | null = null;
   private waiting: Ask[] = [];
@@ -116,6 +118,20 @@ export class ServerChecks {
 
   closed(): void {
     this.address = null;
+  }
+
+  /**
+   * Dialling `host` on port 25 failed: when it is an MX host of a domain looked up in this page, the host senders go
+   * on to (mx.ts nextMxHost), and the form pointed at it.
+   */
+  connectFailed(host: string, port: number): void {
+    if (port !== SMTP_PORT) return;
+    for (const [domain, answer] of [...this.mxAnswers].reverse()) {
+      const next = nextMxHost(domain, answer, host);
+      if (next === null) continue;
+      if (this.deps.pointFormAt(next.exchange, SMTP_PORT)) this.deps.write(formatNote(showControls(next.note)));
+      return;
+    }
   }
 
   /** The bridge is gone: no answer will come to what was asked. */
@@ -295,6 +311,9 @@ export class ServerChecks {
     const r = readMxAnswer(m.domain, m.answer);
     this.deps.write(formatReport(r));
     this.deps.log({ mx: r });
+    this.mxAnswers.delete(m.domain);
+    this.mxAnswers.set(m.domain, m.answer);
+    if (this.mxAnswers.size > MAX_STS_POLICIES) this.mxAnswers.delete(this.mxAnswers.keys().next().value ?? m.domain);
     if (r.connectTo !== null && this.deps.pointFormAt(r.connectTo, SMTP_PORT)) {
       this.deps.write(formatNote(`the connect form now points at ${showControls(r.connectTo)} port ${SMTP_PORT}: press Connect`));
     }

@@ -94,3 +94,23 @@ export function readMxAnswer(domain: string, answer: MxAnswer): MxReport {
     }
   }
 }
+
+/**
+ * The MX host a sender tries after `failed` could not be reached (RFC 5321 §5.1: the next by preference that has
+ * addresses), as a note that also says the connect form points at it; null when `failed` is none of the answer's
+ * hosts or the last one.
+ */
+export function nextMxHost(domain: string, answer: MxAnswer, failed: string): { exchange: string; note: string } | null {
+  if (answer.kind !== 'mx') return null;
+  const hosts = answer.hosts.filter(usable);
+  const at = hosts.findIndex((h) => h.exchange.toLowerCase() === failed.toLowerCase().replace(/\.$/, ''));
+  const next = at < 0 ? undefined : hosts[at + 1];
+  if (next === undefined) {
+    return null;
+  }
+  const same = next.preference === hosts[at]?.preference ? ', of the same preference: senders pick either first' : '';
+  return {
+    exchange: next.exchange,
+    note: `senders that cannot reach ${failed} go on to ${domain}'s next MX host, ${next.exchange} (preference ${next.preference}${same}), and try ${failed} again later (RFC 5321 §5.1): the connect form now points at it, press Connect to test it too`,
+  };
+}

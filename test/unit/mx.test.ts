@@ -11,7 +11,8 @@ import { decodeAnyServerMessage, decodeAppMessage } from '../../shared/protocol/
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
 import { MAX_MX_ADDRESSES, MAX_MX_HOSTS } from '../../shared/protocol/app-limits.js';
 import { type MxAnswer } from '../../shared/protocol/messages.js';
-import { mxDomain, readMxAnswer } from '../../shared/smtp/mx.js';
+import { mxDomain, nextMxHost, readMxAnswer } from '../../shared/smtp/mx.js';
+import { ServerChecks } from '../../client/ui/server-checks.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -166,3 +167,44 @@ describe('mx at the protocol boundary', () => {
     expect(decodeAppMessage(JSON.stringify({ v: 2, type: 'mx', domain: 'example.org', answer: bad }))).toEqual({ ok: false, error: 'mx: bad "answer"' });
   });
 });
+
+describe('the MX host senders try next, after one that cannot be reached', () => {
+  const answer: MxAnswer = {
+    kind: 'mx',
+    hosts: [
+      { preference: 10, exchange: 'mx1.example.org', addresses: ['192.0.2.10'] },
+      { preference: 20, exchange: 'old.example.org', addresses: [] },
+      { preference: 30, exchange: 'mx3.example.org', addresses: ['192.0.2.30'] },
+      { preference: 30, exchange: 'mx4.example.org', addresses: ['192.0.2.40'] },
+    ],
+    count: 4,
+  };
+
+  it('is the next by preference that has addresses; none after the last, nor for a host that is not one of them', () => {
+    expect(nextMxHost('example.org', answer, 'MX1.example.org.')).toEqual({
+      exchange: 'mx3.example.org',
+      note: "senders that cannot reach MX1.example.org. go on to example.org's next MX host, mx3.example.org (preference 30), and try MX1.example.org. again later (RFC 5321 §5.1): the connect form now points at it, press Connect to test it too",
+    });
+    expect(nextMxHost('example.org', answer, 'mx3.example.org')?.note).toContain('mx4.example.org (preference 30, of the same preference: senders pick either first)');
+    expect(nextMxHost('example.org', answer, 'mx4.example.org')).toBeNull();
+    expect(nextMxHost('example.org', answer, 'www.example.org')).toBeNull();
+    expect(nextMxHost('example.org', { kind: 'implicit', addresses: ['192.0.2.1'] }, 'example.org')).toBeNull();
+  });
+
+  it('is where the page points the form when dialling an MX host looked up failed on port 25', () => {
+    const written: string[] = [];
+    const pointed: [string, number][] = [];
+    const checks = new ServerChecks({ write: (t) => written.push(t), log: () => {}, send: () => true, note: () => {}, pointFormAt: (h, p) => pointed.push([h, p]) > 0 });
+    checks.onMx({ v: 2, type: 'mx', domain: 'example.org', answer }, 0);
+    pointed.length = 0;
+    written.length = 0;
+    // Another port, or a host no MX answer names: nothing.
+    checks.connectFailed('mx1.example.org', 587);
+    checks.connectFailed('smtp.example.net', 25);
+    expect([pointed, written]).toEqual([[], []]);
+    checks.connectFailed('mx1.example.org', 25);
+    expect(pointed).toEqual([['mx3.example.org', 25]]);
+    expect(written.join('')).toContain("go on to example.org's next MX host, mx3.example.org");
+  });
+});
+
