@@ -40,6 +40,7 @@ Targets
 Practice server
   --practice-port <n>         its port (default: a free one)                       HELOTERM_PRACTICE_PORT
   --no-practice               do not start it
+  --practice-only             dial the practice server only (for a class)          HELOTERM_PRACTICE_ONLY
   --help                      show this help
 `;
 
@@ -152,7 +153,7 @@ const STRING_FLAGS = [
   'max-reply-lines',
 ] as const;
 const LIST_FLAGS = ['allow-port', 'allow-target', 'allow-origin', 'trust-proxy', 'dns-server'] as const;
-const BOOL_FLAGS = ['no-practice', 'require-token', 'public-targets-only', 'no-data'] as const;
+const BOOL_FLAGS = ['no-practice', 'practice-only', 'require-token', 'public-targets-only', 'no-data'] as const;
 
 type Source<T> = [T, string] | null;
 
@@ -206,6 +207,11 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
 
     const ports = list('allow-port', 'HELOTERM_ALLOW_PORTS');
     if (ports) options.allowedPorts = parsePortList(...ports);
+    if (bool('practice-only', 'HELOTERM_PRACTICE_ONLY')) {
+      if (options.practice === false) throw new ConfigError('--practice-only and --no-practice contradict each other');
+      if (ports) throw new ConfigError(`--practice-only and ${ports[1]} contradict each other: the practice server needs no port allowed`);
+      options.practiceOnly = true;
+    }
     const targets = list('allow-target', 'HELOTERM_ALLOW_TARGETS');
     if (targets) options.allowTargets = parseCheckedList(...targets, parseAllowList);
     const origins = list('allow-origin', 'HELOTERM_ALLOW_ORIGINS');

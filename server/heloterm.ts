@@ -57,6 +57,8 @@ export interface HelotermOptions {
   practice?: false | { port?: number; host?: string; greylistMs?: number; slowMs?: number };
   /** Default [25, 465, 587, 2525]; the practice port is always allowed for the practice server. */
   allowedPorts?: number[];
+  /** Dial the practice server only (a class that must not reach real servers); DNS lookups still work. */
+  practiceOnly?: boolean;
   /** Extra allowed Origins beyond the server's own http://host:port. */
   allowedOrigins?: string[];
   /** Built client, default <repo>/dist/client. */
@@ -220,8 +222,10 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     practiceOpts === null
       ? null
       : await (await import('./practice/practice-server.js')).startPracticeServer({ ...practiceOpts, port: practiceOpts.port ?? 0, host: practiceOpts.host ?? DEFAULT_HOST });
+  if (opts.practiceOnly === true && practice === null) throw new Error('practiceOnly needs the practice server');
   const policy: TargetPolicy = {
-    ports: opts.allowedPorts ?? DEFAULT_ALLOWED_PORTS,
+    // Practice only: no SMTP port is open, but the practice server's own port to its own address.
+    ports: opts.practiceOnly === true ? [] : (opts.allowedPorts ?? DEFAULT_ALLOWED_PORTS),
     publicOnly: publicTargetsOnly,
     allow,
     practice: practice ? { address: practice.info.host, port: practice.info.port } : null,

@@ -179,6 +179,7 @@ export function allowedPorts(policy: TargetPolicy): number[] {
 export function checkPort(port: number, policy: TargetPolicy): string | null {
   const all = allowedPorts(policy);
   if (all.includes(port)) return null;
+  if (policy.ports.length === 0) return `this heloterm dials only its practice server (it was started with --practice-only): port ${port} is not open`;
   return `port ${port} is not allowed by this bridge; allowed ports: ${all.join(', ')} (start heloterm with --allow-port ${port} to add it)`;
 }
 
@@ -191,7 +192,10 @@ export function checkAddress(host: string, address: Address, port: number, polic
   const c = classifyAddress(address);
   if (isPractice(c, port, policy)) return null;
   const shown = host === c.address ? host : `${host} (${c.address})`;
-  if (!policy.ports.includes(port)) return `port ${port} is only open to the practice server, not to ${shown}`;
+  if (!policy.ports.includes(port)) {
+    const only = policy.ports.length === 0 ? ' (this heloterm dials only its practice server: --practice-only)' : '';
+    return `port ${port} is only open to the practice server, not to ${shown}${only}`;
+  }
   return checkAddressClass(host, address, policy);
 }
 

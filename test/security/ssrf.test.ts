@@ -153,6 +153,37 @@ describe('the SSRF table through the bridge (public mode)', () => {
   });
 });
 
+describe('practice only (a class that must not reach real servers)', () => {
+  it('dials the practice server and nothing else, on any port, and says why', async () => {
+    const target = await listener();
+    const app = await startHeloterm({ port: 0, practiceOnly: true, log: () => undefined });
+    cleanups.push(() => app.close());
+    const client = await WsTestClient.open(app.url);
+    cleanups.push(() => client.close());
+    const { practice } = await client.next('hello');
+    client.send({ type: 'connect', host: practice!.host, port: practice!.port, tls: 'none' });
+    expect((await client.nextReply()).code).toBe(220);
+    client.send({ type: 'disconnect' });
+    await client.next('closed');
+    // A server on this machine on a port of its own, and an SMTP port: neither is dialled.
+    for (const port of [target.port, 25]) {
+      client.send({ type: 'connect', host: '127.0.0.1', port, tls: 'none' });
+      expect(await client.next('error')).toEqual(expect.objectContaining({
+        code: 'TARGET_REFUSED',
+        message: `this heloterm dials only its practice server (it was started with --practice-only): port ${port} is not open`,
+      }));
+    }
+    // The practice port, at another address.
+    client.send({ type: 'connect', host: '127.0.0.2', port: practice!.port, tls: 'none' });
+    expect((await client.next('error')).message).toBe(`port ${practice!.port} is only open to the practice server, not to 127.0.0.2 (this heloterm dials only its practice server: --practice-only)`);
+    expect(client.all('connected')).toHaveLength(1);
+  });
+
+  it('cannot be asked for without the practice server', async () => {
+    await expect(startHeloterm({ port: 0, practice: false, practiceOnly: true, log: () => undefined })).rejects.toThrow('practiceOnly needs the practice server');
+  });
+});
+
 describe('loopback mode (the default on a trainer laptop)', () => {
   it('dials private addresses (a local Postfix) but never 0.0.0.0 or other non-hosts, and limits ports', async () => {
     const target = await listener();

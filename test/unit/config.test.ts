@@ -37,6 +37,13 @@ describe('parseConfig', () => {
     expect(ok(['--allow-port', '25,587', '--allow-port', '2525', '--allow-port=25']).options.allowedPorts).toEqual([25, 587, 2525]);
   });
 
+  it('dials the practice server only with --practice-only, or its environment variable', () => {
+    expect(ok(['--practice-only']).options.practiceOnly).toBe(true);
+    expect(ok([], { HELOTERM_PRACTICE_ONLY: 'yes' }).options.practiceOnly).toBe(true);
+    expect(ok([]).options.practiceOnly).toBeUndefined();
+    expect(error([], { HELOTERM_PRACTICE_ONLY: '1', HELOTERM_ALLOW_PORTS: '25' })).toContain('--practice-only and HELOTERM_ALLOW_PORTS contradict each other');
+  });
+
   it('turns the practice server off with --no-practice', () => {
     expect(ok(['--no-practice'], { HELOTERM_PRACTICE_PORT: '2526' }).options.practice).toBe(false);
   });
@@ -70,6 +77,8 @@ describe('parseConfig', () => {
     [['--allow-port', ','], '--allow-port: no port given'],
     [['--host', ''], '--host: "" is not a host address'],
     [['--practice-port', '2526', '--no-practice'], 'contradict'],
+    [['--practice-only', '--no-practice'], '--practice-only and --no-practice contradict each other'],
+    [['--practice-only', '--allow-port', '25'], '--practice-only and --allow-port contradict each other'],
     [['--bogus'], "Unknown option '--bogus'"],
     [['stray'], 'stray'],
   ])('rejects %j', (argv, message) => {
