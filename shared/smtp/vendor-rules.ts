@@ -214,6 +214,17 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     source: 'Microsoft Learn, "Fix email delivery issues for error codes 5.7.700 through 5.7.750 in Exchange Online"',
   },
   {
+    id: 'm365-banned-sending-ip',
+    topic: 'ip-reputation',
+    vendor: 'Microsoft 365 / Exchange',
+    pattern: /\bbanned sending IP\b/i,
+    title: 'Sending IP on Microsoft\'s blocked senders list (5.7.606-649)',
+    cause: 'Exchange Online Protection blocks this IP for what it sent before (spam from a compromised host, or a shared range); public blocklists may be clean.',
+    action: 'Fix what sent the spam, then ask for removal at the delist portal, https://sender.office.com (the reply names it); it takes effect within a day.',
+    confidence: 'high',
+    source: 'Microsoft Learn, "Use the delist portal to remove yourself from the blocked senders list" and the 5.7.606-649 entries of the Exchange Online NDR table',
+  },
+  {
     id: 'gmail-low-reputation',
     topic: 'ip-reputation',
     vendor: 'Gmail',
@@ -346,6 +357,17 @@ export const VENDOR_RULES: readonly VendorRule[] = [
 
   // ---- relay denied ------------------------------------------------------------------------------------------
   {
+    id: 'm365-tenant-attribution',
+    topic: 'relay-denied',
+    vendor: 'Microsoft 365 / Exchange',
+    pattern: /\bTenantAttribution\b/i,
+    title: 'Relay refused: Microsoft 365 could not tie the message to a tenant (5.7.64)',
+    cause: 'A server relays through Microsoft 365 (an on-premises server, a scanner, an application), and no inbound connector of the tenant matches it: not its sending IP, nor the certificate name the connector expects.',
+    action: 'In the Exchange admin center, check the inbound connector "from your organization\'s email server": the public IP the server sends from, or the subject name of the TLS certificate it presents, must match.',
+    confidence: 'high',
+    source: `${MS_NDR}, 5.7.64 "TenantAttribution; Relay Access Denied"`,
+  },
+  {
     id: 'postfix-relay-access-denied',
     topic: 'relay-denied',
     vendor: 'Postfix',
@@ -392,6 +414,20 @@ export const VENDOR_RULES: readonly VendorRule[] = [
   },
 
   // ---- unknown user ------------------------------------------------------------------------------------------
+  {
+    id: 'm365-directory-edge-blocking',
+    topic: 'unknown-user',
+    vendor: 'Microsoft 365 / Exchange',
+    codes: [550],
+    // Microsoft's words are Postfix's for an access map's REJECT: only with its marks (AS(201806281), its hosts).
+    pattern: /\bRecipient address rejected: Access denied(?:\. AS\(201806281\)| \[[^\]\s]*\.outlook\.com\])/i,
+    title: 'No such recipient in the Microsoft 365 tenant (directory-based edge blocking)',
+    cause: 'Exchange Online refuses, at its edge, an address that no mailbox, group, contact or alias of the tenant has: misspelt, deleted, or (in a hybrid setup) not synchronised from the directory on premises.',
+    action:
+      'Check the spelling. The recipient\'s admin: Get-Recipient <address> finds no object; if every address of the domain bounces, set the accepted domain to Internal Relay and back to Authoritative; in a hybrid setup, check the directory synchronisation.',
+    confidence: 'high',
+    source: 'Microsoft Support, "NDR error code 550 5.4.1 Recipient address rejected: Access denied"',
+  },
   {
     id: 'postfix-user-unknown-local',
     topic: 'unknown-user',

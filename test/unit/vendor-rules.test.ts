@@ -77,6 +77,10 @@ const CORPUS: readonly CorpusEntry[] = [
   { id: 'outlook-network-on-block-list', from: 'Hotmail bounce quoted by Broadcom KB 158195 (SC-001)', reply: "550 SC-001 (COL0-MC4-F44) Unfortunately, messages from 192.0.2.1 weren't sent. Please contact your Internet service provider since part of their network is on our block list. You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors." },
   { id: 'm365-traffic-not-accepted', from: `${MS}, 5.7.708`, reply: '550 5.7.708 Access denied, traffic not accepted from this IP.' },
   { id: 'm365-traffic-not-accepted', from: `${MS}, 5.7.705`, reply: '550 5.7.705 Access denied, tenant has exceeded threshold.' },
+  { id: 'm365-banned-sending-ip', from: `${MS}, 5.7.606-649 (as EOP answers, quoted by smtp.codes)`, reply: '550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit https://sender.office.com/ and follow the directions. For more information please go to http://go.microsoft.com/fwlink/?LinkID=526655 (AS16012609)' },
+  { id: 'm365-tenant-attribution', from: `${MS}, 5.7.64`, reply: '550 5.7.64 TenantAttribution; Relay Access Denied' },
+  { id: 'm365-directory-edge-blocking', from: 'Microsoft Support, NDR 550 5.4.1 (as EOP answers, with its AS code)', reply: '550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [BN1NAM02FT022.eop-nam02.prod.protection.outlook.com]' },
+  { id: 'm365-directory-edge-blocking', from: 'Microsoft Support, NDR 550 5.4.1 (the older form, quoted by smtp.codes)', reply: '550 5.4.1 [bob@example.com]: Recipient address rejected: Access denied [BN1NAM02FT022.eop-nam02.prod.protection.outlook.com]' },
   { id: 'gmail-low-reputation', from: 'smtp.codes/google', reply: '421 4.7.0 [192.0.2.1] Our system has detected that this message is suspicious due to the very low reputation of the sending domain. To best protect our users from spam, the message has been blocked. Please visit https://support.google.com/mail/answer/188131 for more information. - gsmtp' },
   { id: 'gmail-low-reputation', from: `${G}, 550 5.7.1`, reply: '550 5.7.1 This message is likely suspicious due to the very low reputation of the sending IP address. To best protect our users from spam, the message has been blocked.' },
   // SPF / DKIM / DMARC / unauthenticated
@@ -197,6 +201,9 @@ const NEAR_MISSES: readonly NearMiss[] = [
   { not: 'postfix-blocked-using', why: "Sendmail's wording for a DNSBL hit", reply: '550 5.7.1 Rejected: 192.0.2.1 listed at dnsbl.example.net' },
   { not: 'outlook-network-on-block-list', why: 'Microsoft throttling for reputation, not the block list', reply: '451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation. (S775)' },
   { not: 'm365-traffic-not-accepted', why: 'a banned sending IP (delist portal), not a tenant ban', reply: '550 5.7.606 Access denied, banned sending IP [192.0.2.1].' },
+  { not: 'm365-banned-sending-ip', why: 'a tenant over its threshold, not a banned IP', reply: '550 5.7.705 Access denied, tenant has exceeded threshold.' },
+  { not: 'm365-tenant-attribution', why: "Postfix's relay refusal, no connector involved", reply: '554 5.7.1 <bob@example.net>: Relay access denied' },
+  { not: 'm365-directory-edge-blocking', why: "Postfix's access map REJECT, the same words without Microsoft's marks", reply: '554 5.7.1 <bob@example.org>: Recipient address rejected: Access denied' },
   { not: 'gmail-low-reputation', why: 'Gmail content suspicion, not reputation', reply: '421 4.7.0 This message is suspicious due to the nature of the content or the links within.' },
   { not: 'gmail-spf-hard-fail', why: "Microsoft's SPF wording", reply: '550 5.7.23 The message was rejected because of Sender Policy Framework violation' },
   { not: 'm365-spf-violation', why: "Gmail's SPF wording", reply: '550 5.7.26 The (E)MAIL FROM domain [example.com] has an SPF record with a hard fail policy (-all) but it fails to pass SPF checks with the ip: [192.0.2.1].' },
@@ -272,9 +279,10 @@ const NEAR_MISSES: readonly NearMiss[] = [
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 describe('vendor rule table', () => {
-  it('has 40-80 rules with unique kebab-case ids', () => {
+  // A table to read, not a dump: past 100 rules, it wants grouping by vendor (and the word index keeps matching cheap).
+  it('has 40-100 rules with unique kebab-case ids', () => {
     expect(VENDOR_RULES.length).toBeGreaterThanOrEqual(40);
-    expect(VENDOR_RULES.length).toBeLessThanOrEqual(80);
+    expect(VENDOR_RULES.length).toBeLessThanOrEqual(100);
     const ids = VENDOR_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id, id).toMatch(KEBAB);
