@@ -56,6 +56,8 @@ export const VENDORS = [
   'Spamhaus',
   'SpamCop',
   'Barracuda',
+  'Proofpoint',
+  'Mimecast',
   'OpenDMARC',
   'pypolicyd-spf',
   'generic',
@@ -118,6 +120,19 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     source: 'milter-greylist source: smfi_setreply(ctx, "451", "4.7.1", "Greylisting in action, please come back in %02d:%02d:%02d"); RFC 6647 §2',
   },
 
+  {
+    id: 'mimecast-internal-resource',
+    topic: 'greylisting',
+    vendor: 'Mimecast',
+    codes: [451],
+    pattern: /\bInternal resource temporarily unavailable\b/i,
+    title: 'Deferred by Mimecast: greylisting, or the IP\'s reputation',
+    cause: 'Mimecast defers a sender it does not know yet (greylisting), or an IP of poor reputation, and takes the message on a later try.',
+    action: `Let the MTA retry (within minutes to hours); ${RETRY_NOTE}. If it never passes, ask the recipient's Mimecast admin to bypass the checks for your IP.`,
+    confidence: 'high',
+    source: 'Mimecast Knowledge Base, "Mimecast SMTP Error Codes", 451',
+  },
+
   // ---- DNS blocklists ----------------------------------------------------------------------------------------
   {
     id: 'yahoo-spamhaus-bl21',
@@ -134,7 +149,7 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     id: 'spamhaus-listed',
     topic: 'dnsbl',
     vendor: 'Spamhaus',
-    pattern: /\b(?:blocked|listed)\b[^;]{0,80}\bspamhaus|\bspamhaus(?:'s)?\b[^;]{0,40}\b(?:list|listed|blocked)\b/i,
+    pattern: /\b(?:blocked|listed|listing)\b[^;]{0,80}\bspamhaus|\bspamhaus(?:'s)?\b[^;]{0,40}\b(?:list|listed|blocked)\b/i,
     title: 'IP listed by Spamhaus',
     cause: 'The connecting IP (or the HELO/sender domain) is on a Spamhaus blocklist (ZEN = SBL, XBL, PBL; DBL for domains).',
     action:
@@ -237,6 +252,29 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     source: `${GOOGLE}, 421 4.7.0 and 550 5.7.1 "... suspicious due to the very low reputation of the sending IP address/domain"`,
   },
 
+  {
+    id: 'gmail-ip-not-authorized',
+    topic: 'ip-reputation',
+    vendor: 'Gmail',
+    pattern: /\bnot authorized to send email directly to our servers\b/i,
+    title: 'Gmail takes no mail straight from this IP',
+    cause: 'The IP is in a range meant for end users (a home connection, a dynamic range, some cloud ranges: listed as such, e.g. in Spamhaus PBL, or without a proper PTR record), from which Gmail takes no direct delivery.',
+    action: 'Send through the SMTP relay of your ISP or mail provider (a smarthost), or from a static IP with a PTR record that resolves back; /dnsbl and /rdns check the address.',
+    confidence: 'high',
+    source: `${GOOGLE}, 550 5.7.1 "The IP you're using to send mail is not authorized to send email directly to our servers"`,
+  },
+  {
+    id: 'proofpoint-blocked',
+    topic: 'ip-reputation',
+    vendor: 'Proofpoint',
+    pattern: /\bipcheck\.proofpoint\.com\b/i,
+    title: 'IP blocked by Proofpoint\'s reputation service',
+    cause: 'The recipient\'s gateway (Proofpoint, used by many companies) refuses the IP for its reputation: spam or bad addresses sent from it, or its range.',
+    action: 'Fix what made the reputation (a compromised account, a list with dead addresses), then look the IP up and ask for removal at https://ipcheck.proofpoint.com.',
+    confidence: 'high',
+    source: 'Proofpoint, "IP reputation check" (ipcheck.proofpoint.com), named in the reply',
+  },
+
   // ---- SPF / DKIM / DMARC / unauthenticated ------------------------------------------------------------------
   {
     id: 'gmail-spf-hard-fail',
@@ -331,6 +369,18 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     source: 'Microsoft Support, "Fix NDR error 550 5.7.515 in Outlook.com"',
   },
 
+  {
+    id: 'mimecast-anti-spoofing',
+    topic: 'unauthenticated',
+    vendor: 'Mimecast',
+    pattern: /\bheader based Anti-Spoofing policy\b/i,
+    title: 'Refused by Mimecast\'s anti-spoofing policy',
+    cause: 'The message says it is from the recipient\'s own domain (or one it protects), but came from outside, from a source the policy does not trust: a spoofed sender, or a legitimate service (a newsletter tool, a CRM) sending in its name.',
+    action: 'For a legitimate service: the recipient\'s Mimecast admin adds an exception (its IP or envelope sender), and the domain\'s SPF and DKIM should cover that service.',
+    confidence: 'high',
+    source: 'Mimecast Knowledge Base, "Mimecast SMTP Error Codes", 550 "Rejected by header based Anti-Spoofing policy"',
+  },
+
   // ---- sender rejected ---------------------------------------------------------------------------------------
   {
     id: 'exim-sender-verify-failed',
@@ -353,6 +403,18 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     action: 'Use a MAIL FROM address whose domain exists in DNS (e.g. you@example.org, not you@localhost).',
     confidence: 'high',
     source: `${POSTFIX_CHECK}; postconf(5) reject_unknown_sender_domain`,
+  },
+
+  {
+    id: 'mimecast-envelope-blocked',
+    topic: 'sender-rejected',
+    vendor: 'Mimecast',
+    pattern: /\bAdministrative prohibition - envelope blocked\b/i,
+    title: 'Sender blocked by a Mimecast policy',
+    cause: 'The recipient (or their admin) put the sender\'s address or domain on a Blocked Senders list, or a policy blocks mail between these two addresses.',
+    action: 'Ask the recipient to remove the block (their Mimecast admin can see which policy matched); retrying will not help.',
+    confidence: 'high',
+    source: 'Mimecast Knowledge Base, "Mimecast SMTP Error Codes", 550 "Administrative prohibition - envelope blocked"',
   },
 
   // ---- relay denied ------------------------------------------------------------------------------------------
@@ -483,6 +545,17 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     action: 'Check the address for typos or stray spaces; do not retry the same address.',
     confidence: 'high',
     source: `${GOOGLE}, 550 5.1.1`,
+  },
+  {
+    id: 'gmail-disabled-account',
+    topic: 'unknown-user',
+    vendor: 'Gmail',
+    pattern: /\bThe email account that you tried to reach is disabled\b/i,
+    title: 'The Gmail account is disabled',
+    cause: 'The Google account of this address exists but is suspended or being deleted: it takes no mail.',
+    action: 'Reach the recipient another way; retrying will not help until the account is restored.',
+    confidence: 'high',
+    source: `${GOOGLE}, 550 5.2.1`,
   },
   {
     id: 'm365-recipient-not-found',
