@@ -202,6 +202,7 @@ function helpText(arg: string, state: SessionState): string {
   return (
     formatNote(`SMTP commands: ${VERBS.map((v) => v.verb).join(' ')}`) +
     formatNote(now.length > 0 ? `fitting now: ${now.join(' ')} (press Tab to complete)` : 'nothing to type right now') +
+    formatNote("Tab also offers after MAIL FROM:<…> or RCPT TO:<…> the parameters the server lists, and in a message's header the fields it lacks") +
     formatNote('/help COMMAND explains one; point at any reply code for what it means') +
     formatNote('/explain TEXT explains a reply quoted elsewhere, e.g. a line of a bounce message, or a code') +
     formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +

@@ -214,6 +214,7 @@ describe('local commands and Tab completion', () => {
       return plain(c.text);
     };
     expect(text('/help')).toMatch(/fitting now: EHLO HELO/);
+    expect(text('/help')).toContain("Tab also offers after MAIL FROM:<…> or RCPT TO:<…> the parameters the server lists, and in a message's header the fields it lacks");
     // The keys that differ from a telnet window's are named where a newcomer looks.
     expect(text('/help')).toContain('keys: Ctrl+V pastes, Ctrl+C copies a selection (or abandons the line typed)');
     expect(text('/help mail')).toContain('MAIL FROM:<sender@domain>');
