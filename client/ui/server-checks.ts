@@ -29,8 +29,11 @@ import { formatAddress, formatNote } from '../terminal/render.js';
 import { SMTP_PORT } from './connect-form.js';
 import type { LogEntry } from './reply-log.js';
 
-/** Lookups waiting for the one in flight; beyond, a new one is not asked (a person does not type that fast). */
-const MAX_WAITING = 4;
+/**
+ * Lookups waiting for the one in flight (a pasted list of /mx lines); beyond, a new one is not asked, and the page
+ * says so. The bridge's own budget (20 a minute a session) answers the rest as refused.
+ */
+const MAX_WAITING = 20;
 /** Said when a lookup cannot be asked. */
 const NOT_SENT = 'not sent: no contact with the heloterm bridge';
 /** Recipient domains checked for relaying on one connection (a relay test needs one or two). */
@@ -355,6 +358,7 @@ export class ServerChecks {
   private ask(a: Ask): boolean {
     if (this.asked !== null) {
       if (this.waiting.length < MAX_WAITING) this.waiting.push(a);
+      else this.deps.write(formatNote(`not asked: ${MAX_WAITING} lookups are waiting already; ask again once they are answered`));
       return true;
     }
     // The user's MX lookups also ask for the domain's mail policies; the relay check needs the MX records alone.

@@ -208,3 +208,21 @@ describe('the MX host senders try next, after one that cannot be reached', () =>
   });
 });
 
+describe('lookups asked faster than answered (a pasted list of /mx lines)', () => {
+  it('waits twenty of them behind the one in flight, in order, and says so of one more instead of dropping it', () => {
+    const written: string[] = [];
+    const sent: unknown[] = [];
+    const checks = new ServerChecks({ write: (t) => written.push(t), log: () => {}, send: (m) => sent.push(m) > 0, note: () => {}, pointFormAt: () => false });
+    const domains = Array.from({ length: 22 }, (_, i) => `d${i}.example`);
+    for (const d of domains) checks.mx(d);
+    expect(sent).toHaveLength(1);
+    expect(written.filter((w) => w.includes('not asked')).map((w) => w.replace(/\x1b\[[0-9;]*m/g, '').trim())).toEqual([
+      '-- not asked: 20 lookups are waiting already; ask again once they are answered',
+    ]);
+    // Each answer sends the next waiting one, in the order asked.
+    const none: MxAnswer = { kind: 'none', reason: 'no-records', detail: '' };
+    for (let i = 0; i < 21; i++) checks.onMx({ v: 2, type: 'mx', domain: domains[i]!, answer: none }, 0);
+    expect(sent.map((m) => (m as { domain: string }).domain)).toEqual(domains.slice(0, 21));
+  });
+});
+
