@@ -1,10 +1,10 @@
 /**
  * Guided lessons: a lesson is a list of steps, each a task for the trainee and the evidence that it is done — a reply
  * to a given command with a given code, (for the message's header lines) an empty line of message text, which the
- * server does not answer, or one of heloterm's own commands (`/log`, `/explain`, after the session). LessonRun follows the session
- * model's exchanges and says what happened: a step passed (with what its reply teaches), a reply that answered the
- * step's command with another code (try again), the next step, the end. Pure: the page renders the events
- * (client/ui/lesson-guide.ts); the catalogue of lessons is data (catalogue.ts).
+ * server does not answer, or one of heloterm's own commands (`/log`, `/explain`, after the session). LessonRun
+ * follows the session model's exchanges and says what happened: a step passed (with what its reply teaches), a reply
+ * that answered the step's command with another code (try again), the next step, the end. Pure: the page renders the
+ * events (client/ui/lesson-guide.ts); the catalogue of lessons is data (catalogue.ts).
  */
 import type { Exchange, SentKind, SessionState } from '../smtp/session.js';
 import type { ReplyClass } from '../smtp/types.js';

@@ -3,15 +3,16 @@
  * the dialog itself: what a trainee's session looks like from the server's side, the lines admins read in
  * /var/log/mail.log. `connect from`, a `reject:` line for each command refused (NOQUEUE before the transaction has a
  * queue id, the queue id after), `client=` when a transaction gets its first recipient, and at the end the
- * `disconnect from` line with Postfix's counters (`rcpt=1/2`: two RCPT, one accepted); and for a message to gone@,
- * which is accepted and then refused by the mailbox server behind, its smtp client's `status=bounced` line and the
- * bounce daemon's `sender non-delivery notification`, after the message's end. The practice server is not
+ * `disconnect from` line with Postfix's counters (`rcpt=1/2`: two RCPT, one accepted); and after a message's end, for
+ * a recipient gone@ (accepted, then refused by the mailbox server behind) its smtp client's `status=bounced` line,
+ * and for each report sent back the bounce daemon's `sender non-delivery notification` (or `delivery status` for
+ * NOTIFY=SUCCESS). The practice server is not
  * Postfix; its log only takes Postfix's form, so that reading it is practice for reading Postfix's. Pure.
  */
 import type { Exchange } from '../smtp/session.js';
 import { GONE_HOST, goneReply } from './trouble.js';
 
-/** What became of some of a stored message's recipients, and the report sent back about them (protocol.StoredReport). */
+/** What became of some of a stored message's recipients, and the report sent back (protocol.StoredReport). */
 export interface StoredOutcome {
   action: 'failed' | 'delivered';
   recipients: readonly string[];
