@@ -50,6 +50,20 @@ async function bridge(port: number, opts: HelotermOptions) {
   return { app, client };
 }
 
+/** A bridge with its practice server, and a client that connected to it, was greeted and disconnected. */
+async function practiceGreets(opts: HelotermOptions) {
+  const app = await startHeloterm({ port: 0, log: () => undefined, ...opts });
+  cleanups.push(() => app.close());
+  const client = await WsTestClient.open(app.url);
+  cleanups.push(() => client.close());
+  const { practice } = await client.next('hello');
+  client.send({ type: 'connect', host: practice!.host, port: practice!.port, tls: 'none' });
+  expect((await client.nextReply()).code).toBe(220);
+  client.send({ type: 'disconnect' });
+  await client.next('closed');
+  return { app, client, practice };
+}
+
 /** Every way of writing a target that ends at this machine or a private network. */
 const SPELLINGS = [
   '127.0.0.1',
@@ -133,15 +147,7 @@ describe('the SSRF table through the bridge (public mode)', () => {
   });
 
   it('keeps the practice server reachable in public mode, at its own address and port only', async () => {
-    const app = await startHeloterm({ port: 0, publicTargetsOnly: true, log: () => undefined });
-    cleanups.push(() => app.close());
-    const client = await WsTestClient.open(app.url);
-    cleanups.push(() => client.close());
-    const { practice } = await client.next('hello');
-    client.send({ type: 'connect', host: practice!.host, port: practice!.port, tls: 'none' });
-    expect((await client.nextReply()).code).toBe(220);
-    client.send({ type: 'disconnect' });
-    await client.next('closed');
+    const { client, practice } = await practiceGreets({ publicTargetsOnly: true });
     // localhost names ::1 too: the bridge dials exactly the practice address.
     client.send({ type: 'connect', host: 'localhost', port: practice!.port, tls: 'none' });
     expect(await client.next('connected')).toMatchObject({ address: '127.0.0.1' });
@@ -156,15 +162,7 @@ describe('the SSRF table through the bridge (public mode)', () => {
 describe('practice only (a class that must not reach real servers)', () => {
   it('dials the practice server and nothing else, on any port, and says why', async () => {
     const target = await listener();
-    const app = await startHeloterm({ port: 0, practiceOnly: true, log: () => undefined });
-    cleanups.push(() => app.close());
-    const client = await WsTestClient.open(app.url);
-    cleanups.push(() => client.close());
-    const { practice } = await client.next('hello');
-    client.send({ type: 'connect', host: practice!.host, port: practice!.port, tls: 'none' });
-    expect((await client.nextReply()).code).toBe(220);
-    client.send({ type: 'disconnect' });
-    await client.next('closed');
+    const { client, practice } = await practiceGreets({ practiceOnly: true });
     // A server on this machine on a port of its own, and an SMTP port: neither is dialled.
     for (const port of [target.port, 25]) {
       client.send({ type: 'connect', host: '127.0.0.1', port, tls: 'none' });
