@@ -172,8 +172,7 @@ export function failureReport(code: string, f: Failure): { head: string; finding
  */
 export function fallbackNote(failed: readonly string[], connected: string): string {
   const v6 = failed.some((a) => a.includes(':')) && !connected.includes(':');
-  const which = failed.length === 1 ? `${failed[0]} did` : `${failed.join(', ')} did`;
-  return `${which} not take the connection, ${connected} did: senders try a mail server's addresses in turn too (RFC 5321 §5.1), each after a timeout of its own (Postfix's smtp_connect_timeout, 30 s), so mail still arrives, late.${
+  return `${failed.join(', ')} did not take the connection, ${connected} did: senders try a mail server's addresses in turn too (RFC 5321 §5.1), each after a timeout of its own (Postfix's smtp_connect_timeout, 30 s), so mail still arrives, late.${
     v6 ? ' Senders that prefer IPv6 (Gmail, Microsoft 365) wait on the IPv6 address first:' : ''
   } Fix the address that failed (its firewall, its routing, or the DNS record that names it).`;
 }

@@ -105,9 +105,7 @@ export function nextMxHost(domain: string, answer: MxAnswer, failed: string): { 
   const hosts = answer.hosts.filter(usable);
   const at = hosts.findIndex((h) => h.exchange.toLowerCase() === failed.toLowerCase().replace(/\.$/, ''));
   const next = at < 0 ? undefined : hosts[at + 1];
-  if (next === undefined) {
-    return null;
-  }
+  if (next === undefined) return null;
   const same = next.preference === hosts[at]?.preference ? ', of the same preference: senders pick either first' : '';
   return {
     exchange: next.exchange,

@@ -13,6 +13,7 @@ import { MAX_MX_ADDRESSES, MAX_MX_HOSTS } from '../../shared/protocol/app-limits
 import { type MxAnswer } from '../../shared/protocol/messages.js';
 import { mxDomain, nextMxHost, readMxAnswer } from '../../shared/smtp/mx.js';
 import { ServerChecks } from '../../client/ui/server-checks.js';
+import { fallbackNote } from '../../shared/smtp/connect-failure.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -223,6 +224,19 @@ describe('lookups asked faster than answered (a pasted list of /mx lines)', () =
     const none: MxAnswer = { kind: 'none', reason: 'no-records', detail: '' };
     for (let i = 0; i < 21; i++) checks.onMx({ v: 2, type: 'mx', domain: domains[i]!, answer: none }, 0);
     expect(sent.map((m) => (m as { domain: string }).domain)).toEqual(domains.slice(0, 21));
+  });
+});
+
+describe('what a failed address of a host costs senders, said once another answered', () => {
+  it('names the failed addresses and the one that answered, and IPv6 apart when it failed and IPv4 answered', () => {
+    expect(fallbackNote(['192.0.2.10'], '192.0.2.11')).toBe(
+      "192.0.2.10 did not take the connection, 192.0.2.11 did: senders try a mail server's addresses in turn too (RFC 5321 §5.1), each after a timeout of its own (Postfix's smtp_connect_timeout, 30 s), so mail still arrives, late. Fix the address that failed (its firewall, its routing, or the DNS record that names it).",
+    );
+    const v6 = fallbackNote(['2001:db8::10', '192.0.2.10'], '192.0.2.11');
+    expect(v6).toMatch(/^2001:db8::10, 192\.0\.2\.10 did not take the connection, 192\.0\.2\.11 did: /);
+    expect(v6).toContain('Senders that prefer IPv6 (Gmail, Microsoft 365) wait on the IPv6 address first');
+    // An IPv6 address that answered after another failed: nothing about IPv6 first.
+    expect(fallbackNote(['2001:db8::10'], '2001:db8::11')).not.toContain('prefer IPv6');
   });
 });
 
