@@ -39,6 +39,7 @@ export const VENDOR_TOPICS = [
   'command-sequence', // a command came out of order (RFC 5321 §4.1.4)
   'pipelining', // a line came before the server's reply where pipelining is not allowed (RFC 2920)
   'idle-timeout', // the server hung up on a client that sent nothing for too long (RFC 5321 §4.5.3.2.7)
+  'mail-loop', // the message went round between servers until one counted too many hops (RFC 5321 §6.3)
 ] as const;
 export type VendorTopic = (typeof VENDOR_TOPICS)[number];
 
@@ -1111,5 +1112,29 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     action: 'Connect again and have the commands ready (Up recalls earlier lines; a paste sends several at once).',
     confidence: 'medium',
     source: 'smtp-server (Nodemailer) smtp-connection.js "421 Timeout - closing connection"; RFC 5321 §4.5.3.2.7',
+  },
+
+  // ---- mail loops (RFC 5321 §6.3) -------------------------------------------------------------------------------
+  {
+    id: 'm365-hop-count-exceeded',
+    topic: 'mail-loop',
+    vendor: 'Microsoft 365 / Exchange',
+    pattern: /\bHop count exceeded\b/i,
+    title: 'A mail loop: too many hops (Exchange)',
+    cause: 'The message went round between servers until Exchange counted too many Received: lines: most often a connector or smarthost that sends the domain\'s mail back to where it came from, or a hybrid setup whose accepted domains disagree.',
+    action: 'Read the Received: lines of the bounced message (Paste & explain lists them, oldest first) to find the two servers that pass it back and forth; fix the connector, smarthost or forwarding between them.',
+    confidence: 'high',
+    source: `${MS_NDR}, 5.4.14 "Hop count exceeded - possible mail loop" (ATTR34); Exchange Server 5.4.6`,
+  },
+  {
+    id: 'exim-too-many-received',
+    topic: 'mail-loop',
+    vendor: 'Exim',
+    pattern: /\bToo many "Received" headers\b/i,
+    title: 'A mail loop: too many Received lines (Exim)',
+    cause: 'The message carries more Received: lines than Exim takes (received_headers_max, 30 by default): it has gone round between servers, or through a long chain of forwarding.',
+    action: 'Read the Received: lines of the bounced message (Paste & explain lists them, oldest first) to find where it turns round; fix the routing or forwarding there.',
+    confidence: 'high',
+    source: 'Exim receive.c "550 Too many \"Received\" headers - suspected mail loop"; Exim spec, received_headers_max',
   },
 ];

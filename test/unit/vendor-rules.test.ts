@@ -185,6 +185,10 @@ const CORPUS: readonly CorpusEntry[] = [
   { id: 'postfix-timeout', from: 'Postfix smtpd.c, as a Postfix client logs an AOL reply', reply: '421 4.4.2 mtain-dl02.r1000.mx.aol.com Error: timeout exceeded' },
   { id: 'exim-command-timeout', from: 'Exim smtp_in.c smtp_command_timeout_exit', reply: '421 mx.example.org: SMTP command timeout - closing connection' },
   { id: 'generic-timeout-closing', from: 'smtp-server smtp-connection.js _onTimeout, with its enhanced code', reply: '421 4.4.2 Timeout - closing connection' },
+  // mail loops
+  { id: 'm365-hop-count-exceeded', from: `${MS}, 5.4.14 (ATTR34)`, reply: '554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [SY3AUS99FT999.eop-AUS01.prod.protection.outlook.com]' },
+  { id: 'm365-hop-count-exceeded', from: 'Exchange Server, 5.4.6 (Microsoft Support article on the NDR)', reply: '554 5.4.6 Hop count exceeded - possible mail loop' },
+  { id: 'exim-too-many-received', from: 'Exim receive.c, received_headers_max exceeded', reply: '550 Too many "Received" headers - suspected mail loop' },
 ];
 
 interface NearMiss {
@@ -287,6 +291,8 @@ const NEAR_MISSES: readonly NearMiss[] = [
   { not: 'postfix-timeout', why: 'a lookup timing out on the server, not the client idle', reply: '451 4.3.0 <a@example.org>: Temporary lookup failure' },
   { not: 'exim-command-timeout', why: 'shutdown, not a timeout', reply: '421 mx.example.org: SIGTERM received - closing connection' },
   { not: 'generic-timeout-closing', why: "smtp-server's too-early talker, not a timeout", reply: '421 practice.test You talk too soon' },
+  { not: 'm365-hop-count-exceeded', why: "Exim's loop, in its own words", reply: '550 Too many "Received" headers - suspected mail loop' },
+  { not: 'exim-too-many-received', why: 'too many recipients, not Received lines', reply: '452 4.5.3 Too many recipients'},
 ];
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
