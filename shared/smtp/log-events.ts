@@ -91,6 +91,11 @@ export const DELIVERY_EVENTS: readonly LogEvent[] = [
     explain: () => 'the receiving server\'s certificate failed the check a TLS policy requires (verify or secure level, MTA-STS or DANE): an expired or self-signed certificate, or a name that does not match. /tls shows one after STARTTLS',
   },
   {
+    pattern: /^mail forwarding loop for (\S+)$/,
+    explain: (m) =>
+      `a mail loop: the message came back to this server for ${m[1]} (its Delivered-To: line for it was in the message already): an alias, a .forward file or a virtual alias sends it round; the message's Received: lines show the way it went (local(8))`,
+  },
+  {
     pattern: /^unknown user: "([^"]*)"$/,
     explain: (m) => `no local mailbox or alias for "${m[1]}": refused by local delivery, after the message was accepted (a bounce follows) (local(8))`,
   },

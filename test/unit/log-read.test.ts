@@ -160,10 +160,12 @@ describe('readMailLog', () => {
           at('local', 'A6', 'bob@mx.example.org', 'bounced', 'unknown user: "bob"'),
           at('virtual', 'A7', 'carol@example.org', 'sent', 'delivered to maildir'),
           at('pipe', 'A8', 'dave@example.org', 'sent', 'delivered via dovecot service'),
+          at('local', 'A9', 'erin@mx.example.org', 'bounced', 'mail forwarding loop for erin@mx.example.org'),
         ].join('\n'),
       ),
     );
-    expect(said).toHaveLength(8);
+    expect(said).toHaveLength(9);
+    expect(said[8]).toMatch(/^A9 to erin@mx\.example\.org: bounced \(dsn=4\.4\.2\): mail forwarding loop for erin@mx\.example\.org — a mail loop: the message came back to this server for erin@mx\.example\.org/);
     expect(said[0]).toMatch(/^A1 to a@example\.com: deferred \(dsn=4\.4\.2\): lost connection .* — mx\.example\.com\[198\.51\.100\.7\] hung up while receiving the initial server greeting: overloaded/);
     expect(said[1]).toMatch(/— mx\.example\.com\[198\.51\.100\.7\] stopped answering while sending end of data -- message may be sent more than once/);
     expect(said[2]).toMatch(/— DNS has no MX answer for example\.net \(Host not found, try again\).*\/mx example\.net asks/);
