@@ -504,6 +504,52 @@ export const LESSONS: readonly Lesson[] = [
       },
     ],
   },
+  {
+    id: 'dsn',
+    title: 'Asking to be told: delivery status notifications (DSN)',
+    short: 'DSN',
+    goal: 'Ask a server that lists DSN to report a delivery, and to keep quiet about a failure: NOTIFY= on RCPT TO, RET= and ENVID= on MAIL FROM, and the reports that come back.',
+    steps: [
+      CONNECT,
+      {
+        ...EHLO,
+        learn: '250: among the extensions, DSN (RFC 3461): this server takes NOTIFY= on RCPT TO and RET= and ENVID= on MAIL FROM. Without DSN in the list, those parameters are refused (501, 555).',
+        source: 'RFC 3461 §3, §4',
+      },
+      {
+        ...MAIL_FROM,
+        task: 'Name the sender, and ask for the header of the message only in any report (RET=HDRS), with an id of your own for it (ENVID=). After the ">", Tab offers what the server lists.',
+        type: ['MAIL FROM:<trainee@example.org> RET=HDRS ENVID=lesson11'],
+        learn: '250: RET=HDRS asks for only the header of the message in a report (RET=FULL for all of it); ENVID= comes back in each report, to tie it to what you sent.',
+        retry: 'Type the line as shown; a 555 or 501 means the server did not take a parameter.',
+        source: 'RFC 3461 §4.3, §4.4',
+      },
+      {
+        task: 'Name a recipient, and ask to be told when the message is delivered, and if it fails (Tab after the ">" offers NOTIFY=).',
+        type: ['RCPT TO:<alice@practice.test> NOTIFY=SUCCESS,FAILURE'],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250: accepted, with NOTIFY=SUCCESS,FAILURE: the server that delivers it reports the delivery as well as a failure (by default, only a failure).',
+        retry: 'Type the line as shown; if the server says 503, name the sender first.',
+        source: 'RFC 3461 §4.1',
+      },
+      {
+        task: `Name a second recipient, one that will bounce (${GONE_MAILBOX}@), and ask never to be told.`,
+        type: [`RCPT TO:<${GONE_MAILBOX}@practice.test> NOTIFY=NEVER`],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250: accepted, with NOTIFY=NEVER: whatever becomes of it, no report goes back; mailing lists and automatic messages ask this, so that a dead address does not flood their sender with bounces.',
+        retry: `Name ${GONE_MAILBOX}@practice.test with NOTIFY=NEVER, as shown.`,
+        source: 'RFC 3461 §4.1',
+      },
+      DATA,
+      {
+        ...MESSAGE_TEXT,
+        type: ['Subject: tell me when it arrives', '', 'Hello, Alice.', '.'],
+        learn: '250, and below it what the practice server did: alice got it, and a delivery report (Action: delivered, with your ENVID and the header only) goes back to you; gone@ was refused behind the server, and no bounce goes back, as NOTIFY=NEVER asked.',
+        source: 'RFC 3464 §2.3; RFC 3461 §4.1, §6.2',
+      },
+      QUIT,
+    ],
+  },
 ];
 
 /** A lesson by its number in the list (from 1) or its id; undefined when there is none. */

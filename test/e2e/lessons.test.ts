@@ -228,6 +228,16 @@ describe('guided lessons in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('the DSN lesson: the delivery report shows under the 250, with its ENVID, and the bounce is silenced', async () => {
+    const lesson = findLesson('dsn')!;
+    const page = await playThrough(lesson);
+    const text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
+    expect(text).toMatch(/-- it delivered it to alice@practice\.test, whose RCPT TO asked to be told \(NOTIFY=SUCCESS\): the practice server sends this delivery report, message #\d+/);
+    expect(text).toContain('   │ Original-Envelope-Id: lesson11');
+    expect(text).toContain('their RCPT TO said NOTIFY= without FAILURE, so no bounce goes back');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('a link naming no lesson says so and lists them', async () => {
     const page = await openPage('?lesson=nope');
     const text = await waitForTerminal(page, (t) => t.includes('there is no lesson "nope"'), REPLY_TIMEOUT_MS, 'the note');

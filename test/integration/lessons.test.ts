@@ -176,6 +176,25 @@ describe('the guided lessons against the practice server', () => {
     expect(log).toContain(`postfix/bounce[2003]: ${id(stored!.n)}: sender non-delivery notification: ${id(report!.n!)}`);
   });
 
+  it('the DSN lesson: a delivery report for alice, with its ENVID and the header only, and no bounce for gone@', async () => {
+    const lesson = LESSONS.find((l) => l.id === 'dsn')!;
+    await play(new LessonRun(lesson));
+    const [stored] = client.all('stored');
+    expect(stored?.reports).toEqual([
+      { action: 'failed', recipients: ['gone@practice.test'], n: null, unsent: 'notify', text: '', cut: false },
+      { action: 'delivered', recipients: ['alice@practice.test'], n: stored!.n + 1, text: expect.any(String), cut: false },
+    ]);
+    const report = stored!.reports![1]!.text;
+    expect(report).toContain('Subject: Successful Mail Delivery Report');
+    expect(report).toMatch(/\r\nOriginal-Envelope-Id: lesson11\r\n/);
+    expect(report).toMatch(/\r\nAction: delivered\r\nStatus: 2\.0\.0\r\n/);
+    // RET=HDRS: the header comes back, not the message's text.
+    expect(report).toContain('Content-Type: text/rfc822-headers');
+    expect(report).not.toContain('Hello, Alice.');
+    // What the lesson's last step says happened is what happened.
+    expect(lesson.steps.at(-2)!.learn).toMatch(/Action: delivered.*no bounce goes back/);
+  });
+
   it('says "not yet" when a step\'s command gets another reply, and the step stays in hand', async () => {
     const run = new LessonRun(LESSONS[0]!);
     const model = new SessionModel();
