@@ -7,8 +7,8 @@
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** The UTF-8 bytes of a string. */
-function utf8(text: string): number[] {
+/** The UTF-8 bytes of a string (a lone surrogate as U+FFFD). */
+export function utf8Bytes(text: string): number[] {
   const bytes: number[] = [];
   // encodeURIComponent throws on a lone surrogate: such a character becomes U+FFFD, as TextEncoder does.
   const safe = text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
@@ -23,7 +23,7 @@ function utf8(text: string): number[] {
 }
 
 export function toBase64(text: string): string {
-  const b = utf8(text);
+  const b = utf8Bytes(text);
   let out = '';
   for (let i = 0; i < b.length; i += 3) {
     const n = ((b[i] ?? 0) << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);

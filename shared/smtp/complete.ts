@@ -5,6 +5,7 @@
  * §3.3 writes it).
  */
 import type { SessionState } from './session.js';
+import { utf8Bytes } from './base64.js';
 import { rfc5322Date } from './date.js';
 import { MAIL_PARAMS, RCPT_PARAMS } from './params.js';
 import { VERB_INFO, type VerbInfo } from './verbs.js';
@@ -114,17 +115,9 @@ function completeParams(typed: string, verb: 'MAIL' | 'RCPT', state: SessionStat
  * UTF-8 octets): "a+b@example.org" is "a+2Bb@example.org".
  */
 export function xtext(s: string): string {
-  const hex = (b: number): string => `+${b.toString(16).toUpperCase().padStart(2, '0')}`;
-  let out = '';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (c > 0x20 && c < 0x7f && ch !== '+' && ch !== '=') out += ch;
-    else if (c < 0x80) out += hex(c);
-    else if (c < 0x800) out += hex(0xc0 | (c >> 6)) + hex(0x80 | (c & 0x3f));
-    else if (c < 0x10000) out += hex(0xe0 | (c >> 12)) + hex(0x80 | ((c >> 6) & 0x3f)) + hex(0x80 | (c & 0x3f));
-    else out += hex(0xf0 | (c >> 18)) + hex(0x80 | ((c >> 12) & 0x3f)) + hex(0x80 | ((c >> 6) & 0x3f)) + hex(0x80 | (c & 0x3f));
-  }
-  return out;
+  return utf8Bytes(s)
+    .map((b) => (b > 0x20 && b < 0x7f && b !== 0x2b && b !== 0x3d ? String.fromCharCode(b) : `+${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
 }
 
 /** The longest common prefix of the candidates' texts (what Tab fills in when several fit). */
