@@ -9,15 +9,12 @@
  * NOTIFY=SUCCESS). The practice server is not
  * Postfix; its log only takes Postfix's form, so that reading it is practice for reading Postfix's. Pure.
  */
+import type { StoredReport } from '../protocol/messages.js';
 import type { Exchange } from '../smtp/session.js';
 import { GONE_HOST, goneReply } from './trouble.js';
 
-/** What became of some of a stored message's recipients, and the report sent back (protocol.StoredReport). */
-export interface StoredOutcome {
-  action: 'failed' | 'delivered';
-  recipients: readonly string[];
-  n: number | null;
-}
+/** What became of some of a stored message's recipients, and the report sent back (its number, or null). */
+export type StoredOutcome = Pick<StoredReport, 'action' | 'recipients' | 'n'>;
 
 export type LogEntry =
   | { kind: 'connect'; at: number }
