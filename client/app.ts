@@ -27,7 +27,7 @@ import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
 import { decodeAnyServerMessage } from '../shared/protocol/decode-app.js';
 import { assessTls, type TlsReport } from '../shared/smtp/tls-report.js';
-import { ConnectForm, type ConnectTarget, type FormState } from './ui/connect-form.js';
+import { ConnectForm, familyClash, urlFamily, type ConnectTarget, type FormState } from './ui/connect-form.js';
 import { ServerChecks } from './ui/server-checks.js';
 import { StatusLine } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
@@ -51,7 +51,7 @@ import { SessionModel } from '../shared/smtp/session.js';
 import { Coach } from '../shared/smtp/coach.js';
 import { ReportStore } from './terminal/reports.js';
 import { EXPLAIN_USAGE, completeHeaderLine, completeLine, lessonList, localCommand } from './terminal/local-commands.js';
-import { exhaustive, type ErrorCode, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
+import { exhaustive, type ErrorCode, type IpFamily, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
 import { required } from './dom.js';
 
@@ -140,7 +140,8 @@ export function startApp(boot: BootHandOver): void {
   /** `/link`: the address that opens this page as it is now, shown and put on the clipboard if the browser lets it. */
   const shareThisPage = (): void => {
     const t = form.peek();
-    const target = t.host !== undefined && t.host !== '' && t.port !== undefined && !isPracticeTarget(t) ? { host: t.host, port: t.port, tls: t.tls === true } : null;
+    const target =
+      t.host !== undefined && t.host !== '' && t.port !== undefined && !isPracticeTarget(t) ? { host: t.host, port: t.port, tls: t.tls === true, family: t.family ?? null } : null;
     const link = shareLink({ base: `${location.origin}${location.pathname}`, target, lesson: guide.lesson?.id ?? null, light: theme.current === 'light', token });
     view.write(formatNote(`this page, ${guide.lesson === null ? '' : `at lesson ${guide.lesson.title}, `}connected to ${target === null ? 'the practice server' : formatAddress(target.host, target.port)}: ${link}`));
     if (onlyOnThisMachine(location.hostname)) {
@@ -244,8 +245,12 @@ export function startApp(boot: BootHandOver): void {
   /** The host of the connection, as dialled (what a certificate's names are checked against). */
   let dialled = '';
   let dialledPort = 0;
+  /** The IP version the connection asked for (`telnet -6`), or null for either. */
+  let dialledFamily: IpFamily | null = null;
   /** Addresses of the host dialled that did not take the connection, while the bridge dials the next. */
   let failedAddresses: string[] = [];
+  /** One of them failed for another reason than no route from this machine (ENETUNREACH). */
+  let failedOtherwise = false;
   /** What the last TLS handshake showed (for /tls), or null before TLS on this connection. */
   let tlsReport: TlsReport | null = null;
   // When the page URL names the target, so does the WebSocket URL (main.ts): the bridge dialled already.
@@ -345,8 +350,12 @@ export function startApp(boot: BootHandOver): void {
           view.write(formatNote('not connected: press Connect first, or type telnet HOST 25 (the line was not sent)'));
           return;
         }
-        view.write(formatNote(`${shell.tool}: heloterm connects to ${shell.host} port ${shell.port}${shell.tls ? ' with TLS at once' : ''} (the form above holds it)`) + (shell.note === null ? '' : formatHint(shell.note)));
-        form.prefill({ host: shell.host, port: shell.port, tls: shell.tls }, false);
+        if (familyClash(shell.host, shell.family) !== '') {
+          view.write(formatNote(`${shell.tool}: -${shell.family} asks for IPv${shell.family}, and ${shell.host} is not an IPv${shell.family} address: not connected`));
+          return;
+        }
+        view.write(formatNote(`${shell.tool}: heloterm connects to ${shell.host} port ${shell.port}${shell.family === null ? '' : ` over IPv${shell.family}`}${shell.tls ? ' with TLS at once' : ''} (the form above holds it)`) + (shell.note === null ? '' : formatHint(shell.note)));
+        form.prefill({ host: shell.host, port: shell.port, tls: shell.tls, family: shell.family }, false);
         form.submit();
         return;
       }
@@ -375,7 +384,8 @@ export function startApp(boot: BootHandOver): void {
   };
 
   const connectTo = (target: ConnectTarget): void => {
-    if (!conn.send({ type: 'connect', host: target.host, port: target.port, tls: target.tls ? 'implicit' : 'none' })) {
+    const family = target.family === null ? {} : { family: target.family };
+    if (!conn.send({ type: 'connect', host: target.host, port: target.port, tls: target.tls ? 'implicit' : 'none', ...family })) {
       afterReopen = target;
       view.write(formatNote('reaching the heloterm bridge again…'));
       status.reaching();
@@ -383,6 +393,7 @@ export function startApp(boot: BootHandOver): void {
       conn.open();
       return;
     }
+    dialledFamily = target.family;
     renderer.reset();
     model = new SessionModel();
     setState('connecting');
@@ -461,6 +472,10 @@ export function startApp(boot: BootHandOver): void {
   if (urlTarget.host !== undefined || urlTarget.port !== undefined || urlTarget.tls !== undefined) {
     form.prefill({ host: urlTarget.host, port: urlTarget.port, tls: urlTarget.tls }, false);
   }
+  // ?ip=6 (read here, not by the boot script, which then leaves connecting to the app: main.ts).
+  const urlIp = urlFamily(location.search);
+  if (urlIp.ignored !== null) view.write(formatNote(`ignored URL parameter ${urlIp.ignored}`));
+  else if (urlIp.family !== null) form.prefill({ family: urlIp.family }, false);
   if (boot.connectAtOnce) setState('connecting');
 
   // A link without a target (?connect=1) connects to the practice server named in the hello.
@@ -506,7 +521,7 @@ export function startApp(boot: BootHandOver): void {
       case 'hello': {
         // A bridge started again has its practice server on a new port: a form or a target that pointed at the old
         // one follows it (the form even if its fields were typed in).
-        const target = m.practice === null ? null : { host: m.practice.host, port: m.practice.port, tls: false };
+        const target = m.practice === null ? null : { host: m.practice.host, port: m.practice.port, tls: false, family: null };
         const follow = target !== null && isPracticeTarget(form.peek());
         if (target !== null && afterReopen !== null && isPracticeTarget(afterReopen)) afterReopen = target;
         practice = m.practice;
@@ -536,6 +551,7 @@ export function startApp(boot: BootHandOver): void {
       }
       case 'connecting':
         failedAddresses = [];
+        failedOtherwise = false;
         dialled = m.host;
         dialledPort = m.port;
         tlsReport = null;
@@ -554,8 +570,9 @@ export function startApp(boot: BootHandOver): void {
         transcript.note(`connected to ${m.host} (${formatAddress(m.address, m.port)})`, at);
         status.connected(m.host, m.address, m.port);
         if (!painted) view.write(formatConnected(m.host, m.address, m.port));
-        if (failedAddresses.length > 0) view.write(formatNote(showControls(fallbackNote(failedAddresses, m.address))));
+        if (failedAddresses.length > 0) view.write(formatNote(showControls(fallbackNote(failedAddresses, m.address, !failedOtherwise))));
         failedAddresses = [];
+        failedOtherwise = false;
         if (practice !== null && m.host === practice.host && m.port === practice.port) {
           practiceTrail = { entries: [{ kind: 'connect', at: epoch(at) }], open: true, n: ++practiceConnections };
         } else if (practiceTrail !== null) practiceTrail.open = false;
@@ -637,6 +654,7 @@ export function startApp(boot: BootHandOver): void {
         if (m.code === 'ADDRESS_FAILED') {
           const address = /^(\S+) did not take the connection/.exec(m.message)?.[1];
           if (address !== undefined) failedAddresses.push(address);
+          if (!m.message.includes('ENETUNREACH')) failedOtherwise = true;
           transcript.note(m.message, at);
           view.write(formatNote(showControls(m.message)));
           return;
@@ -645,7 +663,12 @@ export function startApp(boot: BootHandOver): void {
         status.error(m.code, m.message);
         view.write(formatNote(`error: ${showControls(m.message)}`));
         // A failure to connect explained; a TLS handshake after STARTTLS's 220 is awaited by the model, else implicit.
-        const failure = explainFailure(m.code, m.message, { implicit: !model.state.tlsPending, port: dialledPort, host: dialled });
+        const failure = explainFailure(m.code, m.message, {
+          implicit: !model.state.tlsPending,
+          port: dialledPort,
+          host: dialled,
+          ...(dialledFamily === null ? {} : { family: dialledFamily }),
+        });
         if (failure !== null) {
           const report = failureReport(m.code, failure);
           view.write(formatReport(report));

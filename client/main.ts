@@ -38,7 +38,8 @@ function boot(): void {
   // The WebSocket first: its handshake then overlaps building the page (time to the first prompt). A link that names
   // its target (?host=…&port=…&connect=1) names it in the WebSocket URL too: the bridge dials during the handshake.
   const { host, port } = urlTarget;
-  const connectAtOnce = urlTarget.connect && host !== undefined && port !== undefined;
+  // Not with ?ip=: the app reads it (connect-form.ts urlFamily) and connects.
+  const connectAtOnce = urlTarget.connect && host !== undefined && port !== undefined && !/[?&]ip=/.test(location.search);
   const target = connectAtOnce ? `?${connectQuery({ host, port, tls: urlTarget.tls === true ? 'implicit' : 'none' })}` : '';
   const conn = new Connection(webSocketUrl(location) + target, token);
   // Once the greeting is written: after xterm has parsed it, and after the frame that paints it.

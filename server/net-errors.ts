@@ -12,6 +12,14 @@ export interface BridgeError {
 /** DNS answers meaning "this name has no address" (getaddrinfo's EAI_NONAME surfaces as ENOTFOUND in Node). */
 const DNS_MISSING = new Set(['ENOTFOUND', 'EAI_NONAME', 'ENODATA', 'EAI_NODATA']);
 
+/**
+ * A name that resolves, but to no address of the IP version asked for (`telnet -6`; target-policy.ts): its message
+ * says so, and names the addresses it has.
+ */
+export class NoAddressOfVersion extends Error {
+  readonly code = 'ENODATA';
+}
+
 /** The errno-ish code of a thrown value, if it has one. */
 export function errnoOf(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
@@ -47,6 +55,7 @@ export function mapNetError(err: unknown, host: string, port: number, duringTls 
   if (errno === 'ECONNREFUSED') {
     return { code: ERROR_CODES.CONNECTION_REFUSED, message: `connection refused: nothing listens on ${host}:${port}` };
   }
+  if (err instanceof NoAddressOfVersion) return { code: ERROR_CODES.DNS_NOT_FOUND, message: err.message };
   if (errno !== undefined && DNS_MISSING.has(errno)) {
     return { code: ERROR_CODES.DNS_NOT_FOUND, message: `DNS name not found: ${host} has no address (${errno})` };
   }

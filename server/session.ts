@@ -26,6 +26,7 @@ import {
   type ClientMessage,
   type ConnectMessage,
   type ErrorCode,
+  type IpFamily,
   type PracticeInfo,
   type ServerMessage,
   type StoredReport,
@@ -439,8 +440,8 @@ export class Session {
     this.unwatchStored = stored.watch(localPort, this.onStored, this.practiceClient);
   }
 
-  private resolve(host: string, port: number): Promise<string[]> {
-    return resolveTargets(host, port, this.opts.policy, this.opts.lookup);
+  private resolve(host: string, port: number, family?: IpFamily): Promise<string[]> {
+    return resolveTargets(host, port, this.opts.policy, this.opts.lookup, family);
   }
 
   /** Stop reading the browser while the SMTP server does not read (its socket buffer is full). */

@@ -14,6 +14,7 @@ import {
   type Bare,
   type CloseCause,
   type ConnectMessage,
+  type IpFamily,
   type ServerMessage,
   type TlsMessage,
 } from '../shared/protocol/messages.js';
@@ -52,7 +53,7 @@ export const QUIT_LINGER_MS = 1000;
 export interface LinkDeps {
   timeoutMs: number;
   /** Resolves and checks the target (target-policy.ts resolveTargets): the addresses to dial in turn. */
-  resolve: (host: string, port: number) => Promise<string[]>;
+  resolve: (host: string, port: number, family?: IpFamily) => Promise<string[]>;
   /** Deployment limits (line-policy.ts), shared by the session's connections; null when none are set. */
   limiter: LineLimiter | null;
   maxReplyLineChars: number;
@@ -126,7 +127,7 @@ export class SmtpLink {
     this.dialAbort = abort;
     this.deps.log({ event: 'connect', host, port, tls: tlsMode });
     this.deps.send({ type: 'connecting', host, port });
-    const resolve = (name: string): Promise<string[]> => this.deps.resolve(name, port);
+    const resolve = (name: string): Promise<string[]> => this.deps.resolve(name, port, this.target.family);
     // An address that did not take the connection, while others are left: said, and dialling goes on (not an end).
     // Its message begins with the address (protocol.md), for the page to name it.
     const onAddressFailed = (address: string, err: BridgeError, next: string): void => {

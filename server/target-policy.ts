@@ -16,6 +16,8 @@
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import type { IpFamily } from '../shared/protocol/messages.js';
+import { NoAddressOfVersion } from './net-errors.js';
 
 /** Ports mail is spoken on: 25 relay (RFC 5321), 465 implicit TLS submission (RFC 8314), 587 submission
  *  (RFC 6409), 2525 the common unofficial alternative. */
@@ -224,17 +226,26 @@ export const MAX_DIAL_ADDRESSES = 4;
 /**
  * Resolves `host` once (numeric spellings without DNS) and checks every address (one refused refuses the name);
  * returns those to dial in turn, in the resolver's order, each once and at most MAX_DIAL_ADDRESSES: or the practice
- * server's address alone.
+ * server's address alone. With `family`, only the addresses of that IP version count (`telnet -6`): a name without
+ * one is said to have none (NoAddressOfVersion), naming those it has.
  */
-export async function resolveTargets(host: string, port: number, policy: TargetPolicy, lookup: LookupFunction): Promise<string[]> {
+export async function resolveTargets(host: string, port: number, policy: TargetPolicy, lookup: LookupFunction, family?: IpFamily): Promise<string[]> {
   const literal = parseAddress(host);
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   const texts = literal !== null ? [bare] : await lookupAll(lookup, bare);
-  const addresses: Address[] = [];
+  const all: Address[] = [];
   for (const t of texts) {
     const a = parseAddress(t);
     if (a === null) throw new TargetRefused(`${host} resolved to "${t}", which is not an IP address: not dialled`);
-    addresses.push(a);
+    all.push(a);
+  }
+  // By the address dialled: an IPv4-mapped IPv6 address (::ffff:192.0.2.1) is dialled, and so counted, as IPv4.
+  const addresses = family === undefined ? all : all.filter((a) => classifyAddress(a).address.includes(':') === (family === 6));
+  if (addresses.length === 0 && literal !== null) throw new TargetRefused(`${host} is not an IPv${family} address: not dialled`);
+  if (addresses.length === 0 && all.length > 0) {
+    const other = [...new Set(all.map((a) => classifyAddress(a).address))].slice(0, MAX_DIAL_ADDRESSES).join(', ');
+    const record = family === 6 ? 'AAAA' : 'A';
+    throw new NoAddressOfVersion(`${host} has no IPv${family} address (no ${record} record), only ${other}`);
   }
   // The practice server: dial exactly its address when the name has it (localhost -> ::1 and 127.0.0.1).
   const practice = addresses.map((a) => classifyAddress(a)).find((c) => isPractice(c, port, policy));

@@ -14,6 +14,8 @@ export interface ShellConnect {
   port: number;
   /** TLS from the first byte (implicit TLS: openssl s_client without -starttls, ncat --ssl). */
   tls: boolean;
+  /** `-4` or `-6`: only addresses of that IP version; null for either. */
+  family: 4 | 6 | null;
   /** What heloterm does differently from the tool, or null. */
   note: string | null;
 }
@@ -31,13 +33,51 @@ function portOf(word: string | undefined): number | null {
   return parsePort(word) ?? SERVICES[word.toLowerCase()] ?? null;
 }
 
-/** The words that are not options (nor an option's value). */
-function operands(words: readonly string[], valued: ReadonlySet<string>): string[] {
+/**
+ * The IP version asked for with -4 or -6, the last one given; null for neither. Single-letter options may be
+ * grouped (`nc -6vC`); a letter in `valued` takes the rest of its word as its value (`nc -w6` waits 6 s). Long
+ * options (`--ssl`) and openssl's one-dash words (`-connect`) are never groups: `grouped` false reads only `-4`
+ * and `-6`.
+ */
+function familyOption(words: readonly string[], valued: ReadonlySet<string>, grouped: boolean): 4 | 6 | null {
+  let family: 4 | 6 | null = null;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] ?? '';
+    if (!w.startsWith('-') || w.length < 2) continue;
+    const letters = grouped && !w.startsWith('--') ? optionLetters(w, valued) : null;
+    if (letters === null) {
+      if (w === '-4' || w === '-6') family = w === '-4' ? 4 : 6;
+      if (valued.has(w)) i++;
+      continue;
+    }
+    const four = letters.letters.lastIndexOf('4');
+    const six = letters.letters.lastIndexOf('6');
+    if (four !== six) family = four > six ? 4 : 6;
+    if (letters.takesNext) i++;
+  }
+  return family;
+}
+
+/**
+ * The letters of a group of single-letter options (`-vC6`), up to one that takes a value: the rest of the word is
+ * that value (`-w6`), or, when it is the group's last letter, the next word (`-Cw 6`: `takesNext`).
+ */
+function optionLetters(word: string, valued: ReadonlySet<string>): { letters: string; takesNext: boolean } {
+  let at = 1;
+  while (at < word.length && !valued.has(`-${word[at] ?? ''}`)) at++;
+  return { letters: word.slice(1, at), takesNext: at === word.length - 1 };
+}
+
+/**
+ * The words that are not options (nor an option's value). `grouped`: single-letter options may be grouped (telnet,
+ * nc), and a group whose last letter takes a value takes the next word (`nc -Cw 5 host 25`).
+ */
+function operands(words: readonly string[], valued: ReadonlySet<string>, grouped = false): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i] ?? '';
     if (w.startsWith('-') && w.length > 1) {
-      if (valued.has(w)) i++;
+      if (valued.has(w) || (grouped && !w.startsWith('--') && optionLetters(w, valued).takesNext)) i++;
       continue;
     }
     out.push(w);
@@ -62,21 +102,21 @@ export function shellConnect(line: string): ShellConnect | null {
   switch (tool) {
     case 'telnet':
     case 'open': {
-      const [host, port] = operands(args, TELNET_VALUED);
+      const [host, port] = operands(args, TELNET_VALUED, true);
       if (host === undefined) return null;
       const p = port === undefined ? 25 : portOf(port);
       if (p === null) return null;
       const note = port === undefined ? "telnet's own default is port 23; heloterm dialled 25, SMTP's" : null;
-      return { tool, host, port: p, tls: false, note };
+      return { tool, host, port: p, tls: false, family: familyOption(args, TELNET_VALUED, true), note };
     }
     case 'nc':
     case 'ncat':
     case 'netcat': {
-      const [host, port] = operands(args, NC_VALUED);
+      const [host, port] = operands(args, NC_VALUED, true);
       const p = portOf(port);
       if (host === undefined || p === null) return null;
       const tls = args.includes('--ssl');
-      return { tool, host, port: p, tls, note: args.includes('-C') || args.includes('--crlf') ? null : 'nc ends lines with a bare LF unless given -C; heloterm always ends them with CRLF, as SMTP wants' };
+      return { tool, host, port: p, tls, family: familyOption(args, NC_VALUED, true), note: args.includes('-C') || args.includes('--crlf') ? null : 'nc ends lines with a bare LF unless given -C; heloterm always ends them with CRLF, as SMTP wants' };
     }
     case 'openssl': {
       if (args[0] !== 's_client') return null;
@@ -91,7 +131,7 @@ export function shellConnect(line: string): ShellConnect | null {
         proto === null
           ? 'TLS from the first byte (implicit TLS); heloterm shows the certificate it is given (/tls)'
           : "type EHLO, then STARTTLS: heloterm does the handshake when the server says 220, and shows the certificate (s_client did the EHLO and STARTTLS itself)";
-      return { tool: 'openssl s_client', ...target, tls: proto === null, note };
+      return { tool: 'openssl s_client', ...target, tls: proto === null, family: familyOption(rest, OPENSSL_VALUED, false), note };
     }
     default:
       return null;

@@ -1,7 +1,10 @@
 /**
- * The connect form in the header: host (with "Find MX" to look up a domain's mail servers), port, implicit TLS,
- * Connect and Disconnect. It validates what it reads and reports through callbacks; it knows nothing about WebSockets.
+ * The connect form in the header: host (with "Find MX" to look up a domain's mail servers), port, the IP version,
+ * implicit TLS, Connect and Disconnect. It validates what it reads and reports through callbacks; it knows nothing
+ * about WebSockets.
  */
+import type { IpFamily } from '../../shared/protocol/messages.js';
+import { isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 import { mxDomain } from '../../shared/smtp/mx.js';
 import { SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT } from '../../shared/smtp/ports.js';
 import { isValidHost, parsePort } from './url-params.js';
@@ -13,6 +16,13 @@ export interface ConnectTarget {
   host: string;
   port: number;
   tls: boolean;
+  /** Only addresses of this IP version (`telnet -6`); null: either. */
+  family: IpFamily | null;
+}
+
+/** The IP version a select's value names: "4", "6", or "" for either. */
+export function familyOf(value: string): IpFamily | null {
+  return value === '4' ? 4 : value === '6' ? 6 : null;
 }
 
 export type FormState = 'idle' | 'connecting' | 'connected';
@@ -36,6 +46,7 @@ export class ConnectForm {
   private readonly host: HTMLInputElement;
   private readonly port: HTMLInputElement;
   private readonly tls: HTMLInputElement;
+  private readonly ip: HTMLSelectElement;
   private readonly connectButton: HTMLButtonElement;
   private readonly disconnectButton: HTMLButtonElement;
   private readonly portList: HTMLDataListElement;
@@ -49,11 +60,13 @@ export class ConnectForm {
     this.host = field(form, 'input[name="host"]', HTMLInputElement);
     this.port = field(form, 'input[name="port"]', HTMLInputElement);
     this.tls = field(form, 'input[name="tls"]', HTMLInputElement);
+    this.ip = field(form, 'select[name="ip"]', HTMLSelectElement);
     this.connectButton = field(form, 'button[data-action="connect"]', HTMLButtonElement);
     this.disconnectButton = field(form, 'button[data-action="disconnect"]', HTMLButtonElement);
     this.portList = field(form, 'datalist', HTMLDataListElement);
     // Typed into before the app took the form over (the boot script shows it at once): as if edited here.
-    this.edited = this.host.value !== this.host.defaultValue || this.port.value !== this.port.defaultValue || this.tls.checked !== this.tls.defaultChecked;
+    this.edited =
+      this.host.value !== this.host.defaultValue || this.port.value !== this.port.defaultValue || this.tls.checked !== this.tls.defaultChecked || this.ip.value !== '';
     if (this.port.value === '') this.port.value = String(SMTP_PORT);
 
     form.addEventListener('submit', (e) => {
@@ -76,6 +89,11 @@ export class ConnectForm {
         this.handlers.changed?.(this.peek());
       });
     }
+    this.ip.addEventListener('change', () => {
+      this.edited = true;
+      this.host.setCustomValidity('');
+      this.handlers.changed?.(this.peek());
+    });
     this.tls.addEventListener('change', () => {
       this.edited = true;
       this.matchPortToTls();
@@ -97,6 +115,7 @@ export class ConnectForm {
     if (target.host !== undefined) this.host.value = target.host;
     if (target.port !== undefined) this.port.value = String(target.port);
     if (target.tls !== undefined) this.tls.checked = target.tls;
+    if (target.family !== undefined) this.ip.value = target.family === null ? '' : String(target.family);
     if (!soft) this.edited = true;
     this.handlers.changed?.(this.peek());
   }
@@ -117,24 +136,25 @@ export class ConnectForm {
     const busy = state !== 'idle';
     this.connectButton.disabled = busy;
     this.disconnectButton.disabled = !busy;
-    for (const input of [this.host, this.port, this.tls]) input.disabled = busy;
+    for (const input of [this.host, this.port, this.tls, this.ip]) input.disabled = busy;
   }
 
   /** The validated target, or null (the browser then shows what is wrong). */
   read(): ConnectTarget | null {
     // A name beyond ASCII (bücher.de) is dialled by its A-labels, as mail servers know it (RFC 5891).
     const host = asciiDomain(this.host.value.trim().replace(/^\[(.*)\]$/, '$1')) ?? '';
-    this.host.setCustomValidity(isValidHost(host) ? '' : 'Enter a host name or an IP address.');
+    const family = familyOf(this.ip.value);
+    this.host.setCustomValidity(isValidHost(host) ? familyClash(host, family) : 'Enter a host name or an IP address.');
     const port = parsePort(this.port.value.trim());
     this.port.setCustomValidity(port !== null ? '' : 'Enter a port from 1 to 65535.');
     if (!this.form.reportValidity() || port === null) return null;
-    return { host, port, tls: this.tls.checked };
+    return { host, port, tls: this.tls.checked, family };
   }
 
   /** What the fields hold now, unvalidated. */
   peek(): Partial<ConnectTarget> {
     const port = parsePort(this.port.value.trim());
-    return { host: this.host.value.trim(), ...(port !== null ? { port } : {}), tls: this.tls.checked };
+    return { host: this.host.value.trim(), ...(port !== null ? { port } : {}), tls: this.tls.checked, family: familyOf(this.ip.value) };
   }
 
   /** Implicit TLS normally means port 465; plain SMTP means 25. Only the well-known defaults are switched. */
@@ -153,4 +173,22 @@ export class ConnectForm {
     if (this.tls.checked && (port === SMTP_PORT || port === SUBMISSION_PORT)) this.port.value = String(SUBMISSIONS_PORT);
     if (!this.tls.checked && port === SUBMISSIONS_PORT) this.port.value = String(SMTP_PORT);
   }
+}
+
+/**
+ * `?ip=4` or `?ip=6` in the page URL (`telnet -4`, `-6`): the IP version for the form. Read by the app, not by the
+ * boot script (url-params.ts), which then leaves connecting to the app (main.ts).
+ */
+export function urlFamily(search: string): { family: IpFamily | null; ignored: string | null } {
+  const ip = new URLSearchParams(search).get('ip');
+  if (ip === null) return { family: null, ignored: null };
+  const family = familyOf(ip.trim());
+  return family === null ? { family, ignored: 'ip: use 4 or 6' } : { family, ignored: null };
+}
+
+/** Why an address cannot be dialled over the IP version chosen ('' when it can): an address names its own. */
+export function familyClash(host: string, family: IpFamily | null): string {
+  if (family === 4 && isIPv6Literal(host)) return `${host} is an IPv6 address: choose IP "IPv6 only" or "4 or 6".`;
+  if (family === 6 && isIPv4Literal(host)) return `${host} is an IPv4 address: choose IP "IPv4 only" or "4 or 6".`;
+  return '';
 }

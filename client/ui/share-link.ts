@@ -1,6 +1,6 @@
 /**
  * `/link`: the address of this page that opens it as it is now, for an instructor to hand out or an admin to put in
- * a ticket: connected to the same server (`?host=…&port=…&tls=1&connect=1`; the practice server needs no host, its
+ * a ticket: connected to the same server (`?host=…&port=…&tls=1&ip=6&connect=1`; the practice server needs no host, its
  * port changes at each start), at the lesson in hand (`&lesson=`), on the light page if it is on. The access token,
  * when the page has one, goes in the fragment (`#token=`), which browsers never send to servers. Pure.
  */
@@ -10,7 +10,7 @@ export interface PageNow {
   /** The page's address without query or fragment ("http://127.0.0.1:8025/"). */
   base: string;
   /** The connect form's target, or null when it is the practice server's. */
-  target: { host: string; port: number; tls: boolean } | null;
+  target: { host: string; port: number; tls: boolean; family: 4 | 6 | null } | null;
   lesson: string | null;
   light: boolean;
   token: string | null;
@@ -23,6 +23,7 @@ export function shareLink(p: PageNow): string {
     q.set('host', asciiDomain(p.target.host) ?? p.target.host);
     q.set('port', String(p.target.port));
     if (p.target.tls) q.set('tls', '1');
+    if (p.target.family !== null) q.set('ip', String(p.target.family));
   }
   if (p.lesson !== null) q.set('lesson', p.lesson);
   q.set('connect', '1');

@@ -54,12 +54,18 @@ const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
 const isStrArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
 /** The checks of a connection's target, wherever it comes from (a `connect` message, the WebSocket URL). */
-function decodeTarget(host: unknown, port: unknown, tls: unknown): Decoded<ConnectMessage> {
+function decodeTarget(host: unknown, port: unknown, tls: unknown, family?: unknown): Decoded<ConnectMessage> {
   if (!isStr(host, MAX_HOST_CHARS) || host.length === 0) return fail('"host" must be a non-empty string');
   if (!isValidHost(host)) return fail('"host" must be a host name (RFC 1123) or an IP address');
   if (!isPort(port)) return fail('"port" must be an integer from 1 to 65535');
   if (tls !== 'none' && tls !== 'implicit') return fail('"tls" must be "none" or "implicit"');
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'connect', host, port, tls } };
+  const target: ConnectMessage = { v: PROTOCOL_VERSION, type: 'connect', host, port, tls };
+  if (family === undefined) return { ok: true, value: target };
+  if (family !== 4 && family !== 6) return fail('"family" must be 4 or 6 when given');
+  // An address literal names its own version: one of the other is a contradiction, said before anything is dialled.
+  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
+  if (family === 4 ? isIPv6Literal(bare) : isIPv4Literal(bare)) return fail(`"host" ${host} is not an IPv${family} address`);
+  return { ok: true, value: { ...target, family } };
 }
 
 const LINE_FRAME_CODE = LINE_FRAME.charCodeAt(0);
@@ -75,7 +81,7 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
   const m = p.value;
   switch (m.type) {
     case 'connect': {
-      const target = decodeTarget(m.host, m.port, m.tls);
+      const target = decodeTarget(m.host, m.port, m.tls, m.family);
       return target.ok ? target : fail(`connect: ${target.error}`);
     }
     case 'line':

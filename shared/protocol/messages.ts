@@ -41,6 +41,9 @@ export type TlsMode = 'none' | 'implicit';
 // Browser -> bridge
 // ---------------------------------------------------------------------------------------------------------------
 
+/** An IP version: 4 or 6 (`telnet -4` / `telnet -6`). */
+export type IpFamily = 4 | 6;
+
 /** Open a TCP (or implicit TLS) connection to an SMTP server. One SMTP connection per WebSocket at a time. */
 export interface ConnectMessage {
   v: typeof PROTOCOL_VERSION;
@@ -48,6 +51,11 @@ export interface ConnectMessage {
   host: string;
   port: number;
   tls: TlsMode;
+  /**
+   * Dial only addresses of this IP version (a name's A or AAAA records; an address literal must be of it), as
+   * `telnet -6` does: to test a server over IPv6 and IPv4 apart. Absent: any, in the resolver's order.
+   */
+  family?: IpFamily;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface FailureContext {
   port: number;
   /** The host as dialled, when known: a domain dialled where its mail server was meant is pointed out. */
   host?: string;
+  /** The IP version asked for (`telnet -6`), when one was. */
+  family?: 4 | 6;
 }
 
 /** A label that reads as a mail server's (mx1, mail, smtp, aspmx, gmail-smtp-in, inbound-smtp). */
@@ -59,6 +61,7 @@ export function explainFailure(code: string, message: string, c: FailureContext)
     case 'TLS_FAILED':
       return tlsFailure(message, c);
     case 'TIMEOUT':
+      if (c.family === 6) return v6Timeout(c);
       return c.port === SMTP_PORT
         ? {
             title: 'no answer on port 25: often blocked on the way',
@@ -79,7 +82,18 @@ export function explainFailure(code: string, message: string, c: FailureContext)
         action: `Check that the server runs and listens on this port (ss -ltn); MX hosts take mail on 25, submission is 587 or 465.${domainNote(c)}`,
         source: 'RFC 6409 §3.1; RFC 8314 §3.3',
       };
+    case 'NETWORK':
+      return unreachable(message);
     case 'DNS_NOT_FOUND':
+      if (c.family !== undefined) {
+        const record = c.family === 6 ? 'AAAA' : 'A';
+        return {
+          title: `no IPv${c.family} address`,
+          cause: `DNS has no ${record} record for this name${c.family === 6 ? ': senders reach it over IPv4 only, and an IPv6-only network not at all' : ''}.`,
+          action: `Choose IP "4 or 6" to reach it as it is.${c.family === 6 ? ` To take mail over IPv6 too, publish an AAAA record for it, with a PTR record for that address, and open port ${c.port} to it.` : ''}`,
+          source: c.family === 6 ? 'RFC 3596 §2.1; RFC 5321 §5.1' : 'RFC 1035 §3.4.1; RFC 5321 §5.1',
+        };
+      }
       return {
         title: 'no such host name',
         cause: 'DNS has no address for this name: a typo, or a name that does not exist (yet).',
@@ -89,6 +103,48 @@ export function explainFailure(code: string, message: string, c: FailureContext)
     default:
       return null;
   }
+}
+
+/** No answer over IPv6, when IPv6 was asked for. */
+function v6Timeout(c: FailureContext): Failure {
+  return {
+    title: 'no answer over IPv6',
+    cause: `A firewall that lets port ${c.port} through over IPv4 but not over IPv6 is common (its IPv6 rules are kept apart), as is an AAAA record left pointing at an old address; or this machine's IPv6 goes nowhere.`,
+    action: 'Dial the same host over IPv4 (IP "IPv4 only") to compare; if that answers, open the port to IPv6 on the server\'s firewall, or fix the AAAA record. Senders that prefer IPv6 (Gmail, Microsoft 365) wait on it first.',
+    source: 'RFC 5321 §5.1; RFC 6724 §6',
+  };
+}
+
+/**
+ * A network error that is not the server's doing, or null: no route from this machine (ENETUNREACH: an IPv6 address
+ * from a network without IPv6 is the common case), or a router saying the host cannot be reached (EHOSTUNREACH).
+ */
+function unreachable(message: string): Failure | null {
+  if (/ENETUNREACH/.test(message)) {
+    const v6 = /\[[0-9a-f:.]*:[0-9a-f:.]*\]|ENETUNREACH [0-9a-f]*:[0-9a-f:]*:/i.test(message);
+    return v6
+      ? {
+          title: 'this machine has no route to IPv6',
+          cause: 'The machine heloterm runs on cannot reach IPv6 addresses (many home, office, cloud and container networks are IPv4 only): the server was not tried at all.',
+          action: 'Dial it over IPv4 (IP "IPv4 only"), or run heloterm on a machine with IPv6 (ping -6 the host there first) to test its IPv6 address.',
+          source: '',
+        }
+      : {
+          title: 'no route to that network',
+          cause: 'The machine heloterm runs on has no route to this address: its routing table, a VPN, or a network that is down. The server was not tried at all.',
+          action: 'Check this machine\'s network (ip route; a VPN that takes the route), or test from another machine.',
+          source: '',
+        };
+  }
+  if (/EHOSTUNREACH/.test(message)) {
+    return {
+      title: 'host unreachable',
+      cause: 'A router on the way answered that the host cannot be reached: it is down, or a firewall rejects the connection (with an ICMP "host unreachable" or "administratively prohibited").',
+      action: 'Check that the host is up (ping, traceroute) and what firewalls are on the way; test from another network.',
+      source: '',
+    };
+  }
+  return null;
 }
 
 /** A TLS_FAILED message explained, or null when its reason is not one of these. */
@@ -168,10 +224,15 @@ export function failureReport(code: string, f: Failure): { head: string; finding
 /**
  * Said once connected when addresses of the host were dialled before in vain (`failed`: them, in order): senders try
  * a host's addresses in turn too, each after its own timeout, so its mail still arrives, late; and an IPv6 address
- * that does not answer delays mail most from the senders that prefer IPv6.
+ * that does not answer delays mail most from the senders that prefer IPv6. `noRoute`: every failed address was one this
+ * machine has no route to (ENETUNREACH: mostly IPv6 from an IPv4-only network), so nothing is known of them.
  */
-export function fallbackNote(failed: readonly string[], connected: string): string {
+export function fallbackNote(failed: readonly string[], connected: string, noRoute = false): string {
   const v6 = failed.some((a) => a.includes(':')) && !connected.includes(':');
+  // This machine could not even send to them: nothing is known of the server there.
+  if (noRoute) {
+    return `${failed.join(', ')} could not be reached from this machine (no route${v6 ? ': its network has no IPv6' : ''}), ${connected} could: heloterm could not test ${failed.length > 1 ? 'those addresses' : 'that address'}, which senders ${v6 ? 'with IPv6 (Gmail, Microsoft 365) try first' : 'may try'}. Test ${failed.length > 1 ? 'them' : 'it'} from a machine that reaches ${v6 ? 'IPv6' : 'that network'}.`;
+  }
   return `${failed.join(', ')} did not take the connection, ${connected} did: senders try a mail server's addresses in turn too (RFC 5321 §5.1), each after a timeout of its own (Postfix's smtp_connect_timeout, 30 s), so mail still arrives, late.${
     v6 ? ' Senders that prefer IPv6 (Gmail, Microsoft 365) wait on the IPv6 address first:' : ''
   } Fix the address that failed (its firewall, its routing, or the DNS record that names it).`;

@@ -7,7 +7,8 @@
 import net, { type LookupFunction } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
-import { cellCenter, helotermInChromium, linesAfter, poll, waitForTerminal } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { cellCenter, helotermInChromium, linesAfter, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
 
@@ -164,5 +165,60 @@ describe('a name with several addresses in Chromium', () => {
       expect.stringMatching(/^-- 127\.0\.0\.2 did not take the connection, 127\.0\.0\.1 did: senders try a mail server's addresses in turn too/),
     ]);
     expect(await page.locator('.status').textContent()).toContain('Connected to mx.multi.test');
+  });
+});
+
+describe('one IP version (telnet -4 / -6) in Chromium', () => {
+  const typeLine = async (page: Page, line: string): Promise<void> => {
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+  };
+  let v4: FakeSmtp;
+  let v6: FakeSmtp;
+  beforeAll(async () => {
+    // One name, two addresses, a server on each that says which it is.
+    v4 = await startFakeSmtp({ onConnect: ['220 v4.dual.test ESMTP\r\n'] });
+    v6 = await startFakeSmtp({ onConnect: ['220 v6.dual.test ESMTP\r\n'] }, '::1', v4.port);
+  });
+  afterAll(async () => {
+    await v6?.close();
+    await v4?.close();
+  });
+  const lookup: LookupFunction = (hostname, _opts, cb) => {
+    if (hostname !== 'mx.dual.test') return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+    (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
+      { address: '127.0.0.1', family: 4 },
+      { address: '::1', family: 6 },
+    ]);
+  };
+  const { pages, app } = helotermInChromium(() => ({ practice: false, allowedPorts: [v4.port], lookup }));
+
+  it('connects over the version a link names (?ip=6), shows it in the form, and /link keeps it', async () => {
+    const page = await pages.open(`${app().url}?host=mx.dual.test&port=${v4.port}&ip=6&connect=1`);
+    await waitForTerminal(page, (t) => /^220 v6\.dual\.test/m.test(t), REPLY_TIMEOUT_MS, 'the IPv6 server\'s greeting');
+    expect(await terminalText(page)).toContain(`-- connected to mx.dual.test ([::1]:${v4.port})`);
+    expect(await page.locator('select[name="ip"]').inputValue()).toBe('6');
+    await typeLine(page, '/link');
+    const text = await waitForTerminal(page, (t) => t.includes('-- this page, connected to'), REPLY_TIMEOUT_MS, '/link');
+    expect(text).toContain(`?host=mx.dual.test&port=${v4.port}&ip=6&connect=1`);
+    expect([v4.connections.length, v6.connections.length]).toEqual([0, 1]);
+  });
+
+  it('dials IPv4 only when the form says so, and refuses telnet -6 with an IPv4 address without dialling', async () => {
+    const page = await pages.open(app().url);
+    await page.locator('input[name="host"]').fill('mx.dual.test');
+    await page.locator('input[name="port"]').fill(String(v4.port));
+    await page.locator('select[name="ip"]').selectOption('4');
+    await page.locator('button[data-action="connect"]').click();
+    await waitForTerminal(page, (t) => /^220 v4\.dual\.test/m.test(t), REPLY_TIMEOUT_MS, 'the IPv4 server\'s greeting');
+    await page.locator('button[data-action="disconnect"]').click();
+    await waitForTerminal(page, (t) => /^-- disconnected/m.test(t), REPLY_TIMEOUT_MS, 'disconnected');
+    const dialled = v4.connections.length + v6.connections.length;
+    await typeLine(page, `telnet -6 127.0.0.1 ${v4.port}`);
+    await waitForTerminal(page, (t) => t.includes('-- telnet: -6 asks for IPv6, and 127.0.0.1 is not an IPv6 address: not connected'), REPLY_TIMEOUT_MS, 'refused');
+    // The form was left as it was, and nothing more was dialled.
+    expect(await page.locator('select[name="ip"]').inputValue()).toBe('4');
+    expect(v4.connections.length + v6.connections.length).toBe(dialled);
   });
 });

@@ -68,8 +68,11 @@ export interface FakeSmtp {
 const DEFAULT_GAP_MS = 3;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** `host`: the address to listen on; another loopback address (127.0.0.2) for a server of its own reverse DNS. */
-export async function startFakeSmtp(script: FakeScript, host = '127.0.0.1'): Promise<FakeSmtp> {
+/**
+ * `host`: the address to listen on; another loopback address (127.0.0.2) for a server of its own reverse DNS, or
+ * `::1` with the `port` of one on 127.0.0.1, for a dual-stack server whose two addresses answer apart.
+ */
+export async function startFakeSmtp(script: FakeScript, host = '127.0.0.1', listenPort = 0): Promise<FakeSmtp> {
   const connections: FakeConnection[] = [];
   const sockets = new Set<net.Socket>();
   const arrivals: ((c: FakeConnection) => void)[] = [];
@@ -151,7 +154,7 @@ export async function startFakeSmtp(script: FakeScript, host = '127.0.0.1'): Pro
     run(script.onConnect ?? []);
   });
 
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, host, resolve));
   const port = (server.address() as net.AddressInfo).port;
 
   return {

@@ -205,6 +205,37 @@ describe('dialling', () => {
     expect(fake.connections).toHaveLength(0);
   });
 
+  it('dials only the IP version asked for (telnet -4 / -6): each address of a dual-stack name answers apart', async () => {
+    const lookup = lookupOf({ 'dual.test': ['::1', '127.0.0.1'], 'v4.test': ['127.0.0.1'] });
+    const { client, fake } = await setup({ onConnect: ['220 v4.fake.test ESMTP\r\n'] }, { lookup });
+    const v6 = await startFakeSmtp({ onConnect: ['220 v6.fake.test ESMTP\r\n'] }, '::1', fake.port);
+    cleanups.push(() => v6.close());
+    const greetingOver = async (family: 4 | 6 | undefined) => {
+      client.send({ type: 'connect', host: 'dual.test', port: fake.port, tls: 'none', ...(family === undefined ? {} : { family }) });
+      const connected = await client.next('connected');
+      const greeting = (await client.nextReply()).lines[0]?.text;
+      client.send({ type: 'disconnect' });
+      await client.next('closed');
+      return [connected.address, greeting];
+    };
+    expect(await greetingOver(4)).toEqual(['127.0.0.1', 'v4.fake.test ESMTP']);
+    expect(await greetingOver(6)).toEqual(['::1', 'v6.fake.test ESMTP']);
+    // Either: the resolver's order, IPv6 first here.
+    expect(await greetingOver(undefined)).toEqual(['::1', 'v6.fake.test ESMTP']);
+    expect([fake.connections.length, v6.connections.length]).toEqual([1, 2]);
+
+    // A name without an address of that version: said, naming those it has; nothing dialled.
+    client.send({ type: 'connect', host: 'v4.test', port: fake.port, tls: 'none', family: 6 });
+    expect(await client.next('error')).toMatchObject({ code: 'DNS_NOT_FOUND', message: 'v4.test has no IPv6 address (no AAAA record), only 127.0.0.1' });
+    expect(await client.next('closed')).toMatchObject({ by: 'error' });
+    // An address of the other version: the message is refused as such, and the session goes on.
+    client.send({ type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none', family: 6 });
+    expect(await client.next('error')).toMatchObject({ code: 'BAD_MESSAGE', message: expect.stringContaining('"host" 127.0.0.1 is not an IPv6 address') });
+    expect([fake.connections.length, v6.connections.length]).toEqual([1, 2]);
+    client.send({ type: 'connect', host: 'v4.test', port: fake.port, tls: 'none', family: 4 });
+    expect(await client.next('connected')).toMatchObject({ address: '127.0.0.1' });
+  });
+
   it('gives up after the connect timeout', async () => {
     const never: LookupFunction = () => undefined;
     const { client, fake } = await setup({}, { lookup: never, connectTimeoutMs: 150 });

@@ -7,7 +7,8 @@ import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type HelotermOptions } from '../../server/heloterm.js';
-import { checkAddress, classifyAddress, parseAddress, parseAllowList, type TargetPolicy } from '../../server/target-policy.js';
+import { checkAddress, classifyAddress, parseAddress, parseAllowList, resolveTargets, TargetRefused, type TargetPolicy } from '../../server/target-policy.js';
+import { mapNetError, NoAddressOfVersion } from '../../server/net-errors.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 import { countingListener, type CountingListener } from '../helpers/counting-listener.js';
 
@@ -276,5 +277,45 @@ describe('checkAddress and the allow-list (pure)', () => {
   it('rejects malformed allow-list entries with the entry named', () => {
     expect(() => parseAllowList(['10.0.0.0/33'])).toThrow('"10.0.0.0/33"');
     expect(() => parseAllowList(['bad host!'])).toThrow('"bad host!"');
+  });
+});
+
+describe('resolveTargets with an IP version (telnet -4 / -6)', () => {
+  const policy: TargetPolicy = { ports: [25], publicOnly: true, allow: parseAllowList([]), practice: { address: '127.0.0.1', port: 2526 } };
+  // Public addresses (documentation ranges are reserved, never dialled); nothing is dialled here.
+  const names: Record<string, string[]> = {
+    'dual.test': ['2606:2800:220::25', '93.184.216.25', '2606:2800:220::26'],
+    'v4.test': ['93.184.216.25', '::ffff:93.184.216.26'],
+    // A public IPv4 address beside a private IPv6 one.
+    'half.test': ['93.184.216.25', 'fd00::25'],
+  };
+  const lookup: LookupFunction = (hostname, _opts, cb) => {
+    const list = names[hostname];
+    if (list === undefined) return cb(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+    (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  };
+  const resolve = (host: string, family?: 4 | 6) => resolveTargets(host, 25, policy, lookup, family);
+
+  it('dials only the addresses of the version asked for, in the resolver\'s order; without one, all', async () => {
+    expect(await resolve('dual.test', 6)).toEqual(['2606:2800:220::25', '2606:2800:220::26']);
+    expect(await resolve('dual.test', 4)).toEqual(['93.184.216.25']);
+    expect(await resolve('dual.test')).toEqual(['2606:2800:220::25', '93.184.216.25', '2606:2800:220::26']);
+    // An IPv4-mapped IPv6 address is dialled as IPv4, and counted as such.
+    expect(await resolve('v4.test', 4)).toEqual(['93.184.216.25', '93.184.216.26']);
+  });
+
+  it('says a name has no address of that version, naming those it has, as a DNS failure; an address of the other is refused', async () => {
+    const err = await resolve('v4.test', 6).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoAddressOfVersion);
+    expect(mapNetError(err, 'v4.test', 25)).toEqual({ code: 'DNS_NOT_FOUND', message: 'v4.test has no IPv6 address (no AAAA record), only 93.184.216.25, 93.184.216.26' });
+    await expect(resolve('93.184.216.25', 6)).rejects.toThrow(new TargetRefused('93.184.216.25 is not an IPv6 address: not dialled'));
+    await expect(resolve('[2606:2800:220::25]', 4)).rejects.toThrow(TargetRefused);
+    await expect(resolve('nowhere.test', 6)).rejects.toMatchObject({ code: 'ENOTFOUND' });
+  });
+
+  it('checks the addresses it dials: choosing a version never lets a refused address through', async () => {
+    expect(await resolve('half.test', 4)).toEqual(['93.184.216.25']);
+    await expect(resolve('half.test', 6)).rejects.toThrow(/public addresses only/);
+    await expect(resolve('half.test')).rejects.toThrow(/public addresses only/);
   });
 });

@@ -20,6 +20,7 @@ import { rfc5322Date } from '../../shared/smtp/date.js';
 import { chosenTheme } from '../../client/ui/theme.js';
 import { asciiAddressDomain, asciiDomain } from '../../client/ui/idn.js';
 import { onlyOnThisMachine, shareLink } from '../../client/ui/share-link.js';
+import { familyClash, familyOf, urlFamily } from '../../client/ui/connect-form.js';
 
 /** Terminal text without its SGR colours. */
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -299,16 +300,34 @@ describe('shareLink (/link)', () => {
   const base = 'http://127.0.0.1:8025/';
   it('names the target, the lesson and the light page, and puts a token in the fragment', () => {
     expect(shareLink({ base, target: null, lesson: 'eight-steps', light: false, token: null })).toBe(`${base}?lesson=eight-steps&connect=1`);
-    expect(shareLink({ base, target: { host: '2001:db8::25', port: 465, tls: true }, lesson: null, light: true, token: 'a.b~c' })).toBe(
+    expect(shareLink({ base, target: { host: '2001:db8::25', port: 465, tls: true, family: null }, lesson: null, light: true, token: 'a.b~c' })).toBe(
       `${base}?host=2001%3Adb8%3A%3A25&port=465&tls=1&connect=1&theme=light#token=a.b~c`,
     );
     // What the page reads back is what was named.
-    const read = parseUrlTarget(new URL(shareLink({ base, target: { host: 'mx.example.org', port: 25, tls: false }, lesson: null, light: false, token: null })).search);
+    const read = parseUrlTarget(new URL(shareLink({ base, target: { host: 'mx.example.org', port: 25, tls: false, family: null }, lesson: null, light: false, token: null })).search);
     expect(read).toMatchObject({ host: 'mx.example.org', port: 25, connect: true, ignored: [] });
     expect(localCommand('/link', new SessionModel().state)).toEqual({ kind: 'link' });
     // A host typed beyond ASCII goes by its A-labels, which the page reads back.
-    const idn = shareLink({ base, target: { host: 'mx.bücher.de', port: 25, tls: false }, lesson: null, light: false, token: null });
+    const idn = shareLink({ base, target: { host: 'mx.bücher.de', port: 25, tls: false, family: null }, lesson: null, light: false, token: null });
     expect(parseUrlTarget(new URL(idn).search)).toMatchObject({ host: 'mx.xn--bcher-kva.de', ignored: [] });
+  });
+
+  it('names the IP version chosen (?ip=6), which the page reads back; without one, none', () => {
+    const v6 = shareLink({ base, target: { host: 'mx.example.org', port: 25, tls: false, family: 6 }, lesson: null, light: false, token: null });
+    expect(v6).toBe(`${base}?host=mx.example.org&port=25&ip=6&connect=1`);
+    expect(urlFamily(new URL(v6).search)).toEqual({ family: 6, ignored: null });
+    expect(urlFamily('?ip=4')).toEqual({ family: 4, ignored: null });
+    expect(urlFamily('?host=x&connect=1')).toEqual({ family: null, ignored: null });
+    for (const bad of ['?ip=5', '?ip=', '?ip=ipv6', '?ip=66']) expect(urlFamily(bad), bad).toEqual({ family: null, ignored: 'ip: use 4 or 6' });
+  });
+
+  it('refuses an address of the other IP version than the one chosen, before anything is dialled', () => {
+    expect(familyClash('192.0.2.1', 6)).toContain('192.0.2.1 is an IPv4 address');
+    expect(familyClash('2001:db8::1', 4)).toContain('2001:db8::1 is an IPv6 address');
+    for (const [host, family] of [['192.0.2.1', 4], ['2001:db8::1', 6], ['mx.example.org', 6], ['mx.example.org', 4], ['192.0.2.1', null]] as const) {
+      expect(familyClash(host, family), `${host} ${family}`).toBe('');
+    }
+    expect([familyOf('4'), familyOf('6'), familyOf(''), familyOf('x')]).toEqual([4, 6, null, null]);
   });
 
   it('knows a page on this machine\'s own name (whose links open nowhere else) from one on its network address', () => {

@@ -62,3 +62,27 @@ describe('connectQuery and decodeConnectQuery', () => {
     expect(params.get('port')).toBe('25');
   });
 });
+
+describe('a connect message\'s IP version (family)', () => {
+  const connect = (fields: Record<string, unknown>) =>
+    decodeClientMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', host: 'mx.example.org', port: 25, tls: 'none', ...fields }));
+
+  it('takes 4 or 6, and none at all', () => {
+    expect(connect({ family: 6 })).toEqual({ ok: true, value: { v: PROTOCOL_VERSION, type: 'connect', host: 'mx.example.org', port: 25, tls: 'none', family: 6 } });
+    expect(connect({ family: 4, host: '192.0.2.1' })).toMatchObject({ ok: true, value: { family: 4 } });
+    expect(connect({ family: 6, host: '[2001:db8::1]' })).toMatchObject({ ok: true, value: { family: 6 } });
+    const none = connect({});
+    expect(none.ok && 'family' in none.value).toBe(false);
+  });
+
+  it.each([
+    [{ family: 5 }, '"family" must be 4 or 6 when given'],
+    [{ family: '6' }, '"family" must be 4 or 6 when given'],
+    [{ family: null }, '"family" must be 4 or 6 when given'],
+    [{ family: 6, host: '192.0.2.1' }, '"host" 192.0.2.1 is not an IPv6 address'],
+    [{ family: 4, host: '2001:db8::1' }, '"host" 2001:db8::1 is not an IPv4 address'],
+    [{ family: 4, host: '[::1]' }, '"host" [::1] is not an IPv4 address'],
+  ])('refuses %j', (fields, why) => {
+    expect(connect(fields)).toEqual({ ok: false, error: `connect: ${why}` });
+  });
+});

@@ -3,9 +3,9 @@ import { shellConnect } from '../../client/terminal/shell-habits.js';
 
 describe('shellConnect: a shell command typed by habit before connecting', () => {
   it.each([
-    ['telnet mail.example.com 25', { tool: 'telnet', host: 'mail.example.com', port: 25, tls: false, note: null }],
+    ['telnet mail.example.com 25', { tool: 'telnet', host: 'mail.example.com', port: 25, tls: false, family: null, note: null }],
     ['telnet mail.example.com smtp', { tool: 'telnet', host: 'mail.example.com', port: 25, tls: false, note: null }],
-    ['/usr/bin/telnet -4 192.0.2.25 587', { tool: 'telnet', host: '192.0.2.25', port: 587, tls: false, note: null }],
+    ['/usr/bin/telnet -4 192.0.2.25 587', { tool: 'telnet', host: '192.0.2.25', port: 587, tls: false, family: 4, note: null }],
     ['telnet -l root mx.example.org 25', { tool: 'telnet', host: 'mx.example.org', port: 25, tls: false, note: null }],
     ['open mx.example.org 2525', { tool: 'open', host: 'mx.example.org', port: 2525, tls: false, note: null }],
     ['nc -C -w 5 mx.example.org 25', { tool: 'nc', host: 'mx.example.org', port: 25, tls: false, note: null }],
@@ -15,6 +15,22 @@ describe('shellConnect: a shell command typed by habit before connecting', () =>
     ['openssl s_client -connect [2001:db8::25]:submission -starttls smtp', { tool: 'openssl s_client', host: '2001:db8::25', port: 587, tls: false }],
   ])('%s', (line, want) => {
     expect(shellConnect(line)).toMatchObject(want);
+  });
+
+  it('reads -4 and -6 (the last one given), grouped or alone, and not inside an option\'s value', () => {
+    const family = (line: string) => shellConnect(line)?.family;
+    expect(family('telnet -6 mx.example.org 25')).toBe(6);
+    expect(family('telnet -4 -6 mx.example.org 25')).toBe(6);
+    expect(family('nc -6 mx.example.org 25')).toBe(6);
+    expect(family('nc -vC6 mx.example.org 25')).toBe(6);
+    expect(family('ncat -4 --ssl smtp.example.org 465')).toBe(4);
+    expect(family('openssl s_client -6 -connect mx.example.org:25 -starttls smtp')).toBe(6);
+    // Values of options that take one: nc's -w6 (wait 6 s), -p 4 (source port), openssl's -name 6.
+    expect(family('nc -w6 mx.example.org 25')).toBeNull();
+    expect(family('nc -Cw 6 mx.example.org 25')).toBeNull();
+    expect(family('telnet -l 6 mx.example.org 25')).toBeNull();
+    expect(family('openssl s_client -name 6 -connect mx.example.org:25 -starttls smtp')).toBeNull();
+    expect(family('openssl s_client -connect mx.example.org:25 -starttls smtp')).toBeNull();
   });
 
   it('says what heloterm does differently: the port telnet would have used, bare LFs, the handshake by hand', () => {
