@@ -43,6 +43,12 @@ export function explainBy(events: readonly LogEvent[], text: string): string | n
  */
 export function failureNote(where: string, error: string): string | null {
   const port = Number(/:(\d+)$/.exec(where)?.[1] ?? 25);
+  // The server that logged it has no route there: most often an MX host's IPv6 address, from a network without IPv6.
+  if (/Network is unreachable/i.test(error)) {
+    return /\[[0-9a-f]*:[0-9a-f:.]*\]/i.test(where)
+      ? "no route to IPv6 from this server: its network has no IPv6, and it still tries the MX hosts' IPv6 addresses (Postfix's inet_protocols = all) before their IPv4 ones, so mail arrives, late. Set inet_protocols = ipv4 (postconf -e inet_protocols=ipv4, then postfix stop and postfix start: a reload does not apply it), or give the server IPv6. (RFC 5321 §5.1)"
+      : 'no route to that network from this server: its routing table, a VPN or a link that is down; the receiving server was not reached at all.';
+  }
   const code = /timed out/i.test(error)
     ? 'TIMEOUT'
     : /refused/i.test(error)

@@ -70,6 +70,19 @@ describe('readMailLog', () => {
     expect(notes(steps)[0]).toMatch(/^5C2F3A0045 to y@example\.com: deferred \(dsn=4\.4\.1\): connect to mx\.example\.com\[198\.51\.100\.7\]:25: Connection timed out — no answer on port 25: often blocked on the way/);
   });
 
+  it('says an MX host\'s IPv6 address that the logging server has no route to is its own network\'s doing', () => {
+    const v6 = readMailLog(
+      'Nov 30 00:14:00 mx postfix/smtp[12347]: 5C2F3A0046: to=<y@example.com>, relay=none, delay=0.2, delays=0/0/0.2/0, dsn=4.4.1, status=deferred (connect to mx.example.com[2001:db8::25]:25: Network is unreachable)',
+    );
+    expect(replies(v6)).toEqual([]);
+    expect(notes(v6)[0]).toMatch(/Network is unreachable — no route to IPv6 from this server: .*inet_protocols = ipv4/);
+    const v4 = readMailLog(
+      'Nov 30 00:14:00 mx postfix/smtp[12347]: 5C2F3A0047: to=<y@example.com>, relay=none, delay=0.2, delays=0/0/0.2/0, dsn=4.4.1, status=deferred (connect to mx.example.com[198.51.100.7]:25: Network is unreachable)',
+    );
+    expect(notes(v4)[0]).toMatch(/Network is unreachable — no route to that network from this server/);
+    expect(notes(v4)[0]).not.toContain('IPv6');
+  });
+
   it('reads smtpd\'s refusal as the reply this server gave a client, at the command it names', () => {
     const steps = readMailLog(POSTFIX_REJECT);
     expect(notes(steps)).toEqual(['NOQUEUE: this server (smtpd) refused unknown[203.0.113.5] at RCPT (from=<a@example.net> to=<c@example.org> proto=ESMTP helo=<x.example.net>):']);
