@@ -59,6 +59,23 @@ const MESSAGE_TEXT: LessonStep = {
   source: 'RFC 5321 §4.1.1.4, §6.1',
 };
 
+/**
+ * The two header fields every message must have (RFC 5322 §3.6), as lesson 7 teaches them: the lessons after it type
+ * them too, rather than the eight steps' bare Subject: line (Tab on the empty first line offers them, filled in).
+ */
+const FROM_AND_DATE = ['From: Trainee <trainee@example.org>', 'Date: Sun, 29 Nov 2026 18:00:00 +0000'];
+
+/** The message step of a lesson after lesson 7: From:, Date:, a Subject:, an empty line, the body and the final ".". */
+function headedMessage(subject: string, body: string, learn: string, source?: string): LessonStep {
+  return {
+    ...MESSAGE_TEXT,
+    task: 'Type the message: From: and Date: (Tab on the empty first line offers them, filled in), a Subject:, an empty line, the body, and a line with only "." to end it.',
+    type: [...FROM_AND_DATE, `Subject: ${subject}`, '', body, '.'],
+    learn,
+    ...(source === undefined ? {} : { source }),
+  };
+}
+
 export const LESSONS: readonly Lesson[] = [
   {
     id: 'eight-steps',
@@ -376,7 +393,7 @@ export const LESSONS: readonly Lesson[] = [
       },
       {
         task: 'Give the message the two header fields every message needs, From: and Date: (Tab on an empty line offers them, filled in), then press Enter on an empty line.',
-        type: ['From: Trainee <trainee@example.org>', 'Date: Sun, 29 Nov 2026 18:00:00 +0000', ''],
+        type: [...FROM_AND_DATE, ''],
         expect: { sent: 'end-of-headers' },
         learn: 'From: and Date: are the only header fields every message must have; the eight steps leave them out, and Gmail refuses such a message ("not RFC 5322 compliant"). Subject: is optional.',
         source: 'RFC 5322 §3.6',
@@ -452,11 +469,11 @@ export const LESSONS: readonly Lesson[] = [
         source: 'Postfix smtpd(8), cleanup(8)',
       },
       DATA,
-      {
-        ...MESSAGE_TEXT,
-        type: ['Subject: the server keeps a log', '', 'Hello, Carol.', '.'],
-        learn: '250 with "queued as" and an id: the server\'s name for the message. The id is what to ask a server\'s admin about, or to grep for in its log; the stored message\'s Received: line names it too.',
-      },
+      headedMessage(
+        'the server keeps a log',
+        'Hello, Carol.',
+        '250 with "queued as" and an id: the server\'s name for the message. The id is what to ask a server\'s admin about, or to grep for in its log; the stored message\'s Received: line names it too.',
+      ),
       {
         ...QUIT,
         learn: '221: the server closes the connection, and logs the disconnect with a count of each command: sent, and accepted where they differ.',
@@ -488,12 +505,12 @@ export const LESSONS: readonly Lesson[] = [
         source: 'RFC 5321 §3.3, §7.7',
       },
       DATA,
-      {
-        ...MESSAGE_TEXT,
-        type: ['Subject: are you still there?', '', 'Hello.', '.'],
-        learn: '250 and a queue id: the server has taken responsibility for the message. Then it hands it on, the mailbox server behind refuses it, and the bounce it must now send (shown below the reply) goes back to the envelope sender, from the null sender <>, so that a bounce never bounces.',
-        source: 'RFC 5321 §4.5.5, §6.1',
-      },
+      headedMessage(
+        'are you still there?',
+        'Hello.',
+        '250 and a queue id: the server has taken responsibility for the message. Then it hands it on, the mailbox server behind refuses it, and the bounce it must now send (shown below the reply) goes back to the envelope sender, from the null sender <>, so that a bounce never bounces.',
+        'RFC 5321 §4.5.5, §6.1',
+      ),
       QUIT,
       {
         task: 'Read the bounce: its Diagnostic-Code: line quotes the reply behind it. Type /explain and that reply (or select the line, Ctrl+C, then /explain and Ctrl+V). Nothing is sent.',
@@ -541,12 +558,12 @@ export const LESSONS: readonly Lesson[] = [
         source: 'RFC 3461 §4.1',
       },
       DATA,
-      {
-        ...MESSAGE_TEXT,
-        type: ['Subject: tell me when it arrives', '', 'Hello, Alice.', '.'],
-        learn: '250, and below it what the practice server did: alice got it, and a delivery report (Action: delivered, with your ENVID and the header only) goes back to you; gone@ was refused behind the server, and no bounce goes back, as NOTIFY=NEVER asked.',
-        source: 'RFC 3464 §2.3; RFC 3461 §4.1, §6.2',
-      },
+      headedMessage(
+        'tell me when it arrives',
+        'Hello, Alice.',
+        '250, and below it what the practice server did: alice got it, and a delivery report (Action: delivered, with your ENVID and the header only) goes back to you; gone@ was refused behind the server, and no bounce goes back, as NOTIFY=NEVER asked.',
+        'RFC 3464 §2.3; RFC 3461 §4.1, §6.2',
+      ),
       QUIT,
     ],
   },

@@ -83,6 +83,23 @@ describe('the lesson catalogue', () => {
     if (wanted >= 400) expect(step.retry).toBeDefined();
   });
 
+  it('types From: and Date: in every message from the lesson that teaches them on (the coach need not say they lack)', () => {
+    const from = LESSONS.findIndex((l) => l.id === 'waiting');
+    expect(from).toBeGreaterThan(0);
+    let messages = 0;
+    for (const lesson of LESSONS.slice(from)) {
+      // The lines typed after DATA's 354, up to the final ".": the header section ends at the first empty line.
+      const typed = lesson.steps.flatMap((s) => s.type);
+      for (let at = typed.indexOf('DATA'); at !== -1; at = typed.indexOf('DATA', at + 1)) {
+        const text = typed.slice(at + 1, typed.indexOf('.', at));
+        const header = text.slice(0, text.indexOf(''));
+        expect(header.filter((l) => /^(From|Date):/.test(l)).map((l) => l.slice(0, 5)), lesson.id).toEqual(['From:', 'Date:']);
+        messages++;
+      }
+    }
+    expect(messages).toBeGreaterThanOrEqual(4);
+  });
+
   it('finds a lesson by number or id, and nothing for anything else', () => {
     expect(findLesson('1')).toBe(LESSONS[0]);
     expect(findLesson(' Command-Order ')?.id).toBe('command-order');
