@@ -39,6 +39,7 @@ import { isHeaders, readHeaders } from '../shared/smtp/headers-read.js';
 import { PracticeHint } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { onlyOnThisMachine, shareLink } from './ui/share-link.js';
+import { asciiDomain } from './ui/idn.js';
 import { ScreenReaderSwitch } from './ui/screen-reader.js';
 import { keyRow } from './ui/key-row.js';
 import { isMailLog, readMailLog } from '../shared/smtp/log-read.js';
@@ -301,6 +302,13 @@ export function startApp(boot: BootHandOver): void {
             return checks.dnsbl(local.ip);
           case 'rdns':
             return checks.rdns(local.ip);
+          case 'ports': {
+            // Without a host: the server connected to, or the one the form points at.
+            const host = local.host ?? (state === 'connected' ? dialled : (asciiDomain((form.peek().host ?? '').replace(/^\[(.*)\]$/, '$1')) ?? ''));
+            if (host === '') return view.write(formatNote('/ports needs a host: /ports mx.example.org (or fill in Host above)'));
+            if (local.note !== undefined) view.write(formatNote(local.note));
+            return checks.ports(host, local.ports, local.host === null && state === 'connected' ? dialledFamily : (form.peek().family ?? null));
+          }
           case 'explain':
             // The lines of one paste come in one task: once it is over, one line is a reply, more a dialog or bounce.
             explaining = local.text === '' ? [] : [local.text];
@@ -526,6 +534,7 @@ export function startApp(boot: BootHandOver): void {
         if (target !== null && afterReopen !== null && isPracticeTarget(afterReopen)) afterReopen = target;
         practice = m.practice;
         checks.practice = m.practice;
+        checks.allowedPorts = m.allowedPorts;
         form.setAllowedPorts(m.allowedPorts);
         if (target !== null) form.prefill(target, !follow);
         updateHint(form.peek());
@@ -628,6 +637,8 @@ export function startApp(boot: BootHandOver): void {
         return checks.onSpf(m);
       case 'dnsbl':
         return checks.onDnsbl(m);
+      case 'ports':
+        return checks.onPorts(m);
       case 'closed': {
         clearTimeout(greetingWatch);
         if (practiceTrail?.open === true) {

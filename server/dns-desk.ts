@@ -1,11 +1,12 @@
 /**
  * A session's DNS lookups (MX with or without mail policies, DKIM keys, SPF checks, blocklists, and the reverse DNS
- * and DANE of the server connected to): one at a time, at most MAX_DNS_LOOKUPS_PER_MINUTE per session and within the
- * bridge's budget for all sessions (dns-lookup.ts DnsBudget), so that the bridge does not become a DNS query pump.
- * Made at a session's first lookup: idle sessions pay nothing.
+ * and DANE of the server connected to), and its probes of a host's mail ports (`/ports`): one at a time, at most
+ * MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions (dns-lookup.ts DnsBudget),
+ * so that the bridge does not become a DNS query pump (nor a port scanner). Made at a session's first lookup: idle
+ * sessions pay nothing.
  */
 import type { X509Certificate } from 'node:crypto';
-import type { Bare, DaneAnswer, DaneMessage, DkimMessage, DnsblListAnswer, DnsblMessage, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';
+import type { Bare, DaneAnswer, DaneMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';
 import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 import { checkSpf } from './spf-check.js';
@@ -30,7 +31,9 @@ export interface DnsDeskDeps {
   fetchMtaSts?: (domain: string, r: DnsResolver, signal: AbortSignal) => Promise<MtaStsFetch>;
   /** The TLSA records at a name, with whether the resolver validated them (dane.ts queryTlsa). */
   tlsa: (name: string, signal: AbortSignal) => Promise<TlsaLookup>;
-  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DaneMessage>) => void;
+  /** Which of a host's ports answer (port-probe.ts probePorts, with the session's target policy). */
+  probe: (host: string, ports: readonly ProbePort[], family: IpFamily | undefined, signal: AbortSignal) => Promise<PortsMessage['answer']>;
+  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DaneMessage | PortsMessage>) => void;
   log: LogSink;
 }
 
@@ -103,6 +106,18 @@ export class DnsDesk {
         lookup.kind === 'none' && 'reason' in lookup ? { kind: 'none', name, reason: 'refused', detail: lookup.detail, suggested: null } : daneAnswer(name, lookup, chain);
       this.deps.log({ event: 'dane', name, kind: answer.kind === 'records' ? `${answer.records.filter((r) => r.match === 'yes').length}/${answer.count}` : answer.reason });
       this.deps.send({ type: 'dane', host, port, answer });
+    });
+  }
+
+  /**
+   * Which of `host`'s `ports` answer: a probe, not a DNS lookup, but it resolves the host and opens connections, so
+   * it is limited as one (one at a time, within the minute's counts); answered with a `ports` message.
+   */
+  ports(host: string, ports: readonly ProbePort[], family: IpFamily | undefined): void {
+    // A refusal by the desk is a `none` answer of reason "refused" already.
+    this.run('ports', (_r, signal) => this.deps.probe(host, ports, family, signal), (answer: PortsMessage['answer']) => {
+      this.deps.log({ event: 'ports', host, kind: answer.kind === 'probed' ? answer.ports.map((p) => `${p.port}:${p.outcome}`).join(' ') : answer.reason });
+      this.deps.send({ type: 'ports', host, answer });
     });
   }
 

@@ -38,7 +38,8 @@ import type { DnsBudget, DnsResolver } from './dns-lookup.js';
 import type { ReceivedMessage, StoredMessages } from './practice/practice-server.js';
 import { DnsDesk, type DnsDeskDeps } from './dns-desk.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
-import { allowedPorts, checkPort, resolveTargets, type TargetPolicy } from './target-policy.js';
+import { allowedPorts, checkPort, resolveTargets, TargetRefused, type TargetPolicy } from './target-policy.js';
+import { probePorts, PROBE_CONNECT_MS, PROBE_GREETING_MS } from './port-probe.js';
 
 /** WebSocket close code for "going away" (RFC 6455 §7.4.1): shutdown. */
 export const CLOSE_GOING_AWAY = 1001;
@@ -342,6 +343,8 @@ export class Session {
         return this.dnsDesk().spf(m.ip, m.domain);
       case 'dnsbl':
         return this.dnsDesk().dnsbl(m.ip);
+      case 'ports':
+        return this.dnsDesk().ports(m.host, m.ports, m.family);
       default:
         return exhaustive(m);
     }
@@ -354,6 +357,16 @@ export class Session {
       budget: this.opts.dnsBudget,
       tlsa: this.opts.lookupTlsa,
       ...(this.opts.fetchMtaSts !== undefined ? { fetchMtaSts: this.opts.fetchMtaSts } : {}),
+      probe: (host, ports, family, signal) => {
+        // Each port as a connection to it would be: allowed ports only, the target checked for each.
+        const resolve = (h: string, port: number, f?: IpFamily): Promise<string[]> => {
+          const refusal = checkPort(port, this.opts.policy);
+          return refusal !== null ? Promise.reject(new TargetRefused(refusal)) : this.resolve(h, port, f);
+        };
+        // The bridge's connect timeout bounds each wait too (a test's short one keeps a silent port short).
+        const wait = Math.min(this.opts.connectTimeoutMs, PROBE_CONNECT_MS);
+        return probePorts(host, ports, family, { resolve, connectMs: wait, greetingMs: Math.min(this.opts.connectTimeoutMs, PROBE_GREETING_MS) }, signal);
+      },
       send: (m) => this.send(m),
       log: this.log,
     }));

@@ -1,7 +1,7 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own commands:
- * `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/dane`, `/save`, `/replay`,
- * `/link`, `/log` and `/base64`. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
+ * `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/dane`, `/ports`, `/save`,
+ * `/replay`, `/link`, `/log` and `/base64`. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
  * letters), so they cannot collide with anything a server understands. Inside message text they are left alone; in
  * answer to an AUTH challenge, where base64 may begin with "/", only the words of heloterm's own commands are taken
  * (localCommand).
@@ -32,6 +32,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['dnsbl', '/dnsbl IP'],
   ['rdns', '/rdns [IP]'],
   ['dane', '/dane'],
+  ['ports', '/ports [HOST] [PORT…]'],
   ['save', '/save'],
   ['replay', '/replay'],
   ['link', '/link'],
@@ -93,7 +94,7 @@ export function completeHeaderLine(typed: string, state: SessionState, fields: R
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'dane', 'tlsa', 'save', 'transcript', 'replay', 'link', 'log', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'dane', 'tlsa', 'ports', 'save', 'transcript', 'replay', 'link', 'log', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -121,6 +122,11 @@ export type LocalCommand =
   | { kind: 'rdns'; ip?: string }
   /** `/dane`: look up the TLSA records of the server connected to over TLS, and check its certificate against them. */
   | { kind: 'dane' }
+  /**
+   * `/ports [HOST] [PORT…]`: which of a host's mail ports answer (HOST absent: the connect form's; PORT… absent: the
+   * mail ports the bridge dials).
+   */
+  | { kind: 'ports'; host: string | null; ports: number[]; note?: string }
   /** `/save`: download the transcript of the dialog. */
   | { kind: 'save' }
   /** `/replay`: paste a dialog from elsewhere to have it explained. */
@@ -175,6 +181,8 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
     case 'dane':
     case 'tlsa':
       return { kind: 'dane' };
+    case 'ports':
+      return portsCommand(t.slice(1 + cmd.length).trim());
     case 'save':
     case 'transcript':
       return { kind: 'save' };
@@ -213,6 +221,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address') +
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback); /rdns 192.0.2.10 an address's") +
     formatNote("/dane checks the server's certificate against its TLSA records, DANE (done by itself after TLS to a name, not loopback)") +
+    formatNote('/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer, as telnet to each would') +
     formatNote('/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines') +
     formatNote('/link gives the address that opens this page connected here (and at the lesson in hand), to hand out') +
     formatNote("/log shows your last connection to the practice server as its log has it (in Postfix's format), explained") +
@@ -313,6 +322,34 @@ function dnsblCommand(arg: string): LocalCommand {
 }
 
 const DNSBL_USAGE = '/dnsbl needs the address mail is sent from: /dnsbl 192.0.2.10';
+
+const PORTS_USAGE = '/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer; /ports mx.example.org 25 587 only those';
+
+/** `/ports [HOST] [PORT…]`: a host name or address (beyond ASCII: its A-labels), and ports; each may be left out. */
+function portsCommand(args: string): LocalCommand {
+  let host: string | null = null;
+  let note: string | undefined;
+  const ports: number[] = [];
+  for (const word of args.split(/\s+/).filter((w) => w !== '')) {
+    if (/^\d+$/.test(word)) {
+      const port = Number(word);
+      if (port < 1 || port > 65535) return text(formatNote(`${word} is not a port (1 to 65535): ${PORTS_USAGE}`));
+      if (!ports.includes(port)) ports.push(port);
+      continue;
+    }
+    const bare = bareAddress(word);
+    if (host !== null) return text(formatNote(`one host at a time: ${PORTS_USAGE}`));
+    if (isIPv4Literal(bare) || isIPv6Literal(bare)) host = bare.toLowerCase();
+    else {
+      // A single-label name (localhost, a host of the local network) is a host too, if not a mail domain.
+      const typed = typedDomain(word) ?? (isHostName(word.toLowerCase()) ? { domain: word.toLowerCase() } : null);
+      if (typed === null || !isHostName(typed.domain)) return text(formatNote(`"${showControls(word)}" is not a host name or an address: ${PORTS_USAGE}`));
+      host = typed.domain;
+      note = typed.note;
+    }
+  }
+  return { kind: 'ports', host, ports, ...(note === undefined ? {} : { note }) };
+}
 
 /** `/rdns` alone: the server connected to; `/rdns 192.0.2.10`: that address (the one a server's mail is sent from). */
 function rdnsCommand(arg: string): LocalCommand {

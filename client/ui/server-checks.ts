@@ -5,11 +5,14 @@
  *   spf-check.ts); whether the DNS blocklists list an address (`/dnsbl`: dnsbl.ts);
  * - the reverse DNS of the server, asked by itself once a server beyond loopback greets, and by `/rdns` (rdns.ts);
  * - its EHLO reply judged, once before TLS and once over it (ehlo-review.ts);
- * - whether a recipient it accepted without a login is relayed: the recipient domain's MX records (relay.ts).
+ * - whether a recipient it accepted without a login is relayed: the recipient domain's MX records (relay.ts);
+ * - which of a host's mail ports answer (`/ports`: port-review.ts).
  * DNS lookups go to the bridge one at a time (the bridge makes one at a time, and answers every request once); the
  * answers are shown in the terminal, the reply log and the transcript.
  */
-import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
+import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, IpFamily, MxAnswer, MxMessage, PortsMessage, PracticeInfo, ProbePort, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
+import { MAX_PROBE_PORTS } from '../../shared/protocol/app-limits.js';
+import { MAIL_PORTS, probePort, readPorts } from '../../shared/smtp/port-review.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { readDnsbl } from '../../shared/smtp/dnsbl.js';
@@ -48,7 +51,8 @@ type Ask =
   | { type: 'dane' }
   | { type: 'dkim'; selector: string; domain: string }
   | { type: 'spf'; ip: string; domain: string }
-  | { type: 'dnsbl'; ip: string };
+  | { type: 'dnsbl'; ip: string }
+  | { type: 'ports'; host: string; ports: ProbePort[]; family?: IpFamily };
 
 /** The hosts senders deliver the domain's mail to, by its MX answer; null when it did not say. */
 function mxHosts(domain: string, answer: MxAnswer): string[] | null {
@@ -79,6 +83,8 @@ export interface ServerChecksDeps {
 export class ServerChecks {
   /** The practice server, once the bridge said which: its domain is answered here (it is not in DNS). */
   practice: PracticeInfo | null = null;
+  /** The ports the bridge dials (its hello): what `/ports` probes. */
+  allowedPorts: readonly number[] = [];
   /** The address connected to, or null when there is no connection. */
   private address: string | null = null;
   /** The host dialled, as typed (a name, or an address without brackets). */
@@ -298,6 +304,32 @@ export class ServerChecks {
     }
     this.deps.write(formatNote(`looking up the reverse DNS of ${this.address}…`));
     if (!this.ask({ type: 'rdns' })) this.deps.write(formatNote(NOT_SENT));
+  }
+
+  /**
+   * `/ports`: which of `host`'s mail ports answer (`ports`: those asked for, else the mail ports the bridge dials,
+   * and the practice server's own when it is the practice server's address).
+   */
+  ports(host: string, ports: readonly number[], family: IpFamily | null): void {
+    const allowed = new Set(this.allowedPorts);
+    const practicePort = this.practice !== null && host === this.practice.host ? [this.practice.port] : [];
+    const wanted = ports.length > 0 ? [...ports] : [...MAIL_PORTS, ...practicePort].filter((p) => allowed.has(p));
+    const refused = wanted.filter((p) => !allowed.has(p));
+    if (refused.length > 0) {
+      return this.deps.write(formatNote(`this heloterm does not dial port ${refused.join(', ')}: it dials ${[...allowed].join(', ')} (the operator's --allow-port)`));
+    }
+    if (wanted.length === 0) return this.deps.write(formatNote(`this heloterm dials none of the mail ports: it dials ${[...allowed].join(', ')}; name them: /ports ${host} PORT`));
+    const probes = wanted.slice(0, MAX_PROBE_PORTS).map(probePort);
+    this.deps.write(formatNote(`dialling ${host}${family === null ? '' : ` over IPv${family}`} on port ${probes.map((p) => p.port).join(', ')} at once…`));
+    if (!this.ask({ type: 'ports', host, ports: probes, ...(family === null ? {} : { family }) })) this.deps.write(formatNote(NOT_SENT));
+  }
+
+  onPorts(m: PortsMessage): void {
+    this.answered();
+    const practice = this.practice;
+    const r = readPorts(m.host, m.answer, practice !== null && m.answer.kind === 'probed' && m.answer.address === practice.host ? practice.port : null);
+    this.deps.write(formatReport(r));
+    this.deps.log({ ports: r });
   }
 
   onMx(m: MxMessage, at: number): void {

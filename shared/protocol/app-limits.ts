@@ -36,3 +36,8 @@ export const MAX_SPF_DETAIL_CHARS = 300;
 export const MAX_TLSA_RECORDS = 8;
 /** A TLSA record's data told in hex digits at most (a full certificate, matching type 0, is kilobytes). */
 export const MAX_TLSA_DATA_HEX = 128;
+
+/** Ports one `ports` probe dials at most (the mail ports: 25, 465, 587, 2525, and a local one or two). */
+export const MAX_PROBE_PORTS = 6;
+/** Characters of a probed port's text (its greeting's first line, or the error) at most. */
+export const MAX_PROBE_TEXT = 200;

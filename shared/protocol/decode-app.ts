@@ -1,13 +1,13 @@
 /**
  * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DaneMessage,
- * DkimMessage, SpfMessage, StoredMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a
- * message sent to the practice server), so the boot script, which decodes everything else with decodeServerMessage,
+ * DkimMessage, SpfMessage, DnsblMessage, PortsMessage, StoredMessage), apart from decode.ts: they answer what the app
+ * asks or does (a DNS lookup, a probe, a message sent to the practice server), so the boot script, which decodes everything else with decodeServerMessage,
  * need not carry this (to decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server
  * message. Never throws; checks every field for type and size, like decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type MxAnswer,
@@ -15,6 +15,8 @@ import {
   type DkimMessage,
   type DnsblListAnswer,
   type DnsblMessage,
+  type PortOutcome,
+  type PortsMessage,
   type MxMessage,
   type MtaStsFetch,
   type PolicyAnswer,
@@ -36,7 +38,7 @@ import {
 
 type Obj = Record<string, unknown>;
 
-const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl or stored message';
+const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl, ports or stored message';
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
@@ -127,6 +129,36 @@ function decodeDnsblList(x: unknown): DnsblListAnswer | null {
     default:
       return null;
   }
+}
+
+const PORT_OUTCOMES: ReadonlySet<unknown> = new Set(['greeting', 'silent', 'refused', 'timeout', 'tls-failed', 'error', 'not-dialled']);
+const isOutcome = (x: unknown): x is PortOutcome['outcome'] => PORT_OUTCOMES.has(x);
+
+function decodePortOutcome(x: unknown): PortOutcome | null {
+  if (!isObj(x)) return null;
+  const { port, outcome, text, ms, tls } = x;
+  if (!isCount(port) || port < 1 || port > 65535 || !isOutcome(outcome) || !isStr(text, MAX_PROBE_TEXT + 1) || typeof ms !== 'number' || !(ms >= 0)) return null;
+  if (tls === null) return { port, outcome, text, ms, tls: null };
+  if (!isObj(tls) || !isStr(tls.protocol, 20) || typeof tls.authorized !== 'boolean') return null;
+  const why = tls.authorizationError;
+  if (why !== null && !isStr(why, 200)) return null;
+  return { port, outcome, text, ms, tls: { protocol: tls.protocol, authorized: tls.authorized, authorizationError: why } };
+}
+
+function decodePorts(m: Obj): Decoded<PortsMessage> {
+  const bad: Decoded<PortsMessage> = { ok: false, error: 'ports: bad "host" or "answer"' };
+  const answer: Obj = isObj(m.answer) ? m.answer : {};
+  if (!isStr(m.host, MAX_HOST_CHARS)) return bad;
+  const host = m.host;
+  if (answer.kind === 'none') {
+    const { reason, detail } = answer;
+    if ((reason !== 'refused' && reason !== 'not-found') || !isStr(detail, 500)) return bad;
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host, answer: { kind: 'none', reason, detail } } };
+  }
+  if (answer.kind !== 'probed' || !isStr(answer.address, 45) || !Array.isArray(answer.ports) || answer.ports.length > MAX_PROBE_PORTS) return bad;
+  const ports = answer.ports.map(decodePortOutcome);
+  if (!ports.every((p): p is PortOutcome => p !== null)) return bad;
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host, answer: { kind: 'probed', address: answer.address, ports } } };
 }
 
 function decodeDnsbl(m: Obj): Decoded<DnsblMessage> {
@@ -268,14 +300,14 @@ function decodeStoredReport(r: unknown): StoredReport | null {
 }
 
 /** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl` or `stored` message (JSON text), or why not. */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | StoredMessage> {
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | PortsMessage | StoredMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'dkim') {
@@ -285,6 +317,7 @@ export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage |
     return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector: m.selector, domain: m.domain, answer } };
   }
   if (m.type === 'dnsbl') return decodeDnsbl(m);
+  if (m.type === 'ports') return decodePorts(m);
   if (m.type === 'spf') {
     if (!isStr(m.ip, 45) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'spf: bad "ip" or "domain"' };
     const answer = decodeSpfCheck(m.answer);

@@ -19,8 +19,10 @@ import {
   type ConnectMessage,
   type ErrorCode,
   type PeerCertificate,
+  type ProbePort,
   type ServerMessage,
 } from './messages.js';
+import { MAX_PROBE_PORTS } from './app-limits.js';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -109,6 +111,24 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
       if (!isStr(domain, MAX_HOST_CHARS) || !isHostName(domain) || isIPv4Literal(domain)) return fail('dkim: "domain" must be a domain name (RFC 1123), not an address');
       if (`${selector}._domainkey.${domain}`.length > 253) return fail('dkim: the name <selector>._domainkey.<domain> must be at most 253 characters');
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector, domain } };
+    }
+    case 'ports': {
+      // The target's checks are a connect's (port and TLS mode per port; the family against an address literal).
+      const { ports } = m;
+      if (!Array.isArray(ports) || ports.length === 0 || ports.length > MAX_PROBE_PORTS) return fail(`ports: "ports" must list 1 to ${MAX_PROBE_PORTS} ports`);
+      const probes: ProbePort[] = [];
+      let target: ConnectMessage | null = null;
+      for (const p of ports as unknown[]) {
+        const o: Obj = typeof p === 'object' && p !== null ? (p as Obj) : {};
+        const t = decodeTarget(m.host, o.port, o.tls, m.family);
+        if (!t.ok) return fail(`ports: ${t.error}`);
+        if (probes.some((q) => q.port === t.value.port)) return fail('ports: each port once');
+        probes.push({ port: t.value.port, tls: t.value.tls });
+        target = t.value;
+      }
+      if (target === null) return fail('ports: no port');
+      const { host, family } = target;
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host, ports: probes, ...(family === undefined ? {} : { family }) } };
     }
     case 'dnsbl': {
       const { ip } = m;

@@ -146,6 +146,27 @@ export interface DaneLookupMessage {
   type: 'dane';
 }
 
+/** A port to probe, and whether TLS starts at once there (implicit TLS: 465, RFC 8314 §3). */
+export interface ProbePort {
+  port: number;
+  tls: TlsMode;
+}
+
+/**
+ * Which of a host's mail ports answer (`/ports`): the bridge dials each (allowed ports only, the target policy as
+ * for `connect`, the host's first address of the version asked for), waits for the greeting (for implicit TLS, after
+ * the handshake), sends QUIT and closes; nothing else is sent. Answered with a `ports` message; needs no connection
+ * and counts as a lookup (one at a time, 20 a minute).
+ */
+export interface PortsProbeMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'ports';
+  host: string;
+  /** 1 to 6 different ports. */
+  ports: ProbePort[];
+  family?: IpFamily;
+}
+
 export type ClientMessage =
   | ConnectMessage
   | LineMessage
@@ -155,7 +176,8 @@ export type ClientMessage =
   | DaneLookupMessage
   | DkimLookupMessage
   | SpfCheckMessage
-  | DnsblLookupMessage;
+  | DnsblLookupMessage
+  | PortsProbeMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bridge -> browser
@@ -552,6 +574,33 @@ export interface DnsblMessage {
 }
 
 /**
+ * What one port did when probed: `greeting` (it greeted: `text` is the reply's first line), `silent` (connected, no
+ * line within the wait), `refused` (nothing listens), `timeout` (no answer to the connection: dropped on the way, or
+ * the host is down), `tls-failed` (implicit TLS: the handshake failed, `text` says why), `error` (another socket
+ * error, `text`). `ms`: from dialling to the outcome. `tls`: for implicit TLS once the handshake is done.
+ */
+export interface PortOutcome {
+  port: number;
+  /** …and `not-dialled`: the target policy refused this port of the host (`text` says why). */
+  outcome: 'greeting' | 'silent' | 'refused' | 'timeout' | 'tls-failed' | 'error' | 'not-dialled';
+  /** The server's words or the error's, at most 200 characters: show them with control characters made visible. */
+  text: string;
+  ms: number;
+  tls: { protocol: string; authorized: boolean; authorizationError: string | null } | null;
+}
+
+/** The answer to a `ports` probe: each port's outcome at the address dialled, or why none was dialled. */
+export interface PortsMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'ports';
+  host: string;
+  answer:
+    | { kind: 'probed'; address: string; ports: PortOutcome[] }
+    /** `refused`: a limit or the target policy; `not-found`: the name has no address (of the version asked for). */
+    | { kind: 'none'; reason: 'refused' | 'not-found'; detail: string };
+}
+
+/**
  * The embedded practice server stored a message this session sent: what it keeps, for the trainee to see what a
  * mailbox receives. Sent only to the session whose connection sent it.
  */
@@ -594,6 +643,7 @@ export type ServerMessage =
   | DkimMessage
   | SpfMessage
   | DnsblMessage
+  | PortsMessage
   | StoredMessage
   | HelloMessage
   | ConnectingMessage

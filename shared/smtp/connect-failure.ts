@@ -52,6 +52,12 @@ function domainNote(c: FailureContext): string {
   return ` If ${host} is a domain rather than its mail server: mail for a domain goes to its MX hosts, often other machines; type the domain in Host and press Find MX.`;
 }
 
+/** For a host dialled from the page: the command that dials all its mail ports at once ('' in a log's context). */
+function portsNote(c: FailureContext): string {
+  if (c.host === undefined || c.host === '') return '';
+  return ` /ports ${c.host.includes(':') ? `[${c.host}]` : c.host} shows which of its mail ports answer from here.`;
+}
+
 /** The ports that start in plain SMTP (RFC 5321, RFC 6409): implicit TLS there is a mistake. */
 const PLAIN_PORTS: ReadonlySet<number> = new Set([SMTP_PORT, SUBMISSION_PORT, 2525]);
 
@@ -66,20 +72,20 @@ export function explainFailure(code: string, message: string, c: FailureContext)
         ? {
             title: 'no answer on port 25: often blocked on the way',
             cause: 'Many ISPs and cloud providers (AWS, Azure, Google Cloud and others) block outgoing connections to port 25 against spam, and a firewall that drops them looks like this; or the server is down.',
-            action: `Test from another network, or ask the provider to lift the block (for sending, use its relay or port 587 with a login).${domainNote(c)}`,
+            action: `Test from another network, or ask the provider to lift the block (for sending, use its relay or port 587 with a login).${portsNote(c)}${domainNote(c)}`,
             source: 'RFC 5068 §3 (BCP 134); RFC 5321 §5.1',
           }
         : {
             title: 'no answer',
             cause: 'A firewall drops connections to this port, or the host is down or overloaded.',
-            action: 'Check the host and port; test from another network.',
+            action: `Check the host and port; test from another network.${portsNote(c)}`,
             source: '',
           };
     case 'CONNECTION_REFUSED':
       return {
         title: 'nothing listens there',
         cause: `The host answered, but no server listens on port ${c.port}: it is not running, or not on this port${c.port === SUBMISSIONS_PORT || c.port === SUBMISSION_PORT ? ' (MX hosts often take mail on 25 only; 587 and 465 are for mail clients that log in)' : ''}.`,
-        action: `Check that the server runs and listens on this port (ss -ltn); MX hosts take mail on 25, submission is 587 or 465.${domainNote(c)}`,
+        action: `Check that the server runs and listens on this port (ss -ltn); MX hosts take mail on 25, submission is 587 or 465.${portsNote(c)}${domainNote(c)}`,
         source: 'RFC 6409 §3.1; RFC 8314 §3.3',
       };
     case 'NETWORK':
@@ -110,7 +116,7 @@ function v6Timeout(c: FailureContext): Failure {
   return {
     title: 'no answer over IPv6',
     cause: `A firewall that lets port ${c.port} through over IPv4 but not over IPv6 is common (its IPv6 rules are kept apart), as is an AAAA record left pointing at an old address; or this machine's IPv6 goes nowhere.`,
-    action: 'Dial the same host over IPv4 (IP "IPv4 only") to compare; if that answers, open the port to IPv6 on the server\'s firewall, or fix the AAAA record. Senders that prefer IPv6 (Gmail, Microsoft 365) wait on it first.',
+    action: `Dial the same host over IPv4 (IP "IPv4 only") to compare; if that answers, open the port to IPv6 on the server's firewall, or fix the AAAA record. Senders that prefer IPv6 (Gmail, Microsoft 365) wait on it first.${portsNote(c)}`,
     source: 'RFC 5321 §5.1; RFC 6724 §6',
   };
 }

@@ -222,3 +222,41 @@ describe('one IP version (telnet -4 / -6) in Chromium', () => {
     expect(v4.connections.length + v6.connections.length).toBe(dialled);
   });
 });
+
+describe('/ports in Chromium', () => {
+  // The practice server, and a port beside it that nothing listens on.
+  let closed = 0;
+  beforeAll(async () => {
+    const s = net.createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    closed = (s.address() as net.AddressInfo).port;
+    await new Promise((r) => s.close(r));
+  });
+  const { pages, app } = helotermInChromium(() => ({ allowedPorts: [25, 465, 587, closed] }));
+
+  it('probes the form\'s host on the mail ports and the practice server\'s, and says what each did, in the reply log too', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the page');
+    const practicePort = Number(await page.locator('input[name="port"]').inputValue());
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type(`/ports`);
+    await page.keyboard.press('Enter');
+    const text = await waitForTerminal(page, (t) => t.includes('-- mail ports of 127.0.0.1 (127.0.0.1)'), REPLY_TIMEOUT_MS, 'the probe');
+    expect(text).toContain(`-- dialling 127.0.0.1 on port 25, 465, 587, ${practicePort} at once…`);
+    // The practice server greets; what listens on this machine's 25, 465 and 587 is this machine's affair.
+    expect(text).toMatch(new RegExp(`^ {3}✓ ${practicePort} the practice server: 220 practice\\.test ESMTP .* \\(\\d+ ms\\)$`, 'm'));
+    expect(linesAfter(text, (l) => l.startsWith('-- mail ports of 127.0.0.1'), 4)).toHaveLength(4);
+    const entry = page.locator('.reply-log li', { hasText: 'mail ports of 127.0.0.1' });
+    await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await entry.locator('.reply-code').textContent()).toBe('PORTS');
+
+    // Named ports: one nothing listens on; one the bridge does not dial is refused on the page.
+    await page.keyboard.type(`/ports 127.0.0.1 ${closed}`);
+    await page.keyboard.press('Enter');
+    const refused = new RegExp(`^ {3}✗ ${closed} +another port: refused: nothing listens there`, 'm');
+    await waitForTerminal(page, (t) => refused.test(t), REPLY_TIMEOUT_MS, 'the closed port');
+    await page.keyboard.type('/ports 127.0.0.1 2526');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('-- this heloterm does not dial port 2526'), REPLY_TIMEOUT_MS, 'the port not dialled');
+  });
+});

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsDesk } from '../../server/dns-desk.js';
 import { DnsBudget, makeResolver } from '../../server/dns-lookup.js';
 import { queryTlsa } from '../../server/dane.js';
-import type { Bare, DaneMessage, DkimMessage, DnsblMessage, MxMessage, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
+import type { Bare, DaneMessage, DkimMessage, DnsblMessage, MxMessage, RdnsMessage, SpfMessage, PortsMessage } from '../../shared/protocol/messages.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 
-type Sent = Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DaneMessage>;
+type Sent = Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DaneMessage | PortsMessage>;
 
 describe('the DNS desk', () => {
   let dns: FakeDns;
@@ -29,6 +29,7 @@ describe('the DNS desk', () => {
       budget: new DnsBudget(),
       fetchMtaSts: () => Promise.reject(new Error('a bug in the fetch')),
       tlsa: (name, signal) => queryTlsa(name, [dns.server], 300, signal),
+      probe: () => Promise.reject(new Error('not probed here')),
       send: (m) => sent.push(m),
       log: (e) => logged.push(e),
     });

@@ -56,3 +56,13 @@ describe('network errors that are not the server\'s doing', () => {
     expect(fallbackNote(['2001:db8::10', '2001:db8::11'], '192.0.2.10', true)).toContain('could not test those addresses');
   });
 });
+
+describe('the way on after a failure to connect from the page', () => {
+  it('names /ports for the host dialled (an IPv6 address in brackets), and nothing in a log\'s context', () => {
+    const timeout = (host?: string) => explainFailure('TIMEOUT', 'no answer', { implicit: false, port: 25, ...(host === undefined ? {} : { host }) })?.action ?? '';
+    expect(timeout('mx.example.org')).toContain('/ports mx.example.org shows which of its mail ports answer from here.');
+    expect(timeout('2001:db8::25')).toContain('/ports [2001:db8::25] shows');
+    expect(timeout()).not.toContain('/ports');
+    expect(explainFailure('CONNECTION_REFUSED', 'refused', { implicit: false, port: 587, host: 'smtp.example.org' })?.action).toContain('/ports smtp.example.org');
+  });
+});

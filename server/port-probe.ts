@@ -1,0 +1,151 @@
+/**
+ * `/ports`: which of a host's mail ports answer, as an admin finds out with `telnet host 25`, `telnet host 587` and
+ * `openssl s_client -connect host:465` one after the other: each port is dialled at once (dial.ts, the target policy
+ * as for a connection, the host's first address of the IP version asked for), its greeting read (for implicit TLS,
+ * after the handshake), then QUIT is sent and the socket closed. Nothing else is ever written.
+ */
+import type net from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { MAX_PROBE_TEXT } from '../shared/protocol/app-limits.js';
+import { ERROR_CODES, type IpFamily, type PortOutcome, type PortsMessage, type ProbePort } from '../shared/protocol/messages.js';
+import { dial } from './dial.js';
+import type { BridgeError } from './net-errors.js';
+
+/** How long each port may take to take the connection (and for implicit TLS, the handshake), in ms. */
+export const PROBE_CONNECT_MS = 5000;
+/**
+ * How long a port that took the connection may take to send its first line, in ms. Postfix's postscreen sends the
+ * "220-" of a two-part greeting at once and waits 6 s before the rest; a one-line greeting delay (Exim's, sendmail's
+ * greet_pause) may take longer, and is then reported as silent.
+ */
+export const PROBE_GREETING_MS = 5000;
+/** After QUIT, how long the server has to close before the socket is destroyed, in ms. */
+const QUIT_LINGER_MS = 1000;
+/** Bytes of a greeting read at most before its first line is taken. */
+const MAX_GREETING_BYTES = 2048;
+
+export interface ProbeDeps {
+  /** Resolves and checks the target for a port (target-policy.ts resolveTargets, as for a connection). */
+  resolve: (host: string, port: number, family?: IpFamily) => Promise<string[]>;
+  connectMs?: number;
+  greetingMs?: number;
+}
+
+type Answer = PortsMessage['answer'];
+
+/** At most MAX_PROBE_TEXT characters, with "…" when cut. */
+function clip(text: string): string {
+  return text.length > MAX_PROBE_TEXT ? `${text.slice(0, MAX_PROBE_TEXT)}…` : text;
+}
+
+/** Probes each of `ports` of `host` at once; never rejects. */
+export async function probePorts(host: string, ports: readonly ProbePort[], family: IpFamily | undefined, deps: ProbeDeps, signal: AbortSignal): Promise<Answer> {
+  let address: string | null = null;
+  const outcomes = await Promise.all(
+    ports.map((p) =>
+      probePort(host, p, deps, signal, (host, port) =>
+        deps.resolve(host, port, family).then((all) => {
+          // One address per port, the first: a probe of a host, not of each of its addresses.
+          const first = all.slice(0, 1);
+          address ??= first[0] ?? null;
+          return first;
+        }),
+      ),
+    ),
+  );
+  // No port got as far as an address: the name did not resolve (to the version asked for), or the policy refused it.
+  const dns = outcomes.find((o) => o.dnsError !== null)?.dnsError;
+  if (address === null && dns !== undefined && dns !== null) return { kind: 'none', reason: 'not-found', detail: clip(dns) };
+  if (address === null && outcomes.every((o) => o.outcome.outcome === 'not-dialled')) {
+    return { kind: 'none', reason: 'refused', detail: outcomes[0]?.outcome.text ?? 'not dialled' };
+  }
+  return { kind: 'probed', address: address ?? '', ports: outcomes.map((o) => o.outcome) };
+}
+
+/** One port's outcome; `dnsError`: the name did not resolve (the message), else null. */
+async function probePort(
+  host: string,
+  p: ProbePort,
+  deps: ProbeDeps,
+  signal: AbortSignal,
+  resolve: (host: string, port: number) => Promise<string[]>,
+): Promise<{ outcome: PortOutcome; dnsError: string | null }> {
+  const started = performance.now();
+  const done = (outcome: PortOutcome['outcome'], text: string, tls: PortOutcome['tls'] = null): PortOutcome => ({
+    port: p.port,
+    outcome,
+    text: clip(text),
+    ms: Math.round(performance.now() - started),
+    tls,
+  });
+  try {
+    const { socket } = await dial({ host, port: p.port, tls: p.tls, timeoutMs: deps.connectMs ?? PROBE_CONNECT_MS, resolve: (h) => resolve(h, p.port), signal });
+    const tls = socket instanceof TLSSocket ? { protocol: socket.getProtocol() ?? '', authorized: socket.authorized, authorizationError: errorText(socket.authorizationError) } : null;
+    const greeting = await firstLine(socket, deps.greetingMs ?? PROBE_GREETING_MS, signal);
+    return { outcome: done(greeting.outcome, greeting.text, tls), dnsError: null };
+  } catch (e) {
+    // dial() rejects only with a BridgeError; anything else is said as an error of this port.
+    const err: BridgeError = typeof e === 'object' && e !== null && 'code' in e && 'message' in e ? (e as BridgeError) : { code: ERROR_CODES.NETWORK, message: String(e) };
+    switch (err.code) {
+      case ERROR_CODES.CONNECTION_REFUSED:
+        return { outcome: done('refused', err.message), dnsError: null };
+      case ERROR_CODES.TIMEOUT:
+        return { outcome: done('timeout', err.message), dnsError: null };
+      case ERROR_CODES.TLS_FAILED:
+        return { outcome: done('tls-failed', err.message), dnsError: null };
+      case ERROR_CODES.TARGET_REFUSED:
+        return { outcome: done('not-dialled', err.message), dnsError: null };
+      case ERROR_CODES.DNS_NOT_FOUND:
+        return { outcome: done('error', err.message), dnsError: err.message };
+      default:
+        return { outcome: done('error', err.message), dnsError: null };
+    }
+  }
+}
+
+function errorText(e: unknown): string | null {
+  if (e === null || e === undefined) return null;
+  return clip(e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * The server's first line (without its line ending), read within `waitMs`; then QUIT, and the socket closed. Never
+ * rejects: a socket error, a close or the wait running out is an outcome too.
+ */
+function firstLine(socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<{ outcome: 'greeting' | 'silent' | 'error'; text: string }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    const finish = (outcome: 'greeting' | 'silent' | 'error', text: string): void => {
+      if (over) return;
+      over = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      // An error after this is of no interest; the socket must not be left without a listener.
+      socket.on('error', () => {});
+      if (outcome === 'greeting' && !socket.destroyed) {
+        socket.end('QUIT\r\n');
+        setTimeout(() => socket.destroy(), QUIT_LINGER_MS).unref();
+      } else socket.destroy();
+      resolve({ outcome, text });
+    };
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      size += chunk.length;
+      const all = Buffer.concat(chunks).toString('utf8');
+      const lf = all.indexOf('\n');
+      if (lf !== -1) finish('greeting', all.slice(0, lf).replace(/\r$/, ''));
+      else if (size >= MAX_GREETING_BYTES) finish('greeting', all);
+    };
+    const onClose = (): void => finish('silent', 'the server closed the connection without a word');
+    const onAbort = (): void => finish('error', 'aborted');
+    const timer = setTimeout(() => finish('silent', `no greeting within ${waitMs / 1000} s`), waitMs);
+    socket.on('data', onData);
+    socket.once('close', onClose);
+    socket.once('error', (err) => finish('error', err.message));
+    signal.addEventListener('abort', onAbort);
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * `/ports`: a host's mail ports as the bridge found them (server/port-probe.ts), read as an admin reads the
+ * results of `telnet host 25`, `telnet host 587` and `openssl s_client -connect host:465`: what each port is for,
+ * whether it greeted, and what the pattern means (port 25 dropped while 587 answers: a block on the way, not a
+ * host that is down; no submission port: an MX host that only receives). Pure.
+ *
+ * Rests on RFC 5321 §4.5.4.2 and RFC 5068 (port 25, and access providers blocking it), RFC 6409 §3.1 (submission on
+ * 587), RFC 8314 §3.3 (implicit TLS on 465) and RFC 2033 (LMTP).
+ */
+import type { PortOutcome, PortsMessage, ProbePort } from '../protocol/messages.js';
+import { SMTP_PORT, SUBMISSION_PORT, SUBMISSIONS_PORT } from './ports.js';
+import type { Finding } from './types.js';
+
+/** The ports a probe asks for by default, among those the bridge allows: SMTP, both submission ports, 2525. */
+export const MAIL_PORTS: readonly number[] = [SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT, 2525];
+
+/** Implicit TLS where it is the rule (465), plain text (STARTTLS later) elsewhere. */
+export function probePort(port: number): ProbePort {
+  return { port, tls: port === SUBMISSIONS_PORT ? 'implicit' : 'none' };
+}
+
+/** What a port is for, in a few words (`practicePort`: the practice server's, when probing its address). */
+function purpose(port: number, practicePort: number | null): string {
+  if (port === practicePort) return 'the practice server';
+  switch (port) {
+    case SMTP_PORT:
+      return 'SMTP, server to server';
+    case SUBMISSIONS_PORT:
+      return 'submission with TLS at once (mail clients)';
+    case SUBMISSION_PORT:
+      return 'submission (mail clients: STARTTLS, then AUTH)';
+    case 2525:
+      return 'an alternative to 587 some providers offer';
+    case 24:
+      return 'LMTP (delivery to mailboxes)';
+    default:
+      return 'another port';
+  }
+}
+
+export interface PortsReport {
+  head: string;
+  findings: Finding[];
+  good: boolean;
+}
+
+/** The line of one port; `text` is the server's or the error's and is to be shown through showControls. */
+function portFinding(p: PortOutcome, practicePort: number | null): Finding {
+  const label = `${String(p.port).padEnd(4)} ${purpose(p.port, practicePort)}:`;
+  switch (p.outcome) {
+    case 'greeting': {
+      const tls = p.tls === null ? '' : `${p.tls.protocol}, certificate ${p.tls.authorized ? 'verified' : `not verified (${p.tls.authorizationError ?? 'unknown reason'})`}; `;
+      const code = Number(p.text.slice(0, 3));
+      // 554 (RFC 5321 §3.1) or 421 at the greeting: it answers, but will take nothing on this connection.
+      if (/^[45]\d\d/.test(p.text)) return { tone: 'warn', text: `${label} answers, and refuses at once: ${tls}${p.text} (${p.ms} ms)${code === 554 ? ': no SMTP service for this client' : ''}` };
+      if (!p.text.startsWith('220')) return { tone: 'warn', text: `${label} answers, but not as a mail server: ${tls}${p.text} (${p.ms} ms)` };
+      return { tone: 'ok', text: `${label} ${tls}${p.text} (${p.ms} ms)` };
+    }
+    case 'silent':
+      return { tone: 'warn', text: `${label} took the connection, then ${p.text}: a greeting held back on purpose, or no mail server there` };
+    case 'refused':
+      return { tone: 'bad', text: `${label} refused: nothing listens there (the host itself answered)` };
+    case 'timeout':
+      return { tone: 'bad', text: `${label} no answer: a firewall drops it, on the way or at the host, or the host is down` };
+    case 'tls-failed':
+      return { tone: 'bad', text: `${label} the TLS handshake failed: ${p.text}` };
+    case 'not-dialled':
+      return { tone: 'info', text: `${label} not dialled: ${p.text}` };
+    case 'error':
+      return { tone: 'bad', text: `${label} ${p.text}` };
+  }
+}
+
+const greets = (p: PortOutcome | undefined): boolean => p?.outcome === 'greeting' && p.text.startsWith('220');
+
+/** The findings of a probe of `host` (`practicePort`: the practice server's port, when `host` is its address). */
+export function readPorts(host: string, answer: PortsMessage['answer'], practicePort: number | null = null): PortsReport {
+  if (answer.kind === 'none') {
+    return { head: `mail ports of ${host}:`, findings: [{ tone: answer.reason === 'not-found' ? 'bad' : 'warn', text: `not probed: ${answer.detail}` }], good: false };
+  }
+  const at = (port: number): PortOutcome | undefined => answer.ports.find((p) => p.port === port);
+  const findings = answer.ports.map((p) => portFinding(p, practicePort));
+  const smtp = at(SMTP_PORT);
+  const submission = [at(SUBMISSION_PORT), at(SUBMISSIONS_PORT)].filter((p) => p !== undefined);
+  const answered = answer.ports.filter((p) => p.outcome === 'greeting' || p.outcome === 'silent' || p.outcome === 'refused');
+  if (answer.ports.length > 1 && answer.ports.every((p) => p.outcome === 'timeout')) {
+    findings.push({ tone: 'info', text: 'nothing answers at all: the host is down, or a firewall drops everything from this network to it; test from another network' });
+  } else if (smtp?.outcome === 'timeout' && answered.length > 0) {
+    findings.push({
+      tone: 'info',
+      text: 'port 25 does not answer while the host does on others: the host is up, and port 25 is blocked, most often on the way out of this network (many ISPs and clouds block outgoing 25), or its firewall admits only some senders. Test from another network (RFC 5068 §3)',
+    });
+  }
+  if (greets(smtp) && submission.length > 0 && !submission.some(greets)) {
+    findings.push({ tone: 'info', text: 'no submission port greets: mail clients cannot send through this host; as usual for an MX host that only receives (clients submit to 587 or 465 of another)' });
+  }
+  if (submission.some(greets) && smtp !== undefined && !greets(smtp)) {
+    findings.push({ tone: 'info', text: 'submission answers but port 25 does not greet: this host takes mail from its users, not from other servers; mail for its domain goes to its MX hosts (Find MX)' });
+  }
+  const good = findings.every((f) => f.tone === 'ok' || f.tone === 'info');
+  return { head: `mail ports of ${host} (${answer.address}), each dialled at once: the first line it sent, then QUIT`, findings, good };
+}

@@ -1,0 +1,113 @@
+/**
+ * `/ports` through the real bridge (server/port-probe.ts): scripted servers on loopback that greet, greet after an
+ * implicit TLS handshake, say nothing, or are not there; each probed at once, its first line read, QUIT sent, and
+ * nothing else ever written; the target policy and the lookup limits as for other lookups.
+ */
+import type { LookupFunction } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
+import type { PortsMessage, ProbePort } from '../../shared/protocol/messages.js';
+import { readPorts } from '../../shared/smtp/port-review.js';
+import { makeCert } from '../helpers/certs.js';
+import { freePort, startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
+import { WsTestClient } from '../helpers/ws-client.js';
+
+/** The bridge's connect timeout, which also bounds a probe's wait for a greeting. */
+const WAIT_MS = 600;
+
+describe('/ports through the bridge', () => {
+  const fakes: Record<'plain' | 'tls' | 'silent', FakeSmtp> = {} as Record<'plain' | 'tls' | 'silent', FakeSmtp>;
+  let closed = 0;
+  const opened: { close(): Promise<unknown> }[] = [];
+  beforeAll(async () => {
+    const cert = await makeCert({ cn: 'ports.test', names: ['127.0.0.1'] });
+    fakes.plain = await startFakeSmtp({ onConnect: ['220 ports.test ESMTP ready\r\n'] });
+    fakes.tls = await startFakeSmtp({ onConnect: [{ startTls: cert }, '220-ports.test ESMTP over TLS\r\n220 ready\r\n'] });
+    fakes.silent = await startFakeSmtp({});
+    closed = await freePort();
+    opened.push(...Object.values(fakes));
+  });
+  afterAll(async () => {
+    for (const o of opened.reverse()) await o.close();
+  });
+
+  async function bridge(opts: HelotermOptions = {}): Promise<WsTestClient> {
+    const app: Heloterm = await startHeloterm({
+      port: 0,
+      practice: false,
+      log: () => undefined,
+      connectTimeoutMs: WAIT_MS,
+      allowedPorts: [fakes.plain.port, fakes.tls.port, fakes.silent.port, closed],
+      ...opts,
+    });
+    opened.push(app);
+    const client = await WsTestClient.open(app.url);
+    opened.push(client);
+    await client.next('hello');
+    return client;
+  }
+  const plain = (port: number): ProbePort => ({ port, tls: 'none' });
+
+  it('says of each port whether it greeted (over TLS too), said nothing, or refused; sends QUIT and nothing else', async () => {
+    const client = await bridge();
+    const ports = [plain(fakes.plain.port), { port: fakes.tls.port, tls: 'implicit' as const }, plain(fakes.silent.port), plain(closed)];
+    client.send({ type: 'ports', host: '127.0.0.1', ports });
+    const m = await client.next('ports', 5000);
+    expect(m.answer.kind).toBe('probed');
+    const answer = m.answer as Extract<PortsMessage['answer'], { kind: 'probed' }>;
+    expect(answer.address).toBe('127.0.0.1');
+    expect(answer.ports.map((p) => [p.port, p.outcome, p.text])).toEqual([
+      [fakes.plain.port, 'greeting', '220 ports.test ESMTP ready'],
+      [fakes.tls.port, 'greeting', '220-ports.test ESMTP over TLS'],
+      [fakes.silent.port, 'silent', `no greeting within ${WAIT_MS / 1000} s`],
+      [closed, 'refused', `connection refused: nothing listens on 127.0.0.1:${closed}`],
+    ]);
+    expect(answer.ports[0]?.tls).toBeNull();
+    expect(answer.ports[1]?.tls).toMatchObject({ protocol: expect.stringMatching(/^TLSv1\.[23]$/), authorized: false, authorizationError: expect.any(String) });
+    // All at once: the silent port's wait, not the sum of the waits.
+    expect(Math.max(...answer.ports.map((p) => p.ms))).toBeLessThan(WAIT_MS * 3);
+
+    // Only QUIT was written, after the greeting; nothing to the silent one, which was closed.
+    const quitted = await fakes.plain.connection();
+    await expect.poll(() => quitted.received().toString()).toBe('QUIT\r\n');
+    const tlsConn = await fakes.tls.connection();
+    await expect.poll(() => tlsConn.received().toString()).toBe('QUIT\r\n');
+    const silent = await fakes.silent.connection();
+    await silent.ended;
+    expect(silent.received().toString()).toBe('');
+
+    // Read as the page reads it.
+    const r = readPorts('127.0.0.1', m.answer);
+    expect(r.findings.map((f) => f.tone)).toEqual(['ok', 'ok', 'warn', 'bad']);
+  });
+
+  it('does not dial a port the bridge does not allow, nor an address its policy refuses', async () => {
+    const client = await bridge();
+    const other = await freePort();
+    client.send({ type: 'ports', host: '127.0.0.1', ports: [plain(fakes.plain.port), plain(other)] });
+    const m = await client.next('ports', 5000);
+    expect(m.answer).toMatchObject({ kind: 'probed', ports: [{ outcome: 'greeting' }, { port: other, outcome: 'not-dialled', text: expect.stringContaining(String(other)) }] });
+
+    // Public addresses only (as for a class): loopback is refused for every port, and nothing is dialled.
+    const publicOnly = await bridge({ publicTargetsOnly: true });
+    const before = fakes.plain.connections.length;
+    publicOnly.send({ type: 'ports', host: '127.0.0.1', ports: [plain(fakes.plain.port)] });
+    expect((await publicOnly.next('ports', 5000)).answer).toMatchObject({ kind: 'none', reason: 'refused' });
+    expect(fakes.plain.connections.length).toBe(before);
+  });
+
+  it('says a name that does not resolve was not probed, and takes one probe at a time, as a lookup', async () => {
+    const lookup: LookupFunction = (hostname, _opts, cb) => cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+    const client = await bridge({ lookup });
+    client.send({ type: 'ports', host: 'nowhere.test', ports: [plain(fakes.plain.port)] });
+    expect((await client.next('ports', 5000)).answer).toEqual({ kind: 'none', reason: 'not-found', detail: expect.stringContaining('nowhere.test') });
+
+    const again = await bridge();
+    again.send({ type: 'ports', host: '127.0.0.1', ports: [plain(fakes.silent.port)] });
+    again.send({ type: 'ports', host: '127.0.0.1', ports: [plain(fakes.plain.port)] });
+    const [first, second] = [await again.next('ports', 5000), await again.next('ports', 5000)];
+    // The second was asked while the first waited for the silent port: refused at once, so it comes first.
+    expect(first.answer).toMatchObject({ kind: 'none', reason: 'refused', detail: expect.stringContaining('already running') });
+    expect(second.answer).toMatchObject({ kind: 'probed', ports: [{ outcome: 'silent' }] });
+  });
+});

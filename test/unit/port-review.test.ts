@@ -1,0 +1,112 @@
+/**
+ * `/ports` on the page: the command typed (local-commands.ts), the answer decoded as it comes off the wire
+ * (decode-app.ts) and read (shared/smtp/port-review.ts): each port's line, and what the pattern of answers means.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeClientMessage } from '../../shared/protocol/decode.js';
+import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
+import { PROTOCOL_VERSION, type PortOutcome, type PortsMessage } from '../../shared/protocol/messages.js';
+import { MAIL_PORTS, probePort, readPorts } from '../../shared/smtp/port-review.js';
+import { localCommand } from '../../client/terminal/local-commands.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+
+const outcome = (port: number, o: PortOutcome['outcome'], text = ''): PortOutcome => ({ port, outcome: o, text, ms: 20, tls: null });
+const probed = (...ports: PortOutcome[]): PortsMessage['answer'] => ({ kind: 'probed', address: '192.0.2.25', ports });
+const texts = (answer: PortsMessage['answer']) => readPorts('mx.example.org', answer).findings.map((f) => `${f.tone} ${f.text}`);
+
+describe('readPorts', () => {
+  it('says what each port is for and how it answered', () => {
+    const tls: PortOutcome = { port: 465, outcome: 'greeting', text: '220 mx.example.org ESMTP', ms: 35, tls: { protocol: 'TLSv1.3', authorized: false, authorizationError: 'CERT_HAS_EXPIRED' } };
+    expect(texts(probed(outcome(25, 'greeting', '220 mx.example.org ESMTP Postfix'), tls, outcome(587, 'refused'), outcome(2525, 'timeout')))).toEqual([
+      'ok 25   SMTP, server to server: 220 mx.example.org ESMTP Postfix (20 ms)',
+      'ok 465  submission with TLS at once (mail clients): TLSv1.3, certificate not verified (CERT_HAS_EXPIRED); 220 mx.example.org ESMTP (35 ms)',
+      'bad 587  submission (mail clients: STARTTLS, then AUTH): refused: nothing listens there (the host itself answered)',
+      'bad 2525 an alternative to 587 some providers offer: no answer: a firewall drops it, on the way or at the host, or the host is down',
+    ]);
+    expect(readPorts('mx.example.org', probed(outcome(25, 'greeting', '220 x'))).head).toBe('mail ports of mx.example.org (192.0.2.25), each dialled at once: the first line it sent, then QUIT');
+  });
+
+  it('tells a greeting that refuses at once, and one that is no mail server\'s, from a greeting', () => {
+    expect(texts(probed(outcome(25, 'greeting', '554 5.7.1 No SMTP service here')))[0]).toMatch(/^warn 25 .*answers, and refuses at once: 554 5\.7\.1 No SMTP service here \(20 ms\): no SMTP service for this client$/);
+    expect(texts(probed(outcome(587, 'greeting', 'SSH-2.0-OpenSSH_9.6')))[0]).toMatch(/^warn 587 .*answers, but not as a mail server: SSH-2\.0-OpenSSH_9\.6/);
+  });
+
+  it('reads the pattern: port 25 blocked on the way, an MX host without submission, a submission host, nothing at all', () => {
+    expect(texts(probed(outcome(25, 'timeout'), outcome(587, 'greeting', '220 smtp.example.org')))).toContainEqual(expect.stringMatching(/^info port 25 does not answer while the host does on others: the host is up/));
+    expect(texts(probed(outcome(25, 'greeting', '220 mx'), outcome(465, 'timeout'), outcome(587, 'refused')))).toContainEqual(expect.stringMatching(/^info no submission port greets/));
+    expect(texts(probed(outcome(25, 'refused'), outcome(587, 'greeting', '220 smtp')))).toContainEqual(expect.stringMatching(/^info submission answers but port 25 does not greet/));
+    expect(texts(probed(outcome(25, 'timeout'), outcome(587, 'timeout')))).toContainEqual(expect.stringMatching(/^info nothing answers at all/));
+    // One port alone says nothing of a pattern.
+    expect(texts(probed(outcome(25, 'timeout')))).toHaveLength(1);
+    expect(readPorts('x', { kind: 'none', reason: 'not-found', detail: 'x has no address' }).findings).toEqual([{ tone: 'bad', text: 'not probed: x has no address' }]);
+  });
+
+  it('dials 465 with TLS at once, the others in plain text', () => {
+    expect(MAIL_PORTS.map(probePort)).toEqual([
+      { port: 25, tls: 'none' },
+      { port: 465, tls: 'implicit' },
+      { port: 587, tls: 'none' },
+      { port: 2525, tls: 'none' },
+    ]);
+  });
+});
+
+describe('the ports messages on the wire', () => {
+  const ask = (fields: Record<string, unknown>) => decodeClientMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', ports: [{ port: 25, tls: 'none' }], ...fields }));
+
+  it('takes a host, 1 to 6 different ports with their TLS mode, and an IP version', () => {
+    expect(ask({ family: 6 })).toEqual({ ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', ports: [{ port: 25, tls: 'none' }], family: 6 } });
+    for (const [fields, why] of [
+      [{ ports: [] }, 'ports: "ports" must list 1 to 6 ports'],
+      [{ ports: [25] }, 'ports: "port" must be an integer from 1 to 65535'],
+      [{ ports: Array.from({ length: 7 }, (_, i) => ({ port: 25 + i, tls: 'none' })) }, 'ports: "ports" must list 1 to 6 ports'],
+      [{ ports: [{ port: 25, tls: 'none' }, { port: 25, tls: 'implicit' }] }, 'ports: each port once'],
+      [{ ports: [{ port: 465, tls: 'starttls' }] }, 'ports: "tls" must be "none" or "implicit"'],
+      [{ host: 'mx example' }, 'ports: "host" must be a host name (RFC 1123) or an IP address'],
+      [{ host: '192.0.2.1', family: 6 }, 'ports: "host" 192.0.2.1 is not an IPv6 address'],
+    ] as const) {
+      expect(ask(fields), JSON.stringify(fields)).toEqual({ ok: false, error: why });
+    }
+  });
+
+  it('reads an answer within its limits, and refuses one beyond them', () => {
+    const m = { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', answer: probed(outcome(25, 'greeting', '220 x'), outcome(465, 'tls-failed', 'wrong version number')) };
+    expect(decodeAnyServerMessage(JSON.stringify(m))).toEqual({ ok: true, value: m });
+    const none = { ...m, answer: { kind: 'none', reason: 'refused', detail: 'a DNS lookup is already running' } };
+    expect(decodeAnyServerMessage(JSON.stringify(none))).toEqual({ ok: true, value: none });
+    for (const bad of [
+      { ...m, answer: probed(outcome(25, 'greeting', 'x'.repeat(202))) },
+      { ...m, answer: probed(outcome(0, 'greeting')) },
+      { ...m, answer: probed({ ...outcome(25, 'greeting'), outcome: 'open' as PortOutcome['outcome'] }) },
+      { ...m, answer: probed(...Array.from({ length: 7 }, (_, i) => outcome(25 + i, 'refused'))) },
+      { ...m, answer: probed({ ...outcome(465, 'greeting'), tls: { protocol: 'TLSv1.3', authorized: 'yes', authorizationError: null } as unknown as PortOutcome['tls'] }) },
+      { ...m, answer: { kind: 'none', reason: 'busy', detail: '' } },
+    ]) {
+      expect(decodeAnyServerMessage(JSON.stringify(bad)).ok, JSON.stringify(bad).slice(0, 120)).toBe(false);
+    }
+  });
+});
+
+describe('/ports typed', () => {
+  const state = new SessionModel().state;
+  it('takes a host (an address, a name beyond ASCII by its A-labels, a single label) and ports, each optional', () => {
+    expect(localCommand('/ports mx.example.org', state)).toEqual({ kind: 'ports', host: 'mx.example.org', ports: [] });
+    expect(localCommand('/ports [2001:db8::25] 25 587 25', state)).toEqual({ kind: 'ports', host: '2001:db8::25', ports: [25, 587] });
+    expect(localCommand('/ports 587', state)).toEqual({ kind: 'ports', host: null, ports: [587] });
+    expect(localCommand('/ports', state)).toEqual({ kind: 'ports', host: null, ports: [] });
+    expect(localCommand('/ports localhost', state)).toEqual({ kind: 'ports', host: 'localhost', ports: [] });
+    expect(localCommand('/ports mx.bücher.de', state)).toMatchObject({ kind: 'ports', host: 'mx.xn--bcher-kva.de', note: expect.stringContaining('IDNA') });
+  });
+
+  it('says what is wrong with anything else', () => {
+    for (const [line, why] of [
+      ['/ports a.example b.example', 'one host at a time'],
+      ['/ports mx.example.org 70000', '70000 is not a port'],
+      ['/ports mx_ex!ample', 'is not a host name or an address'],
+    ] as const) {
+      const c = localCommand(line, state);
+      expect(c?.kind, line).toBe('text');
+      expect(c?.kind === 'text' ? c.text : '', line).toContain(why);
+    }
+  });
+});
