@@ -84,10 +84,26 @@ export function startApp(boot: BootHandOver): void {
   const transcript = new Transcript();
   // A lesson's notes go into the transcript after what made them: a reply is recorded once it has been rendered, and
   // rendering it is what moves the lesson on, so the note waits for the end of the message's handling.
-  const guide = new LessonGuide(lessonBar, (text) => {
-    const at = performance.now();
-    queueMicrotask(() => transcript.note(text, at));
-  });
+  const guide = new LessonGuide(
+    lessonBar,
+    (text) => {
+      const at = performance.now();
+      queueMicrotask(() => transcript.note(text, at));
+    },
+    () => reportProgress(),
+  );
+  /** The name given with `/name`, for the instructor's class view; '' when none. */
+  let traineeName = '';
+  /** The last `progress` the bridge was sent, as JSON: a change is sent, the same one not again. */
+  let progressSent = '';
+  /** Tells the bridge where this page is in the lessons, and its name, when that changed (or `again`, after hello). */
+  const reportProgress = (again = false): void => {
+    const progress = { type: 'progress' as const, name: traineeName, ...guide.progress };
+    const json = JSON.stringify(progress);
+    if (json === progressSent && !again) return;
+    if (progress.name === '' && progress.lesson === null && progress.done.length === 0 && progressSent === '') return;
+    if (conn.send(progress)) progressSent = json;
+  };
   const saveTranscript = (): void => {
     const now = new Date();
     const name = `heloterm-${(dialled || 'session').replace(/[^A-Za-z0-9.-]/g, '_')}-${now.toISOString().slice(0, 19).replace(/[T:]/g, '-')}.txt`;
@@ -302,6 +318,16 @@ export function startApp(boot: BootHandOver): void {
             return checks.dnsbl(local.ip);
           case 'rdns':
             return checks.rdns(local.ip);
+          case 'name':
+            if (local.name === null) {
+              return view.write(
+                formatNote(traineeName === '' ? "no name given: /name Your Name shows this page by it in an instructor's class view" : `this page's name: ${traineeName} (/name Another changes it)`),
+              );
+            }
+            traineeName = local.name;
+            transcript.note(`name: ${traineeName}`, performance.now());
+            reportProgress();
+            return view.write(formatNote(`an instructor's class view now shows this page as ${traineeName} (the name goes nowhere else)`));
           case 'ports': {
             // Without a host: the server connected to, or the one the form points at.
             const host = local.host ?? (state === 'connected' ? dialled : (asciiDomain((form.peek().host ?? '').replace(/^\[(.*)\]$/, '$1')) ?? ''));
@@ -544,6 +570,8 @@ export function startApp(boot: BootHandOver): void {
         clearTimeout(reachTimer);
         // Reached again: by itself (back), or because Connect was pressed (afterReopen), which then dials.
         if (back || afterReopen !== null) transcript.note('reached the heloterm bridge again', at);
+        // A bridge reached again knows nothing of this page: its class view is told again.
+        if (progressSent !== '') reportProgress(true);
         if (afterReopen !== null) {
           const reopened = afterReopen;
           afterReopen = null;

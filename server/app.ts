@@ -1,10 +1,13 @@
 /**
- * The HTTP side: the built client and a health check. No sockets here (the WebSocket is ws-gateway.ts).
+ * The HTTP side: the built client, a health check and the class view's data. No sockets here (the WebSocket is
+ * ws-gateway.ts).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
+import { classKeyMatches } from './class-view.js';
+import { CLASS_SESSIONS_PATH, type ClassSnapshot } from '../shared/protocol/class.js';
 
 /**
  * The Content-Security-Policy the page works under (checked in Chromium by test/security/browser.test.ts): only our
@@ -30,6 +33,8 @@ export const CSP_DIRECTIVES = {
 export interface AppOptions {
   /** The built client (vite build output), with index.html. */
   clientDir: string;
+  /** The instructor's class view: its key, and the class as it is now (class-view.ts). */
+  classView?: { key: string; snapshot: () => ClassSnapshot };
 }
 
 export function createApp(opts: AppOptions): express.Express {
@@ -46,6 +51,16 @@ export function createApp(opts: AppOptions): express.Express {
   );
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
+  });
+  // The class view's data, for the instructor's key only: sent as a header by class.html, never in a URL (logs).
+  app.get(CLASS_SESSIONS_PATH, (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const view = opts.classView;
+    if (view === undefined || !classKeyMatches(req.get('authorization'), view.key)) {
+      res.status(401).json({ error: "the class view needs the instructor's key: open the class view address heloterm printed at start" });
+      return;
+    }
+    res.json(view.snapshot());
   });
   app.use(express.static(opts.clientDir));
   const index = path.join(opts.clientDir, 'index.html');

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { tokenProblem } from '../shared/protocol/token.js';
 import { createApp } from './app.js';
+import { classSnapshot } from './class-view.js';
 import { NO_LINE_LIMITS, type LineLimits } from './line-policy.js';
 import { stderrLog, type LogSink } from './log.js';
 import { compileProxyTrust } from './proxy-trust.js';
@@ -85,6 +86,8 @@ export interface HelotermOptions {
   /** Structured log sink; default: one JSON line per event to stderr. */
   log?: (event: Record<string, unknown>) => void;
 
+  /** The instructor's key to the class view (class.html, /class/sessions). Default: a random one at each start. */
+  classKey?: string;
   /** The access token. Given: required. Default: a random one when required, none otherwise. */
   token?: string;
   /** Require a token on loopback too (beyond loopback or behind a trusted proxy it is always required). */
@@ -129,6 +132,8 @@ export interface Heloterm {
   networkUrls: string[];
   /** The access token, or null when none is required. */
   token: string | null;
+  /** The instructor's class view, its key in the fragment (for the instructor's machine: trainees never see it). */
+  classUrl: string;
   port: number;
   practice: PracticeServer | null;
   /** Whether only public addresses are dialled. */
@@ -231,7 +236,12 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     practice: practice ? { address: practice.info.host, port: practice.info.port } : null,
   };
 
-  const server = http.createServer(createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR }));
+  const sessions = new Set<Session>();
+  const classKeyProblem = opts.classKey === undefined ? null : tokenProblem(opts.classKey);
+  if (classKeyProblem !== null) throw new Error(`class key: ${classKeyProblem}`);
+  const classKey = opts.classKey ?? randomBytes(TOKEN_BYTES).toString('base64url');
+  const classView = { key: classKey, snapshot: () => classSnapshot([...sessions].map((s) => s.seat), performance.now()) };
+  const server = http.createServer(createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR, classView }));
   server.on('clientError', (_err, socket) => socket.destroy());
   let port: number;
   try {
@@ -241,8 +251,8 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     throw err;
   }
 
-  const sessions = new Set<Session>();
   const forget = (session: Session): void => void sessions.delete(session);
+  let seats = 0;
   const gateway = attachGateway(
     server,
     {
@@ -272,6 +282,8 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
         logFields: { remote, client },
         query,
         onDispose: forget,
+        seat: ++seats,
+        remote,
       });
       sessions.add(session);
     },
@@ -286,6 +298,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     launchUrl: `${url}${fragment}`,
     networkUrls: networkUrls(host, port, localAddresses(), fragment),
     token,
+    classUrl: `${url}class.html#key=${classKey}`,
     port,
     practice,
     publicTargetsOnly,

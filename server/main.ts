@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   process.stdout.write(`heloterm listening on ${app.launchUrl}${practice}\n`);
   // Bound to every address: the page's address for the other machines of a class (and for /link's links to work there).
   for (const u of app.networkUrls) process.stdout.write(`heloterm: from other machines, open ${u}\n`);
+  // For the instructor only: whoever has this address sees every page's lesson progress and address.
+  process.stdout.write(`heloterm: class view, for the instructor (keep this address to yourself): ${app.classUrl}\n`);
   if (app.publicTargetsOnly) process.stderr.write('heloterm: only public addresses will be dialled (plus --allow-target)\n');
 
   const stop = (signal: string): void => {

@@ -40,6 +40,7 @@ import { DnsDesk, type DnsDeskDeps } from './dns-desk.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
 import { allowedPorts, checkPort, resolveTargets, TargetRefused, type TargetPolicy } from './target-policy.js';
 import { probePorts, PROBE_CONNECT_MS, PROBE_GREETING_MS } from './port-probe.js';
+import { keptProgress, type Progress, type Seat } from './class-view.js';
 
 /** WebSocket close code for "going away" (RFC 6455 §7.4.1): shutdown. */
 export const CLOSE_GOING_AWAY = 1001;
@@ -93,6 +94,9 @@ export interface SessionOptions {
   query?: string;
   /** Called once when the session is disposed (whichever way it ends). */
   onDispose?: (session: Session) => void;
+  /** For the instructor's class view (class-view.ts): the page's number, in the order pages opened, and its address. */
+  seat?: number;
+  remote?: string;
 }
 
 /*
@@ -120,6 +124,8 @@ export class Session {
   private readonly onTimer: () => void;
   /** When the last frame came from the browser, and when the session must end; performance.now() milliseconds. */
   private lastFrameAt: number;
+  /** What the page last reported of its lessons and name, for the class view; null before it reported. */
+  private progress: Progress | null = null;
   private readonly endsAt: number;
   /** The browser is behind: the SMTP socket is paused. */
   private readPaused = false;
@@ -189,6 +195,21 @@ export class Session {
 
   get isDisposed(): boolean {
     return this.store.isDisposed;
+  }
+
+  /** What the instructor's class view shows of this session (asked when the view is read, never kept). */
+  get seat(): Seat {
+    const practice = this.opts.practice;
+    const target = this.link?.where ?? null;
+    return {
+      seat: this.opts.seat ?? 0,
+      address: this.opts.remote ?? '',
+      openedAt: this.endsAt - this.opts.limits.maxSessionMs,
+      lastFrameAt: this.lastFrameAt,
+      progress: this.progress,
+      target,
+      toPractice: practice !== null && target === `${practice.host}:${practice.port}`,
+    };
   }
 
   dispose(): void {
@@ -345,6 +366,9 @@ export class Session {
         return this.dnsDesk().dnsbl(m.ip);
       case 'ports':
         return this.dnsDesk().ports(m.host, m.ports, m.family);
+      case 'progress':
+        this.progress = keptProgress(m);
+        return;
       default:
         return exhaustive(m);
     }

@@ -121,6 +121,12 @@ export class SmtpLink {
     });
   }
 
+  /** What it dials or is connected to, "host:port" (an IPv6 address in brackets), for the class view. */
+  get where(): string {
+    const { host, port } = this.target;
+    return `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+  }
+
   start(): void {
     const { host, port, tls: tlsMode } = this.target;
     const abort = new AbortController();

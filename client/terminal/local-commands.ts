@@ -1,10 +1,10 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own commands:
  * `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/dane`, `/ports`, `/save`,
- * `/replay`, `/link`, `/log` and `/base64`. Lines starting with "/" are never valid SMTP commands (RFC 5321 §4.1.1 verbs are
- * letters), so they cannot collide with anything a server understands. Inside message text they are left alone; in
- * answer to an AUTH challenge, where base64 may begin with "/", only the words of heloterm's own commands are taken
- * (localCommand).
+ * `/replay`, `/link`, `/log`, `/name` and `/base64`. Lines starting with "/" are never valid SMTP commands (RFC 5321
+ * §4.1.1 verbs are letters), so they cannot collide with anything a server understands. Inside message text they are
+ * left alone; in answer to an AUTH challenge, where base64 may begin with "/", only the words of heloterm's own
+ * commands are taken (localCommand).
  */
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
@@ -16,6 +16,7 @@ import { isHostName, isIPv4Literal, isIPv6Literal } from '../../shared/protocol/
 import type { SentKind, SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
 import { asciiAddressDomain } from '../ui/idn.js';
+import { MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
 import type { CompletionResult } from './line-editor.js';
 import { formatNote } from './render.js';
 import { formatHint } from './render-replies.js';
@@ -33,6 +34,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['rdns', '/rdns [IP]'],
   ['dane', '/dane'],
   ['ports', '/ports [HOST] [PORT…]'],
+  ['name', '/name YOUR NAME'],
   ['save', '/save'],
   ['replay', '/replay'],
   ['link', '/link'],
@@ -94,7 +96,7 @@ export function completeHeaderLine(typed: string, state: SessionState, fields: R
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'dane', 'tlsa', 'ports', 'save', 'transcript', 'replay', 'link', 'log', 'base64', 'b64']);
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'dane', 'tlsa', 'ports', 'name', 'save', 'transcript', 'replay', 'link', 'log', 'base64', 'b64']);
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -127,6 +129,8 @@ export type LocalCommand =
    * mail ports the bridge dials).
    */
   | { kind: 'ports'; host: string | null; ports: number[]; note?: string }
+  /** `/name NAME`: how the instructor's class view shows this page; `/name` alone (null): the name given. */
+  | { kind: 'name'; name: string | null }
   /** `/save`: download the transcript of the dialog. */
   | { kind: 'save' }
   /** `/replay`: paste a dialog from elsewhere to have it explained. */
@@ -183,6 +187,11 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return { kind: 'dane' };
     case 'ports':
       return portsCommand(t.slice(1 + cmd.length).trim());
+    case 'name': {
+      const name = t.slice(1 + cmd.length).trim().replace(/\s+/g, ' ');
+      if (name.length > MAX_TRAINEE_NAME) return text(formatNote(`a name of at most ${MAX_TRAINEE_NAME} characters, please`));
+      return { kind: 'name', name: name === '' ? null : name };
+    }
     case 'save':
     case 'transcript':
       return { kind: 'save' };
@@ -221,6 +230,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address') +
     formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback); /rdns 192.0.2.10 an address's") +
     formatNote("/dane checks the server's certificate against its TLSA records, DANE (done by itself after TLS to a name, not loopback)") +
+    formatNote("/name Your Name: how an instructor's class view shows this page (it goes nowhere else)") +
     formatNote('/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer, as telnet to each would') +
     formatNote('/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines') +
     formatNote('/link gives the address that opens this page connected here (and at the lesson in hand), to hand out') +

@@ -15,12 +15,24 @@ const numberOf = (lesson: Lesson): number => LESSONS.indexOf(lesson) + 1;
 
 export class LessonGuide {
   private run: LessonRun | null = null;
+  /** The ids of the lessons finished in this page, in the order finished (each once). */
+  private readonly finished: string[] = [];
 
-  /** `record`: notes for the saved transcript (render-lessons.ts lessonRecord). */
+  /**
+   * `record`: notes for the saved transcript (render-lessons.ts lessonRecord); `changed`: where the page is in the
+   * lessons may have changed (`progress`), for the instructor's class view.
+   */
   constructor(
     private readonly bar: LessonBar,
     private readonly record: (text: string) => void = () => undefined,
+    private readonly changed: () => void = () => undefined,
   ) {}
+
+  /** The lesson in hand and its step (0-based), and the lessons finished: what the class view shows. */
+  get progress(): { lesson: { id: string; step: number } | null; done: string[] } {
+    const run = this.run;
+    return { lesson: run === null || run.finished ? null : { id: run.lesson.id, step: run.index }, done: [...this.finished] };
+  }
 
   get active(): boolean {
     return this.run !== null && !this.run.finished;
@@ -41,6 +53,7 @@ export class LessonGuide {
     const was = this.run;
     this.run = null;
     this.bar.hide();
+    if (was !== null) this.changed();
     if (was === null || was.finished) return '';
     this.record(`lesson ${numberOf(was.lesson)} stopped at ${stepOf(was.index, was.lesson)}`);
     return formatNote(`lesson ${numberOf(was.lesson)} stopped; /lesson lists the lessons`);
@@ -80,8 +93,12 @@ export class LessonGuide {
       const note = lessonRecord(e, lesson, n);
       if (note !== null) this.record(note);
       if (e.kind === 'step') this.bar.step(lesson, n, e.index, e.step);
-      else if (e.kind === 'finished') this.bar.finished(lesson, n, next);
+      else if (e.kind === 'finished') {
+        this.bar.finished(lesson, n, next);
+        if (!this.finished.includes(lesson.id)) this.finished.push(lesson.id);
+      }
     }
+    if (events.length > 0) this.changed();
     return text;
   }
 }

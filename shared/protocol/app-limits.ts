@@ -41,3 +41,7 @@ export const MAX_TLSA_DATA_HEX = 128;
 export const MAX_PROBE_PORTS = 6;
 /** Characters of a probed port's text (its greeting's first line, or the error) at most. */
 export const MAX_PROBE_TEXT = 200;
+/** Longest trainee name a `progress` message carries (`/name`), in characters. */
+export const MAX_TRAINEE_NAME = 40;
+/** Most lesson ids a `progress` message lists as done. */
+export const MAX_LESSONS_DONE = 30;

@@ -22,7 +22,7 @@ import {
   type ProbePort,
   type ServerMessage,
 } from './messages.js';
-import { MAX_PROBE_PORTS } from './app-limits.js';
+import { MAX_LESSONS_DONE, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from './app-limits.js';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -111,6 +111,17 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
       if (!isStr(domain, MAX_HOST_CHARS) || !isHostName(domain) || isIPv4Literal(domain)) return fail('dkim: "domain" must be a domain name (RFC 1123), not an address');
       if (`${selector}._domainkey.${domain}`.length > 253) return fail('dkim: the name <selector>._domainkey.<domain> must be at most 253 characters');
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector, domain } };
+    }
+    case 'progress': {
+      const { name, lesson, done } = m;
+      // Lesson ids as the catalogue writes them (the bridge keeps only those it knows).
+      const isId = (x: unknown): x is string => isStr(x, 40) && /^[a-z0-9-]+$/.test(x);
+      if (!isStr(name, MAX_TRAINEE_NAME) || /[\x00-\x1f\x7f-\x9f]/.test(name)) return fail(`progress: "name" must be at most ${MAX_TRAINEE_NAME} characters, no control characters`);
+      if (!Array.isArray(done) || done.length > MAX_LESSONS_DONE || !done.every(isId)) return fail(`progress: "done" must list at most ${MAX_LESSONS_DONE} lesson ids`);
+      if (lesson === null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: null, done } };
+      const l: Obj = typeof lesson === 'object' && lesson !== null ? (lesson as Obj) : {};
+      if (!isId(l.id) || typeof l.step !== 'number' || !Number.isInteger(l.step) || l.step < 0 || l.step > 100) return fail('progress: "lesson" must be null or a lesson id and a step');
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: { id: l.id, step: l.step }, done } };
     }
     case 'ports': {
       // The target's checks are a connect's (port and TLS mode per port; the family against an address literal).

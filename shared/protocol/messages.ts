@@ -167,6 +167,22 @@ export interface PortsProbeMessage {
   family?: IpFamily;
 }
 
+/**
+ * Where the page is in the guided lessons, and the name the trainee gave (`/name`), for the instructor's class view
+ * (the bridge keeps the last one per session, for as long as the session lasts; nothing else of it). Sent whenever
+ * it changes, whole; no answer.
+ */
+export interface ProgressMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'progress';
+  /** '' when none was given; at most MAX_TRAINEE_NAME characters (app-limits.ts), no control characters. */
+  name: string;
+  /** The lesson in hand (its id, shared/lessons/catalogue.ts) and its step (0-based), or null. */
+  lesson: { id: string; step: number } | null;
+  /** The lessons finished in this page, in the order finished. */
+  done: string[];
+}
+
 export type ClientMessage =
   | ConnectMessage
   | LineMessage
@@ -177,7 +193,8 @@ export type ClientMessage =
   | DkimLookupMessage
   | SpfCheckMessage
   | DnsblLookupMessage
-  | PortsProbeMessage;
+  | PortsProbeMessage
+  | ProgressMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bridge -> browser

@@ -245,3 +245,37 @@ describe('guided lessons in Chromium', () => {
     expect(await bar(page).isVisible()).toBe(false);
   });
 });
+
+describe('the instructor\'s class view in Chromium', () => {
+  const KEY = 'class-key-for-the-browser-tests-42';
+  const { pages, app } = helotermInChromium(() => ({ classKey: KEY }));
+
+  it('shows a trainee page by its name, at its lesson step, as the trainee goes on; its key leaves the address bar', async () => {
+    const trainee = await pages.open(app().url);
+    await waitForTerminal(trainee, (t) => t.includes('press Connect'), 10_000, 'the trainee page');
+    await trainee.locator('.xterm-helper-textarea').focus();
+    await trainee.keyboard.type('/name Alice Martin');
+    await trainee.keyboard.press('Enter');
+    await waitForTerminal(trainee, (t) => t.includes('class view now shows this page as Alice Martin'), 10_000, '/name');
+    await trainee.locator('button[data-lesson="eight-steps"]').click();
+    await waitForTerminal(trainee, (t) => /↳ 220/.test(t), 10_000, 'the greeting');
+
+    const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
+    const row = view.locator('#class-table tbody tr', { hasText: 'Alice Martin' });
+    await row.waitFor({ timeout: 10_000 });
+    expect(new URL(view.url()).hash).toBe('');
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/1\. The eight steps: a test message by hand\s*step 2 of \d+/);
+    expect(await row.locator('td').nth(4).textContent()).toBe('the practice server');
+
+    await trainee.locator('.xterm-helper-textarea').focus();
+    await trainee.keyboard.type('HELO trainee');
+    await trainee.keyboard.press('Enter');
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/step 3 of \d+/);
+    expect(await view.locator('#class-status').textContent()).toMatch(/^1 page open\./);
+
+    // Without the key, the page says how to get it, and shows no one.
+    const keyless = await pages.open(`${app().url}class.html`, { alongside: true });
+    await expect.poll(() => keyless.locator('#class-status').textContent(), { timeout: 10_000 }).toMatch(/needs the instructor's key/);
+    expect(await keyless.locator('#class-table').isHidden()).toBe(true);
+  });
+});

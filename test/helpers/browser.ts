@@ -143,16 +143,18 @@ export interface OpenOptions {
   touch?: boolean;
   /** Runs before the page navigates: routes, permissions. */
   prepare?: (page: Page) => Promise<unknown>;
+  /** Keep the pages opened before open too (a trainee's page beside the class view): each still its own context. */
+  alongside?: boolean;
 }
 
 /**
  * The pages of one describe block: one Chromium for all its tests, a context of its own (cold cache, own storage)
- * for each page, and the page's errors and console errors collected, for each test to assert there were none.
+ * for each page, and the pages' errors and console errors collected, for each test to assert there were none.
  */
 export class BrowserPages {
   errors: string[] = [];
   private browser: Browser | null = null;
-  private context: BrowserContext | null = null;
+  private contexts: BrowserContext[] = [];
 
   async launch(): Promise<void> {
     this.browser = await launchBrowser();
@@ -161,11 +163,12 @@ export class BrowserPages {
   /** A new page at `url`, in a new context (the previous page's is closed). */
   async open(url: string, opts: OpenOptions = {}): Promise<Page> {
     if (this.browser === null) throw new Error('BrowserPages: launch() first');
-    await this.closePage();
+    if (opts.alongside !== true) await this.closePage();
     const touch = opts.touch === true ? { hasTouch: true, isMobile: true } : {};
-    this.context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1366, height: 860 }, ...touch });
-    const page = await this.context.newPage();
-    this.errors = [];
+    const context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1366, height: 860 }, ...touch });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    if (opts.alongside !== true) this.errors = [];
     page.on('pageerror', (err) => this.errors.push(err.message));
     page.on('console', (m) => {
       if (m.type() === 'error') this.errors.push(m.text());
@@ -176,8 +179,7 @@ export class BrowserPages {
   }
 
   async closePage(): Promise<void> {
-    await this.context?.close();
-    this.context = null;
+    for (const c of this.contexts.splice(0)) await c.close();
   }
 
   async close(): Promise<void> {

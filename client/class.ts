@@ -1,0 +1,108 @@
+/**
+ * The instructor's class view (class.html): the trainee pages open on this heloterm, read from
+ * `/class/sessions` every 2 seconds with the class key. The key comes in the address heloterm printed at start
+ * (`class.html#key=…`): kept in this tab's sessionStorage and removed from the address bar, as the access token is
+ * (access-token.ts); sent as a header, never in a URL. What the bridge answers is decoded before it is shown, and
+ * shown as text only.
+ */
+// Nothing the terminal's page imports too (see shared/protocol/class.ts): its own styles, its own small helpers.
+import './class.css';
+import { CLASS_SESSIONS_PATH, decodeClassSnapshot, type ClassSnapshot, type Trainee } from '../shared/protocol/class.js';
+
+const POLL_MS = 2000;
+const KEY_STORAGE_KEY = 'heloterm.classKey';
+/** Idle this long (in seconds) and the trainee may be stuck: the idle time is shown in the warning colour. */
+const IDLE_LONG_S = 180;
+/** A key as heloterm makes and takes one (its access token's characters and lengths: shared/protocol/token.ts). */
+const KEY = /^[A-Za-z0-9._~-]{16,128}$/;
+
+function required<T extends Element>(selector: string, type: new () => T): T {
+  const el = document.querySelector(selector);
+  if (!(el instanceof type)) throw new Error(`class view: missing ${selector}`);
+  return el;
+}
+
+/** The class key: from `#key=…` (then kept, and removed from the address bar), or kept from before; null if none. */
+function takeKey(): string | null {
+  const m = /(?:^#|&)key=([^&]*)/.exec(location.hash);
+  if (m !== null) history.replaceState(history.state, '', location.pathname + location.search);
+  const given = m?.[1] ?? null;
+  try {
+    if (given !== null && KEY.test(given)) sessionStorage.setItem(KEY_STORAGE_KEY, given);
+    const kept = sessionStorage.getItem(KEY_STORAGE_KEY);
+    return kept !== null && KEY.test(kept) ? kept : null;
+  } catch {
+    return given !== null && KEY.test(given) ? given : null;
+  }
+}
+
+/** "4 min", "35 s": a duration in seconds, roughly. */
+function duration(s: number): string {
+  return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+function cell(text: string, className = ''): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className !== '') td.className = className;
+  return td;
+}
+
+function row(t: Trainee, snapshot: ClassSnapshot): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  tr.dataset.seat = String(t.seat);
+  const who = document.createElement('td');
+  who.append(t.name === '' ? 'no name given' : t.name);
+  if (t.name === '') who.className = 'muted';
+  const address = document.createElement('div');
+  address.className = 'address muted';
+  address.textContent = t.address;
+  who.append(address);
+  const lesson = t.lesson === null ? cell('none', 'muted') : cell(`${t.lesson.number}. ${t.lesson.title}`);
+  if (t.lesson !== null) {
+    const step = document.createElement('div');
+    step.className = 'step';
+    step.textContent = `step ${t.lesson.step} of ${t.lesson.steps}`;
+    lesson.append(step);
+  }
+  const short = (n: number): string => snapshot.lessons.find((l) => l.number === n)?.short ?? '';
+  const done = t.done.length === 0 ? cell('none yet', 'muted') : cell(t.done.map((n) => `${n} · ${short(n)}`).join(', '));
+  const target = cell(t.toPractice ? 'the practice server' : (t.target ?? '—'), t.toPractice ? '' : 'target');
+  tr.append(cell(String(t.seat)), who, lesson, done, target, cell(duration(t.idleS), t.idleS >= IDLE_LONG_S ? 'idle-long' : ''));
+  return tr;
+}
+
+function show(snapshot: ClassSnapshot): void {
+  const table = required('#class-table', HTMLTableElement);
+  const status = required('#class-status', HTMLParagraphElement);
+  const n = snapshot.trainees.length;
+  status.textContent =
+    n === 0 ? 'No trainee page is open on this heloterm yet. Trainees open the address heloterm printed "from other machines".' : `${n} page${n === 1 ? '' : 's'} open. A trainee types /name and a name to be shown by it.`;
+  table.hidden = n === 0;
+  table.tBodies[0]?.replaceChildren(...snapshot.trainees.map((t) => row(t, snapshot)));
+}
+
+function say(text: string): void {
+  required('#class-status', HTMLParagraphElement).textContent = text;
+  required('#class-table', HTMLTableElement).hidden = true;
+}
+
+async function poll(key: string): Promise<void> {
+  try {
+    const res = await fetch(CLASS_SESSIONS_PATH, { headers: { Authorization: `Bearer ${key}` }, cache: 'no-store' });
+    if (res.status === 401) return say('This key does not open the class view: open the class view address heloterm printed at its last start.');
+    if (!res.ok) return say(`heloterm answered ${res.status}; trying again.`);
+    const snapshot = decodeClassSnapshot(await res.json());
+    if (snapshot === null) return say('heloterm answered something that is not a class: is this page as new as the bridge?');
+    show(snapshot);
+  } catch {
+    say('heloterm cannot be reached (stopped, or restarting); trying again.');
+  }
+}
+
+const key = takeKey();
+if (key === null) say('The class view needs the instructor\'s key: open the class view address heloterm printed at start (…/class.html#key=…).');
+else {
+  void poll(key);
+  setInterval(() => void poll(key), POLL_MS);
+}

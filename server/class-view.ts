@@ -1,0 +1,66 @@
+/**
+ * The instructor's class view: the trainee pages open on this bridge, each with what its page reported (the name
+ * given with `/name`, the lesson in hand and its step, the lessons done: a `progress` message) and what the bridge
+ * knows of its session (the client's address, the server it is connected to, how long since its last input). Read
+ * from the open sessions when the view asks, and only that: no line a trainee typed, no reply. Served with the class
+ * key (`/class/sessions`, app.ts; shared/protocol/class.ts), which the instructor's console shows and trainees never
+ * see.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { LESSONS } from '../shared/lessons/catalogue.js';
+import type { ClassSnapshot, Trainee } from '../shared/protocol/class.js';
+import type { ProgressMessage } from '../shared/protocol/messages.js';
+
+export type Progress = Pick<ProgressMessage, 'name' | 'lesson' | 'done'>;
+
+/** What a session shows the class view. */
+export interface Seat {
+  /** The page's number: sessions in the order they opened, from 1. */
+  seat: number;
+  address: string;
+  /** performance.now() when the session opened, and of its last frame from the page. */
+  openedAt: number;
+  lastFrameAt: number;
+  progress: Progress | null;
+  /** "host:port" of the SMTP server connected to, or null; and whether that is the practice server. */
+  target: string | null;
+  toPractice: boolean;
+}
+
+const numberOf = (id: string): number => LESSONS.findIndex((l) => l.id === id) + 1;
+
+/** What a page reported, kept: lesson ids the catalogue does not know left out, each lesson done once. */
+export function keptProgress(m: Progress): Progress {
+  const lesson = m.lesson !== null && numberOf(m.lesson.id) > 0 ? m.lesson : null;
+  return { name: m.name.trim(), lesson, done: [...new Set(m.done.filter((id) => numberOf(id) > 0))] };
+}
+
+/** The class as the view shows it, at `at` (performance.now()), pages in the order they opened. */
+export function classSnapshot(seats: Iterable<Seat>, at: number): ClassSnapshot {
+  const trainees = [...seats]
+    .sort((a, b) => a.seat - b.seat)
+    .map((s): Trainee => {
+      const p = s.progress ?? { name: '', lesson: null, done: [] };
+      const n = p.lesson === null ? 0 : numberOf(p.lesson.id);
+      const lesson = LESSONS[n - 1];
+      return {
+        seat: s.seat,
+        address: s.address,
+        name: p.name,
+        lesson: p.lesson === null || lesson === undefined ? null : { number: n, title: lesson.title, step: Math.min(p.lesson.step + 1, lesson.steps.length), steps: lesson.steps.length },
+        done: p.done.map(numberOf),
+        target: s.target,
+        toPractice: s.toPractice,
+        idleS: Math.max(0, Math.round((at - s.lastFrameAt) / 1000)),
+        openS: Math.max(0, Math.round((at - s.openedAt) / 1000)),
+      };
+    });
+  return { trainees, lessons: LESSONS.map((l, i) => ({ number: i + 1, title: l.title, short: l.short })) };
+}
+
+/** Whether `header` (an Authorization header's value) is "Bearer <key>", compared in constant time. */
+export function classKeyMatches(header: string | undefined, key: string): boolean {
+  const given = Buffer.from(/^Bearer (\S+)$/.exec(header ?? '')?.[1] ?? '');
+  const wanted = Buffer.from(key);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}

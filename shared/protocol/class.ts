@@ -1,0 +1,68 @@
+/**
+ * The instructor's class view over HTTP: `GET /class/sessions` with `Authorization: Bearer <class key>` answers a
+ * ClassSnapshot (server/class-view.ts builds it, client/class.ts shows it). Decoded at the page like any wire data:
+ * every field checked for type and size; never throws. It imports nothing: the class view's page is built apart from
+ * the terminal's (vite.config.ts), and a module both used would become a chunk the terminal's first load fetches.
+ */
+
+export const CLASS_SESSIONS_PATH = '/class/sessions';
+
+export interface Trainee {
+  /** The page's number: pages in the order they opened on this bridge, from 1. */
+  seat: number;
+  /** The client's address (behind trusted proxies, the one they forwarded). */
+  address: string;
+  /** The name given with `/name`, or ''. */
+  name: string;
+  /** The lesson in hand (its number in the list, from 1) and its step (from 1), of how many. */
+  lesson: { number: number; title: string; step: number; steps: number } | null;
+  /** The numbers of the lessons finished in that page, in the order finished. */
+  done: number[];
+  /** "host:port" of the SMTP server the page is connected to (or dialling), or null; and whether it is the practice
+   *  server. */
+  target: string | null;
+  toPractice: boolean;
+  /** Since the last frame from the page, and since it opened, in seconds. */
+  idleS: number;
+  openS: number;
+}
+
+export interface ClassSnapshot {
+  trainees: Trainee[];
+  /** The lessons, to name the ones done. */
+  lessons: { number: number; title: string; short: string }[];
+}
+
+/** Pages a snapshot lists at most (a bridge holds 100 sessions by default). */
+export const MAX_CLASS_TRAINEES = 1000;
+/** A trainee's name as shown, at most (the bridge takes 40 characters: app-limits.ts MAX_TRAINEE_NAME). */
+const MAX_NAME_SHOWN = 200;
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+
+function decodeTrainee(x: unknown): Trainee | null {
+  if (!isObj(x)) return null;
+  const { seat, address, name, lesson, done, target, toPractice, idleS, openS } = x;
+  if (!isCount(seat) || !isStr(address, 64) || !isStr(name, MAX_NAME_SHOWN) || !isCount(idleS) || !isCount(openS)) return null;
+  if (!Array.isArray(done) || done.length > 100 || !done.every(isCount)) return null;
+  if ((target !== null && !isStr(target, 270)) || typeof toPractice !== 'boolean') return null;
+  if (lesson === null) return { seat, address, name, lesson: null, done, target, toPractice, idleS, openS };
+  if (!isObj(lesson) || !isCount(lesson.number) || !isStr(lesson.title, 200) || !isCount(lesson.step) || !isCount(lesson.steps)) return null;
+  return { seat, address, name, lesson: { number: lesson.number, title: lesson.title, step: lesson.step, steps: lesson.steps }, done, target, toPractice, idleS, openS };
+}
+
+/** The snapshot in `x` (parsed JSON), or null when it is not one. */
+export function decodeClassSnapshot(x: unknown): ClassSnapshot | null {
+  if (!isObj(x) || !Array.isArray(x.trainees) || x.trainees.length > MAX_CLASS_TRAINEES || !Array.isArray(x.lessons) || x.lessons.length > 100) return null;
+  const trainees = x.trainees.map(decodeTrainee);
+  if (!trainees.every((t): t is Trainee => t !== null)) return null;
+  const lessons: ClassSnapshot['lessons'] = [];
+  for (const l of x.lessons) {
+    if (!isObj(l) || !isCount(l.number) || !isStr(l.title, 200) || !isStr(l.short, 60)) return null;
+    lessons.push({ number: l.number, title: l.title, short: l.short });
+  }
+  return { trainees, lessons };
+}

@@ -1,0 +1,91 @@
+/**
+ * The instructor's class view through the real bridge: pages report their lessons and names (`progress`), and
+ * `/class/sessions` answers the class with the class key only (server/class-view.ts, app.ts), read by the same
+ * decoder as the class page (shared/protocol/class.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { decodeClassSnapshot, type ClassSnapshot } from '../../shared/protocol/class.js';
+import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
+import { WsTestClient } from '../helpers/ws-client.js';
+
+const KEY = 'class-key-for-the-tests-0123456789';
+
+describe('the class view through the bridge', () => {
+  let app: Heloterm;
+  let fake: FakeSmtp;
+  const clients: WsTestClient[] = [];
+  beforeAll(async () => {
+    fake = await startFakeSmtp({ onConnect: ['220 class.test ESMTP\r\n'] });
+    app = await startHeloterm({ port: 0, practice: false, log: () => undefined, allowedPorts: [fake.port], classKey: KEY });
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await app?.close();
+    await fake?.close();
+  });
+
+  const open = async (): Promise<WsTestClient> => {
+    const c = await WsTestClient.open(app.url);
+    clients.push(c);
+    await c.next('hello');
+    return c;
+  };
+  const read = async (authorization?: string): Promise<{ status: number; body: unknown; cache: string | null }> => {
+    const res = await fetch(new URL('class/sessions', app.url), authorization === undefined ? {} : { headers: { authorization } });
+    return { status: res.status, body: await res.json(), cache: res.headers.get('cache-control') };
+  };
+  const snapshot = async (): Promise<ClassSnapshot> => {
+    const r = await read(`Bearer ${KEY}`);
+    expect(r.status).toBe(200);
+    const s = decodeClassSnapshot(r.body);
+    expect(s).not.toBeNull();
+    return s as ClassSnapshot;
+  };
+
+  it('shows every open page, with what it reported and what it is connected to, to the key only', async () => {
+    expect(app.classUrl).toBe(`${app.url}class.html#key=${KEY}`);
+    const first = await open();
+    const second = await open();
+    first.send({ type: 'progress', name: 'Alice', lesson: { id: 'refused-recipient', step: 2 }, done: ['eight-steps'] });
+    second.send({ type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' });
+    await second.next('connected');
+    // Messages are handled in order: a frame after the progress one has been read once this answer comes.
+    first.send({ type: 'disconnect' });
+    await first.next('error');
+
+    const s = await snapshot();
+    expect(s.trainees).toHaveLength(2);
+    const [a, b] = s.trainees;
+    expect(a).toMatchObject({ name: 'Alice', address: '127.0.0.1', lesson: { number: 2, title: 'When a recipient is refused', step: 3 }, done: [1], target: null });
+    expect(a?.lesson?.steps).toBeGreaterThan(3);
+    expect(b).toMatchObject({ name: '', lesson: null, done: [], target: `127.0.0.1:${fake.port}`, toPractice: false });
+    expect((b?.seat ?? 0) > (a?.seat ?? 0)).toBe(true);
+    expect(s.lessons[0]).toEqual({ number: 1, title: 'The eight steps: a test message by hand', short: 'Eight steps' });
+
+    // Without the key, with another, or with the key elsewhere than the header: nothing.
+    for (const auth of [undefined, 'Bearer wrong-key-0123456789abcdef', KEY, `Basic ${KEY}`, `Bearer  ${KEY}`]) {
+      const r = await read(auth);
+      expect(r.status, String(auth)).toBe(401);
+      expect(JSON.stringify(r.body)).not.toContain('Alice');
+    }
+    const inQuery = await fetch(new URL(`class/sessions?key=${KEY}`, app.url));
+    expect(inQuery.status).toBe(401);
+    expect((await read(`Bearer ${KEY}`)).cache).toBe('no-store');
+
+    // A page that closes leaves the view.
+    await first.close();
+    await expect.poll(async () => (await snapshot()).trainees.map((t) => t.name)).toEqual(['']);
+  });
+
+  it('keeps only lessons the catalogue knows, and refuses a progress message that breaks its limits', async () => {
+    const c = await open();
+    c.send({ type: 'progress', name: 'Bob', lesson: { id: 'no-such-lesson', step: 1 }, done: ['made-up', 'dsn', 'dsn'] });
+    c.send({ type: 'progress', name: 'x'.repeat(41), lesson: null, done: [] });
+    expect(await c.next('error')).toMatchObject({ code: 'BAD_MESSAGE', message: expect.stringContaining('"name" must be at most 40 characters') });
+    c.send({ type: 'progress', name: 'Bob\u001b[2J', lesson: null, done: [] });
+    expect(await c.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
+    const bob = (await snapshot()).trainees.find((t) => t.name === 'Bob');
+    expect(bob).toMatchObject({ lesson: null, done: [11] });
+  });
+});

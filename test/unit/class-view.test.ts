@@ -1,0 +1,119 @@
+/**
+ * The instructor's class view, its pure parts: what a page's `progress` message may carry (decode.ts), what the
+ * bridge keeps of it and shows (server/class-view.ts), the class key's check, the snapshot as the class page decodes
+ * it (shared/protocol/class.ts), and `/name` typed.
+ */
+import { describe, expect, it } from 'vitest';
+import { classKeyMatches, classSnapshot, keptProgress, type Seat } from '../../server/class-view.js';
+import { decodeClientMessage } from '../../shared/protocol/decode.js';
+import { decodeClassSnapshot } from '../../shared/protocol/class.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
+import { LESSONS } from '../../shared/lessons/catalogue.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+import { localCommand } from '../../client/terminal/local-commands.js';
+
+const seat = (over: Partial<Seat>): Seat => ({ seat: 1, address: '192.0.2.31', openedAt: 0, lastFrameAt: 0, progress: null, target: null, toPractice: false, ...over });
+
+describe('a progress message', () => {
+  const decode = (fields: Record<string, unknown>) => decodeClientMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'progress', name: '', lesson: null, done: [], ...fields }));
+
+  it('carries a name, the lesson in hand and the lessons done', () => {
+    expect(decode({ name: 'Zoë Ångström', lesson: { id: 'dsn', step: 3 }, done: ['eight-steps'] })).toEqual({
+      ok: true,
+      value: { v: PROTOCOL_VERSION, type: 'progress', name: 'Zoë Ångström', lesson: { id: 'dsn', step: 3 }, done: ['eight-steps'] },
+    });
+  });
+
+  it.each([
+    [{ name: 'x'.repeat(41) }, '"name"'],
+    [{ name: 'a\u0007b' }, '"name"'],
+    [{ name: 'a\u009bb' }, '"name"'],
+    [{ name: 7 }, '"name"'],
+    [{ done: 'dsn' }, '"done"'],
+    [{ done: Array.from({ length: 31 }, () => 'dsn') }, '"done"'],
+    [{ done: ['DSN'] }, '"done"'],
+    [{ lesson: { id: 'dsn', step: -1 } }, '"lesson"'],
+    [{ lesson: { id: 'dsn', step: 1.5 } }, '"lesson"'],
+    [{ lesson: { id: '../x', step: 1 } }, '"lesson"'],
+    [{ lesson: 'dsn' }, '"lesson"'],
+  ])('refuses %j', (fields, field) => {
+    const d = decode(fields);
+    expect(d.ok).toBe(false);
+    expect(d.ok ? '' : d.error).toContain(field);
+  });
+});
+
+describe('what the class view keeps and shows', () => {
+  it('keeps only the lessons the catalogue knows, each done once, and the name without its outer spaces', () => {
+    expect(keptProgress({ name: '  Alice ', lesson: { id: 'no-such', step: 2 }, done: ['dsn', 'made-up', 'dsn', 'eight-steps'] })).toEqual({
+      name: 'Alice',
+      lesson: null,
+      done: ['dsn', 'eight-steps'],
+    });
+  });
+
+  it('lists pages in the order they opened, each lesson by number and title, its step from 1, and the times', () => {
+    const second = seat({ seat: 2, openedAt: 1_000, lastFrameAt: 61_000, progress: { name: 'Bob', lesson: { id: 'refused-recipient', step: 0 }, done: ['eight-steps'] }, target: '127.0.0.1:2526', toPractice: true });
+    const first = seat({ seat: 1, openedAt: 0, lastFrameAt: 120_000 });
+    const s = classSnapshot([second, first], 125_000);
+    expect(s.trainees.map((t) => t.seat)).toEqual([1, 2]);
+    expect(s.trainees[1]).toEqual({
+      seat: 2,
+      address: '192.0.2.31',
+      name: 'Bob',
+      lesson: { number: 2, title: LESSONS[1]?.title, step: 1, steps: LESSONS[1]?.steps.length },
+      done: [1],
+      target: '127.0.0.1:2526',
+      toPractice: true,
+      idleS: 64,
+      openS: 124,
+    });
+    expect(s.trainees[0]).toMatchObject({ name: '', lesson: null, done: [], idleS: 5, openS: 125 });
+    expect(s.lessons).toHaveLength(LESSONS.length);
+    // What the bridge sends, the class page reads back as it is.
+    expect(decodeClassSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+
+  it('shows a lesson over as its last step, not beyond', () => {
+    const steps = LESSONS[0]?.steps.length ?? 0;
+    const s = classSnapshot([seat({ progress: { name: '', lesson: { id: 'eight-steps', step: steps + 5 }, done: [] } })], 0);
+    expect(s.trainees[0]?.lesson?.step).toBe(steps);
+  });
+});
+
+describe('the class key and the snapshot on the wire', () => {
+  it('opens the view with "Bearer <key>" and nothing else', () => {
+    const key = 'k'.repeat(24);
+    expect(classKeyMatches(`Bearer ${key}`, key)).toBe(true);
+    for (const h of [undefined, '', key, `Bearer ${key}x`, `Bearer ${key.slice(1)}`, `bearer ${key}`, `Bearer  ${key}`, `Bearer ${key} extra`]) {
+      expect(classKeyMatches(h, key), String(h)).toBe(false);
+    }
+  });
+
+  it('refuses a snapshot that is not one', () => {
+    const good = { trainees: [], lessons: [] };
+    expect(decodeClassSnapshot(good)).toEqual(good);
+    const trainee = { seat: 1, address: 'a', name: '', lesson: null, done: [], target: null, toPractice: false, idleS: 0, openS: 0 };
+    for (const bad of [
+      null,
+      [],
+      { trainees: [{ ...trainee, idleS: -1 }], lessons: [] },
+      { trainees: [{ ...trainee, done: ['1'] }], lessons: [] },
+      { trainees: [{ ...trainee, toPractice: 'no' }], lessons: [] },
+      { trainees: [{ ...trainee, lesson: { number: 1, title: 't', step: 1 } }], lessons: [] },
+      { trainees: [], lessons: [{ number: 1, title: 't' }] },
+    ]) {
+      expect(decodeClassSnapshot(bad), JSON.stringify(bad)).toBeNull();
+    }
+  });
+});
+
+describe('/name typed', () => {
+  const state = new SessionModel().state;
+  it('takes a name of up to 40 characters, its spaces squeezed; alone, asks what it is', () => {
+    expect(localCommand('/name   Alice   Martin ', state)).toEqual({ kind: 'name', name: 'Alice Martin' });
+    expect(localCommand('/name', state)).toEqual({ kind: 'name', name: null });
+    const long = localCommand(`/name ${'x'.repeat(41)}`, state);
+    expect(long?.kind === 'text' ? long.text : '').toContain('at most 40 characters');
+  });
+});
