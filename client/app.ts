@@ -101,6 +101,7 @@ export function startApp(boot: BootHandOver): void {
     const progress = { type: 'progress' as const, name: traineeName, ...guide.progress };
     const json = JSON.stringify(progress);
     if (json === progressSent && !again) return;
+    // Nothing to tell yet, and nothing told: the page is shown without a name or a lesson anyway.
     if (progress.name === '' && progress.lesson === null && progress.done.length === 0 && progressSent === '') return;
     if (conn.send(progress)) progressSent = json;
   };
@@ -570,8 +571,8 @@ export function startApp(boot: BootHandOver): void {
         clearTimeout(reachTimer);
         // Reached again: by itself (back), or because Connect was pressed (afterReopen), which then dials.
         if (back || afterReopen !== null) transcript.note('reached the heloterm bridge again', at);
-        // A bridge reached again knows nothing of this page: its class view is told again.
-        if (progressSent !== '') reportProgress(true);
+        // A bridge reached again knows nothing of this page: its class view is told again (when there is anything).
+        reportProgress(true);
         if (afterReopen !== null) {
           const reopened = afterReopen;
           afterReopen = null;

@@ -200,15 +200,15 @@ export class Session {
   /** What the instructor's class view shows of this session (asked when the view is read, never kept). */
   get seat(): Seat {
     const practice = this.opts.practice;
-    const target = this.link?.where ?? null;
     return {
       seat: this.opts.seat ?? 0,
       address: this.opts.remote ?? '',
       openedAt: this.endsAt - this.opts.limits.maxSessionMs,
       lastFrameAt: this.lastFrameAt,
       progress: this.progress,
-      target,
-      toPractice: practice !== null && target === `${practice.host}:${practice.port}`,
+      target: this.link?.where ?? null,
+      // By the address dialled: `localhost` typed reaches it too.
+      toPractice: practice !== null && this.link?.isTo(practice.host, practice.port) === true,
     };
   }
 

@@ -121,6 +121,11 @@ export class SmtpLink {
     });
   }
 
+  /** Whether it is connected to `address` (as dialled, after DNS) on `port`: the practice server, for the class view. */
+  isTo(address: string, port: number): boolean {
+    return this.address === address && this.target.port === port;
+  }
+
   /** What it dials or is connected to, "host:port" (an IPv6 address in brackets), for the class view. */
   get where(): string {
     const { host, port } = this.target;
