@@ -88,4 +88,23 @@ describe('the class view through the bridge', () => {
     const bob = (await snapshot()).trainees.find((t) => t.name === 'Bob');
     expect(bob).toMatchObject({ lesson: null, done: [11] });
   });
+
+  it('shows a page connected to the practice server as such, by the address dialled: localhost too', async () => {
+    const withPractice = await startHeloterm({ port: 0, log: () => undefined, classKey: KEY, lookup: (_h, _o, cb) => (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]) });
+    try {
+      const practice = withPractice.practice?.info;
+      expect(practice).toBeDefined();
+      const c = await WsTestClient.open(withPractice.url);
+      clients.push(c);
+      await c.next('hello');
+      c.send({ type: 'connect', host: 'localhost', port: practice?.port ?? 0, tls: 'none' });
+      await c.next('connected');
+      const res = await fetch(new URL('class/sessions', withPractice.url), { headers: { authorization: `Bearer ${KEY}` } });
+      const s = decodeClassSnapshot(await res.json());
+      expect(s?.trainees).toEqual([expect.objectContaining({ target: `localhost:${practice?.port}`, toPractice: true })]);
+      await c.close();
+    } finally {
+      await withPractice.close();
+    }
+  });
 });
