@@ -2,7 +2,8 @@
  * The instructor's class view (class.html): the trainee pages open on this heloterm, read from
  * `/class/sessions` every 2 seconds with the class key. The key comes in the address heloterm printed at start
  * (`class.html#key=…`): kept in this tab's sessionStorage and removed from the address bar, as the access token is
- * (access-token.ts); sent as a header, never in a URL. What the bridge answers is decoded before it is shown, and
+ * (access-token.ts); sent as a header, never in a URL. A trainee idle for minutes, or whose replies at a step were
+ * several times not the one it wants, stands out. What the bridge answers is decoded before it is shown, and
  * shown as text only.
  */
 // Nothing the terminal's page imports too (see shared/protocol/class.ts): its own styles, its own small helpers.
@@ -13,6 +14,8 @@ const POLL_MS = 2000;
 const KEY_STORAGE_KEY = 'heloterm.classKey';
 /** Idle this long (in seconds) and the trainee may be stuck: the idle time is shown in the warning colour. */
 const IDLE_LONG_S = 180;
+/** This many replies at one step that were not the one it wants, and the trainee may be stuck: it stands out. */
+const RETRIES_MANY = 3;
 /** A key as heloterm makes and takes one (its access token's characters and lengths: shared/protocol/token.ts). */
 const KEY = /^[A-Za-z0-9._~-]{16,128}$/;
 
@@ -62,7 +65,9 @@ function row(t: Trainee, snapshot: ClassSnapshot): HTMLTableRowElement {
   if (t.lesson !== null) {
     const step = document.createElement('div');
     step.className = 'step';
-    step.textContent = `step ${t.lesson.step} of ${t.lesson.steps}`;
+    const retries = t.lesson.retries;
+    step.textContent = `step ${t.lesson.step} of ${t.lesson.steps}${retries === 0 ? '' : ` · ${retries} ${retries === 1 ? 'reply' : 'replies'} not yet right`}`;
+    if (retries >= RETRIES_MANY) step.classList.add('stuck');
     lesson.append(step);
   }
   const short = (n: number): string => snapshot.lessons.find((l) => l.number === n)?.short ?? '';

@@ -47,7 +47,10 @@ export function classSnapshot(seats: Iterable<Seat>, at: number): ClassSnapshot 
         seat: s.seat,
         address: s.address,
         name: p.name,
-        lesson: p.lesson === null || lesson === undefined ? null : { number: n, title: lesson.title, step: Math.min(p.lesson.step + 1, lesson.steps.length), steps: lesson.steps.length },
+        lesson:
+          p.lesson === null || lesson === undefined
+            ? null
+            : { number: n, title: lesson.title, step: Math.min(p.lesson.step + 1, lesson.steps.length), steps: lesson.steps.length, retries: p.lesson.retries },
         done: p.done.map(numberOf),
         target: s.target,
         toPractice: s.toPractice,

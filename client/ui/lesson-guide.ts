@@ -17,6 +17,8 @@ export class LessonGuide {
   private run: LessonRun | null = null;
   /** The ids of the lessons finished in this page, in the order finished (each once). */
   private readonly finished: string[] = [];
+  /** Replies at the step in hand that were not the one it wants (`↺`). */
+  private retries = 0;
 
   /**
    * `record`: notes for the saved transcript (render-lessons.ts lessonRecord); `changed`: where the page is in the
@@ -29,9 +31,9 @@ export class LessonGuide {
   ) {}
 
   /** The lesson in hand and its step (0-based), and the lessons finished: what the class view shows. */
-  get progress(): { lesson: { id: string; step: number } | null; done: string[] } {
+  get progress(): { lesson: { id: string; step: number; retries: number } | null; done: string[] } {
     const run = this.run;
-    return { lesson: run === null || run.finished ? null : { id: run.lesson.id, step: run.index }, done: [...this.finished] };
+    return { lesson: run === null || run.finished ? null : { id: run.lesson.id, step: run.index, retries: this.retries }, done: [...this.finished] };
   }
 
   get active(): boolean {
@@ -92,7 +94,10 @@ export class LessonGuide {
       text += formatLessonEvent(e, next, n);
       const note = lessonRecord(e, lesson, n);
       if (note !== null) this.record(note);
-      if (e.kind === 'step') this.bar.step(lesson, n, e.index, e.step);
+      if (e.kind === 'step') {
+        this.bar.step(lesson, n, e.index, e.step);
+        this.retries = 0;
+      } else if (e.kind === 'retry') this.retries++;
       else if (e.kind === 'finished') {
         this.bar.finished(lesson, n, next);
         if (!this.finished.includes(lesson.id)) this.finished.push(lesson.id);

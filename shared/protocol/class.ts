@@ -14,8 +14,11 @@ export interface Trainee {
   address: string;
   /** The name given with `/name`, or ''. */
   name: string;
-  /** The lesson in hand (its number in the list, from 1) and its step (from 1), of how many. */
-  lesson: { number: number; title: string; step: number; steps: number } | null;
+  /**
+   * The lesson in hand (its number in the list, from 1), its step (from 1) of how many, and the replies at that step
+   * that were not the one it wants.
+   */
+  lesson: { number: number; title: string; step: number; steps: number; retries: number } | null;
   /** The numbers of the lessons finished in that page, in the order finished. */
   done: number[];
   /** "host:port" of the SMTP server the page is connected to (or dialling), or null; and whether it is the practice
@@ -50,8 +53,9 @@ function decodeTrainee(x: unknown): Trainee | null {
   if (!Array.isArray(done) || done.length > 100 || !done.every(isCount)) return null;
   if ((target !== null && !isStr(target, 270)) || typeof toPractice !== 'boolean') return null;
   if (lesson === null) return { seat, address, name, lesson: null, done, target, toPractice, idleS, openS };
-  if (!isObj(lesson) || !isCount(lesson.number) || !isStr(lesson.title, 200) || !isCount(lesson.step) || !isCount(lesson.steps)) return null;
-  return { seat, address, name, lesson: { number: lesson.number, title: lesson.title, step: lesson.step, steps: lesson.steps }, done, target, toPractice, idleS, openS };
+  if (!isObj(lesson) || !isCount(lesson.number) || !isStr(lesson.title, 200) || !isCount(lesson.step) || !isCount(lesson.steps) || !isCount(lesson.retries)) return null;
+  const { number, title, step, steps, retries } = lesson;
+  return { seat, address, name, lesson: { number, title, step, steps, retries }, done, target, toPractice, idleS, openS };
 }
 
 /** The snapshot in `x` (parsed JSON), or null when it is not one. */

@@ -120,8 +120,9 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
       if (!Array.isArray(done) || done.length > MAX_LESSONS_DONE || !done.every(isId)) return fail(`progress: "done" must list at most ${MAX_LESSONS_DONE} lesson ids`);
       if (lesson === null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: null, done } };
       const l: Obj = typeof lesson === 'object' && lesson !== null ? (lesson as Obj) : {};
-      if (!isId(l.id) || typeof l.step !== 'number' || !Number.isInteger(l.step) || l.step < 0 || l.step > 100) return fail('progress: "lesson" must be null or a lesson id and a step');
-      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: { id: l.id, step: l.step }, done } };
+      const small = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= max;
+      if (!isId(l.id) || !small(l.step, 100) || !small(l.retries, 10_000)) return fail('progress: "lesson" must be null or a lesson id, a step and retries');
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: { id: l.id, step: l.step, retries: l.retries }, done } };
     }
     case 'ports': {
       // The target's checks are a connect's (port and TLS mode per port; the family against an address literal).

@@ -177,8 +177,11 @@ export interface ProgressMessage {
   type: 'progress';
   /** '' when none was given; at most MAX_TRAINEE_NAME characters (app-limits.ts), no control characters. */
   name: string;
-  /** The lesson in hand (its id, shared/lessons/catalogue.ts) and its step (0-based), or null. */
-  lesson: { id: string; step: number } | null;
+  /**
+   * The lesson in hand (its id, shared/lessons/catalogue.ts), its step (0-based) and the replies at that step that
+   * were not the one it wants (`↺`: a trainee who may be stuck), or null.
+   */
+  lesson: { id: string; step: number; retries: number } | null;
   /** The lessons finished in this page, in the order finished. */
   done: string[];
 }

@@ -270,7 +270,14 @@ describe('the instructor\'s class view in Chromium', () => {
     await trainee.locator('.xterm-helper-textarea').focus();
     await trainee.keyboard.type('HELO trainee');
     await trainee.keyboard.press('Enter');
-    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/step 3 of \d+/);
+    await expect.poll(() => row.locator('.step').textContent(), { timeout: 10_000 }).toMatch(/^step 3 of \d+$/);
+    // The step's command, twice without its brackets (501): the replies that were not the one it wants are counted.
+    for (const line of ['MAIL FROM:trainee@example.org', 'MAIL FROM:trainee@example.org']) {
+      await trainee.keyboard.type(line);
+      await trainee.keyboard.press('Enter');
+    }
+    await expect.poll(() => row.locator('.step').textContent(), { timeout: 10_000 }).toMatch(/^step 3 of \d+ · 2 replies not yet right$/);
+    expect(await row.locator('.step.stuck').count()).toBe(0);
     expect(await view.locator('#class-status').textContent()).toMatch(/^1 page open\./);
 
     // Without the key, the page says how to get it, and shows no one.

@@ -47,7 +47,7 @@ describe('the class view through the bridge', () => {
     expect(app.classUrl).toBe(`${app.url}class.html#key=${KEY}`);
     const first = await open();
     const second = await open();
-    first.send({ type: 'progress', name: 'Alice', lesson: { id: 'refused-recipient', step: 2 }, done: ['eight-steps'] });
+    first.send({ type: 'progress', name: 'Alice', lesson: { id: 'refused-recipient', step: 2, retries: 2 }, done: ['eight-steps'] });
     second.send({ type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' });
     await second.next('connected');
     // Messages are handled in order: a frame after the progress one has been read once this answer comes.
@@ -57,7 +57,7 @@ describe('the class view through the bridge', () => {
     const s = await snapshot();
     expect(s.trainees).toHaveLength(2);
     const [a, b] = s.trainees;
-    expect(a).toMatchObject({ name: 'Alice', address: '127.0.0.1', lesson: { number: 2, title: 'When a recipient is refused', step: 3 }, done: [1], target: null });
+    expect(a).toMatchObject({ name: 'Alice', address: '127.0.0.1', lesson: { number: 2, title: 'When a recipient is refused', step: 3, retries: 2 }, done: [1], target: null });
     expect(a?.lesson?.steps).toBeGreaterThan(3);
     expect(b).toMatchObject({ name: '', lesson: null, done: [], target: `127.0.0.1:${fake.port}`, toPractice: false });
     expect((b?.seat ?? 0) > (a?.seat ?? 0)).toBe(true);
@@ -80,7 +80,7 @@ describe('the class view through the bridge', () => {
 
   it('keeps only lessons the catalogue knows, and refuses a progress message that breaks its limits', async () => {
     const c = await open();
-    c.send({ type: 'progress', name: 'Bob', lesson: { id: 'no-such-lesson', step: 1 }, done: ['made-up', 'dsn', 'dsn'] });
+    c.send({ type: 'progress', name: 'Bob', lesson: { id: 'no-such-lesson', step: 1, retries: 0 }, done: ['made-up', 'dsn', 'dsn'] });
     c.send({ type: 'progress', name: 'x'.repeat(41), lesson: null, done: [] });
     expect(await c.next('error')).toMatchObject({ code: 'BAD_MESSAGE', message: expect.stringContaining('"name" must be at most 40 characters') });
     c.send({ type: 'progress', name: 'Bob\u001b[2J', lesson: null, done: [] });

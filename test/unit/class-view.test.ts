@@ -18,9 +18,9 @@ describe('a progress message', () => {
   const decode = (fields: Record<string, unknown>) => decodeClientMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'progress', name: '', lesson: null, done: [], ...fields }));
 
   it('carries a name, the lesson in hand and the lessons done', () => {
-    expect(decode({ name: 'Zoë Ångström', lesson: { id: 'dsn', step: 3 }, done: ['eight-steps'] })).toEqual({
+    expect(decode({ name: 'Zoë Ångström', lesson: { id: 'dsn', step: 3, retries: 0 }, done: ['eight-steps'] })).toEqual({
       ok: true,
-      value: { v: PROTOCOL_VERSION, type: 'progress', name: 'Zoë Ångström', lesson: { id: 'dsn', step: 3 }, done: ['eight-steps'] },
+      value: { v: PROTOCOL_VERSION, type: 'progress', name: 'Zoë Ångström', lesson: { id: 'dsn', step: 3, retries: 0 }, done: ['eight-steps'] },
     });
   });
 
@@ -32,8 +32,10 @@ describe('a progress message', () => {
     [{ done: 'dsn' }, '"done"'],
     [{ done: Array.from({ length: 31 }, () => 'dsn') }, '"done"'],
     [{ done: ['DSN'] }, '"done"'],
-    [{ lesson: { id: 'dsn', step: -1 } }, '"lesson"'],
-    [{ lesson: { id: 'dsn', step: 1.5 } }, '"lesson"'],
+    [{ lesson: { id: 'dsn', step: -1, retries: 0 } }, '"lesson"'],
+    [{ lesson: { id: 'dsn', step: 1.5, retries: 0 } }, '"lesson"'],
+    [{ lesson: { id: 'dsn', step: 1 } }, '"lesson"'],
+    [{ lesson: { id: 'dsn', step: 1, retries: -2 } }, '"lesson"'],
     [{ lesson: { id: '../x', step: 1 } }, '"lesson"'],
     [{ lesson: 'dsn' }, '"lesson"'],
   ])('refuses %j', (fields, field) => {
@@ -45,7 +47,7 @@ describe('a progress message', () => {
 
 describe('what the class view keeps and shows', () => {
   it('keeps only the lessons the catalogue knows, each done once, and the name without its outer spaces', () => {
-    expect(keptProgress({ name: '  Alice ', lesson: { id: 'no-such', step: 2 }, done: ['dsn', 'made-up', 'dsn', 'eight-steps'] })).toEqual({
+    expect(keptProgress({ name: '  Alice ', lesson: { id: 'no-such', step: 2, retries: 0 }, done: ['dsn', 'made-up', 'dsn', 'eight-steps'] })).toEqual({
       name: 'Alice',
       lesson: null,
       done: ['dsn', 'eight-steps'],
@@ -53,7 +55,7 @@ describe('what the class view keeps and shows', () => {
   });
 
   it('lists pages in the order they opened, each lesson by number and title, its step from 1, and the times', () => {
-    const second = seat({ seat: 2, openedAt: 1_000, lastFrameAt: 61_000, progress: { name: 'Bob', lesson: { id: 'refused-recipient', step: 0 }, done: ['eight-steps'] }, target: '127.0.0.1:2526', toPractice: true });
+    const second = seat({ seat: 2, openedAt: 1_000, lastFrameAt: 61_000, progress: { name: 'Bob', lesson: { id: 'refused-recipient', step: 0, retries: 2 }, done: ['eight-steps'] }, target: '127.0.0.1:2526', toPractice: true });
     const first = seat({ seat: 1, openedAt: 0, lastFrameAt: 120_000 });
     const s = classSnapshot([second, first], 125_000);
     expect(s.trainees.map((t) => t.seat)).toEqual([1, 2]);
@@ -61,7 +63,7 @@ describe('what the class view keeps and shows', () => {
       seat: 2,
       address: '192.0.2.31',
       name: 'Bob',
-      lesson: { number: 2, title: LESSONS[1]?.title, step: 1, steps: LESSONS[1]?.steps.length },
+      lesson: { number: 2, title: LESSONS[1]?.title, step: 1, steps: LESSONS[1]?.steps.length, retries: 2 },
       done: [1],
       target: '127.0.0.1:2526',
       toPractice: true,
@@ -76,7 +78,7 @@ describe('what the class view keeps and shows', () => {
 
   it('shows a lesson over as its last step, not beyond', () => {
     const steps = LESSONS[0]?.steps.length ?? 0;
-    const s = classSnapshot([seat({ progress: { name: '', lesson: { id: 'eight-steps', step: steps + 5 }, done: [] } })], 0);
+    const s = classSnapshot([seat({ progress: { name: '', lesson: { id: 'eight-steps', step: steps + 5, retries: 0 }, done: [] } })], 0);
     expect(s.trainees[0]?.lesson?.step).toBe(steps);
   });
 });
@@ -100,7 +102,7 @@ describe('the class key and the snapshot on the wire', () => {
       { trainees: [{ ...trainee, idleS: -1 }], lessons: [] },
       { trainees: [{ ...trainee, done: ['1'] }], lessons: [] },
       { trainees: [{ ...trainee, toPractice: 'no' }], lessons: [] },
-      { trainees: [{ ...trainee, lesson: { number: 1, title: 't', step: 1 } }], lessons: [] },
+      { trainees: [{ ...trainee, lesson: { number: 1, title: 't', step: 1, steps: 8 } }], lessons: [] },
       { trainees: [], lessons: [{ number: 1, title: 't' }] },
     ]) {
       expect(decodeClassSnapshot(bad), JSON.stringify(bad)).toBeNull();
