@@ -1,0 +1,106 @@
+/**
+ * Hostile frames against the decoders of this round's messages (`connect` with `family`, `ports`, `progress`, the
+ * `ports` answer and the class view's snapshot): valid messages with fields swapped for values of every other kind,
+ * nested deeper, or huge, from a seeded generator. Each decoder must answer every one without throwing, and what it
+ * accepts must still be within the message's limits.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeClientMessage } from '../../shared/protocol/decode.js';
+import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
+import { decodeClassSnapshot } from '../../shared/protocol/class.js';
+import { MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
+
+/** A small seeded generator (mulberry32): the same cases on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ROUNDS = 3000;
+
+/** Values of every kind a JSON field can hold, hostile ones among them. */
+function anyValue(r: () => number, depth = 0): unknown {
+  const pick = Math.floor(r() * 14);
+  switch (pick) {
+    case 0: return null;
+    case 1: return r() < 0.5;
+    case 2: return Math.floor(r() * 70000) - 100;
+    case 3: return r() * 1e6;
+    case 4: return '';
+    case 5: return 'x'.repeat(Math.floor(r() * 400));
+    case 6: return 'mx.example.org';
+    case 7: return '\u001b[2J\u0000\r\n';
+    case 8: return '__proto__';
+    case 9: return depth > 3 ? [] : Array.from({ length: Math.floor(r() * 8) }, () => anyValue(r, depth + 1));
+    case 10: return depth > 3 ? {} : { port: anyValue(r, depth + 1), tls: anyValue(r, depth + 1), id: anyValue(r, depth + 1), step: anyValue(r, depth + 1) };
+    case 11: return 6;
+    case 12: return 'implicit';
+    default: return Number.NaN;
+  }
+}
+
+/** `base` with some of its fields (or fields it lacks) replaced by any value. */
+function mutate(base: Record<string, unknown>, r: () => number): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  const keys = [...Object.keys(base), 'extra', 'constructor'];
+  const n = 1 + Math.floor(r() * 3);
+  for (let i = 0; i < n; i++) out[keys[Math.floor(r() * keys.length)] ?? 'extra'] = anyValue(r);
+  return out;
+}
+
+describe('hostile frames of this round\'s messages', () => {
+  const clientBases: Record<string, unknown>[] = [
+    { v: PROTOCOL_VERSION, type: 'connect', host: 'mx.example.org', port: 25, tls: 'none', family: 6 },
+    { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', ports: [{ port: 25, tls: 'none' }, { port: 465, tls: 'implicit' }], family: 4 },
+    { v: PROTOCOL_VERSION, type: 'progress', name: 'Alice', lesson: { id: 'dsn', step: 2, retries: 1 }, done: ['eight-steps'] },
+  ];
+
+  it('are each answered by the bridge\'s decoder, and what it accepts keeps the limits', () => {
+    const r = random(20261130);
+    let accepted = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      const base = clientBases[i % clientBases.length] ?? {};
+      const frame = JSON.stringify(mutate(base, r));
+      const d = decodeClientMessage(frame);
+      if (!d.ok) {
+        expect(typeof d.error).toBe('string');
+        continue;
+      }
+      accepted++;
+      const m = d.value;
+      if (m.type === 'ports') {
+        expect(m.ports.length).toBeGreaterThan(0);
+        expect(m.ports.length).toBeLessThanOrEqual(MAX_PROBE_PORTS);
+        for (const p of m.ports) expect(Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535 && (p.tls === 'none' || p.tls === 'implicit')).toBe(true);
+      }
+      if (m.type === 'progress') {
+        expect(m.name.length).toBeLessThanOrEqual(MAX_TRAINEE_NAME);
+        expect(/[\x00-\x1f\x7f-\x9f]/.test(m.name)).toBe(false);
+      }
+      if (m.type === 'connect' && m.family !== undefined) expect([4, 6]).toContain(m.family);
+    }
+    // Some mutations leave a valid message: the cases reach past the first check.
+    expect(accepted).toBeGreaterThan(0);
+  });
+
+  it('are each answered by the page\'s decoders (a ports answer, a class snapshot)', () => {
+    const r = random(7);
+    const outcome = { port: 25, outcome: 'greeting', text: '220 x', ms: 3, tls: null };
+    const ports = { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', answer: { kind: 'probed', address: '192.0.2.1', ports: [outcome] } };
+    const trainee = { seat: 1, address: '192.0.2.31', name: '', lesson: { number: 1, title: 't', step: 1, steps: 8, retries: 0 }, done: [1], target: null, toPractice: false, idleS: 0, openS: 0 };
+    for (let i = 0; i < ROUNDS; i++) {
+      const answer = mutate({ kind: 'probed', address: '192.0.2.1', ports: [mutate(outcome, r)] }, r);
+      const d = decodeAnyServerMessage(JSON.stringify(i % 2 === 0 ? { ...ports, answer } : mutate(ports, r)));
+      if (d.ok && d.value.type === 'ports' && d.value.answer.kind === 'probed') expect(d.value.answer.ports.length).toBeLessThanOrEqual(MAX_PROBE_PORTS);
+      const snapshot = JSON.parse(JSON.stringify({ trainees: [mutate(trainee, r)], lessons: [mutate({ number: 1, title: 't', short: 's' }, r)] })) as unknown;
+      const s = decodeClassSnapshot(snapshot);
+      if (s !== null) for (const t of s.trainees) expect(Number.isInteger(t.seat) && t.seat >= 0).toBe(true);
+    }
+  });
+});
