@@ -78,6 +78,11 @@ export function decodeClientMessage(raw: string): Decoded<ClientMessage> {
     if (raw.length - 1 > MAX_LINE_CHARS) return fail(`line: at most ${MAX_LINE_CHARS} characters`);
     return { ok: true, value: { v: PROTOCOL_VERSION, type: 'line', text: raw.slice(1) } };
   }
+  return decodeJsonClientMessage(raw);
+}
+
+/** A client message that travels as JSON (all but the line frame, the bridge's per-line path, kept small above). */
+function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
   const p = parse(raw);
   if (!p.ok) return p;
   const m = p.value;
