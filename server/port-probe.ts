@@ -2,7 +2,9 @@
  * `/ports`: which of a host's mail ports answer, as an admin finds out with `telnet host 25`, `telnet host 587` and
  * `openssl s_client -connect host:465` one after the other: each port is dialled at once (dial.ts, the target policy
  * as for a connection, the host's first address of the IP version asked for), its greeting read (for implicit TLS,
- * after the handshake), then QUIT is sent and the socket closed. Nothing else is ever written.
+ * after the handshake), then QUIT is sent and the socket closed. Nothing else is ever written, and nothing at all
+ * before the greeting is whole: a client that talks during postscreen's two-part greeting is taken for a spambot
+ * (PREGREET) and, where postscreen enforces it, its address refused for a day, this bridge's with it.
  */
 import type net from 'node:net';
 import { TLSSocket } from 'node:tls';
@@ -14,11 +16,11 @@ import type { BridgeError } from './net-errors.js';
 /** How long each port may take to take the connection (and for implicit TLS, the handshake), in ms. */
 export const PROBE_CONNECT_MS = 5000;
 /**
- * How long a port that took the connection may take to send its first line, in ms. Postfix's postscreen sends the
- * "220-" of a two-part greeting at once and waits 6 s before the rest; a one-line greeting delay (Exim's, sendmail's
- * greet_pause) may take longer, and is then reported as silent.
+ * How long a port that took the connection may take to send its whole greeting, in ms. Postfix's postscreen sends the
+ * "220-" of a two-part greeting at once and the rest 6 s later (postscreen_greet_wait); a one-line greeting delay
+ * (Exim's, sendmail's greet_pause) may take longer, and is then reported as silent.
  */
-export const PROBE_GREETING_MS = 5000;
+export const PROBE_GREETING_MS = 8000;
 /** After QUIT, how long the server has to close before the socket is destroyed, in ms. */
 const QUIT_LINGER_MS = 1000;
 /** Bytes of a greeting read at most before its first line is taken. */
@@ -109,15 +111,18 @@ function errorText(e: unknown): string | null {
 }
 
 /**
- * The server's first line (without its line ending), read within `waitMs`; then QUIT, and the socket closed. Never
- * rejects: a socket error, a close or the wait running out is an outcome too.
+ * The server's greeting, read within `waitMs`: its first line (without the line ending), once the reply is whole
+ * (its last line "220 …", not "220-…"), then QUIT and the socket closed. A greeting whose first part came and not the
+ * rest is `held`: the socket is closed without a word. Never rejects: a socket error, a close or the wait running
+ * out is an outcome too.
  */
-function firstLine(socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<{ outcome: 'greeting' | 'silent' | 'error'; text: string }> {
+function firstLine(socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<{ outcome: 'greeting' | 'held' | 'silent' | 'error'; text: string }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
-    const finish = (outcome: 'greeting' | 'silent' | 'error', text: string): void => {
+    let first: string | null = null;
+    const finish = (outcome: 'greeting' | 'held' | 'silent' | 'error', text: string): void => {
       if (over) return;
       over = true;
       clearTimeout(timer);
@@ -135,14 +140,16 @@ function firstLine(socket: net.Socket, waitMs: number, signal: AbortSignal): Pro
     const onData = (chunk: Buffer): void => {
       chunks.push(chunk);
       size += chunk.length;
-      const all = Buffer.concat(chunks).toString('utf8');
-      const lf = all.indexOf('\n');
-      if (lf !== -1) finish('greeting', all.slice(0, lf).replace(/\r$/, ''));
-      else if (size >= MAX_GREETING_BYTES) finish('greeting', all);
+      const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+      const whole = lines.slice(0, -1).map((l) => l.replace(/\r$/, ''));
+      first ??= whole[0] ?? null;
+      // Whole once a line is not a continuation ("220-"): the last line of the reply, or not SMTP at all.
+      if (whole.some((l) => !/^\d{3}-/.test(l))) finish('greeting', first ?? '');
+      else if (size >= MAX_GREETING_BYTES) finish(first === null ? 'greeting' : 'held', first ?? lines.join('\n'));
     };
-    const onClose = (): void => finish('silent', 'the server closed the connection without a word');
+    const onClose = (): void => finish(first === null ? 'silent' : 'held', first ?? 'the server closed the connection without a word');
     const onAbort = (): void => finish('error', 'aborted');
-    const timer = setTimeout(() => finish('silent', `no greeting within ${waitMs / 1000} s`), waitMs);
+    const timer = setTimeout(() => finish(first === null ? 'silent' : 'held', first ?? `no greeting within ${waitMs / 1000} s`), waitMs);
     socket.on('data', onData);
     socket.once('close', onClose);
     socket.once('error', (err) => finish('error', err.message));

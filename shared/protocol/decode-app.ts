@@ -131,7 +131,7 @@ function decodeDnsblList(x: unknown): DnsblListAnswer | null {
   }
 }
 
-const PORT_OUTCOMES: ReadonlySet<unknown> = new Set(['greeting', 'silent', 'refused', 'timeout', 'tls-failed', 'error', 'not-dialled']);
+const PORT_OUTCOMES: ReadonlySet<unknown> = new Set(['greeting', 'held', 'silent', 'refused', 'timeout', 'tls-failed', 'error', 'not-dialled']);
 const isOutcome = (x: unknown): x is PortOutcome['outcome'] => PORT_OUTCOMES.has(x);
 
 function decodePortOutcome(x: unknown): PortOutcome | null {

@@ -601,8 +601,11 @@ export interface DnsblMessage {
  */
 export interface PortOutcome {
   port: number;
-  /** …and `not-dialled`: the target policy refused this port of the host (`text` says why). */
-  outcome: 'greeting' | 'silent' | 'refused' | 'timeout' | 'tls-failed' | 'error' | 'not-dialled';
+  /**
+   * …and `held`: the first part of a greeting in parts came (`text`), the rest not within the wait, and nothing was
+   * sent (Postfix's postscreen); `not-dialled`: the target policy refused this port of the host (`text` says why).
+   */
+  outcome: 'greeting' | 'held' | 'silent' | 'refused' | 'timeout' | 'tls-failed' | 'error' | 'not-dialled';
   /** The server's words or the error's, at most 200 characters: show them with control characters made visible. */
   text: string;
   ms: number;

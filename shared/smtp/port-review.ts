@@ -56,6 +56,11 @@ function portFinding(p: PortOutcome, practicePort: number | null): Finding {
       if (!p.text.startsWith('220')) return { tone: 'warn', text: `${label} answers, but not as a mail server: ${tls}${p.text} (${p.ms} ms)` };
       return { tone: 'ok', text: `${label} ${tls}${p.text} (${p.ms} ms)` };
     }
+    case 'held':
+      return {
+        tone: 'warn',
+        text: `${label} ${p.text}, then nothing more within the wait: a greeting held back in two parts, as Postfix's postscreen does to catch clients that talk first (heloterm sent nothing, so as not to be taken for one); connect and wait for the rest`,
+      };
     case 'silent':
       return { tone: 'warn', text: `${label} took the connection, then ${p.text}: a greeting held back on purpose, or no mail server there` };
     case 'refused':
@@ -82,7 +87,7 @@ export function readPorts(host: string, answer: PortsMessage['answer'], practice
   const findings = answer.ports.map((p) => portFinding(p, practicePort));
   const smtp = at(SMTP_PORT);
   const submission = [at(SUBMISSION_PORT), at(SUBMISSIONS_PORT)].filter((p) => p !== undefined);
-  const answered = answer.ports.filter((p) => p.outcome === 'greeting' || p.outcome === 'silent' || p.outcome === 'refused');
+  const answered = answer.ports.filter((p) => p.outcome === 'greeting' || p.outcome === 'held' || p.outcome === 'silent' || p.outcome === 'refused');
   if (answer.ports.length > 1 && answer.ports.every((p) => p.outcome === 'timeout')) {
     findings.push({ tone: 'info', text: 'nothing answers at all: the host is down, or a firewall drops everything from this network to it; test from another network' });
   } else if (smtp?.outcome === 'timeout' && answered.length > 0) {

@@ -16,7 +16,7 @@ import { WsTestClient } from '../helpers/ws-client.js';
 const WAIT_MS = 600;
 
 describe('/ports through the bridge', () => {
-  const fakes: Record<'plain' | 'tls' | 'silent', FakeSmtp> = {} as Record<'plain' | 'tls' | 'silent', FakeSmtp>;
+  const fakes: Record<'plain' | 'tls' | 'silent' | 'parts' | 'held', FakeSmtp> = {} as Record<'plain' | 'tls' | 'silent' | 'parts' | 'held', FakeSmtp>;
   let closed = 0;
   const opened: { close(): Promise<unknown> }[] = [];
   beforeAll(async () => {
@@ -24,6 +24,9 @@ describe('/ports through the bridge', () => {
     fakes.plain = await startFakeSmtp({ onConnect: ['220 ports.test ESMTP ready\r\n'] });
     fakes.tls = await startFakeSmtp({ onConnect: [{ startTls: cert }, '220-ports.test ESMTP over TLS\r\n220 ready\r\n'] });
     fakes.silent = await startFakeSmtp({});
+    // A greeting in two parts, as Postfix's postscreen sends it: the rest in time, or not.
+    fakes.parts = await startFakeSmtp({ onConnect: ['220-parts.test ESMTP\r\n', { pauseMs: 200 }, '220 parts.test ready\r\n'] });
+    fakes.held = await startFakeSmtp({ onConnect: ['220-held.test ESMTP\r\n', { pauseMs: 5000 }, '220 held.test ready\r\n'] });
     closed = await freePort();
     opened.push(...Object.values(fakes));
   });
@@ -37,7 +40,7 @@ describe('/ports through the bridge', () => {
       practice: false,
       log: () => undefined,
       connectTimeoutMs: WAIT_MS,
-      allowedPorts: [fakes.plain.port, fakes.tls.port, fakes.silent.port, closed],
+      allowedPorts: [fakes.plain.port, fakes.tls.port, fakes.silent.port, fakes.parts.port, fakes.held.port, closed],
       ...opts,
     });
     opened.push(app);
@@ -79,6 +82,28 @@ describe('/ports through the bridge', () => {
     // Read as the page reads it.
     const r = readPorts('127.0.0.1', m.answer);
     expect(r.findings.map((f) => f.tone)).toEqual(['ok', 'ok', 'warn', 'bad']);
+  });
+
+  it('writes nothing before a greeting in two parts is whole (postscreen), and nothing at all when its rest is late', async () => {
+    const client = await bridge();
+    client.send({ type: 'ports', host: '127.0.0.1', ports: [plain(fakes.parts.port), plain(fakes.held.port)] });
+    const m = await client.next('ports', 5000);
+    expect(m.answer).toMatchObject({
+      kind: 'probed',
+      ports: [
+        { outcome: 'greeting', text: '220-parts.test ESMTP' },
+        { outcome: 'held', text: '220-held.test ESMTP' },
+      ],
+    });
+    const parts = await fakes.parts.connection();
+    await expect.poll(() => parts.received().toString()).toBe('QUIT\r\n');
+    // QUIT came after the whole greeting went out, its last line included.
+    const lastLine = parts.log.findIndex((e) => e.dir === 'out' && e.bytes.toString().startsWith('220 '));
+    expect(lastLine).toBeGreaterThan(0);
+    expect(parts.log.findIndex((e) => e.dir === 'in')).toBeGreaterThan(lastLine);
+    const held = await fakes.held.connection();
+    await held.ended;
+    expect(held.received().toString()).toBe('');
   });
 
   it('does not dial a port the bridge does not allow, nor an address its policy refuses', async () => {

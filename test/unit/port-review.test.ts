@@ -26,6 +26,12 @@ describe('readPorts', () => {
     expect(readPorts('mx.example.org', probed(outcome(25, 'greeting', '220 x'))).head).toBe('mail ports of mx.example.org (192.0.2.25), each dialled at once: the first line it sent, then QUIT');
   });
 
+  it('says of a greeting held in two parts that nothing was sent, so as not to be taken for a spambot', () => {
+    expect(texts(probed(outcome(25, 'held', '220-mx.example.org ESMTP')))[0]).toMatch(
+      /^warn 25 .*: 220-mx\.example\.org ESMTP, then nothing more within the wait: a greeting held back in two parts, as Postfix's postscreen does .*heloterm sent nothing/,
+    );
+  });
+
   it('tells a greeting that refuses at once, and one that is no mail server\'s, from a greeting', () => {
     expect(texts(probed(outcome(25, 'greeting', '554 5.7.1 No SMTP service here')))[0]).toMatch(/^warn 25 .*answers, and refuses at once: 554 5\.7\.1 No SMTP service here \(20 ms\): no SMTP service for this client$/);
     expect(texts(probed(outcome(587, 'greeting', 'SSH-2.0-OpenSSH_9.6')))[0]).toMatch(/^warn 587 .*answers, but not as a mail server: SSH-2\.0-OpenSSH_9\.6/);
