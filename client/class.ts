@@ -6,9 +6,12 @@
  * several times not the one it wants, stands out. What the bridge answers is decoded before it is shown, and
  * shown as text only.
  */
-// Nothing the terminal's page imports too (see shared/protocol/class.ts): its own styles, its own small helpers.
+// Built apart from the terminal's page (vite.config.ts), so what both import is in each build, not shared.
+import './styles.css';
 import './class.css';
 import { CLASS_SESSIONS_PATH, decodeClassSnapshot, type ClassSnapshot, type Trainee } from '../shared/protocol/class.js';
+import { tokenProblem } from '../shared/protocol/token.js';
+import { required } from './dom.js';
 
 const POLL_MS = 2000;
 const KEY_STORAGE_KEY = 'heloterm.classKey';
@@ -16,14 +19,8 @@ const KEY_STORAGE_KEY = 'heloterm.classKey';
 const IDLE_LONG_S = 180;
 /** This many replies at one step that were not the one it wants, and the trainee may be stuck: it stands out. */
 const RETRIES_MANY = 3;
-/** A key as heloterm makes and takes one (its access token's characters and lengths: shared/protocol/token.ts). */
-const KEY = /^[A-Za-z0-9._~-]{16,128}$/;
-
-function required<T extends Element>(selector: string, type: new () => T): T {
-  const el = document.querySelector(selector);
-  if (!(el instanceof type)) throw new Error(`class view: missing ${selector}`);
-  return el;
-}
+/** A key as heloterm makes and takes one: an access token's characters and lengths. */
+const isKey = (k: string): boolean => tokenProblem(k) === null;
 
 /** The class key: from `#key=…` (then kept, and removed from the address bar), or kept from before; null if none. */
 function takeKey(): string | null {
@@ -31,11 +28,11 @@ function takeKey(): string | null {
   if (m !== null) history.replaceState(history.state, '', location.pathname + location.search);
   const given = m?.[1] ?? null;
   try {
-    if (given !== null && KEY.test(given)) sessionStorage.setItem(KEY_STORAGE_KEY, given);
+    if (given !== null && isKey(given)) sessionStorage.setItem(KEY_STORAGE_KEY, given);
     const kept = sessionStorage.getItem(KEY_STORAGE_KEY);
-    return kept !== null && KEY.test(kept) ? kept : null;
+    return kept !== null && isKey(kept) ? kept : null;
   } catch {
-    return given !== null && KEY.test(given) ? given : null;
+    return given !== null && isKey(given) ? given : null;
   }
 }
 

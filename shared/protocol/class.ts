@@ -1,9 +1,9 @@
 /**
  * The instructor's class view over HTTP: `GET /class/sessions` with `Authorization: Bearer <class key>` answers a
  * ClassSnapshot (server/class-view.ts builds it, client/class.ts shows it). Decoded at the page like any wire data:
- * every field checked for type and size; never throws. It imports nothing: the class view's page is built apart from
- * the terminal's (vite.config.ts), and a module both used would become a chunk the terminal's first load fetches.
+ * every field checked for type and size; never throws.
  */
+import { MAX_TRAINEE_NAME } from './app-limits.js';
 
 export const CLASS_SESSIONS_PATH = '/class/sessions';
 
@@ -38,8 +38,6 @@ export interface ClassSnapshot {
 
 /** Pages a snapshot lists at most (a bridge holds 100 sessions by default). */
 export const MAX_CLASS_TRAINEES = 1000;
-/** A trainee's name as shown, at most (the bridge takes 40 characters: app-limits.ts MAX_TRAINEE_NAME). */
-const MAX_NAME_SHOWN = 200;
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -49,7 +47,7 @@ const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isI
 function decodeTrainee(x: unknown): Trainee | null {
   if (!isObj(x)) return null;
   const { seat, address, name, lesson, done, target, toPractice, idleS, openS } = x;
-  if (!isCount(seat) || !isStr(address, 64) || !isStr(name, MAX_NAME_SHOWN) || !isCount(idleS) || !isCount(openS)) return null;
+  if (!isCount(seat) || !isStr(address, 64) || !isStr(name, MAX_TRAINEE_NAME) || !isCount(idleS) || !isCount(openS)) return null;
   if (!Array.isArray(done) || done.length > 100 || !done.every(isCount)) return null;
   if ((target !== null && !isStr(target, 270)) || typeof toPractice !== 'boolean') return null;
   if (lesson === null) return { seat, address, name, lesson: null, done, target, toPractice, idleS, openS };

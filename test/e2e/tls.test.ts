@@ -4,9 +4,10 @@
  * for keyboard users, and /tls shows it again. The EHLO reply judged before and over TLS; a handshake or a
  * connection that fails, explained.
  */
-import net, { type LookupFunction } from 'node:net';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
+import { lookupOf } from '../helpers/lookup.js';
 import type { Page } from 'playwright-core';
 import { cellCenter, helotermInChromium, linesAfter, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
 
@@ -144,13 +145,7 @@ describe('a name with several addresses in Chromium', () => {
   });
   afterAll(() => fake?.close());
   // The name's first address refuses (nothing listens on 127.0.0.2), its second is the scripted server.
-  const lookup: LookupFunction = (hostname, _opts, cb) => {
-    if (hostname !== 'mx.multi.test') return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-    (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
-      { address: '127.0.0.2', family: 4 },
-      { address: '127.0.0.1', family: 4 },
-    ]);
-  };
+  const lookup = lookupOf({ 'mx.multi.test': ['127.0.0.2', '127.0.0.1'] });
   const { pages, app } = helotermInChromium(() => ({ practice: false, allowedPorts: [fake.port], lookup }));
 
   it('says which address did not answer, connects to the next, and what that costs senders', async () => {
@@ -185,13 +180,7 @@ describe('one IP version (telnet -4 / -6) in Chromium', () => {
     await v6?.close();
     await v4?.close();
   });
-  const lookup: LookupFunction = (hostname, _opts, cb) => {
-    if (hostname !== 'mx.dual.test') return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-    (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
-      { address: '127.0.0.1', family: 4 },
-      { address: '::1', family: 6 },
-    ]);
-  };
+  const lookup = lookupOf({ 'mx.dual.test': ['127.0.0.1', '::1'] });
   const { pages, app } = helotermInChromium(() => ({ practice: false, allowedPorts: [v4.port], lookup }));
 
   it('connects over the version a link names (?ip=6), shows it in the form, and /link keeps it', async () => {

@@ -12,6 +12,7 @@ import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server
 import { freePort, startFakeSmtp, type FakeScript, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { handshake } from '../helpers/handshake.js';
 import { WsTestClient } from '../helpers/ws-client.js';
+import { lookupOf } from '../helpers/lookup.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 import { PRACTICE_PASSWORD, PRACTICE_USER } from '../../server/practice/practice-server.js';
 
@@ -168,12 +169,6 @@ describe('dialling', () => {
     expect((await client.nextReply()).code).toBe(220);
   });
 
-  /** A lookup that gives each name the addresses listed for it, in order. */
-  const lookupOf = (names: Record<string, string[]>): LookupFunction => (hostname, _opts, cb) => {
-    const list = names[hostname];
-    if (list === undefined) return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-    (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
-  };
 
   it('dials a name\'s addresses in turn, as telnet does: one that refuses is said, and the next one answers', async () => {
     // Nothing listens on 127.0.0.2 (loopback too): refused at once.

@@ -8,6 +8,7 @@ import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { decodeClassSnapshot, type ClassSnapshot } from '../../shared/protocol/class.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { WsTestClient } from '../helpers/ws-client.js';
+import { lookupOf } from '../helpers/lookup.js';
 
 const KEY = 'class-key-for-the-tests-0123456789';
 
@@ -90,7 +91,7 @@ describe('the class view through the bridge', () => {
   });
 
   it('shows a page connected to the practice server as such, by the address dialled: localhost too', async () => {
-    const withPractice = await startHeloterm({ port: 0, log: () => undefined, classKey: KEY, lookup: (_h, _o, cb) => (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]) });
+    const withPractice = await startHeloterm({ port: 0, log: () => undefined, classKey: KEY, lookup: lookupOf({ localhost: ['127.0.0.1'] }) });
     try {
       const practice = withPractice.practice?.info;
       expect(practice).toBeDefined();

@@ -3,7 +3,6 @@
  * implicit TLS handshake, say nothing, or are not there; each probed at once, its first line read, QUIT sent, and
  * nothing else ever written; the target policy and the lookup limits as for other lookups.
  */
-import type { LookupFunction } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
 import type { PortsMessage, ProbePort } from '../../shared/protocol/messages.js';
@@ -11,6 +10,7 @@ import { readPorts } from '../../shared/smtp/port-review.js';
 import { makeCert } from '../helpers/certs.js';
 import { freePort, startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { WsTestClient } from '../helpers/ws-client.js';
+import { lookupOf } from '../helpers/lookup.js';
 
 /** The bridge's connect timeout, which also bounds a probe's wait for a greeting. */
 const WAIT_MS = 600;
@@ -122,8 +122,7 @@ describe('/ports through the bridge', () => {
   });
 
   it('says a name that does not resolve was not probed, and takes one probe at a time, as a lookup', async () => {
-    const lookup: LookupFunction = (hostname, _opts, cb) => cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-    const client = await bridge({ lookup });
+    const client = await bridge({ lookup: lookupOf({}) });
     client.send({ type: 'ports', host: 'nowhere.test', ports: [plain(fakes.plain.port)] });
     expect((await client.next('ports', 5000)).answer).toEqual({ kind: 'none', reason: 'not-found', detail: expect.stringContaining('nowhere.test') });
 

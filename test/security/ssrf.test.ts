@@ -11,6 +11,7 @@ import { checkAddress, classifyAddress, parseAddress, parseAllowList, resolveTar
 import { mapNetError, NoAddressOfVersion } from '../../server/net-errors.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 import { countingListener, type CountingListener } from '../helpers/counting-listener.js';
+import { lookupOf } from '../helpers/lookup.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -289,12 +290,7 @@ describe('resolveTargets with an IP version (telnet -4 / -6)', () => {
     // A public IPv4 address beside a private IPv6 one.
     'half.test': ['93.184.216.25', 'fd00::25'],
   };
-  const lookup: LookupFunction = (hostname, _opts, cb) => {
-    const list = names[hostname];
-    if (list === undefined) return cb(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-    (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
-  };
-  const resolve = (host: string, family?: 4 | 6) => resolveTargets(host, 25, policy, lookup, family);
+  const resolve = (host: string, family?: 4 | 6) => resolveTargets(host, 25, policy, lookupOf(names), family);
 
   it('dials only the addresses of the version asked for, in the resolver\'s order; without one, all', async () => {
     expect(await resolve('dual.test', 6)).toEqual(['2606:2800:220::25', '2606:2800:220::26']);
