@@ -19,6 +19,7 @@ Listening
   --host <addr>               bind address (default 127.0.0.1)                     HELOTERM_HOST
   --token <token>             access token (default: random when required)         HELOTERM_TOKEN
   --require-token             require the token on loopback too                    HELOTERM_REQUIRE_TOKEN
+  --class-key <key>           the class view's key (default: random at each start) HELOTERM_CLASS_KEY
   --allow-origin <url,...>    extra allowed page origins (behind a proxy)          HELOTERM_ALLOW_ORIGINS
   --trust-proxy <addr,...>    proxies whose X-Forwarded-For names the client       HELOTERM_TRUST_PROXY
   --max-sessions <n>          open sessions overall (default 100)                  HELOTERM_MAX_SESSIONS
@@ -141,6 +142,7 @@ const STRING_FLAGS = [
   'host',
   'practice-port',
   'token',
+  'class-key',
   'heartbeat',
   'idle-timeout',
   'max-session',
@@ -224,6 +226,9 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     const token = str('token', 'HELOTERM_TOKEN');
     if (token) options.token = parseToken(...token);
     if (bool('require-token', 'HELOTERM_REQUIRE_TOKEN')) options.requireToken = true;
+    // Kept across restarts, the class view's address keeps working for the instructor after one.
+    const classKey = str('class-key', 'HELOTERM_CLASS_KEY');
+    if (classKey) options.classKey = parseToken(...classKey);
     if (bool('public-targets-only', 'HELOTERM_PUBLIC_TARGETS_ONLY')) options.publicTargetsOnly = true;
     if (bool('no-data', 'HELOTERM_NO_DATA')) options.noData = true;
 

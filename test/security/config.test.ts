@@ -24,6 +24,7 @@ describe('security flags', () => {
     expect(
       ok([
         '--token', TOKEN,
+        '--class-key', `class-${TOKEN}`,
         '--require-token',
         '--allow-origin', 'https://heloterm.example.org',
         '--trust-proxy', 'loopback,10.0.0.0/8',
@@ -48,6 +49,7 @@ describe('security flags', () => {
       host: '127.0.0.1',
       port: 8025,
       token: TOKEN,
+      classKey: `class-${TOKEN}`,
       requireToken: true,
       allowedOrigins: ['https://heloterm.example.org'],
       trustProxy: ['loopback', '10.0.0.0/8', '2001:db8::5'],
@@ -116,6 +118,7 @@ describe('security flags', () => {
   it.each([
     [['--token', 'short'], '--token: a token must be 16 to 128 characters long'],
     [['--token', 'has spaces in it, sixteen+'], '--token: a token may only use'],
+    [['--class-key', 'short'], '--class-key: a token must be 16 to 128 characters long'],
     [['--allow-target', '10.0.0.0/33'], '--allow-target: "10.0.0.0/33" is not a CIDR range'],
     [['--allow-target', 'bad host'], '--allow-target: "bad host" is not a host name'],
     [['--allow-origin', 'evil.example'], '--allow-origin: "evil.example" is not an origin'],
@@ -139,11 +142,12 @@ describe('security flags', () => {
   it('names the environment variable in its errors', () => {
     expect(error([], { HELOTERM_REQUIRE_TOKEN: 'maybe' })).toBe('HELOTERM_REQUIRE_TOKEN: "maybe" is not a yes/no value (use 1 or 0)');
     expect(error([], { HELOTERM_TOKEN: 'x' })).toContain('HELOTERM_TOKEN: a token must be');
+    expect(ok([], { HELOTERM_CLASS_KEY: TOKEN }).classKey).toBe(TOKEN);
     expect(error([], { HELOTERM_MAX_SESSIONS: 'lots' })).toContain('HELOTERM_MAX_SESSIONS: "lots"');
   });
 
   it('documents every flag and variable in --help', () => {
-    for (const name of ['--token', '--require-token', '--allow-origin', '--trust-proxy', 'HELOTERM_TRUST_PROXY', '--allow-target', '--public-targets-only', '--no-data', '--max-recipients', '--max-commands-per-minute', '--max-sessions', '--max-sessions-per-address', '--heartbeat', '--idle-timeout', '--max-session', '--connect-timeout', '--max-reply-line', '--max-reply-lines', '--dns-server', 'HELOTERM_DNS_SERVERS', 'HELOTERM_TOKEN', 'HELOTERM_ALLOW_TARGETS', 'HELOTERM_NO_DATA']) {
+    for (const name of ['--token', '--class-key', 'HELOTERM_CLASS_KEY', '--require-token', '--allow-origin', '--trust-proxy', 'HELOTERM_TRUST_PROXY', '--allow-target', '--public-targets-only', '--no-data', '--max-recipients', '--max-commands-per-minute', '--max-sessions', '--max-sessions-per-address', '--heartbeat', '--idle-timeout', '--max-session', '--connect-timeout', '--max-reply-line', '--max-reply-lines', '--dns-server', 'HELOTERM_DNS_SERVERS', 'HELOTERM_TOKEN', 'HELOTERM_ALLOW_TARGETS', 'HELOTERM_NO_DATA']) {
       expect(USAGE, name).toContain(name);
     }
   });
