@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
 import type { PortsMessage, ProbePort } from '../../shared/protocol/messages.js';
 import { readPorts } from '../../shared/smtp/port-review.js';
+import { probePorts } from '../../server/port-probe.js';
 import { makeCert } from '../helpers/certs.js';
 import { freePort, startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { WsTestClient } from '../helpers/ws-client.js';
@@ -133,5 +134,17 @@ describe('/ports through the bridge', () => {
     // The second was asked while the first waited for the silent port: refused at once, so it comes first.
     expect(first.answer).toMatchObject({ kind: 'none', reason: 'refused', detail: expect.stringContaining('already running') });
     expect(second.answer).toMatchObject({ kind: 'probed', ports: [{ outcome: 'silent' }] });
+  });
+
+  it('dials every port at one address, the first resolved, though DNS answers each lookup in another order', async () => {
+    const second = await startFakeSmtp({ onConnect: ['220 second.test ESMTP\r\n'] });
+    opened.push(second);
+    // Nothing listens on 127.0.0.2: a port dialled there would be refused.
+    const orders = [['127.0.0.1', '127.0.0.2'], ['127.0.0.2', '127.0.0.1']];
+    let calls = 0;
+    const resolve = async (): Promise<string[]> => orders[calls++ % 2] ?? [];
+    const answer = await probePorts('rotating.test', [plain(fakes.plain.port), plain(second.port)], undefined, { resolve, connectMs: WAIT_MS, greetingMs: WAIT_MS }, new AbortController().signal);
+    expect(calls).toBe(2);
+    expect(answer).toMatchObject({ kind: 'probed', address: '127.0.0.1', ports: [{ outcome: 'greeting' }, { outcome: 'greeting', text: '220 second.test ESMTP' }] });
   });
 });
