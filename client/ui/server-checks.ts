@@ -20,11 +20,11 @@ import { showControls } from '../../shared/smtp/escape.js';
 import { nextMxHost, readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
 import { readPolicies } from '../../shared/smtp/policies.js';
 import { reviewEhlo } from '../../shared/smtp/ehlo-review.js';
-import { greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
+import { clientSeenAs, greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer, seenAsFindings } from '../../shared/smtp/rdns.js';
 import { readDaneAnswer } from '../../shared/smtp/dane.js';
 import { parseMtaStsPolicy, readStsForTls, type MtaStsPolicy, type TlsSeen } from '../../shared/smtp/mta-sts.js';
 import { isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
-import { checksRelayByItself, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
+import { checksRelayByItself, isPrivateAddress, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
 import type { Exchange } from '../../shared/smtp/session.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { formatReport } from '../terminal/render-findings.js';
@@ -179,10 +179,16 @@ export class ServerChecks {
     return '';
   }
 
-  /** The EHLO reply judged: encryption, passwords, masking, size (once per connection and TLS state). */
+  /**
+   * The EHLO reply judged: encryption, passwords, masking, size (once per connection and TLS state); and, before TLS,
+   * the address the server says it sees the client at (rdns.ts seenAsFindings).
+   */
   private review(ex: Exchange, address: string): string {
     this.reviewed.add(ex.after.tls);
     const review = reviewEhlo(ex.after.extensions, { tls: ex.after.tls, port: this.port, loopback: isLoopback(address) });
+    const seen = ex.after.tls ? [] : seenAsFindings(clientSeenAs(ex.reply.lines[0]?.text ?? ''), isPrivateAddress);
+    review.findings.push(...seen);
+    if (seen.some((f) => f.tone === 'warn')) review.good = false;
     this.deps.log({ offers: review });
     return formatReport(review);
   }

@@ -9,7 +9,7 @@
  * that resolves back).
  */
 import type { RdnsAnswer, RdnsName } from '../protocol/messages.js';
-import { isHostName, isIPv4Literal } from '../protocol/host.js';
+import { isHostName, isIPv4Literal, isIPv6Literal } from '../protocol/host.js';
 import type { Finding } from './types.js';
 
 export interface RdnsReport {
@@ -57,6 +57,42 @@ const sameName = (a: string, b: string): boolean => dnsName(a) === dnsName(b);
 export function greetingName(text: string): string | null {
   const first = text.trim().split(/\s+/, 1)[0] ?? '';
   return first.includes('.') && isHostName(first.replace(/\.$/, '')) && !isIPv4Literal(first) ? first.replace(/\.$/, '') : null;
+}
+
+/**
+ * The client's address as the server names it in its reply to EHLO or HELO, and whether it doubts the client's name:
+ * Exim and sendmail write "Hello name [203.0.113.5]", OpenSMTPD adds ", pleased to meet you", Gmail "at your service,
+ * [203.0.113.5]", Exchange "Hello [203.0.113.5]"; sendmail adds "(may be forged)" when the client's address does not
+ * resolve back to its name. Null when the reply names no address (Postfix's does not).
+ */
+export function clientSeenAs(text: string): { address: string; forged: boolean } | null {
+  const m = /\[(?:IPv6:)?([0-9A-Fa-f.:]{2,45})\]/.exec(text);
+  const address = m?.[1]?.toLowerCase();
+  if (address === undefined || !(isIPv4Literal(address) || isIPv6Literal(address))) return null;
+  return { address, forged: /\(may be forged\)/i.test(text) };
+}
+
+/**
+ * What the server's naming of the client says (clientSeenAs): the address its checks of a sender are about, when
+ * public (behind NAT, the address the network's mail leaves from: what `curl ifconfig.me` would say), and a name it
+ * doubts. Nothing for a loopback or private address (the server is on this machine or network).
+ */
+export function seenAsFindings(seen: { address: string; forged: boolean } | null, isPrivate: (a: string) => boolean): Finding[] {
+  if (seen === null) return [];
+  const out: Finding[] = [];
+  if (!isLoopback(seen.address) && !isPrivate(seen.address)) {
+    out.push({
+      tone: 'info',
+      text: `the server sees this connection coming from ${seen.address} (in its reply): the address its checks of a sender are about, reverse DNS and blocklists; /rdns ${seen.address} and /dnsbl ${seen.address} check it`,
+    });
+  }
+  if (seen.forged) {
+    out.push({
+      tone: 'warn',
+      text: `"(may be forged)": ${seen.address} has no reverse DNS name that resolves back to it, so the server doubts the name given; many receivers refuse or mark mail from such an address (RFC 1912 §2.1)`,
+    });
+  }
+  return out;
 }
 
 function nameFinding(n: RdnsName, address: string): Finding {

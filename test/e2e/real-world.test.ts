@@ -42,7 +42,8 @@ describe('real-world replies explained in Chromium', () => {
     fake = await startFakeSmtp({
       onConnect: ['220 mx.fake.example ESMTP Postfix\r\n'],
       rules: [
-        { match: /^EHLO /i, reply: ['250-mx.fake.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n'] },
+        // As Exim writes it: the client's name, and the address the server sees it at (here a public one).
+        { match: /^EHLO /i, reply: ['250-mx.fake.example Hello client.example [203.0.113.5]\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n'] },
         { match: /^MAIL FROM:/i, reply: ['250 2.1.0 Ok\r\n'] },
         { match: /^RCPT TO:<grey@/i, reply: [`450 4.2.0 ${GREYLISTED}\r\n`] },
         { match: /^RCPT TO:<block@/i, reply: [`554 5.7.1 ${BLOCKLISTED}\r\n`] },
@@ -125,6 +126,9 @@ describe('real-world replies explained in Chromium', () => {
     expect(text).toContain('EHLO client.example');
     // /help went to nobody: the server saw only the EHLO (on this page's connection, the newest).
     expect(fake.connections.at(-1)?.lines[0]).toBe('EHLO client.example');
+    // The address the server says it sees the client at is pointed out, with the checks receivers make of it.
+    text = await waitForTerminal(page, (t) => t.includes('the server sees this connection coming from 203.0.113.5'), REPLY_TIMEOUT_MS, 'the address seen');
+    expect(text).toContain('/rdns 203.0.113.5 and /dnsbl 203.0.113.5 check it');
 
     // An EHLO keyword explains itself, with its parameter in human units.
     const size = await hover(page, '250-SIZE', 4);

@@ -13,7 +13,7 @@ import { decodeAnyServerMessage, decodeAppMessage } from '../../shared/protocol/
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
 import { MAX_MX_ADDRESSES, MAX_RDNS_NAMES } from '../../shared/protocol/app-limits.js';
 import { type RdnsAnswer } from '../../shared/protocol/messages.js';
-import { greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer } from '../../shared/smtp/rdns.js';
+import { clientSeenAs, greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer, seenAsFindings } from '../../shared/smtp/rdns.js';
 import { initialState } from '../../shared/smtp/session.js';
 
 const names = (...n: [string, string[]][]): RdnsAnswer => ({ kind: 'names', count: n.length, names: n.map(([name, addresses]) => ({ name, addresses })) });
@@ -192,5 +192,35 @@ describe('/rdns and the rdns messages', () => {
       ok: false,
       error: 'rdns: bad "address"',
     });
+  });
+});
+
+describe('the address a server says it sees the client at', () => {
+  it.each([
+    ['exim.test.example Hello client.example.org [203.0.113.5]', '203.0.113.5', false],
+    ['smtpd.test.example Hello client.example.org [198.51.100.7], pleased to meet you', '198.51.100.7', false],
+    ['mx.google.com at your service, [2001:DB8::5]', '2001:db8::5', false],
+    ['BN8NAM12FT051.mail.protection.outlook.com Hello [203.0.113.9]', '203.0.113.9', false],
+    ['mail.example.com Hello laptop.home [203.0.113.77] (may be forged), pleased to meet you', '203.0.113.77', true],
+    ['practice.test Nice to meet you, [127.0.0.1]', '127.0.0.1', false],
+    ['mx.example.org Hello [IPv6:2001:db8::7]', '2001:db8::7', false],
+  ])('reads %j', (line, address, forged) => {
+    expect(clientSeenAs(line)).toEqual({ address, forged });
+  });
+
+  it('reads no address where there is none, or where the brackets hold something else', () => {
+    for (const line of ['mx.test.example', 'mx.example.org Hello client [unknown]', 'mx.example.org [999.1.1.1]', 'SIZE 10240000']) expect(clientSeenAs(line), line).toBeNull();
+  });
+
+  it('points at the checks of a public address, says nothing of a loopback or private one, and warns of "may be forged"', () => {
+    const isPrivate = (a: string) => a.startsWith('10.') || a.startsWith('192.168.');
+    expect(seenAsFindings({ address: '203.0.113.5', forged: false }, isPrivate)).toEqual([
+      { tone: 'info', text: expect.stringMatching(/^the server sees this connection coming from 203\.0\.113\.5 .*\/rdns 203\.0\.113\.5 and \/dnsbl 203\.0\.113\.5 check it$/) },
+    ]);
+    expect(seenAsFindings({ address: '127.0.0.1', forged: false }, isPrivate)).toEqual([]);
+    expect(seenAsFindings({ address: '192.168.1.20', forged: false }, isPrivate)).toEqual([]);
+    expect(seenAsFindings(null, isPrivate)).toEqual([]);
+    const forged = seenAsFindings({ address: '192.168.1.20', forged: true }, isPrivate);
+    expect(forged).toEqual([{ tone: 'warn', text: expect.stringContaining('"(may be forged)": 192.168.1.20 has no reverse DNS name') }]);
   });
 });
