@@ -121,7 +121,7 @@ export class SmtpLink {
     });
   }
 
-  /** Whether it is connected to `address` (as dialled, after DNS) on `port`: the practice server, for the class view. */
+  /** Whether it is connected to `address` (dialled, after DNS) on `port`: for the class view, the practice server. */
   isTo(address: string, port: number): boolean {
     return this.address === address && this.target.port === port;
   }

@@ -1,9 +1,9 @@
 /**
  * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DaneMessage,
  * DkimMessage, SpfMessage, DnsblMessage, PortsMessage, StoredMessage), apart from decode.ts: they answer what the app
- * asks or does (a DNS lookup, a probe, a message sent to the practice server), so the boot script, which decodes everything else with decodeServerMessage,
- * need not carry this (to decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server
- * message. Never throws; checks every field for type and size, like decode.ts.
+ * asks or does (a DNS lookup, a probe, a message sent to the practice server), so the boot script, which decodes
+ * everything else with decodeServerMessage, need not carry this (to decodeServerMessage they are of an unknown type).
+ * decodeAnyServerMessage reads every server message. Never throws; checks every field for type and size, like decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
