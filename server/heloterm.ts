@@ -198,6 +198,10 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     if (problem !== null) throw new Error(`token: ${problem}`);
   }
   const token = tokenRequired ? (opts.token ?? randomBytes(TOKEN_BYTES).toString('base64url')) : null;
+  // Checked before anything starts (the practice server): a bad key leaves nothing running.
+  const classKeyProblem = opts.classKey === undefined ? null : tokenProblem(opts.classKey);
+  if (classKeyProblem !== null) throw new Error(`class key: ${classKeyProblem}`);
+  const classKey = opts.classKey ?? randomBytes(TOKEN_BYTES).toString('base64url');
   const publicTargetsOnly = !local || opts.publicTargetsOnly === true;
   const allow = parseAllowList(opts.allowTargets ?? []);
   const lineLimits: LineLimits = {
@@ -237,9 +241,6 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   };
 
   const sessions = new Set<Session>();
-  const classKeyProblem = opts.classKey === undefined ? null : tokenProblem(opts.classKey);
-  if (classKeyProblem !== null) throw new Error(`class key: ${classKeyProblem}`);
-  const classKey = opts.classKey ?? randomBytes(TOKEN_BYTES).toString('base64url');
   const classView = { key: classKey, snapshot: () => classSnapshot([...sessions].map((s) => s.seat), performance.now()) };
   const server = http.createServer(createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR, classView }));
   server.on('clientError', (_err, socket) => socket.destroy());

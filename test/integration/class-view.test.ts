@@ -108,4 +108,8 @@ describe('the class view through the bridge', () => {
       await withPractice.close();
     }
   });
+
+  it('refuses a class key that is not one, before starting anything', async () => {
+    await expect(startHeloterm({ port: 0, log: () => undefined, classKey: 'short' })).rejects.toThrow('class key: a token must be 16 to 128 characters long');
+  });
 });
