@@ -55,6 +55,16 @@ import { EXPLAIN_USAGE, completeHeaderLine, completeLine, lessonList, localComma
 import { exhaustive, type ErrorCode, type IpFamily, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
 import { required } from './dom.js';
+import { readTabSetting, writeTabSetting } from './ui/stored.js';
+import { MAX_TRAINEE_NAME } from '../shared/protocol/app-limits.js';
+
+/** Where `/name` is kept (this tab's sessionStorage). */
+const NAME_SETTING = 'heloterm.name';
+
+/** A name kept from before, if it is still one the bridge takes (storage is the user's to edit); else ''. */
+function keptName(kept: string | null): string {
+  return kept !== null && kept.length <= MAX_TRAINEE_NAME && !/[\x00-\x1f\x7f-\x9f]/.test(kept) ? kept : '';
+}
 
 /** Errors after which no SMTP connection is open (the connect attempt failed or there was none). */
 const CONNECT_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -92,8 +102,12 @@ export function startApp(boot: BootHandOver): void {
     },
     () => reportProgress(),
   );
-  /** The name given with `/name`, for the instructor's class view; '' when none. */
-  let traineeName = '';
+  /**
+   * The name given with `/name`, for the instructor's class view; '' when none. Kept in this tab across a reload, not
+   * in the browser: on a machine a class shares, the next trainee starts without it.
+   */
+  let traineeName = keptName(readTabSetting(NAME_SETTING));
+  if (traineeName !== '') transcript.note(`name: ${traineeName}`, performance.now());
   /** The last `progress` the bridge was sent, as JSON: a change is sent, the same one not again. */
   let progressSent = '';
   /** Tells the bridge where this page is in the lessons, and its name, when that changed (or `again`, after hello). */
@@ -326,6 +340,7 @@ export function startApp(boot: BootHandOver): void {
               );
             }
             traineeName = local.name;
+            writeTabSetting(NAME_SETTING, traineeName);
             transcript.note(`name: ${traineeName}`, performance.now());
             reportProgress();
             return view.write(formatNote(`an instructor's class view now shows this page as ${traineeName} (the name goes nowhere else)`));

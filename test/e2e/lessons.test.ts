@@ -280,6 +280,12 @@ describe('the instructor\'s class view in Chromium', () => {
     expect(await row.locator('.step.stuck').count()).toBe(0);
     expect(await view.locator('#class-status').textContent()).toMatch(/^1 page open\./);
 
+    // A reload keeps the name (in the tab), and the class view shows the new page by it, its lesson not begun.
+    await trainee.reload();
+    await expect.poll(() => view.locator('#class-table tbody tr', { hasText: 'Alice Martin' }).allTextContents(), { timeout: 10_000 }).toEqual([
+      expect.stringMatching(/Alice Martin.*none/),
+    ]);
+
     // Without the key, the page says how to get it, and shows no one.
     const keyless = await pages.open(`${app().url}class.html`, { alongside: true });
     await expect.poll(() => keyless.locator('#class-status').textContent(), { timeout: 10_000 }).toMatch(/needs the instructor's key/);
