@@ -42,24 +42,66 @@ const LIGHT_TERMINAL: ITheme = {
 };
 
 /**
- * The least contrast xterm gives text on the light page (WCAG AA: 4.5): it darkens a colour that falls short. xterm
- * asks only half of it of dim text (the notes and annotations), which it draws at half opacity: too pale on white,
- * so the light page draws dim text at DIM_ALPHA instead (dimRules).
+ * The least contrast text is drawn with (WCAG 2.1 SC 1.4.3, level AA: 4.5:1). xterm darkens a colour that falls short
+ * on the light page, but asks only half of it of dim text (the notes and annotations), which it draws at half
+ * opacity: 2.7:1 on the dark page, 2:1 on white. Dim text is drawn by dimRules instead, on both pages.
  */
-const LIGHT_CONTRAST = 4.5;
-/** Dim text's opacity on the light page, as two hex digits (xterm's is 80, a half). */
-const DIM_ALPHA = 'd9';
+const MIN_CONTRAST = 4.5;
+/** xterm's dim: half its colour over the background; a dim colour is drawn no fainter than this, and no stronger. */
+const DIM_MIN_OPACITY = 0.5;
+/** Steps in which a dim colour is strengthened until it reads. */
+const DIM_STEP = 0.05;
 /** The ANSI colours our text uses (render.ts SGR): 1 red to 6 cyan. */
 const ANSI_NAMES = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan'] as const;
 
+/** "#rrggbb" as numbers 0-255; null for anything else. */
+function rgb(hex: string | undefined): [number, number, number] | null {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex ?? '');
+  return m === null ? null : [parseInt(m[1] ?? '0', 16), parseInt(m[2] ?? '0', 16), parseInt(m[3] ?? '0', 16)];
+}
+
+/** Relative luminance (WCAG 2.1, the definition under SC 1.4.3). */
+function luminance([r, g, b]: readonly number[]): number {
+  const lin = (c = 0): number => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** The contrast ratio of two colours (WCAG 2.1), from 1 to 21. */
+export function contrast(a: readonly number[], b: readonly number[]): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
+}
+
 /**
- * CSS that draws dim text on the light page at DIM_ALPHA of its colour: above xterm's own rules (one class more),
- * only while the light page is on.
+ * `fg` dimmed over `bg` as far as contrast allows: mixed with the background at the lowest opacity from
+ * DIM_MIN_OPACITY up that still reads at MIN_CONTRAST (the colour itself when none does), as "#rrggbb".
  */
-export function dimRules(theme: ITheme): string {
-  const on = ':root[data-theme="light"] .xterm .xterm-rows';
-  const rules = [`${on} .xterm-dim { color: ${theme.foreground}${DIM_ALPHA}; }`];
-  ANSI_NAMES.forEach((name, i) => rules.push(`${on} .xterm-fg-${i}.xterm-dim { color: ${theme[name]}${DIM_ALPHA}; }`));
+export function dimColour(fg: string | undefined, bg: string | undefined): string | null {
+  const f = rgb(fg);
+  const b = rgb(bg);
+  if (f === null || b === null) return null;
+  let mixed: number[] = f;
+  for (let a = DIM_MIN_OPACITY; a < 1; a += DIM_STEP) {
+    mixed = f.map((c, i) => Math.round(c * a + (b[i] ?? 0) * (1 - a)));
+    if (contrast(mixed, b) >= MIN_CONTRAST) break;
+    mixed = f;
+  }
+  return `#${mixed.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * CSS that draws dim text on one page (`theme`, the light page's or the dark one's) in dimColour: above xterm's own
+ * rules (one class more), only while that page is on.
+ */
+export function dimRules(theme: ITheme, page: Theme): string {
+  const on = `:root${page === 'light' ? '[data-theme="light"]' : ':not([data-theme="light"])'} .xterm .xterm-rows`;
+  const rules: string[] = [];
+  const add = (selector: string, colour: string | undefined): void => {
+    const dim = dimColour(colour, theme.background);
+    if (dim !== null) rules.push(`${on} ${selector} { color: ${dim}; }`);
+  };
+  add('.xterm-dim', theme.foreground);
+  ANSI_NAMES.forEach((name, i) => add(`.xterm-fg-${i}.xterm-dim`, theme[name]));
   return rules.join('\n');
 }
 
@@ -88,7 +130,7 @@ export class ThemeSwitch {
     this.button.classList.add('theme-switch');
     place.append(this.button);
     const style = document.createElement('style');
-    style.textContent = dimRules(LIGHT_TERMINAL);
+    style.textContent = `${dimRules(LIGHT_TERMINAL, 'light')}\n${dimRules(this.dark, 'dark')}`;
     document.head.append(style);
     this.apply(chosenTheme(location.search, readSetting(THEME_STORAGE_KEY)));
   }
@@ -103,7 +145,7 @@ export class ThemeSwitch {
     document.documentElement.dataset.theme = theme;
     document.querySelector('meta[name="color-scheme"]')?.setAttribute('content', theme);
     this.term.options.theme = light ? LIGHT_TERMINAL : this.dark;
-    this.term.options.minimumContrastRatio = light ? LIGHT_CONTRAST : this.darkContrast;
+    this.term.options.minimumContrastRatio = light ? MIN_CONTRAST : this.darkContrast;
     this.button.setAttribute('aria-pressed', String(light));
   }
 }

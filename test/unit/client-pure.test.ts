@@ -17,7 +17,7 @@ import { explainCode } from '../../shared/smtp/explain.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { completeHeaderLine, completeLine, localCommand } from '../../client/terminal/local-commands.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
-import { chosenTheme } from '../../client/ui/theme.js';
+import { chosenTheme, contrast, dimColour, dimRules } from '../../client/ui/theme.js';
 import { asciiAddressDomain, asciiDomain } from '../../client/ui/idn.js';
 import { onlyOnThisMachine, shareLink } from '../../client/ui/share-link.js';
 import { familyClash, familyOf, urlFamily } from '../../client/ui/connect-form.js';
@@ -335,5 +335,37 @@ describe('shareLink (/link)', () => {
     for (const h of ['192.0.2.2', '10.0.0.5', '[fd00::2]', 'heloterm.example.org', '127.0.0.1.example.org', 'localhost.example.org']) {
       expect(onlyOnThisMachine(h), h).toBe(false);
     }
+  });
+});
+
+describe('dim text that still reads (theme.ts)', () => {
+  const hex = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+  it('measures contrast as WCAG 2.1 does', () => {
+    expect(contrast(hex('#000000'), hex('#ffffff'))).toBeCloseTo(21, 5);
+    expect(contrast(hex('#777777'), hex('#ffffff'))).toBeCloseTo(4.48, 2);
+    expect(contrast(hex('#12151b'), hex('#12151b'))).toBe(1);
+  });
+
+  it('dims a colour as far as 4.5:1 allows, never below half, and leaves one that cannot dim as it is', () => {
+    for (const [fg, bg] of [['#7aa2f7', '#12151b'], ['#d6dbe4', '#12151b'], ['#1f5fd1', '#ffffff'], ['#1a7f37', '#ffffff']] as const) {
+      const dim = dimColour(fg, bg) ?? '';
+      expect(contrast(hex(dim), hex(bg)), `${fg} on ${bg}`).toBeGreaterThanOrEqual(4.5);
+      // Dimmer than the colour itself (nearer the background) where there is room.
+      expect(contrast(hex(dim), hex(bg)), `${fg} on ${bg}`).toBeLessThanOrEqual(contrast(hex(fg), hex(bg)));
+    }
+    // xterm's own dim of the dark page's foreground, half of it (#747880), falls short; one step stronger reads.
+    expect(contrast(hex('#747880'), hex('#12151b'))).toBeLessThan(4.5);
+    expect(dimColour('#d6dbe4', '#12151b')).toBe('#7e828a');
+    expect(dimColour('#1b1f27', '#12151b')).toBe('#1b1f27');
+    expect(dimColour('blue', '#12151b')).toBeNull();
+  });
+
+  it('writes one rule per colour, for its own page only', () => {
+    const css = dimRules({ background: '#12151b', foreground: '#d6dbe4', blue: '#7aa2f7' }, 'dark');
+    expect(css.split('\n')).toEqual([
+      `:root:not([data-theme="light"]) .xterm .xterm-rows .xterm-dim { color: ${dimColour('#d6dbe4', '#12151b')}; }`,
+      `:root:not([data-theme="light"]) .xterm .xterm-rows .xterm-fg-4.xterm-dim { color: ${dimColour('#7aa2f7', '#12151b')}; }`,
+    ]);
+    expect(dimRules({ background: '#ffffff', foreground: '#1d2430' }, 'light')).toMatch(/^:root\[data-theme="light"\] /);
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * The pages checked with axe-core (the rules of WCAG 2.1 A and AA it can test) in Chromium, as a user sees them:
+ * the terminal's page during a dialog, dark and light, and the instructor's class view with a trainee in it. The
+ * terminal's rows are DOM text: their colours, the dim notes and annotations among them, are checked too.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { helotermInChromium, waitForTerminal } from '../helpers/browser.js';
+
+const REPLY_TIMEOUT_MS = 10_000;
+const KEY = 'class-key-for-the-axe-tests-0123';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  help: string;
+  nodes: string[];
+}
+
+/** axe's violations on the page as it is (evaluated through the debugging protocol: the page's CSP does not apply). */
+async function violations(page: Page): Promise<Violation[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((r) => r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ': ' + (n.failureSummary || '')) })))`);
+}
+
+/** A dialog begun in a lesson, so that replies, annotations, notes, the lesson bar and the reply log are all there. */
+async function dialog(page: Page): Promise<void> {
+  await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the page');
+  await page.locator('button[data-lesson="refused-recipient"]').click();
+  await waitForTerminal(page, (t) => /↳ 220/.test(t), REPLY_TIMEOUT_MS, 'the greeting');
+  await page.locator('.xterm-helper-textarea').focus();
+  for (const line of ['EHLO trainee', 'MAIL FROM:<trainee@example.org>', 'RCPT TO:<nobody@practice.test>']) {
+    await page.keyboard.type(line);
+    await page.keyboard.press('Enter');
+  }
+  await waitForTerminal(page, (t) => /↳ 550/.test(t), REPLY_TIMEOUT_MS, 'the refusal');
+}
+
+describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
+  const { pages, app } = helotermInChromium(() => ({ classKey: KEY }));
+
+  it('finds nothing on the terminal\'s page during a dialog, dark or light', async () => {
+    for (const theme of ['dark', 'light']) {
+      const page = await pages.open(`${app().url}?theme=${theme}`);
+      await dialog(page);
+      expect(await violations(page), theme).toEqual([]);
+    }
+  });
+
+  it('finds nothing on the class view with a trainee in it', async () => {
+    const trainee = await pages.open(app().url);
+    await dialog(trainee);
+    const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
+    await view.locator('#class-table tbody tr').first().waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await violations(view)).toEqual([]);
+  });
+});
