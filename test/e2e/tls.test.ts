@@ -226,6 +226,8 @@ describe('/ports in Chromium', () => {
   it('probes the form\'s host on the mail ports and the practice server\'s, and says what each did, in the reply log too', async () => {
     const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the page');
+    // The app points the form at the practice server once the bridge has said where it is (the boot script shows 25).
+    await expect.poll(() => page.locator('input[name="port"]').inputValue(), { timeout: REPLY_TIMEOUT_MS }).not.toBe('25');
     const practicePort = Number(await page.locator('input[name="port"]').inputValue());
     await page.locator('.xterm-helper-textarea').focus();
     await page.keyboard.type(`/ports`);
