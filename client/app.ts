@@ -11,7 +11,7 @@
  */
 import type { BootHandOver } from './boot/hand-over.js';
 import type { EarlyEvent } from './boot/early.js';
-import { explainQuoted, reportReply } from '../shared/smtp/report.js';
+import { explainQuoted, refusalNote, reportReply } from '../shared/smtp/report.js';
 import { explainEnhanced } from '../shared/smtp/explain.js';
 import { TerminalView } from './terminal/view.js';
 import './app.css';
@@ -241,6 +241,10 @@ export function startApp(boot: BootHandOver): void {
     const report = reportReply(n, ex);
     reports.add(report);
     log.add(report);
+    // A refusal's meaning and likely cause go into the transcript too, for whoever reads it in a ticket without
+    // heloterm (a '#' line: pasted back, the transcript reads as before); after the reply, once it is recorded.
+    const why = refusalNote(report);
+    if (why !== null) queueMicrotask(() => transcript.note(why, now));
     const checked = ex.kind === 'greeting' ? '' : checks.replied(ex);
     const slow = report.slow !== null && !slowSaid.has(report.slow.id);
     if (report.slow !== null) slowSaid.add(report.slow.id);

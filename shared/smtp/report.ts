@@ -79,3 +79,13 @@ export function explainQuoted(n: number, text: string): ReplyReport | null {
   const reply = quotedReply(text.slice(from, MAX_EXPLAIN_CHARS));
   return reply === null ? null : { ...reportReply(n, quotedExchange(reply, 'unsolicited', null)), explained: '/explain' };
 }
+
+/**
+ * A refusal (4xx, 5xx) as a line of the saved transcript: its meaning, and the likely cause heloterm recognised with
+ * what to do, for whoever reads the transcript in a ticket without heloterm; null for any other reply.
+ */
+export function refusalNote(r: ReplyReport): string | null {
+  if (r.annotation.cls !== 4 && r.annotation.cls !== 5) return null;
+  const likely = r.vendor[0];
+  return `↳ ${r.annotation.summary}${likely === undefined ? '' : `; likely: ${likely.title}. ${likely.action}`}`;
+}

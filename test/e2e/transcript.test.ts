@@ -137,6 +137,24 @@ describe('the transcript in Chromium', () => {
     expect(dialog).toContain('S: 235 2.7.0 Authentication successful');
   });
 
+  it('notes under a refusal what it means and its likely cause, for a reader without heloterm; pasted back, as before', async () => {
+    const page = await pages.open(`${app().url}?connect=1`);
+    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), TIMEOUT_MS, 'the greeting');
+    await type(page, 'HELO trainee', /^250 /m);
+    await type(page, 'MAIL FROM:<trainee@example.org>', /^250 /m);
+    await type(page, 'RCPT TO:<nobody@practice.test>', /^550 /m);
+    await type(page, 'RCPT TO:<alice@practice.test>', /^250 /m);
+    const { text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
+    const lines = text.split('\n').map((l) => l.replace(/^ *\d+\.\d{3} /, ''));
+    const refused = lines.findIndex((l) => l.startsWith('S: 550 '));
+    expect(lines[refused + 1]).toBe('# ↳ 550 Mailbox unavailable · 5.1.1 Bad destination mailbox address');
+    // Only refusals: no note under a 250.
+    expect(lines.filter((l) => l.startsWith('# ↳ '))).toHaveLength(1);
+    // Pasted back, the note is a note: the same four replies are explained.
+    await explainPasted(page, text);
+    await waitForTerminal(page, (t) => t.includes('-- end of the explained transcript: 5 replies'), TIMEOUT_MS, 'the explained transcript');
+  });
+
   it('explains a saved transcript pasted back ("Paste & explain", /replay): every reply, as when it was received', async () => {
     const page = await openOverTls();
     await type(page, `AUTH PLAIN ${CREDENTIALS}`, /^235 /m, `AUTH PLAIN ${hidden(CREDENTIALS)}`);

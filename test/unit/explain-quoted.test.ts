@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { formatExplained } from '../../client/terminal/render-replies.js';
-import { MAX_EXPLAIN_CHARS, explainQuoted } from '../../shared/smtp/report.js';
+import { MAX_EXPLAIN_CHARS, explainQuoted, refusalNote } from '../../shared/smtp/report.js';
 import { initialState } from '../../shared/smtp/session.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 
@@ -55,5 +55,17 @@ describe('/explain in the terminal', () => {
     expect(out[1]).toBe('550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local recipient table');
     expect(out[2]).toMatch(new RegExp(`^  ${ANNOTATION_MARK} 550 .*\\[3\\]$`));
     expect(out[3]).toMatch(/^ {2}⚑ likely: /);
+  });
+});
+
+describe('a refusal as a line of the saved transcript (refusalNote)', () => {
+  it('gives a refusal\'s meaning and the likely cause with what to do, and nothing for a reply that is not one', () => {
+    const greylisted = explainQuoted(1, '450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html');
+    const note = greylisted === null ? null : refusalNote(greylisted);
+    expect(note).toMatch(/^↳ 450 .* · 4\.2\.0 .*; likely: .*[Gg]reylist.*\. \S/);
+    const unknown = explainQuoted(2, '550 5.1.1 <nobody@example.org>: no such mailbox here');
+    expect(unknown === null ? null : refusalNote(unknown)).toBe('↳ 550 Mailbox unavailable · 5.1.1 Bad destination mailbox address');
+    const ok = explainQuoted(3, '250 2.1.5 Ok');
+    expect(ok === null ? 'none' : refusalNote(ok)).toBeNull();
   });
 });
