@@ -11,8 +11,7 @@
  * answers are shown in the terminal, the reply log and the transcript.
  */
 import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, IpFamily, MxAnswer, MxMessage, PortsMessage, PracticeInfo, ProbePort, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
-import { MAX_PROBE_PORTS } from '../../shared/protocol/app-limits.js';
-import { MAIL_PORTS, probePort, readPorts } from '../../shared/smtp/port-review.js';
+import { portsToProbe, readPorts } from '../../shared/smtp/port-review.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { readDnsbl } from '../../shared/smtp/dnsbl.js';
@@ -317,15 +316,10 @@ export class ServerChecks {
    * and the practice server's own when it is the practice server's address).
    */
   ports(host: string, ports: readonly number[], family: IpFamily | null): void {
-    const allowed = new Set(this.allowedPorts);
-    const practicePort = this.practice !== null && host === this.practice.host ? [this.practice.port] : [];
-    const wanted = ports.length > 0 ? [...ports] : [...MAIL_PORTS, ...practicePort].filter((p) => allowed.has(p));
-    const refused = wanted.filter((p) => !allowed.has(p));
-    if (refused.length > 0) {
-      return this.deps.write(formatNote(`this heloterm does not dial port ${refused.join(', ')}: it dials ${[...allowed].join(', ')} (the operator's --allow-port)`));
-    }
-    if (wanted.length === 0) return this.deps.write(formatNote(`this heloterm dials none of the mail ports: it dials ${[...allowed].join(', ')}; name them: /ports ${host} PORT`));
-    const probes = wanted.slice(0, MAX_PROBE_PORTS).map(probePort);
+    const practicePort = this.practice !== null && host === this.practice.host ? this.practice.port : null;
+    const chosen = portsToProbe(host, ports, this.allowedPorts, practicePort);
+    if ('none' in chosen) return this.deps.write(formatNote(chosen.none));
+    const { probes } = chosen;
     this.deps.write(formatNote(`dialling ${host}${family === null ? '' : ` over IPv${family}`} on port ${probes.map((p) => p.port).join(', ')} at once…`));
     if (!this.ask({ type: 'ports', host, ports: probes, ...(family === null ? {} : { family }) })) this.deps.write(formatNote(NOT_SENT));
   }

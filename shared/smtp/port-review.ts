@@ -7,6 +7,7 @@
  * Rests on RFC 5321 §4.5.4.2 and RFC 5068 (port 25, and access providers blocking it), RFC 6409 §3.1 (submission on
  * 587), RFC 8314 §3.3 (implicit TLS on 465) and RFC 2033 (LMTP).
  */
+import { MAX_PROBE_PORTS } from '../protocol/app-limits.js';
 import type { PortOutcome, PortsMessage, ProbePort } from '../protocol/messages.js';
 import { SMTP_PORT, SUBMISSION_PORT, SUBMISSIONS_PORT } from './ports.js';
 import type { Finding } from './types.js';
@@ -17,6 +18,21 @@ export const MAIL_PORTS: readonly number[] = [SMTP_PORT, SUBMISSIONS_PORT, SUBMI
 /** Implicit TLS where it is the rule (465), plain text (STARTTLS later) elsewhere. */
 export function probePort(port: number): ProbePort {
   return { port, tls: port === SUBMISSIONS_PORT ? 'implicit' : 'none' };
+}
+
+/**
+ * The ports `/ports` dials: those named (`named`), else the mail ports among those the bridge dials (`allowed`), and
+ * the practice server's own (`practicePort`) when the host is its address; or why it dials none (a port named that
+ * the bridge does not dial, more than it dials at once, none left).
+ */
+export function portsToProbe(host: string, named: readonly number[], allowed: readonly number[], practicePort: number | null): { probes: ProbePort[] } | { none: string } {
+  const dials = new Set(allowed);
+  const refused = named.filter((p) => !dials.has(p));
+  if (refused.length > 0) return { none: `this heloterm does not dial port ${refused.join(', ')}: it dials ${allowed.join(', ')} (the operator's --allow-port)` };
+  if (named.length > MAX_PROBE_PORTS) return { none: `at most ${MAX_PROBE_PORTS} ports at once: /ports ${host} ${named.slice(0, MAX_PROBE_PORTS).join(' ')}` };
+  const wanted = named.length > 0 ? named : [...MAIL_PORTS, ...(practicePort === null ? [] : [practicePort])].filter((p) => dials.has(p));
+  if (wanted.length === 0) return { none: `this heloterm dials none of the mail ports: it dials ${allowed.join(', ')}; name them: /ports ${host} PORT` };
+  return { probes: wanted.slice(0, MAX_PROBE_PORTS).map(probePort) };
 }
 
 /** What a port is for, in a few words (`practicePort`: the practice server's, when probing its address). */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeClientMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 import { PROTOCOL_VERSION, type PortOutcome, type PortsMessage } from '../../shared/protocol/messages.js';
-import { MAIL_PORTS, probePort, readPorts } from '../../shared/smtp/port-review.js';
+import { MAIL_PORTS, portsToProbe, probePort, readPorts } from '../../shared/smtp/port-review.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 
@@ -45,6 +45,17 @@ describe('readPorts', () => {
     // One port alone says nothing of a pattern.
     expect(texts(probed(outcome(25, 'timeout')))).toHaveLength(1);
     expect(readPorts('x', { kind: 'none', reason: 'not-found', detail: 'x has no address' }).findings).toEqual([{ tone: 'bad', text: 'not probed: x has no address' }]);
+  });
+
+  it('chooses the ports to dial: those named if the bridge dials them all, else its mail ports and the practice server\'s', () => {
+    const allowed = [25, 465, 587, 2525, 40000];
+    expect(portsToProbe('mx.example.org', [], allowed, null)).toEqual({ probes: MAIL_PORTS.map(probePort) });
+    expect(portsToProbe('127.0.0.1', [], allowed, 40000)).toEqual({ probes: [...MAIL_PORTS, 40000].map(probePort) });
+    expect(portsToProbe('mx.example.org', [587, 25], allowed, null)).toEqual({ probes: [probePort(587), probePort(25)] });
+    expect(portsToProbe('mx.example.org', [], [40000], null)).toEqual({ none: 'this heloterm dials none of the mail ports: it dials 40000; name them: /ports mx.example.org PORT' });
+    expect(portsToProbe('mx.example.org', [25, 26], allowed, null)).toEqual({ none: "this heloterm does not dial port 26: it dials 25, 465, 587, 2525, 40000 (the operator's --allow-port)" });
+    const many = [25, 465, 587, 2525, 40000, 24, 26];
+    expect(portsToProbe('x', many, many, null)).toEqual({ none: 'at most 6 ports at once: /ports x 25 465 587 2525 40000 24' });
   });
 
   it('dials 465 with TLS at once, the others in plain text', () => {
