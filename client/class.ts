@@ -12,6 +12,7 @@ import './class.css';
 import { CLASS_SESSIONS_PATH, decodeClassSnapshot, type ClassSnapshot, type Trainee } from '../shared/protocol/class.js';
 import { tokenProblem } from '../shared/protocol/token.js';
 import { required } from './dom.js';
+import { classTally, formatTally } from './ui/class-tally.js';
 
 const POLL_MS = 2000;
 const KEY_STORAGE_KEY = 'heloterm.classKey';
@@ -82,11 +83,16 @@ function show(snapshot: ClassSnapshot): void {
     n === 0 ? 'No trainee page is open on this heloterm yet. Trainees open the address heloterm printed "from other machines".' : `${n} page${n === 1 ? '' : 's'} open. A trainee types /name and a name to be shown by it.`;
   table.hidden = n === 0;
   table.tBodies[0]?.replaceChildren(...snapshot.trainees.map((t) => row(t, snapshot)));
+  const tally = formatTally(classTally(snapshot));
+  const lessons = required('#class-lessons', HTMLParagraphElement);
+  lessons.textContent = tally === '' ? '' : `Lessons: ${tally}.`;
+  lessons.hidden = tally === '';
 }
 
 function say(text: string): void {
   required('#class-status', HTMLParagraphElement).textContent = text;
   required('#class-table', HTMLTableElement).hidden = true;
+  required('#class-lessons', HTMLParagraphElement).hidden = true;
 }
 
 async function poll(key: string): Promise<void> {

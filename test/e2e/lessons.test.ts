@@ -266,6 +266,7 @@ describe('the instructor\'s class view in Chromium', () => {
     expect(new URL(view.url()).hash).toBe('');
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/1\. The eight steps: a test message by hand\s*step 2 of \d+/);
     expect(await row.locator('td').nth(4).textContent()).toBe('the practice server');
+    expect(await view.locator('#class-lessons').textContent()).toBe('Lessons: 1 · Eight steps: 1 in hand.');
 
     await trainee.locator('.xterm-helper-textarea').focus();
     await trainee.keyboard.type('HELO trainee');

@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
+import { classTally, formatTally } from '../../client/ui/class-tally.js';
 
 const seat = (over: Partial<Seat>): Seat => ({ seat: 1, address: '192.0.2.31', openedAt: 0, lastFrameAt: 0, progress: null, target: null, toPractice: false, ...over });
 
@@ -117,5 +118,30 @@ describe('/name typed', () => {
     expect(localCommand('/name', state)).toEqual({ kind: 'name', name: null });
     const long = localCommand(`/name ${'x'.repeat(41)}`, state);
     expect(long?.kind === 'text' ? long.text : '').toContain('at most 40 characters');
+  });
+});
+
+describe('the class view\'s line on the lessons', () => {
+  it('counts for each lesson begun or done the pages that did it and those at it, in the list\'s order', () => {
+    const t = (seat: number, done: number[], lesson: number | null) => ({
+      seat,
+      address: '192.0.2.31',
+      name: '',
+      lesson: lesson === null ? null : { number: lesson, title: '', step: 1, steps: 5, retries: 0 },
+      done,
+      target: null,
+      toPractice: false,
+      idleS: 0,
+      openS: 0,
+    });
+    const lessons = LESSONS.map((l, i) => ({ number: i + 1, title: l.title, short: l.short }));
+    const tally = classTally({ trainees: [t(1, [1], 2), t(2, [1, 2], 3), t(3, [], 2), t(4, [], null)], lessons });
+    expect(tally).toEqual([
+      { number: 1, short: 'Eight steps', done: 2, inHand: 0 },
+      { number: 2, short: 'Refused recipient', done: 1, inHand: 2 },
+      { number: 3, short: LESSONS[2]?.short, done: 0, inHand: 1 },
+    ]);
+    expect(formatTally(tally)).toBe(`1 · Eight steps: 2 done; 2 · Refused recipient: 1 done, 2 in hand; 3 · ${LESSONS[2]?.short}: 1 in hand`);
+    expect(formatTally(classTally({ trainees: [t(1, [], null)], lessons }))).toBe('');
   });
 });
