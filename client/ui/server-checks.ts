@@ -350,7 +350,8 @@ export class ServerChecks {
     this.mxAnswers.set(m.domain, m.answer);
     if (this.mxAnswers.size > MAX_STS_POLICIES) this.mxAnswers.delete(this.mxAnswers.keys().next().value ?? m.domain);
     if (r.connectTo !== null && this.deps.pointFormAt(r.connectTo, SMTP_PORT)) {
-      this.deps.write(formatNote(`the connect form now points at ${showControls(r.connectTo)} port ${SMTP_PORT}: press Connect`));
+      const host = showControls(r.connectTo);
+      this.deps.write(formatNote(`the connect form now points at ${host} port ${SMTP_PORT}: press Connect (or /ports ${host}: which of its mail ports answer)`));
     }
     if (m.policies !== undefined) {
       this.keepStsPolicy(m.domain, m.policies.mtaStsPolicy);
