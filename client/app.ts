@@ -89,7 +89,8 @@ const REACH_AGAIN_MAX_ATTEMPTS = 20;
 export function startApp(boot: BootHandOver): void {
   const { conn, token, urlTarget } = boot;
   const status = new StatusLine();
-  const hint = new PracticeHint((lesson) => startLesson(lesson, true));
+  // Opened from another machine: a class, where the hint says how a trainee gives the instructor's view a name.
+  const hint = new PracticeHint((lesson) => startLesson(lesson, true), !onlyOnThisMachine(location.hostname));
   const lessonBar = new LessonBar({ stop: () => view.write(stopLesson()), start: (lesson) => startLesson(lesson, true) });
   const transcript = new Transcript();
   // A lesson's notes go into the transcript after what made them: a reply is recorded once it has been rendered, and

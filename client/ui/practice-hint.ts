@@ -28,7 +28,11 @@ function stepItem(step: LessonStep): HTMLLIElement {
 export class PracticeHint {
   readonly element: HTMLElement;
 
-  constructor(private readonly onLesson: (lesson: Lesson) => void) {
+  /** `inClass`: the page was opened from another machine (a class), where `/name` is worth saying. */
+  constructor(
+    private readonly onLesson: (lesson: Lesson) => void,
+    private readonly inClass = false,
+  ) {
     this.element = document.createElement('section');
     this.element.className = 'practice-hint';
     this.element.setAttribute('aria-label', 'Practice server');
@@ -64,6 +68,11 @@ export class PracticeHint {
       gone as Node,
       ' is accepted, then bounced, on purpose.',
     );
+    if (this.inClass) {
+      const name = document.createElement('code');
+      name.textContent = '/name';
+      intro.append(' In a class, type ', name, ' and your name: your instructor\'s class view shows you by it.');
+    }
 
     const details = document.createElement('details');
     const summary = document.createElement('summary');
