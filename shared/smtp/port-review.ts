@@ -9,11 +9,11 @@
  */
 import { MAX_PROBE_PORTS } from '../protocol/app-limits.js';
 import type { PortOutcome, PortsMessage, ProbePort } from '../protocol/messages.js';
-import { SMTP_PORT, SUBMISSION_PORT, SUBMISSIONS_PORT } from './ports.js';
+import { ALTERNATIVE_SUBMISSION_PORT, LMTP_PORT, SMTP_PORT, SUBMISSION_PORT, SUBMISSIONS_PORT } from './ports.js';
 import type { Finding } from './types.js';
 
 /** The ports a probe asks for by default, among those the bridge allows: SMTP, both submission ports, 2525. */
-export const MAIL_PORTS: readonly number[] = [SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT, 2525];
+export const MAIL_PORTS: readonly number[] = [SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT, ALTERNATIVE_SUBMISSION_PORT];
 
 /** Implicit TLS where it is the rule (465), plain text (STARTTLS later) elsewhere. */
 export function probePort(port: number): ProbePort {
@@ -45,9 +45,9 @@ function purpose(port: number, practicePort: number | null): string {
       return 'submission with TLS at once (mail clients)';
     case SUBMISSION_PORT:
       return 'submission (mail clients: STARTTLS, then AUTH)';
-    case 2525:
+    case ALTERNATIVE_SUBMISSION_PORT:
       return 'an alternative to 587 some providers offer';
-    case 24:
+    case LMTP_PORT:
       return 'LMTP (delivery to mailboxes)';
     default:
       return 'another port';

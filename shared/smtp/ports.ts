@@ -6,3 +6,7 @@ export const SMTP_PORT = 25;
 export const SUBMISSIONS_PORT = 465;
 /** Submission (RFC 6409 §3.1), which uses STARTTLS rather than implicit TLS. */
 export const SUBMISSION_PORT = 587;
+/** Not assigned, but offered by many providers for submission where 587 is blocked on the way. */
+export const ALTERNATIVE_SUBMISSION_PORT = 2525;
+/** LMTP, the delivery service behind an MTA (RFC 2033 §4 leaves the port open; Dovecot's and Cyrus's habit). */
+export const LMTP_PORT = 24;
