@@ -2,13 +2,13 @@
  * `/ports`: which of a host's mail ports answer, as an admin finds out with `telnet host 25`, `telnet host 587` and
  * `openssl s_client -connect host:465` one after the other: each port is dialled at once (dial.ts, the target policy
  * as for a connection, the host's first address of the IP version asked for), its greeting read (for implicit TLS,
- * after the handshake), then QUIT is sent and the socket closed. Nothing else is ever written, and nothing at all
- * before the greeting is whole: a client that talks during postscreen's two-part greeting is taken for a spambot
+ * after the handshake), then EHLO (what it offers there: STARTTLS, AUTH) and QUIT, and the socket closed. Nothing
+ * else is ever written, and nothing at all before the greeting is whole: a client that talks during postscreen's two-part greeting is taken for a spambot
  * (PREGREET) and, where postscreen enforces it, its address refused for a day, this bridge's with it.
  */
 import type net from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { MAX_PROBE_TEXT } from '../shared/protocol/app-limits.js';
+import { MAX_PROBE_EHLO_LINES, MAX_PROBE_TEXT } from '../shared/protocol/app-limits.js';
 import { ERROR_CODES, type IpFamily, type PortOutcome, type PortsMessage, type ProbePort } from '../shared/protocol/messages.js';
 import { dial } from './dial.js';
 import type { BridgeError } from './net-errors.js';
@@ -80,12 +80,13 @@ async function probePort(
     text: clip(text),
     ms: Math.round(performance.now() - started),
     tls,
+    ehlo: null,
   });
   try {
     const { socket } = await dial({ host, port: p.port, tls: p.tls, timeoutMs: deps.connectMs ?? PROBE_CONNECT_MS, resolve: (h) => resolve(h, p.port), signal });
     const tls = socket instanceof TLSSocket ? { protocol: socket.getProtocol() ?? '', authorized: socket.authorized, authorizationError: errorText(socket.authorizationError) } : null;
-    const greeting = await firstLine(socket, deps.greetingMs ?? PROBE_GREETING_MS, signal);
-    return { outcome: done(greeting.outcome, greeting.text, tls), dnsError: null };
+    const greeting = await greetingOf(socket, deps.greetingMs ?? PROBE_GREETING_MS, signal);
+    return { outcome: { ...done(greeting.outcome, greeting.text, tls), ehlo: greeting.ehlo }, dnsError: null };
   } catch (e) {
     // dial() rejects only with a BridgeError; anything else is said as an error of this port.
     const err: BridgeError = typeof e === 'object' && e !== null && 'code' in e && 'message' in e ? (e as BridgeError) : { code: ERROR_CODES.NETWORK, message: String(e) };
@@ -111,49 +112,112 @@ function errorText(e: unknown): string | null {
   return clip(e instanceof Error ? e.message : String(e));
 }
 
+/** What one read of a reply gave: its lines, whole or begun, or why none came. */
+type ReadReply = { kind: 'whole' | 'partial'; lines: string[] } | { kind: 'none' | 'closed' } | { kind: 'error'; message: string };
+
 /**
- * The server's greeting, read within `waitMs`: its first line (without the line ending), once the reply is whole
- * (its last line "220 …", not "220-…"), then QUIT and the socket closed. A greeting whose first part came and not the
- * rest is `held`: the socket is closed without a word. Never rejects: a socket error, a close or the wait running
- * out is an outcome too.
+ * Reads the socket's replies one at a time (`next`), each whole once a line is not a continuation ("250-"), within a
+ * wait; what comes after a reply is kept for the next. Writes nothing.
  */
-function firstLine(socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<{ outcome: 'greeting' | 'held' | 'silent' | 'error'; text: string }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    let first: string | null = null;
-    const finish = (outcome: 'greeting' | 'held' | 'silent' | 'error', text: string): void => {
-      if (over) return;
-      over = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.off('data', onData);
-      socket.off('close', onClose);
-      // An error after this is of no interest; the socket must not be left without a listener.
-      socket.on('error', () => {});
-      if (outcome === 'greeting' && !socket.destroyed) {
-        socket.end('QUIT\r\n');
-        setTimeout(() => socket.destroy(), QUIT_LINGER_MS).unref();
-      } else socket.destroy();
-      resolve({ outcome, text });
-    };
-    const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
-      size += chunk.length;
-      const lines = Buffer.concat(chunks).toString('utf8').split('\n');
-      const whole = lines.slice(0, -1).map((l) => l.replace(/\r$/, ''));
-      first ??= whole[0] ?? null;
-      // Whole once a line is not a continuation ("220-"): the last line of the reply, or not SMTP at all.
-      if (whole.some((l) => !/^\d{3}-/.test(l))) finish('greeting', first ?? '');
-      else if (size >= MAX_GREETING_BYTES) finish(first === null ? 'greeting' : 'held', first ?? lines.join('\n'));
-    };
-    const onClose = (): void => finish(first === null ? 'silent' : 'held', first ?? 'the server closed the connection without a word');
-    const onAbort = (): void => finish('error', 'aborted');
-    const timer = setTimeout(() => finish(first === null ? 'silent' : 'held', first ?? `no greeting within ${waitMs / 1000} s`), waitMs);
-    socket.on('data', onData);
-    socket.once('close', onClose);
-    socket.once('error', (err) => finish('error', err.message));
-    signal.addEventListener('abort', onAbort);
-  });
+class ReplyReader {
+  private pending = '';
+  private size = 0;
+  private wake: (() => void) | null = null;
+  private ended: 'closed' | { message: string } | null = null;
+
+  constructor(private readonly socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.size += chunk.length;
+      this.pending += chunk.toString('utf8');
+      this.wake?.();
+    });
+    socket.once('close', () => this.end('closed'));
+    socket.on('error', (err) => this.end({ message: err.message }));
+  }
+
+  private end(why: 'closed' | { message: string }): void {
+    this.ended ??= why;
+    this.wake?.();
+  }
+
+  /** The next reply, within `waitMs`. */
+  next(waitMs: number, signal: AbortSignal): Promise<ReadReply> {
+    return new Promise((resolve) => {
+      const taken: string[] = [];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (r: ReadReply): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      };
+      const look = (): void => {
+        for (let lf = this.pending.indexOf('\n'); lf !== -1; lf = this.pending.indexOf('\n')) {
+          const line = this.pending.slice(0, lf).replace(/\r$/, '');
+          this.pending = this.pending.slice(lf + 1);
+          taken.push(line);
+          // Whole at a line that is not a continuation: the last line of the reply, or not SMTP at all.
+          if (!/^\d{3}-/.test(line)) return done({ kind: 'whole', lines: taken });
+        }
+        if (this.size >= MAX_GREETING_BYTES * 8) return done(taken.length === 0 ? { kind: 'whole', lines: [this.pending] } : { kind: 'partial', lines: taken });
+        if (this.ended !== null) return done(taken.length > 0 ? { kind: 'partial', lines: taken } : this.ended === 'closed' ? { kind: 'closed' } : { kind: 'error', message: this.ended.message });
+      };
+      const onAbort = (): void => done({ kind: 'error', message: 'aborted' });
+      timer = setTimeout(() => done(taken.length > 0 ? { kind: 'partial', lines: taken } : { kind: 'none' }), waitMs);
+      signal.addEventListener('abort', onAbort);
+      this.wake = look;
+      look();
+    });
+  }
+}
+
+/** The EHLO name a probe gives: the bridge's own address as an address literal (RFC 5321 §4.1.3), having no name. */
+function addressLiteral(address: string | undefined): string {
+  const a = (address ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.)/, '');
+  return a.includes(':') ? `[IPv6:${a}]` : `[${a}]`;
+}
+
+/**
+ * The server's greeting, read within `waitMs` once it is whole (its last line "220 …", not "220-…"); then EHLO, and
+ * the keywords of its answer (what it offers on this port: STARTTLS, AUTH…); then QUIT and the socket closed. A
+ * greeting whose first part came and not the rest is `held`: the socket is closed without a word; one that is not
+ * 220 gets QUIT at once. Never rejects: a socket error, a close or the wait running out is an outcome too.
+ */
+async function greetingOf(
+  socket: net.Socket,
+  waitMs: number,
+  signal: AbortSignal,
+): Promise<{ outcome: 'greeting' | 'held' | 'silent' | 'error'; text: string; ehlo: string[] | null }> {
+  const reader = new ReplyReader(socket);
+  const close = (quit: boolean): void => {
+    if (quit && !socket.destroyed) {
+      socket.end('QUIT\r\n');
+      setTimeout(() => socket.destroy(), QUIT_LINGER_MS).unref();
+    } else socket.destroy();
+  };
+  const greeting = await reader.next(waitMs, signal);
+  switch (greeting.kind) {
+    case 'none':
+      close(false);
+      return { outcome: 'silent', text: `no greeting within ${waitMs / 1000} s`, ehlo: null };
+    case 'closed':
+      close(false);
+      return { outcome: 'silent', text: 'the server closed the connection without a word', ehlo: null };
+    case 'error':
+      close(false);
+      return { outcome: 'error', text: greeting.message, ehlo: null };
+    case 'partial':
+      close(false);
+      return { outcome: 'held', text: greeting.lines[0] ?? '', ehlo: null };
+  }
+  const text = greeting.lines[0] ?? '';
+  if (!text.startsWith('220')) {
+    close(/^\d{3}[ -]/.test(text));
+    return { outcome: 'greeting', text, ehlo: null };
+  }
+  socket.write(`EHLO ${addressLiteral(socket.localAddress)}\r\n`);
+  const answer = await reader.next(waitMs, signal);
+  close(answer.kind !== 'error');
+  const ehlo = answer.kind === 'whole' && (answer.lines.at(-1) ?? '').startsWith('250') ? answer.lines.slice(1).map((l) => clip(l.slice(4))).slice(0, MAX_PROBE_EHLO_LINES) : null;
+  return { outcome: 'greeting', text, ehlo };
 }

@@ -39,8 +39,10 @@ export const MAX_TLSA_DATA_HEX = 128;
 
 /** Ports one `ports` probe dials at most (the mail ports: 25, 465, 587, 2525, and a local one or two). */
 export const MAX_PROBE_PORTS = 6;
-/** Characters of a probed port's text (its greeting's first line, or the error) at most. */
+/** Characters of a probed port's text (its greeting's first line, or the error) at most, and of an EHLO line. */
 export const MAX_PROBE_TEXT = 200;
+/** EHLO keyword lines a probed port's answer keeps at most (a long list runs to twenty). */
+export const MAX_PROBE_EHLO_LINES = 40;
 /** Longest trainee name a `progress` message carries (`/name`), in characters. */
 export const MAX_TRAINEE_NAME = 40;
 /** Most lesson ids a `progress` message lists as done. */

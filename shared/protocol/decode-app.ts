@@ -7,7 +7,7 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type MxAnswer,
@@ -136,13 +136,16 @@ const isOutcome = (x: unknown): x is PortOutcome['outcome'] => PORT_OUTCOMES.has
 
 function decodePortOutcome(x: unknown): PortOutcome | null {
   if (!isObj(x)) return null;
-  const { port, outcome, text, ms, tls } = x;
+  const { port, outcome, text, ms, tls, ehlo: e } = x;
   if (!isCount(port) || port < 1 || port > 65535 || !isOutcome(outcome) || !isStr(text, MAX_PROBE_TEXT + 1) || typeof ms !== 'number' || !(ms >= 0)) return null;
-  if (tls === null) return { port, outcome, text, ms, tls: null };
+  const ehloLine = (l: unknown): l is string => isStr(l, MAX_PROBE_TEXT + 1);
+  if (e !== null && !(Array.isArray(e) && e.length <= MAX_PROBE_EHLO_LINES && e.every(ehloLine))) return null;
+  const ehlo: string[] | null = e;
+  if (tls === null) return { port, outcome, text, ms, tls: null, ehlo };
   if (!isObj(tls) || !isStr(tls.protocol, 20) || typeof tls.authorized !== 'boolean') return null;
   const why = tls.authorizationError;
   if (why !== null && !isStr(why, 200)) return null;
-  return { port, outcome, text, ms, tls: { protocol: tls.protocol, authorized: tls.authorized, authorizationError: why } };
+  return { port, outcome, text, ms, tls: { protocol: tls.protocol, authorized: tls.authorized, authorizationError: why }, ehlo };
 }
 
 function decodePorts(m: Obj): Decoded<PortsMessage> {

@@ -610,6 +610,11 @@ export interface PortOutcome {
   text: string;
   ms: number;
   tls: { protocol: string; authorized: boolean; authorizationError: string | null } | null;
+  /**
+   * For a 220 greeting: the lines of the server's answer to EHLO after its first ("STARTTLS", "AUTH PLAIN LOGIN",
+   * "SIZE 10240000"), without the "250-"; null when it did not answer 250 (or no greeting came).
+   */
+  ehlo: string[] | null;
 }
 
 /** The answer to a `ports` probe: each port's outcome at the address dialled, or why none was dialled. */

@@ -10,6 +10,8 @@
 import { MAX_PROBE_PORTS } from '../protocol/app-limits.js';
 import type { PortOutcome, PortsMessage, ProbePort } from '../protocol/messages.js';
 import { ALTERNATIVE_SUBMISSION_PORT, LMTP_PORT, SMTP_PORT, SUBMISSION_PORT, SUBMISSIONS_PORT } from './ports.js';
+import { reviewEhlo } from './ehlo-review.js';
+import { isLoopback } from './rdns.js';
 import type { Finding } from './types.js';
 
 /** The ports a probe asks for by default, among those the bridge allows: SMTP, both submission ports, 2525. */
@@ -70,7 +72,7 @@ function portFinding(p: PortOutcome, practicePort: number | null): Finding {
       // 554 (RFC 5321 §3.1) or 421 at the greeting: it answers, but will take nothing on this connection.
       if (/^[45]\d\d/.test(p.text)) return { tone: 'warn', text: `${label} answers, and refuses at once: ${tls}${p.text} (${p.ms} ms)${code === 554 ? ': no SMTP service for this client' : ''}` };
       if (!p.text.startsWith('220')) return { tone: 'warn', text: `${label} answers, but not as a mail server: ${tls}${p.text} (${p.ms} ms)` };
-      return { tone: 'ok', text: `${label} ${tls}${p.text} (${p.ms} ms)` };
+      return { tone: 'ok', text: `${label} ${tls}${p.text} (${p.ms} ms)${offers(p.ehlo)}` };
     }
     case 'held':
       return {
@@ -92,6 +94,31 @@ function portFinding(p: PortOutcome, practicePort: number | null): Finding {
   }
 }
 
+/** The keywords of an EHLO answer, as the session model keeps them: upper case, with their parameters. */
+function extensionsOf(lines: readonly string[]): Map<string, string> {
+  return new Map(lines.map((l) => [(l.split(/\s+/, 1)[0] ?? '').toUpperCase(), l.slice(l.split(/\s+/, 1)[0]?.length ?? 0).trim()] as const));
+}
+
+/** What a port offers that decides how it may be used: TLS, logins, the size limit; '' when EHLO got no 250. */
+function offers(ehlo: readonly string[] | null): string {
+  if (ehlo === null) return '';
+  const x = extensionsOf(ehlo);
+  const shown = ['STARTTLS', 'AUTH', 'SIZE'].filter((k) => x.has(k)).map((k) => (x.get(k) === '' ? k : `${k} ${x.get(k)}`));
+  return `; offers ${shown.length === 0 ? 'none of STARTTLS, AUTH, SIZE' : shown.join(', ')}`;
+}
+
+/**
+ * What a port's EHLO answer says that is worth a look (ehlo-review.ts, as after EHLO by hand): no STARTTLS, a
+ * password mechanism before TLS, a submission port without logins; each named by its port.
+ */
+function ehloFindings(p: PortOutcome, loopback: boolean): Finding[] {
+  if (p.ehlo === null || p.outcome !== 'greeting') return [];
+  // 465 is submission over TLS: judged as 587 is once TLS is up.
+  const tls = p.tls !== null;
+  const review = reviewEhlo(extensionsOf(p.ehlo), { tls, port: p.port === SUBMISSIONS_PORT ? SUBMISSION_PORT : p.port, loopback });
+  return review.findings.filter((f) => f.tone === 'bad' || f.tone === 'warn').map((f) => ({ tone: f.tone, text: `${p.port}: ${f.text}` }));
+}
+
 const greets = (p: PortOutcome | undefined): boolean => p?.outcome === 'greeting' && p.text.startsWith('220');
 
 /** The findings of a probe of `host` (`practicePort`: the practice server's port, when `host` is its address). */
@@ -100,7 +127,8 @@ export function readPorts(host: string, answer: PortsMessage['answer'], practice
     return { head: `mail ports of ${host}:`, findings: [{ tone: answer.reason === 'not-found' ? 'bad' : 'warn', text: `not probed: ${answer.detail}` }], good: false };
   }
   const at = (port: number): PortOutcome | undefined => answer.ports.find((p) => p.port === port);
-  const findings = answer.ports.map((p) => portFinding(p, practicePort));
+  const loopback = isLoopback(answer.address);
+  const findings = [...answer.ports.map((p) => portFinding(p, practicePort)), ...answer.ports.flatMap((p) => ehloFindings(p, loopback))];
   const smtp = at(SMTP_PORT);
   const submission = [at(SUBMISSION_PORT), at(SUBMISSIONS_PORT)].filter((p) => p !== undefined);
   const answered = answer.ports.filter((p) => p.outcome === 'greeting' || p.outcome === 'held' || p.outcome === 'silent' || p.outcome === 'refused');
@@ -119,5 +147,5 @@ export function readPorts(host: string, answer: PortsMessage['answer'], practice
     findings.push({ tone: 'info', text: 'submission answers but port 25 does not greet: this host takes mail from its users, not from other servers; mail for its domain goes to its MX hosts (Find MX)' });
   }
   const good = findings.every((f) => f.tone === 'ok' || f.tone === 'info');
-  return { head: `mail ports of ${host} (${answer.address}), each dialled at once: the first line it sent, then QUIT`, findings, good };
+  return { head: `mail ports of ${host} (${answer.address}), each dialled at once: its greeting, what it offers after EHLO, then QUIT`, findings, good };
 }

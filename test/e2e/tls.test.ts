@@ -235,7 +235,7 @@ describe('/ports in Chromium', () => {
     const text = await waitForTerminal(page, (t) => t.includes('-- mail ports of 127.0.0.1 (127.0.0.1)'), REPLY_TIMEOUT_MS, 'the probe');
     expect(text).toContain(`-- dialling 127.0.0.1 on port 25, 465, 587, ${practicePort} at once…`);
     // The practice server greets; what listens on this machine's 25, 465 and 587 is this machine's affair.
-    expect(text).toMatch(new RegExp(`^ {3}✓ ${practicePort} the practice server: 220 practice\\.test ESMTP .* \\(\\d+ ms\\)$`, 'm'));
+    expect(text).toMatch(new RegExp(`^ {3}✓ ${practicePort} the practice server: 220 practice\\.test ESMTP .* \\(\\d+ ms\\); offers STARTTLS`, 'm'));
     expect(linesAfter(text, (l) => l.startsWith('-- mail ports of 127.0.0.1'), 4)).toHaveLength(4);
     const entry = page.locator('.reply-log li', { hasText: 'mail ports of 127.0.0.1' });
     await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });

@@ -22,11 +22,12 @@ describe('/ports through the bridge', () => {
   const opened: { close(): Promise<unknown> }[] = [];
   beforeAll(async () => {
     const cert = await makeCert({ cn: 'ports.test', names: ['127.0.0.1'] });
-    fakes.plain = await startFakeSmtp({ onConnect: ['220 ports.test ESMTP ready\r\n'] });
-    fakes.tls = await startFakeSmtp({ onConnect: [{ startTls: cert }, '220-ports.test ESMTP over TLS\r\n220 ready\r\n'] });
+    const ehlo = { match: /^EHLO /, reply: ['250-ports.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n'] };
+    fakes.plain = await startFakeSmtp({ onConnect: ['220 ports.test ESMTP ready\r\n'], rules: [ehlo] });
+    fakes.tls = await startFakeSmtp({ onConnect: [{ startTls: cert }, '220-ports.test ESMTP over TLS\r\n220 ready\r\n'], rules: [{ match: /^EHLO /, reply: ['250-ports.test\r\n250 AUTH PLAIN\r\n'] }] });
     fakes.silent = await startFakeSmtp({});
     // A greeting in two parts, as Postfix's postscreen sends it: the rest in time, or not.
-    fakes.parts = await startFakeSmtp({ onConnect: ['220-parts.test ESMTP\r\n', { pauseMs: 200 }, '220 parts.test ready\r\n'] });
+    fakes.parts = await startFakeSmtp({ onConnect: ['220-parts.test ESMTP\r\n', { pauseMs: 200 }, '220 parts.test ready\r\n'], rules: [ehlo] });
     fakes.held = await startFakeSmtp({ onConnect: ['220-held.test ESMTP\r\n', { pauseMs: 5000 }, '220 held.test ready\r\n'] });
     closed = await freePort();
     opened.push(...Object.values(fakes));
@@ -52,7 +53,7 @@ describe('/ports through the bridge', () => {
   }
   const plain = (port: number): ProbePort => ({ port, tls: 'none' });
 
-  it('says of each port whether it greeted (over TLS too), said nothing, or refused; sends QUIT and nothing else', async () => {
+  it('says of each port whether it greeted (over TLS too), what it offers, said nothing, or refused; sends EHLO and QUIT only', async () => {
     const client = await bridge();
     const ports = [plain(fakes.plain.port), { port: fakes.tls.port, tls: 'implicit' as const }, plain(fakes.silent.port), plain(closed)];
     client.send({ type: 'ports', host: '127.0.0.1', ports });
@@ -67,22 +68,25 @@ describe('/ports through the bridge', () => {
       [closed, 'refused', `connection refused: nothing listens on 127.0.0.1:${closed}`],
     ]);
     expect(answer.ports[0]?.tls).toBeNull();
+    // The EHLO answer's lines after the first, as the server wrote them.
+    expect(answer.ports.map((p) => p.ehlo)).toEqual([['PIPELINING', 'STARTTLS', 'AUTH PLAIN LOGIN'], ['AUTH PLAIN'], null, null]);
     expect(answer.ports[1]?.tls).toMatchObject({ protocol: expect.stringMatching(/^TLSv1\.[23]$/), authorized: false, authorizationError: expect.any(String) });
     // All at once: the silent port's wait, not the sum of the waits.
     expect(Math.max(...answer.ports.map((p) => p.ms))).toBeLessThan(WAIT_MS * 3);
 
-    // Only QUIT was written, after the greeting; nothing to the silent one, which was closed.
+    // Only EHLO (with the bridge's address as its name) and QUIT, after the greeting; nothing to the silent one.
     const quitted = await fakes.plain.connection();
-    await expect.poll(() => quitted.received().toString()).toBe('QUIT\r\n');
+    await expect.poll(() => quitted.received().toString()).toBe('EHLO [127.0.0.1]\r\nQUIT\r\n');
     const tlsConn = await fakes.tls.connection();
-    await expect.poll(() => tlsConn.received().toString()).toBe('QUIT\r\n');
+    await expect.poll(() => tlsConn.received().toString()).toBe('EHLO [127.0.0.1]\r\nQUIT\r\n');
     const silent = await fakes.silent.connection();
     await silent.ended;
     expect(silent.received().toString()).toBe('');
 
-    // Read as the page reads it.
+    // Read as the page reads it: a password mechanism before TLS on the plain port is worth a look.
     const r = readPorts('127.0.0.1', m.answer);
-    expect(r.findings.map((f) => f.tone)).toEqual(['ok', 'ok', 'warn', 'bad']);
+    expect(r.findings.map((f) => f.tone)).toEqual(['ok', 'ok', 'warn', 'bad', 'warn']);
+    expect(r.findings.at(-1)?.text).toMatch(new RegExp(`^${fakes.plain.port}: AUTH PLAIN LOGIN offered before TLS`));
   });
 
   it('writes nothing before a greeting in two parts is whole (postscreen), and nothing at all when its rest is late', async () => {
@@ -97,8 +101,8 @@ describe('/ports through the bridge', () => {
       ],
     });
     const parts = await fakes.parts.connection();
-    await expect.poll(() => parts.received().toString()).toBe('QUIT\r\n');
-    // QUIT came after the whole greeting went out, its last line included.
+    await expect.poll(() => parts.received().toString()).toBe('EHLO [127.0.0.1]\r\nQUIT\r\n');
+    // EHLO came after the whole greeting went out, its last line included.
     const lastLine = parts.log.findIndex((e) => e.dir === 'out' && e.bytes.toString().startsWith('220 '));
     expect(lastLine).toBeGreaterThan(0);
     expect(parts.log.findIndex((e) => e.dir === 'in')).toBeGreaterThan(lastLine);
@@ -137,7 +141,7 @@ describe('/ports through the bridge', () => {
   });
 
   it('dials every port at one address, the first resolved, though DNS answers each lookup in another order', async () => {
-    const second = await startFakeSmtp({ onConnect: ['220 second.test ESMTP\r\n'] });
+    const second = await startFakeSmtp({ onConnect: ['220 second.test ESMTP\r\n'], rules: [{ match: /^EHLO /, reply: ['250 second.test\r\n'] }] });
     opened.push(second);
     // Nothing listens on 127.0.0.2: a port dialled there would be refused.
     const orders = [['127.0.0.1', '127.0.0.2'], ['127.0.0.2', '127.0.0.1']];

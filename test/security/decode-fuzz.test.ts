@@ -91,13 +91,16 @@ describe('hostile frames of this round\'s messages', () => {
 
   it('are each answered by the page\'s decoders (a ports answer, a class snapshot)', () => {
     const r = random(7);
-    const outcome = { port: 25, outcome: 'greeting', text: '220 x', ms: 3, tls: null };
+    const outcome = { port: 25, outcome: 'greeting', text: '220 x', ms: 3, tls: null, ehlo: ['STARTTLS'] };
     const ports = { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', answer: { kind: 'probed', address: '192.0.2.1', ports: [outcome] } };
     const trainee = { seat: 1, address: '192.0.2.31', name: '', lesson: { number: 1, title: 't', step: 1, steps: 8, retries: 0 }, done: [1], target: null, toPractice: false, idleS: 0, openS: 0 };
     for (let i = 0; i < ROUNDS; i++) {
       const answer = mutate({ kind: 'probed', address: '192.0.2.1', ports: [mutate(outcome, r)] }, r);
       const d = decodeAnyServerMessage(JSON.stringify(i % 2 === 0 ? { ...ports, answer } : mutate(ports, r)));
-      if (d.ok && d.value.type === 'ports' && d.value.answer.kind === 'probed') expect(d.value.answer.ports.length).toBeLessThanOrEqual(MAX_PROBE_PORTS);
+      if (d.ok && d.value.type === 'ports' && d.value.answer.kind === 'probed') {
+        expect(d.value.answer.ports.length).toBeLessThanOrEqual(MAX_PROBE_PORTS);
+        for (const p of d.value.answer.ports) expect(p.ehlo === null || p.ehlo.every((l) => typeof l === 'string')).toBe(true);
+      }
       const snapshot = JSON.parse(JSON.stringify({ trainees: [mutate(trainee, r)], lessons: [mutate({ number: 1, title: 't', short: 's' }, r)] })) as unknown;
       const s = decodeClassSnapshot(snapshot);
       if (s !== null) for (const t of s.trainees) expect(Number.isInteger(t.seat) && t.seat >= 0).toBe(true);

@@ -10,26 +10,44 @@ import { MAIL_PORTS, portsToProbe, probePort, readPorts } from '../../shared/smt
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 
-const outcome = (port: number, o: PortOutcome['outcome'], text = ''): PortOutcome => ({ port, outcome: o, text, ms: 20, tls: null });
+const outcome = (port: number, o: PortOutcome['outcome'], text = '', ehlo: string[] | null = null): PortOutcome => ({ port, outcome: o, text, ms: 20, tls: null, ehlo });
 const probed = (...ports: PortOutcome[]): PortsMessage['answer'] => ({ kind: 'probed', address: '192.0.2.25', ports });
 const texts = (answer: PortsMessage['answer']) => readPorts('mx.example.org', answer).findings.map((f) => `${f.tone} ${f.text}`);
 
 describe('readPorts', () => {
   it('says what each port is for and how it answered', () => {
-    const tls: PortOutcome = { port: 465, outcome: 'greeting', text: '220 mx.example.org ESMTP', ms: 35, tls: { protocol: 'TLSv1.3', authorized: false, authorizationError: 'CERT_HAS_EXPIRED' } };
+    const tls: PortOutcome = { port: 465, outcome: 'greeting', text: '220 mx.example.org ESMTP', ms: 35, tls: { protocol: 'TLSv1.3', authorized: false, authorizationError: 'CERT_HAS_EXPIRED' }, ehlo: null };
     expect(texts(probed(outcome(25, 'greeting', '220 mx.example.org ESMTP Postfix'), tls, outcome(587, 'refused'), outcome(2525, 'timeout')))).toEqual([
       'ok 25   SMTP, server to server: 220 mx.example.org ESMTP Postfix (20 ms)',
       'ok 465  submission with TLS at once (mail clients): TLSv1.3, certificate not verified (CERT_HAS_EXPIRED); 220 mx.example.org ESMTP (35 ms)',
       'bad 587  submission (mail clients: STARTTLS, then AUTH): refused: nothing listens there (the host itself answered)',
       'bad 2525 an alternative to 587 some providers offer: no answer: a firewall drops it, on the way or at the host, or the host is down',
     ]);
-    expect(readPorts('mx.example.org', probed(outcome(25, 'greeting', '220 x'))).head).toBe('mail ports of mx.example.org (192.0.2.25), each dialled at once: the first line it sent, then QUIT');
+    expect(readPorts('mx.example.org', probed(outcome(25, 'greeting', '220 x'))).head).toBe('mail ports of mx.example.org (192.0.2.25), each dialled at once: its greeting, what it offers after EHLO, then QUIT');
   });
 
   it('says of a greeting held in two parts that nothing was sent, so as not to be taken for a spambot', () => {
     expect(texts(probed(outcome(25, 'held', '220-mx.example.org ESMTP')))[0]).toMatch(
       /^warn 25 .*: 220-mx\.example\.org ESMTP, then nothing more within the wait: a greeting held back in two parts, as Postfix's postscreen does .*heloterm sent nothing/,
     );
+  });
+
+  it('says what each port offers after EHLO, and what of it is worth a look, port by port', () => {
+    const lines = texts(
+      probed(
+        outcome(25, 'greeting', '220 mx.example.org ESMTP', ['PIPELINING', 'SIZE 10240000', 'STARTTLS']),
+        outcome(587, 'greeting', '220 mx.example.org ESMTP', ['PIPELINING', 'AUTH PLAIN LOGIN']),
+        { ...outcome(465, 'greeting', '220 mx.example.org ESMTP', ['PIPELINING']), tls: { protocol: 'TLSv1.3', authorized: true, authorizationError: null } },
+      ),
+    );
+    expect(lines[0]).toMatch(/^ok 25 .*\(20 ms\); offers STARTTLS, SIZE 10240000$/);
+    expect(lines[1]).toMatch(/; offers AUTH PLAIN LOGIN$/);
+    expect(lines[2]).toMatch(/; offers none of STARTTLS, AUTH, SIZE$/);
+    // 587 without STARTTLS and with a password mechanism before it; 465 without logins.
+    expect(lines.filter((l) => l.startsWith('bad 587: no STARTTLS'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('warn 587: AUTH PLAIN LOGIN offered before TLS'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('warn 465: no AUTH on the submission port'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('bad 25') || l.startsWith('warn 25'))).toEqual([]);
   });
 
   it('tells a greeting that refuses at once, and one that is no mail server\'s, from a greeting', () => {
