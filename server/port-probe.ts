@@ -23,8 +23,11 @@ export const PROBE_CONNECT_MS = 5000;
 export const PROBE_GREETING_MS = 8000;
 /** After QUIT, how long the server has to close before the socket is destroyed, in ms. */
 const QUIT_LINGER_MS = 1000;
-/** Bytes of a greeting read at most before its first line is taken. */
-const MAX_GREETING_BYTES = 2048;
+/**
+ * Bytes read from one port at most (a greeting and an answer to EHLO are a few hundred): past them the socket is
+ * destroyed, so that a server that streams cannot fill the bridge's memory in the seconds a probe waits.
+ */
+const MAX_READ_BYTES = 16 * 1024;
 
 export interface ProbeDeps {
   /** Resolves and checks the target for a port (target-policy.ts resolveTargets, as for a connection). */
@@ -127,8 +130,10 @@ class ReplyReader {
 
   constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
+      if (this.size >= MAX_READ_BYTES) return;
       this.size += chunk.length;
       this.pending += chunk.toString('utf8');
+      if (this.size >= MAX_READ_BYTES) socket.destroy();
       this.wake?.();
     });
     socket.once('close', () => this.end('closed'));
@@ -159,7 +164,11 @@ class ReplyReader {
           // Whole at a line that is not a continuation: the last line of the reply, or not SMTP at all.
           if (!/^\d{3}-/.test(line)) return done({ kind: 'whole', lines: taken });
         }
-        if (this.size >= MAX_GREETING_BYTES * 8) return done(taken.length === 0 ? { kind: 'whole', lines: [this.pending] } : { kind: 'partial', lines: taken });
+        // Past the limit without a whole reply: a reply begun ("250-…" and on), or something that is not SMTP at all.
+        if (this.size >= MAX_READ_BYTES) {
+          const begun = [...taken, this.pending.slice(0, MAX_PROBE_TEXT + 1)];
+          return done(/^\d{3}-/.test(begun[0] ?? '') ? { kind: 'partial', lines: begun } : { kind: 'whole', lines: begun });
+        }
         if (this.ended !== null) return done(taken.length > 0 ? { kind: 'partial', lines: taken } : this.ended === 'closed' ? { kind: 'closed' } : { kind: 'error', message: this.ended.message });
       };
       const onAbort = (): void => done({ kind: 'error', message: 'aborted' });

@@ -151,4 +151,16 @@ describe('/ports through the bridge', () => {
     expect(calls).toBe(2);
     expect(answer).toMatchObject({ kind: 'probed', address: '127.0.0.1', ports: [{ outcome: 'greeting' }, { outcome: 'greeting', text: '220 second.test ESMTP' }] });
   });
+
+  it('reads a few kilobytes of a port at most, and stops one that streams instead of greeting or answering EHLO', async () => {
+    const streaming = await startFakeSmtp({ onConnect: ['x'.repeat(40_000)] });
+    const chatty = await startFakeSmtp({ onConnect: ['220 chatty.test\r\n'], rules: [{ match: /^EHLO /, reply: [`250-${'y'.repeat(100_000)}`] }] });
+    opened.push(streaming, chatty);
+    const started = performance.now();
+    const answer = await probePorts('127.0.0.1', [plain(streaming.port), plain(chatty.port)], undefined, { resolve: async () => ['127.0.0.1'], connectMs: 5000, greetingMs: 5000 }, new AbortController().signal);
+    // Stopped at the limit, long before the waits ran out.
+    expect(performance.now() - started).toBeLessThan(4000);
+    expect(answer).toMatchObject({ kind: 'probed', ports: [{ outcome: 'greeting', ehlo: null }, { outcome: 'greeting', text: '220 chatty.test', ehlo: null }] });
+    if (answer.kind === 'probed') expect(answer.ports[0]?.text).toMatch(/^x{200}…$/);
+  });
 });
