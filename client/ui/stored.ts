@@ -4,35 +4,29 @@
  * then a setting still applies, but is not kept.
  */
 
-export function readSetting(key: string): string | null {
+/** `key` from the storage `store` gives (a getter: reading `localStorage` itself may throw), or null. */
+function read(store: () => Storage, key: string): string | null {
   try {
-    return localStorage.getItem(key);
+    return store().getItem(key);
   } catch {
     return null;
   }
 }
 
-export function writeSetting(key: string, value: string): void {
+function write(store: () => Storage, key: string, value: string): void {
   try {
-    localStorage.setItem(key, value);
+    store().setItem(key, value);
   } catch {
     // Not kept: the page still applies it.
   }
 }
+
+const browserWide = (): Storage => localStorage;
+const thisTab = (): Storage => sessionStorage;
+
+export const readSetting = (key: string): string | null => read(browserWide, key);
+export const writeSetting = (key: string, value: string): void => write(browserWide, key, value);
 
 /** A setting kept in this tab only, across reloads: gone when the tab closes. */
-export function readTabSetting(key: string): string | null {
-  try {
-    return sessionStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-export function writeTabSetting(key: string, value: string): void {
-  try {
-    sessionStorage.setItem(key, value);
-  } catch {
-    // Not kept: the page still applies it.
-  }
-}
+export const readTabSetting = (key: string): string | null => read(thisTab, key);
+export const writeTabSetting = (key: string, value: string): void => write(thisTab, key, value);
