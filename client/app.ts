@@ -36,7 +36,7 @@ import { formatReplay } from './terminal/render-transcript.js';
 import { readTranscript, replayTranscript, type ReplayStep } from '../shared/smtp/transcript-read.js';
 import { isBounce, readBounce } from '../shared/smtp/bounce-read.js';
 import { isHeaders, readHeaders } from '../shared/smtp/headers-read.js';
-import { PracticeHint } from './ui/practice-hint.js';
+import { PracticeHint, isPracticeTarget as isPracticeTargetOf } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { onlyOnThisMachine, shareLink } from './ui/share-link.js';
 import { asciiDomain } from './ui/idn.js';
@@ -429,8 +429,7 @@ export function startApp(boot: BootHandOver): void {
     form.setState(s);
   };
 
-  const isPracticeTarget = (t: Partial<ConnectTarget>): boolean =>
-    practice !== null && t.host === practice.host && t.port === practice.port && t.tls !== true;
+  const isPracticeTarget = (t: Partial<ConnectTarget>): boolean => isPracticeTargetOf(t, practice);
 
   /** The practice server's description, while it is the target; the lesson bar takes its place during a lesson. */
   const updateHint = (t: Partial<ConnectTarget>): void => {
@@ -631,7 +630,8 @@ export function startApp(boot: BootHandOver): void {
         if (failedAddresses.length > 0) view.write(formatNote(showControls(fallbackNote(failedAddresses, m.address, !failedOtherwise))));
         failedAddresses = [];
         failedOtherwise = false;
-        if (practice !== null && m.host === practice.host && m.port === practice.port) {
+        // By the address dialled: `telnet localhost <port>` reaches the practice server too, and /log follows it.
+        if (practice !== null && m.address === practice.host && m.port === practice.port) {
           practiceTrail = { entries: [{ kind: 'connect', at: epoch(at) }], open: true, n: ++practiceConnections };
         } else if (practiceTrail !== null) practiceTrail.open = false;
         clearTimeout(greetingWatch);

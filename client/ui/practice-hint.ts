@@ -7,7 +7,21 @@ import { LESSONS } from '../../shared/lessons/catalogue.js';
 import type { Lesson, LessonStep } from '../../shared/lessons/lesson.js';
 import { FULL_MAILBOX, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS } from '../../shared/practice/trouble.js';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
+import type { ConnectTarget } from './connect-form.js';
 import { shownLine } from '../terminal/render-lessons.js';
+
+/**
+ * Whether a connect target is the practice server: its address, or `localhost`, which the bridge dials at the practice
+ * server's address (target-policy.ts); its port; plain text (STARTTLS comes later); and not an IP version it does
+ * not listen on. Pure.
+ */
+export function isPracticeTarget(t: Partial<ConnectTarget>, practice: PracticeInfo | null): boolean {
+  if (practice === null || t.port !== practice.port || t.tls === true) return false;
+  const host = (t.host ?? '').toLowerCase().replace(/\.$/, '');
+  const v6 = practice.host.includes(':');
+  if (t.family !== undefined && t.family !== null && t.family !== (v6 ? 6 : 4)) return false;
+  return host === practice.host || (host === 'localhost' && (v6 ? practice.host === '::1' : practice.host.startsWith('127.')));
+}
 
 /** The eight steps of the seed's walk-through are the first lesson's steps: one source for both. */
 const EIGHT_STEPS = LESSONS[0];

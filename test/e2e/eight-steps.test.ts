@@ -230,6 +230,26 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('takes `telnet localhost PORT` for the practice server: its description stays, and /log follows the connection', async () => {
+    const practice = practiceInfo();
+    const page = await openPage();
+    await poll(async () => (await page.inputValue('input[name="port"]')) === String(practice.port), 5000, 'the port prefill');
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type(`telnet localhost ${practice.port}`);
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the 220 greeting');
+    expect(await page.inputValue('input[name="host"]')).toBe('localhost');
+    await send(page, 'HELO trainee', 250);
+    await send(page, 'QUIT', 221);
+    await expect.poll(() => page.locator('.practice-hint').isVisible()).toBe(true);
+    await page.keyboard.type('/log');
+    await page.keyboard.press('Enter');
+    const text = await waitForTerminal(page, (t) => t.includes('-- end of the explained log lines'), REPLY_TIMEOUT_MS, 'the explained log');
+    expect(text).toContain("-- the practice server's log of your last connection, in the format of Postfix's smtpd");
+    expect(text).toMatch(/disconnect from localhost\[[^\]]+\] helo=1 quit=1 commands=2/);
+    expect(pages.errors).toEqual([]);
+  });
+
   it('ticks implicit TLS when port 465 is typed, and unticks it for 25 and 587', async () => {
     const page = await openPage();
     await page.locator('button[data-action="theme"]').waitFor(); // the app has taken the form over

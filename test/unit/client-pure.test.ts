@@ -18,6 +18,7 @@ import { ReplyParser } from '../../shared/smtp/parser.js';
 import { completeHeaderLine, completeLine, localCommand } from '../../client/terminal/local-commands.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
 import { chosenTheme, contrast, dimColour, dimRules } from '../../client/ui/theme.js';
+import { isPracticeTarget } from '../../client/ui/practice-hint.js';
 import { asciiAddressDomain, asciiDomain } from '../../client/ui/idn.js';
 import { onlyOnThisMachine, shareLink } from '../../client/ui/share-link.js';
 import { familyClash, familyOf, urlFamily } from '../../client/ui/connect-form.js';
@@ -367,5 +368,19 @@ describe('dim text that still reads (theme.ts)', () => {
       `:root:not([data-theme="light"]) .xterm .xterm-rows .xterm-fg-4.xterm-dim { color: ${dimColour('#7aa2f7', '#12151b')}; }`,
     ]);
     expect(dimRules({ background: '#ffffff', foreground: '#1d2430' }, 'light')).toMatch(/^:root\[data-theme="light"\] /);
+  });
+});
+
+describe('the practice server as a connect target (practice-hint.ts)', () => {
+  const practice = { host: '127.0.0.1', port: 2526, domain: 'practice.test', mailboxes: [] };
+  it('is its address or localhost, on its port, in plain text, in the IP version it listens on', () => {
+    for (const t of [{ host: '127.0.0.1', port: 2526 }, { host: 'localhost', port: 2526 }, { host: 'LOCALHOST.', port: 2526, family: 4 as const }, { host: '127.0.0.1', port: 2526, tls: false, family: null }]) {
+      expect(isPracticeTarget(t, practice), JSON.stringify(t)).toBe(true);
+    }
+    for (const t of [{ host: '127.0.0.1', port: 25 }, { host: '127.0.0.1', port: 2526, tls: true }, { host: 'localhost', port: 2526, family: 6 as const }, { host: 'practice.test', port: 2526 }, {}]) {
+      expect(isPracticeTarget(t, practice), JSON.stringify(t)).toBe(false);
+    }
+    expect(isPracticeTarget({ host: '127.0.0.1', port: 2526 }, null)).toBe(false);
+    expect(isPracticeTarget({ host: 'localhost', port: 2526, family: 6 }, { ...practice, host: '::1' })).toBe(true);
   });
 });
