@@ -27,6 +27,7 @@ import { checksRelayByItself, isPrivateAddress, ownsByName, readRelayAnswer, rec
 import type { Exchange } from '../../shared/smtp/session.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { formatReport } from '../terminal/render-findings.js';
+import { isPracticeTarget } from './practice-hint.js';
 import { formatAddress, formatNote } from '../terminal/render.js';
 import { SMTP_PORT } from './connect-form.js';
 import type { LogEntry } from './reply-log.js';
@@ -316,7 +317,9 @@ export class ServerChecks {
    * and the practice server's own when it is the practice server's address).
    */
   ports(host: string, ports: readonly number[], family: IpFamily | null): void {
-    const practicePort = this.practice !== null && host === this.practice.host ? this.practice.port : null;
+    // The practice server's own port too, where the host is its address (or localhost, which reaches it).
+    const p = this.practice;
+    const practicePort = p !== null && isPracticeTarget({ host, port: p.port }, p) ? p.port : null;
     const chosen = portsToProbe(host, ports, this.allowedPorts, practicePort);
     if ('none' in chosen) return this.deps.write(formatNote(chosen.none));
     const { probes } = chosen;

@@ -246,6 +246,10 @@ describe('/ports in Chromium', () => {
     await page.keyboard.press('Enter');
     const refused = new RegExp(`^ {3}✗ ${closed} +another port: refused: nothing listens there`, 'm');
     await waitForTerminal(page, (t) => refused.test(t), REPLY_TIMEOUT_MS, 'the closed port');
+    // localhost reaches the practice server too: its port is dialled with the mail ports.
+    await page.keyboard.type('/ports localhost');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes(`-- dialling localhost on port 25, 465, 587, ${practicePort} at once…`), REPLY_TIMEOUT_MS, '/ports localhost');
     await page.keyboard.type('/ports 127.0.0.1 2526');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (t) => t.includes('-- this heloterm does not dial port 2526'), REPLY_TIMEOUT_MS, 'the port not dialled');
