@@ -316,9 +316,12 @@ export class ServerChecks {
    * `/ports`: which of `host`'s mail ports answer (`ports`: those asked for, else the mail ports the bridge dials,
    * and the practice server's own when it is the practice server's address).
    */
-  ports(host: string, ports: readonly number[], family: IpFamily | null): void {
-    // The practice server's own port too, where the host is its address (or localhost, which reaches it).
+  ports(named: string, ports: readonly number[], family: IpFamily | null): void {
+    // The practice server's own port too, where the host is its address (or localhost, which reaches it); its domain,
+    // not in DNS (RFC 6761 §6.2), stands for its address.
     const p = this.practice;
+    const host = p !== null && named.toLowerCase() === p.domain ? p.host : named;
+    if (host !== named) this.deps.write(formatNote(`${named} is the practice server's domain, not in DNS: dialling its address, ${host}`));
     const practicePort = p !== null && isPracticeTarget({ host, port: p.port }, p) ? p.port : null;
     const chosen = portsToProbe(host, ports, this.allowedPorts, practicePort);
     if ('none' in chosen) return this.deps.write(formatNote(chosen.none));

@@ -250,6 +250,10 @@ describe('/ports in Chromium', () => {
     await page.keyboard.type('/ports localhost');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (t) => t.includes(`-- dialling localhost on port 25, 465, 587, ${practicePort} at once…`), REPLY_TIMEOUT_MS, '/ports localhost');
+    // The practice server's domain is not in DNS: it stands for the practice server's address.
+    await page.keyboard.type('/ports practice.test');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes(`-- practice.test is the practice server's domain, not in DNS: dialling its address, 127.0.0.1`), REPLY_TIMEOUT_MS, '/ports practice.test');
     await page.keyboard.type('/ports 127.0.0.1 2526');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (t) => t.includes('-- this heloterm does not dial port 2526'), REPLY_TIMEOUT_MS, 'the port not dialled');
