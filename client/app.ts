@@ -537,7 +537,9 @@ export function startApp(boot: BootHandOver): void {
     if (!autoConnect) return;
     autoConnect = false;
     const target = form.read();
-    if (target !== null) connectTo(target);
+    // The browser shows what is wrong beside the field; the terminal says why nothing was dialled.
+    if (target === null) view.write(formatNote(`the link asks to connect, and the form cannot: ${form.problem()}`));
+    else connectTo(target);
   };
 
   // ?lesson=1 (or its id) starts a lesson once the practice server is known; ?connect=1 then connects as usual.

@@ -151,6 +151,11 @@ export class ConnectForm {
     return { host, port, tls: this.tls.checked, family };
   }
 
+  /** Why the fields, as read last, are not a target (the browser's words for the first field wrong), or ''. */
+  problem(): string {
+    return [this.host, this.port].find((f) => !f.validity.valid)?.validationMessage ?? '';
+  }
+
   /** What the fields hold now, unvalidated. */
   peek(): Partial<ConnectTarget> {
     const port = parsePort(this.port.value.trim());

@@ -194,6 +194,13 @@ describe('one IP version (telnet -4 / -6) in Chromium', () => {
     expect([v4.connections.length, v6.connections.length]).toEqual([0, 1]);
   });
 
+  it('says why a link that asks for IPv6 cannot reach an address of IPv4, and dials nothing', async () => {
+    const before = v4.connections.length + v6.connections.length;
+    const page = await pages.open(`${app().url}?host=127.0.0.1&port=${v4.port}&ip=6&connect=1`);
+    await waitForTerminal(page, (t) => t.includes('-- the link asks to connect, and the form cannot: 127.0.0.1 is an IPv4 address'), REPLY_TIMEOUT_MS, 'the note');
+    expect(v4.connections.length + v6.connections.length).toBe(before);
+  });
+
   it('dials IPv4 only when the form says so, and refuses telnet -6 with an IPv4 address without dialling', async () => {
     const page = await pages.open(app().url);
     await page.locator('input[name="host"]').fill('mx.dual.test');
