@@ -13,6 +13,7 @@ import { freePort, startFakeSmtp, type FakeScript, type FakeSmtp } from '../help
 import { handshake } from '../helpers/handshake.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 import { lookupOf } from '../helpers/lookup.js';
+import { greetedByPractice } from '../helpers/practice-client.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 import { PRACTICE_PASSWORD, PRACTICE_USER } from '../../server/practice/practice-server.js';
 
@@ -340,13 +341,7 @@ describe('upgrade guards', () => {
 
 describe('STARTTLS', () => {
   it('upgrades against the practice server; EHLO typed during STARTTLS waits for TLS; the trace says ESMTPS, then ESMTPSA', async () => {
-    const app = await startHeloterm({ port: 0, log: () => undefined });
-    cleanups.push(() => app.close());
-    const client = await WsTestClient.open(app.url);
-    cleanups.push(() => client.close());
-    const { practice } = await client.next('hello');
-    client.send({ type: 'connect', host: practice!.host, port: practice!.port, tls: 'none' });
-    expect((await client.nextReply()).code).toBe(220);
+    const { client } = await greetedByPractice(cleanups);
     client.line('EHLO trainee');
     const plainEhlo = await client.nextReply();
     expect(plainEhlo.lines.map((l) => l.text)).toContain('STARTTLS');

@@ -12,6 +12,7 @@ import { mapNetError, NoAddressOfVersion } from '../../server/net-errors.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 import { countingListener, type CountingListener } from '../helpers/counting-listener.js';
 import { lookupOf } from '../helpers/lookup.js';
+import { greetedByPractice } from '../helpers/practice-client.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -54,13 +55,7 @@ async function bridge(port: number, opts: HelotermOptions) {
 
 /** A bridge with its practice server, and a client that connected to it, was greeted and disconnected. */
 async function practiceGreets(opts: HelotermOptions) {
-  const app = await startHeloterm({ port: 0, log: () => undefined, ...opts });
-  cleanups.push(() => app.close());
-  const client = await WsTestClient.open(app.url);
-  cleanups.push(() => client.close());
-  const { practice } = await client.next('hello');
-  client.send({ type: 'connect', host: practice!.host, port: practice!.port, tls: 'none' });
-  expect((await client.nextReply()).code).toBe(220);
+  const { app, client, practice } = await greetedByPractice(cleanups, opts);
   client.send({ type: 'disconnect' });
   await client.next('closed');
   return { app, client, practice };
