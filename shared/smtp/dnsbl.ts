@@ -5,7 +5,8 @@
  * zen.spamhaus.org" refusals; and, from such a refusal's text, the `/dnsbl` command that makes it. Pure.
  */
 import type { DnsblListAnswer, DnsblMessage } from '../protocol/messages.js';
-import { isIPv4Literal, isIPv6Literal } from '../protocol/host.js';
+import { isIPv4Literal } from '../protocol/host.js';
+import { bracketedAddress } from './bracketed.js';
 import { DNSBL_ZONES } from './dnsbl-zones.js';
 import { isPrivateAddress } from './relay.js';
 import type { Finding } from './types.js';
@@ -57,8 +58,7 @@ export function readDnsbl(ip: string, answer: DnsblMessage['answer']): DnsblRepo
   return { head, findings, good: findings.every((f) => f.tone === 'ok' || f.tone === 'info') };
 }
 
-/** An address in brackets ("[203.0.113.5]", Postfix and others), or a dotted quad standing alone. */
-const BRACKETED = /\[(?:IPv6:)?([0-9A-Fa-f.:]{2,45})\]/g;
+/** A dotted quad standing alone (where no address is in brackets). */
 const DOTTED = /(?:^|[^\d.])((?:\d{1,3}\.){3}\d{1,3})(?![\d.]*\d)/;
 
 /**
@@ -66,10 +66,8 @@ const DOTTED = /(?:^|[^\d.])((?:\d{1,3}\.){3}\d{1,3})(?![\d.]*\d)/;
  * zen.spamhaus.org", "Rejected: 203.0.113.5 listed at …"), or null when it names none.
  */
 export function dnsblCommandIn(text: string): string | null {
-  for (const m of text.matchAll(BRACKETED)) {
-    const ip = m[1] ?? '';
-    if (isIPv4Literal(ip) || isIPv6Literal(ip)) return `/dnsbl ${ip.toLowerCase()}`;
-  }
+  const bracketed = bracketedAddress(text);
+  if (bracketed !== null) return `/dnsbl ${bracketed}`;
   const dotted = DOTTED.exec(text)?.[1];
   return dotted !== undefined && isIPv4Literal(dotted) ? `/dnsbl ${dotted}` : null;
 }

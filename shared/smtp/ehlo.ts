@@ -10,6 +10,7 @@
  * parameters into words: sizes, AUTH mechanisms, LIMITS pairs. It never throws, whatever the server sent.
  * Parameter text echoed into explanations goes through showControls, so server bytes cannot act on a terminal.
  */
+import { bracketedAddress } from './bracketed.js';
 import { showControls } from './escape.js';
 import {
   EHLO_GENERIC_PRIVATE,
@@ -78,8 +79,6 @@ const KEYWORD_LINE = /^([A-Za-z0-9][A-Za-z0-9-]*)(?:(=)([\s\S]*)|\s+([\s\S]*))?$
 const DISPLAYED_KEYWORD = /^250[ -]([A-Za-z0-9][A-Za-z0-9-]*)(=?)(?=\s|$|(?<==))/;
 const UPPER_KEYWORD = /^[A-Z0-9][A-Z0-9-]*$/;
 const DIGITS = /^[0-9]+$/;
-// An address literal in the greeting: "[192.0.2.1]" or "[IPv6:2001:db8::1]".
-const BRACKETED_ADDRESS = /\[([^\]\s]{1,80})\]/;
 
 /**
  * Explains one keyword line of an EHLO reply, given its text after the code and separator ("SIZE 10240000",
@@ -274,7 +273,7 @@ function generic(keyword: string, args: readonly string[]): EhloExplanation {
 function explainGreeting(text: string): EhloExplanation {
   const t = text.trim();
   const name = t.split(/\s+/)[0] ?? '';
-  const address = BRACKETED_ADDRESS.exec(t)?.[1];
+  const address = bracketedAddress(t) ?? undefined;
   const facts = [
     name !== '' ? `The server calls itself ${echo(name)}.` : 'The server gives no name here, though RFC 5321 §4.1.1.1 asks for one.',
     address !== undefined ? `It sees your connection coming from ${echo(address)}.` : null,

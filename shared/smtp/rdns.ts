@@ -9,7 +9,8 @@
  * that resolves back).
  */
 import type { RdnsAnswer, RdnsName } from '../protocol/messages.js';
-import { isHostName, isIPv4Literal, isIPv6Literal } from '../protocol/host.js';
+import { isHostName, isIPv4Literal } from '../protocol/host.js';
+import { bracketedAddress } from './bracketed.js';
 import type { Finding } from './types.js';
 
 export interface RdnsReport {
@@ -66,10 +67,8 @@ export function greetingName(text: string): string | null {
  * resolve back to its name. Null when the reply names no address (Postfix's does not).
  */
 export function clientSeenAs(text: string): { address: string; forged: boolean } | null {
-  const m = /\[(?:IPv6:)?([0-9A-Fa-f.:]{2,45})\]/.exec(text);
-  const address = m?.[1]?.toLowerCase();
-  if (address === undefined || !(isIPv4Literal(address) || isIPv6Literal(address))) return null;
-  return { address, forged: /\(may be forged\)/i.test(text) };
+  const address = bracketedAddress(text);
+  return address === null ? null : { address, forged: /\(may be forged\)/i.test(text) };
 }
 
 /**

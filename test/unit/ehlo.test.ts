@@ -1,3 +1,4 @@
+import { bracketedAddress } from '../../shared/smtp/bracketed.js';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_PARAMS_EXPLAINED,
@@ -298,5 +299,20 @@ describe('findKeywordToken', () => {
 
   it('gives positions in UTF-16 code units from the start of the line', () => {
     expect(findKeywordToken('250-STARTTLS')).toEqual({ start: 4, end: 12, key: 'STARTTLS' });
+  });
+});
+
+describe('the address a greeting line of an EHLO reply says it sees (hover)', () => {
+  it('names an IP address in brackets, IPv6 without its tag, and nothing else in brackets', () => {
+    const seen = (line: string) => explainEhloReply([line, 'SIZE 1000'])[0]?.explanation ?? '';
+    expect(seen('mx.example.org Hello client.example.org [203.0.113.5]')).toContain('It sees your connection coming from 203.0.113.5.');
+    expect(seen('mx.example.org Hello [IPv6:2001:DB8::5]')).toContain('It sees your connection coming from 2001:db8::5.');
+    expect(seen('mx.example.org Hello client [unknown]')).not.toContain('coming from');
+  });
+
+  it('is read by one function, which the blocklist command and the EHLO review read too', () => {
+    expect(bracketedAddress('Client host [198.51.100.7] blocked; see [ref]')).toBe('198.51.100.7');
+    expect(bracketedAddress('[999.1.1.1] then [192.0.2.1]')).toBe('192.0.2.1');
+    expect(bracketedAddress('no address here')).toBeNull();
   });
 });
