@@ -11,6 +11,7 @@ import { MAX_PROBE_PORTS } from '../protocol/app-limits.js';
 import type { PortOutcome, PortsMessage, ProbePort } from '../protocol/messages.js';
 import { ALTERNATIVE_SUBMISSION_PORT, LMTP_PORT, SMTP_PORT, SUBMISSION_PORT, SUBMISSIONS_PORT } from './ports.js';
 import { reviewEhlo } from './ehlo-review.js';
+import { keywordsOf } from './session.js';
 import { isLoopback } from './rdns.js';
 import type { Finding } from './types.js';
 
@@ -94,15 +95,10 @@ function portFinding(p: PortOutcome, practicePort: number | null): Finding {
   }
 }
 
-/** The keywords of an EHLO answer, as the session model keeps them: upper case, with their parameters. */
-function extensionsOf(lines: readonly string[]): Map<string, string> {
-  return new Map(lines.map((l) => [(l.split(/\s+/, 1)[0] ?? '').toUpperCase(), l.slice(l.split(/\s+/, 1)[0]?.length ?? 0).trim()] as const));
-}
-
 /** What a port offers that decides how it may be used: TLS, logins, the size limit; '' when EHLO got no 250. */
 function offers(ehlo: readonly string[] | null): string {
   if (ehlo === null) return '';
-  const x = extensionsOf(ehlo);
+  const x = keywordsOf(ehlo);
   const shown = ['STARTTLS', 'AUTH', 'SIZE'].filter((k) => x.has(k)).map((k) => (x.get(k) === '' ? k : `${k} ${x.get(k)}`));
   return `; offers ${shown.length === 0 ? 'none of STARTTLS, AUTH, SIZE' : shown.join(', ')}`;
 }
@@ -115,7 +111,7 @@ function ehloFindings(p: PortOutcome, loopback: boolean): Finding[] {
   if (p.ehlo === null || p.outcome !== 'greeting') return [];
   // 465 is submission over TLS: judged as 587 is once TLS is up.
   const tls = p.tls !== null;
-  const review = reviewEhlo(extensionsOf(p.ehlo), { tls, port: p.port === SUBMISSIONS_PORT ? SUBMISSION_PORT : p.port, loopback });
+  const review = reviewEhlo(keywordsOf(p.ehlo), { tls, port: p.port === SUBMISSIONS_PORT ? SUBMISSION_PORT : p.port, loopback });
   return review.findings.filter((f) => f.tone === 'bad' || f.tone === 'warn').map((f) => ({ tone: f.tone, text: `${p.port}: ${f.text}` }));
 }
 

@@ -445,9 +445,14 @@ function authAnswers(line: string): number {
 
 /** The keywords of an EHLO reply: every line after the first is "KEYWORD [params]" (RFC 5321 §4.1.1.1). */
 export function ehloExtensions(reply: Reply): Map<string, string> {
+  return keywordsOf(reply.lines.slice(1).map((l) => l.text));
+}
+
+/** The keywords of an EHLO reply's lines after the first, as text ("SIZE 10240000"; old servers' "AUTH=LOGIN"). */
+export function keywordsOf(lines: readonly string[]): Map<string, string> {
   const ext = new Map<string, string>();
-  for (const line of reply.lines.slice(1)) {
-    const t = line.text.trim();
+  for (const line of lines) {
+    const t = line.trim();
     if (t === '') continue;
     const sp = t.search(/[\s=]/);
     const kw = (sp === -1 ? t : t.slice(0, sp)).toUpperCase();
