@@ -56,14 +56,14 @@ import { exhaustive, type ErrorCode, type IpFamily, type PracticeInfo, type Serv
 import { showControls } from '../shared/smtp/escape.js';
 import { required } from './dom.js';
 import { readTabSetting, writeTabSetting } from './ui/stored.js';
-import { MAX_TRAINEE_NAME } from '../shared/protocol/app-limits.js';
+import { isTraineeName } from '../shared/protocol/app-limits.js';
 
 /** Where `/name` is kept (this tab's sessionStorage). */
 const NAME_SETTING = 'heloterm.name';
 
 /** A name kept from before, if it is still one the bridge takes (storage is the user's to edit); else ''. */
 function keptName(kept: string | null): string {
-  return kept !== null && kept.length <= MAX_TRAINEE_NAME && !/[\x00-\x1f\x7f-\x9f]/.test(kept) ? kept : '';
+  return kept !== null && isTraineeName(kept) ? kept : '';
 }
 
 /** Errors after which no SMTP connection is open (the connect attempt failed or there was none). */

@@ -16,7 +16,7 @@ import { isHostName, isIPv4Literal, isIPv6Literal } from '../../shared/protocol/
 import type { SentKind, SessionState } from '../../shared/smtp/session.js';
 import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
 import { asciiAddressDomain } from '../ui/idn.js';
-import { MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
+import { isTraineeName, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
 import type { CompletionResult } from './line-editor.js';
 import { formatNote } from './render.js';
 import { formatHint } from './render-replies.js';
@@ -189,7 +189,7 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return portsCommand(t.slice(1 + cmd.length).trim());
     case 'name': {
       const name = t.slice(1 + cmd.length).trim().replace(/\s+/g, ' ');
-      if (name.length > MAX_TRAINEE_NAME) return text(formatNote(`a name of at most ${MAX_TRAINEE_NAME} characters, please`));
+      if (!isTraineeName(name)) return text(formatNote(`a name of at most ${MAX_TRAINEE_NAME} characters, please`));
       return { kind: 'name', name: name === '' ? null : name };
     }
     case 'save':

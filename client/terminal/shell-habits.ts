@@ -5,6 +5,7 @@
  * port and whether TLS starts at once, and connects there, saying what it does differently from the tool. Pure: no
  * DOM.
  */
+import type { IpFamily } from '../../shared/protocol/messages.js';
 import { parsePort } from '../ui/url-params.js';
 
 export interface ShellConnect {
@@ -15,7 +16,7 @@ export interface ShellConnect {
   /** TLS from the first byte (implicit TLS: openssl s_client without -starttls, ncat --ssl). */
   tls: boolean;
   /** `-4` or `-6`: only addresses of that IP version; null for either. */
-  family: 4 | 6 | null;
+  family: IpFamily | null;
   /** What heloterm does differently from the tool, or null. */
   note: string | null;
 }
@@ -39,8 +40,8 @@ function portOf(word: string | undefined): number | null {
  * options (`--ssl`) and openssl's one-dash words (`-connect`) are never groups: `grouped` false reads only `-4`
  * and `-6`.
  */
-function familyOption(words: readonly string[], valued: ReadonlySet<string>, grouped: boolean): 4 | 6 | null {
-  let family: 4 | 6 | null = null;
+function familyOption(words: readonly string[], valued: ReadonlySet<string>, grouped: boolean): IpFamily | null {
+  let family: IpFamily | null = null;
   for (let i = 0; i < words.length; i++) {
     const w = words[i] ?? '';
     if (!w.startsWith('-') || w.length < 2) continue;

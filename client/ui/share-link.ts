@@ -4,13 +4,14 @@
  * port changes at each start), at the lesson in hand (`&lesson=`), on the light page if it is on. The access token,
  * when the page has one, goes in the fragment (`#token=`), which browsers never send to servers. Pure.
  */
+import type { IpFamily } from '../../shared/protocol/messages.js';
 import { asciiDomain } from './idn.js';
 
 export interface PageNow {
   /** The page's address without query or fragment ("http://127.0.0.1:8025/"). */
   base: string;
   /** The connect form's target, or null when it is the practice server's. */
-  target: { host: string; port: number; tls: boolean; family: 4 | 6 | null } | null;
+  target: { host: string; port: number; tls: boolean; family: IpFamily | null } | null;
   lesson: string | null;
   light: boolean;
   token: string | null;

@@ -45,5 +45,10 @@ export const MAX_PROBE_TEXT = 200;
 export const MAX_PROBE_EHLO_LINES = 40;
 /** Longest trainee name a `progress` message carries (`/name`), in characters. */
 export const MAX_TRAINEE_NAME = 40;
+
+/** A name a `progress` message may carry: at most MAX_TRAINEE_NAME characters, no C0 or C1 control character. */
+export function isTraineeName(name: string): boolean {
+  return name.length <= MAX_TRAINEE_NAME && !/[\x00-\x1f\x7f-\x9f]/.test(name);
+}
 /** Most lesson ids a `progress` message lists as done. */
 export const MAX_LESSONS_DONE = 30;

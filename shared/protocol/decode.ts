@@ -22,7 +22,7 @@ import {
   type ProbePort,
   type ServerMessage,
 } from './messages.js';
-import { MAX_LESSONS_DONE, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from './app-limits.js';
+import { isTraineeName, MAX_LESSONS_DONE, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from './app-limits.js';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -121,7 +121,7 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       const { name, lesson, done } = m;
       // Lesson ids as the catalogue writes them (the bridge keeps only those it knows).
       const isId = (x: unknown): x is string => isStr(x, 40) && /^[a-z0-9-]+$/.test(x);
-      if (!isStr(name, MAX_TRAINEE_NAME) || /[\x00-\x1f\x7f-\x9f]/.test(name)) return fail(`progress: "name" must be at most ${MAX_TRAINEE_NAME} characters, no control characters`);
+      if (typeof name !== 'string' || !isTraineeName(name)) return fail(`progress: "name" must be at most ${MAX_TRAINEE_NAME} characters, no control characters`);
       if (!Array.isArray(done) || done.length > MAX_LESSONS_DONE || !done.every(isId)) return fail(`progress: "done" must list at most ${MAX_LESSONS_DONE} lesson ids`);
       if (lesson === null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: null, done } };
       const l: Obj = typeof lesson === 'object' && lesson !== null ? (lesson as Obj) : {};
