@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
 import { helotermInChromium, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { freePort } from '../helpers/fake-smtp.js';
 
 /** How long one SMTP round trip through browser, bridge and practice server may take on a slow machine, in ms. */
 const REPLY_TIMEOUT_MS = 10_000;
@@ -291,5 +292,24 @@ describe('the instructor\'s class view in Chromium', () => {
     const keyless = await pages.open(`${app().url}class.html`, { alongside: true });
     await expect.poll(() => keyless.locator('#class-status').textContent(), { timeout: 10_000 }).toMatch(/needs the instructor's key/);
     expect(await keyless.locator('#class-table').isHidden()).toBe(true);
+  });
+});
+
+describe('a trainee\'s page opened from another machine', () => {
+  // Another machine's view of heloterm: a name that is not this machine's (mapped to loopback inside Chromium alone),
+  // allowed as an origin, as for a class reached by a name.
+  const NAME = 'classroom.test';
+  const { pages, app } = helotermInChromium(async () => {
+    const port = await freePort();
+    return { port, allowedOrigins: [`http://${NAME}:${port}`] };
+  }, [`--host-resolver-rules=MAP ${NAME} 127.0.0.1`]);
+
+  it('says in the practice server\'s description how a trainee gives the class view a name; on this machine it does not', async () => {
+    const away = await pages.open(`http://${NAME}:${app().port}/`);
+    const hint = away.locator('.practice-hint');
+    await expect.poll(() => hint.textContent(), { timeout: 10_000 }).toContain("In a class, type /name and your name: your instructor's class view shows you by it.");
+    const here = await pages.open(app().url);
+    await expect.poll(() => here.locator('.practice-hint').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await here.locator('.practice-hint').textContent()).not.toContain('/name');
   });
 });

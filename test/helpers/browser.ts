@@ -23,13 +23,16 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Launches headless Chromium. Throws (never skips) when it is not installed. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Launches headless Chromium (`extraArgs`: more switches, e.g. a host name mapped to loopback). Throws (never skips)
+ * when it is not installed.
+ */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH;
   if (!existsSync(executablePath)) {
     throw new Error(`Chromium not found at ${executablePath}; install Debian's chromium or set CHROMIUM_PATH`);
   }
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /**
@@ -156,8 +159,8 @@ export class BrowserPages {
   private browser: Browser | null = null;
   private contexts: BrowserContext[] = [];
 
-  async launch(): Promise<void> {
-    this.browser = await launchBrowser();
+  async launch(extraArgs: readonly string[] = []): Promise<void> {
+    this.browser = await launchBrowser(extraArgs);
   }
 
   /** A new page at `url`, in a new context (the previous page's is closed). */
@@ -194,7 +197,10 @@ export class BrowserPages {
  * what `options` gives, after the suite's earlier beforeAll hooks) and one Chromium for the suite, a context of its
  * own for each page, and after each test: no page errors.
  */
-export function helotermInChromium(options: () => HelotermOptions | Promise<HelotermOptions> = () => ({})): {
+export function helotermInChromium(
+  options: () => HelotermOptions | Promise<HelotermOptions> = () => ({}),
+  browserArgs: readonly string[] = [],
+): {
   pages: BrowserPages;
   app: () => Heloterm;
 } {
@@ -203,7 +209,7 @@ export function helotermInChromium(options: () => HelotermOptions | Promise<Helo
   beforeAll(async () => {
     assertClientBuilt();
     app = await startHeloterm({ port: 0, log: () => {}, ...(await options()) });
-    await pages.launch();
+    await pages.launch(browserArgs);
   });
   afterAll(async () => {
     await pages.close();
