@@ -119,4 +119,28 @@ describe('a bridge that went away and came back', () => {
     expect(await terminalText(page)).toContain('EHLO before.example');
     expect(errors).toEqual([]);
   });
+
+  it('tells a bridge reached again where the page is in the lessons, and its name, for the class view', async () => {
+    const key = 'class-key-for-the-restart-test-0';
+    app = await startHeloterm({ port: 0, log: () => {}, classKey: key });
+    const port = app.port;
+    context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the page');
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('/name Alice Martin');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('class view now shows this page as Alice Martin'), REPLY_TIMEOUT_MS, '/name');
+    const names = async (): Promise<string[]> => {
+      const res = await fetch(new URL('class/sessions', app!.url), { headers: { authorization: `Bearer ${key}` } });
+      return ((await res.json()) as { trainees: { name: string }[] }).trainees.map((t) => t.name);
+    };
+    await expect.poll(names, { timeout: REPLY_TIMEOUT_MS }).toEqual(['Alice Martin']);
+    await app.close();
+    // The same address and key, started again: the page reaches it by itself, and says who it is at once.
+    app = await startHeloterm({ port, log: () => {}, classKey: key });
+    await waitForTerminal(page, (t) => t.includes('the heloterm bridge answers again'), REPLY_TIMEOUT_MS, 'the bridge reached again');
+    await expect.poll(names, { timeout: REPLY_TIMEOUT_MS }).toEqual(['Alice Martin']);
+  });
 });
