@@ -50,11 +50,11 @@ export async function probePorts(host: string, ports: readonly ProbePort[], fami
     ports.map((p) =>
       probePort(host, p, deps, signal, (host, port) =>
         deps.resolve(host, port, family).then((all) => {
-          // One address for all the ports (each resolved and checked for its own port): a probe of a host, not of
-          // each of its addresses; the first resolved, where a port's list has it (DNS may rotate them).
-          const pick = address !== null && all.includes(address) ? address : (all[0] ?? null);
-          address ??= pick;
-          return pick === null ? [] : [pick];
+          // The first address: a probe of a host, not of each of its addresses (the session answers every port's
+          // lookup with one DNS answer, so each port's first is the same).
+          const first = all.slice(0, 1);
+          address ??= first[0] ?? null;
+          return first;
         }),
       ),
     ),

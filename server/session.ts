@@ -38,7 +38,7 @@ import type { DnsBudget, DnsResolver } from './dns-lookup.js';
 import type { ReceivedMessage, StoredMessages } from './practice/practice-server.js';
 import { DnsDesk, type DnsDeskDeps } from './dns-desk.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
-import { allowedPorts, checkPort, resolveTargets, TargetRefused, type TargetPolicy } from './target-policy.js';
+import { allowedPorts, checkPort, lookupOnce, resolveTargets, TargetRefused, type TargetPolicy } from './target-policy.js';
 import { probePorts, PROBE_CONNECT_MS, PROBE_GREETING_MS } from './port-probe.js';
 import { keptProgress, type Progress, type Seat } from './class-view.js';
 
@@ -382,10 +382,12 @@ export class Session {
       tlsa: this.opts.lookupTlsa,
       ...(this.opts.fetchMtaSts !== undefined ? { fetchMtaSts: this.opts.fetchMtaSts } : {}),
       probe: (host, ports, family, signal) => {
-        // Each port as a connection to it would be: allowed ports only, the target checked for each.
+        // Each port as a connection to it would be: allowed ports only, the target checked for each; from one DNS
+        // answer for all of them.
+        const lookup = lookupOnce(this.opts.lookup);
         const resolve = (h: string, port: number, f?: IpFamily): Promise<string[]> => {
           const refusal = checkPort(port, this.opts.policy);
-          return refusal !== null ? Promise.reject(new TargetRefused(refusal)) : this.resolve(h, port, f);
+          return refusal !== null ? Promise.reject(new TargetRefused(refusal)) : resolveTargets(h, port, this.opts.policy, lookup, f);
         };
         // The bridge's connect timeout bounds each wait too (a test's short one keeps a silent port short).
         const wait = Math.min(this.opts.connectTimeoutMs, PROBE_CONNECT_MS);

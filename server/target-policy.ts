@@ -269,3 +269,26 @@ function lookupAll(lookup: LookupFunction, host: string): Promise<string[]> {
     });
   });
 }
+
+/**
+ * A lookup that asks `lookup` once per name and answers every call for that name with that answer: the ports of one
+ * probe (port-probe.ts) are each checked for their own port, from one DNS answer. Only for `{ all: true }` calls, as
+ * resolveTargets makes them.
+ */
+export function lookupOnce(lookup: LookupFunction): LookupFunction {
+  const asked = new Map<string, ((...answer: unknown[]) => void)[]>();
+  const answers = new Map<string, unknown[]>();
+  return (hostname, options, callback) => {
+    const cb = callback as unknown as (...answer: unknown[]) => void;
+    const answer = answers.get(hostname);
+    if (answer !== undefined) return queueMicrotask(() => cb(...answer));
+    const waiting = asked.get(hostname);
+    if (waiting !== undefined) return void waiting.push(cb);
+    asked.set(hostname, [cb]);
+    lookup(hostname, options, ((...got: unknown[]) => {
+      answers.set(hostname, got);
+      for (const c of asked.get(hostname) ?? []) c(...got);
+      asked.delete(hostname);
+    }) as Parameters<LookupFunction>[2]);
+  };
+}

@@ -144,11 +144,11 @@ describe('/ports through the bridge', () => {
     const second = await startFakeSmtp({ onConnect: ['220 second.test ESMTP\r\n'], rules: [{ match: /^EHLO /, reply: ['250 second.test\r\n'] }] });
     opened.push(second);
     // Nothing listens on 127.0.0.2: a port dialled there would be refused.
-    const orders = [['127.0.0.1', '127.0.0.2'], ['127.0.0.2', '127.0.0.1']];
+    const orders = [lookupOf({ 'rotating.test': ['127.0.0.1', '127.0.0.2'] }), lookupOf({ 'rotating.test': ['127.0.0.2', '127.0.0.1'] })];
     let calls = 0;
-    const resolve = async (): Promise<string[]> => orders[calls++ % 2] ?? [];
-    const answer = await probePorts('rotating.test', [plain(fakes.plain.port), plain(second.port)], undefined, { resolve, connectMs: WAIT_MS, greetingMs: WAIT_MS }, new AbortController().signal);
-    expect(calls).toBe(2);
+    const client = await bridge({ allowedPorts: [fakes.plain.port, second.port], lookup: (h, o, cb) => orders[calls++ % 2]?.(h, o, cb) });
+    client.send({ type: 'ports', host: 'rotating.test', ports: [plain(fakes.plain.port), plain(second.port)] });
+    const { answer } = await client.next('ports', 5000);
     expect(answer).toMatchObject({ kind: 'probed', address: '127.0.0.1', ports: [{ outcome: 'greeting' }, { outcome: 'greeting', text: '220 second.test ESMTP' }] });
   });
 
@@ -162,5 +162,14 @@ describe('/ports through the bridge', () => {
     expect(performance.now() - started).toBeLessThan(4000);
     expect(answer).toMatchObject({ kind: 'probed', ports: [{ outcome: 'greeting', ehlo: null }, { outcome: 'greeting', text: '220 chatty.test', ehlo: null }] });
     if (answer.kind === 'probed') expect(answer.ports[0]?.text).toMatch(/^x{200}…$/);
+  });
+
+  it('asks DNS once for all the ports of a probe, though each is checked for its own port', async () => {
+    const names: string[] = [];
+    const counted = lookupOf({ 'ports.test': ['127.0.0.1'] });
+    const client = await bridge({ lookup: (hostname, options, cb) => (names.push(hostname), counted(hostname, options, cb)) });
+    client.send({ type: 'ports', host: 'ports.test', ports: [plain(fakes.plain.port), plain(closed), plain(fakes.parts.port)] });
+    expect((await client.next('ports', 5000)).answer).toMatchObject({ kind: 'probed', ports: [{ outcome: 'greeting' }, { outcome: 'refused' }, { outcome: 'greeting' }] });
+    expect(names).toEqual(['ports.test']);
   });
 });
