@@ -5,13 +5,11 @@
  *   spf-check.ts); whether the DNS blocklists list an address (`/dnsbl`: dnsbl.ts);
  * - the reverse DNS of the server, asked by itself once a server beyond loopback greets, and by `/rdns` (rdns.ts);
  * - its EHLO reply judged, once before TLS and once over it (ehlo-review.ts);
- * - whether a recipient it accepted without a login is relayed: the recipient domain's MX records (relay.ts);
- * - which of a host's mail ports answer (`/ports`: port-review.ts).
- * DNS lookups go to the bridge one at a time (the bridge makes one at a time, and answers every request once); the
- * answers are shown in the terminal, the reply log and the transcript.
+ * - whether a recipient it accepted without a login is relayed: the recipient domain's MX records (relay.ts).
+ * DNS lookups go to the bridge one at a time (lookup-queue.ts); the answers are shown in the terminal, the reply log
+ * and the transcript. Probes of a host's ports are host-probes.ts's.
  */
-import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, IpFamily, MxAnswer, MxMessage, PortsMessage, PracticeInfo, ProbePort, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
-import { portsToProbe, readPorts } from '../../shared/smtp/port-review.js';
+import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { readDnsbl } from '../../shared/smtp/dnsbl.js';
@@ -27,32 +25,15 @@ import { checksRelayByItself, isPrivateAddress, ownsByName, readRelayAnswer, rec
 import type { Exchange } from '../../shared/smtp/session.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { formatReport } from '../terminal/render-findings.js';
-import { isPracticeTarget } from './practice-hint.js';
 import { formatAddress, formatNote } from '../terminal/render.js';
 import { SMTP_PORT } from './connect-form.js';
+import { LookupQueue, type Ask } from './lookup-queue.js';
 import type { LogEntry } from './reply-log.js';
 
-/**
- * Lookups waiting for the one in flight (a pasted list of /mx lines); beyond, a new one is not asked, and the page
- * says so. The bridge's own budget (20 a minute a session) answers the rest as refused.
- */
-const MAX_WAITING = 20;
-/** Said when a lookup cannot be asked. */
-const NOT_SENT = 'not sent: no contact with the heloterm bridge';
 /** Recipient domains checked for relaying on one connection (a relay test needs one or two). */
 const MAX_RELAY_CHECKS = 3;
 /** Domains' MTA-STS policies kept to judge a TLS session by (a session looks up a few domains at most). */
 const MAX_STS_POLICIES = 8;
-
-/** A lookup asked of the bridge: for whom an MX answer is (the user, or the relay check of connection `conn`). */
-type Ask =
-  | { type: 'mx'; domain: string; relay: number | null }
-  | { type: 'rdns'; ip?: string }
-  | { type: 'dane' }
-  | { type: 'dkim'; selector: string; domain: string }
-  | { type: 'spf'; ip: string; domain: string }
-  | { type: 'dnsbl'; ip: string }
-  | { type: 'ports'; host: string; ports: ProbePort[]; family?: IpFamily };
 
 /** The hosts senders deliver the domain's mail to, by its MX answer; null when it did not say. */
 function mxHosts(domain: string, answer: MxAnswer): string[] | null {
@@ -78,13 +59,13 @@ export interface ServerChecksDeps {
   note: (text: string, at: number) => void;
   /** Points the connect form at a server if no connection is open; whether it did. */
   pointFormAt: (host: string, port: number) => boolean;
+  /** The page's lookups one at a time, shared with host-probes.ts; one of its own without. */
+  queue?: LookupQueue;
 }
 
 export class ServerChecks {
   /** The practice server, once the bridge said which: its domain is answered here (it is not in DNS). */
   practice: PracticeInfo | null = null;
-  /** The ports the bridge dials (its hello): what `/ports` probes. */
-  allowedPorts: readonly number[] = [];
   /** The address connected to, or null when there is no connection. */
   private address: string | null = null;
   /** The host dialled, as typed (a name, or an address without brackets). */
@@ -107,11 +88,11 @@ export class ServerChecks {
   private stsPolicies = new Map<string, MtaStsPolicy>();
   /** The MX answers of the domains looked up this session (newest last): the host senders try next. */
   private mxAnswers = new Map<string, MxAnswer>();
-  /** The lookup in flight, and those waiting for it. */
-  private asked: Ask | null = null;
-  private waiting: Ask[] = [];
+  private readonly queue: LookupQueue;
 
-  constructor(private readonly deps: ServerChecksDeps) {}
+  constructor(private readonly deps: ServerChecksDeps) {
+    this.queue = deps.queue ?? new LookupQueue(deps);
+  }
 
   connected(host: string, address: string, port: number): void {
     this.dialled = host.replace(/^\[(.*)\]$/, '$1');
@@ -145,8 +126,7 @@ export class ServerChecks {
 
   /** The bridge is gone: no answer will come to what was asked. */
   reset(): void {
-    this.asked = null;
-    this.waiting = [];
+    this.queue.reset();
   }
 
   /** The first reply of the connection: its name is noted, and a 220 from beyond loopback has its address looked up. */
@@ -210,8 +190,7 @@ export class ServerChecks {
       this.deps.pointFormAt(practice.host, practice.port);
       return;
     }
-    this.deps.write(formatNote(`looking up the MX records of ${domain}…`));
-    if (!this.ask({ type: 'mx', domain, relay: null })) this.deps.write(formatNote(NOT_SENT));
+    this.queue.askSaying(`looking up the MX records of ${domain}…`, { type: 'mx', domain, relay: null });
   }
 
   /** `/dkim`: the DKIM key `domain` publishes for `selector` (the practice server's domain signs nothing). */
@@ -240,8 +219,7 @@ export class ServerChecks {
 
   /** `/dnsbl`: what the common DNS blocklists say of `ip`. */
   dnsbl(ip: string): void {
-    this.deps.write(formatNote(`asking the DNS blocklists about ${ip}…`));
-    if (!this.ask({ type: 'dnsbl', ip })) this.deps.write(formatNote(NOT_SENT));
+    this.queue.askSaying(`asking the DNS blocklists about ${ip}…`, { type: 'dnsbl', ip });
   }
 
   onDnsbl(m: DnsblMessage): void {
@@ -259,8 +237,7 @@ export class ServerChecks {
     if (this.practice !== null && domain === this.practice.domain) {
       return this.deps.write(formatNote(`${domain} is the practice server's domain, not in DNS: ${practiceNote}`));
     }
-    this.deps.write(formatNote(asking));
-    if (!this.ask(a)) this.deps.write(formatNote(NOT_SENT));
+    this.queue.askSaying(asking, a);
   }
 
   /**
@@ -286,8 +263,7 @@ export class ServerChecks {
   /** `/dane`: the TLSA records of the server connected to over TLS, and its certificate checked against them. */
   dane(): void {
     if (this.address === null) return this.deps.write(formatNote('not connected: /dane checks the certificate of the server connected to over TLS'));
-    this.deps.write(formatNote(`looking up the TLSA records of ${this.dialled}…`));
-    if (!this.ask({ type: 'dane' })) this.deps.write(formatNote(NOT_SENT));
+    this.queue.askSaying(`looking up the TLSA records of ${this.dialled}…`, { type: 'dane' });
   }
 
   onDane(m: DaneMessage, at: number): void {
@@ -301,41 +277,13 @@ export class ServerChecks {
   /** `/rdns`: the reverse DNS of the server connected to, loopback or not. */
   rdns(ip?: string): void {
     if (ip !== undefined) {
-      this.deps.write(formatNote(`looking up the reverse DNS of ${ip}…`));
-      if (!this.ask({ type: 'rdns', ip })) this.deps.write(formatNote(NOT_SENT));
+      this.queue.askSaying(`looking up the reverse DNS of ${ip}…`, { type: 'rdns', ip });
       return;
     }
     if (this.address === null) {
       return this.deps.write(formatNote('not connected: /rdns looks up the reverse DNS of the server connected to, /rdns 192.0.2.10 of that address'));
     }
-    this.deps.write(formatNote(`looking up the reverse DNS of ${this.address}…`));
-    if (!this.ask({ type: 'rdns' })) this.deps.write(formatNote(NOT_SENT));
-  }
-
-  /**
-   * `/ports`: which of `host`'s mail ports answer (`ports`: those asked for, else the mail ports the bridge dials,
-   * and the practice server's own when it is the practice server's address).
-   */
-  ports(named: string, ports: readonly number[], family: IpFamily | null): void {
-    // The practice server's own port too, where the host is its address (or localhost, which reaches it); its domain,
-    // not in DNS (RFC 6761 §6.2), stands for its address.
-    const p = this.practice;
-    const host = p !== null && named.toLowerCase() === p.domain ? p.host : named;
-    if (host !== named) this.deps.write(formatNote(`${named} is the practice server's domain, not in DNS: dialling its address, ${host}`));
-    const practicePort = p !== null && isPracticeTarget({ host, port: p.port }, p) ? p.port : null;
-    const chosen = portsToProbe(host, ports, this.allowedPorts, practicePort);
-    if ('none' in chosen) return this.deps.write(formatNote(chosen.none));
-    const { probes } = chosen;
-    this.deps.write(formatNote(`dialling ${host}${family === null ? '' : ` over IPv${family}`} on port ${probes.map((p) => p.port).join(', ')} at once…`));
-    if (!this.ask({ type: 'ports', host, ports: probes, ...(family === null ? {} : { family }) })) this.deps.write(formatNote(NOT_SENT));
-  }
-
-  onPorts(m: PortsMessage): void {
-    this.answered();
-    const practice = this.practice;
-    const r = readPorts(m.host, m.answer, practice !== null && m.answer.kind === 'probed' && m.answer.address === practice.host ? practice.port : null);
-    this.deps.write(formatReport(r));
-    this.deps.log({ ports: r });
+    this.queue.askSaying(`looking up the reverse DNS of ${this.address}…`, { type: 'rdns' });
   }
 
   onMx(m: MxMessage, at: number): void {
@@ -393,27 +341,11 @@ export class ServerChecks {
     return { address, names: [...this.names] };
   }
 
-  /** Sends a lookup, or queues it behind the one in flight; false when the bridge is not reachable. */
   private ask(a: Ask): boolean {
-    if (this.asked !== null) {
-      if (this.waiting.length < MAX_WAITING) this.waiting.push(a);
-      else this.deps.write(formatNote(`not asked: ${MAX_WAITING} lookups are waiting already; ask again once they are answered`));
-      return true;
-    }
-    // The user's MX lookups also ask for the domain's mail policies; the relay check needs the MX records alone.
-    const m: Bare<ClientMessage> =
-      a.type !== 'mx' ? a : a.relay === null ? { type: 'mx', domain: a.domain, policies: true } : { type: 'mx', domain: a.domain };
-    if (!this.deps.send(m)) return false;
-    this.asked = a;
-    return true;
+    return this.queue.ask(a);
   }
 
-  /** An answer came: what it answers (the lookup in flight), and the next waiting lookup is sent. */
   private answered(): Ask | null {
-    const asked = this.asked;
-    this.asked = null;
-    const next = this.waiting.shift();
-    if (next !== undefined && !this.ask(next)) this.waiting = [];
-    return asked;
+    return this.queue.answered();
   }
 }

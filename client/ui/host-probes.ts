@@ -1,0 +1,61 @@
+/**
+ * Probes of a host's ports by the bridge, as an admin would dial them by hand one after the other: which of its mail
+ * ports answer (`/ports`: shared/smtp/port-review.ts). They count as lookups: they wait in the page's queue
+ * (lookup-queue.ts) like the others, and the answers are shown in the terminal and the reply log.
+ */
+import type { IpFamily, PortsMessage, PracticeInfo } from '../../shared/protocol/messages.js';
+import { portsToProbe, readPorts } from '../../shared/smtp/port-review.js';
+import { formatReport } from '../terminal/render-findings.js';
+import { formatNote } from '../terminal/render.js';
+import type { LookupQueue } from './lookup-queue.js';
+import { isPracticeTarget } from './practice-hint.js';
+import type { LogEntry } from './reply-log.js';
+
+export interface HostProbesDeps {
+  /** Terminal output. */
+  write: (text: string) => void;
+  log: (entry: LogEntry) => void;
+  /** The page's lookups one at a time (shared with server-checks.ts). */
+  queue: LookupQueue;
+}
+
+export class HostProbes {
+  /** The practice server, once the bridge said which: its domain is dialled at its address (it is not in DNS). */
+  practice: PracticeInfo | null = null;
+  /** The ports the bridge dials (its hello): what `/ports` probes. */
+  allowedPorts: readonly number[] = [];
+
+  constructor(private readonly deps: HostProbesDeps) {}
+
+  /** The practice server's domain, not in DNS (RFC 6761 §6.2), stands for its address; said when it does. */
+  private dialHost(named: string): string {
+    const p = this.practice;
+    const host = p !== null && named.toLowerCase() === p.domain ? p.host : named;
+    if (host !== named) this.deps.write(formatNote(`${named} is the practice server's domain, not in DNS: dialling its address, ${host}`));
+    return host;
+  }
+
+  /**
+   * `/ports`: which of `host`'s mail ports answer (`ports`: those asked for, else the mail ports the bridge dials,
+   * and the practice server's own when it is the practice server's address).
+   */
+  ports(named: string, ports: readonly number[], family: IpFamily | null): void {
+    // The practice server's own port too, where the host is its address (or localhost, which reaches it).
+    const host = this.dialHost(named);
+    const p = this.practice;
+    const practicePort = p !== null && isPracticeTarget({ host, port: p.port }, p) ? p.port : null;
+    const chosen = portsToProbe(host, ports, this.allowedPorts, practicePort);
+    if ('none' in chosen) return this.deps.write(formatNote(chosen.none));
+    const { probes } = chosen;
+    const over = family === null ? '' : ` over IPv${family}`;
+    this.deps.queue.askSaying(`dialling ${host}${over} on port ${probes.map((p) => p.port).join(', ')} at once…`, { type: 'ports', host, ports: probes, ...(family === null ? {} : { family }) });
+  }
+
+  onPorts(m: PortsMessage): void {
+    this.deps.queue.answered();
+    const practice = this.practice;
+    const r = readPorts(m.host, m.answer, practice !== null && m.answer.kind === 'probed' && m.answer.address === practice.host ? practice.port : null);
+    this.deps.write(formatReport(r));
+    this.deps.log({ ports: r });
+  }
+}
