@@ -1,0 +1,144 @@
+/**
+ * What the bridge's probes (`/ports`: port-probe.ts, `/tls versions`: tls-versions-probe.ts) say to a server before
+ * anything else: they read its greeting whole, send EHLO, and read the answer; nothing is written before the greeting
+ * is whole. A client that talks during Postfix's postscreen two-part greeting is taken for a spambot (PREGREET) and,
+ * where postscreen enforces it, its address refused for a day, this bridge's with it.
+ */
+import type net from 'node:net';
+import { MAX_PROBE_EHLO_LINES, MAX_PROBE_TEXT } from '../shared/protocol/app-limits.js';
+
+/** At most MAX_PROBE_TEXT characters, with "…" when cut. */
+export function clip(text: string): string {
+  return text.length > MAX_PROBE_TEXT ? `${text.slice(0, MAX_PROBE_TEXT)}…` : text;
+}
+
+/** What one read of a reply gave: its lines, whole or begun, or why none came. */
+export type ReadReply = { kind: 'whole' | 'partial'; lines: string[] } | { kind: 'none' | 'closed' } | { kind: 'error'; message: string };
+
+/**
+ * Reads the socket's replies one at a time (`next`), each whole once a line is not a continuation ("250-"), within a
+ * wait; what comes after a reply is kept for the next. Writes nothing. Past `maxBytes` read the socket is destroyed,
+ * so that a server that streams cannot fill the bridge's memory in the seconds a probe waits.
+ */
+export class ReplyReader {
+  private pending = '';
+  private size = 0;
+  private wake: (() => void) | null = null;
+  private ended: 'closed' | { message: string } | null = null;
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.size >= this.maxBytes) return;
+    this.size += chunk.length;
+    this.pending += chunk.toString('utf8');
+    if (this.size >= this.maxBytes) this.socket.destroy();
+    this.wake?.();
+  };
+  private readonly onClose = (): void => this.end('closed');
+  private readonly onError = (err: Error): void => this.end({ message: err.message });
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly maxBytes: number,
+  ) {
+    socket.on('data', this.onData);
+    socket.once('close', this.onClose);
+    socket.on('error', this.onError);
+  }
+
+  /**
+   * Stops reading (before TLS starts on the socket: its bytes are the TLS session's); whether nothing came after the
+   * last reply read, as RFC 3207 §4 wants of a server that said 220 to STARTTLS. The socket keeps an 'error' listener.
+   */
+  detach(): boolean {
+    this.socket.off('data', this.onData);
+    this.socket.off('close', this.onClose);
+    this.socket.off('error', this.onError);
+    this.socket.on('error', ignoreError);
+    return this.pending === '';
+  }
+
+  private end(why: 'closed' | { message: string }): void {
+    this.ended ??= why;
+    this.wake?.();
+  }
+
+  /** The next reply, within `waitMs`. */
+  next(waitMs: number, signal: AbortSignal): Promise<ReadReply> {
+    return new Promise((resolve) => {
+      const taken: string[] = [];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (r: ReadReply): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      };
+      const look = (): void => {
+        for (let lf = this.pending.indexOf('\n'); lf !== -1; lf = this.pending.indexOf('\n')) {
+          const line = this.pending.slice(0, lf).replace(/\r$/, '');
+          this.pending = this.pending.slice(lf + 1);
+          taken.push(line);
+          // Whole at a line that is not a continuation: the last line of the reply, or not SMTP at all.
+          if (!/^\d{3}-/.test(line)) return done({ kind: 'whole', lines: taken });
+        }
+        // Past the limit without a whole reply: a reply begun ("250-…" and on), or something that is not SMTP at all.
+        if (this.size >= this.maxBytes) {
+          const begun = [...taken, this.pending.slice(0, MAX_PROBE_TEXT + 1)];
+          return done(/^\d{3}-/.test(begun[0] ?? '') ? { kind: 'partial', lines: begun } : { kind: 'whole', lines: begun });
+        }
+        if (this.ended !== null) return done(taken.length > 0 ? { kind: 'partial', lines: taken } : this.ended === 'closed' ? { kind: 'closed' } : { kind: 'error', message: this.ended.message });
+      };
+      const onAbort = (): void => done({ kind: 'error', message: 'aborted' });
+      timer = setTimeout(() => done(taken.length > 0 ? { kind: 'partial', lines: taken } : { kind: 'none' }), waitMs);
+      signal.addEventListener('abort', onAbort);
+      this.wake = look;
+      look();
+    });
+  }
+}
+
+/** A socket's 'error' listener once its reader has let go of it (an unhandled 'error' would end the process). */
+function ignoreError(): void {}
+
+/** The EHLO name a probe gives: the bridge's own address as an address literal (RFC 5321 §4.1.3), having no name. */
+export function addressLiteral(address: string | undefined): string {
+  const a = (address ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.)/, '');
+  return a.includes(':') ? `[IPv6:${a}]` : `[${a}]`;
+}
+
+/**
+ * What a server said to a probe: `greeting` (its first line in `text`; `ehlo`: the lines of its 250 answer to EHLO
+ * after the first, without "250-", or null), `held` (the first part of a greeting in parts came, the rest not within
+ * the wait: nothing was sent), `silent` (no greeting, or closed without one), `error` (a socket error). `quit`: the
+ * server speaks SMTP and may be sent QUIT; else the socket is only to be closed.
+ */
+export interface Greeted {
+  outcome: 'greeting' | 'held' | 'silent' | 'error';
+  text: string;
+  ehlo: string[] | null;
+  quit: boolean;
+}
+
+/**
+ * The server's greeting, read within `waitMs` once it is whole (its last line "220 …", not "220-…"); then, after a
+ * 220, EHLO and its answer within `waitMs` again. Never rejects: a socket error, a close or the wait running out is an
+ * outcome too. Leaves the socket open.
+ */
+export async function greetAndEhlo(socket: net.Socket, reader: ReplyReader, waitMs: number, signal: AbortSignal): Promise<Greeted> {
+  const greeting = await reader.next(waitMs, signal);
+  switch (greeting.kind) {
+    case 'none':
+      return { outcome: 'silent', text: `no greeting within ${waitMs / 1000} s`, ehlo: null, quit: false };
+    case 'closed':
+      return { outcome: 'silent', text: 'the server closed the connection without a word', ehlo: null, quit: false };
+    case 'error':
+      return { outcome: 'error', text: greeting.message, ehlo: null, quit: false };
+    case 'partial':
+      return { outcome: 'held', text: greeting.lines[0] ?? '', ehlo: null, quit: false };
+  }
+  const text = greeting.lines[0] ?? '';
+  if (!text.startsWith('220')) return { outcome: 'greeting', text, ehlo: null, quit: /^\d{3}[ -]/.test(text) };
+  socket.write(`EHLO ${addressLiteral(socket.localAddress)}\r\n`);
+  const answer = await reader.next(waitMs, signal);
+  const ehlo = answer.kind === 'whole' && (answer.lines.at(-1) ?? '').startsWith('250') ? answer.lines.slice(1).map((l) => clip(l.slice(4))).slice(0, MAX_PROBE_EHLO_LINES) : null;
+  return { outcome: 'greeting', text, ehlo, quit: answer.kind !== 'error' };
+}
