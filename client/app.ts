@@ -27,8 +27,10 @@ import { Transcript, secretFrom } from '../shared/smtp/transcript.js';
 import { download } from './ui/download.js';
 import { decodeAnyServerMessage } from '../shared/protocol/decode-app.js';
 import { assessTls, type TlsReport } from '../shared/smtp/tls-report.js';
-import { ConnectForm, familyClash, urlFamily, type ConnectTarget, type FormState } from './ui/connect-form.js';
+import { ConnectForm, familyClash, SMTP_PORT, SUBMISSIONS_PORT, urlFamily, type ConnectTarget, type FormState } from './ui/connect-form.js';
 import { ServerChecks } from './ui/server-checks.js';
+import { HostProbes } from './ui/host-probes.js';
+import { LookupQueue } from './ui/lookup-queue.js';
 import { StatusLine } from './ui/status.js';
 import { ReplyLog } from './ui/reply-log.js';
 import { ReplayDialog } from './ui/replay-dialog.js';
@@ -284,6 +286,8 @@ export function startApp(boot: BootHandOver): void {
   let dialledPort = 0;
   /** The IP version the connection asked for (`telnet -6`), or null for either. */
   let dialledFamily: IpFamily | null = null;
+  /** Whether it was dialled with implicit TLS. */
+  let dialledTls = false;
   /** Addresses of the host dialled that did not take the connection, while the bridge dials the next. */
   let failedAddresses: string[] = [];
   /** One of them failed for another reason than no route from this machine (ENETUNREACH). */
@@ -354,7 +358,7 @@ export function startApp(boot: BootHandOver): void {
             const host = local.host ?? (state === 'connected' ? dialled : (asciiDomain((form.peek().host ?? '').replace(/^\[(.*)\]$/, '$1')) ?? ''));
             if (host === '') return view.write(formatNote('/ports needs a host: /ports mx.example.org (or fill in Host above)'));
             if (local.note !== undefined) view.write(formatNote(local.note));
-            return checks.ports(host, local.ports, local.host === null && state === 'connected' ? dialledFamily : (form.peek().family ?? null));
+            return probes.ports(host, local.ports, local.host === null && state === 'connected' ? dialledFamily : (form.peek().family ?? null));
           }
           case 'explain':
             // The lines of one paste come in one task: once it is over, one line is a reply, more a dialog or bounce.
@@ -388,6 +392,18 @@ export function startApp(boot: BootHandOver): void {
             return showPracticeLog();
           case 'dane':
             return checks.dane();
+          case 'tls-versions': {
+            // Without a host or port: the server connected to, or the one the form points at (and its TLS box).
+            const connected = local.host === null && state === 'connected';
+            const target = form.peek();
+            const host = local.host ?? (connected ? dialled : (asciiDomain((target.host ?? '').replace(/^\[(.*)\]$/, '$1')) ?? ''));
+            if (host === '') return view.write(formatNote('/tls versions needs a host: /tls versions mx.example.org 25 (or fill in Host above)'));
+            const port = local.port ?? (connected ? dialledPort : (target.port ?? SMTP_PORT));
+            // Implicit TLS where the form says so for its own target, and on 465 (RFC 8314 §3.3).
+            const implicit = local.host === null && local.port === null ? (connected ? dialledTls : target.tls === true) : port === SUBMISSIONS_PORT;
+            if (local.note !== undefined) view.write(formatNote(local.note));
+            return probes.tlsVersions(host, port, implicit ? 'implicit' : 'none', connected ? dialledFamily : (target.family ?? null));
+          }
           case 'tls':
             return view.write(
               tlsReport !== null
@@ -448,6 +464,7 @@ export function startApp(boot: BootHandOver): void {
       return;
     }
     dialledFamily = target.family;
+    dialledTls = target.tls;
     renderer.reset();
     model = new SessionModel();
     setState('connecting');
@@ -493,10 +510,14 @@ export function startApp(boot: BootHandOver): void {
     mx: (domain) => checks.mx(domain),
   });
 
+  // Lookups and probes go to the bridge one at a time, in one queue.
+  const lookups = new LookupQueue({ send: (m) => conn.send(m), write: (text) => view.write(text) });
+  const probes = new HostProbes({ write: (text) => view.write(text), log: (entry) => log.add(entry), queue: lookups });
   const checks = new ServerChecks({
     write: (text) => view.write(text),
     log: (entry) => log.add(entry),
     send: (m) => conn.send(m),
+    queue: lookups,
     note: (text, at) => transcript.note(text, at),
     pointFormAt: (host, port) => {
       if (state !== 'idle') return false;
@@ -530,7 +551,11 @@ export function startApp(boot: BootHandOver): void {
   const urlIp = urlFamily(location.search);
   if (urlIp.ignored !== null) view.write(formatNote(`ignored URL parameter ${urlIp.ignored}`));
   else if (urlIp.family !== null) form.prefill({ family: urlIp.family }, false);
-  if (boot.connectAtOnce) setState('connecting');
+  if (boot.connectAtOnce) {
+    // The boot script dialled the link's target (main.ts).
+    dialledTls = urlTarget.tls === true;
+    setState('connecting');
+  }
 
   // A link without a target (?connect=1) connects to the practice server named in the hello.
   const connectFromUrl = (): void => {
@@ -582,7 +607,8 @@ export function startApp(boot: BootHandOver): void {
         if (target !== null && afterReopen !== null && isPracticeTarget(afterReopen)) afterReopen = target;
         practice = m.practice;
         checks.practice = m.practice;
-        checks.allowedPorts = m.allowedPorts;
+        probes.practice = m.practice;
+        probes.allowedPorts = m.allowedPorts;
         form.setAllowedPorts(m.allowedPorts);
         if (target !== null) form.prefill(target, !follow);
         updateHint(form.peek());
@@ -689,7 +715,9 @@ export function startApp(boot: BootHandOver): void {
       case 'dnsbl':
         return checks.onDnsbl(m);
       case 'ports':
-        return checks.onPorts(m);
+        return probes.onPorts(m);
+      case 'tlsversions':
+        return probes.onTlsVersions(m);
       case 'closed': {
         clearTimeout(greetingWatch);
         if (practiceTrail?.open === true) {

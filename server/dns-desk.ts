@@ -1,12 +1,13 @@
 /**
  * A session's DNS lookups (MX with or without mail policies, DKIM keys, SPF checks, blocklists, and the reverse DNS
- * and DANE of the server connected to), and its probes of a host's mail ports (`/ports`): one at a time, at most
+ * and DANE of the server connected to), and its probes of a host's mail ports (`/ports`) and of the TLS versions a
+ * port accepts (`/tls versions`): one at a time, at most
  * MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions (dns-lookup.ts DnsBudget),
  * so that the bridge does not become a DNS query pump (nor a port scanner). Made at a session's first lookup: idle
  * sessions pay nothing.
  */
 import type { X509Certificate } from 'node:crypto';
-import type { Bare, DaneAnswer, DaneMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage } from '../shared/protocol/messages.js';
+import type { Bare, DaneAnswer, DaneMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage, TlsMode, TlsVersionsMessage } from '../shared/protocol/messages.js';
 import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 import { checkSpf } from './spf-check.js';
@@ -33,7 +34,9 @@ export interface DnsDeskDeps {
   tlsa: (name: string, signal: AbortSignal) => Promise<TlsaLookup>;
   /** Which of a host's ports answer (port-probe.ts probePorts, with the session's target policy). */
   probe: (host: string, ports: readonly ProbePort[], family: IpFamily | undefined, signal: AbortSignal) => Promise<PortsMessage['answer']>;
-  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DaneMessage | PortsMessage>) => void;
+  /** Which TLS versions a host's port accepts (tls-versions-probe.ts probeTlsVersions, with the session's policy). */
+  probeTls: (host: string, port: number, tls: TlsMode, family: IpFamily | undefined, signal: AbortSignal) => Promise<TlsVersionsMessage['answer']>;
+  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DaneMessage | PortsMessage | TlsVersionsMessage>) => void;
   log: LogSink;
 }
 
@@ -118,6 +121,15 @@ export class DnsDesk {
     this.run('ports', (_r, signal) => this.deps.probe(host, ports, family, signal), (answer: PortsMessage['answer']) => {
       this.deps.log({ event: 'ports', host, kind: answer.kind === 'probed' ? answer.ports.map((p) => `${p.port}:${p.outcome}`).join(' ') : answer.reason });
       this.deps.send({ type: 'ports', host, answer });
+    });
+  }
+
+  /** Which TLS versions `host` accepts on `port`: a probe, limited as `ports` is; answered with a `tlsversions` message. */
+  tlsVersions(host: string, port: number, tls: TlsMode, family: IpFamily | undefined): void {
+    this.run('tlsversions', (_r, signal) => this.deps.probeTls(host, port, tls, family, signal), (answer: TlsVersionsMessage['answer']) => {
+      const kind = answer.kind === 'probed' ? answer.versions.map((v) => `${v.version}:${v.outcome}`).join(' ') : answer.reason;
+      this.deps.log({ event: 'tlsversions', host, port, kind });
+      this.deps.send({ type: 'tlsversions', host, port, answer });
     });
   }
 

@@ -40,7 +40,7 @@ function messageOf(err: unknown): string {
  * for "80…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/…:350:" (the library,
  * function, source file and line say nothing to an admin). Other errors keep their message, with their code.
  */
-function tlsReason(err: unknown, errno: string | undefined): string {
+export function tlsReason(err: unknown, errno: string | undefined): string {
   const message = messageOf(err);
   const reason = /:SSL routines:[^:]*:([^:]+)/.exec(message)?.[1] ?? message;
   return errno === undefined ? reason : `${reason} (${errno})`;

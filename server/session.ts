@@ -39,7 +39,8 @@ import type { ReceivedMessage, StoredMessages } from './practice/practice-server
 import { DnsDesk, type DnsDeskDeps } from './dns-desk.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
 import { allowedPorts, checkPort, lookupOnce, resolveTargets, TargetRefused, type TargetPolicy } from './target-policy.js';
-import { probePorts, PROBE_CONNECT_MS, PROBE_GREETING_MS } from './port-probe.js';
+import { probePorts, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
+import { probeTlsVersions } from './tls-versions-probe.js';
 import { keptProgress, type Progress, type Seat } from './class-view.js';
 
 /** WebSocket close code for "going away" (RFC 6455 §7.4.1): shutdown. */
@@ -366,12 +367,28 @@ export class Session {
         return this.dnsDesk().dnsbl(m.ip);
       case 'ports':
         return this.dnsDesk().ports(m.host, m.ports, m.family);
+      case 'tlsversions':
+        return this.dnsDesk().tlsVersions(m.host, m.port, m.tls, m.family);
       case 'progress':
         this.progress = keptProgress(m);
         return;
       default:
         return exhaustive(m);
     }
+  }
+
+  /**
+   * What a probe dials with: each port as a connection to it would be (allowed ports only, the target checked for
+   * each), all from one DNS answer; the bridge's connect timeout bounds each wait too (a test's short one keeps a
+   * silent port short).
+   */
+  private probeDeps(): ProbeDeps {
+    const lookup = lookupOnce(this.opts.lookup);
+    const resolve = (h: string, port: number, f?: IpFamily): Promise<string[]> => {
+      const refusal = checkPort(port, this.opts.policy);
+      return refusal !== null ? Promise.reject(new TargetRefused(refusal)) : resolveTargets(h, port, this.opts.policy, lookup, f);
+    };
+    return { resolve, connectMs: Math.min(this.opts.connectTimeoutMs, PROBE_CONNECT_MS), greetingMs: Math.min(this.opts.connectTimeoutMs, PROBE_GREETING_MS) };
   }
 
   /** The session's DNS lookups, made at the first (dns-desk.ts). */
@@ -381,18 +398,8 @@ export class Session {
       budget: this.opts.dnsBudget,
       tlsa: this.opts.lookupTlsa,
       ...(this.opts.fetchMtaSts !== undefined ? { fetchMtaSts: this.opts.fetchMtaSts } : {}),
-      probe: (host, ports, family, signal) => {
-        // Each port as a connection to it would be: allowed ports only, the target checked for each; from one DNS
-        // answer for all of them.
-        const lookup = lookupOnce(this.opts.lookup);
-        const resolve = (h: string, port: number, f?: IpFamily): Promise<string[]> => {
-          const refusal = checkPort(port, this.opts.policy);
-          return refusal !== null ? Promise.reject(new TargetRefused(refusal)) : resolveTargets(h, port, this.opts.policy, lookup, f);
-        };
-        // The bridge's connect timeout bounds each wait too (a test's short one keeps a silent port short).
-        const wait = Math.min(this.opts.connectTimeoutMs, PROBE_CONNECT_MS);
-        return probePorts(host, ports, family, { resolve, connectMs: wait, greetingMs: Math.min(this.opts.connectTimeoutMs, PROBE_GREETING_MS) }, signal);
-      },
+      probe: (host, ports, family, signal) => probePorts(host, ports, family, this.probeDeps(), signal),
+      probeTls: (host, port, tls, family, signal) => probeTlsVersions(host, port, tls, family, this.probeDeps(), signal),
       send: (m) => this.send(m),
       log: this.log,
     }));

@@ -45,15 +45,14 @@ export class ReplyReader {
   }
 
   /**
-   * Stops reading (before TLS starts on the socket: its bytes are the TLS session's); whether nothing came after the
-   * last reply read, as RFC 3207 §4 wants of a server that said 220 to STARTTLS. The socket keeps an 'error' listener.
+   * Stops reading (before TLS starts on the socket: its bytes are the TLS session's; whatever came after the last
+   * reply read is dropped, as RFC 3207 §4 wants after a 220 to STARTTLS). The socket keeps an 'error' listener.
    */
-  detach(): boolean {
+  detach(): void {
     this.socket.off('data', this.onData);
     this.socket.off('close', this.onClose);
     this.socket.off('error', this.onError);
     this.socket.on('error', ignoreError);
-    return this.pending === '';
   }
 
   private end(why: 'closed' | { message: string }): void {

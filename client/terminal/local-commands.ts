@@ -26,7 +26,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['help', '/help [COMMAND]'],
   ['explain', '/explain TEXT'],
   ['lesson', '/lesson [N | stop]'],
-  ['tls', '/tls'],
+  ['tls', '/tls [versions [HOST] [PORT]]'],
   ['mx', '/mx DOMAIN'],
   ['dkim', '/dkim SELECTOR DOMAIN'],
   ['spf', '/spf IP DOMAIN'],
@@ -108,6 +108,11 @@ export type LocalCommand =
   /** `/tls`: what the last TLS handshake of this connection showed about the server's certificate. */
   | { kind: 'tls' }
   /**
+   * `/tls versions [HOST] [PORT]`: which TLS versions a host's port accepts (HOST absent: the server connected to, or
+   * the connect form's; PORT absent: likewise).
+   */
+  | { kind: 'tls-versions'; host: string | null; port: number | null; note?: string }
+  /**
    * `/mx DOMAIN`: look up where the domain's mail goes. For these three, `note` says how a domain typed beyond ASCII
    * is asked about (its A-labels).
    */
@@ -169,7 +174,7 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return lessonCommand(arg);
     case 'tls':
     case 'cert':
-      return { kind: 'tls' };
+      return tlsCommand(t.slice(1 + cmd.length).trim());
     case 'mx':
       return mxCommand(arg);
     case 'dkim':
@@ -224,6 +229,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote('/explain TEXT explains a reply quoted elsewhere, e.g. a line of a bounce message, or a code') +
     formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
     formatNote("/tls shows the server's certificate again, after STARTTLS") +
+    formatNote('/tls versions mx.example.org 25 tries TLS 1.0 to 1.3 one by one (each on a connection of its own) and says which it accepts') +
     formatNote('/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS') +
     formatNote('/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)') +
     formatNote('/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF') +
@@ -335,30 +341,47 @@ const DNSBL_USAGE = '/dnsbl needs the address mail is sent from: /dnsbl 192.0.2.
 
 const PORTS_USAGE = '/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer; /ports mx.example.org 25 587 only those';
 
-/** `/ports [HOST] [PORT…]`: a host name or address (beyond ASCII: its A-labels), and ports; each may be left out. */
-function portsCommand(args: string): LocalCommand {
+/**
+ * `/ports [HOST] [PORT…]`: a host name or address (beyond ASCII: its A-labels), and ports; each may be left out.
+ * `usage`: what a mistake is answered with.
+ */
+function portsCommand(args: string, usage = PORTS_USAGE): LocalCommand {
   let host: string | null = null;
   let note: string | undefined;
   const ports: number[] = [];
   for (const word of args.split(/\s+/).filter((w) => w !== '')) {
     if (/^\d+$/.test(word)) {
       const port = Number(word);
-      if (port < 1 || port > 65535) return text(formatNote(`${word} is not a port (1 to 65535): ${PORTS_USAGE}`));
+      if (port < 1 || port > 65535) return text(formatNote(`${word} is not a port (1 to 65535): ${usage}`));
       if (!ports.includes(port)) ports.push(port);
       continue;
     }
     const bare = bareAddress(word);
-    if (host !== null) return text(formatNote(`one host at a time: ${PORTS_USAGE}`));
+    if (host !== null) return text(formatNote(`one host at a time: ${usage}`));
     if (isIPv4Literal(bare) || isIPv6Literal(bare)) host = bare.toLowerCase();
     else {
       // A single-label name (localhost, a host of the local network) is a host too, if not a mail domain.
       const typed = typedDomain(word) ?? (isHostName(word.toLowerCase()) ? { domain: word.toLowerCase() } : null);
-      if (typed === null || !isHostName(typed.domain)) return text(formatNote(`"${showControls(word)}" is not a host name or an address: ${PORTS_USAGE}`));
+      if (typed === null || !isHostName(typed.domain)) return text(formatNote(`"${showControls(word)}" is not a host name or an address: ${usage}`));
       host = typed.domain;
       note = typed.note;
     }
   }
   return { kind: 'ports', host, ports, ...(note === undefined ? {} : { note }) };
+}
+
+const TLS_VERSIONS_USAGE = '/tls versions mx.example.org 25 tries TLS 1.0, 1.1, 1.2 and 1.3 one by one and says which the server accepts';
+
+/** `/tls` alone: the certificate of this connection; `/tls versions [HOST] [PORT]`: which TLS versions a port takes. */
+function tlsCommand(args: string): LocalCommand {
+  const [sub = '', ...rest] = args.split(/\s+/).filter((w) => w !== '');
+  if (sub === '') return { kind: 'tls' };
+  if (!/^versions?$/i.test(sub)) return text(formatNote(`/tls shows the certificate of this connection; ${TLS_VERSIONS_USAGE}`));
+  const target = portsCommand(rest.join(' '), TLS_VERSIONS_USAGE);
+  if (target.kind !== 'ports') return target;
+  if (target.ports.length > 1) return text(formatNote(`one port at a time: ${TLS_VERSIONS_USAGE}`));
+  const { host, note } = target;
+  return { kind: 'tls-versions', host, port: target.ports[0] ?? null, ...(note === undefined ? {} : { note }) };
 }
 
 /** `/rdns` alone: the server connected to; `/rdns 192.0.2.10`: that address (the one a server's mail is sent from). */

@@ -1,10 +1,12 @@
 /**
  * Probes of a host's ports by the bridge, as an admin would dial them by hand one after the other: which of its mail
- * ports answer (`/ports`: shared/smtp/port-review.ts). They count as lookups: they wait in the page's queue
+ * ports answer (`/ports`: shared/smtp/port-review.ts), and which TLS versions a port accepts (`/tls versions`:
+ * shared/smtp/tls-versions.ts). They count as lookups: they wait in the page's queue
  * (lookup-queue.ts) like the others, and the answers are shown in the terminal and the reply log.
  */
-import type { IpFamily, PortsMessage, PracticeInfo } from '../../shared/protocol/messages.js';
+import type { IpFamily, PortsMessage, PracticeInfo, TlsMode, TlsVersionsMessage } from '../../shared/protocol/messages.js';
 import { portsToProbe, readPorts } from '../../shared/smtp/port-review.js';
+import { readTlsVersions } from '../../shared/smtp/tls-versions.js';
 import { formatReport } from '../terminal/render-findings.js';
 import { formatNote } from '../terminal/render.js';
 import type { LookupQueue } from './lookup-queue.js';
@@ -49,6 +51,29 @@ export class HostProbes {
     const { probes } = chosen;
     const over = family === null ? '' : ` over IPv${family}`;
     this.deps.queue.askSaying(`dialling ${host}${over} on port ${probes.map((p) => p.port).join(', ')} at once…`, { type: 'ports', host, ports: probes, ...(family === null ? {} : { family }) });
+  }
+
+  /** `/tls versions`: which TLS versions `port` of `host` accepts (`tls`: implicit TLS there, else STARTTLS first). */
+  tlsVersions(named: string, port: number, tls: TlsMode, family: IpFamily | null): void {
+    const host = this.dialHost(named);
+    if (!this.allowedPorts.includes(port)) return this.deps.write(formatNote(`this heloterm does not dial port ${port}: it dials ${this.allowedPorts.join(', ')}`));
+    const how = tls === 'implicit' ? 'implicit TLS' : 'EHLO, STARTTLS, then the handshake';
+    const over = family === null ? '' : ` over IPv${family}`;
+    this.deps.queue.askSaying(`trying TLS 1.0, 1.1, 1.2 and 1.3 on ${host} port ${port}${over}, one connection each (${how})…`, {
+      type: 'tlsversions',
+      host,
+      port,
+      tls,
+      ...(family === null ? {} : { family }),
+    });
+  }
+
+  onTlsVersions(m: TlsVersionsMessage): void {
+    const asked = this.deps.queue.answered();
+    const tls = asked?.type === 'tlsversions' ? asked.tls : 'none';
+    const r = readTlsVersions(m.host, m.port, tls, m.answer);
+    this.deps.write(formatReport(r));
+    this.deps.log({ tlsVersions: r });
   }
 
   onPorts(m: PortsMessage): void {

@@ -1,8 +1,9 @@
 /**
- * The page's lookups and probes (Find MX, `/mx`, `/rdns`, `/dane`, `/dkim`, `/spf`, `/dnsbl`, `/ports`) go to the bridge one at a time, as the bridge makes them (server/dns-desk.ts): one in flight, those asked
+ * The page's lookups and probes (Find MX, `/mx`, `/rdns`, `/dane`, `/dkim`, `/spf`, `/dnsbl`, `/ports`, `/tls
+ * versions`) go to the bridge one at a time, as the bridge makes them (server/dns-desk.ts): one in flight, those asked
  * meanwhile waiting in order behind it, each sent when the answer before it came. The bridge answers every one once.
  */
-import type { Bare, ClientMessage, IpFamily, ProbePort } from '../../shared/protocol/messages.js';
+import type { Bare, ClientMessage, IpFamily, ProbePort, TlsMode } from '../../shared/protocol/messages.js';
 import { formatNote } from '../terminal/render.js';
 
 /**
@@ -21,7 +22,8 @@ export type Ask =
   | { type: 'dkim'; selector: string; domain: string }
   | { type: 'spf'; ip: string; domain: string }
   | { type: 'dnsbl'; ip: string }
-  | { type: 'ports'; host: string; ports: ProbePort[]; family?: IpFamily };
+  | { type: 'ports'; host: string; ports: ProbePort[]; family?: IpFamily }
+  | { type: 'tlsversions'; host: string; port: number; tls: TlsMode; family?: IpFamily };
 
 export interface LookupQueueDeps {
   /** Sends to the bridge; false when it is not reachable. */

@@ -4,6 +4,7 @@
  * lands in the boot script's chunk, and the first load has no bytes to spare (docs/benchmarks.md, client weight).
  */
 import { MAX_HOST_CHARS } from './host.js';
+import type { TlsVersion } from './messages.js';
 
 /** Most MX hosts an `mx` answer lists (`count` says how many there were). */
 export const MAX_MX_HOSTS = 10;
@@ -52,3 +53,6 @@ export function isTraineeName(name: string): boolean {
 }
 /** Most lesson ids a `progress` message lists as done. */
 export const MAX_LESSONS_DONE = 30;
+
+/** The TLS versions a `tlsversions` probe tries, oldest first (each has one outcome in the answer). */
+export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];

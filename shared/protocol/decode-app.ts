@@ -1,13 +1,13 @@
 /**
  * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DaneMessage,
- * DkimMessage, SpfMessage, DnsblMessage, PortsMessage, StoredMessage), apart from decode.ts: they answer what the app
+ * DkimMessage, SpfMessage, DnsblMessage, PortsMessage, TlsVersionsMessage, StoredMessage), apart from decode.ts: they answer what the app
  * asks or does (a DNS lookup, a probe, a message sent to the practice server), so the boot script, which decodes
  * everything else with decodeServerMessage, need not carry this (to decodeServerMessage they are of an unknown type).
  * decodeAnyServerMessage reads every server message. Never throws; checks every field for type and size, like decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, TLS_VERSIONS } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type MxAnswer,
@@ -17,6 +17,8 @@ import {
   type DnsblMessage,
   type PortOutcome,
   type PortsMessage,
+  type TlsVersionOutcome,
+  type TlsVersionsMessage,
   type MxMessage,
   type MtaStsFetch,
   type PolicyAnswer,
@@ -164,6 +166,33 @@ function decodePorts(m: Obj): Decoded<PortsMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host, answer: { kind: 'probed', address: answer.address, ports } } };
 }
 
+const TLS_OUTCOMES: ReadonlySet<unknown> = new Set(['accepted', 'refused', 'no-starttls', 'error']);
+const TLS_VERSION_SET: ReadonlySet<unknown> = new Set(TLS_VERSIONS);
+
+function decodeTlsVersionOutcome(x: unknown): TlsVersionOutcome | null {
+  if (!isObj(x)) return null;
+  const { version, outcome, cipher, text, ms } = x;
+  if (!TLS_VERSION_SET.has(version) || !TLS_OUTCOMES.has(outcome) || !isStr(text, MAX_PROBE_TEXT + 1) || typeof ms !== 'number' || !(ms >= 0)) return null;
+  if (cipher !== null && !isStr(cipher, MAX_PROBE_TEXT)) return null;
+  return { version: version as TlsVersionOutcome['version'], outcome: outcome as TlsVersionOutcome['outcome'], cipher, text, ms };
+}
+
+function decodeTlsVersions(m: Obj): Decoded<TlsVersionsMessage> {
+  const bad: Decoded<TlsVersionsMessage> = { ok: false, error: 'tlsversions: bad "host", "port" or "answer"' };
+  const answer: Obj = isObj(m.answer) ? m.answer : {};
+  const { host, port } = m;
+  if (!isStr(host, MAX_HOST_CHARS) || !isCount(port) || port < 1 || port > 65535) return bad;
+  if (answer.kind === 'none') {
+    const { reason, detail } = answer;
+    if ((reason !== 'refused' && reason !== 'not-found') || !isStr(detail, 500)) return bad;
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, answer: { kind: 'none', reason, detail } } };
+  }
+  if (answer.kind !== 'probed' || !isStr(answer.address, 45) || !Array.isArray(answer.versions) || answer.versions.length > TLS_VERSIONS.length) return bad;
+  const versions = answer.versions.map(decodeTlsVersionOutcome);
+  if (!versions.every((v): v is TlsVersionOutcome => v !== null)) return bad;
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, answer: { kind: 'probed', address: answer.address, versions } } };
+}
+
 function decodeDnsbl(m: Obj): Decoded<DnsblMessage> {
   const bad: Decoded<DnsblMessage> = { ok: false, error: 'dnsbl: bad "ip" or "answer"' };
   const answer: Obj = isObj(m.answer) ? m.answer : {};
@@ -302,15 +331,15 @@ function decodeStoredReport(r: unknown): StoredReport | null {
   return { action: r.action, recipients: recipients as string[], n, text, cut };
 }
 
-/** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl` or `stored` message (JSON text), or why not. */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | PortsMessage | StoredMessage> {
+/** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `ports`, `tlsversions` or `stored` message (JSON text), or why not. */
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | PortsMessage | TlsVersionsMessage | StoredMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'dkim') {
@@ -321,6 +350,7 @@ export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage |
   }
   if (m.type === 'dnsbl') return decodeDnsbl(m);
   if (m.type === 'ports') return decodePorts(m);
+  if (m.type === 'tlsversions') return decodeTlsVersions(m);
   if (m.type === 'spf') {
     if (!isStr(m.ip, 45) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'spf: bad "ip" or "domain"' };
     const answer = decodeSpfCheck(m.answer);

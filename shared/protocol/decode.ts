@@ -147,6 +147,13 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       const { host, family } = target;
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host, ports: probes, ...(family === undefined ? {} : { family }) } };
     }
+    case 'tlsversions': {
+      // The target's checks are a connect's.
+      const t = decodeTarget(m.host, m.port, m.tls, m.family);
+      if (!t.ok) return fail(`tlsversions: ${t.error}`);
+      const { host, port, tls, family } = t.value;
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, tls, ...(family === undefined ? {} : { family }) } };
+    }
     case 'dnsbl': {
       const { ip } = m;
       if (!isStr(ip, 45) || !(isIPv4Literal(ip) || isIPv6Literal(ip))) return fail('dnsbl: "ip" must be an IPv4 or IPv6 address');

@@ -168,6 +168,29 @@ export interface PortsProbeMessage {
 }
 
 /**
+ * A TLS version as OpenSSL and Node name it (app-limits.ts TLS_VERSIONS lists them: a value here would be in the boot
+ * script, which shares this module).
+ */
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+/**
+ * Which TLS versions a server accepts on a port (`/tls versions`), as `openssl s_client -tls1_1` and its kin find out
+ * one at a time: the bridge dials the port once for each version, at once (the target policy as for `connect`, the
+ * host's first address of the version asked for); with `tls` "implicit" it starts the handshake at once, else it
+ * reads the whole greeting, sends EHLO and, when STARTTLS is offered, STARTTLS; then it offers that TLS version alone,
+ * and after the handshake sends QUIT and closes. Answered with a `tlsversions` message; needs no connection and counts
+ * as a lookup (one at a time, 20 a minute).
+ */
+export interface TlsVersionsProbeMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'tlsversions';
+  host: string;
+  port: number;
+  tls: TlsMode;
+  family?: IpFamily;
+}
+
+/**
  * Where the page is in the guided lessons, and the name the trainee gave (`/name`), for the instructor's class view
  * (the bridge keeps the last one per session, for as long as the session lasts; nothing else of it). Sent whenever
  * it changes, whole; no answer.
@@ -197,6 +220,7 @@ export type ClientMessage =
   | SpfCheckMessage
   | DnsblLookupMessage
   | PortsProbeMessage
+  | TlsVersionsProbeMessage
   | ProgressMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -629,6 +653,34 @@ export interface PortsMessage {
 }
 
 /**
+ * What one TLS version got (`/tls versions`): `accepted` (the handshake was done; `cipher`: the suite agreed on,
+ * `text` empty), `refused` (the server ended the handshake or the connection: `text` says how, OpenSSL's alert),
+ * `no-starttls` (the dialog before TLS did not get to a handshake: `text` says why, in the server's words where it
+ * gave any; nothing was sent after a greeting that was not whole), `error` (the connection failed, or this bridge
+ * could not offer the version: `text`). `ms`: from dialling to the outcome.
+ */
+export interface TlsVersionOutcome {
+  version: TlsVersion;
+  outcome: 'accepted' | 'refused' | 'no-starttls' | 'error';
+  cipher: string | null;
+  /** At most 200 characters: show them with control characters made visible. */
+  text: string;
+  ms: number;
+}
+
+/** The answer to a `tlsversions` probe: each version's outcome at the address dialled, or why none was dialled. */
+export interface TlsVersionsMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'tlsversions';
+  host: string;
+  port: number;
+  answer:
+    | { kind: 'probed'; address: string; versions: TlsVersionOutcome[] }
+    /** `refused`: a limit or the target policy; `not-found`: the name has no address (of the version asked for). */
+    | { kind: 'none'; reason: 'refused' | 'not-found'; detail: string };
+}
+
+/**
  * The embedded practice server stored a message this session sent: what it keeps, for the trainee to see what a
  * mailbox receives. Sent only to the session whose connection sent it.
  */
@@ -672,6 +724,7 @@ export type ServerMessage =
   | SpfMessage
   | DnsblMessage
   | PortsMessage
+  | TlsVersionsMessage
   | StoredMessage
   | HelloMessage
   | ConnectingMessage

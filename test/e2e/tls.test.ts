@@ -266,3 +266,43 @@ describe('/ports in Chromium', () => {
     await waitForTerminal(page, (t) => t.includes('-- this heloterm does not dial port 2526'), REPLY_TIMEOUT_MS, 'the port not dialled');
   });
 });
+
+describe('/tls versions in Chromium', () => {
+  const { pages, app } = helotermInChromium();
+
+  it('tries each TLS version on the form\'s server, or the one connected to, and says which it accepts, in the reply log too', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the page');
+    await expect.poll(() => page.locator('input[name="port"]').inputValue(), { timeout: REPLY_TIMEOUT_MS }).not.toBe('25');
+    const practicePort = Number(await page.locator('input[name="port"]').inputValue());
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('/tls versions');
+    await page.keyboard.press('Enter');
+    const head = `-- TLS versions of 127.0.0.1 port ${practicePort} (127.0.0.1), each offered alone, one connection each, after EHLO and STARTTLS:`;
+    const text = await waitForTerminal(page, (t) => t.includes(head), REPLY_TIMEOUT_MS, 'the probe');
+    expect(text).toContain(`-- trying TLS 1.0, 1.1, 1.2 and 1.3 on 127.0.0.1 port ${practicePort}, one connection each (EHLO, STARTTLS, then the handshake)…`);
+    // The practice server is Node's TLS at its defaults: 1.2 and 1.3 only.
+    expect(linesAfter(text, (l) => l === head, 4)).toEqual([
+      expect.stringMatching(/^ {3}✓ TLS 1\.0 refused: tlsv1 alert /),
+      expect.stringMatching(/^ {3}✓ TLS 1\.1 refused: tlsv1 alert /),
+      expect.stringMatching(/^ {3}✓ TLS 1\.2 accepted \(ECDHE-/),
+      expect.stringMatching(/^ {3}✓ TLS 1\.3 accepted \(TLS_/),
+    ]);
+    const entry = page.locator('.reply-log li', { hasText: `TLS versions of 127.0.0.1 port ${practicePort}` });
+    await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await entry.locator('.reply-code').textContent()).toBe('VERSIONS');
+    expect(await entry.locator('.findings li').count()).toBe(4);
+
+    // Connected, a probe goes on beside the session (the practice server's domain stands for its address).
+    await page.locator('button[data-action="connect"]').click();
+    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), REPLY_TIMEOUT_MS, 'the greeting');
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('/tls versions practice.test');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.split(head).length === 3, REPLY_TIMEOUT_MS, 'the second probe');
+    expect(await terminalText(page)).toContain("-- practice.test is the practice server's domain, not in DNS: dialling its address, 127.0.0.1");
+    await page.keyboard.type('NOOP');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => /^250 2\.0\.0 /m.test(t.slice(t.lastIndexOf('NOOP'))), REPLY_TIMEOUT_MS, 'the session going on');
+  });
+});

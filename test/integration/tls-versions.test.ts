@@ -1,0 +1,162 @@
+/**
+ * `/tls versions` through the real bridge (server/tls-versions-probe.ts): the practice server, and scripted servers on
+ * loopback that take old TLS versions, offer no STARTTLS, refuse it, hold their greeting or speak implicit TLS; each
+ * version tried on a connection of its own, with real handshakes; what reaches the wire checked byte for byte.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
+import type { TlsVersionOutcome, TlsVersionsMessage } from '../../shared/protocol/messages.js';
+import { makeCert, type TestCert } from '../helpers/certs.js';
+import { freePort, startFakeSmtp, type FakeConnection, type FakeSmtp } from '../helpers/fake-smtp.js';
+import { WsTestClient } from '../helpers/ws-client.js';
+import { lookupOf } from '../helpers/lookup.js';
+
+/** The bridge's connect timeout, which also bounds a probe's waits. */
+const WAIT_MS = 800;
+
+type Fakes = 'old' | 'none' | 'refusing' | 'held' | 'implicit12';
+
+describe('/tls versions through the bridge', () => {
+  const fakes = {} as Record<Fakes, FakeSmtp>;
+  const opened: { close(): Promise<unknown> }[] = [];
+  let cert: TestCert;
+  beforeAll(async () => {
+    cert = await makeCert({ cn: 'versions.test', names: ['127.0.0.1'] });
+    const ehlo = (offers: string): { match: RegExp; reply: string[] } => ({ match: /^EHLO /, reply: [`250-versions.test\r\n${offers}250 8BITMIME\r\n`] });
+    const greeting = '220 versions.test ESMTP\r\n';
+    // Every version from TLS 1.0 (OpenSSL 3 takes 1.0 and 1.1 only at security level 0, as old servers run).
+    const old = { ...cert, minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: 'DEFAULT@SECLEVEL=0' } as const;
+    fakes.old = await startFakeSmtp({
+      onConnect: [greeting],
+      rules: [ehlo('250-STARTTLS\r\n'), { match: /^STARTTLS$/, reply: ['220 2.0.0 Ready to start TLS\r\n', { startTls: old }] }, { match: /^QUIT$/, reply: ['221 2.0.0 Bye\r\n', 'close'] }],
+    });
+    fakes.none = await startFakeSmtp({ onConnect: [greeting], rules: [ehlo(''), { match: /^QUIT$/, reply: ['221 Bye\r\n', 'close'] }] });
+    fakes.refusing = await startFakeSmtp({
+      onConnect: [greeting],
+      rules: [ehlo('250-STARTTLS\r\n'), { match: /^STARTTLS$/, reply: ['454 4.7.0 TLS not available due to local problem\r\n'] }, { match: /^QUIT$/, reply: ['221 Bye\r\n', 'close'] }],
+    });
+    fakes.held = await startFakeSmtp({ onConnect: ['220-held.test ESMTP\r\n', { pauseMs: 5000 }, '220 held.test ready\r\n'] });
+    fakes.implicit12 = await startFakeSmtp({ onConnect: [{ startTls: { ...cert, maxVersion: 'TLSv1.2' } }, '220 versions.test ESMTP over TLS\r\n'] });
+    opened.push(...Object.values(fakes));
+  });
+  afterAll(async () => {
+    for (const o of opened.reverse()) await o.close();
+  });
+
+  async function bridge(opts: HelotermOptions = {}): Promise<{ client: WsTestClient; practicePort: number | null }> {
+    const app: Heloterm = await startHeloterm({
+      port: 0,
+      practice: false,
+      log: () => undefined,
+      connectTimeoutMs: WAIT_MS,
+      allowedPorts: Object.values(fakes).map((f) => f.port),
+      ...opts,
+    });
+    opened.push(app);
+    const client = await WsTestClient.open(app.url);
+    opened.push(client);
+    const hello = await client.next('hello');
+    return { client, practicePort: hello.practice?.port ?? null };
+  }
+
+  async function probe(client: WsTestClient, port: number, tls: 'none' | 'implicit' = 'none', host = '127.0.0.1'): Promise<TlsVersionsMessage> {
+    client.send({ type: 'tlsversions', host, port, tls });
+    return client.next('tlsversions', 8000);
+  }
+  const probed = (m: TlsVersionsMessage): TlsVersionOutcome[] => {
+    expect(m.answer.kind).toBe('probed');
+    return (m.answer as Extract<TlsVersionsMessage['answer'], { kind: 'probed' }>).versions;
+  };
+  /** The four connections of a probe, once each has ended. */
+  async function connections(fake: FakeSmtp, from: number): Promise<FakeConnection[]> {
+    const all = await Promise.all([0, 1, 2, 3].map((i) => fake.connection(from + i)));
+    await Promise.all(all.map((c) => c.ended));
+    return all;
+  }
+
+  it('tries each version on a connection of its own over STARTTLS: the practice server takes TLS 1.2 and 1.3 only', async () => {
+    const { client, practicePort } = await bridge({ practice: {} });
+    const m = await probe(client, practicePort ?? 0);
+    expect(m.port).toBe(practicePort);
+    const versions = probed(m);
+    expect(versions.map((v) => [v.version, v.outcome])).toEqual([
+      ['TLSv1', 'refused'],
+      ['TLSv1.1', 'refused'],
+      ['TLSv1.2', 'accepted'],
+      ['TLSv1.3', 'accepted'],
+    ]);
+    // The server's refusal in OpenSSL's words (its alert; smtp-server's OpenSSL says "internal error" to TLS 1.0), and
+    // the suite each accepted version agreed on.
+    expect(versions[0]?.text).toMatch(/^tlsv1 alert [a-z ]+ \(ERR_SSL_TLSV1_ALERT_[A-Z_]+\)$/);
+    expect(versions[2]?.cipher).toMatch(/^ECDHE-/);
+    expect(versions[3]?.cipher).toMatch(/^TLS_/);
+    expect(versions.every((v) => v.ms >= 0 && v.ms < 8000)).toBe(true);
+  });
+
+  it('finds TLS 1.0 and 1.1 on a server that still takes them, and says EHLO, STARTTLS and QUIT only', async () => {
+    const { client } = await bridge();
+    const from = fakes.old.connections.length;
+    const versions = probed(await probe(client, fakes.old.port));
+    expect(versions.map((v) => [v.version, v.outcome])).toEqual([
+      ['TLSv1', 'accepted'],
+      ['TLSv1.1', 'accepted'],
+      ['TLSv1.2', 'accepted'],
+      ['TLSv1.3', 'accepted'],
+    ]);
+    expect(versions.every((v) => v.text === '' && v.cipher !== null)).toBe(true);
+    // Each connection: EHLO in plain text, STARTTLS, and over TLS only QUIT (the fake logs what it decrypted).
+    for (const c of await connections(fakes.old, from)) expect(c.lines).toEqual(['EHLO [127.0.0.1]', 'STARTTLS', 'QUIT']);
+  });
+
+  it('says why no handshake was tried: STARTTLS not offered, or refused; and then sends QUIT', async () => {
+    const { client } = await bridge();
+    const fromNone = fakes.none.connections.length;
+    const none = probed(await probe(client, fakes.none.port));
+    expect(none.map((v) => [v.outcome, v.text])).toEqual(Array(4).fill(['no-starttls', 'STARTTLS is not offered after EHLO']));
+    for (const c of await connections(fakes.none, fromNone)) expect(c.lines).toEqual(['EHLO [127.0.0.1]', 'QUIT']);
+
+    const fromRefusing = fakes.refusing.connections.length;
+    const refusing = probed(await probe(client, fakes.refusing.port));
+    expect(new Set(refusing.map((v) => `${v.outcome}: ${v.text}`))).toEqual(new Set(['no-starttls: STARTTLS answered 454 4.7.0 TLS not available due to local problem']));
+    for (const c of await connections(fakes.refusing, fromRefusing)) expect(c.lines).toEqual(['EHLO [127.0.0.1]', 'STARTTLS', 'QUIT']);
+  });
+
+  it('writes nothing to a server whose greeting is not whole (postscreen)', async () => {
+    const { client } = await bridge();
+    const from = fakes.held.connections.length;
+    const versions = probed(await probe(client, fakes.held.port));
+    expect(versions.map((v) => v.outcome)).toEqual(['no-starttls', 'no-starttls', 'no-starttls', 'no-starttls']);
+    expect(versions[0]?.text).toBe(`the greeting came in part ("220-held.test ESMTP"), the rest not within ${WAIT_MS / 1000} s: nothing was sent`);
+    for (const c of await connections(fakes.held, from)) expect(c.received().toString()).toBe('');
+  });
+
+  it('starts the handshake at once with implicit TLS: a server capped at TLS 1.2 refuses 1.3', async () => {
+    const { client } = await bridge();
+    const versions = probed(await probe(client, fakes.implicit12.port, 'implicit'));
+    expect(versions.map((v) => [v.version, v.outcome])).toEqual([
+      ['TLSv1', 'refused'],
+      ['TLSv1.1', 'refused'],
+      ['TLSv1.2', 'accepted'],
+      ['TLSv1.3', 'refused'],
+    ]);
+  });
+
+  it('dials nothing the policy refuses, nor a name without an address; and a dead port is an error of each version', async () => {
+    const { client } = await bridge();
+    const other = await freePort();
+    expect((await probe(client, other)).answer).toMatchObject({ kind: 'none', reason: 'refused', detail: expect.stringContaining(String(other)) });
+    const dead = await freePort();
+    const { client: deadClient } = await bridge({ allowedPorts: [dead] });
+    expect(probed(await probe(deadClient, dead)).map((v) => [v.outcome, v.text])).toEqual(Array(4).fill(['error', `connection refused: nothing listens on 127.0.0.1:${dead}`]));
+    const { client: named } = await bridge({ lookup: lookupOf({}) });
+    expect((await probe(named, fakes.old.port, 'none', 'nowhere.example')).answer).toMatchObject({ kind: 'none', reason: 'not-found' });
+  });
+
+  it('counts as a lookup: one at a time', async () => {
+    const { client } = await bridge();
+    client.send({ type: 'tlsversions', host: '127.0.0.1', port: fakes.held.port, tls: 'none' });
+    const second = await probe(client, fakes.old.port);
+    expect(second.answer).toMatchObject({ kind: 'none', reason: 'refused', detail: expect.stringContaining('already running') });
+    await client.next('tlsversions', 8000);
+  });
+});
