@@ -128,10 +128,13 @@ export function shellConnect(line: string): ShellConnect | null {
       const starttls = rest.indexOf('-starttls');
       const proto = starttls === -1 ? null : (rest[starttls + 1] ?? '').toLowerCase();
       if (proto !== null && proto !== 'smtp' && proto !== 'lmtp') return null;
-      const note =
+      const how =
         proto === null
           ? 'TLS from the first byte (implicit TLS); heloterm shows the certificate it is given (/tls)'
           : "type EHLO, then STARTTLS: heloterm does the handshake when the server says 220, and shows the certificate (s_client did the EHLO and STARTTLS itself)";
+      // -tls1, -tls1_1, -no_tls1_3…: heloterm's connection offers what Node offers; a probe tries each version.
+      const pinned = rest.find((w) => /^-(no_)?tls1(_[123])?$/.test(w));
+      const note = pinned === undefined ? how : `${how}; ${pinned} is not applied to a connection: /tls versions ${target.host} ${target.port} tries each TLS version by itself`;
       return { tool: 'openssl s_client', ...target, tls: proto === null, family: familyOption(rest, OPENSSL_VALUED, false), note };
     }
     default:

@@ -38,6 +38,14 @@ describe('shellConnect: a shell command typed by habit before connecting', () =>
     expect(shellConnect('nc mx.example.org 25')?.note).toMatch(/bare LF unless given -C/);
     expect(shellConnect('openssl s_client -starttls smtp -connect mx.example.org:25')?.note).toMatch(/^type EHLO, then STARTTLS/);
     expect(shellConnect('openssl s_client -connect mx.example.org:465')?.note).toMatch(/implicit TLS/);
+    // A version pinned is not applied to the connection: the probe that tries each is named instead.
+    expect(shellConnect('openssl s_client -starttls smtp -tls1_1 -connect mx.example.org:25')).toMatchObject({
+      host: 'mx.example.org',
+      port: 25,
+      note: expect.stringMatching(/; -tls1_1 is not applied to a connection: \/tls versions mx\.example\.org 25 tries each TLS version by itself$/),
+    });
+    expect(shellConnect('openssl s_client -no_tls1_3 -connect mx.example.org:465')?.note).toContain('-no_tls1_3 is not applied');
+    expect(shellConnect('openssl s_client -tls1 -connect mx.example.org:465')?.note).toContain('/tls versions mx.example.org 465');
   });
 
   it.each([
