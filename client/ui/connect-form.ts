@@ -52,6 +52,11 @@ export class ConnectForm {
   private readonly portList: HTMLDataListElement;
   /** The user typed in the target fields: later prefills (the practice server) must not overwrite them. */
   private edited = false;
+  /** Why the target fields may not be changed (a bridge that dials its practice server alone), or null. */
+  private lockedBy: string | null = null;
+  private readonly mxButton: HTMLButtonElement;
+  /** The fields' own tooltips, while lock's stand in for them. */
+  private readonly titles = new Map<HTMLElement, string>();
 
   constructor(
     private readonly form: HTMLFormElement,
@@ -74,7 +79,8 @@ export class ConnectForm {
       this.submit();
     });
     this.disconnectButton.addEventListener('click', () => handlers.disconnect());
-    field(form, 'button[data-action="mx"]', HTMLButtonElement).addEventListener('click', () => {
+    this.mxButton = field(form, 'button[data-action="mx"]', HTMLButtonElement);
+    this.mxButton.addEventListener('click', () => {
       const ascii = asciiAddressDomain(this.host.value.trim());
       const domain = ascii === null ? null : mxDomain(ascii);
       this.host.setCustomValidity(domain !== null ? '' : 'Enter a domain name (example.org) to find its mail servers.');
@@ -109,15 +115,46 @@ export class ConnectForm {
     if (target !== null) this.handlers.connect(target);
   }
 
-  /** Fills the fields. A `soft` fill (the practice server default) leaves fields the user already edited alone. */
-  prefill(target: Partial<ConnectTarget>, soft: boolean): void {
-    if (soft && this.edited) return;
+  /**
+   * Fills the fields; whether it did. A `soft` fill (the practice server default) leaves fields the user already
+   * edited alone; locked fields (lock) are left alone by every fill.
+   */
+  prefill(target: Partial<ConnectTarget>, soft: boolean): boolean {
+    if ((soft && this.edited) || this.lockedBy !== null) return false;
     if (target.host !== undefined) this.host.value = target.host;
     if (target.port !== undefined) this.port.value = String(target.port);
     if (target.tls !== undefined) this.tls.checked = target.tls;
     if (target.family !== undefined) this.ip.value = target.family === null ? '' : String(target.family);
     if (!soft) this.edited = true;
     this.handlers.changed?.(this.peek());
+    return true;
+  }
+
+  /**
+   * Holds the fields at `target` for good (`why`: said on each, as its tooltip): a bridge that dials its practice
+   * server alone. Find MX goes too (the Host field is its input; /mx in the terminal still looks a domain up).
+   */
+  lock(target: ConnectTarget, why: string): void {
+    this.unlock();
+    this.prefill(target, false);
+    this.lockedBy = why;
+    for (const el of this.lockable()) {
+      this.titles.set(el, el.title);
+      el.title = why;
+    }
+    this.setState((this.form.dataset.state ?? 'idle') as FormState);
+  }
+
+  /** The fields may be changed again (a bridge restarted without --practice-only). */
+  unlock(): void {
+    if (this.lockedBy === null) return;
+    this.lockedBy = null;
+    for (const el of this.lockable()) el.title = this.titles.get(el) ?? '';
+    this.setState((this.form.dataset.state ?? 'idle') as FormState);
+  }
+
+  private lockable(): HTMLElement[] {
+    return [this.host, this.port, this.tls, this.ip, this.mxButton];
   }
 
   /** Offers the ports the bridge will dial as suggestions. */
@@ -136,7 +173,8 @@ export class ConnectForm {
     const busy = state !== 'idle';
     this.connectButton.disabled = busy;
     this.disconnectButton.disabled = !busy;
-    for (const input of [this.host, this.port, this.tls, this.ip]) input.disabled = busy;
+    for (const input of [this.host, this.port, this.tls, this.ip]) input.disabled = busy || this.lockedBy !== null;
+    this.mxButton.disabled = this.lockedBy !== null;
   }
 
   /** The validated target, or null (the browser then shows what is wrong). */

@@ -10,7 +10,7 @@ import { readTlsVersions } from '../../shared/smtp/tls-versions.js';
 import { formatReport } from '../terminal/render-findings.js';
 import { formatNote } from '../terminal/render.js';
 import type { LookupQueue } from './lookup-queue.js';
-import { isPracticeTarget } from './practice-hint.js';
+import { dialsOnlyPractice, isPracticeTarget, PRACTICE_ONLY } from './practice-hint.js';
 import type { LogEntry } from './reply-log.js';
 
 export interface HostProbesDeps {
@@ -46,6 +46,7 @@ export class HostProbes {
     const host = this.dialHost(named);
     const p = this.practice;
     const practicePort = p !== null && isPracticeTarget({ host, port: p.port }, p) ? p.port : null;
+    if (practicePort === null && dialsOnlyPractice(p, this.allowedPorts)) return this.deps.write(formatNote(`${PRACTICE_ONLY}: /ports ${p?.domain ?? ''}`));
     const chosen = portsToProbe(host, ports, this.allowedPorts, practicePort);
     if ('none' in chosen) return this.deps.write(formatNote(chosen.none));
     const { probes } = chosen;
@@ -56,6 +57,10 @@ export class HostProbes {
   /** `/tls versions`: which TLS versions `port` of `host` accepts (`tls`: implicit TLS there, else STARTTLS first). */
   tlsVersions(named: string, port: number, tls: TlsMode, family: IpFamily | null): void {
     const host = this.dialHost(named);
+    const p = this.practice;
+    if (p !== null && dialsOnlyPractice(p, this.allowedPorts) && !isPracticeTarget({ host, port }, p)) {
+      return this.deps.write(formatNote(`${PRACTICE_ONLY}: /tls versions ${p.domain}`));
+    }
     if (!this.allowedPorts.includes(port)) return this.deps.write(formatNote(`this heloterm does not dial port ${port}: it dials ${this.allowedPorts.join(', ')}`));
     const how = tls === 'implicit' ? 'implicit TLS' : 'EHLO, STARTTLS, then the handshake';
     const over = family === null ? '' : ` over IPv${family}`;

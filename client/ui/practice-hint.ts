@@ -23,6 +23,17 @@ export function isPracticeTarget(t: Partial<ConnectTarget>, practice: PracticeIn
   return host === practice.host || (host === 'localhost' && (v6 ? practice.host === '::1' : practice.host.startsWith('127.')));
 }
 
+/**
+ * Whether the bridge dials its practice server alone (started with `--practice-only`, for a class): it allows no port
+ * but the practice server's (its hello). Pure.
+ */
+export function dialsOnlyPractice(practice: PracticeInfo | null, allowedPorts: readonly number[]): boolean {
+  return practice !== null && allowedPorts.every((p) => p === practice.port);
+}
+
+/** Said where a page on a bridge that dials its practice server alone is asked for another server. */
+export const PRACTICE_ONLY = 'this heloterm dials only its practice server (its operator started it with --practice-only)';
+
 /** The eight steps of the seed's walk-through are the first lesson's steps: one source for both. */
 const EIGHT_STEPS = LESSONS[0];
 
@@ -53,7 +64,8 @@ export class PracticeHint {
     this.element.hidden = true;
   }
 
-  show(info: PracticeInfo): void {
+  /** `only`: the bridge dials the practice server alone (dialsOnlyPractice), said in the hint. */
+  show(info: PracticeInfo, only = false): void {
     const intro = document.createElement('p');
     const label = document.createElement('strong');
     label.textContent = 'Practice server';
@@ -82,6 +94,7 @@ export class PracticeHint {
       gone as Node,
       ' is accepted, then bounced, on purpose.',
     );
+    if (only) intro.append(' It is the only server this heloterm dials: your instructor set it up so.');
     if (this.inClass) {
       const name = document.createElement('code');
       name.textContent = '/name';

@@ -313,3 +313,32 @@ describe('a trainee\'s page opened from another machine', () => {
     expect(await here.locator('.practice-hint').textContent()).not.toContain('/name');
   });
 });
+
+describe('a page on a bridge that dials its practice server alone (--practice-only)', () => {
+  const { pages, app } = helotermInChromium(() => ({ practiceOnly: true }));
+
+  it('holds the form at the practice server, says so, and says so of other servers typed, before dialling anything', async () => {
+    const page = await pages.open(app().url);
+    const hint = page.locator('.practice-hint');
+    await expect.poll(() => hint.textContent(), { timeout: 10_000 }).toContain('It is the only server this heloterm dials: your instructor set it up so.');
+    const practicePort = app().practice?.info.port;
+    expect(await page.locator('input[name="port"]').inputValue()).toBe(String(practicePort));
+    for (const field of ['input[name="host"]', 'input[name="port"]', 'select[name="ip"]', 'input[name="tls"]', 'button[data-action="mx"]']) {
+      expect(await page.locator(field).isDisabled(), field).toBe(true);
+      expect(await page.locator(field).getAttribute('title'), field).toContain('this heloterm dials only its practice server');
+    }
+    await page.locator('.xterm-helper-textarea').focus();
+    for (const [line, said] of [
+      ['telnet mx.example.org 25', '-- telnet: this heloterm dials only its practice server (its operator started it with --practice-only); press Connect to reach it'],
+      ['/ports mx.example.org', '-- this heloterm dials only its practice server (its operator started it with --practice-only): /ports practice.test'],
+      ['/tls versions 192.0.2.25', '-- this heloterm dials only its practice server (its operator started it with --practice-only): /tls versions practice.test'],
+    ] as const) {
+      await page.keyboard.type(line);
+      await page.keyboard.press('Enter');
+      await waitForTerminal(page, (t) => t.replace(/\n/g, '').includes(said), 10_000, line);
+    }
+    // Connect reaches the practice server.
+    await page.locator('button[data-action="connect"]').click();
+    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), 10_000, 'the greeting');
+  });
+});
