@@ -46,9 +46,20 @@ function versionFinding(v: TlsVersionOutcome, submission: boolean): Finding {
   }
 }
 
-/** What every version got alike, when they did not get as far as a handshake (one line instead of four), or null. */
-function alike(versions: readonly TlsVersionOutcome[]): Finding | null {
+/** OpenSSL's words for bytes that are not TLS where a handshake was expected: the other side spoke plain text. */
+const NOT_TLS = /wrong version number|packet length too long|record layer failure/;
+
+/**
+ * What every version got alike, when they did not get as far as a handshake, or the server never spoke TLS (one line
+ * instead of four), or null.
+ */
+function alike(versions: readonly TlsVersionOutcome[], tls: TlsMode): Finding | null {
   const first = versions[0];
+  if (first !== undefined && versions.every((v) => v.outcome === 'refused' && NOT_TLS.test(v.text))) {
+    return tls === 'implicit'
+      ? { tone: 'bad', text: `the server does not start TLS at once here: it answered in plain text (${first.text}); a port that begins in plain SMTP (25, 587) starts TLS with STARTTLS: untick implicit TLS, or name port 465` }
+      : { tone: 'bad', text: `after its 220 to STARTTLS the server did not start TLS: it went on in plain text (${first.text}); a broken STARTTLS, or a device on the way that rewrites the dialog` };
+  }
   if (first === undefined || first.outcome === 'accepted' || first.outcome === 'refused') return null;
   if (!versions.every((v) => v.outcome === first.outcome && v.text === first.text)) return null;
   if (first.outcome === 'error') return { tone: 'bad', text: `no version tried: ${first.text}` };
@@ -67,7 +78,7 @@ export function readTlsVersions(host: string, port: number, tls: TlsMode, answer
   }
   const how = tls === 'implicit' ? 'with implicit TLS' : 'after EHLO and STARTTLS';
   const head = `TLS versions of ${where} (${answer.address}), each offered alone, one connection each, ${how}:`;
-  const one = alike(answer.versions);
+  const one = alike(answer.versions, tls);
   if (one !== null) return { head, findings: [one], good: false };
 
   const submission = port === SUBMISSION_PORT || port === SUBMISSIONS_PORT || port === ALTERNATIVE_SUBMISSION_PORT;

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
 import type { TlsVersionOutcome, TlsVersionsMessage } from '../../shared/protocol/messages.js';
+import { readTlsVersions } from '../../shared/smtp/tls-versions.js';
 import { makeCert, type TestCert } from '../helpers/certs.js';
 import { freePort, startFakeSmtp, type FakeConnection, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { WsTestClient } from '../helpers/ws-client.js';
@@ -139,6 +140,10 @@ describe('/tls versions through the bridge', () => {
       ['TLSv1.2', 'accepted'],
       ['TLSv1.3', 'refused'],
     ]);
+    // Implicit TLS to a port that greets in plain text: OpenSSL reads the greeting as a record, and says so.
+    const plain = await probe(client, fakes.none.port, 'implicit');
+    expect(new Set(probed(plain).map((v) => `${v.outcome}: ${v.text}`))).toEqual(new Set(['refused: wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)']));
+    expect(readTlsVersions('127.0.0.1', fakes.none.port, 'implicit', plain.answer).findings[0]?.text).toMatch(/^the server does not start TLS at once here: it answered in plain text/);
   });
 
   it('dials nothing the policy refuses, nor a name without an address; and a dead port is an error of each version', async () => {

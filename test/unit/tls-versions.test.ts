@@ -66,7 +66,7 @@ describe('readTlsVersions', () => {
   });
 
   it('says once what kept every version from a handshake', () => {
-    const same = (outcome: 'no-starttls' | 'error', text: string): TlsVersionsMessage['answer'] => ({
+    const same = (outcome: TlsVersionOutcome['outcome'], text: string): TlsVersionsMessage['answer'] => ({
       kind: 'probed',
       address: '192.0.2.25',
       versions: ALL.map((version) => ({ version, outcome, cipher: null, text, ms: 5 })),
@@ -76,6 +76,14 @@ describe('readTlsVersions', () => {
     ]);
     expect(lines(25, same('no-starttls', 'STARTTLS answered 454 4.7.0 TLS not available'))).toEqual(['warn no handshake tried: STARTTLS answered 454 4.7.0 TLS not available']);
     expect(lines(25, same('error', 'connection refused: nothing listens on 192.0.2.25:25'))).toEqual(['bad no version tried: connection refused: nothing listens on 192.0.2.25:25']);
+    // Plain text where a handshake was expected: implicit TLS on a port that starts in plain SMTP, or a broken STARTTLS.
+    const plainText = same('refused', 'wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)');
+    expect(readTlsVersions('mx.example.org', 25, 'implicit', plainText).findings.map((f) => `${f.tone} ${f.text}`)).toEqual([
+      'bad the server does not start TLS at once here: it answered in plain text (wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)); a port that begins in plain SMTP (25, 587) starts TLS with STARTTLS: untick implicit TLS, or name port 465',
+    ]);
+    expect(lines(25, plainText)).toEqual([
+      'bad after its 220 to STARTTLS the server did not start TLS: it went on in plain text (wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)); a broken STARTTLS, or a device on the way that rewrites the dialog',
+    ]);
     expect(lines(25, { kind: 'none', reason: 'not-found', detail: 'DNS name not found: nowhere.example has no address (ENOTFOUND)' })).toEqual([
       'bad not probed: DNS name not found: nowhere.example has no address (ENOTFOUND)',
     ]);
