@@ -356,11 +356,10 @@ export function startApp(boot: BootHandOver): void {
             reportProgress();
             return view.write(formatNote(`an instructor's class view now shows this page as ${traineeName} (the name goes nowhere else)`));
           case 'ports': {
-            // Without a host: the server connected to, or the one the form points at.
-            const host = local.host ?? (state === 'connected' ? dialled : (asciiDomain((form.peek().host ?? '').replace(/^\[(.*)\]$/, '$1')) ?? ''));
+            const { host, family } = probeTarget(local.host);
             if (host === '') return view.write(formatNote('/ports needs a host: /ports mx.example.org (or fill in Host above)'));
             if (local.note !== undefined) view.write(formatNote(local.note));
-            return probes.ports(host, local.ports, local.host === null && state === 'connected' ? dialledFamily : (form.peek().family ?? null));
+            return probes.ports(host, local.ports, family);
           }
           case 'explain':
             // The lines of one paste come in one task: once it is over, one line is a reply, more a dialog or bounce.
@@ -395,16 +394,14 @@ export function startApp(boot: BootHandOver): void {
           case 'dane':
             return checks.dane();
           case 'tls-versions': {
-            // Without a host or port: the server connected to, or the one the form points at (and its TLS box).
-            const connected = local.host === null && state === 'connected';
-            const target = form.peek();
-            const host = local.host ?? (connected ? dialled : (asciiDomain((target.host ?? '').replace(/^\[(.*)\]$/, '$1')) ?? ''));
+            const { host, family, connected } = probeTarget(local.host);
             if (host === '') return view.write(formatNote('/tls versions needs a host: /tls versions mx.example.org 25 (or fill in Host above)'));
+            const target = form.peek();
             const port = local.port ?? (connected ? dialledPort : (target.port ?? SMTP_PORT));
             // Implicit TLS where the form says so for its own target, and on 465 (RFC 8314 §3.3).
             const implicit = local.host === null && local.port === null ? (connected ? dialledTls : target.tls === true) : port === SUBMISSIONS_PORT;
             if (local.note !== undefined) view.write(formatNote(local.note));
-            return probes.tlsVersions(host, port, implicit ? 'implicit' : 'none', connected ? dialledFamily : (target.family ?? null));
+            return probes.tlsVersions(host, port, implicit ? 'implicit' : 'none', family);
           }
           case 'tls':
             return view.write(
@@ -452,6 +449,17 @@ export function startApp(boot: BootHandOver): void {
   };
 
   const isPracticeTarget = (t: Partial<ConnectTarget>): boolean => isPracticeTargetOf(t, practice);
+
+  /**
+   * What a probe (`/ports`, `/tls versions`) is about when no host is named: the server connected to, or the one the
+   * form points at ('' when none); and the IP version it was, or is to be, dialled over.
+   */
+  const probeTarget = (named: string | null): { host: string; family: IpFamily | null; connected: boolean } => {
+    const connected = named === null && state === 'connected';
+    if (connected) return { host: dialled, family: dialledFamily, connected };
+    const target = form.peek();
+    return { host: named ?? asciiDomain((target.host ?? '').replace(/^\[(.*)\]$/, '$1')) ?? '', family: target.family ?? null, connected };
+  };
 
   /** The practice server's description, while it is the target; the lesson bar takes its place during a lesson. */
   const updateHint = (t: Partial<ConnectTarget>): void => {
