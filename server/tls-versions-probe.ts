@@ -17,6 +17,7 @@ import { dial, tlsClientOptions } from './dial.js';
 import { errnoOf, tlsReason, type BridgeError } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, QUIT_LINGER_MS, type ProbeDeps } from './port-probe.js';
 import { clip, greetAndEhlo, ReplyReader } from './smtp-probe.js';
+import { NO_ANSWER } from '../shared/smtp/tls-versions.js';
 
 type Answer = TlsVersionsMessage['answer'];
 
@@ -156,7 +157,7 @@ function handshake(
       resolve(r);
     };
     const onAbort = (): void => finish({ ok: false, local: true, text: 'aborted' });
-    const timer = setTimeout(() => finish({ ok: false, local: false, text: `no answer to the handshake within ${waitMs / 1000} s` }), waitMs);
+    const timer = setTimeout(() => finish({ ok: false, local: false, text: `${NO_ANSWER} within ${waitMs / 1000} s` }), waitMs);
     signal.addEventListener('abort', onAbort);
     secure.once('secureConnect', () => finish({ ok: true, cipher: secure.getCipher().name }));
     secure.once('error', (err) => {

@@ -46,6 +46,9 @@ function versionFinding(v: TlsVersionOutcome, submission: boolean): Finding {
   }
 }
 
+/** How the bridge says a handshake got no answer (server/tls-versions-probe.ts). */
+export const NO_ANSWER = 'no answer to the handshake';
+
 /** OpenSSL's words for bytes that are not TLS where a handshake was expected: the other side spoke plain text. */
 const NOT_TLS = /wrong version number|packet length too long|record layer failure/;
 
@@ -59,6 +62,10 @@ function alike(versions: readonly TlsVersionOutcome[], tls: TlsMode): Finding | 
     return tls === 'implicit'
       ? { tone: 'bad', text: `the server does not start TLS at once here: it answered in plain text (${first.text}); a port that begins in plain SMTP (25, 587) starts TLS with STARTTLS: untick implicit TLS, or name port 465` }
       : { tone: 'bad', text: `after its 220 to STARTTLS the server did not start TLS: it went on in plain text (${first.text}); a broken STARTTLS, or a device on the way that rewrites the dialog` };
+  }
+  if (first !== undefined && versions.every((v) => v.outcome === 'refused' && v.text.startsWith(NO_ANSWER))) {
+    const after = tls === 'implicit' ? 'took the connection' : 'said 220 to STARTTLS';
+    return { tone: 'bad', text: `the server ${after}, then did not answer the handshake (${first.text}): a device on the way that lets SMTP through but not TLS, or a server that hangs` };
   }
   if (first === undefined || first.outcome === 'accepted' || first.outcome === 'refused') return null;
   if (!versions.every((v) => v.outcome === first.outcome && v.text === first.text)) return null;

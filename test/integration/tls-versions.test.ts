@@ -15,7 +15,7 @@ import { lookupOf } from '../helpers/lookup.js';
 /** The bridge's connect timeout, which also bounds a probe's waits. */
 const WAIT_MS = 800;
 
-type Fakes = 'old' | 'none' | 'refusing' | 'held' | 'implicit12';
+type Fakes = 'old' | 'none' | 'refusing' | 'held' | 'implicit12' | 'mute';
 
 describe('/tls versions through the bridge', () => {
   const fakes = {} as Record<Fakes, FakeSmtp>;
@@ -36,6 +36,8 @@ describe('/tls versions through the bridge', () => {
       onConnect: [greeting],
       rules: [ehlo('250-STARTTLS\r\n'), { match: /^STARTTLS$/, reply: ['454 4.7.0 TLS not available due to local problem\r\n'] }, { match: /^QUIT$/, reply: ['221 Bye\r\n', 'close'] }],
     });
+    // Says 220 to STARTTLS, then nothing: the handshake gets no answer (a device on the way that passes SMTP only).
+    fakes.mute = await startFakeSmtp({ onConnect: [greeting], rules: [ehlo('250-STARTTLS\r\n'), { match: /^STARTTLS$/, reply: ['220 2.0.0 Ready to start TLS\r\n'] }] });
     fakes.held = await startFakeSmtp({ onConnect: ['220-held.test ESMTP\r\n', { pauseMs: 5000 }, '220 held.test ready\r\n'] });
     fakes.implicit12 = await startFakeSmtp({ onConnect: [{ startTls: { ...cert, maxVersion: 'TLSv1.2' } }, '220 versions.test ESMTP over TLS\r\n'] });
     opened.push(...Object.values(fakes));
@@ -120,6 +122,15 @@ describe('/tls versions through the bridge', () => {
     const refusing = probed(await probe(client, fakes.refusing.port));
     expect(new Set(refusing.map((v) => `${v.outcome}: ${v.text}`))).toEqual(new Set(['no-starttls: STARTTLS answered 454 4.7.0 TLS not available due to local problem']));
     for (const c of await connections(fakes.refusing, fromRefusing)) expect(c.lines).toEqual(['EHLO [127.0.0.1]', 'STARTTLS', 'QUIT']);
+  });
+
+  it('gives up on a handshake that gets no answer, and says so once', async () => {
+    const { client } = await bridge();
+    const m = await probe(client, fakes.mute.port);
+    expect(probed(m).map((v) => [v.outcome, v.text])).toEqual(Array(4).fill(['refused', `no answer to the handshake within ${WAIT_MS / 1000} s`]));
+    expect(readTlsVersions('127.0.0.1', fakes.mute.port, 'none', m.answer).findings.map((f) => f.text)).toEqual([
+      `the server said 220 to STARTTLS, then did not answer the handshake (no answer to the handshake within ${WAIT_MS / 1000} s): a device on the way that lets SMTP through but not TLS, or a server that hangs`,
+    ]);
   });
 
   it('writes nothing to a server whose greeting is not whole (postscreen)', async () => {
