@@ -733,7 +733,10 @@ export function startApp(boot: BootHandOver): void {
       case 'ports':
         return probes.onPorts(m);
       case 'tlsversions':
-        return probes.onTlsVersions(m);
+        probes.onTlsVersions(m);
+        // The answer is what a lesson's step asks to see (lesson 8): it passes once one came.
+        if (m.answer.kind === 'probed') view.write(guide.afterLocal('tls-versions'));
+        return;
       case 'closed': {
         clearTimeout(greetingWatch);
         if (practiceTrail?.open === true) {

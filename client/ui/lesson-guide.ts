@@ -4,7 +4,7 @@
  * order with the replies) and into the lesson bar.
  */
 import { LESSONS, nextLesson } from '../../shared/lessons/catalogue.js';
-import { LessonRun, type Lesson, type LessonEvent } from '../../shared/lessons/lesson.js';
+import { LessonRun, type Lesson, type LessonEvent, type LocalExpected } from '../../shared/lessons/lesson.js';
 import type { Exchange, SentKind, SessionState } from '../../shared/smtp/session.js';
 import { formatLessonEvent, lessonRecord, stepOf } from '../terminal/render-lessons.js';
 import { formatNote } from '../terminal/render.js';
@@ -80,7 +80,7 @@ export class LessonGuide {
   }
 
   /** One of heloterm's own commands was done (`/log` shown): a step asking for it passes. */
-  afterLocal(command: 'log' | 'explain', codes: readonly number[] = []): string {
+  afterLocal(command: LocalExpected['local'], codes: readonly number[] = []): string {
     return this.run === null ? '' : this.render(this.run.afterLocal(command, codes));
   }
 

@@ -441,6 +441,13 @@ export const LESSONS: readonly Lesson[] = [
         source: 'RFC 5321 §4.1.1.5',
       },
       QUIT,
+      {
+        task: 'Which TLS versions does the server still take? Type /tls versions: heloterm tries each on a connection of its own (EHLO, STARTTLS, a handshake), and sends no mail.',
+        type: ['/tls versions'],
+        expect: { local: 'tls-versions' },
+        learn: 'TLS 1.0 and 1.1 refused, 1.2 and 1.3 accepted: what current OpenSSL takes by default. 1.0 and 1.1 are deprecated (RFC 8996); a server that still takes them is worth a look. On port 25 some keep them on purpose (a sender that cannot agree on a version sends in plain text instead); on 587 and 465, where passwords travel, they should be off.',
+        source: 'RFC 9325 §3.1; RFC 8996; RFC 3207 §4',
+      },
     ],
   },
   {

@@ -239,6 +239,18 @@ describe('guided lessons in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it("the admin checks lesson ends with /tls versions: the step passes once the probe's answer is shown", async () => {
+    const lesson = findLesson('checks')!;
+    expect(lesson.steps.at(-1)?.type).toEqual(['/tls versions']);
+    const page = await playThrough(lesson);
+    const text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
+    // The answer came before the step passed (the report, then the step's lesson).
+    const report = text.indexOf('   ✓ TLS 1.3 accepted');
+    expect(report).toBeGreaterThan(-1);
+    expect(text.replace(/\n/g, '').indexOf(`✓ ${lesson.steps.at(-1)!.learn}`.slice(0, 40))).toBeGreaterThan(text.slice(0, report).replace(/\n/g, '').length);
+    expect(pages.errors).toEqual([]);
+  });
+
   it('a link naming no lesson says so and lists them', async () => {
     const page = await openPage('?lesson=nope');
     const text = await waitForTerminal(page, (t) => t.includes('there is no lesson "nope"'), REPLY_TIMEOUT_MS, 'the note');

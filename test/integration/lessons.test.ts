@@ -12,6 +12,7 @@ import { practiceServerLog, type LogEntry } from '../../shared/practice/server-l
 import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
 import { explainQuoted } from '../../shared/smtp/report.js';
 import { WsTestClient } from '../helpers/ws-client.js';
+import { localCommand } from '../../client/terminal/local-commands.js';
 
 let app: Heloterm;
 let client: WsTestClient;
@@ -54,11 +55,17 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     const at = run.index;
     expect(step.type.length, `step "${step.task}" gives lines to type`).toBeGreaterThan(0);
     if ('local' in step.expect) {
-      // heloterm's own command (/log, /explain), done by the page, not sent: the page tells the lesson it was done,
-      // and /explain the code of the reply it explained.
+      // heloterm's own command (/log, /explain, /tls versions), done by the page, not sent: the page tells the lesson
+      // it was done, /explain the code of the reply it explained; /tls versions once the bridge answered its probe.
       expect(step.type).toHaveLength(1);
       const line = step.type[0] ?? '';
-      expect(line.split(' ')[0]).toBe(`/${step.expect.local}`);
+      expect(localCommand(line, model.state)?.kind).toBe(step.expect.local);
+      if (step.expect.local === 'tls-versions') {
+        client.send({ type: 'tlsversions', host: practice.host, port: practice.port, tls: 'none' });
+        const answer = (await client.next('tlsversions', 10_000)).answer;
+        // What the step's text says of the practice server.
+        expect(answer.kind === 'probed' ? answer.versions.map((v) => `${v.version} ${v.outcome}`) : answer).toEqual(['TLSv1 refused', 'TLSv1.1 refused', 'TLSv1.2 accepted', 'TLSv1.3 accepted']);
+      }
       const explained = step.expect.local === 'explain' ? explainQuoted(1, line.slice('/explain '.length)) : null;
       events.push(...run.afterLocal(step.expect.local, explained === null ? [] : [explained.reply.code]));
       if (run.index === at) throw new Error(`step ${at + 1} ("${step.task}") did not pass`);
