@@ -526,7 +526,7 @@ export function startApp(boot: BootHandOver): void {
 
   // Lookups and probes go to the bridge one at a time, in one queue.
   const lookups = new LookupQueue({ send: (m) => conn.send(m), write: (text) => view.write(text) });
-  const probes = new HostProbes({ write: (text) => view.write(text), log: (entry) => log.add(entry), queue: lookups });
+  const probes = new HostProbes({ write: (text) => view.write(text), log: (entry) => log.add(entry), queue: lookups, note: (text, at) => transcript.note(text, at) });
   const checks = new ServerChecks({
     write: (text) => view.write(text),
     log: (entry) => log.add(entry),
@@ -731,9 +731,9 @@ export function startApp(boot: BootHandOver): void {
       case 'dnsbl':
         return checks.onDnsbl(m);
       case 'ports':
-        return probes.onPorts(m);
+        return probes.onPorts(m, at);
       case 'tlsversions':
-        probes.onTlsVersions(m);
+        probes.onTlsVersions(m, at);
         // The answer is what a lesson's step asks to see (lesson 8): it passes once one came.
         if (m.answer.kind === 'probed') view.write(guide.afterLocal('tls-versions'));
         return;

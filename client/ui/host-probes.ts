@@ -19,6 +19,8 @@ export interface HostProbesDeps {
   log: (entry: LogEntry) => void;
   /** The page's lookups one at a time (shared with server-checks.ts). */
   queue: LookupQueue;
+  /** A note in the transcript, at `at` (performance.now()): what a probe found goes into a ticket too. */
+  note: (text: string, at: number) => void;
 }
 
 export class HostProbes {
@@ -73,18 +75,20 @@ export class HostProbes {
     });
   }
 
-  onTlsVersions(m: TlsVersionsMessage): void {
+  onTlsVersions(m: TlsVersionsMessage, at: number): void {
     const asked = this.deps.queue.answered();
     const tls = asked?.type === 'tlsversions' ? asked.tls : 'none';
     const r = readTlsVersions(m.host, m.port, tls, m.answer);
+    this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
     this.deps.write(formatReport(r));
     this.deps.log({ tlsVersions: r });
   }
 
-  onPorts(m: PortsMessage): void {
+  onPorts(m: PortsMessage, at: number): void {
     this.deps.queue.answered();
     const practice = this.practice;
     const r = readPorts(m.host, m.answer, practice !== null && m.answer.kind === 'probed' && m.answer.address === practice.host ? practice.port : null);
+    this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
     this.deps.write(formatReport(r));
     this.deps.log({ ports: r });
   }

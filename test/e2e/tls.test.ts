@@ -4,6 +4,7 @@
  * for keyboard users, and /tls shows it again. The EHLO reply judged before and over TLS; a handshake or a
  * connection that fails, explained.
  */
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
@@ -304,5 +305,9 @@ describe('/tls versions in Chromium', () => {
     await page.keyboard.type('NOOP');
     await page.keyboard.press('Enter');
     await waitForTerminal(page, (t) => /^250 2\.0\.0 /m.test(t.slice(t.lastIndexOf('NOOP'))), REPLY_TIMEOUT_MS, 'the session going on');
+    // What it found goes into a saved transcript too, for a ticket.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: REPLY_TIMEOUT_MS }), page.keyboard.type('/save\n')]);
+    const saved = await readFile(await download.path(), 'utf8');
+    expect(saved).toMatch(new RegExp(`^ *[0-9.]+ # TLS versions of 127\\.0\\.0\\.1 port ${practicePort} .*: TLS 1\\.0 refused: .*; TLS 1\\.3 accepted \\(TLS_`, 'm'));
   });
 });
