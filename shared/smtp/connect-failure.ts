@@ -175,7 +175,7 @@ function tlsFailure(message: string, c: FailureContext): Failure | null {
     return {
       title: 'the server speaks only an old TLS version',
       cause: 'It offers TLS 1.0 or 1.1 at most; the bridge, like current mail servers and clients, needs TLS 1.2 or later (1.0 and 1.1 are deprecated).',
-      action: 'Enable TLS 1.2 and 1.3 on the server (Postfix: smtpd_tls_protocols = >=TLSv1.2; an old Exchange: enable TLS 1.2 in Windows).',
+      action: 'Enable TLS 1.2 and 1.3 on the server (Postfix: smtpd_tls_protocols = >=TLSv1.2; an old Exchange: enable TLS 1.2 in Windows). /tls versions shows which versions it does take.',
       source: 'RFC 8996; RFC 9325 §3.1',
     };
   }

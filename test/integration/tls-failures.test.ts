@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import type { ErrorMessage } from '../../shared/protocol/messages.js';
 import { explainFailure } from '../../shared/smtp/connect-failure.js';
+import { readTlsVersions } from '../../shared/smtp/tls-versions.js';
 import { makeCert, type TestCert } from '../helpers/certs.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { WsTestClient } from '../helpers/ws-client.js';
@@ -75,10 +76,20 @@ describe('TLS handshakes that fail, through the bridge', () => {
     expect(explainFailure('TLS_FAILED', message, { implicit: false, port: 25 })?.title).toBe('the server went on in plain text after its 220 to STARTTLS');
   });
 
-  it('a server that speaks only TLS 1.0', async () => {
+  it('a server that speaks only TLS 1.0: the failure points at /tls versions, which finds 1.0 and says what it means', async () => {
     const { message } = await failure('tls10', true);
     expect(message).toContain('(ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION)');
-    expect(explainFailure('TLS_FAILED', message, { implicit: true, port: 465 })?.title).toBe('the server speaks only an old TLS version');
+    const explained = explainFailure('TLS_FAILED', message, { implicit: true, port: 465 });
+    expect(explained?.title).toBe('the server speaks only an old TLS version');
+    expect(explained?.action).toContain('/tls versions shows which versions it does take');
+    const c = await WsTestClient.open(app.url);
+    clients.push(c);
+    await c.next('hello');
+    const port = fakes.tls10?.port ?? 0;
+    c.send({ type: 'tlsversions', host: '127.0.0.1', port, tls: 'implicit' });
+    const { answer } = await c.next('tlsversions', 10_000);
+    expect(answer.kind === 'probed' ? answer.versions.map((v) => `${v.version} ${v.outcome}`) : answer).toEqual(['TLSv1 accepted', 'TLSv1.1 refused', 'TLSv1.2 refused', 'TLSv1.3 refused']);
+    expect(readTlsVersions('127.0.0.1', 465, 'implicit', answer).findings.at(-1)?.text).toMatch(/^only TLS 1\.0: a current client \(OpenSSL 3 at its defaults\) cannot start TLS here at all, so mail clients cannot log in safely/);
   });
 
   it('a server with no cipher the bridge offers', async () => {
