@@ -1,6 +1,6 @@
 /**
- * Hostile frames against the decoders of this round's messages (`connect` with `family`, `ports`, `progress`, the
- * `ports` answer and the class view's snapshot): valid messages with fields swapped for values of every other kind,
+ * Hostile frames against the decoders of the newer messages (`connect` with `family`, `ports`, `tlsversions`,
+ * `progress`, the `ports` and `tlsversions` answers and the class view's snapshot): valid messages with fields swapped for values of every other kind,
  * nested deeper, or huge, from a seeded generator. Each decoder must answer every one without throwing, and what it
  * accepts must still be within the message's limits.
  */
@@ -59,6 +59,7 @@ describe('hostile frames of this round\'s messages', () => {
     { v: PROTOCOL_VERSION, type: 'connect', host: 'mx.example.org', port: 25, tls: 'none', family: 6 },
     { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', ports: [{ port: 25, tls: 'none' }, { port: 465, tls: 'implicit' }], family: 4 },
     { v: PROTOCOL_VERSION, type: 'progress', name: 'Alice', lesson: { id: 'dsn', step: 2, retries: 1 }, done: ['eight-steps'] },
+    { v: PROTOCOL_VERSION, type: 'tlsversions', host: 'mx.example.org', port: 465, tls: 'implicit', family: 6 },
   ];
 
   it('are each answered by the bridge\'s decoder, and what it accepts keeps the limits', () => {
@@ -84,12 +85,17 @@ describe('hostile frames of this round\'s messages', () => {
         expect(/[\x00-\x1f\x7f-\x9f]/.test(m.name)).toBe(false);
       }
       if (m.type === 'connect' && m.family !== undefined) expect([4, 6]).toContain(m.family);
+      if (m.type === 'tlsversions') {
+        expect(Number.isInteger(m.port) && m.port >= 1 && m.port <= 65535 && (m.tls === 'none' || m.tls === 'implicit')).toBe(true);
+        expect(m.family === undefined || m.family === 4 || m.family === 6).toBe(true);
+        expect(typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255).toBe(true);
+      }
     }
     // Some mutations leave a valid message: the cases reach past the first check.
     expect(accepted).toBeGreaterThan(0);
   });
 
-  it('are each answered by the page\'s decoders (a ports answer, a class snapshot)', () => {
+  it('are each answered by the page\'s decoders (a ports answer, a tlsversions answer, a class snapshot)', () => {
     const r = random(7);
     const outcome = { port: 25, outcome: 'greeting', text: '220 x', ms: 3, tls: null, ehlo: ['STARTTLS'] };
     const ports = { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', answer: { kind: 'probed', address: '192.0.2.1', ports: [outcome] } };
@@ -100,6 +106,13 @@ describe('hostile frames of this round\'s messages', () => {
       if (d.ok && d.value.type === 'ports' && d.value.answer.kind === 'probed') {
         expect(d.value.answer.ports.length).toBeLessThanOrEqual(MAX_PROBE_PORTS);
         for (const p of d.value.answer.ports) expect(p.ehlo === null || p.ehlo.every((l) => typeof l === 'string')).toBe(true);
+      }
+      const version = { version: 'TLSv1.2', outcome: 'accepted', cipher: 'ECDHE-RSA-AES128-GCM-SHA256', text: '', ms: 5 };
+      const tlsAnswer = mutate({ kind: 'probed', address: '192.0.2.1', versions: [mutate(version, r), version] }, r);
+      const v = decodeAnyServerMessage(JSON.stringify(mutate({ v: PROTOCOL_VERSION, type: 'tlsversions', host: 'mx.example.org', port: 25, answer: tlsAnswer }, r)));
+      if (v.ok && v.value.type === 'tlsversions' && v.value.answer.kind === 'probed') {
+        expect(v.value.answer.versions.length).toBeLessThanOrEqual(4);
+        for (const o of v.value.answer.versions) expect(typeof o.text === 'string' && o.text.length <= 201 && (o.cipher === null || typeof o.cipher === 'string')).toBe(true);
       }
       const snapshot = JSON.parse(JSON.stringify({ trainees: [mutate(trainee, r)], lessons: [mutate({ number: 1, title: 't', short: 's' }, r)] })) as unknown;
       const s = decodeClassSnapshot(snapshot);
