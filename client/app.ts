@@ -48,7 +48,8 @@ import { isMailLog, readMailLog } from '../shared/smtp/log-read.js';
 import { shellConnect } from './terminal/shell-habits.js';
 import { LessonBar } from './ui/lesson-bar.js';
 import { LessonGuide } from './ui/lesson-guide.js';
-import { findLesson } from '../shared/lessons/catalogue.js';
+import { findLesson, LESSONS, setClassLessons } from '../shared/lessons/catalogue.js';
+import { CLASS_LESSONS_PATH, readLessonFile } from '../shared/lessons/lesson-file.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 import { SessionModel } from '../shared/smtp/session.js';
 import { Coach } from '../shared/smtp/coach.js';
@@ -259,6 +260,21 @@ export function startApp(boot: BootHandOver): void {
     return { report, slow, hints: coach.afterReply(ex), more };
   });
   let practice: PracticeInfo | null = null;
+  // The class's own lessons (heloterm --lessons), served beside the page: after the built-in ones once here. Read as
+  // any input (a file the bridge checked, but a page does not take it on trust).
+  let classLessonsRead = false;
+  const classLessonsLoaded = fetch(`./${CLASS_LESSONS_PATH}`, { cache: 'no-store' })
+    .then((r) => (r.ok ? (r.json() as Promise<unknown>) : null))
+    .then((json) => {
+      const list = typeof json === 'object' && json !== null && 'lessons' in json ? json.lessons : null;
+      if (!Array.isArray(list) || list.length === 0) return;
+      const read = readLessonFile(json, LESSONS);
+      if ('problems' in read) return view.write(formatNote(`the class's own lessons were not taken: ${read.problems[0] ?? ''}`));
+      setClassLessons(read.lessons);
+      updateHint(form.peek());
+    })
+    .catch(() => undefined)
+    .finally(() => (classLessonsRead = true));
   /** The bridge dials its practice server alone (--practice-only): the form is held there (connect-form.ts lock). */
   let practiceOnly = false;
   let state: FormState = 'idle';
@@ -582,6 +598,8 @@ export function startApp(boot: BootHandOver): void {
   const lessonFromUrl = (): void => {
     if (urlLesson === undefined) return;
     const lesson = findLesson(urlLesson);
+    // Not a built-in lesson: it may be one of the class's own, still on its way.
+    if (lesson === undefined && !classLessonsRead) return void classLessonsLoaded.then(lessonFromUrl);
     if (lesson === undefined) view.write(formatNote(`ignored URL parameter lesson: there is no lesson "${urlLesson}"`) + lessonList());
     else startLesson(lesson, false);
     urlLesson = undefined;

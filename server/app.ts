@@ -8,6 +8,8 @@ import express from 'express';
 import helmet from 'helmet';
 import { classKeyMatches } from './class-view.js';
 import { CLASS_SESSIONS_PATH, type ClassSnapshot } from '../shared/protocol/class.js';
+import { CLASS_LESSONS_PATH } from '../shared/lessons/lesson-file.js';
+import type { Lesson } from '../shared/lessons/lesson.js';
 
 /**
  * The Content-Security-Policy the page works under (checked in Chromium by test/security/browser.test.ts): only our
@@ -35,6 +37,8 @@ export interface AppOptions {
   clientDir: string;
   /** The instructor's class view: its key, and the class as it is now (class-view.ts). */
   classView?: { key: string; snapshot: () => ClassSnapshot };
+  /** A class's own lessons (--lessons), served to the page at /lessons.json; none: an empty list. */
+  classLessons?: readonly Lesson[];
 }
 
 export function createApp(opts: AppOptions): express.Express {
@@ -49,6 +53,12 @@ export function createApp(opts: AppOptions): express.Express {
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
+  // Lessons are no secret: served to every page (as the page itself is), and not cached, so a restart with another file
+  // shows at the next load.
+  const lessonsBody = JSON.stringify({ lessons: opts.classLessons ?? [] });
+  app.get(`/${CLASS_LESSONS_PATH}`, (_req, res) => {
+    res.set('Cache-Control', 'no-store').type('application/json').send(lessonsBody);
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });

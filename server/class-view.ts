@@ -8,6 +8,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { LESSONS } from '../shared/lessons/catalogue.js';
+import type { Lesson } from '../shared/lessons/lesson.js';
 import type { ClassSnapshot, Trainee } from '../shared/protocol/class.js';
 import type { ProgressMessage } from '../shared/protocol/messages.js';
 
@@ -27,22 +28,28 @@ export interface Seat {
   toPractice: boolean;
 }
 
-const numberOf = (id: string): number => LESSONS.findIndex((l) => l.id === id) + 1;
+/** A lesson's number in `lessons` (from 1), or 0. */
+const numberIn = (lessons: readonly Lesson[], id: string): number => lessons.findIndex((l) => l.id === id) + 1;
 
-/** What a page reported, kept: lesson ids the catalogue does not know left out, each lesson done once. */
-export function keptProgress(m: Progress): Progress {
+/**
+ * What a page reported, kept: lesson ids not in `lessons` (the built-in ones, and the class's own from --lessons)
+ * left out, each lesson done once.
+ */
+export function keptProgress(m: Progress, lessons: readonly Lesson[] = LESSONS): Progress {
+  const numberOf = (id: string): number => numberIn(lessons, id);
   const lesson = m.lesson !== null && numberOf(m.lesson.id) > 0 ? m.lesson : null;
   return { name: m.name.trim(), lesson, done: [...new Set(m.done.filter((id) => numberOf(id) > 0))] };
 }
 
-/** The class as the view shows it, at `at` (performance.now()), pages in the order they opened. */
-export function classSnapshot(seats: Iterable<Seat>, at: number): ClassSnapshot {
+/** The class as the view shows it, at `at` (performance.now()), pages in the order they opened, by `lessons`. */
+export function classSnapshot(seats: Iterable<Seat>, at: number, lessons: readonly Lesson[] = LESSONS): ClassSnapshot {
+  const numberOf = (id: string): number => numberIn(lessons, id);
   const trainees = [...seats]
     .sort((a, b) => a.seat - b.seat)
     .map((s): Trainee => {
       const p = s.progress ?? { name: '', lesson: null, done: [] };
       const n = p.lesson === null ? 0 : numberOf(p.lesson.id);
-      const lesson = LESSONS[n - 1];
+      const lesson = lessons[n - 1];
       return {
         seat: s.seat,
         address: s.address,
@@ -58,7 +65,7 @@ export function classSnapshot(seats: Iterable<Seat>, at: number): ClassSnapshot 
         openS: Math.max(0, Math.round((at - s.openedAt) / 1000)),
       };
     });
-  return { trainees, lessons: LESSONS.map((l, i) => ({ number: i + 1, title: l.title, short: l.short })) };
+  return { trainees, lessons: lessons.map((l, i) => ({ number: i + 1, title: l.title, short: l.short })) };
 }
 
 /** Whether `header` (an Authorization header's value) is "Bearer <key>", compared in constant time. */

@@ -1,9 +1,13 @@
 /**
- * Command-line and environment configuration. Pure apart from reading its arguments: flags win over environment
- * variables; every value is validated with a message that names the flag or variable. The README's flags table
- * lists the same options (keep the two in step).
+ * Command-line and environment configuration. Pure apart from reading its arguments and the lesson file it names
+ * (through `readText`): flags win over environment variables; every value is validated with a message that names the
+ * flag or variable. The README's flags table lists the same options (keep the two in step).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { LESSONS } from '../shared/lessons/catalogue.js';
+import { readLessonFile } from '../shared/lessons/lesson-file.js';
+import type { Lesson } from '../shared/lessons/lesson.js';
 import { tokenProblem } from '../shared/protocol/token.js';
 import type { HelotermOptions } from './heloterm.js';
 import { compileProxyTrust } from './proxy-trust.js';
@@ -42,6 +46,7 @@ Practice server
   --practice-port <n>         its port (default: a free one)                       HELOTERM_PRACTICE_PORT
   --no-practice               do not start it
   --practice-only             dial the practice server only (for a class)          HELOTERM_PRACTICE_ONLY
+  --lessons <file>            a class's own lessons, JSON (docs/lessons.md)         HELOTERM_LESSONS
   --help                      show this help
 `;
 
@@ -153,13 +158,37 @@ const STRING_FLAGS = [
   'max-commands-per-minute',
   'max-reply-line',
   'max-reply-lines',
+  'lessons',
 ] as const;
 const LIST_FLAGS = ['allow-port', 'allow-target', 'allow-origin', 'trust-proxy', 'dns-server'] as const;
 const BOOL_FLAGS = ['no-practice', 'practice-only', 'require-token', 'public-targets-only', 'no-data'] as const;
 
 type Source<T> = [T, string] | null;
 
-export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
+/** The lessons of the file at `file` (named by `name`: the flag or variable), or a ConfigError naming each problem. */
+function parseLessons(file: string, name: string, readText: (file: string) => string): Lesson[] {
+  let text: string;
+  try {
+    text = readText(file);
+  } catch (e) {
+    throw new ConfigError(`${name}: cannot read ${file} (${e instanceof Error ? e.message : String(e)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${name}: ${file} is not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const read = readLessonFile(json, LESSONS);
+  if ('problems' in read) throw new ConfigError(`${name}: ${file} has problems, and no lesson of it was taken:\n  ${read.problems.join('\n  ')}`);
+  return read.lessons;
+}
+
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  readText: (file: string) => string = (file) => readFileSync(file, 'utf8'),
+): ConfigResult {
   try {
     const { values: parsed } = parseArgs({
       args: [...argv],
@@ -230,6 +259,11 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     const classKey = str('class-key', 'HELOTERM_CLASS_KEY');
     if (classKey) options.classKey = parseToken(...classKey);
     if (bool('public-targets-only', 'HELOTERM_PUBLIC_TARGETS_ONLY')) options.publicTargetsOnly = true;
+    const lessons = str('lessons', 'HELOTERM_LESSONS');
+    if (lessons) {
+      if (options.practice === false) throw new ConfigError(`${lessons[1]} and --no-practice contradict each other: the lessons are played on the practice server`);
+      options.lessons = parseLessons(lessons[0], lessons[1], readText);
+    }
     if (bool('no-data', 'HELOTERM_NO_DATA')) options.noData = true;
 
     const counts: [(typeof STRING_FLAGS)[number], string, 'maxSessions' | 'maxSessionsPerAddress' | 'maxRecipients' | 'maxCommandsPerMinute' | 'maxReplyLines'][] = [

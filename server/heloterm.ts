@@ -12,6 +12,9 @@ import ipaddr from 'ipaddr.js';
 import { tokenProblem } from '../shared/protocol/token.js';
 import { createApp } from './app.js';
 import { classSnapshot } from './class-view.js';
+import { LESSONS } from '../shared/lessons/catalogue.js';
+import type { Lesson } from '../shared/lessons/lesson.js';
+import { readLessonFile } from '../shared/lessons/lesson-file.js';
 import { NO_LINE_LIMITS, type LineLimits } from './line-policy.js';
 import { stderrLog, type LogSink } from './log.js';
 import { compileProxyTrust } from './proxy-trust.js';
@@ -88,6 +91,11 @@ export interface HelotermOptions {
 
   /** The instructor's key to the class view (class.html, /class/sessions). Default: a random one at each start. */
   classKey?: string;
+  /**
+   * A class's own lessons (shared/lessons/lesson-file.ts readLessonFile: checked), shown after the built-in ones;
+   * the page fetches them from /lessons.json.
+   */
+  lessons?: Lesson[];
   /** The access token. Given: required. Default: a random one when required, none otherwise. */
   token?: string;
   /** Require a token on loopback too (beyond loopback or behind a trusted proxy it is always required). */
@@ -186,6 +194,13 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return v;
 }
 
+/** A class's own lessons as given, or an error naming each problem (as a lesson file's are named at start). */
+function checkedLessons(given: readonly Lesson[]): Lesson[] {
+  const read = readLessonFile({ lessons: given }, LESSONS);
+  if ('problems' in read) throw new Error(`lessons: ${read.problems.join('; ')}`);
+  return read.lessons;
+}
+
 export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloterm> {
   const host = opts.host ?? DEFAULT_HOST;
   const log: LogSink = opts.log ?? stderrLog;
@@ -241,8 +256,11 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   };
 
   const sessions = new Set<Session>();
-  const classView = { key: classKey, snapshot: () => classSnapshot([...sessions].map((s) => s.seat), performance.now()) };
-  const server = http.createServer(createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR, classView }));
+  // The class's own lessons (--lessons) after the built-in ones, checked whole before anything else starts listening.
+  const classLessons = opts.lessons === undefined || opts.lessons.length === 0 ? [] : checkedLessons(opts.lessons);
+  const lessons = [...LESSONS, ...classLessons];
+  const classView = { key: classKey, snapshot: () => classSnapshot([...sessions].map((s) => s.seat), performance.now(), lessons) };
+  const server = http.createServer(createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR, classView, classLessons }));
   server.on('clientError', (_err, socket) => socket.destroy());
   let port: number;
   try {
@@ -285,6 +303,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
         onDispose: forget,
         seat: ++seats,
         remote,
+        lessons,
       });
       sessions.add(session);
     },

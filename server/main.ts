@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   for (const u of app.networkUrls) process.stdout.write(`heloterm: from other machines, open ${u}\n`);
   // For the instructor only: whoever has this address sees every page's lesson progress and address.
   process.stdout.write(`heloterm: class view, for the instructor (keep this address to yourself): ${app.classUrl}\n`);
+  const own = result.config.options.lessons ?? [];
+  if (own.length > 0) process.stdout.write(`heloterm: the class's own lessons, after the built-in ones: ${own.map((l) => l.id).join(', ')}\n`);
   if (app.publicTargetsOnly) process.stderr.write('heloterm: only public addresses will be dialled (plus --allow-target)\n');
 
   const stop = (signal: string): void => {

@@ -42,6 +42,7 @@ import { allowedPorts, checkPort, lookupOnce, resolveTargets, TargetRefused, typ
 import { probePorts, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
 import { probeTlsVersions } from './tls-versions-probe.js';
 import { keptProgress, type Progress, type Seat } from './class-view.js';
+import type { Lesson } from '../shared/lessons/lesson.js';
 
 /** WebSocket close code for "going away" (RFC 6455 §7.4.1): shutdown. */
 export const CLOSE_GOING_AWAY = 1001;
@@ -98,6 +99,8 @@ export interface SessionOptions {
   /** For the instructor's class view (class-view.ts): the page's number, in the order pages opened, and its address. */
   seat?: number;
   remote?: string;
+  /** The lessons a page may report progress in: the built-in ones and the class's own (--lessons); default built-in. */
+  lessons?: readonly Lesson[];
 }
 
 /*
@@ -370,7 +373,7 @@ export class Session {
       case 'tlsversions':
         return this.dnsDesk().tlsVersions(m.host, m.port, m.tls, m.family);
       case 'progress':
-        this.progress = keptProgress(m);
+        this.progress = keptProgress(m, this.opts.lessons);
         return;
       default:
         return exhaustive(m);

@@ -6,7 +6,7 @@
  * left alone; in answer to an AUTH challenge, where base64 may begin with "/", only the words of heloterm's own
  * commands are taken (localCommand).
  */
-import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
+import { findLesson, pageLessons } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
 import { commonPrefix, complete, completeHeader, verbsFor, type Completion } from '../../shared/smtp/complete.js';
 import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
@@ -63,7 +63,7 @@ function completeArgument(typed: string): Completion[] | null {
   const offers =
     cmd === 'help'
       ? VERBS.filter((v) => v.verb.toLowerCase().startsWith(arg)).map((v) => ({ text: `/help ${v.verb}`, label: v.syntax }))
-      : [...LESSONS.map((l, i) => ({ text: `/lesson ${i + 1}`, label: `${i + 1} · ${l.title}` })), { text: '/lesson stop', label: 'stop' }].filter((o) =>
+      : [...pageLessons().map((l, i) => ({ text: `/lesson ${i + 1}`, label: `${i + 1} · ${l.title}` })), { text: '/lesson stop', label: 'stop' }].filter((o) =>
           o.text.slice('/lesson '.length).startsWith(arg),
         );
   return offers.map((o) => ({ ...o, cursor: o.text.length }));
@@ -397,7 +397,7 @@ function lessonCommand(arg: string): LocalCommand {
   const a = arg.toLowerCase();
   if (a === 'stop' || a === 'off' || a === 'end') return { kind: 'lesson-stop' };
   const lesson = findLesson(a);
-  if (lesson === undefined) return text(formatNote(`no lesson "${arg}": the lessons are 1 to ${LESSONS.length}`) + lessonList());
+  if (lesson === undefined) return text(formatNote(`no lesson "${arg}": the lessons are 1 to ${pageLessons().length}`) + lessonList());
   return { kind: 'lesson-start', lesson };
 }
 
@@ -405,7 +405,7 @@ function lessonCommand(arg: string): LocalCommand {
 export function lessonList(): string {
   return (
     formatNote('guided lessons (written for the practice server, practice.test):') +
-    LESSONS.map((l, i) => formatNote(`  /lesson ${i + 1}  ${l.title}`)).join('') +
+    pageLessons().map((l, i) => formatNote(`  /lesson ${i + 1}  ${l.title}`)).join('') +
     formatNote('/lesson stop ends a lesson; the same lessons are under the practice server\'s description')
   );
 }

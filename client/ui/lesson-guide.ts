@@ -3,7 +3,7 @@
  * exchanges and written lines, and turns what it says into terminal text (returned, for the caller to write in
  * order with the replies) and into the lesson bar.
  */
-import { LESSONS, nextLesson } from '../../shared/lessons/catalogue.js';
+import { nextLesson, pageLessons } from '../../shared/lessons/catalogue.js';
 import { LessonRun, type Lesson, type LessonEvent, type LocalExpected } from '../../shared/lessons/lesson.js';
 import type { Exchange, SentKind, SessionState } from '../../shared/smtp/session.js';
 import { formatLessonEvent, lessonRecord, stepOf } from '../terminal/render-lessons.js';
@@ -11,7 +11,7 @@ import { formatNote } from '../terminal/render.js';
 import type { LessonBar } from './lesson-bar.js';
 
 /** The lesson's number in the list, from 1. */
-const numberOf = (lesson: Lesson): number => LESSONS.indexOf(lesson) + 1;
+const numberOf = (lesson: Lesson): number => pageLessons().indexOf(lesson) + 1;
 
 export class LessonGuide {
   private run: LessonRun | null = null;

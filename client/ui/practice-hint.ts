@@ -3,7 +3,7 @@
  * the classic "test SMTP with telnet" walk-through (shared/seed/telnet-smtp-test-article.txt; the first lesson's
  * steps) folded away in a <details> element, and a button for each guided lesson (shared/lessons/catalogue.ts).
  */
-import { LESSONS } from '../../shared/lessons/catalogue.js';
+import { LESSONS, pageLessons } from '../../shared/lessons/catalogue.js';
 import type { Lesson, LessonStep } from '../../shared/lessons/lesson.js';
 import { FULL_MAILBOX, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS } from '../../shared/practice/trouble.js';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
@@ -122,7 +122,7 @@ export class PracticeHint {
     const label = document.createElement('strong');
     label.textContent = 'Lessons:';
     p.append(label);
-    LESSONS.forEach((lesson, i) => {
+    pageLessons().forEach((lesson, i) => {
       const b = document.createElement('button');
       b.type = 'button';
       b.dataset.lesson = lesson.id;

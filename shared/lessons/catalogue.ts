@@ -59,6 +59,9 @@ const MESSAGE_TEXT: LessonStep = {
   source: 'RFC 5321 §4.1.1.4, §6.1',
 };
 
+/** The steps a class's own lesson file may name instead of writing out (lesson-file.ts): "connect", "ehlo", "quit". */
+export const STANDARD_STEPS: Readonly<Record<'connect' | 'ehlo' | 'quit', LessonStep>> = { connect: CONNECT, ehlo: EHLO, quit: QUIT };
+
 /**
  * The two header fields every message must have (RFC 5322 §3.6), as lesson 7 teaches them: the lessons after it type
  * them too, rather than the eight steps' bare Subject: line (Tab on the empty first line offers them, filled in).
@@ -577,14 +580,28 @@ export const LESSONS: readonly Lesson[] = [
 ];
 
 /** A lesson by its number in the list (from 1) or its id; undefined when there is none. */
-export function findLesson(key: string): Lesson | undefined {
+export function findLesson(key: string, lessons: readonly Lesson[] = pageLessons()): Lesson | undefined {
   const k = key.trim().toLowerCase();
-  if (/^[0-9]+$/.test(k)) return LESSONS[Number(k) - 1];
-  return LESSONS.find((l) => l.id === k);
+  if (/^[0-9]+$/.test(k)) return lessons[Number(k) - 1];
+  return lessons.find((l) => l.id === k);
 }
 
 /** The lesson after this one in the list, if any. */
-export function nextLesson(lesson: Lesson): Lesson | undefined {
-  const i = LESSONS.indexOf(lesson);
-  return i === -1 ? undefined : LESSONS[i + 1];
+export function nextLesson(lesson: Lesson, lessons: readonly Lesson[] = pageLessons()): Lesson | undefined {
+  const i = lessons.indexOf(lesson);
+  return i === -1 ? undefined : lessons[i + 1];
+}
+
+/**
+ * The page's lessons: the built-in ones, then a class's own (heloterm --lessons, lesson-file.ts) once the page has
+ * them (setClassLessons). One page holds one list; the bridge, which serves many, passes its list where it needs one.
+ */
+let classLessons: readonly Lesson[] = [];
+
+export function pageLessons(): readonly Lesson[] {
+  return classLessons.length === 0 ? LESSONS : [...LESSONS, ...classLessons];
+}
+
+export function setClassLessons(lessons: readonly Lesson[]): void {
+  classLessons = lessons;
 }

@@ -2,37 +2,40 @@
  * The guided lessons in a real headless Chromium, against the real bridge and practice server: a trainee picks a
  * lesson under the practice server's description, reads each step in the lesson bar, types exactly what the bar
  * says, and sees the step pass in the terminal; an instructor's link (?lesson=…&connect=1) opens a lesson ready
- * to go. The lines typed come from the page, not from this file.
+ * to go; a class's own lessons (--lessons) after the built-in ones. The lines typed come from the page, not from this
+ * file.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
+import { readLessonFile } from '../../shared/lessons/lesson-file.js';
 import { helotermInChromium, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
 import { freePort } from '../helpers/fake-smtp.js';
 
 /** How long one SMTP round trip through browser, bridge and practice server may take on a slow machine, in ms. */
 const REPLY_TIMEOUT_MS = 10_000;
 
+const bar = (page: Page) => page.locator('.lesson-bar');
+
+/** Waits until the lesson bar shows "step n of m" (1-based) and returns the lines it says to type. */
+async function stepShown(page: Page, n: number, of: number): Promise<string[]> {
+  await poll(async () => (await bar(page).textContent())?.includes(`step ${n} of ${of}:`), REPLY_TIMEOUT_MS, `step ${n} of ${of} in the lesson bar`);
+  const shown = await bar(page).locator('.lesson-type code').allTextContents();
+  return shown.map((l) => (l === '(an empty line)' ? '' : l));
+}
+
+async function typeLine(page: Page, line: string): Promise<void> {
+  if (line !== '') await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
 describe('guided lessons in Chromium', () => {
   const { pages, app } = helotermInChromium();
 
   const openPage = (query = ''): Promise<Page> => pages.open(`${app().url}${query}`);
-
-  const bar = (page: Page) => page.locator('.lesson-bar');
-
-  /** Waits until the lesson bar shows "step n of m" (1-based) and returns the lines it says to type. */
-  async function stepShown(page: Page, n: number, of: number): Promise<string[]> {
-    await poll(async () => (await bar(page).textContent())?.includes(`step ${n} of ${of}:`), REPLY_TIMEOUT_MS, `step ${n} of ${of} in the lesson bar`);
-    const shown = await bar(page).locator('.lesson-type code').allTextContents();
-    return shown.map((l) => (l === '(an empty line)' ? '' : l));
-  }
-
-  async function typeLine(page: Page, line: string): Promise<void> {
-    if (line !== '') await page.keyboard.type(line);
-    await page.keyboard.press('Enter');
-  }
 
   it('a trainee picks the first lesson, follows the bar through all eight steps, and goes on to the next', async () => {
     const page = await openPage();
@@ -352,5 +355,32 @@ describe('a page on a bridge that dials its practice server alone (--practice-on
     // Connect reaches the practice server.
     await page.locator('button[data-action="connect"]').click();
     await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), 10_000, 'the greeting');
+  });
+});
+
+describe("a class's own lessons (--lessons) in Chromium", () => {
+  const example = readLessonFile(JSON.parse(readFileSync(new URL('../../docs/lessons.example.json', import.meta.url), 'utf8')), LESSONS);
+  const own = 'lessons' in example ? example.lessons : [];
+  const { pages, app } = helotermInChromium(() => ({ lessons: own }));
+
+  it('shows them after the built-in ones, opens one from a link, and plays it through on the practice server', async () => {
+    const lesson = own[0]!;
+    expect(lesson.id).toBe('size-limit');
+    const page = await pages.open(app().url);
+    const button = page.locator(`.practice-hint button[data-lesson="${lesson.id}"]`);
+    await button.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await button.textContent()).toBe(`${LESSONS.length + 1} · ${lesson.short}`);
+    expect(await page.locator('.practice-hint button[data-lesson]').count()).toBe(LESSONS.length + 1);
+
+    const linked = await pages.open(`${app().url}?lesson=${lesson.id}&connect=1`);
+    const total = lesson.steps.length;
+    for (let n = 2; n <= total; n++) {
+      const lines = await stepShown(linked, n, total);
+      expect(lines).toEqual(lesson.steps[n - 1]!.type);
+      for (const line of lines) await typeLine(linked, line);
+    }
+    const text = await waitForTerminal(linked, (t) => t.includes(`★ Lesson ${LESSONS.length + 1} done: ${lesson.title}.`), REPLY_TIMEOUT_MS, 'the end of the lesson');
+    expect(text).toMatch(/^552 5\.3\.4 /m);
+    expect(pages.errors).toEqual([]);
   });
 });

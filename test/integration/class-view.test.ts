@@ -9,6 +9,9 @@ import { decodeClassSnapshot, type ClassSnapshot } from '../../shared/protocol/c
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 import { lookupOf } from '../helpers/lookup.js';
+import { readFileSync } from 'node:fs';
+import { LESSONS } from '../../shared/lessons/catalogue.js';
+import { readLessonFile } from '../../shared/lessons/lesson-file.js';
 
 const KEY = 'class-key-for-the-tests-0123456789';
 
@@ -88,6 +91,33 @@ describe('the class view through the bridge', () => {
     expect(await c.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
     const bob = (await snapshot()).trainees.find((t) => t.name === 'Bob');
     expect(bob).toMatchObject({ lesson: null, done: [11] });
+  });
+
+  it("serves a class's own lessons to the page, and keeps and shows progress in them after the built-in ones", async () => {
+    const own = readLessonFile(JSON.parse(readFileSync(new URL('../../docs/lessons.example.json', import.meta.url), 'utf8')), LESSONS);
+    if ('problems' in own) throw new Error(own.problems.join('; '));
+    const withOwn = await startHeloterm({ port: 0, practice: false, log: () => undefined, classKey: KEY, lessons: own.lessons });
+    try {
+      const served = await fetch(new URL('lessons.json', withOwn.url));
+      expect(served.headers.get('cache-control')).toBe('no-store');
+      expect(readLessonFile(await served.json(), LESSONS)).toEqual({ lessons: own.lessons });
+      // Without a file: an empty list.
+      expect(await (await fetch(new URL('lessons.json', app.url))).json()).toEqual({ lessons: [] });
+      const c = await WsTestClient.open(withOwn.url);
+      clients.push(c);
+      await c.next('hello');
+      c.send({ type: 'progress', name: 'Carol', lesson: { id: 'size-limit', step: 2, retries: 1 }, done: ['size-limit', 'dsn'] });
+      await expect
+        .poll(async () => {
+          const res = await fetch(new URL('class/sessions', withOwn.url), { headers: { authorization: `Bearer ${KEY}` } });
+          return decodeClassSnapshot(await res.json())?.trainees.find((t) => t.name === 'Carol');
+        })
+        .toMatchObject({ lesson: { number: LESSONS.length + 1, title: own.lessons[0]?.title, step: 3, steps: own.lessons[0]?.steps.length, retries: 1 }, done: [LESSONS.length + 1, 11] });
+    } finally {
+      await withOwn.close();
+    }
+    // A list that takes a built-in lesson's id is refused at start, as a file with one is.
+    await expect(startHeloterm({ port: 0, practice: false, log: () => undefined, lessons: [{ ...own.lessons[0]!, id: 'eight-steps' }] })).rejects.toThrow(/lessons: lesson 1: lesson "eight-steps": another lesson has this id/);
   });
 
   it('shows a page connected to the practice server as such, by the address dialled: localhost too', async () => {

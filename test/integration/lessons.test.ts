@@ -13,6 +13,8 @@ import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
 import { explainQuoted } from '../../shared/smtp/report.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
+import { readFileSync } from 'node:fs';
+import { readLessonFile } from '../../shared/lessons/lesson-file.js';
 
 let app: Heloterm;
 let client: WsTestClient;
@@ -101,6 +103,15 @@ describe('the guided lessons against the practice server', () => {
     const passed = events.flatMap((e) => (e.kind === 'passed' ? [e.index] : []));
     expect(passed).toEqual(lesson.steps.map((_, i) => i));
     expect(events.at(-1)).toMatchObject({ kind: 'finished', lesson: { id: lesson.id } });
+    expect(client.all('error')).toEqual([]);
+  });
+
+  // The example lesson file docs/lessons.md shows plays too, as a class's own lessons must.
+  const example = readLessonFile(JSON.parse(readFileSync(new URL('../../docs/lessons.example.json', import.meta.url), 'utf8')), LESSONS);
+  it.each(('lessons' in example ? example.lessons : []).map((l) => [l.id, l] as const))('%s (docs/lessons.example.json): every step passes in order', async (_id, lesson) => {
+    const { events } = await play(new LessonRun(lesson));
+    expect(events.filter((e) => e.kind === 'retry')).toEqual([]);
+    expect(events.flatMap((e) => (e.kind === 'passed' ? [e.index] : []))).toEqual(lesson.steps.map((_, i) => i));
     expect(client.all('error')).toEqual([]);
   });
 
