@@ -47,11 +47,14 @@ Practice server
   --no-practice               do not start it
   --practice-only             dial the practice server only (for a class)          HELOTERM_PRACTICE_ONLY
   --lessons <file>            a class's own lessons, JSON (docs/lessons.md)         HELOTERM_LESSONS
+  --check-lessons             play them on a practice server of their own, and exit
   --help                      show this help
 `;
 
 export interface Config {
   help: boolean;
+  /** Play the --lessons file's lessons against a practice server of their own, say how each went, and exit. */
+  checkLessons: boolean;
   options: HelotermOptions & { host: string; port: number };
 }
 
@@ -161,7 +164,7 @@ const STRING_FLAGS = [
   'lessons',
 ] as const;
 const LIST_FLAGS = ['allow-port', 'allow-target', 'allow-origin', 'trust-proxy', 'dns-server'] as const;
-const BOOL_FLAGS = ['no-practice', 'practice-only', 'require-token', 'public-targets-only', 'no-data'] as const;
+const BOOL_FLAGS = ['no-practice', 'practice-only', 'require-token', 'public-targets-only', 'no-data', 'check-lessons'] as const;
 
 type Source<T> = [T, string] | null;
 
@@ -290,7 +293,9 @@ export function parseConfig(
       const src = str(flag, envName);
       if (src) options[key] = parseSeconds(...src);
     }
-    return { ok: true, config: { help: values.help === true, options } };
+    const checkLessons = values['check-lessons'] === true;
+    if (checkLessons && !lessons) throw new ConfigError('--check-lessons needs --lessons FILE: the lessons to play');
+    return { ok: true, config: { help: values.help === true, checkLessons, options } };
   } catch (err) {
     // parseArgs throws TypeErrors with a clear text ("Unknown option '--x'"); ours are ConfigErrors.
     return { ok: false, error: err instanceof Error ? err.message : String(err) };

@@ -21,6 +21,17 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  if (result.config.checkLessons) {
+    // Imported only here: it starts a practice server of its own (smtp-server and mailparser, about 17 MB).
+    const { checkLessons } = await import('./lesson-check.js');
+    const verdicts = await checkLessons(result.config.options.lessons ?? []);
+    for (const v of verdicts) {
+      process.stdout.write(
+        v.failed === null ? `${v.id}: all ${v.steps} steps pass\n` : `${v.id}: step ${v.failed.step} of ${v.steps} does not pass ("${v.failed.task}"): ${v.failed.why}\n`,
+      );
+    }
+    process.exit(verdicts.every((v) => v.failed === null) ? 0 : 1);
+  }
   const app = await startHeloterm(result.config.options);
   const p = app.practice?.info;
   const practice = p ? ` (practice server ${p.domain} on ${p.host}:${p.port})` : ' (no practice server)';

@@ -108,5 +108,7 @@ describe('--lessons', () => {
     expect(parseConfig(['--lessons', 'class.json'], {}, read({ 'class.json': '{ lessons: [' }))).toMatchObject({ ok: false, error: expect.stringMatching(/^--lessons: class\.json is not JSON/) });
     expect(parseConfig(['--lessons', 'gone.json'], {}, read({}))).toMatchObject({ ok: false, error: expect.stringMatching(/^--lessons: cannot read gone\.json \(ENOENT/) });
     expect(parseConfig(['--lessons', 'class.json', '--no-practice'], {}, read({ 'class.json': text }))).toMatchObject({ ok: false, error: expect.stringContaining('contradict each other') });
+    expect(parseConfig(['--lessons', 'class.json', '--check-lessons'], {}, read({ 'class.json': text }))).toMatchObject({ ok: true, config: { checkLessons: true } });
+    expect(parseConfig(['--check-lessons'], {}, read({}))).toEqual({ ok: false, error: '--check-lessons needs --lessons FILE: the lessons to play' });
   });
 });
