@@ -813,7 +813,7 @@ export function startApp(boot: BootHandOver): void {
     }
   };
 
-  const onLinkEvent = (e: Exclude<EarlyEvent, { kind: 'message' }>): void => {
+  const onLinkEvent = (e: Exclude<EarlyEvent, { kind: 'message' | 'frame' }>): void => {
     switch (e.kind) {
       case 'open':
         everOpen = true;
@@ -852,7 +852,11 @@ export function startApp(boot: BootHandOver): void {
   renderer.skipLines(boot.early.paintedLines);
   for (const e of boot.early.events) {
     if (e.kind === 'message') onMessage(e.m, e.painted, e.at);
-    else onLinkEvent(e);
+    else if (e.kind === 'frame') {
+      const d = decodeAnyServerMessage(e.data);
+      if (d.ok) onMessage(d.value, false, e.at);
+      else onLinkEvent({ kind: 'protocolError', error: d.error });
+    } else onLinkEvent(e);
   }
   conn.useDecoder(decodeAnyServerMessage);
   conn.onAny((m) => onMessage(m, false, performance.now()));

@@ -6,7 +6,7 @@
  * ignored. Messages go out through encodeClientMessage (a line as a compact frame, the rest as JSON with the
  * protocol version).
  */
-import { decodeServerMessage, type Decoded } from '../shared/protocol/decode.js';
+import { decodeServerMessage, UNKNOWN_TYPE, type Decoded } from '../shared/protocol/decode.js';
 import { encodeClientMessage } from '../shared/protocol/encode.js';
 import type { Bare, ClientMessage, ServerMessage } from '../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../shared/protocol/token.js';
@@ -36,6 +36,8 @@ export function webSocketUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
 export class Connection {
   private socket: WebSocket | null = null;
   private decode: (raw: string) => Decoded<ServerMessage> = decodeServerMessage;
+  /** Where a frame of a type `decode` does not know goes, whole, while the app that knows it is loading (or null). */
+  private unknown: ((raw: string) => void) | null = null;
   private readonly handlers = new Map<ServerType, Set<(m: ServerMessage) => void>>();
   private readonly any = new Set<(m: ServerMessage) => void>();
   private readonly link: { [K in keyof LinkEvents]: Set<LinkEvents[K]> } = {
@@ -107,6 +109,15 @@ export class Connection {
    */
   useDecoder(decode: (raw: string) => Decoded<ServerMessage>): void {
     this.decode = decode;
+    this.unknown = null;
+  }
+
+  /**
+   * Until useDecoder: a frame of a type the boot script's decoder does not know (a `tls` message, the app's) goes to
+   * `keep` whole, for the app to decode, rather than being reported as malformed.
+   */
+  keepUnknown(keep: (raw: string) => void): void {
+    this.unknown = keep;
   }
 
   /** Closes the WebSocket (the bridge then closes the SMTP connection behind it). */
@@ -121,6 +132,7 @@ export class Connection {
       return;
     }
     const decoded = this.decode(data);
+    if (!decoded.ok && this.unknown !== null && decoded.error.startsWith(UNKNOWN_TYPE)) return this.unknown(data);
     if (!decoded.ok) {
       this.link.protocolError.forEach((f) => f(decoded.error));
       return;

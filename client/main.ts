@@ -45,6 +45,8 @@ function boot(): void {
   // Once the greeting is written: after xterm has parsed it, and after the frame that paints it.
   const afterGreeting = (): void => screen.term.write('', () => requestAnimationFrame(() => setTimeout(loadApp, 0)));
   const early = new EarlyPainter((text) => screen.term.write(text), afterGreeting);
+  // A frame the boot script does not decode (TLS before the greeting) waits whole for the app.
+  conn.keepUnknown((raw) => early.frame(raw));
   const stopEarly = [
     conn.onAny((m) => early.message(m)),
     conn.onLink('open', () => early.link({ kind: 'open' })),

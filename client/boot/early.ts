@@ -22,6 +22,8 @@ export type EarlyEvent =
       /** When it arrived (performance.now()): how long the server took is measured from these. */
       at: number;
     }
+  /** A frame the boot script does not decode (a `tls` message): the app decodes it, in its place among the rest. */
+  | { kind: 'frame'; data: string; at: number }
   | { kind: 'open' }
   | { kind: 'down'; code: number; reason: string }
   | { kind: 'protocolError'; error: string };
@@ -49,8 +51,17 @@ export class EarlyPainter {
     private readonly onStop: () => void = () => undefined,
   ) {}
 
-  link(e: Exclude<EarlyEvent, { kind: 'message' }>): void {
+  link(e: Exclude<EarlyEvent, { kind: 'message' | 'frame' }>): void {
     this.events.push(e);
+  }
+
+  /** A frame the boot script does not decode: the app's to show, and all after it. */
+  frame(data: string): void {
+    if (this.painting) {
+      this.painting = false;
+      this.onStop();
+    }
+    this.events.push({ kind: 'frame', data, at: performance.now() });
   }
 
   message(m: ServerMessage): void {

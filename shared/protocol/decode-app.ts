@@ -1,9 +1,11 @@
 /**
  * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DaneMessage,
- * DkimMessage, SpfMessage, DnsblMessage, PortsMessage, TlsVersionsMessage, StoredMessage), apart from decode.ts: they answer what the app
- * asks or does (a DNS lookup, a probe, a message sent to the practice server), so the boot script, which decodes
- * everything else with decodeServerMessage, need not carry this (to decodeServerMessage they are of an unknown type).
- * decodeAnyServerMessage reads every server message. Never throws; checks every field for type and size, like decode.ts.
+ * DkimMessage, SpfMessage, DnsblMessage, PortsMessage, TlsVersionsMessage, StoredMessage, and TlsMessage), apart from
+ * decode.ts: they answer what the app asks or does (a DNS lookup, a probe, a message sent to the practice server), or
+ * report what only the app shows (a TLS session: the boot script keeps such a frame whole for the app), so the boot
+ * script, which decodes everything else with decodeServerMessage, need not carry this (to decodeServerMessage they are
+ * of an unknown type). decodeAnyServerMessage reads every server message. Never throws; checks every field for type
+ * and size, like decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
@@ -19,6 +21,11 @@ import {
   type PortsMessage,
   type TlsVersionOutcome,
   type TlsVersionsMessage,
+  type TlsMessage,
+  type PeerCertificate,
+  MAX_CERT_CHAIN,
+  MAX_CERT_NAMES,
+  MAX_CERT_TEXT,
   type MxMessage,
   type MtaStsFetch,
   type PolicyAnswer,
@@ -40,10 +47,11 @@ import {
 
 type Obj = Record<string, unknown>;
 
-const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl, ports or stored message';
+const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl, ports, tlsversions, tls or stored message';
 
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
+const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 /** An address as the bridge writes it (IPv6 has at most 45 characters in text form). */
 const isAddressList = (x: unknown): x is string[] => Array.isArray(x) && x.length <= MAX_MX_ADDRESSES && x.every((a) => isStr(a, 45));
@@ -193,6 +201,44 @@ function decodeTlsVersions(m: Obj): Decoded<TlsVersionsMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, answer: { kind: 'probed', address: answer.address, versions } } };
 }
 
+/** A certificate as the bridge describes it (messages.ts PeerCertificate), within its limits; undefined if not. */
+function decodeCertificate(x: unknown): PeerCertificate | undefined {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
+  const c = x as Obj;
+  // One character over the limit for the "…" that marks a cut text.
+  const text = (y: unknown): y is string => isStr(y, MAX_CERT_TEXT + 1);
+  const date = (y: unknown): y is string | null => y === null || (isStr(y, 40) && !Number.isNaN(Date.parse(y)));
+  const texts = (y: unknown, max: number): y is string[] => Array.isArray(y) && y.length <= max && y.every(text);
+  if (!text(c.subject) || !text(c.issuer) || !texts(c.names, MAX_CERT_NAMES) || !texts(c.chain, MAX_CERT_CHAIN)) return undefined;
+  if (typeof c.nameCount !== 'number' || !Number.isInteger(c.nameCount) || c.nameCount < (c.names as string[]).length) return undefined;
+  if (!date(c.validFrom) || !date(c.validTo) || !isStr(c.fingerprint256, 128) || !isBool(c.selfIssued) || !isBool(c.coversHost)) return undefined;
+  return {
+    subject: c.subject,
+    issuer: c.issuer,
+    names: c.names,
+    nameCount: c.nameCount,
+    validFrom: c.validFrom,
+    validTo: c.validTo,
+    fingerprint256: c.fingerprint256,
+    selfIssued: c.selfIssued,
+    chain: c.chain,
+    coversHost: c.coversHost,
+  };
+}
+
+/**
+ * A `tls` message: decoded here, not by the boot script, which hands such a frame to the app whole (a `tls` message
+ * comes before the greeting only with implicit TLS, and the boot script paints no TLS report).
+ */
+function decodeTls(m: Obj): Decoded<TlsMessage> {
+  const { protocol, cipher, authorized, authorizationError: why } = m;
+  if (!isStr(protocol, 40) || !isStr(cipher, 200) || typeof authorized !== 'boolean') return { ok: false, error: 'tls: bad fields' };
+  if (why !== null && !isStr(why, 500)) return { ok: false, error: 'tls: bad "authorizationError"' };
+  const certificate = m.certificate === undefined || m.certificate === null ? null : decodeCertificate(m.certificate);
+  if (certificate === undefined) return { ok: false, error: 'tls: bad "certificate"' };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tls', protocol, cipher, authorized, authorizationError: why, certificate } };
+}
+
 function decodeDnsbl(m: Obj): Decoded<DnsblMessage> {
   const bad: Decoded<DnsblMessage> = { ok: false, error: 'dnsbl: bad "ip" or "answer"' };
   const answer: Obj = isObj(m.answer) ? m.answer : {};
@@ -332,14 +378,14 @@ function decodeStoredReport(r: unknown): StoredReport | null {
 }
 
 /** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `ports`, `tlsversions` or `stored` message (JSON text), or why not. */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | PortsMessage | TlsVersionsMessage | StoredMessage> {
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | PortsMessage | TlsVersionsMessage | TlsMessage | StoredMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'tls' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'dkim') {
@@ -351,6 +397,7 @@ export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage |
   if (m.type === 'dnsbl') return decodeDnsbl(m);
   if (m.type === 'ports') return decodePorts(m);
   if (m.type === 'tlsversions') return decodeTlsVersions(m);
+  if (m.type === 'tls') return decodeTls(m);
   if (m.type === 'spf') {
     if (!isStr(m.ip, 45) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'spf: bad "ip" or "domain"' };
     const answer = decodeSpfCheck(m.answer);

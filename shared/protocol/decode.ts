@@ -10,15 +10,11 @@ import { isHostName, isIPv4Literal, isIPv6Literal, isValidHost, MAX_HOST_CHARS }
 import {
   ERROR_CODES,
   LINE_FRAME,
-  MAX_CERT_CHAIN,
-  MAX_CERT_NAMES,
-  MAX_CERT_TEXT,
   PROTOCOL_VERSION,
   RX_FRAME,
   type ClientMessage,
   type ConnectMessage,
   type ErrorCode,
-  type PeerCertificate,
   type ProbePort,
   type ServerMessage,
 } from './messages.js';
@@ -45,6 +41,12 @@ function parse(raw: string): Decoded<Obj> {
   if (typeof obj.type !== 'string') return fail('missing "type"');
   return { ok: true, value: obj };
 }
+
+/**
+ * How a decoder says it does not know a message's type: decodeServerMessage leaves the app's messages to
+ * decode-app.ts (the boot script keeps such a frame whole for the app: connection.ts), and `tls` among them.
+ */
+export const UNKNOWN_TYPE = 'unknown message type';
 
 function fail<T>(error: string): Decoded<T> {
   return { ok: false, error };
@@ -166,7 +168,7 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'spf', ip, domain } };
     }
     default:
-      return fail(`unknown message type ${JSON.stringify(m.type)}`);
+      return fail(`${UNKNOWN_TYPE} ${JSON.stringify(m.type)}`);
   }
 }
 
@@ -200,31 +202,6 @@ export function connectQuery(target: Pick<ConnectMessage, 'host' | 'port' | 'tls
 }
 
 const ERROR_CODE_SET: ReadonlySet<string> = new Set(Object.values(ERROR_CODES));
-/** A certificate as the bridge describes it (messages.ts PeerCertificate), within its limits; undefined if not. */
-function decodeCertificate(x: unknown): PeerCertificate | undefined {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
-  const c = x as Obj;
-  // One character over the limit for the "…" that marks a cut text.
-  const text = (y: unknown): y is string => isStr(y, MAX_CERT_TEXT + 1);
-  const date = (y: unknown): y is string | null => y === null || (isStr(y, 40) && !Number.isNaN(Date.parse(y)));
-  const texts = (y: unknown, max: number): y is string[] => isStrArray(y) && y.length <= max && y.every(text);
-  if (!text(c.subject) || !text(c.issuer) || !texts(c.names, MAX_CERT_NAMES) || !texts(c.chain, MAX_CERT_CHAIN)) return undefined;
-  if (typeof c.nameCount !== 'number' || !Number.isInteger(c.nameCount) || c.nameCount < c.names.length) return undefined;
-  if (!date(c.validFrom) || !date(c.validTo) || !isStr(c.fingerprint256, 128) || !isBool(c.selfIssued) || !isBool(c.coversHost)) return undefined;
-  return {
-    subject: c.subject,
-    issuer: c.issuer,
-    names: c.names,
-    nameCount: c.nameCount,
-    validFrom: c.validFrom,
-    validTo: c.validTo,
-    fingerprint256: c.fingerprint256,
-    selfIssued: c.selfIssued,
-    chain: c.chain,
-    coversHost: c.coversHost,
-  };
-}
-
 const isErrorCode = (x: unknown): x is ErrorCode => typeof x === 'string' && ERROR_CODE_SET.has(x);
 
 /** Most digits in an RX_FRAME's count of sent lines (the bridge reports what it wrote since its last frame). */
@@ -287,15 +264,6 @@ export function decodeServerMessage(raw: string): Decoded<ServerMessage> {
     case 'queued':
       if (!isStr(m.text)) return fail(`${m.type}: "text" must be a string`);
       return { ok: true, value: { v, type: m.type, text: m.text } };
-    case 'tls':
-      if (!isStr(m.protocol) || !isStr(m.cipher) || !isBool(m.authorized)) return fail('tls: bad fields');
-      if (m.authorizationError !== null && !isStr(m.authorizationError)) return fail('tls: bad "authorizationError"');
-      const certificate = m.certificate === undefined || m.certificate === null ? null : decodeCertificate(m.certificate);
-      if (certificate === undefined) return fail('tls: bad "certificate"');
-      return {
-        ok: true,
-        value: { v, type: 'tls', protocol: m.protocol, cipher: m.cipher, authorized: m.authorized, authorizationError: m.authorizationError, certificate },
-      };
     case 'closed':
       if (m.by !== 'server' && m.by !== 'client' && m.by !== 'error') return fail('closed: bad "by"');
       if (!isStr(m.reason)) return fail('closed: bad "reason"');
@@ -304,6 +272,6 @@ export function decodeServerMessage(raw: string): Decoded<ServerMessage> {
       if (!isErrorCode(m.code) || !isStr(m.message)) return fail('error: bad fields');
       return { ok: true, value: { v, type: 'error', code: m.code, message: m.message } };
     default:
-      return fail(`unknown message type ${JSON.stringify(m.type)}`);
+      return fail(`${UNKNOWN_TYPE} ${JSON.stringify(m.type)}`);
   }
 }

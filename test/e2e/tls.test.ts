@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
+import { makeCert } from '../helpers/certs.js';
 import { lookupOf } from '../helpers/lookup.js';
 import type { Page } from 'playwright-core';
 import { cellCenter, helotermInChromium, linesAfter, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
@@ -309,5 +310,45 @@ describe('/tls versions in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: REPLY_TIMEOUT_MS }), page.keyboard.type('/save\n')]);
     const saved = await readFile(await download.path(), 'utf8');
     expect(saved).toMatch(new RegExp(`^ *[0-9.]+ # TLS versions of 127\\.0\\.0\\.1 port ${practicePort} .*: TLS 1\\.0 refused: .*; TLS 1\\.3 accepted \\(TLS_`, 'm'));
+  });
+});
+
+describe('implicit TLS opened by a link, before the rest of the page has loaded', () => {
+  // A submission server with implicit TLS (port 465's way): the `tls` report comes before the greeting.
+  let server: FakeSmtp;
+  const { pages, app } = helotermInChromium(async () => {
+    const cert = await makeCert({ cn: 'submit.test', names: ['127.0.0.1'] });
+    server = await startFakeSmtp({ onConnect: [{ startTls: cert }, '220 submit.test ESMTP over TLS\r\n'], rules: [{ match: /^EHLO /, reply: ['250-submit.test\r\n250 AUTH PLAIN\r\n'] }] });
+    return { allowedPorts: [server.port] };
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('keeps the TLS report the boot script does not read for the app, and shows it before the greeting, once', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const page = await pages.open(`${app().url}?host=127.0.0.1&port=${server.port}&tls=1&connect=1`, {
+      prepare: (p) =>
+        p.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
+          await held;
+          await route.continue();
+        }),
+    });
+    // Until the app is here, the boot script shows no greeting: the TLS report before it is the app's to show.
+    await waitForTerminal(page, (t) => t.includes('-- connected to'), REPLY_TIMEOUT_MS, 'the connected note');
+    await page.waitForTimeout(300);
+    expect(await terminalText(page)).not.toContain('220 submit.test');
+    release();
+    const text = await waitForTerminal(page, (t) => t.includes('220 submit.test ESMTP over TLS') && t.includes('↳ 220'), REPLY_TIMEOUT_MS, 'the greeting');
+    const tls = text.indexOf('-- TLS active (TLSv1.3');
+    expect(tls).toBeGreaterThan(-1);
+    expect(tls).toBeLessThan(text.indexOf('220 submit.test'));
+    expect(text.split('-- TLS active').length).toBe(2);
+    expect(text).not.toContain('malformed');
+    await page.keyboard.type('EHLO trainee');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes('250 AUTH PLAIN'), REPLY_TIMEOUT_MS, 'the EHLO reply over TLS');
+    expect(pages.errors).toEqual([]);
   });
 });

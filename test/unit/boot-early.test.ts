@@ -15,6 +15,8 @@ import { msg, type Bare, type ServerMessage } from '../../shared/protocol/messag
 import { reportReply } from '../../shared/smtp/report.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { loadDialogs, serverBytes } from '../helpers/fixtures.js';
+import { decodeServerMessage, UNKNOWN_TYPE } from '../../shared/protocol/decode.js';
+import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 
 function renderer(): ServerTextRenderer {
   const model = new SessionModel();
@@ -138,6 +140,24 @@ describe('EarlyPainter', () => {
     p.message(m({ type: 'rx', data: '220 \x1b]0;title\x07 hi\r\n' }));
     expect(out).toContain('^[]0;title^G');
     expect(out).not.toContain('\x1b]0');
+  });
+
+  it('keeps a frame it does not decode (TLS before the greeting) whole for the app, and leaves all after it to the app', () => {
+    let out = '';
+    let stopped = 0;
+    const p = new EarlyPainter((t) => (out += t), () => stopped++);
+    p.message(m({ type: 'connected', host: 'mx.test', address: '192.0.2.25', port: 465 }));
+    const tls = JSON.stringify({ v: 2, type: 'tls', protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized: true, authorizationError: null, certificate: null });
+    p.frame(tls);
+    p.message(m({ type: 'rx', data: '220 hi\r\n' }));
+    expect(out).not.toContain('220 hi');
+    expect(stopped).toBe(1);
+    const handed = p.handOver();
+    expect(handed.paintedLines).toBe(0);
+    expect(handed.events.map((e) => (e.kind === 'message' ? e.m.type : e.kind === 'frame' ? e.data : e.kind))).toEqual(['connected', tls, 'rx']);
+    // The boot script's decoder leaves it alone as of an unknown type; the app's reads it.
+    expect(decodeServerMessage(tls)).toEqual({ ok: false, error: `${UNKNOWN_TYPE} "tls"` });
+    expect(decodeAnyServerMessage(tls)).toMatchObject({ ok: true, value: { type: 'tls', protocol: 'TLSv1.3', authorized: true, certificate: null } });
   });
 
   it('keeps every event for the app, in order, including the link events', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { formatTlsReport } from '../../client/terminal/render-findings.js';
 import { splitAltNames } from '../../server/certificate.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
-import { decodeServerMessage } from '../../shared/protocol/decode.js';
+import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 import { encodeServerMessage } from '../../shared/protocol/encode.js';
 import { MAX_CERT_NAMES, MAX_CERT_TEXT, type PeerCertificate, type TlsMessage } from '../../shared/protocol/messages.js';
 import { SessionModel } from '../../shared/smtp/session.js';
@@ -193,14 +193,15 @@ describe("the certificate's names as Node prints them", () => {
   });
 });
 
+// The page's decoder: the boot script's leaves a `tls` message to it (decode.ts UNKNOWN_TYPE, client/connection.ts).
 describe('the certificate at the protocol boundary', () => {
   const message = (certificate: unknown): string =>
     encodeServerMessage({ type: 'tls', protocol: 'TLSv1.3', cipher: 'c', authorized: false, authorizationError: 'X', certificate: certificate as PeerCertificate });
 
   it('travels whole, and an older bridge without it reads as none', () => {
-    const d = decodeServerMessage(message(CERT));
+    const d = decodeAnyServerMessage(message(CERT));
     expect(d).toEqual({ ok: true, value: { v: 2, type: 'tls', protocol: 'TLSv1.3', cipher: 'c', authorized: false, authorizationError: 'X', certificate: CERT } });
-    const old = decodeServerMessage(JSON.stringify({ v: 2, type: 'tls', protocol: 'TLSv1.3', cipher: 'c', authorized: true, authorizationError: null }));
+    const old = decodeAnyServerMessage(JSON.stringify({ v: 2, type: 'tls', protocol: 'TLSv1.3', cipher: 'c', authorized: true, authorizationError: null }));
     expect(old.ok && old.value.type === 'tls' ? old.value.certificate : 'not decoded').toBeNull();
   });
 
@@ -212,7 +213,7 @@ describe('the certificate at the protocol boundary', () => {
     ['a missing field', { coversHost: undefined }],
     ['a name that is not text', { names: [42] }],
   ])('refuses a certificate with %s', (_what, over) => {
-    const d = decodeServerMessage(message({ ...CERT, ...over }));
+    const d = decodeAnyServerMessage(message({ ...CERT, ...over }));
     expect(d).toEqual({ ok: false, error: 'tls: bad "certificate"' });
   });
 });
