@@ -9,7 +9,7 @@
  * and nothing else may come between. The first event it cannot paint that way ends its painting for good.
  */
 import type { ServerMessage } from '../../shared/protocol/messages.js';
-import { DEFAULT_MAX_LINE_CHARS, parseReplyLine } from '../../shared/smtp/reply-line.js';
+import { DEFAULT_MAX_LINE_CHARS, replyCodeAt } from '../../shared/smtp/reply-code.js';
 import { formatConnected, formatConnecting, formatServerLine } from '../terminal/render.js';
 
 /** One event from the bridge's WebSocket, as the boot script saw it. */
@@ -110,15 +110,15 @@ export class EarlyPainter {
       const bareLf = lf === 0 || text.charCodeAt(lf - 1) !== 13;
       const raw = text.slice(0, bareLf ? lf : lf - 1);
       text = text.slice(lf + 1);
-      const line = parseReplyLine(raw, bareLf ? 'LF' : 'CRLF');
       // The app's parser reports these with a note of their own right after the line: leave them to it.
-      if (line.code === null || raw.length > DEFAULT_MAX_LINE_CHARS) {
+      if (replyCodeAt(raw) < 0 || raw.length > DEFAULT_MAX_LINE_CHARS) {
         this.painting = false;
         break;
       }
       out += formatServerLine(raw, bareLf);
       this.paintedLines++;
-      if (line.last) this.painting = false;
+      // Its last line: "250 …" or "250", not "250-…".
+      if (raw.charCodeAt(3) !== 45) this.painting = false;
     }
     // A line longer than the app's parser keeps is reported by it: leave it to the app too.
     if (this.painting && text.length > DEFAULT_MAX_LINE_CHARS + 1) this.painting = false;

@@ -8,9 +8,9 @@
  * detail are 1-3 digits without a leading zero, and the class agrees with the reply code's first digit.
  */
 import type { EnhancedCode, LineEnding, ReplyLine } from './types.js';
+import { replyCodeAt } from './reply-code.js';
 
-/** Longest line kept, in characters. RFC 5321 §4.5.3.1.5 allows 512 octets; real servers stay far below this. */
-export const DEFAULT_MAX_LINE_CHARS = 8192;
+export { DEFAULT_MAX_LINE_CHARS, replyCodeAt } from './reply-code.js';
 
 const THREE_DIGITS = /^[0-9]{3}/;
 
@@ -25,16 +25,10 @@ const DOT = 46;
  * grammar written as one).
  */
 export function parseReplyLine(raw: string, ending: LineEnding = 'CRLF'): ReplyLine {
-  const d0 = raw.charCodeAt(0) - ZERO;
-  const d1 = raw.charCodeAt(1) - ZERO;
-  const d2 = raw.charCodeAt(2) - ZERO;
-  const sep = raw.charCodeAt(3); // NaN at the end of the line
-  // Reply-code = %x32-35 %x30-35 %x30-39, then SP, "-" or the end of the line (RFC 5321 §4.2).
-  if (!(d0 >= 2 && d0 <= 5 && d1 >= 0 && d1 <= 5 && d2 >= 0 && d2 <= 9 && (raw.length === 3 || sep === SPACE || sep === HYPHEN))) {
-    return { raw, ending, code: null, last: true, text: raw, enhanced: null, problem: whyNotAReplyLine(raw) };
-  }
-  const code = d0 * 100 + d1 * 10 + d2;
-  const last = sep !== HYPHEN;
+  const code = replyCodeAt(raw);
+  if (code < 0) return { raw, ending, code: null, last: true, text: raw, enhanced: null, problem: whyNotAReplyLine(raw) };
+  const d0 = (code / 100) | 0;
+  const last = raw.charCodeAt(3) !== HYPHEN;
   let text = raw.length > 4 ? raw.slice(4) : '';
   let enhanced: EnhancedCode | null = null;
   // An enhanced code's class is the reply code's first digit (RFC 3463 §2): look only when the text starts so.
