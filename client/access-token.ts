@@ -5,29 +5,24 @@
  * Fragments never reach the server or a Referer header; the page also sends Referrer-Policy: no-referrer.
  */
 import { tokenFromFragment, tokenProblem } from '../shared/protocol/token.js';
+import { readTabSetting, writeTabSetting } from './ui/stored.js';
 
 export const TOKEN_STORAGE_KEY = 'heloterm.token';
 
-/** The token for this tab, or null when none was given (the bridge may not need one). */
-export function takeAccessToken(loc: Location, history: History, storage: Storage | null): string | null {
+/**
+ * The token for this tab, or null when none was given (the bridge may not need one). Where storage is refused, the
+ * token still works until the page is reloaded (stored.ts).
+ */
+export function takeAccessToken(loc: Location, history: History): string | null {
   const fromUrl = tokenFromFragment(loc.hash);
   if (loc.hash.includes('token=')) {
     // Keep the path and the ?host=…&port=…&connect=1 query; drop only the fragment.
     history.replaceState(history.state, '', loc.pathname + loc.search);
   }
   if (fromUrl !== null) {
-    try {
-      storage?.setItem(TOKEN_STORAGE_KEY, fromUrl);
-    } catch {
-      // Storage may be disabled: the token still works until the page is reloaded.
-    }
+    writeTabSetting(TOKEN_STORAGE_KEY, fromUrl);
     return fromUrl;
   }
-  let stored: string | null = null;
-  try {
-    stored = storage?.getItem(TOKEN_STORAGE_KEY) ?? null;
-  } catch {
-    stored = null;
-  }
+  const stored = readTabSetting(TOKEN_STORAGE_KEY);
   return stored !== null && tokenProblem(stored) === null ? stored : null;
 }

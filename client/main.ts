@@ -16,6 +16,7 @@ import { formatNote } from './terminal/render.js';
 import { bufferText, createScreen, locateText } from './terminal/screen.js';
 import { TEST_HOOK_NAME, type HelotermTestHook } from './test-hook.js';
 import { parseUrlTarget } from './ui/url-params.js';
+import { pageTheme } from './ui/theme-choice.js';
 
 /**
  * When the page connects at once (?host=…&port=…&connect=1), the app is loaded after the greeting is on screen, so
@@ -25,14 +26,7 @@ import { parseUrlTarget } from './ui/url-params.js';
 const APP_AFTER_GREETING_AT_MOST_MS = 300;
 
 function boot(): void {
-  const storage = (() => {
-    try {
-      return window.sessionStorage;
-    } catch {
-      return null;
-    }
-  })();
-  const token = takeAccessToken(location, history, storage);
+  const token = takeAccessToken(location, history);
   const urlTarget = parseUrlTarget(location.search);
 
   // The WebSocket first: its handshake then overlaps building the page (time to the first prompt). A link that names
@@ -55,6 +49,9 @@ function boot(): void {
   ];
   conn.open();
 
+  // A page chosen light is light from its first paint (its colours are in styles.css; the terminal waits, hidden, for
+  // its own from the app: ui/theme.ts).
+  if (pageTheme() === 'light') document.documentElement.dataset.theme = 'light';
   const screen = createScreen(required('#terminal', HTMLElement));
   // With ?connect=1 the page connects by itself: no Connect to press.
   const first = urlTarget.connect ? 'type SMTP commands' : 'press Connect, then type SMTP commands';

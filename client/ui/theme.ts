@@ -4,17 +4,16 @@
  * (`?theme=light` or `?theme=dark`, without keeping it: an instructor's link should not change a trainee's own
  * choice).
  *
- * Only the app applies it: the boot script and its stylesheet, loaded first, have no bytes to spare
- * (docs/benchmarks.md, client weight), so a page chosen light shows dark for the moment the app takes to load.
+ * The boot script (main.ts) marks a page chosen light before its first paint: the page's light colours are in its
+ * stylesheet (styles.css), and the terminal, whose light colours are here, stays hidden until this switch gives them
+ * to it, so a page chosen light is never dark for a moment.
  */
 import type { ITheme, Terminal } from '@xterm/xterm';
 import { quietButton } from './buttons.js';
-import { readSetting, writeSetting } from './stored.js';
+import { writeSetting } from './stored.js';
+import { pageTheme, THEME_STORAGE_KEY, type Theme } from './theme-choice.js';
 
-export type Theme = 'dark' | 'light';
-
-/** Where the choice is kept (localStorage). */
-export const THEME_STORAGE_KEY = 'heloterm-theme';
+export { chosenTheme, THEME_STORAGE_KEY, type Theme } from './theme-choice.js';
 
 /** The terminal's colours on the light page: darker hues, so that colour still reads on white. */
 const LIGHT_TERMINAL: ITheme = {
@@ -105,13 +104,6 @@ export function dimRules(theme: ITheme, page: Theme): string {
   return rules.join('\n');
 }
 
-/** The page's theme: a link's `?theme=` first, then the choice kept, else dark. Pure. */
-export function chosenTheme(search: string, kept: string | null): Theme {
-  const asked = new URLSearchParams(search).get('theme')?.trim().toLowerCase();
-  if (asked === 'light' || asked === 'dark') return asked;
-  return kept === 'light' ? 'light' : 'dark';
-}
-
 /** The switch at the right of the status line, and the theme it applies to the page and the terminal. */
 export class ThemeSwitch {
   readonly button: HTMLButtonElement;
@@ -132,7 +124,9 @@ export class ThemeSwitch {
     const style = document.createElement('style');
     style.textContent = `${dimRules(LIGHT_TERMINAL, 'light')}\n${dimRules(this.dark, 'dark')}`;
     document.head.append(style);
-    this.apply(chosenTheme(location.search, readSetting(THEME_STORAGE_KEY)));
+    this.apply(pageTheme());
+    // The terminal has its colours: the boot script's stylesheet hid it on a light page until now.
+    document.documentElement.dataset.themed = '';
   }
 
   get current(): Theme {

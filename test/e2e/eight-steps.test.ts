@@ -560,6 +560,39 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('is light from the first paint when chosen: the page in its light colours, the terminal hidden until it has its own', async () => {
+    // The app chunk (and the terminal's light colours with it) is held back until the test lets it through.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const practice = practiceInfo();
+    const page = await pages.open(`${app().url}?host=${practice.host}&port=${practice.port}&connect=1&theme=light`, {
+      viewport: VIEWPORT,
+      prepare: (p) =>
+        p.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
+          await held;
+          await route.continue();
+        }),
+    });
+    const greeting = `220 ${practice.domain}`;
+    await waitForTerminal(page, (t) => t.includes(greeting), REPLY_TIMEOUT_MS, 'the greeting, painted by the boot script');
+    const look = () =>
+      page.evaluate(() => ({
+        theme: document.documentElement.dataset.theme,
+        page: getComputedStyle(document.body).backgroundColor,
+        header: getComputedStyle(document.querySelector('.topbar') ?? document.body).backgroundColor,
+        terminal: getComputedStyle(document.querySelector('.xterm') ?? document.body).visibility,
+      }));
+    // Before the app: light colours on the page (styles.css), and no dark terminal on it.
+    const early = await look();
+    expect(early).toMatchObject({ theme: 'light', page: 'rgb(238, 241, 245)', terminal: 'hidden' });
+    expect(early.header).not.toBe('rgb(18, 21, 27)');
+    release();
+    await page.locator('button[data-action="theme"][aria-pressed="true"]').waitFor({ timeout: REPLY_TIMEOUT_MS });
+    await expect.poll(look, { timeout: REPLY_TIMEOUT_MS }).toMatchObject({ theme: 'light', terminal: 'visible' });
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.xterm-viewport') ?? document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('keeps the top bar to one row on a 1024-pixel projector, and gives a phone a terminal of a screen\'s height', async () => {
     const rowsAt = async (viewport: { width: number; height: number }) => {
       const page = await pages.open(`${app().url}?connect=1`, { viewport });
