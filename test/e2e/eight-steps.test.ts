@@ -152,6 +152,17 @@ describe('heloterm in Chromium', () => {
     pages.errors = [];
   });
 
+  it('shows the terminal on a light page whose explanations cannot be loaded (it would wait for their colours in vain)', async () => {
+    const page = await pages.open(`${app().url}?theme=light`, { viewport: VIEWPORT, prepare: (p) => p.route(/\/assets\/app-[^/]*\.js$/, (route) => route.abort()) });
+    await expect.poll(() => page.locator('.load-failed').count(), { timeout: 5000 }).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await page.locator('.xterm').evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
+    await expect.poll(() => pages.errors.length, { timeout: 5000 }).toBeGreaterThan(0);
+    await page.waitForTimeout(500);
+    expect(new Set(pages.errors)).toEqual(new Set(['Failed to load resource: net::ERR_FAILED']));
+    pages.errors = [];
+  });
+
   it('leaves what the user typed in Host while the page was loading, and the focus there: typing goes on in Host', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
