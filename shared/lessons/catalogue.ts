@@ -443,7 +443,7 @@ export const LESSONS: readonly Lesson[] = [
         learn: '250: the transaction is gone. Nothing travels before DATA and the final ".", so a relay test that ends here sends no mail.',
         source: 'RFC 5321 §4.1.1.5',
       },
-      QUIT,
+      { ...QUIT, learn: '221: the server closes the connection. One check is left, which needs no session of yours: the TLS versions it takes.' },
       {
         task: 'Which TLS versions does the server still take? Type /tls versions: heloterm tries each on a connection of its own (EHLO, STARTTLS, a handshake), and sends no mail.',
         type: ['/tls versions'],
