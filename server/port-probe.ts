@@ -80,7 +80,8 @@ async function probePort(
     const { socket } = await dial({ host, port: p.port, tls: p.tls, timeoutMs: deps.connectMs ?? PROBE_CONNECT_MS, resolve: (h) => resolve(h, p.port), signal });
     const tls = socket instanceof TLSSocket ? { protocol: socket.getProtocol() ?? '', authorized: socket.authorized, authorizationError: errorText(socket.authorizationError) } : null;
     const greeting = await greetingOf(socket, deps.greetingMs ?? PROBE_GREETING_MS, signal);
-    return { outcome: { ...done(greeting.outcome, greeting.text, tls), ehlo: greeting.ehlo }, dnsError: null };
+    const refused = greeting.ehloRefused === undefined ? {} : { ehloRefused: greeting.ehloRefused };
+    return { outcome: { ...done(greeting.outcome, greeting.text, tls), ehlo: greeting.ehlo, ...refused }, dnsError: null };
   } catch (e) {
     // dial() rejects only with a BridgeError; anything else is said as an error of this port.
     const err: BridgeError = typeof e === 'object' && e !== null && 'code' in e && 'message' in e ? (e as BridgeError) : { code: ERROR_CODES.NETWORK, message: String(e) };

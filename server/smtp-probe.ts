@@ -114,6 +114,8 @@ export interface Greeted {
   outcome: 'greeting' | 'held' | 'silent' | 'error';
   text: string;
   ehlo: string[] | null;
+  /** After a 220: what EHLO got instead of a 250 (the answer's first line, or that none came); else undefined. */
+  ehloRefused?: string;
   quit: boolean;
 }
 
@@ -139,5 +141,21 @@ export async function greetAndEhlo(socket: net.Socket, reader: ReplyReader, wait
   socket.write(`EHLO ${addressLiteral(socket.localAddress)}\r\n`);
   const answer = await reader.next(waitMs, signal);
   const ehlo = answer.kind === 'whole' && (answer.lines.at(-1) ?? '').startsWith('250') ? answer.lines.slice(1).map((l) => clip(l.slice(4))).slice(0, MAX_PROBE_EHLO_LINES) : null;
-  return { outcome: 'greeting', text, ehlo, quit: answer.kind !== 'error' };
+  if (ehlo !== null) return { outcome: 'greeting', text, ehlo, quit: true };
+  return { outcome: 'greeting', text, ehlo, ehloRefused: refusedWith(answer, waitMs), quit: answer.kind !== 'error' };
+}
+
+/** What EHLO got instead of a 250, in a few words: its answer's first line, or that none came. */
+function refusedWith(answer: ReadReply, waitMs: number): string {
+  switch (answer.kind) {
+    case 'whole':
+    case 'partial':
+      return clip(answer.lines[0] ?? '');
+    case 'none':
+      return `no answer within ${waitMs / 1000} s`;
+    case 'closed':
+      return 'the server closed the connection';
+    case 'error':
+      return clip(answer.message);
+  }
 }

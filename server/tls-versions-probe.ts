@@ -117,7 +117,7 @@ async function startTls(socket: net.Socket, waitMs: number, signal: AbortSignal)
   }
   if (greeted.ehlo === null) {
     close(greeted.quit);
-    return 'EHLO was not answered with 250';
+    return `EHLO got ${greeted.ehloRefused ?? 'no 250'}`;
   }
   if (!greeted.ehlo.some((l) => /^STARTTLS\b/i.test(l))) {
     close(true);

@@ -151,11 +151,14 @@ function decodePortOutcome(x: unknown): PortOutcome | null {
   const ehloLine = (l: unknown): l is string => isStr(l, MAX_PROBE_TEXT + 1);
   if (e !== null && !(Array.isArray(e) && e.length <= MAX_PROBE_EHLO_LINES && e.every(ehloLine))) return null;
   const ehlo: string[] | null = e;
-  if (tls === null) return { port, outcome, text, ms, tls: null, ehlo };
+  const refusedText = x.ehloRefused;
+  if (refusedText !== undefined && !isStr(refusedText, MAX_PROBE_TEXT + 1)) return null;
+  const refused = refusedText === undefined ? {} : { ehloRefused: refusedText };
+  if (tls === null) return { port, outcome, text, ms, tls: null, ehlo, ...refused };
   if (!isObj(tls) || !isStr(tls.protocol, 20) || typeof tls.authorized !== 'boolean') return null;
   const why = tls.authorizationError;
   if (why !== null && !isStr(why, 200)) return null;
-  return { port, outcome, text, ms, tls: { protocol: tls.protocol, authorized: tls.authorized, authorizationError: why }, ehlo };
+  return { port, outcome, text, ms, tls: { protocol: tls.protocol, authorized: tls.authorized, authorizationError: why }, ehlo, ...refused };
 }
 
 function decodePorts(m: Obj): Decoded<PortsMessage> {

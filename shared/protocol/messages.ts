@@ -639,6 +639,11 @@ export interface PortOutcome {
    * "SIZE 10240000"), without the "250-"; null when it did not answer 250 (or no greeting came).
    */
   ehlo: string[] | null;
+  /**
+   * After a 220 greeting, when EHLO got no 250: the first line of what it got instead ("550 5.7.1 Client host
+   * rejected…"), or that none came or the server closed; absent otherwise. At most 200 characters: the server's words.
+   */
+  ehloRefused?: string;
 }
 
 /** The answer to a `ports` probe: each port's outcome at the address dialled, or why none was dialled. */

@@ -73,6 +73,12 @@ function portFinding(p: PortOutcome, practicePort: number | null): Finding {
       // 554 (RFC 5321 §3.1) or 421 at the greeting: it answers, but will take nothing on this connection.
       if (/^[45]\d\d/.test(p.text)) return { tone: 'warn', text: `${label} answers, and refuses at once: ${tls}${p.text} (${p.ms} ms)${code === 554 ? ': no SMTP service for this client' : ''}` };
       if (!p.text.startsWith('220')) return { tone: 'warn', text: `${label} answers, but not as a mail server: ${tls}${p.text} (${p.ms} ms)` };
+      if (p.ehloRefused !== undefined) {
+        return {
+          tone: 'warn',
+          text: `${label} ${tls}${p.text} (${p.ms} ms); EHLO got ${p.ehloRefused}: it greets, then will not talk to this client (the bridge's address; its reverse DNS, a blocklist or a policy); /rdns and /dnsbl of the address it names, or connect and read its words`,
+        };
+      }
       return { tone: 'ok', text: `${label} ${tls}${p.text} (${p.ms} ms)${offers(p.ehlo)}` };
     }
     case 'held':

@@ -89,6 +89,24 @@ describe('/ports through the bridge', () => {
     expect(r.findings.at(-1)?.text).toMatch(new RegExp(`^${fakes.plain.port}: AUTH PLAIN LOGIN offered before TLS`));
   });
 
+  it('says what EHLO got when it was refused after a greeting (a client the server will not talk to)', async () => {
+    const refusing = await startFakeSmtp({
+      onConnect: ['220 strict.test ESMTP\r\n'],
+      rules: [{ match: /^EHLO /, reply: ['550 5.7.1 Client host rejected: cannot find your hostname, [127.0.0.1]\r\n'] }],
+    });
+    opened.push(refusing);
+    const client = await bridge({ allowedPorts: [refusing.port] });
+    client.send({ type: 'ports', host: '127.0.0.1', ports: [plain(refusing.port)] });
+    const m = await client.next('ports', 5000);
+    expect(m.answer).toMatchObject({ kind: 'probed', ports: [{ outcome: 'greeting', ehlo: null, ehloRefused: '550 5.7.1 Client host rejected: cannot find your hostname, [127.0.0.1]' }] });
+    expect(readPorts('127.0.0.1', m.answer).findings[0]).toMatchObject({
+      tone: 'warn',
+      text: expect.stringMatching(/; EHLO got 550 5\.7\.1 Client host rejected: .*: it greets, then will not talk to this client/),
+    });
+    const conn = await refusing.connection();
+    await expect.poll(() => conn.received().toString()).toBe('EHLO [127.0.0.1]\r\nQUIT\r\n');
+  });
+
   it('writes nothing before a greeting in two parts is whole (postscreen), and nothing at all when its rest is late', async () => {
     const client = await bridge();
     client.send({ type: 'ports', host: '127.0.0.1', ports: [plain(fakes.parts.port), plain(fakes.held.port)] });

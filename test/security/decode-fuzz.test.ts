@@ -97,7 +97,7 @@ describe('hostile frames of this round\'s messages', () => {
 
   it('are each answered by the page\'s decoders (a ports answer, a tlsversions answer, a class snapshot)', () => {
     const r = random(7);
-    const outcome = { port: 25, outcome: 'greeting', text: '220 x', ms: 3, tls: null, ehlo: ['STARTTLS'] };
+    const outcome = { port: 25, outcome: 'greeting', text: '220 x', ms: 3, tls: null, ehlo: null, ehloRefused: '550 no' };
     const ports = { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', answer: { kind: 'probed', address: '192.0.2.1', ports: [outcome] } };
     const trainee = { seat: 1, address: '192.0.2.31', name: '', lesson: { number: 1, title: 't', step: 1, steps: 8, retries: 0 }, done: [1], target: null, toPractice: false, idleS: 0, openS: 0 };
     for (let i = 0; i < ROUNDS; i++) {

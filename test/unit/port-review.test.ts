@@ -105,7 +105,8 @@ describe('the ports messages on the wire', () => {
   });
 
   it('reads an answer within its limits, and refuses one beyond them', () => {
-    const m = { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', answer: probed(outcome(25, 'greeting', '220 x'), outcome(465, 'tls-failed', 'wrong version number')) };
+    const refused = { ...outcome(587, 'greeting', '220 x'), ehloRefused: '554 5.7.1 go away' };
+    const m = { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', answer: probed(outcome(25, 'greeting', '220 x'), outcome(465, 'tls-failed', 'wrong version number'), refused) };
     expect(decodeAnyServerMessage(JSON.stringify(m))).toEqual({ ok: true, value: m });
     const none = { ...m, answer: { kind: 'none', reason: 'refused', detail: 'a DNS lookup is already running' } };
     expect(decodeAnyServerMessage(JSON.stringify(none))).toEqual({ ok: true, value: none });
@@ -116,6 +117,8 @@ describe('the ports messages on the wire', () => {
       { ...m, answer: probed(...Array.from({ length: 7 }, (_, i) => outcome(25 + i, 'refused'))) },
       { ...m, answer: probed({ ...outcome(465, 'greeting'), tls: { protocol: 'TLSv1.3', authorized: 'yes', authorizationError: null } as unknown as PortOutcome['tls'] }) },
       { ...m, answer: { kind: 'none', reason: 'busy', detail: '' } },
+      { ...m, answer: probed({ ...refused, ehloRefused: 'x'.repeat(202) }) },
+      { ...m, answer: probed({ ...refused, ehloRefused: 550 }) },
     ]) {
       expect(decodeAnyServerMessage(JSON.stringify(bad)).ok, JSON.stringify(bad).slice(0, 120)).toBe(false);
     }
