@@ -118,7 +118,7 @@ describe('the ports messages on the wire', () => {
       { ...m, answer: probed({ ...outcome(465, 'greeting'), tls: { protocol: 'TLSv1.3', authorized: 'yes', authorizationError: null } as unknown as PortOutcome['tls'] }) },
       { ...m, answer: { kind: 'none', reason: 'busy', detail: '' } },
       { ...m, answer: probed({ ...refused, ehloRefused: 'x'.repeat(202) }) },
-      { ...m, answer: probed({ ...refused, ehloRefused: 550 }) },
+      { ...m, answer: probed({ ...refused, ehloRefused: 550 as unknown as string }) },
     ]) {
       expect(decodeAnyServerMessage(JSON.stringify(bad)).ok, JSON.stringify(bad).slice(0, 120)).toBe(false);
     }

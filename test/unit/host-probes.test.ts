@@ -1,0 +1,55 @@
+/**
+ * The page's probes of a host's ports (client/ui/host-probes.ts): what is asked of the bridge for `/ports` and
+ * `/tls versions`, what is said instead when the bridge would refuse (a port it does not dial, a server other than the
+ * practice server on a --practice-only bridge), and that the probes wait in the one lookup queue.
+ */
+import { describe, expect, it } from 'vitest';
+import { HostProbes } from '../../client/ui/host-probes.js';
+import { LookupQueue } from '../../client/ui/lookup-queue.js';
+import type { Bare, ClientMessage, PracticeInfo } from '../../shared/protocol/messages.js';
+
+const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+const PRACTICE: PracticeInfo = { host: '127.0.0.1', port: 40125, domain: 'practice.test', mailboxes: ['alice@practice.test'] };
+
+function setUp(allowedPorts: number[]) {
+  const written: string[] = [];
+  const sent: Bare<ClientMessage>[] = [];
+  const queue = new LookupQueue({ send: (m) => sent.push(m) > 0, write: (t) => written.push(plain(t)) });
+  const probes = new HostProbes({ write: (t) => written.push(plain(t)), log: () => undefined, queue, note: () => undefined });
+  probes.practice = PRACTICE;
+  probes.allowedPorts = allowedPorts;
+  return { written, sent, probes };
+}
+
+describe('HostProbes', () => {
+  it('asks for /tls versions with the TLS mode given, the practice server\'s domain standing for its address', () => {
+    const { written, sent, probes } = setUp([25, 465, 587, PRACTICE.port]);
+    probes.tlsVersions('mx.example.org', 465, 'implicit', 6);
+    probes.tlsVersions('practice.test', PRACTICE.port, 'none', null);
+    // One at a time: the second waits for the first's answer.
+    expect(sent).toEqual([{ type: 'tlsversions', host: 'mx.example.org', port: 465, tls: 'implicit', family: 6 }]);
+    expect(written.join('')).toContain('-- trying TLS 1.0, 1.1, 1.2 and 1.3 on mx.example.org port 465 over IPv6, one connection each (implicit TLS)…');
+    expect(written.join('')).toContain("-- practice.test is the practice server's domain, not in DNS: dialling its address, 127.0.0.1");
+    probes.onTlsVersions({ v: 2, type: 'tlsversions', host: 'mx.example.org', port: 465, answer: { kind: 'none', reason: 'not-found', detail: 'no address' } }, 0);
+    expect(sent.at(-1)).toEqual({ type: 'tlsversions', host: '127.0.0.1', port: PRACTICE.port, tls: 'none' });
+  });
+
+  it('says what the bridge would refuse instead of asking it: a port it does not dial, another server on a practice-only bridge', () => {
+    const open = setUp([25, 465, 587, PRACTICE.port]);
+    open.probes.tlsVersions('mx.example.org', 2526, 'none', null);
+    expect(open.sent).toEqual([]);
+    expect(open.written.join('')).toContain('this heloterm does not dial port 2526: it dials 25, 465, 587, 40125');
+
+    const only = setUp([PRACTICE.port]);
+    only.probes.tlsVersions('mx.example.org', 25, 'none', null);
+    only.probes.ports('mx.example.org', [], null);
+    expect(only.sent).toEqual([]);
+    expect(only.written).toEqual([
+      '-- this heloterm dials only its practice server (its operator started it with --practice-only): /tls versions practice.test\r\n',
+      '-- this heloterm dials only its practice server (its operator started it with --practice-only): /ports practice.test\r\n',
+    ]);
+    // The practice server itself, by its domain or its address, is asked for as anywhere.
+    only.probes.ports('practice.test', [], null);
+    expect(only.sent).toEqual([{ type: 'ports', host: '127.0.0.1', ports: [{ port: PRACTICE.port, tls: 'none' }] }]);
+  });
+});
