@@ -13,6 +13,8 @@ import { CLASS_SESSIONS_PATH, decodeClassSnapshot, type ClassSnapshot, type Trai
 import { tokenProblem } from '../shared/protocol/token.js';
 import { required } from './dom.js';
 import { classTally, formatTally } from './ui/class-tally.js';
+import { classCsv } from './ui/class-csv.js';
+import { download } from './ui/download.js';
 
 const POLL_MS = 2000;
 const KEY_STORAGE_KEY = 'heloterm.classKey';
@@ -75,7 +77,12 @@ function row(t: Trainee, snapshot: ClassSnapshot): HTMLTableRowElement {
   return tr;
 }
 
+/** The class as last read, for "Save as CSV". */
+let latest: ClassSnapshot | null = null;
+
 function show(snapshot: ClassSnapshot): void {
+  latest = snapshot;
+  required('#class-save', HTMLButtonElement).hidden = snapshot.trainees.length === 0;
   const table = required('#class-table', HTMLTableElement);
   const status = required('#class-status', HTMLParagraphElement);
   const n = snapshot.trainees.length;
@@ -91,6 +98,7 @@ function show(snapshot: ClassSnapshot): void {
 
 function say(text: string): void {
   required('#class-status', HTMLParagraphElement).textContent = text;
+  required('#class-save', HTMLButtonElement).hidden = true;
   required('#class-table', HTMLTableElement).hidden = true;
   required('#class-lessons', HTMLParagraphElement).hidden = true;
 }
@@ -107,6 +115,14 @@ async function poll(key: string): Promise<void> {
     say('heloterm cannot be reached (stopped, or restarting); trying again.');
   }
 }
+
+required('#class-save', HTMLButtonElement).addEventListener('click', () => {
+  if (latest === null) return;
+  // heloterm-class-2026-11-30T0915.csv: the local date and time, sortable.
+  const d = new Date();
+  const two = (n: number): string => String(n).padStart(2, '0');
+  download(`heloterm-class-${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}${two(d.getMinutes())}.csv`, classCsv(latest), 'text/csv');
+});
 
 const key = takeKey();
 if (key === null) say('The class view needs the instructor\'s key: open the class view address heloterm printed at start (…/class.html#key=…).');

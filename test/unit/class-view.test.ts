@@ -1,12 +1,13 @@
 /**
  * The instructor's class view, its pure parts: what a page's `progress` message may carry (decode.ts), what the
  * bridge keeps of it and shows (server/class-view.ts), the class key's check, the snapshot as the class page decodes
- * it (shared/protocol/class.ts), and `/name` typed.
+ * it (shared/protocol/class.ts), `/name` typed, and the class saved as CSV (client/ui/class-csv.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { classKeyMatches, classSnapshot, keptProgress, type Seat } from '../../server/class-view.js';
 import { decodeClientMessage } from '../../shared/protocol/decode.js';
-import { decodeClassSnapshot } from '../../shared/protocol/class.js';
+import { decodeClassSnapshot, type ClassSnapshot } from '../../shared/protocol/class.js';
+import { classCsv, csvField } from '../../client/ui/class-csv.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { SessionModel } from '../../shared/smtp/session.js';
@@ -143,5 +144,43 @@ describe('the class view\'s line on the lessons', () => {
     ]);
     expect(formatTally(tally)).toBe(`1 · Eight steps: 2 done; 2 · Refused recipient: 1 done, 2 in hand; 3 · ${LESSONS[2]?.short}: 1 in hand`);
     expect(formatTally(classTally({ trainees: [t(1, [], null)], lessons }))).toBe('');
+  });
+});
+
+describe('the class view saved as CSV', () => {
+  const snapshot: ClassSnapshot = {
+    trainees: [
+      { seat: 1, address: '192.0.2.31', name: 'Alice Martin', lesson: { number: 2, title: 'When a recipient is refused', step: 3, steps: 9, retries: 1 }, done: [1], target: '127.0.0.1:40125', toPractice: true, idleS: 12, openS: 600 },
+      { seat: 2, address: '192.0.2.32', name: '=HYPERLINK("http://x.example","click")', lesson: null, done: [], target: 'mx.example.org:25', toPractice: false, idleS: 200, openS: 300 },
+      { seat: 3, address: '192.0.2.33', name: '', lesson: null, done: [1, 2], target: null, toPractice: false, idleS: 0, openS: 5 },
+    ],
+    lessons: [
+      { number: 1, title: 'The eight steps: a test message by hand', short: 'Eight steps' },
+      { number: 2, title: 'When a recipient is refused', short: 'Refused recipient' },
+    ],
+  };
+
+  it('writes a row a page, as RFC 4180 does, and a name that a spreadsheet would run as text', () => {
+    expect(classCsv(snapshot).split('\r\n')).toEqual([
+      'seat,name,address,lesson in hand,step,steps,replies not yet right,lessons done,connected to,idle (s),open (s)',
+      '1,Alice Martin,192.0.2.31,2. When a recipient is refused,3,9,1,1 · Eight steps,the practice server,12,600',
+      `2,"'=HYPERLINK(""http://x.example"",""click"")",192.0.2.32,,,,,,mx.example.org:25,200,300`,
+      '3,,192.0.2.33,,,,,1 · Eight steps; 2 · Refused recipient,,0,5',
+      '',
+    ]);
+  });
+
+  it('quotes what must be quoted, and disarms what a spreadsheet would take for a formula', () => {
+    expect(['plain', 'a, b', 'say "hi"', 'two\nlines', '+1', '-x', '@sum', '\tx', 7].map(csvField)).toEqual([
+      'plain',
+      '"a, b"',
+      '"say ""hi"""',
+      '"two\nlines"',
+      "'+1",
+      "'-x",
+      "'@sum",
+      "'\tx",
+      '7',
+    ]);
   });
 });
