@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { explainCode, explainEnhanced } from '../../shared/smtp/explain.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { contrast, dimColour } from '../../client/ui/theme.js';
-import { cellCenter, helotermInChromium, locateText, poll, terminalCursor, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { cellCenter, helotermInChromium, holdAppChunk, locateText, poll, terminalCursor, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 /** How long one SMTP round trip through browser, bridge and practice server may take on a slow machine, in ms. */
@@ -164,15 +164,10 @@ describe('heloterm in Chromium', () => {
   });
 
   it('leaves what the user typed in Host while the page was loading, and the focus there: typing goes on in Host', async () => {
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { prepare, release } = holdAppChunk();
     const page = await pages.open(app().url, {
       viewport: VIEWPORT,
-      prepare: (p) =>
-        p.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
-          await held;
-          await route.continue();
-        }),
+      prepare,
     });
     await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the boot tips');
     const host = page.locator('input[name="host"]');
@@ -190,15 +185,10 @@ describe('heloterm in Chromium', () => {
   it('paints the greeting before the rest of the page has loaded, and loses no key typed meanwhile', async () => {
     const practice = practiceInfo();
     // The app chunk (line editor, reply log, explanations) is held back until the test lets it through.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { prepare, release } = holdAppChunk();
     const page = await pages.open(`${app().url}?host=${practice.host}&port=${practice.port}&connect=1`, {
       viewport: VIEWPORT,
-      prepare: (p) =>
-        p.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
-          await held;
-          await route.continue();
-        }),
+      prepare,
     });
     const greeting = `220 ${practice.domain}`;
     await waitForTerminal(page, (t) => t.includes(greeting), REPLY_TIMEOUT_MS, 'the greeting, painted by the boot script');
@@ -573,16 +563,11 @@ describe('heloterm in Chromium', () => {
 
   it('is light from the first paint when chosen: the page in its light colours, the terminal hidden until it has its own', async () => {
     // The app chunk (and the terminal's light colours with it) is held back until the test lets it through.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { prepare, release } = holdAppChunk();
     const practice = practiceInfo();
     const page = await pages.open(`${app().url}?host=${practice.host}&port=${practice.port}&connect=1&theme=light`, {
       viewport: VIEWPORT,
-      prepare: (p) =>
-        p.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
-          await held;
-          await route.continue();
-        }),
+      prepare,
     });
     const greeting = `220 ${practice.domain}`;
     await waitForTerminal(page, (t) => t.includes(greeting), REPLY_TIMEOUT_MS, 'the greeting, painted by the boot script');

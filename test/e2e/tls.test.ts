@@ -11,7 +11,7 @@ import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { makeCert } from '../helpers/certs.js';
 import { lookupOf } from '../helpers/lookup.js';
 import type { Page } from 'playwright-core';
-import { cellCenter, helotermInChromium, linesAfter, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { cellCenter, helotermInChromium, holdAppChunk, linesAfter, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
 
@@ -326,14 +326,9 @@ describe('implicit TLS opened by a link, before the rest of the page has loaded'
   });
 
   it('keeps the TLS report the boot script does not read for the app, and shows it before the greeting, once', async () => {
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { prepare, release } = holdAppChunk();
     const page = await pages.open(`${app().url}?host=127.0.0.1&port=${server.port}&tls=1&connect=1`, {
-      prepare: (p) =>
-        p.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
-          await held;
-          await route.continue();
-        }),
+      prepare,
     });
     // Until the app is here, the boot script shows no greeting: the TLS report before it is the app's to show.
     await waitForTerminal(page, (t) => t.includes('-- connected to'), REPLY_TIMEOUT_MS, 'the connected note');

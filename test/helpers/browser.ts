@@ -140,6 +140,21 @@ export function assertClientBuilt(): void {
   if (!existsSync(BUILT_PAGE)) throw new Error(`${BUILT_PAGE} is missing: run \`npx vite build\` first`);
 }
 
+/**
+ * The page's app chunk (line editor, reply log, explanations) held back until `release`: what the boot script does
+ * alone, then what the app makes of it. `prepare` goes in OpenOptions.
+ */
+export function holdAppChunk(): { prepare: (page: Page) => Promise<unknown>; release: () => void } {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const prepare = (page: Page): Promise<unknown> =>
+    page.route(/\/assets\/app-[^/]*\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+  return { prepare, release: () => release() };
+}
+
 export interface OpenOptions {
   viewport?: { width: number; height: number };
   /** A phone: a touch screen (a coarse pointer) and a mobile viewport. */
