@@ -98,6 +98,11 @@ export function completeHeaderLine(typed: string, state: SessionState, fields: R
 /** The words of heloterm's own commands. */
 export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'dane', 'tlsa', 'ports', 'name', 'save', 'transcript', 'replay', 'link', 'log', 'base64', 'b64']);
 
+/** Each of heloterm's own commands by its name or an alias: the name /help knows it by. */
+const LOCAL_ALIASES: ReadonlyMap<string, string> = new Map(
+  [...LOCAL_COMMANDS].map((c): [string, string] => [c, ({ lessons: 'lesson', cert: 'tls', rbl: 'dnsbl', ptr: 'rdns', tlsa: 'dane', transcript: 'save', b64: 'base64' } as Record<string, string>)[c] ?? c]),
+);
+
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
   | { kind: 'text'; text: string }
@@ -214,35 +219,44 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
   }
 }
 
+/** What each of heloterm's own commands does, as /help lists them (and /help /ports, or /help ports, shows one). */
+const OWN_HELP: readonly string[] = [
+  '/explain TEXT explains a reply quoted elsewhere, e.g. a line of a bounce message, or a code',
+  '/lesson lists the guided lessons, /lesson 1 starts the first',
+  "/tls shows the server's certificate again, after STARTTLS",
+  '/tls versions mx.example.org 25 tries TLS 1.0 to 1.3 one by one (each on a connection of its own) and says which it accepts',
+  '/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS',
+  '/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)',
+  '/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF',
+  '/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address',
+  "/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback); /rdns 192.0.2.10 an address's",
+  "/dane checks the server's certificate against its TLSA records, DANE (done by itself after TLS to a name, not loopback)",
+  "/name Your Name: how an instructor's class view shows this page (it goes nowhere else)",
+  '/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer, as telnet to each would',
+  '/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines',
+  '/link gives the address that opens this page connected here (and at the lesson in hand), to hand out',
+  "/log shows your last connection to the practice server as its log has it (in Postfix's format), explained",
+  '/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed',
+  '/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge',
+];
+
 function helpText(arg: string, state: SessionState): string {
   if (arg !== '') {
     const info = VERB_INFO.get(arg.toUpperCase());
-    if (info === undefined) return formatNote(`no help for "${arg}": the commands are ${VERBS.map((v) => v.verb).join(', ')}`);
-    return formatNote(`${info.syntax}  (${info.source})`) + formatHint(info.help);
+    if (info !== undefined) return formatNote(`${info.syntax}  (${info.source})`) + formatHint(info.help);
+    // One of heloterm's own commands, with or without its "/" (by an alias too: /cert is /tls).
+    const own = LOCAL_ALIASES.get(arg.replace(/^\//, '').toLowerCase());
+    const lines = own === undefined ? [] : OWN_HELP.filter((l) => l.startsWith(`/${own} `));
+    if (lines.length > 0) return lines.map((l) => formatNote(l)).join('');
+    return formatNote(`no help for "${arg}": the commands are ${VERBS.map((v) => v.verb).join(', ')}; heloterm's own are listed by /help`);
   }
   const now = verbsFor(state).map((v) => v.verb);
   return (
     formatNote(`SMTP commands: ${VERBS.map((v) => v.verb).join(' ')}`) +
     formatNote(now.length > 0 ? `fitting now: ${now.join(' ')} (press Tab to complete)` : 'nothing to type right now') +
     formatNote("Tab also offers after MAIL FROM:<…> or RCPT TO:<…> the parameters the server lists, and in a message's header the fields it lacks") +
-    formatNote('/help COMMAND explains one; point at any reply code for what it means') +
-    formatNote('/explain TEXT explains a reply quoted elsewhere, e.g. a line of a bounce message, or a code') +
-    formatNote('/lesson lists the guided lessons, /lesson 1 starts the first') +
-    formatNote("/tls shows the server's certificate again, after STARTTLS") +
-    formatNote('/tls versions mx.example.org 25 tries TLS 1.0 to 1.3 one by one (each on a connection of its own) and says which it accepts') +
-    formatNote('/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS') +
-    formatNote('/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)') +
-    formatNote('/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF') +
-    formatNote('/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address') +
-    formatNote("/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback); /rdns 192.0.2.10 an address's") +
-    formatNote("/dane checks the server's certificate against its TLSA records, DANE (done by itself after TLS to a name, not loopback)") +
-    formatNote("/name Your Name: how an instructor's class view shows this page (it goes nowhere else)") +
-    formatNote('/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer, as telnet to each would') +
-    formatNote('/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines') +
-    formatNote('/link gives the address that opens this page connected here (and at the lesson in hand), to hand out') +
-    formatNote("/log shows your last connection to the practice server as its log has it (in Postfix's format), explained") +
-    formatNote('/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed') +
-    formatNote('/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge') +
+    formatNote('/help COMMAND explains one (an SMTP command, or one of these: /help /ports); point at any reply code for what it means') +
+    OWN_HELP.map((l) => formatNote(l)).join('') +
     formatNote('keys: Ctrl+V pastes, Ctrl+C copies a selection (or abandons the line typed), Ctrl+Backspace and Ctrl+K cut, Ctrl+Left/Right by word;') +
     formatNote('Escape then Tab leaves the terminal for the reply log, Shift+Tab for the controls above')
   );

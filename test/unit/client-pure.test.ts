@@ -6,6 +6,7 @@ import { Coach } from '../../shared/smtp/coach.js';
 import { reportReply } from '../../shared/smtp/report.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { describe, expect, it } from 'vitest';
+import { VERBS } from '../../shared/smtp/verbs.js';
 import { parseUrlTarget, isValidHost, parsePort } from '../../client/ui/url-params.js';
 import { webSocketUrl } from '../../client/connection.js';
 import { describeTls } from '../../client/ui/status.js';
@@ -222,6 +223,13 @@ describe('local commands and Tab completion', () => {
     // The keys that differ from a telnet window's are named where a newcomer looks.
     expect(text('/help')).toContain('keys: Ctrl+V pastes, Ctrl+C copies a selection (or abandons the line typed)');
     expect(text('/help mail')).toContain('MAIL FROM:<sender@domain>');
+    // heloterm's own commands too, with or without their "/", by an alias as well.
+    expect(text('/help /ports')).toBe('-- /ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer, as telnet to each would\r\n');
+    expect(text('/help cert').split('\r\n').filter((l) => l !== '')).toEqual([
+      "-- /tls shows the server's certificate again, after STARTTLS",
+      '-- /tls versions mx.example.org 25 tries TLS 1.0 to 1.3 one by one (each on a connection of its own) and says which it accepts',
+    ]);
+    expect(text('/help nothing')).toBe('-- no help for "nothing": the commands are ' + VERBS.map((v) => v.verb).join(', ') + "; heloterm's own are listed by /help\r\n");
     expect(text('/nope')).toMatch(/unknown heloterm command/);
     expect(localCommand('HELP', greeted)).toBeNull();
     expect(localCommand('MAIL FROM:</x@y>', greeted)).toBeNull();
