@@ -53,13 +53,15 @@ function completeLocal(typed: string): Completion[] {
 
 /**
  * Completions of a heloterm command's argument where there is a list to choose from: `/lesson` a lesson (by number,
- * its title shown), `/help` an SMTP command; null for a line that is no such command.
+ * its title shown), `/help` an SMTP command, `/tls` its word `versions`; null for a line that is no such command.
  */
 function completeArgument(typed: string): Completion[] | null {
-  const m = /^\/(lesson|lessons|help) (\S*)$/i.exec(typed);
+  const m = /^\/(lesson|lessons|help|tls) (\S*)$/i.exec(typed);
   if (m === null) return null;
   const cmd = (m[1] ?? '').toLowerCase();
   const arg = (m[2] ?? '').toLowerCase();
+  // /tls alone shows the certificate; its one word after is "versions", which takes a host and a port.
+  if (cmd === 'tls') return 'versions'.startsWith(arg) ? [{ text: '/tls versions ', cursor: '/tls versions '.length, label: '/tls versions [HOST] [PORT]' }] : [];
   const offers =
     cmd === 'help'
       ? VERBS.filter((v) => v.verb.toLowerCase().startsWith(arg)).map((v) => ({ text: `/help ${v.verb}`, label: v.syntax }))

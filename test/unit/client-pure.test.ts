@@ -305,6 +305,12 @@ describe('Tab after a heloterm command that takes one of a list', () => {
     expect(completeLine('/help ', greeted).candidates).toContain('RCPT TO:<recipient@domain> [parameters]');
     expect(completeLine('/help zz', greeted)).toEqual({ text: '/help zz', cursor: 8, candidates: [] });
   });
+
+  it('completes /tls to /tls versions, and nothing else after it', () => {
+    expect(completeLine('/tls ', greeted)).toEqual({ text: '/tls versions ', cursor: 14, candidates: [] });
+    expect(completeLine('/TLS ver', greeted)).toEqual({ text: '/tls versions ', cursor: 14, candidates: [] });
+    expect(completeLine('/tls x', greeted)).toEqual({ text: '/tls x', cursor: 6, candidates: [] });
+  });
 });
 
 describe('shareLink (/link)', () => {
