@@ -168,6 +168,18 @@ describe('/tls versions through the bridge', () => {
     expect((await probe(named, fakes.old.port, 'none', 'nowhere.example')).answer).toMatchObject({ kind: 'none', reason: 'not-found' });
   });
 
+  it('closes its connections when the page goes away in the middle of a probe', async () => {
+    // The probe would wait for the held greeting far longer than the test may run (60 s against 30 s): the four
+    // connections end only because the page went away.
+    const { client } = await bridge({ connectTimeoutMs: 60_000 });
+    const from = fakes.held.connections.length;
+    client.send({ type: 'tlsversions', host: '127.0.0.1', port: fakes.held.port, tls: 'none' });
+    const dialled = await Promise.all([0, 1, 2, 3].map((i) => fakes.held.connection(from + i)));
+    await client.close();
+    await Promise.all(dialled.map((c) => c.ended));
+    expect(dialled.map((c) => c.received().toString())).toEqual(['', '', '', '']);
+  });
+
   it('counts as a lookup: one at a time', async () => {
     const { client } = await bridge();
     client.send({ type: 'tlsversions', host: '127.0.0.1', port: fakes.held.port, tls: 'none' });
