@@ -32,6 +32,13 @@ function versionFinding(v: TlsVersionOutcome, submission: boolean): Finding {
   switch (v.outcome) {
     case 'accepted': {
       const suite = v.cipher === null ? '' : ` (${v.cipher})`;
+      // Before TLS 1.3 a suite may use RSA key exchange (OpenSSL's names without ECDHE- or DHE-): no forward secrecy.
+      if (v.version !== 'TLSv1.3' && v.cipher !== null && !/^(ECDHE|DHE)-/.test(v.cipher)) {
+        return {
+          tone: 'warn',
+          text: `${name} accepted${suite}: no forward secrecy (RSA key exchange): a recording of this traffic can be read by whoever gets the server's private key later; prefer ECDHE suites (RFC 9325 §4.1)`,
+        };
+      }
       if (!DEPRECATED.has(v.version)) return { tone: 'ok', text: `${name} accepted${suite}` };
       return submission
         ? { tone: 'warn', text: `${name} accepted${suite}: deprecated since 2021 (RFC 8996); clients that log in here may use it, and should not` }

@@ -31,6 +31,8 @@ export interface CertOptions {
   to?: Date;
   /** A certificate authority (basicConstraints cA, may sign certificates). */
   isCa?: boolean;
+  /** An RSA key (2048 bits) instead of P-256, usable for RSA key exchange too (keyEncipherment). */
+  rsa?: boolean;
 }
 
 export async function makeCert(o: CertOptions): Promise<TestCert> {
@@ -42,15 +44,14 @@ export async function makeCert(o: CertOptions): Promise<TestCert> {
       ]
     : [
         { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, critical: true },
+        { name: 'keyUsage', digitalSignature: true, ...(o.rsa === true ? { keyEncipherment: true } : {}), critical: true },
         { name: 'extKeyUsage', serverAuth: true },
       ];
   if (o.names !== undefined && o.names.length > 0) {
     extensions.push({ name: 'subjectAltName', altNames: o.names.map((n) => (isIP(n) !== 0 ? { type: 7, ip: n } : { type: 2, value: n })) });
   }
   const pems = await generate([{ name: 'commonName', value: o.cn }], {
-    keyType: 'ec',
-    curve: 'P-256',
+    ...(o.rsa === true ? { keyType: 'rsa' as const, keySize: 2048 } : { keyType: 'ec' as const, curve: 'P-256' as const }),
     algorithm: 'sha256',
     notBeforeDate: o.from ?? new Date(now - DAY_MS),
     notAfterDate: o.to ?? new Date(now + 90 * DAY_MS),

@@ -15,7 +15,7 @@ import { lookupOf } from '../helpers/lookup.js';
 /** The bridge's connect timeout, which also bounds a probe's waits. */
 const WAIT_MS = 800;
 
-type Fakes = 'old' | 'none' | 'refusing' | 'held' | 'implicit12' | 'mute';
+type Fakes = 'old' | 'none' | 'refusing' | 'held' | 'implicit12' | 'mute' | 'staticRsa';
 
 describe('/tls versions through the bridge', () => {
   const fakes = {} as Record<Fakes, FakeSmtp>;
@@ -39,6 +39,9 @@ describe('/tls versions through the bridge', () => {
     // Says 220 to STARTTLS, then nothing: the handshake gets no answer (a device on the way that passes SMTP only).
     fakes.mute = await startFakeSmtp({ onConnect: [greeting], rules: [ehlo('250-STARTTLS\r\n'), { match: /^STARTTLS$/, reply: ['220 2.0.0 Ready to start TLS\r\n'] }] });
     fakes.held = await startFakeSmtp({ onConnect: ['220-held.test ESMTP\r\n', { pauseMs: 5000 }, '220 held.test ready\r\n'] });
+    // An old-style server: an RSA key, TLS 1.2 at most, and only a suite with RSA key exchange (no forward secrecy).
+    const rsa = await makeCert({ cn: 'static.test', names: ['127.0.0.1'], rsa: true });
+    fakes.staticRsa = await startFakeSmtp({ onConnect: [{ startTls: { ...rsa, maxVersion: 'TLSv1.2', ciphers: 'AES256-GCM-SHA384' } }, '220 static.test ESMTP\r\n'] });
     fakes.implicit12 = await startFakeSmtp({ onConnect: [{ startTls: { ...cert, maxVersion: 'TLSv1.2' } }, '220 versions.test ESMTP over TLS\r\n'] });
     opened.push(...Object.values(fakes));
   });
@@ -155,6 +158,18 @@ describe('/tls versions through the bridge', () => {
     const plain = await probe(client, fakes.none.port, 'implicit');
     expect(new Set(probed(plain).map((v) => `${v.outcome}: ${v.text}`))).toEqual(new Set(['refused: wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)']));
     expect(readTlsVersions('127.0.0.1', fakes.none.port, 'implicit', plain.answer).findings[0]?.text).toMatch(/^the server does not start TLS at once here: it answered in plain text/);
+  });
+
+  it('names a suite without forward secrecy that a server still agrees on', async () => {
+    const { client } = await bridge();
+    const m = await probe(client, fakes.staticRsa.port, 'implicit');
+    expect(probed(m).map((v) => [v.version, v.outcome, v.cipher])).toEqual([
+      ['TLSv1', 'refused', null],
+      ['TLSv1.1', 'refused', null],
+      ['TLSv1.2', 'accepted', 'AES256-GCM-SHA384'],
+      ['TLSv1.3', 'refused', null],
+    ]);
+    expect(readTlsVersions('127.0.0.1', 465, 'implicit', m.answer).findings[2]).toMatchObject({ tone: 'warn', text: expect.stringContaining('no forward secrecy (RSA key exchange)') });
   });
 
   it('dials nothing the policy refuses, nor a name without an address; and a dead port is an error of each version', async () => {

@@ -65,6 +65,17 @@ describe('readTlsVersions', () => {
     expect(lines(25, probed(['TLSv1.2']))[3]).toBe(`info TLS 1.3 refused: ${REFUSED}`);
   });
 
+  it('warns of a suite without forward secrecy (RSA key exchange) before TLS 1.3', () => {
+    const answer = probed(['TLSv1.2', 'TLSv1.3']);
+    const versions = (answer as Extract<TlsVersionsMessage['answer'], { kind: 'probed' }>).versions;
+    versions[2] = { ...versions[2]!, cipher: 'AES256-GCM-SHA384' };
+    expect(lines(25, answer)[2]).toBe(
+      "warn TLS 1.2 accepted (AES256-GCM-SHA384): no forward secrecy (RSA key exchange): a recording of this traffic can be read by whoever gets the server's private key later; prefer ECDHE suites (RFC 9325 §4.1)",
+    );
+    versions[2] = { ...versions[2]!, cipher: 'DHE-RSA-AES256-GCM-SHA384' };
+    expect(lines(25, answer)[2]).toBe('ok TLS 1.2 accepted (DHE-RSA-AES256-GCM-SHA384)');
+  });
+
   it('says once what kept every version from a handshake', () => {
     const same = (outcome: TlsVersionOutcome['outcome'], text: string): TlsVersionsMessage['answer'] => ({
       kind: 'probed',
