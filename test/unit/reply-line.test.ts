@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseReplyLine } from '../../shared/smtp/reply-line.js';
+import { replyCodeAt } from '../../shared/smtp/reply-code.js';
 import type { EnhancedCode } from '../../shared/smtp/types.js';
 import { loadDialogs, serverBytes } from '../helpers/fixtures.js';
 
@@ -31,6 +32,9 @@ function byGrammar(raw: string): { code: number; last: boolean; text: string; en
 function check(raw: string): void {
   const got = parseReplyLine(raw);
   const want = byGrammar(raw);
+  // The boot script's reading (reply-code.ts): the same code, or -1, and the same last line by its fourth character.
+  expect(replyCodeAt(raw), JSON.stringify(raw)).toBe(want?.code ?? -1);
+  if (want !== null) expect(raw.charCodeAt(3) !== 45, JSON.stringify(raw)).toBe(want.last);
   if (want === null) {
     expect(got.code, JSON.stringify(raw)).toBeNull();
     expect(got.problem, JSON.stringify(raw)).not.toBeNull();
