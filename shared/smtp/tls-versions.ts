@@ -108,7 +108,7 @@ export function readTlsVersions(host: string, port: number, tls: TlsMode, answer
   } else if (!current && answer.versions.some((o) => o.outcome === 'refused')) {
     findings.push({
       tone: 'bad',
-      text: `no version was accepted: every handshake failed (a missing or broken certificate or key, or no cipher in common); ${submission ? 'clients cannot connect' : 'senders fall back to plain text'}. /tls after STARTTLS by hand shows what the server sends`,
+      text: `no version was accepted: every handshake failed (a missing or broken certificate or key, or no cipher in common); ${submission ? 'clients cannot connect' : 'senders fall back to plain text'}. Connect and send STARTTLS by hand: the failed handshake is explained`,
     });
   } else if (old.length > 0) {
     findings.push({ tone: submission ? 'warn' : 'info', text: `to turn ${old.join(' and ')} off: ${TURN_OFF}` });
