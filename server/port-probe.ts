@@ -10,7 +10,7 @@ import { TLSSocket } from 'node:tls';
 import { ERROR_CODES, type IpFamily, type PortOutcome, type PortsMessage, type ProbePort } from '../shared/protocol/messages.js';
 import { dial } from './dial.js';
 import type { BridgeError } from './net-errors.js';
-import { clip, greetAndEhlo, ReplyReader, type Greeted } from './smtp-probe.js';
+import { clip, closeProbe, firstAddress, greetAndEhlo, ReplyReader, type Greeted } from './smtp-probe.js';
 
 /** How long each port may take to take the connection (and for implicit TLS, the handshake), in ms. */
 export const PROBE_CONNECT_MS = 5000;
@@ -20,8 +20,6 @@ export const PROBE_CONNECT_MS = 5000;
  * (Exim's, sendmail's greet_pause) may take longer, and is then reported as silent.
  */
 export const PROBE_GREETING_MS = 8000;
-/** After QUIT, how long the server has to close before the socket is destroyed, in ms. */
-export const QUIT_LINGER_MS = 1000;
 /** Bytes read from one port at most (a greeting and an answer to EHLO are a few hundred; smtp-probe.ts ReplyReader). */
 export const MAX_READ_BYTES = 16 * 1024;
 
@@ -36,20 +34,9 @@ type Answer = PortsMessage['answer'];
 
 /** Probes each of `ports` of `host` at once; never rejects. */
 export async function probePorts(host: string, ports: readonly ProbePort[], family: IpFamily | undefined, deps: ProbeDeps, signal: AbortSignal): Promise<Answer> {
-  let address: string | null = null;
-  const outcomes = await Promise.all(
-    ports.map((p) =>
-      probePort(host, p, deps, signal, (host, port) =>
-        deps.resolve(host, port, family).then((all) => {
-          // The first address: a probe of a host, not of each of its addresses (the session answers every port's
-          // lookup with one DNS answer, so each port's first is the same).
-          const first = all.slice(0, 1);
-          address ??= first[0] ?? null;
-          return first;
-        }),
-      ),
-    ),
-  );
+  const one = firstAddress((h, port) => deps.resolve(h, port, family));
+  const outcomes = await Promise.all(ports.map((p) => probePort(host, p, deps, signal, one.resolve)));
+  const address = one.address;
   // No port got as far as an address: the name did not resolve (to the version asked for), or the policy refused it.
   const dns = outcomes.find((o) => o.dnsError !== null)?.dnsError;
   if (address === null && dns !== undefined && dns !== null) return { kind: 'none', reason: 'not-found', detail: clip(dns) };
@@ -113,9 +100,6 @@ function errorText(e: unknown): string | null {
  */
 async function greetingOf(socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<Greeted> {
   const greeted = await greetAndEhlo(socket, new ReplyReader(socket, MAX_READ_BYTES), waitMs, signal);
-  if (greeted.quit && !socket.destroyed) {
-    socket.end('QUIT\r\n');
-    setTimeout(() => socket.destroy(), QUIT_LINGER_MS).unref();
-  } else socket.destroy();
+  closeProbe(socket, greeted.quit);
   return greeted;
 }

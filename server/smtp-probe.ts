@@ -6,6 +6,41 @@
  */
 import type net from 'node:net';
 import { MAX_PROBE_EHLO_LINES, MAX_PROBE_TEXT } from '../shared/protocol/app-limits.js';
+import { QUIT_LINGER_MS } from './smtp-link.js';
+
+/**
+ * Closes a probe's socket: with QUIT first where the server speaks SMTP (`quit`), the socket destroyed after
+ * QUIT_LINGER_MS (a connection's own, smtp-link.ts) if the server has not closed it by then; else at once, without a word.
+ */
+export function closeProbe(socket: net.Socket, quit: boolean): void {
+  if (quit && !socket.destroyed) {
+    socket.end('QUIT\r\n');
+    setTimeout(() => socket.destroy(), QUIT_LINGER_MS).unref();
+  } else socket.destroy();
+}
+
+/**
+ * One address for every connection of a probe: a probe is of a host, not of each of its addresses. `resolve` resolves
+ * and checks for a port (the session answers every lookup of a probe from one DNS answer, so each one's first address
+ * is the same) and keeps the first; `address` is it, once one was resolved.
+ */
+export function firstAddress(resolve: (host: string, port: number) => Promise<string[]>): {
+  resolve: (host: string, port: number) => Promise<string[]>;
+  readonly address: string | null;
+} {
+  let address: string | null = null;
+  return {
+    resolve: (host, port) =>
+      resolve(host, port).then((all) => {
+        const first = all.slice(0, 1);
+        address ??= first[0] ?? null;
+        return first;
+      }),
+    get address() {
+      return address;
+    },
+  };
+}
 
 /** At most MAX_PROBE_TEXT characters, with "…" when cut. */
 export function clip(text: string): string {

@@ -15,8 +15,8 @@ import { TLS_VERSIONS } from '../shared/protocol/app-limits.js';
 import { ERROR_CODES, type IpFamily, type TlsMode, type TlsVersion, type TlsVersionOutcome, type TlsVersionsMessage } from '../shared/protocol/messages.js';
 import { dial, tlsClientOptions } from './dial.js';
 import { errnoOf, tlsReason, type BridgeError } from './net-errors.js';
-import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, QUIT_LINGER_MS, type ProbeDeps } from './port-probe.js';
-import { clip, greetAndEhlo, ReplyReader } from './smtp-probe.js';
+import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
+import { clip, closeProbe, firstAddress, greetAndEhlo, ReplyReader } from './smtp-probe.js';
 import { NO_ANSWER } from '../shared/smtp/tls-versions.js';
 
 type Answer = TlsVersionsMessage['answer'];
@@ -39,19 +39,9 @@ export async function probeTlsVersions(
   deps: ProbeDeps,
   signal: AbortSignal,
 ): Promise<Answer> {
-  let address: string | null = null;
-  const outcomes = await Promise.all(
-    TLS_VERSIONS.map((version) =>
-      probeVersion(host, port, mode, version, deps, signal, (h) =>
-        deps.resolve(h, port, family).then((all) => {
-          // The first address: each version at the same one (the session answers every lookup of a probe alike).
-          const first = all.slice(0, 1);
-          address ??= first[0] ?? null;
-          return first;
-        }),
-      ),
-    ),
-  );
+  const one = firstAddress((h, p) => deps.resolve(h, p, family));
+  const outcomes = await Promise.all(TLS_VERSIONS.map((version) => probeVersion(host, port, mode, version, deps, signal, (h) => one.resolve(h, port))));
+  const address = one.address;
   const failed = outcomes.find((o) => o.refusal !== null)?.refusal;
   if (address === null && failed !== undefined && failed !== null) return { kind: 'none', reason: failed.code === ERROR_CODES.DNS_NOT_FOUND ? 'not-found' : 'refused', detail: clip(failed.message) };
   return { kind: 'probed', address: address ?? '', versions: outcomes.map((o) => o.outcome) };
@@ -101,10 +91,7 @@ async function startTls(socket: net.Socket, waitMs: number, signal: AbortSignal)
   const reader = new ReplyReader(socket, MAX_READ_BYTES);
   const close = (quit: boolean): void => {
     reader.detach();
-    if (quit && !socket.destroyed) {
-      socket.end('QUIT\r\n');
-      setTimeout(() => socket.destroy(), QUIT_LINGER_MS).unref();
-    } else socket.destroy();
+    closeProbe(socket, quit);
   };
   const greeted = await greetAndEhlo(socket, reader, waitMs, signal);
   if (greeted.outcome === 'held') {
@@ -150,10 +137,7 @@ function handshake(
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       secure.on('error', () => undefined);
-      if (r.ok) {
-        secure.end('QUIT\r\n');
-        setTimeout(() => secure.destroy(), QUIT_LINGER_MS).unref();
-      } else secure.destroy();
+      closeProbe(secure, r.ok);
       resolve(r);
     };
     const onAbort = (): void => finish({ ok: false, local: true, text: 'aborted' });
