@@ -98,12 +98,16 @@ export function completeHeaderLine(typed: string, state: SessionState, fields: R
 }
 
 /** The words of heloterm's own commands. */
-export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(['help', 'explain', 'lesson', 'lessons', 'tls', 'cert', 'mx', 'dkim', 'spf', 'dnsbl', 'rbl', 'rdns', 'ptr', 'dane', 'tlsa', 'ports', 'name', 'save', 'transcript', 'replay', 'link', 'log', 'base64', 'b64']);
-
-/** Each of heloterm's own commands by its name or an alias: the name /help knows it by. */
-const LOCAL_ALIASES: ReadonlyMap<string, string> = new Map(
-  [...LOCAL_COMMANDS].map((c): [string, string] => [c, ({ lessons: 'lesson', cert: 'tls', rbl: 'dnsbl', ptr: 'rdns', tlsa: 'dane', transcript: 'save', b64: 'base64' } as Record<string, string>)[c] ?? c]),
+/** Each of heloterm's own commands by its name or an alias (/cert is /tls): the name it is known by. */
+const LOCAL_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    help: 'help', explain: 'explain', lesson: 'lesson', lessons: 'lesson', tls: 'tls', cert: 'tls', mx: 'mx', dkim: 'dkim', spf: 'spf',
+    dnsbl: 'dnsbl', rbl: 'dnsbl', rdns: 'rdns', ptr: 'rdns', dane: 'dane', tlsa: 'dane', ports: 'ports', name: 'name', save: 'save',
+    transcript: 'save', replay: 'replay', link: 'link', log: 'log', base64: 'base64', b64: 'base64',
+  }),
 );
+
+export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(LOCAL_NAMES.keys());
 
 /** What a heloterm command asks for: text to show, or something to do with the guided lessons. */
 export type LocalCommand =
@@ -170,17 +174,15 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
   if (!t.startsWith('/')) return null;
   const [cmd = '', arg = ''] = t.slice(1).split(/\s+/, 2);
   if (kind === 'auth-response' && !LOCAL_COMMANDS.has(cmd.toLowerCase())) return null;
-  switch (cmd.toLowerCase()) {
+  switch (LOCAL_NAMES.get(cmd.toLowerCase()) ?? cmd.toLowerCase()) {
     case 'help':
       return text(helpText(arg, state));
     case 'explain':
       // Alone, it may begin a paste (a bounce after it): the app says what it needs when nothing follows.
       return { kind: 'explain', text: t.slice(1 + cmd.length).trim() };
     case 'lesson':
-    case 'lessons':
       return lessonCommand(arg);
     case 'tls':
-    case 'cert':
       return tlsCommand(t.slice(1 + cmd.length).trim());
     case 'mx':
       return mxCommand(arg);
@@ -189,13 +191,10 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
     case 'spf':
       return spfCommand(t.slice(1 + cmd.length).trim());
     case 'dnsbl':
-    case 'rbl':
       return dnsblCommand(arg);
     case 'rdns':
-    case 'ptr':
       return rdnsCommand(arg);
     case 'dane':
-    case 'tlsa':
       return { kind: 'dane' };
     case 'ports':
       return portsCommand(t.slice(1 + cmd.length).trim());
@@ -205,7 +204,6 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return { kind: 'name', name: name === '' ? null : name };
     }
     case 'save':
-    case 'transcript':
       return { kind: 'save' };
     case 'replay':
       return { kind: 'replay' };
@@ -214,7 +212,6 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
     case 'log':
       return { kind: 'log' };
     case 'base64':
-    case 'b64':
       return text(base64Command(t.slice(1 + cmd.length).trim()));
     default:
       return text(formatNote(`unknown heloterm command "${t}": try /help`));
@@ -247,7 +244,7 @@ function helpText(arg: string, state: SessionState): string {
     const info = VERB_INFO.get(arg.toUpperCase());
     if (info !== undefined) return formatNote(`${info.syntax}  (${info.source})`) + formatHint(info.help);
     // One of heloterm's own commands, with or without its "/" (by an alias too: /cert is /tls).
-    const own = LOCAL_ALIASES.get(arg.replace(/^\//, '').toLowerCase());
+    const own = LOCAL_NAMES.get(arg.replace(/^\//, '').toLowerCase());
     const lines = own === undefined ? [] : OWN_HELP.filter((l) => l.startsWith(`/${own} `));
     if (lines.length > 0) return lines.map((l) => formatNote(l)).join('');
     return formatNote(`no help for "${arg}": the commands are ${VERBS.map((v) => v.verb).join(', ')}; heloterm's own are listed by /help`);
