@@ -10,19 +10,23 @@ import { readTabSetting, writeTabSetting } from './ui/stored.js';
 export const TOKEN_STORAGE_KEY = 'heloterm.token';
 
 /**
- * The token for this tab, or null when none was given (the bridge may not need one). Where storage is refused, the
- * token still works until the page is reloaded (stored.ts).
+ * A secret given in the fragment as `name=…` (a token's characters and length), kept in this tab under `storageKey`
+ * and removed from the address bar; or the one kept before; or null. Where storage is refused, the secret still works
+ * until the page is reloaded (stored.ts). The class view takes its key so too (class.ts).
  */
-export function takeAccessToken(loc: Location, history: History): string | null {
-  const fromUrl = tokenFromFragment(loc.hash);
-  if (loc.hash.includes('token=')) {
+export function takeFromFragment(loc: Location, history: History, name: string, storageKey: string): string | null {
+  const fromUrl = tokenFromFragment(loc.hash, name);
+  if (loc.hash.includes(`${name}=`)) {
     // Keep the path and the ?host=…&port=…&connect=1 query; drop only the fragment.
     history.replaceState(history.state, '', loc.pathname + loc.search);
   }
   if (fromUrl !== null) {
-    writeTabSetting(TOKEN_STORAGE_KEY, fromUrl);
+    writeTabSetting(storageKey, fromUrl);
     return fromUrl;
   }
-  const stored = readTabSetting(TOKEN_STORAGE_KEY);
+  const stored = readTabSetting(storageKey);
   return stored !== null && tokenProblem(stored) === null ? stored : null;
 }
+
+/** The token for this tab, or null when none was given (the bridge may not need one). */
+export const takeAccessToken = (loc: Location, history: History): string | null => takeFromFragment(loc, history, 'token', TOKEN_STORAGE_KEY);

@@ -10,7 +10,7 @@
 import './styles.css';
 import './class.css';
 import { CLASS_SESSIONS_PATH, decodeClassSnapshot, type ClassSnapshot, type Trainee } from '../shared/protocol/class.js';
-import { tokenProblem } from '../shared/protocol/token.js';
+import { takeFromFragment } from './access-token.js';
 import { required } from './dom.js';
 import { classTally, formatTally } from './ui/class-tally.js';
 import { classCsv } from './ui/class-csv.js';
@@ -22,22 +22,7 @@ const KEY_STORAGE_KEY = 'heloterm.classKey';
 const IDLE_LONG_S = 180;
 /** This many replies at one step that were not the one it wants, and the trainee may be stuck: it stands out. */
 const RETRIES_MANY = 3;
-/** A key as heloterm makes and takes one: an access token's characters and lengths. */
-const isKey = (k: string): boolean => tokenProblem(k) === null;
 
-/** The class key: from `#key=…` (then kept, and removed from the address bar), or kept from before; null if none. */
-function takeKey(): string | null {
-  const m = /(?:^#|&)key=([^&]*)/.exec(location.hash);
-  if (m !== null) history.replaceState(history.state, '', location.pathname + location.search);
-  const given = m?.[1] ?? null;
-  try {
-    if (given !== null && isKey(given)) sessionStorage.setItem(KEY_STORAGE_KEY, given);
-    const kept = sessionStorage.getItem(KEY_STORAGE_KEY);
-    return kept !== null && isKey(kept) ? kept : null;
-  } catch {
-    return given !== null && isKey(given) ? given : null;
-  }
-}
 
 /** "4 min", "35 s": a duration in seconds, roughly. */
 function duration(s: number): string {
@@ -124,7 +109,8 @@ required('#class-save', HTMLButtonElement).addEventListener('click', () => {
   download(`heloterm-class-${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}${two(d.getMinutes())}.csv`, classCsv(latest), 'text/csv');
 });
 
-const key = takeKey();
+// The class key: from `#key=…` (then kept, and removed from the address bar), or kept from before; null if none.
+const key = takeFromFragment(location, history, 'key', KEY_STORAGE_KEY);
 if (key === null) say('The class view needs the instructor\'s key: open the class view address heloterm printed at start (…/class.html#key=…).');
 else {
   void poll(key);

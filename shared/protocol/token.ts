@@ -27,11 +27,11 @@ export function tokenProblem(token: string): string | null {
 }
 
 /** "#token=abc&x=1" -> "abc"; null when absent or malformed. */
-export function tokenFromFragment(hash: string): string | null {
+export function tokenFromFragment(hash: string, name = 'token'): string | null {
   // Token characters need no percent-decoding (see TOKEN), so a plain split reads the fragment's parameters.
   for (const part of (hash.startsWith('#') ? hash.slice(1) : hash).split('&')) {
-    if (!part.startsWith('token=')) continue;
-    const t = part.slice('token='.length);
+    if (!part.startsWith(`${name}=`)) continue;
+    const t = part.slice(name.length + 1);
     return tokenProblem(t) === null ? t : null;
   }
   return null;

@@ -115,6 +115,12 @@ describe('the access token', () => {
     expect(required.token).not.toBeNull();
     expect(tokenProblem(required.token ?? '')).toBeNull();
     expect(tokenFromFragment(new URL(required.launchUrl).hash)).toBe(required.token);
+    // The class view's key, read from its own address the same way; neither is taken for the other.
+    const classKey = new URL(required.classUrl).hash;
+    expect(tokenFromFragment(classKey, 'key')).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    expect(tokenFromFragment(classKey)).toBeNull();
+    expect(tokenFromFragment(`#key=${'k'.repeat(20)}&token=short`, 'key')).toBe('k'.repeat(20));
+    expect(tokenFromFragment('#key=short', 'key')).toBeNull();
     const { app: other } = await app({ requireToken: true });
     expect(other.token).not.toBe(required.token);
     await expect(WsTestClient.open(required.url)).rejects.toThrow(/401/);
