@@ -38,7 +38,7 @@ import { formatReplay } from './terminal/render-transcript.js';
 import { readTranscript, replayTranscript, type ReplayStep } from '../shared/smtp/transcript-read.js';
 import { isBounce, readBounce } from '../shared/smtp/bounce-read.js';
 import { isHeaders, readHeaders } from '../shared/smtp/headers-read.js';
-import { PracticeHint, PRACTICE_ONLY, dialsOnlyPractice, isPracticeTarget as isPracticeTargetOf } from './ui/practice-hint.js';
+import { PracticeHint, PRACTICE_ONLY, isPracticeTarget as isPracticeTargetOf } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { onlyOnThisMachine, shareLink } from './ui/share-link.js';
 import { asciiDomain } from './ui/idn.js';
@@ -275,8 +275,6 @@ export function startApp(boot: BootHandOver): void {
     })
     .catch(() => undefined)
     .finally(() => (classLessonsRead = true));
-  /** The bridge dials its practice server alone (--practice-only): the form is held there (connect-form.ts lock). */
-  let practiceOnly = false;
   let state: FormState = 'idle';
   /**
    * Connect was pressed while the bridge was out of reach (restarted, the network dropped, the laptop slept): the
@@ -436,7 +434,7 @@ export function startApp(boot: BootHandOver): void {
           view.write(formatNote('not connected: press Connect first, or type telnet HOST 25 (the line was not sent)'));
           return;
         }
-        if (practiceOnly && !isPracticeTarget({ host: shell.host, port: shell.port, tls: shell.tls, family: shell.family })) {
+        if (probes.practiceOnly && !isPracticeTarget({ host: shell.host, port: shell.port, tls: shell.tls, family: shell.family })) {
           view.write(formatNote(`${shell.tool}: ${PRACTICE_ONLY}; press Connect to reach it (the line was not sent)`));
           return;
         }
@@ -479,7 +477,7 @@ export function startApp(boot: BootHandOver): void {
 
   /** The practice server's description, while it is the target; the lesson bar takes its place during a lesson. */
   const updateHint = (t: Partial<ConnectTarget>): void => {
-    if (isPracticeTarget(t) && practice !== null && !lessonBar.visible) hint.show(practice, practiceOnly);
+    if (isPracticeTarget(t) && practice !== null && !lessonBar.visible) hint.show(practice, probes.practiceOnly);
     else hint.hide();
   };
 
@@ -639,8 +637,7 @@ export function startApp(boot: BootHandOver): void {
         probes.allowedPorts = m.allowedPorts;
         form.setAllowedPorts(m.allowedPorts);
         // A bridge that dials its practice server alone (--practice-only, for a class): the form is held there.
-        practiceOnly = target !== null && dialsOnlyPractice(m.practice, m.allowedPorts);
-        if (target !== null && practiceOnly) form.lock(target, `${PRACTICE_ONLY}: it connects there`);
+        if (target !== null && probes.practiceOnly) form.lock(target, `${PRACTICE_ONLY}: it connects there`);
         else {
           form.unlock();
           if (target !== null) form.prefill(target, !follow);

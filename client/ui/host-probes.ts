@@ -31,6 +31,11 @@ export class HostProbes {
 
   constructor(private readonly deps: HostProbesDeps) {}
 
+  /** The bridge dials its practice server alone (--practice-only): as its hello said. */
+  get practiceOnly(): boolean {
+    return dialsOnlyPractice(this.practice, this.allowedPorts);
+  }
+
   /** The practice server's domain, not in DNS (RFC 6761 §6.2), stands for its address; said when it does. */
   private dialHost(named: string): string {
     const p = this.practice;
@@ -48,7 +53,7 @@ export class HostProbes {
     const host = this.dialHost(named);
     const p = this.practice;
     const practicePort = p !== null && isPracticeTarget({ host, port: p.port }, p) ? p.port : null;
-    if (practicePort === null && dialsOnlyPractice(p, this.allowedPorts)) return this.deps.write(formatNote(`${PRACTICE_ONLY}: /ports ${p?.domain ?? ''}`));
+    if (practicePort === null && this.practiceOnly) return this.deps.write(formatNote(`${PRACTICE_ONLY}: /ports ${p?.domain ?? ''}`));
     const chosen = portsToProbe(host, ports, this.allowedPorts, practicePort);
     if ('none' in chosen) return this.deps.write(formatNote(chosen.none));
     const { probes } = chosen;
@@ -60,7 +65,7 @@ export class HostProbes {
   tlsVersions(named: string, port: number, tls: TlsMode, family: IpFamily | null): void {
     const host = this.dialHost(named);
     const p = this.practice;
-    if (p !== null && dialsOnlyPractice(p, this.allowedPorts) && !isPracticeTarget({ host, port }, p)) {
+    if (p !== null && this.practiceOnly && !isPracticeTarget({ host, port }, p)) {
       return this.deps.write(formatNote(`${PRACTICE_ONLY}: /tls versions ${p.domain}`));
     }
     if (!this.allowedPorts.includes(port)) return this.deps.write(formatNote(`this heloterm does not dial port ${port}: it dials ${this.allowedPorts.join(', ')}`));
