@@ -125,6 +125,13 @@ describe('/tls versions through the bridge', () => {
     const refusing = probed(await probe(client, fakes.refusing.port));
     expect(new Set(refusing.map((v) => `${v.outcome}: ${v.text}`))).toEqual(new Set(['no-starttls: STARTTLS answered 454 4.7.0 TLS not available due to local problem']));
     for (const c of await connections(fakes.refusing, fromRefusing)) expect(c.lines).toEqual(['EHLO [127.0.0.1]', 'STARTTLS', 'QUIT']);
+
+    // EHLO itself refused: its words.
+    const strict = await startFakeSmtp({ onConnect: ['220 strict.test ESMTP\r\n'], rules: [{ match: /^EHLO /, reply: ['550 5.7.1 Client host rejected\r\n'] }] });
+    opened.push(strict);
+    const { client: strictClient } = await bridge({ allowedPorts: [strict.port] });
+    const refusedEhlo = probed(await probe(strictClient, strict.port));
+    expect(new Set(refusedEhlo.map((v) => `${v.outcome}: ${v.text}`))).toEqual(new Set(['no-starttls: EHLO got 550 5.7.1 Client host rejected']));
   });
 
   it('gives up on a handshake that gets no answer, and says so once', async () => {
