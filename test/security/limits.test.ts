@@ -142,6 +142,37 @@ async function floodServer() {
   return { port: (server.address() as net.AddressInfo).port, written: () => written, waiting: () => waiting };
 }
 
+/**
+ * An SMTP server that sends one short reply per turn of its event loop, so that the bridge reads (and sends on) one
+ * small frame at a time, never one that passes a high-water mark of a few KB alone.
+ */
+async function trickleServer() {
+  let written = 0;
+  const line = Buffer.from(`250 ${'trickle '.repeat(10)}\r\n`);
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.write(GREETING);
+    const next = (): void => {
+      if (s.destroyed) return;
+      written += line.length;
+      if (s.write(line)) setImmediate(next);
+      else s.once('drain', next);
+    };
+    setImmediate(next);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  );
+  return { port: (server.address() as net.AddressInfo).port, written: () => written };
+}
+
 describe('backpressure', () => {
   it('pauses the SMTP socket while a browser does not read, and resumes when it does', async () => {
     const flood = await floodServer();
@@ -171,6 +202,23 @@ describe('backpressure', () => {
     raw.socket.resume();
     await poll(() => flood.written() > stalled + 1024 * 1024, 10_000, 'the flood to flow again');
     expect(events.some((e) => e.event === 'backpressure-resume' && e.direction === 'to-browser')).toBe(true);
+  });
+
+  it('resumes after a pause reached by many small frames, none of them over the high-water mark alone', async () => {
+    const trickle = await trickleServer();
+    const { app, events } = await bridge([trickle.port], { highWaterBytes: 4 * 1024, lowWaterBytes: 1024 });
+    const raw = await RawWs.open(app.port, { origin: new URL(app.url).origin });
+    cleanups.push(() => raw.destroy());
+    raw.socket.pause();
+    raw.sendText(connectMsg(trickle.port));
+
+    await poll(() => events.some((e) => e.event === 'backpressure-pause' && e.direction === 'to-browser'), 20_000, 'a pause');
+    const paused = events.find((e) => e.event === 'backpressure-pause');
+    expect(paused?.queuedBytes).toBeLessThan(2 * 4 * 1024); // passed by small frames, not by one large one
+    const before = trickle.written();
+    raw.socket.resume();
+    await poll(() => events.some((e) => e.event === 'backpressure-resume' && e.direction === 'to-browser'), 10_000, 'a resume');
+    await poll(() => trickle.written() > before + 64 * 1024, 10_000, 'the replies to flow again');
   });
 
   it('stops reading the browser while the SMTP server does not read, and loses no line', async () => {
