@@ -70,9 +70,9 @@ export interface LinkDeps {
 
 type Phase = 'dialling' | 'open' | 'handshake' | 'ended';
 
-/** Ends the batch write() began (see there). A module function with an argument: no closure per line. */
-function uncork(socket: net.Socket): void {
-  socket.uncork();
+/** Hands the lines of one turn to the socket (see write()). A module function with an argument: no closure per line. */
+function writePending(link: SmtpLink): void {
+  link.writePending();
 }
 
 /*
@@ -95,6 +95,8 @@ export class SmtpLink {
   /** The address dialled, once connected (for reverse DNS); null before. */
   address: string | null = null;
   private readonly held: string[] = [];
+  /** Lines written in this turn of the event loop, each with its CRLF, not yet handed to the socket (see write()). */
+  private pending = '';
   /** The browser is behind: the SMTP socket is paused until it catches up. */
   private readPaused = false;
   /** The SMTP socket's write buffer is full: the browser's WebSocket is paused until 'drain'. */
@@ -193,6 +195,7 @@ export class SmtpLink {
     // Not before the greeting or during STARTTLS (held), and not inside a message (DATA's text, a BDAT chunk),
     // where QUIT would be message text.
     if (socket !== null && this.phase === 'open' && !this.model.holdLines && !this.model.inMessage) {
+      this.writePending(); // lines written in this turn go first
       socket.write('QUIT\r\n');
       this.model.sent('QUIT');
       this.deps.send({ type: 'tx', text: 'QUIT' });
@@ -277,7 +280,7 @@ export class SmtpLink {
   /** Destroys a socket, or after QUIT ends it and destroys it once QUIT_LINGER_MS have passed. */
   private release(socket: net.Socket): void {
     // Lines written in this turn of the event loop go out first, as they would have without the batching in write().
-    if (socket.writableCorked > 0) socket.uncork();
+    if (socket === this.socket) this.writePending();
     if (this.lingerMs === 0 || socket.destroyed) {
       socket.destroy();
       return;
@@ -401,23 +404,33 @@ export class SmtpLink {
   private write(text: string): void {
     const socket = this.socket;
     if (socket === null) return;
-    if (socket.writableLength > MAX_WRITE_BACKLOG_BYTES) {
+    if (socket.writableLength + this.pending.length > MAX_WRITE_BACKLOG_BYTES) {
       return this.refuseLine('the server is not reading what was sent; nothing was sent');
     }
     // The lines handled in one turn of the event loop (frames that came in one read of the WebSocket: a pasted
     // message, pipelined commands) leave in one write, one system call and one segment instead of one per line.
     // The bytes and their order are the same; the server cannot tell (TCP keeps no line boundaries).
-    if (socket.writableCorked === 0) {
-      socket.cork();
-      process.nextTick(uncork, socket);
-    }
+    if (this.pending.length === 0) process.nextTick(writePending, this);
+    this.pending += text + '\r\n';
+    this.model.sent(text);
+    this.deps.send({ type: 'tx', text });
+  }
+
+  /**
+   * Writes the lines of this turn (write()) in one string: one plain write, where a corked socket would take Node's
+   * writev path. Called on the next tick, before any I/O, and first by anything else that writes or lets go.
+   */
+  writePending(): void {
+    const text = this.pending;
+    const socket = this.socket;
+    if (text.length === 0 || socket === null) return;
+    this.pending = '';
+    if (socket.destroyed) return;
     // Backpressure towards the server: when its socket buffer is full, stop reading the browser until 'drain'.
-    if (!socket.write(text + '\r\n') && !this.writeBlocked) {
+    if (!socket.write(text) && !this.writeBlocked) {
       this.setWriteBlocked(true);
       socket.once('drain', this.onDrain);
     }
-    this.model.sent(text);
-    this.deps.send({ type: 'tx', text });
   }
 
   /** Ends the connection once: frees everything, reports the error (if any) and `closed`. */
