@@ -122,6 +122,8 @@ const NONE_AHEAD: readonly string[] = [];
 export class SessionModel {
   private s: SessionState = initialState();
   private awaiting: Awaiting[] = [];
+  /** The replies awaited for the BDAT whose chunk is being typed: timed from the chunk's end once it is complete. */
+  private chunkAwaited: Awaiting[] = [];
   private isGreeted = false;
   /** When the connection was made (the greeting's wait starts there), or null when not told. */
   private connectedAt: number | null = null;
@@ -260,9 +262,13 @@ export class SessionModel {
         const command = parseCommand(line);
         if (command.verb === 'AUTH') this.authDue = authAnswers(line);
         const chunk = this.chunkOf(command);
-        if (chunk !== null && chunk.size > 0) this.s = { ...this.s, chunk: { ...chunk, left: chunk.size } };
+        const queued = this.awaiting.length;
         // The last chunk is answered once per accepted recipient in LMTP, as the final "." is.
         this.awaitAnswers({ kind, command, line, at }, chunk?.last === true);
+        if (chunk !== null && chunk.size > 0) {
+          this.s = { ...this.s, chunk: { ...chunk, left: chunk.size } };
+          this.chunkAwaited = this.awaiting.slice(queued);
+        }
         break;
       }
     }
@@ -314,7 +320,12 @@ export class SessionModel {
     if (chunk === null) return;
     const left = chunk.left - utf8Octets(line) - 2;
     this.s = { ...this.s, chunk: left > 0 ? { ...chunk, left } : null };
-    if (left >= 0) return;
+    if (left > 0) return;
+    // The server answers BDAT once it has the whole chunk (RFC 3030 §2): the wait counts from the chunk's last line,
+    // not from the command typed before it.
+    if (at !== null) for (const a of this.chunkAwaited) a.at = at;
+    this.chunkAwaited = [];
+    if (left === 0) return;
     const rest = afterOctets(line, chunk.left);
     this.awaiting.push({ kind: 'command', command: parseCommand(rest), line: rest, at });
   }

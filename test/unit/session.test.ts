@@ -407,6 +407,25 @@ describe('SessionModel: BDAT chunks (RFC 3030 §2)', () => {
     expect(m.state.phase).toBe('mail');
   });
 
+  it('times the reply to BDAT from the chunk\'s last line, where the server has it all, not from the command', () => {
+    const m = inTransaction(CHUNKING);
+    m.sent('BDAT 7 LAST', 1000);
+    m.sent('Hello', 4000); // typed three seconds later: the server could not answer before
+    expect(m.received(reply('250 2.0.0 Ok: queued\r\n'), 4050).waitedMs).toBe(50);
+    // A line past the chunk: BDAT is answered from the chunk's end, the command after it from the same line.
+    m.sent('MAIL FROM:<a@example.org>', 5000);
+    m.received(reply('250 ok\r\n'), 5010);
+    m.sent('RCPT TO:<b@example.org>', 5020);
+    m.received(reply('250 ok\r\n'), 5030);
+    m.sent('BDAT 5 LAST', 6000);
+    m.sent('HelloNOOP', 9000);
+    expect(m.received(reply('250 2.0.0 Ok: queued\r\n'), 9020).waitedMs).toBe(20);
+    expect(m.received(reply('250 2.0.0 Ok\r\n'), 9030).waitedMs).toBe(30);
+    // An empty last chunk is answered from its command.
+    m.sent('BDAT 0 LAST', 10_000);
+    expect(m.received(reply('503 5.5.1 need RCPT\r\n'), 10_010).waitedMs).toBe(10);
+  });
+
   it('reads what a line has beyond the chunk as the next command, which the server answers too', () => {
     const m = inTransaction(CHUNKING);
     m.sent('BDAT 5 LAST');
