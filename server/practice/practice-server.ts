@@ -5,7 +5,8 @@
  * alice, bob, carol and postmaster, no relaying but for a logged-in user (and then nothing is delivered anywhere).
  * Four more misbehave on purpose (shared/practice/trouble.ts): greylist@ defers a new sender for a while, full@ is
  * over its quota, slow@ is accepted only after a few seconds, gone@ is accepted and then bounced. It offers DSN
- * (RFC 3461): a recipient's NOTIFY= says whether its failure is reported (the bounce) and whether its delivery is.
+ * (RFC 3461): a recipient's NOTIFY= says whether its failure is reported (the bounce) and whether its delivery is;
+ * and CHUNKING (RFC 3030, chunking.ts), which smtp-server lacks: a message may come in BDAT chunks.
  * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) as stored, with the trace lines a delivering server
  * puts first, for tests and for the learner: the bridge shows each session the messages its connection sent.
  */
@@ -16,6 +17,7 @@ import { generate as generateCertificate } from 'selfsigned';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
+import { installChunking, type ChunkingOptions } from './chunking.js';
 import { deliveryReport, type ReportRecipient } from './dsn.js';
 import { practiceQueueId } from '../../shared/practice/server-log.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
@@ -118,6 +120,11 @@ export interface PracticeServerOptions {
   slowMs?: number;
 }
 
+/** The reply to a message kept, in Postfix's words, with the queue id its Received line and /log name. */
+function queuedReply(n: number): string {
+  return `Ok: queued as ${practiceQueueId(n)} (practice message #${n}, delivered nowhere)`;
+}
+
 /** An SMTP error with the reply code smtp-server should send (it reads `responseCode`). */
 function smtpError(responseCode: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode });
@@ -199,8 +206,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       },
       onData: (stream, session, callback) => {
         this.receive(stream, session).then(
-          // In Postfix's words, with the queue id its Received line and /log name (practiceQueueId).
-          (n) => callback(null, `Ok: queued as ${practiceQueueId(n)} (practice message #${n}, delivered nowhere)`),
+          (n) => callback(null, queuedReply(n)),
           (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
         );
       },
@@ -208,7 +214,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     this.smtp.on('error', () => {
       // Client misbehaviour (resets, bad TLS) is normal for a practice server: nothing to do.
     });
-    this.patchEnhancedCodes();
+    this.patchConnections();
   }
 
   watch(clientPort: number, onStored: (m: ReceivedMessage) => void, client: string): () => void {
@@ -307,11 +313,17 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     );
   }
 
+  /** A message sent with DATA: read whole, then kept (store). */
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<number> {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     if (stream.sizeExceeded) throw smtpError(552, `message larger than ${MAX_MESSAGE_BYTES} bytes`);
-    const sent = Buffer.concat(chunks).toString('utf8');
+    return this.store(Buffer.concat(chunks), session);
+  }
+
+  /** Keeps a message as sent (with DATA or BDAT), with its trace lines and the reports it calls for; its number. */
+  private async store(bytes: Buffer, session: SMTPServerSession): Promise<number> {
+    const sent = bytes.toString('utf8');
     const parsed = await simpleParser(sent);
     const n = ++this.received;
     const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
@@ -394,16 +406,22 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   }
 
   /**
-   * Lets an error choose its enhanced status code (see ENHANCED_OVERRIDE): wraps smtp-server's lookup on each new
-   * connection, consuming the override for the next failure reply of that session.
+   * What each new connection gets beyond smtp-server: BDAT (chunking.ts), and errors that choose their enhanced
+   * status code (see ENHANCED_OVERRIDE; smtp-server's lookup wrapped, the override consumed by the next failure reply
+   * of that session).
    */
-  private patchEnhancedCodes(): void {
+  private patchConnections(): void {
     const smtp = this.smtp;
     const connect = smtp.connect.bind(smtp);
+    const chunking: ChunkingOptions = {
+      maxBytes: MAX_MESSAGE_BYTES,
+      deliver: (bytes, session) => this.store(bytes, session).then(queuedReply),
+    };
     smtp.connect = (socket, socketOptions) => {
       connect(socket, socketOptions);
       const connection = [...smtp.connections].at(-1);
       if (connection === undefined) return;
+      installChunking(connection, chunking);
       const lookup = connection._getEnhancedStatusCode.bind(connection);
       connection._getEnhancedStatusCode = (code, context) => {
         const override = ENHANCED_OVERRIDE.get(connection.session);

@@ -71,7 +71,7 @@ describe("the server's certificate in Chromium", () => {
       await page.keyboard.press('Enter');
       return waitForTerminal(page, (t) => reply.test(t.slice(t.lastIndexOf(line))), REPLY_TIMEOUT_MS, `the reply to ${line}`);
     };
-    await send('EHLO client.example.org', /^250 SIZE/m);
+    await send('EHLO client.example.org', /^250 CHUNKING/m);
     const first = await waitForTerminal(page, (t) => t.includes('(RFC 1870)'), REPLY_TIMEOUT_MS, 'the review before TLS');
     expect(linesAfter(first, (l) => l === '-- what the EHLO reply says about the server, before TLS:', 3)).toEqual([
       expect.stringMatching(/^ {3}✓ STARTTLS: mail to this server can be encrypted/),
@@ -79,10 +79,10 @@ describe("the server's certificate in Chromium", () => {
       '   · messages up to 1 MiB (SIZE 1048576): larger ones are refused with 552 (RFC 1870)',
     ]);
     // Once per connection and TLS state: a second EHLO is not judged again.
-    await send('EHLO client.example.org', /^250 SIZE/m);
+    await send('EHLO client.example.org', /^250 CHUNKING/m);
     await send('STARTTLS', /^220 2\.0\.0 /m);
     await waitForTerminal(page, (t) => t.includes('days left)'), REPLY_TIMEOUT_MS, 'the certificate findings');
-    await send('EHLO client.example.org', /^250 SIZE/m);
+    await send('EHLO client.example.org', /^250 CHUNKING/m);
     const text = await waitForTerminal(page, (t) => t.includes('over TLS:'), REPLY_TIMEOUT_MS, 'the review over TLS');
     expect(text.split('what the EHLO reply says about the server').length).toBe(3);
     expect(linesAfter(text, (l) => l === '-- what the EHLO reply says about the server, over TLS:', 2)).toEqual([
