@@ -577,6 +577,44 @@ export const LESSONS: readonly Lesson[] = [
       QUIT,
     ],
   },
+  {
+    id: 'chunking',
+    title: 'Chunks: BDAT instead of DATA',
+    short: 'BDAT chunks',
+    goal: 'Send a message in chunks of counted octets with BDAT (RFC 3030), as Exchange does between servers, where nothing ends the message but its size.',
+    steps: [
+      CONNECT,
+      {
+        ...EHLO,
+        learn: '250: among the extensions, CHUNKING (RFC 3030): this server also takes a message in BDAT chunks, each announced with its exact size in octets, instead of DATA with its closing "." and dot-stuffing.',
+        source: 'RFC 3030 §2',
+      },
+      MAIL_FROM,
+      {
+        task: 'Name a recipient.',
+        type: ['RCPT TO:<alice@practice.test>'],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250: as for DATA, a chunk needs an accepted sender and recipient; the server would read a chunk sent without them and refuse it with 503.',
+        source: 'RFC 5321 §4.1.1.3; RFC 3030 §2',
+      },
+      {
+        task: 'Send the header as a first chunk: BDAT 98, then its lines as shown: From:, Date:, a Subject: and an empty line. A line counts its characters in UTF-8 and 2 octets for its line end: 37 + 39 + 20 + 2 = 98. heloterm counts them as you type.',
+        type: ['BDAT 98', ...FROM_AND_DATE, 'Subject: in chunks', ''],
+        expect: { answers: ['BDAT'], code: 250 },
+        learn: '250: the server has the 98 octets and waits for more: a chunk without LAST leaves the message open. It answered only once the last octet came, whenever you typed BDAT.',
+        retry: 'A 503 means the sender or recipient is missing (RSET, then begin again); a 552 that the message would be too large.',
+        source: 'RFC 3030 §2',
+      },
+      {
+        task: 'Send the body as the last chunk: BDAT 24 LAST, then "Hello, Alice.", a line with only ".", and "Bye.": 15 + 3 + 6 = 24 octets.',
+        type: ['BDAT 24 LAST', 'Hello, Alice.', '.', 'Bye.'],
+        expect: { answers: ['BDAT'], code: 250 },
+        learn: '250 after the LAST chunk: the server has taken the message, as after DATA\'s final ".". Nothing ended it but its size: the lone "." you typed is a line of the message, as the stored copy shows (after DATA it would have ended the message, unless sent as "..").',
+        source: 'RFC 3030 §2; RFC 5321 §4.5.2',
+      },
+      QUIT,
+    ],
+  },
 ];
 
 /** A lesson by its number in the list (from 1) or its id; undefined when there is none. */

@@ -12,7 +12,7 @@
  */
 import { parseCommand } from '../smtp/command.js';
 import { VERB_INFO } from '../smtp/verbs.js';
-import type { Expected, Lesson, LessonStep, LocalExpected } from './lesson.js';
+import { stepCommands, type Expected, type Lesson, type LessonStep, type LocalExpected } from './lesson.js';
 import { STANDARD_STEPS } from './catalogue.js';
 
 /** Where the bridge serves a class's own lessons, relative to the page (the file's format, standard steps written out). */
@@ -104,7 +104,9 @@ function stepProblem(step: LessonStep): string | null {
   if (e.answers === 'end-of-data') return step.type.at(-1) === '.' ? null : 'a step that expects "end-of-data" ends with the line "."';
   if (step.type.length === 0) return 'a step that waits for a reply to a command types it';
   const answers = e.answers;
-  const odd = step.type.find((l) => !answers.includes(parseCommand(l).verb));
+  const { commands, unevenChunk } = stepCommands(step.type);
+  if (unevenChunk !== null) return `the lines after "${unevenChunk.slice(0, 40)}" do not make up its chunk exactly (each line: its octets in UTF-8, and 2 for its line end)`;
+  const odd = commands.find((l) => !answers.includes(parseCommand(l).verb));
   if (odd !== undefined) return `"${odd.slice(0, 40)}" is not one of the commands the step waits for (${answers.join(', ')})`;
   const wanted = e.code ?? (e.cls ?? 2) * 100;
   return wanted >= 400 && step.retry === undefined ? 'a step that wants a failure (4xx, 5xx) says in "retry" what to do when the reply is another' : null;

@@ -6,6 +6,7 @@
  * that answered the step's command with another code (try again), the next step, the end. Pure: the page renders the
  * events (client/ui/lesson-guide.ts); the catalogue of lessons is data (catalogue.ts).
  */
+import { bdatChunk, parseCommand, utf8Octets } from '../smtp/command.js';
 import type { Exchange, SentKind, SessionState } from '../smtp/session.js';
 import type { ReplyClass } from '../smtp/types.js';
 
@@ -85,9 +86,30 @@ function satisfies(e: ReplyExpected, ex: Exchange): boolean {
   return e.tls === undefined || ex.before.tls === e.tls;
 }
 
-/** Replies a step needs: one per command it gives (pipelined recipients), else one. */
+/**
+ * A step's lines that are commands, and the BDAT line whose chunk its lines do not make up exactly (null if none):
+ * the lines after `BDAT <size>` are its chunk (RFC 3030 §2), each its octets in UTF-8 and 2 for its CRLF.
+ */
+export function stepCommands(lines: readonly string[]): { commands: string[]; unevenChunk: string | null } {
+  const commands: string[] = [];
+  let left = 0;
+  let bdat = '';
+  for (const line of lines) {
+    if (left > 0) {
+      left -= utf8Octets(line) + 2;
+      if (left < 0) return { commands, unevenChunk: bdat };
+      continue;
+    }
+    commands.push(line);
+    left = bdatChunk(parseCommand(line))?.size ?? 0;
+    bdat = line;
+  }
+  return { commands, unevenChunk: left > 0 ? bdat : null };
+}
+
+/** Replies a step needs: one per command it gives (pipelined recipients; a BDAT chunk's lines are none), else one. */
 function repliesNeeded(step: LessonStep): number {
-  return 'answers' in step.expect && typeof step.expect.answers !== 'string' ? Math.max(1, step.type.length) : 1;
+  return 'answers' in step.expect && typeof step.expect.answers !== 'string' ? Math.max(1, stepCommands(step.type).commands.length) : 1;
 }
 
 /** One run through a lesson, step by step. */

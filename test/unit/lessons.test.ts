@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LESSONS, findLesson, nextLesson } from '../../shared/lessons/catalogue.js';
-import { LessonRun, type Lesson, type LessonEvent } from '../../shared/lessons/lesson.js';
+import { LessonRun, stepCommands, type Lesson, type LessonEvent } from '../../shared/lessons/lesson.js';
 import { parseCommand } from '../../shared/smtp/command.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel } from '../../shared/smtp/session.js';
@@ -74,13 +74,24 @@ describe('the lesson catalogue', () => {
     else if (answers === 'end-of-data') expect(step.type.at(-1)).toBe('.');
     else {
       for (const verb of answers) expect(VERB_INFO.has(verb), verb).toBe(true);
-      // One command, or several the step's reply may answer (pipelined recipients).
+      // One command, or several the step's reply may answer (pipelined recipients); a BDAT chunk's lines, exactly.
       expect(step.type.length).toBeGreaterThan(0);
-      for (const line of step.type) expect(answers).toContain(parseCommand(line).verb);
+      const { commands, unevenChunk } = stepCommands(step.type);
+      expect(unevenChunk).toBeNull();
+      for (const line of commands) expect(answers).toContain(parseCommand(line).verb);
     }
     // A step that wants a failure says what to do when the reply is something else.
     const wanted = step.expect.code ?? (step.expect.cls ?? 2) * 100;
     if (wanted >= 400) expect(step.retry).toBeDefined();
+  });
+
+  it('reads the lines after BDAT as its chunk, not as commands, by their octets with their line ends', () => {
+    expect(stepCommands(['BDAT 7', 'Hello', 'NOOP'])).toEqual({ commands: ['BDAT 7', 'NOOP'], unevenChunk: null });
+    expect(stepCommands(['BDAT 10 LAST', 'bödy', 'x', 'QUIT'])).toEqual({ commands: ['BDAT 10 LAST', 'QUIT'], unevenChunk: null }); // 5+2, 1+2
+    expect(stepCommands(['BDAT 0 LAST', 'QUIT']).commands).toEqual(['BDAT 0 LAST', 'QUIT']);
+    expect(stepCommands(['BDAT 6', 'Hello']).unevenChunk).toBe('BDAT 6');
+    expect(stepCommands(['BDAT 8', 'Hello']).unevenChunk).toBe('BDAT 8');
+    expect(stepCommands(['RCPT TO:<a@b>', 'RCPT TO:<c@d>']).commands).toHaveLength(2);
   });
 
   it('types From: and Date: in every message from the lesson that teaches them on (the coach need not say they lack)', () => {
