@@ -63,8 +63,14 @@ export class Coach {
    */
   beforeSend(line: string, kind: SentKind, state: SessionState, unanswered: readonly string[] = []): Hint[] {
     const hints: Hint[] = [];
-    // A BDAT chunk follows its command at once, unanswered: no pipelining to point out, no dot-stuffing, no headers.
-    if (kind === 'message-text' && state.chunk !== null) return this.chunkHints(line, state.chunk, state.mailParams);
+    // A BDAT chunk follows its command at once, unanswered: no pipelining to point out, no dot-stuffing. Its lines are
+    // the message's, header fields first, as DATA's are; the last chunk's end is the message's.
+    if (kind === 'message-text' && state.chunk !== null) {
+      this.followHeaders(line, state.dataLines);
+      const hints = this.chunkHints(line, state.chunk, state.mailParams);
+      const h = state.chunk.last && utf8Octets(line) + 2 >= state.chunk.left ? this.headersHint() : null;
+      return h === null ? hints : [...hints, h];
+    }
     if (unanswered.length === 0) this.pipelineSaid = false;
     else if (!this.pipelineSaid) {
       const h = pipelineHint(unanswered[unanswered.length - 1] ?? '', state);
@@ -212,7 +218,7 @@ export class Coach {
    * header section has ended (Tab offers the fields it lacks: complete.ts).
    */
   headerFields(state: SessionState): ReadonlySet<string> | null {
-    if (state.phase !== 'data' || state.chunk !== null) return null;
+    if (state.phase !== 'data' && state.chunk === null) return null;
     if (state.dataLines === 0) return new Set();
     return this.inHeaders ? this.headers : null;
   }
@@ -230,7 +236,10 @@ export class Coach {
     else if (!/^[ \t]/.test(line)) this.inHeaders = false; // the empty line (or a body without one) ends them
   }
 
-  /** At the final ".": the required header fields the message lacks (once per coach: it is a general lesson). */
+  /**
+   * At the final "." (or the end of the last BDAT chunk): the required header fields the message lacks (once per
+   * coach: it is a general lesson).
+   */
   private headersHint(): Hint | null {
     const seen = this.sawMessageStart;
     this.sawMessageStart = false;

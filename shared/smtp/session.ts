@@ -319,7 +319,8 @@ export class SessionModel {
     const chunk = this.s.chunk;
     if (chunk === null) return;
     const left = chunk.left - utf8Octets(line) - 2;
-    this.s = { ...this.s, chunk: left > 0 ? { ...chunk, left } : null };
+    // The message's lines so far count across its chunks, as DATA's do: the first line of the first chunk begins it.
+    this.s = { ...this.s, chunk: left > 0 ? { ...chunk, left } : null, dataLines: this.s.dataLines + 1 };
     if (left > 0) return;
     // The server answers BDAT once it has the whole chunk (RFC 3030 §2): the wait counts from the chunk's last line,
     // not from the command typed before it.
@@ -395,7 +396,7 @@ export class SessionModel {
         }
         return;
       case 'MAIL':
-        if (ok) this.s = { ...s, phase: 'mail', sender: cmd.path ?? cmd.arg, mailParams: cmd.params.map(([k, v]) => (v === '' ? k : `${k}=${v.toUpperCase()}`)), recipients: [] };
+        if (ok) this.s = { ...s, phase: 'mail', sender: cmd.path ?? cmd.arg, mailParams: cmd.params.map(([k, v]) => (v === '' ? k : `${k}=${v.toUpperCase()}`)), recipients: [], dataLines: 0 };
         return;
       case 'RCPT':
         if (ok) this.s = { ...s, recipients: [...s.recipients, cmd.path ?? cmd.arg] };

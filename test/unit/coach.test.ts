@@ -541,6 +541,31 @@ describe('BDAT by hand (RFC 3030 §2)', () => {
     expect(exchanges[5]?.after).toMatchObject({ phase: 'ready', messagesAccepted: 1 });
   });
 
+  it('follows the message\'s header fields across its chunks, for Tab, and says at the last chunk\'s end if From: and Date: lack', () => {
+    const head = DIALOG.split('\nC: BDAT 26')[0] ?? '';
+    const fields = (script: string): string[] | null => {
+      const { coach, model } = coachDialog(script);
+      const f = coach.headerFields(model.state);
+      return f === null ? null : [...f];
+    };
+    expect(fields(head)).toBeNull(); // no chunk yet: commands
+    expect(fields(`${head}\nC: BDAT 60`)).toEqual([]); // the first line of the first chunk: Tab offers them all
+    expect(fields(`${head}\nC: BDAT 60\nC: From: A <a@b>`)).toEqual(['from']);
+    // A header section may go on in the next chunk; the empty line ends it.
+    expect(fields(`${head}\nC: BDAT 15\nC: From: A <a@b>\nS: 250 ok\nC: BDAT 40\nC: Subject: hi`)).toEqual(['from', 'subject']);
+    expect(fields(`${head}\nC: BDAT 60\nC: From: A <a@b>\nC: `)).toBeNull();
+    // The next message (a new MAIL) begins again at its first chunk's first line.
+    const second = `${head}\nC: BDAT 15 LAST\nC: From: A <a@b>\nS: 250 ok\nC: MAIL FROM:<a@b>\nS: 250 ok\nC: RCPT TO:<c@d>\nS: 250 ok\nC: BDAT 40`;
+    expect(fields(second)).toEqual([]);
+
+    const without = coachDialog(`${head}\nC: BDAT 7 LAST\nC: Hello\nS: 250 ok`).hints.find((h) => h.id === 'headers-required');
+    expect(without?.text).toMatch(/^This message has no From: and no Date: header/);
+    const withBoth = coachDialog(`${head}\nC: BDAT 15\nC: From: A <a@b>\nS: 250 ok\nC: BDAT 41 LAST\nC: Date: Sun, 29 Nov 2026 18:00:00 +0000\nC: \nS: 250 ok`);
+    expect(withBoth.ids).not.toContain('headers-required');
+    // Not before the last chunk's end.
+    expect(coachDialog(`${head}\nC: BDAT 7\nC: Hello\nS: 250 ok`).ids).not.toContain('headers-required');
+  });
+
   it('finds the queue id in the last chunk\'s answer, and names what it answered', () => {
     const { exchanges } = coachDialog(DIALOG);
     const last = reportReply(6, exchanges[5]!);
