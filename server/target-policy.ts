@@ -2,7 +2,7 @@
  * Which targets the bridge dials. A web-to-TCP bridge that dials anything is an SSRF hole and a spam relay
  * (websockify refuses arbitrary host:port for this reason), so every `connect` passes two checks:
  *
- * - the port: SMTP ports only (configurable), plus the practice server's port for the practice server alone;
+ * - the port: SMTP ports only (configurable), plus the practice server's ports (SMTP, LMTP) for it alone;
  * - the address, decided on the RESOLVED ADDRESS BYTES, never on the typed string: `127.1`, `0x7f.1`,
  *   `2130706433`, `[::ffff:7f00:1]` and a name resolving to 10.0.0.1 are all caught the same way. A name is resolved
  *   once, refused if ANY of its records is refused, and the bridge connects to the checked address itself (no
@@ -168,13 +168,19 @@ export interface TargetPolicy {
   /** Only public unicast addresses (plus the allow-list and the practice server). */
   publicOnly: boolean;
   allow: AllowList;
-  /** The embedded practice server: exactly this address and port are always allowed. */
-  practice: { address: string; port: number } | null;
+  /** The embedded practice server: exactly this address and its ports (SMTP, and LMTP if any) are always allowed. */
+  practice: { address: string; port: number; lmtpPort?: number } | null;
 }
 
-/** Every port a `connect` may name: the SMTP ports and the practice port (announced in `hello`). */
+/** The practice server's ports: SMTP, and its LMTP side. */
+function practicePorts(policy: TargetPolicy): number[] {
+  const p = policy.practice;
+  return p === null ? [] : p.lmtpPort === undefined ? [p.port] : [p.port, p.lmtpPort];
+}
+
+/** Every port a `connect` may name: the SMTP ports and the practice server's (announced in `hello`). */
 export function allowedPorts(policy: TargetPolicy): number[] {
-  return [...new Set([...policy.ports, ...(policy.practice ? [policy.practice.port] : [])])];
+  return [...new Set([...policy.ports, ...practicePorts(policy)])];
 }
 
 /** Before anything is resolved: null when the port may be dialled at all, else a plain reason. */
@@ -186,7 +192,7 @@ export function checkPort(port: number, policy: TargetPolicy): string | null {
 }
 
 function isPractice(c: Classified, port: number, policy: TargetPolicy): boolean {
-  return policy.practice !== null && port === policy.practice.port && c.address === policy.practice.address;
+  return policy.practice !== null && practicePorts(policy).includes(port) && c.address === policy.practice.address;
 }
 
 /** One resolved address of `host`: null when it may be dialled, else a plain reason. Pure. */

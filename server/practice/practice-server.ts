@@ -18,6 +18,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
 import { installChunking, type ChunkingOptions } from './chunking.js';
+import { lmtpServer } from './lmtp.js';
 import { deliveryReport, type ReportRecipient } from './dsn.js';
 import { practiceQueueId } from '../../shared/practice/server-log.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
@@ -113,6 +114,8 @@ export interface StoredMessages {
 
 export interface PracticeServerOptions {
   port?: number;
+  /** The LMTP side's port (lmtp.ts); default: one the system picks. */
+  lmtpPort?: number;
   host?: string;
   /** How long greylist@ defers a new (client, sender, recipient), in ms; default GREYLIST_SECONDS. */
   greylistMs?: number;
@@ -150,9 +153,10 @@ function localPartOf(address: string): { local: string; domain: string | null } 
  */
 function traceHeaders(session: SMTPServerSession, from: string, n: number, at: Date): string {
   const helo = typeof session.hostNameAppearsAs === 'string' && session.hostNameAppearsAs !== '' ? session.hostNameAppearsAs : 'unknown';
-  const esmtp = session.openingCommand === 'EHLO';
+  const lmtp = session.openingCommand === 'LHLO';
+  const esmtp = session.openingCommand === 'EHLO' || lmtp;
   // smtp-server sets `user` to false, not undefined, when STARTTLS forgets a login: only a user counts.
-  const protocol = `${esmtp ? 'E' : ''}SMTP${esmtp && session.secure ? 'S' : ''}${esmtp && session.user ? 'A' : ''}`;
+  const protocol = `${lmtp ? 'LMTP' : `${esmtp ? 'E' : ''}SMTP`}${esmtp && session.secure ? 'S' : ''}${esmtp && session.user ? 'A' : ''}`;
   return (
     `Return-Path: <${from}>\r\n` +
     `Received: from ${helo} ([${session.remoteAddress}])\r\n\tby ${PRACTICE_DOMAIN} (heloterm practice server) with ${protocol} id ${practiceQueueId(n)};\r\n\t${rfc5322Date(at)}\r\n`
@@ -166,6 +170,8 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   /** Who wants to see the messages each client connection sends, and who that client is, by the connection's port. */
   private readonly watchers = new Map<number, { onStored: (m: ReceivedMessage) => void; client: string }>();
   private readonly smtp: SMTPServer;
+  /** The LMTP side (lmtp.ts), on a port of its own. */
+  private readonly lmtp: SMTPServer;
   private infoValue: PracticeInfo | null = null;
   /** When each (client address, sender, recipient) was first tried at greylist@, in ms; oldest first. */
   private readonly greylist = new Map<string, number>();
@@ -215,6 +221,14 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       // Client misbehaviour (resets, bad TLS) is normal for a practice server: nothing to do.
     });
     this.patchConnections();
+    this.lmtp = lmtpServer({
+      domain: PRACTICE_DOMAIN,
+      mailboxes: PRACTICE_LOCAL_PARTS,
+      maxBytes: MAX_MESSAGE_BYTES,
+      idleTimeoutMs: IDLE_TIMEOUT_MS,
+      closeGraceMs: CLOSE_GRACE_MS,
+      store: (bytes, session, recipients) => this.store(bytes, session, recipients).then(practiceQueueId),
+    });
   }
 
   watch(clientPort: number, onStored: (m: ReceivedMessage) => void, client: string): () => void {
@@ -244,22 +258,22 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       practiceCertificate().then((c) => this.smtp.updateSecureContext(c), () => undefined);
     }, CERTIFICATE_RENEW_MS);
     this.renewal.unref();
-    return new Promise((resolve, reject) => {
-      const server = this.smtp.server;
-      server.once('error', reject);
-      this.smtp.listen(opts.port ?? 0, host, () => {
-        server.off('error', reject);
-        const port = (server.address() as AddressInfo).port;
-        this.infoValue = { host, port, domain: PRACTICE_DOMAIN, mailboxes: [...PRACTICE_MAILBOXES] };
-        resolve();
-      });
-    });
+    const port = await listenOn(this.smtp, opts.port ?? 0, host);
+    let lmtpPort: number;
+    try {
+      lmtpPort = await listenOn(this.lmtp, opts.lmtpPort ?? 0, host);
+    } catch (err) {
+      await new Promise<void>((resolve) => this.smtp.close(() => resolve()));
+      throw err;
+    }
+    this.infoValue = { host, port, lmtpPort, domain: PRACTICE_DOMAIN, mailboxes: [...PRACTICE_MAILBOXES] };
   }
 
   close(): Promise<void> {
     if (this.renewal !== null) clearInterval(this.renewal);
     this.renewal = null;
-    return new Promise((resolve) => this.smtp.close(() => resolve()));
+    const closed = (s: SMTPServer): Promise<void> => new Promise((resolve) => s.close(() => resolve()));
+    return Promise.all([closed(this.smtp), closed(this.lmtp)]).then(() => undefined);
   }
 
   private checkRecipient(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
@@ -321,8 +335,11 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     return this.store(Buffer.concat(chunks), session);
   }
 
-  /** Keeps a message as sent (with DATA or BDAT), with its trace lines and the reports it calls for; its number. */
-  private async store(bytes: Buffer, session: SMTPServerSession): Promise<number> {
+  /**
+   * Keeps a message as sent (with DATA or BDAT, or over LMTP for the recipients that saved it), with its trace lines
+   * and the reports it calls for; its number.
+   */
+  private async store(bytes: Buffer, session: SMTPServerSession, to = session.envelope.rcptTo.map((r) => r.address)): Promise<number> {
     const sent = bytes.toString('utf8');
     const parsed = await simpleParser(sent);
     const n = ++this.received;
@@ -331,7 +348,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     const message: ReceivedMessage = {
       n,
       from,
-      to: session.envelope.rcptTo.map((r) => r.address),
+      to,
       raw: traceHeaders(session, from, n, arrived) + sent,
       subject: parsed.subject,
     };
@@ -433,6 +450,18 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       };
     };
   }
+}
+
+/** Listens; the port it listens on. */
+function listenOn(smtp: SMTPServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = smtp.server;
+    server.once('error', reject);
+    smtp.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
 
 export async function startPracticeServer(opts: PracticeServerOptions = {}): Promise<PracticeServer> {

@@ -239,7 +239,10 @@ export interface HelloMessage {
 
 export interface PracticeInfo {
   host: string;
+  /** Its SMTP port. */
   port: number;
+  /** Its LMTP side's port (RFC 2033: LHLO, one reply per recipient after the final "."), on the same address. */
+  lmtpPort: number;
   domain: string;
   mailboxes: string[];
 }

@@ -168,10 +168,16 @@ describe('practice only (a class that must not reach real servers)', () => {
         message: `this heloterm dials only its practice server (it was started with --practice-only): port ${port} is not open`,
       }));
     }
-    // The practice port, at another address.
-    client.send({ type: 'connect', host: '127.0.0.2', port: practice!.port, tls: 'none' });
-    expect((await client.next('error')).message).toBe(`port ${practice!.port} is only open to the practice server, not to 127.0.0.2 (this heloterm dials only its practice server: --practice-only)`);
+    // The practice ports (SMTP, LMTP), at another address.
+    for (const port of [practice!.port, practice!.lmtpPort]) {
+      client.send({ type: 'connect', host: '127.0.0.2', port, tls: 'none' });
+      expect((await client.next('error')).message).toBe(`port ${port} is only open to the practice server, not to 127.0.0.2 (this heloterm dials only its practice server: --practice-only)`);
+    }
     expect(client.all('connected')).toHaveLength(1);
+    // Its LMTP side is the practice server too.
+    client.send({ type: 'connect', host: '127.0.0.1', port: practice!.lmtpPort, tls: 'none' });
+    expect((await client.nextReply()).lines[0]?.text).toMatch(/^practice\.test LMTP /);
+    expect(client.all('connected').at(-1)).toMatchObject({ address: '127.0.0.1', port: practice!.lmtpPort });
   });
 
   it('cannot be asked for without the practice server', async () => {
