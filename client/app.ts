@@ -38,7 +38,7 @@ import { formatReplay } from './terminal/render-transcript.js';
 import { readTranscript, replayTranscript, type ReplayStep } from '../shared/smtp/transcript-read.js';
 import { isBounce, readBounce } from '../shared/smtp/bounce-read.js';
 import { isHeaders, readHeaders } from '../shared/smtp/headers-read.js';
-import { PracticeHint, PRACTICE_ONLY, isPracticeTarget as isPracticeTargetOf } from './ui/practice-hint.js';
+import { PracticeHint, PRACTICE_ONLY, isPracticeLmtp, isPracticeTarget as isPracticeTargetOf } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { onlyOnThisMachine, shareLink } from './ui/share-link.js';
 import { asciiDomain } from './ui/idn.js';
@@ -93,7 +93,7 @@ export function startApp(boot: BootHandOver): void {
   const { conn, token, urlTarget } = boot;
   const status = new StatusLine();
   // Opened from another machine: a class, where the hint says how a trainee gives the instructor's view a name.
-  const hint = new PracticeHint((lesson) => startLesson(lesson, true), !onlyOnThisMachine(location.hostname));
+  const hint = new PracticeHint((lesson) => startLesson(lesson, true), (side) => connectToSide(side), !onlyOnThisMachine(location.hostname));
   const lessonBar = new LessonBar({ stop: () => view.write(stopLesson()), start: (lesson) => startLesson(lesson, true) });
   const transcript = new Transcript();
   // A lesson's notes go into the transcript after what made them: a reply is recorded once it has been rendered, and
@@ -477,8 +477,21 @@ export function startApp(boot: BootHandOver): void {
 
   /** The practice server's description, while it is the target; the lesson bar takes its place during a lesson. */
   const updateHint = (t: Partial<ConnectTarget>): void => {
-    if (isPracticeTarget(t) && practice !== null && !lessonBar.visible) hint.show(practice, probes.practiceOnly);
+    const side = isPracticeTarget(t) ? 'smtp' : isPracticeLmtp(t, practice) ? 'lmtp' : null;
+    if (side !== null && practice !== null && !lessonBar.visible) hint.show(practice, probes.practiceOnly, side);
     else hint.hide();
+  };
+
+  /** The practice server's SMTP or LMTP side, from the hint's button: the form points there, and it connects. */
+  const connectToSide = (side: 'smtp' | 'lmtp'): void => {
+    if (practice === null) return;
+    if (state !== 'idle') {
+      view.write(formatNote('close this connection first (QUIT, or Disconnect), then press the button again'));
+      return;
+    }
+    const target: ConnectTarget = { host: practice.host, port: side === 'lmtp' ? practice.lmtpPort : practice.port, tls: false, family: null };
+    form.prefill(target, false); // a form held for --practice-only stays as it is: the bridge dials both sides
+    connectTo(target);
   };
 
   const connectTo = (target: ConnectTarget): void => {

@@ -28,7 +28,12 @@ export function isPracticeTarget(t: Partial<ConnectTarget>, practice: PracticeIn
  * but the practice server's (its hello). Pure.
  */
 export function dialsOnlyPractice(practice: PracticeInfo | null, allowedPorts: readonly number[]): boolean {
-  return practice !== null && allowedPorts.every((p) => p === practice.port);
+  return practice !== null && allowedPorts.every((p) => p === practice.port || p === practice.lmtpPort);
+}
+
+/** Whether a connect target is the practice server's LMTP side (as isPracticeTarget, on its LMTP port). Pure. */
+export function isPracticeLmtp(t: Partial<ConnectTarget>, practice: PracticeInfo | null): boolean {
+  return practice !== null && isPracticeTarget({ ...t, port: t.port === practice.lmtpPort ? practice.port : -1 }, practice);
 }
 
 /** Said where a page on a bridge that dials its practice server alone is asked for another server. */
@@ -53,9 +58,13 @@ function stepItem(step: LessonStep): HTMLLIElement {
 export class PracticeHint {
   readonly element: HTMLElement;
 
-  /** `inClass`: the page was opened from another machine (a class), where `/name` is worth saying. */
+  /**
+   * `onSide`: connect to the practice server's SMTP or LMTP side (its buttons); `inClass`: the page was opened from
+   * another machine (a class), where `/name` is worth saying.
+   */
   constructor(
     private readonly onLesson: (lesson: Lesson) => void,
+    private readonly onSide: (side: 'smtp' | 'lmtp') => void,
     private readonly inClass = false,
   ) {
     this.element = document.createElement('section');
@@ -64,11 +73,14 @@ export class PracticeHint {
     this.element.hidden = true;
   }
 
-  /** `only`: the bridge dials the practice server alone (dialsOnlyPractice), said in the hint. */
-  show(info: PracticeInfo, only = false): void {
+  /**
+   * `only`: the bridge dials the practice server alone (dialsOnlyPractice), said in the hint; `side`: which of its
+   * ports the target is (the other is offered by a button).
+   */
+  show(info: PracticeInfo, only = false, side: 'smtp' | 'lmtp' = 'smtp'): void {
     const intro = document.createElement('p');
     const label = document.createElement('strong');
-    label.textContent = 'Practice server';
+    label.textContent = side === 'smtp' ? 'Practice server' : 'Practice server, LMTP side';
     const domain = document.createElement('code');
     domain.textContent = info.domain;
     intro.append(label, ' for the domain ', domain, ' with the mailboxes ');
@@ -77,13 +89,21 @@ export class PracticeHint {
       c.textContent = m;
       intro.append(i === 0 ? '' : ', ', c);
     });
-    intro.append('. It keeps what you send to itself: nothing is relayed. ');
     // The four that misbehave on purpose (shared/practice/trouble.ts), for practising 4xx, 5xx, slow replies, bounces.
     const [full, grey, slow, gone] = [FULL_MAILBOX, GREYLIST_MAILBOX, SLOW_MAILBOX, GONE_MAILBOX].map((local) => {
       const c = document.createElement('code');
       c.textContent = `${local}@${info.domain}`;
       return c;
     });
+    if (side === 'lmtp') {
+      // What the LMTP side does (server/practice/lmtp.ts): it saves, and finds a full mailbox only when saving.
+      intro.append('. ', this.sideNote(info, side), ' ', full as Node, ' is taken at RCPT and refused when saved, as Dovecot checks a quota: its 552 comes after the 250 of the others.');
+      if (only) intro.append(' It is the only server this heloterm dials: your instructor set it up so.');
+      this.element.replaceChildren(intro);
+      this.element.hidden = false;
+      return;
+    }
+    intro.append('. It keeps what you send to itself: nothing is relayed. ');
     intro.append(
       full as Node,
       ' is full, ',
@@ -92,7 +112,8 @@ export class PracticeHint {
       slow as Node,
       ` takes ${SLOW_SECONDS} s to accept and `,
       gone as Node,
-      ' is accepted, then bounced, on purpose.',
+      ' is accepted, then bounced, on purpose. ',
+      this.sideNote(info, side),
     );
     if (only) intro.append(' It is the only server this heloterm dials: your instructor set it up so.');
     if (this.inClass) {
@@ -113,6 +134,26 @@ export class PracticeHint {
     row.append(details, this.lessonPicker());
     this.element.replaceChildren(intro, row);
     this.element.hidden = false;
+  }
+
+  /**
+   * Its LMTP side (RFC 2033), where an MTA hands mail to the mailboxes, as to Dovecot: what differs, and a button to
+   * connect there; on the LMTP side, a button back to SMTP.
+   */
+  private sideNote(info: PracticeInfo, side: 'smtp' | 'lmtp'): HTMLElement {
+    const span = document.createElement('span');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'quiet side';
+    const other = side === 'smtp' ? 'lmtp' : 'smtp';
+    button.dataset.side = other;
+    button.textContent = other === 'lmtp' ? `connect to LMTP, port ${info.lmtpPort}` : `back to SMTP, port ${info.port}`;
+    button.addEventListener('click', () => this.onSide(other));
+    const lhlo = document.createElement('code');
+    lhlo.textContent = 'LHLO';
+    if (side === 'smtp') span.append('Its LMTP side, as Dovecot\'s: ', button, '.');
+    else span.append('This is where a mail server hands mail to the mailboxes (RFC 2033): it takes ', lhlo, ' instead of EHLO, and answers the final "." once per recipient (', button, ').');
+    return span;
   }
 
   /** "Lessons: [1 · Eight steps] […]": each button starts its lesson. */

@@ -251,6 +251,29 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('connects to the practice server\'s LMTP side from its description, where LHLO is answered, and back to SMTP', async () => {
+    const practice = practiceInfo();
+    const page = await openPage();
+    await poll(async () => (await page.inputValue('input[name="port"]')) === String(practice.port), 5000, 'the port prefill');
+    const toLmtp = page.locator('.practice-hint button[data-side="lmtp"]');
+    expect(await toLmtp.textContent()).toBe(`connect to LMTP, port ${practice.lmtpPort}`);
+    await toLmtp.click();
+    await waitForTerminal(page, (t) => /^220 practice\.test LMTP /m.test(t), REPLY_TIMEOUT_MS, 'the LMTP greeting');
+    expect(await page.inputValue('input[name="port"]')).toBe(String(practice.lmtpPort));
+    // The description says which side it is, and offers the other.
+    expect(await page.locator('.practice-hint strong').first().textContent()).toBe('Practice server, LMTP side');
+    expect(await page.locator('.practice-hint').textContent()).toContain('answers the final "." once per recipient');
+    const text = await send(page, 'LHLO trainee.example', 250);
+    expect(text).toMatch(/^250-practice\.test /m);
+    await send(page, 'QUIT', 221);
+    await waitForTerminal(page, (t) => t.includes('-- closed by the server'), REPLY_TIMEOUT_MS, 'the close note');
+    await page.locator('.practice-hint button[data-side="smtp"]').click();
+    await waitForTerminal(page, (t) => /^220 practice\.test ESMTP /m.test(t), REPLY_TIMEOUT_MS, 'the SMTP greeting');
+    expect(await page.inputValue('input[name="port"]')).toBe(String(practice.port));
+    expect(await page.locator('.practice-hint strong').first().textContent()).toBe('Practice server');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('ticks implicit TLS when port 465 is typed, and unticks it for 25 and 587', async () => {
     const page = await openPage();
     await page.locator('button[data-action="theme"]').waitFor(); // the app has taken the form over
