@@ -517,15 +517,24 @@ export function startApp(boot: BootHandOver): void {
    * form points at it (a lesson button), where a typed `/lesson` leaves connecting to its first step.
    */
   const startLesson = (lesson: Lesson, connect: boolean): void => {
-    const greeted = state === 'connected' && model.greeted && model.state.phase !== 'closed';
-    const target = form.peek();
-    if (!isPracticeTarget(target)) {
+    // The practice server's side the lesson is written for (its LMTP side for lesson.target "lmtp"): a form pointed
+    // at the other side follows, and a session open on the other side is not the lesson's.
+    const lmtp = lesson.target === 'lmtp';
+    const atPractice = (t: Partial<ConnectTarget>): boolean => isPracticeTarget(t) || isPracticeLmtp(t, practice);
+    const onSide = (t: Partial<ConnectTarget>): boolean => (lmtp ? isPracticeLmtp(t, practice) : isPracticeTarget(t));
+    const side = practice === null ? null : { host: practice.host, port: lmtp ? practice.lmtpPort : practice.port, tls: false, family: null };
+    if (state === 'idle' && side !== null && atPractice(form.peek()) && !onSide(form.peek())) form.prefill(side, false);
+    const connectedThere = state === 'connected' && onSide({ host: dialled, port: dialledPort, tls: dialledTls, family: dialledFamily });
+    const greeted = connectedThere && model.greeted && model.state.phase !== 'closed';
+    if (state !== 'idle' && !connectedThere && atPractice({ host: dialled, port: dialledPort, tls: dialledTls, family: dialledFamily })) {
+      view.write(formatNote(`this lesson is for the practice server's ${lmtp ? 'LMTP' : 'SMTP'} side: end this connection (QUIT, or Disconnect), then press Connect`));
+    } else if (!atPractice(form.peek())) {
       view.write(formatNote('the lessons are written for the practice server (practice.test): its addresses may not work elsewhere'));
     }
     view.write(guide.start(lesson, greeted));
     hint.hide();
-    const ready = connect && state === 'idle' ? form.read() : null;
-    if (ready !== null && isPracticeTarget(ready)) connectTo(ready);
+    // Connecting where the form points (or, held for --practice-only, at the side the lesson is for).
+    if (connect && state === 'idle' && side !== null && atPractice(form.peek())) connectTo(onSide(form.peek()) ? (form.read() ?? side) : side);
     view.focus();
   };
 

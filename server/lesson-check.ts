@@ -121,15 +121,14 @@ async function play(lesson: Lesson, host: string, port: number): Promise<LessonV
       }
       const wait = step.wait;
       if (wait !== undefined) await new Promise((r) => setTimeout(r, (wait / GREYLIST_SECONDS) * GREYLIST_MS + 50));
-      let awaited = 0;
       for (const line of step.type) {
         socket.write(`${line}\r\n`);
         const before = model.state;
         const kind = model.sent(line);
-        if (kind !== 'message-text') awaited++;
         events.push(...run.afterSend(line, kind, before));
       }
-      for (let i = 0; i < awaited; i++) if (!(await receive())) return failed(at, seen.length === 0 ? 'no reply came' : `only ${seen.join('; ')} came`);
+      // Every reply the lines await: one per command, and in LMTP one per recipient for the final "." (RFC 2033 §4.2).
+      while (model.unanswered.length > 0) if (!(await receive())) return failed(at, seen.length === 0 ? 'no reply came' : `only ${seen.join('; ')} came`);
       // After STARTTLS's 220 the handshake, as the bridge does it; the session starts over (RFC 3207 §4.2).
       if (model.state.tlsPending) {
         const plain = socket;
@@ -159,7 +158,7 @@ export async function checkLessons(lessons: readonly Lesson[]): Promise<LessonVe
   const practice = await startPracticeServer({ port: 0, host: '127.0.0.1', greylistMs: GREYLIST_MS, slowMs: SLOW_MS });
   try {
     const out: LessonVerdict[] = [];
-    for (const lesson of lessons) out.push(await play(lesson, practice.info.host, practice.info.port));
+    for (const lesson of lessons) out.push(await play(lesson, practice.info.host, lesson.target === 'lmtp' ? practice.info.lmtpPort : practice.info.port));
     return out;
   } finally {
     await practice.close();

@@ -99,7 +99,10 @@ export class PracticeHint {
       // What the LMTP side does (server/practice/lmtp.ts): it saves, and finds a full mailbox only when saving.
       intro.append('. ', this.sideNote(info, side), ' ', full as Node, ' is taken at RCPT and refused when saved, as Dovecot checks a quota: its 552 comes after the 250 of the others.');
       if (only) intro.append(' It is the only server this heloterm dials: your instructor set it up so.');
-      this.element.replaceChildren(intro);
+      const lessons = document.createElement('div');
+      lessons.className = 'practice-hint-row';
+      lessons.append(this.lessonPicker());
+      this.element.replaceChildren(intro, lessons);
       this.element.hidden = false;
       return;
     }

@@ -615,6 +615,51 @@ export const LESSONS: readonly Lesson[] = [
       QUIT,
     ],
   },
+  {
+    id: 'lmtp',
+    title: 'Handing mail to the mailboxes: LMTP',
+    short: 'LMTP',
+    goal: 'Deliver to a mailbox server as an MTA does, over LMTP (RFC 2033): LHLO, and after the final "." one reply per recipient, so that one full mailbox fails only its own delivery.',
+    target: 'lmtp',
+    steps: [
+      {
+        ...CONNECT,
+        task: 'Connect to the practice server\'s LMTP side, where mail is handed to the mailboxes, as to Dovecot: press Connect (the form points at its LMTP port). It greets with 220.',
+        learn: '220: the LMTP server is ready. MTAs such as Postfix and Exim talk LMTP to Dovecot or Cyrus, often on port 24 or a socket, to deliver what they have accepted.',
+        source: 'RFC 2033 §4',
+      },
+      {
+        task: 'Introduce yourself with LHLO: LMTP\'s EHLO, which an LMTP server wants instead (it refuses EHLO and HELO).',
+        type: ['LHLO trainee.example'],
+        expect: { answers: ['LHLO'], code: 250 },
+        learn: '250: the server lists its extensions, as after EHLO. LMTP has its own greeting word so that it is never mistaken for SMTP: the two must not meet on one port.',
+        source: 'RFC 2033 §4.1',
+      },
+      { ...MAIL_FROM, learn: '250: a transaction has begun; over LMTP the sender is the envelope sender the MTA was given.' },
+      {
+        task: 'Name a recipient whose mailbox has room.',
+        type: ['RCPT TO:<alice@practice.test>'],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250: alice has a mailbox here. An LMTP server refuses at once a user it does not have (550 5.1.1): it delivers, it does not relay.',
+        source: 'RFC 2033 §4.2; RFC 5321 §4.1.1.3',
+      },
+      {
+        task: `Name a second recipient, ${FULL_MAILBOX}@, whose mailbox is over its quota.`,
+        type: [`RCPT TO:<${FULL_MAILBOX}@practice.test>`],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: `250 all the same: like Dovecot by default, the practice server checks ${FULL_MAILBOX}@'s quota only when it saves the message (Dovecot: lmtp_rcpt_check_quota = no).`,
+        source: 'RFC 2033 §4.2',
+      },
+      DATA,
+      headedMessage(
+        'handed over by LMTP',
+        'Hello, Alice.',
+        `250 for alice: saved. And a second answer to the same ".", for ${FULL_MAILBOX}@: 552 5.2.2, its mailbox is full. LMTP answers the final "." once per accepted recipient, in the order of RCPT TO, so the MTA knows which deliveries failed and retries or bounces only those; over SMTP one answer would stand for all.`,
+        'RFC 2033 §4.2',
+      ),
+      { ...QUIT, learn: `221: the server closes the connection. The MTA now has one delivery done and one to bounce (or retry, if it takes 552 as a full mailbox that may empty): ${FULL_MAILBOX}@'s alone.` },
+    ],
+  },
 ];
 
 /** A lesson by its number in the list (from 1) or its id; undefined when there is none. */

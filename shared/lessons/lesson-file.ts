@@ -115,13 +115,14 @@ function stepProblem(step: LessonStep): string | null {
 /** One lesson, or why not (the first problem). */
 function readLesson(x: unknown, taken: ReadonlySet<string>): Lesson | string {
   if (!isObj(x)) return 'a lesson must be an object';
-  const { id, title, short, goal, steps } = x;
+  const { id, title, short, goal, steps, target } = x;
   if (typeof id !== 'string' || !/^[a-z0-9-]{1,40}$/.test(id)) return '"id" must be 1 to 40 lower-case letters, digits and hyphens (it goes in ?lesson= links)';
   const named = (why: string): string => `lesson "${id}": ${why}`;
   if (taken.has(id)) return named('another lesson has this id (built-in ids are taken too)');
   if (!isText(title, LIMITS.title)) return named(textProblem('title', title, LIMITS.title));
   if (!isText(short, LIMITS.short)) return named(textProblem('short', short, LIMITS.short) + ' (it is the lesson\'s button)');
   if (!isText(goal, LIMITS.goal)) return named(textProblem('goal', goal, LIMITS.goal));
+  if (target !== undefined && target !== 'lmtp') return named('"target" is "lmtp" (the practice server\'s LMTP side) or left out (its SMTP side)');
   if (!Array.isArray(steps) || steps.length < 2 || steps.length > MAX_LESSON_STEPS) return named(`"steps" must list 2 to ${MAX_LESSON_STEPS} steps`);
   const read: LessonStep[] = [];
   for (const [i, s] of steps.entries()) {
@@ -134,7 +135,7 @@ function readLesson(x: unknown, taken: ReadonlySet<string>): Lesson | string {
   const local = read.filter((s) => 'local' in s.expect);
   if (local.length > 1 || (local.length === 1 && !('local' in (read.at(-1)?.expect ?? {})))) return named("at most one of heloterm's own commands, as its last step");
   if (read.at(-1 - local.length)?.type.join() !== 'QUIT') return named('it ends with "quit" (then at most one of heloterm\'s own commands)');
-  return { id, title, short, goal, steps: read };
+  return { id, title, short, goal, steps: read, ...(target === 'lmtp' ? { target } : {}) };
 }
 
 /**

@@ -62,6 +62,11 @@ export interface Lesson {
   /** What the trainee will have learnt, in a sentence. */
   goal: string;
   steps: readonly LessonStep[];
+  /**
+   * The practice server's side it is written for: "lmtp", its LMTP side (RFC 2033: LHLO, one reply per recipient),
+   * where a lesson connects instead of the SMTP side (the default).
+   */
+  target?: 'lmtp';
 }
 
 export type LessonEvent =

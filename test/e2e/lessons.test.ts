@@ -242,6 +242,25 @@ describe('guided lessons in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('the LMTP lesson connects to the practice server\'s LMTP side from its link, where "." is answered per recipient', async () => {
+    const lesson = findLesson('lmtp')!;
+    const page = await playThrough(lesson);
+    const text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
+    expect(text).toMatch(/^220 practice\.test LMTP /m);
+    expect(text).toMatch(/^250 2\.6\.0 <alice@practice\.test> \w+ Saved$/m);
+    expect(text).toMatch(/^552 5\.2\.2 <full@practice\.test> Quota exceeded \(mailbox for user is full\)$/m);
+    expect(text).not.toContain('↺');
+    expect(await page.inputValue('input[name="port"]')).toBe(String(app().practice?.info.lmtpPort));
+    // Closed, the bar gives way to the description of the LMTP side, whose lesson buttons are there too: one for the
+    // SMTP side points the form back and connects there.
+    await page.locator('.lesson-bar button', { hasText: 'Close' }).click();
+    expect(await page.locator('.practice-hint strong').first().textContent()).toBe('Practice server, LMTP side');
+    await page.locator('.practice-hint button[data-lesson="eight-steps"]').click();
+    await waitForTerminal(page, (t) => /^220 practice\.test ESMTP /m.test(t), REPLY_TIMEOUT_MS, 'the SMTP greeting');
+    expect(await page.inputValue('input[name="port"]')).toBe(String(app().practice?.info.port));
+    expect(pages.errors).toEqual([]);
+  });
+
   it("the admin checks lesson ends with /tls versions: the step passes once the probe's answer is shown", async () => {
     const lesson = findLesson('checks')!;
     expect(lesson.steps.at(-1)?.type).toEqual(['/tls versions']);

@@ -48,7 +48,7 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     events.push(...run.afterReply(ex));
   };
   const practice = (await client.next('hello')).practice!;
-  client.send({ type: 'connect', host: practice.host, port: practice.port, tls: 'none' });
+  client.send({ type: 'connect', host: practice.host, port: run.lesson.target === 'lmtp' ? practice.lmtpPort : practice.port, tls: 'none' });
   await client.next('connected');
   model.connected();
   await receive();
@@ -75,17 +75,16 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     }
     // A step that says to wait (a greylisted retry) waits as long, scaled to the test's practice server.
     if (step.wait !== undefined) await new Promise((r) => setTimeout(r, (step.wait! / GREYLIST_SECONDS) * GREYLIST_MS + 50));
-    // Every line that awaits a reply gets one (a step may give several commands, pipelined).
-    let awaited = 0;
+    // Every line that awaits a reply gets it (a step may give several commands, pipelined; in LMTP the final "." gets
+    // one per recipient).
     for (const line of step.type) {
       client.line(line);
       expect((await client.next('tx')).text).toBe(line);
       const before = model.state;
       const kind = model.sent(line);
-      if (kind !== 'message-text') awaited++;
       events.push(...run.afterSend(line, kind, before));
     }
-    for (let i = 0; i < awaited; i++) await receive();
+    while (model.unanswered.length > 0) await receive();
     // After STARTTLS's 220 the bridge does the handshake; the session starts over (RFC 3207 §4.2).
     if (codes.at(-1) === 220 && step.type.includes('STARTTLS')) {
       await client.next('tls');
@@ -211,6 +210,20 @@ describe('the guided lessons against the practice server', () => {
     expect(report).not.toContain('Hello, Alice.');
     // What the lesson's last step says happened is what happened.
     expect(lesson.steps.at(-2)!.learn).toMatch(/Action: delivered.*no bounce goes back/);
+  });
+
+  it('the LMTP lesson: on the practice server\'s LMTP side, the final "." answered for alice and then for full@', async () => {
+    const lesson = LESSONS.find((l) => l.id === 'lmtp')!;
+    const { exchanges } = await play(new LessonRun(lesson));
+    expect(client.all('connected')[0]?.port).toBe(app.practice?.info.lmtpPort);
+    const ends = exchanges.filter((e) => e.kind === 'end-of-data');
+    expect(ends.map((e) => [e.reply.code, e.reply.enhanced?.text, e.lmtp?.recipient])).toEqual([
+      [250, '2.6.0', 'alice@practice.test'],
+      [552, '5.2.2', 'full@practice.test'],
+    ]);
+    expect(client.all('stored').map((m) => m.to)).toEqual([['alice@practice.test']]);
+    // What the lesson's message step says happened is what happened.
+    expect(lesson.steps.at(-2)!.learn).toMatch(/^250 for alice: saved\. .*552 5\.2\.2/);
   });
 
   it('says "not yet" when a step\'s command gets another reply, and the step stays in hand', async () => {
