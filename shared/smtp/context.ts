@@ -12,6 +12,12 @@ export interface ContextMeaning {
   source: string;
 }
 
+/** The greeting of a server that says it speaks LMTP. */
+const LMTP_GREETING: ContextMeaning = {
+  meaning: 'An LMTP server is ready: introduce yourself with LHLO (it refuses EHLO and HELO).',
+  source: 'RFC 2033 §4.1',
+};
+
 /** Whatever it answers, 421 means the server is closing the channel (RFC 5321 §3.8). */
 const CLOSING: ContextMeaning = {
   meaning: 'Whatever you sent, the server is closing the connection now (busy, shutting down, or tired of waiting). Connect again later.',
@@ -98,6 +104,8 @@ export function meaningInContext(ex: Exchange): ContextMeaning | null {
   const code = ex.reply.code;
   if (code === 421 && what !== 'GREETING') return CLOSING;
   if (ex.lmtp !== undefined) return lmtpMeaning(ex, ex.lmtp);
+  // A greeting that names LMTP (Cyrus's, heloterm's practice server's LMTP side): LHLO, not EHLO.
+  if (what === 'GREETING' && code === 220 && /\bLMTP\b/.test(ex.reply.lines[0]?.text ?? '')) return LMTP_GREETING;
   return CONTEXT[`${what}:${code}`] ?? CONTEXT[`${what}:${Math.floor(code / 100)}xx`] ?? null;
 }
 

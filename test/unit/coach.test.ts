@@ -199,6 +199,13 @@ describe('meaningInContext', () => {
     expect(meaningInContext(exchanges[2]!)?.source).toBe('RFC 5321 §3.8');
   });
 
+  it('asks an LMTP server\'s greeting for LHLO, where the greeting names LMTP (Cyrus\'s), and others for EHLO', () => {
+    const greeting = (text: string) => meaningInContext(coachDialog(`S: ${text}`).exchanges[0]!);
+    expect(greeting('220 mail.example.org LMTP Cyrus v3.4.4 ready')).toEqual({ meaning: 'An LMTP server is ready: introduce yourself with LHLO (it refuses EHLO and HELO).', source: 'RFC 2033 §4.1' });
+    expect(greeting('220 mx.example.org ESMTP Postfix')?.meaning).toBe('The server is ready: introduce yourself with EHLO (or HELO).');
+    expect(greeting('220 lmtpd.example.org ESMTP')?.meaning).toMatch(/EHLO \(or HELO\)/); // "LMTP" as a word only
+  });
+
   it('cites a source for every entry', () => {
     expect(CONTEXT_KEYS.length).toBeGreaterThan(20);
   });
