@@ -490,8 +490,14 @@ export function startApp(boot: BootHandOver): void {
       return;
     }
     const target: ConnectTarget = { host: practice.host, port: side === 'lmtp' ? practice.lmtpPort : practice.port, tls: false, family: null };
-    form.prefill(target, false); // a form held for --practice-only stays as it is: the bridge dials both sides
+    pointFormAt(target);
     connectTo(target);
+  };
+
+  /** Points the form at a side of the practice server; a form held for --practice-only is held there instead. */
+  const pointFormAt = (target: ConnectTarget): void => {
+    if (probes.practiceOnly) form.lock(target, `${PRACTICE_ONLY}: it connects there`);
+    else form.prefill(target, false);
   };
 
   const connectTo = (target: ConnectTarget): void => {
@@ -523,7 +529,7 @@ export function startApp(boot: BootHandOver): void {
     const atPractice = (t: Partial<ConnectTarget>): boolean => isPracticeTarget(t) || isPracticeLmtp(t, practice);
     const onSide = (t: Partial<ConnectTarget>): boolean => (lmtp ? isPracticeLmtp(t, practice) : isPracticeTarget(t));
     const side = practice === null ? null : { host: practice.host, port: lmtp ? practice.lmtpPort : practice.port, tls: false, family: null };
-    if (state === 'idle' && side !== null && atPractice(form.peek()) && !onSide(form.peek())) form.prefill(side, false);
+    if (state === 'idle' && side !== null && atPractice(form.peek()) && !onSide(form.peek())) pointFormAt(side);
     const connectedThere = state === 'connected' && onSide({ host: dialled, port: dialledPort, tls: dialledTls, family: dialledFamily });
     const greeted = connectedThere && model.greeted && model.state.phase !== 'closed';
     if (state !== 'idle' && !connectedThere && atPractice({ host: dialled, port: dialledPort, tls: dialledTls, family: dialledFamily })) {
@@ -533,8 +539,7 @@ export function startApp(boot: BootHandOver): void {
     }
     view.write(guide.start(lesson, greeted));
     hint.hide();
-    // Connecting where the form points (or, held for --practice-only, at the side the lesson is for).
-    if (connect && state === 'idle' && side !== null && atPractice(form.peek())) connectTo(onSide(form.peek()) ? (form.read() ?? side) : side);
+    if (connect && state === 'idle' && side !== null && atPractice(form.peek())) connectTo(form.read() ?? side);
     view.focus();
   };
 

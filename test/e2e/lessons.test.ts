@@ -381,7 +381,14 @@ describe('a page on a bridge that dials its practice server alone (--practice-on
     }
     // Connect reaches the practice server.
     await page.locator('button[data-action="connect"]').click();
-    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), 10_000, 'the greeting');
+    await waitForTerminal(page, (t) => /^220 practice\.test ESMTP/m.test(t), 10_000, 'the greeting');
+    // Its LMTP side is the practice server too: its button holds the form there and connects.
+    await page.locator('button[data-action="disconnect"]').click();
+    await page.locator('.practice-hint button[data-side="lmtp"]').click();
+    await waitForTerminal(page, (t) => /^220 practice\.test LMTP/m.test(t), 10_000, 'the LMTP greeting');
+    expect(await page.locator('input[name="port"]').inputValue()).toBe(String(app().practice?.info.lmtpPort));
+    expect(await page.locator('input[name="port"]').isDisabled()).toBe(true);
+    expect(await hint.locator('strong').first().textContent()).toBe('Practice server, LMTP side');
   });
 });
 
