@@ -105,31 +105,17 @@ describe('replies from the server', () => {
   });
 });
 
-/** An SMTP server that floods replies as fast as the bridge takes them, respecting its own socket's backpressure. */
-async function floodServer() {
-  let written = 0;
-  let waiting = false;
+/**
+ * An SMTP server on loopback that greets, then hands each socket to `pump` (errors ignored); closed after the test.
+ * Its port.
+ */
+async function greetingServer(pump: (s: net.Socket) => void): Promise<number> {
   const sockets = new Set<net.Socket>();
-  const line = Buffer.from(`250 ${'flood '.repeat(150)}\r\n`);
-  const batch = Buffer.concat(Array.from({ length: 64 }, () => line));
   const server = net.createServer((s) => {
     sockets.add(s);
     s.on('error', () => undefined);
     s.write(GREETING);
-    const pump = (): void => {
-      while (!s.destroyed) {
-        written += batch.length;
-        if (!s.write(batch)) {
-          waiting = true;
-          s.once('drain', () => {
-            waiting = false;
-            pump();
-          });
-          return;
-        }
-      }
-    };
-    setImmediate(pump);
+    setImmediate(pump, s);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   cleanups.push(
@@ -139,7 +125,30 @@ async function floodServer() {
         server.close(() => r());
       }),
   );
-  return { port: (server.address() as net.AddressInfo).port, written: () => written, waiting: () => waiting };
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** An SMTP server that floods replies as fast as the bridge takes them, respecting its own socket's backpressure. */
+async function floodServer() {
+  let written = 0;
+  let waiting = false;
+  const line = Buffer.from(`250 ${'flood '.repeat(150)}\r\n`);
+  const batch = Buffer.concat(Array.from({ length: 64 }, () => line));
+  const pump = (s: net.Socket): void => {
+    while (!s.destroyed) {
+      written += batch.length;
+      if (!s.write(batch)) {
+        waiting = true;
+        s.once('drain', () => {
+          waiting = false;
+          pump(s);
+        });
+        return;
+      }
+    }
+  };
+  const port = await greetingServer(pump);
+  return { port, written: () => written, waiting: () => waiting };
 }
 
 /**
@@ -149,28 +158,14 @@ async function floodServer() {
 async function trickleServer() {
   let written = 0;
   const line = Buffer.from(`250 ${'trickle '.repeat(10)}\r\n`);
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-    s.write(GREETING);
-    const next = (): void => {
-      if (s.destroyed) return;
-      written += line.length;
-      if (s.write(line)) setImmediate(next);
-      else s.once('drain', next);
-    };
-    setImmediate(next);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(
-    () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  );
-  return { port: (server.address() as net.AddressInfo).port, written: () => written };
+  const next = (s: net.Socket): void => {
+    if (s.destroyed) return;
+    written += line.length;
+    if (s.write(line)) setImmediate(next, s);
+    else s.once('drain', () => next(s));
+  };
+  const port = await greetingServer(next);
+  return { port, written: () => written };
 }
 
 describe('backpressure', () => {
