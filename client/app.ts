@@ -530,11 +530,15 @@ export function startApp(boot: BootHandOver): void {
     const onSide = (t: Partial<ConnectTarget>): boolean => (lmtp ? isPracticeLmtp(t, practice) : isPracticeTarget(t));
     const side = practice === null ? null : { host: practice.host, port: lmtp ? practice.lmtpPort : practice.port, tls: false, family: null };
     if (state === 'idle' && side !== null && atPractice(form.peek()) && !onSide(form.peek())) pointFormAt(side);
-    const connectedThere = state === 'connected' && onSide({ host: dialled, port: dialledPort, tls: dialledTls, family: dialledFamily });
-    const greeted = connectedThere && model.greeted && model.state.phase !== 'closed';
-    if (state !== 'idle' && !connectedThere && atPractice({ host: dialled, port: dialledPort, tls: dialledTls, family: dialledFamily })) {
-      view.write(formatNote(`this lesson is for the practice server's ${lmtp ? 'LMTP' : 'SMTP'} side: end this connection (QUIT, or Disconnect), then press Connect`));
-    } else if (!atPractice(form.peek())) {
+    // A session on the practice server's other side is not the lesson's; one elsewhere is, as before (with the note).
+    const open: Partial<ConnectTarget> = { host: dialled, port: dialledPort, tls: dialledTls, family: dialledFamily };
+    const otherSide = state !== 'idle' && atPractice(open) && !onSide(open);
+    const greeted = state === 'connected' && !otherSide && model.greeted && model.state.phase !== 'closed';
+    if (otherSide) {
+      view.write(formatNote(`lesson "${lesson.short}" is for the practice server's ${lmtp ? 'LMTP' : 'SMTP'} side: end this connection (QUIT, or Disconnect), then start it again`));
+      return;
+    }
+    if (!atPractice(form.peek())) {
       view.write(formatNote('the lessons are written for the practice server (practice.test): its addresses may not work elsewhere'));
     }
     view.write(guide.start(lesson, greeted));

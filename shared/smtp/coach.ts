@@ -67,9 +67,9 @@ export class Coach {
     // the message's, header fields first, as DATA's are; the last chunk's end is the message's.
     if (kind === 'message-text' && state.chunk !== null) {
       this.followHeaders(line, state.dataLines);
-      const hints = this.chunkHints(line, state.chunk, state.mailParams);
+      const counted = this.chunkHints(line, state.chunk, state.mailParams);
       const h = state.chunk.last && utf8Octets(line) + 2 >= state.chunk.left ? this.headersHint() : null;
-      return h === null ? hints : [...hints, h];
+      return h === null ? counted : [...counted, h];
     }
     if (unanswered.length === 0) this.pipelineSaid = false;
     else if (!this.pipelineSaid) {

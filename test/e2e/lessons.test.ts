@@ -251,6 +251,13 @@ describe('guided lessons in Chromium', () => {
     expect(text).toMatch(/^552 5\.2\.2 <full@practice\.test> Quota exceeded \(mailbox for user is full\)$/m);
     expect(text).not.toContain('↺');
     expect(await page.inputValue('input[name="port"]')).toBe(String(app().practice?.info.lmtpPort));
+    // Typed while connected to the other side, a lesson does not start: it says where it is for.
+    await page.locator('button[data-action="connect"]').click();
+    await waitForTerminal(page, (t) => t.slice(t.lastIndexOf('-- connecting')).includes('↳ 220'), REPLY_TIMEOUT_MS, 'the LMTP greeting again');
+    await typeLine(page, '/lesson 1');
+    await waitForTerminal(page, (t) => t.includes('-- lesson "Eight steps" is for the practice server\'s SMTP side: end this connection (QUIT, or Disconnect), then start it again'), REPLY_TIMEOUT_MS, 'the note');
+    await typeLine(page, 'QUIT');
+    await waitForTerminal(page, (t) => t.split('-- closed by the server').length === 3, REPLY_TIMEOUT_MS, 'the second close');
     // Closed, the bar gives way to the description of the LMTP side, whose lesson buttons are there too: one for the
     // SMTP side points the form back and connects there.
     await page.locator('.lesson-bar button', { hasText: 'Close' }).click();
