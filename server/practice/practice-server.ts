@@ -6,7 +6,8 @@
  * Four more misbehave on purpose (shared/practice/trouble.ts): greylist@ defers a new sender for a while, full@ is
  * over its quota, slow@ is accepted only after a few seconds, gone@ is accepted and then bounced. It offers DSN
  * (RFC 3461): a recipient's NOTIFY= says whether its failure is reported (the bounce) and whether its delivery is;
- * and CHUNKING (RFC 3030, chunking.ts), which smtp-server lacks: a message may come in BDAT chunks.
+ * and CHUNKING (RFC 3030, chunking.ts), which smtp-server lacks: a message may come in BDAT chunks. Its LMTP side
+ * (RFC 2033, lmtp.ts) listens on a port of its own and keeps what it saves in the same store.
  * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) as stored, with the trace lines a delivering server
  * puts first, for tests and for the learner: the bridge shows each session the messages its connection sent.
  */
