@@ -5,8 +5,9 @@
  * RCPT and refused at delivery, as Dovecot checks a quota when it saves the message (lmtp_rcpt_check_quota = no, its
  * default), while the others are saved. A real smtp-server in LMTP mode, beside the SMTP one, sharing its store.
  */
-import { SMTPServer, type SMTPServerAddress, type SMTPServerDataResult, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerDataResult, type SMTPServerSession } from 'smtp-server';
 import { FULL_MAILBOX } from '../../shared/practice/trouble.js';
+import { localPartOf, smtpError } from './mailbox.js';
 
 export interface LmtpDeps {
   domain: string;
@@ -19,15 +20,11 @@ export interface LmtpDeps {
   store: (bytes: Buffer, session: SMTPServerSession, recipients: string[]) => Promise<string>;
 }
 
-/** An SMTP error with the reply code smtp-server should send (it reads `responseCode`). */
-function lmtpError(responseCode: number, message: string): Error {
-  return Object.assign(new Error(message), { responseCode });
-}
-
 export function lmtpServer(deps: LmtpDeps): SMTPServer {
-  const localPart = (a: SMTPServerAddress): string | null => {
-    const at = a.address.lastIndexOf('@');
-    return at !== -1 && a.address.slice(at + 1).toLowerCase() === deps.domain ? a.address.slice(0, at).toLowerCase() : null;
+  /** A mailbox of this domain's local part, or null for an address elsewhere. */
+  const localPart = (address: string): string | null => {
+    const { local, domain } = localPartOf(address);
+    return domain === deps.domain ? local : null;
   };
   const server = new SMTPServer({
     lmtp: true,
@@ -44,10 +41,10 @@ export function lmtpServer(deps: LmtpDeps): SMTPServer {
     closeTimeout: deps.closeGraceMs,
     logger: false,
     onRcptTo: (address, _session, callback) => {
-      const local = localPart(address);
+      const local = localPart(address.address);
       // Dovecot's words for a user it does not have; an LMTP server delivers, it does not relay.
       if (local === null || !(deps.mailboxes.includes(local) || local === FULL_MAILBOX)) {
-        return callback(lmtpError(550, `<${address.address}> User doesn't exist: ${address.address}`));
+        return callback(smtpError(550, `<${address.address}> User doesn't exist: ${address.address}`));
       }
       callback();
     },
@@ -55,15 +52,15 @@ export function lmtpServer(deps: LmtpDeps): SMTPServer {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        if (stream.sizeExceeded) return callback(lmtpError(552, `message larger than ${deps.maxBytes} bytes`));
+        if (stream.sizeExceeded) return callback(smtpError(552, `message larger than ${deps.maxBytes} bytes`));
         const rcpts = session.envelope.rcptTo.map((r) => r.address);
-        const saved = rcpts.filter((a) => a.slice(0, a.lastIndexOf('@')).toLowerCase() !== FULL_MAILBOX);
+        const saved = rcpts.filter((a) => localPart(a) !== FULL_MAILBOX);
         const replies = (id: string | null): SMTPServerDataResult[] =>
           rcpts.map((a) =>
             saved.includes(a) && id !== null
               ? `<${a}> ${id} Saved`
               : // As Dovecot says it when the quota plugin refuses the save (RFC 3463: X.2.2 mailbox full).
-                lmtpError(552, `<${a}> Quota exceeded (mailbox for user is full)`),
+                smtpError(552, `<${a}> Quota exceeded (mailbox for user is full)`),
           );
         if (saved.length === 0) return callback(null, replies(null));
         deps.store(Buffer.concat(chunks), session, saved).then(

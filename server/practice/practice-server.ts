@@ -20,6 +20,7 @@ import type { PracticeInfo } from '../../shared/protocol/messages.js';
 import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
 import { installChunking, type ChunkingOptions } from './chunking.js';
 import { lmtpServer } from './lmtp.js';
+import { localPartOf, smtpError } from './mailbox.js';
 import { deliveryReport, type ReportRecipient } from './dsn.js';
 import { practiceQueueId } from '../../shared/practice/server-log.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
@@ -129,23 +130,11 @@ function queuedReply(n: number): string {
   return `Ok: queued as ${practiceQueueId(n)} (practice message #${n}, delivered nowhere)`;
 }
 
-/** An SMTP error with the reply code smtp-server should send (it reads `responseCode`). */
-function smtpError(responseCode: number, message: string): Error {
-  return Object.assign(new Error(message), { responseCode });
-}
-
 /**
  * smtp-server derives the enhanced code of an application error from the reply code alone (550 -> 5.1.1), so a
  * relay denial would read "550 5.1.1". Errors listed here carry their own enhanced code, used for their reply.
  */
 const ENHANCED_OVERRIDE = new WeakMap<SMTPServerSession, string>();
-
-/** RFC 5321 §4.5.1: "postmaster" without a domain must be accepted, as must postmaster@domain. */
-function localPartOf(address: string): { local: string; domain: string | null } {
-  const at = address.lastIndexOf('@');
-  if (at === -1) return { local: address.toLowerCase(), domain: null };
-  return { local: address.slice(0, at).toLowerCase(), domain: address.slice(at + 1).toLowerCase() };
-}
 
 /**
  * What the practice server puts before a message it stores, as an MTA that delivers it must (RFC 5321 §4.4): the
