@@ -482,14 +482,18 @@ export function startApp(boot: BootHandOver): void {
     else hint.hide();
   };
 
+  /** Where the practice server's SMTP or LMTP side is; null without a practice server. */
+  const practiceSide = (side: 'smtp' | 'lmtp'): ConnectTarget | null =>
+    practice === null ? null : { host: practice.host, port: side === 'lmtp' ? practice.lmtpPort : practice.port, tls: false, family: null };
+
   /** The practice server's SMTP or LMTP side, from the hint's button: the form points there, and it connects. */
   const connectToSide = (side: 'smtp' | 'lmtp'): void => {
-    if (practice === null) return;
+    const target = practiceSide(side);
+    if (target === null) return;
     if (state !== 'idle') {
       view.write(formatNote('close this connection first (QUIT, or Disconnect), then press the button again'));
       return;
     }
-    const target: ConnectTarget = { host: practice.host, port: side === 'lmtp' ? practice.lmtpPort : practice.port, tls: false, family: null };
     pointFormAt(target);
     connectTo(target);
   };
@@ -528,7 +532,7 @@ export function startApp(boot: BootHandOver): void {
     const lmtp = lesson.target === 'lmtp';
     const atPractice = (t: Partial<ConnectTarget>): boolean => isPracticeTarget(t) || isPracticeLmtp(t, practice);
     const onSide = (t: Partial<ConnectTarget>): boolean => (lmtp ? isPracticeLmtp(t, practice) : isPracticeTarget(t));
-    const side = practice === null ? null : { host: practice.host, port: lmtp ? practice.lmtpPort : practice.port, tls: false, family: null };
+    const side = practiceSide(lmtp ? 'lmtp' : 'smtp');
     if (state === 'idle' && side !== null && atPractice(form.peek()) && !onSide(form.peek())) pointFormAt(side);
     // A session on the practice server's other side is not the lesson's; one elsewhere is, as before (with the note).
     const open: Partial<ConnectTarget> = { host: dialled, port: dialledPort, tls: dialledTls, family: dialledFamily };

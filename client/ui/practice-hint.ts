@@ -98,7 +98,23 @@ export class PracticeHint {
     if (side === 'lmtp') {
       // What the LMTP side does (server/practice/lmtp.ts): it saves, and finds a full mailbox only when saving.
       intro.append('. ', this.sideNote(info, side), ' ', full as Node, ' is taken at RCPT and refused when saved, as Dovecot checks a quota: its 552 comes after the 250 of the others.');
-      if (only) intro.append(' It is the only server this heloterm dials: your instructor set it up so.');
+    } else {
+      intro.append(
+        '. It keeps what you send to itself: nothing is relayed. ',
+        full as Node,
+        ' is full, ',
+        grey as Node,
+        ` greylists a new sender for ${GREYLIST_SECONDS} s, `,
+        slow as Node,
+        ` takes ${SLOW_SECONDS} s to accept and `,
+        gone as Node,
+        ' is accepted, then bounced, on purpose. ',
+        this.sideNote(info, side),
+      );
+    }
+    if (only) intro.append(' It is the only server this heloterm dials: your instructor set it up so.');
+    // The LMTP side has the lesson buttons (a lesson connects to its own side), not the eight steps of SMTP.
+    if (side === 'lmtp') {
       const lessons = document.createElement('div');
       lessons.className = 'practice-hint-row';
       lessons.append(this.lessonPicker());
@@ -106,19 +122,6 @@ export class PracticeHint {
       this.element.hidden = false;
       return;
     }
-    intro.append('. It keeps what you send to itself: nothing is relayed. ');
-    intro.append(
-      full as Node,
-      ' is full, ',
-      grey as Node,
-      ` greylists a new sender for ${GREYLIST_SECONDS} s, `,
-      slow as Node,
-      ` takes ${SLOW_SECONDS} s to accept and `,
-      gone as Node,
-      ' is accepted, then bounced, on purpose. ',
-      this.sideNote(info, side),
-    );
-    if (only) intro.append(' It is the only server this heloterm dials: your instructor set it up so.');
     if (this.inClass) {
       const name = document.createElement('code');
       name.textContent = '/name';
