@@ -603,8 +603,13 @@ export function startApp(boot: BootHandOver): void {
     return { text: formatExplained(report), code: report.reply.code };
   };
 
+  // The link's target, shown in the form by the boot script (main.ts): taken as typed, so that the practice server's
+  // default does not replace it; but what the user typed over it while the page loaded is theirs, and stays.
   if (urlTarget.host !== undefined || urlTarget.port !== undefined || urlTarget.tls !== undefined) {
-    form.prefill({ host: urlTarget.host, port: urlTarget.port, tls: urlTarget.tls }, false);
+    const shown = form.peek();
+    const { host, port, tls } = urlTarget;
+    const untouched = (host ?? shown.host) === shown.host && (port ?? shown.port) === shown.port && (tls ?? shown.tls) === shown.tls;
+    if (untouched) form.prefill({ host, port, tls }, false);
   }
   // ?ip=6 (read here, not by the boot script, which then leaves connecting to the app: main.ts).
   const urlIp = urlFamily(location.search);

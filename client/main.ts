@@ -64,6 +64,13 @@ function boot(): void {
   const typing = screen.term.onData((data) => (typed += data));
   let submitted = false;
   const form = required('#connect-form', HTMLFormElement);
+  // The link's target is in the form from the start, and a Connect pressed before the app is here is kept even while
+  // a field is empty (Host, until the app fills in the practice server): the app checks the fields when it takes it.
+  form.noValidate = true;
+  const field = (name: string): HTMLInputElement => required(`#connect-form input[name="${name}"]`, HTMLInputElement);
+  if (host !== undefined) field('host').value = host;
+  if (port !== undefined) field('port').value = String(port);
+  if (urlTarget.tls !== undefined) field('tls').checked = urlTarget.tls;
   const onSubmit = (e: Event): void => {
     e.preventDefault();
     submitted = true;

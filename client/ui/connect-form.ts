@@ -105,6 +105,8 @@ export class ConnectForm {
       this.matchPortToTls();
       this.handlers.changed?.(this.peek());
     });
+    // The boot script kept a Connect pressed while fields were empty (main.ts); from here the browser checks them.
+    form.noValidate = false;
     this.setState('idle');
   }
 
@@ -200,7 +202,6 @@ export class ConnectForm {
     return { host: this.host.value.trim(), ...(port !== null ? { port } : {}), tls: this.tls.checked, family: familyOf(this.ip.value) };
   }
 
-  /** Implicit TLS normally means port 465; plain SMTP means 25. Only the well-known defaults are switched. */
   /**
    * Port 465 is implicit TLS (RFC 8314 §3.3): typing it ticks the box, and typing 25 or 587 (plain, then STARTTLS)
    * unticks it. Dialled in plain text, 465 says nothing at all.

@@ -182,6 +182,38 @@ describe('heloterm in Chromium', () => {
     expect(await terminalText(page)).not.toContain('example.org');
   });
 
+  it('keeps a Connect pressed while the page is loading, and shows the target a link names from the start', async () => {
+    const practice = practiceInfo();
+    // No connect=1: the link names the target, the user presses Connect, and does so before the app chunk is here.
+    const { prepare, release } = holdAppChunk();
+    const page = await pages.open(`${app().url}?host=${practice.host}&port=${practice.port}`, { viewport: VIEWPORT, prepare });
+    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the boot tips');
+    expect(await page.locator('.reply-log').count()).toBe(0); // the app has not started
+    expect(await page.inputValue('input[name="host"]')).toBe(practice.host);
+    expect(await page.inputValue('input[name="port"]')).toBe(String(practice.port));
+    // A Host left empty until the app filled it made the browser refuse the press ("Please fill out this field").
+    await page.click('button[data-action="connect"]');
+    release();
+    const text = await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the greeting');
+    expect(count(text, '-- connected to')).toBe(1);
+    expect(pages.errors).toEqual([]);
+  });
+
+  it('leaves what the user typed over the target a link named while the page was loading', async () => {
+    const practice = practiceInfo();
+    const { prepare, release } = holdAppChunk();
+    const page = await pages.open(`${app().url}?host=${practice.host}&port=${practice.port}`, { viewport: VIEWPORT, prepare });
+    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the boot tips');
+    await page.fill('input[name="port"]', '2525');
+    release();
+    await page.locator('.reply-log').waitFor({ timeout: REPLY_TIMEOUT_MS }); // the app has started
+    // The hello has been handled (it lists the ports the bridge dials): a default it brings has had its chance.
+    await expect.poll(() => page.locator('#connect-form datalist option').count()).toBeGreaterThan(0);
+    expect(await page.inputValue('input[name="host"]')).toBe(practice.host);
+    expect(await page.inputValue('input[name="port"]')).toBe('2525');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('paints the greeting before the rest of the page has loaded, and loses no key typed meanwhile', async () => {
     const practice = practiceInfo();
     // The app chunk (line editor, reply log, explanations) is held back until the test lets it through.
