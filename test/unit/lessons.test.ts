@@ -3,6 +3,7 @@
  * step cites its source), LessonRun follows scripted and recorded dialogs, and the page's pure parts (the /lesson
  * command, the ?lesson= parameter, the terminal text) say what they should.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LESSONS, findLesson, nextLesson } from '../../shared/lessons/catalogue.js';
 import { LessonRun, stepCommands, type Lesson, type LessonEvent } from '../../shared/lessons/lesson.js';
@@ -109,6 +110,17 @@ describe('the lesson catalogue', () => {
       }
     }
     expect(messages).toBeGreaterThanOrEqual(4);
+  });
+
+  it('is what the README says: as many lessons as it numbers and counts, and every id it lists for ?lesson=', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Guided lessons'), readme.indexOf('## Test it'));
+    const numbered = section.match(/^\d+\. \*\*/gm) ?? [];
+    expect(numbered.length).toBe(LESSONS.length);
+    const words = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'];
+    expect(section).toContain(`heloterm has ${words[LESSONS.length - 10]} guided lessons`);
+    const ids = /`\?lesson=` takes the lesson's number or its name: ([^;]*);/.exec(section)?.[1] ?? '';
+    expect([...ids.matchAll(/`([^`]+)`/g)].map((m) => m[1])).toEqual(LESSONS.map((l) => l.id));
   });
 
   it('finds a lesson by number or id, and nothing for anything else', () => {
