@@ -424,4 +424,25 @@ describe("a class's own lessons (--lessons) in Chromium", () => {
     expect(text).toMatch(/^552 5\.3\.4 /m);
     expect(pages.errors).toEqual([]);
   });
+
+  it('takes none of them, and says why, when the file the page is served does not read (it takes nothing on trust)', async () => {
+    // The file as served, changed on its way to the page: its first lesson takes the id of a built-in one.
+    let refused = '';
+    const page = await pages.open(app().url, {
+      prepare: (p) =>
+        p.route(/\/lessons\.json$/, async (route) => {
+          const json = (await (await route.fetch()).json()) as { lessons: { id: string }[] };
+          json.lessons[0]!.id = LESSONS[0]!.id;
+          const read = readLessonFile(json, LESSONS);
+          refused = 'problems' in read ? (read.problems[0] ?? '') : '';
+          await route.fulfill({ json });
+        }),
+    });
+    const text = await waitForTerminal(page, (t) => t.includes("the class's own lessons were not taken"), REPLY_TIMEOUT_MS, 'the note');
+    expect(refused).toContain(LESSONS[0]!.id);
+    expect(text.replace(/\s+/g, ' ')).toContain(`-- the class's own lessons were not taken: ${refused.replace(/\s+/g, ' ')}`);
+    await page.locator('.practice-hint button[data-lesson]').first().waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await page.locator('.practice-hint button[data-lesson]').count()).toBe(LESSONS.length);
+    expect(pages.errors).toEqual([]);
+  });
 });
