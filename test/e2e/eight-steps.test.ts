@@ -191,6 +191,8 @@ describe('heloterm in Chromium', () => {
     expect(await page.locator('.reply-log').count()).toBe(0); // the app has not started
     expect(await page.inputValue('input[name="host"]')).toBe(practice.host);
     expect(await page.inputValue('input[name="port"]')).toBe(String(practice.port));
+    // Nothing to disconnect yet, and nothing would take the press: not offered.
+    expect(await page.locator('button[data-action="disconnect"]').isDisabled()).toBe(true);
     // A Host left empty until the app filled it made the browser refuse the press ("Please fill out this field").
     await page.click('button[data-action="connect"]');
     release();
