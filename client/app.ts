@@ -160,14 +160,18 @@ export function startApp(boot: BootHandOver): void {
   };
   /** `/log`: the last connection to the practice server as its log has it, in Postfix's format, then explained. */
   const showPracticeLog = (): void => {
+    // Its LMTP side keeps no log of its own here: /log says so rather than show an older SMTP connection as the last.
+    const afterLmtp = lastPracticeSide === 'lmtp';
+    if (afterLmtp) view.write(formatNote("/log follows the practice server's SMTP side, logged as Postfix's smtpd logs it; its LMTP side, where you were last, keeps no log here"));
     if (practiceTrail === null || practice === null) {
-      view.write(formatNote('/log shows your last connection to the practice server as its log has it: connect to it first'));
+      if (!afterLmtp) view.write(formatNote('/log shows your last connection to the practice server as its log has it: connect to it first'));
       return;
     }
     // The bridge reaches the practice server over loopback; each connection is an smtpd process of its own.
     const lines = practiceServerLog(practiceTrail.entries, `localhost[${practice.host}]`, 2000 + practiceTrail.n, practiceTrail.n);
+    const which = practiceTrail.open ? 'connection, so far' : afterLmtp ? 'last connection to its SMTP side' : 'last connection';
     view.write(
-      formatNote(`the practice server's log of your ${practiceTrail.open ? 'connection, so far' : 'last connection'}, in the format of Postfix's smtpd (as in /var/log/mail.log):`) +
+      formatNote(`the practice server's log of your ${which}, in the format of Postfix's smtpd (as in /var/log/mail.log):`) +
         lines.map((l) => paint(SGR.dim, `   ${showControls(l)}`) + EOL).join(''),
     );
     explainSteps(readMailLog(lines.join('\n')), 'log lines');
@@ -225,6 +229,8 @@ export function startApp(boot: BootHandOver): void {
    * happened on it, with the times (epoch ms); `open` while it lasts, `n` its number on this page.
    */
   let practiceTrail: { entries: LogEntry[]; open: boolean; n: number } | null = null;
+  /** The practice server's side connected to last (null before the first): /log follows its SMTP side alone. */
+  let lastPracticeSide: 'smtp' | 'lmtp' | null = null;
   let practiceConnections = 0;
   const epoch = (at: number): number => performance.timeOrigin + at;
   const renderer = new ServerTextRenderer((reply, firstLineAt) => {
@@ -732,7 +738,11 @@ export function startApp(boot: BootHandOver): void {
         // By the address dialled: `telnet localhost <port>` reaches the practice server too, and /log follows it.
         if (practice !== null && m.address === practice.host && m.port === practice.port) {
           practiceTrail = { entries: [{ kind: 'connect', at: epoch(at) }], open: true, n: ++practiceConnections };
-        } else if (practiceTrail !== null) practiceTrail.open = false;
+          lastPracticeSide = 'smtp';
+        } else {
+          if (practiceTrail !== null) practiceTrail.open = false;
+          if (practice !== null && m.address === practice.host && m.port === practice.lmtpPort) lastPracticeSide = 'lmtp';
+        }
         clearTimeout(greetingWatch);
         // Timed from the connection (an early event handed over by the boot script came a while ago).
         greetingWatch = setTimeout(() => {

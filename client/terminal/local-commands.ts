@@ -234,7 +234,7 @@ const OWN_HELP: readonly string[] = [
   '/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer, as telnet to each would',
   '/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines',
   '/link gives the address that opens this page connected here (and at the lesson in hand), to hand out',
-  "/log shows your last connection to the practice server as its log has it (in Postfix's format), explained",
+  "/log shows your last connection to the practice server's SMTP side as its log has it (in Postfix's format), explained",
   '/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed',
   '/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge',
 ];

@@ -301,10 +301,21 @@ describe('heloterm in Chromium', () => {
     expect(text).toMatch(/^250-practice\.test /m);
     await send(page, 'QUIT', 221);
     await waitForTerminal(page, (t) => t.includes('-- closed by the server'), REPLY_TIMEOUT_MS, 'the close note');
+    // /log follows the SMTP side alone (Postfix's log): it says so, rather than "connect to it first" or an older log.
+    await page.keyboard.type('/log');
+    await page.keyboard.press('Enter');
+    const logged = await waitForTerminal(page, (t) => t.includes('where you were last, keeps no log here'), REPLY_TIMEOUT_MS, 'the /log note');
+    expect(logged).not.toContain('connect to it first');
+    expect(logged).not.toContain("the practice server's log of your");
     await page.locator('.practice-hint button[data-side="smtp"]').click();
     await waitForTerminal(page, (t) => /^220 practice\.test ESMTP /m.test(t), REPLY_TIMEOUT_MS, 'the SMTP greeting');
     expect(await page.inputValue('input[name="port"]')).toBe(String(practice.port));
     expect(await page.locator('.practice-hint strong').first().textContent()).toBe('Practice server');
+    // Back on the SMTP side, /log shows this connection, without the LMTP side's note again.
+    await page.keyboard.type('/log');
+    await page.keyboard.press('Enter');
+    const back = await waitForTerminal(page, (t) => t.includes("the practice server's log of your connection, so far"), REPLY_TIMEOUT_MS, 'the log');
+    expect(count(back, 'keeps no log here')).toBe(1);
     expect(pages.errors).toEqual([]);
   });
 
