@@ -252,7 +252,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     ports: opts.practiceOnly === true ? [] : (opts.allowedPorts ?? DEFAULT_ALLOWED_PORTS),
     publicOnly: publicTargetsOnly,
     allow,
-    practice: practice ? { address: practice.info.host, port: practice.info.port, lmtpPort: practice.info.lmtpPort } : null,
+    practice: practice ? { address: practice.info.host, port: practice.info.port, lmtpPort: practice.info.lmtpPort, tlsPort: practice.info.tlsPort } : null,
   };
 
   const sessions = new Set<Session>();

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   }
   const app = await startHeloterm(result.config.options);
   const p = app.practice?.info;
-  const practice = p ? ` (practice server ${p.domain} on ${p.host}:${p.port}, its LMTP side on port ${p.lmtpPort})` : ' (no practice server)';
+  const practice = p ? ` (practice server ${p.domain} on ${p.host}:${p.port}, its LMTP side on port ${p.lmtpPort}, implicit TLS on port ${p.tlsPort})` : ' (no practice server)';
   // The token travels in the URL fragment, which browsers never send to a server (RFC 3986 §3.5).
   process.stdout.write(`heloterm listening on ${app.launchUrl}${practice}\n`);
   // Bound to every address: the page's address for the other machines of a class (and for /link's links to work there).

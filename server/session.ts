@@ -214,7 +214,7 @@ export class Session {
       progress: this.progress,
       target: this.link?.where ?? null,
       // By the address dialled: `localhost` typed reaches it too.
-      toPractice: practice !== null && (this.link?.isTo(practice.host, practice.port) === true || this.link?.isTo(practice.host, practice.lmtpPort) === true),
+      toPractice: practice !== null && [practice.port, practice.lmtpPort, practice.tlsPort].some((port) => this.link?.isTo(practice.host, port) === true),
     };
   }
 
@@ -483,7 +483,8 @@ export class Session {
     const stored = this.opts.storedMessages;
     this.unwatchStored?.();
     this.unwatchStored = null;
-    if (practice === null || stored === undefined || address !== practice.host || (port !== practice.port && port !== practice.lmtpPort)) return;
+    if (practice === null || stored === undefined || address !== practice.host) return;
+    if (port !== practice.port && port !== practice.lmtpPort && port !== practice.tlsPort) return;
     this.onStored ??= (m) => {
       const cut = m.raw.length > MAX_STORED_CHARS;
       const to = m.to.slice(0, MAX_STORED_RECIPIENTS);

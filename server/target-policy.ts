@@ -168,14 +168,17 @@ export interface TargetPolicy {
   /** Only public unicast addresses (plus the allow-list and the practice server). */
   publicOnly: boolean;
   allow: AllowList;
-  /** The embedded practice server: exactly this address and its ports (SMTP, and LMTP if any) are always allowed. */
-  practice: { address: string; port: number; lmtpPort?: number } | null;
+  /**
+   * The embedded practice server: exactly this address and its ports (SMTP, and its LMTP and implicit TLS sides if
+   * any) are always allowed.
+   */
+  practice: { address: string; port: number; lmtpPort?: number; tlsPort?: number } | null;
 }
 
-/** The practice server's ports: SMTP, and its LMTP side. */
+/** The practice server's ports: SMTP, its LMTP side, its implicit TLS port. */
 function practicePorts(policy: TargetPolicy): number[] {
   const p = policy.practice;
-  return p === null ? [] : p.lmtpPort === undefined ? [p.port] : [p.port, p.lmtpPort];
+  return p === null ? [] : [p.port, p.lmtpPort, p.tlsPort].filter((port) => port !== undefined);
 }
 
 /** Every port a `connect` may name: the SMTP ports and the practice server's (announced in `hello`). */

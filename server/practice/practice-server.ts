@@ -7,7 +7,8 @@
  * over its quota, slow@ is accepted only after a few seconds, gone@ is accepted and then bounced. It offers DSN
  * (RFC 3461): a recipient's NOTIFY= says whether its failure is reported (the bounce) and whether its delivery is;
  * and CHUNKING (RFC 3030, chunking.ts), which smtp-server lacks: a message may come in BDAT chunks. Its LMTP side
- * (RFC 2033, lmtp.ts) listens on a port of its own and keeps what it saves in the same store.
+ * (RFC 2033, lmtp.ts) listens on a port of its own and keeps what it saves in the same store; so does a port with TLS
+ * from the first byte (RFC 8314, as 465 is for submission), the same server behind it.
  * Received messages stay in memory (the newest MAX_KEPT_MESSAGES) as stored, with the trace lines a delivering server
  * puts first, for tests and for the learner: the bridge shows each session the messages its connection sent.
  */
@@ -15,7 +16,7 @@ import { EventEmitter } from 'node:events';
 import { isIP, type AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { generate as generateCertificate } from 'selfsigned';
-import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
 import { installChunking, type ChunkingOptions } from './chunking.js';
@@ -118,6 +119,8 @@ export interface PracticeServerOptions {
   port?: number;
   /** The LMTP side's port (lmtp.ts); default: one the system picks. */
   lmtpPort?: number;
+  /** The port with TLS from the first byte (RFC 8314, as 465 is for submission); default: one the system picks. */
+  tlsPort?: number;
   host?: string;
   /** How long greylist@ defers a new (client, sender, recipient), in ms; default GREYLIST_SECONDS. */
   greylistMs?: number;
@@ -160,6 +163,11 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   /** Who wants to see the messages each client connection sends, and who that client is, by the connection's port. */
   private readonly watchers = new Map<number, { onStored: (m: ReceivedMessage) => void; client: string }>();
   private readonly smtp: SMTPServer;
+  /**
+   * The same server behind TLS from the first byte (RFC 8314 §3, as submission on port 465 is): a second listener with
+   * the same mailboxes, store and login, where the handshake comes before the greeting and STARTTLS is not offered.
+   */
+  private readonly smtps: SMTPServer;
   /** The LMTP side (lmtp.ts), on a port of its own. */
   private readonly lmtp: SMTPServer;
   private infoValue: PracticeInfo | null = null;
@@ -174,7 +182,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     super();
     this.greylistMs = opts.greylistMs ?? GREYLIST_SECONDS * 1000;
     this.slowMs = opts.slowMs ?? SLOW_SECONDS * 1000;
-    this.smtp = new SMTPServer({
+    const options: SMTPServerOptions = {
       name: PRACTICE_DOMAIN,
       banner: BANNER,
       hideENHANCEDSTATUSCODES: false,
@@ -206,11 +214,15 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
           (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
         );
       },
-    });
-    this.smtp.on('error', () => {
-      // Client misbehaviour (resets, bad TLS) is normal for a practice server: nothing to do.
-    });
-    this.patchConnections();
+    };
+    this.smtp = new SMTPServer(options);
+    this.smtps = new SMTPServer({ ...options, secure: true });
+    for (const smtp of [this.smtp, this.smtps]) {
+      smtp.on('error', () => {
+        // Client misbehaviour (resets, bad TLS) is normal for a practice server: nothing to do.
+      });
+      this.patchConnections(smtp);
+    }
     this.lmtp = lmtpServer({
       domain: PRACTICE_DOMAIN,
       mailboxes: PRACTICE_LOCAL_PARTS,
@@ -241,29 +253,38 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
 
   async listen(opts: PracticeServerOptions = {}): Promise<void> {
     const host = opts.host ?? '127.0.0.1';
-    this.smtp.updateSecureContext(await practiceCertificate());
+    const certify = (c: { key: string; cert: string }): void => {
+      this.smtp.updateSecureContext(c);
+      this.smtps.updateSecureContext(c);
+    };
+    certify(await practiceCertificate());
     // A trainer's heloterm may run for months: the certificate is made anew long before it would expire (sessions
     // already in TLS keep theirs). A failure keeps the one in use, which has weeks left.
     this.renewal = setInterval(() => {
-      practiceCertificate().then((c) => this.smtp.updateSecureContext(c), () => undefined);
+      practiceCertificate().then(certify, () => undefined);
     }, CERTIFICATE_RENEW_MS);
     this.renewal.unref();
-    const port = await listenOn(this.smtp, opts.port ?? 0, host);
-    let lmtpPort: number;
+    const listening: SMTPServer[] = [];
+    const on = async (smtp: SMTPServer, port: number | undefined): Promise<number> => {
+      const bound = await listenOn(smtp, port ?? 0, host);
+      listening.push(smtp);
+      return bound;
+    };
     try {
-      lmtpPort = await listenOn(this.lmtp, opts.lmtpPort ?? 0, host);
+      const port = await on(this.smtp, opts.port);
+      const lmtpPort = await on(this.lmtp, opts.lmtpPort);
+      const tlsPort = await on(this.smtps, opts.tlsPort);
+      this.infoValue = { host, port, lmtpPort, tlsPort, domain: PRACTICE_DOMAIN, mailboxes: [...PRACTICE_MAILBOXES] };
     } catch (err) {
-      await new Promise<void>((resolve) => this.smtp.close(() => resolve()));
+      await Promise.all(listening.map(closed));
       throw err;
     }
-    this.infoValue = { host, port, lmtpPort, domain: PRACTICE_DOMAIN, mailboxes: [...PRACTICE_MAILBOXES] };
   }
 
   close(): Promise<void> {
     if (this.renewal !== null) clearInterval(this.renewal);
     this.renewal = null;
-    const closed = (s: SMTPServer): Promise<void> => new Promise((resolve) => s.close(() => resolve()));
-    return Promise.all([closed(this.smtp), closed(this.lmtp)]).then(() => undefined);
+    return Promise.all([closed(this.smtp), closed(this.smtps), closed(this.lmtp)]).then(() => undefined);
   }
 
   private checkRecipient(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
@@ -417,8 +438,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
    * status code (see ENHANCED_OVERRIDE; smtp-server's lookup wrapped, the override consumed by the next failure reply
    * of that session).
    */
-  private patchConnections(): void {
-    const smtp = this.smtp;
+  private patchConnections(smtp: SMTPServer): void {
     const connect = smtp.connect.bind(smtp);
     const chunking: ChunkingOptions = {
       maxBytes: MAX_MESSAGE_BYTES,
@@ -440,6 +460,11 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       };
     };
   }
+}
+
+/** Closes a listener and the connections it has. */
+function closed(smtp: SMTPServer): Promise<void> {
+  return new Promise((resolve) => smtp.close(() => resolve()));
 }
 
 /** Listens; the port it listens on. */

@@ -245,10 +245,10 @@ export function decodeServerMessage(raw: string): Decoded<ServerMessage> {
       if (m.practice !== null) {
         const pr = m.practice as Obj | undefined;
         if (typeof pr !== 'object' || pr === null) return fail('hello: bad "practice"');
-        if (!isStr(pr.host) || !isPort(pr.port) || !isPort(pr.lmtpPort) || !isStr(pr.domain) || !isStrArray(pr.mailboxes)) {
+        if (!isStr(pr.host) || !isPort(pr.port) || !isPort(pr.lmtpPort) || !isPort(pr.tlsPort) || !isStr(pr.domain) || !isStrArray(pr.mailboxes)) {
           return fail('hello: bad "practice"');
         }
-        practice = { host: pr.host, port: pr.port, lmtpPort: pr.lmtpPort, domain: pr.domain, mailboxes: pr.mailboxes };
+        practice = { host: pr.host, port: pr.port, lmtpPort: pr.lmtpPort, tlsPort: pr.tlsPort, domain: pr.domain, mailboxes: pr.mailboxes };
       }
       return { ok: true, value: { v, type: 'hello', practice, allowedPorts: m.allowedPorts } };
     }

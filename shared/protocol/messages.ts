@@ -243,6 +243,8 @@ export interface PracticeInfo {
   port: number;
   /** Its LMTP side's port (RFC 2033: LHLO, one reply per recipient after the final "."), on the same address. */
   lmtpPort: number;
+  /** Its port with TLS from the first byte (RFC 8314, as 465 is for submission): the same server, no STARTTLS. */
+  tlsPort: number;
   domain: string;
   mailboxes: string[];
 }

@@ -168,8 +168,8 @@ describe('practice only (a class that must not reach real servers)', () => {
         message: `this heloterm dials only its practice server (it was started with --practice-only): port ${port} is not open`,
       }));
     }
-    // The practice ports (SMTP, LMTP), at another address.
-    for (const port of [practice!.port, practice!.lmtpPort]) {
+    // The practice ports (SMTP, LMTP, implicit TLS), at another address.
+    for (const port of [practice!.port, practice!.lmtpPort, practice!.tlsPort]) {
       client.send({ type: 'connect', host: '127.0.0.2', port, tls: 'none' });
       expect((await client.next('error')).message).toBe(`port ${port} is only open to the practice server, not to 127.0.0.2 (this heloterm dials only its practice server: --practice-only)`);
     }
@@ -178,6 +178,12 @@ describe('practice only (a class that must not reach real servers)', () => {
     client.send({ type: 'connect', host: '127.0.0.1', port: practice!.lmtpPort, tls: 'none' });
     expect((await client.nextReply()).lines[0]?.text).toMatch(/^practice\.test LMTP /);
     expect(client.all('connected').at(-1)).toMatchObject({ address: '127.0.0.1', port: practice!.lmtpPort });
+    client.send({ type: 'disconnect' });
+    await client.next('closed');
+    // And so is its port with TLS from the first byte.
+    client.send({ type: 'connect', host: '127.0.0.1', port: practice!.tlsPort, tls: 'implicit' });
+    expect((await client.next('tls')).protocol).toMatch(/^TLSv1\.[23]$/);
+    expect((await client.nextReply()).lines[0]?.text).toMatch(/^practice\.test ESMTP /);
   });
 
   it('cannot be asked for without the practice server', async () => {

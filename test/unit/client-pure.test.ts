@@ -388,7 +388,7 @@ describe('dim text that still reads (theme.ts)', () => {
 });
 
 describe('the practice server as a connect target (practice-hint.ts)', () => {
-  const practice = { host: '127.0.0.1', port: 2526, lmtpPort: 2424, domain: 'practice.test', mailboxes: [] };
+  const practice = { host: '127.0.0.1', port: 2526, lmtpPort: 2424, tlsPort: 4650, domain: 'practice.test', mailboxes: [] };
   it('is its address or localhost, on its port, in plain text, in the IP version it listens on', () => {
     for (const t of [{ host: '127.0.0.1', port: 2526 }, { host: 'localhost', port: 2526 }, { host: 'LOCALHOST.', port: 2526, family: 4 as const }, { host: '127.0.0.1', port: 2526, tls: false, family: null }]) {
       expect(isPracticeTarget(t, practice), JSON.stringify(t)).toBe(true);

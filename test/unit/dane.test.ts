@@ -47,7 +47,7 @@ describe('the page asks for DANE by itself', () => {
   const asked = (host: string, address: string, practice = false): Bare<ClientMessage>[] => {
     const sent: Bare<ClientMessage>[] = [];
     const checks = new ServerChecks({ write: () => {}, log: () => {}, send: (m) => sent.push(m) > 0, note: () => {}, pointFormAt: () => false });
-    if (practice) checks.practice = { host: address, port: 2525, lmtpPort: 2424, domain: 'practice.test', mailboxes: [] };
+    if (practice) checks.practice = { host: address, port: 2525, lmtpPort: 2424, tlsPort: 4650, domain: 'practice.test', mailboxes: [] };
     checks.connected(host, address, practice ? 2525 : 25);
     checks.secured({ authorized: true, authorizationError: null, coversHost: true });
     return sent;

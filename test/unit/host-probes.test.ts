@@ -9,7 +9,7 @@ import { LookupQueue } from '../../client/ui/lookup-queue.js';
 import type { Bare, ClientMessage, PracticeInfo } from '../../shared/protocol/messages.js';
 
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
-const PRACTICE: PracticeInfo = { host: '127.0.0.1', port: 40125, lmtpPort: 40126, domain: 'practice.test', mailboxes: ['alice@practice.test'] };
+const PRACTICE: PracticeInfo = { host: '127.0.0.1', port: 40125, lmtpPort: 40126, tlsPort: 4650, domain: 'practice.test', mailboxes: ['alice@practice.test'] };
 
 function setUp(allowedPorts: number[]) {
   const written: string[] = [];

@@ -71,13 +71,16 @@ describe('text received (rx)', () => {
     expect(d.ok).toBe(false);
   });
 
-  it('reads the practice server in hello with both its ports, and refuses one without its LMTP port', () => {
-    const practice = { host: '127.0.0.1', port: 2525, lmtpPort: 2424, domain: 'practice.test', mailboxes: ['alice@practice.test'] };
+  it('reads the practice server in hello with its three ports, and refuses one without its LMTP or TLS port', () => {
+    const practice = { host: '127.0.0.1', port: 2525, lmtpPort: 2424, tlsPort: 4650, domain: 'practice.test', mailboxes: ['alice@practice.test'] };
     const hello = (p: object): string => JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', practice: p, allowedPorts: [25, 2525, 2424] });
     expect(decodeServerMessage(hello(practice))).toMatchObject({ ok: true, value: { practice } });
     const { lmtpPort: _dropped, ...withoutLmtp } = practice;
     expect(decodeServerMessage(hello(withoutLmtp))).toEqual({ ok: false, error: 'hello: bad "practice"' });
     expect(decodeServerMessage(hello({ ...practice, lmtpPort: 70000 })).ok).toBe(false);
+    const { tlsPort: _gone, ...withoutTls } = practice;
+    expect(decodeServerMessage(hello(withoutTls))).toEqual({ ok: false, error: 'hello: bad "practice"' });
+    expect(decodeServerMessage(hello({ ...practice, tlsPort: '465' })).ok).toBe(false);
   });
 
   it('writes tx and every other message as JSON.stringify(msg(body))', () => {

@@ -161,7 +161,7 @@ describe('the relay check in the page', () => {
     local.exchange('RCPT TO:<bob@example.net>', '250 ok\r\n');
     expect(local.sent).toEqual([]);
     const practice = page();
-    practice.dns.practice = { host: '192.0.2.99', port: 2525, lmtpPort: 2424, domain: 'practice.test', mailboxes: ['alice'] };
+    practice.dns.practice = { host: '192.0.2.99', port: 2525, lmtpPort: 2424, tlsPort: 4650, domain: 'practice.test', mailboxes: ['alice'] };
     practice.dns.connected('192.0.2.99', '192.0.2.99', 2525);
     practice.exchange('RCPT TO:<bob@example.net>', '250 ok\r\n');
     expect(practice.sent).toEqual([]);
@@ -196,7 +196,7 @@ describe('the relay check in the page', () => {
 describe('/dkim in the page', () => {
   it('asks in turn with the other lookups, answers the practice domain itself, and logs the key read', () => {
     const p = page();
-    p.dns.practice = { host: '127.0.0.1', port: 2525, lmtpPort: 2424, domain: 'practice.test', mailboxes: ['alice'] };
+    p.dns.practice = { host: '127.0.0.1', port: 2525, lmtpPort: 2424, tlsPort: 4650, domain: 'practice.test', mailboxes: ['alice'] };
     p.dns.dkim('s1', 'practice.test');
     expect(p.sent).toEqual([]);
     expect(p.written.at(-1)).toContain('practice.test is the practice server\'s domain, not in DNS: it publishes no DKIM key');

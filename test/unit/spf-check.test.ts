@@ -108,7 +108,7 @@ describe('/spf in the page', () => {
     const written: string[] = [];
     const logged: LogEntry[] = [];
     const checks = new ServerChecks({ write: (t) => written.push(t), log: (e) => logged.push(e), send: (m) => sent.push(m) > 0, note: () => {}, pointFormAt: () => false });
-    checks.practice = { host: '127.0.0.1', port: 2525, lmtpPort: 2424, domain: 'practice.test', mailboxes: ['alice'] };
+    checks.practice = { host: '127.0.0.1', port: 2525, lmtpPort: 2424, tlsPort: 4650, domain: 'practice.test', mailboxes: ['alice'] };
     checks.spf('192.0.2.10', 'practice.test');
     expect(sent).toEqual([]);
     expect(written.at(-1)).toContain("practice.test is the practice server's domain, not in DNS: it publishes no SPF record");

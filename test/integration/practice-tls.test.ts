@@ -1,0 +1,122 @@
+/**
+ * The practice server's port with TLS from the first byte (RFC 8314 §3, as 465 is for submission): the same server
+ * behind a TLS handshake that comes before the greeting. Over a raw TLS socket (no STARTTLS offered, AUTH at once, a
+ * logged-in user's mail relayed, traced as ESMTPSA), over plain TCP (silence: the server waits for a ClientHello),
+ * and through the real bridge (the handshake reported, then the greeting, and the message shown back as stored).
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPracticeServer, PRACTICE_PASSWORD, PRACTICE_USER, type PracticeServer } from '../../server/practice/practice-server.js';
+import { greetedByPractice } from '../helpers/practice-client.js';
+
+let server: PracticeServer;
+beforeAll(async () => {
+  server = await startPracticeServer();
+});
+afterAll(() => server?.close());
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A client on a socket: writes lines, and reads whole replies (the last line of each: "250 …", not "250-…"). */
+function dialog(socket: net.Socket) {
+  let buffer = '';
+  const waiting: (() => void)[] = [];
+  socket.setEncoding('utf8');
+  socket.on('data', (d: string) => {
+    buffer += d;
+    waiting.splice(0).forEach((w) => w());
+  });
+  cleanups.push(async () => socket.destroy());
+  return {
+    write: (text: string) => socket.write(text),
+    /** The next `n` replies, each its lines joined by "\n". */
+    async replies(n: number): Promise<string[]> {
+      const out: string[] = [];
+      while (out.length < n) {
+        const end = /^\d{3} [^\n]*\r\n/m.exec(buffer);
+        if (end === null) {
+          await new Promise<void>((resolve) => waiting.push(resolve));
+          continue;
+        }
+        const upTo = end.index + end[0].length;
+        out.push(buffer.slice(0, upTo).trimEnd().replace(/\r\n/g, '\n'));
+        buffer = buffer.slice(upTo);
+      }
+      return out;
+    },
+    get received(): string {
+      return buffer;
+    },
+  };
+}
+
+describe("the practice server's implicit TLS port", () => {
+  it('greets only after the handshake, lists AUTH but no STARTTLS, and relays for the practice login', async () => {
+    const { host, tlsPort, port } = server.info;
+    expect(tlsPort).not.toBe(port);
+    const socket = tls.connect({ host, port: tlsPort, servername: 'practice.test', rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+    expect(socket.getProtocol()).toMatch(/^TLSv1\.[23]$/);
+    // The practice certificate, made at start: self-signed, for practice.test.
+    const cert = socket.getPeerCertificate();
+    expect(cert.subject.CN).toBe('practice.test');
+    expect(cert.issuer.CN).toBe('practice.test');
+    const c = dialog(socket);
+    expect((await c.replies(1))[0]).toMatch(/^220 practice\.test ESMTP /);
+    c.write('EHLO client.example.org\r\n');
+    const ehlo = (await c.replies(1))[0] ?? '';
+    expect(ehlo).toMatch(/^250-practice\.test /);
+    expect(ehlo).toContain('\n250-AUTH LOGIN PLAIN');
+    expect(ehlo).not.toContain('STARTTLS');
+    const plain = Buffer.from(`\0${PRACTICE_USER}\0${PRACTICE_PASSWORD}`).toString('base64');
+    c.write(`AUTH PLAIN ${plain}\r\nMAIL FROM:<trainee@example.org>\r\nRCPT TO:<someone@elsewhere.example>\r\nDATA\r\n`);
+    const [auth, mail, rcpt, data] = await c.replies(4);
+    expect(auth).toMatch(/^235 2\.7\.0 /);
+    expect(mail).toMatch(/^250 /);
+    expect(rcpt).toMatch(/^250 /); // relayed: a logged-in user, as a submission server takes it
+    expect(data).toMatch(/^354 /);
+    c.write('Subject: over implicit TLS\r\n\r\nHello.\r\n.\r\nQUIT\r\n');
+    const [queued, bye] = await c.replies(2);
+    expect(queued).toMatch(/^250 2\.6\.0 Ok: queued as /);
+    expect(bye).toMatch(/^221 /);
+    const kept = server.messages.at(-1);
+    expect(kept?.to).toEqual(['someone@elsewhere.example']);
+    expect(kept?.raw).toMatch(/\r\n\tby practice\.test \(heloterm practice server\) with ESMTPSA id /);
+  });
+
+  it('says nothing to a client that does not start TLS, as a port 465 does', async () => {
+    const socket = net.connect({ host: server.info.host, port: server.info.tlsPort });
+    const c = dialog(socket);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    c.write('EHLO client.example.org\r\n');
+    // A plain line is no ClientHello: the handshake fails and the server hangs up, having sent no greeting.
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(c.received).not.toMatch(/^220/);
+  });
+
+  it('is dialled by the bridge with implicit TLS: the handshake reported, then the greeting, the message shown back', async () => {
+    const { client, practice } = await greetedByPractice(cleanups);
+    expect(practice.tlsPort).not.toBe(practice.port);
+    expect(client.all('hello')[0]?.allowedPorts).toContain(practice.tlsPort);
+    client.send({ type: 'disconnect' });
+    await client.next('closed');
+    client.send({ type: 'connect', host: practice.host, port: practice.tlsPort, tls: 'implicit' });
+    const handshake = await client.next('tls');
+    expect([handshake.authorized, handshake.authorizationError, handshake.certificate?.subject]).toEqual([false, 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CN=practice.test']);
+    const greeting = await client.nextReply();
+    expect(greeting.code).toBe(220);
+    for (const l of ['EHLO trainee.example', 'MAIL FROM:<trainee@example.org>', 'RCPT TO:<alice@practice.test>', 'DATA']) {
+      client.line(l);
+      await client.nextReply();
+    }
+    for (const l of ['Subject: implicit TLS', '', 'Hi.', '.']) client.line(l);
+    expect((await client.nextReply()).code).toBe(250);
+    const stored = await client.next('stored');
+    expect(stored.to).toEqual(['alice@practice.test']);
+    expect(stored.text).toContain(' with ESMTPS id ');
+  });
+});
