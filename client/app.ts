@@ -38,7 +38,7 @@ import { formatReplay } from './terminal/render-transcript.js';
 import { readTranscript, replayTranscript, type ReplayStep } from '../shared/smtp/transcript-read.js';
 import { isBounce, readBounce } from '../shared/smtp/bounce-read.js';
 import { isHeaders, readHeaders } from '../shared/smtp/headers-read.js';
-import { PracticeHint, PRACTICE_ONLY, isPracticeLmtp, isPracticeTarget as isPracticeTargetOf } from './ui/practice-hint.js';
+import { PracticeHint, PRACTICE_ONLY, isPracticeTarget as isPracticeTargetOf, practiceSideOf, type PracticeSide } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { onlyOnThisMachine, shareLink } from './ui/share-link.js';
 import { asciiDomain } from './ui/idn.js';
@@ -440,7 +440,7 @@ export function startApp(boot: BootHandOver): void {
           view.write(formatNote('not connected: press Connect first, or type telnet HOST 25 (the line was not sent)'));
           return;
         }
-        if (probes.practiceOnly && !isPracticeTarget({ host: shell.host, port: shell.port, tls: shell.tls, family: shell.family })) {
+        if (probes.practiceOnly && practiceSideOf({ host: shell.host, port: shell.port, tls: shell.tls, family: shell.family }, practice) === null) {
           view.write(formatNote(`${shell.tool}: ${PRACTICE_ONLY}; press Connect to reach it (the line was not sent)`));
           return;
         }
@@ -483,17 +483,20 @@ export function startApp(boot: BootHandOver): void {
 
   /** The practice server's description, while it is the target; the lesson bar takes its place during a lesson. */
   const updateHint = (t: Partial<ConnectTarget>): void => {
-    const side = isPracticeTarget(t) ? 'smtp' : isPracticeLmtp(t, practice) ? 'lmtp' : null;
+    const side = practiceSideOf(t, practice);
     if (side !== null && practice !== null && !lessonBar.visible) hint.show(practice, probes.practiceOnly, side);
     else hint.hide();
   };
 
-  /** Where the practice server's SMTP or LMTP side is; null without a practice server. */
-  const practiceSide = (side: 'smtp' | 'lmtp'): ConnectTarget | null =>
-    practice === null ? null : { host: practice.host, port: side === 'lmtp' ? practice.lmtpPort : practice.port, tls: false, family: null };
+  /** Where a side of the practice server is (SMTP, LMTP, implicit TLS); null without a practice server. */
+  const practiceSide = (side: PracticeSide): ConnectTarget | null => {
+    if (practice === null) return null;
+    const port = side === 'lmtp' ? practice.lmtpPort : side === 'tls' ? practice.tlsPort : practice.port;
+    return { host: practice.host, port, tls: side === 'tls', family: null };
+  };
 
-  /** The practice server's SMTP or LMTP side, from the hint's button: the form points there, and it connects. */
-  const connectToSide = (side: 'smtp' | 'lmtp'): void => {
+  /** A side of the practice server, from the hint's buttons: the form points there, and it connects. */
+  const connectToSide = (side: PracticeSide): void => {
     const target = practiceSide(side);
     if (target === null) return;
     if (state !== 'idle') {
@@ -536,8 +539,8 @@ export function startApp(boot: BootHandOver): void {
     // The practice server's side the lesson is written for (its LMTP side for lesson.target "lmtp"): a form pointed
     // at the other side follows, and a session open on the other side is not the lesson's.
     const lmtp = lesson.target === 'lmtp';
-    const atPractice = (t: Partial<ConnectTarget>): boolean => isPracticeTarget(t) || isPracticeLmtp(t, practice);
-    const onSide = (t: Partial<ConnectTarget>): boolean => (lmtp ? isPracticeLmtp(t, practice) : isPracticeTarget(t));
+    const atPractice = (t: Partial<ConnectTarget>): boolean => practiceSideOf(t, practice) !== null;
+    const onSide = (t: Partial<ConnectTarget>): boolean => practiceSideOf(t, practice) === (lmtp ? 'lmtp' : 'smtp');
     const side = practiceSide(lmtp ? 'lmtp' : 'smtp');
     if (state === 'idle' && side !== null && atPractice(form.peek()) && !onSide(form.peek())) pointFormAt(side);
     // A session on the practice server's other side is not the lesson's; one elsewhere is, as before (with the note).
@@ -735,8 +738,9 @@ export function startApp(boot: BootHandOver): void {
         if (failedAddresses.length > 0) view.write(formatNote(showControls(fallbackNote(failedAddresses, m.address, !failedOtherwise))));
         failedAddresses = [];
         failedOtherwise = false;
-        // By the address dialled: `telnet localhost <port>` reaches the practice server too, and /log follows it.
-        if (practice !== null && m.address === practice.host && m.port === practice.port) {
+        // By the address dialled: `telnet localhost <port>` reaches the practice server too, and /log follows it (on
+        // its port with TLS first too: the same smtpd behind another listener, as Postfix's smtps service is).
+        if (practice !== null && m.address === practice.host && (m.port === practice.port || m.port === practice.tlsPort)) {
           practiceTrail = { entries: [{ kind: 'connect', at: epoch(at) }], open: true, n: ++practiceConnections };
           lastPracticeSide = 'smtp';
         } else {
@@ -746,7 +750,11 @@ export function startApp(boot: BootHandOver): void {
         clearTimeout(greetingWatch);
         // Timed from the connection (an early event handed over by the boot script came a while ago).
         greetingWatch = setTimeout(() => {
-          if (state === 'connected' && !model.greeted) view.write(formatNote(silentGreeting(m.port, model.state.tls)));
+          if (state === 'connected' && !model.greeted) {
+            // The practice server's TLS port is implicit TLS, as 465 is.
+            const implicitPort = m.port === SUBMISSIONS_PORT || (practice !== null && m.address === practice.host && m.port === practice.tlsPort);
+            view.write(formatNote(silentGreeting(m.port, model.state.tls, implicitPort)));
+          }
         }, Math.max(0, at + GREETING_SILENCE_MS - performance.now()));
         return;
       case 'tls':

@@ -28,12 +28,25 @@ export function isPracticeTarget(t: Partial<ConnectTarget>, practice: PracticeIn
  * but the practice server's (its hello). Pure.
  */
 export function dialsOnlyPractice(practice: PracticeInfo | null, allowedPorts: readonly number[]): boolean {
-  return practice !== null && allowedPorts.every((p) => p === practice.port || p === practice.lmtpPort);
+  return practice !== null && allowedPorts.every((p) => p === practice.port || p === practice.lmtpPort || p === practice.tlsPort);
 }
 
 /** Whether a connect target is the practice server's LMTP side (as isPracticeTarget, on its LMTP port). Pure. */
 export function isPracticeLmtp(t: Partial<ConnectTarget>, practice: PracticeInfo | null): boolean {
   return practice !== null && isPracticeTarget({ ...t, port: t.port === practice.lmtpPort ? practice.port : -1 }, practice);
+}
+
+/** Whether a connect target is the practice server's port with TLS from the first byte, dialled so (implicit). Pure. */
+export function isPracticeTls(t: Partial<ConnectTarget>, practice: PracticeInfo | null): boolean {
+  return practice !== null && t.tls === true && isPracticeTarget({ ...t, tls: false, port: t.port === practice.tlsPort ? practice.port : -1 }, practice);
+}
+
+/** The practice server's sides: plain SMTP (STARTTLS), LMTP (lmtp.ts), and SMTP with TLS from the first byte. */
+export type PracticeSide = 'smtp' | 'lmtp' | 'tls';
+
+/** Which side of the practice server a connect target is, or null for another server. Pure. */
+export function practiceSideOf(t: Partial<ConnectTarget>, practice: PracticeInfo | null): PracticeSide | null {
+  return isPracticeTarget(t, practice) ? 'smtp' : isPracticeLmtp(t, practice) ? 'lmtp' : isPracticeTls(t, practice) ? 'tls' : null;
 }
 
 /** Said where a page on a bridge that dials its practice server alone is asked for another server. */
@@ -64,7 +77,7 @@ export class PracticeHint {
    */
   constructor(
     private readonly onLesson: (lesson: Lesson) => void,
-    private readonly onSide: (side: 'smtp' | 'lmtp') => void,
+    private readonly onSide: (side: PracticeSide) => void,
     private readonly inClass = false,
   ) {
     this.element = document.createElement('section');
@@ -77,10 +90,10 @@ export class PracticeHint {
    * `only`: the bridge dials the practice server alone (dialsOnlyPractice), said in the hint; `side`: which of its
    * ports the target is (the other is offered by a button).
    */
-  show(info: PracticeInfo, only = false, side: 'smtp' | 'lmtp' = 'smtp'): void {
+  show(info: PracticeInfo, only = false, side: PracticeSide = 'smtp'): void {
     const intro = document.createElement('p');
     const label = document.createElement('strong');
-    label.textContent = side === 'smtp' ? 'Practice server' : 'Practice server, LMTP side';
+    label.textContent = side === 'smtp' ? 'Practice server' : side === 'lmtp' ? 'Practice server, LMTP side' : 'Practice server, implicit TLS';
     const domain = document.createElement('code');
     domain.textContent = info.domain;
     intro.append(label, ' for the domain ', domain, ' with the mailboxes ');
@@ -143,22 +156,29 @@ export class PracticeHint {
   }
 
   /**
-   * Its LMTP side (RFC 2033), where an MTA hands mail to the mailboxes, as to Dovecot: what differs, and a button to
-   * connect there; on the LMTP side, a button back to SMTP.
+   * Its other sides: LMTP (RFC 2033), where an MTA hands mail to the mailboxes, as to Dovecot, and TLS from the first
+   * byte (RFC 8314), as on port 465: what differs, and a button to connect to each; on either, a button back to SMTP.
    */
-  private sideNote(info: PracticeInfo, side: 'smtp' | 'lmtp'): HTMLElement {
+  private sideNote(info: PracticeInfo, side: PracticeSide): HTMLElement {
     const span = document.createElement('span');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'quiet side';
-    const other = side === 'smtp' ? 'lmtp' : 'smtp';
-    button.dataset.side = other;
-    button.textContent = other === 'lmtp' ? `connect to LMTP, port ${info.lmtpPort}` : `back to SMTP, port ${info.port}`;
-    button.addEventListener('click', () => this.onSide(other));
-    const lhlo = document.createElement('code');
-    lhlo.textContent = 'LHLO';
-    if (side === 'smtp') span.append('Its LMTP side, as Dovecot\'s: ', button, '.');
-    else span.append('This is where a mail server hands mail to the mailboxes (RFC 2033): it takes ', lhlo, ' instead of EHLO, and answers the final "." once per recipient (', button, ').');
+    const button = (to: PracticeSide): HTMLButtonElement => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'quiet side';
+      b.dataset.side = to;
+      b.textContent = to === 'lmtp' ? `LMTP, port ${info.lmtpPort}` : to === 'tls' ? `implicit TLS, port ${info.tlsPort}` : `back to SMTP, port ${info.port}`;
+      b.title = to === 'lmtp' ? 'Connect to its LMTP side' : to === 'tls' ? 'Connect to its port with TLS from the first byte' : 'Connect to its SMTP port';
+      b.addEventListener('click', () => this.onSide(to));
+      return b;
+    };
+    const code = (text: string): HTMLElement => {
+      const c = document.createElement('code');
+      c.textContent = text;
+      return c;
+    };
+    if (side === 'smtp') span.append('Its other sides: ', button('lmtp'), " (as Dovecot's) and ", button('tls'), ' (as 465).');
+    else if (side === 'lmtp') span.append('This is where a mail server hands mail to the mailboxes (RFC 2033): it takes ', code('LHLO'), ' instead of EHLO, and answers the final "." once per recipient (', button('smtp'), ').');
+    else span.append('Here TLS comes first, as on port 465 (RFC 8314): the handshake before the greeting, no ', code('STARTTLS'), ', and ', code('AUTH'), ' at once (', button('smtp'), ').');
     return span;
   }
 

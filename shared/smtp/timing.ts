@@ -186,10 +186,11 @@ const MAIL_PORTS: ReadonlySet<number> = new Set([SMTP_PORT, SUBMISSION_PORT, SUB
 /**
  * What it means that a server on `port` (with implicit TLS or not) has said nothing GREETING_SILENCE_MS after the
  * connection: telnet shows a blank screen; a person needs to know whether to wait or to change something.
+ * `implicitPort`: the port is known to take TLS from the first byte, as 465 is (the practice server's TLS port).
  */
-export function silentGreeting(port: number, tls: boolean): string {
-  if (port === SUBMISSIONS_PORT && !tls) {
-    return `no greeting after ${formatWait(GREETING_SILENCE_MS)}: port 465 is implicit TLS (RFC 8314 §3.3), where the server waits for a TLS handshake and says nothing in plain text. Press Disconnect, tick implicit TLS and connect again.`;
+export function silentGreeting(port: number, tls: boolean, implicitPort = port === SUBMISSIONS_PORT): string {
+  if (implicitPort && !tls) {
+    return `no greeting after ${formatWait(GREETING_SILENCE_MS)}: port ${port} is implicit TLS (RFC 8314 §3.3), where the server waits for a TLS handshake and says nothing in plain text. Press Disconnect, tick implicit TLS and connect again.`;
   }
   const other = MAIL_PORTS.has(port) ? '' : ` Or what listens on port ${port} is no mail server, and waits for its client to talk first.`;
   return `no greeting yet after ${formatWait(GREETING_SILENCE_MS)}: servers hold it back on purpose (Postfix's postscreen, Sendmail's greet_pause) or while they look up your address in DNS; a client waits up to 5 minutes for it (RFC 5321 §4.5.3.2). heloterm holds what you type until it comes.${other}`;

@@ -290,7 +290,7 @@ describe('heloterm in Chromium', () => {
     const page = await openPage();
     await poll(async () => (await page.inputValue('input[name="port"]')) === String(practice.port), 5000, 'the port prefill');
     const toLmtp = page.locator('.practice-hint button[data-side="lmtp"]');
-    expect(await toLmtp.textContent()).toBe(`connect to LMTP, port ${practice.lmtpPort}`);
+    expect(await toLmtp.textContent()).toBe(`LMTP, port ${practice.lmtpPort}`);
     await toLmtp.click();
     await waitForTerminal(page, (t) => /^220 practice\.test LMTP /m.test(t), REPLY_TIMEOUT_MS, 'the LMTP greeting');
     expect(await page.inputValue('input[name="port"]')).toBe(String(practice.lmtpPort));
@@ -316,6 +316,47 @@ describe('heloterm in Chromium', () => {
     await page.keyboard.press('Enter');
     const back = await waitForTerminal(page, (t) => t.includes("the practice server's log of your connection, so far"), REPLY_TIMEOUT_MS, 'the log');
     expect(count(back, 'keeps no log here')).toBe(1);
+    expect(pages.errors).toEqual([]);
+  });
+
+  it('connects to the practice server with TLS from the first byte from its description, as on 465, and back', async () => {
+    const practice = practiceInfo();
+    const page = await openPage();
+    await poll(async () => (await page.inputValue('input[name="port"]')) === String(practice.port), 5000, 'the port prefill');
+    const toTls = page.locator('.practice-hint button[data-side="tls"]');
+    expect(await toTls.textContent()).toBe(`implicit TLS, port ${practice.tlsPort}`);
+    await toTls.click();
+    // The handshake before the greeting: the certificate report, then the 220.
+    const greeted = await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the greeting over TLS');
+    expect(greeted.indexOf('-- TLS active')).toBeGreaterThan(-1);
+    expect(greeted.indexOf('-- TLS active')).toBeLessThan(greeted.indexOf('220 practice.test ESMTP'));
+    expect(await page.inputValue('input[name="port"]')).toBe(String(practice.tlsPort));
+    expect(await page.isChecked('input[name="tls"]')).toBe(true);
+    expect(await page.locator('.practice-hint strong').first().textContent()).toBe('Practice server, implicit TLS');
+    expect(await page.locator('.practice-hint').textContent()).toContain('Here TLS comes first, as on port 465 (RFC 8314)');
+    // No STARTTLS to offer on a connection that is TLS already; AUTH at once.
+    const ehlo = await send(page, 'EHLO trainee.example', 250);
+    expect(ehlo).toMatch(/^250-AUTH LOGIN PLAIN/m);
+    expect(ehlo).not.toMatch(/^250-STARTTLS/m);
+    await send(page, 'QUIT', 221);
+    await waitForTerminal(page, (t) => t.includes('-- closed by the server'), REPLY_TIMEOUT_MS, 'the close note');
+    await page.locator('.practice-hint button[data-side="smtp"]').click();
+    await waitForTerminal(page, (t) => count(t, '220 practice.test ESMTP') === 2, REPLY_TIMEOUT_MS, 'the plain greeting');
+    expect(await page.inputValue('input[name="port"]')).toBe(String(practice.port));
+    expect(await page.isChecked('input[name="tls"]')).toBe(false);
+    expect(await page.locator('.practice-hint strong').first().textContent()).toBe('Practice server');
+    expect(pages.errors).toEqual([]);
+  });
+
+  it('says the practice server\'s TLS port waits for a handshake when it is dialled in plain text, as 465 does', async () => {
+    const practice = practiceInfo();
+    const page = await openPage();
+    await poll(async () => (await page.inputValue('input[name="port"]')) === String(practice.port), 5000, 'the port prefill');
+    await page.fill('input[name="port"]', String(practice.tlsPort));
+    expect(await page.isChecked('input[name="tls"]')).toBe(false);
+    await page.click('button[data-action="connect"]');
+    const text = await waitForTerminal(page, (t) => t.includes('no greeting after'), REPLY_TIMEOUT_MS, 'the silence explained');
+    expect(text).toContain(`no greeting after 5.0 s: port ${practice.tlsPort} is implicit TLS (RFC 8314 §3.3)`);
     expect(pages.errors).toEqual([]);
   });
 

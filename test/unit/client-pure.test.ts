@@ -19,7 +19,8 @@ import { ReplyParser } from '../../shared/smtp/parser.js';
 import { completeHeaderLine, completeLine, localCommand } from '../../client/terminal/local-commands.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
 import { chosenTheme, contrast, dimColour, dimRules } from '../../client/ui/theme.js';
-import { isPracticeTarget } from '../../client/ui/practice-hint.js';
+import { dialsOnlyPractice, isPracticeTarget, isPracticeTls, practiceSideOf, type PracticeSide } from '../../client/ui/practice-hint.js';
+import type { ConnectTarget } from '../../client/ui/connect-form.js';
 import { asciiAddressDomain, asciiDomain } from '../../client/ui/idn.js';
 import { onlyOnThisMachine, shareLink } from '../../client/ui/share-link.js';
 import { familyClash, familyOf, urlFamily } from '../../client/ui/connect-form.js';
@@ -398,5 +399,24 @@ describe('the practice server as a connect target (practice-hint.ts)', () => {
     }
     expect(isPracticeTarget({ host: '127.0.0.1', port: 2526 }, null)).toBe(false);
     expect(isPracticeTarget({ host: 'localhost', port: 2526, family: 6 }, { ...practice, host: '::1' })).toBe(true);
+  });
+
+  it('tells its sides apart: SMTP in plain text, LMTP, and its TLS port dialled with TLS from the first byte', () => {
+    const cases: [Partial<ConnectTarget>, PracticeSide | null][] = [
+      [{ host: '127.0.0.1', port: 2526 }, 'smtp'],
+      [{ host: 'localhost', port: 2424, tls: false }, 'lmtp'],
+      [{ host: '127.0.0.1', port: 4650, tls: true }, 'tls'],
+      [{ host: 'localhost', port: 4650, tls: true, family: 4 }, 'tls'],
+      // Its TLS port in plain text is not a side (it would wait for a handshake), nor its other ports over TLS.
+      [{ host: '127.0.0.1', port: 4650, tls: false }, null],
+      [{ host: '127.0.0.1', port: 2424, tls: true }, null],
+      [{ host: '127.0.0.2', port: 4650, tls: true }, null],
+      [{ host: '127.0.0.1', port: 4650, tls: true, family: 6 }, null],
+    ];
+    for (const [t, side] of cases) expect(practiceSideOf(t, practice), JSON.stringify(t)).toBe(side);
+    expect(isPracticeTls({ host: '127.0.0.1', port: 4650, tls: true }, null)).toBe(false);
+    // A bridge that dials its practice server alone allows its three ports and no other.
+    expect(dialsOnlyPractice(practice, [2526, 2424, 4650])).toBe(true);
+    expect(dialsOnlyPractice(practice, [2526, 2424, 4650, 25])).toBe(false);
   });
 });

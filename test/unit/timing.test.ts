@@ -140,6 +140,10 @@ describe('silentGreeting: a server that says nothing after the connection', () =
       'no greeting after 5.0 s: port 465 is implicit TLS (RFC 8314 §3.3), where the server waits for a TLS handshake and says nothing in plain text. Press Disconnect, tick implicit TLS and connect again.',
     );
   });
+  it('says so of another port known to take TLS first (the practice server\'s), and nothing of it over TLS', () => {
+    expect(silentGreeting(40127, false, true)).toMatch(/^no greeting after 5\.0 s: port 40127 is implicit TLS \(RFC 8314 §3\.3\)/);
+    expect(silentGreeting(40127, true, true)).toMatch(/^no greeting yet after 5\.0 s: servers hold it back on purpose/);
+  });
   it('says a mail server may hold its greeting back, and that lines are held meanwhile', () => {
     for (const [port, tls] of [[25, false], [587, false], [465, true], [2525, false]] as const) {
       const text = silentGreeting(port, tls);
