@@ -88,7 +88,7 @@ export class PracticeHint {
 
   /**
    * `only`: the bridge dials the practice server alone (dialsOnlyPractice), said in the hint; `side`: which of its
-   * ports the target is (the other is offered by a button).
+   * ports the target is (the others are offered by buttons).
    */
   show(info: PracticeInfo, only = false, side: PracticeSide = 'smtp'): void {
     const intro = document.createElement('p');
