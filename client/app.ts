@@ -536,19 +536,20 @@ export function startApp(boot: BootHandOver): void {
    * form points at it (a lesson button), where a typed `/lesson` leaves connecting to its first step.
    */
   const startLesson = (lesson: Lesson, connect: boolean): void => {
-    // The practice server's side the lesson is written for (its LMTP side for lesson.target "lmtp"): a form pointed
-    // at the other side follows, and a session open on the other side is not the lesson's.
-    const lmtp = lesson.target === 'lmtp';
+    // The practice server's side the lesson is written for (lesson.target: its LMTP side, its implicit TLS port): a
+    // form pointed at another side follows, and a session open on another side is not the lesson's.
+    const want: PracticeSide = lesson.target ?? 'smtp';
     const atPractice = (t: Partial<ConnectTarget>): boolean => practiceSideOf(t, practice) !== null;
-    const onSide = (t: Partial<ConnectTarget>): boolean => practiceSideOf(t, practice) === (lmtp ? 'lmtp' : 'smtp');
-    const side = practiceSide(lmtp ? 'lmtp' : 'smtp');
+    const onSide = (t: Partial<ConnectTarget>): boolean => practiceSideOf(t, practice) === want;
+    const side = practiceSide(want);
     if (state === 'idle' && side !== null && atPractice(form.peek()) && !onSide(form.peek())) pointFormAt(side);
     // A session on the practice server's other side is not the lesson's; one elsewhere is, as before (with the note).
     const open: Partial<ConnectTarget> = { host: dialled, port: dialledPort, tls: dialledTls, family: dialledFamily };
     const otherSide = state !== 'idle' && atPractice(open) && !onSide(open);
     const greeted = state === 'connected' && !otherSide && model.greeted && model.state.phase !== 'closed';
     if (otherSide) {
-      view.write(formatNote(`lesson "${lesson.short}" is for the practice server's ${lmtp ? 'LMTP' : 'SMTP'} side: end this connection (QUIT, or Disconnect), then start it again`));
+      const where = want === 'lmtp' ? 'LMTP side' : want === 'tls' ? 'implicit TLS port' : 'SMTP side';
+      view.write(formatNote(`lesson "${lesson.short}" is for the practice server's ${where}: end this connection (QUIT, or Disconnect), then start it again`));
       return;
     }
     if (!atPractice(form.peek())) {

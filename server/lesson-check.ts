@@ -80,21 +80,22 @@ class Replies {
   }
 }
 
-/** Plays one lesson on a new connection to the practice server at host:port. */
-async function play(lesson: Lesson, host: string, port: number): Promise<LessonVerdict> {
+/** Plays one lesson on a new connection to the practice server at host:port (`implicit`: TLS from the first byte). */
+async function play(lesson: Lesson, host: string, port: number, implicit = false): Promise<LessonVerdict> {
   const run = new LessonRun(lesson);
   const model = new SessionModel();
   const failed = (index: number, why: string): LessonVerdict => ({ id: lesson.id, steps: lesson.steps.length, failed: { step: index + 1, task: lesson.steps[index]?.task ?? '', why } });
-  let socket: net.Socket = net.connect({ host, port });
+  // The practice certificate is self-signed: it is the practice server's own, dialled by address.
+  let socket: net.Socket = implicit ? tls.connect({ host, port, rejectUnauthorized: false }) : net.connect({ host, port });
   socket.on('error', () => undefined);
   const replies = new Replies(socket);
   const events: LessonEvent[] = [...run.start(false)];
   try {
     await new Promise<void>((ok, fail) => {
-      socket.once('connect', () => ok());
+      socket.once(implicit ? 'secureConnect' : 'connect', () => ok());
       socket.once('error', fail);
     });
-    model.connected();
+    model.connected(implicit);
     const seen: string[] = [];
     const receive = async (): Promise<boolean> => {
       const reply = await replies.next(REPLY_WAIT_MS);
@@ -158,7 +159,10 @@ export async function checkLessons(lessons: readonly Lesson[]): Promise<LessonVe
   const practice = await startPracticeServer({ port: 0, host: '127.0.0.1', greylistMs: GREYLIST_MS, slowMs: SLOW_MS });
   try {
     const out: LessonVerdict[] = [];
-    for (const lesson of lessons) out.push(await play(lesson, practice.info.host, lesson.target === 'lmtp' ? practice.info.lmtpPort : practice.info.port));
+    const { host, port, lmtpPort, tlsPort } = practice.info;
+    for (const lesson of lessons) {
+      out.push(await play(lesson, host, lesson.target === 'lmtp' ? lmtpPort : lesson.target === 'tls' ? tlsPort : port, lesson.target === 'tls'));
+    }
     return out;
   } finally {
     await practice.close();

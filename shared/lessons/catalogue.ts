@@ -660,6 +660,53 @@ export const LESSONS: readonly Lesson[] = [
       { ...QUIT, learn: `221: the server closes the connection. The MTA now has one delivery done and one to bounce (or retry, if it takes 552 as a full mailbox that may empty): ${FULL_MAILBOX}@'s alone.` },
     ],
   },
+  {
+    id: 'implicit-tls',
+    title: 'TLS from the first byte: submission on port 465',
+    short: 'Implicit TLS',
+    goal: 'Send mail as a mail program does on port 465 (RFC 8314): TLS before the greeting, no STARTTLS, and a login at once; the way RFC 8314 prefers to STARTTLS on 587.',
+    target: 'tls',
+    steps: [
+      {
+        ...CONNECT,
+        task: 'Connect to the practice server\'s port with TLS from the first byte, as port 465 is: press Connect (the form points there, with implicit TLS ticked). The TLS handshake comes first: heloterm shows the certificate, then the greeting.',
+        learn: '220, after the handshake: on this port not a byte of SMTP goes in plain text. A client that dials it without TLS gets nothing at all: the server waits for a TLS ClientHello, not for EHLO.',
+        source: 'RFC 8314 §3.3; RFC 5321 §4.2.3',
+      },
+      {
+        ...EHLO,
+        expect: { answers: ['EHLO', 'HELO'], code: 250, tls: true },
+        learn: '250: no STARTTLS among the extensions, as the session is encrypted already, and AUTH offered at once (on port 25 or 587 a careful server offers it only after STARTTLS).',
+        retry: 'This EHLO went out in plain text: connect with implicit TLS ticked.',
+        source: 'RFC 8314 §3.3; RFC 4954 §4',
+      },
+      {
+        task: 'Log in as user trainee with password practice (AUTH PLAIN takes "\\0trainee\\0practice" in base64), at once: no STARTTLS first.',
+        type: ['AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U='],
+        expect: { answers: ['AUTH'], code: 235 },
+        learn: '235: logged in, the password encrypted from the first byte, where lesson 5 got 538 for the same line before STARTTLS. Nothing was ever sent in the clear that an attacker on the path could strip STARTTLS from.',
+        retry: 'Send the practice login as shown (AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U=); a second AUTH after a success gets 503.',
+        source: 'RFC 4954 §4, §6; RFC 8314 §3',
+      },
+      MAIL_FROM,
+      {
+        task: 'Name a recipient in another domain: a submission server relays for its users.',
+        type: ['RCPT TO:<someone@example.com>'],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250: logged in, the server relays for you, as lesson 5 showed on the STARTTLS port. (The practice server keeps the message and delivers it nowhere.)',
+        retry: 'This step wants the 250 of a relay for a logged-in user: log in first (235), then MAIL FROM, then this RCPT TO.',
+        source: 'RFC 6409 §3.3, §4.3',
+      },
+      DATA,
+      headedMessage(
+        'sent over implicit TLS',
+        'Hello from port 465.',
+        '250: the server has the message. Its Received: line says "with ESMTPSA": ESMTP, S for TLS, A for a login (RFC 3848), as for lesson 5\'s, though here TLS came first.',
+        'RFC 5321 §4.4; RFC 3848',
+      ),
+      { ...QUIT, learn: '221: the server closes the connection. Mail programs take port 465 with TLS at once, or 587 with STARTTLS; RFC 8314 asks them to prefer 465, as a STARTTLS that an attacker strips leaves the login in the clear.' },
+    ],
+  },
 ];
 
 /** A lesson by its number in the list (from 1) or its id; undefined when there is none. */

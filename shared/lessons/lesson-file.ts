@@ -122,7 +122,9 @@ function readLesson(x: unknown, taken: ReadonlySet<string>): Lesson | string {
   if (!isText(title, LIMITS.title)) return named(textProblem('title', title, LIMITS.title));
   if (!isText(short, LIMITS.short)) return named(textProblem('short', short, LIMITS.short) + ' (it is the lesson\'s button)');
   if (!isText(goal, LIMITS.goal)) return named(textProblem('goal', goal, LIMITS.goal));
-  if (target !== undefined && target !== 'lmtp') return named('"target" is "lmtp" (the practice server\'s LMTP side) or left out (its SMTP side)');
+  if (target !== undefined && target !== 'lmtp' && target !== 'tls') {
+    return named('"target" is "lmtp" (the practice server\'s LMTP side), "tls" (its port with TLS from the first byte) or left out (its SMTP side)');
+  }
   if (!Array.isArray(steps) || steps.length < 2 || steps.length > MAX_LESSON_STEPS) return named(`"steps" must list 2 to ${MAX_LESSON_STEPS} steps`);
   const read: LessonStep[] = [];
   for (const [i, s] of steps.entries()) {
@@ -135,7 +137,7 @@ function readLesson(x: unknown, taken: ReadonlySet<string>): Lesson | string {
   const local = read.filter((s) => 'local' in s.expect);
   if (local.length > 1 || (local.length === 1 && !('local' in (read.at(-1)?.expect ?? {})))) return named("at most one of heloterm's own commands, as its last step");
   if (read.at(-1 - local.length)?.type.join() !== 'QUIT') return named('it ends with "quit" (then at most one of heloterm\'s own commands)');
-  return { id, title, short, goal, steps: read, ...(target === 'lmtp' ? { target } : {}) };
+  return { id, title, short, goal, steps: read, ...(target === 'lmtp' || target === 'tls' ? { target } : {}) };
 }
 
 /**

@@ -63,10 +63,11 @@ export interface Lesson {
   goal: string;
   steps: readonly LessonStep[];
   /**
-   * The practice server's side it is written for: "lmtp", its LMTP side (RFC 2033: LHLO, one reply per recipient),
-   * where a lesson connects instead of the SMTP side (the default).
+   * The practice server's side it is written for, where a lesson connects instead of the SMTP side (the default):
+   * "lmtp", its LMTP side (RFC 2033: LHLO, one reply per recipient), or "tls", its port with TLS from the first byte
+   * (RFC 8314, as 465 is), dialled with implicit TLS.
    */
-  target?: 'lmtp';
+  target?: 'lmtp' | 'tls';
 }
 
 export type LessonEvent =

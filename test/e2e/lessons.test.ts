@@ -268,6 +268,21 @@ describe('guided lessons in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('the implicit TLS lesson connects with TLS from the first byte from its link: the certificate before the greeting', async () => {
+    const lesson = findLesson('implicit-tls')!;
+    const page = await playThrough(lesson);
+    const text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
+    expect(text.indexOf('-- TLS active')).toBeGreaterThan(-1);
+    expect(text.indexOf('-- TLS active')).toBeLessThan(text.indexOf('220 practice.test ESMTP'));
+    expect(text).not.toMatch(/^250-STARTTLS/m);
+    expect(text).toMatch(/^235 2\.7\.0 /m);
+    expect(text).toContain(' with ESMTPSA id ');
+    expect(text).not.toContain('↺');
+    expect(await page.inputValue('input[name="port"]')).toBe(String(app().practice?.info.tlsPort));
+    expect(await page.isChecked('input[name="tls"]')).toBe(true);
+    expect(pages.errors).toEqual([]);
+  });
+
   it("the admin checks lesson ends with /tls versions: the step passes once the probe's answer is shown", async () => {
     const lesson = findLesson('checks')!;
     expect(lesson.steps.at(-1)?.type).toEqual(['/tls versions']);

@@ -48,9 +48,11 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     events.push(...run.afterReply(ex));
   };
   const practice = (await client.next('hello')).practice!;
-  client.send({ type: 'connect', host: practice.host, port: run.lesson.target === 'lmtp' ? practice.lmtpPort : practice.port, tls: 'none' });
+  const { target } = run.lesson;
+  const port = target === 'lmtp' ? practice.lmtpPort : target === 'tls' ? practice.tlsPort : practice.port;
+  client.send({ type: 'connect', host: practice.host, port, tls: target === 'tls' ? 'implicit' : 'none' });
   await client.next('connected');
-  model.connected();
+  model.connected(target === 'tls');
   await receive();
   while (!run.finished) {
     const step = run.current!;

@@ -51,7 +51,7 @@ describe('a lesson file', () => {
     ['a line not the command awaited', variant((l) => ((l.steps[3] as { type: string[] }).type = ['RCPT TO:<bob@practice.test>'])), 'step 4: "RCPT TO:<bob@practice.test>" is not one of the commands the step waits for (MAIL)'],
     ['a BDAT chunk its lines overrun', variant((l) => l.steps.splice(4, 0, { task: 'Send a chunk.', type: ['BDAT 5', 'Hello'], expect: { answers: ['BDAT'], code: 250 }, learn: 'The server has the chunk and waits for more.', source: 'RFC 3030 §2' })), 'step 5: the lines after "BDAT 5" do not make up its chunk exactly'],
     ['a BDAT chunk its lines leave short', variant((l) => l.steps.splice(4, 0, { task: 'Send a chunk.', type: ['BDAT 9', 'Hello'], expect: { answers: ['BDAT'], code: 250 }, learn: 'The server has the chunk and waits for more.', source: 'RFC 3030 §2' })), 'do not make up its chunk exactly'],
-    ['an unknown target', variant((l) => Object.assign(l, { target: 'imap' })), '"target" is "lmtp" (the practice server\'s LMTP side) or left out'],
+    ['an unknown target', variant((l) => Object.assign(l, { target: 'imap' })), '"target" is "lmtp" (the practice server\'s LMTP side), "tls" (its port with TLS from the first byte) or left out'],
     ['a failure without retry', variant((l) => delete (l.steps[2] as { retry?: string }).retry), 'step 3: a step that wants a failure (4xx, 5xx) says in "retry"'],
     ['a control character typed', variant((l) => ((l.steps[4] as { type: string[] }).type = ['RSET\r\nDATA'])), 'step 5: "type" must list at most 40 lines'],
     ['an unknown command', variant((l) => ((l.steps[4] as { expect: unknown }).expect = { answers: ['FOO'], code: 250 })), '"expect.answers" must be "greeting", "end-of-data" or a list of SMTP commands'],
