@@ -18,7 +18,7 @@ import { simpleParser } from 'mailparser';
 import { generate as generateCertificate } from 'selfsigned';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
-import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
+import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, PRACTICE_USER, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
 import { installChunking, type ChunkingOptions } from './chunking.js';
 import { lmtpServer } from './lmtp.js';
 import { localPartOf, smtpError } from './mailbox.js';
@@ -30,10 +30,11 @@ export const PRACTICE_DOMAIN = 'practice.test';
 export const PRACTICE_LOCAL_PARTS = ['alice', 'bob', 'carol', 'postmaster'] as const;
 export const PRACTICE_MAILBOXES: readonly string[] = PRACTICE_LOCAL_PARTS.map((l) => `${l}@${PRACTICE_DOMAIN}`);
 /**
- * The practice login (RFC 4954), for AUTH PLAIN or LOGIN once STARTTLS is done (smtp-server refuses AUTH in the
- * clear with 538, as a submission server should). It lets a trainee see 538, 535 and 235; it opens nothing else.
+ * The practice login (RFC 4954), for AUTH PLAIN or LOGIN once the session is encrypted, after STARTTLS or on the
+ * implicit TLS port (smtp-server refuses AUTH in the clear with 538, as a submission server should). It lets a trainee
+ * see 538, 535 and 235; it opens nothing else. The user is shared/practice/trouble.ts's (the log names it).
  */
-export const PRACTICE_USER = 'trainee';
+export { PRACTICE_USER };
 export const PRACTICE_PASSWORD = 'practice';
 /** Largest message accepted, in bytes (advertised as SIZE, RFC 1870; larger ones get 552). */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;

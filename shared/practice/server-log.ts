@@ -2,7 +2,8 @@
  * The practice server's log of a connection, written in the format of Postfix's smtpd (smtpd(8), Postfix 3.x), from
  * the dialog itself: what a trainee's session looks like from the server's side, the lines admins read in
  * /var/log/mail.log. `connect from`, a `reject:` line for each command refused (NOQUEUE before the transaction has a
- * queue id, the queue id after), `client=` when a transaction gets its first recipient, and at the end the
+ * queue id, the queue id after), `client=` when a transaction gets its first recipient (with the SASL mechanism and
+ * user name after a login, as Postfix names them), and at the end the
  * `disconnect from` line with Postfix's counters (`rcpt=1/2`: two RCPT, one accepted); and after a message's end, for
  * a recipient gone@ (accepted, then refused by the mailbox server behind) its smtp client's `status=bounced` line,
  * and for each report sent back the bounce daemon's `sender non-delivery notification` (or `delivery status` for
@@ -11,7 +12,7 @@
  */
 import type { StoredReport } from '../protocol/messages.js';
 import type { Exchange } from '../smtp/session.js';
-import { GONE_HOST, goneReply } from './trouble.js';
+import { GONE_HOST, PRACTICE_USER, goneReply } from './trouble.js';
 
 /** What became of some of a stored message's recipients, and the report sent back (its number, or null). */
 export type StoredOutcome = Pick<StoredReport, 'action' | 'recipients' | 'n'>;
@@ -82,6 +83,9 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
   let proto = 'SMTP';
   let transactions = 0;
   let queueId: string | null = null;
+  /** The mechanism of the login that succeeded on this connection, and of one waiting for its challenges' answers. */
+  let sasl: string | null = null;
+  let saslAsked: string | null = null;
   /** The last command answered, as Postfix names it in "lost connection after …". */
   let last = 'CONNECT';
   /** DATA got its 354 and the message has not ended. */
@@ -129,10 +133,22 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
     }
     // AUTH is counted by its outcome: the answer to its last response, or to the command itself.
     if (ex.kind === 'auth-response') {
-      if (ex.reply.code !== 334) count('AUTH', ex.reply.cls === 2);
+      if (ex.reply.code !== 334) {
+        count('AUTH', ex.reply.cls === 2);
+        if (ex.reply.cls === 2) sasl = saslAsked;
+        saslAsked = null;
+      }
       continue;
     }
     const cmd = ex.kind === 'command' ? ex.command : null;
+    if (cmd?.verb === 'AUTH') {
+      // The practice server has one login: whoever logged in is its user (Postfix names both after "client=").
+      const mechanism = cmd.arg.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
+      if (ex.reply.code === 334) saslAsked = mechanism;
+      else if (ok) sasl = mechanism;
+    }
+    // TLS starts the session over, logged out (RFC 3207 §4.2).
+    if (cmd?.verb === 'STARTTLS' && ex.reply.code === 220) sasl = null;
     if (cmd === null || (cmd.verb === 'AUTH' && ex.reply.code === 334)) continue;
     last = (COUNTED as readonly string[]).includes(cmd.verb) ? cmd.verb : 'UNKNOWN';
     switch (cmd.verb) {
@@ -151,7 +167,7 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
         else if (queueId === null) {
           // Postfix gives a transaction its queue id with the first recipient it accepts.
           queueId = queueIdAt(entries, i, n, ++transactions);
-          out.push(`${tag(e.at)}${queueId}: client=${client}`);
+          out.push(`${tag(e.at)}${queueId}: client=${client}${sasl === null ? '' : `, sasl_method=${sasl}, sasl_username=${PRACTICE_USER}`}`);
         }
         break;
       case 'DATA':

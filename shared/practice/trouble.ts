@@ -5,6 +5,12 @@
  * them.
  */
 
+/**
+ * The practice login's user (RFC 4954; its password is the server's own, server/practice/practice-server.ts): its one
+ * user, whom its log names after a login (server-log.ts).
+ */
+export const PRACTICE_USER = 'trainee';
+
 /** Greylisted: the first try of a new (client, sender, recipient) is deferred with 450, as postgrey does. */
 export const GREYLIST_MAILBOX = 'greylist';
 /** Full: refused with 552 5.2.2, as a Dovecot quota check does. */

@@ -94,6 +94,33 @@ describe('practiceServerLog: a session as Postfix\'s smtpd logs one', () => {
     expect(lines.at(-1)).toMatch(/disconnect from localhost\[127\.0\.0\.1\] helo=1 auth=0\/1 mail=1 data=0\/1 unknown=0\/1 commands=2\/5$/);
   });
 
+  it('names the SASL mechanism and user after client= once a login succeeded, with its answers or at once', () => {
+    const login = (auth: string[]): string[] =>
+      practiceServerLog(
+        entries([
+          'S: 220 practice.test ESMTP',
+          'C: EHLO trainee',
+          'S: 250 practice.test',
+          ...auth,
+          'C: MAIL FROM:<trainee@example.org>',
+          'S: 250 2.1.0 Ok',
+          'C: RCPT TO:<someone@example.com>',
+          'S: 250 2.1.5 Ok',
+        ]),
+        'localhost[127.0.0.1]',
+        7,
+        2,
+      );
+    const client = (lines: string[]): string => lines.find((l) => l.includes(': client=')) ?? '';
+    expect(client(login(['C: AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U=', 'S: 235 2.7.0 Authentication successful']))).toMatch(
+      /: client=localhost\[127\.0\.0\.1\], sasl_method=PLAIN, sasl_username=trainee$/,
+    );
+    const challenged = ['C: auth login', 'S: 334 VXNlcm5hbWU6', 'C: dHJhaW5lZQ==', 'S: 334 UGFzc3dvcmQ6', 'C: cHJhY3RpY2U=', 'S: 235 2.7.0 Authentication successful'];
+    expect(client(login(challenged))).toMatch(/: client=localhost\[127\.0\.0\.1\], sasl_method=LOGIN, sasl_username=trainee$/);
+    // A login refused leaves the line as it is without one.
+    expect(client(login(['C: AUTH PLAIN AHRyYWluZWUAZ3Vlc3M=', 'S: 535 5.7.8 Error: authentication failed']))).toMatch(/: client=localhost\[127\.0\.0\.1\]$/);
+  });
+
   it('names a stored message\'s transaction by its queue id, the one its Received line has', () => {
     const withStored = entries(EIGHT_STEPS);
     // The practice server says it stored message #7 just before its reply to the "." (as it does).
