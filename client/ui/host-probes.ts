@@ -49,12 +49,12 @@ export class HostProbes {
    * and the practice server's own when it is the practice server's address).
    */
   ports(named: string, ports: readonly number[], family: IpFamily | null): void {
-    // The practice server's own port too, where the host is its address (or localhost, which reaches it).
+    // The practice server's own ports too (SMTP, and TLS at once), where the host is its address (or localhost).
     const host = this.dialHost(named);
     const p = this.practice;
-    const practicePort = p !== null && isPracticeTarget({ host, port: p.port }, p) ? p.port : null;
-    if (practicePort === null && this.practiceOnly) return this.deps.write(formatNote(`${PRACTICE_ONLY}: /ports ${p?.domain ?? ''}`));
-    const chosen = portsToProbe(host, ports, this.allowedPorts, practicePort);
+    const practice = p !== null && isPracticeTarget({ host, port: p.port }, p) ? p : null;
+    if (practice === null && this.practiceOnly) return this.deps.write(formatNote(`${PRACTICE_ONLY}: /ports ${p?.domain ?? ''}`));
+    const chosen = portsToProbe(host, ports, this.allowedPorts, practice);
     if ('none' in chosen) return this.deps.write(formatNote(chosen.none));
     const { probes } = chosen;
     const over = family === null ? '' : ` over IPv${family}`;
@@ -92,7 +92,7 @@ export class HostProbes {
   onPorts(m: PortsMessage, at: number): void {
     this.deps.queue.answered();
     const practice = this.practice;
-    const r = readPorts(m.host, m.answer, practice !== null && m.answer.kind === 'probed' && m.answer.address === practice.host ? practice.port : null);
+    const r = readPorts(m.host, m.answer, practice !== null && m.answer.kind === 'probed' && m.answer.address === practice.host ? practice : null);
     this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
     this.deps.write(formatReport(r));
     this.deps.log({ ports: r });

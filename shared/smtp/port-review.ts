@@ -18,29 +18,39 @@ import type { Finding } from './types.js';
 /** The ports a probe asks for by default, among those the bridge allows: SMTP, both submission ports, 2525. */
 export const MAIL_PORTS: readonly number[] = [SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT, ALTERNATIVE_SUBMISSION_PORT];
 
-/** Implicit TLS where it is the rule (465), plain text (STARTTLS later) elsewhere. */
-export function probePort(port: number): ProbePort {
-  return { port, tls: port === SUBMISSIONS_PORT ? 'implicit' : 'none' };
+/**
+ * The practice server's ports, when the host probed is its address: its SMTP port, and its port with TLS from the
+ * first byte (RFC 8314, as 465 is).
+ */
+export interface PracticePorts {
+  port: number;
+  tlsPort: number;
+}
+
+/** Implicit TLS where it is the rule (465, the practice server's TLS port), plain text (STARTTLS later) elsewhere. */
+export function probePort(port: number, practice: PracticePorts | null = null): ProbePort {
+  return { port, tls: port === SUBMISSIONS_PORT || port === practice?.tlsPort ? 'implicit' : 'none' };
 }
 
 /**
  * The ports `/ports` dials: those named (`named`), else the mail ports among those the bridge dials (`allowed`), and
- * the practice server's own (`practicePort`) when the host is its address; or why it dials none (a port named that
+ * the practice server's own (`practice`) when the host is its address; or why it dials none (a port named that
  * the bridge does not dial, more than it dials at once, none left).
  */
-export function portsToProbe(host: string, named: readonly number[], allowed: readonly number[], practicePort: number | null): { probes: ProbePort[] } | { none: string } {
+export function portsToProbe(host: string, named: readonly number[], allowed: readonly number[], practice: PracticePorts | null): { probes: ProbePort[] } | { none: string } {
   const dials = new Set(allowed);
   const refused = named.filter((p) => !dials.has(p));
   if (refused.length > 0) return { none: `this heloterm does not dial port ${refused.join(', ')}: it dials ${allowed.join(', ')} (the operator's --allow-port)` };
   if (named.length > MAX_PROBE_PORTS) return { none: `at most ${MAX_PROBE_PORTS} ports at once: /ports ${host} ${named.slice(0, MAX_PROBE_PORTS).join(' ')}` };
-  const wanted = named.length > 0 ? named : [...MAIL_PORTS, ...(practicePort === null ? [] : [practicePort])].filter((p) => dials.has(p));
+  const wanted = named.length > 0 ? named : [...MAIL_PORTS, ...(practice === null ? [] : [practice.port, practice.tlsPort])].filter((p) => dials.has(p));
   if (wanted.length === 0) return { none: `this heloterm dials none of the mail ports: it dials ${allowed.join(', ')}; name them: /ports ${host} PORT` };
-  return { probes: wanted.slice(0, MAX_PROBE_PORTS).map(probePort) };
+  return { probes: wanted.slice(0, MAX_PROBE_PORTS).map((p) => probePort(p, practice)) };
 }
 
-/** What a port is for, in a few words (`practicePort`: the practice server's, when probing its address). */
-function purpose(port: number, practicePort: number | null): string {
-  if (port === practicePort) return 'the practice server';
+/** What a port is for, in a few words (`practice`: the practice server's ports, when probing its address). */
+function purpose(port: number, practice: PracticePorts | null): string {
+  if (port === practice?.port) return 'the practice server';
+  if (port === practice?.tlsPort) return 'the practice server, TLS at once';
   switch (port) {
     case SMTP_PORT:
       return 'SMTP, server to server';
@@ -64,8 +74,8 @@ export interface PortsReport {
 }
 
 /** The line of one port; `text` is the server's or the error's and is to be shown through showControls. */
-function portFinding(p: PortOutcome, practicePort: number | null): Finding {
-  const label = `${String(p.port).padEnd(4)} ${purpose(p.port, practicePort)}:`;
+function portFinding(p: PortOutcome, practice: PracticePorts | null): Finding {
+  const label = `${String(p.port).padEnd(4)} ${purpose(p.port, practice)}:`;
   switch (p.outcome) {
     case 'greeting': {
       const tls = p.tls === null ? '' : `${p.tls.protocol}, certificate ${p.tls.authorized ? 'verified' : `not verified (${p.tls.authorizationError ?? 'unknown reason'})`}; `;
@@ -113,24 +123,24 @@ function offers(ehlo: readonly string[] | null): string {
  * What a port's EHLO answer says that is worth a look (ehlo-review.ts, as after EHLO by hand): no STARTTLS, a
  * password mechanism before TLS, a submission port without logins; each named by its port.
  */
-function ehloFindings(p: PortOutcome, loopback: boolean): Finding[] {
+function ehloFindings(p: PortOutcome, loopback: boolean, practice: PracticePorts | null): Finding[] {
   if (p.ehlo === null || p.outcome !== 'greeting') return [];
-  // 465 is submission over TLS: judged as 587 is once TLS is up.
+  // 465 (and the practice server's TLS port) is submission over TLS: judged as 587 is once TLS is up.
   const tls = p.tls !== null;
-  const review = reviewEhlo(keywordsOf(p.ehlo), { tls, port: p.port === SUBMISSIONS_PORT ? SUBMISSION_PORT : p.port, loopback });
+  const review = reviewEhlo(keywordsOf(p.ehlo), { tls, port: p.port === SUBMISSIONS_PORT || p.port === practice?.tlsPort ? SUBMISSION_PORT : p.port, loopback });
   return review.findings.filter((f) => f.tone === 'bad' || f.tone === 'warn').map((f) => ({ tone: f.tone, text: `${p.port}: ${f.text}` }));
 }
 
 const greets = (p: PortOutcome | undefined): boolean => p?.outcome === 'greeting' && p.text.startsWith('220');
 
-/** The findings of a probe of `host` (`practicePort`: the practice server's port, when `host` is its address). */
-export function readPorts(host: string, answer: PortsMessage['answer'], practicePort: number | null = null): PortsReport {
+/** The findings of a probe of `host` (`practice`: the practice server's ports, when `host` is its address). */
+export function readPorts(host: string, answer: PortsMessage['answer'], practice: PracticePorts | null = null): PortsReport {
   if (answer.kind === 'none') {
     return { head: `mail ports of ${host}:`, findings: [{ tone: answer.reason === 'not-found' ? 'bad' : 'warn', text: `not probed: ${answer.detail}` }], good: false };
   }
   const at = (port: number): PortOutcome | undefined => answer.ports.find((p) => p.port === port);
   const loopback = isLoopback(answer.address);
-  const findings = [...answer.ports.map((p) => portFinding(p, practicePort)), ...answer.ports.flatMap((p) => ehloFindings(p, loopback))];
+  const findings = [...answer.ports.map((p) => portFinding(p, practice)), ...answer.ports.flatMap((p) => ehloFindings(p, loopback, practice))];
   const smtp = at(SMTP_PORT);
   const submission = [at(SUBMISSION_PORT), at(SUBMISSIONS_PORT)].filter((p) => p !== undefined);
   const answered = answer.ports.filter((p) => p.outcome === 'greeting' || p.outcome === 'held' || p.outcome === 'silent' || p.outcome === 'refused');

@@ -242,9 +242,12 @@ describe('/ports in Chromium', () => {
     await page.keyboard.type(`/ports`);
     await page.keyboard.press('Enter');
     const text = await waitForTerminal(page, (t) => t.includes('-- mail ports of 127.0.0.1 (127.0.0.1)'), REPLY_TIMEOUT_MS, 'the probe');
-    expect(text).toContain(`-- dialling 127.0.0.1 on port 25, 465, 587, ${practicePort} at once…`);
-    // The practice server greets; what listens on this machine's 25, 465 and 587 is this machine's affair.
+    const tlsPort = app().practice?.info.tlsPort;
+    expect(text).toContain(`-- dialling 127.0.0.1 on port 25, 465, 587, ${practicePort}, ${tlsPort} at once…`);
+    // The practice server greets, on its port with TLS at once after the handshake; what listens on this machine's
+    // 25, 465 and 587 is this machine's affair.
     expect(text).toMatch(new RegExp(`^ {3}✓ ${practicePort} the practice server: 220 practice\\.test ESMTP .* \\(\\d+ ms\\); offers STARTTLS`, 'm'));
+    expect(text).toMatch(new RegExp(`^ {3}✓ ${tlsPort} the practice server, TLS at once: TLSv1\\.3, certificate not verified \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); 220 practice\\.test ESMTP .*; offers AUTH`, 'm'));
     expect(linesAfter(text, (l) => l.startsWith('-- mail ports of 127.0.0.1'), 4)).toHaveLength(4);
     const entry = page.locator('.reply-log li', { hasText: 'mail ports of 127.0.0.1' });
     await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
@@ -258,7 +261,7 @@ describe('/ports in Chromium', () => {
     // localhost reaches the practice server too: its port is dialled with the mail ports.
     await page.keyboard.type('/ports localhost');
     await page.keyboard.press('Enter');
-    await waitForTerminal(page, (t) => t.includes(`-- dialling localhost on port 25, 465, 587, ${practicePort} at once…`), REPLY_TIMEOUT_MS, '/ports localhost');
+    await waitForTerminal(page, (t) => t.includes(`-- dialling localhost on port 25, 465, 587, ${practicePort}, ${tlsPort} at once…`), REPLY_TIMEOUT_MS, '/ports localhost');
     // The practice server's domain is not in DNS: it stands for the practice server's address.
     await page.keyboard.type('/ports practice.test');
     await page.keyboard.press('Enter');

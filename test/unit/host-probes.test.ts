@@ -40,7 +40,7 @@ describe('HostProbes', () => {
     expect(open.sent).toEqual([]);
     expect(open.written.join('')).toContain('this heloterm does not dial port 2526: it dials 25, 465, 587, 40125');
 
-    const only = setUp([PRACTICE.port]);
+    const only = setUp([PRACTICE.port, PRACTICE.lmtpPort, PRACTICE.tlsPort]);
     only.probes.tlsVersions('mx.example.org', 25, 'none', null);
     only.probes.ports('mx.example.org', [], null);
     expect(only.sent).toEqual([]);
@@ -48,8 +48,9 @@ describe('HostProbes', () => {
       '-- this heloterm dials only its practice server (its operator started it with --practice-only): /tls versions practice.test\r\n',
       '-- this heloterm dials only its practice server (its operator started it with --practice-only): /ports practice.test\r\n',
     ]);
-    // The practice server itself, by its domain or its address, is asked for as anywhere.
+    // The practice server itself, by its domain or its address, is asked for as anywhere: its SMTP port, and its
+    // port with TLS at once dialled so (not its LMTP side, where the probe's EHLO is refused).
     only.probes.ports('practice.test', [], null);
-    expect(only.sent).toEqual([{ type: 'ports', host: '127.0.0.1', ports: [{ port: PRACTICE.port, tls: 'none' }] }]);
+    expect(only.sent).toEqual([{ type: 'ports', host: '127.0.0.1', ports: [{ port: PRACTICE.port, tls: 'none' }, { port: PRACTICE.tlsPort, tls: 'implicit' }] }]);
   });
 });

@@ -67,8 +67,13 @@ describe('readPorts', () => {
 
   it('chooses the ports to dial: those named if the bridge dials them all, else its mail ports and the practice server\'s', () => {
     const allowed = [25, 465, 587, 2525, 40000];
-    expect(portsToProbe('mx.example.org', [], allowed, null)).toEqual({ probes: MAIL_PORTS.map(probePort) });
-    expect(portsToProbe('127.0.0.1', [], allowed, 40000)).toEqual({ probes: [...MAIL_PORTS, 40000].map(probePort) });
+    expect(portsToProbe('mx.example.org', [], allowed, null)).toEqual({ probes: MAIL_PORTS.map((p) => probePort(p)) });
+    // The practice server's address: its SMTP port, and its port with TLS at once, dialled so.
+    const practice = { port: 40000, tlsPort: 40001 };
+    expect(portsToProbe('127.0.0.1', [], [...allowed, 40001], practice)).toEqual({
+      probes: [...MAIL_PORTS.map((p) => probePort(p)), { port: 40000, tls: 'none' }, { port: 40001, tls: 'implicit' }],
+    });
+    expect(portsToProbe('127.0.0.1', [40001], [...allowed, 40001], practice)).toEqual({ probes: [{ port: 40001, tls: 'implicit' }] });
     expect(portsToProbe('mx.example.org', [587, 25], allowed, null)).toEqual({ probes: [probePort(587), probePort(25)] });
     expect(portsToProbe('mx.example.org', [], [40000], null)).toEqual({ none: 'this heloterm dials none of the mail ports: it dials 40000; name them: /ports mx.example.org PORT' });
     expect(portsToProbe('mx.example.org', [25, 26], allowed, null)).toEqual({ none: "this heloterm does not dial port 26: it dials 25, 465, 587, 2525, 40000 (the operator's --allow-port)" });
@@ -76,8 +81,23 @@ describe('readPorts', () => {
     expect(portsToProbe('x', many, many, null)).toEqual({ none: 'at most 6 ports at once: /ports x 25 465 587 2525 40000 24' });
   });
 
+  it('names the practice server\'s ports by what they are, and judges its TLS port as a submission port over TLS', () => {
+    const practice = { port: 40000, tlsPort: 40001 };
+    const tls = { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' };
+    const answer = probed(
+      outcome(40000, 'greeting', '220 practice.test ESMTP'),
+      { ...outcome(40001, 'greeting', '220 practice.test ESMTP'), tls, ehlo: ['practice.test', 'AUTH LOGIN PLAIN', 'SIZE 1048576'] },
+    );
+    const lines = readPorts('127.0.0.1', answer, practice).findings.map((f) => f.text);
+    expect(lines[0]).toMatch(/^40000 the practice server: 220 practice\.test ESMTP/);
+    expect(lines[1]).toMatch(/^40001 the practice server, TLS at once: TLSv1\.3, certificate not verified \(DEPTH_ZERO_SELF_SIGNED_CERT\); 220 /);
+    expect(lines[1]).toContain('offers AUTH LOGIN PLAIN, SIZE 1048576');
+    // No STARTTLS there is no fault: the session is TLS already, as on 465.
+    expect(lines.join('\n')).not.toMatch(/40001: .*STARTTLS/);
+  });
+
   it('dials 465 with TLS at once, the others in plain text', () => {
-    expect(MAIL_PORTS.map(probePort)).toEqual([
+    expect(MAIL_PORTS.map((p) => probePort(p))).toEqual([
       { port: 25, tls: 'none' },
       { port: 465, tls: 'implicit' },
       { port: 587, tls: 'none' },
