@@ -118,7 +118,15 @@ export class Coach {
         );
       }
     }
-    const missing = this.unadvertised(cmd, state);
+    // A STARTTLS typed by habit on a connection encrypted from the start (port 465) or after STARTTLS: not offered
+    // because it is done, not because the server lacks it.
+    const tlsAgain = cmd.verb === 'STARTTLS' && state.tls;
+    if (tlsAgain) {
+      hints.push(
+        hint('starttls-in-tls', 'This connection is encrypted already (TLS from its first byte, as on port 465, or a STARTTLS done): STARTTLS is for a plain connection, and the server answers 503.', 'RFC 3207 §4; RFC 8314 §3'),
+      );
+    }
+    const missing = tlsAgain ? null : this.unadvertised(cmd, state);
     if (missing !== null) {
       hints.push(hint(`not-advertised-${missing}`, `The server did not advertise ${missing} in its ${state.hello} reply, so it may refuse this.`, 'RFC 5321 §2.2.2'));
     }
@@ -379,7 +387,7 @@ function sequenceHint(cmd: Command | null, s: SessionState): Hint | null {
       if (s.phase === 'mail') return hint('503-auth-mail', 'AUTH is not allowed during a mail transaction: send RSET first.', 'RFC 4954 §4');
       break;
     case 'STARTTLS':
-      if (s.tls) return hint('503-tls-again', 'TLS is already active.', 'RFC 3207 §4');
+      if (s.tls) return hint('503-tls-again', 'TLS is already active: the connection is encrypted, there is nothing to start; go on as you were.', 'RFC 3207 §4');
       break;
   }
   return null;

@@ -11,13 +11,14 @@ import { loadDialogs, parseDialog } from '../helpers/fixtures.js';
 import { replay } from '../helpers/replay.js';
 
 /** Plays a script of `C:`/`S:` lines through the model and a coach, collecting every hint id. */
-function coachDialog(script: string): { ids: string[]; hints: Hint[]; exchanges: Exchange[]; model: SessionModel; coach: Coach } {
+/** `tls`: connected with TLS from the first byte (implicit TLS, port 465). */
+function coachDialog(script: string, tls = false): { ids: string[]; hints: Hint[]; exchanges: Exchange[]; model: SessionModel; coach: Coach } {
   const model = new SessionModel();
   const coach = new Coach();
   const parser = new ReplyParser();
   const hints: Hint[] = [];
   const exchanges: Exchange[] = [];
-  model.connected();
+  model.connected(tls);
   for (const step of parseDialog(script)) {
     if (step.dir === 'C') {
       const kind = model.kindOfNextLine(step.text);
@@ -81,6 +82,14 @@ describe('Coach', () => {
       'S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 STARTTLS\nC: STARTTLS\nS: 220 2.0.0 go\n-- TLS established\nC: MAIL FROM:<a@b>\nS: 503 5.5.1 EHLO first',
     );
     expect(ids).toEqual(expect.arrayContaining(['starttls-ehlo', 'ehlo-after-starttls', '503-hello']));
+  });
+
+  it('says a STARTTLS on a connection encrypted from its first byte is not needed, not that it was not advertised', () => {
+    const { ids, hints } = coachDialog('S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 AUTH PLAIN\nC: STARTTLS\nS: 503 5.5.1 Error: TLS already active', true);
+    expect(ids).toEqual(['starttls-in-tls', '503-tls-again', 'class-5']);
+    expect(hints[0]?.text).toMatch(/^This connection is encrypted already \(TLS from its first byte/);
+    // In plain text, a server that does not list it may refuse it.
+    expect(coachDialog('S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 AUTH PLAIN\nC: STARTTLS').ids).toEqual(['not-advertised-STARTTLS']);
   });
 
   it('notices an extension the server did not advertise', () => {
