@@ -932,6 +932,7 @@ export function startApp(boot: BootHandOver): void {
   required('#log-slot', HTMLElement).prepend(keyRow((data) => view.type(data)));
   view.type(boot.typed);
   if (boot.submitted) form.submit();
+  if (boot.mxPressed) form.findMx();
   // The boot script focused the terminal; someone who has since gone to a field (Host) keeps typing there.
   const active = document.activeElement;
   if (active === null || active === document.body || view.term.element?.contains(active) === true) view.focus();

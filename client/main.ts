@@ -76,6 +76,10 @@ function boot(): void {
     submitted = true;
   };
   form.addEventListener('submit', onSubmit);
+  let mxPressed = false;
+  const mx = required('#connect-form button[data-action="mx"]', HTMLButtonElement);
+  const onMx = (): void => void (mxPressed = true);
+  mx.addEventListener('click', onMx);
 
   let lineFeeds: number | null = null;
   const hook: HelotermTestHook = {
@@ -105,7 +109,8 @@ function boot(): void {
     for (const stop of stopEarly) stop();
     typing.dispose();
     form.removeEventListener('submit', onSubmit);
-    const handOver: BootHandOver = { screen, conn, token, urlTarget, connectAtOnce, early: early.handOver(), typed, submitted, testHook: hook };
+    mx.removeEventListener('click', onMx);
+    const handOver: BootHandOver = { screen, conn, token, urlTarget, connectAtOnce, early: early.handOver(), typed, submitted, mxPressed, testHook: hook };
     app.startApp(handOver);
   };
   const onAppFailed = (): void => {

@@ -17,6 +17,8 @@ export interface BootHandOver {
   typed: string;
   /** Connect was pressed before the app was here. */
   submitted: boolean;
+  /** Find MX was pressed before the app was here. */
+  mxPressed: boolean;
   /** The end-to-end tests' window onto the page (test-hook.ts): the app fills in what only it knows. */
   testHook: HelotermTestHook;
 }

@@ -80,13 +80,7 @@ export class ConnectForm {
     });
     this.disconnectButton.addEventListener('click', () => handlers.disconnect());
     this.mxButton = field(form, 'button[data-action="mx"]', HTMLButtonElement);
-    this.mxButton.addEventListener('click', () => {
-      const ascii = asciiAddressDomain(this.host.value.trim());
-      const domain = ascii === null ? null : mxDomain(ascii);
-      this.host.setCustomValidity(domain !== null ? '' : 'Enter a domain name (example.org) to find its mail servers.');
-      // The message stays until the field is edited (the input listener clears it) or Connect checks it anew.
-      if (this.host.reportValidity() && domain !== null) handlers.mx?.(domain);
-    });
+    this.mxButton.addEventListener('click', () => this.findMx());
     for (const input of [this.host, this.port]) {
       input.addEventListener('input', () => {
         this.edited = true;
@@ -108,6 +102,16 @@ export class ConnectForm {
     // The boot script kept a Connect pressed while fields were empty (main.ts); from here the browser checks them.
     form.noValidate = false;
     this.setState('idle');
+  }
+
+  /** Looks up the MX records of the domain in Host, as pressing Find MX does (the browser says what is wrong). */
+  findMx(): void {
+    if (this.lockedBy !== null) return; // the button is disabled then (lock)
+    const ascii = asciiAddressDomain(this.host.value.trim());
+    const domain = ascii === null ? null : mxDomain(ascii);
+    this.host.setCustomValidity(domain !== null ? '' : 'Enter a domain name (example.org) to find its mail servers.');
+    // The message stays until the field is edited (the input listener clears it) or Connect checks it anew.
+    if (this.host.reportValidity() && domain !== null) this.handlers.mx?.(domain);
   }
 
   /** Connects to what the fields hold, as pressing Connect does (when they are valid and nothing is open). */

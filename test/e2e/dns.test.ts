@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helotermInChromium, linesAfter, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { helotermInChromium, holdAppChunk, linesAfter, terminalText, waitForTerminal } from '../helpers/browser.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { makeCa, makeCert, type TestCert } from '../helpers/certs.js';
@@ -165,6 +165,20 @@ describe('DNS lookups in Chromium', () => {
     expect(await page.locator('.reply-log li.dns .findings li').allTextContents()).toContain(
       '✗ MX host backup.example.net matches no mx: line of the policy: senders that enforce MTA-STS do not deliver to it (RFC 8461 §4.1)',
     );
+  });
+
+  it('keeps a Find MX pressed while the page is loading, and looks the domain up once it has loaded', async () => {
+    const { prepare, release } = holdAppChunk();
+    const page = await pages.open(app().url, { prepare });
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    expect(await page.locator('.reply-log').count()).toBe(0); // the app has not started
+    await page.fill('input[name="host"]', 'example.org');
+    await page.click('button[data-action="mx"]');
+    release();
+    const text = await waitForTerminal(page, (t) => t.includes('-- MX records of example.org'), TIMEOUT_MS, 'the MX answer');
+    expect(text).toContain('mx1.example.org');
+    await expect.poll(() => page.inputValue('input[name="host"]'), { timeout: TIMEOUT_MS }).toBe('mx1.example.org');
+    expect(pages.errors).toEqual([]);
   });
 
   it('looks up a domain typed beyond ASCII by its A-labels, from the terminal and from Host', async () => {
