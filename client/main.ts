@@ -59,7 +59,7 @@ function boot(): void {
   screen.term.write(formatNote('Tab completes a command, /help lists them, Up and Down recall earlier lines'));
   for (const why of urlTarget.ignored) screen.term.write(formatNote(`ignored URL parameter ${why}`));
 
-  // Keys typed and a Connect pressed before the app is here are kept for it.
+  // Keys typed, and Connect or Find MX pressed, before the app is here are kept for it.
   let typed = '';
   const typing = screen.term.onData((data) => (typed += data));
   let submitted = false;
