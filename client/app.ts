@@ -51,7 +51,7 @@ import { LessonGuide } from './ui/lesson-guide.js';
 import { findLesson, LESSONS, setClassLessons } from '../shared/lessons/catalogue.js';
 import { CLASS_LESSONS_PATH, readLessonFile } from '../shared/lessons/lesson-file.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
-import { SessionModel } from '../shared/smtp/session.js';
+import { endsMessage, SessionModel } from '../shared/smtp/session.js';
 import { Coach } from '../shared/smtp/coach.js';
 import { ReportStore } from './terminal/reports.js';
 import { EXPLAIN_USAGE, completeHeaderLine, completeLine, lessonList, localCommand } from './terminal/local-commands.js';
@@ -259,7 +259,7 @@ export function startApp(boot: BootHandOver): void {
     const slow = report.slow !== null && !slowSaid.has(report.slow.id);
     if (report.slow !== null) slowSaid.add(report.slow.id);
     let more = checked + guide.afterReply(ex);
-    if (ex.kind === 'end-of-data' && pendingStored !== null) {
+    if (endsMessage(ex) && pendingStored !== null) {
       more += formatStored(pendingStored);
       pendingStored = null;
     }
@@ -792,8 +792,9 @@ export function startApp(boot: BootHandOver): void {
           const reports = (m.reports ?? []).map((r) => ({ action: r.action, recipients: r.recipients, n: r.n }));
           practiceTrail.entries.push({ kind: 'stored', n: m.n, ...(reports.length === 0 ? {} : { reports }) });
         }
-        // Shown after the reply to the final "." when that is still to come (the practice server stores first).
-        if (model.unanswered.includes('.')) pendingStored = m;
+        // Shown after the reply to the final "." (or BDAT LAST) when that is still to come (the practice server
+        // stores first).
+        if (model.awaitsMessageEnd) pendingStored = m;
         else view.write(formatStored(m));
         return;
       case 'mx':

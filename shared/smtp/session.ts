@@ -95,6 +95,16 @@ export function quotedExchange(reply: Reply, kind: 'command' | 'end-of-data' | '
   return { kind, command, reply, before: state, after: state, waitedMs: null, spreadMs: null, errorsBefore: 0 };
 }
 
+/** A BDAT command whose chunk is the LAST: the end of a message, as the final "." is. */
+function endsChunks(command: Command): boolean {
+  return command.verb === 'BDAT' && bdatChunk(command)?.last === true;
+}
+
+/** Whether a reply answers the end of a message: its final "." or a BDAT LAST (RFC 3030 §2). */
+export function endsMessage(ex: Exchange): boolean {
+  return ex.kind === 'end-of-data' || (ex.command !== null && endsChunks(ex.command));
+}
+
 export function initialState(): SessionState {
   return {
     phase: 'connected',
@@ -200,6 +210,11 @@ export class SessionModel {
    */
   get unanswered(): string[] {
     return this.awaiting.map((a) => (a.kind === 'command' ? (a.command?.verb ?? '') : a.kind === 'end-of-data' ? '.' : 'AUTH-RESPONSE'));
+  }
+
+  /** Whether the end of a message (its final "." or a BDAT LAST) awaits its reply. */
+  get awaitsMessageEnd(): boolean {
+    return this.awaiting.some((a) => a.kind === 'end-of-data' || (a.command !== null && endsChunks(a.command)));
   }
 
   /**

@@ -268,6 +268,17 @@ describe('guided lessons in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('the BDAT lesson: the message as stored comes after the reply to the LAST chunk, as after the final "."', async () => {
+    const lesson = findLesson('chunking')!;
+    const page = await playThrough(lesson);
+    const text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
+    const queued = text.search(/^250 2\.6\.0 Ok: queued as /m);
+    expect(queued).toBeGreaterThan(-1);
+    expect(text.indexOf('-- the practice server stored it as message')).toBeGreaterThan(queued);
+    expect(text).not.toContain('↺');
+    expect(pages.errors).toEqual([]);
+  });
+
   it('the implicit TLS lesson connects with TLS from the first byte from its link: the certificate before the greeting', async () => {
     const lesson = findLesson('implicit-tls')!;
     const page = await playThrough(lesson);

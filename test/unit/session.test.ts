@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../shared/smtp/command.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
-import { SessionModel } from '../../shared/smtp/session.js';
+import { endsMessage, SessionModel } from '../../shared/smtp/session.js';
 import { meaningInContext } from '../../shared/smtp/context.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { loadDialogs } from '../helpers/fixtures.js';
@@ -367,6 +367,28 @@ describe('SessionModel: BDAT chunks (RFC 3030 §2)', () => {
     return m;
   }
   const CHUNKING = ['250-PIPELINING', '250-CHUNKING', '250 8BITMIME'];
+
+  it('knows the end of a message awaits its reply after BDAT LAST, as after ".", and which reply answers it', () => {
+    const m = inTransaction(CHUNKING);
+    m.sent('BDAT 4');
+    m.sent('Hi');
+    expect(m.awaitsMessageEnd).toBe(false); // a chunk, not the last
+    const first = m.received(reply('250 2.0.0 Ok: 4 octets\r\n'));
+    expect(endsMessage(first)).toBe(false);
+    m.sent('BDAT 0 LAST');
+    expect(m.awaitsMessageEnd).toBe(true);
+    const last = m.received(reply('250 2.6.0 Ok: queued as 1A\r\n'));
+    expect(endsMessage(last)).toBe(true);
+    expect(m.awaitsMessageEnd).toBe(false);
+    // And with DATA: the final "." awaits its reply, DATA itself does not end the message.
+    const d = inTransaction(CHUNKING);
+    d.sent('DATA');
+    expect(endsMessage(d.received(reply('354 go\r\n')))).toBe(false);
+    d.sent('Hi');
+    d.sent('.');
+    expect(d.awaitsMessageEnd).toBe(true);
+    expect(endsMessage(d.received(reply('250 ok\r\n')))).toBe(true);
+  });
 
   it('reads the lines after BDAT as the chunk, each with its CRLF, until its octets are made up; then commands again', () => {
     const m = inTransaction(CHUNKING);
