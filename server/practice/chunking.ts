@@ -11,11 +11,12 @@
  *   all the same and discarded before the refusal (RFC 3030 §2), so that its octets are not read as commands;
  * - DATA in a transaction that began with BDAT is refused (RFC 3030 §2), and RSET, EHLO or a delivered message
  *   start a new transaction (smtp-server gives the session a new envelope each time).
- * `BODY=BINARYMIME` is not offered: the practice server keeps text messages.
+ * `BODY=BINARYMIME` is not offered: the practice server keeps text messages. On the LMTP side (lmtp.ts) the LAST
+ * chunk is answered once per recipient, in their order, as the final "." is there (RFC 2033 §4.2, RFC 3030 §3).
  */
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 
-type Connection = SMTPServer['connections'] extends Set<infer C> ? C : never;
+export type Connection = SMTPServer['connections'] extends Set<infer C> ? C : never;
 type Parser = Exclude<Connection['_parser'], false>;
 
 export interface ChunkingOptions {
@@ -23,9 +24,15 @@ export interface ChunkingOptions {
   maxBytes: number;
   /**
    * Keeps the message whose last chunk came, with the session as it was when the chunk came; resolves with the text
-   * of the 250 reply, or rejects with an error whose `responseCode` is the reply's code.
+   * of the 250 reply (in LMTP, one reply per recipient: a 250's text, or an error with its `responseCode`), or
+   * rejects with an error whose `responseCode` is the reply's code.
    */
-  deliver: (message: Buffer, session: SMTPServerSession) => Promise<string>;
+  deliver: (message: Buffer, session: SMTPServerSession) => Promise<string | readonly (string | Error)[]>;
+}
+
+/** An error's reply code (`responseCode`, as smtp-server reads it), else 451: the message was not kept. */
+function replyCode(err: unknown): number {
+  return typeof err === 'object' && err !== null && 'responseCode' in err && typeof err.responseCode === 'number' ? err.responseCode : 451;
 }
 
 /** RFC 3030 §2: bdat-cmd ::= "BDAT" SP chunk-size [ SP end-marker ]; chunk-size ::= 1*DIGIT; end-marker ::= "LAST". */
@@ -42,6 +49,19 @@ interface Refusal {
   code: number;
   text: string;
   context?: string;
+}
+
+/**
+ * Calls `install` with each connection a server takes, as it takes it: smtp-server makes the connection in `connect`
+ * and adds it to `connections` last (its seam for what it does not have, BDAT among them).
+ */
+export function onEachConnection(smtp: SMTPServer, install: (connection: Connection) => void): void {
+  const connect = smtp.connect.bind(smtp);
+  smtp.connect = (socket, socketOptions) => {
+    connect(socket, socketOptions);
+    const connection = [...smtp.connections].at(-1);
+    if (connection !== undefined) install(connection);
+  };
 }
 
 /** The transaction BDAT began, by the session's envelope: smtp-server makes a new envelope for a new transaction. */
@@ -107,15 +127,15 @@ function bdat(connection: Connection, command: Buffer, callback: () => void, opt
       return then();
     }
     opts.deliver(Buffer.concat(t.chunks, t.octets), connection.session).then(
-      (text) => {
-        connection.send(250, text, 'DATA_OK');
+      (result) => {
+        for (const r of typeof result === 'string' ? [result] : result) {
+          if (typeof r === 'string') connection.send(250, r, 'DATA_OK');
+          else connection.send(replyCode(r), r.message);
+        }
         connection._transactionCounter++;
         connection._unrecognizedCommands = 0;
       },
-      (err: unknown) => {
-        const code = typeof err === 'object' && err !== null && 'responseCode' in err && typeof err.responseCode === 'number' ? err.responseCode : 451;
-        connection.send(code, err instanceof Error ? err.message : 'Error: the message was not kept');
-      },
+      (err: unknown) => connection.send(replyCode(err), err instanceof Error ? err.message : 'Error: the message was not kept'),
     ).finally(() => {
       connection._resetSession(); // the transaction is over either way, as after DATA
       then();

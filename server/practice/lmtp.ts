@@ -3,10 +3,12 @@
  * LHLO instead of EHLO, no relaying, and, what LMTP exists for, one reply per accepted recipient after the final ".",
  * in their order (RFC 2033 §4.2), so that one recipient's failure is not every recipient's. full@ shows it: taken at
  * RCPT and refused at delivery, as Dovecot checks a quota when it saves the message (lmtp_rcpt_check_quota = no, its
- * default), while the others are saved. A real smtp-server in LMTP mode, beside the SMTP one, sharing its store.
+ * default), while the others are saved. It offers CHUNKING, as Dovecot's does (chunking.ts): BDAT's LAST chunk is
+ * answered per recipient too. A real smtp-server in LMTP mode, beside the SMTP one, sharing its store.
  */
 import { SMTPServer, type SMTPServerDataResult, type SMTPServerSession } from 'smtp-server';
 import { FULL_MAILBOX } from '../../shared/practice/trouble.js';
+import { installChunking, onEachConnection } from './chunking.js';
 import { localPartOf, smtpError } from './mailbox.js';
 
 export interface LmtpDeps {
@@ -53,23 +55,27 @@ export function lmtpServer(deps: LmtpDeps): SMTPServer {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         if (stream.sizeExceeded) return callback(smtpError(552, `message larger than ${deps.maxBytes} bytes`));
-        const rcpts = session.envelope.rcptTo.map((r) => r.address);
-        const saved = rcpts.filter((a) => localPart(a) !== FULL_MAILBOX);
-        const replies = (id: string | null): SMTPServerDataResult[] =>
-          rcpts.map((a) =>
-            saved.includes(a) && id !== null
-              ? `<${a}> ${id} Saved`
-              : // As Dovecot says it when the quota plugin refuses the save (RFC 3463: X.2.2 mailbox full).
-                smtpError(552, `<${a}> Quota exceeded (mailbox for user is full)`),
-          );
-        if (saved.length === 0) return callback(null, replies(null));
-        deps.store(Buffer.concat(chunks), session, saved).then(
-          (id) => callback(null, replies(id)),
+        deliver(Buffer.concat(chunks), session).then(
+          (replies) => callback(null, replies),
           (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
         );
       });
     },
   });
+  /** Saves the message for each recipient: one reply each, in their order (RFC 2033 §4.2), after "." or BDAT LAST. */
+  const deliver = async (bytes: Buffer, session: SMTPServerSession): Promise<SMTPServerDataResult[]> => {
+    const rcpts = session.envelope.rcptTo.map((r) => r.address);
+    const saved = rcpts.filter((a) => localPart(a) !== FULL_MAILBOX);
+    const id = saved.length === 0 ? null : await deps.store(bytes, session, saved);
+    return rcpts.map((a) =>
+      saved.includes(a) && id !== null
+        ? `<${a}> ${id} Saved`
+        : // As Dovecot says it when the quota plugin refuses the save (RFC 3463: X.2.2 mailbox full).
+          smtpError(552, `<${a}> Quota exceeded (mailbox for user is full)`),
+    );
+  };
+  // BDAT, as Dovecot's LMTP offers it (CHUNKING among its capabilities): the LAST chunk answered per recipient.
+  onEachConnection(server, (connection) => installChunking(connection, { maxBytes: deps.maxBytes, deliver }));
   server.on('error', () => {
     // Client misbehaviour is normal for a practice server: nothing to do.
   });

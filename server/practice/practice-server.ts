@@ -19,7 +19,7 @@ import { generate as generateCertificate } from 'selfsigned';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, PRACTICE_USER, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
-import { installChunking, type ChunkingOptions } from './chunking.js';
+import { installChunking, onEachConnection, type ChunkingOptions } from './chunking.js';
 import { lmtpServer } from './lmtp.js';
 import { localPartOf, smtpError } from './mailbox.js';
 import { deliveryReport, type ReportRecipient } from './dsn.js';
@@ -440,15 +440,11 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
    * of that session).
    */
   private patchConnections(smtp: SMTPServer): void {
-    const connect = smtp.connect.bind(smtp);
     const chunking: ChunkingOptions = {
       maxBytes: MAX_MESSAGE_BYTES,
       deliver: (bytes, session) => this.store(bytes, session).then(queuedReply),
     };
-    smtp.connect = (socket, socketOptions) => {
-      connect(socket, socketOptions);
-      const connection = [...smtp.connections].at(-1);
-      if (connection === undefined) return;
+    onEachConnection(smtp, (connection) => {
       installChunking(connection, chunking);
       const lookup = connection._getEnhancedStatusCode.bind(connection);
       connection._getEnhancedStatusCode = (code, context) => {
@@ -459,7 +455,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
         }
         return lookup(code, context);
       };
-    };
+    });
   }
 }
 

@@ -35,11 +35,31 @@ async function say(line: string): Promise<Reply> {
 const line = (r: Reply): string => [r.code, r.enhanced?.text, r.lines.map((l) => l.text).join('|')].filter((x) => x !== undefined).join(' ');
 
 describe('the practice server\'s LMTP side', () => {
-  it('takes LHLO, not EHLO, and lists no AUTH, STARTTLS or DSN', async () => {
+  it('takes LHLO, not EHLO, and lists no AUTH, STARTTLS or DSN, and CHUNKING as Dovecot does', async () => {
     expect(line(await say('EHLO client.example.org'))).toBe('500 Error: EHLO not allowed in LMTP server');
     const lhlo = await say('LHLO client.example.org');
     expect(lhlo.code).toBe(250);
-    expect(lhlo.lines.slice(1).map((l) => l.text)).toEqual(['PIPELINING', '8BITMIME', 'SMTPUTF8', 'ENHANCEDSTATUSCODES', 'SIZE 1048576']);
+    expect(lhlo.lines.slice(1).map((l) => l.text)).toEqual(['PIPELINING', '8BITMIME', 'SMTPUTF8', 'ENHANCEDSTATUSCODES', 'SIZE 1048576', 'CHUNKING']);
+  });
+
+  it('answers BDAT\'s LAST chunk once per recipient too, in their order, as it answers "."', async () => {
+    await say('LHLO client.example.org');
+    await say('MAIL FROM:<mta@example.org>');
+    await say('RCPT TO:<full@practice.test>');
+    await say('RCPT TO:<carol@practice.test>');
+    client.line('BDAT 22');
+    client.line('Subject: in chunks'); // 18 + 2
+    client.line(''); // 2
+    expect(line(await client.nextReply())).toBe('250 2.0.0 Ok: 22 octets received, 22 in all');
+    client.line('BDAT 8 LAST');
+    client.line('Hello.'); // 6 + 2
+    const [full, carol] = [await client.nextReply(), await client.nextReply()];
+    expect(line(full)).toBe('552 5.2.2 <full@practice.test> Quota exceeded (mailbox for user is full)');
+    expect(line(carol)).toMatch(/^250 2\.6\.0 <carol@practice\.test> \w+ Saved$/);
+    const stored = await client.next('stored');
+    expect(stored.to).toEqual(['carol@practice.test']);
+    expect(stored.text.endsWith('\r\nSubject: in chunks\r\n\r\nHello.\r\n')).toBe(true);
+    expect((await say('NOOP')).code).toBe(250); // and it reads commands again
   });
 
   it('answers the final "." once per recipient, in their order: full@ refused when saving, the others saved', async () => {
