@@ -11,7 +11,7 @@
  * Postfix; its log only takes Postfix's form, so that reading it is practice for reading Postfix's. Pure.
  */
 import type { StoredReport } from '../protocol/messages.js';
-import type { Exchange } from '../smtp/session.js';
+import { endsMessage, type Exchange } from '../smtp/session.js';
 import { GONE_HOST, PRACTICE_USER, goneReply } from './trouble.js';
 
 /** What became of some of a stored message's recipients, and the report sent back (its number, or null). */
@@ -180,6 +180,14 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
         continue;
       case 'RSET':
         if (ok) queueId = null;
+        break;
+      case 'BDAT':
+        // The LAST chunk ends the message, as "." does: its deliveries follow, and the next transaction has its own id.
+        if (endsMessage(ex)) {
+          if (ok && stored?.reports !== undefined) out.push(...reportLines(stored.n, stored.reports, e.at, pid));
+          stored = null;
+          queueId = null;
+        }
         break;
       default:
         break;

@@ -121,6 +121,33 @@ describe('practiceServerLog: a session as Postfix\'s smtpd logs one', () => {
     expect(client(login(['C: AUTH PLAIN AHRyYWluZWUAZ3Vlc3M=', 'S: 535 5.7.8 Error: authentication failed']))).toMatch(/: client=localhost\[127\.0\.0\.1\]$/);
   });
 
+  it('ends a message at BDAT LAST as at ".": the next transaction on the connection gets a client= line of its own', () => {
+    const lines = practiceServerLog(
+      entries([
+        'S: 220 practice.test ESMTP',
+        'C: EHLO trainee',
+        'S: 250-practice.test',
+        'S: 250 CHUNKING',
+        ...[1, 2].flatMap((n) => [
+          'C: MAIL FROM:<trainee@example.org>',
+          'S: 250 2.1.0 Ok',
+          'C: RCPT TO:<alice@practice.test>',
+          'S: 250 2.1.5 Ok',
+          'C: BDAT 4 LAST',
+          'C: Hi',
+          `S: 250 2.6.0 Ok: queued as 3A000${n}`,
+        ]),
+        'C: QUIT',
+        'S: 221 2.0.0 Bye',
+      ]),
+      'localhost[127.0.0.1]',
+      7,
+      2,
+    );
+    expect(lines.filter((l) => l.includes(': client=localhost')).map((l) => l.split(': ')[1])).toEqual(['B00201', 'B00202']);
+    expect(lines.at(-1)).toMatch(/ ehlo=1 mail=2 rcpt=2 bdat=2 quit=1 commands=8$/);
+  });
+
   it('names a stored message\'s transaction by its queue id, the one its Received line has', () => {
     const withStored = entries(EIGHT_STEPS);
     // The practice server says it stored message #7 just before its reply to the "." (as it does).
