@@ -12,10 +12,9 @@
  */
 import { fromBase64 } from './base64.js';
 import { afterOctets, parseCommand, utf8Octets, type Command } from './command.js';
-import { answeredKey } from './context.js';
 import { showControls } from './escape.js';
 import { paramInfo } from './params.js';
-import type { Exchange, SentKind, SessionState } from './session.js';
+import { endsMessage, type Exchange, type SentKind, type SessionState } from './session.js';
 import { VERB_INFO } from './verbs.js';
 
 export interface Hint {
@@ -162,7 +161,7 @@ export class Coach {
       this.sawMessageStart = false;
       hints.push(hint('end-with-dot', 'Type the message now: header lines (Subject: …; Tab offers the fields it lacks, filled in), an empty line, the body; then a line with only "." to end it.', 'RFC 5321 §4.1.1.4'));
     }
-    if ((ex.kind === 'end-of-data' || answeredKey(ex) === 'BDAT LAST') && ex.reply.cls === 2) {
+    if (endsMessage(ex) && ex.reply.cls === 2) {
       this.once(hints, 'queued', 'The server has taken the message. Send QUIT to finish, or MAIL FROM to send another.', 'RFC 5321 §4.2.5');
     }
     if (verb === 'STARTTLS' && code === 220) {

@@ -47,6 +47,11 @@ export function bdatChunk(cmd: Command): { size: number; last: boolean } | null 
   return { size: Number(m[1]), last: m[2] !== undefined };
 }
 
+/** BDAT with the LAST chunk: the end of a message, as the final "." is (RFC 3030 §2). */
+export function isLastChunk(cmd: Command): boolean {
+  return bdatChunk(cmd)?.last === true;
+}
+
 /** The octets a line takes in UTF-8, as heloterm sends it (without its CRLF). */
 export function utf8Octets(line: string): number {
   let n = 0;

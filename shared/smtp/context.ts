@@ -4,7 +4,7 @@
  * Keys are `<what was answered>:<code>`, where what was answered is a verb, GREETING, END-OF-DATA or BDAT LAST; a
  * key with a class (`RCPT:5xx`) covers every code of that class.
  */
-import { bdatChunk } from './command.js';
+import { isLastChunk } from './command.js';
 import type { Exchange } from './session.js';
 
 export interface ContextMeaning {
@@ -79,7 +79,7 @@ export function answeredKey(ex: Exchange): string | null {
       return 'AUTH-RESPONSE';
     case 'command':
       // The last chunk's answer is the message's (RFC 3030 §2), as the final "."'s is.
-      if (ex.command !== null && bdatChunk(ex.command)?.last === true) return 'BDAT LAST';
+      if (ex.command !== null && isLastChunk(ex.command)) return 'BDAT LAST';
       return ex.command?.verb ?? null;
     case 'unsolicited':
       return null;

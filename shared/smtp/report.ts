@@ -7,7 +7,7 @@ import { answeredKey, meaningInContext, type ContextMeaning } from './context.js
 import { explainEhloReply, type EhloExplanation } from './ehlo.js';
 import { annotate } from './explain.js';
 import { quotedReply } from './parser.js';
-import { quotedExchange, type Exchange } from './session.js';
+import { endsMessage, quotedExchange, type Exchange } from './session.js';
 import { slowReply, type SlowReply } from './timing.js';
 import type { Annotation, Reply } from './types.js';
 import { matchVendorRules, type VendorMatch } from './vendor-match.js';
@@ -57,7 +57,7 @@ export function reportReply(n: number, ex: Exchange): ReplyReport {
     vendor: matchVendorRules(reply.code, text),
     ehlo: isEhlo ? explainEhloReply(reply.lines.map((l) => l.text)) : null,
     slow: slowReply(ex),
-    queued: (ex.kind === 'end-of-data' || answered === 'BDAT LAST') && reply.cls === 2 ? readQueueId(text) : null,
+    queued: endsMessage(ex) && reply.cls === 2 ? readQueueId(text) : null,
   };
 }
 

@@ -8,7 +8,7 @@
  * accepted recipient (§4.2). So is BDAT (RFC 3030, CHUNKING): the lines after it are message text until they have
  * made up its octets, CRLFs included, and what a line has beyond them is the server's next command.
  */
-import { afterOctets, bdatChunk, parseCommand, utf8Octets, type Command } from './command.js';
+import { afterOctets, bdatChunk, isLastChunk, parseCommand, utf8Octets, type Command } from './command.js';
 import type { Reply } from './types.js';
 
 export type Phase =
@@ -95,14 +95,9 @@ export function quotedExchange(reply: Reply, kind: 'command' | 'end-of-data' | '
   return { kind, command, reply, before: state, after: state, waitedMs: null, spreadMs: null, errorsBefore: 0 };
 }
 
-/** A BDAT command whose chunk is the LAST: the end of a message, as the final "." is. */
-function endsChunks(command: Command): boolean {
-  return command.verb === 'BDAT' && bdatChunk(command)?.last === true;
-}
-
 /** Whether a reply answers the end of a message: its final "." or a BDAT LAST (RFC 3030 §2). */
 export function endsMessage(ex: Exchange): boolean {
-  return ex.kind === 'end-of-data' || (ex.command !== null && endsChunks(ex.command));
+  return ex.kind === 'end-of-data' || (ex.command !== null && isLastChunk(ex.command));
 }
 
 export function initialState(): SessionState {
@@ -214,7 +209,7 @@ export class SessionModel {
 
   /** Whether the end of a message (its final "." or a BDAT LAST) awaits its reply. */
   get awaitsMessageEnd(): boolean {
-    return this.awaiting.some((a) => a.kind === 'end-of-data' || (a.command !== null && endsChunks(a.command)));
+    return this.awaiting.some((a) => a.kind === 'end-of-data' || (a.command !== null && isLastChunk(a.command)));
   }
 
   /**
@@ -422,7 +417,7 @@ export class SessionModel {
       case 'BDAT':
         // The last chunk accepted is the message accepted (in LMTP, counted once, as for "."). After a refusal the
         // transaction has failed and the sender must not send more chunks (RFC 3030 §2): RSET, then start again.
-        if (bdatChunk(cmd)?.last === true) {
+        if (isLastChunk(cmd)) {
           const over = a.lmtp === undefined ? ok : a.lmtp.n === a.lmtp.of;
           if (over) this.s = { ...this.s, phase: 'ready', sender: null, recipients: [] };
           this.messageAnswered(a, ok);
