@@ -31,14 +31,19 @@ export function dialsOnlyPractice(practice: PracticeInfo | null, allowedPorts: r
   return practice !== null && allowedPorts.every((p) => p === practice.port || p === practice.lmtpPort || p === practice.tlsPort);
 }
 
+/** Whether a target is the practice server's address (as isPracticeTarget) at `port`, dialled with TLS or not. */
+function atPracticePort(t: Partial<ConnectTarget>, practice: PracticeInfo, port: number, tls: boolean): boolean {
+  return (t.tls === true) === tls && isPracticeTarget({ ...t, tls: false, port: t.port === port ? practice.port : -1 }, practice);
+}
+
 /** Whether a connect target is the practice server's LMTP side (as isPracticeTarget, on its LMTP port). Pure. */
 export function isPracticeLmtp(t: Partial<ConnectTarget>, practice: PracticeInfo | null): boolean {
-  return practice !== null && isPracticeTarget({ ...t, port: t.port === practice.lmtpPort ? practice.port : -1 }, practice);
+  return practice !== null && atPracticePort(t, practice, practice.lmtpPort, false);
 }
 
 /** Whether a connect target is the practice server's port with TLS from the first byte, dialled so (implicit). Pure. */
 export function isPracticeTls(t: Partial<ConnectTarget>, practice: PracticeInfo | null): boolean {
-  return practice !== null && t.tls === true && isPracticeTarget({ ...t, tls: false, port: t.port === practice.tlsPort ? practice.port : -1 }, practice);
+  return practice !== null && atPracticePort(t, practice, practice.tlsPort, true);
 }
 
 /** The practice server's sides: plain SMTP (STARTTLS), LMTP (lmtp.ts), and SMTP with TLS from the first byte. */
