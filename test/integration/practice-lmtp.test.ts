@@ -31,6 +31,13 @@ async function say(line: string): Promise<Reply> {
   return client.nextReply();
 }
 
+/** LHLO, then a transaction from mta@example.org to these recipients, each accepted at RCPT. */
+async function transaction(...recipients: string[]): Promise<void> {
+  expect((await say('LHLO client.example.org')).code).toBe(250);
+  expect((await say('MAIL FROM:<mta@example.org>')).code).toBe(250);
+  for (const r of recipients) expect((await say(`RCPT TO:<${r}>`)).code).toBe(250);
+}
+
 /** A reply on one line: code, enhanced code (if any) and text. */
 const line = (r: Reply): string => [r.code, r.enhanced?.text, r.lines.map((l) => l.text).join('|')].filter((x) => x !== undefined).join(' ');
 
@@ -43,10 +50,7 @@ describe('the practice server\'s LMTP side', () => {
   });
 
   it('answers BDAT\'s LAST chunk once per recipient too, in their order, as it answers "."', async () => {
-    await say('LHLO client.example.org');
-    await say('MAIL FROM:<mta@example.org>');
-    await say('RCPT TO:<full@practice.test>');
-    await say('RCPT TO:<carol@practice.test>');
+    await transaction('full@practice.test', 'carol@practice.test');
     client.line('BDAT 22');
     client.line('Subject: in chunks'); // 18 + 2
     client.line(''); // 2
@@ -88,9 +92,7 @@ describe('the practice server\'s LMTP side', () => {
   });
 
   it('keeps nothing when every recipient is refused on saving', async () => {
-    await say('LHLO client.example.org');
-    await say('MAIL FROM:<mta@example.org>');
-    await say('RCPT TO:<full@practice.test>');
+    await transaction('full@practice.test');
     await say('DATA');
     client.line('Hello.');
     client.line('.');
