@@ -28,6 +28,18 @@ export function lmtpServer(deps: LmtpDeps): SMTPServer {
     const { local, domain } = localPartOf(address);
     return domain === deps.domain ? local : null;
   };
+  /** Saves the message for each recipient: one reply each, in their order (RFC 2033 §4.2), after "." or BDAT LAST. */
+  const deliver = async (bytes: Buffer, session: SMTPServerSession): Promise<SMTPServerDataResult[]> => {
+    const rcpts = session.envelope.rcptTo.map((r) => r.address);
+    const saved = rcpts.filter((a) => localPart(a) !== FULL_MAILBOX);
+    const id = saved.length === 0 ? null : await deps.store(bytes, session, saved);
+    return rcpts.map((a) =>
+      saved.includes(a) && id !== null
+        ? `<${a}> ${id} Saved`
+        : // As Dovecot says it when the quota plugin refuses the save (RFC 3463: X.2.2 mailbox full).
+          smtpError(552, `<${a}> Quota exceeded (mailbox for user is full)`),
+    );
+  };
   const server = new SMTPServer({
     lmtp: true,
     name: deps.domain,
@@ -62,18 +74,6 @@ export function lmtpServer(deps: LmtpDeps): SMTPServer {
       });
     },
   });
-  /** Saves the message for each recipient: one reply each, in their order (RFC 2033 §4.2), after "." or BDAT LAST. */
-  const deliver = async (bytes: Buffer, session: SMTPServerSession): Promise<SMTPServerDataResult[]> => {
-    const rcpts = session.envelope.rcptTo.map((r) => r.address);
-    const saved = rcpts.filter((a) => localPart(a) !== FULL_MAILBOX);
-    const id = saved.length === 0 ? null : await deps.store(bytes, session, saved);
-    return rcpts.map((a) =>
-      saved.includes(a) && id !== null
-        ? `<${a}> ${id} Saved`
-        : // As Dovecot says it when the quota plugin refuses the save (RFC 3463: X.2.2 mailbox full).
-          smtpError(552, `<${a}> Quota exceeded (mailbox for user is full)`),
-    );
-  };
   // BDAT, as Dovecot's LMTP offers it (CHUNKING among its capabilities): the LAST chunk answered per recipient.
   onEachConnection(server, (connection) => installChunking(connection, { maxBytes: deps.maxBytes, deliver }));
   server.on('error', () => {
