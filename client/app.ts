@@ -283,11 +283,13 @@ export function startApp(boot: BootHandOver): void {
     .finally(() => (classLessonsRead = true));
   let state: FormState = 'idle';
   /**
-   * Connect was pressed while the bridge was out of reach (restarted, the network dropped, the laptop slept): the
-   * WebSocket is opened again, keeping the page as it is (the terminal, the reply log, the transcript), and this
-   * target is dialled once the bridge has said hello. Null otherwise.
+   * Connect was pressed while the bridge was out of reach (restarted, the network dropped, the laptop slept), or not
+   * yet reached (the page's WebSocket still opening): the WebSocket is opened (again), keeping the page as it is (the
+   * terminal, the reply log, the transcript), and this target is dialled once the bridge has said hello. Null otherwise.
    */
   let afterReopen: ConnectTarget | null = null;
+  /** The bridge has said hello to this page: reaching it after that is reaching it again. */
+  let reached = false;
   /**
    * Contact with the bridge was lost: the page tries to reach it again by itself, quietly, a few times with growing
    * gaps (a restart takes seconds; a laptop that slept, longer), so that lookups work again without Connect; the
@@ -517,8 +519,8 @@ export function startApp(boot: BootHandOver): void {
     const family = target.family === null ? {} : { family: target.family };
     if (!conn.send({ type: 'connect', host: target.host, port: target.port, tls: target.tls ? 'implicit' : 'none', ...family })) {
       afterReopen = target;
-      view.write(formatNote('reaching the heloterm bridge again…'));
-      status.reaching();
+      view.write(formatNote(reached ? 'reaching the heloterm bridge again…' : 'reaching the heloterm bridge…'));
+      status.reaching(reached);
       setState('connecting');
       conn.open();
       return;
@@ -694,17 +696,24 @@ export function startApp(boot: BootHandOver): void {
         }
         updateHint(form.peek());
         const back = lostBridge;
+        const first = !reached;
         lostBridge = false;
+        reached = true;
         reachAttempts = 0;
         clearTimeout(reachTimer);
         // Reached again: by itself (back), or because Connect was pressed (afterReopen), which then dials.
-        if (back || afterReopen !== null) transcript.note('reached the heloterm bridge again', at);
+        if (back || (afterReopen !== null && !first)) transcript.note('reached the heloterm bridge again', at);
         // A bridge reached again knows nothing of this page: its class view is told again (when there is anything).
         reportProgress(true);
         if (afterReopen !== null) {
           const reopened = afterReopen;
           afterReopen = null;
           setState('idle');
+          // Pressed before the first hello: a link's lesson still starts; the press, not the link, connects.
+          if (first) {
+            lessonFromUrl();
+            autoConnect = false;
+          }
           return connectTo(reopened);
         }
         if (back) {

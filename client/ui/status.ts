@@ -42,8 +42,9 @@ export class StatusLine {
     this.set('idle', 'Not connected (the heloterm bridge answers again)');
   }
 
-  reaching(): void {
-    this.set('busy', 'Reaching the heloterm bridge again…');
+  /** Connect pressed while the bridge is out of reach (`again`), or before the page's WebSocket has opened. */
+  reaching(again: boolean): void {
+    this.set('busy', again ? 'Reaching the heloterm bridge again…' : 'Reaching the heloterm bridge…');
   }
 
   connecting(host: string, port: number): void {

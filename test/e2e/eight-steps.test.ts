@@ -5,13 +5,14 @@
  * reply log, and the tooltip over a code. Expected texts come from the shared dictionary, not from this file.
  */
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { explainCode, explainEnhanced } from '../../shared/smtp/explain.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { contrast, dimColour } from '../../client/ui/theme.js';
-import { cellCenter, helotermInChromium, holdAppChunk, locateText, poll, terminalCursor, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { cellCenter, helotermInChromium, holdAppChunk, holdWebSocket, locateText, poll, terminalCursor, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 /** How long one SMTP round trip through browser, bridge and practice server may take on a slow machine, in ms. */
@@ -198,6 +199,30 @@ describe('heloterm in Chromium', () => {
     release();
     const text = await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the greeting');
     expect(count(text, '-- connected to')).toBe(1);
+    expect(pages.errors).toEqual([]);
+  });
+
+  it('keeps a Connect pressed before the bridge was first reached, without calling that reaching it again', async () => {
+    // The app is there, the page's WebSocket still opening (a slow network); the link names a lesson.
+    const { prepare, release } = holdWebSocket();
+    const page = await pages.open(`${app().url}?lesson=starttls`, { viewport: VIEWPORT, prepare });
+    await page.locator('.reply-log').waitFor({ timeout: REPLY_TIMEOUT_MS }); // the app has started
+    const practice = practiceInfo();
+    await page.fill('input[name="host"]', practice.host);
+    await page.fill('input[name="port"]', String(practice.port));
+    await page.click('button[data-action="connect"]');
+    await waitForTerminal(page, (t) => t.includes('reaching the heloterm bridge…'), REPLY_TIMEOUT_MS, 'the bridge being reached');
+    expect(await page.locator('.status').textContent()).toContain('Reaching the heloterm bridge…');
+    release();
+    const text = await waitForTerminal(page, (t) => t.includes(annotationOf(220)), REPLY_TIMEOUT_MS, 'the greeting');
+    expect(text).not.toContain('again');
+    expect(count(text, '-- connected to')).toBe(1);
+    // The link's lesson started all the same, once the bridge had said hello.
+    await expect.poll(() => page.locator('.lesson-bar').textContent()).toContain('EHLO, extensions and STARTTLS');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: REPLY_TIMEOUT_MS }), page.click('.reply-log button[data-action="save"]')]);
+    const saved = await readFile(await download.path(), 'utf8');
+    expect(saved).toContain('# connected to');
+    expect(saved).not.toContain('again');
     expect(pages.errors).toEqual([]);
   });
 

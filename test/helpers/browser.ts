@@ -155,6 +155,22 @@ export function holdAppChunk(): { prepare: (page: Page) => Promise<unknown>; rel
   return { prepare, release: () => release() };
 }
 
+/**
+ * Holds the page's WebSocket to the bridge in its opening state (Playwright's routeWebSocket stands in the page's
+ * WebSocket) until `release`, which dials the real bridge and relays every frame both ways. `prepare` goes in
+ * OpenOptions.
+ */
+export function holdWebSocket(): { prepare: (page: Page) => Promise<unknown>; release: () => void } {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const prepare = (page: Page): Promise<unknown> =>
+    page.routeWebSocket(/\/ws(\?|$)/, async (ws) => {
+      await held;
+      ws.connectToServer();
+    });
+  return { prepare, release: () => release() };
+}
+
 export interface OpenOptions {
   viewport?: { width: number; height: number };
   /** A phone: a touch screen (a coarse pointer) and a mobile viewport. */
