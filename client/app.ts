@@ -47,15 +47,16 @@ import { keyRow } from './ui/key-row.js';
 import { isMailLog, readMailLog } from '../shared/smtp/log-read.js';
 import { shellConnect } from './terminal/shell-habits.js';
 import { LessonBar } from './ui/lesson-bar.js';
+import { ClassCall } from './ui/class-call.js';
 import { LessonGuide } from './ui/lesson-guide.js';
-import { findLesson, LESSONS, setClassLessons } from '../shared/lessons/catalogue.js';
+import { findLesson, LESSONS, pageLessons, setClassLessons } from '../shared/lessons/catalogue.js';
 import { CLASS_LESSONS_PATH, readLessonFile } from '../shared/lessons/lesson-file.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 import { endsMessage, SessionModel } from '../shared/smtp/session.js';
 import { Coach } from '../shared/smtp/coach.js';
 import { ReportStore } from './terminal/reports.js';
 import { EXPLAIN_USAGE, completeHeaderLine, completeLine, lessonList, localCommand } from './terminal/local-commands.js';
-import { exhaustive, type ErrorCode, type IpFamily, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
+import { exhaustive, type CallMessage, type ErrorCode, type IpFamily, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
 import { required } from './dom.js';
 import { readTabSetting, writeTabSetting } from './ui/stored.js';
@@ -95,6 +96,7 @@ export function startApp(boot: BootHandOver): void {
   // Opened from another machine: a class, where the hint says how a trainee gives the instructor's view a name.
   const hint = new PracticeHint((lesson) => startLesson(lesson, true), (side) => connectToSide(side), !onlyOnThisMachine(location.hostname));
   const lessonBar = new LessonBar({ stop: () => view.write(stopLesson()), start: (lesson) => startLesson(lesson, true) });
+  const classCall = new ClassCall((lesson) => startLesson(lesson, true));
   const transcript = new Transcript();
   // A lesson's notes go into the transcript after what made them: a reply is recorded once it has been rendered, and
   // rendering it is what moves the lesson on, so the note waits for the end of the message's handling.
@@ -201,7 +203,7 @@ export function startApp(boot: BootHandOver): void {
   const statusRow = document.createElement('div');
   statusRow.className = 'status-row';
   statusRow.append(status.element, switches);
-  required('#status-slot', HTMLElement).append(statusRow, hint.element, lessonBar.element);
+  required('#status-slot', HTMLElement).append(statusRow, hint.element, classCall.element, lessonBar.element);
   required('#log-slot', HTMLElement).append(log.element);
 
   let everOpen = false;
@@ -558,6 +560,7 @@ export function startApp(boot: BootHandOver): void {
       view.write(formatNote('the lessons are written for the practice server (practice.test): its addresses may not work elsewhere'));
     }
     view.write(guide.start(lesson, greeted));
+    if (classCall.called === lesson) classCall.hide();
     hint.hide();
     if (connect && state === 'idle' && side !== null && atPractice(form.peek())) connectTo(form.read() ?? side);
     view.focus();
@@ -645,6 +648,33 @@ export function startApp(boot: BootHandOver): void {
 
   // ?lesson=1 (or its id) starts a lesson once the practice server is known; ?connect=1 then connects as usual.
   let urlLesson = urlTarget.lesson;
+  /**
+   * The instructor asks the class to start a lesson (the class view's "Ask the class"), `m.ageS` ago, or withdraws
+   * the call: said in the terminal and the transcript, and offered above the terminal unless the lesson is in hand.
+   */
+  const onCall = (m: CallMessage, at: number): void => {
+    if (m.lesson === null) {
+      if (classCall.called !== null) view.write(formatNote('your instructor withdrew the call to start a lesson'));
+      return classCall.hide();
+    }
+    const lesson = findLesson(m.lesson);
+    // Not a built-in lesson: it may be one of the class's own, still on its way.
+    if (lesson === undefined && !classLessonsRead) return void classLessonsLoaded.then(() => onCall(m, at));
+    if (lesson === undefined) return view.write(formatNote(`your instructor asks the class to start lesson "${m.lesson}", which this page does not have: reload the page`));
+    const number = pageLessons().indexOf(lesson) + 1;
+    const asked = m.ageS < 60 ? '' : `${Math.round(m.ageS / 60)} min ago`;
+    const said = `your instructor asks the class to start lesson ${number}, "${lesson.title}"${asked === '' ? '' : ` (asked ${asked})`}`;
+    transcript.note(said, at);
+    const { lesson: inHand, done } = guide.progress;
+    if (inHand?.id === lesson.id) {
+      classCall.hide();
+      return view.write(formatNote(`${said}: you are at it`));
+    }
+    const again = done.includes(lesson.id);
+    classCall.show(lesson, number, asked, again);
+    view.write(formatNote(`${said}${again ? ', which you did already' : ''}: press Start lesson ${number} above the terminal, or type /lesson ${number}`));
+  };
+
   const lessonFromUrl = (): void => {
     if (urlLesson === undefined) return;
     const lesson = findLesson(urlLesson);
@@ -874,6 +904,8 @@ export function startApp(boot: BootHandOver): void {
         }
         return;
       }
+      case 'call':
+        return onCall(m, at);
       default:
         exhaustive(m);
     }

@@ -1,6 +1,7 @@
 /**
  * The instructor's class view (class.html): the trainee pages open on this heloterm, read from
- * `/class/sessions` every 2 seconds with the class key. The key comes in the address heloterm printed at start
+ * `/class/sessions` every 2 seconds with the class key; and "Ask the class" (`/class/call`): every page offers the lesson
+ * chosen above its terminal, pages opened later too, until another is asked for or the call is withdrawn. The key comes in the address heloterm printed at start
  * (`class.html#key=…`): kept in this tab's sessionStorage and removed from the address bar, as the access token is
  * (access-token.ts); sent as a header, never in a URL. A trainee idle for minutes, or whose replies at a step were
  * several times not the one it wants, stands out. What the bridge answers is decoded before it is shown, and
@@ -9,7 +10,7 @@
 // Built apart from the terminal's page (vite.config.ts), so what both import is in each build, not shared.
 import './styles.css';
 import './class.css';
-import { CLASS_SESSIONS_PATH, decodeClassSnapshot, type ClassSnapshot, type Trainee } from '../shared/protocol/class.js';
+import { CLASS_CALL_PATH, CLASS_SESSIONS_PATH, decodeCallAnswer, decodeClassSnapshot, type CallRequest, type ClassSnapshot, type Trainee } from '../shared/protocol/class.js';
 import { takeFromFragment } from './access-token.js';
 import { required } from './dom.js';
 import { classTally, formatTally } from './ui/class-tally.js';
@@ -64,6 +65,58 @@ function row(t: Trainee, snapshot: ClassSnapshot): HTMLTableRowElement {
 
 /** The class as last read, for "Save as CSV". */
 let latest: ClassSnapshot | null = null;
+/** The pages told by the last "Ask the class", while that call stands (the snapshot says which lesson, not this). */
+let told: { number: number; pages: number } | null = null;
+
+/** The call row: the lessons to choose from (kept as chosen), and the lesson asked for, if any. */
+function showCall(snapshot: ClassSnapshot): void {
+  required('#class-call', HTMLFormElement).hidden = false;
+  const select = required('#class-call-lesson', HTMLSelectElement);
+  const ids = snapshot.lessons.map((l) => l.id).join(' ');
+  if (select.dataset.ids !== ids) {
+    const chosen = select.value;
+    select.replaceChildren(
+      ...snapshot.lessons.map((l) => {
+        const o = document.createElement('option');
+        o.value = l.id;
+        o.textContent = `${l.number} · ${l.title}`;
+        return o;
+      }),
+    );
+    if (snapshot.lessons.some((l) => l.id === chosen)) select.value = chosen;
+    select.dataset.ids = ids;
+  }
+  const call = snapshot.call;
+  const lesson = call === null ? undefined : snapshot.lessons.find((l) => l.number === call.number);
+  required('#class-call-withdraw', HTMLButtonElement).hidden = lesson === undefined;
+  if (call === null || lesson === undefined || told?.number !== call.number) told = null;
+  const pages = told === null ? '' : ` (${told.pages} page${told.pages === 1 ? '' : 's'} open then)`;
+  required('#class-call-now', HTMLSpanElement).textContent =
+    call === null || lesson === undefined ? '' : `Asked ${call.ageS < 60 ? 'just now' : `${duration(call.ageS)} ago`}: ${lesson.number} · ${lesson.short}${pages}; pages opened since are asked too.`;
+}
+
+/** Asks the class to start `lesson` (its id), or withdraws the call (null); then reads the class again. */
+async function ask(key: string, lesson: string | null): Promise<void> {
+  const now = required('#class-call-now', HTMLSpanElement);
+  const body: CallRequest = { lesson };
+  try {
+    const res = await fetch(CLASS_CALL_PATH, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store' });
+    const answer: unknown = await res.json().catch(() => null);
+    if (res.status === 401) return say('This key does not open the class view: open the class view address heloterm printed at its last start.');
+    const answered = decodeCallAnswer(answer);
+    if (!res.ok || answered === null) {
+      const error = typeof answer === 'object' && answer !== null && 'error' in answer && typeof answer.error === 'string' ? answer.error : `heloterm answered ${res.status}`;
+      now.textContent = `Not asked: ${error.slice(0, 200)}.`;
+      return;
+    }
+    const number = latest?.lessons.find((l) => l.id === lesson)?.number;
+    told = number === undefined ? null : { number, pages: answered.pages };
+  } catch {
+    now.textContent = 'Not asked: heloterm cannot be reached (stopped, or restarting).';
+    return;
+  }
+  await poll(key);
+}
 
 function show(snapshot: ClassSnapshot): void {
   latest = snapshot;
@@ -79,6 +132,7 @@ function show(snapshot: ClassSnapshot): void {
   const lessons = required('#class-lessons', HTMLParagraphElement);
   lessons.textContent = tally === '' ? '' : `Lessons: ${tally}.`;
   lessons.hidden = tally === '';
+  showCall(snapshot);
 }
 
 function say(text: string): void {
@@ -86,6 +140,7 @@ function say(text: string): void {
   required('#class-save', HTMLButtonElement).hidden = true;
   required('#class-table', HTMLTableElement).hidden = true;
   required('#class-lessons', HTMLParagraphElement).hidden = true;
+  required('#class-call', HTMLFormElement).hidden = true;
 }
 
 async function poll(key: string): Promise<void> {
@@ -113,6 +168,11 @@ required('#class-save', HTMLButtonElement).addEventListener('click', () => {
 const key = takeFromFragment(location, history, 'key', KEY_STORAGE_KEY);
 if (key === null) say('The class view needs the instructor\'s key: open the class view address heloterm printed at start (…/class.html#key=…).');
 else {
+  required('#class-call', HTMLFormElement).addEventListener('submit', (e) => {
+    e.preventDefault();
+    void ask(key, required('#class-call-lesson', HTMLSelectElement).value);
+  });
+  required('#class-call-withdraw', HTMLButtonElement).addEventListener('click', () => void ask(key, null));
   void poll(key);
   setInterval(() => void poll(key), POLL_MS);
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import { classKeyMatches } from './class-view.js';
-import { CLASS_SESSIONS_PATH, type ClassSnapshot } from '../shared/protocol/class.js';
+import { CLASS_CALL_PATH, CLASS_SESSIONS_PATH, decodeCallRequest, type CallAnswer, type ClassSnapshot } from '../shared/protocol/class.js';
 import { CLASS_LESSONS_PATH } from '../shared/lessons/lesson-file.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 
@@ -32,11 +32,24 @@ export const CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
 };
 
+/** What the instructor's class view reaches, with its key. */
+export interface ClassViewAccess {
+  key: string;
+  /** The class as it is now (class-view.ts). */
+  snapshot(): ClassSnapshot;
+  /** Asks every page to start the lesson with this id (null: withdraws the call); the pages told, or null for no such lesson. */
+  call(lesson: string | null): number | null;
+}
+
+/** A call's body is `{"lesson": "<id>"}` or `{"lesson": null}`: a few dozen bytes. */
+const CALL_BODY_LIMIT = 1024;
+const CALL_BODY_ERROR = 'the body must be JSON, {"lesson": "<lesson id>"} (or {"lesson": null} to withdraw the call)';
+
 export interface AppOptions {
   /** The built client (vite build output), with index.html. */
   clientDir: string;
-  /** The instructor's class view: its key, and the class as it is now (class-view.ts). */
-  classView?: { key: string; snapshot: () => ClassSnapshot };
+  /** The instructor's class view: its key, the class as it is now, and the lesson call. */
+  classView?: ClassViewAccess;
   /** A class's own lessons (--lessons), served to the page at /lessons.json; none: an empty list. */
   classLessons?: readonly Lesson[];
 }
@@ -62,16 +75,33 @@ export function createApp(opts: AppOptions): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  // The class view's data, for the instructor's key only: sent as a header by class.html, never in a URL (logs).
-  app.get(CLASS_SESSIONS_PATH, (req, res) => {
+  // The class view's data and its call, for the instructor's key only: sent as a header by class.html, never in a URL
+  // (logs). The key is checked before a body is read.
+  const withClassKey = (req: express.Request, res: express.Response, next: express.NextFunction): void => {
     res.set('Cache-Control', 'no-store');
     const view = opts.classView;
     if (view === undefined || !classKeyMatches(req.get('authorization'), view.key)) {
       res.status(401).json({ error: "the class view needs the instructor's key: open the class view address heloterm printed at start" });
       return;
     }
-    res.json(view.snapshot());
+    next();
+  };
+  app.get(CLASS_SESSIONS_PATH, withClassKey, (_req, res) => {
+    res.json(opts.classView?.snapshot());
   });
+  const call: express.RequestHandler = (req, res) => {
+    const body = decodeCallRequest(req.body);
+    if (body === null) return void res.status(400).json({ error: CALL_BODY_ERROR });
+    const pages = opts.classView?.call(body.lesson) ?? null;
+    if (pages === null) return void res.status(400).json({ error: `there is no lesson "${body.lesson}" on this heloterm` });
+    const answer: CallAnswer = { pages };
+    res.json(answer);
+  };
+  // A body that is not JSON, or too long: said in JSON, never Express's page with a stack trace.
+  const badBody: express.ErrorRequestHandler = (err: { status?: number }, _req, res, _next) => {
+    res.status(err.status === 413 ? 413 : 400).json({ error: CALL_BODY_ERROR });
+  };
+  app.post(CLASS_CALL_PATH, withClassKey, express.json({ limit: CALL_BODY_LIMIT, strict: false }), call, badBody);
   app.use(express.static(opts.clientDir));
   const index = path.join(opts.clientDir, 'index.html');
   app.get('/', (_req, res) => {

@@ -28,6 +28,12 @@ export interface Seat {
   toPractice: boolean;
 }
 
+/** The lesson the instructor asked the class to start (its id), and when (performance.now()). */
+export interface ClassCall {
+  lesson: string;
+  at: number;
+}
+
 /** A lesson's number in `lessons` (from 1), or 0. */
 const numberIn = (lessons: readonly Lesson[], id: string): number => lessons.findIndex((l) => l.id === id) + 1;
 
@@ -41,8 +47,11 @@ export function keptProgress(m: Progress, lessons: readonly Lesson[] = LESSONS):
   return { name: m.name.trim(), lesson, done: [...new Set(m.done.filter((id) => numberOf(id) > 0))] };
 }
 
-/** The class as the view shows it, at `at` (performance.now()), pages in the order they opened, by `lessons`. */
-export function classSnapshot(seats: Iterable<Seat>, at: number, lessons: readonly Lesson[] = LESSONS): ClassSnapshot {
+/**
+ * The class as the view shows it, at `at` (performance.now()), pages in the order they opened, by `lessons`; with the
+ * lesson the instructor asked for, if any.
+ */
+export function classSnapshot(seats: Iterable<Seat>, at: number, lessons: readonly Lesson[] = LESSONS, call: ClassCall | null = null): ClassSnapshot {
   const numberOf = (id: string): number => numberIn(lessons, id);
   const trainees = [...seats]
     .sort((a, b) => a.seat - b.seat)
@@ -65,7 +74,17 @@ export function classSnapshot(seats: Iterable<Seat>, at: number, lessons: readon
         openS: Math.max(0, Math.round((at - s.openedAt) / 1000)),
       };
     });
-  return { trainees, lessons: lessons.map((l, i) => ({ number: i + 1, title: l.title, short: l.short })) };
+  const called = call === null ? 0 : numberOf(call.lesson);
+  return {
+    trainees,
+    lessons: lessons.map((l, i) => ({ number: i + 1, id: l.id, title: l.title, short: l.short })),
+    call: call === null || called === 0 ? null : { number: called, ageS: callAge(call, at) },
+  };
+}
+
+/** How long ago the instructor asked, at `at`, in whole seconds. */
+export function callAge(call: ClassCall, at: number): number {
+  return Math.max(0, Math.round((at - call.at) / 1000));
 }
 
 /** Whether `header` (an Authorization header's value) is "Bearer <key>", compared in constant time. */

@@ -10,8 +10,8 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { tokenProblem } from '../shared/protocol/token.js';
-import { createApp } from './app.js';
-import { classSnapshot } from './class-view.js';
+import { createApp, type ClassViewAccess } from './app.js';
+import { callAge, classSnapshot, type ClassCall } from './class-view.js';
 import { LESSONS } from '../shared/lessons/catalogue.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 import { readLessonFile } from '../shared/lessons/lesson-file.js';
@@ -259,7 +259,21 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   // The class's own lessons (--lessons) after the built-in ones, checked whole before anything else starts listening.
   const classLessons = opts.lessons === undefined || opts.lessons.length === 0 ? [] : checkedLessons(opts.lessons);
   const lessons = [...LESSONS, ...classLessons];
-  const classView = { key: classKey, snapshot: () => classSnapshot([...sessions].map((s) => s.seat), performance.now(), lessons) };
+  // The lesson the instructor asked the class to start (the class view's "Ask the class"): told to every page open,
+  // and to each page that opens later, until another is asked for or the call is withdrawn.
+  let call: ClassCall | null = null;
+  const classView: ClassViewAccess = {
+    key: classKey,
+    snapshot: () => classSnapshot([...sessions].map((s) => s.seat), performance.now(), lessons, call),
+    call: (lesson) => {
+      if (lesson !== null && !lessons.some((l) => l.id === lesson)) return null;
+      call = lesson === null ? null : { lesson, at: performance.now() };
+      let pages = 0;
+      for (const s of sessions) if (s.tellCall(lesson, 0)) pages++;
+      log({ event: 'class-call', lesson, pages });
+      return pages;
+    },
+  };
   const server = http.createServer(createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR, classView, classLessons }));
   server.on('clientError', (_err, socket) => socket.destroy());
   let port: number;
@@ -306,6 +320,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
         lessons,
       });
       sessions.add(session);
+      if (call !== null) session.tellCall(call.lesson, callAge(call, performance.now()));
     },
   );
   log({ event: 'start', port, host, tokenRequired, publicTargetsOnly, allowedPorts: allowedPorts(policy), trustProxy: opts.trustProxy ?? [] });

@@ -218,6 +218,16 @@ export class Session {
     };
   }
 
+  /**
+   * Tells the page the instructor's call (a CallMessage: the lesson asked for, or null when withdrawn, `ageS` ago);
+   * false when the page cannot be told (the session is closing or closed).
+   */
+  tellCall(lesson: string | null, ageS: number): boolean {
+    if (this.closing !== null || this.store.isDisposed || this.ws.readyState !== this.ws.OPEN) return false;
+    this.send({ type: 'call', lesson, ageS });
+    return true;
+  }
+
   dispose(): void {
     if (this.store.isDisposed) return;
     this.store.dispose();

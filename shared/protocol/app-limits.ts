@@ -56,3 +56,6 @@ export const MAX_LESSONS_DONE = 30;
 
 /** The TLS versions a `tlsversions` probe tries, oldest first (each has one outcome in the answer). */
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** A lesson's id (shared/lessons/catalogue.ts, lesson-file.ts): 1 to 40 lower-case letters, digits and hyphens. */
+export const isLessonId = (x: unknown): x is string => typeof x === 'string' && /^[a-z0-9-]{1,40}$/.test(x);

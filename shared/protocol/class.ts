@@ -1,11 +1,23 @@
 /**
  * The instructor's class view over HTTP: `GET /class/sessions` with `Authorization: Bearer <class key>` answers a
- * ClassSnapshot (server/class-view.ts builds it, client/class.ts shows it). Decoded at the page like any wire data:
- * every field checked for type and size; never throws.
+ * ClassSnapshot (server/class-view.ts builds it, client/class.ts shows it); `POST /class/call` with the same key and a
+ * CallRequest asks every page to start a lesson (messages.ts CallMessage), answered with a CallAnswer. Decoded like any
+ * wire data: every field checked for type and size; never throws.
  */
-import { MAX_TRAINEE_NAME } from './app-limits.js';
+import { isLessonId, MAX_TRAINEE_NAME } from './app-limits.js';
 
 export const CLASS_SESSIONS_PATH = '/class/sessions';
+export const CLASS_CALL_PATH = '/class/call';
+
+/** What the class view posts: the id of the lesson every page is asked to start, or null to withdraw the call. */
+export interface CallRequest {
+  lesson: string | null;
+}
+
+/** The answer to a CallRequest: how many pages were told (those open now; pages that open later are told too). */
+export interface CallAnswer {
+  pages: number;
+}
 
 export interface Trainee {
   /** The page's number: pages in the order they opened on this bridge, from 1. */
@@ -32,8 +44,10 @@ export interface Trainee {
 
 export interface ClassSnapshot {
   trainees: Trainee[];
-  /** The lessons, to name the ones done. */
-  lessons: { number: number; title: string; short: string }[];
+  /** The lessons, to name the ones done (and to ask for one by its id). */
+  lessons: { number: number; id: string; title: string; short: string }[];
+  /** The lesson the instructor asked the class to start (its number), and how long ago in seconds; null if none. */
+  call: { number: number; ageS: number } | null;
 }
 
 /** Pages a snapshot lists at most (a bridge holds 100 sessions by default). */
@@ -63,8 +77,21 @@ export function decodeClassSnapshot(x: unknown): ClassSnapshot | null {
   if (!trainees.every((t): t is Trainee => t !== null)) return null;
   const lessons: ClassSnapshot['lessons'] = [];
   for (const l of x.lessons) {
-    if (!isObj(l) || !isCount(l.number) || !isStr(l.title, 200) || !isStr(l.short, 60)) return null;
-    lessons.push({ number: l.number, title: l.title, short: l.short });
+    if (!isObj(l) || !isCount(l.number) || !isLessonId(l.id) || !isStr(l.title, 200) || !isStr(l.short, 60)) return null;
+    lessons.push({ number: l.number, id: l.id, title: l.title, short: l.short });
   }
-  return { trainees, lessons };
+  const call = x.call === null ? null : isObj(x.call) && isCount(x.call.number) && isCount(x.call.ageS) ? { number: x.call.number, ageS: x.call.ageS } : undefined;
+  if (call === undefined) return null;
+  return { trainees, lessons, call };
+}
+
+/** The request in `x` (parsed JSON), or null when it is not one. */
+export function decodeCallRequest(x: unknown): CallRequest | null {
+  if (!isObj(x) || Object.keys(x).length !== 1 || (x.lesson !== null && !isLessonId(x.lesson))) return null;
+  return { lesson: x.lesson };
+}
+
+/** The answer in `x` (parsed JSON), or null when it is not one. */
+export function decodeCallAnswer(x: unknown): CallAnswer | null {
+  return isObj(x) && isCount(x.pages) ? { pages: x.pages } : null;
 }

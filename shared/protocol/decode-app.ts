@@ -1,17 +1,18 @@
 /**
  * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DaneMessage,
- * DkimMessage, SpfMessage, DnsblMessage, PortsMessage, TlsVersionsMessage, StoredMessage, and TlsMessage), apart from
- * decode.ts: they answer what the app asks or does (a DNS lookup, a probe, a message sent to the practice server), or
- * report what only the app shows (a TLS session: the boot script keeps such a frame whole for the app), so the boot
- * script, which decodes everything else with decodeServerMessage, need not carry this (to decodeServerMessage they are
- * of an unknown type). decodeAnyServerMessage reads every server message. Never throws; checks every field for type
- * and size, like decode.ts.
+ * DkimMessage, SpfMessage, DnsblMessage, PortsMessage, TlsVersionsMessage, StoredMessage, TlsMessage and CallMessage),
+ * apart from decode.ts: they answer what the app asks or does (a DNS lookup, a probe, a message sent to the practice
+ * server), or report what only the app shows (a TLS session, the instructor's call: the boot script keeps such a frame
+ * whole for the app), so the boot script, which decodes everything else with decodeServerMessage, need not carry this
+ * (to decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server message. Never
+ * throws; checks every field for type and size, like decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, TLS_VERSIONS } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, TLS_VERSIONS, isLessonId } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
+  type CallMessage,
   type MxAnswer,
   type MxHost,
   type DkimMessage,
@@ -380,17 +381,26 @@ function decodeStoredReport(r: unknown): StoredReport | null {
   return { action: r.action, recipients: recipients as string[], n, text, cut };
 }
 
-/** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `ports`, `tlsversions` or `stored` message (JSON text), or why not. */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | PortsMessage | TlsVersionsMessage | TlsMessage | StoredMessage> {
+/** A `call` message's fields, or why not. */
+function decodeCall(m: Obj): Decoded<CallMessage> {
+  const { lesson, ageS } = m;
+  if (lesson !== null && !isLessonId(lesson)) return { ok: false, error: 'call: bad "lesson"' };
+  if (!isCount(ageS)) return { ok: false, error: 'call: bad "ageS"' };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'call', lesson, ageS } };
+}
+
+/** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `ports`, `tlsversions`, `stored` or `call` message (JSON text), or why not. */
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | PortsMessage | TlsVersionsMessage | TlsMessage | StoredMessage | CallMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'tls' && m.type !== 'stored')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
+  if (m.type === 'call') return decodeCall(m);
   if (m.type === 'dkim') {
     if (!isStr(m.selector, MAX_HOST_CHARS) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'dkim: bad "selector" or "domain"' };
     const answer = decodePolicyRecords(m.answer);

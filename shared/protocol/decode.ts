@@ -18,7 +18,7 @@ import {
   type ProbePort,
   type ServerMessage,
 } from './messages.js';
-import { isTraineeName, MAX_LESSONS_DONE, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from './app-limits.js';
+import { isLessonId, isTraineeName, MAX_LESSONS_DONE, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from './app-limits.js';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -122,13 +122,12 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
     case 'progress': {
       const { name, lesson, done } = m;
       // Lesson ids as the catalogue writes them (the bridge keeps only those it knows).
-      const isId = (x: unknown): x is string => isStr(x, 40) && /^[a-z0-9-]+$/.test(x);
       if (typeof name !== 'string' || !isTraineeName(name)) return fail(`progress: "name" must be at most ${MAX_TRAINEE_NAME} characters, no control characters`);
-      if (!Array.isArray(done) || done.length > MAX_LESSONS_DONE || !done.every(isId)) return fail(`progress: "done" must list at most ${MAX_LESSONS_DONE} lesson ids`);
+      if (!Array.isArray(done) || done.length > MAX_LESSONS_DONE || !done.every(isLessonId)) return fail(`progress: "done" must list at most ${MAX_LESSONS_DONE} lesson ids`);
       if (lesson === null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: null, done } };
       const l: Obj = typeof lesson === 'object' && lesson !== null ? (lesson as Obj) : {};
       const small = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= max;
-      if (!isId(l.id) || !small(l.step, 100) || !small(l.retries, 10_000)) return fail('progress: "lesson" must be null or a lesson id, a step and retries');
+      if (!isLessonId(l.id) || !small(l.step, 100) || !small(l.retries, 10_000)) return fail('progress: "lesson" must be null or a lesson id, a step and retries');
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: { id: l.id, step: l.step, retries: l.retries }, done } };
     }
     case 'ports': {

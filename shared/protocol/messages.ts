@@ -726,7 +726,21 @@ export interface StoredReport {
   cut: boolean;
 }
 
+/**
+ * The instructor asks the class to start a lesson (the class view's "Ask the class", `POST /class/call`): sent to every
+ * page open on the bridge then, and to each page that opens later, after its `hello`, until the instructor asks for
+ * another or withdraws it. `lesson`: the lesson's id (shared/lessons/catalogue.ts, or one of the class's own), or null:
+ * withdrawn (sent only to the pages open then). `ageS`: how long ago the instructor asked, in whole seconds.
+ */
+export interface CallMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'call';
+  lesson: string | null;
+  ageS: number;
+}
+
 export type ServerMessage =
+  | CallMessage
   | MxMessage
   | RdnsMessage
   | DaneMessage

@@ -1,7 +1,8 @@
 /**
  * The pages checked with axe-core (the rules of WCAG 2.1 A and AA it can test) in Chromium, as a user sees them:
- * the terminal's page during a dialog, dark and light, and the instructor's class view with a trainee in it. The
- * terminal's rows are DOM text: their colours, the dim notes and annotations among them, are checked too.
+ * the terminal's page during a dialog, dark and light, with the instructor's call to a lesson above it, and the
+ * instructor's class view with a trainee in it and a lesson asked for. The terminal's rows are DOM text: their colours,
+ * the dim notes and annotations among them, are checked too.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,10 +43,14 @@ async function dialog(page: Page): Promise<void> {
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   const { pages, app } = helotermInChromium(() => ({ classKey: KEY }));
 
-  it('finds nothing on the terminal\'s page during a dialog, dark or light', async () => {
+  it('finds nothing on the terminal\'s page during a dialog, dark or light, with the instructor\'s call above it', async () => {
+    // Asked before the pages open: each is told after its hello.
+    const asked = await fetch(new URL('class/call', app().url), { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: '{"lesson":"starttls"}' });
+    expect(asked.status).toBe(200);
     for (const theme of ['dark', 'light']) {
       const page = await pages.open(`${app().url}?theme=${theme}`);
       await dialog(page);
+      expect(await page.locator('.class-call').isVisible()).toBe(true);
       expect(await violations(page), theme).toEqual([]);
     }
   });
@@ -55,6 +60,8 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await dialog(trainee);
     const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
     await view.locator('#class-table tbody tr').first().waitFor({ timeout: REPLY_TIMEOUT_MS });
+    await view.getByRole('button', { name: 'Ask the class' }).click();
+    await expect.poll(() => view.locator('#class-call-now').textContent(), { timeout: REPLY_TIMEOUT_MS }).toMatch(/^Asked just now/);
     expect(await violations(view)).toEqual([]);
   });
 });

@@ -368,6 +368,49 @@ describe('the instructor\'s class view in Chromium', () => {
     await expect.poll(() => keyless.locator('#class-status').textContent(), { timeout: 10_000 }).toMatch(/needs the instructor's key/);
     expect(await keyless.locator('#class-table').isHidden()).toBe(true);
   });
+
+  it('asks the class to start a lesson: each page offers it above its terminal, a page opened later too', async () => {
+    const busy = await pages.open(app().url);
+    await waitForTerminal(busy, (t) => t.includes('press Connect'), 10_000, 'a trainee page');
+    // This trainee is at lesson 4 already.
+    await busy.locator('button[data-lesson="starttls"]').click();
+    await waitForTerminal(busy, (t) => /↳ 220/.test(t), 10_000, 'the greeting');
+    const idle = await pages.open(app().url, { alongside: true });
+    await waitForTerminal(idle, (t) => t.includes('press Connect'), 10_000, 'another trainee page');
+
+    const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
+    await view.locator('#class-call').waitFor({ timeout: 10_000 });
+    await view.selectOption('#class-call-lesson', { label: `4 · ${LESSONS[3]?.title}` });
+    await view.getByRole('button', { name: 'Ask the class' }).click();
+    await expect.poll(() => view.locator('#class-call-now').textContent(), { timeout: 10_000 }).toMatch(/^Asked just now: 4 · STARTTLS \(\d+ pages open then\); pages opened since are asked too\.$/);
+
+    // The idle page offers it, in the terminal too; its button starts the lesson (and connects), and the offer goes.
+    const offer = idle.locator('.class-call');
+    await expect.poll(() => offer.textContent(), { timeout: 10_000 }).toContain(`Your instructor asks the class to start lesson 4, ${LESSONS[3]?.title}.`);
+    await waitForTerminal(idle, (t) => t.includes('-- your instructor asks the class to start lesson 4'), 10_000, 'the call in the terminal');
+    await idle.locator('button[data-action="start-called-lesson"]').click();
+    await waitForTerminal(idle, (t) => /↳ 220/.test(t), 10_000, 'the greeting');
+    await expect.poll(() => bar(idle).textContent()).toContain(`Lesson 4: ${LESSONS[3]?.title}`);
+    expect(await offer.isHidden()).toBe(true);
+    // The page at it already is told so, and offered nothing.
+    await waitForTerminal(busy, (t) => t.includes(`"${LESSONS[3]?.title}": you are at it`), 10_000, 'the call to a page at it');
+    expect(await busy.locator('.class-call').isHidden()).toBe(true);
+
+    // A page opened later is asked too; "Not now" puts the offer aside.
+    const late = await pages.open(app().url, { alongside: true });
+    await expect.poll(() => late.locator('.class-call').isVisible(), { timeout: 10_000 }).toBe(true);
+    await late.locator('button[data-action="dismiss-call"]').click();
+    expect(await late.locator('.class-call').isHidden()).toBe(true);
+
+    // Withdrawn: the offer goes from the pages open, and the class view says nothing is asked.
+    const third = await pages.open(app().url, { alongside: true });
+    await expect.poll(() => third.locator('.class-call').isVisible(), { timeout: 10_000 }).toBe(true);
+    await view.getByRole('button', { name: 'Withdraw' }).click();
+    await expect.poll(() => third.locator('.class-call').isHidden(), { timeout: 10_000 }).toBe(true);
+    await waitForTerminal(third, (t) => t.includes('-- your instructor withdrew the call to start a lesson'), 10_000, 'the call withdrawn');
+    await expect.poll(() => view.locator('#class-call-now').textContent(), { timeout: 10_000 }).toBe('');
+    expect(pages.errors).toEqual([]);
+  });
 });
 
 describe('a trainee\'s page opened from another machine', () => {

@@ -65,7 +65,7 @@ describe('the class view through the bridge', () => {
     expect(a?.lesson?.steps).toBeGreaterThan(3);
     expect(b).toMatchObject({ name: '', lesson: null, done: [], target: `127.0.0.1:${fake.port}`, toPractice: false });
     expect((b?.seat ?? 0) > (a?.seat ?? 0)).toBe(true);
-    expect(s.lessons[0]).toEqual({ number: 1, title: 'The eight steps: a test message by hand', short: 'Eight steps' });
+    expect(s.lessons[0]).toEqual({ number: 1, id: 'eight-steps', title: 'The eight steps: a test message by hand', short: 'Eight steps' });
 
     // Without the key, with another, or with the key elsewhere than the header: nothing.
     for (const auth of [undefined, 'Bearer wrong-key-0123456789abcdef', KEY, `Basic ${KEY}`, `Bearer  ${KEY}`]) {
@@ -80,6 +80,76 @@ describe('the class view through the bridge', () => {
     // A page that closes leaves the view.
     await first.close();
     await expect.poll(async () => (await snapshot()).trainees.map((t) => t.name)).toEqual(['']);
+  });
+
+  /** POSTs `body` to the call; `authorization` null: without the header. */
+  const post = async (body: string, authorization: string | null = `Bearer ${KEY}`, type = 'application/json'): Promise<{ status: number; body: unknown; text: string }> => {
+    const headers: Record<string, string> = { 'content-type': type };
+    if (authorization !== null) headers.authorization = authorization;
+    const res = await fetch(new URL('class/call', app.url), { method: 'POST', headers, body });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // left null: the test says what it wanted
+    }
+    return { status: res.status, body: parsed, text };
+  };
+
+  it("asks every open page, and each page opened later, to start a lesson; a call withdrawn reaches the open pages only", async () => {
+    const before = await open();
+    const openNow = (await snapshot()).trainees.length;
+    const asked = await post(JSON.stringify({ lesson: 'starttls' }));
+    expect(asked).toMatchObject({ status: 200, body: { pages: openNow } });
+    expect(await before.next('call')).toMatchObject({ lesson: 'starttls', ageS: 0 });
+    const later = await open();
+    expect(await later.next('call')).toMatchObject({ lesson: 'starttls' });
+    expect((await snapshot()).call).toMatchObject({ number: 4 });
+
+    // Asked again for another: every page hears it once more; then withdrawn.
+    expect((await post(JSON.stringify({ lesson: 'auth' }))).status).toBe(200);
+    expect(await before.next('call')).toMatchObject({ lesson: 'auth' });
+    expect(await later.next('call')).toMatchObject({ lesson: 'auth' });
+    expect(await post(JSON.stringify({ lesson: null }))).toMatchObject({ status: 200, body: { pages: openNow + 1 } });
+    expect(await before.next('call')).toMatchObject({ lesson: null });
+    expect((await snapshot()).call).toBeNull();
+    const after = await open();
+    // Frames are sent in order: had a call come with the hello, it would be here before the answer to this.
+    after.send({ type: 'disconnect' });
+    await after.next('error');
+    expect(after.all('call')).toEqual([]);
+  });
+
+  it("takes a call with the class key only, read before any body, and says what is wrong with a body in JSON", async () => {
+    const open1 = await open();
+    for (const auth of [null, 'Bearer wrong-key-0123456789abcdef', KEY]) {
+      const r = await post(JSON.stringify({ lesson: 'starttls' }), auth);
+      expect(r.status, String(auth)).toBe(401);
+    }
+    // Without the key, even a body too long is not read: the answer is the key's.
+    expect((await post('x'.repeat(100_000), null)).status).toBe(401);
+    const wrongBody = /^\{"error":"the body must be JSON, \{\\"lesson\\": \\"<lesson id>\\"\}/;
+    for (const [body, type] of [
+      ['{"lesson": "starttls"', 'application/json'],
+      ['lesson=starttls', 'application/x-www-form-urlencoded'],
+      ['{"lesson": "starttls"}', 'text/plain'],
+      ['{"lesson": 4}', 'application/json'],
+      ['{"lesson": "starttls", "to": "everyone"}', 'application/json'],
+      ['null', 'application/json'],
+    ] as const) {
+      const r = await post(body, `Bearer ${KEY}`, type);
+      expect(r.status, body).toBe(400);
+      expect(r.text, body).toMatch(wrongBody);
+    }
+    const long = await post(JSON.stringify({ lesson: 'x'.repeat(2000) }));
+    expect(long.status).toBe(413);
+    expect(long.text).toMatch(wrongBody);
+    expect(await post(JSON.stringify({ lesson: 'no-such-lesson' }))).toMatchObject({ status: 400, body: { error: 'there is no lesson "no-such-lesson" on this heloterm' } });
+    // Nothing reached a page.
+    open1.send({ type: 'disconnect' });
+    await open1.next('error');
+    expect(open1.all('call')).toEqual([]);
   });
 
   it('keeps only lessons the catalogue knows, and refuses a progress message that breaks its limits', async () => {

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classKeyMatches, classSnapshot, keptProgress, type Seat } from '../../server/class-view.js';
-import { decodeClientMessage } from '../../shared/protocol/decode.js';
-import { decodeClassSnapshot, type ClassSnapshot } from '../../shared/protocol/class.js';
+import { decodeClientMessage, decodeServerMessage } from '../../shared/protocol/decode.js';
+import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
+import { decodeCallAnswer, decodeCallRequest, decodeClassSnapshot, type ClassSnapshot } from '../../shared/protocol/class.js';
 import { classCsv, csvField } from '../../client/ui/class-csv.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
@@ -74,8 +75,19 @@ describe('what the class view keeps and shows', () => {
     });
     expect(s.trainees[0]).toMatchObject({ name: '', lesson: null, done: [], idleS: 5, openS: 125 });
     expect(s.lessons).toHaveLength(LESSONS.length);
+    expect(s.lessons[3]).toEqual({ number: 4, id: 'starttls', title: LESSONS[3]?.title, short: LESSONS[3]?.short });
+    expect(s.call).toBeNull();
     // What the bridge sends, the class page reads back as it is.
     expect(decodeClassSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+
+  it('shows the lesson the instructor asked for by its number, and how long ago; not one it does not know', () => {
+    const s = classSnapshot([], 200_000, LESSONS, { lesson: 'starttls', at: 10_400 });
+    expect(s.call).toEqual({ number: 4, ageS: 190 });
+    expect(decodeClassSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+    expect(classSnapshot([], 200_000, LESSONS, { lesson: 'gone-from-the-list', at: 0 }).call).toBeNull();
+    // Asked a moment after the snapshot's clock was read: not a negative age.
+    expect(classSnapshot([], 1_000, LESSONS, { lesson: 'starttls', at: 1_200 }).call).toEqual({ number: 4, ageS: 0 });
   });
 
   it('shows a lesson over as its last step, not beyond', () => {
@@ -95,8 +107,10 @@ describe('the class key and the snapshot on the wire', () => {
   });
 
   it('refuses a snapshot that is not one', () => {
-    const good = { trainees: [], lessons: [] };
+    const good = { trainees: [], lessons: [], call: null };
     expect(decodeClassSnapshot(good)).toEqual(good);
+    const called = { trainees: [], lessons: [{ number: 1, id: 'eight-steps', title: 't', short: 's' }], call: { number: 1, ageS: 75 } };
+    expect(decodeClassSnapshot(called)).toEqual(called);
     const trainee = { seat: 1, address: 'a', name: '', lesson: null, done: [], target: null, toPractice: false, idleS: 0, openS: 0 };
     for (const bad of [
       null,
@@ -105,10 +119,39 @@ describe('the class key and the snapshot on the wire', () => {
       { trainees: [{ ...trainee, done: ['1'] }], lessons: [] },
       { trainees: [{ ...trainee, toPractice: 'no' }], lessons: [] },
       { trainees: [{ ...trainee, lesson: { number: 1, title: 't', step: 1, steps: 8 } }], lessons: [] },
-      { trainees: [], lessons: [{ number: 1, title: 't' }] },
+      { trainees: [], lessons: [{ number: 1, title: 't' }], call: null },
+      { trainees: [], lessons: [{ number: 1, id: 'Eight steps', title: 't', short: 's' }], call: null },
+      { trainees: [], lessons: [] },
+      { trainees: [], lessons: [], call: { number: 1 } },
+      { trainees: [], lessons: [], call: { number: 1, ageS: -3 } },
     ]) {
       expect(decodeClassSnapshot(bad), JSON.stringify(bad)).toBeNull();
     }
+  });
+});
+
+describe("the instructor's call on the wire", () => {
+  it('asks for a lesson by its id, or withdraws the call, and nothing else', () => {
+    expect(decodeCallRequest({ lesson: 'starttls' })).toEqual({ lesson: 'starttls' });
+    expect(decodeCallRequest({ lesson: null })).toEqual({ lesson: null });
+    for (const bad of [null, 'starttls', [], {}, { lesson: 4 }, { lesson: 'STARTTLS' }, { lesson: '' }, { lesson: 'x'.repeat(41) }, { lesson: 'a b' }, { lesson: 'starttls', also: 1 }]) {
+      expect(decodeCallRequest(bad), JSON.stringify(bad)).toBeNull();
+    }
+    expect(decodeCallAnswer({ pages: 3 })).toEqual({ pages: 3 });
+    for (const bad of [null, {}, { pages: -1 }, { pages: 1.5 }, { pages: '3' }]) expect(decodeCallAnswer(bad), JSON.stringify(bad)).toBeNull();
+  });
+
+  it('reaches the page as a `call` message the app decodes, its fields checked', () => {
+    const v = PROTOCOL_VERSION;
+    const call = { v, type: 'call', lesson: 'starttls', ageS: 0 };
+    expect(decodeAnyServerMessage(JSON.stringify(call))).toEqual({ ok: true, value: call });
+    const withdrawn = { v, type: 'call', lesson: null, ageS: 0 };
+    expect(decodeAnyServerMessage(JSON.stringify(withdrawn))).toEqual({ ok: true, value: withdrawn });
+    for (const bad of [{ ...call, lesson: 'Lesson 4' }, { ...call, lesson: 4 }, { ...call, ageS: -1 }, { ...call, ageS: '0' }, { v, type: 'call', lesson: 'starttls' }]) {
+      expect(decodeAnyServerMessage(JSON.stringify(bad)), JSON.stringify(bad)).toMatchObject({ ok: false, error: expect.stringMatching(/^call: bad "(lesson|ageS)"$/) });
+    }
+    // The boot script's decoder does not know it: its frame waits whole for the app.
+    expect(decodeServerMessage(JSON.stringify(call)).ok).toBe(false);
   });
 });
 
@@ -135,15 +178,15 @@ describe('the class view\'s line on the lessons', () => {
       idleS: 0,
       openS: 0,
     });
-    const lessons = LESSONS.map((l, i) => ({ number: i + 1, title: l.title, short: l.short }));
-    const tally = classTally({ trainees: [t(1, [1], 2), t(2, [1, 2], 3), t(3, [], 2), t(4, [], null)], lessons });
+    const lessons = LESSONS.map((l, i) => ({ number: i + 1, id: l.id, title: l.title, short: l.short }));
+    const tally = classTally({ trainees: [t(1, [1], 2), t(2, [1, 2], 3), t(3, [], 2), t(4, [], null)], lessons, call: null });
     expect(tally).toEqual([
       { number: 1, short: 'Eight steps', done: 2, inHand: 0 },
       { number: 2, short: 'Refused recipient', done: 1, inHand: 2 },
       { number: 3, short: LESSONS[2]?.short, done: 0, inHand: 1 },
     ]);
     expect(formatTally(tally)).toBe(`1 · Eight steps: 2 done; 2 · Refused recipient: 1 done, 2 in hand; 3 · ${LESSONS[2]?.short}: 1 in hand`);
-    expect(formatTally(classTally({ trainees: [t(1, [], null)], lessons }))).toBe('');
+    expect(formatTally(classTally({ trainees: [t(1, [], null)], lessons, call: null }))).toBe('');
   });
 });
 
@@ -155,9 +198,10 @@ describe('the class view saved as CSV', () => {
       { seat: 3, address: '192.0.2.33', name: '', lesson: null, done: [1, 2], target: null, toPractice: false, idleS: 0, openS: 5 },
     ],
     lessons: [
-      { number: 1, title: 'The eight steps: a test message by hand', short: 'Eight steps' },
-      { number: 2, title: 'When a recipient is refused', short: 'Refused recipient' },
+      { number: 1, id: 'eight-steps', title: 'The eight steps: a test message by hand', short: 'Eight steps' },
+      { number: 2, id: 'refused-recipient', title: 'When a recipient is refused', short: 'Refused recipient' },
     ],
+    call: null,
   };
 
   it('writes a row a page, as RFC 4180 does, and a name that a spreadsheet would run as text', () => {
