@@ -366,6 +366,8 @@ export function startApp(boot: BootHandOver): void {
             return checks.spf(local.ip, local.domain);
           case 'dnsbl':
             return checks.dnsbl(local.ip);
+          case 'dbl':
+            return checks.dbl(local.domain);
           case 'rdns':
             return checks.rdns(local.ip);
           case 'name':
@@ -844,6 +846,8 @@ export function startApp(boot: BootHandOver): void {
         return checks.onSpf(m);
       case 'dnsbl':
         return checks.onDnsbl(m);
+      case 'dbl':
+        return checks.onDbl(m);
       case 'ports':
         return probes.onPorts(m, at);
       case 'tlsversions':

@@ -7,11 +7,11 @@
  * sessions pay nothing.
  */
 import type { X509Certificate } from 'node:crypto';
-import type { Bare, DaneAnswer, DaneMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage, TlsMode, TlsVersionsMessage } from '../shared/protocol/messages.js';
+import type { Bare, DaneAnswer, DaneMessage, DblMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage, TlsMode, TlsVersionsMessage } from '../shared/protocol/messages.js';
 import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 import { checkSpf } from './spf-check.js';
-import { checkDnsbl } from './dnsbl.js';
+import { checkDnsbl, checkDomainBl } from './dnsbl.js';
 import { daneAnswer, type TlsaLookup } from './dane.js';
 
 /** A lookup the desk would not make now, and why. */
@@ -36,7 +36,7 @@ export interface DnsDeskDeps {
   probe: (host: string, ports: readonly ProbePort[], family: IpFamily | undefined, signal: AbortSignal) => Promise<PortsMessage['answer']>;
   /** Which TLS versions a host's port accepts (tls-versions-probe.ts probeTlsVersions, with the session's policy). */
   probeTls: (host: string, port: number, tls: TlsMode, family: IpFamily | undefined, signal: AbortSignal) => Promise<TlsVersionsMessage['answer']>;
-  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DaneMessage | PortsMessage | TlsVersionsMessage>) => void;
+  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage>) => void;
   log: LogSink;
 }
 
@@ -95,6 +95,18 @@ export class DnsDesk {
       const listed = Array.isArray(answer) ? answer.filter((a) => a.kind === 'listed').length : null;
       this.deps.log({ event: 'dnsbl', ip, listed: listed ?? 'refused' });
       this.deps.send({ type: 'dnsbl', ip, answer: Array.isArray(answer) ? { kind: 'checked', lists: answer } : { kind: 'refused', detail: answer.detail } });
+    });
+  }
+
+  /** What the common domain blocklists say of `domain`'s registered domain; answered with a `dbl` message. */
+  dbl(domain: string): void {
+    this.run('dbl', (r) => checkDomainBl(domain, r), (answer: { asked: string; lists: DnsblListAnswer[] } | Refused) => {
+      if ('detail' in answer) {
+        this.deps.log({ event: 'dbl', domain, listed: 'refused' });
+        return this.deps.send({ type: 'dbl', domain, asked: domain, answer: { kind: 'refused', detail: answer.detail } });
+      }
+      this.deps.log({ event: 'dbl', domain, listed: answer.lists.filter((a) => a.kind === 'listed').length });
+      this.deps.send({ type: 'dbl', domain, asked: answer.asked, answer: { kind: 'checked', lists: answer.lists } });
     });
   }
 

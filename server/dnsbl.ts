@@ -2,16 +2,17 @@
  * Asks the common DNS blocklists about an address, as receivers do before they accept its mail (RFC 5782): the A
  * records of <reversed address>.<zone> (listed, with what the address means, or the list refusing to answer) and
  * when there are some, its TXT record (the reason, often a URL). What `dig 5.113.0.203.zen.spamhaus.org` tells an
- * admin whose mail is refused as "blocked using zen.spamhaus.org". Never throws.
+ * admin whose mail is refused as "blocked using zen.spamhaus.org". And the domain lists about a domain, as
+ * `dig example.org.dbl.spamhaus.org` (RFC 5782 §2.3). Never throws.
  */
 import { MAX_DNSBL_CODES, MAX_DNSBL_REASON_CHARS } from '../shared/protocol/app-limits.js';
 import type { DnsblListAnswer } from '../shared/protocol/messages.js';
-import { DNSBL_ZONES } from '../shared/smtp/dnsbl-zones.js';
-import { reverseName, type DnsResolver } from './dns-lookup.js';
+import { DNSBL_ZONES, DOMAIN_BL_ZONES } from '../shared/smtp/dnsbl-zones.js';
+import { organizationalDomain, reverseName, type DnsResolver } from './dns-lookup.js';
 import { codeOf } from './net-errors.js';
 
 
-/** What one list says of the address whose reversed labels are `reversed` ("5.113.0.203"). */
+/** What one list says of the address whose reversed labels are `reversed` ("5.113.0.203"), or of a domain. */
 async function ask(reversed: string, zone: string, r: DnsResolver): Promise<DnsblListAnswer> {
   const name = `${reversed}.${zone}`;
   let codes: string[];
@@ -42,4 +43,14 @@ export async function checkDnsbl(ip: string, r: DnsResolver): Promise<DnsblListA
   const ipv6 = reverse.endsWith('.ip6.arpa');
   const reversed = reverse.replace(/\.(in-addr|ip6)\.arpa$/, '');
   return Promise.all(DNSBL_ZONES.map((z) => (ipv6 && !z.ipv6 ? { zone: z.zone, kind: 'skipped' as const } : ask(reversed, z.zone, r))));
+}
+
+/**
+ * Asks every list in DOMAIN_BL_ZONES about the registered domain of `domain` (example.org for mail.example.org: the
+ * name these lists hold, as receivers ask them), at once; `asked` is that name.
+ */
+export async function checkDomainBl(domain: string, r: DnsResolver): Promise<{ asked: string; lists: DnsblListAnswer[] }> {
+  const name = domain.toLowerCase().replace(/\.$/, '');
+  const asked = organizationalDomain(name) ?? name;
+  return { asked, lists: await Promise.all(DOMAIN_BL_ZONES.map((z) => ask(asked, z.zone, r))) };
 }

@@ -395,6 +395,8 @@ export class Session {
         return this.dnsDesk().spf(m.ip, m.domain);
       case 'dnsbl':
         return this.dnsDesk().dnsbl(m.ip);
+      case 'dbl':
+        return this.dnsDesk().dbl(m.domain);
       case 'ports':
         return this.dnsDesk().ports(m.host, m.ports, m.family);
       case 'tlsversions':

@@ -30,7 +30,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['mx', '/mx DOMAIN'],
   ['dkim', '/dkim SELECTOR DOMAIN'],
   ['spf', '/spf IP DOMAIN'],
-  ['dnsbl', '/dnsbl IP'],
+  ['dnsbl', '/dnsbl IP|DOMAIN'],
   ['rdns', '/rdns [IP]'],
   ['dane', '/dane'],
   ['ports', '/ports [HOST] [PORT…]'],
@@ -102,7 +102,7 @@ export function completeHeaderLine(typed: string, state: SessionState, fields: R
 const LOCAL_NAMES: ReadonlyMap<string, string> = new Map(
   Object.entries({
     help: 'help', explain: 'explain', lesson: 'lesson', lessons: 'lesson', tls: 'tls', cert: 'tls', mx: 'mx', dkim: 'dkim', spf: 'spf',
-    dnsbl: 'dnsbl', rbl: 'dnsbl', rdns: 'rdns', ptr: 'rdns', dane: 'dane', tlsa: 'dane', ports: 'ports', name: 'name', save: 'save',
+    dnsbl: 'dnsbl', rbl: 'dnsbl', dbl: 'dnsbl', rdns: 'rdns', ptr: 'rdns', dane: 'dane', tlsa: 'dane', ports: 'ports', name: 'name', save: 'save',
     transcript: 'save', replay: 'replay', link: 'link', log: 'log', base64: 'base64', b64: 'base64',
   }),
 );
@@ -134,6 +134,8 @@ export type LocalCommand =
   | { kind: 'spf'; ip: string; domain: string; note?: string }
   /** `/dnsbl IP`: ask the common DNS blocklists whether they list the address. */
   | { kind: 'dnsbl'; ip: string }
+  /** `/dnsbl DOMAIN`: ask the common domain blocklists whether they list the domain (its registered domain). */
+  | { kind: 'dbl'; domain: string; note?: string }
   /**
    * `/rdns [IP]`: the reverse DNS of the server connected to (by itself after a greeting, not for loopback), or of IP.
    */
@@ -227,7 +229,7 @@ const OWN_HELP: readonly string[] = [
   '/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS',
   '/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)',
   '/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF',
-  '/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address',
+  '/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address; /dnsbl example.org the domain lists (Spamhaus DBL, SURBL, URIBL)',
   "/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback); /rdns 192.0.2.10 an address's",
   "/dane checks the server's certificate against its TLSA records, DANE (done by itself after TLS to a name, not loopback)",
   "/name Your Name: how an instructor's class view shows this page (it goes nowhere else)",
@@ -343,14 +345,20 @@ function bareAddress(w: string): string {
   return w.replace(/^\[(?:IPv6:)?(.*)\]$/i, '$1');
 }
 
-/** `/dnsbl IP`: an IPv4 or IPv6 address, bracketed or not. */
+/**
+ * `/dnsbl IP`: an IPv4 or IPv6 address, bracketed or not; `/dnsbl DOMAIN` (or an address's domain, `bad@example.org`;
+ * beyond ASCII: its A-labels): the domain lists.
+ */
 function dnsblCommand(arg: string): LocalCommand {
   const ip = bareAddress(arg);
   if (isIPv4Literal(ip) || isIPv6Literal(ip)) return { kind: 'dnsbl', ip: ip.toLowerCase() };
-  return text(formatNote(arg === '' ? DNSBL_USAGE : `"${showControls(arg)}" is not an IP address: ${DNSBL_USAGE}`));
+  // Digits and dots only is an address mistyped, not a domain (no top-level domain is numeric, RFC 3696 §2).
+  const domain = arg === '' || /^[\d.]+$/.test(arg) ? null : typedDomain(arg.replace(/^<(.*)>$/, '$1'));
+  if (domain !== null) return { kind: 'dbl', ...domain };
+  return text(formatNote(arg === '' ? DNSBL_USAGE : `"${showControls(arg)}" is neither an IP address nor a domain: ${DNSBL_USAGE}`));
 }
 
-const DNSBL_USAGE = '/dnsbl needs the address mail is sent from: /dnsbl 192.0.2.10';
+const DNSBL_USAGE = '/dnsbl needs the address mail is sent from, /dnsbl 192.0.2.10, or a domain, /dnsbl example.org';
 
 const PORTS_USAGE = '/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer; /ports mx.example.org 25 587 only those';
 

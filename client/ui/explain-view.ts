@@ -9,6 +9,7 @@ import type { Explanation } from '../../shared/smtp/types.js';
 import type { VendorMatch } from '../../shared/smtp/vendor-match.js';
 import { spfCommandIn } from '../../shared/smtp/spf-check.js';
 import { dnsblCommandIn } from '../../shared/smtp/dnsbl.js';
+import { isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 
 const CLASS_NAME_BY_DIGIT: Readonly<Record<string, string>> = { '2': 'cls-2', '3': 'cls-3', '4': 'cls-4', '5': 'cls-5' };
 
@@ -65,7 +66,11 @@ function commandHint(topic: string, text: string): string | null {
   const spf = topic === 'spf' ? spfCommandIn(text) : null;
   if (spf !== null) return `${spf} checks the address and domain it names, as a receiver does.`;
   const dnsbl = topic === 'dnsbl' ? dnsblCommandIn(text) : null;
-  return dnsbl === null ? null : `${dnsbl} asks the common blocklists about the address it names.`;
+  if (dnsbl === null) return null;
+  // "/dnsbl 192.0.2.10", or "/dnsbl example.org" for a domain list.
+  const target = dnsbl.slice('/dnsbl '.length);
+  const address = isIPv4Literal(target) || isIPv6Literal(target);
+  return `${dnsbl} asks the common ${address ? 'blocklists about the address' : 'domain blocklists about the domain'} it names.`;
 }
 
 /** Vendor topics whose cause is in the sender domain's DNS records, and the command that shows them. */
@@ -74,7 +79,7 @@ const POLICY_TOPICS: ReadonlyMap<string, string> = new Map([
   ['spf', "/spf with your server's address and the MAIL FROM domain checks it as a receiver does; /mx shows the record."],
   ['dmarc', MX_HINT],
   ['unauthenticated', MX_HINT],
-  ['dnsbl', "/dnsbl with your server's public address asks the common blocklists about it."],
+  ['dnsbl', "/dnsbl with your server's public address asks the common blocklists about it; /dnsbl with a domain, the domain lists."],
   ['dkim', '/dkim with the s= and d= of the message\'s DKIM-Signature header shows the key a verifier uses.'],
 ]);
 

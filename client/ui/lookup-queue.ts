@@ -22,6 +22,7 @@ export type Ask =
   | { type: 'dkim'; selector: string; domain: string }
   | { type: 'spf'; ip: string; domain: string }
   | { type: 'dnsbl'; ip: string }
+  | { type: 'dbl'; domain: string }
   | { type: 'ports'; host: string; ports: ProbePort[]; family?: IpFamily }
   | { type: 'tlsversions'; host: string; port: number; tls: TlsMode; family?: IpFamily };
 

@@ -9,10 +9,10 @@
  * DNS lookups go to the bridge one at a time (lookup-queue.ts); the answers are shown in the terminal, the reply log
  * and the transcript. Probes of a host's ports are host-probes.ts's.
  */
-import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
+import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, DblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
-import { readDnsbl } from '../../shared/smtp/dnsbl.js';
+import { readDnsbl, readDomainBl } from '../../shared/smtp/dnsbl.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { nextMxHost, readMxAnswer, type MxReport } from '../../shared/smtp/mx.js';
 import { readPolicies } from '../../shared/smtp/policies.js';
@@ -225,6 +225,18 @@ export class ServerChecks {
   onDnsbl(m: DnsblMessage): void {
     this.answered();
     const r = readDnsbl(m.ip, m.answer);
+    this.deps.write(formatReport(r));
+    this.deps.log({ dnsbl: r });
+  }
+
+  /** `/dnsbl DOMAIN`: what the common domain blocklists say of `domain` (its registered domain). */
+  dbl(domain: string): void {
+    this.askAbout(domain, 'no list has it', `asking the domain blocklists about ${domain}…`, { type: 'dbl', domain });
+  }
+
+  onDbl(m: DblMessage): void {
+    this.answered();
+    const r = readDomainBl(m.domain, m.asked, m.answer);
     this.deps.write(formatReport(r));
     this.deps.log({ dnsbl: r });
   }

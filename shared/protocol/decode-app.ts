@@ -1,7 +1,7 @@
 /**
  * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DaneMessage,
- * DkimMessage, SpfMessage, DnsblMessage, PortsMessage, TlsVersionsMessage, StoredMessage, TlsMessage and CallMessage),
- * apart from decode.ts: they answer what the app asks or does (a DNS lookup, a probe, a message sent to the practice
+ * DkimMessage, SpfMessage, DnsblMessage, DblMessage, PortsMessage, TlsVersionsMessage, StoredMessage, TlsMessage and
+ * CallMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a probe, a message sent to the practice
  * server), or report what only the app shows (a TLS session, the instructor's call: the boot script keeps such a frame
  * whole for the app), so the boot script, which decodes everything else with decodeServerMessage, need not carry this
  * (to decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server message. Never
@@ -13,6 +13,7 @@ import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, M
 import {
   PROTOCOL_VERSION,
   type CallMessage,
+  type DblMessage,
   type MxAnswer,
   type MxHost,
   type DkimMessage,
@@ -243,15 +244,25 @@ function decodeTls(m: Obj): Decoded<TlsMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tls', protocol, cipher, authorized, authorizationError: why, certificate } };
 }
 
-function decodeDnsbl(m: Obj): Decoded<DnsblMessage> {
-  const bad: Decoded<DnsblMessage> = { ok: false, error: 'dnsbl: bad "ip" or "answer"' };
-  const answer: Obj = isObj(m.answer) ? m.answer : {};
-  if (!isStr(m.ip, 45)) return bad;
-  if (answer.kind === 'refused') return isStr(answer.detail, 500) ? { ok: true, value: { v: PROTOCOL_VERSION, type: 'dnsbl', ip: m.ip, answer: { kind: 'refused', detail: answer.detail } } } : bad;
-  if (answer.kind !== 'checked' || !Array.isArray(answer.lists) || answer.lists.length > MAX_DNSBL_LISTS) return bad;
+/** The answer of a `dnsbl` or `dbl` message: each list's, or why the bridge did not ask; null when it is not one. */
+function decodeListsAnswer(x: unknown): DnsblMessage['answer'] | null {
+  const answer: Obj = isObj(x) ? x : {};
+  if (answer.kind === 'refused') return isStr(answer.detail, 500) ? { kind: 'refused', detail: answer.detail } : null;
+  if (answer.kind !== 'checked' || !Array.isArray(answer.lists) || answer.lists.length > MAX_DNSBL_LISTS) return null;
   const lists = answer.lists.map(decodeDnsblList);
-  if (!lists.every((l): l is DnsblListAnswer => l !== null)) return bad;
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dnsbl', ip: m.ip, answer: { kind: 'checked', lists } } };
+  return lists.every((l): l is DnsblListAnswer => l !== null) ? { kind: 'checked', lists } : null;
+}
+
+function decodeDnsbl(m: Obj): Decoded<DnsblMessage> {
+  const answer = decodeListsAnswer(m.answer);
+  if (!isStr(m.ip, 45) || answer === null) return { ok: false, error: 'dnsbl: bad "ip" or "answer"' };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dnsbl', ip: m.ip, answer } };
+}
+
+function decodeDbl(m: Obj): Decoded<DblMessage> {
+  const answer = decodeListsAnswer(m.answer);
+  if (!isStr(m.domain, MAX_HOST_CHARS) || !isStr(m.asked, MAX_HOST_CHARS) || answer === null) return { ok: false, error: 'dbl: bad "domain", "asked" or "answer"' };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dbl', domain: m.domain, asked: m.asked, answer } };
 }
 
 const SPF_RESULTS: readonly string[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror'] satisfies SpfResult[];
@@ -389,15 +400,15 @@ function decodeCall(m: Obj): Decoded<CallMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'call', lesson, ageS } };
 }
 
-/** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `ports`, `tlsversions`, `stored` or `call` message (JSON text), or why not. */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | PortsMessage | TlsVersionsMessage | TlsMessage | StoredMessage | CallMessage> {
+/** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `stored` or `call` message (JSON text), or why not. */
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | PortsMessage | TlsVersionsMessage | TlsMessage | StoredMessage | CallMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call' && m.type !== 'dbl')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'call') return decodeCall(m);
@@ -408,6 +419,7 @@ export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage |
     return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector: m.selector, domain: m.domain, answer } };
   }
   if (m.type === 'dnsbl') return decodeDnsbl(m);
+  if (m.type === 'dbl') return decodeDbl(m);
   if (m.type === 'ports') return decodePorts(m);
   if (m.type === 'tlsversions') return decodeTlsVersions(m);
   if (m.type === 'tls') return decodeTls(m);

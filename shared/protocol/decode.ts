@@ -160,6 +160,11 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       if (!isStr(ip, 45) || !(isIPv4Literal(ip) || isIPv6Literal(ip))) return fail('dnsbl: "ip" must be an IPv4 or IPv6 address');
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dnsbl', ip } };
     }
+    case 'dbl': {
+      const { domain } = m;
+      if (!isStr(domain, MAX_HOST_CHARS) || !isHostName(domain) || isIPv4Literal(domain)) return fail('dbl: "domain" must be a domain name (RFC 1123), not an address');
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dbl', domain } };
+    }
     case 'spf': {
       const { ip, domain } = m;
       if (!isStr(ip, 45) || !(isIPv4Literal(ip) || isIPv6Literal(ip))) return fail('spf: "ip" must be an IPv4 or IPv6 address');

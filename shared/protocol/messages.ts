@@ -127,6 +127,17 @@ export interface SpfCheckMessage {
 }
 
 /**
+ * Ask the common domain blocklists whether they list a domain (RFC 5782 §2.3), as receivers check a message's sender
+ * domain, HELO name and links. Needs no SMTP connection. Answered with a `dbl` message.
+ */
+export interface DblLookupMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'dbl';
+  /** A domain name (RFC 1123, A-labels): the lists are asked about its registered domain. */
+  domain: string;
+}
+
+/**
  * Ask the common DNS blocklists whether they list an address (RFC 5782), as receivers do before they accept mail
  * from it. Needs no SMTP connection. Answered with a `dnsbl` message.
  */
@@ -219,6 +230,7 @@ export type ClientMessage =
   | DkimLookupMessage
   | SpfCheckMessage
   | DnsblLookupMessage
+  | DblLookupMessage
   | PortsProbeMessage
   | TlsVersionsProbeMessage
   | ProgressMessage;
@@ -614,6 +626,19 @@ export type DnsblListAnswer =
   /** The lookup failed (`detail`: its error code). */
   | { zone: string; kind: 'error'; detail: string };
 
+/**
+ * The answer to a `dbl` lookup: each domain list's (shared/smtp/dnsbl-zones.ts DOMAIN_BL_ZONES; none is `skipped`),
+ * or why the bridge did not ask. `asked`: the name the lists were asked about, the registered domain of `domain` (the
+ * name these lists hold: example.org for mail.example.org), or `domain` itself.
+ */
+export interface DblMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'dbl';
+  domain: string;
+  asked: string;
+  answer: { kind: 'checked'; lists: DnsblListAnswer[] } | { kind: 'refused'; detail: string };
+}
+
 /** The answer to a `dnsbl` lookup: each list's, or why the bridge did not ask. */
 export interface DnsblMessage {
   v: typeof PROTOCOL_VERSION;
@@ -747,6 +772,7 @@ export type ServerMessage =
   | DkimMessage
   | SpfMessage
   | DnsblMessage
+  | DblMessage
   | PortsMessage
   | TlsVersionsMessage
   | StoredMessage

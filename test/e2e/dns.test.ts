@@ -79,6 +79,9 @@ describe('DNS lookups in Chromium', () => {
       'xn--bcher-kva.example': { MX: [[10, 'mx1.example.org']] },
       // The sending address 198.51.100.7 on one blocklist.
       '7.100.51.198.bl.spamcop.net': { A: ['127.0.0.2'], TXT: ['Blocked - see https://www.spamcop.net/bl.shtml?198.51.100.7'] },
+      // A domain on Spamhaus's DBL, and on SURBL's malware and cracked-site lists (16 + 128).
+      'spammy.example.dbl.spamhaus.org': { A: ['127.0.1.2'] },
+      'spammy.example.multi.surbl.org': { A: ['127.0.0.144'] },
     }, { secure: [`_${renewed.port}._tcp.localhost`] });
   });
   afterAll(async () => {
@@ -318,6 +321,26 @@ describe('DNS lookups in Chromium', () => {
       '   ✓ Barracuda Reputation (b.barracudacentral.org): not listed',
       '   ✓ PSBL (psbl.surriel.com): not listed',
       expect.stringMatching(/^ {3}· receivers that use this list refuse mail from 198\.51\.100\.7/),
+    ]);
+    expect(await logEntry(page, 'dnsbl')).toEqual({ label: 'DNSBL', findings: 5 });
+  });
+
+  it('/dnsbl asks the domain lists about a domain, and a domain list refusal names the command', async () => {
+    const page = await terminalPage();
+    await enter(page, '/explain 554 5.7.1 Service unavailable; Sender address [bad@spammy.example] blocked using dbl.spamhaus.org');
+    await waitForTerminal(page, (t) => t.includes('⚑ likely:'), TIMEOUT_MS, 'the refusal explained');
+    await expect
+      .poll(async () => (await page.locator('.reply-log li.explained').last().textContent()) ?? '', { timeout: TIMEOUT_MS })
+      .toContain('/dnsbl spammy.example asks the common domain blocklists about the domain it names.');
+    await enter(page, '/dnsbl mail.spammy.example');
+    const head = '-- Domain blocklists: is spammy.example listed? (as receivers check a sender\'s domain, HELO name and links, RFC 5782 §2.3)';
+    const text = await waitForTerminal(page, (t) => t.includes(head), TIMEOUT_MS, 'the domain lists');
+    expect(linesAfter(text, (l) => l === head, 5)).toEqual([
+      '   · asked about spammy.example, the registered domain of mail.spammy.example: the name these lists hold',
+      '   ✗ Spamhaus DBL (dbl.spamhaus.org): LISTED, a low-reputation domain: seen in spam, or registered to send it. Check and ask for delisting at https://check.spamhaus.org/',
+      '   ✗ SURBL (multi.surbl.org): LISTED, a malware site (MW); a cracked site: a legitimate site compromised (CR). Check and ask for delisting at https://www.surbl.org/surbl-analysis',
+      '   ✓ URIBL (multi.uribl.com): not listed',
+      expect.stringMatching(/^ {3}· receivers that use these lists refuse, or file as spam, mail whose sender address, HELO name or links name spammy\.example/),
     ]);
     expect(await logEntry(page, 'dnsbl')).toEqual({ label: 'DNSBL', findings: 5 });
   });

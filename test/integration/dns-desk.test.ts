@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsDesk } from '../../server/dns-desk.js';
 import { DnsBudget, makeResolver } from '../../server/dns-lookup.js';
 import { queryTlsa } from '../../server/dane.js';
-import type { Bare, DaneMessage, DkimMessage, DnsblMessage, MxMessage, RdnsMessage, SpfMessage, PortsMessage, TlsVersionsMessage } from '../../shared/protocol/messages.js';
+import type { Bare, DaneMessage, DkimMessage, DblMessage, DnsblMessage, MxMessage, RdnsMessage, SpfMessage, PortsMessage, TlsVersionsMessage } from '../../shared/protocol/messages.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 
-type Sent = Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DaneMessage | PortsMessage | TlsVersionsMessage>;
+type Sent = Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage>;
 
 describe('the DNS desk', () => {
   let dns: FakeDns;

@@ -2,11 +2,11 @@
  * DNS blocklist lookups through the real bridge (`dnsbl`), against a scripted DNS server on loopback standing in for
  * the lists' zones (real UDP, real c-ares resolver): a listed address with its codes and reason, a list refusing to
  * answer, a list whose name server fails, IPv6 (nibbles reversed, asked only of lists that list IPv6), and the
- * bridge's bounds.
+ * bridge's bounds. And the domain lists (`dbl`): asked about the registered domain, their bit-mask answers passed on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DnsblMessage } from '../../shared/protocol/messages.js';
-import { DNSBL_ZONES } from '../../shared/smtp/dnsbl-zones.js';
+import type { DblMessage, DnsblMessage } from '../../shared/protocol/messages.js';
+import { DNSBL_ZONES, DOMAIN_BL_ZONES } from '../../shared/smtp/dnsbl-zones.js';
 import { startDnsBridge, type DnsBridge } from '../helpers/dns-bridge.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 
@@ -26,8 +26,11 @@ describe('DNS blocklists through the bridge', () => {
         // 192.0.2.11: Spamhaus refuses to answer the resolver.
         '11.2.0.192.zen.spamhaus.org': { A: ['127.255.255.254'] },
         [`${V6}.zen.spamhaus.org`]: { A: ['127.0.0.3'] },
+        // spammy.example: on the DBL with a reason, on SURBL's phishing and abuse lists (8 + 64); URIBL fails.
+        'spammy.example.dbl.spamhaus.org': { A: ['127.0.1.2'], TXT: ['https://check.spamhaus.org/results?query=spammy.example'] },
+        'spammy.example.multi.surbl.org': { A: ['127.0.0.72'] },
       },
-      { servfail: ['10.2.0.192.b.barracudacentral.org'] },
+      { servfail: ['10.2.0.192.b.barracudacentral.org', 'spammy.example.multi.uribl.com'] },
     );
     bridge = await startDnsBridge(dns, { dnsTimeoutMs: 300 });
   });
@@ -70,6 +73,40 @@ describe('DNS blocklists through the bridge', () => {
       kind: 'checked',
       lists: DNSBL_ZONES.map((z) => (z.ipv6 ? { zone: z.zone, kind: 'listed', codes: ['127.0.0.3'] } : { zone: z.zone, kind: 'skipped' })),
     });
+  });
+
+  async function domainLists(domain: string): Promise<DblMessage> {
+    bridge.client.send({ type: 'dbl', domain });
+    const m = await bridge.client.next('dbl', 10_000);
+    expect(m.domain).toBe(domain);
+    return m;
+  }
+
+  it('asks the domain lists about the registered domain of a name, and passes on their answers', async () => {
+    const m = await domainLists('mail.spammy.example');
+    expect(m.asked).toBe('spammy.example');
+    expect(m.answer).toEqual({
+      kind: 'checked',
+      lists: [
+        { zone: 'dbl.spamhaus.org', kind: 'listed', codes: ['127.0.1.2'], reason: 'https://check.spamhaus.org/results?query=spammy.example' },
+        { zone: 'multi.surbl.org', kind: 'listed', codes: ['127.0.0.72'] },
+        { zone: 'multi.uribl.com', kind: 'error', detail: 'ESERVFAIL' },
+      ],
+    });
+    expect(dns.questions).toEqual(expect.arrayContaining(DOMAIN_BL_ZONES.map((z) => `A spammy.example.${z.zone}`)));
+    // Never the name as typed: the lists hold registered domains.
+    expect(dns.questions.some((q) => q.includes('mail.spammy.example'))).toBe(false);
+    // A registered domain is asked about as it is (a trailing dot and capitals aside).
+    const clean = await domainLists('Clean.Example.');
+    expect(clean.asked).toBe('clean.example');
+    expect(clean.answer).toEqual({ kind: 'checked', lists: DOMAIN_BL_ZONES.map((z) => ({ zone: z.zone, kind: 'clean' })) });
+  });
+
+  it('takes domain names only for the domain lists', async () => {
+    for (const domain of ['192.0.2.10', 'not a name', '', 'x'.repeat(300)]) {
+      bridge.client.send({ type: 'dbl', domain });
+      expect(await bridge.client.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
+    }
   });
 
   it('takes addresses only, and one lookup at a time', async () => {
