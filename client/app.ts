@@ -47,6 +47,7 @@ import { keyRow } from './ui/key-row.js';
 import { isMailLog, readMailLog } from '../shared/smtp/log-read.js';
 import { shellConnect } from './terminal/shell-habits.js';
 import { LessonBar } from './ui/lesson-bar.js';
+import { quietButton } from './ui/buttons.js';
 import { ClassCall } from './ui/class-call.js';
 import { LessonGuide } from './ui/lesson-guide.js';
 import { findLesson, LESSONS, pageLessons, setClassLessons } from '../shared/lessons/catalogue.js';
@@ -114,15 +115,26 @@ export function startApp(boot: BootHandOver): void {
    */
   let traineeName = keptName(readTabSetting(NAME_SETTING));
   if (traineeName !== '') transcript.note(`name: ${traineeName}`, performance.now());
+  /** The trainee asks the instructor for help (`/hand`, Ask for help): the class view shows it until lowered. */
+  let hand = false;
+  const handButton = quietButton('hand', 'Ask for help', "Your instructor's class view shows that you ask for help, until you lower your hand", () => raiseHand(!hand));
+  const raiseHand = (raised: boolean): void => {
+    hand = raised;
+    handButton.textContent = raised ? 'Lower hand' : 'Ask for help';
+    handButton.classList.toggle('raised', raised);
+    transcript.note(raised ? 'asked the instructor for help' : 'lowered the hand', performance.now());
+    reportProgress();
+    view.write(formatNote(raised ? "your instructor's class view shows that you ask for help; /hand again (or Lower hand) once helped" : "hand lowered: the class view no longer shows you asking for help"));
+  };
   /** The last `progress` the bridge was sent, as JSON: a change is sent, the same one not again. */
   let progressSent = '';
   /** Tells the bridge where this page is in the lessons, and its name, when that changed (or `again`, after hello). */
   const reportProgress = (again = false): void => {
-    const progress = { type: 'progress' as const, name: traineeName, ...guide.progress };
+    const progress = { type: 'progress' as const, name: traineeName, ...guide.progress, ...(hand ? { hand } : {}) };
     const json = JSON.stringify(progress);
     if (json === progressSent && !again) return;
     // Nothing to tell yet, and nothing told: the page is shown without a name or a lesson anyway.
-    if (progress.name === '' && progress.lesson === null && progress.done.length === 0 && progressSent === '') return;
+    if (progress.name === '' && progress.lesson === null && progress.done.length === 0 && !hand && progressSent === '') return;
     if (conn.send(progress)) progressSent = json;
   };
   const saveTranscript = (): void => {
@@ -381,6 +393,8 @@ export function startApp(boot: BootHandOver): void {
             transcript.note(`name: ${traineeName}`, performance.now());
             reportProgress();
             return view.write(formatNote(`an instructor's class view now shows this page as ${traineeName} (the name goes nowhere else)`));
+          case 'hand':
+            return raiseHand(!hand);
           case 'ports': {
             const { host, family } = probeTarget(local.host);
             if (host === '') return view.write(formatNote('/ports needs a host: /ports mx.example.org (or fill in Host above)'));
@@ -973,7 +987,9 @@ export function startApp(boot: BootHandOver): void {
   });
 
   const theme = new ThemeSwitch(view.term, switches);
-  new ScreenReaderSwitch(view.term, theme.button);
+  const screenReader = new ScreenReaderSwitch(view.term, theme.button);
+  // Opened from another machine, in a class: a trainee can ask the instructor for help (/hand does it anywhere).
+  if (!onlyOnThisMachine(location.hostname)) screenReader.button.before(handButton);
   // On a touch screen, the keys its on-screen keyboard lacks, above the reply log (under the terminal on a phone).
   required('#log-slot', HTMLElement).prepend(keyRow((data) => view.type(data)));
   view.type(boot.typed);

@@ -47,6 +47,13 @@ function row(t: Trainee, snapshot: ClassSnapshot): HTMLTableRowElement {
   address.className = 'address muted';
   address.textContent = t.address;
   who.append(address);
+  if (t.handS !== null) {
+    const hand = document.createElement('div');
+    hand.className = 'hand';
+    hand.textContent = `asks for help · ${duration(t.handS)}`;
+    who.append(hand);
+    tr.classList.add('asks');
+  }
   const lesson = t.lesson === null ? cell('none', 'muted') : cell(`${t.lesson.number}. ${t.lesson.title}`);
   if (t.lesson !== null) {
     const step = document.createElement('div');
@@ -124,8 +131,12 @@ function show(snapshot: ClassSnapshot): void {
   const table = required('#class-table', HTMLTableElement);
   const status = required('#class-status', HTMLParagraphElement);
   const n = snapshot.trainees.length;
+  const hands = snapshot.trainees.filter((t) => t.handS !== null).length;
+  const asking = hands === 0 ? '' : ` ${hands} ask${hands === 1 ? 's' : ''} for help.`;
   status.textContent =
-    n === 0 ? 'No trainee page is open on this heloterm yet. Trainees open the address heloterm printed "from other machines".' : `${n} page${n === 1 ? '' : 's'} open. A trainee types /name and a name to be shown by it.`;
+    n === 0
+      ? 'No trainee page is open on this heloterm yet. Trainees open the address heloterm printed "from other machines".'
+      : `${n} page${n === 1 ? '' : 's'} open.${asking} A trainee types /name and a name to be shown by it, and /hand (or Ask for help) to ask for help.`;
   table.hidden = n === 0;
   table.tBodies[0]?.replaceChildren(...snapshot.trainees.map((t) => row(t, snapshot)));
   const tally = formatTally(classTally(snapshot));

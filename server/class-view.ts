@@ -12,7 +12,7 @@ import type { Lesson } from '../shared/lessons/lesson.js';
 import type { ClassSnapshot, Trainee } from '../shared/protocol/class.js';
 import type { ProgressMessage } from '../shared/protocol/messages.js';
 
-export type Progress = Pick<ProgressMessage, 'name' | 'lesson' | 'done'>;
+export type Progress = Pick<ProgressMessage, 'name' | 'lesson' | 'done' | 'hand'>;
 
 /** What a session shows the class view. */
 export interface Seat {
@@ -23,6 +23,8 @@ export interface Seat {
   openedAt: number;
   lastFrameAt: number;
   progress: Progress | null;
+  /** performance.now() when the trainee asked for help, while asking; else null. */
+  handAt: number | null;
   /** "host:port" of the SMTP server connected to, or null; and whether that is the practice server. */
   target: string | null;
   toPractice: boolean;
@@ -44,7 +46,8 @@ const numberIn = (lessons: readonly Lesson[], id: string): number => lessons.fin
 export function keptProgress(m: Progress, lessons: readonly Lesson[] = LESSONS): Progress {
   const numberOf = (id: string): number => numberIn(lessons, id);
   const lesson = m.lesson !== null && numberOf(m.lesson.id) > 0 ? m.lesson : null;
-  return { name: m.name.trim(), lesson, done: [...new Set(m.done.filter((id) => numberOf(id) > 0))] };
+  const kept: Progress = { name: m.name.trim(), lesson, done: [...new Set(m.done.filter((id) => numberOf(id) > 0))] };
+  return m.hand === true ? { ...kept, hand: true } : kept;
 }
 
 /**
@@ -72,6 +75,7 @@ export function classSnapshot(seats: Iterable<Seat>, at: number, lessons: readon
         toPractice: s.toPractice,
         idleS: Math.max(0, Math.round((at - s.lastFrameAt) / 1000)),
         openS: Math.max(0, Math.round((at - s.openedAt) / 1000)),
+        handS: s.handAt === null ? null : Math.max(0, Math.round((at - s.handAt) / 1000)),
       };
     });
   const called = call === null ? 0 : numberOf(call.lesson);

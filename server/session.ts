@@ -132,6 +132,8 @@ export class Session {
   private lastFrameAt: number;
   /** What the page last reported of its lessons and name, for the class view; null before it reported. */
   private progress: Progress | null = null;
+  /** When the page's trainee asked for help (performance.now()), while asking; null otherwise. */
+  private handAt: number | null = null;
   private readonly endsAt: number;
   /** The browser is behind: the SMTP socket is paused. */
   private readPaused = false;
@@ -212,6 +214,7 @@ export class Session {
       openedAt: this.endsAt - this.opts.limits.maxSessionMs,
       lastFrameAt: this.lastFrameAt,
       progress: this.progress,
+      handAt: this.handAt,
       target: this.link?.where ?? null,
       // By the address dialled: `localhost` typed reaches it too.
       toPractice: practice !== null && [practice.port, practice.lmtpPort, practice.tlsPort].some((port) => this.link?.isTo(practice.host, port) === true),
@@ -403,6 +406,8 @@ export class Session {
         return this.dnsDesk().tlsVersions(m.host, m.port, m.tls, m.family);
       case 'progress':
         this.progress = keptProgress(m, this.opts.lessons);
+        // Since when the trainee has asked for help: kept across reports that still ask.
+        this.handAt = m.hand === true ? (this.handAt ?? performance.now()) : null;
         return;
       default:
         return exhaustive(m);

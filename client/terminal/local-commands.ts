@@ -35,6 +35,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['dane', '/dane'],
   ['ports', '/ports [HOST] [PORT…]'],
   ['name', '/name YOUR NAME'],
+  ['hand', '/hand'],
   ['save', '/save'],
   ['replay', '/replay'],
   ['link', '/link'],
@@ -102,7 +103,7 @@ export function completeHeaderLine(typed: string, state: SessionState, fields: R
 const LOCAL_NAMES: ReadonlyMap<string, string> = new Map(
   Object.entries({
     help: 'help', explain: 'explain', lesson: 'lesson', lessons: 'lesson', tls: 'tls', cert: 'tls', mx: 'mx', dkim: 'dkim', spf: 'spf',
-    dnsbl: 'dnsbl', rbl: 'dnsbl', dbl: 'dnsbl', rdns: 'rdns', ptr: 'rdns', dane: 'dane', tlsa: 'dane', ports: 'ports', name: 'name', save: 'save',
+    dnsbl: 'dnsbl', rbl: 'dnsbl', dbl: 'dnsbl', rdns: 'rdns', ptr: 'rdns', dane: 'dane', tlsa: 'dane', ports: 'ports', name: 'name', hand: 'hand', save: 'save',
     transcript: 'save', replay: 'replay', link: 'link', log: 'log', base64: 'base64', b64: 'base64',
   }),
 );
@@ -149,6 +150,8 @@ export type LocalCommand =
   | { kind: 'ports'; host: string | null; ports: number[]; note?: string }
   /** `/name NAME`: how the instructor's class view shows this page; `/name` alone (null): the name given. */
   | { kind: 'name'; name: string | null }
+  /** `/hand`: ask the instructor for help (the class view shows it), or lower the hand raised. */
+  | { kind: 'hand' }
   /** `/save`: download the transcript of the dialog. */
   | { kind: 'save' }
   /** `/replay`: paste a dialog from elsewhere to have it explained. */
@@ -205,6 +208,8 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       if (!isTraineeName(name)) return text(formatNote(`a name of at most ${MAX_TRAINEE_NAME} characters, please`));
       return { kind: 'name', name: name === '' ? null : name };
     }
+    case 'hand':
+      return { kind: 'hand' };
     case 'save':
       return { kind: 'save' };
     case 'replay':
@@ -233,6 +238,7 @@ const OWN_HELP: readonly string[] = [
   "/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback); /rdns 192.0.2.10 an address's",
   "/dane checks the server's certificate against its TLSA records, DANE (done by itself after TLS to a name, not loopback)",
   "/name Your Name: how an instructor's class view shows this page (it goes nowhere else)",
+  "/hand asks your instructor for help: the class view shows this page asking until /hand again (or Lower hand)",
   '/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer, as telnet to each would',
   '/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines',
   '/link gives the address that opens this page connected here (and at the lesson in hand), to hand out',

@@ -40,6 +40,8 @@ export interface Trainee {
   /** Since the last frame from the page, and since it opened, in seconds. */
   idleS: number;
   openS: number;
+  /** Since the trainee asked for help (`/hand`), in seconds; null when not asking. */
+  handS: number | null;
 }
 
 export interface ClassSnapshot {
@@ -60,14 +62,15 @@ const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isI
 
 function decodeTrainee(x: unknown): Trainee | null {
   if (!isObj(x)) return null;
-  const { seat, address, name, lesson, done, target, toPractice, idleS, openS } = x;
+  const { seat, address, name, lesson, done, target, toPractice, idleS, openS, handS } = x;
   if (!isCount(seat) || !isStr(address, 64) || !isStr(name, MAX_TRAINEE_NAME) || !isCount(idleS) || !isCount(openS)) return null;
+  if (handS !== null && !isCount(handS)) return null;
   if (!Array.isArray(done) || done.length > 100 || !done.every(isCount)) return null;
   if ((target !== null && !isStr(target, 270)) || typeof toPractice !== 'boolean') return null;
-  if (lesson === null) return { seat, address, name, lesson: null, done, target, toPractice, idleS, openS };
+  if (lesson === null) return { seat, address, name, lesson: null, done, target, toPractice, idleS, openS, handS };
   if (!isObj(lesson) || !isCount(lesson.number) || !isStr(lesson.title, 200) || !isCount(lesson.step) || !isCount(lesson.steps) || !isCount(lesson.retries)) return null;
   const { number, title, step, steps, retries } = lesson;
-  return { seat, address, name, lesson: { number, title, step, steps, retries }, done, target, toPractice, idleS, openS };
+  return { seat, address, name, lesson: { number, title, step, steps, retries }, done, target, toPractice, idleS, openS, handS };
 }
 
 /** The snapshot in `x` (parsed JSON), or null when it is not one. */

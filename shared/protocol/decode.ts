@@ -120,15 +120,17 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector, domain } };
     }
     case 'progress': {
-      const { name, lesson, done } = m;
+      const { name, lesson, done, hand } = m;
       // Lesson ids as the catalogue writes them (the bridge keeps only those it knows).
       if (typeof name !== 'string' || !isTraineeName(name)) return fail(`progress: "name" must be at most ${MAX_TRAINEE_NAME} characters, no control characters`);
       if (!Array.isArray(done) || done.length > MAX_LESSONS_DONE || !done.every(isLessonId)) return fail(`progress: "done" must list at most ${MAX_LESSONS_DONE} lesson ids`);
-      if (lesson === null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: null, done } };
+      if (hand !== undefined && typeof hand !== 'boolean') return fail('progress: "hand" must be true or false');
+      const raised = hand === true ? { hand } : {};
+      if (lesson === null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: null, done, ...raised } };
       const l: Obj = typeof lesson === 'object' && lesson !== null ? (lesson as Obj) : {};
       const small = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= max;
       if (!isLessonId(l.id) || !small(l.step, 100) || !small(l.retries, 10_000)) return fail('progress: "lesson" must be null or a lesson id, a step and retries');
-      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: { id: l.id, step: l.step, retries: l.retries }, done } };
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: { id: l.id, step: l.step, retries: l.retries }, done, ...raised } };
     }
     case 'ports': {
       // The target's checks are a connect's (port and TLS mode per port; the family against an address literal).

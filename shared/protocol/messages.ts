@@ -218,6 +218,8 @@ export interface ProgressMessage {
   lesson: { id: string; step: number; retries: number } | null;
   /** The lessons finished in this page, in the order finished. */
   done: string[];
+  /** The trainee asks the instructor for help (`/hand`, or the page's Ask for help): until lowered. Absent: false. */
+  hand?: boolean;
 }
 
 export type ClientMessage =

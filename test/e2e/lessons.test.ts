@@ -359,9 +359,9 @@ describe('the instructor\'s class view in Chromium', () => {
     const [saved] = await Promise.all([view.waitForEvent('download', { timeout: 10_000 }), view.locator('#class-save').click()]);
     expect(saved.suggestedFilename()).toMatch(/^heloterm-class-\d{4}-\d\d-\d\dT\d{4}\.csv$/);
     const csv = (await readFile(await saved.path(), 'utf8')).split('\r\n');
-    expect(csv[0]).toBe('seat,name,address,lesson in hand,step,steps,replies not yet right,lessons done,connected to,idle (s),open (s)');
-    // The reloaded page: its name, no lesson begun, not connected.
-    expect(csv.slice(1)).toEqual([expect.stringMatching(/^\d+,Alice Martin,127\.0\.0\.1,,,,,,,\d+,\d+$/), '']);
+    expect(csv[0]).toBe('seat,name,address,lesson in hand,step,steps,replies not yet right,lessons done,connected to,idle (s),open (s),asks for help (s)');
+    // The reloaded page: its name, no lesson begun, not connected, not asking for help.
+    expect(csv.slice(1)).toEqual([expect.stringMatching(/^\d+,Alice Martin,127\.0\.0\.1,,,,,,,\d+,\d+,$/), '']);
 
     // Without the key, the page says how to get it, and shows no one.
     const keyless = await pages.open(`${app().url}class.html`, { alongside: true });
@@ -417,10 +417,42 @@ describe('a trainee\'s page opened from another machine', () => {
   // Another machine's view of heloterm: a name that is not this machine's (mapped to loopback inside Chromium alone),
   // allowed as an origin, as for a class reached by a name.
   const NAME = 'classroom.test';
+  const KEY = 'class-key-for-the-browser-tests-43';
   const { pages, app } = helotermInChromium(async () => {
     const port = await freePort();
-    return { port, allowedOrigins: [`http://${NAME}:${port}`] };
+    return { port, allowedOrigins: [`http://${NAME}:${port}`], classKey: KEY };
   }, [`--host-resolver-rules=MAP ${NAME} 127.0.0.1`]);
+
+  it('lets a trainee ask for help: the class view shows the page asking, until the hand is lowered', async () => {
+    const away = await pages.open(`http://${NAME}:${app().port}/`);
+    const ask = away.locator('button[data-action="hand"]');
+    await expect.poll(() => ask.textContent(), { timeout: 10_000 }).toBe('Ask for help');
+    await away.locator('.xterm-helper-textarea').focus();
+    await away.keyboard.type('/name Erin');
+    await away.keyboard.press('Enter');
+    await ask.click();
+    await waitForTerminal(away, (t) => t.includes("-- your instructor's class view shows that you ask for help"), 10_000, 'the hand raised');
+    expect(await ask.textContent()).toBe('Lower hand');
+
+    const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
+    const row = view.locator('#class-table tbody tr', { hasText: 'Erin' });
+    await expect.poll(() => row.locator('.hand').textContent(), { timeout: 10_000 }).toMatch(/^asks for help · \d+ s$/);
+    expect(await view.locator('#class-status').textContent()).toMatch(/^1 page open\. 1 asks for help\./);
+    // /hand lowers it as the button does.
+    await away.locator('.xterm-helper-textarea').focus();
+    await away.keyboard.type('/hand');
+    await away.keyboard.press('Enter');
+    await expect.poll(() => row.locator('.hand').count(), { timeout: 10_000 }).toBe(0);
+    expect(await ask.textContent()).toBe('Ask for help');
+    // On the instructor's own machine there is no one to ask: no button (/hand still works).
+    const here = await pages.open(app().url, { alongside: true });
+    await here.locator('.reply-log').waitFor({ timeout: 10_000 });
+    expect(await here.locator('button[data-action="hand"]').count()).toBe(0);
+    // Over http from another machine, Chromium says it ignores Cross-Origin-Opener-Policy (the origin is not
+    // "potentially trustworthy"): that warning, and nothing else.
+    expect(pages.errors.filter((e) => !e.startsWith('The Cross-Origin-Opener-Policy header has been ignored'))).toEqual([]);
+    pages.errors = [];
+  });
 
   it('says in the practice server\'s description how a trainee gives the class view a name; on this machine it does not', async () => {
     const away = await pages.open(`http://${NAME}:${app().port}/`);

@@ -152,6 +152,20 @@ describe('the class view through the bridge', () => {
     expect(open1.all('call')).toEqual([]);
   });
 
+  it('shows a trainee asking for help, since when, until the hand is lowered', async () => {
+    const c = await open();
+    const asking = async (): Promise<number | null | undefined> => (await snapshot()).trainees.find((t) => t.name === 'Dana')?.handS;
+    c.send({ type: 'progress', name: 'Dana', lesson: null, done: [], hand: true });
+    await expect.poll(asking).toBe(0);
+    await expect.poll(asking, { timeout: 5000, interval: 200 }).toBeGreaterThanOrEqual(1);
+    // Another report that still asks (a lesson begun) keeps the time the hand went up.
+    c.send({ type: 'progress', name: 'Dana', lesson: { id: 'dsn', step: 0, retries: 0 }, done: [], hand: true });
+    await expect.poll(async () => (await snapshot()).trainees.find((t) => t.name === 'Dana')?.lesson?.number).toBe(11);
+    expect(await asking()).toBeGreaterThanOrEqual(1);
+    c.send({ type: 'progress', name: 'Dana', lesson: null, done: [] });
+    await expect.poll(asking).toBeNull();
+  });
+
   it('keeps only lessons the catalogue knows, and refuses a progress message that breaks its limits', async () => {
     const c = await open();
     c.send({ type: 'progress', name: 'Bob', lesson: { id: 'no-such-lesson', step: 1, retries: 0 }, done: ['made-up', 'dsn', 'dsn'] });

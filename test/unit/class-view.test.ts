@@ -15,7 +15,7 @@ import { SessionModel } from '../../shared/smtp/session.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { classTally, formatTally } from '../../client/ui/class-tally.js';
 
-const seat = (over: Partial<Seat>): Seat => ({ seat: 1, address: '192.0.2.31', openedAt: 0, lastFrameAt: 0, progress: null, target: null, toPractice: false, ...over });
+const seat = (over: Partial<Seat>): Seat => ({ seat: 1, address: '192.0.2.31', openedAt: 0, lastFrameAt: 0, progress: null, handAt: null, target: null, toPractice: false, ...over });
 
 describe('a progress message', () => {
   const decode = (fields: Record<string, unknown>) => decodeClientMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'progress', name: '', lesson: null, done: [], ...fields }));
@@ -25,6 +25,13 @@ describe('a progress message', () => {
       ok: true,
       value: { v: PROTOCOL_VERSION, type: 'progress', name: 'Zoë Ångström', lesson: { id: 'dsn', step: 3, retries: 0 }, done: ['eight-steps'] },
     });
+  });
+
+  it('carries a hand raised, and only true is kept: false is the same as none', () => {
+    expect(decode({ hand: true })).toMatchObject({ ok: true, value: { hand: true } });
+    expect(decode({ hand: false })).toEqual({ ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name: '', lesson: null, done: [] } });
+    expect(decode({ hand: 'yes' })).toEqual({ ok: false, error: 'progress: "hand" must be true or false' });
+    expect(keptProgress({ name: 'Bob', lesson: null, done: [], hand: true })).toEqual({ name: 'Bob', lesson: null, done: [], hand: true });
   });
 
   it.each([
@@ -58,7 +65,7 @@ describe('what the class view keeps and shows', () => {
   });
 
   it('lists pages in the order they opened, each lesson by number and title, its step from 1, and the times', () => {
-    const second = seat({ seat: 2, openedAt: 1_000, lastFrameAt: 61_000, progress: { name: 'Bob', lesson: { id: 'refused-recipient', step: 0, retries: 2 }, done: ['eight-steps'] }, target: '127.0.0.1:2526', toPractice: true });
+    const second = seat({ seat: 2, openedAt: 1_000, lastFrameAt: 61_000, progress: { name: 'Bob', lesson: { id: 'refused-recipient', step: 0, retries: 2 }, done: ['eight-steps'], hand: true }, handAt: 5_000, target: '127.0.0.1:2526', toPractice: true });
     const first = seat({ seat: 1, openedAt: 0, lastFrameAt: 120_000 });
     const s = classSnapshot([second, first], 125_000);
     expect(s.trainees.map((t) => t.seat)).toEqual([1, 2]);
@@ -72,8 +79,9 @@ describe('what the class view keeps and shows', () => {
       toPractice: true,
       idleS: 64,
       openS: 124,
+      handS: 120,
     });
-    expect(s.trainees[0]).toMatchObject({ name: '', lesson: null, done: [], idleS: 5, openS: 125 });
+    expect(s.trainees[0]).toMatchObject({ name: '', lesson: null, done: [], idleS: 5, openS: 125, handS: null });
     expect(s.lessons).toHaveLength(LESSONS.length);
     expect(s.lessons[3]).toEqual({ number: 4, id: 'starttls', title: LESSONS[3]?.title, short: LESSONS[3]?.short });
     expect(s.call).toBeNull();
@@ -111,16 +119,20 @@ describe('the class key and the snapshot on the wire', () => {
     expect(decodeClassSnapshot(good)).toEqual(good);
     const called = { trainees: [], lessons: [{ number: 1, id: 'eight-steps', title: 't', short: 's' }], call: { number: 1, ageS: 75 } };
     expect(decodeClassSnapshot(called)).toEqual(called);
-    const trainee = { seat: 1, address: 'a', name: '', lesson: null, done: [], target: null, toPractice: false, idleS: 0, openS: 0 };
+    const trainee = { seat: 1, address: 'a', name: '', lesson: null, done: [], target: null, toPractice: false, idleS: 0, openS: 0, handS: null };
+    expect(decodeClassSnapshot({ ...good, trainees: [{ ...trainee, handS: 30 }] })?.trainees[0]?.handS).toBe(30);
     for (const bad of [
+      { trainees: [{ ...trainee, handS: undefined }], lessons: [], call: null },
+      { trainees: [{ ...trainee, handS: -1 }], lessons: [], call: null },
       null,
       [],
-      { trainees: [{ ...trainee, idleS: -1 }], lessons: [] },
-      { trainees: [{ ...trainee, done: ['1'] }], lessons: [] },
-      { trainees: [{ ...trainee, toPractice: 'no' }], lessons: [] },
-      { trainees: [{ ...trainee, lesson: { number: 1, title: 't', step: 1, steps: 8 } }], lessons: [] },
+      { trainees: [{ ...trainee, idleS: -1 }], lessons: [], call: null },
+      { trainees: [{ ...trainee, done: ['1'] }], lessons: [], call: null },
+      { trainees: [{ ...trainee, toPractice: 'no' }], lessons: [], call: null },
+      { trainees: [{ ...trainee, lesson: { number: 1, title: 't', step: 1, steps: 8 } }], lessons: [], call: null },
       { trainees: [], lessons: [{ number: 1, title: 't' }], call: null },
       { trainees: [], lessons: [{ number: 1, id: 'Eight steps', title: 't', short: 's' }], call: null },
+      // No call named, not even null.
       { trainees: [], lessons: [] },
       { trainees: [], lessons: [], call: { number: 1 } },
       { trainees: [], lessons: [], call: { number: 1, ageS: -3 } },
@@ -163,6 +175,11 @@ describe('/name typed', () => {
     const long = localCommand(`/name ${'x'.repeat(41)}`, state);
     expect(long?.kind === 'text' ? long.text : '').toContain('at most 40 characters');
   });
+  it('/hand raises or lowers the hand; in message text it is text', () => {
+    expect(localCommand('/hand', state)).toEqual({ kind: 'hand' });
+    expect(localCommand('/HAND', state)).toEqual({ kind: 'hand' });
+    expect(localCommand('/hand', state, 'message-text')).toBeNull();
+  });
 });
 
 describe('the class view\'s line on the lessons', () => {
@@ -177,6 +194,7 @@ describe('the class view\'s line on the lessons', () => {
       toPractice: false,
       idleS: 0,
       openS: 0,
+      handS: null,
     });
     const lessons = LESSONS.map((l, i) => ({ number: i + 1, id: l.id, title: l.title, short: l.short }));
     const tally = classTally({ trainees: [t(1, [1], 2), t(2, [1, 2], 3), t(3, [], 2), t(4, [], null)], lessons, call: null });
@@ -193,9 +211,9 @@ describe('the class view\'s line on the lessons', () => {
 describe('the class view saved as CSV', () => {
   const snapshot: ClassSnapshot = {
     trainees: [
-      { seat: 1, address: '192.0.2.31', name: 'Alice Martin', lesson: { number: 2, title: 'When a recipient is refused', step: 3, steps: 9, retries: 1 }, done: [1], target: '127.0.0.1:40125', toPractice: true, idleS: 12, openS: 600 },
-      { seat: 2, address: '192.0.2.32', name: '=HYPERLINK("http://x.example","click")', lesson: null, done: [], target: 'mx.example.org:25', toPractice: false, idleS: 200, openS: 300 },
-      { seat: 3, address: '192.0.2.33', name: '', lesson: null, done: [1, 2], target: null, toPractice: false, idleS: 0, openS: 5 },
+      { seat: 1, address: '192.0.2.31', name: 'Alice Martin', lesson: { number: 2, title: 'When a recipient is refused', step: 3, steps: 9, retries: 1 }, done: [1], target: '127.0.0.1:40125', toPractice: true, idleS: 12, openS: 600, handS: 95 },
+      { seat: 2, address: '192.0.2.32', name: '=HYPERLINK("http://x.example","click")', lesson: null, done: [], target: 'mx.example.org:25', toPractice: false, idleS: 200, openS: 300, handS: null },
+      { seat: 3, address: '192.0.2.33', name: '', lesson: null, done: [1, 2], target: null, toPractice: false, idleS: 0, openS: 5, handS: null },
     ],
     lessons: [
       { number: 1, id: 'eight-steps', title: 'The eight steps: a test message by hand', short: 'Eight steps' },
@@ -206,10 +224,10 @@ describe('the class view saved as CSV', () => {
 
   it('writes a row a page, as RFC 4180 does, and a name that a spreadsheet would run as text', () => {
     expect(classCsv(snapshot).split('\r\n')).toEqual([
-      'seat,name,address,lesson in hand,step,steps,replies not yet right,lessons done,connected to,idle (s),open (s)',
-      '1,Alice Martin,192.0.2.31,2. When a recipient is refused,3,9,1,1 · Eight steps,the practice server,12,600',
-      `2,"'=HYPERLINK(""http://x.example"",""click"")",192.0.2.32,,,,,,mx.example.org:25,200,300`,
-      '3,,192.0.2.33,,,,,1 · Eight steps; 2 · Refused recipient,,0,5',
+      'seat,name,address,lesson in hand,step,steps,replies not yet right,lessons done,connected to,idle (s),open (s),asks for help (s)',
+      '1,Alice Martin,192.0.2.31,2. When a recipient is refused,3,9,1,1 · Eight steps,the practice server,12,600,95',
+      `2,"'=HYPERLINK(""http://x.example"",""click"")",192.0.2.32,,,,,,mx.example.org:25,200,300,`,
+      '3,,192.0.2.33,,,,,1 · Eight steps; 2 · Refused recipient,,0,5,',
       '',
     ]);
   });
