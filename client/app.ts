@@ -48,7 +48,7 @@ import { isMailLog, readMailLog } from '../shared/smtp/log-read.js';
 import { shellConnect } from './terminal/shell-habits.js';
 import { LessonBar } from './ui/lesson-bar.js';
 import { quietButton } from './ui/buttons.js';
-import { ClassCall } from './ui/class-call.js';
+import { ClassCall, isAnswered } from './ui/class-call.js';
 import { LessonGuide } from './ui/lesson-guide.js';
 import { findLesson, LESSONS, pageLessons, setClassLessons } from '../shared/lessons/catalogue.js';
 import { CLASS_LESSONS_PATH, readLessonFile } from '../shared/lessons/lesson-file.js';
@@ -65,6 +65,8 @@ import { isTraineeName } from '../shared/protocol/app-limits.js';
 
 /** Where `/name` is kept (this tab's sessionStorage). */
 const NAME_SETTING = 'heloterm.name';
+/** The instructor's call this tab answered (class-call.ts answeredCall): not offered again after a reload. */
+const CALL_SETTING = 'heloterm.call';
 
 /** A name kept from before, if it is still one the bridge takes (storage is the user's to edit); else ''. */
 function keptName(kept: string | null): string {
@@ -97,7 +99,10 @@ export function startApp(boot: BootHandOver): void {
   // Opened from another machine: a class, where the hint says how a trainee gives the instructor's view a name.
   const hint = new PracticeHint((lesson) => startLesson(lesson, true), (side) => connectToSide(side), !onlyOnThisMachine(location.hostname));
   const lessonBar = new LessonBar({ stop: () => view.write(stopLesson()), start: (lesson) => startLesson(lesson, true) });
-  const classCall = new ClassCall((lesson) => startLesson(lesson, true));
+  const classCall = new ClassCall(
+    (lesson) => startLesson(lesson, true),
+    (key) => writeTabSetting(CALL_SETTING, key),
+  );
   const transcript = new Transcript();
   // A lesson's notes go into the transcript after what made them: a reply is recorded once it has been rendered, and
   // rendering it is what moves the lesson on, so the note waits for the end of the message's handling.
@@ -576,7 +581,7 @@ export function startApp(boot: BootHandOver): void {
       view.write(formatNote('the lessons are written for the practice server (practice.test): its addresses may not work elsewhere'));
     }
     view.write(guide.start(lesson, greeted));
-    if (classCall.called === lesson) classCall.hide();
+    if (classCall.called === lesson) classCall.answer();
     hint.hide();
     if (connect && state === 'idle' && side !== null && atPractice(form.peek())) connectTo(form.read() ?? side);
     view.focus();
@@ -677,6 +682,9 @@ export function startApp(boot: BootHandOver): void {
     // Not a built-in lesson: it may be one of the class's own, still on its way.
     if (lesson === undefined && !classLessonsRead) return void classLessonsLoaded.then(() => onCall(m, at));
     if (lesson === undefined) return view.write(formatNote(`your instructor asks the class to start lesson "${m.lesson}", which this page does not have: reload the page`));
+    // Told again after a reload: answered already in this tab (the lesson started, or put aside), nothing to say.
+    const askedAtS = Math.round(Date.now() / 1000) - m.ageS;
+    if (isAnswered(readTabSetting(CALL_SETTING), lesson.id, askedAtS)) return;
     const number = pageLessons().indexOf(lesson) + 1;
     const asked = m.ageS < 60 ? '' : `${Math.round(m.ageS / 60)} min ago`;
     const said = `your instructor asks the class to start lesson ${number}, "${lesson.title}"${asked === '' ? '' : ` (asked ${asked})`}`;
@@ -687,7 +695,7 @@ export function startApp(boot: BootHandOver): void {
       return view.write(formatNote(`${said}: you are at it`));
     }
     const again = done.includes(lesson.id);
-    classCall.show(lesson, number, asked, again);
+    classCall.show(lesson, number, askedAtS, asked, again);
     view.write(formatNote(`${said}${again ? ', which you did already' : ''}: press Start lesson ${number} above the terminal, or type /lesson ${number}`));
   };
 

@@ -2,15 +2,36 @@
  * The instructor's call, above the terminal: "Your instructor asks the class to start lesson 4, EHLO, extensions and
  * STARTTLS", with a button that starts it (as the lesson's own button does) and one that puts the call aside. It comes
  * from the class view's "Ask the class" (messages.ts CallMessage); the terminal says it too (app.ts). A polite live
- * region: a screen reader hears the call.
+ * region: a screen reader hears the call. A call answered (the lesson started, or put aside) is kept in the tab, so
+ * that the same call, told again after a reload, is not offered again.
  */
 import type { Lesson } from '../../shared/lessons/lesson.js';
+
+/** How far apart two tellings of one call may put the moment it was asked (clocks read in whole seconds), in seconds. */
+const SAME_CALL_S = 5;
+
+/** What the tab keeps of a call answered: its lesson and when it was asked (Unix time, seconds). */
+export function answeredCall(lesson: string, askedAtS: number): string {
+  return `${lesson}@${askedAtS}`;
+}
+
+/** Whether `kept` (answeredCall's, or null) is this call: the same lesson, asked at the same moment. Pure. */
+export function isAnswered(kept: string | null, lesson: string, askedAtS: number): boolean {
+  const m = /^([a-z0-9-]+)@(\d+)$/.exec(kept ?? '');
+  return m !== null && m[1] === lesson && Math.abs(Number(m[2]) - askedAtS) <= SAME_CALL_S;
+}
 
 export class ClassCall {
   readonly element: HTMLElement;
   private lesson: Lesson | null = null;
+  /** answeredCall() of the call shown. */
+  private key = '';
 
-  constructor(private readonly start: (lesson: Lesson) => void) {
+  /** `start`: starts a lesson; `answered`: keeps a call answered (answeredCall's string) in the tab. */
+  constructor(
+    private readonly start: (lesson: Lesson) => void,
+    private readonly answered: (key: string) => void,
+  ) {
     this.element = document.createElement('section');
     this.element.className = 'class-call';
     this.element.setAttribute('aria-label', "Your instructor's call");
@@ -24,11 +45,12 @@ export class ClassCall {
   }
 
   /**
-   * Shows the call for `lesson`, number `number` in the page's list; `asked`: when, if not just now ("3 min ago");
-   * `done`: this page has done it already.
+   * Shows the call for `lesson`, number `number` in the page's list, asked at `askedAtS` (Unix time, seconds);
+   * `asked`: when, if not just now ("3 min ago"); `done`: this page has done it already.
    */
-  show(lesson: Lesson, number: number, asked: string, done: boolean): void {
+  show(lesson: Lesson, number: number, askedAtS: number, asked: string, done: boolean): void {
     this.lesson = lesson;
+    this.key = answeredCall(lesson.id, askedAtS);
     const text = document.createElement('p');
     text.className = 'lesson-task';
     const who = document.createElement('strong');
@@ -42,10 +64,16 @@ export class ClassCall {
     controls.className = 'lesson-controls';
     controls.append(
       this.button(`Start lesson ${number}`, 'start-called-lesson', () => this.start(lesson)),
-      this.button('Not now', 'dismiss-call', () => this.hide()),
+      this.button('Not now', 'dismiss-call', () => this.answer()),
     );
     this.element.replaceChildren(body, controls);
     this.element.hidden = false;
+  }
+
+  /** The call shown is answered (its lesson started, or put aside): kept so, and hidden. */
+  answer(): void {
+    if (this.lesson !== null) this.answered(this.key);
+    this.hide();
   }
 
   hide(): void {

@@ -401,6 +401,16 @@ describe('the instructor\'s class view in Chromium', () => {
     await expect.poll(() => late.locator('.class-call').isVisible(), { timeout: 10_000 }).toBe(true);
     await late.locator('button[data-action="dismiss-call"]').click();
     expect(await late.locator('.class-call').isHidden()).toBe(true);
+    // Reloaded, it is told the call again with its hello, and says nothing of a call it answered.
+    await late.reload();
+    await late.locator('.reply-log').waitFor({ timeout: 10_000 });
+    await late.locator('.xterm-helper-textarea').focus();
+    await late.keyboard.type('/rdns 127.0.0.1');
+    await late.keyboard.press('Enter');
+    // A lookup's answer comes on the same WebSocket after the call: once it is shown, the call has been handled.
+    const reloaded = await waitForTerminal(late, (t) => t.includes('-- reverse DNS of 127.0.0.1'), 10_000, 'the lookup answered');
+    expect(reloaded).not.toContain('your instructor asks');
+    expect(await late.locator('.class-call').isHidden()).toBe(true);
 
     // Withdrawn: the offer goes from the pages open, and the class view says nothing is asked.
     const third = await pages.open(app().url, { alongside: true });

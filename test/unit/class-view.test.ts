@@ -14,6 +14,7 @@ import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { classTally, formatTally } from '../../client/ui/class-tally.js';
+import { answeredCall, isAnswered } from '../../client/ui/class-call.js';
 
 const seat = (over: Partial<Seat>): Seat => ({ seat: 1, address: '192.0.2.31', openedAt: 0, lastFrameAt: 0, progress: null, handAt: null, target: null, toPractice: false, ...over });
 
@@ -164,6 +165,19 @@ describe("the instructor's call on the wire", () => {
     }
     // The boot script's decoder does not know it: its frame waits whole for the app.
     expect(decodeServerMessage(JSON.stringify(call)).ok).toBe(false);
+  });
+});
+
+describe("a call answered, as the tab keeps it", () => {
+  it('is the same call for the same lesson asked within a few seconds (a reload reads the clock again)', () => {
+    const kept = answeredCall('starttls', 1_790_000_000);
+    expect(kept).toBe('starttls@1790000000');
+    expect(isAnswered(kept, 'starttls', 1_790_000_003)).toBe(true);
+    expect(isAnswered(kept, 'starttls', 1_789_999_996)).toBe(true);
+    // Asked again later, or another lesson: a new call.
+    expect(isAnswered(kept, 'starttls', 1_790_000_060)).toBe(false);
+    expect(isAnswered(kept, 'auth', 1_790_000_000)).toBe(false);
+    for (const bad of [null, '', 'starttls', '@1790000000', 'starttls@x', 'starttls@1790000000@1']) expect(isAnswered(bad, 'starttls', 1_790_000_000)).toBe(false);
   });
 });
 
