@@ -6,6 +6,7 @@
  * that the same call, told again after a reload, is not offered again.
  */
 import type { Lesson } from '../../shared/lessons/lesson.js';
+import { actionButton } from './buttons.js';
 
 /** How far apart two tellings of one call may put the moment it was asked (clocks read in whole seconds), in seconds. */
 const SAME_CALL_S = 5;
@@ -63,8 +64,8 @@ export class ClassCall {
     const controls = document.createElement('div');
     controls.className = 'lesson-controls';
     controls.append(
-      this.button(`Start lesson ${number}`, 'start-called-lesson', () => this.start(lesson)),
-      this.button('Not now', 'dismiss-call', () => this.answer()),
+      actionButton(`Start lesson ${number}`, 'start-called-lesson', () => this.start(lesson)),
+      actionButton('Not now', 'dismiss-call', () => this.answer()),
     );
     this.element.replaceChildren(body, controls);
     this.element.hidden = false;
@@ -80,14 +81,5 @@ export class ClassCall {
     this.lesson = null;
     this.element.hidden = true;
     this.element.replaceChildren();
-  }
-
-  private button(label: string, action: string, onClick: () => void): HTMLButtonElement {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = label;
-    b.dataset.action = action;
-    b.addEventListener('click', onClick);
-    return b;
   }
 }

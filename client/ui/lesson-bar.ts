@@ -5,6 +5,7 @@
  */
 import type { Lesson, LessonStep } from '../../shared/lessons/lesson.js';
 import { shownLine, stepOf } from '../terminal/render-lessons.js';
+import { actionButton } from './buttons.js';
 
 export interface LessonBarActions {
   stop(): void;
@@ -47,7 +48,7 @@ export class LessonBar {
     progress.max = lesson.steps.length;
     progress.value = index;
     progress.setAttribute('aria-label', `${index} of ${lesson.steps.length} steps done`);
-    this.show(parts, progress, this.button('Stop lesson', 'stop-lesson', () => this.actions.stop()));
+    this.show(parts, progress, actionButton('Stop lesson', 'stop-lesson', () => this.actions.stop()));
   }
 
   /** Lesson `number` is done; `next` is offered. */
@@ -56,9 +57,9 @@ export class LessonBar {
     const done = document.createElement('p');
     done.className = 'lesson-task';
     done.append(this.title(lesson, number), ' — done.');
-    const close = this.button('Close', 'stop-lesson', () => this.actions.stop());
+    const close = actionButton('Close', 'stop-lesson', () => this.actions.stop());
     if (next === undefined) this.show([done], close);
-    else this.show([done], this.button(`Next: ${next.title}`, 'next-lesson', () => this.actions.start(next)), close);
+    else this.show([done], actionButton(`Next: ${next.title}`, 'next-lesson', () => this.actions.start(next)), close);
   }
 
   get visible(): boolean {
@@ -99,15 +100,6 @@ export class LessonBar {
     const title = document.createElement('strong');
     title.textContent = `Lesson ${number}: ${lesson.title}`;
     return title;
-  }
-
-  private button(label: string, action: string, onClick: () => void): HTMLButtonElement {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = label;
-    b.dataset.action = action;
-    b.addEventListener('click', onClick);
-    return b;
   }
 
   private show(text: Node[], ...controls: HTMLElement[]): void {
