@@ -123,13 +123,19 @@ export function startApp(boot: BootHandOver): void {
   /** The trainee asks the instructor for help (`/hand`, Ask for help): the class view shows it until lowered. */
   let hand = false;
   const handButton = quietButton('hand', 'Ask for help', "Your instructor's class view shows that you ask for help, until you lower your hand", () => raiseHand(!hand));
-  const raiseHand = (raised: boolean): void => {
+  /** Raises or lowers the hand; `byInstructor`: lowered from the class view (a `hand` message). */
+  const raiseHand = (raised: boolean, byInstructor = false): void => {
     hand = raised;
     handButton.textContent = raised ? 'Lower hand' : 'Ask for help';
     handButton.classList.toggle('raised', raised);
-    transcript.note(raised ? 'asked the instructor for help' : 'lowered the hand', performance.now());
+    transcript.note(raised ? 'asked the instructor for help' : byInstructor ? 'the instructor lowered the hand' : 'lowered the hand', performance.now());
     reportProgress();
-    view.write(formatNote(raised ? "your instructor's class view shows that you ask for help; /hand again (or Lower hand) once helped" : "hand lowered: the class view no longer shows you asking for help"));
+    const said = raised
+      ? "your instructor's class view shows that you ask for help; /hand again (or Lower hand) once helped"
+      : byInstructor
+        ? 'your instructor lowered your hand (helped); /hand asks again'
+        : 'hand lowered: the class view no longer shows you asking for help';
+    view.write(formatNote(said));
   };
   /** The last `progress` the bridge was sent, as JSON: a change is sent, the same one not again. */
   let progressSent = '';
@@ -932,6 +938,9 @@ export function startApp(boot: BootHandOver): void {
       }
       case 'call':
         return onCall(m, at);
+      case 'hand':
+        // The instructor lowered it from the class view (a hand already down stays so, quietly).
+        return hand ? raiseHand(false, true) : undefined;
       default:
         exhaustive(m);
     }

@@ -10,7 +10,7 @@
 // Built apart from the terminal's page (vite.config.ts), so what both import is in each build, not shared.
 import './styles.css';
 import './class.css';
-import { CLASS_CALL_PATH, CLASS_SESSIONS_PATH, decodeCallAnswer, decodeClassSnapshot, type CallRequest, type ClassSnapshot, type Trainee } from '../shared/protocol/class.js';
+import { CLASS_CALL_PATH, CLASS_HAND_PATH, CLASS_SESSIONS_PATH, decodeCallAnswer, decodeClassSnapshot, type CallRequest, type ClassSnapshot, type HandRequest, type Trainee } from '../shared/protocol/class.js';
 import { takeFromFragment } from './access-token.js';
 import { required } from './dom.js';
 import { classTally, formatTally } from './ui/class-tally.js';
@@ -50,7 +50,15 @@ function row(t: Trainee, snapshot: ClassSnapshot): HTMLTableRowElement {
   if (t.handS !== null) {
     const hand = document.createElement('div');
     hand.className = 'hand';
-    hand.textContent = `asks for help · ${duration(t.handS)}`;
+    hand.textContent = `asks for help · ${duration(t.handS)} `;
+    // Helped at the desk: the instructor lowers the hand here (the trainee's page is told).
+    const lower = document.createElement('button');
+    lower.type = 'button';
+    lower.className = 'quiet';
+    lower.dataset.seat = String(t.seat);
+    lower.textContent = 'Lower hand';
+    lower.title = `Helped: lower ${t.name === '' ? `page ${t.seat}'s` : `${t.name}'s`} hand (the trainee's page shows it lowered)`;
+    hand.append(lower);
     who.append(hand);
     tr.classList.add('asks');
   }
@@ -102,6 +110,17 @@ function showCall(snapshot: ClassSnapshot): void {
     call === null || lesson === undefined ? '' : `Asked ${call.ageS < 60 ? 'just now' : `${duration(call.ageS)} ago`}: ${lesson.number} · ${lesson.short}${pages}; pages opened since are asked too.`;
 }
 
+/** Lowers the hand of page `seat`'s trainee (helped); then reads the class again. */
+async function lowerHand(key: string, seat: number): Promise<void> {
+  const body: HandRequest = { seat };
+  try {
+    await fetch(CLASS_HAND_PATH, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store' });
+  } catch {
+    // Unreachable: the next read says so.
+  }
+  await poll(key);
+}
+
 /** Asks the class to start `lesson` (its id), or withdraws the call (null); then reads the class again. */
 async function ask(key: string, lesson: string | null): Promise<void> {
   const now = required('#class-call-now', HTMLSpanElement);
@@ -138,7 +157,10 @@ function show(snapshot: ClassSnapshot): void {
       ? 'No trainee page is open on this heloterm yet. Trainees open the address heloterm printed "from other machines".'
       : `${n} page${n === 1 ? '' : 's'} open.${asking} A trainee types /name and a name to be shown by it, and /hand (or Ask for help) to ask for help.`;
   table.hidden = n === 0;
+  // The rows are made anew: a Lower hand button that had the focus gives it to its successor (a keyboard user's place).
+  const focused = document.activeElement instanceof HTMLButtonElement && table.contains(document.activeElement) ? document.activeElement.dataset.seat : undefined;
   table.tBodies[0]?.replaceChildren(...snapshot.trainees.map((t) => row(t, snapshot)));
+  if (focused !== undefined) table.querySelector<HTMLButtonElement>(`button[data-seat="${focused}"]`)?.focus();
   const tally = formatTally(classTally(snapshot));
   const lessons = required('#class-lessons', HTMLParagraphElement);
   lessons.textContent = tally === '' ? '' : `Lessons: ${tally}.`;
@@ -184,6 +206,11 @@ else {
     void ask(key, required('#class-call-lesson', HTMLSelectElement).value);
   });
   required('#class-call-withdraw', HTMLButtonElement).addEventListener('click', () => void ask(key, null));
+  // The rows are made anew at each read: one listener on the table for their Lower hand buttons.
+  required('#class-table', HTMLTableElement).addEventListener('click', (e) => {
+    const seat = e.target instanceof HTMLButtonElement ? Number(e.target.dataset.seat) : NaN;
+    if (Number.isInteger(seat)) void lowerHand(key, seat);
+  });
   void poll(key);
   setInterval(() => void poll(key), POLL_MS);
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import { classKeyMatches } from './class-view.js';
-import { CLASS_CALL_PATH, CLASS_SESSIONS_PATH, decodeCallRequest, type CallAnswer, type ClassSnapshot } from '../shared/protocol/class.js';
+import { CLASS_CALL_PATH, CLASS_HAND_PATH, CLASS_SESSIONS_PATH, decodeCallRequest, decodeHandRequest, type CallAnswer, type ClassSnapshot } from '../shared/protocol/class.js';
 import { CLASS_LESSONS_PATH } from '../shared/lessons/lesson-file.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 
@@ -39,11 +39,14 @@ export interface ClassViewAccess {
   snapshot(): ClassSnapshot;
   /** Asks every page to start the lesson with this id (null: withdraws the call); the pages told, or null for no such lesson. */
   call(lesson: string | null): number | null;
+  /** Lowers the hand page `seat`'s trainee raised; false when no such page asks for help. */
+  lowerHand(seat: number): boolean;
 }
 
-/** A call's body is `{"lesson": "<id>"}` or `{"lesson": null}`: a few dozen bytes. */
+/** A call's body is `{"lesson": "<id>"}` or `{"lesson": null}`, a hand's `{"seat": 3}`: a few dozen bytes. */
 const CALL_BODY_LIMIT = 1024;
 const CALL_BODY_ERROR = 'the body must be JSON, {"lesson": "<lesson id>"} (or {"lesson": null} to withdraw the call)';
+const HAND_BODY_ERROR = 'the body must be JSON, {"seat": <the page\'s number in the class view>}';
 
 export interface AppOptions {
   /** The built client (vite build output), with index.html. */
@@ -97,11 +100,21 @@ export function createApp(opts: AppOptions): express.Express {
     const answer: CallAnswer = { pages };
     res.json(answer);
   };
-  // A body that is not JSON, or too long: said in JSON, never Express's page with a stack trace.
-  const badBody: express.ErrorRequestHandler = (err: { status?: number }, _req, res, _next) => {
-    res.status(err.status === 413 ? 413 : 400).json({ error: CALL_BODY_ERROR });
+  const hand: express.RequestHandler = (req, res) => {
+    const body = decodeHandRequest(req.body);
+    if (body === null) return void res.status(400).json({ error: HAND_BODY_ERROR });
+    if (opts.classView?.lowerHand(body.seat) !== true) return void res.status(404).json({ error: `page ${body.seat} does not ask for help (its hand is down, or it has closed)` });
+    res.json({ lowered: true });
   };
-  app.post(CLASS_CALL_PATH, withClassKey, express.json({ limit: CALL_BODY_LIMIT, strict: false }), call, badBody);
+  // A body that is not JSON, or too long: said in JSON, never Express's page with a stack trace.
+  const badBody =
+    (error: string): express.ErrorRequestHandler =>
+    (err: { status?: number }, _req, res, _next) => {
+      res.status(err.status === 413 ? 413 : 400).json({ error });
+    };
+  const json = express.json({ limit: CALL_BODY_LIMIT, strict: false });
+  app.post(CLASS_CALL_PATH, withClassKey, json, call, badBody(CALL_BODY_ERROR));
+  app.post(CLASS_HAND_PATH, withClassKey, json, hand, badBody(HAND_BODY_ERROR));
   app.use(express.static(opts.clientDir));
   const index = path.join(opts.clientDir, 'index.html');
   app.get('/', (_req, res) => {

@@ -273,6 +273,12 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
       log({ event: 'class-call', lesson, pages });
       return pages;
     },
+    lowerHand: (seat) => {
+      const session = [...sessions].find((s) => s.seat.seat === seat);
+      const lowered = session?.lowerHand() ?? false;
+      if (lowered) log({ event: 'class-hand-lowered', seat });
+      return lowered;
+    },
   };
   const server = http.createServer(createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR, classView, classLessons }));
   server.on('clientError', (_err, socket) => socket.destroy());

@@ -231,6 +231,18 @@ export class Session {
     return true;
   }
 
+  /**
+   * The instructor lowered the hand this page's trainee raised (the class view): the page is told (a HandMessage);
+   * false when the trainee was not asking, or the page cannot be told.
+   */
+  lowerHand(): boolean {
+    if (this.handAt === null || this.closing !== null || this.store.isDisposed || this.ws.readyState !== this.ws.OPEN) return false;
+    this.handAt = null;
+    if (this.progress !== null) this.progress = { name: this.progress.name, lesson: this.progress.lesson, done: this.progress.done };
+    this.send({ type: 'hand', raised: false });
+    return true;
+  }
+
   dispose(): void {
     if (this.store.isDisposed) return;
     this.store.dispose();

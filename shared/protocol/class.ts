@@ -14,6 +14,13 @@ export interface CallRequest {
   lesson: string | null;
 }
 
+/** What the class view posts to `/class/hand`: the page (its seat) whose trainee's hand the instructor lowers. */
+export interface HandRequest {
+  seat: number;
+}
+
+export const CLASS_HAND_PATH = '/class/hand';
+
 /** The answer to a CallRequest: how many pages were told (those open now; pages that open later are told too). */
 export interface CallAnswer {
   pages: number;
@@ -92,6 +99,11 @@ export function decodeClassSnapshot(x: unknown): ClassSnapshot | null {
 export function decodeCallRequest(x: unknown): CallRequest | null {
   if (!isObj(x) || Object.keys(x).length !== 1 || (x.lesson !== null && !isLessonId(x.lesson))) return null;
   return { lesson: x.lesson };
+}
+
+/** The request in `x` (parsed JSON), or null when it is not one. */
+export function decodeHandRequest(x: unknown): HandRequest | null {
+  return isObj(x) && Object.keys(x).length === 1 && isCount(x.seat) ? { seat: x.seat } : null;
 }
 
 /** The answer in `x` (parsed JSON), or null when it is not one. */

@@ -1,7 +1,7 @@
 /**
  * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DaneMessage,
- * DkimMessage, SpfMessage, DnsblMessage, DblMessage, PortsMessage, TlsVersionsMessage, StoredMessage, TlsMessage and
- * CallMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a probe, a message sent to the practice
+ * DkimMessage, SpfMessage, DnsblMessage, DblMessage, PortsMessage, TlsVersionsMessage, StoredMessage, TlsMessage,
+ * CallMessage and HandMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a probe, a message sent to the practice
  * server), or report what only the app shows (a TLS session, the instructor's call: the boot script keeps such a frame
  * whole for the app), so the boot script, which decodes everything else with decodeServerMessage, need not carry this
  * (to decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server message. Never
@@ -13,6 +13,7 @@ import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, M
 import {
   PROTOCOL_VERSION,
   type CallMessage,
+  type HandMessage,
   type DblMessage,
   type MxAnswer,
   type MxHost,
@@ -392,6 +393,11 @@ function decodeStoredReport(r: unknown): StoredReport | null {
   return { action: r.action, recipients: recipients as string[], n, text, cut };
 }
 
+/** A `hand` message's fields, or why not. */
+function decodeHand(m: Obj): Decoded<HandMessage> {
+  return m.raised === false ? { ok: true, value: { v: PROTOCOL_VERSION, type: 'hand', raised: false } } : { ok: false, error: 'hand: bad "raised"' };
+}
+
 /** A `call` message's fields, or why not. */
 function decodeCall(m: Obj): Decoded<CallMessage> {
   const { lesson, ageS } = m;
@@ -400,18 +406,19 @@ function decodeCall(m: Obj): Decoded<CallMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'call', lesson, ageS } };
 }
 
-/** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `stored` or `call` message (JSON text), or why not. */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | PortsMessage | TlsVersionsMessage | TlsMessage | StoredMessage | CallMessage> {
+/** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `stored`, `call` or `hand` message (JSON text), or why not. */
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | PortsMessage | TlsVersionsMessage | TlsMessage | StoredMessage | CallMessage | HandMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call' && m.type !== 'dbl')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call' && m.type !== 'hand' && m.type !== 'dbl')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'call') return decodeCall(m);
+  if (m.type === 'hand') return decodeHand(m);
   if (m.type === 'dkim') {
     if (!isStr(m.selector, MAX_HOST_CHARS) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'dkim: bad "selector" or "domain"' };
     const answer = decodePolicyRecords(m.answer);

@@ -766,7 +766,18 @@ export interface CallMessage {
   ageS: number;
 }
 
+/**
+ * The instructor lowered the hand this page's trainee raised (`/hand`), from the class view (`POST /class/hand`):
+ * helped. The page shows its hand lowered, and reports so in its next `progress`.
+ */
+export interface HandMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'hand';
+  raised: false;
+}
+
 export type ServerMessage =
+  | HandMessage
   | CallMessage
   | MxMessage
   | RdnsMessage

@@ -1,8 +1,8 @@
 /**
  * The pages checked with axe-core (the rules of WCAG 2.1 A and AA it can test) in Chromium, as a user sees them:
  * the terminal's page during a dialog, dark and light, with the instructor's call to a lesson above it, and the
- * instructor's class view with a trainee in it and a lesson asked for. The terminal's rows are DOM text: their colours,
- * the dim notes and annotations among them, are checked too.
+ * instructor's class view with a trainee in it asking for help and a lesson asked for. The terminal's rows are DOM
+ * text: their colours, the dim notes and annotations among them, are checked too.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -58,8 +58,11 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   it('finds nothing on the class view with a trainee in it', async () => {
     const trainee = await pages.open(app().url);
     await dialog(trainee);
+    // Asking for help: the row has its Lower hand button.
+    await trainee.keyboard.type('/hand');
+    await trainee.keyboard.press('Enter');
     const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
-    await view.locator('#class-table tbody tr').first().waitFor({ timeout: REPLY_TIMEOUT_MS });
+    await view.locator('#class-table tbody tr .hand button').first().waitFor({ timeout: REPLY_TIMEOUT_MS });
     await view.getByRole('button', { name: 'Ask the class' }).click();
     await expect.poll(() => view.locator('#class-call-now').textContent(), { timeout: REPLY_TIMEOUT_MS }).toMatch(/^Asked just now/);
     expect(await violations(view)).toEqual([]);

@@ -446,7 +446,7 @@ describe('a trainee\'s page opened from another machine', () => {
 
     const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
     const row = view.locator('#class-table tbody tr', { hasText: 'Erin' });
-    await expect.poll(() => row.locator('.hand').textContent(), { timeout: 10_000 }).toMatch(/^asks for help · \d+ s$/);
+    await expect.poll(() => row.locator('.hand').textContent(), { timeout: 10_000 }).toMatch(/^asks for help · \d+ s Lower hand$/);
     expect(await view.locator('#class-status').textContent()).toMatch(/^1 page open\. 1 asks for help\./);
     // /hand lowers it as the button does.
     await away.locator('.xterm-helper-textarea').focus();
@@ -454,6 +454,12 @@ describe('a trainee\'s page opened from another machine', () => {
     await away.keyboard.press('Enter');
     await expect.poll(() => row.locator('.hand').count(), { timeout: 10_000 }).toBe(0);
     expect(await ask.textContent()).toBe('Ask for help');
+    // Raised again, and lowered by the instructor once helped: the trainee's page shows it.
+    await ask.click();
+    await row.locator('.hand button', { hasText: 'Lower hand' }).click();
+    await waitForTerminal(away, (t) => t.includes('-- your instructor lowered your hand (helped)'), 10_000, 'the hand lowered by the instructor');
+    expect(await ask.textContent()).toBe('Ask for help');
+    await expect.poll(() => row.locator('.hand').count(), { timeout: 10_000 }).toBe(0);
     // On the instructor's own machine there is no one to ask: no button (/hand still works).
     const here = await pages.open(app().url, { alongside: true });
     await here.locator('.reply-log').waitFor({ timeout: 10_000 });

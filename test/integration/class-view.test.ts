@@ -166,6 +166,31 @@ describe('the class view through the bridge', () => {
     await expect.poll(asking).toBeNull();
   });
 
+  it('lets the instructor lower a hand (helped): the page is told, and a hand already down is a 404', async () => {
+    const c = await open();
+    c.send({ type: 'progress', name: 'Eve', lesson: null, done: ['dsn'], hand: true });
+    await expect.poll(async () => (await snapshot()).trainees.find((t) => t.name === 'Eve')?.handS).toBe(0);
+    const seat = (await snapshot()).trainees.find((t) => t.name === 'Eve')?.seat ?? 0;
+    const lower = (body: string, authorization: string | null = `Bearer ${KEY}`) =>
+      fetch(new URL('class/hand', app.url), { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization === null ? {} : { authorization }) }, body });
+    expect((await lower(JSON.stringify({ seat }), null)).status).toBe(401);
+    for (const bad of ['{"seat": "1"}', '{"seat": -1}', '{"seat": 1, "all": true}', '{']) {
+      const r = await lower(bad);
+      expect(r.status, bad).toBe(400);
+      expect(await r.json(), bad).toEqual({ error: 'the body must be JSON, {"seat": <the page\'s number in the class view>}' });
+    }
+    const r = await lower(JSON.stringify({ seat }));
+    expect({ status: r.status, body: await r.json() }).toEqual({ status: 200, body: { lowered: true } });
+    expect(await c.next('hand')).toMatchObject({ raised: false });
+    const eve = (await snapshot()).trainees.find((t) => t.name === 'Eve');
+    // Lowered, the rest of what the page reported stays.
+    expect(eve).toMatchObject({ handS: null, done: [11] });
+    const again = await lower(JSON.stringify({ seat }));
+    expect(again.status).toBe(404);
+    expect(await again.json()).toEqual({ error: `page ${seat} does not ask for help (its hand is down, or it has closed)` });
+    expect((await lower(JSON.stringify({ seat: 99_999 }))).status).toBe(404);
+  });
+
   it('keeps only lessons the catalogue knows, and refuses a progress message that breaks its limits', async () => {
     const c = await open();
     c.send({ type: 'progress', name: 'Bob', lesson: { id: 'no-such-lesson', step: 1, retries: 0 }, done: ['made-up', 'dsn', 'dsn'] });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { classKeyMatches, classSnapshot, keptProgress, type Seat } from '../../server/class-view.js';
 import { decodeClientMessage, decodeServerMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
-import { decodeCallAnswer, decodeCallRequest, decodeClassSnapshot, type ClassSnapshot } from '../../shared/protocol/class.js';
+import { decodeCallAnswer, decodeCallRequest, decodeClassSnapshot, decodeHandRequest, type ClassSnapshot } from '../../shared/protocol/class.js';
 import { classCsv, csvField } from '../../client/ui/class-csv.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
@@ -152,6 +152,14 @@ describe("the instructor's call on the wire", () => {
     }
     expect(decodeCallAnswer({ pages: 3 })).toEqual({ pages: 3 });
     for (const bad of [null, {}, { pages: -1 }, { pages: 1.5 }, { pages: '3' }]) expect(decodeCallAnswer(bad), JSON.stringify(bad)).toBeNull();
+  });
+
+  it('asks to lower a hand by the page\'s seat; the page is told with a `hand` message', () => {
+    expect(decodeHandRequest({ seat: 3 })).toEqual({ seat: 3 });
+    for (const bad of [null, {}, { seat: '3' }, { seat: -1 }, { seat: 1.5 }, { seat: 3, also: 1 }]) expect(decodeHandRequest(bad), JSON.stringify(bad)).toBeNull();
+    const v = PROTOCOL_VERSION;
+    expect(decodeAnyServerMessage(JSON.stringify({ v, type: 'hand', raised: false }))).toEqual({ ok: true, value: { v, type: 'hand', raised: false } });
+    for (const raised of [true, 'false', undefined]) expect(decodeAnyServerMessage(JSON.stringify({ v, type: 'hand', raised }))).toEqual({ ok: false, error: 'hand: bad "raised"' });
   });
 
   it('reaches the page as a `call` message the app decodes, its fields checked', () => {
