@@ -89,7 +89,10 @@ function showCall(snapshot: ClassSnapshot): void {
   const select = required('#class-call-lesson', HTMLSelectElement);
   const ids = snapshot.lessons.map((l) => l.id).join(' ');
   if (select.dataset.ids !== ids) {
-    const chosen = select.value;
+    // Kept as chosen; at first, the lesson asked for already (the view opened again during a class), if any.
+    const first = select.dataset.ids === undefined;
+    const asked = snapshot.lessons.find((l) => l.number === snapshot.call?.number)?.id;
+    const chosen = first && asked !== undefined ? asked : select.value;
     select.replaceChildren(
       ...snapshot.lessons.map((l) => {
         const o = document.createElement('option');

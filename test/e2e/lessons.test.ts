@@ -412,6 +412,11 @@ describe('the instructor\'s class view in Chromium', () => {
     expect(reloaded).not.toContain('your instructor asks');
     expect(await late.locator('.class-call').isHidden()).toBe(true);
 
+    // The class view opened again (another tab, a reload) shows the lesson asked for chosen.
+    const again = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
+    await expect.poll(() => again.locator('#class-call-now').textContent(), { timeout: 10_000 }).toMatch(/^Asked /);
+    expect(await again.inputValue('#class-call-lesson')).toBe('starttls');
+
     // Withdrawn: the offer goes from the pages open, and the class view says nothing is asked.
     const third = await pages.open(app().url, { alongside: true });
     await expect.poll(() => third.locator('.class-call').isVisible(), { timeout: 10_000 }).toBe(true);
