@@ -48,7 +48,7 @@ import { isMailLog, readMailLog } from '../shared/smtp/log-read.js';
 import { shellConnect } from './terminal/shell-habits.js';
 import { LessonBar } from './ui/lesson-bar.js';
 import { quietButton } from './ui/buttons.js';
-import { ClassCall, isAnswered } from './ui/class-call.js';
+import { callOffer, ClassCall, isAnswered } from './ui/class-call.js';
 import { LessonGuide } from './ui/lesson-guide.js';
 import { findLesson, LESSONS, pageLessons, setClassLessons } from '../shared/lessons/catalogue.js';
 import { CLASS_LESSONS_PATH, readLessonFile } from '../shared/lessons/lesson-file.js';
@@ -695,14 +695,13 @@ export function startApp(boot: BootHandOver): void {
     const asked = m.ageS < 60 ? '' : `${Math.round(m.ageS / 60)} min ago`;
     const said = `your instructor asks the class to start lesson ${number}, "${lesson.title}"${asked === '' ? '' : ` (asked ${asked})`}`;
     transcript.note(said, at);
-    const { lesson: inHand, done } = guide.progress;
-    if (inHand?.id === lesson.id) {
+    const offer = callOffer(lesson.id, guide.progress);
+    if (offer === 'at') {
       classCall.hide();
       return view.write(formatNote(`${said}: you are at it`));
     }
-    const again = done.includes(lesson.id);
-    classCall.show(lesson, number, askedAtS, asked, again);
-    view.write(formatNote(`${said}${again ? ', which you did already' : ''}: press Start lesson ${number} above the terminal, or type /lesson ${number}`));
+    classCall.show(lesson, number, askedAtS, asked, offer === 'again');
+    view.write(formatNote(`${said}${offer === 'again' ? ', which you did already' : ''}: press Start lesson ${number} above the terminal, or type /lesson ${number}`));
   };
 
   const lessonFromUrl = (): void => {

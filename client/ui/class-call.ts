@@ -22,6 +22,15 @@ export function isAnswered(kept: string | null, lesson: string, askedAtS: number
   return m !== null && m[1] === lesson && Math.abs(Number(m[2]) - askedAtS) <= SAME_CALL_S;
 }
 
+/**
+ * What a page makes of a call for lesson `id`, by where it is in the lessons: `at` (the lesson is in hand: nothing to
+ * offer), `again` (done already: offered, saying so), `new`. Pure.
+ */
+export function callOffer(id: string, progress: { lesson: { id: string } | null; done: readonly string[] }): 'at' | 'again' | 'new' {
+  if (progress.lesson?.id === id) return 'at';
+  return progress.done.includes(id) ? 'again' : 'new';
+}
+
 export class ClassCall {
   readonly element: HTMLElement;
   private lesson: Lesson | null = null;

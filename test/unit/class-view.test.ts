@@ -14,7 +14,7 @@ import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { classTally, formatTally } from '../../client/ui/class-tally.js';
-import { answeredCall, isAnswered } from '../../client/ui/class-call.js';
+import { answeredCall, callOffer, isAnswered } from '../../client/ui/class-call.js';
 
 const seat = (over: Partial<Seat>): Seat => ({ seat: 1, address: '192.0.2.31', openedAt: 0, lastFrameAt: 0, progress: null, handAt: null, target: null, toPractice: false, ...over });
 
@@ -173,6 +173,15 @@ describe("the instructor's call on the wire", () => {
     }
     // The boot script's decoder does not know it: its frame waits whole for the app.
     expect(decodeServerMessage(JSON.stringify(call)).ok).toBe(false);
+  });
+});
+
+describe('a call, as a page takes it', () => {
+  it('offers the lesson, saying so when done already; at it, there is nothing to offer', () => {
+    expect(callOffer('starttls', { lesson: null, done: [] })).toBe('new');
+    expect(callOffer('starttls', { lesson: { id: 'auth' }, done: ['eight-steps'] })).toBe('new');
+    expect(callOffer('starttls', { lesson: null, done: ['eight-steps', 'starttls'] })).toBe('again');
+    expect(callOffer('starttls', { lesson: { id: 'starttls' }, done: ['starttls'] })).toBe('at');
   });
 });
 
