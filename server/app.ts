@@ -78,8 +78,8 @@ export function createApp(opts: AppOptions): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  // The class view's data and its call, for the instructor's key only: sent as a header by class.html, never in a URL
-  // (logs). The key is checked before a body is read.
+  // The class view's data, its call and the hands it lowers, for the instructor's key only: sent as a header by
+  // class.html, never in a URL (logs). The key is checked before a body is read.
   const withClassKey = (req: express.Request, res: express.Response, next: express.NextFunction): void => {
     res.set('Cache-Control', 'no-store');
     const view = opts.classView;

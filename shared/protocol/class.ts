@@ -1,8 +1,9 @@
 /**
  * The instructor's class view over HTTP: `GET /class/sessions` with `Authorization: Bearer <class key>` answers a
  * ClassSnapshot (server/class-view.ts builds it, client/class.ts shows it); `POST /class/call` with the same key and a
- * CallRequest asks every page to start a lesson (messages.ts CallMessage), answered with a CallAnswer. Decoded like any
- * wire data: every field checked for type and size; never throws.
+ * CallRequest asks every page to start a lesson (messages.ts CallMessage), answered with a CallAnswer; `POST
+ * /class/hand` with a HandRequest lowers a trainee's hand (messages.ts HandMessage). Decoded like any wire data: every
+ * field checked for type and size; never throws.
  */
 import { isLessonId, MAX_TRAINEE_NAME } from './app-limits.js';
 
