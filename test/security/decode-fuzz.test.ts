@@ -1,14 +1,15 @@
 /**
  * Hostile frames against the decoders of the newer messages (`connect` with `family`, `ports`, `tlsversions`,
- * `progress`, the `ports` and `tlsversions` answers and the class view's snapshot): valid messages with fields swapped for values of every other kind,
- * nested deeper, or huge, from a seeded generator. Each decoder must answer every one without throwing, and what it
- * accepts must still be within the message's limits.
+ * `progress` with its `hand`, `dbl`, the `ports`, `tlsversions` and `dbl` answers, the instructor's `call` and `hand`,
+ * the class view's snapshot and the bodies it posts): valid messages with fields swapped for values of every other
+ * kind, nested deeper, or huge, from a seeded generator. Each decoder must answer every one without throwing, and what
+ * it accepts must still be within the message's limits.
  */
 import { describe, expect, it } from 'vitest';
 import { decodeClientMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
-import { decodeClassSnapshot } from '../../shared/protocol/class.js';
-import { MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
+import { decodeCallRequest, decodeClassSnapshot, decodeHandRequest } from '../../shared/protocol/class.js';
+import { isLessonId, MAX_DNSBL_LISTS, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 
 /** A small seeded generator (mulberry32): the same cases on every run. */
@@ -58,8 +59,9 @@ describe('hostile frames of this round\'s messages', () => {
   const clientBases: Record<string, unknown>[] = [
     { v: PROTOCOL_VERSION, type: 'connect', host: 'mx.example.org', port: 25, tls: 'none', family: 6 },
     { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', ports: [{ port: 25, tls: 'none' }, { port: 465, tls: 'implicit' }], family: 4 },
-    { v: PROTOCOL_VERSION, type: 'progress', name: 'Alice', lesson: { id: 'dsn', step: 2, retries: 1 }, done: ['eight-steps'] },
+    { v: PROTOCOL_VERSION, type: 'progress', name: 'Alice', lesson: { id: 'dsn', step: 2, retries: 1 }, done: ['eight-steps'], hand: true },
     { v: PROTOCOL_VERSION, type: 'tlsversions', host: 'mx.example.org', port: 465, tls: 'implicit', family: 6 },
+    { v: PROTOCOL_VERSION, type: 'dbl', domain: 'mail.example.org' },
   ];
 
   it('are each answered by the bridge\'s decoder, and what it accepts keeps the limits', () => {
@@ -83,7 +85,9 @@ describe('hostile frames of this round\'s messages', () => {
       if (m.type === 'progress') {
         expect(m.name.length).toBeLessThanOrEqual(MAX_TRAINEE_NAME);
         expect(/[\x00-\x1f\x7f-\x9f]/.test(m.name)).toBe(false);
+        expect(m.hand === undefined || m.hand === true).toBe(true);
       }
+      if (m.type === 'dbl') expect(typeof m.domain === 'string' && m.domain.length > 0 && m.domain.length <= 255 && !/\s/.test(m.domain)).toBe(true);
       if (m.type === 'connect' && m.family !== undefined) expect([4, 6]).toContain(m.family);
       if (m.type === 'tlsversions') {
         expect(Number.isInteger(m.port) && m.port >= 1 && m.port <= 65535 && (m.tls === 'none' || m.tls === 'implicit')).toBe(true);
@@ -99,7 +103,9 @@ describe('hostile frames of this round\'s messages', () => {
     const r = random(7);
     const outcome = { port: 25, outcome: 'greeting', text: '220 x', ms: 3, tls: null, ehlo: null, ehloRefused: '550 no' };
     const ports = { v: PROTOCOL_VERSION, type: 'ports', host: 'mx.example.org', answer: { kind: 'probed', address: '192.0.2.1', ports: [outcome] } };
-    const trainee = { seat: 1, address: '192.0.2.31', name: '', lesson: { number: 1, title: 't', step: 1, steps: 8, retries: 0 }, done: [1], target: null, toPractice: false, idleS: 0, openS: 0 };
+    const trainee = { seat: 1, address: '192.0.2.31', name: '', lesson: { number: 1, title: 't', step: 1, steps: 8, retries: 0 }, done: [1], target: null, toPractice: false, idleS: 0, openS: 0, handS: 30 };
+    const dbl = { v: PROTOCOL_VERSION, type: 'dbl', domain: 'mail.example.org', asked: 'example.org', answer: { kind: 'checked', lists: [{ zone: 'dbl.spamhaus.org', kind: 'listed', codes: ['127.0.1.2'] }] } };
+    let snapshots = 0;
     for (let i = 0; i < ROUNDS; i++) {
       const answer = mutate({ kind: 'probed', address: '192.0.2.1', ports: [mutate(outcome, r)] }, r);
       const d = decodeAnyServerMessage(JSON.stringify(i % 2 === 0 ? { ...ports, answer } : mutate(ports, r)));
@@ -114,9 +120,26 @@ describe('hostile frames of this round\'s messages', () => {
         expect(v.value.answer.versions.length).toBeLessThanOrEqual(4);
         for (const o of v.value.answer.versions) expect(typeof o.text === 'string' && o.text.length <= 201 && (o.cipher === null || typeof o.cipher === 'string')).toBe(true);
       }
-      const snapshot = JSON.parse(JSON.stringify({ trainees: [mutate(trainee, r)], lessons: [mutate({ number: 1, title: 't', short: 's' }, r)] })) as unknown;
+      const snapshot = JSON.parse(
+        JSON.stringify(mutate({ trainees: [mutate(trainee, r)], lessons: [mutate({ number: 1, id: 'eight-steps', title: 't', short: 's' }, r)], call: { number: 1, ageS: 5 } }, r)),
+      ) as unknown;
       const s = decodeClassSnapshot(snapshot);
-      if (s !== null) for (const t of s.trainees) expect(Number.isInteger(t.seat) && t.seat >= 0).toBe(true);
+      if (s !== null) {
+        snapshots++;
+        for (const t of s.trainees) expect(Number.isInteger(t.seat) && t.seat >= 0 && (t.handS === null || (Number.isInteger(t.handS) && t.handS >= 0))).toBe(true);
+        for (const l of s.lessons) expect(isLessonId(l.id)).toBe(true);
+      }
+      const b = decodeAnyServerMessage(JSON.stringify(mutate(i % 2 === 0 ? dbl : { ...dbl, answer: mutate(dbl.answer, r) }, r)));
+      if (b.ok && b.value.type === 'dbl' && b.value.answer.kind === 'checked') expect(b.value.answer.lists.length).toBeLessThanOrEqual(MAX_DNSBL_LISTS);
+      const c = decodeAnyServerMessage(JSON.stringify(mutate({ v: PROTOCOL_VERSION, type: i % 3 === 0 ? 'hand' : 'call', lesson: 'starttls', ageS: 0, raised: false }, r)));
+      if (c.ok && c.value.type === 'call') expect((c.value.lesson === null || isLessonId(c.value.lesson)) && Number.isInteger(c.value.ageS) && c.value.ageS >= 0).toBe(true);
+      if (c.ok && c.value.type === 'hand') expect(c.value.raised).toBe(false);
+      const asked = decodeCallRequest(mutate({ lesson: 'starttls' }, r));
+      if (asked !== null) expect(asked.lesson === null || isLessonId(asked.lesson)).toBe(true);
+      const lowered = decodeHandRequest(mutate({ seat: 3 }, r));
+      if (lowered !== null) expect(Number.isInteger(lowered.seat) && lowered.seat >= 0).toBe(true);
     }
+    // Some mutated snapshots are still snapshots: the cases reach past the first check.
+    expect(snapshots).toBeGreaterThan(0);
   });
 });
