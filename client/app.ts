@@ -47,17 +47,16 @@ import { keyRow } from './ui/key-row.js';
 import { isMailLog, readMailLog } from '../shared/smtp/log-read.js';
 import { shellConnect } from './terminal/shell-habits.js';
 import { LessonBar } from './ui/lesson-bar.js';
-import { quietButton } from './ui/buttons.js';
-import { callOffer, ClassCall, isAnswered } from './ui/class-call.js';
+import { ClassDesk } from './ui/class-desk.js';
 import { LessonGuide } from './ui/lesson-guide.js';
-import { findLesson, LESSONS, pageLessons, setClassLessons } from '../shared/lessons/catalogue.js';
+import { findLesson, LESSONS, setClassLessons } from '../shared/lessons/catalogue.js';
 import { CLASS_LESSONS_PATH, readLessonFile } from '../shared/lessons/lesson-file.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 import { endsMessage, SessionModel } from '../shared/smtp/session.js';
 import { Coach } from '../shared/smtp/coach.js';
 import { ReportStore } from './terminal/reports.js';
 import { EXPLAIN_USAGE, completeHeaderLine, completeLine, lessonList, localCommand } from './terminal/local-commands.js';
-import { exhaustive, type CallMessage, type ErrorCode, type IpFamily, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
+import { exhaustive, type ErrorCode, type IpFamily, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
 import { required } from './dom.js';
 import { readTabSetting, writeTabSetting } from './ui/stored.js';
@@ -65,8 +64,6 @@ import { isTraineeName } from '../shared/protocol/app-limits.js';
 
 /** Where `/name` is kept (this tab's sessionStorage). */
 const NAME_SETTING = 'heloterm.name';
-/** The instructor's call this tab answered (class-call.ts answeredCall): not offered again after a reload. */
-const CALL_SETTING = 'heloterm.call';
 
 /** A name kept from before, if it is still one the bridge takes (storage is the user's to edit); else ''. */
 function keptName(kept: string | null): string {
@@ -99,10 +96,6 @@ export function startApp(boot: BootHandOver): void {
   // Opened from another machine: a class, where the hint says how a trainee gives the instructor's view a name.
   const hint = new PracticeHint((lesson) => startLesson(lesson, true), (side) => connectToSide(side), !onlyOnThisMachine(location.hostname));
   const lessonBar = new LessonBar({ stop: () => view.write(stopLesson()), start: (lesson) => startLesson(lesson, true) });
-  const classCall = new ClassCall(
-    (lesson) => startLesson(lesson, true),
-    (key) => writeTabSetting(CALL_SETTING, key),
-  );
   const transcript = new Transcript();
   // A lesson's notes go into the transcript after what made them: a reply is recorded once it has been rendered, and
   // rendering it is what moves the lesson on, so the note waits for the end of the message's handling.
@@ -120,32 +113,24 @@ export function startApp(boot: BootHandOver): void {
    */
   let traineeName = keptName(readTabSetting(NAME_SETTING));
   if (traineeName !== '') transcript.note(`name: ${traineeName}`, performance.now());
-  /** The trainee asks the instructor for help (`/hand`, Ask for help): the class view shows it until lowered. */
-  let hand = false;
-  const handButton = quietButton('hand', 'Ask for help', "Your instructor's class view shows that you ask for help, until you lower your hand", () => raiseHand(!hand));
-  /** Raises or lowers the hand; `byInstructor`: lowered from the class view (a `hand` message). */
-  const raiseHand = (raised: boolean, byInstructor = false): void => {
-    hand = raised;
-    handButton.textContent = raised ? 'Lower hand' : 'Ask for help';
-    handButton.classList.toggle('raised', raised);
-    transcript.note(raised ? 'asked the instructor for help' : byInstructor ? 'the instructor lowered the hand' : 'lowered the hand', performance.now());
-    reportProgress();
-    const said = raised
-      ? "your instructor's class view shows that you ask for help; /hand again (or Lower hand) once helped"
-      : byInstructor
-        ? 'your instructor lowered your hand (helped); /hand asks again'
-        : 'hand lowered: the class view no longer shows you asking for help';
-    view.write(formatNote(said));
-  };
+  // The class: the trainee's hand raised, and the instructor's call to start a lesson (class-desk.ts).
+  const desk = new ClassDesk({
+    write: (text) => view.write(text),
+    note: (text, at) => transcript.note(text, at),
+    report: () => reportProgress(),
+    start: (lesson) => startLesson(lesson, true),
+    progress: () => guide.progress,
+    lessonsPending: () => (classLessonsRead ? null : classLessonsLoaded),
+  });
   /** The last `progress` the bridge was sent, as JSON: a change is sent, the same one not again. */
   let progressSent = '';
   /** Tells the bridge where this page is in the lessons, and its name, when that changed (or `again`, after hello). */
   const reportProgress = (again = false): void => {
-    const progress = { type: 'progress' as const, name: traineeName, ...guide.progress, ...(hand ? { hand } : {}) };
+    const progress = { type: 'progress' as const, name: traineeName, ...guide.progress, ...(desk.hand ? { hand: true } : {}) };
     const json = JSON.stringify(progress);
     if (json === progressSent && !again) return;
     // Nothing to tell yet, and nothing told: the page is shown without a name or a lesson anyway.
-    if (progress.name === '' && progress.lesson === null && progress.done.length === 0 && !hand && progressSent === '') return;
+    if (progress.name === '' && progress.lesson === null && progress.done.length === 0 && !desk.hand && progressSent === '') return;
     if (conn.send(progress)) progressSent = json;
   };
   const saveTranscript = (): void => {
@@ -226,7 +211,7 @@ export function startApp(boot: BootHandOver): void {
   const statusRow = document.createElement('div');
   statusRow.className = 'status-row';
   statusRow.append(status.element, switches);
-  required('#status-slot', HTMLElement).append(statusRow, hint.element, classCall.element, lessonBar.element);
+  required('#status-slot', HTMLElement).append(statusRow, hint.element, desk.callBar.element, lessonBar.element);
   required('#log-slot', HTMLElement).append(log.element);
 
   let everOpen = false;
@@ -405,7 +390,7 @@ export function startApp(boot: BootHandOver): void {
             reportProgress();
             return view.write(formatNote(`an instructor's class view now shows this page as ${traineeName} (the name goes nowhere else)`));
           case 'hand':
-            return raiseHand(!hand);
+            return desk.raiseHand(!desk.hand);
           case 'ports': {
             const { host, family } = probeTarget(local.host);
             if (host === '') return view.write(formatNote('/ports needs a host: /ports mx.example.org (or fill in Host above)'));
@@ -587,7 +572,7 @@ export function startApp(boot: BootHandOver): void {
       view.write(formatNote('the lessons are written for the practice server (practice.test): its addresses may not work elsewhere'));
     }
     view.write(guide.start(lesson, greeted));
-    if (classCall.called === lesson) classCall.answer();
+    desk.lessonStarted(lesson);
     hint.hide();
     if (connect && state === 'idle' && side !== null && atPractice(form.peek())) connectTo(form.read() ?? side);
     view.focus();
@@ -675,35 +660,6 @@ export function startApp(boot: BootHandOver): void {
 
   // ?lesson=1 (or its id) starts a lesson once the practice server is known; ?connect=1 then connects as usual.
   let urlLesson = urlTarget.lesson;
-  /**
-   * The instructor asks the class to start a lesson (the class view's "Ask the class"), `m.ageS` ago, or withdraws
-   * the call: said in the terminal and the transcript, and offered above the terminal unless the lesson is in hand.
-   */
-  const onCall = (m: CallMessage, at: number): void => {
-    if (m.lesson === null) {
-      if (classCall.called !== null) view.write(formatNote('your instructor withdrew the call to start a lesson'));
-      return classCall.hide();
-    }
-    const lesson = findLesson(m.lesson);
-    // Not a built-in lesson: it may be one of the class's own, still on its way.
-    if (lesson === undefined && !classLessonsRead) return void classLessonsLoaded.then(() => onCall(m, at));
-    if (lesson === undefined) return view.write(formatNote(`your instructor asks the class to start lesson "${m.lesson}", which this page does not have: reload the page`));
-    // Told again after a reload: answered already in this tab (the lesson started, or put aside), nothing to say.
-    const askedAtS = Math.round(Date.now() / 1000) - m.ageS;
-    if (isAnswered(readTabSetting(CALL_SETTING), lesson.id, askedAtS)) return;
-    const number = pageLessons().indexOf(lesson) + 1;
-    const asked = m.ageS < 60 ? '' : `${Math.round(m.ageS / 60)} min ago`;
-    const said = `your instructor asks the class to start lesson ${number}, "${lesson.title}"${asked === '' ? '' : ` (asked ${asked})`}`;
-    transcript.note(said, at);
-    const offer = callOffer(lesson.id, guide.progress);
-    if (offer === 'at') {
-      classCall.hide();
-      return view.write(formatNote(`${said}: you are at it`));
-    }
-    classCall.show(lesson, number, askedAtS, asked, offer === 'again');
-    view.write(formatNote(`${said}${offer === 'again' ? ', which you did already' : ''}: press Start lesson ${number} above the terminal, or type /lesson ${number}`));
-  };
-
   const lessonFromUrl = (): void => {
     if (urlLesson === undefined) return;
     const lesson = findLesson(urlLesson);
@@ -936,10 +892,9 @@ export function startApp(boot: BootHandOver): void {
         return;
       }
       case 'call':
-        return onCall(m, at);
+        return desk.onCall(m, at);
       case 'hand':
-        // The instructor lowered it from the class view (a hand already down stays so, quietly).
-        return hand ? raiseHand(false, true) : undefined;
+        return desk.handLowered();
       default:
         exhaustive(m);
     }
@@ -1005,7 +960,7 @@ export function startApp(boot: BootHandOver): void {
   const theme = new ThemeSwitch(view.term, switches);
   const screenReader = new ScreenReaderSwitch(view.term, theme.button);
   // Opened from another machine, in a class: a trainee can ask the instructor for help (/hand does it anywhere).
-  if (!onlyOnThisMachine(location.hostname)) screenReader.button.before(handButton);
+  if (!onlyOnThisMachine(location.hostname)) screenReader.button.before(desk.handButton);
   // On a touch screen, the keys its on-screen keyboard lacks, above the reply log (under the terminal on a phone).
   required('#log-slot', HTMLElement).prepend(keyRow((data) => view.type(data)));
   view.type(boot.typed);

@@ -1,0 +1,110 @@
+/**
+ * The trainee page's side of a class: the hand a trainee raises to ask the instructor for help (`/hand`, or Ask for
+ * help: the class view shows it, in the `progress` the page reports, until lowered, by the trainee or from the class
+ * view: a `hand` message), and the instructor's call to start a lesson (a `call` message: said in the terminal and
+ * the transcript, and offered above the terminal by the call's bar, class-call.ts).
+ */
+import { findLesson, pageLessons } from '../../shared/lessons/catalogue.js';
+import type { Lesson } from '../../shared/lessons/lesson.js';
+import type { CallMessage } from '../../shared/protocol/messages.js';
+import { formatNote } from '../terminal/render.js';
+import { quietButton } from './buttons.js';
+import { callOffer, ClassCall, isAnswered } from './class-call.js';
+import { readTabSetting, writeTabSetting } from './stored.js';
+
+/** The instructor's call this tab answered (class-call.ts answeredCall): not offered again after a reload. */
+const CALL_SETTING = 'heloterm.call';
+
+export interface ClassDeskDeps {
+  /** Terminal output. */
+  write(text: string): void;
+  /** A note in the transcript, at `at` (performance.now()). */
+  note(text: string, at: number): void;
+  /** Tells the bridge where the page is (its `progress`, which carries the hand): after the hand changed. */
+  report(): void;
+  /** Starts a lesson as its button does (and connects to the practice server if need be). */
+  start(lesson: Lesson): void;
+  /** Where the page is in the lessons. */
+  progress(): { lesson: { id: string } | null; done: readonly string[] };
+  /** Resolves once the class's own lessons are read (a call may name one of them); null when they are. */
+  lessonsPending(): Promise<unknown> | null;
+}
+
+export class ClassDesk {
+  /** The call's bar, above the terminal. */
+  readonly callBar: ClassCall;
+  /** Ask for help / Lower hand, for the status line of a page opened from another machine. */
+  readonly handButton: HTMLButtonElement;
+  private raised = false;
+
+  constructor(private readonly deps: ClassDeskDeps) {
+    this.callBar = new ClassCall(
+      (lesson) => deps.start(lesson),
+      (key) => writeTabSetting(CALL_SETTING, key),
+    );
+    this.handButton = quietButton('hand', 'Ask for help', "Your instructor's class view shows that you ask for help, until you lower your hand", () =>
+      this.raiseHand(!this.raised),
+    );
+  }
+
+  /** Whether the trainee asks for help. */
+  get hand(): boolean {
+    return this.raised;
+  }
+
+  /** Raises or lowers the hand; `byInstructor`: lowered from the class view (a `hand` message). */
+  raiseHand(raised: boolean, byInstructor = false): void {
+    this.raised = raised;
+    this.handButton.textContent = raised ? 'Lower hand' : 'Ask for help';
+    this.handButton.classList.toggle('raised', raised);
+    this.deps.note(raised ? 'asked the instructor for help' : byInstructor ? 'the instructor lowered the hand' : 'lowered the hand', performance.now());
+    this.deps.report();
+    const said = raised
+      ? "your instructor's class view shows that you ask for help; /hand again (or Lower hand) once helped"
+      : byInstructor
+        ? 'your instructor lowered your hand (helped); /hand asks again'
+        : 'hand lowered: the class view no longer shows you asking for help';
+    this.deps.write(formatNote(said));
+  }
+
+  /** The instructor lowered the hand from the class view (a hand already down stays so, quietly). */
+  handLowered(): void {
+    if (this.raised) this.raiseHand(false, true);
+  }
+
+  /** A lesson started, by any way: the call for it, if shown, is answered. */
+  lessonStarted(lesson: Lesson): void {
+    if (this.callBar.called === lesson) this.callBar.answer();
+  }
+
+  /**
+   * The instructor asks the class to start a lesson (the class view's "Ask the class"), `m.ageS` ago, or withdraws
+   * the call: said in the terminal and the transcript, and offered above the terminal unless the lesson is in hand.
+   */
+  onCall(m: CallMessage, at: number): void {
+    const { write, note } = this.deps;
+    if (m.lesson === null) {
+      if (this.callBar.called !== null) write(formatNote('your instructor withdrew the call to start a lesson'));
+      return this.callBar.hide();
+    }
+    const lesson = findLesson(m.lesson);
+    // Not a built-in lesson: it may be one of the class's own, still on its way.
+    const pending = lesson === undefined ? this.deps.lessonsPending() : null;
+    if (pending !== null) return void pending.then(() => this.onCall(m, at));
+    if (lesson === undefined) return write(formatNote(`your instructor asks the class to start lesson "${m.lesson}", which this page does not have: reload the page`));
+    // Told again after a reload: answered already in this tab (the lesson started, or put aside), nothing to say.
+    const askedAtS = Math.round(Date.now() / 1000) - m.ageS;
+    if (isAnswered(readTabSetting(CALL_SETTING), lesson.id, askedAtS)) return;
+    const number = pageLessons().indexOf(lesson) + 1;
+    const asked = m.ageS < 60 ? '' : `${Math.round(m.ageS / 60)} min ago`;
+    const said = `your instructor asks the class to start lesson ${number}, "${lesson.title}"${asked === '' ? '' : ` (asked ${asked})`}`;
+    note(said, at);
+    const offer = callOffer(lesson.id, this.deps.progress());
+    if (offer === 'at') {
+      this.callBar.hide();
+      return write(formatNote(`${said}: you are at it`));
+    }
+    this.callBar.show(lesson, number, askedAtS, asked, offer === 'again');
+    write(formatNote(`${said}${offer === 'again' ? ', which you did already' : ''}: press Start lesson ${number} above the terminal, or type /lesson ${number}`));
+  }
+}
