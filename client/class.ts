@@ -1,7 +1,8 @@
 /**
- * The instructor's class view (class.html): the trainee pages open on this heloterm, read from
- * `/class/sessions` every 2 seconds with the class key; and "Ask the class" (`/class/call`): every page offers the lesson
- * chosen above its terminal, pages opened later too, until another is asked for or the call is withdrawn. The key comes in the address heloterm printed at start
+ * The instructor's class view (class.html): the trainee pages open on this heloterm, read from `/class/sessions` every
+ * 2 seconds with the class key; "Ask the class" (`/class/call`): every page offers the lesson chosen above its
+ * terminal, pages opened later too, until another is asked for or the call is withdrawn; and a trainee's hand raised,
+ * lowered once helped (`/class/hand`). The key comes in the address heloterm printed at start
  * (`class.html#key=…`): kept in this tab's sessionStorage and removed from the address bar, as the access token is
  * (access-token.ts); sent as a header, never in a URL. A trainee idle for minutes, or whose replies at a step were
  * several times not the one it wants, stands out. What the bridge answers is decoded before it is shown, and
@@ -82,6 +83,8 @@ function row(t: Trainee, snapshot: ClassSnapshot): HTMLTableRowElement {
 let latest: ClassSnapshot | null = null;
 /** The pages told by the last "Ask the class", while that call stands (the snapshot says which lesson, not this). */
 let told: { number: number; pages: number } | null = null;
+/** Why the last "Ask the class" or Withdraw was refused, until the next one: shown in place of the call's line. */
+let notAsked = '';
 
 /** The call row: the lessons to choose from (kept as chosen), and the lesson asked for, if any. */
 function showCall(snapshot: ClassSnapshot): void {
@@ -110,7 +113,11 @@ function showCall(snapshot: ClassSnapshot): void {
   if (call === null || lesson === undefined || told?.number !== call.number) told = null;
   const pages = told === null ? '' : ` (${told.pages} page${told.pages === 1 ? '' : 's'} open then)`;
   required('#class-call-now', HTMLSpanElement).textContent =
-    call === null || lesson === undefined ? '' : `Asked ${call.ageS < 60 ? 'just now' : `${duration(call.ageS)} ago`}: ${lesson.number} · ${lesson.short}${pages}; pages opened since are asked too.`;
+    notAsked !== ''
+      ? notAsked
+      : call === null || lesson === undefined
+        ? ''
+        : `Asked ${call.ageS < 60 ? 'just now' : `${duration(call.ageS)} ago`}: ${lesson.number} · ${lesson.short}${pages}; pages opened since are asked too.`;
 }
 
 /** Lowers the hand of page `seat`'s trainee (helped); then reads the class again. */
@@ -128,6 +135,7 @@ async function lowerHand(key: string, seat: number): Promise<void> {
 async function ask(key: string, lesson: string | null): Promise<void> {
   const now = required('#class-call-now', HTMLSpanElement);
   const body: CallRequest = { lesson };
+  notAsked = '';
   try {
     const res = await fetch(CLASS_CALL_PATH, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store' });
     const answer: unknown = await res.json().catch(() => null);
@@ -135,13 +143,13 @@ async function ask(key: string, lesson: string | null): Promise<void> {
     const answered = decodeCallAnswer(answer);
     if (!res.ok || answered === null) {
       const error = typeof answer === 'object' && answer !== null && 'error' in answer && typeof answer.error === 'string' ? answer.error : `heloterm answered ${res.status}`;
-      now.textContent = `Not asked: ${error.slice(0, 200)}.`;
+      notAsked = now.textContent = `Not asked: ${error.slice(0, 200)}.`;
       return;
     }
     const number = latest?.lessons.find((l) => l.id === lesson)?.number;
     told = number === undefined ? null : { number, pages: answered.pages };
   } catch {
-    now.textContent = 'Not asked: heloterm cannot be reached (stopped, or restarting).';
+    notAsked = now.textContent = 'Not asked: heloterm cannot be reached (stopped, or restarting).';
     return;
   }
   await poll(key);

@@ -369,6 +369,24 @@ describe('the instructor\'s class view in Chromium', () => {
     expect(await keyless.locator('#class-table').isHidden()).toBe(true);
   });
 
+  it('says why a call was not taken, and keeps saying it while the class is read again', async () => {
+    const view = await pages.open(`${app().url}class.html#key=${KEY}`, {
+      prepare: (p) => p.route(/\/class\/call$/, (route) => route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"there is no lesson \\"x\\" on this heloterm"}' })),
+    });
+    await view.locator('#class-call').waitFor({ timeout: 10_000 });
+    const rows = await view.locator('#class-table tbody tr').count();
+    await view.getByRole('button', { name: 'Ask the class' }).click();
+    const said = 'Not asked: there is no lesson "x" on this heloterm.';
+    await expect.poll(() => view.locator('#class-call-now').textContent(), { timeout: 10_000 }).toBe(said);
+    // A page opens: the view has read the class again once it shows it, and the refusal is still there.
+    await pages.open(app().url, { alongside: true });
+    await expect.poll(() => view.locator('#class-table tbody tr').count(), { timeout: 10_000 }).toBe(rows + 1);
+    expect(await view.locator('#class-call-now').textContent()).toBe(said);
+    // Chromium logs the refused request itself, and nothing else went wrong.
+    expect(pages.errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    pages.errors = [];
+  });
+
   it('asks the class to start a lesson: each page offers it above its terminal, a page opened later too', async () => {
     const busy = await pages.open(app().url);
     await waitForTerminal(busy, (t) => t.includes('press Connect'), 10_000, 'a trainee page');
