@@ -30,7 +30,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['mx', '/mx DOMAIN'],
   ['dkim', '/dkim SELECTOR DOMAIN'],
   ['spf', '/spf IP DOMAIN'],
-  ['dnsbl', '/dnsbl IP|DOMAIN'],
+  ['dnsbl', '/dnsbl [IP|DOMAIN]'],
   ['rdns', '/rdns [IP]'],
   ['dane', '/dane'],
   ['ports', '/ports [HOST] [PORT…]'],
@@ -133,8 +133,8 @@ export type LocalCommand =
   | { kind: 'dkim'; selector: string; domain: string; note?: string }
   /** `/spf IP DOMAIN`: check whether the address may send mail from the domain (SPF). */
   | { kind: 'spf'; ip: string; domain: string; note?: string }
-  /** `/dnsbl IP`: ask the common DNS blocklists whether they list the address. */
-  | { kind: 'dnsbl'; ip: string }
+  /** `/dnsbl IP`: ask the common DNS blocklists whether they list the address; `/dnsbl` alone: the server's. */
+  | { kind: 'dnsbl'; ip?: string }
   /** `/dnsbl DOMAIN`: ask the common domain blocklists whether they list the domain (its registered domain). */
   | { kind: 'dbl'; domain: string; note?: string }
   /**
@@ -234,7 +234,7 @@ const OWN_HELP: readonly string[] = [
   '/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS',
   '/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)',
   '/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF',
-  '/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address; /dnsbl example.org the domain lists (Spamhaus DBL, SURBL, URIBL)',
+  '/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address (/dnsbl alone: the server connected to); /dnsbl example.org the domain lists (Spamhaus DBL, SURBL, URIBL)',
   "/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback); /rdns 192.0.2.10 an address's",
   "/dane checks the server's certificate against its TLSA records, DANE (done by itself after TLS to a name, not loopback)",
   "/name Your Name: how an instructor's class view shows this page (it goes nowhere else)",
@@ -356,12 +356,13 @@ function bareAddress(w: string): string {
  * beyond ASCII: its A-labels): the domain lists.
  */
 function dnsblCommand(arg: string): LocalCommand {
+  if (arg === '') return { kind: 'dnsbl' };
   const ip = bareAddress(arg);
   if (isIPv4Literal(ip) || isIPv6Literal(ip)) return { kind: 'dnsbl', ip: ip.toLowerCase() };
   // Digits and dots only is an address mistyped, not a domain (no top-level domain is numeric, RFC 3696 §2).
-  const domain = arg === '' || /^[\d.]+$/.test(arg) ? null : typedDomain(arg.replace(/^<(.*)>$/, '$1'));
+  const domain = /^[\d.]+$/.test(arg) ? null : typedDomain(arg.replace(/^<(.*)>$/, '$1'));
   if (domain !== null) return { kind: 'dbl', ...domain };
-  return text(formatNote(arg === '' ? DNSBL_USAGE : `"${showControls(arg)}" is neither an IP address nor a domain: ${DNSBL_USAGE}`));
+  return text(formatNote(`"${showControls(arg)}" is neither an IP address nor a domain: ${DNSBL_USAGE}`));
 }
 
 const DNSBL_USAGE = '/dnsbl needs the address mail is sent from, /dnsbl 192.0.2.10, or a domain, /dnsbl example.org';

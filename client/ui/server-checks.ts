@@ -217,9 +217,17 @@ export class ServerChecks {
     this.deps.log({ spf: r });
   }
 
-  /** `/dnsbl`: what the common DNS blocklists say of `ip`. */
-  dnsbl(ip: string): void {
-    this.queue.askSaying(`asking the DNS blocklists about ${ip}…`, { type: 'dnsbl', ip });
+  /** `/dnsbl`: what the common DNS blocklists say of `ip`; none: of the server connected to (as `/rdns`). */
+  dnsbl(ip?: string): void {
+    const asked = ip ?? this.address;
+    if (asked === null) {
+      return this.deps.write(formatNote('not connected: /dnsbl asks the blocklists about the server connected to, /dnsbl 192.0.2.10 about that address, /dnsbl example.org about a domain'));
+    }
+    // The server's own address, not a public one (the practice server, a test MTA on the LAN): no list has it.
+    if (ip === undefined && (isLoopback(asked) || isPrivateAddress(asked))) {
+      return this.deps.write(formatNote(`the server's address, ${asked}, is not a public one: no blocklist has it. /dnsbl 192.0.2.10 asks about the public address mail leaves from`));
+    }
+    this.queue.askSaying(`asking the DNS blocklists about ${asked}…`, { type: 'dnsbl', ip: asked });
   }
 
   onDnsbl(m: DnsblMessage): void {

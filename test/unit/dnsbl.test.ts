@@ -15,6 +15,7 @@ import type { DblMessage, DnsblListAnswer, DnsblMessage } from '../../shared/pro
 import { dnsblCommandIn, readDnsbl, readDomainBl } from '../../shared/smtp/dnsbl.js';
 import { DNSBL_ZONES, DOMAIN_BL_ZONES } from '../../shared/smtp/dnsbl-zones.js';
 import { SessionModel } from '../../shared/smtp/session.js';
+import { ServerChecks } from '../../client/ui/server-checks.js';
 
 const checked = (...lists: DnsblListAnswer[]): DnsblMessage['answer'] => ({ kind: 'checked', lists });
 const lines = (ip: string, answer: DnsblMessage['answer']): string[] => readDnsbl(ip, answer).findings.map((f) => `${f.tone}: ${f.text}`);
@@ -147,9 +148,28 @@ describe('/dnsbl', () => {
     expect(localCommand('/dbl <bad@Example.ORG>', state)).toEqual({ kind: 'dbl', domain: 'example.org' });
     expect(localCommand('/dnsbl bücher.example', state)).toEqual({ kind: 'dbl', domain: 'xn--bcher-kva.example', note: 'bücher.example is xn--bcher-kva.example in DNS and to mail servers (IDNA, RFC 5891)' });
   });
+  it('alone, asks about the server connected to: a public address only, and only when connected', () => {
+    expect(localCommand('/dnsbl', state)).toEqual({ kind: 'dnsbl' });
+    const sent: unknown[] = [];
+    const written: string[] = [];
+    const checks = new ServerChecks({ write: (t) => written.push(plain(t)), log: () => {}, send: (m) => sent.push(m) > 0, note: () => {}, pointFormAt: () => false });
+    checks.dnsbl();
+    expect(written.at(-1)).toMatch(/^-- not connected: \/dnsbl asks the blocklists about the server connected to/);
+    checks.connected('mail.lan', '192.168.1.25', 25);
+    checks.dnsbl();
+    expect(written.at(-1)).toMatch(/^-- the server's address, 192\.168\.1\.25, is not a public one: no blocklist has it/);
+    checks.connected('localhost', '127.0.0.1', 25);
+    checks.dnsbl();
+    expect(written.at(-1)).toMatch(/^-- the server's address, 127\.0\.0\.1, is not a public one/);
+    expect(sent).toEqual([]);
+    checks.connected('mx.example.org', '192.0.2.10', 25);
+    checks.dnsbl();
+    expect(sent).toEqual([{ type: 'dnsbl', ip: '192.0.2.10' }]);
+    expect(written.at(-1)).toBe('-- asking the DNS blocklists about 192.0.2.10…\r\n');
+  });
   it('says what it needs otherwise', () => {
     for (const [line, says] of [
-      ['/dnsbl', /^-- \/dnsbl needs the address mail is sent from, \/dnsbl 192\.0\.2\.10, or a domain/],
+      ['/dnsbl nothing@', /"nothing@" is neither an IP address nor a domain: \/dnsbl needs the address mail is sent from, \/dnsbl 192\.0\.2\.10, or a domain/],
       ['/dnsbl -bad-.example', /"-bad-\.example" is neither an IP address nor a domain/],
       ['/dnsbl 192.0.2.300', /"192\.0\.2\.300" is neither an IP address nor a domain/],
     ] as const) {
