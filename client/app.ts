@@ -295,7 +295,8 @@ export function startApp(boot: BootHandOver): void {
   /**
    * Connect was pressed while the bridge was out of reach (restarted, the network dropped, the laptop slept), or not
    * yet reached (the page's WebSocket still opening): the WebSocket is opened (again), keeping the page as it is (the
-   * terminal, the reply log, the transcript), and this target is dialled once the bridge has said hello. Null otherwise.
+   * terminal, the reply log, the transcript), and this target is dialled once the bridge has said hello. Null
+   * otherwise.
    */
   let afterReopen: ConnectTarget | null = null;
   /** The bridge has said hello to this page: reaching it after that is reaching it again. */

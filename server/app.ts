@@ -37,7 +37,10 @@ export interface ClassViewAccess {
   key: string;
   /** The class as it is now (class-view.ts). */
   snapshot(): ClassSnapshot;
-  /** Asks every page to start the lesson with this id (null: withdraws the call); the pages told, or null for no such lesson. */
+  /**
+   * Asks every page to start the lesson with this id (null: withdraws the call); the pages told, or null for no such
+   * lesson.
+   */
   call(lesson: string | null): number | null;
   /** Lowers the hand page `seat`'s trainee raised; false when no such page asks for help. */
   lowerHand(seat: number): boolean;

@@ -8,7 +8,7 @@
 import type { Lesson } from '../../shared/lessons/lesson.js';
 import { actionButton } from './buttons.js';
 
-/** How far apart two tellings of one call may put the moment it was asked (clocks read in whole seconds), in seconds. */
+/** How far apart two tellings of one call may put the moment it was asked (clocks read in whole seconds), in s. */
 const SAME_CALL_S = 5;
 
 /** What the tab keeps of a call answered: its lesson and when it was asked (Unix time, seconds). */

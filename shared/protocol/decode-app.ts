@@ -1,11 +1,12 @@
 /**
  * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DaneMessage,
  * DkimMessage, SpfMessage, DnsblMessage, DblMessage, PortsMessage, TlsVersionsMessage, StoredMessage, TlsMessage,
- * CallMessage and HandMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a probe, a message sent to the practice
- * server), or report what only the app shows (a TLS session, the instructor's call: the boot script keeps such a frame
- * whole for the app), so the boot script, which decodes everything else with decodeServerMessage, need not carry this
- * (to decodeServerMessage they are of an unknown type). decodeAnyServerMessage reads every server message. Never
- * throws; checks every field for type and size, like decode.ts.
+ * CallMessage and HandMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a probe, a
+ * message sent to the practice server), or report what only the app shows (a TLS session, the instructor's call and
+ * a hand lowered: the boot script keeps such a frame whole for the app), so the boot script, which decodes everything
+ * else with decodeServerMessage, need not carry this (to decodeServerMessage they are of an unknown type).
+ * decodeAnyServerMessage reads every server message. Never throws; checks every field for type and size, like
+ * decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
@@ -406,7 +407,10 @@ function decodeCall(m: Obj): Decoded<CallMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'call', lesson, ageS } };
 }
 
-/** An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `stored`, `call` or `hand` message (JSON text), or why not. */
+/**
+ * An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `stored`, `call` or `hand` message
+ * (JSON text), or why not.
+ */
 export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | PortsMessage | TlsVersionsMessage | TlsMessage | StoredMessage | CallMessage | HandMessage> {
   let m: unknown;
   try {

@@ -89,7 +89,7 @@ const DOTTED = /(?:^|[^\d.])((?:\d{1,3}\.){3}\d{1,3})(?![\d.]*\d)/;
 
 /** A domain list's zone named in a refusal: "blocked using dbl.spamhaus.org". */
 const DOMAIN_LIST_NAMED = new RegExp(`\\b(?:${DOMAIN_BL_ZONES.map((z) => z.zone.replace(/\./g, '\\.')).join('|')})\\b`, 'i');
-/** The domain of a bracketed or angle-bracketed address or name: "[bad@example.com]", "<bad@example.com>", "[mail.example.com]". */
+/** The domain of an address or a name in brackets: "[bad@example.com]", "<bad@example.com>", "[mail.example.com]". */
 const NAMED_DOMAIN = /[[<](?:[^\s@\]>]*@)?([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)[\]>]/g;
 
 /**
