@@ -95,8 +95,11 @@ export function quotedExchange(reply: Reply, kind: 'command' | 'end-of-data' | '
   return { kind, command, reply, before: state, after: state, waitedMs: null, spreadMs: null, errorsBefore: 0 };
 }
 
-/** Whether a reply answers the end of a message: its final "." or a BDAT LAST (RFC 3030 §2). */
-export function endsMessage(ex: Exchange): boolean {
+/**
+ * Whether a reply answers the end of a message, or a line awaiting its reply is one: its final "." or a BDAT LAST
+ * (RFC 3030 §2).
+ */
+export function endsMessage(ex: Pick<Exchange, 'kind' | 'command'>): boolean {
   return ex.kind === 'end-of-data' || (ex.command !== null && isLastChunk(ex.command));
 }
 
@@ -209,7 +212,7 @@ export class SessionModel {
 
   /** Whether the end of a message (its final "." or a BDAT LAST) awaits its reply. */
   get awaitsMessageEnd(): boolean {
-    return this.awaiting.some((a) => a.kind === 'end-of-data' || (a.command !== null && isLastChunk(a.command)));
+    return this.awaiting.some(endsMessage);
   }
 
   /**
