@@ -56,6 +56,7 @@ import { endsMessage, SessionModel } from '../shared/smtp/session.js';
 import { Coach } from '../shared/smtp/coach.js';
 import { ReportStore } from './terminal/reports.js';
 import { EXPLAIN_USAGE, completeHeaderLine, completeLine, lessonList, localCommand } from './terminal/local-commands.js';
+import { practicePortOf } from '../shared/practice/sides.js';
 import { exhaustive, type ErrorCode, type IpFamily, type PracticeInfo, type ServerMessage, type StoredMessage } from '../shared/protocol/messages.js';
 import { showControls } from '../shared/smtp/escape.js';
 import { required } from './dom.js';
@@ -508,8 +509,7 @@ export function startApp(boot: BootHandOver): void {
   /** Where a side of the practice server is (SMTP, LMTP, implicit TLS); null without a practice server. */
   const practiceSide = (side: PracticeSide): ConnectTarget | null => {
     if (practice === null) return null;
-    const port = side === 'lmtp' ? practice.lmtpPort : side === 'tls' ? practice.tlsPort : practice.port;
-    return { host: practice.host, port, tls: side === 'tls', family: null };
+    return { host: practice.host, port: practicePortOf(practice, side), tls: side === 'tls', family: null };
   };
 
   /** A side of the practice server, from the hint's buttons: the form points there, and it connects. */

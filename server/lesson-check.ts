@@ -11,6 +11,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { LessonRun, type Lesson, type LessonEvent } from '../shared/lessons/lesson.js';
 import { GREYLIST_SECONDS } from '../shared/practice/trouble.js';
+import { practicePortOf } from '../shared/practice/sides.js';
 import { ReplyParser } from '../shared/smtp/parser.js';
 import { explainQuoted } from '../shared/smtp/report.js';
 import { showControls } from '../shared/smtp/escape.js';
@@ -159,10 +160,8 @@ export async function checkLessons(lessons: readonly Lesson[]): Promise<LessonVe
   const practice = await startPracticeServer({ port: 0, host: '127.0.0.1', greylistMs: GREYLIST_MS, slowMs: SLOW_MS });
   try {
     const out: LessonVerdict[] = [];
-    const { host, port, lmtpPort, tlsPort } = practice.info;
-    for (const lesson of lessons) {
-      out.push(await play(lesson, host, lesson.target === 'lmtp' ? lmtpPort : lesson.target === 'tls' ? tlsPort : port, lesson.target === 'tls'));
-    }
+    const info = practice.info;
+    for (const lesson of lessons) out.push(await play(lesson, info.host, practicePortOf(info, lesson.target ?? 'smtp'), lesson.target === 'tls'));
     return out;
   } finally {
     await practice.close();

@@ -7,6 +7,7 @@ import { LESSONS, pageLessons } from '../../shared/lessons/catalogue.js';
 import type { Lesson, LessonStep } from '../../shared/lessons/lesson.js';
 import { FULL_MAILBOX, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, SLOW_MAILBOX, SLOW_SECONDS } from '../../shared/practice/trouble.js';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
+import type { PracticeSide } from '../../shared/practice/sides.js';
 import type { ConnectTarget } from './connect-form.js';
 import { shownLine } from '../terminal/render-lessons.js';
 
@@ -46,8 +47,7 @@ export function isPracticeTls(t: Partial<ConnectTarget>, practice: PracticeInfo 
   return practice !== null && atPracticePort(t, practice, practice.tlsPort, true);
 }
 
-/** The practice server's sides: plain SMTP (STARTTLS), LMTP (lmtp.ts), and SMTP with TLS from the first byte. */
-export type PracticeSide = 'smtp' | 'lmtp' | 'tls';
+export type { PracticeSide };
 
 /** Which side of the practice server a connect target is, or null for another server. Pure. */
 export function practiceSideOf(t: Partial<ConnectTarget>, practice: PracticeInfo | null): PracticeSide | null {

@@ -8,6 +8,7 @@ import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { LessonRun, type LessonEvent } from '../../shared/lessons/lesson.js';
 import { GREYLIST_SECONDS, SLOW_MAILBOX } from '../../shared/practice/trouble.js';
+import { practicePortOf } from '../../shared/practice/sides.js';
 import { practiceServerLog, type LogEntry } from '../../shared/practice/server-log.js';
 import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
 import { explainQuoted } from '../../shared/smtp/report.js';
@@ -49,8 +50,7 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
   };
   const practice = (await client.next('hello')).practice!;
   const { target } = run.lesson;
-  const port = target === 'lmtp' ? practice.lmtpPort : target === 'tls' ? practice.tlsPort : practice.port;
-  client.send({ type: 'connect', host: practice.host, port, tls: target === 'tls' ? 'implicit' : 'none' });
+  client.send({ type: 'connect', host: practice.host, port: practicePortOf(practice, target ?? 'smtp'), tls: target === 'tls' ? 'implicit' : 'none' });
   await client.next('connected');
   model.connected(target === 'tls');
   await receive();
