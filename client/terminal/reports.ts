@@ -43,9 +43,22 @@ function lineTextFrom(buf: IBuffer, y: number): { text: string; next: number } {
 export class ReportStore {
   /** The newest MAX_REPORTS reports, in a ring by number (numbers only grow). */
   private readonly ring: (ReplyReport | undefined)[] = new Array<ReplyReport | undefined>(MAX_REPORTS);
+  /** The highest number given out or added: replies received and explained share one count on the page. */
+  private last = 0;
+
+  /** The number the next reply gets. */
+  get upcoming(): number {
+    return this.last + 1;
+  }
+
+  /** Gives the next number to a reply (one received: kept here or not, as in a flood). */
+  take(): number {
+    return ++this.last;
+  }
 
   add(report: ReplyReport): void {
     this.ring[report.n % MAX_REPORTS] = report;
+    if (report.n > this.last) this.last = report.n;
   }
 
   get(n: number): ReplyReport | undefined {

@@ -1,16 +1,18 @@
 /**
- * The trainee page's side of a class: the hand a trainee raises to ask the instructor for help (`/hand`, or Ask for
+ * The trainee page's side of a class: what the instructor's class view is told of the page (a `progress` message:
+ * the name given with `/name`, where the page is in the lessons, the hand raised, each sent when it changed), the hand a trainee raises to ask the instructor for help (`/hand`, or Ask for
  * help: the class view shows it, in the `progress` the page reports, until lowered, by the trainee or from the class
  * view: a `hand` message), and the instructor's call to start a lesson (a `call` message: said in the terminal and
  * the transcript, and offered above the terminal by the call's bar, class-call.ts).
  */
 import { findLesson, pageLessons } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
-import type { CallMessage } from '../../shared/protocol/messages.js';
+import type { Bare, CallMessage, ProgressMessage } from '../../shared/protocol/messages.js';
 import { formatNote } from '../terminal/render.js';
 import { quietButton } from './buttons.js';
 import { callOffer, ClassCall, isAnswered } from './class-call.js';
 import { readTabSetting, writeTabSetting } from './stored.js';
+import { TraineeName } from './trainee-name.js';
 
 /** The instructor's call this tab answered (class-call.ts answeredCall): not offered again after a reload. */
 const CALL_SETTING = 'heloterm.call';
@@ -20,12 +22,12 @@ export interface ClassDeskDeps {
   write(text: string): void;
   /** A note in the transcript, at `at` (performance.now()). */
   note(text: string, at: number): void;
-  /** Tells the bridge where the page is (its `progress`, which carries the hand): after the hand changed. */
-  report(): void;
+  /** Sends a message to the bridge; false when there is no contact with it. */
+  send(m: Bare<ProgressMessage>): boolean;
   /** Starts a lesson as its button does (and connects to the practice server if need be). */
   start(lesson: Lesson): void;
   /** Where the page is in the lessons. */
-  progress(): { lesson: { id: string } | null; done: readonly string[] };
+  progress(): Pick<ProgressMessage, 'lesson' | 'done'>;
   /** Resolves once the class's own lessons are read (a call may name one of them); null when they are. */
   lessonsPending(): Promise<unknown> | null;
 }
@@ -35,9 +37,14 @@ export class ClassDesk {
   readonly callBar: ClassCall;
   /** Ask for help / Lower hand, for the status line of a page opened from another machine. */
   readonly handButton: HTMLButtonElement;
+  /** The name given with `/name` (trainee-name.ts). */
+  private readonly name = new TraineeName();
   private raised = false;
+  /** The last `progress` the bridge was sent, as JSON: a change is sent, the same one not again. */
+  private progressSent = '';
 
   constructor(private readonly deps: ClassDeskDeps) {
+    if (this.name.value !== '') deps.note(`name: ${this.name.value}`, performance.now());
     this.callBar = new ClassCall(
       (lesson) => deps.start(lesson),
       (key) => writeTabSetting(CALL_SETTING, key),
@@ -45,6 +52,28 @@ export class ClassDesk {
     this.handButton = quietButton('hand', 'Ask for help', "Your instructor's class view shows that you ask for help, until you lower your hand", () =>
       this.raiseHand(!this.raised),
     );
+  }
+
+  /**
+   * Tells the bridge where this page is in the lessons, its name and its hand, when that changed (or `again`: after
+   * a hello, since a bridge reached again knows nothing of this page).
+   */
+  report(again = false): void {
+    const progress = { type: 'progress' as const, name: this.name.value, ...this.deps.progress(), ...(this.raised ? { hand: true } : {}) };
+    const json = JSON.stringify(progress);
+    if (json === this.progressSent && !again) return;
+    // Nothing to tell yet, and nothing told: the page is shown without a name or a lesson anyway.
+    if (progress.name === '' && progress.lesson === null && progress.done.length === 0 && !this.raised && this.progressSent === '') return;
+    if (this.deps.send(progress)) this.progressSent = json;
+  }
+
+  /** `/name NAME`, or `/name` alone (null): what the class view shows this page as. */
+  rename(name: string | null): void {
+    if (name === null) return this.deps.write(this.name.describe());
+    const said = this.name.set(name);
+    this.deps.note(`name: ${name}`, performance.now());
+    this.report();
+    this.deps.write(said);
   }
 
   /** Whether the trainee asks for help. */
@@ -58,7 +87,7 @@ export class ClassDesk {
     this.handButton.textContent = raised ? 'Lower hand' : 'Ask for help';
     this.handButton.classList.toggle('raised', raised);
     this.deps.note(raised ? 'asked the instructor for help' : byInstructor ? 'the instructor lowered the hand' : 'lowered the hand', performance.now());
-    this.deps.report();
+    this.report();
     const said = raised
       ? "your instructor's class view shows that you ask for help; /hand again (or Lower hand) once helped"
       : byInstructor

@@ -1,0 +1,114 @@
+/**
+ * heloterm's own commands, typed in the terminal (`/help`, `/mx`, `/ports`…; terminal/local-commands.ts reads them):
+ * what each does on the page. None of them is sent to the server's session; lookups and probes go to the bridge.
+ */
+import type { Lesson } from '../shared/lessons/lesson.js';
+import { exhaustive, type IpFamily } from '../shared/protocol/messages.js';
+import { lessonList, type LocalCommand } from './terminal/local-commands.js';
+import { formatTlsReport } from './terminal/render-findings.js';
+import { formatNote } from './terminal/render.js';
+import type { ClassDesk } from './ui/class-desk.js';
+import { SMTP_PORT, SUBMISSIONS_PORT, type ConnectForm } from './ui/connect-form.js';
+import type { Dial } from './ui/dial.js';
+import { asciiDomain } from './ui/idn.js';
+import type { ExplainDesk } from './ui/explain-desk.js';
+import type { HostProbes } from './ui/host-probes.js';
+import type { LessonGuide } from './ui/lesson-guide.js';
+import type { ServerChecks } from './ui/server-checks.js';
+
+export interface LocalDeps {
+  write(text: string): void;
+  /** Whether a connection is open (and greeted or not). */
+  connected(): boolean;
+  dial: Dial;
+  form: Pick<ConnectForm, 'peek'>;
+  guide: Pick<LessonGuide, 'active' | 'again'>;
+  checks: Pick<ServerChecks, 'mx' | 'dkim' | 'spf' | 'dnsbl' | 'dbl' | 'rdns' | 'dane'>;
+  probes: Pick<HostProbes, 'ports' | 'tlsVersions'>;
+  desk: Pick<ClassDesk, 'hand' | 'raiseHand'>;
+  explain: Pick<ExplainDesk, 'begin'>;
+  startLesson(lesson: Lesson): void;
+  /** Ends the lesson in hand: the terminal's text, '' when none ran. */
+  stopLesson(): string;
+  /** `/name NAME` (null: `/name` alone). */
+  name(name: string | null): void;
+  save(): void;
+  replay(): void;
+  link(): void;
+  log(): void;
+}
+
+/**
+ * What a probe (`/ports`, `/tls versions`) is about when no host is named: the server connected to, or the one the
+ * form points at ('' when none); and the IP version it was, or is to be, dialled over.
+ */
+function probeTarget(named: string | null, d: LocalDeps): { host: string; family: IpFamily | null; connected: boolean } {
+  const connected = named === null && d.connected();
+  if (connected) return { host: d.dial.host, family: d.dial.family, connected };
+  const target = d.form.peek();
+  return { host: named ?? asciiDomain((target.host ?? '').replace(/^\[(.*)\]$/, '$1')) ?? '', family: target.family ?? null, connected };
+}
+
+export function runLocal(local: LocalCommand, d: LocalDeps): void {
+  // How a domain typed beyond ASCII is asked about (/mx, /dkim, /spf).
+  if ('note' in local && local.note !== undefined) d.write(formatNote(local.note));
+  switch (local.kind) {
+    case 'text':
+      return d.write(local.text);
+    case 'lesson-start':
+      return d.startLesson(local.lesson);
+    case 'lesson-stop':
+      return d.write(d.stopLesson() || formatNote('no lesson is running; /lesson lists them'));
+    case 'lesson-here':
+      return d.write(d.guide.active ? d.guide.again() : lessonList());
+    case 'mx':
+      return d.checks.mx(local.domain);
+    case 'dkim':
+      return d.checks.dkim(local.selector, local.domain);
+    case 'spf':
+      return d.checks.spf(local.ip, local.domain);
+    case 'dnsbl':
+      return d.checks.dnsbl(local.ip);
+    case 'dbl':
+      return d.checks.dbl(local.domain);
+    case 'rdns':
+      return d.checks.rdns(local.ip);
+    case 'dane':
+      return d.checks.dane();
+    case 'name':
+      return d.name(local.name);
+    case 'hand':
+      return d.desk.raiseHand(!d.desk.hand);
+    case 'ports': {
+      const { host, family } = probeTarget(local.host, d);
+      if (host === '') return d.write(formatNote('/ports needs a host: /ports mx.example.org (or fill in Host above)'));
+      if (local.note !== undefined) d.write(formatNote(local.note));
+      return d.probes.ports(host, local.ports, family);
+    }
+    case 'tls-versions': {
+      const { host, family, connected } = probeTarget(local.host, d);
+      if (host === '') return d.write(formatNote('/tls versions needs a host: /tls versions mx.example.org 25 (or fill in Host above)'));
+      const target = d.form.peek();
+      const port = local.port ?? (connected ? d.dial.port : (target.port ?? SMTP_PORT));
+      // Implicit TLS where the form says so for its own target, and on 465 (RFC 8314 §3.3).
+      const implicit = local.host === null && local.port === null ? (connected ? d.dial.tls : target.tls === true) : port === SUBMISSIONS_PORT;
+      if (local.note !== undefined) d.write(formatNote(local.note));
+      return d.probes.tlsVersions(host, port, implicit ? 'implicit' : 'none', family);
+    }
+    case 'tls':
+      if (d.dial.tlsReport !== null) return d.write(formatTlsReport(d.dial.tlsReport));
+      return d.write(formatNote(d.connected() ? 'no TLS on this connection yet: after EHLO, type STARTTLS' : 'not connected'));
+    case 'explain':
+      return d.explain.begin(local.text);
+    case 'save':
+      return d.save();
+    case 'replay':
+      return d.replay();
+    case 'link':
+      return d.link();
+    case 'log':
+      return d.log();
+    default:
+      return exhaustive(local);
+  }
+}
