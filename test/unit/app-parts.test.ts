@@ -1,0 +1,211 @@
+/**
+ * The parts the page's application (client/app.ts) hands its work to, each alone: the count replies are numbered by
+ * (terminal/reports.ts), the quiet tries to reach a lost bridge again (bridge-reach.ts), the connection as dialled
+ * (ui/dial.ts), the practice server's log kept for /log (ui/practice-trail.ts) and the replies read from elsewhere
+ * (ui/explain-desk.ts). The whole page is driven in Chromium by the e2e tests; these pin each part's rules.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BridgeReach } from '../../client/bridge-reach.js';
+import { ReportStore } from '../../client/terminal/reports.js';
+import { Dial } from '../../client/ui/dial.js';
+import { ExplainDesk } from '../../client/ui/explain-desk.js';
+import { PracticeTrail } from '../../client/ui/practice-trail.js';
+import type { LogEntry } from '../../client/ui/reply-log.js';
+import type { PracticeInfo } from '../../shared/protocol/messages.js';
+import { ReplyParser } from '../../shared/smtp/parser.js';
+import { reportReply } from '../../shared/smtp/report.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+
+const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+const PRACTICE: PracticeInfo = { host: '127.0.0.1', port: 40125, lmtpPort: 40126, tlsPort: 40127, domain: 'practice.test', mailboxes: ['alice@practice.test'] };
+
+describe('ReportStore numbering', () => {
+  it('gives replies received and replies explained one count, a number taken for a flood included', () => {
+    const store = new ReportStore();
+    expect(store.upcoming).toBe(1);
+    expect(store.take()).toBe(1); // a reply received (in a flood: numbered, not kept)
+    expect(store.upcoming).toBe(2);
+    const model = new SessionModel();
+    model.connected();
+    const ev = new ReplyParser().push('250 ok\r\n').find((e) => e.kind === 'reply');
+    if (ev?.kind !== 'reply') throw new Error('no reply');
+    store.add(reportReply(store.upcoming, model.received(ev.reply))); // one explained
+    expect(store.get(2)?.n).toBe(2);
+    expect(store.take()).toBe(3);
+  });
+});
+
+describe('BridgeReach', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.5); // no spread: each gap as written
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('tries nothing before the WebSocket ever opened (a refused first handshake is for the user to see)', () => {
+    const open = vi.fn();
+    const reach = new BridgeReach(open);
+    reach.down();
+    vi.advanceTimersByTime(60_000);
+    expect(open).not.toHaveBeenCalled();
+    expect(reach.lost).toBe(false);
+  });
+
+  it('tries again after growing gaps, up to twenty times, and a hello starts the count over', () => {
+    const open = vi.fn();
+    const reach = new BridgeReach(open);
+    reach.opened();
+    expect(reach.hello()).toEqual({ back: false, first: true });
+    expect(reach.reached).toBe(true);
+    reach.down();
+    expect(reach.lost).toBe(true);
+    vi.advanceTimersByTime(999);
+    expect(open).toHaveBeenCalledTimes(0);
+    vi.advanceTimersByTime(1);
+    expect(open).toHaveBeenCalledTimes(1);
+    reach.down(); // that try failed: the next after 2 s, then 4 s
+    vi.advanceTimersByTime(1999);
+    expect(open).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1);
+    expect(open).toHaveBeenCalledTimes(2);
+    for (let i = 0; i < 30; i++) {
+      reach.down();
+      vi.advanceTimersByTime(30_000);
+    }
+    expect(open).toHaveBeenCalledTimes(20);
+    // Reached again (by Connect): back, and lost again later it is tried again from the first gap.
+    expect(reach.hello()).toEqual({ back: true, first: false });
+    expect(reach.lost).toBe(false);
+    reach.down();
+    vi.advanceTimersByTime(1000);
+    expect(open).toHaveBeenCalledTimes(21);
+  });
+});
+
+describe('Dial', () => {
+  it('says which addresses did not take the connection before the one that did, once', () => {
+    const dial = new Dial();
+    dial.connecting('mx.example.org', 25);
+    dial.addressFailed('2001:db8::25 did not take the connection (ETIMEDOUT): trying the next address');
+    const note = dial.connected('192.0.2.25');
+    expect(note).toContain('2001:db8::25 did not take the connection, 192.0.2.25 did');
+    expect(dial.connected('192.0.2.25')).toBeNull();
+  });
+
+  it('tells an address this machine has no route to apart, and forgets failures of an earlier dial', () => {
+    const dial = new Dial();
+    dial.connecting('mx.example.org', 25);
+    dial.addressFailed('2001:db8::25 did not take the connection (ENETUNREACH): trying the next address');
+    expect(dial.connected('192.0.2.25')).toContain('could not be reached from this machine (no route: its network has no IPv6)');
+    dial.addressFailed('192.0.2.26 did not take the connection (ECONNREFUSED)');
+    dial.connecting('mx.example.org', 25);
+    expect(dial.connected('192.0.2.25')).toBeNull();
+  });
+
+  it('explains a failure by what was dialled: the port, and the IP version asked for', () => {
+    const dial = new Dial();
+    dial.asked(null, false);
+    dial.connecting('mx.example.org', 25);
+    expect(dial.failure('TIMEOUT', 'timed out', false)?.title).toBe('no answer on port 25: often blocked on the way');
+    dial.asked(6, false);
+    expect(dial.failure('DNS_NOT_FOUND', 'ENOTFOUND', false)?.title).toBe('no IPv6 address');
+    expect(dial.target).toEqual({ host: 'mx.example.org', port: 25, tls: false, family: 6 });
+  });
+});
+
+describe('PracticeTrail (/log)', () => {
+  function exchange(model: SessionModel, text: string) {
+    const ev = new ReplyParser().push(text).find((e) => e.kind === 'reply');
+    if (ev?.kind !== 'reply') throw new Error('no reply');
+    return model.received(ev.reply);
+  }
+
+  it('asks for a connection to the practice server before there was one', () => {
+    const shown = new PracticeTrail().show(PRACTICE);
+    expect(shown.lines).toBeNull();
+    expect(plain(shown.text)).toContain('connect to it first');
+  });
+
+  it('keeps a connection to its SMTP side, and says when the last one was to its LMTP side', () => {
+    const trail = new PracticeTrail();
+    const model = new SessionModel();
+    trail.connected(PRACTICE, PRACTICE.host, PRACTICE.port, 1000);
+    model.connected();
+    trail.exchange(exchange(model, '220 practice.test ESMTP\r\n'), 1001);
+    expect(plain(trail.show(PRACTICE).text)).toContain('log of your connection, so far');
+    trail.closed(2000);
+    const shown = trail.show(PRACTICE);
+    expect(shown.lines?.[0]).toMatch(/connect from localhost\[127\.0\.0\.1\]$/);
+    expect(shown.lines?.at(-1)).toMatch(/disconnect from localhost\[127\.0\.0\.1\]/);
+    trail.connected(PRACTICE, PRACTICE.host, PRACTICE.lmtpPort, 3000);
+    const after = plain(trail.show(PRACTICE).text);
+    expect(after).toContain('its LMTP side, where you were last, keeps no log here');
+    expect(after).toContain('last connection to its SMTP side');
+  });
+
+  it('does not follow a server elsewhere, and a connection there ends the one kept', () => {
+    const trail = new PracticeTrail();
+    trail.connected(PRACTICE, PRACTICE.host, PRACTICE.port, 1000);
+    trail.connected(PRACTICE, '192.0.2.25', 25, 2000);
+    expect(plain(trail.show(PRACTICE).text)).toContain('log of your last connection,');
+    trail.connected(null, PRACTICE.host, PRACTICE.port, 3000);
+    expect(plain(trail.show(PRACTICE).text)).toContain('log of your last connection,');
+  });
+});
+
+describe('ExplainDesk', () => {
+  function setUp() {
+    const written: string[] = [];
+    const logged: LogEntry[] = [];
+    const explained: number[][] = [];
+    const reports = new ReportStore();
+    const desk = new ExplainDesk({
+      write: (text) => written.push(plain(text)),
+      focus: () => undefined,
+      takeLine: () => null,
+      reports,
+      log: { add: (entry) => logged.push(entry) },
+      explained: (codes) => explained.push(codes),
+    });
+    return { written, logged, explained, reports, desk };
+  }
+
+  it('explains a quoted reply numbered after the replies received, and tells the lesson its code', async () => {
+    const { written, logged, explained, reports, desk } = setUp();
+    reports.take();
+    reports.take();
+    desk.begin('550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown');
+    await Promise.resolve();
+    expect(reports.get(3)?.reply.code).toBe(550);
+    expect(logged).toHaveLength(1);
+    expect(written.join('')).toContain('[3]');
+    expect(explained).toEqual([[550]]);
+    expect(reports.upcoming).toBe(4);
+  });
+
+  it('gathers the lines of a paste that began with /explain and reads them together, sending none', async () => {
+    const { written, explained, desk } = setUp();
+    desk.begin('');
+    expect(desk.gather('220 mx.example.org ESMTP')).toBe(true);
+    expect(desk.gather('EHLO me')).toBe(true);
+    expect(desk.gather('250 mx.example.org')).toBe(true);
+    await Promise.resolve();
+    expect(desk.gather('not part of it')).toBe(false);
+    expect(written.join('')).toContain('explained transcript');
+    expect(explained).toEqual([[220, 250]]);
+  });
+
+  it('says how to use /explain when nothing came with it, and what it could not read', async () => {
+    const { written, explained, desk } = setUp();
+    desk.begin('');
+    await Promise.resolve();
+    desk.begin('no code here');
+    await Promise.resolve();
+    expect(written[0]).toContain('/explain needs a reply to explain');
+    expect(written[1]).toContain('no reply code in "no code here"');
+    expect(explained).toEqual([[], []]);
+  });
+});
