@@ -4,35 +4,30 @@
  * extension just used, that HELO gives no extensions, that 4xx means "try again later" while 5xx is final, what
  * an AUTH challenge says in plain text, that a line went ahead of a reply where pipelining does not allow it
  * (RFC 2920), that a message lacks the From: and Date: it must have (RFC 5322), that text beyond ASCII needs
- * SMTPUTF8 or 8BITMIME, that VRFY and EXPN answering lets anyone harvest addresses, and that a greeting of asterisks
- * is a firewall's doing.
+ * SMTPUTF8 or 8BITMIME, that VRFY and EXPN answering lets anyone harvest addresses, that a greeting of asterisks
+ * is a firewall's doing, which command a refused one was meant to be ("RCTP": RCPT), and that lines typed as a
+ * message after a refused DATA (or with none) reach the server as commands.
  *
  * Pure: it reads the session model's exchanges and states. Hints that teach a general lesson are given once per
  * coach (one per browser session), so an expert is not nagged.
  */
-import { fromBase64 } from './base64.js';
 import { afterOctets, parseCommand, utf8Octets, type Command } from './command.js';
+import { challengeHint, hint, pipelineHint, sequenceHint, type Hint } from './coach-hints.js';
 import { showControls } from './escape.js';
 import { paramInfo } from './params.js';
 import { endsMessage, type Exchange, type SentKind, type SessionState } from './session.js';
-import { VERB_INFO } from './verbs.js';
+import { nearVerbs, VERB_INFO } from './verbs.js';
 
-export interface Hint {
-  /** Stable id: tests and "show once" use it. */
-  id: string;
-  text: string;
-  source: string;
-}
-
-
-/**
- * Commands that must end a pipelined group: nothing may follow before their reply (RFC 2920 §3.1). STARTTLS too,
- * but the bridge holds every line after it until its reply.
- */
-const ENDS_GROUP: ReadonlySet<string> = new Set(['EHLO', 'DATA', 'VRFY', 'EXPN', 'TURN', 'QUIT', 'NOOP']);
+export type { Hint } from './coach-hints.js';
 
 /** A header field's name and colon at the start of a line (RFC 5322 §2.2: printable characters but ":"). */
 const HEADER_FIELD = /^([\x21-\x39\x3b-\x7e]+):/;
+
+/** A line's first word that is a header field's name and its colon ("SUBJECT:", upper-cased as a verb is). */
+const HEADER_NAME = /^[A-Z][A-Z0-9-]*:$/;
+
+/** Postfix's words as it hangs up on a "non-SMTP command" (a header field, or a line smtpd_forbid_cmds lists). */
+const BREAK_RULES = /\bI can break rules, too\b/i;
 
 /** A greeting masked by a firewall's SMTP inspection: asterisks, perhaps with the digits it keeps. */
 const MASKED_BANNER = /^[\s*0-9]*\*{5}[\s*0-9]*$/;
@@ -55,6 +50,13 @@ export class Coach {
   private inHeaders = false;
   /** The coach saw the message's first line as message text (not taken back from lines pipelined after DATA). */
   private sawMessageStart = false;
+  /**
+   * The code DATA was refused with, while no transaction has started since: the lines typed for the message reach the
+   * server as commands. Null otherwise.
+   */
+  private dataRefused: number | null = null;
+  /** The coach has said so for this refusal: the lines after it are refused for the same reason. */
+  private dataRefusedSaid = false;
 
   /**
    * Hints about a line the user is about to send (or just sent), given the state before it and the lines written
@@ -153,6 +155,7 @@ export class Coach {
     const hints: Hint[] = [];
     const code = ex.reply.code;
     const verb = ex.command?.verb ?? '';
+    if (ex.kind === 'command') this.followDataRefusal(verb, code, ex.reply.cls);
     if (code === 503 || (verb === 'DATA' && ex.reply.cls === 5 && ex.before.recipients.length === 0)) {
       const h = sequenceHint(ex.command, ex.before);
       if (h !== null) hints.push(h);
@@ -207,11 +210,31 @@ export class Coach {
           'RFC 5321 §4.2.4',
         ),
       );
-    } else if (code === 500 && ex.kind === 'command' && !VERB_INFO.has(verb)) {
-      hints.push(hint('unknown-verb', `The server does not know "${verb}". Press Tab for the commands that fit now, or type /help.`, 'RFC 5321 §4.2.4'));
+    } else if ((code === 500 || code === 502) && ex.kind === 'command' && !VERB_INFO.has(verb)) {
+      // A command not known: 500 (RFC 5321 §4.2.4), or 502 from older Postfix releases (3.1's smtpd.c).
+      const h = this.unknownCommandHint(verb);
+      if (h !== null) hints.push(h);
+    } else if (code === 221 && ex.kind === 'command' && verb !== 'QUIT' && BREAK_RULES.test(ex.reply.lines[0]?.text ?? '')) {
+      // Postfix's smtpd: a line that looks like a header field, or one smtpd_forbid_cmds lists (CONNECT, GET, POST…).
+      const header = HEADER_NAME.test(verb);
+      const why = header
+        ? this.dataRefused !== null
+          ? `DATA had been refused (${this.dataRefused}), so no message was open: type the message only after DATA's 354.`
+          : "No message was open: header fields go after DATA's 354."
+        : 'Type SMTP commands only.';
+      hints.push(
+        hint(
+          'header-hangup',
+          `The server hung up: Postfix takes a line that looks like a message's header field ("Subject: …") or a web request (GET, POST, CONNECT) for a client that does not speak SMTP, logs "non-SMTP command" and closes ("221 2.7.0 Error: I can break rules, too. Goodbye."). ${why} Connect again.`,
+          'Postfix smtpd.c (is_header, smtpd_forbid_cmds); RFC 5321 §4.1.1.4',
+        ),
+      );
     }
     if (code === 421) {
-      hints.push(hint('421', 'The server is closing the connection (busy, shutting down, or you were too slow). Connect again later.', 'RFC 5321 §3.8'));
+      // A server that counted too many of something (errors, connections) says what in its words: no guessing here.
+      const counted = /\btoo many\b/i.test(ex.reply.lines.map((l) => l.text).join(' '));
+      const why = counted ? 'it counted too many of something on this connection or from your address, as its words say' : 'busy, shutting down, or you were too slow';
+      hints.push(hint('421', `The server is closing the connection (${why}). Connect again later.`, 'RFC 5321 §3.8'));
     } else if (ex.reply.cls === 4) {
       this.once(hints, 'class-4', '4xx is a temporary failure: the same command may work later. A real mail server would queue the message and retry.', 'RFC 5321 §4.2.1');
     } else if (ex.reply.cls === 5) {
@@ -266,6 +289,54 @@ export class Coach {
     );
   }
 
+  /** Follows whether DATA was refused and no transaction has started since (RSET, MAIL, a new hello end it). */
+  private followDataRefusal(verb: string, code: number, cls: number): void {
+    if (verb === 'DATA') {
+      this.dataRefused = code === 354 ? null : code;
+      this.dataRefusedSaid = false;
+    } else if (cls === 2 && (verb === 'MAIL' || verb === 'RSET' || verb === 'EHLO' || verb === 'HELO' || verb === 'LHLO')) this.dataRefused = null;
+  }
+
+  /**
+   * A line the server did not know as a command (500; its verb, upper case): a command mistyped, or a line meant as
+   * message text with no message open (after a refused DATA, or none); null when that was said already.
+   */
+  private unknownCommandHint(verb: string): Hint | null {
+    const near = nearVerbs(verb);
+    const meant = near.length === 0 ? null : hint('unknown-verb-near', `The server does not know "${verb}": did you mean ${near.join(' or ')}? Press Tab for the commands that fit now.`, 'RFC 5321 §4.2.4');
+    // A slip first: a command mistyped after a refused DATA is a command, not the message's text.
+    if (meant !== null) return meant;
+    if (this.dataRefused !== null) {
+      if (this.dataRefusedSaid) return null;
+      this.dataRefusedSaid = true;
+      return hint(
+        'data-refused-text',
+        `DATA was refused (${this.dataRefused}), so no message is open: the server reads each line typed for the message as a command, and refuses it (a line that happened to be RSET or QUIT it would carry out; Postfix hangs up at a header field). Start the transaction again, MAIL FROM, a RCPT TO that gets 250 and DATA, and type the message after the 354.`,
+        'RFC 5321 §4.1.1.4',
+      );
+    }
+    if (verb === '') {
+      return this.onceHint('empty-line', 'An empty line is not a command, so the server refuses it. In a message, after DATA\'s 354, the empty line ends the header fields and begins the body.', 'RFC 5321 §4.1.1.4; RFC 5322 §2.1');
+    }
+    if (verb === '.') return hint('dot-outside-data', 'A lone "." ends a message only after DATA\'s 354; no message was open, so the server read it as a command.', 'RFC 5321 §4.1.1.4');
+    if (HEADER_NAME.test(verb)) {
+      const name = verb.charAt(0) + verb.slice(1).toLowerCase();
+      return this.onceHint(
+        'text-before-data',
+        `"${showControls(name.slice(0, 40))}" begins a header field of a message, which goes after DATA's 354 (after MAIL FROM, a RCPT TO that got 250, and DATA); before it, the server reads each line as a command.`,
+        'RFC 5321 §4.1.1.4; RFC 5322 §2.1',
+      );
+    }
+    return hint('unknown-verb', `The server does not know "${verb}". Press Tab for the commands that fit now, or type /help.`, 'RFC 5321 §4.2.4');
+  }
+
+  /** A hint given once per coach (a general lesson), or null after that. */
+  private onceHint(id: string, text: string, source: string): Hint | null {
+    if (this.shown.has(id)) return null;
+    this.shown.add(id);
+    return hint(id, text, source);
+  }
+
   private once(hints: Hint[], id: string, text: string, source: string): void {
     if (this.shown.has(id)) return;
     this.shown.add(id);
@@ -314,80 +385,4 @@ export class Coach {
     }
     return null;
   }
-}
-
-function hint(id: string, text: string, source: string): Hint {
-  return { id, text, source };
-}
-
-/**
- * A line written before the server answered the last one (`last`: its verb, "." or AUTH-RESPONSE): pipelining,
- * allowed only once the server advertised PIPELINING, and never past a command that must end a group.
- */
-function pipelineHint(last: string, s: SessionState): Hint | null {
-  const src = 'RFC 2920 §3.1';
-  if (last === 'DATA') {
-    return hint('pipeline-data', 'Sent before the server answered DATA: wait for its 354. If DATA is refused, the server reads the message\'s lines as commands.', src);
-  }
-  if (s.hello === 'HELO' || s.hello === null || !s.extensions.has('PIPELINING')) {
-    return hint(
-      'pipeline-unadvertised',
-      `Sent before the server answered your last line${s.hello === 'EHLO' || s.hello === 'LHLO' ? ', and it did not advertise PIPELINING' : ' (PIPELINING is only known after EHLO)'}: many servers take that for a spambot (Exim: "554 SMTP synchronization error"; Postfix hangs up). Wait for each reply.`,
-      src,
-    );
-  }
-  if (ENDS_GROUP.has(last)) {
-    return hint('pipeline-group', `Sent before the server answered ${last}, which must end a pipelined group: wait for its reply (Postfix logs "improper command pipelining" and may hang up).`, src);
-  }
-  return null;
-}
-
-/** Longest decoded challenge quoted in a hint, in characters. */
-const MAX_CHALLENGE_CHARS = 80;
-
-/**
- * What an AUTH challenge (334) says and how to answer it: the server's text is base64 (RFC 4954 §4), and a person
- * typing by hand needs it decoded ("VXNlcm5hbWU6" is "Username:") and an answer encoded (/base64 does both).
- */
-function challengeHint(text: string): Hint {
-  const src = 'RFC 4954 §4';
-  const t = text.trim();
-  if (t === '') {
-    return hint('auth-empty-challenge', 'The server waits for your credentials: one line of base64. For PLAIN, /base64 \\0user\\0password gives it; * cancels.', src);
-  }
-  const decoded = fromBase64(t);
-  if (decoded === null) return hint('auth-challenge', `The server waits for an answer in base64; its challenge "${showControls(t.slice(0, MAX_CHALLENGE_CHARS))}" is not base64 itself. * cancels.`, src);
-  const shown = showControls(decoded.length > MAX_CHALLENGE_CHARS ? `${decoded.slice(0, MAX_CHALLENGE_CHARS)}…` : decoded);
-  const what = /user/i.test(decoded) ? 'your user name' : /pass/i.test(decoded) ? 'your password' : 'the answer';
-  return hint('auth-challenge', `The challenge is base64 for "${shown}": answer with ${what} in base64 (/base64 text gives it), or * to cancel.`, src);
-}
-
-/** Why a command came out of order, from what the session is missing (RFC 5321 §4.1.4, §3.3). */
-function sequenceHint(cmd: Command | null, s: SessionState): Hint | null {
-  const src = 'RFC 5321 §4.1.4';
-  const verb = cmd?.verb ?? '';
-  if (s.hello === null && ['MAIL', 'RCPT', 'DATA', 'AUTH', 'STARTTLS', 'BDAT'].includes(verb)) {
-    return hint('503-hello', `Say hello first: EHLO your.name, then ${verb}.`, src);
-  }
-  switch (verb) {
-    case 'MAIL':
-      if (s.phase === 'mail') return hint('503-mail-open', 'A transaction is already open: go on with RCPT TO, or send RSET to start over.', src);
-      if (s.tls === false && s.extensions.has('STARTTLS')) return hint('503-mail-tls', 'The server may want STARTTLS (or AUTH) before MAIL FROM.', 'RFC 3207 §4');
-      break;
-    case 'RCPT':
-      if (s.phase !== 'mail') return hint('503-rcpt', 'RCPT TO needs a sender first: send MAIL FROM:<you@example.org>, then RCPT TO.', src);
-      break;
-    case 'DATA':
-      if (s.phase !== 'mail') return hint('503-data-mail', 'DATA needs an open transaction: MAIL FROM:<…>, then at least one RCPT TO:<…> that got 250.', src);
-      if (s.recipients.length === 0) return hint('503-data-rcpt', 'No recipient has been accepted yet: DATA needs at least one RCPT TO that got 250.', src);
-      break;
-    case 'AUTH':
-      if (s.authenticated) return hint('503-auth-again', 'You are already authenticated: AUTH is allowed once per session.', 'RFC 4954 §4');
-      if (s.phase === 'mail') return hint('503-auth-mail', 'AUTH is not allowed during a mail transaction: send RSET first.', 'RFC 4954 §4');
-      break;
-    case 'STARTTLS':
-      if (s.tls) return hint('503-tls-again', 'TLS is already active: the connection is encrypted, there is nothing to start; go on as you were.', 'RFC 3207 §4');
-      break;
-  }
-  return null;
 }

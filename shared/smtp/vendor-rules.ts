@@ -40,6 +40,7 @@ export const VENDOR_TOPICS = [
   'pipelining', // a line came before the server's reply where pipelining is not allowed (RFC 2920)
   'idle-timeout', // the server hung up on a client that sent nothing for too long (RFC 5321 §4.5.3.2.7)
   'mail-loop', // the message went round between servers until one counted too many hops (RFC 5321 §6.3)
+  'error-limit', // the server hung up on a client after too many errors in the session (unknown commands, refusals)
 ] as const;
 export type VendorTopic = (typeof VENDOR_TOPICS)[number];
 
@@ -1001,6 +1002,43 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     action: 'Fix the header named in the reply (a valid From:, To:, Date:); end headers with an empty line.',
     confidence: 'medium',
     source: 'Exim acl.c / verify.c: user message "Rejected after DATA: %s" (smtp_return_error_details)',
+  },
+
+  // ---- error limits: the server hangs up after too many errors in a session --------------------------------------
+  // Before the command sequence rules: Exim says its last error and its limit in one reply, and the hang-up matters more.
+  {
+    id: 'postfix-too-many-errors',
+    topic: 'error-limit',
+    vendor: 'Postfix',
+    codes: [421],
+    pattern: /\bError: too many errors\b/i,
+    title: 'Hung up: too many errors (Postfix)',
+    cause: 'Postfix counts the errors a client makes in a session (commands it does not know, refusals) and hangs up at smtpd_hard_error_limit (20 by default, 1 when it is overloaded); past smtpd_soft_error_limit (10) it had already slowed each reply by smtpd_error_sleep_time (1 s).',
+    action: 'Connect again and go one reply at a time: read each before the next line (Up recalls a line to fix, rather than typing it again).',
+    confidence: 'high',
+    source: 'Postfix smtpd.c "421 4.7.0 %s Error: too many errors"; postconf(5) smtpd_hard_error_limit, smtpd_soft_error_limit; TUNING_README',
+  },
+  {
+    id: 'exim-too-many-errors',
+    topic: 'error-limit',
+    vendor: 'Exim',
+    pattern: /\bToo many syntax or protocol errors\b/i,
+    title: 'Hung up: too many syntax or protocol errors (Exim)',
+    cause: 'Exim counts the commands it refuses as out of order or malformed, and hangs up once there are more than smtp_max_synprot_errors (3 by default); the line before this one is the last error.',
+    action: 'Connect again and fix what the last error names: MAIL FROM, then RCPT TO, then DATA, each once its reply came.',
+    confidence: 'high',
+    source: 'Exim smtp_in.c synprot_error "%d Too many syntax or protocol errors"; Exim spec, smtp_max_synprot_errors; test/fixtures/real-mta/exim-4.96-extra.txt',
+  },
+  {
+    id: 'too-many-unrecognized',
+    topic: 'error-limit',
+    vendor: 'generic',
+    pattern: /\btoo many unrecognized commands\b/i,
+    title: 'Hung up: too many unknown commands',
+    cause: 'The server hangs up after a few lines it does not know as commands (Exim after smtp_max_unknown_commands, 3 by default; Node\'s smtp-server, the practice server\'s, after 10): typing slips, or message text sent with no message open.',
+    action: 'Connect again. Tab offers the commands that fit at each point; message text goes after DATA\'s 354.',
+    confidence: 'high',
+    source: 'Exim smtp_in.c "500 Too many unrecognized commands" (smtp_max_unknown_commands); smtp-server (Nodemailer) smtp-connection.js "Error: too many unrecognized commands"',
   },
 
   // ---- command sequence (what the fixtures show) -------------------------------------------------------------

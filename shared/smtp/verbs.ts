@@ -1,6 +1,7 @@
 /**
- * SMTP commands as a person types them: syntax, what each does, and where it is defined. Data only; the command
- * classifier (command.ts), the coach and autocompletion read it.
+ * SMTP commands as a person types them: syntax, what each does, and where it is defined. Data, and the commands a
+ * slip of the keyboard away from a verb typed (nearVerbs); the command classifier (command.ts), the coach and
+ * autocompletion read it.
  */
 
 export interface VerbInfo {
@@ -136,3 +137,28 @@ export const VERBS: readonly VerbInfo[] = [
 ];
 
 export const VERB_INFO: ReadonlyMap<string, VerbInfo> = new Map(VERBS.map((v) => [v.verb, v]));
+
+/**
+ * The commands one slip away from `verb` (upper case): a letter wrong, missing or extra, or two letters swapped
+ * ("RCTP" is RCPT, "QIUT" QUIT, "EHL" EHLO); none for a command known, or for one letter alone.
+ */
+export function nearVerbs(verb: string): string[] {
+  if (verb.length < 2 || VERB_INFO.has(verb)) return [];
+  return [...VERB_INFO.keys()].filter((known) => oneSlipApart(verb, known));
+}
+
+/** Whether `a` and `b` differ by exactly one edit: a substitution, an insertion, a deletion or a swap of neighbours. */
+function oneSlipApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  if (a.length === b.length) {
+    const diff: number[] = [];
+    for (let i = 0; i < a.length && diff.length <= 2; i++) if (a[i] !== b[i]) diff.push(i);
+    if (diff.length === 1) return true;
+    const [i, j] = diff;
+    return diff.length === 2 && i !== undefined && j === i + 1 && a[i] === b[j] && a[j] === b[i];
+  }
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i++;
+  return short.slice(i) === long.slice(i + 1);
+}

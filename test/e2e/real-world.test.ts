@@ -48,6 +48,9 @@ describe('real-world replies explained in Chromium', () => {
         { match: /^RCPT TO:<grey@/i, reply: [`450 4.2.0 ${GREYLISTED}\r\n`] },
         { match: /^RCPT TO:<block@/i, reply: [`554 5.7.1 ${BLOCKLISTED}\r\n`] },
         { match: /^DATA$/i, reply: ['554 5.5.1 Error: no valid recipients\r\n'] },
+        // A slip of the keyboard, and message text typed with DATA refused: Postfix's words (smtpd.c).
+        { match: /^RCTP /i, reply: ['500 5.5.2 Error: command not recognized\r\n'] },
+        { match: /^Subject:/i, reply: ['221 2.7.0 Error: I can break rules, too. Goodbye.\r\n', 'close'] },
         { match: /^QUIT$/i, reply: ['221 2.0.0 Bye\r\n', 'close'] },
         { match: /^NOOP$/i, reply: [`250 2.0.0 ${AFTER_FLOOD}\r\n`] },
         // A flood: unasked replies, all in one write (a hostile or broken server, or a pasted pipeline).
@@ -105,6 +108,19 @@ describe('real-world replies explained in Chromium', () => {
     await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(true);
     return (await tooltip.textContent()) ?? '';
   }
+
+  it('says which command a slip was meant to be, and why Postfix hangs up on message text sent after DATA was refused', async () => {
+    const { context, page } = await openConnected();
+    await type(page, 'EHLO client.example', 250);
+    await type(page, 'MAIL FROM:<me@client.example>', 250);
+    let text = await type(page, 'RCTP TO:<alice@fake.example>', 500);
+    expect(text).toContain('✎ The server does not know "RCTP": did you mean RCPT?');
+    await type(page, 'DATA', 554);
+    text = await type(page, 'Subject: hello', 221);
+    expect(text).toContain('✎ The server hung up: Postfix takes a line that looks like a message\'s header field');
+    expect(text).toContain('DATA had been refused (554), so no message was open');
+    await context.close();
+  });
 
   it('shows the cause and advice for greylisting and a blocklist, on hover and in the reply log', async () => {
     const grey = matchVendorRules(450, GREYLISTED)[0];

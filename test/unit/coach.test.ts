@@ -5,7 +5,7 @@ import { rfc5322Date } from '../../shared/smtp/date.js';
 import { CONTEXT_KEYS, meaningInContext } from '../../shared/smtp/context.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
-import { VERB_INFO } from '../../shared/smtp/verbs.js';
+import { nearVerbs, VERB_INFO } from '../../shared/smtp/verbs.js';
 import { reportReply } from '../../shared/smtp/report.js';
 import { loadDialogs, parseDialog } from '../helpers/fixtures.js';
 import { replay } from '../helpers/replay.js';
@@ -596,5 +596,72 @@ describe('Coach: a shell command typed once connected', () => {
     const { hints, ids } = coachDialog(['S: 220 mx.example.org ESMTP', 'C: telnet other.example.org 25', 'S: 500 5.5.2 Error: command not recognized', 'C: FOO', 'S: 500 5.5.2 Error: command not recognized'].join('\n'));
     expect(hints.find((h) => h.id === 'shell-command')?.text).toBe('"telnet" is a shell command: you are connected already, and the server read it as SMTP. To connect elsewhere, press Disconnect (or send QUIT), then type it again.');
     expect(ids.filter((id) => id === 'unknown-verb')).toHaveLength(1); // for FOO only
+  });
+});
+
+describe('nearVerbs: the command a slip of the keyboard was meant to be', () => {
+  it('finds a letter swapped, wrong, missing or extra, and nothing further off', () => {
+    expect(nearVerbs('RCTP')).toEqual(['RCPT']);
+    expect(nearVerbs('QIUT')).toEqual(['QUIT']);
+    expect(nearVerbs('HLEO')).toEqual(['HELO']);
+    expect(nearVerbs('ELHO')).toEqual(['EHLO']);
+    expect(nearVerbs('EHL')).toEqual(['EHLO']);
+    expect(nearVerbs('DATTA')).toEqual(['DATA']);
+    expect(nearVerbs('STARTLS')).toEqual(['STARTTLS']);
+    expect(nearVerbs('MAIK')).toEqual(['MAIL']);
+    expect(nearVerbs('HELP')).toEqual([]); // a command itself
+    for (const far of ['XYZZY', 'FOO', 'RCP TO', 'SUBJECT:', 'Q', '']) expect(nearVerbs(far), far).toEqual([]);
+  });
+});
+
+describe('Coach: a line the server does not know as a command', () => {
+  const GREETED = ['S: 220 mx.example.org ESMTP', 'C: EHLO me.example.org', 'S: 250 mx.example.org'];
+  const UNKNOWN = 'S: 500 5.5.2 Error: command not recognized';
+
+  it('says which command a slip was meant to be, for 500 and for older Postfix\'s 502', () => {
+    const { hints } = coachDialog([...GREETED, 'C: RCTP TO:<alice@example.org>', UNKNOWN, 'C: qiut', 'S: 502 5.5.2 Error: command not recognized'].join('\n'));
+    expect(hints.filter((h) => h.id === 'unknown-verb-near').map((h) => h.text)).toEqual([
+      'The server does not know "RCTP": did you mean RCPT? Press Tab for the commands that fit now.',
+      'The server does not know "QIUT": did you mean QUIT? Press Tab for the commands that fit now.',
+    ]);
+  });
+
+  it('says once that the message typed after a refused DATA went as commands, and nothing more for its lines', () => {
+    const lines = [...GREETED, 'C: MAIL FROM:<bob@example.org>', 'S: 250 2.1.0 Ok', 'C: DATA', 'S: 554 5.5.1 Error: no valid recipients'];
+    // A command mistyped first is a slip, not the message: said as one.
+    for (const text of ['RCTP TO:<alice@example.org>', 'Subject: hello', '', 'Hello, Alice.', '.']) lines.push(`C: ${text}`, UNKNOWN);
+    const { hints, ids } = coachDialog(lines.join('\n'));
+    expect(ids.filter((id) => id === 'data-refused-text' || id === 'unknown-verb-near')).toEqual(['unknown-verb-near', 'data-refused-text']);
+    expect(hints.find((h) => h.id === 'data-refused-text')?.text).toMatch(/^DATA was refused \(554\), so no message is open: the server reads each line typed for the message as a command/);
+    for (const id of ['unknown-verb', 'empty-line', 'dot-outside-data', 'text-before-data']) expect(ids).not.toContain(id);
+  });
+
+  it('starts over once a transaction does: message text with no DATA at all is said so, as are an empty line and a lone dot', () => {
+    const lines = [...GREETED, 'C: DATA', 'S: 503 5.5.1 Error: need RCPT command', 'C: RSET', 'S: 250 2.0.0 Ok'];
+    for (const text of ['Subject: hello', 'From: Bob <bob@example.org>', '', '', '.', 'XYZZY']) lines.push(`C: ${text}`, UNKNOWN);
+    const { hints, ids } = coachDialog(lines.join('\n'));
+    expect(ids).not.toContain('data-refused-text');
+    // Each general lesson once; the dot each time it comes; a line like no command, the generic word.
+    expect(ids.filter((id) => ['text-before-data', 'empty-line', 'dot-outside-data', 'unknown-verb'].includes(id))).toEqual(['text-before-data', 'empty-line', 'dot-outside-data', 'unknown-verb']);
+    expect(hints.find((h) => h.id === 'text-before-data')?.text).toContain('"Subject:" begins a header field of a message, which goes after DATA\'s 354');
+  });
+
+  it('explains Postfix hanging up on a header field sent as a command', () => {
+    const script = [...GREETED, 'C: MAIL FROM:<bob@example.org>', 'S: 250 2.1.0 Ok', 'C: DATA', 'S: 554 5.5.1 Error: no valid recipients', 'C: Subject: hello', 'S: 221 2.7.0 Error: I can break rules, too. Goodbye.'];
+    const h = coachDialog(script.join('\n')).hints.find((x) => x.id === 'header-hangup');
+    expect(h?.text).toContain('logs "non-SMTP command" and closes');
+    expect(h?.text).toContain('DATA had been refused (554), so no message was open');
+    // A web request typed at it (smtpd_forbid_cmds) gets the same goodbye, and no word about a message.
+    const web = coachDialog([...GREETED, 'C: GET / HTTP/1.1', 'S: 221 2.7.0 Error: I can break rules, too. Goodbye.'].join('\n')).hints.find((x) => x.id === 'header-hangup');
+    expect(web?.text).toContain('Type SMTP commands only.');
+    // A QUIT's 221 is just goodbye.
+    expect(coachDialog([...GREETED, 'C: QUIT', 'S: 221 2.0.0 Bye'].join('\n')).ids).toEqual([]);
+  });
+
+  it('does not guess at a 421 that says what the server counted', () => {
+    const counted = coachDialog([...GREETED, 'C: XYZZY', 'S: 421 4.4.2 Error: too many unrecognized commands'].join('\n')).hints.find((h) => h.id === '421');
+    expect(counted?.text).toBe('The server is closing the connection (it counted too many of something on this connection or from your address, as its words say). Connect again later.');
+    const other = coachDialog([...GREETED, 'C: NOOP', 'S: 421 4.3.2 Service shutting down'].join('\n')).hints.find((h) => h.id === '421');
+    expect(other?.text).toContain('busy, shutting down, or you were too slow');
   });
 });

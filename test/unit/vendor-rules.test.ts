@@ -189,6 +189,12 @@ const CORPUS: readonly CorpusEntry[] = [
   { id: 'm365-hop-count-exceeded', from: `${MS}, 5.4.14 (ATTR34)`, reply: '554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [SY3AUS99FT999.eop-AUS01.prod.protection.outlook.com]' },
   { id: 'm365-hop-count-exceeded', from: 'Exchange Server, 5.4.6 (Microsoft Support article on the NDR)', reply: '554 5.4.6 Hop count exceeded - possible mail loop' },
   { id: 'exim-too-many-received', from: 'Exim receive.c, received_headers_max exceeded', reply: '550 Too many "Received" headers - suspected mail loop' },
+  // error limits: hung up after too many errors
+  { id: 'postfix-too-many-errors', from: 'Postfix smtpd.c smtpd_proto(), smtpd_hard_error_limit reached', reply: '421 4.7.0 mx.example.org Error: too many errors' },
+  { id: 'exim-too-many-errors', from: FIX, reply: ['503-valid RCPT command must precede DATA', '503 Too many syntax or protocol errors'] },
+  { id: 'exim-too-many-errors', from: 'Exim smtp_in.c synprot_error, as a relay test logged it', reply: ['501-: domain literals not allowed', '501 Too many syntax or protocol errors'] },
+  { id: 'too-many-unrecognized', from: 'Exim smtp_in.c, smtp_max_unknown_commands reached', reply: '500 Too many unrecognized commands' },
+  { id: 'too-many-unrecognized', from: 'smtp-server 3.21 smtp-connection.js, as the practice server sends it', reply: '421 4.4.2 Error: too many unrecognized commands' },
 ];
 
 interface NearMiss {
@@ -292,6 +298,9 @@ const NEAR_MISSES: readonly NearMiss[] = [
   { not: 'exim-command-timeout', why: 'shutdown, not a timeout', reply: '421 mx.example.org: SIGTERM received - closing connection' },
   { not: 'generic-timeout-closing', why: "smtp-server's too-early talker, not a timeout", reply: '421 practice.test You talk too soon' },
   { not: 'm365-hop-count-exceeded', why: "Exim's loop, in its own words", reply: '550 Too many "Received" headers - suspected mail loop' },
+  { not: 'postfix-too-many-errors', why: 'too many connections from one address (a rate limit), not errors', reply: '421 4.7.0 mx.example.org Error: too many connections from 192.0.2.1' },
+  { not: 'exim-too-many-errors', why: 'one syntax error, the session goes on', reply: '501 alice: recipient address must contain a domain' },
+  { not: 'too-many-unrecognized', why: 'one command not known, the session goes on', reply: '500 unrecognized command' },
   { not: 'exim-too-many-received', why: 'too many recipients, not Received lines', reply: '452 4.5.3 Too many recipients'},
 ];
 
@@ -388,7 +397,8 @@ describe('real MTA dialogs', () => {
     '500 unrecognized command': null,
     '503 sender not yet given': 'exim-command-sequence',
     '503-All RCPT commands were rejected with this error:': 'exim-command-sequence',
-    '503-valid RCPT command must precede DATA': 'exim-command-sequence',
+    // Exim's last error and its limit in one reply: the hang-up is what the reader must know first.
+    '503-valid RCPT command must precede DATA': 'exim-too-many-errors',
     // OpenSMTPD 6.8
     '550 Invalid recipient: <nobody@test.example>': 'opensmtpd-invalid-recipient',
     '550 Invalid recipient: <x@gmail.com>': 'opensmtpd-invalid-recipient',

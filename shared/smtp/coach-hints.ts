@@ -1,0 +1,99 @@
+/**
+ * The coach's hints that come from one exchange alone, without the coach's memory of the session: why a command came
+ * out of order (a 503), what an AUTH challenge says, and what a line sent ahead of a reply risks (RFC 2920). Pure;
+ * coach.ts gives them.
+ */
+import { fromBase64 } from './base64.js';
+import type { Command } from './command.js';
+import { showControls } from './escape.js';
+import type { SessionState } from './session.js';
+
+export interface Hint {
+  /** Stable id: tests and "show once" use it. */
+  id: string;
+  text: string;
+  source: string;
+}
+
+/**
+ * Commands that must end a pipelined group: nothing may follow before their reply (RFC 2920 §3.1). STARTTLS too,
+ * but the bridge holds every line after it until its reply.
+ */
+const ENDS_GROUP: ReadonlySet<string> = new Set(['EHLO', 'DATA', 'VRFY', 'EXPN', 'TURN', 'QUIT', 'NOOP']);
+
+export function hint(id: string, text: string, source: string): Hint {
+  return { id, text, source };
+}
+
+
+/**
+ * A line written before the server answered the last one (`last`: its verb, "." or AUTH-RESPONSE): pipelining,
+ * allowed only once the server advertised PIPELINING, and never past a command that must end a group.
+ */
+export function pipelineHint(last: string, s: SessionState): Hint | null {
+  const src = 'RFC 2920 §3.1';
+  if (last === 'DATA') {
+    return hint('pipeline-data', 'Sent before the server answered DATA: wait for its 354. If DATA is refused, the server reads the message\'s lines as commands.', src);
+  }
+  if (s.hello === 'HELO' || s.hello === null || !s.extensions.has('PIPELINING')) {
+    return hint(
+      'pipeline-unadvertised',
+      `Sent before the server answered your last line${s.hello === 'EHLO' || s.hello === 'LHLO' ? ', and it did not advertise PIPELINING' : ' (PIPELINING is only known after EHLO)'}: many servers take that for a spambot (Exim: "554 SMTP synchronization error"; Postfix hangs up). Wait for each reply.`,
+      src,
+    );
+  }
+  if (ENDS_GROUP.has(last)) {
+    return hint('pipeline-group', `Sent before the server answered ${last}, which must end a pipelined group: wait for its reply (Postfix logs "improper command pipelining" and may hang up).`, src);
+  }
+  return null;
+}
+
+/** Longest decoded challenge quoted in a hint, in characters. */
+const MAX_CHALLENGE_CHARS = 80;
+
+/**
+ * What an AUTH challenge (334) says and how to answer it: the server's text is base64 (RFC 4954 §4), and a person
+ * typing by hand needs it decoded ("VXNlcm5hbWU6" is "Username:") and an answer encoded (/base64 does both).
+ */
+export function challengeHint(text: string): Hint {
+  const src = 'RFC 4954 §4';
+  const t = text.trim();
+  if (t === '') {
+    return hint('auth-empty-challenge', 'The server waits for your credentials: one line of base64. For PLAIN, /base64 \\0user\\0password gives it; * cancels.', src);
+  }
+  const decoded = fromBase64(t);
+  if (decoded === null) return hint('auth-challenge', `The server waits for an answer in base64; its challenge "${showControls(t.slice(0, MAX_CHALLENGE_CHARS))}" is not base64 itself. * cancels.`, src);
+  const shown = showControls(decoded.length > MAX_CHALLENGE_CHARS ? `${decoded.slice(0, MAX_CHALLENGE_CHARS)}…` : decoded);
+  const what = /user/i.test(decoded) ? 'your user name' : /pass/i.test(decoded) ? 'your password' : 'the answer';
+  return hint('auth-challenge', `The challenge is base64 for "${shown}": answer with ${what} in base64 (/base64 text gives it), or * to cancel.`, src);
+}
+
+/** Why a command came out of order, from what the session is missing (RFC 5321 §4.1.4, §3.3). */
+export function sequenceHint(cmd: Command | null, s: SessionState): Hint | null {
+  const src = 'RFC 5321 §4.1.4';
+  const verb = cmd?.verb ?? '';
+  if (s.hello === null && ['MAIL', 'RCPT', 'DATA', 'AUTH', 'STARTTLS', 'BDAT'].includes(verb)) {
+    return hint('503-hello', `Say hello first: EHLO your.name, then ${verb}.`, src);
+  }
+  switch (verb) {
+    case 'MAIL':
+      if (s.phase === 'mail') return hint('503-mail-open', 'A transaction is already open: go on with RCPT TO, or send RSET to start over.', src);
+      if (s.tls === false && s.extensions.has('STARTTLS')) return hint('503-mail-tls', 'The server may want STARTTLS (or AUTH) before MAIL FROM.', 'RFC 3207 §4');
+      break;
+    case 'RCPT':
+      if (s.phase !== 'mail') return hint('503-rcpt', 'RCPT TO needs a sender first: send MAIL FROM:<you@example.org>, then RCPT TO.', src);
+      break;
+    case 'DATA':
+      if (s.phase !== 'mail') return hint('503-data-mail', 'DATA needs an open transaction: MAIL FROM:<…>, then at least one RCPT TO:<…> that got 250.', src);
+      if (s.recipients.length === 0) return hint('503-data-rcpt', 'No recipient has been accepted yet: DATA needs at least one RCPT TO that got 250.', src);
+      break;
+    case 'AUTH':
+      if (s.authenticated) return hint('503-auth-again', 'You are already authenticated: AUTH is allowed once per session.', 'RFC 4954 §4');
+      if (s.phase === 'mail') return hint('503-auth-mail', 'AUTH is not allowed during a mail transaction: send RSET first.', 'RFC 4954 §4');
+      break;
+    case 'STARTTLS':
+      if (s.tls) return hint('503-tls-again', 'TLS is already active: the connection is encrypted, there is nothing to start; go on as you were.', 'RFC 3207 §4');
+      break;
+  }
+  return null;
+}
