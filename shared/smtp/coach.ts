@@ -26,6 +26,9 @@ const HEADER_FIELD = /^([\x21-\x39\x3b-\x7e]+):/;
 /** A line's first word that is a header field's name and its colon ("SUBJECT:", upper-cased as a verb is). */
 const HEADER_NAME = /^[A-Z][A-Z0-9-]*:$/;
 
+/** A command typed inside a message, as if the server were listening for one (it only waits for the final "."). */
+const COMMAND_IN_MESSAGE = /^(QUIT|RSET|DATA|NOOP)\s*$|^(MAIL FROM|RCPT TO):|^(EHLO|HELO) \S/i;
+
 /** Postfix's words as it hangs up on a "non-SMTP command" (a header field, or a line smtpd_forbid_cmds lists). */
 const BREAK_RULES = /\bI can break rules, too\b/i;
 
@@ -92,6 +95,16 @@ export class Coach {
           'eight-bit',
           'This line is not ASCII: heloterm sends it as UTF-8, 8-bit text, which SMTP allows only after MAIL FROM:<…> BODY=8BITMIME (in header fields, SMTPUTF8). Many servers take it anyway; some refuse it or mangle it.',
           'RFC 6152 §3; RFC 6532 §3',
+        );
+      }
+      const command = COMMAND_IN_MESSAGE.exec(line);
+      if (command !== null) {
+        const verb = (command[1] ?? command[2] ?? command[3] ?? '').toUpperCase();
+        this.once(
+          hints,
+          'command-in-message',
+          `You are inside the message (DATA got its 354): "${showControls(line.slice(0, 40))}" goes into it as text, and the server answers nothing until the line with only "." that ends the message. Type "." first, then ${verb}; to abandon the message instead, press Disconnect: servers drop a message whose end never came.`,
+          'RFC 5321 §4.1.1.4',
         );
       }
       if (line.startsWith('.')) {

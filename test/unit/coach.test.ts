@@ -665,3 +665,25 @@ describe('Coach: a line the server does not know as a command', () => {
     expect(other?.text).toContain('busy, shutting down, or you were too slow');
   });
 });
+
+describe('Coach: a command typed inside a message', () => {
+  const IN_DATA = ['S: 220 mx.example.org ESMTP', 'C: EHLO me.example.org', 'S: 250 mx.example.org', 'C: MAIL FROM:<bob@example.org>', 'S: 250 2.1.0 Ok', 'C: RCPT TO:<alice@example.org>', 'S: 250 2.1.5 Ok', 'C: DATA', 'S: 354 End data with <CR><LF>.<CR><LF>'];
+
+  it('says once that it goes into the message as text, and how to end or abandon the message', () => {
+    const { hints, ids } = coachDialog([...IN_DATA, 'C: Subject: hi', 'C: ', 'C: quit', 'C: RSET', 'C: .', 'S: 250 2.0.0 Ok: queued'].join('\n'));
+    expect(ids.filter((id) => id === 'command-in-message')).toHaveLength(1);
+    expect(hints.find((h) => h.id === 'command-in-message')?.text).toBe(
+      'You are inside the message (DATA got its 354): "quit" goes into it as text, and the server answers nothing until the line with only "." that ends the message. Type "." first, then QUIT; to abandon the message instead, press Disconnect: servers drop a message whose end never came.',
+    );
+    expect(hints.find((h) => h.id === 'command-in-message')?.text).not.toContain('RSET');
+    const mail = coachDialog([...IN_DATA, 'C: MAIL FROM:<carol@example.org>'].join('\n')).hints.find((h) => h.id === 'command-in-message');
+    expect(mail?.text).toContain('Type "." first, then MAIL FROM;');
+  });
+
+  it('leaves text that only begins like a command alone, and lines sent before the 354 came', () => {
+    expect(coachDialog([...IN_DATA, 'C: Quitting time is at five.', 'C: Data: attached', 'C: EHLO'].join('\n')).ids).not.toContain('command-in-message');
+    // Pipelined after DATA (the server lists PIPELINING), before its 354: still a command until the 354 comes.
+    const pipelined = IN_DATA.slice(0, -1).map((l) => (l === 'S: 250 mx.example.org' ? 'S: 250-mx.example.org\nS: 250 PIPELINING' : l));
+    expect(coachDialog([...pipelined, 'C: QUIT'].join('\n')).ids).not.toContain('command-in-message');
+  });
+});
