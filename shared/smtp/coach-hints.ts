@@ -72,7 +72,8 @@ export function challengeHint(text: string): Hint {
 export function sequenceHint(cmd: Command | null, s: SessionState): Hint | null {
   const src = 'RFC 5321 §4.1.4';
   const verb = cmd?.verb ?? '';
-  if (s.hello === null && ['MAIL', 'RCPT', 'DATA', 'AUTH', 'STARTTLS', 'BDAT'].includes(verb)) {
+  // STARTTLS inside TLS is refused for that, hello or not (TLS forgets the hello: RFC 3207 §4.2).
+  if (s.hello === null && ['MAIL', 'RCPT', 'DATA', 'AUTH', 'STARTTLS', 'BDAT'].includes(verb) && !(verb === 'STARTTLS' && s.tls)) {
     return hint('503-hello', `Say hello first: EHLO your.name, then ${verb}.`, src);
   }
   switch (verb) {

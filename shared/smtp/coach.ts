@@ -116,7 +116,7 @@ export class Coach {
     }
     if (kind !== 'command') return hints;
     const cmd = parseCommand(line);
-    if (state.tls && state.hello === null && state.phase === 'greeted' && !['EHLO', 'HELO', 'LHLO', 'QUIT'].includes(cmd.verb)) {
+    if (state.tls && state.hello === null && state.phase === 'greeted' && !['EHLO', 'HELO', 'LHLO', 'QUIT', 'STARTTLS'].includes(cmd.verb)) {
       hints.push(hint('ehlo-after-starttls', 'TLS is active, so the server has forgotten your EHLO: send EHLO again first.', 'RFC 3207 §4.2'));
     }
     if (cmd.verb === 'EHLO' || cmd.verb === 'HELO') {

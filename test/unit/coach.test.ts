@@ -88,6 +88,10 @@ describe('Coach', () => {
     const { ids, hints } = coachDialog('S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 AUTH PLAIN\nC: STARTTLS\nS: 503 5.5.1 Error: TLS already active', true);
     expect(ids).toEqual(['starttls-in-tls', '503-tls-again', 'class-5']);
     expect(hints[0]?.text).toMatch(/^This connection is encrypted already \(TLS from its first byte/);
+    // Typed again after a STARTTLS done, before the EHLO that must follow: it is the TLS, not the missing hello, that
+    // the server refuses (one hint before, one after).
+    const again = coachDialog('S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 STARTTLS\nC: STARTTLS\nS: 220 2.0.0 Ready to start TLS\n-- TLS\nC: STARTTLS\nS: 503 5.5.1 Error: TLS already active');
+    expect(again.ids).toEqual(['starttls-ehlo', 'starttls-in-tls', '503-tls-again', 'class-5']);
     // In plain text, a server that does not list it may refuse it.
     expect(coachDialog('S: 220 x\nC: EHLO me.example\nS: 250-x\nS: 250 AUTH PLAIN\nC: STARTTLS').ids).toEqual(['not-advertised-STARTTLS']);
   });
