@@ -3,7 +3,7 @@
  * out of order (a 503), what an AUTH challenge says, and what a line sent ahead of a reply risks (RFC 2920). Pure;
  * coach.ts gives them.
  */
-import { fromBase64 } from './base64.js';
+import { base64Bytes, fromBase64 } from './base64.js';
 import type { Command } from './command.js';
 import { showControls } from './escape.js';
 import type { SessionState } from './session.js';
@@ -97,4 +97,30 @@ export function sequenceHint(cmd: Command | null, s: SessionState): Hint | null 
       break;
   }
   return null;
+}
+
+/**
+ * What is wrong with an answer to an AUTH challenge (or the initial response after AUTH PLAIN), before it goes, or
+ * null: it is not base64 at all, or, for PLAIN, its bytes lack the two NULs of "\0user\0password" (RFC 4616 §2). The
+ * answer holds credentials: the hint never quotes it, nor what it decodes to.
+ */
+export function authAnswerHint(answer: string, mechanism: string): Hint | null {
+  const a = answer.trim();
+  if (a === '*' || a === '=' || a === '') return null; // cancel (RFC 4954 §4); an empty initial response
+  // As a client writes it: padded to a multiple of 4 (RFC 4648 §4), though servers' own challenges may come unpadded.
+  const bytes = a.length % 4 === 0 ? base64Bytes(a) : null;
+  if (bytes === null) {
+    return hint(
+      'auth-not-base64',
+      'This answer is not base64, and after a 334 the server reads base64 only: it goes as typed and is refused (501 or 535). /base64 text gives the base64 of text.',
+      'RFC 4954 §4',
+    );
+  }
+  const nuls = bytes.filter((b) => b === 0).length;
+  if (mechanism !== 'PLAIN' || nuls === 2) return null;
+  return hint(
+    'auth-plain-format',
+    `AUTH PLAIN wants the base64 of the user name and the password, each after a NUL byte ("\\0user\\0password"); this answer decodes to ${nuls === 0 ? 'no NUL byte' : `${nuls} NUL byte${nuls === 1 ? '' : 's'}`}, and the server refuses it (501 or 535). /base64 \\0user\\0password gives it.`,
+    'RFC 4616 §2',
+  );
 }

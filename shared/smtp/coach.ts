@@ -12,7 +12,7 @@
  * coach (one per browser session), so an expert is not nagged.
  */
 import { afterOctets, parseCommand, utf8Octets, type Command } from './command.js';
-import { challengeHint, hint, pipelineHint, sequenceHint, type Hint } from './coach-hints.js';
+import { authAnswerHint, challengeHint, hint, pipelineHint, sequenceHint, type Hint } from './coach-hints.js';
 import { showControls } from './escape.js';
 import { paramInfo } from './params.js';
 import { endsMessage, type Exchange, type SentKind, type SessionState } from './session.js';
@@ -60,6 +60,9 @@ export class Coach {
   private dataRefused: number | null = null;
   /** The coach has said so for this refusal: the lines after it are refused for the same reason. */
   private dataRefusedSaid = false;
+  /** The mechanism of the AUTH exchange under way (upper case), and whether its last answer was "*" (cancel). */
+  private authMechanism = '';
+  private authCancelled = false;
 
   /**
    * Hints about a line the user is about to send (or just sent), given the state before it and the lines written
@@ -114,8 +117,20 @@ export class Coach {
       }
       return hints;
     }
+    if (kind === 'auth-response') {
+      this.authCancelled = line.trim() === '*';
+      const h = authAnswerHint(line, this.authMechanism);
+      if (h !== null) hints.push(h);
+      return hints;
+    }
     if (kind !== 'command') return hints;
     const cmd = parseCommand(line);
+    if (cmd.verb === 'AUTH') {
+      const [mechanism = '', initial] = cmd.arg.trim().split(/\s+/);
+      this.authMechanism = mechanism.toUpperCase();
+      const h = initial === undefined ? null : authAnswerHint(initial, this.authMechanism);
+      if (h !== null) hints.push(h);
+    }
     if (state.tls && state.hello === null && state.phase === 'greeted' && !['EHLO', 'HELO', 'LHLO', 'QUIT', 'STARTTLS'].includes(cmd.verb)) {
       hints.push(hint('ehlo-after-starttls', 'TLS is active, so the server has forgotten your EHLO: send EHLO again first.', 'RFC 3207 §4.2'));
     }
@@ -184,6 +199,10 @@ export class Coach {
       hints.push(hint('starttls-ehlo', 'TLS starts now. Then send EHLO again: what the server said before TLS no longer counts.', 'RFC 3207 §4.2'));
     }
     if (code === 334 && (verb === 'AUTH' || ex.kind === 'auth-response')) hints.push(challengeHint(ex.reply.lines[0]?.text ?? ''));
+    if (ex.kind === 'auth-response' && this.authCancelled) {
+      this.authCancelled = false;
+      if (code === 501) hints.push(hint('auth-cancelled', 'The 501 confirms the "*" that cancels an AUTH exchange: nothing went wrong, and AUTH may be tried again.', 'RFC 4954 §4'));
+    }
     if (ex.kind === 'greeting' && MASKED_BANNER.test(ex.reply.lines[0]?.text ?? '')) {
       hints.push(
         hint(

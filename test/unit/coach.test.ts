@@ -691,3 +691,29 @@ describe('Coach: a command typed inside a message', () => {
     expect(coachDialog([...pipelined, 'C: QUIT'].join('\n')).ids).not.toContain('command-in-message');
   });
 });
+
+describe('Coach: answers to AUTH (RFC 4954, RFC 4616)', () => {
+  const TLS_EHLO = ['S: 220 mx.example.org ESMTP', 'C: EHLO me.example.org', 'S: 250-mx.example.org', 'S: 250 AUTH PLAIN LOGIN'];
+  // base64 of "trainee" (no NUL), of "\0trainee\0secret", and of "user".
+  const NO_NUL = 'dHJhaW5lZQ==';
+  const PLAIN_OK = 'AHRyYWluZWUAc2VjcmV0';
+
+  it('says an AUTH PLAIN answer lacks the NULs of \\0user\\0password, without quoting it', () => {
+    const { hints } = coachDialog([...TLS_EHLO, `C: AUTH PLAIN ${NO_NUL}`, 'S: 501 5.5.4 Error: invalid userdata'].join('\n'));
+    const h = hints.find((x) => x.id === 'auth-plain-format');
+    expect(h?.text).toContain('this answer decodes to no NUL byte');
+    expect(h?.text).not.toContain('trainee');
+    expect(h?.text).not.toContain(NO_NUL);
+    // The same after a 334 with an empty challenge; nothing for a right one, or for LOGIN's user name.
+    expect(coachDialog([...TLS_EHLO, 'C: AUTH PLAIN', 'S: 334 ', `C: ${NO_NUL}`].join('\n')).ids).toContain('auth-plain-format');
+    expect(coachDialog([...TLS_EHLO, `C: AUTH PLAIN ${PLAIN_OK}`, 'S: 235 2.7.0 Authentication successful'].join('\n')).ids).toEqual([]);
+    expect(coachDialog([...TLS_EHLO, 'C: AUTH LOGIN', 'S: 334 VXNlcm5hbWU6', `C: ${NO_NUL}`].join('\n')).ids).toEqual(['auth-challenge']);
+  });
+
+  it('says an answer that is not base64 goes as typed, and that the 501 after "*" is the cancel confirmed', () => {
+    const { ids } = coachDialog([...TLS_EHLO, 'C: AUTH LOGIN', 'S: 334 VXNlcm5hbWU6', 'C: trainee', 'S: 535 5.7.8 Error: authentication failed', 'C: AUTH LOGIN', 'S: 334 VXNlcm5hbWU6', 'C: *', 'S: 501 5.5.4 Authentication aborted'].join('\n'));
+    expect(ids).toEqual(['auth-challenge', 'auth-not-base64', 'class-5', 'auth-challenge', 'auth-cancelled']);
+    // A 501 to an answer that was not "*" is a refusal, not a cancel.
+    expect(coachDialog([...TLS_EHLO, 'C: AUTH LOGIN', 'S: 334 VXNlcm5hbWU6', 'C: dXNlcg==', 'S: 501 5.5.2 bad'].join('\n')).ids).not.toContain('auth-cancelled');
+  });
+});
