@@ -14,7 +14,7 @@ import { showControls } from '../../shared/smtp/escape.js';
 import { mxDomain } from '../../shared/smtp/mx.js';
 import { isHostName, isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 import type { SentKind, SessionState } from '../../shared/smtp/session.js';
-import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
+import { nearVerbs, nearWords, VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
 import { asciiAddressDomain } from '../ui/idn.js';
 import { isTraineeName, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
 import type { CompletionResult } from './line-editor.js';
@@ -98,7 +98,6 @@ export function completeHeaderLine(typed: string, state: SessionState, fields: R
   return { text, cursor: text.length, candidates: offers.map((o) => o.label) };
 }
 
-/** The words of heloterm's own commands. */
 /** Each of heloterm's own commands by its name or an alias (/cert is /tls): the name it is known by. */
 const LOCAL_NAMES: ReadonlyMap<string, string> = new Map(
   Object.entries({
@@ -220,8 +219,12 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return { kind: 'log' };
     case 'base64':
       return text(base64Command(t.slice(1 + cmd.length).trim()));
-    default:
-      return text(formatNote(`unknown heloterm command "${t}": try /help`));
+    default: {
+      // A slip (/hlep, /mxx): the command it was one letter from, by the name Tab offers.
+      const near = [...new Set(nearWords(cmd.toLowerCase(), LOCAL_NAMES.keys()).map((n) => LOCAL_NAMES.get(n) ?? n))];
+      const meant = near.length === 0 ? '' : ` did you mean ${near.map((n) => `/${n}`).join(' or ')}?`;
+      return text(formatNote(`unknown heloterm command "${t}":${meant} /help lists them`));
+    }
   }
 }
 
@@ -255,6 +258,10 @@ function helpText(arg: string, state: SessionState): string {
     const own = LOCAL_NAMES.get(arg.replace(/^\//, '').toLowerCase());
     const lines = own === undefined ? [] : OWN_HELP.filter((l) => l.startsWith(`/${own} `));
     if (lines.length > 0) return lines.map((l) => formatNote(l)).join('');
+    // A slip (RCTP): the command it was meant to be, explained.
+    const [meant, ...others] = nearVerbs(arg.toUpperCase());
+    const near = meant === undefined ? undefined : VERB_INFO.get(meant);
+    if (near !== undefined && others.length === 0) return formatNote(`"${arg}" is no command; did you mean ${near.verb}? ${near.syntax}  (${near.source})`) + formatHint(near.help);
     return formatNote(`no help for "${arg}": the commands are ${VERBS.map((v) => v.verb).join(', ')}; heloterm's own are listed by /help`);
   }
   const now = verbsFor(state).map((v) => v.verb);

@@ -143,8 +143,13 @@ export const VERB_INFO: ReadonlyMap<string, VerbInfo> = new Map(VERBS.map((v) =>
  * ("RCTP" is RCPT, "QIUT" QUIT, "EHL" EHLO); none for a command known, or for one letter alone.
  */
 export function nearVerbs(verb: string): string[] {
-  if (verb.length < 2 || VERB_INFO.has(verb)) return [];
-  return [...VERB_INFO.keys()].filter((known) => oneSlipApart(verb, known));
+  return VERB_INFO.has(verb) ? [] : nearWords(verb, VERB_INFO.keys());
+}
+
+/** The `words` one slip away from `typed` (as nearVerbs; for heloterm's own commands too); none for one letter. */
+export function nearWords(typed: string, words: Iterable<string>): string[] {
+  if (typed.length < 2) return [];
+  return [...words].filter((word) => oneSlipApart(typed, word));
 }
 
 /** Whether `a` and `b` differ by exactly one edit: a substitution, an insertion, a deletion or a swap of neighbours. */

@@ -6,7 +6,7 @@ import { Coach } from '../../shared/smtp/coach.js';
 import { reportReply } from '../../shared/smtp/report.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { describe, expect, it } from 'vitest';
-import { VERBS } from '../../shared/smtp/verbs.js';
+import { VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
 import { parseUrlTarget, isValidHost, parsePort } from '../../client/ui/url-params.js';
 import { webSocketUrl } from '../../client/connection.js';
 import { describeTls } from '../../client/ui/status.js';
@@ -231,7 +231,11 @@ describe('local commands and Tab completion', () => {
       '-- /tls versions mx.example.org 25 tries TLS 1.0 to 1.3 one by one (each on a connection of its own) and says which it accepts',
     ]);
     expect(text('/help nothing')).toBe('-- no help for "nothing": the commands are ' + VERBS.map((v) => v.verb).join(', ') + "; heloterm's own are listed by /help\r\n");
-    expect(text('/nope')).toMatch(/unknown heloterm command/);
+    expect(text('/nope')).toBe('-- unknown heloterm command "/nope": /help lists them\r\n');
+    // A slip: the command it was one letter from, by the name Tab offers (an alias's too: /rbl is /dnsbl).
+    expect(text('/hlep')).toBe('-- unknown heloterm command "/hlep": did you mean /help? /help lists them\r\n');
+    expect(text('/rbll 192.0.2.1')).toContain('did you mean /dnsbl?');
+    expect(text('/help rctp').split('\r\n')[0]).toBe(`-- "rctp" is no command; did you mean RCPT? ${VERB_INFO.get('RCPT')?.syntax}  (${VERB_INFO.get('RCPT')?.source})`);
     expect(localCommand('HELP', greeted)).toBeNull();
     expect(localCommand('MAIL FROM:</x@y>', greeted)).toBeNull();
   });
