@@ -290,9 +290,12 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
 
   private checkRecipient(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
     const { local, domain } = localPartOf(address.address);
+    // Refused in Postfix's words (smtpd_check.c), as its other replies are: what a trainee meets on real servers, and
+    // what heloterm's vendor rules then explain.
     if (domain === null) {
+      // RFC 5321 §4.1.1.3: postmaster alone may come without a domain (smtp-server refuses other such addresses first).
       if (local === 'postmaster') return null;
-      return smtpError(550, `<${address.address}>: no such mailbox here`);
+      return smtpError(550, `<${address.address}>: Recipient address rejected: User unknown in virtual mailbox table`);
     }
     if (domain !== PRACTICE_DOMAIN && session.user !== undefined) {
       // Logged in: a submission server relays for its users (RFC 6409 §4.3, RFC 4954 §4). The practice server keeps
@@ -302,7 +305,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     if (domain !== PRACTICE_DOMAIN) {
       // RFC 5321 §7.1 and §3.6.2: an open relay is abused by spammers; only practice.test is local.
       ENHANCED_OVERRIDE.set(session, '5.7.1');
-      return smtpError(550, `<${address.address}>: relay denied, this server only takes mail for ${PRACTICE_DOMAIN}`);
+      return smtpError(554, `<${address.address}>: Relay access denied`);
     }
     // gone@ is taken without a question, as a gateway that does not know the mailboxes behind it takes mail.
     if ((PRACTICE_LOCAL_PARTS as readonly string[]).includes(local) || local === GONE_MAILBOX) return null;
@@ -312,7 +315,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       return smtpError(552, `<${address.address}>: Recipient address rejected: Quota exceeded (mailbox for user is full)`);
     }
     if (local === GREYLIST_MAILBOX) return this.checkGreylist(address, session);
-    return smtpError(550, `<${address.address}>: no such mailbox here`);
+    return smtpError(550, `<${address.address}>: Recipient address rejected: User unknown in virtual mailbox table`);
   }
 
   /**

@@ -79,6 +79,24 @@ describe('heloterm in Chromium', () => {
     // An unknown mailbox: 550 with the enhanced code 5.1.1 (RFC 3463 "bad destination mailbox address").
     text = await send(page, `RCPT TO:<nobody@${practice.domain}>`, 550);
     expect(text).toMatch(/^550 5\.1\.1 /m);
+
+    // Hovering a code in the terminal shows its explanation (while the reply is on the screen).
+    const tooltip = page.locator('.heloterm-tooltip');
+    const at550 = await cellCenter(page, '550 5.1.1');
+    await page.mouse.move(at550.x, at550.y);
+    await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(true);
+    expect(await tooltip.textContent()).toContain(explainCode(550).title);
+    expect(await tooltip.textContent()).toContain('What to do:');
+    expect(await tooltip.getAttribute('role')).toBe('tooltip');
+
+    const atEnhanced = await cellCenter(page, '550 5.1.1', 4);
+    await page.mouse.move(atEnhanced.x, atEnhanced.y);
+    await expect.poll(() => tooltip.getAttribute('data-key'), { timeout: 5000 }).toBe('5.1.1');
+    expect(await tooltip.textContent()).toContain(explainEnhanced('5.1.1')?.explanation ?? 'no 5.1.1 entry');
+
+    // Leaving the code hides the tooltip.
+    await page.mouse.move(5, VIEWPORT.height - 5);
+    await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(false);
     text = await send(page, 'DATA', 354);
     // The coach says how the message ends.
     expect(text).toMatch(/✎ .*a line with only "." to end it/);
@@ -113,26 +131,8 @@ describe('heloterm in Chromium', () => {
     expect(await rejected.textContent()).toContain('What to do:');
     expect(await rejected.getAttribute('tabindex')).toBe('0');
 
-    // Hovering a code in the terminal shows its explanation.
-    const tooltip = page.locator('.heloterm-tooltip');
-    const at550 = await cellCenter(page, '550 5.1.1');
-    await page.mouse.move(at550.x, at550.y);
-    await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(true);
-    expect(await tooltip.textContent()).toContain(explainCode(550).title);
-    expect(await tooltip.textContent()).toContain('What to do:');
-    expect(await tooltip.getAttribute('role')).toBe('tooltip');
-
-    const atEnhanced = await cellCenter(page, '550 5.1.1', 4);
-    await page.mouse.move(atEnhanced.x, atEnhanced.y);
-    await expect.poll(() => tooltip.getAttribute('data-key'), { timeout: 5000 }).toBe('5.1.1');
-    expect(await tooltip.textContent()).toContain(explainEnhanced('5.1.1')?.explanation ?? 'no 5.1.1 entry');
-
     mkdirSync(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: `${RESULTS_DIR}eight-steps.png` });
-
-    // Leaving the code hides the tooltip.
-    await page.mouse.move(5, VIEWPORT.height - 5);
-    await expect.poll(() => tooltip.isVisible(), { timeout: 5000 }).toBe(false);
 
     // Clear empties the log.
     await page.click('.reply-log button[data-action="clear"]');

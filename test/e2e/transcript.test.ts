@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { REMOVED, SECRET_MARK } from '../../shared/smtp/transcript.js';
+import { bestVendorMatch } from '../../shared/smtp/vendor-match.js';
 import { helotermInChromium, paste, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const TIMEOUT_MS = 10_000;
@@ -147,7 +148,9 @@ describe('the transcript in Chromium', () => {
     const { text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
     const lines = text.split('\n').map((l) => l.replace(/^ *\d+\.\d{3} /, ''));
     const refused = lines.findIndex((l) => l.startsWith('S: 550 '));
-    expect(lines[refused + 1]).toBe('# ↳ 550 Mailbox unavailable · 5.1.1 Bad destination mailbox address');
+    // The practice server refuses in Postfix's words, so the note has the likely cause too.
+    const likely = bestVendorMatch(550, '<nobody@practice.test>: Recipient address rejected: User unknown in virtual mailbox table');
+    expect(lines[refused + 1]).toBe(`# ↳ 550 Mailbox unavailable · 5.1.1 Bad destination mailbox address; likely: ${likely?.title}. ${likely?.action}`);
     // Only refusals: no note under a 250.
     expect(lines.filter((l) => l.startsWith('# ↳ '))).toHaveLength(1);
     // Pasted back, the note is a note: the same four replies are explained.

@@ -93,12 +93,14 @@ describe('the eight steps against the practice server', () => {
     const unknown = await client.nextReply();
     expect(unknown.code).toBe(550);
     expect(unknown.enhanced?.text).toBe('5.1.1');
-    expect(unknown.lines[0]?.text).toContain('<nobody@practice.test>: no such mailbox here');
+    // In Postfix's words, as the vendor rules know them.
+    expect(unknown.lines[0]?.text).toBe('<nobody@practice.test>: Recipient address rejected: User unknown in virtual mailbox table');
 
     await say('RCPT TO:<someone@elsewhere.example>');
     const relay = await client.nextReply();
-    expect(relay.code).toBe(550);
+    expect(relay.code).toBe(554);
     expect(relay.enhanced?.text).toBe('5.7.1');
+    expect(relay.lines[0]?.text).toBe('<someone@elsewhere.example>: Relay access denied');
 
     await say('RCPT TO:<postmaster@practice.test>');
     expect((await client.nextReply()).code).toBe(250);

@@ -144,7 +144,7 @@ describe('the practice mailboxes that refuse on purpose', () => {
     expect((await say('RCPT TO:<bob@practice.test>')).code).toBe(250);
     expect(performance.now() - t).toBeLessThan(SLOW_MS);
     // slow@ elsewhere is just another domain: refused at once, as relaying.
-    expect((await say(`RCPT TO:<${SLOW_MAILBOX}@example.org>`)).code).toBe(550);
+    expect((await say(`RCPT TO:<${SLOW_MAILBOX}@example.org>`)).code).toBe(554);
   });
 
   it('a client that hangs up while slow@ is pending leaves the practice server serving others', async () => {
