@@ -174,6 +174,16 @@ export class Coach {
     if ((cmd.verb === 'MAIL' || cmd.verb === 'RCPT') && cmd.path === null) {
       const word = cmd.verb === 'MAIL' ? 'FROM' : 'TO';
       hints.push(hint('path-brackets', `Put the address in angle brackets: ${cmd.verb} ${word}:<user@example.org>.`, 'RFC 5321 §4.1.2'));
+    } else if ((cmd.verb === 'MAIL' || cmd.verb === 'RCPT') && /^(?:FROM|TO):\s+</i.test(cmd.arg)) {
+      // The seed's recipe says "a space exists between from: and the email address": SMTP's grammar has none.
+      const word = cmd.verb === 'MAIL' ? 'FROM' : 'TO';
+      const refusal = cmd.verb === 'MAIL' ? '501 5.1.7 Bad sender address syntax' : '501 5.1.3 Bad recipient address syntax';
+      this.once(
+        hints,
+        'path-space',
+        `SMTP's grammar has no space after "${word}:" (${cmd.verb} ${word}:<user@example.org>). Many servers take it anyway, as old how-tos type it, but a strict one refuses it (Postfix with strict_rfc821_envelopes = yes: "${refusal}"). Leave it out.`,
+        'RFC 5321 §4.1.2; postconf(5) strict_rfc821_envelopes',
+      );
     }
     return hints;
   }

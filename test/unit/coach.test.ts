@@ -717,3 +717,14 @@ describe('Coach: answers to AUTH (RFC 4954, RFC 4616)', () => {
     expect(coachDialog([...TLS_EHLO, 'C: AUTH LOGIN', 'S: 334 VXNlcm5hbWU6', 'C: dXNlcg==', 'S: 501 5.5.2 bad'].join('\n')).ids).not.toContain('auth-cancelled');
   });
 });
+
+describe('Coach: the space after FROM: that old recipes type', () => {
+  it('says once that SMTP\'s grammar has none and a strict server refuses it; nothing without it', () => {
+    const { hints, ids } = coachDialog(['S: 220 mx.example.org ESMTP', 'C: HELO trainee.example.org', 'S: 250 mx.example.org', 'C: MAIL FROM: <trainee@example.org>', 'S: 250 2.1.0 Ok', 'C: RCPT TO: <alice@example.org>', 'S: 250 2.1.5 Ok'].join('\n'));
+    expect(ids.filter((id) => id === 'path-space')).toHaveLength(1);
+    expect(hints.find((h) => h.id === 'path-space')?.text).toContain('(Postfix with strict_rfc821_envelopes = yes: "501 5.1.7 Bad sender address syntax")');
+    const rcptFirst = coachDialog(['S: 220 mx.example.org ESMTP', 'C: HELO trainee.example.org', 'S: 250 mx.example.org', 'C: MAIL FROM:<trainee@example.org>', 'S: 250 2.1.0 Ok', 'C: RCPT TO:  <alice@example.org>'].join('\n'));
+    expect(rcptFirst.hints.find((h) => h.id === 'path-space')?.text).toContain('"501 5.1.3 Bad recipient address syntax"');
+    expect(coachDialog(['S: 220 mx.example.org ESMTP', 'C: HELO trainee.example.org', 'S: 250 mx.example.org', 'C: MAIL FROM:<trainee@example.org>'].join('\n')).ids).not.toContain('path-space');
+  });
+});
