@@ -6,11 +6,13 @@
  * else is ever written, and nothing at all before the greeting is whole (smtp-probe.ts).
  */
 import type net from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { ERROR_CODES, type IpFamily, type PortOutcome, type PortsMessage, type ProbePort } from '../shared/protocol/messages.js';
 import { dial } from './dial.js';
 import type { BridgeError } from './net-errors.js';
 import { clip, closeProbe, firstAddress, greetAndEhlo, ReplyReader, type Greeted } from './smtp-probe.js';
+import { checkPort, lookupOnce, resolveTargets, TargetRefused, type TargetPolicy } from './target-policy.js';
 
 /** How long each port may take to take the connection (and for implicit TLS, the handshake), in ms. */
 export const PROBE_CONNECT_MS = 5000;
@@ -28,6 +30,20 @@ export interface ProbeDeps {
   resolve: (host: string, port: number, family?: IpFamily) => Promise<string[]>;
   connectMs?: number;
   greetingMs?: number;
+}
+
+/**
+ * What a probe dials with: each port as a connection to it would be (allowed ports only, the target checked for
+ * each), all from one DNS answer; the bridge's connect timeout bounds each wait too (a test's short one keeps a
+ * silent port short).
+ */
+export function probeDepsFor(policy: TargetPolicy, lookup: LookupFunction, connectTimeoutMs: number): ProbeDeps {
+  const once = lookupOnce(lookup);
+  const resolve = (h: string, port: number, f?: IpFamily): Promise<string[]> => {
+    const refusal = checkPort(port, policy);
+    return refusal !== null ? Promise.reject(new TargetRefused(refusal)) : resolveTargets(h, port, policy, once, f);
+  };
+  return { resolve, connectMs: Math.min(connectTimeoutMs, PROBE_CONNECT_MS), greetingMs: Math.min(connectTimeoutMs, PROBE_GREETING_MS) };
 }
 
 type Answer = PortsMessage['answer'];

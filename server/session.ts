@@ -18,7 +18,6 @@ import net, { type LookupFunction, type Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { decodeClientMessage, decodeConnectQuery } from '../shared/protocol/decode.js';
 import { encodeRx, encodeServerMessage } from '../shared/protocol/encode.js';
-import { MAX_STORED_CHARS, MAX_STORED_RECIPIENTS } from '../shared/protocol/app-limits.js';
 import {
   ERROR_CODES,
   exhaustive,
@@ -29,7 +28,6 @@ import {
   type IpFamily,
   type PracticeInfo,
   type ServerMessage,
-  type StoredReport,
 } from '../shared/protocol/messages.js';
 import { DisposableStore } from './disposable.js';
 import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
@@ -38,8 +36,9 @@ import type { DnsBudget, DnsResolver } from './dns-lookup.js';
 import type { ReceivedMessage, StoredMessages } from './practice/practice-server.js';
 import { DnsDesk, type DnsDeskDeps } from './dns-desk.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
-import { allowedPorts, checkPort, lookupOnce, resolveTargets, TargetRefused, type TargetPolicy } from './target-policy.js';
-import { probePorts, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
+import { allowedPorts, checkPort, resolveTargets, type TargetPolicy } from './target-policy.js';
+import { probeDepsFor, probePorts, type ProbeDeps } from './port-probe.js';
+import { storedMessageOf } from './practice/stored-message.js';
 import { probeTlsVersions } from './tls-versions-probe.js';
 import { keptProgress, type Progress, type Seat } from './class-view.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
@@ -426,18 +425,8 @@ export class Session {
     }
   }
 
-  /**
-   * What a probe dials with: each port as a connection to it would be (allowed ports only, the target checked for
-   * each), all from one DNS answer; the bridge's connect timeout bounds each wait too (a test's short one keeps a
-   * silent port short).
-   */
   private probeDeps(): ProbeDeps {
-    const lookup = lookupOnce(this.opts.lookup);
-    const resolve = (h: string, port: number, f?: IpFamily): Promise<string[]> => {
-      const refusal = checkPort(port, this.opts.policy);
-      return refusal !== null ? Promise.reject(new TargetRefused(refusal)) : resolveTargets(h, port, this.opts.policy, lookup, f);
-    };
-    return { resolve, connectMs: Math.min(this.opts.connectTimeoutMs, PROBE_CONNECT_MS), greetingMs: Math.min(this.opts.connectTimeoutMs, PROBE_GREETING_MS) };
+    return probeDepsFor(this.opts.policy, this.opts.lookup, this.opts.connectTimeoutMs);
   }
 
   /** The session's DNS lookups, made at the first (dns-desk.ts). */
@@ -514,24 +503,7 @@ export class Session {
     this.unwatchStored = null;
     if (practice === null || stored === undefined || address !== practice.host) return;
     if (port !== practice.port && port !== practice.lmtpPort && port !== practice.tlsPort) return;
-    this.onStored ??= (m) => {
-      const cut = m.raw.length > MAX_STORED_CHARS;
-      const to = m.to.slice(0, MAX_STORED_RECIPIENTS);
-      const stored = { type: 'stored' as const, n: m.n, from: m.from, to, recipients: m.to.length, text: cut ? m.raw.slice(0, MAX_STORED_CHARS) : m.raw, cut };
-      if (m.reports === undefined) return this.send(stored);
-      const reports = m.reports.map((r): StoredReport => {
-        const text = r.message?.raw ?? '';
-        const report: StoredReport = {
-          action: r.action,
-          recipients: r.recipients.slice(0, MAX_STORED_RECIPIENTS),
-          n: r.message?.n ?? null,
-          text: text.slice(0, MAX_STORED_CHARS),
-          cut: text.length > MAX_STORED_CHARS,
-        };
-        return r.unsent === undefined ? report : { ...report, unsent: r.unsent };
-      });
-      this.send({ ...stored, reports });
-    };
+    this.onStored ??= (m) => this.send(storedMessageOf(m));
     this.practiceClient ??= `browser session ${++practiceClients}`;
     this.unwatchStored = stored.watch(localPort, this.onStored, this.practiceClient);
   }
