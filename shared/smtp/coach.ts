@@ -5,8 +5,9 @@
  * an AUTH challenge says in plain text, that a line went ahead of a reply where pipelining does not allow it
  * (RFC 2920), that a message lacks the From: and Date: it must have (RFC 5322), that text beyond ASCII needs
  * SMTPUTF8 or 8BITMIME, that VRFY and EXPN answering lets anyone harvest addresses, that a greeting of asterisks
- * is a firewall's doing, which command a refused one was meant to be ("RCTP": RCPT), and that lines typed as a
- * message after a refused DATA (or with none) reach the server as commands.
+ * is a firewall's doing, which command a refused one was meant to be ("RCTP": RCPT), that lines typed as a message
+ * after a refused DATA (or with none) reach the server as commands and a QUIT typed inside a message is its text,
+ * what is wrong with an answer to AUTH (never quoting it), and that the space after "FROM:" is not SMTP's.
  *
  * Pure: it reads the session model's exchanges and states. Hints that teach a general lesson are given once per
  * coach (one per browser session), so an expert is not nagged.
@@ -194,6 +195,7 @@ export class Coach {
     const code = ex.reply.code;
     const verb = ex.command?.verb ?? '';
     if (ex.kind === 'command') this.followDataRefusal(verb, code, ex.reply.cls);
+    else if (ex.kind === 'greeting') this.dataRefused = null; // a new connection: the coach outlives each
     if (code === 503 || (verb === 'DATA' && ex.reply.cls === 5 && ex.before.recipients.length === 0)) {
       const h = sequenceHint(ex.command, ex.before);
       if (h !== null) hints.push(h);

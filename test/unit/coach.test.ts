@@ -11,9 +11,10 @@ import { loadDialogs, parseDialog } from '../helpers/fixtures.js';
 import { replay } from '../helpers/replay.js';
 
 /** Plays a script of `C:`/`S:` lines through the model and a coach, collecting every hint id. */
-/** `tls`: connected with TLS from the first byte (implicit TLS, port 465). */
+/** `tls`: connected with TLS from the first byte (implicit TLS, port 465). A `-- CONNECT` note is a new connection (a
+ *  new model, as the page makes one; the same coach). */
 function coachDialog(script: string, tls = false): { ids: string[]; hints: Hint[]; exchanges: Exchange[]; model: SessionModel; coach: Coach } {
-  const model = new SessionModel();
+  let model = new SessionModel();
   const coach = new Coach();
   const parser = new ReplyParser();
   const hints: Hint[] = [];
@@ -33,6 +34,9 @@ function coachDialog(script: string, tls = false): { ids: string[]; hints: Hint[
       }
     } else if (step.text.startsWith('TLS')) {
       model.tlsEstablished();
+    } else if (step.text === 'CONNECT') {
+      model = new SessionModel();
+      model.connected(tls);
     }
   }
   return { ids: hints.map((h) => h.id), hints, exchanges, model, coach };
@@ -638,6 +642,9 @@ describe('Coach: a line the server does not know as a command', () => {
     expect(ids.filter((id) => id === 'data-refused-text' || id === 'unknown-verb-near')).toEqual(['unknown-verb-near', 'data-refused-text']);
     expect(hints.find((h) => h.id === 'data-refused-text')?.text).toMatch(/^DATA was refused \(554\), so no message is open: the server reads each line typed for the message as a command/);
     for (const id of ['unknown-verb', 'empty-line', 'dot-outside-data', 'text-before-data']) expect(ids).not.toContain(id);
+    // The coach outlives the connection: on the next one, a line like a header field is said as such again.
+    const next = [...lines, 'C: QUIT', 'S: 221 2.0.0 Bye', '-- CONNECT', 'S: 220 mx.example.org ESMTP', 'C: Subject: hello', UNKNOWN];
+    expect(coachDialog(next.join('\n')).ids.filter((id) => id === 'data-refused-text' || id === 'text-before-data')).toEqual(['data-refused-text', 'text-before-data']);
   });
 
   it('starts over once a transaction does: message text with no DATA at all is said so, as are an empty line and a lone dot', () => {
