@@ -1,7 +1,8 @@
 /**
- * The coach's hints that come from one exchange alone, without the coach's memory of the session: why a command came
- * out of order (a 503), what an AUTH challenge says, and what a line sent ahead of a reply risks (RFC 2920). Pure;
- * coach.ts gives them.
+ * The coach's hints that come from one line or one exchange alone, without the coach's memory of the session: why a
+ * command came out of order (a 503), what an AUTH challenge says and what is wrong with an answer to it, what a line
+ * sent ahead of a reply risks (RFC 2920), a command typed inside a message, the space after "FROM:", Postfix hanging
+ * up on a header field. Pure; coach.ts decides when to give them.
  */
 import { base64Bytes, fromBase64 } from './base64.js';
 import type { Command } from './command.js';
@@ -122,5 +123,80 @@ export function authAnswerHint(answer: string, mechanism: string): Hint | null {
     'auth-plain-format',
     `AUTH PLAIN wants the base64 of the user name and the password, each after a NUL byte ("\\0user\\0password"); this answer decodes to ${nuls === 0 ? 'no NUL byte' : `${nuls} NUL byte${nuls === 1 ? '' : 's'}`}, and the server refuses it (501 or 535). /base64 \\0user\\0password gives it.`,
     'RFC 4616 §2',
+  );
+}
+
+/** A command typed inside a message, as if the server were listening for one (it only waits for the final "."). */
+const COMMAND_IN_MESSAGE = /^(QUIT|RSET|DATA|NOOP)\s*$|^(MAIL FROM|RCPT TO):|^(EHLO|HELO) \S/i;
+
+/** A line of message text (after DATA's 354) that is a command typed as if the server listened for one, or null. */
+export function commandInMessageHint(line: string): Hint | null {
+  const command = COMMAND_IN_MESSAGE.exec(line);
+  if (command === null) return null;
+  const verb = (command[1] ?? command[2] ?? command[3] ?? '').toUpperCase();
+  return hint(
+    'command-in-message',
+    `You are inside the message (DATA got its 354): "${showControls(line.slice(0, 40))}" goes into it as text, and the server answers nothing until the line with only "." that ends the message. Type "." first, then ${verb}; to abandon the message instead, press Disconnect: servers drop a message whose end never came.`,
+    'RFC 5321 §4.1.1.4',
+  );
+}
+
+/** A space after MAIL's "FROM:" or RCPT's "TO:" (as the seed's recipe types it): none in SMTP's grammar. */
+export function pathSpaceHint(verb: string): Hint {
+  const word = verb === 'MAIL' ? 'FROM' : 'TO';
+  const refusal = verb === 'MAIL' ? '501 5.1.7 Bad sender address syntax' : '501 5.1.3 Bad recipient address syntax';
+  return hint(
+    'path-space',
+    `SMTP's grammar has no space after "${word}:" (${verb} ${word}:<user@example.org>). Many servers take it anyway, as old how-tos type it, but a strict one refuses it (Postfix with strict_rfc821_envelopes = yes: "${refusal}"). Leave it out.`,
+    'RFC 5321 §4.1.2; postconf(5) strict_rfc821_envelopes',
+  );
+}
+
+/**
+ * Postfix hung up on a "non-SMTP command" (smtpd.c: a line that looks like a header field, `header`, or one
+ * smtpd_forbid_cmds lists: CONNECT, GET, POST…); `dataRefused`: the code DATA was refused with, if it was.
+ */
+export function hangupHint(header: boolean, dataRefused: number | null): Hint {
+  const why = header
+    ? dataRefused !== null
+      ? `DATA had been refused (${dataRefused}), so no message was open: type the message only after DATA's 354.`
+      : "No message was open: header fields go after DATA's 354."
+    : 'Type SMTP commands only.';
+  return hint(
+    'header-hangup',
+    `The server hung up: Postfix takes a line that looks like a message's header field ("Subject: …") or a web request (GET, POST, CONNECT) for a client that does not speak SMTP, logs "non-SMTP command" and closes ("221 2.7.0 Error: I can break rules, too. Goodbye."). ${why} Connect again.`,
+    'Postfix smtpd.c (is_header, smtpd_forbid_cmds); RFC 5321 §4.1.1.4',
+  );
+}
+
+/** A command the server did not know, one slip from `near` (nearVerbs). */
+export function nearVerbHint(verb: string, near: readonly string[]): Hint {
+  return hint('unknown-verb-near', `The server does not know "${verb}": did you mean ${near.join(' or ')}? Press Tab for the commands that fit now.`, 'RFC 5321 §4.2.4');
+}
+
+/** The first line typed for a message after DATA was refused with `code`: it went as a command. */
+export function dataRefusedHint(code: number): Hint {
+  return hint(
+    'data-refused-text',
+    `DATA was refused (${code}), so no message is open: the server reads each line typed for the message as a command, and refuses it (a line that happened to be RSET or QUIT it would carry out; Postfix hangs up at a header field). Start the transaction again, MAIL FROM, a RCPT TO that gets 250 and DATA, and type the message after the 354.`,
+    'RFC 5321 §4.1.1.4',
+  );
+}
+
+/** A line's first word that is a header field's name and its colon ("SUBJECT:", upper-cased as a verb is). */
+export const HEADER_NAME = /^[A-Z][A-Z0-9-]*:$/;
+
+/** A line of a message the server refused as a command, no message being open (its verb, upper case), or null. */
+export function textAsCommandHint(verb: string): Hint | null {
+  if (verb === '') {
+    return hint('empty-line', "An empty line is not a command, so the server refuses it. In a message, after DATA's 354, the empty line ends the header fields and begins the body.", 'RFC 5321 §4.1.1.4; RFC 5322 §2.1');
+  }
+  if (verb === '.') return hint('dot-outside-data', 'A lone "." ends a message only after DATA\'s 354; no message was open, so the server read it as a command.', 'RFC 5321 §4.1.1.4');
+  if (!HEADER_NAME.test(verb)) return null;
+  const name = verb.charAt(0) + verb.slice(1).toLowerCase();
+  return hint(
+    'text-before-data',
+    `"${showControls(name.slice(0, 40))}" begins a header field of a message, which goes after DATA's 354 (after MAIL FROM, a RCPT TO that got 250, and DATA); before it, the server reads each line as a command.`,
+    'RFC 5321 §4.1.1.4; RFC 5322 §2.1',
   );
 }

@@ -13,7 +13,21 @@
  * coach (one per browser session), so an expert is not nagged.
  */
 import { afterOctets, parseCommand, utf8Octets, type Command } from './command.js';
-import { authAnswerHint, challengeHint, hint, pipelineHint, sequenceHint, type Hint } from './coach-hints.js';
+import {
+  authAnswerHint,
+  challengeHint,
+  commandInMessageHint,
+  dataRefusedHint,
+  hangupHint,
+  HEADER_NAME,
+  hint,
+  nearVerbHint,
+  pathSpaceHint,
+  pipelineHint,
+  sequenceHint,
+  textAsCommandHint,
+  type Hint,
+} from './coach-hints.js';
 import { showControls } from './escape.js';
 import { paramInfo } from './params.js';
 import { endsMessage, type Exchange, type SentKind, type SessionState } from './session.js';
@@ -23,12 +37,6 @@ export type { Hint } from './coach-hints.js';
 
 /** A header field's name and colon at the start of a line (RFC 5322 §2.2: printable characters but ":"). */
 const HEADER_FIELD = /^([\x21-\x39\x3b-\x7e]+):/;
-
-/** A line's first word that is a header field's name and its colon ("SUBJECT:", upper-cased as a verb is). */
-const HEADER_NAME = /^[A-Z][A-Z0-9-]*:$/;
-
-/** A command typed inside a message, as if the server were listening for one (it only waits for the final "."). */
-const COMMAND_IN_MESSAGE = /^(QUIT|RSET|DATA|NOOP)\s*$|^(MAIL FROM|RCPT TO):|^(EHLO|HELO) \S/i;
 
 /** Postfix's words as it hangs up on a "non-SMTP command" (a header field, or a line smtpd_forbid_cmds lists). */
 const BREAK_RULES = /\bI can break rules, too\b/i;
@@ -101,16 +109,7 @@ export class Coach {
           'RFC 6152 §3; RFC 6532 §3',
         );
       }
-      const command = COMMAND_IN_MESSAGE.exec(line);
-      if (command !== null) {
-        const verb = (command[1] ?? command[2] ?? command[3] ?? '').toUpperCase();
-        this.once(
-          hints,
-          'command-in-message',
-          `You are inside the message (DATA got its 354): "${showControls(line.slice(0, 40))}" goes into it as text, and the server answers nothing until the line with only "." that ends the message. Type "." first, then ${verb}; to abandon the message instead, press Disconnect: servers drop a message whose end never came.`,
-          'RFC 5321 §4.1.1.4',
-        );
-      }
+      this.onceOf(hints, commandInMessageHint(line));
       if (line.startsWith('.')) {
         hints.push(hint('dot-stuffing', 'This line starts with ".": the server removes that first dot (dot-stuffing). To send a line that starts with ".", type "..".', 'RFC 5321 §4.5.2'));
       } else if (state.dataLines === 0 && line !== '' && !HEADER_FIELD.test(line)) {
@@ -177,14 +176,7 @@ export class Coach {
       hints.push(hint('path-brackets', `Put the address in angle brackets: ${cmd.verb} ${word}:<user@example.org>.`, 'RFC 5321 §4.1.2'));
     } else if ((cmd.verb === 'MAIL' || cmd.verb === 'RCPT') && /^(?:FROM|TO):\s+</i.test(cmd.arg)) {
       // The seed's recipe says "a space exists between from: and the email address": SMTP's grammar has none.
-      const word = cmd.verb === 'MAIL' ? 'FROM' : 'TO';
-      const refusal = cmd.verb === 'MAIL' ? '501 5.1.7 Bad sender address syntax' : '501 5.1.3 Bad recipient address syntax';
-      this.once(
-        hints,
-        'path-space',
-        `SMTP's grammar has no space after "${word}:" (${cmd.verb} ${word}:<user@example.org>). Many servers take it anyway, as old how-tos type it, but a strict one refuses it (Postfix with strict_rfc821_envelopes = yes: "${refusal}"). Leave it out.`,
-        'RFC 5321 §4.1.2; postconf(5) strict_rfc821_envelopes',
-      );
+      this.onceOf(hints, pathSpaceHint(cmd.verb));
     }
     return hints;
   }
@@ -259,20 +251,7 @@ export class Coach {
       const h = this.unknownCommandHint(verb);
       if (h !== null) hints.push(h);
     } else if (code === 221 && ex.kind === 'command' && verb !== 'QUIT' && BREAK_RULES.test(ex.reply.lines[0]?.text ?? '')) {
-      // Postfix's smtpd: a line that looks like a header field, or one smtpd_forbid_cmds lists (CONNECT, GET, POST…).
-      const header = HEADER_NAME.test(verb);
-      const why = header
-        ? this.dataRefused !== null
-          ? `DATA had been refused (${this.dataRefused}), so no message was open: type the message only after DATA's 354.`
-          : "No message was open: header fields go after DATA's 354."
-        : 'Type SMTP commands only.';
-      hints.push(
-        hint(
-          'header-hangup',
-          `The server hung up: Postfix takes a line that looks like a message's header field ("Subject: …") or a web request (GET, POST, CONNECT) for a client that does not speak SMTP, logs "non-SMTP command" and closes ("221 2.7.0 Error: I can break rules, too. Goodbye."). ${why} Connect again.`,
-          'Postfix smtpd.c (is_header, smtpd_forbid_cmds); RFC 5321 §4.1.1.4',
-        ),
-      );
+      hints.push(hangupHint(HEADER_NAME.test(verb), this.dataRefused));
     }
     if (code === 421) {
       // A server that counted too many of something (errors, connections) says what in its words: no guessing here.
@@ -346,39 +325,26 @@ export class Coach {
    * message text with no message open (after a refused DATA, or none); null when that was said already.
    */
   private unknownCommandHint(verb: string): Hint | null {
-    const near = nearVerbs(verb);
-    const meant = near.length === 0 ? null : hint('unknown-verb-near', `The server does not know "${verb}": did you mean ${near.join(' or ')}? Press Tab for the commands that fit now.`, 'RFC 5321 §4.2.4');
     // A slip first: a command mistyped after a refused DATA is a command, not the message's text.
-    if (meant !== null) return meant;
+    const near = nearVerbs(verb);
+    if (near.length > 0) return nearVerbHint(verb, near);
     if (this.dataRefused !== null) {
       if (this.dataRefusedSaid) return null;
       this.dataRefusedSaid = true;
-      return hint(
-        'data-refused-text',
-        `DATA was refused (${this.dataRefused}), so no message is open: the server reads each line typed for the message as a command, and refuses it (a line that happened to be RSET or QUIT it would carry out; Postfix hangs up at a header field). Start the transaction again, MAIL FROM, a RCPT TO that gets 250 and DATA, and type the message after the 354.`,
-        'RFC 5321 §4.1.1.4',
-      );
+      return dataRefusedHint(this.dataRefused);
     }
-    if (verb === '') {
-      return this.onceHint('empty-line', 'An empty line is not a command, so the server refuses it. In a message, after DATA\'s 354, the empty line ends the header fields and begins the body.', 'RFC 5321 §4.1.1.4; RFC 5322 §2.1');
-    }
-    if (verb === '.') return hint('dot-outside-data', 'A lone "." ends a message only after DATA\'s 354; no message was open, so the server read it as a command.', 'RFC 5321 §4.1.1.4');
-    if (HEADER_NAME.test(verb)) {
-      const name = verb.charAt(0) + verb.slice(1).toLowerCase();
-      return this.onceHint(
-        'text-before-data',
-        `"${showControls(name.slice(0, 40))}" begins a header field of a message, which goes after DATA's 354 (after MAIL FROM, a RCPT TO that got 250, and DATA); before it, the server reads each line as a command.`,
-        'RFC 5321 §4.1.1.4; RFC 5322 §2.1',
-      );
-    }
-    return hint('unknown-verb', `The server does not know "${verb}". Press Tab for the commands that fit now, or type /help.`, 'RFC 5321 §4.2.4');
+    const h = textAsCommandHint(verb);
+    // Each general lesson once; the lone "." each time (rare), a line like no command the generic word.
+    if (h !== null && h.id !== 'dot-outside-data' && this.shown.has(h.id)) return null;
+    if (h !== null) this.shown.add(h.id);
+    return h ?? hint('unknown-verb', `The server does not know "${verb}". Press Tab for the commands that fit now, or type /help.`, 'RFC 5321 §4.2.4');
   }
 
-  /** A hint given once per coach (a general lesson), or null after that. */
-  private onceHint(id: string, text: string, source: string): Hint | null {
-    if (this.shown.has(id)) return null;
-    this.shown.add(id);
-    return hint(id, text, source);
+  /** `h`, if it was not given before (a general lesson, once per coach). */
+  private onceOf(hints: Hint[], h: Hint | null): void {
+    if (h === null || this.shown.has(h.id)) return;
+    this.shown.add(h.id);
+    hints.push(h);
   }
 
   private once(hints: Hint[], id: string, text: string, source: string): void {
