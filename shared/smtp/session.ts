@@ -314,8 +314,9 @@ export class SessionModel {
     }
     const errorsBefore = this.errorCount;
     if (reply.cls >= 4) this.errorCount++;
-    // 421 may come at any time: the server is closing the channel (RFC 5321 §3.8).
-    if (reply.code === 421) this.s = { ...this.s, phase: 'closed' };
+    // 421 may come at any time: the server is closing the channel (RFC 5321 §3.8); so is a 221 (§4.2.2), to QUIT or
+    // to a line the server hangs up on (Postfix's "I can break rules, too").
+    if (reply.code === 421 || (reply.code === 221 && kind !== 'greeting')) this.s = { ...this.s, phase: 'closed' };
     const waitedMs = at !== null && from !== null ? Math.max(0, at - from) : null;
     const spreadMs = at !== null && firstAt !== null ? Math.max(0, at - firstAt) : null;
     const ex: Exchange = { kind, command, reply, before, after: this.s, waitedMs, spreadMs, errorsBefore };

@@ -163,6 +163,15 @@ describe('SessionModel details', () => {
     m.received(reply('421 4.4.2 timeout\r\n'));
     expect(m.state.phase).toBe('closed');
   });
+
+  it('closes on a 221 to any line, as Postfix says it to a header field sent as a command', () => {
+    const m = new SessionModel();
+    m.connected();
+    m.received(reply('220 x\r\n'));
+    m.sent('Subject: hello');
+    m.received(reply('221 2.7.0 Error: I can break rules, too. Goodbye.\r\n'));
+    expect(m.state.phase).toBe('closed');
+  });
 });
 
 /** The bridge's view: a model plus a real parser; `rx` feeds server text, `tx` records sent lines. */
