@@ -8,6 +8,7 @@ import { base64Bytes, fromBase64 } from './base64.js';
 import type { Command } from './command.js';
 import { showControls } from './escape.js';
 import type { SessionState } from './session.js';
+import { nearVerbs } from './verbs.js';
 
 export interface Hint {
   /** Stable id: tests and "show once" use it. */
@@ -169,8 +170,21 @@ export function hangupHint(header: boolean, dataRefused: number | null): Hint {
   );
 }
 
-/** A command the server did not know, one slip from `near` (nearVerbs). */
-export function nearVerbHint(verb: string, near: readonly string[]): Hint {
+/** MAIL or RCPT run into its FROM: or TO: ("MAILFROM:<…>"), upper case as a verb is. */
+const JOINED = /^(MAIL)(FROM):|^(RCPT)(TO):/;
+
+/**
+ * A command the server did not know (its verb, upper case) that a slip made of a real one: a letter wrong, missing,
+ * extra or two swapped (nearVerbs: "RCTP" is RCPT), or the space before FROM: or TO: left out; null otherwise.
+ */
+export function slipHint(verb: string): Hint | null {
+  const joined = JOINED.exec(verb);
+  if (joined !== null) {
+    const [command, word] = joined[1] !== undefined ? [joined[1], joined[2]] : [joined[3], joined[4]];
+    return hint('unknown-verb-near', `The server does not know "${command}${word}:": ${command} and ${word}: are two words, ${command} ${word}:<user@example.org>.`, 'RFC 5321 §4.1.2');
+  }
+  const near = nearVerbs(verb);
+  if (near.length === 0) return null;
   return hint('unknown-verb-near', `The server does not know "${verb}": did you mean ${near.join(' or ')}? Press Tab for the commands that fit now.`, 'RFC 5321 §4.2.4');
 }
 

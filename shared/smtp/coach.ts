@@ -21,17 +21,17 @@ import {
   hangupHint,
   HEADER_NAME,
   hint,
-  nearVerbHint,
   pathSpaceHint,
   pipelineHint,
   sequenceHint,
+  slipHint,
   textAsCommandHint,
   type Hint,
 } from './coach-hints.js';
 import { showControls } from './escape.js';
 import { paramInfo } from './params.js';
 import { endsMessage, type Exchange, type SentKind, type SessionState } from './session.js';
-import { nearVerbs, VERB_INFO } from './verbs.js';
+import { VERB_INFO } from './verbs.js';
 
 export type { Hint } from './coach-hints.js';
 
@@ -326,8 +326,8 @@ export class Coach {
    */
   private unknownCommandHint(verb: string): Hint | null {
     // A slip first: a command mistyped after a refused DATA is a command, not the message's text.
-    const near = nearVerbs(verb);
-    if (near.length > 0) return nearVerbHint(verb, near);
+    const slip = slipHint(verb);
+    if (slip !== null) return slip;
     if (this.dataRefused !== null) {
       if (this.dataRefusedSaid) return null;
       this.dataRefusedSaid = true;

@@ -626,6 +626,14 @@ describe('Coach: a line the server does not know as a command', () => {
   const GREETED = ['S: 220 mx.example.org ESMTP', 'C: EHLO me.example.org', 'S: 250 mx.example.org'];
   const UNKNOWN = 'S: 500 5.5.2 Error: command not recognized';
 
+  it('says that MAIL and FROM: are two words when the space between them was left out', () => {
+    const { hints } = coachDialog([...GREETED, 'C: MAILFROM:<bob@example.org>', UNKNOWN, 'C: rcptto:<alice@example.org>', UNKNOWN].join('\n'));
+    expect(hints.filter((h) => h.id === 'unknown-verb-near').map((h) => h.text)).toEqual([
+      'The server does not know "MAILFROM:": MAIL and FROM: are two words, MAIL FROM:<user@example.org>.',
+      'The server does not know "RCPTTO:": RCPT and TO: are two words, RCPT TO:<user@example.org>.',
+    ]);
+  });
+
   it('says which command a slip was meant to be, for 500 and for older Postfix\'s 502', () => {
     const { hints } = coachDialog([...GREETED, 'C: RCTP TO:<alice@example.org>', UNKNOWN, 'C: qiut', 'S: 502 5.5.2 Error: command not recognized'].join('\n'));
     expect(hints.filter((h) => h.id === 'unknown-verb-near').map((h) => h.text)).toEqual([
