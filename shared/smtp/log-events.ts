@@ -133,6 +133,13 @@ export const LOG_EVENTS: readonly LogEvent[] = [
       `Postfix hung up on ${m[2]} after ${m[1]}: smtpd_hard_error_limit (20) errors, after slowing it down from smtpd_soft_error_limit (10) on: a spambot guessing addresses, or a client in a loop (postconf(5))`,
   },
   {
+    // smtpd.c: a command that looks like a header field, or one smtpd_forbid_cmds lists, answered "221 2.7.0 Error: I
+    // can break rules, too. Goodbye." before the hang-up.
+    pattern: /^warning: non-SMTP command from (\S+): (.*)$/,
+    explain: (m) =>
+      `${m[1]} sent "${m[2]}", a message's header field or a web request where a command goes: Postfix answered "221 2.7.0 Error: I can break rules, too. Goodbye." and hung up. A browser or a proxy pointed at port 25, or a client that typed its message with no DATA accepted (smtpd(8); postconf(5) smtpd_forbid_cmds)`,
+  },
+  {
     pattern: /^improper command pipelining after (\S+) from (\S+): (.*)$/,
     explain: (m) =>
       `${m[2]} sent "${m[3]}" before the reply to ${m[1]}: talking out of turn (PIPELINING allows it only inside a group, never after ${m[1] === 'CONNECT' ? 'connecting' : m[1]} when it must end one; RFC 2920 §3.1), as spambots and SMTP smuggling do (postconf(5) smtpd_forbid_unauth_pipelining)`,

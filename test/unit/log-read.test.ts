@@ -203,11 +203,12 @@ describe('readMailLog', () => {
         at('postscreen', 'PREGREET 11 after 0.15 from [203.0.113.9]:51234: EHLO x\\r\\n'),
         at('postscreen', 'DNSBL rank 3 for [203.0.113.9]:51234'),
         at('smtpd', 'SSL_accept error from unknown[203.0.113.9]: -1'),
+        at('smtpd', 'warning: non-SMTP command from unknown[203.0.113.9]: Subject: hello'),
       ].join('\n'),
     );
     expect(replies(steps)).toEqual([]);
     const said = notes(steps);
-    expect(said).toHaveLength(9); // the repeated line once
+    expect(said).toHaveLength(10); // the repeated line once
     expect(said[0]).toBe(
       'smtpd: unknown[203.0.113.9] left; what it sent, as accepted/sent: 1 EHLO; 1 MAIL; 1 RCPT, 0 accepted; 1 DATA, 0 accepted; 1 QUIT. A count with fewer accepted than sent is where it was refused (Postfix 3.0 and later, smtpd(8))',
     );
@@ -219,6 +220,7 @@ describe('readMailLog', () => {
     expect(said[6]).toMatch(/^postscreen: \[203\.0\.113\.9\]:51234 talked 0\.15 s after connecting/);
     expect(said[7]).toContain('/dnsbl 203.0.113.9 asks the lists');
     expect(said[8]).toMatch(/^smtpd: a TLS handshake with unknown\[203\.0\.113\.9\] failed/);
+    expect(said[9]).toMatch(/^smtpd: unknown\[203\.0\.113\.9\] sent "Subject: hello", a message's header field or a web request where a command goes: Postfix answered "221 2\.7\.0 Error: I can break rules, too\. Goodbye\." and hung up/);
   });
 });
 
