@@ -155,21 +155,16 @@ describe('SessionModel details', () => {
     expect(m.state.phase).toBe('mail');
   });
 
-  it('closes on 421 at any time', () => {
+  // A 421 at any time; a 221 to any line, as Postfix says it to a header field sent as a command.
+  it.each([
+    ['NOOP', '421 4.4.2 timeout'],
+    ['Subject: hello', '221 2.7.0 Error: I can break rules, too. Goodbye.'],
+  ])('closes on the reply to %s: %s', (line, closing) => {
     const m = new SessionModel();
     m.connected();
     m.received(reply('220 x\r\n'));
-    m.sent('NOOP');
-    m.received(reply('421 4.4.2 timeout\r\n'));
-    expect(m.state.phase).toBe('closed');
-  });
-
-  it('closes on a 221 to any line, as Postfix says it to a header field sent as a command', () => {
-    const m = new SessionModel();
-    m.connected();
-    m.received(reply('220 x\r\n'));
-    m.sent('Subject: hello');
-    m.received(reply('221 2.7.0 Error: I can break rules, too. Goodbye.\r\n'));
+    m.sent(line);
+    m.received(reply(`${closing}\r\n`));
     expect(m.state.phase).toBe('closed');
   });
 });
