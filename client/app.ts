@@ -143,7 +143,7 @@ export function startApp(boot: BootHandOver): void {
   const statusRow = document.createElement('div');
   statusRow.className = 'status-row';
   statusRow.append(status.element, switches);
-  required('#status-slot', HTMLElement).append(statusRow, hint.element, desk.callBar.element, lessonBar.element);
+  required('#status-slot', HTMLElement).append(statusRow, hint.element, desk.sayBar.element, desk.callBar.element, lessonBar.element);
   required('#log-slot', HTMLElement).append(log.element);
 
   /** The SMTP dialog as the page follows it, one connection at a time (session-view.ts). */
@@ -549,6 +549,8 @@ export function startApp(boot: BootHandOver): void {
       }
       case 'call':
         return desk.onCall(m, at);
+      case 'say':
+        return desk.onSay(m, at);
       case 'hand':
         return desk.handLowered();
       default:

@@ -2,7 +2,8 @@
  * The instructor's class view (class.html): the trainee pages open on this heloterm, read from `/class/sessions` every
  * 2 seconds with the class key; "Ask the class" (`/class/call`): every page offers the lesson chosen above its
  * terminal, pages opened later too, until another is asked for or the call is withdrawn; and a trainee's hand raised,
- * lowered once helped (`/class/hand`). The key comes in the address heloterm printed at start
+ * lowered once helped (`/class/hand`); "Say to the class" (`/class/say`): a note every page shows above its terminal and
+ * writes in it, pages opened later too, until another is said or it is taken back. The key comes in the address heloterm printed at start
  * (`class.html#key=…`): kept in this tab's sessionStorage and removed from the address bar, as the access token is
  * (access-token.ts); sent as a header, never in a URL. A trainee idle for minutes, or whose replies at a step were
  * several times not the one it wants, stands out. What the bridge answers is decoded before it is shown, and
@@ -11,7 +12,8 @@
 // Built apart from the terminal's page (vite.config.ts), so what both import is in each build, not shared.
 import './styles.css';
 import './class.css';
-import { CLASS_CALL_PATH, CLASS_HAND_PATH, CLASS_SESSIONS_PATH, decodeCallAnswer, decodeClassSnapshot, type CallRequest, type ClassSnapshot, type HandRequest, type Trainee } from '../shared/protocol/class.js';
+import { CLASS_CALL_PATH, CLASS_HAND_PATH, CLASS_SAY_PATH, CLASS_SESSIONS_PATH, decodeCallAnswer, decodeClassSnapshot, type CallAnswer, type CallRequest, type ClassSnapshot, type HandRequest, type SayRequest, type Trainee } from '../shared/protocol/class.js';
+import { isClassSay } from '../shared/protocol/app-limits.js';
 import { takeFromFragment } from './access-token.js';
 import { required } from './dom.js';
 import { classTally, formatTally } from './ui/class-tally.js';
@@ -131,28 +133,74 @@ async function lowerHand(key: string, seat: number): Promise<void> {
   await poll(key);
 }
 
+/**
+ * Posts `body` to `path` with the class key: the pages told, or why not (a sentence). A key refused says so in the
+ * status line and answers null.
+ */
+async function post(key: string, path: string, body: CallRequest | SayRequest): Promise<CallAnswer | string | null> {
+  try {
+    const res = await fetch(path, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store' });
+    const answer: unknown = await res.json().catch(() => null);
+    if (res.status === 401) {
+      say('This key does not open the class view: open the class view address heloterm printed at its last start.');
+      return null;
+    }
+    const answered = decodeCallAnswer(answer);
+    if (res.ok && answered !== null) return answered;
+    const error = typeof answer === 'object' && answer !== null && 'error' in answer && typeof answer.error === 'string' ? answer.error : `heloterm answered ${res.status}`;
+    return `${error.slice(0, 200)}.`;
+  } catch {
+    return 'heloterm cannot be reached (stopped, or restarting).';
+  }
+}
+
 /** Asks the class to start `lesson` (its id), or withdraws the call (null); then reads the class again. */
 async function ask(key: string, lesson: string | null): Promise<void> {
-  const now = required('#class-call-now', HTMLSpanElement);
-  const body: CallRequest = { lesson };
   notAsked = '';
-  try {
-    const res = await fetch(CLASS_CALL_PATH, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store' });
-    const answer: unknown = await res.json().catch(() => null);
-    if (res.status === 401) return say('This key does not open the class view: open the class view address heloterm printed at its last start.');
-    const answered = decodeCallAnswer(answer);
-    if (!res.ok || answered === null) {
-      const error = typeof answer === 'object' && answer !== null && 'error' in answer && typeof answer.error === 'string' ? answer.error : `heloterm answered ${res.status}`;
-      notAsked = now.textContent = `Not asked: ${error.slice(0, 200)}.`;
-      return;
-    }
-    const number = latest?.lessons.find((l) => l.id === lesson)?.number;
-    told = number === undefined ? null : { number, pages: answered.pages };
-  } catch {
-    notAsked = now.textContent = 'Not asked: heloterm cannot be reached (stopped, or restarting).';
+  const answered = await post(key, CLASS_CALL_PATH, { lesson });
+  if (answered === null) return;
+  if (typeof answered === 'string') {
+    notAsked = required('#class-call-now', HTMLSpanElement).textContent = `Not asked: ${answered}`;
     return;
   }
+  const number = latest?.lessons.find((l) => l.id === lesson)?.number;
+  told = number === undefined ? null : { number, pages: answered.pages };
   await poll(key);
+}
+
+/** The pages told by the last "Say", while that note stands; why the last Say or Take back was refused, until the next. */
+let toldSaid: { text: string; pages: number } | null = null;
+let notSaid = '';
+
+/** Says `text` to the class, or takes the note back (null); then reads the class again. */
+async function sayToClass(key: string, text: string | null): Promise<void> {
+  notSaid = '';
+  const input = required('#class-say-text', HTMLInputElement);
+  if (text !== null && !isClassSay(text)) {
+    notSaid = required('#class-say-now', HTMLSpanElement).textContent = 'Not said: a note is one line of text, with no control characters.';
+    return;
+  }
+  const answered = await post(key, CLASS_SAY_PATH, { text });
+  if (answered === null) return;
+  if (typeof answered === 'string') {
+    notSaid = required('#class-say-now', HTMLSpanElement).textContent = `Not said: ${answered}`;
+    return;
+  }
+  toldSaid = text === null ? null : { text: text.trim(), pages: answered.pages };
+  // Said: the field is free for the next note (the line beside it shows this one).
+  if (text !== null && input.value === text) input.value = '';
+  await poll(key);
+}
+
+/** The note row: the note said, if any, and since when. */
+function showSaid(snapshot: ClassSnapshot): void {
+  required('#class-say', HTMLFormElement).hidden = false;
+  const said = snapshot.said;
+  required('#class-say-clear', HTMLButtonElement).hidden = said === null;
+  if (said === null || toldSaid?.text !== said.text) toldSaid = null;
+  const pages = toldSaid === null ? '' : ` (${toldSaid.pages} page${toldSaid.pages === 1 ? '' : 's'} open then)`;
+  required('#class-say-now', HTMLSpanElement).textContent =
+    notSaid !== '' ? notSaid : said === null ? '' : `Said ${said.ageS < 60 ? 'just now' : `${duration(said.ageS)} ago`}${pages}: “${said.text}”; pages opened since see it too.`;
 }
 
 function show(snapshot: ClassSnapshot): void {
@@ -177,6 +225,7 @@ function show(snapshot: ClassSnapshot): void {
   lessons.textContent = tally === '' ? '' : `Lessons: ${tally}.`;
   lessons.hidden = tally === '';
   showCall(snapshot);
+  showSaid(snapshot);
 }
 
 function say(text: string): void {
@@ -185,6 +234,7 @@ function say(text: string): void {
   required('#class-table', HTMLTableElement).hidden = true;
   required('#class-lessons', HTMLParagraphElement).hidden = true;
   required('#class-call', HTMLFormElement).hidden = true;
+  required('#class-say', HTMLFormElement).hidden = true;
 }
 
 async function poll(key: string): Promise<void> {
@@ -217,6 +267,11 @@ else {
     void ask(key, required('#class-call-lesson', HTMLSelectElement).value);
   });
   required('#class-call-withdraw', HTMLButtonElement).addEventListener('click', () => void ask(key, null));
+  required('#class-say', HTMLFormElement).addEventListener('submit', (e) => {
+    e.preventDefault();
+    void sayToClass(key, required('#class-say-text', HTMLInputElement).value);
+  });
+  required('#class-say-clear', HTMLButtonElement).addEventListener('click', () => void sayToClass(key, null));
   // The rows are made anew at each read: one listener on the table for their Lower hand buttons.
   required('#class-table', HTMLTableElement).addEventListener('click', (e) => {
     const seat = e.target instanceof HTMLButtonElement ? Number(e.target.dataset.seat) : NaN;

@@ -7,9 +7,10 @@ import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import { classKeyMatches } from './class-view.js';
-import { CLASS_CALL_PATH, CLASS_HAND_PATH, CLASS_SESSIONS_PATH, decodeCallRequest, decodeHandRequest, type CallAnswer, type ClassSnapshot } from '../shared/protocol/class.js';
+import { CLASS_CALL_PATH, CLASS_HAND_PATH, CLASS_SAY_PATH, CLASS_SESSIONS_PATH, decodeCallRequest, decodeHandRequest, decodeSayRequest, type CallAnswer, type ClassSnapshot } from '../shared/protocol/class.js';
 import { CLASS_LESSONS_PATH } from '../shared/lessons/lesson-file.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
+import { MAX_CLASS_SAY } from '../shared/protocol/app-limits.js';
 
 /**
  * The Content-Security-Policy the page works under (checked in Chromium by test/security/browser.test.ts): only our
@@ -42,13 +43,19 @@ export interface ClassViewAccess {
    * lesson.
    */
   call(lesson: string | null): number | null;
+  /** Says a note to every page (null: takes it back); the pages told. */
+  say(text: string | null): number;
   /** Lowers the hand page `seat`'s trainee raised; false when no such page asks for help. */
   lowerHand(seat: number): boolean;
 }
 
-/** A call's body is `{"lesson": "<id>"}` or `{"lesson": null}`, a hand's `{"seat": 3}`: a few dozen bytes. */
-const CALL_BODY_LIMIT = 1024;
+/**
+ * A call's body is `{"lesson": "<id>"}` or `{"lesson": null}`, a hand's `{"seat": 3}`: a few dozen bytes; a note's at
+ * most MAX_CLASS_SAY characters, each escaped in JSON at most as `\uXXXX` (6 bytes).
+ */
+const CALL_BODY_LIMIT = 2 * 1024;
 const CALL_BODY_ERROR = 'the body must be JSON, {"lesson": "<lesson id>"} (or {"lesson": null} to withdraw the call)';
+const SAY_BODY_ERROR = `the body must be JSON, {"text": "<a note of one line, at most ${MAX_CLASS_SAY} characters, no control characters>"} (or {"text": null} to take it back)`;
 const HAND_BODY_ERROR = 'the body must be JSON, {"seat": <the page\'s number in the class view>}';
 
 export interface AppOptions {
@@ -103,6 +110,12 @@ export function createApp(opts: AppOptions): express.Express {
     const answer: CallAnswer = { pages };
     res.json(answer);
   };
+  const say: express.RequestHandler = (req, res) => {
+    const body = decodeSayRequest(req.body);
+    if (body === null || opts.classView === undefined) return void res.status(400).json({ error: SAY_BODY_ERROR });
+    const answer: CallAnswer = { pages: opts.classView.say(body.text) };
+    res.json(answer);
+  };
   const hand: express.RequestHandler = (req, res) => {
     const body = decodeHandRequest(req.body);
     if (body === null) return void res.status(400).json({ error: HAND_BODY_ERROR });
@@ -117,6 +130,7 @@ export function createApp(opts: AppOptions): express.Express {
     };
   const json = express.json({ limit: CALL_BODY_LIMIT, strict: false });
   app.post(CLASS_CALL_PATH, withClassKey, json, call, badBody(CALL_BODY_ERROR));
+  app.post(CLASS_SAY_PATH, withClassKey, json, say, badBody(SAY_BODY_ERROR));
   app.post(CLASS_HAND_PATH, withClassKey, json, hand, badBody(HAND_BODY_ERROR));
   app.use(express.static(opts.clientDir));
   const index = path.join(opts.clientDir, 'index.html');

@@ -36,6 +36,12 @@ export interface ClassCall {
   at: number;
 }
 
+/** The note the instructor said to the class, and when (performance.now()). */
+export interface ClassSay {
+  text: string;
+  at: number;
+}
+
 /** A lesson's number in `lessons` (from 1), or 0. */
 const numberIn = (lessons: readonly Lesson[], id: string): number => lessons.findIndex((l) => l.id === id) + 1;
 
@@ -52,9 +58,9 @@ export function keptProgress(m: Progress, lessons: readonly Lesson[] = LESSONS):
 
 /**
  * The class as the view shows it, at `at` (performance.now()), pages in the order they opened, by `lessons`; with the
- * lesson the instructor asked for, if any.
+ * lesson the instructor asked for and the note said to the class, if any.
  */
-export function classSnapshot(seats: Iterable<Seat>, at: number, lessons: readonly Lesson[] = LESSONS, call: ClassCall | null = null): ClassSnapshot {
+export function classSnapshot(seats: Iterable<Seat>, at: number, lessons: readonly Lesson[] = LESSONS, call: ClassCall | null = null, said: ClassSay | null = null): ClassSnapshot {
   const numberOf = (id: string): number => numberIn(lessons, id);
   const trainees = [...seats]
     .sort((a, b) => a.seat - b.seat)
@@ -83,11 +89,12 @@ export function classSnapshot(seats: Iterable<Seat>, at: number, lessons: readon
     trainees,
     lessons: lessons.map((l, i) => ({ number: i + 1, id: l.id, title: l.title, short: l.short })),
     call: call === null || called === 0 ? null : { number: called, ageS: callAge(call, at) },
+    said: said === null ? null : { text: said.text, ageS: callAge(said, at) },
   };
 }
 
-/** How long ago the instructor asked, at `at`, in whole seconds. */
-export function callAge(call: ClassCall, at: number): number {
+/** How long ago the instructor asked (or said), at `at`, in whole seconds. */
+export function callAge(call: { at: number }, at: number): number {
   return Math.max(0, Math.round((at - call.at) / 1000));
 }
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { tokenProblem } from '../shared/protocol/token.js';
 import { createApp, type ClassViewAccess } from './app.js';
-import { callAge, classSnapshot, type ClassCall } from './class-view.js';
+import { callAge, classSnapshot, type ClassCall, type ClassSay } from './class-view.js';
 import { LESSONS } from '../shared/lessons/catalogue.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 import { readLessonFile } from '../shared/lessons/lesson-file.js';
@@ -262,15 +262,25 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   // The lesson the instructor asked the class to start (the class view's "Ask the class"): told to every page open,
   // and to each page that opens later, until another is asked for or the call is withdrawn.
   let call: ClassCall | null = null;
+  // The note the instructor said to the class ("Say to the class"): told as a call is.
+  let said: ClassSay | null = null;
   const classView: ClassViewAccess = {
     key: classKey,
-    snapshot: () => classSnapshot([...sessions].map((s) => s.seat), performance.now(), lessons, call),
+    snapshot: () => classSnapshot([...sessions].map((s) => s.seat), performance.now(), lessons, call, said),
     call: (lesson) => {
       if (lesson !== null && !lessons.some((l) => l.id === lesson)) return null;
       call = lesson === null ? null : { lesson, at: performance.now() };
       let pages = 0;
       for (const s of sessions) if (s.tellCall(lesson, 0)) pages++;
       log({ event: 'class-call', lesson, pages });
+      return pages;
+    },
+    say: (text) => {
+      said = text === null ? null : { text, at: performance.now() };
+      let pages = 0;
+      for (const s of sessions) if (s.tellSay(text, 0)) pages++;
+      // The note's length, not its words: the log is the operator's, the note the class's.
+      log({ event: 'class-say', chars: text?.length ?? null, pages });
       return pages;
     },
     lowerHand: (seat) => {
@@ -327,6 +337,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
       });
       sessions.add(session);
       if (call !== null) session.tellCall(call.lesson, callAge(call, performance.now()));
+      if (said !== null) session.tellSay(said.text, callAge(said, performance.now()));
     },
   );
   log({ event: 'start', port, host, tokenRequired, publicTargetsOnly, allowedPorts: allowedPorts(policy), trustProxy: opts.trustProxy ?? [] });

@@ -231,6 +231,16 @@ export class Session {
   }
 
   /**
+   * Tells the page the note the instructor said to the class (a SayMessage; null: taken back), `ageS` ago; false when
+   * the page cannot be told (the session is closing or closed).
+   */
+  tellSay(text: string | null, ageS: number): boolean {
+    if (this.closing !== null || this.store.isDisposed || this.ws.readyState !== this.ws.OPEN) return false;
+    this.send({ type: 'say', text, ageS });
+    return true;
+  }
+
+  /**
    * The instructor lowered the hand this page's trainee raised (the class view): the page is told (a HandMessage);
    * false when the trainee was not asking, or the page cannot be told.
    */

@@ -2,20 +2,24 @@
  * The trainee page's side of a class: what the instructor's class view is told of the page (a `progress` message:
  * the name given with `/name`, where the page is in the lessons, the hand raised, each sent when it changed), the hand a trainee raises to ask the instructor for help (`/hand`, or Ask for
  * help: the class view shows it, in the `progress` the page reports, until lowered, by the trainee or from the class
- * view: a `hand` message), and the instructor's call to start a lesson (a `call` message: said in the terminal and
- * the transcript, and offered above the terminal by the call's bar, class-call.ts).
+ * view: a `hand` message), the instructor's call to start a lesson (a `call` message: said in the terminal and
+ * the transcript, and offered above the terminal by the call's bar, class-call.ts), and the note the instructor says
+ * to the class (a `say` message: said in the terminal and the transcript, and shown above it, class-say.ts).
  */
 import { findLesson, pageLessons } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
-import type { Bare, CallMessage, ProgressMessage } from '../../shared/protocol/messages.js';
+import type { Bare, CallMessage, ProgressMessage, SayMessage } from '../../shared/protocol/messages.js';
 import { formatNote } from '../terminal/render.js';
 import { quietButton } from './buttons.js';
 import { callOffer, ClassCall, isAnswered } from './class-call.js';
+import { ClassSay, isKeptNote } from './class-say.js';
 import { readTabSetting, writeTabSetting } from './stored.js';
 import { TraineeName } from './trainee-name.js';
 
 /** The instructor's call this tab answered (class-call.ts answeredCall): not offered again after a reload. */
 const CALL_SETTING = 'heloterm.call';
+/** The instructor's note this tab put aside (class-say.ts keptNote): not shown again after a reload. */
+const SAY_SETTING = 'heloterm.said';
 
 export interface ClassDeskDeps {
   /** Terminal output. */
@@ -35,6 +39,8 @@ export interface ClassDeskDeps {
 export class ClassDesk {
   /** The call's bar, above the terminal. */
   readonly callBar: ClassCall;
+  /** The instructor's note, above the terminal. */
+  readonly sayBar = new ClassSay((key) => writeTabSetting(SAY_SETTING, key));
   /** Ask for help / Lower hand, for the status line of a page opened from another machine. */
   readonly handButton: HTMLButtonElement;
   /** The name given with `/name` (trainee-name.ts). */
@@ -104,6 +110,24 @@ export class ClassDesk {
   /** A lesson started, by any way: the call for it, if shown, is answered. */
   lessonStarted(lesson: Lesson): void {
     if (this.callBar.called === lesson) this.callBar.answer();
+  }
+
+  /**
+   * The instructor says a note to the class (the class view's "Say to the class"), `m.ageS` ago, or takes it back:
+   * said in the terminal and the transcript, and shown above the terminal unless this tab put it aside already.
+   */
+  onSay(m: SayMessage, at: number): void {
+    const { write, note } = this.deps;
+    if (m.text === null) {
+      if (this.sayBar.shown) write(formatNote('your instructor took back the note'));
+      return this.sayBar.hide();
+    }
+    const saidAtS = Math.round(Date.now() / 1000) - m.ageS;
+    const said = m.ageS < 60 ? '' : `${Math.round(m.ageS / 60)} min ago`;
+    note(`your instructor says: ${m.text}`, at);
+    write(formatNote(`your instructor says${said === '' ? '' : ` (${said})`}: ${m.text}`));
+    if (isKeptNote(readTabSetting(SAY_SETTING), m.text, saidAtS)) return this.sayBar.hide();
+    this.sayBar.show(m.text, saidAtS, said);
   }
 
   /**

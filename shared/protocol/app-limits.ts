@@ -51,6 +51,17 @@ export const MAX_TRAINEE_NAME = 40;
 export function isTraineeName(name: string): boolean {
   return name.length <= MAX_TRAINEE_NAME && !/[\x00-\x1f\x7f-\x9f]/.test(name);
 }
+/** Longest note the instructor says to the class (the class view's "Say to the class"), in characters. */
+export const MAX_CLASS_SAY = 300;
+
+/**
+ * A note the instructor may say to the class: one line of 1 to MAX_CLASS_SAY characters, not blank; no C0 or C1
+ * control character (the page writes it in its terminal), no line or paragraph separator, and no bidirectional
+ * override or isolate (which would let a note show its words in another order than they are sent).
+ */
+export function isClassSay(text: unknown): text is string {
+  return typeof text === 'string' && text.length <= MAX_CLASS_SAY && text.trim() !== '' && !/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(text);
+}
 /** Most lesson ids a `progress` message lists as done. */
 export const MAX_LESSONS_DONE = 30;
 

@@ -2,10 +2,11 @@
  * The instructor's class view over HTTP: `GET /class/sessions` with `Authorization: Bearer <class key>` answers a
  * ClassSnapshot (server/class-view.ts builds it, client/class.ts shows it); `POST /class/call` with the same key and a
  * CallRequest asks every page to start a lesson (messages.ts CallMessage), answered with a CallAnswer; `POST
- * /class/hand` with a HandRequest lowers a trainee's hand (messages.ts HandMessage). Decoded like any wire data: every
- * field checked for type and size; never throws.
+ * /class/say` with a SayRequest says a note to every page (messages.ts SayMessage), answered with a CallAnswer too;
+ * `POST /class/hand` with a HandRequest lowers a trainee's hand (messages.ts HandMessage). Decoded like any wire data:
+ * every field checked for type and size; never throws.
  */
-import { isLessonId, MAX_TRAINEE_NAME } from './app-limits.js';
+import { isClassSay, isLessonId, MAX_TRAINEE_NAME } from './app-limits.js';
 
 export const CLASS_SESSIONS_PATH = '/class/sessions';
 export const CLASS_CALL_PATH = '/class/call';
@@ -15,6 +16,13 @@ export interface CallRequest {
   lesson: string | null;
 }
 
+/** What the class view posts to `/class/say`: the note every page shows, or null to take it back. */
+export interface SayRequest {
+  text: string | null;
+}
+
+export const CLASS_SAY_PATH = '/class/say';
+
 /** What the class view posts to `/class/hand`: the page (its seat) whose trainee's hand the instructor lowers. */
 export interface HandRequest {
   seat: number;
@@ -22,7 +30,7 @@ export interface HandRequest {
 
 export const CLASS_HAND_PATH = '/class/hand';
 
-/** The answer to a CallRequest: how many pages were told (those open now; pages that open later are told too). */
+/** The answer to a CallRequest or a SayRequest: how many pages were told (those open now; pages that open later are told too). */
 export interface CallAnswer {
   pages: number;
 }
@@ -58,6 +66,8 @@ export interface ClassSnapshot {
   lessons: { number: number; id: string; title: string; short: string }[];
   /** The lesson the instructor asked the class to start (its number), and how long ago in seconds; null if none. */
   call: { number: number; ageS: number } | null;
+  /** The note the instructor said to the class, and how long ago in seconds; null if none. */
+  said: { text: string; ageS: number } | null;
 }
 
 /** Pages a snapshot lists at most (a bridge holds 100 sessions by default). */
@@ -93,13 +103,21 @@ export function decodeClassSnapshot(x: unknown): ClassSnapshot | null {
   }
   const call = x.call === null ? null : isObj(x.call) && isCount(x.call.number) && isCount(x.call.ageS) ? { number: x.call.number, ageS: x.call.ageS } : undefined;
   if (call === undefined) return null;
-  return { trainees, lessons, call };
+  const said = x.said === null ? null : isObj(x.said) && isClassSay(x.said.text) && isCount(x.said.ageS) ? { text: x.said.text, ageS: x.said.ageS } : undefined;
+  if (said === undefined) return null;
+  return { trainees, lessons, call, said };
 }
 
 /** The request in `x` (parsed JSON), or null when it is not one. */
 export function decodeCallRequest(x: unknown): CallRequest | null {
   if (!isObj(x) || Object.keys(x).length !== 1 || (x.lesson !== null && !isLessonId(x.lesson))) return null;
   return { lesson: x.lesson };
+}
+
+/** The request in `x` (parsed JSON), or null when it is not one: a note with its spaces trimmed at both ends. */
+export function decodeSayRequest(x: unknown): SayRequest | null {
+  if (!isObj(x) || Object.keys(x).length !== 1 || (x.text !== null && !isClassSay(x.text))) return null;
+  return { text: x.text === null ? null : x.text.trim() };
 }
 
 /** The request in `x` (parsed JSON), or null when it is not one. */

@@ -10,10 +10,11 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, TLS_VERSIONS, isLessonId } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, TLS_VERSIONS, isClassSay, isLessonId } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type CallMessage,
+  type SayMessage,
   type HandMessage,
   type DblMessage,
   type MxAnswer,
@@ -407,21 +408,30 @@ function decodeCall(m: Obj): Decoded<CallMessage> {
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'call', lesson, ageS } };
 }
 
+/** A `say` message's fields, or why not. */
+function decodeSay(m: Obj): Decoded<SayMessage> {
+  const { text, ageS } = m;
+  if (text !== null && !isClassSay(text)) return { ok: false, error: 'say: bad "text"' };
+  if (!isCount(ageS)) return { ok: false, error: 'say: bad "ageS"' };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'say', text, ageS } };
+}
+
 /**
- * An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `stored`, `call` or `hand` message
+ * An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `stored`, `call`, `say` or `hand` message
  * (JSON text), or why not.
  */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | PortsMessage | TlsVersionsMessage | TlsMessage | StoredMessage | CallMessage | HandMessage> {
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | PortsMessage | TlsVersionsMessage | TlsMessage | StoredMessage | CallMessage | SayMessage | HandMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call' && m.type !== 'hand' && m.type !== 'dbl')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call' && m.type !== 'say' && m.type !== 'hand' && m.type !== 'dbl')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'call') return decodeCall(m);
+  if (m.type === 'say') return decodeSay(m);
   if (m.type === 'hand') return decodeHand(m);
   if (m.type === 'dkim') {
     if (!isStr(m.selector, MAX_HOST_CHARS) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'dkim: bad "selector" or "domain"' };

@@ -767,6 +767,19 @@ export interface CallMessage {
 }
 
 /**
+ * The instructor says a note to the class (the class view's "Say to the class", `POST /class/say`): sent to every page
+ * open on the bridge then, and to each page that opens later, after its `hello`, until the instructor says another or
+ * takes it back. `text`: the note (app-limits.ts isClassSay), or null: taken back (sent only to the pages open then).
+ * `ageS`: how long ago the instructor said it, in whole seconds.
+ */
+export interface SayMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'say';
+  text: string | null;
+  ageS: number;
+}
+
+/**
  * The instructor lowered the hand this page's trainee raised (`/hand`), from the class view (`POST /class/hand`):
  * helped. The page shows its hand lowered, and reports so in its next `progress`.
  */
@@ -779,6 +792,7 @@ export interface HandMessage {
 export type ServerMessage =
   | HandMessage
   | CallMessage
+  | SayMessage
   | MxMessage
   | RdnsMessage
   | DaneMessage

@@ -1,7 +1,7 @@
 /**
  * The pages checked with axe-core (the rules of WCAG 2.1 A and AA it can test) in Chromium, as a user sees them:
- * the terminal's page during a dialog, dark and light, with the instructor's call to a lesson above it, and the
- * instructor's class view with a trainee in it asking for help and a lesson asked for. The terminal's rows are DOM
+ * the terminal's page during a dialog, dark and light, with the instructor's call to a lesson and a note above it,
+ * and the instructor's class view with a trainee in it asking for help, a lesson asked for and a note said. The terminal's rows are DOM
  * text: their colours, the dim notes and annotations among them, are checked too.
  */
 import { readFileSync } from 'node:fs';
@@ -43,14 +43,17 @@ async function dialog(page: Page): Promise<void> {
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   const { pages, app } = helotermInChromium(() => ({ classKey: KEY }));
 
-  it('finds nothing on the terminal\'s page during a dialog, dark or light, with the instructor\'s call above it', async () => {
+  it('finds nothing on the terminal\'s page during a dialog, dark or light, with the instructor\'s call and note above it', async () => {
     // Asked before the pages open: each is told after its hello.
     const asked = await fetch(new URL('class/call', app().url), { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: '{"lesson":"starttls"}' });
     expect(asked.status).toBe(200);
+    const said = await fetch(new URL('class/say', app().url), { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: '{"text":"Stop after DATA and wait for me"}' });
+    expect(said.status).toBe(200);
     for (const theme of ['dark', 'light']) {
       const page = await pages.open(`${app().url}?theme=${theme}`);
       await dialog(page);
       expect(await page.locator('.class-call').isVisible()).toBe(true);
+      expect(await page.locator('.class-say').isVisible()).toBe(true);
       expect(await violations(page), theme).toEqual([]);
     }
   });
@@ -65,6 +68,9 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await view.locator('#class-table tbody tr .hand button').first().waitFor({ timeout: REPLY_TIMEOUT_MS });
     await view.getByRole('button', { name: 'Ask the class' }).click();
     await expect.poll(() => view.locator('#class-call-now').textContent(), { timeout: REPLY_TIMEOUT_MS }).toMatch(/^Asked just now/);
+    await view.locator('#class-say-text').fill('Lesson 4 now, please');
+    await view.getByRole('button', { name: 'Say', exact: true }).click();
+    await expect.poll(() => view.locator('#class-say-now').textContent(), { timeout: REPLY_TIMEOUT_MS }).toMatch(/^Said /);
     expect(await violations(view)).toEqual([]);
   });
 });

@@ -444,6 +444,44 @@ describe('the instructor\'s class view in Chromium', () => {
     await expect.poll(() => view.locator('#class-call-now').textContent(), { timeout: 10_000 }).toBe('');
     expect(pages.errors).toEqual([]);
   });
+
+  it('says a note to the class: each page shows it above its terminal and in it, a page opened later too', async () => {
+    const first = await pages.open(app().url);
+    await waitForTerminal(first, (t) => t.includes('press Connect'), 10_000, 'a trainee page');
+    const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
+    await view.locator('#class-say').waitFor({ timeout: 10_000 });
+    // A note a terminal would run is refused in the view, before anything is sent.
+    await view.locator('#class-say-text').fill('Stop after DATA \u001b[2J');
+    await view.getByRole('button', { name: 'Say', exact: true }).click();
+    await expect.poll(() => view.locator('#class-say-now').textContent(), { timeout: 10_000 }).toBe('Not said: a note is one line of text, with no control characters.');
+    await view.locator('#class-say-text').fill('Stop after DATA and wait for me');
+    await view.getByRole('button', { name: 'Say', exact: true }).click();
+    await expect.poll(() => view.locator('#class-say-now').textContent(), { timeout: 10_000 }).toMatch(/^Said just now \(\d+ pages? open then\): “Stop after DATA and wait for me”; pages opened since see it too\.$/);
+    expect(await view.inputValue('#class-say-text')).toBe('');
+
+    // The page shows it above its terminal, says it in the terminal, and keeps it in the transcript.
+    const note = first.locator('.class-say');
+    await expect.poll(() => note.textContent(), { timeout: 10_000 }).toBe('Your instructor says: Stop after DATA and wait for meGot it');
+    await waitForTerminal(first, (t) => t.includes('-- your instructor says: Stop after DATA and wait for me'), 10_000, 'the note in the terminal');
+    const [download] = await Promise.all([first.waitForEvent('download', { timeout: 10_000 }), first.locator('.reply-log button[data-action="save"]').click()]);
+    expect(await readFile(await download.path(), 'utf8')).toMatch(/^ +[\d.]+ # your instructor says: Stop after DATA and wait for me$/m);
+    await first.locator('button[data-action="dismiss-say"]').click();
+    expect(await note.isHidden()).toBe(true);
+    // Reloaded: the terminal says it again with the hello, the bar does not (put aside in this tab).
+    await first.reload();
+    await waitForTerminal(first, (t) => t.includes('-- your instructor says: Stop after DATA and wait for me'), 10_000, 'the note after a reload');
+    expect(await note.isHidden()).toBe(true);
+
+    // A page opened later shows it; taken back, it goes from the pages open, and the view says nothing is said.
+    const late = await pages.open(app().url, { alongside: true });
+    await expect.poll(() => late.locator('.class-say').isVisible(), { timeout: 10_000 }).toBe(true);
+    await view.getByRole('button', { name: 'Take back' }).click();
+    await expect.poll(() => late.locator('.class-say').isHidden(), { timeout: 10_000 }).toBe(true);
+    await waitForTerminal(late, (t) => t.includes('-- your instructor took back the note'), 10_000, 'the note taken back');
+    await expect.poll(() => view.locator('#class-say-now').textContent(), { timeout: 10_000 }).toBe('');
+    expect(await view.locator('#class-say-clear').isHidden()).toBe(true);
+    expect(pages.errors).toEqual([]);
+  });
 });
 
 describe('a trainee\'s page opened from another machine', () => {

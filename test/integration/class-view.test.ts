@@ -82,11 +82,11 @@ describe('the class view through the bridge', () => {
     await expect.poll(async () => (await snapshot()).trainees.map((t) => t.name)).toEqual(['']);
   });
 
-  /** POSTs `body` to the call; `authorization` null: without the header. */
-  const post = async (body: string, authorization: string | null = `Bearer ${KEY}`, type = 'application/json'): Promise<{ status: number; body: unknown; text: string }> => {
+  /** POSTs `body` to the call (or `to`); `authorization` null: without the header. */
+  const post = async (body: string, authorization: string | null = `Bearer ${KEY}`, type = 'application/json', to = 'class/call'): Promise<{ status: number; body: unknown; text: string }> => {
     const headers: Record<string, string> = { 'content-type': type };
     if (authorization !== null) headers.authorization = authorization;
-    const res = await fetch(new URL('class/call', app.url), { method: 'POST', headers, body });
+    const res = await fetch(new URL(to, app.url), { method: 'POST', headers, body });
     const text = await res.text();
     let parsed: unknown = null;
     try {
@@ -142,7 +142,7 @@ describe('the class view through the bridge', () => {
       expect(r.status, body).toBe(400);
       expect(r.text, body).toMatch(wrongBody);
     }
-    const long = await post(JSON.stringify({ lesson: 'x'.repeat(2000) }));
+    const long = await post(JSON.stringify({ lesson: 'x'.repeat(4000) }));
     expect(long.status).toBe(413);
     expect(long.text).toMatch(wrongBody);
     expect(await post(JSON.stringify({ lesson: 'no-such-lesson' }))).toMatchObject({ status: 400, body: { error: 'there is no lesson "no-such-lesson" on this heloterm' } });
@@ -150,6 +150,65 @@ describe('the class view through the bridge', () => {
     open1.send({ type: 'disconnect' });
     await open1.next('error');
     expect(open1.all('call')).toEqual([]);
+  });
+
+  const sayBody = (text: string | null): string => JSON.stringify({ text });
+  const say = (body: string, authorization: string | null = `Bearer ${KEY}`, type = 'application/json') => post(body, authorization, type, 'class/say');
+
+  it("says a note to every open page and to each page opened later; taken back, it reaches the open pages only", async () => {
+    const before = await open();
+    const openNow = (await snapshot()).trainees.length;
+    expect(await say(sayBody('  Stop after DATA and wait for me  '))).toMatchObject({ status: 200, body: { pages: openNow } });
+    expect(await before.next('say')).toMatchObject({ text: 'Stop after DATA and wait for me', ageS: 0 });
+    expect((await snapshot()).said).toEqual({ text: 'Stop after DATA and wait for me', ageS: 0 });
+    const later = await open();
+    expect(await later.next('say')).toMatchObject({ text: 'Stop after DATA and wait for me' });
+
+    // Said again: every page hears the new note; then taken back.
+    expect((await say(sayBody('Lesson 4 now, please'))).status).toBe(200);
+    expect(await before.next('say')).toMatchObject({ text: 'Lesson 4 now, please' });
+    expect(await later.next('say')).toMatchObject({ text: 'Lesson 4 now, please' });
+    expect(await say(sayBody(null))).toMatchObject({ status: 200, body: { pages: openNow + 1 } });
+    expect(await later.next('say')).toMatchObject({ text: null });
+    expect((await snapshot()).said).toBeNull();
+    const after = await open();
+    after.send({ type: 'disconnect' });
+    await after.next('error');
+    expect(after.all('say')).toEqual([]);
+  });
+
+  it('takes a note with the class key only, and refuses one a terminal would run or show out of order, in JSON', async () => {
+    const open1 = await open();
+    for (const auth of [null, 'Bearer wrong-key-0123456789abcdef', KEY]) expect((await say(sayBody('hi'), auth)).status, String(auth)).toBe(401);
+    expect((await say('x'.repeat(100_000), null)).status).toBe(401);
+    const wrongBody = /^\{"error":"the body must be JSON, \{\\"text\\": \\"<a note of one line, at most 300 characters, no control characters>\\"\}/;
+    for (const [body, type] of [
+      [sayBody(''), 'application/json'],
+      [sayBody('   '), 'application/json'],
+      [sayBody('two\nlines'), 'application/json'],
+      [sayBody('clear \u001b[2J the screen'), 'application/json'],
+      [sayBody('\u202egnp.exe'), 'application/json'],
+      [sayBody('x'.repeat(301)), 'application/json'],
+      ['{"text": "hi", "to": "Alice"}', 'application/json'],
+      ['{"text": 4}', 'application/json'],
+      ['text=hi', 'application/x-www-form-urlencoded'],
+      ['{"text": "hi"', 'application/json'],
+    ] as const) {
+      const r = await say(body, `Bearer ${KEY}`, type);
+      expect(r.status, body).toBe(400);
+      expect(r.text, body).toMatch(wrongBody);
+    }
+    // The longest note, every character escaped, fits the body's limit; twice that does not.
+    expect((await say(JSON.stringify({ text: 'é'.repeat(300) }).replace(/é/g, '\\u00e9'))).status).toBe(200);
+    const long = await say(JSON.stringify({ text: 'x'.repeat(4000) }));
+    expect(long.status).toBe(413);
+    expect(long.text).toMatch(wrongBody);
+    expect(await open1.next('say')).toMatchObject({ text: 'é'.repeat(300) });
+    expect((await say(sayBody(null))).status).toBe(200);
+    expect(await open1.next('say')).toMatchObject({ text: null });
+    open1.send({ type: 'disconnect' });
+    await open1.next('error');
+    expect(open1.all('say')).toHaveLength(2);
   });
 
   it('shows a trainee asking for help, since when, until the hand is lowered', async () => {

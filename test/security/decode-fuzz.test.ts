@@ -1,6 +1,6 @@
 /**
  * Hostile frames against the decoders of the newer messages (`connect` with `family`, `ports`, `tlsversions`,
- * `progress` with its `hand`, `dbl`, the `ports`, `tlsversions` and `dbl` answers, the instructor's `call` and `hand`,
+ * `progress` with its `hand`, `dbl`, the `ports`, `tlsversions` and `dbl` answers, the instructor's `call`, `say` and `hand`,
  * the class view's snapshot and the bodies it posts): valid messages with fields swapped for values of every other
  * kind, nested deeper, or huge, from a seeded generator. Each decoder must answer every one without throwing, and what
  * it accepts must still be within the message's limits.
@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeClientMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
-import { decodeCallRequest, decodeClassSnapshot, decodeHandRequest } from '../../shared/protocol/class.js';
-import { isLessonId, MAX_DNSBL_LISTS, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
+import { decodeCallRequest, decodeClassSnapshot, decodeHandRequest, decodeSayRequest } from '../../shared/protocol/class.js';
+import { isClassSay, isLessonId, MAX_DNSBL_LISTS, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 
 /** A small seeded generator (mulberry32): the same cases on every run. */
@@ -121,13 +121,14 @@ describe('hostile frames of this round\'s messages', () => {
         for (const o of v.value.answer.versions) expect(typeof o.text === 'string' && o.text.length <= 201 && (o.cipher === null || typeof o.cipher === 'string')).toBe(true);
       }
       const snapshot = JSON.parse(
-        JSON.stringify(mutate({ trainees: [mutate(trainee, r)], lessons: [mutate({ number: 1, id: 'eight-steps', title: 't', short: 's' }, r)], call: { number: 1, ageS: 5 } }, r)),
+        JSON.stringify(mutate({ trainees: [mutate(trainee, r)], lessons: [mutate({ number: 1, id: 'eight-steps', title: 't', short: 's' }, r)], call: { number: 1, ageS: 5 }, said: mutate({ text: 'Stop after DATA', ageS: 5 }, r) }, r)),
       ) as unknown;
       const s = decodeClassSnapshot(snapshot);
       if (s !== null) {
         snapshots++;
         for (const t of s.trainees) expect(Number.isInteger(t.seat) && t.seat >= 0 && (t.handS === null || (Number.isInteger(t.handS) && t.handS >= 0))).toBe(true);
         for (const l of s.lessons) expect(isLessonId(l.id)).toBe(true);
+        if (s.said !== null) expect(isClassSay(s.said.text) && Number.isInteger(s.said.ageS) && s.said.ageS >= 0).toBe(true);
       }
       const b = decodeAnyServerMessage(JSON.stringify(mutate(i % 2 === 0 ? dbl : { ...dbl, answer: mutate(dbl.answer, r) }, r)));
       if (b.ok && b.value.type === 'dbl' && b.value.answer.kind === 'checked') expect(b.value.answer.lists.length).toBeLessThanOrEqual(MAX_DNSBL_LISTS);
@@ -136,6 +137,10 @@ describe('hostile frames of this round\'s messages', () => {
       if (c.ok && c.value.type === 'hand') expect(c.value.raised).toBe(false);
       const asked = decodeCallRequest(mutate({ lesson: 'starttls' }, r));
       if (asked !== null) expect(asked.lesson === null || isLessonId(asked.lesson)).toBe(true);
+      const note = decodeAnyServerMessage(JSON.stringify(mutate({ v: PROTOCOL_VERSION, type: 'say', text: 'Stop after DATA', ageS: 0 }, r)));
+      if (note.ok && note.value.type === 'say') expect((note.value.text === null || isClassSay(note.value.text)) && Number.isInteger(note.value.ageS) && note.value.ageS >= 0).toBe(true);
+      const said = decodeSayRequest(mutate({ text: 'Stop after DATA' }, r));
+      if (said !== null) expect(said.text === null || (isClassSay(said.text) && said.text === said.text.trim())).toBe(true);
       const lowered = decodeHandRequest(mutate({ seat: 3 }, r));
       if (lowered !== null) expect(Number.isInteger(lowered.seat) && lowered.seat >= 0).toBe(true);
     }

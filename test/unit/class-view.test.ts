@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { classKeyMatches, classSnapshot, keptProgress, type Seat } from '../../server/class-view.js';
 import { decodeClientMessage, decodeServerMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
-import { decodeCallAnswer, decodeCallRequest, decodeClassSnapshot, decodeHandRequest, type ClassSnapshot } from '../../shared/protocol/class.js';
+import { decodeCallAnswer, decodeCallRequest, decodeClassSnapshot, decodeHandRequest, decodeSayRequest, type ClassSnapshot } from '../../shared/protocol/class.js';
 import { classCsv, csvField } from '../../client/ui/class-csv.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
@@ -15,6 +15,7 @@ import { SessionModel } from '../../shared/smtp/session.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { classTally, formatTally } from '../../client/ui/class-tally.js';
 import { answeredCall, callOffer, isAnswered } from '../../client/ui/class-call.js';
+import { isKeptNote, keptNote } from '../../client/ui/class-say.js';
 
 const seat = (over: Partial<Seat>): Seat => ({ seat: 1, address: '192.0.2.31', openedAt: 0, lastFrameAt: 0, progress: null, handAt: null, target: null, toPractice: false, ...over });
 
@@ -116,27 +117,33 @@ describe('the class key and the snapshot on the wire', () => {
   });
 
   it('refuses a snapshot that is not one', () => {
-    const good = { trainees: [], lessons: [], call: null };
+    const good = { trainees: [], lessons: [], call: null, said: null };
     expect(decodeClassSnapshot(good)).toEqual(good);
-    const called = { trainees: [], lessons: [{ number: 1, id: 'eight-steps', title: 't', short: 's' }], call: { number: 1, ageS: 75 } };
+    const called = { trainees: [], lessons: [{ number: 1, id: 'eight-steps', title: 't', short: 's' }], call: { number: 1, ageS: 75 }, said: { text: 'Stop at DATA', ageS: 3 } };
     expect(decodeClassSnapshot(called)).toEqual(called);
     const trainee = { seat: 1, address: 'a', name: '', lesson: null, done: [], target: null, toPractice: false, idleS: 0, openS: 0, handS: null };
     expect(decodeClassSnapshot({ ...good, trainees: [{ ...trainee, handS: 30 }] })?.trainees[0]?.handS).toBe(30);
     for (const bad of [
-      { trainees: [{ ...trainee, handS: undefined }], lessons: [], call: null },
-      { trainees: [{ ...trainee, handS: -1 }], lessons: [], call: null },
+      { trainees: [{ ...trainee, handS: undefined }], lessons: [], call: null, said: null },
+      { trainees: [{ ...trainee, handS: -1 }], lessons: [], call: null, said: null },
       null,
       [],
-      { trainees: [{ ...trainee, idleS: -1 }], lessons: [], call: null },
-      { trainees: [{ ...trainee, done: ['1'] }], lessons: [], call: null },
-      { trainees: [{ ...trainee, toPractice: 'no' }], lessons: [], call: null },
-      { trainees: [{ ...trainee, lesson: { number: 1, title: 't', step: 1, steps: 8 } }], lessons: [], call: null },
-      { trainees: [], lessons: [{ number: 1, title: 't' }], call: null },
-      { trainees: [], lessons: [{ number: 1, id: 'Eight steps', title: 't', short: 's' }], call: null },
+      { trainees: [{ ...trainee, idleS: -1 }], lessons: [], call: null, said: null },
+      { trainees: [{ ...trainee, done: ['1'] }], lessons: [], call: null, said: null },
+      { trainees: [{ ...trainee, toPractice: 'no' }], lessons: [], call: null, said: null },
+      { trainees: [{ ...trainee, lesson: { number: 1, title: 't', step: 1, steps: 8 } }], lessons: [], call: null, said: null },
+      { trainees: [], lessons: [{ number: 1, title: 't' }], call: null, said: null },
+      { trainees: [], lessons: [{ number: 1, id: 'Eight steps', title: 't', short: 's' }], call: null, said: null },
       // No call named, not even null.
       { trainees: [], lessons: [] },
       { trainees: [], lessons: [], call: { number: 1 } },
-      { trainees: [], lessons: [], call: { number: 1, ageS: -3 } },
+      { trainees: [], lessons: [], call: { number: 1, ageS: -3 }, said: null },
+      // No note named, not even null; or one that is not a note.
+      { trainees: [], lessons: [], call: null },
+      { trainees: [], lessons: [], call: null, said: { text: 'Stop' } },
+      { trainees: [], lessons: [], call: null, said: { text: '', ageS: 0 } },
+      { trainees: [], lessons: [], call: null, said: { text: 'Stop\u001b[2J', ageS: 0 } },
+      { trainees: [], lessons: [], call: null, said: { text: 'x'.repeat(301), ageS: 0 } },
     ]) {
       expect(decodeClassSnapshot(bad), JSON.stringify(bad)).toBeNull();
     }
@@ -173,6 +180,63 @@ describe("the instructor's call on the wire", () => {
     }
     // The boot script's decoder does not know it: its frame waits whole for the app.
     expect(decodeServerMessage(JSON.stringify(call)).ok).toBe(false);
+  });
+});
+
+describe("the instructor's note on the wire", () => {
+  it('is one line of text, 1 to 300 characters, its outer spaces trimmed; or null to take it back', () => {
+    expect(decodeSayRequest({ text: '  Stop after DATA and wait for me ' })).toEqual({ text: 'Stop after DATA and wait for me' });
+    expect(decodeSayRequest({ text: null })).toEqual({ text: null });
+    expect(decodeSayRequest({ text: 'Zoë: « RCPT TO » d’abord 👍' })).toEqual({ text: 'Zoë: « RCPT TO » d’abord 👍' });
+    expect(decodeSayRequest({ text: 'x'.repeat(300) })?.text).toHaveLength(300);
+    for (const bad of [
+      null,
+      'Stop',
+      {},
+      { text: 4 },
+      { text: '' },
+      { text: '   ' },
+      { text: 'x'.repeat(301) },
+      { text: 'two\nlines' },
+      { text: 'a\rb' },
+      { text: 'tab\there' },
+      { text: 'clear \u001b[2J the screen' },
+      { text: 'C1 \u009b2J' },
+      { text: 'del \u007f' },
+      { text: 'line\u2028separator' },
+      { text: 'evil \u202egnp.exe' },
+      { text: 'isolate \u2066x\u2069' },
+      { text: 'Stop', also: 1 },
+    ]) {
+      expect(decodeSayRequest(bad), JSON.stringify(bad)).toBeNull();
+    }
+  });
+
+  it('reaches the page as a `say` message the app decodes, its fields checked', () => {
+    const v = PROTOCOL_VERSION;
+    const said = { v, type: 'say', text: 'Stop after DATA', ageS: 0 };
+    expect(decodeAnyServerMessage(JSON.stringify(said))).toEqual({ ok: true, value: said });
+    const back = { v, type: 'say', text: null, ageS: 0 };
+    expect(decodeAnyServerMessage(JSON.stringify(back))).toEqual({ ok: true, value: back });
+    for (const bad of [{ ...said, text: '' }, { ...said, text: 'a\u001bb' }, { ...said, text: 4 }, { ...said, ageS: -1 }, { v, type: 'say', text: 'x' }]) {
+      expect(decodeAnyServerMessage(JSON.stringify(bad)), JSON.stringify(bad)).toMatchObject({ ok: false, error: expect.stringMatching(/^say: bad "(text|ageS)"$/) });
+    }
+    expect(decodeServerMessage(JSON.stringify(said)).ok).toBe(false);
+  });
+
+  it('shows in the snapshot with how long ago it was said', () => {
+    const s = classSnapshot([], 200_000, LESSONS, null, { text: 'Stop after DATA', at: 80_000 });
+    expect(s.said).toEqual({ text: 'Stop after DATA', ageS: 120 });
+    expect(decodeClassSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+    expect(classSnapshot([], 200_000, LESSONS).said).toBeNull();
+  });
+
+  it('is kept in the tab once put aside: the same text said within a few seconds is the same note', () => {
+    const kept = keptNote('Stop: 10 min break', 1_790_000_000);
+    expect(isKeptNote(kept, 'Stop: 10 min break', 1_790_000_004)).toBe(true);
+    expect(isKeptNote(kept, 'Stop: 10 min break', 1_790_000_060)).toBe(false);
+    expect(isKeptNote(kept, 'Stop: 10 min', 1_790_000_000)).toBe(false);
+    for (const bad of [null, '', 'Stop: 10 min break', ':Stop: 10 min break', 'x1790000000:Stop: 10 min break']) expect(isKeptNote(bad, 'Stop: 10 min break', 1_790_000_000), String(bad)).toBe(false);
   });
 });
 
@@ -228,14 +292,14 @@ describe('the class view\'s line on the lessons', () => {
       handS: null,
     });
     const lessons = LESSONS.map((l, i) => ({ number: i + 1, id: l.id, title: l.title, short: l.short }));
-    const tally = classTally({ trainees: [t(1, [1], 2), t(2, [1, 2], 3), t(3, [], 2), t(4, [], null)], lessons, call: null });
+    const tally = classTally({ trainees: [t(1, [1], 2), t(2, [1, 2], 3), t(3, [], 2), t(4, [], null)], lessons, call: null, said: null });
     expect(tally).toEqual([
       { number: 1, short: 'Eight steps', done: 2, inHand: 0 },
       { number: 2, short: 'Refused recipient', done: 1, inHand: 2 },
       { number: 3, short: LESSONS[2]?.short, done: 0, inHand: 1 },
     ]);
     expect(formatTally(tally)).toBe(`1 · Eight steps: 2 done; 2 · Refused recipient: 1 done, 2 in hand; 3 · ${LESSONS[2]?.short}: 1 in hand`);
-    expect(formatTally(classTally({ trainees: [t(1, [], null)], lessons, call: null }))).toBe('');
+    expect(formatTally(classTally({ trainees: [t(1, [], null)], lessons, call: null, said: null }))).toBe('');
   });
 });
 
@@ -251,6 +315,7 @@ describe('the class view saved as CSV', () => {
       { number: 2, id: 'refused-recipient', title: 'When a recipient is refused', short: 'Refused recipient' },
     ],
     call: null,
+    said: null,
   };
 
   it('writes a row a page, as RFC 4180 does, and a name that a spreadsheet would run as text', () => {

@@ -1,0 +1,70 @@
+/**
+ * The instructor's note, above the terminal: "Your instructor says: Stop at DATA and wait for me", with a button that
+ * puts it aside. It comes from the class view's "Say to the class" (messages.ts SayMessage); the terminal and the
+ * transcript say it too (class-desk.ts). A polite live region: a screen reader hears the note. A note put aside is
+ * kept in the tab, so that the same note, told again after a reload, is not shown again above the terminal. The note
+ * is shown as text only.
+ */
+import { quietButton } from './buttons.js';
+
+/** How far apart two tellings of one note may put the moment it was said (clocks read in whole seconds), in s. */
+const SAME_NOTE_S = 5;
+
+/** What the tab keeps of a note put aside: when it was said (Unix time, seconds) and its text. Pure. */
+export function keptNote(text: string, saidAtS: number): string {
+  return `${saidAtS}:${text}`;
+}
+
+/** Whether `kept` (keptNote's, or null) is this note: the same text, said at the same moment. Pure. */
+export function isKeptNote(kept: string | null, text: string, saidAtS: number): boolean {
+  const m = /^(\d+):/.exec(kept ?? '');
+  return m !== null && kept?.slice(m[0].length) === text && Math.abs(Number(m[1]) - saidAtS) <= SAME_NOTE_S;
+}
+
+export class ClassSay {
+  readonly element: HTMLElement;
+  private key = '';
+
+  /** `aside`: keeps a note put aside (keptNote's string) in the tab. */
+  constructor(private readonly aside: (key: string) => void) {
+    this.element = document.createElement('section');
+    this.element.className = 'class-say';
+    this.element.setAttribute('aria-label', "Your instructor's note");
+    this.element.setAttribute('aria-live', 'polite');
+    this.element.hidden = true;
+  }
+
+  /** Whether a note is shown. */
+  get shown(): boolean {
+    return !this.element.hidden;
+  }
+
+  /** Shows the note `text`, said at `saidAtS` (Unix time, seconds); `said`: when, if not just now ("3 min ago"). */
+  show(text: string, saidAtS: number, said: string): void {
+    this.key = keptNote(text, saidAtS);
+    const p = document.createElement('p');
+    p.className = 'lesson-task';
+    const who = document.createElement('strong');
+    who.textContent = 'Your instructor';
+    p.append(who, ` says${said === '' ? '' : ` (${said})`}: `, text);
+    const body = document.createElement('div');
+    body.className = 'lesson-text';
+    body.append(p);
+    const controls = document.createElement('div');
+    controls.className = 'lesson-controls';
+    controls.append(quietButton('dismiss-say', 'Got it', 'Put the note aside (the terminal and the transcript keep it)', () => this.putAside()));
+    this.element.replaceChildren(body, controls);
+    this.element.hidden = false;
+  }
+
+  /** The note shown is read: kept so, and hidden. */
+  putAside(): void {
+    if (this.shown) this.aside(this.key);
+    this.hide();
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+    this.element.replaceChildren();
+  }
+}
