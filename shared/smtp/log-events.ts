@@ -111,6 +111,19 @@ export const DELIVERY_EVENTS: readonly LogEvent[] = [
   },
 ];
 
+/**
+ * What a failed SASL login's reason says, as Postfix logs it: AUTH LOGIN's last challenge in base64 ("UGFzc3dvcmQ6" is
+ * "Password:": the password was refused; "VXNlcm5hbWU6", "Username:": it failed before one was given), or the SASL
+ * server's words.
+ */
+function saslReason(reason: string): string {
+  if (reason === 'UGFzc3dvcmQ6') return ' at the password (UGFzc3dvcmQ6 is "Password:" in base64, the challenge last sent): a wrong password, or a name the SASL server does not know';
+  if (reason === 'VXNlcm5hbWU6') return ' before a password was given (VXNlcm5hbWU6 is "Username:" in base64, the challenge last sent)';
+  if (reason === '' || reason === '(reason unavailable)') return ' (the SASL server gave no reason)';
+  if (/Connection lost to authentication server/i.test(reason)) return ': Postfix lost contact with its SASL server (Dovecot\'s auth process restarted, or is down)';
+  return ` (${reason})`;
+}
+
 export const LOG_EVENTS: readonly LogEvent[] = [
   {
     pattern: /^disconnect from (\S+) (.*\bcommands=\d+(?:\/\d+)?)$/,
@@ -138,6 +151,21 @@ export const LOG_EVENTS: readonly LogEvent[] = [
     pattern: /^warning: non-SMTP command from (\S+): (.*)$/,
     explain: (m) =>
       `${m[1]} sent "${m[2]}", a message's header field or a web request where a command goes: Postfix answered "221 2.7.0 Error: I can break rules, too. Goodbye." and hung up. A browser or a proxy pointed at port 25, or a client that typed its message with no DATA accepted (smtpd(8); postconf(5) smtpd_forbid_cmds)`,
+  },
+  {
+    // smtpd_sasl_glue.c: the reply of the SASL server (Dovecot, Cyrus) when it had one, else "(reason unavailable)"; with
+    // AUTH LOGIN often the last challenge, still in base64; Postfix 3.x adds the name the client gave.
+    pattern: /^warning: (\S+): SASL (\S+) authentication failed: ?(.*?)(?:, sasl_username=(\S+))?$/,
+    explain: (m) => `a login by ${m[1]}${m[4] === undefined ? '' : ` as ${m[4]}`} with AUTH ${m[2]} failed${saslReason(m[3] ?? '')}; the client was answered "535 5.7.8 Error: authentication failed". The SASL server's own log (Dovecot's auth lines) says why; many from one address are a password guesser (smtpd(8))`,
+  },
+  {
+    pattern: /^warning: (\S+): SASL (\S+) authentication aborted$/,
+    explain: (m) => `${m[1]} gave up its AUTH ${m[2]} login: it answered a challenge with "*" (RFC 4954 §4), and was answered "501 5.7.0 Authentication aborted"`,
+  },
+  {
+    pattern: /^warning: SASL: Connect to (\S+) failed: (.*)$/,
+    explain: (m) =>
+      `Postfix cannot reach its SASL server at ${m[1]} (${m[2]}): no login can succeed, and clients see AUTH fail or missing from the EHLO reply. With Dovecot, its "service auth" must have a unix_listener at that path, inside Postfix's chroot (/var/spool/postfix/${m[1]}), and Dovecot must be running (postconf(5) smtpd_sasl_path)`,
   },
   {
     pattern: /^improper command pipelining after (\S+) from (\S+): (.*)$/,

@@ -12,12 +12,14 @@
  *   turn, reverse DNS that does not match, a client talking before its greeting, a blocklist rank, the counters of
  *   its disconnect line (log-events.ts); its milters' verdicts and header or body checks' actions (log-content.ts);
  * - Exim's deliveries, refusals and lines on its clients (log-exim.ts), Sendmail's (log-sendmail.ts) and OpenSMTPD's
- *   (log-opensmtpd.ts).
+ *   (log-opensmtpd.ts); and Dovecot's, the mailbox server's side: deliveries saved or refused, logins refused
+ *   (log-dovecot.ts).
  *
  * The same reply quoted by many lines (a queue full of deferrals) is explained once, and the lines are counted. Pure.
  */
 import { HOST_SAID, answeredCommand, exchangeFor } from './bounce-read.js';
 import { readContentAction } from './log-content.js';
+import { DOVECOT_LINE, readDovecotLine } from './log-dovecot.js';
 import { isEximLine, readEximLine } from './log-exim.js';
 import { DELIVERY_EVENTS, LOG_EVENTS, QUEUE_EVENTS, explainBy, failureNote, type LogSink } from './log-events.js';
 import { OPENSMTPD_LINE, readOpenSmtpdLine } from './log-opensmtpd.js';
@@ -45,11 +47,11 @@ const REJECT_FIELDS = /^; from=<[^>]*>/;
 
 /** Said when no line is one heloterm reads. */
 const NOTHING_KNOWN =
-  "nothing heloterm knows in these lines: it reads Postfix's delivery, smtpd, postscreen, queue and content-check lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines";
+  "nothing heloterm knows in these lines: it reads Postfix's delivery, smtpd, postscreen, queue and content-check lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, OpenSMTPD's smtp, mta and mda lines, and Dovecot's deliveries and refused logins";
 
 /** Whether a text has lines of a mail server's log (then it is read as a log, not as a dialog or a bounce). */
 export function isMailLog(text: string): boolean {
-  return text.split(/\r?\n/).some((l) => POSTFIX_TAG.test(l) || isEximLine(l) || SENDMAIL_TAG.test(l) || OPENSMTPD_LINE.test(l));
+  return text.split(/\r?\n/).some((l) => POSTFIX_TAG.test(l) || isEximLine(l) || SENDMAIL_TAG.test(l) || OPENSMTPD_LINE.test(l) || DOVECOT_LINE.test(l.trim()));
 }
 
 /** The commands Postfix's smtpd names a rejection after ("RCPT from"), as the line it answered. */
@@ -169,6 +171,11 @@ export function readMailLog(text: string): ReplayStep[] {
     const opensmtpd = OPENSMTPD_LINE.exec(line);
     if (opensmtpd !== null) {
       readOpenSmtpdLine(opensmtpd, sink);
+      continue;
+    }
+    const dovecot = DOVECOT_LINE.exec(line);
+    if (dovecot !== null) {
+      readDovecotLine(dovecot, sink);
       continue;
     }
     readEximLine(line, sink);

@@ -156,7 +156,7 @@ describe('readMailLog', () => {
 
   it('says so when log lines hold nothing it knows', () => {
     const local = 'Nov 30 00:16:00 mx postfix/smtpd[2223]: connect from unknown[203.0.113.9]';
-    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's delivery, smtpd, postscreen, queue and content-check lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, and OpenSMTPD's smtp, mta and mda lines" }]);
+    expect(readMailLog(local)).toEqual([{ kind: 'note', text: "nothing heloterm knows in these lines: it reads Postfix's delivery, smtpd, postscreen, queue and content-check lines, Exim's deliveries, refusals and the lines on its clients, Sendmail's deliveries and refusals, OpenSMTPD's smtp, mta and mda lines, and Dovecot's deliveries and refused logins" }]);
   });
 
   it('says why a delivery that quotes no reply was deferred or bounced, and what a local delivery did', () => {
