@@ -184,6 +184,7 @@ export class SessionView {
     this.lastLineAt = at;
     const hints = this.coach.beforeSend(text, kind, before, model.unanswered);
     model.sent(text, at);
+    this.trail.written(text, kind);
     this.deps.write(hints.map(formatCoach).join('') + this.deps.guide.afterSend(text, kind, before));
   }
 

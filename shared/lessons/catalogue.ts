@@ -658,6 +658,13 @@ export const LESSONS: readonly Lesson[] = [
         'RFC 2033 §4.2',
       ),
       { ...QUIT, learn: `221: the server closes the connection. The MTA now has one delivery done and one to bounce (or retry, if it takes 552 as a full mailbox that may empty): ${FULL_MAILBOX}@'s alone.` },
+      {
+        task: "Read this session as the mailboxes' server logged it: type /log (nothing is sent; it is heloterm's own command).",
+        type: ['/log'],
+        expect: { local: 'log' },
+        learn: `Dovecot's lines, as in /var/log/mail.log: Connect from, then one line per recipient naming the message by its Message-ID, "saved mail to INBOX" for alice and "save failed to INBOX: Quota exceeded" for ${FULL_MAILBOX}@, and Disconnect. Beside them on a real server, Postfix's lmtp client logs the same two answers: status=sent (250 … Saved) and status=bounced (552 5.2.2 …). grep the Message-ID to follow a message from one to the other.`,
+        source: 'Postfix lmtp(8); Dovecot LMTP, deliver_log_format',
+      },
     ],
   },
   {

@@ -26,6 +26,8 @@ export type LogEntry =
    * (its number; null when none went).
    */
   | { kind: 'stored'; n: number; reports?: readonly StoredOutcome[] }
+  /** The Message-ID header field of the message being written (Dovecot's LMTP logs it, lmtp-log.ts). */
+  | { kind: 'msgid'; id: string }
   | { kind: 'close'; at: number };
 
 /**
@@ -93,6 +95,7 @@ export function practiceServerLog(entries: readonly LogEntry[], client: string, 
   /** The message stored last, whose delivery lines follow the reply to its end. */
   let stored: Extract<LogEntry, { kind: 'stored' }> | null = null;
   for (const [i, e] of entries.entries()) {
+    if (e.kind === 'msgid') continue;
     if (e.kind === 'stored') {
       stored = e;
       continue;

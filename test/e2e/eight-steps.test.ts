@@ -324,23 +324,35 @@ describe('heloterm in Chromium', () => {
     expect(await page.locator('.practice-hint').textContent()).toContain('answers the final "." once per recipient');
     const text = await send(page, 'LHLO trainee.example', 250);
     expect(text).toMatch(/^250-practice\.test /m);
+    await send(page, 'MAIL FROM:<trainee@example.org>', 250);
+    await send(page, 'RCPT TO:<alice@practice.test>', 250);
+    await send(page, 'RCPT TO:<full@practice.test>', 250);
+    await send(page, 'DATA', 354);
+    for (const line of ['Message-ID: <lmtp.e2e@example.org>', 'Subject: LMTP', '']) {
+      await page.keyboard.type(line);
+      await page.keyboard.press('Enter');
+    }
+    await send(page, '.', 552);
     await send(page, 'QUIT', 221);
     await waitForTerminal(page, (t) => t.includes('-- closed by the server'), REPLY_TIMEOUT_MS, 'the close note');
-    // /log follows the SMTP side alone (Postfix's log): it says so, rather than "connect to it first" or an older log.
+    // /log shows that connection as Dovecot's LMTP logs one, and explains it.
     await page.keyboard.type('/log');
     await page.keyboard.press('Enter');
-    const logged = await waitForTerminal(page, (t) => t.includes('where you were last, keeps no log here'), REPLY_TIMEOUT_MS, 'the /log note');
-    expect(logged).not.toContain('connect to it first');
-    expect(logged).not.toContain("the practice server's log of your");
+    const logged = await waitForTerminal(page, (t) => t.includes('-- end of the explained log lines'), REPLY_TIMEOUT_MS, 'the LMTP side\'s log');
+    expect(logged).toContain("-- the practice server's log of your last connection, to its LMTP side, in the format of Dovecot's LMTP");
+    expect(logged).toMatch(/dovecot: lmtp\(alice@practice\.test\)<\d+><\w+>: msgid=<lmtp\.e2e@example\.org>: saved mail to INBOX/);
+    expect(logged).toMatch(/dovecot: lmtp\(full@practice\.test\)<\d+><\w+>: msgid=<lmtp\.e2e@example\.org>: save failed to INBOX: Quota exceeded/);
+    expect(logged).toMatch(/Disconnect from [\d.]+: Client has quit the connection \(state=READY\)/);
+    expect(logged).toContain("— full@practice.test's mailbox is full (its quota)");
     await page.locator('.practice-hint button[data-side="smtp"]').click();
     await waitForTerminal(page, (t) => /^220 practice\.test ESMTP /m.test(t), REPLY_TIMEOUT_MS, 'the SMTP greeting');
     expect(await page.inputValue('input[name="port"]')).toBe(String(practice.port));
     expect(await page.locator('.practice-hint strong').first().textContent()).toBe('Practice server');
-    // Back on the SMTP side, /log shows this connection, without the LMTP side's note again.
+    // Back on the SMTP side, /log shows this connection, in Postfix's form.
     await page.keyboard.type('/log');
     await page.keyboard.press('Enter');
-    const back = await waitForTerminal(page, (t) => t.includes("the practice server's log of your connection, so far"), REPLY_TIMEOUT_MS, 'the log');
-    expect(count(back, 'keeps no log here')).toBe(1);
+    const back = await waitForTerminal(page, (t) => t.includes("the practice server's log of your connection, so far, in the format of Postfix's smtpd"), REPLY_TIMEOUT_MS, 'the log');
+    expect(count(back, "in the format of Dovecot's LMTP")).toBe(1);
     expect(pages.errors).toEqual([]);
   });
 

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
+import { practiceLmtpLog } from '../../shared/practice/lmtp-log.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { LessonRun, type LessonEvent } from '../../shared/lessons/lesson.js';
 import { GREYLIST_SECONDS, SLOW_MAILBOX } from '../../shared/practice/trouble.js';
@@ -225,7 +226,14 @@ describe('the guided lessons against the practice server', () => {
     ]);
     expect(client.all('stored').map((m) => m.to)).toEqual([['alice@practice.test']]);
     // What the lesson's message step says happened is what happened.
-    expect(lesson.steps.at(-2)!.learn).toMatch(/^250 for alice: saved\. .*552 5\.2\.2/);
+    expect(lesson.steps.at(-3)!.learn).toMatch(/^250 for alice: saved\. .*552 5\.2\.2/);
+    // And its /log step: the log in Dovecot's form has the two lines it names.
+    const lines = practiceLmtpLog([{ kind: 'connect', at: 0 }, ...exchanges.map((ex) => ({ kind: 'exchange' as const, ex, at: 0 }))], '127.0.0.1', 1);
+    expect(lines.filter((l) => / lmtp\((alice|full)@practice\.test\)/.test(l)).map((l) => l.replace(/^.*?: msgid=\S+: /, ''))).toEqual([
+      'saved mail to INBOX',
+      'save failed to INBOX: Quota exceeded (mailbox for user is full)',
+    ]);
+    expect(lesson.steps.at(-1)!.learn).toMatch(/"saved mail to INBOX" for alice and "save failed to INBOX: Quota exceeded" for full@/);
   });
 
   it('says "not yet" when a step\'s command gets another reply, and the step stays in hand', async () => {

@@ -129,7 +129,7 @@ describe('PracticeTrail (/log)', () => {
     expect(plain(shown.text)).toContain('connect to it first');
   });
 
-  it('keeps a connection to its SMTP side, and says when the last one was to its LMTP side', () => {
+  it('keeps a connection to its SMTP side in Postfix\'s form, and one to its LMTP side in Dovecot\'s, with its Message-ID', () => {
     const trail = new PracticeTrail();
     const model = new SessionModel();
     trail.connected(PRACTICE, PRACTICE.host, PRACTICE.port, 1000);
@@ -140,10 +140,38 @@ describe('PracticeTrail (/log)', () => {
     const shown = trail.show(PRACTICE);
     expect(shown.lines?.[0]).toMatch(/connect from localhost\[127\.0\.0\.1\]$/);
     expect(shown.lines?.at(-1)).toMatch(/disconnect from localhost\[127\.0\.0\.1\]/);
+
+    // A message written before (its header section ended): the next message's header is read after the next command.
+    trail.written('Subject: earlier', 'message-text');
+    trail.written('', 'message-text');
+    const lmtp = new SessionModel();
     trail.connected(PRACTICE, PRACTICE.host, PRACTICE.lmtpPort, 3000);
-    const after = plain(trail.show(PRACTICE).text);
-    expect(after).toContain('its LMTP side, where you were last, keeps no log here');
-    expect(after).toContain('last connection to its SMTP side');
+    lmtp.connected();
+    trail.exchange(exchange(lmtp, '220 practice.test LMTP\r\n'), 3001);
+    for (const [line, reply] of [
+      ['LHLO mx.example.org', '250 practice.test\r\n'],
+      ['MAIL FROM:<a@example.org>', '250 2.1.0 Accepted\r\n'],
+      ['RCPT TO:<alice@practice.test>', '250 2.1.5 Accepted\r\n'],
+      ['DATA', '354 go ahead\r\n'],
+    ] as const) {
+      lmtp.sent(line);
+      trail.written(line, 'command');
+      trail.exchange(exchange(lmtp, reply), 3002);
+    }
+    // The Message-ID of the message written, not one quoted in a command.
+    for (const line of ['Message-ID: <m1@example.org>', 'Subject: x', '', 'Message-ID: <in-the-body@example.org>', '.']) {
+      const kind = lmtp.kindOfNextLine(line);
+      lmtp.sent(line);
+      trail.written(line, kind);
+    }
+    trail.written('Message-ID: <typed-as-a-command@example.org>', 'command');
+    trail.exchange(exchange(lmtp, '250 2.0.0 <alice@practice.test> 3A0009 Saved\r\n'), 3003);
+    const after = trail.show(PRACTICE);
+    expect(plain(after.text)).toContain("log of your connection, so far, to its LMTP side, in the format of Dovecot's LMTP");
+    expect(after.lines).toEqual([
+      expect.stringMatching(/ practice dovecot: lmtp\(3002\): Connect from 127\.0\.0\.1$/),
+      expect.stringMatching(/ practice dovecot: lmtp\(alice@practice\.test\)<3002><3A0009>: msgid=<m1@example\.org>: saved mail to INBOX$/),
+    ]);
   });
 
   it('does not follow a server elsewhere, and a connection there ends the one kept', () => {
