@@ -61,7 +61,14 @@ function row(t: Trainee, snapshot: ClassSnapshot): HTMLTableRowElement {
     lower.dataset.seat = String(t.seat);
     lower.textContent = 'Lower hand';
     lower.title = `Helped: lower ${t.name === '' ? `page ${t.seat}'s` : `${t.name}'s`} hand (the trainee's page shows it lowered)`;
-    hand.append(lower);
+    // Answered in writing (a class at a distance): the note's field, addressed to this trainee alone.
+    const reply = document.createElement('button');
+    reply.type = 'button';
+    reply.className = 'quiet';
+    reply.dataset.replyTo = String(t.seat);
+    reply.textContent = 'Reply';
+    reply.title = `Write a note to ${t.name === '' ? `page ${t.seat}` : t.name} alone (Say to, above)`;
+    hand.append(lower, ' ', reply);
     who.append(hand);
     tr.classList.add('asks');
   }
@@ -172,21 +179,53 @@ async function ask(key: string, lesson: string | null): Promise<void> {
 let toldSaid: { text: string; pages: number } | null = null;
 let notSaid = '';
 
-/** Says `text` to the class, or takes the note back (null); then reads the class again. */
-async function sayToClass(key: string, text: string | null): Promise<void> {
+/** A note said to one trainee, until the next Say or Take back: shown in place of the class's note line. */
+let saidTo = '';
+
+/** "Alice Martin (page 3)", or "page 3" for a trainee who gave no name. */
+const traineeLabel = (t: Trainee): string => (t.name === '' ? `page ${t.seat}` : `${t.name} (page ${t.seat})`);
+
+/** The "Say to" choices: the whole class, and each page open (kept as chosen while that page is open). */
+function showSayTo(snapshot: ClassSnapshot): void {
+  const select = required('#class-say-to', HTMLSelectElement);
+  const labels = snapshot.trainees.map((t) => `${t.seat}\t${traineeLabel(t)}`).join('\n');
+  if (select.dataset.labels === labels) return;
+  const chosen = select.value;
+  const whole = document.createElement('option');
+  whole.value = '';
+  whole.textContent = 'the whole class';
+  select.replaceChildren(
+    whole,
+    ...snapshot.trainees.map((t) => {
+      const o = document.createElement('option');
+      o.value = String(t.seat);
+      o.textContent = traineeLabel(t);
+      return o;
+    }),
+  );
+  select.value = snapshot.trainees.some((t) => String(t.seat) === chosen) ? chosen : '';
+  select.dataset.labels = labels;
+}
+
+/** Says `text` to the class, or takes the note back (null), or to page `seat` alone; then reads the class again. */
+async function sayToClass(key: string, text: string | null, seat: number | null = null): Promise<void> {
   notSaid = '';
   const input = required('#class-say-text', HTMLInputElement);
   if (text !== null && !isClassSay(text)) {
     notSaid = required('#class-say-now', HTMLSpanElement).textContent = 'Not said: a note is one line of text, with no control characters.';
     return;
   }
-  const answered = await post(key, CLASS_SAY_PATH, { text });
+  const answered = await post(key, CLASS_SAY_PATH, seat === null ? { text } : { text, seat });
+  saidTo = '';
   if (answered === null) return;
   if (typeof answered === 'string') {
     notSaid = required('#class-say-now', HTMLSpanElement).textContent = `Not said: ${answered}`;
     return;
   }
-  toldSaid = text === null ? null : { text: text.trim(), pages: answered.pages };
+  if (seat !== null && text !== null) {
+    const t = latest?.trainees.find((x) => x.seat === seat);
+    saidTo = `Said to ${t === undefined ? `page ${seat}` : traineeLabel(t)} alone: “${text.trim()}”.`;
+  } else toldSaid = text === null ? null : { text: text.trim(), pages: answered.pages };
   // Said: the field is free for the next note (the line beside it shows this one).
   if (text !== null && input.value === text) input.value = '';
   await poll(key);
@@ -200,7 +239,14 @@ function showSaid(snapshot: ClassSnapshot): void {
   if (said === null || toldSaid?.text !== said.text) toldSaid = null;
   const pages = toldSaid === null ? '' : ` (${toldSaid.pages} page${toldSaid.pages === 1 ? '' : 's'} open then)`;
   required('#class-say-now', HTMLSpanElement).textContent =
-    notSaid !== '' ? notSaid : said === null ? '' : `Said ${said.ageS < 60 ? 'just now' : `${duration(said.ageS)} ago`}${pages}: “${said.text}”; pages opened since see it too.`;
+    notSaid !== ''
+      ? notSaid
+      : saidTo !== ''
+        ? saidTo
+        : said === null
+          ? ''
+          : `Said ${said.ageS < 60 ? 'just now' : `${duration(said.ageS)} ago`}${pages}: “${said.text}”; pages opened since see it too.`;
+  showSayTo(snapshot);
 }
 
 function show(snapshot: ClassSnapshot): void {
@@ -269,13 +315,21 @@ else {
   required('#class-call-withdraw', HTMLButtonElement).addEventListener('click', () => void ask(key, null));
   required('#class-say', HTMLFormElement).addEventListener('submit', (e) => {
     e.preventDefault();
-    void sayToClass(key, required('#class-say-text', HTMLInputElement).value);
+    const to = required('#class-say-to', HTMLSelectElement).value;
+    void sayToClass(key, required('#class-say-text', HTMLInputElement).value, to === '' ? null : Number(to));
   });
   required('#class-say-clear', HTMLButtonElement).addEventListener('click', () => void sayToClass(key, null));
   // The rows are made anew at each read: one listener on the table for their Lower hand buttons.
   required('#class-table', HTMLTableElement).addEventListener('click', (e) => {
-    const seat = e.target instanceof HTMLButtonElement ? Number(e.target.dataset.seat) : NaN;
-    if (Number.isInteger(seat)) void lowerHand(key, seat);
+    if (!(e.target instanceof HTMLButtonElement)) return;
+    const seat = Number(e.target.dataset.seat);
+    if (Number.isInteger(seat)) return void lowerHand(key, seat);
+    // Reply: the note's field, addressed to that trainee.
+    const to = e.target.dataset.replyTo;
+    const select = required('#class-say-to', HTMLSelectElement);
+    if (to === undefined || ![...select.options].some((o) => o.value === to)) return;
+    select.value = to;
+    required('#class-say-text', HTMLInputElement).focus();
   });
   void poll(key);
   setInterval(() => void poll(key), POLL_MS);

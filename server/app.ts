@@ -43,8 +43,8 @@ export interface ClassViewAccess {
    * lesson.
    */
   call(lesson: string | null): number | null;
-  /** Says a note to every page (null: takes it back); the pages told. */
-  say(text: string | null): number;
+  /** Says a note to every page (null: takes it back), or to page `seat` alone; the pages told, null for no such page. */
+  say(text: string | null, seat?: number): number | null;
   /** Lowers the hand page `seat`'s trainee raised; false when no such page asks for help. */
   lowerHand(seat: number): boolean;
 }
@@ -55,7 +55,7 @@ export interface ClassViewAccess {
  */
 const CALL_BODY_LIMIT = 2 * 1024;
 const CALL_BODY_ERROR = 'the body must be JSON, {"lesson": "<lesson id>"} (or {"lesson": null} to withdraw the call)';
-const SAY_BODY_ERROR = `the body must be JSON, {"text": "<a note of one line, at most ${MAX_CLASS_SAY} characters, no control characters>"} (or {"text": null} to take it back)`;
+const SAY_BODY_ERROR = `the body must be JSON, {"text": "<a note of one line, at most ${MAX_CLASS_SAY} characters, no control characters>"} (or {"text": null} to take it back; with "seat": <a page's number>, to that trainee alone)`;
 const HAND_BODY_ERROR = 'the body must be JSON, {"seat": <the page\'s number in the class view>}';
 
 export interface AppOptions {
@@ -113,7 +113,9 @@ export function createApp(opts: AppOptions): express.Express {
   const say: express.RequestHandler = (req, res) => {
     const body = decodeSayRequest(req.body);
     if (body === null || opts.classView === undefined) return void res.status(400).json({ error: SAY_BODY_ERROR });
-    const answer: CallAnswer = { pages: opts.classView.say(body.text) };
+    const pages = opts.classView.say(body.text, body.seat);
+    if (pages === null) return void res.status(404).json({ error: `page ${body.seat} is not open (it has closed, or the bridge restarted)` });
+    const answer: CallAnswer = { pages };
     res.json(answer);
   };
   const hand: express.RequestHandler = (req, res) => {

@@ -275,7 +275,13 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
       log({ event: 'class-call', lesson, pages });
       return pages;
     },
-    say: (text) => {
+    say: (text, seat) => {
+      if (seat !== undefined) {
+        // To one trainee (from the row of one who asked for help): told once, kept nowhere.
+        const told = text !== null && [...sessions].find((s) => s.seat.seat === seat)?.tellSay(text, 0, true) === true;
+        log({ event: 'class-say', chars: text?.length ?? null, seat, pages: told ? 1 : 0 });
+        return told ? 1 : null;
+      }
       said = text === null ? null : { text, at: performance.now() };
       let pages = 0;
       for (const s of sessions) if (s.tellSay(text, 0)) pages++;

@@ -231,12 +231,12 @@ export class Session {
   }
 
   /**
-   * Tells the page the note the instructor said to the class (a SayMessage; null: taken back), `ageS` ago; false when
-   * the page cannot be told (the session is closing or closed).
+   * Tells the page the note the instructor said to the class (a SayMessage; null: taken back), `ageS` ago, or to this
+   * page's trainee alone (`direct`); false when the page cannot be told (the session is closing or closed).
    */
-  tellSay(text: string | null, ageS: number): boolean {
+  tellSay(text: string | null, ageS: number, direct = false): boolean {
     if (this.closing !== null || this.store.isDisposed || this.ws.readyState !== this.ws.OPEN) return false;
-    this.send({ type: 'say', text, ageS });
+    this.send(direct && text !== null ? { type: 'say', text, ageS, direct } : { type: 'say', text, ageS });
     return true;
   }
 

@@ -113,8 +113,9 @@ export class ClassDesk {
   }
 
   /**
-   * The instructor says a note to the class (the class view's "Say to the class"), `m.ageS` ago, or takes it back:
-   * said in the terminal and the transcript, and shown above the terminal unless this tab put it aside already.
+   * The instructor says a note to the class (the class view's "Say to the class"), `m.ageS` ago, or takes it back, or
+   * to this trainee alone (`direct`): said in the terminal and the transcript, and shown above the terminal unless this
+   * tab put it aside already.
    */
   onSay(m: SayMessage, at: number): void {
     const { write, note } = this.deps;
@@ -124,10 +125,12 @@ export class ClassDesk {
     }
     const saidAtS = Math.round(Date.now() / 1000) - m.ageS;
     const said = m.ageS < 60 ? '' : `${Math.round(m.ageS / 60)} min ago`;
-    note(`your instructor says: ${m.text}`, at);
-    write(formatNote(`your instructor says${said === '' ? '' : ` (${said})`}: ${m.text}`));
-    if (isKeptNote(readTabSetting(SAY_SETTING), m.text, saidAtS)) return this.sayBar.hide();
-    this.sayBar.show(m.text, saidAtS, said);
+    const says = `your instructor says${m.direct === true ? ' to you' : ''}`;
+    note(`${says}: ${m.text}`, at);
+    write(formatNote(`${says}${said === '' ? '' : ` (${said})`}: ${m.text}`));
+    // A note to this trainee comes once: never told again after a reload, so nothing is kept of it.
+    if (m.direct !== true && isKeptNote(readTabSetting(SAY_SETTING), m.text, saidAtS)) return this.sayBar.hide();
+    this.sayBar.show(m.text, saidAtS, said, m.direct === true);
   }
 
   /**

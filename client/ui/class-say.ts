@@ -1,6 +1,6 @@
 /**
- * The instructor's note, above the terminal: "Your instructor says: Stop at DATA and wait for me", with a button that
- * puts it aside. It comes from the class view's "Say to the class" (messages.ts SayMessage); the terminal and the
+ * The instructor's note, above the terminal: "Your instructor says: Stop at DATA and wait for me" (or "says to you",
+ * for a note to this trainee alone), with a button that puts it aside. It comes from the class view's "Say to the class" (messages.ts SayMessage); the terminal and the
  * transcript say it too (class-desk.ts). A polite live region: a screen reader hears the note. A note put aside is
  * kept in the tab, so that the same note, told again after a reload, is not shown again above the terminal. The note
  * is shown as text only.
@@ -23,6 +23,7 @@ export function isKeptNote(kept: string | null, text: string, saidAtS: number): 
 
 export class ClassSay {
   readonly element: HTMLElement;
+  /** keptNote() of the note shown; '' for a note to this trainee alone (never told again, so nothing to keep). */
   private key = '';
 
   /** `aside`: keeps a note put aside (keptNote's string) in the tab. */
@@ -39,14 +40,17 @@ export class ClassSay {
     return !this.element.hidden;
   }
 
-  /** Shows the note `text`, said at `saidAtS` (Unix time, seconds); `said`: when, if not just now ("3 min ago"). */
-  show(text: string, saidAtS: number, said: string): void {
-    this.key = keptNote(text, saidAtS);
+  /**
+   * Shows the note `text`, said at `saidAtS` (Unix time, seconds); `said`: when, if not just now ("3 min ago");
+   * `direct`: to this trainee alone.
+   */
+  show(text: string, saidAtS: number, said: string, direct = false): void {
+    this.key = direct ? '' : keptNote(text, saidAtS);
     const p = document.createElement('p');
     p.className = 'lesson-task';
     const who = document.createElement('strong');
     who.textContent = 'Your instructor';
-    p.append(who, ` says${said === '' ? '' : ` (${said})`}: `, text);
+    p.append(who, ` says${direct ? ' to you' : ''}${said === '' ? '' : ` (${said})`}: `, text);
     const body = document.createElement('div');
     body.className = 'lesson-text';
     body.append(p);
@@ -59,7 +63,7 @@ export class ClassSay {
 
   /** The note shown is read: kept so, and hidden. */
   putAside(): void {
-    if (this.shown) this.aside(this.key);
+    if (this.shown && this.key !== '') this.aside(this.key);
     this.hide();
   }
 

@@ -16,9 +16,13 @@ export interface CallRequest {
   lesson: string | null;
 }
 
-/** What the class view posts to `/class/say`: the note every page shows, or null to take it back. */
+/**
+ * What the class view posts to `/class/say`: the note every page shows, or null to take it back; with `seat`, a note
+ * to that page's trainee alone (never null).
+ */
 export interface SayRequest {
   text: string | null;
+  seat?: number;
 }
 
 export const CLASS_SAY_PATH = '/class/say';
@@ -30,7 +34,10 @@ export interface HandRequest {
 
 export const CLASS_HAND_PATH = '/class/hand';
 
-/** The answer to a CallRequest or a SayRequest: how many pages were told (those open now; pages that open later are told too). */
+/**
+ * The answer to a CallRequest or a SayRequest: how many pages were told (those open now; pages that open later are
+ * told too, but for a note to one trainee).
+ */
 export interface CallAnswer {
   pages: number;
 }
@@ -116,8 +123,11 @@ export function decodeCallRequest(x: unknown): CallRequest | null {
 
 /** The request in `x` (parsed JSON), or null when it is not one: a note with its spaces trimmed at both ends. */
 export function decodeSayRequest(x: unknown): SayRequest | null {
-  if (!isObj(x) || Object.keys(x).length !== 1 || (x.text !== null && !isClassSay(x.text))) return null;
-  return { text: x.text === null ? null : x.text.trim() };
+  if (!isObj(x) || (x.text !== null && !isClassSay(x.text))) return null;
+  const keys = Object.keys(x).length;
+  if (keys === 1) return { text: x.text === null ? null : x.text.trim() };
+  if (keys !== 2 || !isCount(x.seat) || x.text === null) return null;
+  return { text: x.text.trim(), seat: x.seat };
 }
 
 /** The request in `x` (parsed JSON), or null when it is not one. */

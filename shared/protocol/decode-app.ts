@@ -410,10 +410,11 @@ function decodeCall(m: Obj): Decoded<CallMessage> {
 
 /** A `say` message's fields, or why not. */
 function decodeSay(m: Obj): Decoded<SayMessage> {
-  const { text, ageS } = m;
+  const { text, ageS, direct } = m;
   if (text !== null && !isClassSay(text)) return { ok: false, error: 'say: bad "text"' };
   if (!isCount(ageS)) return { ok: false, error: 'say: bad "ageS"' };
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'say', text, ageS } };
+  if (direct !== undefined && (direct !== true || text === null)) return { ok: false, error: 'say: bad "direct"' };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'say', text, ageS, ...(direct === true ? { direct } : {}) } };
 }
 
 /**

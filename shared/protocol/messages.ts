@@ -770,13 +770,15 @@ export interface CallMessage {
  * The instructor says a note to the class (the class view's "Say to the class", `POST /class/say`): sent to every page
  * open on the bridge then, and to each page that opens later, after its `hello`, until the instructor says another or
  * takes it back. `text`: the note (app-limits.ts isClassSay), or null: taken back (sent only to the pages open then).
- * `ageS`: how long ago the instructor said it, in whole seconds.
+ * `ageS`: how long ago the instructor said it, in whole seconds. With `direct`: said to this page's trainee alone (from
+ * the class view's row, say to one who asked for help), once, never to pages that open later; never null.
  */
 export interface SayMessage {
   v: typeof PROTOCOL_VERSION;
   type: 'say';
   text: string | null;
   ageS: number;
+  direct?: true;
 }
 
 /**

@@ -482,6 +482,24 @@ describe('the instructor\'s class view in Chromium', () => {
     await waitForTerminal(late, (t) => t.includes('-- your instructor took back the note'), 10_000, 'the note taken back');
     await expect.poll(() => view.locator('#class-say-now').textContent(), { timeout: 10_000 }).toBe('');
     expect(await view.locator('#class-say-clear').isHidden()).toBe(true);
+
+    // A trainee asks for help; Reply in that row writes to that trainee alone.
+    await late.locator('.xterm-helper-textarea').focus();
+    await late.keyboard.type('/name Dana');
+    await late.keyboard.press('Enter');
+    await late.keyboard.type('/hand');
+    await late.keyboard.press('Enter');
+    const row = view.locator('#class-table tbody tr', { hasText: 'Dana' });
+    await row.getByRole('button', { name: 'Reply' }).click({ timeout: 10_000 });
+    expect(await view.locator('#class-say-to option:checked').textContent()).toMatch(/^Dana \(page \d+\)$/);
+    await expect.poll(() => view.evaluate(() => document.activeElement?.id)).toBe('class-say-text');
+    await view.keyboard.type('Check the brackets around the address');
+    await view.keyboard.press('Enter');
+    await expect.poll(() => view.locator('#class-say-now').textContent(), { timeout: 10_000 }).toMatch(/^Said to Dana \(page \d+\) alone: “Check the brackets around the address”\.$/);
+    await expect.poll(() => late.locator('.class-say').textContent(), { timeout: 10_000 }).toBe('Your instructor says to you: Check the brackets around the addressGot it');
+    await waitForTerminal(late, (t) => t.includes('-- your instructor says to you: Check the brackets around the address'), 10_000, 'the note to one trainee');
+    // The other page was not told.
+    expect(await terminalText(first)).not.toContain('Check the brackets');
     expect(pages.errors).toEqual([]);
   });
 });
@@ -509,7 +527,7 @@ describe('a trainee\'s page opened from another machine', () => {
 
     const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
     const row = view.locator('#class-table tbody tr', { hasText: 'Erin' });
-    await expect.poll(() => row.locator('.hand').textContent(), { timeout: 10_000 }).toMatch(/^asks for help · \d+ s Lower hand$/);
+    await expect.poll(() => row.locator('.hand').textContent(), { timeout: 10_000 }).toMatch(/^asks for help · \d+ s Lower hand Reply$/);
     expect(await view.locator('#class-status').textContent()).toMatch(/^1 page open\. 1 asks for help\./);
     // /hand lowers it as the button does.
     await away.locator('.xterm-helper-textarea').focus();

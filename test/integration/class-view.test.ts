@@ -177,6 +177,26 @@ describe('the class view through the bridge', () => {
     expect(after.all('say')).toEqual([]);
   });
 
+  it('says a note to one trainee alone: that page is told once, no other page, no page opened later, not the snapshot', async () => {
+    const alice = await open();
+    const other = await open();
+    alice.send({ type: 'progress', name: 'Alice', lesson: null, done: [], hand: true });
+    const seatOf = async (name: string): Promise<number | undefined> => (await snapshot()).trainees.find((t) => t.name === name)?.seat;
+    await expect.poll(() => seatOf('Alice')).toBeGreaterThan(0);
+    const seat = (await seatOf('Alice')) as number;
+    expect(await say(JSON.stringify({ text: 'Check the brackets around the address', seat }))).toMatchObject({ status: 200, body: { pages: 1 } });
+    expect(await alice.next('say')).toEqual({ v: 2, type: 'say', text: 'Check the brackets around the address', ageS: 0, direct: true });
+    expect((await snapshot()).said).toBeNull();
+    const later = await open();
+    for (const c of [other, later]) {
+      c.send({ type: 'disconnect' });
+      await c.next('error');
+      expect(c.all('say')).toEqual([]);
+    }
+    // A page that is not open: said so, to no one.
+    expect(await say(JSON.stringify({ text: 'hello', seat: 9999 }))).toMatchObject({ status: 404, body: { error: 'page 9999 is not open (it has closed, or the bridge restarted)' } });
+  });
+
   it('takes a note with the class key only, and refuses one a terminal would run or show out of order, in JSON', async () => {
     const open1 = await open();
     for (const auth of [null, 'Bearer wrong-key-0123456789abcdef', KEY]) expect((await say(sayBody('hi'), auth)).status, String(auth)).toBe(401);

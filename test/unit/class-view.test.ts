@@ -207,9 +207,16 @@ describe("the instructor's note on the wire", () => {
       { text: 'evil \u202egnp.exe' },
       { text: 'isolate \u2066x\u2069' },
       { text: 'Stop', also: 1 },
+      // To one trainee: a page's number, and a note (nothing to take back).
+      { text: null, seat: 3 },
+      { text: 'Stop', seat: -1 },
+      { text: 'Stop', seat: 1.5 },
+      { text: 'Stop', seat: '3' },
+      { text: 'Stop', seat: 3, also: 1 },
     ]) {
       expect(decodeSayRequest(bad), JSON.stringify(bad)).toBeNull();
     }
+    expect(decodeSayRequest({ text: ' Check the brackets ', seat: 3 })).toEqual({ text: 'Check the brackets', seat: 3 });
   });
 
   it('reaches the page as a `say` message the app decodes, its fields checked', () => {
@@ -218,8 +225,19 @@ describe("the instructor's note on the wire", () => {
     expect(decodeAnyServerMessage(JSON.stringify(said))).toEqual({ ok: true, value: said });
     const back = { v, type: 'say', text: null, ageS: 0 };
     expect(decodeAnyServerMessage(JSON.stringify(back))).toEqual({ ok: true, value: back });
-    for (const bad of [{ ...said, text: '' }, { ...said, text: 'a\u001bb' }, { ...said, text: 4 }, { ...said, ageS: -1 }, { v, type: 'say', text: 'x' }]) {
-      expect(decodeAnyServerMessage(JSON.stringify(bad)), JSON.stringify(bad)).toMatchObject({ ok: false, error: expect.stringMatching(/^say: bad "(text|ageS)"$/) });
+    const direct = { ...said, direct: true };
+    expect(decodeAnyServerMessage(JSON.stringify(direct))).toEqual({ ok: true, value: direct });
+    for (const bad of [
+      { ...said, text: '' },
+      { ...said, text: 'a\u001bb' },
+      { ...said, text: 4 },
+      { ...said, ageS: -1 },
+      { v, type: 'say', text: 'x' },
+      { ...said, direct: false },
+      { ...said, direct: 'yes' },
+      { ...back, direct: true },
+    ]) {
+      expect(decodeAnyServerMessage(JSON.stringify(bad)), JSON.stringify(bad)).toMatchObject({ ok: false, error: expect.stringMatching(/^say: bad "(text|ageS|direct)"$/) });
     }
     expect(decodeServerMessage(JSON.stringify(said)).ok).toBe(false);
   });
