@@ -7,6 +7,7 @@
  * every field checked for type and size; never throws.
  */
 import { isClassSay, isLessonId, MAX_TRAINEE_NAME } from './app-limits.js';
+import { isCount, isObj, isStr } from './decode-guards.js';
 
 export const CLASS_SESSIONS_PATH = '/class/sessions';
 export const CLASS_CALL_PATH = '/class/call';
@@ -80,10 +81,6 @@ export interface ClassSnapshot {
 /** Pages a snapshot lists at most (a bridge holds 100 sessions by default). */
 export const MAX_CLASS_TRAINEES = 1000;
 
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
-const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
-const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
 function decodeTrainee(x: unknown): Trainee | null {
   if (!isObj(x)) return null;

@@ -1,16 +1,18 @@
 /**
  * Decoding of the server messages only the page's app handles (messages.ts MxMessage, RdnsMessage, DaneMessage,
  * DkimMessage, SpfMessage, DnsblMessage, DblMessage, PortsMessage, TlsVersionsMessage, StoredMessage, TlsMessage,
- * CallMessage and HandMessage), apart from decode.ts: they answer what the app asks or does (a DNS lookup, a probe, a
- * message sent to the practice server), or report what only the app shows (a TLS session, the instructor's call and
- * a hand lowered: the boot script keeps such a frame whole for the app), so the boot script, which decodes everything
- * else with decodeServerMessage, need not carry this (to decodeServerMessage they are of an unknown type).
- * decodeAnyServerMessage reads every server message. Never throws; checks every field for type and size, like
- * decode.ts.
+ * CallMessage, SayMessage and HandMessage), apart from decode.ts: they answer what the app asks or does (a DNS
+ * lookup, a probe, a message sent to the practice server), or report what only the app shows (a TLS session, the
+ * instructor's call and notes, a hand lowered: the boot script keeps such a frame whole for the app), so the boot
+ * script, which decodes everything else with decodeServerMessage, need not carry this (to decodeServerMessage they are
+ * of an unknown type). The probes' answers and the TLS report are read in decode-probes.ts. decodeAnyServerMessage
+ * reads every server message. Never throws; checks every field for type and size, like decode.ts.
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
+import { isCount, isObj, isStr, type Obj } from './decode-guards.js';
+import { decodePorts, decodeTls, decodeTlsVersions } from './decode-probes.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, TLS_VERSIONS, isClassSay, isLessonId } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, isClassSay, isLessonId } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type CallMessage,
@@ -22,15 +24,9 @@ import {
   type DkimMessage,
   type DnsblListAnswer,
   type DnsblMessage,
-  type PortOutcome,
   type PortsMessage,
-  type TlsVersionOutcome,
   type TlsVersionsMessage,
   type TlsMessage,
-  type PeerCertificate,
-  MAX_CERT_CHAIN,
-  MAX_CERT_NAMES,
-  MAX_CERT_TEXT,
   type MxMessage,
   type MtaStsFetch,
   type PolicyAnswer,
@@ -50,14 +46,7 @@ import {
   type StoredReport,
 } from './messages.js';
 
-type Obj = Record<string, unknown>;
-
-const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl, ports, tlsversions, tls or stored message';
-
-const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
-const isStr = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
-const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
-const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl, dbl, ports, tlsversions, tls, stored, call, say or hand message';
 /** An address as the bridge writes it (IPv6 has at most 45 characters in text form). */
 const isAddressList = (x: unknown): x is string[] => Array.isArray(x) && x.length <= MAX_MX_ADDRESSES && x.every((a) => isStr(a, 45));
 
@@ -144,107 +133,6 @@ function decodeDnsblList(x: unknown): DnsblListAnswer | null {
     default:
       return null;
   }
-}
-
-const PORT_OUTCOMES: ReadonlySet<unknown> = new Set(['greeting', 'held', 'silent', 'refused', 'timeout', 'tls-failed', 'error', 'not-dialled']);
-const isOutcome = (x: unknown): x is PortOutcome['outcome'] => PORT_OUTCOMES.has(x);
-
-function decodePortOutcome(x: unknown): PortOutcome | null {
-  if (!isObj(x)) return null;
-  const { port, outcome, text, ms, tls, ehlo: e } = x;
-  if (!isCount(port) || port < 1 || port > 65535 || !isOutcome(outcome) || !isStr(text, MAX_PROBE_TEXT + 1) || typeof ms !== 'number' || !(ms >= 0)) return null;
-  const ehloLine = (l: unknown): l is string => isStr(l, MAX_PROBE_TEXT + 1);
-  if (e !== null && !(Array.isArray(e) && e.length <= MAX_PROBE_EHLO_LINES && e.every(ehloLine))) return null;
-  const ehlo: string[] | null = e;
-  const refusedText = x.ehloRefused;
-  if (refusedText !== undefined && !isStr(refusedText, MAX_PROBE_TEXT + 1)) return null;
-  const refused = refusedText === undefined ? {} : { ehloRefused: refusedText };
-  if (tls === null) return { port, outcome, text, ms, tls: null, ehlo, ...refused };
-  if (!isObj(tls) || !isStr(tls.protocol, 20) || typeof tls.authorized !== 'boolean') return null;
-  const why = tls.authorizationError;
-  if (why !== null && !isStr(why, 200)) return null;
-  return { port, outcome, text, ms, tls: { protocol: tls.protocol, authorized: tls.authorized, authorizationError: why }, ehlo, ...refused };
-}
-
-function decodePorts(m: Obj): Decoded<PortsMessage> {
-  const bad: Decoded<PortsMessage> = { ok: false, error: 'ports: bad "host" or "answer"' };
-  const answer: Obj = isObj(m.answer) ? m.answer : {};
-  if (!isStr(m.host, MAX_HOST_CHARS)) return bad;
-  const host = m.host;
-  if (answer.kind === 'none') {
-    const { reason, detail } = answer;
-    if ((reason !== 'refused' && reason !== 'not-found') || !isStr(detail, 500)) return bad;
-    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host, answer: { kind: 'none', reason, detail } } };
-  }
-  if (answer.kind !== 'probed' || !isStr(answer.address, 45) || !Array.isArray(answer.ports) || answer.ports.length > MAX_PROBE_PORTS) return bad;
-  const ports = answer.ports.map(decodePortOutcome);
-  if (!ports.every((p): p is PortOutcome => p !== null)) return bad;
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host, answer: { kind: 'probed', address: answer.address, ports } } };
-}
-
-const TLS_OUTCOMES: ReadonlySet<unknown> = new Set(['accepted', 'refused', 'no-starttls', 'error']);
-const TLS_VERSION_SET: ReadonlySet<unknown> = new Set(TLS_VERSIONS);
-
-function decodeTlsVersionOutcome(x: unknown): TlsVersionOutcome | null {
-  if (!isObj(x)) return null;
-  const { version, outcome, cipher, text, ms } = x;
-  if (!TLS_VERSION_SET.has(version) || !TLS_OUTCOMES.has(outcome) || !isStr(text, MAX_PROBE_TEXT + 1) || typeof ms !== 'number' || !(ms >= 0)) return null;
-  if (cipher !== null && !isStr(cipher, MAX_PROBE_TEXT)) return null;
-  return { version: version as TlsVersionOutcome['version'], outcome: outcome as TlsVersionOutcome['outcome'], cipher, text, ms };
-}
-
-function decodeTlsVersions(m: Obj): Decoded<TlsVersionsMessage> {
-  const bad: Decoded<TlsVersionsMessage> = { ok: false, error: 'tlsversions: bad "host", "port" or "answer"' };
-  const answer: Obj = isObj(m.answer) ? m.answer : {};
-  const { host, port } = m;
-  if (!isStr(host, MAX_HOST_CHARS) || !isCount(port) || port < 1 || port > 65535) return bad;
-  if (answer.kind === 'none') {
-    const { reason, detail } = answer;
-    if ((reason !== 'refused' && reason !== 'not-found') || !isStr(detail, 500)) return bad;
-    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, answer: { kind: 'none', reason, detail } } };
-  }
-  if (answer.kind !== 'probed' || !isStr(answer.address, 45) || !Array.isArray(answer.versions) || answer.versions.length > TLS_VERSIONS.length) return bad;
-  const versions = answer.versions.map(decodeTlsVersionOutcome);
-  if (!versions.every((v): v is TlsVersionOutcome => v !== null)) return bad;
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, answer: { kind: 'probed', address: answer.address, versions } } };
-}
-
-/** A certificate as the bridge describes it (messages.ts PeerCertificate), within its limits; undefined if not. */
-function decodeCertificate(x: unknown): PeerCertificate | undefined {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
-  const c = x as Obj;
-  // One character over the limit for the "…" that marks a cut text.
-  const text = (y: unknown): y is string => isStr(y, MAX_CERT_TEXT + 1);
-  const date = (y: unknown): y is string | null => y === null || (isStr(y, 40) && !Number.isNaN(Date.parse(y)));
-  const texts = (y: unknown, max: number): y is string[] => Array.isArray(y) && y.length <= max && y.every(text);
-  if (!text(c.subject) || !text(c.issuer) || !texts(c.names, MAX_CERT_NAMES) || !texts(c.chain, MAX_CERT_CHAIN)) return undefined;
-  if (typeof c.nameCount !== 'number' || !Number.isInteger(c.nameCount) || c.nameCount < (c.names as string[]).length) return undefined;
-  if (!date(c.validFrom) || !date(c.validTo) || !isStr(c.fingerprint256, 128) || !isBool(c.selfIssued) || !isBool(c.coversHost)) return undefined;
-  return {
-    subject: c.subject,
-    issuer: c.issuer,
-    names: c.names,
-    nameCount: c.nameCount,
-    validFrom: c.validFrom,
-    validTo: c.validTo,
-    fingerprint256: c.fingerprint256,
-    selfIssued: c.selfIssued,
-    chain: c.chain,
-    coversHost: c.coversHost,
-  };
-}
-
-/**
- * A `tls` message: decoded here, not by the boot script, which hands such a frame to the app whole (a `tls` message
- * comes before the greeting only with implicit TLS, and the boot script paints no TLS report).
- */
-function decodeTls(m: Obj): Decoded<TlsMessage> {
-  const { protocol, cipher, authorized, authorizationError: why } = m;
-  if (!isStr(protocol, 40) || !isStr(cipher, 200) || typeof authorized !== 'boolean') return { ok: false, error: 'tls: bad fields' };
-  if (why !== null && !isStr(why, 500)) return { ok: false, error: 'tls: bad "authorizationError"' };
-  const certificate = m.certificate === undefined || m.certificate === null ? null : decodeCertificate(m.certificate);
-  if (certificate === undefined) return { ok: false, error: 'tls: bad "certificate"' };
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tls', protocol, cipher, authorized, authorizationError: why, certificate } };
 }
 
 /** The answer of a `dnsbl` or `dbl` message: each list's, or why the bridge did not ask; null when it is not one. */
