@@ -13,20 +13,20 @@
  * puts first, for tests and for the learner: the bridge shows each session the messages its connection sent.
  */
 import { EventEmitter } from 'node:events';
-import { isIP, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
-import { generate as generateCertificate } from 'selfsigned';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, PRACTICE_USER, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
 import { installChunking, onEachConnection, type ChunkingOptions } from './chunking.js';
 import { lmtpServer } from './lmtp.js';
+import { CERTIFICATE_RENEW_MS, PRACTICE_DOMAIN, practiceCertificate } from './practice-certificate.js';
 import { localPartOf, smtpError } from './mailbox.js';
 import { deliveryReport, type ReportRecipient } from './dsn.js';
 import { practiceQueueId } from '../../shared/practice/server-log.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
 
-export const PRACTICE_DOMAIN = 'practice.test';
+export { PRACTICE_DOMAIN };
 export const PRACTICE_LOCAL_PARTS = ['alice', 'bob', 'carol', 'postmaster'] as const;
 export const PRACTICE_MAILBOXES: readonly string[] = PRACTICE_LOCAL_PARTS.map((l) => `${l}@${PRACTICE_DOMAIN}`);
 /**
@@ -47,42 +47,6 @@ export const IDLE_TIMEOUT_MS = 5 * 60 * 1000;
 /** On close, how long open sessions may go on before they get 421 and are cut, in ms (smtp-server waits 30 s). */
 export const CLOSE_GRACE_MS = 1000;
 const BANNER = 'heloterm practice server: mail to alice, bob, carol or postmaster @practice.test';
-/** How long the practice certificate made at start is valid, in days (from an hour before the start). */
-export const CERTIFICATE_DAYS = 90;
-/**
- * How often the practice certificate is made anew, in ms: a week, far inside its CERTIFICATE_DAYS (and a timer's
- * delay must stay under 2^31 ms, about 24.8 days).
- */
-export const CERTIFICATE_RENEW_MS = 7 * 24 * 3600_000;
-/** The names on the practice certificate: the domain, and the loopback names it listens on by default. */
-export const CERTIFICATE_NAMES = [PRACTICE_DOMAIN, 'localhost', '127.0.0.1', '::1'] as const;
-
-/**
- * A fresh self-signed certificate for the practice server (EC P-256, SHA-256). smtp-server's built-in test
- * certificate is self-signed too but long expired, which would teach the wrong reason ("expired") for a certificate
- * that does not verify; a trainee should meet the usual one: no certificate authority vouches for it.
- */
-export async function practiceCertificate(now = Date.now()): Promise<{ key: string; cert: string }> {
-  const hour = 3600_000;
-  const pems = await generateCertificate([{ name: 'commonName', value: PRACTICE_DOMAIN }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate: new Date(now - hour),
-    notAfterDate: new Date(now - hour + CERTIFICATE_DAYS * 24 * hour),
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: CERTIFICATE_NAMES.map((n) => (isIP(n) !== 0 ? { type: 7, ip: n } : { type: 2, value: n })),
-      },
-    ],
-  });
-  return { key: pems.private, cert: pems.cert };
-}
-
 export interface ReceivedMessage {
   /** Its number, counted from 1 since the server started (as the reply to the final "." says it). */
   n: number;

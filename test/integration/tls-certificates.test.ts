@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm } from '../../server/heloterm.js';
-import { CERTIFICATE_DAYS, CERTIFICATE_RENEW_MS, practiceCertificate } from '../../server/practice/practice-server.js';
+import { CERTIFICATE_DAYS, CERTIFICATE_RENEW_MS, practiceCertificate } from '../../server/practice/practice-certificate.js';
 import { MAX_CERT_NAMES, MAX_CERT_TEXT, type TlsMessage } from '../../shared/protocol/messages.js';
 import { assessTls } from '../../shared/smtp/tls-report.js';
 import { DAY_MS, makeCa, makeCert, type TestCert } from '../helpers/certs.js';
