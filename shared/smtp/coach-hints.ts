@@ -142,6 +142,15 @@ export function commandInMessageHint(line: string): Hint | null {
   );
 }
 
+/** A line of text after the message's header fields with no empty line before it: the header section goes on. */
+export function bodyWithoutEmptyLineHint(): Hint {
+  return hint(
+    'body-without-empty-line',
+    'No empty line came before this line, and it is not a header field ("Name: value"): the message\'s header section goes on, and a mail program may take the line for a broken field and hide it, or for the start of the body. After the header fields, press Enter once more for an empty line, then type the body (as the telnet recipe has it: after Subject:, press Enter twice).',
+    'RFC 5322 §2.1, §3.5',
+  );
+}
+
 /** A space after MAIL's "FROM:" or RCPT's "TO:" (as the seed's recipe types it): none in SMTP's grammar. */
 export function pathSpaceHint(verb: string): Hint {
   const word = verb === 'MAIL' ? 'FROM' : 'TO';

@@ -7,7 +7,8 @@
  * SMTPUTF8 or 8BITMIME, that VRFY and EXPN answering lets anyone harvest addresses, that a greeting of asterisks
  * is a firewall's doing, which command a refused one was meant to be ("RCTP": RCPT), that lines typed as a message
  * after a refused DATA (or with none) reach the server as commands and a QUIT typed inside a message is its text,
- * what is wrong with an answer to AUTH (never quoting it), and that the space after "FROM:" is not SMTP's.
+ * what is wrong with an answer to AUTH (never quoting it), that the space after "FROM:" is not SMTP's, and that a
+ * body begun with no empty line after the header fields stays in the header section.
  *
  * Pure: it reads the session model's exchanges and states. Hints that teach a general lesson are given once per
  * coach (one per browser session), so an expert is not nagged.
@@ -15,6 +16,7 @@
 import { afterOctets, parseCommand, utf8Octets, type Command } from './command.js';
 import {
   authAnswerHint,
+  bodyWithoutEmptyLineHint,
   challengeHint,
   commandInMessageHint,
   dataRefusedHint,
@@ -95,7 +97,7 @@ export class Coach {
         this.pipelineSaid = true;
       }
     }
-    if (kind === 'message-text') this.followHeaders(line, state.dataLines);
+    if (kind === 'message-text' && this.followHeaders(line, state.dataLines)) this.onceOf(hints, bodyWithoutEmptyLineHint());
     if (kind === 'end-of-data') {
       const h = this.headersHint();
       if (h !== null) hints.push(h);
@@ -276,17 +278,24 @@ export class Coach {
     return this.inHeaders ? this.headers : null;
   }
 
-  /** Follows the header section of the message being typed: field names until the first empty line. */
-  private followHeaders(line: string, dataLines: number): void {
+  /**
+   * Follows the header section of the message being typed: field names until the first empty line. True when `line`
+   * ends it without that empty line: a line of text after header fields (the body begun with no empty line before it).
+   */
+  private followHeaders(line: string, dataLines: number): boolean {
     if (dataLines === 0) {
       this.headers = new Set();
       this.inHeaders = true;
       this.sawMessageStart = true;
     }
-    if (!this.inHeaders) return;
+    if (!this.inHeaders) return false;
     const field = HEADER_FIELD.exec(line);
     if (field !== null) this.headers.add((field[1] ?? '').toLowerCase());
-    else if (!/^[ \t]/.test(line)) this.inHeaders = false; // the empty line (or a body without one) ends them
+    else if (!/^[ \t]/.test(line)) {
+      this.inHeaders = false; // the empty line (or a body without one) ends them
+      return line !== '' && dataLines > 0 && !line.startsWith('.');
+    }
+    return false;
   }
 
   /**

@@ -743,3 +743,25 @@ describe('Coach: the space after FROM: that old recipes type', () => {
     expect(coachDialog(['S: 220 mx.example.org ESMTP', 'C: HELO trainee.example.org', 'S: 250 mx.example.org', 'C: MAIL FROM:<trainee@example.org>'].join('\n')).ids).not.toContain('path-space');
   });
 });
+
+describe('Coach: a body begun with no empty line after the header fields', () => {
+  const message = (lines: string[]): string =>
+    ['S: 220 mx.example.org ESMTP', 'C: HELO trainee.example.org', 'S: 250 mx.example.org', 'C: MAIL FROM:<trainee@example.org>', 'S: 250 2.1.0 Ok', 'C: RCPT TO:<alice@example.org>', 'S: 250 2.1.5 Ok', 'C: DATA', 'S: 354 go ahead', ...lines.map((l) => `C: ${l}`), 'C: .', 'S: 250 2.0.0 Ok: queued as 4FzK71ZQ3Vz9b'].join('\n');
+
+  it('says so at the first line of text after the fields, once, and not for a body after its empty line', () => {
+    const { hints } = coachDialog(message(['Subject: hi', 'From: trainee@example.org', 'Hello, Alice.', 'Bye.']));
+    const said = hints.filter((h) => h.id === 'body-without-empty-line');
+    expect(said).toHaveLength(1);
+    expect(said[0]?.text).toContain('press Enter once more for an empty line');
+    expect(said[0]?.source).toBe('RFC 5322 §2.1, §3.5');
+    for (const fine of [
+      ['Subject: hi', '', 'Hello, Alice.'],
+      // A field folded on a line of its own (RFC 5322 §2.2.3), then the empty line.
+      ['Subject: a long', '  subject, folded', '', 'Hello.'],
+      // No header fields at all: the other hint says where they go.
+      ['Hello, Alice.'],
+    ]) {
+      expect(coachDialog(message(fine)).ids, fine.join(' | ')).not.toContain('body-without-empty-line');
+    }
+  });
+});
