@@ -14,7 +14,8 @@
  */
 import type { IMarker, Terminal } from '@xterm/xterm';
 import { SECRET_MARK } from '../../shared/smtp/transcript.js';
-import { LineEditor, leftToBrowser, tabLeaves, type Completer } from './line-editor.js';
+import { leftToBrowser, tabLeaves } from './keys.js';
+import { LineEditor, type Completer } from './line-editor.js';
 import type { ReportStore } from './reports.js';
 import { formatCancelled, formatHint, formatSent } from './render-replies.js';
 import { CodeTooltip } from './tooltip.js';

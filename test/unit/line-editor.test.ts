@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LineEditor, leftToBrowser, tabLeaves, type EditorEffect, type KeyEventLike } from '../../client/terminal/line-editor.js';
+import { leftToBrowser, tabLeaves, type KeyEventLike } from '../../client/terminal/keys.js';
+import { LineEditor, type EditorEffect } from '../../client/terminal/line-editor.js';
 
 const LEFT = ['\x1b[D', '\x1bOD'];
 const RIGHT = ['\x1b[C', '\x1bOC'];
