@@ -116,6 +116,15 @@ interface PathResult {
 }
 
 const perSession = (a: MemReport, b: MemReport, n: number, f: (m: MemReport) => number): number => (f(b) - f(a)) / n;
+
+/**
+ * The idle RSS per session as shown: when it is below the sessions' JS heap + external (`heap`), RSS went down by pages
+ * freed since the baseline, and it says so rather than pass for a measure.
+ */
+function idleRss(rss: number, heap: number): string {
+  return rss < heap ? `${fmt.kb(rss)} (below the JS heap: pages given back since the baseline; ${fmt.kb(heap)} counted)` : fmt.kb(rss);
+}
+
 const heapOf = (m: MemReport): number => m.heapUsed + m.external;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -216,7 +225,7 @@ export async function benchConcurrency(): Promise<BenchResult> {
       rows.push([
         fmt.int(n),
         kind === 'bridge' ? 'heloterm bridge' : 'bare relay',
-        fmt.kb(perSession(p.baseSettled, p.idleSettled, n, (m) => m.rss)),
+        idleRss(perSession(p.baseSettled, p.idleSettled, n, (m) => m.rss), perSession(p.baseSettled, p.idleSettled, n, heapOf)),
         fmt.kb(perSession(p.base, p.idle, n, (m) => m.rss)),
         fmt.kb(perSession(p.base, p.idle, n, (m) => m.newSpace)),
         fmt.kb(perSession(p.baseSettled, p.idleSettled, n, heapOf)),
@@ -235,7 +244,9 @@ export async function benchConcurrency(): Promise<BenchResult> {
     const errors = b.tally.lost + b.tally.wrong.length + b.problems.length + (n - b.idleOk);
     checks.push(
       checkLe('concurrency', `${fmt.int(n)} sessions: lost/reordered/wrong replies + errors (bridge)`, errors, 0, String(errors), '0'),
-      checkLe('concurrency', `${fmt.int(n)} sessions: bridge memory per idle session (RSS, process idle ${SETTLE_MS / 1000} s)`, rssPer / 1024, 20, fmt.kb(rssPer), '≤ 20 KB'),
+      // Below what the sessions' own JS objects take, the RSS figure measures pages given back, not the sessions: the
+      // goal is then checked on the JS heap + external, the floor of what they hold.
+      checkLe('concurrency', `${fmt.int(n)} sessions: bridge memory per idle session (RSS, process idle ${SETTLE_MS / 1000} s)`, Math.max(rssPer, heapPer) / 1024, 20, idleRss(rssPer, heapPer), '≤ 20 KB'),
       checkLe('concurrency', `${fmt.int(n)} sessions: bridge memory per idle session (JS heap + external)`, heapPer / 1024, 20, fmt.kb(heapPer), '≤ 20 KB'),
       checkGe('concurrency', `${fmt.int(n)} sessions: commands/s, bridge ÷ bare relay`, ratio, 0.9, fmt.ratio(ratio), '≥ 0.90×'),
     );
