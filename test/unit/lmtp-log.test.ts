@@ -6,31 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { practiceLmtpLog } from '../../shared/practice/lmtp-log.js';
 import type { LogEntry } from '../../shared/practice/server-log.js';
 import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
-import { ReplyParser } from '../../shared/smtp/parser.js';
-import { SessionModel } from '../../shared/smtp/session.js';
+import { dialogEntries } from '../helpers/log-entries.js';
 
 const T0 = Date.UTC(2026, 10, 30, 0, 12, 34);
 
-/** A dialog of C:/S: lines followed by the model, as the page follows it (a Message-ID line kept, as the trail keeps it). */
-function entries(script: string[], close = true): LogEntry[] {
-  const model = new SessionModel();
-  const parser = new ReplyParser();
-  let at = T0;
-  const out: LogEntry[] = [{ kind: 'connect', at }];
-  model.connected();
-  for (const step of script) {
-    at += 1000;
-    if (step.startsWith('C: ')) {
-      const line = step.slice(3);
-      const kind = model.kindOfNextLine(line);
-      model.sent(line);
-      const id = /^Message-ID: (<.*>)$/i.exec(line)?.[1];
-      if (kind === 'message-text' && id !== undefined) out.push({ kind: 'msgid', id });
-    } else for (const e of parser.push(`${step.slice(3)}\r\n`)) if (e.kind === 'reply') out.push({ kind: 'exchange', ex: model.received(e.reply), at });
-  }
-  if (close) out.push({ kind: 'close', at: at + 1000 });
-  return out;
-}
+/** A dialog of C:/S: lines as the page's /log record keeps it (test/helpers/log-entries.ts). */
+const entries = (script: string[], close = true): LogEntry[] => dialogEntries(script, T0, close);
 
 const TWO_RECIPIENTS = [
   'S: 220 practice.test LMTP heloterm practice server',
