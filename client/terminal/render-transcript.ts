@@ -61,6 +61,7 @@ export function formatReplay(steps: readonly ReplayStep[], n: number, what = 'tr
       }
     }
   }
-  const replies = reports.length === 1 ? '1 reply' : `${reports.length} replies`;
-  return { text: text + formatNote(`end of the explained ${what}: ${replies}, each in the reply log`), reports };
+  // Log lines may quote no reply at all (a Dovecot delivery, a client's disconnect): said so, not "0 replies, each …".
+  const replies = reports.length === 0 ? 'no reply quoted in them' : `${reports.length === 1 ? '1 reply' : `${reports.length} replies`}, each in the reply log`;
+  return { text: text + formatNote(`end of the explained ${what}: ${replies}`), reports };
 }

@@ -651,18 +651,23 @@ export const LESSONS: readonly Lesson[] = [
         source: 'RFC 2033 §4.2',
       },
       DATA,
-      headedMessage(
-        'handed over by LMTP',
-        'Hello, Alice.',
-        `250 for alice: saved. And a second answer to the same ".", for ${FULL_MAILBOX}@: 552 5.2.2, its mailbox is full. LMTP answers the final "." once per accepted recipient, in the order of RCPT TO, so the MTA knows which deliveries failed and retries or bounces only those; over SMTP one answer would stand for all.`,
-        'RFC 2033 §4.2',
-      ),
+      {
+        ...headedMessage(
+          'handed over by LMTP',
+          'Hello, Alice.',
+          `250 for alice: saved. And a second answer to the same ".", for ${FULL_MAILBOX}@: 552 5.2.2, its mailbox is full. LMTP answers the final "." once per accepted recipient, in the order of RCPT TO, so the MTA knows which deliveries failed and retries or bounces only those; over SMTP one answer would stand for all.`,
+          'RFC 2033 §4.2',
+        ),
+        // A Message-ID too: the mailbox server's log names the message by it (the last step reads that log).
+        task: 'Type the message: From: and Date: (Tab on the empty first line offers them, filled in), a Message-ID: (the mailboxes\' server logs the message by it), a Subject:, an empty line, the body, and a line with only "." to end it.',
+        type: [...FROM_AND_DATE, 'Message-ID: <lesson13.1@trainee.example>', 'Subject: handed over by LMTP', '', 'Hello, Alice.', '.'],
+      },
       { ...QUIT, learn: `221: the server closes the connection. The MTA now has one delivery done and one to bounce (or retry, if it takes 552 as a full mailbox that may empty): ${FULL_MAILBOX}@'s alone.` },
       {
         task: "Read this session as the mailboxes' server logged it: type /log (nothing is sent; it is heloterm's own command).",
         type: ['/log'],
         expect: { local: 'log' },
-        learn: `Dovecot's lines, as in /var/log/mail.log: Connect from, then one line per recipient naming the message by its Message-ID, "saved mail to INBOX" for alice and "save failed to INBOX: Quota exceeded" for ${FULL_MAILBOX}@, and Disconnect. Beside them on a real server, Postfix's lmtp client logs the same two answers: status=sent (250 … Saved) and status=bounced (552 5.2.2 …). grep the Message-ID to follow a message from one to the other.`,
+        learn: `Dovecot's lines, as in /var/log/mail.log: Connect from, then one line per recipient naming the message by its Message-ID (msgid=<lesson13.1@trainee.example>; "unspecified" for a message without one), "saved mail to INBOX" for alice and "save failed to INBOX: Quota exceeded" for ${FULL_MAILBOX}@, and Disconnect. Beside them on a real server, Postfix's lmtp client logs the same two answers: status=sent (250 … Saved) and status=bounced (552 5.2.2 …). grep the Message-ID to follow a message from one to the other.`,
         source: 'Postfix lmtp(8); Dovecot LMTP, deliver_log_format',
       },
     ],

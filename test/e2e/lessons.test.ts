@@ -250,7 +250,7 @@ describe('guided lessons in Chromium', () => {
     expect(text).toMatch(/^250 2\.6\.0 <alice@practice\.test> \w+ Saved$/m);
     expect(text).toMatch(/^552 5\.2\.2 <full@practice\.test> Quota exceeded \(mailbox for user is full\)$/m);
     // Its last step, /log: the mailboxes' server's side of the same two answers, in Dovecot's form.
-    expect(text).toMatch(/dovecot: lmtp\(full@practice\.test\)<\d+><\w+>: msgid=\S+: save failed to INBOX: Quota exceeded/);
+    expect(text).toMatch(/dovecot: lmtp\(full@practice\.test\)<\d+><\w+>: msgid=<lesson13\.1@trainee\.example>: save failed to INBOX: Quota exceeded/);
     expect(text).not.toContain('↺');
     expect(await page.inputValue('input[name="port"]')).toBe(String(app().practice?.info.lmtpPort));
     // Typed while connected to the other side, a lesson does not start: it says where it is for.

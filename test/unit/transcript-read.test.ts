@@ -148,4 +148,10 @@ describe('formatReplay', () => {
     expect(plain(shown).split('\r\n')[0]).toBe('-- explained transcript, not sent to any server nor received from one:');
     expect(plain(shown)).toContain('-- end of the explained transcript: 3 replies, each in the reply log');
   });
+
+  it('ends log lines that quote no reply by saying so', () => {
+    const { text: shown, reports } = formatReplay([{ kind: 'note', text: 'a delivery saved' }], 1, 'log lines');
+    expect(reports).toEqual([]);
+    expect(plain(shown)).toContain('-- end of the explained log lines: no reply quoted in them');
+  });
 });
