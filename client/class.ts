@@ -238,14 +238,10 @@ function showSaid(snapshot: ClassSnapshot): void {
   required('#class-say-clear', HTMLButtonElement).hidden = said === null;
   if (said === null || toldSaid?.text !== said.text) toldSaid = null;
   const pages = toldSaid === null ? '' : ` (${toldSaid.pages} page${toldSaid.pages === 1 ? '' : 's'} open then)`;
+  const classNote = said === null ? '' : `Said ${said.ageS < 60 ? 'just now' : `${duration(said.ageS)} ago`}${pages}: “${said.text}”; pages opened since see it too.`;
+  // After a note to one trainee, the class's note (which Take back takes back) is still named beside it.
   required('#class-say-now', HTMLSpanElement).textContent =
-    notSaid !== ''
-      ? notSaid
-      : saidTo !== ''
-        ? saidTo
-        : said === null
-          ? ''
-          : `Said ${said.ageS < 60 ? 'just now' : `${duration(said.ageS)} ago`}${pages}: “${said.text}”; pages opened since see it too.`;
+    notSaid !== '' ? notSaid : saidTo === '' ? classNote : said === null ? saidTo : `${saidTo} To the class: “${said.text}” (Take back ends it).`;
   showSayTo(snapshot);
 }
 

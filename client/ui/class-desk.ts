@@ -120,7 +120,9 @@ export class ClassDesk {
   onSay(m: SayMessage, at: number): void {
     const { write, note } = this.deps;
     if (m.text === null) {
-      if (this.sayBar.shown) write(formatNote('your instructor took back the note'));
+      // A note to this trainee alone, shown since, is not the one taken back: it stays.
+      if (!this.sayBar.showsClassNote) return;
+      write(formatNote('your instructor took back the note'));
       return this.sayBar.hide();
     }
     const saidAtS = Math.round(Date.now() / 1000) - m.ageS;

@@ -40,6 +40,11 @@ export class ClassSay {
     return !this.element.hidden;
   }
 
+  /** Whether the note shown is the class's (not one to this trainee alone): the one a take-back ends. */
+  get showsClassNote(): boolean {
+    return this.shown && this.key !== '';
+  }
+
   /**
    * Shows the note `text`, said at `saidAtS` (Unix time, seconds); `said`: when, if not just now ("3 min ago");
    * `direct`: to this trainee alone.

@@ -500,6 +500,22 @@ describe('the instructor\'s class view in Chromium', () => {
     await waitForTerminal(late, (t) => t.includes('-- your instructor says to you: Check the brackets around the address'), 10_000, 'the note to one trainee');
     // The other page was not told.
     expect(await terminalText(first)).not.toContain('Check the brackets');
+
+    // A class note said, then a reply to one trainee: the view names both; taking the class's back leaves the reply.
+    await view.locator('#class-say-to').selectOption('');
+    await view.locator('#class-say-text').fill('Stop typing for a minute');
+    await view.getByRole('button', { name: 'Say', exact: true }).click();
+    await expect.poll(() => late.locator('.class-say').textContent(), { timeout: 10_000 }).toBe('Your instructor says: Stop typing for a minuteGot it');
+    await row.getByRole('button', { name: 'Reply' }).click({ timeout: 10_000 });
+    await view.keyboard.type('One more thing');
+    await view.keyboard.press('Enter');
+    await expect
+      .poll(() => view.locator('#class-say-now').textContent(), { timeout: 10_000 })
+      .toMatch(/^Said to Dana \(page \d+\) alone: “One more thing”\. To the class: “Stop typing for a minute” \(Take back ends it\)\.$/);
+    await expect.poll(() => late.locator('.class-say').textContent(), { timeout: 10_000 }).toBe('Your instructor says to you: One more thingGot it');
+    await view.getByRole('button', { name: 'Take back' }).click();
+    await waitForTerminal(first, (t) => t.includes('-- your instructor took back the note'), 10_000, 'the class note taken back');
+    expect(await late.locator('.class-say').textContent()).toBe('Your instructor says to you: One more thingGot it');
     expect(pages.errors).toEqual([]);
   });
 });
