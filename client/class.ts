@@ -2,8 +2,9 @@
  * The instructor's class view (class.html): the trainee pages open on this heloterm, read from `/class/sessions` every
  * 2 seconds with the class key; "Ask the class" (`/class/call`): every page offers the lesson chosen above its
  * terminal, pages opened later too, until another is asked for or the call is withdrawn; and a trainee's hand raised,
- * lowered once helped (`/class/hand`); "Say to the class" (`/class/say`): a note every page shows above its terminal and
- * writes in it, pages opened later too, until another is said or it is taken back. The key comes in the address heloterm printed at start
+ * lowered once helped (`/class/hand`); "Say to" (`/class/say`): a note every page shows above its terminal and writes
+ * in it, pages opened later too, until another is said or it is taken back, or one to a trainee alone (Reply beside a
+ * hand raised). The key comes in the address heloterm printed at start
  * (`class.html#key=…`): kept in this tab's sessionStorage and removed from the address bar, as the access token is
  * (access-token.ts); sent as a header, never in a URL. A trainee idle for minutes, or whose replies at a step were
  * several times not the one it wants, stands out. What the bridge answers is decoded before it is shown, and
@@ -179,7 +180,7 @@ async function ask(key: string, lesson: string | null): Promise<void> {
 let toldSaid: { text: string; pages: number } | null = null;
 let notSaid = '';
 
-/** A note said to one trainee, until the next Say or Take back: shown in place of the class's note line. */
+/** A note said to one trainee, until the next Say or Take back: shown on the note's line, before the class's note. */
 let saidTo = '';
 
 /** "Alice Martin (page 3)", or "page 3" for a trainee who gave no name. */
