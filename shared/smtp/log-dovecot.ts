@@ -38,7 +38,8 @@ function deliveryWhy(what: string, who: string): string | null {
       ? `delivered: the message is in ${who}'s inbox. Not seen by the user? Their mail client, or a rule on it, moved it`
       : `delivered into the folder "${folder}", not the inbox: a Sieve rule filed it there${/junk|spam/i.test(folder) ? ' (taken for spam: a filter marked it, and the rule follows the mark)' : ''}; the user looks there`;
   }
-  m = /^(?:save failed to (\S+)|rejected): (.*)$/.exec(what);
+  // "save failed to INBOX: …", "save failed to open mailbox Sent Items: …" (2.3), or dovecot-lda's "rejected: …".
+  m = /^(?:save failed to (?:open mailbox )?(.+?)|rejected): (.*)$/.exec(what);
   if (m !== null) {
     const why = m[2] ?? '';
     if (/quota/i.test(why)) {

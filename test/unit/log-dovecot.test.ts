@@ -43,12 +43,14 @@ describe("Dovecot's log", () => {
           syslog('lmtp(erin@example.org)<4715><y>: sieve: msgid=<5@example.net>: forwarded to <erin@elsewhere.example>'),
           syslog('lmtp(erin@example.org)<4715><y>: sieve: msgid=<6@example.net>: marked message to be discarded if not explicitly delivered (discard action)'),
           syslog('lmtp(4715): Connect from local'),
+          syslog("lmtp(erin@example.org)<4715><y>: msgid=<7@example.net>: save failed to open mailbox Sent Items: Mailbox doesn't exist: Sent Items"),
           syslog('lmtp(4715): Disconnect from local: Client has quit the connection (state=READY)'),
         ].join('\n'),
       ),
     );
-    expect(said).toHaveLength(3);
+    expect(said).toHaveLength(4);
     expect(said[0]).toMatch(/^<4@example\.net> for dave \(Dovecot, dovecot-lda\): rejected: Quota exceeded .* — dave's mailbox is full/);
+    expect(said[3]).toMatch(/: save failed to open mailbox Sent Items: Mailbox doesn't exist: Sent Items — the message could not be saved to Sent Items: the error says why/);
     expect(said[1]).toMatch(/ — a Sieve rule sent it on to that address \(redirect\)/);
     expect(said[2]).toMatch(/ — a Sieve rule discarded it: it is in no mailbox, and no bounce went back/);
   });
