@@ -5,7 +5,7 @@
  *
  * - a delivery: "lmtp(alice@example.org)<4711><kJx1Ag>: msgid=<1@example.net>: saved mail to INBOX", or `save failed
  *   to INBOX: Quota exceeded (mailbox for user is full)`, or a Sieve script's action (`sieve: msgid=…: stored mail
- *   into mailbox 'Junk'`, `forwarded to <…>`, discarded); `lda(alice)` the same from dovecot-lda (its
+ *   into mailbox 'Junk'`, `failed to store into mailbox …`, `forwarded to <…>`, discarded); `lda(alice)` the same from dovecot-lda (its
  *   deliver_log_format, "msgid=%m: %$", is the default);
  * - a login refused: "auth: passwd-file(alice,192.0.2.10,<x>): unknown user" or `Password mismatch` (each passdb driver
  *   names itself: pam, sql, ldap, passwd-file…), and an IMAP or POP3 login's disconnect line with `auth failed, 3
@@ -38,15 +38,17 @@ function deliveryWhy(what: string, who: string): string | null {
       ? `delivered: the message is in ${who}'s inbox. Not seen by the user? Their mail client, or a rule on it, moved it`
       : `delivered into the folder "${folder}", not the inbox: a Sieve rule filed it there${/junk|spam/i.test(folder) ? ' (taken for spam: a filter marked it, and the rule follows the mark)' : ''}; the user looks there`;
   }
-  // "save failed to INBOX: …", "save failed to open mailbox Sent Items: …" (2.3), or dovecot-lda's "rejected: …".
-  m = /^(?:save failed to (?:open mailbox )?(.+?)|rejected): (.*)$/.exec(what);
+  // "save failed to INBOX: …", "save failed to open mailbox Sent Items: …" (2.3), a Sieve rule's "failed to store into
+  // mailbox 'INBOX': …", or dovecot-lda's "rejected: …".
+  m = /^(?:save failed to (?:open mailbox )?(.+?)|failed to store into mailbox '(.+?)'|rejected): (.*)$/.exec(what);
   if (m !== null) {
-    const why = m[2] ?? '';
+    const folder = m[1] ?? m[2];
+    const why = m[3] ?? '';
     if (/quota/i.test(why)) {
       return `${who}'s mailbox is full (its quota): Dovecot refused the message, and the server that handed it over was answered 552 5.2.2 (or 452 4.2.2 with quota_full_tempfail = yes, so that it tries again later). The user deletes mail, or the admin raises the quota (doveadm quota get -u ${who})`;
     }
     if (/No space left/i.test(why)) return 'the mail server\'s disk is full: no mailbox can take mail until space is freed (df -h on the mail store)';
-    return `the message could not be saved${m[1] === undefined ? '' : ` to ${m[1]}`}: the error says why (permissions on the mail store, a folder that does not exist, a broken index)`;
+    return `the message could not be saved${folder === undefined ? '' : ` to ${folder}`}: the error says why (permissions on the mail store, a folder that does not exist, a broken index)`;
   }
   if (/^(?:forwarded|redirected) to </.test(what)) return 'a Sieve rule sent it on to that address (redirect): it arrives there, not here, unless the rule keeps a copy';
   if (/discard/i.test(what)) return 'a Sieve rule discarded it: it is in no mailbox, and no bounce went back to the sender';

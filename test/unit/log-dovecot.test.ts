@@ -45,11 +45,14 @@ describe("Dovecot's log", () => {
           syslog('lmtp(4715): Connect from local'),
           syslog("lmtp(erin@example.org)<4715><y>: msgid=<7@example.net>: save failed to open mailbox Sent Items: Mailbox doesn't exist: Sent Items"),
           syslog('lmtp(4715): Disconnect from local: Client has quit the connection (state=READY)'),
+          // dovecot-lda's lines carry no process or session ids.
+          syslog("lda(erin@example.org): sieve: msgid=<8@example.net>: failed to store into mailbox 'INBOX': Quota exceeded (mailbox for user is full)"),
         ].join('\n'),
       ),
     );
-    expect(said).toHaveLength(4);
+    expect(said).toHaveLength(5);
     expect(said[0]).toMatch(/^<4@example\.net> for dave \(Dovecot, dovecot-lda\): rejected: Quota exceeded .* — dave's mailbox is full/);
+    expect(said[4]).toMatch(/^<8@example\.net> for erin@example\.org \(Dovecot, dovecot-lda, a Sieve rule\): failed to store into mailbox 'INBOX': Quota exceeded .* — erin@example\.org's mailbox is full/);
     expect(said[3]).toMatch(/: save failed to open mailbox Sent Items: Mailbox doesn't exist: Sent Items — the message could not be saved to Sent Items: the error says why/);
     expect(said[1]).toMatch(/ — a Sieve rule sent it on to that address \(redirect\)/);
     expect(said[2]).toMatch(/ — a Sieve rule discarded it: it is in no mailbox, and no bounce went back/);
