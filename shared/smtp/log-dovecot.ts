@@ -26,8 +26,12 @@ export const DOVECOT_LINE =
 const DELIVERY = /^(?:(?:Info|Error|Warning): )?(sieve: )?msgid=(<[^>]*>|\S+?): (.+)$/;
 /** A passdb's verdict on a login: "pam(alice,192.0.2.10,<session>): unknown user". */
 const PASSDB = /^(?:(?:Info|Error): )?([a-z][a-z0-9-]*)\(([^,()]*),([^,()]*)(?:,<[^>]*>)?\): (unknown user|Password mismatch|pam_authenticate\(\) failed: .*)$/;
-/** An IMAP or POP3 (…) login given up: "Disconnected (auth failed, 3 attempts in 12 secs): user=<alice>, …, rip=…". */
-const LOGIN_FAILED = /\(auth failed, (\d+) attempts?(?: in \d+ secs)?\): user=<([^>]*)>.*?\brip=([0-9a-fA-F.:]+)/;
+/**
+ * An IMAP or POP3 (…) login given up: "Disconnected (auth failed, 3 attempts in 12 secs): user=<alice>, …, rip=…", or
+ * as 2.3.10 and later write it, "Login aborted: Connection closed (auth failed, 3 attempts in 15 secs) (auth_failed):
+ * user=<alice>, …".
+ */
+const LOGIN_FAILED = /\(auth failed, (\d+) attempts?(?: in \d+ secs)?\)(?: \([a-z_]+\))?: user=<([^>]*)>.*?\brip=([0-9a-fA-F.:]+)/;
 
 /** What a delivery's own words mean, or null. `who`: the recipient as Dovecot names it. */
 function deliveryWhy(what: string, who: string): string | null {

@@ -65,6 +65,10 @@ describe("Dovecot's log", () => {
       expect.stringMatching(/^Dovecot refused a login as alice from 192\.0\.2\.10: a wrong password\. /),
       'IMAP logins as alice from 192.0.2.10 failed (3 attempts), then the client left: a wrong password saved in a mail client, or a password guesser (many addresses, many names)',
     ]);
+    // As later 2.3 releases write it, with the reason's code after the count.
+    const aborted = 'Nov 30 10:00:06 mx dovecot[812]: pop3-login: Login aborted: Connection closed (auth failed, 1 attempts in 0 secs) (auth_failed): user=<bob@example.org>, rip=203.0.113.9, lip=192.0.2.1, session=<Yk3x>';
+    expect(isMailLog(aborted)).toBe(true);
+    expect(notes(readMailLog(aborted))).toEqual([expect.stringMatching(/^POP3 logins as bob@example\.org from 203\.0\.113\.9 failed \(1 attempt\), then the client left/)]);
   });
 });
 
