@@ -162,8 +162,9 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       logger: false, // also silences the warning about the built-in test certificate, replaced in listen()
       onAuth: (auth, _session, callback) => {
         const ok = auth.username === PRACTICE_USER && auth.password === PRACTICE_PASSWORD;
-        // A response without `user` is a failure: 535 5.7.8 (RFC 4954 §6).
-        callback(null, ok ? { user: PRACTICE_USER } : { message: 'Error: Authentication credentials invalid' });
+        // A response without `user` is a failure: 535 5.7.8 (RFC 4954 §6), in the words of Postfix 3.x with Dovecot's SASL,
+        // which gives Postfix no reason for a wrong password.
+        callback(null, ok ? { user: PRACTICE_USER } : { message: 'Error: authentication failed: (reason unavailable)' });
       },
       onRcptTo: (address, session, callback) => {
         if (localPartOf(address.address).local === SLOW_MAILBOX && address.address.toLowerCase().endsWith(`@${PRACTICE_DOMAIN}`)) {

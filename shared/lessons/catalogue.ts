@@ -295,7 +295,7 @@ export const LESSONS: readonly Lesson[] = [
         task: 'Log in with a wrong password ("\\0trainee\\0guess" in base64).',
         type: ['AUTH PLAIN AHRyYWluZWUAZ3Vlc3M='],
         expect: { answers: ['AUTH'], code: 535 },
-        learn: '535 with 5.7.8: the user name or password is wrong. Servers do not say which, and many slow down or block after a few tries.',
+        learn: '535 with 5.7.8: the user name or password is wrong. Servers do not say which ("reason unavailable" is Postfix\'s word when Dovecot, which checks its logins, gives none; Dovecot\'s own log says which), and many slow down or block after a few tries.',
         retry: 'This step wants a 535: send the wrong password, over TLS.',
         source: 'RFC 4954 §6, RFC 3463 §3.8',
       },

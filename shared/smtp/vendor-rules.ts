@@ -851,7 +851,8 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     vendor: 'Postfix',
     pattern: /\bError: authentication failed\b/i,
     title: 'AUTH failed (Postfix)',
-    cause: 'Postfix\'s SASL back end (Dovecot or Cyrus) rejected the credentials or the mechanism.',
+    cause:
+      'Postfix\'s SASL back end (Dovecot or Cyrus) rejected the credentials or the mechanism. "(reason unavailable)": the back end gave Postfix no reason, as Dovecot does for a wrong password and an unknown user alike; its own log says which ("Password mismatch", "unknown user").',
     action: 'Check the username/password and their base64 encoding; use a mechanism listed in EHLO AUTH.',
     confidence: 'high',
     source: 'Postfix smtpd/smtpd_sasl_glue.c: "535 5.7.8 Error: authentication failed: %s"',

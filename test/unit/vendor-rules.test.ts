@@ -156,6 +156,7 @@ const CORPUS: readonly CorpusEntry[] = [
   { id: 'm365-smtp-auth-disabled', from: 'Exchange Online SMTP AUTH errors (troubleshooting guide quoting them)', reply: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.' },
   { id: 'm365-smtp-auth-disabled', from: 'Exchange Online, basic authentication turned off', reply: '535 5.7.139 Authentication unsuccessful, basic authentication is disabled.' },
   { id: 'postfix-sasl-failed', from: 'Postfix smtpd_sasl_glue.c with Cyrus SASL', reply: '535 5.7.8 Error: authentication failed: authentication failure' },
+  { id: 'postfix-sasl-failed', from: 'Postfix 3.x with Dovecot SASL (a wrong password)', reply: '535 5.7.8 Error: authentication failed: (reason unavailable)' },
   { id: 'exim-incorrect-authentication', from: 'Exim smtp_in.c', reply: '535 Incorrect authentication data' },
   // reverse DNS / HELO
   { id: 'postfix-cannot-find-hostname', from: 'Postfix 3.x reject_unknown_client_hostname (CSF regex quoting it)', reply: '450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]' },
