@@ -262,6 +262,8 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   // The lesson the instructor asked the class to start (the class view's "Ask the class"): told to every page open,
   // and to each page that opens later, until another is asked for or the call is withdrawn.
   let call: ClassCall | null = null;
+  /** The open page with this number in the class view, if any. */
+  const sessionAt = (seat: number): Session | undefined => [...sessions].find((s) => s.seatNumber === seat);
   // The note the instructor said to the class ("Say to the class"): told as a call is.
   let said: ClassSay | null = null;
   const classView: ClassViewAccess = {
@@ -278,7 +280,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     say: (text, seat) => {
       if (seat !== undefined) {
         // To one trainee (from the row of one who asked for help): told once, kept nowhere.
-        const told = text !== null && [...sessions].find((s) => s.seat.seat === seat)?.tellSay(text, 0, true) === true;
+        const told = text !== null && sessionAt(seat)?.tellSay(text, 0, true) === true;
         log({ event: 'class-say', chars: text?.length ?? null, seat, pages: told ? 1 : 0 });
         return told ? 1 : null;
       }
@@ -290,7 +292,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
       return pages;
     },
     lowerHand: (seat) => {
-      const session = [...sessions].find((s) => s.seat.seat === seat);
+      const session = sessionAt(seat);
       const lowered = session?.lowerHand() ?? false;
       if (lowered) log({ event: 'class-hand-lowered', seat });
       return lowered;

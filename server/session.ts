@@ -204,11 +204,16 @@ export class Session {
     return this.store.isDisposed;
   }
 
+  /** The page's number in the class view (Seat.seat), without the rest of what the view shows. */
+  get seatNumber(): number {
+    return this.opts.seat ?? 0;
+  }
+
   /** What the instructor's class view shows of this session (asked when the view is read, never kept). */
   get seat(): Seat {
     const practice = this.opts.practice;
     return {
-      seat: this.opts.seat ?? 0,
+      seat: this.seatNumber,
       address: this.opts.remote ?? '',
       openedAt: this.endsAt - this.opts.limits.maxSessionMs,
       lastFrameAt: this.lastFrameAt,

@@ -8,18 +8,21 @@
 import type { Lesson } from '../../shared/lessons/lesson.js';
 import { actionButton } from './buttons.js';
 
-/** How far apart two tellings of one call may put the moment it was asked (clocks read in whole seconds), in s. */
-const SAME_CALL_S = 5;
+/** How far apart two tellings of one call or note may put the moment it was told (clocks read in whole seconds), in s. */
+const SAME_TELLING_S = 5;
 
-/** What the tab keeps of a call answered: its lesson and when it was asked (Unix time, seconds). */
-export function answeredCall(lesson: string, askedAtS: number): string {
-  return `${lesson}@${askedAtS}`;
+/**
+ * What the tab keeps of a call answered or a note put aside (class-say.ts): what it was (a lesson's id, a note's text)
+ * and when it was told (Unix time, seconds). Pure.
+ */
+export function answeredCall(what: string, askedAtS: number): string {
+  return `${what}@${askedAtS}`;
 }
 
-/** Whether `kept` (answeredCall's, or null) is this call: the same lesson, asked at the same moment. Pure. */
-export function isAnswered(kept: string | null, lesson: string, askedAtS: number): boolean {
-  const m = /^([a-z0-9-]+)@(\d+)$/.exec(kept ?? '');
-  return m !== null && m[1] === lesson && Math.abs(Number(m[2]) - askedAtS) <= SAME_CALL_S;
+/** Whether `kept` (answeredCall's, or null) is this telling: the same thing, told at the same moment. Pure. */
+export function isAnswered(kept: string | null, what: string, askedAtS: number): boolean {
+  const at = kept?.lastIndexOf('@') ?? -1;
+  return at >= 0 && kept?.slice(0, at) === what && Math.abs(Number(kept.slice(at + 1)) - askedAtS) <= SAME_TELLING_S;
 }
 
 /**

@@ -12,13 +12,13 @@ import type { Bare, CallMessage, ProgressMessage, SayMessage } from '../../share
 import { formatNote } from '../terminal/render.js';
 import { quietButton } from './buttons.js';
 import { callOffer, ClassCall, isAnswered } from './class-call.js';
-import { ClassSay, isKeptNote } from './class-say.js';
+import { ClassSay } from './class-say.js';
 import { readTabSetting, writeTabSetting } from './stored.js';
 import { TraineeName } from './trainee-name.js';
 
 /** The instructor's call this tab answered (class-call.ts answeredCall): not offered again after a reload. */
 const CALL_SETTING = 'heloterm.call';
-/** The instructor's note this tab put aside (class-say.ts keptNote): not shown again after a reload. */
+/** The instructor's note this tab put aside (class-call.ts answeredCall): not shown again after a reload. */
 const SAY_SETTING = 'heloterm.said';
 
 export interface ClassDeskDeps {
@@ -131,7 +131,7 @@ export class ClassDesk {
     note(`${says}: ${m.text}`, at);
     write(formatNote(`${says}${said === '' ? '' : ` (${said})`}: ${m.text}`));
     // A note to this trainee comes once: never told again after a reload, so nothing is kept of it.
-    if (m.direct !== true && isKeptNote(readTabSetting(SAY_SETTING), m.text, saidAtS)) return this.sayBar.hide();
+    if (m.direct !== true && isAnswered(readTabSetting(SAY_SETTING), m.text, saidAtS)) return this.sayBar.hide();
     this.sayBar.show(m.text, saidAtS, said, m.direct === true);
   }
 

@@ -1,32 +1,19 @@
 /**
  * The instructor's note, above the terminal: "Your instructor says: Stop at DATA and wait for me" (or "says to you",
- * for a note to this trainee alone), with a button that puts it aside. It comes from the class view's "Say to the class" (messages.ts SayMessage); the terminal and the
- * transcript say it too (class-desk.ts). A polite live region: a screen reader hears the note. A note put aside is
+ * for a note to this trainee alone), with a button that puts it aside. It comes from the class view's "Say to" (messages.ts
+ * SayMessage); the terminal and the transcript say it too (class-desk.ts). A polite live region: a screen reader hears the note. A note put aside is
  * kept in the tab, so that the same note, told again after a reload, is not shown again above the terminal. The note
  * is shown as text only.
  */
 import { quietButton } from './buttons.js';
-
-/** How far apart two tellings of one note may put the moment it was said (clocks read in whole seconds), in s. */
-const SAME_NOTE_S = 5;
-
-/** What the tab keeps of a note put aside: when it was said (Unix time, seconds) and its text. Pure. */
-export function keptNote(text: string, saidAtS: number): string {
-  return `${saidAtS}:${text}`;
-}
-
-/** Whether `kept` (keptNote's, or null) is this note: the same text, said at the same moment. Pure. */
-export function isKeptNote(kept: string | null, text: string, saidAtS: number): boolean {
-  const m = /^(\d+):/.exec(kept ?? '');
-  return m !== null && kept?.slice(m[0].length) === text && Math.abs(Number(m[1]) - saidAtS) <= SAME_NOTE_S;
-}
+import { answeredCall } from './class-call.js';
 
 export class ClassSay {
   readonly element: HTMLElement;
-  /** keptNote() of the note shown; '' for a note to this trainee alone (never told again, so nothing to keep). */
+  /** answeredCall() of the note shown; '' for a note to this trainee alone (never told again, so nothing to keep). */
   private key = '';
 
-  /** `aside`: keeps a note put aside (keptNote's string) in the tab. */
+  /** `aside`: keeps a note put aside (answeredCall's string) in the tab. */
   constructor(private readonly aside: (key: string) => void) {
     this.element = document.createElement('section');
     this.element.className = 'class-say';
@@ -50,7 +37,7 @@ export class ClassSay {
    * `direct`: to this trainee alone.
    */
   show(text: string, saidAtS: number, said: string, direct = false): void {
-    this.key = direct ? '' : keptNote(text, saidAtS);
+    this.key = direct ? '' : answeredCall(text, saidAtS);
     const p = document.createElement('p');
     p.className = 'lesson-task';
     const who = document.createElement('strong');
