@@ -54,7 +54,6 @@ function fail<T>(error: string): Decoded<T> {
 
 const isStr = (x: unknown, max = Infinity): x is string => typeof x === 'string' && x.length <= max;
 const isPort = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 65535;
-const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
 const isStrArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
 /** The checks of a connection's target, wherever it comes from (a `connect` message, the WebSocket URL). */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { LookupFunction } from 'node:net';
 import getTLSOptions from 'smtp-server/lib/tls-options.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
+import { startHeloterm, type HelotermOptions } from '../../server/heloterm.js';
 import { freePort, startFakeSmtp, type FakeScript, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { handshake } from '../helpers/handshake.js';
 import { WsTestClient } from '../helpers/ws-client.js';
