@@ -1,8 +1,8 @@
 /**
  * Dovecot's log lines (shared/smtp/log-dovecot.ts) and Postfix's lines on SASL logins (log-events.ts), read through the
- * log reader (log-read.ts). The lines are in the forms Dovecot 2.3 and Postfix 3.x write them (Dovecot's
- * deliver_log_format "msgid=%m: %$" and its passdb messages; Postfix's smtpd_sasl_glue.c), written here, not recorded
- * from a server.
+ * log reader (log-read.ts). The lines are in the forms Dovecot 2.3 and 2.4 and Postfix 3.x write them (Dovecot's
+ * deliver_log_format "msgid=%m: %$", its passdb messages and auth-request.c's log prefixes; Postfix's
+ * smtpd_sasl_glue.c), written here from those sources, but for 2.4.1's auth worker line, as published from a server.
  */
 import { describe, expect, it } from 'vitest';
 import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
@@ -69,6 +69,40 @@ describe("Dovecot's log", () => {
     const aborted = 'Nov 30 10:00:06 mx dovecot[812]: pop3-login: Login aborted: Connection closed (auth failed, 1 attempts in 0 secs) (auth_failed): user=<bob@example.org>, rip=203.0.113.9, lip=192.0.2.1, session=<Yk3x>';
     expect(isMailLog(aborted)).toBe(true);
     expect(notes(readMailLog(aborted))).toEqual([expect.stringMatching(/^POP3 logins as bob@example\.org from 203\.0\.113\.9 failed \(1 attempt\), then the client left/)]);
+  });
+
+  it("reads 2.4's form, where the request names the login and the password database only itself", () => {
+    const lines = [
+      'Nov 30 10:00:07 mx dovecot[942]: auth(alice@example.org,192.0.2.10,sasl:plain)<Ab3x>: passwd-file: Password mismatch',
+      // The auth worker's request (an SQL or LDAP lookup), recorded from Dovecot 2.4.1 in syslog's form.
+      'févr. 25 08:34:09 hera.example.org dovecot[942]: auth-worker(ma.zhang@example.org)<4743>: request [4]: sql: unknown user',
+      // A line of its own log file (log_path), with the level, and the request's debug lines that say nothing of a verdict.
+      'Aug 15 17:06:02 auth(tom@example.com,172.17.0.1,sasl:login)<Cd5N>: Debug: passwd-file: Performing passdb lookup',
+      '2026-02-25T08:34:09.861778+01:00 hera dovecot: auth(?,203.0.113.9,sasl:login)<Zz9x>: Info: ldap: unknown user',
+    ];
+    for (const l of lines) expect(isMailLog(l), l).toBe(true);
+    expect(notes(readMailLog(lines.join('\n')))).toEqual([
+      expect.stringMatching(/^Dovecot refused a login as alice@example\.org from 192\.0\.2\.10 \(AUTH PLAIN\): a wrong password\. For a login to Postfix .*535 5\.7\.8/),
+      expect.stringMatching(/^Dovecot refused a login as ma\.zhang@example\.org: no such user in its sql password database: /),
+      expect.stringMatching(/^Dovecot refused a login as \(no name\) from 203\.0\.113\.9 \(AUTH LOGIN\): no such user in its ldap password database/),
+    ]);
+  });
+
+  it('says what auth_verbose_passwords adds: a password in clear, its SHA1, and a next password database to try', () => {
+    const said = notes(
+      readMailLog(
+        [
+          syslog('auth: passwd-file(bob,192.0.2.11,<Bk3x>): Password mismatch (given password: hunter2)'),
+          'Aug 15 17:06:02 auth(tom@example.com,172.17.0.1,sasl:plain)<Cd5N>: Info: passwd-file: Password mismatch (SHA1 of given password: 5baa61e4) - trying the next passdb',
+          syslog('auth: pam(carol,192.0.2.12,<Ck3x>): unknown user - trying the next passdb'),
+        ].join('\n'),
+      ),
+    );
+    expect(said).toHaveLength(3);
+    expect(said[0]).toMatch(/^Dovecot refused a login as bob from 192\.0\.2\.11: a wrong password\. .*The line holds the password given, in clear \(auth_verbose_passwords = plain\): keep this log as secret as the passwords/);
+    expect(said[0]).not.toContain('hunter2');
+    expect(said[1]).toMatch(/^Dovecot's passwd-file password database did not take a login as tom@example\.com from 172\.17\.0\.1 \(AUTH PLAIN\) \(a wrong password\) and it tried the next one: not a refusal yet.*SHA1 \(auth_verbose_passwords = sha1\): compare it with the start of printf %s 'the-right-password' \| sha1sum/);
+    expect(said[2]).toMatch(/^Dovecot's pam password database did not take a login as carol from 192\.0\.2\.12 \(no such user in its pam password database: .*\) and it tried the next one/);
   });
 });
 
