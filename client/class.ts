@@ -27,7 +27,8 @@ const KEY_STORAGE_KEY = 'heloterm.classKey';
 const IDLE_LONG_S = 180;
 /** This many replies at one step that were not the one it wants, and the trainee may be stuck: it stands out. */
 const RETRIES_MANY = 3;
-
+/** The page's title as class.html gives it (the count of hands raised goes before it). */
+const TITLE = document.title;
 
 /** "4 min", "35 s": a duration in seconds, roughly. */
 function duration(s: number): string {
@@ -259,6 +260,8 @@ function show(snapshot: ClassSnapshot): void {
       ? 'No trainee page is open on this heloterm yet. Trainees open the address heloterm printed "from other machines".'
       : `${n} page${n === 1 ? '' : 's'} open.${asking} A trainee types /name and a name to be shown by it, and /hand (or Ask for help) to ask for help.`;
   table.hidden = n === 0;
+  // The tab says it too: an instructor presenting from another tab or window sees a hand raised in the tab strip.
+  document.title = hands === 0 ? TITLE : `(${hands} asking for help) ${TITLE}`;
   // The rows are made anew: a Lower hand button that had the focus gives it to its successor (a keyboard user's place).
   const focused = document.activeElement instanceof HTMLButtonElement && table.contains(document.activeElement) ? document.activeElement.dataset.seat : undefined;
   table.tBodies[0]?.replaceChildren(...snapshot.trainees.map((t) => row(t, snapshot)));
@@ -272,6 +275,7 @@ function show(snapshot: ClassSnapshot): void {
 }
 
 function say(text: string): void {
+  document.title = TITLE;
   required('#class-status', HTMLParagraphElement).textContent = text;
   required('#class-save', HTMLButtonElement).hidden = true;
   required('#class-table', HTMLTableElement).hidden = true;

@@ -545,12 +545,15 @@ describe('a trainee\'s page opened from another machine', () => {
     const row = view.locator('#class-table tbody tr', { hasText: 'Erin' });
     await expect.poll(() => row.locator('.hand').textContent(), { timeout: 10_000 }).toMatch(/^asks for help · \d+ s Lower hand Reply$/);
     expect(await view.locator('#class-status').textContent()).toMatch(/^1 page open\. 1 asks for help\./);
+    // The tab says so, for an instructor presenting from another tab.
+    expect(await view.title()).toBe('(1 asking for help) heloterm — class view');
     // /hand lowers it as the button does.
     await away.locator('.xterm-helper-textarea').focus();
     await away.keyboard.type('/hand');
     await away.keyboard.press('Enter');
     await expect.poll(() => row.locator('.hand').count(), { timeout: 10_000 }).toBe(0);
     expect(await ask.textContent()).toBe('Ask for help');
+    expect(await view.title()).toBe('heloterm — class view');
     // Raised again, and lowered by the instructor once helped: the trainee's page shows it.
     await ask.click();
     await row.locator('.hand button', { hasText: 'Lower hand' }).click();
