@@ -506,6 +506,8 @@ export function startApp(boot: BootHandOver): void {
         return checks.onDbl(m);
       case 'ports':
         return probes.onPorts(m, at);
+      case 'smuggling':
+        return probes.onSmuggling(m, at);
       case 'tlsversions':
         probes.onTlsVersions(m, at);
         // The answer is what a lesson's step asks to see (lesson 8): it passes once one came.

@@ -24,7 +24,7 @@ export interface LocalDeps {
   form: Pick<ConnectForm, 'peek'>;
   guide: Pick<LessonGuide, 'active' | 'again'>;
   checks: Pick<ServerChecks, 'mx' | 'dkim' | 'spf' | 'dnsbl' | 'dbl' | 'rdns' | 'dane'>;
-  probes: Pick<HostProbes, 'ports' | 'tlsVersions'>;
+  probes: Pick<HostProbes, 'ports' | 'tlsVersions' | 'smuggling'>;
   desk: Pick<ClassDesk, 'hand' | 'raiseHand'>;
   explain: Pick<ExplainDesk, 'begin'>;
   startLesson(lesson: Lesson): void;
@@ -94,6 +94,15 @@ export function runLocal(local: LocalCommand, d: LocalDeps): void {
       const implicit = local.host === null && local.port === null ? (connected ? d.dial.tls : target.tls === true) : port === SUBMISSIONS_PORT;
       if (local.note !== undefined) d.write(formatNote(local.note));
       return d.probes.tlsVersions(host, port, implicit ? 'implicit' : 'none', family);
+    }
+    case 'smuggling': {
+      const { host, family, connected } = probeTarget(local.host, d);
+      if (host === '') return d.write(formatNote('/smuggling needs a host: /smuggling mx.example.org you@example.org (or fill in Host above)'));
+      const port = local.port ?? (connected ? d.dial.port : (d.form.peek().port ?? SMTP_PORT));
+      // The check talks plain SMTP: a port where TLS comes first would take its bytes for a broken handshake.
+      if (port === SUBMISSIONS_PORT) return d.write(formatNote(`/smuggling talks plain SMTP, and port ${SUBMISSIONS_PORT} starts with TLS: name port 25, where a server takes mail from others`));
+      if (local.note !== undefined) d.write(formatNote(local.note));
+      return d.probes.smuggling(host, port, local.to, local.from, family);
     }
     case 'tls':
       if (d.dial.tlsReport !== null) return d.write(formatTlsReport(d.dial.tlsReport));

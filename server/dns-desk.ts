@@ -1,13 +1,13 @@
 /**
  * A session's DNS lookups (MX with or without mail policies, DKIM keys, SPF checks, blocklists, and the reverse DNS
- * and DANE of the server connected to), and its probes of a host's mail ports (`/ports`) and of the TLS versions a
- * port accepts (`/tls versions`): one at a time, at most
+ * and DANE of the server connected to), and its probes of a host's mail ports (`/ports`), of the TLS versions a
+ * port accepts (`/tls versions`) and of the ends of a message it takes (`/smuggling`): one at a time, at most
  * MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions (dns-lookup.ts DnsBudget),
  * so that the bridge does not become a DNS query pump (nor a port scanner). Made at a session's first lookup: idle
  * sessions pay nothing.
  */
 import type { X509Certificate } from 'node:crypto';
-import type { Bare, DaneAnswer, DaneMessage, DblMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SpfCheck, SpfMessage, TlsMode, TlsVersionsMessage } from '../shared/protocol/messages.js';
+import type { Bare, DaneAnswer, DaneMessage, DblMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SmugglingMessage, SpfCheck, SpfMessage, TlsMode, TlsVersionsMessage } from '../shared/protocol/messages.js';
 import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 import { checkSpf } from './spf-check.js';
@@ -36,7 +36,9 @@ export interface DnsDeskDeps {
   probe: (host: string, ports: readonly ProbePort[], family: IpFamily | undefined, signal: AbortSignal) => Promise<PortsMessage['answer']>;
   /** Which TLS versions a host's port accepts (tls-versions-probe.ts probeTlsVersions, with the session's policy). */
   probeTls: (host: string, port: number, tls: TlsMode, family: IpFamily | undefined, signal: AbortSignal) => Promise<TlsVersionsMessage['answer']>;
-  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage>) => void;
+  /** Whether a host's port ends a message at sequences other than CRLF.CRLF (smuggling-probe.ts probeSmuggling). */
+  probeSmuggling: (host: string, port: number, to: string, from: string, family: IpFamily | undefined, signal: AbortSignal) => Promise<SmugglingMessage['answer']>;
+  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage>) => void;
   log: LogSink;
 }
 
@@ -142,6 +144,18 @@ export class DnsDesk {
       const kind = answer.kind === 'probed' ? answer.versions.map((v) => `${v.version}:${v.outcome}`).join(' ') : answer.reason;
       this.deps.log({ event: 'tlsversions', host, port, kind });
       this.deps.send({ type: 'tlsversions', host, port, answer });
+    });
+  }
+
+  /**
+   * Whether `host` ends a message on `port` at a sequence other than CRLF.CRLF: a probe, limited as `ports` is;
+   * answered with a `smuggling` message. The addresses are not logged.
+   */
+  smuggling(host: string, port: number, to: string, from: string, family: IpFamily | undefined): void {
+    this.run('smuggling', (_r, signal) => this.deps.probeSmuggling(host, port, to, from, family, signal), (answer: SmugglingMessage['answer']) => {
+      const kind = answer.kind === 'probed' ? answer.sequences.map((o) => `${o.sequence}:${o.outcome}`).join(' ') : answer.reason;
+      this.deps.log({ event: 'smuggling', host, port, kind });
+      this.deps.send({ type: 'smuggling', host, port, answer });
     });
   }
 

@@ -17,7 +17,7 @@ import { isTraineeName, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limit
 import type { CompletionResult } from './line-editor.js';
 import { formatNote } from './render.js';
 import { formatHint } from './render-replies.js';
-import { dkimCommand, dnsblCommand, mxCommand, portsCommand, rdnsCommand, spfCommand, tlsCommand } from './lookup-commands.js';
+import { dkimCommand, dnsblCommand, mxCommand, portsCommand, rdnsCommand, smugglingCommand, spfCommand, tlsCommand } from './lookup-commands.js';
 
 /** heloterm's own commands as Tab offers them (aliases left out), each with what it takes. */
 const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
@@ -32,6 +32,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['rdns', '/rdns [IP]'],
   ['dane', '/dane'],
   ['ports', '/ports [HOST] [PORT…]'],
+  ['smuggling', '/smuggling [HOST] [PORT] TO [FROM]'],
   ['name', '/name YOUR NAME'],
   ['hand', '/hand'],
   ['save', '/save'],
@@ -100,7 +101,7 @@ export function completeHeaderLine(typed: string, state: SessionState, fields: R
 const LOCAL_NAMES: ReadonlyMap<string, string> = new Map(
   Object.entries({
     help: 'help', explain: 'explain', lesson: 'lesson', lessons: 'lesson', tls: 'tls', cert: 'tls', mx: 'mx', dkim: 'dkim', spf: 'spf',
-    dnsbl: 'dnsbl', rbl: 'dnsbl', dbl: 'dnsbl', rdns: 'rdns', ptr: 'rdns', dane: 'dane', tlsa: 'dane', ports: 'ports', name: 'name', hand: 'hand', save: 'save',
+    dnsbl: 'dnsbl', rbl: 'dnsbl', dbl: 'dnsbl', rdns: 'rdns', ptr: 'rdns', dane: 'dane', tlsa: 'dane', ports: 'ports', smuggling: 'smuggling', smuggle: 'smuggling', name: 'name', hand: 'hand', save: 'save',
     transcript: 'save', replay: 'replay', link: 'link', log: 'log', base64: 'base64', b64: 'base64',
   }),
 );
@@ -145,6 +146,11 @@ export type LocalCommand =
    * mail ports the bridge dials).
    */
   | { kind: 'ports'; host: string | null; ports: number[]; note?: string }
+  /**
+   * `/smuggling [HOST] [PORT] TO [FROM]`: whether a host's port ends a message at a sequence other than CRLF.CRLF
+   * (HOST absent: the server connected to, or the connect form's; PORT absent: likewise; FROM absent: the null sender).
+   */
+  | { kind: 'smuggling'; host: string | null; port: number | null; to: string; from: string; note?: string }
   /** `/name NAME`: how the instructor's class view shows this page; `/name` alone (null): the name given. */
   | { kind: 'name'; name: string | null }
   /** `/hand`: ask the instructor for help (the class view shows it), or lower the hand raised. */
@@ -200,6 +206,8 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return { kind: 'dane' };
     case 'ports':
       return portsCommand(t.slice(1 + cmd.length).trim());
+    case 'smuggling':
+      return smugglingCommand(t.slice(1 + cmd.length).trim());
     case 'name': {
       const name = t.slice(1 + cmd.length).trim().replace(/\s+/g, ' ');
       if (!isTraineeName(name)) return text(formatNote(`a name of at most ${MAX_TRAINEE_NAME} characters, please`));
@@ -241,6 +249,7 @@ const OWN_HELP: readonly string[] = [
   "/name Your Name: how an instructor's class view shows this page (it goes nowhere else)",
   "/hand asks your instructor for help: the class view shows this page asking until /hand again (or Lower hand)",
   '/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer, as telnet to each would',
+  '/smuggling mx.example.org you@example.org sends a test message ended by <LF>.<LF> and three other sequences, each on a connection of its own, and says whether the server ends a message there: open to SMTP smuggling',
   '/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce or mail log lines',
   '/link gives the address that opens this page connected here (and at the lesson in hand), to hand out',
   "/log shows your last connection to the practice server's SMTP side as its log has it (in Postfix's format), explained",

@@ -1,9 +1,10 @@
 /**
  * heloterm's own commands that ask the bridge to look something up or probe a host (`/mx`, `/dkim`, `/spf`, `/dnsbl`,
- * `/ports`, `/tls versions`, `/rdns`), their arguments read as typed: a domain or an address's domain (in A-labels
+ * `/ports`, `/tls versions`, `/smuggling`, `/rdns`), their arguments read as typed: a domain or an address's domain (in A-labels
  * beyond ASCII), an IP address bracketed or not, ports; a mistake answered with the command's usage. For
  * local-commands.ts, which reads the rest of heloterm's commands. Nothing here sends anything.
  */
+import { isProbeAddress } from '../../shared/protocol/app-limits.js';
 import { isHostName, isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { mxDomain } from '../../shared/smtp/mx.js';
@@ -138,6 +139,30 @@ export function tlsCommand(args: string): LocalCommand {
   if (target.ports.length > 1) return text(formatNote(`one port at a time: ${TLS_VERSIONS_USAGE}`));
   const { host, note } = target;
   return { kind: 'tls-versions', host, port: target.ports[0] ?? null, ...(note === undefined ? {} : { note }) };
+}
+
+const SMUGGLING_USAGE = '/smuggling mx.example.org you@example.org checks whether the server ends a message at <LF>.<LF> and its kin (one test message to you@example.org each); a port after the host, a sender after the recipient';
+
+/**
+ * `/smuggling [HOST] [PORT] TO [FROM]`: the host and port as `/tls versions` reads them, then the recipient (an address
+ * the server takes mail for) and the envelope sender (absent: the null sender), each bracketed or not.
+ */
+export function smugglingCommand(args: string): LocalCommand {
+  const words = args.split(/\s+/).filter((w) => w !== '');
+  const addresses = words.filter((w) => w.includes('@')).map((w) => w.replace(/^<(.*)>$/, '$1'));
+  const [to, from = '', ...more] = addresses;
+  if (to === undefined) return text(formatNote(`/smuggling needs the address of a mailbox the server takes mail for: ${SMUGGLING_USAGE}`));
+  if (more.length > 0) return text(formatNote(`a recipient and at most a sender: ${SMUGGLING_USAGE}`));
+  for (const a of [to, from]) {
+    if (a === '') continue;
+    if (!/^[\x21-\x7e]+$/.test(a)) return text(formatNote(`"${showControls(a)}" is not in ASCII: this check names addresses in ASCII (a mailbox of the server's own, such as postmaster@)`));
+    if (!isProbeAddress(a)) return text(formatNote(`"${showControls(a)}" is not a mail address (local part, @, domain): ${SMUGGLING_USAGE}`));
+  }
+  const target = portsCommand(words.filter((w) => !w.includes('@')).join(' '), SMUGGLING_USAGE);
+  if (target.kind !== 'ports') return target;
+  if (target.ports.length > 1) return text(formatNote(`one port at a time: ${SMUGGLING_USAGE}`));
+  const { host, note } = target;
+  return { kind: 'smuggling', host, port: target.ports[0] ?? null, to, from, ...(note === undefined ? {} : { note }) };
 }
 
 /** `/rdns` alone: the server connected to; `/rdns 192.0.2.10`: that address (the one a server's mail is sent from). */

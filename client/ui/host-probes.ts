@@ -1,11 +1,13 @@
 /**
  * Probes of a host's ports by the bridge, as an admin would dial them by hand one after the other: which of its mail
- * ports answer (`/ports`: shared/smtp/port-review.ts), and which TLS versions a port accepts (`/tls versions`:
- * shared/smtp/tls-versions.ts). They count as lookups: they wait in the page's queue
- * (lookup-queue.ts) like the others, and the answers are shown in the terminal and the reply log.
+ * ports answer (`/ports`: shared/smtp/port-review.ts), which TLS versions a port accepts (`/tls versions`:
+ * shared/smtp/tls-versions.ts), and whether it ends a message early (`/smuggling`: shared/smtp/smuggling.ts). They
+ * count as lookups: they wait in the page's queue (lookup-queue.ts) like the others, and the answers are shown in the
+ * terminal and the reply log.
  */
-import type { IpFamily, PortsMessage, PracticeInfo, TlsMode, TlsVersionsMessage } from '../../shared/protocol/messages.js';
+import type { IpFamily, PortsMessage, PracticeInfo, SmugglingMessage, TlsMode, TlsVersionsMessage } from '../../shared/protocol/messages.js';
 import { portsToProbe, readPorts } from '../../shared/smtp/port-review.js';
+import { readSmuggling } from '../../shared/smtp/smuggling.js';
 import { readTlsVersions } from '../../shared/smtp/tls-versions.js';
 import { formatReport } from '../terminal/render-findings.js';
 import { formatNote } from '../terminal/render.js';
@@ -78,6 +80,36 @@ export class HostProbes {
       tls,
       ...(family === null ? {} : { family }),
     });
+  }
+
+  /**
+   * `/smuggling`: whether `port` of `host` ends a message at a sequence other than CRLF.CRLF; a test message to `to`
+   * (from `from`, '' for the null sender) for each sequence.
+   */
+  smuggling(named: string, port: number, to: string, from: string, family: IpFamily | null): void {
+    const host = this.dialHost(named);
+    const p = this.practice;
+    if (p !== null && this.practiceOnly && !isPracticeTarget({ host, port }, p)) {
+      return this.deps.write(formatNote(`${PRACTICE_ONLY}: /smuggling ${p.domain} ${to}`));
+    }
+    if (!this.allowedPorts.includes(port)) return this.deps.write(formatNote(`this heloterm does not dial port ${port}: it dials ${this.allowedPorts.join(', ')}`));
+    const over = family === null ? '' : ` over IPv${family}`;
+    this.deps.queue.askSaying(`sending ${host} port ${port}${over} a test message to <${to}> ended by <LF>.<LF>, and one for each of three other sequences, one connection each…`, {
+      type: 'smuggling',
+      host,
+      port,
+      to,
+      from,
+      ...(family === null ? {} : { family }),
+    });
+  }
+
+  onSmuggling(m: SmugglingMessage, at: number): void {
+    const asked = this.deps.queue.answered();
+    const r = readSmuggling(m.host, m.port, asked?.type === 'smuggling' ? asked.to : '', m.answer);
+    this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
+    this.deps.write(formatReport(r));
+    this.deps.log({ smuggling: r });
   }
 
   onTlsVersions(m: TlsVersionsMessage, at: number): void {

@@ -3,8 +3,8 @@
  * decode-app.ts), kept apart from messages.ts: every constant of a module both the boot script and the app use
  * lands in the boot script's chunk, and the first load has no bytes to spare (docs/benchmarks.md, client weight).
  */
-import { MAX_HOST_CHARS } from './host.js';
-import type { TlsVersion } from './messages.js';
+import { isHostName, MAX_HOST_CHARS } from './host.js';
+import type { SmugglingSequence, TlsVersion } from './messages.js';
 
 /** Most MX hosts an `mx` answer lists (`count` says how many there were). */
 export const MAX_MX_HOSTS = 10;
@@ -67,6 +67,21 @@ export const MAX_LESSONS_DONE = 30;
 
 /** The TLS versions a `tlsversions` probe tries, oldest first (each has one outcome in the answer). */
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** The sequences a `smuggling` probe tries, the classic one first (each has one outcome in the answer). */
+export const SMUGGLING_SEQUENCES: readonly SmugglingSequence[] = ['LF.LF', 'LF.CRLF', 'CRLF.LF', 'CR.CRLF'];
+
+/**
+ * An address a probe may name in MAIL FROM or RCPT TO (`smuggling`): a dot-atom local part of at most 64 characters
+ * (RFC 5321 §4.1.2, §4.5.3.1.1) and a host name, in ASCII, at most 254 characters in all. Nothing a server could read
+ * as more than one address: no space, bracket, quote or control character.
+ */
+export function isProbeAddress(x: unknown): x is string {
+  if (typeof x !== 'string' || x.length > 254) return false;
+  const at = x.lastIndexOf('@');
+  const local = x.slice(0, at);
+  return at > 0 && local.length <= 64 && /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(local) && isHostName(x.slice(at + 1).toLowerCase());
+}
 
 /** A lesson's id (shared/lessons/catalogue.ts, lesson-file.ts): 1 to 40 lower-case letters, digits and hyphens. */
 export const isLessonId = (x: unknown): x is string => typeof x === 'string' && /^[a-z0-9-]{1,40}$/.test(x);

@@ -1,12 +1,12 @@
 /**
  * Decoding of the answers to the app's probes of a server (messages.ts PortsMessage: `/ports`; TlsVersionsMessage:
- * `/tls versions`) and of a TLS session's report (TlsMessage, with its certificate), for decode-app.ts. Never throws;
+ * `/tls versions`; SmugglingMessage: `/smuggling`) and of a TLS session's report (TlsMessage, with its certificate), for decode-app.ts. Never throws;
  * checks every field for type and size, like decode.ts.
  */
 import type { Decoded } from './decode.js';
 import { isBool, isCount, isObj, isStr, type Obj } from './decode-guards.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, TLS_VERSIONS } from './app-limits.js';
+import { MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, SMUGGLING_SEQUENCES, TLS_VERSIONS } from './app-limits.js';
 import {
   MAX_CERT_CHAIN,
   MAX_CERT_NAMES,
@@ -15,6 +15,8 @@ import {
   type PeerCertificate,
   type PortOutcome,
   type PortsMessage,
+  type SmugglingMessage,
+  type SmugglingOutcome,
   type TlsMessage,
   type TlsVersionOutcome,
   type TlsVersionsMessage,
@@ -81,6 +83,32 @@ export function decodeTlsVersions(m: Obj): Decoded<TlsVersionsMessage> {
   const versions = answer.versions.map(decodeTlsVersionOutcome);
   if (!versions.every((v): v is TlsVersionOutcome => v !== null)) return bad;
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, answer: { kind: 'probed', address: answer.address, versions } } };
+}
+
+const SMUGGLING_OUTCOMES: ReadonlySet<unknown> = new Set(['ended', 'text', 'refused', 'not-reached', 'unclear', 'error']);
+const SEQUENCE_SET: ReadonlySet<unknown> = new Set(SMUGGLING_SEQUENCES);
+
+function decodeSmugglingOutcome(x: unknown): SmugglingOutcome | null {
+  if (!isObj(x)) return null;
+  const { sequence, outcome, text, next, ms } = x;
+  if (!SEQUENCE_SET.has(sequence) || !SMUGGLING_OUTCOMES.has(outcome) || !isStr(text, MAX_PROBE_TEXT + 1) || !isStr(next, MAX_PROBE_TEXT + 1) || typeof ms !== 'number' || !(ms >= 0)) return null;
+  return { sequence: sequence as SmugglingOutcome['sequence'], outcome: outcome as SmugglingOutcome['outcome'], text, next, ms };
+}
+
+export function decodeSmuggling(m: Obj): Decoded<SmugglingMessage> {
+  const bad: Decoded<SmugglingMessage> = { ok: false, error: 'smuggling: bad "host", "port" or "answer"' };
+  const answer: Obj = isObj(m.answer) ? m.answer : {};
+  const { host, port } = m;
+  if (!isStr(host, MAX_HOST_CHARS) || !isCount(port) || port < 1 || port > 65535) return bad;
+  if (answer.kind === 'none') {
+    const { reason, detail } = answer;
+    if ((reason !== 'refused' && reason !== 'not-found') || !isStr(detail, 500)) return bad;
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'smuggling', host, port, answer: { kind: 'none', reason, detail } } };
+  }
+  if (answer.kind !== 'probed' || !isStr(answer.address, 45) || !Array.isArray(answer.sequences) || answer.sequences.length > SMUGGLING_SEQUENCES.length) return bad;
+  const sequences = answer.sequences.map(decodeSmugglingOutcome);
+  if (!sequences.every((o): o is SmugglingOutcome => o !== null)) return bad;
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'smuggling', host, port, answer: { kind: 'probed', address: answer.address, sequences } } };
 }
 
 /** A certificate as the bridge describes it (messages.ts PeerCertificate), within its limits; undefined if not. */

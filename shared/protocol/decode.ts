@@ -18,7 +18,7 @@ import {
   type ProbePort,
   type ServerMessage,
 } from './messages.js';
-import { isLessonId, isTraineeName, MAX_LESSONS_DONE, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from './app-limits.js';
+import { isLessonId, isProbeAddress, isTraineeName, MAX_LESSONS_DONE, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from './app-limits.js';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -155,6 +155,16 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       if (!t.ok) return fail(`tlsversions: ${t.error}`);
       const { host, port, tls, family } = t.value;
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, tls, ...(family === undefined ? {} : { family }) } };
+    }
+    case 'smuggling': {
+      // The target's checks are a connect's, without TLS (the test is of a server that takes mail in plain SMTP).
+      const t = decodeTarget(m.host, m.port, 'none', m.family);
+      if (!t.ok) return fail(`smuggling: ${t.error}`);
+      const { to, from } = m;
+      if (!isProbeAddress(to)) return fail('smuggling: "to" must be a mail address in ASCII (local part and domain, no brackets or spaces)');
+      if (from !== '' && !isProbeAddress(from)) return fail('smuggling: "from" must be "" (the null sender) or a mail address in ASCII');
+      const { host, port, family } = t.value;
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'smuggling', host, port, to, from, ...(family === undefined ? {} : { family }) } };
     }
     case 'dnsbl': {
       const { ip } = m;

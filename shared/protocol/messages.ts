@@ -202,6 +202,35 @@ export interface TlsVersionsProbeMessage {
 }
 
 /**
+ * A line ending other than CRLF, then a dot and a line ending, as SMTP smuggling ends a message early (CVE-2023-51764,
+ * -51765, -51766): "LF.LF" is "\n.\n", "LF.CRLF" "\n.\r\n", "CRLF.LF" "\r\n.\n", "CR.CRLF" "\r.\r\n". Only
+ * "\r\n.\r\n" ends a message (RFC 5321 §4.1.1.4).
+ */
+export type SmugglingSequence = 'LF.LF' | 'LF.CRLF' | 'CRLF.LF' | 'CR.CRLF';
+
+/**
+ * Whether a server ends a message at a sequence other than CRLF.CRLF (`/smuggling`): open to SMTP smuggling. The
+ * bridge dials the port once for each sequence (app-limits.ts SMUGGLING_SEQUENCES), at once, without TLS (the target
+ * policy as for `connect`, the host's first address of the version asked for); reads the whole greeting, sends EHLO,
+ * `MAIL FROM:<from>`, `RCPT TO:<to>` and DATA, and after the 354 a short test message whose last line ends with the
+ * sequence, then a line `NOOP` and the standard end; then QUIT. A server that ended the message at the sequence reads
+ * the NOOP as a command and answers it before QUIT's 221. It sends one test message to `to` for each sequence (cut
+ * at the sequence where the server ends it there). Answered with a `smuggling` message; needs no connection and
+ * counts as a lookup (one at a time, 20 a minute).
+ */
+export interface SmugglingProbeMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'smuggling';
+  host: string;
+  port: number;
+  /** The recipient, an address in ASCII (app-limits.ts isProbeAddress): the server must take mail for it. */
+  to: string;
+  /** The envelope sender: an address, or '' for the null sender `<>`. */
+  from: string;
+  family?: IpFamily;
+}
+
+/**
  * Where the page is in the guided lessons, and the name the trainee gave (`/name`), for the instructor's class view
  * (the bridge keeps the last one per session, for as long as the session lasts; nothing else of it). Sent whenever
  * it changes, whole; no answer.
@@ -235,6 +264,7 @@ export type ClientMessage =
   | DblLookupMessage
   | PortsProbeMessage
   | TlsVersionsProbeMessage
+  | SmugglingProbeMessage
   | ProgressMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -690,6 +720,36 @@ export interface PortsMessage {
 }
 
 /**
+ * What one sequence got (`/smuggling`): `ended` (the server answered the message's end, `text`, and then the NOOP line
+ * after the sequence, `next`: it ended the message at the sequence and read on as commands), `text` (it answered the
+ * standard end with `text`, a 2xx, then QUIT with 221: the sequence was message text), `refused` (it refused the
+ * message or the bare line ending: `text` its reply, or that it closed the connection), `not-reached` (the dialog did
+ * not get to a 354: `text` says where, in the server's words where it gave any), `unclear` (no answer that tells:
+ * `text` why), `error` (the connection failed: `text`). `ms`: from dialling to the outcome.
+ */
+export interface SmugglingOutcome {
+  sequence: SmugglingSequence;
+  outcome: 'ended' | 'text' | 'refused' | 'not-reached' | 'unclear' | 'error';
+  /** At most 200 characters (each below): show them with control characters made visible. */
+  text: string;
+  /** The reply after the message's (to the NOOP where the server read it as a command; QUIT's 221 otherwise), or ''. */
+  next: string;
+  ms: number;
+}
+
+/** The answer to a `smuggling` probe: each sequence's outcome at the address dialled, or why none was dialled. */
+export interface SmugglingMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'smuggling';
+  host: string;
+  port: number;
+  answer:
+    | { kind: 'probed'; address: string; sequences: SmugglingOutcome[] }
+    /** `refused`: a limit or the target policy; `not-found`: the name has no address (of the version asked for). */
+    | { kind: 'none'; reason: 'refused' | 'not-found'; detail: string };
+}
+
+/**
  * What one TLS version got (`/tls versions`): `accepted` (the handshake was done; `cipher`: the suite agreed on,
  * `text` empty), `refused` (the server ended the handshake or the connection: `text` says how, OpenSSL's alert),
  * `no-starttls` (the dialog before TLS did not get to a handshake: `text` says why, in the server's words where it
@@ -804,6 +864,7 @@ export type ServerMessage =
   | DblMessage
   | PortsMessage
   | TlsVersionsMessage
+  | SmugglingMessage
   | StoredMessage
   | HelloMessage
   | ConnectingMessage

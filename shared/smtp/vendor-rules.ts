@@ -961,6 +961,20 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     source: 'Microsoft 365 notice "550 5.7.350 Remote server returned message detected as spam"; Exim/SpamAssassin ACL "Message rejected as spam"; rspamd\'s milter reply "554 5.7.1 Spam message rejected"',
   },
   {
+    id: 'postfix-bare-lf',
+    topic: 'message-format',
+    vendor: 'Postfix',
+    codes: [521],
+    pattern: /\bError: bare <LF> received\b/i,
+    title: 'A line ended by LF alone (Postfix)',
+    cause:
+      'The client ended a line with LF alone, not CRLF (a program that writes "\\n"). Postfix set to smtpd_forbid_bare_newline = yes refuses that outright and hangs up: since the SMTP smuggling reports of 2023 (CVE-2023-51764) a bare LF may hide a second message. 3.9\'s default, normalize, still takes it, as a line ending.',
+    action:
+      'Mend the sending program to end every line, and the message, with CRLF (RFC 5321 §2.3.8; a mail library does it). A device that cannot be mended: the admin lists it in smtpd_forbid_bare_newline_exclusions ($mynetworks by default), or sets normalize.',
+    confidence: 'high',
+    source: 'Postfix smtpd/smtpd.c and smtp-smuggling.html: "521 5.5.2 %s Error: bare <LF> received"',
+  },
+  {
     id: 'gmail-not-rfc5322',
     topic: 'message-format',
     vendor: 'Gmail',

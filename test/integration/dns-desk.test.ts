@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsDesk } from '../../server/dns-desk.js';
 import { DnsBudget, makeResolver } from '../../server/dns-lookup.js';
 import { queryTlsa } from '../../server/dane.js';
-import type { Bare, DaneMessage, DkimMessage, DblMessage, DnsblMessage, MxMessage, RdnsMessage, SpfMessage, PortsMessage, TlsVersionsMessage } from '../../shared/protocol/messages.js';
+import type { Bare, DaneMessage, DkimMessage, DblMessage, DnsblMessage, MxMessage, RdnsMessage, SpfMessage, PortsMessage, SmugglingMessage, TlsVersionsMessage } from '../../shared/protocol/messages.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 
-type Sent = Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage>;
+type Sent = Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage>;
 
 describe('the DNS desk', () => {
   let dns: FakeDns;
@@ -31,6 +31,7 @@ describe('the DNS desk', () => {
       tlsa: (name, signal) => queryTlsa(name, [dns.server], 300, signal),
       probe: () => Promise.reject(new Error('not probed here')),
       probeTls: () => Promise.reject(new Error('not probed here')),
+      probeSmuggling: () => Promise.reject(new Error('not probed here')),
       send: (m) => sent.push(m),
       log: (e) => logged.push(e),
     });

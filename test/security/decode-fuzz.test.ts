@@ -1,6 +1,7 @@
 /**
  * Hostile frames against the decoders of the newer messages (`connect` with `family`, `ports`, `tlsversions`,
- * `progress` with its `hand`, `dbl`, the `ports`, `tlsversions` and `dbl` answers, the instructor's `call`, `say` and `hand`,
+ * `smuggling` and its addresses, `progress` with its `hand`, `dbl`, the `ports`, `tlsversions`, `smuggling` and `dbl`
+ * answers, the instructor's `call`, `say` and `hand`,
  * the class view's snapshot and the bodies it posts): valid messages with fields swapped for values of every other
  * kind, nested deeper, or huge, from a seeded generator. Each decoder must answer every one without throwing, and what
  * it accepts must still be within the message's limits.
@@ -9,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeClientMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 import { decodeCallRequest, decodeClassSnapshot, decodeHandRequest, decodeSayRequest } from '../../shared/protocol/class.js';
-import { isClassSay, isLessonId, MAX_DNSBL_LISTS, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
+import { isClassSay, isLessonId, isProbeAddress, MAX_DNSBL_LISTS, MAX_PROBE_PORTS, MAX_TRAINEE_NAME, SMUGGLING_SEQUENCES } from '../../shared/protocol/app-limits.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 
 /** A small seeded generator (mulberry32): the same cases on every run. */
@@ -62,6 +63,7 @@ describe('hostile frames of this round\'s messages', () => {
     { v: PROTOCOL_VERSION, type: 'progress', name: 'Alice', lesson: { id: 'dsn', step: 2, retries: 1 }, done: ['eight-steps'], hand: true },
     { v: PROTOCOL_VERSION, type: 'tlsversions', host: 'mx.example.org', port: 465, tls: 'implicit', family: 6 },
     { v: PROTOCOL_VERSION, type: 'dbl', domain: 'mail.example.org' },
+    { v: PROTOCOL_VERSION, type: 'smuggling', host: 'mx.example.org', port: 25, to: 'postmaster@example.org', from: '', family: 4 },
   ];
 
   it('are each answered by the bridge\'s decoder, and what it accepts keeps the limits', () => {
@@ -94,8 +96,25 @@ describe('hostile frames of this round\'s messages', () => {
         expect(m.family === undefined || m.family === 4 || m.family === 6).toBe(true);
         expect(typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255).toBe(true);
       }
+      if (m.type === 'smuggling') {
+        expect(Number.isInteger(m.port) && m.port >= 1 && m.port <= 65535 && isProbeAddress(m.to) && (m.from === '' || isProbeAddress(m.from))).toBe(true);
+      }
     }
     // Some mutations leave a valid message: the cases reach past the first check.
+    expect(accepted).toBeGreaterThan(0);
+  });
+
+  it('never let an address of a smuggling probe carry more than one address onto the wire', () => {
+    const r = random(51764);
+    const hostile = ['a@b.test>\r\nRSET', 'a@b.test\nRCPT TO:<c@d.test', 'a b@c.test', '<a@b.test>', 'a@b.test ', '"a"@b.test', 'a@[192.0.2.1]', '.a@b.test', 'a..b@c.test', 'a@b..test', `${'x'.repeat(65)}@b.test`, 'ä@b.test', 'a@', '@b.test', 'a@b.test\u0000', 'a@b.test>'];
+    let accepted = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      const pick = (): unknown => (r() < 0.6 ? hostile[Math.floor(r() * hostile.length)] : anyValue(r));
+      const d = decodeClientMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'smuggling', host: 'mx.example.org', port: 25, to: r() < 0.3 ? 'ok@example.org' : pick(), from: r() < 0.5 ? '' : pick() }));
+      if (!d.ok || d.value.type !== 'smuggling') continue;
+      accepted++;
+      for (const a of [d.value.to, d.value.from]) expect(/^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]*$/.test(a), a).toBe(true);
+    }
     expect(accepted).toBeGreaterThan(0);
   });
 
@@ -129,6 +148,13 @@ describe('hostile frames of this round\'s messages', () => {
         for (const t of s.trainees) expect(Number.isInteger(t.seat) && t.seat >= 0 && (t.handS === null || (Number.isInteger(t.handS) && t.handS >= 0))).toBe(true);
         for (const l of s.lessons) expect(isLessonId(l.id)).toBe(true);
         if (s.said !== null) expect(isClassSay(s.said.text) && Number.isInteger(s.said.ageS) && s.said.ageS >= 0).toBe(true);
+      }
+      const sequence = { sequence: 'LF.LF', outcome: 'ended', text: '250 2.0.0 Ok: queued as 4Q1', next: '250 2.0.0 Ok', ms: 7 };
+      const smugglingAnswer = mutate({ kind: 'probed', address: '192.0.2.1', sequences: [mutate(sequence, r), sequence] }, r);
+      const sm = decodeAnyServerMessage(JSON.stringify(mutate({ v: PROTOCOL_VERSION, type: 'smuggling', host: 'mx.example.org', port: 25, answer: smugglingAnswer }, r)));
+      if (sm.ok && sm.value.type === 'smuggling' && sm.value.answer.kind === 'probed') {
+        expect(sm.value.answer.sequences.length).toBeLessThanOrEqual(SMUGGLING_SEQUENCES.length);
+        for (const o of sm.value.answer.sequences) expect(SMUGGLING_SEQUENCES.includes(o.sequence) && o.text.length <= 201 && o.next.length <= 201 && o.ms >= 0).toBe(true);
       }
       const b = decodeAnyServerMessage(JSON.stringify(mutate(i % 2 === 0 ? dbl : { ...dbl, answer: mutate(dbl.answer, r) }, r)));
       if (b.ok && b.value.type === 'dbl' && b.value.answer.kind === 'checked') expect(b.value.answer.lists.length).toBeLessThanOrEqual(MAX_DNSBL_LISTS);
