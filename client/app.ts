@@ -507,7 +507,10 @@ export function startApp(boot: BootHandOver): void {
       case 'ports':
         return probes.onPorts(m, at);
       case 'smuggling':
-        return probes.onSmuggling(m, at);
+        probes.onSmuggling(m, at);
+        // The answer is what lesson 8's last step asks to see: it passes once one came.
+        if (m.answer.kind === 'probed') view.write(guide.afterLocal('smuggling'));
+        return;
       case 'tlsversions':
         probes.onTlsVersions(m, at);
         // The answer is what a lesson's step asks to see (lesson 8): it passes once one came.

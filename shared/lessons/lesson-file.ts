@@ -1,7 +1,7 @@
 /**
  * A class's own lessons, from a JSON file an instructor writes (`heloterm --lessons FILE`; docs/lessons.md), added after
  * the built-in ones. Read here, whole or not at all: every lesson is checked as the built-in catalogue is by its
- * tests (each starts by connecting and ends with QUIT, then at most one of heloterm's own commands; each step's lines
+ * tests (each starts by connecting and ends with QUIT, then at most three of heloterm's own commands; each step's lines
  * are the command it waits for; a step that wants a failure says what to do otherwise), every text is bounded and
  * free of control characters, and ids are unique and not a built-in's. The bridge reads the file at start (a file
  * with problems stops it, each problem named); the page reads what the bridge serves again, as any input. Pure.
@@ -18,6 +18,8 @@ import { STANDARD_STEPS } from './catalogue.js';
 /** Where the bridge serves a class's own lessons, relative to the page (the file's format, standard steps written out). */
 export const CLASS_LESSONS_PATH = 'lessons.json';
 
+/** heloterm's own commands a lesson may end with, after QUIT (lesson 8: /tls versions, then /smuggling). */
+const MAX_LOCAL_STEPS = 3;
 /** Lessons one file may add, and steps one lesson may have. */
 export const MAX_FILE_LESSONS = 20;
 export const MAX_LESSON_STEPS = 40;
@@ -32,6 +34,7 @@ const LOCAL_COMMANDS: Readonly<Record<LocalExpected['local'], RegExp>> = {
   log: /^\/log$/i,
   explain: /^\/explain \S/i,
   'tls-versions': /^\/tls versions?(\s|$)/i,
+  smuggling: /^\/smuggl(?:e|ing)\s\S/i,
 };
 
 type Obj = Record<string, unknown>;
@@ -50,7 +53,7 @@ function readExpect(x: unknown): Expected | string {
   if ('sent' in x) return x.sent === 'end-of-headers' && Object.keys(x).length === 1 ? { sent: 'end-of-headers' } : '"expect": { "sent": "end-of-headers" } takes nothing else';
   if ('local' in x) {
     const local = x.local;
-    if (local !== 'log' && local !== 'explain' && local !== 'tls-versions') return '"expect.local" must be "log", "explain" or "tls-versions"';
+    if (local !== 'log' && local !== 'explain' && local !== 'tls-versions' && local !== 'smuggling') return '"expect.local" must be "log", "explain", "tls-versions" or "smuggling"';
     if (x.code === undefined) return { local };
     if (local !== 'explain' || !isInt(x.code, 200, 599)) return '"expect.code" goes with "local": "explain" only, a reply code from 200 to 599';
     return { local, code: x.code };
@@ -135,8 +138,9 @@ function readLesson(x: unknown, taken: ReadonlySet<string>): Lesson | string {
   const first = read[0]?.expect;
   if (first === undefined || !('answers' in first) || first.answers !== 'greeting') return named('its first step is the greeting: "connect"');
   const local = read.filter((s) => 'local' in s.expect);
-  if (local.length > 1 || (local.length === 1 && !('local' in (read.at(-1)?.expect ?? {})))) return named("at most one of heloterm's own commands, as its last step");
-  if (read.at(-1 - local.length)?.type.join() !== 'QUIT') return named('it ends with "quit" (then at most one of heloterm\'s own commands)');
+  // The own commands come last, after the session: a connection closed then does not start the lesson over.
+  if (local.length > MAX_LOCAL_STEPS || !read.slice(read.length - local.length).every((s) => 'local' in s.expect)) return named(`at most ${MAX_LOCAL_STEPS} of heloterm's own commands, as its last steps`);
+  if (read.at(-1 - local.length)?.type.join() !== 'QUIT') return named(`it ends with "quit" (then at most ${MAX_LOCAL_STEPS} of heloterm's own commands)`);
   return { id, title, short, goal, steps: read, ...(target === 'lmtp' || target === 'tls' ? { target } : {}) };
 }
 

@@ -296,15 +296,18 @@ describe('guided lessons in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
-  it("the admin checks lesson ends with /tls versions: the step passes once the probe's answer is shown", async () => {
+  it("the admin checks lesson ends with /tls versions and /smuggling: each step passes once the probe's answer is shown", async () => {
     const lesson = findLesson('checks')!;
-    expect(lesson.steps.at(-1)?.type).toEqual(['/tls versions']);
+    expect(lesson.steps.slice(-2).map((s) => s.type)).toEqual([['/tls versions'], ['/smuggling alice@practice.test']]);
     const page = await playThrough(lesson);
     const text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
-    // The answer came before the step passed (the report, then the step's lesson).
-    const report = text.indexOf('   ✓ TLS 1.3 accepted');
-    expect(report).toBeGreaterThan(-1);
-    expect(text.replace(/\n/g, '').indexOf(`✓ ${lesson.steps.at(-1)!.learn}`.slice(0, 40))).toBeGreaterThan(text.slice(0, report).replace(/\n/g, '').length);
+    // Each answer came before its step passed (the report, then the step's lesson).
+    const flat = text.replace(/\n/g, '');
+    for (const [shown, step] of [['   ✓ TLS 1.3 accepted', lesson.steps.at(-2)!], ['   ✓ not open to SMTP smuggling', lesson.steps.at(-1)!]] as const) {
+      const report = text.indexOf(shown);
+      expect(report, shown).toBeGreaterThan(-1);
+      expect(flat.indexOf(`✓ ${step.learn}`.slice(0, 40))).toBeGreaterThan(text.slice(0, report).replace(/\n/g, '').length);
+    }
     expect(pages.errors).toEqual([]);
   });
 

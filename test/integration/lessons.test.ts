@@ -60,7 +60,7 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     const at = run.index;
     expect(step.type.length, `step "${step.task}" gives lines to type`).toBeGreaterThan(0);
     if ('local' in step.expect) {
-      // heloterm's own command (/log, /explain, /tls versions), done by the page, not sent: the page tells the lesson
+      // heloterm's own command (/log, /explain, /tls versions, /smuggling), done by the page, not sent: the page tells the lesson
       // it was done, /explain the code of the reply it explained; /tls versions once the bridge answered its probe.
       expect(step.type).toHaveLength(1);
       const line = step.type[0] ?? '';
@@ -70,6 +70,14 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
         const answer = (await client.next('tlsversions', 10_000)).answer;
         // What the step's text says of the practice server.
         expect(answer.kind === 'probed' ? answer.versions.map((v) => `${v.version} ${v.outcome}`) : answer).toEqual(['TLSv1 refused', 'TLSv1.1 refused', 'TLSv1.2 accepted', 'TLSv1.3 accepted']);
+      }
+      if (step.expect.local === 'smuggling') {
+        const typed = localCommand(line, model.state);
+        const to = typed?.kind === 'smuggling' ? typed.to : '';
+        client.send({ type: 'smuggling', host: practice.host, port: practice.port, to, from: '' });
+        const answer = (await client.next('smuggling', 10_000)).answer;
+        // What the step's text says of the practice server: each sequence message text.
+        expect(answer.kind === 'probed' ? answer.sequences.map((o) => `${o.sequence} ${o.outcome}`) : answer).toEqual(['LF.LF text', 'LF.CRLF text', 'CRLF.LF text', 'CR.CRLF text']);
       }
       const explained = step.expect.local === 'explain' ? explainQuoted(1, line.slice('/explain '.length)) : null;
       events.push(...run.afterLocal(step.expect.local, explained === null ? [] : [explained.reply.code]));

@@ -58,7 +58,7 @@ describe('a lesson file', () => {
     ['code and class', variant((l) => ((l.steps[4] as { expect: unknown }).expect = { answers: ['RSET'], code: 250, cls: 2 })), '"expect" takes "code" or "cls", not both'],
     ['no learn', variant((l) => delete (l.steps[4] as { learn?: string }).learn), 'step 5: "learn" is missing'],
     ['no source', variant((l) => delete (l.steps[4] as { source?: string }).source), 'step 5: "source" must say what the step rests on'],
-    ['a local step not last', variant((l) => l.steps.splice(4, 0, { task: 'Read the log now.', type: ['/log'], expect: { local: 'log' }, learn: 'The log of the session so far.', source: 'Postfix smtpd(8)' })), "at most one of heloterm's own commands, as its last step"],
+    ['a local step not last', variant((l) => l.steps.splice(4, 0, { task: 'Read the log now.', type: ['/log'], expect: { local: 'log' }, learn: 'The log of the session so far.', source: 'Postfix smtpd(8)' })), "at most 3 of heloterm's own commands, as its last steps"],
     ['a local step typing another command', variant((l) => l.steps.push({ task: 'Read the log now.', type: ['/tls versions'], expect: { local: 'log' }, learn: 'The log of the session so far.', source: 'Postfix smtpd(8)' })), 'a step that expects "local": "log" types that one command alone'],
   ])('names what is wrong: %s', (_what, json, why) => {
     const found = problems(json);
@@ -106,7 +106,7 @@ describe('--lessons', () => {
     const broken = JSON.stringify(variant((l) => l.steps.pop()));
     expect(parseConfig(['--lessons', 'class.json'], {}, read({ 'class.json': broken }))).toEqual({
       ok: false,
-      error: '--lessons: class.json has problems, and no lesson of it was taken:\n  lesson 1: lesson "size-limit": it ends with "quit" (then at most one of heloterm\'s own commands)',
+      error: '--lessons: class.json has problems, and no lesson of it was taken:\n  lesson 1: lesson "size-limit": it ends with "quit" (then at most 3 of heloterm\'s own commands)',
     });
     expect(parseConfig(['--lessons', 'class.json'], {}, read({ 'class.json': '{ lessons: [' }))).toMatchObject({ ok: false, error: expect.stringMatching(/^--lessons: class\.json is not JSON/) });
     expect(parseConfig(['--lessons', 'gone.json'], {}, read({}))).toMatchObject({ ok: false, error: expect.stringMatching(/^--lessons: cannot read gone\.json \(ENOENT/) });
