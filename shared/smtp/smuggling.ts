@@ -53,6 +53,7 @@ function sequenceFinding(o: SmugglingOutcome): Finding {
 
 /** Why the dialog did not get to DATA, in a hint when it is a recipient or a sender refused. */
 function notReachedHint(text: string): string {
+  if (/ answered 530\b/.test(text)) return ': the server wants TLS or a login first (a submission port, or one that requires TLS); this check talks plain SMTP without a login, as a server takes mail from others on port 25';
   if (/^RCPT TO:/.test(text)) return ': the server must take mail for the address named (one of its own domains); name another with /smuggling HOST ADDRESS';
   if (/^MAIL FROM:<>/.test(text)) return ': the null sender was refused; name a sender after the recipient, /smuggling HOST TO FROM';
   return '';

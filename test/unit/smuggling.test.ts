@@ -126,6 +126,8 @@ describe('readSmuggling', () => {
     expect(rcpt.findings).toEqual([{ tone: 'warn', text: 'no message sent: RCPT TO:<you@example.org> answered 550 5.1.1 User unknown: the server must take mail for the address named (one of its own domains); name another with /smuggling HOST ADDRESS' }]);
     const mail = report(SMUGGLING_SEQUENCES.map((s) => at(s, 'not-reached', 'MAIL FROM:<> answered 550 5.7.1 null sender refused')));
     expect(mail.findings[0]?.text).toMatch(/: the null sender was refused; name a sender after the recipient, \/smuggling HOST TO FROM$/);
+    const tls = report(SMUGGLING_SEQUENCES.map((s) => at(s, 'not-reached', 'MAIL FROM:<> answered 530 5.7.0 Must issue a STARTTLS command first')));
+    expect(tls.findings[0]?.text).toMatch(/: the server wants TLS or a login first .*port 25$/);
     const dead = report(SMUGGLING_SEQUENCES.map((s) => at(s, 'error', 'connection refused: nothing listens on 192.0.2.25:25')));
     expect(dead.findings).toEqual([{ tone: 'bad', text: 'not checked: connection refused: nothing listens on 192.0.2.25:25' }]);
     expect(readSmuggling('nowhere.example', 25, 'a@b.test', { kind: 'none', reason: 'not-found', detail: 'no address' }).findings).toEqual([{ tone: 'bad', text: 'not checked: no address' }]);
