@@ -24,7 +24,7 @@ export interface LocalDeps {
   form: Pick<ConnectForm, 'peek'>;
   guide: Pick<LessonGuide, 'active' | 'again'>;
   checks: Pick<ServerChecks, 'mx' | 'dkim' | 'spf' | 'dnsbl' | 'dbl' | 'rdns' | 'dane'>;
-  probes: Pick<HostProbes, 'ports' | 'tlsVersions' | 'smuggling'>;
+  probes: Pick<HostProbes, 'ports' | 'tlsVersions' | 'tlsInjection' | 'smuggling'>;
   desk: Pick<ClassDesk, 'hand' | 'raiseHand'>;
   explain: Pick<ExplainDesk, 'begin'>;
   startLesson(lesson: Lesson): void;
@@ -94,6 +94,15 @@ export function runLocal(local: LocalCommand, d: LocalDeps): void {
       const implicit = local.host === null && local.port === null ? (connected ? d.dial.tls : target.tls === true) : port === SUBMISSIONS_PORT;
       if (local.note !== undefined) d.write(formatNote(local.note));
       return d.probes.tlsVersions(host, port, implicit ? 'implicit' : 'none', family);
+    }
+    case 'tls-injection': {
+      const { host, family, connected } = probeTarget(local.host, d);
+      if (host === '') return d.write(formatNote('/tls injection needs a host: /tls injection mx.example.org 25 (or fill in Host above)'));
+      const port = local.port ?? (connected ? d.dial.port : (d.form.peek().port ?? SMTP_PORT));
+      // The injection is of what comes before STARTTLS: a port where TLS comes first has no such moment.
+      if (port === SUBMISSIONS_PORT) return d.write(formatNote(`/tls injection is about STARTTLS, and port ${SUBMISSIONS_PORT} starts with TLS: name port 25 or 587`));
+      if (local.note !== undefined) d.write(formatNote(local.note));
+      return d.probes.tlsInjection(host, port, family);
     }
     case 'smuggling': {
       const { host, family, connected } = probeTarget(local.host, d);

@@ -1,13 +1,14 @@
 /**
  * A session's DNS lookups (MX with or without mail policies, DKIM keys, SPF checks, blocklists, and the reverse DNS
  * and DANE of the server connected to), and its probes of a host's mail ports (`/ports`), of the TLS versions a
- * port accepts (`/tls versions`) and of the ends of a message it takes (`/smuggling`): one at a time, at most
+ * port accepts (`/tls versions`), of what it takes from before TLS (`/tls injection`) and of the ends of a message it
+ * takes (`/smuggling`): one at a time, at most
  * MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions (dns-lookup.ts DnsBudget),
  * so that the bridge does not become a DNS query pump (nor a port scanner). Made at a session's first lookup: idle
  * sessions pay nothing.
  */
 import type { X509Certificate } from 'node:crypto';
-import type { Bare, DaneAnswer, DaneMessage, DblMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SmugglingMessage, SpfCheck, SpfMessage, TlsMode, TlsVersionsMessage } from '../shared/protocol/messages.js';
+import type { Bare, DaneAnswer, DaneMessage, DblMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SmugglingMessage, SpfCheck, SpfMessage, TlsInjectionMessage, TlsMode, TlsVersionsMessage } from '../shared/protocol/messages.js';
 import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 import { checkSpf } from './spf-check.js';
@@ -38,7 +39,9 @@ export interface DnsDeskDeps {
   probeTls: (host: string, port: number, tls: TlsMode, family: IpFamily | undefined, signal: AbortSignal) => Promise<TlsVersionsMessage['answer']>;
   /** Whether a host's port ends a message at sequences other than CRLF.CRLF (smuggling-probe.ts probeSmuggling). */
   probeSmuggling: (host: string, port: number, to: string, from: string, family: IpFamily | undefined, signal: AbortSignal) => Promise<SmugglingMessage['answer']>;
-  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage>) => void;
+  /** Whether a host's port takes commands sent before TLS as sent inside it (tls-injection-probe.ts probeTlsInjection). */
+  probeInjection: (host: string, port: number, family: IpFamily | undefined, signal: AbortSignal) => Promise<TlsInjectionMessage['answer']>;
+  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage | TlsInjectionMessage>) => void;
   log: LogSink;
 }
 
@@ -156,6 +159,14 @@ export class DnsDesk {
       const kind = answer.kind === 'probed' ? answer.sequences.map((o) => `${o.sequence}:${o.outcome}`).join(' ') : answer.reason;
       this.deps.log({ event: 'smuggling', host, port, kind });
       this.deps.send({ type: 'smuggling', host, port, answer });
+    });
+  }
+
+  /** Whether `host` takes on `port` commands sent before TLS as sent inside it: a probe, limited as `ports` is. */
+  tlsInjection(host: string, port: number, family: IpFamily | undefined): void {
+    this.run('tlsinjection', (_r, signal) => this.deps.probeInjection(host, port, family, signal), (answer: TlsInjectionMessage['answer']) => {
+      this.deps.log({ event: 'tlsinjection', host, port, kind: answer.kind === 'probed' ? answer.outcome : answer.reason });
+      this.deps.send({ type: 'tlsinjection', host, port, answer });
     });
   }
 

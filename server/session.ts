@@ -41,6 +41,7 @@ import { probeDepsFor, probePorts, type ProbeDeps } from './port-probe.js';
 import { storedMessageOf } from './practice/stored-message.js';
 import { probeTlsVersions } from './tls-versions-probe.js';
 import { probeSmuggling } from './smuggling-probe.js';
+import { probeTlsInjection } from './tls-injection-probe.js';
 import { keptProgress, type Progress, type Seat } from './class-view.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 
@@ -433,6 +434,8 @@ export class Session {
         return this.dnsDesk().tlsVersions(m.host, m.port, m.tls, m.family);
       case 'smuggling':
         return this.dnsDesk().smuggling(m.host, m.port, m.to, m.from, m.family);
+      case 'tlsinjection':
+        return this.dnsDesk().tlsInjection(m.host, m.port, m.family);
       case 'progress':
         this.progress = keptProgress(m, this.opts.lessons);
         // Since when the trainee has asked for help: kept across reports that still ask.
@@ -457,6 +460,7 @@ export class Session {
       probe: (host, ports, family, signal) => probePorts(host, ports, family, this.probeDeps(), signal),
       probeTls: (host, port, tls, family, signal) => probeTlsVersions(host, port, tls, family, this.probeDeps(), signal),
       probeSmuggling: (host, port, to, from, family, signal) => probeSmuggling(host, port, to, from, family, this.probeDeps(), signal),
+      probeInjection: (host, port, family, signal) => probeTlsInjection(host, port, family, this.probeDeps(), signal),
       send: (m) => this.send(m),
       log: this.log,
     }));

@@ -90,6 +90,11 @@ export class ReplyReader {
     this.socket.on('error', ignoreError);
   }
 
+  /** What came after the last reply read: bytes the server sent that no `next` has taken yet. */
+  get unread(): string {
+    return this.pending;
+  }
+
   private end(why: 'closed' | { message: string }): void {
     this.ended ??= why;
     this.wake?.();

@@ -1,6 +1,6 @@
 /**
  * heloterm's own commands that ask the bridge to look something up or probe a host (`/mx`, `/dkim`, `/spf`, `/dnsbl`,
- * `/ports`, `/tls versions`, `/smuggling`, `/rdns`), their arguments read as typed: a domain or an address's domain (in A-labels
+ * `/ports`, `/tls versions`, `/tls injection`, `/smuggling`, `/rdns`), their arguments read as typed: a domain or an address's domain (in A-labels
  * beyond ASCII), an IP address bracketed or not, ports; a mistake answered with the command's usage. For
  * local-commands.ts, which reads the rest of heloterm's commands. Nothing here sends anything.
  */
@@ -129,16 +129,23 @@ export function portsCommand(args: string, usage = PORTS_USAGE): LocalCommand {
 
 const TLS_VERSIONS_USAGE = '/tls versions mx.example.org 25 tries TLS 1.0, 1.1, 1.2 and 1.3 one by one and says which the server accepts';
 
-/** `/tls` alone: the certificate of this connection; `/tls versions [HOST] [PORT]`: which TLS versions a port takes. */
+const TLS_INJECTION_USAGE = '/tls injection mx.example.org 25 writes STARTTLS and NOOP at once and says whether the server answers the NOOP inside TLS';
+
+/**
+ * `/tls` alone: the certificate of this connection; `/tls versions [HOST] [PORT]`: which TLS versions a port takes;
+ * `/tls injection [HOST] [PORT]`: whether it takes commands sent before TLS as sent inside it.
+ */
 export function tlsCommand(args: string): LocalCommand {
   const [sub = '', ...rest] = args.split(/\s+/).filter((w) => w !== '');
   if (sub === '') return { kind: 'tls' };
-  if (!/^versions?$/i.test(sub)) return text(formatNote(`/tls shows the certificate of this connection; ${TLS_VERSIONS_USAGE}`));
-  const target = portsCommand(rest.join(' '), TLS_VERSIONS_USAGE);
+  const versions = /^versions?$/i.test(sub);
+  if (!versions && !/^inject(?:ion)?$/i.test(sub)) return text(formatNote(`/tls shows the certificate of this connection; ${TLS_VERSIONS_USAGE}; ${TLS_INJECTION_USAGE}`));
+  const usage = versions ? TLS_VERSIONS_USAGE : TLS_INJECTION_USAGE;
+  const target = portsCommand(rest.join(' '), usage);
   if (target.kind !== 'ports') return target;
-  if (target.ports.length > 1) return text(formatNote(`one port at a time: ${TLS_VERSIONS_USAGE}`));
+  if (target.ports.length > 1) return text(formatNote(`one port at a time: ${usage}`));
   const { host, note } = target;
-  return { kind: 'tls-versions', host, port: target.ports[0] ?? null, ...(note === undefined ? {} : { note }) };
+  return { kind: versions ? 'tls-versions' : 'tls-injection', host, port: target.ports[0] ?? null, ...(note === undefined ? {} : { note }) };
 }
 
 const SMUGGLING_USAGE = '/smuggling mx.example.org you@example.org checks whether the server ends a message at <LF>.<LF> and its kin (one test message to you@example.org each); a port after the host, a sender after the recipient';

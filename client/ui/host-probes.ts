@@ -1,13 +1,15 @@
 /**
  * Probes of a host's ports by the bridge, as an admin would dial them by hand one after the other: which of its mail
  * ports answer (`/ports`: shared/smtp/port-review.ts), which TLS versions a port accepts (`/tls versions`:
- * shared/smtp/tls-versions.ts), and whether it ends a message early (`/smuggling`: shared/smtp/smuggling.ts). They
+ * shared/smtp/tls-versions.ts) and takes commands from before TLS (`/tls injection`: shared/smtp/tls-injection.ts), and
+ * whether it ends a message early (`/smuggling`: shared/smtp/smuggling.ts). They
  * count as lookups: they wait in the page's queue (lookup-queue.ts) like the others, and the answers are shown in the
  * terminal and the reply log.
  */
-import type { IpFamily, PortsMessage, PracticeInfo, SmugglingMessage, TlsMode, TlsVersionsMessage } from '../../shared/protocol/messages.js';
+import type { IpFamily, PortsMessage, PracticeInfo, SmugglingMessage, TlsInjectionMessage, TlsMode, TlsVersionsMessage } from '../../shared/protocol/messages.js';
 import { portsToProbe, readPorts } from '../../shared/smtp/port-review.js';
 import { readSmuggling } from '../../shared/smtp/smuggling.js';
+import { readTlsInjection } from '../../shared/smtp/tls-injection.js';
 import { readTlsVersions } from '../../shared/smtp/tls-versions.js';
 import { formatReport } from '../terminal/render-findings.js';
 import { formatNote } from '../terminal/render.js';
@@ -102,6 +104,26 @@ export class HostProbes {
       from,
       ...(family === null ? {} : { family }),
     });
+  }
+
+  /** `/tls injection`: whether `port` of `host` takes commands sent before TLS as sent inside it. */
+  tlsInjection(named: string, port: number, family: IpFamily | null): void {
+    const host = this.dialHost(named);
+    const p = this.practice;
+    if (p !== null && this.practiceOnly && !isPracticeTarget({ host, port }, p)) {
+      return this.deps.write(formatNote(`${PRACTICE_ONLY}: /tls injection ${p.domain}`));
+    }
+    if (!this.allowedPorts.includes(port)) return this.deps.write(formatNote(`this heloterm does not dial port ${port}: it dials ${this.allowedPorts.join(', ')}`));
+    const over = family === null ? '' : ` over IPv${family}`;
+    this.deps.queue.askSaying(`writing STARTTLS and NOOP at once to ${host} port ${port}${over}, then QUIT over TLS…`, { type: 'tlsinjection', host, port, ...(family === null ? {} : { family }) });
+  }
+
+  onTlsInjection(m: TlsInjectionMessage, at: number): void {
+    this.deps.queue.answered();
+    const r = readTlsInjection(m.host, m.port, m.answer);
+    this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
+    this.deps.write(formatReport(r));
+    this.deps.log({ tlsInjection: r });
   }
 
   onSmuggling(m: SmugglingMessage, at: number): void {

@@ -14,6 +14,7 @@ import type { SpfCheckReport } from '../../shared/smtp/spf-check.js';
 import type { DnsblReport } from '../../shared/smtp/dnsbl.js';
 import type { PortsReport } from '../../shared/smtp/port-review.js';
 import type { SmugglingReport } from '../../shared/smtp/smuggling.js';
+import type { TlsInjectionReport } from '../../shared/smtp/tls-injection.js';
 import type { TlsVersionsReport } from '../../shared/smtp/tls-versions.js';
 import type { HeadersReport } from '../../shared/smtp/headers-read.js';
 import type { RdnsReport } from '../../shared/smtp/rdns.js';
@@ -44,7 +45,7 @@ export const FLOOD_UPDATE_INTERVAL_MS = 2000;
  * what a TLS handshake showed about the server's certificate; or where a domain's mail goes (an MX lookup); or what
  * the server's address is called (reverse DNS).
  */
-export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { dane: DaneReport } | { sts: { head: string; findings: Finding[]; good: boolean } } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport } | { dkim: DkimReport } | { spf: SpfCheckReport } | { dnsbl: DnsblReport } | { ports: PortsReport } | { tlsVersions: TlsVersionsReport } | { smuggling: SmugglingReport } | { headers: HeadersReport } | { failure: { label: string; head: string; findings: Finding[] } };
+export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { dane: DaneReport } | { sts: { head: string; findings: Finding[]; good: boolean } } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport } | { dkim: DkimReport } | { spf: SpfCheckReport } | { dnsbl: DnsblReport } | { ports: PortsReport } | { tlsVersions: TlsVersionsReport } | { smuggling: SmugglingReport } | { tlsInjection: TlsInjectionReport } | { headers: HeadersReport } | { failure: { label: string; head: string; findings: Finding[] } };
 
 export class ReplyLog {
   readonly element: HTMLElement;
@@ -149,6 +150,7 @@ export class ReplyLog {
       else if ('ports' in r) fragment.append(this.findingsEntry('PORTS', r.ports.head, r.ports.findings, null, r.ports.good));
       else if ('tlsVersions' in r) fragment.append(this.findingsEntry('VERSIONS', r.tlsVersions.head, r.tlsVersions.findings, null, r.tlsVersions.good));
       else if ('smuggling' in r) fragment.append(this.findingsEntry('SMUGGLING', r.smuggling.head, r.smuggling.findings, null, r.smuggling.good));
+      else if ('tlsInjection' in r) fragment.append(this.findingsEntry('INJECTION', r.tlsInjection.head, r.tlsInjection.findings, null, r.tlsInjection.good));
       else if ('headers' in r) fragment.append(this.findingsEntry('HEADERS', r.headers.head, r.headers.findings, null, r.headers.good));
       else if ('relay' in r) fragment.append(this.findingsEntry('RELAY', r.relay.head, r.relay.findings, null, false));
       else if ('offers' in r) fragment.append(this.findingsEntry('EHLO', r.offers.head, r.offers.findings, null, r.offers.good));

@@ -10,7 +10,7 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { isCount, isObj, isStr, type Obj } from './decode-guards.js';
-import { decodePorts, decodeSmuggling, decodeTls, decodeTlsVersions } from './decode-probes.js';
+import { decodePorts, decodeSmuggling, decodeTls, decodeTlsInjection, decodeTlsVersions } from './decode-probes.js';
 import { MAX_HOST_CHARS } from './host.js';
 import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, isClassSay, isLessonId } from './app-limits.js';
 import {
@@ -27,6 +27,7 @@ import {
   type PortsMessage,
   type TlsVersionsMessage,
   type SmugglingMessage,
+  type TlsInjectionMessage,
   type TlsMessage,
   type MxMessage,
   type MtaStsFetch,
@@ -47,7 +48,7 @@ import {
   type StoredReport,
 } from './messages.js';
 
-const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl, dbl, ports, tlsversions, smuggling, tls, stored, call, say or hand message';
+const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl, dbl, ports, tlsversions, smuggling, tlsinjection, tls, stored, call, say or hand message';
 /** An address as the bridge writes it (IPv6 has at most 45 characters in text form). */
 const isAddressList = (x: unknown): x is string[] => Array.isArray(x) && x.length <= MAX_MX_ADDRESSES && x.every((a) => isStr(a, 45));
 
@@ -307,17 +308,17 @@ function decodeSay(m: Obj): Decoded<SayMessage> {
 }
 
 /**
- * An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `smuggling`, `stored`, `call`, `say` or `hand` message
+ * An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `smuggling`, `tlsinjection`, `stored`, `call`, `say` or `hand` message
  * (JSON text), or why not.
  */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage | TlsMessage | StoredMessage | CallMessage | SayMessage | HandMessage> {
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage | TlsInjectionMessage | TlsMessage | StoredMessage | CallMessage | SayMessage | HandMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'smuggling' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call' && m.type !== 'say' && m.type !== 'hand' && m.type !== 'dbl')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'smuggling' && m.type !== 'tlsinjection' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call' && m.type !== 'say' && m.type !== 'hand' && m.type !== 'dbl')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'call') return decodeCall(m);
@@ -334,6 +335,7 @@ export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage |
   if (m.type === 'ports') return decodePorts(m);
   if (m.type === 'tlsversions') return decodeTlsVersions(m);
   if (m.type === 'smuggling') return decodeSmuggling(m);
+  if (m.type === 'tlsinjection') return decodeTlsInjection(m);
   if (m.type === 'tls') return decodeTls(m);
   if (m.type === 'spf') {
     if (!isStr(m.ip, 45) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'spf: bad "ip" or "domain"' };

@@ -1,6 +1,6 @@
 /**
  * Decoding of the answers to the app's probes of a server (messages.ts PortsMessage: `/ports`; TlsVersionsMessage:
- * `/tls versions`; SmugglingMessage: `/smuggling`) and of a TLS session's report (TlsMessage, with its certificate), for decode-app.ts. Never throws;
+ * `/tls versions`; SmugglingMessage: `/smuggling`; TlsInjectionMessage: `/tls injection`) and of a TLS session's report (TlsMessage, with its certificate), for decode-app.ts. Never throws;
  * checks every field for type and size, like decode.ts.
  */
 import type { Decoded } from './decode.js';
@@ -17,6 +17,8 @@ import {
   type PortsMessage,
   type SmugglingMessage,
   type SmugglingOutcome,
+  type TlsInjectionMessage,
+  type TlsInjectionOutcome,
   type TlsMessage,
   type TlsVersionOutcome,
   type TlsVersionsMessage,
@@ -109,6 +111,23 @@ export function decodeSmuggling(m: Obj): Decoded<SmugglingMessage> {
   const sequences = answer.sequences.map(decodeSmugglingOutcome);
   if (!sequences.every((o): o is SmugglingOutcome => o !== null)) return bad;
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'smuggling', host, port, answer: { kind: 'probed', address: answer.address, sequences } } };
+}
+
+const INJECTION_OUTCOMES: ReadonlySet<unknown> = new Set(['injected', 'safe', 'no-starttls', 'tls-failed', 'unclear', 'error']);
+
+export function decodeTlsInjection(m: Obj): Decoded<TlsInjectionMessage> {
+  const bad: Decoded<TlsInjectionMessage> = { ok: false, error: 'tlsinjection: bad "host", "port" or "answer"' };
+  const answer: Obj = isObj(m.answer) ? m.answer : {};
+  const { host, port } = m;
+  if (!isStr(host, MAX_HOST_CHARS) || !isCount(port) || port < 1 || port > 65535) return bad;
+  if (answer.kind === 'none') {
+    const { reason, detail } = answer;
+    if ((reason !== 'refused' && reason !== 'not-found') || !isStr(detail, 500)) return bad;
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsinjection', host, port, answer: { kind: 'none', reason, detail } } };
+  }
+  const { address, outcome, text, next, ms } = answer;
+  if (answer.kind !== 'probed' || !isStr(address, 45) || !INJECTION_OUTCOMES.has(outcome) || !isStr(text, MAX_PROBE_TEXT + 1) || !isStr(next, MAX_PROBE_TEXT + 1) || typeof ms !== 'number' || !(ms >= 0)) return bad;
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsinjection', host, port, answer: { kind: 'probed', address, outcome: outcome as TlsInjectionOutcome['outcome'], text, next, ms } } };
 }
 
 /** A certificate as the bridge describes it (messages.ts PeerCertificate), within its limits; undefined if not. */

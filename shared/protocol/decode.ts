@@ -156,6 +156,13 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       const { host, port, tls, family } = t.value;
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, tls, ...(family === undefined ? {} : { family }) } };
     }
+    case 'tlsinjection': {
+      // The target's checks are a connect's; STARTTLS only (the injection is of what comes before TLS).
+      const t = decodeTarget(m.host, m.port, 'none', m.family);
+      if (!t.ok) return fail(`tlsinjection: ${t.error}`);
+      const { host, port, family } = t.value;
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsinjection', host, port, ...(family === undefined ? {} : { family }) } };
+    }
     case 'smuggling': {
       // The target's checks are a connect's, without TLS (the test is of a server that takes mail in plain SMTP).
       const t = decodeTarget(m.host, m.port, 'none', m.family);

@@ -231,6 +231,22 @@ export interface SmugglingProbeMessage {
 }
 
 /**
+ * Whether a server takes commands sent in plain text before TLS as sent inside it (`/tls injection`): STARTTLS command
+ * injection (CVE-2011-0411 and its kin, found again in 2021 by the "NO STARTTLS" study). The bridge dials the port once,
+ * without TLS (the target policy as for `connect`, the host's first address of the version asked for), reads the whole
+ * greeting and sends EHLO; when STARTTLS is offered it writes "STARTTLS\r\nNOOP\r\n" at once, and after the 220 does a
+ * handshake (Node's defaults) and sends QUIT over TLS. A server that kept the NOOP from before TLS answers it before
+ * QUIT's 221. Never sends mail, never logs in. Answered with a `tlsinjection` message; counts as a lookup.
+ */
+export interface TlsInjectionProbeMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'tlsinjection';
+  host: string;
+  port: number;
+  family?: IpFamily;
+}
+
+/**
  * Where the page is in the guided lessons, and the name the trainee gave (`/name`), for the instructor's class view
  * (the bridge keeps the last one per session, for as long as the session lasts; nothing else of it). Sent whenever
  * it changes, whole; no answer.
@@ -265,6 +281,7 @@ export type ClientMessage =
   | PortsProbeMessage
   | TlsVersionsProbeMessage
   | SmugglingProbeMessage
+  | TlsInjectionProbeMessage
   | ProgressMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -750,6 +767,34 @@ export interface SmugglingMessage {
 }
 
 /**
+ * What a `tlsinjection` probe found: `injected` (over TLS the server answered the NOOP sent before it, `text`, before
+ * QUIT's reply, `next`: it takes commands injected before TLS as sent inside it), `safe` (over TLS the first reply was
+ * QUIT's 221, `text`: the NOOP from before TLS was dropped, as RFC 3207 §4 wants), `no-starttls` (no handshake was
+ * tried: `text` says why: STARTTLS not offered, or its answer), `tls-failed` (the handshake failed: `text`),
+ * `unclear` (no reply that tells, or the NOOP answered in plain text before the handshake: `text`), `error` (the
+ * connection failed: `text`). `ms`: from dialling to the outcome.
+ */
+export interface TlsInjectionOutcome {
+  outcome: 'injected' | 'safe' | 'no-starttls' | 'tls-failed' | 'unclear' | 'error';
+  /** At most 200 characters (each): show them with control characters made visible. */
+  text: string;
+  next: string;
+  ms: number;
+}
+
+/** The answer to a `tlsinjection` probe: its outcome at the address dialled, or why none was dialled. */
+export interface TlsInjectionMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'tlsinjection';
+  host: string;
+  port: number;
+  answer:
+    | ({ kind: 'probed'; address: string } & TlsInjectionOutcome)
+    /** `refused`: a limit or the target policy; `not-found`: the name has no address (of the version asked for). */
+    | { kind: 'none'; reason: 'refused' | 'not-found'; detail: string };
+}
+
+/**
  * What one TLS version got (`/tls versions`): `accepted` (the handshake was done; `cipher`: the suite agreed on,
  * `text` empty), `refused` (the server ended the handshake or the connection: `text` says how, OpenSSL's alert),
  * `no-starttls` (the dialog before TLS did not get to a handshake: `text` says why, in the server's words where it
@@ -865,6 +910,7 @@ export type ServerMessage =
   | PortsMessage
   | TlsVersionsMessage
   | SmugglingMessage
+  | TlsInjectionMessage
   | StoredMessage
   | HelloMessage
   | ConnectingMessage

@@ -1,7 +1,7 @@
 /**
  * Hostile frames against the decoders of the newer messages (`connect` with `family`, `ports`, `tlsversions`,
- * `smuggling` and its addresses, `progress` with its `hand`, `dbl`, the `ports`, `tlsversions`, `smuggling` and `dbl`
- * answers, the instructor's `call`, `say` and `hand`,
+ * `smuggling` and its addresses, `tlsinjection`, `progress` with its `hand`, `dbl`, the `ports`, `tlsversions`,
+ * `smuggling`, `tlsinjection` and `dbl` answers, the instructor's `call`, `say` and `hand`,
  * the class view's snapshot and the bodies it posts): valid messages with fields swapped for values of every other
  * kind, nested deeper, or huge, from a seeded generator. Each decoder must answer every one without throwing, and what
  * it accepts must still be within the message's limits.
@@ -64,6 +64,7 @@ describe('hostile frames of this round\'s messages', () => {
     { v: PROTOCOL_VERSION, type: 'tlsversions', host: 'mx.example.org', port: 465, tls: 'implicit', family: 6 },
     { v: PROTOCOL_VERSION, type: 'dbl', domain: 'mail.example.org' },
     { v: PROTOCOL_VERSION, type: 'smuggling', host: 'mx.example.org', port: 25, to: 'postmaster@example.org', from: '', family: 4 },
+    { v: PROTOCOL_VERSION, type: 'tlsinjection', host: 'mx.example.org', port: 25, family: 6 },
   ];
 
   it('are each answered by the bridge\'s decoder, and what it accepts keeps the limits', () => {
@@ -96,6 +97,7 @@ describe('hostile frames of this round\'s messages', () => {
         expect(m.family === undefined || m.family === 4 || m.family === 6).toBe(true);
         expect(typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255).toBe(true);
       }
+      if (m.type === 'tlsinjection') expect(Number.isInteger(m.port) && m.port >= 1 && m.port <= 65535 && (m.family === undefined || m.family === 4 || m.family === 6) && m.host.length > 0).toBe(true);
       if (m.type === 'smuggling') {
         expect(Number.isInteger(m.port) && m.port >= 1 && m.port <= 65535 && isProbeAddress(m.to) && (m.from === '' || isProbeAddress(m.from))).toBe(true);
       }
@@ -155,6 +157,11 @@ describe('hostile frames of this round\'s messages', () => {
       if (sm.ok && sm.value.type === 'smuggling' && sm.value.answer.kind === 'probed') {
         expect(sm.value.answer.sequences.length).toBeLessThanOrEqual(SMUGGLING_SEQUENCES.length);
         for (const o of sm.value.answer.sequences) expect(SMUGGLING_SEQUENCES.includes(o.sequence) && o.text.length <= 201 && o.next.length <= 201 && o.ms >= 0).toBe(true);
+      }
+      const injection = decodeAnyServerMessage(JSON.stringify(mutate({ v: PROTOCOL_VERSION, type: 'tlsinjection', host: 'mx.example.org', port: 25, answer: mutate({ kind: 'probed', address: '192.0.2.1', outcome: 'injected', text: '250 Ok', next: '221 Bye', ms: 4 }, r) }, r)));
+      if (injection.ok && injection.value.type === 'tlsinjection' && injection.value.answer.kind === 'probed') {
+        const a = injection.value.answer;
+        expect(['injected', 'safe', 'no-starttls', 'tls-failed', 'unclear', 'error'].includes(a.outcome) && a.text.length <= 201 && a.next.length <= 201 && a.ms >= 0).toBe(true);
       }
       const b = decodeAnyServerMessage(JSON.stringify(mutate(i % 2 === 0 ? dbl : { ...dbl, answer: mutate(dbl.answer, r) }, r)));
       if (b.ok && b.value.type === 'dbl' && b.value.answer.kind === 'checked') expect(b.value.answer.lists.length).toBeLessThanOrEqual(MAX_DNSBL_LISTS);

@@ -1,7 +1,8 @@
 /**
- * `/smuggling` in a real headless Chromium against the real bridge: the practice server, which ends a message only at
- * CRLF.CRLF, and a server that reads lines as Postfix did before its fix of December 2023 (open to SMTP smuggling);
- * what each sequence did, in the terminal and the reply log.
+ * An admin's security checks of a server in a real headless Chromium against the real bridge: `/smuggling` against
+ * the practice server, which ends a message only at CRLF.CRLF, and a server that reads lines as Postfix did before its
+ * fix of December 2023 (open to SMTP smuggling), what each sequence did; and `/tls injection` against the practice
+ * server, which drops what came before TLS; each in the terminal and the reply log.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { helotermInChromium, linesAfter, waitForTerminal } from '../helpers/browser.js';
@@ -50,5 +51,22 @@ describe('/smuggling in Chromium', () => {
     await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
     expect(await entry.locator('.reply-code').textContent()).toBe('SMUGGLING');
     expect(await entry.locator('.findings li').count()).toBe(5);
+  });
+
+  it('checks STARTTLS command injection on the form\'s server: the practice server drops what came before TLS', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the page');
+    await expect.poll(() => page.locator('input[name="port"]').inputValue(), { timeout: REPLY_TIMEOUT_MS }).not.toBe('25');
+    const practicePort = Number(await page.locator('input[name="port"]').inputValue());
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('/tls injection');
+    await page.keyboard.press('Enter');
+    const head = `-- STARTTLS injection check of 127.0.0.1 port ${practicePort} (127.0.0.1): "STARTTLS" and "NOOP" written at once, as a man in the middle would add one, then the handshake and QUIT over TLS:`;
+    const text = await waitForTerminal(page, (t) => t.includes(head), REPLY_TIMEOUT_MS, 'the check');
+    expect(text).toContain(`-- writing STARTTLS and NOOP at once to 127.0.0.1 port ${practicePort}, then QUIT over TLS…`);
+    expect(linesAfter(text, (l) => l === head, 1)).toEqual([expect.stringMatching(/^ {3}✓ over TLS the first reply was QUIT's \("221 /)]);
+    const entry = page.locator('.reply-log li', { hasText: `STARTTLS injection check of 127.0.0.1 port ${practicePort}` });
+    await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await entry.locator('.reply-code').textContent()).toBe('INJECTION');
   });
 });

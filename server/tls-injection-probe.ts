@@ -1,0 +1,146 @@
+/**
+ * `/tls injection`: whether a server takes commands sent in plain text before TLS as if sent inside it: STARTTLS
+ * command injection, found in Postfix and many others in 2011 (CVE-2011-0411; Wietse Venema's test: "STARTTLS" and a
+ * command in one packet) and again in 2021 by the "NO STARTTLS" study. A man in the middle who adds a command after a
+ * client's STARTTLS has it run inside the client's TLS session: a MAIL FROM, or a RSET that ends its transaction.
+ *
+ * One connection: dialled as a connection would be (dial.ts, the target policy, the host's first address of the IP
+ * version asked for); the whole greeting read and EHLO sent (smtp-probe.ts: nothing is written before the greeting is
+ * whole); when STARTTLS is offered, "STARTTLS\r\nNOOP\r\n" written at once; after the 220 a handshake (Node's
+ * defaults, the certificate not checked: it is not what is tested) and QUIT over TLS. A server that kept the NOOP
+ * from before TLS answers it before QUIT's 221: that answer tells, not a guess from timing. Never sends mail, never
+ * logs in.
+ */
+import type net from 'node:net';
+import tls from 'node:tls';
+import { ERROR_CODES, type IpFamily, type TlsInjectionMessage, type TlsInjectionOutcome } from '../shared/protocol/messages.js';
+import { dial, tlsClientOptions } from './dial.js';
+import { errnoOf, tlsReason, type BridgeError } from './net-errors.js';
+import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
+import { clip, closeProbe, firstAddress, greetAndEhlo, ReplyReader, type ReadReply } from './smtp-probe.js';
+
+type Answer = TlsInjectionMessage['answer'];
+
+/** Probes `port` of `host` once; never rejects. */
+export async function probeTlsInjection(host: string, port: number, family: IpFamily | undefined, deps: ProbeDeps, signal: AbortSignal): Promise<Answer> {
+  const one = firstAddress((h, p) => deps.resolve(h, p, family));
+  const started = performance.now();
+  const done = (outcome: TlsInjectionOutcome['outcome'], text: string, next = ''): TlsInjectionOutcome => ({ outcome, text: clip(text), next: clip(next), ms: Math.round(performance.now() - started) });
+  const wait = deps.greetingMs ?? PROBE_GREETING_MS;
+  let socket: net.Socket;
+  try {
+    ({ socket } = await dial({ host, port, tls: 'none', timeoutMs: deps.connectMs ?? PROBE_CONNECT_MS, resolve: (h) => one.resolve(h, port), signal }));
+  } catch (e) {
+    // dial() rejects only with a BridgeError; one that came before dialling is the answer's reason.
+    const err = e as BridgeError;
+    if (one.address === null && (err.code === ERROR_CODES.DNS_NOT_FOUND || err.code === ERROR_CODES.TARGET_REFUSED)) {
+      return { kind: 'none', reason: err.code === ERROR_CODES.DNS_NOT_FOUND ? 'not-found' : 'refused', detail: clip(err.message) };
+    }
+    return { kind: 'probed', address: one.address ?? '', ...done('error', err.message) };
+  }
+  const outcome = await inject(host, socket, wait, signal, done);
+  return { kind: 'probed', address: one.address ?? '', ...outcome };
+}
+
+/** A reply's last line, or null when none came. */
+function lastLine(r: ReadReply): string | null {
+  return r.kind === 'whole' || r.kind === 'partial' ? (r.lines.at(-1) ?? '') : null;
+}
+
+/** Greeting, EHLO, "STARTTLS\r\nNOOP\r\n", the handshake, QUIT over TLS: what came of it. Closes the socket. */
+async function inject(
+  host: string,
+  socket: net.Socket,
+  waitMs: number,
+  signal: AbortSignal,
+  done: (outcome: TlsInjectionOutcome['outcome'], text: string, next?: string) => TlsInjectionOutcome,
+): Promise<TlsInjectionOutcome> {
+  const reader = new ReplyReader(socket, MAX_READ_BYTES);
+  const close = (quit: boolean): void => {
+    reader.detach();
+    closeProbe(socket, quit);
+  };
+  const greeted = await greetAndEhlo(socket, reader, waitMs, signal);
+  if (greeted.outcome === 'held') {
+    close(false);
+    return done('no-starttls', `the greeting came in part ("${greeted.text}"), the rest not within ${waitMs / 1000} s: nothing was sent`);
+  }
+  if (greeted.outcome !== 'greeting' || !greeted.text.startsWith('220')) {
+    close(greeted.quit);
+    return done(greeted.outcome === 'error' ? 'error' : 'no-starttls', greeted.outcome === 'greeting' ? `greeted with ${greeted.text}` : greeted.text);
+  }
+  if (greeted.ehlo === null || !greeted.ehlo.some((l) => /^STARTTLS\b/i.test(l))) {
+    close(greeted.quit);
+    return done('no-starttls', greeted.ehlo === null ? `EHLO got ${greeted.ehloRefused ?? 'no 250'}` : 'STARTTLS is not offered after EHLO');
+  }
+  // The injection: a command in the same write as STARTTLS, as a man in the middle would add it.
+  socket.write('STARTTLS\r\nNOOP\r\n');
+  const answer = await reader.next(waitMs, signal);
+  const said = lastLine(answer);
+  if (said === null || !said.startsWith('220')) {
+    close(said !== null);
+    return done('no-starttls', said === null ? 'STARTTLS was not answered' : `STARTTLS answered ${said}`);
+  }
+  // The NOOP answered in plain text, after the 220 and before any handshake: a server confused, not one injected.
+  const plain = reader.unread.split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
+  reader.detach();
+  if (plain !== '') {
+    socket.destroy();
+    return done('unclear', `after its 220 the server answered the NOOP in plain text ("${plain}"), where TLS was to begin`);
+  }
+  return overTls(host, socket, waitMs, signal, done);
+}
+
+/** The handshake, then QUIT over TLS and the replies that come; closes the connection. Never rejects. */
+function overTls(
+  host: string,
+  socket: net.Socket,
+  waitMs: number,
+  signal: AbortSignal,
+  done: (outcome: TlsInjectionOutcome['outcome'], text: string, next?: string) => TlsInjectionOutcome,
+): Promise<TlsInjectionOutcome> {
+  return new Promise((resolve) => {
+    const secure = tls.connect({ socket, ...tlsClientOptions(host) });
+    let settled = false;
+    const finish = (o: TlsInjectionOutcome, quit = false): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      secure.on('error', () => undefined);
+      closeProbe(secure, quit);
+      resolve(o);
+    };
+    const onAbort = (): void => finish(done('error', 'aborted'));
+    const timer = setTimeout(() => finish(done('tls-failed', `no answer to the handshake within ${waitMs / 1000} s`)), waitMs);
+    signal.addEventListener('abort', onAbort);
+    const onError = (err: Error): void => finish(done('tls-failed', tlsReason(err, errnoOf(err))));
+    const onClose = (): void => finish(done('tls-failed', 'the server closed the connection during the handshake'));
+    secure.once('error', onError);
+    secure.once('close', onClose);
+    secure.once('secureConnect', () => {
+      // From here the reader hears of errors and a close, and the wait is its own.
+      clearTimeout(timer);
+      secure.off('error', onError);
+      secure.off('close', onClose);
+      const reader = new ReplyReader(secure, MAX_READ_BYTES);
+      secure.write('QUIT\r\n');
+      void (async () => {
+        const first = await reader.next(waitMs, signal);
+        const line = lastLine(first);
+        if (line === null) {
+          reader.detach();
+          return finish(done('unclear', first.kind === 'none' ? `no reply over TLS within ${waitMs / 1000} s` : 'the server closed the connection over TLS without a reply'));
+        }
+        if (line.startsWith('221')) {
+          reader.detach();
+          return finish(done('safe', line));
+        }
+        // A reply before QUIT's: to the NOOP written before TLS.
+        const second = await reader.next(waitMs, signal);
+        reader.detach();
+        finish(done('injected', line, lastLine(second) ?? ''));
+      })();
+    });
+  });
+}

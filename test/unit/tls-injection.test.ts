@@ -1,0 +1,64 @@
+/**
+ * `/tls injection` on the page's side: the command as typed (client/terminal/lookup-commands.ts), what is asked of the
+ * bridge (client/ui/host-probes.ts), and the report read from an answer (shared/smtp/tls-injection.ts) for each outcome.
+ */
+import { describe, expect, it } from 'vitest';
+import { localCommand } from '../../client/terminal/local-commands.js';
+import { HostProbes } from '../../client/ui/host-probes.js';
+import { LookupQueue } from '../../client/ui/lookup-queue.js';
+import type { Bare, ClientMessage, PracticeInfo, TlsInjectionOutcome } from '../../shared/protocol/messages.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+import { readTlsInjection } from '../../shared/smtp/tls-injection.js';
+
+const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
+const state = new SessionModel().state;
+
+describe('/tls injection typed', () => {
+  it('reads the host and a port as /tls versions does, and says what is wrong', () => {
+    expect(localCommand('/tls injection', state)).toEqual({ kind: 'tls-injection', host: null, port: null });
+    expect(localCommand('/TLS inject mx.example.org 587', state)).toEqual({ kind: 'tls-injection', host: 'mx.example.org', port: 587 });
+    const said = (line: string): string => {
+      const c = localCommand(line, state);
+      return c?.kind === 'text' ? plain(c.text) : JSON.stringify(c);
+    };
+    expect(said('/tls injection mx.example.org 25 587')).toMatch(/^-- one port at a time: \/tls injection mx\.example\.org 25 writes STARTTLS and NOOP at once/);
+    expect(said('/tls nonsense')).toContain('/tls injection mx.example.org 25 writes STARTTLS and NOOP at once');
+  });
+});
+
+describe('HostProbes.tlsInjection', () => {
+  const PRACTICE: PracticeInfo = { host: '127.0.0.1', port: 40125, lmtpPort: 40126, tlsPort: 4650, domain: 'practice.test', mailboxes: ['alice@practice.test'] };
+  it('asks the bridge, or says what it would refuse instead, and reads the answer into the terminal and the log', () => {
+    const written: string[] = [];
+    const sent: Bare<ClientMessage>[] = [];
+    const logged: unknown[] = [];
+    const queue = new LookupQueue({ send: (m) => sent.push(m) > 0, write: (t) => written.push(plain(t)) });
+    const probes = new HostProbes({ write: (t) => written.push(plain(t)), log: (e) => logged.push(e), queue, note: () => undefined });
+    probes.practice = PRACTICE;
+    probes.allowedPorts = [25, PRACTICE.port];
+    probes.tlsInjection('mx.example.org', 2525, null);
+    expect(sent).toEqual([]);
+    expect(written.join('')).toContain('this heloterm does not dial port 2525: it dials 25');
+    probes.tlsInjection('practice.test', PRACTICE.port, 4);
+    expect(sent).toEqual([{ type: 'tlsinjection', host: '127.0.0.1', port: PRACTICE.port, family: 4 }]);
+    expect(written.join('')).toContain(`-- writing STARTTLS and NOOP at once to 127.0.0.1 port ${PRACTICE.port} over IPv4, then QUIT over TLS…`);
+    probes.onTlsInjection({ v: 2, type: 'tlsinjection', host: '127.0.0.1', port: PRACTICE.port, answer: { kind: 'probed', address: '127.0.0.1', outcome: 'safe', text: '221 Bye', next: '', ms: 9 } }, 0);
+    expect(written.join('')).toContain('not open to STARTTLS command injection');
+    expect(logged).toEqual([{ tlsInjection: expect.objectContaining({ good: true }) }]);
+  });
+});
+
+describe('readTlsInjection', () => {
+  const read = (o: TlsInjectionOutcome) => readTlsInjection('mx.example.org', 25, { kind: 'probed', address: '192.0.2.25', ...o });
+  it('says what each outcome means, and which is good', () => {
+    const injected = read({ outcome: 'injected', text: '250 2.0.0 Ok', next: '221 2.0.0 Bye', ms: 30 });
+    expect(injected.head).toBe('STARTTLS injection check of mx.example.org port 25 (192.0.2.25): "STARTTLS" and "NOOP" written at once, as a man in the middle would add one, then the handshake and QUIT over TLS:');
+    expect(injected).toMatchObject({ good: false, findings: [{ tone: 'bad', text: expect.stringContaining('open to STARTTLS command injection (CVE-2011-0411 and kin)') }] });
+    expect(read({ outcome: 'safe', text: '221 2.0.0 Bye', next: '', ms: 30 })).toMatchObject({ good: true, findings: [{ tone: 'ok' }] });
+    expect(read({ outcome: 'no-starttls', text: 'STARTTLS is not offered after EHLO', next: '', ms: 30 }).findings).toEqual([{ tone: 'warn', text: 'not tried: STARTTLS is not offered after EHLO' }]);
+    expect(read({ outcome: 'tls-failed', text: 'handshake failure', next: '', ms: 30 }).findings[0]?.text).toBe('the handshake failed (handshake failure), so nothing was sent over TLS; /tls versions says which TLS versions the server takes');
+    expect(read({ outcome: 'unclear', text: 'no reply over TLS within 8 s', next: '', ms: 30 }).findings[0]).toEqual({ tone: 'warn', text: 'nothing sure: no reply over TLS within 8 s' });
+    expect(read({ outcome: 'error', text: 'connection refused', next: '', ms: 30 }).findings[0]).toEqual({ tone: 'bad', text: 'not checked: connection refused' });
+    expect(readTlsInjection('nowhere.example', 25, { kind: 'none', reason: 'refused', detail: 'port 2525 is not dialled' }).findings).toEqual([{ tone: 'warn', text: 'not checked: port 2525 is not dialled' }]);
+  });
+});
