@@ -32,7 +32,10 @@ export function readTlsInjection(host: string, port: number, answer: TlsInjectio
       case 'safe':
         return { tone: 'ok', text: `over TLS the first reply was QUIT's ("${answer.text}"): the NOOP sent before the handshake was dropped, as RFC 3207 §4 wants: not open to STARTTLS command injection` };
       case 'no-starttls':
-        return { tone: 'warn', text: `not tried: ${answer.text}` };
+        // Postfix 3.9 (smtpd_forbid_unauth_pipelining = yes) answers a command written after STARTTLS so, and hangs up.
+        return /^STARTTLS answered 5\d\d .*synchroni[sz]ation/i.test(answer.text)
+          ? { tone: 'ok', text: `the server refused STARTTLS with a command written after it (${answer.text.slice('STARTTLS answered '.length)}), and started no TLS: the strictest answer (Postfix 3.9's smtpd_forbid_unauth_pipelining): not open to STARTTLS command injection` }
+          : { tone: 'warn', text: `not tried: ${answer.text}` };
       case 'tls-failed':
         return { tone: 'warn', text: `the handshake failed (${answer.text}), so nothing was sent over TLS; /tls versions says which TLS versions the server takes` };
       case 'unclear':

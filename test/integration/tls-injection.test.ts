@@ -17,7 +17,7 @@ import { WsTestClient } from '../helpers/ws-client.js';
 const WAIT_MS = 800;
 
 describe('/tls injection through the bridge', () => {
-  const fakes = {} as Record<'injectable' | 'dropping' | 'plainAnswer' | 'none', FakeSmtp>;
+  const fakes = {} as Record<'injectable' | 'dropping' | 'plainAnswer' | 'none' | 'strict', FakeSmtp>;
   const opened: { close(): Promise<unknown> }[] = [];
   let cert: TestCert;
   beforeAll(async () => {
@@ -33,6 +33,8 @@ describe('/tls injection through the bridge', () => {
     fakes.dropping = await startFakeSmtp({ onConnect: [greeting], rules: [ehlo, starttls, quit] });
     // Answers the NOOP in plain text before it starts TLS.
     fakes.plainAnswer = await startFakeSmtp({ onConnect: [greeting], rules: [ehlo, { match: /^STARTTLS$/, reply: ['220 2.0.0 Ready to start TLS\r\n'] }, { match: /^NOOP$/, reply: ['250 2.0.0 Ok\r\n'] }, quit] });
+    // Postfix 3.9 (smtpd_forbid_unauth_pipelining = yes): a command after STARTTLS in the same packet ends the session.
+    fakes.strict = await startFakeSmtp({ onConnect: [greeting], rules: [ehlo, { match: /^STARTTLS$/, reply: ['554 5.5.0 Error: SMTP protocol synchronization\r\n', 'close'] }] });
     fakes.none = await startFakeSmtp({ onConnect: [greeting], rules: [{ match: /^EHLO /, reply: ['250-inject.test\r\n250 8BITMIME\r\n'] }, quit] });
     opened.push(...Object.values(fakes));
   });
@@ -83,6 +85,9 @@ describe('/tls injection through the bridge', () => {
   it('says when no handshake was tried, and when the NOOP was answered in plain text where TLS was to begin', async () => {
     const { client } = await bridge();
     expect((await probe(client, fakes.none.port)).answer).toMatchObject({ outcome: 'no-starttls', text: 'STARTTLS is not offered after EHLO' });
+    const strict = await probe(client, fakes.strict.port);
+    expect(strict.answer).toMatchObject({ outcome: 'no-starttls', text: 'STARTTLS answered 554 5.5.0 Error: SMTP protocol synchronization' });
+    expect(readTlsInjection('127.0.0.1', fakes.strict.port, strict.answer).good).toBe(true);
     const plain = await probe(client, fakes.plainAnswer.port);
     expect(plain.answer).toMatchObject({ outcome: 'unclear', text: 'after its 220 the server answered the NOOP in plain text ("250 2.0.0 Ok"), where TLS was to begin' });
   });

@@ -56,6 +56,10 @@ describe('readTlsInjection', () => {
     expect(injected).toMatchObject({ good: false, findings: [{ tone: 'bad', text: expect.stringContaining('open to STARTTLS command injection (CVE-2011-0411 and kin)') }] });
     expect(read({ outcome: 'safe', text: '221 2.0.0 Bye', next: '', ms: 30 })).toMatchObject({ good: true, findings: [{ tone: 'ok' }] });
     expect(read({ outcome: 'no-starttls', text: 'STARTTLS is not offered after EHLO', next: '', ms: 30 }).findings).toEqual([{ tone: 'warn', text: 'not tried: STARTTLS is not offered after EHLO' }]);
+    expect(read({ outcome: 'no-starttls', text: 'STARTTLS answered 554 5.5.0 Error: SMTP protocol synchronization', next: '', ms: 30 })).toMatchObject({
+      good: true,
+      findings: [{ tone: 'ok', text: expect.stringMatching(/^the server refused STARTTLS with a command written after it \(554 5\.5\.0 Error: SMTP protocol synchronization\), and started no TLS/) }],
+    });
     expect(read({ outcome: 'tls-failed', text: 'handshake failure', next: '', ms: 30 }).findings[0]?.text).toBe('the handshake failed (handshake failure), so nothing was sent over TLS; /tls versions says which TLS versions the server takes');
     expect(read({ outcome: 'unclear', text: 'no reply over TLS within 8 s', next: '', ms: 30 }).findings[0]).toEqual({ tone: 'warn', text: 'nothing sure: no reply over TLS within 8 s' });
     expect(read({ outcome: 'error', text: 'connection refused', next: '', ms: 30 }).findings[0]).toEqual({ tone: 'bad', text: 'not checked: connection refused' });
