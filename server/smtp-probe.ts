@@ -1,11 +1,14 @@
 /**
- * What the bridge's probes (`/ports`: port-probe.ts, `/tls versions`: tls-versions-probe.ts) say to a server before
- * anything else: they read its greeting whole, send EHLO, and read the answer; nothing is written before the greeting
+ * What the bridge's probes (`/ports`: port-probe.ts, `/tls versions`: tls-versions-probe.ts, `/tls injection` and
+ * `/smuggling`) say to a server before anything else: they read its greeting whole, send EHLO, and read the answer; nothing is written before the greeting
  * is whole. A client that talks during Postfix's postscreen two-part greeting is taken for a spambot (PREGREET) and,
  * where postscreen enforces it, its address refused for a day, this bridge's with it.
  */
 import type net from 'node:net';
 import { MAX_PROBE_EHLO_LINES, MAX_PROBE_TEXT } from '../shared/protocol/app-limits.js';
+import { ERROR_CODES } from '../shared/protocol/messages.js';
+import { dial } from './dial.js';
+import type { BridgeError } from './net-errors.js';
 import { QUIT_LINGER_MS } from './smtp-link.js';
 
 /**
@@ -135,6 +138,21 @@ export class ReplyReader {
   }
 }
 
+/**
+ * A reader of `socket`'s replies for a probe, and how to end the probe: the reader let go of the socket, which is
+ * closed with QUIT where the server speaks SMTP (`quit`), else at once (closeProbe).
+ */
+export function probeReader(socket: net.Socket, maxBytes: number): { reader: ReplyReader; close: (quit: boolean) => void } {
+  const reader = new ReplyReader(socket, maxBytes);
+  return {
+    reader,
+    close: (quit) => {
+      reader.detach();
+      closeProbe(socket, quit);
+    },
+  };
+}
+
 /** A socket's 'error' listener once its reader has let go of it (an unhandled 'error' would end the process). */
 function ignoreError(): void {}
 
@@ -183,6 +201,56 @@ export async function greetAndEhlo(socket: net.Socket, reader: ReplyReader, wait
   const ehlo = answer.kind === 'whole' && (answer.lines.at(-1) ?? '').startsWith('250') ? answer.lines.slice(1).map((l) => clip(l.slice(4))).slice(0, MAX_PROBE_EHLO_LINES) : null;
   if (ehlo !== null) return { outcome: 'greeting', text, ehlo, quit: true };
   return { outcome: 'greeting', text, ehlo, ehloRefused: refusedWith(answer, waitMs), quit: answer.kind !== 'error' };
+}
+
+/** A reply's last line (the one that ends it), or null when none came. */
+export function lastLine(r: ReadReply): string | null {
+  return r.kind === 'whole' || r.kind === 'partial' ? (r.lines.at(-1) ?? '') : null;
+}
+
+/**
+ * The greeting read whole and EHLO answered with a 250 (greetAndEhlo): its lines, for a probe to go on; else why not,
+ * in the words the probes' reports show, whether QUIT may end it (the server speaks SMTP), and whether it was a socket
+ * error. Leaves the socket open.
+ */
+export async function greetedForMore(
+  socket: net.Socket,
+  reader: ReplyReader,
+  waitMs: number,
+  signal: AbortSignal,
+): Promise<{ ehlo: string[] } | { why: string; quit: boolean; error: boolean }> {
+  const greeted = await greetAndEhlo(socket, reader, waitMs, signal);
+  if (greeted.outcome === 'held') return { why: `the greeting came in part ("${greeted.text}"), the rest not within ${waitMs / 1000} s: nothing was sent`, quit: false, error: false };
+  if (greeted.outcome !== 'greeting' || !greeted.text.startsWith('220')) {
+    return { why: greeted.outcome === 'greeting' ? `greeted with ${greeted.text}` : greeted.text, quit: greeted.quit, error: greeted.outcome === 'error' };
+  }
+  if (greeted.ehlo === null) return { why: `EHLO got ${greeted.ehloRefused ?? 'no 250'}`, quit: greeted.quit, error: false };
+  return { ehlo: greeted.ehlo };
+}
+
+/** Whether an EHLO answer's lines (without "250-") offer STARTTLS. */
+export const offersStartTls = (ehlo: readonly string[]): boolean => ehlo.some((l) => /^STARTTLS\b/i.test(l));
+
+/**
+ * Dials `port` of `host` in plain TCP for a probe (dial.ts: the target policy through `resolve`, within `timeoutMs`):
+ * the socket, or the error, with whether it came before anything was dialled (the name did not resolve, or
+ * the policy refused it), which a probe answers as "not probed" rather than as an outcome.
+ */
+export async function dialProbe(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+  resolve: (host: string) => Promise<string[]>,
+): Promise<{ socket: net.Socket } | { error: BridgeError; before: boolean }> {
+  try {
+    const { socket } = await dial({ host, port, tls: 'none', timeoutMs, resolve, signal });
+    return { socket };
+  } catch (e) {
+    // dial() rejects only with a BridgeError.
+    const error = e as BridgeError;
+    return { error, before: error.code === ERROR_CODES.DNS_NOT_FOUND || error.code === ERROR_CODES.TARGET_REFUSED };
+  }
 }
 
 /** What EHLO got instead of a 250, in a few words: its answer's first line, or that none came. */

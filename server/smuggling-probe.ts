@@ -18,10 +18,9 @@ import { SMUGGLING_SEQUENCES } from '../shared/protocol/app-limits.js';
 import { ERROR_CODES, type IpFamily, type SmugglingMessage, type SmugglingOutcome, type SmugglingSequence } from '../shared/protocol/messages.js';
 import { rfc5322Date } from '../shared/smtp/date.js';
 import { sequenceName } from '../shared/smtp/smuggling.js';
-import { dial } from './dial.js';
 import type { BridgeError } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
-import { clip, closeProbe, firstAddress, greetAndEhlo, ReplyReader, type ReadReply } from './smtp-probe.js';
+import { clip, dialProbe, firstAddress, greetedForMore, lastLine, probeReader, type ReplyReader } from './smtp-probe.js';
 
 type Answer = SmugglingMessage['answer'];
 
@@ -88,20 +87,10 @@ async function probeSequence(
     ms: Math.round(performance.now() - started),
   });
   const wait = deps.greetingMs ?? PROBE_GREETING_MS;
-  let socket: net.Socket;
-  try {
-    ({ socket } = await dial({ host, port, tls: 'none', timeoutMs: deps.connectMs ?? PROBE_CONNECT_MS, resolve, signal }));
-  } catch (e) {
-    // dial() rejects only with a BridgeError.
-    const err = e as BridgeError;
-    const before = err.code === ERROR_CODES.DNS_NOT_FOUND || err.code === ERROR_CODES.TARGET_REFUSED;
-    return { outcome: done('error', err.message), refusal: before ? err : null };
-  }
-  const reader = new ReplyReader(socket, MAX_READ_BYTES);
-  const close = (quit: boolean): void => {
-    reader.detach();
-    closeProbe(socket, quit);
-  };
+  const dialled = await dialProbe(host, port, deps.connectMs ?? PROBE_CONNECT_MS, signal, resolve);
+  if ('error' in dialled) return { outcome: done('error', dialled.error.message), refusal: dialled.before ? dialled.error : null };
+  const { socket } = dialled;
+  const { reader, close } = probeReader(socket, MAX_READ_BYTES);
   const reached = await toData(socket, reader, to, from, wait, signal);
   if (reached !== null) {
     close(reached.quit);
@@ -129,20 +118,13 @@ async function probeSequence(
   return { outcome: done('unclear', `${said}; then ${after.kind === 'none' ? `no answer to QUIT within ${wait / 1000} s` : 'the connection closed without an answer to QUIT'}`), refusal: null };
 }
 
-/** A reply's last line (the one that ends it), or null when none came. */
-function lastLine(r: ReadReply): string | null {
-  return r.kind === 'whole' || r.kind === 'partial' ? (r.lines.at(-1) ?? '') : null;
-}
-
 /**
  * Greeting, EHLO, MAIL FROM, RCPT TO, DATA, each answered before the next: null once DATA got its 354, else why not
  * (and whether the server speaks SMTP, so that QUIT may end it).
  */
 async function toData(socket: net.Socket, reader: ReplyReader, to: string, from: string, waitMs: number, signal: AbortSignal): Promise<{ why: string; quit: boolean } | null> {
-  const greeted = await greetAndEhlo(socket, reader, waitMs, signal);
-  if (greeted.outcome === 'held') return { why: `the greeting came in part ("${greeted.text}"), the rest not within ${waitMs / 1000} s: nothing was sent`, quit: false };
-  if (greeted.outcome !== 'greeting' || !greeted.text.startsWith('220')) return { why: greeted.outcome === 'greeting' ? `greeted with ${greeted.text}` : greeted.text, quit: greeted.quit };
-  if (greeted.ehlo === null) return { why: `EHLO got ${greeted.ehloRefused ?? 'no 250'}`, quit: greeted.quit };
+  const greeted = await greetedForMore(socket, reader, waitMs, signal);
+  if ('why' in greeted) return greeted;
   for (const [command, want] of [
     [`MAIL FROM:<${from}>`, '250'],
     [`RCPT TO:<${to}>`, '25'],

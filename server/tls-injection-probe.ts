@@ -14,64 +14,43 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import { ERROR_CODES, type IpFamily, type TlsInjectionMessage, type TlsInjectionOutcome } from '../shared/protocol/messages.js';
-import { dial, tlsClientOptions } from './dial.js';
-import { errnoOf, tlsReason, type BridgeError } from './net-errors.js';
+import { tlsClientOptions } from './dial.js';
+import { errnoOf, tlsReason } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
-import { clip, closeProbe, firstAddress, greetAndEhlo, ReplyReader, type ReadReply } from './smtp-probe.js';
+import { clip, closeProbe, dialProbe, firstAddress, greetedForMore, lastLine, offersStartTls, probeReader, ReplyReader } from './smtp-probe.js';
 
 type Answer = TlsInjectionMessage['answer'];
+/** Makes the outcome, with the time since dialling. */
+type Done = (outcome: TlsInjectionOutcome['outcome'], text: string, next?: string) => TlsInjectionOutcome;
 
 /** Probes `port` of `host` once; never rejects. */
 export async function probeTlsInjection(host: string, port: number, family: IpFamily | undefined, deps: ProbeDeps, signal: AbortSignal): Promise<Answer> {
   const one = firstAddress((h, p) => deps.resolve(h, p, family));
   const started = performance.now();
-  const done = (outcome: TlsInjectionOutcome['outcome'], text: string, next = ''): TlsInjectionOutcome => ({ outcome, text: clip(text), next: clip(next), ms: Math.round(performance.now() - started) });
+  const done: Done = (outcome, text, next = '') => ({ outcome, text: clip(text), next: clip(next), ms: Math.round(performance.now() - started) });
   const wait = deps.greetingMs ?? PROBE_GREETING_MS;
-  let socket: net.Socket;
-  try {
-    ({ socket } = await dial({ host, port, tls: 'none', timeoutMs: deps.connectMs ?? PROBE_CONNECT_MS, resolve: (h) => one.resolve(h, port), signal }));
-  } catch (e) {
-    // dial() rejects only with a BridgeError; one that came before dialling is the answer's reason.
-    const err = e as BridgeError;
-    if (one.address === null && (err.code === ERROR_CODES.DNS_NOT_FOUND || err.code === ERROR_CODES.TARGET_REFUSED)) {
-      return { kind: 'none', reason: err.code === ERROR_CODES.DNS_NOT_FOUND ? 'not-found' : 'refused', detail: clip(err.message) };
-    }
-    return { kind: 'probed', address: one.address ?? '', ...done('error', err.message) };
+  const dialled = await dialProbe(host, port, deps.connectMs ?? PROBE_CONNECT_MS, signal, (h) => one.resolve(h, port));
+  if ('error' in dialled) {
+    // An error before dialling (no address, or the policy) is the answer's reason: nothing was probed.
+    const { error } = dialled;
+    if (dialled.before && one.address === null) return { kind: 'none', reason: error.code === ERROR_CODES.DNS_NOT_FOUND ? 'not-found' : 'refused', detail: clip(error.message) };
+    return { kind: 'probed', address: one.address ?? '', ...done('error', error.message) };
   }
-  const outcome = await inject(host, socket, wait, signal, done);
+  const outcome = await inject(host, dialled.socket, wait, signal, done);
   return { kind: 'probed', address: one.address ?? '', ...outcome };
 }
 
-/** A reply's last line, or null when none came. */
-function lastLine(r: ReadReply): string | null {
-  return r.kind === 'whole' || r.kind === 'partial' ? (r.lines.at(-1) ?? '') : null;
-}
-
 /** Greeting, EHLO, "STARTTLS\r\nNOOP\r\n", the handshake, QUIT over TLS: what came of it. Closes the socket. */
-async function inject(
-  host: string,
-  socket: net.Socket,
-  waitMs: number,
-  signal: AbortSignal,
-  done: (outcome: TlsInjectionOutcome['outcome'], text: string, next?: string) => TlsInjectionOutcome,
-): Promise<TlsInjectionOutcome> {
-  const reader = new ReplyReader(socket, MAX_READ_BYTES);
-  const close = (quit: boolean): void => {
-    reader.detach();
-    closeProbe(socket, quit);
-  };
-  const greeted = await greetAndEhlo(socket, reader, waitMs, signal);
-  if (greeted.outcome === 'held') {
-    close(false);
-    return done('no-starttls', `the greeting came in part ("${greeted.text}"), the rest not within ${waitMs / 1000} s: nothing was sent`);
-  }
-  if (greeted.outcome !== 'greeting' || !greeted.text.startsWith('220')) {
+async function inject(host: string, socket: net.Socket, waitMs: number, signal: AbortSignal, done: Done): Promise<TlsInjectionOutcome> {
+  const { reader, close } = probeReader(socket, MAX_READ_BYTES);
+  const greeted = await greetedForMore(socket, reader, waitMs, signal);
+  if ('why' in greeted) {
     close(greeted.quit);
-    return done(greeted.outcome === 'error' ? 'error' : 'no-starttls', greeted.outcome === 'greeting' ? `greeted with ${greeted.text}` : greeted.text);
+    return done(greeted.error ? 'error' : 'no-starttls', greeted.why);
   }
-  if (greeted.ehlo === null || !greeted.ehlo.some((l) => /^STARTTLS\b/i.test(l))) {
-    close(greeted.quit);
-    return done('no-starttls', greeted.ehlo === null ? `EHLO got ${greeted.ehloRefused ?? 'no 250'}` : 'STARTTLS is not offered after EHLO');
+  if (!offersStartTls(greeted.ehlo)) {
+    close(true);
+    return done('no-starttls', 'STARTTLS is not offered after EHLO');
   }
   // The injection: a command in the same write as STARTTLS, as a man in the middle would add it.
   socket.write('STARTTLS\r\nNOOP\r\n');
@@ -92,13 +71,7 @@ async function inject(
 }
 
 /** The handshake, then QUIT over TLS and the replies that come; closes the connection. Never rejects. */
-function overTls(
-  host: string,
-  socket: net.Socket,
-  waitMs: number,
-  signal: AbortSignal,
-  done: (outcome: TlsInjectionOutcome['outcome'], text: string, next?: string) => TlsInjectionOutcome,
-): Promise<TlsInjectionOutcome> {
+function overTls(host: string, socket: net.Socket, waitMs: number, signal: AbortSignal, done: Done): Promise<TlsInjectionOutcome> {
   return new Promise((resolve) => {
     const secure = tls.connect({ socket, ...tlsClientOptions(host) });
     let settled = false;

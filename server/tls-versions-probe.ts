@@ -13,10 +13,10 @@ import type net from 'node:net';
 import tls from 'node:tls';
 import { TLS_VERSIONS } from '../shared/protocol/app-limits.js';
 import { ERROR_CODES, type IpFamily, type TlsMode, type TlsVersion, type TlsVersionOutcome, type TlsVersionsMessage } from '../shared/protocol/messages.js';
-import { dial, tlsClientOptions } from './dial.js';
+import { tlsClientOptions } from './dial.js';
 import { errnoOf, tlsReason, type BridgeError } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
-import { clip, closeProbe, firstAddress, greetAndEhlo, ReplyReader } from './smtp-probe.js';
+import { clip, closeProbe, dialProbe, firstAddress, greetedForMore, offersStartTls, probeReader } from './smtp-probe.js';
 import { NO_ANSWER } from '../shared/smtp/tls-versions.js';
 
 type Answer = TlsVersionsMessage['answer'];
@@ -66,15 +66,9 @@ async function probeVersion(
     ms: Math.round(performance.now() - started),
   });
   const wait = deps.greetingMs ?? PROBE_GREETING_MS;
-  let socket: net.Socket;
-  try {
-    ({ socket } = await dial({ host, port, tls: 'none', timeoutMs: deps.connectMs ?? PROBE_CONNECT_MS, resolve, signal }));
-  } catch (e) {
-    // dial() rejects only with a BridgeError.
-    const err = e as BridgeError;
-    const before = err.code === ERROR_CODES.DNS_NOT_FOUND || err.code === ERROR_CODES.TARGET_REFUSED;
-    return { outcome: done('error', err.message), refusal: before ? err : null };
-  }
+  const dialled = await dialProbe(host, port, deps.connectMs ?? PROBE_CONNECT_MS, signal, resolve);
+  if ('error' in dialled) return { outcome: done('error', dialled.error.message), refusal: dialled.before ? dialled.error : null };
+  const { socket } = dialled;
   if (mode === 'none') {
     const why = await startTls(socket, wait, signal);
     if (why !== null) return { outcome: done('no-starttls', why), refusal: null };
@@ -88,25 +82,13 @@ async function probeVersion(
  * not (the socket closed: with QUIT where the server speaks SMTP, without a word after a greeting not yet whole).
  */
 async function startTls(socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<string | null> {
-  const reader = new ReplyReader(socket, MAX_READ_BYTES);
-  const close = (quit: boolean): void => {
-    reader.detach();
-    closeProbe(socket, quit);
-  };
-  const greeted = await greetAndEhlo(socket, reader, waitMs, signal);
-  if (greeted.outcome === 'held') {
-    close(false);
-    return `the greeting came in part ("${greeted.text}"), the rest not within ${waitMs / 1000} s: nothing was sent`;
-  }
-  if (greeted.outcome !== 'greeting' || !greeted.text.startsWith('220')) {
+  const { reader, close } = probeReader(socket, MAX_READ_BYTES);
+  const greeted = await greetedForMore(socket, reader, waitMs, signal);
+  if ('why' in greeted) {
     close(greeted.quit);
-    return greeted.outcome === 'greeting' ? `greeted with ${greeted.text}` : greeted.text;
+    return greeted.why;
   }
-  if (greeted.ehlo === null) {
-    close(greeted.quit);
-    return `EHLO got ${greeted.ehloRefused ?? 'no 250'}`;
-  }
-  if (!greeted.ehlo.some((l) => /^STARTTLS\b/i.test(l))) {
+  if (!offersStartTls(greeted.ehlo)) {
     close(true);
     return 'STARTTLS is not offered after EHLO';
   }

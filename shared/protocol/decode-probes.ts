@@ -71,62 +71,74 @@ function decodeTlsVersionOutcome(x: unknown): TlsVersionOutcome | null {
   return { version: version as TlsVersionOutcome['version'], outcome: outcome as TlsVersionOutcome['outcome'], cipher, text, ms };
 }
 
-export function decodeTlsVersions(m: Obj): Decoded<TlsVersionsMessage> {
-  const bad: Decoded<TlsVersionsMessage> = { ok: false, error: 'tlsversions: bad "host", "port" or "answer"' };
+/** Why no probe was made: a limit or the target policy, or a name without an address (as `ports` says it). */
+type NotProbed = { kind: 'none'; reason: 'refused' | 'not-found'; detail: string };
+
+/**
+ * What the answers of a probe of one port (`tlsversions`, `smuggling`, `tlsinjection`) have alike: the host and port,
+ * and an answer that is either "none" (`notProbed`, read whole) or "probed" with the address dialled (`probed`, the
+ * rest of it left to the caller); null when any of that is not within its limits.
+ */
+function probeAnswer(m: Obj): { host: string; port: number; notProbed: NotProbed | null; probed: Obj & { address: string } } | null {
   const answer: Obj = isObj(m.answer) ? m.answer : {};
   const { host, port } = m;
-  if (!isStr(host, MAX_HOST_CHARS) || !isCount(port) || port < 1 || port > 65535) return bad;
+  if (!isStr(host, MAX_HOST_CHARS) || !isCount(port) || port < 1 || port > 65535) return null;
   if (answer.kind === 'none') {
     const { reason, detail } = answer;
-    if ((reason !== 'refused' && reason !== 'not-found') || !isStr(detail, 500)) return bad;
-    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, answer: { kind: 'none', reason, detail } } };
+    if ((reason !== 'refused' && reason !== 'not-found') || !isStr(detail, 500)) return null;
+    return { host, port, notProbed: { kind: 'none', reason, detail }, probed: { address: '' } };
   }
-  if (answer.kind !== 'probed' || !isStr(answer.address, 45) || !Array.isArray(answer.versions) || answer.versions.length > TLS_VERSIONS.length) return bad;
-  const versions = answer.versions.map(decodeTlsVersionOutcome);
+  const { address } = answer;
+  if (answer.kind !== 'probed' || !isStr(address, 45)) return null;
+  return { host, port, notProbed: null, probed: { ...answer, address } };
+}
+
+export function decodeTlsVersions(m: Obj): Decoded<TlsVersionsMessage> {
+  const bad: Decoded<TlsVersionsMessage> = { ok: false, error: 'tlsversions: bad "host", "port" or "answer"' };
+  const read = probeAnswer(m);
+  if (read === null) return bad;
+  const { host, port, notProbed, probed } = read;
+  if (notProbed !== null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, answer: notProbed } };
+  if (!Array.isArray(probed.versions) || probed.versions.length > TLS_VERSIONS.length) return bad;
+  const versions = probed.versions.map(decodeTlsVersionOutcome);
   if (!versions.every((v): v is TlsVersionOutcome => v !== null)) return bad;
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, answer: { kind: 'probed', address: answer.address, versions } } };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsversions', host, port, answer: { kind: 'probed', address: probed.address, versions } } };
 }
 
 const SMUGGLING_OUTCOMES: ReadonlySet<unknown> = new Set(['ended', 'text', 'refused', 'not-reached', 'unclear', 'error']);
 const SEQUENCE_SET: ReadonlySet<unknown> = new Set(SMUGGLING_SEQUENCES);
+/** A reply a probe quotes (one character over the limit for the "…" that marks a cut text). */
+const isProbeText = (x: unknown): x is string => isStr(x, MAX_PROBE_TEXT + 1);
 
 function decodeSmugglingOutcome(x: unknown): SmugglingOutcome | null {
   if (!isObj(x)) return null;
   const { sequence, outcome, text, next, ms } = x;
-  if (!SEQUENCE_SET.has(sequence) || !SMUGGLING_OUTCOMES.has(outcome) || !isStr(text, MAX_PROBE_TEXT + 1) || !isStr(next, MAX_PROBE_TEXT + 1) || typeof ms !== 'number' || !(ms >= 0)) return null;
+  if (!SEQUENCE_SET.has(sequence) || !SMUGGLING_OUTCOMES.has(outcome) || !isProbeText(text) || !isProbeText(next) || typeof ms !== 'number' || !(ms >= 0)) return null;
   return { sequence: sequence as SmugglingOutcome['sequence'], outcome: outcome as SmugglingOutcome['outcome'], text, next, ms };
 }
 
 export function decodeSmuggling(m: Obj): Decoded<SmugglingMessage> {
   const bad: Decoded<SmugglingMessage> = { ok: false, error: 'smuggling: bad "host", "port" or "answer"' };
-  const answer: Obj = isObj(m.answer) ? m.answer : {};
-  const { host, port } = m;
-  if (!isStr(host, MAX_HOST_CHARS) || !isCount(port) || port < 1 || port > 65535) return bad;
-  if (answer.kind === 'none') {
-    const { reason, detail } = answer;
-    if ((reason !== 'refused' && reason !== 'not-found') || !isStr(detail, 500)) return bad;
-    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'smuggling', host, port, answer: { kind: 'none', reason, detail } } };
-  }
-  if (answer.kind !== 'probed' || !isStr(answer.address, 45) || !Array.isArray(answer.sequences) || answer.sequences.length > SMUGGLING_SEQUENCES.length) return bad;
-  const sequences = answer.sequences.map(decodeSmugglingOutcome);
+  const read = probeAnswer(m);
+  if (read === null) return bad;
+  const { host, port, notProbed, probed } = read;
+  if (notProbed !== null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'smuggling', host, port, answer: notProbed } };
+  if (!Array.isArray(probed.sequences) || probed.sequences.length > SMUGGLING_SEQUENCES.length) return bad;
+  const sequences = probed.sequences.map(decodeSmugglingOutcome);
   if (!sequences.every((o): o is SmugglingOutcome => o !== null)) return bad;
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'smuggling', host, port, answer: { kind: 'probed', address: answer.address, sequences } } };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'smuggling', host, port, answer: { kind: 'probed', address: probed.address, sequences } } };
 }
 
 const INJECTION_OUTCOMES: ReadonlySet<unknown> = new Set(['injected', 'safe', 'no-starttls', 'tls-failed', 'unclear', 'error']);
 
 export function decodeTlsInjection(m: Obj): Decoded<TlsInjectionMessage> {
   const bad: Decoded<TlsInjectionMessage> = { ok: false, error: 'tlsinjection: bad "host", "port" or "answer"' };
-  const answer: Obj = isObj(m.answer) ? m.answer : {};
-  const { host, port } = m;
-  if (!isStr(host, MAX_HOST_CHARS) || !isCount(port) || port < 1 || port > 65535) return bad;
-  if (answer.kind === 'none') {
-    const { reason, detail } = answer;
-    if ((reason !== 'refused' && reason !== 'not-found') || !isStr(detail, 500)) return bad;
-    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsinjection', host, port, answer: { kind: 'none', reason, detail } } };
-  }
-  const { address, outcome, text, next, ms } = answer;
-  if (answer.kind !== 'probed' || !isStr(address, 45) || !INJECTION_OUTCOMES.has(outcome) || !isStr(text, MAX_PROBE_TEXT + 1) || !isStr(next, MAX_PROBE_TEXT + 1) || typeof ms !== 'number' || !(ms >= 0)) return bad;
+  const read = probeAnswer(m);
+  if (read === null) return bad;
+  const { host, port, notProbed, probed } = read;
+  if (notProbed !== null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsinjection', host, port, answer: notProbed } };
+  const { address, outcome, text, next, ms } = probed;
+  if (!INJECTION_OUTCOMES.has(outcome) || !isProbeText(text) || !isProbeText(next) || typeof ms !== 'number' || !(ms >= 0)) return bad;
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsinjection', host, port, answer: { kind: 'probed', address, outcome: outcome as TlsInjectionOutcome['outcome'], text, next, ms } } };
 }
 

@@ -6,13 +6,14 @@
  * for byte.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
+import type { HelotermOptions } from '../../server/heloterm.js';
 import type { SmugglingMessage, SmugglingOutcome } from '../../shared/protocol/messages.js';
 import { readSmuggling } from '../../shared/smtp/smuggling.js';
 import { freePort, startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { startLineEndingSmtp, type LineEndingSmtp } from '../helpers/line-ending-smtp.js';
 import { lookupOf } from '../helpers/lookup.js';
-import { WsTestClient } from '../helpers/ws-client.js';
+import type { WsTestClient } from '../helpers/ws-client.js';
+import { probeBridge } from '../helpers/probe-bridge.js';
 
 /** The bridge's connect timeout, which also bounds a probe's waits (the message's end: three times it). */
 const WAIT_MS = 800;
@@ -59,21 +60,8 @@ describe('/smuggling through the bridge', () => {
     for (const o of opened.reverse()) await o.close();
   });
 
-  async function bridge(opts: HelotermOptions = {}): Promise<{ client: WsTestClient; practicePort: number | null }> {
-    const app: Heloterm = await startHeloterm({
-      port: 0,
-      practice: false,
-      log: () => undefined,
-      connectTimeoutMs: WAIT_MS,
-      allowedPorts: [...Object.values(postfix), ...Object.values(fakes)].map((f) => f.port),
-      ...opts,
-    });
-    opened.push(app);
-    const client = await WsTestClient.open(app.url);
-    opened.push(client);
-    const hello = await client.next('hello');
-    return { client, practicePort: hello.practice?.port ?? null };
-  }
+  const bridge = (opts: HelotermOptions = {}): ReturnType<typeof probeBridge> =>
+    probeBridge(opened, { connectTimeoutMs: WAIT_MS, allowedPorts: [...Object.values(postfix), ...Object.values(fakes)].map((f) => f.port), ...opts });
 
   async function probe(client: WsTestClient, port: number, to = TO, from = '', host = '127.0.0.1'): Promise<SmugglingMessage> {
     client.send({ type: 'smuggling', host, port, to, from });

@@ -5,13 +5,14 @@
  * handshakes; what reaches the wire checked byte for byte.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
+import type { HelotermOptions } from '../../server/heloterm.js';
 import type { TlsInjectionMessage } from '../../shared/protocol/messages.js';
 import { readTlsInjection } from '../../shared/smtp/tls-injection.js';
 import { makeCert, type TestCert } from '../helpers/certs.js';
 import { freePort, startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { lookupOf } from '../helpers/lookup.js';
-import { WsTestClient } from '../helpers/ws-client.js';
+import type { WsTestClient } from '../helpers/ws-client.js';
+import { probeBridge } from '../helpers/probe-bridge.js';
 
 /** The bridge's connect timeout, which also bounds the probe's waits. */
 const WAIT_MS = 800;
@@ -42,14 +43,8 @@ describe('/tls injection through the bridge', () => {
     for (const o of opened.reverse()) await o.close();
   });
 
-  async function bridge(opts: HelotermOptions = {}): Promise<{ client: WsTestClient; practicePort: number | null }> {
-    const app: Heloterm = await startHeloterm({ port: 0, practice: false, log: () => undefined, connectTimeoutMs: WAIT_MS, allowedPorts: Object.values(fakes).map((f) => f.port), ...opts });
-    opened.push(app);
-    const client = await WsTestClient.open(app.url);
-    opened.push(client);
-    const hello = await client.next('hello');
-    return { client, practicePort: hello.practice?.port ?? null };
-  }
+  const bridge = (opts: HelotermOptions = {}): ReturnType<typeof probeBridge> =>
+    probeBridge(opened, { connectTimeoutMs: WAIT_MS, allowedPorts: Object.values(fakes).map((f) => f.port), ...opts });
 
   async function probe(client: WsTestClient, port: number, host = '127.0.0.1'): Promise<TlsInjectionMessage> {
     client.send({ type: 'tlsinjection', host, port });

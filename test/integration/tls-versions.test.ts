@@ -4,12 +4,13 @@
  * version tried on a connection of its own, with real handshakes; what reaches the wire checked byte for byte.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
+import type { HelotermOptions } from '../../server/heloterm.js';
 import type { TlsVersionOutcome, TlsVersionsMessage } from '../../shared/protocol/messages.js';
 import { readTlsVersions } from '../../shared/smtp/tls-versions.js';
 import { makeCert, type TestCert } from '../helpers/certs.js';
 import { freePort, startFakeSmtp, type FakeConnection, type FakeSmtp } from '../helpers/fake-smtp.js';
-import { WsTestClient } from '../helpers/ws-client.js';
+import type { WsTestClient } from '../helpers/ws-client.js';
+import { probeBridge } from '../helpers/probe-bridge.js';
 import { lookupOf } from '../helpers/lookup.js';
 
 /** The bridge's connect timeout, which also bounds a probe's waits. */
@@ -49,21 +50,8 @@ describe('/tls versions through the bridge', () => {
     for (const o of opened.reverse()) await o.close();
   });
 
-  async function bridge(opts: HelotermOptions = {}): Promise<{ client: WsTestClient; practicePort: number | null }> {
-    const app: Heloterm = await startHeloterm({
-      port: 0,
-      practice: false,
-      log: () => undefined,
-      connectTimeoutMs: WAIT_MS,
-      allowedPorts: Object.values(fakes).map((f) => f.port),
-      ...opts,
-    });
-    opened.push(app);
-    const client = await WsTestClient.open(app.url);
-    opened.push(client);
-    const hello = await client.next('hello');
-    return { client, practicePort: hello.practice?.port ?? null };
-  }
+  const bridge = (opts: HelotermOptions = {}): ReturnType<typeof probeBridge> =>
+    probeBridge(opened, { connectTimeoutMs: WAIT_MS, allowedPorts: Object.values(fakes).map((f) => f.port), ...opts });
 
   async function probe(client: WsTestClient, port: number, tls: 'none' | 'implicit' = 'none', host = '127.0.0.1'): Promise<TlsVersionsMessage> {
     client.send({ type: 'tlsversions', host, port, tls });

@@ -1,15 +1,14 @@
 /**
- * `/smuggling` on the page's side: the command as typed (client/terminal/lookup-commands.ts), what is asked of the
- * bridge (client/ui/host-probes.ts), the test message the bridge writes (server/smuggling-probe.ts testMessage), and
+ * `/smuggling` on the page's side: the command as typed (client/terminal/lookup-commands.ts; what is asked of the
+ * bridge is in host-probes.test.ts), the test message the bridge writes (server/smuggling-probe.ts testMessage), and
  * the report read from an answer (shared/smtp/smuggling.ts), for each outcome a sequence may have.
  */
 import { describe, expect, it } from 'vitest';
 import { localCommand } from '../../client/terminal/local-commands.js';
-import { HostProbes } from '../../client/ui/host-probes.js';
-import { LookupQueue } from '../../client/ui/lookup-queue.js';
 import { testMessage } from '../../server/smuggling-probe.js';
 import { SMUGGLING_SEQUENCES } from '../../shared/protocol/app-limits.js';
-import type { Bare, ClientMessage, PracticeInfo, SmugglingOutcome } from '../../shared/protocol/messages.js';
+import { decodeAppMessage } from '../../shared/protocol/decode-app.js';
+import type { SmugglingOutcome } from '../../shared/protocol/messages.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { readSmuggling, sequenceName } from '../../shared/smtp/smuggling.js';
 
@@ -35,43 +34,6 @@ describe('/smuggling typed', () => {
     expect(said('/smuggling mx.example.org jörg@example.org')).toMatch(/is not in ASCII/);
     expect(said('/smuggling mx.example.org 25 587 a@example.org')).toMatch(/^-- one port at a time/);
     expect(said('/smuggling one.test two.test a@example.org')).toMatch(/^-- one host at a time/);
-  });
-});
-
-describe('HostProbes.smuggling', () => {
-  const PRACTICE: PracticeInfo = { host: '127.0.0.1', port: 40125, lmtpPort: 40126, tlsPort: 4650, domain: 'practice.test', mailboxes: ['alice@practice.test'] };
-  function setUp(allowedPorts: number[]) {
-    const written: string[] = [];
-    const sent: Bare<ClientMessage>[] = [];
-    const logged: unknown[] = [];
-    const queue = new LookupQueue({ send: (m) => sent.push(m) > 0, write: (t) => written.push(plain(t)) });
-    const probes = new HostProbes({ write: (t) => written.push(plain(t)), log: (e) => logged.push(e), queue, note: () => undefined });
-    probes.practice = PRACTICE;
-    probes.allowedPorts = allowedPorts;
-    return { written, sent, logged, probes };
-  }
-
-  it('asks the bridge, the practice domain standing for its address, and reads the answer into the terminal and the log', () => {
-    const { written, sent, logged, probes } = setUp([25, PRACTICE.port]);
-    probes.smuggling('practice.test', PRACTICE.port, 'alice@practice.test', '', null);
-    expect(sent).toEqual([{ type: 'smuggling', host: '127.0.0.1', port: PRACTICE.port, to: 'alice@practice.test', from: '' }]);
-    expect(written.join('')).toContain(`-- sending 127.0.0.1 port ${PRACTICE.port} a test message to <alice@practice.test> ended by <LF>.<LF>, and one for each of three other sequences, one connection each…`);
-    const sequences = SMUGGLING_SEQUENCES.map((s) => at(s, 'text', '250 2.0.0 Ok: queued', '221 Bye'));
-    probes.onSmuggling({ v: 2, type: 'smuggling', host: '127.0.0.1', port: PRACTICE.port, answer: { kind: 'probed', address: '127.0.0.1', sequences } }, 0);
-    expect(written.join('')).toContain('SMTP smuggling check of 127.0.0.1 port');
-    expect(written.join('')).toContain('a test message to <alice@practice.test> for each sequence');
-    expect(logged).toEqual([{ smuggling: expect.objectContaining({ good: true }) }]);
-  });
-
-  it('says instead what the bridge would refuse: a port it does not dial, another server on a practice-only bridge', () => {
-    const open = setUp([25]);
-    open.probes.smuggling('mx.example.org', 2525, 'a@example.org', '', null);
-    expect(open.sent).toEqual([]);
-    expect(open.written.join('')).toContain('this heloterm does not dial port 2525: it dials 25');
-    const only = setUp([PRACTICE.port]);
-    only.probes.smuggling('mx.example.org', PRACTICE.port, 'a@example.org', '', null);
-    expect(only.sent).toEqual([]);
-    expect(only.written.join('')).toMatch(/this heloterm dials only its practice server .*: \/smuggling practice\.test a@example\.org/);
   });
 });
 
@@ -138,5 +100,31 @@ describe('readSmuggling', () => {
     expect(r.good).toBe(false);
     expect(r.findings).toHaveLength(4);
     expect(r.findings[0]).toEqual({ tone: 'warn', text: '<LF>.<LF>: nothing tells: no reply to the message within 24 s' });
+  });
+});
+
+describe("the probes' answers at the page's decoder", () => {
+  const base = { v: 2, host: 'mx.example.org', port: 25 };
+  const sequence = { sequence: 'LF.LF', outcome: 'ended', text: '250 Ok', next: '250 Ok', ms: 3 };
+  const decoded = (m: unknown): boolean => decodeAppMessage(JSON.stringify(m)).ok;
+
+  it('takes an answer within its limits, and refuses one that is not', () => {
+    expect(decoded({ ...base, type: 'smuggling', answer: { kind: 'probed', address: '192.0.2.1', sequences: [sequence] } })).toBe(true);
+    expect(decoded({ ...base, type: 'smuggling', answer: { kind: 'none', reason: 'refused', detail: 'not dialled' } })).toBe(true);
+    expect(decoded({ ...base, type: 'tlsinjection', answer: { kind: 'probed', address: '192.0.2.1', outcome: 'safe', text: '221 Bye', next: '', ms: 3 } })).toBe(true);
+    for (const bad of [
+      { ...base, type: 'smuggling', answer: { kind: 'probed', address: '192.0.2.1', sequences: Array(5).fill(sequence) } },
+      { ...base, type: 'smuggling', answer: { kind: 'probed', address: '192.0.2.1', sequences: [{ ...sequence, sequence: 'LF' }] } },
+      { ...base, type: 'smuggling', answer: { kind: 'probed', address: '192.0.2.1', sequences: [{ ...sequence, next: 'x'.repeat(202) }] } },
+      { ...base, type: 'smuggling', answer: { kind: 'probed', address: 'x'.repeat(46), sequences: [] } },
+      { ...base, type: 'smuggling', port: 0, answer: { kind: 'none', reason: 'refused', detail: '' } },
+      { ...base, type: 'smuggling', answer: { kind: 'none', reason: 'later', detail: '' } },
+      { ...base, type: 'tlsinjection', answer: { kind: 'probed', address: '192.0.2.1', outcome: 'maybe', text: '', next: '', ms: 3 } },
+      { ...base, type: 'tlsinjection', answer: { kind: 'probed', address: '192.0.2.1', outcome: 'safe', text: '', next: '', ms: -1 } },
+      { ...base, type: 'tlsinjection', answer: { kind: 'probed', outcome: 'safe', text: '', next: '', ms: 3 } },
+      { ...base, type: 'tlsversions', answer: { kind: 'probed', address: '192.0.2.1', versions: Array(5).fill({ version: 'TLSv1', outcome: 'refused', cipher: null, text: '', ms: 1 }) } },
+    ]) {
+      expect(decoded(bad), JSON.stringify(bad).slice(0, 160)).toBe(false);
+    }
   });
 });

@@ -1,12 +1,10 @@
 /**
- * `/tls injection` on the page's side: the command as typed (client/terminal/lookup-commands.ts), what is asked of the
- * bridge (client/ui/host-probes.ts), and the report read from an answer (shared/smtp/tls-injection.ts) for each outcome.
+ * `/tls injection` on the page's side: the command as typed (client/terminal/lookup-commands.ts; what is asked of the
+ * bridge is in host-probes.test.ts), and the report read from an answer (shared/smtp/tls-injection.ts) for each outcome.
  */
 import { describe, expect, it } from 'vitest';
 import { localCommand } from '../../client/terminal/local-commands.js';
-import { HostProbes } from '../../client/ui/host-probes.js';
-import { LookupQueue } from '../../client/ui/lookup-queue.js';
-import type { Bare, ClientMessage, PracticeInfo, TlsInjectionOutcome } from '../../shared/protocol/messages.js';
+import type { TlsInjectionOutcome } from '../../shared/protocol/messages.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { readTlsInjection } from '../../shared/smtp/tls-injection.js';
 
@@ -23,28 +21,6 @@ describe('/tls injection typed', () => {
     };
     expect(said('/tls injection mx.example.org 25 587')).toMatch(/^-- one port at a time: \/tls injection mx\.example\.org 25 writes STARTTLS and NOOP at once/);
     expect(said('/tls nonsense')).toContain('/tls injection mx.example.org 25 writes STARTTLS and NOOP at once');
-  });
-});
-
-describe('HostProbes.tlsInjection', () => {
-  const PRACTICE: PracticeInfo = { host: '127.0.0.1', port: 40125, lmtpPort: 40126, tlsPort: 4650, domain: 'practice.test', mailboxes: ['alice@practice.test'] };
-  it('asks the bridge, or says what it would refuse instead, and reads the answer into the terminal and the log', () => {
-    const written: string[] = [];
-    const sent: Bare<ClientMessage>[] = [];
-    const logged: unknown[] = [];
-    const queue = new LookupQueue({ send: (m) => sent.push(m) > 0, write: (t) => written.push(plain(t)) });
-    const probes = new HostProbes({ write: (t) => written.push(plain(t)), log: (e) => logged.push(e), queue, note: () => undefined });
-    probes.practice = PRACTICE;
-    probes.allowedPorts = [25, PRACTICE.port];
-    probes.tlsInjection('mx.example.org', 2525, null);
-    expect(sent).toEqual([]);
-    expect(written.join('')).toContain('this heloterm does not dial port 2525: it dials 25');
-    probes.tlsInjection('practice.test', PRACTICE.port, 4);
-    expect(sent).toEqual([{ type: 'tlsinjection', host: '127.0.0.1', port: PRACTICE.port, family: 4 }]);
-    expect(written.join('')).toContain(`-- writing STARTTLS and NOOP at once to 127.0.0.1 port ${PRACTICE.port} over IPv4, then QUIT over TLS…`);
-    probes.onTlsInjection({ v: 2, type: 'tlsinjection', host: '127.0.0.1', port: PRACTICE.port, answer: { kind: 'probed', address: '127.0.0.1', outcome: 'safe', text: '221 Bye', next: '', ms: 9 } }, 0);
-    expect(written.join('')).toContain('not open to STARTTLS command injection');
-    expect(logged).toEqual([{ tlsInjection: expect.objectContaining({ good: true }) }]);
   });
 });
 
