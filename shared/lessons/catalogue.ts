@@ -455,7 +455,7 @@ export const LESSONS: readonly Lesson[] = [
         task: 'Does the server end a message anywhere but at <CR><LF>.<CR><LF>? Type /smuggling alice@practice.test: heloterm sends alice four test messages, each with a line ended by another sequence (<LF>.<LF> first), a line NOOP after it, then the true end.',
         type: ['/smuggling alice@practice.test'],
         expect: { local: 'smuggling' },
-        learn: "All four taken as message text: the practice server ends a message only at <CR><LF>.<CR><LF>, as RFC 5321 says. A server that also ends one at <LF>.<LF> reads the NOOP after it as a command and answers it: it is open to SMTP smuggling (2023), where a second message, with any From:, hides inside the first. Postfix before its fix was; the terminal says how to mend one.",
+        learn: "All four taken as message text: the practice server ends a message only at <CR><LF>.<CR><LF>, as RFC 5321 says. A server that also ends one at <LF>.<LF> reads the NOOP after it as a command and answers it: it is open to SMTP smuggling (2023), where a second message, with any From:, hides inside the first. Postfix before its 2023 fix was one; the check then says where to mend it.",
         source: 'RFC 5321 §4.1.1.4, §2.3.8; CVE-2023-51764',
       },
     ],
