@@ -25,7 +25,7 @@ export function sequenceName(s: SmugglingSequence): string {
 
 /** Where to make a server end a message only at CRLF.CRLF, in the servers admins run. */
 export const SMUGGLING_FIX =
-  'Postfix: smtpd_forbid_bare_newline = normalize (the default from 3.9), or = yes, which refuses a bare <LF> outright (the parameter is in 3.5.23, 3.6.13, 3.7.9, 3.8.4 and later); Exim 4.97.1 or later; Sendmail 8.18.1 or later (srv_features o); other servers: their release that names CVE-2023-51764 or its kin';
+  'Postfix: smtpd_forbid_bare_newline = normalize (the default from 3.9), or = reject to refuse a bare <LF> outright (the parameter came in 3.5.23, 3.6.13, 3.7.9 and 3.8.4, where = yes refused it; later releases took yes for normalize); Exim 4.97.1 or later; Sendmail 8.18.1 or later (srv_features o); other servers: their release that names CVE-2023-51764 or its kin';
 
 /** One sequence's line; `text` and `next` are the server's and are to be shown through showControls. */
 function sequenceFinding(o: SmugglingOutcome): Finding {

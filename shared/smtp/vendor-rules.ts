@@ -964,15 +964,15 @@ export const VENDOR_RULES: readonly VendorRule[] = [
     id: 'postfix-bare-lf',
     topic: 'message-format',
     vendor: 'Postfix',
-    codes: [521],
+    codes: [521, 550],
     pattern: /\bError: bare <LF> received\b/i,
     title: 'A line ended by LF alone (Postfix)',
     cause:
-      'The client ended a line with LF alone, not CRLF (a program that writes "\\n"). Postfix set to smtpd_forbid_bare_newline = yes refuses that outright and hangs up: since the SMTP smuggling reports of 2023 (CVE-2023-51764) a bare LF may hide a second message. 3.9\'s default, normalize, still takes it, as a line ending.',
+      'The client ended a line with LF alone, not CRLF (a program that writes "\\n"). Postfix set to refuse that (smtpd_forbid_bare_newline = reject in 3.9 and later, answered with smtpd_forbid_bare_newline_reject_code, 550 by default; = yes in the patch releases of December 2023, answered 521) refuses the message and hangs up: since the SMTP smuggling reports of 2023 (CVE-2023-51764) a bare LF may hide a second message. 3.9\'s default, normalize, takes it as a line ending.',
     action:
       'Mend the sending program to end every line, and the message, with CRLF (RFC 5321 §2.3.8; a mail library does it). A device that cannot be mended: the admin lists it in smtpd_forbid_bare_newline_exclusions ($mynetworks by default), or sets normalize.',
     confidence: 'high',
-    source: 'Postfix smtpd/smtpd.c and smtp-smuggling.html: "521 5.5.2 %s Error: bare <LF> received"',
+    source: 'Postfix smtpd(8), postconf(5) smtpd_forbid_bare_newline and smtp-smuggling.html: "Error: bare <LF> received"',
   },
   {
     id: 'gmail-not-rfc5322',

@@ -5,13 +5,16 @@
  * - `no` (Postfix before the fixes of December 2023): a line "." ends the message however its line endings came, so
  *   "\n.\n" ends it early (CVE-2023-51764);
  * - `normalize` (Postfix 3.9's default): a bare LF ends a line, but only "." between two CRLFs ends the message;
- * - `yes`: a bare LF anywhere is answered "521 5.5.2 … Error: bare <LF> received" and the connection closed.
+ * - `yes` (the patch releases of December 2023): a bare LF anywhere is answered "521 5.5.2 … Error: bare <LF>
+ *   received" at once and the connection closed;
+ * - `reject` (3.9 and later): as `normalize`, but a message that held a bare LF is answered at its end "550 5.5.2 …
+ *   Error: bare <LF> received" (smtpd_forbid_bare_newline_reject_code) and the connection closed.
  *
  * Replies in Postfix's words; every byte received is kept (`received`), per connection.
  */
 import net from 'node:net';
 
-export type BareNewline = 'no' | 'normalize' | 'yes';
+export type BareNewline = 'no' | 'normalize' | 'yes' | 'reject';
 
 export interface LineEndingSmtp {
   port: number;
@@ -32,6 +35,8 @@ export async function startLineEndingSmtp(mode: BareNewline): Promise<LineEnding
     let data = false;
     // Whether the line before ended with CRLF (for "normalize": only "." between two CRLFs ends the message).
     let afterCrlf = true;
+    // Whether the message in hand held a bare LF ("reject" refuses it at its end).
+    let bareInMessage = false;
     let queued = 0;
     const say = (reply: string): void => void s.write(`${reply}\r\n`);
     s.write('220 bare.test ESMTP Postfix\r\n');
@@ -52,6 +57,12 @@ export async function startLineEndingSmtp(mode: BareNewline): Promise<LineEnding
         if (data) {
           const end = line === '.' && (mode === 'no' || (crlf && afterCrlf));
           afterCrlf = crlf;
+          bareInMessage ||= !crlf;
+          if (end && mode === 'reject' && bareInMessage) {
+            say('550 5.5.2 bare.test Error: bare <LF> received');
+            s.end();
+            return;
+          }
           if (end) {
             data = false;
             say(`250 2.0.0 Ok: queued as 4Q${++queued}`);
@@ -65,6 +76,7 @@ export async function startLineEndingSmtp(mode: BareNewline): Promise<LineEnding
         else if (verb === 'DATA') {
           data = true;
           afterCrlf = true;
+          bareInMessage = false;
           say('354 End data with <CR><LF>.<CR><LF>');
         } else if (verb === 'NOOP') say('250 2.0.0 Ok');
         else if (verb === 'QUIT') {

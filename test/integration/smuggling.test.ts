@@ -20,11 +20,11 @@ const WAIT_MS = 800;
 const TO = 'postmaster@bare.test';
 
 describe('/smuggling through the bridge', () => {
-  const postfix = {} as Record<'no' | 'normalize' | 'yes', LineEndingSmtp>;
+  const postfix = {} as Record<'no' | 'normalize' | 'yes' | 'reject', LineEndingSmtp>;
   const fakes = {} as Record<'refusing' | 'mute' | 'rejecting' | 'recording', FakeSmtp>;
   const opened: { close(): Promise<unknown> }[] = [];
   beforeAll(async () => {
-    for (const mode of ['no', 'normalize', 'yes'] as const) postfix[mode] = await startLineEndingSmtp(mode);
+    for (const mode of ['no', 'normalize', 'yes', 'reject'] as const) postfix[mode] = await startLineEndingSmtp(mode);
     const greeting = '220 fake.test ESMTP\r\n';
     const ehlo = { match: /^EHLO /, reply: ['250-fake.test\r\n250 8BITMIME\r\n'] };
     const quit = { match: /^QUIT$/, reply: ['221 2.0.0 Bye\r\n', 'close' as const] };
@@ -90,7 +90,7 @@ describe('/smuggling through the bridge', () => {
     expect(report.findings.at(-1)).toMatchObject({ tone: 'bad', text: expect.stringMatching(/^open to SMTP smuggling \(CVE-2023-51764 and kin\): a sender whose server passes <LF>\.<LF> or <LF>\.<CR><LF> or <CR><LF>\.<LF> on .*smtpd_forbid_bare_newline = normalize/) });
   });
 
-  it('finds Postfix 3.9 as it is set up by default (normalize) not open, and refusing a bare LF outright when set to yes', async () => {
+  it('finds Postfix 3.9 as it is set up by default (normalize) not open, and refusing a bare LF when set to (yes in 2023) reject', async () => {
     const { client } = await bridge();
     const normal = await probe(client, postfix.normalize.port);
     expect(outcomes(normal).map(([, o]) => o)).toEqual(['text', 'text', 'text', 'text']);
@@ -105,6 +105,11 @@ describe('/smuggling through the bridge', () => {
     ]);
     expect(probed(strict)[0]?.text).toBe('521 5.5.2 bare.test Error: bare <LF> received');
     expect(readSmuggling('127.0.0.1', postfix.yes.port, TO, strict.answer).good).toBe(true);
+
+    // 3.9's reject: the message read to its true end, then refused for the bare LF it held.
+    const rejecting = await probe(client, postfix.reject.port);
+    expect(outcomes(rejecting).map(([, o]) => o)).toEqual(['refused', 'refused', 'refused', 'text']);
+    expect(probed(rejecting)[0]?.text).toBe('550 5.5.2 bare.test Error: bare <LF> received');
   });
 
   it('writes EHLO, MAIL, RCPT and DATA one at a time, then the message with its sequence, NOOP, the end, and QUIT', async () => {
