@@ -62,8 +62,8 @@ export function testMessage(sequence: SmugglingSequence, to: string, from: strin
     '',
     `heloterm checked, at an admin's request, whether this server ends a message at ${name}`,
     'rather than at <CR><LF>.<CR><LF> alone (RFC 5321 section 4.1.1.4; SMTP smuggling).',
-    'If the two lines after this one are here, it did not: they were message text.',
-    `The line ends with ${name}`,
+    `The next line ends with ${name}: a line "NOOP" after it in this message means the server took the sequence as text.`,
+    'Here it is:',
   ].join('\r\n') + `${BYTES[sequence]}NOOP\r\n.\r\n`;
 }
 
