@@ -1,8 +1,9 @@
 /**
  * heloterm's own commands that ask the bridge to look something up or probe a host (`/mx`, `/dkim`, `/spf`, `/dnsbl`,
- * `/ports`, `/tls versions`, `/tls injection`, `/smuggling`, `/rdns`), their arguments read as typed: a domain or an address's domain (in A-labels
- * beyond ASCII), an IP address bracketed or not, ports; a mistake answered with the command's usage. For
- * local-commands.ts, which reads the rest of heloterm's commands. Nothing here sends anything.
+ * `/ports`, `/tls versions`, `/tls injection`, `/smuggling`, `/rdns`), their arguments read as typed: a domain or an
+ * address's domain (in A-labels beyond ASCII), an IP address bracketed or not, ports, mail addresses; a mistake
+ * answered with the command's usage. For local-commands.ts, which reads the rest of heloterm's commands. Nothing here
+ * sends anything.
  */
 import { isProbeAddress } from '../../shared/protocol/app-limits.js';
 import { isHostName, isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
