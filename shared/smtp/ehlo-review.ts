@@ -47,7 +47,10 @@ export function reviewEhlo(extensions: ReadonlyMap<string, string>, c: EhloRevie
       findings.push({ tone: 'warn', text: 'STARTTLS offered again, inside TLS: a server must not (RFC 3207 §4.2); clients ignore it' });
     }
   } else if (extensions.has('STARTTLS')) {
-    findings.push({ tone: 'ok', text: 'STARTTLS: mail to this server can be encrypted (RFC 3207). Send STARTTLS, then EHLO again: what it offers then counts' });
+    findings.push({
+      tone: 'ok',
+      text: 'STARTTLS: mail to this server can be encrypted (RFC 3207). Send STARTTLS, then EHLO again: what it offers then counts; /tls versions and /tls injection try its TLS further',
+    });
   } else if (masked.length > 0) {
     findings.push({
       tone: 'bad',

@@ -40,7 +40,7 @@ describe('reviewEhlo over the recorded dialogs', () => {
     const [before, after] = reviews('postfix-3.7-starttls.txt');
     expect(before?.head).toBe('what the EHLO reply says about the server, before TLS:');
     expect(before?.findings.map((f) => f.tone)).toEqual(['ok', 'info']);
-    expect(before?.findings[0]?.text).toMatch(/^STARTTLS: mail to this server can be encrypted/);
+    expect(before?.findings[0]?.text).toMatch(/^STARTTLS: mail to this server can be encrypted.*; \/tls versions and \/tls injection try its TLS further$/);
     expect(before?.findings[1]?.text).toBe('messages up to 9.8 MiB (SIZE 10240000): larger ones are refused with 552 (RFC 1870)');
     expect(after?.head).toBe('what the EHLO reply says about the server, over TLS:');
     expect(after?.findings.map((f) => f.text)).toEqual(['messages up to 9.8 MiB (SIZE 10240000): larger ones are refused with 552 (RFC 1870)']);
