@@ -170,7 +170,10 @@ export const LOG_EVENTS: readonly LogEvent[] = [
   {
     pattern: /^improper command pipelining after (\S+) from (\S+): (.*)$/,
     explain: (m) =>
-      `${m[2]} sent "${m[3]}" before the reply to ${m[1]}: talking out of turn (PIPELINING allows it only inside a group, never after ${m[1] === 'CONNECT' ? 'connecting' : m[1]} when it must end one; RFC 2920 §3.1), as spambots and SMTP smuggling do (postconf(5) smtpd_forbid_unauth_pipelining)`,
+      `${m[2]} sent "${m[3]}" before the reply to ${m[1]}: talking out of turn (PIPELINING allows it only inside a group, never after ${m[1] === 'CONNECT' ? 'connecting' : m[1]} when it must end one; RFC 2920 §3.1), as spambots and SMTP smuggling do (postconf(5) smtpd_forbid_unauth_pipelining)${
+        // heloterm's /tls injection writes a NOOP with STARTTLS on purpose: the admin who ran it finds this line.
+        m[1] === 'STARTTLS' && m[3]?.startsWith('NOOP') ? ". A NOOP written with STARTTLS is also how a STARTTLS injection check tests a server (heloterm's /tls injection)" : ''
+      }`,
   },
   {
     pattern: /^warning: hostname (\S+) does not resolve to address (\S+?):?(?:\s|$)/,
