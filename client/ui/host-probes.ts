@@ -2,9 +2,8 @@
  * Probes of a host's ports by the bridge, as an admin would dial them by hand one after the other: which of its mail
  * ports answer (`/ports`: shared/smtp/port-review.ts), which TLS versions a port accepts (`/tls versions`:
  * shared/smtp/tls-versions.ts) and takes commands from before TLS (`/tls injection`: shared/smtp/tls-injection.ts), and
- * whether it ends a message early (`/smuggling`: shared/smtp/smuggling.ts). They
- * count as lookups: they wait in the page's queue (lookup-queue.ts) like the others, and the answers are shown in the
- * terminal and the reply log.
+ * whether it ends a message early (`/smuggling`: shared/smtp/smuggling.ts). They count as lookups: they wait in the
+ * page's queue (lookup-queue.ts) like the others, and the answers are shown in the terminal and the reply log.
  */
 import type { IpFamily, PortsMessage, PracticeInfo, SmugglingMessage, TlsInjectionMessage, TlsMode, TlsVersionsMessage } from '../../shared/protocol/messages.js';
 import { portsToProbe, readPorts } from '../../shared/smtp/port-review.js';

@@ -1,7 +1,8 @@
 /**
  * The page's lookups and probes (Find MX, `/mx`, `/rdns`, `/dane`, `/dkim`, `/spf`, `/dnsbl`, `/ports`, `/tls
- * versions`, `/tls injection`, `/smuggling`) go to the bridge one at a time, as the bridge makes them (server/dns-desk.ts): one in flight, those asked
- * meanwhile waiting in order behind it, each sent when the answer before it came. The bridge answers every one once.
+ * versions`, `/tls injection`, `/smuggling`) go to the bridge one at a time, as the bridge makes them
+ * (server/dns-desk.ts): one in flight, those asked meanwhile waiting in order behind it, each sent when the answer
+ * before it came. The bridge answers every one once.
  */
 import type { Bare, ClientMessage, IpFamily, ProbePort, TlsMode } from '../../shared/protocol/messages.js';
 import { formatNote } from '../terminal/render.js';
