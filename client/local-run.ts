@@ -49,8 +49,22 @@ function probeTarget(named: string | null, d: LocalDeps): { host: string; family
   return { host: named ?? asciiDomain((target.host ?? '').replace(/^\[(.*)\]$/, '$1')) ?? '', family: target.family ?? null, connected };
 }
 
+/**
+ * The host and port of a probe that begins in plain SMTP (`/tls injection`, `/smuggling`): as typed, else the server
+ * connected to, else the form's (port 25 by default); null once it has said why there is none: `noHost`, or, on port
+ * 465 where TLS comes first, `onTlsPort`.
+ */
+function plainTarget(local: { host: string | null; port: number | null }, d: LocalDeps, noHost: string, onTlsPort: string): { host: string; port: number; family: IpFamily | null } | null {
+  const { host, family, connected } = probeTarget(local.host, d);
+  const port = local.port ?? (connected ? d.dial.port : (d.form.peek().port ?? SMTP_PORT));
+  const refused = host === '' ? noHost : port === SUBMISSIONS_PORT ? onTlsPort : null;
+  if (refused === null) return { host, port, family };
+  d.write(formatNote(refused));
+  return null;
+}
+
 export function runLocal(local: LocalCommand, d: LocalDeps): void {
-  // How a domain typed beyond ASCII is asked about (/mx, /dkim, /spf).
+  // How a domain typed beyond ASCII is asked about (/mx, /dkim, /spf, and the probes' hosts), once.
   if ('note' in local && local.note !== undefined) d.write(formatNote(local.note));
   switch (local.kind) {
     case 'text':
@@ -82,7 +96,6 @@ export function runLocal(local: LocalCommand, d: LocalDeps): void {
     case 'ports': {
       const { host, family } = probeTarget(local.host, d);
       if (host === '') return d.write(formatNote('/ports needs a host: /ports mx.example.org (or fill in Host above)'));
-      if (local.note !== undefined) d.write(formatNote(local.note));
       return d.probes.ports(host, local.ports, family);
     }
     case 'tls-versions': {
@@ -92,26 +105,27 @@ export function runLocal(local: LocalCommand, d: LocalDeps): void {
       const port = local.port ?? (connected ? d.dial.port : (target.port ?? SMTP_PORT));
       // Implicit TLS where the form says so for its own target, and on 465 (RFC 8314 §3.3).
       const implicit = local.host === null && local.port === null ? (connected ? d.dial.tls : target.tls === true) : port === SUBMISSIONS_PORT;
-      if (local.note !== undefined) d.write(formatNote(local.note));
       return d.probes.tlsVersions(host, port, implicit ? 'implicit' : 'none', family);
     }
     case 'tls-injection': {
-      const { host, family, connected } = probeTarget(local.host, d);
-      if (host === '') return d.write(formatNote('/tls injection needs a host: /tls injection mx.example.org 25 (or fill in Host above)'));
-      const port = local.port ?? (connected ? d.dial.port : (d.form.peek().port ?? SMTP_PORT));
       // The injection is of what comes before STARTTLS: a port where TLS comes first has no such moment.
-      if (port === SUBMISSIONS_PORT) return d.write(formatNote(`/tls injection is about STARTTLS, and port ${SUBMISSIONS_PORT} starts with TLS: name port 25 or 587`));
-      if (local.note !== undefined) d.write(formatNote(local.note));
-      return d.probes.tlsInjection(host, port, family);
+      const t = plainTarget(
+        local,
+        d,
+        '/tls injection needs a host: /tls injection mx.example.org 25 (or fill in Host above)',
+        `/tls injection is about STARTTLS, and port ${SUBMISSIONS_PORT} starts with TLS: name port 25 or 587`,
+      );
+      return t === null ? undefined : d.probes.tlsInjection(t.host, t.port, t.family);
     }
     case 'smuggling': {
-      const { host, family, connected } = probeTarget(local.host, d);
-      if (host === '') return d.write(formatNote('/smuggling needs a host: /smuggling mx.example.org you@example.org (or fill in Host above)'));
-      const port = local.port ?? (connected ? d.dial.port : (d.form.peek().port ?? SMTP_PORT));
       // The check talks plain SMTP: a port where TLS comes first would take its bytes for a broken handshake.
-      if (port === SUBMISSIONS_PORT) return d.write(formatNote(`/smuggling talks plain SMTP, and port ${SUBMISSIONS_PORT} starts with TLS: name port 25, where a server takes mail from others`));
-      if (local.note !== undefined) d.write(formatNote(local.note));
-      return d.probes.smuggling(host, port, local.to, local.from, family);
+      const t = plainTarget(
+        local,
+        d,
+        '/smuggling needs a host: /smuggling mx.example.org you@example.org (or fill in Host above)',
+        `/smuggling talks plain SMTP, and port ${SUBMISSIONS_PORT} starts with TLS: name port 25, where a server takes mail from others`,
+      );
+      return t === null ? undefined : d.probes.smuggling(t.host, t.port, local.to, local.from, t.family);
     }
     case 'tls':
       if (d.dial.tlsReport !== null) return d.write(formatTlsReport(d.dial.tlsReport));
