@@ -48,6 +48,20 @@ export class HostProbes {
   }
 
   /**
+   * The host to dial for a probe of one port, or null once it has said why the bridge would refuse it: another server
+   * than the practice server on a bridge that dials it alone (`asPractice`: the command to type instead), or a port
+   * the bridge does not dial.
+   */
+  private dialable(named: string, port: number, asPractice: (domain: string) => string): string | null {
+    const host = this.dialHost(named);
+    const p = this.practice;
+    if (p !== null && this.practiceOnly && !isPracticeTarget({ host, port }, p)) this.deps.write(formatNote(`${PRACTICE_ONLY}: ${asPractice(p.domain)}`));
+    else if (!this.allowedPorts.includes(port)) this.deps.write(formatNote(`this heloterm does not dial port ${port}: it dials ${this.allowedPorts.join(', ')}`));
+    else return host;
+    return null;
+  }
+
+  /**
    * `/ports`: which of `host`'s mail ports answer (`ports`: those asked for, else the mail ports the bridge dials,
    * and the practice server's own when it is the practice server's address).
    */
@@ -66,12 +80,8 @@ export class HostProbes {
 
   /** `/tls versions`: which TLS versions `port` of `host` accepts (`tls`: implicit TLS there, else STARTTLS first). */
   tlsVersions(named: string, port: number, tls: TlsMode, family: IpFamily | null): void {
-    const host = this.dialHost(named);
-    const p = this.practice;
-    if (p !== null && this.practiceOnly && !isPracticeTarget({ host, port }, p)) {
-      return this.deps.write(formatNote(`${PRACTICE_ONLY}: /tls versions ${p.domain}`));
-    }
-    if (!this.allowedPorts.includes(port)) return this.deps.write(formatNote(`this heloterm does not dial port ${port}: it dials ${this.allowedPorts.join(', ')}`));
+    const host = this.dialable(named, port, (domain) => `/tls versions ${domain}`);
+    if (host === null) return;
     const how = tls === 'implicit' ? 'implicit TLS' : 'EHLO, STARTTLS, then the handshake';
     const over = family === null ? '' : ` over IPv${family}`;
     this.deps.queue.askSaying(`trying TLS 1.0, 1.1, 1.2 and 1.3 on ${host} port ${port}${over}, one connection each (${how})…`, {
@@ -88,12 +98,8 @@ export class HostProbes {
    * (from `from`, '' for the null sender) for each sequence.
    */
   smuggling(named: string, port: number, to: string, from: string, family: IpFamily | null): void {
-    const host = this.dialHost(named);
-    const p = this.practice;
-    if (p !== null && this.practiceOnly && !isPracticeTarget({ host, port }, p)) {
-      return this.deps.write(formatNote(`${PRACTICE_ONLY}: /smuggling ${p.domain} ${to}`));
-    }
-    if (!this.allowedPorts.includes(port)) return this.deps.write(formatNote(`this heloterm does not dial port ${port}: it dials ${this.allowedPorts.join(', ')}`));
+    const host = this.dialable(named, port, (domain) => `/smuggling ${domain} ${to}`);
+    if (host === null) return;
     const over = family === null ? '' : ` over IPv${family}`;
     this.deps.queue.askSaying(`sending ${host} port ${port}${over} a test message to <${to}> ended by <LF>.<LF>, and one for each of three other sequences, one connection each…`, {
       type: 'smuggling',
@@ -107,12 +113,8 @@ export class HostProbes {
 
   /** `/tls injection`: whether `port` of `host` takes commands sent before TLS as sent inside it. */
   tlsInjection(named: string, port: number, family: IpFamily | null): void {
-    const host = this.dialHost(named);
-    const p = this.practice;
-    if (p !== null && this.practiceOnly && !isPracticeTarget({ host, port }, p)) {
-      return this.deps.write(formatNote(`${PRACTICE_ONLY}: /tls injection ${p.domain}`));
-    }
-    if (!this.allowedPorts.includes(port)) return this.deps.write(formatNote(`this heloterm does not dial port ${port}: it dials ${this.allowedPorts.join(', ')}`));
+    const host = this.dialable(named, port, (domain) => `/tls injection ${domain}`);
+    if (host === null) return;
     const over = family === null ? '' : ` over IPv${family}`;
     this.deps.queue.askSaying(`writing STARTTLS and NOOP at once to ${host} port ${port}${over}, then QUIT over TLS…`, { type: 'tlsinjection', host, port, ...(family === null ? {} : { family }) });
   }
