@@ -253,6 +253,17 @@ export async function dialProbe(
   }
 }
 
+/**
+ * Why a probe's answer is "none": the first of its connections' `refusals` (the name had no address of the version
+ * asked for, or the target policy refused it, before anything was dialled), when none got as far as an address; else
+ * null, and the probe answers with its outcomes.
+ */
+export function notProbed(address: string | null, refusals: readonly (BridgeError | null)[]): { kind: 'none'; reason: 'refused' | 'not-found'; detail: string } | null {
+  const failed = refusals.find((r) => r !== null);
+  if (address !== null || failed === undefined || failed === null) return null;
+  return { kind: 'none', reason: failed.code === ERROR_CODES.DNS_NOT_FOUND ? 'not-found' : 'refused', detail: clip(failed.message) };
+}
+
 /** What EHLO got instead of a 250, in a few words: its answer's first line, or that none came. */
 function refusedWith(answer: ReadReply, waitMs: number): string {
   switch (answer.kind) {

@@ -15,12 +15,12 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import { SMUGGLING_SEQUENCES } from '../shared/protocol/app-limits.js';
-import { ERROR_CODES, type IpFamily, type SmugglingMessage, type SmugglingOutcome, type SmugglingSequence } from '../shared/protocol/messages.js';
+import type { IpFamily, SmugglingMessage, SmugglingOutcome, SmugglingSequence } from '../shared/protocol/messages.js';
 import { rfc5322Date } from '../shared/smtp/date.js';
 import { sequenceName } from '../shared/smtp/smuggling.js';
 import type { BridgeError } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
-import { clip, dialProbe, firstAddress, greetedForMore, lastLine, probeReader, type ReplyReader } from './smtp-probe.js';
+import { clip, dialProbe, firstAddress, greetedForMore, lastLine, notProbed, probeReader, type ReplyReader } from './smtp-probe.js';
 
 type Answer = SmugglingMessage['answer'];
 
@@ -45,9 +45,7 @@ export async function probeSmuggling(
 ): Promise<Answer> {
   const one = firstAddress((h, p) => deps.resolve(h, p, family));
   const outcomes = await Promise.all(SMUGGLING_SEQUENCES.map((sequence) => probeSequence(host, port, sequence, to, from, deps, signal, (h) => one.resolve(h, port))));
-  const failed = outcomes.find((o) => o.refusal !== null)?.refusal;
-  if (one.address === null && failed !== undefined && failed !== null) return { kind: 'none', reason: failed.code === ERROR_CODES.DNS_NOT_FOUND ? 'not-found' : 'refused', detail: clip(failed.message) };
-  return { kind: 'probed', address: one.address ?? '', sequences: outcomes.map((o) => o.outcome) };
+  return notProbed(one.address, outcomes.map((o) => o.refusal)) ?? { kind: 'probed', address: one.address ?? '', sequences: outcomes.map((o) => o.outcome) };
 }
 
 /** The test message for `sequence`, from its header to the standard end: its last line ends with the sequence. */

@@ -13,11 +13,11 @@
  */
 import type net from 'node:net';
 import tls from 'node:tls';
-import { ERROR_CODES, type IpFamily, type TlsInjectionMessage, type TlsInjectionOutcome } from '../shared/protocol/messages.js';
+import type { IpFamily, TlsInjectionMessage, TlsInjectionOutcome } from '../shared/protocol/messages.js';
 import { tlsClientOptions } from './dial.js';
 import { errnoOf, tlsReason } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
-import { clip, closeProbe, dialProbe, firstAddress, greetedForMore, lastLine, offersStartTls, probeReader, ReplyReader } from './smtp-probe.js';
+import { clip, closeProbe, dialProbe, firstAddress, greetedForMore, lastLine, notProbed, offersStartTls, probeReader, ReplyReader } from './smtp-probe.js';
 
 type Answer = TlsInjectionMessage['answer'];
 /** Makes the outcome, with the time since dialling. */
@@ -30,12 +30,7 @@ export async function probeTlsInjection(host: string, port: number, family: IpFa
   const done: Done = (outcome, text, next = '') => ({ outcome, text: clip(text), next: clip(next), ms: Math.round(performance.now() - started) });
   const wait = deps.greetingMs ?? PROBE_GREETING_MS;
   const dialled = await dialProbe(host, port, deps.connectMs ?? PROBE_CONNECT_MS, signal, (h) => one.resolve(h, port));
-  if ('error' in dialled) {
-    // An error before dialling (no address, or the policy) is the answer's reason: nothing was probed.
-    const { error } = dialled;
-    if (dialled.before && one.address === null) return { kind: 'none', reason: error.code === ERROR_CODES.DNS_NOT_FOUND ? 'not-found' : 'refused', detail: clip(error.message) };
-    return { kind: 'probed', address: one.address ?? '', ...done('error', error.message) };
-  }
+  if ('error' in dialled) return notProbed(one.address, [dialled.before ? dialled.error : null]) ?? { kind: 'probed', address: one.address ?? '', ...done('error', dialled.error.message) };
   const outcome = await inject(host, dialled.socket, wait, signal, done);
   return { kind: 'probed', address: one.address ?? '', ...outcome };
 }
@@ -75,13 +70,14 @@ function overTls(host: string, socket: net.Socket, waitMs: number, signal: Abort
   return new Promise((resolve) => {
     const secure = tls.connect({ socket, ...tlsClientOptions(host) });
     let settled = false;
-    const finish = (o: TlsInjectionOutcome, quit = false): void => {
+    // QUIT went over TLS already where it was sent: the socket is only closed.
+    const finish = (o: TlsInjectionOutcome): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       secure.on('error', () => undefined);
-      closeProbe(secure, quit);
+      closeProbe(secure, false);
       resolve(o);
     };
     const onAbort = (): void => finish(done('error', 'aborted'));

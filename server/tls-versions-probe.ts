@@ -12,11 +12,11 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import { TLS_VERSIONS } from '../shared/protocol/app-limits.js';
-import { ERROR_CODES, type IpFamily, type TlsMode, type TlsVersion, type TlsVersionOutcome, type TlsVersionsMessage } from '../shared/protocol/messages.js';
+import type { IpFamily, TlsMode, TlsVersion, TlsVersionOutcome, TlsVersionsMessage } from '../shared/protocol/messages.js';
 import { tlsClientOptions } from './dial.js';
 import { errnoOf, tlsReason, type BridgeError } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
-import { clip, closeProbe, dialProbe, firstAddress, greetedForMore, offersStartTls, probeReader } from './smtp-probe.js';
+import { clip, closeProbe, dialProbe, firstAddress, greetedForMore, notProbed, offersStartTls, probeReader } from './smtp-probe.js';
 import { NO_ANSWER } from '../shared/smtp/tls-versions.js';
 
 type Answer = TlsVersionsMessage['answer'];
@@ -41,10 +41,7 @@ export async function probeTlsVersions(
 ): Promise<Answer> {
   const one = firstAddress((h, p) => deps.resolve(h, p, family));
   const outcomes = await Promise.all(TLS_VERSIONS.map((version) => probeVersion(host, port, mode, version, deps, signal, (h) => one.resolve(h, port))));
-  const address = one.address;
-  const failed = outcomes.find((o) => o.refusal !== null)?.refusal;
-  if (address === null && failed !== undefined && failed !== null) return { kind: 'none', reason: failed.code === ERROR_CODES.DNS_NOT_FOUND ? 'not-found' : 'refused', detail: clip(failed.message) };
-  return { kind: 'probed', address: address ?? '', versions: outcomes.map((o) => o.outcome) };
+  return notProbed(one.address, outcomes.map((o) => o.refusal)) ?? { kind: 'probed', address: one.address ?? '', versions: outcomes.map((o) => o.outcome) };
 }
 
 /** One version's outcome; `refusal`: the name did not resolve or the policy refused it (nothing was dialled). */
