@@ -5,7 +5,7 @@
  * server, which drops what came before TLS; each in the terminal and the reply log.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { helotermInChromium, linesAfter, waitForTerminal } from '../helpers/browser.js';
+import { formAtPractice, helotermInChromium, linesAfter, waitForTerminal } from '../helpers/browser.js';
 import { startLineEndingSmtp, type LineEndingSmtp } from '../helpers/line-ending-smtp.js';
 
 const REPLY_TIMEOUT_MS = 15_000;
@@ -22,10 +22,7 @@ describe('/smuggling in Chromium', () => {
 
   it("checks the form's server with a test message per sequence, and names a server open to smuggling, in the reply log too", async () => {
     const page = await pages.open(app().url);
-    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the page');
-    await expect.poll(() => page.locator('input[name="port"]').inputValue(), { timeout: REPLY_TIMEOUT_MS }).not.toBe('25');
-    const practicePort = Number(await page.locator('input[name="port"]').inputValue());
-    await page.locator('.xterm-helper-textarea').focus();
+    const practicePort = await formAtPractice(page, REPLY_TIMEOUT_MS);
     await page.keyboard.type('/smuggling alice@practice.test');
     await page.keyboard.press('Enter');
     const head = `-- SMTP smuggling check of 127.0.0.1 port ${practicePort} (127.0.0.1): a test message to <alice@practice.test> for each sequence, its last line ended by it, then a line NOOP and <CR><LF>.<CR><LF>:`;
@@ -55,10 +52,7 @@ describe('/smuggling in Chromium', () => {
 
   it('checks STARTTLS command injection on the form\'s server: the practice server drops what came before TLS', async () => {
     const page = await pages.open(app().url);
-    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the page');
-    await expect.poll(() => page.locator('input[name="port"]').inputValue(), { timeout: REPLY_TIMEOUT_MS }).not.toBe('25');
-    const practicePort = Number(await page.locator('input[name="port"]').inputValue());
-    await page.locator('.xterm-helper-textarea').focus();
+    const practicePort = await formAtPractice(page, REPLY_TIMEOUT_MS);
     await page.keyboard.type('/tls injection');
     await page.keyboard.press('Enter');
     const head = `-- STARTTLS injection check of 127.0.0.1 port ${practicePort} (127.0.0.1): "STARTTLS" and "NOOP" written at once, as a man in the middle would add one, then the handshake and QUIT over TLS:`;

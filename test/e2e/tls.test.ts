@@ -11,7 +11,7 @@ import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 import { makeCert } from '../helpers/certs.js';
 import { lookupOf } from '../helpers/lookup.js';
 import type { Page } from 'playwright-core';
-import { cellCenter, helotermInChromium, holdAppChunk, linesAfter, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { cellCenter, formAtPractice, helotermInChromium, holdAppChunk, linesAfter, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
 
@@ -234,11 +234,7 @@ describe('/ports in Chromium', () => {
 
   it('probes the form\'s host on the mail ports and the practice server\'s, and says what each did, in the reply log too', async () => {
     const page = await pages.open(app().url);
-    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the page');
-    // The app points the form at the practice server once the bridge has said where it is (the boot script shows 25).
-    await expect.poll(() => page.locator('input[name="port"]').inputValue(), { timeout: REPLY_TIMEOUT_MS }).not.toBe('25');
-    const practicePort = Number(await page.locator('input[name="port"]').inputValue());
-    await page.locator('.xterm-helper-textarea').focus();
+    const practicePort = await formAtPractice(page, REPLY_TIMEOUT_MS);
     await page.keyboard.type(`/ports`);
     await page.keyboard.press('Enter');
     const text = await waitForTerminal(page, (t) => t.includes('-- mail ports of 127.0.0.1 (127.0.0.1)'), REPLY_TIMEOUT_MS, 'the probe');
@@ -277,10 +273,7 @@ describe('/tls versions in Chromium', () => {
 
   it('tries each TLS version on the form\'s server, or the one connected to, and says which it accepts, in the reply log too', async () => {
     const page = await pages.open(app().url);
-    await waitForTerminal(page, (t) => t.includes('press Connect'), REPLY_TIMEOUT_MS, 'the page');
-    await expect.poll(() => page.locator('input[name="port"]').inputValue(), { timeout: REPLY_TIMEOUT_MS }).not.toBe('25');
-    const practicePort = Number(await page.locator('input[name="port"]').inputValue());
-    await page.locator('.xterm-helper-textarea').focus();
+    const practicePort = await formAtPractice(page, REPLY_TIMEOUT_MS);
     await page.keyboard.type('/tls versions');
     await page.keyboard.press('Enter');
     const head = `-- TLS versions of 127.0.0.1 port ${practicePort} (127.0.0.1), each offered alone, one connection each, after EHLO and STARTTLS:`;

@@ -126,6 +126,18 @@ const BUILT_PAGE = fileURLToPath(new URL('../../dist/client/index.html', import.
 
 /** Throws, naming the fix, when the client has not been built (npm test builds it before vitest runs). */
 /**
+ * A page just opened, once its connect form points at the practice server (the app sets it once the bridge has said
+ * where it is; the boot script shows 25), with the terminal focused: the practice server's port.
+ */
+export async function formAtPractice(page: Page, timeoutMs: number): Promise<number> {
+  await waitForTerminal(page, (t) => t.includes('press Connect'), timeoutMs, 'the page');
+  await expect.poll(() => page.locator('input[name="port"]').inputValue(), { timeout: timeoutMs }).not.toBe('25');
+  const port = Number(await page.locator('input[name="port"]').inputValue());
+  await page.locator('.xterm-helper-textarea').focus();
+  return port;
+}
+
+/**
  * The `count` terminal lines (trailing blanks trimmed) after the first line that `heading` matches; fails the test,
  * showing the terminal, when no line does.
  */

@@ -59,6 +59,11 @@ describe('a lesson file', () => {
     ['no learn', variant((l) => delete (l.steps[4] as { learn?: string }).learn), 'step 5: "learn" is missing'],
     ['no source', variant((l) => delete (l.steps[4] as { source?: string }).source), 'step 5: "source" must say what the step rests on'],
     ['a local step not last', variant((l) => l.steps.splice(4, 0, { task: 'Read the log now.', type: ['/log'], expect: { local: 'log' }, learn: 'The log of the session so far.', source: 'Postfix smtpd(8)' })), "at most 3 of heloterm's own commands, as its last steps"],
+    [
+      'four local steps after QUIT',
+      variant((l) => l.steps.push(...Array.from({ length: 4 }, () => ({ task: 'Read the log.', type: ['/log'], expect: { local: 'log' }, learn: 'The log of the session.', source: 'Postfix smtpd(8)' })))),
+      "at most 3 of heloterm's own commands, as its last steps",
+    ],
     ['a local step typing another command', variant((l) => l.steps.push({ task: 'Read the log now.', type: ['/tls versions'], expect: { local: 'log' }, learn: 'The log of the session so far.', source: 'Postfix smtpd(8)' })), 'a step that expects "local": "log" types that one command alone'],
   ])('names what is wrong: %s', (_what, json, why) => {
     const found = problems(json);
