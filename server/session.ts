@@ -3,13 +3,8 @@
  * and frees everything when the WebSocket goes. A bad frame is answered with BAD_MESSAGE; the session lives on.
  *
  * It also keeps the session within its bounds: idle and maximum durations, and backpressure towards the browser
- * (while the WebSocket's send buffer is above a high-water mark, the SMTP socket is paused; below the low-water
- * mark it resumes, as wetty's flow control does for a pty).
- *
- * Written lines are reported with the reply to them: each `tx` is held, and the next `rx` carries the held lines
- * in its `sent` list (one frame instead of two per command). When another message goes first, or nothing follows
- * within TX_COALESCE_MS, the held lines go out as `tx` frames, in one socket write with what follows. Either way
- * every written line is reported once, in order, before anything received after it.
+ * (outbox.ts: what goes to the browser, written lines reported with the reply to them, and when the SMTP socket
+ * pauses because the browser is behind).
  *
  * Thousands of sessions may sit idle at once, so an idle one is kept small: one timer for both time limits, no
  * limiter when no line limits are set, and callbacks made once per session (see the note on the class).
@@ -17,7 +12,6 @@
 import net, { type LookupFunction, type Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { decodeClientMessage, decodeConnectQuery } from '../shared/protocol/decode.js';
-import { encodeRx, encodeServerMessage } from '../shared/protocol/encode.js';
 import {
   ERROR_CODES,
   exhaustive,
@@ -30,6 +24,7 @@ import {
   type ServerMessage,
 } from '../shared/protocol/messages.js';
 import { DisposableStore } from './disposable.js';
+import { Outbox, type OutboxLimits } from './outbox.js';
 import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
 import type { LogSink } from './log.js';
 import type { DnsBudget, DnsResolver } from './dns-lookup.js';
@@ -49,25 +44,11 @@ import type { Lesson } from '../shared/lessons/lesson.js';
 export const CLOSE_GOING_AWAY = 1001;
 /** WebSocket close code for a policy violation (RFC 6455 §7.4.1): idle or too long. */
 export const CLOSE_POLICY = 1008;
-/**
- * Longest a written line waits to be reported, in ms. It is held so that it travels in the `rx` with the reply to
- * it (`sent`), which on a near server comes within a millisecond: one frame per command less to write on the
- * bridge and to decode in the browser. When no `rx` follows (a slow server, a line of message text), the held
- * lines go out as `tx` frames after this long; short enough for a person not to notice the echo lag.
- */
-export const TX_COALESCE_MS = 10;
-/** The longest header ws writes before a frame the bridge sends (RFC 6455 §5.2: 2 + 8 bytes of length, unmasked). */
-const MAX_FRAME_HEADER_BYTES = 10;
-
-export interface SessionLimits {
+export interface SessionLimits extends OutboxLimits {
   /** Close the session after this long without a frame from the browser, in ms. */
   idleTimeoutMs: number;
   /** Close the session after this long in any case, in ms. */
   maxSessionMs: number;
-  /** Pause the SMTP socket while the WebSocket has more than this many bytes unsent. */
-  highWaterBytes: number;
-  /** Resume it when the WebSocket is back below this. */
-  lowWaterBytes: number;
   maxReplyLineChars: number;
   maxReplyLines: number;
   /** How long a graceful close (QUIT, close handshake) may take before everything is cut, in ms. */
@@ -136,20 +117,9 @@ export class Session {
   /** When the page's trainee asked for help (performance.now()), while asking; null otherwise. */
   private handAt: number | null = null;
   private readonly endsAt: number;
-  /** The browser is behind: the SMTP socket is paused. */
-  private readPaused = false;
   private closing: Promise<void> | null = null;
-  /** Written lines not yet reported (see TX_COALESCE_MS), oldest first. */
-  private heldTx: string[] = [];
-  /**
-   * Sends held lines as `tx` frames; made at the first `tx`, then re-armed (refresh()): no allocation per line. It is
-   * armed at most once per TX_COALESCE_MS, not for every line: while it runs, a line held after an `rx` took the
-   * earlier ones waits for the same deadline (so, less than TX_COALESCE_MS).
-   */
-  private txTimer: NodeJS.Timeout | null = null;
-  private txTimerArmed = false;
-  /** ws calls it when a frame was written out. */
-  private readonly onSent: () => void;
+  /** What goes to the browser (outbox.ts). */
+  private readonly out: Outbox;
   /** DNS lookups (dns-desk.ts); null before the first. */
   private dns: DnsDesk | null = null;
   /** Stops showing this session the messages the practice server stores from its connection; null when not watching. */
@@ -161,23 +131,22 @@ export class Session {
 
   constructor(
     private readonly ws: WebSocket,
-    /** The TCP socket under `ws`: corked around a held `tx` and the frame after it, so both go in one write. */
-    private readonly socket: Socket,
+    /** The TCP socket under `ws` (outbox.ts corks it). */
+    socket: Socket,
     private readonly opts: SessionOptions,
   ) {
     const { id, logFields } = opts;
     this.log = logFields === undefined ? (event) => opts.log({ session: id, ...event }) : (event) => opts.log({ session: id, ...event, ...logFields });
     this.limiter = hasLineLimits(opts.lineLimits) ? new LineLimiter(opts.lineLimits) : null;
-    this.onSent = () => this.checkBackpressure();
+    this.out = new Outbox(ws, socket, opts.limits, (paused, queued) => this.onReadPaused(paused, queued));
     this.onTimer = () => this.checkTimeLimits();
     // One cleanup, in the order a store would run separate ones (newest first): timers and held `tx` frames (they
     // cannot be sent any more), the WebSocket, the SMTP connection.
     this.store.defer(() => {
+      this.out.dispose();
       clearTimeout(this.timer);
-      this.heldTx.length = 0;
       this.dns?.dispose();
       this.unwatchStored?.();
-      if (this.txTimer !== null) clearTimeout(this.txTimer);
       ws.terminate();
       this.link?.dispose();
       this.link = null;
@@ -292,7 +261,7 @@ export class Session {
     this.log({ event: 'closing', why });
     this.send({ type: 'error', code: ERROR_CODES.SESSION_CLOSING, message });
     const quit = this.link?.quit(message) ?? Promise.resolve();
-    this.flushTx(); // the `tx` of the QUIT, if any: before the close frame
+    this.out.flush(); // the `tx` of the QUIT, if any: before the close frame
     const ws = this.ws;
     const wsClosed = new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve())));
     ws.close(code, why);
@@ -306,86 +275,11 @@ export class Session {
   }
 
   private send(body: Bare<ServerMessage>): void {
-    const ws = this.ws;
-    if (this.store.isDisposed || ws.readyState !== ws.OPEN) return;
-    if (body.type === 'tx') return this.holdTx(body.text);
-    if (this.heldTx.length === 0) {
-      const frame = encodeServerMessage(body);
-      ws.send(frame, this.sentCallback(frame));
-    } else if (body.type === 'rx') {
-      // The usual case: the reply to the lines just written. One frame reports both, lines first.
-      const frame = encodeRx(this.heldTx, body.data);
-      this.heldTx.length = 0;
-      ws.send(frame, this.sentCallback(frame));
-    } else this.sendWithHeldTx(encodeServerMessage(body));
-    this.checkBackpressure();
+    this.out.send(body);
   }
 
-  /**
-   * What ws calls when `frame` is written out: onSent (checkBackpressure), or nothing when the frame cannot be the
-   * one that pauses the SMTP socket. A callback costs Node's stream a tick per frame (about 1 % of a round trip
-   * through the bridge), and most frames are written at once, leaving nothing to watch. A frame goes without one
-   * only when nothing waits before it and it cannot pass the high-water mark alone (3 bytes at most per UTF-16 unit,
-   * plus ws's header): so whenever the socket is paused, the last frame sent has one, and reading resumes at the
-   * latest when that frame is written out (at the low-water mark before, as the earlier ones are).
-   */
-  private sentCallback(frame: string): (() => void) | undefined {
-    const alone = frame.length * 3 + MAX_FRAME_HEADER_BYTES;
-    return this.readPaused || this.ws.bufferedAmount > 0 || alone > this.opts.limits.highWaterBytes ? this.onSent : undefined;
-  }
-
-  private holdTx(text: string): void {
-    if (this.heldTx.push(text) > 1 || this.txTimerArmed) return; // the timer runs already
-    this.txTimerArmed = true;
-    if (this.txTimer === null) {
-      this.txTimer = setTimeout(() => {
-        this.txTimerArmed = false;
-        this.flushTx();
-      }, TX_COALESCE_MS);
-    } else this.txTimer.refresh(); // re-arms it: it fired already
-  }
-
-  /** Sends the held lines as `tx` frames (in one write), if any. The timer may find nothing: an `rx` took them. */
-  private flushTx(): void {
-    const ws = this.ws;
-    if (this.heldTx.length === 0) return;
-    if (this.store.isDisposed || ws.readyState !== ws.OPEN) {
-      this.heldTx.length = 0;
-      return;
-    }
-    this.sendWithHeldTx(null);
-    this.checkBackpressure();
-  }
-
-  /**
-   * Sends the held lines as `tx` frames and then `frame` (if any) in one write: ws writes each frame to the socket
-   * at once, and the socket is corked around them, so they leave in one writev. Only the last frame asks to be told
-   * when it is written out (onSent): frames written together are written out together.
-   */
-  private sendWithHeldTx(frame: string | null): void {
-    const ws = this.ws;
-    const held = this.heldTx;
-    const last = frame === null ? held.length - 1 : -1;
-    this.socket.cork();
-    try {
-      for (let i = 0; i < held.length; i++) ws.send(encodeServerMessage({ type: 'tx', text: held[i] as string }), i === last ? this.onSent : undefined);
-      held.length = 0;
-      if (frame !== null) ws.send(frame, this.onSent);
-    } finally {
-      this.socket.uncork();
-    }
-  }
-
-  /** Called after each send and each completed write: pause or resume the SMTP socket by the WebSocket's backlog. */
-  private checkBackpressure(): void {
-    const queued = this.ws.bufferedAmount;
-    const { highWaterBytes, lowWaterBytes } = this.opts.limits;
-    if (!this.readPaused && queued > highWaterBytes) this.setReadPaused(true, queued);
-    else if (this.readPaused && (queued < lowWaterBytes || this.ws.readyState !== this.ws.OPEN)) this.setReadPaused(false, queued);
-  }
-
-  private setReadPaused(paused: boolean, queued: number): void {
-    this.readPaused = paused;
+  /** The browser fell behind (outbox.ts), or caught up: pause or resume reading the SMTP server. */
+  private onReadPaused(paused: boolean, queued: number): void {
     this.link?.setReadPaused(paused);
     this.log({ event: paused ? 'backpressure-pause' : 'backpressure-resume', direction: 'to-browser', queuedBytes: queued });
   }
@@ -495,7 +389,7 @@ export class Session {
     if (refusal !== null) return this.error(ERROR_CODES.TARGET_REFUSED, refusal);
     const link = new SmtpLink(m, (this.linkDeps ??= this.makeLinkDeps()));
     this.link = link;
-    if (this.readPaused) link.setReadPaused(true);
+    if (this.out.readPaused) link.setReadPaused(true);
     link.start();
   }
 
@@ -508,7 +402,8 @@ export class Session {
       maxReplyLineChars: limits.maxReplyLineChars,
       maxReplyLines: limits.maxReplyLines,
       onWriteBlocked: this.onLinkWriteBlocked.bind(this),
-      send: this.send.bind(this),
+      // Straight to the outbox: the link's replies are the per-line path.
+      send: this.out.send.bind(this.out),
       log: this.log,
       onEnd: this.onLinkEnd.bind(this),
       onOpen: this.opts.storedMessages === undefined ? undefined : this.onLinkOpen.bind(this),

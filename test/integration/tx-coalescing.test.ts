@@ -1,12 +1,12 @@
 /**
- * Reporting written lines (server/session.ts, TX_COALESCE_MS): a written line is held and reported in the `sent`
+ * Reporting written lines (server/outbox.ts, TX_COALESCE_MS): a written line is held and reported in the `sent`
  * list of the next `rx` (normally the reply to it), or as a `tx` frame, in one socket write with the next other
  * message or on its own after TX_COALESCE_MS. Every line is reported once, in order, before anything received
  * after it was written. (WsTestClient shows `sent` lines as `tx` messages, so most tests here read the order alone.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
-import { TX_COALESCE_MS } from '../../server/session.js';
+import { TX_COALESCE_MS } from '../../server/outbox.js';
 import { offeredSubprotocols } from '../../shared/protocol/token.js';
 import { PROTOCOL_VERSION, type ServerMessage } from '../../shared/protocol/messages.js';
 import { decodeServerMessage } from '../../shared/protocol/decode.js';
