@@ -8,7 +8,8 @@
 import type { PracticeInfo, RxMessage, ServerMessage, StoredMessage } from '../shared/protocol/messages.js';
 import { Coach } from '../shared/smtp/coach.js';
 import { refusalNote, reportReply } from '../shared/smtp/report.js';
-import { endsMessage, SessionModel, type SentKind } from '../shared/smtp/session.js';
+import { SessionModel } from '../shared/smtp/session.js';
+import { endsMessage, type SentKind } from '../shared/smtp/session-state.js';
 import { GREETING_SILENCE_MS, idleNote, silentGreeting } from '../shared/smtp/timing.js';
 import type { Transcript } from '../shared/smtp/transcript.js';
 import { FloodWatch } from './terminal/flood-watch.js';

@@ -5,7 +5,7 @@
  * Limits count per WebSocket session, across its SMTP connections, so reconnecting does not reset them. Message
  * text (lines after a 354) is not a command and is not counted.
  */
-import type { SentKind } from '../shared/smtp/session.js';
+import type { SentKind } from '../shared/smtp/session-state.js';
 
 /** The window of the command rate limit, in ms (RFC-free: "per minute" as configured). */
 export const RATE_WINDOW_MS = 60_000;

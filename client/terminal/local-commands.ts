@@ -11,7 +11,7 @@ import type { Lesson } from '../../shared/lessons/lesson.js';
 import { commonPrefix, complete, completeHeader, verbsFor, type Completion } from '../../shared/smtp/complete.js';
 import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
 import { showControls } from '../../shared/smtp/escape.js';
-import type { SentKind, SessionState } from '../../shared/smtp/session.js';
+import type { SentKind, SessionState } from '../../shared/smtp/session-state.js';
 import { nearVerbs, nearWords, VERBS, VERB_INFO } from '../../shared/smtp/verbs.js';
 import { isTraineeName, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limits.js';
 import type { CompletionResult } from './line-editor.js';

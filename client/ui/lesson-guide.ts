@@ -5,7 +5,7 @@
  */
 import { nextLesson, pageLessons } from '../../shared/lessons/catalogue.js';
 import { LessonRun, type Lesson, type LessonEvent, type LocalExpected } from '../../shared/lessons/lesson.js';
-import type { Exchange, SentKind, SessionState } from '../../shared/smtp/session.js';
+import type { Exchange, SentKind, SessionState } from '../../shared/smtp/session-state.js';
 import { formatLessonEvent, lessonRecord, stepOf } from '../terminal/render-lessons.js';
 import { formatNote } from '../terminal/render.js';
 import type { LessonBar } from './lesson-bar.js';

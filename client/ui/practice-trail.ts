@@ -8,7 +8,7 @@ import { practiceLmtpLog } from '../../shared/practice/lmtp-log.js';
 import { practiceServerLog, type LogEntry } from '../../shared/practice/server-log.js';
 import type { PracticeInfo, StoredMessage } from '../../shared/protocol/messages.js';
 import { showControls } from '../../shared/smtp/escape.js';
-import type { Exchange, SentKind } from '../../shared/smtp/session.js';
+import type { Exchange, SentKind } from '../../shared/smtp/session-state.js';
 import { EOL, SGR, formatNote, paint } from '../terminal/render.js';
 
 /** Replies kept of a connection to the practice server for `/log` (a flood keeps no more). */

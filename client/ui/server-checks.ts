@@ -22,7 +22,7 @@ import { readDaneAnswer } from '../../shared/smtp/dane.js';
 import { parseMtaStsPolicy, readStsForTls, type MtaStsPolicy, type TlsSeen } from '../../shared/smtp/mta-sts.js';
 import { isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 import { checksRelayByItself, isPrivateAddress, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
-import type { Exchange } from '../../shared/smtp/session.js';
+import type { Exchange } from '../../shared/smtp/session-state.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { formatReport } from '../terminal/render-findings.js';
 import { formatAddress, formatNote } from '../terminal/render.js';

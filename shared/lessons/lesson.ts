@@ -7,7 +7,7 @@
  * events (client/ui/lesson-guide.ts); the catalogue of lessons is data (catalogue.ts).
  */
 import { bdatChunk, parseCommand, utf8Octets } from '../smtp/command.js';
-import type { Exchange, SentKind, SessionState } from '../smtp/session.js';
+import type { Exchange, SentKind, SessionState } from '../smtp/session-state.js';
 import type { ReplyClass } from '../smtp/types.js';
 
 /** The reply that completes a step. */

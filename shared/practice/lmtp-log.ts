@@ -7,7 +7,7 @@
  * message id is the one the `250 … Saved` reply names, as Dovecot's does (the practice server names its queue id). The practice server is not Dovecot; its log
  * only takes Dovecot's form, so that reading it is practice for reading Dovecot's. Pure.
  */
-import { endsMessage } from '../smtp/session.js';
+import { endsMessage } from '../smtp/session-state.js';
 import { syslogTime, type LogEntry } from './server-log.js';
 
 /** The id a "250 2.0.0 <alice@practice.test> 3A0001 Saved" reply names. */

@@ -11,7 +11,7 @@
  * Postfix; its log only takes Postfix's form, so that reading it is practice for reading Postfix's. Pure.
  */
 import type { StoredReport } from '../protocol/messages.js';
-import { endsMessage, type Exchange } from '../smtp/session.js';
+import { endsMessage, type Exchange } from '../smtp/session-state.js';
 import { GONE_HOST, PRACTICE_USER, goneReply } from './trouble.js';
 
 /** What became of some of a stored message's recipients, and the report sent back (its number, or null). */

@@ -14,7 +14,7 @@
  */
 import { parseCommand } from './command.js';
 import { quotedReply } from './parser.js';
-import { initialState, quotedExchange, type Exchange, type SessionState } from './session.js';
+import { initialState, quotedExchange, type Exchange, type SessionState } from './session-state.js';
 import type { ReplayStep } from './transcript-read.js';
 
 /** Replies read from one bounce at most. */

@@ -7,7 +7,7 @@
 import { base64Bytes, fromBase64 } from './base64.js';
 import type { Command } from './command.js';
 import { showControls } from './escape.js';
-import type { SessionState } from './session.js';
+import type { SessionState } from './session-state.js';
 import { nearVerbs } from './verbs.js';
 
 export interface Hint {

@@ -32,7 +32,7 @@ import {
 } from './coach-hints.js';
 import { showControls } from './escape.js';
 import { paramInfo } from './params.js';
-import { endsMessage, type Exchange, type SentKind, type SessionState } from './session.js';
+import { endsMessage, type Exchange, type SentKind, type SessionState } from './session-state.js';
 import { VERB_INFO } from './verbs.js';
 
 export type { Hint } from './coach-hints.js';

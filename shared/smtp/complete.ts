@@ -4,7 +4,7 @@
  * message's header section the fields it still lacks, filled from the envelope and the clock (`Date: …` as RFC 5322
  * §3.3 writes it).
  */
-import type { SessionState } from './session.js';
+import type { SessionState } from './session-state.js';
 import { utf8Bytes } from './base64.js';
 import { rfc5322Date } from './date.js';
 import { MAIL_PARAMS, RCPT_PARAMS } from './params.js';

@@ -5,7 +5,7 @@
  * key with a class (`RCPT:5xx`) covers every code of that class.
  */
 import { isLastChunk } from './command.js';
-import type { Exchange } from './session.js';
+import type { Exchange } from './session-state.js';
 
 export interface ContextMeaning {
   meaning: string;

@@ -24,7 +24,7 @@ import { isEximLine, readEximLine } from './log-exim.js';
 import { DELIVERY_EVENTS, LOG_EVENTS, QUEUE_EVENTS, explainBy, failureNote, type LogSink } from './log-events.js';
 import { OPENSMTPD_LINE, readOpenSmtpdLine } from './log-opensmtpd.js';
 import { SENDMAIL_TAG, readSendmailLine } from './log-sendmail.js';
-import { initialState, type SessionState } from './session.js';
+import { initialState, type SessionState } from './session-state.js';
 import type { ReplayStep } from './transcript-read.js';
 
 /** Replies read from one log at most. */

@@ -7,7 +7,7 @@ import { answeredKey, meaningInContext, type ContextMeaning } from './context.js
 import { explainEhloReply, type EhloExplanation } from './ehlo.js';
 import { annotate } from './explain.js';
 import { quotedReply } from './parser.js';
-import { endsMessage, quotedExchange, type Exchange } from './session.js';
+import { endsMessage, quotedExchange, type Exchange } from './session-state.js';
 import { slowReply, type SlowReply } from './timing.js';
 import type { Annotation, Reply } from './types.js';
 import { matchVendorRules, type VendorMatch } from './vendor-match.js';

@@ -9,7 +9,7 @@
  */
 import { answeredKey } from './context.js';
 import { SMTP_PORT, SUBMISSIONS_PORT, SUBMISSION_PORT } from './ports.js';
-import type { Exchange } from './session.js';
+import type { Exchange } from './session-state.js';
 
 /**
  * Marks how long a slow reply took, in the terminal and the reply log (a clock face; in DejaVu, Menlo and Consolas).

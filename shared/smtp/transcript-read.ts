@@ -12,7 +12,8 @@
  * Then replays it through the session model, as the page follows a live dialog (replayTranscript). Pure.
  */
 import { ReplyParser } from './parser.js';
-import { SessionModel, type Exchange, type SentKind } from './session.js';
+import { SessionModel } from './session.js';
+import type { Exchange, SentKind } from './session-state.js';
 
 /** Lines read from one text at most (a pasted transcript; a longer one is cut, and says so). */
 export const MAX_TRANSCRIPT_LINES = 2000;

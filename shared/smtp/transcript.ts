@@ -14,7 +14,7 @@
  * counts the rest, and overall it keeps the newest MAX_TRANSCRIPT_CHARS; it says what it left out.
  */
 import { showControls } from './escape.js';
-import type { SentKind } from './session.js';
+import type { SentKind } from './session-state.js';
 
 /** Characters of received text kept in all; older text is dropped whole chunks at a time. */
 export const MAX_TRANSCRIPT_CHARS = 2_000_000;

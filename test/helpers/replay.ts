@@ -1,6 +1,7 @@
 /** Replays a recorded dialog through the pure session model, the way the browser feeds it. */
 import { ReplyParser } from '../../shared/smtp/parser.js';
-import { SessionModel, type Exchange, type SentKind, type SessionState } from '../../shared/smtp/session.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+import type { Exchange, SentKind, SessionState } from '../../shared/smtp/session-state.js';
 import type { Dialog } from './fixtures.js';
 
 export interface Replayed {

@@ -4,7 +4,8 @@ import { commonPrefix, complete, completeHeader, headerOffers, verbsFor, xtext, 
 import { rfc5322Date } from '../../shared/smtp/date.js';
 import { CONTEXT_KEYS, meaningInContext } from '../../shared/smtp/context.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
-import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+import type { Exchange } from '../../shared/smtp/session-state.js';
 import { nearVerbs, VERB_INFO } from '../../shared/smtp/verbs.js';
 import { reportReply } from '../../shared/smtp/report.js';
 import { loadDialogs, parseDialog } from '../helpers/fixtures.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { formatExplained } from '../../client/terminal/render-replies.js';
 import { MAX_EXPLAIN_CHARS, explainQuoted, refusalNote } from '../../shared/smtp/report.js';
-import { initialState } from '../../shared/smtp/session.js';
+import { initialState } from '../../shared/smtp/session-state.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');

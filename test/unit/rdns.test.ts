@@ -14,7 +14,7 @@ import { encodeServerMessage } from '../../shared/protocol/encode.js';
 import { MAX_MX_ADDRESSES, MAX_RDNS_NAMES } from '../../shared/protocol/app-limits.js';
 import { type RdnsAnswer } from '../../shared/protocol/messages.js';
 import { clientSeenAs, greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer, seenAsFindings } from '../../shared/smtp/rdns.js';
-import { initialState } from '../../shared/smtp/session.js';
+import { initialState } from '../../shared/smtp/session-state.js';
 
 const names = (...n: [string, string[]][]): RdnsAnswer => ({ kind: 'names', count: n.length, names: n.map(([name, addresses]) => ({ name, addresses })) });
 const lines = (address: string, answer: RdnsAnswer, greeting: string | null): string[] =>

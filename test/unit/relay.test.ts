@@ -10,7 +10,8 @@ import type { LogEntry } from '../../client/ui/reply-log.js';
 import type { Bare, ClientMessage, MxAnswer } from '../../shared/protocol/messages.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { checksRelayByItself, isPrivateAddress, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
-import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+import type { Exchange } from '../../shared/smtp/session-state.js';
 
 const PUBLIC: RelayServer = { address: '192.0.2.25', names: ['mx.example.org'] };
 const mx = (...hosts: [string, string[]][]): MxAnswer => ({ kind: 'mx', count: hosts.length, hosts: hosts.map(([exchange, addresses], i) => ({ preference: 10 * (i + 1), exchange, addresses })) });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../shared/smtp/command.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
-import { endsMessage, SessionModel } from '../../shared/smtp/session.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+import { endsMessage } from '../../shared/smtp/session-state.js';
 import { meaningInContext } from '../../shared/smtp/context.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { loadDialogs } from '../helpers/fixtures.js';

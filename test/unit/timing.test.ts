@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { reportReply } from '../../shared/smtp/report.js';
-import { SessionModel, type Exchange } from '../../shared/smtp/session.js';
+import { SessionModel } from '../../shared/smtp/session.js';
+import type { Exchange } from '../../shared/smtp/session-state.js';
 import { IDLE_NOTE_MS, SLOW_REPLY_MS, formatWait, idleNote, slowReply, silentGreeting } from '../../shared/smtp/timing.js';
 import type { Reply } from '../../shared/smtp/types.js';
 
