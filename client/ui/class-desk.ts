@@ -12,7 +12,7 @@ import type { Bare, CallMessage, ProgressMessage, SayMessage } from '../../share
 import { formatNote } from '../terminal/render.js';
 import { quietButton } from './buttons.js';
 import { callOffer, ClassCall, isAnswered } from './class-call.js';
-import { ClassSay } from './class-say.js';
+import { ClassSay, saidAgo } from './class-say.js';
 import { readTabSetting, writeTabSetting } from './stored.js';
 import { TraineeName } from './trainee-name.js';
 
@@ -120,19 +120,18 @@ export class ClassDesk {
   onSay(m: SayMessage, at: number): void {
     const { write, note } = this.deps;
     if (m.text === null) {
-      // A note to this trainee alone, shown since, is not the one taken back: it stays.
-      if (!this.sayBar.showsClassNote) return;
-      write(formatNote('your instructor took back the note'));
-      return this.sayBar.hide();
+      // Taken back: said if the class's note was in force here (a note to this trainee alone, shown since, stays).
+      if (this.sayBar.endClassNote()) write(formatNote('your instructor took back the note'));
+      return;
     }
     const saidAtS = Math.round(Date.now() / 1000) - m.ageS;
-    const said = m.ageS < 60 ? '' : `${Math.round(m.ageS / 60)} min ago`;
+    const said = saidAgo(m.ageS);
     const says = `your instructor says${m.direct === true ? ' to you' : ''}`;
     note(`${says}: ${m.text}`, at);
     write(formatNote(`${says}${said === '' ? '' : ` (${said})`}: ${m.text}`));
     // A note to this trainee comes once: never told again after a reload, so nothing is kept of it.
-    if (m.direct !== true && isAnswered(readTabSetting(SAY_SETTING), m.text, saidAtS)) return this.sayBar.hide();
-    this.sayBar.show(m.text, saidAtS, said, m.direct === true);
+    if (m.direct !== true && isAnswered(readTabSetting(SAY_SETTING), m.text, saidAtS)) return void this.sayBar.endClassNote();
+    this.sayBar.show(m.text, saidAtS, m.direct === true);
   }
 
   /**

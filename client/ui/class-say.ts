@@ -2,16 +2,34 @@
  * The instructor's note, above the terminal: "Your instructor says: Stop at DATA and wait for me" (or "says to you",
  * for a note to this trainee alone), with a button that puts it aside. It comes from the class view's "Say to" (messages.ts
  * SayMessage); the terminal and the transcript say it too (class-desk.ts). A polite live region: a screen reader hears the note. A note put aside is
- * kept in the tab, so that the same note, told again after a reload, is not shown again above the terminal. The note
- * is shown as text only.
+ * kept in the tab, so that the same note, told again after a reload, is not shown again above the terminal. A note to
+ * this trainee alone shows over the class's, which shows again once that one is put aside. Notes are shown as text
+ * only.
  */
 import { quietButton } from './buttons.js';
 import { answeredCall } from './class-call.js';
 
+/** A note as told: its text, when it was said (Unix time, seconds), and whether to this trainee alone. */
+interface Note {
+  text: string;
+  saidAtS: number;
+  direct: boolean;
+}
+
+/** How long ago a note was said, as the bar and the terminal put it: "" (just now) or "3 min ago". */
+export function saidAgo(ageS: number): string {
+  return ageS < 60 ? '' : `${Math.round(ageS / 60)} min ago`;
+}
+
 export class ClassSay {
   readonly element: HTMLElement;
-  /** answeredCall() of the note shown; '' for a note to this trainee alone (never told again, so nothing to keep). */
-  private key = '';
+  /** The note shown; null when the bar is hidden. */
+  private showing: Note | null = null;
+  /**
+   * The class's note in force and not put aside, shown or not: a note to this trainee alone shows over it, and when
+   * that one is put aside, the class's shows again (it still holds for the whole class).
+   */
+  private classNote: Note | null = null;
 
   /** `aside`: keeps a note put aside (answeredCall's string) in the tab. */
   constructor(private readonly aside: (key: string) => void) {
@@ -24,25 +42,47 @@ export class ClassSay {
 
   /** Whether a note is shown. */
   get shown(): boolean {
-    return !this.element.hidden;
+    return this.showing !== null;
   }
 
-  /** Whether the note shown is the class's (not one to this trainee alone): the one a take-back ends. */
-  get showsClassNote(): boolean {
-    return this.shown && this.key !== '';
+  /** Shows the note `text`, said at `saidAtS` (Unix time, seconds); `direct`: to this trainee alone. */
+  show(text: string, saidAtS: number, direct = false): void {
+    const note = { text, saidAtS, direct };
+    if (!direct) this.classNote = note;
+    this.render(note);
   }
 
   /**
-   * Shows the note `text`, said at `saidAtS` (Unix time, seconds); `said`: when, if not just now ("3 min ago");
-   * `direct`: to this trainee alone.
+   * The class's note ends here: taken back by the instructor, or told again and put aside already in this tab. It
+   * goes from the bar if shown there; a note to this trainee alone stays. Whether there was one in force.
    */
-  show(text: string, saidAtS: number, said: string, direct = false): void {
-    this.key = direct ? '' : answeredCall(text, saidAtS);
+  endClassNote(): boolean {
+    const had = this.classNote !== null;
+    this.classNote = null;
+    if (this.showing !== null && !this.showing.direct) this.hide();
+    return had;
+  }
+
+  /** The note shown is read: a class note kept so (in the tab) and hidden; one to this trainee alone gives way to the class's. */
+  putAside(): void {
+    const note = this.showing;
+    if (note === null) return;
+    if (!note.direct) {
+      this.aside(answeredCall(note.text, note.saidAtS));
+      this.classNote = null;
+    }
+    this.hide();
+    if (this.classNote !== null) this.render(this.classNote);
+  }
+
+  private render(note: Note): void {
+    this.showing = note;
+    const said = saidAgo(Math.round(Date.now() / 1000) - note.saidAtS);
     const p = document.createElement('p');
     p.className = 'lesson-task';
     const who = document.createElement('strong');
     who.textContent = 'Your instructor';
-    p.append(who, ` says${direct ? ' to you' : ''}${said === '' ? '' : ` (${said})`}: `, text);
+    p.append(who, ` says${note.direct ? ' to you' : ''}${said === '' ? '' : ` (${said})`}: `, note.text);
     const body = document.createElement('div');
     body.className = 'lesson-text';
     body.append(p);
@@ -53,13 +93,8 @@ export class ClassSay {
     this.element.hidden = false;
   }
 
-  /** The note shown is read: kept so, and hidden. */
-  putAside(): void {
-    if (this.shown && this.key !== '') this.aside(this.key);
-    this.hide();
-  }
-
-  hide(): void {
+  private hide(): void {
+    this.showing = null;
     this.element.hidden = true;
     this.element.replaceChildren();
   }

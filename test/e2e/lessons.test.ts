@@ -518,7 +518,23 @@ describe('the instructor\'s class view in Chromium', () => {
     await expect.poll(() => late.locator('.class-say').textContent(), { timeout: 10_000 }).toBe('Your instructor says to you: One more thingGot it');
     await view.getByRole('button', { name: 'Take back' }).click();
     await waitForTerminal(first, (t) => t.includes('-- your instructor took back the note'), 10_000, 'the class note taken back');
+    // The page with the reply over the class's note is told too (its terminal showed that note), and keeps the reply.
+    await waitForTerminal(late, (t) => t.split('-- your instructor took back the note').length === 3, 10_000, 'the class note taken back under the reply');
     expect(await late.locator('.class-say').textContent()).toBe('Your instructor says to you: One more thingGot it');
+
+    // A reply put aside gives way to the class's note, which still holds.
+    await view.locator('#class-say-to').selectOption('');
+    await view.locator('#class-say-text').fill('Back to your terminals');
+    await view.getByRole('button', { name: 'Say', exact: true }).click();
+    await expect.poll(() => late.locator('.class-say').textContent(), { timeout: 10_000 }).toBe('Your instructor says: Back to your terminalsGot it');
+    await row.getByRole('button', { name: 'Reply' }).click({ timeout: 10_000 });
+    await view.keyboard.type('Last thing');
+    await view.keyboard.press('Enter');
+    await expect.poll(() => late.locator('.class-say').textContent(), { timeout: 10_000 }).toBe('Your instructor says to you: Last thingGot it');
+    await late.locator('button[data-action="dismiss-say"]').click();
+    expect(await late.locator('.class-say').textContent()).toBe('Your instructor says: Back to your terminalsGot it');
+    await late.locator('button[data-action="dismiss-say"]').click();
+    expect(await late.locator('.class-say').isHidden()).toBe(true);
     expect(pages.errors).toEqual([]);
   });
 });
