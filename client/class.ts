@@ -19,6 +19,7 @@ import { takeFromFragment } from './access-token.js';
 import { required } from './dom.js';
 import { classTally, formatTally } from './ui/class-tally.js';
 import { classCsv } from './ui/class-csv.js';
+import { turnedAwayText } from './ui/class-away.js';
 import { download } from './ui/download.js';
 
 const POLL_MS = 2000;
@@ -272,6 +273,11 @@ function show(snapshot: ClassSnapshot): void {
   lessons.hidden = tally === '';
   showCall(snapshot);
   showSaid(snapshot);
+  const away = required('#class-away', HTMLParagraphElement);
+  const warning = snapshot.turnedAway === null ? '' : turnedAwayText(snapshot.turnedAway);
+  // Written only when it changes: a live region read again every refresh would say it every 2 seconds.
+  if (away.textContent !== warning) away.textContent = warning;
+  away.hidden = warning === '';
 }
 
 function say(text: string): void {
@@ -280,6 +286,7 @@ function say(text: string): void {
   required('#class-save', HTMLButtonElement).hidden = true;
   required('#class-table', HTMLTableElement).hidden = true;
   required('#class-lessons', HTMLParagraphElement).hidden = true;
+  required('#class-away', HTMLParagraphElement).hidden = true;
   required('#class-call', HTMLFormElement).hidden = true;
   required('#class-say', HTMLFormElement).hidden = true;
 }

@@ -3,6 +3,7 @@
  * ws-gateway.ts).
  */
 import { existsSync } from 'node:fs';
+import type http from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
@@ -11,6 +12,7 @@ import { CLASS_CALL_PATH, CLASS_HAND_PATH, CLASS_SAY_PATH, CLASS_SESSIONS_PATH, 
 import { CLASS_LESSONS_PATH } from '../shared/lessons/lesson-file.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 import { MAX_CLASS_SAY } from '../shared/protocol/app-limits.js';
+import { ROOM_PATH, type RoomAnswer } from '../shared/protocol/room.js';
 
 /**
  * The Content-Security-Policy the page works under (checked in Chromium by test/security/browser.test.ts): only our
@@ -65,6 +67,8 @@ export interface AppOptions {
   classView?: ClassViewAccess;
   /** A class's own lessons (--lessons), served to the page at /lessons.json; none: an empty list. */
   classLessons?: readonly Lesson[];
+  /** Whether the bridge has room for one more page from this request's client (room.ts), for `GET /room`. */
+  room?: (req: http.IncomingMessage) => RoomAnswer;
 }
 
 export function createApp(opts: AppOptions): express.Express {
@@ -84,6 +88,12 @@ export function createApp(opts: AppOptions): express.Express {
   const lessonsBody = JSON.stringify({ lessons: opts.classLessons ?? [] });
   app.get(`/${CLASS_LESSONS_PATH}`, (_req, res) => {
     res.set('Cache-Control', 'no-store').type('application/json').send(lessonsBody);
+  });
+  // A page turned away at first contact asks why (its browser cannot read the refused handshake): about its own
+  // address only, so no key.
+  app.get(ROOM_PATH, (req, res) => {
+    const answer: RoomAnswer = opts.room?.(req) ?? { room: true };
+    res.set('Cache-Control', 'no-store').json(answer);
   });
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

@@ -9,7 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { LESSONS } from '../shared/lessons/catalogue.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
-import type { ClassSnapshot, Trainee } from '../shared/protocol/class.js';
+import type { ClassSnapshot, Trainee, TurnedAway } from '../shared/protocol/class.js';
 import type { ProgressMessage } from '../shared/protocol/messages.js';
 
 export type Progress = Pick<ProgressMessage, 'name' | 'lesson' | 'done' | 'hand'>;
@@ -60,7 +60,14 @@ export function keptProgress(m: Progress, lessons: readonly Lesson[] = LESSONS):
  * The class as the view shows it, at `at` (performance.now()), pages in the order they opened, by `lessons`; with the
  * lesson the instructor asked for and the note said to the class, if any.
  */
-export function classSnapshot(seats: Iterable<Seat>, at: number, lessons: readonly Lesson[] = LESSONS, call: ClassCall | null = null, said: ClassSay | null = null): ClassSnapshot {
+export function classSnapshot(
+  seats: Iterable<Seat>,
+  at: number,
+  lessons: readonly Lesson[] = LESSONS,
+  call: ClassCall | null = null,
+  said: ClassSay | null = null,
+  turnedAway: TurnedAway | null = null,
+): ClassSnapshot {
   const numberOf = (id: string): number => numberIn(lessons, id);
   const trainees = [...seats]
     .sort((a, b) => a.seat - b.seat)
@@ -90,6 +97,7 @@ export function classSnapshot(seats: Iterable<Seat>, at: number, lessons: readon
     lessons: lessons.map((l, i) => ({ number: i + 1, id: l.id, title: l.title, short: l.short })),
     call: call === null || called === 0 ? null : { number: called, ageS: callAge(call, at) },
     said: said === null ? null : { text: said.text, ageS: callAge(said, at) },
+    turnedAway,
   };
 }
 

@@ -17,7 +17,7 @@ import type { Lesson } from '../shared/lessons/lesson.js';
 import { readLessonFile } from '../shared/lessons/lesson-file.js';
 import { NO_LINE_LIMITS, type LineLimits } from './line-policy.js';
 import { stderrLog, type LogSink } from './log.js';
-import { compileProxyTrust } from './proxy-trust.js';
+import { clientAddress, compileProxyTrust } from './proxy-trust.js';
 import type { PracticeServer } from './practice/practice-server.js';
 import { queryTlsa } from './dane.js';
 import { DNS_TIMEOUT_MS, DnsBudget, makeResolver } from './dns-lookup.js';
@@ -26,7 +26,8 @@ import { CLOSE_GOING_AWAY, Session, type SessionLimits } from './session.js';
 import { DEFAULT_MAX_REPLY_LINE_CHARS, DEFAULT_MAX_REPLY_LINES } from './smtp-link.js';
 import { DEFAULT_ALLOWED_PORTS, allowedPorts, parseAllowList, type TargetPolicy } from './target-policy.js';
 import { buildUpgradePolicy, urlHost } from './upgrade-policy.js';
-import { attachGateway, type SessionCounts } from './ws-gateway.js';
+import { attachGateway } from './ws-gateway.js';
+import { clientKey, Room, type SessionCounts } from './room.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8025;
@@ -256,6 +257,11 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   };
 
   const sessions = new Set<Session>();
+  // Sessions counted overall and per client address; the pages turned away for want of room, for the class view.
+  const room = new Room(
+    positive('maxSessions', opts.maxSessions, DEFAULT_MAX_SESSIONS),
+    positive('maxSessionsPerAddress', opts.maxSessionsPerAddress, DEFAULT_MAX_SESSIONS_PER_ADDRESS),
+  );
   // The class's own lessons (--lessons) after the built-in ones, checked whole before anything else starts listening.
   const classLessons = opts.lessons === undefined || opts.lessons.length === 0 ? [] : checkedLessons(opts.lessons);
   const lessons = [...LESSONS, ...classLessons];
@@ -268,7 +274,10 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
   let said: ClassSay | null = null;
   const classView: ClassViewAccess = {
     key: classKey,
-    snapshot: () => classSnapshot([...sessions].map((s) => s.seat), performance.now(), lessons, call, said),
+    snapshot: () => {
+      const now = performance.now();
+      return classSnapshot([...sessions].map((s) => s.seat), now, lessons, call, said, room.turnedAway(now));
+    },
     call: (lesson) => {
       if (lesson !== null && !lessons.some((l) => l.id === lesson)) return null;
       call = lesson === null ? null : { lesson, at: performance.now() };
@@ -298,7 +307,9 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
       return lowered;
     },
   };
-  const server = http.createServer(createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR, classView, classLessons }));
+  const server = http.createServer(
+    createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR, classView, classLessons, room: (req) => room.answer(clientKey(clientAddress(req, trustProxy))) }),
+  );
   server.on('clientError', (_err, socket) => socket.destroy());
   let port: number;
   try {
@@ -314,8 +325,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     server,
     {
       policy: buildUpgradePolicy(host, port, opts.allowedOrigins, token, localAddresses()),
-      maxSessions: positive('maxSessions', opts.maxSessions, DEFAULT_MAX_SESSIONS),
-      maxSessionsPerAddress: positive('maxSessionsPerAddress', opts.maxSessionsPerAddress, DEFAULT_MAX_SESSIONS_PER_ADDRESS),
+      room,
       heartbeatMs: positive('heartbeatMs', opts.heartbeatMs, DEFAULT_HEARTBEAT_MS),
       trustProxy,
       log,
@@ -362,7 +372,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     port,
     practice,
     publicTargetsOnly,
-    sessions: () => gateway.counts(),
+    sessions: () => room.counts(),
     close: () =>
       (closing ??= (async () => {
         // 1. Stop accepting: no new upgrades, no new HTTP connections.

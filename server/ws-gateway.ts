@@ -1,23 +1,21 @@
 /**
  * The WebSocket endpoint on the shared HTTP server: every upgrade passes a guard chain (path, Host, Origin, token,
  * capacity) before `handleUpgrade`, as the ws README and Vite's ws.ts advise, and each accepted socket gets one
- * Session. It also keeps every socket alive-or-gone (ping each heartbeat, terminate on a missed pong) and counts
- * sessions overall and per client address; each count is taken before the handshake and given back exactly once.
+ * Session. It also keeps every socket alive-or-gone (ping each heartbeat, terminate on a missed pong) and takes a
+ * place in the Room (room.ts: sessions overall and per client address) before the handshake, given back exactly once.
  */
 import type http from 'node:http';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
-import ipaddr from 'ipaddr.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SUBPROTOCOL } from '../shared/protocol/messages.js';
 import type { LogSink } from './log.js';
 import { clientAddress, type ProxyTrust } from './proxy-trust.js';
+import { clientKey, type Room } from './room.js';
 import { checkUpgrade, type Refusal, type UpgradePolicy } from './upgrade-policy.js';
 
 /** Largest frame accepted from a browser. A line is at most 4096 characters (shared/protocol/decode.ts). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
-/** IPv6 clients are counted per /64: one subscriber usually holds a whole /64 (RFC 6177). */
-const IPV6_CLIENT_PREFIX_BITS = 64;
 
 const STATUS_TEXT: Readonly<Record<Refusal['status'], string>> = {
   400: 'Bad Request',
@@ -30,8 +28,8 @@ const STATUS_TEXT: Readonly<Record<Refusal['status'], string>> = {
 
 export interface GatewayOptions {
   policy: UpgradePolicy;
-  maxSessions: number;
-  maxSessionsPerAddress: number;
+  /** How many sessions, overall and per client address (room.ts). */
+  room: Room;
   /** Ping interval; a socket that has not answered the previous ping by the next one is terminated. */
   heartbeatMs: number;
   /** Trusted reverse proxies (--trust-proxy): the client is read from X-Forwarded-For through them. Null: the peer. */
@@ -54,15 +52,9 @@ export interface AcceptedSocket {
   query: string;
 }
 
-export interface SessionCounts {
-  total: number;
-  byAddress: Record<string, number>;
-}
-
 export interface Gateway {
   /** Refuse new upgrades from now on (503). */
   stopAccepting(): void;
-  counts(): SessionCounts;
   /** Stops the heartbeat and terminates what is still open. */
   close(): Promise<void>;
 }
@@ -77,21 +69,12 @@ function refuse(socket: Duplex, status: Refusal['status'], reason: string): void
   );
 }
 
-/** The key a client is counted under: its IPv4 address, or its IPv6 /64. */
-export function clientKey(remote: string | undefined): string {
-  if (remote === undefined || !ipaddr.isValid(remote)) return 'unknown';
-  const a = ipaddr.process(remote);
-  if (a.kind() === 'ipv4') return a.toString();
-  const prefix = ipaddr.IPv6.networkAddressFromCIDR(`${a.toString()}/${IPV6_CLIENT_PREFIX_BITS}`);
-  return `${prefix.toString()}/${IPV6_CLIENT_PREFIX_BITS}`;
-}
-
 export function attachGateway(
   server: http.Server,
   opts: GatewayOptions,
   onSocket: (ws: WebSocket, accepted: AcceptedSocket) => void,
 ): Gateway {
-  const { log } = opts;
+  const { log, room } = opts;
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
@@ -99,26 +82,6 @@ export function attachGateway(
     // Select only our own subprotocol: the token subprotocol is never echoed back.
     handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
-  let accepting = true;
-  let total = 0;
-  const perClient = new Map<string, number>();
-
-  const release = (client: string): void => {
-    total--;
-    const n = (perClient.get(client) ?? 1) - 1;
-    if (n <= 0) perClient.delete(client);
-    else perClient.set(client, n);
-  };
-
-  const capacity = (client: string): Refusal | null => {
-    if (!accepting) return { status: 503, reason: 'heloterm is shutting down' };
-    if (total >= opts.maxSessions) return { status: 503, reason: `too many sessions (at most ${opts.maxSessions}); try again later` };
-    if ((perClient.get(client) ?? 0) >= opts.maxSessionsPerAddress) {
-      return { status: 429, reason: `too many sessions from your address (at most ${opts.maxSessionsPerAddress}); close another tab` };
-    }
-    return null;
-  };
-
   const alive = new WeakMap<WebSocket, boolean>();
   // Listeners shared by all sockets (an EventEmitter calls them with `this` = the emitter): no closure per session.
   function markAlive(this: WebSocket): void {
@@ -135,7 +98,7 @@ export function attachGateway(
     return () => {
       if (released) return;
       released = true;
-      release(client);
+      room.release(client);
     };
   };
 
@@ -153,17 +116,15 @@ export function attachGateway(
     socket.on('error', onUpgradeSocketError);
     const remote = clientAddress(req, opts.trustProxy);
     const client = clientKey(remote);
+    // A place is taken now (the last check), so concurrent handshakes cannot overshoot; it is given back if the
+    // handshake fails (ws then answers 400 and never calls back) or when the WebSocket closes, whichever path it takes.
     const refusal =
       checkUpgrade(req.url, { host: req.headers.host, origin: req.headers.origin, protocol: req.headers['sec-websocket-protocol'] }, opts.policy) ??
-      capacity(client);
+      room.take(client, performance.now());
     if (refusal !== null) {
       log({ event: 'upgrade-refused', status: refusal.status, reason: refusal.reason, remote });
       return refuse(socket, refusal.status, refusal.reason);
     }
-    // Count now, so concurrent handshakes cannot overshoot; give the count back if the handshake fails (ws then
-    // answers 400 and never calls back) or when the WebSocket closes, whichever path it takes.
-    total++;
-    perClient.set(client, (perClient.get(client) ?? 0) + 1);
     const giveBack = giveBackOnce(client);
     socket.on('close', giveBack);
     const url = req.url ?? '';
@@ -189,13 +150,10 @@ export function attachGateway(
   heartbeat.unref();
 
   return {
-    stopAccepting: () => {
-      accepting = false;
-    },
-    counts: () => ({ total, byAddress: Object.fromEntries(perClient) }),
+    stopAccepting: () => room.stopAccepting(),
     close: () =>
       new Promise<void>((resolve) => {
-        accepting = false;
+        room.stopAccepting();
         clearInterval(heartbeat);
         server.off('upgrade', onUpgrade);
         for (const ws of wss.clients) ws.terminate();

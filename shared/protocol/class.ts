@@ -76,7 +76,26 @@ export interface ClassSnapshot {
   call: { number: number; ageS: number } | null;
   /** The note the instructor said to the class, and how long ago in seconds; null if none. */
   said: { text: string; ageS: number } | null;
+  /** Pages the bridge turned away for want of room lately; null if none. */
+  turnedAway: TurnedAway | null;
 }
+
+/**
+ * Pages the bridge turned away for want of room in the last TURNED_AWAY_WINDOW_S: their browsers cannot read why (a
+ * refused WebSocket handshake), so the instructor is told. A class that shares one address (a school's network, a
+ * proxy not named with --trust-proxy) meets the limit per address first.
+ */
+export interface TurnedAway {
+  /** Pages refused for too many from one address (--max-sessions-per-address): how many, the last such address, the limit. */
+  address: { pages: number; address: string; limit: number } | null;
+  /** Pages refused because the bridge held as many as it may (--max-sessions): how many, and the limit. */
+  full: { pages: number; limit: number } | null;
+  /** Since the last page turned away, in seconds. */
+  lastAgeS: number;
+}
+
+/** How far back the class view is told of pages turned away, in seconds. */
+export const TURNED_AWAY_WINDOW_S = 10 * 60;
 
 /** Pages a snapshot lists at most (a bridge holds 100 sessions by default). */
 export const MAX_CLASS_TRAINEES = 1000;
@@ -109,7 +128,18 @@ export function decodeClassSnapshot(x: unknown): ClassSnapshot | null {
   if (call === undefined) return null;
   const said = x.said === null ? null : isObj(x.said) && isClassSay(x.said.text) && isCount(x.said.ageS) ? { text: x.said.text, ageS: x.said.ageS } : undefined;
   if (said === undefined) return null;
-  return { trainees, lessons, call, said };
+  const turnedAway = x.turnedAway === null ? null : decodeTurnedAway(x.turnedAway);
+  if (turnedAway === undefined) return null;
+  return { trainees, lessons, call, said, turnedAway };
+}
+
+function decodeTurnedAway(x: unknown): TurnedAway | undefined {
+  if (!isObj(x) || !isCount(x.lastAgeS)) return undefined;
+  const { address: a, full: f } = x;
+  const address = a === null ? null : isObj(a) && isCount(a.pages) && isStr(a.address, 64) && isCount(a.limit) ? { pages: a.pages, address: a.address, limit: a.limit } : undefined;
+  const full = f === null ? null : isObj(f) && isCount(f.pages) && isCount(f.limit) ? { pages: f.pages, limit: f.limit } : undefined;
+  if (address === undefined || full === undefined || (address === null && full === null)) return undefined;
+  return { address, full, lastAgeS: x.lastAgeS };
 }
 
 /** The request in `x` (parsed JSON), or null when it is not one. */

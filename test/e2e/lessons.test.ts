@@ -635,6 +635,31 @@ describe('a page on a bridge that dials its practice server alone (--practice-on
   });
 });
 
+describe('a class whose machines share one address, in Chromium', () => {
+  const KEY = 'class-key-for-the-one-address-test';
+  const { pages, app } = helotermInChromium(() => ({ maxSessionsPerAddress: 1, classKey: KEY }));
+
+  it('tells a page turned away why and what to do, and the class view how to make room', async () => {
+    const first = await pages.open(app().url);
+    await waitForTerminal(first, (t) => t.includes('press Connect'), 10_000, 'the first page');
+    const second = await pages.open(app().url, { alongside: true });
+    await waitForTerminal(
+      second,
+      (t) => t.replace(/\n/g, '').includes('-- the heloterm bridge turned this page away: it takes at most 1 page from one address, and yours has that many open. Close another heloterm tab and reload;'),
+      10_000,
+      'the page turned away, and why',
+    );
+    expect(await terminalText(second)).not.toContain('access token');
+    const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
+    const away = view.locator('#class-away');
+    await expect.poll(() => away.textContent(), { timeout: 10_000 }).toMatch(/^Turned away in the last 10 minutes \(the last just now\): 1 page from one address, 127\.0\.0\.1, which had 1 open already: .* --max-sessions-per-address \(now 1\)\. Those trainees see a refused connection\.$/);
+    expect(await away.isVisible()).toBe(true);
+    // Chromium logs the refused handshake itself; it is the one error this test causes.
+    expect(pages.errors).toEqual([expect.stringMatching(/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed: .*429/)]);
+    pages.errors = [];
+  });
+});
+
 describe("a class's own lessons (--lessons) in Chromium", () => {
   const example = readLessonFile(JSON.parse(readFileSync(new URL('../../docs/lessons.example.json', import.meta.url), 'utf8')), LESSONS);
   const own = 'lessons' in example ? example.lessons : [];

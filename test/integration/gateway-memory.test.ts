@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { buildUpgradePolicy } from '../../server/upgrade-policy.js';
 import { attachGateway, type AcceptedSocket } from '../../server/ws-gateway.js';
+import { Room } from '../../server/room.js';
 import { poll } from '../helpers/browser.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
@@ -35,9 +36,10 @@ describe('gateway memory', () => {
     const requests: WeakRef<http.IncomingMessage>[] = [];
     server.on('upgrade', (req: http.IncomingMessage) => requests.push(new WeakRef(req)));
     const accepted: { ws: WebSocket; info: AcceptedSocket }[] = [];
+    const room = new Room(100, 100);
     const gateway = attachGateway(
       server,
-      { policy: buildUpgradePolicy('127.0.0.1', port), maxSessions: 100, maxSessionsPerAddress: 100, heartbeatMs: 60_000, trustProxy: null, log: () => undefined },
+      { policy: buildUpgradePolicy('127.0.0.1', port), room, heartbeatMs: 60_000, trustProxy: null, log: () => undefined },
       (ws, info) => {
         accepted.push({ ws, info });
         ws.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', practice: null, allowedPorts: [] }));
@@ -69,9 +71,9 @@ describe('gateway memory', () => {
       5000,
       'the upgrade requests to be collected',
     );
-    expect(gateway.counts()).toEqual({ total: 5, byAddress: { '127.0.0.1': 5 } });
+    expect(room.counts()).toEqual({ total: 5, byAddress: { '127.0.0.1': 5 } });
     for (const c of clients) await c.close();
-    await poll(() => gateway.counts().total === 0, 2000, 'every session to be counted out');
-    expect(gateway.counts()).toEqual({ total: 0, byAddress: {} });
+    await poll(() => room.counts().total === 0, 2000, 'every session to be counted out');
+    expect(room.counts()).toEqual({ total: 0, byAddress: {} });
   });
 });

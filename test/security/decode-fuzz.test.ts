@@ -12,6 +12,7 @@ import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 import { decodeCallRequest, decodeClassSnapshot, decodeHandRequest, decodeSayRequest } from '../../shared/protocol/class.js';
 import { isClassSay, isLessonId, isProbeAddress, MAX_DNSBL_LISTS, MAX_PROBE_PORTS, MAX_TRAINEE_NAME, SMUGGLING_SEQUENCES } from '../../shared/protocol/app-limits.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
+import { decodeRoomAnswer } from '../../shared/protocol/room.js';
 
 /** A small seeded generator (mulberry32): the same cases on every run. */
 function random(seed: number): () => number {
@@ -142,7 +143,7 @@ describe('hostile frames of this round\'s messages', () => {
         for (const o of v.value.answer.versions) expect(typeof o.text === 'string' && o.text.length <= 201 && (o.cipher === null || typeof o.cipher === 'string')).toBe(true);
       }
       const snapshot = JSON.parse(
-        JSON.stringify(mutate({ trainees: [mutate(trainee, r)], lessons: [mutate({ number: 1, id: 'eight-steps', title: 't', short: 's' }, r)], call: { number: 1, ageS: 5 }, said: mutate({ text: 'Stop after DATA', ageS: 5 }, r) }, r)),
+        JSON.stringify(mutate({ trainees: [mutate(trainee, r)], lessons: [mutate({ number: 1, id: 'eight-steps', title: 't', short: 's' }, r)], call: { number: 1, ageS: 5 }, said: mutate({ text: 'Stop after DATA', ageS: 5 }, r), turnedAway: i % 2 === 0 ? mutate({ address: mutate({ pages: 2, address: '203.0.113.7', limit: 20 }, r), full: null, lastAgeS: 3 }, r) : { address: null, full: { pages: 1, limit: 100 }, lastAgeS: 3 } }, r)),
       ) as unknown;
       const s = decodeClassSnapshot(snapshot);
       if (s !== null) {
@@ -150,7 +151,15 @@ describe('hostile frames of this round\'s messages', () => {
         for (const t of s.trainees) expect(Number.isInteger(t.seat) && t.seat >= 0 && (t.handS === null || (Number.isInteger(t.handS) && t.handS >= 0))).toBe(true);
         for (const l of s.lessons) expect(isLessonId(l.id)).toBe(true);
         if (s.said !== null) expect(isClassSay(s.said.text) && Number.isInteger(s.said.ageS) && s.said.ageS >= 0).toBe(true);
+        const away = s.turnedAway;
+        if (away !== null) {
+          expect(away.address !== null || away.full !== null).toBe(true);
+          for (const n of [away.lastAgeS, away.address?.pages ?? 0, away.address?.limit ?? 0, away.full?.pages ?? 0, away.full?.limit ?? 0]) expect(Number.isInteger(n) && n >= 0).toBe(true);
+          if (away.address !== null) expect(typeof away.address.address === 'string' && away.address.address.length <= 64).toBe(true);
+        }
       }
+      const room = decodeRoomAnswer(mutate(i % 2 === 0 ? { room: false, why: 'address', limit: 20 } : { room: true }, r));
+      if (room !== null && !room.room) expect(['address', 'full', 'closing'].includes(room.why) && Number.isInteger(room.limit) && room.limit >= 0).toBe(true);
       const sequence = { sequence: 'LF.LF', outcome: 'ended', text: '250 2.0.0 Ok: queued as 4Q1', next: '250 2.0.0 Ok', ms: 7 };
       const smugglingAnswer = mutate({ kind: 'probed', address: '192.0.2.1', sequences: [mutate(sequence, r), sequence] }, r);
       const sm = decodeAnyServerMessage(JSON.stringify(mutate({ v: PROTOCOL_VERSION, type: 'smuggling', host: 'mx.example.org', port: 25, answer: smugglingAnswer }, r)));

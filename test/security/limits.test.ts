@@ -2,6 +2,7 @@
  * Limits and liveness: oversized frames, hostile replies, backpressure both ways, the heartbeat, session counts per
  * address (back to zero on every close path), idle and maximum durations. Limits are small here to keep tests fast.
  */
+import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHeloterm, type Heloterm, type HelotermOptions } from '../../server/heloterm.js';
@@ -12,6 +13,7 @@ import { handshake } from '../helpers/handshake.js';
 import { RawWs, frameHeader, maskBytes } from '../helpers/raw-ws.js';
 import { WsTestClient } from '../helpers/ws-client.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
+import { decodeClassSnapshot, type ClassSnapshot } from '../../shared/protocol/class.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -324,6 +326,47 @@ describe('sessions per address and overall', () => {
     // Another address has its own allowance.
     expect(await handshakeFrom(app, '127.0.0.2')).toBe(101);
     await poll(() => app.sessions().total === 0, 2000, 'the destroyed socket to be counted out');
+  });
+
+  it('says why a page was turned away for want of room: to its own address (GET /room), and in the class view', async () => {
+    const key = 'class-key-for-the-room-test-1234';
+    const { app } = await bridge([25], { maxSessions: 2, maxSessionsPerAddress: 1, classKey: key });
+    const room = async (localAddress: string): Promise<unknown> => {
+      const url = new URL('room', app.url);
+      return new Promise((resolve, reject) => {
+        http
+          .get(url, { localAddress }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode, cache: res.headers['cache-control'], answer: JSON.parse(body) as unknown }));
+          })
+          .on('error', reject);
+      });
+    };
+    const classView = async (): Promise<ClassSnapshot | null> =>
+      decodeClassSnapshot(await (await fetch(new URL('class/sessions', app.url), { headers: { authorization: `Bearer ${key}` } })).json());
+    expect(await room('127.0.0.1')).toEqual({ status: 200, cache: 'no-store', answer: { room: true } });
+    expect((await classView())?.turnedAway).toBeNull();
+
+    await client(app);
+    // The answer is about the asking address only: this one is at its limit, another is not.
+    expect(await room('127.0.0.1')).toEqual({ status: 200, cache: 'no-store', answer: { room: false, why: 'address', limit: 1 } });
+    expect(await room('127.0.0.2')).toEqual({ status: 200, cache: 'no-store', answer: { room: true } });
+    // Asking is not a try: nothing was turned away yet.
+    expect((await classView())?.turnedAway).toBeNull();
+    expect(await handshakeFrom(app, '127.0.0.1')).toBe(429);
+    expect(await handshakeFrom(app, '127.0.0.1')).toBe(429);
+    expect((await classView())?.turnedAway).toEqual({ address: { pages: 2, address: '127.0.0.1', limit: 1 }, full: null, lastAgeS: expect.any(Number) });
+
+    await client(app, { localAddress: '127.0.0.2' });
+    expect(await room('127.0.0.3')).toEqual({ status: 200, cache: 'no-store', answer: { room: false, why: 'full', limit: 2 } });
+    expect(await handshakeFrom(app, '127.0.0.3')).toBe(503);
+    const away = (await classView())?.turnedAway;
+    expect(away).toEqual({ address: { pages: 2, address: '127.0.0.1', limit: 1 }, full: { pages: 1, limit: 2 }, lastAgeS: expect.any(Number) });
+    expect(away?.lastAgeS).toBeLessThanOrEqual(2);
+    // A refusal for another reason (a foreign Origin) is no want of room: not counted.
+    expect((await handshake(app.port, { Host: new URL(app.url).host, Origin: 'https://elsewhere.example' }, '127.0.0.4')).status).toBe(403);
+    expect((await classView())?.turnedAway?.full?.pages).toBe(1);
   });
 
   it('ignores X-Forwarded-For unless the peer is a trusted proxy: a client cannot pick the address it is counted under', async () => {

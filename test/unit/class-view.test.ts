@@ -116,9 +116,9 @@ describe('the class key and the snapshot on the wire', () => {
   });
 
   it('refuses a snapshot that is not one', () => {
-    const good = { trainees: [], lessons: [], call: null, said: null };
+    const good = { trainees: [], lessons: [], call: null, said: null, turnedAway: null };
     expect(decodeClassSnapshot(good)).toEqual(good);
-    const called = { trainees: [], lessons: [{ number: 1, id: 'eight-steps', title: 't', short: 's' }], call: { number: 1, ageS: 75 }, said: { text: 'Stop at DATA', ageS: 3 } };
+    const called = { trainees: [], lessons: [{ number: 1, id: 'eight-steps', title: 't', short: 's' }], call: { number: 1, ageS: 75 }, said: { text: 'Stop at DATA', ageS: 3 }, turnedAway: null };
     expect(decodeClassSnapshot(called)).toEqual(called);
     const trainee = { seat: 1, address: 'a', name: '', lesson: null, done: [], target: null, toPractice: false, idleS: 0, openS: 0, handS: null };
     expect(decodeClassSnapshot({ ...good, trainees: [{ ...trainee, handS: 30 }] })?.trainees[0]?.handS).toBe(30);
@@ -137,6 +137,8 @@ describe('the class key and the snapshot on the wire', () => {
       { trainees: [], lessons: [] },
       { trainees: [], lessons: [], call: { number: 1 } },
       { trainees: [], lessons: [], call: { number: 1, ageS: -3 }, said: null },
+      // No pages turned away named, not even null.
+      { trainees: [], lessons: [], call: null, said: null },
       // No note named, not even null; or one that is not a note.
       { trainees: [], lessons: [], call: null },
       { trainees: [], lessons: [], call: null, said: { text: 'Stop' } },
@@ -311,14 +313,14 @@ describe('the class view\'s line on the lessons', () => {
       handS: null,
     });
     const lessons = LESSONS.map((l, i) => ({ number: i + 1, id: l.id, title: l.title, short: l.short }));
-    const tally = classTally({ trainees: [t(1, [1], 2), t(2, [1, 2], 3), t(3, [], 2), t(4, [], null)], lessons, call: null, said: null });
+    const tally = classTally({ trainees: [t(1, [1], 2), t(2, [1, 2], 3), t(3, [], 2), t(4, [], null)], lessons, call: null, said: null, turnedAway: null });
     expect(tally).toEqual([
       { number: 1, short: 'Eight steps', done: 2, inHand: 0 },
       { number: 2, short: 'Refused recipient', done: 1, inHand: 2 },
       { number: 3, short: LESSONS[2]?.short, done: 0, inHand: 1 },
     ]);
     expect(formatTally(tally)).toBe(`1 · Eight steps: 2 done; 2 · Refused recipient: 1 done, 2 in hand; 3 · ${LESSONS[2]?.short}: 1 in hand`);
-    expect(formatTally(classTally({ trainees: [t(1, [], null)], lessons, call: null, said: null }))).toBe('');
+    expect(formatTally(classTally({ trainees: [t(1, [], null)], lessons, call: null, said: null, turnedAway: null }))).toBe('');
   });
 });
 
@@ -335,6 +337,7 @@ describe('the class view saved as CSV', () => {
     ],
     call: null,
     said: null,
+    turnedAway: null,
   };
 
   it('writes a row a page, as RFC 4180 does, and a name that a spreadsheet would run as text', () => {
