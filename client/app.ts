@@ -573,7 +573,7 @@ export function startApp(boot: BootHandOver): void {
         return;
       case 'down': {
         checks.reset();
-        status.bridgeDown();
+        status.bridgeDown(reach.wasOpen);
         setState('idle');
         // Lost after contact: tried again by itself (bridge-reach.ts); a failed try says nothing more.
         const quiet = reach.lost && afterReopen === null;

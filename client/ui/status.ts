@@ -33,8 +33,12 @@ export class StatusLine {
     this.set('idle', 'Not connected');
   }
 
-  bridgeDown(): void {
-    this.set('error', 'Lost contact with the heloterm bridge. Press Connect to reach it again.');
+  /** The page's WebSocket closed or failed; `reached`: it had opened before (else the bridge refused this page). */
+  bridgeDown(reached: boolean): void {
+    this.set(
+      'error',
+      reached ? 'Lost contact with the heloterm bridge. Press Connect to reach it again.' : 'The heloterm bridge refused this page (the terminal says why). Press Connect to try again.',
+    );
   }
 
   /** The bridge answers again (it reached itself, after a restart): nothing is connected. */

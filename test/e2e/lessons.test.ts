@@ -650,6 +650,7 @@ describe('a class whose machines share one address, in Chromium', () => {
       'the page turned away, and why',
     );
     expect(await terminalText(second)).not.toContain('access token');
+    expect(await second.locator('.status').textContent()).toBe('The heloterm bridge refused this page (the terminal says why). Press Connect to try again.');
     const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
     const away = view.locator('#class-away');
     await expect.poll(() => away.textContent(), { timeout: 10_000 }).toMatch(/^Turned away in the last 10 minutes \(the last just now\): 1 page from one address, 127\.0\.0\.1, which had 1 open already: .* --max-sessions-per-address \(now 1\)\. Those trainees see a refused connection\.$/);
@@ -657,6 +658,27 @@ describe('a class whose machines share one address, in Chromium', () => {
     // Chromium logs the refused handshake itself; it is the one error this test causes.
     expect(pages.errors).toEqual([expect.stringMatching(/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed: .*429/)]);
     pages.errors = [];
+  });
+});
+
+describe('a page opened without the token a bridge asks for, in Chromium', () => {
+  const { pages, app } = helotermInChromium(() => ({ requireToken: true }));
+
+  it('says the bridge refused it and where the address with the token is, not that it lacked room', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(
+      page,
+      (t) => t.replace(/\n/g, '').includes('-- the heloterm bridge refused the connection: if it needs an access token, open the URL it printed at start-up (with #token=…)'),
+      10_000,
+      'the refusal explained',
+    );
+    expect(await page.locator('.status').textContent()).toBe('The heloterm bridge refused this page (the terminal says why). Press Connect to try again.');
+    expect(pages.errors).toEqual([expect.stringMatching(/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed: HTTP Authentication failed/)]);
+    pages.errors = [];
+    // With the token (the address heloterm printed), the same bridge lets it in.
+    const admitted = await pages.open(app().launchUrl);
+    await waitForTerminal(admitted, (t) => t.includes('press Connect'), 10_000, 'the page with the token');
+    expect(await admitted.locator('.status').textContent()).not.toContain('refused');
   });
 });
 
