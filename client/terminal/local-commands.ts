@@ -260,7 +260,7 @@ const OWN_HELP: readonly string[] = [
   '/link gives the address that opens this page connected here (and at the lesson in hand), to hand out',
   "/log shows your last connection to the practice server's SMTP side as its log has it (in Postfix's format), explained",
   '/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed',
-  '/base64 text encodes for AUTH (\\0 for the NUL byte), /base64 -d text decodes a challenge',
+  '/base64 text encodes for AUTH (\\0 for the NUL byte, \\x01 for the ^A of XOAUTH2), /base64 -d text decodes a challenge',
 ];
 
 function helpText(arg: string, state: SessionState): string {
@@ -290,18 +290,23 @@ function helpText(arg: string, state: SessionState): string {
 }
 
 /**
- * `/base64 TEXT` encodes (UTF-8; `\0` is the NUL byte AUTH PLAIN puts between its fields, `\\` a backslash);
- * `/base64 -d B64` decodes (control characters shown, a NUL as ^@). The line never goes to the server.
+ * `/base64 TEXT` encodes (UTF-8; `\0` is the NUL byte AUTH PLAIN puts between its fields, `\xHH` an ASCII byte such
+ * as the ^A, `\x01`, of XOAUTH2 and OAUTHBEARER, `\\` a backslash); `/base64 -d B64` decodes (control characters
+ * shown, a NUL as ^@). The line never goes to the server.
  */
 function base64Command(arg: string): string {
-  if (arg === '') return formatNote('/base64 \\0user\\0password encodes (\\0 is the NUL byte AUTH PLAIN wants); /base64 -d VXNlcm5hbWU6 decodes');
+  if (arg === '') {
+    return formatNote(
+      '/base64 \\0user\\0password encodes (\\0 is the NUL byte AUTH PLAIN wants; \\x01 the ^A of XOAUTH2: /base64 user=you@example.org\\x01auth=Bearer TOKEN\\x01\\x01); /base64 -d VXNlcm5hbWU6 decodes',
+    );
+  }
   const decode = /^-d\s+/.exec(arg);
   if (decode !== null) {
     const b64 = arg.slice(decode[0].length);
     const text = fromBase64(b64);
     return formatNote(text === null ? `"${showControls(b64)}" is not base64` : `${showControls(b64)} is base64 for: ${showControls(text)}`);
   }
-  const text = arg.replace(/\\(0|\\)/g, (_m, c: string) => (c === '0' ? '\0' : '\\'));
+  const text = arg.replace(/\\(0|\\|x[0-7][0-9a-f])/gi, (_m, c: string) => (c === '0' ? '\0' : c === '\\' ? '\\' : String.fromCharCode(parseInt(c.slice(1), 16))));
   return formatNote(`base64 of ${showControls(text)}: ${toBase64(text)}`);
 }
 

@@ -516,7 +516,7 @@ export const SASL_MECHANISMS: readonly SaslMechanismEntry[] = [
     name: 'OAUTHBEARER',
     title: 'OAuth 2.0 token (standard)',
     explanation: 'The client presents an OAuth 2.0 bearer token instead of a password; the standard form of XOAUTH2.',
-    action: 'Needs a token from the provider; it is then one base64 line: "n,a=<user>,^Aauth=Bearer <token>^A^A".',
+    action: 'Needs a token from the provider; it is then one base64 line: "n,a=<user>,^Aauth=Bearer <token>^A^A" (/base64 writes ^A as \\x01).',
     source: 'RFC 7628',
   },
   {
@@ -550,7 +550,7 @@ export const SASL_MECHANISMS: readonly SaslMechanismEntry[] = [
     explanation:
       'Gmail and Microsoft 365 accept an OAuth 2.0 access token instead of a password: base64 of ' +
       '"user=<address>^Aauth=Bearer <token>^A^A". A vendor mechanism, older than OAUTHBEARER.',
-    action: 'Needs a token from the provider\'s OAuth flow; then AUTH XOAUTH2 <base64 string>.',
+    action: 'Needs a token from the provider\'s OAuth flow; then AUTH XOAUTH2 <base64 string> (/base64 user=you@example.org\\x01auth=Bearer <token>\\x01\\x01 makes it).',
     source: 'Google "OAuth 2.0 Mechanism" (XOAUTH2) documentation; Microsoft OAuth for SMTP AUTH',
   },
 ];

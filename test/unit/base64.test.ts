@@ -116,5 +116,19 @@ describe('/base64', () => {
     expect(say('/base64 -d AHRyYWluZWUAcHJhY3RpY2U=')).toBe('-- AHRyYWluZWUAcHJhY3RpY2U= is base64 for: ^@trainee^@practice');
     expect(say('/base64 -d %%%')).toBe('-- "%%%" is not base64');
     expect(say('/base64')).toContain('/base64 \\0user\\0password encodes');
+    expect(say('/base64')).toContain('\\x01 the ^A of XOAUTH2');
+  });
+
+  it('encodes \\xHH as that ASCII byte: the ^A separators of XOAUTH2 and OAUTHBEARER', () => {
+    // Google's XOAUTH2 example: user=someuser@example.com^Aauth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg^A^A
+    expect(say('/base64 user=someuser@example.com\\x01auth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg\\x01\\x01')).toBe(
+      '-- base64 of user=someuser@example.com^Aauth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg^A^A: dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==',
+    );
+    expect(say('/base64 -d dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==')).toContain(
+      'is base64 for: user=someuser@example.com^Aauth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg^A^A',
+    );
+    // Upper or lower case; only ASCII (a byte above 7F is not one character of UTF-8 text): left as typed.
+    expect(say('/base64 \\X41\\x7e')).toBe(`-- base64 of A~: ${toBase64('A~')}`);
+    expect(say('/base64 \\xff')).toBe(`-- base64 of \\xff: ${toBase64('\\xff')}`);
   });
 });
