@@ -57,7 +57,7 @@ const MAX_CHALLENGE_CHARS = 80;
  * What an AUTH challenge (334) says and how to answer it: the server's text is base64 (RFC 4954 §4), and a person
  * typing by hand needs it decoded ("VXNlcm5hbWU6" is "Username:") and an answer encoded (/base64 does both).
  */
-export function challengeHint(text: string): Hint {
+export function challengeHint(text: string, mechanism = ''): Hint {
   const src = 'RFC 4954 §4';
   const t = text.trim();
   if (t === '') {
@@ -65,9 +65,42 @@ export function challengeHint(text: string): Hint {
   }
   const decoded = fromBase64(t);
   if (decoded === null) return hint('auth-challenge', `The server waits for an answer in base64; its challenge "${showControls(t.slice(0, MAX_CHALLENGE_CHARS))}" is not base64 itself. * cancels.`, src);
+  const oauth = oauthError(decoded);
+  if (oauth !== null) {
+    const m = mechanism.toUpperCase();
+    const answer = m === 'OAUTHBEARER' ? 'AQ== (base64 of ^A)' : m === 'XOAUTH2' ? 'an empty line' : 'an empty line (XOAUTH2) or AQ== (OAUTHBEARER: base64 of ^A)';
+    const scope = oauth.scope === '' ? '' : ` with the scope ${showControls(oauth.scope)}`;
+    return hint(
+      'auth-oauth-error',
+      `The server refused the OAuth token: this challenge is its error (status ${showControls(oauth.status)}), not a question. Answer ${answer} to end the exchange; the final reply is a 535. Get a new access token${scope} (they expire within an hour) and try again.`,
+      'RFC 7628 §3.2.2, §3.2.3',
+    );
+  }
   const shown = showControls(decoded.length > MAX_CHALLENGE_CHARS ? `${decoded.slice(0, MAX_CHALLENGE_CHARS)}…` : decoded);
   const what = /user/i.test(decoded) ? 'your user name' : /pass/i.test(decoded) ? 'your password' : 'the answer';
   return hint('auth-challenge', `The challenge is base64 for "${shown}": answer with ${what} in base64 (/base64 text gives it), or * to cancel.`, src);
+}
+
+/** Longest OAuth error challenge read as JSON, in characters. */
+const MAX_OAUTH_ERROR_CHARS = 2048;
+
+/**
+ * The status and scope of an OAuth error challenge (RFC 7628 §3.2.2; Google's XOAUTH2 sends the same JSON,
+ * {"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}), or null when the text is not one.
+ */
+function oauthError(decoded: string): { status: string; scope: string } | null {
+  const t = decoded.trim();
+  if (!t.startsWith('{') || t.length > MAX_OAUTH_ERROR_CHARS) return null;
+  let x: unknown;
+  try {
+    x = JSON.parse(t);
+  } catch {
+    return null;
+  }
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return null;
+  const { status, scope } = x as Record<string, unknown>;
+  if (typeof status !== 'string' || status.length > 64) return null;
+  return { status, scope: typeof scope === 'string' ? scope.slice(0, 200) : '' };
 }
 
 /** Why a command came out of order, from what the session is missing (RFC 5321 §4.1.4, §3.3). */

@@ -204,7 +204,11 @@ export class Coach {
     if (verb === 'STARTTLS' && code === 220) {
       hints.push(hint('starttls-ehlo', 'TLS starts now. Then send EHLO again: what the server said before TLS no longer counts.', 'RFC 3207 §4.2'));
     }
-    if (code === 334 && (verb === 'AUTH' || ex.kind === 'auth-response')) hints.push(challengeHint(ex.reply.lines[0]?.text ?? ''));
+    if (code === 334 && (verb === 'AUTH' || ex.kind === 'auth-response')) {
+      // The mechanism from the command answered, when it is the AUTH itself (a replayed dialog has no line hook).
+      const mechanism = verb === 'AUTH' ? (ex.command?.arg.trim().split(/\s+/, 1)[0] ?? '') : this.authMechanism;
+      hints.push(challengeHint(ex.reply.lines[0]?.text ?? '', mechanism));
+    }
     if (ex.kind === 'auth-response' && this.authCancelled) {
       this.authCancelled = false;
       if (code === 501) hints.push(hint('auth-cancelled', 'The 501 confirms the "*" that cancels an AUTH exchange: nothing went wrong, and AUTH may be tried again.', 'RFC 4954 §4'));

@@ -78,6 +78,25 @@ describe('the coach and an AUTH challenge', () => {
     const notB64 = hints(['S: 220 x', 'C: AUTH X', 'S: 334 not base64!']).find((x) => x.id === 'auth-challenge');
     expect(notB64?.text).toContain('"not base64!" is not base64 itself');
   });
+
+  it('reads an OAuth error challenge as the refusal it is, and says how to end the exchange for each mechanism', () => {
+    // Google's XOAUTH2 documentation: the error a refused token gets, base64 of JSON.
+    const googleError = 'eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIG1hYyIsInNjb3BlIjoiaHR0cHM6Ly9tYWlsLmdvb2dsZS5jb20vIn0K';
+    const token = toBase64('user=someuser@example.com\x01auth=Bearer ya29.expired\x01\x01');
+    const xoauth2 = hints(['S: 220 x', 'C: EHLO me', 'S: 250 AUTH XOAUTH2', `C: AUTH XOAUTH2 ${token}`, `S: 334 ${googleError}`]).find((x) => x.id === 'auth-oauth-error');
+    expect(xoauth2?.text).toBe(
+      'The server refused the OAuth token: this challenge is its error (status 401), not a question. Answer an empty line to end the exchange; the final reply is a 535. Get a new access token with the scope https://mail.google.com/ (they expire within an hour) and try again.',
+    );
+    expect(xoauth2?.source).toBe('RFC 7628 §3.2.2, §3.2.3');
+    // RFC 7628 §4's example of a failed OAUTHBEARER: the client ends it with ^A.
+    const rfcError = toBase64('{"status":"invalid_token","scope":"example_scope","openid-configuration":"https://example.com/.well-known/openid-configuration"}');
+    const bearer = hints(['S: 220 x', 'C: AUTH OAUTHBEARER bixhPXVzZXJAZXhhbXBsZS5jb20sAWF1dGg9QmVhcmVyIHZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2c9PQEB', `S: 334 ${rfcError}`]);
+    expect(bearer.find((x) => x.id === 'auth-oauth-error')?.text).toContain('(status invalid_token), not a question. Answer AQ== (base64 of ^A) to end the exchange');
+    // Not JSON, or JSON without a status: a challenge like any other.
+    for (const other of ['{not json', '{"scope":"x"}', '["status"]']) {
+      expect(hints(['S: 220 x', 'C: AUTH XOAUTH2', `S: 334 ${toBase64(other)}`]).map((x) => x.id), other).toEqual(['auth-challenge']);
+    }
+  });
 });
 
 describe('heloterm commands during AUTH and in message text', () => {
