@@ -726,6 +726,53 @@ export const LESSONS: readonly Lesson[] = [
       { ...QUIT, learn: '221: the server closes the connection. Mail programs take port 465 with TLS at once, or 587 with STARTTLS; RFC 8314 asks them to prefer 465, as a STARTTLS that an attacker strips leaves the login in the clear.' },
     ],
   },
+  {
+    id: 'envelope',
+    title: 'Whose message is it? The envelope sender and the From: line',
+    short: 'Envelope and From:',
+    goal: 'See that MAIL FROM (the envelope) and the From: line a reader sees are two addresses SMTP does not tie together, and what receivers check instead: SPF the envelope\'s domain, DKIM a signature\'s, DMARC that one of them matches From:\'s.',
+    steps: [
+      CONNECT,
+      EHLO,
+      {
+        ...MAIL_FROM,
+        task: 'Send as a mailing service does for a shop: name its bounce address as the envelope sender.',
+        type: ['MAIL FROM:<bounces@mailer.example.net>'],
+        learn: '250: the server took an envelope sender it cannot check by itself. A receiver checks its domain with SPF: may the address connecting send mail for mailer.example.net? (/spf 192.0.2.10 example.org asks a real domain that question.)',
+        source: 'RFC 5321 §4.1.1.2; RFC 7208 §2.4',
+      },
+      {
+        task: 'Name the recipient.',
+        type: ['RCPT TO:<alice@practice.test>'],
+        expect: { answers: ['RCPT'], code: 250 },
+        learn: '250: Alice will get it. Nothing so far has said who the message is from as Alice will read it.',
+        retry: 'Name alice@practice.test, as shown; if the server says 503, name the sender first.',
+        source: 'RFC 5321 §4.1.1.3',
+      },
+      DATA,
+      {
+        task: 'Write the header lines in the shop\'s name: From: with the shop\'s address (another domain than MAIL FROM\'s), Date:, Subject:, then an empty line.',
+        type: ['From: Example Shop <news@shop.example.org>', 'Date: Sun, 29 Nov 2026 18:00:00 +0000', 'Subject: your order has shipped', ''],
+        expect: { sent: 'end-of-headers' },
+        learn: 'From: is what Alice\'s mail program shows: an address of the message, not of the envelope, and here of another domain. SMTP took both without a word: nothing in it ties From: to MAIL FROM, which is how anyone can write any From:.',
+        source: 'RFC 5322 §3.6.2; RFC 5321 §3.3',
+      },
+      {
+        ...MESSAGE_TEXT,
+        type: ['Your order is on its way.', '.'],
+        learn: '250: stored, and shown below with both addresses: Return-Path: <bounces@mailer.example.net>, the envelope written in on delivery, above From: news@shop.example.org. DMARC ties them: shop.example.org\'s policy (a TXT record at _dmarc.shop.example.org) passes a message only when SPF passed for an envelope domain that aligns with From:\'s (the same organizational domain) or a DKIM signature\'s d= does. mailer.example.net aligns with neither, so a mailing service signs with d=shop.example.org, or bounces to an address under it.',
+        source: 'RFC 7489 §3.1, §4.2',
+      },
+      QUIT,
+      {
+        task: 'Read what Gmail answers such a message when the shop publishes p=reject: type /explain and its reply. Nothing is sent.',
+        type: ["/explain 550 5.7.26 Unauthenticated email from shop.example.org is not accepted due to domain's DMARC policy"],
+        expect: { local: 'explain', code: 550 },
+        learn: 'The refusal of a From: that neither SPF nor DKIM vouched for: the check that stops a stranger writing From: your domain. /mx example.org shows a real domain\'s SPF and DMARC records beside its MX hosts.',
+        source: 'RFC 7489 §6.3, §6.6.2',
+      },
+    ],
+  },
 ];
 
 /** A lesson by its number in the list (from 1) or its id; undefined when there is none. */
