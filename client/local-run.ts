@@ -4,6 +4,7 @@
  */
 import type { Lesson } from '../shared/lessons/lesson.js';
 import { exhaustive, type IpFamily } from '../shared/protocol/messages.js';
+import { certNameVerdict } from '../shared/smtp/cert-name.js';
 import { lessonList, type LocalCommand } from './terminal/local-commands.js';
 import { formatTlsReport } from './terminal/render-findings.js';
 import { formatNote } from './terminal/render.js';
@@ -130,6 +131,12 @@ export function runLocal(local: LocalCommand, d: LocalDeps): void {
     case 'tls':
       if (d.dial.tlsReport !== null) return d.write(formatTlsReport(d.dial.tlsReport));
       return d.write(formatNote(d.connected() ? 'no TLS on this connection yet: after EHLO, type STARTTLS' : 'not connected'));
+    case 'tls-name': {
+      const c = d.dial.tlsCertificate;
+      if (c !== null) return d.write(formatNote(certNameVerdict(c.cert, local.host, c)));
+      if (d.dial.tlsReport !== null) return d.write(formatNote('the server sent no certificate: there is no name to check'));
+      return d.write(formatNote(d.connected() ? 'no TLS on this connection yet: after EHLO, type STARTTLS, then /tls name again' : 'not connected: /tls name checks the certificate of a connection, once TLS is up'));
+    }
     case 'explain':
       return d.explain.begin(local.text);
     case 'save':

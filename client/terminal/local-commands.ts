@@ -24,7 +24,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['help', '/help [COMMAND]'],
   ['explain', '/explain TEXT'],
   ['lesson', '/lesson [N | stop]'],
-  ['tls', '/tls [versions | injection [HOST] [PORT]]'],
+  ['tls', '/tls [versions | injection [HOST] [PORT] | name NAME]'],
   ['mx', '/mx DOMAIN'],
   ['dkim', '/dkim SELECTOR DOMAIN'],
   ['spf', '/spf IP DOMAIN'],
@@ -53,7 +53,7 @@ function completeLocal(typed: string): Completion[] {
 
 /**
  * Completions of a heloterm command's argument where there is a list to choose from: `/lesson` a lesson (by number,
- * its title shown), `/help` an SMTP command, `/tls` its words `versions` and `injection`; null for a line that is no
+ * its title shown), `/help` an SMTP command, `/tls` its words `versions`, `injection` and `name`; null for a line that is no
  * such command.
  */
 function completeArgument(typed: string): Completion[] | null {
@@ -61,9 +61,11 @@ function completeArgument(typed: string): Completion[] | null {
   if (m === null) return null;
   const cmd = (m[1] ?? '').toLowerCase();
   const arg = (m[2] ?? '').toLowerCase();
-  // /tls alone shows the certificate; the words after it, "versions" and "injection", take a host and a port.
+  // /tls alone shows the certificate; "versions" and "injection" take a host and a port, "name" a name.
   if (cmd === 'tls') {
-    return ['versions', 'injection'].filter((w) => w.startsWith(arg)).map((w) => ({ text: `/tls ${w} `, cursor: `/tls ${w} `.length, label: `/tls ${w} [HOST] [PORT]` }));
+    return ['versions', 'injection', 'name']
+      .filter((w) => w.startsWith(arg))
+      .map((w) => ({ text: `/tls ${w} `, cursor: `/tls ${w} `.length, label: w === 'name' ? '/tls name NAME' : `/tls ${w} [HOST] [PORT]` }));
   }
   const offers =
     cmd === 'help'
@@ -127,6 +129,8 @@ export type LocalCommand =
   | { kind: 'tls-versions'; host: string | null; port: number | null; note?: string }
   /** `/tls injection [HOST] [PORT]`: whether a host's port takes commands sent before TLS as sent inside it. */
   | { kind: 'tls-injection'; host: string | null; port: number | null; note?: string }
+  /** `/tls name NAME`: whether the certificate of this connection is for NAME (a name or an address). */
+  | { kind: 'tls-name'; host: string; note?: string }
   /**
    * `/mx DOMAIN`: look up where the domain's mail goes. For these three, `note` says how a domain typed beyond ASCII
    * is asked about (its A-labels).
@@ -246,6 +250,7 @@ const OWN_HELP: readonly string[] = [
   "/tls shows the server's certificate again, after STARTTLS",
   '/tls versions mx.example.org 25 tries TLS 1.0 to 1.3 one by one (each on a connection of its own) and says which it accepts',
   '/tls injection mx.example.org 25 writes STARTTLS and NOOP at once, and says whether the server answers the NOOP inside TLS: open to STARTTLS command injection',
+  '/tls name mx.example.org says whether the certificate of this connection is for that name: a server dialled by its address, checked for the MX host name senders dial',
   '/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS',
   '/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)',
   '/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF',

@@ -132,21 +132,36 @@ const TLS_VERSIONS_USAGE = '/tls versions mx.example.org 25 tries TLS 1.0, 1.1, 
 
 const TLS_INJECTION_USAGE = '/tls injection mx.example.org 25 writes STARTTLS and NOOP at once and says whether the server answers the NOOP inside TLS';
 
+const TLS_NAME_USAGE = '/tls name mx.example.org says whether the certificate of this connection is for that name (a server dialled by its address, checked for the name senders dial)';
+
 /**
  * `/tls` alone: the certificate of this connection; `/tls versions [HOST] [PORT]`: which TLS versions a port takes;
- * `/tls injection [HOST] [PORT]`: whether it takes commands sent before TLS as sent inside it.
+ * `/tls injection [HOST] [PORT]`: whether it takes commands sent before TLS as sent inside it; `/tls name NAME`:
+ * whether this connection's certificate is for NAME.
  */
 export function tlsCommand(args: string): LocalCommand {
   const [sub = '', ...rest] = args.split(/\s+/).filter((w) => w !== '');
   if (sub === '') return { kind: 'tls' };
+  if (/^name$/i.test(sub)) return tlsNameCommand(rest);
   const versions = /^versions?$/i.test(sub);
-  if (!versions && !/^inject(?:ion)?$/i.test(sub)) return text(formatNote(`/tls shows the certificate of this connection; ${TLS_VERSIONS_USAGE}; ${TLS_INJECTION_USAGE}`));
+  if (!versions && !/^inject(?:ion)?$/i.test(sub)) return text(formatNote(`/tls shows the certificate of this connection; ${TLS_VERSIONS_USAGE}; ${TLS_INJECTION_USAGE}; ${TLS_NAME_USAGE}`));
   const usage = versions ? TLS_VERSIONS_USAGE : TLS_INJECTION_USAGE;
   const target = portsCommand(rest.join(' '), usage);
   if (target.kind !== 'ports') return target;
   if (target.ports.length > 1) return text(formatNote(`one port at a time: ${usage}`));
   const { host, note } = target;
   return { kind: versions ? 'tls-versions' : 'tls-injection', host, port: target.ports[0] ?? null, ...(note === undefined ? {} : { note }) };
+}
+
+/** `/tls name NAME`: one host name (beyond ASCII: its A-labels) or address. */
+function tlsNameCommand(words: readonly string[]): LocalCommand {
+  const [word, ...more] = words;
+  if (word === undefined || more.length > 0) return text(formatNote(`one name: ${TLS_NAME_USAGE}`));
+  const bare = word.replace(/^\[(.*)\]$/, '$1');
+  if (isIPv4Literal(bare) || isIPv6Literal(bare)) return { kind: 'tls-name', host: bare };
+  const typed = typedDomain(word) ?? (isHostName(word.toLowerCase()) ? { domain: word.toLowerCase() } : null);
+  if (typed === null || !isHostName(typed.domain)) return text(formatNote(`"${showControls(word)}" is not a host name or an address: ${TLS_NAME_USAGE}`));
+  return { kind: 'tls-name', host: typed.domain, ...(typed.note === undefined ? {} : { note: typed.note }) };
 }
 
 const SMUGGLING_USAGE = '/smuggling mx.example.org you@example.org checks whether the server ends a message at <LF>.<LF> and its kin (one test message to you@example.org each); a port after the host, a sender after the recipient';

@@ -3,7 +3,7 @@
  * IP version asked for and implicit TLS, the host's addresses that did not take the connection while the bridge
  * dialled the next, and what the last TLS handshake showed. A failure to connect is explained from it.
  */
-import type { IpFamily, TlsMessage } from '../../shared/protocol/messages.js';
+import type { IpFamily, PeerCertificate, TlsMessage } from '../../shared/protocol/messages.js';
 import { explainFailure, fallbackNote, type Failure } from '../../shared/smtp/connect-failure.js';
 import { assessTls, type TlsReport } from '../../shared/smtp/tls-report.js';
 import type { ConnectTarget } from './connect-form.js';
@@ -18,6 +18,8 @@ export class Dial {
   tls = false;
   /** What the last TLS handshake showed (for /tls), or null before TLS on this connection. */
   tlsReport: TlsReport | null = null;
+  /** The certificate of that handshake and whether its chain verified (for /tls name), or null. */
+  tlsCertificate: { cert: PeerCertificate; authorized: boolean; error: string | null } | null = null;
   /** Addresses of the host that did not take the connection, while the bridge dials the next. */
   private failed: string[] = [];
   /** One of them failed for another reason than no route from this machine (ENETUNREACH). */
@@ -40,6 +42,7 @@ export class Dial {
     this.host = host;
     this.port = port;
     this.tlsReport = null;
+    this.tlsCertificate = null;
   }
 
   /** The bridge said one address did not take the connection (`message`: "ADDR did not take the connection…"). */
@@ -60,6 +63,7 @@ export class Dial {
   /** The TLS handshake's outcome, judged for the host dialled at `now` (epoch ms). */
   secured(m: TlsMessage, now: number): TlsReport {
     this.tlsReport = assessTls(m, this.host, now);
+    this.tlsCertificate = m.certificate === null ? null : { cert: m.certificate, authorized: m.authorized, error: m.authorizationError };
     return this.tlsReport;
   }
 

@@ -100,7 +100,7 @@ export function assessTls(
   }
   if (c.coversHost) findings.push({ tone: 'ok', text: `${host} is among its names` });
   else if (isIpLiteral(host)) {
-    findings.push({ tone: 'warn', text: `${host} is not among its names: senders check the MX host's name, so connect by name to check it` });
+    findings.push({ tone: 'warn', text: `${host} is not among its names: senders check the MX host's name: /tls name and that name checks it (or connect by name)` });
   } else findings.push({ tone: 'bad', text: `${host} is not among its names` });
   if (c.selfIssued) findings.push({ tone: 'warn', text: 'self-signed: issued by itself, no certificate authority vouches for it' });
   else {

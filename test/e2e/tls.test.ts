@@ -61,6 +61,16 @@ describe("the server's certificate in Chromium", () => {
     await page.keyboard.press('Enter');
     const again = await waitForTerminal(page, (t) => t.split("the server's certificate:").length === 3, REPLY_TIMEOUT_MS, 'the report again');
     expect(again.slice(again.lastIndexOf('/tls'))).not.toMatch(/^[2-5]\d\d[ -]/m);
+
+    // /tls name checks the same certificate for another name, as a sender that dialled that name would.
+    for (const [name, said] of [
+      ['practice.test', "-- practice.test is among the certificate's names (DNS:practice.test), but its chain did not verify (DEPTH_ZERO_SELF_SIGNED_CERT), which fails it anyway"],
+      ['mx.example.org', "-- mx.example.org is not among the certificate's names: a sender that checks names"],
+    ] as const) {
+      await page.keyboard.type(`/tls name ${name}`);
+      await page.keyboard.press('Enter');
+      await waitForTerminal(page, (t) => t.replace(/\n/g, '').includes(said), REPLY_TIMEOUT_MS, `/tls name ${name}`);
+    }
   });
 
   it('judges the EHLO reply once before TLS and once over it, in the terminal and the reply log', async () => {

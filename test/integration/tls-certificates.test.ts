@@ -128,7 +128,7 @@ describe('certificates as a bridge that trusts a test CA reports them', () => {
     expect(m.certificate).toMatchObject({ names: ['DNS:mx.example.net'], coversHost: false });
     const f = findings(m);
     expect(f[0]).toBe('bad: not verified: ERR_TLS_CERT_ALTNAME_INVALID (Certificate not for this host name)');
-    expect(f).toContain("warn: 127.0.0.1 is not among its names: senders check the MX host's name, so connect by name to check it");
+    expect(f).toContain("warn: 127.0.0.1 is not among its names: senders check the MX host's name: /tls name and that name checks it (or connect by name)");
   });
 
   it('reports an expired certificate: CERT_HAS_EXPIRED, and since when', async () => {

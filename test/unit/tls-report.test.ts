@@ -68,10 +68,10 @@ describe('the certificate findings', () => {
   it('tells a host name not on the certificate (bad) from an address not on it (connect by name)', () => {
     expect(texts(tls({}, { coversHost: false }))).toContain('bad: mx.example.com is not among its names');
     expect(texts(tls({}, { coversHost: false }), '192.0.2.1')).toContain(
-      "warn: 192.0.2.1 is not among its names: senders check the MX host's name, so connect by name to check it",
+      "warn: 192.0.2.1 is not among its names: senders check the MX host's name: /tls name and that name checks it (or connect by name)",
     );
     expect(texts(tls({}, { coversHost: false }), '[2001:db8::25]')).toContain(
-      "warn: 2001:db8::25 is not among its names: senders check the MX host's name, so connect by name to check it",
+      "warn: 2001:db8::25 is not among its names: senders check the MX host's name: /tls name and that name checks it (or connect by name)",
     );
   });
 
