@@ -59,7 +59,8 @@ export async function probePorts(host: string, ports: readonly ProbePort[], fami
   if (address === null && outcomes.every((o) => o.outcome.outcome === 'not-dialled')) {
     return { kind: 'none', reason: 'refused', detail: outcomes[0]?.outcome.text ?? 'not dialled' };
   }
-  return { kind: 'probed', address: address ?? '', ports: outcomes.map((o) => o.outcome) };
+  const other = one.otherFamily;
+  return { kind: 'probed', address: address ?? '', ports: outcomes.map((o) => o.outcome), ...(other === null ? {} : { otherFamily: other }) };
 }
 
 /** One port's outcome; `dnsError`: the name did not resolve (the message), else null. */

@@ -25,22 +25,32 @@ export function closeProbe(socket: net.Socket, quit: boolean): void {
 /**
  * One address for every connection of a probe: a probe is of a host, not of each of its addresses. `resolve` resolves
  * and checks for a port (the session answers every lookup of a probe from one DNS answer, so each one's first address
- * is the same) and keeps the first; `address` is it, once one was resolved.
+ * is the same) and keeps the first; `address` is it, once one was resolved, and `otherFamily` the host's first address
+ * of the other IP version, if it has one (not dialled: a dual-stack host is probed on one version at a time).
  */
 export function firstAddress(resolve: (host: string, port: number) => Promise<string[]>): {
   resolve: (host: string, port: number) => Promise<string[]>;
   readonly address: string | null;
+  readonly otherFamily: string | null;
 } {
   let address: string | null = null;
+  let otherFamily: string | null = null;
   return {
     resolve: (host, port) =>
       resolve(host, port).then((all) => {
         const first = all.slice(0, 1);
-        address ??= first[0] ?? null;
+        if (address === null && first[0] !== undefined) {
+          address = first[0];
+          const v6 = address.includes(':');
+          otherFamily = all.find((a) => a.includes(':') !== v6) ?? null;
+        }
         return first;
       }),
     get address() {
       return address;
+    },
+    get otherFamily() {
+      return otherFamily;
     },
   };
 }

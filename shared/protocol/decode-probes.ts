@@ -5,7 +5,7 @@
  */
 import type { Decoded } from './decode.js';
 import { isBool, isCount, isObj, isStr, type Obj } from './decode-guards.js';
-import { MAX_HOST_CHARS } from './host.js';
+import { isIPv4Literal, isIPv6Literal, MAX_HOST_CHARS } from './host.js';
 import { MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, SMUGGLING_SEQUENCES, TLS_VERSIONS } from './app-limits.js';
 import {
   MAX_CERT_CHAIN,
@@ -57,7 +57,10 @@ export function decodePorts(m: Obj): Decoded<PortsMessage> {
   if (answer.kind !== 'probed' || !isStr(answer.address, 45) || !Array.isArray(answer.ports) || answer.ports.length > MAX_PROBE_PORTS) return bad;
   const ports = answer.ports.map(decodePortOutcome);
   if (!ports.every((p): p is PortOutcome => p !== null)) return bad;
-  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host, answer: { kind: 'probed', address: answer.address, ports } } };
+  const { otherFamily } = answer;
+  if (otherFamily !== undefined && !(isStr(otherFamily, 45) && (isIPv4Literal(otherFamily) || isIPv6Literal(otherFamily)))) return bad;
+  const probed = { kind: 'probed' as const, address: answer.address, ports, ...(otherFamily === undefined ? {} : { otherFamily }) };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host, answer: probed } };
 }
 
 const TLS_OUTCOMES: ReadonlySet<unknown> = new Set(['accepted', 'refused', 'no-starttls', 'error']);

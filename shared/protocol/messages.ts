@@ -731,7 +731,8 @@ export interface PortsMessage {
   type: 'ports';
   host: string;
   answer:
-    | { kind: 'probed'; address: string; ports: PortOutcome[] }
+    /** `otherFamily`: the host's first address of the other IP version, when it has one (not dialled). */
+    | { kind: 'probed'; address: string; ports: PortOutcome[]; otherFamily?: string }
     /** `refused`: a limit or the target policy; `not-found`: the name has no address (of the version asked for). */
     | { kind: 'none'; reason: 'refused' | 'not-found'; detail: string };
 }

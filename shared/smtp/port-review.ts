@@ -155,6 +155,13 @@ export function readPorts(host: string, answer: PortsMessage['answer'], practice
   if (greets(smtp) && submission.length > 0 && !submission.some(greets)) {
     findings.push({ tone: 'info', text: 'no submission port greets: mail clients cannot send through this host; as usual for an MX host that only receives (clients submit to 587 or 465 of another)' });
   }
+  if (answer.otherFamily !== undefined) {
+    const other = answer.otherFamily.includes(':') ? 6 : 4;
+    findings.push({
+      tone: 'info',
+      text: `${host} has IPv${other} addresses too (${answer.otherFamily}), not dialled: senders that reach it over IPv${other} meet those; choose IPv${other} in the form (IP) and /ports again to check them`,
+    });
+  }
   if (submission.some(greets) && smtp !== undefined && !greets(smtp)) {
     findings.push({ tone: 'info', text: 'submission answers but port 25 does not greet: this host takes mail from its users, not from other servers; mail for its domain goes to its MX hosts (Find MX)' });
   }

@@ -170,6 +170,19 @@ describe('/ports through the bridge', () => {
     expect(answer).toMatchObject({ kind: 'probed', address: '127.0.0.1', ports: [{ outcome: 'greeting' }, { outcome: 'greeting', text: '220 second.test ESMTP' }] });
   });
 
+  it('dials one IP version of a dual-stack host, and names an address of the other, not dialled', async () => {
+    const client = await bridge({ lookup: lookupOf({ 'dual.test': ['127.0.0.1', '::1'], 'v4only.test': ['127.0.0.1', '127.0.0.2'] }) });
+    client.send({ type: 'ports', host: 'dual.test', ports: [plain(fakes.plain.port)] });
+    expect((await client.next('ports', 5000)).answer).toEqual({ kind: 'probed', address: '127.0.0.1', ports: [expect.objectContaining({ outcome: 'greeting' })], otherFamily: '::1' });
+    client.send({ type: 'ports', host: 'v4only.test', ports: [plain(fakes.plain.port)] });
+    const single = (await client.next('ports', 5000)).answer;
+    expect(single.kind === 'probed' && !('otherFamily' in single)).toBe(true);
+    // One version asked for: nothing of the other is looked at.
+    client.send({ type: 'ports', host: 'dual.test', ports: [plain(fakes.plain.port)], family: 4 });
+    const asked = (await client.next('ports', 5000)).answer;
+    expect(asked.kind === 'probed' && asked.address === '127.0.0.1' && !('otherFamily' in asked)).toBe(true);
+  });
+
   it('reads a few kilobytes of a port at most, and stops one that streams instead of greeting or answering EHLO', async () => {
     const streaming = await startFakeSmtp({ onConnect: ['x'.repeat(40_000)] });
     const chatty = await startFakeSmtp({ onConnect: ['220 chatty.test\r\n'], rules: [{ match: /^EHLO /, reply: [`250-${'y'.repeat(100_000)}`] }] });

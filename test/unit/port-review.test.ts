@@ -26,6 +26,14 @@ describe('readPorts', () => {
     expect(readPorts('mx.example.org', probed(outcome(25, 'greeting', '220 x'))).head).toBe('mail ports of mx.example.org (192.0.2.25), each dialled at once: its greeting, what it offers after EHLO, then QUIT');
   });
 
+  it('names the other IP version of a dual-stack host, not dialled, and how to check it', () => {
+    const dual = { ...probed(outcome(25, 'greeting', '220 x')), otherFamily: '2001:db8::25' } as PortsMessage['answer'];
+    expect(texts(dual)).toContain('info mx.example.org has IPv6 addresses too (2001:db8::25), not dialled: senders that reach it over IPv6 meet those; choose IPv6 in the form (IP) and /ports again to check them');
+    const fromV6 = { kind: 'probed', address: '2001:db8::25', ports: [outcome(25, 'greeting', '220 x')], otherFamily: '192.0.2.25' } as PortsMessage['answer'];
+    expect(texts(fromV6).at(-1)).toMatch(/^info mx\.example\.org has IPv4 addresses too \(192\.0\.2\.25\)/);
+    expect(texts(probed(outcome(25, 'greeting', '220 x'))).some((t) => t.includes('addresses too'))).toBe(false);
+  });
+
   it('says of a greeting held in two parts that nothing was sent, so as not to be taken for a spambot', () => {
     expect(texts(probed(outcome(25, 'held', '220-mx.example.org ESMTP')))[0]).toMatch(
       /^warn 25 .*: 220-mx\.example\.org ESMTP, then nothing more within the wait: a greeting held back in two parts, as Postfix's postscreen does .*heloterm sent nothing/,
@@ -130,6 +138,8 @@ describe('the ports messages on the wire', () => {
     expect(decodeAnyServerMessage(JSON.stringify(m))).toEqual({ ok: true, value: m });
     const none = { ...m, answer: { kind: 'none', reason: 'refused', detail: 'a DNS lookup is already running' } };
     expect(decodeAnyServerMessage(JSON.stringify(none))).toEqual({ ok: true, value: none });
+    const dual = { ...m, answer: { ...m.answer, otherFamily: '2001:db8::25' } };
+    expect(decodeAnyServerMessage(JSON.stringify(dual))).toEqual({ ok: true, value: dual });
     for (const bad of [
       { ...m, answer: probed(outcome(25, 'greeting', 'x'.repeat(202))) },
       { ...m, answer: probed(outcome(0, 'greeting')) },
@@ -139,6 +149,8 @@ describe('the ports messages on the wire', () => {
       { ...m, answer: { kind: 'none', reason: 'busy', detail: '' } },
       { ...m, answer: probed({ ...refused, ehloRefused: 'x'.repeat(202) }) },
       { ...m, answer: probed({ ...refused, ehloRefused: 550 as unknown as string }) },
+      { ...m, answer: { ...m.answer, otherFamily: 'mx.example.org' } },
+      { ...m, answer: { ...m.answer, otherFamily: 6 } },
     ]) {
       expect(decodeAnyServerMessage(JSON.stringify(bad)).ok, JSON.stringify(bad).slice(0, 120)).toBe(false);
     }
