@@ -7,7 +7,8 @@
  * Node 20's resolver (c-ares) cannot ask for TLSA (type 52), nor tell whether an answer was validated, so the
  * question is asked here over UDP with dns-packet, with EDNS0's DO bit, and the answer's AD bit read: whether the
  * resolver says it validated the answer with DNSSEC (RFC 4035 §3.2.3). Each name server is asked in turn, within
- * the lookup's time.
+ * the lookup's time; an answer too large for UDP (records with whole certificates, a rollover's several, their
+ * signatures) comes truncated and is asked again of that server over TCP (RFC 7766), as dig does.
  */
 import { createHash, randomInt, X509Certificate } from 'node:crypto';
 import dgram from 'node:dgram';
@@ -77,6 +78,52 @@ function ask(server: { address: string; port: number }, query: Buffer, id: numbe
   });
 }
 
+/** The largest answer read over TCP (its two-octet length allows 65,535 octets). */
+const MAX_TCP_ANSWER_BYTES = 65535;
+
+/**
+ * The same question to the same server over TCP (RFC 7766 §8: each message after its two-octet length), for an answer
+ * that came truncated over UDP: the decoded answer, or null when none came in `ms` (or it was aborted).
+ */
+function askTcp(server: { address: string; port: number }, query: Buffer, id: number, name: string, ms: number, signal: AbortSignal): Promise<packet.Packet | null> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: server.address, port: server.port });
+    let buf = Buffer.alloc(0);
+    let settled = false;
+    const done = (answer: packet.Packet | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      resolve(answer);
+    };
+    const onAbort = (): void => done(null);
+    const timer = setTimeout(() => done(null), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.on('error', () => done(null));
+    socket.on('close', () => done(null));
+    socket.on('connect', () => {
+      const length = Buffer.alloc(2);
+      length.writeUInt16BE(query.length);
+      socket.write(Buffer.concat([length, query]));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length < 2) return;
+      const size = buf.readUInt16BE(0);
+      if (size > MAX_TCP_ANSWER_BYTES || buf.length < 2 + size) return;
+      try {
+        const answer = packet.decode(buf.subarray(2, 2 + size));
+        const asked = answer.questions?.[0]?.name.toLowerCase();
+        done(answer.id === id && answer.type === 'response' && asked === name.toLowerCase() ? answer : null);
+      } catch {
+        done(null);
+      }
+    });
+  });
+}
+
 /** The TLSA records at `name`, asking `servers` in turn; never throws. */
 export async function queryTlsa(name: string, servers: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<TlsaLookup> {
   const usable = servers.map(parseServer).filter((s): s is { address: string; port: number } => s !== null);
@@ -93,13 +140,17 @@ export async function queryTlsa(name: string, servers: readonly string[], timeou
   let failed = 'no answer (timed out)';
   for (const server of usable) {
     if (signal.aborted) return { kind: 'error', detail: 'cancelled' };
-    const answer = await ask(server, query, id, name, each, signal);
+    let answer = await ask(server, query, id, name, each, signal);
     if (answer === null) continue;
-    const flags = answer.flags ?? 0;
-    if ((flags & packet.TRUNCATED_RESPONSE) !== 0) {
-      failed = 'the answer did not fit in UDP (truncated)';
-      continue;
+    if (((answer.flags ?? 0) & packet.TRUNCATED_RESPONSE) !== 0) {
+      // Too large for UDP: the same question over TCP, within the same share of the time.
+      answer = await askTcp(server, query, id, name, each, signal);
+      if (answer === null || ((answer.flags ?? 0) & packet.TRUNCATED_RESPONSE) !== 0) {
+        failed = 'the answer did not fit in UDP (truncated), and none came over TCP';
+        continue;
+      }
     }
+    const flags = answer.flags ?? 0;
     const rcode = RCODES[flags & 0xf] ?? `RCODE ${flags & 0xf}`;
     const secure = (flags & packet.AUTHENTIC_DATA) !== 0;
     if (rcode === 'NXDOMAIN') return { kind: 'none', rcode, secure };

@@ -3,7 +3,9 @@
  * object, answered byte for byte as a real authoritative server would (dns-packet encodes the messages). Names not
  * in the zone get NXDOMAIN; a name in the zone without records of the asked type gets an empty answer (NODATA); a
  * name listed in `silent` gets no answer at all (a timeout); one in `servfail` gets SERVFAIL; one in `secure` is
- * answered with the AD bit (TLSA records too, for DANE).
+ * answered with the AD bit (TLSA records too, for DANE). An answer larger than the query's EDNS0 payload size (512
+ * octets without EDNS0) goes over UDP truncated, the TC bit set and no records (RFC 1035 §4.2.1, RFC 6891 §7), and
+ * whole over TCP on the same port (RFC 7766), as real servers answer.
  *
  *   const dns = await startFakeDns({
  *     'example.test': { MX: [[10, 'mx1.example.test']] },
@@ -12,7 +14,7 @@
  *   startHeloterm({ dnsServers: [dns.server] })
  */
 import dgram from 'node:dgram';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import packet from 'dns-packet';
 
 export interface ZoneEntry {
@@ -36,32 +38,39 @@ export interface FakeDnsOptions {
   slow?: Record<string, number>;
   /** Names answered with the AD bit, as a validating resolver answers for a signed zone (RFC 4035 §3.2.3). */
   secure?: string[];
+  /** No TCP: a truncated answer cannot be asked again (a firewall that lets only UDP 53 through). */
+  noTcp?: boolean;
 }
 
 export interface FakeDns {
   /** "127.0.0.1:port", for --dns-server. */
   server: string;
-  /** Questions received, as "TYPE name". */
+  /** Questions received, as "TYPE name" ("TCP TYPE name" over TCP). */
   questions: string[];
   close(): Promise<void>;
 }
 
-export async function startFakeDns(zone: Record<string, ZoneEntry>, opts: FakeDnsOptions = {}): Promise<FakeDns> {
+export function startFakeDns(zone: Record<string, ZoneEntry>, opts: FakeDnsOptions = {}): Promise<FakeDns> {
+  return start(zone, opts, 0);
+}
+
+async function start(zone: Record<string, ZoneEntry>, opts: FakeDnsOptions, attempt: number): Promise<FakeDns> {
   const socket = dgram.createSocket('udp4');
   const questions: string[] = [];
   const lower = new Map(Object.entries(zone).map(([k, v]) => [k.toLowerCase(), v]));
-  socket.on('message', (msg, from) => {
+  /** The answer to a query (whole), with its name, or null for none (a query that is not one, a silent name). */
+  const answerTo = (msg: Buffer, tcp: boolean): { reply: packet.Packet; name: string; limit: number } | null => {
     let query: packet.Packet;
     try {
       query = packet.decode(msg);
     } catch {
-      return;
+      return null;
     }
     const q = query.questions?.[0];
-    if (q === undefined) return;
+    if (q === undefined) return null;
     const name = q.name.toLowerCase();
-    questions.push(`${q.type} ${name}`);
-    if (opts.silent?.includes(name) || opts.silent?.includes(`${q.type} ${name}`)) return;
+    questions.push(`${tcp ? 'TCP ' : ''}${q.type} ${name}`);
+    if (opts.silent?.includes(name) || opts.silent?.includes(`${q.type} ${name}`)) return null;
     const entry = lower.get(name);
     const answers: packet.Answer[] = [];
     if (entry !== undefined) {
@@ -77,23 +86,75 @@ export async function startFakeDns(zone: Record<string, ZoneEntry>, opts: FakeDn
       }
     }
     const rcode = opts.servfail?.includes(name) ? 'SERVFAIL' : entry === undefined ? 'NXDOMAIN' : 'NOERROR';
-    const reply = packet.encode({
-      type: 'response',
-      id: query.id,
-      flags: packet.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & packet.RECURSION_DESIRED) | (opts.secure?.includes(name) ? packet.AUTHENTIC_DATA : 0) | rcodeFlag(rcode),
-      questions: [q],
-      answers: rcode === 'NOERROR' ? answers : [],
-    });
+    const opt = query.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number } | undefined;
+    return {
+      reply: {
+        type: 'response',
+        id: query.id,
+        flags: packet.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & packet.RECURSION_DESIRED) | (opts.secure?.includes(name) ? packet.AUTHENTIC_DATA : 0) | rcodeFlag(rcode),
+        questions: [q],
+        answers: rcode === 'NOERROR' ? answers : [],
+      },
+      name,
+      limit: opt?.udpPayloadSize ?? 512,
+    };
+  };
+  const later = (name: string, send: () => void): void => {
     const delay = opts.slow?.[name] ?? 0;
-    if (delay > 0) setTimeout(() => socket.send(reply, from.port, from.address), delay);
-    else socket.send(reply, from.port, from.address);
+    if (delay > 0) setTimeout(send, delay);
+    else send();
+  };
+  socket.on('message', (msg, from) => {
+    const a = answerTo(msg, false);
+    if (a === null) return;
+    let reply = packet.encode(a.reply);
+    // Too large for what the client said it takes over UDP: truncated, to be asked again over TCP.
+    if (reply.length > a.limit) reply = packet.encode({ ...a.reply, flags: (a.reply.flags ?? 0) | packet.TRUNCATED_RESPONSE, answers: [] });
+    later(a.name, () => socket.send(reply, from.port, from.address));
   });
+  // TCP on the same port number (RFC 7766): each message after its two-octet length.
+  const conns = new Set<net.Socket>();
+  const tcp = net.createServer((conn) => {
+    conns.add(conn);
+    conn.on('close', () => conns.delete(conn));
+    let buf = Buffer.alloc(0);
+    conn.on('error', () => undefined);
+    conn.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + msg.length);
+        const a = answerTo(msg, true);
+        if (a === null) continue;
+        const reply = packet.encode(a.reply);
+        const len = Buffer.alloc(2);
+        len.writeUInt16BE(reply.length);
+        later(a.name, () => conn.write(Buffer.concat([len, reply])));
+      }
+    });
+  });
+  // A UDP port whose number is free for TCP too (another test's TCP socket may hold it: then another UDP port).
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const { port } = socket.address() as AddressInfo;
+  const listening =
+    opts.noTcp === true ||
+    (await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, '127.0.0.1', () => resolve(true));
+    }));
+  if (!listening) {
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    if (attempt >= 4) throw new Error('fake DNS: no port free for both UDP and TCP');
+    return start(zone, opts, attempt + 1);
+  }
   return {
     server: `127.0.0.1:${port}`,
     questions,
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+    close: async () => {
+      for (const c of conns) c.destroy();
+      if (tcp.listening) await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    },
   };
 }
 

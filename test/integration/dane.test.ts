@@ -52,8 +52,10 @@ describe('DANE', () => {
         [`_${starttls.port}._tcp.localhost`]: { TLSA: [[3, 1, 1, leafKey]] },
         '_25._tcp.stale.test': { TLSA: [[3, 1, 1, sha256(spki(x509(renewed)))], [1, 1, 1, leafKey]] },
         '_25._tcp.nodata.test': { A: ['192.0.2.1'] },
+        // Whole certificates (3 0 0, 2 0 0): an answer too large for UDP.
+        '_25._tcp.large.test': { TLSA: [[3, 0, 0, x509(server).raw.toString('hex')], [3, 0, 0, x509(renewed).raw.toString('hex')], [2, 0, 0, x509(root).raw.toString('hex')]] },
       },
-      { secure: [`_${port}._tcp.localhost`, '_25._tcp.signed.test'], servfail: ['_25._tcp.broken.test'] },
+      { secure: [`_${port}._tcp.localhost`, '_25._tcp.signed.test', '_25._tcp.large.test'], servfail: ['_25._tcp.broken.test'] },
     );
     app = await startHeloterm({ port: 0, practice: false, log: () => undefined, dnsServers: [dns.server], allowedPorts: [port, starttls.port] });
   });
@@ -87,6 +89,22 @@ describe('DANE', () => {
       expect(await queryTlsa('_25._tcp.signed.test', [silent.server], 600, never)).toEqual({ kind: 'error', detail: 'no answer (timed out)' });
     } finally {
       await silent.close();
+    }
+  });
+
+  it('asks again over TCP for an answer too large for UDP, as dig does; says so when TCP gives none', async () => {
+    const large = await queryTlsa('_25._tcp.large.test', [dns.server], 2000, never);
+    expect(large).toMatchObject({ kind: 'records', secure: true, records: [{ usage: 3, selector: 0, matching: 0 }, { usage: 3 }, { usage: 2, selector: 0, matching: 0 }] });
+    expect(large.kind === 'records' && large.records[0]?.data.equals(x509(server).raw)).toBe(true);
+    expect(dns.questions.filter((q) => q.endsWith('_25._tcp.large.test'))).toEqual(['TLSA _25._tcp.large.test', 'TCP TLSA _25._tcp.large.test']);
+    // The whole certificate matches the server's own: DANE-EE with selector 0 and no hash.
+    expect(checkTlsa(large.kind === 'records' ? large.records : [], [x509(server), x509(root)])[0]).toMatchObject({ match: 'yes' });
+    const wholeCerts = [server, renewed, root].map((c): [number, number, number, string] => [3, 0, 0, x509(c).raw.toString('hex')]);
+    const udpOnly = await startFakeDns({ '_25._tcp.large.test': { TLSA: wholeCerts } }, { noTcp: true });
+    try {
+      expect(await queryTlsa('_25._tcp.large.test', [udpOnly.server], 1500, never)).toEqual({ kind: 'error', detail: 'the answer did not fit in UDP (truncated), and none came over TCP' });
+    } finally {
+      await udpOnly.close();
     }
   });
 
