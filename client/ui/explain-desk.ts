@@ -1,7 +1,8 @@
 /**
  * Replies read from elsewhere, explained as if received and numbered with the page's own: `/explain` a line of a
  * bounce (or a code), a paste that begins with `/explain`, and Paste & explain (`/replay`): a mail log's or a
- * bounce's quoted replies, a message's header fields, or a whole dialog. Nothing of it is sent anywhere.
+ * bounce's quoted replies, a message's header fields, an SPF or DMARC record, or a whole dialog. Nothing of it is
+ * sent anywhere.
  */
 import { isBounce, readBounce } from '../../shared/smtp/bounce-read.js';
 import { explainEnhanced } from '../../shared/smtp/explain.js';
@@ -9,6 +10,7 @@ import { showControls } from '../../shared/smtp/escape.js';
 import { isHeaders, readHeaders } from '../../shared/smtp/headers-read.js';
 import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
 import { explainQuoted } from '../../shared/smtp/report.js';
+import { isPolicyRecord, readPolicyRecord } from '../../shared/smtp/record-read.js';
 import { readTranscript, replayTranscript, type ReplayStep } from '../../shared/smtp/transcript-read.js';
 import { EXPLAIN_USAGE } from '../terminal/local-commands.js';
 import { formatReport } from '../terminal/render-findings.js';
@@ -52,10 +54,10 @@ export class ExplainDesk {
       // typed after Enter comes in a later task, so a line typed by hand is never taken).
       const last = this.deps.takeLine();
       if (last !== null) lines.push(last);
-      // One line is a reply or a code; more a dialog or a bounce. A log line says what the reply answered: read as
-      // such, even alone.
+      // One line is a reply or a code; more a dialog or a bounce. A log line says what the reply answered, and an SPF
+      // or DMARC record is one: read as such, even alone.
       let codes: number[] = [];
-      if (lines.length > 1 || isMailLog(lines[0] ?? '')) codes = this.read(lines.join('\n'));
+      if (lines.length > 1 || isMailLog(lines[0] ?? '') || isPolicyRecord(lines[0] ?? '')) codes = this.read(lines.join('\n'));
       else if (lines[0] === undefined) this.deps.write(EXPLAIN_USAGE);
       else {
         const one = this.quoted(lines[0]);
@@ -71,7 +73,7 @@ export class ExplainDesk {
     this.deps.explained(this.read(text));
   }
 
-  /** Text pasted from elsewhere, as a mail log, a bounce, header fields or a dialog; the replies' codes. */
+  /** Text pasted from elsewhere, as a mail log, a bounce, header fields, DNS records or a dialog; the replies' codes. */
   private read(text: string): number[] {
     const logged = isMailLog(text);
     // A log's lines say "host … said" as bounces do: read as a log first, as a bounce only otherwise.
@@ -79,7 +81,14 @@ export class ExplainDesk {
     let codes: number[] = [];
     if (logged) codes = this.steps(readMailLog(text), 'log lines');
     else if (bounce.length > 0) codes = this.steps(bounce, 'bounce');
-    else if (isHeaders(text)) {
+    else if (isPolicyRecord(text)) {
+      // An SPF or DMARC record, to publish or as dig printed it: read as receivers read it, nothing looked up.
+      const r = readPolicyRecord(text);
+      if (r !== null) {
+        this.deps.write(formatReport(r));
+        this.deps.log.add({ policies: r });
+      }
+    } else if (isHeaders(text)) {
       const r = readHeaders(text);
       this.deps.write(formatReport(r));
       this.deps.log.add({ headers: r });

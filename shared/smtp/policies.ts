@@ -64,7 +64,8 @@ function spfLookups(record: string, counted: SpfLookups | undefined): Finding[] 
   return out;
 }
 
-function spf(domain: string, p: PolicyRecords, counted: SpfLookups | undefined): Finding[] {
+/** What a domain's SPF records say (its lookups counted through its includes when `counted` is given). */
+export function spf(domain: string, p: PolicyRecords, counted: SpfLookups | undefined): Finding[] {
   const out = records(p, 'SPF', {
     tone: 'warn',
     text: `no SPF record: receivers cannot tell which servers may send as ${domain}; Gmail and Yahoo want SPF or DKIM of every sender (RFC 7208)`,
@@ -115,7 +116,7 @@ function dmarc(domain: string, p: PolicyRecords, org: PolicyAnswer['dmarcOrg']):
  * What one DMARC record says of mail from `domain`: its own (`inherited` false), or its organizational domain's,
  * whose sp= then applies to it instead of p= (RFC 7489 §6.3).
  */
-function dmarcRecord(domain: string, p: Extract<PolicyRecords, { kind: 'records' }>, inherited: boolean): Finding[] {
+export function dmarcRecord(domain: string, p: Extract<PolicyRecords, { kind: 'records' }>, inherited: boolean): Finding[] {
   if (p.count > 1) return [{ tone: 'bad', text: `${p.count} DMARC records: receivers use none of them (RFC 7489 §6.6.3). Keep one` }];
   const out: Finding[] = [];
   const record = p.records[0] ?? '';

@@ -264,4 +264,21 @@ describe('the transcript in Chromium', () => {
     await entry.waitFor({ timeout: TIMEOUT_MS });
     expect(await entry.locator('.reply-code').textContent()).toBe('HEADERS');
   });
+
+  it('reads an SPF and a DMARC record pasted, as dig printed them, as receivers read them', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    await explainPasted(
+      page,
+      ['example.org.\t300\tIN\tTXT\t"v=spf1 inculde:_spf.google.com ~all"', '_dmarc.example.org. 300 IN TXT "v=DMARC1; p=reject; rua=dmarc@example.org"'].join('\n'),
+    );
+    const text = await waitForTerminal(page, (t) => t.includes('-- the records pasted, read as receivers read them'), TIMEOUT_MS, 'the records read');
+    const flat = text.replace(/\n/g, '');
+    expect(flat).toContain('"inculde:_spf.google.com" is no SPF mechanism: receivers stop with a permanent error (permerror)');
+    expect(flat).toContain('p=reject: receivers refuse mail that fails DMARC (neither SPF nor DKIM aligned with example.org)');
+    expect(flat).toContain('rua=dmarc@example.org: each address must be a mailto: URI');
+    const entry = page.locator('.reply-log li.dns').last();
+    await entry.waitFor({ timeout: TIMEOUT_MS });
+    expect(await entry.locator('.reply-code').textContent()).toBe('DNS');
+  });
 });

@@ -1,0 +1,81 @@
+/**
+ * An SPF or DMARC record pasted into Paste & explain (shared/smtp/record-read.ts): as written or as dig prints it,
+ * read as receivers read it, and the mistakes that make them ignore it or stop with a permanent error.
+ */
+import { describe, expect, it } from 'vitest';
+import { isPolicyRecord, readPolicyRecord } from '../../shared/smtp/record-read.js';
+
+const read = (text: string): string[] => (readPolicyRecord(text)?.findings ?? []).map((f) => `${f.tone} ${f.text}`);
+
+describe('a pasted SPF record', () => {
+  it('reads a good one as receivers do, nothing looked up', () => {
+    const r = readPolicyRecord('v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 include:_spf.google.com -all');
+    expect(r?.head).toBe('the record pasted, read as receivers read it (nothing looked up: /mx DOMAIN counts an SPF record\'s includes once published):');
+    expect(r?.findings).toEqual([
+      { tone: 'info', text: 'SPF: v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 include:_spf.google.com -all' },
+      { tone: 'ok', text: 'ends in "-all": mail from other servers fails SPF' },
+    ]);
+    expect(r?.good).toBe(true);
+  });
+
+  it('finds a typo, a bad address, ptr, terms after all, a modifier twice', () => {
+    expect(read('v=spf1 inculde:_spf.google.com ~all')).toContain(
+      'bad "inculde:_spf.google.com" is no SPF mechanism: receivers stop with a permanent error (permerror), and SPF fails for every message (RFC 7208 §4.6.1). Mechanisms: all, include:, a, mx, ip4:, ip6:, exists: (ptr is deprecated)',
+    );
+    expect(read('v=spf1 ip4:192.0.2.300 ip4:192.0.2.0/33 ip6:192.0.2.1 ip4:192.0.2.1/32 -all').filter((t) => t.startsWith('bad'))).toHaveLength(3);
+    expect(read('v=spf1 ptr -all')).toContain('warn "ptr": ptr is slow and unreliable, and must not be published (RFC 7208 §5.5); name the addresses (ip4:, ip6:) instead');
+    expect(read('v=spf1 -all include:_spf.google.com')).toContain('warn terms after "-all" are never evaluated: receivers stop at all (RFC 7208 §5.1)');
+    expect(read('v=spf1 redirect=a.example redirect=b.example')).toContain('bad redirect= appears 2 times: receivers stop with a permanent error (permerror), and SPF fails for every message (RFC 7208 §6)');
+    expect(read('v=spf1 mx ~all redirect=_spf.example.org')).toContain('info redirect= is ignored: the record has "all" (RFC 7208 §6.1)');
+    expect(read('v=spf1 mx custom=1 ~all')).toContain('info "custom=1": a modifier SPF does not define; receivers ignore it (RFC 7208 §6)');
+    expect(read('v=spf1 include: -all')).toContain('bad "include:" names no domain: receivers stop with a permanent error (permerror), and SPF fails for every message (RFC 7208 §5.2)');
+    // What a domain's SPF lookup says, the same for a record pasted: how it ends.
+    expect(read('v=spf1 mx +all')).toContain('bad ends in "+all": any server in the world may send as this domain, so SPF proves nothing. End it in -all or ~all');
+    expect(readPolicyRecord('v=spf1 mx a ~all')?.good).toBe(true);
+  });
+
+  it('reads dig\'s output: the name, the strings joined, two records and a string too long', () => {
+    expect(read('example.org.\t\t300\tIN\tTXT\t"v=spf1 include:_spf.google.com" " +all"')).toEqual([
+      'info SPF: v=spf1 include:_spf.google.com +all',
+      'bad ends in "+all": any server in the world may send as example.org, so SPF proves nothing. End it in -all or ~all',
+    ]);
+    const two = 'example.org. 300 IN TXT "v=spf1 mx -all"\nexample.org. 300 IN TXT "v=spf1 include:_spf.example.net -all"';
+    expect(read(two)).toContain('bad 2 SPF records: receivers stop with a permanent error, as if there were none (RFC 7208 §4.5). Merge them into one');
+    const long = `v=spf1 ${Array.from({ length: 20 }, (_, i) => `ip4:192.0.2.${i}`).join(' ')} -all`;
+    expect(long.length).toBeGreaterThan(255);
+    expect(read(`"${long}"`).at(-1)).toMatch(/^bad a string longer than 255 characters/);
+    expect(read(`"${long.slice(0, 200)}" "${long.slice(200)}"`).some((t) => t.includes('longer than 255'))).toBe(false);
+  });
+});
+
+describe('a pasted DMARC record', () => {
+  it('reads the policy and its reports, for the domain dig names', () => {
+    expect(read('_dmarc.example.org. 3600 IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.org"')).toEqual([
+      'info DMARC: v=DMARC1; p=reject; rua=mailto:dmarc@example.org',
+      'ok p=reject: receivers refuse mail that fails DMARC (neither SPF nor DKIM aligned with example.org)',
+    ]);
+  });
+
+  it('finds what makes receivers ignore it or send no reports', () => {
+    expect(read('v=dmarc1; p=none')).toContain('bad it must begin with "v=DMARC1;" exactly (upper case DMARC1): receivers ignore it otherwise (RFC 7489 §6.4)');
+    expect(read('v=DMARC1; p=quarantine; rua=dmarc@example.org')).toContain(
+      'warn rua=dmarc@example.org: each address must be a mailto: URI (rua=mailto:dmarc@example.org); receivers send reports to none otherwise (RFC 7489 §6.2)',
+    );
+    expect(read('v=DMARC1; p=reject; adkim=x; rua=mailto:a@example.org')).toContain('bad adkim=x: r (relaxed) or s (strict) only (RFC 7489 §6.3)');
+    expect(read('v=DMARC1; p=reject; policy=strict; rua=mailto:a@example.org')).toContain('info "policy=strict": a tag DMARC does not define; receivers ignore it (RFC 7489 §6.3)');
+    expect(read('v=DMARC1; rua=mailto:a@example.org')).toContain('bad no p= tag: the record is invalid, and receivers ignore it (RFC 7489 §6.3)');
+    expect(read('v=DMARC1; p=none')).toContain('warn no rua=: receivers send no aggregate reports, so p=none watches nothing. Add rua=mailto:… (RFC 7489 §7.2)');
+  });
+});
+
+describe('what is taken for a record', () => {
+  it('SPF and DMARC records alone, as written or as dig prints them; nothing else', () => {
+    for (const yes of ['v=spf1 -all', '"v=spf1 -all"', 'v=DMARC1; p=none', '; <<>> DiG 9.18 <<>> TXT example.org\nexample.org. 300 IN TXT "v=spf1 mx -all"', 'v=spf1 mx -all\nv=DMARC1; p=reject']) {
+      expect(isPolicyRecord(yes), yes).toBe(true);
+    }
+    for (const no of ['220 mx.example.org ESMTP', 'v=spf1 -all\nEHLO me', 'Received-SPF: pass (v=spf1)', 'example.org. 300 IN TXT "google-site-verification=abc"', '', 'v=DKIM1; k=rsa; p=MIGf']) {
+      expect(isPolicyRecord(no), no).toBe(false);
+    }
+    expect(readPolicyRecord('EHLO me')).toBeNull();
+  });
+});
