@@ -1,7 +1,7 @@
 /**
  * Replies read from elsewhere, explained as if received and numbered with the page's own: `/explain` a line of a
  * bounce (or a code), a paste that begins with `/explain`, and Paste & explain (`/replay`): a mail log's or a
- * bounce's quoted replies, a message's header fields, an SPF or DMARC record, or a whole dialog. Nothing of it is
+ * bounce's quoted replies, a message's header fields, an SPF, DMARC or DKIM record, or a whole dialog. Nothing of it is
  * sent anywhere.
  */
 import { isBounce, readBounce } from '../../shared/smtp/bounce-read.js';
@@ -82,7 +82,7 @@ export class ExplainDesk {
     if (logged) codes = this.steps(readMailLog(text), 'log lines');
     else if (bounce.length > 0) codes = this.steps(bounce, 'bounce');
     else if (isPolicyRecord(text)) {
-      // An SPF or DMARC record, to publish or as dig printed it: read as receivers read it, nothing looked up.
+      // An SPF, DMARC or DKIM record, to publish or as dig printed it: read as receivers read it, nothing looked up.
       const r = readPolicyRecord(text);
       if (r !== null) {
         this.deps.write(formatReport(r));

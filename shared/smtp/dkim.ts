@@ -79,15 +79,15 @@ export function rsaKeyBits(der: readonly number[]): number | null {
 }
 
 /** The record as shown: the key's base64 cut to its ends, so that the tags stay readable. */
-function shown(record: string): string {
+export function shownDkim(record: string): string {
   return record.replace(/(\bp\s*=\s*)([A-Za-z0-9+/=\s]{40,})/, (_m, tag: string, key: string) => {
     const k = key.replace(/\s+/g, '');
     return `${tag}${k.slice(0, 12)}…${k.slice(-8)} (${k.length} characters)`;
   });
 }
 
-/** What the key of one record tells. */
-function keyFindings(selector: string, record: string): Finding[] {
+/** What the key of one record, published for `selector`, tells. */
+export function dkimKeyFindings(selector: string, record: string): Finding[] {
   const tags = tagList(record);
   const out: Finding[] = [];
   const version = tags.get('v');
@@ -143,9 +143,9 @@ export function readDkim(selector: string, domain: string, answer: PolicyRecords
       });
       break;
     case 'records':
-      for (const r of answer.records) findings.push({ tone: 'info', text: `DKIM: ${shown(r)}` });
+      for (const r of answer.records) findings.push({ tone: 'info', text: `DKIM: ${shownDkim(r)}` });
       if (answer.count > 1) findings.push({ tone: 'bad', text: `${answer.count} TXT records: a verifier may use any of them (RFC 6376 §3.6.2.2). Keep one` });
-      else findings.push(...keyFindings(selector, answer.records[0] ?? ''));
+      else findings.push(...dkimKeyFindings(selector, answer.records[0] ?? ''));
   }
   return { head: `DKIM key for selector ${selector} (TXT ${name}):`, findings, good: !findings.some((f) => f.tone === 'bad' || f.tone === 'warn') };
 }

@@ -1,11 +1,13 @@
 /**
- * An SPF or DMARC record pasted into Paste & explain: the TXT record an admin is about to publish, or one `dig TXT`
- * printed, read as a receiver reads it (policies.ts, as `/mx` does for a domain looked up) and checked for the mistakes
- * that make receivers ignore it or stop with a permanent error: an unknown mechanism (a typo such as `inculde:`), a
- * malformed address, a modifier twice, terms after `all`, a DMARC tag out of place. Nothing is looked up: its
- * includes' lookups are not counted (`/mx DOMAIN` counts them once it is published). Pure.
+ * An SPF, DMARC or DKIM record pasted into Paste & explain: the TXT record an admin is about to publish, or one `dig
+ * TXT` printed, read as a receiver reads it (policies.ts and dkim.ts, as `/mx` and `/dkim` do for records looked up)
+ * and checked for the mistakes that make receivers ignore it or stop with a permanent error: an unknown mechanism (a
+ * typo such as `inculde:`), a malformed address, a modifier twice, terms after `all`, a DMARC tag out of place, a DKIM
+ * key too short or not base64. Nothing is looked up: an SPF record's includes are not counted (`/mx DOMAIN` counts
+ * them once it is published). Pure.
  */
 import { isIPv4Literal, isIPv6Literal } from '../protocol/host.js';
+import { dkimKeyFindings, shownDkim } from './dkim.js';
 import { dmarcRecord, spf, type PolicyReport } from './policies.js';
 import type { Finding } from './types.js';
 
@@ -15,7 +17,13 @@ interface Pasted {
   text: string;
   /** One of its character-strings is longer than 255 octets: DNS cannot hold it so (RFC 1035 §3.3). */
   longString: boolean;
+  /** It was written as quoted strings (a zone file's, dig's form), not as bare text for a DNS provider's form. */
+  quoted: boolean;
 }
+
+/** How the records read here begin: SPF's and DMARC's version, DKIM's (optional, then its key type comes first). */
+const RECORD_START = /^(v=spf1\b|v=DMARC1\b|v=DKIM1\s*;|k=(rsa|ed25519)\s*;)/i;
+const DKIM_START = /^(v=DKIM1|k=)/i;
 
 /** A dig line: `example.org. 300 IN TXT "v=spf1 …" "…"` (TTL and class optional). */
 const DIG_LINE = /^(\S+)\s+(?:\d+\s+)?(?:IN\s+)?TXT\s+(.*)$/i;
@@ -36,13 +44,14 @@ function pastedRecords(text: string): Pasted[] {
     const dig = DIG_LINE.exec(line);
     const parts = strings(dig === null ? line : (dig[2] ?? ''));
     const joined = parts.join('');
-    if (!/^v=(spf1|DMARC1)\b/i.test(joined)) continue;
-    out.push({ name: (dig?.[1] ?? '').replace(/\.$/, '').toLowerCase(), text: joined, longString: parts.some((p) => p.length > 255) });
+    if (!RECORD_START.test(joined)) continue;
+    const value = dig === null ? line : (dig[2] ?? '');
+    out.push({ name: (dig?.[1] ?? '').replace(/\.$/, '').toLowerCase(), text: joined, longString: parts.some((p) => p.length > 255), quoted: value.trim().startsWith('"') });
   }
   return out;
 }
 
-/** Whether a paste is SPF or DMARC records (and nothing else but dig's comments). */
+/** Whether a paste is SPF, DMARC or DKIM records (and nothing else but dig's comments). */
 export function isPolicyRecord(text: string): boolean {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith(';'));
   return lines.length > 0 && lines.length <= 6 && pastedRecords(text).length === lines.length;
@@ -130,6 +139,7 @@ export function readPolicyRecord(text: string): PolicyReport | null {
   const findings: Finding[] = [];
   const spfs = pasted.filter((r) => /^v=spf1\b/i.test(r.text));
   const dmarcs = pasted.filter((r) => /^v=DMARC1\b/i.test(r.text));
+  const dkims = pasted.filter((r) => DKIM_START.test(r.text));
   // The name dig printed, when it did (for DMARC, without its _dmarc. label).
   const domainOf = (r: Pasted | undefined): string => (r === undefined || r.name === '' ? 'this domain' : r.name.replace(/^_dmarc\./, ''));
   if (spfs.length > 0) {
@@ -141,8 +151,19 @@ export function readPolicyRecord(text: string): PolicyReport | null {
     for (const r of dmarcs) findings.push({ tone: 'info', text: `DMARC: ${r.text}` });
     findings.push(...dmarcRecord(domain, { kind: 'records', records: dmarcs.map((r) => r.text), count: dmarcs.length }, false), ...(dmarcs.length === 1 ? dmarcSyntax(dmarcs[0]?.text ?? '') : []));
   }
-  if (pasted.some((r) => r.longString)) {
-    findings.push({ tone: 'bad', text: 'a string longer than 255 characters: DNS holds at most 255 per string; publish it as several quoted strings, "…" "…", which receivers join (RFC 7208 §3.3)' });
+  for (const r of dkims) {
+    // The selector from the name dig printed (s1._domainkey.example.org), for what an empty key revokes.
+    const selector = /^([^.]+)\._domainkey\./.exec(r.name)?.[1] ?? 'its selector';
+    findings.push({ tone: 'info', text: `DKIM${r.name === '' ? '' : ` at ${r.name}`}: ${shownDkim(r.text)}`, }, ...dkimKeyFindings(selector, r.text));
+  }
+  const long = pasted.filter((r) => r.longString);
+  if (long.length > 0) {
+    // Written as one quoted string it cannot be published; as bare text a provider's form may split it itself.
+    const quoted = long.some((r) => r.quoted);
+    findings.push({
+      tone: quoted ? 'bad' : 'warn',
+      text: `a string longer than 255 characters: DNS holds at most 255 per string; in a zone file write it as several quoted strings, "…" "…", which receivers join${quoted ? '' : " (a DNS provider's form may split it itself)"} (RFC 1035 §3.3; RFC 7208 §3.3)`,
+    });
   }
   return {
     head: `${pasted.length === 1 ? 'the record' : 'the records'} pasted, read as receivers read ${pasted.length === 1 ? 'it' : 'them'} (nothing looked up: /mx DOMAIN counts an SPF record's includes once published):`,

@@ -2,6 +2,7 @@
  * An SPF or DMARC record pasted into Paste & explain (shared/smtp/record-read.ts): as written or as dig prints it,
  * read as receivers read it, and the mistakes that make them ignore it or stop with a permanent error.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isPolicyRecord, readPolicyRecord } from '../../shared/smtp/record-read.js';
 
@@ -44,6 +45,8 @@ describe('a pasted SPF record', () => {
     const long = `v=spf1 ${Array.from({ length: 20 }, (_, i) => `ip4:192.0.2.${i}`).join(' ')} -all`;
     expect(long.length).toBeGreaterThan(255);
     expect(read(`"${long}"`).at(-1)).toMatch(/^bad a string longer than 255 characters/);
+    // As bare text, for a DNS provider's form, which may split it itself: said, less sternly.
+    expect(read(long).at(-1)).toMatch(/^warn a string longer than 255 characters.*\(a DNS provider's form may split it itself\)/);
     expect(read(`"${long.slice(0, 200)}" "${long.slice(200)}"`).some((t) => t.includes('longer than 255'))).toBe(false);
   });
 });
@@ -70,12 +73,29 @@ describe('a pasted DMARC record', () => {
 
 describe('what is taken for a record', () => {
   it('SPF and DMARC records alone, as written or as dig prints them; nothing else', () => {
-    for (const yes of ['v=spf1 -all', '"v=spf1 -all"', 'v=DMARC1; p=none', '; <<>> DiG 9.18 <<>> TXT example.org\nexample.org. 300 IN TXT "v=spf1 mx -all"', 'v=spf1 mx -all\nv=DMARC1; p=reject']) {
+    for (const yes of ['v=spf1 -all', '"v=spf1 -all"', 'v=DMARC1; p=none', 'v=DKIM1; k=rsa; p=MIGf', 'k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=', '; <<>> DiG 9.18 <<>> TXT example.org\nexample.org. 300 IN TXT "v=spf1 mx -all"', 'v=spf1 mx -all\nv=DMARC1; p=reject']) {
       expect(isPolicyRecord(yes), yes).toBe(true);
     }
-    for (const no of ['220 mx.example.org ESMTP', 'v=spf1 -all\nEHLO me', 'Received-SPF: pass (v=spf1)', 'example.org. 300 IN TXT "google-site-verification=abc"', '', 'v=DKIM1; k=rsa; p=MIGf']) {
+    for (const no of ['220 mx.example.org ESMTP', 'v=spf1 -all\nEHLO me', 'Received-SPF: pass (v=spf1)', 'example.org. 300 IN TXT "google-site-verification=abc"', '', 'p=MIGf', 'DKIM-Signature: v=1; a=rsa-sha256']) {
       expect(isPolicyRecord(no), no).toBe(false);
     }
     expect(readPolicyRecord('EHLO me')).toBeNull();
+  });
+});
+
+describe('a pasted DKIM key record', () => {
+  const spki = (bits: number): string => generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+
+  it('reads the key as verifiers do: its length, a revoked key, a key that is not one', () => {
+    const key2048 = spki(2048);
+    // dig prints a 2048-bit key as two strings; they are joined.
+    const dig = `s1._domainkey.example.org. 300 IN TXT "v=DKIM1; k=rsa; p=${key2048.slice(0, 200)}" "${key2048.slice(200)}"`;
+    expect(read(dig)).toEqual([`info DKIM at s1._domainkey.example.org: v=DKIM1; k=rsa; p=${key2048.slice(0, 12)}…${key2048.slice(-8)} (${key2048.length} characters)`, 'ok RSA key of 2048 bits']);
+    expect(read(`v=DKIM1; k=rsa; p=${spki(1024)}`)).toContain('warn RSA key of 1024 bits: accepted, but signers should use 2048 bits (RFC 8301 §3.2)');
+    expect(read('s1._domainkey.example.org. 300 IN TXT "v=DKIM1; p="')).toContain('bad p= is empty: the key is revoked, and every signature with s=s1 fails (RFC 6376 §3.6.1)');
+    expect(read('v=DKIM1; k=rsa; p=not*base64')).toContain('bad p= is not base64: verifiers cannot read the key, and signatures fail (RFC 6376 §3.6.1)');
+    expect(read('k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=')).toContain(
+      'info Ed25519 key (RFC 8463): verifiers that do not know it skip the signature; sign with an RSA key beside it',
+    );
   });
 });
