@@ -1,7 +1,7 @@
 /**
  * Replies read from elsewhere, explained as if received and numbered with the page's own: `/explain` a line of a
  * bounce (or a code), a paste that begins with `/explain`, and Paste & explain (`/replay`): a mail log's or a
- * bounce's quoted replies, a message's header fields, an SPF, DMARC or DKIM record, or a whole dialog. Nothing of it is
+ * bounce's quoted replies, a message's header fields, an SPF, DMARC or DKIM record or an MTA-STS policy, or a whole dialog. Nothing of it is
  * sent anywhere.
  */
 import { isBounce, readBounce } from '../../shared/smtp/bounce-read.js';

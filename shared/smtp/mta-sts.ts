@@ -74,10 +74,10 @@ function duration(s: number): string {
 
 /**
  * What the fetched policy of `domain` tells, and for `mxHosts` (its MX hosts, when known) whether senders enforcing
- * it would deliver to each.
+ * it would deliver to each; `from` says where the policy came from (its URL, or a paste).
  */
-export function readMtaStsPolicy(domain: string, fetched: MtaStsFetch, mxHosts: readonly string[] | null): Finding[] {
-  const url = `https://mta-sts.${domain}/.well-known/mta-sts.txt`;
+export function readMtaStsPolicy(domain: string, fetched: MtaStsFetch, mxHosts: readonly string[] | null, from = `https://mta-sts.${domain}/.well-known/mta-sts.txt`): Finding[] {
+  const url = from;
   if (fetched.kind === 'error') {
     return [
       {

@@ -1,13 +1,14 @@
 /**
- * An SPF, DMARC or DKIM record pasted into Paste & explain: the TXT record an admin is about to publish, or one `dig
- * TXT` printed, read as a receiver reads it (policies.ts and dkim.ts, as `/mx` and `/dkim` do for records looked up)
- * and checked for the mistakes that make receivers ignore it or stop with a permanent error: an unknown mechanism (a
- * typo such as `inculde:`), a malformed address, a modifier twice, terms after `all`, a DMARC tag out of place, a DKIM
- * key too short or not base64. Nothing is looked up: an SPF record's includes are not counted (`/mx DOMAIN` counts
- * them once it is published). Pure.
+ * An SPF, DMARC or DKIM record pasted into Paste & explain: the TXT record an admin is about to publish, or one
+ * `dig TXT` printed, read as a receiver reads it (policies.ts and dkim.ts, as `/mx` and `/dkim` do for records looked
+ * up), and checked for the mistakes that make receivers ignore it or stop with a permanent error: an unknown mechanism
+ * (a typo such as `inculde:`), a malformed address, a modifier twice, terms after `all`, a DMARC tag out of place, a
+ * DKIM key too short or not base64. An MTA-STS policy file too, read as mta-sts.ts reads one fetched. Nothing is
+ * looked up: an SPF record's includes are not counted (`/mx DOMAIN` counts them once it is published). Pure.
  */
 import { isIPv4Literal, isIPv6Literal } from '../protocol/host.js';
 import { dkimKeyFindings, shownDkim } from './dkim.js';
+import { readMtaStsPolicy } from './mta-sts.js';
 import { dmarcRecord, spf, type PolicyReport } from './policies.js';
 import type { Finding } from './types.js';
 
@@ -51,8 +52,18 @@ function pastedRecords(text: string): Pasted[] {
   return out;
 }
 
-/** Whether a paste is SPF, DMARC or DKIM records (and nothing else but dig's comments). */
+/**
+ * An MTA-STS policy file (RFC 8461 §3.2), as served at https://mta-sts.<domain>/.well-known/mta-sts.txt: "key: value"
+ * lines, the first "version: STSv1".
+ */
+function isMtaStsPolicy(text: string): boolean {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return /^version\s*:/i.test(lines[0] ?? '') && lines.length <= 40 && lines.every((l) => /^[a-z_]+\s*:/i.test(l));
+}
+
+/** Whether a paste is SPF, DMARC or DKIM records (and nothing else but dig's comments), or an MTA-STS policy file. */
 export function isPolicyRecord(text: string): boolean {
+  if (isMtaStsPolicy(text)) return true;
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith(';'));
   return lines.length > 0 && lines.length <= 6 && pastedRecords(text).length === lines.length;
 }
@@ -134,6 +145,11 @@ function dmarcSyntax(record: string): Finding[] {
  * DMARC (its policy, reports, tags); null when the paste holds none.
  */
 export function readPolicyRecord(text: string): PolicyReport | null {
+  if (isMtaStsPolicy(text)) {
+    // Read as senders read the file they fetch (mta-sts.ts); its MX hosts are not known here.
+    const findings = readMtaStsPolicy('this domain', { kind: 'policy', text, cut: false, contentType: null }, null, 'pasted');
+    return { head: 'the MTA-STS policy pasted, read as senders read it (nothing fetched: /mx DOMAIN checks the one published against the MX hosts):', findings, good: !findings.some((f) => f.tone === 'bad' || f.tone === 'warn') };
+  }
   const pasted = pastedRecords(text);
   if (pasted.length === 0) return null;
   const findings: Finding[] = [];

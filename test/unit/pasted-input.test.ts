@@ -13,6 +13,7 @@ import { readHeaders } from '../../shared/smtp/headers-read.js';
 import { dnsblCommandIn, readDnsbl } from '../../shared/smtp/dnsbl.js';
 import { parseMtaStsPolicy, readMtaStsPolicy } from '../../shared/smtp/mta-sts.js';
 import { readSpfCheck, spfCommandIn } from '../../shared/smtp/spf-check.js';
+import { readPolicyRecord } from '../../shared/smtp/record-read.js';
 import { MAX_TRANSCRIPT_LINES, readTranscript, replayTranscript } from '../../shared/smtp/transcript-read.js';
 
 const ROUNDS = 300;
@@ -125,6 +126,8 @@ describe('policies, lists and refusals from the network, at random', () => {
         ...readDnsbl('192.0.2.1', { kind: 'checked', lists: [{ zone: t.slice(0, 60), kind: 'listed', codes: [t.slice(0, 15)], reason: t }] }).findings,
         ...readHeaders(t).findings,
         ...readSpfCheck('192.0.2.1', 'example.org', { kind: 'checked', result: 'permerror', record: t, detail: t, lookups: 3, voidLookups: 0 }).findings,
+        // Records pasted: the text as it came, and as the three records it may begin.
+        ...[t, `v=spf1 ${t}`, `_dmarc.x. IN TXT "v=DMARC1; ${t}"`, `v=DKIM1; ${t}`, `version: STSv1\n${t}`].flatMap((r) => readPolicyRecord(r)?.findings ?? []),
       ];
       expect(controls(formatReport({ head: 'x', findings })), JSON.stringify(t)).toEqual([]);
       const spf = spfCommandIn(t);

@@ -99,3 +99,20 @@ describe('a pasted DKIM key record', () => {
     );
   });
 });
+
+describe('a pasted MTA-STS policy file', () => {
+  it('reads it as senders read the one they fetch, and what makes them ignore it', () => {
+    const good = readPolicyRecord('version: STSv1\r\nmode: enforce\r\nmx: mx1.example.org\r\nmx: *.example.net\r\nmax_age: 604800\r\n');
+    expect(good?.head).toBe('the MTA-STS policy pasted, read as senders read it (nothing fetched: /mx DOMAIN checks the one published against the MX hosts):');
+    expect(good?.findings).toEqual([
+      { tone: 'info', text: 'MTA-STS policy (pasted): mode: enforce, max_age: 604800 (7 days), mx: mx1.example.org, mx: *.example.net' },
+      { tone: 'ok', text: 'mode enforce: senders that support MTA-STS deliver only over TLS, with a valid certificate, to the MX hosts it names' },
+    ]);
+    expect(read('version: STSv1\nmode: enforced\nmx: mx1.example.org\nmax_age: 86400')).toContain(
+      'bad the policy is invalid (mode "enforced" is not enforce, testing or none): senders ignore it (RFC 8461 §3.2)',
+    );
+    expect(read('version: STSv1\nmode: testing\nmx: mx1.example.org\nmax_age: 3600').at(-1)).toMatch(/^warn max_age under a day/);
+    expect(isPolicyRecord('version: STSv1\nmode: enforce\nEHLO me')).toBe(false);
+    expect(isPolicyRecord('mode: enforce\nversion: STSv1')).toBe(false);
+  });
+});
