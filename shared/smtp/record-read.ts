@@ -159,8 +159,11 @@ export function readPolicyRecord(text: string): PolicyReport | null {
   // The name dig printed, when it did (for DMARC, without its _dmarc. label).
   const domainOf = (r: Pasted | undefined): string => (r === undefined || r.name === '' ? 'this domain' : r.name.replace(/^_dmarc\./, ''));
   if (spfs.length > 0) {
-    findings.push(...spf(domainOf(spfs[0]), { kind: 'records', records: spfs.map((r) => r.text), count: spfs.length }, undefined));
-    if (spfs.length === 1) findings.push(...spfSyntax(spfs[0]?.text ?? ''));
+    const syntax = spfs.length === 1 ? spfSyntax(spfs[0]?.text ?? '') : [];
+    // A term that stops receivers with a permanent error makes how the record ends moot: its verdict is left out.
+    const stops = syntax.some((f) => f.tone === 'bad');
+    const read = spf(domainOf(spfs[0]), { kind: 'records', records: spfs.map((r) => r.text), count: spfs.length }, undefined);
+    findings.push(...read.filter((f) => !(stops && f.tone === 'ok')), ...syntax);
   }
   if (dmarcs.length > 0) {
     const domain = domainOf(dmarcs[0]);
