@@ -1,8 +1,8 @@
 /**
  * Replies read from elsewhere, explained as if received and numbered with the page's own: `/explain` a line of a
  * bounce (or a code), a paste that begins with `/explain`, and Paste & explain (`/replay`): a mail log's or a
- * bounce's quoted replies, a message's header fields, an SPF, DMARC or DKIM record or an MTA-STS policy, or a whole dialog. Nothing of it is
- * sent anywhere.
+ * bounce's quoted replies, a message's header fields, an SPF, DMARC or DKIM record, an MTA-STS policy, a DMARC
+ * aggregate report, or a whole dialog. Nothing of it is sent anywhere.
  */
 import { isBounce, readBounce } from '../../shared/smtp/bounce-read.js';
 import { explainEnhanced } from '../../shared/smtp/explain.js';
@@ -11,6 +11,7 @@ import { isHeaders, readHeaders } from '../../shared/smtp/headers-read.js';
 import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
 import { explainQuoted } from '../../shared/smtp/report.js';
 import { isPolicyRecord, readPolicyRecord } from '../../shared/smtp/record-read.js';
+import { isDmarcReport, readDmarcReport } from '../../shared/smtp/dmarc-report.js';
 import { readTranscript, replayTranscript, type ReplayStep } from '../../shared/smtp/transcript-read.js';
 import { EXPLAIN_USAGE } from '../terminal/local-commands.js';
 import { formatReport } from '../terminal/render-findings.js';
@@ -81,7 +82,14 @@ export class ExplainDesk {
     let codes: number[] = [];
     if (logged) codes = this.steps(readMailLog(text), 'log lines');
     else if (bounce.length > 0) codes = this.steps(bounce, 'bounce');
-    else if (isPolicyRecord(text)) {
+    else if (isDmarcReport(text)) {
+      // A DMARC aggregate report (the XML sent to rua=, unzipped): who sends as the domain, and what passed.
+      const r = readDmarcReport(text);
+      if (r !== null) {
+        this.deps.write(formatReport(r));
+        this.deps.log.add({ policies: r });
+      }
+    } else if (isPolicyRecord(text)) {
       // An SPF, DMARC or DKIM record, to publish or as dig printed it: read as receivers read it, nothing looked up.
       const r = readPolicyRecord(text);
       if (r !== null) {

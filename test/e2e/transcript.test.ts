@@ -265,7 +265,7 @@ describe('the transcript in Chromium', () => {
     expect(await entry.locator('.reply-code').textContent()).toBe('HEADERS');
   });
 
-  it('reads an SPF and a DMARC record pasted, as dig printed them, as receivers read them', async () => {
+  it('reads an SPF and a DMARC record pasted, as dig printed them, as receivers read them; and a DMARC aggregate report', async () => {
     const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
     await explainPasted(
@@ -280,5 +280,19 @@ describe('the transcript in Chromium', () => {
     const entry = page.locator('.reply-log li.dns').last();
     await entry.waitFor({ timeout: TIMEOUT_MS });
     expect(await entry.locator('.reply-code').textContent()).toBe('DNS');
+
+    // A DMARC aggregate report, unzipped: who sends as the domain, and what passed.
+    await explainPasted(
+      page,
+      [
+        '<?xml version="1.0" encoding="UTF-8" ?><feedback><report_metadata><org_name>google.com</org_name>',
+        '<date_range><begin>1764374400</begin><end>1764460799</end></date_range></report_metadata>',
+        '<policy_published><domain>example.org</domain><p>none</p></policy_published>',
+        '<record><row><source_ip>198.51.100.7</source_ip><count>40</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row>',
+        '<identifiers><header_from>example.org</header_from></identifiers><auth_results><dkim><domain>esp.example.net</domain><result>pass</result></dkim></auth_results></record></feedback>',
+      ].join('\n'),
+    );
+    const report = await waitForTerminal(page, (t) => t.includes('-- DMARC aggregate report from google.com for example.org'), TIMEOUT_MS, 'the report read');
+    expect(report.replace(/\n/g, '')).toContain('198.51.100.7: 40 messages from example.org, DKIM fail and SPF fail aligned → DMARC fail');
   });
 });
