@@ -2,7 +2,7 @@
  * Replies read from elsewhere, explained as if received and numbered with the page's own: `/explain` a line of a
  * bounce (or a code), a paste that begins with `/explain`, and Paste & explain (`/replay`): a mail log's or a
  * bounce's quoted replies, a message's header fields, an SPF, DMARC or DKIM record, an MTA-STS policy, a DMARC
- * aggregate report, or a whole dialog. Nothing of it is sent anywhere.
+ * aggregate report or a TLS report, or a whole dialog. Nothing of it is sent anywhere.
  */
 import { isBounce, readBounce } from '../../shared/smtp/bounce-read.js';
 import { explainEnhanced } from '../../shared/smtp/explain.js';
@@ -12,6 +12,7 @@ import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
 import { explainQuoted } from '../../shared/smtp/report.js';
 import { isPolicyRecord, readPolicyRecord } from '../../shared/smtp/record-read.js';
 import { isDmarcReport, readDmarcReport } from '../../shared/smtp/dmarc-report.js';
+import { isTlsRptReport, readTlsRptReport } from '../../shared/smtp/tlsrpt-report.js';
 import { readTranscript, replayTranscript, type ReplayStep } from '../../shared/smtp/transcript-read.js';
 import { EXPLAIN_USAGE } from '../terminal/local-commands.js';
 import { formatReport } from '../terminal/render-findings.js';
@@ -85,6 +86,13 @@ export class ExplainDesk {
     else if (isDmarcReport(text)) {
       // A DMARC aggregate report (the XML sent to rua=, unzipped): who sends as the domain, and what passed.
       const r = readDmarcReport(text);
+      if (r !== null) {
+        this.deps.write(formatReport(r));
+        this.deps.log.add({ policies: r });
+      }
+    } else if (isTlsRptReport(text)) {
+      // A TLS report (RFC 8460, the JSON sent to the _smtp._tls record's rua=): sessions to the MX hosts, failures.
+      const r = readTlsRptReport(text);
       if (r !== null) {
         this.deps.write(formatReport(r));
         this.deps.log.add({ policies: r });

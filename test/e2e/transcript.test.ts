@@ -265,7 +265,7 @@ describe('the transcript in Chromium', () => {
     expect(await entry.locator('.reply-code').textContent()).toBe('HEADERS');
   });
 
-  it('reads an SPF and a DMARC record pasted, as dig printed them, as receivers read them; and a DMARC aggregate report', async () => {
+  it('reads an SPF and a DMARC record pasted, as dig printed them, as receivers read them; and DMARC and TLS reports', async () => {
     const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
     await explainPasted(
@@ -294,5 +294,17 @@ describe('the transcript in Chromium', () => {
     );
     const report = await waitForTerminal(page, (t) => t.includes('-- DMARC aggregate report from google.com for example.org'), TIMEOUT_MS, 'the report read');
     expect(report.replace(/\n/g, '')).toContain('198.51.100.7: 40 messages from example.org, DKIM fail and SPF fail aligned → DMARC fail');
+
+    // A TLS report (RFC 8460): sessions to the MX hosts, and why any failed.
+    await explainPasted(
+      page,
+      JSON.stringify({
+        'organization-name': 'Google Inc.',
+        'date-range': { 'start-datetime': '2025-11-29T00:00:00Z', 'end-datetime': '2025-11-29T23:59:59Z' },
+        policies: [{ policy: { 'policy-type': 'sts', 'policy-domain': 'example.org' }, summary: { 'total-successful-session-count': 10, 'total-failure-session-count': 2 }, 'failure-details': [{ 'result-type': 'certificate-expired', 'failed-session-count': 2 }] }],
+      }),
+    );
+    const tls = await waitForTerminal(page, (t) => t.includes('-- SMTP TLS report from Google Inc.'), TIMEOUT_MS, 'the TLS report read');
+    expect(tls.replace(/\n/g, '')).toContain('certificate-expired: 2 sessions: the certificate had expired');
   });
 });

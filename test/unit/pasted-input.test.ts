@@ -15,6 +15,7 @@ import { parseMtaStsPolicy, readMtaStsPolicy } from '../../shared/smtp/mta-sts.j
 import { readSpfCheck, spfCommandIn } from '../../shared/smtp/spf-check.js';
 import { readPolicyRecord } from '../../shared/smtp/record-read.js';
 import { readDmarcReport } from '../../shared/smtp/dmarc-report.js';
+import { readTlsRptReport } from '../../shared/smtp/tlsrpt-report.js';
 import { MAX_TRANSCRIPT_LINES, readTranscript, replayTranscript } from '../../shared/smtp/transcript-read.js';
 
 const ROUNDS = 300;
@@ -129,7 +130,8 @@ describe('policies, lists and refusals from the network, at random', () => {
         ...readSpfCheck('192.0.2.1', 'example.org', { kind: 'checked', result: 'permerror', record: t, detail: t, lookups: 3, voidLookups: 0 }).findings,
         // Records pasted: the text as it came, and as the three records it may begin.
         ...[t, `v=spf1 ${t}`, `_dmarc.x. IN TXT "v=DMARC1; ${t}"`, `v=DKIM1; ${t}`, `version: STSv1\n${t}`].flatMap((r) => readPolicyRecord(r)?.findings ?? []),
-        // A DMARC report whose every value is the random text.
+        // A TLS report and a DMARC report whose every value is the random text.
+        ...(readTlsRptReport(JSON.stringify({ 'organization-name': t, policies: [{ policy: { 'policy-domain': t, 'policy-type': t }, summary: {}, 'failure-details': [{ 'result-type': t, 'receiving-mx-hostname': t, 'sending-mta-ip': t, 'failure-reason-code': t }] }] }))?.findings ?? []),
         ...(readDmarcReport(`<feedback><policy_published><domain>${t}</domain><p>${t}</p></policy_published><record><row><source_ip>${t}</source_ip><count>${t}</count><policy_evaluated><disposition>${t}</disposition><dkim>${t}</dkim><spf>fail</spf></policy_evaluated></row><auth_results><dkim><domain>${t}</domain><result>${t}</result></dkim></auth_results></record></feedback>`)?.findings ?? []),
       ];
       expect(controls(formatReport({ head: 'x', findings })), JSON.stringify(t)).toEqual([]);
