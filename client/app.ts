@@ -23,7 +23,7 @@ import { SessionView } from './session-view.js';
 import { Dial } from './ui/dial.js';
 import { ExplainDesk } from './ui/explain-desk.js';
 import { BridgeReach } from './bridge-reach.js';
-import { askRoom, noRoomNote } from './ui/room-note.js';
+import { askRoom, firstContactNote } from './ui/room-note.js';
 import { runLocal, type LocalDeps } from './local-run.js';
 import { formatHint, formatQueued } from './terminal/render-replies.js';
 import { formatReport, formatTlsReport, reportNote } from './terminal/render-findings.js';
@@ -583,15 +583,8 @@ export function startApp(boot: BootHandOver): void {
           afterReopen = null;
           view.write(formatNote('the heloterm bridge is still out of reach: is it running? Press Connect to try again'));
         } else if (reach.wasOpen) view.write(formatNote(`lost contact with the heloterm bridge${e.code === 1001 ? ' (it is shutting down)' : ''}: trying to reach it again`));
-        else {
-          // Browsers hide the handshake's HTTP status: the bridge is asked whether it lacked room for this page; if
-          // not, a bridge that wants a token looks like any refusal.
-          const tokenNote =
-            token === null
-              ? 'the heloterm bridge refused the connection: if it needs an access token, open the URL it printed at start-up (with #token=…)'
-              : 'the heloterm bridge refused the connection: the access token may be wrong or old; open the URL it printed at start-up';
-          void askRoom().then((a) => view.write(formatNote((a === null ? null : noRoomNote(a)) ?? tokenNote)));
-        }
+        // Never opened: browsers hide the handshake's HTTP status, so the bridge is asked why (room-note.ts).
+        else void askRoom().then((a) => view.write(formatNote(firstContactNote(a, token))));
         return;
       }
       case 'protocolError':

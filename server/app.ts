@@ -1,6 +1,6 @@
 /**
- * The HTTP side: the built client, a health check and the class view's data. No sockets here (the WebSocket is
- * ws-gateway.ts).
+ * The HTTP side: the built client, a health check, whether there is room for a page (`GET /room`) and the class
+ * view's data. No sockets here (the WebSocket is ws-gateway.ts).
  */
 import { existsSync } from 'node:fs';
 import type http from 'node:http';

@@ -58,7 +58,7 @@ export function keptProgress(m: Progress, lessons: readonly Lesson[] = LESSONS):
 
 /**
  * The class as the view shows it, at `at` (performance.now()), pages in the order they opened, by `lessons`; with the
- * lesson the instructor asked for and the note said to the class, if any.
+ * lesson the instructor asked for, the note said to the class and the pages turned away for want of room, if any.
  */
 export function classSnapshot(
   seats: Iterable<Seat>,

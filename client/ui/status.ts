@@ -33,11 +33,11 @@ export class StatusLine {
     this.set('idle', 'Not connected');
   }
 
-  /** The page's WebSocket closed or failed; `reached`: it had opened before (else the bridge refused this page). */
+  /** The page's WebSocket closed or failed; `reached`: it had opened before (else the terminal says why it never did). */
   bridgeDown(reached: boolean): void {
     this.set(
       'error',
-      reached ? 'Lost contact with the heloterm bridge. Press Connect to reach it again.' : 'The heloterm bridge refused this page (the terminal says why). Press Connect to try again.',
+      reached ? 'Lost contact with the heloterm bridge. Press Connect to reach it again.' : 'No contact with the heloterm bridge (the terminal says why). Press Connect to try again.',
     );
   }
 

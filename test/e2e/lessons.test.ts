@@ -650,7 +650,7 @@ describe('a class whose machines share one address, in Chromium', () => {
       'the page turned away, and why',
     );
     expect(await terminalText(second)).not.toContain('access token');
-    expect(await second.locator('.status').textContent()).toBe('The heloterm bridge refused this page (the terminal says why). Press Connect to try again.');
+    expect(await second.locator('.status').textContent()).toBe('No contact with the heloterm bridge (the terminal says why). Press Connect to try again.');
     const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
     const away = view.locator('#class-away');
     await expect.poll(() => away.textContent(), { timeout: 10_000 }).toMatch(/^Turned away in the last 10 minutes \(the last just now\): 1 page from one address, 127\.0\.0\.1, which had 1 open already: .* --max-sessions-per-address \(now 1\)\. Those trainees see a refused connection\.$/);
@@ -672,7 +672,7 @@ describe('a page opened without the token a bridge asks for, in Chromium', () =>
       10_000,
       'the refusal explained',
     );
-    expect(await page.locator('.status').textContent()).toBe('The heloterm bridge refused this page (the terminal says why). Press Connect to try again.');
+    expect(await page.locator('.status').textContent()).toBe('No contact with the heloterm bridge (the terminal says why). Press Connect to try again.');
     expect(pages.errors).toEqual([expect.stringMatching(/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed: HTTP Authentication failed/)]);
     pages.errors = [];
     // With the token (the address heloterm printed), the same bridge lets it in.

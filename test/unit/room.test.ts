@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { clientKey, Room } from '../../server/room.js';
 import { decodeRoomAnswer } from '../../shared/protocol/room.js';
 import { decodeClassSnapshot, TURNED_AWAY_WINDOW_S, type ClassSnapshot } from '../../shared/protocol/class.js';
-import { noRoomNote } from '../../client/ui/room-note.js';
+import { firstContactNote, noRoomNote } from '../../client/ui/room-note.js';
 import { turnedAwayText } from '../../client/ui/class-away.js';
 
 describe('the room for pages', () => {
@@ -69,6 +69,13 @@ describe('why a page was turned away, as the page and the class view say it', ()
     );
     expect(noRoomNote({ room: false, why: 'full', limit: 100 })).toBe('the heloterm bridge turned this page away: it holds at most 100 pages and is full; reload in a while (whoever runs it can raise --max-sessions)');
     expect(noRoomNote({ room: false, why: 'closing', limit: 0 })).toBe('the heloterm bridge turned this page away: it is shutting down');
+  });
+
+  it('the page never let in: no room, no answer at all, or else the token', () => {
+    expect(firstContactNote({ room: false, why: 'full', limit: 100 }, null)).toBe(noRoomNote({ room: false, why: 'full', limit: 100 }));
+    expect(firstContactNote('unreachable', null)).toBe('the heloterm bridge does not answer: is it running? Press Connect to try again');
+    expect(firstContactNote({ room: true }, null)).toContain('if it needs an access token, open the URL it printed at start-up');
+    expect(firstContactNote(null, 'a-token')).toContain('the access token may be wrong or old');
   });
 
   it('the class view: how many, when, why and the flag that makes room', () => {
