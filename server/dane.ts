@@ -78,9 +78,6 @@ function ask(server: { address: string; port: number }, query: Buffer, id: numbe
   });
 }
 
-/** The largest answer read over TCP (its two-octet length allows 65,535 octets). */
-const MAX_TCP_ANSWER_BYTES = 65535;
-
 /**
  * The same question to the same server over TCP (RFC 7766 §8: each message after its two-octet length), for an answer
  * that came truncated over UDP: the decoded answer, or null when none came in `ms` (or it was aborted).
@@ -111,8 +108,9 @@ function askTcp(server: { address: string; port: number }, query: Buffer, id: nu
     socket.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
       if (buf.length < 2) return;
+      // Two octets of length (at most 65,535), then the message.
       const size = buf.readUInt16BE(0);
-      if (size > MAX_TCP_ANSWER_BYTES || buf.length < 2 + size) return;
+      if (buf.length < 2 + size) return;
       try {
         const answer = packet.decode(buf.subarray(2, 2 + size));
         const asked = answer.questions?.[0]?.name.toLowerCase();
