@@ -11,8 +11,8 @@ import { isHeaders, readHeaders } from '../../shared/smtp/headers-read.js';
 import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
 import { explainQuoted } from '../../shared/smtp/report.js';
 import { isPolicyRecord, readPolicyRecord } from '../../shared/smtp/record-read.js';
-import { isDmarcReport, readDmarcReport } from '../../shared/smtp/dmarc-report.js';
-import { isTlsRptReport, readTlsRptReport } from '../../shared/smtp/tlsrpt-report.js';
+import { readDmarcReport } from '../../shared/smtp/dmarc-report.js';
+import { readTlsRptReport } from '../../shared/smtp/tlsrpt-report.js';
 import { readTranscript, replayTranscript, type ReplayStep } from '../../shared/smtp/transcript-read.js';
 import { EXPLAIN_USAGE } from '../terminal/local-commands.js';
 import { formatReport } from '../terminal/render-findings.js';
@@ -77,40 +77,31 @@ export class ExplainDesk {
 
   /** Text pasted from elsewhere, as a mail log, a bounce, header fields, DNS records or a dialog; the replies' codes. */
   private read(text: string): number[] {
-    const logged = isMailLog(text);
+    const codes = this.readAs(text);
+    this.deps.focus();
+    return codes;
+  }
+
+  private readAs(text: string): number[] {
     // A log's lines say "host … said" as bounces do: read as a log first, as a bounce only otherwise.
-    const bounce = !logged && isBounce(text) ? readBounce(text) : [];
-    let codes: number[] = [];
-    if (logged) codes = this.steps(readMailLog(text), 'log lines');
-    else if (bounce.length > 0) codes = this.steps(bounce, 'bounce');
-    else if (isDmarcReport(text)) {
-      // A DMARC aggregate report (the XML sent to rua=, unzipped): who sends as the domain, and what passed.
-      const r = readDmarcReport(text);
-      if (r !== null) {
-        this.deps.write(formatReport(r));
-        this.deps.log.add({ policies: r });
-      }
-    } else if (isTlsRptReport(text)) {
-      // A TLS report (RFC 8460, the JSON sent to the _smtp._tls record's rua=): sessions to the MX hosts, failures.
-      const r = readTlsRptReport(text);
-      if (r !== null) {
-        this.deps.write(formatReport(r));
-        this.deps.log.add({ policies: r });
-      }
-    } else if (isPolicyRecord(text)) {
-      // An SPF, DMARC or DKIM record, to publish or as dig printed it: read as receivers read it, nothing looked up.
-      const r = readPolicyRecord(text);
-      if (r !== null) {
-        this.deps.write(formatReport(r));
-        this.deps.log.add({ policies: r });
-      }
-    } else if (isHeaders(text)) {
+    if (isMailLog(text)) return this.steps(readMailLog(text), 'log lines');
+    const bounce = isBounce(text) ? readBounce(text) : [];
+    if (bounce.length > 0) return this.steps(bounce, 'bounce');
+    // A DMARC aggregate report (the XML sent to rua=), a TLS report (RFC 8460's JSON), or SPF, DMARC or DKIM records or
+    // an MTA-STS policy (to publish, or as dig printed them): read as receivers read them, nothing looked up.
+    const dns = readDmarcReport(text) ?? readTlsRptReport(text) ?? readPolicyRecord(text);
+    if (dns !== null) {
+      this.deps.write(formatReport(dns));
+      this.deps.log.add({ policies: dns });
+      return [];
+    }
+    if (isHeaders(text)) {
       const r = readHeaders(text);
       this.deps.write(formatReport(r));
       this.deps.log.add({ headers: r });
-    } else codes = this.steps(replayTranscript(readTranscript(text)), 'transcript');
-    this.deps.focus();
-    return codes;
+      return [];
+    }
+    return this.steps(replayTranscript(readTranscript(text)), 'transcript');
   }
 
   /** Replies read from elsewhere, explained into the terminal and the log (render-transcript.ts); their codes. */

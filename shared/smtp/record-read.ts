@@ -142,9 +142,11 @@ function dmarcSyntax(record: string): Finding[] {
 
 /**
  * The records of a paste read as receivers read them: SPF (how it ends, its lookups at its own level, its syntax) and
- * DMARC (its policy, reports, tags); null when the paste holds none.
+ * DMARC (its policy, reports, tags), DKIM (its key), or an MTA-STS policy; null unless the paste is records alone.
  */
 export function readPolicyRecord(text: string): PolicyReport | null {
+  // Records alone: a dialog or a log that quotes one is read as what it is.
+  if (!isPolicyRecord(text)) return null;
   if (isMtaStsPolicy(text)) {
     // Read as senders read the file they fetch (mta-sts.ts); its MX hosts are not known here.
     const findings = readMtaStsPolicy('this domain', { kind: 'policy', text, cut: false, contentType: null }, null, 'pasted');

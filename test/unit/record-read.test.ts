@@ -82,6 +82,8 @@ describe('what is taken for a record', () => {
       expect(isPolicyRecord(no), no).toBe(false);
     }
     expect(readPolicyRecord('EHLO me')).toBeNull();
+    // A dialog that quotes a record is a dialog.
+    expect(readPolicyRecord('S: 220 mx.example.org\nC: EHLO me\nv=spf1 -all')).toBeNull();
   });
 });
 
