@@ -45,34 +45,52 @@ export function parseServer(s: string): { address: string; port: number } | null
 }
 
 /**
+ * The wait for one answer: `done` settles it once (with the answer, or null), clearing its timer and its abort
+ * listener and closing its socket (`close`); the timer and an abort settle it with null.
+ */
+function oneAnswer(ms: number, signal: AbortSignal, close: () => void, resolve: (answer: packet.Packet | null) => void): (answer: packet.Packet | null) => void {
+  let settled = false;
+  const done = (answer: packet.Packet | null): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+    close();
+    resolve(answer);
+  };
+  const onAbort = (): void => done(null);
+  const timer = setTimeout(() => done(null), ms);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return done;
+}
+
+/**
+ * The answer in `msg` when it is the one to the question asked (its id and name: RFC 5452 §9.1, a forged answer must
+ * guess them), else null (another message, or none that decodes).
+ */
+function answerTo(msg: Buffer, id: number, name: string): packet.Packet | null {
+  try {
+    const answer = packet.decode(msg);
+    const asked = answer.questions?.[0]?.name.toLowerCase();
+    return answer.id === id && answer.type === 'response' && asked === name.toLowerCase() ? answer : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * One question to one server over UDP: the decoded answer, or null when none came in `ms` (or it was aborted). Only
- * an answer from that server, with the question's id and name, is taken (RFC 5452 §9.1: a forged answer must guess).
+ * an answer from that server, to the question asked, is taken; anything else is waited past.
  */
 function ask(server: { address: string; port: number }, query: Buffer, id: number, name: string, ms: number, signal: AbortSignal): Promise<packet.Packet | null> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket(net.isIPv6(server.address) ? 'udp6' : 'udp4');
-    let settled = false;
-    const done = (answer: packet.Packet | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.close();
-      resolve(answer);
-    };
-    const onAbort = (): void => done(null);
-    const timer = setTimeout(() => done(null), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const done = oneAnswer(ms, signal, () => socket.close(), resolve);
     socket.on('error', () => done(null));
     socket.on('message', (msg, from) => {
       if (from.address !== server.address || from.port !== server.port) return;
-      try {
-        const answer = packet.decode(msg);
-        const asked = answer.questions?.[0]?.name.toLowerCase();
-        if (answer.id === id && answer.type === 'response' && asked === name.toLowerCase()) done(answer);
-      } catch {
-        // Not a DNS message: wait for one that is, or the timer.
-      }
+      const answer = answerTo(msg, id, name);
+      if (answer !== null) done(answer);
     });
     socket.send(query, server.port, server.address);
   });
@@ -80,24 +98,14 @@ function ask(server: { address: string; port: number }, query: Buffer, id: numbe
 
 /**
  * The same question to the same server over TCP (RFC 7766 §8: each message after its two-octet length), for an answer
- * that came truncated over UDP: the decoded answer, or null when none came in `ms` (or it was aborted).
+ * that came truncated over UDP: the decoded answer, or null when none came in `ms` (or it was aborted, or the first
+ * message was not the answer).
  */
 function askTcp(server: { address: string; port: number }, query: Buffer, id: number, name: string, ms: number, signal: AbortSignal): Promise<packet.Packet | null> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: server.address, port: server.port });
+    const done = oneAnswer(ms, signal, () => socket.destroy(), resolve);
     let buf = Buffer.alloc(0);
-    let settled = false;
-    const done = (answer: packet.Packet | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.destroy();
-      resolve(answer);
-    };
-    const onAbort = (): void => done(null);
-    const timer = setTimeout(() => done(null), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
     socket.on('error', () => done(null));
     socket.on('close', () => done(null));
     socket.on('connect', () => {
@@ -110,14 +118,7 @@ function askTcp(server: { address: string; port: number }, query: Buffer, id: nu
       if (buf.length < 2) return;
       // Two octets of length (at most 65,535), then the message.
       const size = buf.readUInt16BE(0);
-      if (buf.length < 2 + size) return;
-      try {
-        const answer = packet.decode(buf.subarray(2, 2 + size));
-        const asked = answer.questions?.[0]?.name.toLowerCase();
-        done(answer.id === id && answer.type === 'response' && asked === name.toLowerCase() ? answer : null);
-      } catch {
-        done(null);
-      }
+      if (buf.length >= 2 + size) done(answerTo(buf.subarray(2, 2 + size), id, name));
     });
   });
 }
