@@ -40,6 +40,11 @@ export interface FakeDnsOptions {
   secure?: string[];
   /** No TCP: a truncated answer cannot be asked again (a firewall that lets only UDP 53 through). */
   noTcp?: boolean;
+  /**
+   * Names whose UDP answer is preceded by a forged one, as an off-path attacker would race it: another id and no
+   * records (NXDOMAIN). A client must wait past it for the answer to its own question (RFC 5452 §9.1).
+   */
+  forged?: string[];
 }
 
 export interface FakeDns {
@@ -110,6 +115,10 @@ async function start(zone: Record<string, ZoneEntry>, opts: FakeDnsOptions, atte
     let reply = packet.encode(a.reply);
     // Too large for what the client said it takes over UDP: truncated, to be asked again over TCP.
     if (reply.length > a.limit) reply = packet.encode({ ...a.reply, flags: (a.reply.flags ?? 0) | packet.TRUNCATED_RESPONSE, answers: [] });
+    if (opts.forged?.includes(a.name)) {
+      const forged = packet.encode({ ...a.reply, id: ((a.reply.id ?? 0) + 1) & 0xffff, flags: (a.reply.flags ?? 0) | rcodeFlag('NXDOMAIN'), answers: [] });
+      socket.send(forged, from.port, from.address);
+    }
     later(a.name, () => socket.send(reply, from.port, from.address));
   });
   // TCP on the same port number (RFC 7766): each message after its two-octet length.

@@ -92,6 +92,15 @@ describe('DANE', () => {
     }
   });
 
+  it('waits past an answer with another id for the answer to its own question (RFC 5452 §9.1)', async () => {
+    const racing = await startFakeDns({ '_25._tcp.signed.test': { TLSA: [[3, 1, 1, 'ab'.repeat(32)]] } }, { forged: ['_25._tcp.signed.test'], slow: { '_25._tcp.signed.test': 50 } });
+    try {
+      expect(await queryTlsa('_25._tcp.signed.test', [racing.server], 2000, never)).toMatchObject({ kind: 'records', records: [{ usage: 3, selector: 1, matching: 1 }] });
+    } finally {
+      await racing.close();
+    }
+  });
+
   it('asks again over TCP for an answer too large for UDP, as dig does; says so when TCP gives none', async () => {
     const large = await queryTlsa('_25._tcp.large.test', [dns.server], 2000, never);
     expect(large).toMatchObject({ kind: 'records', secure: true, records: [{ usage: 3, selector: 0, matching: 0 }, { usage: 3 }, { usage: 2, selector: 0, matching: 0 }] });
