@@ -21,8 +21,11 @@ export function dkimName(selector: string, domain: string): string {
   return `${selector}._domainkey.${domain}`;
 }
 
-/** A tag=value list (RFC 6376 §3.2): tags separated by ";", whitespace around names and values ignored. */
-function tagList(record: string): Map<string, string> {
+/**
+ * A tag=value list (RFC 6376 §3.2, the form MTA-STS's and TLS-RPT's records share): tags separated by ";", names in
+ * lower case, whitespace in values dropped, the first of a tag given twice.
+ */
+export function tagList(record: string): Map<string, string> {
   const tags = new Map<string, string>();
   for (const part of record.split(';')) {
     const eq = part.indexOf('=');

@@ -7,7 +7,7 @@
  * looked up: an SPF record's includes are not counted (`/mx DOMAIN` counts them once it is published). Pure.
  */
 import { isIPv4Literal, isIPv6Literal } from '../protocol/host.js';
-import { dkimKeyFindings, shownDkim } from './dkim.js';
+import { dkimKeyFindings, shownDkim, tagList } from './dkim.js';
 import { readMtaStsPolicy } from './mta-sts.js';
 import { dmarcRecord, spf, type PolicyReport } from './policies.js';
 import type { Finding } from './types.js';
@@ -23,7 +23,7 @@ interface Pasted {
 }
 
 /** How the records read here begin: SPF's and DMARC's version, DKIM's (optional, then its key type comes first). */
-const RECORD_START = /^(v=spf1\b|v=DMARC1\b|v=DKIM1\s*;|k=(rsa|ed25519)\s*;)/i;
+const RECORD_START = /^(v=spf1\b|v=DMARC1\b|v=DKIM1\s*;|k=(rsa|ed25519)\s*;|v=STSv1\s*;|v=TLSRPTv1\s*;)/i;
 const DKIM_START = /^(v=DKIM1|k=)/i;
 
 /** A dig line: `example.org. 300 IN TXT "v=spf1 …" "…"` (TTL and class optional). */
@@ -140,6 +140,24 @@ function dmarcSyntax(record: string): Finding[] {
   return out;
 }
 
+/** The `_mta-sts` TXT record (RFC 8461 §3.1): its id, which senders compare to fetch the policy again. */
+function stsRecord(record: string): Finding[] {
+  const id = tagList(record).get('id');
+  if (id === undefined || !/^[A-Za-z0-9]{1,32}$/.test(id)) {
+    return [{ tone: 'bad', text: `${id === undefined ? 'no id=' : `id=${id} is not 1 to 32 letters and digits`}: senders ignore the record, and so the policy (RFC 8461 §3.1)` }];
+  }
+  return [{ tone: 'ok', text: `id=${id}: change it whenever the policy file changes, or senders keep the copy they have (RFC 8461 §3.3)` }];
+}
+
+/** The `_smtp._tls` TXT record (RFC 8460 §3): where senders send their TLS reports. */
+function tlsRptRecord(record: string): Finding[] {
+  const rua = tagList(record).get('rua');
+  if (rua === undefined || rua === '') return [{ tone: 'bad', text: 'no rua=: senders have nowhere to send their reports (RFC 8460 §3)' }];
+  const bad = rua.split(',').map((u) => u.trim()).filter((u) => !/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/i.test(u));
+  if (bad.length > 0) return [{ tone: 'bad', text: `rua=${rua}: each address must be mailto: or https: (rua=mailto:tls-reports@example.org); senders skip the others (RFC 8460 §3)` }];
+  return [{ tone: 'ok', text: `rua=${rua}: senders send a report a day there (Paste & explain reads one)` }];
+}
+
 /**
  * The records of a paste read as receivers read them: SPF (how it ends, its lookups at its own level, its syntax) and
  * DMARC (its policy, reports, tags), DKIM (its key), or an MTA-STS policy; null unless the paste is records alone.
@@ -175,8 +193,10 @@ export function readPolicyRecord(text: string): PolicyReport | null {
   for (const r of dkims) {
     // The selector from the name dig printed (s1._domainkey.example.org), for what an empty key revokes.
     const selector = /^([^.]+)\._domainkey\./.exec(r.name)?.[1] ?? 'its selector';
-    findings.push({ tone: 'info', text: `DKIM${r.name === '' ? '' : ` at ${r.name}`}: ${shownDkim(r.text)}`, }, ...dkimKeyFindings(selector, r.text));
+    findings.push({ tone: 'info', text: `DKIM${r.name === '' ? '' : ` at ${r.name}`}: ${shownDkim(r.text)}` }, ...dkimKeyFindings(selector, r.text));
   }
+  for (const r of pasted.filter((p) => /^v=STSv1\s*;/i.test(p.text))) findings.push({ tone: 'info', text: `MTA-STS: ${r.text}` }, ...stsRecord(r.text));
+  for (const r of pasted.filter((p) => /^v=TLSRPTv1\s*;/i.test(p.text))) findings.push({ tone: 'info', text: `TLS-RPT: ${r.text}` }, ...tlsRptRecord(r.text));
   const long = pasted.filter((r) => r.longString);
   if (long.length > 0) {
     // Written as one quoted string it cannot be published; as bare text a provider's form may split it itself.

@@ -120,3 +120,19 @@ describe('a pasted MTA-STS policy file', () => {
     expect(isPolicyRecord('mode: enforce\nversion: STSv1')).toBe(false);
   });
 });
+
+describe("a pasted MTA-STS or TLS-RPT record", () => {
+  it('checks the id senders compare and the addresses reports go to', () => {
+    expect(read('_mta-sts.example.org. 300 IN TXT "v=STSv1; id=20251129T1200"')).toEqual([
+      'info MTA-STS: v=STSv1; id=20251129T1200',
+      'ok id=20251129T1200: change it whenever the policy file changes, or senders keep the copy they have (RFC 8461 §3.3)',
+    ]);
+    expect(read('v=STSv1; id=2025-11-29')).toContain('bad id=2025-11-29 is not 1 to 32 letters and digits: senders ignore the record, and so the policy (RFC 8461 §3.1)');
+    expect(read('v=STSv1;')).toContain('bad no id=: senders ignore the record, and so the policy (RFC 8461 §3.1)');
+    expect(read('_smtp._tls.example.org. 300 IN TXT "v=TLSRPTv1; rua=mailto:tls@example.org,https://reports.example.org/tlsrpt"').at(-1)).toBe(
+      'ok rua=mailto:tls@example.org,https://reports.example.org/tlsrpt: senders send a report a day there (Paste & explain reads one)',
+    );
+    expect(read('v=TLSRPTv1; rua=tls@example.org')).toContain('bad rua=tls@example.org: each address must be mailto: or https: (rua=mailto:tls-reports@example.org); senders skip the others (RFC 8460 §3)');
+    expect(read('v=TLSRPTv1;')).toContain('bad no rua=: senders have nowhere to send their reports (RFC 8460 §3)');
+  });
+});
