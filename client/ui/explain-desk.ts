@@ -21,6 +21,7 @@ import { formatNote } from '../terminal/render.js';
 import { formatReplay } from '../terminal/render-transcript.js';
 import type { ReportStore } from '../terminal/reports.js';
 import type { LogEntry } from './reply-log.js';
+import type { Pasted } from './replay-dialog.js';
 
 export interface ExplainDeps {
   write(text: string): void;
@@ -70,8 +71,10 @@ export class ExplainDesk {
     });
   }
 
-  /** Paste & explain (`/replay`): the text explained, and what the lesson says of it. */
-  pasted(text: string): void {
+  /** Paste & explain (`/replay`): the text explained (and the file it came from), and what the lesson says of it. */
+  pasted({ text, from, problem }: Pasted): void {
+    if (from !== null) this.deps.write(formatNote(`read from ${from.map((f) => showControls(f.slice(0, 120))).join(' → ')}`));
+    if (problem !== undefined) this.deps.write(formatNote(`the report in the mail could not be read: ${showControls(problem)}`));
     this.deps.explained(this.read(text));
   }
 

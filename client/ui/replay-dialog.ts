@@ -3,14 +3,34 @@
  * output, a transcript heloterm saved), a bounce message or mail log lines, and have every reply in it explained as
  * if it had been received, with what it answered (shared/smtp/transcript-read.ts, bounce-read.ts, log-read.ts).
  * Nothing is sent anywhere; no connection is needed. Opened from the reply log's header and by `/replay`.
+ *
+ * A file can be opened instead (Open a file…, or dropped on the dialog): a report as received, zipped or gzipped, or
+ * the mail it came in, is unpacked here (ui/unpack.ts) into the text box; a report mail pasted is unpacked on Explain.
  */
+import { unpackFile, unpackPasted, UnpackError, type Unpacked } from './unpack.js';
+
+/**
+ * What the dialog hands on: the text to explain; the file it was read from and the files unpacked to reach it (null
+ * when pasted as it is); and why a report in it could not be unpacked, when one could not.
+ */
+export interface Pasted {
+  text: string;
+  from: readonly string[] | null;
+  problem?: string;
+}
 
 export class ReplayDialog {
   readonly element: HTMLDialogElement;
   private readonly text: HTMLTextAreaElement;
 
+  private readonly status: HTMLParagraphElement;
+  /** The files the text in the box was unpacked from, while it is the text they gave. */
+  private opened: { text: string; from: readonly string[] } | null = null;
+  /** Counts files opened: a slow file's result is dropped once another is opened or the dialog is closed. */
+  private generation = 0;
+
   /** `explain`: what to do with the pasted text. */
-  constructor(explain: (text: string) => void) {
+  constructor(private readonly explain: (pasted: Pasted) => void) {
     this.element = document.createElement('dialog');
     this.element.className = 'replay-dialog';
     this.element.setAttribute('aria-labelledby', 'replay-title');
@@ -21,13 +41,30 @@ export class ReplayDialog {
     title.textContent = 'Paste & explain';
     const what = document.createElement('p');
     what.textContent =
-      'Paste an SMTP dialog (a telnet window as it is, swaks output, a transcript heloterm saved), a bounce message or lines of a mail log (Postfix, Exim, Sendmail, OpenSMTPD, Dovecot): every reply in it is explained as if received, with what it answered. Or paste a message\'s header fields: what the receiver found of SPF, DKIM and DMARC, and the path it took; an SPF, DMARC or DKIM record or an MTA-STS policy, before you publish it; or a DMARC or TLS report a receiver sent you (unzipped). Nothing is sent anywhere.';
+      'Paste an SMTP dialog (a telnet window as it is, swaks output, a transcript heloterm saved), a bounce message or lines of a mail log (Postfix, Exim, Sendmail, OpenSMTPD, Dovecot): every reply in it is explained as if received, with what it answered. Or paste a message\'s header fields: what the receiver found of SPF, DKIM and DMARC, and the path it took; an SPF, DMARC or DKIM record or an MTA-STS policy, before you publish it; or a DMARC or TLS report a receiver sent you: open its .zip or .gz file as received, or the report mail saved (.eml), or drop it here. Nothing is sent anywhere.';
     this.text = document.createElement('textarea');
     this.text.name = 'transcript';
     this.text.rows = 14;
     this.text.spellcheck = false;
     this.text.setAttribute('aria-label', 'The dialog to explain');
     this.text.placeholder = '220 mx.example.org ESMTP\nEHLO client.example.org\n250-mx.example.org\n…';
+    this.status = document.createElement('p');
+    this.status.className = 'replay-status';
+    this.status.setAttribute('role', 'status');
+    const file = document.createElement('input');
+    file.type = 'file';
+    file.hidden = true;
+    file.setAttribute('aria-label', 'A file to explain');
+    file.addEventListener('change', () => {
+      const chosen = file.files?.[0];
+      file.value = '';
+      if (chosen !== undefined) void this.openFile(chosen);
+    });
+    const pick = document.createElement('button');
+    pick.type = 'button';
+    pick.className = 'replay-open';
+    pick.textContent = 'Open a file…';
+    pick.addEventListener('click', () => file.click());
     const cancel = document.createElement('button');
     cancel.value = 'cancel';
     cancel.textContent = 'Cancel';
@@ -37,15 +74,69 @@ export class ReplayDialog {
     go.textContent = 'Explain';
     const buttons = document.createElement('div');
     buttons.className = 'replay-buttons';
-    buttons.append(cancel, go);
-    form.append(title, what, this.text, buttons);
+    buttons.append(pick, file, cancel, go);
+    form.append(title, what, this.text, this.status, buttons);
     this.element.append(form);
+    this.element.addEventListener('dragover', (e) => {
+      if (e.dataTransfer?.types.includes('Files') !== true) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    });
+    this.element.addEventListener('drop', (e) => {
+      const dropped = e.dataTransfer?.files[0];
+      if (dropped === undefined) return;
+      e.preventDefault();
+      void this.openFile(dropped);
+    });
     this.element.addEventListener('close', () => {
-      if (this.element.returnValue === 'explain' && this.text.value.trim() !== '') explain(this.text.value);
+      const text = this.text.value;
+      const from = this.opened !== null && this.opened.text === text ? this.opened.from : null;
+      if (this.element.returnValue === 'explain' && text.trim() !== '') void this.hand(text, from);
       this.text.value = '';
       this.element.returnValue = '';
+      this.opened = null;
+      this.generation++;
+      this.say('');
     });
     document.body.append(this.element);
+  }
+
+  /** A file opened or dropped: unpacked into the text box, or why it cannot be. */
+  private async openFile(file: File): Promise<void> {
+    const generation = ++this.generation;
+    this.say(`Opening ${file.name}…`);
+    let result: Unpacked | string;
+    try {
+      result = await unpackFile(new Uint8Array(await file.arrayBuffer()), file.name);
+    } catch (e) {
+      result = e instanceof UnpackError ? e.message : `${file.name} could not be read (${e instanceof Error ? e.message : String(e)}).`;
+    }
+    if (generation !== this.generation) return;
+    if (typeof result === 'string') {
+      this.say(result, true);
+      return;
+    }
+    this.text.value = result.text;
+    this.opened = { text: result.text, from: result.path };
+    this.say(`${result.path.join(' → ')}: ${result.text.length.toLocaleString('en')} characters. Press Explain.`);
+    this.text.focus();
+  }
+
+  /** The text explained; a report mail pasted is unpacked first (its attachment's text), and said when it cannot be. */
+  private async hand(text: string, from: readonly string[] | null): Promise<void> {
+    if (from !== null) return this.explain({ text, from });
+    try {
+      const inner = await unpackPasted(text);
+      this.explain(inner === null ? { text, from: null } : { text: inner.text, from: ['the mail pasted', ...inner.path] });
+    } catch (e) {
+      // The mail explained as it is (a bounce or header fields may still say something), with why its report was not.
+      this.explain({ text, from: null, problem: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private say(text: string, bad = false): void {
+    this.status.textContent = text;
+    this.status.classList.toggle('bad', bad);
   }
 
   open(): void {

@@ -40,12 +40,19 @@ export function toBase64(text: string): string {
  */
 export function fromBase64(b64: string): string | null {
   const bytes = base64Bytes(b64);
-  if (bytes === null) return null;
-  const escaped = bytes.map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+  return bytes === null ? null : utf8Text(bytes);
+}
+
+/** Bytes read as UTF-8 text; bytes that are not UTF-8 read as Latin-1 (each byte its character). */
+export function utf8Text(bytes: ArrayLike<number>): string {
+  let escaped = '';
+  for (let i = 0; i < bytes.length; i++) escaped += `%${bytes[i]!.toString(16).padStart(2, '0')}`;
   try {
     return decodeURIComponent(escaped);
   } catch {
-    return String.fromCharCode(...bytes);
+    let latin = '';
+    for (let i = 0; i < bytes.length; i++) latin += String.fromCharCode(bytes[i]!);
+    return latin;
   }
 }
 

@@ -4,6 +4,7 @@
  * removed; /save does the same from the keyboard. The terminal hides the credentials as they are typed.
  */
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { REMOVED, SECRET_MARK } from '../../shared/smtp/transcript.js';
@@ -11,6 +12,10 @@ import { bestVendorMatch } from '../../shared/smtp/vendor-match.js';
 import { helotermInChromium, paste, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const TIMEOUT_MS = 10_000;
+/** Report files packed and mailed by Python (test/fixtures/reports/make.py). */
+const REPORTS = new URL('../fixtures/reports/', import.meta.url);
+const DMARC_ZIP = 'google.com!example.org!1764374400!1764460799.zip';
+const TLS_GZ = 'google.com!example.org!1764374400!1764460799!001.json.gz';
 /** "\0trainee\0practice" in base64: the practice login (server/practice/practice-server.ts). */
 const CREDENTIALS = 'AHRyYWluZWUAcHJhY3RpY2U=';
 
@@ -306,5 +311,50 @@ describe('the transcript in Chromium', () => {
     );
     const tls = await waitForTerminal(page, (t) => t.includes('-- SMTP TLS report from Google Inc.'), TIMEOUT_MS, 'the TLS report read');
     expect(tls.replace(/\n/g, '')).toContain('certificate-expired: 2 sessions: the certificate had expired');
+  });
+  it('opens report files as receivers send them: a zip chosen, a gzip dropped, a report mail pasted; a damaged file said', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    const flat = async (): Promise<string> => (await terminalText(page)).replace(/\n/g, '');
+    // Google's zip, chosen with Open a file…: unpacked into the box, said in the dialog, explained with where it came from.
+    await page.click('.reply-log button[data-action="replay"]');
+    const chooser = page.waitForEvent('filechooser', { timeout: TIMEOUT_MS });
+    await page.click('.replay-dialog button.replay-open');
+    await (await chooser).setFiles(fileURLToPath(new URL(encodeURIComponent(DMARC_ZIP), REPORTS)));
+    await page.waitForFunction((n) => document.querySelector('.replay-status')?.textContent?.startsWith(`${n} → `) === true, DMARC_ZIP, { timeout: TIMEOUT_MS });
+    expect(await page.inputValue('.replay-dialog textarea')).toMatch(/^<\?xml version="1\.0"[^]*<\/feedback>\n$/);
+    await page.click('.replay-dialog button[value="explain"]');
+    await waitForTerminal(page, (t) => t.includes('-- DMARC aggregate report from google.com'), TIMEOUT_MS, 'the zipped report read');
+    expect(await flat()).toContain(`-- read from ${DMARC_ZIP} → google.com!example.org!1764374400!1764460799.xml`);
+    expect(await flat()).toContain('198.51.100.7: 40 messages from example.org, DKIM fail and SPF fail aligned → DMARC fail');
+
+    // A TLS report's gzip dropped on the dialog, as from a file manager.
+    await page.click('.reply-log button[data-action="replay"]');
+    const gz = Array.from(await readFile(new URL(encodeURIComponent(TLS_GZ), REPORTS)));
+    await page.evaluate(
+      ([bytes, name]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/gzip' }));
+        document.querySelector('.replay-dialog textarea')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      [gz, TLS_GZ] as const,
+    );
+    await page.waitForFunction(() => document.querySelector('.replay-status')?.textContent?.endsWith('Press Explain.') === true, undefined, { timeout: TIMEOUT_MS });
+    await page.click('.replay-dialog button[value="explain"]');
+    await waitForTerminal(page, (t) => t.includes('-- SMTP TLS report from Google Inc.'), TIMEOUT_MS, 'the gzipped TLS report read');
+    expect(await flat()).toContain('certificate-expired: 3 sessions to mx1.example.org from 209.85.220.41: the certificate had expired');
+
+    // The report mail's source pasted (as "Show original" copies it): its attachment unpacked on Explain.
+    await explainPasted(page, await readFile(new URL('dmarc-report-mail.eml', REPORTS), 'utf8'));
+    await waitForTerminal(page, (t) => t.split('-- DMARC aggregate report from google.com').length === 3, TIMEOUT_MS, 'the mailed report read');
+    expect(await flat()).toContain(`-- read from the mail pasted → ${DMARC_ZIP} → google.com!example.org!1764374400!1764460799.xml`);
+
+    // A damaged file: said in the dialog, the box left as it was, nothing explained.
+    await page.click('.reply-log button[data-action="replay"]');
+    await page.fill('.replay-dialog textarea', 'kept');
+    await page.setInputFiles('.replay-dialog input[type=file]', { name: 'r.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\x03\x04 cut short') });
+    await page.waitForFunction(() => document.querySelector('.replay-status.bad') !== null, undefined, { timeout: TIMEOUT_MS });
+    expect(await page.textContent('.replay-status')).toBe('r.zip: it is not a whole zip file (no central directory at its end): it may be cut short.');
+    expect(await page.inputValue('.replay-dialog textarea')).toBe('kept');
   });
 });

@@ -1,0 +1,108 @@
+/**
+ * A report opened in Paste & explain, unpacked to its text: a DMARC report's zip or gzip file as received, a TLS
+ * report's gzip, or the mail they came in, saved or pasted (shared/smtp/report-mail.ts finds the attachment and reads
+ * the zip's directory). Inflating is the browser's own DecompressionStream: no library, and nothing sent anywhere.
+ * Every step is bounded: the file's size, the text's (a zip bomb stops at the limit) and how deep files nest.
+ */
+import { crc32, isReportMail, packingOf, reportAttachment, reportEntry, zipEntries } from '../../shared/smtp/report-mail.js';
+
+/** The largest file opened, in bytes. */
+export const MAX_FILE_BYTES = 20_000_000;
+/** The most text unpacked, in bytes: the report readers read up to 2,000,000 characters. */
+export const MAX_TEXT_BYTES = 2_000_000;
+/** Files inside files, at most: a mail, its zip, a gzip file in it. */
+const MAX_DEPTH = 3;
+
+export interface Unpacked {
+  text: string;
+  /** What was opened to reach the text, outermost first: the file's name, then the attachment's or entry's. */
+  path: string[];
+}
+
+/** Why a file could not be read, in words for the dialog. */
+export class UnpackError extends Error {}
+
+/** A size in decimal units, as file managers show them. */
+const size = (n: number): string => (n >= 1_000_000 ? `${(n / 1_000_000).toFixed(1)} MB` : `${Math.ceil(n / 1000)} KB`);
+
+/** A file's text, unpacked from zip, gzip and report mail as far as it is packed. */
+export async function unpackFile(bytes: Uint8Array, name: string): Promise<Unpacked> {
+  if (bytes.length > MAX_FILE_BYTES) throw new UnpackError(`${name} is ${size(bytes.length)}: files up to ${size(MAX_FILE_BYTES)} are opened`);
+  return unpack(bytes, [name]);
+}
+
+/** The report attached to a pasted mail, unpacked; null when the text is not a mail with a report attached. */
+export async function unpackPasted(text: string): Promise<Unpacked | null> {
+  if (!isReportMail(text)) return null;
+  const found = reportAttachment(text);
+  if (found === null) return null;
+  if (typeof found === 'string') throw new UnpackError(`${found}.`);
+  return unpack(found.bytes, [found.name ?? found.type]);
+}
+
+async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
+  const name = path[path.length - 1]!;
+  if (path.length > MAX_DEPTH + 1) throw new UnpackError(`${path.join(' → ')}: packed more than ${MAX_DEPTH} deep; open the inner file itself`);
+  switch (packingOf(bytes)) {
+    case 'zip': {
+      const entries = zipEntries(bytes);
+      if (typeof entries === 'string') throw new UnpackError(`${name}: ${entries}.`);
+      const entry = reportEntry(entries);
+      if (entry === null) {
+        const names = entries.slice(0, 5).map((e) => e.name).join(', ');
+        throw new UnpackError(`${name} holds no .xml or .json file${entries.length > 0 ? ` (it holds ${names}${entries.length > 5 ? ', …' : ''})` : ''}.`);
+      }
+      const inner = [...path, entry.name];
+      if (entry.encrypted) throw new UnpackError(`${inner.join(' → ')} is encrypted: unzip it with its password and open the file.`);
+      const data = bytes.subarray(entry.dataStart, entry.dataStart + entry.dataLength);
+      if (entry.method !== 0 && entry.method !== 8) {
+        throw new UnpackError(`${inner.join(' → ')} is compressed by method ${entry.method}; this reads stored and deflated files (as receivers send).`);
+      }
+      const file = entry.method === 0 ? data : await inflate(data, 'deflate-raw', inner.join(' → '));
+      // Inflating checks nothing of the result: the directory's CRC-32 does (gzip's own is checked by the browser).
+      if (crc32(file) !== entry.crc) throw new UnpackError(`${inner.join(' → ')} is damaged: its checksum does not match.`);
+      return unpack(file, inner);
+    }
+    case 'gzip':
+      return unpack(await inflate(bytes, 'gzip', path.join(' → ')), [...path, name.replace(/\.gz$/i, '')]);
+    case 'binary':
+      throw new UnpackError(`${path.join(' → ')} is not text, nor a zip or gzip file.`);
+    case 'text': {
+      if (bytes.length > MAX_TEXT_BYTES) throw new UnpackError(`${path.join(' → ')} is ${size(bytes.length)} of text: up to ${size(MAX_TEXT_BYTES)} is read.`);
+      const text = new TextDecoder('utf-8').decode(bytes);
+      const found = reportAttachment(text);
+      if (typeof found === 'string') throw new UnpackError(`In ${path.join(' → ')}, ${found}.`);
+      if (found !== null) return unpack(found.bytes, [...path, found.name ?? found.type]);
+      return { text, path };
+    }
+  }
+}
+
+/** Data inflated by the browser, stopped at MAX_TEXT_BYTES. */
+async function inflate(data: Uint8Array, format: 'gzip' | 'deflate-raw', what: string): Promise<Uint8Array> {
+  const reader = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream(format)).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > MAX_TEXT_BYTES) {
+        void reader.cancel().catch(() => undefined);
+        throw new UnpackError(`${what} unpacks to more than ${size(MAX_TEXT_BYTES)}: up to ${size(MAX_TEXT_BYTES)} is read.`);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof UnpackError) throw e;
+    throw new UnpackError(`${what} is damaged: it does not inflate (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
