@@ -2,7 +2,7 @@
  * Replies read from elsewhere, explained as if received and numbered with the page's own: `/explain` a line of a
  * bounce (or a code), a paste that begins with `/explain`, and Paste & explain (`/replay`): a mail log's or a
  * bounce's quoted replies, a message's header fields, an SPF, DMARC or DKIM record, an MTA-STS policy, a DMARC
- * aggregate report or a TLS report, or a whole dialog. Nothing of it is sent anywhere.
+ * aggregate report, a TLS report or a feedback report (ARF), or a whole dialog. Nothing of it is sent anywhere.
  */
 import { isBounce, readBounce } from '../../shared/smtp/bounce-read.js';
 import { explainEnhanced } from '../../shared/smtp/explain.js';
@@ -12,6 +12,7 @@ import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
 import { explainQuoted } from '../../shared/smtp/report.js';
 import { isPolicyRecord, readPolicyRecord } from '../../shared/smtp/record-read.js';
 import { readDmarcReport } from '../../shared/smtp/dmarc-report.js';
+import { readFeedbackReport } from '../../shared/smtp/feedback-report.js';
 import { readTlsRptReport } from '../../shared/smtp/tlsrpt-report.js';
 import { readTranscript, replayTranscript, type ReplayStep } from '../../shared/smtp/transcript-read.js';
 import { EXPLAIN_USAGE } from '../terminal/local-commands.js';
@@ -88,11 +89,19 @@ export class ExplainDesk {
   private readAs(text: string): number[] {
     // A log's lines say "host … said" as bounces do: read as a log first, as a bounce only otherwise.
     if (isMailLog(text)) return this.steps(readMailLog(text), 'log lines');
+    // A feedback report (ARF) is a multipart/report as a bounce is, with fields a bounce has (Reporting-MTA): first.
+    // It, a DMARC aggregate report (the XML sent to rua=) and a TLS report (RFC 8460's JSON) are reports received.
+    const report = readFeedbackReport(text) ?? readDmarcReport(text) ?? readTlsRptReport(text);
+    if (report !== null) {
+      this.deps.write(formatReport(report));
+      this.deps.log.add({ report });
+      return [];
+    }
     const bounce = isBounce(text) ? readBounce(text) : [];
     if (bounce.length > 0) return this.steps(bounce, 'bounce');
-    // A DMARC aggregate report (the XML sent to rua=), a TLS report (RFC 8460's JSON), or SPF, DMARC or DKIM records or
-    // an MTA-STS policy (to publish, or as dig printed them): read as receivers read them, nothing looked up.
-    const dns = readDmarcReport(text) ?? readTlsRptReport(text) ?? readPolicyRecord(text);
+    // SPF, DMARC or DKIM records or an MTA-STS policy (to publish, or as dig printed them): read as receivers read
+    // them, nothing looked up.
+    const dns = readPolicyRecord(text);
     if (dns !== null) {
       this.deps.write(formatReport(dns));
       this.deps.log.add({ policies: dns });

@@ -270,7 +270,7 @@ describe('the transcript in Chromium', () => {
     expect(await entry.locator('.reply-code').textContent()).toBe('HEADERS');
   });
 
-  it('reads an SPF and a DMARC record pasted, as dig printed them, as receivers read them; and DMARC and TLS reports', async () => {
+  it('reads an SPF and a DMARC record pasted, as dig printed them, as receivers read them; and DMARC, TLS and feedback reports', async () => {
     const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
     await explainPasted(
@@ -311,6 +311,18 @@ describe('the transcript in Chromium', () => {
     );
     const tls = await waitForTerminal(page, (t) => t.includes('-- SMTP TLS report from Google Inc.'), TIMEOUT_MS, 'the TLS report read');
     expect(tls.replace(/\n/g, '')).toContain('certificate-expired: 2 sessions: the certificate had expired');
+
+    // A feedback loop's complaint (ARF): what to do, and the message's way; listed in the log as a report received.
+    await explainPasted(
+      page,
+      ['Content-Type: message/feedback-report', '', 'Feedback-Type: abuse', 'User-Agent: Yahoo!-Mail-Feedback/2.0', 'Version: 0.1', 'Original-Mail-From: <bounce-42@news.example.org>', 'Source-IP: 198.51.100.7'].join('\n'),
+    );
+    const arf = await waitForTerminal(page, (t) => t.includes('-- Feedback report from Yahoo!-Mail-Feedback/2.0 (ARF, RFC 5965): abuse'), TIMEOUT_MS, 'the complaint read');
+    expect(arf.replace(/\n/g, '')).toContain('abuse: a recipient marked the message as spam. Take that recipient off your lists now');
+    const complaint = page.locator('.reply-log li.report', { hasText: 'Feedback report' });
+    await complaint.waitFor({ timeout: TIMEOUT_MS });
+    expect(await complaint.locator('.reply-code').textContent()).toBe('REPORT');
+    expect(await complaint.locator('.reply-text').textContent()).toBe('Feedback report from Yahoo!-Mail-Feedback/2.0 (ARF, RFC 5965): abuse');
   });
   it('opens report files as receivers send them: a zip chosen, a gzip dropped, a report mail pasted; a damaged file said', async () => {
     const page = await pages.open(app().url);
