@@ -93,8 +93,8 @@ const TYPES: Readonly<Record<string, { tone: Finding['tone']; text: string }>> =
 /** What each Auth-Failure value says failed, and what to do (RFC 6591 §3.1, RFC 7489 §7.3.1). */
 const FAILURES: Readonly<Record<string, string>> = {
   dmarc: 'DMARC failed: neither SPF nor DKIM passed for the From: domain (aligned). If the message is yours, have its sender sign with your domain (d=) or send from an address under it; if it is not yours, someone sends in your name',
-  spf: 'SPF failed: the sending address (Source-IP) is not in the SPF record of the envelope\'s domain. If that host sends for you, add it to the record (`/spf IP DOMAIN` checks it)',
-  signature: 'the DKIM signature did not verify: signed header fields changed on the way, or the key published at the selector is not the one that signed (`/dkim SELECTOR DOMAIN` shows it)',
+  spf: 'SPF failed: the sending address (Source-IP) is not in the SPF record of the envelope\'s domain. If that host sends for you, add it to the record (/spf IP DOMAIN checks it)',
+  signature: 'the DKIM signature did not verify: signed header fields changed on the way, or the key published at the selector is not the one that signed (/dkim SELECTOR DOMAIN shows it)',
   bodyhash: "the DKIM body hash did not match: the body changed after it was signed (a mailing list's footer, a gateway's disclaimer, lines re-encoded)",
   revoked: 'the DKIM key of the selector is revoked (its record has an empty p=): sign with a current selector',
   adsp: 'ADSP failed (ADSP is historic since 2013; DMARC replaced it)',
@@ -139,7 +139,7 @@ export function readFeedbackReport(text: string): FeedbackReportView | null {
   const arrived = one('arrival-date') ?? one('received-date');
   const parts = [source && `sent from ${source}`, from && `MAIL FROM ${from}`, to.length > 0 && `to ${to.join(', ')}`, arrived && `arrived ${arrived}`].filter((s) => s);
   if (parts.length > 0) findings.push({ tone: 'info', text: `the message was ${parts.join(', ')}` });
-  if (source !== null) findings.push({ tone: 'info', text: `if ${source} is not one of your servers, the message was not sent by you: \`/rdns ${source}\` says whose host it is` });
+  if (source !== null) findings.push({ tone: 'info', text: `if ${source} is not one of your servers, the message was not sent by you: /rdns ${source} says whose host it is` });
   if (type === 'abuse' && to.length === 0) {
     findings.push({ tone: 'info', text: "the recipient is not named (feedback loops often withhold who complained, RFC 6590): find them by your own mark in the message reported: a list's id, an unsubscribe link, the Message-ID" });
   }

@@ -55,7 +55,7 @@ describe('a feedback report (ARF)', () => {
     expect(r?.findings.map((f) => `${f.tone} ${f.text}`)).toEqual([
       expect.stringMatching(/^bad abuse: a recipient marked the message as spam\. Take that recipient off your lists now .*\(RFC 5965 §7\.3, RFC 6449\)$/),
       'info the message was sent from 192.0.2.1, MAIL FROM <somespammer@example.net>, to <user@example.com>, arrived Thu, 8 Mar 2005 14:00:00 EDT',
-      'info if 192.0.2.1 is not one of your servers, the message was not sent by you: `/rdns 192.0.2.1` says whose host it is',
+      'info if 192.0.2.1 is not one of your servers, the message was not sent by you: /rdns 192.0.2.1 says whose host it is',
       'info the domain reported: example.net',
       "info the receiver's Authentication-Results: mail.example.com; spf=fail smtp.mailfrom=somespammer@example.com",
       'info the message reported: From: <somespammer@example.net> · Subject: Earn money · Date: Thu, 02 Sep 2004 12:31:03 -0500 · Message-ID: 8787KJKJ3K4J3K4J3K4J3.mail@example.net',
