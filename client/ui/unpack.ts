@@ -68,11 +68,12 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
     case 'binary':
       throw new UnpackError(`${path.join(' → ')} is not text, nor a zip or gzip file.`);
     case 'text': {
-      if (bytes.length > MAX_TEXT_BYTES) throw new UnpackError(`${path.join(' → ')} is ${size(bytes.length)} of text: up to ${size(MAX_TEXT_BYTES)} is read.`);
+      // A report mail is as large as its attachment, base64 encoded: looked into first, then the text's size checked.
       const text = new TextDecoder('utf-8').decode(bytes);
       const found = reportAttachment(text);
       if (typeof found === 'string') throw new UnpackError(`In ${path.join(' → ')}, ${found}.`);
       if (found !== null) return unpack(found.bytes, [...path, found.name ?? found.type]);
+      if (bytes.length > MAX_TEXT_BYTES) throw new UnpackError(`${path.join(' → ')} is ${size(bytes.length)} of text: up to ${size(MAX_TEXT_BYTES)} is read.`);
       return { text, path };
     }
   }

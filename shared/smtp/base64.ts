@@ -58,19 +58,40 @@ export function utf8Text(bytes: ArrayLike<number>): string {
 
 /** The bytes base64 `b64` encodes, or null when it is not base64 (as fromBase64). Whitespace is ignored. */
 export function base64Bytes(b64: string): number[] | null {
+  const bytes = base64Decode(b64);
+  return bytes === null ? null : Array.from(bytes);
+}
+
+/** Each character's value in the alphabet, -1 for others. */
+const VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
+
+/**
+ * The bytes base64 `b64` encodes, or null when it is not base64 (as fromBase64); whitespace is ignored. One pass with
+ * a table: an attachment of megabytes (a report mail's) decodes in milliseconds.
+ */
+export function base64Decode(b64: string): Uint8Array | null {
   const s = b64.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
+  let data = s.length;
+  while (data > 0 && s.charCodeAt(data - 1) === 61 /* = */) data--;
+  const padding = s.length - data;
   // Padded, the length is a multiple of 4; unpadded (as some servers send it), one character short of it can be no end.
-  if (s.endsWith('=') ? s.length % 4 !== 0 : s.length % 4 === 1) return null;
-  const data = s.replace(/=+$/, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < data.length; i += 4) {
-    const c = [0, 1, 2, 3].map((k) => ALPHABET.indexOf(data[i + k] ?? 'A'));
-    const n = (c[0]! << 18) | (c[1]! << 12) | (c[2]! << 6) | c[3]!;
-    const left = data.length - i;
-    bytes.push((n >> 16) & 255);
-    if (left > 2) bytes.push((n >> 8) & 255);
-    if (left > 3) bytes.push(n & 255);
+  if (padding > 2 || (padding > 0 ? s.length % 4 !== 0 : s.length % 4 === 1)) return null;
+  const out = new Uint8Array(Math.floor((data * 3) / 4));
+  let n = 0;
+  let bits = 0;
+  let at = 0;
+  for (let i = 0; i < data; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? VALUE[c]! : -1;
+    if (v < 0) return null;
+    n = (n << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[at++] = (n >> bits) & 255;
+      n &= (1 << bits) - 1;
+    }
   }
-  return bytes;
+  return out;
 }

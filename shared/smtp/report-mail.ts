@@ -7,7 +7,7 @@
  * the mail, by the MIME structure the mail declares (RFC 2045, 2046), and tells a file's packing by its first bytes.
  * Pure: inflating is the browser's (client/ui/unpack.ts).
  */
-import { base64Bytes, utf8Text } from './base64.js';
+import { base64Decode, utf8Text } from './base64.js';
 
 /** The longest mail read, in characters: a report mail is some kilobytes; a large receiver's, a megabyte or two. */
 const MAX_MAIL_CHARS = 30_000_000;
@@ -163,9 +163,9 @@ function endsPart(line: string, boundaries: ReadonlySet<string>): boolean {
 function attachment(head: PartHead, body: readonly string[]): ReportAttachment | string {
   const what = head.filename ?? head.type;
   if (head.encoding === 'base64') {
-    const bytes = base64Bytes(body.join(''));
+    const bytes = base64Decode(body.join(''));
     if (bytes === null) return `the attachment ${what} is not valid base64: the mail may be cut short`;
-    return { name: head.filename, type: head.type, bytes: Uint8Array.from(bytes) };
+    return { name: head.filename, type: head.type, bytes };
   }
   if (head.encoding === '7bit' || head.encoding === '8bit' || head.encoding === 'binary') {
     const text = body.join('\n');

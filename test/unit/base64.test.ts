@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LOCAL_COMMANDS, localCommand } from '../../client/terminal/local-commands.js';
-import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
+import { randomBytes } from 'node:crypto';
+import { base64Decode, fromBase64, toBase64 } from '../../shared/smtp/base64.js';
 import { Coach, type Hint } from '../../shared/smtp/coach.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel } from '../../shared/smtp/session.js';
@@ -43,6 +44,17 @@ describe('base64', () => {
     for (const bad of ['!!!!', 'Zm9v=', 'Zg=', 'Z', 'Zm9vY', 'Zg==Zg==']) expect(fromBase64(bad), bad).toBeNull();
     expect(fromBase64('Zm9vYg')).toBe('foob');
     expect(fromBase64('Zm9v\r\nYmFy')).toBe('foobar');
+  });
+
+  it("decodes bytes as Node's Buffer does: every length, padded or not, broken over lines", () => {
+    for (let n = 0; n < 70; n++) {
+      const bytes = randomBytes(n);
+      const b64 = bytes.toString('base64');
+      expect(Array.from(base64Decode(b64) ?? [-1]), b64).toEqual(Array.from(bytes));
+      expect(Array.from(base64Decode(b64.replace(/=+$/, '')) ?? [-1])).toEqual(Array.from(bytes));
+      expect(Array.from(base64Decode(b64.replace(/.{7}/g, '$&\r\n ')) ?? [-1])).toEqual(Array.from(bytes));
+    }
+    for (const no of ['A===', 'AB=C', 'ABCDE', 'A', '====', 'AB\u00e9C', 'AB-_']) expect(base64Decode(no), no).toBeNull();
   });
 });
 

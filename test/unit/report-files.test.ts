@@ -190,6 +190,10 @@ describe('a report file unpacked', () => {
     expect(await refusal(unpackFile(fixture('bomb.zip'), 'bomb.zip'))).toBe('bomb.zip → zeros.xml unpacks to more than 2.0 MB: up to 2.0 MB is read.');
     expect(await refusal(unpackFile(gzipSync(Buffer.alloc(MAX_TEXT_BYTES + 1, 'a')), 'big.xml.gz'))).toBe('big.xml.gz unpacks to more than 2.0 MB: up to 2.0 MB is read.');
     expect(await refusal(unpackFile(new Uint8Array(MAX_FILE_BYTES + 1), 'huge.bin'))).toBe('huge.bin is 20.0 MB: files up to 20.0 MB are opened');
+    expect(await refusal(unpackFile(new TextEncoder().encode('x'.repeat(MAX_TEXT_BYTES + 1)), 'big.log'))).toBe('big.log is 2.0 MB of text: up to 2.0 MB is read.');
+    // A mail larger than that for its attachment is opened: the attachment is what is read.
+    const padded = text('dmarc-report-mail.eml').replace('This is an aggregate report from google.com.', 'x'.repeat(MAX_TEXT_BYTES));
+    expect((await unpackFile(new TextEncoder().encode(padded), 'big.eml')).path.at(-1)).toBe('google.com!example.org!1764374400!1764460799.xml');
     expect(await refusal(unpackFile(fixture(DMARC_GZ).subarray(0, 100), 'cut.xml.gz'))).toMatch(/^cut\.xml\.gz is damaged: it does not inflate \(.+\)\.$/);
     // A byte of the deflated data changed: inflating fails, or the directory's CRC-32 says so.
     const zip = fixture(DMARC_ZIP);
