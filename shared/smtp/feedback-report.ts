@@ -6,6 +6,7 @@
  * dmarc`…), its third the message reported or its header fields. Read for what an admin asks of it: what was
  * reported, about which message, sent from where, and what to do. Bounded, linear scans; text shown as found. Pure.
  */
+import { headerBlock, values, type HeaderBlock } from './header-fields.js';
 import type { Finding } from './types.js';
 
 /** The longest report read, in characters (the message reported is attached whole). */
@@ -19,54 +20,35 @@ export interface FeedbackReportView {
   good: boolean;
 }
 
-/** The report's Feedback-Type line: at a line's start, its value a token (RFC 5965 §3.1). */
-const FEEDBACK_TYPE = /^Feedback-Type:[ \t]*([A-Za-z0-9-]+)[ \t]*$/im;
+/** The report's Feedback-Type field: a line of its own, its value a token (RFC 5965 §3.1). */
+const FEEDBACK_TYPE = /^Feedback-Type:[ \t]*([A-Za-z0-9-]+)[ \t]*$/i;
+
+/** The report's lines and its block of fields (the one with Feedback-Type, whichever its place), or null. */
+function feedbackFields(text: string): { lines: string[]; at: number; block: HeaderBlock; type: string } | null {
+  if (text.length > MAX_REPORT_CHARS || !/^Feedback-Type:/im.test(text)) return null;
+  const lines = text.split(/\r?\n/);
+  const at = lines.findIndex((l) => FEEDBACK_TYPE.test(l));
+  if (at < 0) return null;
+  let start = at;
+  while (start > 0 && lines[start - 1] !== '') start--;
+  const block = headerBlock(lines, start);
+  if (values(block, 'version').length === 0 && values(block, 'user-agent').length === 0) return null;
+  return { lines, at, block, type: FEEDBACK_TYPE.exec(lines[at]!)![1]!.toLowerCase() };
+}
 
 /** Whether a paste is a feedback report: a Feedback-Type field with ARF's Version or User-Agent beside it. */
 export function isFeedbackReport(text: string): boolean {
-  if (text.length > MAX_REPORT_CHARS) return false;
-  const m = FEEDBACK_TYPE.exec(text);
-  if (m === null) return false;
-  const block = fieldBlock(text, m.index);
-  return block.has('version') || block.has('user-agent');
-}
-
-/** The block of fields (RFC 5322 syntax, folded lines joined) around position `at`: from the blank line before to the one after. */
-function fieldBlock(text: string, at: number): Map<string, string[]> {
-  const before = Math.max(text.lastIndexOf('\n\n', at), text.lastIndexOf('\n\r\n', at));
-  const start = before < 0 ? 0 : before + 1;
-  const after = /\r?\n\r?\n/.exec(text.slice(at, at + 200_000));
-  const end = after === null ? Math.min(text.length, at + 200_000) : at + after.index;
-  const out = new Map<string, string[]>();
-  let last: string[] | null = null;
-  for (const line of text.slice(start, end).split(/\r?\n/)) {
-    if (/^[ \t]/.test(line) && last !== null) {
-      last[last.length - 1] += ` ${line.trim()}`;
-      continue;
-    }
-    const m = /^([A-Za-z][A-Za-z0-9-]*):[ \t]*(.*)$/.exec(line);
-    if (m === null) {
-      last = null;
-      continue;
-    }
-    const name = m[1]!.toLowerCase();
-    last = out.get(name) ?? [];
-    last.push(m[2]!.trim());
-    out.set(name, last);
-  }
-  return out;
+  return feedbackFields(text) !== null;
 }
 
 /** The fields of the message reported (the report's third part, message/rfc822 or text/rfc822-headers), if pasted. */
-function reportedMessage(text: string): Map<string, string[]> | null {
-  const m = /^Content-Type:[ \t]*(message\/rfc822|text\/rfc822-headers)\b/im.exec(text);
-  if (m === null) return null;
-  // After the part's own header fields (ended by a blank line), the message's.
-  const blank = /\r?\n\r?\n/.exec(text.slice(m.index, m.index + 20_000));
-  if (blank === null) return null;
-  let at = m.index + blank.index + blank[0].length;
-  while (text[at] === '\r' || text[at] === '\n') at++;
-  return fieldBlock(text, at);
+function reportedMessage(lines: readonly string[], from: number): HeaderBlock | null {
+  const part = lines.findIndex((l, i) => i >= from && /^Content-Type:[ \t]*(message\/rfc822|text\/rfc822-headers)\b/i.test(l));
+  if (part < 0) return null;
+  // After the part's own header fields (ended by an empty line), the message's.
+  let at = headerBlock(lines, part).next;
+  while (at < lines.length && lines[at] === '') at++;
+  return headerBlock(lines, at);
 }
 
 const clip = (s: string): string => (s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}…` : s);
@@ -110,14 +92,11 @@ const DELIVERY: Readonly<Record<string, string>> = {
 
 /** A feedback report read, or null when the text is not one. */
 export function readFeedbackReport(text: string): FeedbackReportView | null {
-  if (!isFeedbackReport(text)) return null;
-  const m = FEEDBACK_TYPE.exec(text)!;
-  const f = fieldBlock(text, m.index);
-  const one = (name: string): string | null => {
-    const v = f.get(name)?.[0];
-    return v === undefined || v === '' ? null : clip(v);
-  };
-  const type = m[1]!.toLowerCase();
+  const found = feedbackFields(text);
+  if (found === null) return null;
+  const { lines, at, block, type } = found;
+  const all = (name: string): string[] => values(block, name).filter((v) => v !== '').map(clip);
+  const one = (name: string): string | null => all(name)[0] ?? null;
   const agent = one('user-agent');
   const findings: Finding[] = [];
   findings.push(TYPES[type] ?? { tone: 'warn', text: `${clip(type)}: a feedback type RFC 5965's registry does not list; the report's first part says what it means` });
@@ -135,7 +114,7 @@ export function readFeedbackReport(text: string): FeedbackReportView | null {
   // The message: where it came from and to whom.
   const source = one('source-ip');
   const from = one('original-mail-from');
-  const to = f.get('original-rcpt-to')?.filter((v) => v !== '').map(clip) ?? [];
+  const to = all('original-rcpt-to');
   const arrived = one('arrival-date') ?? one('received-date');
   const parts = [source && `sent from ${source}`, from && `MAIL FROM ${from}`, to.length > 0 && `to ${to.join(', ')}`, arrived && `arrived ${arrived}`].filter((s) => s);
   if (parts.length > 0) findings.push({ tone: 'info', text: `the message was ${parts.join(', ')}` });
@@ -145,15 +124,15 @@ export function readFeedbackReport(text: string): FeedbackReportView | null {
   }
   const incidents = Number(one('incidents'));
   if (Number.isInteger(incidents) && incidents > 1) findings.push({ tone: 'info', text: `${incidents} messages like it reported at once (Incidents)` });
-  const domains = f.get('reported-domain')?.map(clip) ?? [];
+  const domains = all('reported-domain');
   if (domains.length > 0) findings.push({ tone: 'info', text: `the domain reported: ${domains.join(', ')}` });
   const results = one('authentication-results');
   if (results !== null) findings.push({ tone: 'info', text: `the receiver's Authentication-Results: ${results}` });
 
-  const reported = reportedMessage(text.slice(m.index));
+  const reported = reportedMessage(lines, at);
   if (reported !== null) {
     const shown = ['from', 'subject', 'date', 'message-id']
-      .map((name) => [name, reported.get(name)?.[0]] as const)
+      .map((name) => [name, values(reported, name)[0]] as const)
       .filter((e): e is readonly [string, string] => e[1] !== undefined && e[1] !== '')
       .map(([name, v]) => `${name === 'message-id' ? 'Message-ID' : name[0]!.toUpperCase() + name.slice(1)}: ${clip(v)}`);
     if (shown.length > 0) findings.push({ tone: 'info', text: `the message reported: ${shown.join(' · ')}` });

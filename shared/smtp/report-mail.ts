@@ -8,6 +8,7 @@
  * Pure: inflating is the browser's (client/ui/unpack.ts).
  */
 import { base64Decode, utf8Text } from './base64.js';
+import { headerBlock, values } from './header-fields.js';
 
 /** The longest mail read, in characters: a report mail is some kilobytes; a large receiver's, a megabyte or two. */
 const MAX_MAIL_CHARS = 30_000_000;
@@ -69,37 +70,22 @@ function params(value: string): Map<string, string> {
   return out;
 }
 
-/** The header block of lines[from…] (to the first empty line): its MIME fields, and the index of the body's first line. */
+/** The part's header block at lines[from…]: its MIME fields, and the index of the body's first line. */
 function partHead(lines: readonly string[], from: number): { head: PartHead; body: number } {
-  const fields = new Map<string, string>();
-  let i = from;
-  let last: string | null = null;
-  for (; i < lines.length && lines[i] !== ''; i++) {
-    const line = lines[i]!;
-    if (/^[ \t]/.test(line) && last !== null) {
-      fields.set(last, `${fields.get(last)!} ${line.trim()}`);
-      continue;
-    }
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      last = null;
-      continue;
-    }
-    last = line.slice(0, colon).trim().toLowerCase();
-    if (!fields.has(last)) fields.set(last, line.slice(colon + 1).trim());
-  }
-  const ct = fields.get('content-type') ?? 'text/plain';
+  const block = headerBlock(lines, from);
+  const first = (name: string): string | undefined => values(block, name)[0];
+  const ct = first('content-type') ?? 'text/plain';
   const type = (ct.split(';')[0] ?? '').trim().toLowerCase();
   const p = params(ct);
-  const disposition = params(fields.get('content-disposition') ?? '');
+  const disposition = params(first('content-disposition') ?? '');
   return {
     head: {
       type,
       params: p,
-      encoding: (fields.get('content-transfer-encoding') ?? '7bit').trim().toLowerCase(),
+      encoding: (first('content-transfer-encoding') ?? '7bit').toLowerCase(),
       filename: disposition.get('filename') ?? p.get('name') ?? null,
     },
-    body: i + 1,
+    body: block.next,
   };
 }
 

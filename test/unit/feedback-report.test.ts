@@ -69,6 +69,10 @@ describe('a feedback report (ARF)', () => {
     expect(alone?.findings.map((f) => f.text)).toContain('3 messages like it reported at once (Incidents)');
     const headersOnly = arf(fields, []).replace('Content-Type: message/rfc822', 'Content-Type: text/rfc822-headers').replace('--part1_13d.2e68ed54_boundary--', 'From: News <news@example.org>\r\nSubject: Your weekly deals\r\n\r\n--part1_13d.2e68ed54_boundary--');
     expect(readFeedbackReport(headersOnly)?.findings.at(-1)?.text).toBe('the message reported: From: News <news@example.org> · Subject: Your weekly deals');
+    // Feedback-Type need not come first in its block, and a blank line may come before the message reported.
+    const reordered = arf(['User-Agent: Hotmail FBL', 'Version: 1', 'Feedback-Type: abuse', 'Source-IP: 203.0.113.9'], ['', 'From: a@example.org', 'Subject: hi']);
+    expect(readFeedbackReport(reordered)?.head).toBe('Feedback report from Hotmail FBL (ARF, RFC 5965): abuse');
+    expect(readFeedbackReport(reordered)?.findings.at(-1)?.text).toBe('the message reported: From: a@example.org · Subject: hi');
     // Forwarded to a colleague: the forward's own message/rfc822 part, before the report's, is not the message reported.
     const forwarded = ['From: admin@example.org', 'Subject: Fwd: complaint', 'Content-Type: multipart/mixed; boundary="f"', '', '--f', 'Content-Type: message/rfc822', '', arf(ABUSE), '--f--'].join('\r\n');
     expect(readFeedbackReport(forwarded)?.findings.at(-1)?.text).toMatch(/^the message reported: From: <somespammer@example\.net> · Subject: Earn money/);
