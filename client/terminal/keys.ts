@@ -26,6 +26,12 @@ export type Key =
   | { kind: 'cancel' }
   | { kind: 'up' }
   | { kind: 'down' }
+  /** Ctrl-R: search the history backwards (readline's reverse-search-history), or on to an older match. */
+  | { kind: 'search' }
+  /** Ctrl-G: leave a search, the line as it was before it (readline's abort). */
+  | { kind: 'abort' }
+  /** Escape pressed alone (a chunk of its own): leaves a search, keeping the line found. */
+  | { kind: 'escape' }
   | { kind: 'ignore' };
 
 type KeyKind = Exclude<Key['kind'], 'text'>;
@@ -72,6 +78,8 @@ const CONTROL_KEYS: Readonly<Record<string, KeyKind>> = {
   '\x0b': 'kill-end', // Ctrl-K
   '\x17': 'kill-word', // Ctrl-W
   '\x03': 'cancel', // Ctrl-C
+  '\x12': 'search', // Ctrl-R
+  '\x07': 'abort', // Ctrl-G
 };
 
 // Characters that must never enter the line: C0, DEL, C1, unpaired surrogates (not encodable in UTF-8), the line
@@ -87,6 +95,8 @@ const SHORT_ESCAPE = /^\x1b[\s\S]/u;
 
 /** Splits one onData chunk into keys. */
 export function decodeKeys(data: string): Key[] {
+  // xterm sends the Escape key as ESC alone, in a chunk of its own; in a chunk with more, ESC begins a sequence.
+  if (data === ESC) return [{ kind: 'escape' }];
   const keys: Key[] = [];
   let i = 0;
   while (i < data.length) {

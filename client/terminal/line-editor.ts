@@ -29,6 +29,11 @@
  *   only arrives in an app window), Alt-Backspace and Ctrl-Backspace (to a non-alphanumeric, as text fields do),
  *   Ctrl-Left/Right and Alt-B/F (by word). Ctrl-C abandons the line: nothing is sent, but the line is kept in the
  *   history and the adapter shows it with `^C`, so a slip of the finger loses nothing.
+ * - Ctrl-R searches the history backwards as readline's reverse-i-search does: what is typed next is looked for in
+ *   the lines sent before (newest first, case ignored, as SMTP's verbs are), Ctrl-R again goes on to an older match,
+ *   Backspace takes a character off the search; Enter sends the line found, Escape or any editing key keeps it to
+ *   edit, Ctrl-G gives back the line as it was. The search shows in place of the line,
+ *   ``(reverse-i-search)`mail': MAIL FROM:<a@b>``.
  * - Copy and paste are the browser's: see leftToBrowser.
  *
  * The keys are read from the input in keys.ts.
@@ -69,6 +74,26 @@ export interface LineEditorOptions {
   complete?: Completer;
 }
 
+/** A history search: what is looked for, the entry found (its index; -1 before any), and the line before the search. */
+interface Search {
+  query: string;
+  at: number;
+  failed: boolean;
+  before: { chars: string[]; pos: number };
+}
+
+/** What the search shows in place of the line: readline's prompt, the line found, and its cursor at the match. */
+export function searchPrompt(query: string, found: string, failed: boolean): { text: string; cursor: number } {
+  const head = `(${failed ? 'failed ' : ''}reverse-i-search)\`${query}': `;
+  return { text: head + found, cursor: Array.from(head).length + matchAt(query, found) };
+}
+
+/** Where the search's text is in the line found, in code points (0 when it is not). */
+function matchAt(query: string, found: string): number {
+  const at = query === '' ? 0 : Math.max(0, found.toLowerCase().indexOf(query.toLowerCase()));
+  return Array.from(found.slice(0, at)).length;
+}
+
 const isSpace = (ch: string): boolean => ch === ' ';
 const isNotAlnum = (ch: string): boolean => !/[\p{L}\p{N}]/u.test(ch);
 
@@ -82,6 +107,10 @@ export class LineEditor {
   private draft = '';
   /** Edits made to recalled entries while browsing, kept until Enter (as readline does). */
   private edits = new Map<number, string>();
+  /** A history search under way (Ctrl-R), or null. */
+  private search: Search | null = null;
+  /** The last search's text: Ctrl-R twice looks for it again, as readline does. */
+  private lastQuery = '';
   private readonly maxLineChars: number;
   private readonly maxHistory: number;
   private readonly completer: Completer | undefined;
@@ -107,18 +136,34 @@ export class LineEditor {
     return this.history;
   }
 
+  /** What the input line shows: the line and its cursor, or a search under way. */
+  private shown(): { text: string; cursor: number } {
+    const s = this.search;
+    if (s === null) return { text: this.text, cursor: this.pos };
+    return searchPrompt(s.query, this.text, s.failed);
+  }
+
   /** Feeds one onData chunk; returns the completed lines and, if the line changed, one render at the end. */
   feed(data: string): EditorEffect[] {
-    // A Tab key on its own (xterm delivers each key as its own chunk; a paste arrives whole) completes the line.
+    // A Tab key on its own (xterm delivers each key as its own chunk; a paste arrives whole) completes the line; in a
+    // search it ends the search, keeping the line found, as readline does.
+    if (data === '\t' && this.search !== null) {
+      this.endSearch(true);
+      return [{ kind: 'render', ...this.shown() }];
+    }
     if (data === '\t' && this.completer !== undefined) {
       const done = this.completeLine(this.completer);
       if (done !== null) return done;
     }
     const effects: EditorEffect[] = [];
-    const before = { text: this.text, cursor: this.pos };
+    const before = this.shown();
     let changedSinceLine = false;
     let lineEmitted = false;
     for (const key of decodeKeys(data)) {
+      if (this.search !== null && this.searchKey(key)) {
+        changedSinceLine = true;
+        continue;
+      }
       if (key.kind === 'enter' || key.kind === 'cancel') {
         const text = this.accept();
         effects.push(key.kind === 'enter' ? { kind: 'line', text } : { kind: 'cancel', text });
@@ -128,7 +173,7 @@ export class LineEditor {
         changedSinceLine = true;
       }
     }
-    const now = { text: this.text, cursor: this.pos };
+    const now = this.shown();
     // After a line the adapter starts a new, empty input line: render only if the new line has content.
     const needsRender = lineEmitted
       ? changedSinceLine && (now.text !== '' || now.cursor !== 0)
@@ -156,6 +201,7 @@ export class LineEditor {
 
   /** Clears the line (not the history) and returns to the draft position. */
   clear(): void {
+    this.search = null;
     this.chars = [];
     this.pos = 0;
     this.index = this.history.length;
@@ -228,11 +274,88 @@ export class LineEditor {
         return this.browse(-1);
       case 'down':
         return this.browse(1);
+      case 'search':
+        this.search = { query: '', at: -1, failed: false, before: { chars: this.chars, pos: this.pos } };
+        return true;
+      case 'abort':
+      case 'escape':
       case 'ignore':
         return false;
       default:
         return exhaustive(key);
     }
+  }
+
+  /**
+   * A key in a search: typed text, Backspace and Ctrl-R search (true: taken); Ctrl-G and Escape end it (true); keys
+   * the editor ignores are ignored here too (true);
+   * Ctrl-C ends it with the line as it was, and any other key ends it keeping the line found: the key then acts (false).
+   */
+  private searchKey(key: Key): boolean {
+    const s = this.search!;
+    switch (key.kind) {
+      case 'text':
+        s.query += key.ch;
+        this.find(s.at < 0 ? this.history.length - 1 : s.at);
+        return true;
+      case 'backspace':
+        s.query = Array.from(s.query).slice(0, -1).join('');
+        this.find(this.history.length - 1);
+        return true;
+      case 'search':
+        if (s.query === '') s.query = this.lastQuery;
+        this.find(s.at < 0 ? this.history.length - 1 : s.at - 1);
+        return true;
+      case 'abort':
+        this.endSearch(false);
+        return true;
+      case 'escape':
+        this.endSearch(true);
+        return true;
+      case 'ignore':
+        return true;
+      case 'cancel':
+        this.endSearch(false);
+        return false;
+      default:
+        this.endSearch(true);
+        return false;
+    }
+  }
+
+  /** Looks for the search's text from entry `from` back to the oldest; on none, the line found before stays. */
+  private find(from: number): void {
+    const s = this.search!;
+    if (s.query === '') {
+      s.failed = false;
+      return;
+    }
+    const query = s.query.toLowerCase();
+    for (let i = Math.min(from, this.history.length - 1); i >= 0; i--) {
+      if (this.history[i]!.toLowerCase().includes(query)) {
+        s.at = i;
+        s.failed = false;
+        this.chars = Array.from(this.history[i]!);
+        return;
+      }
+    }
+    s.failed = true;
+  }
+
+  /** Ends a search: keeping the line found (its cursor at the match, the history at its entry), or the line before. */
+  private endSearch(keep: boolean): void {
+    const s = this.search!;
+    this.search = null;
+    if (s.query !== '') this.lastQuery = s.query;
+    if (!keep || s.at < 0) {
+      this.chars = s.before.chars;
+      this.pos = s.before.pos;
+      return;
+    }
+    this.pos = matchAt(s.query, this.text);
+    // Up and Down go on from the entry found; the line typed before the search is the draft again.
+    if (this.index === this.history.length) this.draft = s.before.chars.join('');
+    this.index = s.at;
   }
 
   /** Where the word before the cursor starts: back over separators, then over the word's characters. */

@@ -289,7 +289,7 @@ function helpText(arg: string, state: SessionState): string {
     formatNote("Tab also offers after MAIL FROM:<…> or RCPT TO:<…> the parameters the server lists, and in a message's header the fields it lacks") +
     formatNote('/help COMMAND explains one (an SMTP command, or one of these: /help /ports); point at any reply code for what it means') +
     OWN_HELP.map((l) => formatNote(l)).join('') +
-    formatNote('keys: Ctrl+V pastes, Ctrl+C copies a selection (or abandons the line typed), Ctrl+Backspace and Ctrl+K cut, Ctrl+Left/Right by word;') +
+    formatNote('keys: Ctrl+V pastes, Ctrl+C copies a selection (or abandons the line typed), Ctrl+Backspace and Ctrl+K cut, Ctrl+Left/Right by word, Ctrl+R searches the lines sent;') +
     formatNote('Escape then Tab leaves the terminal for the reply log, Shift+Tab for the controls above')
   );
 }

@@ -517,7 +517,7 @@ describe('heloterm in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
-  it('pastes with Ctrl+V, copies a selection with Ctrl+C, and abandons a line with Ctrl+C without sending it', async () => {
+  it('pastes with Ctrl+V, copies a selection with Ctrl+C, abandons a line with Ctrl+C without sending it, and searches with Ctrl+R', async () => {
     // xterm turns Ctrl+V and Ctrl+C into ^V and ^C: without heloterm's key handler neither pastes nor copies.
     const page = await openPage('?connect=1');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app().url).origin });
@@ -555,6 +555,15 @@ describe('heloterm in Chromium', () => {
     text = await send(page, '', 250);
     expect(text).toContain('MAIL FROM:<typo@example.org>\n250 2.1.0');
     expect(count(text, 'Up brings it back')).toBe(1);
+
+    // Ctrl+R searches what was sent, as a shell's history: shown in place of the line, Enter sends what it found.
+    await page.keyboard.press('Control+r');
+    await page.keyboard.type('helo');
+    await waitForTerminal(page, (t) => t.trimEnd().endsWith("(reverse-i-search)`helo': HELO me"), REPLY_TIMEOUT_MS, 'the search');
+    text = await send(page, '', 250);
+    expect(count(text, '\nHELO me\n')).toBe(2);
+    expect(text.slice(text.lastIndexOf('\nHELO me\n'))).toMatch(/^\nHELO me\n250 practice\.test /);
+    expect(text).not.toContain("reverse-i-search)`helo': HELO me\n");
     expect(pages.errors).toEqual([]);
   });
 

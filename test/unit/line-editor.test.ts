@@ -246,6 +246,64 @@ describe('LineEditor: history', () => {
   });
 });
 
+describe('LineEditor: Ctrl-R searches the history as readline does', () => {
+  const CTRL_R = '\x12';
+  const sent = ['EHLO client.example.org', 'MAIL FROM:<alice@example.org>', 'RCPT TO:<bob@example.org>', 'MAIL FROM:<carol@example.org>', 'QUIT'];
+  /** An editor with `sent` in its history, then `chunks` fed; what it last showed. */
+  function searched(chunks: readonly string[]) {
+    const r = run([...sent.map((l) => `${l}\r`), ...chunks]);
+    const renders = r.effects.filter((e): e is Extract<EditorEffect, { kind: 'render' }> => e.kind === 'render');
+    return { ...r, shown: renders.at(-1), sentAfter: r.lines.slice(sent.length) };
+  }
+
+  it('finds the newest line holding what is typed, case ignored, with the cursor at the match', () => {
+    const r = searched([CTRL_R, 'm', 'a', 'i', 'l']);
+    expect(r.shown).toEqual({ kind: 'render', text: "(reverse-i-search)`mail': MAIL FROM:<carol@example.org>", cursor: "(reverse-i-search)`mail': ".length });
+    // Narrowing keeps to that line while it still matches, then goes older.
+    expect(searched([CTRL_R, 'alice']).shown?.text).toBe("(reverse-i-search)`alice': MAIL FROM:<alice@example.org>");
+    expect(searched([CTRL_R, 'bob']).shown?.cursor).toBe("(reverse-i-search)`bob': RCPT TO:<".length);
+  });
+
+  it('goes on to older matches with Ctrl-R, says when there is none, and Backspace searches again', () => {
+    expect(searched([CTRL_R, 'mail', CTRL_R]).shown?.text).toBe("(reverse-i-search)`mail': MAIL FROM:<alice@example.org>");
+    expect(searched([CTRL_R, 'mail', CTRL_R, CTRL_R]).shown?.text).toBe("(failed reverse-i-search)`mail': MAIL FROM:<alice@example.org>");
+    expect(searched([CTRL_R, 'mail', CTRL_R, CTRL_R, CTRL_R]).shown?.text).toBe("(failed reverse-i-search)`mail': MAIL FROM:<alice@example.org>");
+    expect(searched([CTRL_R, 'zz']).shown?.text).toBe("(failed reverse-i-search)`zz': ");
+    expect(searched([CTRL_R, 'ehlox', '\x7f']).shown?.text).toBe("(reverse-i-search)`ehlo': EHLO client.example.org");
+  });
+
+  it('sends the line found on Enter, as typed lines are', () => {
+    const r = searched([CTRL_R, 'rcpt', '\r']);
+    expect(r.sentAfter).toEqual(['RCPT TO:<bob@example.org>']);
+    expect(r.text).toBe('');
+    // The last search's text is looked for again by Ctrl-R twice.
+    expect(run([...sent.map((l) => `${l}\r`), CTRL_R, 'rcpt', '\r', CTRL_R, CTRL_R, '\r']).lines.slice(sent.length)).toEqual(['RCPT TO:<bob@example.org>', 'RCPT TO:<bob@example.org>']);
+  });
+
+  it('keeps the line found to edit on Escape, Tab or an editing key; Ctrl-G and Ctrl-C give back the line before', () => {
+    const kept = searched(['DATA', CTRL_R, 'alice', '\x1b']);
+    expect([kept.text, kept.cursor, kept.shown]).toEqual(['MAIL FROM:<alice@example.org>', 11, { kind: 'render', text: 'MAIL FROM:<alice@example.org>', cursor: 11 }]);
+    expect(searched([CTRL_R, 'alice', '\t']).text).toBe('MAIL FROM:<alice@example.org>');
+    // An editing key acts on the line found: End, then typed text.
+    const edited = searched([CTRL_R, 'alice', '\x1b[F', ' SIZE=100']);
+    expect([edited.text, edited.shown?.text]).toEqual(['MAIL FROM:<alice@example.org> SIZE=100', 'MAIL FROM:<alice@example.org> SIZE=100']);
+    // Up and Down then go on from the entry found, and back to the line typed before the search.
+    expect(searched(['DATA', CTRL_R, 'alice', '\x1b', UP]).text).toBe('EHLO client.example.org');
+    expect(searched(['DATA', CTRL_R, 'alice', '\x1b', DOWN, DOWN, DOWN, DOWN]).text).toBe('DATA');
+    const aborted = searched(['DATA', '\x1b[D', CTRL_R, 'alice', '\x07']);
+    expect([aborted.text, aborted.cursor, aborted.shown]).toEqual(['DATA', 3, { kind: 'render', text: 'DATA', cursor: 3 }]);
+    const cancelled = searched(['DATA', CTRL_R, 'alice', '\x03']);
+    expect(cancelled.effects.at(-1)).toEqual({ kind: 'cancel', text: 'DATA' });
+    expect(cancelled.sentAfter).toEqual([]);
+  });
+
+  it('keeps control characters out of the search, and Ctrl-G and Escape do nothing outside one', () => {
+    expect(searched([CTRL_R, 'a\x00\x1b[2J\u202e']).shown?.text).toBe("(reverse-i-search)`a': MAIL FROM:<carol@example.org>");
+    const r = run(['DATA', '\x07', '\x1b']);
+    expect([r.text, r.cursor, r.effects.length]).toEqual(['DATA', 4, 1]);
+  });
+});
+
 describe('leftToBrowser: the copy and paste keys go to the browser, not to the terminal as ^C and ^V', () => {
   const key = (k: string, code: string, mods: Partial<KeyEventLike> = {}): KeyEventLike => ({
     type: 'keydown',
