@@ -137,6 +137,7 @@ export function startApp(boot: BootHandOver): void {
     explained: (codes) => view.write(guide.afterLocal('explain', codes)),
   });
   const replay = new ReplayDialog((pasted) => explain.pasted(pasted));
+  replay.takeDrops(document);
   const log = new ReplyLog(saveTranscript, () => replay.open());
   // The status line, with the page's switches at its right (added below, once the terminal is handed over).
   const switches = document.createElement('div');

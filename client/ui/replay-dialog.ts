@@ -4,7 +4,7 @@
  * if it had been received, with what it answered (shared/smtp/transcript-read.ts, bounce-read.ts, log-read.ts).
  * Nothing is sent anywhere; no connection is needed. Opened from the reply log's header and by `/replay`.
  *
- * A file can be opened instead (Open a file…, or dropped on the dialog): a report as received, zipped or gzipped, or
+ * A file can be opened instead (Open a file…, or dropped anywhere on the page): a report as received, zipped or gzipped, or
  * the mail it came in, is unpacked here (ui/unpack.ts) into the text box; a report mail pasted is unpacked on Explain.
  */
 import { unpackFile, unpackPasted, UnpackError, type Unpacked } from './unpack.js';
@@ -77,17 +77,6 @@ export class ReplayDialog {
     buttons.append(pick, file, cancel, go);
     form.append(title, what, this.text, this.status, buttons);
     this.element.append(form);
-    this.element.addEventListener('dragover', (e) => {
-      if (e.dataTransfer?.types.includes('Files') !== true) return;
-      e.preventDefault();
-      e.dataTransfer.dropEffect = 'copy';
-    });
-    this.element.addEventListener('drop', (e) => {
-      const dropped = e.dataTransfer?.files[0];
-      if (dropped === undefined) return;
-      e.preventDefault();
-      void this.openFile(dropped);
-    });
     this.element.addEventListener('close', () => {
       const text = this.text.value;
       const from = this.opened !== null && this.opened.text === text ? this.opened.from : null;
@@ -99,6 +88,27 @@ export class ReplayDialog {
       this.say('');
     });
     document.body.append(this.element);
+  }
+
+  /**
+   * Takes files dropped anywhere on the page: a browser would otherwise open the file in place of the page (and with
+   * it the session). The first file is opened here, the dialog shown.
+   */
+  takeDrops(target: Document): void {
+    const files = (e: DragEvent): boolean => e.dataTransfer?.types.includes('Files') === true;
+    target.addEventListener('dragover', (e) => {
+      if (!files(e)) return;
+      e.preventDefault();
+      e.dataTransfer!.dropEffect = 'copy';
+    });
+    target.addEventListener('drop', (e) => {
+      if (!files(e)) return;
+      e.preventDefault();
+      const dropped = e.dataTransfer!.files[0];
+      if (dropped === undefined) return;
+      this.open();
+      void this.openFile(dropped);
+    });
   }
 
   /** A file opened or dropped: unpacked into the text box, or why it cannot be. */

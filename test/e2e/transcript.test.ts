@@ -324,7 +324,7 @@ describe('the transcript in Chromium', () => {
     expect(await complaint.locator('.reply-code').textContent()).toBe('REPORT');
     expect(await complaint.locator('.reply-text').textContent()).toBe('Feedback report from Yahoo!-Mail-Feedback/2.0 (ARF, RFC 5965): abuse');
   });
-  it('opens report files as receivers send them: a zip chosen, a gzip dropped, a report mail pasted; a damaged file said', async () => {
+  it('opens report files as receivers send them: a zip chosen, a gzip dropped on the page, a report mail pasted; a damaged file said', async () => {
     const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
     const flat = async (): Promise<string> => (await terminalText(page)).replace(/\n/g, '');
@@ -340,14 +340,16 @@ describe('the transcript in Chromium', () => {
     expect(await flat()).toContain(`-- read from ${DMARC_ZIP} → google.com!example.org!1764374400!1764460799.xml`);
     expect(await flat()).toContain('198.51.100.7: 40 messages from example.org, DKIM fail and SPF fail aligned → DMARC fail');
 
-    // A TLS report's gzip dropped on the dialog, as from a file manager.
-    await page.click('.reply-log button[data-action="replay"]');
+    // A TLS report's gzip dropped on the terminal, as from a file manager: the dialog opens with it (a browser would
+    // otherwise open the file in place of the page).
     const gz = Array.from(await readFile(new URL(encodeURIComponent(TLS_GZ), REPORTS)));
     await page.evaluate(
       ([bytes, name]) => {
         const data = new DataTransfer();
         data.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/gzip' }));
-        document.querySelector('.replay-dialog textarea')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+        const drop = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
+        document.querySelector('#terminal')!.dispatchEvent(drop);
+        if (!drop.defaultPrevented) throw new Error('the drop was left to the browser');
       },
       [gz, TLS_GZ] as const,
     );
