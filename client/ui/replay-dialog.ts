@@ -4,8 +4,9 @@
  * if it had been received, with what it answered (shared/smtp/transcript-read.ts, bounce-read.ts, log-read.ts).
  * Nothing is sent anywhere; no connection is needed. Opened from the reply log's header and by `/replay`.
  *
- * A file can be opened instead (Open a file…, or dropped anywhere on the page): a report as received, zipped or gzipped, or
- * the mail it came in, is unpacked here (ui/unpack.ts) into the text box; a report mail pasted is unpacked on Explain.
+ * A file can be opened instead (Open a file…, or dropped anywhere on the page): a report as received, zipped or
+ * gzipped, or the mail it came in, is unpacked here (ui/unpack.ts) into the text box; a report mail pasted is
+ * unpacked on Explain.
  */
 import { unpackFile, unpackPasted, UnpackError, type Unpacked } from './unpack.js';
 
@@ -22,7 +23,7 @@ export interface Pasted {
 export class ReplayDialog {
   readonly element: HTMLDialogElement;
   private readonly text: HTMLTextAreaElement;
-
+  /** What opening a file says: its progress, what it held, or why it cannot be read. */
   private readonly status: HTMLParagraphElement;
   /** The files the text in the box was unpacked from, while it is the text they gave. */
   private opened: { text: string; from: readonly string[] } | null = null;
