@@ -43,7 +43,7 @@ async function dialog(page: Page): Promise<void> {
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   const { pages, app } = helotermInChromium(() => ({ classKey: KEY }));
 
-  it('finds nothing on the terminal\'s page during a dialog, dark or light, with the instructor\'s call and note above it', async () => {
+  it('finds nothing on the terminal\'s page during a dialog, dark or light, with the instructor\'s call and note above it, and in Paste & explain', async () => {
     // Asked before the pages open: each is told after its hello.
     const asked = await fetch(new URL('class/call', app().url), { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: '{"lesson":"starttls"}' });
     expect(asked.status).toBe(200);
@@ -55,6 +55,12 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
       expect(await page.locator('.class-call').isVisible()).toBe(true);
       expect(await page.locator('.class-say').isVisible()).toBe(true);
       expect(await violations(page), theme).toEqual([]);
+      // Paste & explain, open, with a file it could not read: its controls and the reason in red.
+      await page.click('.reply-log button[data-action="replay"]');
+      await page.setInputFiles('.replay-dialog input[type=file]', { name: 'r.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\x03\x04 cut short') });
+      await page.locator('.replay-status.bad').waitFor({ timeout: REPLY_TIMEOUT_MS });
+      expect(await violations(page), `${theme}, Paste & explain`).toEqual([]);
+      await page.keyboard.press('Escape');
     }
   });
 
