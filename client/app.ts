@@ -14,6 +14,7 @@
  * It first takes over what the boot script kept (boot/early.ts): the events received so far are handled in order,
  * except that what the boot script painted already is not written again.
  */
+import { MAX_SHARED_LINE_CHARS, MAX_SHARED_LINES } from '../shared/protocol/app-limits.js';
 import type { BootHandOver } from './boot/hand-over.js';
 import type { EarlyEvent } from './boot/early.js';
 import { TerminalView } from './terminal/view.js';
@@ -95,6 +96,7 @@ export function startApp(boot: BootHandOver): void {
     start: (lesson) => startLesson(lesson, true),
     progress: () => guide.progress,
     lessonsPending: () => classLessons.pending,
+    recentLines: () => transcript.recent(MAX_SHARED_LINES, MAX_SHARED_LINE_CHARS),
   });
   const saveTranscript = (): void => {
     const now = new Date();

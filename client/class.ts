@@ -2,7 +2,7 @@
  * The instructor's class view (class.html): the trainee pages open on this heloterm, read from `/class/sessions` every
  * 2 seconds with the class key; "Ask the class" (`/class/call`): every page offers the lesson chosen above its
  * terminal, pages opened later too, until another is asked for or the call is withdrawn; and a trainee's hand raised,
- * lowered once helped (`/class/hand`); "Say to" (`/class/say`): a note every page shows above its terminal and writes
+ * lowered once helped (`/class/hand`), with the newest lines of the trainee's dialog their page shares meanwhile; "Say to" (`/class/say`): a note every page shows above its terminal and writes
  * in it, pages opened later too, until another is said or it is taken back, or one to a trainee alone (Reply beside a
  * hand raised). The key comes in the address heloterm printed at start
  * (`class.html#key=…`): kept in this tab's sessionStorage and removed from the address bar, as the access token is
@@ -88,6 +88,45 @@ function row(t: Trainee, snapshot: ClassSnapshot): HTMLTableRowElement {
   const done = t.done.length === 0 ? cell('none yet', 'muted') : cell(t.done.map((n) => `${n} · ${short(n)}`).join(', '));
   const target = cell(t.toPractice ? 'the practice server' : (t.target ?? '—'), t.toPractice ? '' : 'target');
   tr.append(cell(String(t.seat)), who, lesson, done, target, cell(duration(t.idleS), t.idleS >= IDLE_LONG_S ? 'idle-long' : ''));
+  return tr;
+}
+
+/** The pages whose shared lines the instructor folded away: kept folded across the refreshes that make rows anew. */
+const folded = new Set<number>();
+/** Where the instructor scrolled a page's shared lines to, when not to their end (the newest): kept likewise. */
+const scrolled = new Map<number, number>();
+
+/**
+ * The row under a trainee who asks for help with the newest lines of their dialog (shared by their page while
+ * asking, credentials removed), or null when there are none: open unless the instructor folded it.
+ */
+function linesRow(t: Trainee): HTMLTableRowElement | null {
+  if (t.lines === null || t.lines.length === 0) return null;
+  const tr = document.createElement('tr');
+  tr.className = 'shared-lines';
+  tr.dataset.seat = String(t.seat);
+  const td = document.createElement('td');
+  td.colSpan = 6;
+  const details = document.createElement('details');
+  details.open = !folded.has(t.seat);
+  const summary = document.createElement('summary');
+  summary.textContent = `${t.name === '' ? `Page ${t.seat}` : t.name}'s last ${t.lines.length === 1 ? 'line' : `${t.lines.length} lines`} (shared while asking for help)`;
+  const pre = document.createElement('pre');
+  pre.textContent = t.lines.join('\n');
+  // It scrolls when long: reachable by keyboard, to scroll with the arrows. It shows its end (the newest lines), or
+  // where the instructor scrolled to.
+  pre.tabIndex = 0;
+  pre.addEventListener('scroll', () => {
+    if (pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4) scrolled.delete(t.seat);
+    else scrolled.set(t.seat, pre.scrollTop);
+  });
+  details.append(summary, pre);
+  details.addEventListener('toggle', () => {
+    if (details.open) folded.delete(t.seat);
+    else folded.add(t.seat);
+  });
+  td.append(details);
+  tr.append(td);
   return tr;
 }
 
@@ -265,7 +304,17 @@ function show(snapshot: ClassSnapshot): void {
   document.title = hands === 0 ? TITLE : `(${hands} asking for help) ${TITLE}`;
   // The rows are made anew: a Lower hand button that had the focus gives it to its successor (a keyboard user's place).
   const focused = document.activeElement instanceof HTMLButtonElement && table.contains(document.activeElement) ? document.activeElement.dataset.seat : undefined;
-  table.tBodies[0]?.replaceChildren(...snapshot.trainees.map((t) => row(t, snapshot)));
+  table.tBodies[0]?.replaceChildren(...snapshot.trainees.flatMap((t) => [row(t, snapshot), linesRow(t)].filter((r) => r !== null)));
+  for (const pre of table.querySelectorAll<HTMLPreElement>('tr.shared-lines pre')) {
+    const seat = Number(pre.closest('tr')?.dataset.seat);
+    pre.scrollTop = scrolled.get(seat) ?? pre.scrollHeight;
+  }
+  // A hand lowered and raised again shows its lines open again, at their end.
+  for (const seat of [...folded, ...scrolled.keys()]) {
+    if (snapshot.trainees.some((t) => t.seat === seat && t.lines !== null)) continue;
+    folded.delete(seat);
+    scrolled.delete(seat);
+  }
   if (focused !== undefined) table.querySelector<HTMLButtonElement>(`button[data-seat="${focused}"]`)?.focus();
   const tally = formatTally(classTally(snapshot));
   const lessons = required('#class-lessons', HTMLParagraphElement);

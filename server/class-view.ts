@@ -2,7 +2,8 @@
  * The instructor's class view: the trainee pages open on this bridge, each with what its page reported (the name
  * given with `/name`, the lesson in hand and its step, the lessons done: a `progress` message) and what the bridge
  * knows of its session (the client's address, the server it is connected to, how long since its last input). Read
- * from the open sessions when the view asks, and only that: no line a trainee typed, no reply. Served with the class
+ * from the open sessions when the view asks, and only that: no line a trainee typed, no reply, but for the newest
+ * lines of the dialog that a page shares while its trainee asks for help (until the hand is lowered). Served with the class
  * key (`/class/sessions`, app.ts; shared/protocol/class.ts), which the instructor's console shows and trainees never
  * see.
  */
@@ -12,7 +13,7 @@ import type { Lesson } from '../shared/lessons/lesson.js';
 import type { ClassSnapshot, Trainee, TurnedAway } from '../shared/protocol/class.js';
 import type { ProgressMessage } from '../shared/protocol/messages.js';
 
-export type Progress = Pick<ProgressMessage, 'name' | 'lesson' | 'done' | 'hand'>;
+export type Progress = Pick<ProgressMessage, 'name' | 'lesson' | 'done' | 'hand' | 'lines'>;
 
 /** What a session shows the class view. */
 export interface Seat {
@@ -53,7 +54,8 @@ export function keptProgress(m: Progress, lessons: readonly Lesson[] = LESSONS):
   const numberOf = (id: string): number => numberIn(lessons, id);
   const lesson = m.lesson !== null && numberOf(m.lesson.id) > 0 ? m.lesson : null;
   const kept: Progress = { name: m.name.trim(), lesson, done: [...new Set(m.done.filter((id) => numberOf(id) > 0))] };
-  return m.hand === true ? { ...kept, hand: true } : kept;
+  // The dialog's lines only with a hand raised (the decoder drops them otherwise too).
+  return m.hand === true ? { ...kept, hand: true, ...(m.lines === undefined ? {} : { lines: m.lines }) } : kept;
 }
 
 /**
@@ -89,6 +91,7 @@ export function classSnapshot(
         idleS: Math.max(0, Math.round((at - s.lastFrameAt) / 1000)),
         openS: Math.max(0, Math.round((at - s.openedAt) / 1000)),
         handS: s.handAt === null ? null : Math.max(0, Math.round((at - s.handAt) / 1000)),
+        lines: s.handAt === null ? null : (p.lines ?? []),
       };
     });
   const called = call === null ? 0 : numberOf(call.lesson);

@@ -1,8 +1,9 @@
 /**
  * The trainee page's side of a class: what the instructor's class view is told of the page (a `progress` message:
- * the name given with `/name`, where the page is in the lessons, the hand raised, each sent when it changed), the hand a trainee raises to ask the instructor for help (`/hand`, or Ask for
- * help: the class view shows it, in the `progress` the page reports, until lowered, by the trainee or from the class
- * view: a `hand` message), the instructor's call to start a lesson (a `call` message: said in the terminal and
+ * the name given with `/name`, where the page is in the lessons, the hand raised, each sent when it changed), the
+ * hand a trainee raises to ask the instructor for help (`/hand`, or Ask for help: the class view shows it, with the
+ * newest lines of the dialog, credentials removed, in the `progress` the page reports, until lowered, by the trainee
+ * or from the class view: a `hand` message), the instructor's call to start a lesson (a `call` message: said in the terminal and
  * the transcript, and offered above the terminal by the call's bar, class-call.ts), and the note the instructor says
  * to the class (a `say` message: said in the terminal and the transcript, and shown above it, class-say.ts).
  */
@@ -34,7 +35,12 @@ export interface ClassDeskDeps {
   progress(): Pick<ProgressMessage, 'lesson' | 'done'>;
   /** Resolves once the class's own lessons are read (a call may name one of them); null when they are. */
   lessonsPending(): Promise<unknown> | null;
+  /** The newest lines of the dialog, as the transcript writes them (credentials removed): shared while asking. */
+  recentLines(): string[];
 }
+
+/** How often a page that asks for help tells the class view its newest lines again (when they changed), in ms. */
+export const SHARE_EVERY_MS = 2000;
 
 export class ClassDesk {
   /** The call's bar, above the terminal. */
@@ -46,6 +52,8 @@ export class ClassDesk {
   /** The name given with `/name` (trainee-name.ts). */
   private readonly name = new TraineeName();
   private raised = false;
+  /** While the hand is raised: tells the class view the dialog's newest lines again, as they change. */
+  private sharing: ReturnType<typeof setInterval> | null = null;
   /** The last `progress` the bridge was sent, as JSON: a change is sent, the same one not again. */
   private progressSent = '';
 
@@ -55,7 +63,7 @@ export class ClassDesk {
       (lesson) => deps.start(lesson),
       (key) => writeTabSetting(CALL_SETTING, key),
     );
-    this.handButton = quietButton('hand', 'Ask for help', "Your instructor's class view shows that you ask for help, until you lower your hand", () =>
+    this.handButton = quietButton('hand', 'Ask for help', "Your instructor's class view shows that you ask for help, with the last lines of your dialog (passwords removed), until you lower your hand", () =>
       this.raiseHand(!this.raised),
     );
   }
@@ -65,7 +73,7 @@ export class ClassDesk {
    * a hello, since a bridge reached again knows nothing of this page).
    */
   report(again = false): void {
-    const progress = { type: 'progress' as const, name: this.name.value, ...this.deps.progress(), ...(this.raised ? { hand: true } : {}) };
+    const progress = { type: 'progress' as const, name: this.name.value, ...this.deps.progress(), ...(this.raised ? { hand: true, lines: this.deps.recentLines() } : {}) };
     const json = JSON.stringify(progress);
     if (json === this.progressSent && !again) return;
     // Nothing to tell yet, and nothing told: the page is shown without a name or a lesson anyway.
@@ -94,8 +102,10 @@ export class ClassDesk {
     this.handButton.classList.toggle('raised', raised);
     this.deps.note(raised ? 'asked the instructor for help' : byInstructor ? 'the instructor lowered the hand' : 'lowered the hand', performance.now());
     this.report();
+    if (this.sharing !== null) clearInterval(this.sharing);
+    this.sharing = raised ? setInterval(() => this.report(), SHARE_EVERY_MS) : null;
     const said = raised
-      ? "your instructor's class view shows that you ask for help; /hand again (or Lower hand) once helped"
+      ? "your instructor's class view shows that you ask for help, with the last lines of your dialog (passwords removed) until your hand is lowered; /hand again (or Lower hand) once helped"
       : byInstructor
         ? 'your instructor lowered your hand (helped); /hand asks again'
         : 'hand lowered: the class view no longer shows you asking for help';

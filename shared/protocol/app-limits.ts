@@ -51,6 +51,18 @@ export const MAX_TRAINEE_NAME = 40;
 export function isTraineeName(name: string): boolean {
   return name.length <= MAX_TRAINEE_NAME && !/[\x00-\x1f\x7f-\x9f]/.test(name);
 }
+/**
+ * Lines of its dialog a page shares with the instructor while its trainee asks for help (the newest, as the transcript
+ * writes them, AUTH credentials removed), at most; and each line's length at most, in characters.
+ */
+export const MAX_SHARED_LINES = 20;
+export const MAX_SHARED_LINE_CHARS = 200;
+
+/** A line a page may share: at most MAX_SHARED_LINE_CHARS characters, no C0 or C1 control character. */
+export function isSharedLine(line: unknown): line is string {
+  return typeof line === 'string' && line.length <= MAX_SHARED_LINE_CHARS && !/[\x00-\x1f\x7f-\x9f]/.test(line);
+}
+
 /** Longest note the instructor says to the class (the class view's "Say to the class"), in characters. */
 export const MAX_CLASS_SAY = 300;
 

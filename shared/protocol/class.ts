@@ -6,7 +6,7 @@
  * `POST /class/hand` with a HandRequest lowers a trainee's hand (messages.ts HandMessage). Decoded like any wire data:
  * every field checked for type and size; never throws.
  */
-import { isClassSay, isLessonId, MAX_TRAINEE_NAME } from './app-limits.js';
+import { isClassSay, isLessonId, isSharedLine, MAX_SHARED_LINES, MAX_TRAINEE_NAME } from './app-limits.js';
 import { isCount, isObj, isStr } from './decode-guards.js';
 
 export const CLASS_SESSIONS_PATH = '/class/sessions';
@@ -66,6 +66,11 @@ export interface Trainee {
   openS: number;
   /** Since the trainee asked for help (`/hand`), in seconds; null when not asking. */
   handS: number | null;
+  /**
+   * While the trainee asks for help, the newest lines of the page's dialog it shared (as the transcript writes them,
+   * AUTH credentials removed; none when it shared none); null when not asking.
+   */
+  lines: string[] | null;
 }
 
 export interface ClassSnapshot {
@@ -106,12 +111,15 @@ function decodeTrainee(x: unknown): Trainee | null {
   const { seat, address, name, lesson, done, target, toPractice, idleS, openS, handS } = x;
   if (!isCount(seat) || !isStr(address, 64) || !isStr(name, MAX_TRAINEE_NAME) || !isCount(idleS) || !isCount(openS)) return null;
   if (handS !== null && !isCount(handS)) return null;
+  // Absent (a bridge before lines were shared) reads as none.
+  const lines = x.lines ?? null;
+  if (lines !== null && (!Array.isArray(lines) || lines.length > MAX_SHARED_LINES || !lines.every(isSharedLine))) return null;
   if (!Array.isArray(done) || done.length > 100 || !done.every(isCount)) return null;
   if ((target !== null && !isStr(target, 270)) || typeof toPractice !== 'boolean') return null;
-  if (lesson === null) return { seat, address, name, lesson: null, done, target, toPractice, idleS, openS, handS };
+  if (lesson === null) return { seat, address, name, lesson: null, done, target, toPractice, idleS, openS, handS, lines };
   if (!isObj(lesson) || !isCount(lesson.number) || !isStr(lesson.title, 200) || !isCount(lesson.step) || !isCount(lesson.steps) || !isCount(lesson.retries)) return null;
   const { number, title, step, steps, retries } = lesson;
-  return { seat, address, name, lesson: { number, title, step, steps, retries }, done, target, toPractice, idleS, openS, handS };
+  return { seat, address, name, lesson: { number, title, step, steps, retries }, done, target, toPractice, idleS, openS, handS, lines };
 }
 
 /** The snapshot in `x` (parsed JSON), or null when it is not one. */

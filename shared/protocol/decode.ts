@@ -18,7 +18,7 @@ import {
   type ProbePort,
   type ServerMessage,
 } from './messages.js';
-import { isLessonId, isProbeAddress, isTraineeName, MAX_LESSONS_DONE, MAX_PROBE_PORTS, MAX_TRAINEE_NAME } from './app-limits.js';
+import { isLessonId, isProbeAddress, isSharedLine, isTraineeName, MAX_LESSONS_DONE, MAX_PROBE_PORTS, MAX_SHARED_LINE_CHARS, MAX_SHARED_LINES, MAX_TRAINEE_NAME } from './app-limits.js';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -119,12 +119,16 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector, domain } };
     }
     case 'progress': {
-      const { name, lesson, done, hand } = m;
+      const { name, lesson, done, hand, lines } = m;
       // Lesson ids as the catalogue writes them (the bridge keeps only those it knows).
       if (typeof name !== 'string' || !isTraineeName(name)) return fail(`progress: "name" must be at most ${MAX_TRAINEE_NAME} characters, no control characters`);
       if (!Array.isArray(done) || done.length > MAX_LESSONS_DONE || !done.every(isLessonId)) return fail(`progress: "done" must list at most ${MAX_LESSONS_DONE} lesson ids`);
       if (hand !== undefined && typeof hand !== 'boolean') return fail('progress: "hand" must be true or false');
-      const raised = hand === true ? { hand } : {};
+      if (lines !== undefined && (!Array.isArray(lines) || lines.length > MAX_SHARED_LINES || !lines.every(isSharedLine))) {
+        return fail(`progress: "lines" must list at most ${MAX_SHARED_LINES} lines of at most ${MAX_SHARED_LINE_CHARS} characters, no control characters`);
+      }
+      // The dialog's lines go with a hand raised only: shared while the trainee asks for help, never otherwise.
+      const raised = hand === true ? { hand, ...(lines === undefined ? {} : { lines: lines as string[] }) } : {};
       if (lesson === null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: null, done, ...raised } };
       const l: Obj = typeof lesson === 'object' && lesson !== null ? (lesson as Obj) : {};
       const small = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= max;

@@ -109,39 +109,25 @@ export class Transcript {
     ];
     if (this.droppedChars > 0) out.push(`# the first ${this.droppedChars} characters received were dropped (the newest ${this.maxChars} are kept)`);
     const t0 = this.startedAt ?? 0;
-    const line = (at: number, tag: string, text: string): void => {
-      out.push(`${((at - t0) / 1000).toFixed(3).padStart(8)} ${tag} ${text}`);
-    };
-    let partial = '';
-    let partialAt = 0;
-    const flushPartial = (): void => {
-      if (partial !== '') line(partialAt, 'S:', `${showControls(partial)} [no line ending]`);
-      partial = '';
-    };
-    for (const e of this.events) {
-      if (e.kind === 'rx') {
-        let start = 0;
-        for (let nl = e.data.indexOf('\n'); nl !== -1; nl = e.data.indexOf('\n', start)) {
-          const text = partial + e.data.slice(start, nl);
-          partial = '';
-          start = nl + 1;
-          const crlf = text.endsWith('\r');
-          line(e.at, 'S:', showControls(crlf ? text.slice(0, -1) : text) + (crlf ? '' : ' [bare LF]'));
-        }
-        if (start < e.data.length) {
-          partial += e.data.slice(start);
-          partialAt = e.at;
-        }
-      } else if (e.kind === 'skipped') {
-        flushPartial();
-        line(e.at, '#', `… ${e.chars} more characters received in a flood of replies, not kept here`);
-      } else {
-        flushPartial();
-        line(e.at, e.tag, showControls(e.text));
-      }
-    }
-    flushPartial();
+    for (const l of written(this.events)) out.push(`${((l.at - t0) / 1000).toFixed(3).padStart(8)} ${l.tag} ${l.text}`);
     return out.join('\n') + '\n';
+  }
+
+  /**
+   * The newest `n` lines as text() writes them, without their times ("C: MAIL FROM:<…>", "S: 550 …", "# …"), each cut
+   * to `maxChars` characters: what a page shows its instructor when its trainee asks for help. Only the newest events
+   * are read, enough of them to hold `n` lines.
+   */
+  recent(n: number, maxChars: number): string[] {
+    let from = this.events.length;
+    for (let count = 0; from > 0 && count <= n; ) {
+      const e = this.events[--from]!;
+      count += e.kind === 'rx' ? e.data.split('\n').length - 1 : 1;
+    }
+    const cut = (s: string): string => (s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s);
+    return written(this.events.slice(from))
+      .slice(-n)
+      .map((l) => cut(`${l.tag} ${l.text}`));
   }
 
   private push(e: Event): void {
@@ -161,4 +147,39 @@ export class Transcript {
     }
     this.events = this.events.slice(i);
   }
+}
+
+/** The lines of events as a transcript writes them: received text cut at its line feeds, each line tagged. */
+function written(events: readonly Event[]): { at: number; tag: string; text: string }[] {
+  const out: { at: number; tag: string; text: string }[] = [];
+  let partial = '';
+  let partialAt = 0;
+  const flushPartial = (): void => {
+    if (partial !== '') out.push({ at: partialAt, tag: 'S:', text: `${showControls(partial)} [no line ending]` });
+    partial = '';
+  };
+  for (const e of events) {
+    if (e.kind === 'rx') {
+      let start = 0;
+      for (let nl = e.data.indexOf('\n'); nl !== -1; nl = e.data.indexOf('\n', start)) {
+        const text = partial + e.data.slice(start, nl);
+        partial = '';
+        start = nl + 1;
+        const crlf = text.endsWith('\r');
+        out.push({ at: e.at, tag: 'S:', text: showControls(crlf ? text.slice(0, -1) : text) + (crlf ? '' : ' [bare LF]') });
+      }
+      if (start < e.data.length) {
+        partial += e.data.slice(start);
+        partialAt = e.at;
+      }
+    } else if (e.kind === 'skipped') {
+      flushPartial();
+      out.push({ at: e.at, tag: '#', text: `… ${e.chars} more characters received in a flood of replies, not kept here` });
+    } else {
+      flushPartial();
+      out.push({ at: e.at, tag: e.tag, text: showControls(e.text) });
+    }
+  }
+  flushPartial();
+  return out;
 }

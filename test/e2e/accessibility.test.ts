@@ -64,7 +64,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     }
   });
 
-  it('finds nothing on the class view with a trainee in it', async () => {
+  it('finds nothing on the class view with a trainee in it, asking for help with the lines of its dialog', async () => {
     const trainee = await pages.open(app().url);
     await dialog(trainee);
     // Asking for help: the row has its Lower hand button.
@@ -72,6 +72,8 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await trainee.keyboard.press('Enter');
     const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
     await view.locator('#class-table tbody tr .hand button').first().waitFor({ timeout: REPLY_TIMEOUT_MS });
+    // And the lines of the dialog its page shares meanwhile, under its row.
+    await view.locator('#class-table tr.shared-lines pre').waitFor({ timeout: REPLY_TIMEOUT_MS });
     await view.getByRole('button', { name: 'Ask the class' }).click();
     await expect.poll(() => view.locator('#class-call-now').textContent(), { timeout: REPLY_TIMEOUT_MS }).toMatch(/^Asked just now/);
     await view.locator('#class-say-text').fill('Lesson 4 now, please');

@@ -334,7 +334,7 @@ describe('the instructor\'s class view in Chromium', () => {
     await waitForTerminal(trainee, (t) => /↳ 220/.test(t), 10_000, 'the greeting');
 
     const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
-    const row = view.locator('#class-table tbody tr', { hasText: 'Alice Martin' });
+    const row = view.locator('#class-table tbody tr:not(.shared-lines)', { hasText: 'Alice Martin' });
     await row.waitFor({ timeout: 10_000 });
     expect(new URL(view.url()).hash).toBe('');
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/1\. The eight steps: a test message by hand\s*step 2 of \d+/);
@@ -357,7 +357,7 @@ describe('the instructor\'s class view in Chromium', () => {
     // A reload keeps the name (in the tab), and the class view shows the new page by it, its lesson not begun.
     await trainee.reload();
     // (Its lesson cell, not the row: "none yet" in the lessons done would match the row before the reload shows.)
-    const named = view.locator('#class-table tbody tr', { hasText: 'Alice Martin' });
+    const named = view.locator('#class-table tbody tr:not(.shared-lines)', { hasText: 'Alice Martin' });
     await expect.poll(() => named.locator('td:nth-child(3)').allTextContents(), { timeout: 10_000 }).toEqual(['none']);
 
     // The instructor keeps a record: the table as a spreadsheet.
@@ -492,7 +492,7 @@ describe('the instructor\'s class view in Chromium', () => {
     await late.keyboard.press('Enter');
     await late.keyboard.type('/hand');
     await late.keyboard.press('Enter');
-    const row = view.locator('#class-table tbody tr', { hasText: 'Dana' });
+    const row = view.locator('#class-table tbody tr:not(.shared-lines)', { hasText: 'Dana' });
     await row.getByRole('button', { name: 'Reply' }).click({ timeout: 10_000 });
     expect(await view.locator('#class-say-to option:checked').textContent()).toMatch(/^Dana \(page \d+\)$/);
     await expect.poll(() => view.evaluate(() => document.activeElement?.id)).toBe('class-say-text');
@@ -561,7 +561,7 @@ describe('a trainee\'s page opened from another machine', () => {
     expect(await ask.textContent()).toBe('Lower hand');
 
     const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
-    const row = view.locator('#class-table tbody tr', { hasText: 'Erin' });
+    const row = view.locator('#class-table tbody tr:not(.shared-lines)', { hasText: 'Erin' });
     await expect.poll(() => row.locator('.hand').textContent(), { timeout: 10_000 }).toMatch(/^asks for help · \d+ s Lower hand Reply$/);
     expect(await view.locator('#class-status').textContent()).toMatch(/^1 page open\. 1 asks for help\./);
     // The tab says so, for an instructor presenting from another tab.
@@ -585,6 +585,41 @@ describe('a trainee\'s page opened from another machine', () => {
     expect(await here.locator('button[data-action="hand"]').count()).toBe(0);
     // Over http from another machine, Chromium says it ignores Cross-Origin-Opener-Policy (the origin is not
     // "potentially trustworthy"): that warning, and nothing else.
+    expect(pages.errors.filter((e) => !e.startsWith('The Cross-Origin-Opener-Policy header has been ignored'))).toEqual([]);
+    pages.errors = [];
+  });
+
+  it("shows the instructor the last lines of a trainee's dialog while the trainee asks for help, not before nor after", async () => {
+    const away = await pages.open(`http://${NAME}:${app().port}/?connect=1`);
+    await waitForTerminal(away, (t) => /^220 practice\.test/m.test(t), 10_000, 'the greeting');
+    for (const [line, reply] of [['/name Gil', /class view now shows this page as Gil/], ['EHLO trainee', /^250 /m], ['MAIL FROM:<gil@example.org>', /^250 2\.1\.0/m], ['RCPT TO:<nobody@practice.test>', /^550 /m]] as const) {
+      await away.keyboard.type(line);
+      await away.keyboard.press('Enter');
+      await waitForTerminal(away, (t) => reply.test(t.slice(t.lastIndexOf(line))), 10_000, `the answer to ${line}`);
+    }
+    const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
+    const row = view.locator('#class-table tbody tr:not(.shared-lines)', { hasText: 'Gil' });
+    await row.waitFor({ timeout: 10_000 });
+    // Not asking: nothing of the dialog.
+    expect(await view.locator('tr.shared-lines').count()).toBe(0);
+    await away.locator('button[data-action="hand"]').click();
+    const shared = view.locator('tr.shared-lines', { hasText: "Gil's last" });
+    await shared.waitFor({ timeout: 10_000 });
+    const lines = (await shared.locator('pre').textContent())?.split('\n') ?? [];
+    expect(lines).toContain('C: RCPT TO:<nobody@practice.test>');
+    expect(lines.find((l) => l.startsWith('S: 550 '))).toMatch(/^S: 550 5\.1\.1 /);
+    expect(lines.at(-1)).toBe('# asked the instructor for help');
+    // Newer lines follow while the hand is up; folded by the instructor, the lines stay folded across refreshes.
+    await away.locator('.xterm-helper-textarea').focus();
+    await away.keyboard.type('RSET');
+    await away.keyboard.press('Enter');
+    await expect.poll(async () => (await shared.locator('pre').textContent())?.split('\n').includes('C: RSET'), { timeout: 10_000 }).toBe(true);
+    await shared.locator('summary').click();
+    await view.waitForTimeout(2500);
+    expect(await shared.locator('details').getAttribute('open')).toBeNull();
+    // Lowered: the lines are gone from the view (and from the bridge).
+    await row.locator('.hand button', { hasText: 'Lower hand' }).click();
+    await expect.poll(() => view.locator('tr.shared-lines').count(), { timeout: 10_000 }).toBe(0);
     expect(pages.errors.filter((e) => !e.startsWith('The Cross-Origin-Opener-Policy header has been ignored'))).toEqual([]);
     pages.errors = [];
   });

@@ -245,6 +245,28 @@ describe('the class view through the bridge', () => {
     await expect.poll(asking).toBeNull();
   });
 
+  it("shows the dialog's lines a page shares while asking for help, and forgets them once the hand is lowered", async () => {
+    const c = await open();
+    const lines = ['C: RCPT TO:<nobody@practice.test>', 'S: 550 5.1.1 <nobody@practice.test>: Recipient address rejected'];
+    const shared = async (): Promise<string[] | null | undefined> => (await snapshot()).trainees.find((t) => t.name === 'Fay')?.lines;
+    c.send({ type: 'progress', name: 'Fay', lesson: null, done: [], hand: true, lines });
+    await expect.poll(shared).toEqual(lines);
+    // Newer lines replace them.
+    c.send({ type: 'progress', name: 'Fay', lesson: null, done: [], hand: true, lines: [...lines, 'C: QUIT'] });
+    await expect.poll(shared).toEqual([...lines, 'C: QUIT']);
+    // Lowered by the instructor: the page is told, and the bridge keeps no line.
+    const seat = (await snapshot()).trainees.find((t) => t.name === 'Fay')?.seat ?? 0;
+    const r = await fetch(new URL('class/hand', app.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify({ seat }) });
+    expect(r.status).toBe(200);
+    expect(await c.next('hand')).toMatchObject({ raised: false });
+    expect(await shared()).toBeNull();
+    // Lines without a hand raised are not kept, and a line with a control character is refused whole.
+    c.send({ type: 'progress', name: 'Fay', lesson: null, done: [], lines });
+    c.send({ type: 'progress', name: 'Fay', lesson: null, done: [], hand: true, lines: ['S: \u001b]0;owned\u0007'] });
+    expect(await c.next('error')).toMatchObject({ code: 'BAD_MESSAGE' });
+    expect(await shared()).toBeNull();
+  });
+
   it('lets the instructor lower a hand (helped): the page is told, and a hand already down is a 404', async () => {
     const c = await open();
     c.send({ type: 'progress', name: 'Eve', lesson: null, done: ['dsn'], hand: true });

@@ -10,6 +10,7 @@ import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 import { decodeCallAnswer, decodeCallRequest, decodeClassSnapshot, decodeHandRequest, decodeSayRequest, type ClassSnapshot } from '../../shared/protocol/class.js';
 import { classCsv, csvField } from '../../client/ui/class-csv.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
+import { MAX_SHARED_LINE_CHARS, MAX_SHARED_LINES } from '../../shared/protocol/app-limits.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
@@ -35,6 +36,13 @@ describe('a progress message', () => {
     expect(keptProgress({ name: 'Bob', lesson: null, done: [], hand: true })).toEqual({ name: 'Bob', lesson: null, done: [], hand: true });
   });
 
+  it("carries the dialog's newest lines with a hand raised only, each a line without control characters", () => {
+    const lines = ['C: RCPT TO:<nobody@practice.test>', 'S: 550 5.1.1 <nobody@practice.test>: Recipient address rejected'];
+    expect(decode({ hand: true, lines })).toMatchObject({ ok: true, value: { hand: true, lines } });
+    expect(decode({ lines })).toEqual({ ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name: '', lesson: null, done: [] } });
+    expect(decode({ hand: true, lines: Array.from({ length: MAX_SHARED_LINES }, () => 'S: 250 OK') }).ok).toBe(true);
+  });
+
   it.each([
     [{ name: 'x'.repeat(41) }, '"name"'],
     [{ name: 'a\u0007b' }, '"name"'],
@@ -49,6 +57,11 @@ describe('a progress message', () => {
     [{ lesson: { id: 'dsn', step: 1, retries: -2 } }, '"lesson"'],
     [{ lesson: { id: '../x', step: 1 } }, '"lesson"'],
     [{ lesson: 'dsn' }, '"lesson"'],
+    [{ hand: true, lines: 'S: 250 OK' }, '"lines"'],
+    [{ hand: true, lines: Array.from({ length: MAX_SHARED_LINES + 1 }, () => 'S: 250 OK') }, '"lines"'],
+    [{ hand: true, lines: ['x'.repeat(MAX_SHARED_LINE_CHARS + 1)] }, '"lines"'],
+    [{ hand: true, lines: ['S: 250\u001b[2J'] }, '"lines"'],
+    [{ hand: true, lines: [7] }, '"lines"'],
   ])('refuses %j', (fields, field) => {
     const d = decode(fields);
     expect(d.ok).toBe(false);
@@ -81,6 +94,7 @@ describe('what the class view keeps and shows', () => {
       idleS: 64,
       openS: 124,
       handS: 120,
+      lines: [],
     });
     expect(s.trainees[0]).toMatchObject({ name: '', lesson: null, done: [], idleS: 5, openS: 125, handS: null });
     expect(s.lessons).toHaveLength(LESSONS.length);
@@ -97,6 +111,17 @@ describe('what the class view keeps and shows', () => {
     expect(classSnapshot([], 200_000, LESSONS, { lesson: 'gone-from-the-list', at: 0 }).call).toBeNull();
     // Asked a moment after the snapshot's clock was read: not a negative age.
     expect(classSnapshot([], 1_000, LESSONS, { lesson: 'starttls', at: 1_200 }).call).toEqual({ number: 4, ageS: 0 });
+  });
+
+  it("shows the dialog's lines a page shares while its trainee asks for help, and none otherwise", () => {
+    const lines = ['C: RCPT TO:<nobody@practice.test>', 'S: 550 5.1.1 <nobody@practice.test>: Recipient address rejected'];
+    // Kept with a hand raised only: a page that lowered its hand (or never raised it) shares nothing.
+    expect(keptProgress({ name: 'Ann', lesson: null, done: [], hand: true, lines }).lines).toEqual(lines);
+    expect(keptProgress({ name: 'Ann', lesson: null, done: [], lines })).toEqual({ name: 'Ann', lesson: null, done: [] });
+    const asking = seat({ seat: 1, progress: { name: 'Ann', lesson: null, done: [], hand: true, lines }, handAt: 0 });
+    const s = classSnapshot([asking, seat({ seat: 2, progress: { name: 'Bo', lesson: null, done: [], lines } })], 10_000);
+    expect(s.trainees.map((t) => t.lines)).toEqual([lines, null]);
+    expect(decodeClassSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
   });
 
   it('shows a lesson over as its last step, not beyond', () => {
@@ -122,7 +147,14 @@ describe('the class key and the snapshot on the wire', () => {
     expect(decodeClassSnapshot(called)).toEqual(called);
     const trainee = { seat: 1, address: 'a', name: '', lesson: null, done: [], target: null, toPractice: false, idleS: 0, openS: 0, handS: null };
     expect(decodeClassSnapshot({ ...good, trainees: [{ ...trainee, handS: 30 }] })?.trainees[0]?.handS).toBe(30);
+    // A bridge that shares no lines (lines absent) reads as none.
+    expect(decodeClassSnapshot({ ...good, trainees: [trainee] })?.trainees[0]?.lines).toBeNull();
+    expect(decodeClassSnapshot({ ...good, trainees: [{ ...trainee, handS: 3, lines: ['S: 250 OK'] }] })?.trainees[0]?.lines).toEqual(['S: 250 OK']);
     for (const bad of [
+      { trainees: [{ ...trainee, lines: ['S: \x1b[2J'] }], lessons: [], call: null, said: null },
+      { trainees: [{ ...trainee, lines: Array.from({ length: MAX_SHARED_LINES + 1 }, () => 'S: 250 OK') }], lessons: [], call: null, said: null },
+      { trainees: [{ ...trainee, lines: ['x'.repeat(MAX_SHARED_LINE_CHARS + 1)] }], lessons: [], call: null, said: null },
+      { trainees: [{ ...trainee, lines: 'S: 250 OK' }], lessons: [], call: null, said: null },
       { trainees: [{ ...trainee, handS: undefined }], lessons: [], call: null, said: null },
       { trainees: [{ ...trainee, handS: -1 }], lessons: [], call: null, said: null },
       null,
@@ -311,6 +343,7 @@ describe('the class view\'s line on the lessons', () => {
       idleS: 0,
       openS: 0,
       handS: null,
+      lines: null,
     });
     const lessons = LESSONS.map((l, i) => ({ number: i + 1, id: l.id, title: l.title, short: l.short }));
     const tally = classTally({ trainees: [t(1, [1], 2), t(2, [1, 2], 3), t(3, [], 2), t(4, [], null)], lessons, call: null, said: null, turnedAway: null });
@@ -327,9 +360,9 @@ describe('the class view\'s line on the lessons', () => {
 describe('the class view saved as CSV', () => {
   const snapshot: ClassSnapshot = {
     trainees: [
-      { seat: 1, address: '192.0.2.31', name: 'Alice Martin', lesson: { number: 2, title: 'When a recipient is refused', step: 3, steps: 9, retries: 1 }, done: [1], target: '127.0.0.1:40125', toPractice: true, idleS: 12, openS: 600, handS: 95 },
-      { seat: 2, address: '192.0.2.32', name: '=HYPERLINK("http://x.example","click")', lesson: null, done: [], target: 'mx.example.org:25', toPractice: false, idleS: 200, openS: 300, handS: null },
-      { seat: 3, address: '192.0.2.33', name: '', lesson: null, done: [1, 2], target: null, toPractice: false, idleS: 0, openS: 5, handS: null },
+      { seat: 1, address: '192.0.2.31', name: 'Alice Martin', lesson: { number: 2, title: 'When a recipient is refused', step: 3, steps: 9, retries: 1 }, done: [1], target: '127.0.0.1:40125', toPractice: true, idleS: 12, openS: 600, handS: 95, lines: ['C: RCPT TO:<nobody@practice.test>', 'S: 550 5.1.1 <nobody@practice.test>: user unknown'] },
+      { seat: 2, address: '192.0.2.32', name: '=HYPERLINK("http://x.example","click")', lesson: null, done: [], target: 'mx.example.org:25', toPractice: false, idleS: 200, openS: 300, handS: null, lines: null },
+      { seat: 3, address: '192.0.2.33', name: '', lesson: null, done: [1, 2], target: null, toPractice: false, idleS: 0, openS: 5, handS: null, lines: null },
     ],
     lessons: [
       { number: 1, id: 'eight-steps', title: 'The eight steps: a test message by hand', short: 'Eight steps' },

@@ -41,6 +41,36 @@ describe('the transcript', () => {
     expect(body(t)).toEqual(expected);
   });
 
+  it.each(loadDialogs().map((d) => [d.name, d] as const))('gives the newest lines of the recorded %s dialog as the whole does, cut to a length', (_name, d) => {
+    const t = new Transcript();
+    const model = new SessionModel();
+    let at = 0;
+    for (const step of d.steps) {
+      at += 7;
+      if (step.dir === 'C') t.sent(step.text, model.sent(step.text), at);
+      else if (step.dir === 'S') {
+        // Received in chunks that end mid-line: the newest lines must still begin where the lines do.
+        const bytes = `${step.text}\r\n`;
+        for (const piece of [bytes.slice(0, 5), bytes.slice(5)]) t.received(piece, at);
+      }
+    }
+    const whole = body(t);
+    for (const n of [1, 3, 20, whole.length + 5]) expect(t.recent(n, 1000)).toEqual(whole.slice(-n));
+    expect(t.recent(20, 12).every((l) => l.length <= 12)).toBe(true);
+    const last = whole.at(-1)!;
+    expect(t.recent(1, 8)).toEqual([last.length > 8 ? `${last.slice(0, 7)}…` : last]);
+    const longest = whole.reduce((a, b) => (b.length > a.length ? b : a));
+    expect(t.recent(whole.length, longest.length - 1)).toContain(`${longest.slice(0, longest.length - 2)}…`);
+  });
+
+  it('shares credentials removed, and a line still coming marked, in the newest lines', () => {
+    const t = new Transcript();
+    t.sent('AUTH PLAIN AHRyYWluZWUAcHJhY3RpY2U=', 'command', 1);
+    t.received('235 2.7.0 ok\r\n250 par', 2);
+    expect(t.recent(5, 200)).toEqual([`C: AUTH PLAIN ${REMOVED}`, 'S: 235 2.7.0 ok', 'S: 250 par [no line ending]']);
+    expect(new Transcript().recent(5, 200)).toEqual([]);
+  });
+
   it('times each line from the start, and notes what heloterm saw', () => {
     const t = new Transcript();
     t.note('connecting to mx.example port 25', 1000);
