@@ -48,10 +48,18 @@ export function probeDepsFor(policy: TargetPolicy, lookup: LookupFunction, conne
 
 type Answer = PortsMessage['answer'];
 
-/** Probes each of `ports` of `host` at once; never rejects. */
+/**
+ * Probes each of `ports` of `host` at once; never rejects. With no IP version asked for, a host that has addresses of
+ * both is dialled on both: the same ports at the first address of the other version too, as soon as the first lookup
+ * names it (a port 25 that a firewall drops over IPv6 alone delays every sender that tries IPv6 first).
+ */
 export async function probePorts(host: string, ports: readonly ProbePort[], family: IpFamily | undefined, deps: ProbeDeps, signal: AbortSignal): Promise<Answer> {
   const one = firstAddress((h, port) => deps.resolve(h, port, family));
-  const outcomes = await Promise.all(ports.map((p) => probePort(host, p, deps, signal, one.resolve)));
+  const main = Promise.all(ports.map((p) => probePort(host, p, deps, signal, one.resolve)));
+  // The first lookup may never come (every port refused before it): then the main probes' end says there is none.
+  const otherKnown = family === undefined ? Promise.race([one.known, main.then(() => one.otherFamily)]) : Promise.resolve(null);
+  const second = otherKnown.then((other) => (other === null ? null : probeOtherFamily(host, ports, other.includes(':') ? 6 : 4, deps, signal)));
+  const [outcomes, otherSide] = await Promise.all([main, second]);
   const address = one.address;
   // No port got as far as an address: the name did not resolve (to the version asked for), or the policy refused it.
   const dns = outcomes.find((o) => o.dnsError !== null)?.dnsError;
@@ -60,7 +68,20 @@ export async function probePorts(host: string, ports: readonly ProbePort[], fami
     return { kind: 'none', reason: 'refused', detail: outcomes[0]?.outcome.text ?? 'not dialled' };
   }
   const other = one.otherFamily;
-  return { kind: 'probed', address: address ?? '', ports: outcomes.map((o) => o.outcome), ...(other === null ? {} : { otherFamily: other }) };
+  return {
+    kind: 'probed',
+    address: address ?? '',
+    ports: outcomes.map((o) => o.outcome),
+    ...(other === null ? {} : { otherFamily: other }),
+    ...(otherSide === null ? {} : { other: otherSide }),
+  };
+}
+
+/** The same ports at the host's first address of the other IP version (checked by the policy as any dial is). */
+async function probeOtherFamily(host: string, ports: readonly ProbePort[], family: IpFamily, deps: ProbeDeps, signal: AbortSignal): Promise<{ address: string; ports: PortOutcome[] } | null> {
+  const two = firstAddress((h, port) => deps.resolve(h, port, family));
+  const outcomes = await Promise.all(ports.map((p) => probePort(host, p, deps, signal, two.resolve)));
+  return two.address === null ? null : { address: two.address, ports: outcomes.map((o) => o.outcome) };
 }
 
 /** One port's outcome; `dnsError`: the name did not resolve (the message), else null. */

@@ -26,26 +26,38 @@ export function closeProbe(socket: net.Socket, quit: boolean): void {
  * One address for every connection of a probe: a probe is of a host, not of each of its addresses. `resolve` resolves
  * and checks for a port (the session answers every lookup of a probe from one DNS answer, so each one's first address
  * is the same) and keeps the first; `address` is it, once one was resolved, and `otherFamily` the host's first address
- * of the other IP version, if it has one (not dialled: a dual-stack host is probed on one version at a time).
+ * of the other IP version, if it has one (which `/ports` dials too, by a firstAddress of its own).
  */
 export function firstAddress(resolve: (host: string, port: number) => Promise<string[]>): {
   resolve: (host: string, port: number) => Promise<string[]>;
   readonly address: string | null;
   readonly otherFamily: string | null;
+  /** Settles with otherFamily once the first lookup has: an address found, or none (it failed). */
+  readonly known: Promise<string | null>;
 } {
   let address: string | null = null;
   let otherFamily: string | null = null;
+  let tell: (other: string | null) => void = () => undefined;
+  const known = new Promise<string | null>((r) => (tell = r));
   return {
     resolve: (host, port) =>
-      resolve(host, port).then((all) => {
-        const first = all.slice(0, 1);
-        if (address === null && first[0] !== undefined) {
-          address = first[0];
-          const v6 = address.includes(':');
-          otherFamily = all.find((a) => a.includes(':') !== v6) ?? null;
-        }
-        return first;
-      }),
+      resolve(host, port).then(
+        (all) => {
+          const first = all.slice(0, 1);
+          if (address === null && first[0] !== undefined) {
+            address = first[0];
+            const v6 = address.includes(':');
+            otherFamily = all.find((a) => a.includes(':') !== v6) ?? null;
+          }
+          tell(otherFamily);
+          return first;
+        },
+        (e: unknown) => {
+          tell(otherFamily);
+          throw e;
+        },
+      ),
+    known,
     get address() {
       return address;
     },

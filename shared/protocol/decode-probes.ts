@@ -58,8 +58,17 @@ export function decodePorts(m: Obj): Decoded<PortsMessage> {
   const ports = answer.ports.map(decodePortOutcome);
   if (!ports.every((p): p is PortOutcome => p !== null)) return bad;
   const { otherFamily } = answer;
-  if (otherFamily !== undefined && !(isStr(otherFamily, 45) && (isIPv4Literal(otherFamily) || isIPv6Literal(otherFamily)))) return bad;
-  const probed = { kind: 'probed' as const, address: answer.address, ports, ...(otherFamily === undefined ? {} : { otherFamily }) };
+  const isAddress = (a: unknown): a is string => isStr(a, 45) && (isIPv4Literal(a) || isIPv6Literal(a));
+  if (otherFamily !== undefined && !isAddress(otherFamily)) return bad;
+  let other: { address: string; ports: PortOutcome[] } | undefined;
+  if (answer.other !== undefined) {
+    const o: Obj = isObj(answer.other) ? answer.other : {};
+    if (otherFamily === undefined || !isAddress(o.address) || !Array.isArray(o.ports) || o.ports.length > MAX_PROBE_PORTS) return bad;
+    const otherPorts = o.ports.map(decodePortOutcome);
+    if (!otherPorts.every((p): p is PortOutcome => p !== null)) return bad;
+    other = { address: o.address, ports: otherPorts };
+  }
+  const probed = { kind: 'probed' as const, address: answer.address, ports, ...(otherFamily === undefined ? {} : { otherFamily }), ...(other === undefined ? {} : { other }) };
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'ports', host, answer: probed } };
 }
 

@@ -738,8 +738,11 @@ export interface PortsMessage {
   type: 'ports';
   host: string;
   answer:
-    /** `otherFamily`: the host's first address of the other IP version, when it has one (not dialled). */
-    | { kind: 'probed'; address: string; ports: PortOutcome[]; otherFamily?: string }
+    /**
+     * `otherFamily`: the host's first address of the other IP version, when it has one (no version was asked for);
+     * `other`: the same ports dialled there, at the address dialled (absent when none could be).
+     */
+    | { kind: 'probed'; address: string; ports: PortOutcome[]; otherFamily?: string; other?: { address: string; ports: PortOutcome[] } }
     /** `refused`: a limit or the target policy; `not-found`: the name has no address (of the version asked for). */
     | { kind: 'none'; reason: 'refused' | 'not-found'; detail: string };
 }

@@ -133,6 +133,45 @@ function ehloFindings(p: PortOutcome, loopback: boolean, practice: PracticePorts
 
 const greets = (p: PortOutcome | undefined): boolean => p?.outcome === 'greeting' && p.text.startsWith('220');
 
+/** An address's IP version. */
+const version = (address: string): 4 | 6 => (address.includes(':') ? 6 : 4);
+
+/**
+ * The same ports at the host's address of the other IP version: each as it answered there, and each that greets over
+ * one version and not over the other, which delays or loses the mail of senders that try that version.
+ */
+function otherFamilyFindings(ports: readonly PortOutcome[], other: { address: string; ports: readonly PortOutcome[] }, practice: PracticePorts | null): Finding[] {
+  const v = version(other.address);
+  const out: Finding[] = [{ tone: 'info', text: `over IPv${v} too, at ${other.address}, the same ports:` }];
+  for (const p of other.ports) {
+    const f = portFinding(p, practice);
+    // On this machine, a port refused on the other loopback address is a server listening on one: no fault.
+    out.push({ tone: isLoopback(other.address) && p.outcome === 'refused' ? 'info' : f.tone, text: `IPv${v} ${f.text}` });
+  }
+  for (const p of ports) {
+    const q = other.ports.find((o) => o.port === p.port);
+    if (q === undefined || greets(p) === greets(q)) continue;
+    const [yes, no, failed] = greets(p) ? [v === 6 ? 4 : 6, v, q] : [v, v === 6 ? 4 : 6, p];
+    const mend = `Open the port over IPv${no} as over IPv${yes}, or remove the host's IPv${no} address from DNS (${no === 6 ? 'AAAA' : 'A'} record)`;
+    const head = `${p.port} greets over IPv${yes} but not over IPv${no} (${failed.outcome})`;
+    if (failed.outcome === 'refused') {
+      // Refused at once: a sender goes on to the next address without waiting. On loopback, a local server that
+      // listens on one version's address only (as the practice server does) is usual.
+      out.push(
+        isLoopback(other.address)
+          ? { tone: 'info', text: `${head}: on this machine, a server listening on one loopback address only; a client of "localhost" that is refused on one tries the other at once` }
+          : { tone: 'warn', text: `${head}: nothing listens there; a sender refused at once tries the host's next address, without delay, but one with no other fails. ${mend}` },
+      );
+    } else {
+      out.push({
+        tone: 'bad',
+        text: `${head}: a sender that tries the IPv${no} address waits there for its connect timeout before it tries another, so its mail is delayed, or never arrives if it has no other. ${mend}`,
+      });
+    }
+  }
+  return out;
+}
+
 /** The findings of a probe of `host` (`practice`: the practice server's ports, when `host` is its address). */
 export function readPorts(host: string, answer: PortsMessage['answer'], practice: PracticePorts | null = null): PortsReport {
   if (answer.kind === 'none') {
@@ -155,7 +194,8 @@ export function readPorts(host: string, answer: PortsMessage['answer'], practice
   if (greets(smtp) && submission.length > 0 && !submission.some(greets)) {
     findings.push({ tone: 'info', text: 'no submission port greets: mail clients cannot send through this host; as usual for an MX host that only receives (clients submit to 587 or 465 of another)' });
   }
-  if (answer.otherFamily !== undefined) {
+  if (answer.other !== undefined) findings.push(...otherFamilyFindings(answer.ports, answer.other, practice));
+  else if (answer.otherFamily !== undefined) {
     const other = answer.otherFamily.includes(':') ? 6 : 4;
     findings.push({
       tone: 'info',

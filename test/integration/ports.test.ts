@@ -170,17 +170,32 @@ describe('/ports through the bridge', () => {
     expect(answer).toMatchObject({ kind: 'probed', address: '127.0.0.1', ports: [{ outcome: 'greeting' }, { outcome: 'greeting', text: '220 second.test ESMTP' }] });
   });
 
-  it('dials one IP version of a dual-stack host, and names an address of the other, not dialled', async () => {
+  it('dials both IP versions of a dual-stack host, the same ports at the first address of each', async () => {
+    // Port 25 of a dual-stack host as a firewall may leave it: answering over IPv4, nothing listening over IPv6.
     const client = await bridge({ lookup: lookupOf({ 'dual.test': ['127.0.0.1', '::1'], 'v4only.test': ['127.0.0.1', '127.0.0.2'] }) });
     client.send({ type: 'ports', host: 'dual.test', ports: [plain(fakes.plain.port)] });
-    expect((await client.next('ports', 5000)).answer).toEqual({ kind: 'probed', address: '127.0.0.1', ports: [expect.objectContaining({ outcome: 'greeting' })], otherFamily: '::1' });
+    expect((await client.next('ports', 5000)).answer).toEqual({
+      kind: 'probed',
+      address: '127.0.0.1',
+      ports: [expect.objectContaining({ outcome: 'greeting' })],
+      otherFamily: '::1',
+      other: { address: '::1', ports: [expect.objectContaining({ port: fakes.plain.port, outcome: 'refused' })] },
+    });
+    // The same port answering over IPv6 too (a server of its own on ::1): greeted on both.
+    const v6 = await startFakeSmtp({ onConnect: ['220 ports.test ESMTP over IPv6\r\n'], rules: [{ match: /^EHLO /, reply: ['250 ports.test\r\n'] }] }, '::1', fakes.plain.port);
+    opened.push(v6);
+    client.send({ type: 'ports', host: 'dual.test', ports: [plain(fakes.plain.port)] });
+    const both = (await client.next('ports', 5000)).answer;
+    expect(both).toMatchObject({ kind: 'probed', ports: [{ outcome: 'greeting', text: '220 ports.test ESMTP ready' }], other: { address: '::1', ports: [{ outcome: 'greeting', text: '220 ports.test ESMTP over IPv6' }] } });
+    expect(v6.connections.length).toBe(1);
     client.send({ type: 'ports', host: 'v4only.test', ports: [plain(fakes.plain.port)] });
     const single = (await client.next('ports', 5000)).answer;
     expect(single.kind === 'probed' && !('otherFamily' in single)).toBe(true);
     // One version asked for: nothing of the other is looked at.
     client.send({ type: 'ports', host: 'dual.test', ports: [plain(fakes.plain.port)], family: 4 });
     const asked = (await client.next('ports', 5000)).answer;
-    expect(asked.kind === 'probed' && asked.address === '127.0.0.1' && !('otherFamily' in asked)).toBe(true);
+    expect(asked.kind === 'probed' && asked.address === '127.0.0.1' && !('otherFamily' in asked) && !('other' in asked)).toBe(true);
+    expect(v6.connections.length).toBe(1);
   });
 
   it('reads a few kilobytes of a port at most, and stops one that streams instead of greeting or answering EHLO', async () => {

@@ -34,6 +34,30 @@ describe('readPorts', () => {
     expect(texts(probed(outcome(25, 'greeting', '220 x'))).some((t) => t.includes('addresses too'))).toBe(false);
   });
 
+  it('shows the same ports over the other IP version when dialled there, and each that greets over one version only', () => {
+    const both = { ...probed(outcome(25, 'greeting', '220 x'), outcome(587, 'refused')), otherFamily: '2001:db8::25', other: { address: '2001:db8::25', ports: [outcome(25, 'greeting', '220 x'), outcome(587, 'refused')] } } as PortsMessage['answer'];
+    const same = texts(both);
+    expect(same.slice(-3)).toEqual([
+      'info over IPv6 too, at 2001:db8::25, the same ports:',
+      'ok IPv6 25   SMTP, server to server: 220 x (20 ms)',
+      'bad IPv6 587  submission (mail clients: STARTTLS, then AUTH): refused: nothing listens there (the host itself answered)',
+    ]);
+    expect(same.some((t) => t.includes('not dialled'))).toBe(false);
+    // Dropped over IPv6: the one finding that matters, and how to mend it.
+    const dropped = { ...both, other: { address: '2001:db8::25', ports: [outcome(25, 'timeout'), outcome(587, 'refused')] } } as PortsMessage['answer'];
+    expect(texts(dropped).at(-1)).toBe(
+      'bad 25 greets over IPv4 but not over IPv6 (timeout): a sender that tries the IPv6 address waits there for its connect timeout before it tries another, so its mail is delayed, or never arrives if it has no other. Open the port over IPv6 as over IPv4, or remove the host\'s IPv6 address from DNS (AAAA record)',
+    );
+    expect(readPorts('mx.example.org', dropped).good).toBe(false);
+    // Dialled from IPv6 first, the IPv4 side the one that fails: said the other way round.
+    const fromV6 = { kind: 'probed', address: '2001:db8::25', ports: [outcome(25, 'greeting', '220 x')], otherFamily: '192.0.2.25', other: { address: '192.0.2.25', ports: [outcome(25, 'refused')] } } as PortsMessage['answer'];
+    expect(texts(fromV6).at(-1)).toMatch(/^warn 25 greets over IPv6 but not over IPv4 \(refused\): nothing listens there; a sender refused at once tries the host's next address, without delay, but one with no other fails\. .* remove the host's IPv4 address from DNS \(A record\)$/);
+    // On this machine (localhost, as the practice server), one loopback address only is usual.
+    const local = { kind: 'probed', address: '127.0.0.1', ports: [outcome(25, 'greeting', '220 x')], otherFamily: '::1', other: { address: '::1', ports: [outcome(25, 'refused')] } } as PortsMessage['answer'];
+    expect(texts(local).at(-1)).toMatch(/^info 25 greets over IPv4 but not over IPv6 \(refused\): on this machine, a server listening on one loopback address only/);
+    expect(readPorts('localhost', local).good).toBe(true);
+  });
+
   it('says of a greeting held in two parts that nothing was sent, so as not to be taken for a spambot', () => {
     expect(texts(probed(outcome(25, 'held', '220-mx.example.org ESMTP')))[0]).toMatch(
       /^warn 25 .*: 220-mx\.example\.org ESMTP, then nothing more within the wait: a greeting held back in two parts, as Postfix's postscreen does .*heloterm sent nothing/,
@@ -140,6 +164,8 @@ describe('the ports messages on the wire', () => {
     expect(decodeAnyServerMessage(JSON.stringify(none))).toEqual({ ok: true, value: none });
     const dual = { ...m, answer: { ...m.answer, otherFamily: '2001:db8::25' } };
     expect(decodeAnyServerMessage(JSON.stringify(dual))).toEqual({ ok: true, value: dual });
+    const dialled = { ...m, answer: { ...m.answer, otherFamily: '2001:db8::25', other: { address: '2001:db8::25', ports: [outcome(25, 'timeout')] } } };
+    expect(decodeAnyServerMessage(JSON.stringify(dialled))).toEqual({ ok: true, value: dialled });
     for (const bad of [
       { ...m, answer: probed(outcome(25, 'greeting', 'x'.repeat(202))) },
       { ...m, answer: probed(outcome(0, 'greeting')) },
@@ -151,6 +177,12 @@ describe('the ports messages on the wire', () => {
       { ...m, answer: probed({ ...refused, ehloRefused: 550 as unknown as string }) },
       { ...m, answer: { ...m.answer, otherFamily: 'mx.example.org' } },
       { ...m, answer: { ...m.answer, otherFamily: 6 } },
+      // The other side's ports without the address named, or beyond the limits.
+      { ...m, answer: { ...m.answer, other: { address: '2001:db8::25', ports: [] } } },
+      { ...m, answer: { ...m.answer, otherFamily: '2001:db8::25', other: { address: 'mx.example.org', ports: [] } } },
+      { ...m, answer: { ...m.answer, otherFamily: '2001:db8::25', other: { address: '2001:db8::25', ports: Array.from({ length: 7 }, (_, i) => outcome(25 + i, 'refused')) } } },
+      { ...m, answer: { ...m.answer, otherFamily: '2001:db8::25', other: { address: '2001:db8::25', ports: [{ ...outcome(25, 'greeting'), outcome: 'open' }] } } },
+      { ...m, answer: { ...m.answer, otherFamily: '2001:db8::25', other: '2001:db8::25' } },
     ]) {
       expect(decodeAnyServerMessage(JSON.stringify(bad)).ok, JSON.stringify(bad).slice(0, 120)).toBe(false);
     }
