@@ -83,7 +83,7 @@ interface Search {
 }
 
 /** What the search shows in place of the line: readline's prompt, the line found, and its cursor at the match. */
-export function searchPrompt(query: string, found: string, failed: boolean): { text: string; cursor: number } {
+function searchPrompt(query: string, found: string, failed: boolean): { text: string; cursor: number } {
   const head = `(${failed ? 'failed ' : ''}reverse-i-search)\`${query}': `;
   return { text: head + found, cursor: Array.from(head).length + matchAt(query, found) };
 }
