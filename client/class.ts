@@ -1,9 +1,10 @@
 /**
  * The instructor's class view (class.html): the trainee pages open on this heloterm, read from `/class/sessions` every
  * 2 seconds with the class key; "Ask the class" (`/class/call`): every page offers the lesson chosen above its
- * terminal, pages opened later too, until another is asked for or the call is withdrawn; and a trainee's hand raised,
- * lowered once helped (`/class/hand`), with the newest lines of the trainee's dialog their page shares meanwhile; "Say to" (`/class/say`): a note every page shows above its terminal and writes
- * in it, pages opened later too, until another is said or it is taken back, or one to a trainee alone (Reply beside a
+ * terminal, pages opened later too, until another is asked for or the call is withdrawn; a trainee's hand raised,
+ * with the newest lines of the trainee's dialog their page shares meanwhile, lowered once helped (`/class/hand`); and
+ * "Say to" (`/class/say`): a note every page shows above its terminal and writes in it, pages opened later too, until
+ * another is said or it is taken back, or one to a trainee alone (Reply beside a
  * hand raised). The key comes in the address heloterm printed at start
  * (`class.html#key=…`): kept in this tab's sessionStorage and removed from the address bar, as the access token is
  * (access-token.ts); sent as a header, never in a URL. A trainee idle for minutes, or whose replies at a step were

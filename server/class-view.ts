@@ -3,9 +3,9 @@
  * given with `/name`, the lesson in hand and its step, the lessons done: a `progress` message) and what the bridge
  * knows of its session (the client's address, the server it is connected to, how long since its last input). Read
  * from the open sessions when the view asks, and only that: no line a trainee typed, no reply, but for the newest
- * lines of the dialog that a page shares while its trainee asks for help (until the hand is lowered). Served with the class
- * key (`/class/sessions`, app.ts; shared/protocol/class.ts), which the instructor's console shows and trainees never
- * see.
+ * lines of the dialog that a page shares while its trainee asks for help (until the hand is lowered). Served with the
+ * class key (`/class/sessions`, app.ts; shared/protocol/class.ts), which the instructor's console shows and trainees
+ * never see.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { LESSONS } from '../shared/lessons/catalogue.js';

@@ -3,9 +3,10 @@
  * the name given with `/name`, where the page is in the lessons, the hand raised, each sent when it changed), the
  * hand a trainee raises to ask the instructor for help (`/hand`, or Ask for help: the class view shows it, with the
  * newest lines of the dialog, credentials removed, in the `progress` the page reports, until lowered, by the trainee
- * or from the class view: a `hand` message), the instructor's call to start a lesson (a `call` message: said in the terminal and
- * the transcript, and offered above the terminal by the call's bar, class-call.ts), and the note the instructor says
- * to the class (a `say` message: said in the terminal and the transcript, and shown above it, class-say.ts).
+ * or from the class view: a `hand` message), the instructor's call to start a lesson (a `call` message: said in the
+ * terminal and the transcript, and offered above the terminal by the call's bar, class-call.ts), and the note the
+ * instructor says to the class (a `say` message: said in the terminal and the transcript, and shown above it,
+ * class-say.ts).
  */
 import { findLesson, pageLessons } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
