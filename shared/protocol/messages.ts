@@ -268,7 +268,7 @@ export interface ProgressMessage {
   /**
    * With `hand` only: the newest lines of the page's dialog, shared with the instructor while the trainee asks for
    * help (said so on the page when asking), as the transcript writes them ("C: MAIL FROM:<…>", "S: 550 …", AUTH
-   * credentials removed); at most MAX_SHARED_LINES of MAX_SHARED_LINE_CHARS characters (app-limits.ts). The bridge
+   * credentials removed, a long multiline reply shortened: Transcript.recent); at most MAX_SHARED_LINES of MAX_SHARED_LINE_CHARS characters (app-limits.ts). The bridge
    * keeps them until the hand is lowered.
    */
   lines?: string[];

@@ -115,17 +115,18 @@ export class Transcript {
 
   /**
    * The newest `n` lines as text() writes them, without their times ("C: MAIL FROM:<…>", "S: 550 …", "# …"), each cut
-   * to `maxChars` characters: what a page shows its instructor when its trainee asks for help. Only the newest events
-   * are read, enough of them to hold `n` lines.
+   * to `maxChars` characters, and the middle lines of a long multiline reply (an EHLO answer's extensions) counted in
+   * one: what a page shows its instructor when its trainee asks for help, as much of the dialog as fits. Only the
+   * newest events are read, enough of them to hold `n` lines.
    */
   recent(n: number, maxChars: number): string[] {
     let from = this.events.length;
-    for (let count = 0; from > 0 && count <= n; ) {
+    for (let count = 0; from > 0 && count <= n * 4; ) {
       const e = this.events[--from]!;
       count += e.kind === 'rx' ? e.data.split('\n').length - 1 : 1;
     }
     const cut = (s: string): string => (s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s);
-    return written(this.events.slice(from))
+    return compact(written(this.events.slice(from)))
       .slice(-n)
       .map((l) => cut(`${l.tag} ${l.text}`));
   }
@@ -181,5 +182,32 @@ function written(events: readonly Event[]): { at: number; tag: string; text: str
     }
   }
   flushPartial();
+  return out;
+}
+
+/** Lines of a multiline reply kept whole at most: its first and last, the middle counted in one line between. */
+const REPLY_LINES_KEPT = 3;
+
+/**
+ * Lines with each multiline reply of more than REPLY_LINES_KEPT lines ("250-…" lines, then "250 …") shortened to its
+ * first line, "…" with how many lines it leaves out, and its last.
+ */
+function compact(lines: readonly { at: number; tag: string; text: string }[]): { at: number; tag: string; text: string }[] {
+  const out: { at: number; tag: string; text: string }[] = [];
+  for (let i = 0; i < lines.length; ) {
+    const first = lines[i]!;
+    const code = first.tag === 'S:' ? /^(\d{3})-/.exec(first.text)?.[1] : undefined;
+    let end = i + 1;
+    if (code !== undefined) while (end < lines.length && lines[end]!.tag === 'S:' && lines[end]!.text.startsWith(`${code}-`)) end++;
+    // end: the reply's last line ("250 …"), when it is there.
+    const whole = code !== undefined && end < lines.length && lines[end]!.tag === 'S:' && lines[end]!.text.startsWith(`${code} `);
+    if (!whole || end - i + 1 <= REPLY_LINES_KEPT) {
+      out.push(first);
+      i++;
+      continue;
+    }
+    out.push(first, { at: first.at, tag: 'S:', text: `… ${end - i - 1} more lines of this reply` }, lines[end]!);
+    i = end + 1;
+  }
   return out;
 }

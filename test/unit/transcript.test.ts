@@ -41,26 +41,46 @@ describe('the transcript', () => {
     expect(body(t)).toEqual(expected);
   });
 
-  it.each(loadDialogs().map((d) => [d.name, d] as const))('gives the newest lines of the recorded %s dialog as the whole does, cut to a length', (_name, d) => {
+  it.each(loadDialogs().map((d) => [d.name, d] as const))('gives the newest lines of the recorded %s dialog, a long reply shortened, cut to a length', (_name, d) => {
     const t = new Transcript();
     const model = new SessionModel();
+    const parser = new ReplyParser();
     let at = 0;
+    // What the newest lines should be, built from the replies the parser assembles: a reply of more than three lines
+    // as its first, a line counting the rest, and its last.
+    const expected: string[] = [];
     for (const step of d.steps) {
       at += 7;
-      if (step.dir === 'C') t.sent(step.text, model.sent(step.text), at);
-      else if (step.dir === 'S') {
+      if (step.dir === 'C') {
+        t.sent(step.text, model.sent(step.text), at);
+        expected.push(`C: ${step.text}`);
+      } else if (step.dir === 'S') {
         // Received in chunks that end mid-line: the newest lines must still begin where the lines do.
         const bytes = `${step.text}\r\n`;
         for (const piece of [bytes.slice(0, 5), bytes.slice(5)]) t.received(piece, at);
+        for (const e of parser.push(bytes)) {
+          if (e.kind !== 'reply') continue;
+          const lines = e.reply.lines.map((l) => `S: ${l.raw}`);
+          expected.push(...(lines.length > 3 ? [lines[0]!, `S: … ${lines.length - 2} more lines of this reply`, lines.at(-1)!] : lines));
+        }
       }
     }
-    const whole = body(t);
-    for (const n of [1, 3, 20, whole.length + 5]) expect(t.recent(n, 1000)).toEqual(whole.slice(-n));
+    for (const n of [1, 3, 20, expected.length + 5]) expect(t.recent(n, 1000)).toEqual(expected.slice(-n));
     expect(t.recent(20, 12).every((l) => l.length <= 12)).toBe(true);
-    const last = whole.at(-1)!;
+    const last = expected.at(-1)!;
     expect(t.recent(1, 8)).toEqual([last.length > 8 ? `${last.slice(0, 7)}…` : last]);
-    const longest = whole.reduce((a, b) => (b.length > a.length ? b : a));
-    expect(t.recent(whole.length, longest.length - 1)).toContain(`${longest.slice(0, longest.length - 2)}…`);
+    const longest = expected.reduce((a, b) => (b.length > a.length ? b : a));
+    expect(t.recent(expected.length, longest.length - 1)).toContain(`${longest.slice(0, longest.length - 2)}…`);
+    // The whole transcript keeps every line.
+    expect(body(t).length).toBeGreaterThanOrEqual(expected.length);
+  });
+
+  it('shortens only a multiline reply that is whole and long: not one still coming, nor lines of other replies', () => {
+    const t = new Transcript();
+    t.received('250-a\r\n250-b\r\n250 c\r\n', 1);
+    t.received('250-x\r\n250-y\r\n250-z\r\n250 w\r\n', 2);
+    t.received('220-one\r\n220-two\r\n220-three\r\n', 3);
+    expect(t.recent(20, 200)).toEqual(['S: 250-a', 'S: 250-b', 'S: 250 c', 'S: 250-x', 'S: … 2 more lines of this reply', 'S: 250 w', 'S: 220-one', 'S: 220-two', 'S: 220-three']);
   });
 
   it('shares credentials removed, and a line still coming marked, in the newest lines', () => {
