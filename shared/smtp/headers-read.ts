@@ -4,12 +4,15 @@
  * with the time between hops (Received, RFC 5321 §4.4, newest first). The result of the checks heloterm's `/spf`,
  * `/dkim` and `/mx` make, as the receiver recorded them. Pure.
  */
+import { reviewSignature } from './dkim-signature.js';
 import type { Finding } from './types.js';
 
 /** Hops read from one text at most (a message has a handful; a pasted mailbox could have thousands). */
 const MAX_HOPS = 30;
 /** Authentication results read at most. */
 const MAX_RESULTS = 20;
+/** DKIM-Signature fields read at most (a message has one to three). */
+const MAX_SIGNATURES = 5;
 /** A wait between two hops worth pointing out, in seconds. */
 const SLOW_HOP_S = 60;
 
@@ -19,9 +22,9 @@ export interface HeadersReport {
   good: boolean;
 }
 
-/** Whether a text is a message's header fields: an Authentication-Results field, or two Received fields. */
+/** Whether a text is a message's header fields: an Authentication-Results or a DKIM-Signature field, or two Received fields. */
 export function isHeaders(text: string): boolean {
-  return /^(ARC-)?Authentication-Results:|^Received-SPF:/im.test(text) || (text.match(/^Received:/gim)?.length ?? 0) >= 2;
+  return /^(ARC-)?Authentication-Results:|^Received-SPF:|^DKIM-Signature:/im.test(text) || (text.match(/^Received:/gim)?.length ?? 0) >= 2;
 }
 
 /** The header fields, unfolded (RFC 5322 §2.2.3), as [name, value] in order; the body (after a blank line) left out. */
@@ -159,6 +162,10 @@ export function readHeaders(text: string): HeadersReport {
     else if (name === 'received-spf') receivedSpf(value, findings);
   }
   if (findings.length === 0) findings.push({ tone: 'info', text: 'no Authentication-Results field: the receiving server recorded no SPF, DKIM or DMARC result' });
+  // The message's own DKIM signatures, read for what weakens them (not verified: that needs the key).
+  const fromField = all.find(([name]) => name === 'from')?.[1];
+  const fromDomain = fromField === undefined ? null : (/@([A-Za-z0-9.-]+)>?\s*$/.exec(uncommented(fromField).trim())?.[1] ?? null);
+  for (const [, value] of all.filter(([name]) => name === 'dkim-signature').slice(0, MAX_SIGNATURES)) findings.push(...reviewSignature(value, fromDomain));
   // Received fields are added on top: the oldest hop is the last one.
   const hops = all.filter(([name]) => name === 'received').slice(0, MAX_HOPS).map(([, v]) => hop(v)).reverse();
   hops.forEach((h, i) => {
@@ -172,7 +179,7 @@ export function readHeaders(text: string): HeadersReport {
   const last = hops.at(-1)?.at;
   if (first != null && last != null && hops.length > 1 && last >= first) findings.push({ tone: 'info', text: `${hops.length} hops in ${seconds((last - first) / 1000)}` });
   return {
-    head: 'the message\'s header fields: what the receiver found (Authentication-Results, RFC 8601) and the path it took (Received):',
+    head: 'the message\'s header fields: what the receiver found (Authentication-Results, RFC 8601), its DKIM signatures and the path it took (Received):',
     findings,
     good: !findings.some((f) => f.tone === 'bad' || f.tone === 'warn'),
   };

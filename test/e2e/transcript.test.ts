@@ -249,7 +249,7 @@ describe('the transcript in Chromium', () => {
     expect(await entry.nth(2).textContent()).toContain('Answer to RCPT:');
   });
 
-  it("reads a message's header fields pasted into the same dialog: the receiver's results and the path", async () => {
+  it("reads a message's header fields pasted into the same dialog: the receiver's results, its DKIM signature and the path", async () => {
     const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
     await explainPasted(
@@ -259,11 +259,18 @@ describe('the transcript in Chromium', () => {
         'Received: from app.example.net by mx.example.net; Sun, 29 Nov 2026 22:00:00 +0000',
         'Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=example.net;',
         '  dkim=fail header.d=example.net header.s=s1',
+        'DKIM-Signature: v=1; a=rsa-sha1; c=relaxed/relaxed; d=example.net; s=s1;',
+        '\th=to:subject; bh=frcCV1k9oG9oKj3dpUqdJg1PxRT2RSN/XKdLCPjaYaY=; b=dGVzdA==',
+        'From: Bob <bob@example.net>',
         'Subject: hi',
       ].join('\n'),
     );
     const text = await waitForTerminal(page, (t) => t.includes("-- the message's header fields"), TIMEOUT_MS, 'the header fields read');
     expect(text).toContain('/dkim s1 example.net shows the key');
+    // Its own DKIM signature, read for what makes receivers set it aside.
+    const flat = text.replace(/\n/g, '');
+    expect(flat).toContain('a=rsa-sha1: receivers must not take it as valid since RFC 8301');
+    expect(flat).toContain('h= does not list From: a signature must cover the From: field');
     expect(text).toContain('hop 2: from mx.example.net by mx.example.com (+30 min): held here, queued or greylisted');
     const entry = page.locator('.reply-log li.headers');
     await entry.waitFor({ timeout: TIMEOUT_MS });
