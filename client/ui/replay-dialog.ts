@@ -105,15 +105,16 @@ export class ReplayDialog {
     target.addEventListener('drop', (e) => {
       if (!files(e)) return;
       e.preventDefault();
-      const dropped = e.dataTransfer!.files[0];
+      const all = e.dataTransfer!.files;
+      const dropped = all[0];
       if (dropped === undefined) return;
       this.open();
-      void this.openFile(dropped);
+      void this.openFile(dropped, all.length - 1);
     });
   }
 
   /** A file opened or dropped: unpacked into the text box, or why it cannot be. */
-  private async openFile(file: File): Promise<void> {
+  private async openFile(file: File, others = 0): Promise<void> {
     const generation = ++this.generation;
     this.say(`Opening ${file.name}…`);
     let result: Unpacked | string;
@@ -129,7 +130,8 @@ export class ReplayDialog {
     }
     this.text.value = result.text;
     this.opened = { text: result.text, from: result.path };
-    this.say(`${result.path.join(' → ')}: ${result.text.length.toLocaleString('en')} characters. Press Explain.`);
+    const more = others === 0 ? '' : ` (${others} more file${others === 1 ? '' : 's'} dropped, not opened: one at a time)`;
+    this.say(`${result.path.join(' → ')}: ${result.text.length.toLocaleString('en')} characters. Press Explain.${more}`);
     this.text.focus();
   }
 

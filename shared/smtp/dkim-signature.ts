@@ -46,7 +46,7 @@ export function reviewSignature(value: string, from: string | null): Finding[] {
   else if (froms > 1) out.push({ tone: 'ok', text: 'h= lists From twice: oversigned, so a From: field added on the way breaks the signature (RFC 6376 §5.4.2)' });
   const missingSigned = ['subject', 'date', 'to'].filter((h) => !signed.includes(h));
   if (froms > 0 && missingSigned.length > 0) {
-    out.push({ tone: 'warn', text: `h= does not list ${missingSigned.join(', ')}: those fields may be changed on the way without breaking the signature (RFC 6376 §5.4)` });
+    out.push({ tone: 'info', text: `h= does not list ${missingSigned.join(', ')}: those fields may be changed on the way without breaking the signature (RFC 6376 §5.4 recommends signing them)` });
   }
   const l = tags.get('l');
   if (l !== undefined) {

@@ -347,20 +347,22 @@ describe('the transcript in Chromium', () => {
     expect(await flat()).toContain(`-- read from ${DMARC_ZIP} → google.com!example.org!1764374400!1764460799.xml`);
     expect(await flat()).toContain('198.51.100.7: 40 messages from example.org, DKIM fail and SPF fail aligned → DMARC fail');
 
-    // A TLS report's gzip dropped on the terminal, as from a file manager: the dialog opens with it (a browser would
+    // A TLS report's gzip dropped on the terminal (with another file), as from a file manager: the dialog opens with it (a browser would
     // otherwise open the file in place of the page).
     const gz = Array.from(await readFile(new URL(encodeURIComponent(TLS_GZ), REPORTS)));
     await page.evaluate(
       ([bytes, name]) => {
         const data = new DataTransfer();
         data.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/gzip' }));
+        data.items.add(new File(['another'], 'notes.txt', { type: 'text/plain' }));
         const drop = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
         document.querySelector('#terminal')!.dispatchEvent(drop);
         if (!drop.defaultPrevented) throw new Error('the drop was left to the browser');
       },
       [gz, TLS_GZ] as const,
     );
-    await page.waitForFunction(() => document.querySelector('.replay-status')?.textContent?.endsWith('Press Explain.') === true, undefined, { timeout: TIMEOUT_MS });
+    // Two files dropped: the first opened, the other said not to be.
+    await page.waitForFunction(() => document.querySelector('.replay-status')?.textContent?.endsWith('Press Explain. (1 more file dropped, not opened: one at a time)') === true, undefined, { timeout: TIMEOUT_MS });
     await page.click('.replay-dialog button[value="explain"]');
     await waitForTerminal(page, (t) => t.includes('-- SMTP TLS report from Google Inc.'), TIMEOUT_MS, 'the gzipped TLS report read');
     expect(await flat()).toContain('certificate-expired: 3 sessions to mx1.example.org from 209.85.220.41: the certificate had expired');

@@ -49,7 +49,7 @@ describe('a DKIM signature read', () => {
     expect(find({ a: 'ed25519-sha256' }).some((t) => t.startsWith('bad'))).toBe(false);
     expect(find({ a: 'rsa-md5' })[0]).toMatch(/^bad a=rsa-md5: an algorithm receivers do not know/);
     expect(find({ h: 'to:subject:date' })).toContain('bad h= does not list From: a signature must cover the From: field (RFC 6376 §5.4), and receivers ignore one that does not');
-    expect(find({ h: 'from:message-id' })).toContain('warn h= does not list subject, date, to: those fields may be changed on the way without breaking the signature (RFC 6376 §5.4)');
+    expect(find({ h: 'from:message-id' })).toContain('info h= does not list subject, date, to: those fields may be changed on the way without breaking the signature (RFC 6376 §5.4 recommends signing them)');
     expect(find({ l: '1200' })).toContain('warn l=1200: only the body\'s first 1200 octets are signed, so anyone may append text after them and the signature still verifies (RFC 6376 §8.2): sign the whole body (drop l=)');
     expect(find({ x: '1764453000' })).toContain('bad x= (2025-11-29T21:50:00.000Z) is not after t= (2025-11-29T22:00:00.000Z): receivers ignore the signature (RFC 6376 §3.5)');
     expect(find({ x: '1765058400' })).toContain('info expires 2025-12-06T22:00:00.000Z (x=): a receiver checking it after then finds it invalid');
