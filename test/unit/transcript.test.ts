@@ -18,53 +18,51 @@ const body = (t: Transcript): string[] =>
     .filter((l) => l !== '' && !l.startsWith('# '))
     .map((l) => l.replace(/^ *\d+\.\d{3} /, ''));
 
-describe('the transcript', () => {
-  it.each(loadDialogs().map((d) => [d.name, d] as const))('gives back the recorded %s dialog, received in odd chunks', (_name, d) => {
-    const t = new Transcript();
-    const model = new SessionModel();
-    const parser = new ReplyParser();
-    let at = 0;
-    const expected: string[] = [];
-    for (const step of d.steps) {
-      at += 7;
-      if (step.dir === 'C') {
-        t.sent(step.text, model.sent(step.text), at);
-        expected.push(`C: ${step.text}`);
-      } else if (step.dir === 'S') {
-        // Split each line at an awkward place: between CR and LF, and in the middle.
-        const bytes = `${step.text}\r\n`;
-        for (const piece of [bytes.slice(0, 3), bytes.slice(3, -1), bytes.slice(-1)]) t.received(piece, at);
-        for (const e of parser.push(bytes)) if (e.kind === 'reply') model.received(e.reply);
-        expected.push(`S: ${step.text}`);
+/**
+ * A transcript of a recorded dialog, each server line received in the pieces `cut` makes of it; and what was sent and
+ * the replies the parser assembled (their lines as received), in order.
+ */
+function recorded(d: ReturnType<typeof loadDialogs>[number], cut: (bytes: string) => string[]) {
+  const t = new Transcript();
+  const model = new SessionModel();
+  const parser = new ReplyParser();
+  const steps: ({ dir: 'C'; text: string } | { dir: 'S'; lines: string[] })[] = [];
+  let at = 0;
+  for (const step of d.steps) {
+    at += 7;
+    if (step.dir === 'C') {
+      t.sent(step.text, model.sent(step.text), at);
+      steps.push({ dir: 'C', text: step.text });
+    } else if (step.dir === 'S') {
+      const bytes = `${step.text}\r\n`;
+      for (const piece of cut(bytes)) t.received(piece, at);
+      for (const e of parser.push(bytes)) {
+        if (e.kind !== 'reply') continue;
+        model.received(e.reply);
+        steps.push({ dir: 'S', lines: e.reply.lines.map((l) => l.raw) });
       }
     }
-    expect(body(t)).toEqual(expected);
+  }
+  return { t, steps };
+}
+
+describe('the transcript', () => {
+  it.each(loadDialogs().map((d) => [d.name, d] as const))('gives back the recorded %s dialog, received in odd chunks', (_name, d) => {
+    // Split each line at an awkward place: between CR and LF, and in the middle.
+    const { t, steps } = recorded(d, (bytes) => [bytes.slice(0, 3), bytes.slice(3, -1), bytes.slice(-1)]);
+    expect(body(t)).toEqual(steps.flatMap((s) => (s.dir === 'C' ? [`C: ${s.text}`] : s.lines.map((l) => `S: ${l}`))));
   });
 
   it.each(loadDialogs().map((d) => [d.name, d] as const))('gives the newest lines of the recorded %s dialog, a long reply shortened, cut to a length', (_name, d) => {
-    const t = new Transcript();
-    const model = new SessionModel();
-    const parser = new ReplyParser();
-    let at = 0;
-    // What the newest lines should be, built from the replies the parser assembles: a reply of more than three lines
+    // Received in chunks that end mid-line: the newest lines must still begin where the lines do.
+    const { t, steps } = recorded(d, (bytes) => [bytes.slice(0, 5), bytes.slice(5)]);
+    // What the newest lines should be, built from the replies the parser assembled: a reply of more than three lines
     // as its first, a line counting the rest, and its last.
-    const expected: string[] = [];
-    for (const step of d.steps) {
-      at += 7;
-      if (step.dir === 'C') {
-        t.sent(step.text, model.sent(step.text), at);
-        expected.push(`C: ${step.text}`);
-      } else if (step.dir === 'S') {
-        // Received in chunks that end mid-line: the newest lines must still begin where the lines do.
-        const bytes = `${step.text}\r\n`;
-        for (const piece of [bytes.slice(0, 5), bytes.slice(5)]) t.received(piece, at);
-        for (const e of parser.push(bytes)) {
-          if (e.kind !== 'reply') continue;
-          const lines = e.reply.lines.map((l) => `S: ${l.raw}`);
-          expected.push(...(lines.length > 3 ? [lines[0]!, `S: … ${lines.length - 2} more lines of this reply`, lines.at(-1)!] : lines));
-        }
-      }
-    }
+    const expected = steps.flatMap((s) => {
+      if (s.dir === 'C') return [`C: ${s.text}`];
+      const lines = s.lines.map((l) => `S: ${l}`);
+      return lines.length > 3 ? [lines[0]!, `S: … ${lines.length - 2} more lines of this reply`, lines.at(-1)!] : lines;
+    });
     for (const n of [1, 3, 20, expected.length + 5]) expect(t.recent(n, 1000)).toEqual(expected.slice(-n));
     expect(t.recent(20, 12).every((l) => l.length <= 12)).toBe(true);
     const last = expected.at(-1)!;
