@@ -288,8 +288,8 @@ export class LineEditor {
 
   /**
    * A key in a search: typed text, Backspace and Ctrl-R search (true: taken); Ctrl-G and Escape end it (true); keys
-   * the editor ignores are ignored here too (true);
-   * Ctrl-C ends it with the line as it was, and any other key ends it keeping the line found: the key then acts (false).
+   * the editor ignores are ignored here too (true); Ctrl-C ends it with the line as it was, and any other key ends it
+   * keeping the line found: the key then acts (false).
    */
   private searchKey(key: Key): boolean {
     const s = this.search!;

@@ -4,7 +4,7 @@
  * the zip's directory). Inflating is the browser's own DecompressionStream: no library, and nothing sent anywhere.
  * Every step is bounded: the file's size, the text's (a zip bomb stops at the limit) and how deep files nest.
  */
-import { crc32, isReportMail, packingOf, reportAttachment, reportEntry, zipEntries } from '../../shared/smtp/report-mail.js';
+import { crc32, packingOf, reportAttachment, reportEntry, zipEntries } from '../../shared/smtp/report-mail.js';
 
 /** The largest file opened, in bytes. */
 export const MAX_FILE_BYTES = 20_000_000;
@@ -33,11 +33,18 @@ export async function unpackFile(bytes: Uint8Array, name: string): Promise<Unpac
 
 /** The report attached to a pasted mail, unpacked; null when the text is not a mail with a report attached. */
 export async function unpackPasted(text: string): Promise<Unpacked | null> {
-  if (!isReportMail(text)) return null;
+  return fromMail(text, []);
+}
+
+/**
+ * The report attached to a mail's text, unpacked, or null when the text is no mail with one; `path`: the files the
+ * text came from (none when pasted).
+ */
+async function fromMail(text: string, path: readonly string[]): Promise<Unpacked | null> {
   const found = reportAttachment(text);
   if (found === null) return null;
-  if (typeof found === 'string') throw new UnpackError(`${found}.`);
-  return unpack(found.bytes, [found.name ?? found.type]);
+  if (typeof found === 'string') throw new UnpackError(path.length === 0 ? `${found}.` : `In ${path.join(' → ')}, ${found}.`);
+  return unpack(found.bytes, [...path, found.name ?? found.type]);
 }
 
 async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
@@ -70,9 +77,8 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
     case 'text': {
       // A report mail is as large as its attachment, base64 encoded: looked into first, then the text's size checked.
       const text = new TextDecoder('utf-8').decode(bytes);
-      const found = reportAttachment(text);
-      if (typeof found === 'string') throw new UnpackError(`In ${path.join(' → ')}, ${found}.`);
-      if (found !== null) return unpack(found.bytes, [...path, found.name ?? found.type]);
+      const inner = await fromMail(text, path);
+      if (inner !== null) return inner;
       if (bytes.length > MAX_TEXT_BYTES) throw new UnpackError(`${path.join(' → ')} is ${size(bytes.length)} of text: up to ${size(MAX_TEXT_BYTES)} is read.`);
       return { text, path };
     }

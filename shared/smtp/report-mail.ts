@@ -7,7 +7,7 @@
  * the mail, by the MIME structure the mail declares (RFC 2045, 2046), and tells a file's packing by its first bytes.
  * Pure: inflating is the browser's (client/ui/unpack.ts).
  */
-import { base64Decode, utf8Text } from './base64.js';
+import { base64Decode, utf8Bytes, utf8Text } from './base64.js';
 import { headerBlock, values } from './header-fields.js';
 
 /** The longest mail read, in characters: a report mail is some kilobytes; a large receiver's, a megabyte or two. */
@@ -153,11 +153,9 @@ function attachment(head: PartHead, body: readonly string[]): ReportAttachment |
     if (bytes === null) return `the attachment ${what} is not valid base64: the mail may be cut short`;
     return { name: head.filename, type: head.type, bytes };
   }
+  // Not encoded: the part's text as it was read (from UTF-8), as UTF-8 bytes again.
   if (head.encoding === '7bit' || head.encoding === '8bit' || head.encoding === 'binary') {
-    const text = body.join('\n');
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
-    return { name: head.filename, type: head.type, bytes };
+    return { name: head.filename, type: head.type, bytes: Uint8Array.from(utf8Bytes(body.join('\n'))) };
   }
   return `the attachment ${what} is encoded as ${head.encoding}, which this does not read: save the attachment itself and open it`;
 }
@@ -179,7 +177,6 @@ export interface ZipEntry {
   /** 0 stored, 8 deflated; others are not read. */
   method: number;
   encrypted: boolean;
-  size: number;
   /** The CRC-32 of the file's bytes, as the directory gives it: checked once they are unpacked. */
   crc: number;
   /** Where the file's data begins, and how many bytes it takes. */
@@ -211,14 +208,13 @@ export function zipEntries(bytes: Uint8Array): ZipEntry[] | string {
     const method = u16(at + 10);
     const crc = u32(at + 16);
     const compressed = u32(at + 20);
-    const size = u32(at + 24);
     const nameLength = u16(at + 28);
     const local = u32(at + 42);
     if (at + 46 + nameLength > bytes.length || local + 30 > bytes.length || u32(local) !== 0x04034b50) return 'its central directory is damaged';
     const name = utf8Text(bytes.subarray(at + 46, at + 46 + nameLength));
     const dataStart = local + 30 + u16(local + 26) + u16(local + 28);
     if (dataStart + compressed > bytes.length) return `${name} runs past the end of the file: it may be cut short`;
-    entries.push({ name, method, encrypted: (flags & 1) !== 0, size, crc, dataStart, dataLength: compressed });
+    entries.push({ name, method, encrypted: (flags & 1) !== 0, crc, dataStart, dataLength: compressed });
     at += 46 + nameLength + u16(at + 30) + u16(at + 32);
   }
   return entries;

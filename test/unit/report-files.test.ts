@@ -80,9 +80,9 @@ describe('the report attached to a mail', () => {
     const one = mail(zip64, `Content-Type: application/zip;\r\n name="${DMARC_ZIP}"\r\nContent-Transfer-Encoding: base64`);
     expect(reportAttachment(one)).toMatchObject({ name: DMARC_ZIP, type: 'application/zip' });
     // The report unpacked as it is (7bit XML).
-    const xml = '<feedback><record></record></feedback>';
-    const plain = reportAttachment(mail(['--b1', 'Content-Type: text/xml', '', xml, '--b1--'].join('\n')));
-    expect(String.fromCharCode(...(plain as { bytes: Uint8Array }).bytes)).toBe(xml);
+    const xml = '<feedback><report_metadata><org_name>Почта €</org_name></report_metadata><record></record></feedback>';
+    const plain = reportAttachment(mail(['--b1', 'Content-Type: text/xml; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', xml, '--b1--'].join('\n')));
+    expect(new TextDecoder().decode((plain as { bytes: Uint8Array }).bytes)).toBe(xml);
   });
 
   it('says why an attachment cannot be read, and finds none in mails without one', () => {
