@@ -512,6 +512,8 @@ export function startApp(boot: BootHandOver): void {
         return probes.onPorts(m, at);
       case 'tlsinjection':
         return probes.onTlsInjection(m, at);
+      case 'mxtls':
+        return probes.onMxTls(m, at);
       case 'smuggling':
         probes.onSmuggling(m, at);
         // The answer is what lesson 8's last step asks to see: it passes once one came.

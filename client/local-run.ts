@@ -25,7 +25,7 @@ export interface LocalDeps {
   form: Pick<ConnectForm, 'peek'>;
   guide: Pick<LessonGuide, 'active' | 'again'>;
   checks: Pick<ServerChecks, 'mx' | 'dkim' | 'spf' | 'dnsbl' | 'dbl' | 'rdns' | 'dane'>;
-  probes: Pick<HostProbes, 'ports' | 'tlsVersions' | 'tlsInjection' | 'smuggling'>;
+  probes: Pick<HostProbes, 'ports' | 'tlsVersions' | 'tlsInjection' | 'mxTls' | 'smuggling'>;
   desk: Pick<ClassDesk, 'hand' | 'raiseHand'>;
   explain: Pick<ExplainDesk, 'begin'>;
   startLesson(lesson: Lesson): void;
@@ -118,6 +118,8 @@ export function runLocal(local: LocalCommand, d: LocalDeps): void {
       );
       return t === null ? undefined : d.probes.tlsInjection(t.host, t.port, t.family);
     }
+    case 'tls-mx':
+      return d.probes.mxTls(local.domain);
     case 'smuggling': {
       // The check talks plain SMTP: a port where TLS comes first would take its bytes for a broken handshake.
       const t = plainTarget(

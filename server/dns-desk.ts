@@ -2,13 +2,13 @@
  * A session's DNS lookups (MX with or without mail policies, DKIM keys, SPF checks, blocklists, and the reverse DNS
  * and DANE of the server connected to), and its probes of a host's mail ports (`/ports`), of the TLS versions a
  * port accepts (`/tls versions`), of what it takes from before TLS (`/tls injection`) and of the ends of a message it
- * takes (`/smuggling`): one at a time, at most
+ * takes (`/smuggling`), and of the TLS of a domain's MX hosts (`/tls mx`): one at a time, at most
  * MAX_DNS_LOOKUPS_PER_MINUTE per session and within the bridge's budget for all sessions (dns-lookup.ts DnsBudget),
  * so that the bridge does not become a DNS query pump (nor a port scanner). Made at a session's first lookup: idle
  * sessions pay nothing.
  */
 import type { X509Certificate } from 'node:crypto';
-import type { Bare, DaneAnswer, DaneMessage, DblMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SmugglingMessage, SpfCheck, SpfMessage, TlsInjectionMessage, TlsMode, TlsVersionsMessage } from '../shared/protocol/messages.js';
+import type { Bare, DaneAnswer, DaneMessage, DblMessage, DkimMessage, DnsblListAnswer, DnsblMessage, IpFamily, MtaStsFetch, MxAnswer, MxMessage, MxTlsMessage, PolicyAnswer, PolicyRecords, PortsMessage, ProbePort, RdnsAnswer, RdnsMessage, SmugglingMessage, SpfCheck, SpfMessage, TlsInjectionMessage, TlsMode, TlsVersionsMessage } from '../shared/protocol/messages.js';
 import { lookupDkim, lookupMx, lookupPolicies, lookupRdns, type DnsBudget, type DnsResolver } from './dns-lookup.js';
 import type { LogSink } from './log.js';
 import { checkSpf } from './spf-check.js';
@@ -41,7 +41,9 @@ export interface DnsDeskDeps {
   probeSmuggling: (host: string, port: number, to: string, from: string, family: IpFamily | undefined, signal: AbortSignal) => Promise<SmugglingMessage['answer']>;
   /** Whether a host's port takes commands sent before TLS as sent inside it (tls-injection-probe.ts probeTlsInjection). */
   probeInjection: (host: string, port: number, family: IpFamily | undefined, signal: AbortSignal) => Promise<TlsInjectionMessage['answer']>;
-  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage | TlsInjectionMessage>) => void;
+  /** TLS on each of a domain's MX hosts (mx-tls-probe.ts probeMxTls), with the lookup's resolver and the session's policy. */
+  probeMxTls: (domain: string, r: DnsResolver, signal: AbortSignal) => Promise<MxTlsMessage['answer']>;
+  send: (m: Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage | TlsInjectionMessage | MxTlsMessage>) => void;
   log: LogSink;
 }
 
@@ -167,6 +169,17 @@ export class DnsDesk {
     this.run('tlsinjection', (_r, signal) => this.deps.probeInjection(host, port, family, signal), (answer: TlsInjectionMessage['answer']) => {
       this.deps.log({ event: 'tlsinjection', host, port, kind: answer.kind === 'probed' ? answer.outcome : answer.reason });
       this.deps.send({ type: 'tlsinjection', host, port, answer });
+    });
+  }
+
+  /**
+   * TLS on each of `domain`'s MX hosts: an MX lookup and a probe of each host, limited as one lookup; answered with an
+   * `mxtls` message.
+   */
+  mxTls(domain: string): void {
+    this.run('mxtls', (r, signal) => this.deps.probeMxTls(domain, r, signal), (answer: MxTlsMessage['answer']) => {
+      this.deps.log({ event: 'mxtls', domain, kind: answer.kind === 'probed' ? answer.hosts.map((h) => `${h.host}:${h.outcome}`).join(' ') : answer.reason });
+      this.deps.send({ type: 'mxtls', domain, answer });
     });
   }
 

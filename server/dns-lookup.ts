@@ -273,6 +273,16 @@ export async function lookupPolicies(domain: string, r: DnsResolver, fetchPolicy
   return answer;
 }
 
+/**
+ * The MTA-STS policy `domain` announces (RFC 8461 §3.1: a "v=STSv1" TXT record at _mta-sts.<domain>), as
+ * `fetchPolicy` fetches it; undefined when it has no such record (or the lookup failed), or nothing fetches.
+ */
+export async function lookupMtaSts(domain: string, r: DnsResolver, fetchPolicy?: (domain: string) => Promise<MtaStsFetch>): Promise<MtaStsFetch | undefined> {
+  if (fetchPolicy === undefined) return undefined;
+  const record = await taggedRecords(`_mta-sts.${domain}`, 'v=STSv1', r);
+  return record.kind === 'records' ? fetchPolicy(domain) : undefined;
+}
+
 /** The DKIM key records a domain publishes for a selector (RFC 6376 §3.6.2.1): every TXT record there. Never throws. */
 export async function lookupDkim(selector: string, domain: string, r: DnsResolver): Promise<PolicyRecords> {
   return sent(await taggedRecords(dkimName(selector, domain), null, r));

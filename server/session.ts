@@ -37,6 +37,7 @@ import { storedMessageOf } from './practice/stored-message.js';
 import { probeTlsVersions } from './tls-versions-probe.js';
 import { probeSmuggling } from './smuggling-probe.js';
 import { probeTlsInjection } from './tls-injection-probe.js';
+import { probeMxTls } from './mx-tls-probe.js';
 import { keptProgress, type Progress, type Seat } from './class-view.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 
@@ -330,6 +331,8 @@ export class Session {
         return this.dnsDesk().smuggling(m.host, m.port, m.to, m.from, m.family);
       case 'tlsinjection':
         return this.dnsDesk().tlsInjection(m.host, m.port, m.family);
+      case 'mxtls':
+        return this.dnsDesk().mxTls(m.domain);
       case 'progress':
         this.progress = keptProgress(m, this.opts.lessons);
         // Since when the trainee has asked for help: kept across reports that still ask.
@@ -355,6 +358,10 @@ export class Session {
       probeTls: (host, port, tls, family, signal) => probeTlsVersions(host, port, tls, family, this.probeDeps(), signal),
       probeSmuggling: (host, port, to, from, family, signal) => probeSmuggling(host, port, to, from, family, this.probeDeps(), signal),
       probeInjection: (host, port, family, signal) => probeTlsInjection(host, port, family, this.probeDeps(), signal),
+      probeMxTls: (domain, r, signal) => {
+        const fetch = this.opts.fetchMtaSts;
+        return probeMxTls(domain, r, { probe: this.probeDeps(), practice: this.opts.practice, ...(fetch === undefined ? {} : { fetchMtaSts: fetch }) }, signal);
+      },
       send: (m) => this.send(m),
       log: this.log,
     }));

@@ -24,7 +24,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['help', '/help [COMMAND]'],
   ['explain', '/explain TEXT'],
   ['lesson', '/lesson [N | stop]'],
-  ['tls', '/tls [versions | injection [HOST] [PORT] | name NAME]'],
+  ['tls', '/tls [versions | injection [HOST] [PORT] | name NAME | mx DOMAIN]'],
   ['mx', '/mx DOMAIN'],
   ['dkim', '/dkim SELECTOR DOMAIN'],
   ['spf', '/spf IP DOMAIN'],
@@ -53,7 +53,7 @@ function completeLocal(typed: string): Completion[] {
 
 /**
  * Completions of a heloterm command's argument where there is a list to choose from: `/lesson` a lesson (by number,
- * its title shown), `/help` an SMTP command, `/tls` its words `versions`, `injection` and `name`; null for a line that is no
+ * its title shown), `/help` an SMTP command, `/tls` its words `versions`, `injection`, `name` and `mx`; null for a line that is no
  * such command.
  */
 function completeArgument(typed: string): Completion[] | null {
@@ -61,11 +61,12 @@ function completeArgument(typed: string): Completion[] | null {
   if (m === null) return null;
   const cmd = (m[1] ?? '').toLowerCase();
   const arg = (m[2] ?? '').toLowerCase();
-  // /tls alone shows the certificate; "versions" and "injection" take a host and a port, "name" a name.
+  // /tls alone shows the certificate; "versions" and "injection" take a host and a port, "name" a name, "mx" a domain.
   if (cmd === 'tls') {
-    return ['versions', 'injection', 'name']
+    const labels: Readonly<Record<string, string>> = { versions: '/tls versions [HOST] [PORT]', injection: '/tls injection [HOST] [PORT]', name: '/tls name NAME', mx: '/tls mx DOMAIN' };
+    return Object.keys(labels)
       .filter((w) => w.startsWith(arg))
-      .map((w) => ({ text: `/tls ${w} `, cursor: `/tls ${w} `.length, label: w === 'name' ? '/tls name NAME' : `/tls ${w} [HOST] [PORT]` }));
+      .map((w) => ({ text: `/tls ${w} `, cursor: `/tls ${w} `.length, label: labels[w] ?? w }));
   }
   const offers =
     cmd === 'help'
@@ -131,6 +132,8 @@ export type LocalCommand =
   | { kind: 'tls-injection'; host: string | null; port: number | null; note?: string }
   /** `/tls name NAME`: whether the certificate of this connection is for NAME (a name or an address). */
   | { kind: 'tls-name'; host: string; note?: string }
+  /** `/tls mx DOMAIN`: STARTTLS and the certificate of each MX host of the domain. */
+  | { kind: 'tls-mx'; domain: string; note?: string }
   /**
    * `/mx DOMAIN`: look up where the domain's mail goes. For these three, `note` says how a domain typed beyond ASCII
    * is asked about (its A-labels).
@@ -251,6 +254,7 @@ const OWN_HELP: readonly string[] = [
   '/tls versions mx.example.org 25 tries TLS 1.0 to 1.3 one by one (each on a connection of its own) and says which it accepts',
   '/tls injection mx.example.org 25 writes STARTTLS and NOOP at once, and says whether the server answers the NOOP inside TLS: open to STARTTLS command injection',
   '/tls name mx.example.org says whether the certificate of this connection is for that name: a server dialled by its address, checked for the MX host name senders dial',
+  '/tls mx example.org tests STARTTLS and the certificate of each MX host of a domain at once (port 25), as sending MTAs meet them, with its MTA-STS policy: the backup MX nobody looked at',
   '/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS',
   '/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)',
   '/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF',

@@ -1,6 +1,6 @@
 /**
  * heloterm's own commands that ask the bridge to look something up or probe a host (`/mx`, `/dkim`, `/spf`, `/dnsbl`,
- * `/ports`, `/tls versions`, `/tls injection`, `/smuggling`, `/rdns`), their arguments read as typed: a domain or an
+ * `/ports`, `/tls versions`, `/tls injection`, `/tls mx`, `/smuggling`, `/rdns`), their arguments read as typed: a domain or an
  * address's domain (in A-labels beyond ASCII), an IP address bracketed or not, ports, mail addresses; a mistake
  * answered with the command's usage. For local-commands.ts, which reads the rest of heloterm's commands. Nothing here
  * sends anything.
@@ -132,19 +132,28 @@ const TLS_VERSIONS_USAGE = '/tls versions mx.example.org 25 tries TLS 1.0, 1.1, 
 
 const TLS_INJECTION_USAGE = '/tls injection mx.example.org 25 writes STARTTLS and NOOP at once and says whether the server answers the NOOP inside TLS';
 
+const TLS_MX_USAGE = '/tls mx example.org tests STARTTLS and the certificate of each MX host of the domain, as sending MTAs meet them';
+
 const TLS_NAME_USAGE = '/tls name mx.example.org says whether the certificate of this connection is for that name (a server dialled by its address, checked for the name senders dial)';
 
 /**
  * `/tls` alone: the certificate of this connection; `/tls versions [HOST] [PORT]`: which TLS versions a port takes;
  * `/tls injection [HOST] [PORT]`: whether it takes commands sent before TLS as sent inside it; `/tls name NAME`:
- * whether this connection's certificate is for NAME.
+ * whether this connection's certificate is for NAME; `/tls mx DOMAIN`: STARTTLS and the certificate of each of its MX hosts.
  */
 export function tlsCommand(args: string): LocalCommand {
   const [sub = '', ...rest] = args.split(/\s+/).filter((w) => w !== '');
   if (sub === '') return { kind: 'tls' };
   if (/^name$/i.test(sub)) return tlsNameCommand(rest);
+  if (/^mx$/i.test(sub)) {
+    const [word, ...more] = rest;
+    if (word === undefined) return text(formatNote(`/tls mx needs a domain: ${TLS_MX_USAGE}`));
+    if (more.length > 0) return text(formatNote(`one domain: ${TLS_MX_USAGE}`));
+    const typed = typedDomain(word);
+    return typed === null ? text(formatNote(`"${showControls(word)}" is not a domain name: ${TLS_MX_USAGE}`)) : { kind: 'tls-mx', ...typed };
+  }
   const versions = /^versions?$/i.test(sub);
-  if (!versions && !/^inject(?:ion)?$/i.test(sub)) return text(formatNote(`/tls shows the certificate of this connection; ${TLS_VERSIONS_USAGE}; ${TLS_INJECTION_USAGE}; ${TLS_NAME_USAGE}`));
+  if (!versions && !/^inject(?:ion)?$/i.test(sub)) return text(formatNote(`/tls shows the certificate of this connection; ${TLS_VERSIONS_USAGE}; ${TLS_INJECTION_USAGE}; ${TLS_NAME_USAGE}; ${TLS_MX_USAGE}`));
   const usage = versions ? TLS_VERSIONS_USAGE : TLS_INJECTION_USAGE;
   const target = portsCommand(rest.join(' '), usage);
   if (target.kind !== 'ports') return target;

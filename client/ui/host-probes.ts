@@ -1,11 +1,13 @@
 /**
  * Probes of a host's ports by the bridge, as an admin would dial them by hand one after the other: which of its mail
  * ports answer (`/ports`: shared/smtp/port-review.ts), which TLS versions a port accepts (`/tls versions`:
- * shared/smtp/tls-versions.ts) and takes commands from before TLS (`/tls injection`: shared/smtp/tls-injection.ts), and
+ * shared/smtp/tls-versions.ts) and takes commands from before TLS (`/tls injection`: shared/smtp/tls-injection.ts), how
+ * each MX host of a domain does STARTTLS (`/tls mx`: shared/smtp/mx-tls.ts), and
  * whether it ends a message early (`/smuggling`: shared/smtp/smuggling.ts). They count as lookups: they wait in the
  * page's queue (lookup-queue.ts) like the others, and the answers are shown in the terminal and the reply log.
  */
-import type { IpFamily, PortsMessage, PracticeInfo, SmugglingMessage, TlsInjectionMessage, TlsMode, TlsVersionsMessage } from '../../shared/protocol/messages.js';
+import type { IpFamily, MxTlsMessage, PortsMessage, PracticeInfo, SmugglingMessage, TlsInjectionMessage, TlsMode, TlsVersionsMessage } from '../../shared/protocol/messages.js';
+import { readMxTls } from '../../shared/smtp/mx-tls.js';
 import { portsToProbe, readPorts } from '../../shared/smtp/port-review.js';
 import { readSmuggling } from '../../shared/smtp/smuggling.js';
 import { readTlsInjection } from '../../shared/smtp/tls-injection.js';
@@ -117,6 +119,24 @@ export class HostProbes {
     if (host === null) return;
     const over = family === null ? '' : ` over IPv${family}`;
     this.deps.queue.askSaying(`writing STARTTLS and NOOP at once to ${host} port ${port}${over}, then QUIT over TLS…`, { type: 'tlsinjection', host, port, ...(family === null ? {} : { family }) });
+  }
+
+  /** `/tls mx`: STARTTLS and the certificate of each MX host of `domain`, as sending MTAs meet them. */
+  mxTls(domain: string): void {
+    const p = this.practice;
+    const practice = p !== null && domain === p.domain;
+    if (p !== null && this.practiceOnly && !practice) return this.deps.write(formatNote(`${PRACTICE_ONLY}: /tls mx ${p.domain}`));
+    if (practice) this.deps.write(formatNote(`${domain} is the practice server's domain, not in DNS: its one mail server is the practice server, at ${p.host} port ${p.port}, whose certificate is self-signed (made at each start), as a real MX host's should not be`));
+    const asking = practice ? `STARTTLS on the practice server…` : `looking up the MX hosts of ${domain} and its MTA-STS policy, then STARTTLS on each, port 25, at once…`;
+    this.deps.queue.askSaying(asking, { type: 'mxtls', domain });
+  }
+
+  onMxTls(m: MxTlsMessage, at: number): void {
+    this.deps.queue.answered();
+    const r = readMxTls(m.domain, m.answer, Date.now());
+    this.deps.note(`${r.head} ${r.findings.map((f) => f.text).join('; ')}`, at);
+    this.deps.write(formatReport(r));
+    this.deps.log({ mxTls: r });
   }
 
   onTlsInjection(m: TlsInjectionMessage, at: number): void {

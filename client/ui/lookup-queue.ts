@@ -1,6 +1,6 @@
 /**
  * The page's lookups and probes (Find MX, `/mx`, `/rdns`, `/dane`, `/dkim`, `/spf`, `/dnsbl`, `/ports`, `/tls
- * versions`, `/tls injection`, `/smuggling`) go to the bridge one at a time, as the bridge makes them
+ * versions`, `/tls injection`, `/tls mx`, `/smuggling`) go to the bridge one at a time, as the bridge makes them
  * (server/dns-desk.ts): one in flight, those asked meanwhile waiting in order behind it, each sent when the answer
  * before it came. The bridge answers every one once.
  */
@@ -27,7 +27,8 @@ export type Ask =
   | { type: 'ports'; host: string; ports: ProbePort[]; family?: IpFamily }
   | { type: 'tlsversions'; host: string; port: number; tls: TlsMode; family?: IpFamily }
   | { type: 'smuggling'; host: string; port: number; to: string; from: string; family?: IpFamily }
-  | { type: 'tlsinjection'; host: string; port: number; family?: IpFamily };
+  | { type: 'tlsinjection'; host: string; port: number; family?: IpFamily }
+  | { type: 'mxtls'; domain: string };
 
 export interface LookupQueueDeps {
   /** Sends to the bridge; false when it is not reachable. */

@@ -15,6 +15,7 @@ import type { DnsblReport } from '../../shared/smtp/dnsbl.js';
 import type { PortsReport } from '../../shared/smtp/port-review.js';
 import type { SmugglingReport } from '../../shared/smtp/smuggling.js';
 import type { TlsInjectionReport } from '../../shared/smtp/tls-injection.js';
+import type { MxTlsReport } from '../../shared/smtp/mx-tls.js';
 import type { TlsVersionsReport } from '../../shared/smtp/tls-versions.js';
 import type { HeadersReport } from '../../shared/smtp/headers-read.js';
 import type { RdnsReport } from '../../shared/smtp/rdns.js';
@@ -45,7 +46,7 @@ export const FLOOD_UPDATE_INTERVAL_MS = 2000;
  * what a TLS handshake showed about the server's certificate; or where a domain's mail goes (an MX lookup); or what
  * the server's address is called (reverse DNS).
  */
-export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { dane: DaneReport } | { sts: { head: string; findings: Finding[]; good: boolean } } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport } | { dkim: DkimReport } | { spf: SpfCheckReport } | { dnsbl: DnsblReport } | { ports: PortsReport } | { tlsVersions: TlsVersionsReport } | { smuggling: SmugglingReport } | { tlsInjection: TlsInjectionReport } | { headers: HeadersReport } | { report: { head: string; findings: Finding[]; good: boolean } } | { failure: { label: string; head: string; findings: Finding[] } };
+export type LogEntry = ReplyReport | (() => ReplyReport) | { tls: TlsReport } | { mx: MxReport } | { rdns: RdnsReport } | { dane: DaneReport } | { sts: { head: string; findings: Finding[]; good: boolean } } | { offers: EhloReview } | { relay: RelayReport } | { policies: PolicyReport } | { dkim: DkimReport } | { spf: SpfCheckReport } | { dnsbl: DnsblReport } | { ports: PortsReport } | { tlsVersions: TlsVersionsReport } | { smuggling: SmugglingReport } | { tlsInjection: TlsInjectionReport } | { mxTls: MxTlsReport } | { headers: HeadersReport } | { report: { head: string; findings: Finding[]; good: boolean } } | { failure: { label: string; head: string; findings: Finding[] } };
 
 export class ReplyLog {
   readonly element: HTMLElement;
@@ -151,6 +152,7 @@ export class ReplyLog {
       else if ('tlsVersions' in r) fragment.append(this.findingsEntry('VERSIONS', r.tlsVersions.head, r.tlsVersions.findings, null, r.tlsVersions.good));
       else if ('smuggling' in r) fragment.append(this.findingsEntry('SMUGGLING', r.smuggling.head, r.smuggling.findings, null, r.smuggling.good));
       else if ('tlsInjection' in r) fragment.append(this.findingsEntry('INJECTION', r.tlsInjection.head, r.tlsInjection.findings, null, r.tlsInjection.good));
+      else if ('mxTls' in r) fragment.append(this.findingsEntry('MX TLS', r.mxTls.head, r.mxTls.findings, null, r.mxTls.good));
       else if ('headers' in r) fragment.append(this.findingsEntry('HEADERS', r.headers.head, r.headers.findings, null, r.headers.good));
       else if ('report' in r) fragment.append(this.findingsEntry('REPORT', r.report.head, r.report.findings, null, r.report.good));
       else if ('relay' in r) fragment.append(this.findingsEntry('RELAY', r.relay.head, r.relay.findings, null, false));

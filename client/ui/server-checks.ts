@@ -325,7 +325,8 @@ export class ServerChecks {
     if (this.mxAnswers.size > MAX_STS_POLICIES) this.mxAnswers.delete(this.mxAnswers.keys().next().value ?? m.domain);
     if (r.connectTo !== null && this.deps.pointFormAt(r.connectTo, SMTP_PORT)) {
       const host = showControls(r.connectTo);
-      this.deps.write(formatNote(`the connect form now points at ${host} port ${SMTP_PORT}: press Connect (or /ports ${host}: which of its mail ports answer)`));
+      const domain = showControls(m.domain);
+      this.deps.write(formatNote(`the connect form now points at ${host} port ${SMTP_PORT}: press Connect (or /ports ${host}: which of its mail ports answer; /tls mx ${domain}: STARTTLS on every MX host)`));
     }
     if (m.policies !== undefined) {
       this.keepStsPolicy(m.domain, m.policies.mtaStsPolicy);

@@ -80,6 +80,9 @@ export const MAX_LESSONS_DONE = 30;
 /** The TLS versions a `tlsversions` probe tries, oldest first (each has one outcome in the answer). */
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
+/** Most MX hosts an `mxtls` probe dials, lowest preference first (those after them are counted, not dialled). */
+export const MAX_MX_TLS_HOSTS = 5;
+
 /** The sequences a `smuggling` probe tries, the classic one first (each has one outcome in the answer). */
 export const SMUGGLING_SEQUENCES: readonly SmugglingSequence[] = ['LF.LF', 'LF.CRLF', 'CRLF.LF', 'CR.CRLF'];
 

@@ -10,9 +10,9 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { isCount, isObj, isStr, type Obj } from './decode-guards.js';
-import { decodePorts, decodeSmuggling, decodeTls, decodeTlsInjection, decodeTlsVersions } from './decode-probes.js';
+import { decodeMtaStsFetch, decodeMxTls, decodePorts, decodeSmuggling, decodeTls, decodeTlsInjection, decodeTlsVersions } from './decode-probes.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_MTA_STS_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, isClassSay, isLessonId } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, isClassSay, isLessonId } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type CallMessage,
@@ -28,9 +28,9 @@ import {
   type TlsVersionsMessage,
   type SmugglingMessage,
   type TlsInjectionMessage,
+  type MxTlsMessage,
   type TlsMessage,
   type MxMessage,
-  type MtaStsFetch,
   type PolicyAnswer,
   type PolicyRecords,
   type SpfCheck,
@@ -48,7 +48,7 @@ import {
   type StoredReport,
 } from './messages.js';
 
-const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl, dbl, ports, tlsversions, smuggling, tlsinjection, tls, stored, call, say or hand message';
+const NOT_APP = 'not an mx, rdns, dane, dkim, spf, dnsbl, dbl, ports, tlsversions, smuggling, tlsinjection, mxtls, tls, stored, call, say or hand message';
 /** An address as the bridge writes it (IPv6 has at most 45 characters in text form). */
 const isAddressList = (x: unknown): x is string[] => Array.isArray(x) && x.length <= MAX_MX_ADDRESSES && x.every((a) => isStr(a, 45));
 
@@ -106,15 +106,6 @@ function decodeSpfLookups(x: unknown): SpfLookups | null {
   if (!isCount(count) || typeof partial !== 'boolean') return null;
   if (!Array.isArray(missing) || missing.length > MAX_SPF_MISSING || !missing.every((m) => isStr(m, MAX_SPF_TERM_CHARS))) return null;
   return { count, missing, partial };
-}
-
-function decodeMtaStsFetch(x: unknown): MtaStsFetch | null {
-  if (!isObj(x)) return null;
-  if (x.kind === 'error') return isStr(x.detail, 500) ? { kind: 'error', detail: x.detail } : null;
-  const { text, cut, contentType } = x;
-  if (x.kind !== 'policy' || !isStr(text, MAX_MTA_STS_CHARS) || typeof cut !== 'boolean') return null;
-  if (contentType !== null && !isStr(contentType, 200)) return null;
-  return { kind: 'policy', text, cut, contentType };
 }
 
 function decodeDnsblList(x: unknown): DnsblListAnswer | null {
@@ -308,17 +299,17 @@ function decodeSay(m: Obj): Decoded<SayMessage> {
 }
 
 /**
- * An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `smuggling`, `tlsinjection`, `stored`, `call`, `say` or `hand` message
+ * An `mx`, `rdns`, `dane`, `dkim`, `spf`, `dnsbl`, `dbl`, `ports`, `tlsversions`, `smuggling`, `tlsinjection`, `mxtls`, `stored`, `call`, `say` or `hand` message
  * (JSON text), or why not.
  */
-export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage | TlsInjectionMessage | TlsMessage | StoredMessage | CallMessage | SayMessage | HandMessage> {
+export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage | DaneMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage | TlsInjectionMessage | MxTlsMessage | TlsMessage | StoredMessage | CallMessage | SayMessage | HandMessage> {
   let m: unknown;
   try {
     m = JSON.parse(raw);
   } catch {
     m = null;
   }
-  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'smuggling' && m.type !== 'tlsinjection' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call' && m.type !== 'say' && m.type !== 'hand' && m.type !== 'dbl')) return { ok: false, error: NOT_APP };
+  if (!isObj(m) || (m.type !== 'mx' && m.type !== 'rdns' && m.type !== 'dane' && m.type !== 'dkim' && m.type !== 'spf' && m.type !== 'dnsbl' && m.type !== 'ports' && m.type !== 'tlsversions' && m.type !== 'smuggling' && m.type !== 'tlsinjection' && m.type !== 'mxtls' && m.type !== 'tls' && m.type !== 'stored' && m.type !== 'call' && m.type !== 'say' && m.type !== 'hand' && m.type !== 'dbl')) return { ok: false, error: NOT_APP };
   if (m.v !== PROTOCOL_VERSION) return { ok: false, error: `unsupported protocol version ${JSON.stringify(m.v)} (expected ${PROTOCOL_VERSION})` };
   if (m.type === 'stored') return decodeStored(m);
   if (m.type === 'call') return decodeCall(m);
@@ -336,6 +327,7 @@ export function decodeAppMessage(raw: string): Decoded<MxMessage | RdnsMessage |
   if (m.type === 'tlsversions') return decodeTlsVersions(m);
   if (m.type === 'smuggling') return decodeSmuggling(m);
   if (m.type === 'tlsinjection') return decodeTlsInjection(m);
+  if (m.type === 'mxtls') return decodeMxTls(m);
   if (m.type === 'tls') return decodeTls(m);
   if (m.type === 'spf') {
     if (!isStr(m.ip, 45) || !isStr(m.domain, MAX_HOST_CHARS)) return { ok: false, error: 'spf: bad "ip" or "domain"' };

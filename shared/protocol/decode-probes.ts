@@ -1,17 +1,21 @@
 /**
  * Decoding of the answers to the app's probes of a server (messages.ts PortsMessage: `/ports`; TlsVersionsMessage:
- * `/tls versions`; SmugglingMessage: `/smuggling`; TlsInjectionMessage: `/tls injection`) and of a TLS session's report (TlsMessage, with its certificate), for decode-app.ts. Never throws;
+ * `/tls versions`; SmugglingMessage: `/smuggling`; TlsInjectionMessage: `/tls injection`; MxTlsMessage: `/tls mx`, with
+ * the MTA-STS policy fetched, which the `mx` answer has too) and of a TLS session's report (TlsMessage, with its certificate), for decode-app.ts. Never throws;
  * checks every field for type and size, like decode.ts.
  */
 import type { Decoded } from './decode.js';
 import { isBool, isCount, isObj, isStr, type Obj } from './decode-guards.js';
 import { isIPv4Literal, isIPv6Literal, MAX_HOST_CHARS } from './host.js';
-import { MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, SMUGGLING_SEQUENCES, TLS_VERSIONS } from './app-limits.js';
+import { MAX_MTA_STS_CHARS, MAX_MX_TLS_HOSTS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, SMUGGLING_SEQUENCES, TLS_VERSIONS } from './app-limits.js';
 import {
   MAX_CERT_CHAIN,
   MAX_CERT_NAMES,
   MAX_CERT_TEXT,
   PROTOCOL_VERSION,
+  type MtaStsFetch,
+  type MxTlsMessage,
+  type MxTlsOutcome,
   type PeerCertificate,
   type PortOutcome,
   type PortsMessage,
@@ -152,6 +156,56 @@ export function decodeTlsInjection(m: Obj): Decoded<TlsInjectionMessage> {
   const { address, outcome, text, next, ms } = probed;
   if (!INJECTION_OUTCOMES.has(outcome) || !isProbeText(text) || !isProbeText(next) || typeof ms !== 'number' || !(ms >= 0)) return bad;
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'tlsinjection', host, port, answer: { kind: 'probed', address, outcome: outcome as TlsInjectionOutcome['outcome'], text, next, ms } } };
+}
+
+export function decodeMtaStsFetch(x: unknown): MtaStsFetch | null {
+  if (!isObj(x)) return null;
+  if (x.kind === 'error') return isStr(x.detail, 500) ? { kind: 'error', detail: x.detail } : null;
+  const { text, cut, contentType } = x;
+  if (x.kind !== 'policy' || !isStr(text, MAX_MTA_STS_CHARS) || typeof cut !== 'boolean') return null;
+  if (contentType !== null && !isStr(contentType, 200)) return null;
+  return { kind: 'policy', text, cut, contentType };
+}
+
+const MX_TLS_OUTCOMES: ReadonlySet<unknown> = new Set(['tls', 'no-starttls', 'tls-failed', 'no-greeting', 'unreachable', 'no-address', 'not-dialled']);
+const MX_TLS_NONE: ReadonlySet<unknown> = new Set(['null-mx', 'no-domain', 'no-records', 'dns-error', 'refused']);
+
+function decodeMxTlsOutcome(x: unknown): MxTlsOutcome | null {
+  if (!isObj(x)) return null;
+  const { host, preference, address, outcome, text, ms, tls } = x;
+  if (!isStr(host, MAX_HOST_CHARS) || !(preference === null || (isCount(preference) && preference <= 65535))) return null;
+  if (!(address === null || (isStr(address, 45) && (isIPv4Literal(address) || isIPv6Literal(address))))) return null;
+  if (!MX_TLS_OUTCOMES.has(outcome) || !isProbeText(text) || typeof ms !== 'number' || !(ms >= 0)) return null;
+  const base = { host, preference, address, outcome: outcome as MxTlsOutcome['outcome'], text, ms };
+  // The handshake's report comes with the outcome "tls" alone.
+  if (tls === null) return outcome === 'tls' ? null : { ...base, tls: null };
+  if (outcome !== 'tls' || !isObj(tls)) return null;
+  const { protocol, cipher, authorized, authorizationError: why } = tls;
+  if (!isStr(protocol, 40) || !isStr(cipher, 200) || typeof authorized !== 'boolean' || (why !== null && !isProbeText(why))) return null;
+  const certificate = tls.certificate === null ? null : decodeCertificate(tls.certificate);
+  if (certificate === undefined) return null;
+  return { ...base, tls: { protocol, cipher, authorized, authorizationError: why, certificate } };
+}
+
+export function decodeMxTls(m: Obj): Decoded<MxTlsMessage> {
+  const bad: Decoded<MxTlsMessage> = { ok: false, error: 'mxtls: bad "domain" or "answer"' };
+  const answer: Obj = isObj(m.answer) ? m.answer : {};
+  const { domain } = m;
+  if (!isStr(domain, MAX_HOST_CHARS)) return bad;
+  if (answer.kind === 'none') {
+    const { reason, detail } = answer;
+    if (!MX_TLS_NONE.has(reason) || !isStr(detail, 500)) return bad;
+    return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mxtls', domain, answer: { kind: 'none', reason: reason as 'refused', detail } } };
+  }
+  const { count, implicit, port } = answer;
+  if (answer.kind !== 'probed' || !Array.isArray(answer.hosts) || answer.hosts.length > MAX_MX_TLS_HOSTS || !isCount(count) || count < answer.hosts.length) return bad;
+  if (typeof implicit !== 'boolean' || !isCount(port) || port < 1 || port > 65535) return bad;
+  const hosts = answer.hosts.map(decodeMxTlsOutcome);
+  if (!hosts.every((h): h is MxTlsOutcome => h !== null)) return bad;
+  const mtaSts = answer.mtaSts === undefined ? undefined : decodeMtaStsFetch(answer.mtaSts);
+  if (mtaSts === null) return bad;
+  const probed = { kind: 'probed' as const, hosts, count, implicit, port, ...(mtaSts === undefined ? {} : { mtaSts }) };
+  return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mxtls', domain, answer: probed } };
 }
 
 /** A certificate as the bridge describes it (messages.ts PeerCertificate), within its limits; undefined if not. */

@@ -103,6 +103,11 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       }
       if (m.policies !== undefined && m.policies !== true) return fail('mx: "policies" must be true when given');
       return { ok: true, value: m.policies === true ? { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain, policies: true } : { v: PROTOCOL_VERSION, type: 'mx', domain: m.domain } };
+    case 'mxtls':
+      if (!isStr(m.domain, MAX_HOST_CHARS) || !isHostName(m.domain) || isIPv4Literal(m.domain)) {
+        return fail('mxtls: "domain" must be a domain name (RFC 1123), not an address');
+      }
+      return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mxtls', domain: m.domain } };
     case 'rdns': {
       const { ip } = m;
       if (ip === undefined) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'rdns' } };

@@ -247,6 +247,22 @@ export interface TlsInjectionProbeMessage {
 }
 
 /**
+ * TLS on every MX host of a domain (`/tls mx`), as sending MTAs meet it: the bridge looks up the domain's MX records
+ * (as `mx` does) and its MTA-STS record, fetching the policy it announces; then it dials each MX host on port 25 at
+ * once (at most app-limits.ts MAX_MX_TLS_HOSTS, lowest preference first; the target policy as for `connect`, each host's first
+ * address), reads the whole greeting, sends EHLO and, when STARTTLS is offered, STARTTLS; then a handshake with Node's
+ * defaults (the best version both sides have), its certificate checked against the MX host's name; then QUIT. Never
+ * sends mail. The practice server's domain is answered with the practice server. Answered with an `mxtls` message;
+ * counts as a lookup.
+ */
+export interface MxTlsProbeMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'mxtls';
+  /** A domain name (RFC 1123 labels), not an address. */
+  domain: string;
+}
+
+/**
  * Where the page is in the guided lessons, and the name the trainee gave (`/name`), for the instructor's class view
  * (the bridge keeps the last one per session, for as long as the session lasts; nothing else of it). Sent whenever
  * it changes, whole; no answer.
@@ -289,6 +305,7 @@ export type ClientMessage =
   | TlsVersionsProbeMessage
   | SmugglingProbeMessage
   | TlsInjectionProbeMessage
+  | MxTlsProbeMessage
   | ProgressMessage;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -806,6 +823,44 @@ export interface TlsInjectionMessage {
 }
 
 /**
+ * What one MX host did (`/tls mx`): `tls` (STARTTLS and the handshake done: `tls` says how, `text` empty),
+ * `no-starttls` (greeted, but STARTTLS not offered or not answered with 220: `text` says which), `tls-failed` (the
+ * handshake failed: `text` why), `no-greeting` (connected, but no 220 greeting and EHLO answer to go on with: `text`),
+ * `unreachable` (the connection was refused, timed out or failed: `text`), `no-address` (the name has no address, or
+ * its lookup failed: `text`), `not-dialled` (the target policy refused it: `text`). `ms`: from dialling to the outcome.
+ */
+export interface MxTlsOutcome {
+  /** The MX host's name, as the MX record gives it (for an implicit MX, the domain). */
+  host: string;
+  /** Its MX preference; null for an implicit MX. */
+  preference: number | null;
+  /** The address dialled, or null when none was. */
+  address: string | null;
+  outcome: 'tls' | 'no-starttls' | 'tls-failed' | 'no-greeting' | 'unreachable' | 'no-address' | 'not-dialled';
+  /** At most 200 characters: the server's words or the error's; show them with control characters made visible. */
+  text: string;
+  ms: number;
+  /** Once the handshake was done: as a `tls` message reports a session's, the certificate checked against `host`. */
+  tls: { protocol: string; cipher: string; authorized: boolean; authorizationError: string | null; certificate: PeerCertificate | null } | null;
+}
+
+/** The answer to an `mxtls` probe. */
+export interface MxTlsMessage {
+  v: typeof PROTOCOL_VERSION;
+  type: 'mxtls';
+  domain: string;
+  answer:
+    /**
+     * Each MX host's outcome, lowest preference first (at most MAX_MX_TLS_HOSTS of `count`); `implicit`: the domain
+     * has no MX records and its own addresses were dialled; `port`: the port dialled (25, or the practice server's);
+     * `mtaSts`: when the domain has an MTA-STS record, the policy it announces as fetched.
+     */
+    | { kind: 'probed'; hosts: MxTlsOutcome[]; count: number; implicit: boolean; port: number; mtaSts?: MtaStsFetch }
+    /** Nothing dialled: `null-mx` (it takes no mail), or the MX lookup's own reasons (MxAnswer `none`). */
+    | { kind: 'none'; reason: 'null-mx' | 'no-domain' | 'no-records' | 'dns-error' | 'refused'; detail: string };
+}
+
+/**
  * What one TLS version got (`/tls versions`): `accepted` (the handshake was done; `cipher`: the suite agreed on,
  * `text` empty), `refused` (the server ended the handshake or the connection: `text` says how, OpenSSL's alert),
  * `no-starttls` (the dialog before TLS did not get to a handshake: `text` says why, in the server's words where it
@@ -922,6 +977,7 @@ export type ServerMessage =
   | TlsVersionsMessage
   | SmugglingMessage
   | TlsInjectionMessage
+  | MxTlsMessage
   | StoredMessage
   | HelloMessage
   | ConnectingMessage

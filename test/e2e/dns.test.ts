@@ -133,7 +133,7 @@ describe('DNS lookups in Chromium', () => {
       '   ✓ 10  mx1.example.org  192.0.2.10, 2001:db8::10',
       '   ✓ 20  mx2.example.org  192.0.2.20',
       '   ✗ 30  old.example.net  has no address (no A or AAAA record): senders skip it',
-      '-- the connect form now points at mx1.example.org port 25: press Connect (or /ports mx1.example.org: which of its mail ports answer)',
+      '-- the connect form now points at mx1.example.org port 25: press Connect (or /ports mx1.example.org: which of its mail ports answer; /tls mx example.org: STARTTLS on every MX host)',
     ]);
     expect(await host.inputValue()).toBe('mx1.example.org');
     expect(await page.inputValue('input[name="port"]')).toBe('25');

@@ -2,7 +2,8 @@
  * An admin's security checks of a server in a real headless Chromium against the real bridge: `/smuggling` against
  * the practice server, which ends a message only at CRLF.CRLF, and a server that reads lines as Postfix did before its
  * fix of December 2023 (open to SMTP smuggling), what each sequence did; and `/tls injection` against the practice
- * server, which drops what came before TLS; each in the terminal and the reply log.
+ * server, which drops what came before TLS; `/tls mx` of the practice server's domain; each in the terminal and the
+ * reply log.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { formAtPractice, helotermInChromium, linesAfter, waitForTerminal } from '../helpers/browser.js';
@@ -62,5 +63,24 @@ describe('/smuggling in Chromium', () => {
     const entry = page.locator('.reply-log li', { hasText: `STARTTLS injection check of 127.0.0.1 port ${practicePort}` });
     await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
     expect(await entry.locator('.reply-code').textContent()).toBe('INJECTION');
+  });
+
+  it('tests STARTTLS on every MX host of a domain: the practice server for its own', async () => {
+    const page = await pages.open(app().url);
+    const practicePort = await formAtPractice(page, REPLY_TIMEOUT_MS);
+    await page.keyboard.type('/tls mx practice.test');
+    await page.keyboard.press('Enter');
+    const head = "-- STARTTLS on each MX host of practice.test, port " + practicePort + ", as sending MTAs meet it, the certificate checked for the host's name:";
+    const text = await waitForTerminal(page, (t) => t.includes(head), REPLY_TIMEOUT_MS, 'the check');
+    expect(text).toContain(`-- practice.test is the practice server's domain, not in DNS: its one mail server is the practice server, at 127.0.0.1 port ${practicePort}, whose certificate is self-signed (made at each start), as a real MX host's should not be`);
+    expect(linesAfter(text, (l) => l === head, 3)).toEqual([
+      expect.stringMatching(/^ {3}✗ 0 {2}practice\.test \(127\.0\.0\.1\): STARTTLS, TLSv1\.3 \(\S+\), but: not verified: DEPTH_ZERO_SELF_SIGNED_CERT \(Self-signed certificate\)$/),
+      expect.stringMatching(/^ {3}· practice\.test has no MTA-STS policy: senders take TLS where it is offered but deliver anyway/),
+      '   ✗ it does not pass: STARTTLS, with a certificate that verifies and names the host',
+    ]);
+    const entry = page.locator('.reply-log li', { hasText: 'STARTTLS on each MX host of practice.test' });
+    await entry.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    expect(await entry.locator('.reply-code').textContent()).toBe('MX TLS');
+    expect(await entry.locator('.findings li').count()).toBe(3);
   });
 });

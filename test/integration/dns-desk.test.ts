@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsDesk } from '../../server/dns-desk.js';
 import { DnsBudget, makeResolver } from '../../server/dns-lookup.js';
 import { queryTlsa } from '../../server/dane.js';
-import type { Bare, DaneMessage, DkimMessage, DblMessage, DnsblMessage, MxMessage, RdnsMessage, SpfMessage, PortsMessage, SmugglingMessage, TlsInjectionMessage, TlsVersionsMessage } from '../../shared/protocol/messages.js';
+import type { Bare, DaneMessage, DkimMessage, DblMessage, DnsblMessage, MxMessage, RdnsMessage, SpfMessage, PortsMessage, SmugglingMessage, TlsInjectionMessage, TlsVersionsMessage, MxTlsMessage } from '../../shared/protocol/messages.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
 
-type Sent = Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage | TlsInjectionMessage>;
+type Sent = Bare<MxMessage | RdnsMessage | DkimMessage | SpfMessage | DnsblMessage | DblMessage | DaneMessage | PortsMessage | TlsVersionsMessage | SmugglingMessage | TlsInjectionMessage | MxTlsMessage>;
 
 describe('the DNS desk', () => {
   let dns: FakeDns;
@@ -33,6 +33,7 @@ describe('the DNS desk', () => {
       probeTls: () => Promise.reject(new Error('not probed here')),
       probeSmuggling: () => Promise.reject(new Error('not probed here')),
       probeInjection: () => Promise.reject(new Error('not probed here')),
+      probeMxTls: () => Promise.reject(new Error('not probed here')),
       send: (m) => sent.push(m),
       log: (e) => logged.push(e),
     });

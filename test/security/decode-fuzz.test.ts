@@ -1,7 +1,7 @@
 /**
  * Hostile frames against the decoders of the newer messages (`connect` with `family`, `ports`, `tlsversions`,
- * `smuggling` and its addresses, `tlsinjection`, `progress` with its `hand`, `dbl`, the `ports`, `tlsversions`,
- * `smuggling`, `tlsinjection` and `dbl` answers, the instructor's `call`, `say` and `hand`,
+ * `smuggling` and its addresses, `tlsinjection`, `mxtls`, `progress` with its `hand`, `dbl`, the `ports`, `tlsversions`,
+ * `smuggling`, `tlsinjection`, `mxtls` and `dbl` answers, the instructor's `call`, `say` and `hand`,
  * the class view's snapshot and the bodies it posts): valid messages with fields swapped for values of every other
  * kind, nested deeper, or huge, from a seeded generator. Each decoder must answer every one without throwing, and what
  * it accepts must still be within the message's limits.
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeClientMessage } from '../../shared/protocol/decode.js';
 import { decodeAnyServerMessage } from '../../shared/protocol/decode-app.js';
 import { decodeCallRequest, decodeClassSnapshot, decodeHandRequest, decodeSayRequest } from '../../shared/protocol/class.js';
-import { isClassSay, isLessonId, isProbeAddress, MAX_DNSBL_LISTS, MAX_PROBE_PORTS, MAX_TRAINEE_NAME, SMUGGLING_SEQUENCES } from '../../shared/protocol/app-limits.js';
+import { isClassSay, isLessonId, isProbeAddress, MAX_DNSBL_LISTS, MAX_MX_TLS_HOSTS, MAX_PROBE_PORTS, MAX_TRAINEE_NAME, SMUGGLING_SEQUENCES } from '../../shared/protocol/app-limits.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/messages.js';
 import { decodeRoomAnswer } from '../../shared/protocol/room.js';
 
@@ -66,6 +66,7 @@ describe('hostile frames of this round\'s messages', () => {
     { v: PROTOCOL_VERSION, type: 'dbl', domain: 'mail.example.org' },
     { v: PROTOCOL_VERSION, type: 'smuggling', host: 'mx.example.org', port: 25, to: 'postmaster@example.org', from: '', family: 4 },
     { v: PROTOCOL_VERSION, type: 'tlsinjection', host: 'mx.example.org', port: 25, family: 6 },
+    { v: PROTOCOL_VERSION, type: 'mxtls', domain: 'example.org' },
   ];
 
   it('are each answered by the bridge\'s decoder, and what it accepts keeps the limits', () => {
@@ -98,6 +99,7 @@ describe('hostile frames of this round\'s messages', () => {
         expect(m.family === undefined || m.family === 4 || m.family === 6).toBe(true);
         expect(typeof m.host === 'string' && m.host.length > 0 && m.host.length <= 255).toBe(true);
       }
+      if (m.type === 'mxtls') expect(typeof m.domain === 'string' && m.domain.length > 0 && m.domain.length <= 255 && !/[\s:]/.test(m.domain) && Object.keys(m).length === 3).toBe(true);
       if (m.type === 'tlsinjection') expect(Number.isInteger(m.port) && m.port >= 1 && m.port <= 65535 && (m.family === undefined || m.family === 4 || m.family === 6) && m.host.length > 0).toBe(true);
       if (m.type === 'smuggling') {
         expect(Number.isInteger(m.port) && m.port >= 1 && m.port <= 65535 && isProbeAddress(m.to) && (m.from === '' || isProbeAddress(m.from))).toBe(true);
@@ -141,6 +143,14 @@ describe('hostile frames of this round\'s messages', () => {
       if (v.ok && v.value.type === 'tlsversions' && v.value.answer.kind === 'probed') {
         expect(v.value.answer.versions.length).toBeLessThanOrEqual(4);
         for (const o of v.value.answer.versions) expect(typeof o.text === 'string' && o.text.length <= 201 && (o.cipher === null || typeof o.cipher === 'string')).toBe(true);
+      }
+      const mxHost = { host: 'mx1.example.org', preference: 10, address: '192.0.2.1', outcome: 'no-starttls', text: 'STARTTLS is not offered after EHLO', ms: 4, tls: null };
+      const mxAnswer = mutate({ kind: 'probed', hosts: [mutate(mxHost, r), mxHost], count: 2, implicit: false, port: 25 }, r);
+      const mx = decodeAnyServerMessage(JSON.stringify(mutate({ v: PROTOCOL_VERSION, type: 'mxtls', domain: 'example.org', answer: mxAnswer }, r)));
+      if (mx.ok && mx.value.type === 'mxtls' && mx.value.answer.kind === 'probed') {
+        const { hosts, count } = mx.value.answer;
+        expect(hosts.length <= MAX_MX_TLS_HOSTS && count >= hosts.length).toBe(true);
+        for (const h of hosts) expect(h.text.length <= 201 && (h.tls === null) === (h.outcome !== 'tls')).toBe(true);
       }
       const snapshot = JSON.parse(
         JSON.stringify(mutate({ trainees: [mutate(trainee, r)], lessons: [mutate({ number: 1, id: 'eight-steps', title: 't', short: 's' }, r)], call: { number: 1, ageS: 5 }, said: mutate({ text: 'Stop after DATA', ageS: 5 }, r), turnedAway: i % 2 === 0 ? mutate({ address: mutate({ pages: 2, address: '203.0.113.7', limit: 20 }, r), full: null, lastAgeS: 3 }, r) : { address: null, full: { pages: 1, limit: 100 }, lastAgeS: 3 } }, r)),

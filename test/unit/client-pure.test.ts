@@ -205,7 +205,7 @@ describe('local commands and Tab completion', () => {
     expect(completeLine('/tl', greeted)).toEqual({ text: '/tls ', cursor: 5, candidates: [] });
     expect(localCommand('/tls ', new SessionModel().state)).toEqual({ kind: 'tls' });
     expect(completeLine('/', greeted).candidates).toEqual([
-      '/help [COMMAND]', '/explain TEXT', '/lesson [N | stop]', '/tls [versions | injection [HOST] [PORT] | name NAME]', '/mx DOMAIN', '/dkim SELECTOR DOMAIN', '/spf IP DOMAIN', '/dnsbl [IP|DOMAIN]', '/rdns [IP]', '/dane', '/ports [HOST] [PORT…]', '/smuggling [HOST] [PORT] TO [FROM]', '/name YOUR NAME', '/hand', '/save', '/replay', '/link', '/log', '/base64 [-d] TEXT',
+      '/help [COMMAND]', '/explain TEXT', '/lesson [N | stop]', '/tls [versions | injection [HOST] [PORT] | name NAME | mx DOMAIN]', '/mx DOMAIN', '/dkim SELECTOR DOMAIN', '/spf IP DOMAIN', '/dnsbl [IP|DOMAIN]', '/rdns [IP]', '/dane', '/ports [HOST] [PORT…]', '/smuggling [HOST] [PORT] TO [FROM]', '/name YOUR NAME', '/hand', '/save', '/replay', '/link', '/log', '/base64 [-d] TEXT',
     ]);
     // Every one offered is one localCommand knows.
     for (const c of completeLine('/', greeted).candidates) expect(JSON.stringify(localCommand(c.split(' ')[0] ?? '', greeted))).not.toContain('unknown heloterm command');
@@ -231,6 +231,7 @@ describe('local commands and Tab completion', () => {
       '-- /tls versions mx.example.org 25 tries TLS 1.0 to 1.3 one by one (each on a connection of its own) and says which it accepts',
       '-- /tls injection mx.example.org 25 writes STARTTLS and NOOP at once, and says whether the server answers the NOOP inside TLS: open to STARTTLS command injection',
       '-- /tls name mx.example.org says whether the certificate of this connection is for that name: a server dialled by its address, checked for the MX host name senders dial',
+      '-- /tls mx example.org tests STARTTLS and the certificate of each MX host of a domain at once (port 25), as sending MTAs meet them, with its MTA-STS policy: the backup MX nobody looked at',
     ]);
     expect(text('/help nothing')).toBe('-- no help for "nothing": the commands are ' + VERBS.map((v) => v.verb).join(', ') + "; heloterm's own are listed by /help\r\n");
     expect(text('/nope')).toBe('-- unknown heloterm command "/nope": /help lists them\r\n');
@@ -313,8 +314,8 @@ describe('Tab after a heloterm command that takes one of a list', () => {
     expect(completeLine('/help zz', greeted)).toEqual({ text: '/help zz', cursor: 8, candidates: [] });
   });
 
-  it('completes /tls to /tls versions, /tls injection or /tls name, and nothing else after it', () => {
-    expect(completeLine('/tls ', greeted)).toEqual({ text: '/tls ', cursor: 5, candidates: ['/tls versions [HOST] [PORT]', '/tls injection [HOST] [PORT]', '/tls name NAME'] });
+  it('completes /tls to /tls versions, /tls injection, /tls name or /tls mx, and nothing else after it', () => {
+    expect(completeLine('/tls ', greeted)).toEqual({ text: '/tls ', cursor: 5, candidates: ['/tls versions [HOST] [PORT]', '/tls injection [HOST] [PORT]', '/tls name NAME', '/tls mx DOMAIN'] });
     expect(completeLine('/tls n', greeted)).toEqual({ text: '/tls name ', cursor: 10, candidates: [] });
     expect(completeLine('/tls in', greeted)).toEqual({ text: '/tls injection ', cursor: 15, candidates: [] });
     expect(completeLine('/TLS ver', greeted)).toEqual({ text: '/tls versions ', cursor: 14, candidates: [] });

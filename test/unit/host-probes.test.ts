@@ -1,6 +1,6 @@
 /**
  * The page's probes of a host's ports (client/ui/host-probes.ts): what is asked of the bridge for `/ports`, `/tls
- * versions`, `/tls injection` and `/smuggling`, how their answers are shown, what is said instead when the bridge
+ * versions`, `/tls injection`, `/tls mx` and `/smuggling`, how their answers are shown, what is said instead when the bridge
  * would refuse (a port it does not dial, a server other than the practice server on a --practice-only bridge), and that
  * the probes wait in the one lookup queue.
  */
@@ -96,5 +96,24 @@ describe('HostProbes.tlsInjection', () => {
     probes.onTlsInjection({ v: 2, type: 'tlsinjection', host: '127.0.0.1', port: PRACTICE.port, answer: { kind: 'probed', address: '127.0.0.1', outcome: 'safe', text: '221 Bye', next: '', ms: 9 } }, 0);
     expect(written.join('')).toContain('not open to STARTTLS command injection');
     expect(logged).toEqual([{ tlsInjection: expect.objectContaining({ good: true }) }]);
+  });
+
+  it('asks for /tls mx by the domain, the practice server for its own, and not for another domain on a practice-only bridge', () => {
+    const open = setUp([25, 465, 587, PRACTICE.port]);
+    open.probes.mxTls('example.org');
+    expect(open.sent).toEqual([{ type: 'mxtls', domain: 'example.org' }]);
+    expect(open.written.join('')).toContain('-- looking up the MX hosts of example.org and its MTA-STS policy, then STARTTLS on each, port 25, at once…');
+    const answer = { kind: 'probed' as const, hosts: [{ host: 'mx.example.org', preference: 10, address: '192.0.2.1', outcome: 'no-starttls' as const, text: 'STARTTLS is not offered after EHLO', ms: 3, tls: null }], count: 1, implicit: false, port: 25 };
+    open.probes.onMxTls({ v: 2, type: 'mxtls', domain: 'example.org', answer }, 0);
+    expect(open.written.join('')).toContain('   ✗ 10  mx.example.org (192.0.2.1): STARTTLS is not offered after EHLO: senders deliver here in plain text');
+    expect(open.logged).toEqual([{ mxTls: expect.objectContaining({ good: false }) }]);
+
+    const only = setUp([PRACTICE.port, PRACTICE.lmtpPort, PRACTICE.tlsPort]);
+    only.probes.mxTls('example.org');
+    expect(only.sent).toEqual([]);
+    expect(only.written).toEqual(['-- this heloterm dials only its practice server (its operator started it with --practice-only): /tls mx practice.test\r\n']);
+    only.probes.mxTls('practice.test');
+    expect(only.sent).toEqual([{ type: 'mxtls', domain: 'practice.test' }]);
+    expect(only.written.at(1)).toBe("-- practice.test is the practice server's domain, not in DNS: its one mail server is the practice server, at 127.0.0.1 port 40125, whose certificate is self-signed (made at each start), as a real MX host's should not be\r\n");
   });
 });

@@ -152,7 +152,7 @@ describe('mx at the protocol boundary', () => {
     // A bad frame of another kind keeps its own reason; a bad mx answer gets the answer's.
     expect(decodeAnyServerMessage('{"v":2,"type":"nope"}')).toEqual({ ok: false, error: 'unknown message type "nope"' });
     expect(decodeAnyServerMessage('nonsense')).toEqual(decodeServerMessage('nonsense'));
-    expect(decodeAppMessage('nonsense')).toEqual({ ok: false, error: 'not an mx, rdns, dane, dkim, spf, dnsbl, dbl, ports, tlsversions, smuggling, tlsinjection, tls, stored, call, say or hand message' });
+    expect(decodeAppMessage('nonsense')).toEqual({ ok: false, error: 'not an mx, rdns, dane, dkim, spf, dnsbl, dbl, ports, tlsversions, smuggling, tlsinjection, mxtls, tls, stored, call, say or hand message' });
     expect(decodeAnyServerMessage('{"v":2,"type":"mx","domain":"x","answer":{}}')).toEqual({ ok: false, error: 'mx: bad "answer"' });
   });
 

@@ -1,0 +1,160 @@
+/**
+ * `/tls mx`: TLS on every MX host of a domain, as sending MTAs meet it. An admin checks each host one after the other
+ * with `openssl s_client -starttls smtp -connect mx1.example.org:25 -verify_hostname mx1.example.org`; the backup MX
+ * nobody looked at since it was set up is the classic: no STARTTLS, or a certificate expired or for another name,
+ * which senders that verify (MTA-STS in enforce mode, DANE) hold mail for.
+ *
+ * The domain's MX records (dns-lookup.ts lookupMx) and its MTA-STS policy are looked up together; then each MX host
+ * (at most MAX_MX_TLS_HOSTS, lowest preference first) is dialled on port 25 at once, as a connection would be (dial.ts,
+ * the target policy), the whole greeting read and EHLO sent (smtp-probe.ts: nothing is written before the greeting
+ * is whole), STARTTLS when offered, a handshake with Node's defaults (the best version both sides have, the MX host's
+ * name as SNI), its certificate described and checked against that name (certificate.ts), then QUIT. Never sends
+ * mail, never logs in.
+ */
+import type net from 'node:net';
+import tls from 'node:tls';
+import { MAX_MX_TLS_HOSTS } from '../shared/protocol/app-limits.js';
+import { ERROR_CODES, type MtaStsFetch, type MxTlsMessage, type MxTlsOutcome, type PracticeInfo } from '../shared/protocol/messages.js';
+import { describePeerCertificate } from './certificate.js';
+import { tlsClientOptions } from './dial.js';
+import { lookupMtaSts, lookupMx, type DnsResolver } from './dns-lookup.js';
+import { errnoOf, tlsReason } from './net-errors.js';
+import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
+import { clip, closeProbe, dialProbe, greetedForMore, lastLine, offersStartTls, probeReader } from './smtp-probe.js';
+
+type Answer = MxTlsMessage['answer'];
+
+/** The port MX hosts take mail on from other MTAs (RFC 5321 §4.5.4.2 names no other). */
+const MX_PORT = 25;
+
+export interface MxTlsDeps {
+  probe: ProbeDeps;
+  /** The bridge's practice server: its domain, not in DNS, is answered with it. */
+  practice: PracticeInfo | null;
+  /** Fetches a domain's MTA-STS policy (mta-sts-fetch.ts); absent: not fetched. */
+  fetchMtaSts?: (domain: string, r: DnsResolver, signal: AbortSignal) => Promise<MtaStsFetch>;
+  /** The port MX hosts are dialled on: 25 (tests, which cannot listen there, name another). */
+  port?: number;
+}
+
+/** One host to dial: `host` as the MX record names it (what the certificate must name), `dial` what is dialled. */
+interface Target {
+  host: string;
+  dial: string;
+  preference: number | null;
+  /** Why it is not dialled (it has no address), else null. */
+  skip: string | null;
+}
+
+/** Looks up `domain`'s MX hosts and probes each at once; never rejects. */
+export async function probeMxTls(domain: string, r: DnsResolver, deps: MxTlsDeps, signal: AbortSignal): Promise<Answer> {
+  const practice = deps.practice;
+  if (practice !== null && domain.toLowerCase().replace(/\.$/, '') === practice.domain) {
+    const target: Target = { host: practice.domain, dial: practice.host, preference: 0, skip: null };
+    return { kind: 'probed', hosts: [await probeHost(target, practice.port, deps.probe, signal)], count: 1, implicit: false, port: practice.port };
+  }
+  const fetch = deps.fetchMtaSts;
+  const [mx, mtaSts] = await Promise.all([lookupMx(domain, r), lookupMtaSts(domain, r, fetch === undefined ? undefined : (d) => fetch(d, r, signal))]);
+  let targets: Target[];
+  let count: number;
+  switch (mx.kind) {
+    case 'null':
+      return { kind: 'none', reason: 'null-mx', detail: 'a null MX (RFC 7505): the domain takes no mail' };
+    case 'none':
+      return { kind: 'none', reason: mx.reason, detail: mx.detail };
+    case 'implicit':
+      targets = [{ host: domain, dial: domain, preference: null, skip: null }];
+      count = 1;
+      break;
+    case 'mx':
+      count = mx.count;
+      targets = mx.hosts.slice(0, MAX_MX_TLS_HOSTS).map((h) => ({
+        host: h.exchange,
+        dial: h.exchange,
+        preference: h.preference,
+        skip: h.exchange === '' ? 'the root, ".", is no host' : h.addresses.length > 0 ? null : h.lookupError !== undefined ? `its addresses could not be looked up: ${h.lookupError}` : 'no A or AAAA record',
+      }));
+      break;
+  }
+  const port = deps.port ?? MX_PORT;
+  const hosts = await Promise.all(targets.map((t) => probeHost(t, port, deps.probe, signal)));
+  return { kind: 'probed', hosts, count, implicit: mx.kind === 'implicit', port, ...(mtaSts === undefined ? {} : { mtaSts }) };
+}
+
+/** One MX host: dialled, greeted, STARTTLS, the handshake and its certificate; never rejects. */
+async function probeHost(t: Target, port: number, deps: ProbeDeps, signal: AbortSignal): Promise<MxTlsOutcome> {
+  const started = performance.now();
+  const done = (outcome: MxTlsOutcome['outcome'], text: string, address: string | null, tlsSeen: MxTlsOutcome['tls'] = null): MxTlsOutcome => ({
+    host: t.host,
+    preference: t.preference,
+    address,
+    outcome,
+    text: clip(text),
+    ms: Math.round(performance.now() - started),
+    tls: tlsSeen,
+  });
+  if (t.skip !== null) return done('no-address', t.skip, null);
+  const wait = deps.greetingMs ?? PROBE_GREETING_MS;
+  // Every address of the host in turn, as a sender goes on to the next when one does not answer (RFC 5321 §5.1).
+  const dialled = await dialProbe(t.dial, port, deps.connectMs ?? PROBE_CONNECT_MS, signal, (h) => deps.resolve(h, port));
+  if ('error' in dialled) {
+    const { code, message } = dialled.error;
+    return done(code === ERROR_CODES.TARGET_REFUSED ? 'not-dialled' : code === ERROR_CODES.DNS_NOT_FOUND ? 'no-address' : 'unreachable', message, null);
+  }
+  const { socket } = dialled;
+  const address = socket.remoteAddress ?? null;
+  const { reader, close } = probeReader(socket, MAX_READ_BYTES);
+  const greeted = await greetedForMore(socket, reader, wait, signal);
+  if ('why' in greeted) {
+    close(greeted.quit);
+    return done(greeted.error ? 'unreachable' : 'no-greeting', greeted.why, address);
+  }
+  if (!offersStartTls(greeted.ehlo)) {
+    close(true);
+    return done('no-starttls', 'STARTTLS is not offered after EHLO', address);
+  }
+  socket.write('STARTTLS\r\n');
+  const answer = await reader.next(wait, signal);
+  const line = lastLine(answer);
+  if (answer.kind !== 'whole' || line === null || !line.startsWith('220')) {
+    close(line !== null);
+    return done('no-starttls', line !== null ? `STARTTLS answered ${line}` : 'STARTTLS was not answered', address);
+  }
+  reader.detach();
+  const shake = await handshake(t.host, socket, wait, signal);
+  return 'why' in shake ? done('tls-failed', shake.why, address) : done('tls', '', address, shake.seen);
+}
+
+/** A handshake on `socket` with Node's defaults, `name` the name checked (and sent as SNI); then QUIT and close. */
+function handshake(name: string, socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<{ seen: NonNullable<MxTlsOutcome['tls']> } | { why: string }> {
+  return new Promise((resolve) => {
+    const secure = tls.connect({ socket, ...tlsClientOptions(name) });
+    let settled = false;
+    const finish = (r: { seen: NonNullable<MxTlsOutcome['tls']> } | { why: string }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      secure.on('error', () => undefined);
+      closeProbe(secure, 'seen' in r);
+      resolve(r);
+    };
+    const onAbort = (): void => finish({ why: 'aborted' });
+    const timer = setTimeout(() => finish({ why: `no answer to the handshake within ${waitMs / 1000} s` }), waitMs);
+    signal.addEventListener('abort', onAbort);
+    secure.once('secureConnect', () => {
+      const err: unknown = secure.authorizationError;
+      finish({
+        seen: {
+          protocol: secure.getProtocol() ?? 'unknown',
+          cipher: secure.getCipher()?.name ?? 'unknown',
+          authorized: secure.authorized,
+          authorizationError: secure.authorized || err == null ? null : clip(err instanceof Error ? err.message : String(err)),
+          certificate: describePeerCertificate(secure, name),
+        },
+      });
+    });
+    secure.once('error', (err) => finish({ why: tlsReason(err, errnoOf(err)) }));
+    secure.once('close', () => finish({ why: 'the server closed the connection during the handshake' }));
+  });
+}

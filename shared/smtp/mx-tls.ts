@@ -1,0 +1,148 @@
+/**
+ * `/tls mx`: what the TLS of each MX host of a domain means to the mail senders deliver there. STARTTLS (RFC 3207) is
+ * opportunistic unless the domain asks for more (RFC 7435): most senders take TLS where it is offered and deliver
+ * anyway, in plain text, when it is not, and do not insist on a certificate that verifies. A domain with an MTA-STS
+ * policy in enforce mode (RFC 8461) has senders that apply it (Gmail, Microsoft 365) deliver only to the MX hosts it
+ * names, over TLS, with a certificate that verifies and names the host: there a backup MX without STARTTLS, or with a
+ * certificate expired or for another name, holds mail. One line a host, worst first within it, and a count. Pure.
+ */
+import type { MxTlsMessage, MxTlsOutcome } from '../protocol/messages.js';
+import { mxMatches, parseMtaStsPolicy, type MtaStsPolicy } from './mta-sts.js';
+import { readMxAnswer } from './mx.js';
+import { assessTls } from './tls-report.js';
+import type { Finding, FindingTone } from './types.js';
+
+export interface MxTlsReport {
+  head: string;
+  findings: Finding[];
+  good: boolean;
+}
+
+/** TLS versions senders may no longer offer or accept (RFC 8996). */
+const DEPRECATED = new Set(['TLSv1', 'TLSv1.1']);
+
+const RANK: Readonly<Record<FindingTone, number>> = { bad: 3, warn: 2, info: 1, ok: 0 };
+const worst = (tones: readonly FindingTone[]): FindingTone => tones.reduce<FindingTone>((a, t) => (RANK[t] > RANK[a] ? t : a), 'ok');
+
+/** The host as a line begins: its preference, name and the address dialled. */
+function label(h: MxTlsOutcome): string {
+  const at = h.address === null ? '' : ` (${h.address})`;
+  return h.preference === null ? `${h.host}${at}, an implicit MX` : `${h.preference}  ${h.host}${at}`;
+}
+
+/** A policy senders apply (valid, mode enforce or testing), else null. */
+function applied(policy: MtaStsPolicy | null): MtaStsPolicy | null {
+  return policy !== null && policy.problems.length === 0 && (policy.mode === 'enforce' || policy.mode === 'testing') ? policy : null;
+}
+
+/** Verify failures that say "self-signed" already: the certificate report's own line saying so would repeat it. */
+const SAYS_SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN']);
+
+/**
+ * What the domain's MTA-STS policy (one senders apply) makes of a host: nothing for one it names that met it;
+ * `tls`: whether the host did TLS with a certificate that verifies and names it (null: it was not reached).
+ */
+function stsNote(policy: MtaStsPolicy | null, h: MxTlsOutcome, tls: boolean | null): Finding | null {
+  if (policy === null) return null;
+  const enforce = policy.mode === 'enforce';
+  if (!policy.mx.some((p) => mxMatches(h.host, p))) {
+    return enforce
+      ? { tone: 'bad', text: 'no mx: line of its MTA-STS policy names it, so senders that apply the policy (mode: enforce) do not deliver here (RFC 8461 §4.1)' }
+      : { tone: 'warn', text: 'no mx: line of its MTA-STS policy names it: it would fail the policy (mode: testing)' };
+  }
+  if (tls !== false) return null;
+  return enforce
+    ? { tone: 'bad', text: 'senders that apply its MTA-STS policy (mode: enforce) do not deliver here at all (RFC 8461 §4.2)' }
+    : { tone: 'warn', text: 'it would fail its MTA-STS policy (mode: testing): senders deliver anyway, and report it' };
+}
+
+/** One host's line, and whether it takes mail over TLS with a certificate that verifies for its name. */
+function hostFinding(h: MxTlsOutcome, policy: MtaStsPolicy | null, now: number): { finding: Finding; good: boolean } {
+  const line = (tone: FindingTone, text: string, tls: boolean | null): { finding: Finding; good: boolean } => {
+    const sts = h.outcome === 'no-address' || h.outcome === 'not-dialled' ? null : stsNote(policy, h, tls);
+    const all = sts === null ? text : `${text}; ${sts.text}`;
+    return { finding: { tone: worst([tone, sts?.tone ?? 'ok']), text: `${label(h)}: ${all}` }, good: tls === true && sts === null };
+  };
+  switch (h.outcome) {
+    case 'tls': {
+      const seen = h.tls;
+      if (seen === null) return line('warn', 'TLS, but nothing was said of it', null);
+      const report = assessTls(seen, h.host, now);
+      const repeats = (f: Finding): boolean => f.text.startsWith('self-signed:') && SAYS_SELF_SIGNED.has(seen.authorizationError ?? '');
+      const problems = report.findings.filter((f) => (f.tone === 'bad' || f.tone === 'warn') && !repeats(f));
+      const verified = seen.authorized && seen.certificate?.coversHost === true;
+      if (DEPRECATED.has(seen.protocol)) problems.push({ tone: 'warn', text: `its best version is ${seen.protocol}, deprecated (RFC 8996): current senders refuse it and deliver in plain text` });
+      const how = `STARTTLS, ${seen.protocol} (${seen.cipher})`;
+      if (problems.length === 0) {
+        const until = report.findings.find((f) => f.tone === 'ok' && f.text.startsWith('valid until'))?.text ?? '';
+        return line('ok', `${how}; its certificate verifies and names ${h.host}${until === '' ? '' : `, ${until}`}`, verified);
+      }
+      return line(worst(problems.map((p) => p.tone)), `${how}, but: ${problems.map((p) => p.text).join('; ')}`, verified && !DEPRECATED.has(seen.protocol));
+    }
+    case 'no-starttls':
+      return line('bad', `${h.text}: senders deliver here in plain text, readable and changeable on the way`, false);
+    case 'tls-failed':
+      return line('bad', `STARTTLS offered, but the handshake failed (${h.text}): senders deliver in plain text or not at all, as each is set`, false);
+    case 'no-greeting':
+      return line('bad', `${h.text}: senders cannot hand mail to it, and go on to the next MX host`, null);
+    case 'unreachable':
+      return line('bad', `not reached (${h.text}): senders go on to the next MX host, and try this one again later`, null);
+    case 'no-address':
+      return line('bad', `${h.text}: senders skip it`, null);
+    case 'not-dialled':
+      return line('info', `not dialled: ${h.text}`, null);
+  }
+}
+
+/** The domain's MTA-STS, as senders apply it to the hosts above. */
+function stsFinding(domain: string, fetched: Extract<MxTlsMessage['answer'], { kind: 'probed' }>['mtaSts'], policy: MtaStsPolicy | null): Finding {
+  if (fetched === undefined) {
+    return { tone: 'info', text: `${domain} has no MTA-STS policy: senders take TLS where it is offered but deliver anyway without it, and do not insist on a certificate that verifies (opportunistic TLS, RFC 7435), unless the MX host publishes DANE records` };
+  }
+  if (fetched.kind === 'error') return { tone: 'warn', text: `${domain} announces an MTA-STS policy that could not be fetched (${fetched.detail}): senders that have it cached go on applying it; /mx ${domain} says more` };
+  if (policy === null || applied(policy) === null) {
+    const why = policy !== null && policy.problems.length > 0 ? `its policy is not valid (${policy.problems.join('; ')}), so senders ignore it` : 'its policy is in mode none: senders apply nothing';
+    return { tone: policy !== null && policy.problems.length > 0 ? 'warn' : 'info', text: `${domain}'s MTA-STS: ${why}` };
+  }
+  return policy.mode === 'enforce'
+    ? { tone: 'info', text: `${domain}'s MTA-STS policy is in mode enforce: senders that apply it (Gmail, Microsoft 365…) deliver only over TLS, to MX hosts it names whose certificate verifies and names them (RFC 8461 §4)` }
+    : { tone: 'info', text: `${domain}'s MTA-STS policy is in mode testing: senders deliver anyway, and report to its TLS-RPT address the hosts that would fail it` };
+}
+
+export function readMxTls(domain: string, answer: MxTlsMessage['answer'], now: number): MxTlsReport {
+  if (answer.kind === 'none') {
+    const head =
+      answer.reason === 'null-mx'
+        ? `${domain} publishes a null MX (RFC 7505): it takes no mail, and has no MX host to test`
+        : answer.reason === 'refused'
+          ? `TLS of ${domain}'s MX hosts not tested: ${answer.detail}`
+          : readMxAnswer(domain, { kind: 'none', reason: answer.reason, detail: answer.detail }).head;
+    return { head, findings: [], good: false };
+  }
+  const fetched = answer.mtaSts;
+  const parsed = fetched?.kind === 'policy' ? parseMtaStsPolicy(fetched.text) : null;
+  const policy = applied(parsed);
+  const findings: Finding[] = [];
+  let good = 0;
+  for (const h of answer.hosts) {
+    const r = hostFinding(h, policy, now);
+    findings.push(r.finding);
+    if (r.good) good++;
+  }
+  const n = answer.hosts.length;
+  const more = answer.count - n;
+  if (more > 0) findings.push({ tone: 'info', text: `and ${more} more MX host${more === 1 ? '' : 's'} with higher preferences, not tested` });
+  findings.push(stsFinding(domain, fetched, parsed));
+  const asked = policy === null ? '' : ', named by its MTA-STS policy';
+  findings.push(
+    good === n
+      ? { tone: 'ok', text: `${n === 1 ? 'it passes' : `all ${n} MX hosts pass`}: STARTTLS, with a certificate that verifies and names the host${asked}` }
+      : { tone: good === 0 ? 'bad' : 'warn', text: `${n === 1 ? 'it does not pass' : `${good} of ${n} MX hosts pass`}: STARTTLS, with a certificate that verifies and names the host${asked}` },
+  );
+  const where = answer.implicit ? `${domain} (no MX records: the domain itself)` : `each MX host of ${domain}`;
+  return {
+    head: `STARTTLS on ${where}, port ${answer.port}, as sending MTAs meet it, the certificate checked for the host's name:`,
+    findings,
+    good: !findings.some((f) => f.tone === 'bad' || f.tone === 'warn'),
+  };
+}
