@@ -107,3 +107,21 @@ function coversHost(cert: tls.PeerCertificate, host: string): boolean {
     return false;
   }
 }
+
+/**
+ * The certificates a TLS peer presented, its own first, then each issuer Node linked (at most MAX_CERT_CHAIN above
+ * it); empty when it sent none or one is unreadable. Never throws.
+ */
+export function peerChain(socket: tls.TLSSocket): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  try {
+    const seen = new Set<tls.PeerCertificate>();
+    for (let c: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true); c?.raw !== undefined && !seen.has(c) && out.length <= MAX_CERT_CHAIN; c = c.issuerCertificate) {
+      seen.add(c);
+      out.push(new X509Certificate(c.raw));
+    }
+  } catch {
+    return [];
+  }
+  return out;
+}

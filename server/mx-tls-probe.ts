@@ -8,14 +8,16 @@
  * (at most MAX_MX_TLS_HOSTS, lowest preference first) is dialled on port 25 at once, as a connection would be (dial.ts,
  * the target policy), the whole greeting read and EHLO sent (smtp-probe.ts: nothing is written before the greeting
  * is whole), STARTTLS when offered, a handshake with Node's defaults (the best version both sides have, the MX host's
- * name as SNI), its certificate described and checked against that name (certificate.ts), then QUIT. Never sends
- * mail, never logs in.
+ * name as SNI), its certificate described and checked against that name (certificate.ts) and against the host's TLSA
+ * records (dane.ts, looked up meanwhile), then QUIT. Never sends mail, never logs in.
  */
-import type net from 'node:net';
+import type { X509Certificate } from 'node:crypto';
+import net from 'node:net';
 import tls from 'node:tls';
 import { MAX_MX_TLS_HOSTS } from '../shared/protocol/app-limits.js';
 import { ERROR_CODES, type MtaStsFetch, type MxTlsMessage, type MxTlsOutcome, type PracticeInfo } from '../shared/protocol/messages.js';
-import { describePeerCertificate } from './certificate.js';
+import { describePeerCertificate, peerChain } from './certificate.js';
+import { daneAnswer, type TlsaLookup } from './dane.js';
 import { tlsClientOptions } from './dial.js';
 import { lookupMtaSts, lookupMx, type DnsResolver } from './dns-lookup.js';
 import { errnoOf, tlsReason } from './net-errors.js';
@@ -35,6 +37,8 @@ export interface MxTlsDeps {
   fetchMtaSts?: (domain: string, r: DnsResolver, signal: AbortSignal) => Promise<MtaStsFetch>;
   /** The port MX hosts are dialled on: 25 (tests, which cannot listen there, name another). */
   port?: number;
+  /** The TLSA records at a name, with whether the resolver validated them (dane.ts queryTlsa); absent: no DANE. */
+  tlsa?: (name: string, signal: AbortSignal) => Promise<TlsaLookup>;
 }
 
 /** One host to dial: `host` as the MX record names it (what the certificate must name), `dial` what is dialled. */
@@ -77,22 +81,32 @@ export async function probeMxTls(domain: string, r: DnsResolver, deps: MxTlsDeps
       break;
   }
   const port = deps.port ?? MX_PORT;
-  const hosts = await Promise.all(targets.map((t) => probeHost(t, port, deps.probe, signal)));
+  const hosts = await Promise.all(targets.map((t) => probeHost(t, port, deps.probe, signal, deps.tlsa)));
   return { kind: 'probed', hosts, count, implicit: mx.kind === 'implicit', port, ...(mtaSts === undefined ? {} : { mtaSts }) };
 }
 
-/** One MX host: dialled, greeted, STARTTLS, the handshake and its certificate; never rejects. */
-async function probeHost(t: Target, port: number, deps: ProbeDeps, signal: AbortSignal): Promise<MxTlsOutcome> {
+/**
+ * One MX host: dialled, greeted, STARTTLS, the handshake and its certificate, and with `tlsa` its DANE records (looked
+ * up meanwhile, RFC 7672 §2.2: at _<port>._tcp.<the MX host's name>), checked against what it presented; never rejects.
+ */
+async function probeHost(t: Target, port: number, deps: ProbeDeps, signal: AbortSignal, tlsa?: MxTlsDeps['tlsa']): Promise<MxTlsOutcome> {
   const started = performance.now();
-  const done = (outcome: MxTlsOutcome['outcome'], text: string, address: string | null, tlsSeen: MxTlsOutcome['tls'] = null): MxTlsOutcome => ({
-    host: t.host,
-    preference: t.preference,
-    address,
-    outcome,
-    text: clip(text),
-    ms: Math.round(performance.now() - started),
-    tls: tlsSeen,
-  });
+  const tlsaName = `_${port}._tcp.${t.host}`;
+  const records = tlsa === undefined || t.skip !== null || net.isIP(t.host) !== 0 ? null : tlsa(tlsaName, signal).catch((e: unknown): TlsaLookup => ({ kind: 'error', detail: String(e) }));
+  const done = async (outcome: MxTlsOutcome['outcome'], text: string, address: string | null, shake: Shaken | null = null): Promise<MxTlsOutcome> => {
+    const reached = outcome === 'tls' || outcome === 'no-starttls' || outcome === 'tls-failed';
+    const dane = reached && records !== null ? daneAnswer(tlsaName, await records, shake?.chain ?? []) : null;
+    return {
+      host: t.host,
+      preference: t.preference,
+      address,
+      outcome,
+      text: clip(text),
+      ms: Math.round(performance.now() - started),
+      tls: shake?.seen ?? null,
+      ...(dane === null ? {} : { dane }),
+    };
+  };
   if (t.skip !== null) return done('no-address', t.skip, null);
   const wait = deps.greetingMs ?? PROBE_GREETING_MS;
   // Every address of the host in turn, as a sender goes on to the next when one does not answer (RFC 5321 §5.1).
@@ -122,15 +136,21 @@ async function probeHost(t: Target, port: number, deps: ProbeDeps, signal: Abort
   }
   reader.detach();
   const shake = await handshake(t.host, socket, wait, signal);
-  return 'why' in shake ? done('tls-failed', shake.why, address) : done('tls', '', address, shake.seen);
+  return 'why' in shake ? done('tls-failed', shake.why, address) : done('tls', '', address, shake);
+}
+
+/** A handshake done: what the page is told of it, and the certificates presented (for DANE). */
+interface Shaken {
+  seen: NonNullable<MxTlsOutcome['tls']>;
+  chain: X509Certificate[];
 }
 
 /** A handshake on `socket` with Node's defaults, `name` the name checked (and sent as SNI); then QUIT and close. */
-function handshake(name: string, socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<{ seen: NonNullable<MxTlsOutcome['tls']> } | { why: string }> {
+function handshake(name: string, socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<Shaken | { why: string }> {
   return new Promise((resolve) => {
     const secure = tls.connect({ socket, ...tlsClientOptions(name) });
     let settled = false;
-    const finish = (r: { seen: NonNullable<MxTlsOutcome['tls']> } | { why: string }): void => {
+    const finish = (r: Shaken | { why: string }): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -152,6 +172,7 @@ function handshake(name: string, socket: net.Socket, waitMs: number, signal: Abo
           authorizationError: secure.authorized || err == null ? null : clip(err instanceof Error ? err.message : String(err)),
           certificate: describePeerCertificate(secure, name),
         },
+        chain: peerChain(secure),
       });
     });
     secure.once('error', (err) => finish({ why: tlsReason(err, errnoOf(err)) }));

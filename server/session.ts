@@ -360,7 +360,7 @@ export class Session {
       probeInjection: (host, port, family, signal) => probeTlsInjection(host, port, family, this.probeDeps(), signal),
       probeMxTls: (domain, r, signal) => {
         const fetch = this.opts.fetchMtaSts;
-        return probeMxTls(domain, r, { probe: this.probeDeps(), practice: this.opts.practice, ...(fetch === undefined ? {} : { fetchMtaSts: fetch }) }, signal);
+        return probeMxTls(domain, r, { probe: this.probeDeps(), practice: this.opts.practice, tlsa: this.opts.lookupTlsa, ...(fetch === undefined ? {} : { fetchMtaSts: fetch }) }, signal);
       },
       send: (m) => this.send(m),
       log: this.log,

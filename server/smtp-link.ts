@@ -5,12 +5,11 @@
  *
  * Invariant for scripters: after `connecting`, exactly one `closed` follows (possibly after an `error`).
  */
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import type net from 'node:net';
 import tls from 'node:tls';
 import {
   ERROR_CODES,
-  MAX_CERT_CHAIN,
   type Bare,
   type CloseCause,
   type ConnectMessage,
@@ -21,7 +20,7 @@ import {
 import { ReplyParser } from '../shared/smtp/parser.js';
 import { SessionModel } from '../shared/smtp/session.js';
 import type { ParseEvent } from '../shared/smtp/types.js';
-import { describePeerCertificate } from './certificate.js';
+import { describePeerCertificate, peerChain } from './certificate.js';
 import { bareHost, dial, tlsClientOptions } from './dial.js';
 import { DisposableStore, timeout } from './disposable.js';
 import type { LineLimiter } from './line-policy.js';
@@ -447,22 +446,4 @@ export class SmtpLink {
     this.deps.send({ type: 'closed', by, reason: why });
     this.deps.onEnd(this);
   }
-}
-
-/**
- * The certificates a TLS peer presented, its own first, then each issuer Node linked (at most MAX_CERT_CHAIN above
- * it); empty when it sent none or one is unreadable. Never throws.
- */
-function peerChain(socket: tls.TLSSocket): X509Certificate[] {
-  const out: X509Certificate[] = [];
-  try {
-    const seen = new Set<tls.PeerCertificate>();
-    for (let c: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true); c?.raw !== undefined && !seen.has(c) && out.length <= MAX_CERT_CHAIN; c = c.issuerCertificate) {
-      seen.add(c);
-      out.push(new X509Certificate(c.raw));
-    }
-  } catch {
-    return [];
-  }
-  return out;
 }

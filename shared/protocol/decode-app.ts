@@ -10,9 +10,9 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { isCount, isObj, isStr, type Obj } from './decode-guards.js';
-import { decodeMtaStsFetch, decodeMxTls, decodePorts, decodeSmuggling, decodeTls, decodeTlsInjection, decodeTlsVersions } from './decode-probes.js';
+import { decodeDaneAnswer, decodeMtaStsFetch, decodeMxTls, decodePorts, decodeSmuggling, decodeTls, decodeTlsInjection, decodeTlsVersions } from './decode-probes.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, isClassSay, isLessonId } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, isClassSay, isLessonId } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type CallMessage,
@@ -37,9 +37,7 @@ import {
   type SpfLookups,
   type SpfMessage,
   type SpfResult,
-  type DaneAnswer,
   type DaneMessage,
-  type TlsaSeen,
   type RdnsAnswer,
   type RdnsMessage,
   type RdnsName,
@@ -214,36 +212,6 @@ function decodeRdnsAnswer(x: unknown): RdnsAnswer | null {
     default:
       return null;
   }
-}
-
-type DaneReason = Extract<DaneAnswer, { kind: 'none' }>['reason'];
-const DANE_REASONS = ['no-name', 'no-records', 'dns-error', 'refused', 'no-tls', 'not-a-name'] as const satisfies readonly DaneReason[];
-const isDaneReason = (x: unknown): x is DaneReason => DANE_REASONS.some((r) => r === x);
-const isByte = (x: unknown): x is number => isCount(x) && x <= 255;
-
-function decodeTlsa(x: unknown): TlsaSeen | null {
-  if (!isObj(x)) return null;
-  const { usage, selector, matching, data, dataBytes, match } = x;
-  if (!isByte(usage) || !isByte(selector) || !isByte(matching) || !isCount(dataBytes)) return null;
-  if (!isStr(data, MAX_TLSA_DATA_HEX) || !/^[0-9a-f]*$/.test(data)) return null;
-  if (match !== 'yes' && match !== 'no' && match !== 'unusable') return null;
-  return { usage, selector, matching, data, dataBytes, match };
-}
-
-function decodeDaneAnswer(x: unknown): DaneAnswer | null {
-  if (!isObj(x) || !isStr(x.name, MAX_HOST_CHARS + 16)) return null;
-  const suggested = x.suggested === null ? null : isStr(x.suggested, 200) ? x.suggested : undefined;
-  if (suggested === undefined) return null;
-  if (x.kind === 'records') {
-    if (typeof x.secure !== 'boolean' || !Array.isArray(x.records) || x.records.length > MAX_TLSA_RECORDS) return null;
-    const records = x.records.map(decodeTlsa);
-    if (!records.every((r): r is TlsaSeen => r !== null) || !isCount(x.count) || x.count < records.length) return null;
-    return { kind: 'records', name: x.name, secure: x.secure, records, count: x.count, suggested };
-  }
-  if (x.kind !== 'none' || !isDaneReason(x.reason) || !isStr(x.detail, 500)) return null;
-  if (x.secure !== undefined && typeof x.secure !== 'boolean') return null;
-  const none = { kind: 'none' as const, name: x.name, reason: x.reason, detail: x.detail, suggested };
-  return x.secure === undefined ? none : { ...none, secure: x.secure };
 }
 
 /** A `stored` message's fields, or why not. */

@@ -7,12 +7,14 @@
 import type { Decoded } from './decode.js';
 import { isBool, isCount, isObj, isStr, type Obj } from './decode-guards.js';
 import { isIPv4Literal, isIPv6Literal, MAX_HOST_CHARS } from './host.js';
-import { MAX_MTA_STS_CHARS, MAX_MX_TLS_HOSTS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, SMUGGLING_SEQUENCES, TLS_VERSIONS } from './app-limits.js';
+import { MAX_MTA_STS_CHARS, MAX_MX_TLS_HOSTS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, SMUGGLING_SEQUENCES, TLS_VERSIONS } from './app-limits.js';
 import {
   MAX_CERT_CHAIN,
   MAX_CERT_NAMES,
   MAX_CERT_TEXT,
   PROTOCOL_VERSION,
+  type DaneAnswer,
+  type TlsaSeen,
   type MtaStsFetch,
   type MxTlsMessage,
   type MxTlsOutcome,
@@ -167,6 +169,36 @@ export function decodeMtaStsFetch(x: unknown): MtaStsFetch | null {
   return { kind: 'policy', text, cut, contentType };
 }
 
+type DaneReason = Extract<DaneAnswer, { kind: 'none' }>['reason'];
+const DANE_REASONS = ['no-name', 'no-records', 'dns-error', 'refused', 'no-tls', 'not-a-name'] as const satisfies readonly DaneReason[];
+const isDaneReason = (x: unknown): x is DaneReason => DANE_REASONS.some((r) => r === x);
+const isByte = (x: unknown): x is number => isCount(x) && x <= 255;
+
+function decodeTlsa(x: unknown): TlsaSeen | null {
+  if (!isObj(x)) return null;
+  const { usage, selector, matching, data, dataBytes, match } = x;
+  if (!isByte(usage) || !isByte(selector) || !isByte(matching) || !isCount(dataBytes)) return null;
+  if (!isStr(data, MAX_TLSA_DATA_HEX) || !/^[0-9a-f]*$/.test(data)) return null;
+  if (match !== 'yes' && match !== 'no' && match !== 'unusable') return null;
+  return { usage, selector, matching, data, dataBytes, match };
+}
+
+export function decodeDaneAnswer(x: unknown): DaneAnswer | null {
+  if (!isObj(x) || !isStr(x.name, MAX_HOST_CHARS + 16)) return null;
+  const suggested = x.suggested === null ? null : isStr(x.suggested, 200) ? x.suggested : undefined;
+  if (suggested === undefined) return null;
+  if (x.kind === 'records') {
+    if (typeof x.secure !== 'boolean' || !Array.isArray(x.records) || x.records.length > MAX_TLSA_RECORDS) return null;
+    const records = x.records.map(decodeTlsa);
+    if (!records.every((r): r is TlsaSeen => r !== null) || !isCount(x.count) || x.count < records.length) return null;
+    return { kind: 'records', name: x.name, secure: x.secure, records, count: x.count, suggested };
+  }
+  if (x.kind !== 'none' || !isDaneReason(x.reason) || !isStr(x.detail, 500)) return null;
+  if (x.secure !== undefined && typeof x.secure !== 'boolean') return null;
+  const none = { kind: 'none' as const, name: x.name, reason: x.reason, detail: x.detail, suggested };
+  return x.secure === undefined ? none : { ...none, secure: x.secure };
+}
+
 const MX_TLS_OUTCOMES: ReadonlySet<unknown> = new Set(['tls', 'no-starttls', 'tls-failed', 'no-greeting', 'unreachable', 'no-address', 'not-dialled']);
 const MX_TLS_NONE: ReadonlySet<unknown> = new Set(['null-mx', 'no-domain', 'no-records', 'dns-error', 'refused']);
 
@@ -176,7 +208,10 @@ function decodeMxTlsOutcome(x: unknown): MxTlsOutcome | null {
   if (!isStr(host, MAX_HOST_CHARS) || !(preference === null || (isCount(preference) && preference <= 65535))) return null;
   if (!(address === null || (isStr(address, 45) && (isIPv4Literal(address) || isIPv6Literal(address))))) return null;
   if (!MX_TLS_OUTCOMES.has(outcome) || !isProbeText(text) || typeof ms !== 'number' || !(ms >= 0)) return null;
-  const base = { host, preference, address, outcome: outcome as MxTlsOutcome['outcome'], text, ms };
+  // DANE comes with a host reached alone.
+  const dane = x.dane === undefined ? undefined : decodeDaneAnswer(x.dane);
+  if (dane === null || (dane !== undefined && outcome !== 'tls' && outcome !== 'no-starttls' && outcome !== 'tls-failed')) return null;
+  const base = { host, preference, address, outcome: outcome as MxTlsOutcome['outcome'], text, ms, ...(dane === undefined ? {} : { dane }) };
   // The handshake's report comes with the outcome "tls" alone.
   if (tls === null) return outcome === 'tls' ? null : { ...base, tls: null };
   if (outcome !== 'tls' || !isObj(tls)) return null;

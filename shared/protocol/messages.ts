@@ -249,11 +249,11 @@ export interface TlsInjectionProbeMessage {
 /**
  * TLS on every MX host of a domain (`/tls mx`), as sending MTAs meet it: the bridge looks up the domain's MX records
  * (as `mx` does) and its MTA-STS record, fetching the policy it announces; then it dials each MX host on port 25 at
- * once (at most app-limits.ts MAX_MX_TLS_HOSTS, lowest preference first; the target policy as for `connect`, each host's first
- * address), reads the whole greeting, sends EHLO and, when STARTTLS is offered, STARTTLS; then a handshake with Node's
- * defaults (the best version both sides have), its certificate checked against the MX host's name; then QUIT. Never
- * sends mail. The practice server's domain is answered with the practice server. Answered with an `mxtls` message;
- * counts as a lookup.
+ * once (at most app-limits.ts MAX_MX_TLS_HOSTS, lowest preference first; the target policy as for `connect`, a host's
+ * addresses in turn until one answers), reads the whole greeting, sends EHLO and, when STARTTLS is offered, STARTTLS;
+ * then a handshake with Node's defaults (the best version both sides have), its certificate checked against the MX
+ * host's name and against its TLSA records (DANE, looked up meanwhile); then QUIT. Never sends mail. The practice
+ * server's domain is answered with the practice server. Answered with an `mxtls` message; counts as a lookup.
  */
 export interface MxTlsProbeMessage {
   v: typeof PROTOCOL_VERSION;
@@ -842,6 +842,11 @@ export interface MxTlsOutcome {
   ms: number;
   /** Once the handshake was done: as a `tls` message reports a session's, the certificate checked against `host`. */
   tls: { protocol: string; cipher: string; authorized: boolean; authorizationError: string | null; certificate: PeerCertificate | null } | null;
+  /**
+   * For a host reached (`tls`, `no-starttls`, `tls-failed`) by its name: DANE as a `dane` answer gives it, the TLSA
+   * records at _<port>._tcp.<host> checked against the certificates it presented (none without TLS); absent otherwise.
+   */
+  dane?: DaneAnswer;
 }
 
 /** The answer to an `mxtls` probe. */

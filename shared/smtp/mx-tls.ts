@@ -4,7 +4,8 @@
  * anyway, in plain text, when it is not, and do not insist on a certificate that verifies. A domain with an MTA-STS
  * policy in enforce mode (RFC 8461) has senders that apply it (Gmail, Microsoft 365) deliver only to the MX hosts it
  * names, over TLS, with a certificate that verifies and names the host: there a backup MX without STARTTLS, or with a
- * certificate expired or for another name, holds mail. One line a host, worst first within it, and a count. Pure.
+ * certificate expired or for another name, holds mail. So do hosts whose DNSSEC-signed TLSA records (DANE, RFC 7672)
+ * match nothing they present, for senders that validate DANE. One line a host, and a count. Pure.
  */
 import type { MxTlsMessage, MxTlsOutcome } from '../protocol/messages.js';
 import { mxMatches, parseMtaStsPolicy, type MtaStsPolicy } from './mta-sts.js';
@@ -56,12 +57,43 @@ function stsNote(policy: MtaStsPolicy | null, h: MxTlsOutcome, tls: boolean | nu
     : { tone: 'warn', text: 'it would fail its MTA-STS policy (mode: testing): senders deliver anyway, and report it' };
 }
 
-/** One host's line, and whether it takes mail over TLS with a certificate that verifies for its name. */
+/**
+ * What DANE (RFC 7672) makes of a host reached: `note` for its line (null when it publishes no TLSA records), and
+ * `matched`: a DNSSEC-signed record matches what it presented (`ee`: a DANE-EE one, which checks the key alone).
+ */
+function daneOf(h: MxTlsOutcome): { note: Finding | null; matched: boolean; ee: boolean } {
+  const a = h.dane;
+  const none = { matched: false, ee: false };
+  if (a === undefined) return { note: null, ...none };
+  if (a.kind === 'none') {
+    return a.reason === 'dns-error'
+      ? { note: { tone: 'warn', text: `its TLSA lookup failed (${a.detail}): where the zone is signed, senders that validate DANE defer mail while it fails (RFC 7672 §2.2.1)` }, ...none }
+      : { note: null, ...none };
+  }
+  const usable = a.records.filter((r) => r.match !== 'unusable');
+  if (!a.secure) return { note: { tone: 'info', text: `TLSA records at ${a.name}, not DNSSEC-validated by this bridge's resolver: senders that validate DANE use them only from a signed zone` }, ...none };
+  if (usable.length === 0) return { note: { tone: 'warn', text: `its TLSA records are all of usages senders ignore for SMTP (RFC 7672 §3.1.3)` }, ...none };
+  if (h.outcome !== 'tls') {
+    return { note: { tone: 'bad', text: 'it publishes TLSA records (DNSSEC-signed), so senders that validate DANE insist on TLS here and do not deliver without it (RFC 7672 §2.2)' }, ...none };
+  }
+  const match = usable.find((r) => r.match === 'yes');
+  if (match === undefined) {
+    const fix = a.suggested === null ? '' : `; a record that matches its key: ${a.name} IN TLSA ${a.suggested}`;
+    return { note: { tone: 'bad', text: `no TLSA record at ${a.name} matches the certificate it presented: senders that validate DANE (Postfix and Exim with DNSSEC, Microsoft 365) do not deliver here (RFC 7672 §2.2)${fix}` }, ...none };
+  }
+  const ee = usable.some((r) => r.match === 'yes' && r.usage === 3);
+  return { note: { tone: 'ok', text: `DANE: a DNSSEC-signed TLSA record matches${ee ? ' its key (DANE-EE: names and dates not checked, RFC 7672 §3.1.1)' : ''}, so senders that validate DANE deliver here over TLS` }, matched: true, ee };
+}
+
+/** One host's line, and whether it takes mail over TLS with a certificate that verifies for its name, or by DANE. */
 function hostFinding(h: MxTlsOutcome, policy: MtaStsPolicy | null, now: number): { finding: Finding; good: boolean } {
+  const dane = daneOf(h);
   const line = (tone: FindingTone, text: string, tls: boolean | null): { finding: Finding; good: boolean } => {
     const sts = h.outcome === 'no-address' || h.outcome === 'not-dialled' ? null : stsNote(policy, h, tls);
-    const all = sts === null ? text : `${text}; ${sts.text}`;
-    return { finding: { tone: worst([tone, sts?.tone ?? 'ok']), text: `${label(h)}: ${all}` }, good: tls === true && sts === null };
+    const notes = [dane.note, sts].filter((f): f is Finding => f !== null);
+    const all = [text, ...notes.map((f) => f.text)].join('; ');
+    const weak = notes.some((f) => f.tone === 'bad' || f.tone === 'warn');
+    return { finding: { tone: worst([tone, ...notes.map((f) => f.tone)]), text: `${label(h)}: ${all}` }, good: (tls === true || dane.matched) && !weak };
   };
   switch (h.outcome) {
     case 'tls': {
@@ -71,13 +103,16 @@ function hostFinding(h: MxTlsOutcome, policy: MtaStsPolicy | null, now: number):
       const repeats = (f: Finding): boolean => f.text.startsWith('self-signed:') && SAYS_SELF_SIGNED.has(seen.authorizationError ?? '');
       const problems = report.findings.filter((f) => (f.tone === 'bad' || f.tone === 'warn') && !repeats(f));
       const verified = seen.authorized && seen.certificate?.coversHost === true;
-      if (DEPRECATED.has(seen.protocol)) problems.push({ tone: 'warn', text: `its best version is ${seen.protocol}, deprecated (RFC 8996): current senders refuse it and deliver in plain text` });
+      const old = DEPRECATED.has(seen.protocol);
+      if (old) problems.push({ tone: 'warn', text: `its best version is ${seen.protocol}, deprecated (RFC 8996): current senders refuse it and deliver in plain text` });
       const how = `STARTTLS, ${seen.protocol} (${seen.cipher})`;
       if (problems.length === 0) {
         const until = report.findings.find((f) => f.tone === 'ok' && f.text.startsWith('valid until'))?.text ?? '';
         return line('ok', `${how}; its certificate verifies and names ${h.host}${until === '' ? '' : `, ${until}`}`, verified);
       }
-      return line(worst(problems.map((p) => p.tone)), `${how}, but: ${problems.map((p) => p.text).join('; ')}`, verified && !DEPRECATED.has(seen.protocol));
+      // A DANE-EE match stands for the certificate's issuer, names and dates: what fails there is said, not held against it.
+      const r = line(dane.ee && !old ? 'ok' : worst(problems.map((p) => p.tone)), `${how}, but: ${problems.map((p) => p.text).join('; ')}`, verified && !old);
+      return old ? { ...r, good: false } : r;
     }
     case 'no-starttls':
       return line('bad', `${h.text}: senders deliver here in plain text, readable and changeable on the way`, false);
@@ -133,7 +168,7 @@ export function readMxTls(domain: string, answer: MxTlsMessage['answer'], now: n
   const more = answer.count - n;
   if (more > 0) findings.push({ tone: 'info', text: `and ${more} more MX host${more === 1 ? '' : 's'} with higher preferences, not tested` });
   findings.push(stsFinding(domain, fetched, parsed));
-  const asked = policy === null ? '' : ', named by its MTA-STS policy';
+  const asked = `${answer.hosts.some((h) => h.dane?.kind === 'records') ? ' (or that matches its TLSA records: DANE)' : ''}${policy === null ? '' : ', named by its MTA-STS policy'}`;
   findings.push(
     good === n
       ? { tone: 'ok', text: `${n === 1 ? 'it passes' : `all ${n} MX hosts pass`}: STARTTLS, with a certificate that verifies and names the host${asked}` }

@@ -6,6 +6,8 @@
  * was sent checked byte for byte. Then the practice server's domain through the real bridge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { X509Certificate } from 'node:crypto';
+import { queryTlsa, suggestedTlsa } from '../../server/dane.js';
 import { makeResolver } from '../../server/dns-lookup.js';
 import { probeMxTls } from '../../server/mx-tls-probe.js';
 import { probeDepsFor } from '../../server/port-probe.js';
@@ -34,6 +36,8 @@ describe('/tls mx: STARTTLS on each MX host', () => {
   beforeAll(async () => {
     port = await freePort();
     const cert = await makeCert({ cn: 'mx1.mxtls.test', names: ['mx1.mxtls.test'] });
+    // DANE-EE for mx1's own key (what its self-signed certificate needs); a record for mx2, which offers no STARTTLS.
+    const key = suggestedTlsa(new X509Certificate(cert.cert)).split(' ')[3] ?? '';
     const greeting = (name: string): string => `220 ${name} ESMTP\r\n`;
     const ehlo = (name: string, offers: string) => ({ match: /^EHLO /, reply: [`250-${name}\r\n${offers}250 8BITMIME\r\n`] });
     const quit = { match: /^QUIT$/, reply: ['221 2.0.0 Bye\r\n', 'close' as const] };
@@ -60,7 +64,10 @@ describe('/tls mx: STARTTLS on each MX host', () => {
       '_mta-sts.mxtls.test': { TXT: ['v=STSv1; id=20261201'] },
       'bare.test': { A: ['127.0.0.2'] },
       'nomail.test': { MX: [[0, '']] },
-    });
+      [`_${port}._tcp.mx1.mxtls.test`]: { TLSA: [[3, 1, 1, key]] },
+      [`_${port}._tcp.mx2.mxtls.test`]: { TLSA: [[3, 1, 1, key]] },
+      'dane.test': { MX: [[10, 'mx1.mxtls.test']] },
+    }, { secure: [`_${port}._tcp.mx1.mxtls.test`, `_${port}._tcp.mx2.mxtls.test`] });
   });
   afterAll(async () => {
     for (const s of servers) await s.close();
@@ -73,7 +80,9 @@ describe('/tls mx: STARTTLS on each MX host', () => {
     const names = { 'mx1.mxtls.test': ['127.0.0.1'], 'mx2.mxtls.test': ['127.0.0.2'], 'mx3.mxtls.test': ['127.0.0.3'], 'mx4.mxtls.test': ['127.0.0.4'], 'bare.test': ['127.0.0.2'] };
     const policy = { ports: [port], publicOnly: false, allow: parseAllowList([]), practice: null };
     const fetchMtaSts = fetched === undefined ? undefined : async () => fetched;
-    return probeMxTls(domain, makeResolver([dns.server], 1000), { probe: probeDepsFor(policy, lookupOf(names), WAIT_MS), practice: null, port, ...(fetchMtaSts === undefined ? {} : { fetchMtaSts }) }, new AbortController().signal);
+    const tlsa = (name: string, signal: AbortSignal) => queryTlsa(name, [dns.server], 1000, signal);
+    const deps = { probe: probeDepsFor(policy, lookupOf(names), WAIT_MS), practice: null, port, tlsa, ...(fetchMtaSts === undefined ? {} : { fetchMtaSts }) };
+    return probeMxTls(domain, makeResolver([dns.server], 1000), deps, new AbortController().signal);
   }
 
   it('dials the MX hosts lowest preference first, at most five, and says what each did', async () => {
@@ -92,6 +101,11 @@ describe('/tls mx: STARTTLS on each MX host', () => {
     ]);
     // The handshake's report: the certificate for the MX host's name (self-signed here, so not verified).
     expect(hosts[0]?.tls).toMatchObject({ protocol: 'TLSv1.3', authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', certificate: { names: ['DNS:mx1.mxtls.test'], coversHost: true, selfIssued: true } });
+    // DANE, looked up for each host reached: mx1's record matches its key, mx2's asks for a TLS it does not offer.
+    expect(hosts[0]?.dane).toMatchObject({ kind: 'records', name: `_${port}._tcp.mx1.mxtls.test`, secure: true, records: [{ usage: 3, match: 'yes' }] });
+    expect(hosts[1]?.dane).toMatchObject({ kind: 'records', secure: true, records: [{ match: 'no' }], suggested: null });
+    expect(hosts[2]?.dane).toMatchObject({ kind: 'none', reason: 'no-name' });
+    expect(hosts[3]).not.toHaveProperty('dane');
     // On the wire: EHLO after the whole greeting, STARTTLS only where offered, QUIT over TLS; nothing else.
     await expect.poll(async () => (await good.connection(0)).lines, { timeout: 3000 }).toEqual(['EHLO [127.0.0.1]', 'STARTTLS', 'QUIT']);
     await expect.poll(async () => (await plain.connection(0)).lines, { timeout: 3000 }).toEqual(['EHLO [127.0.0.1]', 'QUIT']);
@@ -101,9 +115,12 @@ describe('/tls mx: STARTTLS on each MX host', () => {
     const report = readMxTls('mxtls.test', answer, Date.now());
     const lines = report.findings.map((f) => `${f.tone} ${f.text}`);
     expect(lines[0]).toMatch(/^bad 10 {2}mx1\.mxtls\.test \(127\.0\.0\.1\): STARTTLS, TLSv1\.3 \(\S+\), but: not verified: DEPTH_ZERO_SELF_SIGNED_CERT/);
-    expect(lines[0]).toMatch(/DEPTH_ZERO_SELF_SIGNED_CERT \(Self-signed certificate\); senders that apply its MTA-STS policy \(mode: enforce\) do not deliver here at all \(RFC 8461 §4\.2\)$/);
+    // Its DANE-EE record matches, which is enough for senders that validate DANE; MTA-STS wants a certificate that verifies.
+    expect(lines[0]).toMatch(
+      /DEPTH_ZERO_SELF_SIGNED_CERT \(Self-signed certificate\); DANE: a DNSSEC-signed TLSA record matches its key \(DANE-EE: names and dates not checked, RFC 7672 §3\.1\.1\), so senders that validate DANE deliver here over TLS; senders that apply its MTA-STS policy \(mode: enforce\) do not deliver here at all \(RFC 8461 §4\.2\)$/,
+    );
     expect(lines[1]).toBe(
-      "bad 20  mx2.mxtls.test (127.0.0.2): STARTTLS is not offered after EHLO: senders deliver here in plain text, readable and changeable on the way; senders that apply its MTA-STS policy (mode: enforce) do not deliver here at all (RFC 8461 §4.2)",
+      "bad 20  mx2.mxtls.test (127.0.0.2): STARTTLS is not offered after EHLO: senders deliver here in plain text, readable and changeable on the way; it publishes TLSA records (DNSSEC-signed), so senders that validate DANE insist on TLS here and do not deliver without it (RFC 7672 §2.2); senders that apply its MTA-STS policy (mode: enforce) do not deliver here at all (RFC 8461 §4.2)",
     );
     // mx3 is not named by the policy: said on its line, as for mx4 (not reached); gone has no address to judge.
     expect(lines[2]).toMatch(/^bad 30 {2}mx3\.mxtls\.test \(127\.0\.0\.3\): STARTTLS answered 454 4\.7\.0 .*; no mx: line of its MTA-STS policy names it, so senders that apply the policy \(mode: enforce\) do not deliver here \(RFC 8461 §4\.1\)$/);
@@ -113,9 +130,17 @@ describe('/tls mx: STARTTLS on each MX host', () => {
     expect(lines.slice(5)).toEqual([
       'info and 1 more MX host with higher preferences, not tested',
       "info mxtls.test's MTA-STS policy is in mode enforce: senders that apply it (Gmail, Microsoft 365…) deliver only over TLS, to MX hosts it names whose certificate verifies and names them (RFC 8461 §4)",
-      'bad 0 of 5 MX hosts pass: STARTTLS, with a certificate that verifies and names the host, named by its MTA-STS policy',
+      'bad 0 of 5 MX hosts pass: STARTTLS, with a certificate that verifies and names the host (or that matches its TLSA records: DANE), named by its MTA-STS policy',
     ]);
     expect(report.good).toBe(false);
+  });
+
+  it('passes a host whose self-signed certificate its DNSSEC-signed DANE-EE record vouches for, without MTA-STS', async () => {
+    const answer = await probe('dane.test');
+    const lines = readMxTls('dane.test', answer, Date.now()).findings.map((f) => `${f.tone} ${f.text}`);
+    // Not verified and self-signed are said, not held against it: DANE-EE checks the key alone.
+    expect(lines[0]).toMatch(/^ok 10 {2}mx1\.mxtls\.test \(127\.0\.0\.1\): STARTTLS, .*, but: not verified: DEPTH_ZERO_SELF_SIGNED_CERT \(Self-signed certificate\); DANE: a DNSSEC-signed TLSA record matches its key/);
+    expect(lines.at(-1)).toBe('ok it passes: STARTTLS, with a certificate that verifies and names the host (or that matches its TLSA records: DANE)');
   });
 
   it('dials a domain without MX records itself, and dials nothing for a null MX', async () => {

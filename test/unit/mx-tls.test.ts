@@ -112,6 +112,25 @@ describe('readMxTls', () => {
     expect(lines(probed(hosts, { kind: 'error', detail: 'HTTP 404' }))).toContain("warn example.org announces an MTA-STS policy that could not be fetched (HTTP 404): senders that have it cached go on applying it; /mx example.org says more");
   });
 
+  it('reads DANE for each host reached: a stale record holds mail, an unsigned one counts for nothing, a failed lookup defers', () => {
+    const name = '_25._tcp.mx1.example.org';
+    const record = (match: 'yes' | 'no' | 'unusable', usage = 3) => ({ usage, selector: 1, matching: 1, data: 'ab'.repeat(32), dataBytes: 32, match });
+    const withDane = (dane: MxTlsOutcome['dane'], o: Partial<MxTlsOutcome> = {}): MxTlsOutcome => ({ ...tlsHost('mx1.example.org', 10), dane, ...o });
+    const stale = lines(probed([withDane({ kind: 'records', name, secure: true, records: [record('no')], count: 1, suggested: '3 1 1 cd' })]));
+    expect(stale[0]).toMatch(/; no TLSA record at _25\._tcp\.mx1\.example\.org matches the certificate it presented: senders that validate DANE \(Postfix and Exim with DNSSEC, Microsoft 365\) do not deliver here \(RFC 7672 §2\.2\); a record that matches its key: _25\._tcp\.mx1\.example\.org IN TLSA 3 1 1 cd$/);
+    expect(stale[0]).toMatch(/^bad /);
+    expect(stale.at(-1)).toMatch(/^bad it does not pass/);
+    const unsigned = lines(probed([withDane({ kind: 'records', name, secure: false, records: [record('no')], count: 1, suggested: null })]));
+    expect(unsigned[0]).toMatch(/^info 10 .*; TLSA records at _25\._tcp\.mx1\.example\.org, not DNSSEC-validated by this bridge's resolver: senders that validate DANE use them only from a signed zone$/);
+    expect(unsigned.at(-1)).toMatch(/^ok it passes/);
+    expect(lines(probed([withDane({ kind: 'none', name, reason: 'dns-error', detail: 'SERVFAIL', suggested: null })]))[0]).toMatch(/^warn .*; its TLSA lookup failed \(SERVFAIL\): where the zone is signed, senders that validate DANE defer mail while it fails/);
+    expect(lines(probed([withDane({ kind: 'records', name, secure: true, records: [record('unusable', 1)], count: 1, suggested: null })]))[0]).toMatch(/^warn .*; its TLSA records are all of usages senders ignore for SMTP/);
+    expect(lines(probed([withDane({ kind: 'none', name, reason: 'no-records', detail: 'NOERROR', secure: true, suggested: null })]))[0]).toMatch(/^ok 10 .*days left\)$/);
+    // DANE-TA matched: the certificate's own checks still count.
+    const ta = lines(probed([withDane({ kind: 'records', name, secure: true, records: [record('yes', 2)], count: 1, suggested: null }, { tls: { ...tlsHost('mx1.example.org', 10).tls!, authorized: false, authorizationError: 'ERR_TLS_CERT_ALTNAME_INVALID', certificate: cert(['other.example.org'], { coversHost: false }) } })]));
+    expect(ta[0]).toMatch(/^bad 10 .*not among its names; DANE: a DNSSEC-signed TLSA record matches, so senders that validate DANE deliver here over TLS$/);
+  });
+
   it('says what each failure to reach a host means, and how many were not tested', () => {
     const at = (outcome: MxTlsOutcome['outcome'], text: string, address: string | null = null): MxTlsOutcome => ({ host: `${outcome}.example.org`, preference: 10, address, outcome, text, ms: 5, tls: null });
     const got = lines(
@@ -154,7 +173,8 @@ describe('the mxtls messages on the wire', () => {
   });
 
   it('reads an answer within its limits, and refuses one beyond them', () => {
-    const m = { v: PROTOCOL_VERSION, type: 'mxtls', domain: 'example.org', answer: probed([tlsHost('mx1.example.org', 10)], policy('enforce', 'mx1.example.org'), 3) };
+    const dane = { kind: 'records' as const, name: '_25._tcp.mx1.example.org', secure: true, records: [{ usage: 3, selector: 1, matching: 1, data: 'ab', dataBytes: 32, match: 'yes' as const }], count: 1, suggested: '3 1 1 ab' };
+    const m = { v: PROTOCOL_VERSION, type: 'mxtls', domain: 'example.org', answer: probed([{ ...tlsHost('mx1.example.org', 10), dane }], policy('enforce', 'mx1.example.org'), 3) };
     expect(decodeAnyServerMessage(JSON.stringify(m))).toEqual({ ok: true, value: m });
     const none = { v: PROTOCOL_VERSION, type: 'mxtls', domain: 'example.org', answer: { kind: 'none', reason: 'null-mx', detail: 'takes no mail' } };
     expect(decodeAnyServerMessage(JSON.stringify(none))).toEqual({ ok: true, value: none });
@@ -170,6 +190,8 @@ describe('the mxtls messages on the wire', () => {
       { ...m.answer, hosts: [{ ...host, tls: { ...host.tls, certificate: { names: 'all' } } }] },
       { ...m.answer, mtaSts: { kind: 'policy', text: 'x'.repeat(5000), cut: true, contentType: null } },
       { ...m.answer, port: 0 },
+      { ...m.answer, hosts: [{ ...host, outcome: 'unreachable', tls: null, dane: { kind: 'none', name: '_25._tcp.mx1.example.org', reason: 'no-records', detail: 'NOERROR', suggested: null } }] },
+      { ...m.answer, hosts: [{ ...host, dane: { kind: 'records', name: '_25._tcp.x', secure: 'yes', records: [], count: 0, suggested: null } }] },
       { kind: 'none', reason: 'because', detail: '' },
     ];
     for (const answer of broken) expect(decodeAnyServerMessage(JSON.stringify({ ...m, answer }))).toEqual({ ok: false, error: 'mxtls: bad "domain" or "answer"' });
