@@ -9,6 +9,7 @@ import { explainEnhanced } from '../../shared/smtp/explain.js';
 import { showControls } from '../../shared/smtp/escape.js';
 import { isHeaders, readHeaders } from '../../shared/smtp/headers-read.js';
 import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
+import { explainMailQueue, readMailQueue } from '../../shared/smtp/mail-queue.js';
 import { explainQuoted } from '../../shared/smtp/report.js';
 import { isPolicyRecord, readPolicyRecord } from '../../shared/smtp/record-read.js';
 import { readDmarcReport } from '../../shared/smtp/dmarc-report.js';
@@ -79,7 +80,7 @@ export class ExplainDesk {
     this.deps.explained(this.read(text));
   }
 
-  /** Text pasted from elsewhere, as a mail log, a bounce, header fields, DNS records or a dialog; the replies' codes. */
+  /** Text pasted from elsewhere, as a queue listing, a mail log, a bounce, header fields, DNS records or a dialog; the replies' codes. */
   private read(text: string): number[] {
     const codes = this.readAs(text);
     this.deps.focus();
@@ -87,6 +88,10 @@ export class ExplainDesk {
   }
 
   private readAs(text: string): number[] {
+    // A queue listing (mailq) quotes the reasons a log does, one per recipient: read as a queue, then as a log.
+    const now = Date.now();
+    const queue = readMailQueue(text, now);
+    if (queue !== null && queue.messages.length > 0) return this.steps(explainMailQueue(queue, now), 'mail queue');
     // A log's lines say "host … said" as bounces do: read as a log first, as a bounce only otherwise.
     if (isMailLog(text)) return this.steps(readMailLog(text), 'log lines');
     // A feedback report (ARF) is a multipart/report as a bounce is, with fields a bounce has (Reporting-MTA): first.
@@ -117,7 +122,7 @@ export class ExplainDesk {
   }
 
   /** Replies read from elsewhere, explained into the terminal and the log (render-transcript.ts); their codes. */
-  steps(steps: readonly ReplayStep[], what: 'transcript' | 'bounce' | 'log lines'): number[] {
+  steps(steps: readonly ReplayStep[], what: 'transcript' | 'bounce' | 'log lines' | 'mail queue'): number[] {
     const { reports, log } = this.deps;
     const { text, reports: explained } = formatReplay(steps, reports.upcoming, what);
     for (const r of explained) {

@@ -6,7 +6,8 @@
  * - a delivery that failed (`**`) or was deferred (`==`): "1abcDE-000123-AB ** bob@example.org R=dnslookup
  *   T=remote_smtp H=mx.example.org [192.0.2.10]: SMTP error from remote mail server after RCPT TO:<bob@example.org>:
  *   550 5.1.1 …"; one delivered (`=>`, `->` for another address of it) with the receiver's answer to the message,
- *   `C="250 2.0.0 Ok: queued as …"` (log_selector smtp_confirmation, on by default);
+ *   `C="250 2.0.0 Ok: queued as …"` (log_selector smtp_confirmation, on by default); and in a message's own log
+ *   (`exim -Mvl ID`), its deferrals without id nor mark: "bob@example.org R=dnslookup T=remote_smtp defer (-44) H=…";
  * - a refusal this server gave a client: "H=(client.example.com) [203.0.113.5] F=<a@example.net> rejected RCPT
  *   <bob@example.org>: relay not permitted", where Exim logs the reply's text without its code; a failed login,
  *   "login authenticator failed for (x) [203.0.113.5]: 535 Incorrect authentication data (set_id=…)";
@@ -21,6 +22,11 @@ import { bestVendorMatch } from './vendor-match.js';
 const DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})? (?:\[\d+\] )?/;
 /** A message id (4.97's longer form too) and its delivery mark. */
 const MESSAGE = /^([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (\*\*|==|=>|->) (\S+)/;
+/**
+ * A deferral in a message's own log (`exim -Mvl ID`, /var/spool/exim4/msglog/ID): no message id nor mark, the
+ * recipient first and "defer (errno)" after its router and transport.
+ */
+const MSGLOG_DEFER = /^(\S+@\S+) R=\S+(?: T=\S+)? defer \(-?\d+\)/;
 const SMTP_ERROR = ': SMTP error from remote mail server after ';
 const AFTER_REPLY = /^(.+?): (\d{3}[ -].*)$/;
 const CONFIRMATION = ' C="';
@@ -73,9 +79,8 @@ export function isEximLine(line: string): boolean {
   return readEximLine(line, IGNORE);
 }
 
-/** A delivery line (`rest` after the message id's match `m`): the reply quoted, or nothing. */
-function readDelivery(m: RegExpExecArray, rest: string, sink: LogSink): void {
-  const [, id = '', mark = '', rcpt = ''] = m;
+/** A delivery line (`rest`: after the date) of message `id` to `rcpt`: the reply quoted, or nothing. */
+function readDelivery(id: string, mark: string, rcpt: string, rest: string, sink: LogSink): void {
   if (mark === '**' || mark === '==') {
     const at = rest.indexOf(SMTP_ERROR);
     const tail = at < 0 ? null : AFTER_REPLY.exec(rest.slice(at + SMTP_ERROR.length));
@@ -118,7 +123,12 @@ export function readEximLine(line: string, sink: LogSink): boolean {
   const rest = line.slice(date[0].length);
   const message = MESSAGE.exec(rest);
   if (message !== null) {
-    readDelivery(message, rest, sink);
+    readDelivery(message[1] ?? '', message[2] ?? '', message[3] ?? '', rest, sink);
+    return true;
+  }
+  const deferred = MSGLOG_DEFER.exec(rest);
+  if (deferred !== null) {
+    readDelivery('the message', '==', deferred[1] ?? '', rest, sink);
     return true;
   }
   const auth = AUTH_FAILED.exec(rest);

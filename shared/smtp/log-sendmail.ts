@@ -28,7 +28,7 @@ const DEFERRED_REPLY = /^Deferred: (\d{3}[ -].*)$/;
 const SENT = /^Sent \((.*)\)$/;
 
 /** What a delivery's `stat=` says when it quotes no reply: Sendmail's words for a failure on the way. */
-const STATUS_EVENTS: readonly LogEvent[] = [
+export const STATUS_EVENTS: readonly LogEvent[] = [
   {
     // heloterm's own explanation of the failure (connect-failure.ts), as for Postfix's "connect to …".
     pattern: /^(?:Deferred: )?(Connection (?:refused by|timed out with)) (\S+?)\.?$/,

@@ -249,6 +249,22 @@ describe('the transcript in Chromium', () => {
     expect(await entry.nth(2).textContent()).toContain('Answer to RCPT:');
   });
 
+  it('reads a mail queue pasted as mailq printed it: each reason once, the reply it quotes explained, the held message said', async () => {
+    const page = await pages.open(app().url);
+    await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
+    // Recorded from Postfix 3.7 (test/fixtures/queues/README.md).
+    await explainPasted(page, await readFile(new URL('../fixtures/queues/postfix-3.7-mailq.txt', import.meta.url), 'utf8'));
+    const text = await waitForTerminal(page, (t) => t.includes('-- end of the explained mail queue: 1 reply'), TIMEOUT_MS, 'the explained queue');
+    expect(text).toContain('-- explained mail queue, not sent to any server nor received from one:');
+    expect(text).toMatch(/^-- Postfix's mail queue \(mailq, postqueue -p\): 5 messages for 6 recipients still to deliver \(1 held\); the oldest arrived /m);
+    expect(text).toContain('-- 2 recipients of 2 messages (bob@greylist.test…), waiting');
+    expect(text).toMatch(/^ {2}⚑ likely: .*[Gg]reylist/m);
+    expect(text).toContain('-- 1 message held (!): never delivered until released');
+    const entry = page.locator('.reply-log li.explained');
+    await entry.waitFor({ timeout: TIMEOUT_MS });
+    expect(await entry.textContent()).toContain('Answer to RCPT:');
+  });
+
   it("reads a message's header fields pasted into the same dialog: the receiver's results, its DKIM signature and the path", async () => {
     const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
