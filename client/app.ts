@@ -23,6 +23,7 @@ import { formatAddress, formatConnected, formatConnecting, formatNote } from './
 import { SessionView } from './session-view.js';
 import { Dial } from './ui/dial.js';
 import { ExplainDesk } from './ui/explain-desk.js';
+import { QuizRun } from './ui/quiz-run.js';
 import { BridgeReach } from './bridge-reach.js';
 import { askRoom, firstContactNote } from './ui/room-note.js';
 import { runLocal, type LocalDeps } from './local-run.js';
@@ -50,7 +51,7 @@ import { LessonBar } from './ui/lesson-bar.js';
 import { ClassDesk } from './ui/class-desk.js';
 import { ClassLessons } from './ui/class-lessons.js';
 import { LessonGuide } from './ui/lesson-guide.js';
-import { findLesson } from '../shared/lessons/catalogue.js';
+import { findLesson, pageLessons } from '../shared/lessons/catalogue.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 import { ReportStore } from './terminal/reports.js';
 import { lessonList, localCommand } from './terminal/local-commands.js';
@@ -182,6 +183,18 @@ export function startApp(boot: BootHandOver): void {
   // When the page URL names the target, so does the WebSocket URL (main.ts): the bridge dialled already.
   let autoConnect = urlTarget.connect && !boot.connectAtOnce;
 
+  // The quiz (`/quiz`): replies to read, answered in the terminal; its score goes to the class view.
+  const quiz = new QuizRun({
+    write: (text) => view.write(text),
+    note: (text, at) => transcript.note(text, at),
+    lessonName: (id) => {
+      const all = pageLessons();
+      const i = all.findIndex((l) => l.id === id);
+      return i < 0 ? null : `${i + 1} · ${all[i]?.short ?? ''}`;
+    },
+    scored: (right, of) => desk.quizScored(right, of),
+  });
+
   const view = new TerminalView(boot.screen, {
     reports,
     // Completion fits the session's state; in a message's header section, the fields it lacks (else Tab is a space).
@@ -195,6 +208,8 @@ export function startApp(boot: BootHandOver): void {
     onLine(text) {
       // The rest of a paste that began with /explain is explained with it, never sent (a bounce pasted after it).
       if (explain.gather(text)) return;
+      // An answer to the quiz's question (a number), where the line would be a command: never sent.
+      if (quiz.answer(text, session.model.kindOfNextLine(text), performance.now())) return;
       // heloterm's own commands (/help, /lesson) are never sent; in message text or an AUTH response "/" is just text.
       const local = localCommand(text, session.model.state, session.model.kindOfNextLine(text));
       if (local !== null) return runLocal(local, localDeps);
@@ -355,6 +370,7 @@ export function startApp(boot: BootHandOver): void {
     probes,
     desk,
     explain,
+    quiz,
     startLesson: (lesson) => startLesson(lesson, false),
     stopLesson,
     name: (name) => desk.rename(name),

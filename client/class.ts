@@ -87,6 +87,13 @@ function row(t: Trainee, snapshot: ClassSnapshot): HTMLTableRowElement {
   }
   const short = (n: number): string => snapshot.lessons.find((l) => l.number === n)?.short ?? '';
   const done = t.done.length === 0 ? cell('none yet', 'muted') : cell(t.done.map((n) => `${n} · ${short(n)}`).join(', '));
+  // The last quiz finished in that page (/quiz), under the lessons done.
+  if (t.quiz !== null) {
+    const quiz = document.createElement('div');
+    quiz.className = 'quiz';
+    quiz.textContent = `quiz: ${t.quiz.right} of ${t.quiz.of} right`;
+    done.append(quiz);
+  }
   const target = cell(t.toPractice ? 'the practice server' : (t.target ?? '—'), t.toPractice ? '' : 'target');
   tr.append(cell(String(t.seat)), who, lesson, done, target, cell(duration(t.idleS), t.idleS >= IDLE_LONG_S ? 'idle-long' : ''));
   return tr;

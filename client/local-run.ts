@@ -15,6 +15,7 @@ import { asciiDomain } from './ui/idn.js';
 import type { ExplainDesk } from './ui/explain-desk.js';
 import type { HostProbes } from './ui/host-probes.js';
 import type { LessonGuide } from './ui/lesson-guide.js';
+import type { QuizRun } from './ui/quiz-run.js';
 import type { ServerChecks } from './ui/server-checks.js';
 
 export interface LocalDeps {
@@ -28,6 +29,7 @@ export interface LocalDeps {
   probes: Pick<HostProbes, 'ports' | 'tlsVersions' | 'tlsInjection' | 'mxTls' | 'smuggling'>;
   desk: Pick<ClassDesk, 'hand' | 'raiseHand'>;
   explain: Pick<ExplainDesk, 'begin'>;
+  quiz: Pick<QuizRun, 'again' | 'stop'>;
   startLesson(lesson: Lesson): void;
   /** Ends the lesson in hand: the terminal's text, '' when none ran. */
   stopLesson(): string;
@@ -76,6 +78,10 @@ export function runLocal(local: LocalCommand, d: LocalDeps): void {
       return d.write(d.stopLesson() || formatNote('no lesson is running; /lesson lists them'));
     case 'lesson-here':
       return d.write(d.guide.active ? d.guide.again() : lessonList());
+    case 'quiz':
+      return d.quiz.again();
+    case 'quiz-stop':
+      return d.write(d.quiz.stop());
     case 'mx':
       return d.checks.mx(local.domain);
     case 'dkim':

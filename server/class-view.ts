@@ -13,7 +13,7 @@ import type { Lesson } from '../shared/lessons/lesson.js';
 import type { ClassSnapshot, Trainee, TurnedAway } from '../shared/protocol/class.js';
 import type { ProgressMessage } from '../shared/protocol/messages.js';
 
-export type Progress = Pick<ProgressMessage, 'name' | 'lesson' | 'done' | 'hand' | 'lines'>;
+export type Progress = Pick<ProgressMessage, 'name' | 'lesson' | 'done' | 'hand' | 'lines' | 'quiz'>;
 
 /** What a session shows the class view. */
 export interface Seat {
@@ -53,7 +53,7 @@ const numberIn = (lessons: readonly Lesson[], id: string): number => lessons.fin
 export function keptProgress(m: Progress, lessons: readonly Lesson[] = LESSONS): Progress {
   const numberOf = (id: string): number => numberIn(lessons, id);
   const lesson = m.lesson !== null && numberOf(m.lesson.id) > 0 ? m.lesson : null;
-  const kept: Progress = { name: m.name.trim(), lesson, done: [...new Set(m.done.filter((id) => numberOf(id) > 0))] };
+  const kept: Progress = { name: m.name.trim(), lesson, done: [...new Set(m.done.filter((id) => numberOf(id) > 0))], ...(m.quiz === undefined ? {} : { quiz: m.quiz }) };
   // The dialog's lines only with a hand raised (the decoder drops them otherwise too).
   return m.hand === true ? { ...kept, hand: true, ...(m.lines === undefined ? {} : { lines: m.lines }) } : kept;
 }
@@ -92,6 +92,7 @@ export function classSnapshot(
         openS: Math.max(0, Math.round((at - s.openedAt) / 1000)),
         handS: s.handAt === null ? null : Math.max(0, Math.round((at - s.handAt) / 1000)),
         lines: s.handAt === null ? null : (p.lines ?? []),
+        quiz: p.quiz ?? null,
       };
     });
   const called = call === null ? 0 : numberOf(call.lesson);

@@ -24,6 +24,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['help', '/help [COMMAND]'],
   ['explain', '/explain TEXT'],
   ['lesson', '/lesson [N | stop]'],
+  ['quiz', '/quiz [stop]'],
   ['tls', '/tls [versions | injection [HOST] [PORT] | name NAME | mx DOMAIN]'],
   ['mx', '/mx DOMAIN'],
   ['dkim', '/dkim SELECTOR DOMAIN'],
@@ -106,7 +107,7 @@ export function completeHeaderLine(typed: string, state: SessionState, fields: R
 /** Each of heloterm's own commands by its name or an alias (/cert is /tls): the name it is known by. */
 const LOCAL_NAMES: ReadonlyMap<string, string> = new Map(
   Object.entries({
-    help: 'help', explain: 'explain', lesson: 'lesson', lessons: 'lesson', tls: 'tls', cert: 'tls', mx: 'mx', dkim: 'dkim', spf: 'spf',
+    help: 'help', explain: 'explain', lesson: 'lesson', lessons: 'lesson', quiz: 'quiz', tls: 'tls', cert: 'tls', mx: 'mx', dkim: 'dkim', spf: 'spf',
     dnsbl: 'dnsbl', rbl: 'dnsbl', dbl: 'dnsbl', rdns: 'rdns', ptr: 'rdns', dane: 'dane', tlsa: 'dane', ports: 'ports', smuggling: 'smuggling', smuggle: 'smuggling', name: 'name', hand: 'hand', save: 'save',
     transcript: 'save', replay: 'replay', link: 'link', log: 'log', base64: 'base64', b64: 'base64',
   }),
@@ -118,6 +119,9 @@ export const LOCAL_COMMANDS: ReadonlySet<string> = new Set(LOCAL_NAMES.keys());
 export type LocalCommand =
   | { kind: 'text'; text: string }
   | { kind: 'lesson-start'; lesson: Lesson }
+  /** `/quiz`: a quiz, or the question in hand again; `/quiz stop` ends it. */
+  | { kind: 'quiz' }
+  | { kind: 'quiz-stop' }
   | { kind: 'lesson-stop' }
   /** `/lesson` alone: the step in hand, or the list of lessons when none runs. */
   | { kind: 'lesson-here' }
@@ -202,6 +206,9 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return { kind: 'explain', text: t.slice(1 + cmd.length).trim() };
     case 'lesson':
       return lessonCommand(arg);
+    case 'quiz':
+      if (arg === '') return { kind: 'quiz' };
+      return /^(stop|end|quit)$/i.test(arg) ? { kind: 'quiz-stop' } : text(formatNote('/quiz starts a quiz (or asks the question in hand again); /quiz stop ends it'));
     case 'tls':
       return tlsCommand(t.slice(1 + cmd.length).trim());
     case 'mx':
@@ -250,6 +257,7 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
 const OWN_HELP: readonly string[] = [
   '/explain TEXT explains a reply quoted elsewhere, e.g. a line of a bounce message, or a code',
   '/lesson lists the guided lessons, /lesson 1 starts the first',
+  '/quiz asks eight replies to read, as servers send them (what each means, what to do next), and says why; /quiz stop ends it',
   "/tls shows the server's certificate again, after STARTTLS",
   '/tls versions mx.example.org 25 tries TLS 1.0 to 1.3 one by one (each on a connection of its own) and says which it accepts',
   '/tls injection mx.example.org 25 writes STARTTLS and NOOP at once, and says whether the server answers the NOOP inside TLS: open to STARTTLS command injection',

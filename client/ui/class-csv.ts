@@ -6,7 +6,7 @@
  */
 import type { ClassSnapshot } from '../../shared/protocol/class.js';
 
-const COLUMNS = ['seat', 'name', 'address', 'lesson in hand', 'step', 'steps', 'replies not yet right', 'lessons done', 'connected to', 'idle (s)', 'open (s)', 'asks for help (s)'];
+const COLUMNS = ['seat', 'name', 'address', 'lesson in hand', 'step', 'steps', 'replies not yet right', 'lessons done', 'connected to', 'idle (s)', 'open (s)', 'asks for help (s)', 'last quiz (right of asked)'];
 
 /** One field as CSV: text a spreadsheet will not run, quoted when it must be. */
 export function csvField(value: string | number): string {
@@ -30,6 +30,7 @@ export function classCsv(snapshot: ClassSnapshot): string {
     t.idleS,
     t.openS,
     t.handS ?? '',
+    t.quiz === null ? '' : `${t.quiz.right} of ${t.quiz.of}`,
   ]);
   return [COLUMNS, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -57,6 +57,8 @@ export class ClassDesk {
   private sharing: ReturnType<typeof setInterval> | null = null;
   /** The last `progress` the bridge was sent, as JSON: a change is sent, the same one not again. */
   private progressSent = '';
+  /** The last quiz finished in this page (`/quiz`), for the class view. */
+  private quiz: { right: number; of: number } | null = null;
 
   constructor(private readonly deps: ClassDeskDeps) {
     if (this.name.value !== '') deps.note(`name: ${this.name.value}`, performance.now());
@@ -74,12 +76,24 @@ export class ClassDesk {
    * a hello, since a bridge reached again knows nothing of this page).
    */
   report(again = false): void {
-    const progress = { type: 'progress' as const, name: this.name.value, ...this.deps.progress(), ...(this.raised ? { hand: true, lines: this.deps.recentLines() } : {}) };
+    const progress = {
+      type: 'progress' as const,
+      name: this.name.value,
+      ...this.deps.progress(),
+      ...(this.raised ? { hand: true, lines: this.deps.recentLines() } : {}),
+      ...(this.quiz === null ? {} : { quiz: this.quiz }),
+    };
     const json = JSON.stringify(progress);
     if (json === this.progressSent && !again) return;
     // Nothing to tell yet, and nothing told: the page is shown without a name or a lesson anyway.
-    if (progress.name === '' && progress.lesson === null && progress.done.length === 0 && !this.raised && this.progressSent === '') return;
+    if (progress.name === '' && progress.lesson === null && progress.done.length === 0 && !this.raised && this.quiz === null && this.progressSent === '') return;
     if (this.deps.send(progress)) this.progressSent = json;
+  }
+
+  /** A quiz finished (`/quiz`): its score, shown in the class view. */
+  quizScored(right: number, of: number): void {
+    this.quiz = { right, of };
+    this.report();
   }
 
   /** `/name NAME`, or `/name` alone (null): what the class view shows this page as. */

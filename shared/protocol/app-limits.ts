@@ -80,6 +80,16 @@ export const MAX_LESSONS_DONE = 30;
 /** The TLS versions a `tlsversions` probe tries, oldest first (each has one outcome in the answer). */
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
+/** Most questions a quiz reported in a `progress` message may have (shared/lessons/quiz.ts asks 8). */
+export const MAX_QUIZ_QUESTIONS = 50;
+
+/** Whether `q` is a quiz's score as a `progress` message may report it: answers right of questions asked. */
+export function isQuizScore(q: unknown): q is { right: number; of: number } {
+  if (typeof q !== 'object' || q === null || Array.isArray(q)) return false;
+  const { right, of } = q as Record<string, unknown>;
+  return Number.isInteger(of) && Number.isInteger(right) && (of as number) >= 1 && (of as number) <= MAX_QUIZ_QUESTIONS && (right as number) >= 0 && (right as number) <= (of as number);
+}
+
 /** Most MX hosts an `mxtls` probe dials, lowest preference first (those after them are counted, not dialled). */
 export const MAX_MX_TLS_HOSTS = 5;
 

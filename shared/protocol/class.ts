@@ -6,7 +6,7 @@
  * `POST /class/hand` with a HandRequest lowers a trainee's hand (messages.ts HandMessage). Decoded like any wire data:
  * every field checked for type and size; never throws.
  */
-import { isClassSay, isLessonId, isSharedLine, MAX_SHARED_LINES, MAX_TRAINEE_NAME } from './app-limits.js';
+import { isClassSay, isLessonId, isQuizScore, isSharedLine, MAX_SHARED_LINES, MAX_TRAINEE_NAME } from './app-limits.js';
 import { isCount, isObj, isStr } from './decode-guards.js';
 
 export const CLASS_SESSIONS_PATH = '/class/sessions';
@@ -71,6 +71,8 @@ export interface Trainee {
    * AUTH credentials removed; none when it shared none); null when not asking.
    */
   lines: string[] | null;
+  /** The last quiz the page finished (`/quiz`): answers right of questions asked; null when none. */
+  quiz: { right: number; of: number } | null;
 }
 
 export interface ClassSnapshot {
@@ -116,10 +118,14 @@ function decodeTrainee(x: unknown): Trainee | null {
   if (lines !== null && (!Array.isArray(lines) || lines.length > MAX_SHARED_LINES || !lines.every(isSharedLine))) return null;
   if (!Array.isArray(done) || done.length > 100 || !done.every(isCount)) return null;
   if ((target !== null && !isStr(target, 270)) || typeof toPractice !== 'boolean') return null;
-  if (lesson === null) return { seat, address, name, lesson: null, done, target, toPractice, idleS, openS, handS, lines };
+  // Absent (a bridge before the quiz) reads as none.
+  const quiz = x.quiz ?? null;
+  if (quiz !== null && !isQuizScore(quiz)) return null;
+  const score = quiz === null ? null : { right: quiz.right, of: quiz.of };
+  if (lesson === null) return { seat, address, name, lesson: null, done, target, toPractice, idleS, openS, handS, lines, quiz: score };
   if (!isObj(lesson) || !isCount(lesson.number) || !isStr(lesson.title, 200) || !isCount(lesson.step) || !isCount(lesson.steps) || !isCount(lesson.retries)) return null;
   const { number, title, step, steps, retries } = lesson;
-  return { seat, address, name, lesson: { number, title, step, steps, retries }, done, target, toPractice, idleS, openS, handS, lines };
+  return { seat, address, name, lesson: { number, title, step, steps, retries }, done, target, toPractice, idleS, openS, handS, lines, quiz: score };
 }
 
 /** The snapshot in `x` (parsed JSON), or null when it is not one. */

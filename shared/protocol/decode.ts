@@ -18,7 +18,7 @@ import {
   type ProbePort,
   type ServerMessage,
 } from './messages.js';
-import { isLessonId, isProbeAddress, isSharedLine, isTraineeName, MAX_LESSONS_DONE, MAX_PROBE_PORTS, MAX_SHARED_LINE_CHARS, MAX_SHARED_LINES, MAX_TRAINEE_NAME } from './app-limits.js';
+import { isLessonId, isProbeAddress, isQuizScore, isSharedLine, isTraineeName, MAX_LESSONS_DONE, MAX_QUIZ_QUESTIONS, MAX_PROBE_PORTS, MAX_SHARED_LINE_CHARS, MAX_SHARED_LINES, MAX_TRAINEE_NAME } from './app-limits.js';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -124,7 +124,7 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       return { ok: true, value: { v: PROTOCOL_VERSION, type: 'dkim', selector, domain } };
     }
     case 'progress': {
-      const { name, lesson, done, hand, lines } = m;
+      const { name, lesson, done, hand, lines, quiz } = m;
       // Lesson ids as the catalogue writes them (the bridge keeps only those it knows).
       if (typeof name !== 'string' || !isTraineeName(name)) return fail(`progress: "name" must be at most ${MAX_TRAINEE_NAME} characters, no control characters`);
       if (!Array.isArray(done) || done.length > MAX_LESSONS_DONE || !done.every(isLessonId)) return fail(`progress: "done" must list at most ${MAX_LESSONS_DONE} lesson ids`);
@@ -132,8 +132,9 @@ function decodeJsonClientMessage(raw: string): Decoded<ClientMessage> {
       if (lines !== undefined && (!Array.isArray(lines) || lines.length > MAX_SHARED_LINES || !lines.every(isSharedLine))) {
         return fail(`progress: "lines" must list at most ${MAX_SHARED_LINES} lines of at most ${MAX_SHARED_LINE_CHARS} characters, no control characters`);
       }
+      if (quiz !== undefined && !isQuizScore(quiz)) return fail(`progress: "quiz" must be { "right", "of" }: whole numbers, right at most of, of from 1 to ${MAX_QUIZ_QUESTIONS}`);
       // The dialog's lines go with a hand raised only: shared while the trainee asks for help, never otherwise.
-      const raised = hand === true ? { hand, ...(lines === undefined ? {} : { lines: lines as string[] }) } : {};
+      const raised = { ...(hand === true ? { hand, ...(lines === undefined ? {} : { lines: lines as string[] }) } : {}), ...(quiz === undefined ? {} : { quiz: { right: quiz.right, of: quiz.of } }) };
       if (lesson === null) return { ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name, lesson: null, done, ...raised } };
       const l: Obj = typeof lesson === 'object' && lesson !== null ? (lesson as Obj) : {};
       const small = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= max;

@@ -288,6 +288,8 @@ export interface ProgressMessage {
    * keeps them until the hand is lowered.
    */
   lines?: string[];
+  /** The last quiz finished in this page (`/quiz`): answers right of questions asked (at most MAX_QUIZ_QUESTIONS). */
+  quiz?: { right: number; of: number };
 }
 
 export type ClientMessage =

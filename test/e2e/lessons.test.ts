@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { LESSONS, findLesson } from '../../shared/lessons/catalogue.js';
+import { QUIZ_LENGTH, QUIZ_QUESTIONS } from '../../shared/lessons/quiz.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';
 import { readLessonFile } from '../../shared/lessons/lesson-file.js';
 import { helotermInChromium, poll, terminalText, waitForTerminal } from '../helpers/browser.js';
@@ -364,14 +365,42 @@ describe('the instructor\'s class view in Chromium', () => {
     const [saved] = await Promise.all([view.waitForEvent('download', { timeout: 10_000 }), view.locator('#class-save').click()]);
     expect(saved.suggestedFilename()).toMatch(/^heloterm-class-\d{4}-\d\d-\d\dT\d{4}\.csv$/);
     const csv = (await readFile(await saved.path(), 'utf8')).split('\r\n');
-    expect(csv[0]).toBe('seat,name,address,lesson in hand,step,steps,replies not yet right,lessons done,connected to,idle (s),open (s),asks for help (s)');
-    // The reloaded page: its name, no lesson begun, not connected, not asking for help.
-    expect(csv.slice(1)).toEqual([expect.stringMatching(/^\d+,Alice Martin,127\.0\.0\.1,,,,,,,\d+,\d+,$/), '']);
+    expect(csv[0]).toBe('seat,name,address,lesson in hand,step,steps,replies not yet right,lessons done,connected to,idle (s),open (s),asks for help (s),last quiz (right of asked)');
+    // The reloaded page: its name, no lesson begun, not connected, not asking for help, no quiz.
+    expect(csv.slice(1)).toEqual([expect.stringMatching(/^\d+,Alice Martin,127\.0\.0\.1,,,,,,,\d+,\d+,,$/), '']);
 
     // Without the key, the page says how to get it, and shows no one.
     const keyless = await pages.open(`${app().url}class.html`, { alongside: true });
     await expect.poll(() => keyless.locator('#class-status').textContent(), { timeout: 10_000 }).toMatch(/needs the instructor's key/);
     expect(await keyless.locator('#class-table').isHidden()).toBe(true);
+  });
+
+  it('a trainee takes the quiz connected to the practice server, nothing sent; the class view shows the score', async () => {
+    const trainee = await pages.open(`${app().url}?connect=1`);
+    await waitForTerminal(trainee, (t) => /^220 practice\.test/m.test(t), REPLY_TIMEOUT_MS, 'the greeting');
+    await trainee.locator('.xterm-helper-textarea').focus();
+    await typeLine(trainee, '/name Quiz Taker');
+    await typeLine(trainee, '/quiz');
+    // Each question answered by reading it off the screen: the right answer to the first four, a wrong one after.
+    for (let n = 1; n <= QUIZ_LENGTH; n++) {
+      const text = await waitForTerminal(trainee, (t) => t.includes(`-- question ${n} of ${QUIZ_LENGTH}`), REPLY_TIMEOUT_MS, `question ${n}`);
+      const shown = text.slice(text.lastIndexOf(`-- question ${n} of ${QUIZ_LENGTH}`)).split('\n');
+      const q = QUIZ_QUESTIONS.find((x) => shown.some((l) => l.trim() === `S: ${x.reply}`));
+      if (q === undefined) throw new Error(`question ${n} not found in the bank`);
+      const right = q.options[q.answer] ?? '';
+      const at = shown.findIndex((l) => l.trim().endsWith(`) ${right}`) && /^\s+\d\) /.test(l));
+      const number = Number(/^\s+(\d)\)/.exec(shown[at] ?? '')?.[1] ?? 0);
+      await typeLine(trainee, String(n <= 4 ? number : (number % q.options.length) + 1));
+    }
+    const done = await waitForTerminal(trainee, (t) => t.includes('-- quiz done:'), REPLY_TIMEOUT_MS, 'the score');
+    expect(done).toMatch(/-- quiz done: 4 of 8 right; to read again: lesson \d+ · /);
+    // The answers went to no server: the practice server never answered a "1" or a "2".
+    expect(done).not.toMatch(/^50[02] /m);
+
+    const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
+    const row = view.locator('#class-table tbody tr:not(.shared-lines)', { hasText: 'Quiz Taker' });
+    await row.waitFor({ timeout: REPLY_TIMEOUT_MS });
+    await expect.poll(() => row.locator('.quiz').textContent(), { timeout: REPLY_TIMEOUT_MS }).toBe('quiz: 4 of 8 right');
   });
 
   it('says why a call was not taken, and keeps saying it while the class is read again', async () => {

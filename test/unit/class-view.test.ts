@@ -43,6 +43,14 @@ describe('a progress message', () => {
     expect(decode({ hand: true, lines: Array.from({ length: MAX_SHARED_LINES }, () => 'S: 250 OK') }).ok).toBe(true);
   });
 
+  it('carries the last quiz finished, as whole numbers, right at most of', () => {
+    expect(decode({ quiz: { right: 6, of: 8 } })).toEqual({ ok: true, value: { v: PROTOCOL_VERSION, type: 'progress', name: '', lesson: null, done: [], quiz: { right: 6, of: 8 } } });
+    expect(decode({ quiz: { right: 0, of: 1, more: 'x' } })).toMatchObject({ ok: true, value: { quiz: { right: 0, of: 1 } } });
+    for (const quiz of [{ right: 9, of: 8 }, { right: 1, of: 0 }, { right: -1, of: 8 }, { right: 2.5, of: 8 }, { right: 1, of: 51 }, '6/8', null, [6, 8]]) {
+      expect(decode({ quiz })).toEqual({ ok: false, error: 'progress: "quiz" must be { "right", "of" }: whole numbers, right at most of, of from 1 to 50' });
+    }
+  });
+
   it.each([
     [{ name: 'x'.repeat(41) }, '"name"'],
     [{ name: 'a\u0007b' }, '"name"'],
@@ -95,6 +103,7 @@ describe('what the class view keeps and shows', () => {
       openS: 124,
       handS: 120,
       lines: [],
+      quiz: null,
     });
     expect(s.trainees[0]).toMatchObject({ name: '', lesson: null, done: [], idleS: 5, openS: 125, handS: null });
     expect(s.lessons).toHaveLength(LESSONS.length);
@@ -122,6 +131,20 @@ describe('what the class view keeps and shows', () => {
     const s = classSnapshot([asking, seat({ seat: 2, progress: { name: 'Bo', lesson: null, done: [], lines } })], 10_000);
     expect(s.trainees.map((t) => t.lines)).toEqual([lines, null]);
     expect(decodeClassSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+
+  it("shows the last quiz a page finished, whatever its hand; a page that finished none shows none", () => {
+    expect(keptProgress({ name: 'Ann', lesson: null, done: [], quiz: { right: 5, of: 8 } })).toEqual({ name: 'Ann', lesson: null, done: [], quiz: { right: 5, of: 8 } });
+    const s = classSnapshot([seat({ seat: 1, progress: { name: 'Ann', lesson: null, done: [], quiz: { right: 5, of: 8 } } }), seat({ seat: 2 })], 10_000);
+    expect(s.trainees.map((t) => t.quiz)).toEqual([{ right: 5, of: 8 }, null]);
+    expect(decodeClassSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+    // Beyond its limits, the snapshot is not read (the page decodes what the bridge sends strictly).
+    const bad = JSON.parse(JSON.stringify(s)) as { trainees: { quiz: unknown }[] };
+    for (const quiz of [{ right: 9, of: 8 }, { right: -1, of: 8 }, { right: 1, of: 0 }, { right: 1.5, of: 8 }, { right: 1, of: 51 }, '5/8']) {
+      const t0 = bad.trainees[0];
+      if (t0 !== undefined) t0.quiz = quiz;
+      expect(decodeClassSnapshot(bad)).toBeNull();
+    }
   });
 
   it('shows a lesson over as its last step, not beyond', () => {
@@ -344,6 +367,7 @@ describe('the class view\'s line on the lessons', () => {
       openS: 0,
       handS: null,
       lines: null,
+      quiz: null,
     });
     const lessons = LESSONS.map((l, i) => ({ number: i + 1, id: l.id, title: l.title, short: l.short }));
     const tally = classTally({ trainees: [t(1, [1], 2), t(2, [1, 2], 3), t(3, [], 2), t(4, [], null)], lessons, call: null, said: null, turnedAway: null });
@@ -360,9 +384,9 @@ describe('the class view\'s line on the lessons', () => {
 describe('the class view saved as CSV', () => {
   const snapshot: ClassSnapshot = {
     trainees: [
-      { seat: 1, address: '192.0.2.31', name: 'Alice Martin', lesson: { number: 2, title: 'When a recipient is refused', step: 3, steps: 9, retries: 1 }, done: [1], target: '127.0.0.1:40125', toPractice: true, idleS: 12, openS: 600, handS: 95, lines: ['C: RCPT TO:<nobody@practice.test>', 'S: 550 5.1.1 <nobody@practice.test>: user unknown'] },
-      { seat: 2, address: '192.0.2.32', name: '=HYPERLINK("http://x.example","click")', lesson: null, done: [], target: 'mx.example.org:25', toPractice: false, idleS: 200, openS: 300, handS: null, lines: null },
-      { seat: 3, address: '192.0.2.33', name: '', lesson: null, done: [1, 2], target: null, toPractice: false, idleS: 0, openS: 5, handS: null, lines: null },
+      { seat: 1, address: '192.0.2.31', name: 'Alice Martin', lesson: { number: 2, title: 'When a recipient is refused', step: 3, steps: 9, retries: 1 }, done: [1], target: '127.0.0.1:40125', toPractice: true, idleS: 12, openS: 600, handS: 95, lines: ['C: RCPT TO:<nobody@practice.test>', 'S: 550 5.1.1 <nobody@practice.test>: user unknown'], quiz: { right: 6, of: 8 } },
+      { seat: 2, address: '192.0.2.32', name: '=HYPERLINK("http://x.example","click")', lesson: null, done: [], target: 'mx.example.org:25', toPractice: false, idleS: 200, openS: 300, handS: null, lines: null, quiz: null },
+      { seat: 3, address: '192.0.2.33', name: '', lesson: null, done: [1, 2], target: null, toPractice: false, idleS: 0, openS: 5, handS: null, lines: null, quiz: null },
     ],
     lessons: [
       { number: 1, id: 'eight-steps', title: 'The eight steps: a test message by hand', short: 'Eight steps' },
@@ -375,10 +399,10 @@ describe('the class view saved as CSV', () => {
 
   it('writes a row a page, as RFC 4180 does, and a name that a spreadsheet would run as text', () => {
     expect(classCsv(snapshot).split('\r\n')).toEqual([
-      'seat,name,address,lesson in hand,step,steps,replies not yet right,lessons done,connected to,idle (s),open (s),asks for help (s)',
-      '1,Alice Martin,192.0.2.31,2. When a recipient is refused,3,9,1,1 · Eight steps,the practice server,12,600,95',
-      `2,"'=HYPERLINK(""http://x.example"",""click"")",192.0.2.32,,,,,,mx.example.org:25,200,300,`,
-      '3,,192.0.2.33,,,,,1 · Eight steps; 2 · Refused recipient,,0,5,',
+      'seat,name,address,lesson in hand,step,steps,replies not yet right,lessons done,connected to,idle (s),open (s),asks for help (s),last quiz (right of asked)',
+      '1,Alice Martin,192.0.2.31,2. When a recipient is refused,3,9,1,1 · Eight steps,the practice server,12,600,95,6 of 8',
+      `2,"'=HYPERLINK(""http://x.example"",""click"")",192.0.2.32,,,,,,mx.example.org:25,200,300,,`,
+      '3,,192.0.2.33,,,,,1 · Eight steps; 2 · Refused recipient,,0,5,,',
       '',
     ]);
   });

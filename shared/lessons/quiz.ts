@@ -1,0 +1,193 @@
+/**
+ * The quiz (`/quiz`): replies as real servers word them, each with what it answered, a question about it and three or
+ * four answers, one right: what a trainee must read at a glance after the lessons (the class digit, what a refusal
+ * is about, what to do next). Each question names the lesson that teaches it, for a trainee who got it wrong, and says
+ * why its answer is the right one. The replies are in the words of Postfix, Dovecot, Gmail and Spamhaus's users, as
+ * heloterm's knowledge base explains them (a reply pointed at after the quiz gets the same explanation). Pure.
+ */
+
+export interface QuizQuestion {
+  /** Stable, for the transcript's record of what was missed. */
+  id: string;
+  /** What the client had just sent, or "(connection)" for a reply to the connection itself. */
+  after: string;
+  /** The reply, one line as the server sent it. */
+  reply: string;
+  question: string;
+  /** Three or four, one right; shown in a shuffled order. */
+  options: readonly string[];
+  /** The index of the right one in `options`. */
+  answer: number;
+  /** Why it is the right one, in a sentence or two. */
+  why: string;
+  /** The lesson that teaches it (shared/lessons/catalogue.ts id), when one does. */
+  lesson?: string;
+}
+
+/** Questions a quiz asks (of QUIZ_QUESTIONS, drawn at random). */
+export const QUIZ_LENGTH = 8;
+
+export const QUIZ_QUESTIONS: readonly QuizQuestion[] = [
+  {
+    id: 'greeting',
+    after: '(connection)',
+    reply: '220 mx.example.org ESMTP Postfix',
+    question: 'What does the server say, and what do you type next?',
+    options: ['It is ready: greet it with EHLO (or HELO) and your name', 'It refuses the connection: try another MX host', 'It asks for a password: type AUTH', 'It has taken a message: type QUIT'],
+    answer: 0,
+    why: '220 is the greeting of a server ready for a session (RFC 5321 §4.2); the client greets back with EHLO, and only then names a sender.',
+    lesson: 'eight-steps',
+  },
+  {
+    id: 'data-go-ahead',
+    after: 'DATA',
+    reply: '354 End data with <CR><LF>.<CR><LF>',
+    question: 'What now?',
+    options: ['Type the message (header lines, an empty line, the body), then a line with a lone "."', 'The message was accepted: type QUIT', 'Type DATA again: it was not understood', 'Give the recipients again'],
+    answer: 0,
+    why: '354 is the one 3xx of a mail session: go ahead, the server reads message text until a line holding "." alone (RFC 5321 §4.1.1.4).',
+    lesson: 'eight-steps',
+  },
+  {
+    id: 'queued',
+    after: '.',
+    reply: '250 2.0.0 Ok: queued as 4Q1Bz73kVhz9sDs',
+    question: 'Is the message in the recipient\'s mailbox?',
+    options: ['Not yet: the server took responsibility for it and queued it; it may still bounce later', 'Yes: 250 means delivered to the mailbox', 'No: it was refused', 'No: it waits for the recipient to confirm it'],
+    answer: 0,
+    why: 'After the final ".", 250 means accepted (RFC 5321 §6.1): the server must deliver it or send a bounce to the envelope sender. The queue id is what to look for in its log.',
+    lesson: 'bounce',
+  },
+  {
+    id: 'greylisted',
+    after: 'RCPT TO:<bob@example.org>',
+    reply: '450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html',
+    question: 'What does a sending server do with the message?',
+    options: ['It keeps it and tries again later, when it will likely be taken', 'It bounces it: the address does not exist', 'Nothing more: the message was delivered', 'It sends it again at once, without that recipient'],
+    answer: 0,
+    why: 'A 4xx is temporary. Greylisting refuses the first attempt of an unknown (client, sender, recipient) on purpose: real mail servers retry, many spam engines do not.',
+    lesson: 'refusals',
+  },
+  {
+    id: 'user-unknown',
+    after: 'RCPT TO:<bobb@example.org>',
+    reply: '550 5.1.1 <bobb@example.org>: Recipient address rejected: User unknown in virtual mailbox table',
+    question: 'What went wrong?',
+    options: ['The address does not exist there: check its spelling', 'The mailbox is full', 'The sending server is on a blocklist', 'The server is busy: try later'],
+    answer: 0,
+    why: '5.1.1 is "bad destination mailbox address" (RFC 3463): the server has no such mailbox. A 5xx is final: retrying the same address gets the same answer.',
+    lesson: 'refused-recipient',
+  },
+  {
+    id: 'relay-denied',
+    after: 'RCPT TO:<carol@example.net>',
+    reply: '554 5.7.1 <carol@example.net>: Relay access denied',
+    question: 'The client has not logged in. Why is the recipient refused?',
+    options: [
+      'The server takes mail only for its own domains from a stranger: passing mail on to other domains (relaying) needs a login',
+      'carol@example.net does not exist',
+      'The message is too large',
+      'The server greylists every new recipient',
+    ],
+    answer: 0,
+    why: 'A server that relayed for anyone would be an open relay, abused by spammers within hours. It relays for its own users once they log in (AUTH), as a submission server does.',
+    lesson: 'auth',
+  },
+  {
+    id: 'need-mail',
+    after: 'RCPT TO:<bob@example.org>',
+    reply: '503 5.5.1 Error: need MAIL command',
+    question: 'What does the server want?',
+    options: ['Commands in order: MAIL FROM before RCPT TO', 'A valid recipient address', 'A login first', 'A pause: too many commands at once'],
+    answer: 0,
+    why: '503 is "bad sequence of commands" (RFC 5321 §4.2.2): a transaction begins with MAIL FROM, then RCPT TO, then DATA.',
+    lesson: 'command-order',
+  },
+  {
+    id: 'starttls-first',
+    after: 'MAIL FROM:<alice@example.org>',
+    reply: '530 5.7.0 Must issue a STARTTLS command first',
+    question: 'What do you do?',
+    options: ['STARTTLS, then EHLO again, then MAIL FROM again', 'AUTH with the password', 'QUIT: the server refuses all mail', 'Wait a few minutes, then MAIL FROM again'],
+    answer: 0,
+    why: 'This server takes nothing in plain text. After STARTTLS and the handshake the session starts over (RFC 3207 §4.2): EHLO again, and the transaction from its beginning.',
+    lesson: 'starttls',
+  },
+  {
+    id: 'auth-failed',
+    after: 'AUTH PLAIN AHRyYWluZWUAd3Jvbmc=',
+    reply: '535 5.7.8 Error: authentication failed: authentication failure',
+    question: 'Why was the login refused?',
+    options: ['The user name or the password is wrong (or their base64 is)', 'The server does not offer AUTH', 'TLS is needed first', 'The server is overloaded: try later'],
+    answer: 0,
+    why: '535 5.7.8 is "authentication credentials invalid" (RFC 4954 §6). AUTH PLAIN is base64 of "\\0user\\0password": one character wrong there is a wrong password.',
+    lesson: 'auth',
+  },
+  {
+    id: 'mailbox-full',
+    after: '.',
+    reply: '552 5.2.2 <carol@example.org> Quota exceeded (mailbox for user is full)',
+    question: 'Will sending it again tomorrow work?',
+    options: ['Not by itself: the refusal is final (5xx); the recipient must make room, and the sender gets a bounce', 'Yes: a full mailbox is always temporary', 'Yes, if the message is sent in smaller parts', 'No: the address does not exist'],
+    answer: 0,
+    why: 'The first digit decides: 5 is final, so the sending server bounces at once. Some servers answer a full mailbox with 452 4.2.2 instead: then it retries.',
+    lesson: 'refusals',
+  },
+  {
+    id: 'unauthenticated',
+    after: '.',
+    reply: '550 5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.',
+    question: 'What must the sender fix?',
+    options: ['Its domain\'s SPF record or its DKIM signing, so that receivers can tell the mail is really from that domain', 'The recipient\'s address', 'The size of the message', 'The name given with EHLO'],
+    answer: 0,
+    why: 'Gmail refuses mail that passes neither SPF (the sending server is listed by the envelope domain) nor DKIM (a valid signature); DMARC ties them to the From: domain.',
+    lesson: 'envelope',
+  },
+  {
+    id: 'blocklisted',
+    after: 'RCPT TO:<bob@example.org>',
+    reply: '554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using zen.spamhaus.org',
+    question: 'What is refused, and why?',
+    options: ['The sending server\'s address: a DNS blocklist lists it; look it up (/dnsbl) and ask for delisting', 'The recipient: it does not exist', 'The message: it looks like spam', 'Nothing: the server is only busy'],
+    answer: 0,
+    why: 'The reply names the client\'s address and the list. Every message from that address is refused until the list drops it; the list\'s site says why it is listed.',
+  },
+  {
+    id: 'too-many-connections',
+    after: '(connection)',
+    reply: '421 4.7.0 mx.example.org Error: too many connections from 203.0.113.5',
+    question: 'What does it mean for the mail?',
+    options: ['Nothing is lost: the server closes this connection for now, and the sender retries later with fewer at once', 'Every message from that address is refused for good', 'The recipient does not exist', 'The message was accepted'],
+    answer: 0,
+    why: '421 is "service not available, closing the channel": a 4xx, temporary. Senders queue and retry; the remedy is fewer simultaneous connections.',
+    lesson: 'refusals',
+  },
+  {
+    id: 'too-big',
+    after: '.',
+    reply: '552 5.3.4 Error: message file too big',
+    question: 'What went wrong?',
+    options: ['The message is larger than the server takes (its EHLO reply says how large, SIZE)', 'The mailbox is full', 'The message has no Subject', 'Too many recipients'],
+    answer: 0,
+    why: '5.3.4 is "message too big for system" (RFC 3463). EHLO\'s "250-SIZE 10240000" announces the limit: a client that gives SIZE= with MAIL FROM is refused before sending the bytes.',
+    lesson: 'starttls',
+  },
+];
+
+/** `n` questions of `bank` in a random order, each with its options shuffled: `random` returns [0, 1). */
+export function drawQuiz(random: () => number, n = QUIZ_LENGTH, bank: readonly QuizQuestion[] = QUIZ_QUESTIONS): QuizQuestion[] {
+  const shuffled = <T>(items: readonly T[]): T[] => {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  };
+  return shuffled(bank)
+    .slice(0, n)
+    .map((q) => {
+      const order = shuffled(q.options.map((_, i) => i));
+      return { ...q, options: order.map((i) => q.options[i] ?? ''), answer: order.indexOf(q.answer) };
+    });
+}
