@@ -93,7 +93,8 @@ export class QuizRun {
     if (q === undefined) return;
     const of = this.questions?.length ?? 0;
     let out = formatNote(`question ${this.index + 1} of ${of}${q.after === '(connection)' ? ', on connecting:' : ', after the client sent:'}`);
-    if (q.after !== '(connection)') out += `   ${paint(SGR.dim, 'C:')} ${q.after}${EOL}`;
+    // The lone "." that ends a message is easy to miss alone on its line.
+    if (q.after !== '(connection)') out += `   ${paint(SGR.dim, 'C:')} ${q.after}${q.after === '.' ? paint(SGR.dim, '   (the lone dot that ends the message)') : ''}${EOL}`;
     out += `   ${paint(SGR.dim, 'S:')} ${formatServerLine(q.reply, false)}`;
     out += paint(SGR.bold, `   ${q.question}`) + EOL;
     q.options.forEach((o, i) => (out += `     ${i + 1}) ${o}${EOL}`));
