@@ -283,6 +283,11 @@ export async function lookupMtaSts(domain: string, r: DnsResolver, fetchPolicy?:
   return record.kind === 'records' ? fetchPolicy(domain) : undefined;
 }
 
+/** The TLS-RPT records of `domain` (RFC 8460 §3: "v=TLSRPTv1" at _smtp._tls.<domain>), as the page is sent them. */
+export async function lookupTlsRpt(domain: string, r: DnsResolver): Promise<PolicyRecords> {
+  return sent(await taggedRecords(`_smtp._tls.${domain}`, 'v=TLSRPTv1', r));
+}
+
 /** The DKIM key records a domain publishes for a selector (RFC 6376 §3.6.2.1): every TXT record there. Never throws. */
 export async function lookupDkim(selector: string, domain: string, r: DnsResolver): Promise<PolicyRecords> {
   return sent(await taggedRecords(dkimName(selector, domain), null, r));

@@ -4,7 +4,7 @@
  * nobody looked at since it was set up is the classic: no STARTTLS, or a certificate expired or for another name,
  * which senders that verify (MTA-STS in enforce mode, DANE) hold mail for.
  *
- * The domain's MX records (dns-lookup.ts lookupMx) and its MTA-STS policy are looked up together; then each MX host
+ * The domain's MX records (dns-lookup.ts lookupMx), its MTA-STS policy and its TLS-RPT record are looked up together; then each MX host
  * (at most MAX_MX_TLS_HOSTS, lowest preference first) is dialled on port 25 at once, as a connection would be (dial.ts,
  * the target policy), the whole greeting read and EHLO sent (smtp-probe.ts: nothing is written before the greeting
  * is whole), STARTTLS when offered, a handshake with Node's defaults (the best version both sides have, the MX host's
@@ -19,7 +19,7 @@ import { ERROR_CODES, type MtaStsFetch, type MxTlsMessage, type MxTlsOutcome, ty
 import { describePeerCertificate, peerChain } from './certificate.js';
 import { daneAnswer, type TlsaLookup } from './dane.js';
 import { tlsClientOptions } from './dial.js';
-import { lookupMtaSts, lookupMx, type DnsResolver } from './dns-lookup.js';
+import { lookupMtaSts, lookupMx, lookupTlsRpt, type DnsResolver } from './dns-lookup.js';
 import { errnoOf, tlsReason } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
 import { clip, closeProbe, dialProbe, greetedForMore, lastLine, offersStartTls, probeReader } from './smtp-probe.js';
@@ -58,7 +58,7 @@ export async function probeMxTls(domain: string, r: DnsResolver, deps: MxTlsDeps
     return { kind: 'probed', hosts: [await probeHost(target, practice.port, deps.probe, signal)], count: 1, implicit: false, port: practice.port };
   }
   const fetch = deps.fetchMtaSts;
-  const [mx, mtaSts] = await Promise.all([lookupMx(domain, r), lookupMtaSts(domain, r, fetch === undefined ? undefined : (d) => fetch(d, r, signal))]);
+  const [mx, mtaSts, tlsRpt] = await Promise.all([lookupMx(domain, r), lookupMtaSts(domain, r, fetch === undefined ? undefined : (d) => fetch(d, r, signal)), lookupTlsRpt(domain, r)]);
   let targets: Target[];
   let count: number;
   switch (mx.kind) {
@@ -82,7 +82,8 @@ export async function probeMxTls(domain: string, r: DnsResolver, deps: MxTlsDeps
   }
   const port = deps.port ?? MX_PORT;
   const hosts = await Promise.all(targets.map((t) => probeHost(t, port, deps.probe, signal, deps.tlsa)));
-  return { kind: 'probed', hosts, count, implicit: mx.kind === 'implicit', port, ...(mtaSts === undefined ? {} : { mtaSts }) };
+  // Where senders that apply a policy report failing it: said with the policy.
+  return { kind: 'probed', hosts, count, implicit: mx.kind === 'implicit', port, ...(mtaSts === undefined ? {} : { mtaSts, tlsRpt }) };
 }
 
 /**

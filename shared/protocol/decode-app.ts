@@ -10,9 +10,9 @@
  */
 import { decodeServerMessage, type Decoded } from './decode.js';
 import { isCount, isObj, isStr, type Obj } from './decode-guards.js';
-import { decodeDaneAnswer, decodeMtaStsFetch, decodeMxTls, decodePorts, decodeSmuggling, decodeTls, decodeTlsInjection, decodeTlsVersions } from './decode-probes.js';
+import { decodeDaneAnswer, decodeMtaStsFetch, decodeMxTls, decodePolicyRecords, decodePorts, decodeSmuggling, decodeTls, decodeTlsInjection, decodeTlsVersions } from './decode-probes.js';
 import { MAX_HOST_CHARS } from './host.js';
-import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, isClassSay, isLessonId } from './app-limits.js';
+import { MAX_MX_ADDRESSES, MAX_MX_HOSTS, MAX_POLICY_CHARS, MAX_RDNS_NAMES, MAX_DNSBL_CODES, MAX_DNSBL_LISTS, MAX_DNSBL_REASON_CHARS, MAX_SPF_DETAIL_CHARS, MAX_SPF_MISSING, MAX_SPF_TERM_CHARS, MAX_STORED_CHARS, MAX_STORED_RECIPIENTS, isClassSay, isLessonId } from './app-limits.js';
 import {
   PROTOCOL_VERSION,
   type CallMessage,
@@ -32,7 +32,6 @@ import {
   type TlsMessage,
   type MxMessage,
   type PolicyAnswer,
-  type PolicyRecords,
   type SpfCheck,
   type SpfLookups,
   type SpfMessage,
@@ -76,23 +75,6 @@ function decodeAnswer(x: unknown): MxAnswer | null {
     case 'none':
       if (x.reason !== 'no-domain' && x.reason !== 'no-records' && x.reason !== 'dns-error' && x.reason !== 'refused') return null;
       return isStr(x.detail, 500) ? { kind: 'none', reason: x.reason, detail: x.detail } : null;
-    default:
-      return null;
-  }
-}
-
-function decodePolicyRecords(x: unknown): PolicyRecords | null {
-  if (!isObj(x)) return null;
-  switch (x.kind) {
-    case 'records': {
-      const { records, count } = x;
-      if (!Array.isArray(records) || records.length === 0 || records.length > MAX_POLICY_RECORDS || !records.every((r) => isStr(r, MAX_POLICY_CHARS))) return null;
-      return isCount(count) && count >= records.length ? { kind: 'records', records, count } : null;
-    }
-    case 'none':
-      return { kind: 'none' };
-    case 'error':
-      return isStr(x.detail, 200) ? { kind: 'error', detail: x.detail } : null;
     default:
       return null;
   }

@@ -7,7 +7,7 @@
 import type { Decoded } from './decode.js';
 import { isBool, isCount, isObj, isStr, type Obj } from './decode-guards.js';
 import { isIPv4Literal, isIPv6Literal, MAX_HOST_CHARS } from './host.js';
-import { MAX_MTA_STS_CHARS, MAX_MX_TLS_HOSTS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, SMUGGLING_SEQUENCES, TLS_VERSIONS } from './app-limits.js';
+import { MAX_MTA_STS_CHARS, MAX_MX_TLS_HOSTS, MAX_POLICY_CHARS, MAX_POLICY_RECORDS, MAX_PROBE_EHLO_LINES, MAX_PROBE_PORTS, MAX_PROBE_TEXT, MAX_TLSA_DATA_HEX, MAX_TLSA_RECORDS, SMUGGLING_SEQUENCES, TLS_VERSIONS } from './app-limits.js';
 import {
   MAX_CERT_CHAIN,
   MAX_CERT_NAMES,
@@ -16,6 +16,7 @@ import {
   type DaneAnswer,
   type TlsaSeen,
   type MtaStsFetch,
+  type PolicyRecords,
   type MxTlsMessage,
   type MxTlsOutcome,
   type PeerCertificate,
@@ -199,6 +200,23 @@ export function decodeDaneAnswer(x: unknown): DaneAnswer | null {
   return x.secure === undefined ? none : { ...none, secure: x.secure };
 }
 
+export function decodePolicyRecords(x: unknown): PolicyRecords | null {
+  if (!isObj(x)) return null;
+  switch (x.kind) {
+    case 'records': {
+      const { records, count } = x;
+      if (!Array.isArray(records) || records.length === 0 || records.length > MAX_POLICY_RECORDS || !records.every((r) => isStr(r, MAX_POLICY_CHARS))) return null;
+      return isCount(count) && count >= records.length ? { kind: 'records', records, count } : null;
+    }
+    case 'none':
+      return { kind: 'none' };
+    case 'error':
+      return isStr(x.detail, 200) ? { kind: 'error', detail: x.detail } : null;
+    default:
+      return null;
+  }
+}
+
 const MX_TLS_OUTCOMES: ReadonlySet<unknown> = new Set(['tls', 'no-starttls', 'tls-failed', 'no-greeting', 'unreachable', 'no-address', 'not-dialled']);
 const MX_TLS_NONE: ReadonlySet<unknown> = new Set(['null-mx', 'no-domain', 'no-records', 'dns-error', 'refused']);
 
@@ -238,8 +256,10 @@ export function decodeMxTls(m: Obj): Decoded<MxTlsMessage> {
   const hosts = answer.hosts.map(decodeMxTlsOutcome);
   if (!hosts.every((h): h is MxTlsOutcome => h !== null)) return bad;
   const mtaSts = answer.mtaSts === undefined ? undefined : decodeMtaStsFetch(answer.mtaSts);
-  if (mtaSts === null) return bad;
-  const probed = { kind: 'probed' as const, hosts, count, implicit, port, ...(mtaSts === undefined ? {} : { mtaSts }) };
+  // The TLS-RPT records come with a policy alone.
+  const tlsRpt = answer.tlsRpt === undefined ? undefined : decodePolicyRecords(answer.tlsRpt);
+  if (mtaSts === null || tlsRpt === null || (tlsRpt !== undefined && mtaSts === undefined)) return bad;
+  const probed = { kind: 'probed' as const, hosts, count, implicit, port, ...(mtaSts === undefined ? {} : { mtaSts }), ...(tlsRpt === undefined ? {} : { tlsRpt }) };
   return { ok: true, value: { v: PROTOCOL_VERSION, type: 'mxtls', domain, answer: probed } };
 }
 

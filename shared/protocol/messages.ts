@@ -860,9 +860,10 @@ export interface MxTlsMessage {
     /**
      * Each MX host's outcome, lowest preference first (at most MAX_MX_TLS_HOSTS of `count`); `implicit`: the domain
      * has no MX records and its own addresses were dialled; `port`: the port dialled (25, or the practice server's);
-     * `mtaSts`: when the domain has an MTA-STS record, the policy it announces as fetched.
+     * `mtaSts`: when the domain has an MTA-STS record, the policy it announces as fetched, and `tlsRpt` its TLS-RPT
+     * records (RFC 8460: where senders report failing the policy).
      */
-    | { kind: 'probed'; hosts: MxTlsOutcome[]; count: number; implicit: boolean; port: number; mtaSts?: MtaStsFetch }
+    | { kind: 'probed'; hosts: MxTlsOutcome[]; count: number; implicit: boolean; port: number; mtaSts?: MtaStsFetch; tlsRpt?: PolicyRecords }
     /** Nothing dialled: `null-mx` (it takes no mail), or the MX lookup's own reasons (MxAnswer `none`). */
     | { kind: 'none'; reason: 'null-mx' | 'no-domain' | 'no-records' | 'dns-error' | 'refused'; detail: string };
 }

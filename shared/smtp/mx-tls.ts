@@ -7,7 +7,7 @@
  * certificate expired or for another name, holds mail. So do hosts whose DNSSEC-signed TLSA records (DANE, RFC 7672)
  * match nothing they present, for senders that validate DANE. One line a host, and a count. Pure.
  */
-import type { MxTlsMessage, MxTlsOutcome } from '../protocol/messages.js';
+import type { MxTlsMessage, MxTlsOutcome, PolicyRecords } from '../protocol/messages.js';
 import { mxMatches, parseMtaStsPolicy, type MtaStsPolicy } from './mta-sts.js';
 import { readMxAnswer } from './mx.js';
 import { assessTls } from './tls-report.js';
@@ -144,6 +144,16 @@ function stsFinding(domain: string, fetched: Extract<MxTlsMessage['answer'], { k
     : { tone: 'info', text: `${domain}'s MTA-STS policy is in mode testing: senders deliver anyway, and report to its TLS-RPT address the hosts that would fail it` };
 }
 
+/** Where senders that apply the policy report failing it (RFC 8460): nowhere, without a TLS-RPT record. */
+function tlsRptFinding(domain: string, r: PolicyRecords): Finding {
+  if (r.kind === 'records') {
+    const rua = /(?:^|;)\s*rua\s*=\s*([^;]+)/i.exec(r.records[0] ?? '')?.[1]?.trim();
+    return { tone: 'ok', text: `TLS-RPT: senders that apply the policy send their daily reports of TLS failures here to ${rua ?? 'the address its record names'} (RFC 8460)` };
+  }
+  if (r.kind === 'error') return { tone: 'info', text: `the TLS-RPT record of ${domain} could not be looked up (${r.detail})` };
+  return { tone: 'warn', text: `no TLS-RPT record (_smtp._tls.${domain}): the senders that fail TLS with a host above report it to no one, and mail held by the policy goes unnoticed; publish "v=TLSRPTv1; rua=mailto:…" (RFC 8460 §3)` };
+}
+
 export function readMxTls(domain: string, answer: MxTlsMessage['answer'], now: number): MxTlsReport {
   if (answer.kind === 'none') {
     const head =
@@ -168,6 +178,7 @@ export function readMxTls(domain: string, answer: MxTlsMessage['answer'], now: n
   const more = answer.count - n;
   if (more > 0) findings.push({ tone: 'info', text: `and ${more} more MX host${more === 1 ? '' : 's'} with higher preferences, not tested` });
   findings.push(stsFinding(domain, fetched, parsed));
+  if (policy !== null && answer.tlsRpt !== undefined) findings.push(tlsRptFinding(domain, answer.tlsRpt));
   const asked = `${answer.hosts.some((h) => h.dane?.kind === 'records') ? ' (or that matches its TLSA records: DANE)' : ''}${policy === null ? '' : ', named by its MTA-STS policy'}`;
   findings.push(
     good === n

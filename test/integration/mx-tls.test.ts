@@ -62,6 +62,7 @@ describe('/tls mx: STARTTLS on each MX host', () => {
       'gone.mxtls.test': {},
       'mx6.mxtls.test': { A: ['127.0.0.6'] },
       '_mta-sts.mxtls.test': { TXT: ['v=STSv1; id=20261201'] },
+      '_smtp._tls.mxtls.test': { TXT: ['v=TLSRPTv1; rua=mailto:tls-reports@mxtls.test'] },
       'bare.test': { A: ['127.0.0.2'] },
       'nomail.test': { MX: [[0, '']] },
       [`_${port}._tcp.mx1.mxtls.test`]: { TLSA: [[3, 1, 1, key]] },
@@ -91,6 +92,7 @@ describe('/tls mx: STARTTLS on each MX host', () => {
     const { hosts, count, implicit, mtaSts } = answer as Extract<MxTlsMessage['answer'], { kind: 'probed' }>;
     expect([count, implicit, hosts.length]).toEqual([6, false, MAX_MX_TLS_HOSTS]);
     expect(mtaSts).toMatchObject({ kind: 'policy', text: POLICY });
+    expect((answer as { tlsRpt?: unknown }).tlsRpt).toEqual({ kind: 'records', records: ['v=TLSRPTv1; rua=mailto:tls-reports@mxtls.test'], count: 1 });
     const shape = (h: MxTlsOutcome) => [h.preference, h.host, h.address, h.outcome, h.text];
     expect(hosts.map(shape)).toEqual([
       [10, 'mx1.mxtls.test', '127.0.0.1', 'tls', ''],
@@ -130,6 +132,7 @@ describe('/tls mx: STARTTLS on each MX host', () => {
     expect(lines.slice(5)).toEqual([
       'info and 1 more MX host with higher preferences, not tested',
       "info mxtls.test's MTA-STS policy is in mode enforce: senders that apply it (Gmail, Microsoft 365…) deliver only over TLS, to MX hosts it names whose certificate verifies and names them (RFC 8461 §4)",
+      'ok TLS-RPT: senders that apply the policy send their daily reports of TLS failures here to mailto:tls-reports@mxtls.test (RFC 8460)',
       'bad 0 of 5 MX hosts pass: STARTTLS, with a certificate that verifies and names the host (or that matches its TLSA records: DANE), named by its MTA-STS policy',
     ]);
     expect(report.good).toBe(false);
@@ -147,6 +150,7 @@ describe('/tls mx: STARTTLS on each MX host', () => {
     const bare = await probe('bare.test');
     expect(bare).toMatchObject({ kind: 'probed', implicit: true, count: 1, hosts: [{ host: 'bare.test', preference: null, address: '127.0.0.2', outcome: 'no-starttls' }] });
     expect(bare).not.toHaveProperty('mtaSts');
+    expect(bare).not.toHaveProperty('tlsRpt');
     expect(readMxTls('bare.test', bare, Date.now()).head).toBe(`STARTTLS on bare.test (no MX records: the domain itself), port ${port}, as sending MTAs meet it, the certificate checked for the host's name:`);
     expect(await probe('nomail.test')).toEqual({ kind: 'none', reason: 'null-mx', detail: 'a null MX (RFC 7505): the domain takes no mail' });
     expect(await probe('missing.test')).toMatchObject({ kind: 'none', reason: 'no-domain' });

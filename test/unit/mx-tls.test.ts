@@ -39,6 +39,7 @@ function tlsHost(host: string, preference: number, o: { protocol?: string; autho
   return { host, preference, address: '192.0.2.10', outcome: 'tls', text: '', ms: 40, tls: { protocol: o.protocol ?? 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized, authorizationError: o.authorizationError ?? null, certificate } };
 }
 
+type MxTlsAnswer = Extract<MxTlsMessage['answer'], { kind: 'probed' }>;
 const probed = (hosts: MxTlsOutcome[], mtaSts?: MtaStsFetch, count = hosts.length): MxTlsMessage['answer'] => ({ kind: 'probed', hosts, count, implicit: false, port: 25, ...(mtaSts === undefined ? {} : { mtaSts }) });
 const policy = (mode: string, ...mx: string[]): MtaStsFetch => ({ kind: 'policy', text: `version: STSv1\nmode: ${mode}\n${mx.map((m) => `mx: ${m}\n`).join('')}max_age: 604800\n`, cut: false, contentType: 'text/plain' });
 const lines = (answer: MxTlsMessage['answer']): string[] => readMxTls('example.org', answer, NOW).findings.map((f) => `${f.tone} ${f.text}`);
@@ -107,6 +108,15 @@ describe('readMxTls', () => {
     expect(lines(probed([plainHost], policy('testing', '*.example.org')))[0]).toBe(
       'bad 20  mx2.example.org (192.0.2.20): STARTTLS is not offered after EHLO: senders deliver here in plain text, readable and changeable on the way; it would fail its MTA-STS policy (mode: testing): senders deliver anyway, and report it',
     );
+    // Where failures are reported: a policy without a TLS-RPT record holds mail unnoticed.
+    const withRpt = (tlsRpt: MxTlsAnswer['tlsRpt']): string[] => lines({ ...(probed(hosts, policy('enforce', 'mx1.example.org')) as MxTlsAnswer), tlsRpt });
+    expect(withRpt({ kind: 'none' })).toContain(
+      'warn no TLS-RPT record (_smtp._tls.example.org): the senders that fail TLS with a host above report it to no one, and mail held by the policy goes unnoticed; publish "v=TLSRPTv1; rua=mailto:…" (RFC 8460 §3)',
+    );
+    expect(withRpt({ kind: 'records', records: ['v=TLSRPTv1;rua=mailto:tls@example.org'], count: 1 })).toContain('ok TLS-RPT: senders that apply the policy send their daily reports of TLS failures here to mailto:tls@example.org (RFC 8460)');
+    expect(withRpt({ kind: 'error', detail: 'SERVFAIL' })).toContain('info the TLS-RPT record of example.org could not be looked up (SERVFAIL)');
+    // Without a policy senders apply, the record is not judged.
+    expect(lines({ ...(probed(hosts, policy('none')) as MxTlsAnswer), tlsRpt: { kind: 'none' } }).some((l) => l.includes('TLS-RPT'))).toBe(false);
     expect(lines(probed(hosts, policy('none')))).toContain("info example.org's MTA-STS: its policy is in mode none: senders apply nothing");
     expect(lines(probed(hosts, { kind: 'policy', text: 'mode: enforce\n', cut: false, contentType: null }))).toContainEqual(expect.stringMatching(/^warn example\.org's MTA-STS: its policy is not valid \(no "version: STSv1" line; .*\), so senders ignore it$/));
     expect(lines(probed(hosts, { kind: 'error', detail: 'HTTP 404' }))).toContain("warn example.org announces an MTA-STS policy that could not be fetched (HTTP 404): senders that have it cached go on applying it; /mx example.org says more");
@@ -193,6 +203,8 @@ describe('the mxtls messages on the wire', () => {
       { ...m.answer, hosts: [{ ...host, outcome: 'unreachable', tls: null, dane: { kind: 'none', name: '_25._tcp.mx1.example.org', reason: 'no-records', detail: 'NOERROR', suggested: null } }] },
       { ...m.answer, hosts: [{ ...host, dane: { kind: 'records', name: '_25._tcp.x', secure: 'yes', records: [], count: 0, suggested: null } }] },
       { kind: 'none', reason: 'because', detail: '' },
+      { ...m.answer, mtaSts: undefined, tlsRpt: { kind: 'none' } },
+      { ...m.answer, tlsRpt: { kind: 'records', records: [], count: 0 } },
     ];
     for (const answer of broken) expect(decodeAnyServerMessage(JSON.stringify({ ...m, answer }))).toEqual({ ok: false, error: 'mxtls: bad "domain" or "answer"' });
   });
