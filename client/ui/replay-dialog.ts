@@ -42,7 +42,7 @@ export class ReplayDialog {
     title.textContent = 'Paste & explain';
     const what = document.createElement('p');
     what.textContent =
-      'Paste an SMTP dialog (a telnet window as it is, swaks output, a transcript heloterm saved), a bounce message, lines of a mail log (Postfix, Exim, Sendmail, OpenSMTPD, Dovecot) or a mail queue as mailq lists it (Postfix, Sendmail, Exim): every reply in it is explained as if received, with what it answered. Or paste a message\'s header fields: what the receiver found of SPF, DKIM and DMARC, and the path it took; an SPF, DMARC or DKIM record or an MTA-STS policy, before you publish it; a DMARC or TLS report a receiver sent you (open its .zip or .gz file as received, or the report mail saved as .eml, or drop it here); or a feedback loop\'s complaint (ARF). Nothing is sent anywhere.';
+      'Paste an SMTP dialog (a telnet window as it is, swaks output, a transcript heloterm saved), a bounce message, lines of a mail log (Postfix, Exim, Sendmail, OpenSMTPD, Dovecot) or a mail queue as mailq lists it (Postfix, Sendmail, Exim): every reply in it is explained as if received, with what it answered. Or paste a message\'s header fields: why a spam filter marked it, what the receiver found of SPF, DKIM and DMARC, and the path it took; an SPF, DMARC or DKIM record or an MTA-STS policy, before you publish it; a DMARC or TLS report a receiver sent you (open its .zip or .gz file as received, or the report mail saved as .eml, or drop it here); or a feedback loop\'s complaint (ARF). Nothing is sent anywhere.';
     this.text = document.createElement('textarea');
     this.text.name = 'transcript';
     this.text.rows = 14;

@@ -1,10 +1,12 @@
 /**
  * A received message's header fields, read for what admins look for when mail went to spam or was late: what the
  * receiving server found of SPF, DKIM and DMARC (Authentication-Results, RFC 8601), and the path the message took
- * with the time between hops (Received, RFC 5321 §4.4, newest first). The result of the checks heloterm's `/spf`,
+ * with the time between hops (Received, RFC 5321 §4.4, newest first), and the spam filters' verdicts (spam-headers.ts:
+ * SpamAssassin, rspamd, Microsoft 365). The result of the checks heloterm's `/spf`,
  * `/dkim` and `/mx` make, as the receiver recorded them. Pure.
  */
 import { reviewSignature } from './dkim-signature.js';
+import { hasSpamVerdict, readSpamVerdicts } from './spam-headers.js';
 import type { Finding } from './types.js';
 
 /** Hops read from one text at most (a message has a handful; a pasted mailbox could have thousands). */
@@ -24,7 +26,7 @@ export interface HeadersReport {
 
 /** Whether a text is a message's header fields: an Authentication-Results or a DKIM-Signature field, or two Received fields. */
 export function isHeaders(text: string): boolean {
-  return /^(ARC-)?Authentication-Results:|^Received-SPF:|^DKIM-Signature:/im.test(text) || (text.match(/^Received:/gim)?.length ?? 0) >= 2;
+  return /^(ARC-)?Authentication-Results:|^Received-SPF:|^DKIM-Signature:/im.test(text) || hasSpamVerdict(text) || (text.match(/^Received:/gim)?.length ?? 0) >= 2;
 }
 
 /** The header fields, unfolded (RFC 5322 §2.2.3), as [name, value] in order; the body (after a blank line) left out. */
@@ -162,6 +164,9 @@ export function readHeaders(text: string): HeadersReport {
     else if (name === 'received-spf') receivedSpf(value, findings);
   }
   if (findings.length === 0) findings.push({ tone: 'info', text: 'no Authentication-Results field: the receiving server recorded no SPF, DKIM or DMARC result' });
+  // The spam filters' verdicts first: what decided where the message went (spam-headers.ts).
+  const verdicts = readSpamVerdicts(all);
+  findings.unshift(...verdicts);
   // The message's own DKIM signatures, read for what weakens them (not verified: that needs the key).
   const fromField = all.find(([name]) => name === 'from')?.[1];
   const fromDomain = fromField === undefined ? null : (/@([A-Za-z0-9.-]+)>?\s*$/.exec(uncommented(fromField).trim())?.[1] ?? null);
@@ -179,7 +184,7 @@ export function readHeaders(text: string): HeadersReport {
   const last = hops.at(-1)?.at;
   if (first != null && last != null && hops.length > 1 && last >= first) findings.push({ tone: 'info', text: `${hops.length} hops in ${seconds((last - first) / 1000)}` });
   return {
-    head: 'the message\'s header fields: what the receiver found (Authentication-Results, RFC 8601), its DKIM signatures and the path it took (Received):',
+    head: `the message's header fields: ${verdicts.length > 0 ? 'the spam filter\'s verdict, ' : ''}what the receiver found (Authentication-Results, RFC 8601), its DKIM signatures and the path it took (Received):`,
     findings,
     good: !findings.some((f) => f.tone === 'bad' || f.tone === 'warn'),
   };

@@ -265,7 +265,7 @@ describe('the transcript in Chromium', () => {
     expect(await entry.textContent()).toContain('Answer to RCPT:');
   });
 
-  it("reads a message's header fields pasted into the same dialog: the receiver's results, its DKIM signature and the path", async () => {
+  it("reads a message's header fields pasted into the same dialog: the spam verdict, the receiver's results, its DKIM signature and the path", async () => {
     const page = await pages.open(app().url);
     await waitForTerminal(page, (t) => t.includes('press Connect'), TIMEOUT_MS, 'the boot tips');
     await explainPasted(
@@ -279,9 +279,14 @@ describe('the transcript in Chromium', () => {
         '\th=to:subject; bh=frcCV1k9oG9oKj3dpUqdJg1PxRT2RSN/XKdLCPjaYaY=; b=dGVzdA==',
         'From: Bob <bob@example.net>',
         'Subject: hi',
+        'X-Spam-Status: Yes, score=6.1 required=5.0 tests=BAYES_99,RDNS_NONE autolearn=no version=3.4.6',
       ].join('\n'),
     );
     const text = await waitForTerminal(page, (t) => t.includes("-- the message's header fields"), TIMEOUT_MS, 'the header fields read');
+    // The spam filter's verdict first: where the message went, and the rules that sent it there.
+    expect(text).toContain("-- the message's header fields: the spam filter's verdict, what the receiver found");
+    expect(text).toMatch(/^ {3}✗ SpamAssassin: spam, score 6\.1 \(spam from 5\.0\)/m);
+    expect(text.replace(/\n/g, '')).toContain("RDNS_NONE: the sending server's address has no reverse DNS name (PTR)");
     expect(text).toContain('/dkim s1 example.net shows the key');
     // Its own DKIM signature, read for what makes receivers set it aside.
     const flat = text.replace(/\n/g, '');
