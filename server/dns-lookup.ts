@@ -250,17 +250,18 @@ export function organizationalDomain(domain: string): string | null {
 }
 
 /**
- * What `domain` publishes about its mail in TXT records (SPF, DMARC, MTA-STS, TLS-RPT), and when it has one SPF
+ * What `domain` publishes about its mail in TXT records (SPF, DMARC, MTA-STS, TLS-RPT, BIMI), and when it has one SPF
  * record, the lookups evaluating it costs; with `fetchPolicy`, the MTA-STS policy its record announces. Never throws.
  */
 export async function lookupPolicies(domain: string, r: DnsResolver, fetchPolicy?: (domain: string) => Promise<MtaStsFetch>): Promise<PolicyAnswer> {
-  const [spf, dmarc, mtaSts, tlsRpt] = await Promise.all([
+  const [spf, dmarc, mtaSts, tlsRpt, bimi] = await Promise.all([
     taggedRecords(domain, 'v=spf1', r),
     taggedRecords(`_dmarc.${domain}`, 'v=DMARC1', r),
     taggedRecords(`_mta-sts.${domain}`, 'v=STSv1', r),
     taggedRecords(`_smtp._tls.${domain}`, 'v=TLSRPTv1', r),
+    taggedRecords(`default._bimi.${domain}`, 'v=BIMI1', r),
   ]);
-  const answer: PolicyAnswer = { spf: sent(spf), dmarc: sent(dmarc), mtaSts: sent(mtaSts), tlsRpt: sent(tlsRpt) };
+  const answer: PolicyAnswer = { spf: sent(spf), dmarc: sent(dmarc), mtaSts: sent(mtaSts), tlsRpt: sent(tlsRpt), bimi: sent(bimi) };
   const org = dmarc.kind === 'none' ? organizationalDomain(domain) : null;
   const [lookups, orgDmarc, policy] = await Promise.all([
     spf.kind === 'records' && spf.count === 1 ? countSpfLookups(spf.records[0] ?? '', r) : undefined,

@@ -263,7 +263,7 @@ const OWN_HELP: readonly string[] = [
   '/tls injection mx.example.org 25 writes STARTTLS and NOOP at once, and says whether the server answers the NOOP inside TLS: open to STARTTLS command injection',
   '/tls name mx.example.org says whether the certificate of this connection is for that name: a server dialled by its address, checked for the MX host name senders dial',
   '/tls mx example.org tests STARTTLS and the certificate of each MX host of a domain at once (port 25), as sending MTAs meet them, with its MTA-STS policy: the backup MX nobody looked at',
-  '/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC and MTA-STS',
+  '/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC, MTA-STS and BIMI',
   '/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)',
   '/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF',
   '/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address (/dnsbl alone: the server connected to); /dnsbl example.org the domain lists (Spamhaus DBL, SURBL, URIBL)',

@@ -161,6 +161,11 @@ function decodePolicies(x: unknown): PolicyAnswer | null {
     if (fetched === null) return null;
     answer.mtaStsPolicy = fetched;
   }
+  if (x.bimi !== undefined) {
+    const bimi = decodePolicyRecords(x.bimi);
+    if (bimi === null) return null;
+    answer.bimi = bimi;
+  }
   if (x.dmarcOrg !== undefined) {
     const org: Obj = isObj(x.dmarcOrg) ? x.dmarcOrg : {};
     const orgDmarc = decodePolicyRecords(org.dmarc);

@@ -568,6 +568,8 @@ export interface PolicyAnswer {
   mtaStsPolicy?: MtaStsFetch;
   /** "v=TLSRPTv1" at _smtp._tls.<domain> (RFC 8460 §3). */
   tlsRpt: PolicyRecords;
+  /** "v=BIMI1" at default._bimi.<domain> (the brand logo inboxes may show; draft-brand-indicators-for-message-identification). */
+  bimi?: PolicyRecords;
 }
 
 /** The answer to an `mx` lookup. */

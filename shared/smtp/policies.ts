@@ -13,8 +13,10 @@
  * - MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): whether senders are told to insist on TLS, and where failures go;
  *   the policy the bridge fetched, and whether it names every MX host (mta-sts.ts).
  * - Gmail's and Yahoo's sender rules (2024): SPF or DKIM for everyone, a DMARC record for bulk senders.
+ * - BIMI (bimi.ts): the brand logo some inboxes show, which needs DMARC to enforce.
  */
 import type { PolicyAnswer, PolicyRecords, SpfLookups } from '../protocol/messages.js';
+import { bimiFindings } from './bimi.js';
 import { readMtaStsPolicy } from './mta-sts.js';
 import { SPF_LOOKUP_LIMIT, spfTerms } from './spf.js';
 import type { Finding } from './types.js';
@@ -150,6 +152,21 @@ export function dmarcRecord(domain: string, p: Extract<PolicyRecords, { kind: 'r
 }
 
 /**
+ * Whether the DMARC policy that applies to the domain's mail quarantines or rejects all mail that fails (p=, or for a
+ * subdomain without a record its organizational domain's sp= or p=; pct=100), as BIMI requires; null without one.
+ */
+function dmarcEnforces(p: PolicyAnswer): boolean | null {
+  const inherited = p.dmarc.kind === 'none' && p.dmarcOrg !== undefined;
+  const records = inherited ? p.dmarcOrg?.dmarc : p.dmarc;
+  if (records === undefined || records.kind !== 'records' || records.count !== 1) return null;
+  const record = records.records[0] ?? '';
+  const tag = (name: string): string | undefined => new RegExp(`(?:^|;)\\s*${name}\\s*=\\s*([^;]*)`, 'i').exec(record)?.[1]?.trim().toLowerCase();
+  const policy = (inherited ? (tag('sp') ?? tag('p')) : tag('p')) ?? '';
+  const pct = tag('pct');
+  return (policy === 'quarantine' || policy === 'reject') && (pct === undefined || pct === '100');
+}
+
+/**
  * The findings of a domain's mail policies; `mxHosts`, the domain's MX hosts when known, are checked against its
  * MTA-STS policy.
  */
@@ -165,8 +182,10 @@ export function readPolicies(domain: string, p: PolicyAnswer, mxHosts: readonly 
   } else if (p.mtaSts.kind === 'records') {
     findings.push({ tone: 'ok', text: `MTA-STS: senders that support it insist on TLS with a valid certificate to the MX hosts its policy names: https://mta-sts.${domain}/.well-known/mta-sts.txt` });
   }
+  const bimi = bimiFindings(p.bimi, dmarcEnforces(p));
+  findings.push(...bimi);
   return {
-    head: `mail policies of ${domain} (TXT records: SPF, DMARC, MTA-STS, TLS-RPT):`,
+    head: `mail policies of ${domain} (TXT records: SPF, DMARC, MTA-STS, TLS-RPT${bimi.length > 0 ? ', BIMI' : ''}):`,
     findings,
     good: !findings.some((f) => f.tone === 'bad' || f.tone === 'warn'),
   };

@@ -8,6 +8,7 @@
  */
 import { isIPv4Literal, isIPv6Literal } from '../protocol/host.js';
 import { dkimKeyFindings, shownDkim, tagList } from './dkim.js';
+import { bimiRecordFindings } from './bimi.js';
 import { readMtaStsPolicy } from './mta-sts.js';
 import { dmarcRecord, spf, type PolicyReport } from './policies.js';
 import type { Finding } from './types.js';
@@ -23,7 +24,7 @@ interface Pasted {
 }
 
 /** How the records read here begin: SPF's and DMARC's version, DKIM's (optional, then its key type comes first). */
-const RECORD_START = /^(v=spf1\b|v=DMARC1\b|v=DKIM1\s*;|k=(rsa|ed25519)\s*;|v=STSv1\s*;|v=TLSRPTv1\s*;)/i;
+const RECORD_START = /^(v=spf1\b|v=DMARC1\b|v=DKIM1\s*;|k=(rsa|ed25519)\s*;|v=STSv1\s*;|v=TLSRPTv1\s*;|v=BIMI1\s*;)/i;
 const DKIM_START = /^(v=DKIM1|k=)/i;
 
 /** A dig line: `example.org. 300 IN TXT "v=spf1 …" "…"` (TTL and class optional). */
@@ -197,6 +198,9 @@ export function readPolicyRecord(text: string): PolicyReport | null {
   }
   for (const r of pasted.filter((p) => /^v=STSv1\s*;/i.test(p.text))) findings.push({ tone: 'info', text: `MTA-STS: ${r.text}` }, ...stsRecord(r.text));
   for (const r of pasted.filter((p) => /^v=TLSRPTv1\s*;/i.test(p.text))) findings.push({ tone: 'info', text: `TLS-RPT: ${r.text}` }, ...tlsRptRecord(r.text));
+  for (const r of pasted.filter((p) => /^v=BIMI1\s*(;|$)/i.test(p.text))) {
+    findings.push({ tone: 'info', text: `BIMI: ${r.text}` }, ...bimiRecordFindings(r.text), { tone: 'info', text: 'receivers show the logo only for mail that passes DMARC under p=quarantine or p=reject at pct=100: /mx DOMAIN reads the DMARC record with it' });
+  }
   const long = pasted.filter((r) => r.longString);
   if (long.length > 0) {
     // Written as one quoted string it cannot be published; as bare text a provider's form may split it itself.

@@ -45,6 +45,7 @@ describe('MX lookups through the bridge', () => {
         '_mta-sts.policy.test': { TXT: ['v=STSv1; id=20261129'] },
         '_smtp._tls.policy.test': { TXT: ['v=spf1 -all'] },
         '_smtp._tls.bare.test': { TXT: ['v=TLSRPTv1;rua=mailto:t@bare.test'] },
+        'default._bimi.policy.test': { TXT: ['v=BIMI1; l=https://policy.test/logo.svg; a=https://policy.test/vmc.pem'] },
         'bare.test': { MX: [[10, 'mx1.example.test']] },
         // A subdomain without DMARC, below one with it, and one below a domain without it either.
         'news.policy.test': { TXT: ['v=spf1 -all'] },
@@ -167,6 +168,7 @@ describe('MX lookups through the bridge', () => {
       // The policy it announces is fetched (test/integration/mta-sts); here its host has no address.
       mtaStsPolicy: { kind: 'error', detail: 'mta-sts.policy.test has no address (no A or AAAA record)' },
       tlsRpt: { kind: 'none' },
+      bimi: { kind: 'records', count: 1, records: ['v=BIMI1; l=https://policy.test/logo.svg; a=https://policy.test/vmc.pem'] },
     });
     // One lookup for all of it; no such names and a failing name server are told apart.
     c.send({ type: 'mx', domain: 'bare.test', policies: true });
@@ -176,6 +178,7 @@ describe('MX lookups through the bridge', () => {
       dmarc: { kind: 'error', detail: 'the TXT lookup of _dmarc.bare.test failed: ESERVFAIL' },
       mtaSts: { kind: 'none' },
       tlsRpt: { kind: 'records', count: 1, records: ['v=TLSRPTv1;rua=mailto:t@bare.test'] },
+      bimi: { kind: 'none' },
     });
     // A subdomain without a DMARC record: its organizational domain's, which receivers use instead.
     const dmarcOf = async (domain: string) => {

@@ -1,5 +1,5 @@
 /**
- * A domain's mail policies (shared/smtp/policies.ts): SPF, DMARC, MTA-STS and TLS-RPT records read as receivers
+ * A domain's mail policies (shared/smtp/policies.ts): SPF, DMARC, MTA-STS, TLS-RPT and BIMI records read as receivers
  * read them, and the `policies` of the `mx` messages at the protocol's boundary. What a real resolver answers is in
  * test/integration/dns-lookup.
  */
@@ -133,6 +133,38 @@ describe('readPolicies', () => {
     expect(own.join('\n')).not.toContain('organizational');
   });
 
+  it('reads a BIMI record with the DMARC policy it needs: a logo shown only under one that enforces', () => {
+    const bimi = one('v=BIMI1; l=https://example.org/logo.svg; a=https://example.org/vmc.pem');
+    const enforced = readPolicies('example.org', policies({ dmarc: one('v=DMARC1; p=quarantine; rua=mailto:d@example.org'), bimi }));
+    expect(enforced.head).toBe('mail policies of example.org (TXT records: SPF, DMARC, MTA-STS, TLS-RPT, BIMI):');
+    expect(enforced.findings.map((f) => `${f.tone}: ${f.text}`).slice(-4)).toEqual([
+      'info: BIMI: v=BIMI1; l=https://example.org/logo.svg; a=https://example.org/vmc.pem',
+      'ok: l=https://example.org/logo.svg: the logo, which must be an SVG in the SVG Tiny Portable/Secure profile (a square image, no scripts nor links) or receivers show none',
+      'ok: a=https://example.org/vmc.pem: the mark certificate (a VMC, or a CMC) that vouches for the logo',
+      'ok: DMARC enforces (quarantine or reject, on all mail): mail that passes DMARC may show the logo',
+    ]);
+    const last = (p: Partial<PolicyAnswer>): string => lines('example.org', p).at(-1) ?? '';
+    expect(last({ dmarc: one('v=DMARC1; p=none; rua=mailto:d@example.org'), bimi })).toBe(
+      'bad: receivers show the logo only for mail that passes DMARC under p=quarantine or p=reject at pct=100: the DMARC policy does not enforce, so no logo is shown',
+    );
+    expect(last({ dmarc: one('v=DMARC1; p=reject; pct=50'), bimi })).toMatch(/^bad: .*the DMARC policy does not enforce/);
+    expect(last({ bimi })).toMatch(/^bad: .*there is no DMARC record, so no logo is shown$/);
+    // A subdomain without DMARC: its organizational domain's sp= decides.
+    expect(last({ dmarcOrg: { domain: 'example.org', dmarc: one('v=DMARC1; p=reject; sp=none') }, bimi })).toMatch(/^bad: .*does not enforce/);
+    expect(last({ dmarcOrg: { domain: 'example.org', dmarc: one('v=DMARC1; p=reject') }, bimi })).toMatch(/^ok: DMARC enforces/);
+    // No a=, an l= that is no SVG over https, a declination, two records.
+    expect(lines('example.org', { dmarc: one('v=DMARC1; p=reject'), bimi: one('v=BIMI1; l=http://example.org/logo.png') })).toEqual(
+      expect.arrayContaining([
+        'bad: l=http://example.org/logo.png: the logo must be an SVG file over https (…/logo.svg); receivers ignore it otherwise',
+        'warn: no a=: no mark certificate (VMC or CMC) vouches for the logo: Gmail and Apple Mail show none without one; Yahoo may, for senders of good reputation',
+      ]),
+    );
+    expect(last({ bimi: one('v=BIMI1; l=; a=;') })).toBe('info: no l= (or an empty one): the domain declines to show a logo');
+    expect(last({ bimi: { kind: 'records', records: ['v=BIMI1; l=https://a/x.svg', 'v=BIMI1; l=https://b/y.svg'], count: 2 } })).toBe('bad: 2 BIMI records at default._bimi: receivers use none of them. Keep one');
+    // None published: not a word (it is optional), and the head as before.
+    expect(readPolicies('example.org', policies({ bimi: NONE })).head).toBe('mail policies of example.org (TXT records: SPF, DMARC, MTA-STS, TLS-RPT):');
+  });
+
   it('says a failed lookup proves nothing, and counts records beyond those listed', () => {
     expect(lines('example.org', { spf: { kind: 'error', detail: 'the TXT lookup of example.org failed: ETIMEOUT' } })[0]).toBe(
       'warn: SPF: the TXT lookup of example.org failed: ETIMEOUT; try again before concluding anything',
@@ -181,6 +213,12 @@ describe('policies at the protocol boundary', () => {
   it('decodes the SPF lookups the bridge counted', () => {
     const p = policies({ spf: one('v=spf1 include:x.example -all'), spfLookups: { count: 3, missing: ['include:x.example'], partial: false } });
     expect(answer(p)).toEqual({ ok: true, value: { v: 2, type: 'mx', domain: 'example.org', answer: { kind: 'null' }, policies: p } });
+  });
+
+  it('decodes the BIMI records, and refuses broken ones', () => {
+    const p = policies({ bimi: one('v=BIMI1; l=https://example.org/logo.svg') });
+    expect(answer(p)).toEqual({ ok: true, value: { v: 2, type: 'mx', domain: 'example.org', answer: { kind: 'null' }, policies: p } });
+    expect(answer(policies({ bimi: { kind: 'records', records: [], count: 0 } })).ok).toBe(false);
   });
 
   it('decodes the organizational domain\'s DMARC records', () => {

@@ -136,3 +136,18 @@ describe("a pasted MTA-STS or TLS-RPT record", () => {
     expect(read('v=TLSRPTv1;')).toContain('bad no rua=: senders have nowhere to send their reports (RFC 8460 §3)');
   });
 });
+
+describe('a pasted BIMI record', () => {
+  it('checks the logo and its certificate, and says the DMARC policy it needs', () => {
+    expect(read('default._bimi.example.org. 300 IN TXT "v=BIMI1; l=https://example.org/bimi/logo.svg; a=https://example.org/bimi/vmc.pem"')).toEqual([
+      'info BIMI: v=BIMI1; l=https://example.org/bimi/logo.svg; a=https://example.org/bimi/vmc.pem',
+      'ok l=https://example.org/bimi/logo.svg: the logo, which must be an SVG in the SVG Tiny Portable/Secure profile (a square image, no scripts nor links) or receivers show none',
+      'ok a=https://example.org/bimi/vmc.pem: the mark certificate (a VMC, or a CMC) that vouches for the logo',
+      'info receivers show the logo only for mail that passes DMARC under p=quarantine or p=reject at pct=100: /mx DOMAIN reads the DMARC record with it',
+    ]);
+    expect(read('v=BIMI1; a=https://example.org/vmc.pem')).toContain('bad no l=: the record names no logo, and receivers show none');
+    expect(read('v=BIMI1; l=https://example.org/logo.svg; a=http://example.org/vmc.crt')).toContain(
+      'bad a=http://example.org/vmc.crt: the mark certificate must be a PEM file over https (…/vmc.pem); receivers ignore it otherwise',
+    );
+  });
+});
