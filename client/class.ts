@@ -18,7 +18,7 @@ import { CLASS_CALL_PATH, CLASS_HAND_PATH, CLASS_SAY_PATH, CLASS_SESSIONS_PATH, 
 import { isClassSay } from '../shared/protocol/app-limits.js';
 import { takeFromFragment } from './access-token.js';
 import { required } from './dom.js';
-import { classTally, formatTally } from './ui/class-tally.js';
+import { classTally, formatQuizTally, formatTally } from './ui/class-tally.js';
 import { classCsv } from './ui/class-csv.js';
 import { turnedAwayText } from './ui/class-away.js';
 import { download } from './ui/download.js';
@@ -326,8 +326,9 @@ function show(snapshot: ClassSnapshot): void {
   if (focused !== undefined) table.querySelector<HTMLButtonElement>(`button[data-seat="${focused}"]`)?.focus();
   const tally = formatTally(classTally(snapshot));
   const lessons = required('#class-lessons', HTMLParagraphElement);
-  lessons.textContent = tally === '' ? '' : `Lessons: ${tally}.`;
-  lessons.hidden = tally === '';
+  const quiz = formatQuizTally(snapshot);
+  lessons.textContent = [tally === '' ? '' : `Lessons: ${tally}.`, quiz].filter((s) => s !== '').join(' ');
+  lessons.hidden = lessons.textContent === '';
   showCall(snapshot);
   showSaid(snapshot);
   const away = required('#class-away', HTMLParagraphElement);

@@ -1,6 +1,7 @@
 /**
  * The class view's line on the lessons (client/class.ts): for each lesson some page has begun or done, how many pages
- * have done it and how many have it in hand, so an instructor sees where the class is before reading each row.
+ * have done it and how many have it in hand, so an instructor sees where the class is before reading each row; and the
+ * quiz's scores over the class.
  * Pure: takes the snapshot the bridge sent.
  */
 import type { ClassSnapshot } from '../../shared/protocol/class.js';
@@ -29,4 +30,18 @@ export function formatTally(tally: readonly LessonTally[]): string {
   return tally
     .map((t) => `${t.number} · ${t.short}: ${[t.done > 0 ? `${t.done} done` : '', t.inHand > 0 ? `${t.inHand} in hand` : ''].filter((s) => s !== '').join(', ')}`)
     .join('; ');
+}
+
+/**
+ * The quiz, over the pages that finished one (`/quiz`): "Quiz: 3 pages, 19 of 24 right in all (the lowest 4 of 8)",
+ * or '' when none has. The lowest score points at a trainee to see.
+ */
+export function formatQuizTally(snapshot: ClassSnapshot): string {
+  const scores = snapshot.trainees.map((t) => t.quiz).filter((q): q is { right: number; of: number } => q !== null);
+  if (scores.length === 0) return '';
+  const right = scores.reduce((n, q) => n + q.right, 0);
+  const of = scores.reduce((n, q) => n + q.of, 0);
+  const lowest = scores.reduce((a, q) => (q.right / q.of < a.right / a.of ? q : a));
+  const pages = `${scores.length} page${scores.length === 1 ? '' : 's'}`;
+  return `Quiz: ${pages}, ${right} of ${of} right in all${scores.length === 1 ? '' : ` (the lowest ${lowest.right} of ${lowest.of})`}.`;
 }

@@ -401,6 +401,8 @@ describe('the instructor\'s class view in Chromium', () => {
     const row = view.locator('#class-table tbody tr:not(.shared-lines)', { hasText: 'Quiz Taker' });
     await row.waitFor({ timeout: REPLY_TIMEOUT_MS });
     await expect.poll(() => row.locator('.quiz').textContent(), { timeout: REPLY_TIMEOUT_MS }).toBe('quiz: 4 of 8 right');
+    // And over the class, above the table (other tests' pages may have finished quizzes too).
+    expect(await view.locator('#class-lessons').textContent()).toMatch(/Quiz: \d+ pages?, \d+ of \d+ right in all/);
   });
 
   it('says why a call was not taken, and keeps saying it while the class is read again', async () => {

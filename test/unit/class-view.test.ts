@@ -14,7 +14,7 @@ import { MAX_SHARED_LINE_CHARS, MAX_SHARED_LINES } from '../../shared/protocol/a
 import { LESSONS } from '../../shared/lessons/catalogue.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
-import { classTally, formatTally } from '../../client/ui/class-tally.js';
+import { classTally, formatQuizTally, formatTally } from '../../client/ui/class-tally.js';
 import { answeredCall, callOffer, isAnswered } from '../../client/ui/class-call.js';
 
 const seat = (over: Partial<Seat>): Seat => ({ seat: 1, address: '192.0.2.31', openedAt: 0, lastFrameAt: 0, progress: null, handAt: null, target: null, toPractice: false, ...over });
@@ -378,6 +378,15 @@ describe('the class view\'s line on the lessons', () => {
     ]);
     expect(formatTally(tally)).toBe(`1 · Eight steps: 2 done; 2 · Refused recipient: 1 done, 2 in hand; 3 · ${LESSONS[2]?.short}: 1 in hand`);
     expect(formatTally(classTally({ trainees: [t(1, [], null)], lessons, call: null, said: null, turnedAway: null }))).toBe('');
+  });
+
+  it('sums up the quiz over the pages that finished one, with the lowest score to look at', () => {
+    const lessons = LESSONS.map((l, i) => ({ number: i + 1, id: l.id, title: l.title, short: l.short }));
+    const page = (seat: number, quiz: { right: number; of: number } | null) => ({ seat, address: '192.0.2.31', name: '', lesson: null, done: [], target: null, toPractice: false, idleS: 0, openS: 0, handS: null, lines: null, quiz });
+    const snapshot = (trainees: ReturnType<typeof page>[]) => ({ trainees, lessons, call: null, said: null, turnedAway: null });
+    expect(formatQuizTally(snapshot([page(1, { right: 7, of: 8 }), page(2, null), page(3, { right: 3, of: 8 }), page(4, { right: 8, of: 8 })]))).toBe('Quiz: 3 pages, 18 of 24 right in all (the lowest 3 of 8).');
+    expect(formatQuizTally(snapshot([page(1, { right: 5, of: 8 })]))).toBe('Quiz: 1 page, 5 of 8 right in all.');
+    expect(formatQuizTally(snapshot([page(1, null)]))).toBe('');
   });
 });
 
