@@ -154,6 +154,23 @@ function tlsRptFinding(domain: string, r: PolicyRecords): Finding {
   return { tone: 'warn', text: `no TLS-RPT record (_smtp._tls.${domain}): the senders that fail TLS with a host above report it to no one, and mail held by the policy goes unnoticed; publish "v=TLSRPTv1; rua=mailto:…" (RFC 8460 §3)` };
 }
 
+/**
+ * For a domain without MTA-STS whose every MX host passed and has TLS with a certificate that verifies for its name
+ * (by the web's certificate authorities, as MTA-STS asks: a DANE match does not count here): the policy and records
+ * that would have senders insist on it, in testing mode first (RFC 8461 §3, RFC 8460 §3); else null.
+ */
+function readyForMtaSts(domain: string, answer: Extract<MxTlsMessage['answer'], { kind: 'probed' }>, now: number): Finding | null {
+  if (answer.mtaSts !== undefined || answer.count > answer.hosts.length || answer.hosts.length === 0) return null;
+  const verified = (h: MxTlsOutcome): boolean => h.outcome === 'tls' && h.tls !== null && h.tls.authorized && h.tls.certificate?.coversHost === true;
+  if (!answer.hosts.every(verified)) return null;
+  const id = new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
+  const mx = [...new Set(answer.hosts.map((h) => h.host.toLowerCase().replace(/\.$/, '')))].map((h) => `"mx: ${h}"`).join(', ');
+  return {
+    tone: 'info',
+    text: `ready for MTA-STS: every MX host has TLS with a certificate that verifies for its name. To have senders insist on it, serve https://mta-sts.${domain}/.well-known/mta-sts.txt with "version: STSv1", "mode: testing", ${mx}, "max_age: 604800" (enforce once the TLS reports are clean), and publish _mta-sts.${domain} TXT "v=STSv1; id=${id}" and _smtp._tls.${domain} TXT "v=TLSRPTv1; rua=mailto:…" (RFC 8461 §3, RFC 8460 §3)`,
+  };
+}
+
 export function readMxTls(domain: string, answer: MxTlsMessage['answer'], now: number): MxTlsReport {
   if (answer.kind === 'none') {
     const head =
@@ -179,6 +196,9 @@ export function readMxTls(domain: string, answer: MxTlsMessage['answer'], now: n
   if (more > 0) findings.push({ tone: 'info', text: `and ${more} more MX host${more === 1 ? '' : 's'} with higher preferences, not tested` });
   findings.push(stsFinding(domain, fetched, parsed));
   if (policy !== null && answer.tlsRpt !== undefined) findings.push(tlsRptFinding(domain, answer.tlsRpt));
+  // All pass without MTA-STS: what would have senders insist on it (before the count, which stays the last word).
+  const ready = good === n ? readyForMtaSts(domain, answer, now) : null;
+  if (ready !== null) findings.push(ready);
   const asked = `${answer.hosts.some((h) => h.dane?.kind === 'records') ? ' (or that matches its TLSA records: DANE)' : ''}${policy === null ? '' : ', named by its MTA-STS policy'}`;
   findings.push(
     good === n

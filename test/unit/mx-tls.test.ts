@@ -74,9 +74,17 @@ describe('readMxTls', () => {
       'ok 10  mx1.example.org (192.0.2.10): STARTTLS, TLSv1.3 (TLS_AES_256_GCM_SHA384); its certificate verifies and names mx1.example.org, valid until 2027-01-30 (60 days left)',
       'ok 20  mx2.example.org (192.0.2.10): STARTTLS, TLSv1.3 (TLS_AES_256_GCM_SHA384); its certificate verifies and names mx2.example.org, valid until 2027-01-30 (60 days left)',
       'info example.org has no MTA-STS policy: senders take TLS where it is offered but deliver anyway without it, and do not insist on a certificate that verifies (opportunistic TLS, RFC 7435), unless the MX host publishes DANE records',
+      // Ready for MTA-STS: the policy and records to publish, testing first.
+      'info ready for MTA-STS: every MX host has TLS with a certificate that verifies for its name. To have senders insist on it, serve https://mta-sts.example.org/.well-known/mta-sts.txt with "version: STSv1", "mode: testing", "mx: mx1.example.org", "mx: mx2.example.org", "max_age: 604800" (enforce once the TLS reports are clean), and publish _mta-sts.example.org TXT "v=STSv1; id=20261201" and _smtp._tls.example.org TXT "v=TLSRPTv1; rua=mailto:…" (RFC 8461 §3, RFC 8460 §3)',
       'ok all 2 MX hosts pass: STARTTLS, with a certificate that verifies and names the host',
     ]);
     expect(r.good).toBe(true);
+    // Not offered where a policy exists already, a host fails, or some MX hosts were not tested.
+    const offered = (answer: MxTlsMessage['answer']): boolean => lines(answer).some((l) => l.startsWith('info ready for MTA-STS'));
+    expect(offered(probed([tlsHost('mx1.example.org', 10)], policy('testing', 'mx1.example.org')))).toBe(false);
+    expect(offered(probed([tlsHost('mx1.example.org', 10), tlsHost('mx2.example.org', 20, { authorizationError: 'CERT_HAS_EXPIRED' })]))).toBe(false);
+    expect(offered(probed([tlsHost('mx1.example.org', 10)], undefined, 6))).toBe(false);
+    expect(offered(probed([tlsHost('mx1.example.org', 10, { protocol: 'TLSv1' })]))).toBe(false);
   });
 
   it('names what is wrong with a certificate or a version, once each', () => {
@@ -130,12 +138,19 @@ describe('readMxTls', () => {
     expect(stale[0]).toMatch(/; no TLSA record at _25\._tcp\.mx1\.example\.org matches the certificate it presented: senders that validate DANE \(Postfix and Exim with DNSSEC, Microsoft 365\) do not deliver here \(RFC 7672 §2\.2\); a record that matches its key: _25\._tcp\.mx1\.example\.org IN TLSA 3 1 1 cd$/);
     expect(stale[0]).toMatch(/^bad /);
     expect(stale.at(-1)).toMatch(/^bad it does not pass/);
+    // Its certificate verifies, but a host that fails DANE is no MTA-STS policy's to name as ready.
+    expect(stale.some((l) => l.includes('ready for MTA-STS'))).toBe(false);
     const unsigned = lines(probed([withDane({ kind: 'records', name, secure: false, records: [record('no')], count: 1, suggested: null })]));
     expect(unsigned[0]).toMatch(/^info 10 .*; TLSA records at _25\._tcp\.mx1\.example\.org, not DNSSEC-validated by this bridge's resolver: senders that validate DANE use them only from a signed zone$/);
     expect(unsigned.at(-1)).toMatch(/^ok it passes/);
     expect(lines(probed([withDane({ kind: 'none', name, reason: 'dns-error', detail: 'SERVFAIL', suggested: null })]))[0]).toMatch(/^warn .*; its TLSA lookup failed \(SERVFAIL\): where the zone is signed, senders that validate DANE defer mail while it fails/);
     expect(lines(probed([withDane({ kind: 'records', name, secure: true, records: [record('unusable', 1)], count: 1, suggested: null })]))[0]).toMatch(/^warn .*; its TLSA records are all of usages senders ignore for SMTP/);
     expect(lines(probed([withDane({ kind: 'none', name, reason: 'no-records', detail: 'NOERROR', secure: true, suggested: null })]))[0]).toMatch(/^ok 10 .*days left\)$/);
+    // A self-signed certificate its DANE-EE record vouches for passes, but is not one MTA-STS takes: no policy offered.
+    const selfSigned = { ...tlsHost('mx1.example.org', 10).tls!, authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', certificate: cert(['mx1.example.org'], { selfIssued: true, chain: [] }) };
+    const ee = lines(probed([withDane({ kind: 'records', name, secure: true, records: [record('yes', 3)], count: 1, suggested: null }, { tls: selfSigned })]));
+    expect(ee.at(-1)).toMatch(/^ok it passes/);
+    expect(ee.some((l) => l.includes('ready for MTA-STS'))).toBe(false);
     // DANE-TA matched: the certificate's own checks still count.
     const ta = lines(probed([withDane({ kind: 'records', name, secure: true, records: [record('yes', 2)], count: 1, suggested: null }, { tls: { ...tlsHost('mx1.example.org', 10).tls!, authorized: false, authorizationError: 'ERR_TLS_CERT_ALTNAME_INVALID', certificate: cert(['other.example.org'], { coversHost: false }) } })]));
     expect(ta[0]).toMatch(/^bad 10 .*not among its names; DANE: a DNSSEC-signed TLSA record matches, so senders that validate DANE deliver here over TLS$/);
