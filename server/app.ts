@@ -9,7 +9,8 @@ import express from 'express';
 import helmet from 'helmet';
 import { classKeyMatches } from './class-view.js';
 import { CLASS_CALL_PATH, CLASS_HAND_PATH, CLASS_SAY_PATH, CLASS_SESSIONS_PATH, decodeCallRequest, decodeHandRequest, decodeSayRequest, type CallAnswer, type ClassSnapshot } from '../shared/protocol/class.js';
-import { CLASS_LESSONS_PATH } from '../shared/lessons/lesson-file.js';
+import { CLASS_LESSONS_PATH, questionInFile } from '../shared/lessons/lesson-file.js';
+import type { QuizQuestion } from '../shared/lessons/quiz.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 import { MAX_CLASS_SAY } from '../shared/protocol/app-limits.js';
 import { ROOM_PATH, type RoomAnswer } from '../shared/protocol/room.js';
@@ -67,6 +68,8 @@ export interface AppOptions {
   classView?: ClassViewAccess;
   /** A class's own lessons (--lessons), served to the page at /lessons.json; none: an empty list. */
   classLessons?: readonly Lesson[];
+  /** A class's own quiz questions, served with them, as its lesson file writes them. */
+  classQuiz?: readonly QuizQuestion[];
   /** Whether the bridge has room for one more page from this request's client (room.ts), for `GET /room`. */
   room?: (req: http.IncomingMessage) => RoomAnswer;
 }
@@ -85,7 +88,8 @@ export function createApp(opts: AppOptions): express.Express {
   );
   // Lessons are no secret: served to every page (as the page itself is), and not cached, so a restart with another file
   // shows at the next load.
-  const lessonsBody = JSON.stringify({ lessons: opts.classLessons ?? [] });
+  const quiz = opts.classQuiz ?? [];
+  const lessonsBody = JSON.stringify({ lessons: opts.classLessons ?? [], ...(quiz.length === 0 ? {} : { quiz: quiz.map(questionInFile) }) });
   app.get(`/${CLASS_LESSONS_PATH}`, (_req, res) => {
     res.set('Cache-Control', 'no-store').type('application/json').send(lessonsBody);
   });

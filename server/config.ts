@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { LESSONS } from '../shared/lessons/catalogue.js';
 import { readLessonFile } from '../shared/lessons/lesson-file.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
+import type { QuizQuestion } from '../shared/lessons/quiz.js';
 import { tokenProblem } from '../shared/protocol/token.js';
 import type { HelotermOptions } from './heloterm.js';
 import { compileProxyTrust } from './proxy-trust.js';
@@ -46,7 +47,7 @@ Practice server
   --practice-port <n>         its port (default: a free one)                       HELOTERM_PRACTICE_PORT
   --no-practice               do not start it
   --practice-only             dial the practice server only (for a class)          HELOTERM_PRACTICE_ONLY
-  --lessons <file>            a class's own lessons, JSON (docs/lessons.md)         HELOTERM_LESSONS
+  --lessons <file>            a class's own lessons and quiz, JSON (docs/lessons.md) HELOTERM_LESSONS
   --check-lessons             play them on a practice server of their own, and exit
   --help                      show this help
 `;
@@ -169,7 +170,7 @@ const BOOL_FLAGS = ['no-practice', 'practice-only', 'require-token', 'public-tar
 type Source<T> = [T, string] | null;
 
 /** The lessons of the file at `file` (named by `name`: the flag or variable), or a ConfigError naming each problem. */
-function parseLessons(file: string, name: string, readText: (file: string) => string): Lesson[] {
+function parseLessons(file: string, name: string, readText: (file: string) => string): { lessons: Lesson[]; quiz: QuizQuestion[] } {
   let text: string;
   try {
     text = readText(file);
@@ -184,7 +185,7 @@ function parseLessons(file: string, name: string, readText: (file: string) => st
   }
   const read = readLessonFile(json, LESSONS);
   if ('problems' in read) throw new ConfigError(`${name}: ${file} has problems, and no lesson of it was taken:\n  ${read.problems.join('\n  ')}`);
-  return read.lessons;
+  return read;
 }
 
 export function parseConfig(
@@ -264,8 +265,10 @@ export function parseConfig(
     if (bool('public-targets-only', 'HELOTERM_PUBLIC_TARGETS_ONLY')) options.publicTargetsOnly = true;
     const lessons = str('lessons', 'HELOTERM_LESSONS');
     if (lessons) {
-      if (options.practice === false) throw new ConfigError(`${lessons[1]} and --no-practice contradict each other: the lessons are played on the practice server`);
-      options.lessons = parseLessons(lessons[0], lessons[1], readText);
+      const read = parseLessons(lessons[0], lessons[1], readText);
+      if (options.practice === false && read.lessons.length > 0) throw new ConfigError(`${lessons[1]} and --no-practice contradict each other: the lessons are played on the practice server`);
+      if (read.lessons.length > 0) options.lessons = read.lessons;
+      if (read.quiz.length > 0) options.quiz = read.quiz;
     }
     if (bool('no-data', 'HELOTERM_NO_DATA')) options.noData = true;
 

@@ -14,7 +14,8 @@ import { createApp, type ClassViewAccess } from './app.js';
 import { callAge, classSnapshot, type ClassCall, type ClassSay } from './class-view.js';
 import { LESSONS } from '../shared/lessons/catalogue.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
-import { readLessonFile } from '../shared/lessons/lesson-file.js';
+import { questionInFile, readLessonFile } from '../shared/lessons/lesson-file.js';
+import type { QuizQuestion } from '../shared/lessons/quiz.js';
 import { NO_LINE_LIMITS, type LineLimits } from './line-policy.js';
 import { stderrLog, type LogSink } from './log.js';
 import { clientAddress, compileProxyTrust } from './proxy-trust.js';
@@ -97,6 +98,8 @@ export interface HelotermOptions {
    * the page fetches them from /lessons.json.
    */
   lessons?: Lesson[];
+  /** A class's own quiz questions (its lesson file's "quiz": shared/lessons/quiz.ts), asked beside the built-in ones. */
+  quiz?: QuizQuestion[];
   /** The access token. Given: required. Default: a random one when required, none otherwise. */
   token?: string;
   /** Require a token on loopback too (beyond loopback or behind a trusted proxy it is always required). */
@@ -195,11 +198,16 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return v;
 }
 
-/** A class's own lessons as given, or an error naming each problem (as a lesson file's are named at start). */
-function checkedLessons(given: readonly Lesson[]): Lesson[] {
-  const read = readLessonFile({ lessons: given }, LESSONS);
+/**
+ * A class's own lessons and quiz questions as given, or an error naming each problem (as a lesson file's are named at
+ * start).
+ */
+function checkedLessons(given: readonly Lesson[], questions: readonly QuizQuestion[]): { lessons: Lesson[]; quiz: QuizQuestion[] } {
+  if (given.length === 0 && questions.length === 0) return { lessons: [], quiz: [] };
+  const file = { ...(given.length === 0 ? {} : { lessons: given }), ...(questions.length === 0 ? {} : { quiz: questions.map(questionInFile) }) };
+  const read = readLessonFile(file, LESSONS);
   if ('problems' in read) throw new Error(`lessons: ${read.problems.join('; ')}`);
-  return read.lessons;
+  return read;
 }
 
 export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloterm> {
@@ -263,7 +271,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     positive('maxSessionsPerAddress', opts.maxSessionsPerAddress, DEFAULT_MAX_SESSIONS_PER_ADDRESS),
   );
   // The class's own lessons (--lessons) after the built-in ones, checked whole before anything else starts listening.
-  const classLessons = opts.lessons === undefined || opts.lessons.length === 0 ? [] : checkedLessons(opts.lessons);
+  const { lessons: classLessons, quiz: classQuiz } = checkedLessons(opts.lessons ?? [], opts.quiz ?? []);
   const lessons = [...LESSONS, ...classLessons];
   // The lesson the instructor asked the class to start (the class view's "Ask the class"): told to every page open,
   // and to each page that opens later, until another is asked for or the call is withdrawn.
@@ -308,7 +316,7 @@ export async function startHeloterm(opts: HelotermOptions = {}): Promise<Heloter
     },
   };
   const server = http.createServer(
-    createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR, classView, classLessons, room: (req) => room.answer(clientKey(clientAddress(req, trustProxy))) }),
+    createApp({ clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR, classView, classLessons, classQuiz, room: (req) => room.answer(clientKey(clientAddress(req, trustProxy))) }),
   );
   server.on('clientError', (_err, socket) => socket.destroy());
   let port: number;

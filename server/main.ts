@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   process.stdout.write(`heloterm: class view, for the instructor (keep this address to yourself): ${app.classUrl}\n`);
   const own = result.config.options.lessons ?? [];
   if (own.length > 0) process.stdout.write(`heloterm: the class's own lessons, after the built-in ones: ${own.map((l) => l.id).join(', ')}\n`);
+  const questions = result.config.options.quiz ?? [];
+  if (questions.length > 0) process.stdout.write(`heloterm: the class's own quiz questions, asked beside the built-in ones: ${questions.length}\n`);
   if (app.publicTargetsOnly) process.stderr.write('heloterm: only public addresses will be dialled (plus --allow-target)\n');
 
   const stop = (signal: string): void => {

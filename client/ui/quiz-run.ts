@@ -5,7 +5,7 @@
  * again, in the transcript too (a quiz handed in with it); and the score for the class view. Nothing is sent to any
  * server: the quiz works connected or not.
  */
-import { drawQuiz, QUIZ_LENGTH, type QuizQuestion } from '../../shared/lessons/quiz.js';
+import { classQuestions, drawQuiz, QUIZ_LENGTH, QUIZ_QUESTIONS, type QuizQuestion } from '../../shared/lessons/quiz.js';
 import type { SentKind } from '../../shared/smtp/session-state.js';
 import { EOL, formatNote, formatServerLine, paint, SGR } from '../terminal/render.js';
 
@@ -37,7 +37,7 @@ export class QuizRun {
 
   /** `/quiz`: a new quiz (over one in hand), and its first question. */
   start(): void {
-    this.questions = drawQuiz(this.deps.random ?? Math.random, QUIZ_LENGTH);
+    this.questions = drawQuiz(this.deps.random ?? Math.random, QUIZ_LENGTH, QUIZ_QUESTIONS, classQuestions());
     this.index = 0;
     this.right = 0;
     this.missed.length = 0;

@@ -8,12 +8,17 @@
  *
  *   { "lessons": [ { "id": "vrfy", "title": "…", "short": "…", "goal": "…",
  *       "steps": ["connect", "ehlo", { "task": "…", "type": ["VRFY bob"], "expect": { "answers": ["VRFY"], "code": 252 },
- *                 "learn": "…", "source": "RFC 5321 §3.5.3" }, "quit"] } ] }
+ *                 "learn": "…", "source": "RFC 5321 §3.5.3" }, "quit"] } ],
+ *     "quiz": [ { "id": "our-relay", "after": "RCPT TO:<x@example.net>", "reply": "554 5.7.1 …", "question": "…",
+ *                 "options": ["…", "…", "…"], "answer": 1, "why": "…", "lesson": "vrfy" } ] }
+ *
+ * Its quiz questions (shared/lessons/quiz.ts readQuizQuestions) are asked beside the built-in ones.
  */
 import { parseCommand } from '../smtp/command.js';
 import { VERB_INFO } from '../smtp/verbs.js';
 import { stepCommands, type Expected, type Lesson, type LessonStep, type LocalExpected } from './lesson.js';
 import { STANDARD_STEPS } from './catalogue.js';
+import { readQuizQuestions, type QuizQuestion } from './quiz.js';
 
 /** Where the bridge serves a class's own lessons, relative to the page (the file's format, standard steps written out). */
 export const CLASS_LESSONS_PATH = 'lessons.json';
@@ -148,13 +153,18 @@ function readLesson(x: unknown, taken: ReadonlySet<string>): Lesson | string {
  * The lessons of a parsed lesson file, none of whose ids is in `builtIn`; or its problems (all lessons are refused
  * when one is wrong, each problem named: the instructor mends the file once).
  */
-export function readLessonFile(json: unknown, builtIn: readonly Lesson[]): { lessons: Lesson[] } | { problems: string[] } {
+export function readLessonFile(json: unknown, builtIn: readonly Lesson[]): { lessons: Lesson[]; quiz: QuizQuestion[] } | { problems: string[] } {
   const list = isObj(json) ? json.lessons : undefined;
-  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_FILE_LESSONS) return { problems: [`the file must be { "lessons": [ … ] } with 1 to ${MAX_FILE_LESSONS} lessons`] };
+  const quizList = isObj(json) ? json.quiz : undefined;
+  // Lessons, quiz questions, or both: a file of questions alone has no "lessons".
+  const noLessons = list === undefined && quizList !== undefined;
+  if (!noLessons && (!Array.isArray(list) || list.length === 0 || list.length > MAX_FILE_LESSONS)) {
+    return { problems: [`the file must be { "lessons": [ … ] } with 1 to ${MAX_FILE_LESSONS} lessons, and may have "quiz": [ … ] (or that alone)`] };
+  }
   const taken = new Set(builtIn.map((l) => l.id));
   const lessons: Lesson[] = [];
   const problems: string[] = [];
-  list.forEach((x, i) => {
+  (Array.isArray(list) ? list : []).forEach((x, i) => {
     const l = readLesson(x, taken);
     if (typeof l === 'string') problems.push(`lesson ${i + 1}: ${l}`);
     else {
@@ -162,5 +172,16 @@ export function readLessonFile(json: unknown, builtIn: readonly Lesson[]): { les
       lessons.push(l);
     }
   });
-  return problems.length > 0 ? { problems } : { lessons };
+  let quiz: QuizQuestion[] = [];
+  if (quizList !== undefined) {
+    const read = readQuizQuestions(quizList, taken);
+    if ('problems' in read) problems.push(...read.problems);
+    else quiz = read.questions;
+  }
+  return problems.length > 0 ? { problems } : { lessons, quiz };
+}
+
+/** A quiz question as a lesson file writes it (and /lessons.json serves it): its answer numbered from 1. */
+export function questionInFile(q: QuizQuestion): Omit<QuizQuestion, 'answer'> & { answer: number } {
+  return { ...q, answer: q.answer + 1 };
 }

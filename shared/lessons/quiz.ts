@@ -3,8 +3,11 @@
  * four answers, one right: what a trainee must read at a glance after the lessons (the class digit, what a refusal
  * is about, what to do next). Each question names the lesson that teaches it, for a trainee who got it wrong, and says
  * why its answer is the right one. The replies are in the words of Postfix, Dovecot, Gmail and Spamhaus's users, as
- * heloterm's knowledge base explains them (a reply pointed at after the quiz gets the same explanation). Pure.
+ * heloterm's knowledge base explains them (a reply pointed at after the quiz gets the same explanation). A class may add
+ * questions of its own, in its lesson file's "quiz" (readQuizQuestions: checked as the lessons are), asked first. Pure
+ * but for the class's questions the page keeps once read.
  */
+import { parseReplyLine } from '../smtp/reply-line.js';
 
 export interface QuizQuestion {
   /** Stable, for the transcript's record of what was missed. */
@@ -254,8 +257,11 @@ export const QUIZ_QUESTIONS: readonly QuizQuestion[] = [
   },
 ];
 
-/** `n` questions of `bank` in a random order, each with its options shuffled: `random` returns [0, 1). */
-export function drawQuiz(random: () => number, n = QUIZ_LENGTH, bank: readonly QuizQuestion[] = QUIZ_QUESTIONS): QuizQuestion[] {
+/**
+ * `n` questions in a random order, each with its options shuffled: the class's `own` first (as many as fit), then of
+ * `bank`; `random` returns [0, 1).
+ */
+export function drawQuiz(random: () => number, n = QUIZ_LENGTH, bank: readonly QuizQuestion[] = QUIZ_QUESTIONS, own: readonly QuizQuestion[] = []): QuizQuestion[] {
   const shuffled = <T>(items: readonly T[]): T[] => {
     const out = [...items];
     for (let i = out.length - 1; i > 0; i--) {
@@ -264,10 +270,71 @@ export function drawQuiz(random: () => number, n = QUIZ_LENGTH, bank: readonly Q
     }
     return out;
   };
-  return shuffled(bank)
-    .slice(0, n)
-    .map((q) => {
-      const order = shuffled(q.options.map((_, i) => i));
-      return { ...q, options: order.map((i) => q.options[i] ?? ''), answer: order.indexOf(q.answer) };
-    });
+  const mine = shuffled(own).slice(0, n);
+  return shuffled([...mine, ...shuffled(bank).slice(0, n - mine.length)]).map((q) => {
+    const order = shuffled(q.options.map((_, i) => i));
+    return { ...q, options: order.map((i) => q.options[i] ?? ''), answer: order.indexOf(q.answer) };
+  });
+}
+
+/** Questions a class's lesson file may add. */
+export const MAX_FILE_QUESTIONS = 50;
+/** Characters of each text of a question. */
+const QUIZ_LIMITS = { id: 40, after: 998, reply: 512, question: 200, option: 200, why: 500 } as const;
+
+/** A text within `max` characters, not empty, without control characters (C0, DEL, C1). */
+const isText = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max && x.trim() !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(x);
+
+/** One question of a class's file, or why it is not one; `taken`: ids in use, `lessons`: the lesson ids that exist. */
+function readQuestion(x: unknown, taken: ReadonlySet<string>, lessons: ReadonlySet<string>): QuizQuestion | string {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return 'a question must be an object';
+  const { id, after, reply, question, options, answer, why, lesson } = x as Record<string, unknown>;
+  if (typeof id !== 'string' || !/^[a-z0-9-]{1,40}$/.test(id)) return '"id" must be 1 to 40 lower-case letters, digits and hyphens';
+  const named = (problem: string): string => `question "${id}": ${problem}`;
+  if (taken.has(id)) return named('another question has this id (built-in ids are taken too)');
+  if (!isText(after, QUIZ_LIMITS.after)) return named(`"after" must be the line the client sent (or "(connection)"), at most ${QUIZ_LIMITS.after} characters`);
+  if (!isText(reply, QUIZ_LIMITS.reply)) return named(`"reply" must be a text of at most ${QUIZ_LIMITS.reply} characters, without control characters`);
+  const line = parseReplyLine(reply);
+  if (line.problem !== null || !line.last) return named(`"reply" must be one reply line as a server sends it ("550 5.1.1 …"): ${line.problem ?? 'a continuation line'}`);
+  if (!isText(question, QUIZ_LIMITS.question)) return named(`"question" must be a text of at most ${QUIZ_LIMITS.question} characters`);
+  if (!Array.isArray(options) || options.length < 3 || options.length > 4 || !options.every((o) => isText(o, QUIZ_LIMITS.option))) {
+    return named(`"options" must list 3 or 4 answers, each a text of at most ${QUIZ_LIMITS.option} characters`);
+  }
+  if (new Set(options).size !== options.length) return named('"options" must be different from one another');
+  if (typeof answer !== 'number' || !Number.isInteger(answer) || answer < 1 || answer > options.length) return named(`"answer" is the number of the right option, 1 to ${options.length}`);
+  if (!isText(why, QUIZ_LIMITS.why)) return named(`"why" must say why the answer is right, at most ${QUIZ_LIMITS.why} characters`);
+  if (lesson !== undefined && (typeof lesson !== 'string' || !lessons.has(lesson))) return named('"lesson" must be the id of a lesson (built-in, or of this file), or left out');
+  // The file numbers the options from 1, as the trainee does; inside, the index.
+  return { id, after, reply, question, options: options as string[], answer: answer - 1, why, ...(lesson === undefined ? {} : { lesson: lesson as string }) };
+}
+
+/**
+ * A class's own quiz questions (its lesson file's "quiz"), none of whose ids is a built-in question's, each naming a
+ * lesson of `lessons` if any; or their problems (all refused when one is wrong, each named).
+ */
+export function readQuizQuestions(list: unknown, lessons: ReadonlySet<string>): { questions: QuizQuestion[] } | { problems: string[] } {
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_FILE_QUESTIONS) return { problems: [`"quiz" must list 1 to ${MAX_FILE_QUESTIONS} questions`] };
+  const taken = new Set(QUIZ_QUESTIONS.map((q) => q.id));
+  const questions: QuizQuestion[] = [];
+  const problems: string[] = [];
+  list.forEach((x, i) => {
+    const q = readQuestion(x, taken, lessons);
+    if (typeof q === 'string') problems.push(`question ${i + 1}: ${q}`);
+    else {
+      taken.add(q.id);
+      questions.push(q);
+    }
+  });
+  return problems.length > 0 ? { problems } : { questions };
+}
+
+/** The class's own questions, once the page has read them (client/ui/class-lessons.ts): asked first, in every quiz. */
+let ownQuestions: readonly QuizQuestion[] = [];
+
+export function setClassQuestions(questions: readonly QuizQuestion[]): void {
+  ownQuestions = questions;
+}
+
+export function classQuestions(): readonly QuizQuestion[] {
+  return ownQuestions;
 }

@@ -751,7 +751,35 @@ describe('a page opened without the token a bridge asks for, in Chromium', () =>
 describe("a class's own lessons (--lessons) in Chromium", () => {
   const example = readLessonFile(JSON.parse(readFileSync(new URL('../../docs/lessons.example.json', import.meta.url), 'utf8')), LESSONS);
   const own = 'lessons' in example ? example.lessons : [];
-  const { pages, app } = helotermInChromium(() => ({ lessons: own }));
+  const quiz = 'quiz' in example ? example.quiz : [];
+  const { pages, app } = helotermInChromium(() => ({ lessons: own, quiz }));
+
+  it("asks the class's own quiz question in every quiz, its lesson named when answered wrong", async () => {
+    const question = quiz[0]!;
+    expect(question.id).toBe('size-refused');
+    const page = await pages.open(app().url);
+    await page.locator(`.practice-hint button[data-lesson="${own[0]!.id}"]`).waitFor({ timeout: REPLY_TIMEOUT_MS });
+    await page.locator('.xterm-helper-textarea').focus();
+    await typeLine(page, '/quiz');
+    for (let n = 1; n <= QUIZ_LENGTH; n++) {
+      const text = await waitForTerminal(page, (t) => t.includes(`-- question ${n} of ${QUIZ_LENGTH}`), REPLY_TIMEOUT_MS, `question ${n}`);
+      const shown = text.slice(text.lastIndexOf(`-- question ${n} of ${QUIZ_LENGTH}`)).split('\n');
+      if (!shown.some((l) => l.trim() === `S: ${question.reply}`)) {
+        await typeLine(page, '1');
+        continue;
+      }
+      // The class's question: answered wrong, so that the lesson it names is said.
+      const right = shown.findIndex((l) => l.trim().endsWith(`) ${question.options[question.answer]}`));
+      const number = Number(/^\s+(\d)\)/.exec(shown[right] ?? '')?.[1] ?? 0);
+      await typeLine(page, String((number % question.options.length) + 1));
+      const said = await waitForTerminal(page, (t) => t.includes('✗ not that one: ') && t.lastIndexOf('✗ not that one: ') > t.lastIndexOf(`-- question ${n} of`), REPLY_TIMEOUT_MS, 'the answer said');
+      expect(said.slice(said.lastIndexOf('✗ not that one: ')).replace(/\n/g, '')).toContain(`${question.why} (lesson ${LESSONS.length + 1} · ${own[0]!.short})`);
+      await page.keyboard.type('/quiz stop');
+      await page.keyboard.press('Enter');
+      return;
+    }
+    throw new Error("the class's own question was not asked");
+  });
 
   it('shows them after the built-in ones, opens one from a link, and plays it through on the practice server', async () => {
     const lesson = own[0]!;

@@ -306,11 +306,13 @@ describe('the class view through the bridge', () => {
   it("serves a class's own lessons to the page, and keeps and shows progress in them after the built-in ones", async () => {
     const own = readLessonFile(JSON.parse(readFileSync(new URL('../../docs/lessons.example.json', import.meta.url), 'utf8')), LESSONS);
     if ('problems' in own) throw new Error(own.problems.join('; '));
-    const withOwn = await startHeloterm({ port: 0, practice: false, log: () => undefined, classKey: KEY, lessons: own.lessons });
+    const withOwn = await startHeloterm({ port: 0, practice: false, log: () => undefined, classKey: KEY, lessons: own.lessons, quiz: own.quiz });
     try {
       const served = await fetch(new URL('lessons.json', withOwn.url));
       expect(served.headers.get('cache-control')).toBe('no-store');
-      expect(readLessonFile(await served.json(), LESSONS)).toEqual({ lessons: own.lessons });
+      // The lessons and the quiz question, as the file writes them: read back the same.
+      expect(own.quiz.map((q) => q.id)).toEqual(['size-refused']);
+      expect(readLessonFile(await served.json(), LESSONS)).toEqual({ lessons: own.lessons, quiz: own.quiz });
       // Without a file: an empty list.
       expect(await (await fetch(new URL('lessons.json', app.url))).json()).toEqual({ lessons: [] });
       const c = await WsTestClient.open(withOwn.url);

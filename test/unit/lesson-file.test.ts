@@ -36,7 +36,7 @@ describe('a lesson file', () => {
   });
 
   it('holds the built-in catalogue to the same rules (the reader and the catalogue\'s tests agree)', () => {
-    expect(readLessonFile({ lessons: LESSONS }, [])).toEqual({ lessons: LESSONS });
+    expect(readLessonFile({ lessons: LESSONS }, [])).toEqual({ lessons: LESSONS, quiz: [] });
   });
 
   it.each([
@@ -118,5 +118,17 @@ describe('--lessons', () => {
     expect(parseConfig(['--lessons', 'class.json', '--no-practice'], {}, read({ 'class.json': text }))).toMatchObject({ ok: false, error: expect.stringContaining('contradict each other') });
     expect(parseConfig(['--lessons', 'class.json', '--check-lessons'], {}, read({ 'class.json': text }))).toMatchObject({ ok: true, config: { checkLessons: true } });
     expect(parseConfig(['--check-lessons'], {}, read({}))).toEqual({ ok: false, error: '--check-lessons needs --lessons FILE: the lessons to play' });
+  });
+
+  it('reads quiz questions beside the lessons, or alone (then without a practice server too)', () => {
+    const question = { id: 'ours', after: 'DATA', reply: '354 go ahead', question: 'And now?', options: ['The message', 'QUIT', 'RSET'], answer: 1, why: 'After 354 the server reads the message.' };
+    const both = parseConfig(['--lessons', 'class.json'], {}, read({ 'class.json': JSON.stringify({ ...EXAMPLE, quiz: [question] }) }));
+    expect(both.ok && [both.config.options.lessons?.length, both.config.options.quiz]).toEqual([1, [{ ...question, answer: 0 }]]);
+    const alone = parseConfig(['--lessons', 'quiz.json', '--no-practice'], {}, read({ 'quiz.json': JSON.stringify({ quiz: [question] }) }));
+    expect(alone.ok && [alone.config.options.lessons, alone.config.options.quiz?.length]).toEqual([undefined, 1]);
+    expect(parseConfig(['--lessons', 'quiz.json'], {}, read({ 'quiz.json': JSON.stringify({ quiz: [{ ...question, answer: 9 }] }) }))).toEqual({
+      ok: false,
+      error: '--lessons: quiz.json has problems, and no lesson of it was taken:\n  question 1: question "ours": "answer" is the number of the right option, 1 to 3',
+    });
   });
 });

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { QuizRun } from '../../client/ui/quiz-run.js';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
+import { questionInFile, readLessonFile } from '../../shared/lessons/lesson-file.js';
 import { drawQuiz, QUIZ_LENGTH, QUIZ_QUESTIONS } from '../../shared/lessons/quiz.js';
 import { explainCode, explainEnhanced } from '../../shared/smtp/explain.js';
 import { parseReplyLine } from '../../shared/smtp/reply-line.js';
@@ -125,5 +126,51 @@ describe('a quiz in the terminal', () => {
     expect(plain(quiz.stop())).toBe(`-- quiz stopped after 1 of ${QUIZ_LENGTH} questions, 1 right\r\n`);
     expect(quiz.active).toBe(false);
     expect(scores).toEqual([]);
+  });
+});
+
+describe("a class's own quiz questions, from its lesson file", () => {
+  const question = {
+    id: 'our-relay',
+    after: 'RCPT TO:<someone@example.net>',
+    reply: '554 5.7.1 <someone@example.net>: Relay access denied',
+    question: 'Our server answered this to a colleague at home. What should they do?',
+    options: ['Log in first (AUTH, on port 587)', 'Ask for the address to be created', 'Wait an hour'],
+    answer: 1,
+    why: 'Our server relays only for its users once logged in: submission on port 587 with AUTH.',
+    lesson: 'auth',
+  };
+
+  it('reads them beside lessons or alone, numbered from 1 as the file writes them, and asks them first', () => {
+    const read = readLessonFile({ quiz: [question] }, LESSONS);
+    expect(read).toEqual({ lessons: [], quiz: [{ ...question, answer: 0 }] });
+    if ('problems' in read) throw new Error('refused');
+    // As served again at /lessons.json: the same file, read back the same.
+    expect(readLessonFile({ quiz: read.quiz.map(questionInFile) }, LESSONS)).toEqual(read);
+    // Asked first: in every quiz drawn, with the built-in ones after it.
+    for (let seed = 1; seed < 20; seed++) expect(drawQuiz(seeded(seed), QUIZ_LENGTH, QUIZ_QUESTIONS, read.quiz).map((q) => q.id)).toContain('our-relay');
+    expect(drawQuiz(seeded(3), QUIZ_LENGTH, QUIZ_QUESTIONS, read.quiz)).toHaveLength(QUIZ_LENGTH);
+  });
+
+  it('names each problem, and takes none of a file with one', () => {
+    const problems = (q: Record<string, unknown>): string[] => {
+      const r = readLessonFile({ quiz: [q] }, LESSONS);
+      return 'problems' in r ? r.problems : [];
+    };
+    expect(problems({ ...question, reply: 'Relay access denied' })).toEqual([expect.stringMatching(/^question 1: question "our-relay": "reply" must be one reply line as a server sends it/)]);
+    expect(problems({ ...question, reply: '554-5.7.1 first line of two' })).toEqual([expect.stringMatching(/"reply" must be one reply line .*: a continuation line$/)]);
+    expect(problems({ ...question, answer: 4 })).toEqual(['question 1: question "our-relay": "answer" is the number of the right option, 1 to 3']);
+    expect(problems({ ...question, answer: 0 })).toHaveLength(1);
+    expect(problems({ ...question, options: ['a', 'b'] })).toEqual([expect.stringMatching(/"options" must list 3 or 4 answers/)]);
+    expect(problems({ ...question, options: ['a', 'a', 'b'] })).toEqual(['question 1: question "our-relay": "options" must be different from one another']);
+    expect(problems({ ...question, lesson: 'no-such-lesson' })).toEqual([expect.stringMatching(/"lesson" must be the id of a lesson/)]);
+    expect(problems({ ...question, id: 'greylisted' })).toEqual(['question 1: question "greylisted": another question has this id (built-in ids are taken too)']);
+    expect(problems({ ...question, why: 'x\u0007' })).toHaveLength(1);
+    expect(problems({ ...question, id: 'Bad Id' })).toEqual(['question 1: "id" must be 1 to 40 lower-case letters, digits and hyphens']);
+    // A question may name a lesson of the same file.
+    const lesson = { id: 'our-lesson', title: 'T', short: 'S', goal: 'G', steps: ['connect', 'quit'] };
+    expect(readLessonFile({ lessons: [lesson], quiz: [{ ...question, lesson: 'our-lesson' }] }, LESSONS)).toMatchObject({ lessons: [{ id: 'our-lesson' }], quiz: [{ lesson: 'our-lesson' }] });
+    expect(readLessonFile({ quiz: [] }, LESSONS)).toEqual({ problems: ['"quiz" must list 1 to 50 questions'] });
+    expect(readLessonFile({}, LESSONS)).toEqual({ problems: ['the file must be { "lessons": [ … ] } with 1 to 20 lessons, and may have "quiz": [ … ] (or that alone)'] });
   });
 });
