@@ -11,6 +11,7 @@ import { WsTestClient } from '../helpers/ws-client.js';
 import { lookupOf } from '../helpers/lookup.js';
 import { readFileSync } from 'node:fs';
 import { LESSONS } from '../../shared/lessons/catalogue.js';
+import { servedLessons } from '../../client/ui/class-lessons.js';
 import { readLessonFile } from '../../shared/lessons/lesson-file.js';
 
 const KEY = 'class-key-for-the-tests-0123456789';
@@ -313,8 +314,22 @@ describe('the class view through the bridge', () => {
       // The lessons and the quiz question, as the file writes them: read back the same.
       expect(own.quiz.map((q) => q.id)).toEqual(['size-refused']);
       expect(readLessonFile(await served.json(), LESSONS)).toEqual({ lessons: own.lessons, quiz: own.quiz });
-      // Without a file: an empty list.
-      expect(await (await fetch(new URL('lessons.json', app.url))).json()).toEqual({ lessons: [] });
+      // Without a file: an empty list, which the page reads as nothing to take.
+      const none = await (await fetch(new URL('lessons.json', app.url))).json();
+      expect(none).toEqual({ lessons: [] });
+      expect(servedLessons(none)).toBeNull();
+      // A file of quiz questions alone: served with no lessons, read by the page as its questions.
+      // (Its question names no lesson: the example's names one of the file, which this one has not.)
+      const questions = own.quiz.map(({ lesson: _lesson, ...q }) => q);
+      await expect(startHeloterm({ port: 0, practice: false, log: () => undefined, quiz: own.quiz })).rejects.toThrow(/"lesson" must be the id of a lesson/);
+      const quizOnly = await startHeloterm({ port: 0, practice: false, log: () => undefined, quiz: questions });
+      try {
+        const served = await (await fetch(new URL('lessons.json', quizOnly.url))).json();
+        expect(servedLessons(served)).toEqual({ lessons: [], quiz: questions });
+        expect(servedLessons({ ...(served as object), quiz: [{ id: 'x' }] })).toEqual({ problem: expect.stringMatching(/^question 1: question "x": "after" must be/) });
+      } finally {
+        await quizOnly.close();
+      }
       const c = await WsTestClient.open(withOwn.url);
       clients.push(c);
       await c.next('hello');
