@@ -23,6 +23,8 @@ function seeded(seed: number): () => number {
 describe('the quiz questions', () => {
   it('each has a reply the knowledge base explains, distinct answers with one right, and a lesson that exists', () => {
     expect(new Set(QUIZ_QUESTIONS.map((q) => q.id)).size).toBe(QUIZ_QUESTIONS.length);
+    // Each reply once: a trainee (and the browser tests) tell the questions apart by it.
+    expect(new Set(QUIZ_QUESTIONS.map((q) => q.reply)).size).toBe(QUIZ_QUESTIONS.length);
     expect(QUIZ_QUESTIONS.length).toBeGreaterThanOrEqual(QUIZ_LENGTH);
     for (const q of QUIZ_QUESTIONS) {
       // One whole reply line, its code and its enhanced code (when it has one) explained as the terminal explains them.
