@@ -95,6 +95,8 @@ async function probeHost(t: Target, port: number, deps: ProbeDeps, signal: Abort
   const tlsaName = `_${port}._tcp.${t.host}`;
   const records = tlsa === undefined || t.skip !== null || net.isIP(t.host) !== 0 ? null : tlsa(tlsaName, signal).catch((e: unknown): TlsaLookup => ({ kind: 'error', detail: String(e) }));
   const done = async (outcome: MxTlsOutcome['outcome'], text: string, address: string | null, shake: Shaken | null = null): Promise<MxTlsOutcome> => {
+    // The time is the dialog's, not the TLSA lookup's (which may still be under way).
+    const ms = Math.round(performance.now() - started);
     const reached = outcome === 'tls' || outcome === 'no-starttls' || outcome === 'tls-failed';
     const dane = reached && records !== null ? daneAnswer(tlsaName, await records, shake?.chain ?? []) : null;
     return {
@@ -103,7 +105,7 @@ async function probeHost(t: Target, port: number, deps: ProbeDeps, signal: Abort
       address,
       outcome,
       text: clip(text),
-      ms: Math.round(performance.now() - started),
+      ms,
       tls: shake?.seen ?? null,
       ...(dane === null ? {} : { dane }),
     };
