@@ -529,7 +529,10 @@ export function startApp(boot: BootHandOver): void {
       case 'tlsinjection':
         return probes.onTlsInjection(m, at);
       case 'mxtls':
-        return probes.onMxTls(m, at);
+        probes.onMxTls(m, at);
+        // The answer is what lesson 4's last step asks to see: it passes once one came.
+        if (m.answer.kind === 'probed') view.write(guide.afterLocal('tls-mx'));
+        return;
       case 'smuggling':
         probes.onSmuggling(m, at);
         // The answer is what lesson 8's last step asks to see: it passes once one came.

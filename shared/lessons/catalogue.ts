@@ -219,7 +219,7 @@ export const LESSONS: readonly Lesson[] = [
     id: 'starttls',
     title: 'EHLO, extensions and STARTTLS',
     short: 'STARTTLS',
-    goal: 'Compare HELO with EHLO, read the extensions a server offers, and turn on TLS with STARTTLS.',
+    goal: 'Compare HELO with EHLO, read the extensions a server offers, turn on TLS with STARTTLS, and see that TLS as the servers that send mail meet it.',
     steps: [
       CONNECT,
       {
@@ -253,6 +253,13 @@ export const LESSONS: readonly Lesson[] = [
         source: 'RFC 3207 §4.2',
       },
       QUIT,
+      {
+        task: 'See this TLS as the servers that send mail to the domain meet it.',
+        type: ['/tls mx practice.test'],
+        expect: { local: 'tls-mx' },
+        learn: "Each MX host of a domain, as a sending server meets it: STARTTLS, the version, and whether the certificate verifies for the host's name. The practice server's does not (self-signed): most senders deliver over such TLS anyway (opportunistic TLS), but a domain that asks senders to verify, by MTA-STS or DANE, gets no mail at a host like this. /tls mx example.org checks every MX host of a real domain: the backup MX is where TLS breaks.",
+        source: 'RFC 8461 §4.2; RFC 7672 §2.2; RFC 7435',
+      },
     ],
   },
   {

@@ -33,7 +33,7 @@ export interface SentExpected {
  * (for these two, their answer must have come).
  */
 export interface LocalExpected {
-  local: 'log' | 'explain' | 'tls-versions' | 'smuggling';
+  local: 'log' | 'explain' | 'tls-versions' | 'tls-mx' | 'smuggling';
   code?: number;
 }
 

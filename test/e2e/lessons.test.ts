@@ -312,6 +312,18 @@ describe('guided lessons in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it('the STARTTLS lesson ends with /tls mx: the practice server as sending servers meet it, the step passed once shown', async () => {
+    const lesson = findLesson('starttls')!;
+    expect(lesson.steps.at(-1)?.type).toEqual(['/tls mx practice.test']);
+    const page = await playThrough(lesson);
+    const text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
+    const report = text.indexOf('-- STARTTLS on each MX host of practice.test');
+    expect(report).toBeGreaterThan(-1);
+    // The report came before the step passed.
+    expect(text.replace(/\n/g, '').indexOf(`✓ ${lesson.steps.at(-1)!.learn}`.slice(0, 40))).toBeGreaterThan(text.slice(0, report).replace(/\n/g, '').length);
+    expect(pages.errors).toEqual([]);
+  });
+
   it('a link naming no lesson says so and lists them', async () => {
     const page = await openPage('?lesson=nope');
     const text = await waitForTerminal(page, (t) => t.includes('there is no lesson "nope"'), REPLY_TIMEOUT_MS, 'the note');

@@ -61,7 +61,7 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
     const at = run.index;
     expect(step.type.length, `step "${step.task}" gives lines to type`).toBeGreaterThan(0);
     if ('local' in step.expect) {
-      // heloterm's own command (/log, /explain, /tls versions, /smuggling), done by the page, not sent: the page tells the lesson
+      // heloterm's own command (/log, /explain, /tls versions, /tls mx, /smuggling), done by the page, not sent: the page tells the lesson
       // it was done, /explain the code of the reply it explained; /tls versions once the bridge answered its probe.
       expect(step.type).toHaveLength(1);
       const line = step.type[0] ?? '';
@@ -71,6 +71,13 @@ async function play(run: LessonRun): Promise<{ events: LessonEvent[]; codes: num
         const answer = (await client.next('tlsversions', 10_000)).answer;
         // What the step's text says of the practice server.
         expect(answer.kind === 'probed' ? answer.versions.map((v) => `${v.version} ${v.outcome}`) : answer).toEqual(['TLSv1 refused', 'TLSv1.1 refused', 'TLSv1.2 accepted', 'TLSv1.3 accepted']);
+      }
+      if (step.expect.local === 'tls-mx') {
+        const typed = localCommand(line, model.state);
+        client.send({ type: 'mxtls', domain: typed?.kind === 'tls-mx' ? typed.domain : '' });
+        const answer = (await client.next('mxtls', 10_000)).answer;
+        // What the step's text says of the practice server: TLS, its self-signed certificate not verified.
+        expect(answer.kind === 'probed' ? answer.hosts.map((h) => [h.host, h.outcome, h.tls?.authorized, h.tls?.certificate?.selfIssued]) : answer).toEqual([['practice.test', 'tls', false, true]]);
       }
       if (step.expect.local === 'smuggling') {
         const typed = localCommand(line, model.state);

@@ -198,7 +198,7 @@ describe('LessonRun', () => {
     const events = h.run.connectionClosed();
     expect(events).toEqual([{ kind: 'restarted', lesson: eight }, expect.objectContaining({ kind: 'step', index: 0 })]);
     expect(h.run.index).toBe(0);
-    // A finished lesson stays finished when QUIT's 221 closes the connection.
+    // A lesson at its steps after QUIT stays there when QUIT's 221 closes the connection, and finished stays finished.
     const done = new LessonRun(findLesson('starttls')!);
     const m = new SessionModel();
     m.connected();
@@ -212,6 +212,11 @@ describe('LessonRun', () => {
       m.sent(line);
       done.afterReply(m.received(reply(`${answer}\r\n`)));
     }
+    // Its last step, /tls mx, comes after QUIT: the closing connection keeps it in hand, and its answer passes it.
+    expect(done.finished).toBe(false);
+    expect(done.connectionClosed()).toEqual([]);
+    expect(done.current?.expect).toEqual({ local: 'tls-mx' });
+    done.afterLocal('tls-mx');
     expect(done.finished).toBe(true);
     expect(done.connectionClosed()).toEqual([]);
   });
