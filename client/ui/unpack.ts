@@ -79,8 +79,13 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
       const text = new TextDecoder('utf-8').decode(bytes);
       const inner = await fromMail(text, path);
       if (inner !== null) return inner;
-      if (bytes.length > MAX_TEXT_BYTES) throw new UnpackError(`${path.join(' → ')} is ${size(bytes.length)} of text: up to ${size(MAX_TEXT_BYTES)} is read.`);
-      return { text, path };
+      if (bytes.length <= MAX_TEXT_BYTES) return { text, path };
+      // A log or a queue listing larger than what is read: its newest lines, from the first whole one.
+      const tail = bytes.subarray(bytes.length - MAX_TEXT_BYTES);
+      const start = tail.indexOf(0x0a) + 1;
+      const last = [...path];
+      last[last.length - 1] = `${name} (its last ${size(tail.length - start)} of ${size(bytes.length)}: the newest lines)`;
+      return { text: new TextDecoder('utf-8').decode(tail.subarray(start)), path: last };
     }
   }
 }

@@ -190,7 +190,16 @@ describe('a report file unpacked', () => {
     expect(await refusal(unpackFile(fixture('bomb.zip'), 'bomb.zip'))).toBe('bomb.zip → zeros.xml unpacks to more than 2.0 MB: up to 2.0 MB is read.');
     expect(await refusal(unpackFile(gzipSync(Buffer.alloc(MAX_TEXT_BYTES + 1, 'a')), 'big.xml.gz'))).toBe('big.xml.gz unpacks to more than 2.0 MB: up to 2.0 MB is read.');
     expect(await refusal(unpackFile(new Uint8Array(MAX_FILE_BYTES + 1), 'huge.bin'))).toBe('huge.bin is 20.0 MB: files up to 20.0 MB are opened');
-    expect(await refusal(unpackFile(new TextEncoder().encode('x'.repeat(MAX_TEXT_BYTES + 1)), 'big.log'))).toBe('big.log is 2.0 MB of text: up to 2.0 MB is read.');
+    // A log larger than what is read: its newest lines, from the first whole one, and said so.
+    const line = (n: number): string => `Dec  1 05:13:${String(n % 60).padStart(2, '0')} mx postfix/smtp[${n}]: line ${n}\n`;
+    let log = '';
+    for (let n = 0; log.length <= MAX_TEXT_BYTES * 3; n++) log += line(n);
+    const read = await unpackFile(new TextEncoder().encode(log), 'mail.log');
+    expect(read.path).toEqual([`mail.log (its last 2.0 MB of ${(log.length / 1_000_000).toFixed(1)} MB: the newest lines)`]);
+    expect(log.endsWith(read.text)).toBe(true);
+    expect(read.text.length).toBeLessThanOrEqual(MAX_TEXT_BYTES);
+    expect(read.text.length).toBeGreaterThan(MAX_TEXT_BYTES - 100);
+    expect(read.text.startsWith('Dec  1 05:13:')).toBe(true);
     // A mail larger than that for its attachment is opened: the attachment is what is read.
     const padded = text('dmarc-report-mail.eml').replace('This is an aggregate report from google.com.', 'x'.repeat(MAX_TEXT_BYTES));
     expect((await unpackFile(new TextEncoder().encode(padded), 'big.eml')).path.at(-1)).toBe('google.com!example.org!1764374400!1764460799.xml');
