@@ -2,7 +2,9 @@
  * A report opened in Paste & explain, unpacked to its text: a DMARC report's zip or gzip file as received, a TLS
  * report's gzip, or the mail they came in, saved or pasted (shared/smtp/report-mail.ts finds the attachment and reads
  * the zip's directory). Inflating is the browser's own DecompressionStream: no library, and nothing sent anywhere.
- * Every step is bounded: the file's size, the text's (a zip bomb stops at the limit) and how deep files nest.
+ * Every step is bounded: the file's size, the text's (a zip bomb stops at the limit) and how deep files nest. A mail
+ * log opened as a file, gzipped as logrotate leaves it or not, is read up to the same size, and beyond it from its
+ * newest lines (the last MAX_TEXT_BYTES, from the first whole line), which the file's name in the path says.
  */
 import { crc32, packingOf, reportAttachment, reportEntry, zipEntries } from '../../shared/smtp/report-mail.js';
 
@@ -10,6 +12,8 @@ import { crc32, packingOf, reportAttachment, reportEntry, zipEntries } from '../
 export const MAX_FILE_BYTES = 20_000_000;
 /** The most text unpacked, in bytes: the report readers read up to 2,000,000 characters. */
 export const MAX_TEXT_BYTES = 2_000_000;
+/** The most a gzipped log opened as itself is inflated to, its last MAX_TEXT_BYTES read (a rotated day's mail log). */
+export const MAX_LOG_UNPACKED = 100_000_000;
 /** Files inside files, at most: a mail, its zip, a gzip file in it. */
 const MAX_DEPTH = 3;
 
@@ -70,8 +74,16 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
       if (crc32(file) !== entry.crc) throw new UnpackError(`${inner.join(' → ')} is damaged: its checksum does not match.`);
       return unpack(file, inner);
     }
-    case 'gzip':
-      return unpack(await inflate(bytes, 'gzip', path.join(' → ')), [...path, name.replace(/\.gz$/i, '')]);
+    case 'gzip': {
+      const inner = name.replace(/\.gz$/i, '');
+      // A report is read whole; a log as logrotate leaves it (mail.log.1.gz, opened as itself) from its newest lines.
+      if (path.length > 1 || /\.(xml|json)$/i.test(inner)) return unpack(await inflate(bytes, 'gzip', path.join(' → ')), [...path, inner]);
+      const { tail, total } = await inflateTail(bytes, path.join(' → '));
+      if (total <= MAX_TEXT_BYTES) return unpack(tail, [...path, inner]);
+      if (packingOf(tail) !== 'text') throw new UnpackError(`${path.join(' → ')} is not text, once unpacked.`);
+      const start = tail.indexOf(0x0a) + 1;
+      return { text: new TextDecoder('utf-8').decode(tail.subarray(start)), path: [...path, `${inner} (its last ${size(tail.length - start)} of ${size(total)} unpacked: the newest lines)`] };
+    }
     case 'binary':
       throw new UnpackError(`${path.join(' → ')} is not text, nor a zip or gzip file.`);
     case 'text': {
@@ -88,6 +100,42 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
       return { text: new TextDecoder('utf-8').decode(tail.subarray(start)), path: last };
     }
   }
+}
+
+/**
+ * A gzipped log inflated by the browser, its last MAX_TEXT_BYTES kept as it streams by (at most that and a chunk held
+ * at once), and how large it is in all; stopped past MAX_LOG_UNPACKED, as a bomb would go on.
+ */
+async function inflateTail(data: Uint8Array, what: string): Promise<{ tail: Uint8Array; total: number }> {
+  const reader = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > MAX_LOG_UNPACKED) {
+        void reader.cancel().catch(() => undefined);
+        throw new UnpackError(`${what} unpacks to more than ${size(MAX_LOG_UNPACKED)}: pick the lines first (zgrep QUEUE-ID ${what}) and paste them.`);
+      }
+      chunks.push(value);
+      kept += value.length;
+      // Older chunks go once the newer ones hold the window on their own.
+      while (chunks.length > 1 && kept - (chunks[0]?.length ?? 0) >= MAX_TEXT_BYTES) kept -= chunks.shift()?.length ?? 0;
+    }
+  } catch (e) {
+    if (e instanceof UnpackError) throw e;
+    throw new UnpackError(`${what} is damaged: it does not inflate (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  const joined = new Uint8Array(kept);
+  let at = 0;
+  for (const c of chunks) {
+    joined.set(c, at);
+    at += c.length;
+  }
+  return { tail: joined.subarray(Math.max(0, kept - MAX_TEXT_BYTES)), total };
 }
 
 /** Data inflated by the browser, stopped at MAX_TEXT_BYTES. */

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { crc32 as zlibCrc32, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { MAX_FILE_BYTES, MAX_TEXT_BYTES, unpackFile, unpackPasted, UnpackError } from '../../client/ui/unpack.js';
+import { MAX_FILE_BYTES, MAX_LOG_UNPACKED, MAX_TEXT_BYTES, unpackFile, unpackPasted, UnpackError } from '../../client/ui/unpack.js';
 import { readDmarcReport } from '../../shared/smtp/dmarc-report.js';
 import { crc32, isReportMail, packingOf, reportAttachment, reportEntry, zipEntries } from '../../shared/smtp/report-mail.js';
 import { readTlsRptReport } from '../../shared/smtp/tlsrpt-report.js';
@@ -200,6 +200,13 @@ describe('a report file unpacked', () => {
     expect(read.text.length).toBeLessThanOrEqual(MAX_TEXT_BYTES);
     expect(read.text.length).toBeGreaterThan(MAX_TEXT_BYTES - 100);
     expect(read.text.startsWith('Dec  1 05:13:')).toBe(true);
+    // Gzipped as logrotate leaves it: the same, its size unpacked said; a log that unpacks past the limit refused.
+    const rotated = await unpackFile(gzipSync(Buffer.from(log)), 'mail.log.1.gz');
+    expect(rotated.path).toEqual(['mail.log.1.gz', `mail.log.1 (its last 2.0 MB of ${(log.length / 1_000_000).toFixed(1)} MB unpacked: the newest lines)`]);
+    expect(log.endsWith(rotated.text)).toBe(true);
+    expect(rotated.text.startsWith('Dec  1 05:13:')).toBe(true);
+    expect((await unpackFile(gzipSync(Buffer.from(line(1) + line(2))), 'small.log.gz')).text).toBe(line(1) + line(2));
+    expect(await refusal(unpackFile(gzipSync(Buffer.alloc(MAX_LOG_UNPACKED + 1, 'a')), 'huge.log.gz'))).toBe('huge.log.gz unpacks to more than 100.0 MB: pick the lines first (zgrep QUEUE-ID huge.log.gz) and paste them.');
     // A mail larger than that for its attachment is opened: the attachment is what is read.
     const padded = text('dmarc-report-mail.eml').replace('This is an aggregate report from google.com.', 'x'.repeat(MAX_TEXT_BYTES));
     expect((await unpackFile(new TextEncoder().encode(padded), 'big.eml')).path.at(-1)).toBe('google.com!example.org!1764374400!1764460799.xml');
