@@ -69,7 +69,7 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
       if (entry.method !== 0 && entry.method !== 8) {
         throw new UnpackError(`${inner.join(' → ')} is compressed by method ${entry.method}; this reads stored and deflated files (as receivers send).`);
       }
-      const file = entry.method === 0 ? data : await inflate(data, 'deflate-raw', inner.join(' → '));
+      const file = entry.method === 0 ? data : (await inflate(data, 'deflate-raw', inner.join(' → '))).bytes;
       // Inflating checks nothing of the result: the directory's CRC-32 does (gzip's own is checked by the browser).
       if (crc32(file) !== entry.crc) throw new UnpackError(`${inner.join(' → ')} is damaged: its checksum does not match.`);
       return unpack(file, inner);
@@ -77,8 +77,8 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
     case 'gzip': {
       const inner = name.replace(/\.gz$/i, '');
       // A report is read whole; a log as logrotate leaves it (mail.log.1.gz, opened as itself) from its newest lines.
-      if (path.length > 1 || /\.(xml|json)$/i.test(inner)) return unpack(await inflate(bytes, 'gzip', path.join(' → ')), [...path, inner]);
-      const { tail, total } = await inflateTail(bytes, path.join(' → '));
+      if (path.length > 1 || /\.(xml|json)$/i.test(inner)) return unpack((await inflate(bytes, 'gzip', path.join(' → '))).bytes, [...path, inner]);
+      const { bytes: tail, total } = await inflate(bytes, 'gzip', path.join(' → '), true);
       if (total <= MAX_TEXT_BYTES) return unpack(tail, [...path, inner]);
       if (packingOf(tail) !== 'text') throw new UnpackError(`${path.join(' → ')} is not text, once unpacked.`);
       const start = tail.indexOf(0x0a) + 1;
@@ -103,11 +103,13 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
 }
 
 /**
- * A gzipped log inflated by the browser, its last MAX_TEXT_BYTES kept as it streams by (at most that and a chunk held
- * at once), and how large it is in all; stopped past MAX_LOG_UNPACKED, as a bomb would go on.
+ * Data inflated by the browser, and its size in all. Whole (a report), stopped past MAX_TEXT_BYTES; or with `tail` (a
+ * log opened as itself), its last MAX_TEXT_BYTES kept as it streams by (that and one chunk held at once), stopped past
+ * MAX_LOG_UNPACKED, as a bomb would go on.
  */
-async function inflateTail(data: Uint8Array, what: string): Promise<{ tail: Uint8Array; total: number }> {
-  const reader = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+async function inflate(data: Uint8Array, format: 'gzip' | 'deflate-raw', what: string, tail = false): Promise<{ bytes: Uint8Array; total: number }> {
+  const limit = tail ? MAX_LOG_UNPACKED : MAX_TEXT_BYTES;
+  const reader = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream(format)).getReader();
   const chunks: Uint8Array[] = [];
   let kept = 0;
   let total = 0;
@@ -116,14 +118,16 @@ async function inflateTail(data: Uint8Array, what: string): Promise<{ tail: Uint
       const { done, value } = await reader.read();
       if (done) break;
       total += value.length;
-      if (total > MAX_LOG_UNPACKED) {
+      if (total > limit) {
         void reader.cancel().catch(() => undefined);
-        throw new UnpackError(`${what} unpacks to more than ${size(MAX_LOG_UNPACKED)}: pick the lines first (zgrep QUEUE-ID ${what}) and paste them.`);
+        throw new UnpackError(
+          tail ? `${what} unpacks to more than ${size(limit)}: pick the lines first (zgrep QUEUE-ID ${what}) and paste them.` : `${what} unpacks to more than ${size(limit)}: up to ${size(limit)} is read.`,
+        );
       }
       chunks.push(value);
       kept += value.length;
       // Older chunks go once the newer ones hold the window on their own.
-      while (chunks.length > 1 && kept - (chunks[0]?.length ?? 0) >= MAX_TEXT_BYTES) kept -= chunks.shift()?.length ?? 0;
+      while (tail && chunks.length > 1 && kept - (chunks[0]?.length ?? 0) >= MAX_TEXT_BYTES) kept -= chunks.shift()?.length ?? 0;
     }
   } catch (e) {
     if (e instanceof UnpackError) throw e;
@@ -135,34 +139,5 @@ async function inflateTail(data: Uint8Array, what: string): Promise<{ tail: Uint
     joined.set(c, at);
     at += c.length;
   }
-  return { tail: joined.subarray(Math.max(0, kept - MAX_TEXT_BYTES)), total };
-}
-
-/** Data inflated by the browser, stopped at MAX_TEXT_BYTES. */
-async function inflate(data: Uint8Array, format: 'gzip' | 'deflate-raw', what: string): Promise<Uint8Array> {
-  const reader = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream(format)).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > MAX_TEXT_BYTES) {
-        void reader.cancel().catch(() => undefined);
-        throw new UnpackError(`${what} unpacks to more than ${size(MAX_TEXT_BYTES)}: up to ${size(MAX_TEXT_BYTES)} is read.`);
-      }
-      chunks.push(value);
-    }
-  } catch (e) {
-    if (e instanceof UnpackError) throw e;
-    throw new UnpackError(`${what} is damaged: it does not inflate (${e instanceof Error ? e.message : String(e)}).`);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return { bytes: tail ? joined.subarray(Math.max(0, kept - MAX_TEXT_BYTES)) : joined, total };
 }
