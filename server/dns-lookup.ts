@@ -258,10 +258,10 @@ export async function lookupPolicies(domain: string, r: DnsResolver, fetchPolicy
     taggedRecords(domain, 'v=spf1', r),
     taggedRecords(`_dmarc.${domain}`, 'v=DMARC1', r),
     taggedRecords(`_mta-sts.${domain}`, 'v=STSv1', r),
-    taggedRecords(`_smtp._tls.${domain}`, 'v=TLSRPTv1', r),
+    lookupTlsRpt(domain, r),
     taggedRecords(`default._bimi.${domain}`, 'v=BIMI1', r),
   ]);
-  const answer: PolicyAnswer = { spf: sent(spf), dmarc: sent(dmarc), mtaSts: sent(mtaSts), tlsRpt: sent(tlsRpt), bimi: sent(bimi) };
+  const answer: PolicyAnswer = { spf: sent(spf), dmarc: sent(dmarc), mtaSts: sent(mtaSts), tlsRpt, bimi: sent(bimi) };
   const org = dmarc.kind === 'none' ? organizationalDomain(domain) : null;
   const [lookups, orgDmarc, policy] = await Promise.all([
     spf.kind === 'records' && spf.count === 1 ? countSpfLookups(spf.records[0] ?? '', r) : undefined,

@@ -13,16 +13,14 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import net from 'node:net';
-import tls from 'node:tls';
 import { MAX_MX_TLS_HOSTS } from '../shared/protocol/app-limits.js';
 import { ERROR_CODES, type MtaStsFetch, type MxTlsMessage, type MxTlsOutcome, type PracticeInfo } from '../shared/protocol/messages.js';
 import { describePeerCertificate, peerChain } from './certificate.js';
 import { daneAnswer, type TlsaLookup } from './dane.js';
 import { tlsClientOptions } from './dial.js';
 import { lookupMtaSts, lookupMx, lookupTlsRpt, type DnsResolver } from './dns-lookup.js';
-import { errnoOf, tlsReason } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
-import { clip, closeProbe, dialProbe, greetedForMore, lastLine, offersStartTls, probeReader } from './smtp-probe.js';
+import { askStartTls, clip, closeProbe, dialProbe, probeHandshake, probeReader } from './smtp-probe.js';
 
 type Answer = MxTlsMessage['answer'];
 
@@ -121,64 +119,31 @@ async function probeHost(t: Target, port: number, deps: ProbeDeps, signal: Abort
   const { socket } = dialled;
   const address = socket.remoteAddress ?? null;
   const { reader, close } = probeReader(socket, MAX_READ_BYTES);
-  const greeted = await greetedForMore(socket, reader, wait, signal);
-  if ('why' in greeted) {
-    close(greeted.quit);
-    return done(greeted.error ? 'unreachable' : 'no-greeting', greeted.why, address);
-  }
-  if (!offersStartTls(greeted.ehlo)) {
-    close(true);
-    return done('no-starttls', 'STARTTLS is not offered after EHLO', address);
-  }
-  socket.write('STARTTLS\r\n');
-  const answer = await reader.next(wait, signal);
-  const line = lastLine(answer);
-  if (answer.kind !== 'whole' || line === null || !line.startsWith('220')) {
-    close(line !== null);
-    return done('no-starttls', line !== null ? `STARTTLS answered ${line}` : 'STARTTLS was not answered', address);
+  const refused = await askStartTls(socket, reader, wait, signal);
+  if (refused !== null) {
+    close(refused.quit);
+    return done(refused.at === 'starttls' ? 'no-starttls' : refused.error ? 'unreachable' : 'no-greeting', refused.why, address);
   }
   reader.detach();
-  const shake = await handshake(t.host, socket, wait, signal);
-  return 'why' in shake ? done('tls-failed', shake.why, address) : done('tls', '', address, shake);
+  const shake = await probeHandshake(socket, tlsClientOptions(t.host), wait, signal);
+  if (!('secure' in shake)) return done('tls-failed', shake.why, address);
+  const secure = shake.secure;
+  const err: unknown = secure.authorizationError;
+  const seen: NonNullable<MxTlsOutcome['tls']> = {
+    protocol: secure.getProtocol() ?? 'unknown',
+    cipher: secure.getCipher()?.name ?? 'unknown',
+    authorized: secure.authorized,
+    authorizationError: secure.authorized || err == null ? null : clip(err instanceof Error ? err.message : String(err)),
+    // The name checked (and sent as SNI) is the MX host's, as senders check it.
+    certificate: describePeerCertificate(secure, t.host),
+  };
+  const chain = peerChain(secure);
+  closeProbe(secure, true);
+  return done('tls', '', address, { seen, chain });
 }
 
 /** A handshake done: what the page is told of it, and the certificates presented (for DANE). */
 interface Shaken {
   seen: NonNullable<MxTlsOutcome['tls']>;
   chain: X509Certificate[];
-}
-
-/** A handshake on `socket` with Node's defaults, `name` the name checked (and sent as SNI); then QUIT and close. */
-function handshake(name: string, socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<Shaken | { why: string }> {
-  return new Promise((resolve) => {
-    const secure = tls.connect({ socket, ...tlsClientOptions(name) });
-    let settled = false;
-    const finish = (r: Shaken | { why: string }): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      secure.on('error', () => undefined);
-      closeProbe(secure, 'seen' in r);
-      resolve(r);
-    };
-    const onAbort = (): void => finish({ why: 'aborted' });
-    const timer = setTimeout(() => finish({ why: `no answer to the handshake within ${waitMs / 1000} s` }), waitMs);
-    signal.addEventListener('abort', onAbort);
-    secure.once('secureConnect', () => {
-      const err: unknown = secure.authorizationError;
-      finish({
-        seen: {
-          protocol: secure.getProtocol() ?? 'unknown',
-          cipher: secure.getCipher()?.name ?? 'unknown',
-          authorized: secure.authorized,
-          authorizationError: secure.authorized || err == null ? null : clip(err instanceof Error ? err.message : String(err)),
-          certificate: describePeerCertificate(secure, name),
-        },
-        chain: peerChain(secure),
-      });
-    });
-    secure.once('error', (err) => finish({ why: tlsReason(err, errnoOf(err)) }));
-    secure.once('close', () => finish({ why: 'the server closed the connection during the handshake' }));
-  });
 }

@@ -5,10 +5,12 @@
  * where postscreen enforces it, its address refused for a day, this bridge's with it.
  */
 import type net from 'node:net';
+import tls from 'node:tls';
 import { MAX_PROBE_EHLO_LINES, MAX_PROBE_TEXT } from '../shared/protocol/app-limits.js';
 import { ERROR_CODES } from '../shared/protocol/messages.js';
+import { NO_ANSWER } from '../shared/smtp/tls-versions.js';
 import { dial } from './dial.js';
-import type { BridgeError } from './net-errors.js';
+import { errnoOf, tlsReason, type BridgeError } from './net-errors.js';
 import { QUIT_LINGER_MS } from './smtp-link.js';
 
 /**
@@ -252,6 +254,64 @@ export async function greetedForMore(
 
 /** Whether an EHLO answer's lines (without "250-") offer STARTTLS. */
 export const offersStartTls = (ehlo: readonly string[]): boolean => ehlo.some((l) => /^STARTTLS\b/i.test(l));
+
+/**
+ * The greeting read whole, EHLO, and once STARTTLS is offered `write` (STARTTLS, and what a probe adds after it) and
+ * its answer: null once that is a whole 220 (the reader still attached: the caller detaches it before TLS starts);
+ * else why not, whether it was the greeting (or EHLO) or STARTTLS, whether QUIT may end it and whether it was a socket
+ * error. Closes nothing.
+ */
+export async function askStartTls(
+  socket: net.Socket,
+  reader: ReplyReader,
+  waitMs: number,
+  signal: AbortSignal,
+  write = 'STARTTLS\r\n',
+): Promise<{ at: 'greeting' | 'starttls'; why: string; quit: boolean; error: boolean } | null> {
+  const greeted = await greetedForMore(socket, reader, waitMs, signal);
+  if ('why' in greeted) return { at: 'greeting', ...greeted };
+  if (!offersStartTls(greeted.ehlo)) return { at: 'starttls', why: 'STARTTLS is not offered after EHLO', quit: true, error: false };
+  socket.write(write);
+  const answer = await reader.next(waitMs, signal);
+  const said = lastLine(answer);
+  if (answer.kind === 'whole' && said !== null && said.startsWith('220')) return null;
+  return { at: 'starttls', why: said === null ? 'STARTTLS was not answered' : `STARTTLS answered ${said}`, quit: said !== null, error: false };
+}
+
+/**
+ * A TLS handshake on `socket` with `options`, within `waitMs`: the TLS socket once it is up (an 'error' listener left
+ * on it; its closing is the caller's), or why not (`code`: the error's, when it was one; `aborted`: the probe was), the
+ * socket then destroyed.
+ * A server that closes as the handshake begins, without an alert, ends it too. Never rejects.
+ */
+export function probeHandshake(socket: net.Socket, options: tls.ConnectionOptions, waitMs: number, signal: AbortSignal): Promise<{ secure: tls.TLSSocket } | { why: string; code?: string; aborted?: true }> {
+  return new Promise((resolve) => {
+    const secure = tls.connect({ socket, ...options });
+    let settled = false;
+    const finish = (r: { secure: tls.TLSSocket } | { why: string; code?: string; aborted?: true }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      secure.off('error', onError);
+      secure.off('close', onClose);
+      secure.on('error', ignoreError);
+      if ('why' in r) secure.destroy();
+      resolve(r);
+    };
+    const onAbort = (): void => finish({ why: 'aborted', aborted: true });
+    const onError = (err: Error): void => {
+      const code = errnoOf(err);
+      finish({ why: tlsReason(err, code), ...(code === undefined ? {} : { code }) });
+    };
+    const onClose = (): void => finish({ why: 'the server closed the connection during the handshake' });
+    const timer = setTimeout(() => finish({ why: `${NO_ANSWER} within ${waitMs / 1000} s` }), waitMs);
+    signal.addEventListener('abort', onAbort);
+    secure.once('secureConnect', () => finish({ secure }));
+    secure.once('error', onError);
+    secure.once('close', onClose);
+  });
+}
 
 /**
  * Dials `port` of `host` in plain TCP for a probe (dial.ts: the target policy through `resolve`, within `timeoutMs`):

@@ -12,12 +12,10 @@
  * logs in.
  */
 import type net from 'node:net';
-import tls from 'node:tls';
 import type { IpFamily, TlsInjectionMessage, TlsInjectionOutcome } from '../shared/protocol/messages.js';
 import { tlsClientOptions } from './dial.js';
-import { errnoOf, tlsReason } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
-import { clip, closeProbe, dialProbe, firstAddress, greetedForMore, lastLine, notProbed, offersStartTls, probeReader, ReplyReader } from './smtp-probe.js';
+import { askStartTls, clip, closeProbe, dialProbe, firstAddress, lastLine, notProbed, probeHandshake, probeReader, ReplyReader } from './smtp-probe.js';
 
 type Answer = TlsInjectionMessage['answer'];
 /** Makes the outcome, with the time since dialling. */
@@ -38,22 +36,11 @@ export async function probeTlsInjection(host: string, port: number, family: IpFa
 /** Greeting, EHLO, "STARTTLS\r\nNOOP\r\n", the handshake, QUIT over TLS: what came of it. Closes the socket. */
 async function inject(host: string, socket: net.Socket, waitMs: number, signal: AbortSignal, done: Done): Promise<TlsInjectionOutcome> {
   const { reader, close } = probeReader(socket, MAX_READ_BYTES);
-  const greeted = await greetedForMore(socket, reader, waitMs, signal);
-  if ('why' in greeted) {
-    close(greeted.quit);
-    return done(greeted.error ? 'error' : 'no-starttls', greeted.why);
-  }
-  if (!offersStartTls(greeted.ehlo)) {
-    close(true);
-    return done('no-starttls', 'STARTTLS is not offered after EHLO');
-  }
   // The injection: a command in the same write as STARTTLS, as a man in the middle would add it.
-  socket.write('STARTTLS\r\nNOOP\r\n');
-  const answer = await reader.next(waitMs, signal);
-  const said = lastLine(answer);
-  if (said === null || !said.startsWith('220')) {
-    close(said !== null);
-    return done('no-starttls', said === null ? 'STARTTLS was not answered' : `STARTTLS answered ${said}`);
+  const refused = await askStartTls(socket, reader, waitMs, signal, 'STARTTLS\r\nNOOP\r\n');
+  if (refused !== null) {
+    close(refused.quit);
+    return done(refused.error ? 'error' : 'no-starttls', refused.why);
   }
   // The NOOP answered in plain text, after the 220 and before any handshake: a server confused, not one injected.
   const plain = reader.unread.split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
@@ -66,50 +53,24 @@ async function inject(host: string, socket: net.Socket, waitMs: number, signal: 
 }
 
 /** The handshake, then QUIT over TLS and the replies that come; closes the connection. Never rejects. */
-function overTls(host: string, socket: net.Socket, waitMs: number, signal: AbortSignal, done: Done): Promise<TlsInjectionOutcome> {
-  return new Promise((resolve) => {
-    const secure = tls.connect({ socket, ...tlsClientOptions(host) });
-    let settled = false;
-    // QUIT went over TLS already where it was sent: the socket is only closed.
-    const finish = (o: TlsInjectionOutcome): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      secure.on('error', () => undefined);
-      closeProbe(secure, false);
-      resolve(o);
-    };
-    const onAbort = (): void => finish(done('error', 'aborted'));
-    const timer = setTimeout(() => finish(done('tls-failed', `no answer to the handshake within ${waitMs / 1000} s`)), waitMs);
-    signal.addEventListener('abort', onAbort);
-    const onError = (err: Error): void => finish(done('tls-failed', tlsReason(err, errnoOf(err))));
-    const onClose = (): void => finish(done('tls-failed', 'the server closed the connection during the handshake'));
-    secure.once('error', onError);
-    secure.once('close', onClose);
-    secure.once('secureConnect', () => {
-      // From here the reader hears of errors and a close, and the wait is its own.
-      clearTimeout(timer);
-      secure.off('error', onError);
-      secure.off('close', onClose);
-      const reader = new ReplyReader(secure, MAX_READ_BYTES);
-      secure.write('QUIT\r\n');
-      void (async () => {
-        const first = await reader.next(waitMs, signal);
-        const line = lastLine(first);
-        if (line === null) {
-          reader.detach();
-          return finish(done('unclear', first.kind === 'none' ? `no reply over TLS within ${waitMs / 1000} s` : 'the server closed the connection over TLS without a reply'));
-        }
-        if (line.startsWith('221')) {
-          reader.detach();
-          return finish(done('safe', line));
-        }
-        // A reply before QUIT's: to the NOOP written before TLS.
-        const second = await reader.next(waitMs, signal);
-        reader.detach();
-        finish(done('injected', line, lastLine(second) ?? ''));
-      })();
-    });
-  });
+async function overTls(host: string, socket: net.Socket, waitMs: number, signal: AbortSignal, done: Done): Promise<TlsInjectionOutcome> {
+  const shake = await probeHandshake(socket, tlsClientOptions(host), waitMs, signal);
+  if (!('secure' in shake)) return done(shake.aborted === true ? 'error' : 'tls-failed', shake.why);
+  const secure = shake.secure;
+  const reader = new ReplyReader(secure, MAX_READ_BYTES);
+  secure.write('QUIT\r\n');
+  const first = await reader.next(waitMs, signal);
+  const line = lastLine(first);
+  let outcome: TlsInjectionOutcome;
+  if (line === null) outcome = done('unclear', first.kind === 'none' ? `no reply over TLS within ${waitMs / 1000} s` : 'the server closed the connection over TLS without a reply');
+  else if (line.startsWith('221')) outcome = done('safe', line);
+  else {
+    // A reply before QUIT's: to the NOOP written before TLS.
+    const second = await reader.next(waitMs, signal);
+    outcome = done('injected', line, lastLine(second) ?? '');
+  }
+  reader.detach();
+  // QUIT went over TLS already: the socket is only closed.
+  closeProbe(secure, false);
+  return outcome;
 }

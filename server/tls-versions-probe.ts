@@ -10,14 +10,13 @@
  * are offered with "@SECLEVEL=0"; 1.2 and 1.3 with Node's defaults, as a current sender offers them.
  */
 import type net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { TLS_VERSIONS } from '../shared/protocol/app-limits.js';
 import type { IpFamily, TlsMode, TlsVersion, TlsVersionOutcome, TlsVersionsMessage } from '../shared/protocol/messages.js';
 import { tlsClientOptions } from './dial.js';
-import { errnoOf, tlsReason, type BridgeError } from './net-errors.js';
+import type { BridgeError } from './net-errors.js';
 import { MAX_READ_BYTES, PROBE_CONNECT_MS, PROBE_GREETING_MS, type ProbeDeps } from './port-probe.js';
-import { clip, closeProbe, dialProbe, firstAddress, greetedForMore, notProbed, offersStartTls, probeReader } from './smtp-probe.js';
-import { NO_ANSWER } from '../shared/smtp/tls-versions.js';
+import { askStartTls, clip, closeProbe, dialProbe, firstAddress, notProbed, probeHandshake, probeReader } from './smtp-probe.js';
 
 type Answer = TlsVersionsMessage['answer'];
 
@@ -75,60 +74,36 @@ async function probeVersion(
 }
 
 /**
- * Greeting, EHLO, STARTTLS: null once the server said 220 to STARTTLS (the socket is then the handshake's), else why
- * not (the socket closed: with QUIT where the server speaks SMTP, without a word after a greeting not yet whole).
+ * Greeting, EHLO, STARTTLS (smtp-probe.ts askStartTls): null once the server said 220 to STARTTLS (the socket is then
+ * the handshake's), else why not (the socket closed: with QUIT where the server speaks SMTP, without a word after a
+ * greeting not yet whole).
  */
 async function startTls(socket: net.Socket, waitMs: number, signal: AbortSignal): Promise<string | null> {
   const { reader, close } = probeReader(socket, MAX_READ_BYTES);
-  const greeted = await greetedForMore(socket, reader, waitMs, signal);
-  if ('why' in greeted) {
-    close(greeted.quit);
-    return greeted.why;
-  }
-  if (!offersStartTls(greeted.ehlo)) {
-    close(true);
-    return 'STARTTLS is not offered after EHLO';
-  }
-  socket.write('STARTTLS\r\n');
-  const answer = await reader.next(waitMs, signal);
-  if (answer.kind !== 'whole' || !(answer.lines.at(-1) ?? '').startsWith('220')) {
-    close(answer.kind === 'whole' || answer.kind === 'partial');
-    return answer.kind === 'whole' || answer.kind === 'partial' ? `STARTTLS answered ${answer.lines.at(-1) ?? ''}` : 'STARTTLS was not answered';
+  const refused = await askStartTls(socket, reader, waitMs, signal);
+  if (refused !== null) {
+    close(refused.quit);
+    return refused.why;
   }
   reader.detach();
   return null;
 }
 
 /** A handshake offering `version` alone on `socket`; then QUIT and close. Never rejects. */
-function handshake(
+async function handshake(
   host: string,
   socket: net.Socket,
   version: TlsVersion,
   waitMs: number,
   signal: AbortSignal,
 ): Promise<{ ok: true; cipher: string } | { ok: false; local: boolean; text: string }> {
-  return new Promise((resolve) => {
-    const secure = tls.connect({ socket, ...tlsClientOptions(host), ...versionOptions(version) });
-    let settled = false;
-    const finish = (r: { ok: true; cipher: string } | { ok: false; local: boolean; text: string }): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      secure.on('error', () => undefined);
-      closeProbe(secure, r.ok);
-      resolve(r);
-    };
-    const onAbort = (): void => finish({ ok: false, local: true, text: 'aborted' });
-    const timer = setTimeout(() => finish({ ok: false, local: false, text: `${NO_ANSWER} within ${waitMs / 1000} s` }), waitMs);
-    signal.addEventListener('abort', onAbort);
-    secure.once('secureConnect', () => finish({ ok: true, cipher: secure.getCipher().name }));
-    secure.once('error', (err) => {
-      const code = errnoOf(err);
-      const local = code !== undefined && LOCAL_TLS_ERRORS.has(code);
-      finish({ ok: false, local, text: local ? `this bridge cannot offer ${version}: ${tlsReason(err, code)}` : tlsReason(err, code) });
-    });
-    // A server that closes as the handshake begins (no alert) ends it too.
-    secure.once('close', () => finish({ ok: false, local: false, text: 'the server closed the connection during the handshake' }));
-  });
+  const shake = await probeHandshake(socket, { ...tlsClientOptions(host), ...versionOptions(version) }, waitMs, signal);
+  if ('secure' in shake) {
+    const cipher = shake.secure.getCipher().name;
+    closeProbe(shake.secure, true);
+    return { ok: true, cipher };
+  }
+  // This bridge's own OpenSSL could not offer the version (or the probe was stopped): not the server's answer.
+  const local = shake.aborted === true || (shake.code !== undefined && LOCAL_TLS_ERRORS.has(shake.code));
+  return { ok: false, local, text: local && shake.aborted !== true ? `this bridge cannot offer ${version}: ${shake.why}` : shake.why };
 }

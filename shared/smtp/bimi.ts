@@ -7,22 +7,12 @@
  * pct=100). Read here as those receivers read it; neither file is fetched. Pure.
  */
 import type { PolicyRecords } from '../protocol/messages.js';
+import { tagList } from './dkim.js';
 import type { Finding } from './types.js';
-
-/** A record's tags ("v=BIMI1; l=https://…; a=…"), by lower-case name. */
-function tags(record: string): Map<string, string> {
-  return new Map(
-    record
-      .split(';')
-      .map((t) => t.trim())
-      .filter((t) => t.includes('='))
-      .map((t) => [t.slice(0, t.indexOf('=')).trim().toLowerCase(), t.slice(t.indexOf('=') + 1).trim()]),
-  );
-}
 
 /** What one BIMI record says, without the DMARC policy it depends on. */
 export function bimiRecordFindings(record: string): Finding[] {
-  const t = tags(record);
+  const t = tagList(record);
   const l = t.get('l');
   const a = t.get('a');
   // "v=BIMI1; l=; a=;" says the domain shows no logo (a declination), which no selector below it overrides.

@@ -177,12 +177,6 @@ export function readMailQueue(text: string, now: number): MailQueue | null {
   return { server, command, messages, unread };
 }
 
-/** Whether a text is a queue listing heloterm reads (then it is read as one, not as log lines or a dialog). */
-export function isMailQueue(text: string): boolean {
-  const q = readMailQueue(text.slice(0, 200_000), Date.now());
-  return q !== null && q.messages.length > 0;
-}
-
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The most of a reason shown, in characters: a line pasted by mistake may be megabytes long. */

@@ -8,6 +8,7 @@
  * match nothing they present, for senders that validate DANE. One line a host, and a count. Pure.
  */
 import type { MxTlsMessage, MxTlsOutcome, PolicyRecords } from '../protocol/messages.js';
+import { tagList } from './dkim.js';
 import { mxMatches, parseMtaStsPolicy, type MtaStsPolicy } from './mta-sts.js';
 import { readMxAnswer } from './mx.js';
 import { assessTls } from './tls-report.js';
@@ -147,7 +148,7 @@ function stsFinding(domain: string, fetched: Extract<MxTlsMessage['answer'], { k
 /** Where senders that apply the policy report failing it (RFC 8460): nowhere, without a TLS-RPT record. */
 function tlsRptFinding(domain: string, r: PolicyRecords): Finding {
   if (r.kind === 'records') {
-    const rua = /(?:^|;)\s*rua\s*=\s*([^;]+)/i.exec(r.records[0] ?? '')?.[1]?.trim();
+    const rua = tagList(r.records[0] ?? '').get('rua');
     return { tone: 'ok', text: `TLS-RPT: senders that apply the policy send their daily reports of TLS failures here to ${rua ?? 'the address its record names'} (RFC 8460)` };
   }
   if (r.kind === 'error') return { tone: 'info', text: `the TLS-RPT record of ${domain} could not be looked up (${r.detail})` };

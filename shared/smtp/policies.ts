@@ -17,6 +17,7 @@
  */
 import type { PolicyAnswer, PolicyRecords, SpfLookups } from '../protocol/messages.js';
 import { bimiFindings } from './bimi.js';
+import { tagList } from './dkim.js';
 import { readMtaStsPolicy } from './mta-sts.js';
 import { SPF_LOOKUP_LIMIT, spfTerms } from './spf.js';
 import type { Finding } from './types.js';
@@ -159,10 +160,9 @@ function dmarcEnforces(p: PolicyAnswer): boolean | null {
   const inherited = p.dmarc.kind === 'none' && p.dmarcOrg !== undefined;
   const records = inherited ? p.dmarcOrg?.dmarc : p.dmarc;
   if (records === undefined || records.kind !== 'records' || records.count !== 1) return null;
-  const record = records.records[0] ?? '';
-  const tag = (name: string): string | undefined => new RegExp(`(?:^|;)\\s*${name}\\s*=\\s*([^;]*)`, 'i').exec(record)?.[1]?.trim().toLowerCase();
-  const policy = (inherited ? (tag('sp') ?? tag('p')) : tag('p')) ?? '';
-  const pct = tag('pct');
+  const tags = tagList(records.records[0] ?? '');
+  const policy = ((inherited ? (tags.get('sp') ?? tags.get('p')) : tags.get('p')) ?? '').toLowerCase();
+  const pct = tags.get('pct');
   return (policy === 'quarantine' || policy === 'reject') && (pct === undefined || pct === '100');
 }
 

@@ -7,13 +7,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isMailLog, readMailLog } from '../../shared/smtp/log-read.js';
-import { explainMailQueue, isMailQueue, readMailQueue, type MailQueue } from '../../shared/smtp/mail-queue.js';
+import { explainMailQueue, readMailQueue, type MailQueue } from '../../shared/smtp/mail-queue.js';
 import type { ReplayStep } from '../../shared/smtp/transcript-read.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/queues/${name}`, import.meta.url), 'utf8');
 /** When the queues were recorded (2026-12-01 05:13:56 UTC) and three days later. */
 const RECORDED = Date.UTC(2026, 11, 1, 5, 20);
 const LATER = Date.UTC(2026, 11, 4, 6, 0);
+
+/** Whether the explain desk takes a text for a queue listing: one read, with a message in it. */
+const isMailQueue = (text: string): boolean => (readMailQueue(text, LATER)?.messages.length ?? 0) > 0;
 
 const read = (name: string, now = RECORDED): MailQueue => {
   const q = readMailQueue(fixture(name), now);
