@@ -208,8 +208,11 @@ export function startApp(boot: BootHandOver): void {
     onLine(text) {
       // The rest of a paste that began with /explain is explained with it, never sent (a bounce pasted after it).
       if (explain.gather(text)) return;
-      // An answer to the quiz's question (a number), where the line would be a command: never sent.
-      if (quiz.answer(text, session.model.kindOfNextLine(text), performance.now())) return;
+      // An answer to the quiz's question (a number), where the line would be a command: never sent, nor recalled by Up.
+      if (quiz.answer(text, session.model.kindOfNextLine(text), performance.now())) {
+        view.forget(text);
+        return;
+      }
       // heloterm's own commands (/help, /lesson) are never sent; in message text or an AUTH response "/" is just text.
       const local = localCommand(text, session.model.state, session.model.kindOfNextLine(text));
       if (local !== null) return runLocal(local, localDeps);

@@ -148,6 +148,11 @@ export class TerminalView {
     return line;
   }
 
+  /** Takes a completed line back out of the history (a quiz's answer: a digit, not a line to recall with Up). */
+  forget(line: string): void {
+    this.editor.forget(line);
+  }
+
   /** Feeds keys typed before the view existed (the boot script kept them), as if typed now. */
   type(data: string): void {
     if (data !== '') this.onData(data);

@@ -408,6 +408,10 @@ describe('the instructor\'s class view in Chromium', () => {
     expect(done).toMatch(/-- quiz done: 4 of 8 right; to read again: lesson \d+ · /);
     // The answers went to no server: the practice server never answered a "1" or a "2".
     expect(done).not.toMatch(/^50[02] /m);
+    // Nor are they in the history: Up recalls the /quiz typed before them (Ctrl+C shows it, sends nothing).
+    await trainee.keyboard.press('ArrowUp');
+    await trainee.keyboard.press('Control+c');
+    await waitForTerminal(trainee, (t) => t.includes('/quiz^C'), REPLY_TIMEOUT_MS, 'the /quiz recalled by Up');
 
     const view = await pages.open(`${app().url}class.html#key=${KEY}`, { alongside: true });
     const row = view.locator('#class-table tbody tr:not(.shared-lines)', { hasText: 'Quiz Taker' });
