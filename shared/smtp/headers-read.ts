@@ -1,11 +1,14 @@
 /**
  * A received message's header fields, read for what admins look for when mail went to spam or was late: what the
  * receiving server found of SPF, DKIM and DMARC (Authentication-Results, RFC 8601), and the path the message took
- * with the time between hops (Received, RFC 5321 §4.4, newest first), and the spam filters' verdicts (spam-headers.ts:
- * SpamAssassin, rspamd, Microsoft 365). The result of the checks heloterm's `/spf`,
+ * with the time between hops (Received, RFC 5321 §4.4, newest first), the spam filters' verdicts (spam-headers.ts:
+ * SpamAssassin, rspamd, Microsoft 365), and the mailbox providers' rules for senders as the message met them
+ * (sender-rules.ts). The result of the checks heloterm's `/spf`,
  * `/dkim` and `/mx` make, as the receiver recorded them. Pure.
  */
 import { reviewSignature } from './dkim-signature.js';
+import { authResults, uncommented, type AuthResult } from './header-fields.js';
+import { senderRules } from './sender-rules.js';
 import { hasSpamVerdict, readSpamVerdicts } from './spam-headers.js';
 import type { Finding } from './types.js';
 
@@ -44,18 +47,6 @@ function fields(text: string): [string, string][] {
   return out;
 }
 
-/** The text without its (comments), nested ones too (RFC 5322 §3.2.2). */
-function uncommented(value: string): string {
-  let depth = 0;
-  let out = '';
-  for (const ch of value) {
-    if (ch === '(') depth++;
-    else if (ch === ')' && depth > 0) depth--;
-    else if (depth === 0) out += ch;
-  }
-  return out;
-}
-
 /** What each result of each method means to the mail (RFC 8601 §2.7). */
 const MEANING: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   spf: {
@@ -80,6 +71,7 @@ const MEANING: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     pass: 'SPF or DKIM passed for the From: domain (aligned)',
     fail: 'neither SPF nor DKIM passed for the From: domain: its DMARC policy decides (none, quarantine, reject)',
     none: 'the From: domain publishes no DMARC record',
+    bestguesspass: 'the From: domain publishes no DMARC record; one would have passed (Microsoft 365\'s best guess)',
     temperror: 'the DMARC record could not be looked up for now',
     permerror: 'the DMARC record is broken',
   },
@@ -89,21 +81,13 @@ const GOOD = new Set(['pass']);
 const BAD = new Set(['fail', 'softfail', 'permerror', 'policy']);
 
 /**
- * The results of one Authentication-Results field: "method=result" with its properties. An ARC-Authentication-Results
- * field (RFC 8617 §4.1.1) is the same after its instance ("i=1;"), recorded by a hop before the last.
+ * The results of one Authentication-Results field, each with what it means; an ARC-Authentication-Results field
+ * (RFC 8617 §4.1.1) was recorded by a hop before the last.
  */
-function results(value: string, findings: Finding[], arc = false): void {
-  const parts = uncommented(value).split(';').map((p) => p.trim()).filter((p) => p !== '');
-  const instance = arc ? /^i\s*=\s*(\d+)$/i.exec(parts[0] ?? '')?.[1] : undefined;
-  if (instance !== undefined) parts.shift();
-  const server = `${parts[0]?.split(/\s+/)[0] ?? '?'}${instance === undefined ? '' : ` (ARC, hop ${instance})`}`;
-  for (const part of parts.slice(1)) {
-    const m = /^([a-z0-9_-]+)\s*=\s*([a-z]+)\b(.*)$/i.exec(part);
-    if (m === null) continue;
-    const method = (m[1] ?? '').toLowerCase();
-    const result = (m[2] ?? '').toLowerCase();
-    // Names of bounded length: a pasted run of letters must not be scanned again from each of its letters.
-    const props = new Map([...(m[3] ?? '').matchAll(/([a-z]{1,64}\.[a-z-]{1,64})\s*=\s*(\S+)/gi)].map((p) => [(p[1] ?? '').toLowerCase(), p[2] ?? '']));
+function results(field: ReturnType<typeof authResults>, findings: Finding[]): void {
+  const { server: by, instance, results: all } = field;
+  const server = `${by}${instance === undefined ? '' : ` (ARC, hop ${instance})`}`;
+  for (const { method, result, props } of all) {
     const meaning = MEANING[method]?.[result] ?? `${result}`;
     const about = [...props].map(([k, v]) => `${k}=${v}`).join(' ');
     const tone = GOOD.has(result) ? 'ok' : BAD.has(result) ? 'bad' : method in MEANING ? 'warn' : 'info';
@@ -158,10 +142,14 @@ function seconds(s: number): string {
 export function readHeaders(text: string): HeadersReport {
   const all = fields(text);
   const findings: Finding[] = [];
+  // The receiver's own results: the topmost Authentication-Results field (each field read once).
+  let receiver: AuthResult[] | null = null;
   for (const [name, value] of all) {
-    if (name === 'authentication-results') results(value, findings);
-    else if (name === 'arc-authentication-results') results(value, findings, true);
-    else if (name === 'received-spf') receivedSpf(value, findings);
+    if (name === 'authentication-results' || name === 'arc-authentication-results') {
+      const field = authResults(value);
+      if (name === 'authentication-results') receiver ??= field.results;
+      results(field, findings);
+    } else if (name === 'received-spf') receivedSpf(value, findings);
   }
   if (findings.length === 0) findings.push({ tone: 'info', text: 'no Authentication-Results field: the receiving server recorded no SPF, DKIM or DMARC result' });
   // The spam filters' verdicts first: what decided where the message went (spam-headers.ts).
@@ -183,8 +171,11 @@ export function readHeaders(text: string): HeadersReport {
   const first = hops[0]?.at;
   const last = hops.at(-1)?.at;
   if (first != null && last != null && hops.length > 1 && last >= first) findings.push({ tone: 'info', text: `${hops.length} hops in ${seconds((last - first) / 1000)}` });
+  // Last, the mailbox providers' rules for senders, as this message met them (sender-rules.ts).
+  const rules = senderRules(all, fromDomain, receiver ?? []);
+  findings.push(...rules);
   return {
-    head: `the message's header fields: ${verdicts.length > 0 ? 'the spam filter\'s verdict, ' : ''}what the receiver found (Authentication-Results, RFC 8601), its DKIM signatures and the path it took (Received):`,
+    head: `the message's header fields: ${verdicts.length > 0 ? 'the spam filter\'s verdict, ' : ''}what the receiver found (Authentication-Results, RFC 8601), its DKIM signatures and the path it took (Received)${rules.length > 0 ? ', then the rules Gmail, Yahoo and Outlook.com set senders' : ''}:`,
     findings,
     good: !findings.some((f) => f.tone === 'bad' || f.tone === 'warn'),
   };

@@ -293,6 +293,10 @@ describe('the transcript in Chromium', () => {
     expect(flat).toContain('a=rsa-sha1: receivers must not take it as valid since RFC 8301');
     expect(flat).toContain('h= does not list From: a signature must cover the From: field');
     expect(text).toContain('hop 2: from mx.example.net by mx.example.com (+30 min): held here, queued or greylisted');
+    // Then the rules Gmail, Yahoo and Outlook.com set senders, as this message met them.
+    expect(flat).toContain("then the rules Gmail, Yahoo and Outlook.com set senders");
+    expect(flat).toContain('bulk senders: SPF and DKIM must both pass; DKIM did not');
+    expect(flat).toContain('every sender: no Date: or Message-ID: field in what was pasted');
     const entry = page.locator('.reply-log li.headers');
     await entry.waitFor({ timeout: TIMEOUT_MS });
     expect(await entry.locator('.reply-code').textContent()).toBe('HEADERS');

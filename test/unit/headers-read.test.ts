@@ -41,7 +41,7 @@ describe('readHeaders', () => {
 
   it('follows the Received path oldest first, with the wait at each hop and a held one pointed out', () => {
     const report = readHeaders(HEADERS);
-    expect(report.findings.slice(3).map((f) => `${f.tone}: ${f.text}`)).toEqual([
+    expect(report.findings.slice(3, 7).map((f) => `${f.tone}: ${f.text}`)).toEqual([
       'info: hop 1: from app1.internal by mx.example.net',
       'warn: hop 2: from mx.example.net by mx.google.com (+10 min): held here, queued or greylisted',
       'info: hop 3: from ? by 2002:a05:6a10:1234 (+1 s)',
@@ -68,7 +68,7 @@ describe('readHeaders', () => {
     expect(readHeaders(plain).findings[0]?.text).toMatch(/^no Authentication-Results field/);
     const pass = readHeaders('Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org');
     expect(pass.good).toBe(true);
-    expect(pass.findings.map((f) => f.tone)).toEqual(['ok', 'ok', 'ok']);
+    expect(pass.findings.slice(0, 3).map((f) => f.tone)).toEqual(['ok', 'ok', 'ok']);
     const hostile = readHeaders('Authentication-Results: x\x1b]0;t\x07; spf=fail smtp.mailfrom=\x1b[2J@x');
     expect(formatReport(hostile)).not.toMatch(/\x1b\]|\x1b\[2J|\x07/);
     // A clock that goes backwards is said, not shown as a negative wait.
