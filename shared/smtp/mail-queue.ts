@@ -203,6 +203,28 @@ function waited(arrival: number | null, now: number): string {
 /** A reason's text with the addresses in it generalised, so that one reason for many recipients is one group. */
 const reasonKey = (reason: string): string => reason.replace(/<[^<>\s]*@[^<>\s]*>/g, '<…>').replace(/\s+/g, ' ').trim();
 
+type Group = { reason: string; rcpts: Waiting[]; messages: Set<string>; oldest: number | null };
+
+/**
+ * Sendmail's mailq cuts each reason at a column, so one reason is cut at lengths that differ with the address in it:
+ * a reason that is the beginning of another is taken as that one (in the order of the keys, a key is followed by those
+ * it begins).
+ */
+function mergeCut(groups: Map<string, Group>): void {
+  const keys = [...groups.keys()].sort();
+  for (let i = 0; i + 1 < keys.length; i++) {
+    const short = keys[i]!;
+    const long = keys[i + 1]!;
+    if (!long.startsWith(short)) continue;
+    const from = groups.get(short)!;
+    const into = groups.get(long)!;
+    into.rcpts.push(...from.rcpts);
+    for (const id of from.messages) into.messages.add(id);
+    if (from.oldest !== null && (into.oldest === null || from.oldest < into.oldest)) into.oldest = from.oldest;
+    groups.delete(short);
+  }
+}
+
 /** What a reason says, and the reply it quotes: explained as a reply received, or as heloterm explains a failure. */
 function reasonSteps(head: string, reason: string, rcpt: string, state: SessionState): ReplayStep[] {
   const said = HOST_SAID.exec(reason);
@@ -259,7 +281,7 @@ export function explainMailQueue(q: MailQueue, now: number): ReplayStep[] {
     `${q.server}'s mail queue (${q.command}): ${plural(q.messages.length + q.unread, 'message')} for ${plural(waiting, 'recipient')} still to deliver${marks.length === 0 ? '' : ` (${marks.join(', ')})`}; the oldest arrived ${ago(oldest, now)}${q.unread > 0 ? `; the first ${q.messages.length} read` : ''}`,
   );
   // Each reason once, with how many recipients of how many messages it holds, most first.
-  const groups = new Map<string, { reason: string; rcpts: Waiting[]; messages: Set<string>; oldest: number | null }>();
+  const groups = new Map<string, Group>();
   for (const m of q.messages) {
     for (const r of m.recipients) {
       if (r.reason === null) continue;
@@ -271,6 +293,7 @@ export function explainMailQueue(q: MailQueue, now: number): ReplayStep[] {
       groups.set(key, g);
     }
   }
+  if (q.server === 'Sendmail') mergeCut(groups);
   const sorted = [...groups.values()].sort((a, b) => b.rcpts.length - a.rcpts.length);
   for (const g of sorted.slice(0, MAX_REASONS)) {
     const first = g.rcpts[0]?.address ?? '';
