@@ -2,8 +2,9 @@
  * Floods (client/terminal/flood.ts): replies beyond the budget are counted, not annotated one by one; the summary
  * names the counts per code; a pasted pipeline under the budget is annotated whole; the budget refills with time.
  */
-import { describe, expect, it } from 'vitest';
-import { FLOOD_BURST_REPLIES, FLOOD_REPLIES_PER_SECOND, FloodGate, endFlood } from '../../client/terminal/flood.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FLOOD_BURST_REPLIES, FLOOD_QUIET_MS, FLOOD_REPLIES_PER_SECOND, FloodGate, endFlood } from '../../client/terminal/flood.js';
+import { FloodWatch } from '../../client/terminal/flood-watch.js';
 import { FLOOD_MARK } from '../../client/terminal/render-replies.js';
 import { ServerTextRenderer } from '../../client/terminal/server-text.js';
 import { piecesText } from '../../client/terminal/jump-scroll.js';
@@ -71,5 +72,47 @@ describe('ServerTextRenderer in a flood', () => {
     expect(out.split('\n').filter((l) => l.startsWith('250')).length).toBe((count - 1) * 2);
     expect(out.split(ANNOTATION_MARK).length - 1).toBe(FLOOD_BURST_REPLIES);
     expect(n).toBe(count);
+  });
+});
+
+describe('FloodWatch: the lull that ends a flood', () => {
+  /** A flood watched with a clock of the test's own; what it wrote, and how to move time. */
+  function watched() {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let clock = 0;
+    const written: string[] = [];
+    const watch = new FloodWatch((t) => written.push(t), () => clock);
+    const floodOf = (n: number) => {
+      for (let i = 0; i < n; i++) watch.admit(250, clock);
+    };
+    return { watch, written, floodOf, at: (ms: number) => (clock = ms) };
+  }
+  afterEach(() => vi.useRealTimers());
+
+  it('writes the summary once no reply came for FLOOD_QUIET_MS, counting every reply', () => {
+    const { written, floodOf, at } = watched();
+    floodOf(FLOOD_BURST_REPLIES + 900);
+    at(FLOOD_QUIET_MS - 1);
+    vi.advanceTimersByTime(FLOOD_QUIET_MS - 1);
+    expect(written).toEqual([]);
+    // The timer is due, on time, and the lull is long enough.
+    at(FLOOD_QUIET_MS);
+    vi.advanceTimersByTime(1);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toContain('900 more replies');
+  });
+
+  it('takes a timer that fires late (the page was busy) as no lull: replies read after it still count in the one summary', () => {
+    const { written, floodOf, at } = watched();
+    floodOf(FLOOD_BURST_REPLIES + 500);
+    // The page was busy drawing: the timer fires 400 ms late, with replies still waiting to be read behind it.
+    at(FLOOD_QUIET_MS + 400);
+    vi.advanceTimersByTime(FLOOD_QUIET_MS);
+    expect(written).toEqual([]);
+    floodOf(500);
+    at(FLOOD_QUIET_MS + 400 + FLOOD_QUIET_MS);
+    vi.advanceTimersByTime(2 * FLOOD_QUIET_MS);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toContain('1,000 more replies');
   });
 });
