@@ -138,6 +138,7 @@ export function startApp(boot: BootHandOver): void {
     reports,
     log: { add: (entry) => log.add(entry) },
     explained: (codes) => view.write(guide.afterLocal('explain', codes)),
+    verifyDkim: (text) => checks.verifyDkim(text),
   });
   const replay = new ReplayDialog((pasted) => explain.pasted(pasted));
   replay.takeDrops(document);

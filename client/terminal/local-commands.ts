@@ -273,7 +273,7 @@ const OWN_HELP: readonly string[] = [
   "/hand asks your instructor for help: the class view shows this page asking until /hand again (or Lower hand)",
   '/ports mx.example.org dials its mail ports (25, 465, 587…) at once and says which answer, as telnet to each would',
   '/smuggling mx.example.org you@example.org sends a test message ended by <LF>.<LF> and three other sequences, each on a connection of its own, and says whether the server ends a message there: open to SMTP smuggling',
-  '/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce, mail log lines, a mail queue (mailq), header fields (a spam verdict too), an SPF, DMARC or DKIM record, a DMARC or TLS report (its .zip, .gz or .eml opened as received), a feedback loop\'s complaint',
+  '/replay explains a dialog pasted from elsewhere (a telnet window, swaks output, a saved transcript), a bounce, mail log lines, a mail queue (mailq), header fields (a spam verdict too; with the body, DKIM verified), an SPF, DMARC or DKIM record, a DMARC or TLS report (its .zip, .gz or .eml opened as received), a feedback loop\'s complaint',
   '/link gives the address that opens this page connected here (and at the lesson in hand), to hand out',
   "/log shows your last connection to the practice server's SMTP side as its log has it (in Postfix's format), explained",
   '/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed',

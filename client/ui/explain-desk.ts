@@ -34,6 +34,8 @@ export interface ExplainDeps {
   log: { add(entry: LogEntry): void };
   /** What was explained, by its replies' codes: for the lesson that asks for it. */
   explained(codes: number[]): void;
+  /** A whole message (header fields and body): its DKIM signatures verified with the keys published (server-checks.ts). */
+  verifyDkim(text: string): void;
 }
 
 export class ExplainDesk {
@@ -116,6 +118,8 @@ export class ExplainDesk {
       const r = readHeaders(text);
       this.deps.write(formatReport(r));
       this.deps.log.add({ headers: r });
+      // With its body, a message's signatures can be verified: the keys are looked up, the rest done here.
+      this.deps.verifyDkim(text);
       return [];
     }
     return this.steps(replayTranscript(readTranscript(text)), 'transcript');

@@ -20,7 +20,8 @@ export type Ask =
   | { type: 'mx'; domain: string; relay: number | null }
   | { type: 'rdns'; ip?: string }
   | { type: 'dane' }
-  | { type: 'dkim'; selector: string; domain: string }
+  /** `verify`: asked to verify a signature of a message (server-checks.ts), its number there. */
+  | { type: 'dkim'; selector: string; domain: string; verify?: number }
   | { type: 'spf'; ip: string; domain: string }
   | { type: 'dnsbl'; ip: string }
   | { type: 'dbl'; domain: string }
@@ -53,7 +54,13 @@ export class LookupQueue {
     }
     // The user's MX lookups also ask for the domain's mail policies; the relay check needs the MX records alone.
     const m: Bare<ClientMessage> =
-      a.type !== 'mx' ? a : a.relay === null ? { type: 'mx', domain: a.domain, policies: true } : { type: 'mx', domain: a.domain };
+      a.type === 'dkim'
+        ? { type: 'dkim', selector: a.selector, domain: a.domain }
+        : a.type !== 'mx'
+          ? a
+          : a.relay === null
+            ? { type: 'mx', domain: a.domain, policies: true }
+            : { type: 'mx', domain: a.domain };
     if (!this.deps.send(m)) return false;
     this.asked = a;
     return true;

@@ -11,6 +11,7 @@
  */
 import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, DblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
+import { readChecks, signatureChecks, splitMessage, type CheckOutcome, type SignatureCheck } from '../../shared/smtp/dkim-verify.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { readDnsbl, readDomainBl } from '../../shared/smtp/dnsbl.js';
 import { showControls } from '../../shared/smtp/escape.js';
@@ -20,14 +21,15 @@ import { reviewEhlo } from '../../shared/smtp/ehlo-review.js';
 import { clientSeenAs, greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer, seenAsFindings } from '../../shared/smtp/rdns.js';
 import { readDaneAnswer } from '../../shared/smtp/dane.js';
 import { parseMtaStsPolicy, readStsForTls, type MtaStsPolicy, type TlsSeen } from '../../shared/smtp/mta-sts.js';
-import { isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
+import { isHostName, isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 import { checksRelayByItself, isPrivateAddress, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
 import type { Exchange } from '../../shared/smtp/session-state.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { formatReport } from '../terminal/render-findings.js';
 import { formatAddress, formatNote } from '../terminal/render.js';
 import { SMTP_PORT } from './connect-form.js';
-import { LookupQueue, type Ask } from './lookup-queue.js';
+import { checkSignature } from './dkim-check.js';
+import { LookupQueue, NOT_SENT, type Ask } from './lookup-queue.js';
 import type { LogEntry } from './reply-log.js';
 
 /** Recipient domains checked for relaying on one connection (a relay test needs one or two). */
@@ -64,6 +66,9 @@ export interface ServerChecksDeps {
 }
 
 export class ServerChecks {
+  /** Messages whose DKIM signatures are being verified, by number, and the next number. */
+  private readonly verifying = new Map<number, { checks: SignatureCheck[]; outcomes: (CheckOutcome | null)[]; left: number }>();
+  private nextVerify = 1;
   /** The practice server, once the bridge said which: its domain is answered here (it is not in DNS). */
   practice: PracticeInfo | null = null;
   /** The address connected to, or null when there is no connection. */
@@ -198,8 +203,52 @@ export class ServerChecks {
     this.askAbout(domain, 'it publishes no DKIM key, and the practice server signs nothing', `looking up the DKIM key of selector ${selector} at ${domain}…`, { type: 'dkim', selector, domain });
   }
 
+  /**
+   * A whole message pasted or opened: each DKIM signature verified here (dkim-check.ts) with the key the bridge looks
+   * up for it, one lookup a signature; the report once every signature has its outcome.
+   */
+  verifyDkim(text: string): void {
+    const msg = splitMessage(text);
+    const checks = msg === null ? [] : signatureChecks(msg);
+    if (checks.length === 0) return;
+    const job = { checks, outcomes: checks.map((): CheckOutcome | null => null), left: checks.length };
+    const n = this.nextVerify++;
+    this.verifying.set(n, job);
+    this.deps.write(formatNote(`verifying the message's ${checks.length === 1 ? 'DKIM signature' : `${checks.length} DKIM signatures`} with the key${checks.length === 1 ? '' : 's'} published now…`));
+    for (const [i, c] of checks.entries()) {
+      // A signature broken, or whose key cannot be looked up: its outcome without asking.
+      if (c.broken !== null) void checkSignature(c, { kind: 'none' }).then((o) => this.verified(n, i, o));
+      else if (!isHostName(c.domain) || !isHostName(c.selector) || isIPv4Literal(c.domain)) {
+        this.verified(n, i, { kind: 'unusable', detail: 'd= or s= is not a domain name: no key can be looked up (RFC 6376 §3.5)' });
+      } else if (!this.queue.ask({ type: 'dkim', selector: c.selector, domain: c.domain, verify: n })) {
+        this.verifying.delete(n);
+        return this.deps.write(formatNote(NOT_SENT));
+      }
+    }
+  }
+
+  /** One signature's outcome; the report once the message's last one came. */
+  private verified(n: number, i: number, outcome: CheckOutcome): void {
+    const job = this.verifying.get(n);
+    if (job === undefined || job.outcomes[i] !== null) return;
+    job.outcomes[i] = outcome;
+    if (--job.left > 0) return;
+    this.verifying.delete(n);
+    const r = readChecks(job.checks.map((check, k) => ({ check, outcome: job.outcomes[k]! })), Date.now() / 1000);
+    this.deps.write(formatReport(r));
+    this.deps.log({ dkim: r });
+  }
+
   onDkim(m: DkimMessage): void {
-    this.answered();
+    const asked = this.answered();
+    // A key asked for to verify a signature: the signature checked with it (the first of the job's waiting for it).
+    if (asked?.type === 'dkim' && asked.verify !== undefined) {
+      const n = asked.verify;
+      const job = this.verifying.get(n);
+      const i = job?.checks.findIndex((c, k) => job.outcomes[k] === null && c.selector === m.selector && c.domain === m.domain) ?? -1;
+      if (job !== undefined && i >= 0) void checkSignature(job.checks[i]!, m.answer).then((o) => this.verified(n, i, o));
+      return;
+    }
     const r = readDkim(m.selector, m.domain, m.answer);
     this.deps.write(formatReport(r));
     this.deps.log({ dkim: r });

@@ -3,8 +3,8 @@
  * admin reads one in a message's header fields: the algorithm (rsa-sha1 is no longer valid, RFC 8301), the fields it
  * covers (From must be one, RFC 6376 §5.4; a From listed twice is oversigned), a body length limit (`l=`, which lets
  * anyone append to the body, §8.2), its times (`t=`, `x=`), `i=` outside `d=`, and whether `d=` is the From: domain's
- * (what DMARC counts, RFC 7489 §3.1.1). The signature is not verified: that needs the key and the message as sent
- * (`/dkim` shows the key). Pure.
+ * (what DMARC counts, RFC 7489 §3.1.1). The signature itself is verified, where the body was pasted too, by
+ * dkim-verify.ts with the key looked up. Pure.
  */
 import { tagList } from './dkim.js';
 import type { Finding } from './types.js';
@@ -20,8 +20,11 @@ function alignedByName(d: string, from: string): boolean {
   return from === d || from.endsWith(`.${d}`) || d.endsWith(`.${from}`);
 }
 
-/** The findings of one DKIM-Signature field; `from`: the domain of the message's From:, when it was pasted. */
-export function reviewSignature(value: string, from: string | null): Finding[] {
+/**
+ * The findings of one DKIM-Signature field; `from`: the domain of the message's From:, when it was pasted; `whole`:
+ * the message was pasted with its body, so the page verifies the signature too (dkim-verify.ts).
+ */
+export function reviewSignature(value: string, from: string | null, whole = false): Finding[] {
   const tags = tagList(value);
   const d = (tags.get('d') ?? '').toLowerCase();
   const s = tags.get('s') ?? '';
@@ -33,7 +36,8 @@ export function reviewSignature(value: string, from: string | null): Finding[] {
     out.push({ tone: 'bad', text: `${name}: without ${missing.map((t) => `${t}=`).join(', ')}, which a signature must have: receivers ignore it (RFC 6376 §3.5)` });
     return out;
   }
-  out.push({ tone: 'info', text: `${name} (a=${a}, c=${tags.get('c') ?? 'simple/simple'}): not verified here; /dkim ${s} ${d} shows the key it needs` });
+  const verified = whole ? 'verified below, with its key' : `not verified: header fields alone (paste the whole message, or open its .eml, to verify it); /dkim ${s} ${d} shows the key it needs`;
+  out.push({ tone: 'info', text: `${name} (a=${a}, c=${tags.get('c') ?? 'simple/simple'}): ${verified}` });
   if (tags.get('v') !== '1') out.push({ tone: 'bad', text: `v=${tags.get('v')}: only v=1 is defined; receivers ignore the signature (RFC 6376 §3.5)` });
   if (a === 'rsa-sha1') {
     out.push({ tone: 'bad', text: 'a=rsa-sha1: receivers must not take it as valid since RFC 8301 (§3.1): sign with rsa-sha256 (or add an ed25519-sha256 signature, RFC 8463)' });

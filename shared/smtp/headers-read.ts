@@ -7,6 +7,7 @@
  * `/dkim` and `/mx` make, as the receiver recorded them. Pure.
  */
 import { reviewSignature } from './dkim-signature.js';
+import { splitMessage } from './dkim-verify.js';
 import { authResults, uncommented, type AuthResult } from './header-fields.js';
 import { senderRules } from './sender-rules.js';
 import { hasSpamVerdict, readSpamVerdicts } from './spam-headers.js';
@@ -158,7 +159,8 @@ export function readHeaders(text: string): HeadersReport {
   // The message's own DKIM signatures, read for what weakens them (not verified: that needs the key).
   const fromField = all.find(([name]) => name === 'from')?.[1];
   const fromDomain = fromField === undefined ? null : (/@([A-Za-z0-9.-]+)>?\s*$/.exec(uncommented(fromField).trim())?.[1] ?? null);
-  for (const [, value] of all.filter(([name]) => name === 'dkim-signature').slice(0, MAX_SIGNATURES)) findings.push(...reviewSignature(value, fromDomain));
+  const whole = splitMessage(text) !== null;
+  for (const [, value] of all.filter(([name]) => name === 'dkim-signature').slice(0, MAX_SIGNATURES)) findings.push(...reviewSignature(value, fromDomain, whole));
   // Received fields are added on top: the oldest hop is the last one.
   const hops = all.filter(([name]) => name === 'received').slice(0, MAX_HOPS).map(([, v]) => hop(v)).reverse();
   hops.forEach((h, i) => {

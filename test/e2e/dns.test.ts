@@ -11,6 +11,7 @@ import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
+import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helotermInChromium, holdAppChunk, linesAfter, terminalText, waitForTerminal } from '../helpers/browser.js';
 import { startFakeDns, type FakeDns } from '../helpers/fake-dns.js';
@@ -27,6 +28,9 @@ async function logEntry(page: Page, cls: string): Promise<{ label: string | null
 }
 
 const KEY_1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+/** A 2048-bit key that signs messages (mailauth's signer) for the page to verify. */
+const SIGNER = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const SIGNER_KEY = SIGNER.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 
 
 describe('DNS lookups in Chromium', () => {
@@ -67,6 +71,8 @@ describe('DNS lookups in Chromium', () => {
       '_netblocks6.example.net': { TXT: ['v=spf1 ip6:2001:db8::/32 ~all'] },
       // A DKIM key of 1024 bits, as many domains still publish.
       's1._domainkey.example.org': { TXT: [`v=DKIM1; k=rsa; p=${KEY_1024}`] },
+      // Longer than 255 octets: one record of two strings, as 2048-bit keys are published.
+      'news._domainkey.example.org': { TXT: [[`v=DKIM1; k=rsa; p=${SIGNER_KEY.slice(0, 200)}`, SIGNER_KEY.slice(200)]] },
       'mx1.example.org': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
       'mx2.example.org': { A: ['192.0.2.20'] },
       'old.example.net': {},
@@ -284,6 +290,31 @@ describe('DNS lookups in Chromium', () => {
     await enter(page, '/dkim DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=gone; h=from; bh=x; b=y');
     await waitForTerminal(page, (t) => t.includes('no key published: mail signed with s=gone d=example.org fails DKIM'), TIMEOUT_MS, 'the missing key');
     expect(dns.questions).toEqual(expect.arrayContaining(['TXT s1._domainkey.example.org', 'TXT gone._domainkey.example.org']));
+  });
+
+  it("verifies a whole message's DKIM signatures pasted into Paste & explain, with the key published; and says a changed body", async () => {
+    const message = ['From: News <news@example.org>', 'To: reader@example.net', 'Subject: December', 'Date: Tue, 1 Dec 2026 10:00:01 +0000', 'Message-ID: <d1@example.org>', '', 'Hello,', 'the news.', ''].join('\r\n');
+    const signer = { signingDomain: 'example.org', selector: 'news', privateKey: SIGNER.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const { signatures } = await dkimSign(message, { ...signer, signatureData: [signer] });
+    const page = await terminalPage();
+    const paste = async (text: string): Promise<void> => {
+      await page.click('.reply-log button[data-action="replay"]');
+      await page.fill('.replay-dialog textarea', text);
+      await page.click('.replay-dialog button[value="explain"]');
+    };
+    await paste(`${signatures}${message}`);
+    const head = "-- the message's DKIM signatures, verified here with the keys published now";
+    let text = await waitForTerminal(page, (t) => t.includes(head), TIMEOUT_MS, 'the signature verified');
+    expect(text).toContain("-- verifying the message's DKIM signature with the key published now…");
+    expect(text.replace(/\n/g, '')).toContain('DKIM-Signature d=example.org s=news (a=rsa-sha256, c=relaxed/relaxed): verified below, with its key');
+    expect(text.replace(/\n/g, '')).toMatch(/✓ d=example\.org s=news \(rsa-sha256, a 2048-bit key\): verifies: the body and the fields it signs \(.*from.*\) are as signed/);
+    expect(dns.questions).toContain('TXT news._domainkey.example.org');
+    // A footer added on the way: the body hash no longer matches.
+    await paste(`${signatures}${message}--\r\nSent through the list\r\n`);
+    text = await waitForTerminal(page, (t) => t.includes('the body hash does not match'), TIMEOUT_MS, 'the changed body');
+    expect(text.replace(/\n/g, '')).toContain('✗ d=example.org s=news (rsa-sha256, a 2048-bit key): the body hash does not match (bh=): the body was changed after it was signed');
+    const entries = page.locator('.reply-log li.dkim');
+    await expect.poll(() => entries.count(), { timeout: TIMEOUT_MS }).toBe(2);
   });
 
   it('/spf checks whether an address may send mail from a domain, as a receiver evaluates its SPF record', async () => {

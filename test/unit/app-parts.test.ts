@@ -189,6 +189,7 @@ describe('ExplainDesk', () => {
     const written: string[] = [];
     const logged: LogEntry[] = [];
     const explained: number[][] = [];
+    const verifying: string[] = [];
     const reports = new ReportStore();
     const desk = new ExplainDesk({
       write: (text) => written.push(plain(text)),
@@ -197,9 +198,18 @@ describe('ExplainDesk', () => {
       reports,
       log: { add: (entry) => logged.push(entry) },
       explained: (codes) => explained.push(codes),
+      verifyDkim: (text) => verifying.push(text),
     });
-    return { written, logged, explained, reports, desk };
+    return { written, logged, explained, reports, desk, verifying };
   }
+
+  it("hands a message's header fields pasted with its body to be verified (DKIM), after reading them", () => {
+    const { logged, desk, verifying } = setUp();
+    const message = 'Authentication-Results: mx.example.com; dkim=fail header.d=example.org\nDKIM-Signature: v=1; d=example.org\nFrom: a@example.org\n\nthe body\n';
+    desk.pasted({ text: message, from: null });
+    expect(logged.map((e) => Object.keys(e))).toEqual([['headers']]);
+    expect(verifying).toEqual([message]);
+  });
 
   it('explains a quoted reply numbered after the replies received, and tells the lesson its code', async () => {
     const { written, logged, explained, reports, desk } = setUp();

@@ -31,7 +31,7 @@ const texts = (value: string, from: string | null = 'example.org'): string[] => 
 describe('a DKIM signature read', () => {
   it('says what a sound one is: the key to look up, From oversigned, and d= the From: domain', () => {
     expect(texts(signature())).toEqual([
-      'info DKIM-Signature d=example.org s=s2024 (a=rsa-sha256, c=relaxed/relaxed): not verified here; /dkim s2024 example.org shows the key it needs',
+      'info DKIM-Signature d=example.org s=s2024 (a=rsa-sha256, c=relaxed/relaxed): not verified: header fields alone (paste the whole message, or open its .eml, to verify it); /dkim s2024 example.org shows the key it needs',
       'ok h= lists From twice: oversigned, so a From: field added on the way breaks the signature (RFC 6376 §5.4.2)',
       "ok d=example.org is the From: domain's (example.org): a pass counts for DMARC (RFC 7489 §3.1.1)",
     ]);

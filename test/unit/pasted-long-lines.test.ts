@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readBounce } from '../../shared/smtp/bounce-read.js';
+import { canonBody, signatureChecks, splitMessage } from '../../shared/smtp/dkim-verify.js';
 import { readHeaders } from '../../shared/smtp/headers-read.js';
 
 const MB = 1_000_000;
@@ -31,6 +32,15 @@ describe('pasted lines built to make a regex backtrack', () => {
     expect(results.findings[0]?.text).toMatch(/^mx\.example\.com: dkim=fail: /);
     // And judged by the senders' rules from the same one result.
     expect(results.findings.map((f) => f.text)).toContain('every sender: SPF or DKIM must pass, and neither did (no SPF result, dkim=fail): Gmail refuses such mail (5.7.26) or files it as spam');
+  });
+
+  it('a message to verify (DKIM) whose body is a million spaces and tabs, and whose signature is ";" and "b=" repeated', () => {
+    const msg = splitMessage(`DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.org; s=s; h=from; bh=x; ${'; b='.repeat(MB / 4)}\r\nFrom: a@example.org\r\n\r\n${' \t'.repeat(MB / 2)}x\r\n${' '.repeat(MB)}\r\n`);
+    expect(msg).not.toBeNull();
+    const [check] = signatureChecks(msg!);
+    expect(check?.body).toBe(' x\r\n');
+    expect(check?.signed.startsWith('from:a@example.org\r\ndkim-signature:')).toBe(true);
+    expect(canonBody(`${' '.repeat(MB)}x`, false)).toHaveLength(MB + 3);
   });
 
   it('a List-Unsubscribe of "<https://" a hundred thousand times, and a Received field of "(a." three hundred thousand times', () => {
