@@ -37,7 +37,7 @@ const bytes = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encod
 
 /** Checks one signature against the answer to its key's lookup. Never throws. */
 export async function checkSignature(c: SignatureCheck, answer: PolicyRecords): Promise<CheckOutcome> {
-  if (c.broken !== null) return { kind: 'unusable', detail: `the signature is ${c.broken}: receivers ignore it (RFC 6376 §3.5)` };
+  if (c.broken !== null) return { kind: 'unusable', detail: `the signature is ${c.broken}: receivers ignore it (${c.kind === 'dkim' ? 'RFC 6376 §3.5' : 'RFC 8617 §4.1'})` };
   const algo = HASHES[c.algorithm];
   if (algo === undefined) return { kind: 'unusable', detail: `a=${c.algorithm}: an algorithm receivers do not know (RFC 6376 §3.3, RFC 8463)` };
   if (answer.kind === 'none') return { kind: 'no-key' };
@@ -57,10 +57,10 @@ export async function checkSignature(c: SignatureCheck, answer: PolicyRecords): 
   const signature = base64Bytes(c.signature);
   if (der === null || signature === null) return { kind: 'unusable', detail: `${der === null ? 'the key (p=)' : 'the signature (b=)'} is not base64` };
   try {
-    // The body first: its hash says whether the body changed, whatever the signature says.
+    // The body first: its hash says whether the body changed, whatever the signature says (a seal signs no body).
     const whole = bytes(c.body);
     const signedBody = c.length === null ? whole : whole.subarray(0, c.length);
-    const bh = new Uint8Array(await crypto.subtle.digest(algo.hash, signedBody));
+    const bh = c.bodyHash === null ? new Uint8Array() : new Uint8Array(await crypto.subtle.digest(algo.hash, signedBody));
     const bits = algo.key === 'rsa' ? null : 256;
     let key: CryptoKey;
     let keyBits: number | null = bits;
@@ -71,7 +71,7 @@ export async function checkSignature(c: SignatureCheck, answer: PolicyRecords): 
     } else {
       key = await crypto.subtle.importKey('raw', new Uint8Array(der), { name: 'Ed25519' }, false, ['verify']);
     }
-    if (base64Of(bh) !== c.bodyHash.replace(/\s+/g, '')) return { kind: 'body', bits: keyBits };
+    if (c.bodyHash !== null && base64Of(bh) !== c.bodyHash.replace(/\s+/g, '')) return { kind: 'body', bits: keyBits };
     const data = bytes(c.signed);
     const ok =
       algo.key === 'rsa'

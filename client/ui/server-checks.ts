@@ -11,7 +11,7 @@
  */
 import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, DblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
-import { readChecks, signatureChecks, splitMessage, type CheckOutcome, type SignatureCheck } from '../../shared/smtp/dkim-verify.js';
+import { arcChain, readChecks, signatureChecks, splitMessage, type ArcChain, type CheckOutcome, type SignatureCheck } from '../../shared/smtp/dkim-verify.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { readDnsbl, readDomainBl } from '../../shared/smtp/dnsbl.js';
 import { showControls } from '../../shared/smtp/escape.js';
@@ -67,7 +67,7 @@ export interface ServerChecksDeps {
 
 export class ServerChecks {
   /** Messages whose DKIM signatures are being verified, by number, and the next number. */
-  private readonly verifying = new Map<number, { checks: SignatureCheck[]; outcomes: (CheckOutcome | null)[]; left: number }>();
+  private readonly verifying = new Map<number, { checks: SignatureCheck[]; chain: ArcChain | null; outcomes: (CheckOutcome | null)[]; left: number }>();
   private nextVerify = 1;
   /** The practice server, once the bridge said which: its domain is answered here (it is not in DNS). */
   practice: PracticeInfo | null = null;
@@ -204,25 +204,33 @@ export class ServerChecks {
   }
 
   /**
-   * A whole message pasted or opened: each DKIM signature verified here (dkim-check.ts) with the key the bridge looks
-   * up for it, one lookup a signature; the report once every signature has its outcome.
+   * A whole message pasted or opened: each DKIM signature, and its ARC chain, verified here (dkim-check.ts) with the
+   * keys the bridge looks up, one lookup a selector and domain; the report once every signature has its outcome.
    */
   verifyDkim(text: string): void {
     const msg = splitMessage(text);
-    const checks = msg === null ? [] : signatureChecks(msg);
-    if (checks.length === 0) return;
-    const job = { checks, outcomes: checks.map((): CheckOutcome | null => null), left: checks.length };
+    if (msg === null) return;
+    const chain = arcChain(msg);
+    const checks = [...signatureChecks(msg), ...(chain?.checks ?? [])];
+    if (checks.length === 0 && chain === null) return;
     const n = this.nextVerify++;
-    this.verifying.set(n, job);
-    this.deps.write(formatNote(`verifying the message's ${checks.length === 1 ? 'DKIM signature' : `${checks.length} DKIM signatures`} with the key${checks.length === 1 ? '' : 's'} published now…`));
+    this.verifying.set(n, { checks, chain, outcomes: checks.map((): CheckOutcome | null => null), left: checks.length });
+    const what = [checks.some((c) => c.kind === 'dkim') ? 'DKIM signatures' : '', chain === null ? '' : 'ARC chain'].filter((w) => w !== '').join(' and ');
+    this.deps.write(formatNote(`verifying the message's ${what} with the keys published now…`));
+    if (checks.length === 0) return this.report(n);
+    const asked = new Set<string>();
     for (const [i, c] of checks.entries()) {
       // A signature broken, or whose key cannot be looked up: its outcome without asking.
       if (c.broken !== null) void checkSignature(c, { kind: 'none' }).then((o) => this.verified(n, i, o));
       else if (!isHostName(c.domain) || !isHostName(c.selector) || isIPv4Literal(c.domain)) {
         this.verified(n, i, { kind: 'unusable', detail: 'd= or s= is not a domain name: no key can be looked up (RFC 6376 §3.5)' });
-      } else if (!this.queue.ask({ type: 'dkim', selector: c.selector, domain: c.domain, verify: n })) {
-        this.verifying.delete(n);
-        return this.deps.write(formatNote(NOT_SENT));
+      } else if (!asked.has(`${c.selector} ${c.domain}`)) {
+        // One lookup a key: a message's ARC seals are often all by one sealer's key.
+        asked.add(`${c.selector} ${c.domain}`);
+        if (!this.queue.ask({ type: 'dkim', selector: c.selector, domain: c.domain, verify: n })) {
+          this.verifying.delete(n);
+          return this.deps.write(formatNote(NOT_SENT));
+        }
       }
     }
   }
@@ -232,21 +240,27 @@ export class ServerChecks {
     const job = this.verifying.get(n);
     if (job === undefined || job.outcomes[i] !== null) return;
     job.outcomes[i] = outcome;
-    if (--job.left > 0) return;
+    if (--job.left === 0) this.report(n);
+  }
+
+  private report(n: number): void {
+    const job = this.verifying.get(n);
+    if (job === undefined) return;
     this.verifying.delete(n);
-    const r = readChecks(job.checks.map((check, k) => ({ check, outcome: job.outcomes[k]! })), Date.now() / 1000);
+    const r = readChecks(job.checks.map((check, k) => ({ check, outcome: job.outcomes[k]! })), Date.now() / 1000, job.chain);
     this.deps.write(formatReport(r));
     this.deps.log({ dkim: r });
   }
 
   onDkim(m: DkimMessage): void {
     const asked = this.answered();
-    // A key asked for to verify a signature: the signature checked with it (the first of the job's waiting for it).
+    // A key asked for to verify signatures: each of the message's signatures by that key checked with it.
     if (asked?.type === 'dkim' && asked.verify !== undefined) {
       const n = asked.verify;
       const job = this.verifying.get(n);
-      const i = job?.checks.findIndex((c, k) => job.outcomes[k] === null && c.selector === m.selector && c.domain === m.domain) ?? -1;
-      if (job !== undefined && i >= 0) void checkSignature(job.checks[i]!, m.answer).then((o) => this.verified(n, i, o));
+      job?.checks.forEach((c, i) => {
+        if (job.outcomes[i] === null && c.broken === null && c.selector === m.selector && c.domain === m.domain) void checkSignature(c, m.answer).then((o) => this.verified(n, i, o));
+      });
       return;
     }
     const r = readDkim(m.selector, m.domain, m.answer);

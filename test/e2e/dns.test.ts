@@ -11,6 +11,7 @@ import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
+import { authenticate } from 'mailauth';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helotermInChromium, holdAppChunk, linesAfter, terminalText, waitForTerminal } from '../helpers/browser.js';
@@ -73,6 +74,8 @@ describe('DNS lookups in Chromium', () => {
       's1._domainkey.example.org': { TXT: [`v=DKIM1; k=rsa; p=${KEY_1024}`] },
       // Longer than 255 octets: one record of two strings, as 2048-bit keys are published.
       'news._domainkey.example.org': { TXT: [[`v=DKIM1; k=rsa; p=${SIGNER_KEY.slice(0, 200)}`, SIGNER_KEY.slice(200)]] },
+      // The same key seals ARC sets for a mailing list.
+      'arc1._domainkey.lists.example': { TXT: [[`v=DKIM1; k=rsa; p=${SIGNER_KEY.slice(0, 200)}`, SIGNER_KEY.slice(200)]] },
       'mx1.example.org': { A: ['192.0.2.10'], AAAA: ['2001:db8::10'] },
       'mx2.example.org': { A: ['192.0.2.20'] },
       'old.example.net': {},
@@ -305,7 +308,7 @@ describe('DNS lookups in Chromium', () => {
     await paste(`${signatures}${message}`);
     const head = "-- the message's DKIM signatures, verified here with the keys published now";
     let text = await waitForTerminal(page, (t) => t.includes(head), TIMEOUT_MS, 'the signature verified');
-    expect(text).toContain("-- verifying the message's DKIM signature with the key published now…");
+    expect(text).toContain("-- verifying the message's DKIM signatures with the keys published now…");
     expect(text.replace(/\n/g, '')).toContain('DKIM-Signature d=example.org s=news (a=rsa-sha256, c=relaxed/relaxed): verified below, with its key');
     expect(text.replace(/\n/g, '')).toMatch(/✓ d=example\.org s=news \(rsa-sha256, a 2048-bit key\): verifies: the body and the fields it signs \(.*from.*\) are as signed/);
     expect(dns.questions).toContain('TXT news._domainkey.example.org');
@@ -315,6 +318,22 @@ describe('DNS lookups in Chromium', () => {
     expect(text.replace(/\n/g, '')).toContain('✗ d=example.org s=news (rsa-sha256, a 2048-bit key): the body hash does not match (bh=): the body was changed after it was signed');
     const entries = page.locator('.reply-log li.dkim');
     await expect.poll(() => entries.count(), { timeout: TIMEOUT_MS }).toBe(2);
+
+    // The message forwarded by a mailing list that sealed it (ARC): its chain verified with the sealer's key.
+    const record = `v=DKIM1; k=rsa; p=${SIGNER_KEY}`;
+    const sealed = await authenticate(`${signatures}${message}`, {
+      ip: '192.0.2.1',
+      helo: 'mail.example.org',
+      sender: 'news@example.org',
+      mta: 'mx.lists.example',
+      resolver: (async (name: string) => (name.endsWith('._domainkey.example.org') || name.endsWith('._domainkey.lists.example') ? [[record]] : Promise.reject(Object.assign(new Error(name), { code: 'ENOTFOUND' })))) as never,
+      disableBimi: true,
+      seal: { signingDomain: 'lists.example', selector: 'arc1', privateKey: signer.privateKey },
+    });
+    await paste(`${sealed.headers}${signatures}${message}`);
+    text = await waitForTerminal(page, (t) => t.includes('ARC: 1 ARC set, a valid chain (sealed by lists.example)'), TIMEOUT_MS, 'the ARC chain verified');
+    expect(text).toContain("-- verifying the message's DKIM signatures and ARC chain with the keys published now…");
+    expect(dns.questions).toContain('TXT arc1._domainkey.lists.example');
   });
 
   it('/spf checks whether an address may send mail from a domain, as a receiver evaluates its SPF record', async () => {

@@ -5,11 +5,12 @@
  * field changed after signing, a key rotated, l=, and each way a key lookup can end.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { authenticate } from 'mailauth';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { describe, expect, it } from 'vitest';
 import { checkSignature } from '../../client/ui/dkim-check.js';
 import type { PolicyRecords } from '../../shared/protocol/messages.js';
-import { canonBody, canonHeader, readChecks, signatureChecks, splitMessage, type SignatureCheck } from '../../shared/smtp/dkim-verify.js';
+import { arcChain, canonBody, canonHeader, readChecks, signatureChecks, splitMessage, type SignatureCheck } from '../../shared/smtp/dkim-verify.js';
 
 const MESSAGE = [
   'From: Alice <alice@example.org>',
@@ -184,5 +185,73 @@ describe('the outcome read', () => {
     const checks = signatureChecks(splitMessage('DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=s1\r\nFrom: a@example.org\r\n\r\nbody\r\n')!);
     expect(checks[0]?.broken).toBe('without b=, bh=, h=');
     expect(await checkSignature(checks[0]!, found(KEY.record))).toEqual({ kind: 'unusable', detail: 'the signature is without b=, bh=, h=: receivers ignore it (RFC 6376 §3.5)' });
+  });
+});
+
+describe('an ARC chain checked in the page against mailauth as sealer (RFC 8617)', () => {
+  const SEALER = rsa();
+  /** DNS as mailauth's sealer asks it: the sealer's key, nothing else. */
+  const resolver = async (name: string, type: string): Promise<string[][]> => {
+    if (type === 'TXT' && name === 'arc1._domainkey.lists.example') return [[SEALER.record]];
+    throw Object.assign(new Error(`ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+  };
+  /** The message forwarded once more: a hop's authentication results and ARC set added on top by mailauth. */
+  async function forwarded(message: string, hop: string): Promise<string> {
+    const r = await authenticate(message, {
+      ip: '192.0.2.1',
+      helo: 'mail.example.org',
+      sender: 'alice@example.org',
+      mta: hop,
+      resolver: resolver as never,
+      disableBimi: true,
+      seal: { signingDomain: 'lists.example', selector: 'arc1', privateKey: SEALER.privateKey },
+    });
+    return `${r.headers}${message}`;
+  }
+  /** Every check of the chain with the sealer's key: the outcomes' kinds, in order (message signature, then seals newest first). */
+  async function checked(message: string): Promise<string[]> {
+    const chain = arcChain(splitMessage(message)!);
+    return Promise.all((chain?.checks ?? []).map(async (c) => (await checkSignature(c, found(SEALER.record))).kind));
+  }
+
+  it('verifies a chain of one set and of two, and reads it as valid with its sealers and the first hop\'s results', async () => {
+    const once = await forwarded(MESSAGE, 'mx.lists.example');
+    expect(await checked(once)).toEqual(['pass', 'pass']);
+    const twice = await forwarded(once, 'mx2.lists.example');
+    const chain = arcChain(splitMessage(twice)!)!;
+    expect([chain.sets, chain.problem, chain.checks.map((c) => `${c.kind} ${c.instance}`)]).toEqual([2, null, ['ams 2', 'seal 2', 'seal 1']]);
+    expect(await checked(twice)).toEqual(['pass', 'pass', 'pass']);
+    const outcomes = await Promise.all(chain.checks.map((c) => checkSignature(c, found(SEALER.record))));
+    const report = readChecks(chain.checks.map((check, i) => ({ check, outcome: outcomes[i]! })), 0, chain);
+    expect(report.head).toBe("the message's ARC chain, verified here with the keys published now, as a receiver verifies them (RFC 6376 §6.1, RFC 8617 §5.2):");
+    expect(report.findings.map((f) => f.tone)).toEqual(['ok']);
+    expect(report.findings[0]?.text).toMatch(/^ARC: 2 ARC sets, a valid chain \(sealed by lists\.example\): a receiver that trusts these sealers may deliver the message though forwarding broke its SPF or DKIM \(RFC 8617 §7\.2\); before any forwarding, the first hop \(mx\.lists\.example\) found dkim=none, spf=none, dmarc=none$/);
+  });
+
+  it('finds a first hop\'s results changed after sealing (both seals fail), and a body changed (the newest message signature fails)', async () => {
+    const twice = await forwarded(await forwarded(MESSAGE, 'mx.lists.example'), 'mx2.lists.example');
+    // The first hop's recorded results rewritten (the AAR of set 1 is sealed by both seals, signed by no AMS).
+    const rewritten = twice.replace(/(ARC-Authentication-Results: i=1; mx\.lists\.example;)/, '$1 dkim=pass header.d=example.org;');
+    expect(rewritten).not.toBe(twice);
+    expect(await checked(rewritten)).toEqual(['pass', 'signature', 'signature']);
+    expect(await checked(`${twice}-- \r\nadded by the list\r\n`)).toEqual(['body', 'pass', 'pass']);
+    const chain = arcChain(splitMessage(rewritten)!)!;
+    const outcomes = await Promise.all(chain.checks.map((c) => checkSignature(c, found(SEALER.record))));
+    const lines = readChecks(chain.checks.map((check, i) => ({ check, outcome: outcomes[i]! })), 0, chain).findings.map((f) => `${f.tone}: ${f.text}`);
+    expect(lines[0]).toBe('bad: ARC: 2 ARC sets, the chain does not verify (cv=fail for the next hop):');
+    expect(lines[1]).toBe('bad: ARC-Seal i=2 d=lists.example s=arc1 (rsa-sha256, a 2048-bit key): the seal does not verify: an ARC field of the sets up to 2 was changed after it was sealed, or the key at arc1._domainkey.lists.example is not the one it sealed with');
+  });
+
+  it('takes a chain with a set missing a field, or a cv= out of order, as broken before any key is asked for', async () => {
+    const twice = await forwarded(await forwarded(MESSAGE, 'mx.lists.example'), 'mx2.lists.example');
+    const msg = splitMessage(twice)!;
+    const without = { ...msg, fields: msg.fields.filter((f) => !/^ARC-Message-Signature: i=1;/i.test(f)) };
+    expect(arcChain(without)).toMatchObject({ sets: 2, problem: 'set 1 has 0 ARC-Message-Signature fields, where it must have one', checks: [] });
+    const wrongCv = { ...msg, fields: msg.fields.map((f) => (/^ARC-Seal: i=2;/i.test(f) ? f.replace('cv=pass', 'cv=none') : f)) };
+    expect(arcChain(wrongCv)?.problem).toBe('the seal of set 2 says cv=none, where a later one must say cv=pass');
+    const failed = { ...msg, fields: msg.fields.map((f) => (/^ARC-Seal: i=2;/i.test(f) ? f.replace('cv=pass', 'cv=fail') : f)) };
+    expect(arcChain(failed)?.problem).toBe('the newest sealer (i=2) found the chain already broken (cv=fail)');
+    expect(readChecks([], 0, arcChain(failed)).findings[0]?.text).toMatch(/^ARC: 2 ARC sets, a broken chain: the newest sealer \(i=2\) found the chain already broken \(cv=fail\); receivers take it as cv=fail/);
+    expect(arcChain(splitMessage(MESSAGE)!)).toBeNull();
   });
 });
