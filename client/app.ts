@@ -363,6 +363,8 @@ export function startApp(boot: BootHandOver): void {
     queue: lookups,
     note: (text, at) => transcript.note(text, at),
     pointFormAt: (host, port) => state === 'idle' && form.prefill({ host, port, tls: false }, false),
+    // A message's signatures verified is what lesson 10's last step asks to see (/dkim verify).
+    verified: () => view.write(guide.afterLocal('dkim-verify')),
   });
   const localDeps: LocalDeps = {
     write: (text) => view.write(text),
@@ -515,6 +517,7 @@ export function startApp(boot: BootHandOver): void {
       case 'dane':
         return checks.onDane(m, at);
       case 'stored':
+        checks.stored(m);
         transcript.note(`the practice server stored it as message #${m.n}`, at);
         for (const r of m.reports ?? []) transcript.note(reportNote(r, m.from), at);
         return session.stored(m);

@@ -25,7 +25,7 @@ export interface LocalDeps {
   dial: Dial;
   form: Pick<ConnectForm, 'peek'>;
   guide: Pick<LessonGuide, 'active' | 'again'>;
-  checks: Pick<ServerChecks, 'mx' | 'dkim' | 'spf' | 'dnsbl' | 'dbl' | 'rdns' | 'dane'>;
+  checks: Pick<ServerChecks, 'mx' | 'dkim' | 'verifyStored' | 'spf' | 'dnsbl' | 'dbl' | 'rdns' | 'dane'>;
   probes: Pick<HostProbes, 'ports' | 'tlsVersions' | 'tlsInjection' | 'mxTls' | 'smuggling'>;
   desk: Pick<ClassDesk, 'hand' | 'raiseHand'>;
   explain: Pick<ExplainDesk, 'begin'>;
@@ -86,6 +86,8 @@ export function runLocal(local: LocalCommand, d: LocalDeps): void {
       return d.checks.mx(local.domain);
     case 'dkim':
       return d.checks.dkim(local.selector, local.domain);
+    case 'dkim-verify':
+      return d.checks.verifyStored();
     case 'spf':
       return d.checks.spf(local.ip, local.domain);
     case 'dnsbl':

@@ -145,6 +145,8 @@ export type LocalCommand =
   | { kind: 'mx'; domain: string; note?: string }
   /** `/dkim SELECTOR DOMAIN`: look up the DKIM key the domain publishes for the selector. */
   | { kind: 'dkim'; selector: string; domain: string; note?: string }
+  /** `/dkim verify`: verify the DKIM signature of the practice server's last report (its bounce) to this page. */
+  | { kind: 'dkim-verify' }
   /** `/spf IP DOMAIN`: check whether the address may send mail from the domain (SPF). */
   | { kind: 'spf'; ip: string; domain: string; note?: string }
   /** `/dnsbl IP`: ask the common DNS blocklists whether they list the address; `/dnsbl` alone: the server's. */
@@ -264,7 +266,7 @@ const OWN_HELP: readonly string[] = [
   '/tls name mx.example.org says whether the certificate of this connection is for that name: a server dialled by its address, checked for the MX host name senders dial',
   '/tls mx example.org tests STARTTLS and the certificate of each MX host of a domain at once (port 25), as sending MTAs meet them, with its MTA-STS policy: the backup MX nobody looked at',
   '/mx example.org looks up where mail for a domain goes (its MX records), and its SPF, DMARC, MTA-STS and BIMI',
-  '/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header)',
+  '/dkim selector example.org looks up a DKIM key (the s= and d= of a DKIM-Signature header; or paste the header); /dkim verify checks the signature of the practice server\'s last bounce or report to you (to verify any message\'s, paste it whole into Paste & explain)',
   '/spf 192.0.2.10 example.org checks whether that address may send mail from the domain, as receivers check SPF',
   '/dnsbl 192.0.2.10 asks the common DNS blocklists (Spamhaus, SpamCop…) whether they list that address (/dnsbl alone: the server connected to); /dnsbl example.org the domain lists (Spamhaus DBL, SURBL, URIBL)',
   "/rdns looks up the server's reverse DNS (done by itself after a greeting, but not for loopback); /rdns 192.0.2.10 an address's",

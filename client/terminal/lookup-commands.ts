@@ -39,9 +39,11 @@ const DKIM_USAGE = '/dkim needs a selector and a domain, the s= and d= of a DKIM
 
 /**
  * `/dkim SELECTOR DOMAIN`, `/dkim SELECTOR._domainkey.DOMAIN`, or a DKIM-Signature header pasted after /dkim (its
- * s= and d= tags are taken).
+ * s= and d= tags are taken); `/dkim verify`.
  */
 export function dkimCommand(args: string): LocalCommand {
+  // `/dkim verify`: the signature of the practice server's last report to this page (its bounce), checked.
+  if (/^verify$/i.test(args)) return { kind: 'dkim-verify' };
   let selector: string | undefined;
   let domain: string | undefined;
   const tag = (name: string): string | undefined => new RegExp(`(?:^|[;\\s])${name}\\s*=\\s*([^;\\s]+)`, 'i').exec(args)?.[1];

@@ -9,7 +9,7 @@
  * DNS lookups go to the bridge one at a time (lookup-queue.ts); the answers are shown in the terminal, the reply log
  * and the transcript. Probes of a host's ports are host-probes.ts's.
  */
-import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, DblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage } from '../../shared/protocol/messages.js';
+import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, DblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage, StoredMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
 import { arcChain, readChecks, signatureChecks, splitMessage, type ArcChain, type CheckOutcome, type SignatureCheck } from '../../shared/smtp/dkim-verify.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
@@ -63,9 +63,13 @@ export interface ServerChecksDeps {
   pointFormAt: (host: string, port: number) => boolean;
   /** The page's lookups one at a time, shared with host-probes.ts; one of its own without. */
   queue?: LookupQueue;
+  /** A message's signatures were verified and the report written (a lesson's step asks for it). */
+  verified?: () => void;
 }
 
 export class ServerChecks {
+  /** The practice server's newest report (a bounce, a delivery report) to this page, which it signed (DKIM). */
+  private lastReport: { n: number; action: 'failed' | 'delivered'; text: string } | null = null;
   /** Messages whose DKIM signatures are being verified, by number, and the next number. */
   private readonly verifying = new Map<number, { checks: SignatureCheck[]; chain: ArcChain | null; outcomes: (CheckOutcome | null)[]; left: number }>();
   private nextVerify = 1;
@@ -198,9 +202,28 @@ export class ServerChecks {
     this.queue.askSaying(`looking up the MX records of ${domain}…`, { type: 'mx', domain, relay: null });
   }
 
-  /** `/dkim`: the DKIM key `domain` publishes for `selector` (the practice server's domain signs nothing). */
+  /**
+   * `/dkim`: the DKIM key `domain` publishes for `selector`; at the practice domain, which is not in DNS, the bridge
+   * answers with the key the practice server signs its reports with.
+   */
   dkim(selector: string, domain: string): void {
-    this.askAbout(domain, 'it publishes no DKIM key, and the practice server signs nothing', `looking up the DKIM key of selector ${selector} at ${domain}…`, { type: 'dkim', selector, domain });
+    this.queue.askSaying(`looking up the DKIM key of selector ${selector} at ${domain}…`, { type: 'dkim', selector, domain });
+  }
+
+  /** A message the practice server stored from this page: its newest report (a bounce), which it signed, is kept. */
+  stored(m: StoredMessage): void {
+    const report = m.reports?.find((r) => r.n !== null && r.text !== '');
+    if (report !== undefined) this.lastReport = { n: report.n!, action: report.action, text: report.text };
+  }
+
+  /** `/dkim verify`: the signature of the practice server's last report to this page, verified. */
+  verifyStored(): void {
+    const r = this.lastReport;
+    if (r === null) {
+      return this.deps.write(formatNote(`no report from the practice server yet: it signs the mail it sends (DKIM, as ${this.practice?.domain ?? 'practice.test'}); send a message to gone@${this.practice?.domain ?? 'practice.test'} and its bounce comes back signed. To verify any message, paste it whole into Paste & explain`));
+    }
+    this.deps.write(formatNote(`the practice server's ${r.action === 'failed' ? 'bounce' : 'delivery report'} (message #${r.n}), as it sent it:`));
+    this.verifyDkim(r.text);
   }
 
   /**
@@ -250,6 +273,7 @@ export class ServerChecks {
     const r = readChecks(job.checks.map((check, k) => ({ check, outcome: job.outcomes[k]! })), Date.now() / 1000, job.chain);
     this.deps.write(formatReport(r));
     this.deps.log({ dkim: r });
+    this.deps.verified?.();
   }
 
   onDkim(m: DkimMessage): void {

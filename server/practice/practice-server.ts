@@ -23,6 +23,7 @@ import { lmtpServer } from './lmtp.js';
 import { CERTIFICATE_RENEW_MS, PRACTICE_DOMAIN, practiceCertificate } from './practice-certificate.js';
 import { localPartOf, smtpError } from './mailbox.js';
 import { deliveryReport, type ReportRecipient } from './dsn.js';
+import { practiceDkimKey, signPractice, type DkimKey } from './dkim-key.js';
 import { practiceQueueId } from '../../shared/practice/server-log.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
 
@@ -78,6 +79,8 @@ export interface StoredMessages {
    * `client` (rather than by its address, the bridge's for every browser); returns a function that stops both.
    */
   watch(clientPort: number, onStored: (m: ReceivedMessage) => void, client: string): () => void;
+  /** The DKIM key the practice domain would publish for the mail the server signs (its reports); null before it listens. */
+  dkim(): Promise<{ selector: string; record: string } | null>;
 }
 
 export interface PracticeServerOptions {
@@ -142,6 +145,8 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   private readonly slowMs: number;
   /** Makes the certificate anew every CERTIFICATE_RENEW_MS while listening. */
   private renewal: NodeJS.Timeout | null = null;
+  /** The key its own mail (bounces, delivery reports) is signed with (DKIM), being made from when it starts listening. */
+  private dkimKey: Promise<DkimKey | null> = Promise.resolve(null);
 
   constructor(opts: Pick<PracticeServerOptions, 'greylistMs' | 'slowMs'> = {}) {
     super();
@@ -212,6 +217,12 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     return this.greylist.size;
   }
 
+  /** The DKIM key record its domain would publish, and its selector; null before it listens (or if it could not be made). */
+  async dkim(): Promise<{ selector: string; record: string } | null> {
+    const key = await this.dkimKey;
+    return key === null ? null : { selector: key.selector, record: key.record };
+  }
+
   get info(): PracticeInfo {
     if (this.infoValue === null) throw new Error('practice server not listening');
     return this.infoValue;
@@ -223,6 +234,8 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       this.smtp.updateSecureContext(c);
       this.smtps.updateSecureContext(c);
     };
+    // The DKIM key is made meanwhile, not waited for: the first report signed, or the first key lookup, waits for it.
+    this.dkimKey = practiceDkimKey().catch(() => null);
     certify(await practiceCertificate());
     // A trainer's heloterm may run for months: the certificate is made anew long before it would expire (sessions
     // already in TLS keep theirs). A failure keeps the one in use, which has weeks left.
@@ -333,7 +346,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       subject: parsed.subject,
     };
     this.keep(message);
-    const reports = this.reports(message, session, arrived);
+    const reports = await this.reports(message, session, arrived);
     if (reports.length > 0) message.reports = reports;
     this.watchers.get(session.remotePort)?.onStored(message);
     return n;
@@ -344,7 +357,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
    * practice server) unless their NOTIFY= leaves FAILURE out, the deliveries whose NOTIFY= asks for SUCCESS; nothing
    * to the null sender.
    */
-  private reports(message: ReceivedMessage, session: SMTPServerSession, arrived: Date): PracticeReport[] {
+  private async reports(message: ReceivedMessage, session: SMTPServerSession, arrived: Date): Promise<PracticeReport[]> {
     const out: PracticeReport[] = [];
     const gone = (a: string): boolean => localPartOf(a).local === GONE_MAILBOX && localPartOf(a).domain === PRACTICE_DOMAIN;
     for (const action of ['failed', 'delivered'] as const) {
@@ -368,13 +381,16 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
         ...(r.dsn?.orcpt === undefined ? {} : { orcpt: r.dsn.orcpt }),
         ...(action === 'failed' ? { failure: { host: GONE_HOST, reply: goneReply(r.address) } } : {}),
       }));
-      out.push({ action, recipients, message: this.report(action, message, session, listed, arrived) });
+      out.push({ action, recipients, message: await this.report(action, message, session, listed, arrived) });
     }
     return out;
   }
 
-  /** A report sent back to the message's sender, kept as the next message (its mailbox is elsewhere: not delivered). */
-  private report(action: 'failed' | 'delivered', original: ReceivedMessage, session: SMTPServerSession, recipients: ReportRecipient[], arrived: Date): ReceivedMessage {
+  /**
+   * A report sent back to the message's sender, signed as the practice domain (DKIM), kept as the next message (its
+   * mailbox is elsewhere: not delivered).
+   */
+  private async report(action: 'failed' | 'delivered', original: ReceivedMessage, session: SMTPServerSession, recipients: ReportRecipient[], arrived: Date): Promise<ReceivedMessage> {
     const n = ++this.received;
     const { ret, envid } = session.envelope.dsn ?? {};
     const text = deliveryReport({
@@ -391,7 +407,9 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       domain: PRACTICE_DOMAIN,
     });
     const subject = action === 'failed' ? 'Undelivered Mail Returned to Sender' : 'Successful Mail Delivery Report';
-    const report: ReceivedMessage = { n, from: '', to: [original.from], raw: text, subject };
+    const key = await this.dkimKey;
+    const signed = key === null ? text : await signPractice(text, key);
+    const report: ReceivedMessage = { n, from: '', to: [original.from], raw: signed, subject };
     this.keep(report);
     return report;
   }

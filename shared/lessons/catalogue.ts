@@ -543,6 +543,13 @@ export const LESSONS: readonly Lesson[] = [
         learn: 'A bounce names the recipient (Final-Recipient:), the outcome (Action: failed), the enhanced status (Status: 5.1.1, the mailbox does not exist), the server that refused it (Remote-MTA:) and its very words (Diagnostic-Code:). Admins reading a bounce look for that line: it is the receiving server speaking. Paste & explain reads a whole bounce the same way. A recipient can ask to hear either way (DSN): RCPT TO:<…> NOTIFY=SUCCESS,FAILURE, or NOTIFY=NEVER for neither; Tab offers them where the server lists DSN, as the practice server does.',
         source: 'RFC 3464 §2.3; RFC 3463',
       },
+      {
+        task: 'Is the bounce really from practice.test? Its first line is a DKIM-Signature: the practice server signed it, as servers sign the mail they send. Check it: /dkim verify. Nothing is sent to the server.',
+        type: ['/dkim verify'],
+        expect: { local: 'dkim-verify' },
+        learn: 'The page looked up the key at practice._domainkey.practice.test (s= and d= of the signature; the practice domain is not in DNS, so the bridge answers with the practice server\'s key) and checked the signature as a receiver does: the body hashes to bh=, and b= signs the fields h= lists. A bounce anyone could forge; a signed one, only who holds the key. Receivers count a signature whose d= is the From: domain for DMARC. Paste & explain verifies any message pasted whole (Gmail: Show original), and says what changed when it fails: the body (a footer added on the way), or a signed field (a Subject tagged).',
+        source: 'RFC 6376 §3.5, §6.1; RFC 7489 §3.1.1',
+      },
     ],
   },
   {

@@ -41,6 +41,7 @@ const LOCAL_COMMANDS: Readonly<Record<LocalExpected['local'], RegExp>> = {
   'tls-versions': /^\/tls versions?(\s|$)/i,
   'tls-mx': /^\/tls mx\s+\S/i,
   smuggling: /^\/smuggl(?:e|ing)\s\S/i,
+  'dkim-verify': /^\/dkim verify$/i,
 };
 
 type Obj = Record<string, unknown>;
@@ -59,7 +60,9 @@ function readExpect(x: unknown): Expected | string {
   if ('sent' in x) return x.sent === 'end-of-headers' && Object.keys(x).length === 1 ? { sent: 'end-of-headers' } : '"expect": { "sent": "end-of-headers" } takes nothing else';
   if ('local' in x) {
     const local = x.local;
-    if (local !== 'log' && local !== 'explain' && local !== 'tls-versions' && local !== 'tls-mx' && local !== 'smuggling') return '"expect.local" must be "log", "explain", "tls-versions", "tls-mx" or "smuggling"';
+    if (local !== 'log' && local !== 'explain' && local !== 'tls-versions' && local !== 'tls-mx' && local !== 'smuggling' && local !== 'dkim-verify') {
+      return '"expect.local" must be "log", "explain", "tls-versions", "tls-mx", "smuggling" or "dkim-verify"';
+    }
     if (x.code === undefined) return { local };
     if (local !== 'explain' || !isInt(x.code, 200, 599)) return '"expect.code" goes with "local": "explain" only, a reply code from 200 to 599';
     return { local, code: x.code };

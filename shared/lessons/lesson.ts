@@ -29,11 +29,12 @@ export interface SentExpected {
 /**
  * One of heloterm's own commands, typed once the session is over: `/log`, to read it as the server logged it,
  * `/explain`, to read a line of a bounce (`code`: the explanation must have been of a reply with this code),
- * `/tls versions`, to see which TLS versions the server takes, or `/smuggling`, to see whether it ends a message early
- * (for these two, their answer must have come).
+ * `/tls versions`, to see which TLS versions the server takes, `/tls mx`, `/smuggling`, to see whether it ends a
+ * message early, or `/dkim verify`, to verify the practice server's signed bounce (for these, their answer must have
+ * come).
  */
 export interface LocalExpected {
-  local: 'log' | 'explain' | 'tls-versions' | 'tls-mx' | 'smuggling';
+  local: 'log' | 'explain' | 'tls-versions' | 'tls-mx' | 'smuggling' | 'dkim-verify';
   code?: number;
 }
 

@@ -211,21 +211,26 @@ describe('guided lessons in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
-  it('the bounce lesson: the bounce shows under the 250, its Diagnostic-Code explained; /log has the delivery', async () => {
+  it('the bounce lesson: the bounce shows under the 250, its Diagnostic-Code explained, its DKIM signature verified; /log has the delivery', async () => {
     const lesson = findLesson('bounce')!;
     const page = await playThrough(lesson, async (p, n) => {
-      // The bounce came with the reply to the final ".", before QUIT.
-      if (n === lesson.steps.length - 1) {
+      // The bounce came with the reply to the final ".", before QUIT, signed by the practice server.
+      if (n === lesson.steps.length - 2) {
         const shown = await terminalText(p);
         expect(shown).toMatch(/-- then it delivered it to the mailbox server behind it, which refused gone@practice\.test: the practice server sends this bounce, message #\d+, from <>/);
         expect(shown).toContain('   │ Diagnostic-Code: smtp; 550 5.1.1 <gone@practice.test>: Recipient address');
         expect(shown).toContain('   │ Action: failed');
+        expect(shown).toMatch(/ {3}│ DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=practice\.test;/);
       }
     });
     let text = await waitForTerminal(page, (t) => t.includes(`★ Lesson ${LESSONS.indexOf(lesson) + 1} done`), REPLY_TIMEOUT_MS, 'the end of the lesson');
     expect(text).not.toContain('↺ The connection closed before the lesson');
+    // The last step verified the bounce's signature with the practice server's key, which the bridge gave for practice.test.
+    expect(text).toMatch(/-- the practice server's bounce \(message #\d+\), as it sent it:/);
+    expect(text.replace(/\n/g, '')).toMatch(/✓ d=practice\.test s=practice \(rsa-sha256, a 2048-bit key\): verifies: the body and the fields it signs \(.*from.*\) are as signed/);
     // The /explain step explained the refusal as a reply, in the reply log too.
-    await expect.poll(() => page.locator('.reply-log li').last().textContent(), { timeout: 5000 }).toContain('Recipient address rejected: User unknown');
+    await expect.poll(() => page.locator('.reply-log li.explained').last().textContent(), { timeout: 5000 }).toContain('Recipient address rejected: User unknown');
+    await expect.poll(() => page.locator('.reply-log li.dkim').count(), { timeout: 5000 }).toBe(1);
     await typeLine(page, '/log');
     text = await waitForTerminal(page, (t) => t.includes('sender non-delivery notification'), REPLY_TIMEOUT_MS, 'the bounce in /log');
     expect(text).toMatch(/postfix\/smtp\[\d+\]: 3A[0-9A-F]+: to=<gone@practice\.test>, relay=mailbox\.practice\.test\[192\.0\.2\.25\]:25, .*status=bounced/);

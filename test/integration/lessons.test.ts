@@ -18,6 +18,7 @@ import { WsTestClient } from '../helpers/ws-client.js';
 import { localCommand } from '../../client/terminal/local-commands.js';
 import { readFileSync } from 'node:fs';
 import { readLessonFile } from '../../shared/lessons/lesson-file.js';
+import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 
 let app: Heloterm;
 let client: WsTestClient;
@@ -196,8 +197,15 @@ describe('the guided lessons against the practice server', () => {
     expect(bounce).toMatchObject({ from: '', to: ['trainee@example.org'], subject: 'Undelivered Mail Returned to Sender' });
     expect(report!.text).toBe(bounce.raw);
     const unfolded = bounce.raw.replace(/\r\n[ \t]+/g, ' ');
-    const explained = lesson.steps.at(-1)!.type[0]!.slice('/explain '.length);
+    const explained = lesson.steps.find((st) => st.type[0]?.startsWith('/explain '))!.type[0]!.slice('/explain '.length);
     expect(unfolded).toContain(`Diagnostic-Code: smtp; ${explained}\r\n`);
+    // Signed as practice.test (DKIM), with the key the bridge gives for the practice domain: mailauth's verifier agrees.
+    const key = (await app.practice!.dkim())!;
+    expect(lesson.steps.at(-1)!.type).toEqual(['/dkim verify']);
+    const verified = await dkimVerify(bounce.raw, {
+      resolver: (async (name: string) => (name === `${key.selector}._domainkey.practice.test` ? [[key.record]] : Promise.reject(Object.assign(new Error(name), { code: 'ENOTFOUND' })))) as never,
+    });
+    expect(verified.results.map((r) => [r.signingDomain, r.selector, r.status.result])).toEqual([['practice.test', 'practice', 'pass']]);
     expect(unfolded).toMatch(/^Final-Recipient: rfc822; gone@practice\.test\r\n.*^Action: failed\r\n^Status: 5\.1\.1\r\n/ms);
     // The /log of that session: the delivery that bounced, and the bounce's own queue id.
     const trail: LogEntry[] = [{ kind: 'connect', at: 0 }];
@@ -210,6 +218,16 @@ describe('the guided lessons against the practice server', () => {
     expect(log).toContain(`postfix/smtp[2002]: ${id(stored!.n)}: to=<gone@practice.test>, relay=mailbox.practice.test[192.0.2.25]:25,`);
     expect(log).toContain(`status=bounced (host mailbox.practice.test[192.0.2.25] said: ${explained} (in reply to RCPT TO command))`);
     expect(log).toContain(`postfix/bounce[2003]: ${id(stored!.n)}: sender non-delivery notification: ${id(report!.n!)}`);
+  });
+
+  it("answers a DKIM key lookup at the practice domain itself (not in DNS): the practice server's key for its selector, none for another", async () => {
+    await client.next('hello');
+    const key = (await app.practice!.dkim())!;
+    expect(key.record).toMatch(/^v=DKIM1; k=rsa; p=MII[A-Za-z0-9+/]+=*$/);
+    client.send({ type: 'dkim', selector: 'practice', domain: 'practice.test' });
+    expect(await client.next('dkim')).toMatchObject({ selector: 'practice', domain: 'practice.test', answer: { kind: 'records', records: [key.record], count: 1 } });
+    client.send({ type: 'dkim', selector: 'other', domain: 'practice.test' });
+    expect((await client.next('dkim')).answer).toEqual({ kind: 'none' });
   });
 
   it('the DSN lesson: a delivery report for alice, with its ENVID and the header only, and no bounce for gone@', async () => {

@@ -105,6 +105,9 @@ describe('/dkim', () => {
     expect(localCommand('/dkim Google Example.ORG.', state)).toEqual(want);
     expect(localCommand('/dkim google._domainkey.example.org', state)).toEqual(want);
     expect(localCommand('/dkim DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.org; s=google; h=from:to; bh=abc=; b=xyz=', state)).toEqual(want);
+    // /dkim verify: the practice server's last report verified, not a lookup of a selector "verify".
+    expect(localCommand('/dkim verify', state)).toEqual({ kind: 'dkim-verify' });
+    expect(localCommand('/dkim Verify', state)).toEqual({ kind: 'dkim-verify' });
   });
 
   it('says what it needs otherwise', () => {

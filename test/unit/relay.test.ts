@@ -195,12 +195,24 @@ describe('the relay check in the page', () => {
 });
 
 describe('/dkim in the page', () => {
-  it('asks in turn with the other lookups, answers the practice domain itself, and logs the key read', () => {
+  it("/dkim verify: says how to get a signed bounce before there is one, then verifies the newest report's signature", () => {
+    const p = page();
+    p.dns.verifyStored();
+    expect(p.written.at(-1)).toContain('no report from the practice server yet: it signs the mail it sends (DKIM, as practice.test); send a message to gone@practice.test and its bounce comes back signed');
+    const bounce = 'DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=practice.test; s=practice; h=from; bh=x; b=y\r\nFrom: MAILER-DAEMON@practice.test\r\n\r\nbody\r\n';
+    p.dns.stored({ v: 2, type: 'stored', n: 4, from: 'a@example.org', to: ['gone@practice.test'], recipients: 1, text: 'x', cut: false, reports: [{ action: 'failed', recipients: ['gone@practice.test'], n: 5, text: bounce, cut: false }] });
+    p.dns.verifyStored();
+    expect(p.written.slice(-2).join('')).toContain("the practice server's bounce (message #5), as it sent it:");
+    expect(p.sent.at(-1)).toEqual({ type: 'dkim', selector: 'practice', domain: 'practice.test' });
+  });
+
+  it('asks in turn with the other lookups (the practice domain too: the bridge answers with its key), and logs the key read', () => {
     const p = page();
     p.dns.practice = { host: '127.0.0.1', port: 2525, lmtpPort: 2424, tlsPort: 4650, domain: 'practice.test', mailboxes: ['alice'] };
-    p.dns.dkim('s1', 'practice.test');
-    expect(p.sent).toEqual([]);
-    expect(p.written.at(-1)).toContain('practice.test is the practice server\'s domain, not in DNS: it publishes no DKIM key');
+    p.dns.dkim('practice', 'practice.test');
+    expect(p.sent).toEqual([{ type: 'dkim', selector: 'practice', domain: 'practice.test' }]);
+    p.dns.onDkim({ v: 2, type: 'dkim', selector: 'practice', domain: 'practice.test', answer: { kind: 'none' } });
+    p.sent.length = 0;
     p.dns.mx('example.org');
     p.dns.dkim('s1', 'example.org'); // waits for the MX answer
     expect(p.sent).toEqual([{ type: 'mx', domain: 'example.org', policies: true }]);
