@@ -34,7 +34,7 @@ export interface ExplainDeps {
   log: { add(entry: LogEntry): void };
   /** What was explained, by its replies' codes: for the lesson that asks for it. */
   explained(codes: number[]): void;
-  /** A whole message (header fields and body): its DKIM signatures verified with the keys published (server-checks.ts). */
+  /** A whole message (header fields and body): its DKIM signatures and ARC chain verified (dkim-verifier.ts). */
   verifyDkim(text: string): void;
 }
 

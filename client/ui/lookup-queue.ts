@@ -20,7 +20,7 @@ export type Ask =
   | { type: 'mx'; domain: string; relay: number | null }
   | { type: 'rdns'; ip?: string }
   | { type: 'dane' }
-  /** `verify`: asked to verify a signature of a message (server-checks.ts), its number there. */
+  /** `verify`: asked to verify a message's signatures (dkim-verifier.ts), its number there. */
   | { type: 'dkim'; selector: string; domain: string; verify?: number }
   | { type: 'spf'; ip: string; domain: string }
   | { type: 'dnsbl'; ip: string }

@@ -11,7 +11,6 @@
  */
 import type { ClientMessage, Bare, DaneMessage, DkimMessage, MtaStsFetch, DnsblMessage, DblMessage, MxAnswer, MxMessage, PracticeInfo, RdnsMessage, SpfMessage, StoredMessage } from '../../shared/protocol/messages.js';
 import { readDkim } from '../../shared/smtp/dkim.js';
-import { arcChain, readChecks, signatureChecks, splitMessage, type ArcChain, type CheckOutcome, type SignatureCheck } from '../../shared/smtp/dkim-verify.js';
 import { readSpfCheck } from '../../shared/smtp/spf-check.js';
 import { readDnsbl, readDomainBl } from '../../shared/smtp/dnsbl.js';
 import { showControls } from '../../shared/smtp/escape.js';
@@ -21,15 +20,15 @@ import { reviewEhlo } from '../../shared/smtp/ehlo-review.js';
 import { clientSeenAs, greetingName, isLoopback, looksUpRdnsByItself, readRdnsAnswer, seenAsFindings } from '../../shared/smtp/rdns.js';
 import { readDaneAnswer } from '../../shared/smtp/dane.js';
 import { parseMtaStsPolicy, readStsForTls, type MtaStsPolicy, type TlsSeen } from '../../shared/smtp/mta-sts.js';
-import { isHostName, isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
+import { isIPv4Literal, isIPv6Literal } from '../../shared/protocol/host.js';
 import { checksRelayByItself, isPrivateAddress, ownsByName, readRelayAnswer, recipientDomain, type RelayServer } from '../../shared/smtp/relay.js';
 import type { Exchange } from '../../shared/smtp/session-state.js';
 import type { Reply } from '../../shared/smtp/types.js';
 import { formatReport } from '../terminal/render-findings.js';
 import { formatAddress, formatNote } from '../terminal/render.js';
 import { SMTP_PORT } from './connect-form.js';
-import { checkSignature } from './dkim-check.js';
-import { LookupQueue, NOT_SENT, type Ask } from './lookup-queue.js';
+import { DkimVerifier } from './dkim-verifier.js';
+import { LookupQueue, type Ask } from './lookup-queue.js';
 import type { LogEntry } from './reply-log.js';
 
 /** Recipient domains checked for relaying on one connection (a relay test needs one or two). */
@@ -68,11 +67,6 @@ export interface ServerChecksDeps {
 }
 
 export class ServerChecks {
-  /** The practice server's newest report (a bounce, a delivery report) to this page, which it signed (DKIM). */
-  private lastReport: { n: number; action: 'failed' | 'delivered'; text: string } | null = null;
-  /** Messages whose DKIM signatures are being verified, by number, and the next number. */
-  private readonly verifying = new Map<number, { checks: SignatureCheck[]; chain: ArcChain | null; outcomes: (CheckOutcome | null)[]; left: number }>();
-  private nextVerify = 1;
   /** The practice server, once the bridge said which: its domain is answered here (it is not in DNS). */
   practice: PracticeInfo | null = null;
   /** The address connected to, or null when there is no connection. */
@@ -98,9 +92,12 @@ export class ServerChecks {
   /** The MX answers of the domains looked up this session (newest last): the host senders try next. */
   private mxAnswers = new Map<string, MxAnswer>();
   private readonly queue: LookupQueue;
+  /** Messages' DKIM signatures and ARC chains verified, their keys asked in turn with the other lookups. */
+  private readonly verifier: DkimVerifier;
 
   constructor(private readonly deps: ServerChecksDeps) {
     this.queue = deps.queue ?? new LookupQueue(deps);
+    this.verifier = new DkimVerifier({ ...deps, queue: this.queue });
   }
 
   connected(host: string, address: string, port: number): void {
@@ -212,81 +209,23 @@ export class ServerChecks {
 
   /** A message the practice server stored from this page: its newest report (a bounce), which it signed, is kept. */
   stored(m: StoredMessage): void {
-    const report = m.reports?.find((r) => r.n !== null && r.text !== '');
-    if (report !== undefined) this.lastReport = { n: report.n!, action: report.action, text: report.text };
+    this.verifier.stored(m);
   }
 
   /** `/dkim verify`: the signature of the practice server's last report to this page, verified. */
   verifyStored(): void {
-    const r = this.lastReport;
-    if (r === null) {
-      return this.deps.write(formatNote(`no report from the practice server yet: it signs the mail it sends (DKIM, as ${this.practice?.domain ?? 'practice.test'}); send a message to gone@${this.practice?.domain ?? 'practice.test'} and its bounce comes back signed. To verify any message, paste it whole into Paste & explain`));
-    }
-    this.deps.write(formatNote(`the practice server's ${r.action === 'failed' ? 'bounce' : 'delivery report'} (message #${r.n}), as it sent it:`));
-    this.verifyDkim(r.text);
+    this.verifier.verifyStored(this.practice?.domain ?? 'practice.test');
   }
 
-  /**
-   * A whole message pasted or opened: each DKIM signature, and its ARC chain, verified here (dkim-check.ts) with the
-   * keys the bridge looks up, one lookup a selector and domain; the report once every signature has its outcome.
-   */
+  /** A whole message pasted or opened: its DKIM signatures and ARC chain verified (dkim-verifier.ts). */
   verifyDkim(text: string): void {
-    const msg = splitMessage(text);
-    if (msg === null) return;
-    const chain = arcChain(msg);
-    const checks = [...signatureChecks(msg), ...(chain?.checks ?? [])];
-    if (checks.length === 0 && chain === null) return;
-    const n = this.nextVerify++;
-    this.verifying.set(n, { checks, chain, outcomes: checks.map((): CheckOutcome | null => null), left: checks.length });
-    const what = [checks.some((c) => c.kind === 'dkim') ? 'DKIM signatures' : '', chain === null ? '' : 'ARC chain'].filter((w) => w !== '').join(' and ');
-    this.deps.write(formatNote(`verifying the message's ${what} with the keys published now…`));
-    if (checks.length === 0) return this.report(n);
-    const asked = new Set<string>();
-    for (const [i, c] of checks.entries()) {
-      // A signature broken, or whose key cannot be looked up: its outcome without asking.
-      if (c.broken !== null) void checkSignature(c, { kind: 'none' }).then((o) => this.verified(n, i, o));
-      else if (!isHostName(c.domain) || !isHostName(c.selector) || isIPv4Literal(c.domain)) {
-        this.verified(n, i, { kind: 'unusable', detail: 'd= or s= is not a domain name: no key can be looked up (RFC 6376 §3.5)' });
-      } else if (!asked.has(`${c.selector} ${c.domain}`)) {
-        // One lookup a key: a message's ARC seals are often all by one sealer's key.
-        asked.add(`${c.selector} ${c.domain}`);
-        if (!this.queue.ask({ type: 'dkim', selector: c.selector, domain: c.domain, verify: n })) {
-          this.verifying.delete(n);
-          return this.deps.write(formatNote(NOT_SENT));
-        }
-      }
-    }
-  }
-
-  /** One signature's outcome; the report once the message's last one came. */
-  private verified(n: number, i: number, outcome: CheckOutcome): void {
-    const job = this.verifying.get(n);
-    if (job === undefined || job.outcomes[i] !== null) return;
-    job.outcomes[i] = outcome;
-    if (--job.left === 0) this.report(n);
-  }
-
-  private report(n: number): void {
-    const job = this.verifying.get(n);
-    if (job === undefined) return;
-    this.verifying.delete(n);
-    const r = readChecks(job.checks.map((check, k) => ({ check, outcome: job.outcomes[k]! })), Date.now() / 1000, job.chain);
-    this.deps.write(formatReport(r));
-    this.deps.log({ dkim: r });
-    this.deps.verified?.();
+    this.verifier.verify(text);
   }
 
   onDkim(m: DkimMessage): void {
     const asked = this.answered();
-    // A key asked for to verify signatures: each of the message's signatures by that key checked with it.
-    if (asked?.type === 'dkim' && asked.verify !== undefined) {
-      const n = asked.verify;
-      const job = this.verifying.get(n);
-      job?.checks.forEach((c, i) => {
-        if (job.outcomes[i] === null && c.broken === null && c.selector === m.selector && c.domain === m.domain) void checkSignature(c, m.answer).then((o) => this.verified(n, i, o));
-      });
-      return;
-    }
+    // A key asked for to verify a message's signatures.
+    if (asked?.type === 'dkim' && asked.verify !== undefined) return this.verifier.onKey(asked.verify, m);
     const r = readDkim(m.selector, m.domain, m.answer);
     this.deps.write(formatReport(r));
     this.deps.log({ dkim: r });

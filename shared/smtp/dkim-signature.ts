@@ -15,8 +15,8 @@ function when(seconds: string | undefined): Date | null {
   return new Date(Number(seconds) * 1000);
 }
 
-/** Whether domain `d` is `from` or a parent of it (relaxed alignment by name; DMARC compares organizational domains). */
-function alignedByName(d: string, from: string): boolean {
+/** Whether domain `d` is `from` or a parent of it, or under it (relaxed alignment by name; DMARC compares organizational domains). */
+export function alignedByName(d: string, from: string): boolean {
   return from === d || from.endsWith(`.${d}`) || d.endsWith(`.${from}`);
 }
 

@@ -33,7 +33,7 @@ export function isHeaders(text: string): boolean {
   return /^(ARC-)?Authentication-Results:|^Received-SPF:|^DKIM-Signature:/im.test(text) || hasSpamVerdict(text) || (text.match(/^Received:/gim)?.length ?? 0) >= 2;
 }
 
-/** The header fields, unfolded (RFC 5322 §2.2.3), as [name, value] in order; the body (after a blank line) left out. */
+/** The lines of a text that are header fields, unfolded (RFC 5322 §2.2.3), as [name, value] in order. */
 function fields(text: string): [string, string][] {
   const out: [string, string][] = [];
   for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
@@ -141,7 +141,10 @@ function seconds(s: number): string {
 
 /** The findings of a message's header fields. */
 export function readHeaders(text: string): HeadersReport {
-  const all = fields(text);
+  // A whole message (header fields, an empty line, a body): its header fields only, not lines of its body that look
+  // like fields (a forwarded message's From:). Otherwise every line that is a field, wherever it is in the paste.
+  const whole = splitMessage(text);
+  const all = fields(whole === null ? text : whole.fields.join('\n'));
   const findings: Finding[] = [];
   // The receiver's own results: the topmost Authentication-Results field (each field read once).
   let receiver: AuthResult[] | null = null;
@@ -156,11 +159,10 @@ export function readHeaders(text: string): HeadersReport {
   // The spam filters' verdicts first: what decided where the message went (spam-headers.ts).
   const verdicts = readSpamVerdicts(all);
   findings.unshift(...verdicts);
-  // The message's own DKIM signatures, read for what weakens them (not verified: that needs the key).
+  // The message's own DKIM signatures, read for what weakens them (verified too when the body came with them).
   const fromField = all.find(([name]) => name === 'from')?.[1];
   const fromDomain = fromField === undefined ? null : (/@([A-Za-z0-9.-]+)>?\s*$/.exec(uncommented(fromField).trim())?.[1] ?? null);
-  const whole = splitMessage(text) !== null;
-  for (const [, value] of all.filter(([name]) => name === 'dkim-signature').slice(0, MAX_SIGNATURES)) findings.push(...reviewSignature(value, fromDomain, whole));
+  for (const [, value] of all.filter(([name]) => name === 'dkim-signature').slice(0, MAX_SIGNATURES)) findings.push(...reviewSignature(value, fromDomain, whole !== null));
   // Received fields are added on top: the oldest hop is the last one.
   const hops = all.filter(([name]) => name === 'received').slice(0, MAX_HOPS).map(([, v]) => hop(v)).reverse();
   hops.forEach((h, i) => {

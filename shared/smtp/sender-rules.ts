@@ -9,6 +9,7 @@
  * unsubscribe link in the body, forward-confirmed DNS) is named with the command or place that shows it. Pure.
  */
 import { tagList } from './dkim.js';
+import { alignedByName } from './dkim-signature.js';
 import { uncommented, type AuthResult } from './header-fields.js';
 import type { Finding } from './types.js';
 
@@ -21,11 +22,6 @@ type Fields = readonly (readonly [string, string])[];
 function domainOf(value: string | undefined): string | null {
   const d = value?.replace(/^.*@/, '').replace(/[<>]/g, '').trim().toLowerCase();
   return d === undefined || d === '' ? null : d;
-}
-
-/** Whether two domains are one or one is under the other (relaxed alignment by name; DMARC compares organizational domains). */
-function alignedByName(a: string, b: string): boolean {
-  return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
 }
 
 /** The sending address as the receiver found it: in its SPF result (a property or its comment) or Received-SPF. */

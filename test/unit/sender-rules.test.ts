@@ -151,6 +151,9 @@ From: <a@example.net>
 
   it("reads a Message-ID Gmail wrote for the sender, one without brackets, and two From: fields", () => {
     const base = 'From: a@example.org\nTo: b@gmail.com\nSubject: s\nDate: Tue, 1 Dec 2026 10:00:01 +0000\n';
+    // A whole message: the lines of its body that look like fields (a message forwarded in it) are not its fields.
+    const forwarded = `${base}Message-ID: <1@example.org>\n\n---------- Forwarded message ---------\nFrom: c@example.net\nDate: Mon, 30 Nov 2026\n`;
+    expect(rules(forwarded)[0]).toBe('ok: every sender: one From:, a Date: and a Message-ID: (RFC 5322 §3.6)');
     expect(rules(`${base}Message-ID: <6748a1.SMTPIN_ADDED_MISSING@mx.google.com>\n`)[0]).toBe(
       'bad: every sender: the Message-ID is Gmail\'s (SMTPIN_ADDED_MISSING): the message came without one; Gmail refuses such mail too (5.7.1): write "<unique@your.domain>" (RFC 5322 §3.6.4)',
     );
