@@ -35,7 +35,8 @@ export async function practiceDkimKey(): Promise<DkimKey> {
 export async function signPractice(message: string, key: DkimKey): Promise<string> {
   const signer = { signingDomain: PRACTICE_DOMAIN, selector: key.selector, privateKey: key.privateKey, canonicalization: 'relaxed/relaxed', algorithm: 'rsa-sha256' };
   // mailauth's types ask for a signature's fields at the top as well as in signatureData, and type headerList as an
-  // array where its signer reads a colon-separated string.
-  const { signatures, errors } = await dkimSign(message, { ...signer, headerList: SIGNED_FIELDS as unknown as string[], signatureData: [signer] });
+  // array where its signer reads a colon-separated string. signTime given: without it, mailauth reads the clock once
+  // for the t= it signs and again for the t= it writes, and a signature made across a second's turn does not verify.
+  const { signatures, errors } = await dkimSign(message, { ...signer, signTime: new Date(), headerList: SIGNED_FIELDS as unknown as string[], signatureData: [signer] });
   return errors.length > 0 || !signatures.startsWith('DKIM-Signature:') ? message : `${signatures}${message}`;
 }

@@ -298,7 +298,7 @@ describe('DNS lookups in Chromium', () => {
   it("verifies a whole message's DKIM signatures pasted into Paste & explain, with the key published; and says a changed body", async () => {
     const message = ['From: News <news@example.org>', 'To: reader@example.net', 'Subject: December', 'Date: Tue, 1 Dec 2026 10:00:01 +0000', 'Message-ID: <d1@example.org>', '', 'Hello,', 'the news.', ''].join('\r\n');
     const signer = { signingDomain: 'example.org', selector: 'news', privateKey: SIGNER.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
-    const { signatures } = await dkimSign(message, { ...signer, signatureData: [signer] });
+    const { signatures } = await dkimSign(message, { ...signer, signTime: new Date(), signatureData: [signer] });
     const page = await terminalPage();
     const paste = async (text: string): Promise<void> => {
       await page.click('.reply-log button[data-action="replay"]');
