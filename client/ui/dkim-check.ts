@@ -6,7 +6,7 @@
  */
 import type { PolicyRecords } from '../../shared/protocol/messages.js';
 import { base64Bytes } from '../../shared/smtp/base64.js';
-import { tagList } from '../../shared/smtp/dkim.js';
+import { colonList, tagList } from '../../shared/smtp/dkim.js';
 import type { CheckOutcome, SignatureCheck } from '../../shared/smtp/dkim-verify.js';
 
 const HASHES: Readonly<Record<string, { key: 'rsa' | 'ed25519'; hash: 'SHA-256' | 'SHA-1' }>> = {
@@ -49,8 +49,8 @@ export async function checkSignature(c: SignatureCheck, answer: PolicyRecords): 
   if (p === '') return { kind: 'revoked' };
   const keyType = (tags.get('k') ?? 'rsa').toLowerCase();
   if (keyType !== algo.key) return { kind: 'unusable', detail: `the key is k=${keyType}, the signature a=${c.algorithm}: they do not go together` };
-  const allowed = tags.get('h')?.toLowerCase().split(':');
-  if (allowed !== undefined && !allowed.includes(algo.hash.replace('-', '').toLowerCase())) {
+  const allowed = colonList(tags.get('h'));
+  if (tags.has('h') && !allowed.includes(algo.hash.replace('-', '').toLowerCase())) {
     return { kind: 'unusable', detail: `the key allows h=${tags.get('h')} only, and the signature uses ${algo.hash}` };
   }
   const der = base64Bytes(p);
@@ -61,9 +61,9 @@ export async function checkSignature(c: SignatureCheck, answer: PolicyRecords): 
     const whole = bytes(c.body);
     const signedBody = c.length === null ? whole : whole.subarray(0, c.length);
     const bh = c.bodyHash === null ? new Uint8Array() : new Uint8Array(await crypto.subtle.digest(algo.hash, signedBody));
-    const bits = algo.key === 'rsa' ? null : 256;
     let key: CryptoKey;
-    let keyBits: number | null = bits;
+    // An Ed25519 key is 256 bits; an RSA key's length is read from it once imported.
+    let keyBits = 256;
     if (algo.key === 'rsa') {
       key = await rsaKey(new Uint8Array(der), algo.hash);
       keyBits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
@@ -78,7 +78,7 @@ export async function checkSignature(c: SignatureCheck, answer: PolicyRecords): 
         ? await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, new Uint8Array(signature), data)
         : await crypto.subtle.verify('Ed25519', key, new Uint8Array(signature), new Uint8Array(await crypto.subtle.digest('SHA-256', data)));
     if (!ok) return { kind: 'signature', bits: keyBits };
-    const testing = (tags.get('t') ?? '').toLowerCase().split(':').includes('y');
+    const testing = colonList(tags.get('t')).includes('y');
     return { kind: 'pass', bits: keyBits, testing, unsigned: c.length === null ? 0 : Math.max(0, whole.length - c.length) };
   } catch (err) {
     return { kind: 'unusable', detail: `the key could not be used: ${err instanceof Error ? err.message : String(err)}`.slice(0, 200) };

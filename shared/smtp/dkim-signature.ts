@@ -6,7 +6,7 @@
  * (what DMARC counts, RFC 7489 §3.1.1). The signature itself is verified, where the body was pasted too, by
  * dkim-verify.ts with the key looked up. Pure.
  */
-import { tagList } from './dkim.js';
+import { colonList, tagList } from './dkim.js';
 import type { Finding } from './types.js';
 
 /** A time tag's value as a date, or null when it is not a number of seconds. */
@@ -44,7 +44,7 @@ export function reviewSignature(value: string, from: string | null, whole = fals
   } else if (a !== 'rsa-sha256' && a !== 'ed25519-sha256') {
     out.push({ tone: 'bad', text: `a=${a}: an algorithm receivers do not know (RFC 6376 §3.3, RFC 8463): the signature does not verify` });
   }
-  const signed = (tags.get('h') ?? '').toLowerCase().split(':').filter((h) => h !== '');
+  const signed = colonList(tags.get('h'));
   const froms = signed.filter((h) => h === 'from').length;
   if (froms === 0) out.push({ tone: 'bad', text: 'h= does not list From: a signature must cover the From: field (RFC 6376 §5.4), and receivers ignore one that does not' });
   else if (froms > 1) out.push({ tone: 'ok', text: 'h= lists From twice: oversigned, so a From: field added on the way breaks the signature (RFC 6376 §5.4.2)' });

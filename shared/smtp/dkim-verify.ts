@@ -6,7 +6,7 @@
  * the signature against the key the bridge looked up (client/ui/dkim-check.ts, WebCrypto); what came of it is read
  * here, each outcome with what changes a message on its way to make it. Pure.
  */
-import { tagList } from './dkim.js';
+import { colonList, tagList } from './dkim.js';
 import { authResults } from './header-fields.js';
 import type { Finding } from './types.js';
 
@@ -139,7 +139,7 @@ function buildCheck(msg: RawMessage, field: string, kind: SignatureCheck['kind']
   const tags = tagList(field.slice(field.indexOf(':') + 1));
   // A seal's fields are relaxed, always (RFC 8617 §4.1.3); it signs no body.
   const [h = 'simple', b = 'simple'] = (kind === 'seal' ? 'relaxed/relaxed' : (tags.get('c') ?? 'simple/simple')).toLowerCase().split('/');
-  const names = kind === 'seal' ? [] : (tags.get('h') ?? '').toLowerCase().split(':').filter((n) => n !== '');
+  const names = kind === 'seal' ? [] : colonList(tags.get('h'));
   const missing = REQUIRED[kind].filter((t) => !tags.has(t));
   const l = tags.get('l');
   const x = tags.get('x');

@@ -36,6 +36,11 @@ export function tagList(record: string): Map<string, string> {
   return tags;
 }
 
+/** A tag's colon-separated list (h= of a signature or a key, t= flags), lowercased, without empty items; [] when absent. */
+export function colonList(value: string | undefined): string[] {
+  return (value ?? '').toLowerCase().split(':').map((x) => x.trim()).filter((x) => x !== '');
+}
+
 /** A DER element: its tag and where its content starts and ends, or null when `der` holds none at `at`. */
 function element(der: readonly number[], at: number): { tag: number; start: number; end: number } | null {
   const tag = der[at];
@@ -121,11 +126,11 @@ export function dkimKeyFindings(selector: string, record: string): Finding[] {
   } else {
     out.push({ tone: 'bad', text: `k=${type} is not a key type verifiers know (rsa, ed25519): signatures fail` });
   }
-  const hashes = tags.get('h')?.toLowerCase().split(':');
+  const hashes = tags.has('h') ? colonList(tags.get('h')) : undefined;
   if (hashes !== undefined && !hashes.includes('sha256')) {
     out.push({ tone: 'bad', text: `h=${hashes.join(':')}: only sha256 signatures count now; verifiers refuse sha1 (RFC 8301 §3.1)` });
   }
-  const flags = tags.get('t')?.toLowerCase().split(':') ?? [];
+  const flags = colonList(tags.get('t'));
   if (flags.includes('y')) out.push({ tone: 'warn', text: 't=y: testing mode, so verifiers may treat a failed signature as no signature (RFC 6376 §3.6.1)' });
   if (flags.includes('s')) out.push({ tone: 'info', text: 't=s: signatures must use exactly this domain in i=, not a subdomain' });
   return out;

@@ -8,7 +8,7 @@
  * List-Unsubscribe-Post, both covered by a DKIM signature: RFC 8058). What they cannot show (the spam rate, the
  * unsubscribe link in the body, forward-confirmed DNS) is named with the command or place that shows it. Pure.
  */
-import { tagList } from './dkim.js';
+import { colonList, tagList } from './dkim.js';
 import { alignedByName } from './dkim-signature.js';
 import { uncommented, type AuthResult } from './header-fields.js';
 import type { Finding } from './types.js';
@@ -36,10 +36,12 @@ function sendingAddress(results: readonly AuthResult[], all: Fields): string | n
   return /client-ip\s*=\s*([0-9a-f.:]{3,45})/i.exec(received ?? '')?.[1] ?? null;
 }
 
+/** A Received field's "from" part: what it says of the client, before "by" names the server. */
+const fromPart = (hop: string): string => hop.split(/\bby\b/i)[0] ?? '';
+
 /** The Received field the receiver wrote for the sender's connection: the one naming the sending address, else the newest with a "from". */
 function entryHop(all: Fields, address: string | null): string | null {
   const received = all.filter(([n]) => n === 'received').map(([, v]) => v);
-  const fromPart = (v: string): string => v.split(/\bby\b/i)[0] ?? '';
   // "[192.0.2.1]" as most write it, "(192.0.2.1)" as Microsoft 365 does.
   const named = address === null ? undefined : received.find((v) => [`[${address}]`, `[IPv6:${address}]`, `(${address})`].some((a) => fromPart(v).includes(a)));
   return named ?? received.find((v) => /^\s*from\s/i.test(v)) ?? null;
@@ -59,7 +61,7 @@ function tlsOf(hop: string): boolean | null {
 
 /** The reverse DNS name the receiver found for the sending address, '' when it found none, null when the hop does not say. */
 function reverseName(hop: string): string | null {
-  const from = hop.split(/\bby\b/i)[0] ?? '';
+  const from = fromPart(hop);
   // Exim: "from mail.example.org ([192.0.2.1] helo=…)" with a name, "from [192.0.2.1] (helo=…)" without one.
   if (/\(Exim\b/i.test(hop)) {
     if (/^\s*from\s+\[/i.test(from)) return '';
@@ -124,11 +126,15 @@ function connection(hop: string, address: string | null): Finding[] {
   const tls = tlsOf(hop);
   if (tls === true) out.push({ tone: 'ok', text: 'every sender: sent over TLS (the receiver\'s Received field says so)' });
   else if (tls === false) out.push({ tone: 'bad', text: "every sender: mail must come over TLS, and the receiver's Received field shows none (no ESMTPS, no TLS version): turn STARTTLS on where it is sent from" });
-  const ip = address ?? /\[(?:IPv6:)?([0-9a-f.:]{3,45})\]/i.exec(hop.split(/\bby\b/i)[0] ?? '')?.[1] ?? null;
+  const ip = address ?? /\[(?:IPv6:)?([0-9a-f.:]{3,45})\]/i.exec(fromPart(hop))?.[1] ?? null;
   const rdns = reverseName(hop);
   const check = ip === null ? '' : `; /rdns ${ip} checks that it resolves back`;
   if (rdns === '') out.push({ tone: 'bad', text: `every sender: the sending address needs reverse DNS (a PTR record) that resolves back to it, and the receiver found none for ${ip ?? 'it'}${check}` });
-  else if (rdns !== null) out.push({ tone: /may be forged/i.test(hop) ? 'warn' : 'ok', text: `every sender: the sending address${ip === null ? '' : ` (${ip})`} has reverse DNS, ${rdns}${/may be forged/i.test(hop) ? ', which does not resolve back to it ("may be forged")' : ''}${check}` });
+  else if (rdns !== null) {
+    // Sendmail's "(may be forged)": the name does not resolve back to the address.
+    const forged = /may be forged/i.test(hop);
+    out.push({ tone: forged ? 'warn' : 'ok', text: `every sender: the sending address${ip === null ? '' : ` (${ip})`} has reverse DNS, ${rdns}${forged ? ', which does not resolve back to it ("may be forged")' : ''}${check}` });
+  }
   return out;
 }
 
@@ -168,7 +174,7 @@ function unsubscribe(all: Fields): Finding[] {
   else if (post.trim() !== 'List-Unsubscribe=One-Click') problems.push(`List-Unsubscribe-Post is "${post.slice(0, 60)}", not "List-Unsubscribe=One-Click" (RFC 8058 §3.1)`);
   const covered = all.some(([n, v]) => {
     if (n !== 'dkim-signature') return false;
-    const h = (tagList(v).get('h') ?? '').toLowerCase().split(':').map((x) => x.trim());
+    const h = colonList(tagList(v).get('h'));
     return h.includes('list-unsubscribe') && h.includes('list-unsubscribe-post');
   });
   if (!covered) problems.push('no DKIM signature covers List-Unsubscribe and List-Unsubscribe-Post (h=), which RFC 8058 §4 requires');
