@@ -138,7 +138,7 @@ export function startApp(boot: BootHandOver): void {
     reports,
     log: { add: (entry) => log.add(entry) },
     explained: (codes) => view.write(guide.afterLocal('explain', codes)),
-    verifyDkim: (text) => checks.verifyDkim(text),
+    verifyDkim: (text, octets) => checks.verifyDkim(text, octets),
   });
   const replay = new ReplayDialog((pasted) => explain.pasted(pasted));
   replay.takeDrops(document);

@@ -33,10 +33,22 @@ async function rsaKey(der: Uint8Array<ArrayBuffer>, hash: string): Promise<Crypt
   }
 }
 
-const bytes = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text);
+/**
+ * A text's octets: UTF-8, as the browser holds a paste; or, with `octets`, one octet a character (a file that is not
+ * UTF-8, read as Latin-1 so that every octet of it is kept: unpack.ts).
+ */
+function bytes(text: string, octets: boolean): Uint8Array<ArrayBuffer> {
+  if (!octets) return new TextEncoder().encode(text);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
 
-/** Checks one signature against the answer to its key's lookup. Never throws. */
-export async function checkSignature(c: SignatureCheck, answer: PolicyRecords): Promise<CheckOutcome> {
+/**
+ * Checks one signature against the answer to its key's lookup; `octets`: the message's text holds one octet a
+ * character (see bytes). Never throws.
+ */
+export async function checkSignature(c: SignatureCheck, answer: PolicyRecords, octets = false): Promise<CheckOutcome> {
   if (c.broken !== null) return { kind: 'unusable', detail: `the signature is ${c.broken}: receivers ignore it (${c.kind === 'dkim' ? 'RFC 6376 §3.5' : 'RFC 8617 §4.1'})` };
   const algo = HASHES[c.algorithm];
   if (algo === undefined) return { kind: 'unusable', detail: `a=${c.algorithm}: an algorithm receivers do not know (RFC 6376 §3.3, RFC 8463)` };
@@ -58,7 +70,7 @@ export async function checkSignature(c: SignatureCheck, answer: PolicyRecords): 
   if (der === null || signature === null) return { kind: 'unusable', detail: `${der === null ? 'the key (p=)' : 'the signature (b=)'} is not base64` };
   try {
     // The body first: its hash says whether the body changed, whatever the signature says (a seal signs no body).
-    const whole = bytes(c.body);
+    const whole = bytes(c.body, octets);
     const signedBody = c.length === null ? whole : whole.subarray(0, c.length);
     const bh = c.bodyHash === null ? new Uint8Array() : new Uint8Array(await crypto.subtle.digest(algo.hash, signedBody));
     let key: CryptoKey;
@@ -72,7 +84,7 @@ export async function checkSignature(c: SignatureCheck, answer: PolicyRecords): 
       key = await crypto.subtle.importKey('raw', new Uint8Array(der), { name: 'Ed25519' }, false, ['verify']);
     }
     if (c.bodyHash !== null && base64Of(bh) !== c.bodyHash.replace(/\s+/g, '')) return { kind: 'body', bits: keyBits };
-    const data = bytes(c.signed);
+    const data = bytes(c.signed, octets);
     const ok =
       algo.key === 'rsa'
         ? await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, new Uint8Array(signature), data)

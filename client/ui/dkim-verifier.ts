@@ -27,6 +27,8 @@ interface Job {
   chain: ArcChain | null;
   outcomes: (CheckOutcome | null)[];
   left: number;
+  /** The message's text holds one octet a character (a file that is not UTF-8): dkim-check.ts. */
+  octets: boolean;
 }
 
 export class DkimVerifier {
@@ -54,15 +56,18 @@ export class DkimVerifier {
     this.verify(r.text);
   }
 
-  /** A whole message (header fields and body): its signatures verified; nothing when it has none. */
-  verify(text: string): void {
-    const msg = splitMessage(text);
+  /**
+   * A whole message (header fields and body): its signatures verified; nothing when it has none. `octets`: the
+   * message as a file held it, one octet a character, when that file is not UTF-8 (unpack.ts); verified over it.
+   */
+  verify(text: string, octets?: string): void {
+    const msg = splitMessage(octets ?? text);
     if (msg === null) return;
     const chain = arcChain(msg);
     const checks = [...signatureChecks(msg), ...(chain?.checks ?? [])];
     if (checks.length === 0 && chain === null) return;
     const n = this.next++;
-    this.jobs.set(n, { checks, chain, outcomes: checks.map((): CheckOutcome | null => null), left: checks.length });
+    this.jobs.set(n, { checks, chain, outcomes: checks.map((): CheckOutcome | null => null), left: checks.length, octets: octets !== undefined });
     const what = [checks.some((c) => c.kind === 'dkim') ? 'DKIM signatures' : '', chain === null ? '' : 'ARC chain'].filter((w) => w !== '').join(' and ');
     this.deps.write(formatNote(`verifying the message's ${what} with the keys published now…`));
     if (checks.length === 0) return this.report(n);
@@ -87,7 +92,7 @@ export class DkimVerifier {
   onKey(n: number, m: DkimMessage): void {
     const job = this.jobs.get(n);
     job?.checks.forEach((c, i) => {
-      if (job.outcomes[i] === null && c.broken === null && c.selector === m.selector && c.domain === m.domain) void checkSignature(c, m.answer).then((o) => this.checked(n, i, o));
+      if (job.outcomes[i] === null && c.broken === null && c.selector === m.selector && c.domain === m.domain) void checkSignature(c, m.answer, job.octets).then((o) => this.checked(n, i, o));
     });
   }
 

@@ -34,8 +34,11 @@ export interface ExplainDeps {
   log: { add(entry: LogEntry): void };
   /** What was explained, by its replies' codes: for the lesson that asks for it. */
   explained(codes: number[]): void;
-  /** A whole message (header fields and body): its DKIM signatures and ARC chain verified (dkim-verifier.ts). */
-  verifyDkim(text: string): void;
+  /**
+   * A whole message (header fields and body): its DKIM signatures and ARC chain verified (dkim-verifier.ts); `octets`:
+   * the file it was read from, one octet a character, when that file is not UTF-8.
+   */
+  verifyDkim(text: string, octets?: string): void;
 }
 
 export class ExplainDesk {
@@ -76,20 +79,20 @@ export class ExplainDesk {
   }
 
   /** Paste & explain (`/replay`): the text explained (and the file it came from), and what the lesson says of it. */
-  pasted({ text, from, problem }: Pasted): void {
+  pasted({ text, from, problem, octets }: Pasted): void {
     if (from !== null) this.deps.write(formatNote(`read from ${from.map((f) => showControls(f.slice(0, 120))).join(' → ')}`));
     if (problem !== undefined) this.deps.write(formatNote(`the report in the mail could not be read: ${showControls(problem)}`));
-    this.deps.explained(this.read(text));
+    this.deps.explained(this.read(text, octets));
   }
 
   /** Text pasted from elsewhere, as a queue listing, a mail log, a bounce, header fields, DNS records or a dialog; the replies' codes. */
-  private read(text: string): number[] {
-    const codes = this.readAs(text);
+  private read(text: string, octets?: string): number[] {
+    const codes = this.readAs(text, octets);
     this.deps.focus();
     return codes;
   }
 
-  private readAs(text: string): number[] {
+  private readAs(text: string, octets?: string): number[] {
     // A queue listing (mailq) quotes the reasons a log does, one per recipient: read as a queue, then as a log.
     const now = Date.now();
     const queue = readMailQueue(text, now);
@@ -119,7 +122,7 @@ export class ExplainDesk {
       this.deps.write(formatReport(r));
       this.deps.log.add({ headers: r });
       // With its body, a message's signatures can be verified: the keys are looked up, the rest done here.
-      this.deps.verifyDkim(text);
+      this.deps.verifyDkim(text, octets);
       return [];
     }
     return this.steps(replayTranscript(readTranscript(text)), 'transcript');

@@ -18,6 +18,8 @@ export interface Pasted {
   text: string;
   from: readonly string[] | null;
   problem?: string;
+  /** The file's octets, one a character, when it is not UTF-8 (unpack.ts): a message's signatures are verified over them. */
+  octets?: string;
 }
 
 export class ReplayDialog {
@@ -26,7 +28,7 @@ export class ReplayDialog {
   /** What opening a file says: its progress, what it held, or why it cannot be read. */
   private readonly status: HTMLParagraphElement;
   /** The files the text in the box was unpacked from, while it is the text they gave. */
-  private opened: { text: string; from: readonly string[] } | null = null;
+  private opened: { text: string; shown: string; from: readonly string[]; octets?: string } | null = null;
   /** Counts files opened: a slow file's result is dropped once another is opened or the dialog is closed. */
   private generation = 0;
 
@@ -80,8 +82,10 @@ export class ReplayDialog {
     this.element.append(form);
     this.element.addEventListener('close', () => {
       const text = this.text.value;
-      const from = this.opened !== null && this.opened.text === text ? this.opened.from : null;
-      if (this.element.returnValue === 'explain' && text.trim() !== '') void this.hand(text, from);
+      // The box holds a file's text with its line ends made LF (a text area's value does so): the file's own text is
+      // explained while the box holds it unedited.
+      const opened = this.opened !== null && this.opened.shown === text ? this.opened : null;
+      if (this.element.returnValue === 'explain' && text.trim() !== '') void this.hand(opened?.text ?? text, opened);
       this.text.value = '';
       this.element.returnValue = '';
       this.opened = null;
@@ -129,15 +133,18 @@ export class ReplayDialog {
       return;
     }
     this.text.value = result.text;
-    this.opened = { text: result.text, from: result.path };
+    this.opened = { text: result.text, shown: this.text.value, from: result.path, ...(result.octets === undefined ? {} : { octets: result.octets }) };
     const more = others === 0 ? '' : ` (${others} more file${others === 1 ? '' : 's'} dropped, not opened: one at a time)`;
     this.say(`${result.path.join(' → ')}: ${result.text.length.toLocaleString('en')} characters. Press Explain.${more}`);
     this.text.focus();
   }
 
-  /** The text explained; a report mail pasted is unpacked first (its attachment's text), and said when it cannot be. */
-  private async hand(text: string, from: readonly string[] | null): Promise<void> {
-    if (from !== null) return this.explain({ text, from });
+  /**
+   * The text explained; `opened`: the file it was opened from, as it gave it (else a report mail pasted is unpacked
+   * first, its attachment's text, and said when it cannot be).
+   */
+  private async hand(text: string, opened: { from: readonly string[]; octets?: string } | null): Promise<void> {
+    if (opened !== null) return this.explain({ text, from: opened.from, ...(opened.octets === undefined ? {} : { octets: opened.octets }) });
     try {
       const inner = await unpackPasted(text);
       this.explain(inner === null ? { text, from: null } : { text: inner.text, from: ['the mail pasted', ...inner.path] });

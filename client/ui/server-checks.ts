@@ -218,8 +218,8 @@ export class ServerChecks {
   }
 
   /** A whole message pasted or opened: its DKIM signatures and ARC chain verified (dkim-verifier.ts). */
-  verifyDkim(text: string): void {
-    this.verifier.verify(text);
+  verifyDkim(text: string, octets?: string): void {
+    this.verifier.verify(text, octets);
   }
 
   onDkim(m: DkimMessage): void {

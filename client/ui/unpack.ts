@@ -21,6 +21,12 @@ export interface Unpacked {
   text: string;
   /** What was opened to reach the text, outermost first: the file's name, then the attachment's or entry's. */
   path: string[];
+  /**
+   * A text file that is not UTF-8 (a message saved with its body in Latin-1 or another 8-bit charset, unencoded):
+   * its octets, one character each (Latin-1), for what is computed over octets (a DKIM body hash). `text` is still the
+   * UTF-8 reading, the octets that are not UTF-8 shown as U+FFFD.
+   */
+  octets?: string;
 }
 
 /** Why a file could not be read, in words for the dialog. */
@@ -91,7 +97,7 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
       const text = new TextDecoder('utf-8').decode(bytes);
       const inner = await fromMail(text, path);
       if (inner !== null) return inner;
-      if (bytes.length <= MAX_TEXT_BYTES) return { text, path };
+      if (bytes.length <= MAX_TEXT_BYTES) return isUtf8(bytes) ? { text, path } : { text, path, octets: latin1(bytes) };
       // A log or a queue listing larger than what is read: its newest lines, from the first whole one.
       const tail = bytes.subarray(bytes.length - MAX_TEXT_BYTES);
       const start = tail.indexOf(0x0a) + 1;
@@ -99,6 +105,26 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
       last[last.length - 1] = `${name} (its last ${size(tail.length - start)} of ${size(bytes.length)}: the newest lines)`;
       return { text: new TextDecoder('utf-8').decode(tail.subarray(start)), path: last };
     }
+  }
+}
+
+/**
+ * Bytes as one character each, U+0000 to U+00FF (ISO-8859-1; by hand: the browser's "latin1" decoder is
+ * windows-1252, which maps 0x80–0x9F elsewhere).
+ */
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
+
+/** Whether the bytes are UTF-8 throughout (ASCII is). */
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -334,6 +334,18 @@ describe('DNS lookups in Chromium', () => {
     text = await waitForTerminal(page, (t) => t.includes('ARC: 1 ARC set, a valid chain (sealed by lists.example)'), TIMEOUT_MS, 'the ARC chain verified');
     expect(text).toContain("-- verifying the message's DKIM signatures and ARC chain with the keys published now…");
     expect(dns.questions).toContain('TXT arc1._domainkey.lists.example');
+
+    // A message saved as a file with its body in Latin-1, unencoded (not UTF-8): verified over the file's octets
+    // (0x93 and 0x94 among them, which the browser's own "latin1" decoder, windows-1252, would read as other characters).
+    const latin = Buffer.from(message.replace('the news.', "les nouvelles de l'année, \u0093à bientôt\u0094."), 'latin1');
+    const latinSigned = await dkimSign(latin, { ...signer, signTime: new Date(), signatureData: [signer] });
+    await page.click('.reply-log button[data-action="replay"]');
+    await page.setInputFiles('.replay-dialog input[type=file]', { name: 'news.eml', mimeType: 'message/rfc822', buffer: Buffer.concat([Buffer.from(latinSigned.signatures), latin]) });
+    await page.locator('.replay-status', { hasText: 'Press Explain' }).waitFor({ timeout: TIMEOUT_MS });
+    await page.click('.replay-dialog button[value="explain"]');
+    await expect.poll(() => entries.count(), { timeout: TIMEOUT_MS }).toBe(4);
+    text = await waitForTerminal(page, (t) => t.split('-- read from news.eml')[1]?.includes(head) === true, TIMEOUT_MS, 'the Latin-1 message verified');
+    expect(text.split('-- read from news.eml')[1]!.replace(/\n/g, '')).toMatch(/✓ d=example\.org s=news \(rsa-sha256, a 2048-bit key\): verifies/);
   });
 
   it('/spf checks whether an address may send mail from a domain, as a receiver evaluates its SPF record', async () => {

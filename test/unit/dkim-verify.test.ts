@@ -9,6 +9,7 @@ import { authenticate } from 'mailauth';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { describe, expect, it } from 'vitest';
 import { checkSignature } from '../../client/ui/dkim-check.js';
+import { unpackFile } from '../../client/ui/unpack.js';
 import type { PolicyRecords } from '../../shared/protocol/messages.js';
 import { arcChain, canonBody, canonHeader, readChecks, signatureChecks, splitMessage, type SignatureCheck } from '../../shared/smtp/dkim-verify.js';
 
@@ -120,6 +121,23 @@ describe('a signature checked in the page against mailauth as signer', () => {
     expect(readChecks([{ check, outcome: appended }], 0).findings.map((f) => `${f.tone}: ${f.text}`)[1]).toBe(
       'warn: d=example.org s=s2026: l=12 signs only the body\'s first 12 octets: 48 more after them were not signed (appended on the way, or by anyone: RFC 6376 §8.2)',
     );
+  });
+
+  it("verifies a message opened from a file that is not UTF-8 over the file's octets, as unpack.ts keeps them", async () => {
+    // A body in Latin-1, 8-bit and unencoded (0xE9, and 0x80–0x9F that windows-1252 would read as other characters).
+    const latin = Buffer.from(MESSAGE.replace('charset=utf-8', 'charset=iso-8859-1').replace('attached.', 'attached: caf\u00e9, 5 \u0080, \u0093ok\u0094.'), 'latin1');
+    const r = await dkimSign(latin, { signingDomain: 'example.org', selector: 's2026', privateKey: KEY.privateKey, signTime: new Date(), signatureData: [{ signingDomain: 'example.org', selector: 's2026', privateKey: KEY.privateKey }] });
+    const file = new Uint8Array(Buffer.concat([Buffer.from(r.signatures), latin]));
+    const opened = await unpackFile(file, 'q4.eml');
+    expect(opened.octets).toBeDefined();
+    expect([...opened.octets!].map((c) => c.charCodeAt(0))).toEqual([...file]);
+    expect(opened.text).toContain('caf\ufffd');
+    const check = (text: string): SignatureCheck => signatureChecks(splitMessage(text)!)[0]!;
+    expect(await checkSignature(check(opened.octets!), found(KEY.record), true)).toMatchObject({ kind: 'pass' });
+    // The UTF-8 reading has lost the octets: its body hash cannot match (what verified before this was kept).
+    expect(await checkSignature(check(opened.text), found(KEY.record))).toMatchObject({ kind: 'body' });
+    // A file in UTF-8 carries no octets of its own: its text is verified as a paste is.
+    expect((await unpackFile(new TextEncoder().encode(MESSAGE), 'utf8.eml')).octets).toBeUndefined();
   });
 
   it('takes the fields h= names from the bottom up, each instance once (RFC 6376 §5.4.2)', async () => {
