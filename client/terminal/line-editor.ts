@@ -48,8 +48,11 @@ export const MAX_HISTORY_ENTRIES = 200;
 export type EditorEffect =
   /** A completed line, without its line ending, ready to send. */
   | { kind: 'line'; text: string }
-  /** The input line changed: paint `text` with the cursor before code point `cursor` (0 = start). */
-  | { kind: 'render'; text: string; cursor: number }
+  /**
+   * The input line changed: paint `text` with the cursor before code point `cursor` (0 = start); `search`: it is a
+   * history search's prompt (Ctrl-R), not a line being typed (an AUTH answer's dots are not for it).
+   */
+  | { kind: 'render'; text: string; cursor: number; search?: true }
   /** Tab found several completions: show them (the line holds their common prefix). */
   | { kind: 'candidates'; labels: string[] }
   /** Ctrl-C: the line was abandoned (kept in the history, not sent); the next input line starts empty. */
@@ -137,10 +140,10 @@ export class LineEditor {
   }
 
   /** What the input line shows: the line and its cursor, or a search under way. */
-  private shown(): { text: string; cursor: number } {
+  private shown(): { text: string; cursor: number; search?: true } {
     const s = this.search;
     if (s === null) return { text: this.text, cursor: this.pos };
-    return searchPrompt(s.query, this.text, s.failed);
+    return { ...searchPrompt(s.query, this.text, s.failed), search: true };
   }
 
   /** Feeds one onData chunk; returns the completed lines and, if the line changed, one render at the end. */
@@ -178,7 +181,7 @@ export class LineEditor {
     const needsRender = lineEmitted
       ? changedSinceLine && (now.text !== '' || now.cursor !== 0)
       : now.text !== before.text || now.cursor !== before.cursor;
-    if (needsRender) effects.push({ kind: 'render', text: now.text, cursor: now.cursor });
+    if (needsRender) effects.push({ kind: 'render', ...now });
     return effects;
   }
 

@@ -61,7 +61,8 @@ export class TerminalView {
   private readonly editor: LineEditor;
   private readonly tooltip: CodeTooltip;
   private readonly resizeObserver: ResizeObserver;
-  private input = { text: '', cursor: 0 };
+  /** The input line as the editor last rendered it; `search`: a history search's prompt (shown as it is). */
+  private input: { text: string; cursor: number; search?: true } = { text: '', cursor: 0 };
   /** Output not yet written to xterm; lines worth writing at once are the screen's and the scrollback's. */
   private readonly queued = new OutputQueue(() => this.term.rows + SCROLLBACK_LINES);
   /** A frame is requested, in which the queued output is written. */
@@ -202,7 +203,7 @@ export class TerminalView {
       } else if (effect.kind === 'candidates') {
         this.queued.push(formatHint(effect.labels.join('   ')));
       } else {
-        this.input = { text: effect.text, cursor: effect.cursor };
+        this.input = { text: effect.text, cursor: effect.cursor, ...(effect.search ? { search: true as const } : {}) };
       }
     }
     this.keyed = true;
@@ -255,7 +256,8 @@ export class TerminalView {
   }
 
   private paintInput(prefix: string): void {
-    this.shown = this.display(this.input.text);
+    // A search's prompt shows as it is: the history it searches holds no AUTH answer (they are forgotten once sent).
+    this.shown = this.input.search ? this.input.text : this.display(this.input.text);
     if (prefix === '' && this.shown === '') {
       this.done();
       return;

@@ -99,6 +99,12 @@ describe('the transcript in Chromium', () => {
     // Typed while the server waits for the user name: heloterm answers it; the server never sees it.
     await type(page, '/base64 trainee', /^-- base64 of trainee: dHJhaW5lZQ==/m);
     await type(page, 'dHJhaW5lZQ==', /^334 UGFzc3dvcmQ6/m, hidden('dHJhaW5lZQ=='));
+    // A history search while the server waits for an answer shows as it is, not as dots (no answer is in the history).
+    await page.keyboard.press('Control+r');
+    await page.keyboard.type('ehlo');
+    await waitForTerminal(page, (t) => t.trimEnd().endsWith("(reverse-i-search)`ehlo': EHLO trainee"), TIMEOUT_MS, 'the search shown');
+    await page.keyboard.press('Control+g');
+    await waitForTerminal(page, (t) => !t.includes('reverse-i-search'), TIMEOUT_MS, 'the search put away');
     await type(page, '/base64 -d UGFzc3dvcmQ6', /is base64 for: Password:/m);
     await type(page, 'cHJhY3RpY2U=', /^235 /m, hidden('cHJhY3RpY2U='));
     // Each answer to a challenge showed as dots (the /base64 line, heloterm's own, stayed readable).

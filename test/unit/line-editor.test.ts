@@ -258,7 +258,8 @@ describe('LineEditor: Ctrl-R searches the history as readline does', () => {
 
   it('finds the newest line holding what is typed, case ignored, with the cursor at the match', () => {
     const r = searched([CTRL_R, 'm', 'a', 'i', 'l']);
-    expect(r.shown).toEqual({ kind: 'render', text: "(reverse-i-search)`mail': MAIL FROM:<carol@example.org>", cursor: "(reverse-i-search)`mail': ".length });
+    // Marked as a search (the view shows it as it is, even while an AUTH answer's characters show as dots).
+    expect(r.shown).toEqual({ kind: 'render', text: "(reverse-i-search)`mail': MAIL FROM:<carol@example.org>", cursor: "(reverse-i-search)`mail': ".length, search: true });
     // Narrowing keeps to that line while it still matches, then goes older.
     expect(searched([CTRL_R, 'alice']).shown?.text).toBe("(reverse-i-search)`alice': MAIL FROM:<alice@example.org>");
     expect(searched([CTRL_R, 'bob']).shown?.cursor).toBe("(reverse-i-search)`bob': RCPT TO:<".length);
