@@ -6,6 +6,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BridgeReach } from '../../client/bridge-reach.js';
+import { Connector } from '../../client/connector.js';
+import type { ConnectTarget } from '../../client/ui/connect-form.js';
+import { findLesson } from '../../shared/lessons/catalogue.js';
+import type { Lesson } from '../../shared/lessons/lesson.js';
 import { ReportStore } from '../../client/terminal/reports.js';
 import { Dial } from '../../client/ui/dial.js';
 import { ExplainDesk } from '../../client/ui/explain-desk.js';
@@ -245,5 +249,89 @@ describe('ExplainDesk', () => {
     expect(written[0]).toContain('/explain needs a reply to explain');
     expect(written[1]).toContain('no reply code in "no code here"');
     expect(explained).toEqual([[], []]);
+  });
+});
+
+describe('Connector: what the page connects to, and when', () => {
+  /** A connector whose parts record what was asked of them; `open`: whether the page's WebSocket takes messages. */
+  function connector(opts: { open: boolean; form?: Partial<ConnectTarget>; dialled?: Partial<ConnectTarget> }) {
+    const sent: unknown[] = [];
+    const written: string[] = [];
+    const calls: string[] = [];
+    let shown: Partial<ConnectTarget> = opts.form ?? { host: PRACTICE.host, port: PRACTICE.port, tls: false, family: null };
+    const c = new Connector({
+      write: (text) => written.push(plain(text).replace(/\r\n/g, '\n')),
+      focus: () => calls.push('focus'),
+      send: (m) => {
+        if (opts.open) sent.push(m);
+        return opts.open;
+      },
+      reopen: () => calls.push('reopen'),
+      form: {
+        peek: () => shown,
+        read: () => (shown.host === undefined || shown.port === undefined ? null : { host: shown.host, port: shown.port, tls: shown.tls === true, family: shown.family ?? null }),
+        prefill: (t) => {
+          shown = { ...shown, ...t };
+          return true;
+        },
+        lock: (t) => {
+          shown = t;
+          calls.push('lock');
+        },
+        setState: (s) => calls.push(`form ${s}`),
+      },
+      dial: { asked: (family, tls) => calls.push(`asked ${family} ${tls}`), target: opts.dialled ?? {} },
+      reach: { reached: true },
+      status: { reaching: () => calls.push('status reaching') },
+      session: { dialling: () => calls.push('dialling'), model: new SessionModel() },
+      hint: { show: () => calls.push('hint shown'), hide: () => calls.push('hint hidden') },
+      lessonBar: { visible: false },
+      guide: { start: (l) => `lesson ${l.id}\n`, stop: () => '' },
+      desk: { lessonStarted: (l) => calls.push(`desk ${l.id}`) },
+      practiceOnly: () => false,
+    });
+    c.practice = PRACTICE;
+    return { c, sent, written, calls, form: () => shown };
+  }
+  const lesson = (id: string): Lesson => findLesson(id) ?? expect.unreachable(`no lesson ${id}`);
+
+  it('dials when the bridge takes the message; else keeps the target for its hello, and Disconnect forgets it', () => {
+    const up = connector({ open: true });
+    up.c.connectTo({ host: 'mx.example.org', port: 465, tls: true, family: 6 });
+    expect(up.sent).toEqual([{ type: 'connect', host: 'mx.example.org', port: 465, tls: 'implicit', family: 6 }]);
+    expect([up.c.state, up.c.afterReopen]).toEqual(['connecting', null]);
+    expect(up.calls).toEqual(['asked 6 true', 'dialling', 'form connecting', 'focus']);
+
+    const down = connector({ open: false });
+    const target = { host: 'mx.example.org', port: 25, tls: false, family: null };
+    down.c.connectTo(target);
+    expect([down.c.state, down.c.afterReopen, down.sent]).toEqual(['connecting', target, []]);
+    expect(down.written).toEqual(['-- reaching the heloterm bridge again…\n']);
+    expect(down.calls).toContain('reopen');
+    down.c.disconnect();
+    expect([down.c.state, down.c.afterReopen, down.sent]).toEqual(['idle', null, []]);
+  });
+
+  it("starts a lesson on the practice server's side it is written for, and refuses it over a session on another side", () => {
+    // The form at the practice server's SMTP side, nothing open: lesson 13 (LMTP) points it at the LMTP side and dials.
+    const idle = connector({ open: true });
+    idle.c.startLesson(lesson('lmtp'), true);
+    expect(idle.form()).toMatchObject({ host: PRACTICE.host, port: PRACTICE.lmtpPort, tls: false });
+    expect(idle.sent).toEqual([{ type: 'connect', host: PRACTICE.host, port: PRACTICE.lmtpPort, tls: 'none' }]);
+    expect(idle.written).toEqual(['lesson lmtp\n']);
+    expect(idle.calls).toContain('desk lmtp');
+
+    // Connected to the SMTP side: the LMTP lesson is not this session's; the form stays where it is.
+    const open = connector({ open: true, dialled: { host: PRACTICE.host, port: PRACTICE.port, tls: false } });
+    open.c.state = 'connected';
+    open.c.startLesson(lesson('lmtp'), true);
+    expect(open.written).toEqual([`-- lesson "LMTP" is for the practice server's LMTP side: end this connection (QUIT, or Disconnect), then start it again\n`]);
+    expect([open.sent, open.form().port, open.calls.includes('desk lmtp')]).toEqual([[], PRACTICE.port, false]);
+
+    // Elsewhere than the practice server: started, with a word on the addresses; a typed /lesson does not dial.
+    const away = connector({ open: true, form: { host: 'mx.example.org', port: 25, tls: false } });
+    away.c.startLesson(lesson('eight-steps'), false);
+    expect(away.written).toEqual(['-- the lessons are written for the practice server (practice.test): its addresses may not work elsewhere\n', 'lesson eight-steps\n']);
+    expect(away.sent).toEqual([]);
   });
 });
