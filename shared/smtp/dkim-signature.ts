@@ -21,6 +21,29 @@ export function alignedByName(d: string, from: string): boolean {
 }
 
 /**
+ * Second-level labels under which many country domains sell names (co.uk, com.au, ac.jp, org.br…): a name of two
+ * labels ending in one of them is a public suffix, not an organization's domain.
+ */
+const PUBLIC_SECOND_LEVEL = new Set(['ac', 'co', 'com', 'edu', 'gob', 'gov', 'go', 'ltd', 'mil', 'ne', 'net', 'nic', 'or', 'org', 'plc', 'sch']);
+
+/**
+ * The parent two names share that may be their organizational domain (DMARC's relaxed alignment, RFC 7489 §3.2):
+ * their longest common parent, of two labels or more and not a country domain's public second level (co.uk); null
+ * when they share none, or when one is under the other (alignedByName). By name only: the page has no Public Suffix
+ * List, so what this finds is said as likely, with the condition.
+ */
+export function sharedParent(d: string, from: string): string | null {
+  if (alignedByName(d, from)) return null;
+  const a = d.split('.').reverse();
+  const b = from.split('.').reverse();
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n] && a[n] !== '') n++;
+  const tld = a[0] ?? '';
+  const need = tld.length === 2 && PUBLIC_SECOND_LEVEL.has(a[1] ?? '') ? 3 : 2;
+  return n >= need ? a.slice(0, n).reverse().join('.') : null;
+}
+
+/**
  * The findings of one DKIM-Signature field; `from`: the domain of the message's From:, when it was pasted; `whole`:
  * the message was pasted with its body, so the page verifies the signature too (dkim-verify.ts).
  */
@@ -66,10 +89,13 @@ export function reviewSignature(value: string, from: string | null, whole = fals
     out.push({ tone: 'bad', text: `i=${i}: its domain is not d=${d} or under it: receivers ignore the signature (RFC 6376 §3.5)` });
   }
   if (from !== null && d !== '') {
+    const parent = sharedParent(d, from.toLowerCase());
     out.push(
       alignedByName(d, from.toLowerCase())
         ? { tone: 'ok', text: `d=${d} is the From: domain's (${from}): a pass counts for DMARC (RFC 7489 §3.1.1)` }
-        : { tone: 'warn', text: `d=${d} is not the From: domain (${from}): a pass proves the message came through ${d}, but DMARC does not count it; sign with the From: domain (a service sending for you can, with a key you publish)` },
+        : parent !== null
+          ? { tone: 'info', text: `d=${d} is not the From: domain (${from}), but both are under ${parent}: a pass counts for DMARC if that is their organizational domain (relaxed alignment, the default: RFC 7489 §3.1.1), not with adkim=s` }
+          : { tone: 'warn', text: `d=${d} is not the From: domain (${from}): a pass proves the message came through ${d}, but DMARC does not count it; sign with the From: domain (a service sending for you can, with a key you publish)` },
     );
   }
   return out;

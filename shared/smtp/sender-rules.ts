@@ -9,7 +9,7 @@
  * unsubscribe link in the body, forward-confirmed DNS) is named with the command or place that shows it. Pure.
  */
 import { colonList, tagList } from './dkim.js';
-import { alignedByName } from './dkim-signature.js';
+import { alignedByName, sharedParent } from './dkim-signature.js';
 import { uncommented, type AuthResult } from './header-fields.js';
 import type { Finding } from './types.js';
 
@@ -97,6 +97,8 @@ function authentication(results: readonly AuthResult[], fromDomain: string | nul
   const dkimDomain = dkimPass === undefined ? null : domainOf(dkimPass.props.get('header.d') ?? dkimPass.props.get('header.i'));
   const from = domainOf(dmarc?.props.get('header.from')) ?? fromDomain;
   const aligned = from !== null && [spfDomain, dkimDomain].some((d) => d !== null && alignedByName(d, from));
+  // Not aligned by name, but under a parent both share: aligned if that is the organizational domain (no PSL here).
+  const sibling = aligned || from === null ? null : siblingOf(from, [['SPF', spfDomain], ['DKIM', dkimDomain]]);
   const look = from === null ? '' : `; /mx ${from} shows its DMARC record`;
   if (dmarc?.result === 'pass') out.push({ tone: 'ok', text: `bulk senders: DMARC passes for ${from ?? 'the From: domain'} (SPF or DKIM aligned with it)` });
   // Microsoft 365's "bestguesspass": no DMARC record, though one would have passed.
@@ -106,10 +108,21 @@ function authentication(results: readonly AuthResult[], fromDomain: string | nul
     out.push(
       aligned
         ? { tone: 'ok', text: `bulk senders: ${from}, the From: domain, is aligned with ${spfDomain !== null && alignedByName(spfDomain, from) ? 'SPF' : 'DKIM'} (no DMARC result recorded${look})` }
-        : { tone: 'warn', text: `bulk senders: the From: domain must be aligned with SPF's or DKIM's: ${unaligned(spfDomain, dkimDomain, from)}${look}` },
+        : sibling !== null
+          ? { tone: 'info', text: `bulk senders: ${from}, the From: domain, and ${sibling.domain}, which ${sibling.who} passed for, are both under ${sibling.parent}: aligned if that is their organizational domain (relaxed alignment, the default: RFC 7489 §3.2), not if the DMARC record asks for strict alignment (aspf=s, adkim=s)${look}` }
+          : { tone: 'warn', text: `bulk senders: the From: domain must be aligned with SPF's or DKIM's: ${unaligned(spfDomain, dkimDomain, from)}${look}` },
     );
   }
   return out;
+}
+
+/** The first domain that passed (SPF's, DKIM's) under a parent it shares with the From: domain (sharedParent), or null. */
+function siblingOf(from: string, passed: readonly (readonly [string, string | null])[]): { who: string; domain: string; parent: string } | null {
+  for (const [who, domain] of passed) {
+    const parent = domain === null ? null : sharedParent(domain, from);
+    if (domain !== null && parent !== null) return { who, domain, parent };
+  }
+  return null;
 }
 
 /** Why DMARC found nothing aligned: nothing passed, or what passed was for other domains than the From: one. */

@@ -4,7 +4,7 @@
  * d=, and d= against the From: domain (what DMARC counts). Signatures in the form Gmail and Postfix with OpenDKIM write.
  */
 import { describe, expect, it } from 'vitest';
-import { reviewSignature } from '../../shared/smtp/dkim-signature.js';
+import { reviewSignature, sharedParent } from '../../shared/smtp/dkim-signature.js';
 import { isHeaders, readHeaders } from '../../shared/smtp/headers-read.js';
 
 /** A signature as OpenDKIM folds it, with `over` replacing or adding tags. */
@@ -41,6 +41,23 @@ describe('a DKIM signature read', () => {
       'warn d=esp.example.net is not the From: domain (example.org): a pass proves the message came through esp.example.net, but DMARC does not count it; sign with the From: domain (a service sending for you can, with a key you publish)',
     );
     expect(texts(signature(), null).some((t) => t.includes('From: domain'))).toBe(false);
+    // Two names under one parent (the page has no Public Suffix List): aligned if that parent is the organization's.
+    expect(texts(signature({ d: 'mg.example.org' }), 'news.example.org').at(-1)).toBe(
+      'info d=mg.example.org is not the From: domain (news.example.org), but both are under example.org: a pass counts for DMARC if that is their organizational domain (relaxed alignment, the default: RFC 7489 §3.1.1), not with adkim=s',
+    );
+    // A country domain's public second level is no organization's: two shops under co.uk are not aligned.
+    expect(texts(signature({ d: 'esp.co.uk' }), 'shop.co.uk').at(-1)).toMatch(/^warn d=esp\.co\.uk is not the From: domain/);
+    expect(texts(signature({ d: 'mg.shop.co.uk' }), 'news.shop.co.uk').at(-1)).toMatch(/^info .* both are under shop\.co\.uk:/);
+  });
+
+  it('finds the parent two names share that may be their organizational domain, by name', () => {
+    expect(sharedParent('a.b.example.org', 'c.b.example.org')).toBe('b.example.org');
+    expect(sharedParent('mail.example.org', 'example.org')).toBeNull(); // under it: aligned by name already
+    expect(sharedParent('example.net', 'example.org')).toBeNull();
+    expect(sharedParent('a.example.com.au', 'b.example.com.au')).toBe('example.com.au');
+    expect(sharedParent('a.com.au', 'b.com.au')).toBeNull();
+    // A generic top-level domain has no public second level: "co" under .com is a name like any.
+    expect(sharedParent('a.co.com', 'b.co.com')).toBe('co.com');
   });
 
   it('finds what weakens one or makes receivers ignore it', () => {

@@ -141,6 +141,11 @@ From: <a@example.net>
     // Without a DMARC result recorded, alignment is judged by name from the From: field.
     const noDmarc = 'Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=a@mail.shop.example; dkim=fail header.d=shop.example\nFrom: <a@shop.example>\n';
     expect(rules(noDmarc)[2]).toBe('ok: bulk senders: shop.example, the From: domain, is aligned with SPF (no DMARC result recorded; /mx shop.example shows its DMARC record)');
+    // DKIM for a sibling name (a mail service's subdomain of the same organization): aligned if that is its domain.
+    const sibling = 'Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=a@esp.example; dkim=pass header.d=mg.shop.example\nFrom: <a@news.shop.example>\n';
+    expect(rules(sibling)[2]).toBe(
+      'info: bulk senders: news.shop.example, the From: domain, and mg.shop.example, which DKIM passed for, are both under shop.example: aligned if that is their organizational domain (relaxed alignment, the default: RFC 7489 §3.2), not if the DMARC record asks for strict alignment (aspf=s, adkim=s); /mx news.shop.example shows its DMARC record',
+    );
     const neither = 'Authentication-Results: mx.example.com; spf=fail smtp.mailfrom=a@other.example; dkim=none\nFrom: <a@shop.example>\n';
     expect(rules(neither)).toEqual([
       'bad: every sender: SPF or DKIM must pass, and neither did (spf=fail, dkim=none): Gmail refuses such mail (5.7.26) or files it as spam',
