@@ -5,6 +5,8 @@
 import type { Lesson } from '../shared/lessons/lesson.js';
 import { exhaustive, type IpFamily } from '../shared/protocol/messages.js';
 import { certNameVerdict } from '../shared/smtp/cert-name.js';
+import { showControls } from '../shared/smtp/escape.js';
+import { cramMd5Answer } from './terminal/cram-md5.js';
 import { lessonList, type LocalCommand } from './terminal/local-commands.js';
 import { formatTlsReport } from './terminal/render-findings.js';
 import { formatNote } from './terminal/render.js';
@@ -39,6 +41,10 @@ export interface LocalDeps {
   replay(): void;
   link(): void;
   log(): void;
+  /** The AUTH challenge the server waits for an answer to (the 334's text), or null when none is open. */
+  challenge(): string | null;
+  /** Puts text on the input line, for Enter to send. */
+  prefill(text: string): void;
 }
 
 /**
@@ -64,6 +70,20 @@ function plainTarget(local: { host: string | null; port: number | null }, d: Loc
   if (refused === null) return { host, port, family };
   d.write(formatNote(refused));
   return null;
+}
+
+/** `/cram-md5 USER PASSWORD`: the answer to the open challenge, computed here and put on the line (cram-md5.ts). */
+function cramMd5(user: string, password: string, d: LocalDeps): void {
+  const challenge = d.challenge();
+  if (challenge === null) {
+    return d.write(formatNote(`no challenge to answer: send AUTH CRAM-MD5 ${d.connected() ? '' : 'once connected (after STARTTLS) '}and type /cram-md5 when its 334 comes`));
+  }
+  const c = cramMd5Answer(user, password, challenge);
+  if (c === null) return d.write(formatNote(`the challenge "${showControls(challenge.slice(0, 80))}" is not base64: no CRAM-MD5 answer can be made (was AUTH CRAM-MD5 what was sent?)`));
+  d.write(
+    formatNote(`CRAM-MD5 for ${showControls(user)}: HMAC-MD5 of the challenge ${showControls(c.challenge.slice(0, 120))} keyed with the password is ${c.digest}; "${showControls(user)} ${c.digest}" in base64 is on the line: press Enter to send it (RFC 2195)`),
+  );
+  d.prefill(c.answer);
 }
 
 export function runLocal(local: LocalCommand, d: LocalDeps): void {
@@ -157,6 +177,8 @@ export function runLocal(local: LocalCommand, d: LocalDeps): void {
       return d.link();
     case 'log':
       return d.log();
+    case 'cram-md5':
+      return cramMd5(local.user, local.password, d);
     default:
       return exhaustive(local);
   }

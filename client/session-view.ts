@@ -57,6 +57,8 @@ export class SessionView {
   private greetingWatch: ReturnType<typeof setTimeout> | undefined;
   /** Lines sent in this task, not written yet (a paste): what the next line of the paste is judged after. */
   private typedAhead: string[] = [];
+  /** The text of the newest reply, when it was a 334 (an AUTH challenge); else null. */
+  private lastChallenge: string | null = null;
   /** A message the practice server stored, held until the reply to its final "." is shown (it usually comes first). */
   private pendingStored: StoredMessage | null = null;
 
@@ -66,6 +68,7 @@ export class SessionView {
       const { reports, log, checks } = this.deps;
       const now = this.rxTime;
       const ex = this.current.received(reply, now, firstLineAt);
+      this.lastChallenge = reply.code === 334 ? (reply.lines[0]?.text ?? '') : null;
       const n = reports.take();
       this.trail.exchange(ex, now);
       // Once greeted, the server's address is looked up as receivers of its mail will; its EHLO reply is judged, and
@@ -95,6 +98,11 @@ export class SessionView {
       }
       return { report, slow, hints: this.coach.afterReply(ex), more };
     });
+  }
+
+  /** The AUTH challenge the server waits for an answer to (its 334's text), or null when none is open. */
+  get challenge(): string | null {
+    return this.current.state.authChallenge ? this.lastChallenge : null;
   }
 
   /** The session model of the connection (a new one for each). */

@@ -1,7 +1,7 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own commands:
  * `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/dane`, `/ports`, `/save`,
- * `/replay`, `/link`, `/log`, `/name` and `/base64`. Lines starting with "/" are never valid SMTP commands (RFC 5321
+ * `/replay`, `/link`, `/log`, `/name`, `/base64` and `/cram-md5`. Lines starting with "/" are never valid SMTP commands (RFC 5321
  * §4.1.1 verbs are letters), so they cannot collide with anything a server understands. Inside message text they are
  * left alone; in answer to an AUTH challenge, where base64 may begin with "/", only the words of heloterm's own
  * commands are taken (localCommand). The lookups' and probes' arguments are read in lookup-commands.ts.
@@ -41,6 +41,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['link', '/link'],
   ['log', '/log'],
   ['base64', '/base64 [-d] TEXT'],
+  ['cram-md5', '/cram-md5 USER PASSWORD'],
 ];
 
 /** Completions of a heloterm command's word ("/d" to "/dkim "). */
@@ -109,7 +110,7 @@ const LOCAL_NAMES: ReadonlyMap<string, string> = new Map(
   Object.entries({
     help: 'help', explain: 'explain', lesson: 'lesson', lessons: 'lesson', quiz: 'quiz', tls: 'tls', cert: 'tls', mx: 'mx', dkim: 'dkim', spf: 'spf',
     dnsbl: 'dnsbl', rbl: 'dnsbl', dbl: 'dnsbl', rdns: 'rdns', ptr: 'rdns', dane: 'dane', tlsa: 'dane', ports: 'ports', smuggling: 'smuggling', smuggle: 'smuggling', name: 'name', hand: 'hand', save: 'save',
-    transcript: 'save', replay: 'replay', link: 'link', log: 'log', base64: 'base64', b64: 'base64',
+    transcript: 'save', replay: 'replay', link: 'link', log: 'log', base64: 'base64', b64: 'base64', 'cram-md5': 'cram-md5', cram: 'cram-md5',
   }),
 );
 
@@ -182,7 +183,9 @@ export type LocalCommand =
   /** `/log`: the practice server's log of the last connection to it, in Postfix's format, explained. */
   | { kind: 'log' }
   /** `/explain TEXT`: explain a reply quoted from elsewhere (a bounce message), or a code; TEXT may be empty. */
-  | { kind: 'explain'; text: string };
+  | { kind: 'explain'; text: string }
+  /** `/cram-md5 USER PASSWORD`: the answer to the server's CRAM-MD5 challenge, computed here (cram-md5.ts). */
+  | { kind: 'cram-md5'; user: string; password: string };
 
 const text = (t: string): LocalCommand => ({ kind: 'text', text: t });
 
@@ -246,6 +249,11 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
       return { kind: 'log' };
     case 'base64':
       return text(base64Command(t.slice(1 + cmd.length).trim()));
+    case 'cram-md5': {
+      const from = cramPasswordFrom(line);
+      if (from === null) return text(formatNote('/cram-md5 USER PASSWORD answers a CRAM-MD5 challenge: send AUTH CRAM-MD5, then type it when the 334 comes'));
+      return { kind: 'cram-md5', user: arg, password: line.slice(from).trim() };
+    }
     default: {
       // A slip (/hlep, /mxx): the command it was one letter from, by the name Tab offers.
       const near = [...new Set(nearWords(cmd.toLowerCase(), LOCAL_NAMES.keys()).map((n) => LOCAL_NAMES.get(n) ?? n))];
@@ -280,7 +288,17 @@ const OWN_HELP: readonly string[] = [
   "/log shows your last connection to the practice server's SMTP side as its log has it (in Postfix's format), explained",
   '/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed',
   '/base64 text encodes for AUTH (\\0 for the NUL byte, \\x01 for the ^A of XOAUTH2), /base64 -d text decodes a challenge',
+  '/cram-md5 user password answers the challenge of AUTH CRAM-MD5 (an HMAC-MD5 nobody types from memory): computed here, put on the line for Enter; the password shows as dots and is not kept',
 ];
+
+/**
+ * Where the password begins in a `/cram-md5 USER PASSWORD` line (it shows as dots, and the line is kept out of the
+ * history), or null when the line is no such command with both.
+ */
+export function cramPasswordFrom(line: string): number | null {
+  const m = /^(\s*\/cram(?:-md5)?\s+\S+\s+)\S/i.exec(line);
+  return m === null ? null : m[1]!.length;
+}
 
 function helpText(arg: string, state: SessionState): string {
   if (arg !== '') {

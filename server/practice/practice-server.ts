@@ -165,8 +165,11 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       closeTimeout: CLOSE_GRACE_MS,
       hideDSN: false, // NOTIFY=, RET=, ENVID=, ORCPT= (RFC 3461): reports of failures and, if asked, of deliveries
       logger: false, // also silences the warning about the built-in test certificate, replaced in listen()
+      // CRAM-MD5 too, obsolete as it is (RFC 2195): servers still offer it, and heloterm's /cram-md5 answers it.
+      authMethods: ['LOGIN', 'PLAIN', 'CRAM-MD5'],
       onAuth: (auth, _session, callback) => {
-        const ok = auth.username === PRACTICE_USER && auth.password === PRACTICE_PASSWORD;
+        const password = auth.method === 'CRAM-MD5' ? auth.validatePassword(PRACTICE_PASSWORD) : auth.password === PRACTICE_PASSWORD;
+        const ok = auth.username === PRACTICE_USER && password;
         // A response without `user` is a failure: 535 5.7.8 (RFC 4954 §6), in the words of Postfix 3.x with Dovecot's SASL,
         // which gives Postfix no reason for a wrong password.
         callback(null, ok ? { user: PRACTICE_USER } : { message: 'Error: authentication failed: (reason unavailable)' });

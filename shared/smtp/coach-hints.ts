@@ -77,6 +77,13 @@ export function challengeHint(text: string, mechanism = ''): Hint {
     );
   }
   const shown = showControls(decoded.length > MAX_CHALLENGE_CHARS ? `${decoded.slice(0, MAX_CHALLENGE_CHARS)}…` : decoded);
+  if (mechanism.toUpperCase() === 'CRAM-MD5') {
+    return hint(
+      'auth-cram-md5',
+      `The challenge is base64 for "${shown}": CRAM-MD5 answers with your user name, a space and the HMAC-MD5 of the challenge keyed with your password, in base64. /cram-md5 USER PASSWORD computes it here and puts it on the line (the password stays in this page); * cancels.`,
+      'RFC 2195 §2',
+    );
+  }
   const what = /user/i.test(decoded) ? 'your user name' : /pass/i.test(decoded) ? 'your password' : 'the answer';
   return hint('auth-challenge', `The challenge is base64 for "${shown}": answer with ${what} in base64 (/base64 text gives it), or * to cancel.`, src);
 }

@@ -471,7 +471,7 @@ export const SASL_MECHANISMS: readonly SaslMechanismEntry[] = [
       'The server sends a base64 challenge; the client answers with its name and an HMAC-MD5 of the challenge keyed ' +
       'with the password. The password does not cross the wire, but the server must keep it, and MD5 is weak: the ' +
       'IANA SASL registry marks it for LIMITED use; it is considered obsolete.',
-    action: 'Needs an HMAC computed from the challenge, so it cannot be typed from memory; prefer PLAIN inside TLS.',
+    action: 'Needs an HMAC computed from the challenge, which nobody types from memory: after AUTH CRAM-MD5, /cram-md5 USER PASSWORD computes the answer here. Prefer PLAIN inside TLS.',
     source: 'RFC 2195; IANA SASL Mechanisms registry (LIMITED)',
   },
   {

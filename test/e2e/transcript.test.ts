@@ -127,6 +127,29 @@ describe('the transcript in Chromium', () => {
     ]);
   });
 
+  it('AUTH CRAM-MD5: /cram-md5 computes the answer and puts it on the line; its password shows as dots and is kept nowhere', async () => {
+    const page = await openOverTls();
+    await type(page, 'AUTH CRAM-MD5', /^334 /m);
+    await waitForTerminal(page, (t) => t.includes('/cram-md5 USER PASSWORD computes it here'), TIMEOUT_MS, 'the coach');
+    // The password shows as dots as it is typed, and once the line is taken.
+    await type(page, '/cram-md5 trainee practice', /is on the line: press Enter/, `/cram-md5 trainee ${hidden('practice')}`);
+    const answer = /"trainee ([0-9a-f]{32})" in base64/.exec(await terminalText(page))?.[1];
+    expect(answer).toMatch(/^[0-9a-f]{32}$/);
+    // The answer waits on the line (as dots: an AUTH answer); Enter sends it, and the server takes it.
+    const line = Buffer.from(`trainee ${answer}`).toString('base64');
+    await type(page, '', /^235 2\.7\.0 /m, hidden(line));
+    const screen = (await terminalText(page)).split('\n');
+    expect(screen).toContain(`/cram-md5 trainee ${hidden('practice')}`);
+    expect(screen.join('\n')).not.toContain(line);
+    // Neither the command with its password nor the answer is recalled: Up brings back the AUTH before them.
+    await page.keyboard.press('ArrowUp');
+    await waitForTerminal(page, (t) => t.trimEnd().endsWith('AUTH CRAM-MD5'), TIMEOUT_MS, 'the AUTH recalled');
+    await page.keyboard.press('Control+U');
+    const { text } = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
+    for (const secret of [line, '/cram-md5', answer!]) expect(text).not.toContain(secret);
+    expect(pages.errors).toEqual([]);
+  });
+
   it('AUTH LOGIN pasted with its answers: they show as dots, stay out of the history and out of the transcript', async () => {
     const page = await openOverTls();
     await paste(page, 'AUTH LOGIN\rdHJhaW5lZQ==\rcHJhY3RpY2U=\r');

@@ -8,6 +8,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPracticeServer, PRACTICE_PASSWORD, PRACTICE_USER, type PracticeServer } from '../../server/practice/practice-server.js';
+import { cramMd5Answer } from '../../client/terminal/cram-md5.js';
 import { greetedByPractice } from '../helpers/practice-client.js';
 
 let server: PracticeServer;
@@ -118,5 +119,31 @@ describe("the practice server's implicit TLS port", () => {
     const stored = await client.next('stored');
     expect(stored.to).toEqual(['alice@practice.test']);
     expect(stored.text).toContain(' with ESMTPS id ');
+  });
+
+  it("takes AUTH CRAM-MD5 answered by the page's /cram-md5 (RFC 2195), through the bridge, and refuses a wrong password", async () => {
+    const { client, practice } = await greetedByPractice(cleanups);
+    client.send({ type: 'disconnect' });
+    await client.next('closed');
+    client.send({ type: 'connect', host: practice.host, port: practice.tlsPort, tls: 'implicit' });
+    expect((await client.nextReply()).code).toBe(220);
+    client.line('EHLO trainee.example');
+    const ehlo = await client.nextReply();
+    expect(ehlo.lines.map((l) => l.text)).toContain('AUTH LOGIN PLAIN CRAM-MD5');
+    const challenge = async (): Promise<string> => {
+      client.line('AUTH CRAM-MD5');
+      const r = await client.nextReply();
+      expect(r.code).toBe(334);
+      // A fresh challenge each time (RFC 2195 §2: unique), <random.time@host>.
+      expect(Buffer.from(r.lines[0]!.text, 'base64').toString()).toMatch(/^<[0-9a-f]+\.\d+@practice\.test>$/);
+      return r.lines[0]!.text;
+    };
+    const first = await challenge();
+    client.line(cramMd5Answer(PRACTICE_USER, 'not the password', first)!.answer);
+    expect((await client.nextReply()).code).toBe(535);
+    const second = await challenge();
+    expect(second).not.toBe(first);
+    client.line(cramMd5Answer(PRACTICE_USER, PRACTICE_PASSWORD, second)!.answer);
+    expect((await client.nextReply()).code).toBe(235);
   });
 });
