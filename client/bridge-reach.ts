@@ -15,6 +15,8 @@ export class BridgeReach {
   private everOpen = false;
   /** The bridge has said hello to this page: reaching it after that is reaching it again. */
   private helloed = false;
+  /** The bridge has said hello on the WebSocket open now: what it says of itself (the practice server's port) is known. */
+  private greeted = false;
   /** Contact was lost after it had been made, and the bridge has not said hello since. */
   private lostContact = false;
   private attempts = 0;
@@ -27,6 +29,14 @@ export class BridgeReach {
     return this.helloed;
   }
 
+  /**
+   * Whether the page may dial: the bridge said hello on the WebSocket open now. Between a WebSocket opening and its
+   * hello, a target in the form may be stale (a restarted bridge's practice server listens on another port).
+   */
+  get ready(): boolean {
+    return this.greeted;
+  }
+
   get wasOpen(): boolean {
     return this.everOpen;
   }
@@ -37,6 +47,7 @@ export class BridgeReach {
 
   opened(): void {
     this.everOpen = true;
+    this.greeted = false;
   }
 
   /** The bridge said hello: whether contact had been lost before (`back`), and whether it is its first (`first`). */
@@ -44,6 +55,7 @@ export class BridgeReach {
     const said = { back: this.lostContact, first: !this.helloed };
     this.lostContact = false;
     this.helloed = true;
+    this.greeted = true;
     this.attempts = 0;
     clearTimeout(this.timer);
     return said;
@@ -51,6 +63,7 @@ export class BridgeReach {
 
   /** The WebSocket went down: after contact, the bridge is tried again later (a try that fails comes back here). */
   down(): void {
+    this.greeted = false;
     if (!this.everOpen) return;
     this.lostContact = true;
     clearTimeout(this.timer);

@@ -26,7 +26,7 @@ export interface ConnectorDeps {
   reopen(): void;
   form: Pick<ConnectForm, 'peek' | 'read' | 'prefill' | 'lock' | 'setState'>;
   dial: Pick<Dial, 'asked' | 'target'>;
-  reach: Pick<BridgeReach, 'reached'>;
+  reach: Pick<BridgeReach, 'reached' | 'ready'>;
   status: Pick<StatusLine, 'reaching'>;
   session: Pick<SessionView, 'dialling' | 'model'>;
   hint: Pick<PracticeHint, 'show' | 'hide'>;
@@ -95,7 +95,9 @@ export class Connector {
   connectTo(target: ConnectTarget): void {
     const { deps } = this;
     const family = target.family === null ? {} : { family: target.family };
-    if (!deps.send({ type: 'connect', host: target.host, port: target.port, tls: target.tls ? 'implicit' : 'none', ...family })) {
+    // Not before the bridge's hello on this WebSocket: until then the target may be a restarted bridge's old practice
+    // port; kept, it follows the practice server to its new port when the hello comes, and is dialled then.
+    if (!deps.reach.ready || !deps.send({ type: 'connect', host: target.host, port: target.port, tls: target.tls ? 'implicit' : 'none', ...family })) {
       this.afterReopen = target;
       deps.write(formatNote(deps.reach.reached ? 'reaching the heloterm bridge again…' : 'reaching the heloterm bridge…'));
       deps.status.reaching(deps.reach.reached);

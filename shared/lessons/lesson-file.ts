@@ -18,7 +18,7 @@ import { parseCommand } from '../smtp/command.js';
 import { VERB_INFO } from '../smtp/verbs.js';
 import { stepCommands, type Expected, type Lesson, type LessonStep, type LocalExpected } from './lesson.js';
 import { STANDARD_STEPS } from './catalogue.js';
-import { readQuizQuestions, type QuizQuestion } from './quiz.js';
+import { isText, readQuizQuestions, type QuizQuestion } from './quiz.js';
 
 /** Where the bridge serves a class's own lessons, relative to the page (the file's format, standard steps written out). */
 export const CLASS_LESSONS_PATH = 'lessons.json';
@@ -46,10 +46,7 @@ const LOCAL_COMMANDS: Readonly<Record<LocalExpected['local'], RegExp>> = {
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
-/** A text within `max` characters, without control characters (C0, DEL, C1). */
-const isText = (x: unknown, max: number, empty = false): x is string =>
-  typeof x === 'string' && x.length <= max && (empty || x.trim() !== '') && !/[\u0000-\u001f\u007f-\u009f]/.test(x);
-/** What is wrong with a field that must be a text, said as `isText` finds it. */
+/** What is wrong with a field that must be a text, said as `isText` (quiz.ts) finds it. */
 const textProblem = (field: string, x: unknown, max: number): string =>
   x === undefined ? `"${field}" is missing` : `"${field}" must be a text of at most ${max} characters, without control characters`;
 const isInt = (x: unknown, min: number, max: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;

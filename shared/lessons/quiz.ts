@@ -283,7 +283,9 @@ export const MAX_FILE_QUESTIONS = 50;
 const QUIZ_LIMITS = { id: 40, after: 998, reply: 512, question: 200, option: 200, why: 500 } as const;
 
 /** A text within `max` characters, not empty, without control characters (C0, DEL, C1). */
-const isText = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max && x.trim() !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(x);
+/** A text a class's file may give: within `max` characters, without control characters (C0, DEL, C1), not blank unless `empty`. */
+export const isText = (x: unknown, max: number, empty = false): x is string =>
+  typeof x === 'string' && x.length <= max && (empty || x.trim() !== '') && !/[\u0000-\u001f\u007f-\u009f]/.test(x);
 
 /** One question of a class's file, or why it is not one; `taken`: ids in use, `lessons`: the lesson ids that exist. */
 function readQuestion(x: unknown, taken: ReadonlySet<string>, lessons: ReadonlySet<string>): QuizQuestion | string {

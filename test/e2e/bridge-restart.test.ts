@@ -108,6 +108,37 @@ describe('a bridge that went away and came back', () => {
     expect(errors).toEqual([]);
   });
 
+  it("waits for a restarted bridge's hello when Connect is pressed as its WebSocket opens, then dials the new port", async () => {
+    const { page, port, errors } = await connectedPage();
+    // The page's WebSockets from now on go through this route, which holds what the bridge says until released: the
+    // moment between a WebSocket opening and its hello, when the form still holds the old practice port.
+    let opened = 0;
+    let release = (): void => undefined;
+    await page.routeWebSocket(/.*/, (ws) => {
+      opened++;
+      const server = ws.connectToServer();
+      let held: (string | Buffer)[] | null = [];
+      release = () => {
+        for (const m of held ?? []) ws.send(m);
+        held = null;
+      };
+      server.onMessage((m) => (held === null ? ws.send(m) : held.push(m)));
+      ws.onMessage((m) => server.send(m));
+    });
+    await app!.close();
+    await expect.poll(() => page.locator('.status').textContent(), { timeout: REPLY_TIMEOUT_MS }).toContain('Lost contact');
+    app = await startHeloterm({ port, log: () => {} });
+    // The page's own quiet try opens a WebSocket; its hello is held.
+    await expect.poll(() => opened, { timeout: REPLY_TIMEOUT_MS }).toBe(1);
+    await page.click('button[data-action="connect"]');
+    await waitForTerminal(page, (t) => t.includes('reaching the heloterm bridge again…'), REPLY_TIMEOUT_MS, 'the target kept');
+    release();
+    const text = await waitForTerminal(page, (t) => greetings(t) === 2, REPLY_TIMEOUT_MS, 'the second greeting');
+    expect(text).not.toContain('is not allowed by this bridge');
+    expect(await page.inputValue('input[name="port"]')).toBe(String(app.practice!.info.port));
+    expect(errors).toEqual([]);
+  });
+
   it('says so when the bridge is still out of reach, and lets Connect try again', async () => {
     const { page, errors } = await connectedPage();
     await app!.close();

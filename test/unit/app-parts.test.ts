@@ -40,6 +40,21 @@ describe('ReportStore numbering', () => {
 });
 
 describe('BridgeReach', () => {
+  it('is ready to dial only once the bridge said hello on the WebSocket open now', () => {
+    const reach = new BridgeReach(() => undefined);
+    expect(reach.ready).toBe(false);
+    reach.opened();
+    expect(reach.ready).toBe(false);
+    reach.hello();
+    expect(reach.ready).toBe(true);
+    reach.down();
+    expect([reach.ready, reach.reached]).toEqual([false, true]);
+    reach.opened(); // reached again: not ready until its hello
+    expect(reach.ready).toBe(false);
+    reach.hello();
+    expect(reach.ready).toBe(true);
+  });
+
   beforeEach(() => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0.5); // no spread: each gap as written
@@ -254,7 +269,7 @@ describe('ExplainDesk', () => {
 
 describe('Connector: what the page connects to, and when', () => {
   /** A connector whose parts record what was asked of them; `open`: whether the page's WebSocket takes messages. */
-  function connector(opts: { open: boolean; form?: Partial<ConnectTarget>; dialled?: Partial<ConnectTarget> }) {
+  function connector(opts: { open: boolean; ready?: boolean; form?: Partial<ConnectTarget>; dialled?: Partial<ConnectTarget> }) {
     const sent: unknown[] = [];
     const written: string[] = [];
     const calls: string[] = [];
@@ -281,7 +296,7 @@ describe('Connector: what the page connects to, and when', () => {
         setState: (s) => calls.push(`form ${s}`),
       },
       dial: { asked: (family, tls) => calls.push(`asked ${family} ${tls}`), target: opts.dialled ?? {} },
-      reach: { reached: true },
+      reach: { reached: true, ready: opts.ready ?? opts.open },
       status: { reaching: () => calls.push('status reaching') },
       session: { dialling: () => calls.push('dialling'), model: new SessionModel() },
       hint: { show: () => calls.push('hint shown'), hide: () => calls.push('hint hidden') },
@@ -310,6 +325,12 @@ describe('Connector: what the page connects to, and when', () => {
     expect(down.calls).toContain('reopen');
     down.c.disconnect();
     expect([down.c.state, down.c.afterReopen, down.sent]).toEqual(['idle', null, []]);
+
+    // The WebSocket open again but the bridge's hello not come yet: the form may hold a restarted bridge's old
+    // practice port, so the target is kept for the hello (which moves it to the new port), not sent.
+    const early = connector({ open: true, ready: false });
+    early.c.connectTo(target);
+    expect([early.c.state, early.c.afterReopen, early.sent]).toEqual(['connecting', target, []]);
   });
 
   it("starts a lesson on the practice server's side it is written for, and refuses it over a session on another side", () => {
