@@ -7,6 +7,7 @@
 import { failureReport } from '../shared/smtp/connect-failure.js';
 import { showControls } from '../shared/smtp/escape.js';
 import type { Transcript } from '../shared/smtp/transcript.js';
+import type { LocalExpected } from '../shared/lessons/lesson.js';
 import { exhaustive, type ErrorCode, type ServerMessage } from '../shared/protocol/messages.js';
 import type { EarlyEvent } from './boot/early.js';
 import type { BridgeReach } from './bridge-reach.js';
@@ -73,7 +74,7 @@ export class BridgeEvents {
    * already (the boot script wrote it).
    */
   message(m: ServerMessage, painted: boolean, at: number): void {
-    const { session, checks, probes, desk, transcript, guide, write } = this.deps;
+    const { session, checks, probes, desk, transcript, write } = this.deps;
     // A flood ends where anything but more replies comes (a line written, too): its summary goes before that.
     session.before(m);
     switch (m.type) {
@@ -115,21 +116,16 @@ export class BridgeEvents {
         return probes.onPorts(m, at);
       case 'tlsinjection':
         return probes.onTlsInjection(m, at);
+      // These probes' answers are what lesson steps ask to see (lesson 4's last, lesson 8's two): they pass once one came.
       case 'mxtls':
         probes.onMxTls(m, at);
-        // The answer is what lesson 4's last step asks to see: it passes once one came.
-        if (m.answer.kind === 'probed') write(guide.afterLocal('tls-mx'));
-        return;
+        return this.probed(m.answer, 'tls-mx');
       case 'smuggling':
         probes.onSmuggling(m, at);
-        // The answer is what lesson 8's last step asks to see: it passes once one came.
-        if (m.answer.kind === 'probed') write(guide.afterLocal('smuggling'));
-        return;
+        return this.probed(m.answer, 'smuggling');
       case 'tlsversions':
         probes.onTlsVersions(m, at);
-        // The answer is what a lesson's step asks to see (lesson 8): it passes once one came.
-        if (m.answer.kind === 'probed') write(guide.afterLocal('tls-versions'));
-        return;
+        return this.probed(m.answer, 'tls-versions');
       case 'call':
         return desk.onCall(m, at);
       case 'say':
@@ -139,6 +135,11 @@ export class BridgeEvents {
       default:
         exhaustive(m);
     }
+  }
+
+  /** A probe answered (not refused before it began): the lesson step that asks for that probe passes. */
+  private probed(answer: { kind: string }, step: LocalExpected['local']): void {
+    if (answer.kind === 'probed') this.deps.write(this.deps.guide.afterLocal(step));
   }
 
   /** The bridge's hello: at the page's first contact, or reached again (restarted, or the network back). */

@@ -6,6 +6,7 @@
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { md5 } from '@noble/hashes/legacy.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { base64Bytes, toBase64, utf8Bytes, utf8Text } from '../../shared/smtp/base64.js';
 
 export interface CramAnswer {
@@ -22,6 +23,6 @@ export function cramMd5Answer(user: string, password: string, challengeB64: stri
   const challenge = base64Bytes(challengeB64.trim());
   if (challenge === null || challenge.length === 0) return null;
   const mac = hmac(md5, new Uint8Array(utf8Bytes(password)), new Uint8Array(challenge));
-  const digest = Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
+  const digest = bytesToHex(mac);
   return { challenge: utf8Text(challenge), digest, answer: toBase64(`${user} ${digest}`) };
 }

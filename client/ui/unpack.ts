@@ -94,10 +94,12 @@ async function unpack(bytes: Uint8Array, path: string[]): Promise<Unpacked> {
       throw new UnpackError(`${path.join(' → ')} is not text, nor a zip or gzip file.`);
     case 'text': {
       // A report mail is as large as its attachment, base64 encoded: looked into first, then the text's size checked.
-      const text = new TextDecoder('utf-8').decode(bytes);
+      // Decoded once: strictly, and only when that fails with the octets that are not UTF-8 shown as U+FFFD.
+      const strict = strictUtf8(bytes);
+      const text = strict ?? new TextDecoder('utf-8').decode(bytes);
       const inner = await fromMail(text, path);
       if (inner !== null) return inner;
-      if (bytes.length <= MAX_TEXT_BYTES) return isUtf8(bytes) ? { text, path } : { text, path, octets: latin1(bytes) };
+      if (bytes.length <= MAX_TEXT_BYTES) return strict !== null ? { text, path } : { text, path, octets: latin1(bytes) };
       // A log or a queue listing larger than what is read: its newest lines, from the first whole one.
       const tail = bytes.subarray(bytes.length - MAX_TEXT_BYTES);
       const start = tail.indexOf(0x0a) + 1;
@@ -118,13 +120,12 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
-/** Whether the bytes are UTF-8 throughout (ASCII is). */
-function isUtf8(bytes: Uint8Array): boolean {
+/** The bytes as text when they are UTF-8 throughout (ASCII is), else null. */
+function strictUtf8(bytes: Uint8Array): string | null {
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return false;
+    return null;
   }
 }
 
