@@ -38,6 +38,14 @@ const FRAME_MS = 16;
  * scrollback not yet full took about 120 ms, and a key typed meanwhile waited for all of it (docs/benchmarks.md).
  */
 const WRITE_SLICE_LINES = 1000;
+/**
+ * Lines per write at most while xterm's buffer still grows (fewer lines than the screen and the scrollback), and with
+ * a key's echo then: each line is a new buffer line and a scroll event that resizes the viewport's scroll area, several
+ * times what a line costs once the buffer is full and its lines are reused. A slice of 1,000 such lines took 90–220 ms
+ * on a slow machine, and a key typed at the start of a burst waited for it (docs/benchmarks.md, reply burst).
+ */
+const GROWING_SLICE_LINES = 100;
+const GROWING_ECHO_SLICE_LINES = 25;
 /** Lines of queued output written at most with a key's echo, so that the echo does not wait for a whole slice. */
 const ECHO_SLICE_LINES = 100;
 
@@ -173,9 +181,14 @@ export class TerminalView {
     else requestAnimationFrame(this.onFrame);
   }
 
-  /** The next write's output (jump-scroll.ts): at most WRITE_SLICE_LINES, or ECHO_SLICE_LINES after a key. */
+  /**
+   * The next write's output (jump-scroll.ts): at most WRITE_SLICE_LINES, or ECHO_SLICE_LINES after a key; fewer while
+   * the buffer grows.
+   */
   private takeOutput(): string {
-    const { text, dropped } = this.queued.take(this.keyed ? ECHO_SLICE_LINES : WRITE_SLICE_LINES);
+    const growing = this.term.buffer.active.length < this.term.rows + SCROLLBACK_LINES;
+    const most = growing ? (this.keyed ? GROWING_ECHO_SLICE_LINES : GROWING_SLICE_LINES) : this.keyed ? ECHO_SLICE_LINES : WRITE_SLICE_LINES;
+    const { text, dropped } = this.queued.take(most);
     this.keyed = false;
     if (text !== '') {
       this.jumping = dropped;

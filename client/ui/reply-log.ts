@@ -40,6 +40,13 @@ export const MIN_UPDATE_INTERVAL_MS = 200;
  * flood to slow down, but lets no more than this pass between two updates, in ms.
  */
 export const FLOOD_UPDATE_INTERVAL_MS = 2000;
+/**
+ * Entries an update builds at most while replies still come (about what the pane shows): the newest, shown ahead of
+ * the rest, which wait for a look that finds no new entries. Building MAX_LOG_ENTRIES took 60–120 ms and a layout on a
+ * slow machine, every 200 ms at the start of a flood (docs/benchmarks.md, reply burst), and a key typed meanwhile
+ * waited for it.
+ */
+export const FLOOD_LOG_ENTRIES = 50;
 
 /**
  * A reply's report, or how to make it (during a flood most replies never reach the log, so none is made early); or
@@ -58,6 +65,11 @@ export class ReplyLog {
   /** Entries added so far, and as counted at the last flush: a flood is still going on when they differ a lot. */
   private added = 0;
   private addedAtFlush = 0;
+  /**
+   * The last entries in the list are this many of the newest in `pending`, shown ahead of the rest (FLOOD_LOG_ENTRIES)
+   * while replies still came; the next update takes them out and builds them again with the rest.
+   */
+  private ahead = 0;
 
   /** `save` and `explain`: what the "Save transcript" and "Paste & explain" buttons in the log's header do. */
   constructor(save: () => void, explain: () => void) {
@@ -124,17 +136,67 @@ export class ReplyLog {
   private flush(): void {
     // A flood (more entries came since the last look than the log holds): wait for a pause, so that one update shows
     // its newest replies instead of many updates replacing each other.
-    const flooding = this.added - this.addedAtFlush >= MAX_LOG_ENTRIES;
+    const fresh = this.added - this.addedAtFlush;
+    const flooding = fresh >= MAX_LOG_ENTRIES;
     this.addedAtFlush = this.added;
     if (flooding && performance.now() - this.lastUpdate < FLOOD_UPDATE_INTERVAL_MS) {
       this.flushAfter(MIN_UPDATE_INTERVAL_MS);
       return;
     }
-    this.scheduled = false;
     this.lastUpdate = performance.now();
-    const batch = this.pending.slice(-MAX_LOG_ENTRIES);
-    this.pending = [];
+    // The newest entries shown ahead by the last update are built again with the rest.
+    if (this.ahead > 0) this.dropNewest(this.ahead);
+    this.ahead = 0;
+    // Many entries while replies still come: show the newest few now, and all of them once a look finds none new.
+    const ahead = fresh > 0 && this.pending.length > FLOOD_LOG_ENTRIES;
+    const batch = this.pending.slice(ahead ? -FLOOD_LOG_ENTRIES : -MAX_LOG_ENTRIES);
+    if (ahead) {
+      this.ahead = batch.length;
+      this.flushAfter(MIN_UPDATE_INTERVAL_MS);
+    } else {
+      this.scheduled = false;
+      this.pending = [];
+    }
     if (batch.length === 0) return;
+    const fragment = this.build(batch);
+    // Drop the oldest entries in one go, not one by one.
+    const excess = this.list.childElementCount + batch.length - MAX_LOG_ENTRIES;
+    if (excess >= this.list.childElementCount) {
+      this.list.replaceChildren(fragment);
+    } else {
+      if (excess > 0) {
+        const range = document.createRange();
+        range.setStartBefore(this.list.firstChild as Node);
+        range.setEndAfter(this.list.children[excess - 1] as Node);
+        range.deleteContents();
+      }
+      this.list.append(fragment);
+    }
+    this.element.dataset.empty = 'false';
+    // Entries off screen are sized by estimate (content-visibility), so the bottom moves once the entries scrolled
+    // past are laid out: bring the newest entry into view, and again in the next frame with true sizes.
+    const newest = this.list.lastElementChild;
+    newest?.scrollIntoView({ block: 'end' });
+    requestAnimationFrame(() => {
+      if (newest !== null && newest === this.list.lastElementChild) newest.scrollIntoView({ block: 'end' });
+    });
+  }
+
+  /** Takes the last `n` entries out of the list, in one go. */
+  private dropNewest(n: number): void {
+    const count = this.list.childElementCount;
+    if (n >= count) {
+      this.list.replaceChildren();
+      return;
+    }
+    const range = document.createRange();
+    range.setStartBefore(this.list.children[count - n] as Node);
+    range.setEndAfter(this.list.lastChild as Node);
+    range.deleteContents();
+  }
+
+  /** The entries of `batch`, built (not yet in the page). */
+  private build(batch: readonly LogEntry[]): DocumentFragment {
     const fragment = document.createDocumentFragment();
     for (const r of batch) {
       if (typeof r === 'function') fragment.append(this.entry(r()));
@@ -159,27 +221,7 @@ export class ReplyLog {
       else if ('offers' in r) fragment.append(this.findingsEntry('EHLO', r.offers.head, r.offers.findings, null, r.offers.good));
       else fragment.append(this.entry(r));
     }
-    // Drop the oldest entries in one go, not one by one.
-    const excess = this.list.childElementCount + batch.length - MAX_LOG_ENTRIES;
-    if (excess >= this.list.childElementCount) {
-      this.list.replaceChildren(fragment);
-    } else {
-      if (excess > 0) {
-        const range = document.createRange();
-        range.setStartBefore(this.list.firstChild as Node);
-        range.setEndAfter(this.list.children[excess - 1] as Node);
-        range.deleteContents();
-      }
-      this.list.append(fragment);
-    }
-    this.element.dataset.empty = 'false';
-    // Entries off screen are sized by estimate (content-visibility), so the bottom moves once the entries scrolled
-    // past are laid out: bring the newest entry into view, and again in the next frame with true sizes.
-    const newest = this.list.lastElementChild;
-    newest?.scrollIntoView({ block: 'end' });
-    requestAnimationFrame(() => {
-      if (newest !== null && newest === this.list.lastElementChild) newest.scrollIntoView({ block: 'end' });
-    });
+    return fragment;
   }
 
   /** Builds one entry (not yet in the page). */
@@ -310,6 +352,7 @@ export class ReplyLog {
 
   clear(): void {
     this.pending = [];
+    this.ahead = 0;
     this.list.replaceChildren();
     this.element.dataset.empty = 'true';
   }

@@ -14,6 +14,7 @@ import { explainEnhanced } from '../../shared/smtp/explain.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { FLOOD_MARK } from '../../client/terminal/render-replies.js';
 import { FLOOD_BURST_REPLIES } from '../../client/terminal/flood.js';
+import { FLOOD_LOG_ENTRIES, MAX_LOG_ENTRIES } from '../../client/ui/reply-log.js';
 import { matchVendorRules } from '../../shared/smtp/vendor-match.js';
 import { cellCenter, launchBrowser, locateText, paste, waitForTerminal } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
@@ -25,6 +26,10 @@ const FLOOD_OK = 1500;
 const FLOOD_FAIL = 500;
 /** Replies the scripted server sends at once to XBIGFLOOD: many times what the scrollback holds. */
 const BIG_FLOOD = 60_000;
+/** XSTEADYFLOOD: chunks of this many replies, this far apart: a flood that goes on for seconds, not one write. */
+const STEADY_CHUNKS = 30;
+const STEADY_CHUNK = 1000;
+const STEADY_PAUSE_MS = 100;
 /** The text of the reply to a NOOP typed while a flood is still being counted. */
 const AFTER_FLOOD = 'Ok, typed during the flood';
 
@@ -57,6 +62,13 @@ describe('real-world replies explained in Chromium', () => {
         {
           match: /^XFLOOD$/i,
           reply: [Array.from({ length: FLOOD_OK + FLOOD_FAIL }, (_, i) => (i % 4 === 3 ? `550 5.1.1 flood ${i} no such user\r\n` : `250 2.0.0 flood ${i} ok\r\n`)).join('')],
+        },
+        {
+          match: /^XSTEADYFLOOD$/i,
+          reply: Array.from({ length: STEADY_CHUNKS }, (_, c) => [
+            Array.from({ length: STEADY_CHUNK }, (_, i) => `250 2.0.0 steady ${c * STEADY_CHUNK + i} ok\r\n`).join(''),
+            { pauseMs: STEADY_PAUSE_MS },
+          ]).flat(),
         },
         {
           match: /^XBIGFLOOD$/i,
@@ -277,6 +289,35 @@ describe('real-world replies explained in Chromium', () => {
     await context.close();
   });
 
+  it('shows the newest replies of a flood in the reply log while it lasts, and the newest MAX_LOG_ENTRIES once it ends', async () => {
+    const { context, page } = await openConnected();
+    const last = STEADY_CHUNKS * STEADY_CHUNK - 1;
+    // How many entries each update put into the log's list.
+    await page.evaluate(() => {
+      const list = document.querySelector('.reply-log ol');
+      if (list === null) throw new Error('no reply log');
+      const w = window as unknown as { logBatches: number[] };
+      w.logBatches = [];
+      new MutationObserver((records) => {
+        for (const r of records) if (r.addedNodes.length > 0) w.logBatches.push(r.addedNodes.length);
+      }).observe(list, { childList: true });
+    });
+    await page.keyboard.type('XSTEADYFLOOD');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.reply-log li').last().textContent(), { timeout: 30_000 }).toContain(`steady ${last} `);
+    const batches = await page.evaluate(() => (window as unknown as { logBatches: number[] }).logBatches);
+    // While it lasted (3 s), each update built its newest few only (building the whole log took 60–120 ms on a slow
+    // machine, and a key typed meanwhile waited); the whole log was built once, after it.
+    expect(batches.length).toBeGreaterThan(1);
+    expect(Math.max(...batches.slice(0, -1))).toBeLessThanOrEqual(FLOOD_LOG_ENTRIES);
+    expect(batches.at(-1)).toBe(MAX_LOG_ENTRIES);
+    // Once it ended, the newest MAX_LOG_ENTRIES, in order, none twice.
+    const shown = await page.locator('.reply-log li .reply-text').allTextContents();
+    const numbers = shown.map((t) => Number(/steady (\d+) /.exec(t)?.[1]));
+    expect(numbers).toEqual(Array.from({ length: MAX_LOG_ENTRIES }, (_, i) => last - MAX_LOG_ENTRIES + 1 + i));
+    await context.close();
+  });
+
   it('ends a flood where a line is written: the reply to a line typed during it is annotated, after the summary', async () => {
     const { context, page } = await startFlood();
     const last = `flood ${FLOOD_OK + FLOOD_FAIL - 1} `;
@@ -396,23 +437,24 @@ describe('real-world replies explained in Chromium', () => {
     // Frames resume, and the screen and scrollback's worth of lines the queue kept (over 5,000) start to be written;
     // text is pasted at once. When its echo is first painted, part of the kept lines must still be queued: it did not
     // wait for all of them (written whole, they were one write of about 120 ms on this machine).
-    const queuedAtEcho = await page.evaluate((typed) => {
+    const { queuedAtEcho, linesAtEcho } = await page.evaluate((typed) => {
       const w = window as unknown as {
         held: FrameRequestCallback[];
         realFrame: typeof requestAnimationFrame;
-        __heloterm: { pendingOutput(): number };
+        __heloterm: { pendingOutput(): number; countLineFeeds(): void; lineFeeds(): number };
       };
       const rows = document.querySelector('.xterm-rows');
       const input = document.querySelector('.xterm-helper-textarea');
       if (rows === null || input === null) throw new Error('no terminal');
-      const echoed = new Promise<number>((resolve) => {
+      const echoed = new Promise<{ queuedAtEcho: number; linesAtEcho: number }>((resolve) => {
         const watch = new MutationObserver(() => {
           if (!(rows.textContent ?? '').includes(typed)) return;
           watch.disconnect();
-          resolve(w.__heloterm.pendingOutput());
+          resolve({ queuedAtEcho: w.__heloterm.pendingOutput(), linesAtEcho: w.__heloterm.lineFeeds() });
         });
         watch.observe(rows, { subtree: true, childList: true, characterData: true });
       });
+      w.__heloterm.countLineFeeds();
       window.requestAnimationFrame = w.realFrame;
       for (const cb of w.held.splice(0)) cb(performance.now());
       const data = new DataTransfer();
@@ -421,6 +463,11 @@ describe('real-world replies explained in Chromium', () => {
       return echoed;
     }, 'zqjzqj');
     expect(queuedAtEcho).toBeGreaterThan(0);
+    // The page's buffer was still growing (a new page, its scrollback not yet full), when a write's lines cost the most:
+    // the write in progress held at most 100 lines and the echo's at most 25 (view.ts), not a slice of 1,000 (90–220 ms
+    // on a slow machine). Allowing for one more slice parsed before the echo's frame.
+    expect(linesAtEcho).toBeGreaterThan(0);
+    expect(linesAtEcho).toBeLessThanOrEqual(2 * (100 + 25));
     // The rest follows, above the input line, which ends whole at the bottom (each write erases it and paints it
     // again once the output is parsed: a look in between finds it gone).
     const lastLine = (t: string): string | undefined => t.trimEnd().split('\n').at(-1);
