@@ -9,7 +9,7 @@
  * Thousands of sessions may sit idle at once, so an idle one is kept small: one timer for both time limits, no
  * limiter when no line limits are set, and callbacks made once per session (see the note on the class).
  */
-import net, { type LookupFunction, type Socket } from 'node:net';
+import type { LookupFunction, Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { decodeClientMessage, decodeConnectQuery } from '../shared/protocol/decode.js';
 import {
@@ -29,15 +29,11 @@ import { hasLineLimits, LineLimiter, type LineLimits } from './line-policy.js';
 import type { LogSink } from './log.js';
 import type { DnsBudget, DnsResolver } from './dns-lookup.js';
 import type { ReceivedMessage, StoredMessages } from './practice/practice-server.js';
-import { DnsDesk, type DnsDeskDeps } from './dns-desk.js';
+import type { DnsDeskDeps } from './dns-desk.js';
 import { SmtpLink, type LinkDeps } from './smtp-link.js';
 import { allowedPorts, checkPort, resolveTargets, type TargetPolicy } from './target-policy.js';
-import { probeDepsFor, probePorts, type ProbeDeps } from './port-probe.js';
 import { storedMessageOf } from './practice/stored-message.js';
-import { probeTlsVersions } from './tls-versions-probe.js';
-import { probeSmuggling } from './smuggling-probe.js';
-import { probeTlsInjection } from './tls-injection-probe.js';
-import { probeMxTls } from './mx-tls-probe.js';
+import { SessionLookups } from './session-lookups.js';
 import { keptProgress, type Progress, type Seat } from './class-view.js';
 import type { Lesson } from '../shared/lessons/lesson.js';
 
@@ -121,8 +117,8 @@ export class Session {
   private closing: Promise<void> | null = null;
   /** What goes to the browser (outbox.ts). */
   private readonly out: Outbox;
-  /** DNS lookups (dns-desk.ts); null before the first. */
-  private dns: DnsDesk | null = null;
+  /** Lookups and probes (session-lookups.ts); null before the first. */
+  private lookups: SessionLookups | null = null;
   /** Stops showing this session the messages the practice server stores from its connection; null when not watching. */
   private unwatchStored: (() => void) | null = null;
   /** Sends a stored message to the browser; made at the first connection to the practice server. */
@@ -146,7 +142,7 @@ export class Session {
     this.store.defer(() => {
       this.out.dispose();
       clearTimeout(this.timer);
-      this.dns?.dispose();
+      this.lookups?.dispose();
       this.unwatchStored?.();
       ws.terminate();
       this.link?.dispose();
@@ -310,29 +306,18 @@ export class Session {
         if (this.link === null) return this.error(ERROR_CODES.NOT_CONNECTED, 'not connected: there is nothing to close');
         return this.link.disconnect();
       case 'mx':
-        return this.dnsDesk().mx(m.domain, m.policies === true);
       case 'rdns':
-        return m.ip !== undefined ? this.dnsDesk().rdns(m.ip) : this.onRdns();
       case 'dane':
-        return this.onDane();
       case 'dkim':
-        return this.practiceDomain(m.domain) ? this.practiceKey(m.selector, m.domain) : this.dnsDesk().dkim(m.selector, m.domain);
       case 'spf':
-        return this.dnsDesk().spf(m.ip, m.domain);
       case 'dnsbl':
-        return this.dnsDesk().dnsbl(m.ip);
       case 'dbl':
-        return this.dnsDesk().dbl(m.domain);
       case 'ports':
-        return this.dnsDesk().ports(m.host, m.ports, m.family);
       case 'tlsversions':
-        return this.dnsDesk().tlsVersions(m.host, m.port, m.tls, m.family);
       case 'smuggling':
-        return this.dnsDesk().smuggling(m.host, m.port, m.to, m.from, m.family);
       case 'tlsinjection':
-        return this.dnsDesk().tlsInjection(m.host, m.port, m.family);
       case 'mxtls':
-        return this.dnsDesk().mxTls(m.domain);
+        return this.lookupDesk().handle(m);
       case 'progress':
         this.progress = keptProgress(m, this.opts.lessons);
         // Since when the trainee has asked for help: kept across reports that still ask.
@@ -343,49 +328,15 @@ export class Session {
     }
   }
 
-  private probeDeps(): ProbeDeps {
-    return probeDepsFor(this.opts.policy, this.opts.lookup, this.opts.connectTimeoutMs);
-  }
-
-  /** The session's DNS lookups, made at the first (dns-desk.ts). */
-  private dnsDesk(): DnsDesk {
-    return (this.dns ??= new DnsDesk({
-      resolver: this.opts.dnsResolver,
-      budget: this.opts.dnsBudget,
-      tlsa: this.opts.lookupTlsa,
-      ...(this.opts.fetchMtaSts !== undefined ? { fetchMtaSts: this.opts.fetchMtaSts } : {}),
-      probe: (host, ports, family, signal) => probePorts(host, ports, family, this.probeDeps(), signal),
-      probeTls: (host, port, tls, family, signal) => probeTlsVersions(host, port, tls, family, this.probeDeps(), signal),
-      probeSmuggling: (host, port, to, from, family, signal) => probeSmuggling(host, port, to, from, family, this.probeDeps(), signal),
-      probeInjection: (host, port, family, signal) => probeTlsInjection(host, port, family, this.probeDeps(), signal),
-      probeMxTls: (domain, r, signal) => {
-        const fetch = this.opts.fetchMtaSts;
-        return probeMxTls(domain, r, { probe: this.probeDeps(), practice: this.opts.practice, tlsa: this.opts.lookupTlsa, ...(fetch === undefined ? {} : { fetchMtaSts: fetch }) }, signal);
-      },
+  /** The session's lookups and probes, made at the first (session-lookups.ts). */
+  private lookupDesk(): SessionLookups {
+    return (this.lookups ??= new SessionLookups({
+      opts: this.opts,
       send: (m) => this.send(m),
+      error: (code, message) => this.error(code, message),
       log: this.log,
+      link: () => this.link,
     }));
-  }
-
-  /** The reverse DNS of the address this session's connection was made to. */
-  private onRdns(): void {
-    const address = this.link?.address ?? null;
-    if (address === null) return this.error(ERROR_CODES.NOT_CONNECTED, 'not connected: reverse DNS is looked up for the server connected to');
-    this.dnsDesk().rdns(address);
-  }
-
-  /** DANE for the TLS session of this session's connection (dane.ts). */
-  private onDane(): void {
-    const link = this.link;
-    if (link === null) return this.error(ERROR_CODES.NOT_CONNECTED, 'not connected: DANE is looked up for the TLS session of a connection');
-    const peer = link.tlsPeer;
-    const target = { host: peer?.host ?? '', port: peer?.port ?? 0 };
-    const none = (reason: 'no-tls' | 'not-a-name', detail: string): void =>
-      this.send({ type: 'dane', ...target, answer: { kind: 'none', name: '', reason, detail, suggested: null } });
-    if (peer === null) return none('no-tls', 'the connection has no TLS session: DANE is about the certificate a server presents');
-    // RFC 7672 §2.2: the TLSA base domain is the MX host's name; an address has none.
-    if (net.isIP(peer.host) !== 0) return none('not-a-name', `${peer.host} is an address: DANE's TLSA records are found by the server's name`);
-    this.dnsDesk().dane(peer.host, peer.port, peer.chain);
   }
 
   private onConnect(m: ConnectMessage): void {
@@ -415,22 +366,6 @@ export class Session {
       onEnd: this.onLinkEnd.bind(this),
       onOpen: this.opts.storedMessages === undefined ? undefined : this.onLinkOpen.bind(this),
     };
-  }
-
-  private practiceDomain(domain: string): boolean {
-    return this.opts.practice !== null && domain.toLowerCase() === this.opts.practice.domain;
-  }
-
-  /**
-   * A DKIM key looked up at the practice domain, which is not in DNS: the key the practice server signs its reports
-   * with, answered as a TXT lookup of <selector>._domainkey.practice.test would be.
-   */
-  private practiceKey(selector: string, domain: string): void {
-    const answer = (key: { selector: string; record: string } | null): void =>
-      this.send({ type: 'dkim', selector, domain, answer: key !== null && selector === key.selector ? { kind: 'records', records: [key.record], count: 1 } : { kind: 'none' } });
-    const stored = this.opts.storedMessages;
-    if (stored === undefined) return answer(null);
-    void stored.dkim().then(answer, () => answer(null));
   }
 
   /**
