@@ -356,7 +356,8 @@ export class ServerChecks {
     }
     if (m.policies !== undefined) {
       this.keepStsPolicy(m.domain, m.policies.mtaStsPolicy);
-      const p = readPolicies(m.domain, m.policies, mxHosts(m.domain, m.answer));
+      const noDomain = m.answer.kind === 'none' && m.answer.reason === 'no-domain';
+      const p = readPolicies(m.domain, m.policies, mxHosts(m.domain, m.answer), noDomain);
       this.deps.write(formatReport(p));
       this.deps.log({ policies: p });
     }

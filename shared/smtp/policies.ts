@@ -168,9 +168,20 @@ function dmarcEnforces(p: PolicyAnswer): boolean | null {
 
 /**
  * The findings of a domain's mail policies; `mxHosts`, the domain's MX hosts when known, are checked against its
- * MTA-STS policy.
+ * MTA-STS policy. A domain that does not exist (`noDomain`: its MX lookup answered NXDOMAIN) has no records to read,
+ * nor under it (RFC 8020); only its organizational domain's DMARC record, if any, still speaks for it.
  */
-export function readPolicies(domain: string, p: PolicyAnswer, mxHosts: readonly string[] | null = null): PolicyReport {
+export function readPolicies(domain: string, p: PolicyAnswer, mxHosts: readonly string[] | null = null, noDomain = false): PolicyReport {
+  if (noDomain) {
+    const findings: Finding[] = [
+      {
+        tone: 'bad',
+        text: `${domain} does not exist in DNS: it has no SPF, DMARC or MTA-STS record to read. Receivers that check a sender's domain refuse mail from it (Postfix: 450 4.1.8 Sender address rejected: Domain not found)`,
+      },
+      ...(p.dmarcOrg?.dmarc.kind === 'records' ? dmarc(domain, p.dmarc, p.dmarcOrg) : []),
+    ];
+    return { head: `mail policies of ${domain}:`, findings, good: false };
+  }
   const findings = [
     ...spf(domain, p.spf, p.spfLookups),
     ...dmarc(domain, p.dmarc, p.dmarcOrg),

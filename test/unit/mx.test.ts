@@ -207,6 +207,20 @@ describe('the MX host senders try next, after one that cannot be reached', () =>
     expect(pointed).toEqual([['mx3.example.org', 25]]);
     expect(written.join('')).toContain("go on to example.org's next MX host, mx3.example.org");
   });
+
+  it('reads the mail policies of a domain whose MX lookup said it does not exist as such, not as records missing', () => {
+    const logged: unknown[] = [];
+    const checks = new ServerChecks({ write: () => {}, log: (e) => logged.push(e), send: () => true, note: () => {}, pointFormAt: () => false });
+    const none = { kind: 'none' } as const;
+    const policies = { spf: none, dmarc: none, mtaSts: none, tlsRpt: none };
+    const texts = (): string[] => logged.flatMap((e) => ('policies' in (e as object) ? (e as { policies: { findings: { text: string }[] } }).policies.findings.map((f) => f.text) : []));
+    checks.onMx({ v: 2, type: 'mx', domain: 'nowhere.example', answer: { kind: 'none', reason: 'no-domain', detail: 'NXDOMAIN' }, policies }, 0);
+    expect(texts()).toEqual([expect.stringMatching(/^nowhere\.example does not exist in DNS: it has no SPF, DMARC or MTA-STS record/)]);
+    // A domain that exists without records: each one missing, as before.
+    logged.length = 0;
+    checks.onMx({ v: 2, type: 'mx', domain: 'bare.example', answer: { kind: 'none', reason: 'no-records', detail: '' }, policies }, 0);
+    expect(texts()[0]).toMatch(/^no SPF record/);
+  });
 });
 
 describe('lookups asked faster than answered (a pasted list of /mx lines)', () => {

@@ -108,6 +108,26 @@ describe('readPolicies', () => {
     expect(after('v=DMARC1; sp=reject; pct=5')).toEqual([]);
   });
 
+  it('says a domain that does not exist has no policies, rather than each record missing; its organizational domain\'s DMARC still applies', () => {
+    const r = readPolicies('nowhere.example', policies({}), null, true);
+    expect(r.head).toBe('mail policies of nowhere.example:');
+    expect(r.findings.map((f) => `${f.tone}: ${f.text}`)).toEqual([
+      'bad: nowhere.example does not exist in DNS: it has no SPF, DMARC or MTA-STS record to read. Receivers that check a sender\'s domain refuse mail from it (Postfix: 450 4.1.8 Sender address rejected: Domain not found)',
+    ]);
+    expect(r.good).toBe(false);
+    // A name that does not exist under a domain that does: mail from it is judged by that domain's DMARC record.
+    const sub = readPolicies('typo.example.org', policies({ dmarcOrg: { domain: 'example.org', dmarc: one('v=DMARC1; p=reject') } }), null, true);
+    expect(sub.findings.map((f) => f.text)).toEqual([
+      expect.stringMatching(/^typo\.example\.org does not exist in DNS/),
+      "no DMARC record at _dmarc.typo.example.org: receivers use its organizational domain's, at _dmarc.example.org (RFC 7489 §6.6.3)",
+      'DMARC of example.org: v=DMARC1; p=reject',
+      expect.stringContaining('applies to typo.example.org'),
+      expect.stringContaining('no rua='),
+    ]);
+    // Without one there, nothing more than that the name does not exist.
+    expect(readPolicies('typo.example.org', policies({ dmarcOrg: { domain: 'example.org', dmarc: NONE } }), null, true).findings).toHaveLength(1);
+  });
+
   it("reads a subdomain without DMARC by its organizational domain's record, whose sp= applies to it", () => {
     const dmarcOf = (org: PolicyRecords): string[] => lines('news.example.org', { spf: one('v=spf1 -all'), dmarcOrg: { domain: 'example.org', dmarc: org } }).slice(2, -1);
     expect(dmarcOf(one('v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@example.org'))).toEqual([
