@@ -178,8 +178,15 @@ export function readPolicies(domain: string, p: PolicyAnswer, mxHosts: readonly 
         tone: 'bad',
         text: `${domain} does not exist in DNS: it has no SPF, DMARC or MTA-STS record to read. Receivers that check a sender's domain refuse mail from it (Postfix: 450 4.1.8 Sender address rejected: Domain not found)`,
       },
-      ...(p.dmarcOrg?.dmarc.kind === 'records' ? dmarc(domain, p.dmarc, p.dmarcOrg) : []),
     ];
+    const org = p.dmarcOrg;
+    if (org?.dmarc.kind === 'records') {
+      findings.push(...dmarc(domain, p.dmarc, org));
+      const np = org.dmarc.count === 1 ? tagList(org.dmarc.records[0] ?? '').get('np')?.toLowerCase() : undefined;
+      if (np !== undefined && np !== '') {
+        findings.push({ tone: 'info', text: `np=${np}: receivers that read it (RFC 9091, DMARCbis) apply it instead to ${domain}, a name under ${org.domain} that does not exist` });
+      }
+    }
     return { head: `mail policies of ${domain}:`, findings, good: false };
   }
   const findings = [

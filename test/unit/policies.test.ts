@@ -124,6 +124,9 @@ describe('readPolicies', () => {
       expect.stringContaining('applies to typo.example.org'),
       expect.stringContaining('no rua='),
     ]);
+    // Its np= (RFC 9091), for names that do not exist, where receivers read it.
+    const np = readPolicies('typo.example.org', policies({ dmarcOrg: { domain: 'example.org', dmarc: one('v=DMARC1; p=none; sp=none; np=reject; rua=mailto:d@example.org') } }), null, true);
+    expect(np.findings.map((f) => f.text).at(-1)).toBe('np=reject: receivers that read it (RFC 9091, DMARCbis) apply it instead to typo.example.org, a name under example.org that does not exist');
     // Without one there, nothing more than that the name does not exist.
     expect(readPolicies('typo.example.org', policies({ dmarcOrg: { domain: 'example.org', dmarc: NONE } }), null, true).findings).toHaveLength(1);
   });
