@@ -35,6 +35,49 @@ export interface ReportInput {
   domain: string;
 }
 
+/** A recipient as the envelope holds it (smtp-server's shape): its address and DSN parameters (RFC 3461 §4). */
+export interface EnvelopeRecipient {
+  address: string;
+  dsn?: { notify?: string[]; orcpt?: string };
+}
+
+/** A report a message's deliveries call for: to be written for `listed`, or not sent, and why. */
+export type PlannedReport =
+  | { action: 'failed' | 'delivered'; recipients: string[]; listed: ReportRecipient[] }
+  | { action: 'failed' | 'delivered'; recipients: string[]; unsent: 'null-sender' | 'notify' };
+
+/**
+ * What a message's deliveries report to its sender (RFC 3461 §4.1): the failures (`failure` says for which recipients,
+ * and the server and reply that refused them) unless their NOTIFY= leaves FAILURE out, the deliveries whose NOTIFY=
+ * asks for SUCCESS; nothing to the null sender. In order: failures, then deliveries.
+ */
+export function plannedReports(rcpts: readonly EnvelopeRecipient[], from: string, failure: (address: string) => { host: string; reply: string } | null): PlannedReport[] {
+  const out: PlannedReport[] = [];
+  for (const action of ['failed', 'delivered'] as const) {
+    const these = rcpts.filter((r) => (failure(r.address) !== null) === (action === 'failed'));
+    const wanted = these.filter((r) => {
+      const notify = r.dsn?.notify?.map((v) => v.toUpperCase());
+      // Without NOTIFY=, a server reports failures only (RFC 3461 §4.1).
+      return notify === undefined ? action === 'failed' : notify.includes(action === 'failed' ? 'FAILURE' : 'SUCCESS');
+    });
+    if (action === 'failed' && these.length > wanted.length) {
+      out.push({ action, recipients: these.filter((r) => !wanted.includes(r)).map((r) => r.address), unsent: 'notify' });
+    }
+    if (wanted.length === 0) continue;
+    const recipients = wanted.map((r) => r.address);
+    if (from === '') {
+      out.push({ action, recipients, unsent: 'null-sender' });
+      continue;
+    }
+    const listed = wanted.map((r): ReportRecipient => {
+      const f = action === 'failed' ? failure(r.address) : null;
+      return { address: r.address, ...(r.dsn?.orcpt === undefined ? {} : { orcpt: r.dsn.orcpt }), ...(f === null ? {} : { failure: f }) };
+    });
+    out.push({ action, recipients, listed });
+  }
+  return out;
+}
+
 /** The most of the message a report returns whole (RET=FULL); a longer one is returned as its header section. */
 export const MAX_RETURNED_CHARS = 64_000;
 

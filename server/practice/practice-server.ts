@@ -22,7 +22,7 @@ import { installChunking, onEachConnection, type ChunkingOptions } from './chunk
 import { lmtpServer } from './lmtp.js';
 import { CERTIFICATE_RENEW_MS, PRACTICE_DOMAIN, practiceCertificate } from './practice-certificate.js';
 import { localPartOf, smtpError } from './mailbox.js';
-import { deliveryReport, type ReportRecipient } from './dsn.js';
+import { deliveryReport, plannedReports, type ReportRecipient } from './dsn.js';
 import { practiceDkimKey, signPractice, type DkimKey } from './dkim-key.js';
 import { practiceQueueId } from '../../shared/practice/server-log.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
@@ -355,36 +355,16 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     return n;
   }
 
-  /**
-   * What the message's deliveries report to its sender (RFC 3461 §4.1): the failures (gone@, refused behind the
-   * practice server) unless their NOTIFY= leaves FAILURE out, the deliveries whose NOTIFY= asks for SUCCESS; nothing
-   * to the null sender.
-   */
+  /** The reports the message's deliveries call for (dsn.ts plannedReports): written, signed and kept, or why not. */
   private async reports(message: ReceivedMessage, session: SMTPServerSession, arrived: Date): Promise<PracticeReport[]> {
+    const gone = (a: string): { host: string; reply: string } | null => {
+      const { local, domain } = localPartOf(a);
+      return local === GONE_MAILBOX && domain === PRACTICE_DOMAIN ? { host: GONE_HOST, reply: goneReply(a) } : null;
+    };
     const out: PracticeReport[] = [];
-    const gone = (a: string): boolean => localPartOf(a).local === GONE_MAILBOX && localPartOf(a).domain === PRACTICE_DOMAIN;
-    for (const action of ['failed', 'delivered'] as const) {
-      const rcpts = session.envelope.rcptTo.filter((r) => gone(r.address) === (action === 'failed'));
-      const wanted = rcpts.filter((r) => {
-        const notify = r.dsn?.notify?.map((v) => v.toUpperCase());
-        // Without NOTIFY=, a server reports failures only (RFC 3461 §4.1).
-        return notify === undefined ? action === 'failed' : notify.includes(action === 'failed' ? 'FAILURE' : 'SUCCESS');
-      });
-      if (action === 'failed' && rcpts.length > wanted.length) {
-        out.push({ action, recipients: rcpts.filter((r) => !wanted.includes(r)).map((r) => r.address), message: null, unsent: 'notify' });
-      }
-      if (wanted.length === 0) continue;
-      const recipients = wanted.map((r) => r.address);
-      if (message.from === '') {
-        out.push({ action, recipients, message: null, unsent: 'null-sender' });
-        continue;
-      }
-      const listed: ReportRecipient[] = wanted.map((r) => ({
-        address: r.address,
-        ...(r.dsn?.orcpt === undefined ? {} : { orcpt: r.dsn.orcpt }),
-        ...(action === 'failed' ? { failure: { host: GONE_HOST, reply: goneReply(r.address) } } : {}),
-      }));
-      out.push({ action, recipients, message: await this.report(action, message, session, listed, arrived) });
+    for (const plan of plannedReports(session.envelope.rcptTo, message.from, gone)) {
+      if ('unsent' in plan) out.push({ action: plan.action, recipients: plan.recipients, message: null, unsent: plan.unsent });
+      else out.push({ action: plan.action, recipients: plan.recipients, message: await this.report(plan.action, message, session, plan.listed, arrived) });
     }
     return out;
   }
