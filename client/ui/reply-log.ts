@@ -356,9 +356,4 @@ export class ReplyLog {
     this.list.replaceChildren();
     this.element.dataset.empty = 'true';
   }
-
-  /** Number of entries, counting those waiting for the next frame (for tests). */
-  get size(): number {
-    return Math.min(MAX_LOG_ENTRIES, this.list.childElementCount + this.pending.length);
-  }
 }
