@@ -7,7 +7,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { md5 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { base64Bytes, toBase64, utf8Bytes, utf8Text } from '../../shared/smtp/base64.js';
+import { base64Decode, toBase64, utf8Bytes, utf8Text } from '../../shared/smtp/base64.js';
 
 export interface CramAnswer {
   /** The challenge as the server sent it, decoded (`<1896.697170952@postoffice.example>`). */
@@ -20,9 +20,9 @@ export interface CramAnswer {
 
 /** The answer to a CRAM-MD5 challenge (its base64, as the 334 carries it); null when the challenge is not base64. */
 export function cramMd5Answer(user: string, password: string, challengeB64: string): CramAnswer | null {
-  const challenge = base64Bytes(challengeB64.trim());
+  const challenge = base64Decode(challengeB64.trim());
   if (challenge === null || challenge.length === 0) return null;
-  const mac = hmac(md5, new Uint8Array(utf8Bytes(password)), new Uint8Array(challenge));
+  const mac = hmac(md5, new Uint8Array(utf8Bytes(password)), challenge);
   const digest = bytesToHex(mac);
   return { challenge: utf8Text(challenge), digest, answer: toBase64(`${user} ${digest}`) };
 }

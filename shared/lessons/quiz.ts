@@ -282,7 +282,6 @@ export const MAX_FILE_QUESTIONS = 50;
 /** Characters of each text of a question. */
 const QUIZ_LIMITS = { id: 40, after: 998, reply: 512, question: 200, option: 200, why: 500 } as const;
 
-/** A text within `max` characters, not empty, without control characters (C0, DEL, C1). */
 /** A text a class's file may give: within `max` characters, without control characters (C0, DEL, C1), not blank unless `empty`. */
 export const isText = (x: unknown, max: number, empty = false): x is string =>
   typeof x === 'string' && x.length <= max && (empty || x.trim() !== '') && !/[\u0000-\u001f\u007f-\u009f]/.test(x);
