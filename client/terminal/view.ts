@@ -11,6 +11,11 @@
  * Output is written in animation frames, one write at a time (the next waits until xterm has parsed the last): what
  * comes meanwhile is queued and written together, jump-scrolled (jump-scroll.ts) when it is more than the screen and
  * the scrollback hold, a slice of lines per write. Typed keys are echoed with at most a small slice of output.
+ *
+ * Each write may wait a task before xterm parses it, behind the page's other tasks (a burst's WebSocket messages), so
+ * the painter makes as few as it can: output and the input line go in one write; and a key typed while a write is
+ * parsed is echoed from a microtask after it, when xterm has emptied its queue and parses a write that follows a key
+ * at once, not in a task of its own (docs/benchmarks.md, reply burst).
  */
 import type { IMarker, Terminal } from '@xterm/xterm';
 import { SECRET_MARK } from '../../shared/smtp/transcript.js';
@@ -87,6 +92,8 @@ export class TerminalView {
     requestAnimationFrame(this.onFrame);
   };
   private busy = false;
+  /** flush() for the microtask that echoes a key typed during a write (see done()). */
+  private readonly flushKeyed = (): void => this.flush();
   private again = false;
   /** A key was typed since the last write: the next carries at most ECHO_SLICE_LINES of output. */
   private keyed = false;
@@ -256,10 +263,12 @@ export class TerminalView {
       this.paintInput(erase);
       return;
     }
-    this.term.write(erase + output, () => {
+    // The input line is painted in the same write as the output; where it begins is read back once parsed.
+    this.shown = this.inputText();
+    this.term.write(erase + output + this.shown, () => {
       this.inputStart?.dispose();
-      this.inputStart = this.term.registerMarker(0);
-      this.paintInput('');
+      this.inputStart = this.term.registerMarker(-this.wrappedRowsAboveCursor());
+      this.placeCursor();
     });
   }
 
@@ -268,9 +277,13 @@ export class TerminalView {
     return from === null ? text : text.slice(0, from) + SECRET_MARK.repeat(Array.from(text.slice(from)).length);
   }
 
+  /** The input line as it shows. A search's prompt shows as it is: the history it searches holds no AUTH answer. */
+  private inputText(): string {
+    return this.input.search ? this.input.text : this.display(this.input.text);
+  }
+
   private paintInput(prefix: string): void {
-    // A search's prompt shows as it is: the history it searches holds no AUTH answer (they are forgotten once sent).
-    this.shown = this.input.search ? this.input.text : this.display(this.input.text);
+    this.shown = this.inputText();
     if (prefix === '' && this.shown === '') {
       this.done();
       return;
@@ -291,10 +304,23 @@ export class TerminalView {
 
   private done(): void {
     this.busy = false;
-    // A key typed during the write is echoed now: not in a frame, nor after the jump-scroll interval (50 ms).
-    if (this.keyed) this.flush();
+    // A key typed during the write is echoed now: not in a frame, nor after the jump-scroll interval (50 ms). From a
+    // microtask: called back from xterm's parsing, a write would join its queue and may wait for another task.
+    if (this.keyed) queueMicrotask(this.flushKeyed);
     // The rest of what a slice left queued goes in the next frame, even when nothing new came.
     else if (this.again || this.queued.length > 0) this.schedule();
+  }
+
+  /**
+   * Rows above the cursor's that the line it stands on wrapped from: the input line's rows above the cursor, once
+   * output and input line are parsed (output ends in a line break, so the input line begins on a row of its own).
+   */
+  private wrappedRowsAboveCursor(): number {
+    const buf = this.term.buffer.active;
+    const y = buf.baseY + buf.cursorY;
+    let n = 0;
+    while (n < y && buf.getLine(y - n)?.isWrapped === true) n++;
+    return n;
   }
 
   /** Rows between the start of the input line and the cursor (only valid when no write is pending). */

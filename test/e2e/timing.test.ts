@@ -9,12 +9,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WAIT_MARK } from '../../shared/smtp/timing.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
-import { cellCenter, helotermInChromium, paste, terminalText, waitForTerminal } from '../helpers/browser.js';
+import { cellCenter, helotermInChromium, locateText, paste, terminalCursor, terminalText, waitForTerminal } from '../helpers/browser.js';
 import { startFakeSmtp, type FakeSmtp } from '../helpers/fake-smtp.js';
 
 const TIMEOUT_MS = 10_000;
 const GREETING_PAUSE_MS = 1500;
 const RCPT_PAUSE_MS = 1200;
+/** Long enough to paste a line and move in it before the reply comes, on a loaded machine. */
+const LATE_PAUSE_MS = 4000;
 
 async function typeLine(page: Page, line: string): Promise<void> {
   await page.keyboard.type(line);
@@ -47,6 +49,7 @@ describe('slow replies and pipelining in Chromium', () => {
         // the bridge between the two lines of a paste, and then the RCPT would not be pipelined on the wire).
         { match: /^MAIL FROM:/i, reply: [{ pauseMs: 300 }, '250 2.1.0 Ok\r\n'] },
         { match: /^RCPT TO:<slow@/i, reply: [{ pauseMs: RCPT_PAUSE_MS }, '250 2.1.5 Ok, verified\r\n'] },
+        { match: /^RCPT TO:<late@/i, reply: [{ pauseMs: LATE_PAUSE_MS }, '250 2.1.5 Ok, verified at last\r\n'] },
         { match: /^RCPT TO:/i, reply: ['250 2.1.5 Ok\r\n'] },
         { match: /^DATA$/i, reply: ['354 End data with <CR><LF>.<CR><LF>\r\n'] },
         { match: /^\.$/, reply: ['250 2.0.0 Ok: queued as 4Fake\r\n'] },
@@ -114,6 +117,39 @@ describe('slow replies and pipelining in Chromium', () => {
     // The greeting came (in two parts): no note on a silent server, even once its 5 s have passed.
     await page.waitForTimeout(Math.max(0, clicked + 5500 - Date.now()));
     expect(await terminalText(page)).not.toContain('no greeting yet');
+  });
+
+  it('keeps a line of several rows whole when a reply comes while its cursor stands on its first row', async () => {
+    // The reply and the input line are painted again in one write: where the line begins is read back from the rows
+    // it wrapped onto, and the cursor put back on its first row.
+    const page = await pages.open(`${app().url}?host=127.0.0.1&port=${fake.port}&connect=1`);
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 220 `), TIMEOUT_MS, 'the greeting');
+    await typeLine(page, 'EHLO me.example');
+    await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 250 `), TIMEOUT_MS, 'the EHLO reply');
+    await typeLine(page, 'RCPT TO:<late@fake.example>');
+    const { cols } = await page.evaluate(() => (window as unknown as { __heloterm: { size(): { cols: number } } }).__heloterm.size());
+    const long = `MAIL FROM:<${'a'.repeat(cols * 2)}@example.org>`;
+    await paste(page, long);
+    await page.keyboard.press('Home');
+    await page.keyboard.type('X-');
+    const edited = `X-${long}`;
+    let screen = await waitForTerminal(page, (t) => t.replace(/\n/g, '').endsWith(edited), TIMEOUT_MS, 'the edited line');
+    expect(screen, 'the reply came before the line was edited: the test did not test its case').not.toContain('Ok, verified at last');
+    const cursorAtEdit = async (): Promise<boolean> => {
+      const [at, cursor] = await Promise.all([locateText(page, 'X-MAIL FROM'), terminalCursor(page)]);
+      return at !== null && cursor.row === at.row && cursor.col === at.col + 2;
+    };
+    await expect.poll(cursorAtEdit, { timeout: 5000 }).toBe(true);
+
+    screen = await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 250 `) && t.includes('Ok, verified at last'), TIMEOUT_MS + LATE_PAUSE_MS, 'the late reply');
+    screen = await waitForTerminal(page, (t) => t.replace(/\n/g, '').endsWith(edited), TIMEOUT_MS, 'the line below the reply');
+    expect(screen.split('MAIL FROM:<aaa')).toHaveLength(2);
+    expect(screen.indexOf('Ok, verified at last')).toBeLessThan(screen.indexOf('X-MAIL FROM'));
+    await expect.poll(cursorAtEdit, { timeout: 5000 }).toBe(true);
+    // Typed on from there, the line is painted again in place: still once, the key where the cursor was.
+    await page.keyboard.type('Y');
+    screen = await waitForTerminal(page, (t) => t.replace(/\n/g, '').endsWith(`X-Y${long}`), TIMEOUT_MS, 'the line typed on');
+    expect(screen.split('MAIL FROM:<aaa')).toHaveLength(2);
   });
 
   it('notices at the final dot that a message typed as the seed does has no From: and no Date:', async () => {
