@@ -79,7 +79,9 @@ export const COMPACT_PIECES = 50_000;
  * Output waiting to be written to the terminal, taken one write at a time: jump-scrolled to the lines the screen and
  * the scrollback keep (`keptLines`), and at most `maxLines` of them per write, the rest kept ahead of what comes next.
  * Writing in slices leaves the buffer as writing everything would: a later take that drops lines is `keptLines` long,
- * so once written it fills the whole buffer, slices written before it included.
+ * so once written it fills the whole buffer, slices written before it included. A take formats only the lines it
+ * writes: at the start of a burst thousands of lines are queued, and formatting them all for a slice of 25 took a key's
+ * echo 10–40 ms on a slow machine (docs/benchmarks.md, reply burst).
  */
 export class OutputQueue {
   private pieces: Piece[] = [];
@@ -87,7 +89,7 @@ export class OutputQueue {
 
   constructor(private readonly keptLines: () => number) {}
 
-  /** Pieces queued (a rest left by a slice counts as one). */
+  /** Pieces queued (the rest of a piece that a slice cut counts as one). */
   get length(): number {
     return this.pieces.length;
   }
@@ -103,11 +105,40 @@ export class OutputQueue {
 
   /** The next write's text (empty when nothing is queued), and whether lines were dropped to make it. */
   take(maxLines: number): { text: string; dropped: boolean } {
-    const { text, dropped } = tailText(this.pieces, this.keptLines());
-    const [slice, rest] = headLines(text, maxLines);
-    this.pieces = rest === '' ? [] : [rest];
+    const pieces = this.pieces;
+    const kept = this.keptLines();
+    // The first piece of the last `kept` lines, as tailText finds it; it may hold lines above them.
+    let lines = 0;
+    let first = pieces.length;
+    while (first > 0 && lines < kept) {
+      const p = pieces[--first] as Piece;
+      lines += typeof p === 'string' ? countLines(p) : 1;
+    }
+    const dropped = first > 0 || lines > kept;
+    if (lines > kept) pieces[first] = tailLines(pieces[first] as string, countLines(pieces[first] as string) - (lines - kept));
+    let text = '';
+    let taken = 0;
+    let next = first;
+    for (; next < pieces.length && taken < maxLines; next++) {
+      const p = pieces[next] as Piece;
+      if (typeof p !== 'string') {
+        text += formatReplyLine(p);
+        taken++;
+        continue;
+      }
+      const n = countLines(p);
+      if (taken + n <= maxLines) {
+        text += p;
+        taken += n;
+        continue;
+      }
+      const [head, rest] = headLines(p, maxLines - taken);
+      text += head;
+      pieces[next] = rest;
+      break;
+    }
+    this.pieces = pieces.slice(next);
     this.compactAt = this.pieces.length + COMPACT_PIECES;
-    return { text: slice, dropped };
+    return { text, dropped };
   }
 }
-

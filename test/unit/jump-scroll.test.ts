@@ -155,10 +155,38 @@ describe('OutputQueue: the output written in slices', () => {
     const queue = new OutputQueue(() => 10);
     for (let i = 0; i < 25; i++) queue.push(`a${i}\r\n`);
     expect(queue.take(4)).toEqual({ text: 'a15\r\na16\r\na17\r\na18\r\n', dropped: true });
-    expect(queue.length).toBe(1);
+    expect(queue.length).toBe(6);
     queue.push('b0\r\n');
     expect(queue.take(100)).toEqual({ text: 'a19\r\na20\r\na21\r\na22\r\na23\r\na24\r\nb0\r\n', dropped: false });
     expect(queue.take(100)).toEqual({ text: '', dropped: false });
+  });
+
+  it('formats only the lines a take writes, and cuts a piece of several lines where the slice ends', () => {
+    const reads = { n: 0 };
+    const queue = new OutputQueue(() => 5000);
+    for (let i = 0; i < 20_000; i++) queue.push(counted(`250 2.0.0 line ${i}`, reads));
+    let { text, dropped } = queue.take(25);
+    expect(dropped).toBe(true);
+    expect(countLines(text)).toBe(25);
+    expect(text).toContain('line 15000\r\n');
+    expect(text).toContain('line 15024\r\n');
+    expect(text).not.toContain('line 14999\r\n');
+    expect(text).not.toContain('line 15025\r\n');
+    // The 25 lines written were read a bounded number of times each; the 4,975 kept for later slices not yet.
+    expect(reads.n).toBeGreaterThan(0);
+    expect(reads.n).toBeLessThanOrEqual(25 * 4);
+    expect(queue.length).toBe(4975);
+    // A note of three lines comes; a slice ends after its first line, and the next takes its other two in turn.
+    queue.push('x0\r\nx1\r\nx2\r\n');
+    ({ text, dropped } = queue.take(4976));
+    expect(dropped).toBe(false);
+    expect(countLines(text)).toBe(4976);
+    expect(text).toContain('line 15025\r\n');
+    expect(text.endsWith('line 19999\r\nx0\r\n')).toBe(true);
+    expect(queue.take(1).text).toBe('x1\r\n');
+    expect(queue.take(5).text).toBe('x2\r\n');
+    expect(queue.take(5)).toEqual({ text: '', dropped: false });
+    expect(queue.length).toBe(0);
   });
 
   it('cuts itself down to what could be shown once it holds COMPACT_PIECES pieces (no frames in a hidden tab)', () => {
