@@ -51,9 +51,10 @@ function asTemperror(err: unknown, name: string): unknown {
 
 /**
  * The resolver the checker asks (`dns.promises.resolve`'s shape), over the session's: the record types SPF uses,
- * each query refused once the deadline has passed (as a timeout: a temperror) or past MAX_SPF_QUERIES.
+ * each query refused once the deadline has passed (as a timeout: a temperror) or past MAX_SPF_QUERIES. Notes in
+ * `seen` when the domain's own TXT query answers NXDOMAIN: mailauth answers none either way.
  */
-function queries(r: DnsResolver, deadline: number) {
+function queries(r: DnsResolver, deadline: number, domain: string, seen: { noDomain: boolean }) {
   let asked = 0;
   const ask = (name: string, type: string): Promise<unknown> => {
     switch (type) {
@@ -79,6 +80,7 @@ function queries(r: DnsResolver, deadline: number) {
     try {
       return await ask(name, type);
     } catch (err) {
+      if (type === 'TXT' && name.replace(/\.$/, '').toLowerCase() === domain.toLowerCase() && codeOf(err) === 'ENOTFOUND') seen.noDomain = true;
       throw asTemperror(err, name);
     }
   };
@@ -97,7 +99,8 @@ function detailOf(result: SpfResult, comment: unknown, sender: string): string |
 /** Checks whether `ip` may send mail from `domain` (as postmaster@domain: RFC 7208 §4.3). Never throws. */
 export async function checkSpf(ip: string, domain: string, r: DnsResolver): Promise<SpfCheck> {
   const sender = `postmaster@${domain}`;
-  const resolver = queries(r, performance.now() + SPF_CHECK_TIMEOUTS * r.timeoutMs);
+  const seen = { noDomain: false };
+  const resolver = queries(r, performance.now() + SPF_CHECK_TIMEOUTS * r.timeoutMs, domain, seen);
   let out: Awaited<ReturnType<typeof spf>>;
   try {
     // mailauth types its resolver as answering strings only; it reads MX answers as node:dns gives them (objects).
@@ -112,5 +115,6 @@ export async function checkSpf(ip: string, domain: string, r: DnsResolver): Prom
   if (typeof out.rr === 'string') check.record = out.rr.slice(0, MAX_POLICY_CHARS);
   const detail = detailOf(result, out.status.comment, sender);
   if (detail !== undefined) check.detail = detail;
+  if (result === 'none' && seen.noDomain) check.noDomain = true;
   return check;
 }

@@ -136,12 +136,14 @@ export const isSpfResult = (x: unknown): x is SpfResult => typeof x === 'string'
 function decodeSpfCheck(x: unknown): SpfCheck | null {
   if (!isObj(x)) return null;
   if (x.kind === 'refused') return isStr(x.detail, 500) ? { kind: 'refused', detail: x.detail } : null;
-  const { result, record, detail, lookups, voidLookups } = x;
+  const { result, record, detail, lookups, voidLookups, noDomain } = x;
   if (x.kind !== 'checked' || !isSpfResult(result) || !isCount(lookups) || !isCount(voidLookups)) return null;
+  if (noDomain !== undefined && (noDomain !== true || result !== 'none')) return null;
   if ((record !== undefined && !isStr(record, MAX_POLICY_CHARS)) || (detail !== undefined && !isStr(detail, MAX_SPF_DETAIL_CHARS))) return null;
   const check: SpfCheck = { kind: 'checked', result, lookups, voidLookups };
   if (record !== undefined) check.record = record;
   if (detail !== undefined) check.detail = detail;
+  if (noDomain === true) check.noDomain = true;
   return check;
 }
 

@@ -675,6 +675,8 @@ export type SpfCheck =
       record?: string;
       /** For none, permerror and temperror: what went wrong, in the checker's words (at most MAX_SPF_DETAIL_CHARS). */
       detail?: string;
+      /** For none: the domain itself does not exist (its TXT query answered NXDOMAIN), so nobody could publish a record. */
+      noDomain?: true;
       /** DNS lookups the evaluation made until it had its result (RFC 7208 §4.6.4: past 10, a permerror)… */
       lookups: number;
       /** …and of them, those that found nothing ("void": past 2, a permerror). */

@@ -63,6 +63,12 @@ function resultLine(ip: string, domain: string, check: Extract<SpfCheck, { kind:
     case 'neutral':
       return { tone: 'warn', text: `neutral: ${domain}'s record says nothing about ${ip} (RFC 7208 §8.2): as if it published no SPF; DMARC counts it as a failure. To fix, ${add}` };
     case 'none':
+      if (check.noDomain === true) {
+        return {
+          tone: 'bad',
+          text: `none: ${domain} does not exist in DNS (NXDOMAIN): no record to check, and none can be published until it is registered. Receivers that check a sender's domain refuse its mail (Postfix: 450 4.1.8 Sender address rejected: Domain not found); check its spelling`,
+        };
+      }
       return {
         tone: 'warn',
         text: `none: ${domain} publishes no SPF record${why}, so receivers cannot check it (RFC 7208 §8.1); Gmail and Yahoo want SPF or DKIM from every sender. Publish one: v=spf1 ${authorising(ip)} -all`,

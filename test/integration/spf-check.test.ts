@@ -80,8 +80,12 @@ describe('SPF checks through the bridge', () => {
   });
 
   it('says none for a domain without an SPF record, or without DNS at all', async () => {
-    expect(await check('192.0.2.5', 'nospf.test')).toMatchObject({ kind: 'checked', result: 'none', lookups: 0 });
-    expect(await check('192.0.2.5', 'nxdomain.test')).toMatchObject({ kind: 'checked', result: 'none' });
+    const nospf = await check('192.0.2.5', 'nospf.test');
+    expect(nospf).toMatchObject({ kind: 'checked', result: 'none', lookups: 0 });
+    expect(nospf).not.toHaveProperty('noDomain');
+    // No such name (NXDOMAIN), in any case of letters: said apart, as nobody can publish a record there.
+    expect(await check('192.0.2.5', 'nxdomain.test')).toMatchObject({ kind: 'checked', result: 'none', noDomain: true });
+    expect(await check('192.0.2.5', 'NXdomain.Test')).toMatchObject({ kind: 'checked', result: 'none', noDomain: true });
   });
 
   it('gives permerror for two records, more than 10 lookups and more than 2 void lookups, saying which', async () => {

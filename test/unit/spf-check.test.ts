@@ -39,6 +39,12 @@ describe('readSpfCheck', () => {
     expect(lines('192.0.2.10', checked('none', { lookups: 0 }))).toEqual([expect.stringContaining('Publish one: v=spf1 ip4:192.0.2.10 -all')]);
   });
 
+  it('says a domain that does not exist has no record to publish, and that receivers refuse its mail', () => {
+    const found = lines('192.0.2.10', checked('none', { lookups: 0, noDomain: true }));
+    expect(found).toEqual([expect.stringMatching(/^bad: none: example\.org does not exist in DNS \(NXDOMAIN\).*450 4\.1\.8 .*Domain not found.*spelling/)]);
+    expect(found[0]).not.toContain('Publish');
+  });
+
   it('says why a check gave an error, and counts the lookups against the limits', () => {
     const broken = lines('192.0.2.10', checked('permerror', { lookups: 11, detail: 'Too many DNS requests' }));
     expect(broken[0]).toMatch(/^bad: permerror: .*cannot be evaluated \(Too many DNS requests\)/);
@@ -132,7 +138,7 @@ describe('spf at the protocol boundary', () => {
   });
 
   it('the app decodes the answer; anything else is refused', () => {
-    for (const answer of [checked('fail', { record: 'v=spf1 -all' }), checked('permerror', { detail: 'x' }), { kind: 'refused', detail: 'busy' } as const]) {
+    for (const answer of [checked('fail', { record: 'v=spf1 -all' }), checked('permerror', { detail: 'x' }), checked('none', { noDomain: true }), { kind: 'refused', detail: 'busy' } as const]) {
       const m = { type: 'spf', ip: '192.0.2.10', domain: 'example.org', answer } as const;
       expect(decodeAnyServerMessage(encodeServerMessage(m))).toEqual({ ok: true, value: { v: 2, ...m } });
     }
@@ -142,6 +148,8 @@ describe('spf at the protocol boundary', () => {
       { ...m, answer: { ...checked('pass'), lookups: -1 } },
       { ...m, answer: { ...checked('pass'), record: 'x'.repeat(1001) } },
       { ...m, answer: { kind: 'refused' } },
+      { ...m, answer: { ...checked('none'), noDomain: false } },
+      { ...m, answer: { ...checked('fail'), noDomain: true } },
       { ...m, ip: 7 },
     ]) {
       expect(decodeAnyServerMessage(JSON.stringify(bad)).ok).toBe(false);
