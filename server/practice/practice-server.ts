@@ -17,18 +17,19 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
-import { FULL_MAILBOX, GONE_HOST, GONE_MAILBOX, GREYLIST_MAILBOX, GREYLIST_SECONDS, PRACTICE_USER, SLOW_MAILBOX, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
+import { GONE_HOST, GONE_MAILBOX, GREYLIST_SECONDS, PRACTICE_USER, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
 import { installChunking, onEachConnection, type ChunkingOptions } from './chunking.js';
 import { lmtpServer } from './lmtp.js';
 import { CERTIFICATE_RENEW_MS, PRACTICE_DOMAIN, practiceCertificate } from './practice-certificate.js';
 import { localPartOf, smtpError } from './mailbox.js';
+import { Greylist, PRACTICE_LOCAL_PARTS, greylistedText, recipientRule } from './recipients.js';
 import { deliveryReport, plannedReports, type ReportRecipient } from './dsn.js';
 import { practiceDkimKey, signPractice, type DkimKey } from './dkim-key.js';
 import { practiceQueueId } from '../../shared/practice/server-log.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
 
-export { PRACTICE_DOMAIN };
-export const PRACTICE_LOCAL_PARTS = ['alice', 'bob', 'carol', 'postmaster'] as const;
+export { PRACTICE_DOMAIN, PRACTICE_LOCAL_PARTS };
+export { MAX_GREYLIST_ENTRIES } from './recipients.js';
 export const PRACTICE_MAILBOXES: readonly string[] = PRACTICE_LOCAL_PARTS.map((l) => `${l}@${PRACTICE_DOMAIN}`);
 /**
  * The practice login (RFC 4954), for AUTH PLAIN or LOGIN once the session is encrypted, after STARTTLS or on the
@@ -41,8 +42,6 @@ export const PRACTICE_PASSWORD = 'practice';
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** Messages kept in memory. */
 export const MAX_KEPT_MESSAGES = 100;
-/** Greylisting entries remembered at most (a client inventing senders must not grow the server's memory). */
-export const MAX_GREYLIST_ENTRIES = 10_000;
 /** Idle time after which the practice server hangs up, in ms (RFC 5321 §4.5.3.2.7 suggests 5 minutes). */
 export const IDLE_TIMEOUT_MS = 5 * 60 * 1000;
 /** On close, how long open sessions may go on before they get 421 and are cut, in ms (smtp-server waits 30 s). */
@@ -139,9 +138,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   /** The LMTP side (lmtp.ts), on a port of its own. */
   private readonly lmtp: SMTPServer;
   private infoValue: PracticeInfo | null = null;
-  /** When each (client address, sender, recipient) was first tried at greylist@, in ms; oldest first. */
-  private readonly greylist = new Map<string, number>();
-  private readonly greylistMs: number;
+  private readonly greylist: Greylist;
   private readonly slowMs: number;
   /** Makes the certificate anew every CERTIFICATE_RENEW_MS while listening. */
   private renewal: NodeJS.Timeout | null = null;
@@ -150,7 +147,7 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
 
   constructor(opts: Pick<PracticeServerOptions, 'greylistMs' | 'slowMs'> = {}) {
     super();
-    this.greylistMs = opts.greylistMs ?? GREYLIST_SECONDS * 1000;
+    this.greylist = new Greylist(opts.greylistMs ?? GREYLIST_SECONDS * 1000);
     this.slowMs = opts.slowMs ?? SLOW_SECONDS * 1000;
     const options: SMTPServerOptions = {
       name: PRACTICE_DOMAIN,
@@ -175,12 +172,20 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
         callback(null, ok ? { user: PRACTICE_USER } : { message: 'Error: authentication failed: (reason unavailable)' });
       },
       onRcptTo: (address, session, callback) => {
-        if (localPartOf(address.address).local === SLOW_MAILBOX && address.address.toLowerCase().endsWith(`@${PRACTICE_DOMAIN}`)) {
-          // smtp-server reads no further command until this one is answered, and drops the answer of a closed one.
-          setTimeout(() => callback(null), this.slowMs);
-          return;
+        const rule = recipientRule(address.address, session.user !== undefined);
+        switch (rule.kind) {
+          case 'accept':
+            return callback();
+          case 'slow':
+            // smtp-server reads no further command until this one is answered, and drops the answer of a closed one.
+            setTimeout(() => callback(), this.slowMs);
+            return;
+          case 'greylist':
+            return callback(this.checkGreylist(address, session));
+          case 'refuse':
+            if (rule.enhanced !== undefined) ENHANCED_OVERRIDE.set(session, rule.enhanced);
+            return callback(smtpError(rule.code, rule.text));
         }
-        callback(this.checkRecipient(address, session));
       },
       onData: (stream, session, callback) => {
         this.receive(stream, session).then(
@@ -269,58 +274,17 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
     return Promise.all([closed(this.smtp), closed(this.smtps), closed(this.lmtp)]).then(() => undefined);
   }
 
-  private checkRecipient(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
-    const { local, domain } = localPartOf(address.address);
-    // Refused in Postfix's words (smtpd_check.c), as its other replies are: what a trainee meets on real servers, and
-    // what heloterm's vendor rules then explain.
-    if (domain === null) {
-      // RFC 5321 §4.1.1.3: postmaster alone may come without a domain (smtp-server refuses other such addresses first).
-      if (local === 'postmaster') return null;
-      return smtpError(550, `<${address.address}>: Recipient address rejected: User unknown in virtual mailbox table`);
-    }
-    if (domain !== PRACTICE_DOMAIN && session.user !== undefined) {
-      // Logged in: a submission server relays for its users (RFC 6409 §4.3, RFC 4954 §4). The practice server keeps
-      // the message like any other and delivers it nowhere.
-      return null;
-    }
-    if (domain !== PRACTICE_DOMAIN) {
-      // RFC 5321 §7.1 and §3.6.2: an open relay is abused by spammers; only practice.test is local.
-      ENHANCED_OVERRIDE.set(session, '5.7.1');
-      return smtpError(554, `<${address.address}>: Relay access denied`);
-    }
-    // gone@ is taken without a question, as a gateway that does not know the mailboxes behind it takes mail.
-    if ((PRACTICE_LOCAL_PARTS as readonly string[]).includes(local) || local === GONE_MAILBOX) return null;
-    if (local === FULL_MAILBOX) {
-      // As Postfix says it when Dovecot's quota-status policy refuses (RFC 3463 §3.3: X.2.2 mailbox full).
-      ENHANCED_OVERRIDE.set(session, '5.2.2');
-      return smtpError(552, `<${address.address}>: Recipient address rejected: Quota exceeded (mailbox for user is full)`);
-    }
-    if (local === GREYLIST_MAILBOX) return this.checkGreylist(address, session);
-    return smtpError(550, `<${address.address}>: Recipient address rejected: User unknown in virtual mailbox table`);
-  }
-
   /**
-   * Greylisting (RFC 6647): the first try of a (client, sender, recipient) is deferred, and so is every retry until
-   * greylistMs have passed; then it is let through, as Postfix with postgrey says it. The client is the browser
-   * session that the bridge connects for (watch), else the address: every trainee of a class comes from the bridge's
-   * address, and one who had waited would let all the others through at once, so the lesson on it taught nothing.
+   * Greylisting (recipients.ts) by the browser session that the bridge connects for (watch), else by the address:
+   * every trainee of a class comes from the bridge's address, and one who had waited would let all the others through
+   * at once, so the lesson on it taught nothing.
    */
   private checkGreylist(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
-    const sender = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address.toLowerCase();
+    const sender = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
     const client = this.watchers.get(session.remotePort)?.client ?? session.remoteAddress;
-    const key = `${client}\n${sender}\n${address.address.toLowerCase()}`;
-    const now = Date.now();
-    const first = this.greylist.get(key);
-    if (first !== undefined && now - first >= this.greylistMs) return null;
-    if (first === undefined) {
-      this.greylist.set(key, now);
-      if (this.greylist.size > MAX_GREYLIST_ENTRIES) this.greylist.delete(this.greylist.keys().next().value ?? key);
-    }
+    if (this.greylist.passes(client, sender, address.address, Date.now())) return null;
     ENHANCED_OVERRIDE.set(session, '4.2.0');
-    return smtpError(
-      450,
-      `<${address.address}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/${PRACTICE_DOMAIN}.html`,
-    );
+    return smtpError(450, greylistedText(address.address));
   }
 
   /** A message sent with DATA: read whole, then kept (store). */
