@@ -13,9 +13,9 @@
  * the scrollback hold, a slice of lines per write. Typed keys are echoed with at most a small slice of output.
  *
  * Each write may wait a task before xterm parses it, behind the page's other tasks (a burst's WebSocket messages), so
- * the painter makes as few as it can: output and the input line go in one write; and a key typed while a write is
- * parsed is echoed from a microtask after it, when xterm has emptied its queue and parses a write that follows a key
- * at once, not in a task of its own (docs/benchmarks.md, reply burst).
+ * the painter makes as few as it can: output and the input line go in one write; and a key typed while a write waits
+ * to be parsed is echoed from a microtask once it is, when xterm has emptied its queue and parses a write that follows
+ * a key at once, not in a task of its own (docs/benchmarks.md, reply burst).
  */
 import type { IMarker, Terminal } from '@xterm/xterm';
 import { SECRET_MARK } from '../../shared/smtp/transcript.js';
