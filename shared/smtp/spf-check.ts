@@ -92,7 +92,8 @@ export function readSpfCheck(ip: string, domain: string, answer: SpfCheck): SpfC
   const findings: Finding[] = [];
   if (answer.record !== undefined) findings.push({ tone: 'info', text: `SPF: ${answer.record}` });
   findings.push(resultLine(ip, domain, answer));
-  if (answer.lookups > 0 || answer.voidLookups > 0) {
+  // A domain that does not exist had nothing to evaluate: its own query's void lookup is no count worth giving.
+  if ((answer.lookups > 0 || answer.voidLookups > 0) && answer.noDomain !== true) {
     const voids = answer.voidLookups > 0 ? `, ${answer.voidLookups} of them void (of ${SPF_VOID_LIMIT} allowed)` : '';
     const lookups = answer.lookups === 1 ? '1 DNS lookup' : `${answer.lookups} DNS lookups`;
     findings.push({ tone: 'info', text: `${lookups} until the result (of ${SPF_LOOKUP_LIMIT} allowed, RFC 7208 §4.6.4)${voids}` });
