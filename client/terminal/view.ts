@@ -5,8 +5,9 @@
  * arrives while the user types is written *above* the input line: erase the input line, write the output, paint
  * the input line again. All writes go through one serialised painter, because xterm parses writes asynchronously
  * and the painter needs the buffer's real cursor position to know how many rows the input line occupies (wide
- * characters and wrapping make that hard to compute ahead). A marker (which xterm moves on scroll-back trimming
- * and reflow) keeps the row where the input line starts.
+ * characters and wrapping make that hard to compute ahead). Where the input line starts is read back from the buffer:
+ * output ends in a line break, so the input line starts a row of its own, and the rows it wraps onto are marked as
+ * wrapped (xterm keeps that through reflow and scroll-back trimming).
  *
  * Output is written in animation frames, one write at a time (the next waits until xterm has parsed the last): what
  * comes meanwhile is queued and written together, jump-scrolled (jump-scroll.ts) when it is more than the screen and
@@ -17,7 +18,7 @@
  * to be parsed is echoed from a microtask once it is, when xterm has emptied its queue and parses a write that follows
  * a key at once, not in a task of its own (docs/benchmarks.md, reply burst).
  */
-import type { IMarker, Terminal } from '@xterm/xterm';
+import type { Terminal } from '@xterm/xterm';
 import { SECRET_MARK } from '../../shared/smtp/transcript.js';
 import { leftToBrowser, tabLeaves } from './keys.js';
 import { LineEditor, type Completer } from './line-editor.js';
@@ -97,7 +98,6 @@ export class TerminalView {
   private again = false;
   /** A key was typed since the last write: the next carries at most ECHO_SLICE_LINES of output. */
   private keyed = false;
-  private inputStart: IMarker | null = null;
   /** The input text as last painted on screen. */
   private shown = '';
   /** What Ctrl-C does has been said (once per page). */
@@ -125,7 +125,6 @@ export class TerminalView {
       }
       return !leftToBrowser(ev, this.term.hasSelection());
     });
-    this.inputStart = this.term.registerMarker(0);
     this.resizeObserver = new ResizeObserver(() => fitScreen(this.screen));
     this.resizeObserver.observe(container);
     fitScreen(screen);
@@ -244,17 +243,12 @@ export class TerminalView {
     // has parsed this one, so that what comes meanwhile is jump-scrolled rather than piled up in xterm.
     if (this.shown === '' && this.input.text === '') {
       const output = this.takeOutput();
-      this.inputStart?.dispose();
-      this.inputStart = null;
       if (output === '') return;
       this.busy = true;
       this.again = false;
       this.term.write(output, () => this.done());
       return;
     }
-    // An input line begins where the cursor stands (no write pending, nothing shown): mark it, so that a line that
-    // wraps onto more rows is erased from its first row at the next paint, not from the row the cursor is on.
-    if (this.shown === '' && (this.inputStart === null || this.inputStart.isDisposed)) this.inputStart = this.term.registerMarker(0);
     this.busy = true;
     this.again = false;
     const output = this.takeOutput();
@@ -263,13 +257,9 @@ export class TerminalView {
       this.paintInput(erase);
       return;
     }
-    // The input line is painted in the same write as the output; where it begins is read back once parsed.
+    // The input line is painted in the same write as the output.
     this.shown = this.inputText();
-    this.term.write(erase + output + this.shown, () => {
-      this.inputStart?.dispose();
-      this.inputStart = this.term.registerMarker(-this.wrappedRowsAboveCursor());
-      this.placeCursor();
-    });
+    this.term.write(erase + output + this.shown, () => this.placeCursor());
   }
 
   /** A line as it shows: AUTH credentials as dots, one per character (so the cursor stays on the same cell count). */
@@ -312,23 +302,15 @@ export class TerminalView {
   }
 
   /**
-   * Rows above the cursor's that the line it stands on wrapped from: the input line's rows above the cursor, once
-   * output and input line are parsed (output ends in a line break, so the input line begins on a row of its own).
+   * Rows between the start of the input line and the cursor (only valid when no write is pending): the rows above the
+   * cursor's that its line wrapped from (the input line starts a row of its own).
    */
-  private wrappedRowsAboveCursor(): number {
+  private rowsBelowInputStart(): number {
     const buf = this.term.buffer.active;
     const y = buf.baseY + buf.cursorY;
     let n = 0;
     while (n < y && buf.getLine(y - n)?.isWrapped === true) n++;
     return n;
-  }
-
-  /** Rows between the start of the input line and the cursor (only valid when no write is pending). */
-  private rowsBelowInputStart(): number {
-    const start = this.inputStart;
-    if (start === null || start.isDisposed || start.line < 0) return 0;
-    const buf = this.term.buffer.active;
-    return Math.max(0, buf.baseY + buf.cursorY - start.line);
   }
 
   private toInputStart(): string {
