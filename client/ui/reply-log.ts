@@ -145,7 +145,7 @@ export class ReplyLog {
     }
     this.lastUpdate = performance.now();
     // The newest entries shown ahead by the last update are built again with the rest.
-    if (this.ahead > 0) this.dropNewest(this.ahead);
+    if (this.ahead > 0) this.removeEntries(this.list.childElementCount - this.ahead, this.ahead);
     this.ahead = 0;
     // Many entries while replies still come: show the newest few now, and all of them once a look finds none new.
     const ahead = fresh > 0 && this.pending.length > FLOOD_LOG_ENTRIES;
@@ -164,12 +164,7 @@ export class ReplyLog {
     if (excess >= this.list.childElementCount) {
       this.list.replaceChildren(fragment);
     } else {
-      if (excess > 0) {
-        const range = document.createRange();
-        range.setStartBefore(this.list.firstChild as Node);
-        range.setEndAfter(this.list.children[excess - 1] as Node);
-        range.deleteContents();
-      }
+      if (excess > 0) this.removeEntries(0, excess);
       this.list.append(fragment);
     }
     this.element.dataset.empty = 'false';
@@ -182,16 +177,14 @@ export class ReplyLog {
     });
   }
 
-  /** Takes the last `n` entries out of the list, in one go. */
-  private dropNewest(n: number): void {
-    const count = this.list.childElementCount;
-    if (n >= count) {
-      this.list.replaceChildren();
-      return;
-    }
+  /** Takes `n` entries out of the list from the `first`, in one go (not one by one). */
+  private removeEntries(first: number, n: number): void {
+    const from = Math.max(0, first);
+    const to = Math.min(this.list.childElementCount, first + n) - 1;
+    if (to < from) return;
     const range = document.createRange();
-    range.setStartBefore(this.list.children[count - n] as Node);
-    range.setEndAfter(this.list.lastChild as Node);
+    range.setStartBefore(this.list.children[from] as Node);
+    range.setEndAfter(this.list.children[to] as Node);
     range.deleteContents();
   }
 

@@ -26,6 +26,8 @@ const FLOOD_OK = 1500;
 const FLOOD_FAIL = 500;
 /** Replies the scripted server sends at once to XBIGFLOOD: many times what the scrollback holds. */
 const BIG_FLOOD = 60_000;
+/** Replies the scripted server sends at once to XSMALLFLOOD: more than the reply log builds while replies come. */
+const SMALL_FLOOD = 120;
 /** The text of the reply to a NOOP typed while a flood is still being counted. */
 const AFTER_FLOOD = 'Ok, typed during the flood';
 
@@ -58,6 +60,10 @@ describe('real-world replies explained in Chromium', () => {
         {
           match: /^XFLOOD$/i,
           reply: [Array.from({ length: FLOOD_OK + FLOOD_FAIL }, (_, i) => (i % 4 === 3 ? `550 5.1.1 flood ${i} no such user\r\n` : `250 2.0.0 flood ${i} ok\r\n`)).join('')],
+        },
+        {
+          match: /^XSMALLFLOOD$/i,
+          reply: [Array.from({ length: SMALL_FLOOD }, (_, i) => `250 2.0.0 small ${i} ok\r\n`).join('')],
         },
         {
           match: /^XBIGFLOOD$/i,
@@ -341,14 +347,14 @@ describe('real-world replies explained in Chromium', () => {
    * headless pages never are hidden), until every reply has been read and queued. Returns the pieces queued at the end
    * and the most ever queued.
    */
-  async function bigFloodWithoutFrames(page: Page): Promise<{ last: number; most: number }> {
+  async function bigFloodWithoutFrames(page: Page, command = 'XBIGFLOOD'): Promise<{ last: number; most: number }> {
     await page.evaluate(() => {
       const w = window as unknown as { held: FrameRequestCallback[]; realFrame: typeof requestAnimationFrame };
       w.held = [];
       w.realFrame = window.requestAnimationFrame.bind(window);
       window.requestAnimationFrame = (cb) => w.held.push(cb);
     });
-    await page.keyboard.type('XBIGFLOOD');
+    await page.keyboard.type(command);
     await page.keyboard.press('Enter');
     const pending = (): Promise<number> =>
       page.evaluate(() => (window as unknown as { __heloterm: { pendingOutput(): number } }).__heloterm.pendingOutput());
@@ -416,6 +422,42 @@ describe('real-world replies explained in Chromium', () => {
     await expect.poll(() => page.evaluate(() => (window as unknown as { logBatches: number[] }).logBatches), { timeout: 10_000 }).toEqual([FLOOD_LOG_ENTRIES, MAX_LOG_ENTRIES]);
     const shown = await page.locator('.reply-log li .reply-text').allTextContents();
     expect(shown.map((t) => Number(/big (\d+) /.exec(t)?.[1]))).toEqual(Array.from({ length: MAX_LOG_ENTRIES }, (_, i) => BIG_FLOOD - MAX_LOG_ENTRIES + i));
+    await context.close();
+  });
+
+  it('builds the newest replies of a small flood ahead, then the whole flood after the entries before it, none twice; drops the oldest past 500', async () => {
+    const { context, page } = await openConnected();
+    await bigFloodWithoutFrames(page, 'XSMALLFLOOD');
+    const batches = await page.evaluate(async () => {
+      const w = window as unknown as { held: FrameRequestCallback[]; realFrame: typeof requestAnimationFrame; logBatches: number[] };
+      const list = document.querySelector('.reply-log ol');
+      if (list === null) throw new Error('no reply log');
+      w.logBatches = [];
+      new MutationObserver((records) => {
+        for (const r of records) if (r.addedNodes.length > 0) w.logBatches.push(r.addedNodes.length);
+      }).observe(list, { childList: true });
+      window.requestAnimationFrame = w.realFrame;
+      for (const cb of w.held.splice(0)) cb(performance.now());
+      await Promise.resolve();
+      return [...w.logBatches];
+    });
+    // The look with replies still coming built the newest 50 after the greeting's entry; the next took them out
+    // again and built all of the flood in their place, the greeting's entry kept before it.
+    expect(batches).toEqual([FLOOD_LOG_ENTRIES]);
+    await expect.poll(() => page.evaluate(() => (window as unknown as { logBatches: number[] }).logBatches), { timeout: 10_000 }).toEqual([FLOOD_LOG_ENTRIES, SMALL_FLOOD]);
+    const shown = await page.locator('.reply-log li .reply-text').allTextContents();
+    expect(shown).toHaveLength(1 + SMALL_FLOOD);
+    expect(shown[0]).toContain('mx.fake.example ESMTP');
+    expect(shown.slice(1).map((t) => Number(/small (\d+) /.exec(t)?.[1]))).toEqual(Array.from({ length: SMALL_FLOOD }, (_, i) => i));
+    // Four floods more: past MAX_LOG_ENTRIES, the oldest entries go (the greeting's first), the rest kept in order.
+    for (let n = 2; n <= 5; n++) {
+      await page.keyboard.type('XSMALLFLOOD');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('.reply-log li .reply-text', { hasText: `small ${SMALL_FLOOD - 1} ` }).count(), { timeout: 10_000 }).toBe(n);
+    }
+    const all = ['greeting', ...Array.from({ length: 5 }, () => Array.from({ length: SMALL_FLOOD }, (_, i) => String(i))).flat()];
+    await expect.poll(async () => (await page.locator('.reply-log li .reply-text').allTextContents()).map((t) => /small (\d+) /.exec(t)?.[1] ?? 'greeting'), { timeout: 10_000 })
+      .toEqual(all.slice(-MAX_LOG_ENTRIES));
     await context.close();
   });
 
