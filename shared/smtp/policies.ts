@@ -166,6 +166,9 @@ function dmarcEnforces(p: PolicyAnswer): boolean | null {
   return (policy === 'quarantine' || policy === 'reject') && (pct === undefined || pct === '100');
 }
 
+/** What a sender domain that does not exist meets, said wherever heloterm finds one (policies, `/spf`). */
+export const NO_DOMAIN_REFUSED = "Receivers that check a sender's domain refuse mail from it (Postfix: 450 4.1.8 Sender address rejected: Domain not found)";
+
 /**
  * The findings of a domain's mail policies; `mxHosts`, the domain's MX hosts when known, are checked against its
  * MTA-STS policy. A domain that does not exist (`noDomain`: its MX lookup answered NXDOMAIN) has no records to read,
@@ -176,7 +179,7 @@ export function readPolicies(domain: string, p: PolicyAnswer, mxHosts: readonly 
     const findings: Finding[] = [
       {
         tone: 'bad',
-        text: `${domain} does not exist in DNS: it has no SPF, DMARC or MTA-STS record to read. Receivers that check a sender's domain refuse mail from it (Postfix: 450 4.1.8 Sender address rejected: Domain not found)`,
+        text: `${domain} does not exist in DNS: it has no SPF, DMARC or MTA-STS record to read. ${NO_DOMAIN_REFUSED}`,
       },
     ];
     const org = p.dmarcOrg;

@@ -7,6 +7,7 @@
 import type { SpfCheck } from '../protocol/messages.js';
 import { isIPv4Literal, isIPv6Literal } from '../protocol/host.js';
 import { mxDomain } from './mx.js';
+import { NO_DOMAIN_REFUSED } from './policies.js';
 import { isPrivateAddress } from './relay.js';
 import { SPF_LOOKUP_LIMIT } from './spf.js';
 import type { Finding } from './types.js';
@@ -66,7 +67,7 @@ function resultLine(ip: string, domain: string, check: Extract<SpfCheck, { kind:
       if (check.noDomain === true) {
         return {
           tone: 'bad',
-          text: `none: ${domain} does not exist in DNS (NXDOMAIN): no record to check, and none can be published until it is registered. Receivers that check a sender's domain refuse its mail (Postfix: 450 4.1.8 Sender address rejected: Domain not found); check its spelling`,
+          text: `none: ${domain} does not exist in DNS (NXDOMAIN): no record to check, and none can be published until it is registered. ${NO_DOMAIN_REFUSED}; check its spelling`,
         };
       }
       return {
