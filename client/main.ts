@@ -94,6 +94,7 @@ function boot(): void {
     },
     lineFeeds: () => lineFeeds ?? 0,
     pendingOutput: () => 0,
+    floodsEnded: () => ({ floods: 0, replies: 0 }),
   };
   Object.defineProperty(window, TEST_HOOK_NAME, { value: hook });
   screen.term.focus();

@@ -110,6 +110,11 @@ export class SessionView {
     return this.current;
   }
 
+  /** Floods of replies ended so far, and the replies they counted (for the page's test hook). */
+  get floodsEnded(): { floods: number; replies: number } {
+    return this.flood.ended;
+  }
+
   /** What the terminal's Tab offers for `text`: commands, or in a message's header section the fields it lacks. */
   complete(text: string): CompletionResult | null {
     const model = this.current;

@@ -19,4 +19,9 @@ export interface HelotermTestHook {
   lineFeeds(): number;
   /** Pieces of output (about one per line) queued for the terminal and not yet written; set by the app once it runs. */
   pendingOutput(): number;
+  /**
+   * Floods of replies ended since the page loaded, and the replies they counted, summaries included that scrolled out
+   * or were never drawn (flood.ts); set by the app once it runs.
+   */
+  floodsEnded(): { floods: number; replies: number };
 }

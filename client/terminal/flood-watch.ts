@@ -44,6 +44,11 @@ export class FloodWatch {
     return this.gate.flooding;
   }
 
+  /** Floods ended so far, and the replies they counted (each shown in its summary). */
+  get ended(): { floods: number; replies: number } {
+    return { floods: this.gate.floods, replies: this.gate.counted };
+  }
+
   /** Writes the summary of a flood that is going on, if any (before anything else is written). */
   close(): void {
     if (this.timer !== null) clearTimeout(this.timer);

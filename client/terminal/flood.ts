@@ -30,6 +30,9 @@ export class FloodGate {
   private flood: FloodSummary | null = null;
   private floodStart = 0;
   private lastReply = 0;
+  /** Floods ended so far, and the replies they counted (for the page's test hook). */
+  floods = 0;
+  counted = 0;
 
   /** Whether the reply with `code`, arriving at `now` (ms), is annotated one by one (else it is counted). */
   admit(code: number, now: number): boolean {
@@ -62,6 +65,8 @@ export class FloodGate {
     if (f === null) return null;
     this.flood = null;
     f.ms = this.lastReply - this.floodStart;
+    this.floods++;
+    this.counted += f.replies;
     return f;
   }
 }

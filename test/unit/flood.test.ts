@@ -53,6 +53,11 @@ describe('FloodGate', () => {
     expect(text).toContain('250 ×4, 550 ×2');
     expect(text).toContain('other ×2');
     expect(endFlood(gate)).toBe('');
+    // What every flood ended so far counted, for the page's test hook: an end without a flood adds nothing.
+    expect({ floods: gate.floods, counted: gate.counted }).toEqual({ floods: 1, counted: 12 });
+    for (let i = 0; i < FLOOD_BURST_REPLIES + 3; i++) gate.admit(250, 600_000);
+    endFlood(gate);
+    expect({ floods: gate.floods, counted: gate.counted }).toEqual({ floods: 2, counted: 15 });
   });
 });
 
