@@ -381,6 +381,26 @@ describe('real-world replies explained in Chromium', () => {
     return { last, most };
   }
 
+  /**
+   * Lets the held frames run (bigFloodWithoutFrames), noting how many entries each change of the reply log adds (in
+   * `window.logBatches` from then on); returns those noted while the held frames ran.
+   */
+  async function releaseFramesWatchingLog(page: Page): Promise<number[]> {
+    return page.evaluate(async () => {
+      const w = window as unknown as { held: FrameRequestCallback[]; realFrame: typeof requestAnimationFrame; logBatches: number[] };
+      const list = document.querySelector('.reply-log ol');
+      if (list === null) throw new Error('no reply log');
+      w.logBatches = [];
+      new MutationObserver((records) => {
+        for (const r of records) if (r.addedNodes.length > 0) w.logBatches.push(r.addedNodes.length);
+      }).observe(list, { childList: true });
+      window.requestAnimationFrame = w.realFrame;
+      for (const cb of w.held.splice(0)) cb(performance.now());
+      await Promise.resolve(); // the observer's records, queued as the log changed
+      return [...w.logBatches];
+    });
+  }
+
   it('keeps only what can still be shown while animation frames stop (a hidden tab), and shows it when they resume', async () => {
     const { context, page } = await openConnected();
     const { last, most } = await bigFloodWithoutFrames(page);
@@ -408,19 +428,7 @@ describe('real-world replies explained in Chromium', () => {
     await bigFloodWithoutFrames(page);
     // Past the 2 s a flood's updates wait for, counted from the log's last update (the greeting's).
     await page.waitForTimeout(2100);
-    const batches = await page.evaluate(async () => {
-      const w = window as unknown as { held: FrameRequestCallback[]; realFrame: typeof requestAnimationFrame; logBatches: number[] };
-      const list = document.querySelector('.reply-log ol');
-      if (list === null) throw new Error('no reply log');
-      w.logBatches = [];
-      new MutationObserver((records) => {
-        for (const r of records) if (r.addedNodes.length > 0) w.logBatches.push(r.addedNodes.length);
-      }).observe(list, { childList: true });
-      window.requestAnimationFrame = w.realFrame;
-      for (const cb of w.held.splice(0)) cb(performance.now());
-      await Promise.resolve(); // the observer's records, queued as the log changed
-      return [...w.logBatches];
-    });
+    const batches = await releaseFramesWatchingLog(page);
     // That look built the newest 50 only (building 500 took 60–120 ms on a slow machine, and a key typed meanwhile
     // waited for it); the next, finding nothing new, the newest 500, in order, none twice.
     expect(batches).toEqual([FLOOD_LOG_ENTRIES]);
@@ -433,19 +441,7 @@ describe('real-world replies explained in Chromium', () => {
   it('builds the newest replies of a small flood ahead, then the whole flood after the entries before it, none twice; drops the oldest past 500', async () => {
     const { context, page } = await openConnected();
     await bigFloodWithoutFrames(page, 'XSMALLFLOOD');
-    const batches = await page.evaluate(async () => {
-      const w = window as unknown as { held: FrameRequestCallback[]; realFrame: typeof requestAnimationFrame; logBatches: number[] };
-      const list = document.querySelector('.reply-log ol');
-      if (list === null) throw new Error('no reply log');
-      w.logBatches = [];
-      new MutationObserver((records) => {
-        for (const r of records) if (r.addedNodes.length > 0) w.logBatches.push(r.addedNodes.length);
-      }).observe(list, { childList: true });
-      window.requestAnimationFrame = w.realFrame;
-      for (const cb of w.held.splice(0)) cb(performance.now());
-      await Promise.resolve();
-      return [...w.logBatches];
-    });
+    const batches = await releaseFramesWatchingLog(page);
     // The look with replies still coming built the newest 50 after the greeting's entry; the next took them out
     // again and built all of the flood in their place, the greeting's entry kept before it.
     expect(batches).toEqual([FLOOD_LOG_ENTRIES]);
