@@ -220,6 +220,7 @@ export function startApp(boot: BootHandOver): void {
   });
   boot.testHook.pendingOutput = () => view.pendingPieces;
   boot.testHook.floodsEnded = () => session.floodsEnded;
+  boot.testHook.widthsWarm = () => view.widthsWarm;
   // Tab completes in the terminal: how a keyboard leaves it is part of its name (view.ts, tabLeaves).
   required('#terminal', HTMLElement).setAttribute('aria-label', 'SMTP terminal: type commands and press Enter; Escape then Tab leaves it, Shift+Tab goes back');
 

@@ -95,6 +95,7 @@ function boot(): void {
     lineFeeds: () => lineFeeds ?? 0,
     pendingOutput: () => 0,
     floodsEnded: () => ({ floods: 0, replies: 0 }),
+    widthsWarm: () => false,
   };
   Object.defineProperty(window, TEST_HOOK_NAME, { value: hook });
   screen.term.focus();

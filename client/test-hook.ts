@@ -24,4 +24,6 @@ export interface HelotermTestHook {
    * or were never drawn (flood.ts); set by the app once it runs.
    */
   floodsEnded(): { floods: number; replies: number };
+  /** The characters the page shows most have been measured ahead, in idle time (width-warmup.ts); set by the app. */
+  widthsWarm(): boolean;
 }

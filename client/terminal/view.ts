@@ -16,7 +16,8 @@
  * Each write may wait a task before xterm parses it, behind the page's other tasks (a burst's WebSocket messages), so
  * the painter makes as few as it can: output and the input line go in one write; and a key typed while a write waits
  * to be parsed is echoed from a microtask once it is, when xterm has emptied its queue and parses a write that follows
- * a key at once, not in a task of its own (docs/benchmarks.md, reply burst).
+ * a key at once, not in a task of its own (docs/benchmarks.md, reply burst). And the characters the page shows most
+ * are measured ahead, in idle time, rather than between the rows of a burst's first frames (width-warmup.ts).
  */
 import type { Terminal } from '@xterm/xterm';
 import { SECRET_MARK } from '../../shared/smtp/transcript.js';
@@ -28,6 +29,7 @@ import { CodeTooltip } from './tooltip.js';
 import { registerCodeLinks } from './links.js';
 import { SCROLLBACK_LINES, fitScreen, type Screen } from './screen.js';
 import { OutputQueue, type Piece } from './jump-scroll.js';
+import { warmWidths } from './width-warmup.js';
 
 const CSI = '\x1b[';
 /**
@@ -104,6 +106,9 @@ export class TerminalView {
   private cancelExplained = false;
   /** The last key pressed was Escape: a Tab now leaves the terminal (tabLeaves). */
   private escaped = false;
+  /** The characters the page shows most are measured ahead (width-warmup.ts); how to stop that. */
+  private readonly stopWarming: () => void;
+  private warm = false;
 
   /**
    * Takes over the terminal the boot script created (screen.ts). Its cursor must stand at the start of an empty
@@ -128,6 +133,7 @@ export class TerminalView {
     this.resizeObserver = new ResizeObserver(() => fitScreen(this.screen));
     this.resizeObserver.observe(container);
     fitScreen(screen);
+    this.stopWarming = warmWidths(this.term, () => (this.warm = true));
   }
 
   /**
@@ -143,6 +149,11 @@ export class TerminalView {
 
   focus(): void {
     this.term.focus();
+  }
+
+  /** The characters the page shows most have been measured ahead (for the test hook). */
+  get widthsWarm(): boolean {
+    return this.warm;
   }
 
   /** Pieces of output queued and not yet written (for the test hook). */
@@ -174,6 +185,7 @@ export class TerminalView {
   }
 
   dispose(): void {
+    this.stopWarming();
     this.resizeObserver.disconnect();
     this.term.dispose();
   }

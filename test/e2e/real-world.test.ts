@@ -28,6 +28,8 @@ const FLOOD_FAIL = 500;
 const BIG_FLOOD = 60_000;
 /** Replies the scripted server sends at once to XSMALLFLOOD: more than the reply log builds while replies come. */
 const SMALL_FLOOD = 120;
+/** Every printable ASCII character but the space. */
+const PRINTABLE = Array.from({ length: 0x7e - 0x20 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
 /** The text of the reply to a NOOP typed while a flood is still being counted. */
 const AFTER_FLOOD = 'Ok, typed during the flood';
 
@@ -56,6 +58,7 @@ describe('real-world replies explained in Chromium', () => {
         { match: /^Subject:/i, reply: ['221 2.7.0 Error: I can break rules, too. Goodbye.\r\n', 'close'] },
         { match: /^QUIT$/i, reply: ['221 2.0.0 Bye\r\n', 'close'] },
         { match: /^NOOP$/i, reply: [`250 2.0.0 ${AFTER_FLOOD}\r\n`] },
+        { match: /^XCHARS /i, reply: [`250 2.0.0 ${PRINTABLE}\r\n`] },
         // A flood: unasked replies, all in one write (a hostile or broken server, or a pasted pipeline).
         {
           match: /^XFLOOD$/i,
@@ -504,6 +507,31 @@ describe('real-world replies explained in Chromium', () => {
     const lastLine = (t: string): string | undefined => t.trimEnd().split('\n').at(-1);
     const text = await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `) && lastLine(t) === 'zqjzqj', 30_000, 'the summary above the input line');
     expect(text.split('zqjzqj')).toHaveLength(2); // painted once: no copy left behind by a write between slices
+    await context.close();
+  });
+
+  it('measures the characters it shows most ahead, in idle time: a line and a reply of every printable one need no measuring', async () => {
+    const { context, page } = await openConnected();
+    type Hooked = { __heloterm: { widthsWarm(): boolean }; measured: string[] };
+    await expect.poll(() => page.evaluate(() => (window as unknown as Hooked).__heloterm.widthsWarm()), { timeout: 10_000 }).toBe(true);
+    // From now on, every width xterm's renderer measures (a span of the character, its width read: a forced layout).
+    await page.evaluate(() => {
+      const w = window as unknown as Hooked;
+      w.measured = [];
+      const width = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetWidth');
+      Object.defineProperty(HTMLElement.prototype, 'offsetWidth', {
+        configurable: true,
+        get(this: HTMLElement) {
+          if (this.classList.contains('xterm-char-measure-element')) w.measured.push(`${this.style.fontWeight}/${this.style.fontStyle}:${this.textContent?.[0] ?? ''}`);
+          return width?.get?.call(this) as number;
+        },
+      });
+    });
+    // Typed (each key echoed: regular), sent (bold), answered and annotated (regular).
+    await type(page, `XCHARS ${PRINTABLE}`, 250);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    expect(await locateText(page, PRINTABLE)).not.toBeNull();
+    expect(await page.evaluate(() => (window as unknown as Hooked).measured)).toEqual([]);
     await context.close();
   });
 
