@@ -52,7 +52,7 @@ import { ClassLessons } from './ui/class-lessons.js';
 import { LessonGuide } from './ui/lesson-guide.js';
 import { findLesson, pageLessons } from '../shared/lessons/catalogue.js';
 import { ReportStore } from './terminal/reports.js';
-import { cramPasswordFrom, lessonList, localCommand } from './terminal/local-commands.js';
+import { passwordFrom, lessonList, localCommand } from './terminal/local-commands.js';
 import { required } from './dom.js';
 
 export function startApp(boot: BootHandOver): void {
@@ -179,8 +179,8 @@ export function startApp(boot: BootHandOver): void {
     // so are the answers pasted with an AUTH command, judged after the lines before them in the paste.
     secretFrom: (text) => {
       const kind = session.kindAhead(text);
-      // heloterm's own /cram-md5 takes a password: it shows as dots too.
-      return localCommand(text, session.model.state, kind) === null ? secretFrom(text, kind) : cramPasswordFrom(text);
+      // heloterm's own /cram-md5 and /scram take a password: it shows as dots too.
+      return localCommand(text, session.model.state, kind) === null ? secretFrom(text, kind) : passwordFrom(text);
     },
     onLine(text) {
       // The rest of a paste that began with /explain is explained with it, never sent (a bounce pasted after it).
@@ -280,6 +280,7 @@ export function startApp(boot: BootHandOver): void {
     link: shareThisPage,
     log: showPracticeLog,
     challenge: () => session.challenge,
+    scram: session.scram,
     // After the line that asked for it is written (the editor is in the middle of handing it on).
     prefill: (text) => queueMicrotask(() => view.type(text)),
   };

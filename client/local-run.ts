@@ -7,6 +7,7 @@ import { exhaustive, type IpFamily } from '../shared/protocol/messages.js';
 import { certNameVerdict } from '../shared/smtp/cert-name.js';
 import { showControls } from '../shared/smtp/escape.js';
 import { cramMd5Answer } from './terminal/cram-md5.js';
+import type { ScramExchange } from './terminal/scram.js';
 import { lessonList, type LocalCommand } from './terminal/local-commands.js';
 import { formatTlsReport } from './terminal/render-findings.js';
 import { formatNote } from './terminal/render.js';
@@ -45,6 +46,8 @@ export interface LocalDeps {
   challenge(): string | null;
   /** Puts text on the input line, for Enter to send. */
   prefill(text: string): void;
+  /** `/scram`'s exchange on the connection (scram.ts). */
+  scram: Pick<ScramExchange, 'start' | 'answer'>;
 }
 
 /**
@@ -84,6 +87,14 @@ function cramMd5(user: string, password: string, d: LocalDeps): void {
     formatNote(`CRAM-MD5 for ${showControls(user)}: HMAC-MD5 of the challenge ${showControls(c.challenge.slice(0, 120))} keyed with the password is ${c.digest}; "${showControls(user)} ${c.digest}" in base64 is on the line: press Enter to send it (RFC 2195)`),
   );
   d.prefill(c.answer);
+}
+
+/** `/scram USER PASSWORD` begins a SCRAM exchange, `/scram` answers its open challenge (scram.ts). */
+function scram(local: Extract<LocalCommand, { kind: 'scram' }>, d: LocalDeps): void {
+  if (local.start !== null && !d.connected()) return d.write(formatNote(`not connected: connect, send EHLO (and STARTTLS), then /scram USER PASSWORD puts AUTH ${local.mechanism} on the line`));
+  const step = local.start === null ? d.scram.answer(d.challenge()) : d.scram.start(local.mechanism, local.start.user, local.start.password, d.challenge());
+  d.write(formatNote(showControls(step.say)));
+  if ('line' in step && step.line !== '') d.prefill(step.line);
 }
 
 export function runLocal(local: LocalCommand, d: LocalDeps): void {
@@ -179,6 +190,8 @@ export function runLocal(local: LocalCommand, d: LocalDeps): void {
       return d.log();
     case 'cram-md5':
       return cramMd5(local.user, local.password, d);
+    case 'scram':
+      return scram(local, d);
     default:
       return exhaustive(local);
   }

@@ -19,6 +19,7 @@ import type { Piece } from './terminal/jump-scroll.js';
 import { formatStored } from './terminal/render-findings.js';
 import { formatCoach } from './terminal/render-replies.js';
 import { formatNote } from './terminal/render.js';
+import { ScramExchange } from './terminal/scram.js';
 import type { ReportStore } from './terminal/reports.js';
 import { ServerTextRenderer } from './terminal/server-text.js';
 import { SUBMISSIONS_PORT } from './ui/connect-form.js';
@@ -100,6 +101,9 @@ export class SessionView {
     });
   }
 
+  /** `/scram`'s exchange on this connection (scram.ts): what it holds is dropped when a new connection begins. */
+  readonly scram = new ScramExchange();
+
   /** The AUTH challenge the server waits for an answer to (its 334's text), or null when none is open. */
   get challenge(): string | null {
     return this.current.state.authChallenge ? this.lastChallenge : null;
@@ -154,6 +158,7 @@ export class SessionView {
   /** Connected to `address` port `port` at `at`: the greeting's wait starts, and the slow replies' reasons anew. */
   connected(address: string, port: number, at: number): void {
     this.current.connected(false, at);
+    this.scram.forget();
     this.slowSaid.clear();
     this.lastLineAt = at;
     const practice = this.deps.practice();

@@ -1,7 +1,7 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own commands:
  * `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/dane`, `/ports`, `/save`,
- * `/replay`, `/link`, `/log`, `/name`, `/base64` and `/cram-md5`. Lines starting with "/" are never valid SMTP commands (RFC 5321
+ * `/replay`, `/link`, `/log`, `/name`, `/base64`, `/cram-md5` and `/scram`. Lines starting with "/" are never valid SMTP commands (RFC 5321
  * §4.1.1 verbs are letters), so they cannot collide with anything a server understands. Inside message text they are
  * left alone; in answer to an AUTH challenge, where base64 may begin with "/", only the words of heloterm's own
  * commands are taken (localCommand). The lookups' and probes' arguments are read in lookup-commands.ts.
@@ -17,6 +17,7 @@ import { isTraineeName, MAX_TRAINEE_NAME } from '../../shared/protocol/app-limit
 import type { CompletionResult } from './line-editor.js';
 import { formatNote } from './render.js';
 import { formatHint } from './render-replies.js';
+import type { ScramMechanism } from './scram.js';
 import { dkimCommand, dnsblCommand, mxCommand, portsCommand, rdnsCommand, smugglingCommand, spfCommand, tlsCommand } from './lookup-commands.js';
 
 /** heloterm's own commands as Tab offers them (aliases left out), each with what it takes. */
@@ -42,6 +43,7 @@ const LOCAL_USAGE: readonly (readonly [name: string, usage: string])[] = [
   ['log', '/log'],
   ['base64', '/base64 [-d] TEXT'],
   ['cram-md5', '/cram-md5 USER PASSWORD'],
+  ['scram', '/scram [USER PASSWORD]'],
 ];
 
 /** Completions of a heloterm command's word ("/d" to "/dkim "). */
@@ -111,6 +113,7 @@ const LOCAL_NAMES: ReadonlyMap<string, string> = new Map(
     help: 'help', explain: 'explain', lesson: 'lesson', lessons: 'lesson', quiz: 'quiz', tls: 'tls', cert: 'tls', mx: 'mx', dkim: 'dkim', spf: 'spf',
     dnsbl: 'dnsbl', rbl: 'dnsbl', dbl: 'dnsbl', rdns: 'rdns', ptr: 'rdns', dane: 'dane', tlsa: 'dane', ports: 'ports', smuggling: 'smuggling', smuggle: 'smuggling', name: 'name', hand: 'hand', save: 'save',
     transcript: 'save', replay: 'replay', link: 'link', log: 'log', base64: 'base64', b64: 'base64', 'cram-md5': 'cram-md5', cram: 'cram-md5',
+    scram: 'scram', 'scram-sha-256': 'scram', 'scram-sha-1': 'scram',
   }),
 );
 
@@ -185,7 +188,9 @@ export type LocalCommand =
   /** `/explain TEXT`: explain a reply quoted from elsewhere (a bounce message), or a code; TEXT may be empty. */
   | { kind: 'explain'; text: string }
   /** `/cram-md5 USER PASSWORD`: the answer to the server's CRAM-MD5 challenge, computed here (cram-md5.ts). */
-  | { kind: 'cram-md5'; user: string; password: string };
+  | { kind: 'cram-md5'; user: string; password: string }
+  /** `/scram USER PASSWORD` begins a SCRAM exchange (start), `/scram` answers its open challenge (scram.ts). */
+  | { kind: 'scram'; mechanism: ScramMechanism; start: { user: string; password: string } | null };
 
 const text = (t: string): LocalCommand => ({ kind: 'text', text: t });
 
@@ -250,9 +255,16 @@ export function localCommand(line: string, state: SessionState, kind: SentKind =
     case 'base64':
       return text(base64Command(t.slice(1 + cmd.length).trim()));
     case 'cram-md5': {
-      const from = cramPasswordFrom(line);
+      const from = passwordFrom(line);
       if (from === null) return text(formatNote('/cram-md5 USER PASSWORD answers a CRAM-MD5 challenge: send AUTH CRAM-MD5, then type it when the 334 comes'));
       return { kind: 'cram-md5', user: arg, password: line.slice(from).trim() };
+    }
+    case 'scram': {
+      const mechanism = cmd.toLowerCase() === 'scram-sha-1' ? 'SCRAM-SHA-1' : 'SCRAM-SHA-256';
+      if (arg === '') return { kind: 'scram', mechanism, start: null };
+      const from = passwordFrom(line);
+      if (from === null) return text(formatNote(`/${cmd.toLowerCase()} USER PASSWORD begins ${mechanism}, and /${cmd.toLowerCase()} alone answers each 334 the server sends`));
+      return { kind: 'scram', mechanism, start: { user: arg, password: line.slice(from).trim() } };
     }
     default: {
       // A slip (/hlep, /mxx): the command it was one letter from, by the name Tab offers.
@@ -289,14 +301,15 @@ const OWN_HELP: readonly string[] = [
   '/save downloads a transcript of the dialog (C: sent, S: received), AUTH credentials removed',
   '/base64 text encodes for AUTH (\\0 for the NUL byte, \\x01 for the ^A of XOAUTH2), /base64 -d text decodes a challenge',
   '/cram-md5 user password answers the challenge of AUTH CRAM-MD5 (an HMAC-MD5 nobody types from memory): computed here, put on the line for Enter; the password shows as dots and is not kept',
+  '/scram user password begins AUTH SCRAM-SHA-256 (/scram-sha-1 for SHA-1), then /scram alone answers each 334: the proof made from the password, then the server\'s signature checked; the password shows as dots, held only until the proof is made',
 ];
 
 /**
- * Where the password begins in a `/cram-md5 USER PASSWORD` line (it shows as dots, and the line is kept out of the
- * history), or null when the line is no such command with both.
+ * Where the password begins in a `/cram-md5 USER PASSWORD` or `/scram USER PASSWORD` line (it shows as dots, and the
+ * line is kept out of the history), or null when the line is no such command with both.
  */
-export function cramPasswordFrom(line: string): number | null {
-  const m = /^(\s*\/cram(?:-md5)?\s+\S+\s+)\S/i.exec(line);
+export function passwordFrom(line: string): number | null {
+  const m = /^(\s*\/(?:cram(?:-md5)?|scram(?:-sha-256|-sha-1)?)\s+\S+\s+)\S/i.exec(line);
   return m === null ? null : m[1]!.length;
 }
 

@@ -23,7 +23,11 @@ export function utf8Bytes(text: string): number[] {
 }
 
 export function toBase64(text: string): string {
-  const b = utf8Bytes(text);
+  return bytesToBase64(utf8Bytes(text));
+}
+
+/** Bytes in base64, padded. */
+export function bytesToBase64(b: ArrayLike<number>): string {
   let out = '';
   for (let i = 0; i < b.length; i += 3) {
     const n = ((b[i] ?? 0) << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);

@@ -84,6 +84,13 @@ export function challengeHint(text: string, mechanism = ''): Hint {
       'RFC 2195 §2',
     );
   }
+  if (/^SCRAM-SHA-(1|256)$/.test(mechanism.toUpperCase())) {
+    return hint(
+      'auth-scram',
+      `The challenge is base64 for "${shown}": a SCRAM message, the server's nonce, salt and rounds (r=, s=, i=), or at the end its signature (v=). /scram answers it here, from the password given to /scram USER PASSWORD, and checks the signature; * cancels.`,
+      'RFC 5802 §5',
+    );
+  }
   const what = /user/i.test(decoded) ? 'your user name' : /pass/i.test(decoded) ? 'your password' : 'the answer';
   return hint('auth-challenge', `The challenge is base64 for "${shown}": answer with ${what} in base64 (/base64 text gives it), or * to cancel.`, src);
 }

@@ -534,14 +534,14 @@ export const SASL_MECHANISMS: readonly SaslMechanismEntry[] = [
     explanation:
       'Proves knowledge of the password without sending it, and the server stores only salted hashes. Several ' +
       'round trips with computed proofs.',
-    action: 'Needs a SCRAM client library; not typed by hand.',
+    action: 'Not typed by hand: /scram-sha-1 USER PASSWORD begins it here, and /scram answers each 334 and checks the server\'s signature.',
     source: 'RFC 5802',
   },
   {
     name: 'SCRAM-SHA-256',
     title: 'Salted challenge-response (SHA-256)',
     explanation: 'SCRAM with SHA-256: the password is proved, never sent, and the server stores only salted hashes.',
-    action: 'Needs a SCRAM client library; not typed by hand.',
+    action: 'Not typed by hand: /scram USER PASSWORD begins it here, and /scram answers each 334 and checks the server\'s signature.',
     source: 'RFC 7677',
   },
   {

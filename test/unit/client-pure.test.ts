@@ -205,7 +205,7 @@ describe('local commands and Tab completion', () => {
     expect(completeLine('/tl', greeted)).toEqual({ text: '/tls ', cursor: 5, candidates: [] });
     expect(localCommand('/tls ', new SessionModel().state)).toEqual({ kind: 'tls' });
     expect(completeLine('/', greeted).candidates).toEqual([
-      '/help [COMMAND]', '/explain TEXT', '/lesson [N | stop]', '/quiz [stop]', '/tls [versions | injection [HOST] [PORT] | name NAME | mx DOMAIN]', '/mx DOMAIN', '/dkim SELECTOR DOMAIN', '/spf IP DOMAIN', '/dnsbl [IP|DOMAIN]', '/rdns [IP]', '/dane', '/ports [HOST] [PORT…]', '/smuggling [HOST] [PORT] TO [FROM]', '/name YOUR NAME', '/hand', '/save', '/replay', '/link', '/log', '/base64 [-d] TEXT', '/cram-md5 USER PASSWORD',
+      '/help [COMMAND]', '/explain TEXT', '/lesson [N | stop]', '/quiz [stop]', '/tls [versions | injection [HOST] [PORT] | name NAME | mx DOMAIN]', '/mx DOMAIN', '/dkim SELECTOR DOMAIN', '/spf IP DOMAIN', '/dnsbl [IP|DOMAIN]', '/rdns [IP]', '/dane', '/ports [HOST] [PORT…]', '/smuggling [HOST] [PORT] TO [FROM]', '/name YOUR NAME', '/hand', '/save', '/replay', '/link', '/log', '/base64 [-d] TEXT', '/cram-md5 USER PASSWORD', '/scram [USER PASSWORD]',
     ]);
     // Every one offered is one localCommand knows.
     for (const c of completeLine('/', greeted).candidates) expect(JSON.stringify(localCommand(c.split(' ')[0] ?? '', greeted))).not.toContain('unknown heloterm command');

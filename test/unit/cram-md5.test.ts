@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cramMd5Answer } from '../../client/terminal/cram-md5.js';
-import { cramPasswordFrom, localCommand } from '../../client/terminal/local-commands.js';
+import { passwordFrom, localCommand } from '../../client/terminal/local-commands.js';
 import { challengeHint } from '../../shared/smtp/coach-hints.js';
 import { initialState } from '../../shared/smtp/session-state.js';
 
@@ -43,11 +43,11 @@ describe('/cram-md5 on the line', () => {
   });
 
   it('shows its password as dots (from where it begins), and nothing of a line without one', () => {
-    expect(cramPasswordFrom('/cram-md5 trainee practice')).toBe('/cram-md5 trainee '.length);
-    expect(cramPasswordFrom('/CRAM  trainee  p')).toBe('/CRAM  trainee  '.length);
-    expect(cramPasswordFrom('/cram-md5 trainee')).toBeNull();
-    expect(cramPasswordFrom('/cram-md5 trainee ')).toBeNull();
-    expect(cramPasswordFrom('/base64 trainee practice')).toBeNull();
+    expect(passwordFrom('/cram-md5 trainee practice')).toBe('/cram-md5 trainee '.length);
+    expect(passwordFrom('/CRAM  trainee  p')).toBe('/CRAM  trainee  '.length);
+    expect(passwordFrom('/cram-md5 trainee')).toBeNull();
+    expect(passwordFrom('/cram-md5 trainee ')).toBeNull();
+    expect(passwordFrom('/base64 trainee practice')).toBeNull();
   });
 });
 
