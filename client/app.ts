@@ -281,6 +281,10 @@ export function startApp(boot: BootHandOver): void {
     log: showPracticeLog,
     challenge: () => session.challenge,
     scram: session.scram,
+    authOffered: () => {
+      const { extensions } = session.model.state;
+      return extensions.size === 0 ? null : (extensions.get('AUTH') ?? '');
+    },
     // After the line that asked for it is written (the editor is in the middle of handing it on).
     prefill: (text) => queueMicrotask(() => view.type(text)),
   };

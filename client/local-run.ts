@@ -48,6 +48,8 @@ export interface LocalDeps {
   prefill(text: string): void;
   /** `/scram`'s exchange on the connection (scram.ts). */
   scram: Pick<ScramExchange, 'start' | 'answer'>;
+  /** The mechanisms the server's EHLO offers with AUTH ('' when it offers none); null before an EHLO reply. */
+  authOffered(): string | null;
 }
 
 /**
@@ -92,6 +94,10 @@ function cramMd5(user: string, password: string, d: LocalDeps): void {
 /** `/scram USER PASSWORD` begins a SCRAM exchange, `/scram` answers its open challenge (scram.ts). */
 function scram(local: Extract<LocalCommand, { kind: 'scram' }>, d: LocalDeps): void {
   if (local.start !== null && !d.connected()) return d.write(formatNote(`not connected: connect, send EHLO (and STARTTLS), then /scram USER PASSWORD puts AUTH ${local.mechanism} on the line`));
+  const offered = local.start === null ? null : d.authOffered();
+  if (offered !== null && !offered.toUpperCase().split(/\s+/).includes(local.mechanism)) {
+    d.write(formatNote(offered === '' ? `the server's EHLO offers no AUTH now (some offer it only after STARTTLS): ${local.mechanism} will be refused` : `the server's EHLO offers AUTH ${showControls(offered)}, not ${local.mechanism}: it will refuse it (Postfix: 504 5.5.4)`));
+  }
   const step = local.start === null ? d.scram.answer(d.challenge()) : d.scram.start(local.mechanism, local.start.user, local.start.password, d.challenge());
   d.write(formatNote(showControls(step.say)));
   if ('line' in step && step.line !== '') d.prefill(step.line);

@@ -148,7 +148,7 @@ export class ScramExchange {
     if (challenge === null) {
       // A proof sent and no 334 open: the server ended the exchange (its reply says how).
       this.proved = null;
-      return { say: this.started === null ? 'no SCRAM exchange: /scram USER PASSWORD begins one' : "no challenge to answer yet: send the AUTH line, then type /scram when the server's 334 comes" };
+      return { say: this.started === null ? 'no SCRAM exchange: /scram USER PASSWORD begins one' : "no challenge open: after the AUTH line the server goes on with a 334; any other reply ended the exchange (it says why)" };
     }
     const message = fromBase64(challenge.trim());
     if (message === null) return { say: `the challenge "${challenge.slice(0, 80)}" is not base64: not a SCRAM message` };

@@ -114,7 +114,8 @@ describe('/scram in Chromium', () => {
   it('takes the user through SCRAM-SHA-256: each message put on the line, the server signature checked, 235', async () => {
     const page = await connected();
     // The first message: AUTH with it, on the line (its base64 shown as dots, as an AUTH's initial response is).
-    await enter(page, `/scram ${USER} ${PASSWORD}`, 'type /scram when');
+    const said = await enter(page, `/scram ${USER} ${PASSWORD}`, 'type /scram when');
+    expect(said).not.toContain('it will refuse it'); // offered
     expect(await inputLine(page)).toMatch(/^AUTH SCRAM-SHA-256 •+$/);
     await enter(page, '', `${ANNOTATION_MARK} 334 `);
     expect(server.lines.at(-1)).toMatch(/^AUTH SCRAM-SHA-256 [A-Za-z0-9+/=]+$/);
@@ -145,5 +146,12 @@ describe('/scram in Chromium', () => {
     // No challenge open now: /scram says so and puts nothing on the line.
     await enter(page, '/scram', 'no SCRAM exchange');
     expect(await inputLine(page)).not.toMatch(/^[A-Za-z0-9+/=]{20,}$/);
+  });
+
+  it('warns when the server does not offer the mechanism asked for', async () => {
+    const page = await connected();
+    const text = await enter(page, `/scram-sha-1 ${USER} ${PASSWORD}`, 'type /scram when');
+    expect(text).toContain("the server's EHLO offers AUTH SCRAM-SHA-256, not SCRAM-SHA-1: it will refuse it");
+    expect(await inputLine(page)).toMatch(/^AUTH SCRAM-SHA-1 •+$/);
   });
 });
