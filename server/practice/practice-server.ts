@@ -19,6 +19,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import type { PracticeInfo } from '../../shared/protocol/messages.js';
 import { GONE_HOST, GONE_MAILBOX, GREYLIST_SECONDS, PRACTICE_USER, SLOW_SECONDS, goneReply } from '../../shared/practice/trouble.js';
 import { installChunking, onEachConnection, type ChunkingOptions } from './chunking.js';
+import { SCRAM_MECHANISM, installScram, scramCredentials } from './scram.js';
 import { lmtpServer } from './lmtp.js';
 import { CERTIFICATE_RENEW_MS, PRACTICE_DOMAIN, practiceCertificate } from './practice-certificate.js';
 import { localPartOf, smtpError } from './mailbox.js';
@@ -162,8 +163,9 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
       closeTimeout: CLOSE_GRACE_MS,
       hideDSN: false, // NOTIFY=, RET=, ENVID=, ORCPT= (RFC 3461): reports of failures and, if asked, of deliveries
       logger: false, // also silences the warning about the built-in test certificate, replaced in listen()
-      // CRAM-MD5 too, obsolete as it is (RFC 2195): servers still offer it, and heloterm's /cram-md5 answers it.
-      authMethods: ['LOGIN', 'PLAIN', 'CRAM-MD5'],
+      // CRAM-MD5 too, obsolete as it is (RFC 2195): servers still offer it, and heloterm's /cram-md5 answers it. And
+      // SCRAM-SHA-256 (scram.ts: smtp-server lists it, the connection answers it), which heloterm's /scram answers.
+      authMethods: ['LOGIN', 'PLAIN', 'CRAM-MD5', SCRAM_MECHANISM],
       onAuth: (auth, _session, callback) => {
         const password = auth.method === 'CRAM-MD5' ? auth.validatePassword(PRACTICE_PASSWORD) : auth.password === PRACTICE_PASSWORD;
         const ok = auth.username === PRACTICE_USER && password;
@@ -368,17 +370,20 @@ export class PracticeServer extends EventEmitter<{ message: [ReceivedMessage] }>
   }
 
   /**
-   * What each new connection gets beyond smtp-server: BDAT (chunking.ts), and errors that choose their enhanced
-   * status code (see ENHANCED_OVERRIDE; smtp-server's lookup wrapped, the override consumed by the next failure reply
-   * of that session).
+   * What each new connection gets beyond smtp-server: BDAT (chunking.ts), SCRAM-SHA-256 (scram.ts), and errors that
+   * choose their enhanced status code (see ENHANCED_OVERRIDE; smtp-server's lookup wrapped, the override consumed by
+   * the next failure reply of that session).
    */
   private patchConnections(smtp: SMTPServer): void {
     const chunking: ChunkingOptions = {
       maxBytes: MAX_MESSAGE_BYTES,
       deliver: (bytes, session) => this.store(bytes, session).then(queuedReply),
     };
+    // What a server stores for SCRAM instead of the password: made once, with a salt of its own.
+    const scram = scramCredentials(PRACTICE_USER, PRACTICE_PASSWORD);
     onEachConnection(smtp, (connection) => {
       installChunking(connection, chunking);
+      installScram(connection, scram);
       const lookup = connection._getEnhancedStatusCode.bind(connection);
       connection._getEnhancedStatusCode = (code, context) => {
         const override = ENHANCED_OVERRIDE.get(connection.session);

@@ -271,7 +271,7 @@ export const LESSONS: readonly Lesson[] = [
       CONNECT,
       {
         ...EHLO,
-        learn: '250: among the extensions, AUTH lists the ways to log in (PLAIN, LOGIN, CRAM-MD5…). Point at AUTH for what each means; for CRAM-MD5, /cram-md5 computes the answer to its challenge.',
+        learn: '250: among the extensions, AUTH lists the ways to log in (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-256…). Point at AUTH for what each means; for CRAM-MD5, /cram-md5 computes the answer to its challenge, and /scram each message of SCRAM.',
         source: 'RFC 4954 §3',
       },
       {

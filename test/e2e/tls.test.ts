@@ -85,7 +85,7 @@ describe("the server's certificate in Chromium", () => {
     const first = await waitForTerminal(page, (t) => t.includes('(RFC 1870)'), REPLY_TIMEOUT_MS, 'the review before TLS');
     expect(linesAfter(first, (l) => l === '-- what the EHLO reply says about the server, before TLS:', 3)).toEqual([
       expect.stringMatching(/^ {3}✓ STARTTLS: mail to this server can be encrypted/),
-      expect.stringMatching(/^ {3}! AUTH LOGIN PLAIN CRAM-MD5 offered before TLS: a login now would send the password readable/),
+      expect.stringMatching(/^ {3}! AUTH LOGIN PLAIN CRAM-MD5 SCRAM-SHA-256 offered before TLS: a login now would send the password readable/),
       '   · messages up to 1 MiB (SIZE 1048576): larger ones are refused with 552 (RFC 1870)',
     ]);
     // Once per connection and TLS state: a second EHLO is not judged again.
@@ -96,7 +96,7 @@ describe("the server's certificate in Chromium", () => {
     const text = await waitForTerminal(page, (t) => t.includes('over TLS:'), REPLY_TIMEOUT_MS, 'the review over TLS');
     expect(text.split('what the EHLO reply says about the server').length).toBe(3);
     expect(linesAfter(text, (l) => l === '-- what the EHLO reply says about the server, over TLS:', 2)).toEqual([
-      '   · AUTH LOGIN PLAIN CRAM-MD5: logins are taken, encrypted now',
+      '   · AUTH LOGIN PLAIN CRAM-MD5 SCRAM-SHA-256: logins are taken, encrypted now',
       '   · messages up to 1 MiB (SIZE 1048576): larger ones are refused with 552 (RFC 1870)',
     ]);
     const entries = page.locator('.reply-log li.ehlo');
@@ -106,7 +106,7 @@ describe("the server's certificate in Chromium", () => {
     expect(before).toMatch(/^#\d+ 250 practice\.test Nice to meet you/);
     expect(await entries.nth(0).getAttribute('class')).toContain('cls-4'); // a warning: the password before TLS
     expect(await entries.nth(1).locator('.findings li').allTextContents()).toEqual([
-      '· AUTH LOGIN PLAIN CRAM-MD5: logins are taken, encrypted now',
+      '· AUTH LOGIN PLAIN CRAM-MD5 SCRAM-SHA-256: logins are taken, encrypted now',
       '· messages up to 1 MiB (SIZE 1048576): larger ones are refused with 552 (RFC 1870)',
     ]);
   });

@@ -9,6 +9,7 @@ import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPracticeServer, PRACTICE_PASSWORD, PRACTICE_USER, type PracticeServer } from '../../server/practice/practice-server.js';
 import { cramMd5Answer } from '../../client/terminal/cram-md5.js';
+import { ScramExchange, readServerFirst, scramProof } from '../../client/terminal/scram.js';
 import { greetedByPractice } from '../helpers/practice-client.js';
 
 let server: PracticeServer;
@@ -129,7 +130,7 @@ describe("the practice server's implicit TLS port", () => {
     expect((await client.nextReply()).code).toBe(220);
     client.line('EHLO trainee.example');
     const ehlo = await client.nextReply();
-    expect(ehlo.lines.map((l) => l.text)).toContain('AUTH LOGIN PLAIN CRAM-MD5');
+    expect(ehlo.lines.map((l) => l.text)).toContain('AUTH LOGIN PLAIN CRAM-MD5 SCRAM-SHA-256');
     const challenge = async (): Promise<string> => {
       client.line('AUTH CRAM-MD5');
       const r = await client.nextReply();
@@ -145,5 +146,83 @@ describe("the practice server's implicit TLS port", () => {
     expect(second).not.toBe(first);
     client.line(cramMd5Answer(PRACTICE_USER, PRACTICE_PASSWORD, second)!.answer);
     expect((await client.nextReply()).code).toBe(235);
+  });
+
+  it("takes AUTH SCRAM-SHA-256 answered by the page's /scram (RFC 5802, RFC 7677), through the bridge: the server's signature checks", async () => {
+    const { client, practice } = await greetedByPractice(cleanups);
+    client.send({ type: 'disconnect' });
+    await client.next('closed');
+    client.send({ type: 'connect', host: practice.host, port: practice.tlsPort, tls: 'implicit' });
+    expect((await client.nextReply()).code).toBe(220);
+    client.line('EHLO trainee.example');
+    await client.nextReply();
+    const scram = new ScramExchange();
+    /** One exchange as /scram walks it, with `password`; the replies' codes, and what the page said at the end. */
+    const exchange = async (password: string): Promise<{ codes: number[]; said: string }> => {
+      const codes: number[] = [];
+      let step = scram.start('SCRAM-SHA-256', PRACTICE_USER, password, null);
+      for (;;) {
+        if (!('line' in step)) return { codes, said: step.say };
+        client.line(step.line);
+        const r = await client.nextReply();
+        codes.push(r.code);
+        if (r.code !== 334) return { codes, said: step.say };
+        step = scram.answer(r.lines[0]!.text);
+      }
+    };
+    // A wrong password: the proof does not check, and the server says so as Postfix with Dovecot does.
+    expect((await exchange('not the password')).codes).toEqual([334, 535]);
+    const right = await exchange(PRACTICE_PASSWORD);
+    expect(right.codes).toEqual([334, 334, 235]);
+    expect(right.said).toContain("the server's signature checks");
+    // Logged in: a second AUTH is refused (smtp-server's words for every mechanism).
+    client.line('AUTH SCRAM-SHA-256');
+    expect((await client.nextReply()).code).toBe(503);
+  });
+
+  it('refuses SCRAM messages it cannot read, and a cancel, each in its words, and stays usable after them', async () => {
+    const socket = tls.connect({ host: server.info.host, port: server.info.tlsPort, servername: 'practice.test', rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+    const c = dialog(socket);
+    await c.replies(1);
+    c.write('EHLO client.example.org\r\n');
+    expect((await c.replies(1))[0]).toContain('\n250-AUTH LOGIN PLAIN CRAM-MD5 SCRAM-SHA-256\n');
+    const b64 = (t: string): string => Buffer.from(t).toString('base64');
+    const replyTo = async (line: string): Promise<string> => {
+      c.write(`${line}\r\n`);
+      return (await c.replies(1))[0] ?? '';
+    };
+    // Channel binding asked for (p=), two arguments, a first message that is not one, and base64 of nothing.
+    expect(await replyTo(`AUTH SCRAM-SHA-256 ${b64('p=tls-unique,,n=trainee,r=abc')}`)).toMatch(/^501 .*without channel binding/);
+    expect(await replyTo('AUTH SCRAM-SHA-256 a b')).toMatch(/^501 .*syntax/);
+    expect(await replyTo('AUTH SCRAM-SHA-256 !!!')).toMatch(/^501 /);
+    expect(await replyTo('AUTH SCRAM-SHA-256 *')).toMatch(/^501 .*aborted/);
+    // Without an initial response: an empty 334, then the first message, then a final message for another nonce.
+    expect(await replyTo('AUTH SCRAM-SHA-256')).toMatch(/^334 ?$/);
+    const first = await replyTo(b64('n,,n=trainee,r=abc'));
+    expect(first).toMatch(/^334 /);
+    const serverFirst = Buffer.from(first.slice(4), 'base64').toString();
+    expect(serverFirst).toMatch(/^r=abc[A-Za-z0-9+/=]{20,},s=[A-Za-z0-9+/=]+,i=4096$/);
+    expect(await replyTo(b64('c=biws,r=abcOTHER,p=AAAA'))).toMatch(/^501 .*for this exchange/);
+    // A cancel at the second step.
+    expect(await replyTo(`AUTH SCRAM-SHA-256 ${b64('n,,n=trainee,r=abc')}`)).toMatch(/^334 /);
+    expect(await replyTo('*')).toMatch(/^501 .*aborted/);
+    // Another user with the practice password: a proof that is not the practice user's, 535 as a wrong password.
+    const other = Buffer.from((await replyTo(`AUTH SCRAM-SHA-256 ${b64('n,,n=mallory,r=abc')}`)).slice(4), 'base64').toString();
+    const read = readServerFirst(other, 'abc');
+    if ('problem' in read) throw new Error(read.problem);
+    const proof = scramProof('SCRAM-SHA-256', PRACTICE_PASSWORD, 'n=mallory,r=abc', other, read);
+    expect(await replyTo(b64(proof.clientFinal))).toMatch(/^535 5\.7\.8 /);
+    // The practice user's proof, its signature back, and then not the empty line that ends the exchange: 535.
+    const mine = Buffer.from((await replyTo(`AUTH SCRAM-SHA-256 ${b64('n,,n=trainee,r=abc')}`)).slice(4), 'base64').toString();
+    const readMine = readServerFirst(mine, 'abc');
+    if ('problem' in readMine) throw new Error(readMine.problem);
+    const signed = scramProof('SCRAM-SHA-256', PRACTICE_PASSWORD, 'n=trainee,r=abc', mine, readMine);
+    expect(Buffer.from((await replyTo(b64(signed.clientFinal))).slice(4), 'base64').toString()).toBe(`v=${signed.serverSignature}`);
+    expect(await replyTo('AAAA')).toMatch(/^535 /);
+    // Still a server that takes commands, not logged in.
+    expect(await replyTo('NOOP')).toMatch(/^250 /);
+    expect(await replyTo('MAIL FROM:<trainee@example.org>')).toMatch(/^250 /);
+    expect(await replyTo('RCPT TO:<someone@elsewhere.example>')).toMatch(/^5\d\d /);
   });
 });
