@@ -122,14 +122,19 @@ describe("the practice server's implicit TLS port", () => {
     expect(stored.text).toContain(' with ESMTPS id ');
   });
 
-  it("takes AUTH CRAM-MD5 answered by the page's /cram-md5 (RFC 2195), through the bridge, and refuses a wrong password", async () => {
+  /** Through the bridge, connected to the implicit TLS port and greeted, EHLO sent: the client and the EHLO reply. */
+  async function bridgedOverTls() {
     const { client, practice } = await greetedByPractice(cleanups);
     client.send({ type: 'disconnect' });
     await client.next('closed');
     client.send({ type: 'connect', host: practice.host, port: practice.tlsPort, tls: 'implicit' });
     expect((await client.nextReply()).code).toBe(220);
     client.line('EHLO trainee.example');
-    const ehlo = await client.nextReply();
+    return { client, ehlo: await client.nextReply() };
+  }
+
+  it("takes AUTH CRAM-MD5 answered by the page's /cram-md5 (RFC 2195), through the bridge, and refuses a wrong password", async () => {
+    const { client, ehlo } = await bridgedOverTls();
     expect(ehlo.lines.map((l) => l.text)).toContain('AUTH LOGIN PLAIN CRAM-MD5 SCRAM-SHA-256');
     const challenge = async (): Promise<string> => {
       client.line('AUTH CRAM-MD5');
@@ -149,13 +154,7 @@ describe("the practice server's implicit TLS port", () => {
   });
 
   it("takes AUTH SCRAM-SHA-256 answered by the page's /scram (RFC 5802, RFC 7677), through the bridge: the server's signature checks", async () => {
-    const { client, practice } = await greetedByPractice(cleanups);
-    client.send({ type: 'disconnect' });
-    await client.next('closed');
-    client.send({ type: 'connect', host: practice.host, port: practice.tlsPort, tls: 'implicit' });
-    expect((await client.nextReply()).code).toBe(220);
-    client.line('EHLO trainee.example');
-    await client.nextReply();
+    const { client } = await bridgedOverTls();
     const scram = new ScramExchange();
     /** One exchange as /scram walks it, with `password`; the replies' codes, and what the page said at the end. */
     const exchange = async (password: string): Promise<{ codes: number[]; said: string }> => {
