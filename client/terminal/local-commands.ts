@@ -1,10 +1,11 @@
 /**
  * What the terminal answers itself, without the server: Tab completion of SMTP commands and heloterm's own commands:
  * `/help`, `/explain`, `/lesson`, `/tls`, `/mx`, `/dkim`, `/spf`, `/dnsbl`, `/rdns`, `/dane`, `/ports`, `/save`,
- * `/replay`, `/link`, `/log`, `/name`, `/base64`, `/cram-md5` and `/scram`. Lines starting with "/" are never valid SMTP commands (RFC 5321
- * §4.1.1 verbs are letters), so they cannot collide with anything a server understands. Inside message text they are
- * left alone; in answer to an AUTH challenge, where base64 may begin with "/", only the words of heloterm's own
- * commands are taken (localCommand). The lookups' and probes' arguments are read in lookup-commands.ts.
+ * `/replay`, `/link`, `/log`, `/name`, `/base64`, `/cram-md5` and `/scram`. Lines starting with "/" are never valid
+ * SMTP commands (RFC 5321 §4.1.1 verbs are letters), so they cannot collide with anything a server understands.
+ * Inside message text they are left alone; in answer to an AUTH challenge, where base64 may begin with "/", only the
+ * words of heloterm's own commands are taken (localCommand). The lookups' and probes' arguments are read in
+ * lookup-commands.ts.
  */
 import { findLesson, pageLessons } from '../../shared/lessons/catalogue.js';
 import type { Lesson } from '../../shared/lessons/lesson.js';

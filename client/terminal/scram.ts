@@ -2,8 +2,8 @@
  * `/scram`: the client's side of SCRAM (RFC 5802; SCRAM-SHA-256, RFC 7677), which nobody types by hand: a random
  * nonce in the first message; then a proof made from the password salted and iterated as the server asks (PBKDF2),
  * which proves the password without sending it; then the server's own signature checked, which proves the server
- * knows it too (or its salted hash). Computed in the page (@noble/hashes); the password is held only from `/scram
- * USER PASSWORD` until the server's first challenge is answered, and goes nowhere.
+ * knows it too (or its salted hash). Computed in the page (@noble/hashes); the password goes nowhere, and is held
+ * only from `/scram USER PASSWORD` until the server's first challenge is answered or a new connection begins.
  *
  * Without channel binding ("n,,"): the -PLUS mechanisms bind the exchange to the TLS connection's own data, which
  * only the bridge holds.

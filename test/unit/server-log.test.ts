@@ -103,6 +103,9 @@ describe('practiceServerLog: a session as Postfix\'s smtpd logs one', () => {
     );
     const challenged = ['C: auth login', 'S: 334 VXNlcm5hbWU6', 'C: dHJhaW5lZQ==', 'S: 334 UGFzc3dvcmQ6', 'C: cHJhY3RpY2U=', 'S: 235 2.7.0 Authentication successful'];
     expect(client(login(challenged))).toMatch(/: client=localhost\[127\.0\.0\.1\], sasl_method=LOGIN, sasl_username=trainee$/);
+    // SCRAM (the practice server's, /scram): its first message with AUTH, the proof, the empty line after the signature.
+    const scram = ['C: AUTH SCRAM-SHA-256 biwsbj10cmFpbmVlLHI9YWJj', 'S: 334 cj1hYmNkZWYscz1jMkZzZEE9PSxpPTQwOTY=', 'C: Yz1iaXdzLHI9YWJjZGVmLHA9QUFBQQ==', 'S: 334 dj1BQUFB', 'C: ', 'S: 235 2.7.0 Authentication successful'];
+    expect(client(login(scram))).toMatch(/: client=localhost\[127\.0\.0\.1\], sasl_method=SCRAM-SHA-256, sasl_username=trainee$/);
     // A login refused leaves the line as it is without one.
     expect(client(login(['C: AUTH PLAIN AHRyYWluZWUAZ3Vlc3M=', 'S: 535 5.7.8 Error: authentication failed']))).toMatch(/: client=localhost\[127\.0\.0\.1\]$/);
   });
