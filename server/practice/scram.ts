@@ -59,63 +59,64 @@ interface SmtpConnection {
 const ABORTED = 'Authentication aborted';
 const FAILED = 'Error: authentication failed: (reason unavailable)';
 
+/** The server's reply to a line of the exchange: 334 goes on; 235 logged `user` in; 501 and 535 ended it. */
+export type ScramReply = { code: 334; text: string } | { code: 235; text: string; user: string } | { code: 501 | 535; text: string };
+
+/**
+ * One AUTH SCRAM-SHA-256 exchange, the server's side, line by line, without a socket: given the client's first
+ * message (AUTH's initial response, or the line after an empty 334), then each answer to a 334, the reply to send.
+ */
+export class ScramServerExchange {
+  private step: { next: 'first' } | { next: 'final'; user: string; bare: string; nonce: string; serverFirst: string } | { next: 'end'; user: string } = { next: 'first' };
+
+  constructor(private readonly credentials: ScramCredentials) {}
+
+  /** The reply to `line` (base64, or `*` to cancel); after any reply but 334 the exchange is over. */
+  answer(line: string): ScramReply {
+    const t = line.trim();
+    if (t === '*') return { code: 501, text: ABORTED };
+    const step = this.step;
+    const text = Buffer.from(t, 'base64').toString('utf8');
+    if (step.next === 'first') {
+      const m = /^n,,(n=([^,]*),r=([\x21-\x2b\x2d-\x7e]+))$/.exec(text);
+      const user = m === null ? null : fromSaslName(m[2] ?? '');
+      if (m === null || user === null) return { code: 501, text: 'Error: SCRAM: a client-first-message without channel binding ("n,,n=USER,r=NONCE") in base64, please' };
+      const nonce = `${m[3]}${randomBytes(18).toString('base64')}`;
+      const serverFirst = `r=${nonce},s=${this.credentials.salt.toString('base64')},i=${this.credentials.iterations}`;
+      this.step = { next: 'final', user, bare: m[1] as string, nonce, serverFirst };
+      return { code: 334, text: base64(serverFirst) };
+    }
+    if (step.next === 'final') {
+      const m = /^(c=biws,r=([^,]+)),p=([A-Za-z0-9+/]+={0,2})$/.exec(text);
+      if (m === null || m[2] !== step.nonce) return { code: 501, text: 'Error: SCRAM: a client-final-message ("c=biws,r=NONCE,p=PROOF") for this exchange in base64, please' };
+      const authMessage = `${step.bare},${step.serverFirst},${m[1]}`;
+      const proof = Buffer.from(m[3] as string, 'base64');
+      const signature = hmac(this.credentials.storedKey, authMessage);
+      const clientKey = Buffer.from(proof.map((b, i) => b ^ (signature[i] as number)));
+      const proved = proof.length === signature.length && timingSafeEqual(sha256(clientKey), this.credentials.storedKey);
+      if (step.user !== this.credentials.user || !proved) return { code: 535, text: FAILED };
+      this.step = { next: 'end', user: step.user };
+      return { code: 334, text: base64(`v=${hmac(this.credentials.serverKey, authMessage).toString('base64')}`) };
+    }
+    return t === '' ? { code: 235, text: 'Authentication successful', user: step.user } : { code: 535, text: FAILED };
+  }
+}
+
+const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
 /** Answers AUTH SCRAM-SHA-256 on `connection` for the user `credentials` are of. */
 export function installScram(connection: Connection, credentials: ScramCredentials): void {
   const c = connection as unknown as SmtpConnection;
   const auth = c.handler_AUTH.bind(c);
-  const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-  /** The next line, as an answer to the 334 just sent; `*` cancels. */
-  const next = (answer: (line: string, callback: () => void) => void): void => {
-    c._nextHandler = (command, callback) => {
-      const line = command.toString('utf8').trim();
-      if (line === '*') {
-        c.send(501, ABORTED);
-        return callback();
-      }
-      answer(line, callback);
-    };
-  };
-
-  const clientFirst = (b64: string, callback: () => void): void => {
-    const m = /^n,,(n=([^,]*),r=([\x21-\x2b\x2d-\x7e]+))$/.exec(Buffer.from(b64, 'base64').toString('utf8'));
-    const user = m === null ? null : fromSaslName(m[2] ?? '');
-    if (m === null || user === null) {
-      c.send(501, 'Error: SCRAM: a client-first-message without channel binding ("n,,n=USER,r=NONCE") in base64, please');
-      return callback();
+  /** Sends the exchange's reply to `line`; after a 334 the next line is its answer. */
+  const reply = (exchange: ScramServerExchange, line: string, callback: () => void): void => {
+    const r = exchange.answer(line);
+    if (r.code === 334) c._nextHandler = (command, done) => reply(exchange, command.toString('utf8'), done);
+    else if (r.code === 235) {
+      c.session.user = r.user;
+      c.session.transmissionType = c._transmissionType();
     }
-    const bare = m[1] as string;
-    const nonce = `${m[3]}${randomBytes(18).toString('base64')}`;
-    const serverFirst = `r=${nonce},s=${credentials.salt.toString('base64')},i=${credentials.iterations}`;
-    next((line, done) => clientFinal(line, done, { user, bare, nonce, serverFirst }));
-    c.send(334, base64(serverFirst));
-    callback();
-  };
-
-  const clientFinal = (b64: string, callback: () => void, first: { user: string; bare: string; nonce: string; serverFirst: string }): void => {
-    const m = /^(c=biws,r=([^,]+)),p=([A-Za-z0-9+/]+={0,2})$/.exec(Buffer.from(b64, 'base64').toString('utf8'));
-    if (m === null || m[2] !== first.nonce) {
-      c.send(501, 'Error: SCRAM: a client-final-message ("c=biws,r=NONCE,p=PROOF") for this exchange in base64, please');
-      return callback();
-    }
-    const authMessage = `${first.bare},${first.serverFirst},${m[1]}`;
-    const proof = Buffer.from(m[3] as string, 'base64');
-    const signature = hmac(credentials.storedKey, authMessage);
-    const clientKey = Buffer.from(proof.map((b, i) => b ^ (signature[i] as number)));
-    const proved = proof.length === signature.length && timingSafeEqual(sha256(clientKey), credentials.storedKey);
-    if (first.user !== credentials.user || !proved) {
-      c.send(535, FAILED);
-      return callback();
-    }
-    next((line, done) => {
-      if (line !== '') c.send(535, FAILED);
-      else {
-        c.session.user = first.user;
-        c.session.transmissionType = c._transmissionType();
-        c.send(235, 'Authentication successful');
-      }
-      done();
-    });
-    c.send(334, base64(`v=${hmac(credentials.serverKey, authMessage).toString('base64')}`));
+    c.send(r.code, r.text);
     callback();
   };
 
@@ -135,15 +136,11 @@ export function installScram(connection: Connection, credentials: ScramCredentia
       c.send(501, `Error: syntax: AUTH ${SCRAM_MECHANISM} [initial-response]`);
       return callback();
     }
-    if (args[0] === undefined) {
-      next(clientFirst);
-      c.send(334);
-      return callback();
-    }
-    if (args[0] === '*') {
-      c.send(501, ABORTED);
-      return callback();
-    }
-    clientFirst(args[0], callback);
+    const exchange = new ScramServerExchange(credentials);
+    if (args[0] !== undefined) return reply(exchange, args[0], callback);
+    // No initial response: an empty 334 asks for the first message.
+    c._nextHandler = (line, done) => reply(exchange, line.toString('utf8'), done);
+    c.send(334);
+    callback();
   };
 }
