@@ -5,7 +5,7 @@
  * and signed is shared/smtp/dkim-verify.ts's; the outcome is read there too.
  */
 import type { PolicyRecords } from '../../shared/protocol/messages.js';
-import { base64Bytes } from '../../shared/smtp/base64.js';
+import { base64Bytes, bytesToBase64 } from '../../shared/smtp/base64.js';
 import { colonList, tagList } from '../../shared/smtp/dkim.js';
 import type { CheckOutcome, SignatureCheck } from '../../shared/smtp/dkim-verify.js';
 
@@ -83,7 +83,7 @@ export async function checkSignature(c: SignatureCheck, answer: PolicyRecords, o
     } else {
       key = await crypto.subtle.importKey('raw', new Uint8Array(der), { name: 'Ed25519' }, false, ['verify']);
     }
-    if (c.bodyHash !== null && base64Of(bh) !== c.bodyHash.replace(/\s+/g, '')) return { kind: 'body', bits: keyBits };
+    if (c.bodyHash !== null && bytesToBase64(bh) !== c.bodyHash.replace(/\s+/g, '')) return { kind: 'body', bits: keyBits };
     const data = bytes(c.signed, octets);
     const ok =
       algo.key === 'rsa'
@@ -95,10 +95,4 @@ export async function checkSignature(c: SignatureCheck, answer: PolicyRecords, o
   } catch (err) {
     return { kind: 'unusable', detail: `the key could not be used: ${err instanceof Error ? err.message : String(err)}`.slice(0, 200) };
   }
-}
-
-function base64Of(data: Uint8Array): string {
-  let s = '';
-  for (const b of data) s += String.fromCharCode(b);
-  return btoa(s);
 }
