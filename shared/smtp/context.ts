@@ -4,6 +4,7 @@
  * Keys are `<what was answered>:<code>`, where what was answered is a verb, GREETING, END-OF-DATA or BDAT LAST; a
  * key with a class (`RCPT:5xx`) covers every code of that class.
  */
+import { fromBase64 } from './base64.js';
 import { isLastChunk } from './command.js';
 import type { Exchange } from './session-state.js';
 
@@ -23,6 +24,48 @@ const CLOSING: ContextMeaning = {
   meaning: 'Whatever you sent, the server is closing the connection now (busy, shutting down, or tired of waiting). Connect again later.',
   source: 'RFC 5321 §3.8',
 };
+
+/**
+ * What an AUTH challenge (334) asks for, read from its base64 text (RFC 4954 §4): the mechanism's own messages look
+ * alike to nobody but the mechanism, so a challenge says which step of which mechanism it is. Null when the text is
+ * none of these (the generic AUTH meaning then).
+ */
+const CHALLENGES: ReadonlyArray<{ test: RegExp; meaning: ContextMeaning }> = [
+  {
+    test: /^$/,
+    meaning: { meaning: 'The server waits for your credentials, in one line of base64 (for PLAIN: \\0user\\0password; /base64 encodes it). * cancels.', source: 'RFC 4954 §4; RFC 4616 §2' },
+  },
+  {
+    test: /^user ?name:?$/i,
+    meaning: { meaning: 'AUTH LOGIN asks for your user name ("Username:" in base64): answer with the user name in base64. The password is asked next.', source: 'RFC 4954 §4' },
+  },
+  {
+    test: /^password:?$/i,
+    meaning: { meaning: 'AUTH LOGIN asks for your password ("Password:" in base64): answer with the password in base64; 235 or 535 follows.', source: 'RFC 4954 §4' },
+  },
+  {
+    test: /^<[^<>\s]+>$/,
+    meaning: { meaning: 'A CRAM-MD5 challenge (a unique text in angle brackets): answer with your user name, a space and the HMAC-MD5 of the challenge keyed with your password, in base64 (/cram-md5 computes it).', source: 'RFC 2195 §2' },
+  },
+  {
+    test: /^(?:m=[^,]*,)?r=[^,]+,s=[^,]+,i=\d+(?:,|$)/,
+    meaning: { meaning: "SCRAM's first message from the server: the nonce (r=, yours with the server's part after it), the salt (s=) and the rounds (i=) to derive a key from your password. Answer with the final message and its proof (/scram computes it).", source: 'RFC 5802 §5.1, §7' },
+  },
+  {
+    test: /^v=[A-Za-z0-9+/]+={0,2}$/,
+    meaning: { meaning: "SCRAM's last message from the server: its signature (v=), which proves it knows your password too (/scram checks it). Send an empty line to finish; 235 follows.", source: 'RFC 5802 §5.1, §7' },
+  },
+  {
+    test: /^e=/,
+    meaning: { meaning: "SCRAM's error from the server (e=, e.g. invalid-proof: a wrong password): the exchange has failed. Send an empty line or * to end it.", source: 'RFC 5802 §7' },
+  },
+];
+
+function challengeMeaning(text: string): ContextMeaning | null {
+  const decoded = fromBase64(text.trim());
+  if (decoded === null) return null;
+  return CHALLENGES.find((c) => c.test.test(decoded.trim()))?.meaning ?? null;
+}
 
 const CONTEXT: Readonly<Record<string, ContextMeaning>> = {
   'GREETING:220': { meaning: 'The server is ready: introduce yourself with EHLO (or HELO).', source: 'RFC 5321 §3.1' },
@@ -106,7 +149,12 @@ export function meaningInContext(ex: Exchange): ContextMeaning | null {
   if (ex.lmtp !== undefined) return lmtpMeaning(ex, ex.lmtp);
   // A greeting that names LMTP (Cyrus's, heloterm's practice server's LMTP side): LHLO, not EHLO.
   if (what === 'GREETING' && code === 220 && /\bLMTP\b/.test(ex.reply.lines[0]?.text ?? '')) return LMTP_GREETING;
+  if (code === 334 && (what === 'AUTH' || what === 'AUTH-RESPONSE')) {
+    const challenge = challengeMeaning(ex.reply.lines[0]?.text ?? '');
+    if (challenge !== null) return challenge;
+  }
   return CONTEXT[`${what}:${code}`] ?? CONTEXT[`${what}:${Math.floor(code / 100)}xx`] ?? null;
 }
 
-export const CONTEXT_KEYS: readonly string[] = Object.keys(CONTEXT);
+/** Every meaning this module gives, for the tests. */
+export const CONTEXT_MEANINGS: readonly ContextMeaning[] = [...Object.values(CONTEXT), ...CHALLENGES.map((c) => c.meaning), LMTP_GREETING, CLOSING];

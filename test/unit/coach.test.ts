@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Coach, type Hint } from '../../shared/smtp/coach.js';
 import { commonPrefix, complete, completeHeader, headerOffers, verbsFor, xtext, type HeaderContext } from '../../shared/smtp/complete.js';
 import { rfc5322Date } from '../../shared/smtp/date.js';
-import { CONTEXT_KEYS, meaningInContext } from '../../shared/smtp/context.js';
+import { CONTEXT_MEANINGS, meaningInContext } from '../../shared/smtp/context.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import type { Exchange } from '../../shared/smtp/session-state.js';
@@ -225,7 +225,40 @@ describe('meaningInContext', () => {
   });
 
   it('cites a source for every entry', () => {
-    expect(CONTEXT_KEYS.length).toBeGreaterThan(20);
+    expect(CONTEXT_MEANINGS.length).toBeGreaterThan(40);
+    for (const m of CONTEXT_MEANINGS) expect(m.source, m.meaning).toMatch(/^RFC \d+ §\d/);
+  });
+
+  it('tells which step of which mechanism an AUTH challenge is, from its base64', () => {
+    const b64 = (t: string) => btoa(t);
+    // Each challenge as the first 334 (answering AUTH) and as a later one (answering an AUTH response).
+    const meanings = (mechanism: string, challenges: string[]) => {
+      const script = ['S: 220 x', 'C: EHLO me.example', 'S: 250 x', `C: AUTH ${mechanism}`];
+      challenges.forEach((c, i) => script.push(`S: 334 ${c}`, `C: ${b64(`answer${i}`)}`));
+      script.push('S: 235 2.7.0 ok');
+      const { exchanges } = coachDialog(script.join('\n'));
+      return exchanges.filter((e) => e.reply.code === 334).map((e) => meaningInContext(e));
+    };
+    const [user, pass] = meanings('LOGIN', [b64('Username:'), b64('Password:')]);
+    expect(user?.meaning).toMatch(/^AUTH LOGIN asks for your user name/);
+    expect(pass?.meaning).toMatch(/^AUTH LOGIN asks for your password/);
+    expect(meanings('PLAIN', [''])[0]?.meaning).toMatch(/\\0user\\0password/);
+    const [cram] = meanings('CRAM-MD5', [b64('<1896.697170952@postoffice.reston.mci.net>')]); // RFC 2195's example
+    expect(cram).toEqual(expect.objectContaining({ source: 'RFC 2195 §2' }));
+    expect(cram?.meaning).toMatch(/\/cram-md5/);
+    // RFC 7677 §3's server messages.
+    const [first, final] = meanings('SCRAM-SHA-256', [
+      b64('r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096'),
+      b64('v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4='),
+    ]);
+    expect(first?.meaning).toMatch(/^SCRAM's first message from the server: the nonce \(r=/);
+    expect(final?.meaning).toMatch(/^SCRAM's last message from the server: its signature \(v=\)/);
+    expect(meanings('SCRAM-SHA-256', [b64('e=invalid-proof')])[0]?.meaning).toMatch(/^SCRAM's error/);
+    // What it cannot tell apart keeps the general AUTH meaning; so does a challenge that is not base64.
+    const generic = 'The server asks for the next part of your credentials, as base64.';
+    expect(meanings('XOAUTH2', [b64('{"status":"401"}')])[0]?.meaning).toBe(generic);
+    expect(meanings('LOGIN', ['not base64!'])[0]?.meaning).toBe(generic);
+    expect(meanings('LOGIN', [b64('Username: and more')])[0]?.meaning).toBe(generic);
   });
 });
 
