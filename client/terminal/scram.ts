@@ -24,21 +24,21 @@ const HASH = { 'SCRAM-SHA-256': sha256, 'SCRAM-SHA-1': sha1 } as const;
  */
 export const MAX_ITERATIONS = 100_000;
 
-/** The user name as SCRAM writes it: "=" and "," as =3D and =2C (RFC 5802 §5.1). */
-export function saslName(user: string): string {
-  return user.replace(/=/g, '=3D').replace(/,/g, '=2C');
-}
-
 /**
- * The password as SASLprep prepares it (RFC 4013 §2, used by RFC 5802 §2.2): spaces beyond ASCII as a space, the
- * characters mapped to nothing dropped, then NFKC. Its prohibited characters are not refused (a server would refuse
- * them instead).
+ * A user name or password as SASLprep prepares it (RFC 4013 §2, used by RFC 5802 §2.2 and §5.1): spaces beyond ASCII
+ * as a space, the characters mapped to nothing dropped, then NFKC. Its prohibited characters are not refused (a
+ * server would refuse them instead).
  */
-export function preparePassword(password: string): string {
-  return password
+export function saslPrep(text: string): string {
+  return text
     .replace(/[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000]/g, ' ')
     .replace(/[\u00ad\u034f\u1806\u180b-\u180d\u200c\u200d\u2060\ufe00-\ufe0f\ufeff]/g, '')
     .normalize('NFKC');
+}
+
+/** The user name as SCRAM writes it: SASLprepped, then "=" and "," as =3D and =2C (RFC 5802 §5.1). */
+export function saslName(user: string): string {
+  return saslPrep(user).replace(/=/g, '=3D').replace(/,/g, '=2C');
 }
 
 /** The client's first message: no channel binding, the user, the nonce (RFC 5802 §7), and its bare part. */
@@ -98,7 +98,7 @@ export interface ScramProof {
 export function scramProof(mechanism: ScramMechanism, password: string, bare: string, serverFirstMessage: string, first: ServerFirst): ScramProof {
   const hash = HASH[mechanism];
   const key = (k: Uint8Array, text: string): Uint8Array => hmac(hash, k, new Uint8Array(utf8Bytes(text)));
-  const salted = pbkdf2(hash, new Uint8Array(utf8Bytes(preparePassword(password))), first.salt, { c: first.iterations, dkLen: hash.outputLen });
+  const salted = pbkdf2(hash, new Uint8Array(utf8Bytes(saslPrep(password))), first.salt, { c: first.iterations, dkLen: hash.outputLen });
   const withoutProof = `c=${toBase64('n,,')},r=${first.nonce}`;
   const authMessage = `${bare},${serverFirstMessage},${withoutProof}`;
   const clientKey = key(salted, 'Client Key');

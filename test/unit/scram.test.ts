@@ -8,7 +8,7 @@ import { fromBase64, toBase64 } from '../../shared/smtp/base64.js';
 import { challengeHint } from '../../shared/smtp/coach-hints.js';
 import { localCommand, passwordFrom } from '../../client/terminal/local-commands.js';
 import { initialState } from '../../shared/smtp/session-state.js';
-import { MAX_ITERATIONS, ScramExchange, clientFirst, preparePassword, readServerFinal, readServerFirst, saslName, scramProof, type ScramMechanism } from '../../client/terminal/scram.js';
+import { MAX_ITERATIONS, ScramExchange, clientFirst, readServerFinal, readServerFirst, saslName, saslPrep, scramProof, type ScramMechanism } from '../../client/terminal/scram.js';
 
 /** The RFCs' examples: user "user", password "pencil". */
 const EXAMPLES: { mechanism: ScramMechanism; nonce: string; serverFirst: string; clientFinal: string; serverFinal: string }[] = [
@@ -102,10 +102,12 @@ describe('SCRAM', () => {
 
   it('writes the user name and prepares the password as SCRAM does', () => {
     expect(saslName('a=b,c')).toBe('a=3Db=2Cc');
-    expect(preparePassword('I\u00adX')).toBe('IX');
-    expect(preparePassword('a\u00a0b')).toBe('a b');
-    expect(preparePassword('\u2168')).toBe('IX'); // NFKC
-    expect(preparePassword('pencil')).toBe('pencil');
+    expect(saslName('u\u00adser\u2163')).toBe('userIV'); // SASLprepped first (RFC 5802 §5.1)
+    expect(saslName('\uff1d')).toBe('=3D'); // a full-width "=" becomes "=" by NFKC, then is escaped
+    expect(saslPrep('I\u00adX')).toBe('IX');
+    expect(saslPrep('a\u00a0b')).toBe('a b');
+    expect(saslPrep('\u2168')).toBe('IX'); // NFKC
+    expect(saslPrep('pencil')).toBe('pencil');
   });
 
   it('asks for /scram USER PASSWORD when nothing was begun, and for the AUTH line first when no 334 came', () => {
