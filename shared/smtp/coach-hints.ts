@@ -85,11 +85,13 @@ export function challengeHint(text: string, mechanism = ''): Hint {
     );
   }
   if (/^SCRAM-SHA-(1|256)$/.test(mechanism.toUpperCase())) {
-    return hint(
-      'auth-scram',
-      `The challenge is base64 for "${shown}": a SCRAM message, the server's nonce, salt and rounds (r=, s=, i=), or at the end its signature (v=). /scram answers it here, from the password given to /scram USER PASSWORD, and checks the signature; * cancels.`,
-      'RFC 5802 §5',
-    );
+    const final = /^v=/.test(decoded);
+    const step = final
+      ? "SCRAM's last message, the server's signature (v=), which proves it knows your password too. /scram checks it here; then an empty line ends the exchange"
+      : /^e=/.test(decoded)
+        ? "SCRAM's error (e=): the exchange has failed. An empty line or * ends it"
+        : "SCRAM's first message, the server's nonce, salt and rounds (r=, s=, i=). /scram answers it here, from the password given to /scram USER PASSWORD; * cancels";
+    return hint('auth-scram', `The challenge is base64 for "${shown}": ${step}.`, 'RFC 5802 §5');
   }
   const what = /user/i.test(decoded) ? 'your user name' : /pass/i.test(decoded) ? 'your password' : 'the answer';
   return hint('auth-challenge', `The challenge is base64 for "${shown}": answer with ${what} in base64 (/base64 text gives it), or * to cancel.`, src);

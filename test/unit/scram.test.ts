@@ -136,7 +136,14 @@ describe('SCRAM', () => {
   it("explains a SCRAM challenge and points to /scram (the coach's hint after a 334)", () => {
     const h = challengeHint(toBase64('r=abc123,s=c2FsdA==,i=4096'), 'scram-sha-256');
     expect(h).toMatchObject({ id: 'auth-scram', source: 'RFC 5802 §5' });
+    expect(h.text).toContain("SCRAM's first message, the server's nonce, salt and rounds");
     expect(h.text).toContain('/scram answers it here');
+    // Each step in its own words: the signature at the end, and an error.
+    const last = challengeHint(toBase64('v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4='), 'SCRAM-SHA-256');
+    expect(last).toMatchObject({ id: 'auth-scram', source: 'RFC 5802 §5' });
+    expect(last.text).toContain("SCRAM's last message, the server's signature (v=)");
+    expect(last.text).toContain('/scram checks it here; then an empty line ends the exchange');
+    expect(challengeHint(toBase64('e=invalid-proof'), 'SCRAM-SHA-1').text).toContain("SCRAM's error (e=): the exchange has failed");
     expect(challengeHint(toBase64('r=abc123,s=c2FsdA==,i=4096'), 'SCRAM-SHA-256-PLUS').id).not.toBe('auth-scram');
   });
 });
