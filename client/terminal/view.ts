@@ -42,10 +42,12 @@ const JUMP_INTERVAL_MS = 50;
 const FRAME_MS = 16;
 /**
  * Lines handed to xterm in one write at most; the rest of what is queued (up to the screen and the scrollback, when
- * jump scrolling) is written in the frames that follow. xterm parses a write whole, in one task: 5,000 lines into a
- * scrollback not yet full took about 120 ms, and a key typed meanwhile waited for all of it (docs/benchmarks.md).
+ * jump scrolling) is written in the frames that follow. xterm parses a write whole, in one task, and a key typed
+ * meanwhile waits for all of it: 5,000 lines into a scrollback not yet full took about 120 ms, a slice of 1,000 into a
+ * full one 20–67 ms. Slices of 400 made a burst's slowest keys quicker in three A/Bs, for 1–2% of its rate
+ * (docs/benchmarks.md, reply burst).
  */
-const WRITE_SLICE_LINES = 1000;
+const WRITE_SLICE_LINES = 400;
 /**
  * Lines per write at most while xterm's buffer still grows (fewer lines than the screen and the scrollback), and with
  * a key's echo then: each line is a new buffer line and a scroll event that resizes the viewport's scroll area, several
