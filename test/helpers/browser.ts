@@ -23,11 +23,11 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--no-first-run',
-  // Headless Chromium is the whole browser (the old headless mode left its binary in version 132). Since Debian's
-  // 156 each new browser context opens a window whose omnibox pop-up, a WebUI page of some hundred modules, loads in
-  // a renderer of its own, on the same two cores as the page under test and in the same milliseconds (a trace: the
-  // bare benchmark page's first prompt 430 -> 230 ms without it). A person's window is open long before they load a
-  // page; the tests and benchmarks have no use for the pop-up. (Merged with Playwright's own list: chromium.sh.)
+  // Headless Chromium is the whole browser now (the old headless mode ships apart, as chrome-headless-shell). In
+  // Debian's 156 each new browser context opens a window whose omnibox pop-up, a WebUI page of some hundred modules,
+  // loads in a renderer of its own, on the same two cores as the page under test and in the same milliseconds (a
+  // trace: the bare benchmark page's first prompt 430 -> 230 ms without it). A person's window is open long before
+  // they load a page; the tests and benchmarks have no use for the pop-up. (Merged with Playwright's list: chromium.sh.)
   '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup',
 ];
 
