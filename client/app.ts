@@ -21,6 +21,7 @@ import { TerminalView } from './terminal/view.js';
 import './app.css';
 import { formatAddress, formatNote } from './terminal/render.js';
 import { SessionView } from './session-view.js';
+import { warmReplyPath } from './reply-warmup.js';
 import { Connector } from './connector.js';
 import { BridgeEvents } from './bridge-events.js';
 import { Dial } from './ui/dial.js';
@@ -221,6 +222,10 @@ export function startApp(boot: BootHandOver): void {
   boot.testHook.pendingOutput = () => view.pendingPieces;
   boot.testHook.floodsEnded = () => session.floodsEnded;
   boot.testHook.widthsWarm = () => view.widthsWarm;
+  // The reply path run ahead in idle time, so that a first burst does not find its code cold (reply-warmup.ts).
+  let replyPathWarm = false;
+  warmReplyPath(() => (replyPathWarm = true));
+  boot.testHook.replyPathWarm = () => replyPathWarm;
   // Tab completes in the terminal: how a keyboard leaves it is part of its name (view.ts, tabLeaves).
   required('#terminal', HTMLElement).setAttribute('aria-label', 'SMTP terminal: type commands and press Enter; Escape then Tab leaves it, Shift+Tab goes back');
 

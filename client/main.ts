@@ -96,6 +96,7 @@ function boot(): void {
     pendingOutput: () => 0,
     floodsEnded: () => ({ floods: 0, replies: 0 }),
     widthsWarm: () => false,
+    replyPathWarm: () => false,
   };
   Object.defineProperty(window, TEST_HOOK_NAME, { value: hook });
   screen.term.focus();

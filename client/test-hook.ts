@@ -26,4 +26,6 @@ export interface HelotermTestHook {
   floodsEnded(): { floods: number; replies: number };
   /** The characters the page shows most have been measured ahead, in idle time (width-warmup.ts); set by the app. */
   widthsWarm(): boolean;
+  /** Whether the reply path has been run ahead (reply-warmup.ts). */
+  replyPathWarm(): boolean;
 }

@@ -14,6 +14,7 @@ import type { Terminal } from '@xterm/xterm';
 import { WAIT_MARK } from '../../shared/smtp/timing.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { SECRET_MARK } from '../../shared/smtp/transcript.js';
+import { whenIdle } from './idle.js';
 
 /** Marks the page's own lines use besides ASCII (render*.ts, the knowledge base's findings and notes). */
 const MARKS = `${ANNOTATION_MARK}${WAIT_MARK}${SECRET_MARK}⋯…·§→–—✓✗│▶↺‹›×✎⚑★⏎`;
@@ -55,18 +56,6 @@ export function widthCacheOf(term: Terminal): WidthCache | null {
  * whole warm-up took about 80 ms of a slow machine's time, done about 200 ms after the app started.
  */
 const SLICE_MS = 16;
-/** Where the browser has no idle callbacks (Safari), a slice this long after the last, in ms. */
-const NO_IDLE_GAP_MS = 100;
-
-/** requestIdleCallback, or a timer where the browser has none; returns how to cancel it. */
-function whenIdle(run: (deadline: IdleDeadline) => void): () => void {
-  if (typeof requestIdleCallback === 'function') {
-    const handle = requestIdleCallback(run);
-    return () => cancelIdleCallback(handle);
-  }
-  const timer = setTimeout(() => run({ didTimeout: false, timeRemaining: () => SLICE_MS }), NO_IDLE_GAP_MS);
-  return () => clearTimeout(timer);
-}
 
 /**
  * Measures WARM_CHARACTERS in each variant in idle time, a slice at a time, and calls `done` when all are measured
@@ -85,9 +74,9 @@ export function warmWidths(term: Terminal, done: () => void): () => void {
       cache.get(WARM_CHARACTERS[next % WARM_CHARACTERS.length] as string, bold, italic);
       next++;
     } while (next < total && performance.now() < until);
-    if (next < total) cancel = whenIdle(step);
+    if (next < total) cancel = whenIdle(step, SLICE_MS);
     else done();
   };
-  cancel = whenIdle(step);
+  cancel = whenIdle(step, SLICE_MS);
   return () => cancel();
 }

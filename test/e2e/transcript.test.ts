@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { REMOVED, SECRET_MARK } from '../../shared/smtp/transcript.js';
 import { bestVendorMatch } from '../../shared/smtp/vendor-match.js';
 import { helotermInChromium, paste, terminalText, waitForTerminal } from '../helpers/browser.js';
@@ -433,5 +434,25 @@ describe('the transcript in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('.replay-status.bad') !== null, undefined, { timeout: TIMEOUT_MS });
     expect(await page.textContent('.replay-status')).toBe('r.zip: it is not a whole zip file (no central directory at its end): it may be cut short.');
     expect(await page.inputValue('.replay-dialog textarea')).toBe('kept');
+  });
+
+  it('keeps the reply path run ahead in idle time off the page: not in the terminal, the reply log nor the transcript', async () => {
+    const page = await pages.open(`${app().url}?connect=1`);
+    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), TIMEOUT_MS, 'the greeting');
+    // The app reads a made-up Postfix dialog a few hundred times once it has started (client/reply-warmup.ts).
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __heloterm: { replyPathWarm(): boolean } }).__heloterm.replyPathWarm()), { timeout: TIMEOUT_MS })
+      .toBe(true);
+    await type(page, 'NOOP', /^250 /m);
+    // The practice server's replies are numbered from 1 as ever: the copy's own were counted in a store of its own.
+    const text = await waitForTerminal(page, (t) => t.includes(`${ANNOTATION_MARK} 250 `), TIMEOUT_MS, "the NOOP's annotation");
+    expect(text).toMatch(/\[2\]\s*$/m);
+    const log = await page.locator('.reply-log').innerText();
+    const saves = await saved(page, () => page.click('.reply-log button[data-action="save"]'));
+    for (const shown of [text, log, saves.text]) {
+      for (const copyOnly of ['mx.example.org', 'Greylisted', '4Bq2xK0bYz', 'alice@example.net']) expect(shown).not.toContain(copyOnly);
+    }
+    expect(saves.text).toContain('C: NOOP');
+    expect(pages.errors).toEqual([]);
   });
 });
