@@ -27,7 +27,7 @@ const CHROMIUM_ARGS = [
   // Debian's 156 each new browser context opens a window whose omnibox pop-up, a WebUI page of some hundred modules,
   // loads in a renderer of its own, on the same two cores as the page under test and in the same milliseconds (a
   // trace: the bare benchmark page's first prompt 430 -> 230 ms without it). A person's window is open long before
-  // they load a page; the tests and benchmarks have no use for the pop-up. (Merged with Playwright's list: chromium.sh.)
+  // they load a page; the tests and benchmarks have no use for the pop-up. (Merged with Playwright's: chromium.sh.)
   '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup',
 ];
 
