@@ -719,7 +719,9 @@ describe('a page on a bridge that dials its practice server alone (--practice-on
     await page.locator('button[data-action="connect"]').click();
     await waitForTerminal(page, (t) => /^220 practice\.test ESMTP/m.test(t), 10_000, 'the greeting');
     // Its LMTP side is the practice server too: its button holds the form there and connects.
+    // (Once the connection is closed: a side's button pressed while it is open asks to close it first.)
     await page.locator('button[data-action="disconnect"]').click();
+    await waitForTerminal(page, (t) => t.includes('-- disconnected: you closed the connection'), 10_000, 'the disconnection');
     await page.locator('.practice-hint button[data-side="lmtp"]').click();
     await waitForTerminal(page, (t) => /^220 practice\.test LMTP/m.test(t), 10_000, 'the LMTP greeting');
     expect(await page.locator('input[name="port"]').inputValue()).toBe(String(app().practice?.info.lmtpPort));
