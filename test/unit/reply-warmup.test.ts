@@ -4,22 +4,8 @@
  * (test/e2e/transcript.test.ts); what it does for a burst, the benchmark's (docs/benchmarks.md, reply burst).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { idleByHand } from '../helpers/idle.js';
 import { WARM_ROUNDS, warmReplyPath } from '../../client/reply-warmup.js';
-
-/** Idle callbacks run by hand, each with `ms` of idle time. */
-function idleByHand(): { run(ms: number): boolean; pending(): number } {
-  const queue: IdleRequestCallback[] = [];
-  vi.stubGlobal('requestIdleCallback', (cb: IdleRequestCallback) => queue.push(cb));
-  vi.stubGlobal('cancelIdleCallback', () => queue.splice(0));
-  return {
-    run(ms) {
-      const cb = queue.shift();
-      cb?.({ didTimeout: false, timeRemaining: () => ms });
-      return cb !== undefined;
-    },
-    pending: () => queue.length,
-  };
-}
 
 afterEach(() => vi.unstubAllGlobals());
 

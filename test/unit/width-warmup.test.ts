@@ -5,27 +5,13 @@
  */
 import type { Terminal } from '@xterm/xterm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { idleByHand } from '../helpers/idle.js';
 import { WARM_CHARACTERS, warmWidths, widthCacheOf } from '../../client/terminal/width-warmup.js';
 
 /** A terminal whose DOM renderer's width cache records what it is asked. */
 function terminalWithCache(asked: string[]): Terminal {
   const cache = { get: (chars: string, bold: boolean, italic: boolean) => asked.push(`${bold ? 'B' : ''}${italic ? 'I' : ''}${chars}`) };
   return { _core: { _renderService: { _renderer: { value: { _widthCache: cache } } } } } as unknown as Terminal;
-}
-
-/** Idle callbacks run by hand, each with `ms` of idle time (performance.now() stands still meanwhile). */
-function idleByHand(): { run(ms: number): boolean; pending(): number } {
-  const queue: IdleRequestCallback[] = [];
-  vi.stubGlobal('requestIdleCallback', (cb: IdleRequestCallback) => queue.push(cb));
-  vi.stubGlobal('cancelIdleCallback', () => queue.splice(0));
-  return {
-    run(ms) {
-      const cb = queue.shift();
-      cb?.({ didTimeout: false, timeRemaining: () => ms });
-      return cb !== undefined;
-    },
-    pending: () => queue.length,
-  };
 }
 
 afterEach(() => vi.unstubAllGlobals());
