@@ -49,6 +49,11 @@ const KEPT_LINES = 5040;
  * that stops it.
  */
 export function warmReplyPath(done: (replies: number) => void = () => {}): () => void {
+  let replies = 0;
+  let round = 0;
+  let step = 0;
+  let clock = 0;
+  let cancel: () => void;
   const queue = new OutputQueue(() => KEPT_LINES);
   const copy = new SessionView({
     write: (output) => {
@@ -69,11 +74,6 @@ export function warmReplyPath(done: (replies: number) => void = () => {}): () =>
     practice: () => null,
     connected: () => true,
   });
-  let replies = 0;
-  let round = 0;
-  let step = 0;
-  let clock = 0;
-  let cancel: () => void;
   const slice = (deadline: IdleDeadline): void => {
     const until = performance.now() + Math.min(SLICE_MS, deadline.timeRemaining());
     do {
@@ -81,9 +81,9 @@ export function warmReplyPath(done: (replies: number) => void = () => {}): () =>
         copy.dialling();
         copy.connected('192.0.2.25', 25, clock);
       }
-      const [written, replies] = DIALOG[step] as (typeof DIALOG)[number];
+      const [written, answer] = DIALOG[step] as (typeof DIALOG)[number];
       clock += 1;
-      copy.rx({ v: PROTOCOL_VERSION, type: 'rx', data: replies, ...(written.length > 0 ? { sent: [...written] } : {}) }, clock);
+      copy.rx({ v: PROTOCOL_VERSION, type: 'rx', data: answer, ...(written.length > 0 ? { sent: [...written] } : {}) }, clock);
       if (queue.length > 0) queue.take(TAKE_LINES);
       step = (step + 1) % DIALOG.length;
       if (step === 0) round++;

@@ -26,9 +26,9 @@ const CLOSING: ContextMeaning = {
 };
 
 /**
- * What an AUTH challenge (334) asks for, read from its base64 text (RFC 4954 §4): the mechanism's own messages look
- * alike to nobody but the mechanism, so a challenge says which step of which mechanism it is. Null when the text is
- * none of these (the generic AUTH meaning then).
+ * What an AUTH challenge (334) asks for, read from its base64 text (RFC 4954 §4): each mechanism's messages have a
+ * form of their own, so a challenge says which step of which mechanism it is, even where the AUTH line is not known
+ * (a pasted transcript). A text of none of these forms keeps the general AUTH meaning.
  */
 const CHALLENGES: ReadonlyArray<{ test: RegExp; meaning: ContextMeaning }> = [
   {
