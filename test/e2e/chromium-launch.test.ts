@@ -1,7 +1,8 @@
 /**
  * The Chromium the browser tests and benchmarks launch (test/helpers/browser.ts): read back from the running
  * browser process's own command line (/proc), it has one `--disable-features` switch carrying both Playwright's list
- * and the tests' own (Chromium honours only the last of a repeated switch).
+ * and the tests' own (Chromium honours only the last of a repeated switch); and a new context's window loads no
+ * omnibox pop-up beside the page under test (the browser's own list of targets).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -47,6 +48,21 @@ describe('the Chromium the browser tests launch', () => {
     const page = await context.newPage();
     await page.goto('data:text/html,<p>ready</p>');
     expect(await page.textContent('p')).toBe('ready');
+    await context.close();
+  });
+
+  it("opens no omnibox pop-up of its own with a new context's window (a Chromium that renames its features would)", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto('data:text/html,<p>ready</p>');
+    // Without the switch, the pop-up's WebUI pages are listed as browser_ui targets as the window opens.
+    await new Promise((r) => setTimeout(r, 1000));
+    const cdp = await browser.newBrowserCDPSession();
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const urls = targetInfos.map((t) => `${t.type} ${t.url}`);
+    expect(urls).toContain('page data:text/html,<p>ready</p>');
+    expect(urls.filter((u) => u.includes('omnibox') || u.startsWith('browser_ui '))).toEqual([]);
+    await cdp.detach();
     await context.close();
   });
 });
