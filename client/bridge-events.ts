@@ -226,8 +226,8 @@ export class BridgeEvents {
         write(formatNote(m.reason === '' || m.by === 'server' ? who : `${who}: ${showControls(m.reason)}`));
         status.closed(m.by, m.reason);
         checks.closed();
-        connector.setState('idle');
         write(guide.connectionClosed());
+        connector.closed();
         return;
       }
       case 'error': {

@@ -49,12 +49,27 @@ export class Connector {
    * otherwise.
    */
   afterReopen: ConnectTarget | null = null;
+  /** Disconnect was pressed and the bridge has not said the connection closed yet. */
+  private closing = false;
+  /** A side of the practice server pressed meanwhile (its button): connected once the connection has closed. */
+  private sideAfterClose: PracticeSide | null = null;
 
   constructor(private readonly deps: ConnectorDeps) {}
 
   setState(s: FormState): void {
     this.state = s;
     this.deps.form.setState(s);
+    if (s === 'idle') {
+      this.closing = false;
+      this.sideAfterClose = null;
+    }
+  }
+
+  /** The connection closed (the bridge said so): a side of the practice server pressed while it closed connects now. */
+  closed(): void {
+    const side = this.sideAfterClose;
+    this.setState('idle');
+    if (side !== null) this.connectToSide(side);
   }
 
   isPracticeTarget(t: Partial<ConnectTarget>): boolean {
@@ -79,6 +94,11 @@ export class Connector {
     const target = this.practiceSide(side);
     if (target === null) return;
     if (this.state !== 'idle') {
+      if (this.closing) {
+        // Pressed right after Disconnect, before the bridge said the connection closed: it connects once it has.
+        this.sideAfterClose = side;
+        return;
+      }
       this.deps.write(formatNote('close this connection first (QUIT, or Disconnect), then press the button again'));
       return;
     }
@@ -118,7 +138,8 @@ export class Connector {
       this.setState('idle');
       return;
     }
-    this.deps.send({ type: 'disconnect' });
+    const sent = this.deps.send({ type: 'disconnect' });
+    if (sent && this.state !== 'idle') this.closing = true;
   }
 
   /**
