@@ -6,6 +6,7 @@
  */
 import { base64Bytes, fromBase64 } from './base64.js';
 import type { Command } from './command.js';
+import { challengeStep } from './context.js';
 import { showControls } from './escape.js';
 import type { SessionState } from './session-state.js';
 import { nearVerbs } from './verbs.js';
@@ -85,12 +86,13 @@ export function challengeHint(text: string, mechanism = ''): Hint {
     );
   }
   if (/^SCRAM-SHA-(1|256)$/.test(mechanism.toUpperCase())) {
-    const final = /^v=/.test(decoded);
-    const step = final
-      ? "SCRAM's last message, the server's signature (v=), which proves it knows your password too. /scram checks it here; then an empty line ends the exchange"
-      : /^e=/.test(decoded)
-        ? "SCRAM's error (e=): the exchange has failed. An empty line or * ends it"
-        : "SCRAM's first message, the server's nonce, salt and rounds (r=, s=, i=). /scram answers it here, from the password given to /scram USER PASSWORD; * cancels";
+    const read = challengeStep(decoded);
+    const step =
+      read === 'scram-final'
+        ? "SCRAM's last message, the server's signature (v=), which proves it knows your password too. /scram checks it here; then an empty line ends the exchange"
+        : read === 'scram-error'
+          ? "SCRAM's error (e=): the exchange has failed. An empty line or * ends it"
+          : "SCRAM's first message, the server's nonce, salt and rounds (r=, s=, i=). /scram answers it here, from the password given to /scram USER PASSWORD; * cancels";
     return hint('auth-scram', `The challenge is base64 for "${shown}": ${step}.`, 'RFC 5802 §5');
   }
   const what = /user/i.test(decoded) ? 'your user name' : /pass/i.test(decoded) ? 'your password' : 'the answer';

@@ -30,41 +30,58 @@ const CLOSING: ContextMeaning = {
  * form of their own, so a challenge says which step of which mechanism it is, even where the AUTH line is not known
  * (a pasted transcript). A text of none of these forms keeps the general AUTH meaning.
  */
-const CHALLENGES: ReadonlyArray<{ test: RegExp; meaning: ContextMeaning }> = [
+export type ChallengeStep = 'plain' | 'login-user' | 'login-password' | 'cram-md5' | 'scram-first' | 'scram-final' | 'scram-error';
+
+const CHALLENGES: ReadonlyArray<{ step: ChallengeStep; test: RegExp; meaning: ContextMeaning }> = [
   {
+    step: 'plain',
     test: /^$/,
     meaning: { meaning: 'The server waits for your credentials, in one line of base64 (for PLAIN: \\0user\\0password; /base64 encodes it). * cancels.', source: 'RFC 4954 §4; RFC 4616 §2' },
   },
   {
+    step: 'login-user',
     test: /^user ?name:?$/i,
     meaning: { meaning: 'AUTH LOGIN asks for your user name ("Username:" in base64): answer with the user name in base64. The password is asked next.', source: 'RFC 4954 §4' },
   },
   {
+    step: 'login-password',
     test: /^password:?$/i,
     meaning: { meaning: 'AUTH LOGIN asks for your password ("Password:" in base64): answer with the password in base64; 235 or 535 follows.', source: 'RFC 4954 §4' },
   },
   {
+    step: 'cram-md5',
     test: /^<[^<>\s]+>$/,
     meaning: { meaning: 'A CRAM-MD5 challenge (a unique text in angle brackets): answer with your user name, a space and the HMAC-MD5 of the challenge keyed with your password, in base64 (/cram-md5 computes it).', source: 'RFC 2195 §2' },
   },
   {
+    step: 'scram-first',
     test: /^(?:m=[^,]*,)?r=[^,]+,s=[^,]+,i=\d+(?:,|$)/,
     meaning: { meaning: "SCRAM's first message from the server: the nonce (r=, yours with the server's part after it), the salt (s=) and the rounds (i=) to derive a key from your password. Answer with the final message and its proof (/scram computes it).", source: 'RFC 5802 §5.1, §7' },
   },
   {
+    step: 'scram-final',
     test: /^v=[A-Za-z0-9+/]+={0,2}$/,
     meaning: { meaning: "SCRAM's last message from the server: its signature (v=), which proves it knows your password too (/scram checks it). Send an empty line to finish; 235 follows.", source: 'RFC 5802 §5.1, §7' },
   },
   {
+    step: 'scram-error',
     test: /^e=/,
     meaning: { meaning: "SCRAM's error from the server (e=, e.g. invalid-proof: a wrong password): the exchange has failed. Send an empty line or * to end it.", source: 'RFC 5802 §7' },
   },
 ];
 
+function challengeOf(decoded: string): (typeof CHALLENGES)[number] | undefined {
+  return CHALLENGES.find((c) => c.test.test(decoded.trim()));
+}
+
+/** Which step of which mechanism a challenge is, from its decoded text; null when it is none the table knows. */
+export function challengeStep(decoded: string): ChallengeStep | null {
+  return challengeOf(decoded)?.step ?? null;
+}
+
 function challengeMeaning(text: string): ContextMeaning | null {
   const decoded = fromBase64(text.trim());
-  if (decoded === null) return null;
-  return CHALLENGES.find((c) => c.test.test(decoded.trim()))?.meaning ?? null;
+  return decoded === null ? null : (challengeOf(decoded)?.meaning ?? null);
 }
 
 const CONTEXT: Readonly<Record<string, ContextMeaning>> = {
