@@ -224,7 +224,7 @@ export function startApp(boot: BootHandOver): void {
   boot.testHook.widthsWarm = () => view.widthsWarm;
   // The reply path run ahead in idle time, so that a first burst does not find its code cold (reply-warmup.ts).
   let replyPathWarm = false;
-  warmReplyPath(() => (replyPathWarm = true));
+  warmReplyPath(() => view.keptLines, () => (replyPathWarm = true));
   boot.testHook.replyPathWarm = () => replyPathWarm;
   // Tab completes in the terminal: how a keyboard leaves it is part of its name (view.ts, tabLeaves).
   required('#terminal', HTMLElement).setAttribute('aria-label', 'SMTP terminal: type commands and press Enter; Escape then Tab leaves it, Shift+Tab goes back');

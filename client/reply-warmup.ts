@@ -13,7 +13,6 @@ import { Transcript } from '../shared/smtp/transcript.js';
 import { OutputQueue } from './terminal/jump-scroll.js';
 import { whenIdle } from './terminal/idle.js';
 import { ReportStore } from './terminal/reports.js';
-import { SCROLLBACK_LINES } from './terminal/screen.js';
 import { SessionView } from './session-view.js';
 
 /** What the copy writes, and what the server answers it (the replies in one chunk, as a server pipelining sends). */
@@ -42,20 +41,18 @@ export const WARM_ROUNDS = 300;
 const SLICE_MS = 8;
 /** Lines the copy's output queue hands on per take, as the terminal's writes do (view.ts). */
 const TAKE_LINES = 400;
-/** The lines the copy's queue keeps: a screen of 40 rows and the terminal's scrollback, as the terminal's queue does. */
-const KEPT_LINES = 40 + SCROLLBACK_LINES;
 
 /**
- * Runs the reply path ahead in idle time; calls `done` at the end with the replies the copy read. Returns a function
- * that stops it.
+ * Runs the reply path ahead in idle time, its output queue keeping `keptLines` as the terminal's does; calls `done` at
+ * the end with the replies the copy read. Returns a function that stops it.
  */
-export function warmReplyPath(done: (replies: number) => void = () => {}): () => void {
+export function warmReplyPath(keptLines: () => number, done: (replies: number) => void = () => {}): () => void {
   let replies = 0;
   let round = 0;
   let step = 0;
   let clock = 0;
   let cancel: () => void;
-  const queue = new OutputQueue(() => KEPT_LINES);
+  const queue = new OutputQueue(keptLines);
   const copy = new SessionView({
     write: (output) => {
       if (typeof output === 'string') queue.push(output);

@@ -82,7 +82,7 @@ export class TerminalView {
   /** The input line as the editor last rendered it; `search`: a history search's prompt (shown as it is). */
   private input: { text: string; cursor: number; search?: true } = { text: '', cursor: 0 };
   /** Output not yet written to xterm; lines worth writing at once are the screen's and the scrollback's. */
-  private readonly queued = new OutputQueue(() => this.term.rows + SCROLLBACK_LINES);
+  private readonly queued = new OutputQueue(() => this.keptLines);
   /** A frame is requested, in which the queued output is written. */
   private frame = false;
   /** The last write dropped lines (jump-scroll.ts), so the next waits JUMP_INTERVAL_MS; when it was written. */
@@ -153,6 +153,11 @@ export class TerminalView {
     this.term.focus();
   }
 
+  /** Lines the terminal keeps: the screen's rows and the scrollback. */
+  get keptLines(): number {
+    return this.term.rows + SCROLLBACK_LINES;
+  }
+
   /** The characters the page shows most have been measured ahead (for the test hook). */
   get widthsWarm(): boolean {
     return this.warm;
@@ -206,7 +211,7 @@ export class TerminalView {
    * the buffer grows.
    */
   private takeOutput(): string {
-    const growing = this.term.buffer.active.length < this.term.rows + SCROLLBACK_LINES;
+    const growing = this.term.buffer.active.length < this.keptLines;
     const most = growing ? (this.keyed ? GROWING_ECHO_SLICE_LINES : GROWING_SLICE_LINES) : this.keyed ? ECHO_SLICE_LINES : WRITE_SLICE_LINES;
     const { text, dropped } = this.queued.take(most);
     this.keyed = false;

@@ -13,7 +13,7 @@ describe('the reply path run ahead', () => {
   it('reads every reply of its dialog, round after round, in idle slices, then says how many', () => {
     const idle = idleByHand();
     let read: number | null = null;
-    warmReplyPath((replies) => (read = replies));
+    warmReplyPath(() => 5040, (replies) => (read = replies));
     let slices = 0;
     while (idle.run(1)) slices++;
     // Each round: the greeting, EHLO's, MAIL's, three RCPTs', DATA's, the message's, RSET's and NOOP's.
@@ -26,7 +26,7 @@ describe('the reply path run ahead', () => {
   it('stops when asked, between slices', () => {
     const idle = idleByHand();
     let read: number | null = null;
-    const stop = warmReplyPath((replies) => (read = replies));
+    const stop = warmReplyPath(() => 5040, (replies) => (read = replies));
     idle.run(1);
     expect(idle.pending()).toBe(1);
     stop();
