@@ -252,7 +252,8 @@ export async function benchAnnotate(browser: Browser, builds: Builds): Promise<B
         ['bare page (raw text, through the bare relay)', fmt.ms(bare.ms), `${bare.mbPerSecond.toFixed(2)} MB/s`, '–', '–', '–'],
       ]),
       '',
-      `Ratio annotated ÷ unannotated: ${fmt.ratio(ratio)}.`,
+      `Ratio annotated ÷ unannotated: ${fmt.ratio(ratio)}. Each key's time to its echo on heloterm's page, in the order typed ` +
+        `(one every ${PROBE_INTERVAL_MS} ms from the burst's first frame): ${helo.echo.map((ms) => Math.round(ms)).join(', ') || 'none'} ms.`,
     ],
   };
 }
