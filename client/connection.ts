@@ -10,6 +10,7 @@ import { decodeServerMessage, UNKNOWN_TYPE, type Decoded } from '../shared/proto
 import { encodeClientMessage } from '../shared/protocol/encode.js';
 import type { Bare, ClientMessage, ServerMessage } from '../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../shared/protocol/token.js';
+import { FrameInbox, postMessageTask } from './frame-inbox.js';
 
 /** The path the bridge serves its WebSocket on (same origin as the page). */
 export const WS_PATH = '/ws';
@@ -33,8 +34,13 @@ export function webSocketUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
   return `${scheme}//${loc.host}${WS_PATH}`;
 }
 
+/** Time spent reading frames at most in one task, in ms (frame-inbox.ts). */
+const READ_SLICE_MS = 8;
+
 export class Connection {
   private socket: WebSocket | null = null;
+  /** Frames received, read in tasks of the page's own (frame-inbox.ts). */
+  private readonly inbox = new FrameInbox<unknown>((data) => this.receive(data), { sliceMs: READ_SLICE_MS, post: postMessageTask() });
   private decode: (raw: string) => Decoded<ServerMessage> = decodeServerMessage;
   /** Where a frame of a type `decode` does not know goes, whole, while the app that knows it is loading (or null). */
   private unknown: ((raw: string) => void) | null = null;
@@ -57,6 +63,11 @@ export class Connection {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
+  /** Frames received since the page loaded, and of those the frames read. */
+  get frames(): { received: number; read: number } {
+    return this.inbox.counts;
+  }
+
   /** Opens the WebSocket unless it is open or opening. */
   open(): void {
     if (this.socket !== null && this.socket.readyState <= WebSocket.OPEN) return;
@@ -65,9 +76,11 @@ export class Connection {
     ws.addEventListener('open', () => this.link.open.forEach((f) => f()));
     ws.addEventListener('close', (e) => {
       if (this.socket === ws) this.socket = null;
+      // What came before the close is read before it is told.
+      this.inbox.readAll();
       this.link.down.forEach((f) => f(e.code, e.reason));
     });
-    ws.addEventListener('message', (e) => this.receive(e.data));
+    ws.addEventListener('message', (e) => this.inbox.push(e.data));
   }
 
   /** Subscribes to one server message type; returns the unsubscribe function. */

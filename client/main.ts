@@ -95,6 +95,7 @@ function boot(): void {
     lineFeeds: () => lineFeeds ?? 0,
     pendingOutput: () => 0,
     floodsEnded: () => ({ floods: 0, replies: 0 }),
+    frames: () => conn.frames,
     widthsWarm: () => false,
     replyPathWarm: () => false,
   };

@@ -26,6 +26,8 @@ export interface HelotermTestHook {
   floodsEnded(): { floods: number; replies: number };
   /** The characters the page shows most have been measured ahead, in idle time (width-warmup.ts); set by the app. */
   widthsWarm(): boolean;
+  /** WebSocket frames received since the page loaded, and of those the frames read (connection.ts). */
+  frames(): { received: number; read: number };
   /** Whether the reply path has been run ahead (reply-warmup.ts). */
   replyPathWarm(): boolean;
 }

@@ -541,6 +541,46 @@ describe('real-world replies explained in Chromium', () => {
     await context.close();
   });
 
+  it('reads a flood’s frames in tasks of its own: a task posted while frames wait runs before they are read, none lost', async () => {
+    const { context, page } = await openConnected();
+    type Hooked = { __heloterm: { frames(): { received: number; read: number } }; waited: number[]; stopTasks: boolean };
+    // A chain of tasks of the test's own, one always posted (as xterm always has a write's timer posted during a
+    // flood): each notes the frames received but not yet read when it runs.
+    await page.evaluate(() => {
+      const w = window as unknown as Hooked;
+      w.waited = [];
+      w.stopTasks = false;
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const { received, read } = w.__heloterm.frames();
+        if (received > read) w.waited.push(received - read);
+        if (!w.stopTasks) channel.port2.postMessage(null);
+      };
+      channel.port2.postMessage(null);
+    });
+    const before = await page.evaluate(() => (window as unknown as Hooked).__heloterm.frames());
+    await page.keyboard.type('XBIGFLOOD');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, (t) => t.includes(`${FLOOD_MARK} `), 30_000, 'the summary of the big flood');
+    const { waited, frames } = await page.evaluate(() => {
+      const w = window as unknown as Hooked;
+      w.stopTasks = true;
+      return { waited: w.waited, frames: w.__heloterm.frames() };
+    });
+    // The flood came in many frames (64 KB each, about 1.5 MB in all), every one read.
+    expect(frames.received - before.received).toBeGreaterThan(10);
+    expect(frames.read).toBe(frames.received);
+    // Tasks posted before a frame came ran before it was read: a message task only keeps its frame. (Read in its
+    // message task, every frame received would be read whenever a task of the page's own runs.)
+    expect(waited.length).toBeGreaterThan(0);
+    // And in order, none lost: the newest replies are the flood's last, numbered on.
+    const text = await page.evaluate(() => (window as unknown as { __heloterm: { terminalText(): string } }).__heloterm.terminalText());
+    const numbers = [...text.matchAll(/big (\d+) ok/g)].map((m) => Number(m[1]));
+    expect(numbers.at(-1)).toBe(BIG_FLOOD - 1);
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => (numbers[0] ?? 0) + i));
+    await context.close();
+  });
+
   it('measures the characters it shows most ahead, in idle time: a line and a reply of every printable one need no measuring', async () => {
     const { context, page } = await openConnected();
     type Hooked = { __heloterm: { widthsWarm(): boolean }; measured: string[] };

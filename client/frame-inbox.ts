@@ -1,0 +1,100 @@
+/**
+ * Where the WebSocket's frames wait to be read (connection.ts): read in tasks of the page's own, a slice of time at a
+ * time, not in the browser's message tasks.
+ *
+ * Why: the browser runs its tasks about in the order they were posted. During a reply burst it queues a message task
+ * per frame (64 KB, about a thousand replies), and a timer posted meanwhile ran only once every frame queued before it
+ * had been read. xterm parses each write in a timer task, so a key typed then waited for all of them: 68–121 ms in
+ * traces of a burst's first keys (docs/benchmarks.md, reply burst). Now a message task only puts its frame here, and
+ * such a timer waits for one slice of reading at most.
+ */
+
+/** Runs `run` in a task of its own, after the tasks posted before it. */
+export type PostTask = (run: () => void) => void;
+
+/**
+ * A task through a channel of the page's own: run in turn with other tasks, and not clamped to 4 ms when posted from
+ * a task it posted, as a nested timer is.
+ */
+export function postMessageTask(): PostTask {
+  const waiting: (() => void)[] = [];
+  let channel: MessageChannel | null = null;
+  return (run) => {
+    if (channel === null) {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => waiting.shift()?.();
+      channel = ch;
+    }
+    waiting.push(run);
+    channel.port2.postMessage(null);
+  };
+}
+
+export interface InboxOptions {
+  /** Time read at most in one task, in ms (at least one frame is read). */
+  sliceMs: number;
+  post: PostTask;
+  now?: () => number;
+}
+
+export class FrameInbox<T> {
+  /** Frames not yet read, oldest first, from `next` on. */
+  private frames: (T | undefined)[] = [];
+  private next = 0;
+  /** A task to read a slice is posted and has not run yet. */
+  private posted = false;
+  private readonly slice = (): void => {
+    this.posted = false;
+    this.readFor(this.opts.sliceMs);
+  };
+  private readonly counted = { received: 0, read: 0 };
+
+  constructor(
+    private readonly read: (frame: T) => void,
+    private readonly opts: InboxOptions,
+  ) {}
+
+  /** Frames received so far, and of those the frames read. */
+  get counts(): { received: number; read: number } {
+    return { ...this.counted };
+  }
+
+  /** Keeps a frame to read after those before it, in a task to come. */
+  push(frame: T): void {
+    this.frames.push(frame);
+    this.counted.received++;
+    this.postSlice();
+  }
+
+  /** Reads every frame waiting, now (before the connection's close is told: it comes after them). */
+  readAll(): void {
+    this.readFor(Number.POSITIVE_INFINITY);
+  }
+
+  private postSlice(): void {
+    if (this.posted) return;
+    this.posted = true;
+    this.opts.post(this.slice);
+  }
+
+  private readFor(ms: number): void {
+    const now = this.opts.now ?? (() => performance.now());
+    const until = now() + ms;
+    try {
+      while (this.next < this.frames.length) {
+        const frame = this.frames[this.next] as T;
+        this.frames[this.next++] = undefined;
+        this.counted.read++;
+        this.read(frame);
+        if (now() >= until) break;
+      }
+    } finally {
+      // What is left (a slice's time is up, or a reader threw) is read in a task to come.
+      if (this.next < this.frames.length) this.postSlice();
+      else {
+        this.frames = [];
+        this.next = 0;
+      }
+    }
+  }
+}
