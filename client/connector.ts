@@ -51,8 +51,11 @@ export class Connector {
   afterReopen: ConnectTarget | null = null;
   /** Disconnect was pressed and the bridge has not said the connection closed yet. */
   private closing = false;
-  /** A side of the practice server pressed meanwhile (its button): connected once the connection has closed. */
-  private sideAfterClose: PracticeSide | null = null;
+  /**
+   * What was asked meanwhile (a practice side's button, a lesson's), done once the connection has closed; the last asked
+   * only.
+   */
+  private afterClose: (() => void) | null = null;
 
   constructor(private readonly deps: ConnectorDeps) {}
 
@@ -61,15 +64,25 @@ export class Connector {
     this.deps.form.setState(s);
     if (s === 'idle') {
       this.closing = false;
-      this.sideAfterClose = null;
+      this.afterClose = null;
     }
   }
 
-  /** The connection closed (the bridge said so): a side of the practice server pressed while it closed connects now. */
+  /** The connection closed (the bridge said so): a side or a lesson asked for while it closed is done now. */
   closed(): void {
-    const side = this.sideAfterClose;
+    const then = this.afterClose;
     this.setState('idle');
-    if (side !== null) this.connectToSide(side);
+    then?.();
+  }
+
+  /**
+   * Whether Disconnect was pressed and the bridge has not said the connection closed yet: if so, `then` is done once
+   * it has (a button pressed right after Disconnect, as from a closed connection).
+   */
+  private whenClosed(then: () => void): boolean {
+    if (!this.closing || this.state === 'idle') return false;
+    this.afterClose = then;
+    return true;
   }
 
   isPracticeTarget(t: Partial<ConnectTarget>): boolean {
@@ -93,12 +106,8 @@ export class Connector {
   connectToSide(side: PracticeSide): void {
     const target = this.practiceSide(side);
     if (target === null) return;
+    if (this.whenClosed(() => this.connectToSide(side))) return;
     if (this.state !== 'idle') {
-      if (this.closing) {
-        // Pressed right after Disconnect, before the bridge said the connection closed: it connects once it has.
-        this.sideAfterClose = side;
-        return;
-      }
       this.deps.write(formatNote('close this connection first (QUIT, or Disconnect), then press the button again'));
       return;
     }
@@ -147,6 +156,7 @@ export class Connector {
    * form points at it (a lesson button), where a typed `/lesson` leaves connecting to its first step.
    */
   startLesson(lesson: Lesson, connect: boolean): void {
+    if (this.whenClosed(() => this.startLesson(lesson, connect))) return;
     const { deps, state } = this;
     const { form } = deps;
     // The practice server's side the lesson is written for (lesson.target: its LMTP side, its implicit TLS port): a

@@ -282,6 +282,27 @@ describe('guided lessons in Chromium', () => {
     expect(pages.errors).toEqual([]);
   });
 
+  it("a lesson's button pressed right after Disconnect starts it once the connection has closed, on its side", async () => {
+    const lesson = findLesson('lmtp')!;
+    const page = await openPage();
+    await page.locator('button[data-action="connect"]').click();
+    await waitForTerminal(page, (t) => /^220 practice\.test ESMTP /m.test(t), REPLY_TIMEOUT_MS, 'the SMTP greeting');
+    // Both clicks in one task: the bridge cannot have said the connection closed between them.
+    await page.evaluate((id) => {
+      for (const sel of ['button[data-action="disconnect"]', `.practice-hint button[data-lesson="${id}"]`]) {
+        const button = document.querySelector<HTMLButtonElement>(sel);
+        if (button === null) throw new Error(`no ${sel}`);
+        button.click();
+      }
+    }, lesson.id);
+    const text = await waitForTerminal(page, (t) => /^220 practice\.test LMTP /m.test(t), REPLY_TIMEOUT_MS, 'the LMTP greeting');
+    expect(text).toContain('-- disconnected: you closed the connection');
+    expect(text).not.toContain('end this connection');
+    expect(await stepShown(page, 2, lesson.steps.length)).toEqual(lesson.steps[1]!.type);
+    expect(await page.inputValue('input[name="port"]')).toBe(String(app().practice?.info.lmtpPort));
+    expect(pages.errors).toEqual([]);
+  });
+
   it('the BDAT lesson: the message as stored comes after the reply to the LAST chunk, as after the final "."', async () => {
     const lesson = findLesson('chunking')!;
     const page = await playThrough(lesson);

@@ -355,4 +355,55 @@ describe('Connector: what the page connects to, and when', () => {
     expect(away.written).toEqual(['-- the lessons are written for the practice server (practice.test): its addresses may not work elsewhere\n', 'lesson eight-steps\n']);
     expect(away.sent).toEqual([]);
   });
+
+  it('does what a button asks right after Disconnect once the bridge says the connection closed: the last one pressed', () => {
+    const smtp = { host: PRACTICE.host, port: PRACTICE.port, tls: false };
+    const open = (): ReturnType<typeof connector> => {
+      const c = connector({ open: true, dialled: smtp });
+      c.c.state = 'connected';
+      return c;
+    };
+    // Without Disconnect pending, a side's button says to close first, and a lesson starts on the open session.
+    const busy = open();
+    busy.c.connectToSide('lmtp');
+    expect(busy.written).toEqual(['-- close this connection first (QUIT, or Disconnect), then press the button again\n']);
+    busy.c.startLesson(lesson('eight-steps'), true);
+    expect(busy.written.at(-1)).toBe('lesson eight-steps\n');
+    expect(busy.sent).toEqual([]);
+
+    // After Disconnect: the lesson waits for the close (nothing said, nothing started), then starts and dials.
+    const lessonNext = open();
+    lessonNext.c.disconnect();
+    lessonNext.c.startLesson(lesson('lmtp'), true);
+    expect(lessonNext.written).toEqual([]);
+    expect(lessonNext.sent).toEqual([{ type: 'disconnect' }]);
+    lessonNext.c.closed();
+    expect(lessonNext.written).toEqual(['lesson lmtp\n']);
+    expect(lessonNext.sent.at(-1)).toEqual({ type: 'connect', host: PRACTICE.host, port: PRACTICE.lmtpPort, tls: 'none' });
+    expect(lessonNext.c.state).toBe('connecting');
+
+    // A side's button pressed after a lesson's: the side only.
+    const sideLast = open();
+    sideLast.c.disconnect();
+    sideLast.c.startLesson(lesson('eight-steps'), true);
+    sideLast.c.connectToSide('tls');
+    sideLast.c.closed();
+    expect(sideLast.written).toEqual([]);
+    expect(sideLast.sent.at(-1)).toEqual({ type: 'connect', host: PRACTICE.host, port: PRACTICE.tlsPort, tls: 'implicit' });
+
+    // A close the bridge reports without Disconnect pressed (the server hung up) does nothing asked before.
+    const hungUp = open();
+    hungUp.c.closed();
+    expect([hungUp.c.state, hungUp.sent]).toEqual(['idle', []]);
+
+    // The bridge lost before it said the connection closed (the form idle again): what was asked is forgotten, and a
+    // later connection's close does not do it.
+    const lost = open();
+    lost.c.disconnect();
+    lost.c.startLesson(lesson('lmtp'), true);
+    lost.c.setState('idle');
+    lost.c.state = 'connected';
+    lost.c.closed();
+    expect([lost.written, lost.sent]).toEqual([[], [{ type: 'disconnect' }]]);
+  });
 });
