@@ -22,6 +22,7 @@ import './app.css';
 import { formatAddress, formatNote } from './terminal/render.js';
 import { SessionView } from './session-view.js';
 import { warmReplyPath } from './reply-warmup.js';
+import { FrameInbox, MAX_WAITING_FRAMES, READ_SLICE_MS, postMessageTask } from './frame-inbox.js';
 import { Connector } from './connector.js';
 import { BridgeEvents } from './bridge-events.js';
 import { Dial } from './ui/dial.js';
@@ -219,6 +220,9 @@ export function startApp(boot: BootHandOver): void {
       session.sent(text);
     },
   });
+  // From now on frames are read in tasks of the page's own, a slice at a time (frame-inbox.ts).
+  const inbox = conn.readThrough((read) => new FrameInbox(read, { sliceMs: READ_SLICE_MS, maxWaiting: MAX_WAITING_FRAMES, post: postMessageTask() }));
+  boot.testHook.frames = () => inbox.counts;
   boot.testHook.pendingOutput = () => view.pendingPieces;
   boot.testHook.floodsEnded = () => session.floodsEnded;
   boot.testHook.widthsWarm = () => view.widthsWarm;

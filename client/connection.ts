@@ -10,7 +10,6 @@ import { decodeServerMessage, UNKNOWN_TYPE, type Decoded } from '../shared/proto
 import { encodeClientMessage } from '../shared/protocol/encode.js';
 import type { Bare, ClientMessage, ServerMessage } from '../shared/protocol/messages.js';
 import { offeredSubprotocols } from '../shared/protocol/token.js';
-import { FrameInbox, postMessageTask } from './frame-inbox.js';
 
 /** The path the bridge serves its WebSocket on (same origin as the page). */
 export const WS_PATH = '/ws';
@@ -34,13 +33,17 @@ export function webSocketUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
   return `${scheme}//${loc.host}${WS_PATH}`;
 }
 
-/** Time spent reading frames at most in one task, in ms (frame-inbox.ts). */
-const READ_SLICE_MS = 8;
+/** Where frames wait to be read once the app is here (frame-inbox.ts). */
+export interface FrameSink {
+  push(frame: unknown): void;
+  /** Reads every frame waiting, now. */
+  readAll(): void;
+}
 
 export class Connection {
   private socket: WebSocket | null = null;
-  /** Frames received, read in tasks of the page's own (frame-inbox.ts). */
-  private readonly inbox = new FrameInbox<unknown>((data) => this.receive(data), { sliceMs: READ_SLICE_MS, post: postMessageTask() });
+  /** Where frames go to be read, from readThrough on; until then each is read in its message task. */
+  private inbox: FrameSink | null = null;
   private decode: (raw: string) => Decoded<ServerMessage> = decodeServerMessage;
   /** Where a frame of a type `decode` does not know goes, whole, while the app that knows it is loading (or null). */
   private unknown: ((raw: string) => void) | null = null;
@@ -63,11 +66,6 @@ export class Connection {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
-  /** Frames received since the page loaded, and of those the frames read. */
-  get frames(): { received: number; read: number } {
-    return this.inbox.counts;
-  }
-
   /** Opens the WebSocket unless it is open or opening. */
   open(): void {
     if (this.socket !== null && this.socket.readyState <= WebSocket.OPEN) return;
@@ -76,11 +74,14 @@ export class Connection {
     ws.addEventListener('open', () => this.link.open.forEach((f) => f()));
     ws.addEventListener('close', (e) => {
       if (this.socket === ws) this.socket = null;
-      // What came before the close is read before it is told.
-      this.inbox.readAll();
-      this.link.down.forEach((f) => f(e.code, e.reason));
+      // What came before the close is read before it is told (told even if a reader fails).
+      try {
+        this.inbox?.readAll();
+      } finally {
+        this.link.down.forEach((f) => f(e.code, e.reason));
+      }
     });
-    ws.addEventListener('message', (e) => this.inbox.push(e.data));
+    ws.addEventListener('message', (e) => (this.inbox === null ? this.receive(e.data) : this.inbox.push(e.data)));
   }
 
   /** Subscribes to one server message type; returns the unsubscribe function. */
@@ -131,6 +132,16 @@ export class Connection {
    */
   keepUnknown(keep: (raw: string) => void): void {
     this.unknown = keep;
+  }
+
+  /**
+   * From now on frames go to the sink `make` returns, which reads each with the function it is given, in order
+   * (frame-inbox.ts: the app's, in tasks of the page's own; the boot script reads them at once, as they come).
+   */
+  readThrough<S extends FrameSink>(make: (read: (frame: unknown) => void) => S): S {
+    const sink = make((frame) => this.receive(frame));
+    this.inbox = sink;
+    return sink;
   }
 
   /** Closes the WebSocket (the bridge then closes the SMTP connection behind it). */

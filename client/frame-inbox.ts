@@ -1,6 +1,7 @@
 /**
- * Where the WebSocket's frames wait to be read (connection.ts): read in tasks of the page's own, a slice of time at a
- * time, not in the browser's message tasks.
+ * Where the WebSocket's frames wait to be read once the app is here (connection.ts readThrough): read in tasks of the
+ * page's own, a slice of time at a time, not in the browser's message tasks. (The boot script reads them as they
+ * come: what it reads is the greeting, and its chunk is the page's first load.)
  *
  * Why: the browser runs its tasks about in the order they were posted. During a reply burst it queues a message task
  * per frame (64 KB, about a thousand replies), and a timer posted meanwhile ran only once every frame queued before it
@@ -8,6 +9,11 @@
  * traces of a burst's first keys (docs/benchmarks.md, reply burst). Now a message task only puts its frame here, and
  * such a timer waits for one slice of reading at most.
  */
+
+/** Time spent reading frames at most in one task, in ms. */
+export const READ_SLICE_MS = 8;
+/** Frames kept waiting at most, about 1 MB of a burst's 64 KB frames (see push). */
+export const MAX_WAITING_FRAMES = 16;
 
 /** Runs `run` in a task of its own, after the tasks posted before it. */
 export type PostTask = (run: () => void) => void;
@@ -30,9 +36,14 @@ export function postMessageTask(): PostTask {
   };
 }
 
+/** Read frames the list keeps before it is cut down to those waiting. */
+const COMPACT_AFTER = 256;
+
 export interface InboxOptions {
   /** Time read at most in one task, in ms (at least one frame is read). */
   sliceMs: number;
+  /** Frames kept waiting at most (see push). */
+  maxWaiting: number;
   post: PostTask;
   now?: () => number;
 }
@@ -47,22 +58,29 @@ export class FrameInbox<T> {
     this.posted = false;
     this.readFor(this.opts.sliceMs);
   };
-  private readonly counted = { received: 0, read: 0 };
+  private readonly counted = { received: 0, read: 0, mostWaiting: 0 };
 
   constructor(
     private readonly read: (frame: T) => void,
     private readonly opts: InboxOptions,
   ) {}
 
-  /** Frames received so far, and of those the frames read. */
-  get counts(): { received: number; read: number } {
+  /** Frames received so far, of those the frames read, and the most that waited at once. */
+  get counts(): { received: number; read: number; mostWaiting: number } {
     return { ...this.counted };
   }
 
-  /** Keeps a frame to read after those before it, in a task to come. */
+  /**
+   * Keeps a frame to read after those before it, in a task to come. Past `maxWaiting` frames, the task that brought
+   * one reads the oldest, as every frame was read before the inbox: what waits is bounded whatever the browser delivers
+   * (in a burst here at most 8 frames waited, 13 with the CPU slowed ten times; the bound is for a browser that
+   * delivers faster than its page reads, which would otherwise keep a server's flood in the page's memory).
+   */
   push(frame: T): void {
     this.frames.push(frame);
     this.counted.received++;
+    if (this.frames.length - this.next > this.opts.maxWaiting) this.readFor(0);
+    this.counted.mostWaiting = Math.max(this.counted.mostWaiting, this.frames.length - this.next);
     this.postSlice();
   }
 
@@ -89,11 +107,17 @@ export class FrameInbox<T> {
         if (now() >= until) break;
       }
     } finally {
-      // What is left (a slice's time is up, or a reader threw) is read in a task to come.
-      if (this.next < this.frames.length) this.postSlice();
-      else {
+      if (this.next === this.frames.length) {
         this.frames = [];
         this.next = 0;
+      } else {
+        // A stream that never lets the inbox empty does not grow its list for ever.
+        if (this.next >= COMPACT_AFTER) {
+          this.frames = this.frames.slice(this.next);
+          this.next = 0;
+        }
+        // What is left (a slice's time is up, or a reader threw) is read in a task to come.
+        this.postSlice();
       }
     }
   }

@@ -95,7 +95,7 @@ function boot(): void {
     lineFeeds: () => lineFeeds ?? 0,
     pendingOutput: () => 0,
     floodsEnded: () => ({ floods: 0, replies: 0 }),
-    frames: () => conn.frames,
+    frames: () => ({ received: 0, read: 0, mostWaiting: 0 }),
     widthsWarm: () => false,
     replyPathWarm: () => false,
   };

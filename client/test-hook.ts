@@ -26,8 +26,11 @@ export interface HelotermTestHook {
   floodsEnded(): { floods: number; replies: number };
   /** The characters the page shows most have been measured ahead, in idle time (width-warmup.ts); set by the app. */
   widthsWarm(): boolean;
-  /** WebSocket frames received since the page loaded, and of those the frames read (connection.ts). */
-  frames(): { received: number; read: number };
+  /**
+   * WebSocket frames received since the app took them over, of those the frames read, and the most that waited to be
+   * read at once (frame-inbox.ts); set by the app.
+   */
+  frames(): { received: number; read: number; mostWaiting: number };
   /** Whether the reply path has been run ahead (reply-warmup.ts). */
   replyPathWarm(): boolean;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameInbox, postMessageTask } from '../../client/frame-inbox.js';
 
 /** Tasks posted by the inbox, run by hand; a clock that reading a frame moves on by `frameMs`. */
-function harness(sliceMs: number, frameMs: number, read: (frame: number) => void = () => {}) {
+function harness(sliceMs: number, frameMs: number, read: (frame: number) => void = () => {}, maxWaiting = 100) {
   const tasks: (() => void)[] = [];
   let clock = 0;
   const readFrames: number[] = [];
@@ -12,7 +12,7 @@ function harness(sliceMs: number, frameMs: number, read: (frame: number) => void
       clock += frameMs;
       read(frame);
     },
-    { sliceMs, post: (run) => tasks.push(run), now: () => clock },
+    { sliceMs, maxWaiting, post: (run) => tasks.push(run), now: () => clock },
   );
   /** Runs the oldest task posted; what it read. */
   const runTask = (): number[] => {
@@ -29,7 +29,7 @@ describe('frame inbox (client/frame-inbox.ts)', () => {
     for (let i = 0; i < 5; i++) inbox.push(i);
     expect(readFrames).toEqual([]);
     expect(tasks).toHaveLength(1);
-    expect(inbox.counts).toEqual({ received: 5, read: 0 });
+    expect(inbox.counts).toEqual({ received: 5, read: 0, mostWaiting: 5 });
   });
 
   it('reads a slice of time per task, at least one frame, in order, and posts a task for the rest', () => {
@@ -42,7 +42,7 @@ describe('frame inbox (client/frame-inbox.ts)', () => {
     expect(runTask()).toEqual([6, 7, 8]);
     expect(runTask()).toEqual([9]);
     expect(tasks).toHaveLength(0);
-    expect(inbox.counts).toEqual({ received: 10, read: 10 });
+    expect(inbox.counts).toEqual({ received: 10, read: 10, mostWaiting: 10 });
   });
 
   it('reads one frame per task when a frame takes longer than the slice', () => {
@@ -80,7 +80,33 @@ describe('frame inbox (client/frame-inbox.ts)', () => {
     for (let i = 0; i < 4; i++) inbox.push(i);
     expect(() => runTask()).toThrow('a handler failed');
     expect(runTask()).toEqual([2, 3]);
-    expect(inbox.counts).toEqual({ received: 4, read: 4 });
+    expect(inbox.counts).toEqual({ received: 4, read: 4, mostWaiting: 4 });
+  });
+
+  it('keeps no more than its most waiting: past it, the task that brings a frame reads the oldest', () => {
+    const { inbox, tasks, readFrames, runTask } = harness(8, 1, () => {}, 4);
+    for (let i = 0; i < 4; i++) inbox.push(i);
+    expect(readFrames).toEqual([]);
+    // The fifth frame's own task reads the first (as every frame was read before the inbox), one per frame from then.
+    inbox.push(4);
+    expect(readFrames).toEqual([0]);
+    inbox.push(5);
+    expect(readFrames).toEqual([0, 1]);
+    expect(inbox.counts).toEqual({ received: 6, read: 2, mostWaiting: 4 });
+    expect(tasks).toHaveLength(1);
+    expect(runTask()).toEqual([2, 3, 4, 5]);
+  });
+
+  it('reads in order a stream that never lets it empty, however long', () => {
+    const { inbox, readFrames, runTask } = harness(8, 3, () => {}, 16);
+    // Ten frames come for every slice of three read: the inbox stays full, each frame's task reading one.
+    for (let n = 0; n < 3000; n++) {
+      inbox.push(n);
+      if (n % 10 === 9) runTask();
+    }
+    while (inbox.counts.read < 3000) runTask();
+    expect(readFrames).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(inbox.counts.mostWaiting).toBe(16);
   });
 
   it('posts its tasks through a message channel, in order, each after the tasks posted before it', async () => {
