@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { REMOVED, SECRET_MARK } from '../../shared/smtp/transcript.js';
 import { bestVendorMatch } from '../../shared/smtp/vendor-match.js';
+import { MAX_WAITING_FRAMES } from '../../client/frame-inbox.js';
 import { helotermInChromium, paste, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const TIMEOUT_MS = 10_000;
@@ -434,6 +435,24 @@ describe('the transcript in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('.replay-status.bad') !== null, undefined, { timeout: TIMEOUT_MS });
     expect(await page.textContent('.replay-status')).toBe('r.zip: it is not a whole zip file (no central directory at its end): it may be cut short.');
     expect(await page.inputValue('.replay-dialog textarea')).toBe('kept');
+  });
+
+  it('keeps at most 16 frames waiting to be read while a pasted pipeline is answered one reply a frame, and reads them all', async () => {
+    const page = await pages.open(`${app().url}?connect=1`);
+    await waitForTerminal(page, (t) => /^220 practice\.test/m.test(t), TIMEOUT_MS, 'the greeting');
+    await type(page, 'EHLO admin.example', /^250 /m);
+    await type(page, 'MAIL FROM:<admin@example.net>', /^250 /m);
+    type Frames = { __heloterm: { frames(): { received: number; read: number; mostWaiting: number } } };
+    const before = await page.evaluate(() => (window as unknown as Frames).__heloterm.frames());
+    // The practice server answers each RCPT apart: the replies come faster, in small frames, than the page reads them.
+    // Kept without a bound, 59 and 115 waited in two runs (client/frame-inbox.ts, push).
+    await paste(page, Array.from({ length: 300 }, (_, i) => `RCPT TO:<user${i}@practice.test>\r`).join(''));
+    await waitForTerminal(page, (t) => t.includes('<user299@practice.test>: Recipient address rejected'), TIMEOUT_MS, 'the last reply');
+    const frames = await page.evaluate(() => (window as unknown as Frames).__heloterm.frames());
+    expect(frames.received - before.received).toBeGreaterThan(MAX_WAITING_FRAMES);
+    expect(frames.read).toBe(frames.received);
+    expect(frames.mostWaiting).toBeLessThanOrEqual(MAX_WAITING_FRAMES);
+    expect(pages.errors).toEqual([]);
   });
 
   it('keeps the reply path run ahead in idle time off the page: not in the terminal, the reply log nor the transcript', async () => {
