@@ -24,13 +24,9 @@ export type PostTask = (run: () => void) => void;
  */
 export function postMessageTask(): PostTask {
   const waiting: (() => void)[] = [];
-  let channel: MessageChannel | null = null;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => waiting.shift()?.();
   return (run) => {
-    if (channel === null) {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => waiting.shift()?.();
-      channel = ch;
-    }
     waiting.push(run);
     channel.port2.postMessage(null);
   };
@@ -59,11 +55,14 @@ export class FrameInbox<T> {
     this.readFor(this.opts.sliceMs);
   };
   private readonly counted = { received: 0, read: 0, mostWaiting: 0 };
+  private readonly now: () => number;
 
   constructor(
     private readonly read: (frame: T) => void,
     private readonly opts: InboxOptions,
-  ) {}
+  ) {
+    this.now = opts.now ?? (() => performance.now());
+  }
 
   /** Frames received so far, of those the frames read, and the most that waited at once. */
   get counts(): { received: number; read: number; mostWaiting: number } {
@@ -97,15 +96,14 @@ export class FrameInbox<T> {
   }
 
   private readFor(ms: number): void {
-    const now = this.opts.now ?? (() => performance.now());
-    const until = now() + ms;
+    const until = this.now() + ms;
     try {
       while (this.next < this.frames.length) {
         const frame = this.frames[this.next] as T;
         this.frames[this.next++] = undefined;
         this.counted.read++;
         this.read(frame);
-        if (now() >= until) break;
+        if (this.now() >= until) break;
       }
     } finally {
       if (this.next === this.frames.length) {
