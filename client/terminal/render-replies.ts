@@ -86,11 +86,12 @@ export function formatFloodSummary(s: { replies: number; ms: number; byCode: Rea
   const shown = counts.slice(0, FLOOD_CODES_SHOWN).map(([code, n]) => `${classColour(String(code))}${code}${SGR.reset}${SGR.dim} ×${n.toLocaleString('en-US')}`);
   const rest = counts.slice(FLOOD_CODES_SHOWN).reduce((sum, [, n]) => sum + n, 0);
   if (rest > 0) shown.push(`other ×${rest.toLocaleString('en-US')}`);
-  const seconds = (s.ms / 1000).toFixed(1);
+  // A flood that came within 50 ms would read "in 0.0 s": true, but not what a person says.
+  const within = s.ms < 50 ? 'under 0.1 s' : `${(s.ms / 1000).toFixed(1)} s`;
   const n = s.replies.toLocaleString('en-US');
   return paint(
     SGR.dim,
-    `  ${FLOOD_MARK} ${n} more ${s.replies === 1 ? 'reply' : 'replies'} in ${seconds} s, too fast to annotate one by one: ${shown.join(', ')}. ` +
+    `  ${FLOOD_MARK} ${n} more ${s.replies === 1 ? 'reply' : 'replies'} in ${within}, too fast to annotate one by one: ${shown.join(', ')}. ` +
       'Point at a code for its meaning; the reply log explains the newest.',
   ) + EOL;
 }

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FLOOD_BURST_REPLIES, FLOOD_QUIET_MS, FLOOD_REPLIES_PER_SECOND, FloodGate, endFlood } from '../../client/terminal/flood.js';
 import { FloodWatch } from '../../client/terminal/flood-watch.js';
-import { FLOOD_MARK } from '../../client/terminal/render-replies.js';
+import { FLOOD_MARK, formatFloodSummary } from '../../client/terminal/render-replies.js';
 import { ServerTextRenderer } from '../../client/terminal/server-text.js';
 import { piecesText } from '../../client/terminal/jump-scroll.js';
 import { reportReply } from '../../shared/smtp/report.js';
@@ -41,6 +41,14 @@ describe('FloodGate', () => {
     const s = gate.end();
     expect(s).toMatchObject({ replies: 2, ms: 60_000 });
     expect(gate.admit(550, 60_001)).toBe(true);
+  });
+
+  it('says a flood that came within 50 ms came in under 0.1 s, not "in 0.0 s"', () => {
+    const summary = (ms: number): string => plain(formatFloodSummary({ replies: 23, ms, byCode: new Map([[250, 23]]) }));
+    expect(summary(0)).toContain('23 more replies in under 0.1 s, too fast');
+    expect(summary(49)).toContain('in under 0.1 s,');
+    expect(summary(50)).toContain('in 0.1 s,');
+    expect(summary(1549)).toContain('in 1.5 s,');
   });
 
   it('summarises per code, most frequent first, with the rest counted together', () => {

@@ -49,7 +49,7 @@ describe('ReportStore', () => {
   it('does not give a flood reply the report of a later annotated reply', () => {
     const store = new ReportStore();
     store.add(report(9));
-    const rows = ['550 5.1.1 flood', `  ${FLOOD_MARK} 1 more reply in 0.0 s`, '250-mx.example', '250 SIZE 1000', `  ${ANNOTATION_MARK} 250 x  [9]`];
+    const rows = ['550 5.1.1 flood', `  ${FLOOD_MARK} 1 more reply in under 0.1 s`, '250-mx.example', '250 SIZE 1000', `  ${ANNOTATION_MARK} 250 x  [9]`];
     const buf = buffer(rows);
     expect(store.forRow(buf, 0)).toBeNull();
     expect(store.forRow(buf, 2)).toMatchObject({ report: { n: 9 }, lineIndex: 0 });
