@@ -85,6 +85,43 @@ describe('tx coalescing', () => {
     expect(together).toBeGreaterThanOrEqual(rounds - 1);
   });
 
+  it('does not send a line in flight as a tx when the timer armed for an earlier line fires: steady traffic', async () => {
+    // Each line is written as soon as the reply to the one before it is read, and answered 4 ms later: a line is in
+    // flight nearly all the time, and the timer armed for an earlier line fires every TX_COALESCE_MS while one is.
+    // Each line waits less than TX_COALESCE_MS for its reply, so each one travels in the rx with its reply.
+    const { app, fake } = await setup({ onConnect: [GREETING], rules: [{ match: /^NOOP/, reply: [{ pauseMs: 4 }, '250 ok\r\n'] }] });
+    const raw = await RawWs.open(app.port, { origin: new URL(app.url).origin, protocols: offeredSubprotocols(null) });
+    cleanups.push(async () => raw.destroy());
+    const frames = (): ServerMessage[] => raw.texts().map(decoded);
+    raw.sendText(JSON.stringify({ v: PROTOCOL_VERSION, type: 'connect', host: '127.0.0.1', port: fake.port, tls: 'none' }));
+    await poll(() => frames().some((m) => m.type === 'rx'), 5000, 'the greeting');
+    const before = raw.frames.length;
+    const rounds = 60;
+    const replies = (): number => frames().slice(before).filter((m) => m.type === 'rx').length;
+    const started = performance.now();
+    for (let i = 0; i < rounds; i++) {
+      const answered = new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (replies() <= i) return;
+          raw.socket.off('data', check);
+          resolve();
+        };
+        raw.socket.on('data', check);
+      });
+      raw.sendText(JSON.stringify({ v: PROTOCOL_VERSION, type: 'line', text: `NOOP ${i}` }));
+      await answered;
+    }
+    const took = performance.now() - started;
+    await sleep(TX_COALESCE_MS * 2);
+    const after = frames().slice(before);
+    // Every line reported once, in order, before its reply.
+    const reported = after.flatMap((m) => (m.type === 'tx' ? [m.text] : m.type === 'rx' ? (m.sent ?? []) : []));
+    expect(reported).toEqual(Array.from({ length: rounds }, (_, i) => `NOOP ${i}`));
+    expect(took).toBeGreaterThan(TX_COALESCE_MS * 10); // the timer had many chances to fire (fires with a line held: about 20)
+    // A reply later than TX_COALESCE_MS on a busy machine sends its line as a tx, rightly; that is rare here.
+    expect(after.filter((m) => m.type === 'tx').length).toBeLessThanOrEqual(3);
+  });
+
   it('sends held lines as tx frames, in one socket write with the next message that is not an rx', async () => {
     // The server answers DATA's message lines with nothing; a bad line after them gets an error from the bridge.
     const { app, fake } = await setup({ onConnect: [GREETING], rules: [{ match: /^DATA$/, reply: ['354 go on\r\n'] }] });
@@ -120,6 +157,29 @@ describe('tx coalescing', () => {
     const took = performance.now() - started;
     expect(took).toBeGreaterThanOrEqual(TX_COALESCE_MS - 2); // timers may round down by a millisecond
     expect(took).toBeLessThan(1000);
+  });
+
+  it('gives a line held after the timer was armed its own TX_COALESCE_MS, not what was left of an earlier one', async () => {
+    const { app, fake } = await setup({ onConnect: [GREETING], rules: [{ match: /^NOOP fast$/, reply: ['250 ok\r\n'] }] });
+    const c = await client(app, fake);
+    const took: number[] = [];
+    // Held 60 % into the earlier line's time (sent at its end, it would go 40 % early), or 30 % into it (another
+    // whole TX_COALESCE_MS from the end of it would be 70 % late).
+    const into = [0.6, 0.3, 0.6, 0.3];
+    for (let round = 0; round < into.length; round++) {
+      c.line('NOOP fast'); // arms the timer; its reply takes the line at once
+      await c.nextReply();
+      const armed = performance.now();
+      while (performance.now() - armed < TX_COALESCE_MS * (into[round] ?? 0)) await sleep(1);
+      const started = performance.now();
+      c.line(`NOOP silent ${round}`); // no reply: it goes as a tx of its own, TX_COALESCE_MS after it was held
+      await c.waitFor((m) => m.type === 'tx' && m.text === `NOOP silent ${round}`, 1000);
+      took.push(performance.now() - started);
+      await sleep(TX_COALESCE_MS * 2);
+    }
+    for (const ms of took) expect(ms).toBeGreaterThanOrEqual(TX_COALESCE_MS - 2); // timers may round down by a millisecond
+    // Not a whole TX_COALESCE_MS more from when the earlier line's timer fired (at least once: a busy machine is late).
+    expect(Math.min(...took.filter((_, i) => into[i] === 0.3))).toBeLessThan(TX_COALESCE_MS * 1.4);
   });
 
   it('keeps line order and puts every tx before the reply to its line, for a paste of many lines', async () => {
