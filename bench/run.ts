@@ -103,19 +103,22 @@ processes and of heloterm's page during the burst; summarise one with \`node --i
 
 async function main(): Promise<void> {
   const names = parseArgs(process.argv.slice(2));
-  const needsBuild = names.some((n) => n === 'weight' || n === 'ttfp' || n === 'annotate');
-  const needsBrowser = names.some((n) => n === 'ttfp' || n === 'annotate');
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-  let builds: Builds | null = null;
-  let browser: Browser | null = null;
+  // Built and started when a benchmark first needs them, so that a full run measures the round trip and the concurrency
+  // as a run of them alone does: not beside a Chromium just started, which takes seconds of CPU at once and bursts of
+  // up to 0.2 s in some seconds of its first half minute, on the same two cores (docs/benchmarks.md, 1 and 2).
+  const held: { builds: Builds | null; browser: Browser | null } = { builds: null, browser: null };
+  const needPages = async (): Promise<Builds> => {
+    if (held.builds === null) {
+      progress('building heloterm and the bare page with Vite');
+      held.builds = await buildPages();
+    }
+    return held.builds;
+  };
+  const needBrowser = async (): Promise<Browser> => (held.browser ??= await launchBrowser());
   const results: BenchResult[] = [];
   const started = Date.now();
   try {
-    if (needsBuild) {
-      progress('building heloterm and the bare page with Vite');
-      builds = await buildPages();
-    }
-    if (needsBrowser) browser = await launchBrowser();
     for (const name of names) {
       const t0 = Date.now();
       progress(`${name}: start`);
@@ -127,26 +130,23 @@ async function main(): Promise<void> {
           results.push(await benchConcurrency());
           break;
         case 'weight':
-          if (builds === null) throw new Error('no build');
-          results.push(benchWeight(builds));
+          results.push(benchWeight(await needPages()));
           break;
         case 'ttfp':
-          if (builds === null || browser === null) throw new Error('no build or browser');
-          results.push(await benchTtfp(browser, builds));
+          results.push(await benchTtfp(await needBrowser(), await needPages()));
           break;
         case 'annotate':
-          if (builds === null || browser === null) throw new Error('no build or browser');
-          results.push(await benchAnnotate(browser, builds));
+          results.push(await benchAnnotate(await needBrowser(), await needPages()));
           break;
       }
       progress(`${name}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     }
   } finally {
-    const chromium = browser?.version() ?? null;
+    const chromium = held.browser?.version() ?? null;
     // A run without the browser keeps the Chromium version the browser benchmarks were measured with.
     const previousChromium = existsSync(DOC) ? (/Chromium ([0-9][0-9.]*)/.exec(readFileSync(DOC, 'utf8'))?.[1] ?? null) : null;
-    await browser?.close();
-    builds?.remove();
+    await held.browser?.close();
+    held.builds?.remove();
     if (results.length > 0) {
       const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
       const sections = previousSections(doc);
