@@ -44,6 +44,7 @@ import { ReplayDialog } from './ui/replay-dialog.js';
 import { PracticeHint, PRACTICE_ONLY, practiceSideOf } from './ui/practice-hint.js';
 import { ThemeSwitch } from './ui/theme.js';
 import { onlyOnThisMachine, shareLink } from './ui/share-link.js';
+import { screenRows } from './terminal/links.js';
 import { ScreenReaderSwitch } from './ui/screen-reader.js';
 import { keyRow } from './ui/key-row.js';
 import { readMailLog } from '../shared/smtp/log-read.js';
@@ -230,6 +231,7 @@ export function startApp(boot: BootHandOver): void {
   let replyPathWarm = false;
   warmReplyPath(() => view.keptLines, () => (replyPathWarm = true));
   boot.testHook.replyPathWarm = () => replyPathWarm;
+  boot.testHook.screenRows = () => screenRows(boot.screen.term);
   // Tab completes in the terminal: how a keyboard leaves it is part of its name (view.ts, tabLeaves).
   required('#terminal', HTMLElement).setAttribute('aria-label', 'SMTP terminal: type commands and press Enter; Escape then Tab leaves it, Shift+Tab goes back');
 

@@ -33,4 +33,9 @@ export interface HelotermTestHook {
   frames(): { received: number; read: number; mostWaiting: number };
   /** Whether the reply path has been run ahead (reply-warmup.ts). */
   replyPathWarm(): boolean;
+  /**
+   * The screen's rows as drawn: each row's text, whether xterm wrapped a line on to it, and whether it continues a
+   * line heloterm broke at a space (continued.ts); set by the app (the boot script has no need of it).
+   */
+  screenRows?(): { text: string; wrapped: boolean; continuesOwn: boolean }[];
 }

@@ -5,16 +5,74 @@
  *
  * xterm link ranges are 1-based and inclusive, in buffer cells. findCodeTokens works in UTF-16 offsets of the line
  * text, so offsets are mapped to cells: a wide character takes two cells, a surrogate pair two code units. A line
- * that wrapped is searched whole (its rows joined), so a code on a continuation row, or split across two rows (an
- * annotation's enhanced code in a narrow terminal), is hoverable too.
+ * that wrapped is searched whole (its rows joined: cut where a row ends by xterm, or broken at a space by heloterm,
+ * render.ts wrapOwn), so a code on a later row (an annotation's enhanced code in a narrow terminal), or a server's
+ * code split across two rows, is hoverable too.
  */
-import type { IBuffer, ILink, IDisposable, Terminal } from '@xterm/xterm';
+import type { IBuffer, IBufferLine, ILink, IDisposable, Terminal } from '@xterm/xterm';
 import { findCodeTokens, type CodeToken } from '../../shared/smtp/tokens.js';
 import { findKeywordToken } from '../../shared/smtp/ehlo.js';
 import { explainTlsError, findTlsErrorToken } from '../../shared/smtp/tls-report.js';
 import type { ReportStore } from './reports.js';
-import { logicalLine, type LogicalLine } from './screen.js';
+import { continuesOwn } from './continued.js';
+import { cellColumns } from './screen.js';
 import type { CodeTooltip, HoverTarget, ScreenBox } from './tooltip.js';
+
+/**
+ * A line as written, over the row it starts on and the rows it wrapped on to. Here, not in screen.ts with the rest of
+ * the buffer's readers: the boot script, which loads screen.ts, has no hover (first load, benchmark 3).
+ */
+export interface LogicalLine {
+  /** The buffer row (0-based) it starts on. */
+  first: number;
+  text: string;
+  /** The buffer row and cell column (0-based) of each UTF-16 offset of `text`. */
+  cells: { row: number; col: number }[];
+}
+
+/** Whether row `y` continues the line above it: wrapped by xterm, or broken by heloterm (render.ts wrapOwn). */
+const continues = (buf: IBuffer, y: number): boolean => buf.getLine(y)?.isWrapped === true || continuesOwn(buf.getLine(y));
+
+/**
+ * The logical line that buffer row `y` (0-based) is part of, its rows joined; null past the buffer. A row heloterm
+ * broke a line of its own on joins at the space it replaced, its concealed indent left out: an annotation's codes,
+ * and its number, are found on any of its rows.
+ */
+export function logicalLine(buf: IBuffer, y: number): LogicalLine | null {
+  let first = y;
+  while (first > 0 && continues(buf, first)) first--;
+  const start = buf.getLine(first);
+  if (start === undefined) return null;
+  const out: LogicalLine = { first, text: '', cells: [] };
+  for (let row = first, line: IBufferLine | undefined = start; line !== undefined; ) {
+    const next = buf.getLine(row + 1);
+    const wrapped = next?.isWrapped === true;
+    let { text, columns } = cellColumns(line, !wrapped);
+    if (row > first && !buf.getLine(row)?.isWrapped) {
+      // A row heloterm broke on to: the space it stands for, then the text after the indent.
+      const indent = text.length - text.trimStart().length;
+      out.text += ' ';
+      out.cells.push({ row, col: 0 });
+      text = text.slice(indent);
+      columns = columns.slice(indent);
+    }
+    out.text += text;
+    for (const col of columns) out.cells.push({ row, col });
+    if (!continues(buf, row + 1)) break;
+    row++;
+    line = next;
+  }
+  return out;
+}
+
+/** The viewport's rows as drawn, and how each follows the one above (test-hook.ts screenRows). */
+export function screenRows(term: Terminal): { text: string; wrapped: boolean; continuesOwn: boolean }[] {
+  const buf = term.buffer.active;
+  return Array.from({ length: term.rows }, (_, r) => {
+    const line = buf.getLine(buf.viewportY + r);
+    return { text: line?.translateToString(true) ?? '', wrapped: line?.isWrapped === true, continuesOwn: continuesOwn(line) };
+  });
+}
 
 /** The 1-based inclusive cell range of a token of a logical line; it may span rows. */
 function tokenRange(t: Pick<CodeToken, 'start' | 'end'>, line: LogicalLine, buf: IBuffer): ILink['range'] | null {

@@ -9,7 +9,7 @@ import { showControls } from '../../shared/smtp/escape.js';
 import type { StoredMessage, StoredReport } from '../../shared/protocol/messages.js';
 import type { TlsReport } from '../../shared/smtp/tls-report.js';
 import type { Finding, FindingTone } from '../../shared/smtp/types.js';
-import { EOL, SGR, formatNote, paint } from './render.js';
+import { EOL, SGR, formatNote, ownLine, paint } from './render.js';
 
 /** The mark and colour of each tone: ✓ fine, ! worth a look, ✗ a problem, · for the record. */
 export const TONE_MARK: Readonly<Record<FindingTone, { mark: string; style: string }>> = {
@@ -23,7 +23,7 @@ export function formatFindings(findings: readonly Finding[]): string {
   let out = '';
   for (const f of findings) {
     const { mark, style } = TONE_MARK[f.tone];
-    out += paint(style, `   ${mark} ${showControls(f.text)}`) + EOL;
+    out += ownLine(style, `   ${mark} ${showControls(f.text)}`);
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import type { Lesson, LessonEvent, LessonStep } from '../../shared/lessons/lesson.js';
 import { exhaustive } from '../../shared/protocol/messages.js';
-import { EOL, SGR, paint } from './render.js';
+import { SGR, ownLine } from './render.js';
 
 /** How a line to type is shown: an empty line is named, since it cannot be seen. */
 export function shownLine(line: string): string {
@@ -17,7 +17,7 @@ export function stepOf(index: number, lesson: Lesson): string {
   return `step ${index + 1} of ${lesson.steps.length}`;
 }
 
-const line = (style: string, text: string): string => paint(style, `  ${text}`) + EOL;
+const line = (style: string, text: string): string => ownLine(style, `  ${text}`);
 
 /** The lines to type, on a line of their own under the task: "    Type: DATA". */
 function typeText(step: LessonStep): string {

@@ -9,7 +9,7 @@ import type { ReplyReport } from '../../shared/smtp/report.js';
 import { WAIT_MARK, formatWait } from '../../shared/smtp/timing.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import type { Explanation, ReplyClass, ReplyLine } from '../../shared/smtp/types.js';
-import { CLASS_COLOUR, EOL, SGR, classColour, formatNote, formatServerLine, paint } from './render.js';
+import { CLASS_COLOUR, EOL, SGR, classColour, formatNote, formatServerLine, ownLine, paint, wrapOwn } from './render.js';
 
 /**
  * The same text as formatServerLine, for a line the parser has read already: the code and enhanced code are where
@@ -31,13 +31,13 @@ export function formatReplyLine(line: ReplyLine): string {
 export function formatAnnotation(r: ReplyReport): string {
   const a = r.annotation;
   const wait = r.slow === null ? '' : ` · ${WAIT_MARK} ${formatWait(r.slow.ms)}`;
-  return paint(SGR.dim + CLASS_COLOUR[a.cls], `  ${ANNOTATION_MARK} ${a.summary}${wait}  [${r.n}]`) + EOL;
+  return ownLine(SGR.dim + CLASS_COLOUR[a.cls], `  ${ANNOTATION_MARK} ${a.summary}${wait}  [${r.n}]`);
 }
 
 /** Why a slow reply may have been slow (given once per connection and cause; the hover and the log always have it). */
 export function formatSlow(r: ReplyReport): string {
   if (r.slow === null) return '';
-  return paint(SGR.dim, `  ${WAIT_MARK} ${formatWait(r.slow.ms)}: ${r.slow.title} — point at the code for more`) + EOL;
+  return ownLine(SGR.dim, `  ${WAIT_MARK} ${formatWait(r.slow.ms)}: ${r.slow.title} — point at the code for more`);
 }
 
 /** The most likely cause behind a failure's text, when a vendor rule recognised it. */
@@ -45,24 +45,24 @@ export function formatVendor(r: ReplyReport): string {
   // Commands out of sequence are the coach's to explain, from what the session is missing (coach.ts).
   const m = r.vendor.find((v) => v.topic !== 'command-sequence');
   if (m === undefined) return '';
-  return paint(SGR.dim + CLASS_COLOUR[r.annotation.cls], `  ⚑ likely: ${m.title} (${m.confidence} confidence) — point at the code for what to do`) + EOL;
+  return ownLine(SGR.dim + CLASS_COLOUR[r.annotation.cls], `  ⚑ likely: ${m.title} (${m.confidence} confidence) — point at the code for what to do`);
 }
 
 /** The queue id of a message the server accepted, and how to follow the message with it on that server. */
 export function formatQueueId(r: ReplyReport): string {
   const q = r.queued;
   if (q === null) return '';
-  return paint(SGR.dim, `  # queue id ${showControls(q.id)} (${q.server}): ${showControls(q.follow)}`) + EOL;
+  return ownLine(SGR.dim, `  # queue id ${showControls(q.id)} (${q.server}): ${showControls(q.follow)}`);
 }
 
 /** A lesson from the coach. */
 export function formatCoach(h: Hint): string {
-  return paint(SGR.italic + SGR.yellow, `  ✎ ${h.text}`) + EOL;
+  return ownLine(SGR.italic + SGR.yellow, `  ✎ ${h.text}`);
 }
 
 /** Why a received line is not part of a valid reply. */
 export function formatInvalid(reason: string): string {
-  return paint(SGR.dim + SGR.red, `  ✗ not a valid reply line: ${reason}`) + EOL;
+  return ownLine(SGR.dim + SGR.red, `  ✗ not a valid reply line: ${reason}`);
 }
 
 /** The server broke a size cap: the parser dropped the rest of a line, or stopped storing a reply's lines. */
@@ -71,7 +71,7 @@ export function formatOverflow(what: 'line' | 'reply', limit: number): string {
     what === 'line'
       ? `  ✗ line longer than ${limit} characters: the rest of it is not shown (RFC 5321 §4.5.3.1.5 allows 512 octets)`
       : `  ✗ reply longer than ${limit} lines: further lines are shown but not kept`;
-  return paint(SGR.dim + SGR.red, text) + EOL;
+  return ownLine(SGR.dim + SGR.red, text);
 }
 
 /** Marks the summary line of a flood (flood.ts): not an annotation, so no reply is looked up through it. */
@@ -83,17 +83,19 @@ const FLOOD_CODES_SHOWN = 6;
 /** The line after a flood: how many replies went by unannotated, per code (the codes in their class colours). */
 export function formatFloodSummary(s: { replies: number; ms: number; byCode: ReadonlyMap<number, number> }): string {
   const counts = [...s.byCode].sort((a, b) => b[1] - a[1]);
-  const shown = counts.slice(0, FLOOD_CODES_SHOWN).map(([code, n]) => `${classColour(String(code))}${code}${SGR.reset}${SGR.dim} ×${n.toLocaleString('en-US')}`);
+  const shown = counts.slice(0, FLOOD_CODES_SHOWN).map(([code, n]) => `${code} ×${n.toLocaleString('en-US')}`);
   const rest = counts.slice(FLOOD_CODES_SHOWN).reduce((sum, [, n]) => sum + n, 0);
   if (rest > 0) shown.push(`other ×${rest.toLocaleString('en-US')}`);
   // A flood that came within 50 ms would read "in 0.0 s": true, but not what a person says.
   const within = s.ms < 50 ? 'under 0.1 s' : `${(s.ms / 1000).toFixed(1)} s`;
   const n = s.replies.toLocaleString('en-US');
-  return paint(
-    SGR.dim,
+  const text = wrapOwn(
     `  ${FLOOD_MARK} ${n} more ${s.replies === 1 ? 'reply' : 'replies'} in ${within}, too fast to annotate one by one: ${shown.join(', ')}. ` +
       'Point at a code for its meaning; the reply log explains the newest.',
-  ) + EOL;
+    SGR.dim,
+  );
+  // Wrapped as plain text (wrapOwn counts every character), then each code in its class colour, the rest dim.
+  return paint(SGR.dim, text.replace(/(?<!\d)[1-5]\d\d(?= ×)/g, (code) => paint(classColour(code), code) + SGR.dim)) + EOL;
 }
 
 /** A line the user sent, as it stays on screen after Enter. The text is the editor's: printable only. */
@@ -120,12 +122,12 @@ export function formatCancelled(text: string, explain: boolean): string {
 
 /** The bridge is holding a line until the server's greeting has arrived. */
 export function formatQueued(): string {
-  return paint(SGR.dim, "   (held until the server's greeting)") + EOL;
+  return ownLine(SGR.dim, "   (held until the server's greeting)");
 }
 
 /** A dim hint (DATA mode). */
 export function formatHint(text: string): string {
-  return paint(SGR.dim + SGR.italic, `   ${text}`) + EOL;
+  return ownLine(SGR.dim + SGR.italic, `   ${text}`);
 }
 
 /**

@@ -44,6 +44,52 @@ export function classColour(key: string): string {
 
 export const paint = (style: string, text: string): string => `${style}${text}${SGR.reset}`;
 
+/**
+ * Conceals the indent of a row that continues a line of heloterm's own (wrapOwn): spaces look the same concealed,
+ * and the buffer keeps the attribute, which is how the screen's readers (continued.ts) tell the row from a line of
+ * its own and read the line whole, as written.
+ */
+const CONCEAL = '\x1b[8m';
+const REVEAL = '\x1b[28m';
+
+/** The terminal's width in columns, which heloterm's own lines are wrapped to (screen.ts sets it at each fit); 0: none. */
+let wrapColumns = 0;
+
+export function setWrapColumns(cols: number): void {
+  wrapColumns = cols;
+}
+
+/**
+ * One line of heloterm's own text (a note, an annotation, a hint; plain, no line ending) wrapped at spaces to the
+ * terminal's width, where xterm would cut it wherever the row ends ("an / d press Enter"). A row after a break is
+ * indented under the text that follows the line's leading spaces and mark ("-- ", "  ↳ "), the indent concealed
+ * (CONCEAL). The line's `style` (painted over the whole after) ends before each break and starts the next row again,
+ * so that, as everywhere, a line break comes with the colours reset (jump-scroll.ts cuts output between lines). A
+ * word wider than a row is left for xterm to cut. Text received from the server is never wrapped here: it is shown as it
+ * came, xterm wrapping it at the row's end. Each character counts one column: heloterm's own marks are narrow; a wide
+ * one quoted from a server (a name in CJK) may make a row overflow, which xterm then wraps as before.
+ */
+export function wrapOwn(line: string, style = '', cols = wrapColumns): string {
+  if (line.length <= cols || cols === 0) return line;
+  const indent = ' '.repeat(/^ *(?:[^\s\w]{1,2} )?/.exec(line)![0].length);
+  // Broken at a single space only (read whole, the line is as written), not after "·" nor before "×": leading spaces
+  // stay with the mark, "·" with the enhanced code after it, the two spaces before an annotation's number with the
+  // word before them, and a flood summary's "550 ×3" together.
+  const [first = '', ...words] = line.split(/(?<![· ]) (?![ ×])/);
+  let out = first;
+  let width = first.length;
+  for (const word of words) {
+    const w = word.length;
+    const broken = width + 1 + w > cols && width > indent.length;
+    out += (broken ? `${SGR.reset}${EOL}${style}${CONCEAL}${indent}${REVEAL}` : ' ') + word;
+    width = (broken ? indent.length : width + 1) + w;
+  }
+  return out;
+}
+
+/** One of heloterm's own lines, in one style, wrapped to the terminal's width (wrapOwn), with its line ending. */
+export const ownLine = (style: string, text: string): string => paint(style, wrapOwn(text, style)) + EOL;
+
 /** A received line: controls made visible, the reply code and enhanced code coloured by class, text plain. */
 export function formatServerLine(raw: string, bareLf: boolean): string {
   const shown = showControls(raw);
@@ -65,7 +111,7 @@ export function formatServerLine(raw: string, bareLf: boolean): string {
 
 /** A local note (connected, TLS active, closed): dim, prefixed with "--". */
 export function formatNote(text: string): string {
-  return paint(SGR.dim + SGR.blue, `-- ${text}`) + EOL;
+  return ownLine(SGR.dim + SGR.blue, `-- ${text}`);
 }
 
 /** An address and port as people write them: "192.0.2.1:25", "[2001:db8::1]:25". */

@@ -9,6 +9,7 @@ import type { IBuffer } from '@xterm/xterm';
 import type { ReplyReport } from '../../shared/smtp/report.js';
 import { ANNOTATION_MARK } from '../../shared/smtp/tokens.js';
 import { FLOOD_MARK } from './render-replies.js';
+import { continuesOwn } from './continued.js';
 
 /** Replies remembered for hovering; older ones have scrolled far out of the scrollback anyway. */
 export const MAX_REPORTS = 2000;
@@ -27,15 +28,18 @@ export interface RowReport {
 }
 
 /**
- * The text of the logical line whose first row is y (wrapped continuation rows joined), and the row after it. Text
- * only: screen.ts logicalLine() also maps each character to its cell, which this walk (up to MAX_WALK_ROWS rows per
- * hover) does not need.
+ * The text of the logical line whose first row is y (the rows it was wrapped on to joined), and the row after it.
+ * Text only: links.ts logicalLine() also maps each character to its cell, which this walk (up to MAX_WALK_ROWS rows
+ * per hover) does not need.
  */
 function lineTextFrom(buf: IBuffer, y: number): { text: string; next: number } {
   let text = buf.getLine(y)?.translateToString(true) ?? '';
   let next = y + 1;
-  for (let line = buf.getLine(next); line?.isWrapped === true; line = buf.getLine(++next)) {
-    text += line.translateToString(true);
+  for (let line = buf.getLine(next); line !== undefined; line = buf.getLine(++next)) {
+    if (line.isWrapped) text += line.translateToString(true);
+    // A row heloterm broke a line of its own on to (render.ts wrapOwn): joined at the space it stands for.
+    else if (continuesOwn(line)) text += ` ${line.translateToString(true).trimStart()}`;
+    else break;
   }
   return { text, next };
 }

@@ -3,9 +3,11 @@
  * rest of the page has loaded, then handed to TerminalView (view.ts), which adds the line editor and the hover.
  * Also the read-only views of its buffer the page and its tests need (text, where a text stands on screen).
  */
-import { Terminal, type IBuffer, type IBufferLine, type ITheme } from '@xterm/xterm';
+import { Terminal, type IBufferLine, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
+import { continuesOwn } from './continued.js';
+import { setWrapColumns } from './render.js';
 
 /** Lines kept above the screen. */
 export const SCROLLBACK_LINES = 5000;
@@ -61,10 +63,14 @@ export function createScreen(container: HTMLElement): Screen {
   return screen;
 }
 
-/** Fits the terminal to its container, unless the container is hidden (that would give nonsense dimensions). */
+/**
+ * Fits the terminal to its container, unless the container is hidden (that would give nonsense dimensions); heloterm's
+ * own lines are wrapped to the width it fits (render.ts wrapOwn). Lines written before a resize keep their breaks.
+ */
 export function fitScreen({ term, fit }: Screen): void {
   if (term.element?.offsetParent === null) return;
   fit.fit();
+  setWrapColumns(term.cols);
 }
 
 /**
@@ -89,42 +95,19 @@ export function cellColumns(line: IBufferLine, trim = true): { text: string; col
   return { text: trimmed, columns };
 }
 
-/** A line as written, over the row it starts on and the rows it wrapped on to. */
-export interface LogicalLine {
-  /** The buffer row (0-based) it starts on. */
-  first: number;
-  text: string;
-  /** The buffer row and cell column (0-based) of each UTF-16 offset of `text`. */
-  cells: { row: number; col: number }[];
-}
-
-/** The logical line that buffer row `y` (0-based) is part of, wrapped rows joined; null past the buffer. */
-export function logicalLine(buf: IBuffer, y: number): LogicalLine | null {
-  let first = y;
-  while (first > 0 && buf.getLine(first)?.isWrapped === true) first--;
-  const start = buf.getLine(first);
-  if (start === undefined) return null;
-  const out: LogicalLine = { first, text: '', cells: [] };
-  for (let row = first, line: IBufferLine | undefined = start; line !== undefined; ) {
-    const next = buf.getLine(row + 1);
-    const { text, columns } = cellColumns(line, next?.isWrapped !== true);
-    out.text += text;
-    for (const col of columns) out.cells.push({ row, col });
-    if (next?.isWrapped !== true) break;
-    row++;
-    line = next;
-  }
-  return out;
-}
-
-/** The whole buffer as text, one entry per line (wrapped rows joined), trailing blank lines dropped. */
+/**
+ * The whole buffer as text, one entry per line as written (rows xterm wrapped joined; rows heloterm's own lines were
+ * broken into joined at the space they were broken at), trailing blank lines dropped.
+ */
 export function bufferText(term: Terminal): string {
   const buf = term.buffer.active;
   const rows: string[] = [];
   for (let y = 0; y < buf.length; y++) {
     const line = buf.getLine(y);
     const text = line?.translateToString(true) ?? '';
-    if (line?.isWrapped === true && rows.length > 0) rows[rows.length - 1] = padEnd(rows[rows.length - 1] ?? '', term.cols) + text;
+    const last = rows.length - 1;
+    if (line?.isWrapped === true && last >= 0) rows[last] = padEnd(rows[last] ?? '', term.cols) + text;
+    else if (continuesOwn(line) && last >= 0) rows[last] += ` ${text.trimStart()}`;
     else rows.push(text);
   }
   while (rows.length > 0 && rows[rows.length - 1] === '') rows.pop();

@@ -7,7 +7,7 @@
  */
 import { classQuestions, drawQuiz, QUIZ_LENGTH, QUIZ_QUESTIONS, type QuizQuestion } from '../../shared/lessons/quiz.js';
 import type { SentKind } from '../../shared/smtp/session-state.js';
-import { EOL, formatNote, formatServerLine, paint, SGR } from '../terminal/render.js';
+import { EOL, formatNote, formatServerLine, ownLine, paint, SGR, wrapOwn } from '../terminal/render.js';
 
 export interface QuizDeps {
   write: (text: string) => void;
@@ -77,10 +77,10 @@ export class QuizRun {
     const where = lesson === null ? '' : ` (lesson ${lesson})`;
     if (chosen === q.answer) {
       this.right++;
-      this.deps.write(paint(SGR.green, `  ✓ right: ${q.why}`) + EOL);
+      this.deps.write(ownLine(SGR.green, `  ✓ right: ${q.why}`));
     } else {
       this.missed.push(q);
-      this.deps.write(paint(SGR.yellow, `  ✗ not that one: ${q.answer + 1}) ${q.options[q.answer] ?? ''}. ${q.why}${where}`) + EOL);
+      this.deps.write(ownLine(SGR.yellow, `  ✗ not that one: ${q.answer + 1}) ${q.options[q.answer] ?? ''}. ${q.why}${where}`));
     }
     this.index++;
     if (this.index < qs.length) this.ask();
@@ -96,8 +96,8 @@ export class QuizRun {
     // The lone "." that ends a message is easy to miss alone on its line.
     if (q.after !== '(connection)') out += `   ${paint(SGR.dim, 'C:')} ${q.after}${q.after === '.' ? paint(SGR.dim, '   (the lone dot that ends the message)') : ''}${EOL}`;
     out += `   ${paint(SGR.dim, 'S:')} ${formatServerLine(q.reply, false)}`;
-    out += paint(SGR.bold, `   ${q.question}`) + EOL;
-    q.options.forEach((o, i) => (out += `     ${i + 1}) ${o}${EOL}`));
+    out += ownLine(SGR.bold, `   ${q.question}`);
+    q.options.forEach((o, i) => (out += wrapOwn(`     ${i + 1}) ${o}`) + EOL));
     this.deps.write(out);
   }
 

@@ -20,9 +20,16 @@ function report(n: number, text = '250-mx.example\r\n250 SIZE 1000\r\n'): ReplyR
   return reportReply(n, model.received(ev.reply));
 }
 
-/** Just what forRow reads of xterm's buffer: rows of text, none wrapped. */
+/** Marks a row that continues a line heloterm broke (render.ts wrapOwn), whose indent xterm keeps concealed (its bit). */
+const OWN = '\u0000';
+
+/** Just what forRow reads of xterm's buffer: rows of text, none wrapped by xterm; OWN first: concealed indent. */
 function buffer(rows: readonly string[]): IBuffer {
-  const line = (text: string): IBufferLine => ({ isWrapped: false, translateToString: () => text }) as unknown as IBufferLine;
+  const line = (row: string): IBufferLine => {
+    const own = row.startsWith(OWN);
+    const text = own ? row.slice(1) : row;
+    return { isWrapped: false, translateToString: () => text, getCell: () => ({ isInvisible: () => (own ? 0x40000000 : 0) }) } as unknown as IBufferLine;
+  };
   return { length: rows.length, getLine: (y: number) => (rows[y] === undefined ? undefined : line(rows[y])) } as unknown as IBuffer;
 }
 
@@ -44,6 +51,32 @@ describe('ReportStore', () => {
     expect(store.forRow(buf, 0)).toMatchObject({ report: { n: 7 }, lineIndex: 0 });
     expect(store.forRow(buf, 1)).toMatchObject({ report: { n: 7 }, lineIndex: 1 });
     expect(store.forRow(buf, 2)).toMatchObject({ report: { n: 7 }, lineIndex: -1 });
+  });
+
+  it('finds the reply of a row above an annotation that heloterm broke on to several rows in a narrow terminal', () => {
+    const store = new ReportStore();
+    store.add(report(7));
+    store.add(report(8, '550 5.1.1 no\r\n'));
+    // As render.ts wrapOwn writes them at 30 columns: the number on the annotation's last row.
+    const rows = [
+      '250-mx.example',
+      '250 SIZE 1000',
+      `  ${ANNOTATION_MARK} 250 Requested action`,
+      `${OWN}    completed  [7]`,
+      '550 5.1.1 no',
+      `  ${ANNOTATION_MARK} 550 Requested action not`,
+      `${OWN}    taken: mailbox unavailable`,
+      `${OWN}    · 5.1.1 Bad destination`,
+      `${OWN}    mailbox address  [8]`,
+      // Indented alike but not concealed: a line of its own, which ends no annotation.
+      '    see [9]',
+    ];
+    const buf = buffer(rows);
+    expect(store.forRow(buf, 0)).toMatchObject({ report: { n: 7 }, lineIndex: 0 });
+    expect(store.forRow(buf, 1)).toMatchObject({ report: { n: 7 }, lineIndex: 1 });
+    expect(store.forRow(buf, 2)).toMatchObject({ report: { n: 7 }, lineIndex: -1 });
+    expect(store.forRow(buf, 4)).toMatchObject({ report: { n: 8 }, lineIndex: 0 });
+    expect(store.forRow(buf, 5)).toMatchObject({ report: { n: 8 }, lineIndex: -1 });
   });
 
   it('does not give a flood reply the report of a later annotated reply', () => {
