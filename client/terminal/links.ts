@@ -48,7 +48,7 @@ export function logicalLine(buf: IBuffer, y: number): LogicalLine | null {
     const next = buf.getLine(row + 1);
     const wrapped = next?.isWrapped === true;
     let { text, columns } = cellColumns(line, !wrapped);
-    if (row > first && !buf.getLine(row)?.isWrapped) {
+    if (row > first && !line.isWrapped) {
       // A row heloterm broke on to: the space it stands for, then the text after the indent.
       const indent = text.length - text.trimStart().length;
       out.text += ' ';

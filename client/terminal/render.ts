@@ -52,7 +52,7 @@ export const paint = (style: string, text: string): string => `${style}${text}${
 const CONCEAL = '\x1b[8m';
 const REVEAL = '\x1b[28m';
 
-/** The terminal's width in columns, which heloterm's own lines are wrapped to (screen.ts sets it at each fit); 0: none. */
+/** The terminal's width in columns, which heloterm's own lines are wrapped to (screen.ts sets it at each fit). */
 let wrapColumns = 0;
 
 export function setWrapColumns(cols: number): void {
@@ -63,11 +63,12 @@ export function setWrapColumns(cols: number): void {
  * One line of heloterm's own text (a note, an annotation, a hint; plain, no line ending) wrapped at spaces to the
  * terminal's width, where xterm would cut it wherever the row ends ("an / d press Enter"). A row after a break is
  * indented under the text that follows the line's leading spaces and mark ("-- ", "  ↳ "), the indent concealed
- * (CONCEAL). The line's `style` (painted over the whole after) ends before each break and starts the next row again,
- * so that, as everywhere, a line break comes with the colours reset (jump-scroll.ts cuts output between lines). A
- * word wider than a row is left for xterm to cut. Text received from the server is never wrapped here: it is shown as it
- * came, xterm wrapping it at the row's end. Each character counts one column: heloterm's own marks are narrow; a wide
- * one quoted from a server (a name in CJK) may make a row overflow, which xterm then wraps as before.
+ * (CONCEAL): every line of heloterm's own begins with spaces or a mark, so such a row always has an indent to conceal.
+ * The line's `style` (painted over the whole after) ends before each break and starts the next row again, so that, as
+ * everywhere, a line break comes with the colours reset (jump-scroll.ts cuts output between lines). A word wider than a
+ * row is left for xterm to cut. Text received from the server is never wrapped here: it is shown as it came, xterm
+ * wrapping it at the row's end. Each character counts one column: heloterm's own marks are narrow; a wide one quoted
+ * from a server (a name in CJK) may make a row overflow, which xterm then wraps as before.
  */
 export function wrapOwn(line: string, style = '', cols = wrapColumns): string {
   if (line.length <= cols || cols === 0) return line;

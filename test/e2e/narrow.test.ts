@@ -9,7 +9,7 @@ import { explainCode } from '../../shared/smtp/explain.js';
 import { cellCenter, helotermInChromium, terminalText, waitForTerminal } from '../helpers/browser.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
-/** A small phone's screen, held upright: narrow enough that a 550's enhanced code goes to its annotation's second row. */
+/** A small phone's screen, upright: narrow enough that a 550's enhanced code goes to its annotation's second row. */
 const PHONE = { width: 300, height: 640 } as const;
 const DESK = { width: 1366, height: 860 } as const;
 const TIP = '-- press Connect, then type SMTP commands and press Enter; point at a reply code to see what it means';

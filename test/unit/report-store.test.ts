@@ -20,7 +20,7 @@ function report(n: number, text = '250-mx.example\r\n250 SIZE 1000\r\n'): ReplyR
   return reportReply(n, model.received(ev.reply));
 }
 
-/** Marks a row that continues a line heloterm broke (render.ts wrapOwn), whose indent xterm keeps concealed (its bit). */
+/** Marks a row continuing a line heloterm broke (render.ts wrapOwn), its indent concealed (xterm's attribute bit). */
 const OWN = '\u0000';
 
 /** Just what forRow reads of xterm's buffer: rows of text, none wrapped by xterm; OWN first: concealed indent. */
