@@ -6,12 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { EOL, SGR, formatNote, paint, setWrapColumns, wrapOwn } from '../../client/terminal/render.js';
 import { formatAnnotation, formatCoach, formatFloodSummary } from '../../client/terminal/render-replies.js';
+import { hint } from '../../shared/smtp/coach-hints.js';
 import { ReplyParser } from '../../shared/smtp/parser.js';
 import { reportReply } from '../../shared/smtp/report.js';
 import { SessionModel } from '../../shared/smtp/session.js';
 import { findCodeTokens } from '../../shared/smtp/tokens.js';
 
-const SGR_RUN = /\x1b\[[\d;]*m/g; // eslint-disable-line no-control-regex
+const SGR_RUN = /\x1b\[[\d;]*m/g;
 /** The rows a wrapped line takes on screen, colours taken out. */
 const rows = (wrapped: string): string[] => wrapped.replace(SGR_RUN, '').split(EOL);
 /** A wrapped line read whole, as the screen's readers read it (continued.ts): each break is the space it replaced. */
@@ -131,7 +132,7 @@ describe('wrapOwn', () => {
         expect(row.startsWith(SGR.dim + SGR.blue), row).toBe(true);
         expect(row.endsWith(SGR.reset), row).toBe(true);
       }
-      const coach = rows(formatCoach({ topic: 'x', text: 'HELO gives no list of extensions. Use EHLO to see what the server supports (SIZE, STARTTLS, AUTH …).' } as never));
+      const coach = rows(formatCoach(hint('helo-no-extensions', 'HELO gives no list of extensions. Use EHLO to see what the server supports (SIZE, STARTTLS, AUTH …).', 'RFC 5321 §4.1.1.1')));
       expect(coach.length).toBeGreaterThan(2);
       for (const row of coach) expect(row.length).toBeLessThanOrEqual(44);
       const flood = rows(formatFloodSummary({ replies: 300, ms: 20, byCode: new Map([[250, 200], [550, 100]]) }));
